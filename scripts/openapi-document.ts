@@ -1,0 +1,27 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { openRuntime } from '../src/boot.js';
+import { buildApp } from '../src/app.js';
+import { createLogger } from '../src/http/logger.js';
+
+/** Builds the app on a throw-away store and returns its OpenAPI document (stable: fixed PUBLIC_URL). */
+export async function buildOpenApiDocument(): Promise<unknown> {
+  const dir = mkdtempSync(join(tmpdir(), 'dproof-openapi-'));
+  const config = loadConfig({ DATA_DIR: join(dir, 'data'), KEYS_DIR: join(dir, 'keys'), PUBLIC_URL: 'https://issuer.example', DPROOF_KEY_PASSPHRASE: 'openapi-generation-only' });
+  const logger = createLogger('silent');
+  const runtime = await openRuntime(config, logger);
+  try {
+    const app = await buildApp(runtime, logger);
+    await app.ready();
+    const doc = app.swagger();
+    await app.close();
+    return doc;
+  } finally {
+    await runtime.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const serialize = (doc: unknown) => `${JSON.stringify(doc, null, 2)}\n`;

@@ -1,0 +1,75 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import formbody from '@fastify/formbody';
+import type { Config } from './config.js';
+import type { Store } from './store/store.js';
+import type { KeyRing } from './keys/key-ring.js';
+import type { FileKeyStore } from './keys/file-key-store.js';
+import type { Clock } from './clock.js';
+import { AppError } from './errors.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { installJsonBodyParser } from './http/json-body.js';
+import { addApiSchemas } from './http/api-schemas.js';
+import { registerOpenApi } from './http/openapi.js';
+import { healthRoutes } from './http/routes/health-routes.js';
+import { wellKnownRoutes } from './http/routes/well-known-routes.js';
+import { adminRoutes } from './http/routes/admin-routes.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  keys: KeyRing;
+  keyStore: FileKeyStore;
+  clock: Clock;
+  /** Latest expiry of anything a key signed (for retiring keys safely). */
+  latestExpiry?: (kid: string) => Promise<number | null>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the Fastify app without listening (server.ts listens; tests use inject or listen on port 0). */
+export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: deps.config.bodyLimit,
+    // Keys that could pollute prototypes are refused, not silently dropped (SECURITY.md, HTTP).
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // A caller's x-request-id is kept when it is short and plain; otherwise we make one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+  });
+  app.decorateRequest('client', null);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  installErrorHandling(app);
+  installJsonBodyParser(app);
+  addApiSchemas(app);
+  await registerOpenApi(app, deps.config);
+  await app.register(formbody);
+  await app.register(rateLimit, {
+    global: false,
+    hook: 'preParsing',
+    keyGenerator: (req) => req.client?.id ?? req.ip,
+    max: async (req) => req.client?.rateLimit ?? deps.config.rateLimitPerMinute,
+    allowList: async (req) => (req.client?.rateLimit ?? deps.config.rateLimitPerMinute) === 0,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError('rate_limited', 429, `more than ${ctx.max} requests per minute for this client; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
+  });
+
+  await app.register(healthRoutes, deps);
+  await app.register(wellKnownRoutes, deps);
+  await app.register(adminRoutes, deps);
+  return app;
+}

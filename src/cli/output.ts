@@ -1,0 +1,24 @@
+/** How CLI commands print: JSON for machines (--json), aligned text for people. */
+export interface Output {
+  json: boolean;
+  data(value: unknown, human: () => string): void;
+  warn(message: string): void;
+}
+
+export const createOutput = (json: boolean): Output => ({
+  json,
+  data(value, human) {
+    process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+  },
+  warn(message) {
+    process.stderr.write(`warning: ${message}\n`);
+  },
+});
+
+export function table(rows: Record<string, unknown>[], columns: string[]): string {
+  if (rows.length === 0) return '(none)';
+  const cells = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '-' : String(r[c]))));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => (row[i] ?? '').length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
+}

@@ -1,0 +1,137 @@
+/**
+ * The one place that reads the environment. `loadConfig(process.env)` is called once by the
+ * server and the CLI; everything else receives the typed `Config`. Every variable is listed in
+ * CONFIG_VARIABLES with its default, and the README table is checked against that list by a test.
+ */
+import { resolve } from 'node:path';
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Public base URL without trailing slash: the issuer identifier and the base of every link. */
+  publicUrl: string;
+  dataDir: string;
+  /** postgres://… selects PostgreSQL; unset selects the embedded SQLite store under dataDir. */
+  databaseUrl: string | undefined;
+  keysDir: string;
+  logLevel: LogLevel;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+  /** Passphrase that encrypts private keys at rest; unset in development → generated into keysDir. */
+  keyPassphrase: string | undefined;
+  /** Signing algorithm for newly generated keys. */
+  keyAlg: 'ES256' | 'EdDSA';
+  /** How often a running node re-reads key metadata from the store, in ms. */
+  keyRefreshMs: number;
+  /** Requests per minute per API client unless the client has its own limit; 0 = unlimited. */
+  rateLimitPerMinute: number;
+  /** `production` refuses development conveniences (generated passphrase). */
+  nodeEnv: string;
+}
+
+interface VariableSpec {
+  name: string;
+  default: string;
+  description: string;
+}
+
+/** Every environment variable the service reads, with its default. The README documents these. */
+export const CONFIG_VARIABLES: readonly VariableSpec[] = [
+  { name: 'PORT', default: '3000', description: 'TCP port the HTTP server listens on.' },
+  { name: 'HOST', default: '127.0.0.1', description: 'Interface to bind; `0.0.0.0` in containers.' },
+  { name: 'PUBLIC_URL', default: 'http://localhost:$PORT', description: 'Public base URL (issuer identifier, links in offers, status list URIs). No trailing slash.' },
+  { name: 'DATA_DIR', default: './data', description: 'Folder of the embedded SQLite store (`digital-proof.db`).' },
+  { name: 'DATABASE_URL', default: '(unset)', description: '`postgres://user@host:port/db` selects PostgreSQL instead of the embedded store.' },
+  { name: 'KEYS_DIR', default: './keys', description: 'Folder of the encrypted signing key files.' },
+  { name: 'DPROOF_KEY_PASSPHRASE', default: '(unset: generated into `KEYS_DIR/.passphrase` outside production)', description: 'Passphrase that encrypts private keys at rest. Required when `NODE_ENV=production`.' },
+  { name: 'KEY_ALG', default: 'ES256', description: 'Algorithm of keys made on first run and by `keys rotate` without `--alg` (`ES256` or `EdDSA`).' },
+  { name: 'KEY_REFRESH_MS', default: '2000', description: 'How often a node re-reads key states from the store (rotation reaches running nodes within this).' },
+  { name: 'RATE_LIMIT_PER_MINUTE', default: '600', description: 'Requests per minute per API client without its own limit; `0` = unlimited.' },
+  { name: 'BODY_LIMIT', default: '1048576', description: 'Largest request body in bytes; larger bodies get 413.' },
+  { name: 'LOG_LEVEL', default: 'info', description: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
+  { name: 'NODE_ENV', default: 'development', description: '`production` turns off development conveniences.' },
+];
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw.trim());
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function url(name: string, raw: string, protocols: readonly string[]): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${raw}"`);
+  }
+  if (!protocols.includes(u.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${raw}"`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env, cwd = process.cwd()): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST?.trim() || '127.0.0.1';
+
+  const publicRaw = env.PUBLIC_URL?.trim() || `http://localhost:${port}`;
+  const publicUrl = url('PUBLIC_URL', publicRaw, ['http:', 'https:']).replace(/\/+$/, '');
+  if (new URL(publicUrl).search || new URL(publicUrl).hash) {
+    throw new ConfigError('PUBLIC_URL', 'must not carry a query or fragment');
+  }
+
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl) url('DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:']);
+
+  const logLevel = (env.LOG_LEVEL?.trim() || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+
+  const keyAlg = env.KEY_ALG?.trim() || 'ES256';
+  if (keyAlg !== 'ES256' && keyAlg !== 'EdDSA') {
+    throw new ConfigError('KEY_ALG', `must be ES256 or EdDSA, got "${keyAlg}"`);
+  }
+
+  const nodeEnv = env.NODE_ENV?.trim() || 'development';
+  const keyPassphrase = env.DPROOF_KEY_PASSPHRASE || undefined;
+  if (keyPassphrase !== undefined && keyPassphrase.length < 12) {
+    throw new ConfigError('DPROOF_KEY_PASSPHRASE', 'must be at least 12 characters');
+  }
+  if (nodeEnv === 'production' && keyPassphrase === undefined) {
+    throw new ConfigError('DPROOF_KEY_PASSPHRASE', 'is required when NODE_ENV=production');
+  }
+
+  return {
+    port,
+    host,
+    publicUrl,
+    dataDir: resolve(cwd, env.DATA_DIR?.trim() || './data'),
+    databaseUrl,
+    keysDir: resolve(cwd, env.KEYS_DIR?.trim() || './keys'),
+    logLevel,
+    bodyLimit: integer(env, 'BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    keyPassphrase,
+    keyAlg,
+    keyRefreshMs: integer(env, 'KEY_REFRESH_MS', 2000, 100, 60_000),
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
+    nodeEnv,
+  };
+}

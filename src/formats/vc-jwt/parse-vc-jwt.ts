@@ -1,0 +1,38 @@
+/**
+ * Parses a `vc+jwt` and checks its structure (VC-JOSE-COSE §3.1.1, VCDM 2.0 §4). It does NOT
+ * verify the signature (the caller does, with the issuer's key, over `signingInput`) nor compare
+ * `validFrom` / `validUntil` / `exp` with the current time, nor fetch the status list.
+ */
+import { statusFormatError } from '../../status/error-codes.js';
+import type { StatusListReference } from '../../status/status-list-reference.js';
+import { checkVcDataModel } from './check-vc-data-model.js';
+import { decodeCompactJws } from './decode-compact-jws.js';
+import { readVcStatusReference } from './read-vc-status-reference.js';
+import { VC_JWT_MEDIA_TYPE, VC_JWT_TYP, type VerifiableCredential } from './vc-jwt-types.js';
+
+export interface ParsedVcJwt {
+  header: Record<string, unknown>;
+  /** The claims set, i.e. the credential (plus `iat` / `exp` / `status` when present). */
+  credential: VerifiableCredential;
+  /** The Token Status List entry, when the credential has one. */
+  statusReference: StatusListReference | undefined;
+  signingInput: string;
+  signature: Uint8Array;
+}
+
+export const parseVcJwt = (token: unknown): ParsedVcJwt => {
+  const { header, payload, signingInput, signature } = decodeCompactJws(token);
+  // RFC 7515 §4.1.1: `alg` is required; RFC 8725 §3.1: never accept `none`.
+  if (typeof header['alg'] !== 'string' || header['alg'] === 'none') {
+    throw statusFormatError('vc_jwt_bad_alg', 'alg must name a signature algorithm');
+  }
+  // VC-JOSE-COSE §3.1.1: `typ` is `vc+jwt`; RFC 7515 §4.1.9: the `application/` prefix may be
+  // present and media types compare case-insensitively.
+  const typ = typeof header['typ'] === 'string' ? header['typ'].toLowerCase() : undefined;
+  if (typ !== VC_JWT_TYP && typ !== VC_JWT_MEDIA_TYPE) {
+    throw statusFormatError('vc_jwt_bad_typ', `typ must be ${VC_JWT_TYP}`);
+  }
+  checkVcDataModel(payload);
+  const statusReference = readVcStatusReference(payload);
+  return { header, credential: payload as VerifiableCredential, statusReference, signingInput, signature };
+};

@@ -1,0 +1,84 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
+import { isAppError } from '../errors.js';
+import { isStoreUnavailable } from '../store/classify-store-error.js';
+import { problem, sendError, type Problem } from './problem.js';
+
+interface AjvError {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** Schema errors → JSON pointers into the request, so a caller can find the bad field. */
+function validationErrors(errors: AjvError[]): { pointer: string; message: string }[] {
+  return errors.map((e) => {
+    let pointer = e.instancePath ?? '';
+    if (e.keyword === 'required' && typeof e.params?.missingProperty === 'string') pointer += `/${e.params.missingProperty}`;
+    if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string') pointer += `/${e.params.additionalProperty}`;
+    return { pointer, message: e.message ?? 'is not valid' };
+  });
+}
+
+/** Fastify's own 4xx errors, each with a stable code of ours. */
+const FASTIFY_CODES: Record<string, { status: number; code: string; detail: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', detail: 'send the body as application/json' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', detail: 'the request body is larger than this service accepts' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', detail: 'Content-Length does not match the body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'empty_body', detail: 'the JSON body is empty' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_json', detail: 'the body is not valid JSON' },
+  FST_ERR_BAD_URL: { status: 400, code: 'bad_url', detail: 'the request URL is malformed' },
+  FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'bad_request', detail: 'the request could not be routed' },
+};
+
+export function toProblem(err: unknown): Problem {
+  if (isAppError(err)) {
+    return problem(err.status, err.code, err.expose ? err.message : 'the service could not complete the request', err.expose ? err.details : undefined);
+  }
+  const fe = err as FastifyError & { validation?: AjvError[] };
+  if (fe && Array.isArray(fe.validation)) {
+    return problem(400, 'invalid_request', `the request does not match its schema: ${fe.message}`, { errors: validationErrors(fe.validation) });
+  }
+  const known = fe && typeof fe.code === 'string' ? FASTIFY_CODES[fe.code] : undefined;
+  if (known) return problem(known.status, known.code, known.detail);
+  if (isStoreUnavailable(err)) return problem(503, 'store_unavailable', 'the data store is not reachable right now; try again shortly');
+  const status = typeof fe?.statusCode === 'number' ? fe.statusCode : 500;
+  if (status >= 400 && status < 500) return problem(status, 'bad_request', 'the request was not understood');
+  return problem(500, 'internal_error', 'the service could not complete the request');
+}
+
+/** One error handler for the whole app, and 404 / 405 answers in the same shape. */
+export function installErrorHandling(app: FastifyInstance): void {
+  // A shadow router holding every route pattern, to tell "no such path" (404) from "no such
+  // method on this path" (405 with Allow).
+  const routes = FindMyWay({ ignoreTrailingSlash: false });
+  app.addHook('onRoute', (opts) => {
+    const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
+    for (const m of methods) {
+      try {
+        routes.on(m as HTTPMethod, opts.url, () => undefined);
+      } catch {
+        /* the same pattern twice (HEAD beside GET) */
+      }
+    }
+  });
+
+  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const p = toProblem(err);
+    if (p.status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: p.code, status: p.status }, 'request refused');
+    if (p.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '5');
+    return sendError(request, reply, p);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const).filter((m) => routes.find(m, path) !== null);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendError(request, reply, problem(405, 'method_not_allowed', `${request.method} is not allowed here; use ${allowed.join(', ')}`));
+    }
+    return sendError(request, reply, problem(404, 'not_found', `there is nothing at ${path}`));
+  });
+}

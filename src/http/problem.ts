@@ -1,0 +1,33 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** RFC 9457 problem details, plus our stable `code` and optional members such as `errors`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  [member: string]: unknown;
+}
+
+export const problemType = (code: string) => `urn:dproof:problem:${code}`;
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  406: 'Not Acceptable', 409: 'Conflict', 410: 'Gone', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+export function problem(status: number, code: string, detail: string, extra?: Record<string, unknown>): Problem {
+  return { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code, ...extra };
+}
+
+/** OpenID4VCI / OpenID4VP / OAuth endpoints answer `{ error, error_description }` (RFC 6749 §5.2). */
+export function sendError(request: FastifyRequest, reply: FastifyReply, p: Problem): FastifyReply {
+  const shape = (request.routeOptions.config as { errorShape?: string } | undefined)?.errorShape;
+  if (shape === 'oauth') {
+    return reply.code(p.status).header('cache-control', 'no-store').type('application/json').send({ error: p.code, error_description: p.detail });
+  }
+  return reply.code(p.status).type('application/problem+json').send({ ...p, instance: request.url.split('?')[0] });
+}

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../app.js';
+import { problem, sendError } from '../problem.js';
+
+export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  app.get('/healthz', {
+    schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: { $ref: 'Health#' } } },
+  }, async () => ({ status: 'ok' as const }));
+
+  app.get('/readyz', {
+    schema: {
+      tags: ['operations'],
+      summary: 'Readiness: the store answers and a signing key is loaded',
+      response: { 200: { $ref: 'Health#' }, 503: { $ref: 'Problem#' } },
+    },
+  }, async (request, reply) => {
+    let store = 'ok';
+    try {
+      await deps.store.ping();
+    } catch {
+      store = 'unreachable';
+    }
+    const keys = deps.keys.hasActive(deps.config.keyAlg) ? 'ok' : 'no active signing key';
+    if (store !== 'ok' || keys !== 'ok') {
+      reply.header('retry-after', '5');
+      return sendError(request, reply, problem(503, 'not_ready', `not ready: store ${store}, keys ${keys}`, { checks: { store, keys } }));
+    }
+    return { status: 'ok' as const, checks: { store, keys } };
+  });
+}

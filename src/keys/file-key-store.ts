@@ -1,0 +1,59 @@
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { Signer, SigningAlg } from './signer.js';
+import { createSigner } from './create-signer.js';
+import { encryptKeyFile, readKeyFile, KeyFileError } from './key-file.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+export interface GeneratedKey {
+  kid: string;
+  alg: SigningAlg;
+  publicJwk: JWK;
+  /** File name inside the keys folder. */
+  file: string;
+}
+
+export const SIGNING_ALGS: readonly SigningAlg[] = ['ES256', 'EdDSA'];
+
+export const isSigningAlg = (v: unknown): v is SigningAlg => v === 'ES256' || v === 'EdDSA';
+
+/** Public JWK with kid/alg/use, and without any private member. */
+export async function publicJwkOf(publicKey: KeyObject, alg: SigningAlg): Promise<JWK> {
+  const raw = publicKey.export({ format: 'jwk' }) as JWK;
+  const base: JWK = raw.kty === 'EC' ? { kty: 'EC', crv: raw.crv, x: raw.x, y: raw.y } : { kty: 'OKP', crv: raw.crv, x: raw.x };
+  const kid = await calculateJwkThumbprint(base, 'sha256');
+  return { ...base, kid, alg, use: 'sig' };
+}
+
+/**
+ * Keeps private keys in KEYS_DIR, one encrypted file per key. Replaceable by a hardware module
+ * or KMS: the rest of the service only sees `Signer`.
+ */
+export class FileKeyStore {
+  constructor(readonly dir: string, private readonly passphrase: string) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+
+  async generate(alg: SigningAlg): Promise<GeneratedKey> {
+    const { privateKey, publicKey } =
+      alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+    const publicJwk = await publicJwkOf(publicKey, alg);
+    const kid = publicJwk.kid as string;
+    const file = `${kid}.key.json`;
+    writeFileAtomic(join(this.dir, file), encryptKeyFile({ kid, alg, publicJwk: publicJwk as Record<string, unknown> }, privateKey, this.passphrase));
+    return { kid, alg, publicJwk, file };
+  }
+
+  /** Decrypts a key file; throws KeyFileError naming the file when it is corrupt or the passphrase is wrong. */
+  async load(rec: { kid: string; file: string }): Promise<Signer> {
+    const path = join(this.dir, rec.file);
+    const { content, privateKey } = readKeyFile(path, this.passphrase);
+    if (content.kid !== rec.kid) throw new KeyFileError(path, `holds key ${content.kid}, expected ${rec.kid}`);
+    if (!isSigningAlg(content.alg)) throw new KeyFileError(path, `has unsupported alg ${content.alg}`);
+    const publicJwk = await publicJwkOf(createPublicKey(privateKey), content.alg);
+    if (publicJwk.kid !== rec.kid) throw new KeyFileError(path, 'private key does not match its kid');
+    return createSigner(rec.kid, content.alg, publicJwk, privateKey);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Key life cycle, shared by the CLI and the admin HTTP routes:
+ * generate (first key of an algorithm) → rotate (new active, old retiring) → retire.
+ */
+import type { Store } from '../store/store.js';
+import type { Clock } from '../clock.js';
+import { AppError, conflict, notFound } from '../errors.js';
+import type { SigningAlg } from './signer.js';
+import type { FileKeyStore } from './file-key-store.js';
+import type { KeyRecord } from '../store/repositories/keys-repo.js';
+
+export interface KeyDeps {
+  store: Store;
+  keyStore: FileKeyStore;
+  clock: Clock;
+  /** Who asked, for the audit trail ("cli", or an admin client id). */
+  actor: string;
+}
+
+const isUniqueViolation = (e: unknown) => {
+  const err = e as { code?: string; message?: string };
+  return err.code === '23505' || err.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint/.test(err.message ?? '');
+};
+
+/** Creates the first active key of an algorithm; refuses when one is already active. */
+export async function generateKey(deps: KeyDeps, alg: SigningAlg): Promise<KeyRecord> {
+  const existing = (await deps.store.keys.list()).find((k) => k.alg === alg && k.state === 'active');
+  if (existing) throw conflict('key_already_active', `an active ${alg} key exists (${existing.kid}); use "keys rotate" to replace it`);
+  const key = await deps.keyStore.generate(alg);
+  const at = deps.clock.now();
+  try {
+    await insertFirst(deps, key, at);
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict('key_already_active', `another node activated an ${alg} key at the same time; use "keys list"`);
+    throw e;
+  }
+  await deps.store.audit.record({ at, actor: deps.actor, action: 'key.generate', subject: `key:${key.kid}`, detail: { alg } });
+  return (await deps.store.keys.get(key.kid)) as KeyRecord;
+}
+
+async function insertFirst(deps: KeyDeps, key: Awaited<ReturnType<FileKeyStore['generate']>>, at: number) {
+  // activate() moves a current active key to retiring; generateKey checked there is none, and the
+  // unique index refuses a second active key if another node raced us.
+  await deps.store.keys.activate({ kid: key.kid, alg: key.alg, publicJwk: key.publicJwk as Record<string, unknown>, file: key.file, createdAt: at }, at);
+}
+
+/** Makes a new key active and moves the old one to retiring (it keeps verifying). */
+export async function rotateKey(deps: KeyDeps, alg: SigningAlg): Promise<{ active: KeyRecord; retiring: string | undefined }> {
+  // The key file is written before the metadata commits: a crash in between leaves an unused
+  // file and the old key still active, never a row without its key.
+  const key = await deps.keyStore.generate(alg);
+  const at = deps.clock.now();
+  const { previous } = await deps.store.keys.activate(
+    { kid: key.kid, alg: key.alg, publicJwk: key.publicJwk as Record<string, unknown>, file: key.file, createdAt: at },
+    at,
+  );
+  await deps.store.audit.record({ at, actor: deps.actor, action: 'key.rotate', subject: `key:${key.kid}`, detail: { alg, previous: previous ?? null } });
+  return { active: (await deps.store.keys.get(key.kid)) as KeyRecord, retiring: previous };
+}
+
+export interface RetireOptions {
+  force?: boolean;
+  /** Latest expiry (ms) of anything the key signed, or null when nothing signed by it is valid. */
+  latestExpiry?: (kid: string) => Promise<number | null>;
+}
+
+/** retiring → retired. Refuses an active key, and a key whose credentials have not all expired (unless forced). */
+export async function retireKey(deps: KeyDeps, kid: string, opts: RetireOptions = {}): Promise<{ key: KeyRecord; forced: boolean }> {
+  const key = await deps.store.keys.get(kid);
+  if (!key) throw notFound('key_not_found', `no key with kid ${kid}`);
+  if (key.state === 'active') throw conflict('key_active', `key ${kid} is the active ${key.alg} key; run "keys rotate" first so it becomes retiring`);
+  if (key.state === 'retired') throw conflict('key_already_retired', `key ${kid} is already retired`);
+  const now = deps.clock.now();
+  const until = opts.latestExpiry ? await opts.latestExpiry(kid) : null;
+  const stillUsed = until !== null && until > now;
+  if (stillUsed && !opts.force) {
+    throw new AppError('key_still_in_use', 409, `key ${kid} signed credentials valid until ${new Date(until).toISOString()}; retiring it now makes them unverifiable (use --force to do it anyway)`);
+  }
+  if (!(await deps.store.keys.retire(kid, now))) throw conflict('key_state_changed', `key ${kid} changed state meanwhile; run "keys list"`);
+  await deps.store.audit.record({ at: now, actor: deps.actor, action: 'key.retire', subject: `key:${kid}`, detail: { forced: stillUsed } });
+  return { key: (await deps.store.keys.get(kid)) as KeyRecord, forced: stillUsed };
+}
+
+/** First run: make sure there is an active key of the configured algorithm. */
+export async function ensureActiveKey(deps: KeyDeps, alg: SigningAlg): Promise<KeyRecord | undefined> {
+  const exists = (await deps.store.keys.list()).some((k) => k.alg === alg && k.state === 'active');
+  if (exists) return undefined;
+  try {
+    return await generateKey(deps, alg);
+  } catch (e) {
+    // Two nodes starting on an empty store at once: one wins, the other uses its key.
+    if (e instanceof AppError && e.code === 'key_already_active') return undefined;
+    throw e;
+  }
+}

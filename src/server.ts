@@ -1,0 +1,84 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, ConfigError, type Config } from './config.js';
+import { createLogger } from './http/logger.js';
+import { openRuntime } from './boot.js';
+import { buildApp } from './app.js';
+import { DOCS_PATH } from './http/openapi.js';
+
+export const PID_FILE = 'server.pid';
+
+/** The pid of a live server holding the embedded store in `dataDir`, if any. */
+export function runningServerPid(dataDir: string): number | undefined {
+  const file = join(dataDir, PID_FILE);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startServer(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
+  const logger = createLogger(config.logLevel);
+  const runtime = await openRuntime(config, logger);
+  const app = await buildApp(runtime, logger);
+  await app.listen({ port: config.port, host: config.host });
+  const pidFile = runtime.store.dialect === 'sqlite' ? join(config.dataDir, PID_FILE) : undefined;
+  if (pidFile) writeFileSync(pidFile, `${process.pid}\n`);
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  process.stderr.write(
+    `digital-proof listening on http://${config.host}:${port} (public URL ${config.publicUrl}, ${runtime.store.dialect} store at ${runtime.store.location})\n` +
+      `API docs: ${config.publicUrl}${DOCS_PATH}\n`,
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // Stop accepting, let in-flight requests finish, then close the store.
+      await app.close();
+      await runtime.close();
+      if (pidFile) rmSync(pidFile, { force: true });
+    })());
+  return { app, stop };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config);
+  } catch (e) {
+    process.stderr.write(`digital-proof cannot start: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      server.stop().then(
+        () => process.exit(0),
+        (e: unknown) => {
+          process.stderr.write(`shutdown failed: ${e instanceof Error ? e.message : String(e)}\n`);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

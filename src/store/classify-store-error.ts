@@ -1,0 +1,16 @@
+/**
+ * Tells a store that cannot serve right now (database down, disk full, file read-only) apart
+ * from a bug: the first answers 503 with Retry-After and heals without a restart.
+ */
+const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53100', '53200', '53300', '40001', '40P01']);
+const NODE_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
+export function isStoreUnavailable(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown } | null;
+  if (!err || typeof err !== 'object') return false;
+  const code = typeof err.code === 'string' ? err.code : '';
+  if (PG_UNAVAILABLE.has(code) || NODE_NET.has(code)) return true;
+  if (/^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN|PROTOCOL)/.test(code)) return true;
+  const msg = typeof err.message === 'string' ? err.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|database system is (starting|shutting) up/i.test(msg);
+}

@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Dialect } from '../dialect.js';
+import { keysClientsAudit } from './0001-keys-clients-audit.js';
+
+/**
+ * Migrations live in code (not files found at run time) so the compiled server and the tests
+ * run exactly the same list. Names sort in the order they apply; never rename or edit one
+ * that has shipped: add a new one.
+ */
+export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return {
+      '0001-keys-clients-audit': keysClientsAudit(dialect),
+    };
+  },
+});

@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './schema.js';
+import type { Dialect } from './dialect.js';
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where the data lives, for messages (a file path, or the PostgreSQL URL without password). */
+  location: string;
+}
+
+export interface DatabaseOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** PostgreSQL pool size per process. */
+  poolSize?: number;
+}
+
+export const SQLITE_FILE = 'digital-proof.db';
+
+/** int8 (bigint) columns hold millisecond times, well inside Number's safe range. */
+const pgTypes = {
+  getTypeParser: (oid: number, format?: string) =>
+    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
+};
+
+export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30_000,
+      types: pgTypes,
+    });
+    // An idle client losing its connection (database restarted) must not crash the process;
+    // the next query reports the fault and the pool reconnects.
+    pool.on('error', () => {});
+    const u = new URL(opts.databaseUrl);
+    u.password = '';
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', location: u.toString() };
+  }
+
+  mkdirSync(opts.dataDir, { recursive: true });
+  const file = join(opts.dataDir, SQLITE_FILE);
+  const sqlite = new BetterSqlite3(file, { timeout: 5000 });
+  // WAL lets readers run beside the writer. synchronous=FULL fsyncs the WAL at every commit,
+  // so an acknowledged write survives a kill -9 and a power loss alike.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', location: file };
+}

@@ -1,0 +1,99 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, KeyState, SigningKeysTable } from '../schema.js';
+
+export interface KeyRecord {
+  kid: string;
+  alg: string;
+  state: KeyState;
+  publicJwk: Record<string, unknown>;
+  file: string;
+  createdAt: number;
+  activatedAt: number | null;
+  retiringAt: number | null;
+  retiredAt: number | null;
+}
+
+const toRecord = (r: Selectable<SigningKeysTable>): KeyRecord => ({
+  kid: r.kid,
+  alg: r.alg,
+  state: r.state,
+  publicJwk: JSON.parse(r.public_jwk) as Record<string, unknown>,
+  file: r.file,
+  createdAt: r.created_at,
+  activatedAt: r.activated_at,
+  retiringAt: r.retiring_at,
+  retiredAt: r.retired_at,
+});
+
+export interface NewKey {
+  kid: string;
+  alg: string;
+  publicJwk: Record<string, unknown>;
+  file: string;
+  createdAt: number;
+}
+
+export const keysRepo = (db: Kysely<Database>) => ({
+  async list(): Promise<KeyRecord[]> {
+    const rows = await db.selectFrom('signing_keys').selectAll().orderBy('created_at').orderBy('kid').execute();
+    return rows.map(toRecord);
+  },
+
+  async get(kid: string): Promise<KeyRecord | undefined> {
+    const r = await db.selectFrom('signing_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
+    return r ? toRecord(r) : undefined;
+  },
+
+  /**
+   * Makes `key` the active key of its algorithm and moves the previous active one (if any) to
+   * `retiring`, in one transaction: a crash leaves either the old or the new key active, never
+   * both and never neither (the partial unique index backs this up across nodes).
+   */
+  async activate(key: NewKey, at: number): Promise<{ previous: string | undefined }> {
+    return db.transaction().execute(async (tx) => {
+      const prev = await tx
+        .selectFrom('signing_keys')
+        .select('kid')
+        .where('alg', '=', key.alg)
+        .where('state', '=', 'active')
+        .executeTakeFirst();
+      if (prev) {
+        await tx.updateTable('signing_keys').set({ state: 'retiring', retiring_at: at }).where('kid', '=', prev.kid).execute();
+      }
+      await tx
+        .insertInto('signing_keys')
+        .values({
+          kid: key.kid,
+          alg: key.alg,
+          state: 'active',
+          public_jwk: JSON.stringify(key.publicJwk),
+          file: key.file,
+          created_at: key.createdAt,
+          activated_at: at,
+          retiring_at: null,
+          retired_at: null,
+        })
+        .execute();
+      return { previous: prev?.kid };
+    });
+  },
+
+  /** retiring → retired; false when the key is not in the retiring state. */
+  async retire(kid: string, at: number): Promise<boolean> {
+    const r = await db
+      .updateTable('signing_keys')
+      .set({ state: 'retired', retired_at: at })
+      .where('kid', '=', kid)
+      .where('state', '=', 'retiring')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  },
+
+  /** A cheap fingerprint of the key table, polled by running nodes to notice rotations. */
+  async version(): Promise<string> {
+    const rows = await db.selectFrom('signing_keys').select(['kid', 'state']).orderBy('kid').execute();
+    return rows.map((r) => `${r.kid}:${r.state}`).join(',');
+  },
+});
+
+export type KeysRepo = ReturnType<typeof keysRepo>;

@@ -1,0 +1,139 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
+import { runDproof, spawnServer } from '../helpers/spawn-server.js';
+import { readKeyFile } from '../../src/keys/key-file.js';
+
+interface KeyJson { kid: string; alg: string; state: string }
+
+for (const backend of storeTargets()) {
+  describe(`dproof CLI on ${backend}`, () => {
+    let target: StoreTarget;
+    const outputs: string[] = [];
+    const dproof = async (...args: string[]) => {
+      const r = await runDproof(args, target.env);
+      outputs.push(r.stdout, r.stderr);
+      return r;
+    };
+    const json = async <T>(...args: string[]): Promise<T> => {
+      const r = await dproof(...args, '--json');
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout) as T;
+    };
+    before(async () => { target = await makeStoreTarget(backend); });
+    after(() => target.cleanup());
+
+    it('migrates the store and says so', async () => {
+      const r = await json<{ store: string; applied: string[] }>('db', 'migrate');
+      assert.equal(r.store, backend);
+      assert.deepEqual(r.applied, ['0001-keys-clients-audit']);
+      assert.deepEqual((await json<{ applied: string[] }>('db', 'migrate')).applied, []);
+    });
+
+    it('walks keys through generate → rotate → list → jwks → retire', async () => {
+      const first = await json<KeyJson>('keys', 'generate');
+      assert.equal(first.state, 'active');
+      const again = await dproof('keys', 'generate');
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, /^dproof: an active ES256 key exists/);
+      assert.equal(again.stderr.trim().split('\n').length, 1, 'one-line error');
+
+      const rotated = await json<{ active: KeyJson; retiring: string }>('keys', 'rotate');
+      assert.equal(rotated.retiring, first.kid);
+      const list = await json<KeyJson[]>('keys', 'list');
+      assert.deepEqual(list.map((k) => [k.kid, k.state]), [[first.kid, 'retiring'], [rotated.active.kid, 'active']]);
+      const jwks = JSON.parse((await dproof('keys', 'jwks')).stdout) as { keys: { kid: string; d?: string }[] };
+      assert.deepEqual(jwks.keys.map((k) => k.kid).sort(), [first.kid, rotated.active.kid].sort());
+      assert.ok(jwks.keys.every((k) => k.d === undefined));
+
+      const refuse = await dproof('keys', 'retire', rotated.active.kid);
+      assert.equal(refuse.code, 1);
+      assert.match(refuse.stderr, /rotate/);
+      assert.equal((await json<KeyJson[]>('keys', 'list')).find((k) => k.kid === rotated.active.kid)?.state, 'active', 'refusal changed nothing');
+
+      const retired = await json<{ key: KeyJson }>('keys', 'retire', first.kid);
+      assert.equal(retired.key.state, 'retired');
+      const after = JSON.parse((await dproof('keys', 'jwks')).stdout) as { keys: { kid: string }[] };
+      assert.deepEqual(after.keys.map((k) => k.kid), [rotated.active.kid]);
+
+      const ed = await json<KeyJson>('keys', 'generate', '--alg', 'EdDSA');
+      assert.equal(ed.alg, 'EdDSA');
+      const bad = await dproof('keys', 'rotate', '--alg', 'HS256');
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /ES256 or EdDSA/);
+    });
+
+    it('creates, lists and revokes clients; the key is printed once and never listed', async () => {
+      const made = await json<{ id: string; apiKey: string }>('clients', 'create', '--role', 'verifier', '--name', '은행 A', '--rate-limit', '0');
+      assert.match(made.apiKey, /^dproof_c[0-9a-f]{16}_/);
+      const list = await dproof('clients', 'list', '--json');
+      assert.ok(list.stdout.includes(made.id) && !list.stdout.includes(made.apiKey.split('_')[2] as string));
+      const revoked = await json<{ revoked_at: string | null }>('clients', 'revoke', made.id);
+      assert.ok(revoked.revoked_at);
+      const twice = await dproof('clients', 'revoke', made.id);
+      assert.equal(twice.code, 1);
+      assert.match(twice.stderr, /already revoked/);
+      const unknown = await dproof('clients', 'revoke', 'c0000000000000000');
+      assert.equal(unknown.code, 1);
+      const badRole = await dproof('clients', 'create', '--role', 'root', '--name', 'x');
+      assert.notEqual(badRole.code, 0);
+      const badRate = await dproof('clients', 'create', '--role', 'issuer', '--name', 'x', '--rate-limit', '-3');
+      assert.notEqual(badRate.code, 0);
+    });
+
+    it('shows an example in every command help', async () => {
+      for (const cmd of [['db', 'migrate'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'rotate'], ['keys', 'retire'], ['keys', 'jwks'], ['clients', 'create'], ['clients', 'list'], ['clients', 'revoke'], ['serve']]) {
+        const r = await dproof(...cmd, '--help');
+        assert.equal(r.code, 0);
+        assert.match(r.stdout, /Example:/, cmd.join(' '));
+      }
+    });
+
+    it('never prints a private key', async () => {
+      const list = await json<{ kid: string; state: string }[]>('keys', 'list');
+      for (const k of list) {
+        const { privateKey } = readKeyFile(join(target.keysDir, `${k.kid}.key.json`), target.env.DPROOF_KEY_PASSPHRASE as string);
+        const d = (privateKey.export({ format: 'jwk' }) as { d: string }).d;
+        assert.ok(d.length > 20);
+        assert.ok(!outputs.join('\n').includes(d), `private key of ${k.kid} leaked`);
+      }
+    });
+  });
+}
+
+describe('the server and a bad key file', () => {
+  it('refuses to start with a message naming a corrupt key file, and with a wrong passphrase', async () => {
+    const target = await makeStoreTarget('sqlite');
+    try {
+      const made = JSON.parse((await runDproof(['keys', 'generate', '--json'], target.env)).stdout) as { kid: string };
+      const file = join(target.keysDir, `${made.kid}.key.json`);
+      const good = readFileSync(file, 'utf8');
+      writeFileSync(file, good.slice(0, 40));
+      await assert.rejects(spawnServer(target.env, { timeoutMs: 20_000 }), (e: Error) => e.message.includes(file) && /corrupt or truncated/.test(e.message));
+      writeFileSync(file, good);
+      await assert.rejects(spawnServer({ ...target.env, DPROOF_KEY_PASSPHRASE: 'not the right one' }, { timeoutMs: 20_000 }), /wrong DPROOF_KEY_PASSPHRASE/);
+      const ok = await spawnServer(target.env);
+      assert.equal(await ok.stop(), 0);
+    } finally {
+      await target.cleanup();
+    }
+  });
+
+  it('refuses db migrate while a server holds the embedded store', async () => {
+    const target = await makeStoreTarget('sqlite');
+    const server = await spawnServer(target.env);
+    try {
+      const r = await runDproof(['db', 'migrate'], target.env);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /running server \(pid \d+\) holds the store/);
+      await server.stop();
+      const after = await runDproof(['db', 'migrate'], target.env);
+      assert.equal(after.code, 0, after.stderr);
+    } finally {
+      await server.stop();
+      await target.cleanup();
+    }
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config.js';
+import { ROOT } from './helpers/spawn-server.js';
+
+describe('configuration', () => {
+  it('runs on embedded defaults', () => {
+    const c = loadConfig({}, '/srv/app');
+    assert.equal(c.port, 3000);
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(c.publicUrl, 'http://localhost:3000');
+    assert.equal(c.dataDir, '/srv/app/data');
+    assert.equal(c.keysDir, '/srv/app/keys');
+    assert.equal(c.databaseUrl, undefined);
+    assert.equal(c.logLevel, 'info');
+    assert.equal(c.keyAlg, 'ES256');
+  });
+
+  it('names the bad variable', () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ PORT: 'eighty' }, 'PORT'],
+      [{ PORT: '70000' }, 'PORT'],
+      [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
+      [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
+      [{ DATABASE_URL: 'mysql://x/y' }, 'DATABASE_URL'],
+      [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+      [{ KEY_ALG: 'HS256' }, 'KEY_ALG'],
+      [{ BODY_LIMIT: '-1' }, 'BODY_LIMIT'],
+      [{ DPROOF_KEY_PASSPHRASE: 'short' }, 'DPROOF_KEY_PASSPHRASE'],
+      [{ NODE_ENV: 'production' }, 'DPROOF_KEY_PASSPHRASE'],
+    ];
+    for (const [env, name] of cases) {
+      assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && e.variable === name && e.message.startsWith(`${name}:`), name);
+    }
+  });
+
+  it('derives PUBLIC_URL from PORT and drops a trailing slash', () => {
+    assert.equal(loadConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
+    assert.equal(loadConfig({ PUBLIC_URL: 'https://proof.example.kr/' }).publicUrl, 'https://proof.example.kr');
+  });
+
+  it('is documented variable by variable in the README', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const v of CONFIG_VARIABLES) assert.ok(readme.includes(`| \`${v.name}\` |`), `README lacks ${v.name}`);
+  });
+});

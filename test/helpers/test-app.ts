@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openRuntime, type Runtime } from '../../src/boot.js';
+import { buildApp } from '../../src/app.js';
+import { createLogger } from '../../src/http/logger.js';
+import { createClient } from '../../src/clients/manage-clients.js';
+import { makeStoreTarget, type StoreTarget } from './stores.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  runtime: Runtime;
+  config: Config;
+  target: StoreTarget;
+  /** Base URL when started with `listen: true`. */
+  url: string;
+  apiKey(role: 'issuer' | 'verifier' | 'admin', opts?: { rateLimit?: number | null; types?: string[] }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A real app on a real store (SQLite or PostgreSQL), optionally listening on a random port. */
+export async function startTestApp(opts: {
+  store?: 'sqlite' | 'postgres';
+  env?: Record<string, string>;
+  listen?: boolean;
+  logDestination?: DestinationStream;
+} = {}): Promise<TestApp> {
+  const target = await makeStoreTarget(opts.store ?? 'sqlite');
+  const config = loadConfig({ ...target.env, PORT: '0', ...opts.env });
+  const logger = createLogger(opts.logDestination ? 'info' : 'silent', opts.logDestination);
+  const runtime = await openRuntime(config, logger);
+  const app = await buildApp(runtime, logger);
+  let url = '';
+  if (opts.listen) {
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
+  } else {
+    await app.ready();
+  }
+  return {
+    app,
+    runtime,
+    config,
+    target,
+    url,
+    apiKey: async (role, o = {}) =>
+      (await createClient({ store: runtime.store, clock: runtime.clock, actor: 'test' }, { name: `test ${role}`, role, rateLimit: 'rateLimit' in o ? (o.rateLimit ?? null) : 0, types: o.types ?? null })).apiKey,
+    close: async () => {
+      await app.close();
+      await runtime.close();
+      await target.cleanup();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { storeTargets } from '../helpers/stores.js';
+import { revokeClient } from '../../src/clients/manage-clients.js';
+import { parseApiKey } from '../../src/clients/api-key.js';
+
+for (const backend of storeTargets()) {
+  describe(`API keys and roles on ${backend}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp({ store: backend, env: { RATE_LIMIT_PER_MINUTE: '5' } });
+    });
+    after(() => t.close());
+
+    const get = (key?: string, url = '/v1/admin/clients') =>
+      t.app.inject({ method: 'GET', url, headers: key === undefined ? {} : { authorization: key } });
+
+    it('answers a missing Authorization header with 401 missing_api_key', async () => {
+      const r = await get();
+      assert.equal(r.statusCode, 401);
+      assert.equal(r.json().code, 'missing_api_key');
+    });
+
+    it('answers a non-Bearer header with 401 malformed_authorization', async () => {
+      const r = await get('Basic YWxhZGRpbjpvcGVuc2VzYW1l');
+      assert.equal(r.json().code, 'malformed_authorization');
+    });
+
+    it('answers an unknown or altered key with 401 invalid_api_key', async () => {
+      const admin = await t.apiKey('admin');
+      assert.equal((await get('Bearer dproof_c0123456789abcdef_' + 'A'.repeat(43))).json().code, 'invalid_api_key');
+      const altered = admin.slice(0, -2) + (admin.endsWith('AA') ? 'BB' : 'AA');
+      assert.equal((await get(`Bearer ${altered}`)).json().code, 'invalid_api_key');
+      assert.equal((await get(`Bearer ${'x'.repeat(10_000)}`)).json().code, 'invalid_api_key');
+      assert.equal((await get(`Bearer ${admin}`)).statusCode, 200);
+    });
+
+    it('answers a revoked key with 401 revoked_api_key', async () => {
+      const key = await t.apiKey('admin');
+      const id = parseApiKey(key)?.clientId as string;
+      await revokeClient({ store: t.runtime.store, clock: t.runtime.clock, actor: 'test' }, id);
+      const r = await get(`Bearer ${key}`);
+      assert.equal(r.statusCode, 401);
+      assert.equal(r.json().code, 'revoked_api_key');
+    });
+
+    it('keeps issuer and verifier keys out of operator routes with 403 wrong_role', async () => {
+      for (const role of ['issuer', 'verifier'] as const) {
+        const r = await get(`Bearer ${await t.apiKey(role)}`);
+        assert.equal(r.statusCode, 403);
+        assert.equal(r.json().code, 'wrong_role');
+      }
+    });
+
+    it('lets an admin create a client over HTTP and shows the key once', async () => {
+      const admin = await t.apiKey('admin');
+      const r = await t.app.inject({ method: 'POST', url: '/v1/admin/clients', headers: { authorization: `Bearer ${admin}` }, payload: { name: '은행 A', role: 'verifier', rate_limit: 100 } });
+      assert.equal(r.statusCode, 201);
+      const body = r.json();
+      assert.match(body.apiKey, /^dproof_c[0-9a-f]{16}_/);
+      assert.equal(body.client.name, '은행 A');
+      const listed = await get(`Bearer ${admin}`);
+      assert.ok(!listed.body.includes(body.apiKey.split('_')[2]), 'the list never shows a key');
+      assert.ok(!listed.body.includes('key_hash') && !listed.body.includes('keyHash'));
+    });
+
+    it('limits a client to its rate and answers 429 with Retry-After', async () => {
+      const key = await t.apiKey('admin', { rateLimit: null }); // default: 5 per minute here
+      const codes: number[] = [];
+      for (let i = 0; i < 7; i++) codes.push((await get(`Bearer ${key}`)).statusCode);
+      assert.deepEqual(codes, [200, 200, 200, 200, 200, 429, 429]);
+      const r = await get(`Bearer ${key}`);
+      assert.equal(r.json().code, 'rate_limited');
+      assert.ok(Number(r.headers['retry-after']) > 0);
+    });
+
+    it('applies a per-client limit and never limits a client with 0', async () => {
+      const two = await t.apiKey('admin', { rateLimit: 2 });
+      const codes = [];
+      for (let i = 0; i < 3; i++) codes.push((await get(`Bearer ${two}`)).statusCode);
+      assert.deepEqual(codes, [200, 200, 429]);
+      const unlimited = await t.apiKey('admin', { rateLimit: 0 });
+      for (let i = 0; i < 20; i++) assert.equal((await get(`Bearer ${unlimited}`)).statusCode, 200);
+    });
+  });
+}

@@ -1,0 +1,92 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+
+describe('problem+json answers for bad HTTP input', () => {
+  let t: TestApp;
+  let admin: string;
+  before(async () => {
+    t = await startTestApp({ env: { BODY_LIMIT: '2048' } });
+    admin = await t.apiKey('admin');
+  });
+  after(() => t.close());
+
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url: '/v1/admin/clients', payload: body, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', ...headers } });
+
+  const assertProblem = (res: { statusCode: number; headers: Record<string, unknown>; json(): unknown }, status: number, code: string) => {
+    assert.equal(res.statusCode, status);
+    assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+    const body = res.json() as Record<string, unknown>;
+    assert.equal(body.code, code);
+    assert.equal(body.status, status);
+    assert.equal(body.type, `urn:dproof:problem:${code}`);
+    assert.equal(typeof body.detail, 'string');
+    assert.ok(!('stack' in body));
+    return body;
+  };
+
+  it('answers malformed JSON with 400 malformed_json', async () => {
+    assertProblem(await post('{"name": '), 400, 'malformed_json');
+  });
+
+  it('answers an empty JSON body with 400 empty_body', async () => {
+    assertProblem(await post(''), 400, 'empty_body');
+  });
+
+  it('answers a wrong content type with 415 unsupported_media_type', async () => {
+    assertProblem(await post('<a/>', { 'content-type': 'application/xml' }), 415, 'unsupported_media_type');
+    assertProblem(await post('{"name":"x","role":"issuer"}', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
+  });
+
+  it('answers a body over the limit with 413 body_too_large', async () => {
+    assertProblem(await post(JSON.stringify({ name: 'x'.repeat(5000), role: 'issuer' })), 413, 'body_too_large');
+  });
+
+  it('does not decompress a gzip body past the limit', async () => {
+    const zipped = gzipSync(JSON.stringify({ name: 'x'.repeat(100_000), role: 'issuer' }));
+    const res = await t.app.inject({ method: 'POST', url: '/v1/admin/clients', payload: zipped, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    assert.ok(res.statusCode >= 400 && res.statusCode < 500, `got ${res.statusCode}`);
+  });
+
+  it('answers an unknown route with 404 not_found', async () => {
+    assertProblem(await t.app.inject({ method: 'GET', url: '/no/such/thing' }), 404, 'not_found');
+  });
+
+  it('answers a wrong method with 405 method_not_allowed and Allow', async () => {
+    const res = await t.app.inject({ method: 'DELETE', url: '/healthz' });
+    assertProblem(res, 405, 'method_not_allowed');
+    assert.match(String(res.headers.allow), /GET/);
+  });
+
+  it('refuses __proto__ keys with 400 forbidden_json_key', async () => {
+    assertProblem(await post('{"name":"x","role":"issuer","__proto__":{"admin":true}}'), 400, 'forbidden_json_key');
+  });
+
+  it('refuses constructor.prototype keys with 400 forbidden_json_key', async () => {
+    assertProblem(await post('{"name":"x","role":"issuer","constructor":{"prototype":{"admin":true}}}'), 400, 'forbidden_json_key');
+  });
+
+  it('points at the bad fields of a schema violation', async () => {
+    const body = assertProblem(await post(JSON.stringify({ role: 'boss', extra: 1 })), 400, 'invalid_request');
+    const pointers = (body.errors as { pointer: string }[]).map((e) => e.pointer).sort();
+    assert.deepEqual(pointers, ['/extra', '/name', '/role']);
+  });
+
+  it('stores nothing when a request is refused', async () => {
+    const before = (await t.runtime.store.clients.list()).length;
+    await post(JSON.stringify({ role: 'boss', name: 'x' }));
+    await post('{"name":"x","role":"issuer","__proto__":{}}');
+    assert.equal((await t.runtime.store.clients.list()).length, before);
+  });
+
+  it('puts x-request-id on every answer and keeps a plain one from the caller', async () => {
+    const a = await t.app.inject({ method: 'GET', url: '/healthz' });
+    assert.match(String(a.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+    const b = await t.app.inject({ method: 'GET', url: '/nowhere', headers: { 'x-request-id': 'abc-123' } });
+    assert.equal(b.headers['x-request-id'], 'abc-123');
+    const c = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': '<script>' } });
+    assert.notEqual(c.headers['x-request-id'], '<script>');
+  });
+});

@@ -1,0 +1,44 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ROOT } from '../helpers/spawn-server.js';
+
+interface Service {
+  image?: string;
+  build?: string;
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  volumes?: string[];
+  ports?: string[];
+}
+
+// No Docker engine runs here: this checks the wiring; the PostgreSQL path itself is tested for real.
+it('docker-compose.yml runs the app on PostgreSQL 16 with health checks, a volume and DATABASE_URL wired', () => {
+  const doc = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+  const { db, app } = doc.services as { db: Service; app: Service };
+  assert.match(db.image ?? '', /^postgres:16(\.|$|-)/);
+  assert.ok(db.healthcheck?.test.join(' ').includes('pg_isready'));
+  const dbVolume = (db.volumes ?? []).find((v) => v.endsWith(':/var/lib/postgresql/data'));
+  assert.ok(dbVolume && dbVolume.split(':')[0] as string in doc.volumes, 'named volume for the database');
+
+  assert.equal(app.build, '.');
+  assert.ok(existsSync(join(ROOT, 'Dockerfile')));
+  assert.equal(app.depends_on?.db?.condition, 'service_healthy');
+  const url = new URL(app.environment?.DATABASE_URL ?? '');
+  assert.equal(url.protocol, 'postgres:');
+  assert.equal(url.hostname, 'db', 'DATABASE_URL points at the db service');
+  assert.equal(url.username, db.environment?.POSTGRES_USER);
+  assert.equal(url.password, db.environment?.POSTGRES_PASSWORD);
+  assert.equal(url.pathname, `/${db.environment?.POSTGRES_DB}`);
+  assert.equal(app.environment?.HOST, '0.0.0.0');
+  assert.ok(app.environment?.DPROOF_KEY_PASSPHRASE, 'the key passphrase is passed in');
+  assert.ok(app.healthcheck?.test.join(' ').includes('/readyz'));
+  assert.ok((app.ports ?? []).some((p) => p.endsWith(`:${app.environment?.PORT}`)));
+
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  assert.match(dockerfile, /npm run build/);
+  assert.match(dockerfile, /CMD \["node", "dist\/src\/server\.js"\]/);
+});
