@@ -1,0 +1,52 @@
+/**
+ * Turns ajv errors into `{ pointer, message }` entries whose pointer (RFC 6901) names the bad
+ * field itself: for a missing member or an extra member that is the member, not its parent.
+ * Messages are ajv's, which never repeat the value (claim values are personal data).
+ */
+import type { ErrorObject } from './create-ajv.js';
+
+export interface FieldError {
+  readonly pointer: string;
+  readonly message: string;
+}
+
+/** RFC 6901 §3: `~` → `~0`, `/` → `~1`. */
+export const escapePointerToken = (token: string): string => token.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** Keywords whose error only sums up more precise ones (the failing branch of an if or anyOf, the bad name of propertyNames). */
+const SUMMARY_KEYWORDS = new Set(['if', 'anyOf', 'oneOf', 'allOf', 'propertyNames']);
+
+function describe(e: ErrorObject): FieldError {
+  const params = e.params as Record<string, unknown>;
+  if (e.keyword === 'required' && typeof params.missingProperty === 'string') {
+    return { pointer: `${e.instancePath}/${escapePointerToken(params.missingProperty)}`, message: 'is required' };
+  }
+  if (e.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
+    return { pointer: `${e.instancePath}/${escapePointerToken(params.additionalProperty)}`, message: 'is not allowed here' };
+  }
+  if (e.propertyName !== undefined) {
+    // An error inside `propertyNames`: about the member's name, not its value.
+    return { pointer: `${e.instancePath}/${escapePointerToken(e.propertyName)}`, message: `name ${e.message ?? 'is not allowed'}` };
+  }
+  return { pointer: e.instancePath, message: e.message ?? `fails ${e.keyword}` };
+}
+
+/**
+ * Distinct field errors in ajv's order, at most `limit` of them (a hostile body with 10,000
+ * extra members gets a short answer). Summary errors are dropped when a precise one exists.
+ */
+export function describeAjvErrors(errors: readonly ErrorObject[] | null | undefined, limit = 20): FieldError[] {
+  const all = errors ?? [];
+  const precise = all.filter((e) => !SUMMARY_KEYWORDS.has(e.keyword));
+  const out: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const e of precise.length > 0 ? precise : all) {
+    const d = describe(e);
+    const key = `${d.pointer}\u0000${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+    if (out.length === limit) break;
+  }
+  return out;
+}

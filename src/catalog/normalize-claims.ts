@@ -1,0 +1,35 @@
+/**
+ * A fresh copy of caller-supplied claims with every string in Unicode NFC (DESIGN.md: names are
+ * NFC-normalised; an NFD Hangul name would otherwise fail the Hangul patterns or be signed in a
+ * form that compares unequal byte for byte). Member names are kept as sent: they are checked
+ * against the schema, never rewritten.
+ *
+ * The copy is built with `Object.fromEntries`, which defines own properties, so a `__proto__`
+ * member stays a plain (and later rejected) member instead of changing a prototype. Nesting is
+ * bounded: no credential type nests deeper than a few levels, and a 10,000-deep body must get a
+ * 400, not a stack overflow.
+ */
+import { badRequest } from '../errors.js';
+import type { ClaimValue } from './types.js';
+import { escapePointerToken } from './describe-ajv-errors.js';
+
+export const MAX_CLAIM_DEPTH = 16;
+
+export function normalizeClaims(value: unknown, pointer = '', depth = 0): ClaimValue {
+  if (depth > MAX_CLAIM_DEPTH) {
+    throw badRequest('invalid_claims', 'claims are nested too deeply', {
+      errors: [{ pointer, message: `nests deeper than ${MAX_CLAIM_DEPTH} levels` }],
+    });
+  }
+  if (typeof value === 'string') return value.normalize('NFC');
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v, i) => normalizeClaims(v, `${pointer}/${i}`, depth + 1));
+  if (typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, normalizeClaims(v, `${pointer}/${escapePointerToken(k)}`, depth + 1)]),
+    );
+  }
+  throw badRequest('invalid_claims', 'claims must be JSON values', {
+    errors: [{ pointer, message: 'is not a JSON value' }],
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * Checks the claims a caller (an issuing agency's back office) supplies for a credential type,
+ * before anything is signed or stored. Every failure is a 400 with a stable code and JSON
+ * pointers to the bad fields; values are never echoed (they are personal data).
+ *
+ *  - `derived_claim_supplied`: `age_over_19` and friends are computed by the service
+ *    (derive-claims.ts); a caller that sends one is refused rather than silently overridden.
+ *  - `invalid_claims`: the type's claims schema fails (missing, wrong format, extra member...).
+ *  - `rrn_not_allowed`: a value looks like a resident registration number (find-rrn.ts).
+ *
+ * Validators are compiled once per type (loadCatalog compiles them all at boot).
+ */
+import { badRequest } from '../errors.js';
+import { createAjv, type Ajv, type ValidateFunction } from './create-ajv.js';
+import { describeAjvErrors, escapePointerToken } from './describe-ajv-errors.js';
+import { findRrnValue } from './find-rrn.js';
+import { normalizeClaims } from './normalize-claims.js';
+import { isDerivedClaimName, type Claims, type CredentialType } from './types.js';
+
+const validators = new WeakMap<CredentialType, ValidateFunction>();
+let fallbackAjv: Ajv | undefined;
+
+/** Compiles (once) and returns the claims validator of a type. Throws ajv's error on a bad schema. */
+export function compileClaimsValidator(type: CredentialType, ajv?: Ajv): ValidateFunction {
+  const known = validators.get(type);
+  if (known) return known;
+  const validate = (ajv ?? (fallbackAjv ??= createAjv())).compile(type.claimsSchema);
+  validators.set(type, validate);
+  return validate;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Validates `claims` for `type` and returns them as issued: a fresh copy with every string in
+ * NFC. Throws AppError 400 `derived_claim_supplied`, `invalid_claims` or `rrn_not_allowed`.
+ */
+export function validateClaims(type: CredentialType, claims: unknown): Claims {
+  if (isPlainObject(claims)) {
+    const derived = Object.keys(claims).filter(isDerivedClaimName);
+    if (derived.length > 0) {
+      throw badRequest('derived_claim_supplied', `${derived.join(', ')} is computed by the service from birth_date and must not be supplied`, {
+        errors: derived.map((name) => ({ pointer: `/${escapePointerToken(name)}`, message: 'is a derived claim' })),
+      });
+    }
+  }
+  const normalized = normalizeClaims(claims);
+  const validate = compileClaimsValidator(type);
+  if (!validate(normalized)) {
+    const errors = describeAjvErrors(validate.errors);
+    throw badRequest('invalid_claims', `claims do not match credential type ${type.id}`, { errors });
+  }
+  const valid = normalized as Claims;
+  const rrnAt = findRrnValue(valid, type.claimsSchema);
+  if (rrnAt !== undefined) {
+    throw badRequest('rrn_not_allowed', 'a resident registration number is never put in a credential; use birth_date', {
+      errors: [{ pointer: rrnAt, message: 'looks like a resident registration number' }],
+    });
+  }
+  return valid;
+}
