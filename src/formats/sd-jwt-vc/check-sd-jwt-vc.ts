@@ -1,0 +1,68 @@
+/**
+ * The SD-JWT VC rules on top of RFC 9901, one small named check each, so a verification
+ * pipeline can run them one by one and say which failed.
+ */
+import type { JWK } from 'jose';
+import { formatError } from '../error-codes.js';
+import { algForJwk } from '../jose/import-public-key.js';
+import { hasOwn, isJsonObject, type JsonObject } from '../jose/types.js';
+import type { ClaimPath } from '../sd-jwt/process-disclosures.js';
+import { NEVER_DISCLOSED_CLAIMS, SD_JWT_VC_TYP } from './constants.js';
+
+/** SD-JWT VC §2.2.1 (JOSE Header): `typ` MUST be `dc+sd-jwt`, compared exactly. */
+export function checkSdJwtVcTyp(header: JsonObject): void {
+  if (header.typ !== SD_JWT_VC_TYP) throw formatError('sd_jwt_vc_bad_typ', `typ must be ${SD_JWT_VC_TYP}`);
+}
+
+/** SD-JWT VC §2.2.2.1, §2.2.2.3: `vct` is REQUIRED and a string. */
+export function checkVct(payload: JsonObject): string {
+  const vct = payload.vct;
+  if (typeof vct !== 'string' || vct === '') throw formatError('sd_jwt_vc_vct_missing', 'vct missing or not a string');
+  return vct;
+}
+
+/** SD-JWT VC §2.5 / RFC 9901 §7.1 step 2.3: the key must belong to the issuer, which we name by `iss`. */
+export function checkIss(payload: JsonObject): string {
+  const iss = payload.iss;
+  if (typeof iss !== 'string' || iss === '') throw formatError('sd_jwt_vc_iss_missing', 'iss missing or not a string');
+  return iss;
+}
+
+/** SD-JWT VC §2.2.2.3: `iss`, `nbf`, `exp`, `cnf`, `vct`, `status` (and below them) never come from a Disclosure. */
+export function checkNeverDisclosed(disclosedPaths: readonly ClaimPath[]): void {
+  for (const path of disclosedPaths) {
+    const top = path[0];
+    if (typeof top === 'string' && NEVER_DISCLOSED_CLAIMS.has(top)) {
+      throw formatError('sd_jwt_vc_claim_not_disclosable', `${top} was delivered as a disclosure`);
+    }
+  }
+}
+
+/** RFC 7800 §3.2 / SD-JWT VC §2.2.2.3: `cnf.jwk` as the holder key; absent when the VC has no key binding. */
+export function readCnfJwk(claims: JsonObject): JWK | undefined {
+  if (!hasOwn(claims, 'cnf')) return undefined;
+  const cnf = claims.cnf;
+  if (!isJsonObject(cnf) || !isJsonObject(cnf.jwk)) throw formatError('sd_jwt_vc_cnf_invalid', 'cnf is not {"jwk": {...}}');
+  return cnf.jwk as JWK;
+}
+
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
+
+/** Issuance: the holder key must be a public EC P-256 or Ed25519 JWK (we verify KB-JWTs with it). */
+export function checkHolderJwk(jwk: JWK): void {
+  if (!isJsonObject(jwk)) throw formatError('sd_jwt_vc_cnf_invalid', 'holder key is not a JWK');
+  if (PRIVATE_JWK_MEMBERS.some((m) => hasOwn(jwk, m))) throw formatError('sd_jwt_vc_cnf_invalid', 'holder key has private members');
+  try {
+    algForJwk(jwk);
+  } catch {
+    throw formatError('sd_jwt_vc_cnf_invalid', 'holder key is not EC P-256 or Ed25519');
+  }
+}
+
+/** Token Status List §6.2 (Referenced Token in JOSE): `status.status_list` = { idx: non-negative integer, uri: string }. */
+export function checkStatusClaim(status: unknown): void {
+  const list = isJsonObject(status) ? status.status_list : undefined;
+  if (!isJsonObject(list) || !Number.isSafeInteger(list.idx) || (list.idx as number) < 0 || typeof list.uri !== 'string') {
+    throw formatError('sd_jwt_vc_status_invalid', 'status must be {"status_list": {"idx": n, "uri": "..."}}');
+  }
+}
