@@ -3,11 +3,7 @@ import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
-import type { Config } from './config.js';
-import type { Store } from './store/store.js';
-import type { KeyRing } from './keys/key-ring.js';
-import type { FileKeyStore } from './keys/file-key-store.js';
-import type { Clock } from './clock.js';
+import type { Runtime } from './boot.js';
 import { AppError } from './errors.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { installJsonBodyParser } from './http/json-body.js';
@@ -16,16 +12,12 @@ import { registerOpenApi } from './http/openapi.js';
 import { healthRoutes } from './http/routes/health-routes.js';
 import { wellKnownRoutes } from './http/routes/well-known-routes.js';
 import { adminRoutes } from './http/routes/admin-routes.js';
+import { catalogRoutes } from './http/routes/catalog-routes.js';
+import { credentialRoutes } from './http/routes/credential-routes.js';
+import { statusRoutes } from './http/routes/status-routes.js';
 
-export interface AppDeps {
-  config: Config;
-  store: Store;
-  keys: KeyRing;
-  keyStore: FileKeyStore;
-  clock: Clock;
-  /** Latest expiry of anything a key signed (for retiring keys safely). */
-  latestExpiry?: (kid: string) => Promise<number | null>;
-}
+/** What the routes need: the runtime that boot.ts opens. */
+export type AppDeps = Omit<Runtime, 'close'>;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -71,5 +63,8 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   await app.register(healthRoutes, deps);
   await app.register(wellKnownRoutes, deps);
   await app.register(adminRoutes, deps);
+  await app.register(catalogRoutes, deps);
+  await app.register(credentialRoutes, deps);
+  await app.register(statusRoutes, deps);
   return app;
 }

@@ -6,6 +6,12 @@ import { KeyRing } from './keys/key-ring.js';
 import { DEV_PASSPHRASE_WARNING, resolvePassphrase } from './keys/passphrase.js';
 import { ensureActiveKey } from './keys/manage-keys.js';
 import { systemClock, type Clock } from './clock.js';
+import { join } from 'node:path';
+import { loadCatalog } from './catalog/load-catalog.js';
+import type { Catalog } from './catalog/types.js';
+import { schemasDir } from './paths.js';
+import { StatusSlots } from './status/status-slots.js';
+import { StatusListPublisher } from './status/status-list-publisher.js';
 
 export interface Runtime {
   config: Config;
@@ -13,6 +19,11 @@ export interface Runtime {
   keyStore: FileKeyStore;
   keys: KeyRing;
   clock: Clock;
+  catalog: Catalog;
+  slots: StatusSlots;
+  statusPublisher: StatusListPublisher;
+  /** Latest expiry of anything a key signed (retiring a key earlier needs --force). */
+  latestExpiry: (kid: string) => Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -22,6 +33,8 @@ export interface Runtime {
  * message naming the cause, and the server refuses to start.
  */
 export async function openRuntime(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Runtime> {
+  // A bad credential type file stops the server before anything else opens.
+  const catalog = await loadCatalog({ dir: join(schemasDir, 'credentials'), publicUrl: config.publicUrl });
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const { applied } = await store.migrate();
@@ -34,12 +47,23 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
     const keys = new KeyRing(store, keyStore, logger);
     await keys.refresh();
     keys.startPolling(config.keyRefreshMs);
+    const slots = new StatusSlots(store, clock, { publicUrl: config.publicUrl, listSize: config.statusListSize });
+    const statusPublisher = new StatusListPublisher(store, clock, {
+      publicUrl: config.publicUrl,
+      ttlSeconds: config.statusTtlSeconds,
+      validitySeconds: config.statusTokenValiditySeconds,
+      signer: () => keys.signer(config.keyAlg),
+    });
     return {
       config,
       store,
       keyStore,
       keys,
       clock,
+      catalog,
+      slots,
+      statusPublisher,
+      latestExpiry: (kid) => store.credentials.latestExpiryByKid(kid),
       close: async () => {
         keys.stopPolling();
         await store.close();

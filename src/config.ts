@@ -36,6 +36,12 @@ export interface Config {
   rateLimitPerMinute: number;
   /** `production` refuses development conveniences (generated passphrase). */
   nodeEnv: string;
+  /** Entries per Token Status List (2 bits each). */
+  statusListSize: number;
+  /** `ttl` of status list tokens: how long verifiers may cache them, in seconds. */
+  statusTtlSeconds: number;
+  /** Lifetime (`exp - iat`) of a signed status list token, in seconds. */
+  statusTokenValiditySeconds: number;
 }
 
 interface VariableSpec {
@@ -58,6 +64,9 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'RATE_LIMIT_PER_MINUTE', default: '600', description: 'Requests per minute per API client without its own limit; `0` = unlimited.' },
   { name: 'BODY_LIMIT', default: '1048576', description: 'Largest request body in bytes; larger bodies get 413.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
+  { name: 'STATUS_LIST_SIZE', default: '131072', description: 'Entries per Token Status List (at least 131072, a multiple of 4): the crowd each credential hides in.' },
+  { name: 'STATUS_TTL_SECONDS', default: '60', description: '`ttl` of status list tokens: how long verifiers may cache one; a status change shows within it.' },
+  { name: 'STATUS_TOKEN_VALIDITY_SECONDS', default: '86400', description: 'Lifetime of a signed status list token (`exp - iat`); tokens are re-signed at half of it.' },
   { name: 'NODE_ENV', default: 'development', description: '`production` turns off development conveniences.' },
 ];
 
@@ -85,6 +94,12 @@ function url(name: string, raw: string, protocols: readonly string[]): string {
     throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${raw}"`);
   }
   return raw;
+}
+
+function statusListSize(env: Env): number {
+  const n = integer(env, 'STATUS_LIST_SIZE', 131_072, 131_072, 16_777_216);
+  if (n % 4 !== 0) throw new ConfigError('STATUS_LIST_SIZE', `must be a multiple of 4 (whole bytes of 2-bit entries), got ${n}`);
+  return n;
 }
 
 export function loadConfig(env: Env, cwd = process.cwd()): Config {
@@ -133,5 +148,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     keyRefreshMs: integer(env, 'KEY_REFRESH_MS', 2000, 100, 60_000),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
     nodeEnv,
+    statusListSize: statusListSize(env),
+    statusTtlSeconds: integer(env, 'STATUS_TTL_SECONDS', 60, 1, 86_400),
+    statusTokenValiditySeconds: integer(env, 'STATUS_TOKEN_VALIDITY_SECONDS', 86_400, 60, 30 * 86_400),
   };
 }

@@ -43,8 +43,40 @@ export interface AuditEventsTable {
   detail: string | null;
 }
 
+export type StatusListState = 'open' | 'full';
+
+export interface StatusListsTable {
+  id: string;
+  bits: number;
+  size: number;
+  state: StatusListState;
+  version: number;
+  created_at: number;
+}
+
+export interface CredentialsTable {
+  id: string;
+  type: string;
+  format: string;
+  status_list: string;
+  status_idx: number;
+  /** Token Status List value: 0 valid, 1 invalid (revoked), 2 suspended. */
+  status: number;
+  kid: string;
+  /** RFC 7638 thumbprint of the holder key, when bound. */
+  holder_jkt: string | null;
+  client_id: string;
+  issued_at: number;
+  expires_at: number;
+  /** SHA-256 (base64url) of the issued credential as handed out. */
+  credential_hash: string;
+  status_changed_at: number | null;
+}
+
 export interface Database {
   signing_keys: SigningKeysTable;
   api_clients: ApiClientsTable;
   audit_events: AuditEventsTable;
+  status_lists: StatusListsTable;
+  credentials: CredentialsTable;
 }

@@ -61,7 +61,7 @@ export function keyCommands(program: Command, ctx: () => CliContext): void {
     .action(async (kid: string, opts: { force?: boolean; json?: boolean }) => {
       const c = ctx();
       const out = createOutput(Boolean(opts.json));
-      const r = await c.withStore((store) => retireKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, kid, { force: Boolean(opts.force) }));
+      const r = await c.withStore((store) => retireKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, kid, { force: Boolean(opts.force), latestExpiry: (k) => store.credentials.latestExpiryByKid(k) }));
       if (r.forced) out.warn(`key ${kid} was retired while credentials it signed are still valid: they no longer verify`);
       out.data({ key: viewKey(r.key), forced: r.forced }, () => `retired ${kid}`);
     });

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { keysClientsAudit } from './0001-keys-clients-audit.js';
+import { credentialsStatus } from './0002-credentials-status.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -11,6 +12,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
   async getMigrations(): Promise<Record<string, Migration>> {
     return {
       '0001-keys-clients-audit': keysClientsAudit(dialect),
+      '0002-credentials-status': credentialsStatus(dialect),
     };
   },
 });

@@ -1,0 +1,161 @@
+/**
+ * Issuing one credential, as a story: check the type and the caller's right to it → validate
+ * the claims → derive the age predicates → check the holder key and the validity → take a
+ * random status slot → sign → record metadata (never claim values). Used by POST /v1/credentials
+ * and by the OpenID4VCI credential endpoint.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { Store } from '../store/store.js';
+import type { ApiClient } from '../store/repositories/clients-repo.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import type { Clock } from '../clock.js';
+import type { Catalog, CredentialFormat, CredentialType } from '../catalog/types.js';
+import type { StatusSlots, StatusSlot } from '../status/status-slots.js';
+import type { SigningAlg } from '../keys/signer.js';
+import { AppError, badRequest, forbidden, isAppError } from '../errors.js';
+import { validateClaims } from '../catalog/validate-claims.js';
+import { deriveClaims } from '../catalog/derive-claims.js';
+import { digestPadding } from '../catalog/padding.js';
+import { checkHolderJwk } from '../formats/sd-jwt-vc/check-sd-jwt-vc.js';
+import { issueSdJwtVc } from '../formats/sd-jwt-vc/issue-sd-jwt-vc.js';
+import { issueVcJwt } from '../formats/vc-jwt/issue-vc-jwt.js';
+import { STATUS_VALID } from '../status/status-list-status-types.js';
+import type { JsonObject } from '../formats/jose/types.js';
+
+export interface IssuanceDeps {
+  store: Store;
+  keys: KeyRing;
+  clock: Clock;
+  catalog: Catalog;
+  slots: StatusSlots;
+  issuer: string;
+  alg: SigningAlg;
+}
+
+export interface IssueRequest {
+  type: string;
+  claims: unknown;
+  format?: string;
+  holderJwk?: unknown;
+  /** RFC 3339 date-time; default: the type's default validity. */
+  validUntil?: string;
+}
+
+export interface IssuedCredential {
+  id: string;
+  format: CredentialFormat;
+  credential: string;
+  status: { list: string; index: number };
+  issuedAt: number;
+  expiresAt: number;
+}
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** Slot collisions tolerated for one issuance before giving up (each retry picks a new random index). */
+const MAX_SLOT_TRIES = 16;
+
+export function resolveType(catalog: Catalog, client: ApiClient | null, typeId: string, format: string | undefined): { type: CredentialType; format: CredentialFormat } {
+  const type = catalog.get(typeId);
+  if (!type) throw badRequest('unknown_credential_type', `no credential type "${typeId}"; GET /v1/credential-types lists them`);
+  if (client && client.types !== null && !client.types.includes(type.id)) {
+    throw forbidden('type_not_allowed', `this client may not issue ${type.id}`);
+  }
+  const f = (format ?? 'dc+sd-jwt') as CredentialFormat;
+  if (!type.formats.includes(f) || f === 'mso_mdoc') {
+    throw badRequest('unsupported_format', `${type.id} is issued as ${type.formats.filter((x) => x !== 'mso_mdoc').join(' or ')}, not ${String(format)}`);
+  }
+  return { type, format: f };
+}
+
+/** Holder key: public EC P-256 or Ed25519 only (we verify its KB-JWTs). */
+export async function checkHolderKey(jwk: unknown): Promise<{ jwk: JWK; jkt: string }> {
+  try {
+    checkHolderJwk(jwk as JWK);
+  } catch (e) {
+    throw badRequest('invalid_holder_jwk', isAppError(e) ? e.message : 'holder_jwk is not a public EC P-256 or Ed25519 JWK');
+  }
+  const src = jwk as Record<string, unknown>;
+  const pub: JWK = src.kty === 'EC' ? { kty: 'EC', crv: src.crv as string, x: src.x as string, y: src.y as string } : { kty: 'OKP', crv: src.crv as string, x: src.x as string };
+  return { jwk: pub, jkt: await calculateJwkThumbprint(pub, 'sha256') };
+}
+
+/** Validity window: from now (rounded down to the hour, so batch credentials share it) to valid_until or the default. */
+export function validityWindow(type: CredentialType, now: number, validUntil: string | undefined): { iat: number; exp: number } {
+  const iat = Math.floor(now / HOUR) * HOUR;
+  if (validUntil === undefined) return { iat, exp: iat + type.validity.defaultDays * DAY };
+  const t = Date.parse(validUntil);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(validUntil) || Number.isNaN(t)) throw badRequest('invalid_valid_until', 'valid_until must be an RFC 3339 date-time');
+  if (t <= now) throw badRequest('valid_until_in_past', 'valid_until must be in the future');
+  if (t > now + type.validity.maxDays * DAY) throw badRequest('valid_until_too_late', `${type.id} is valid for at most ${type.validity.maxDays} days`);
+  return { iat, exp: t };
+}
+
+const pascal = (id: string) => id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+
+export async function issueCredential(deps: IssuanceDeps, client: ApiClient, req: IssueRequest): Promise<IssuedCredential> {
+  const { type, format } = resolveType(deps.catalog, client, req.type, req.format);
+  const claims = validateClaims(type, req.claims);
+  const now = deps.clock.now();
+  const derived = deriveClaims(type, claims, { today: now });
+  const holder = req.holderJwk === undefined ? undefined : await checkHolderKey(req.holderJwk);
+  const { iat, exp } = validityWindow(type, now, req.validUntil);
+  const signer = deps.keys.signer(deps.alg);
+  const subject: JsonObject = { ...claims, ...derived } as JsonObject;
+
+  const sign = async (slot: StatusSlot): Promise<string> => {
+    if (format === 'vc+jwt') {
+      return issueVcJwt({
+        issuer: deps.issuer,
+        types: ['VerifiableCredential', pascal(type.id)],
+        validFrom: new Date(iat),
+        validUntil: new Date(exp),
+        credentialSubject: subject,
+        credentialStatus: { idx: slot.idx, uri: slot.uri },
+        signer,
+        clock: { now: () => iat },
+      });
+    }
+    const { sdJwt } = await issueSdJwtVc({
+      iss: deps.issuer,
+      vct: type.vct,
+      iat: iat / 1000,
+      exp: Math.floor(exp / 1000),
+      ...(holder && { cnfJwk: holder.jwk }),
+      status: { status_list: { idx: slot.idx, uri: slot.uri } },
+      claims: subject,
+      disclosable: type.selectivelyDisclosable,
+      padTo: digestPadding(type),
+      signer,
+    });
+    return sdJwt;
+  };
+
+  const id = randomUUID();
+  for (let attempt = 0; attempt < MAX_SLOT_TRIES; attempt++) {
+    const slot = await deps.slots.pick();
+    const credential = await sign(slot);
+    const recorded = await deps.store.credentials.insertInSlot({
+      id,
+      type: type.id,
+      format,
+      status_list: slot.list,
+      status_idx: slot.idx,
+      status: STATUS_VALID,
+      kid: signer.kid,
+      holder_jkt: holder?.jkt ?? null,
+      client_id: client.id,
+      issued_at: now,
+      expires_at: exp,
+      credential_hash: createHash('sha256').update(credential).digest('base64url'),
+      status_changed_at: null,
+    });
+    if (recorded) {
+      deps.slots.succeeded();
+      return { id, format, credential, status: { list: slot.uri, index: slot.idx }, issuedAt: now, expiresAt: exp };
+    }
+    await deps.slots.collided(slot.list);
+  }
+  throw new AppError('status_slots_exhausted', 503, 'no free status slot was found; try again');
+}

@@ -1,0 +1,80 @@
+import type { Store } from '../store/store.js';
+import type { Clock } from '../clock.js';
+import type { Signer } from '../keys/signer.js';
+import { notFound } from '../errors.js';
+import { StatusList } from './status-list-codec.js';
+import { signStatusListToken } from './status-list-token.js';
+
+interface Cached {
+  token: string;
+  version: number;
+  signedAt: number;
+  checkedAt: number;
+  etag: string;
+}
+
+export interface PublishedStatusList {
+  token: string;
+  etag: string;
+  /** Seconds a consumer may cache it (the token's `ttl`). */
+  ttl: number;
+}
+
+/**
+ * Serves signed status list tokens. Each node keeps the last token per list and re-signs it
+ * when the list's version (bumped with every status change, by any node) moved, or when half of
+ * the token's lifetime has passed. The version is read at most once a second per list, so a
+ * change shows within a second here and within `ttl` at verifiers that cache.
+ */
+export class StatusListPublisher {
+  private cache = new Map<string, Cached>();
+  private building = new Map<string, Promise<Cached>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly opts: { publicUrl: string; ttlSeconds: number; validitySeconds: number; signer: () => Signer },
+  ) {}
+
+  async get(listId: string): Promise<PublishedStatusList> {
+    const now = this.clock.now();
+    let c = this.cache.get(listId);
+    if (c && now - c.checkedAt >= 1000) {
+      const version = await this.store.statusLists.version(listId);
+      const stale = version !== c.version || now - c.signedAt > (this.opts.validitySeconds * 1000) / 2;
+      c = stale ? undefined : { ...c, checkedAt: now };
+      if (c) this.cache.set(listId, c);
+    }
+    if (!c) c = await this.build(listId);
+    return { token: c.token, etag: c.etag, ttl: this.opts.ttlSeconds };
+  }
+
+  private build(listId: string): Promise<Cached> {
+    let p = this.building.get(listId);
+    if (!p) {
+      p = this.sign(listId).finally(() => this.building.delete(listId));
+      this.building.set(listId, p);
+    }
+    return p;
+  }
+
+  private async sign(listId: string): Promise<Cached> {
+    const rec = await this.store.statusLists.get(listId);
+    if (!rec) throw notFound('status_list_not_found', `no status list ${listId}`);
+    const list = new StatusList(rec.size, rec.bits as 2);
+    for (const { idx, status } of await this.store.credentials.nonZeroStatuses(listId)) list.set(idx, status);
+    const token = await signStatusListToken({
+      uri: `${this.opts.publicUrl}/status/${listId}`,
+      list,
+      clock: this.clock,
+      expiresInSeconds: this.opts.validitySeconds,
+      ttlSeconds: this.opts.ttlSeconds,
+      iss: this.opts.publicUrl,
+      signer: this.opts.signer(),
+    });
+    const now = this.clock.now();
+    const cached = { token, version: rec.version, signedAt: now, checkedAt: now, etag: `"${listId}-${rec.version}-${now}"` };
+    this.cache.set(listId, cached);
+    return cached;
+  }
+}

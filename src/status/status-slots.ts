@@ -1,0 +1,62 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import type { StatusListRecord } from '../store/repositories/status-lists-repo.js';
+import type { Clock } from '../clock.js';
+
+export const STATUS_BITS = 2;
+/** After this many collisions in a row, a list is crowded enough: open a new one. */
+const COLLISIONS_BEFORE_FULL = 3;
+
+export interface StatusSlot {
+  list: string;
+  idx: number;
+  uri: string;
+}
+
+/**
+ * Hands out random status indices (Token Status List §13.2: never a sequence, so an index tells
+ * nothing about issuance order). The index is only reserved when the credential row commits: a
+ * unique (list, index) constraint refuses a taken slot and the caller asks for another. Lists
+ * fill to roughly half before random picks start colliding and a new list opens, so every list
+ * keeps a large crowd to hide in.
+ */
+export class StatusSlots {
+  private current: StatusListRecord | undefined;
+  private collisions = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly opts: { publicUrl: string; listSize: number },
+  ) {}
+
+  uriOf(listId: string): string {
+    return `${this.opts.publicUrl}/status/${listId}`;
+  }
+
+  async pick(): Promise<StatusSlot> {
+    const list = this.current ?? (await this.openList());
+    this.current = list;
+    return { list: list.id, idx: randomInt(list.size), uri: this.uriOf(list.id) };
+  }
+
+  /** The slot was taken: after a few in a row, close the list for new credentials. */
+  async collided(listId: string): Promise<void> {
+    if (++this.collisions < COLLISIONS_BEFORE_FULL) return;
+    this.collisions = 0;
+    await this.store.statusLists.markFull(listId);
+    if (this.current?.id === listId) this.current = undefined;
+  }
+
+  succeeded(): void {
+    this.collisions = 0;
+  }
+
+  private async openList(): Promise<StatusListRecord> {
+    const [open] = await this.store.statusLists.open(STATUS_BITS);
+    if (open) return open;
+    const id = randomBytes(8).toString('hex');
+    await this.store.statusLists.create({ id, bits: STATUS_BITS, size: this.opts.listSize, created_at: this.clock.now() });
+    return (await this.store.statusLists.get(id)) as StatusListRecord;
+  }
+}
