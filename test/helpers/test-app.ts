@@ -6,6 +6,7 @@ import { buildApp } from '../../src/app.js';
 import { createLogger } from '../../src/http/logger.js';
 import { createClient } from '../../src/clients/manage-clients.js';
 import { makeStoreTarget, type StoreTarget } from './stores.js';
+import { freePort } from './spawn-server.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -26,13 +27,15 @@ export async function startTestApp(opts: {
   logDestination?: DestinationStream;
 } = {}): Promise<TestApp> {
   const target = await makeStoreTarget(opts.store ?? 'sqlite');
-  const config = loadConfig({ ...target.env, PORT: '0', ...opts.env });
+  // A listening app gets its port first, so PUBLIC_URL (issuer, status list URIs) points at it.
+  const port = opts.listen ? await freePort() : 0;
+  const config = loadConfig({ ...target.env, PORT: String(port), ...(opts.listen && { PUBLIC_URL: `http://127.0.0.1:${port}` }), ...opts.env });
   const logger = createLogger(opts.logDestination ? 'info' : 'silent', opts.logDestination);
   const runtime = await openRuntime(config, logger);
   const app = await buildApp(runtime, logger);
   let url = '';
   if (opts.listen) {
-    url = await app.listen({ port: 0, host: '127.0.0.1' });
+    url = await app.listen({ port, host: '127.0.0.1' });
   } else {
     await app.ready();
   }

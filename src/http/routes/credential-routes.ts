@@ -50,7 +50,7 @@ export async function credentialRoutes(app: FastifyInstance, deps: AppDeps): Pro
     },
   );
 
-  app.get<{ Querystring: { type?: string; limit?: number; before?: string } }>('/v1/credentials', authenticated(deps.store, ['issuer', 'admin'], {
+  app.get<{ Querystring: { type?: string; limit?: string; before?: string } }>('/v1/credentials', authenticated(deps.store, ['issuer', 'admin'], {
     tags: ['issuance'],
     summary: 'Issued credentials (metadata only, newest first); an issuer sees its own',
     querystring: {
@@ -58,7 +58,8 @@ export async function credentialRoutes(app: FastifyInstance, deps: AppDeps): Pro
       additionalProperties: false,
       properties: {
         type: { type: 'string', maxLength: 64 },
-        limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+        // Query values arrive as strings and the app's validator does not coerce types.
+        limit: { type: 'string', pattern: '^([1-9][0-9]?|[1-4][0-9]{2}|500)$', description: '1 to 500 (default 50)' },
         before: { type: 'string', maxLength: 64, description: 'id of the last record of the previous page' },
       },
     },
@@ -72,7 +73,7 @@ export async function credentialRoutes(app: FastifyInstance, deps: AppDeps): Pro
       if (!b) throw badRequest('invalid_cursor', 'before must be the id of a listed credential');
       before = { issuedAt: b.issued_at, id: b.id };
     }
-    const limit = q.limit ?? 50;
+    const limit = q.limit === undefined ? 50 : Number(q.limit);
     const rows = await deps.store.credentials.list({ clientId: client.role === 'admin' ? undefined : client.id, type: q.type, limit, before });
     return { items: rows.map((r) => viewCredentialRecord(r, uriOf)), next: rows.length === limit ? (rows[rows.length - 1]?.id ?? null) : null };
   });
