@@ -1,0 +1,58 @@
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  name: string;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  ok: number;
+  /** The fixed request rate of a half-peak run, when it was one. */
+  rate?: number;
+}
+
+export interface LoadSpec {
+  name: string;
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Called per request instead of a fixed body/path (fresh nonces, proofs, …). */
+  setupRequest?: (req: { path: string; body?: string; headers?: Record<string, string> }) => { path: string; body?: string; headers?: Record<string, string> };
+  connections: number;
+  seconds: number;
+  /** Fixed total request rate (for latency at a given load); omitted = as fast as possible. */
+  overallRate?: number;
+}
+
+/** Drives the server from this process (the server is another process) with autocannon. */
+export async function load(spec: LoadSpec): Promise<LoadResult> {
+  const result = await autocannon({
+    url: spec.url,
+    method: spec.method ?? 'GET',
+    headers: spec.headers,
+    body: spec.body,
+    connections: spec.connections,
+    duration: spec.seconds,
+    ...(spec.overallRate !== undefined && { overallRate: spec.overallRate }),
+    ...(spec.setupRequest && { requests: [{ setupRequest: spec.setupRequest as never }] }),
+  });
+  return {
+    name: spec.name,
+    reqPerSec: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    ok: result['2xx'],
+    ...(spec.overallRate !== undefined && { rate: spec.overallRate }),
+  };
+}
+
+/** Peak throughput, then p99 at half of that rate (the latency targets are stated there). */
+export async function peakAndHalf(spec: Omit<LoadSpec, 'overallRate'>): Promise<{ peak: LoadResult; half: LoadResult }> {
+  const peak = await load(spec);
+  const half = await load({ ...spec, name: `${spec.name} @ half peak`, overallRate: Math.max(1, Math.floor(peak.reqPerSec / 2)) });
+  return { peak, half };
+}
