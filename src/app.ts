@@ -15,6 +15,9 @@ import { adminRoutes } from './http/routes/admin-routes.js';
 import { catalogRoutes } from './http/routes/catalog-routes.js';
 import { credentialRoutes } from './http/routes/credential-routes.js';
 import { statusRoutes } from './http/routes/status-routes.js';
+import { openid4vciRoutes } from './http/routes/openid4vci-routes.js';
+import { verifierRoutes } from './http/routes/verifier-routes.js';
+import { walletHistoryRoutes } from './http/routes/wallet-history-routes.js';
 
 /** What the routes need: the runtime that boot.ts opens. */
 export type AppDeps = Omit<Runtime, 'close'>;
@@ -66,5 +69,8 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   await app.register(catalogRoutes, deps);
   await app.register(credentialRoutes, deps);
   await app.register(statusRoutes, deps);
+  await app.register(openid4vciRoutes, deps);
+  await app.register(verifierRoutes, deps);
+  await app.register(walletHistoryRoutes, deps);
   return app;
 }

@@ -42,6 +42,24 @@ export interface Config {
   statusTtlSeconds: number;
   /** Lifetime (`exp - iat`) of a signed status list token, in seconds. */
   statusTokenValiditySeconds: number;
+  /** OpenID4VCI: how long a credential offer (its pre-authorized code) can be redeemed, seconds. */
+  offerTtlSeconds: number;
+  /** OpenID4VCI: lifetime of an access token from the token endpoint, seconds. */
+  accessTokenTtlSeconds: number;
+  /** OpenID4VCI: lifetime of a c_nonce, and the oldest proof `iat` accepted, seconds. */
+  cNonceTtlSeconds: number;
+  /** OpenID4VCI: most proofs (credentials) in one credential request. */
+  batchSize: number;
+  /** External SD-JWT VC issuers (issuer identifiers, https URLs) whose credentials verify here. */
+  trustedIssuers: string[];
+  /** Tolerated clock difference with issuers and holders when checking iat / nbf / exp, seconds. */
+  verificationSkewSeconds: number;
+  /** Oldest KB-JWT `iat` accepted, seconds (counter QR and OpenID4VP). */
+  kbJwtMaxAgeSeconds: number;
+  /** How long an OpenID4VP request can be answered, seconds. */
+  verifierRequestTtlSeconds: number;
+  /** How long a verification result (with claim values) is kept for its verifier, seconds. */
+  verifierResultRetentionSeconds: number;
 }
 
 interface VariableSpec {
@@ -67,6 +85,15 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'STATUS_LIST_SIZE', default: '131072', description: 'Entries per Token Status List (at least 131072, a multiple of 4): the crowd each credential hides in.' },
   { name: 'STATUS_TTL_SECONDS', default: '60', description: '`ttl` of status list tokens: how long verifiers may cache one; a status change shows within it.' },
   { name: 'STATUS_TOKEN_VALIDITY_SECONDS', default: '86400', description: 'Lifetime of a signed status list token (`exp - iat`); tokens are re-signed at half of it.' },
+  { name: 'TRUSTED_ISSUERS', default: '(unset: only this service)', description: 'Comma-separated issuer identifiers (URLs) of other SD-JWT VC issuers to trust; their keys come from `<issuer>/.well-known/jwt-vc-issuer`.' },
+  { name: 'VERIFICATION_SKEW_SECONDS', default: '60', description: 'Clock difference tolerated when checking `iat`, `nbf` and `exp` of credentials and KB-JWTs.' },
+  { name: 'KB_JWT_MAX_AGE_SECONDS', default: '120', description: 'Oldest key-binding JWT (`iat`) a verifier accepts; a counter QR is good for this long.' },
+  { name: 'VERIFIER_REQUEST_TTL_SECONDS', default: '300', description: 'How long a wallet can answer an OpenID4VP request (`/v1/verifier/requests`).' },
+  { name: 'VERIFIER_RESULT_RETENTION_SECONDS', default: '600', description: 'How long a verification result is kept for the verifier that asked; then it is purged (receipts keep no claim values).' },
+  { name: 'OFFER_TTL_SECONDS', default: '600', description: 'How long an OpenID4VCI credential offer (its pre-authorized code) can be redeemed; unused offers and their claims are dropped after it.' },
+  { name: 'ACCESS_TOKEN_TTL_SECONDS', default: '300', description: 'Lifetime of an OpenID4VCI access token: the wallet must ask for its credentials within it.' },
+  { name: 'C_NONCE_TTL_SECONDS', default: '300', description: 'Lifetime of a `c_nonce` from the nonce endpoint, and the oldest proof `iat` the credential endpoint accepts.' },
+  { name: 'BATCH_SIZE', default: '10', description: 'Most key proofs, hence credentials, in one OpenID4VCI credential request (`batch_credential_issuance.batch_size`).' },
   { name: 'NODE_ENV', default: 'development', description: '`production` turns off development conveniences.' },
 ];
 
@@ -94,6 +121,16 @@ function url(name: string, raw: string, protocols: readonly string[]): string {
     throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${raw}"`);
   }
   return raw;
+}
+
+function trustedIssuers(env: Env): string[] {
+  const raw = env.TRUSTED_ISSUERS?.trim() ?? '';
+  if (raw === '') return [];
+  return [...new Set(raw.split(',').map((s) => s.trim()).filter((s) => s !== ''))].map((s) => {
+    const u = url('TRUSTED_ISSUERS', s, ['http:', 'https:']);
+    if (new URL(u).search || new URL(u).hash) throw new ConfigError('TRUSTED_ISSUERS', `an issuer identifier has no query or fragment, got "${s}"`);
+    return u.replace(/\/+$/, '');
+  });
 }
 
 function statusListSize(env: Env): number {
@@ -151,5 +188,14 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     statusListSize: statusListSize(env),
     statusTtlSeconds: integer(env, 'STATUS_TTL_SECONDS', 60, 1, 86_400),
     statusTokenValiditySeconds: integer(env, 'STATUS_TOKEN_VALIDITY_SECONDS', 86_400, 60, 30 * 86_400),
+    offerTtlSeconds: integer(env, 'OFFER_TTL_SECONDS', 600, 30, 30 * 86_400),
+    accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 86_400),
+    cNonceTtlSeconds: integer(env, 'C_NONCE_TTL_SECONDS', 300, 30, 86_400),
+    batchSize: integer(env, 'BATCH_SIZE', 10, 1, 100),
+    trustedIssuers: trustedIssuers(env),
+    verificationSkewSeconds: integer(env, 'VERIFICATION_SKEW_SECONDS', 60, 0, 600),
+    kbJwtMaxAgeSeconds: integer(env, 'KB_JWT_MAX_AGE_SECONDS', 120, 10, 3600),
+    verifierRequestTtlSeconds: integer(env, 'VERIFIER_REQUEST_TTL_SECONDS', 300, 30, 86_400),
+    verifierResultRetentionSeconds: integer(env, 'VERIFIER_RESULT_RETENTION_SECONDS', 600, 10, 7 * 86_400),
   };
 }

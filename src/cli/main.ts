@@ -4,6 +4,7 @@ import { cliContext, type CliContext } from './context.js';
 import { dbCommands } from './commands/db-commands.js';
 import { keyCommands } from './commands/key-commands.js';
 import { clientCommands } from './commands/client-commands.js';
+import { walletCommands } from './commands/wallet-commands.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { startServer } from '../server.js';
 
@@ -29,6 +30,7 @@ export function buildCli(env: Record<string, string | undefined> = process.env):
   dbCommands(program, ctx);
   keyCommands(program, ctx);
   clientCommands(program, ctx);
+  walletCommands(program, env);
   return program;
 }
 

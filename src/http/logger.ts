@@ -53,8 +53,11 @@ interface RawRequest {
   method?: string;
   url?: string;
   id?: string;
-  routeOptions?: { url?: string };
+  routeOptions?: { url?: string; config?: { logRoute?: boolean } };
 }
+
+/** The path to log: the route pattern when the path itself holds a secret (an offer reference). */
+const loggedPath = (req: RawRequest) => (req.routeOptions?.config?.logRoute ? req.routeOptions.url : (req.url ?? '').split('?')[0]);
 
 export function loggerOptions(level: LogLevel): LoggerOptions {
   return {
@@ -62,7 +65,7 @@ export function loggerOptions(level: LogLevel): LoggerOptions {
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
       // Only the path: query strings may carry codes or tokens.
-      req: (req: RawRequest) => ({ id: req.id, method: req.method, path: (req.url ?? '').split('?')[0], route: req.routeOptions?.url }),
+      req: (req: RawRequest) => ({ id: req.id, method: req.method, path: loggedPath(req), route: req.routeOptions?.url }),
       res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
       err: pino.stdSerializers.err,
     },

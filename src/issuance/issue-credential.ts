@@ -92,7 +92,7 @@ export function validityWindow(type: CredentialType, now: number, validUntil: st
   return { iat, exp: t };
 }
 
-const pascal = (id: string) => id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+export const pascal = (id: string) => id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 
 export async function issueCredential(deps: IssuanceDeps, client: ApiClient, req: IssueRequest): Promise<IssuedCredential> {
   const { type, format } = resolveType(deps.catalog, client, req.type, req.format);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver } from 'kysely';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -27,6 +27,22 @@ const pgTypes = {
   getTypeParser: (oid: number, format?: string) =>
     oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
 };
+
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE: a deferred transaction that reads and then
+ * writes fails at once with SQLITE_BUSY when another process (the CLI beside the server)
+ * committed in between, without waiting for busy_timeout. Taking the write lock up front makes
+ * concurrent writers wait their turn instead.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
+}
 
 export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
   if (opts.databaseUrl) {
@@ -54,5 +70,5 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', location: file };
+  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) }), dialect: 'sqlite', location: file };
 }

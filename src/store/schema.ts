@@ -73,10 +73,105 @@ export interface CredentialsTable {
   status_changed_at: number | null;
 }
 
+export type VerifierRequestStatus = 'pending' | 'verified' | 'rejected';
+
+export interface VerifierRequestsTable {
+  id: string;
+  client_id: string;
+  state: string;
+  nonce: string;
+  /** JSON: the DCQL query as asked. */
+  dcql_query: string;
+  /** JSON {ko, en} or null. */
+  purpose: string | null;
+  webhook_url: string | null;
+  status: VerifierRequestStatus;
+  created_at: number;
+  expires_at: number;
+  responded_at: number | null;
+  /** JSON result; its claim values are removed once the verifier has read them. */
+  result: string | null;
+  result_read_at: number | null;
+  purge_at: number;
+}
+
+export interface VerificationReceiptsTable {
+  id: string;
+  client_id: string;
+  verifier_name: string;
+  request_id: string | null;
+  channel: 'openid4vp' | 'counter';
+  purpose: string | null;
+  credential_type: string | null;
+  issuer: string | null;
+  /** JSON array of disclosed claim paths (names only, never values). */
+  claim_names: string;
+  verdict: 'verified' | 'rejected';
+  code: string;
+  holder_jkt: string | null;
+  at: number;
+}
+
+export interface ConsumedNoncesTable {
+  nonce_hash: string;
+  kind: string;
+  expires_at: number;
+}
+
+/** An OpenID4VCI credential offer and its pre-authorized code (migration 0003). */
+export interface VciOffersTable {
+  id: string;
+  /** SHA-256 (base64url) of the secret offer reference in credential_offer_uri. */
+  ref_hash: string;
+  /** SHA-256 (base64url) of the pre-authorized code. */
+  code_hash: string;
+  /** The issuer client that made the offer; credentials are issued on its behalf. */
+  client_id: string;
+  type: string;
+  format: string;
+  configuration_id: string;
+  /** Validated claims (JSON) while the offer can still lead to a credential; NULL afterwards. */
+  claims: string | null;
+  /** SHA-256 (base64url) of offer id + transaction code; NULL when no tx_code is required. */
+  tx_code_hash: string | null;
+  tx_code_length: number | null;
+  /** Token requests that presented a tx_code; at the limit the code is burned. */
+  tx_attempts: Generated<number>;
+  created_at: number;
+  /** Code expiry; after redemption, the access token's expiry. */
+  expires_at: number;
+  redeemed_at: number | null;
+  burned_at: number | null;
+  /** When the credentials were issued (the offer is used up). */
+  issued_at: number | null;
+}
+
+export interface VciAccessTokensTable {
+  /** SHA-256 (base64url) of the access token. */
+  token_hash: string;
+  offer_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface VciNoncesTable {
+  /** SHA-256 (base64url) of the c_nonce. */
+  nonce_hash: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
 export interface Database {
   signing_keys: SigningKeysTable;
   api_clients: ApiClientsTable;
   audit_events: AuditEventsTable;
   status_lists: StatusListsTable;
   credentials: CredentialsTable;
+  verifier_requests: VerifierRequestsTable;
+  verification_receipts: VerificationReceiptsTable;
+  consumed_nonces: ConsumedNoncesTable;
+  vci_offers: VciOffersTable;
+  vci_access_tokens: VciAccessTokensTable;
+  vci_nonces: VciNoncesTable;
 }

@@ -8,6 +8,10 @@ import { clientsRepo } from './repositories/clients-repo.js';
 import { auditRepo } from './repositories/audit-repo.js';
 import { credentialsRepo } from './repositories/credentials-repo.js';
 import { statusListsRepo } from './repositories/status-lists-repo.js';
+import { vciRepo } from './repositories/vci-repo.js';
+import { verifierRequestsRepo } from './repositories/verifier-requests-repo.js';
+import { receiptsRepo } from './repositories/receipts-repo.js';
+import { noncesRepo } from './repositories/nonces-repo.js';
 
 /** The repository layer: one object per table family, the same on SQLite and PostgreSQL. */
 export interface Store {
@@ -19,6 +23,11 @@ export interface Store {
   readonly audit: ReturnType<typeof auditRepo>;
   readonly credentials: ReturnType<typeof credentialsRepo>;
   readonly statusLists: ReturnType<typeof statusListsRepo>;
+  /** OpenID4VCI offers, pre-authorized codes, access tokens and c_nonces. */
+  readonly vci: ReturnType<typeof vciRepo>;
+  readonly verifierRequests: ReturnType<typeof verifierRequestsRepo>;
+  readonly receipts: ReturnType<typeof receiptsRepo>;
+  readonly nonces: ReturnType<typeof noncesRepo>;
   migrate(): Promise<MigrationReport>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
@@ -36,6 +45,10 @@ export function openStore(opts: DatabaseOptions): Store {
     audit: auditRepo(db),
     credentials: credentialsRepo(db),
     statusLists: statusListsRepo(db),
+    vci: vciRepo(db),
+    verifierRequests: verifierRequestsRepo(db),
+    receipts: receiptsRepo(db),
+    nonces: noncesRepo(db),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, dialect),
     ping: async () => {
       await sql`SELECT 1`.execute(db);

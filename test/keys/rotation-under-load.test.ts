@@ -61,7 +61,9 @@ for (const backend of storeTargets()) {
         assert.ok(issued.length > 0, `no credential issued before the rotation: ${failures.slice(0, 3).join('; ')}`);
         const before = issued.length;
         oldKid = kidOf(issued[0] as string);
-        rotated = JSON.parse((await runDproof(['keys', 'rotate', '--json'], target.env)).stdout) as { active: { kid: string } };
+        const r = await runDproof(['keys', 'rotate', '--json'], target.env);
+        assert.equal(r.code, 0, `keys rotate failed under load: ${r.stderr}`);
+        rotated = JSON.parse(r.stdout) as { active: { kid: string } };
         const rotatedAt = Date.now();
         while (!issued.slice(before).some((c) => kidOf(c) === rotated.active.kid)) {
           assert.ok(Date.now() - rotatedAt < 5000, 'new key not used within 5 s');

@@ -2,6 +2,8 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { keysClientsAudit } from './0001-keys-clients-audit.js';
 import { credentialsStatus } from './0002-credentials-status.js';
+import { openid4vci } from './0003-openid4vci.js';
+import { verifier } from './0004-verifier.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -13,6 +15,8 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
     return {
       '0001-keys-clients-audit': keysClientsAudit(dialect),
       '0002-credentials-status': credentialsStatus(dialect),
+      '0003-openid4vci': openid4vci(dialect),
+      '0004-verifier': verifier(dialect),
     };
   },
 });

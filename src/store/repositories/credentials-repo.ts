@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CredentialsTable, Database } from '../schema.js';
 import type { AuditEvent } from './audit-repo.js';
+import { GroupCommit } from '../group-commit.js';
 
 export type CredentialRecord = Selectable<CredentialsTable>;
 
@@ -12,18 +13,30 @@ export interface ListCredentialsQuery {
   before?: { issuedAt: number; id: string };
 }
 
-export const credentialsRepo = (db: Kysely<Database>) => ({
+export const credentialsRepo = (db: Kysely<Database>) => {
+  // Issuance is the hot write path: inserts are group-committed (see group-commit.ts).
+  const inserts = new GroupCommit<CredentialRecord, boolean>((rows) =>
+    db.transaction().execute(async (tx) => {
+      const results: boolean[] = [];
+      for (const r of rows) {
+        const res = await tx
+          .insertInto('credentials')
+          .values(r)
+          .onConflict((oc) => oc.columns(['status_list', 'status_idx']).doNothing())
+          .executeTakeFirst();
+        results.push(Number(res.numInsertedOrUpdatedRows ?? 0n) === 1);
+      }
+      return results;
+    }),
+  );
+  return {
   /**
    * Inserts the record in its status slot; false when the slot (list, index) is already taken,
-   * so the caller picks another random index. One statement: the record and its index commit together.
+   * so the caller picks another random index. The record and its index commit together, and
+   * the promise resolves only after the commit.
    */
-  async insertInSlot(r: CredentialRecord): Promise<boolean> {
-    const res = await db
-      .insertInto('credentials')
-      .values(r)
-      .onConflict((oc) => oc.columns(['status_list', 'status_idx']).doNothing())
-      .executeTakeFirst();
-    return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
+  insertInSlot(r: CredentialRecord): Promise<boolean> {
+    return inserts.submit(r);
   },
 
   async get(id: string): Promise<CredentialRecord | undefined> {
@@ -86,6 +99,7 @@ export const credentialsRepo = (db: Kysely<Database>) => ({
     const r = await db.selectFrom('credentials').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
     return Number(r.n);
   },
-});
+  };
+};
 
 export type CredentialsRepo = ReturnType<typeof credentialsRepo>;

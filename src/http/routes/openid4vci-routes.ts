@@ -1,0 +1,238 @@
+/**
+ * OpenID4VCI 1.0 over HTTP: issuer metadata, offers (our API, issuer clients), the offer by
+ * reference and its QR codes, and the wallet-facing token, nonce and credential endpoints.
+ * Wallet-facing endpoints answer errors in the OAuth shape with the spec's codes. Routes only
+ * parse and map; the rules live in src/issuance/.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppDeps } from '../../app.js';
+import { authenticated, clientOf } from '../auth.js';
+import { problemResponses } from '../api-schemas.js';
+import { toProblem } from '../error-handler.js';
+import { sendError } from '../problem.js';
+import { createOffer } from '../../issuance/create-offer.js';
+import { readCredentialOffer } from '../../issuance/read-credential-offer.js';
+import { renderOfferQr } from '../../issuance/render-offer-qr.js';
+import { redeemPreAuthorizedCode } from '../../issuance/redeem-pre-authorized-code.js';
+import { createNonce } from '../../issuance/create-nonce.js';
+import { issueOfferedCredentials } from '../../issuance/issue-offered-credentials.js';
+import { buildAuthorizationServerMetadata, buildIssuerMetadata, PRE_AUTHORIZED_GRANT, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
+import { bearerError, credentialError, tokenError, VCI_ERROR_CODES } from '../../issuance/vci-errors.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** OAuth error code for 400s that are not already one (schema, JSON, media type failures). */
+    oauthDefaultError?: string;
+    /** Log the route pattern, not the path: the path holds a secret (an offer reference). */
+    logRoute?: boolean;
+  }
+}
+
+const oauthErrors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#', description: 'OAuth error' }]));
+
+const REF_PARAMS = {
+  type: 'object',
+  required: ['ref'],
+  properties: { ref: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$', description: 'secret offer reference' } },
+} as const;
+
+/** RFC 6750 §2.1: `Authorization: Bearer <token>` (the scheme is case-insensitive, RFC 9110 §11.1). */
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string' || header === '') throw bearerError('invalid_token', 'send the access token as Authorization: Bearer');
+  const m = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+  if (!m?.[1]) throw bearerError('invalid_request', 'the Authorization header is not a Bearer token');
+  return m[1];
+}
+
+export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const { publicUrl } = deps.config;
+
+  // Errors of this plugin: OAuth codes on the wallet-facing endpoints (generic 400s become the
+  // endpoint's own code) and a WWW-Authenticate challenge on Bearer failures (RFC 6750 §3).
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    let p = toProblem(err);
+    const config = request.routeOptions.config;
+    if (config.errorShape === 'oauth' && (p.status === 400 || p.status === 415) && !VCI_ERROR_CODES.has(p.code) && config.oauthDefaultError) {
+      p = { ...p, status: 400, code: config.oauthDefaultError };
+    }
+    if (p.status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: p.code, status: p.status }, 'request refused');
+    if (p.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '5');
+    if (request.routeOptions.url === VCI_PATHS.credential && (p.code === 'invalid_token' || p.code === 'insufficient_scope' || p.code === 'invalid_request')) {
+      reply.header('www-authenticate', `Bearer error="${p.code}"`);
+    }
+    return sendError(request, reply, p);
+  });
+
+  // §12.2.2: metadata at /.well-known/openid-credential-issuer, application/json.
+  const issuerMetadata = buildIssuerMetadata(deps.catalog, { publicUrl, signingAlgs: [deps.config.keyAlg], batchSize: deps.config.batchSize });
+  app.get(VCI_PATHS.issuerMetadata, {
+    schema: {
+      tags: ['openid4vci'],
+      summary: 'Credential Issuer Metadata (OpenID4VCI §12.2), generated from the catalogue',
+      response: { 200: { type: 'object', additionalProperties: true } },
+    },
+  }, async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return issuerMetadata;
+  });
+
+  // RFC 8414 §3 + OpenID4VCI §12.3.
+  const asMetadata = buildAuthorizationServerMetadata(publicUrl);
+  app.get(VCI_PATHS.authorizationServerMetadata, {
+    schema: {
+      tags: ['openid4vci'],
+      summary: 'OAuth 2.0 Authorization Server Metadata (RFC 8414) with the pre-authorized grant',
+      response: { 200: { type: 'object', additionalProperties: true } },
+    },
+  }, async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return asMetadata;
+  });
+
+  app.post<{ Body: { type: string; claims: unknown; format?: string; tx_code?: boolean } }>(
+    '/v1/offers',
+    authenticated(deps.store, ['issuer'], {
+      tags: ['openid4vci'],
+      summary: 'Create a credential offer for a wallet (pre-authorized code, optional tx_code); returns the offer link and QR URLs',
+      body: { $ref: 'OfferCreate#' },
+      response: { 201: { $ref: 'OfferCreated#' }, ...problemResponses(400, 401, 403, 429, 503) },
+    }),
+    async (request, reply) => {
+      const b = request.body;
+      const o = await createOffer(deps, clientOf(request), { type: b.type, claims: b.claims, format: b.format, txCode: b.tx_code });
+      reply.header('cache-control', 'no-store');
+      return reply.code(201).send({
+        id: o.id,
+        credential_offer_uri: o.credentialOfferUri,
+        offer: o.offerLink,
+        qr_svg: `${o.credentialOfferUri}/qr.svg`,
+        qr_png: `${o.credentialOfferUri}/qr.png`,
+        ...(o.txCode !== undefined && { tx_code: o.txCode }),
+        expires_at: new Date(o.expiresAt).toISOString(),
+      });
+    },
+  );
+
+  // §4.1.3: the Credential Offer object by reference, application/json.
+  app.get<{ Params: { ref: string } }>(`${VCI_PATHS.offer}/:ref`, {
+    config: { errorShape: 'oauth', logRoute: true, rateLimit: {} },
+    schema: {
+      tags: ['openid4vci'],
+      summary: 'Credential Offer object by reference (OpenID4VCI §4.1.3)',
+      params: REF_PARAMS,
+      response: { 200: { type: 'object', additionalProperties: true }, ...oauthErrors(400, 404, 429) },
+    },
+  }, async (request, reply) => {
+    const offer = await readCredentialOffer(deps, request.params.ref);
+    reply.header('cache-control', 'no-store');
+    return offer;
+  });
+
+  for (const kind of ['svg', 'png'] as const) {
+    app.get<{ Params: { ref: string } }>(`${VCI_PATHS.offer}/:ref/qr.${kind}`, {
+      config: { errorShape: 'oauth', logRoute: true, rateLimit: {} },
+      schema: {
+        tags: ['openid4vci'],
+        summary: `The offer link as a ${kind.toUpperCase()} QR code`,
+        params: REF_PARAMS,
+        response: { 200: { description: `image/${kind === 'svg' ? 'svg+xml' : 'png'}`, type: 'string' }, ...oauthErrors(400, 404, 429) },
+      },
+    }, async (request, reply) => {
+      const image = await renderOfferQr(deps, request.params.ref, kind);
+      reply.header('cache-control', 'no-store').type(kind === 'svg' ? 'image/svg+xml' : 'image/png');
+      return reply.send(image);
+    });
+  }
+
+  // §6: token endpoint, application/x-www-form-urlencoded (RFC 6749 §4.1.3).
+  app.post<{ Body: Record<string, unknown> }>(VCI_PATHS.token, {
+    config: { errorShape: 'oauth', oauthDefaultError: 'invalid_request', rateLimit: {} },
+    schema: {
+      tags: ['openid4vci'],
+      summary: 'Token endpoint: pre-authorized code (+ tx_code) for an access token (OpenID4VCI §6)',
+      consumes: ['application/x-www-form-urlencoded'],
+      body: {
+        type: 'object',
+        properties: {
+          grant_type: { type: 'string', enum: [PRE_AUTHORIZED_GRANT] },
+          'pre-authorized_code': { type: 'string' },
+          tx_code: { type: 'string' },
+        },
+      },
+      response: {
+        200: {
+          type: 'object',
+          required: ['access_token', 'token_type', 'expires_in'],
+          properties: { access_token: { type: 'string' }, token_type: { type: 'string' }, expires_in: { type: 'integer' } },
+        },
+        ...oauthErrors(400, 401, 415, 429, 503),
+      },
+    },
+    // The enum above documents; the domain decides (unsupported_grant_type, not a schema error).
+    validatorCompiler: () => () => true,
+  }, async (request, reply) => {
+    const type = request.headers['content-type'] ?? '';
+    // RFC 6749 §4.1.3: the token request is form-encoded.
+    if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) throw tokenError('invalid_request', 'send the token request as application/x-www-form-urlencoded');
+    const response = await redeemPreAuthorizedCode(deps, (request.body ?? {}) as Record<string, unknown>);
+    // RFC 6749 §5.1: token responses are not cached.
+    reply.header('cache-control', 'no-store');
+    return response;
+  });
+
+  // §7: nonce endpoint; not a protected resource; Cache-Control: no-store (§7.2).
+  app.post(VCI_PATHS.nonce, {
+    config: { errorShape: 'oauth', rateLimit: {} },
+    schema: {
+      tags: ['openid4vci'],
+      summary: 'A fresh c_nonce for key proofs (OpenID4VCI §7)',
+      response: { 200: { type: 'object', required: ['c_nonce'], properties: { c_nonce: { type: 'string' } } }, ...oauthErrors(429, 503) },
+    },
+  }, async (_request, reply) => {
+    const { c_nonce } = await createNonce(deps);
+    reply.header('cache-control', 'no-store');
+    return { c_nonce };
+  });
+
+  // §8: credential endpoint, Bearer access token in the Authorization header only.
+  app.post<{ Body: unknown; Querystring: Record<string, unknown> }>(VCI_PATHS.credential, {
+    config: { errorShape: 'oauth', oauthDefaultError: 'invalid_credential_request' },
+    schema: {
+      tags: ['openid4vci'],
+      summary: 'Credential endpoint: one credential per key proof (OpenID4VCI §8)',
+      body: {
+        type: 'object',
+        additionalProperties: true,
+        properties: {
+          credential_configuration_id: { type: 'string' },
+          proofs: { type: 'object', properties: { jwt: { type: 'array', items: { type: 'string' } } } },
+        },
+      },
+      response: {
+        200: {
+          type: 'object',
+          required: ['credentials'],
+          properties: { credentials: { type: 'array', items: { type: 'object', required: ['credential'], properties: { credential: { type: 'string' } } } } },
+        },
+        ...oauthErrors(400, 401, 403, 413, 415, 503),
+      },
+    },
+    validatorCompiler: () => () => true,
+  }, async (request, reply) => {
+    // RFC 6750 §2.3 / RFC 9700 §2.4.2: never an access token in a URI; refused, not ignored.
+    if (request.url.includes('?') && new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1)).has('access_token')) {
+      throw bearerError('invalid_request', 'send the access token in the Authorization header, never in the URL');
+    }
+    const token = bearerToken(request);
+    // §8.2: an unencrypted credential request is application/json.
+    if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
+      throw credentialError('invalid_credential_request', 'send the credential request as application/json');
+    }
+    const response = await issueOfferedCredentials(deps, token, request.body);
+    reply.header('cache-control', 'no-store');
+    return response;
+  });
+}

@@ -1,0 +1,125 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../app.js';
+import { authenticated, clientOf } from '../auth.js';
+import { problemResponses } from '../api-schemas.js';
+import { badRequest } from '../../errors.js';
+import type { LocalizedText } from '../../catalog/types.js';
+import { verificationContextOf } from '../../verification/create-verification-context.js';
+import type { PresentationDeps } from '../../presentation/presentation-deps.js';
+import { createVerifierRequest } from '../../presentation/create-verifier-request.js';
+import { readVerifierRequest } from '../../presentation/read-verifier-request.js';
+import { receiveDirectPost } from '../../presentation/receive-direct-post.js';
+import { REQUEST_OBJECT_MEDIA_TYPE, signRequestObject } from '../../presentation/sign-request-object.js';
+import { verifyCounterPresentation, type CounterPolicyInput } from '../../presentation/verify-counter-presentation.js';
+import { didDocument, responseUri, verifierClientId, verifierDid, VP_FORMATS_SUPPORTED } from '../../presentation/verifier-identity.js';
+
+const REQUEST_ID = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
+const oauthErrors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#' }]));
+
+/** Verifier API (verifier clients), the OpenID4VP endpoints wallets call, and our did:web document. */
+export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Promise<void> {
+  const deps: PresentationDeps = { ...runtime, verification: verificationContextOf(runtime) };
+  const errors = problemResponses(400, 401, 403, 404, 429, 503);
+
+  app.post<{ Body: { dcql_query: unknown; purpose?: LocalizedText; webhook_url?: string } }>(
+    '/v1/verifier/requests',
+    authenticated(deps.store, ['verifier'], {
+      tags: ['verification'],
+      summary: 'Ask a wallet for claims (OpenID4VP 1.0, DCQL): returns the openid4vp:// link and its QR codes',
+      body: { $ref: 'VerifierRequestCreate#' },
+      response: { 201: { $ref: 'VerifierRequestCreated#' }, ...errors },
+    }),
+    async (request, reply) => {
+      const created = await createVerifierRequest(deps, clientOf(request), request.body);
+      reply.header('cache-control', 'no-store');
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/v1/verifier/requests/:id', authenticated(deps.store, ['verifier'], {
+    tags: ['verification'],
+    summary: 'Status and result of a request (only for the verifier that made it; claim values are returned once)',
+    params: REQUEST_ID,
+    response: { 200: { $ref: 'VerifierRequest#' }, ...errors },
+  }), async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return readVerifierRequest(deps, clientOf(request), request.params.id);
+  });
+
+  app.post<{ Body: { presentation: string; policy?: CounterPolicyInput; purpose?: LocalizedText } }>(
+    '/v1/verifier/verify',
+    authenticated(deps.store, ['verifier'], {
+      tags: ['verification'],
+      summary: 'Verify a presentation scanned from a holder QR at a counter, in one round trip',
+      body: { $ref: 'CounterVerify#' },
+      response: { 200: { $ref: 'VerificationResult#' }, ...errors },
+    }),
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return verifyCounterPresentation(deps, clientOf(request), request.body);
+    },
+  );
+
+  app.get('/v1/verifier/identifier', {
+    schema: { tags: ['verification'], summary: 'The verifier identifier holders bind presentations to (KB-JWT aud)', response: { 200: { $ref: 'VerifierIdentifier#' } } },
+  }, async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return {
+      client_id: verifierClientId(deps.config.publicUrl),
+      did: verifierDid(deps.config.publicUrl),
+      response_uri: responseUri(deps.config.publicUrl),
+      kb_jwt_max_age_seconds: deps.config.kbJwtMaxAgeSeconds,
+      vp_formats_supported: VP_FORMATS_SUPPORTED,
+    };
+  });
+
+  // did:web resolution of our client identifier (did:web method §3.2: /.well-known/did.json).
+  app.get('/.well-known/did.json', {
+    schema: { tags: ['verification'], summary: 'DID document of the verifier identifier (did:web)', response: { 200: { type: 'object', additionalProperties: true } } },
+  }, async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=60');
+    return didDocument(deps.config.publicUrl, deps.keys.publishedKeys());
+  });
+
+  // RFC 9101 §5.2 / OpenID4VP §5.10.1: the request object by reference.
+  app.get<{ Params: { id: string } }>('/openid4vp/requests/:id', {
+    config: { errorShape: 'oauth', rateLimit: {} },
+    schema: {
+      tags: ['openid4vp'],
+      summary: 'Signed request object (typ oauth-authz-req+jwt) a wallet fetches from request_uri',
+      params: REQUEST_ID,
+      response: { 200: { type: 'string', description: 'compact JWS' }, ...oauthErrors(400, 404, 429) },
+    },
+  }, async (request, reply) => {
+    const jwt = await signRequestObject(deps, request.params.id);
+    return reply.header('cache-control', 'no-store').type(REQUEST_OBJECT_MEDIA_TYPE).send(jwt);
+  });
+
+  // OpenID4VP §8.2: the Response URI of response_mode direct_post.
+  app.post<{ Body: Record<string, unknown> }>('/openid4vp/response', {
+    config: { errorShape: 'oauth', rateLimit: {} },
+    schema: {
+      tags: ['openid4vp'],
+      summary: 'Response URI (direct_post): the wallet posts vp_token and state, form-encoded',
+      consumes: ['application/x-www-form-urlencoded'],
+      body: {
+        type: 'object',
+        properties: {
+          vp_token: { type: 'string', maxLength: 262144 },
+          state: { type: 'string', maxLength: 128 },
+          error: { type: 'string', maxLength: 200 },
+          error_description: { type: 'string', maxLength: 2000 },
+        },
+      },
+      response: { 200: { type: 'object', properties: { status: { type: 'string' } } }, ...oauthErrors(400, 415, 429) },
+    },
+  }, async (request, reply) => {
+    // §8.2: "application/x-www-form-urlencoded"; a JSON body is not a direct_post.
+    if (!String(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+      throw badRequest('invalid_request', 'direct_post bodies are application/x-www-form-urlencoded');
+    }
+    const { status } = await receiveDirectPost(deps, request.body ?? {});
+    // §8.2: 200 with a JSON object once processed; `status` is an extension the wallet may show.
+    return reply.header('cache-control', 'no-store').send({ status });
+  });
+}

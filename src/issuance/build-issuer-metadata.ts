@@ -1,0 +1,118 @@
+/**
+ * Credential Issuer Metadata (OpenID4VCI §12.2) and OAuth 2.0 Authorization Server Metadata
+ * (RFC 8414, OpenID4VCI §12.3), generated from the catalogue.
+ *
+ * Configuration ids: a type's SD-JWT VC (`dc+sd-jwt`, §A.3) is the type id itself; its W3C VC
+ * signed as a JWT is `<id>-vc-jwt`, published as `jwt_vc_json` (§A.1.1, a VC as a plain JWT,
+ * not processed with JSON-LD). The SD-JWT VC is key-bound (`cnf.jwk`), so it advertises
+ * `cryptographic_binding_methods_supported: ["jwk"]` and the `jwt` proof type (§12.2.4); our
+ * VC-JWT carries no holder key, so it advertises neither and is requested without proofs.
+ */
+import type { Catalog, CredentialFormat, CredentialType } from '../catalog/types.js';
+import { buildTypeMetadata } from '../catalog/type-metadata.js';
+import { SUPPORTED_ALGS } from '../formats/jose/verify-compact-jws.js';
+import type { SigningAlg } from '../keys/signer.js';
+import { pascal } from './issue-credential.js';
+
+/** Where the OpenID4VCI endpoints live, relative to PUBLIC_URL. */
+export const VCI_PATHS = {
+  issuerMetadata: '/.well-known/openid-credential-issuer',
+  authorizationServerMetadata: '/.well-known/oauth-authorization-server',
+  token: '/oauth/token',
+  nonce: '/openid4vci/nonce',
+  credential: '/openid4vci/credential',
+  offer: '/openid4vci/credential-offer',
+} as const;
+
+/** RFC 8414 / OpenID4VCI §3.5: the grant type of the Pre-Authorized Code Flow. */
+export const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
+
+/** Algorithms a wallet may sign proofs with (§12.2.4 and Appendix F.1 `proof_signing_alg_values_supported`). */
+export const PROOF_SIGNING_ALGS: readonly SigningAlg[] = SUPPORTED_ALGS;
+
+const VC_JWT_SUFFIX = '-vc-jwt';
+
+export interface CredentialConfiguration {
+  id: string;
+  type: CredentialType;
+  format: Extract<CredentialFormat, 'dc+sd-jwt' | 'vc+jwt'>;
+  /** True when credentials are bound to a holder key proved with a `jwt` proof. */
+  keyBound: boolean;
+}
+
+export function configurationIdOf(type: CredentialType, format: CredentialFormat): string {
+  return format === 'vc+jwt' ? `${type.id}${VC_JWT_SUFFIX}` : type.id;
+}
+
+/** The configuration a `credential_configuration_id` names, or undefined when there is none. */
+export function resolveConfiguration(catalog: Catalog, id: unknown): CredentialConfiguration | undefined {
+  if (typeof id !== 'string' || id.length > 128) return undefined;
+  const sdJwt = catalog.get(id);
+  if (sdJwt?.formats.includes('dc+sd-jwt')) return { id, type: sdJwt, format: 'dc+sd-jwt', keyBound: true };
+  if (id.endsWith(VC_JWT_SUFFIX)) {
+    const type = catalog.get(id.slice(0, -VC_JWT_SUFFIX.length));
+    if (type?.formats.includes('vc+jwt')) return { id, type, format: 'vc+jwt', keyBound: false };
+  }
+  return undefined;
+}
+
+const LOCALES = [['ko', 'ko-KR'], ['en', 'en-US']] as const;
+
+/** §12.2.4 `credential_metadata`: display per locale and claims descriptions (Appendix B.2). */
+function credentialMetadata(type: CredentialType, pathPrefix: string[]) {
+  return {
+    display: LOCALES.map(([key, locale]) => ({ name: type.name[key], locale, description: type.description[key] })),
+    claims: buildTypeMetadata(type).claims.map((c) => ({
+      path: [...pathPrefix, ...c.path],
+      ...(c.mandatory ? { mandatory: true } : {}),
+      ...(c.display ? { display: c.display.map((d) => ({ name: d.label, locale: d.locale })) } : {}),
+    })),
+  };
+}
+
+export function buildIssuerMetadata(catalog: Catalog, opts: { publicUrl: string; signingAlgs: readonly SigningAlg[]; batchSize: number }) {
+  const configurations: Record<string, unknown> = {};
+  for (const type of catalog.types) {
+    if (type.formats.includes('dc+sd-jwt')) {
+      configurations[configurationIdOf(type, 'dc+sd-jwt')] = {
+        format: 'dc+sd-jwt',
+        vct: type.vct,
+        cryptographic_binding_methods_supported: ['jwk'],
+        credential_signing_alg_values_supported: [...opts.signingAlgs],
+        proof_types_supported: { jwt: { proof_signing_alg_values_supported: [...PROOF_SIGNING_ALGS] } },
+        credential_metadata: credentialMetadata(type, []),
+      };
+    }
+    if (type.formats.includes('vc+jwt')) {
+      configurations[configurationIdOf(type, 'vc+jwt')] = {
+        format: 'jwt_vc_json',
+        credential_definition: { type: ['VerifiableCredential', pascal(type.id)] },
+        credential_signing_alg_values_supported: [...opts.signingAlgs],
+        credential_metadata: credentialMetadata(type, ['credentialSubject']),
+      };
+    }
+  }
+  return {
+    credential_issuer: opts.publicUrl,
+    credential_endpoint: `${opts.publicUrl}${VCI_PATHS.credential}`,
+    nonce_endpoint: `${opts.publicUrl}${VCI_PATHS.nonce}`,
+    // §12.2.4: batch_size MUST be 2 or greater; with 1 the parameter is left out.
+    ...(opts.batchSize >= 2 ? { batch_credential_issuance: { batch_size: opts.batchSize } } : {}),
+    display: [
+      { name: '디지털 증명 발급 서비스', locale: 'ko-KR' },
+      { name: 'digital-proof issuing service', locale: 'en-US' },
+    ],
+    credential_configurations_supported: configurations,
+  };
+}
+
+/** RFC 8414 §2 with OpenID4VCI §12.3 `pre-authorized_grant_anonymous_access_supported`. */
+export function buildAuthorizationServerMetadata(publicUrl: string) {
+  return {
+    issuer: publicUrl,
+    token_endpoint: `${publicUrl}${VCI_PATHS.token}`,
+    grant_types_supported: [PRE_AUTHORIZED_GRANT],
+    token_endpoint_auth_methods_supported: ['none'],
+    'pre-authorized_grant_anonymous_access_supported': true,
+  };
+}

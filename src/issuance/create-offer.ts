@@ -1,0 +1,97 @@
+/**
+ * Creating a credential offer (OpenID4VCI §4.1) for the Pre-Authorized Code Flow (§3.5), as a
+ * story: check the type and the client's right to it → validate the claims now (a wallet must
+ * never be the first to hear they are wrong) → mint a secret offer reference, derive its
+ * pre-authorized code, optionally a transaction code → store hashes and the claims → hand back
+ * the `openid-credential-offer://` link, which carries the offer by reference (§4.1.3) so the
+ * QR stays small.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ApiClient } from '../store/repositories/clients-repo.js';
+import { validateClaims } from '../catalog/validate-claims.js';
+import { resolveType } from './issue-credential.js';
+import { configurationIdOf, PRE_AUTHORIZED_GRANT, VCI_PATHS } from './build-issuer-metadata.js';
+import { deriveCode, hashSecret, hashTxCode, newSecret, newTxCode } from './vci-secrets.js';
+import { EXPIRED_ROW_KEEP_MS, TX_CODE_LENGTH, type VciDeps } from './vci-deps.js';
+import { purgeExpiredVciState } from './purge-expired-vci-state.js';
+
+export interface OfferRequest {
+  type: string;
+  claims: unknown;
+  format?: string;
+  txCode?: boolean;
+}
+
+export interface CreatedOffer {
+  id: string;
+  /** The secret reference in credential_offer_uri (never stored, only its hash). */
+  ref: string;
+  credentialOfferUri: string;
+  /** `openid-credential-offer://?credential_offer_uri=…` (§4.1, §12.1.1). */
+  offerLink: string;
+  /** Given to the issuer to pass to the holder on a second channel (§3.5); absent when not asked for. */
+  txCode?: string;
+  configurationId: string;
+  expiresAt: number;
+}
+
+/** The scheme wallets register when the issuer cannot discover a wallet's offer endpoint (§12.1.1). */
+export const OFFER_SCHEME = 'openid-credential-offer://';
+
+export const offerUri = (publicUrl: string, ref: string) => `${publicUrl}${VCI_PATHS.offer}/${ref}`;
+
+export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRequest): Promise<CreatedOffer> {
+  const { type, format } = resolveType(deps.catalog, client, req.type, req.format);
+  const claims = validateClaims(type, req.claims);
+  const now = deps.clock.now();
+  await purgeExpiredVciState(deps, now, EXPIRED_ROW_KEEP_MS);
+
+  const id = randomBytes(12).toString('hex');
+  const ref = newSecret();
+  const txCode = req.txCode ? newTxCode(TX_CODE_LENGTH) : undefined;
+  const expiresAt = now + deps.config.offerTtlSeconds * 1000;
+  const configurationId = configurationIdOf(type, format);
+  await deps.store.vci.insertOffer({
+    id,
+    ref_hash: hashSecret(ref),
+    code_hash: hashSecret(deriveCode(ref)),
+    client_id: client.id,
+    type: type.id,
+    format,
+    configuration_id: configurationId,
+    claims: JSON.stringify(claims),
+    tx_code_hash: txCode === undefined ? null : hashTxCode(id, txCode),
+    tx_code_length: txCode === undefined ? null : txCode.length,
+    created_at: now,
+    expires_at: expiresAt,
+    redeemed_at: null,
+    burned_at: null,
+    issued_at: null,
+  });
+  const credentialOfferUri = offerUri(deps.config.publicUrl, ref);
+  return {
+    id,
+    ref,
+    credentialOfferUri,
+    offerLink: `${OFFER_SCHEME}?credential_offer_uri=${encodeURIComponent(credentialOfferUri)}`,
+    ...(txCode !== undefined && { txCode }),
+    configurationId,
+    expiresAt,
+  };
+}
+
+/** The Credential Offer object (§4.1.1) served at credential_offer_uri. */
+export function buildOfferObject(publicUrl: string, ref: string, configurationId: string, txCodeLength: number | null) {
+  return {
+    credential_issuer: publicUrl,
+    credential_configuration_ids: [configurationId],
+    grants: {
+      [PRE_AUTHORIZED_GRANT]: {
+        'pre-authorized_code': deriveCode(ref),
+        ...(txCodeLength !== null && {
+          tx_code: { input_mode: 'numeric', length: txCodeLength, description: 'Enter the code the issuing office sent you separately.' },
+        }),
+      },
+    },
+  };
+}

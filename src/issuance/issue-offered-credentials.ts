@@ -1,0 +1,118 @@
+/**
+ * Credential endpoint (OpenID4VCI §8), as a story: authorize the access token → read the
+ * request → check every key proof → check the offer can still be issued → consume the c_nonces
+ * and the offer in ONE transaction (this is the point of no return) → issue one credential per
+ * proof, each bound to its own key with its own salts and random status index → answer.
+ *
+ * Nothing is issued twice for one offer: the offer is marked issued, and its claims leave the
+ * store, in the same transaction that consumes the nonces, before anything is signed. A crash
+ * (or a store fault) after that commit and before the answer issues nothing and the offer stays
+ * used: at most once, never twice. The issuer makes a new offer; records of credentials that were
+ * signed but never delivered stay in the registry and can be revoked.
+ */
+import type { ApiClient } from '../store/repositories/clients-repo.js';
+import type { Claims } from '../catalog/types.js';
+import { isJsonObject } from '../formats/jose/types.js';
+import { validateClaims } from '../catalog/validate-claims.js';
+import { issueCredential, resolveType } from './issue-credential.js';
+import { resolveConfiguration, type CredentialConfiguration } from './build-issuer-metadata.js';
+import { checkProofJwt, type CheckedProof } from './check-proof-jwt.js';
+import { bearerError, credentialError } from './vci-errors.js';
+import { hashSecret } from './vci-secrets.js';
+import { issuanceDepsOf, PROOF_IAT_SKEW_SECONDS, type VciDeps } from './vci-deps.js';
+import type { VciOfferRecord } from '../store/repositories/vci-repo.js';
+
+export interface CredentialResponse {
+  credentials: { credential: string }[];
+}
+
+/** RFC 6750 §3.1 / OpenID4VCI §8.3.1.1: the token is known, unexpired and its offer not yet issued. */
+async function authorizeToken(deps: VciDeps, accessToken: string, now: number): Promise<VciOfferRecord> {
+  const token = await deps.store.vci.accessToken(hashSecret(accessToken));
+  if (!token || token.expires_at <= now) throw bearerError('invalid_token', 'the access token is unknown or expired');
+  const offer = await deps.store.vci.offer(token.offer_id);
+  if (!offer || offer.issued_at !== null || offer.claims === null) throw bearerError('invalid_token', 'the access token was already used');
+  return offer;
+}
+
+/** §8.2: which configuration is asked for; §8.3.1.2 codes for what is wrong with the request. */
+function readConfiguration(deps: VciDeps, body: Record<string, unknown>, offer: VciOfferRecord): CredentialConfiguration {
+  // §8.2: credential_identifier only when the token response returned credential_identifiers (ours never does).
+  if (body.credential_identifier !== undefined) throw credentialError('invalid_credential_request', 'use credential_configuration_id; this issuer returns no credential_identifiers');
+  // §8.2 / §12.2.4: no encryption is offered, so none can be asked for.
+  if (body.credential_response_encryption !== undefined) throw credentialError('invalid_credential_request', 'credential response encryption is not supported');
+  const id = body.credential_configuration_id;
+  if (typeof id !== 'string' || id === '') throw credentialError('invalid_credential_request', 'credential_configuration_id is required');
+  const configuration = resolveConfiguration(deps.catalog, id);
+  if (!configuration) throw credentialError('unknown_credential_configuration', 'no such credential configuration');
+  // §6.1: the token is valid only for the credentials of its offer; §8.3.1.1 / RFC 6750 §3.1.
+  if (configuration.id !== offer.configuration_id) throw bearerError('insufficient_scope', 'the access token does not cover this credential configuration');
+  return configuration;
+}
+
+/** §8.2 `proofs` (exactly one proof type, a non-empty array), Appendix F.1 `jwt`, §12.2.4 `batch_size`. */
+function readJwtProofs(deps: VciDeps, body: Record<string, unknown>, configuration: CredentialConfiguration): unknown[] {
+  const proofs = body.proofs;
+  if (!configuration.keyBound) {
+    if (proofs !== undefined) throw credentialError('invalid_credential_request', 'this credential configuration is not key-bound; send no proofs');
+    return [];
+  }
+  // §8.3.1.2 invalid_proof (1): the field is missing.
+  if (!isJsonObject(proofs)) throw credentialError('invalid_proof', 'proofs is required for this credential configuration');
+  const types = Object.keys(proofs);
+  if (types.length !== 1) throw credentialError('invalid_credential_request', 'proofs must contain exactly one proof type');
+  const list = proofs.jwt;
+  if (types[0] !== 'jwt' || !Array.isArray(list) || list.length === 0) throw credentialError('invalid_proof', 'proofs.jwt must be a non-empty array (the only proof type supported)');
+  if (list.length > deps.config.batchSize) throw credentialError('invalid_credential_request', `at most ${deps.config.batchSize} proofs per request (batch_size)`);
+  return list;
+}
+
+async function checkProofs(deps: VciDeps, list: unknown[]): Promise<CheckedProof[]> {
+  const opts = { issuer: deps.config.publicUrl, clock: deps.clock, maxAgeSeconds: deps.config.cNonceTtlSeconds, skewSeconds: PROOF_IAT_SKEW_SECONDS };
+  const checked: CheckedProof[] = [];
+  for (const p of list) checked.push(await checkProofJwt(p, opts));
+  // §8.3: each key provided by the wallet is bound to at most one credential.
+  if (new Set(checked.map((c) => c.jkt)).size !== checked.length) throw credentialError('invalid_proof', 'each proof must be for a different key');
+  return checked;
+}
+
+/** The offer's issuer client may still issue this type, and the stored claims still validate. */
+async function checkIssuable(deps: VciDeps, offer: VciOfferRecord, configuration: CredentialConfiguration): Promise<ApiClient> {
+  const client = await deps.store.clients.get(offer.client_id);
+  // §8.3.1.2 credential_request_denied: the issuer no longer stands behind the offer.
+  if (!client || client.revokedAt !== null || client.role !== 'issuer') throw credentialError('credential_request_denied', 'the issuer of this offer can no longer issue');
+  try {
+    resolveType(deps.catalog, client, configuration.type.id, configuration.format);
+    validateClaims(configuration.type, JSON.parse(offer.claims ?? 'null'));
+  } catch {
+    throw credentialError('credential_request_denied', 'the offered credential can no longer be issued');
+  }
+  return client;
+}
+
+export async function issueOfferedCredentials(deps: VciDeps, accessToken: string, body: unknown): Promise<CredentialResponse> {
+  const now = deps.clock.now();
+  const offer = await authorizeToken(deps, accessToken, now);
+  if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
+  const configuration = readConfiguration(deps, body, offer);
+  const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration));
+  const client = await checkIssuable(deps, offer, configuration);
+
+  // The point of no return: nonces and offer consumed together, or neither.
+  const consumed = await deps.store.vci.consumeForIssuance(offer.id, proofs.map((p) => hashSecret(p.nonce)), deps.clock.now());
+  // §8.3.1.2 invalid_nonce: a c_nonce is unknown, expired or already used.
+  if (!consumed.ok && consumed.reason === 'nonce') throw credentialError('invalid_nonce', 'a proof carries an unknown, expired or used c_nonce; get a new one');
+  if (!consumed.ok) throw bearerError('invalid_token', 'the access token was already used');
+
+  const claims = JSON.parse(consumed.claims) as Claims;
+  const issuance = issuanceDepsOf(deps);
+  const request = { type: configuration.type.id, claims, format: configuration.format };
+  const credentials: { credential: string }[] = [];
+  // One credential per proof (§8.3), each through issueCredential: its own key, salts, status index.
+  const holders = configuration.keyBound ? proofs.map((p) => p.jwk) : [undefined];
+  for (const holderJwk of holders) {
+    const issued = await issueCredential(issuance, client, holderJwk === undefined ? request : { ...request, holderJwk });
+    credentials.push({ credential: issued.credential });
+  }
+  return { credentials };
+}

@@ -1,0 +1,16 @@
+/**
+ * Housekeeping for OpenID4VCI state: claims of offers that expired unused leave the store, and
+ * old codes, tokens and nonces are deleted. Runs at most once a minute per process, piggybacked
+ * on offer and nonce creation, so no extra timer is needed and every node helps.
+ */
+import type { VciDeps } from './vci-deps.js';
+
+const EVERY_MS = 60_000;
+const lastRun = new WeakMap<object, number>();
+
+export async function purgeExpiredVciState(deps: Pick<VciDeps, 'store'>, now: number, keepMs: number): Promise<void> {
+  const last = lastRun.get(deps.store) ?? -Infinity;
+  if (now - last < EVERY_MS) return;
+  lastRun.set(deps.store, now);
+  await deps.store.vci.purgeExpired(now, keepMs);
+}

@@ -1,0 +1,67 @@
+/**
+ * Token endpoint, Pre-Authorized Code Flow (OpenID4VCI §6, RFC 6749 §4.1.3 / §5): exchange a
+ * pre-authorized code (and the transaction code, when the offer asked for one) for a
+ * short-lived access token bound to the offer. Anonymous access: no client authentication
+ * (§6.1, §12.3 `pre-authorized_grant_anonymous_access_supported`).
+ *
+ * Transaction codes (§13.6.3): every attempt is counted in the store BEFORE the comparison, at
+ * most MAX_TX_CODE_ATTEMPTS are ever compared, and the code is burned by the last wrong one.
+ */
+import { PRE_AUTHORIZED_GRANT } from './build-issuer-metadata.js';
+import { issueAccessToken } from './issue-access-token.js';
+import { hashSecret, hashTxCode, sameHash } from './vci-secrets.js';
+import { tokenError } from './vci-errors.js';
+import { MAX_TX_CODE_ATTEMPTS, type VciDeps } from './vci-deps.js';
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+/** RFC 6749 §3.2: parameters MUST NOT be included more than once; form parsing turns repeats into arrays. */
+function param(form: Record<string, unknown>, name: string): string | undefined {
+  const v = form[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw tokenError('invalid_request', `${name} must be given exactly once`);
+  return v;
+}
+
+export async function redeemPreAuthorizedCode(deps: Pick<VciDeps, 'store' | 'clock' | 'config'>, form: Record<string, unknown>): Promise<TokenResponse> {
+  const grantType = param(form, 'grant_type');
+  if (grantType === undefined || grantType === '') throw tokenError('invalid_request', 'grant_type is required');
+  // RFC 6749 §5.2: only the Pre-Authorized Code grant is offered here.
+  if (grantType !== PRE_AUTHORIZED_GRANT) throw tokenError('unsupported_grant_type', `only ${PRE_AUTHORIZED_GRANT} is supported`);
+  const code = param(form, 'pre-authorized_code');
+  // §6.1: pre-authorized_code MUST be present with this grant type.
+  if (code === undefined || code === '') throw tokenError('invalid_request', 'pre-authorized_code is required');
+  const txCode = param(form, 'tx_code');
+
+  const now = deps.clock.now();
+  const offer = await deps.store.vci.offerByCodeHash(hashSecret(code));
+  // §6.3 invalid_grant: wrong or expired code; §3.5 / §4.1.1: the code is single use.
+  if (!offer || offer.expires_at <= now || offer.redeemed_at !== null || offer.burned_at !== null) {
+    throw tokenError('invalid_grant', 'the pre-authorized code is unknown, expired or already used');
+  }
+
+  if (offer.tx_code_hash === null) {
+    // §6.3 invalid_request: a transaction code was sent but none was expected.
+    if (txCode !== undefined) throw tokenError('invalid_request', 'this offer does not use a tx_code');
+  } else {
+    // §6.3 invalid_request: a transaction code is expected but missing.
+    if (txCode === undefined) throw tokenError('invalid_request', 'tx_code is required for this offer');
+    const attempts = await deps.store.vci.countTxAttempt(offer.id, now, MAX_TX_CODE_ATTEMPTS);
+    if (attempts === undefined) throw tokenError('invalid_grant', 'the pre-authorized code is no longer valid');
+    if (!sameHash(hashTxCode(offer.id, txCode), offer.tx_code_hash)) {
+      // §13.6.3: after the limit, the code is invalidated and further requests get invalid_grant.
+      if (attempts >= MAX_TX_CODE_ATTEMPTS) await deps.store.vci.burn(offer.id, now);
+      throw tokenError('invalid_grant', 'the tx_code is wrong');
+    }
+  }
+
+  const token = issueAccessToken(now, deps.config.accessTokenTtlSeconds);
+  if (!(await deps.store.vci.redeem(offer.id, now, { hash: token.hash, expiresAt: token.expiresAt }))) {
+    throw tokenError('invalid_grant', 'the pre-authorized code is unknown, expired or already used');
+  }
+  return { access_token: token.token, token_type: 'Bearer', expires_in: token.expiresIn };
+}

@@ -1,0 +1,147 @@
+/**
+ * DCQL (OpenID4VP 1.0 §6) as far as this verifier answers it: SD-JWT VC credential queries
+ * (`format: dc+sd-jwt`, `meta.vct_values`), claims with path pointers (§7) and optional
+ * `values`, `claim_sets`, `credential_sets`, `multiple`, `require_cryptographic_holder_binding`.
+ * Unknown properties are ignored (§6: "Implementations MUST ignore any unknown properties").
+ */
+import { badRequest } from '../errors.js';
+import type { Catalog } from '../catalog/types.js';
+import type { ApiClient } from '../store/repositories/clients-repo.js';
+import { isClaimPathPointer, type ClaimPathPointer } from '../verification/select-claims.js';
+import type { VerificationPolicy } from '../verification/verification-types.js';
+
+export interface ClaimQuery {
+  id?: string;
+  path: ClaimPathPointer;
+  values?: (string | number | boolean)[];
+}
+
+export interface CredentialQuery {
+  id: string;
+  format: 'dc+sd-jwt';
+  multiple: boolean;
+  vctValues: string[];
+  claims?: ClaimQuery[];
+  claimSets?: string[][];
+  requireHolderBinding: boolean;
+}
+
+export interface CredentialSetQuery {
+  options: string[][];
+  required: boolean;
+}
+
+export interface DcqlQuery {
+  credentials: CredentialQuery[];
+  credentialSets?: CredentialSetQuery[];
+}
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_CREDENTIALS = 8;
+const MAX_CLAIMS = 64;
+
+const bad = (message: string, pointer: string) => badRequest('invalid_dcql_query', message, { errors: [{ pointer: `/dcql_query${pointer}`, message }] });
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function parseClaims(raw: unknown, at: string): ClaimQuery[] {
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_CLAIMS) throw bad('claims must be a non-empty array', at);
+  const ids = new Set<string>();
+  const paths = new Set<string>();
+  return raw.map((c, i) => {
+    if (!isObj(c)) throw bad('a claims query is an object', `${at}/${i}`);
+    if (!isClaimPathPointer(c.path)) throw bad('path must be a claims path pointer (§7)', `${at}/${i}/path`);
+    // §6.1: the same claim MUST NOT be pointed at twice.
+    const key = JSON.stringify(c.path);
+    if (paths.has(key)) throw bad('the same claim is asked for twice', `${at}/${i}/path`);
+    paths.add(key);
+    const q: ClaimQuery = { path: c.path };
+    if (c.id !== undefined) {
+      if (typeof c.id !== 'string' || !ID.test(c.id) || ids.has(c.id)) throw bad('claim id must be unique and [A-Za-z0-9_-]', `${at}/${i}/id`);
+      ids.add(c.id);
+      q.id = c.id;
+    }
+    if (c.values !== undefined) {
+      if (!Array.isArray(c.values) || c.values.length === 0 || !c.values.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) {
+        throw bad('values must be a non-empty array of strings, numbers or booleans', `${at}/${i}/values`);
+      }
+      q.values = c.values as (string | number | boolean)[];
+    }
+    return q;
+  });
+}
+
+function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client: ApiClient): CredentialQuery {
+  const at = `/credentials/${i}`;
+  if (!isObj(raw)) throw bad('a credential query is an object', at);
+  if (typeof raw.id !== 'string' || !ID.test(raw.id)) throw bad('id must be 1-64 of [A-Za-z0-9_-]', `${at}/id`);
+  if (raw.format !== 'dc+sd-jwt') throw bad('only format dc+sd-jwt (SD-JWT VC) can be requested', `${at}/format`);
+  // §6.1: meta is REQUIRED; §B.3.5: vct_values REQUIRED, non-empty.
+  const meta = raw.meta;
+  if (!isObj(meta) || !Array.isArray(meta.vct_values) || meta.vct_values.length === 0 || !meta.vct_values.every((v) => typeof v === 'string' && v.length > 0 && v.length < 500)) {
+    throw bad('meta.vct_values must be a non-empty array of vct strings', `${at}/meta`);
+  }
+  const vctValues = meta.vct_values as string[];
+  // A verifier client limited to some types may only ask for those.
+  if (client.types !== null) {
+    for (const vct of vctValues) {
+      const t = catalog.getByVct(vct);
+      if (!t || !client.types.includes(t.id)) throw badRequest('type_not_allowed', `this verifier may not ask for ${vct}`);
+    }
+  }
+  if (raw.multiple !== undefined && typeof raw.multiple !== 'boolean') throw bad('multiple must be a boolean', `${at}/multiple`);
+  const rchb = raw.require_cryptographic_holder_binding;
+  if (rchb !== undefined && typeof rchb !== 'boolean') throw bad('require_cryptographic_holder_binding must be a boolean', `${at}/require_cryptographic_holder_binding`);
+  const q: CredentialQuery = { id: raw.id, format: 'dc+sd-jwt', multiple: raw.multiple === true, vctValues, requireHolderBinding: rchb !== false };
+  if (raw.claims !== undefined) q.claims = parseClaims(raw.claims, `${at}/claims`);
+  if (raw.claim_sets !== undefined) {
+    // §6.1: claim_sets only with claims, each option naming claim ids.
+    const claimIds = new Set((q.claims ?? []).map((c) => c.id));
+    if (!q.claims || !Array.isArray(raw.claim_sets) || raw.claim_sets.length === 0 ||
+      !raw.claim_sets.every((o) => Array.isArray(o) && o.length > 0 && o.every((id) => typeof id === 'string' && claimIds.has(id)))) {
+      throw bad('claim_sets must be non-empty arrays of claim ids', `${at}/claim_sets`);
+    }
+    q.claimSets = raw.claim_sets as string[][];
+  }
+  return q;
+}
+
+export function parseDcqlQuery(raw: unknown, catalog: Catalog, client: ApiClient): DcqlQuery {
+  if (!isObj(raw)) throw bad('dcql_query must be an object', '');
+  const creds = raw.credentials;
+  if (!Array.isArray(creds) || creds.length === 0 || creds.length > MAX_CREDENTIALS) throw bad(`credentials must hold 1 to ${MAX_CREDENTIALS} queries`, '/credentials');
+  const credentials = creds.map((c, i) => parseCredentialQuery(c, i, catalog, client));
+  const ids = new Set<string>();
+  for (const [i, c] of credentials.entries()) {
+    // §6.1: the same id MUST NOT be present more than once.
+    if (ids.has(c.id)) throw bad('credential query ids must be unique', `/credentials/${i}/id`);
+    ids.add(c.id);
+  }
+  const query: DcqlQuery = { credentials };
+  if (raw.credential_sets !== undefined) {
+    const sets = raw.credential_sets;
+    if (!Array.isArray(sets) || sets.length === 0) throw bad('credential_sets must be a non-empty array', '/credential_sets');
+    query.credentialSets = sets.map((s, i) => {
+      if (!isObj(s) || !Array.isArray(s.options) || s.options.length === 0 ||
+        !s.options.every((o) => Array.isArray(o) && o.length > 0 && o.every((id) => typeof id === 'string' && ids.has(id)))) {
+        throw bad('options must be non-empty arrays of credential query ids', `/credential_sets/${i}`);
+      }
+      if (s.required !== undefined && typeof s.required !== 'boolean') throw bad('required must be a boolean', `/credential_sets/${i}/required`);
+      return { options: s.options as string[][], required: s.required !== false };
+    });
+  }
+  return query;
+}
+
+/** The verification policy for one credential query. */
+export function policyForQuery(q: CredentialQuery): VerificationPolicy {
+  const policy: VerificationPolicy = { types: q.vctValues, requireHolderBinding: q.requireHolderBinding, claims: (q.claims ?? []).map((c) => c.path) };
+  if (q.claims?.some((c) => c.values)) policy.claimValues = q.claims.map((c) => c.values);
+  if (q.claimSets) policy.claimSets = q.claimSets.map((o) => o.map((id) => q.claims!.findIndex((c) => c.id === id)));
+  return policy;
+}
+
+/** §6.4.2: are the returned query ids enough? Without credential_sets, every query is required. */
+export function satisfiesCredentialSets(query: DcqlQuery, returned: ReadonlySet<string>): boolean {
+  if (!query.credentialSets) return query.credentials.every((c) => returned.has(c.id));
+  return query.credentialSets.filter((s) => s.required).every((s) => s.options.some((o) => o.every((id) => returned.has(id))));
+}

@@ -1,0 +1,56 @@
+/**
+ * The verifier reads its request: `pending | verified | rejected | expired`. Only the client
+ * that asked can read it (anyone else gets 404, as if it did not exist). Claim values are
+ * handed out ONCE: the first read after completion returns them and the stored copy is
+ * replaced by one without values in the same conditional update; later reads show the verdict
+ * and the receipts only. Rows are purged after VERIFIER_RESULT_RETENTION_SECONDS.
+ */
+import { notFound } from '../errors.js';
+import type { JsonObject } from '../formats/jose/types.js';
+import type { ApiClient } from '../store/repositories/clients-repo.js';
+import type { PresentationDeps } from './presentation-deps.js';
+import type { StoredPresentationResult } from './receive-direct-post.js';
+
+export type RequestStatus = 'pending' | 'verified' | 'rejected' | 'expired';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function withoutValues(result: StoredPresentationResult): StoredPresentationResult {
+  const credentials: Record<string, JsonObject[]> = {};
+  for (const [id, list] of Object.entries(result.credentials)) {
+    credentials[id] = list.map((entry) => {
+      const { claims: _claims, ...rest } = entry;
+      return rest;
+    });
+  }
+  return { ...result, credentials };
+}
+
+export async function readVerifierRequest(deps: PresentationDeps, client: ApiClient, id: string): Promise<JsonObject> {
+  const now = deps.clock.now();
+  await deps.store.verifierRequests.purge(now);
+  const rec = await deps.store.verifierRequests.get(id);
+  if (!rec || rec.client_id !== client.id) throw notFound('request_not_found', `no verifier request ${id} made by this client`);
+  let status: RequestStatus = rec.status;
+  if (rec.status === 'pending' && rec.responded_at === null && now >= rec.expires_at) status = 'expired';
+  const view: JsonObject = {
+    id: rec.id,
+    status,
+    created_at: iso(rec.created_at),
+    expires_at: iso(rec.expires_at),
+    responded_at: iso(rec.responded_at),
+    purpose: rec.purpose === null ? null : (JSON.parse(rec.purpose) as JsonObject),
+    claims_read_at: iso(rec.result_read_at),
+  };
+  if (rec.result === null) return view;
+  const stored = JSON.parse(rec.result) as StoredPresentationResult;
+  let result = stored;
+  if (rec.result_read_at === null) {
+    const stripped = withoutValues(stored);
+    // Only the reader whose update wins gets the values (two concurrent reads: one gets them).
+    if (await deps.store.verifierRequests.markRead(rec.id, JSON.stringify(stripped), now)) view.claims_read_at = iso(now);
+    else result = stripped;
+  }
+  view.result = result as unknown as JsonObject;
+  return view;
+}

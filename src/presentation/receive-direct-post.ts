@@ -1,0 +1,134 @@
+/**
+ * The Response URI (OpenID4VP 1.0 §8.2, response_mode `direct_post`): the wallet posts
+ * `vp_token` (a JSON object keyed by DCQL credential query id, §8.1) and `state`, or an error.
+ *
+ * Story: known `state` (§14.3.2: checks it names a recent request) → not expired → parse
+ * vp_token → take the request with ONE conditional update (a second answer, or a replay, finds
+ * it taken) → match the DCQL query (§8.6 step 1, §6.4) → verify every presentation through the
+ * one pipeline with our nonce and client identifier (§14.2: nonce and aud bound) → store the
+ * result for the verifier, a receipt per presentation, and fire the webhook.
+ */
+import { AppError } from '../errors.js';
+import { parseJsonText } from '../formats/jose/parse-json.js';
+import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
+import { verifyPresentation } from '../verification/verify-presentation.js';
+import type { VerificationReport } from '../verification/verification-types.js';
+import { parseDcqlQuery, policyForQuery, satisfiesCredentialSets } from './parse-dcql-query.js';
+import type { PresentationDeps } from './presentation-deps.js';
+import { recordReceipt } from './record-receipt.js';
+import { sendWebhook } from './send-webhook.js';
+import { verifierClientId } from './verifier-identity.js';
+import type { VerifierRequestRecord } from '../store/repositories/verifier-requests-repo.js';
+
+const STATE = /^[A-Za-z0-9_-]{22}$/;
+const MAX_PRESENTATIONS = 16;
+
+/** OAuth-shaped refusals (RFC 6749 §5.2 / OpenID4VP §8.5 codes). */
+const invalidRequest = (message: string) => new AppError('invalid_request', 400, message);
+
+export interface StoredPresentationResult {
+  verdict: VerificationReport['verdict'];
+  code: string;
+  verdict_message: { ko: string; en: string };
+  /** Per DCQL credential query id, one entry per presentation. */
+  credentials: Record<string, JsonObject[]>;
+  receipts: string[];
+  wallet_error?: string;
+}
+
+function reportView(r: VerificationReport): JsonObject {
+  const view: JsonObject = {
+    verdict: r.verdict,
+    code: r.code,
+    message: { ...r.message },
+    checks: r.checks.map((c) => ({ ...c })),
+    credential: r.credential ? { ...r.credential } : null,
+  };
+  if (r.claims) view.claims = r.claims;
+  return view;
+}
+
+export async function receiveDirectPost(deps: PresentationDeps, body: Record<string, unknown>): Promise<{ status: 'verified' | 'rejected' }> {
+  const state = body.state;
+  if (typeof state !== 'string' || !STATE.test(state)) throw invalidRequest('state is missing or malformed');
+  const rec = await deps.store.verifierRequests.byState(state);
+  if (!rec) throw invalidRequest('unknown state');
+  const now = deps.clock.now();
+  if (now >= rec.expires_at) throw invalidRequest('the request has expired');
+  if (rec.responded_at !== null) throw invalidRequest('the request was already answered');
+
+  // §8.5: the wallet may answer with an error (the user declined, no matching credential).
+  if (typeof body.error === 'string') {
+    if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('the request was already answered');
+    const code = /^[a-z_]{1,64}$/.test(body.error) ? `wallet_${body.error}` : 'wallet_error';
+    const result: StoredPresentationResult = { verdict: 'rejected', code, verdict_message: { ko: '지갑에서 제출을 거절했습니다.', en: 'The wallet declined to present.' }, credentials: {}, receipts: [], wallet_error: body.error.slice(0, 64) };
+    await finish(deps, rec, result, now);
+    return { status: 'rejected' };
+  }
+
+  if (typeof body.vp_token !== 'string') throw invalidRequest('vp_token is missing');
+  let vpToken: unknown;
+  try {
+    vpToken = parseJsonText(body.vp_token, 'jws_malformed');
+  } catch {
+    throw invalidRequest('vp_token is not a JSON object');
+  }
+  if (!isJsonObject(vpToken)) throw invalidRequest('vp_token is not a JSON object');
+  if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('the request was already answered or has expired');
+
+  const client = await deps.store.clients.get(rec.client_id);
+  const query = parseDcqlQuery(JSON.parse(rec.dcql_query), deps.catalog, client ?? { id: rec.client_id, name: '', role: 'verifier', types: null, keyHash: '', rateLimit: null, createdAt: 0, revokedAt: null });
+  const purpose = rec.purpose ? (JSON.parse(rec.purpose) as { ko: string; en: string }) : null;
+  const credentials: Record<string, JsonObject[]> = {};
+  const receipts: string[] = [];
+  let failure: string | undefined;
+  let count = 0;
+
+  for (const [queryId, value] of Object.entries(vpToken)) {
+    const q = query.credentials.find((c) => c.id === queryId);
+    // §8.1: keys are credential query ids; an unknown key is not an answer to this request.
+    if (!q) {
+      failure ??= 'vp_token_unknown_query';
+      continue;
+    }
+    const list = Array.isArray(value) ? value : [value];
+    // §8.1: without `multiple`, exactly one presentation.
+    if (list.length === 0 || (!q.multiple && list.length > 1) || count + list.length > MAX_PRESENTATIONS || !list.every((p) => typeof p === 'string')) {
+      failure ??= 'vp_token_wrong_count';
+      continue;
+    }
+    credentials[queryId] = [];
+    for (const presentation of list as string[]) {
+      count++;
+      const report = await verifyPresentation(
+        { presentation, policy: policyForQuery(q), kb: { aud: verifierClientId(deps.config.publicUrl), nonce: rec.nonce, maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds } },
+        deps.verification,
+      );
+      credentials[queryId].push(reportView(report));
+      if (report.verdict !== 'verified') failure ??= report.code;
+      if (client) receipts.push((await recordReceipt(deps, client, { channel: 'openid4vp', requestId: rec.id, purpose, report })).jwt);
+    }
+  }
+  // §6.4.2: the returned credentials must satisfy the query (all, or the required credential sets).
+  if (!failure && !satisfiesCredentialSets(query, new Set(Object.keys(credentials)))) failure = 'vp_token_incomplete';
+  const verdict = failure ? 'rejected' : 'verified';
+  const result: StoredPresentationResult = {
+    verdict,
+    code: failure ?? 'verified',
+    verdict_message: failure
+      ? { ko: '제출된 증명서를 확인하지 못했습니다.', en: 'The presented credentials could not be verified.' }
+      : { ko: '확인되었습니다. 요청한 항목만 표시됩니다.', en: 'Verified. Only the requested items are shown.' },
+    credentials,
+    receipts,
+  };
+  await finish(deps, rec, result, now);
+  return { status: verdict };
+}
+
+async function finish(deps: PresentationDeps, rec: VerifierRequestRecord, result: StoredPresentationResult, now: number): Promise<void> {
+  // The result (with claim values) is kept for the retention period, and until read.
+  await deps.store.verifierRequests.complete(rec.id, result.verdict, JSON.stringify(result), now + deps.config.verifierResultRetentionSeconds * 1000);
+  if (rec.webhook_url) {
+    void sendWebhook(deps, rec.webhook_url, { clientId: rec.client_id, requestId: rec.id, status: result.verdict });
+  }
+}

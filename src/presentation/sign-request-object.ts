@@ -1,0 +1,41 @@
+/**
+ * The Request Object a wallet fetches from `request_uri` (RFC 9101 §5.2, OpenID4VP 1.0 §5):
+ * `typ: oauth-authz-req+jwt`, signed with a key of our did:web (client identifier prefix
+ * `decentralized_identifier`, see verifier-identity.ts), `aud` the static-discovery value
+ * `https://self-issued.me/v2` (§5.8), response_mode `direct_post` to our response URI (§8.2).
+ */
+import { AppError } from '../errors.js';
+import { signCompactJws } from '../formats/jose/sign-compact-jws.js';
+import type { JsonObject } from '../formats/jose/types.js';
+import type { PresentationDeps } from './presentation-deps.js';
+import { didSigner, responseUri, verifierClientId, VP_FORMATS_SUPPORTED } from './verifier-identity.js';
+
+export const REQUEST_OBJECT_TYP = 'oauth-authz-req+jwt';
+export const REQUEST_OBJECT_MEDIA_TYPE = 'application/oauth-authz-req+jwt';
+
+export async function signRequestObject(deps: PresentationDeps, id: string): Promise<string> {
+  const now = deps.clock.now();
+  const rec = await deps.store.verifierRequests.get(id);
+  // RFC 9101 §5.2.3 / OpenID4VP §5.10.2: any error answer makes the wallet stop.
+  if (!rec) throw new AppError('invalid_request_uri', 404, 'no such request');
+  if (rec.responded_at !== null) throw new AppError('invalid_request_uri', 400, 'the request was already answered');
+  if (now >= rec.expires_at) throw new AppError('invalid_request_uri', 400, 'the request has expired');
+  const client = await deps.store.clients.get(rec.client_id);
+  const payload: JsonObject = {
+    aud: 'https://self-issued.me/v2',
+    iat: Math.floor(now / 1000),
+    exp: Math.floor(rec.expires_at / 1000),
+    client_id: verifierClientId(deps.config.publicUrl),
+    response_type: 'vp_token',
+    response_mode: 'direct_post',
+    response_uri: responseUri(deps.config.publicUrl),
+    dcql_query: JSON.parse(rec.dcql_query) as JsonObject,
+    nonce: rec.nonce,
+    state: rec.state,
+    client_metadata: { vp_formats_supported: VP_FORMATS_SUPPORTED as unknown as JsonObject },
+  };
+  // Extension parameters (§5: wallets ignore what they do not know): who asks and why.
+  if (client) payload.dproof_verifier_name = client.name;
+  if (rec.purpose) payload.dproof_purpose = JSON.parse(rec.purpose) as JsonObject;
+  return signCompactJws({ typ: REQUEST_OBJECT_TYP }, payload, didSigner(deps.config.publicUrl, deps.keys.signer(deps.config.keyAlg)));
+}

@@ -1,0 +1,55 @@
+/**
+ * How this service identifies itself as an OpenID4VP verifier.
+ *
+ * Client Identifier Prefix: `decentralized_identifier` (OpenID4VP 1.0 §5.9.3) with a did:web
+ * derived from PUBLIC_URL's host, e.g. `decentralized_identifier:did:web:verify.example.kr`.
+ * Why this prefix:
+ * - it lets us SIGN the request object (`redirect_uri:` forbids signing, §5.9.3, so a wallet
+ *   could not tell our request from a forged one that names our response URI);
+ * - it needs no PKI: the wallet resolves `did:web` to `https://<host>/.well-known/did.json`,
+ *   which we serve from the same key ring as the JWKS, so key rotation just works (retiring keys
+ *   stay listed); `x509_hash` / `x509_san_dns` (HAIP) need an X.509 chain the wallet trusts,
+ *   which a Korean trust framework would have to provide first: the upgrade path, not today;
+ * - the identifier is stable (unlike did:jwk, which changes with every key).
+ * The request object is signed with our issuer key ring; explicit typing
+ * (`typ: oauth-authz-req+jwt`, RFC 9101 / RFC 8725bis §3.11) keeps a request from ever being
+ * mistaken for a credential, a status list or a receipt.
+ *
+ * The same client identifier is the `aud` a holder puts in a counter-QR KB-JWT: one published
+ * verifier identifier (`GET /v1/verifier/identifier`).
+ */
+import type { JWK } from 'jose';
+import type { Signer } from '../keys/signer.js';
+
+/** did:web method: the host (with `%3A` for a port), lower case; PUBLIC_URL's path is not part of it. */
+export function verifierDid(publicUrl: string): string {
+  const u = new URL(publicUrl);
+  return `did:web:${u.host.toLowerCase().replace(':', '%3A')}`;
+}
+
+export const verifierClientId = (publicUrl: string): string => `decentralized_identifier:${verifierDid(publicUrl)}`;
+export const responseUri = (publicUrl: string): string => `${publicUrl}/openid4vp/response`;
+export const requestUri = (publicUrl: string, id: string): string => `${publicUrl}/openid4vp/requests/${id}`;
+
+/** The DID document at /.well-known/did.json (did:web): our active and retiring keys. */
+export function didDocument(publicUrl: string, keys: readonly { kid: string; jwk: JWK }[]): Record<string, unknown> {
+  const did = verifierDid(publicUrl);
+  const ids = keys.map((k) => `${did}#${k.kid}`);
+  return {
+    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
+    id: did,
+    verificationMethod: keys.map((k, i) => ({ id: ids[i], type: 'JsonWebKey2020', controller: did, publicKeyJwk: k.jwk })),
+    assertionMethod: ids,
+    authentication: ids,
+  };
+}
+
+/** The signer with its `kid` as a DID URL (`did:web:…#<thumbprint>`), as a did-signed JAR needs. */
+export function didSigner(publicUrl: string, signer: Signer): Signer {
+  return { kid: `${verifierDid(publicUrl)}#${signer.kid}`, alg: signer.alg, publicJwk: signer.publicJwk, sign: (input) => signer.sign(input) };
+}
+
+/** OpenID4VP §11.1 / §B.3.4 (SD-JWT VC metadata): what we accept. */
+export const VP_FORMATS_SUPPORTED = {
+  'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'EdDSA'], 'kb-jwt_alg_values': ['ES256', 'EdDSA'] },
+} as const;

@@ -1,0 +1,70 @@
+/**
+ * Counter QR: the holder shows an SD-JWT+KB whose KB-JWT `aud` is this service's published
+ * verifier identifier and whose `nonce` the wallet picked at random; the clerk's app posts it
+ * here and gets the verdict in one round trip. The pipeline accepts each nonce once and a
+ * KB-JWT at most KB_JWT_MAX_AGE_SECONDS old. The answer holds ONLY the claims asked for in
+ * `policy.claims`; claim values are not stored, only a receipt with their names.
+ */
+import { badRequest } from '../errors.js';
+import type { JsonObject } from '../formats/jose/types.js';
+import type { LocalizedText } from '../catalog/types.js';
+import type { ApiClient } from '../store/repositories/clients-repo.js';
+import { isClaimPathPointer, type ClaimPathPointer } from '../verification/select-claims.js';
+import type { VerificationPolicy } from '../verification/verification-types.js';
+import { verifyPresentation } from '../verification/verify-presentation.js';
+import type { PresentationDeps } from './presentation-deps.js';
+import { recordReceipt, credentialTypeName } from './record-receipt.js';
+import { verifierClientId } from './verifier-identity.js';
+
+export interface CounterPolicyInput {
+  types?: string[];
+  issuers?: string[];
+  /** Claim paths: a pointer array (OpenID4VP §7) or a dotted member path (`address.locality`). */
+  claims?: (string | ClaimPathPointer)[];
+  require_holder_binding?: boolean;
+}
+
+const DOTTED = /^[^.[\]]{1,100}(\.[^.[\]]{1,100}){0,15}$/;
+
+export function toPolicy(input: CounterPolicyInput | undefined, client: ApiClient): VerificationPolicy {
+  const policy: VerificationPolicy = {};
+  if (input?.types) policy.types = input.types;
+  if (client.types !== null) {
+    // A verifier client limited to some types accepts only those.
+    policy.types = (policy.types ?? client.types).filter((t) => client.types!.includes(t));
+  }
+  if (input?.issuers) policy.issuers = input.issuers;
+  if (input?.require_holder_binding === false) policy.requireHolderBinding = false;
+  policy.claims = (input?.claims ?? []).map((c, i) => {
+    if (typeof c === 'string' && DOTTED.test(c)) return c.split('.');
+    if (isClaimPathPointer(c)) return c;
+    throw badRequest('invalid_policy', 'a claim is a dotted path or a claims path pointer', { errors: [{ pointer: `/policy/claims/${i}`, message: 'not a claim path' }] });
+  });
+  return policy;
+}
+
+export async function verifyCounterPresentation(
+  deps: PresentationDeps,
+  client: ApiClient,
+  input: { presentation: string; policy?: CounterPolicyInput; purpose?: LocalizedText },
+): Promise<JsonObject> {
+  const report = await verifyPresentation(
+    {
+      presentation: input.presentation,
+      policy: toPolicy(input.policy, client),
+      kb: { aud: verifierClientId(deps.config.publicUrl), maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds },
+    },
+    deps.verification,
+  );
+  const receipt = await recordReceipt(deps, client, { channel: 'counter', purpose: input.purpose ?? null, report });
+  const out: JsonObject = {
+    verdict: report.verdict,
+    code: report.code,
+    message: { ...report.message },
+    checks: report.checks.map((c) => ({ ...c })),
+    credential: report.credential ? { ...report.credential, type: credentialTypeName(deps.catalog, report) } : null,
+    receipt: receipt.jwt,
+  };
+  if (report.claims) out.claims = report.claims;
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * Builds the pipeline's context from the runtime: one IssuerTrust and one StatusChecker per
+ * runtime (their caches live as long as the process), and the single-use nonce store.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Catalog } from '../catalog/types.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import type { StatusListPublisher } from '../status/status-list-publisher.js';
+import type { Store } from '../store/store.js';
+import type { Fetcher } from './fetch-json.js';
+import { IssuerTrust } from './issuer-trust.js';
+import { StatusChecker } from './status-checker.js';
+import type { VerificationContext } from './verification-checks.js';
+
+export interface VerificationDeps {
+  config: Config;
+  store: Store;
+  keys: KeyRing;
+  clock: Clock;
+  catalog: Catalog;
+  statusPublisher: StatusListPublisher;
+}
+
+const contexts = new WeakMap<object, VerificationContext>();
+/** Purge spent nonces on about one call in this many (a cheap indexed DELETE). */
+const PURGE_EVERY = 64;
+
+export const nonceHash = (nonce: string): string => createHash('sha256').update(nonce, 'utf8').digest('base64url');
+
+export function createVerificationContext(deps: VerificationDeps, fetcher: Fetcher = (url, init) => fetch(url, init)): VerificationContext {
+  const trust = new IssuerTrust({
+    ownIssuer: deps.config.publicUrl,
+    ownKeys: deps.keys,
+    trusted: deps.config.trustedIssuers,
+    fetch: fetcher,
+    clock: deps.clock,
+  });
+  const status = new StatusChecker({
+    trust,
+    fetch: fetcher,
+    clock: deps.clock,
+    skewSeconds: deps.config.verificationSkewSeconds,
+    ownPrefix: `${deps.config.publicUrl}/status/`,
+    readOwn: async (listId) => (await deps.statusPublisher.get(listId)).token,
+  });
+  let calls = 0;
+  return {
+    trust,
+    status,
+    clock: deps.clock,
+    skewSeconds: deps.config.verificationSkewSeconds,
+    catalog: deps.catalog,
+    consumeNonce: async (nonce, expiresAt) => {
+      if (++calls % PURGE_EVERY === 0) await deps.store.nonces.purge(deps.clock.now());
+      return deps.store.nonces.consume(nonceHash(nonce), 'kb', expiresAt);
+    },
+  };
+}
+
+/** One context per runtime object, created on first use. */
+export function verificationContextOf(deps: VerificationDeps): VerificationContext {
+  let ctx = contexts.get(deps);
+  if (!ctx) {
+    ctx = createVerificationContext(deps);
+    contexts.set(deps, ctx);
+  }
+  return ctx;
+}

@@ -1,0 +1,123 @@
+/**
+ * Reads a referenced token's status (draft-ietf-oauth-status-list §8.3) and answers with one
+ * code. Every list goes through the same checks: signature by a key of the credential's
+ * issuer, `typ: statuslist+jwt`, `sub` equal to the URI, not expired, `lst` decoded strictly,
+ * index inside the list. A list that cannot be fetched or does not pass never yields "valid".
+ *
+ * - Our own lists are read in-process from the StatusListPublisher (it already caches and
+ *   re-signs on change), then checked like any other.
+ * - Other lists are fetched only when their URI shares the origin of a trusted issuer (no
+ *   URL from a token is fetched otherwise: SSRF, SECURITY.md "Tokens"), and cached until the
+ *   token's `ttl` or `exp`, whichever comes first (§13.7 "Expiration and Caching").
+ */
+import type { Clock } from '../clock.js';
+import { epochSeconds } from '../clock.js';
+import { AppError, isAppError } from '../errors.js';
+import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
+import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
+import { checkStatusListToken, readStatus, STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_JWT_TYP } from '../status/status-list-token.js';
+import type { StatusList } from '../status/status-list-codec.js';
+import type { StatusListReference } from '../status/status-list-reference.js';
+import { fetchText, type Fetcher } from './fetch-json.js';
+import type { IssuerTrust } from './issuer-trust.js';
+
+/** Used when a list names no `ttl`; also the longest we keep any list. */
+const DEFAULT_TTL_SECONDS = 60;
+const MAX_TTL_SECONDS = 3600;
+const MAX_CACHED_LISTS = 256;
+
+export class StatusCheckFailed extends AppError {
+  constructor(code: string, message: string) {
+    super(code, 400, message);
+  }
+}
+
+interface CachedList {
+  list: StatusList;
+  until: number;
+}
+
+export class StatusChecker {
+  private cache = new Map<string, CachedList>();
+
+  constructor(
+    private readonly o: {
+      trust: IssuerTrust;
+      fetch: Fetcher;
+      clock: Clock;
+      skewSeconds: number;
+      /** `${PUBLIC_URL}/status/`: lists this service publishes. */
+      ownPrefix: string;
+      readOwn: (listId: string) => Promise<string>;
+    },
+  ) {}
+
+  /** The status value (0 valid, 1 invalid, 2 suspended, …) of `ref` in a list issued by `iss`. */
+  async read(ref: StatusListReference, iss: string): Promise<number> {
+    const list = await this.listFor(ref.uri, iss);
+    try {
+      return readStatus(list, ref.idx); // §8.3 step 6
+    } catch (e) {
+      throw new StatusCheckFailed(isAppError(e) ? e.code : 'status_index_out_of_range', 'the index is outside the status list');
+    }
+  }
+
+  private async listFor(uri: string, iss: string): Promise<StatusList> {
+    const own = iss === this.o.trust.ownIssuer && uri.startsWith(this.o.ownPrefix);
+    if (own) {
+      const listId = uri.slice(this.o.ownPrefix.length);
+      let token: string;
+      try {
+        token = await this.o.readOwn(listId);
+      } catch (e) {
+        if (isAppError(e) && e.status === 404) throw new StatusCheckFailed('status_list_unreachable', 'our status list is not there');
+        throw e;
+      }
+      return (await this.checkToken(token, uri, iss)).list;
+    }
+    const hit = this.cache.get(uri);
+    if (hit && this.o.clock.now() < hit.until) return hit.list;
+    // SSRF guard: only lists on the origin of the (trusted) issuer that signed the credential.
+    if (!URL.canParse(uri) || new URL(uri).origin !== new URL(iss).origin) {
+      throw new StatusCheckFailed('status_list_uri_untrusted', 'the status list is not on the issuer\'s origin');
+    }
+    let token: string;
+    try {
+      token = (await fetchText(this.o.fetch, uri, STATUS_LIST_JWT_MEDIA_TYPE)).trim(); // §8.1
+    } catch {
+      throw new StatusCheckFailed('status_list_unreachable', 'the status list could not be fetched');
+    }
+    const checked = await this.checkToken(token, uri, iss);
+    const ttl = Math.min(checked.ttl ?? DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS);
+    const until = Math.min(this.o.clock.now() + ttl * 1000, checked.exp !== undefined ? checked.exp * 1000 : Infinity);
+    if (this.cache.size >= MAX_CACHED_LISTS) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(uri, { list: checked.list, until });
+    return checked.list;
+  }
+
+  private async checkToken(token: string, uri: string, iss: string): Promise<{ list: StatusList; ttl?: number; exp?: number }> {
+    let header: Record<string, unknown>;
+    let payload: Record<string, unknown>;
+    try {
+      const jws = parseCompactJws(token);
+      // §5.1: explicit typing; §8.3 step 2: the signature is checked with a key of the issuer.
+      const verified = await verifyCompactJws(jws, {
+        resolveKey: (l) => this.o.trust.resolveKey({ ...l, iss }),
+        expectedTyp: STATUS_LIST_JWT_TYP,
+      });
+      ({ header, payload } = verified);
+    } catch (e) {
+      const code = isAppError(e) && e.code === 'jws_typ_mismatch' ? 'status_list_token_bad_typ' : 'status_list_signature_invalid';
+      throw new StatusCheckFailed(code, 'the status list token does not verify');
+    }
+    try {
+      const checked = checkStatusListToken({ header, payload, uri, clock: this.o.clock, clockToleranceSeconds: this.o.skewSeconds });
+      // §8.3 step 4b: `iat` in the future beyond skew means the list cannot be trusted yet.
+      if (checked.iat > epochSeconds(this.o.clock) + this.o.skewSeconds) throw new StatusCheckFailed('status_list_token_bad_claim', 'iat in the future');
+      return checked;
+    } catch (e) {
+      if (e instanceof StatusCheckFailed) throw e;
+      throw new StatusCheckFailed(isAppError(e) ? e.code : 'status_list_malformed', 'the status list token is not acceptable');
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/** Shapes of the verification pipeline's input and answer. */
+import type { JWK } from 'jose';
+import type { JsonObject } from '../formats/jose/types.js';
+import type { ParsedJws } from '../formats/jose/types.js';
+import type { ParsedSdJwt } from '../formats/sd-jwt/parse-sd-jwt.js';
+import type { ClaimPath } from '../formats/sd-jwt/process-disclosures.js';
+import type { ClaimPathPointer } from './select-claims.js';
+import type { ClerkMessage } from './clerk-messages.js';
+
+/** The checks, in the order they run (see verify-presentation.ts). */
+export const CHECK_NAMES = ['parse', 'typ_alg', 'issuer_signature', 'time', 'status', 'holder_binding', 'replay', 'disclosures', 'policy'] as const;
+export type CheckName = (typeof CHECK_NAMES)[number];
+
+export interface CheckResult {
+  check: CheckName;
+  ok: boolean;
+  /** `ok`, a note such as `no_status` / `not_applicable`, a failure code, or `not_checked` after a failure. */
+  code: string;
+}
+
+/** What the verifier accepts and asks for. */
+export interface VerificationPolicy {
+  /** Accepted credential types: catalogue ids or `vct` values (SD-JWT VC) / VC `type` terms (VC-JWT). */
+  types?: string[];
+  /** Accepted issuer identifiers (each must also be trusted). */
+  issuers?: string[];
+  /** Claims asked for: each must be present; the result holds these and nothing else. */
+  claims?: ClaimPathPointer[];
+  /** DCQL `claim_sets`: alternatives over `claims` (indexes); the first one satisfied is used. */
+  claimSets?: number[][];
+  /** DCQL `values` per entry of `claims` (best effort, OpenID4VP §6.3). */
+  claimValues?: ((string | number | boolean)[] | undefined)[];
+  /** Default true (OpenID4VP §6.1 `require_cryptographic_holder_binding`). */
+  requireHolderBinding?: boolean;
+}
+
+export interface KeyBindingExpectation {
+  /** Exactly this verifier's identifier (RFC 9901 §7.3 step 5.6). */
+  aud: string;
+  /** The nonce this transaction issued; undefined on the counter: the wallet chose it and it must be unused. */
+  nonce?: string;
+  maxAgeSeconds: number;
+}
+
+export interface PresentationState {
+  text: string;
+  format?: 'dc+sd-jwt' | 'vc+jwt';
+  sdJwt?: ParsedSdJwt;
+  jws?: ParsedJws;
+  iss?: string;
+  /** vct (SD-JWT VC) or the most specific VC `type` (VC-JWT). */
+  type?: string;
+  holderJwk?: JWK;
+  holderJkt?: string;
+  kbNonce?: string;
+  kbIat?: number;
+  claims?: JsonObject;
+  disclosedPaths?: ClaimPath[];
+  selected?: JsonObject;
+  selectedNames?: string[];
+}
+
+export interface VerificationReport {
+  verdict: 'verified' | 'rejected';
+  /** `verified`, or the code of the first failed check. */
+  code: string;
+  checks: CheckResult[];
+  message: ClerkMessage;
+  credential?: {
+    format: 'dc+sd-jwt' | 'vc+jwt';
+    type: string | null;
+    issuer: string | null;
+  };
+  /** Only the claims asked for; absent when rejected. */
+  claims?: JsonObject;
+  /** Names (paths) of the claims returned, for receipts. */
+  claimNames: string[];
+  /** RFC 7638 thumbprint of the holder key (links receipts to the holder's history). */
+  holderJkt?: string;
+}

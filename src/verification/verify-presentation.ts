@@ -1,0 +1,73 @@
+/**
+ * THE verification pipeline: every entry point (counter QR, OpenID4VP direct_post) verifies a
+ * presentation here, through this one ordered table of checks. The first failing check decides
+ * the verdict; the checks after it are listed as `not_checked`, so the answer always names
+ * every check.
+ *
+ * Order: parse → typ/alg allow-lists → issuer signature (trusted keys) → time → status →
+ * holder binding → replay → disclosure integrity → policy. The alg allow-list runs before the
+ * signature (RFC 8725bis §3.1: no crypto with an algorithm we do not allow). Nothing is fetched
+ * for a token whose issuer signature did not verify (status lists come after the signature).
+ */
+import { clerkMessage } from './clerk-messages.js';
+import {
+  checkDisclosures,
+  checkHolderBinding,
+  checkIssuerSignature,
+  checkPolicy,
+  checkReplay,
+  checkStatus,
+  checkTime,
+  checkTypAndAlg,
+  isVerdictError,
+  parsePresentation,
+  type Check,
+  type VerificationContext,
+  type VerifyInput,
+} from './verification-checks.js';
+import type { CheckName, CheckResult, PresentationState, VerificationReport } from './verification-types.js';
+
+export const VERIFICATION_CHECKS: readonly (readonly [CheckName, Check])[] = [
+  ['parse', parsePresentation],
+  ['typ_alg', checkTypAndAlg],
+  ['issuer_signature', checkIssuerSignature],
+  ['time', checkTime],
+  ['status', checkStatus],
+  ['holder_binding', checkHolderBinding],
+  ['replay', checkReplay],
+  ['disclosures', checkDisclosures],
+  ['policy', checkPolicy],
+];
+
+export async function verifyPresentation(input: VerifyInput, ctx: VerificationContext): Promise<VerificationReport> {
+  const s: PresentationState = { text: input.presentation };
+  const checks: CheckResult[] = [];
+  let failed: CheckResult | undefined;
+  for (const [check, run] of VERIFICATION_CHECKS) {
+    if (failed) {
+      checks.push({ check, ok: false, code: 'not_checked' });
+      continue;
+    }
+    try {
+      const note = await run(s, ctx, input);
+      checks.push({ check, ok: true, code: note ?? 'ok' });
+    } catch (e) {
+      // A refusal is a verdict; a store or server fault (5xx) is not, and propagates.
+      if (!isVerdictError(e)) throw e;
+      failed = { check, ok: false, code: e.code };
+      checks.push(failed);
+    }
+  }
+  const code = failed?.code ?? 'verified';
+  const report: VerificationReport = {
+    verdict: failed ? 'rejected' : 'verified',
+    code,
+    checks,
+    message: clerkMessage(code, failed?.check),
+    claimNames: failed ? [] : (s.selectedNames ?? []),
+  };
+  if (s.format) report.credential = { format: s.format, type: s.type ?? null, issuer: s.iss ?? null };
+  if (!failed) report.claims = s.selected ?? {};
+  if (s.holderJkt) report.holderJkt = s.holderJkt;
+  return report;
+}

@@ -1,0 +1,184 @@
+/**
+ * `wallet receive`: the holder side of OpenID4VCI 1.0, Pre-Authorized Code Flow (§3.5):
+ * offer (§4.1) → Credential Issuer Metadata (§12.2) → Authorization Server Metadata (§12.3,
+ * RFC 8414) → token (§6) → nonce (§7) → key proofs (Appendix F.1) → credential (§8). Each
+ * received credential is checked before it is kept: issuer signature against the issuer's
+ * published keys, `iss`, and the `cnf` key being ours. Each key binds at most one credential.
+ */
+import { randomUUID } from 'node:crypto';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { AppError, badRequest } from '../errors.js';
+import { verifySdJwtVc } from '../formats/sd-jwt-vc/verify-sd-jwt-vc.js';
+import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
+import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
+import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
+import type { SigningAlg } from '../keys/signer.js';
+import { parseOfferLink } from './parse-offer-link.js';
+import { createProofJwt } from './create-proof-jwt.js';
+import { createWalletKey } from './create-wallet-key.js';
+import type { StoredCredential, Wallet, WalletKey } from './wallet-file.js';
+
+export interface ReceiveOptions {
+  offerLink: string;
+  txCode?: string;
+  /** How many credentials (one key each) to ask for; capped by the issuer's batch_size. */
+  count?: number;
+  fetch?: typeof fetch;
+  now?: () => Date;
+}
+
+const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
+
+const failed = (message: string) => new AppError('receive_failed', 502, message);
+
+/** The spec wants https; plain http is accepted only on this machine (development). */
+function checkUrl(raw: unknown, what: string): string {
+  if (typeof raw !== 'string') throw failed(`${what} is missing`);
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw failed(`${what} is not a URL`);
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw failed(`${what} must use https: ${raw}`);
+  return raw;
+}
+
+/** RFC 8414 §3 / OpenID4VCI §12.2.2: the well-known segment goes between host and path. */
+const wellKnown = (identifier: string, name: string) => {
+  const u = new URL(identifier);
+  return `${u.origin}/.well-known/${name}${u.pathname === '/' ? '' : u.pathname}`;
+};
+
+async function call(f: typeof fetch, url: string, init: RequestInit, what: string): Promise<JsonObject> {
+  let res: Response;
+  try {
+    res = await f(url, { ...init, headers: { accept: 'application/json', ...init.headers } });
+  } catch {
+    throw failed(`${what}: ${url} did not answer`);
+  }
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (!res.ok) {
+    const err = isJsonObject(body) && typeof body.error === 'string' ? `${body.error}${typeof body.error_description === 'string' ? ` (${body.error_description})` : ''}` : `HTTP ${res.status}`;
+    throw failed(`${what} refused: ${err}`);
+  }
+  if (!isJsonObject(body)) throw failed(`${what} did not answer with a JSON object`);
+  return body;
+}
+
+async function issuerKeyResolver(f: typeof fetch, issuer: string) {
+  // SD-JWT VC issuer metadata (`/.well-known/jwt-vc-issuer`) names the issuer's keys.
+  const meta = await call(f, wellKnown(issuer, 'jwt-vc-issuer'), {}, 'issuer key metadata');
+  if (meta.issuer !== issuer) throw failed('issuer key metadata is for another issuer');
+  const jwks = isJsonObject(meta.jwks) ? meta.jwks : await call(f, checkUrl(meta.jwks_uri, 'jwks_uri'), {}, 'issuer keys');
+  const keys = Array.isArray(jwks.keys) ? (jwks.keys as unknown as JWK[]) : [];
+  return ({ kid, alg }: { kid: string | undefined; alg: SigningAlg }) => {
+    const jwk = keys.find((k) => k.kid === kid && (k.alg === undefined || k.alg === alg));
+    return jwk && { jwk, alg };
+  };
+}
+
+async function checkReceived(f: typeof fetch, credential: unknown, format: string, issuer: string, key: WalletKey | undefined, now: () => Date) {
+  if (typeof credential !== 'string') throw failed('the issuer sent a credential that is not a string');
+  const resolve = await issuerKeyResolver(f, issuer);
+  const clock = { now: () => now().getTime() };
+  if (format === 'dc+sd-jwt') {
+    const v = await verifySdJwtVc(credential, { resolveIssuerKey: resolve, clock, skewSeconds: 60 });
+    if (v.payload.iss !== issuer) throw failed('the credential names another issuer');
+    const cnf = isJsonObject(v.payload.cnf) && isJsonObject(v.payload.cnf.jwk) ? (v.payload.cnf.jwk as unknown as JWK) : undefined;
+    if (!key || !cnf || (await calculateJwkThumbprint(cnf, 'sha256')) !== key.kid) throw failed('the credential is not bound to our key');
+    return { kind: String(v.payload.vct), expiresAt: typeof v.payload.exp === 'number' ? new Date(v.payload.exp * 1000).toISOString() : null };
+  }
+  const jws = parseCompactJws(credential);
+  await verifyCompactJws(jws, { resolveKey: resolve });
+  const vcIssuer = jws.payload.issuer;
+  if ((isJsonObject(vcIssuer) ? vcIssuer.id : vcIssuer) !== issuer) throw failed('the credential names another issuer');
+  const types = Array.isArray(jws.payload.type) ? jws.payload.type.join(',') : String(jws.payload.type);
+  return { kind: types, expiresAt: typeof jws.payload.validUntil === 'string' ? jws.payload.validUntil : null };
+}
+
+export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): Promise<{ wallet: Wallet; received: StoredCredential[] }> {
+  const f = opts.fetch ?? fetch;
+  const now = opts.now ?? (() => new Date());
+
+  // §4.1: the offer, by value or by reference.
+  const link = parseOfferLink(opts.offerLink);
+  const offer = 'uri' in link ? await call(f, checkUrl(link.uri, 'credential_offer_uri'), {}, 'credential offer') : link.byValue;
+  if (!isJsonObject(offer)) throw failed('the credential offer is not a JSON object');
+  const issuer = checkUrl(offer.credential_issuer, 'credential_issuer');
+  const ids = offer.credential_configuration_ids;
+  if (!Array.isArray(ids) || typeof ids[0] !== 'string') throw failed('the offer names no credential configuration');
+  const configurationId = ids[0];
+  const grant = isJsonObject(offer.grants) ? offer.grants[PRE_AUTHORIZED_GRANT] : undefined;
+  if (!isJsonObject(grant) || typeof grant['pre-authorized_code'] !== 'string') throw failed('the offer has no pre-authorized code');
+  // §4.1.1: a tx_code object (even empty) means the token request needs the code.
+  if (grant.tx_code !== undefined && opts.txCode === undefined) {
+    const len = isJsonObject(grant.tx_code) && typeof grant.tx_code.length === 'number' ? ` (${grant.tx_code.length} digits)` : '';
+    throw badRequest('tx_code_required', `this offer needs the transaction code the issuer gave you${len}: --tx-code`);
+  }
+
+  // §12.2.2 / §12.2.4: metadata, whose credential_issuer must equal the offer's exactly.
+  const metadata = await call(f, wellKnown(issuer, 'openid-credential-issuer'), {}, 'issuer metadata');
+  if (metadata.credential_issuer !== issuer) throw failed('the issuer metadata is for another issuer');
+  const configuration = isJsonObject(metadata.credential_configurations_supported) ? metadata.credential_configurations_supported[configurationId] : undefined;
+  if (!isJsonObject(configuration)) throw failed(`the issuer does not describe ${configurationId}`);
+  const format = String(configuration.format);
+  const keyBound = isJsonObject(configuration.proof_types_supported) && configuration.proof_types_supported.jwt !== undefined;
+
+  // §12.2.4 authorization_servers (absent: the issuer is its own), RFC 8414 §3.3 issuer check.
+  const servers = metadata.authorization_servers;
+  const asId = Array.isArray(servers) && typeof servers[0] === 'string' ? servers[0] : issuer;
+  const as = await call(f, wellKnown(asId, 'oauth-authorization-server'), {}, 'authorization server metadata');
+  if (as.issuer !== asId) throw failed('the authorization server metadata is for another server');
+
+  // §6.1: token request, form-encoded, anonymous.
+  const form = new URLSearchParams({ grant_type: PRE_AUTHORIZED_GRANT, 'pre-authorized_code': grant['pre-authorized_code'] });
+  if (opts.txCode !== undefined) form.set('tx_code', opts.txCode);
+  const token = await call(f, checkUrl(as.token_endpoint, 'token_endpoint'), {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(),
+  }, 'token endpoint');
+  if (typeof token.access_token !== 'string') throw failed('the token endpoint sent no access token');
+
+  // One fresh (or not yet used) key per credential.
+  const batch = isJsonObject(metadata.batch_credential_issuance) && typeof metadata.batch_credential_issuance.batch_size === 'number' ? metadata.batch_credential_issuance.batch_size : 1;
+  const count = keyBound ? Math.max(1, Math.min(opts.count ?? 1, batch)) : 1;
+  const used = new Set(wallet.credentials.map((c) => c.key));
+  const keys = wallet.keys.filter((k) => !used.has(k.kid)).slice(0, keyBound ? count : 0);
+  while (keyBound && keys.length < count) keys.push(await createWalletKey(now()));
+
+  const request: JsonObject = { credential_configuration_id: configurationId };
+  if (keyBound) {
+    // §7: a c_nonce, then one proof per key (Appendix F.1).
+    const nonce = await call(f, checkUrl(metadata.nonce_endpoint, 'nonce_endpoint'), { method: 'POST' }, 'nonce endpoint');
+    if (typeof nonce.c_nonce !== 'string') throw failed('the nonce endpoint sent no c_nonce');
+    const jwt = await Promise.all(keys.map((k) => createProofJwt(k, { audience: issuer, nonce: nonce.c_nonce as string, now: now() })));
+    request.proofs = { jwt };
+  }
+  const response = await call(f, checkUrl(metadata.credential_endpoint, 'credential_endpoint'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}` },
+    body: JSON.stringify(request),
+  }, 'credential endpoint');
+  const list = Array.isArray(response.credentials) ? response.credentials : [];
+  if (list.length === 0 || list.length > Math.max(keys.length, 1)) throw failed('the credential endpoint sent an unexpected number of credentials');
+
+  const received: StoredCredential[] = [];
+  for (const [i, item] of list.entries()) {
+    const credential = isJsonObject(item) ? item.credential : undefined;
+    const key = keyBound ? keys[i] : undefined;
+    const { kind, expiresAt } = await checkReceived(f, credential, format, issuer, key, now);
+    received.push({
+      id: randomUUID(), credential_issuer: issuer, credential_configuration_id: configurationId, format, kind,
+      key: key?.kid ?? null, credential: credential as string, received_at: now().toISOString(), expires_at: expiresAt,
+    });
+  }
+  const newKeys = keys.filter((k) => !wallet.keys.some((w) => w.kid === k.kid));
+  return { wallet: { ...wallet, keys: [...wallet.keys, ...newKeys], credentials: [...wallet.credentials, ...received] }, received };
+}

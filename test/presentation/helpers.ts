@@ -1,0 +1,54 @@
+/** Shared steps of the verifier tests: issue through the API, present as the holder, call the verifier. */
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import type { JWK } from 'jose';
+import type { TestApp } from '../helpers/test-app.js';
+import { generateHolderKey, type HolderKey } from '../../src/presentation/holder/holder-key.js';
+import { createHolderPresentation } from '../../src/presentation/holder/create-holder-presentation.js';
+
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+export async function issueViaApi(t: TestApp, issuerKey: string, typeId: string, holder: HolderKey | undefined, format = 'dc+sd-jwt'): Promise<{ id: string; credential: string }> {
+  const type = t.runtime.catalog.get(typeId)!;
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/credentials',
+    headers: { authorization: `Bearer ${issuerKey}` },
+    payload: { type: typeId, claims: type.example, format, ...(holder && { holder_jwk: holder.publicJwk as JWK }) },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  const body = res.json<{ id: string; credential: string }>();
+  return { id: body.id, credential: body.credential };
+}
+
+export async function verifierId(app: FastifyInstance): Promise<string> {
+  return (await app.inject({ method: 'GET', url: '/v1/verifier/identifier' })).json<{ client_id: string }>().client_id;
+}
+
+export async function counterPresent(credential: string, holder: HolderKey, aud: string, disclose: string[], o: { iat?: number; nonce?: string } = {}) {
+  return createHolderPresentation({ credential, disclose, holderSigner: holder.signer, aud, iat: o.iat ?? nowSeconds(), ...(o.nonce && { nonce: o.nonce }) });
+}
+
+export async function counterVerify(app: FastifyInstance, verifierKey: string, presentation: string, policy?: unknown) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/verifier/verify',
+    headers: { authorization: `Bearer ${verifierKey}` },
+    payload: { presentation, ...(policy !== undefined && { policy }) },
+  });
+  return res;
+}
+
+export { generateHolderKey };
+
+/** A fetch() that answers from an app through inject (no socket), for libraries that take a fetch callback. */
+export function injectFetch(app: FastifyInstance): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+  return async (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
+    const body = init?.body instanceof URLSearchParams ? init.body.toString() : (init?.body as string | undefined);
+    const res = await app.inject({ method: (init?.method ?? 'GET') as 'GET', url: url.pathname + url.search, headers, ...(body !== undefined && { payload: body }) });
+    return new Response(res.statusCode === 304 ? null : res.rawPayload, { status: res.statusCode, headers: res.headers as Record<string, string> });
+  };
+}

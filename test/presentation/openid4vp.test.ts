@@ -1,0 +1,224 @@
+/**
+ * OpenID4VP 1.0 end to end: the verifier creates a request through our API; the wallet side is
+ * driven with @openid4vc/openid4vp (it parses the openid4vp:// link, fetches and verifies our
+ * signed request object — client identifier prefix `decentralized_identifier` with did:web —
+ * and builds and submits the direct_post response); presentations come from our holder helper.
+ * PUBLIC_URL is https so the library's https rules apply unchanged; HTTP goes through inject.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { compactVerify, importJWK, type JWK } from 'jose';
+import { Openid4vpClient } from '@openid4vc/openid4vp';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { storeTargets } from '../helpers/stores.js';
+import { generateHolderKey, injectFetch, issueViaApi, nowSeconds, counterPresent, counterVerify, verifierId } from './helpers.js';
+import type { HolderKey } from '../../src/presentation/holder/holder-key.js';
+import { createHolderPresentation } from '../../src/presentation/holder/create-holder-presentation.js';
+import { createHistoryToken } from '../../src/presentation/holder/create-history-token.js';
+
+const PUBLIC_URL = 'https://verifier.example';
+const DCQL = (vct: string) => ({
+  credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['family_name'] }, { path: ['age_over_19'] }] }],
+});
+
+interface RequestView {
+  status: string;
+  claims_read_at: string | null;
+  result?: { verdict: string; code: string; credentials: Record<string, { verdict: string; code: string; claims?: Record<string, unknown> }[]>; receipts: string[] };
+}
+
+for (const backend of storeTargets()) {
+  describe(`OpenID4VP requests (${backend})`, () => {
+    let t: TestApp;
+    let verifierKey: string;
+    let issuerKey: string;
+    let holder: HolderKey;
+    let credential: string;
+    let wallet: Openid4vpClient;
+
+    before(async () => {
+      t = await startTestApp({ store: backend, env: { PUBLIC_URL } });
+      verifierKey = await t.apiKey('verifier');
+      issuerKey = await t.apiKey('issuer');
+      holder = await generateHolderKey();
+      ({ credential } = await issueViaApi(t, issuerKey, 'driver-license', holder));
+      const fetch = injectFetch(t.app);
+      wallet = new Openid4vpClient({
+        callbacks: {
+          fetch: fetch as never,
+          hash: (data: Uint8Array, alg: string) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
+          // did:web resolution (did:web §3.2): https://<host>/.well-known/did.json, key by DID URL.
+          verifyJwt: async (signer: { method: string; didUrl?: string; alg: string }, jwt: { compact: string }) => {
+            if (signer.method !== 'did' || !signer.didUrl) return { verified: false };
+            const [did] = signer.didUrl.split('#');
+            const host = decodeURIComponent(did!.slice('did:web:'.length));
+            const doc = (await (await fetch(`https://${host}/.well-known/did.json`)).json()) as { verificationMethod: { id: string; publicKeyJwk: JWK }[] };
+            const vm = doc.verificationMethod.find((m) => m.id === signer.didUrl);
+            if (!vm) return { verified: false };
+            try {
+              await compactVerify(jwt.compact, await importJWK(vm.publicKeyJwk, signer.alg));
+              return { verified: true, signerJwk: vm.publicKeyJwk as never };
+            } catch {
+              return { verified: false };
+            }
+          },
+          signJwt: async () => { throw new Error('not used'); },
+          encryptJwe: async () => { throw new Error('not used'); },
+          decryptJwe: async () => { throw new Error('not used'); },
+          getX509CertificateMetadata: () => { throw new Error('not used'); },
+        } as never,
+      });
+    });
+    after(async () => t?.close());
+
+    const createRequest = async (body: Record<string, unknown> = {}) => {
+      const res = await t.app.inject({
+        method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${verifierKey}` },
+        payload: { dcql_query: DCQL(t.runtime.catalog.get('driver-license')!.vct), purpose: { ko: '계좌 개설 본인 확인', en: 'Identity check for opening an account' }, ...body },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      return res.json<{ id: string; authorization_request: string; request_uri: string; qr_svg: string; qr_png: string }>();
+    };
+
+    const resolve = async (link: string) => {
+      const parsed = wallet.parseOpenid4vpAuthorizationRequest({ authorizationRequest: link });
+      return wallet.resolveOpenId4vpAuthorizationRequest({ authorizationRequestPayload: parsed.params as never });
+    };
+
+    const read = async (id: string, key = verifierKey) =>
+      t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${key}` } });
+
+    const answer = async (resolved: Awaited<ReturnType<typeof resolve>>, disclose: string[], o: { nonce?: string } = {}) => {
+      const req = resolved.authorizationRequestPayload as { nonce: string; client_id: string };
+      const { presentation } = await createHolderPresentation({ credential, disclose, holderSigner: holder.signer, aud: resolved.client.effective, nonce: o.nonce ?? req.nonce, iat: nowSeconds() });
+      const response = await wallet.createOpenid4vpAuthorizationResponse({
+        authorizationRequestPayload: resolved.authorizationRequestPayload,
+        authorizationResponsePayload: { vp_token: { licence: [presentation] } },
+      });
+      return wallet.submitOpenid4vpAuthorizationResponse({ authorizationRequestPayload: resolved.authorizationRequestPayload as never, authorizationResponsePayload: response.authorizationResponsePayload });
+    };
+
+    it('answers a request end to end: signed request object, direct_post, verified result with exactly the asked claims, read once', async () => {
+      const created = await createRequest();
+      assert.match(created.authorization_request, /^openid4vp:\/\/\?client_id=decentralized_identifier%3Adid%3Aweb%3Averifier.example&request_uri=/);
+      assert.match(created.qr_svg, /^<svg/);
+      assert.match(created.qr_png, /^data:image\/png;base64,/);
+      const pending = (await read(created.id)).json<RequestView>();
+      assert.equal(pending.status, 'pending');
+
+      const resolved = await resolve(created.authorization_request);
+      assert.equal(resolved.client.prefix, 'decentralized_identifier');
+      assert.equal(resolved.jar?.sendBy, 'reference');
+      assert.equal(resolved.client.effective, 'decentralized_identifier:did:web:verifier.example');
+      assert.equal((resolved.authorizationRequestPayload as { response_mode: string }).response_mode, 'direct_post');
+      assert.equal((resolved.authorizationRequestPayload as unknown as { dproof_purpose: { en: string } }).dproof_purpose.en, 'Identity check for opening an account');
+
+      // The wallet discloses more than asked (given_name): the result keeps only what was asked.
+      const submitted = await answer(resolved, ['family_name', 'given_name', 'age_over_19']);
+      assert.equal(submitted.response.status, 200);
+      const first = (await read(created.id)).json<RequestView>();
+      assert.equal(first.status, 'verified');
+      const entry = first.result!.credentials.licence![0]!;
+      assert.equal(entry.verdict, 'verified');
+      assert.deepEqual(Object.keys(entry.claims!).sort(), ['age_over_19', 'family_name']);
+      assert.equal(first.result!.receipts.length, 1);
+      // Claim values are handed out once.
+      const second = (await read(created.id)).json<RequestView>();
+      assert.equal(second.status, 'verified');
+      assert.ok(second.claims_read_at);
+      assert.equal(second.result!.credentials.licence![0]!.claims, undefined);
+    });
+
+    it('only the verifier that asked can read the result; an issuer key cannot', async () => {
+      const created = await createRequest();
+      const other = await t.apiKey('verifier');
+      assert.equal((await read(created.id, other)).statusCode, 404);
+      const asIssuer = await read(created.id, issuerKey);
+      assert.equal(asIssuer.statusCode, 403);
+      assert.equal(asIssuer.json<{ code: string }>().code, 'wrong_role');
+    });
+
+    it('rejects a presentation bound to another nonce', async () => {
+      const created = await createRequest();
+      const resolved = await resolve(created.authorization_request);
+      await answer(resolved, ['family_name', 'age_over_19'], { nonce: 'x'.repeat(22) });
+      const view = (await read(created.id)).json<RequestView>();
+      assert.equal(view.status, 'rejected');
+      assert.equal(view.result!.code, 'kb_jwt_nonce_mismatch');
+    });
+
+    it('rejects a presentation missing an asked claim', async () => {
+      const created = await createRequest();
+      await answer(await resolve(created.authorization_request), ['family_name']);
+      assert.equal((await read(created.id)).json<RequestView>().result!.code, 'claim_missing');
+    });
+
+    it('refuses a second answer to the same request (replayed direct_post) and leaves the first result', async () => {
+      const created = await createRequest();
+      const resolved = await resolve(created.authorization_request);
+      const req = resolved.authorizationRequestPayload as { nonce: string; state: string };
+      const { presentation } = await createHolderPresentation({ credential, disclose: ['family_name', 'age_over_19'], holderSigner: holder.signer, aud: resolved.client.effective, nonce: req.nonce, iat: nowSeconds() });
+      const post = () => t.app.inject({ method: 'POST', url: '/openid4vp/response', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ vp_token: JSON.stringify({ licence: [presentation] }), state: req.state }).toString() });
+      assert.equal((await post()).statusCode, 200);
+      const again = await post();
+      assert.equal(again.statusCode, 400);
+      assert.equal(again.json<{ error: string }>().error, 'invalid_request');
+      assert.equal((await read(created.id)).json<RequestView>().status, 'verified');
+    });
+
+    it('refuses a direct_post with an unknown state', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/openid4vp/response', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `vp_token=%7B%7D&state=${'A'.repeat(22)}` });
+      assert.equal(res.statusCode, 400);
+      assert.deepEqual(Object.keys(res.json()).sort(), ['error', 'error_description']);
+      assert.equal(res.json<{ error: string }>().error, 'invalid_request');
+    });
+
+    it('refuses the request object and the answer once the request has expired, and reports expired', async () => {
+      const created = await createRequest();
+      const resolved = await resolve(created.authorization_request);
+      await t.runtime.store.db.updateTable('verifier_requests').set({ expires_at: Date.now() - 1 }).where('id', '=', created.id).execute();
+      const obj = await t.app.inject({ method: 'GET', url: new URL(created.request_uri).pathname });
+      assert.equal(obj.statusCode, 400);
+      assert.equal(obj.json<{ error: string }>().error, 'invalid_request_uri');
+      const late = await answer(resolved, ['family_name', 'age_over_19']);
+      assert.equal(late.response.status, 400);
+      assert.equal(((await late.response.json()) as { error: string }).error, 'invalid_request');
+      assert.equal((await read(created.id)).json<RequestView>().status, 'expired');
+    });
+
+    it('refuses a DCQL query asking for another format, with its code', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${verifierKey}` }, payload: { dcql_query: { credentials: [{ id: 'x', format: 'mso_mdoc', meta: {} }] } } });
+      assert.equal(res.statusCode, 400);
+      assert.equal(res.json<{ code: string }>().code, 'invalid_dcql_query');
+    });
+
+    it('lists both submissions (OpenID4VP and counter) in the holder history, authenticated by the holder key, claim names only', async () => {
+      const created = await createRequest();
+      await answer(await resolve(created.authorization_request), ['family_name', 'age_over_19']);
+      const aud = await verifierId(t.app);
+      const { presentation } = await counterPresent(credential, holder, aud, ['age_over_19']);
+      assert.equal((await counterVerify(t.app, verifierKey, presentation, { claims: ['age_over_19'] })).json<{ verdict: string }>().verdict, 'verified');
+
+      const token = await createHistoryToken({ holderSigner: holder.signer, aud: `${PUBLIC_URL}/v1/wallet/history`, iat: nowSeconds() });
+      const res = await t.app.inject({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.statusCode, 200, res.body);
+      const items = res.json<{ items: { channel: string; claims: string[]; verdict: string; credential_type: string; purpose: unknown }[] }>().items;
+      assert.ok(items.some((i) => i.channel === 'openid4vp' && i.verdict === 'verified' && i.claims.join() === 'family_name,age_over_19'));
+      assert.ok(items.some((i) => i.channel === 'counter' && i.claims.join() === 'age_over_19'));
+      assert.ok(items.every((i) => i.credential_type === 'driver-license'));
+      assert.ok(!res.body.includes(String(t.runtime.catalog.get('driver-license')!.example.family_name)), 'no claim values in history');
+      // The same token again: its jti was consumed.
+      const again = await t.app.inject({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(again.statusCode, 401);
+      assert.equal(again.json<{ code: string }>().code, 'history_token_reused');
+      // Another key sees nothing of this holder.
+      const stranger = await generateHolderKey();
+      const theirs = await createHistoryToken({ holderSigner: stranger.signer, aud: `${PUBLIC_URL}/v1/wallet/history`, iat: nowSeconds() });
+      assert.deepEqual((await t.app.inject({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: `Bearer ${theirs}` } })).json<{ items: unknown[] }>().items, []);
+      // A token for another endpoint is refused.
+      const wrongAud = await createHistoryToken({ holderSigner: holder.signer, aud: 'https://elsewhere.example', iat: nowSeconds() });
+      assert.equal((await t.app.inject({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: `Bearer ${wrongAud}` } })).json<{ code: string }>().code, 'history_token_aud_mismatch');
+    });
+  });
+}
