@@ -7,13 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { AppError, badRequest } from '../errors.js';
+import { badRequest } from '../errors.js';
 import { verifySdJwtVc } from '../formats/sd-jwt-vc/verify-sd-jwt-vc.js';
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
 import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
 import type { SigningAlg } from '../keys/signer.js';
 import { parseOfferLink } from './parse-offer-link.js';
+import { call, checkUrl, failed, wellKnown } from './wallet-http.js';
 import { createProofJwt } from './create-proof-jwt.js';
 import { createWalletKey } from './create-wallet-key.js';
 import type { StoredCredential, Wallet, WalletKey } from './wallet-file.js';
@@ -28,50 +29,6 @@ export interface ReceiveOptions {
 }
 
 const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
-
-const failed = (message: string) => new AppError('receive_failed', 502, message);
-
-/** The spec wants https; plain http is accepted only on this machine (development). */
-function checkUrl(raw: unknown, what: string): string {
-  if (typeof raw !== 'string') throw failed(`${what} is missing`);
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw failed(`${what} is not a URL`);
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw failed(`${what} must use https: ${raw}`);
-  return raw;
-}
-
-/** RFC 8414 §3 / OpenID4VCI §12.2.2: the well-known segment goes between host and path. */
-const wellKnown = (identifier: string, name: string) => {
-  const u = new URL(identifier);
-  return `${u.origin}/.well-known/${name}${u.pathname === '/' ? '' : u.pathname}`;
-};
-
-async function call(f: typeof fetch, url: string, init: RequestInit, what: string): Promise<JsonObject> {
-  let res: Response;
-  try {
-    res = await f(url, { ...init, headers: { accept: 'application/json', ...init.headers } });
-  } catch {
-    throw failed(`${what}: ${url} did not answer`);
-  }
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  if (!res.ok) {
-    const err = isJsonObject(body) && typeof body.error === 'string' ? `${body.error}${typeof body.error_description === 'string' ? ` (${body.error_description})` : ''}` : `HTTP ${res.status}`;
-    throw failed(`${what} refused: ${err}`);
-  }
-  if (!isJsonObject(body)) throw failed(`${what} did not answer with a JSON object`);
-  return body;
-}
 
 async function issuerKeyResolver(f: typeof fetch, issuer: string) {
   // SD-JWT VC issuer metadata (`/.well-known/jwt-vc-issuer`) names the issuer's keys.

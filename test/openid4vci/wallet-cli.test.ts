@@ -64,7 +64,7 @@ for (const backend of storeTargets()) {
     });
 
     it('shows an example in every wallet command help', async () => {
-      for (const cmd of ['init', 'receive', 'list']) {
+      for (const cmd of ['init', 'receive', 'list', 'present', 'qr', 'history']) {
         const r = await runDproof(['wallet', cmd, '--help'], {});
         assert.equal(r.code, 0);
         assert.match(r.stdout, /Example:/, cmd);

@@ -5,6 +5,12 @@ import { createWallet } from '../../wallet/create-wallet.js';
 import { readWallet, writeWallet } from '../../wallet/wallet-file.js';
 import { receiveCredentials } from '../../wallet/receive-credentials.js';
 import { badRequest } from '../../errors.js';
+import { writeFileSync } from 'node:fs';
+import { presentToVerifier } from '../../wallet/present-to-verifier.js';
+import { createCounterPresentation, renderCounterQr } from '../../wallet/create-counter-qr.js';
+import { fetchHistory } from '../../wallet/fetch-history.js';
+
+const claimList = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter(Boolean));
 
 /**
  * `dproof wallet`: a reference holder wallet in a local file (keys and credentials), to take
@@ -58,5 +64,55 @@ export function walletCommands(program: Command, env: Record<string, string | un
         id: c.id, issuer: c.credential_issuer, configuration: c.credential_configuration_id, format: c.format, kind: c.kind, key: c.key, received_at: c.received_at, expires_at: c.expires_at,
       }));
       createOutput(Boolean(opts.json)).data(view, () => table(view, ['id', 'configuration', 'format', 'received_at', 'expires_at']));
+    });
+
+  wallet.command('present <link>')
+    .description('answer an OpenID4VP request (openid4vp://…): shows who asks and why, then sends only the chosen claims')
+    .option('--disclose <claims>', 'comma-separated claims to disclose (default: exactly what the verifier asked)')
+    .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', "\nExample:\n  $ dproof wallet present 'openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3A…&request_uri=…' --disclose age_over_19")
+    .action(async (link: string, opts: { disclose?: string; file?: string; json?: boolean }) => {
+      const r = await presentToVerifier(readWallet(fileOf(opts)), { link, disclose: claimList(opts.disclose) });
+      createOutput(Boolean(opts.json)).data(r, () => [
+        `verifier: ${r.verifier.name ?? r.verifier.client_id}${r.verifier.purpose ? ` — ${r.verifier.purpose.ko ?? ''} / ${r.verifier.purpose.en ?? ''}` : ''}`,
+        ...Object.entries(r.disclosed).map(([q, d]) => `sent ${d.claims.join(', ')} from credential ${d.credential} (query ${q})`),
+        `verifier answered: ${JSON.stringify(r.response)}`,
+      ].join('\n'));
+    });
+
+  wallet.command('qr <credential>')
+    .description('make a counter QR: a presentation of the chosen claims for this service\'s verifier (never a portrait)')
+    .requiredOption('--disclose <claims>', 'comma-separated claims to show, e.g. age_over_19')
+    .option('--verifier <url>', 'the service the clerk uses (default: the credential issuer)')
+    .option('--out <file>', 'write the QR as .svg or .png; without it the presentation is printed, and the QR drawn when stdout is a terminal')
+    .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
+    .addHelpText('after', '\nExample:\n  $ dproof wallet qr 5f0c… --disclose age_over_19 --out counter.svg')
+    .action(async (credential: string, opts: { disclose: string; verifier?: string; out?: string; file?: string }) => {
+      const { presentation } = await createCounterPresentation(readWallet(fileOf(opts)), { credentialId: credential, disclose: claimList(opts.disclose) ?? [], verifier: opts.verifier });
+      if (opts.out) {
+        const format = opts.out.endsWith('.png') ? 'png' : opts.out.endsWith('.svg') ? 'svg' : undefined;
+        if (!format) throw badRequest('invalid_out', '--out must end in .svg or .png');
+        writeFileSync(opts.out, await renderCounterQr(presentation, format));
+        process.stdout.write(`wrote ${opts.out} (${presentation.length} characters; valid for 2 minutes, accepted once)\n`);
+        return;
+      }
+      if (process.stdout.isTTY) process.stdout.write(`${String(await renderCounterQr(presentation, 'terminal'))}\n`);
+      process.stdout.write(`${presentation}\n`);
+    });
+
+  wallet.command('history')
+    .description('where your credentials were presented (receipts, claim names only)')
+    .option('--service <url>', 'the service to ask (default: each credential issuer)')
+    .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ dproof wallet history --json')
+    .action(async (opts: { service?: string; file?: string; json?: boolean }) => {
+      const entries = await fetchHistory(readWallet(fileOf(opts)), { service: opts.service });
+      const rows = entries.map((e) => ({
+        at: e.receipt.at, credential: e.credential, verifier: (e.receipt.verifier as { name?: string } | undefined)?.name ?? '', channel: e.receipt.channel,
+        claims: Array.isArray(e.receipt.claims) ? e.receipt.claims.join(',') : '', verdict: e.receipt.verdict,
+      }));
+      createOutput(Boolean(opts.json)).data(entries, () => table(rows, ['at', 'verifier', 'channel', 'claims', 'verdict', 'credential']));
     });
 }

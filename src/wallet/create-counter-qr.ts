@@ -1,0 +1,41 @@
+/**
+ * `wallet qr`: a presentation for a counter (DESIGN flow 3). The KB-JWT's `aud` is the
+ * service's published verifier identifier, its nonce 128 fresh random bits (the verifier
+ * accepts each nonce once), `iat` now; portraits are refused (they never go in a QR).
+ */
+import QRCode from 'qrcode';
+import { badRequest } from '../errors.js';
+import { createHolderPresentation } from '../presentation/holder/create-holder-presentation.js';
+import { holderSignerFromJwk } from '../presentation/holder/holder-key.js';
+import { call, checkUrl } from './wallet-http.js';
+import type { Wallet } from './wallet-file.js';
+
+export async function createCounterPresentation(
+  wallet: Wallet,
+  opts: { credentialId: string; disclose: string[]; verifier?: string; fetch?: typeof fetch; now?: () => Date },
+): Promise<{ presentation: string; aud: string }> {
+  const cred = wallet.credentials.find((c) => c.id === opts.credentialId);
+  if (!cred) throw badRequest('credential_not_in_wallet', `no credential ${opts.credentialId} in this wallet; see dproof wallet list`);
+  if (cred.format !== 'dc+sd-jwt' || cred.key === null) throw badRequest('not_presentable', 'only key-bound SD-JWT VCs can be shown at a counter');
+  if (opts.disclose.length === 0) throw badRequest('nothing_disclosed', 'choose the claims to show with --disclose');
+  if (opts.disclose.some((p) => p === 'portrait' || p.startsWith('portrait.'))) throw badRequest('portrait_in_qr', 'a portrait never goes in a QR code');
+  const key = wallet.keys.find((k) => k.kid === cred.key);
+  if (!key) throw badRequest('wallet_corrupt', `the key of credential ${cred.id} is missing`);
+  const service = opts.verifier ?? cred.credential_issuer;
+  const id = await call(opts.fetch ?? fetch, checkUrl(`${service.replace(/\/+$/, '')}/v1/verifier/identifier`, 'verifier identifier'), {}, 'verifier identifier');
+  if (typeof id.client_id !== 'string') throw badRequest('verifier_unknown', `${service} publishes no verifier identifier`);
+  const holder = await holderSignerFromJwk(key.jwk);
+  const now = opts.now?.() ?? new Date();
+  const { presentation } = await createHolderPresentation({
+    credential: cred.credential, disclose: opts.disclose, holderSigner: holder.signer, aud: id.client_id, iat: Math.floor(now.getTime() / 1000),
+  });
+  return { presentation, aud: id.client_id };
+}
+
+/** Renders a presentation as a QR code (error correction L: the presentations are long). */
+export async function renderCounterQr(presentation: string, format: 'svg' | 'png' | 'terminal'): Promise<string | Buffer> {
+  const opts = { errorCorrectionLevel: 'L' as const, margin: 2 };
+  if (format === 'png') return QRCode.toBuffer(presentation, { ...opts, type: 'png', scale: 4 });
+  if (format === 'svg') return QRCode.toString(presentation, { ...opts, type: 'svg' });
+  return QRCode.toString(presentation, { ...opts, type: 'terminal', small: true });
+}

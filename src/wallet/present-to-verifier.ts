@@ -1,0 +1,131 @@
+/**
+ * `wallet present`: the holder side of OpenID4VP 1.0 with a request by reference (§5.10):
+ * link → signed Request Object (typ oauth-authz-req+jwt, verified against the verifier's
+ * did:web document for the `decentralized_identifier` prefix, §5.9.3) → pick a credential per
+ * DCQL query (§6) → SD-JWT with only the chosen disclosures + KB-JWT over the verifier's nonce
+ * and client_id → direct_post to the response_uri (§8.2), vp_token keyed by query id (§8.1).
+ */
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
+import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
+import { algForJwk } from '../formats/jose/import-public-key.js';
+import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
+import { isAppError } from '../errors.js';
+import { createHolderPresentation } from '../presentation/holder/create-holder-presentation.js';
+import { holderSignerFromJwk } from '../presentation/holder/holder-key.js';
+import { call, checkUrl, failed } from './wallet-http.js';
+import type { StoredCredential, Wallet } from './wallet-file.js';
+
+const DID_WEB_PREFIX = 'decentralized_identifier:did:web:';
+const fail = (message: string) => failed(message, 'present_failed');
+
+export interface PresentOptions {
+  link: string;
+  /** Claim paths the person chose to disclose; default: exactly what the verifier asked. */
+  disclose?: string[];
+  fetch?: typeof fetch;
+  now?: () => Date;
+}
+
+export interface PresentResult {
+  verifier: { client_id: string; name: string | null; purpose: { ko?: string; en?: string } | null };
+  disclosed: Record<string, { credential: string; claims: string[] }>;
+  response: JsonObject;
+}
+
+/** DCQL claims path (§7) → our path syntax: ['address','locality'] → address.locality, null → []. */
+export const dcqlPathToClaimPath = (path: unknown[]): string =>
+  path.reduce<string>((acc, seg) => (seg === null || typeof seg === 'number' ? `${acc}[]` : acc ? `${acc}.${String(seg)}` : String(seg)), '');
+
+async function resolveDidWebKey(f: typeof fetch, clientId: string, kid: unknown): Promise<{ jwk: JWK; alg: 'ES256' | 'EdDSA' } | undefined> {
+  const did = clientId.slice('decentralized_identifier:'.length);
+  if (typeof kid !== 'string' || !kid.startsWith(`${did}#`)) return undefined;
+  // did:web method §3.2: did:web:<host> → https://<host>/.well-known/did.json (http only on loopback).
+  const host = decodeURIComponent(did.slice('did:web:'.length).split(':')[0] ?? '');
+  const loopback = /^(localhost|127\.0\.0\.1)(:\d+)?$/.test(host);
+  const doc = await call(f, checkUrl(`${loopback ? 'http' : 'https'}://${host}/.well-known/did.json`, 'did:web document'), {}, 'did:web document');
+  const vm = (Array.isArray(doc.verificationMethod) ? doc.verificationMethod : []).find((m) => isJsonObject(m) && m.id === kid) as JsonObject | undefined;
+  if (!vm || !isJsonObject(vm.publicKeyJwk)) return undefined;
+  const jwk = vm.publicKeyJwk as JWK;
+  return { jwk, alg: algForJwk(jwk) };
+}
+
+async function fetchRequestObject(f: typeof fetch, link: string): Promise<JsonObject> {
+  let u: URL;
+  try {
+    u = new URL(link);
+  } catch {
+    throw fail('the link is not an openid4vp:// URL');
+  }
+  const clientId = u.searchParams.get('client_id');
+  const requestUri = u.searchParams.get('request_uri');
+  if (u.protocol !== 'openid4vp:' || !clientId || !requestUri) throw fail('the link needs client_id and request_uri');
+  if (!clientId.startsWith(DID_WEB_PREFIX)) throw fail(`this wallet only trusts the did:web client identifier prefix, not ${clientId}`);
+  let jwt: string;
+  try {
+    const res = await f(checkUrl(requestUri, 'request_uri'), { headers: { accept: 'application/oauth-authz-req+jwt' } });
+    if (!res.ok) throw fail(`the verifier refused the request object (HTTP ${res.status})`);
+    jwt = (await res.text()).trim();
+  } catch (e) {
+    throw isAppError(e) ? e : fail('the verifier did not answer');
+  }
+  try {
+    const jws = parseCompactJws(jwt);
+    const key = await resolveDidWebKey(f, clientId, jws.header.kid);
+    // RFC 9101 §6.2 + OpenID4VP §5.10: signed by the client, typed, and for the same client_id.
+    const { payload } = await verifyCompactJws(jws, { resolveKey: () => key, allowedAlgs: ['ES256', 'EdDSA'], expectedTyp: 'oauth-authz-req+jwt' });
+    if (payload.client_id !== clientId) throw fail('the request object is for another client_id');
+    return payload;
+  } catch (e) {
+    throw isAppError(e) && e.code === 'present_failed' ? e : fail('the request object does not verify against the verifier\'s did:web keys');
+  }
+}
+
+function pickCredential(wallet: Wallet, query: JsonObject, now: Date): StoredCredential {
+  const vcts = isJsonObject(query.meta) && Array.isArray(query.meta.vct_values) ? (query.meta.vct_values as string[]) : [];
+  const c = wallet.credentials.find((x) =>
+    x.format === 'dc+sd-jwt' && (vcts.length === 0 || vcts.includes(x.kind)) && x.key !== null && (x.expires_at === null || new Date(x.expires_at) > now));
+  if (!c) throw fail(`no credential in this wallet matches the verifier's query "${String(query.id)}" (${vcts.join(', ') || 'any'})`);
+  return c;
+}
+
+export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): Promise<PresentResult> {
+  const f = opts.fetch ?? fetch;
+  const now = opts.now?.() ?? new Date();
+  const req = await fetchRequestObject(f, opts.link);
+  if (req.response_mode !== 'direct_post' || typeof req.nonce !== 'string' || typeof req.state !== 'string') {
+    throw fail('the request must use response_mode direct_post with a nonce and a state');
+  }
+  const responseUri = checkUrl(req.response_uri, 'response_uri');
+  const queries = isJsonObject(req.dcql_query) && Array.isArray(req.dcql_query.credentials) ? (req.dcql_query.credentials as JsonObject[]) : [];
+  if (queries.length === 0) throw fail('the request asks for no credential');
+
+  const vpToken: Record<string, string[]> = {};
+  const disclosed: PresentResult['disclosed'] = {};
+  for (const q of queries) {
+    if (q.format !== 'dc+sd-jwt' || typeof q.id !== 'string') throw fail(`unsupported credential query ${String(q.id)} (${String(q.format)})`);
+    const cred = pickCredential(wallet, q, now);
+    const asked = Array.isArray(q.claims) ? q.claims.filter(isJsonObject).map((c) => dcqlPathToClaimPath(c.path as unknown[])) : [];
+    const claims = opts.disclose ?? asked;
+    const key = wallet.keys.find((k) => k.kid === cred.key);
+    if (!key) throw fail(`the key of credential ${cred.id} is not in this wallet`);
+    const holder = await holderSignerFromJwk(key.jwk);
+    if ((await calculateJwkThumbprint(holder.publicJwk, 'sha256')) !== cred.key) throw fail('wallet key does not match its credential');
+    const { presentation } = await createHolderPresentation({
+      credential: cred.credential, disclose: claims, holderSigner: holder.signer, aud: req.client_id as string, nonce: req.nonce, iat: Math.floor(now.getTime() / 1000),
+    });
+    vpToken[q.id] = [presentation];
+    disclosed[q.id] = { credential: cred.id, claims };
+  }
+  const response = await call(f, responseUri, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ vp_token: JSON.stringify(vpToken), state: req.state }).toString(),
+  }, 'verifier response endpoint');
+  const purpose = isJsonObject(req.dproof_purpose) ? (req.dproof_purpose as { ko?: string; en?: string }) : null;
+  return {
+    verifier: { client_id: req.client_id as string, name: typeof req.dproof_verifier_name === 'string' ? req.dproof_verifier_name : null, purpose },
+    disclosed,
+    response,
+  };
+}
