@@ -7,6 +7,7 @@ import type { Runtime } from './boot.js';
 import { AppError } from './errors.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { installJsonBodyParser } from './http/json-body.js';
+import { lazyCompilersFactory } from './http/lazy-compilers.js';
 import { addApiSchemas } from './http/api-schemas.js';
 import { registerOpenApi } from './http/openapi.js';
 import { healthRoutes } from './http/routes/health-routes.js';
@@ -18,6 +19,8 @@ import { statusRoutes } from './http/routes/status-routes.js';
 import { openid4vciRoutes } from './http/routes/openid4vci-routes.js';
 import { verifierRoutes } from './http/routes/verifier-routes.js';
 import { walletHistoryRoutes } from './http/routes/wallet-history-routes.js';
+import { installMetrics } from './http/metrics.js';
+import { sharedRateLimit } from './http/shared-rate-limit.js';
 
 /** What the routes need: the runtime that boot.ts opens. */
 export type AppDeps = Omit<Runtime, 'close'>;
@@ -41,6 +44,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    schemaController: { compilersFactory: lazyCompilersFactory() as never },
   });
   app.decorateRequest('client', null);
   app.addHook('onRequest', async (request, reply) => {
@@ -52,7 +56,10 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   addApiSchemas(app);
   await registerOpenApi(app, deps.config);
   await app.register(formbody);
+  // REDIS_URL: counters shared by every node (fail-open when Redis is down); see shared-rate-limit.ts.
+  const limits = sharedRateLimit(app, deps.config.redisUrl, logger);
   await app.register(rateLimit, {
+    ...limits.options,
     global: false,
     hook: 'preParsing',
     keyGenerator: (req) => req.client?.id ?? req.ip,
@@ -61,6 +68,11 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
     timeWindow: 60_000,
     errorResponseBuilder: (_req, ctx) =>
       new AppError('rate_limited', 429, `more than ${ctx.max} requests per minute for this client; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
+  });
+  // Before the routes, so its hooks count every one of them.
+  installMetrics(app, {
+    token: deps.config.metricsToken,
+    gauges: [{ name: 'dproof_rate_limit_store_up', help: '1 when the rate-limit store (Redis, or memory) is reachable', read: limits.up }],
   });
 
   await app.register(healthRoutes, deps);
