@@ -4,8 +4,9 @@
  * random status slot → sign → record metadata (never claim values). Used by POST /v1/credentials
  * and by the OpenID4VCI credential endpoint.
  */
+import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
 import { createHash, randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import type { Store } from '../store/store.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { KeyRing } from '../keys/key-ring.js';
@@ -78,7 +79,7 @@ export async function checkHolderKey(jwk: unknown): Promise<{ jwk: JWK; jkt: str
   }
   const src = jwk as Record<string, unknown>;
   const pub: JWK = src.kty === 'EC' ? { kty: 'EC', crv: src.crv as string, x: src.x as string, y: src.y as string } : { kty: 'OKP', crv: src.crv as string, x: src.x as string };
-  return { jwk: pub, jkt: await calculateJwkThumbprint(pub, 'sha256') };
+  return { jwk: pub, jkt: jwkThumbprint(pub) };
 }
 
 /** Validity window: from now (rounded down to the hour, so batch credentials share it) to valid_until or the default. */

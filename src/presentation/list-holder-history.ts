@@ -12,7 +12,8 @@
  * it, `aud` pins this endpoint, `iat` must be fresh (KB_JWT_MAX_AGE_SECONDS) and each `jti` is
  * accepted once, so a captured token cannot be replayed.
  */
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
+import type { JWK } from 'jose';
 import { AppError, isAppError } from '../errors.js';
 import { checkTimeClaims } from '../formats/jose/check-time-claims.js';
 import { algForJwk } from '../formats/jose/import-public-key.js';
@@ -43,7 +44,7 @@ export async function listHolderHistory(deps: PresentationDeps, authorization: s
     const alg = algForJwk(jwk as JWK);
     // RFC 8725bis §3.11: explicit typing; the alg must be the one of the holder key.
     ({ payload } = await verifyCompactJws(jws, { resolveKey: () => ({ jwk: jwk as JWK, alg }), allowedAlgs: [alg], expectedTyp: HISTORY_TYP }));
-    jkt = await calculateJwkThumbprint(jwk as JWK, 'sha256');
+    jkt = jwkThumbprint(jwk as JWK);
   } catch (e) {
     if (isAppError(e) && e.status === 401) throw e;
     throw refuse(isAppError(e) ? e.code : 'history_token_invalid', 'the history token does not verify');

@@ -4,7 +4,8 @@
  * themselves are the exported checks of src/formats (RFC 9901, SD-JWT VC, RFC 8725bis, Token
  * Status List); this file only decides which apply and in what order.
  */
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
+import type { JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { Catalog } from '../catalog/types.js';
 import { AppError, isAppError } from '../errors.js';
@@ -143,7 +144,7 @@ export const checkStatus: Check = async (s, c) => {
 
 async function thumbprint(jwk: JWK): Promise<string | undefined> {
   try {
-    return await calculateJwkThumbprint(jwk, 'sha256');
+    return jwkThumbprint(jwk);
   } catch {
     return undefined;
   }

@@ -2,8 +2,9 @@
  * Holder keys for the reference wallet and tests: a device key pair and a Signer over it.
  * (A phone would keep the private key in its secure element; the Signer interface is the seam.)
  */
+import { jwkThumbprint } from '../../keys/jwk-thumbprint.js';
 import { createPrivateKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import { createSigner } from '../../keys/create-signer.js';
 import type { Signer, SigningAlg } from '../../keys/signer.js';
 
@@ -20,7 +21,7 @@ export async function holderSignerFromJwk(privateJwk: JWK): Promise<HolderKey> {
   const alg: SigningAlg = privateJwk.kty === 'EC' ? 'ES256' : 'EdDSA';
   const publicJwk = publicPart(privateJwk);
   const key = createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' });
-  const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
+  const kid = jwkThumbprint(publicJwk);
   return { privateJwk, publicJwk, signer: createSigner(kid, alg, publicJwk, key) };
 }
 
