@@ -14,6 +14,7 @@ import { load, peakAndHalf, type LoadResult } from './load.js';
 import { dproof, startServer, ROOT } from './server-process.js';
 import { machine, writeReport, type Ratio } from './report.js';
 import { openStore } from '../src/store/store.js';
+import { prepareCounterPresentations, prepareVciGrants } from './prepare.js';
 
 const quick = process.argv.includes('--quick');
 const usePg = process.argv.includes('--pg');
@@ -50,9 +51,14 @@ async function main(): Promise<void> {
     DPROOF_KEY_PASSPHRASE: 'benchmark-passphrase',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    // The benchmark drives public endpoints (offers, token, nonce) from one address: no per-IP limit.
+    RATE_LIMIT_PER_MINUTE: '0',
     ...(db && { DATABASE_URL: db.url }),
   };
   const notes: string[] = [];
+  let qrRatio = NaN;
+  let verifyPeak = NaN;
+  let verifyHalfP99 = NaN;
   const scenarios: LoadResult[] = [];
   try {
     // Cold start: the first run creates the store and a key; measure the later starts.
@@ -77,18 +83,69 @@ async function main(): Promise<void> {
       connections, seconds,
     });
     scenarios.push(issuance.peak, issuance.half);
+    // Zero data loss: every 2xx issuance has its record (counted before other scenarios add records).
+    const counter = openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR as string });
+    const recorded = await counter.credentials.count();
+    await counter.close();
+    const acknowledged = issuance.peak.ok + issuance.half.ok;
 
     const one = (await (await fetch(`${server.url}/v1/credentials`, { method: 'POST', headers: auth, body: JSON.stringify({ type: TYPE, claims: type.example }) })).json()) as { status: { list: string } };
     scenarios.push(await load({ name: 'GET status list (statuslist+jwt)', url: one.status.list, connections, seconds }));
 
+    // OpenID4VCI credential endpoint: every request has its own access token, fresh c_nonce and proof.
+    const grantsNeeded = quick ? 1500 : 6000;
+    const grants = await prepareVciGrants(server.url, apiKey, TYPE, type.example, grantsNeeded);
+    let g = 0;
+    const vci = await load({
+      name: 'POST /openid4vci/credential (fresh c_nonce and proof per request)',
+      url: `${server.url}/openid4vci/credential`, method: 'POST', connections, seconds: Math.min(seconds, quick ? 2 : 5),
+      setupRequest: (req) => {
+        const grant = grants[g++ % grants.length] as { accessToken: string; body: string };
+        return { ...req, body: grant.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${grant.accessToken}` } };
+      },
+    });
+    scenarios.push(vci);
+    if (g > grants.length) notes.push(`OpenID4VCI: ${g - grants.length} requests reused a grant (expected 4xx): prepare more grants for this machine`);
+
+    // Verification with KB-JWT (status list cached): single-use presentations, each with its own nonce.
+    const { apiKey: verifierKey } = JSON.parse(await dproof(['clients', 'create', '--role', 'verifier', '--name', 'bench-verifier', '--rate-limit', '0', '--json'], env)) as { apiKey: string };
+    const presentations = await prepareCounterPresentations(server.url, apiKey, TYPE, type.example, ['family_name', 'given_name', 'age_over_19'], quick ? 4000 : 15000);
+    let v = 0;
+    const verify = await peakAndHalf({
+      name: 'POST /v1/verifier/verify (SD-JWT VC + KB-JWT, 3 disclosures, status cached)',
+      url: `${server.url}/v1/verifier/verify`, method: 'POST', connections, seconds: Math.min(seconds, quick ? 2 : 5),
+      headers: { authorization: `Bearer ${verifierKey}`, 'content-type': 'application/json' },
+      setupRequest: (req) => ({ ...req, body: JSON.stringify({ presentation: presentations[v++ % presentations.length], policy: { claims: ['age_over_19'] } }) }),
+    });
+    scenarios.push(verify.peak, verify.half);
+    if (v > presentations.length) notes.push(`verify: ${v - presentations.length} presentations were replays (answered "rejected"): prepare more for this machine`);
+    const check = (await (await fetch(`${server.url}/v1/verifier/verify`, {
+      method: 'POST', headers: { authorization: `Bearer ${verifierKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ presentation: (await prepareCounterPresentations(server.url, apiKey, TYPE, type.example, ['age_over_19'], 1))[0] }),
+    })).json()) as { verdict: string };
+    if (check.verdict !== 'verified') notes.push(`verify sanity check answered ${check.verdict}`);
+
+    // QR: the first render of an offer's QR, then the same QR again (served from the cache).
+    const offers = await Promise.all(Array.from({ length: 30 }, async () =>
+      (await (await fetch(`${server.url}/v1/offers`, { method: 'POST', headers: auth, body: JSON.stringify({ type: TYPE, claims: type.example }) })).json()) as { qr_svg: string }));
+    const firstMs: number[] = [];
+    for (const o of offers) {
+      const t0 = performance.now();
+      await (await fetch(o.qr_svg)).text();
+      firstMs.push(performance.now() - t0);
+    }
+    const repeated = await load({ name: 'GET offer QR (SVG), repeated (cached)', url: (offers[0] as { qr_svg: string }).qr_svg, connections: 1, seconds: quick ? 1 : 3 });
+    scenarios.push(repeated);
+    const firstAvg = firstMs.reduce((a, b) => a + b, 0) / firstMs.length;
+    const repeatedAvg = 1000 / repeated.reqPerSec;
+    notes.push(`QR first render: ${firstAvg.toFixed(2)} ms average over ${firstMs.length} offers (sequential, one connection); repeated: ${repeatedAvg.toFixed(3)} ms per request (one connection).`);
+    qrRatio = firstAvg / repeatedAvg;
+    verifyPeak = verify.peak.reqPerSec;
+    verifyHalfP99 = verify.half.p99;
+
     const peakRssMb = server.peakRssMb();
     await server.stop();
 
-    // Zero data loss: every 2xx issuance has its record.
-    const store = openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR as string });
-    const recorded = await store.credentials.count();
-    await store.close();
-    const acknowledged = issuance.peak.ok + issuance.half.ok + 1;
 
     const baselines = await runBaselines({ seconds: quick ? 0.5 : 2, claims: type.example, disclosable: type.selectively_disclosable, vct: type.vct });
     const rate = (name: string) => baselines.find((b) => b.name.startsWith(name))?.opsPerSec ?? NaN;
@@ -98,6 +155,9 @@ async function main(): Promise<void> {
     ratio('issuance over HTTP ÷ @sd-jwt in-process issue', issuance.peak.reqPerSec / rate('SD-JWT VC issue'), 1);
     ratio('issuance over HTTP ÷ node:crypto ES256 sign', issuance.peak.reqPerSec / rate('ES256 sign (node:crypto)'), 0.5);
     ratio('issuance p99 at half peak (ms)', issuance.half.p99, 25, false);
+    ratio('verification over HTTP ÷ @sd-jwt in-process verify-with-KB', verifyPeak / rate('SD-JWT VC verify with KB-JWT'), 1.5);
+    ratio('verification p99 at half peak (ms)', verifyHalfP99, 25, false);
+    ratio('QR first render ÷ repeated (cached)', qrRatio, 20);
     ratio('server peak RSS (MB)', peakRssMb, 200, false);
     ratio('cold start to /readyz, median (ms)', [...coldStartMs].sort((a, b) => a - b)[Math.floor(coldStartMs.length / 2)] ?? NaN, 1500, false);
     for (const s of scenarios) if (s.errors > 0 || s.non2xx > 0) notes.push(`${s.name}: ${s.errors} errors, ${s.non2xx} non-2xx`);
