@@ -1,11 +1,21 @@
 import type { Kysely, Selectable } from 'kysely';
+import { GroupCommit } from '../group-commit.js';
 import type { Database, VerificationReceiptsTable } from '../schema.js';
 
 export type ReceiptRecord = Selectable<VerificationReceiptsTable>;
 
-export const receiptsRepo = (db: Kysely<Database>) => ({
-  async insert(r: ReceiptRecord): Promise<void> {
-    await db.insertInto('verification_receipts').values(r).execute();
+export const receiptsRepo = (db: Kysely<Database>) => {
+  // One receipt per verification: group-committed like issuance (see group-commit.ts).
+  const inserts = new GroupCommit<ReceiptRecord, void>((rows) =>
+    db.transaction().execute(async (tx) => {
+      for (const r of rows) await tx.insertInto('verification_receipts').values(r).execute();
+      return rows.map(() => undefined);
+    }),
+  );
+  return {
+  /** Resolves after the receipt is committed. */
+  insert(r: ReceiptRecord): Promise<void> {
+    return inserts.submit(r);
   },
 
   async get(id: string): Promise<ReceiptRecord | undefined> {
@@ -23,6 +33,7 @@ export const receiptsRepo = (db: Kysely<Database>) => ({
       .limit(limit)
       .execute();
   },
-});
+  };
+};
 
 export type ReceiptsRepo = ReturnType<typeof receiptsRepo>;
