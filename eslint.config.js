@@ -15,6 +15,20 @@ export default tseslint.config(
     },
   },
   {
+    // Browser code: no Node built-ins, and never HTML from strings (pages build DOM from text
+    // nodes; their CSP enforces Trusted Types, so innerHTML would throw anyway).
+    files: ['src/web/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'browser code cannot use Node built-ins' }] }],
+      'no-restricted-globals': ['error', 'Buffer', 'process', 'require'],
+      'no-restricted-properties': ['error',
+        { property: 'innerHTML', message: 'build DOM with h() and text nodes' },
+        { property: 'outerHTML', message: 'build DOM with h() and text nodes' },
+        { property: 'insertAdjacentHTML', message: 'build DOM with h() and text nodes' },
+        { object: 'document', property: 'write', message: 'build DOM with h() and text nodes' }],
+    },
+  },
+  {
     // The config module, the entry points and tests may read the environment.
     files: ['src/config.ts', 'src/server.ts', 'src/cli/**', 'test/**', 'scripts/**', 'bench/**', 'bin/**'],
     rules: { 'no-restricted-properties': 'off' },

@@ -56,9 +56,6 @@ async function main(): Promise<void> {
     ...(db && { DATABASE_URL: db.url }),
   };
   const notes: string[] = [];
-  let qrRatio = NaN;
-  let verifyPeak = NaN;
-  let verifyHalfP99 = NaN;
   const scenarios: LoadResult[] = [];
   try {
     // Cold start: the first run creates the store and a key; measure the later starts.
@@ -139,9 +136,9 @@ async function main(): Promise<void> {
     const firstAvg = firstMs.reduce((a, b) => a + b, 0) / firstMs.length;
     const repeatedAvg = 1000 / repeated.reqPerSec;
     notes.push(`QR first render: ${firstAvg.toFixed(2)} ms average over ${firstMs.length} offers (sequential, one connection); repeated: ${repeatedAvg.toFixed(3)} ms per request (one connection).`);
-    qrRatio = firstAvg / repeatedAvg;
-    verifyPeak = verify.peak.reqPerSec;
-    verifyHalfP99 = verify.half.p99;
+    const qrRatio = firstAvg / repeatedAvg;
+    const verifyPeak = verify.peak.reqPerSec;
+    const verifyHalfP99 = verify.half.p99;
 
     const peakRssMb = server.peakRssMb();
     await server.stop();

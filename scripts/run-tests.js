@@ -20,6 +20,7 @@ const files = walk('test')
 
 const skipped = [];
 if (!process.env.TEST_DATABASE_URL) skipped.push('PostgreSQL suites: TEST_DATABASE_URL is not set (.ci/run sets it)');
+if (!process.env.TEST_REDIS_URL) skipped.push('Redis suites (rate limits across nodes): TEST_REDIS_URL is not set (.ci/run sets it)');
 if (!process.env.TEST_BROWSER) skipped.push('browser suites: TEST_BROWSER is not set (.ci/run sets it)');
 for (const s of skipped) console.log(`skipping ${s}`);
 

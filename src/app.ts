@@ -5,7 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
 import type { Runtime } from './boot.js';
 import { AppError } from './errors.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { lazyCompilersFactory } from './http/lazy-compilers.js';
 import { addApiSchemas } from './http/api-schemas.js';
@@ -19,6 +19,7 @@ import { statusRoutes } from './http/routes/status-routes.js';
 import { openid4vciRoutes } from './http/routes/openid4vci-routes.js';
 import { verifierRoutes } from './http/routes/verifier-routes.js';
 import { walletHistoryRoutes } from './http/routes/wallet-history-routes.js';
+import { webRoutes } from './http/routes/web-routes.js';
 import { installMetrics } from './http/metrics.js';
 import { sharedRateLimit } from './http/shared-rate-limit.js';
 
@@ -35,6 +36,8 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
     // Keys that could pollute prototypes are refused, not silently dropped (SECURITY.md, HTTP).
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Routing errors (bad percent-encoding, over-long parameters) as problem+json too (SECURITY.md, HTTP).
+    frameworkErrors: frameworkErrorHandler,
     // A caller's x-request-id is kept when it is short and plain; otherwise we make one.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -84,5 +87,6 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   await app.register(openid4vciRoutes, deps);
   await app.register(verifierRoutes, deps);
   await app.register(walletHistoryRoutes, deps);
+  await app.register(webRoutes, deps);
   return app;
 }

@@ -44,7 +44,7 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
     const keyStore = new FileKeyStore(config.keysDir, passphrase.value);
     const made = await ensureActiveKey({ store, keyStore, clock, actor: 'server:first-run' }, config.keyAlg);
     if (made) logger.warn({ kid: made.kid, alg: made.alg, dir: config.keysDir }, 'first run: generated a signing key');
-    const keys = new KeyRing(store, keyStore, logger);
+    const keys = new KeyRing(store, keyStore, logger, clock);
     await keys.refresh();
     keys.startPolling(config.keyRefreshMs);
     const slots = new StatusSlots(store, clock, { publicUrl: config.publicUrl, listSize: config.statusListSize });

@@ -60,6 +60,10 @@ export interface Config {
   verifierRequestTtlSeconds: number;
   /** How long a verification result (with claim values) is kept for its verifier, seconds. */
   verifierResultRetentionSeconds: number;
+  /** redis://… shares rate-limit counters between nodes; unset = each node counts in memory. */
+  redisUrl: string | undefined;
+  /** Bearer token GET /metrics requires; unset = /metrics answers without one. */
+  metricsToken: string | undefined;
 }
 
 interface VariableSpec {
@@ -94,6 +98,8 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'ACCESS_TOKEN_TTL_SECONDS', default: '300', description: 'Lifetime of an OpenID4VCI access token: the wallet must ask for its credentials within it.' },
   { name: 'C_NONCE_TTL_SECONDS', default: '300', description: 'Lifetime of a `c_nonce` from the nonce endpoint, and the oldest proof `iat` the credential endpoint accepts.' },
   { name: 'BATCH_SIZE', default: '10', description: 'Most key proofs, hence credentials, in one OpenID4VCI credential request (`batch_credential_issuance.batch_size`).' },
+  { name: 'REDIS_URL', default: '(unset: each node counts in memory)', description: '`redis://host:port` keeps the per-client rate-limit counters in Redis, shared by every node. If Redis is down, requests are let through (fail-open) and a warning is logged.' },
+  { name: 'METRICS_TOKEN', default: '(unset: `/metrics` is open)', description: 'Bearer token `GET /metrics` requires (`Authorization: Bearer …`); at least 16 characters. Unset, the endpoint answers anyone who can reach it.' },
   { name: 'NODE_ENV', default: 'development', description: '`production` turns off development conveniences.' },
 ];
 
@@ -171,6 +177,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     throw new ConfigError('DPROOF_KEY_PASSPHRASE', 'is required when NODE_ENV=production');
   }
 
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl) url('REDIS_URL', redisUrl, ['redis:', 'rediss:']);
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+
   return {
     port,
     host,
@@ -197,5 +208,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     kbJwtMaxAgeSeconds: integer(env, 'KB_JWT_MAX_AGE_SECONDS', 120, 10, 3600),
     verifierRequestTtlSeconds: integer(env, 'VERIFIER_REQUEST_TTL_SECONDS', 300, 30, 86_400),
     verifierResultRetentionSeconds: integer(env, 'VERIFIER_RESULT_RETENTION_SECONDS', 600, 10, 7 * 86_400),
+    redisUrl,
+    metricsToken,
   };
 }

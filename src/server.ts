@@ -1,5 +1,3 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, ConfigError, type Config } from './config.js';
@@ -7,30 +5,14 @@ import { createLogger } from './http/logger.js';
 import { openRuntime } from './boot.js';
 import { buildApp } from './app.js';
 import { DOCS_PATH } from './http/openapi.js';
-
-export const PID_FILE = 'server.pid';
-
-/** The pid of a live server holding the embedded store in `dataDir`, if any. */
-export function runningServerPid(dataDir: string): number | undefined {
-  const file = join(dataDir, PID_FILE);
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
-  }
-}
+import { markStoreHeld, releaseStore } from './store/server-lock.js';
 
 export async function startServer(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, logger);
   const app = await buildApp(runtime, logger);
   await app.listen({ port: config.port, host: config.host });
-  const pidFile = runtime.store.dialect === 'sqlite' ? join(config.dataDir, PID_FILE) : undefined;
-  if (pidFile) writeFileSync(pidFile, `${process.pid}\n`);
+  const pidFile = runtime.store.dialect === 'sqlite' ? markStoreHeld(config.dataDir) : undefined;
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -45,7 +27,7 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
       // Stop accepting, let in-flight requests finish, then close the store.
       await app.close();
       await runtime.close();
-      if (pidFile) rmSync(pidFile, { force: true });
+      if (pidFile) releaseStore(pidFile);
     })());
   return { app, stop };
 }

@@ -6,7 +6,6 @@ import { keyCommands } from './commands/key-commands.js';
 import { clientCommands } from './commands/client-commands.js';
 import { walletCommands } from './commands/wallet-commands.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { startServer } from '../server.js';
 
 /** `dproof`: the operator's command line. Commands call the same domain functions as the HTTP routes. */
 export function buildCli(env: Record<string, string | undefined> = process.env): Command {
@@ -21,6 +20,8 @@ export function buildCli(env: Record<string, string | undefined> = process.env):
     .description('run the HTTP service (same as npm start)')
     .addHelpText('after', '\nExample:\n  $ PORT=8080 dproof serve')
     .action(async () => {
+      // Loaded only for `serve`: the other commands start faster without the HTTP stack.
+      const { startServer } = await import('../server.js');
       const server = await startServer(loadConfig(env));
       await new Promise<void>((resolve) => {
         for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => void server.stop().then(resolve));

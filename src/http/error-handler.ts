@@ -29,6 +29,7 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; detail: stri
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'empty_body', detail: 'the JSON body is empty' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_json', detail: 'the body is not valid JSON' },
   FST_ERR_BAD_URL: { status: 400, code: 'bad_url', detail: 'the request URL is malformed' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'uri_too_long', detail: 'a path parameter is longer than this service accepts' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'bad_request', detail: 'the request could not be routed' },
 };
 
@@ -46,6 +47,19 @@ export function toProblem(err: unknown): Problem {
   const status = typeof fe?.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 400 && status < 500) return problem(status, 'bad_request', 'the request was not understood');
   return problem(500, 'internal_error', 'the service could not complete the request');
+}
+
+/**
+ * Errors Fastify raises while routing, before any route or error handler runs (a malformed
+ * percent-encoding, a path parameter over `maxParamLength`, a failed constraint). Without this
+ * (the `frameworkErrors` option of app.ts), Fastify answers them in its own JSON shape with its
+ * own `FST_ERR_*` code and the request path echoed back; SECURITY.md "HTTP" wants every
+ * refusal as problem+json with a stable code of ours.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const p = toProblem(err);
+  request.log.info({ code: p.code, status: p.status }, 'request refused');
+  return sendError(request, reply, p);
 }
 
 /** One error handler for the whole app, and 404 / 405 answers in the same shape. */

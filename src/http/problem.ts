@@ -15,7 +15,7 @@ export const problemType = (code: string) => `urn:dproof:problem:${code}`;
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 409: 'Conflict', 410: 'Gone', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+  406: 'Not Acceptable', 409: 'Conflict', 410: 'Gone', 413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type',
   422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
@@ -27,7 +27,10 @@ export function problem(status: number, code: string, detail: string, extra?: Re
 export function sendError(request: FastifyRequest, reply: FastifyReply, p: Problem): FastifyReply {
   const shape = (request.routeOptions.config as { errorShape?: string } | undefined)?.errorShape;
   if (shape === 'oauth') {
-    return reply.code(p.status).header('cache-control', 'no-store').type('application/json').send({ error: p.code, error_description: p.detail });
+    // A 503 (store down, no key) carries OAuth's own code for it (RFC 6749 §4.1.2.1
+    // `temporarily_unavailable`), which wallets know, instead of our problem code.
+    const error = p.status === 503 ? 'temporarily_unavailable' : p.code;
+    return reply.code(p.status).header('cache-control', 'no-store').type('application/json').send({ error, error_description: p.detail });
   }
   return reply.code(p.status).type('application/problem+json').send({ ...p, instance: request.url.split('?')[0] });
 }

@@ -5,6 +5,10 @@ import type { KeyRecord } from '../store/repositories/keys-repo.js';
 import { unavailable } from '../errors.js';
 import type { Signer, SigningAlg } from './signer.js';
 import { isSigningAlg, type FileKeyStore } from './file-key-store.js';
+import { systemClock, type Clock } from '../clock.js';
+
+/** Added to KEY_REFRESH_MS: time for a poll to finish and for small clock differences between nodes. */
+export const HANDOVER_MARGIN_MS = 1000;
 
 export interface PublishedKey {
   kid: string;
@@ -17,10 +21,20 @@ export interface PublishedKey {
  * This node's view of the signing keys. Key states live in the store so every node agrees; each
  * node polls a cheap fingerprint of the key table and reloads when it changes, so a rotation made
  * by the CLI reaches running servers within KEY_REFRESH_MS without a restart.
+ *
+ * Publish before sign: after a rotation, a polling node keeps signing with the key the rotation
+ * displaced (now retiring, still published) until KEY_REFRESH_MS + HANDOVER_MARGIN_MS after the
+ * new key's activation. By then every node polling at the same interval has the new key in its
+ * JWKS and its verifier, so no node signs with a key another node does not publish yet (the
+ * two-node rotation test caught exactly that window). Every node must use the same KEY_REFRESH_MS.
  */
 export class KeyRing {
   private signers = new Map<string, Signer>();
   private active = new Map<SigningAlg, Signer>();
+  /** Per algorithm: the key a recent rotation displaced, and when the new one was activated. */
+  private handover = new Map<SigningAlg, { previous: Signer; activatedAt: number }>();
+  /** 0 until polling starts: a process that does not poll (the CLI) signs with the active key at once. */
+  private handoverMs = 0;
   private published: PublishedKey[] = [];
   private version = '';
   private timer: NodeJS.Timeout | undefined;
@@ -29,6 +43,7 @@ export class KeyRing {
     private readonly store: Store,
     private readonly keyStore: FileKeyStore,
     private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Reloads key states; decrypts key files it has not loaded yet. Throws KeyFileError on a bad file. */
@@ -39,15 +54,25 @@ export class KeyRing {
     const signers = new Map<string, Signer>();
     const active = new Map<SigningAlg, Signer>();
     const published: PublishedKey[] = [];
-    for (const r of records.filter((k) => k.state !== 'retired')) {
+    const live = records.filter((k) => k.state !== 'retired');
+    for (const r of live) {
       if (!isSigningAlg(r.alg)) continue;
       const signer = this.signers.get(r.kid) ?? (await this.keyStore.load(r));
       signers.set(r.kid, signer);
       if (r.state === 'active') active.set(r.alg, signer);
       published.push({ kid: r.kid, alg: r.alg, state: r.state as 'active' | 'retiring', jwk: signer.publicJwk });
     }
+    const handover = new Map<SigningAlg, { previous: Signer; activatedAt: number }>();
+    for (const r of live) {
+      if (r.state !== 'active' || !isSigningAlg(r.alg) || r.activatedAt === null) continue;
+      // The key this activation displaced: moved to retiring in the same transaction, same time.
+      const displaced = live.find((k) => k.state === 'retiring' && k.alg === r.alg && k.retiringAt === r.activatedAt);
+      const previous = displaced && signers.get(displaced.kid);
+      if (previous) handover.set(r.alg, { previous, activatedAt: r.activatedAt });
+    }
     this.signers = signers;
     this.active = active;
+    this.handover = handover;
     this.published = published;
     this.version = version;
     this.logger.info({ keys: published.map((k) => ({ kid: k.kid, alg: k.alg, state: k.state })) }, 'signing keys loaded');
@@ -57,6 +82,7 @@ export class KeyRing {
   /** Keeps polling the store; a failed poll keeps the last good keys and tries again. */
   startPolling(intervalMs: number): void {
     this.stopPolling();
+    this.handoverMs = intervalMs + HANDOVER_MARGIN_MS;
     this.timer = setInterval(() => {
       this.refresh().catch((e: unknown) => this.logger.warn({ err: e }, 'key refresh failed; keeping the keys already loaded'));
     }, intervalMs);
@@ -74,6 +100,8 @@ export class KeyRing {
 
   /** The key new credentials are signed with. */
   signer(alg: SigningAlg): Signer {
+    const h = this.handover.get(alg);
+    if (h && this.clock.now() < h.activatedAt + this.handoverMs) return h.previous;
     const s = this.active.get(alg);
     if (!s) throw unavailable('no_active_key', `no active ${alg} signing key; run "dproof keys generate --alg ${alg}"`);
     return s;

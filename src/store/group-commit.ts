@@ -6,8 +6,10 @@
  *
  * Hand-written because it is small and specific: the batch runs on the store's single write
  * path (one SQLite connection), and a failing batch is retried item by item so one bad row
- * cannot fail its neighbours.
+ * cannot fail its neighbours (unless the store itself is unavailable: then all fail at once).
  */
+import { isStoreUnavailable } from './classify-store-error.js';
+
 export class GroupCommit<T, R> {
   private queue: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
@@ -40,7 +42,9 @@ export class GroupCommit<T, R> {
       const results = await this.commit(batch.map((b) => b.item));
       batch.forEach((b, i) => b.resolve(results[i] as R));
     } catch (e) {
-      if (batch.length === 1) batch[0]?.reject(e);
+      // A store that is down or full fails every item alike: answer them all at once (503)
+      // instead of retrying one by one, each waiting out its own connect or busy timeout.
+      if (batch.length === 1 || isStoreUnavailable(e)) for (const b of batch) b.reject(e);
       else {
         for (const b of batch) {
           try {

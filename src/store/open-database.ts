@@ -37,10 +37,25 @@ const pgTypes = {
  * concurrent writers wait their turn instead.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(
+    database: SqliteDatabase,
+    private readonly inTransaction: () => boolean,
+  ) {
+    super({ database });
+  }
+
   override createDriver(): Driver {
     const driver = super.createDriver();
     driver.beginTransaction = async (connection: DatabaseConnection) => {
       await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    // Some errors (SQLITE_FULL, SQLITE_IOERR, …) make SQLite roll the transaction back itself
+    // (https://www.sqlite.org/lang_transaction.html, "Response To Errors Within A Transaction").
+    // A second ROLLBACK then fails with "no transaction is active" and hides the real error,
+    // turning a full disk (503) into an internal error (500).
+    const rollback = driver.rollbackTransaction.bind(driver);
+    driver.rollbackTransaction = async (connection: DatabaseConnection) => {
+      if (this.inTransaction()) await rollback(connection);
     };
     return driver;
   }
@@ -82,6 +97,13 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
     // An idle client losing its connection (database restarted) must not crash the process;
     // the next query reports the fault and the pool reconnects.
     pool.on('error', () => {});
+    // The same for a client checked out by a transaction between two of its queries: pg emits
+    // 'error' on the client itself, and without a listener that kills the process (seen when the
+    // database went away under a running server). The transaction's next query fails instead
+    // (→ 503), and the pool drops the dead client on release.
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
     const u = new URL(opts.databaseUrl);
     u.password = '';
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', location: u.toString() };
@@ -96,5 +118,5 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) }), dialect: 'sqlite', location: file };
+  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect(withStatementCache(sqlite), () => sqlite.inTransaction) }), dialect: 'sqlite', location: file };
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
-import { openDatabase, type DatabaseOptions } from './open-database.js';
+import { openDatabase, SQLITE_BUSY_TIMEOUT_MS, type DatabaseOptions } from './open-database.js';
 import { migrateToLatest, type MigrationReport } from './migrate.js';
 import { keysRepo } from './repositories/keys-repo.js';
 import { clientsRepo } from './repositories/clients-repo.js';
@@ -51,7 +51,21 @@ export function openStore(opts: DatabaseOptions): Store {
     nonces: noncesRepo(db),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, dialect),
     ping: async () => {
-      await sql`SELECT 1`.execute(db);
+      if (dialect === 'postgres') {
+        await sql`SELECT 1`.execute(db);
+        return;
+      }
+      // SQLite reads go on while another connection holds the write lock, so "answers" means
+      // "could write now": take the write lock and let it go, waiting at most 250 ms for it.
+      await db.connection().execute(async (c) => {
+        await sql`PRAGMA busy_timeout = 250`.execute(c);
+        try {
+          await sql`BEGIN IMMEDIATE`.execute(c);
+          await sql`ROLLBACK`.execute(c);
+        } finally {
+          await sql`PRAGMA busy_timeout = ${sql.raw(String(SQLITE_BUSY_TIMEOUT_MS))}`.execute(c);
+        }
+      });
     },
     close: () => db.destroy(),
   };

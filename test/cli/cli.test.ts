@@ -71,7 +71,7 @@ for (const backend of storeTargets()) {
       const made = await json<{ id: string; apiKey: string }>('clients', 'create', '--role', 'verifier', '--name', '은행 A', '--rate-limit', '0');
       assert.match(made.apiKey, /^dproof_c[0-9a-f]{16}_/);
       const list = await dproof('clients', 'list', '--json');
-      assert.ok(list.stdout.includes(made.id) && !list.stdout.includes(made.apiKey.split('_')[2] as string));
+      assert.ok(list.stdout.includes(made.id) && !list.stdout.includes(made.apiKey.slice(`dproof_${made.id}_`.length)));
       const revoked = await json<{ revoked_at: string | null }>('clients', 'revoke', made.id);
       assert.ok(revoked.revoked_at);
       const twice = await dproof('clients', 'revoke', made.id);

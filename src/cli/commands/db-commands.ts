@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { createOutput } from '../output.js';
 import { openStore } from '../../store/store.js';
-import { runningServerPid } from '../../server.js';
+import { runningServerPid } from '../../store/server-lock.js';
 import { AppError } from '../../errors.js';
 
 export function dbCommands(program: Command, ctx: () => CliContext): void {

@@ -1,0 +1,78 @@
+/**
+ * The web pages — /wallet, /verifier, /console — and their assets under /web/, built by
+ * `npm run build:web` (scripts/build-web.ts) into dist/web/. Everything here is served by this
+ * app: no CDN, no third-party host.
+ *
+ * Security headers (helmet) apply to these routes only (this plugin is encapsulated); the JSON
+ * API keeps its own headers. The Content-Security-Policy allows scripts and styles from this
+ * origin only (no inline code, no eval), connections to this origin only, images from this
+ * origin and data:/blob: (portraits, QR canvases), no frames, no plugins, no form posts, and
+ * Trusted Types with no policy, so `innerHTML` and friends cannot be used at all: the pages build
+ * their DOM with text nodes.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import type { AppDeps } from '../../app.js';
+import { projectRoot } from '../../paths.js';
+import { problem, sendError } from '../problem.js';
+
+export const WEB_PAGES = ['wallet', 'verifier', 'console'] as const;
+export const webDistDir = join(projectRoot, 'dist', 'web');
+
+export const WEB_CSP_DIRECTIVES = {
+  'default-src': ["'none'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:', 'blob:'],
+  'connect-src': ["'self'"],
+  'media-src': ["'self'", 'blob:'],
+  'manifest-src': ["'self'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+  'frame-ancestors': ["'none'"],
+  'object-src': ["'none'"],
+  'require-trusted-types-for': ["'script'"],
+  'trusted-types': ["'none'"],
+};
+
+export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const production = deps.config.nodeEnv === 'production';
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: WEB_CSP_DIRECTIVES },
+    // Pages need the camera for QR scanning (wallet, verifier) and nothing else.
+    permittedCrossDomainPolicies: { permittedPolicies: 'none' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // HSTS only makes sense behind https; a development server on http://localhost must not pin it.
+    strictTransportSecurity: production ? { maxAge: 31536000, includeSubDomains: true } : false,
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('permissions-policy', 'camera=(self), microphone=(), geolocation=(), payment=(), usb=()');
+  });
+
+  await app.register(fastifyStatic, {
+    root: webDistDir,
+    prefix: '/web/',
+    index: false,
+    list: false,
+    dotfiles: 'deny',
+    schemaHide: true,
+    // Bundles are rebuilt in place by `npm run build`; revalidate instead of caching blindly.
+    cacheControl: true,
+    maxAge: 0,
+    allowedPath: (path) => !path.endsWith('.html'),
+  });
+
+  for (const page of WEB_PAGES) {
+    app.get(`/${page}`, { schema: { hide: true } }, async (request, reply) => {
+      const file = join(webDistDir, `${page}.html`);
+      if (!existsSync(file)) {
+        return sendError(request, reply, problem(503, 'web_not_built', 'the web pages are not built: run `npm run build:web` (npm start and npm install do it)'));
+      }
+      return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(readFileSync(file));
+    });
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Calls to this service's HTTP API from a page (same origin only: the pages' CSP says
+ * connect-src 'self'). Errors keep the API's stable code: problem+json `code` or the OAuth
+ * `error`, so the pages can explain them in plain words.
+ */
+import { t } from './i18n.js';
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly body: unknown) {
+    super(message);
+  }
+}
+
+export interface CallOptions {
+  method?: string;
+  json?: unknown;
+  form?: Record<string, string>;
+  bearer?: string;
+  accept?: string;
+}
+
+export async function callApi<T>(url: string, opts: CallOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: opts.accept ?? 'application/json' };
+  let body: string | undefined;
+  if (opts.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.json);
+  } else if (opts.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(opts.form).toString();
+  }
+  if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { method: opts.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, cache: 'no-store', credentials: 'omit' });
+  } catch {
+    throw new ApiError(0, 'network_error', t('서버에 연결할 수 없습니다.', 'The server cannot be reached.'), undefined);
+  }
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = text;
+  }
+  if (!res.ok) {
+    const o = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+    const code = typeof o.code === 'string' ? o.code : typeof o.error === 'string' ? o.error : `http_${res.status}`;
+    const detail = typeof o.detail === 'string' ? o.detail : typeof o.error_description === 'string' ? o.error_description : res.statusText;
+    throw new ApiError(res.status, code, detail, parsed);
+  }
+  return parsed as T;
+}
+
+/** Plain words for the codes a person at a page most often meets; others show code and detail. */
+const WORDS: Record<string, [string, string]> = {
+  network_error: ['서버에 연결할 수 없습니다.', 'The server cannot be reached.'],
+  missing_api_key: ['API 키를 입력하십시오.', 'Enter an API key.'],
+  malformed_authorization: ['API 키 형식이 올바르지 않습니다.', 'The API key is not in the right form.'],
+  invalid_api_key: ['API 키가 올바르지 않습니다. 키를 다시 확인하십시오.', 'The API key is not valid. Check the key.'],
+  revoked_api_key: ['폐기된 API 키입니다.', 'This API key has been revoked.'],
+  wrong_role: ['이 API 키로는 할 수 없는 작업입니다.', 'This API key may not do this.'],
+  rate_limited: ['요청이 너무 많습니다. 잠시 후 다시 시도하십시오.', 'Too many requests. Try again shortly.'],
+  invalid_claims: ['입력한 항목에 오류가 있습니다.', 'Some fields are not valid.'],
+  invalid_grant: ['제안이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.', 'The offer was used or has expired, or the transaction code is wrong.'],
+  offer_not_found: ['이미 사용되었거나 만료된 발급 제안입니다.', 'This offer was already used or has expired.'],
+  invalid_request_uri: ['이미 응답했거나 만료된 요청입니다.', 'This request was already answered or has expired.'],
+  invalid_dcql_query: ['DCQL 질의가 올바르지 않습니다.', 'The DCQL query is not valid.'],
+  credential_already_revoked: ['이미 취소된 증명서입니다.', 'This credential is already revoked.'],
+  credential_revoked: ['취소된 증명서는 바꿀 수 없습니다.', 'A revoked credential cannot be changed.'],
+  credential_already_suspended: ['이미 정지된 증명서입니다.', 'This credential is already suspended.'],
+  credential_not_suspended: ['정지된 증명서가 아닙니다.', 'This credential is not suspended.'],
+  invalid_reason: ['사유를 입력하십시오.', 'Enter a reason.'],
+};
+
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) {
+    const w = WORDS[err.code];
+    return w ? `${t(w[0], w[1])} (${err.code})` : `${t('오류', 'Error')} ${err.code}: ${err.message}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,72 @@
+/** The public catalogue (GET /v1/credential-types): names, claim labels and schemas for the pages. */
+import { callApi } from './api.js';
+import { t, tx, type Text } from './i18n.js';
+
+export interface JsonSchema {
+  type?: string;
+  description?: string;
+  format?: string;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  enum?: (string | number)[];
+  const?: string | number | boolean;
+  minimum?: number;
+  maximum?: number;
+  items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  contentMediaType?: string;
+}
+
+export interface CredentialTypeView {
+  id: string;
+  vct: string;
+  name: Text;
+  description?: Text;
+  issuing_authority?: Text;
+  formats: string[];
+  person_bound: boolean;
+  claims_schema: JsonSchema;
+  selectively_disclosable: string[];
+  derived_claims: string[];
+  claim_display?: Record<string, Text>;
+  example?: Record<string, unknown>;
+}
+
+let cache: Promise<CredentialTypeView[]> | undefined;
+export const loadTypes = (): Promise<CredentialTypeView[]> => (cache ??= callApi<CredentialTypeView[]>('/v1/credential-types'));
+
+/** The type of a credential by its vct (absolute, or the path the catalogue lists). */
+export function typeByVct(types: readonly CredentialTypeView[], vct: string): CredentialTypeView | undefined {
+  return types.find((ty) => ty.vct === vct) ?? types.find((ty) => vct.endsWith(ty.vct) || ty.vct.endsWith(new URL(vct, location.origin).pathname));
+}
+
+/** The label of a claim path (`address.locality`), falling back to the path itself. */
+export function claimLabel(type: CredentialTypeView | undefined, path: string): string {
+  const text = type?.claim_display?.[path] ?? type?.claim_display?.[path.replace(/\[\]$/, '')];
+  return text ? tx(text) : path;
+}
+
+/** A claim value in words: booleans as yes/no, objects and arrays as "label: value" lines. */
+export function valueText(type: CredentialTypeView | undefined, path: string, value: unknown): string {
+  if (value === true) return t('예', 'Yes');
+  if (value === false) return t('아니오', 'No');
+  if (value === null || value === undefined) return '-';
+  if (Array.isArray(value)) return value.map((v) => valueText(type, `${path}[]`, v)).join(' / ');
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${claimLabel(type, `${path}.${k}`)}: ${valueText(type, `${path}.${k}`, v)}`)
+      .join(', ');
+  }
+  return String(value);
+}
+
+/** A portrait claim (base64url JPEG, ISO/IEC 18013-5) as a data: URL for an <img>. */
+export function portraitUrl(value: unknown): string | null {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]+$/.test(value)) return null;
+  const b64 = value.replace(/-/g, '+').replace(/_/g, '/');
+  return `data:image/jpeg;base64,${b64}${'='.repeat((4 - (b64.length % 4)) % 4)}`;
+}

@@ -1,0 +1,146 @@
+/**
+ * The wallet's side of OpenID4VP 1.0 (cross-device, request by reference, `direct_post`).
+ *
+ * 1. Read `openid4vp://?client_id=…&request_uri=…` (§5.7) and fetch the Request Object.
+ * 2. Check it before showing anything (RFC 9101 §6.1, OpenID4VP §5.10): typ
+ *    `oauth-authz-req+jwt`, ES256/EdDSA, signed by a key of the verifier's did:web document
+ *    (client identifier prefix `decentralized_identifier`, §5.9.3), `client_id` equal to the
+ *    link's, `response_mode` `direct_post`, not expired.
+ * 3. Match the DCQL query (§6) against the wallet's credentials by `vct` and claims.
+ * 4. After consent, post `vp_token` (JSON keyed by credential query id, §8.1) and `state` to
+ *    `response_uri` (§8.2); a refusal posts `error=access_denied` (§8.5).
+ */
+import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { callApi } from '../shared/api.js';
+import type { Text } from '../shared/i18n.js';
+import { t } from '../shared/i18n.js';
+import { WalletError, sameOrigin } from './receive-offer.js';
+import { createPresentation, decodeSdJwt, pointerToPath, type DecodedSdJwt } from './sd-jwt.js';
+import type { StoredCredential } from './wallet-db.js';
+import { getKey } from './wallet-db.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export interface CredentialQuery {
+  id: string;
+  vctValues: string[];
+  /** Claim paths in dotted form; empty = the verifier asks for none (only that the credential is valid). */
+  paths: string[];
+}
+
+export interface VerifierRequest {
+  clientId: string;
+  responseUri: string;
+  nonce: string;
+  state: string;
+  verifierName: string | null;
+  purpose: Text | null;
+  queries: CredentialQuery[];
+  expiresAt: number | null;
+}
+
+const DID_WEB_PREFIX = 'decentralized_identifier:did:web:';
+
+/** did:web method §3.2: `did:web:host%3Aport` → `https://host:port/.well-known/did.json` (http on this machine). */
+function didWebUrl(did: string): string {
+  const host = decodeURIComponent(did.slice('did:web:'.length).split(':')[0] ?? '');
+  const loopback = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(host);
+  return `${loopback ? 'http' : 'https'}://${host}/.well-known/did.json`;
+}
+
+async function resolveDidKey(did: string, kid: string): Promise<JWK> {
+  const doc = await callApi<Obj>(sameOrigin(didWebUrl(did), 'did:web'));
+  if (doc.id !== did) throw new WalletError('bad_request_object', 'the DID document is for another DID');
+  const vm = Array.isArray(doc.verificationMethod) ? doc.verificationMethod.find((m) => isObj(m) && m.id === kid) : undefined;
+  if (!isObj(vm) || !isObj(vm.publicKeyJwk)) throw new WalletError('bad_request_object', 'the request is signed with a key the verifier does not publish');
+  return vm.publicKeyJwk as JWK;
+}
+
+export async function readVerifierRequest(link: string): Promise<VerifierRequest> {
+  let url: URL;
+  try {
+    url = new URL(link.trim());
+  } catch {
+    throw new WalletError('bad_link', t('제출 요청 링크가 아닙니다 (openid4vp://…).', 'This is not a presentation request link (openid4vp://…).'));
+  }
+  const clientId = url.searchParams.get('client_id');
+  const requestUri = url.searchParams.get('request_uri');
+  if (!clientId || !requestUri) throw new WalletError('bad_link', t('client_id와 request_uri가 있는 요청만 받습니다.', 'Only requests with client_id and request_uri are supported.'));
+  if (!clientId.startsWith(DID_WEB_PREFIX)) throw new WalletError('unsupported_client', t('알 수 없는 방식으로 자신을 밝힌 검증기관입니다.', 'The verifier identifies itself in a way this wallet does not support.'));
+
+  const res = await fetch(sameOrigin(requestUri, 'request_uri'), { headers: { accept: 'application/oauth-authz-req+jwt' }, cache: 'no-store', credentials: 'omit' })
+    .catch(() => undefined);
+  if (!res) throw new WalletError('network_error', t('서버에 연결할 수 없습니다.', 'The server cannot be reached.'));
+  if (!res.ok) {
+    throw new WalletError('request_gone', t('이미 응답했거나 만료된 요청입니다. 검증 창구에 새 QR을 요청하십시오.', 'This request was already answered or has expired. Ask the counter for a new QR.'));
+  }
+  const jwt = (await res.text()).trim();
+  const header = decodeProtectedHeader(jwt);
+  // RFC 9101 §10.8 / OpenID4VP §5.10: an explicitly typed, signed Request Object.
+  if (header.typ !== 'oauth-authz-req+jwt' || (header.alg !== 'ES256' && header.alg !== 'EdDSA') || typeof header.kid !== 'string') {
+    throw new WalletError('bad_request_object', 'the request object is not a signed oauth-authz-req+jwt');
+  }
+  const did = clientId.slice('decentralized_identifier:'.length);
+  // §5.9.3: the kid is a DID URL of the client identifier's DID.
+  if (!header.kid.startsWith(`${did}#`)) throw new WalletError('bad_request_object', 'the request is signed by another DID');
+  const key = await importJWK(await resolveDidKey(did, header.kid), header.alg === 'EdDSA' ? 'Ed25519' : 'ES256');
+  await compactVerify(jwt, key).catch(() => {
+    throw new WalletError('bad_request_object', t('요청 서명이 맞지 않습니다. 제출하지 마십시오.', 'The request signature does not verify. Do not present.'));
+  });
+  const p = decodeJwt(jwt) as Obj;
+  if (p.client_id !== clientId) throw new WalletError('bad_request_object', 'client_id of the request object differs from the link');
+  if (p.response_mode !== 'direct_post' || p.response_type !== 'vp_token') throw new WalletError('bad_request_object', 'only response_mode direct_post with vp_token is supported');
+  if (typeof p.exp === 'number' && p.exp * 1000 < Date.now()) throw new WalletError('request_gone', t('만료된 요청입니다.', 'The request has expired.'));
+  if (typeof p.nonce !== 'string' || typeof p.state !== 'string') throw new WalletError('bad_request_object', 'nonce or state missing');
+  const dcql = isObj(p.dcql_query) ? p.dcql_query : {};
+  const queries: CredentialQuery[] = (Array.isArray(dcql.credentials) ? dcql.credentials : []).filter(isObj).map((q) => ({
+    id: String(q.id),
+    vctValues: isObj(q.meta) && Array.isArray(q.meta.vct_values) ? q.meta.vct_values.map(String) : [],
+    paths: (Array.isArray(q.claims) ? q.claims : []).filter(isObj).map((c) => pointerToPath(Array.isArray(c.path) ? (c.path as (string | number | null)[]) : [])),
+  }));
+  const purpose = isObj(p.dproof_purpose) && typeof p.dproof_purpose.ko === 'string' ? { ko: p.dproof_purpose.ko, en: String(p.dproof_purpose.en ?? p.dproof_purpose.ko) } : null;
+  return {
+    clientId,
+    responseUri: sameOrigin(p.response_uri, 'response_uri'),
+    nonce: p.nonce,
+    state: p.state,
+    verifierName: typeof p.dproof_verifier_name === 'string' ? p.dproof_verifier_name : null,
+    purpose,
+    queries,
+    expiresAt: typeof p.exp === 'number' ? p.exp * 1000 : null,
+  };
+}
+
+/** Wallet credentials that can answer a query: same vct, not expired. */
+export function candidatesFor(query: CredentialQuery, credentials: readonly StoredCredential[]): StoredCredential[] {
+  const now = Date.now();
+  return credentials.filter((c) => query.vctValues.includes(c.vct) && (c.expires_at === null || Date.parse(c.expires_at) > now));
+}
+
+export interface Answer {
+  query: CredentialQuery;
+  credential: StoredCredential;
+  decoded: DecodedSdJwt;
+  /** The paths the holder agreed to disclose (a subset of query.paths). */
+  paths: string[];
+}
+
+/** Builds the presentations and posts them (§8.2); returns the verifier's `status` when it sends one. */
+export async function answerRequest(req: VerifierRequest, answers: readonly Answer[]): Promise<string | undefined> {
+  const vpToken: Record<string, string[]> = {};
+  for (const a of answers) {
+    const key = await getKey(a.credential.key);
+    if (!key) throw new WalletError('key_missing', t('이 증명서의 키가 지갑에 없습니다.', 'The key of this credential is missing from the wallet.'));
+    vpToken[a.query.id] = [await createPresentation(a.decoded, a.paths, key.privateKey, req.clientId, req.nonce)];
+  }
+  const res = await callApi<Obj>(req.responseUri, { form: { vp_token: JSON.stringify(vpToken), state: req.state } });
+  return typeof res?.status === 'string' ? res.status : undefined;
+}
+
+/** §8.5: the holder said no. */
+export async function declineRequest(req: VerifierRequest): Promise<void> {
+  await callApi<Obj>(req.responseUri, { form: { error: 'access_denied', state: req.state } });
+}
+
+export { decodeSdJwt };

@@ -1,0 +1,156 @@
+/**
+ * OpenID4VCI 1.0, Pre-Authorized Code Flow, run by the browser wallet — the same steps as the
+ * CLI wallet (src/wallet/receive-credentials.ts), with a WebCrypto key instead of a key file:
+ * offer (§4.1) → Credential Issuer Metadata (§12.2) → Authorization Server Metadata (§12.3,
+ * RFC 8414) → token (§6, tx_code when the offer asks) → nonce (§7) → one `jwt` key proof
+ * (Appendix F.1) → credential (§8). The credential is kept only after its issuer signature
+ * verifies against the issuer's published keys, `iss` is the issuer, and `cnf` is our key.
+ * The page's CSP allows connections to its own origin only, so this wallet takes offers from
+ * the service that serves it.
+ */
+import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { callApi } from '../shared/api.js';
+import { t } from '../shared/i18n.js';
+import { createHolderKey, signJws, thumbprint } from './holder-key.js';
+import { deleteKey, putCredential, type StoredCredential } from './wallet-db.js';
+
+const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export class WalletError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** Only this origin: the CSP would block anything else, and we say so in words first. */
+export function sameOrigin(raw: unknown, what: string): string {
+  let u: URL;
+  try {
+    u = new URL(String(raw));
+  } catch {
+    throw new WalletError('bad_link', t(`${what}이(가) 올바른 주소가 아닙니다.`, `${what} is not a valid URL.`));
+  }
+  if (u.origin !== location.origin) {
+    throw new WalletError('other_origin', t(`이 지갑은 이 서비스(${location.origin})와만 통신합니다: ${u.origin}`, `This wallet talks only to this service (${location.origin}), not ${u.origin}.`));
+  }
+  return u.href;
+}
+
+/** RFC 8414 §3 / OpenID4VCI §12.2.2: the well-known segment goes between host and path. */
+const wellKnown = (identifier: string, name: string) => {
+  const u = new URL(identifier);
+  return `${u.origin}/.well-known/${name}${u.pathname === '/' ? '' : u.pathname}`;
+};
+
+export interface ParsedOffer {
+  offer: Obj;
+  issuer: string;
+  configurationId: string;
+  code: string;
+  /** The offer asks for a transaction code (§4.1.1); its length when given. */
+  txCode?: { length?: number; description?: string };
+}
+
+/** §4.1: `openid-credential-offer://?credential_offer_uri=…` (or `credential_offer=` by value). */
+export async function readOffer(link: string): Promise<ParsedOffer> {
+  let url: URL;
+  try {
+    url = new URL(link.trim());
+  } catch {
+    throw new WalletError('bad_link', t('발급 링크가 아닙니다 (openid-credential-offer://…).', 'This is not an offer link (openid-credential-offer://…).'));
+  }
+  const byValue = url.searchParams.getAll('credential_offer');
+  const byRef = url.searchParams.getAll('credential_offer_uri');
+  if (byValue.length + byRef.length !== 1) throw new WalletError('bad_link', t('발급 링크가 올바르지 않습니다.', 'The offer link is not valid.'));
+  const offer = byRef[0] !== undefined ? await callApi<unknown>(sameOrigin(byRef[0], 'credential_offer_uri')) : JSON.parse(byValue[0]!);
+  if (!isObj(offer)) throw new WalletError('bad_offer', 'the credential offer is not a JSON object');
+  sameOrigin(offer.credential_issuer, 'credential_issuer');
+  const ids = offer.credential_configuration_ids;
+  if (!Array.isArray(ids) || typeof ids[0] !== 'string') throw new WalletError('bad_offer', 'the offer names no credential configuration');
+  const grant = isObj(offer.grants) ? offer.grants[PRE_AUTHORIZED_GRANT] : undefined;
+  if (!isObj(grant) || typeof grant['pre-authorized_code'] !== 'string') throw new WalletError('bad_offer', 'the offer has no pre-authorized code');
+  const parsed: ParsedOffer = { offer, issuer: String(offer.credential_issuer), configurationId: ids[0], code: grant['pre-authorized_code'] };
+  if (grant.tx_code !== undefined) {
+    const tc = isObj(grant.tx_code) ? grant.tx_code : {};
+    parsed.txCode = { ...(typeof tc.length === 'number' && { length: tc.length }), ...(typeof tc.description === 'string' && { description: tc.description }) };
+  }
+  return parsed;
+}
+
+async function issuerKeys(issuer: string): Promise<JWK[]> {
+  // SD-JWT VC issuer metadata (/.well-known/jwt-vc-issuer) names the issuer's keys.
+  const meta = await callApi<Obj>(wellKnown(issuer, 'jwt-vc-issuer'));
+  if (meta.issuer !== issuer) throw new WalletError('bad_issuer', 'issuer key metadata is for another issuer');
+  const jwks = isObj(meta.jwks) ? meta.jwks : await callApi<Obj>(sameOrigin(meta.jwks_uri, 'jwks_uri'));
+  return Array.isArray(jwks.keys) ? (jwks.keys as JWK[]) : [];
+}
+
+async function checkCredential(credential: unknown, issuer: string, kid: string): Promise<{ vct: string; exp: number | null }> {
+  if (typeof credential !== 'string') throw new WalletError('bad_credential', 'the issuer sent no credential');
+  const jwt = credential.split('~')[0] ?? '';
+  const header = decodeProtectedHeader(jwt);
+  // SD-JWT VC §3.2.1: typ dc+sd-jwt; only the algorithms we accept (no none, no HS*).
+  if (header.typ !== 'dc+sd-jwt' || (header.alg !== 'ES256' && header.alg !== 'EdDSA')) throw new WalletError('bad_credential', 'unexpected credential type or algorithm');
+  const jwk = (await issuerKeys(issuer)).find((k) => k.kid === header.kid);
+  if (!jwk) throw new WalletError('bad_credential', 'the credential is signed with a key the issuer does not publish');
+  const key = await importJWK(jwk, header.alg === 'EdDSA' ? 'Ed25519' : 'ES256');
+  await compactVerify(jwt, key).catch(() => {
+    throw new WalletError('bad_credential', t('발급기관 서명이 맞지 않습니다.', 'The issuer signature does not verify.'));
+  });
+  const payload = decodeJwt(jwt);
+  if (payload.iss !== issuer) throw new WalletError('bad_credential', 'the credential names another issuer');
+  const cnf = isObj(payload.cnf) && isObj(payload.cnf.jwk) ? (payload.cnf.jwk as JsonWebKey) : undefined;
+  if (!cnf || (await thumbprint(cnf)) !== kid) throw new WalletError('bad_credential', 'the credential is not bound to our key');
+  return { vct: String(payload.vct), exp: typeof payload.exp === 'number' ? payload.exp : null };
+}
+
+/** Runs the flow and stores the credential; returns it. */
+export async function receiveCredential(parsed: ParsedOffer, txCode: string | undefined): Promise<StoredCredential> {
+  const { issuer, configurationId } = parsed;
+  if (parsed.txCode && !txCode) throw new WalletError('tx_code_required', t('발급기관이 알려 준 거래 코드를 입력하십시오.', 'Enter the transaction code the issuer gave you.'));
+
+  // §12.2.2 / §12.2.4: metadata whose credential_issuer equals the offer's exactly.
+  const metadata = await callApi<Obj>(wellKnown(issuer, 'openid-credential-issuer'));
+  if (metadata.credential_issuer !== issuer) throw new WalletError('bad_issuer', 'the issuer metadata is for another issuer');
+  const configuration = isObj(metadata.credential_configurations_supported) ? metadata.credential_configurations_supported[configurationId] : undefined;
+  if (!isObj(configuration)) throw new WalletError('bad_offer', `the issuer does not describe ${configurationId}`);
+  if (configuration.format !== 'dc+sd-jwt') throw new WalletError('unsupported_format', t('이 지갑은 SD-JWT VC만 보관합니다.', 'This wallet keeps SD-JWT VCs only.'));
+
+  // §12.2.4 authorization_servers (absent: the issuer is its own), RFC 8414 §3.3.
+  const servers = metadata.authorization_servers;
+  const asId = Array.isArray(servers) && typeof servers[0] === 'string' ? servers[0] : issuer;
+  const as = await callApi<Obj>(wellKnown(asId, 'oauth-authorization-server'));
+  if (as.issuer !== asId) throw new WalletError('bad_issuer', 'the authorization server metadata is for another server');
+
+  // §6.1: token request, form-encoded.
+  const form: Record<string, string> = { grant_type: PRE_AUTHORIZED_GRANT, 'pre-authorized_code': parsed.code };
+  if (txCode) form.tx_code = txCode;
+  const token = await callApi<Obj>(sameOrigin(as.token_endpoint, 'token_endpoint'), { form });
+  if (typeof token.access_token !== 'string') throw new WalletError('bad_token', 'the token endpoint sent no access token');
+
+  // §7 + Appendix F.1: a c_nonce, then one proof signed by a fresh non-extractable key.
+  const nonce = await callApi<Obj>(sameOrigin(metadata.nonce_endpoint, 'nonce_endpoint'), { method: 'POST' });
+  if (typeof nonce.c_nonce !== 'string') throw new WalletError('bad_nonce', 'the nonce endpoint sent no c_nonce');
+  const key = await createHolderKey();
+  try {
+    const proof = await signJws({ typ: 'openid4vci-proof+jwt', jwk: key.publicJwk }, { aud: issuer, iat: Math.floor(Date.now() / 1000), nonce: nonce.c_nonce }, key.privateKey);
+    const response = await callApi<Obj>(sameOrigin(metadata.credential_endpoint, 'credential_endpoint'), {
+      json: { credential_configuration_id: configurationId, proofs: { jwt: [proof] } },
+      bearer: token.access_token,
+    });
+    const first = Array.isArray(response.credentials) ? response.credentials[0] : undefined;
+    const credential = isObj(first) ? first.credential : undefined;
+    const { vct, exp } = await checkCredential(credential, issuer, key.kid);
+    const stored: StoredCredential = {
+      id: crypto.randomUUID(), credential: credential as string, format: 'dc+sd-jwt', issuer, vct, configuration_id: configurationId,
+      key: key.kid, received_at: new Date().toISOString(), expires_at: exp === null ? null : new Date(exp * 1000).toISOString(),
+    };
+    await putCredential(stored);
+    return stored;
+  } catch (err) {
+    await deleteKey(key.kid).catch(() => undefined); // a key that binds nothing is not kept
+    throw err;
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * The web pages in a real browser (Chromium through playwright-core), against a real listening
+ * server: the console issues an offer → the wallet receives it → the verifier asks for
+ * age_over_19 (counter QR and OpenID4VP) → green with only that claim; the console revokes →
+ * red with the revocation reason; a wrong API key on the console. Screenshots of every page at
+ * phone and desktop sizes go to test-results/web/, and axe-core checks each page.
+ *
+ * Runs when TEST_BROWSER names a Chromium binary (.ci/run sets /usr/bin/chromium); when it is
+ * set but the browser cannot start, the suite fails.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { buildWeb } from '../../scripts/build-web.js';
+import { ROOT } from '../helpers/spawn-server.js';
+
+const BROWSER = process.env.TEST_BROWSER;
+const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
+if (skip) console.log(`skipping browser suite: ${skip}`);
+
+const SHOTS = join(ROOT, 'test-results', 'web');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+describe('web pages in Chromium', { skip }, () => {
+  let t: TestApp;
+  let context: BrowserContext;
+  let userDataDir: string;
+  let issuerKey: string;
+  let verifierKey: string;
+  let adminKey: string;
+  /** Uncaught page errors and CSP / Trusted Types violations, by page. */
+  const problems: string[] = [];
+
+  before(async () => {
+    await buildWeb({ quiet: true });
+    t = await startTestApp({ listen: true });
+    issuerKey = await t.apiKey('issuer');
+    verifierKey = await t.apiKey('verifier');
+    adminKey = await t.apiKey('admin');
+    mkdirSync(SHOTS, { recursive: true });
+    userDataDir = mkdtempSync(join(tmpdir(), 'dproof-chromium-'));
+    // A browser that is asked for and does not start is a failure, not a skip.
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: BROWSER,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      viewport: DESKTOP,
+      locale: 'ko-KR',
+      timeout: 60_000,
+    });
+    context.setDefaultTimeout(15_000);
+  });
+
+  after(async () => {
+    await context?.close();
+    await t?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  async function open(path: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (err) => problems.push(`${path}: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy|TrustedHTML|TrustedScript|Trusted Type/i.test(msg.text())) problems.push(`${path}: ${msg.text()}`);
+    });
+    await page.goto(`${t.url}${path}`);
+    return page;
+  }
+
+  async function screenshots(page: Page, name: string): Promise<void> {
+    for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+      await page.setViewportSize(viewport);
+      await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), fullPage: true });
+    }
+  }
+
+  /** axe-core inside the page: no serious or critical violation of WCAG 2.1 A/AA or best practice. */
+  async function checkAccessibility(page: Page, name: string): Promise<void> {
+    await page.evaluate(axeSource);
+    const violations = (await page.evaluate(`axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] })
+      .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) })))`)) as { id: string; impact: string }[];
+    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(serious, [], `${name}: ${JSON.stringify(serious, null, 1)}`);
+  }
+
+  it('serves the pages with a strict Content-Security-Policy and leaves the JSON API headers alone', async () => {
+    for (const page of ['wallet', 'verifier', 'console']) {
+      const res = await fetch(`${t.url}/${page}`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /default-src 'none'/);
+      assert.match(csp, /script-src 'self'(;|$)/);
+      assert.match(csp, /style-src 'self'(;|$)/);
+      assert.match(csp, /connect-src 'self'(;|$)/);
+      assert.match(csp, /frame-ancestors 'none'/);
+      assert.match(csp, /require-trusted-types-for 'script'/);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+      const html = await res.text();
+      assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
+      assert.doesNotMatch(html, /<style|style=/, 'no inline style');
+      const js = await fetch(`${t.url}/web/${page}.js`);
+      assert.equal(js.status, 200);
+      assert.match(js.headers.get('content-type') ?? '', /javascript/);
+      assert.ok(js.headers.get('content-security-policy'));
+    }
+    for (const path of ['/healthz', '/v1/credential-types', '/.well-known/openid-credential-issuer']) {
+      const res = await fetch(`${t.url}${path}`);
+      assert.equal(res.headers.get('content-security-policy'), null, path);
+      assert.equal(res.headers.get('x-frame-options'), null, path);
+    }
+  });
+
+  it('goes from an offer to a verified presentation and back to red after revocation', async () => {
+    // Console: a wrong key is refused in words; then the issuer key, by keyboard only.
+    const consolePage = await open('/console');
+    const keyInput = consolePage.getByLabel('발급기관(issuer) 또는 운영자(admin) API 키');
+    for (let i = 0; i < 20 && !(await keyInput.evaluate((el) => el === el.ownerDocument.activeElement)); i++) await consolePage.keyboard.press('Tab');
+    await consolePage.keyboard.type('dproof_nobody_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    await consolePage.keyboard.press('Enter');
+    await consolePage.getByText('API 키가 올바르지 않습니다').waitFor();
+    await keyInput.fill(issuerKey);
+    await keyInput.press('Enter');
+    await consolePage.getByText('발급기관(issuer) 키로 접속했습니다.').waitFor();
+
+    // Console: the form from the type's schema, with validation messages, then an offer.
+    await consolePage.getByLabel('증명서 종류').selectOption('resident-id');
+    await consolePage.getByRole('button', { name: '발급 제안 만들기' }).click();
+    await consolePage.getByText('입력한 항목').first().waitFor();
+    assert.ok((await consolePage.locator('[aria-invalid="true"]').count()) >= 3, 'required fields are marked');
+    await consolePage.getByRole('button', { name: '예시 값으로 채우기' }).click();
+    await consolePage.locator('[data-pointer="/family_name"]').fill('Kim');
+    await consolePage.getByRole('button', { name: '발급 제안 만들기' }).click();
+    await consolePage.locator('#' + (await consolePage.locator('[data-pointer="/family_name"]').getAttribute('id')) + '-err').waitFor();
+    await consolePage.locator('[data-pointer="/family_name"]').fill('김');
+    await consolePage.locator('[data-pointer="/birth_date"]').fill('1990-03-01');
+    await consolePage.getByRole('button', { name: '발급 제안 만들기' }).click();
+    const offerLink = await consolePage.locator('#offer-link').inputValue();
+    const txCode = (await consolePage.locator('#tx-code-value').textContent()) ?? '';
+    assert.match(offerLink, /^openid-credential-offer:\/\/\?credential_offer_uri=/);
+    assert.match(txCode, /^\d{6}$/);
+    assert.equal(await consolePage.locator('canvas.qr').count(), 1);
+    await screenshots(consolePage, 'console-offer');
+    await checkAccessibility(consolePage, 'console');
+
+    // Wallet: receive with the transaction code.
+    const wallet = await open('/wallet');
+    await wallet.getByLabel('발급 링크').fill(offerLink);
+    await wallet.getByRole('button', { name: '받기' }).click();
+    await wallet.getByText(/거래 코드.*필요합니다/).waitFor();
+    await wallet.getByLabel('거래 코드 (발급기관이 알려 준 경우)').fill(txCode);
+    await wallet.getByRole('button', { name: '받기' }).click();
+    await wallet.getByRole('heading', { name: '주민등록증 모바일 확인서비스' }).waitFor();
+    await wallet.getByText('내 증명서 (1)').waitFor();
+    const keyInfo = await wallet.evaluate(`new Promise((resolve) => { const r = indexedDB.open('dproof-wallet'); r.onsuccess = () => { const q = r.result.transaction('keys').objectStore('keys').getAll(); q.onsuccess = () => resolve(q.result.map((k) => ({ extractable: k.privateKey.extractable, type: k.privateKey.type, curve: k.privateKey.algorithm.namedCurve }))); }; })`);
+    assert.deepEqual(keyInfo, [{ extractable: false, type: 'private', curve: 'P-256' }]);
+    await screenshots(wallet, 'wallet-home');
+    await checkAccessibility(wallet, 'wallet home');
+
+    // Counter QR: the holder picks age_over_19 only; the clerk pastes what the scanner read.
+    await wallet.getByRole('button', { name: '열기 · 카운터 QR' }).click();
+    const ageBox = wallet.getByLabel(/19세 이상/);
+    await ageBox.check();
+    await wallet.getByRole('button', { name: '카운터 QR 만들기' }).click();
+    await wallet.locator('canvas.qr').waitFor();
+    const counterText = await wallet.getByLabel('카운터 제시 내용').inputValue();
+    await screenshots(wallet, 'wallet-counter-qr');
+    await checkAccessibility(wallet, 'wallet credential');
+
+    const verifier = await open('/verifier');
+    await verifier.getByLabel('검증기관(verifier) API 키').fill(verifierKey);
+    await verifier.getByRole('button', { name: '시작' }).click();
+    await verifier.getByRole('tab', { name: '지갑 QR 읽기' }).click();
+    await verifier.getByLabel('QR 내용').fill(counterText);
+    await verifier.getByRole('button', { name: '확인', exact: true }).click();
+    await verifier.locator('.verdict.ok').waitFor();
+    assert.deepEqual(await verifier.locator('.verdict dt').allTextContents(), ['19세 이상 (청소년 아님)']);
+    assert.deepEqual(await verifier.locator('.verdict dd').allTextContents(), ['예']);
+
+    // OpenID4VP: the verifier shows a request; the wallet sees who asks and why, consents, presents.
+    await verifier.getByRole('tab', { name: '창구 QR 보여 주기' }).click();
+    await verifier.getByLabel('확인 항목').selectOption('adult');
+    await verifier.getByRole('button', { name: '요청 QR 만들기' }).click();
+    await verifier.locator('canvas.qr').waitFor();
+    const requestLink = await verifier.locator('#request-link').inputValue();
+    assert.match(requestLink, /^openid4vp:\/\/\?client_id=decentralized_identifier%3Adid%3Aweb%3A/);
+    await screenshots(verifier, 'verifier-request');
+    await checkAccessibility(verifier, 'verifier request');
+
+    await wallet.getByRole('button', { name: /지갑으로/ }).click();
+    await wallet.getByLabel('요청 링크').fill(requestLink);
+    await wallet.getByRole('button', { name: '요청 열기' }).click();
+    await wallet.getByRole('heading', { name: '제출 동의' }).waitFor();
+    await wallet.getByText('test verifier').waitFor();
+    await wallet.getByText('주류·담배 판매 연령 확인 (청소년보호법)').waitFor();
+    await screenshots(wallet, 'wallet-consent');
+    await checkAccessibility(wallet, 'wallet consent');
+    await wallet.getByRole('button', { name: '동의하고 제출' }).click();
+    await wallet.getByText('확인했습니다').waitFor();
+
+    await verifier.locator('.verdict.ok').waitFor();
+    assert.deepEqual(await verifier.locator('.verdict dt').allTextContents(), ['19세 이상 (청소년 아님)']);
+    await screenshots(verifier, 'verifier-verified');
+    await checkAccessibility(verifier, 'verifier verdict');
+
+    // Wallet history: both presentations, with the verifier's name and purpose.
+    await wallet.getByRole('button', { name: /지갑으로/ }).click();
+    await wallet.getByRole('button', { name: '기록 보기' }).click();
+    await wallet.getByRole('heading', { level: 1, name: '제출 기록' }).waitFor();
+    assert.equal(await wallet.locator('.cards li').count(), 2, (await wallet.locator('main').textContent()) ?? '');
+    await wallet.getByText('온라인 (OpenID4VP)').waitFor();
+    await screenshots(wallet, 'wallet-history');
+
+    // Console: revoke (with a reason, confirmed), then the next presentation is red.
+    await consolePage.getByRole('button', { name: '새로 고침' }).click();
+    await consolePage.getByLabel('상태 변경 사유').fill('분실 신고');
+    const revoke = consolePage.getByRole('button', { name: '취소', exact: true }).first();
+    await revoke.click();
+    await consolePage.getByRole('button', { name: '정말 취소 (되돌릴 수 없음)' }).click();
+    await consolePage.locator('.status.revoked').waitFor();
+    await screenshots(consolePage, 'console-credentials');
+
+    await verifier.getByRole('button', { name: /요청 QR 만들기/ }).click();
+    const second = await verifier.locator('#request-link').inputValue();
+    await wallet.getByRole('button', { name: /지갑으로/ }).click();
+    await wallet.getByLabel('요청 링크').fill(second);
+    await wallet.getByRole('button', { name: '요청 열기' }).click();
+    await wallet.getByRole('button', { name: '동의하고 제출' }).click();
+    await wallet.getByText('받지 않았습니다').waitFor();
+    await verifier.locator('.verdict.bad').waitFor();
+    await verifier.getByText('취소된 증명서입니다. 받지 마십시오.').first().waitFor();
+    await screenshots(verifier, 'verifier-rejected');
+
+    // English on request; the choice is remembered.
+    await wallet.getByRole('button', { name: 'English' }).click();
+    await wallet.getByRole('heading', { name: 'Presented' }).waitFor();
+    await wallet.reload();
+    await wallet.getByRole('heading', { name: 'My wallet' }).waitFor();
+    await screenshots(wallet, 'wallet-english');
+
+    assert.deepEqual(problems, []);
+  });
+
+  it('shows signing keys and every issued credential to an admin key', async () => {
+    const page = await open('/console');
+    await page.getByLabel(/API key|API 키/).first().fill(adminKey);
+    await page.getByLabel(/API key|API 키/).first().press('Enter');
+    await page.getByRole('heading', { name: /서명 키|Signing keys/ }).waitFor();
+    await page.locator('.status.active').first().waitFor();
+    await screenshots(page, 'console-admin');
+    await checkAccessibility(page, 'console admin');
+    assert.deepEqual(problems, []);
+  });
+});
