@@ -12,7 +12,7 @@ import pg from 'pg';
 import { runBaselines } from './baselines.js';
 import { load, peakAndHalf, type LoadResult } from './load.js';
 import { dproof, startServer, ROOT } from './server-process.js';
-import { machine, writeReport, type Ratio } from './report.js';
+import { machine, writeReport, type Ratio } from './write-report.js';
 import { openStore } from '../src/store/store.js';
 import { prepareCounterPresentations, prepareVciGrants } from './prepare.js';
 

@@ -116,8 +116,13 @@ describe('the server and a bad key file', () => {
       await assert.rejects(spawnServer(target.env, { timeoutMs: 20_000 }), (e: Error) => e.message.includes(file) && /corrupt or truncated/.test(e.message));
       writeFileSync(file, good);
       await assert.rejects(spawnServer({ ...target.env, DPROOF_KEY_PASSPHRASE: 'not the right one' }, { timeoutMs: 20_000 }), /wrong DPROOF_KEY_PASSPHRASE/);
-      const ok = await spawnServer(target.env);
+      const ok = await spawnServer({ ...target.env, LOG_LEVEL: 'debug' });
       assert.equal(await ok.stop(), 0);
+      // Neither the refusals above nor a running server's logs ever show the private key.
+      const { privateKey } = readKeyFile(file, target.env.DPROOF_KEY_PASSPHRASE as string);
+      const d = (privateKey.export({ format: 'jwk' }) as { d: string }).d;
+      assert.ok(ok.output().includes('signing keys loaded'), 'the server logged');
+      assert.ok(!ok.output().includes(d), 'private key in the server log');
     } finally {
       await target.cleanup();
     }

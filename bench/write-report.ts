@@ -1,0 +1,65 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import type { Baseline } from './baselines.js';
+import type { LoadResult } from './load.js';
+
+export interface Ratio {
+  what: string;
+  value: number;
+  target: number;
+  met: boolean;
+}
+
+export interface Report {
+  when: string;
+  mode: 'quick' | 'full';
+  store: 'sqlite' | 'postgres';
+  machine: { cpus: number; cpuModel: string; node: string };
+  coldStartMs: number[];
+  peakRssMb: number;
+  baselines: Baseline[];
+  scenarios: LoadResult[];
+  ratios: Ratio[];
+  dataLoss: { acknowledged: number; recorded: number; lost: number };
+  notes: string[];
+}
+
+export const machine = () => ({ cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version });
+
+const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+
+export function writeReport(dir: string, r: Report): void {
+  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(r, null, 2)}\n`);
+  const lines = [
+    `# digital-proof benchmark (${r.mode}, ${r.store} store)`,
+    '',
+    `${r.when} · ${r.machine.cpus} CPU (${r.machine.cpuModel}) · Node ${r.machine.node}`,
+    '',
+    '## HTTP scenarios (server in its own process, autocannon from this one)',
+    '',
+    '| scenario | req/s | p50 ms | p99 ms | non-2xx | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...r.scenarios.map((s) => `| ${s.name}${s.rate ? ` (${s.rate} req/s offered)` : ''} | ${f(s.reqPerSec)} | ${f(s.p50, 1)} | ${f(s.p99, 1)} | ${s.non2xx} | ${s.errors} |`),
+    '',
+    '## In-process baselines (same machine, same run)',
+    '',
+    '| operation | ops/s |',
+    '| --- | ---: |',
+    ...r.baselines.map((b) => `| ${b.name} | ${f(b.opsPerSec)} |`),
+    '',
+    '## Targets',
+    '',
+    '| what | measured | target | met |',
+    '| --- | ---: | ---: | :---: |',
+    ...r.ratios.map((x) => `| ${x.what} | ${f(x.value, 2)} | ${x.target} | ${x.met ? 'yes' : '**no**'} |`),
+    '',
+    `Cold start to /readyz: ${r.coldStartMs.map((m) => `${f(m)} ms`).join(', ')}. Peak server RSS: ${f(r.peakRssMb)} MB.`,
+    '',
+    `Data loss check: ${r.dataLoss.acknowledged} issuances acknowledged with 2xx, ${r.dataLoss.recorded} records in the registry, ${r.dataLoss.lost} lost.`,
+    '',
+    ...r.notes.map((n) => `- ${n}`),
+    '',
+  ];
+  writeFileSync(join(dir, 'report.md'), lines.join('\n'));
+}
