@@ -36,6 +36,11 @@ export class StatusListPublisher {
     private readonly opts: { publicUrl: string; ttlSeconds: number; validitySeconds: number; signer: () => Signer },
   ) {}
 
+  /** Forgets this node's token of a list after a change made here, so the next read re-signs at once. */
+  invalidate(listId: string): void {
+    this.cache.delete(listId);
+  }
+
   async get(listId: string): Promise<PublishedStatusList> {
     const now = this.clock.now();
     let c = this.cache.get(listId);

@@ -45,6 +45,16 @@ for (const backend of storeTargets()) {
       assert.equal(await served(c, 1), 1);
     });
 
+    it('shows a change on the node that made it at the next read, without waiting', async () => {
+      const c = await issue();
+      const read = async () => getListFromStatusListJWT(await (await fetch(c.status.list)).text()).getStatus(c.status.index);
+      assert.equal(await read(), 0);
+      assert.equal((await change(c.id, 'suspend')).statusCode, 200);
+      assert.equal(await read(), 2);
+      assert.equal((await change(c.id, 'revoke')).statusCode, 200);
+      assert.equal(await read(), 1);
+    });
+
     it('keeps revocation final and refuses changes that do not apply, changing nothing', async () => {
       const c = await issue();
       const cases: [string, string, number, string][] = [

@@ -99,6 +99,8 @@ export async function credentialRoutes(app: FastifyInstance, deps: AppDeps): Pro
       response: { 200: { $ref: 'CredentialRecord#' }, ...errors },
     }), async (request) => {
       const r = await changeCredentialStatus(deps, clientOf(request), request.params.id, action, request.body.reason);
+      // Visible at once on this node; other nodes notice the list's version within a second.
+      deps.statusPublisher.invalidate(r.status_list);
       return viewCredentialRecord(r, uriOf);
     });
   }
