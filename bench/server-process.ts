@@ -28,11 +28,11 @@ export interface ServerProcess {
 }
 
 /** Starts the compiled server (dist/) as its own process and waits for /readyz. */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const port = await freePort();
+export async function startServer(env: Record<string, string>, nodeArgs: string[] = [], fixedPort?: number): Promise<ServerProcess> {
+  const port = fixedPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const proc: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
+  const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'server.js')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -13,6 +13,18 @@ export interface FieldError {
 /** RFC 6901 §3: `~` → `~0`, `/` → `~1`. */
 export const escapePointerToken = (token: string): string => token.replace(/~/g, '~0').replace(/\//g, '~1');
 
+/** Where a walk over claims is, kept as a chain and turned into a pointer only when one is reported. */
+export interface PointerPath {
+  readonly parent: PointerPath | undefined;
+  readonly token: string | number;
+}
+
+export function pointerOf(path: PointerPath | undefined): string {
+  let pointer = '';
+  for (let p = path; p; p = p.parent) pointer = `/${typeof p.token === 'number' ? p.token : escapePointerToken(p.token)}${pointer}`;
+  return pointer;
+}
+
 /** Keywords whose error only sums up more precise ones (the failing branch of an if or anyOf, the bad name of propertyNames). */
 const SUMMARY_KEYWORDS = new Set(['if', 'anyOf', 'oneOf', 'allOf', 'propertyNames']);
 

@@ -5,7 +5,7 @@
  * (at boot in examples, and on every issuance request).
  */
 import type { ClaimSchema, ClaimValue } from './types.js';
-import { escapePointerToken } from './describe-ajv-errors.js';
+import { pointerOf, type PointerPath } from './describe-ajv-errors.js';
 
 /**
  * Claim names that announce an RRN or a foreigner registration number: rrn, ssn, jumin(_no),
@@ -25,20 +25,20 @@ export const RRN_VALUE = /(?<![0-9])[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[0
  * (`contentEncoding`, such as a base64url portrait) are skipped: a digit run there is noise.
  * The value is expected to have passed `schema` already.
  */
-export function findRrnValue(value: ClaimValue, schema: ClaimSchema | undefined, pointer = ''): string | undefined {
+export function findRrnValue(value: ClaimValue, schema: ClaimSchema | undefined, path?: PointerPath): string | undefined {
   if (typeof value === 'string') {
-    return schema?.contentEncoding === undefined && RRN_VALUE.test(value) ? pointer : undefined;
+    return schema?.contentEncoding === undefined && RRN_VALUE.test(value) ? pointerOf(path) : undefined;
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const hit = findRrnValue(value[i] as ClaimValue, schema?.items, `${pointer}/${i}`);
+      const hit = findRrnValue(value[i] as ClaimValue, schema?.items, { parent: path, token: i });
       if (hit !== undefined) return hit;
     }
     return undefined;
   }
   if (value !== null && typeof value === 'object') {
-    for (const [name, v] of Object.entries(value)) {
-      const hit = findRrnValue(v, schema?.properties?.[name], `${pointer}/${escapePointerToken(name)}`);
+    for (const name of Object.keys(value)) {
+      const hit = findRrnValue(value[name] as ClaimValue, schema?.properties?.[name], { parent: path, token: name });
       if (hit !== undefined) return hit;
     }
   }

@@ -59,7 +59,7 @@ function toCredentialType(t: CredentialTypeFile, file: string, base: string): Cr
     personBound: t.person_bound,
     formats: t.formats,
     claimsSchema: t.claims_schema,
-    selectivelyDisclosable: [...t.selectively_disclosable, ...derived],
+    selectivelyDisclosable: Object.freeze([...t.selectively_disclosable, ...derived]),
     derivedClaims: t.derived_claims,
     claimDisplay: t.claim_display,
     example: t.example,

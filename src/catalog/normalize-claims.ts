@@ -11,25 +11,23 @@
  */
 import { badRequest } from '../errors.js';
 import type { ClaimValue } from './types.js';
-import { escapePointerToken } from './describe-ajv-errors.js';
+import { pointerOf, type PointerPath } from './describe-ajv-errors.js';
 
 export const MAX_CLAIM_DEPTH = 16;
 
-export function normalizeClaims(value: unknown, pointer = '', depth = 0): ClaimValue {
+export function normalizeClaims(value: unknown, path?: PointerPath, depth = 0): ClaimValue {
   if (depth > MAX_CLAIM_DEPTH) {
     throw badRequest('invalid_claims', 'claims are nested too deeply', {
-      errors: [{ pointer, message: `nests deeper than ${MAX_CLAIM_DEPTH} levels` }],
+      errors: [{ pointer: pointerOf(path), message: `nests deeper than ${MAX_CLAIM_DEPTH} levels` }],
     });
   }
   if (typeof value === 'string') return value.normalize('NFC');
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
-  if (Array.isArray(value)) return value.map((v, i) => normalizeClaims(v, `${pointer}/${i}`, depth + 1));
+  if (Array.isArray(value)) return value.map((v, i) => normalizeClaims(v, { parent: path, token: i }, depth + 1));
   if (typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, normalizeClaims(v, `${pointer}/${escapePointerToken(k)}`, depth + 1)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeClaims(v, { parent: path, token: k }, depth + 1)]));
   }
   throw badRequest('invalid_claims', 'claims must be JSON values', {
-    errors: [{ pointer, message: 'is not a JSON value' }],
+    errors: [{ pointer: pointerOf(path), message: 'is not a JSON value' }],
   });
 }

@@ -19,7 +19,19 @@ import type { CredentialType } from './types.js';
 
 export const paddedDigestCount = (members: number): number => Math.ceil(members / 4) * 4 + 2;
 
-export function digestPadding(type: CredentialType): Record<string, number> {
+const computed = new WeakMap<CredentialType, Readonly<Record<string, number>>>();
+
+/** The padding of a type, computed once and frozen (issuance caches what it parses from it). */
+export function digestPadding(type: CredentialType): Readonly<Record<string, number>> {
+  let padding = computed.get(type);
+  if (!padding) {
+    padding = Object.freeze(countPadding(type));
+    computed.set(type, padding);
+  }
+  return padding;
+}
+
+function countPadding(type: CredentialType): Record<string, number> {
   const members = new Map<string, number>();
   for (const path of type.selectivelyDisclosable) {
     const parent = parentObjectPath(path);

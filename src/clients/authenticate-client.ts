@@ -10,7 +10,7 @@ export async function authenticateClient(store: Store, authorization: string | u
   const m = /^Bearer ([^\s]+)$/i.exec(authorization.trim());
   if (!m) throw unauthorized('malformed_authorization', 'the Authorization header must be "Bearer <apiKey>"');
   const parsed = parseApiKey(m[1] as string);
-  const client = parsed ? await store.clients.get(parsed.clientId) : undefined;
+  const client = parsed ? await store.clients.authenticated(parsed.clientId, performance.now()) : undefined;
   if (!parsed || !client || !secretMatches(parsed.secret, client.keyHash)) {
     throw unauthorized('invalid_api_key', 'the API key is not valid');
   }

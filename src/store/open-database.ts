@@ -5,12 +5,20 @@ import pg from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
+import { kyselyBatchWriter, type BatchWriter } from './batch-writer.js';
+import { configureSqlite, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings.js';
+import { SqliteWriter } from './sqlite-writer.js';
+
+export { SQLITE_BUSY_TIMEOUT_MS };
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
   dialect: Dialect;
   /** Where the data lives, for messages (a file path, or the PostgreSQL URL without password). */
   location: string;
+  /** Group-committed writes (one transaction per batch); on SQLite in the writer thread. */
+  writeBatch: BatchWriter;
+  close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
@@ -21,8 +29,6 @@ export interface DatabaseOptions {
 }
 
 export const SQLITE_FILE = 'digital-proof.db';
-/** How long a SQLite write waits for another connection's write lock before SQLITE_BUSY (→ 503). */
-export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 /** int8 (bigint) columns hold millisecond times, well inside Number's safe range. */
 const pgTypes = {
@@ -106,17 +112,24 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
     });
     const u = new URL(opts.databaseUrl);
     u.password = '';
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', location: u.toString() };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', location: u.toString(), writeBatch: kyselyBatchWriter(db), close: () => db.destroy() };
   }
 
   mkdirSync(opts.dataDir, { recursive: true });
   const file = join(opts.dataDir, SQLITE_FILE);
   const sqlite = new BetterSqlite3(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
-  // WAL lets readers run beside the writer. synchronous=FULL fsyncs the WAL at every commit,
-  // so an acknowledged write survives a kill -9 and a power loss alike.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  return { db: new Kysely<Database>({ dialect: new ImmediateSqliteDialect(withStatementCache(sqlite), () => sqlite.inTransaction) }), dialect: 'sqlite', location: file };
+  configureSqlite(sqlite);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(withStatementCache(sqlite), () => sqlite.inTransaction) });
+  const writer = new SqliteWriter(file);
+  return {
+    db,
+    dialect: 'sqlite',
+    location: file,
+    writeBatch: writer.write,
+    close: async () => {
+      await writer.close();
+      await db.destroy();
+    },
+  };
 }

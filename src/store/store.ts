@@ -35,7 +35,7 @@ export interface Store {
 }
 
 export function openStore(opts: DatabaseOptions): Store {
-  const { db, dialect, location } = openDatabase(opts);
+  const { db, dialect, location, writeBatch, close } = openDatabase(opts);
   return {
     dialect,
     location,
@@ -43,12 +43,12 @@ export function openStore(opts: DatabaseOptions): Store {
     keys: keysRepo(db),
     clients: clientsRepo(db),
     audit: auditRepo(db),
-    credentials: credentialsRepo(db),
+    credentials: credentialsRepo(db, writeBatch),
     statusLists: statusListsRepo(db),
     vci: vciRepo(db),
     verifierRequests: verifierRequestsRepo(db),
-    receipts: receiptsRepo(db),
-    nonces: noncesRepo(db),
+    receipts: receiptsRepo(db, writeBatch),
+    nonces: noncesRepo(db, writeBatch),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, dialect),
     ping: async () => {
       if (dialect === 'postgres') {
@@ -67,6 +67,6 @@ export function openStore(opts: DatabaseOptions): Store {
         }
       });
     },
-    close: () => db.destroy(),
+    close,
   };
 }

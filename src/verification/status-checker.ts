@@ -5,7 +5,9 @@
  * index inside the list. A list that cannot be fetched or does not pass never yields "valid".
  *
  * - Our own lists are read in-process from the StatusListPublisher (it already caches and
- *   re-signs on change), then checked like any other.
+ *   re-signs on change), then checked like any other. The checked list is kept while the
+ *   publisher hands out the very same token (same string), for at most 5 s, so a token already
+ *   verified is not verified again on every presentation; its time checks still run each time.
  * - Other lists are fetched only when their URI shares the origin of a trusted issuer (no
  *   URL from a token is fetched otherwise: SSRF, SECURITY.md "Tokens"), and cached until the
  *   token's `ttl` or `exp`, whichever comes first (§13.7 "Expiration and Caching").
@@ -25,6 +27,8 @@ import type { IssuerTrust } from './issuer-trust.js';
 const DEFAULT_TTL_SECONDS = 60;
 const MAX_TTL_SECONDS = 3600;
 const MAX_CACHED_LISTS = 256;
+/** An own list's token is verified again after this long, so a key retired since is noticed. */
+const OWN_RECHECK_MS = 5000;
 
 export class StatusCheckFailed extends AppError {
   constructor(code: string, message: string) {
@@ -39,6 +43,8 @@ interface CachedList {
 
 export class StatusChecker {
   private cache = new Map<string, CachedList>();
+  /** Our own lists: the last token seen per URI and what checking it gave. */
+  private own = new Map<string, { token: string; list: StatusList; iat: number; exp?: number; checkedAt: number }>();
 
   constructor(
     private readonly o: {
@@ -73,7 +79,15 @@ export class StatusChecker {
         if (isAppError(e) && e.status === 404) throw new StatusCheckFailed('status_list_unreachable', 'our status list is not there');
         throw e;
       }
-      return (await this.checkToken(token, uri, iss)).list;
+      const seen = this.own.get(uri);
+      if (seen && seen.token === token && this.o.clock.now() - seen.checkedAt < OWN_RECHECK_MS) {
+        this.checkTimes(seen.iat, seen.exp);
+        return seen.list;
+      }
+      const checked = await this.checkToken(token, uri, iss);
+      if (this.own.size >= MAX_CACHED_LISTS) this.own.delete(this.own.keys().next().value!);
+      this.own.set(uri, { token, list: checked.list, iat: checked.iat, ...(checked.exp !== undefined && { exp: checked.exp }), checkedAt: this.o.clock.now() });
+      return checked.list;
     }
     const hit = this.cache.get(uri);
     if (hit && this.o.clock.now() < hit.until) return hit.list;
@@ -95,7 +109,7 @@ export class StatusChecker {
     return checked.list;
   }
 
-  private async checkToken(token: string, uri: string, iss: string): Promise<{ list: StatusList; ttl?: number; exp?: number }> {
+  private async checkToken(token: string, uri: string, iss: string): Promise<{ list: StatusList; iat: number; ttl?: number; exp?: number }> {
     let header: Record<string, unknown>;
     let payload: Record<string, unknown>;
     try {
@@ -112,12 +126,19 @@ export class StatusChecker {
     }
     try {
       const checked = checkStatusListToken({ header, payload, uri, clock: this.o.clock, clockToleranceSeconds: this.o.skewSeconds });
-      // §8.3 step 4b: `iat` in the future beyond skew means the list cannot be trusted yet.
-      if (checked.iat > epochSeconds(this.o.clock) + this.o.skewSeconds) throw new StatusCheckFailed('status_list_token_bad_claim', 'iat in the future');
+      this.checkTimes(checked.iat, undefined);
       return checked;
     } catch (e) {
       if (e instanceof StatusCheckFailed) throw e;
       throw new StatusCheckFailed(isAppError(e) ? e.code : 'status_list_malformed', 'the status list token is not acceptable');
     }
+  }
+
+  /** The time checks of §8.3 step 4, for a token checked before: `iat` not ahead, `exp` not past. */
+  private checkTimes(iat: number, exp: number | undefined): void {
+    const now = epochSeconds(this.o.clock);
+    // §8.3 step 4b: `iat` in the future beyond skew means the list cannot be trusted yet.
+    if (iat > now + this.o.skewSeconds) throw new StatusCheckFailed('status_list_token_bad_claim', 'iat in the future');
+    if (exp !== undefined && now >= exp + this.o.skewSeconds) throw new StatusCheckFailed('status_list_token_expired', 'the status list token has expired');
   }
 }

@@ -4,6 +4,8 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { revokeClient } from '../../src/clients/manage-clients.js';
 import { parseApiKey } from '../../src/clients/api-key.js';
+import { openStore } from '../../src/store/store.js';
+import { CLIENT_CACHE_MS } from '../../src/store/repositories/clients-repo.js';
 
 for (const backend of storeTargets()) {
   describe(`API keys and roles on ${backend}`, () => {
@@ -40,6 +42,28 @@ for (const backend of storeTargets()) {
       const key = await t.apiKey('admin');
       const id = parseApiKey(key)?.clientId as string;
       await revokeClient({ store: t.runtime.store, clock: t.runtime.clock, actor: 'test' }, id);
+      const r = await get(`Bearer ${key}`);
+      assert.equal(r.statusCode, 401);
+      assert.equal(r.json().code, 'revoked_api_key');
+    });
+
+    it('refuses a key at once when this process revokes it, even right after it was used', async () => {
+      const key = await t.apiKey('admin');
+      assert.equal((await get(`Bearer ${key}`)).statusCode, 200);
+      await revokeClient({ store: t.runtime.store, clock: t.runtime.clock, actor: 'test' }, parseApiKey(key)?.clientId as string);
+      assert.equal((await get(`Bearer ${key}`)).json().code, 'revoked_api_key');
+    });
+
+    it('refuses a key revoked by another process (the CLI, another node) within CLIENT_CACHE_MS', async () => {
+      const key = await t.apiKey('admin');
+      assert.equal((await get(`Bearer ${key}`)).statusCode, 200);
+      const elsewhere = openStore({ databaseUrl: t.target.databaseUrl, dataDir: t.target.dataDir });
+      try {
+        await revokeClient({ store: elsewhere, clock: t.runtime.clock, actor: 'test' }, parseApiKey(key)?.clientId as string);
+      } finally {
+        await elsewhere.close();
+      }
+      await new Promise((r) => setTimeout(r, CLIENT_CACHE_MS + 50));
       const r = await get(`Bearer ${key}`);
       assert.equal(r.statusCode, 401);
       assert.equal(r.json().code, 'revoked_api_key');

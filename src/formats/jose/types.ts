@@ -12,7 +12,10 @@ export const isJsonObject = (v: unknown): v is JsonObject =>
 
 /** Own-property write that cannot reach `Object.prototype`, even for the name `__proto__`. */
 export const setOwn = (obj: JsonObject, name: string, value: JsonValue): void => {
-  Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
+  // `__proto__` is the only accessor on Object.prototype; every other name assigned to a plain
+  // object becomes an own data property, and plain assignment is several times faster.
+  if (name === '__proto__') Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
+  else obj[name] = value;
 };
 
 export const hasOwn = (obj: object, name: string): boolean => Object.prototype.hasOwnProperty.call(obj, name);

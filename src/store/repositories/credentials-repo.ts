@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { CredentialsTable, Database } from '../schema.js';
 import type { AuditEvent } from './audit-repo.js';
 import { GroupCommit } from '../group-commit.js';
+import { reuseCompiledInsert, type BatchWriter } from '../batch-writer.js';
 
 export type CredentialRecord = Selectable<CredentialsTable>;
 
@@ -13,22 +14,15 @@ export interface ListCredentialsQuery {
   before?: { issuedAt: number; id: string };
 }
 
-export const credentialsRepo = (db: Kysely<Database>) => {
+export const credentialsRepo = (db: Kysely<Database>, writeBatch: BatchWriter) => {
   // Issuance is the hot write path: inserts are group-committed (see group-commit.ts).
-  const inserts = new GroupCommit<CredentialRecord, boolean>((rows) =>
-    db.transaction().execute(async (tx) => {
-      const results: boolean[] = [];
-      for (const r of rows) {
-        const res = await tx
-          .insertInto('credentials')
-          .values(r)
-          .onConflict((oc) => oc.columns(['status_list', 'status_idx']).doNothing())
-          .executeTakeFirst();
-        results.push(Number(res.numInsertedOrUpdatedRows ?? 0n) === 1);
-      }
-      return results;
-    }),
+  const insert = reuseCompiledInsert((r: CredentialRecord) =>
+    db.insertInto('credentials').values(r).onConflict((oc) => oc.columns(['status_list', 'status_idx']).doNothing()).compile(),
   );
+  const inserts = new GroupCommit<CredentialRecord, boolean>(async (rows) => {
+    const changed = await writeBatch(rows.map(insert));
+    return changed.map((n) => n === 1);
+  });
   return {
   /**
    * Inserts the record in its status slot; false when the slot (list, index) is already taken,

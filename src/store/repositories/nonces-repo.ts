@@ -1,21 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { GroupCommit } from '../group-commit.js';
+import { reuseCompiledInsert, type BatchWriter } from '../batch-writer.js';
 
 interface NonceRow { nonce_hash: string; kind: string; expires_at: number }
 
-export const noncesRepo = (db: Kysely<Database>) => {
+export const noncesRepo = (db: Kysely<Database>, writeBatch: BatchWriter) => {
   // Every verification consumes a nonce: group-committed like issuance (see group-commit.ts).
-  const consumes = new GroupCommit<NonceRow, boolean>((rows) =>
-    db.transaction().execute(async (tx) => {
-      const out: boolean[] = [];
-      for (const r of rows) {
-        const res = await tx.insertInto('consumed_nonces').values(r).onConflict((oc) => oc.column('nonce_hash').doNothing()).executeTakeFirst();
-        out.push(Number(res.numInsertedOrUpdatedRows ?? 0n) === 1);
-      }
-      return out;
-    }),
-  );
+  const insert = reuseCompiledInsert((r: NonceRow) => db.insertInto('consumed_nonces').values(r).onConflict((oc) => oc.column('nonce_hash').doNothing()).compile());
+  const consumes = new GroupCommit<NonceRow, boolean>(async (rows) => {
+    const changed = await writeBatch(rows.map(insert));
+    return changed.map((n) => n === 1);
+  });
   return {
   /**
    * Consumes a single-use value with ONE statement: the INSERT of its hash either creates the
@@ -26,9 +22,10 @@ export const noncesRepo = (db: Kysely<Database>) => {
     return consumes.submit({ nonce_hash: nonceHash, kind, expires_at: expiresAt });
   },
 
+  /** Deletes spent nonces past their expiry; through the batch writer, off the event loop on SQLite. */
   async purge(now: number): Promise<number> {
-    const res = await db.deleteFrom('consumed_nonces').where('expires_at', '<=', now).executeTakeFirst();
-    return Number(res.numDeletedRows);
+    const [deleted] = await writeBatch([db.deleteFrom('consumed_nonces').where('expires_at', '<=', now).compile()]);
+    return deleted ?? 0;
   },
   };
 };

@@ -1,17 +1,17 @@
 import type { Kysely, Selectable } from 'kysely';
 import { GroupCommit } from '../group-commit.js';
+import { reuseCompiledInsert, type BatchWriter } from '../batch-writer.js';
 import type { Database, VerificationReceiptsTable } from '../schema.js';
 
 export type ReceiptRecord = Selectable<VerificationReceiptsTable>;
 
-export const receiptsRepo = (db: Kysely<Database>) => {
+export const receiptsRepo = (db: Kysely<Database>, writeBatch: BatchWriter) => {
   // One receipt per verification: group-committed like issuance (see group-commit.ts).
-  const inserts = new GroupCommit<ReceiptRecord, void>((rows) =>
-    db.transaction().execute(async (tx) => {
-      for (const r of rows) await tx.insertInto('verification_receipts').values(r).execute();
-      return rows.map(() => undefined);
-    }),
-  );
+  const insert = reuseCompiledInsert((r: ReceiptRecord) => db.insertInto('verification_receipts').values(r).compile());
+  const inserts = new GroupCommit<ReceiptRecord, void>(async (rows) => {
+    await writeBatch(rows.map(insert));
+    return rows.map(() => undefined);
+  });
   return {
   /** Resolves after the receipt is committed. */
   insert(r: ReceiptRecord): Promise<void> {

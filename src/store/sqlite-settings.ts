@@ -1,0 +1,16 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+/** How long a SQLite write waits for another connection's write lock before SQLITE_BUSY (→ 503). */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * The settings every connection to the embedded store runs with (the main one and the writer
+ * thread's). WAL lets readers run beside the writer. synchronous=FULL fsyncs the WAL at every
+ * commit, so an acknowledged write survives a kill -9 and a power loss alike.
+ */
+export function configureSqlite(db: BetterSqlite3.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+}

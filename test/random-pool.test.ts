@@ -1,0 +1,42 @@
+/**
+ * Salts and decoys come from a pooled CSPRNG draw (src/clock.ts): every byte is handed out once,
+ * each draw is its own copy, and the pool never hands back zeros it wiped.
+ */
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { systemRandom } from '../src/clock.js';
+
+it('hands out distinct draws of the asked length, across many pool refills', () => {
+  const seen = new Set<string>();
+  for (let i = 0; i < 5000; i++) {
+    const salt = systemRandom(16);
+    assert.ok(salt instanceof Uint8Array);
+    assert.equal(salt.length, 16);
+    const hex = Buffer.from(salt).toString('hex');
+    assert.ok(!seen.has(hex), 'a 128-bit salt came out twice');
+    assert.notEqual(hex, '0'.repeat(32), 'a wiped (all-zero) slice was handed out');
+    seen.add(hex);
+  }
+  for (const n of [1, 4, 32, 256, 257, 5000]) assert.equal(systemRandom(n).length, n);
+});
+
+it('gives each caller its own copy: changing one draw changes no other', () => {
+  const a = systemRandom(16);
+  const b = systemRandom(16);
+  const before = Buffer.from(b).toString('hex');
+  a.fill(0xff);
+  assert.equal(Buffer.from(b).toString('hex'), before);
+  assert.equal(a.buffer === b.buffer, false, 'two draws share memory');
+});
+
+it('spreads bytes evenly enough to be random (no stuck bits)', () => {
+  const bytes = systemRandom(256);
+  const many = Buffer.concat(Array.from({ length: 4000 }, () => Buffer.from(systemRandom(16))));
+  assert.equal(bytes.length, 256);
+  for (let bit = 0; bit < 8; bit++) {
+    let ones = 0;
+    for (const byte of many) ones += (byte >> bit) & 1;
+    const share = ones / many.length;
+    assert.ok(share > 0.47 && share < 0.53, `bit ${bit} is set in ${(share * 100).toFixed(1)}% of bytes`);
+  }
+});

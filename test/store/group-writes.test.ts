@@ -1,0 +1,139 @@
+/**
+ * The group-committed writes (credential inserts, consumed nonces, receipts): on SQLite they run
+ * in the writer thread, on PostgreSQL in a pooled transaction. The same suite on both: who wins
+ * a contested slot or nonce, that an answer means the row is there, that one bad row in a batch
+ * does not fail its neighbours, and that store errors keep their codes across the thread.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { openStore, type Store } from '../../src/store/store.js';
+import type { CredentialRecord } from '../../src/store/repositories/credentials-repo.js';
+import type { ReceiptRecord } from '../../src/store/repositories/receipts-repo.js';
+import { reuseCompiledInsert } from '../../src/store/batch-writer.js';
+import { isStoreUnavailable } from '../../src/store/classify-store-error.js';
+import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
+
+const credential = (list: string, idx: number): CredentialRecord => ({
+  id: randomUUID(),
+  type: 'civil-servant-id',
+  format: 'dc+sd-jwt',
+  status_list: list,
+  status_idx: idx,
+  status: 0,
+  kid: 'kid-1',
+  holder_jkt: null,
+  client_id: 'c0000000000000001',
+  issued_at: 1_700_000_000_000,
+  expires_at: 1_800_000_000_000,
+  credential_hash: 'h',
+  status_changed_at: null,
+});
+
+const receipt = (id: string): ReceiptRecord => ({
+  id,
+  client_id: 'c0000000000000002',
+  verifier_name: 'Bank A',
+  request_id: null,
+  channel: 'counter',
+  purpose: null,
+  credential_type: 'resident-id',
+  issuer: 'https://issuer.example',
+  claim_names: '["age_over_19"]',
+  verdict: 'verified',
+  code: 'ok',
+  holder_jkt: null,
+  at: 1_700_000_000_000,
+});
+
+for (const backend of storeTargets()) {
+  describe(`group-committed writes on ${backend}`, () => {
+    let target: StoreTarget;
+    let store: Store;
+    const list = 'list0000000000001';
+    before(async () => {
+      target = await makeStoreTarget(backend);
+      store = openStore({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
+      await store.migrate();
+      await store.statusLists.create({ id: list, bits: 2, size: 1024, created_at: 1 });
+    });
+    after(async () => {
+      await store.close();
+      await target.cleanup();
+    });
+
+    it('gives a contested status slot to exactly one credential, and an answered insert is readable at once', async () => {
+      const contenders = Array.from({ length: 6 }, () => credential(list, 7));
+      const others = Array.from({ length: 20 }, (_, i) => credential(list, 100 + i));
+      const results = await Promise.all([...contenders, ...others].map((c) => store.credentials.insertInSlot(c)));
+      assert.equal(results.slice(0, 6).filter(Boolean).length, 1, 'one winner for slot 7');
+      assert.ok(results.slice(6).every(Boolean), 'uncontested slots all succeed in the same batch');
+      const winner = contenders[results.indexOf(true)] as CredentialRecord;
+      assert.deepEqual(await store.credentials.get(winner.id), winner);
+      for (const [i, c] of contenders.entries()) if (!results[i]) assert.equal(await store.credentials.get(c.id), undefined);
+    });
+
+    it('consumes a nonce once, also when the same nonce arrives twice in one batch', async () => {
+      const hash = `n-${randomUUID()}`;
+      const both = await Promise.all([store.nonces.consume(hash, 'kb', 2_000_000_000_000), store.nonces.consume(hash, 'kb', 2_000_000_000_000)]);
+      assert.deepEqual(both.sort(), [false, true]);
+      assert.equal(await store.nonces.consume(hash, 'kb', 2_000_000_000_000), false);
+      assert.equal(await store.nonces.consume(`n-${randomUUID()}`, 'kb', 2_000_000_000_000), true);
+    });
+
+    it('fails only the bad row of a batch, with the store error code kept (not "unavailable")', async () => {
+      const first = receipt(randomUUID());
+      await store.receipts.insert(first);
+      const fresh = receipt(randomUUID());
+      const [dup, ok] = await Promise.allSettled([store.receipts.insert({ ...first }), store.receipts.insert(fresh)]);
+      assert.equal(ok.status, 'fulfilled');
+      assert.equal(dup.status, 'rejected');
+      const err = (dup as PromiseRejectedResult).reason as { code?: string };
+      assert.match(String(err.code), backend === 'sqlite' ? /^SQLITE_CONSTRAINT/ : /^23505$/);
+      assert.equal(isStoreUnavailable(err), false, 'a constraint error is a bug to report, not an outage');
+      assert.deepEqual(await store.receipts.get(fresh.id), fresh);
+    });
+
+    it('binds reused compiled INSERTs exactly as Kysely compiles them, whatever columns a row has', () => {
+      const compile = (r: Partial<ReceiptRecord>) => store.db.insertInto('verification_receipts').values(r as ReceiptRecord).compile();
+      const reuse = reuseCompiledInsert(compile);
+      const rows: Partial<ReceiptRecord>[] = [
+        receipt('a'),
+        { ...receipt('b'), purpose: 'account opening' },
+        { ...receipt('c'), request_id: undefined },
+        receipt('d'),
+        { id: 'e', client_id: 'x' },
+      ];
+      for (const r of rows) {
+        const mine = reuse(r);
+        const theirs = compile(r);
+        assert.equal(mine.sql, theirs.sql);
+        assert.deepEqual(mine.parameters, theirs.parameters);
+      }
+    });
+  });
+}
+
+describe('the SQLite writer thread', () => {
+  it('refuses writes pending at close, and a reopened store writes again', async () => {
+    const target = await makeStoreTarget('sqlite');
+    try {
+      const store = openStore({ databaseUrl: undefined, dataDir: target.dataDir });
+      await store.migrate();
+      assert.equal(await store.nonces.consume('first', 'kb', 2_000_000_000_000), true);
+      // Either it commits before the close or it is refused: never left hanging.
+      const pending = store.nonces.consume('second', 'kb', 2_000_000_000_000).then(() => 'committed', () => 'refused');
+      await store.close();
+      const outcome = await pending;
+      const again = openStore({ databaseUrl: undefined, dataDir: target.dataDir });
+      try {
+        assert.equal(await again.nonces.consume('first', 'kb', 2_000_000_000_000), false, 'the first write survived');
+        assert.equal(await again.nonces.consume('second', 'kb', 2_000_000_000_000), outcome === 'refused', `second was ${outcome}`);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await target.cleanup();
+    }
+  });
+});
