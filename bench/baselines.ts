@@ -10,7 +10,17 @@ import { ES256, digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 
 export interface Baseline {
   name: string;
+  /** The mean of `runs` when there are several. */
   opsPerSec: number;
+  runs?: number[];
+}
+
+/** One row per operation: the mean of the runs, keeping each run for the report. */
+export function combineBaselines(...sets: Baseline[][]): Baseline[] {
+  return (sets[0] ?? []).map((b) => {
+    const runs = sets.map((set) => set.find((x) => x.name === b.name)?.opsPerSec ?? NaN);
+    return { name: b.name, opsPerSec: runs.reduce((a, r) => a + r, 0) / runs.length, runs };
+  });
 }
 
 async function measure(name: string, seconds: number, op: () => unknown | Promise<unknown>): Promise<Baseline> {

@@ -6,7 +6,10 @@ export interface LoadResult {
   p50: number;
   p99: number;
   non2xx: number;
+  /** Transport errors, timeouts, and 2xx answers that `expect` refused (a wrong answer is an error). */
   errors: number;
+  /** Of `errors`: answers `expect` refused. */
+  wrongAnswers: number;
   ok: number;
   /** The fixed request rate of a half-peak run, when it was one. */
   rate?: number;
@@ -24,10 +27,17 @@ export interface LoadSpec {
   seconds: number;
   /** Fixed total request rate (for latency at a given load); omitted = as fast as possible. */
   overallRate?: number;
+  /** Checks each 2xx body (e.g. that a verification answered "verified"). */
+  expect?: (body: string) => boolean;
 }
 
 /** Drives the server from this process (the server is another process) with autocannon. */
 export async function load(spec: LoadSpec): Promise<LoadResult> {
+  let wrongAnswers = 0;
+  const expect = spec.expect;
+  const onResponse = expect && ((status: number, body: string) => {
+    if (status >= 200 && status < 300 && !expect(body)) wrongAnswers++;
+  });
   const result = await autocannon({
     url: spec.url,
     method: spec.method ?? 'GET',
@@ -36,7 +46,7 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     connections: spec.connections,
     duration: spec.seconds,
     ...(spec.overallRate !== undefined && { overallRate: spec.overallRate }),
-    ...(spec.setupRequest && { requests: [{ setupRequest: spec.setupRequest as never }] }),
+    ...((spec.setupRequest || onResponse) && { requests: [{ ...(spec.setupRequest && { setupRequest: spec.setupRequest as never }), ...(onResponse && { onResponse }) }] }),
   });
   return {
     name: spec.name,
@@ -44,8 +54,9 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    ok: result['2xx'],
+    errors: result.errors + result.timeouts + wrongAnswers,
+    wrongAnswers,
+    ok: result['2xx'] - wrongAnswers,
     ...(spec.overallRate !== undefined && { rate: spec.overallRate }),
   };
 }

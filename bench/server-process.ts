@@ -5,6 +5,14 @@ import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..');
 
+/** The node flags `npm start` runs the server with, so the benchmark measures that same process. */
+export const START_FLAGS: string[] = (() => {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const m = /\bnode ((?:--\S+ )*)dist\/src\/server\.js/.exec(start);
+  if (!m) throw new Error(`package.json "start" does not run node … dist/src/server.js: ${start}`);
+  return (m[1] as string).split(' ').filter(Boolean);
+})();
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -32,7 +40,7 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
   const port = fixedPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'server.js')], {
+  const proc: ChildProcess = spawn(process.execPath, [...START_FLAGS, ...nodeArgs, join(ROOT, 'dist', 'src', 'server.js')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -26,11 +26,14 @@ export type WriterReply = { id: number; changed: number[] } | { id: number; erro
 const fromSource = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(fromSource ? './sqlite-writer-worker.ts' : './sqlite-writer-worker.js', import.meta.url);
 
+// The thread only binds parameters and runs statements: a small heap is plenty (keeps RSS down).
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
+
 function spawnWorker(file: string): Worker {
-  if (!fromSource) return new Worker(WORKER_URL, { workerData: { file } });
+  if (!fromSource) return new Worker(WORKER_URL, { workerData: { file }, resourceLimits: RESOURCE_LIMITS });
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: { file } });
+  return new Worker(bootstrap, { eval: true, workerData: { file }, resourceLimits: RESOURCE_LIMITS });
 }
 
 export class SqliteWriter {

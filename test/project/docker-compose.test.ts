@@ -40,5 +40,10 @@ it('docker-compose.yml runs the app on PostgreSQL 16 with health checks, a volum
 
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   assert.match(dockerfile, /npm run build/);
-  assert.match(dockerfile, /CMD \["node", "dist\/src\/server\.js"\]/);
+  // The image runs the server exactly as `npm start` does, V8 flags included.
+  const cmd = /^CMD (\[.*\])$/m.exec(dockerfile);
+  assert.ok(cmd, 'the Dockerfile has an exec-form CMD');
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  assert.equal((JSON.parse(cmd[1] as string) as string[]).join(' '), start.replace(/^.*&& /, ''));
+  assert.match(start, /^npm run build --silent && node (--\S+ )*dist\/src\/server\.js$/);
 });
