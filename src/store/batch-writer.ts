@@ -1,24 +1,69 @@
-import type { CompiledQuery, Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
- * Runs a batch of compiled statements in ONE transaction and answers, per statement, how many
- * rows it changed. The group commits (group-commit.ts) write through this: on PostgreSQL with
- * a pooled Kysely transaction, on SQLite in a writer thread (sqlite-writer.ts) so the commit's
- * fsync does not stop the event loop.
+ * Group-committed writes (group-commit.ts) go through a unit writer: a batch of units runs in
+ * ONE transaction, so many callers share one commit. A unit is one caller's change: its steps
+ * run in order, and a step with `expect` undoes the whole unit (not its neighbours: each guarded
+ * unit sits in a SAVEPOINT) unless exactly that many rows changed — "consume this nonce and this
+ * offer, or neither". On PostgreSQL this is a pooled Kysely transaction; on SQLite it runs in a
+ * writer thread (sqlite-writer.ts) so the commit's fsync does not stop the event loop.
+ * A statement that fails (rather than a guard) fails the whole batch; GroupCommit then retries
+ * the units one by one.
  */
+export interface WriteStep {
+  query: CompiledQuery;
+  /** Rows this step must change (or, for a SELECT / RETURNING, return); otherwise the unit is undone. */
+  expect?: number;
+}
+export type WriteUnit = readonly WriteStep[];
+
+/** Per step: rows changed (or returned), and the rows a SELECT / RETURNING gave. */
+export type UnitResult = { ok: true; changed: number[]; rows: Record<string, unknown>[][] } | { ok: false; failedAt: number };
+
+export type UnitWriter = (units: readonly WriteUnit[]) => Promise<UnitResult[]>;
+
+/** Plain statements, one unit each, answering how many rows each changed. */
 export type BatchWriter = (statements: readonly CompiledQuery[]) => Promise<number[]>;
 
-export const kyselyBatchWriter =
-  (db: Kysely<Database>): BatchWriter =>
-  (statements) =>
+export const statementWriter =
+  (writeUnits: UnitWriter): BatchWriter =>
+  async (statements) =>
+    (await writeUnits(statements.map((query) => [{ query }]))).map((r) => (r.ok ? (r.changed[0] ?? 0) : 0));
+
+export const isGuarded = (unit: WriteUnit): boolean => unit.some((s) => s.expect !== undefined);
+
+export const kyselyUnitWriter =
+  (db: Kysely<Database>): UnitWriter =>
+  (units) =>
     db.transaction().execute(async (tx) => {
-      const changed: number[] = [];
-      for (const s of statements) {
-        const r = await tx.executeQuery(s);
-        changed.push(Number(r.numAffectedRows ?? 0n));
+      const results: UnitResult[] = [];
+      for (const unit of units) {
+        const guarded = isGuarded(unit);
+        if (guarded) await sql`savepoint unit`.execute(tx);
+        const changed: number[] = [];
+        const rows: Record<string, unknown>[][] = [];
+        let failedAt = -1;
+        for (const [i, step] of unit.entries()) {
+          const r = await tx.executeQuery<Record<string, unknown>>(step.query);
+          const n = r.numAffectedRows !== undefined ? Number(r.numAffectedRows) : r.rows.length;
+          changed.push(n);
+          rows.push(r.rows);
+          if (step.expect !== undefined && n !== step.expect) {
+            failedAt = i;
+            break;
+          }
+        }
+        if (failedAt >= 0) {
+          await sql`rollback to savepoint unit`.execute(tx);
+          await sql`release savepoint unit`.execute(tx);
+          results.push({ ok: false, failedAt });
+        } else {
+          if (guarded) await sql`release savepoint unit`.execute(tx);
+          results.push({ ok: true, changed, rows });
+        }
       }
-      return changed;
+      return results;
     });
 
 /**

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
-import { kyselyBatchWriter, type BatchWriter } from './batch-writer.js';
+import { kyselyUnitWriter, statementWriter, type BatchWriter, type UnitWriter } from './batch-writer.js';
 import { configureSqlite, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings.js';
 import { SqliteWriter } from './sqlite-writer.js';
 
@@ -17,6 +17,8 @@ export interface OpenedDatabase {
   /** Where the data lives, for messages (a file path, or the PostgreSQL URL without password). */
   location: string;
   /** Group-committed writes (one transaction per batch); on SQLite in the writer thread. */
+  writeUnits: UnitWriter;
+  /** The same for plain statements (one unit each). */
   writeBatch: BatchWriter;
   close(): Promise<void>;
 }
@@ -113,7 +115,8 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
     const u = new URL(opts.databaseUrl);
     u.password = '';
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', location: u.toString(), writeBatch: kyselyBatchWriter(db), close: () => db.destroy() };
+    const writeUnits = kyselyUnitWriter(db);
+    return { db, dialect: 'postgres', location: u.toString(), writeUnits, writeBatch: statementWriter(writeUnits), close: () => db.destroy() };
   }
 
   mkdirSync(opts.dataDir, { recursive: true });
@@ -126,7 +129,8 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
     db,
     dialect: 'sqlite',
     location: file,
-    writeBatch: writer.write,
+    writeUnits: writer.write,
+    writeBatch: statementWriter(writer.write),
     close: async () => {
       await writer.close();
       await db.destroy();

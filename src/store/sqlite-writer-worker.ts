@@ -1,12 +1,13 @@
 /**
  * The embedded store's writer thread (see sqlite-writer.ts): its own connection to the same
- * file runs each batch as one transaction, BEGIN IMMEDIATE … COMMIT, and reports how many rows
- * each statement changed, or the error with its SQLite code.
+ * file runs each batch as one transaction, BEGIN IMMEDIATE … COMMIT, each guarded unit inside a
+ * SAVEPOINT (batch-writer.ts), and reports per step how many rows it changed or returned, or the
+ * error with its SQLite code.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { configureSqlite, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings.js';
-import type { WriterReply, WriterRequest } from './sqlite-writer.js';
+import type { UnitOutcome, WriterReply, WriterRequest, WriterStep } from './sqlite-writer.js';
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-worker runs as a worker thread');
@@ -35,14 +36,41 @@ function prepared(c: BetterSqlite3.Database, sql: string): BetterSqlite3.Stateme
 // Structured cloning turns a Buffer into a plain Uint8Array; SQLite binds only Buffers as blobs.
 const bindable = (v: unknown): unknown => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
 
+function runUnit(c: BetterSqlite3.Database, unit: WriterStep[]): UnitOutcome {
+  const guarded = unit.some((s) => s.expect !== undefined);
+  if (guarded) prepared(c, 'SAVEPOINT unit').run();
+  const changed: number[] = [];
+  const rows: unknown[][] = [];
+  for (const [i, step] of unit.entries()) {
+    const stmt = prepared(c, step.sql);
+    const params = step.parameters.map(bindable);
+    // SELECT and … RETURNING give rows (their count is what `expect` checks); others a change count.
+    if (stmt.reader) {
+      const got = stmt.all(...params);
+      rows.push(got);
+      changed.push(got.length);
+    } else {
+      rows.push([]);
+      changed.push(stmt.run(...params).changes);
+    }
+    if (step.expect !== undefined && changed[i] !== step.expect) {
+      prepared(c, 'ROLLBACK TO unit').run();
+      prepared(c, 'RELEASE unit').run();
+      return { ok: false, failedAt: i };
+    }
+  }
+  if (guarded) prepared(c, 'RELEASE unit').run();
+  return { ok: true, changed, rows };
+}
+
 port.on('message', (m: WriterRequest) => {
   let reply: WriterReply;
   try {
     const c = connection();
     prepared(c, 'BEGIN IMMEDIATE').run();
-    const changed = m.statements.map((s) => prepared(c, s.sql).run(...s.parameters.map(bindable)).changes);
+    const outcomes = m.units.map((unit) => runUnit(c, unit));
     prepared(c, 'COMMIT').run();
-    reply = { id: m.id, changed };
+    reply = { id: m.id, outcomes };
   } catch (e) {
     // Some errors (SQLITE_FULL, SQLITE_IOERR) roll the transaction back on their own.
     if (db?.inTransaction) {

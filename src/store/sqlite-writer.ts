@@ -10,15 +10,22 @@
  * read-only uses never pay for a thread.
  */
 import { Worker } from 'node:worker_threads';
-import type { CompiledQuery } from 'kysely';
-import type { BatchWriter } from './batch-writer.js';
+import type { UnitResult, UnitWriter, WriteUnit } from './batch-writer.js';
+
+export interface WriterStep {
+  sql: string;
+  parameters: readonly unknown[];
+  expect?: number;
+}
 
 export interface WriterRequest {
   id: number;
-  statements: { sql: string; parameters: readonly unknown[] }[];
+  units: WriterStep[][];
 }
 
-export type WriterReply = { id: number; changed: number[] } | { id: number; error: { message: string; code?: string; name: string } };
+export type UnitOutcome = { ok: true; changed: number[]; rows: unknown[][] } | { ok: false; failedAt: number };
+
+export type WriterReply = { id: number; outcomes: UnitOutcome[] } | { id: number; error: { message: string; code?: string; name: string } };
 
 // Under tsx (tests, `npm run dev`) this module is TypeScript and so is its worker. Node 20 does
 // not carry tsx's loader into worker threads, so the worker is then started through a one-line
@@ -40,12 +47,12 @@ export class SqliteWriter {
   private worker: Worker | undefined;
   private closed = false;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (changed: number[]) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (outcomes: UnitResult[]) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly file: string) {}
 
-  readonly write: BatchWriter = (statements: readonly CompiledQuery[]) =>
-    new Promise<number[]>((resolve, reject) => {
+  readonly write: UnitWriter = (units: readonly WriteUnit[]) =>
+    new Promise<UnitResult[]>((resolve, reject) => {
       if (this.closed) {
         reject(new Error('the store was closed'));
         return;
@@ -55,7 +62,11 @@ export class SqliteWriter {
       this.pending.set(id, { resolve, reject });
       // A pending write keeps the process alive; an idle writer does not.
       if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, statements: statements.map((s) => ({ sql: s.sql, parameters: s.parameters })) } satisfies WriterRequest);
+      const request: WriterRequest = {
+        id,
+        units: units.map((unit) => unit.map((s) => ({ sql: s.query.sql, parameters: s.query.parameters, ...(s.expect !== undefined && { expect: s.expect }) }))),
+      };
+      worker.postMessage(request);
     });
 
   async close(): Promise<void> {
@@ -76,7 +87,7 @@ export class SqliteWriter {
       this.pending.delete(m.id);
       if (this.pending.size === 0) w.unref();
       if ('error' in m) p.reject(Object.assign(new Error(m.error.message), { name: m.error.name, ...(m.error.code && { code: m.error.code }) }));
-      else p.resolve(m.changed);
+      else p.resolve(m.outcomes as UnitResult[]);
     });
     const lost = (e: Error) => {
       if (this.worker === w) this.worker = undefined;

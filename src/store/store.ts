@@ -35,7 +35,7 @@ export interface Store {
 }
 
 export function openStore(opts: DatabaseOptions): Store {
-  const { db, dialect, location, writeBatch, close } = openDatabase(opts);
+  const { db, dialect, location, writeUnits, writeBatch, close } = openDatabase(opts);
   return {
     dialect,
     location,
@@ -45,7 +45,7 @@ export function openStore(opts: DatabaseOptions): Store {
     audit: auditRepo(db),
     credentials: credentialsRepo(db, writeBatch),
     statusLists: statusListsRepo(db),
-    vci: vciRepo(db),
+    vci: vciRepo(db, writeUnits),
     verifierRequests: verifierRequestsRepo(db),
     receipts: receiptsRepo(db, writeBatch),
     nonces: noncesRepo(db, writeBatch),

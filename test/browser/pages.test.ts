@@ -74,6 +74,18 @@ describe('web pages in Chromium', { skip }, () => {
     return page;
   }
 
+  /** Waits for `text`; on a timeout says what the page was showing instead (alerts, status, busy buttons). */
+  async function waitForText(page: Page, text: RegExp, name: string): Promise<void> {
+    try {
+      await page.getByText(text).first().waitFor();
+    } catch (e) {
+      const shown = await page.locator('[role=alert], [role=status]').allTextContents().catch(() => []);
+      const disabled = await page.locator('button:disabled').allTextContents().catch(() => []);
+      await screenshots(page, `failed-${name}`).catch(() => {});
+      throw new Error(`${name}: ${text} did not appear; alerts/status: ${JSON.stringify(shown)}; disabled buttons: ${JSON.stringify(disabled)}`, { cause: e });
+    }
+  }
+
   async function screenshots(page: Page, name: string): Promise<void> {
     for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
       await page.setViewportSize(viewport);
@@ -155,7 +167,7 @@ describe('web pages in Chromium', { skip }, () => {
     const wallet = await open('/wallet');
     await wallet.getByLabel('발급 링크').fill(offerLink);
     await wallet.getByRole('button', { name: '받기' }).click();
-    await wallet.getByText(/거래 코드.*필요합니다/).waitFor();
+    await waitForText(wallet, /거래 코드.*필요합니다/, 'wallet-tx-code');
     await wallet.getByLabel('거래 코드 (발급기관이 알려 준 경우)').fill(txCode);
     await wallet.getByRole('button', { name: '받기' }).click();
     await wallet.getByRole('heading', { name: '주민등록증 모바일 확인서비스' }).waitFor();

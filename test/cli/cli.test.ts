@@ -60,6 +60,12 @@ for (const backend of storeTargets()) {
       const after = JSON.parse((await dproof('keys', 'jwks')).stdout) as { keys: { kid: string }[] };
       assert.deepEqual(after.keys.map((k) => k.kid), [rotated.active.kid]);
 
+      // Thumbprints are base64url: one kid in 64 begins with "-", and must still be accepted as a kid.
+      const dashed = await dproof('keys', 'retire', '-c7IcgMrbilLkwbf5978e1Ubb5RVjD5dRV_S00rbrxQ');
+      assert.equal(dashed.code, 1);
+      assert.doesNotMatch(dashed.stderr, /unknown option/);
+      assert.match(dashed.stderr, /-c7IcgMrbilLkwbf5978e1Ubb5RVjD5dRV_S00rbrxQ/, 'names the kid it did not find');
+
       const ed = await json<KeyJson>('keys', 'generate', '--alg', 'EdDSA');
       assert.equal(ed.alg, 'EdDSA');
       const bad = await dproof('keys', 'rotate', '--alg', 'HS256');

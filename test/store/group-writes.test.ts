@@ -94,6 +94,41 @@ for (const backend of storeTargets()) {
       assert.deepEqual(await store.receipts.get(fresh.id), fresh);
     });
 
+    it('undoes a unit whose guard fails as a whole, and only that unit, in a shared batch', async () => {
+      const now = 1_700_000_100_000;
+      const offer = async (id: string) => {
+        await store.vci.insertOffer({
+          id, ref_hash: `r-${id}`, code_hash: `c-${id}`, client_id: 'c0000000000000001', type: 'civil-servant-id', format: 'dc+sd-jwt',
+          configuration_id: 'civil-servant-id', claims: `{"id":"${id}"}`, tx_code_hash: null, tx_code_length: null, created_at: now, expires_at: now + 600_000,
+          redeemed_at: null, burned_at: null, issued_at: null,
+        });
+        assert.equal(await store.vci.redeem(id, now, { hash: `t-${id}`, expiresAt: now + 300_000 }), true);
+      };
+      await offer('offer-a');
+      await offer('offer-b');
+      for (const n of ['na1', 'na2', 'nb1']) await store.vci.insertNonce({ nonce_hash: n, created_at: now, expires_at: now + 300_000 });
+      // b names an unknown nonce beside nb1: its unit fails on the nonce guard and must spend neither.
+      const [a, b] = await Promise.all([
+        store.vci.consumeForIssuance('offer-a', ['na1', 'na2'], now + 1),
+        store.vci.consumeForIssuance('offer-b', ['nb1', 'nb-unknown'], now + 1),
+      ]);
+      assert.deepEqual(a, { ok: true, claims: '{"id":"offer-a"}' });
+      assert.deepEqual(b, { ok: false, reason: 'nonce' });
+      const rows = await store.db.selectFrom('vci_nonces').select(['nonce_hash', 'consumed_at']).where('nonce_hash', 'in', ['na1', 'na2', 'nb1']).orderBy('nonce_hash').execute();
+      assert.deepEqual(rows.map((r) => [r.nonce_hash, r.consumed_at === null ? null : Number(r.consumed_at)]), [['na1', now + 1], ['na2', now + 1], ['nb1', null]], 'b consumed nothing');
+      const offerB = await store.vci.offer('offer-b');
+      assert.equal(offerB?.issued_at, null);
+      assert.equal(offerB?.claims, '{"id":"offer-b"}', 'b still holds its claims');
+      // The same offer twice in one batch: one issuance, the other told "used".
+      await store.vci.insertNonce({ nonce_hash: 'nb2', created_at: now, expires_at: now + 300_000 });
+      await store.vci.insertNonce({ nonce_hash: 'nb3', created_at: now, expires_at: now + 300_000 });
+      const twice = await Promise.all([store.vci.consumeForIssuance('offer-b', ['nb2'], now + 2), store.vci.consumeForIssuance('offer-b', ['nb3'], now + 2)]);
+      assert.deepEqual(twice.map((t) => (t.ok ? 'issued' : t.reason)).sort(), ['issued', 'used']);
+      const loser = twice.findIndex((t) => !t.ok);
+      const spared = await store.db.selectFrom('vci_nonces').select('consumed_at').where('nonce_hash', '=', loser === 0 ? 'nb2' : 'nb3').executeTakeFirst();
+      assert.equal(spared?.consumed_at, null, 'the losing request did not spend its nonce');
+    });
+
     it('binds reused compiled INSERTs exactly as Kysely compiles them, whatever columns a row has', () => {
       const compile = (r: Partial<ReceiptRecord>) => store.db.insertInto('verification_receipts').values(r as ReceiptRecord).compile();
       const reuse = reuseCompiledInsert(compile);

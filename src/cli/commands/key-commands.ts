@@ -58,6 +58,9 @@ export function keyCommands(program: Command, ctx: () => CliContext): void {
     .option('--force', 'retire even though credentials it signed have not expired')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ dproof keys retire 3Kq…Xw')
+    // A kid is a base64url thumbprint and may begin with "-" (1 in 64): taken as the kid, not as
+    // an unknown option (a mistyped option then reads as an unknown kid, which is refused).
+    .allowUnknownOption()
     .action(async (kid: string, opts: { force?: boolean; json?: boolean }) => {
       const c = ctx();
       const out = createOutput(Boolean(opts.json));

@@ -1,5 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, VciAccessTokensTable, VciNoncesTable, VciOffersTable } from '../schema.js';
+import { GroupCommit } from '../group-commit.js';
+import type { UnitResult, UnitWriter, WriteUnit } from '../batch-writer.js';
 
 export type VciOfferRecord = Selectable<VciOffersTable>;
 export type VciAccessTokenRecord = Selectable<VciAccessTokensTable>;
@@ -8,22 +10,21 @@ export type VciNonceRecord = Selectable<VciNoncesTable>;
 /** Why consuming an offer for issuance did not happen (the transaction was rolled back). */
 export type ConsumeRefusal = 'nonce' | 'used';
 
-class Refused extends Error {
-  constructor(readonly reason: ConsumeRefusal) {
-    super(reason);
-  }
-}
-
 const changed = (r: { numUpdatedRows: bigint }) => Number(r.numUpdatedRows);
 
 /**
  * OpenID4VCI state: offers with their pre-authorized codes, access tokens, c_nonces. Every
  * single-use thing is consumed by ONE conditional UPDATE whose row count says who won, so two
- * nodes can never both consume the same code, token or nonce.
+ * nodes can never both consume the same code, token or nonce. The writes of the wallet's path
+ * (offer, token, nonce, credential) are group-committed units (batch-writer.ts): a guarded
+ * unit is undone as a whole when its UPDATE did not win, without touching its neighbours.
  */
-export const vciRepo = (db: Kysely<Database>) => ({
+export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
+  const units = new GroupCommit<WriteUnit, UnitResult>((batch) => writeUnits(batch));
+  const write = async (unit: WriteUnit): Promise<UnitResult> => units.submit(unit);
+  return {
   async insertOffer(r: Insertable<VciOffersTable>): Promise<void> {
-    await db.insertInto('vci_offers').values(r).execute();
+    await write([{ query: db.insertInto('vci_offers').values(r).compile() }]);
   },
 
   async offerByRefHash(refHash: string): Promise<VciOfferRecord | undefined> {
@@ -74,19 +75,21 @@ export const vciRepo = (db: Kysely<Database>) => ({
    * then lives as long as the token. False when the code was already used, burned or expired.
    */
   async redeem(id: string, now: number, token: { hash: string; expiresAt: number }): Promise<boolean> {
-    return db.transaction().execute(async (tx) => {
-      const r = await tx
-        .updateTable('vci_offers')
-        .set({ redeemed_at: now, expires_at: token.expiresAt })
-        .where('id', '=', id)
-        .where('redeemed_at', 'is', null)
-        .where('burned_at', 'is', null)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
-      if (changed(r) !== 1) return false;
-      await tx.insertInto('vci_access_tokens').values({ token_hash: token.hash, offer_id: id, created_at: now, expires_at: token.expiresAt }).execute();
-      return true;
-    });
+    const r = await write([
+      {
+        query: db
+          .updateTable('vci_offers')
+          .set({ redeemed_at: now, expires_at: token.expiresAt })
+          .where('id', '=', id)
+          .where('redeemed_at', 'is', null)
+          .where('burned_at', 'is', null)
+          .where('expires_at', '>', now)
+          .compile(),
+        expect: 1,
+      },
+      { query: db.insertInto('vci_access_tokens').values({ token_hash: token.hash, offer_id: id, created_at: now, expires_at: token.expiresAt }).compile() },
+    ]);
+    return r.ok;
   },
 
   async accessToken(tokenHash: string): Promise<VciAccessTokenRecord | undefined> {
@@ -94,7 +97,7 @@ export const vciRepo = (db: Kysely<Database>) => ({
   },
 
   async insertNonce(r: Omit<VciNonceRecord, 'consumed_at'>): Promise<void> {
-    await db.insertInto('vci_nonces').values({ ...r, consumed_at: null }).execute();
+    await write([{ query: db.insertInto('vci_nonces').values({ ...r, consumed_at: null }).compile() }]);
   },
 
   /**
@@ -104,35 +107,37 @@ export const vciRepo = (db: Kysely<Database>) => ({
    */
   async consumeForIssuance(offerId: string, nonceHashes: readonly string[], now: number): Promise<{ ok: true; claims: string } | { ok: false; reason: ConsumeRefusal }> {
     const distinct = [...new Set(nonceHashes)];
-    try {
-      const claims = await db.transaction().execute(async (tx) => {
-        if (distinct.length > 0) {
-          const n = await tx
-            .updateTable('vci_nonces')
-            .set({ consumed_at: now })
-            .where('nonce_hash', 'in', distinct)
-            .where('consumed_at', 'is', null)
-            .where('expires_at', '>', now)
-            .executeTakeFirst();
-          if (changed(n) !== distinct.length) throw new Refused('nonce');
-        }
-        const row = await tx.selectFrom('vci_offers').select('claims').where('id', '=', offerId).executeTakeFirst();
-        const r = await tx
+    const consumeNonces: WriteUnit = distinct.length === 0 ? [] : [{
+      query: db
+        .updateTable('vci_nonces')
+        .set({ consumed_at: now })
+        .where('nonce_hash', 'in', distinct)
+        .where('consumed_at', 'is', null)
+        .where('expires_at', '>', now)
+        .compile(),
+      expect: distinct.length,
+    }];
+    // The claims are read inside the unit, before the UPDATE that takes them out of the store;
+    // that UPDATE only wins while they are still there.
+    const r = await write([
+      ...consumeNonces,
+      { query: db.selectFrom('vci_offers').select('claims').where('id', '=', offerId).where('claims', 'is not', null).compile(), expect: 1 },
+      {
+        query: db
           .updateTable('vci_offers')
           .set({ issued_at: now, claims: null })
           .where('id', '=', offerId)
           .where('issued_at', 'is', null)
           .where('redeemed_at', 'is not', null)
           .where('claims', 'is not', null)
-          .executeTakeFirst();
-        if (changed(r) !== 1 || !row?.claims) throw new Refused('used');
-        return row.claims;
-      });
-      return { ok: true, claims };
-    } catch (e) {
-      if (e instanceof Refused) return { ok: false, reason: e.reason };
-      throw e;
-    }
+          .compile(),
+        expect: 1,
+      },
+    ]);
+    if (!r.ok) return { ok: false, reason: r.failedAt < consumeNonces.length ? 'nonce' : 'used' };
+    const claims = r.rows[consumeNonces.length]?.[0]?.claims;
+    if (typeof claims !== 'string') return { ok: false, reason: 'used' };
+    return { ok: true, claims };
   },
 
   /**
@@ -145,6 +150,7 @@ export const vciRepo = (db: Kysely<Database>) => ({
     await db.deleteFrom('vci_access_tokens').where('expires_at', '<=', now).execute();
     await db.deleteFrom('vci_offers').where('expires_at', '<=', now - keepMs).execute();
   },
-});
+  };
+};
 
 export type VciRepo = ReturnType<typeof vciRepo>;
