@@ -89,12 +89,15 @@ export class SqliteWriter {
       if ('error' in m) p.reject(Object.assign(new Error(m.error.message), { name: m.error.name, ...(m.error.code && { code: m.error.code }) }));
       else p.resolve(m.outcomes as UnitResult[]);
     });
-    const lost = (e: Error) => {
-      if (this.worker === w) this.worker = undefined;
-      this.failAll(e);
+    // A thread that fails ('error', then 'exit') fails what it was given, once, as a store fault
+    // (503, Retry-After); the next write starts a new thread. Its exit after close() is expected.
+    const lost = (why: string) => {
+      if (this.worker !== w) return;
+      this.worker = undefined;
+      this.failAll(Object.assign(new Error(`the store's writer thread stopped: ${why}`), { code: 'SQLITE_IOERR_WRITER' }));
     };
-    w.on('error', lost);
-    w.on('exit', (code) => lost(Object.assign(new Error(`the store's writer thread stopped (exit ${code})`), { code: 'SQLITE_IOERR_WRITER' })));
+    w.on('error', (e) => lost(e.message));
+    w.on('exit', (code) => lost(`exit ${code}`));
     this.worker = w;
     return w;
   }

@@ -13,6 +13,9 @@ import type { ReceiptRecord } from '../../src/store/repositories/receipts-repo.j
 import { reuseCompiledInsert } from '../../src/store/batch-writer.js';
 import { isStoreUnavailable } from '../../src/store/classify-store-error.js';
 import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
+import { SqliteWriter } from '../../src/store/sqlite-writer.js';
+import { SQLITE_FILE } from '../../src/store/open-database.js';
+import { join } from 'node:path';
 
 const credential = (list: string, idx: number): CredentialRecord => ({
   id: randomUUID(),
@@ -150,6 +153,31 @@ for (const backend of storeTargets()) {
 }
 
 describe('the SQLite writer thread', () => {
+  it('answers a write cut off by a dying thread as a store fault (503) and starts a new thread for the next', async () => {
+    const target = await makeStoreTarget('sqlite');
+    const store = openStore({ databaseUrl: undefined, dataDir: target.dataDir });
+    try {
+      await store.migrate();
+      const writer = new SqliteWriter(join(target.dataDir, SQLITE_FILE));
+      const insert = (hash: string) => store.db.insertInto('consumed_nonces').values({ nonce_hash: hash, kind: 'kb', expires_at: 2_000_000_000_000 }).compile();
+      assert.deepEqual(await writer.write([[{ query: insert('w1') }]]), [{ ok: true, changed: [1], rows: [[]] }]);
+      // Kill the thread while a write is in flight (the field is private: this is the fault itself).
+      const inFlight = writer.write([[{ query: insert('w2') }]]).then(() => 'committed', (e: { code?: string }) => e.code);
+      await (writer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      const outcome = await inFlight;
+      assert.ok(outcome === 'committed' || outcome === 'SQLITE_IOERR_WRITER', String(outcome));
+      if (outcome !== 'committed') assert.equal(isStoreUnavailable({ code: outcome }), true, 'answered 503, not 500');
+      assert.deepEqual(await writer.write([[{ query: insert('w3') }]]), [{ ok: true, changed: [1], rows: [[]] }], 'a new thread writes');
+      await writer.close();
+      const rows = await store.db.selectFrom('consumed_nonces').select('nonce_hash').where('nonce_hash', 'in', ['w1', 'w2', 'w3']).execute();
+      assert.deepEqual(rows.map((r) => r.nonce_hash).sort(), outcome === 'committed' ? ['w1', 'w2', 'w3'] : ['w1', 'w3']);
+    } finally {
+      await store.close();
+      await target.cleanup();
+    }
+  });
+
+
   it('refuses writes pending at close, and a reopened store writes again', async () => {
     const target = await makeStoreTarget('sqlite');
     try {
