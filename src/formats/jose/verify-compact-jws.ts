@@ -49,7 +49,7 @@ export async function verifyCompactJws(parsed: ParsedJws, options: VerifyJwsOpti
   if (key.alg !== alg) throw formatError('jws_key_alg_mismatch', 'token alg differs from the key alg');
   const keyObject = importPublicKey(key.jwk, key.alg);
   // RFC 7515 §5.2 step 8: validate the signature over the JWS Signing Input.
-  if (!verifyJwsSignature(alg, keyObject, parsed.signingInput, parsed.signature)) {
+  if (!(await verifyJwsSignature(alg, keyObject, parsed.signingInput, parsed.signature))) {
     throw formatError('jws_signature_invalid', 'signature does not verify');
   }
   return { header, payload, key };

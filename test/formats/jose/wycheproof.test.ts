@@ -15,7 +15,7 @@ interface WycheproofFile {
   testGroups: { publicKeyJwk?: JWK; publicKeyDer: string; tests: { tcId: number; msg: string; sig: string; result: 'valid' | 'invalid' | 'acceptable'; comment: string }[] }[];
 }
 
-function run(file: string, alg: SigningAlg) {
+async function run(file: string, alg: SigningAlg): Promise<number> {
   const data = readVectorJson<WycheproofFile>(file);
   let checked = 0;
   for (const group of data.testGroups) {
@@ -31,7 +31,7 @@ function run(file: string, alg: SigningAlg) {
     }
     for (const t of group.tests) {
       if (t.result === 'acceptable') continue;
-      const ok = verifyJwsSignature(alg, key, Buffer.from(t.msg, 'hex'), Buffer.from(t.sig, 'hex'));
+      const ok = await verifyJwsSignature(alg, key, Buffer.from(t.msg, 'hex'), Buffer.from(t.sig, 'hex'));
       assert.equal(ok, t.result === 'valid', `tcId ${t.tcId} (${t.comment})`);
       checked++;
     }
@@ -39,10 +39,10 @@ function run(file: string, alg: SigningAlg) {
   return checked;
 }
 
-test('verifies the Wycheproof ECDSA P-256 SHA-256 P1363 vectors exactly', () => {
-  assert.ok(run('wycheproof/ecdsa_secp256r1_sha256_p1363_test.json', 'ES256') > 200);
+test('verifies the Wycheproof ECDSA P-256 SHA-256 P1363 vectors exactly', async () => {
+  assert.ok((await run('wycheproof/ecdsa_secp256r1_sha256_p1363_test.json', 'ES256')) > 200);
 });
 
-test('verifies the Wycheproof Ed25519 vectors exactly', () => {
-  assert.ok(run('wycheproof/ed25519_test.json', 'EdDSA') > 100);
+test('verifies the Wycheproof Ed25519 vectors exactly', async () => {
+  assert.ok((await run('wycheproof/ed25519_test.json', 'EdDSA')) > 100);
 });
