@@ -1,10 +1,10 @@
 /**
  * The embedded store's writer thread (see sqlite-writer.ts): its own connection to the same
- * file runs each batch as one transaction, BEGIN IMMEDIATE … COMMIT, each guarded unit inside a
+ * file runs each batch — and the batches queued behind it — as one transaction, BEGIN IMMEDIATE … COMMIT, each guarded unit inside a
  * SAVEPOINT (batch-writer.ts), and reports per step how many rows it changed or returned, or the
  * error with its SQLite code.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { configureSqlite, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings.js';
 import type { UnitOutcome, WriterReply, WriterRequest, WriterStep } from './sqlite-writer.js';
@@ -63,34 +63,65 @@ function runUnit(c: BetterSqlite3.Database, unit: WriterStep[]): UnitOutcome {
   return { ok: true, changed, rows };
 }
 
-port.on('message', (m: WriterRequest) => {
-  let reply: WriterReply;
+function errorOf(e: unknown): { message: string; code?: string; name: string } {
+  const err = e as { message?: unknown; code?: unknown; name?: unknown };
+  return {
+    message: typeof err.message === 'string' ? err.message : String(e),
+    ...(typeof err.code === 'string' && { code: err.code }),
+    name: typeof err.name === 'string' ? err.name : 'Error',
+  };
+}
+
+/** Runs the requests' units in ONE transaction; throws (after rolling back) if a statement fails. */
+function commitTogether(requests: readonly WriterRequest[]): UnitOutcome[][] {
+  const c = connection();
   try {
-    const c = connection();
     prepared(c, 'BEGIN IMMEDIATE').run();
-    const outcomes = m.units.map((unit) => runUnit(c, unit));
+    const outcomes = requests.map((m) => m.units.map((unit) => runUnit(c, unit)));
     prepared(c, 'COMMIT').run();
-    reply = { id: m.id, outcomes };
+    return outcomes;
   } catch (e) {
     // Some errors (SQLITE_FULL, SQLITE_IOERR) roll the transaction back on their own.
-    if (db?.inTransaction) {
+    if (c.inTransaction) {
       try {
-        db.exec('ROLLBACK');
+        c.exec('ROLLBACK');
       } catch {
         /* the original error is the one to report */
       }
     }
-    const err = e as { message?: unknown; code?: unknown; name?: unknown };
-    reply = {
-      id: m.id,
-      error: {
-        message: typeof err.message === 'string' ? err.message : String(e),
-        ...(typeof err.code === 'string' && { code: err.code }),
-        name: typeof err.name === 'string' ? err.name : 'Error',
-      },
-    };
+    throw e;
   }
-  port.postMessage(reply);
+}
+
+/** The most requests one transaction takes from the queue (each is already a batch of units). */
+const MAX_MERGED = 64;
+
+port.on('message', (first: WriterRequest) => {
+  // Batches that queued up while the last COMMIT waited for its fsync (the nonces of some
+  // verifications, the receipts of others, issued credentials) share the next commit: one fsync
+  // for all of them instead of one each.
+  const requests = [first];
+  for (let next; requests.length < MAX_MERGED && (next = receiveMessageOnPort(port)); ) requests.push(next.message as WriterRequest);
+  try {
+    const outcomes = commitTogether(requests);
+    requests.forEach((m, i) => port.postMessage({ id: m.id, outcomes: outcomes[i]! } satisfies WriterReply));
+    return;
+  } catch (e) {
+    if (requests.length === 1) {
+      port.postMessage({ id: first.id, error: errorOf(e) } satisfies WriterReply);
+      return;
+    }
+  }
+  // A failing statement in one batch must not fail the others: each runs on its own.
+  for (const m of requests) {
+    let reply: WriterReply;
+    try {
+      reply = { id: m.id, outcomes: commitTogether([m])[0]! };
+    } catch (e) {
+      reply = { id: m.id, error: errorOf(e) };
+    }
+    port.postMessage(reply);
+  }
 });
 
 port.on('close', () => db?.close());

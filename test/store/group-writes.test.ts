@@ -16,6 +16,7 @@ import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stor
 import { SqliteWriter } from '../../src/store/sqlite-writer.js';
 import { SQLITE_FILE } from '../../src/store/open-database.js';
 import { join } from 'node:path';
+import type { CompiledQuery } from 'kysely';
 
 const credential = (list: string, idx: number): CredentialRecord => ({
   id: randomUUID(),
@@ -152,14 +153,24 @@ for (const backend of storeTargets()) {
   });
 }
 
+/** A fresh embedded store and a writer thread of its own on the same file, for the test's length. */
+async function withWriter(run: (store: Store, writer: SqliteWriter, insert: (hash: string) => CompiledQuery) => Promise<void>): Promise<void> {
+  const target = await makeStoreTarget('sqlite');
+  const store = openStore({ databaseUrl: undefined, dataDir: target.dataDir });
+  try {
+    await store.migrate();
+    const writer = new SqliteWriter(join(target.dataDir, SQLITE_FILE));
+    const insert = (hash: string) => store.db.insertInto('consumed_nonces').values({ nonce_hash: hash, kind: 'kb', expires_at: 2_000_000_000_000 }).compile();
+    await run(store, writer, insert);
+  } finally {
+    await store.close();
+    await target.cleanup();
+  }
+}
+
 describe('the SQLite writer thread', () => {
-  it('answers a write cut off by a dying thread as a store fault (503) and starts a new thread for the next', async () => {
-    const target = await makeStoreTarget('sqlite');
-    const store = openStore({ databaseUrl: undefined, dataDir: target.dataDir });
-    try {
-      await store.migrate();
-      const writer = new SqliteWriter(join(target.dataDir, SQLITE_FILE));
-      const insert = (hash: string) => store.db.insertInto('consumed_nonces').values({ nonce_hash: hash, kind: 'kb', expires_at: 2_000_000_000_000 }).compile();
+  it('answers a write cut off by a dying thread as a store fault (503) and starts a new thread for the next', () =>
+    withWriter(async (store, writer, insert) => {
       assert.deepEqual(await writer.write([[{ query: insert('w1') }]]), [{ ok: true, changed: [1], rows: [[]] }]);
       // Kill the thread while a write is in flight (the field is private: this is the fault itself).
       const inFlight = writer.write([[{ query: insert('w2') }]]).then(() => 'committed', (e: { code?: string }) => e.code);
@@ -171,12 +182,24 @@ describe('the SQLite writer thread', () => {
       await writer.close();
       const rows = await store.db.selectFrom('consumed_nonces').select('nonce_hash').where('nonce_hash', 'in', ['w1', 'w2', 'w3']).execute();
       assert.deepEqual(rows.map((r) => r.nonce_hash).sort(), outcome === 'committed' ? ['w1', 'w2', 'w3'] : ['w1', 'w3']);
-    } finally {
-      await store.close();
-      await target.cleanup();
-    }
-  });
+    }));
 
+  it('commits batches queued behind each other together, and a failing batch fails alone', () =>
+    withWriter(async (store, writer, insert) => {
+      // A new writer has no thread yet: all these batches are queued before it reads the first,
+      // so it takes them into one transaction — which the second 'dup' insert makes fail.
+      const hashes = ['dup', ...Array.from({ length: 8 }, (_, i) => `q${i}`), 'dup', ...Array.from({ length: 8 }, (_, i) => `r${i}`)];
+      const outcomes = await Promise.allSettled(hashes.map((h) => writer.write([[{ query: insert(h) }]])));
+      await writer.close();
+      outcomes.forEach((o, i) => {
+        if (i === 9) {
+          assert.equal(o.status, 'rejected', 'the second insert of the same key fails');
+          assert.match(String(((o as PromiseRejectedResult).reason as { code?: string }).code), /^SQLITE_CONSTRAINT/);
+        } else assert.deepEqual(o.status === 'fulfilled' && o.value, [{ ok: true, changed: [1], rows: [[]] }], `batch ${i}`);
+      });
+      const rows = await store.db.selectFrom('consumed_nonces').select('nonce_hash').execute();
+      assert.deepEqual(rows.map((r) => r.nonce_hash).sort(), [...new Set(hashes)].sort());
+    }));
 
   it('refuses writes pending at close, and a reopened store writes again', async () => {
     const target = await makeStoreTarget('sqlite');
