@@ -2,7 +2,9 @@
  * Tells a store that cannot serve right now (database down, disk full, file read-only) apart
  * from a bug: the first answers 503 with Retry-After and heals without a restart.
  */
-const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53100', '53200', '53300', '40001', '40P01']);
+// 55P03 lock_not_available (lock_timeout, see open-database.ts), 57014 query_canceled (an operator's
+// pg_cancel_backend, a statement timeout): the store is busy, not broken — try again shortly.
+const PG_UNAVAILABLE = new Set(['55P03', '57014', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53100', '53200', '53300', '40001', '40P01']);
 const NODE_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
 export function isStoreUnavailable(e: unknown): boolean {

@@ -11,6 +11,15 @@ import { SqliteWriter } from './sqlite-writer.js';
 
 export { SQLITE_BUSY_TIMEOUT_MS };
 
+/**
+ * How long a PostgreSQL statement waits for a lock another session holds (an operator's
+ * transaction, a migration on another node) before it fails with 55P03 → 503 and Retry-After:
+ * the same bound as SQLite's busy timeout. Without it a request waits as long as the lock is
+ * held — a hang, not an answer — and a migration waiting for its lock stalls every query queued
+ * behind it.
+ */
+export const PG_LOCK_TIMEOUT_MS = SQLITE_BUSY_TIMEOUT_MS;
+
 export interface OpenedDatabase {
   db: Kysely<Database>;
   dialect: Dialect;
@@ -100,6 +109,7 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
       max: opts.poolSize ?? 10,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30_000,
+      lock_timeout: PG_LOCK_TIMEOUT_MS,
       types: pgTypes,
     });
     // An idle client losing its connection (database restarted) must not crash the process;
