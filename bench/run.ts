@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     scenarios.push(floor);
 
     // OpenID4VCI credential endpoint: every request has its own access token, fresh c_nonce and proof.
-    const grantsNeeded = quick ? 1500 : 6000;
+    const grantsNeeded = quick ? 3000 : 9000;
     const grants = await prepareVciGrants(server.url, apiKey, TYPE, type.example, grantsNeeded);
     let g = 0;
     const vci = await load({

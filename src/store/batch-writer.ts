@@ -67,25 +67,13 @@ export const kyselyUnitWriter =
     });
 
 /**
- * An INSERT of the same columns always compiles to the same SQL; Kysely builds and compiles
- * its query tree anew for every row, which cost a few percent of issuance (cpu-prof). This
- * compiles once per set of columns and binds each row's values in column order — after checking,
- * on the first row, that Kysely bound exactly those values in that order (otherwise it keeps
- * compiling every time).
+ * Runs a batch of rows as ONE multi-row INSERT … RETURNING (compiled by the caller, usually with
+ * ON CONFLICT DO NOTHING) and tells, per row, whether it went in: on PostgreSQL one round trip
+ * instead of one per row. `keyOf` reads a row's value of the RETURNING column; when several rows
+ * of the batch share a key, only one of them is reported as inserted.
  */
-export function reuseCompiledInsert<R extends object>(compile: (row: R) => CompiledQuery): (row: R) => CompiledQuery {
-  const templates = new Map<string, { template: CompiledQuery; columns: string[] } | null>();
-  return (row) => {
-    const values = row as Record<string, unknown>;
-    const columns = Object.keys(values).filter((k) => values[k] !== undefined);
-    const key = columns.join(',');
-    const known = templates.get(key);
-    if (known) return { ...known.template, parameters: known.columns.map((c) => values[c]) };
-    const compiled = compile(row);
-    if (known === undefined) {
-      const inOrder = compiled.parameters.length === columns.length && columns.every((c, i) => compiled.parameters[i] === values[c]);
-      templates.set(key, inOrder ? { template: compiled, columns } : null);
-    }
-    return compiled;
-  };
+export async function insertEach<R>(writeUnits: UnitWriter, query: CompiledQuery, rows: readonly R[], column: string, keyOf: (row: R) => unknown): Promise<boolean[]> {
+  const [result] = await writeUnits([[{ query }]]);
+  const inserted = new Set(result?.ok ? (result.rows[0] ?? []).map((r) => r[column]) : []);
+  return rows.map((r) => inserted.delete(keyOf(r)));
 }

@@ -43,12 +43,12 @@ export function openStore(opts: DatabaseOptions): Store {
     keys: keysRepo(db),
     clients: clientsRepo(db),
     audit: auditRepo(db),
-    credentials: credentialsRepo(db, writeBatch),
+    credentials: credentialsRepo(db, writeUnits),
     statusLists: statusListsRepo(db),
     vci: vciRepo(db, writeUnits),
     verifierRequests: verifierRequestsRepo(db),
-    receipts: receiptsRepo(db, writeBatch),
-    nonces: noncesRepo(db, writeBatch),
+    receipts: receiptsRepo(db, writeUnits),
+    nonces: noncesRepo(db, writeUnits, writeBatch),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, dialect),
     ping: async () => {
       if (dialect === 'postgres') {

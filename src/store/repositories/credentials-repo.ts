@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { CredentialsTable, Database } from '../schema.js';
 import type { AuditEvent } from './audit-repo.js';
 import { GroupCommit } from '../group-commit.js';
-import { reuseCompiledInsert, type BatchWriter } from '../batch-writer.js';
+import { insertEach, type UnitWriter } from '../batch-writer.js';
 
 export type CredentialRecord = Selectable<CredentialsTable>;
 
@@ -14,15 +14,20 @@ export interface ListCredentialsQuery {
   before?: { issuedAt: number; id: string };
 }
 
-export const credentialsRepo = (db: Kysely<Database>, writeBatch: BatchWriter) => {
-  // Issuance is the hot write path: inserts are group-committed (see group-commit.ts).
-  const insert = reuseCompiledInsert((r: CredentialRecord) =>
-    db.insertInto('credentials').values(r).onConflict((oc) => oc.columns(['status_list', 'status_idx']).doNothing()).compile(),
+export const credentialsRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
+  // Issuance is the hot write path: inserts are group-committed (see group-commit.ts), a batch
+  // as ONE multi-row INSERT: on PostgreSQL one round trip instead of one per credential. A row
+  // whose status slot is taken (by an earlier row or an earlier batch) is skipped, and RETURNING
+  // tells which rows went in.
+  const inserts = new GroupCommit<CredentialRecord, boolean>((rows) =>
+    insertEach(
+      writeUnits,
+      db.insertInto('credentials').values(rows).onConflict((oc) => oc.columns(['status_list', 'status_idx']).doNothing()).returning('id').compile(),
+      rows,
+      'id',
+      (r) => r.id,
+    ),
   );
-  const inserts = new GroupCommit<CredentialRecord, boolean>(async (rows) => {
-    const changed = await writeBatch(rows.map(insert));
-    return changed.map((n) => n === 1);
-  });
   return {
   /**
    * Inserts the record in its status slot; false when the slot (list, index) is already taken,

@@ -1,17 +1,22 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { GroupCommit } from '../group-commit.js';
-import { reuseCompiledInsert, type BatchWriter } from '../batch-writer.js';
+import { insertEach, type BatchWriter, type UnitWriter } from '../batch-writer.js';
 
 interface NonceRow { nonce_hash: string; kind: string; expires_at: number }
 
-export const noncesRepo = (db: Kysely<Database>, writeBatch: BatchWriter) => {
-  // Every verification consumes a nonce: group-committed like issuance (see group-commit.ts).
-  const insert = reuseCompiledInsert((r: NonceRow) => db.insertInto('consumed_nonces').values(r).onConflict((oc) => oc.column('nonce_hash').doNothing()).compile());
-  const consumes = new GroupCommit<NonceRow, boolean>(async (rows) => {
-    const changed = await writeBatch(rows.map(insert));
-    return changed.map((n) => n === 1);
-  });
+export const noncesRepo = (db: Kysely<Database>, writeUnits: UnitWriter, writeBatch: BatchWriter) => {
+  // Every verification consumes a nonce: group-committed like issuance (see group-commit.ts),
+  // a batch as one multi-row INSERT; a hash already there (or twice in the batch) is skipped.
+  const consumes = new GroupCommit<NonceRow, boolean>((rows) =>
+    insertEach(
+      writeUnits,
+      db.insertInto('consumed_nonces').values(rows).onConflict((oc) => oc.column('nonce_hash').doNothing()).returning('nonce_hash').compile(),
+      rows,
+      'nonce_hash',
+      (r) => r.nonce_hash,
+    ),
+  );
   return {
   /**
    * Consumes a single-use value with ONE statement: the INSERT of its hash either creates the

@@ -1,15 +1,15 @@
 import type { Kysely, Selectable } from 'kysely';
 import { GroupCommit } from '../group-commit.js';
-import { reuseCompiledInsert, type BatchWriter } from '../batch-writer.js';
+import type { UnitWriter } from '../batch-writer.js';
 import type { Database, VerificationReceiptsTable } from '../schema.js';
 
 export type ReceiptRecord = Selectable<VerificationReceiptsTable>;
 
-export const receiptsRepo = (db: Kysely<Database>, writeBatch: BatchWriter) => {
-  // One receipt per verification: group-committed like issuance (see group-commit.ts).
-  const insert = reuseCompiledInsert((r: ReceiptRecord) => db.insertInto('verification_receipts').values(r).compile());
+export const receiptsRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
+  // One receipt per verification: group-committed like issuance (see group-commit.ts), a batch
+  // as one multi-row INSERT (a failing row fails it; GroupCommit then retries row by row).
   const inserts = new GroupCommit<ReceiptRecord, void>(async (rows) => {
-    await writeBatch(rows.map(insert));
+    await writeUnits([[{ query: db.insertInto('verification_receipts').values(rows).compile() }]]);
     return rows.map(() => undefined);
   });
   return {
