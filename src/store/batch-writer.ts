@@ -1,4 +1,4 @@
-import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -33,10 +33,20 @@ export const statementWriter =
 
 export const isGuarded = (unit: WriteUnit): boolean => unit.some((s) => s.expect !== undefined);
 
+/** Rows a statement changed, or for a SELECT / RETURNING the rows it gave. */
+const countOf = (r: QueryResult<unknown>): number => (r.numAffectedRows !== undefined ? Number(r.numAffectedRows) : r.rows.length);
+
 export const kyselyUnitWriter =
   (db: Kysely<Database>): UnitWriter =>
-  (units) =>
-    db.transaction().execute(async (tx) => {
+  async (units) => {
+    // One unguarded statement (a group commit's multi-row INSERT) is atomic on its own and
+    // commits when it returns: one round trip instead of BEGIN, the statement and COMMIT.
+    const only = units.length === 1 && units[0]!.length === 1 && !isGuarded(units[0]!) ? units[0]![0]! : undefined;
+    if (only) {
+      const r = await db.executeQuery<Record<string, unknown>>(only.query);
+      return [{ ok: true, changed: [countOf(r)], rows: [r.rows] }];
+    }
+    return db.transaction().execute(async (tx) => {
       const results: UnitResult[] = [];
       for (const unit of units) {
         const guarded = isGuarded(unit);
@@ -46,7 +56,7 @@ export const kyselyUnitWriter =
         let failedAt = -1;
         for (const [i, step] of unit.entries()) {
           const r = await tx.executeQuery<Record<string, unknown>>(step.query);
-          const n = r.numAffectedRows !== undefined ? Number(r.numAffectedRows) : r.rows.length;
+          const n = countOf(r);
           changed.push(n);
           rows.push(r.rows);
           if (step.expect !== undefined && n !== step.expect) {
@@ -65,6 +75,7 @@ export const kyselyUnitWriter =
       }
       return results;
     });
+  };
 
 /**
  * Runs a batch of rows as ONE multi-row INSERT … RETURNING (compiled by the caller, usually with
