@@ -131,6 +131,34 @@ describe('web pages in Chromium', { skip }, () => {
     }
   });
 
+  it('shows its fields only once the first data is in, so nothing typed is drawn over', async () => {
+    // Drawing the fields at once and again when the catalogue arrived lost what a person (or
+    // Playwright, in a flaky run) had started typing: the field under the cursor was replaced.
+    const fields: [string, string][] = [['/wallet', '발급 링크'], ['/verifier', '검증기관(verifier) API 키'], ['/console', '발급기관(issuer) 또는 운영자(admin) API 키']];
+    for (const [path, label] of fields) {
+      const page = await context.newPage();
+      try {
+        let release = () => {};
+        const held = new Promise<void>((resolve) => (release = resolve));
+        await page.route('**/v1/credential-types', async (route) => {
+          await held;
+          await route.continue();
+        });
+        await page.goto(`${t.url}${path}`);
+        await page.getByText('불러오는 중…').waitFor();
+        assert.equal(await page.locator('main input, main textarea, main select').count(), 0, `${path}: no field while the catalogue is on its way`);
+        release();
+        const field = page.getByLabel(label);
+        await field.fill('typed before anything else');
+        await page.waitForLoadState('networkidle');
+        assert.equal(await field.inputValue(), 'typed before anything else', path);
+        assert.equal(await page.getByText('불러오는 중…').count(), 0, path);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
   it('goes from an offer to a verified presentation and back to red after revocation', async () => {
     // Console: a wrong key is refused in words; then the issuer key, by keyboard only.
     const consolePage = await open('/console');

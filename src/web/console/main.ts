@@ -37,7 +37,9 @@ const state = {
   errors: {} as Record<string, string>,
 };
 
-const page = startPage('console', render);
+const page = startPage('console', render, async () => {
+  state.types = await loadTypes();
+});
 const typeOf = (id: string) => state.types.find((ty) => ty.id === id);
 
 async function act(where: string, fn: () => Promise<void>): Promise<void> {
@@ -222,8 +224,5 @@ function keysSection(): HTMLElement {
         h('td', {}, formatDate(k.activated_at, true)), h('td', {}, formatDate(k.retiring_at, true)), h('td', {}, formatDate(k.retired_at, true))))))));
 }
 
-void loadTypes().then(async (types) => {
-  state.types = types;
-  if (state.apiKey) await act('login', () => signIn(state.apiKey));
-  else render(page.main);
-}).catch((err) => page.announce(describeError(err), 'error'));
+// A key kept in this tab signs in again once the page is up.
+void page.ready.then(() => (state.apiKey ? act('login', () => signIn(state.apiKey)) : undefined));

@@ -1,6 +1,7 @@
 /** The frame every page shares: skip link, header with the three pages and the language switch, main, live region. */
 import { h, replace } from './dom.js';
 import { currentLang, onLangChange, setLang, t, type Text } from './i18n.js';
+import { describeError } from './api.js';
 
 export type PageId = 'wallet' | 'verifier' | 'console';
 
@@ -16,9 +17,17 @@ export interface Page {
   render(): void;
   /** Says something to everyone, screen readers included (role=status). */
   announce(message: string, kind?: 'ok' | 'error' | 'info'): void;
+  /** Settles once the first load is over and the content is on screen. */
+  ready: Promise<void>;
 }
 
-export function startPage(id: PageId, renderContent: (main: HTMLElement) => void): Page {
+/**
+ * Draws the frame, and the content once `load` (the page's first data: catalogue, stored
+ * credentials) has settled; until then a loading line. Drawing the content first and again when
+ * the data arrived replaced the fields under a person typing: focus, and what they were typing
+ * (an IME composition, a paste in progress), went with the old field.
+ */
+export function startPage(id: PageId, renderContent: (main: HTMLElement) => void, load: () => Promise<void> = async () => {}): Page {
   const root = document.getElementById('app');
   if (!root) throw new Error('no #app element');
   const main = h('main', { id: 'main', tabindex: '-1' });
@@ -34,15 +43,16 @@ export function startPage(id: PageId, renderContent: (main: HTMLElement) => void
         h('ul', {}, NAV.map((n) => h('li', {}, h('a', { href: `/${n.id}`, ...(n.id === id && { 'aria-current': 'page' }) }, t(n.name.ko, n.name.en)))))),
       h('button', { type: 'button', class: 'lang', lang: other, on: { click: () => setLang(other) } }, other === 'en' ? 'English' : '한국어'));
     replace(root, h('a', { class: 'skip', href: '#main' }, t('본문으로 건너뛰기', 'Skip to content')), header, main, status);
-    renderContent(main);
+    if (loaded) renderContent(main);
+    else main.replaceChildren(h('p', { class: 'hint', 'aria-busy': 'true' }, t('불러오는 중…', 'Loading…')));
   };
-  onLangChange(draw);
-  // After the page module has finished its top-level code (its state and helpers exist).
-  queueMicrotask(draw);
+  let loaded = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  return {
+  const page: Page = {
     main,
-    render: () => renderContent(main),
+    render: () => {
+      if (loaded) renderContent(main);
+    },
     announce(message, kind = 'info') {
       status.className = `announce ${kind}`;
       status.textContent = message;
@@ -52,7 +62,22 @@ export function startPage(id: PageId, renderContent: (main: HTMLElement) => void
         status.className = 'announce';
       }, 8000);
     },
+    ready: new Promise<void>((resolve) => {
+      // After the page module has finished its top-level code (its state and helpers exist).
+      queueMicrotask(() => {
+        draw();
+        void load()
+          .catch((err: unknown) => page.announce(describeError(err), 'error'))
+          .finally(() => {
+            loaded = true;
+            renderContent(main);
+            resolve();
+          });
+      });
+    }),
   };
+  onLangChange(draw);
+  return page;
 }
 
 /** WebCrypto and IndexedDB need a secure context (https, or http://localhost). */

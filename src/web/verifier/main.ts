@@ -53,7 +53,9 @@ const state = {
 };
 let pollTimer: ReturnType<typeof setTimeout> | undefined;
 
-const page = startPage('verifier', render);
+const page = startPage('verifier', render, async () => {
+  state.types = await loadTypes();
+});
 const preset = (): Preset | undefined => PRESETS.find((p) => p.id === state.presetId);
 
 async function act(fn: () => Promise<void>): Promise<void> {
@@ -228,4 +230,3 @@ function verdictView(v: Verdict): HTMLElement {
     v.result ? h('details', {}, h('summary', {}, t('검사 단계', 'Checks')), h('ul', { class: 'plain' }, v.result.checks.map((c) => h('li', {}, `${c.ok ? '✓' : '✕'} ${c.check}: ${c.code}`)))) : null);
 }
 
-void loadTypes().then((types) => { state.types = types; render(page.main); }).catch((err) => page.announce(describeError(err), 'error'));

@@ -45,7 +45,7 @@ const state = {
   history: null as Receipt[] | null,
 };
 
-const page = startPage('wallet', render);
+const page = startPage('wallet', render, reload);
 
 async function reload(): Promise<void> {
   state.types = await loadTypes().catch(() => []);
@@ -338,4 +338,3 @@ function historyView(): HTMLElement[] {
   ];
 }
 
-void reload().then(() => render(page.main)).catch((err) => page.announce(describeError(err), 'error'));
