@@ -18,6 +18,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildWeb } from '../../scripts/build-web.js';
 import { ROOT } from '../helpers/spawn-server.js';
+import { createHolderPresentation } from '../../src/presentation/holder/create-holder-presentation.js';
+import { generateHolderKey } from '../../src/presentation/holder/holder-key.js';
 
 const BROWSER = process.env.TEST_BROWSER;
 const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
@@ -297,6 +299,43 @@ describe('web pages in Chromium', { skip }, () => {
     await page.locator('.status.active').first().waitFor();
     await screenshots(page, 'console-admin');
     await checkAccessibility(page, 'console admin');
+    assert.deepEqual(problems, []);
+  });
+
+  it('shows hostile claim values as text, never as markup', async () => {
+    // Free-text claims (organisation, rank) accept any printable character, so an issuer (or a
+    // forged-but-trusted credential) can carry markup; the verifier must show it as letters.
+    const type = t.runtime.catalog.get('civil-servant-id');
+    assert.ok(type);
+    const organization = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+    const positionTitle = '"><svg onload="window.__xss=3"></svg>';
+    const holder = await generateHolderKey();
+    const issued = await fetch(`${t.url}/v1/credentials`, {
+      method: 'POST', headers: { authorization: `Bearer ${issuerKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: type.id, claims: { ...type.example, organization, position_title: positionTitle }, holder_jwk: holder.publicJwk }),
+    });
+    assert.equal(issued.status, 201, await issued.clone().text());
+    const { credential } = (await issued.json()) as { credential: string };
+    const { client_id: aud } = (await (await fetch(`${t.url}/v1/verifier/identifier`)).json()) as { client_id: string };
+    const { presentation } = await createHolderPresentation({
+      credential, disclose: ['family_name', 'given_name', 'organization', 'position_title', 'portrait'], holderSigner: holder.signer, aud, iat: Math.floor(Date.now() / 1000),
+    });
+
+    // The earlier test switched the pages to English (remembered): labels in either language.
+    const verifier = await open('/verifier');
+    await verifier.getByLabel(/검증기관\(verifier\) API 키|Verifier API key/).fill(verifierKey);
+    await verifier.getByRole('button', { name: /^(시작|Start)$/ }).click();
+    await verifier.getByLabel(/^(확인 항목|Check)$/).selectOption('civil-servant');
+    await verifier.getByRole('tab', { name: /지갑 QR 읽기|Read the holder/ }).click();
+    await verifier.getByLabel(/QR 내용|QR content/).fill(presentation);
+    await verifier.getByRole('button', { name: /^(확인|Verify)$/ }).click();
+    await verifier.locator('.verdict.ok').waitFor();
+    const shown = await verifier.locator('.verdict dd').allTextContents();
+    assert.ok(shown.includes(organization), JSON.stringify(shown));
+    assert.ok(shown.includes(positionTitle), JSON.stringify(shown));
+    assert.equal(await verifier.locator('main [onerror], main [onload], main script, main svg').count(), 0, 'no element came from a claim');
+    assert.equal(await verifier.evaluate('window.__xss'), undefined);
+    await screenshots(verifier, 'verifier-hostile-text');
     assert.deepEqual(problems, []);
   });
 });
