@@ -8,7 +8,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { compactVerify, importJWK, type JWK } from 'jose';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
@@ -128,6 +130,54 @@ for (const backend of storeTargets()) {
       assert.equal(second.status, 'verified');
       assert.ok(second.claims_read_at);
       assert.equal(second.result!.credentials.licence![0]!.claims, undefined);
+    });
+
+    it('POSTs the webhook when the answer arrives: signed by us, request id and verdict, no claim values', async () => {
+      const hits: { type: string | undefined; body: string }[] = [];
+      const hook = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          hits.push({ type: req.headers['content-type'], body });
+          res.writeHead(204).end();
+        });
+      });
+      await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+      try {
+        const url = `http://localhost:${(hook.address() as AddressInfo).port}/hook`;
+        const created = await createRequest({ webhook_url: url });
+        await answer(await resolve(created.authorization_request), ['family_name', 'age_over_19']);
+        for (let i = 0; hits.length === 0 && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+        assert.equal(hits.length, 1, 'one webhook call');
+        assert.equal(hits[0]!.type, 'application/jwt');
+        const { kid } = decodeProtectedHeader(hits[0]!.body);
+        const key = t.runtime.keys.verificationKey(String(kid));
+        assert.ok(key, 'signed with one of our published keys');
+        const { payload, protectedHeader } = await compactVerify(hits[0]!.body, await importJWK(key.jwk, key.alg));
+        assert.equal(protectedHeader.typ, 'dproof-webhook+jwt');
+        const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+        assert.deepEqual(Object.keys(claims).sort(), ['aud', 'iat', 'iss', 'request_id', 'status']);
+        assert.equal(claims.iss, PUBLIC_URL);
+        assert.equal(claims.request_id, created.id);
+        assert.equal(claims.status, 'verified');
+        assert.doesNotMatch(hits[0]!.body + JSON.stringify(claims), /family_name|age_over_19/);
+      } finally {
+        await new Promise((r) => hook.close(r));
+      }
+    });
+
+    it('refuses a webhook URL that is relative, plain http to another host, or carries credentials, and stores no request', async () => {
+      const count = async () => (await t.runtime.store.db.selectFrom('verifier_requests').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n;
+      const before = Number(await count());
+      for (const webhook_url of ['/hook', 'http://hooks.example/done', 'https://user:secret@hooks.example/done', 'javascript:alert(1)']) {
+        const res = await t.app.inject({
+          method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${verifierKey}` },
+          payload: { dcql_query: DCQL(t.runtime.catalog.get('driver-license')!.vct), webhook_url },
+        });
+        assert.equal(res.statusCode, 400, `${webhook_url}: ${res.body}`);
+        assert.equal(res.json().code, 'invalid_webhook_url', webhook_url);
+      }
+      assert.equal(Number(await count()), before);
     });
 
     it('only the verifier that asked can read the result; an issuer key cannot', async () => {
