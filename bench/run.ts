@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --pg]`: builds, starts the real server in its own process,
- * drives it with autocannon, measures in-process baselines in the same run, and writes
+ * `npm run bench [-- --quick] [-- --pg] [-- --check]`: builds, starts the real server in its own
+ * process, drives it with autocannon, measures in-process baselines in the same run, and writes
  * bench/report.md and bench/report.json. `--quick` (under a minute) catches breakage in CI
- * without asserting speed.
+ * without asserting speed; `--check` exits 1 when any scenario had an error or an unexpected
+ * refusal, or an acknowledged issuance has no record (it always does for the last).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { openStore } from '../src/store/store.js';
 import { prepareCounterPresentations, prepareVciGrants } from './prepare.js';
 
 const quick = process.argv.includes('--quick');
+const strict = process.argv.includes('--check');
 const usePg = process.argv.includes('--pg');
 const seconds = quick ? 3 : 10;
 const connections = 16;
@@ -110,6 +112,8 @@ async function main(): Promise<void> {
       },
     });
     scenarios.push(vci);
+    // Requests beyond the prepared grants reuse one and are refused: expected, not a failure.
+    const reusedGrants = Math.max(0, g - grants.length);
     if (g > grants.length) notes.push(`OpenID4VCI: ${g - grants.length} requests reused a grant (expected 4xx): prepare more grants for this machine`);
 
     // Verification with KB-JWT (status list cached): single-use presentations, each with its own nonce.
@@ -130,6 +134,7 @@ async function main(): Promise<void> {
       expect: (body) => body.includes('"verdict":"verified"'),
     });
     scenarios.push(verify.peak, verify.half);
+    const replayedPresentations = Math.max(0, v - presentations.length);
     if (v > presentations.length) notes.push(`verify: ${v - presentations.length} presentations were replays (answered "rejected"): prepare more for this machine`);
     const check = (await (await fetch(`${server.url}/v1/verifier/verify`, {
       method: 'POST', headers: { authorization: `Bearer ${verifierKey}`, 'content-type': 'application/json' },
@@ -192,6 +197,17 @@ async function main(): Promise<void> {
     ratio('server peak RSS (MB)', peakRssMb, 200, false);
     ratio('cold start to /readyz, median (ms)', [...coldStartMs].sort((a, b) => a - b)[Math.floor(coldStartMs.length / 2)] ?? NaN, 1500, false);
     for (const s of scenarios) if (s.errors > 0 || s.non2xx > 0) notes.push(`${s.name}: ${s.errors} errors (${s.wrongAnswers} wrong answers), ${s.non2xx} non-2xx`);
+    // "No errors under any scenario": transport errors never; refusals and wrong answers only as
+    // many as the run reused single-use inputs (grants, presentations) it had run out of.
+    const failures: string[] = [];
+    for (const s of scenarios) {
+      if (s.errors - s.wrongAnswers > 0) failures.push(`${s.name}: ${s.errors - s.wrongAnswers} transport errors or timeouts`);
+      if (s !== vci && s.non2xx > 0) failures.push(`${s.name}: ${s.non2xx} non-2xx answers`);
+    }
+    if (vci.non2xx > reusedGrants) failures.push(`${vci.name}: ${vci.non2xx} non-2xx answers, ${reusedGrants} expected`);
+    const wrongVerdicts = verify.peak.wrongAnswers + verify.half.wrongAnswers;
+    if (wrongVerdicts > replayedPresentations) failures.push(`verification: ${wrongVerdicts} answers not "verified", ${replayedPresentations} expected`);
+    if (acknowledged > recorded) failures.push(`${acknowledged - recorded} acknowledged issuances have no record`);
 
     writeReport(join(ROOT, 'bench'), {
       when: new Date().toISOString(),
@@ -209,6 +225,10 @@ async function main(): Promise<void> {
     process.stdout.write(`wrote bench/report.md and bench/report.json\n`);
     if (acknowledged > recorded) {
       process.stderr.write(`DATA LOSS: ${acknowledged - recorded} acknowledged issuances have no record\n`);
+      process.exitCode = 1;
+    }
+    if (strict && failures.length > 0) {
+      process.stderr.write(`bench --check failed:\n${failures.map((f) => `  ${f}`).join('\n')}\n`);
       process.exitCode = 1;
     }
   } finally {
