@@ -1,12 +1,16 @@
 /**
  * In-process baselines on this machine, so each HTTP figure can be read as a ratio:
- * ES256 sign/verify with node:crypto and with jose, and SD-JWT VC issue / verify-with-KB-JWT
- * with the OpenWallet Foundation's @sd-jwt/sd-jwt-vc on the same credential as the HTTP run.
+ * ES256 sign/verify with node:crypto and with jose, SD-JWT VC issue / verify-with-KB-JWT
+ * with the OpenWallet Foundation's @sd-jwt/sd-jwt-vc on the same credential as the HTTP run,
+ * and (for reference) this service's own issuer code on that credential, signing synchronously
+ * with node:crypto: what issuing costs before HTTP, validation and storage.
  */
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { ES256, digest, generateSalt } from '@sd-jwt/crypto-nodejs';
+import { issueSdJwtVc } from '../src/formats/sd-jwt-vc/issue-sd-jwt-vc.js';
+import type { Signer } from '../src/keys/signer.js';
 
 export interface Baseline {
   name: string;
@@ -76,7 +80,7 @@ export function disclosureFrame(claims: Record<string, unknown>, paths: readonly
   return frame;
 }
 
-export async function runBaselines(opts: { seconds: number; claims: Record<string, unknown>; disclosable: readonly string[]; vct: string }): Promise<Baseline[]> {
+export async function runBaselines(opts: { seconds: number; claims: Record<string, unknown>; disclosable: readonly string[]; vct: string; padTo: Readonly<Record<string, number>> }): Promise<Baseline[]> {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const data = Buffer.from('x'.repeat(600));
   const sig = sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
@@ -114,5 +118,12 @@ export async function runBaselines(opts: { seconds: number; claims: Record<strin
   const credential = await sdjwt.issue(payload, frame);
   const presentation = await sdjwt.present(credential, undefined, { kb: { payload: { iat: now, aud: 'https://verifier.example', nonce: 'n-1234567890' } } });
   out.push(await measure('SD-JWT VC verify with KB-JWT (@sd-jwt/sd-jwt-vc)', opts.seconds, () => sdjwt.verify(presentation, { requiredClaimKeys: [], keyBindingNonce: 'n-1234567890' })));
+
+  // The same credential as the HTTP issuance (decoy digests, cnf, status reference), built by
+  // this service's code with a synchronous signer: the in-process ceiling of a hand-rolled issuer.
+  const signer: Signer = { kid: 'bench', alg: 'ES256', publicJwk: pubJwk, sign: async (input) => sign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' }) };
+  const status = { status_list: { idx: 1234, uri: 'https://issuer.example/status/1' } };
+  out.push(await measure('SD-JWT VC issue (this service\'s issuer code, node:crypto)', opts.seconds, () =>
+    issueSdJwtVc({ iss: 'https://issuer.example', vct: opts.vct, iat: now, exp: now + 86400, cnfJwk: holderPub, status, claims: opts.claims as never, disclosable: opts.disclosable, padTo: opts.padTo, signer })));
   return out;
 }
