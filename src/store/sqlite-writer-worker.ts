@@ -1,12 +1,13 @@
 /**
  * The embedded store's writer thread (see sqlite-writer.ts): its own connection to the same
- * file runs each batch — and the batches queued behind it — as one transaction, BEGIN IMMEDIATE … COMMIT, each guarded unit inside a
- * SAVEPOINT (batch-writer.ts), and reports per step how many rows it changed or returned, or the
- * error with its SQLite code.
+ * file runs each batch — and the batches queued behind it — as one transaction, BEGIN IMMEDIATE
+ * … COMMIT, each guarded unit inside a SAVEPOINT (batch-writer.ts), and reports per step how many
+ * rows it changed or returned, or the error with its SQLite code.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { configureSqlite, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings.js';
+import { isStoreUnavailable } from './classify-store-error.js';
 import type { UnitOutcome, WriterReply, WriterRequest, WriterStep } from './sqlite-writer.js';
 
 const port = parentPort;
@@ -102,26 +103,29 @@ port.on('message', (first: WriterRequest) => {
   // for all of them instead of one each.
   const requests = [first];
   for (let next; requests.length < MAX_MERGED && (next = receiveMessageOnPort(port)); ) requests.push(next.message as WriterRequest);
+  let outcomes: UnitOutcome[][];
   try {
-    const outcomes = commitTogether(requests);
-    requests.forEach((m, i) => port.postMessage({ id: m.id, outcomes: outcomes[i]! } satisfies WriterReply));
-    return;
+    outcomes = commitTogether(requests);
   } catch (e) {
-    if (requests.length === 1) {
-      port.postMessage({ id: first.id, error: errorOf(e) } satisfies WriterReply);
+    // As in GroupCommit: a store that is locked, full or failing fails every batch alike (one
+    // busy timeout, not one per batch); a failing statement is retried batch by batch, so it
+    // fails only its own.
+    if (requests.length === 1 || isStoreUnavailable(e)) {
+      for (const m of requests) port.postMessage({ id: m.id, error: errorOf(e) } satisfies WriterReply);
       return;
     }
+    for (const m of requests) port.postMessage(runAlone(m));
+    return;
   }
-  // A failing statement in one batch must not fail the others: each runs on its own.
-  for (const m of requests) {
-    let reply: WriterReply;
-    try {
-      reply = { id: m.id, outcomes: commitTogether([m])[0]! };
-    } catch (e) {
-      reply = { id: m.id, error: errorOf(e) };
-    }
-    port.postMessage(reply);
-  }
+  requests.forEach((m, i) => port.postMessage({ id: m.id, outcomes: outcomes[i]! } satisfies WriterReply));
 });
+
+function runAlone(m: WriterRequest): WriterReply {
+  try {
+    return { id: m.id, outcomes: commitTogether([m])[0]! };
+  } catch (e) {
+    return { id: m.id, error: errorOf(e) };
+  }
+}
 
 port.on('close', () => db?.close());

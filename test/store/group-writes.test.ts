@@ -13,7 +13,8 @@ import type { ReceiptRecord } from '../../src/store/repositories/receipts-repo.j
 import { isStoreUnavailable } from '../../src/store/classify-store-error.js';
 import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
 import { SqliteWriter } from '../../src/store/sqlite-writer.js';
-import { SQLITE_FILE } from '../../src/store/open-database.js';
+import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_FILE } from '../../src/store/open-database.js';
+import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import type { CompiledQuery } from 'kysely';
 
@@ -136,14 +137,15 @@ for (const backend of storeTargets()) {
 }
 
 /** A fresh embedded store and a writer thread of its own on the same file, for the test's length. */
-async function withWriter(run: (store: Store, writer: SqliteWriter, insert: (hash: string) => CompiledQuery) => Promise<void>): Promise<void> {
+async function withWriter(run: (store: Store, writer: SqliteWriter, insert: (hash: string) => CompiledQuery, file: string) => Promise<void>): Promise<void> {
   const target = await makeStoreTarget('sqlite');
   const store = openStore({ databaseUrl: undefined, dataDir: target.dataDir });
   try {
     await store.migrate();
-    const writer = new SqliteWriter(join(target.dataDir, SQLITE_FILE));
+    const file = join(target.dataDir, SQLITE_FILE);
+    const writer = new SqliteWriter(file);
     const insert = (hash: string) => store.db.insertInto('consumed_nonces').values({ nonce_hash: hash, kind: 'kb', expires_at: 2_000_000_000_000 }).compile();
-    await run(store, writer, insert);
+    await run(store, writer, insert, file);
   } finally {
     await store.close();
     await target.cleanup();
@@ -181,6 +183,27 @@ describe('the SQLite writer thread', () => {
       });
       const rows = await store.db.selectFrom('consumed_nonces').select('nonce_hash').execute();
       assert.deepEqual(rows.map((r) => r.nonce_hash).sort(), [...new Set(hashes)].sort());
+    }));
+
+  it('fails queued batches together, after one busy timeout, while another connection holds the lock', () =>
+    withWriter(async (_store, writer, insert, file) => {
+      const locker = new BetterSqlite3(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+      try {
+        locker.exec('BEGIN EXCLUSIVE');
+        const t0 = Date.now();
+        // Queued before the new thread reads the first: one merged transaction that cannot start.
+        const outcomes = await Promise.allSettled(['l1', 'l2', 'l3', 'l4'].map((h) => writer.write([[{ query: insert(h) }]])));
+        const elapsed = Date.now() - t0;
+        for (const o of outcomes) {
+          assert.equal(o.status, 'rejected');
+          assert.match(String(((o as PromiseRejectedResult).reason as { code?: string }).code), /^SQLITE_BUSY/);
+        }
+        assert.ok(elapsed < 2 * SQLITE_BUSY_TIMEOUT_MS, `all answered after ${elapsed} ms, not one timeout per batch`);
+      } finally {
+        if (locker.inTransaction) locker.exec('ROLLBACK');
+        locker.close();
+        await writer.close();
+      }
     }));
 
   it('refuses writes pending at close, and a reopened store writes again', async () => {
