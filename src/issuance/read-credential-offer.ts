@@ -9,8 +9,11 @@ import { hashSecret } from './vci-secrets.js';
 import type { VciDeps } from './vci-deps.js';
 
 /** The offer a reference names, when its code can still be redeemed; otherwise offer_not_found. */
-export async function findOpenOffer(deps: Pick<VciDeps, 'store' | 'clock'>, ref: string): Promise<VciOfferRecord> {
-  const offer = await deps.store.vci.offerByRefHash(hashSecret(ref));
+export const findOpenOffer = (deps: Pick<VciDeps, 'store' | 'clock'>, ref: string): Promise<VciOfferRecord> => findOpenOfferByRefHash(deps, hashSecret(ref));
+
+/** The same, for a caller that already holds the reference's hash. */
+export async function findOpenOfferByRefHash(deps: Pick<VciDeps, 'store' | 'clock'>, refHash: string): Promise<VciOfferRecord> {
+  const offer = await deps.store.vci.offerByRefHash(refHash);
   const now = deps.clock.now();
   if (!offer || offer.redeemed_at !== null || offer.burned_at !== null || offer.issued_at !== null || offer.expires_at <= now) {
     throw notFound('offer_not_found', 'no open credential offer here: it was used, has expired or never existed');

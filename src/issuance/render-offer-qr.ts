@@ -10,7 +10,7 @@
  * every read (`GET` of the offer, token, credential).
  */
 import QRCode from 'qrcode';
-import { findOpenOffer } from './read-credential-offer.js';
+import { findOpenOfferByRefHash } from './read-credential-offer.js';
 import { OFFER_SCHEME, offerUri } from './create-offer.js';
 import { hashSecret } from './vci-secrets.js';
 import type { VciDeps } from './vci-deps.js';
@@ -50,7 +50,7 @@ async function openEntry(deps: Pick<VciDeps, 'store' | 'clock'>, ref: string): P
   const known = cache.get(key);
   if (known && known.expiresAt > now && now - known.checkedAt < OPEN_CHECK_MS) return known;
   try {
-    const offer = await findOpenOffer(deps, ref);
+    const offer = await findOpenOfferByRefHash(deps, key);
     return remember(key, offer.expires_at, now);
   } catch (e) {
     cache.delete(key); // used, expired or unknown: nothing to keep
