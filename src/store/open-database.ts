@@ -5,7 +5,7 @@ import pg from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
-import { kyselyUnitWriter, statementWriter, type BatchWriter, type UnitWriter } from './batch-writer.js';
+import { kyselyUnitWriter, type UnitWriter } from './batch-writer.js';
 import { configureSqlite, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings.js';
 import { SqliteWriter } from './sqlite-writer.js';
 
@@ -27,8 +27,6 @@ export interface OpenedDatabase {
   location: string;
   /** Group-committed writes (one transaction per batch); on SQLite in the writer thread. */
   writeUnits: UnitWriter;
-  /** The same for plain statements (one unit each). */
-  writeBatch: BatchWriter;
   close(): Promise<void>;
 }
 
@@ -126,7 +124,7 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
     u.password = '';
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const writeUnits = kyselyUnitWriter(db);
-    return { db, dialect: 'postgres', location: u.toString(), writeUnits, writeBatch: statementWriter(writeUnits), close: () => db.destroy() };
+    return { db, dialect: 'postgres', location: u.toString(), writeUnits, close: () => db.destroy() };
   }
 
   mkdirSync(opts.dataDir, { recursive: true });
@@ -140,7 +138,6 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
     dialect: 'sqlite',
     location: file,
     writeUnits: writer.write,
-    writeBatch: statementWriter(writer.write),
     close: async () => {
       await writer.close();
       await db.destroy();

@@ -35,7 +35,7 @@ export interface Store {
 }
 
 export function openStore(opts: DatabaseOptions): Store {
-  const { db, dialect, location, writeUnits, writeBatch, close } = openDatabase(opts);
+  const { db, dialect, location, writeUnits, close } = openDatabase(opts);
   return {
     dialect,
     location,
@@ -48,7 +48,7 @@ export function openStore(opts: DatabaseOptions): Store {
     vci: vciRepo(db, writeUnits),
     verifierRequests: verifierRequestsRepo(db),
     receipts: receiptsRepo(db, writeUnits),
-    nonces: noncesRepo(db, writeUnits, writeBatch),
+    nonces: noncesRepo(db, writeUnits),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, dialect),
     ping: async () => {
       if (dialect === 'postgres') {

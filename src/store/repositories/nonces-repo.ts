@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { GroupCommit } from '../group-commit.js';
-import { insertEach, type BatchWriter, type UnitWriter } from '../batch-writer.js';
+import { insertEach, statementWriter, type UnitWriter } from '../batch-writer.js';
 
 interface NonceRow { nonce_hash: string; kind: string; expires_at: number }
 
-export const noncesRepo = (db: Kysely<Database>, writeUnits: UnitWriter, writeBatch: BatchWriter) => {
+export const noncesRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
+  const writeBatch = statementWriter(writeUnits);
   // Every verification consumes a nonce: group-committed like issuance (see group-commit.ts),
   // a batch as one multi-row INSERT; a hash already there (or twice in the batch) is skipped.
   const consumes = new GroupCommit<NonceRow, boolean>((rows) =>
