@@ -13,8 +13,6 @@ const NAV: { id: PageId; name: Text }[] = [
 
 export interface Page {
   main: HTMLElement;
-  /** Redraws the page's content (after a state change). */
-  render(): void;
   /** Says something to everyone, screen readers included (role=status). */
   announce(message: string, kind?: 'ok' | 'error' | 'info'): void;
   /** Settles once the first load is over and the content is on screen. */
@@ -50,9 +48,6 @@ export function startPage(id: PageId, renderContent: (main: HTMLElement) => void
   let timer: ReturnType<typeof setTimeout> | undefined;
   const page: Page = {
     main,
-    render: () => {
-      if (loaded) renderContent(main);
-    },
     announce(message, kind = 'info') {
       status.className = `announce ${kind}`;
       status.textContent = message;
