@@ -60,6 +60,19 @@ for (const backend of storeTargets()) {
       assert.equal(counted.reads(), 3);
     });
 
+    it('answers a malformed reference 400 and an unknown one 404 over HTTP, for both image kinds', async () => {
+      for (const kind of ['svg', 'png']) {
+        for (const bad of ['short', `${'A'.repeat(42)}!`, 'A'.repeat(44)]) {
+          const res = await t.app.inject({ method: 'GET', url: `/openid4vci/credential-offer/${encodeURIComponent(bad)}/qr.${kind}` });
+          assert.equal(res.statusCode, 400, `${bad} ${kind}`);
+          assert.equal(res.json().error, 'invalid_request');
+        }
+        const unknown = await t.app.inject({ method: 'GET', url: `/openid4vci/credential-offer/${'A'.repeat(43)}/qr.${kind}` });
+        assert.equal(unknown.statusCode, 404);
+        assert.equal(unknown.json().error, 'offer_not_found');
+      }
+    });
+
     it('never renders for a reference that names no offer', async () => {
       const counted = countingStore();
       const deps = { store: counted.store, clock: fixedClock(Date.now()), config: t.config };
