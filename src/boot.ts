@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { openStore, type Store } from './store/store.js';
-import { FileKeyStore } from './keys/file-key-store.js';
+import type { KeyBackend } from './keys/key-backend.js';
+import { openKeyBackend } from './keys/open-key-backend.js';
 import { KeyRing } from './keys/key-ring.js';
-import { DEV_PASSPHRASE_WARNING, resolvePassphrase } from './keys/passphrase.js';
+import { DEV_PASSPHRASE_WARNING } from './keys/passphrase.js';
 import { ensureActiveKey } from './keys/manage-keys.js';
 import { systemClock, type Clock } from './clock.js';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { StatusListPublisher } from './status/status-list-publisher.js';
 export interface Runtime {
   config: Config;
   store: Store;
-  keyStore: FileKeyStore;
+  keyStore: KeyBackend;
   keys: KeyRing;
   clock: Clock;
   catalog: Catalog;
@@ -28,7 +29,7 @@ export interface Runtime {
 }
 
 /**
- * Opens what the server needs, in order: store → migrations → key passphrase → first-run key →
+ * Opens what the server needs, in order: store → migrations → key backend (passphrase or HSM) → first-run key →
  * key ring. Any failure (bad key file, wrong passphrase, unreachable database) throws with a
  * message naming the cause, and the server refuses to start.
  */
@@ -36,12 +37,11 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
   // A bad credential type file stops the server before anything else opens.
   const catalog = await loadCatalog({ dir: join(schemasDir, 'credentials'), publicUrl: config.publicUrl });
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let keyStore: KeyBackend | undefined;
   try {
     const { applied } = await store.migrate();
     if (applied.length > 0) logger.info({ applied, store: store.dialect }, 'migrations applied');
-    const passphrase = resolvePassphrase({ keysDir: config.keysDir, passphrase: config.keyPassphrase });
-    if (passphrase.source === 'dev-file') logger.warn({ file: passphrase.file, generated: passphrase.generated }, DEV_PASSPHRASE_WARNING);
-    const keyStore = new FileKeyStore(config.keysDir, passphrase.value);
+    keyStore = openKeyBackend(config, logger, (p) => logger.warn({ file: p.file, generated: p.generated }, DEV_PASSPHRASE_WARNING));
     const made = await ensureActiveKey({ store, keyStore, clock, actor: 'server:first-run' }, config.keyAlg);
     if (made) logger.warn({ kid: made.kid, alg: made.alg, dir: config.keysDir }, 'first run: generated a signing key');
     const keys = new KeyRing(store, keyStore, logger, clock);
@@ -66,10 +66,12 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
       latestExpiry: (kid) => store.credentials.latestExpiryByKid(kid),
       close: async () => {
         keys.stopPolling();
+        await keyStore?.close();
         await store.close();
       },
     };
   } catch (e) {
+    await keyStore?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw e;
   }

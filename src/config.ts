@@ -30,6 +30,10 @@ export interface Config {
   keyPassphrase: string | undefined;
   /** Signing algorithm for newly generated keys. */
   keyAlg: 'ES256' | 'EdDSA';
+  /** Where private keys live: encrypted files in keysDir, or a PKCS#11 module (HSM). */
+  keyBackend: 'file' | 'pkcs11';
+  /** Set when keyBackend is `pkcs11`. */
+  pkcs11: Pkcs11Config | undefined;
   /** How often a running node re-reads key metadata from the store, in ms. */
   keyRefreshMs: number;
   /** Requests per minute per API client unless the client has its own limit; 0 = unlimited. */
@@ -66,6 +70,20 @@ export interface Config {
   metricsToken: string | undefined;
 }
 
+export interface Pkcs11Config {
+  /** Path of the module's shared library (for example /usr/lib/softhsm/libsofthsm2.so). */
+  module: string;
+  /** The token is found by label, or else by slot id. */
+  tokenLabel: string | undefined;
+  slot: number | undefined;
+  /** User PIN; never logged. */
+  pin: string;
+  /** Sessions kept open (signatures run in parallel up to this). */
+  sessions: number;
+  /** Longest a module call may take before the module counts as unavailable, in ms. */
+  timeoutMs: number;
+}
+
 interface VariableSpec {
   name: string;
   default: string;
@@ -82,6 +100,13 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'KEYS_DIR', default: './keys', description: 'Folder of the encrypted signing key files.' },
   { name: 'DPROOF_KEY_PASSPHRASE', default: '(unset: generated into `KEYS_DIR/.passphrase` outside production)', description: 'Passphrase that encrypts private keys at rest. Required when `NODE_ENV=production`.' },
   { name: 'KEY_ALG', default: 'ES256', description: 'Algorithm of keys made on first run and by `keys rotate` without `--alg` (`ES256` or `EdDSA`).' },
+  { name: 'KEY_BACKEND', default: 'file', description: 'Where private signing keys live: `file` (encrypted files in `KEYS_DIR`) or `pkcs11` (a hardware security module; see *Keys in an HSM*).' },
+  { name: 'PKCS11_MODULE', default: '(unset)', description: 'With `KEY_BACKEND=pkcs11`: path of the PKCS#11 library (SoftHSM: `/usr/lib/softhsm/libsofthsm2.so`).' },
+  { name: 'PKCS11_TOKEN_LABEL', default: '(unset)', description: 'With `KEY_BACKEND=pkcs11`: label of the token holding the keys (or set `PKCS11_SLOT`).' },
+  { name: 'PKCS11_SLOT', default: '(unset)', description: 'With `KEY_BACKEND=pkcs11`: slot id of the token, when it is not found by `PKCS11_TOKEN_LABEL`.' },
+  { name: 'DPROOF_PKCS11_PIN', default: '(unset)', description: 'With `KEY_BACKEND=pkcs11`: the token\'s user PIN, from a secret store. Never logged.' },
+  { name: 'PKCS11_SESSIONS', default: '4', description: 'PKCS#11 sessions kept open: how many signatures run in the module at once.' },
+  { name: 'PKCS11_TIMEOUT_MS', default: '5000', description: 'Longest a signature or key generation may take in the module; past it the module counts as unavailable (503 `signer_unavailable`).' },
   { name: 'KEY_REFRESH_MS', default: '2000', description: 'How often a node re-reads key states from the store (rotation reaches running nodes within this).' },
   { name: 'RATE_LIMIT_PER_MINUTE', default: '600', description: 'Requests per minute per API client without its own limit; `0` = unlimited.' },
   { name: 'BODY_LIMIT', default: '1048576', description: 'Largest request body in bytes; larger bodies get 413.' },
@@ -139,6 +164,27 @@ function trustedIssuers(env: Env): string[] {
   });
 }
 
+function pkcs11Config(env: Env): Pkcs11Config {
+  const module = env.PKCS11_MODULE?.trim() ?? '';
+  if (module === '') throw new ConfigError('PKCS11_MODULE', 'is required when KEY_BACKEND=pkcs11 (path of the PKCS#11 library)');
+  const tokenLabel = env.PKCS11_TOKEN_LABEL?.trim() || undefined;
+  const slotRaw = env.PKCS11_SLOT?.trim() ?? '';
+  const slot = slotRaw === '' ? undefined : integer(env, 'PKCS11_SLOT', 0, 0, Number.MAX_SAFE_INTEGER);
+  if (tokenLabel === undefined && slot === undefined) {
+    throw new ConfigError('PKCS11_TOKEN_LABEL', 'or PKCS11_SLOT is required when KEY_BACKEND=pkcs11');
+  }
+  const pin = env.DPROOF_PKCS11_PIN ?? '';
+  if (pin === '') throw new ConfigError('DPROOF_PKCS11_PIN', 'is required when KEY_BACKEND=pkcs11 (the token\'s user PIN)');
+  return {
+    module,
+    tokenLabel,
+    slot,
+    pin,
+    sessions: integer(env, 'PKCS11_SESSIONS', 4, 1, 64),
+    timeoutMs: integer(env, 'PKCS11_TIMEOUT_MS', 5000, 100, 120_000),
+  };
+}
+
 function statusListSize(env: Env): number {
   const n = integer(env, 'STATUS_LIST_SIZE', 131_072, 131_072, 16_777_216);
   if (n % 4 !== 0) throw new ConfigError('STATUS_LIST_SIZE', `must be a multiple of 4 (whole bytes of 2-bit entries), got ${n}`);
@@ -168,12 +214,19 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     throw new ConfigError('KEY_ALG', `must be ES256 or EdDSA, got "${keyAlg}"`);
   }
 
+  const keyBackend = env.KEY_BACKEND?.trim() || 'file';
+  if (keyBackend !== 'file' && keyBackend !== 'pkcs11') {
+    throw new ConfigError('KEY_BACKEND', `must be file or pkcs11, got "${keyBackend}"`);
+  }
+  const pkcs11 = keyBackend === 'pkcs11' ? pkcs11Config(env) : undefined;
+
   const nodeEnv = env.NODE_ENV?.trim() || 'development';
   const keyPassphrase = env.DPROOF_KEY_PASSPHRASE || undefined;
   if (keyPassphrase !== undefined && keyPassphrase.length < 12) {
     throw new ConfigError('DPROOF_KEY_PASSPHRASE', 'must be at least 12 characters');
   }
-  if (nodeEnv === 'production' && keyPassphrase === undefined) {
+  // The passphrase encrypts key files; an HSM holds its keys itself.
+  if (nodeEnv === 'production' && keyPassphrase === undefined && keyBackend === 'file') {
     throw new ConfigError('DPROOF_KEY_PASSPHRASE', 'is required when NODE_ENV=production');
   }
 
@@ -193,6 +246,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     bodyLimit: integer(env, 'BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
     keyPassphrase,
     keyAlg,
+    keyBackend,
+    pkcs11,
     keyRefreshMs: integer(env, 'KEY_REFRESH_MS', 2000, 100, 60_000),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
     nodeEnv,

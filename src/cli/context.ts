@@ -1,21 +1,27 @@
 import type { Config } from '../config.js';
 import { loadConfig } from '../config.js';
 import { openStore, type Store } from '../store/store.js';
-import { FileKeyStore } from '../keys/file-key-store.js';
-import { DEV_PASSPHRASE_WARNING, resolvePassphrase } from '../keys/passphrase.js';
+import type { KeyBackend } from '../keys/key-backend.js';
+import { openKeyBackend } from '../keys/open-key-backend.js';
+import { DEV_PASSPHRASE_WARNING } from '../keys/passphrase.js';
 import { systemClock, type Clock } from '../clock.js';
+
+/** The CLI reports key backend trouble through its errors, not through log lines. */
+const quiet = { info: () => undefined, warn: () => undefined };
 
 export interface CliContext {
   config: Config;
   clock: Clock;
   /** Opens the store (migrated), runs `fn`, closes the store. */
   withStore<T>(fn: (store: Store) => Promise<T>): Promise<T>;
-  keyStore(): FileKeyStore;
+  /** The key backend KEY_BACKEND names (opened once, closed with the process). */
+  keyStore(): KeyBackend;
 }
 
 /** The CLI reads the same environment as the server (DATABASE_URL, DATA_DIR, KEYS_DIR, …). */
 export function cliContext(env: Record<string, string | undefined> = process.env): CliContext {
   const config = loadConfig(env);
+  let backend: KeyBackend | undefined;
   return {
     config,
     clock: systemClock,
@@ -29,9 +35,10 @@ export function cliContext(env: Record<string, string | undefined> = process.env
       }
     },
     keyStore() {
-      const p = resolvePassphrase({ keysDir: config.keysDir, passphrase: config.keyPassphrase });
-      if (p.generated) process.stderr.write(`warning: ${DEV_PASSPHRASE_WARNING}\n`);
-      return new FileKeyStore(config.keysDir, p.value);
+      backend ??= openKeyBackend(config, quiet, (p) => {
+        if (p.generated) process.stderr.write(`warning: ${DEV_PASSPHRASE_WARNING}\n`);
+      });
+      return backend;
     },
   };
 }

@@ -18,6 +18,8 @@ export const REDACT_PATHS = [
   '*.api_key',
   'passphrase',
   '*.passphrase',
+  'pin',
+  '*.pin',
   'privateKey',
   '*.privateKey',
   '*.d',

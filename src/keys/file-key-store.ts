@@ -6,14 +6,10 @@ import type { Signer, SigningAlg } from './signer.js';
 import { createSigner } from './create-signer.js';
 import { encryptKeyFile, readKeyFile, KeyFileError } from './key-file.js';
 import { writeFileAtomic } from './atomic-write.js';
+import type { GeneratedKey, KeyBackend } from './key-backend.js';
+import { PKCS11_REF_PREFIX } from './pkcs11/key-ref.js';
 
-export interface GeneratedKey {
-  kid: string;
-  alg: SigningAlg;
-  publicJwk: JWK;
-  /** File name inside the keys folder. */
-  file: string;
-}
+export type { GeneratedKey } from './key-backend.js';
 
 export const SIGNING_ALGS: readonly SigningAlg[] = ['ES256', 'EdDSA'];
 
@@ -28,10 +24,12 @@ export async function publicJwkOf(publicKey: KeyObject, alg: SigningAlg): Promis
 }
 
 /**
- * Keeps private keys in KEYS_DIR, one encrypted file per key. Replaceable by a hardware module
- * or KMS: the rest of the service only sees `Signer`.
+ * Keeps private keys in KEYS_DIR, one encrypted file per key. The PKCS#11 backend
+ * (pkcs11/pkcs11-key-store.ts) is the hardware alternative: the rest of the service only sees `Signer`.
  */
-export class FileKeyStore {
+export class FileKeyStore implements KeyBackend {
+  readonly name = 'file';
+
   constructor(readonly dir: string, private readonly passphrase: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
@@ -47,7 +45,10 @@ export class FileKeyStore {
   }
 
   /** Decrypts a key file; throws KeyFileError naming the file when it is corrupt or the passphrase is wrong. */
-  async load(rec: { kid: string; file: string }): Promise<Signer> {
+  async load(rec: { kid: string; file: string; alg?: string }): Promise<Signer> {
+    if (rec.file.startsWith(PKCS11_REF_PREFIX)) {
+      throw new KeyFileError(rec.file, `key ${rec.kid} is held in a PKCS#11 module; start with KEY_BACKEND=pkcs11`);
+    }
     const path = join(this.dir, rec.file);
     const { content, privateKey } = readKeyFile(path, this.passphrase);
     if (content.kid !== rec.kid) throw new KeyFileError(path, `holds key ${content.kid}, expected ${rec.kid}`);
@@ -56,4 +57,10 @@ export class FileKeyStore {
     if (publicJwk.kid !== rec.kid) throw new KeyFileError(path, 'private key does not match its kid');
     return createSigner(rec.kid, content.alg, publicJwk, privateKey);
   }
+
+  health(): 'ok' {
+    return 'ok';
+  }
+
+  async close(): Promise<void> {}
 }

@@ -4,7 +4,8 @@ import type { Store } from '../store/store.js';
 import type { KeyRecord } from '../store/repositories/keys-repo.js';
 import { unavailable } from '../errors.js';
 import type { Signer, SigningAlg } from './signer.js';
-import { isSigningAlg, type FileKeyStore } from './file-key-store.js';
+import { isSigningAlg } from './file-key-store.js';
+import type { KeyBackend } from './key-backend.js';
 import { systemClock, type Clock } from '../clock.js';
 
 /** Added to KEY_REFRESH_MS: time for a poll to finish and for small clock differences between nodes. */
@@ -41,7 +42,7 @@ export class KeyRing {
 
   constructor(
     private readonly store: Store,
-    private readonly keyStore: FileKeyStore,
+    private readonly keyStore: KeyBackend,
     private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>,
     private readonly clock: Clock = systemClock,
   ) {}

@@ -6,12 +6,12 @@ import type { Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
 import { AppError, conflict, notFound } from '../errors.js';
 import type { SigningAlg } from './signer.js';
-import type { FileKeyStore } from './file-key-store.js';
+import type { GeneratedKey, KeyBackend } from './key-backend.js';
 import type { KeyRecord } from '../store/repositories/keys-repo.js';
 
 export interface KeyDeps {
   store: Store;
-  keyStore: FileKeyStore;
+  keyStore: KeyBackend;
   clock: Clock;
   /** Who asked, for the audit trail ("cli", or an admin client id). */
   actor: string;
@@ -38,7 +38,7 @@ export async function generateKey(deps: KeyDeps, alg: SigningAlg): Promise<KeyRe
   return (await deps.store.keys.get(key.kid)) as KeyRecord;
 }
 
-async function insertFirst(deps: KeyDeps, key: Awaited<ReturnType<FileKeyStore['generate']>>, at: number) {
+async function insertFirst(deps: KeyDeps, key: GeneratedKey, at: number) {
   // activate() moves a current active key to retiring; generateKey checked there is none, and the
   // unique index refuses a second active key if another node raced us.
   await deps.store.keys.activate({ kid: key.kid, alg: key.alg, publicJwk: key.publicJwk as Record<string, unknown>, file: key.file, createdAt: at }, at);

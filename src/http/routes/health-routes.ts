@@ -10,7 +10,7 @@ export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise
   app.get('/readyz', {
     schema: {
       tags: ['operations'],
-      summary: 'Readiness: the store answers and a signing key is loaded',
+      summary: 'Readiness: the store answers, a signing key is loaded and its key backend (file or HSM) answers',
       response: { 200: { $ref: 'Health#' }, 503: { $ref: 'Problem#' } },
     },
   }, async (request, reply) => {
@@ -21,10 +21,12 @@ export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise
       store = 'unreachable';
     }
     const keys = deps.keys.hasActive(deps.config.keyAlg) ? 'ok' : 'no active signing key';
-    if (store !== 'ok' || keys !== 'ok') {
+    // A PKCS#11 module that dropped its token; health() also starts its reconnect.
+    const signer = deps.keyStore.health();
+    if (store !== 'ok' || keys !== 'ok' || signer !== 'ok') {
       reply.header('retry-after', '5');
-      return sendError(request, reply, problem(503, 'not_ready', `not ready: store ${store}, keys ${keys}`, { checks: { store, keys } }));
+      return sendError(request, reply, problem(503, 'not_ready', `not ready: store ${store}, keys ${keys}, signer ${signer}`, { checks: { store, keys, signer } }));
     }
-    return { status: 'ok' as const, checks: { store, keys } };
+    return { status: 'ok' as const, checks: { store, keys, signer } };
   });
 }

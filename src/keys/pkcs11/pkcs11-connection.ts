@@ -1,0 +1,264 @@
+/**
+ * One PKCS#11 module, one token, a small pool of logged-in sessions (pkcs11js, PeculiarVentures'
+ * maintained binding; no FFI of ours). What this file adds is the part that is ours: every call
+ * runs on a pooled session under a time limit; a module that drops its sessions or its token is
+ * reconnected (C_Finalize, C_Initialize, sessions, login) and the call tried once more; while the
+ * module stays away, calls fail at once with 503 `signer_unavailable` and a reconnect is tried at
+ * most once a second, so the service heals without a restart and never waits on a dead module.
+ */
+import pkcs11js from 'pkcs11js';
+import type { Handle, PKCS11 } from 'pkcs11js';
+import type { Logger } from 'pino';
+import type { Pkcs11Config } from '../../config.js';
+import { ckrName, isModuleFault, Pkcs11StartError, Pkcs11TimeoutError, signerUnavailable } from './pkcs11-faults.js';
+
+/** While the module is away, the least time between two reconnect attempts. */
+const RECONNECT_EVERY_MS = 1000;
+/** How long /readyz trusts the last token probe. */
+const PROBE_EVERY_MS = 1000;
+
+interface Session {
+  handle: Handle;
+  /** The connection it belongs to; a session of an older connection is never reused. */
+  epoch: number;
+}
+
+interface Waiter {
+  resolve: (s: Session) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export type SessionFn<T> = (lib: PKCS11, session: Handle, epoch: number) => Promise<T>;
+
+export class Pkcs11Connection {
+  private readonly lib: PKCS11;
+  private slot: Handle | undefined;
+  private epoch = 0;
+  private up = false;
+  private idle: Session[] = [];
+  private waiters: Waiter[] = [];
+  private lastAttempt = 0;
+  private lastProbe = 0;
+  private closed = false;
+  /** Mechanisms (CKM_*) the token offers. */
+  mechanisms = new Set<number>();
+
+  private constructor(private readonly opts: Pkcs11Config, private readonly logger: Pick<Logger, 'info' | 'warn'>) {
+    this.lib = new pkcs11js.PKCS11();
+    try {
+      this.lib.load(opts.module);
+    } catch (e) {
+      throw new Pkcs11StartError(`PKCS11_MODULE: cannot load ${opts.module} (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+
+  /** Loads the module, finds the token and logs in; throws Pkcs11StartError naming the variable to fix. */
+  static open(opts: Pkcs11Config, logger: Pick<Logger, 'info' | 'warn'>): Pkcs11Connection {
+    const c = new Pkcs11Connection(opts, logger);
+    try {
+      c.connect();
+    } catch (e) {
+      c.teardown();
+      c.lib.close();
+      if (e instanceof Pkcs11StartError) throw e;
+      throw new Pkcs11StartError(`PKCS11_MODULE: ${opts.module} failed while connecting (${ckrName(e) ?? (e instanceof Error ? e.message : String(e))})`);
+    }
+    return c;
+  }
+
+  /** Runs `fn` on a session of its own, within PKCS11_TIMEOUT_MS; see the file comment for faults. */
+  async run<T>(what: string, fn: SessionFn<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const s = await this.acquire();
+      try {
+        const result = await this.withTimeout(what, fn(this.lib, s.handle, s.epoch));
+        this.release(s);
+        return result;
+      } catch (e) {
+        if (!isModuleFault(e)) {
+          this.release(s);
+          throw e;
+        }
+        this.fault(s.epoch, what, e);
+        if (attempt >= 1) throw signerUnavailable();
+      }
+    }
+  }
+
+  /** For /readyz: probes the token at most once a second; when down, starts a reconnect. */
+  health(): 'ok' | 'unavailable' {
+    if (this.up && Date.now() - this.lastProbe >= PROBE_EVERY_MS) {
+      this.lastProbe = Date.now();
+      try {
+        this.lib.C_GetTokenInfo(this.slot as Handle);
+      } catch (e) {
+        if (isModuleFault(e)) this.fault(this.epoch, 'token probe', e);
+      }
+    }
+    if (!this.up) this.recover().catch(() => undefined);
+    return this.up ? 'ok' : 'unavailable';
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.teardown();
+    this.rejectWaiters();
+    try {
+      this.lib.close();
+    } catch {
+      /* already unloaded */
+    }
+  }
+
+  private connect(): void {
+    try {
+      // CKF_OS_LOCKING_OK: sessions are used from libuv's threads at once (PKCS#11 v2.40 §5.4).
+      this.lib.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
+    } catch (e) {
+      // Another user of the same library in this process initialised it already.
+      if (ckrName(e) !== 'CKR_CRYPTOKI_ALREADY_INITIALIZED') throw e;
+    }
+    const slot = this.findSlot();
+    this.mechanisms = new Set(this.lib.C_GetMechanismList(slot));
+    const epoch = this.epoch + 1;
+    const sessions: Session[] = [];
+    for (let i = 0; i < this.opts.sessions; i++) {
+      sessions.push({ handle: this.lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION), epoch });
+    }
+    this.login(sessions[0] as Session);
+    this.slot = slot;
+    this.epoch = epoch;
+    this.up = true;
+    this.lastProbe = Date.now();
+    this.idle = sessions;
+    while (this.waiters.length > 0 && this.idle.length > 0) this.handOver(this.idle.pop() as Session);
+  }
+
+  private findSlot(): Handle {
+    const slots = this.lib.C_GetSlotList(true);
+    const { tokenLabel, slot } = this.opts;
+    if (tokenLabel !== undefined) {
+      const labels = slots.map((s) => this.lib.C_GetTokenInfo(s).label.trim());
+      const i = labels.indexOf(tokenLabel);
+      if (i < 0) {
+        const seen = labels.filter((l) => l !== '').map((l) => `"${l}"`).join(', ') || 'none';
+        throw new Pkcs11StartError(`PKCS11_TOKEN_LABEL: no token labelled "${tokenLabel}" in ${this.opts.module} (tokens: ${seen})`);
+      }
+      return slots[i] as Handle;
+    }
+    const wanted = slots.find((s) => s.readUIntLE(0, Math.min(6, s.length)) === slot);
+    if (!wanted) throw new Pkcs11StartError(`PKCS11_SLOT: no token in slot ${String(slot)} of ${this.opts.module}`);
+    return wanted;
+  }
+
+  /** Login is per application and token (PKCS#11 v2.40 §5.6): one login covers every session. */
+  private login(s: Session): void {
+    try {
+      this.lib.C_Login(s.handle, pkcs11js.CKU_USER, this.opts.pin);
+    } catch (e) {
+      const ckr = ckrName(e);
+      if (ckr === 'CKR_USER_ALREADY_LOGGED_IN') return;
+      if (ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_INVALID' || ckr === 'CKR_PIN_LEN_RANGE') {
+        throw new Pkcs11StartError(`DPROOF_PKCS11_PIN: the token refused the PIN (${ckr}); the module may lock the token after a few more wrong tries`);
+      }
+      if (ckr === 'CKR_PIN_LOCKED') throw new Pkcs11StartError('DPROOF_PKCS11_PIN: the token is locked after too many wrong PINs; its security officer must unlock it');
+      throw e;
+    }
+  }
+
+  private teardown(): void {
+    this.up = false;
+    this.idle = [];
+    if (this.slot !== undefined) {
+      try {
+        this.lib.C_CloseAllSessions(this.slot);
+      } catch {
+        /* the module may be gone already */
+      }
+    }
+    try {
+      this.lib.C_Finalize();
+    } catch {
+      /* not initialised */
+    }
+  }
+
+  /** A fault on a session of the current connection takes the connection down (once). */
+  private fault(epoch: number, what: string, e: unknown): void {
+    if (epoch !== this.epoch || !this.up) return;
+    this.logger.warn({ reason: ckrName(e) ?? (e instanceof Error ? e.message : 'unknown'), during: what }, 'PKCS#11 module fault; reconnecting');
+    this.teardown();
+  }
+
+  /**
+   * Reconnects, at most once a second while the module stays away. pkcs11js's session calls are
+   * synchronous (and local to the module's client library), so this runs to its end at once.
+   */
+  private recover(): Promise<void> {
+    if (this.up) return Promise.resolve();
+    if (this.closed || Date.now() - this.lastAttempt < RECONNECT_EVERY_MS) return Promise.reject(signerUnavailable());
+    this.lastAttempt = Date.now();
+    try {
+      this.teardown();
+      this.connect();
+      this.logger.info({ token: this.opts.tokenLabel ?? this.opts.slot }, 'PKCS#11 module connected again');
+      return Promise.resolve();
+    } catch (e) {
+      this.teardown();
+      this.logger.warn({ reason: ckrName(e) ?? (e instanceof Error ? e.message : 'unknown') }, 'PKCS#11 module still unavailable');
+      this.rejectWaiters();
+      return Promise.reject(signerUnavailable());
+    }
+  }
+
+  private async acquire(): Promise<Session> {
+    if (!this.up) await this.recover();
+    const s = this.idle.pop();
+    if (s) return s;
+    return new Promise<Session>((resolve, reject) => {
+      const w: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((x) => x !== w);
+          reject(signerUnavailable());
+        }, this.opts.timeoutMs),
+      };
+      this.waiters.push(w);
+    });
+  }
+
+  private release(s: Session): void {
+    if (s.epoch !== this.epoch || !this.up) return;
+    if (this.waiters.length > 0) this.handOver(s);
+    else this.idle.push(s);
+  }
+
+  private handOver(s: Session): void {
+    const w = this.waiters.shift() as Waiter;
+    clearTimeout(w.timer);
+    w.resolve(s);
+  }
+
+  private rejectWaiters(): void {
+    for (const w of this.waiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(signerUnavailable());
+    }
+  }
+
+  /** A call the module does not answer in time counts as a module fault; its session is dropped. */
+  private async withTimeout<T>(what: string, p: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Pkcs11TimeoutError(what, this.opts.timeoutMs)), this.opts.timeoutMs);
+    });
+    try {
+      return await Promise.race([p, late]);
+    } finally {
+      clearTimeout(timer);
+      p.catch(() => undefined);
+    }
+  }
+}
