@@ -98,6 +98,9 @@ export async function issueOfferedCredentials(deps: VciDeps, accessToken: string
   const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration));
   const client = await checkIssuable(deps, offer, configuration);
 
+  // An HSM that is away would fail every signature after the point of no return: refuse before
+  // it (503), so the wallet can try again with the same offer and nonces.
+  deps.keys.assertCanSign(deps.config.keyAlg);
   // The point of no return: nonces and offer consumed together, or neither.
   const consumed = await deps.store.vci.consumeForIssuance(offer.id, proofs.map((p) => hashSecret(p.nonce)), deps.clock.now());
   // §8.3.1.2 invalid_nonce: a c_nonce is unknown, expired or already used.

@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import type { Signer, SigningAlg } from './signer.js';
+import { unavailable, type AppError } from '../errors.js';
 
 export interface GeneratedKey {
   kid: string;
@@ -27,3 +28,7 @@ export interface KeyBackend {
   health(): 'ok' | 'unavailable';
   close(): Promise<void>;
 }
+
+/** 503 with Retry-After (the error handler adds it) while the key backend cannot sign. */
+export const signerUnavailable = (): AppError =>
+  unavailable('signer_unavailable', 'the signing module (HSM) is not answering; try again shortly');

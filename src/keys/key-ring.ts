@@ -5,7 +5,7 @@ import type { KeyRecord } from '../store/repositories/keys-repo.js';
 import { unavailable } from '../errors.js';
 import type { Signer, SigningAlg } from './signer.js';
 import { isSigningAlg } from './file-key-store.js';
-import type { KeyBackend } from './key-backend.js';
+import { signerUnavailable, type KeyBackend } from './key-backend.js';
 import { systemClock, type Clock } from '../clock.js';
 
 /** Added to KEY_REFRESH_MS: time for a poll to finish and for small clock differences between nodes. */
@@ -106,6 +106,15 @@ export class KeyRing {
     const s = this.active.get(alg);
     if (!s) throw unavailable('no_active_key', `no active ${alg} signing key; run "dproof keys generate --alg ${alg}"`);
     return s;
+  }
+
+  /**
+   * Throws what signing would throw (no_active_key, signer_unavailable) without signing: for
+   * callers that consume something single-use before they sign (OpenID4VCI's c_nonce and offer).
+   */
+  assertCanSign(alg: SigningAlg): void {
+    this.signer(alg);
+    if (this.keyStore.health() !== 'ok') throw signerUnavailable();
   }
 
   /** Public key for verifying something we signed: active and retiring keys only. */

@@ -1,4 +1,4 @@
-import { AppError, unavailable } from '../../errors.js';
+export { signerUnavailable } from '../key-backend.js';
 
 /**
  * Return values (PKCS#11 v2.40 §5.1) that mean the module, token or session went away rather
@@ -26,10 +26,6 @@ export class Pkcs11TimeoutError extends Error {
     this.name = 'Pkcs11TimeoutError';
   }
 }
-
-/** 503 with Retry-After (the error handler adds it), the same on every route. */
-export const signerUnavailable = (): AppError =>
-  unavailable('signer_unavailable', 'the signing module (HSM) is not answering; try again shortly');
 
 /**
  * A start-up failure with a message an operator can act on (names the variable), never the PIN.
