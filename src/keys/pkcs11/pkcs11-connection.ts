@@ -37,8 +37,11 @@ export class Pkcs11Connection {
   private epoch = 0;
   private up = false;
   private idle: Session[] = [];
+  /** Sessions a call is using (maybe in one of libuv's threads). */
+  private readonly busy = new Set<Session>();
   private waiters: Waiter[] = [];
-  private lastAttempt = 0;
+  /** After a failed reconnect, none before this time (ms). */
+  private nextAttempt = 0;
   private lastProbe = 0;
   private closed = false;
   /** Mechanisms (CKM_*) the token offers. */
@@ -71,8 +74,9 @@ export class Pkcs11Connection {
   async run<T>(what: string, fn: SessionFn<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const s = await this.acquire();
+      const call = fn(this.lib, s.handle, s.epoch);
       try {
-        const result = await this.withTimeout(what, fn(this.lib, s.handle, s.epoch));
+        const result = await this.withTimeout(what, call);
         this.release(s);
         return result;
       } catch (e) {
@@ -80,6 +84,11 @@ export class Pkcs11Connection {
           this.release(s);
           throw e;
         }
+        // A session is closed only once no thread of the module's is working in it: a call that
+        // timed out still owns its session until it returns (closing it under a running C_Sign
+        // crashes SoftHSM).
+        if (e instanceof Pkcs11TimeoutError) call.then(() => this.discard(s), () => this.discard(s));
+        else this.discard(s);
         this.fault(s.epoch, what, e);
         if (attempt >= 1) throw signerUnavailable();
       }
@@ -102,8 +111,12 @@ export class Pkcs11Connection {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.teardown();
     this.rejectWaiters();
+    try {
+      this.teardown();
+    } catch {
+      return; // a call that timed out is still inside the module: leave it loaded
+    }
     try {
       this.lib.close();
     } catch {
@@ -111,6 +124,7 @@ export class Pkcs11Connection {
     }
   }
 
+  /** Full connection: C_Initialize, find the token, then sessions and login. */
   private connect(): void {
     try {
       // CKF_OS_LOCKING_OK: sessions are used from libuv's threads at once (PKCS#11 v2.40 §5.4).
@@ -121,13 +135,29 @@ export class Pkcs11Connection {
     }
     const slot = this.findSlot();
     this.mechanisms = new Set(this.lib.C_GetMechanismList(slot));
+    this.slot = slot;
+    this.openSessions(slot);
+  }
+
+  /** Light reconnect, for a module that dropped our sessions but still has the token. */
+  private reopen(): void {
+    if (this.slot === undefined) throw new Error('never connected');
+    this.lib.C_GetTokenInfo(this.slot);
+    this.openSessions(this.slot);
+  }
+
+  private openSessions(slot: Handle): void {
     const epoch = this.epoch + 1;
     const sessions: Session[] = [];
-    for (let i = 0; i < this.opts.sessions; i++) {
-      sessions.push({ handle: this.lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION), epoch });
+    try {
+      for (let i = 0; i < this.opts.sessions; i++) {
+        sessions.push({ handle: this.lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION), epoch });
+      }
+      this.login(sessions[0] as Session);
+    } catch (e) {
+      for (const s of sessions) this.closeSession(s);
+      throw e;
     }
-    this.login(sessions[0] as Session);
-    this.slot = slot;
     this.epoch = epoch;
     this.up = true;
     this.lastProbe = Date.now();
@@ -167,16 +197,15 @@ export class Pkcs11Connection {
     }
   }
 
-  private teardown(): void {
+  /**
+   * Closes our idle sessions (busy ones are closed when their call returns); `finalize` also
+   * lets go of the module (C_Finalize) for a full reconnect, which waits until no call is running.
+   */
+  private teardown(finalize = true): void {
     this.up = false;
-    this.idle = [];
-    if (this.slot !== undefined) {
-      try {
-        this.lib.C_CloseAllSessions(this.slot);
-      } catch {
-        /* the module may be gone already */
-      }
-    }
+    for (const s of this.idle.splice(0)) this.closeSession(s);
+    if (!finalize) return;
+    if (this.busy.size > 0) throw new Error(`${this.busy.size} PKCS#11 calls still running`);
     try {
       this.lib.C_Finalize();
     } catch {
@@ -184,28 +213,42 @@ export class Pkcs11Connection {
     }
   }
 
+  private closeSession(s: Session): void {
+    try {
+      this.lib.C_CloseSession(s.handle);
+    } catch {
+      /* the module may have dropped it already */
+    }
+  }
+
   /** A fault on a session of the current connection takes the connection down (once). */
   private fault(epoch: number, what: string, e: unknown): void {
     if (epoch !== this.epoch || !this.up) return;
     this.logger.warn({ reason: ckrName(e) ?? (e instanceof Error ? e.message : 'unknown'), during: what }, 'PKCS#11 module fault; reconnecting');
-    this.teardown();
+    this.teardown(false);
   }
 
   /**
-   * Reconnects, at most once a second while the module stays away. pkcs11js's session calls are
-   * synchronous (and local to the module's client library), so this runs to its end at once.
+   * Reconnects; after a failed attempt the next waits a second (callers get 503 meanwhile).
+   * pkcs11js's session calls are synchronous (local to the module's client library), so this
+   * runs to its end at once.
    */
   private recover(): Promise<void> {
     if (this.up) return Promise.resolve();
-    if (this.closed || Date.now() - this.lastAttempt < RECONNECT_EVERY_MS) return Promise.reject(signerUnavailable());
-    this.lastAttempt = Date.now();
+    if (this.closed || Date.now() < this.nextAttempt) return Promise.reject(signerUnavailable());
     try {
-      this.teardown();
-      this.connect();
+      try {
+        this.reopen();
+      } catch {
+        // The token or the module itself went away: start over (a token put back is found again).
+        this.teardown();
+        this.connect();
+      }
       this.logger.info({ token: this.opts.tokenLabel ?? this.opts.slot }, 'PKCS#11 module connected again');
       return Promise.resolve();
     } catch (e) {
-      this.teardown();
+      this.teardown(false);
+      this.nextAttempt = Date.now() + RECONNECT_EVERY_MS;
       this.logger.warn({ reason: ckrName(e) ?? (e instanceof Error ? e.message : 'unknown') }, 'PKCS#11 module still unavailable');
       this.rejectWaiters();
       return Promise.reject(signerUnavailable());
@@ -215,7 +258,10 @@ export class Pkcs11Connection {
   private async acquire(): Promise<Session> {
     if (!this.up) await this.recover();
     const s = this.idle.pop();
-    if (s) return s;
+    if (s) {
+      this.busy.add(s);
+      return s;
+    }
     return new Promise<Session>((resolve, reject) => {
       const w: Waiter = {
         resolve,
@@ -230,14 +276,21 @@ export class Pkcs11Connection {
   }
 
   private release(s: Session): void {
-    if (s.epoch !== this.epoch || !this.up) return;
+    this.busy.delete(s);
+    if (s.epoch !== this.epoch || !this.up) return this.closeSession(s);
     if (this.waiters.length > 0) this.handOver(s);
     else this.idle.push(s);
+  }
+
+  private discard(s: Session): void {
+    this.busy.delete(s);
+    this.closeSession(s);
   }
 
   private handOver(s: Session): void {
     const w = this.waiters.shift() as Waiter;
     clearTimeout(w.timer);
+    this.busy.add(s);
     w.resolve(s);
   }
 
