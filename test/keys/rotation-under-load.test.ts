@@ -8,10 +8,16 @@ import { verifySdJwtVc } from '../../src/formats/sd-jwt-vc/verify-sd-jwt-vc.js';
 import { parseSdJwt } from '../../src/formats/sd-jwt/parse-sd-jwt.js';
 import { parseCompactJws } from '../../src/formats/jose/parse-compact-jws.js';
 import { systemClock } from '../../src/clock.js';
+import { makeSoftHsmToken, SOFTHSM_MODULE } from '../helpers/softhsm.js';
 
-for (const backend of storeTargets()) {
-  it(`rotates the signing key under a load of issuance and verification with zero failures (${backend})`, async () => {
+/** Key backends: key files always; a SoftHSM token when TEST_SOFTHSM is set (.ci/run sets it). */
+const keyBackends = (): ('file' | 'pkcs11')[] => (SOFTHSM_MODULE ? ['file', 'pkcs11'] : ['file']);
+
+for (const backend of storeTargets()) for (const keyBackend of keyBackends()) {
+  it(`rotates the signing key under a load of issuance and verification with zero failures (${backend}, ${keyBackend} keys)`, async () => {
+    const token = keyBackend === 'pkcs11' ? makeSoftHsmToken() : undefined;
     const target = await makeStoreTarget(backend);
+    Object.assign(target.env, token?.env);
     const server = await spawnServer(target.env);
     try {
       const { apiKey } = JSON.parse((await runDproof(['clients', 'create', '--role', 'issuer', '--name', 'load', '--rate-limit', '0', '--json'], target.env)).stdout) as { apiKey: string };
@@ -86,6 +92,7 @@ for (const backend of storeTargets()) {
     } finally {
       await server.stop();
       await target.cleanup();
+      token?.cleanup();
     }
   });
 }
