@@ -40,7 +40,8 @@ export async function fetchForWallet(
   try {
     return await fetchCapped(f, url, { ...init, maxBytes: WALLET_MAX_BYTES, timeoutMs: WALLET_TIMEOUT_MS });
   } catch (e) {
-    if (e instanceof OutboundFetchError && e.reason === 'too_large') throw failed(`${what}: ${url} answered more than ${WALLET_MAX_BYTES} bytes`, code);
+    // Its own code: a peer that floods the wallet is not the same fault as one that is down.
+    if (e instanceof OutboundFetchError && e.reason === 'too_large') throw failed(`${what}: ${url} answered more than ${WALLET_MAX_BYTES} bytes`, 'answer_too_large');
     throw failed(`${what}: ${url} did not answer`, code);
   }
 }
