@@ -4,6 +4,7 @@
  * CONFIG_VARIABLES with its default, and the README table is checked against that list by a test.
  */
 import { resolve } from 'node:path';
+import { parseOutboundAllowList } from './http-client/outbound-allow-list.js';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -68,6 +69,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Bearer token GET /metrics requires; unset = /metrics answers without one. */
   metricsToken: string | undefined;
+  /** Host names, IPs and CIDR ranges of internal webhook receivers (exempt from the internal-address refusal). */
+  webhookAllowHosts: string[];
 }
 
 export interface Pkcs11Config {
@@ -125,6 +128,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'BATCH_SIZE', default: '10', description: 'Most key proofs, hence credentials, in one OpenID4VCI credential request (`batch_credential_issuance.batch_size`).' },
   { name: 'REDIS_URL', default: '(unset: each node counts in memory)', description: '`redis://host:port` keeps the per-client rate-limit counters in Redis, shared by every node. If Redis is down, requests are let through (fail-open) and a warning is logged.' },
   { name: 'METRICS_TOKEN', default: '(unset: `/metrics` is open)', description: 'Bearer token `GET /metrics` requires (`Authorization: Bearer …`); at least 16 characters. Unset, the endpoint answers anyone who can reach it.' },
+  { name: 'WEBHOOK_ALLOW_HOSTS', default: '(unset: none)', description: 'Comma-separated host names, IP addresses and CIDR ranges (`hooks.internal,10.1.0.0/16`) that OpenID4VP `webhook_url`s may reach although they are loopback, private, link-local or unique-local. Plain `http` webhooks go only to these, and not with `NODE_ENV=production`.' },
   { name: 'NODE_ENV', default: 'development', description: '`production` turns off development conveniences.' },
 ];
 
@@ -183,6 +187,16 @@ function pkcs11Config(env: Env): Pkcs11Config {
     sessions: integer(env, 'PKCS11_SESSIONS', 4, 1, 64),
     timeoutMs: integer(env, 'PKCS11_TIMEOUT_MS', 5000, 100, 120_000),
   };
+}
+
+function webhookAllowHosts(env: Env): string[] {
+  const entries = (env.WEBHOOK_ALLOW_HOSTS ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  try {
+    parseOutboundAllowList(entries);
+  } catch (e) {
+    throw new ConfigError('WEBHOOK_ALLOW_HOSTS', (e as Error).message);
+  }
+  return entries;
 }
 
 function statusListSize(env: Env): number {
@@ -265,5 +279,6 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     verifierResultRetentionSeconds: integer(env, 'VERIFIER_RESULT_RETENTION_SECONDS', 600, 10, 7 * 86_400),
     redisUrl,
     metricsToken,
+    webhookAllowHosts: webhookAllowHosts(env),
   };
 }

@@ -7,9 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import QRCode from 'qrcode';
-import { badRequest } from '../errors.js';
 import type { LocalizedText } from '../catalog/types.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
+import { checkWebhookUrl } from './check-webhook-url.js';
 import { parseDcqlQuery } from './parse-dcql-query.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import { requestUri, verifierClientId } from './verifier-identity.js';
@@ -31,19 +31,9 @@ export interface CreatedRequest {
 
 export const randomToken = (): string => randomBytes(16).toString('base64url');
 
-/** Webhooks go to https; plain http only to this machine outside production. */
-function checkWebhookUrl(raw: string, production: boolean): string {
-  if (!URL.canParse(raw)) throw badRequest('invalid_webhook_url', 'webhook_url must be an absolute URL');
-  const u = new URL(raw);
-  const local = u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(local && !production)) throw badRequest('invalid_webhook_url', 'webhook_url must use https');
-  if (u.username || u.password) throw badRequest('invalid_webhook_url', 'webhook_url must not carry credentials');
-  return u.toString();
-}
-
 export async function createVerifierRequest(deps: PresentationDeps, client: ApiClient, input: CreateRequestInput): Promise<CreatedRequest> {
   parseDcqlQuery(input.dcql_query, deps.catalog, client); // refuses a query we cannot answer
-  const webhook = input.webhook_url === undefined ? null : checkWebhookUrl(input.webhook_url, deps.config.nodeEnv === 'production');
+  const webhook = input.webhook_url === undefined ? null : checkWebhookUrl(input.webhook_url, { production: deps.config.nodeEnv === 'production', allowHosts: deps.config.webhookAllowHosts });
   const now = deps.clock.now();
   await deps.store.verifierRequests.purge(now);
   const id = randomToken();

@@ -1,11 +1,11 @@
 import type { ReceiptDeps } from './record-receipt.js';
 import type { VerificationDeps } from '../verification/create-verification-context.js';
 import type { VerificationContext } from '../verification/verification-checks.js';
-import type { Fetcher } from '../verification/fetch-json.js';
+import type { ResolveHost } from '../http-client/post-to-public-host.js';
 
 /** What the presentation use cases need: the runtime plus the verification context. */
 export interface PresentationDeps extends ReceiptDeps, VerificationDeps {
   verification: VerificationContext;
-  /** Outbound HTTP for webhooks. */
-  fetch?: Fetcher;
+  /** How webhook host names are resolved (DNS unless a test injects one). */
+  resolveHost?: ResolveHost;
 }

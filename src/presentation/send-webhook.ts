@@ -3,23 +3,26 @@
  * (`typ: dproof-webhook+jwt`, `application/jwt`) saying which request and its status; the
  * verifier checks it against our JWKS and then reads the result with its API key. No claim
  * values travel in a webhook. One attempt, five seconds, failures only logged by the caller.
+ * The POST goes only to public addresses (or ones the operator allow-listed), checked on the
+ * addresses the name resolves to at send time (DNS rebinding); see http-client/post-to-public-host.ts.
  */
 import { signCompactJws } from '../formats/jose/sign-compact-jws.js';
+import { parseOutboundAllowList } from '../http-client/outbound-allow-list.js';
+import { postToPublicHost, resolveWithDns, type PostOutcome } from '../http-client/post-to-public-host.js';
 import type { PresentationDeps } from './presentation-deps.js';
 
 export const WEBHOOK_TYP = 'dproof-webhook+jwt';
 
-export async function sendWebhook(deps: PresentationDeps, url: string, body: { clientId: string; requestId: string; status: string }): Promise<boolean> {
+export async function sendWebhook(deps: Pick<PresentationDeps, 'config' | 'clock' | 'keys' | 'resolveHost'>, url: string, body: { clientId: string; requestId: string; status: string }): Promise<PostOutcome> {
   const jwt = await signCompactJws(
     { typ: WEBHOOK_TYP },
     { iss: deps.config.publicUrl, aud: body.clientId, iat: Math.floor(deps.clock.now() / 1000), request_id: body.requestId, status: body.status },
     deps.keys.signer(deps.config.keyAlg),
   );
-  const fetcher = deps.fetch ?? ((u: string, i?: RequestInit) => fetch(u, i));
-  try {
-    const res = await fetcher(url, { method: 'POST', headers: { 'content-type': 'application/jwt' }, body: jwt, redirect: 'manual', signal: AbortSignal.timeout(5000) });
-    return res.status >= 200 && res.status < 300;
-  } catch {
-    return false;
-  }
+  return postToPublicHost(url, jwt, {
+    contentType: 'application/jwt',
+    timeoutMs: 5000,
+    allow: parseOutboundAllowList(deps.config.webhookAllowHosts),
+    resolve: deps.resolveHost ?? resolveWithDns,
+  });
 }

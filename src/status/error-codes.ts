@@ -13,7 +13,7 @@ export const STATUS_LIST_ERROR_CODES = [
   'status_list_malformed',
   /** `lst` is valid base64url but not a valid ZLIB (RFC 1950) / DEFLATE (RFC 1951) stream. */
   'status_list_bad_compression',
-  /** The list inflates past the configured size cap (zip bomb guard, §11.1). */
+  /** The list inflates past the cap for its `bits` (zip bomb guard, §11.1), or its fetched token is over the fetch cap. */
   'status_list_too_large',
   /** A status value does not fit in `bits` bits, or is not an integer (§7). */
   'status_value_out_of_range',

@@ -12,11 +12,21 @@ import { statusFormatError } from './error-codes.js';
 export type StatusListBits = 1 | 2 | 4 | 8;
 export const STATUS_LIST_BITS: readonly StatusListBits[] = [1, 2, 4, 8];
 
-/** Default cap on the inflated size of a list we decode: 16 MiB = 134,217,728 one-bit entries. */
-export const DEFAULT_MAX_STATUS_LIST_BYTES = 16 * 1024 * 1024;
+/**
+ * The most entries a list we decode may hold: 2^24, the largest STATUS_LIST_SIZE we publish
+ * ourselves (the draft's examples use 2^20). A list's inflated size is capped at
+ * entries × bits / 8, so a one-bit list stops at 2 MiB and an eight-bit one at 16 MiB.
+ */
+export const MAX_STATUS_LIST_ENTRIES = 2 ** 24;
+
+/** The largest inflated byte array accepted for `bits`-wide entries. */
+export const maxStatusListBytes = (bits: StatusListBits): number => (MAX_STATUS_LIST_ENTRIES * bits) / 8;
+
+/** The largest inflated size of any list (eight-bit entries): 16 MiB. */
+export const DEFAULT_MAX_STATUS_LIST_BYTES = maxStatusListBytes(8);
 
 export interface DecodeStatusListOptions {
-  /** Refuse lists that inflate to more bytes than this (zip-bomb guard). */
+  /** Refuse lists that inflate to more bytes than this (zip-bomb guard); never above maxStatusListBytes(bits). */
   maxBytes?: number;
 }
 
@@ -61,9 +71,11 @@ export class StatusList {
     if (compressed.toString('base64url') !== lst) {
       throw statusFormatError('status_list_malformed', 'lst is not canonical base64url');
     }
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_STATUS_LIST_BYTES;
+    const maxBytes = Math.min(options.maxBytes ?? Infinity, maxStatusListBytes(checkedBits));
     let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
     try {
+      // Zip-bomb guard (§11.1 Status List Size, SECURITY.md): `maxOutputLength` makes zlib stop
+      // the moment the output passes the cap, so a 10 kB bomb never allocates past it.
       // `info: true` makes Node return the engine too, so we can see how much input was consumed.
       inflated = inflateSync(compressed, { maxOutputLength: maxBytes, info: true }) as unknown as typeof inflated;
     } catch (e) {

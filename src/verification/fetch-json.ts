@@ -1,37 +1,40 @@
 /**
- * Outbound HTTP for verification (issuer metadata, JWK Sets, status lists): a timeout, a size
- * cap, no redirects followed (a redirect could lead anywhere), and one error code when the
- * other side cannot be reached or answers with an error.
+ * Outbound HTTP for verification (issuer metadata, JWK Sets, status lists) through the one capped
+ * client (`http-client/fetch-capped.ts`): a timeout, a streaming size cap, no redirects followed,
+ * and one error class when the other side cannot be reached, answers with an error or too much.
  */
 import { AppError } from '../errors.js';
+import { fetchCapped, OutboundFetchError, type Fetcher } from '../http-client/fetch-capped.js';
 
-export type Fetcher = (url: string, init?: RequestInit) => Promise<Response>;
+export type { Fetcher };
 
 const TIMEOUT_MS = 5000;
 /** A status list of 16 M two-bit entries compresses far below this; more is an attack. */
-const MAX_BYTES = 4 * 1024 * 1024;
+export const MAX_FETCH_BYTES = 4 * 1024 * 1024;
 
 export class FetchFailed extends AppError {
+  constructor(message: string, code = 'fetch_failed') {
+    super(code, 502, message);
+  }
+}
+
+/** The answer was over MAX_FETCH_BYTES (declared or streamed): reading stopped there. */
+export class FetchTooLarge extends FetchFailed {
   constructor(message: string) {
-    super('fetch_failed', 502, message);
+    super(message, 'fetch_too_large');
   }
 }
 
 export async function fetchText(fetcher: Fetcher, url: string, accept: string): Promise<string> {
-  let res: Response;
+  let res;
   try {
-    res = await fetcher(url, { headers: { accept }, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
-  } catch {
-    throw new FetchFailed('could not reach the server');
+    res = await fetchCapped(fetcher, url, { accept, maxBytes: MAX_FETCH_BYTES, timeoutMs: TIMEOUT_MS });
+  } catch (e) {
+    if (e instanceof OutboundFetchError && e.reason === 'too_large') throw new FetchTooLarge('answer too large');
+    throw new FetchFailed(e instanceof OutboundFetchError && e.reason === 'unreadable' ? 'answer could not be read' : 'could not reach the server');
   }
   if (res.status !== 200) throw new FetchFailed(`answered HTTP ${res.status}`);
-  const length = Number(res.headers.get('content-length') ?? '0');
-  if (length > MAX_BYTES) throw new FetchFailed('answer too large');
-  const text = await res.text().catch(() => {
-    throw new FetchFailed('answer could not be read');
-  });
-  if (text.length > MAX_BYTES) throw new FetchFailed('answer too large');
-  return text;
+  return res.text;
 }
 
 export async function fetchJsonObject(fetcher: Fetcher, url: string): Promise<Record<string, unknown>> {

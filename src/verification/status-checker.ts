@@ -20,7 +20,7 @@ import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
 import { checkStatusListToken, readStatus, STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_JWT_TYP } from '../status/status-list-token.js';
 import type { StatusList } from '../status/status-list-codec.js';
 import type { StatusListReference } from '../status/status-list-reference.js';
-import { fetchText, type Fetcher } from './fetch-json.js';
+import { fetchText, FetchTooLarge, type Fetcher } from './fetch-json.js';
 import type { IssuerTrust } from './issuer-trust.js';
 
 /** Used when a list names no `ttl`; also the longest we keep any list. */
@@ -98,7 +98,9 @@ export class StatusChecker {
     let token: string;
     try {
       token = (await fetchText(this.o.fetch, uri, STATUS_LIST_JWT_MEDIA_TYPE)).trim(); // §8.1
-    } catch {
+    } catch (e) {
+      // Over the fetch cap: reading stopped there, and the answer says so (not "unreachable").
+      if (e instanceof FetchTooLarge) throw new StatusCheckFailed('status_list_too_large', 'the status list token is larger than we accept');
       throw new StatusCheckFailed('status_list_unreachable', 'the status list could not be fetched');
     }
     const checked = await this.checkToken(token, uri, iss);

@@ -13,7 +13,7 @@ import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
 import { isAppError } from '../errors.js';
 import { createHolderPresentation } from '../presentation/holder/create-holder-presentation.js';
 import { holderSignerFromJwk } from '../presentation/holder/holder-key.js';
-import { call, checkUrl, failed } from './wallet-http.js';
+import { call, checkUrl, failed, fetchForWallet } from './wallet-http.js';
 import type { StoredCredential, Wallet } from './wallet-file.js';
 
 const DID_WEB_PREFIX = 'decentralized_identifier:did:web:';
@@ -61,14 +61,9 @@ async function fetchRequestObject(f: typeof fetch, link: string): Promise<JsonOb
   const requestUri = u.searchParams.get('request_uri');
   if (u.protocol !== 'openid4vp:' || !clientId || !requestUri) throw fail('the link needs client_id and request_uri');
   if (!clientId.startsWith(DID_WEB_PREFIX)) throw fail(`this wallet only trusts the did:web client identifier prefix, not ${clientId}`);
-  let jwt: string;
-  try {
-    const res = await f(checkUrl(requestUri, 'request_uri'), { headers: { accept: 'application/oauth-authz-req+jwt' } });
-    if (!res.ok) throw fail(`the verifier refused the request object (HTTP ${res.status})`);
-    jwt = (await res.text()).trim();
-  } catch (e) {
-    throw isAppError(e) ? e : fail('the verifier did not answer');
-  }
+  const res = await fetchForWallet(f, checkUrl(requestUri, 'request_uri'), { accept: 'application/oauth-authz-req+jwt' }, 'request object', 'present_failed');
+  if (res.status < 200 || res.status > 299) throw fail(`the verifier refused the request object (HTTP ${res.status})`);
+  const jwt = res.text.trim();
   try {
     const jws = parseCompactJws(jwt);
     const key = await resolveDidWebKey(f, clientId, jws.header.kid);

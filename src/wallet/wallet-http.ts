@@ -1,6 +1,11 @@
 /** HTTP for the reference wallet: URL rules, JSON calls, and one error code for a peer's refusal. */
 import { AppError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
+import { fetchCapped, OutboundFetchError, type CappedResponse, type Fetcher } from '../http-client/fetch-capped.js';
+
+/** Room for a batch of credentials with portraits; an answer past this is refused mid-stream. */
+export const WALLET_MAX_BYTES = 8 * 1024 * 1024;
+const WALLET_TIMEOUT_MS = 15_000;
 
 export const failed = (message: string, code = 'receive_failed') => new AppError(code, 502, message);
 
@@ -24,21 +29,37 @@ export const wellKnown = (identifier: string, name: string) => {
   return `${u.origin}/.well-known/${name}${u.pathname === '/' ? '' : u.pathname}`;
 };
 
-export async function call(f: typeof fetch, url: string, init: RequestInit, what: string): Promise<JsonObject> {
-  let res: Response;
+/** One capped GET/POST (see http-client/fetch-capped.ts); `code` names the wallet operation. */
+export async function fetchForWallet(
+  f: Fetcher,
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | URLSearchParams; accept: string },
+  what: string,
+  code = 'receive_failed',
+): Promise<CappedResponse> {
   try {
-    res = await f(url, { ...init, headers: { accept: 'application/json', ...init.headers } });
-  } catch {
-    throw failed(`${what}: ${url} did not answer`);
+    return await fetchCapped(f, url, { ...init, maxBytes: WALLET_MAX_BYTES, timeoutMs: WALLET_TIMEOUT_MS });
+  } catch (e) {
+    // Its own code: a peer that floods the wallet is not the same fault as one that is down.
+    if (e instanceof OutboundFetchError && e.reason === 'too_large') throw failed(`${what}: ${url} answered more than ${WALLET_MAX_BYTES} bytes`, 'answer_too_large');
+    throw failed(`${what}: ${url} did not answer`, code);
   }
-  const text = await res.text();
+}
+
+export async function call(
+  f: Fetcher,
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | URLSearchParams },
+  what: string,
+): Promise<JsonObject> {
+  const res = await fetchForWallet(f, url, { ...init, accept: 'application/json' }, what);
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(res.text);
   } catch {
     body = undefined;
   }
-  if (!res.ok) {
+  if (res.status < 200 || res.status > 299) {
     const err = isJsonObject(body) && typeof body.error === 'string' ? `${body.error}${typeof body.error_description === 'string' ? ` (${body.error_description})` : ''}` : `HTTP ${res.status}`;
     throw failed(`${what} refused: ${err}`);
   }

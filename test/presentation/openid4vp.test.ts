@@ -40,7 +40,8 @@ for (const backend of storeTargets()) {
     let wallet: Openid4vpClient;
 
     before(async () => {
-      t = await startTestApp({ store: backend, env: { PUBLIC_URL } });
+      // The webhook test's receiver is on this machine: the operator allow-list lets it in.
+      t = await startTestApp({ store: backend, env: { PUBLIC_URL, WEBHOOK_ALLOW_HOSTS: 'localhost' } });
       verifierKey = await t.apiKey('verifier');
       issuerKey = await t.apiKey('issuer');
       holder = await generateHolderKey();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { StatusList, type StatusListBits } from '../../src/status/status-list-codec.js';
+import { MAX_STATUS_LIST_ENTRIES, maxStatusListBytes, STATUS_LIST_BITS, StatusList, type StatusListBits } from '../../src/status/status-list-codec.js';
 import {
   STATUS_INVALID,
   STATUS_SUSPENDED,
@@ -128,6 +128,19 @@ describe('strict decoding', () => {
     assertCode(() => StatusList.decode(bomb, 1), 'status_list_too_large');
     assertCode(() => StatusList.decode(new StatusList(1024 * 8 + 8, 1).encode(), 1, { maxBytes: 1024 }), 'status_list_too_large');
     assert.equal(StatusList.decode(new StatusList(1024 * 8, 1).encode(), 1, { maxBytes: 1024 }).size, 8192);
+  });
+
+  test('caps the inflated size by bits: at most 2^24 entries, so 2 MiB for one bit and 16 MiB for eight', () => {
+    assert.equal(MAX_STATUS_LIST_ENTRIES, 2 ** 24);
+    for (const bits of STATUS_LIST_BITS) {
+      const cap = maxStatusListBytes(bits);
+      assert.equal(cap, (2 ** 24 * bits) / 8);
+      // Exactly the cap decodes; one byte more is refused, whatever the caller's own maxBytes.
+      assert.equal(StatusList.decode(deflateSync(Buffer.alloc(cap)).toString('base64url'), bits).size, 2 ** 24);
+      const over = deflateSync(Buffer.alloc(cap + 1)).toString('base64url');
+      assertCode(() => StatusList.decode(over, bits), 'status_list_too_large');
+      assertCode(() => StatusList.decode(over, bits, { maxBytes: cap * 4 }), 'status_list_too_large');
+    }
   });
 
   test('rejects indices outside the list with status_index_out_of_range', () => {
