@@ -6,6 +6,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { schemasDir } from '../../src/paths.js';
+import { SAFE_TEXT_PATTERN } from '../../src/catalog/unsafe-text.js';
 import { validateClaims } from '../../src/catalog/validate-claims.js';
 import { loadCatalog } from '../../src/catalog/load-catalog.js';
 import { CatalogError } from '../../src/catalog/error-codes.js';
@@ -102,4 +106,9 @@ describe('x-allow-control-characters', () => {
       (e: unknown) => e instanceof CatalogError && e.code === 'catalog_schema_violation',
     );
   });
+});
+
+it('the Purpose API schema refuses exactly the characters free-text claims refuse', () => {
+  const purpose = JSON.parse(readFileSync(join(schemasDir, 'api', 'purpose.json'), 'utf8')) as { properties: Record<string, { pattern: string }> };
+  assert.deepEqual(Object.values(purpose.properties).map((p) => p.pattern), [SAFE_TEXT_PATTERN, SAFE_TEXT_PATTERN]);
 });
