@@ -13,6 +13,7 @@ import type { Catalog } from './catalog/types.js';
 import { schemasDir } from './paths.js';
 import { StatusSlots } from './status/status-slots.js';
 import { StatusListPublisher } from './status/status-list-publisher.js';
+import { startPurgeTimer } from './purge-expired-state.js';
 
 export interface Runtime {
   config: Config;
@@ -36,7 +37,11 @@ export interface Runtime {
 export async function openRuntime(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Runtime> {
   // A bad credential type file stops the server before anything else opens.
   const catalog = await loadCatalog({ dir: join(schemasDir, 'credentials'), publicUrl: config.publicUrl });
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onPermissionWarning: (w) => logger.warn(w, 'could not make the data folder or a database file private (0700 / 0600)'),
+  });
   let keyStore: KeyBackend | undefined;
   try {
     const { applied } = await store.migrate();
@@ -54,6 +59,7 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
       validitySeconds: config.statusTokenValiditySeconds,
       signer: () => keys.signer(config.keyAlg),
     });
+    const purge = startPurgeTimer(store, clock, logger, config.purgeIntervalMs);
     return {
       config,
       store,
@@ -66,6 +72,7 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
       latestExpiry: (kid) => store.credentials.latestExpiryByKid(kid),
       close: async () => {
         keys.stopPolling();
+        await purge.stop();
         await keyStore?.close();
         await store.close();
       },

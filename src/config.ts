@@ -65,6 +65,8 @@ export interface Config {
   verifierRequestTtlSeconds: number;
   /** How long a verification result (with claim values) is kept for its verifier, seconds. */
   verifierResultRetentionSeconds: number;
+  /** How often each node purges expired offer claims, tokens, nonces and verifier results, ms. */
+  purgeIntervalMs: number;
   /** redis://… shares rate-limit counters between nodes; unset = each node counts in memory. */
   redisUrl: string | undefined;
   /** Bearer token GET /metrics requires; unset = /metrics answers without one. */
@@ -122,6 +124,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'KB_JWT_MAX_AGE_SECONDS', default: '120', description: 'Oldest key-binding JWT (`iat`) a verifier accepts; a counter QR is good for this long.' },
   { name: 'VERIFIER_REQUEST_TTL_SECONDS', default: '300', description: 'How long a wallet can answer an OpenID4VP request (`/v1/verifier/requests`).' },
   { name: 'VERIFIER_RESULT_RETENTION_SECONDS', default: '600', description: 'How long a verification result is kept for the verifier that asked; then it is purged (receipts keep no claim values).' },
+  { name: 'PURGE_INTERVAL_MS', default: '60000', description: 'How often each node deletes what has expired: claims of unused offers, codes, tokens, nonces, verification results past their retention. Harmless to run on every node.' },
   { name: 'OFFER_TTL_SECONDS', default: '600', description: 'How long an OpenID4VCI credential offer (its pre-authorized code) can be redeemed; unused offers and their claims are dropped after it.' },
   { name: 'ACCESS_TOKEN_TTL_SECONDS', default: '300', description: 'Lifetime of an OpenID4VCI access token: the wallet must ask for its credentials within it.' },
   { name: 'C_NONCE_TTL_SECONDS', default: '300', description: 'Lifetime of a `c_nonce` from the nonce endpoint, and the oldest proof `iat` the credential endpoint accepts.' },
@@ -277,6 +280,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     kbJwtMaxAgeSeconds: integer(env, 'KB_JWT_MAX_AGE_SECONDS', 120, 10, 3600),
     verifierRequestTtlSeconds: integer(env, 'VERIFIER_REQUEST_TTL_SECONDS', 300, 30, 86_400),
     verifierResultRetentionSeconds: integer(env, 'VERIFIER_RESULT_RETENTION_SECONDS', 600, 10, 7 * 86_400),
+    purgeIntervalMs: integer(env, 'PURGE_INTERVAL_MS', 60_000, 10, 86_400_000),
     redisUrl,
     metricsToken,
     webhookAllowHosts: webhookAllowHosts(env),

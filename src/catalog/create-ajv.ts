@@ -22,5 +22,7 @@ export type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 export function createAjv(options: { strictRequired?: boolean } = {}): Ajv {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: options.strictRequired ?? true });
   addFormats(ajv);
+  // Our one annotation keyword (find-unsafe-text.ts reads it; ajv only has to accept it in strict mode).
+  ajv.addKeyword({ keyword: 'x-allow-control-characters', schemaType: 'boolean' });
   return ajv;
 }

@@ -15,10 +15,28 @@ export const RRN_CLAIM_NAME =
   /(^|_)(rrn|ssn|jumin)|resident_?reg(istration)?_?(no|num|number)|(alien|foreign(er)?)_?reg(istration)?_?(no|num|number)/;
 
 /**
- * YYMMDD, an optional hyphen, then a 7-digit back half whose first digit (1-8) encodes century
- * and sex: `900101-1234567` or `9001011234567`, not inside a longer run of digits.
+ * YYMMDD, an optional separator, then a 7-digit back half whose first digit (1-8) encodes
+ * century and sex: `900101-1234567` or `9001011234567`, not inside a longer run of digits.
+ * Applied to `rrnComparable(text)`, where every separator run has become one `-`.
  */
-export const RRN_VALUE = /(?<![0-9])[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[ ]?-?[ ]?[1-8][0-9]{6}(?![0-9])/;
+export const RRN_VALUE = /(?<![0-9])[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])-?[1-8][0-9]{6}(?![0-9])/;
+
+/**
+ * Runs of what people put between the halves: any Unicode dash (Pd: hyphen, en and em dash,
+ * U+2010-2015, U+FE58, …), the minus sign U+2212 (a math symbol, not Pd), dots (U+002E and
+ * the one-dot leader U+2024, dot operator U+22C5, bullet operator U+2219), middle dots
+ * (U+00B7, U+2027, U+30FB) and spaces (Zs). NFKC has already folded full-width and other
+ * compatibility forms (`９００１０１－１２３４５６７`, U+FF0E, U+FF65) into these.
+ */
+const SEPARATORS = /[\p{Pd}\p{Zs}\u2212.\u2024\u22C5\u2219\u00B7\u2027\u30FB]+/gu;
+
+/** Format characters (zero-width space, bidi marks) hide nothing from this check: they are dropped. */
+const FORMAT = /\p{Cf}/gu;
+
+/** The text as the RRN pattern sees it: NFKC (full-width digits → ASCII), separators → `-`. */
+export const rrnComparable = (text: string): string => text.normalize('NFKC').replace(FORMAT, '').replace(SEPARATORS, '-');
+
+export const looksLikeRrn = (text: string): boolean => RRN_VALUE.test(rrnComparable(text));
 
 /**
  * JSON pointer of the first string value that looks like an RRN, or undefined. Binary members
@@ -27,7 +45,7 @@ export const RRN_VALUE = /(?<![0-9])[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[0
  */
 export function findRrnValue(value: ClaimValue, schema: ClaimSchema | undefined, path?: PointerPath): string | undefined {
   if (typeof value === 'string') {
-    return schema?.contentEncoding === undefined && RRN_VALUE.test(value) ? pointerOf(path) : undefined;
+    return schema?.contentEncoding === undefined && looksLikeRrn(value) ? pointerOf(path) : undefined;
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {

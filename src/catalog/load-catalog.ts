@@ -13,6 +13,7 @@ import { createAjv, type Ajv } from './create-ajv.js';
 import { describeAjvErrors, type FieldError } from './describe-ajv-errors.js';
 import { CatalogError } from './error-codes.js';
 import { findRrnValue } from './find-rrn.js';
+import { findUnsafeText } from './find-unsafe-text.js';
 import { compileClaimsValidator } from './validate-claims.js';
 import type { Catalog, CredentialType } from './types.js';
 
@@ -79,6 +80,8 @@ function checkExample(type: CredentialType, ajv: Ajv): void {
   if (JSON.stringify(type.example) !== JSON.stringify(type.example).normalize('NFC')) {
     throw new CatalogError('catalog_invalid_example', type.file, '/example', 'text must be in Unicode NFC');
   }
+  const unsafe = findUnsafeText(type.example, type.claimsSchema);
+  if (unsafe.length > 0) throwFieldErrors('catalog_invalid_example', type.file, '/example', unsafe);
   const rrnAt = findRrnValue(type.example, type.claimsSchema);
   if (rrnAt !== undefined) {
     throw new CatalogError('catalog_rrn_claim', type.file, `/example${rrnAt}`, 'looks like a resident registration number');

@@ -50,6 +50,8 @@ export interface ClaimSchema {
   readonly properties?: Readonly<Record<string, ClaimSchema>>;
   readonly required?: readonly string[];
   readonly additionalProperties?: false;
+  /** Strings here (and below) may carry control, format and bidi characters (find-unsafe-text.ts). */
+  readonly 'x-allow-control-characters'?: boolean;
 }
 
 /** The root claims schema: always an object with declared members and no others. */

@@ -5,7 +5,9 @@
  *
  *  - `derived_claim_supplied`: `age_over_19` and friends are computed by the service
  *    (derive-claims.ts); a caller that sends one is refused rather than silently overridden.
- *  - `invalid_claims`: the type's claims schema fails (missing, wrong format, extra member...).
+ *  - `invalid_claims`: the type's claims schema fails (missing, wrong format, extra member...),
+ *    or a string claim carries control, format or bidirectional characters the type did not
+ *    allow (find-unsafe-text.ts).
  *  - `rrn_not_allowed`: a value looks like a resident registration number (find-rrn.ts).
  *
  * Validators are compiled once per type (loadCatalog compiles them all at boot).
@@ -14,6 +16,7 @@ import { badRequest } from '../errors.js';
 import { createAjv, type Ajv, type ValidateFunction } from './create-ajv.js';
 import { describeAjvErrors, escapePointerToken } from './describe-ajv-errors.js';
 import { findRrnValue } from './find-rrn.js';
+import { findUnsafeText } from './find-unsafe-text.js';
 import { normalizeClaims } from './normalize-claims.js';
 import { isDerivedClaimName, type Claims, type CredentialType } from './types.js';
 
@@ -47,10 +50,11 @@ export function validateClaims(type: CredentialType, claims: unknown): Claims {
   }
   const normalized = normalizeClaims(claims);
   const validate = compileClaimsValidator(type);
-  if (!validate(normalized)) {
-    const errors = describeAjvErrors(validate.errors);
-    throw badRequest('invalid_claims', `claims do not match credential type ${type.id}`, { errors });
-  }
+  const schemaErrors = validate(normalized) ? [] : describeAjvErrors(validate.errors);
+  // One answer for every bad field; a field the schema already refused is named once.
+  const seen = new Set(schemaErrors.map((e) => e.pointer));
+  const errors = [...schemaErrors, ...findUnsafeText(normalized, type.claimsSchema).filter((e) => !seen.has(e.pointer))].slice(0, 20);
+  if (errors.length > 0) throw badRequest('invalid_claims', `claims do not match credential type ${type.id}`, { errors });
   const valid = normalized as Claims;
   const rrnAt = findRrnValue(valid, type.claimsSchema);
   if (rrnAt !== undefined) {

@@ -3,6 +3,7 @@ import type { Store } from '../store/store.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { ClientRole } from '../store/schema.js';
 import type { Clock } from '../clock.js';
+import { hasUnsafeCharacters } from '../catalog/unsafe-text.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { newApiKey, newClientId } from './api-key.js';
 
@@ -48,6 +49,8 @@ const TYPE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 function checkInput(input: NewClientInput): { name: string; role: ClientRole; types: string[] | null; rateLimit: number | null } {
   const name = input.name.normalize('NFC').trim();
   if (name.length === 0 || name.length > 200) throw badRequest('invalid_client_name', 'name must be 1 to 200 characters');
+  // The name is shown to holders (the consent screen's verifier, receipts): no bidi or control tricks.
+  if (hasUnsafeCharacters(name)) throw badRequest('invalid_client_name', 'name must not contain control, format or bidirectional characters');
   if (!CLIENT_ROLES.includes(input.role as ClientRole)) {
     throw badRequest('invalid_client_role', `role must be one of ${CLIENT_ROLES.join(', ')}`);
   }

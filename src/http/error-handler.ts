@@ -6,18 +6,38 @@ import { problem, sendError, type Problem } from './problem.js';
 
 interface AjvError {
   instancePath?: string;
+  schemaPath?: string;
   keyword?: string;
   message?: string;
   params?: Record<string, unknown>;
 }
 
+/**
+ * Shared API schemas (by `$id`) whose failures have a code of their own instead of the generic
+ * `invalid_request`, and a readable message for their `pattern` (ajv would quote the regex).
+ */
+const CODED_SCHEMAS: Record<string, { code: string; detail: string; pattern: string }> = {
+  Purpose: {
+    code: 'invalid_purpose',
+    detail: 'purpose must be { "ko": up to 100 characters, "en": up to 200 } with no other members and no control, format or bidirectional characters',
+    pattern: 'must not contain control, format, bidirectional or line separator characters',
+  },
+};
+
+/** The coded schema every error falls in (ajv's schemaPath starts `<$id>#` inside a `$ref`'d schema), if one. */
+function codedSchemaOf(errors: AjvError[]): (typeof CODED_SCHEMAS)[string] | undefined {
+  const ids = new Set(errors.map((e) => /^([A-Za-z]+)#/.exec(e.schemaPath ?? '')?.[1]));
+  const [id] = ids;
+  return ids.size === 1 && id !== undefined && Object.hasOwn(CODED_SCHEMAS, id) ? CODED_SCHEMAS[id] : undefined;
+}
+
 /** Schema errors → JSON pointers into the request, so a caller can find the bad field. */
-function validationErrors(errors: AjvError[]): { pointer: string; message: string }[] {
+function validationErrors(errors: AjvError[], patternMessage?: string): { pointer: string; message: string }[] {
   return errors.map((e) => {
     let pointer = e.instancePath ?? '';
     if (e.keyword === 'required' && typeof e.params?.missingProperty === 'string') pointer += `/${e.params.missingProperty}`;
     if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string') pointer += `/${e.params.additionalProperty}`;
-    return { pointer, message: e.message ?? 'is not valid' };
+    return { pointer, message: (e.keyword === 'pattern' && patternMessage) || (e.message ?? 'is not valid') };
   });
 }
 
@@ -39,6 +59,8 @@ export function toProblem(err: unknown): Problem {
   }
   const fe = err as FastifyError & { validation?: AjvError[] };
   if (fe && Array.isArray(fe.validation)) {
+    const coded = codedSchemaOf(fe.validation);
+    if (coded) return problem(400, coded.code, coded.detail, { errors: validationErrors(fe.validation, coded.pattern) });
     return problem(400, 'invalid_request', `the request does not match its schema: ${fe.message}`, { errors: validationErrors(fe.validation) });
   }
   const known = fe && typeof fe.code === 'string' ? FASTIFY_CODES[fe.code] : undefined;

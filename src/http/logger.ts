@@ -58,8 +58,36 @@ interface RawRequest {
   routeOptions?: { url?: string; config?: { logRoute?: boolean } };
 }
 
-/** The path to log: the route pattern when the path itself holds a secret (an offer reference). */
-const loggedPath = (req: RawRequest) => (req.routeOptions?.config?.logRoute ? req.routeOptions.url : (req.url ?? '').split('?')[0]);
+/**
+ * Paths whose next segment is a secret: whoever holds it holds the thing. The offer reference
+ * (OpenID4VCI §4.1.3, credential_offer_uri) hands out the pre-authorized code; an OpenID4VP
+ * request id (request_uri, RFC 9101 §5.2) hands out the request's state and nonce. Redacted in
+ * every request log line, whatever the status: also a 404 under such a path (which matches no
+ * route), a routing error, odd casing or doubled slashes.
+ */
+export const SECRET_PATH_PREFIXES: readonly RegExp[] = [
+  /^(\/+openid4vci\/+credential-offer\/+)[^/]+/i,
+  /^(\/+openid4vp\/+requests\/+)[^/]+/i,
+  /^(\/+v1\/+verifier\/+requests\/+)[^/]+/i,
+];
+
+/**
+ * In a path that matched no route, any segment long enough to be a token (offer references are
+ * 43 characters, request ids 22, API keys longer) is redacted too: a secret pasted under a
+ * mistyped prefix must not reach the log either.
+ */
+const TOKEN_LIKE_SEGMENT = /(?<=\/)[^/]{20,}/g;
+
+export const REDACTED_SEGMENT = ':redacted';
+
+/** The path to log: the route pattern when the route says its path holds a secret, else the path with secrets redacted. */
+export function loggedPath(req: RawRequest): string {
+  const route = req.routeOptions?.url;
+  if (req.routeOptions?.config?.logRoute && route) return route;
+  let path = (req.url ?? '').split('?')[0] ?? '';
+  for (const prefix of SECRET_PATH_PREFIXES) path = path.replace(prefix, `$1${REDACTED_SEGMENT}`);
+  return route ? path : path.replace(TOKEN_LIKE_SEGMENT, REDACTED_SEGMENT);
+}
 
 export function loggerOptions(level: LogLevel): LoggerOptions {
   return {

@@ -1,7 +1,8 @@
 /**
  * Housekeeping for OpenID4VCI state: claims of offers that expired unused leave the store, and
  * old codes, tokens and nonces are deleted. Runs at most once a minute per process, piggybacked
- * on offer and nonce creation, so no extra timer is needed and every node helps.
+ * on offer and nonce creation; the purge timer (src/purge-expired-state.ts) runs the same purge
+ * when nobody creates anything.
  */
 import type { VciDeps } from './vci-deps.js';
 

@@ -11,6 +11,7 @@ import type { LocalizedText } from '../catalog/types.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { checkWebhookUrl } from './check-webhook-url.js';
 import { parseDcqlQuery } from './parse-dcql-query.js';
+import { storedPurpose } from './stored-purpose.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import { requestUri, verifierClientId } from './verifier-identity.js';
 
@@ -44,7 +45,7 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     state: randomToken(),
     nonce: randomToken(),
     dcql_query: JSON.stringify(input.dcql_query),
-    purpose: input.purpose ? JSON.stringify({ ko: input.purpose.ko.normalize('NFC'), en: input.purpose.en }) : null,
+    purpose: storedPurpose(input.purpose),
     webhook_url: webhook,
     status: 'pending',
     created_at: now,

@@ -16,6 +16,7 @@ import type { JsonObject } from '../formats/jose/types.js';
 import type { LocalizedText } from '../catalog/types.js';
 import type { Catalog } from '../catalog/types.js';
 import type { VerificationReport } from '../verification/verification-types.js';
+import { storedPurpose } from './stored-purpose.js';
 
 export const RECEIPT_TYP = 'dproof-receipt+jwt';
 
@@ -48,7 +49,7 @@ export async function recordReceipt(deps: ReceiptDeps, client: ApiClient, input:
     verifier_name: client.name,
     request_id: input.requestId ?? null,
     channel: input.channel,
-    purpose: input.purpose ? JSON.stringify(input.purpose) : null,
+    purpose: storedPurpose(input.purpose),
     credential_type: credentialTypeName(deps.catalog, input.report),
     issuer: input.report.credential?.issuer ?? null,
     claim_names: JSON.stringify(input.report.claimNames),

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
@@ -8,6 +7,7 @@ import type { Dialect } from './dialect.js';
 import { kyselyUnitWriter, type UnitWriter } from './batch-writer.js';
 import { configureSqlite, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings.js';
 import { SqliteWriter } from './sqlite-writer.js';
+import { prepareDataDir, restrictDataFiles, type PermissionWarning } from './restrict-data-permissions.js';
 
 export { SQLITE_BUSY_TIMEOUT_MS };
 
@@ -35,6 +35,8 @@ export interface DatabaseOptions {
   dataDir: string;
   /** PostgreSQL pool size per process. */
   poolSize?: number;
+  /** Told when the data folder or a database file could not be made private (0700 / 0600). */
+  onPermissionWarning?: (w: PermissionWarning) => void;
 }
 
 export const SQLITE_FILE = 'digital-proof.db';
@@ -127,10 +129,11 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
     return { db, dialect: 'postgres', location: u.toString(), writeUnits, close: () => db.destroy() };
   }
 
-  mkdirSync(opts.dataDir, { recursive: true });
   const file = join(opts.dataDir, SQLITE_FILE);
+  const warnings = prepareDataDir(opts.dataDir, file);
   const sqlite = new BetterSqlite3(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   configureSqlite(sqlite);
+  for (const w of [...warnings, ...restrictDataFiles(file)]) opts.onPermissionWarning?.(w);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(withStatementCache(sqlite), () => sqlite.inTransaction) });
   const writer = new SqliteWriter(file);
   return {

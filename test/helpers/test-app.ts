@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openRuntime, type Runtime } from '../../src/boot.js';
+import type { Clock } from '../../src/clock.js';
 import { buildApp } from '../../src/app.js';
 import { createLogger } from '../../src/http/logger.js';
 import { createClient } from '../../src/clients/manage-clients.js';
@@ -25,13 +26,15 @@ export async function startTestApp(opts: {
   env?: Record<string, string>;
   listen?: boolean;
   logDestination?: DestinationStream;
+  /** The runtime's clock (default: the system clock). */
+  clock?: Clock;
 } = {}): Promise<TestApp> {
   const target = await makeStoreTarget(opts.store ?? 'sqlite');
   // A listening app gets its port first, so PUBLIC_URL (issuer, status list URIs) points at it.
   const port = opts.listen ? await freePort() : 0;
   const config = loadConfig({ ...target.env, PORT: String(port), ...(opts.listen && { PUBLIC_URL: `http://127.0.0.1:${port}` }), ...opts.env });
   const logger = createLogger(opts.logDestination ? 'info' : 'silent', opts.logDestination);
-  const runtime = await openRuntime(config, logger);
+  const runtime = await openRuntime(config, logger, opts.clock);
   const app = await buildApp(runtime, logger);
   let url = '';
   if (opts.listen) {

@@ -35,3 +35,50 @@ describe('OpenID4VCI logs', () => {
     }
   });
 });
+
+describe('request logs under secret-bearing paths', () => {
+  it('carry no offer reference or OpenID4VP request id, whatever the status (200, 404, 400, 414) or spelling', async () => {
+    let logs = '';
+    const sink = new Writable({ write(chunk, _enc, cb) { logs += String(chunk); cb(); } });
+    const t = await startTestApp({ logDestination: sink, env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    try {
+      const type = t.runtime.catalog.get('resident-id');
+      const o = await makeOffer(t, await t.apiKey('issuer'), { type: 'resident-id', claims: type?.example });
+      const ref = o.credential_offer_uri.split('/').pop() as string;
+      const verifier = await t.apiKey('verifier');
+      const made = await t.app.inject({
+        method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${verifier}` },
+        payload: { dcql_query: { credentials: [{ id: 'c', format: 'dc+sd-jwt', meta: { vct_values: [type!.vct] }, claims: [{ path: ['age_over_19'] }] }] } },
+      });
+      const id = made.json<{ id: string }>().id;
+      const requests: [string, number, string?][] = [
+        [`/openid4vci/credential-offer/${ref}`, 200],
+        [`/openid4vci/credential-offer/${ref}/qr.svg`, 200],
+        [`/openid4vci/credential-offer/${ref}/`, 404],
+        [`/openid4vci/credential-offer/${ref}/qr.gif`, 404],
+        [`/OPENID4VCI/credential-offer/${ref}`, 404],
+        [`/openid4vci//credential-offer/${ref}`, 404],
+        [`/openid4vci/credential-offers/${ref}`, 404],
+        [`/openid4vci/credential-offer/%zz${ref}`, 400],
+        [`/openid4vci/credential-offer/${ref}${'x'.repeat(200)}`, 414],
+        [`/openid4vp/requests/${id}`, 200],
+        [`/openid4vp/requests/${id}/`, 404],
+        [`/v1/verifier/requests/${id}`, 200, verifier],
+        [`/v1/verifier/requests/${id}/x`, 404, verifier],
+      ];
+      for (const [url, status, key] of requests) {
+        const res = await t.app.inject({ method: 'GET', url, ...(key && { headers: { authorization: `Bearer ${key}` } }) });
+        assert.equal(res.statusCode, status, `${url.slice(0, 40)}…: ${res.body.slice(0, 200)}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      const lines = logs.split('\n').filter((l) => l.includes('"req":'));
+      assert.ok(lines.length >= requests.length, 'every request is logged');
+      assert.ok(logs.includes('"path":"/openid4vci/credential-offer/:redacted/qr.gif"'), 'the path is logged with the secret redacted');
+      for (const secret of [ref, id, ref.slice(0, 20), id.slice(0, 16)]) {
+        assert.ok(!logs.includes(secret), `log must not contain ${secret.slice(0, 6)}…`);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});

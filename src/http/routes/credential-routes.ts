@@ -5,6 +5,7 @@ import { problemResponses } from '../api-schemas.js';
 import { issueCredential } from '../../issuance/issue-credential.js';
 import { changeCredentialStatus, STATUS_NAMES, type StatusAction } from '../../status/change-credential-status.js';
 import type { CredentialRecord } from '../../store/repositories/credentials-repo.js';
+import type { ApiClient } from '../../store/repositories/clients-repo.js';
 import { badRequest, notFound } from '../../errors.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -24,6 +25,9 @@ export const viewCredentialRecord = (r: CredentialRecord, uriOf: (list: string) 
   status_changed_at: iso(r.status_changed_at),
   credential_hash: r.credential_hash,
 });
+
+/** An admin sees every credential; an issuer only those it issued. */
+const readableBy = (client: ApiClient, r: CredentialRecord) => client.role === 'admin' || r.client_id === client.id;
 
 const ID_PARAMS = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 
@@ -70,7 +74,9 @@ export async function credentialRoutes(app: FastifyInstance, deps: AppDeps): Pro
     let before: { issuedAt: number; id: string } | undefined;
     if (q.before) {
       const b = await deps.store.credentials.get(q.before);
-      if (!b) throw badRequest('invalid_cursor', 'before must be the id of a listed credential');
+      // Another issuer's credential is refused exactly like an unknown id (same code, same one
+      // lookup): the cursor must not tell an issuer which ids exist elsewhere.
+      if (!b || !readableBy(client, b)) throw badRequest('invalid_cursor', 'before must be the id of a credential in this list');
       before = { issuedAt: b.issued_at, id: b.id };
     }
     const limit = q.limit === undefined ? 50 : Number(q.limit);
@@ -86,7 +92,7 @@ export async function credentialRoutes(app: FastifyInstance, deps: AppDeps): Pro
   }), async (request) => {
     const client = clientOf(request);
     const r = await deps.store.credentials.get(request.params.id);
-    if (!r || (client.role !== 'admin' && r.client_id !== client.id)) throw notFound('credential_not_found', `no credential ${request.params.id} issued by this client`);
+    if (!r || !readableBy(client, r)) throw notFound('credential_not_found', `no credential ${request.params.id} issued by this client`);
     return viewCredentialRecord(r, uriOf);
   });
 
