@@ -4,6 +4,7 @@
  * CONFIG_VARIABLES with its default, and the README table is checked against that list by a test.
  */
 import { resolve } from 'node:path';
+import type { TrustedIssuer } from './verification/issuer-type-authority.js';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -50,8 +51,8 @@ export interface Config {
   cNonceTtlSeconds: number;
   /** OpenID4VCI: most proofs (credentials) in one credential request. */
   batchSize: number;
-  /** External SD-JWT VC issuers (issuer identifiers, https URLs) whose credentials verify here. */
-  trustedIssuers: string[];
+  /** External issuers whose credentials verify here, each with the types (`vct`s) it may issue. */
+  trustedIssuers: TrustedIssuer[];
   /** Tolerated clock difference with issuers and holders when checking iat / nbf / exp, seconds. */
   verificationSkewSeconds: number;
   /** Oldest KB-JWT `iat` accepted, seconds (counter QR and OpenID4VP). */
@@ -89,7 +90,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'STATUS_LIST_SIZE', default: '131072', description: 'Entries per Token Status List (at least 131072, a multiple of 4): the crowd each credential hides in.' },
   { name: 'STATUS_TTL_SECONDS', default: '60', description: '`ttl` of status list tokens: how long verifiers may cache one; a status change shows within it.' },
   { name: 'STATUS_TOKEN_VALIDITY_SECONDS', default: '86400', description: 'Lifetime of a signed status list token (`exp - iat`); tokens are re-signed at half of it.' },
-  { name: 'TRUSTED_ISSUERS', default: '(unset: only this service)', description: 'Comma-separated issuer identifiers (URLs) of other SD-JWT VC issuers to trust; their keys come from `<issuer>/.well-known/jwt-vc-issuer`.' },
+  { name: 'TRUSTED_ISSUERS', default: '(unset: only this service)', description: 'Comma-separated issuer identifiers (URLs) of other SD-JWT VC issuers to trust; their keys come from `<issuer>/.well-known/jwt-vc-issuer`. Each may name the types it may issue after `|`: `https://a.example|https://a.example/vct/|urn:x:pid:1` (a value ending in `/` is a prefix, any other one exact `vct`); with none, only the types under its own identifier (`<issuer>/…`). No other issuer may issue this service\'s own types (under `PUBLIC_URL`).' },
   { name: 'VERIFICATION_SKEW_SECONDS', default: '60', description: 'Clock difference tolerated when checking `iat`, `nbf` and `exp` of credentials and KB-JWTs.' },
   { name: 'KB_JWT_MAX_AGE_SECONDS', default: '120', description: 'Oldest key-binding JWT (`iat`) a verifier accepts; a counter QR is good for this long.' },
   { name: 'VERIFIER_REQUEST_TTL_SECONDS', default: '300', description: 'How long a wallet can answer an OpenID4VP request (`/v1/verifier/requests`).' },
@@ -129,14 +130,26 @@ function url(name: string, raw: string, protocols: readonly string[]): string {
   return raw;
 }
 
-function trustedIssuers(env: Env): string[] {
+/** `iss[|type…],…`: see CONFIG_VARIABLES and src/verification/issuer-type-authority.ts. */
+function trustedIssuers(env: Env, publicUrl: string): TrustedIssuer[] {
   const raw = env.TRUSTED_ISSUERS?.trim() ?? '';
   if (raw === '') return [];
-  return [...new Set(raw.split(',').map((s) => s.trim()).filter((s) => s !== ''))].map((s) => {
-    const u = url('TRUSTED_ISSUERS', s, ['http:', 'https:']);
-    if (new URL(u).search || new URL(u).hash) throw new ConfigError('TRUSTED_ISSUERS', `an issuer identifier has no query or fragment, got "${s}"`);
-    return u.replace(/\/+$/, '');
-  });
+  const own = `${publicUrl.replace(/\/+$/, '')}/`;
+  const byIssuer = new Map<string, TrustedIssuer>();
+  for (const entry of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const [first = '', ...rest] = entry.split('|').map((s) => s.trim());
+    const u = url('TRUSTED_ISSUERS', first, ['http:', 'https:']);
+    if (new URL(u).search || new URL(u).hash) throw new ConfigError('TRUSTED_ISSUERS', `an issuer identifier has no query or fragment, got "${first}"`);
+    const issuer = u.replace(/\/+$/, '');
+    const types = rest.filter((t) => t !== '');
+    // This service's own types are issued by this service only (SD-JWT VC: the issuer's authority for the vct).
+    for (const t of types) {
+      if (t.startsWith(own) || (t.endsWith('/') && own.startsWith(t))) throw new ConfigError('TRUSTED_ISSUERS', `${issuer} cannot be authorised for this service's own types ("${t}" is under PUBLIC_URL)`);
+    }
+    const prev = byIssuer.get(issuer);
+    byIssuer.set(issuer, { issuer, types: [...new Set([...(prev?.types ?? []), ...types])] });
+  }
+  return [...byIssuer.values()];
 }
 
 function statusListSize(env: Env): number {
@@ -203,7 +216,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 86_400),
     cNonceTtlSeconds: integer(env, 'C_NONCE_TTL_SECONDS', 300, 30, 86_400),
     batchSize: integer(env, 'BATCH_SIZE', 10, 1, 100),
-    trustedIssuers: trustedIssuers(env),
+    trustedIssuers: trustedIssuers(env, publicUrl),
     verificationSkewSeconds: integer(env, 'VERIFICATION_SKEW_SECONDS', 60, 0, 600),
     kbJwtMaxAgeSeconds: integer(env, 'KB_JWT_MAX_AGE_SECONDS', 120, 10, 3600),
     verifierRequestTtlSeconds: integer(env, 'VERIFIER_REQUEST_TTL_SECONDS', 300, 30, 86_400),

@@ -62,7 +62,7 @@ export async function verifyCounterPresentation(
     code: report.code,
     message: { ...report.message },
     checks: report.checks.map((c) => ({ ...c })),
-    credential: report.credential ? { ...report.credential, type: credentialTypeName(deps.catalog, report) } : null,
+    credential: report.credential ? { ...report.credential, type: credentialTypeName(deps.catalog, deps.config.publicUrl, report) } : null,
     receipt: receipt.jwt,
   };
   if (report.claims) out.claims = report.claims;

@@ -219,15 +219,20 @@ export const checkDisclosures: Check = (s) => {
 
 const pascal = (id: string) => id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 
-function typeNames(s: PresentationState, catalog: Catalog): Set<string> {
+/**
+ * The names the credential answers to in a policy: its own `vct` / VC `type`, and the catalogue
+ * id of that type only when THIS service issued it (a catalogue type is ours to vouch for).
+ */
+function typeNames(s: PresentationState, c: VerificationContext): Set<string> {
   const names = new Set<string>();
   if (s.type) names.add(s.type);
+  if (s.iss !== c.trust.ownIssuer) return names;
   if (s.format === 'dc+sd-jwt') {
-    const t = s.type ? catalog.getByVct(s.type) : undefined;
+    const t = s.type ? c.catalog.getByVct(s.type) : undefined;
     if (t) names.add(t.id);
   } else {
     const types = ([] as unknown[]).concat(payloadOf(s).type ?? []);
-    for (const t of catalog.types) if (types.includes(pascal(t.id))) names.add(t.id);
+    for (const t of c.catalog.types) if (types.includes(pascal(t.id))) names.add(t.id);
   }
   return names;
 }
@@ -237,10 +242,16 @@ function matchesValues(claims: JsonObject, p: ClaimPathPointer, allowed: (string
   return valuesAt(claims, p).some((v) => allowed.includes(v as string));
 }
 
-/** The verifier's policy: accepted types and issuers, asked claims present; the result keeps only those. */
+/** The verifier's policy: the issuer's authority for the type, the format, accepted types and issuers, asked claims present; the result keeps only those. */
 export const checkPolicy: Check = (s, c, input) => {
   const p = input.policy;
-  const names = typeNames(s, c.catalog);
+  // SD-JWT VC §3.2.2.1: acceptance rests on the type AND the issuer's authority for it.
+  if (!c.trust.isAuthorizedForType(s.iss!, s.type!)) {
+    throw new VerificationFailed('issuer_not_authorized_for_type', 'the issuer is trusted, but not for this credential type');
+  }
+  // OpenID4VP §6.1: a credential query names one format; a credential of another never answers it.
+  if (p.formats && !p.formats.includes(s.format!)) throw new VerificationFailed('format_not_accepted', `a ${s.format} credential was presented where ${p.formats.join(' or ')} was asked for`);
+  const names = typeNames(s, c);
   if (p.types && !p.types.some((t) => names.has(t))) throw new VerificationFailed('type_not_accepted', 'the credential type was not asked for');
   if (p.issuers && !p.issuers.includes(s.iss!)) throw new VerificationFailed('issuer_not_accepted', 'the issuer is not accepted by this policy');
   const asked = p.claims ?? [];

@@ -22,6 +22,8 @@ export interface CheckResult {
 export interface VerificationPolicy {
   /** Accepted credential types: catalogue ids or `vct` values (SD-JWT VC) / VC `type` terms (VC-JWT). */
   types?: string[];
+  /** Accepted formats (a DCQL credential query names exactly one); unset = any. */
+  formats?: CredentialFormat[];
   /** Accepted issuer identifiers (each must also be trusted). */
   issuers?: string[];
   /** Claims asked for: each must be present; the result holds these and nothing else. */
@@ -42,9 +44,12 @@ export interface KeyBindingExpectation {
   maxAgeSeconds: number;
 }
 
+/** Credential formats this service verifies (`mso_mdoc` joins when its adapter does). */
+export type CredentialFormat = 'dc+sd-jwt' | 'vc+jwt';
+
 export interface PresentationState {
   text: string;
-  format?: 'dc+sd-jwt' | 'vc+jwt';
+  format?: CredentialFormat;
   sdJwt?: ParsedSdJwt;
   jws?: ParsedJws;
   iss?: string;
@@ -67,7 +72,7 @@ export interface VerificationReport {
   checks: CheckResult[];
   message: ClerkMessage;
   credential?: {
-    format: 'dc+sd-jwt' | 'vc+jwt';
+    format: CredentialFormat;
     type: string | null;
     issuer: string | null;
   };
