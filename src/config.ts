@@ -57,6 +57,8 @@ export interface Config {
   verificationSkewSeconds: number;
   /** Oldest KB-JWT `iat` accepted, seconds (counter QR and OpenID4VP). */
   kbJwtMaxAgeSeconds: number;
+  /** How long a counter nonce (`POST /v1/verifier/counter-nonces`) can be presented over, seconds. */
+  counterNonceTtlSeconds: number;
   /** How long an OpenID4VP request can be answered, seconds. */
   verifierRequestTtlSeconds: number;
   /** How long a verification result (with claim values) is kept for its verifier, seconds. */
@@ -93,6 +95,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'TRUSTED_ISSUERS', default: '(unset: only this service)', description: 'Comma-separated issuer identifiers (URLs) of other SD-JWT VC issuers to trust; their keys come from `<issuer>/.well-known/jwt-vc-issuer`. Each may name the types it may issue after `|`: `https://a.example|https://a.example/vct/|urn:x:pid:1` (a value ending in `/` is a prefix, any other one exact `vct`); with none, only the types under its own identifier (`<issuer>/…`). No other issuer may issue this service\'s own types (under `PUBLIC_URL`).' },
   { name: 'VERIFICATION_SKEW_SECONDS', default: '60', description: 'Clock difference tolerated when checking `iat`, `nbf` and `exp` of credentials and KB-JWTs.' },
   { name: 'KB_JWT_MAX_AGE_SECONDS', default: '120', description: 'Oldest key-binding JWT (`iat`) a verifier accepts; a counter QR is good for this long.' },
+  { name: 'COUNTER_NONCE_TTL_SECONDS', default: '300', description: 'How long a counter nonce from `POST /v1/verifier/counter-nonces` can be presented over; it is accepted once, by the verifier client it was issued to.' },
   { name: 'VERIFIER_REQUEST_TTL_SECONDS', default: '300', description: 'How long a wallet can answer an OpenID4VP request (`/v1/verifier/requests`).' },
   { name: 'VERIFIER_RESULT_RETENTION_SECONDS', default: '600', description: 'How long a verification result is kept for the verifier that asked; then it is purged (receipts keep no claim values).' },
   { name: 'OFFER_TTL_SECONDS', default: '600', description: 'How long an OpenID4VCI credential offer (its pre-authorized code) can be redeemed; unused offers and their claims are dropped after it.' },
@@ -219,6 +222,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     trustedIssuers: trustedIssuers(env, publicUrl),
     verificationSkewSeconds: integer(env, 'VERIFICATION_SKEW_SECONDS', 60, 0, 600),
     kbJwtMaxAgeSeconds: integer(env, 'KB_JWT_MAX_AGE_SECONDS', 120, 10, 3600),
+    counterNonceTtlSeconds: integer(env, 'COUNTER_NONCE_TTL_SECONDS', 300, 30, 3600),
     verifierRequestTtlSeconds: integer(env, 'VERIFIER_REQUEST_TTL_SECONDS', 300, 30, 86_400),
     verifierResultRetentionSeconds: integer(env, 'VERIFIER_RESULT_RETENTION_SECONDS', 600, 10, 7 * 86_400),
     redisUrl,

@@ -43,6 +43,8 @@ export interface VerificationContext {
   catalog: Catalog;
   /** Single-use nonce store (counter QR): true on first use. */
   consumeNonce(nonce: string, expiresAt: number): Promise<boolean>;
+  /** Was `nonce` issued by the counter channel to verifier client `clientId`, and not expired? */
+  counterNonceIssued(nonce: string, clientId: string): Promise<boolean>;
 }
 
 export interface VerifyInput {
@@ -53,7 +55,7 @@ export interface VerifyInput {
 
 export type Check = (s: PresentationState, c: VerificationContext, input: VerifyInput) => Promise<string | void> | string | void;
 
-/** OpenID4VP §5.2 `nonce` charset; at least 128 bits when the wallet picks it (counter QR). */
+/** OpenID4VP §5.2 `nonce` charset, at least 128 bits (what a counter nonce is made of). */
 const WALLET_NONCE = /^[A-Za-z0-9._~-]{22,128}$/;
 
 const payloadOf = (s: PresentationState): JsonObject => s.jws!.payload;
@@ -174,7 +176,7 @@ export const checkHolderBinding: Check = async (s, c, input) => {
   if (nonce === undefined) {
     const claimed = parseCompactJws(parts.kbJwt).payload.nonce;
     if (typeof claimed !== 'string' || !WALLET_NONCE.test(claimed)) {
-      throw new VerificationFailed('nonce_invalid', 'a counter presentation needs a random nonce of at least 128 bits');
+      throw new VerificationFailed('nonce_invalid', 'a counter presentation needs the nonce the counter issued (POST /v1/verifier/counter-nonces)');
     }
     nonce = claimed;
   }
@@ -192,13 +194,18 @@ export const checkHolderBinding: Check = async (s, c, input) => {
 };
 
 /**
- * Replay (SECURITY.md "Presentations"): on the counter the wallet's nonce is accepted ONCE,
- * deduplicated on the nonce (not the token text, which re-encoding could vary). In OpenID4VP
- * the verifier's nonce belongs to one request, which takes one response.
+ * Replay (SECURITY.md "Presentations"), bound to one channel and one verifier client. OpenID4VP:
+ * the verifier's nonce belongs to one request (of one client), which takes one response. Counter:
+ * the nonce must have been issued by the counter channel to THIS client (so a nonce of an
+ * OpenID4VP request or of another client is refused), and is accepted ONCE, deduplicated on the
+ * nonce (not the token text, which re-encoding could vary).
  */
 export const checkReplay: Check = async (s, c, input) => {
   if (s.kbNonce === undefined) return 'not_applicable';
-  if (input.kb.nonce !== undefined) return 'request_bound';
+  if (input.kb.counterClientId === undefined) return 'request_bound';
+  if (!(await c.counterNonceIssued(s.kbNonce, input.kb.counterClientId))) {
+    throw new VerificationFailed('nonce_not_issued', 'this nonce was not issued by this verifier\'s counter, or it has expired');
+  }
   const expiresAt = (s.kbIat! + input.kb.maxAgeSeconds + 2 * c.skewSeconds) * 1000;
   if (!(await c.consumeNonce(s.kbNonce, expiresAt))) throw new VerificationFailed('nonce_reused', 'this nonce was already used');
 };

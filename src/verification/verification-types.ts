@@ -36,13 +36,15 @@ export interface VerificationPolicy {
   requireHolderBinding?: boolean;
 }
 
-export interface KeyBindingExpectation {
-  /** Exactly this verifier's identifier (RFC 9901 §7.3 step 5.6). */
+/**
+ * What the KB-JWT must be bound to: exactly this verifier's identifier (RFC 9901 §7.3 step 5.6)
+ * and one channel's nonce — the nonce an OpenID4VP request issued, or (counter) a nonce the
+ * counter channel issued to this verifier client, accepted once.
+ */
+export type KeyBindingExpectation = {
   aud: string;
-  /** The nonce this transaction issued; undefined on the counter: the wallet chose it and it must be unused. */
-  nonce?: string;
   maxAgeSeconds: number;
-}
+} & ({ nonce: string; counterClientId?: never } | { counterClientId: string; nonce?: never });
 
 /** Credential formats this service verifies (`mso_mdoc` joins when its adapter does). */
 export type CredentialFormat = 'dc+sd-jwt' | 'vc+jwt';
