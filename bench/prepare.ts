@@ -53,18 +53,18 @@ export async function prepareVciGrants(base: string, issuerKey: string, type: st
   return out.slice(0, n);
 }
 
-/** Counter presentations of one holder-bound credential, each with a fresh nonce. */
-export async function prepareCounterPresentations(base: string, issuerKey: string, type: string, claims: object, disclose: string[], n: number): Promise<string[]> {
+/** Counter presentations of one holder-bound credential, each over a fresh nonce the verifier client's counter issued. */
+export async function prepareCounterPresentations(base: string, issuerKey: string, verifierKey: string, type: string, claims: object, disclose: string[], n: number): Promise<string[]> {
   const holder = await generateHolderKey();
   const { credential } = await json(`${base}/v1/credentials`, {
     method: 'POST', headers: { authorization: `Bearer ${issuerKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ type, claims, holder_jwk: holder.publicJwk }),
   }) as { credential: string };
-  const { client_id } = (await json(`${base}/v1/verifier/identifier`)) as { client_id: string };
   const iat = Math.floor(Date.now() / 1000);
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    out.push((await createHolderPresentation({ credential, disclose, holderSigner: holder.signer, aud: client_id, iat })).presentation);
+    const { aud, nonce } = (await json(`${base}/v1/verifier/counter-nonces`, { method: 'POST', headers: { authorization: `Bearer ${verifierKey}` } })) as { aud: string; nonce: string };
+    out.push((await createHolderPresentation({ credential, disclose, holderSigner: holder.signer, aud, nonce, iat })).presentation);
   }
   return out;
 }

@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     // The clerk's policy asks for exactly what is disclosed; every answer must be "verified"
     // (anything else is counted as an error: a benchmark of rejections would measure nothing).
     const disclosed = ['family_name', 'given_name', 'birth_date'];
-    const presentations = await prepareCounterPresentations(server.url, apiKey, TYPE, type.example, disclosed, quick ? 6000 : 30000);
+    const presentations = await prepareCounterPresentations(server.url, apiKey, verifierKey, TYPE, type.example, disclosed, quick ? 6000 : 30000);
     // Bodies are built before the run, so the load generator spends its share of the CPU on HTTP.
     const verifyBodies = presentations.map((presentation) => JSON.stringify({ presentation, policy: { claims: disclosed } }));
     let v = 0;
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     if (replayedPresentations > 0) notes.push(`verify: ${replayedPresentations} presentations were replays (answered "rejected"): prepare more for this machine`);
     const check = (await (await fetch(`${server.url}/v1/verifier/verify`, {
       method: 'POST', headers: { authorization: `Bearer ${verifierKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ presentation: (await prepareCounterPresentations(server.url, apiKey, TYPE, type.example, disclosed, 1))[0], policy: { claims: disclosed } }),
+      body: JSON.stringify({ presentation: (await prepareCounterPresentations(server.url, apiKey, verifierKey, TYPE, type.example, disclosed, 1))[0], policy: { claims: disclosed } }),
     })).json()) as { verdict: string };
     if (check.verdict !== 'verified') notes.push(`verify sanity check answered ${check.verdict}`);
 

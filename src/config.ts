@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseOutboundAllowList } from './http-client/outbound-allow-list.js';
+import type { TrustedIssuer } from './verification/issuer-type-authority.js';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -55,12 +56,14 @@ export interface Config {
   cNonceTtlSeconds: number;
   /** OpenID4VCI: most proofs (credentials) in one credential request. */
   batchSize: number;
-  /** External SD-JWT VC issuers (issuer identifiers, https URLs) whose credentials verify here. */
-  trustedIssuers: string[];
+  /** External issuers whose credentials verify here, each with the types (`vct`s) it may issue. */
+  trustedIssuers: TrustedIssuer[];
   /** Tolerated clock difference with issuers and holders when checking iat / nbf / exp, seconds. */
   verificationSkewSeconds: number;
   /** Oldest KB-JWT `iat` accepted, seconds (counter QR and OpenID4VP). */
   kbJwtMaxAgeSeconds: number;
+  /** How long a counter nonce (`POST /v1/verifier/counter-nonces`) can be presented over, seconds. */
+  counterNonceTtlSeconds: number;
   /** How long an OpenID4VP request can be answered, seconds. */
   verifierRequestTtlSeconds: number;
   /** How long a verification result (with claim values) is kept for its verifier, seconds. */
@@ -119,9 +122,10 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'STATUS_LIST_SIZE', default: '131072', description: 'Entries per Token Status List (at least 131072, a multiple of 4): the crowd each credential hides in.' },
   { name: 'STATUS_TTL_SECONDS', default: '60', description: '`ttl` of status list tokens: how long verifiers may cache one; a status change shows within it.' },
   { name: 'STATUS_TOKEN_VALIDITY_SECONDS', default: '86400', description: 'Lifetime of a signed status list token (`exp - iat`); tokens are re-signed at half of it.' },
-  { name: 'TRUSTED_ISSUERS', default: '(unset: only this service)', description: 'Comma-separated issuer identifiers (URLs) of other SD-JWT VC issuers to trust; their keys come from `<issuer>/.well-known/jwt-vc-issuer`.' },
+  { name: 'TRUSTED_ISSUERS', default: '(unset: only this service)', description: 'Comma-separated issuer identifiers (URLs) of other SD-JWT VC issuers to trust; their keys come from `<issuer>/.well-known/jwt-vc-issuer`. Each may name the types it may issue after `|`: `https://a.example|https://a.example/vct/|urn:x:pid:1` (a value ending in `/` is a prefix, any other one exact `vct`); with none, only the types under its own identifier (`<issuer>/…`). No other issuer may issue this service\'s own types (under `PUBLIC_URL`).' },
   { name: 'VERIFICATION_SKEW_SECONDS', default: '60', description: 'Clock difference tolerated when checking `iat`, `nbf` and `exp` of credentials and KB-JWTs.' },
   { name: 'KB_JWT_MAX_AGE_SECONDS', default: '120', description: 'Oldest key-binding JWT (`iat`) a verifier accepts; a counter QR is good for this long.' },
+  { name: 'COUNTER_NONCE_TTL_SECONDS', default: '300', description: 'How long a counter nonce from `POST /v1/verifier/counter-nonces` can be presented over; it is accepted once, by the verifier client it was issued to.' },
   { name: 'VERIFIER_REQUEST_TTL_SECONDS', default: '300', description: 'How long a wallet can answer an OpenID4VP request (`/v1/verifier/requests`).' },
   { name: 'VERIFIER_RESULT_RETENTION_SECONDS', default: '600', description: 'How long a verification result is kept for the verifier that asked; then it is purged (receipts keep no claim values).' },
   { name: 'PURGE_INTERVAL_MS', default: '60000', description: 'How often each node deletes what has expired: claims of unused offers, codes, tokens, nonces, verification results past their retention. Harmless to run on every node.' },
@@ -161,14 +165,26 @@ function url(name: string, raw: string, protocols: readonly string[]): string {
   return raw;
 }
 
-function trustedIssuers(env: Env): string[] {
+/** `iss[|type…],…`: see CONFIG_VARIABLES and src/verification/issuer-type-authority.ts. */
+function trustedIssuers(env: Env, publicUrl: string): TrustedIssuer[] {
   const raw = env.TRUSTED_ISSUERS?.trim() ?? '';
   if (raw === '') return [];
-  return [...new Set(raw.split(',').map((s) => s.trim()).filter((s) => s !== ''))].map((s) => {
-    const u = url('TRUSTED_ISSUERS', s, ['http:', 'https:']);
-    if (new URL(u).search || new URL(u).hash) throw new ConfigError('TRUSTED_ISSUERS', `an issuer identifier has no query or fragment, got "${s}"`);
-    return u.replace(/\/+$/, '');
-  });
+  const own = `${publicUrl.replace(/\/+$/, '')}/`;
+  const byIssuer = new Map<string, TrustedIssuer>();
+  for (const entry of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const [first = '', ...rest] = entry.split('|').map((s) => s.trim());
+    const u = url('TRUSTED_ISSUERS', first, ['http:', 'https:']);
+    if (new URL(u).search || new URL(u).hash) throw new ConfigError('TRUSTED_ISSUERS', `an issuer identifier has no query or fragment, got "${first}"`);
+    const issuer = u.replace(/\/+$/, '');
+    const types = rest.filter((t) => t !== '');
+    // This service's own types are issued by this service only (SD-JWT VC: the issuer's authority for the vct).
+    for (const t of types) {
+      if (t.startsWith(own) || (t.endsWith('/') && own.startsWith(t))) throw new ConfigError('TRUSTED_ISSUERS', `${issuer} cannot be authorised for this service's own types ("${t}" is under PUBLIC_URL)`);
+    }
+    const prev = byIssuer.get(issuer);
+    byIssuer.set(issuer, { issuer, types: [...new Set([...(prev?.types ?? []), ...types])] });
+  }
+  return [...byIssuer.values()];
 }
 
 function pkcs11Config(env: Env): Pkcs11Config {
@@ -275,9 +291,10 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 86_400),
     cNonceTtlSeconds: integer(env, 'C_NONCE_TTL_SECONDS', 300, 30, 86_400),
     batchSize: integer(env, 'BATCH_SIZE', 10, 1, 100),
-    trustedIssuers: trustedIssuers(env),
+    trustedIssuers: trustedIssuers(env, publicUrl),
     verificationSkewSeconds: integer(env, 'VERIFICATION_SKEW_SECONDS', 60, 0, 600),
     kbJwtMaxAgeSeconds: integer(env, 'KB_JWT_MAX_AGE_SECONDS', 120, 10, 3600),
+    counterNonceTtlSeconds: integer(env, 'COUNTER_NONCE_TTL_SECONDS', 300, 30, 3600),
     verifierRequestTtlSeconds: integer(env, 'VERIFIER_REQUEST_TTL_SECONDS', 300, 30, 86_400),
     verifierResultRetentionSeconds: integer(env, 'VERIFIER_RESULT_RETENTION_SECONDS', 600, 10, 7 * 86_400),
     purgeIntervalMs: integer(env, 'PURGE_INTERVAL_MS', 60_000, 10, 86_400_000),

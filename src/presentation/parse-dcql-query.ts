@@ -134,7 +134,8 @@ export function parseDcqlQuery(raw: unknown, catalog: Catalog, client: ApiClient
 
 /** The verification policy for one credential query. */
 export function policyForQuery(q: CredentialQuery): VerificationPolicy {
-  const policy: VerificationPolicy = { types: q.vctValues, requireHolderBinding: q.requireHolderBinding, claims: (q.claims ?? []).map((c) => c.path) };
+  // §6.1 `format`: only a credential of the query's own format answers it (no format confusion).
+  const policy: VerificationPolicy = { formats: [q.format], types: q.vctValues, requireHolderBinding: q.requireHolderBinding, claims: (q.claims ?? []).map((c) => c.path) };
   if (q.claims?.some((c) => c.values)) policy.claimValues = q.claims.map((c) => c.values);
   if (q.claimSets) policy.claimSets = q.claimSets.map((o) => o.map((id) => q.claims!.findIndex((c) => c.id === id)));
   return policy;

@@ -35,10 +35,14 @@ export interface ReceiptInput {
   report: VerificationReport;
 }
 
-/** The catalogue id when we know the type, else the vct / VC type as presented. */
-export function credentialTypeName(catalog: Catalog, report: VerificationReport): string | null {
+/**
+ * The catalogue id when this service issued the credential, else the vct / VC type as presented:
+ * a catalogue name is never given to another issuer's credential (issuer-type-authority.ts).
+ */
+export function credentialTypeName(catalog: Catalog, ownIssuer: string, report: VerificationReport): string | null {
   const t = report.credential?.type ?? null;
   if (t === null) return null;
+  if (report.credential?.issuer !== ownIssuer) return t;
   return catalog.getByVct(t)?.id ?? t;
 }
 
@@ -50,7 +54,7 @@ export async function recordReceipt(deps: ReceiptDeps, client: ApiClient, input:
     request_id: input.requestId ?? null,
     channel: input.channel,
     purpose: storedPurpose(input.purpose),
-    credential_type: credentialTypeName(deps.catalog, input.report),
+    credential_type: credentialTypeName(deps.catalog, deps.config.publicUrl, input.report),
     issuer: input.report.credential?.issuer ?? null,
     claim_names: JSON.stringify(input.report.claimNames),
     verdict: input.report.verdict,

@@ -15,8 +15,10 @@
  * (`typ: oauth-authz-req+jwt`, RFC 9101 / RFC 8725bis §3.11) keeps a request from ever being
  * mistaken for a credential, a status list or a receipt.
  *
- * The same client identifier is the `aud` a holder puts in a counter-QR KB-JWT: one published
- * verifier identifier (`GET /v1/verifier/identifier`).
+ * OpenID4VP presentations carry this client identifier as KB-JWT `aud` (§8.6, §14.1) and are
+ * bound to the one verifier client that made the request by that request's nonce. A counter
+ * presentation carries the audience of the verifier CLIENT at whose counter it is shown
+ * (`counterAudience`), so one client cannot replay what was shown to another.
  */
 import type { JWK } from 'jose';
 import type { Signer } from '../keys/signer.js';
@@ -28,6 +30,8 @@ export function verifierDid(publicUrl: string): string {
 }
 
 export const verifierClientId = (publicUrl: string): string => `decentralized_identifier:${verifierDid(publicUrl)}`;
+/** The KB-JWT `aud` of counter presentations for one verifier client (an identifier, never fetched). */
+export const counterAudience = (publicUrl: string, clientId: string): string => `${publicUrl}/v1/verifier/counter/${encodeURIComponent(clientId)}`;
 export const responseUri = (publicUrl: string): string => `${publicUrl}/openid4vp/response`;
 export const requestUri = (publicUrl: string, id: string): string => `${publicUrl}/openid4vp/requests/${id}`;
 

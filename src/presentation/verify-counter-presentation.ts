@@ -1,7 +1,8 @@
 /**
- * Counter QR: the holder shows an SD-JWT+KB whose KB-JWT `aud` is this service's published
- * verifier identifier and whose `nonce` the wallet picked at random; the clerk's app posts it
- * here and gets the verdict in one round trip. The pipeline accepts each nonce once and a
+ * Counter QR: the clerk's app gets a nonce for its counter (issue-counter-nonce.ts) and shows it;
+ * the holder shows an SD-JWT+KB whose KB-JWT `aud` is this verifier client's counter audience and
+ * whose `nonce` is that nonce; the clerk's app posts it here and gets the verdict in one round
+ * trip. The pipeline accepts only a nonce issued to this client for the counter, once, and a
  * KB-JWT at most KB_JWT_MAX_AGE_SECONDS old. The answer holds ONLY the claims asked for in
  * `policy.claims`; claim values are not stored, only a receipt with their names.
  */
@@ -14,7 +15,7 @@ import type { VerificationPolicy } from '../verification/verification-types.js';
 import { verifyPresentation } from '../verification/verify-presentation.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import { recordReceipt, credentialTypeName } from './record-receipt.js';
-import { verifierClientId } from './verifier-identity.js';
+import { counterAudience } from './verifier-identity.js';
 
 export interface CounterPolicyInput {
   types?: string[];
@@ -52,7 +53,7 @@ export async function verifyCounterPresentation(
     {
       presentation: input.presentation,
       policy: toPolicy(input.policy, client),
-      kb: { aud: verifierClientId(deps.config.publicUrl), maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds },
+      kb: { aud: counterAudience(deps.config.publicUrl, client.id), counterClientId: client.id, maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds },
     },
     deps.verification,
   );
@@ -62,7 +63,7 @@ export async function verifyCounterPresentation(
     code: report.code,
     message: { ...report.message },
     checks: report.checks.map((c) => ({ ...c })),
-    credential: report.credential ? { ...report.credential, type: credentialTypeName(deps.catalog, report) } : null,
+    credential: report.credential ? { ...report.credential, type: credentialTypeName(deps.catalog, deps.config.publicUrl, report) } : null,
     receipt: receipt.jwt,
   };
   if (report.claims) out.claims = report.claims;

@@ -20,9 +20,12 @@ const BY_CODE: Record<string, ClerkMessage> = {
   kb_jwt_iat_invalid: { ko: 'QR이 만료되었거나 시각이 맞지 않습니다. 새 QR을 요청하십시오.', en: 'The QR is too old or its time is wrong. Ask for a fresh QR.' },
   kb_jwt_nonce_mismatch: { ko: '이 요청에 대한 제시가 아닙니다.', en: 'This presentation was not made for this request.' },
   kb_jwt_aud_mismatch: { ko: '다른 검증기관을 위해 만든 제시입니다.', en: 'This presentation was made for another verifier.' },
+  nonce_not_issued: { ko: '이 창구에서 만든 QR이 아닙니다. 창구 QR을 다시 스캔하여 새 QR을 만들어 주십시오.', en: 'This QR was not made for this counter. Ask the holder to scan the counter code again.' },
   nonce_reused: { ko: '이미 사용된 QR입니다. 새 QR을 요청하십시오.', en: 'This QR has already been used. Ask for a fresh QR.' },
   status_list_unreachable: { ko: '취소 여부를 확인할 수 없어 확인을 완료하지 못했습니다. 잠시 후 다시 시도하십시오.', en: 'The revocation status could not be checked, so the credential is not confirmed. Try again shortly.' },
   type_not_accepted: { ko: '요청한 종류의 증명서가 아닙니다.', en: 'This is not the kind of credential that was asked for.' },
+  issuer_not_authorized_for_type: { ko: '이 발급기관은 이 종류의 증명서를 발급할 권한이 없습니다. 받지 마십시오.', en: 'This issuer is not authorised to issue this kind of credential. Do not accept it.' },
+  format_not_accepted: { ko: '요청한 형식의 증명서가 아닙니다.', en: 'This credential is not in the format that was asked for.' },
   issuer_not_accepted: { ko: '이 업무에서 받지 않는 발급기관입니다.', en: 'This issuer is not accepted for this purpose.' },
   claim_missing: { ko: '요청한 항목이 제시되지 않았습니다.', en: 'A requested item was not presented.' },
 };

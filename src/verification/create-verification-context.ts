@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import type { Fetcher } from './fetch-json.js';
 import { IssuerTrust } from './issuer-trust.js';
 import { StatusChecker } from './status-checker.js';
+import { issuedCounterNonceHash } from '../presentation/issue-counter-nonce.js';
 import type { VerificationContext } from './verification-checks.js';
 
 export interface VerificationDeps {
@@ -57,6 +58,7 @@ export function createVerificationContext(deps: VerificationDeps, fetcher: Fetch
       if (++calls % PURGE_EVERY === 0) deps.store.nonces.purge(deps.clock.now()).catch(() => {});
       return deps.store.nonces.consume(nonceHash(nonce), 'kb', expiresAt);
     },
+    counterNonceIssued: (nonce, clientId) => deps.store.nonces.isLive(issuedCounterNonceHash(clientId, nonce), deps.clock.now()),
   };
 }
 

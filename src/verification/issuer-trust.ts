@@ -17,6 +17,7 @@ import type { SigningAlg } from '../keys/signer.js';
 import { algForJwk } from '../formats/jose/import-public-key.js';
 import type { ResolvedKey } from '../formats/jose/types.js';
 import { fetchJsonObject, type Fetcher } from './fetch-json.js';
+import { isAuthorizedForType, type TrustedIssuer } from './issuer-type-authority.js';
 
 const CACHE_SECONDS = 300;
 const REFRESH_SECONDS = 30;
@@ -44,7 +45,7 @@ export class IssuerTrust {
   private loading = new Map<string, Promise<CachedKeys>>();
 
   constructor(
-    private readonly o: { ownIssuer: string; ownKeys: OwnKeys; trusted: readonly string[]; fetch: Fetcher; clock: Clock },
+    private readonly o: { ownIssuer: string; ownKeys: OwnKeys; trusted: readonly TrustedIssuer[]; fetch: Fetcher; clock: Clock },
   ) {}
 
   get ownIssuer(): string {
@@ -53,7 +54,16 @@ export class IssuerTrust {
 
   /** Compared exactly (SD-JWT VC §5: case-sensitive URL). */
   isTrusted(iss: string): boolean {
-    return iss === this.o.ownIssuer || this.o.trusted.includes(iss);
+    return iss === this.o.ownIssuer || this.isListed(iss);
+  }
+
+  /** May `iss` issue credentials of `type` (a `vct` or VC `type` term)? See issuer-type-authority.ts. */
+  isAuthorizedForType(iss: string, type: string): boolean {
+    return isAuthorizedForType(this.o, iss, type);
+  }
+
+  private isListed(iss: string): boolean {
+    return this.o.trusted.some((t) => t.issuer === iss);
   }
 
   /** The key of `iss` named by `kid` (or its only key for `alg`); undefined = no trusted key. Throws FetchFailed. */
@@ -63,7 +73,7 @@ export class IssuerTrust {
       const k = this.o.ownKeys.verificationKey(lookup.kid);
       return k ? { jwk: k.jwk, alg: k.alg } : undefined;
     }
-    if (!this.o.trusted.includes(lookup.iss)) return undefined;
+    if (!this.isListed(lookup.iss)) return undefined;
     let entry = await this.keysOf(lookup.iss, false);
     let key = pick(entry.keys, lookup.kid, lookup.alg);
     if (!key && this.o.clock.now() - entry.fetchedAt > REFRESH_SECONDS * 1000) {

@@ -43,6 +43,8 @@ export interface VerificationContext {
   catalog: Catalog;
   /** Single-use nonce store (counter QR): true on first use. */
   consumeNonce(nonce: string, expiresAt: number): Promise<boolean>;
+  /** Was `nonce` issued by the counter channel to verifier client `clientId`, and not expired? */
+  counterNonceIssued(nonce: string, clientId: string): Promise<boolean>;
 }
 
 export interface VerifyInput {
@@ -53,7 +55,7 @@ export interface VerifyInput {
 
 export type Check = (s: PresentationState, c: VerificationContext, input: VerifyInput) => Promise<string | void> | string | void;
 
-/** OpenID4VP §5.2 `nonce` charset; at least 128 bits when the wallet picks it (counter QR). */
+/** OpenID4VP §5.2 `nonce` charset, at least 128 bits (what a counter nonce is made of). */
 const WALLET_NONCE = /^[A-Za-z0-9._~-]{22,128}$/;
 
 const payloadOf = (s: PresentationState): JsonObject => s.jws!.payload;
@@ -174,7 +176,7 @@ export const checkHolderBinding: Check = async (s, c, input) => {
   if (nonce === undefined) {
     const claimed = parseCompactJws(parts.kbJwt).payload.nonce;
     if (typeof claimed !== 'string' || !WALLET_NONCE.test(claimed)) {
-      throw new VerificationFailed('nonce_invalid', 'a counter presentation needs a random nonce of at least 128 bits');
+      throw new VerificationFailed('nonce_invalid', 'a counter presentation needs the nonce the counter issued (POST /v1/verifier/counter-nonces)');
     }
     nonce = claimed;
   }
@@ -192,13 +194,18 @@ export const checkHolderBinding: Check = async (s, c, input) => {
 };
 
 /**
- * Replay (SECURITY.md "Presentations"): on the counter the wallet's nonce is accepted ONCE,
- * deduplicated on the nonce (not the token text, which re-encoding could vary). In OpenID4VP
- * the verifier's nonce belongs to one request, which takes one response.
+ * Replay (SECURITY.md "Presentations"), bound to one channel and one verifier client. OpenID4VP:
+ * the verifier's nonce belongs to one request (of one client), which takes one response. Counter:
+ * the nonce must have been issued by the counter channel to THIS client (so a nonce of an
+ * OpenID4VP request or of another client is refused), and is accepted ONCE, deduplicated on the
+ * nonce (not the token text, which re-encoding could vary).
  */
 export const checkReplay: Check = async (s, c, input) => {
   if (s.kbNonce === undefined) return 'not_applicable';
-  if (input.kb.nonce !== undefined) return 'request_bound';
+  if (input.kb.counterClientId === undefined) return 'request_bound';
+  if (!(await c.counterNonceIssued(s.kbNonce, input.kb.counterClientId))) {
+    throw new VerificationFailed('nonce_not_issued', 'this nonce was not issued by this verifier\'s counter, or it has expired');
+  }
   const expiresAt = (s.kbIat! + input.kb.maxAgeSeconds + 2 * c.skewSeconds) * 1000;
   if (!(await c.consumeNonce(s.kbNonce, expiresAt))) throw new VerificationFailed('nonce_reused', 'this nonce was already used');
 };
@@ -219,15 +226,20 @@ export const checkDisclosures: Check = (s) => {
 
 const pascal = (id: string) => id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 
-function typeNames(s: PresentationState, catalog: Catalog): Set<string> {
+/**
+ * The names the credential answers to in a policy: its own `vct` / VC `type`, and the catalogue
+ * id of that type only when THIS service issued it (a catalogue type is ours to vouch for).
+ */
+function typeNames(s: PresentationState, c: VerificationContext): Set<string> {
   const names = new Set<string>();
   if (s.type) names.add(s.type);
+  if (s.iss !== c.trust.ownIssuer) return names;
   if (s.format === 'dc+sd-jwt') {
-    const t = s.type ? catalog.getByVct(s.type) : undefined;
+    const t = s.type ? c.catalog.getByVct(s.type) : undefined;
     if (t) names.add(t.id);
   } else {
     const types = ([] as unknown[]).concat(payloadOf(s).type ?? []);
-    for (const t of catalog.types) if (types.includes(pascal(t.id))) names.add(t.id);
+    for (const t of c.catalog.types) if (types.includes(pascal(t.id))) names.add(t.id);
   }
   return names;
 }
@@ -237,10 +249,16 @@ function matchesValues(claims: JsonObject, p: ClaimPathPointer, allowed: (string
   return valuesAt(claims, p).some((v) => allowed.includes(v as string));
 }
 
-/** The verifier's policy: accepted types and issuers, asked claims present; the result keeps only those. */
+/** The verifier's policy: the issuer's authority for the type, the format, accepted types and issuers, asked claims present; the result keeps only those. */
 export const checkPolicy: Check = (s, c, input) => {
   const p = input.policy;
-  const names = typeNames(s, c.catalog);
+  // SD-JWT VC §3.2.2.1: acceptance rests on the type AND the issuer's authority for it.
+  if (!c.trust.isAuthorizedForType(s.iss!, s.type!)) {
+    throw new VerificationFailed('issuer_not_authorized_for_type', 'the issuer is trusted, but not for this credential type');
+  }
+  // OpenID4VP §6.1: a credential query names one format; a credential of another never answers it.
+  if (p.formats && !p.formats.includes(s.format!)) throw new VerificationFailed('format_not_accepted', `a ${s.format} credential was presented where ${p.formats.join(' or ')} was asked for`);
+  const names = typeNames(s, c);
   if (p.types && !p.types.some((t) => names.has(t))) throw new VerificationFailed('type_not_accepted', 'the credential type was not asked for');
   if (p.issuers && !p.issuers.includes(s.iss!)) throw new VerificationFailed('issuer_not_accepted', 'the issuer is not accepted by this policy');
   const asked = p.claims ?? [];

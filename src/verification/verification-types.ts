@@ -22,6 +22,8 @@ export interface CheckResult {
 export interface VerificationPolicy {
   /** Accepted credential types: catalogue ids or `vct` values (SD-JWT VC) / VC `type` terms (VC-JWT). */
   types?: string[];
+  /** Accepted formats (a DCQL credential query names exactly one); unset = any. */
+  formats?: CredentialFormat[];
   /** Accepted issuer identifiers (each must also be trusted). */
   issuers?: string[];
   /** Claims asked for: each must be present; the result holds these and nothing else. */
@@ -34,17 +36,22 @@ export interface VerificationPolicy {
   requireHolderBinding?: boolean;
 }
 
-export interface KeyBindingExpectation {
-  /** Exactly this verifier's identifier (RFC 9901 §7.3 step 5.6). */
+/**
+ * What the KB-JWT must be bound to: exactly this verifier's identifier (RFC 9901 §7.3 step 5.6)
+ * and one channel's nonce — the nonce an OpenID4VP request issued, or (counter) a nonce the
+ * counter channel issued to this verifier client, accepted once.
+ */
+export type KeyBindingExpectation = {
   aud: string;
-  /** The nonce this transaction issued; undefined on the counter: the wallet chose it and it must be unused. */
-  nonce?: string;
   maxAgeSeconds: number;
-}
+} & ({ nonce: string; counterClientId?: never } | { counterClientId: string; nonce?: never });
+
+/** Credential formats this service verifies (`mso_mdoc` joins when its adapter does). */
+export type CredentialFormat = 'dc+sd-jwt' | 'vc+jwt';
 
 export interface PresentationState {
   text: string;
-  format?: 'dc+sd-jwt' | 'vc+jwt';
+  format?: CredentialFormat;
   sdJwt?: ParsedSdJwt;
   jws?: ParsedJws;
   iss?: string;
@@ -67,7 +74,7 @@ export interface VerificationReport {
   checks: CheckResult[];
   message: ClerkMessage;
   credential?: {
-    format: 'dc+sd-jwt' | 'vc+jwt';
+    format: CredentialFormat;
     type: string | null;
     issuer: string | null;
   };

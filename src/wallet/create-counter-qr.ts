@@ -1,18 +1,18 @@
 /**
- * `wallet qr`: a presentation for a counter (DESIGN flow 3). The KB-JWT's `aud` is the
- * service's published verifier identifier, its nonce 128 fresh random bits (the verifier
- * accepts each nonce once), `iat` now; portraits are refused (they never go in a QR).
+ * `wallet qr`: a presentation for a counter (DESIGN flow 3). The KB-JWT's `aud` and `nonce` come
+ * from the counter's challenge (`dproof-counter:?aud=…&nonce=…`, issued to that verifier client
+ * and accepted once, only there), `iat` now; portraits are refused (they never go in a QR).
  */
 import QRCode from 'qrcode';
 import { badRequest } from '../errors.js';
 import { createHolderPresentation } from '../presentation/holder/create-holder-presentation.js';
 import { holderSignerFromJwk } from '../presentation/holder/holder-key.js';
-import { call, checkUrl } from './wallet-http.js';
+import { parseCounterChallenge } from '../presentation/counter-challenge-link.js';
 import type { Wallet } from './wallet-file.js';
 
 export async function createCounterPresentation(
   wallet: Wallet,
-  opts: { credentialId: string; disclose: string[]; verifier?: string; fetch?: typeof fetch; now?: () => Date },
+  opts: { credentialId: string; disclose: string[]; challenge: string; now?: () => Date },
 ): Promise<{ presentation: string; aud: string }> {
   const cred = wallet.credentials.find((c) => c.id === opts.credentialId);
   if (!cred) throw badRequest('credential_not_in_wallet', `no credential ${opts.credentialId} in this wallet; see dproof wallet list`);
@@ -21,15 +21,14 @@ export async function createCounterPresentation(
   if (opts.disclose.some((p) => p === 'portrait' || p.startsWith('portrait.'))) throw badRequest('portrait_in_qr', 'a portrait never goes in a QR code');
   const key = wallet.keys.find((k) => k.kid === cred.key);
   if (!key) throw badRequest('wallet_corrupt', `the key of credential ${cred.id} is missing`);
-  const service = opts.verifier ?? cred.credential_issuer;
-  const id = await call(opts.fetch ?? fetch, checkUrl(`${service.replace(/\/+$/, '')}/v1/verifier/identifier`, 'verifier identifier'), {}, 'verifier identifier');
-  if (typeof id.client_id !== 'string') throw badRequest('verifier_unknown', `${service} publishes no verifier identifier`);
+  const challenge = parseCounterChallenge(opts.challenge);
+  if (!challenge) throw badRequest('invalid_challenge', 'the counter challenge is a dproof-counter:?aud=…&nonce=… link; scan it from the clerk\'s screen');
   const holder = await holderSignerFromJwk(key.jwk);
   const now = opts.now?.() ?? new Date();
   const { presentation } = await createHolderPresentation({
-    credential: cred.credential, disclose: opts.disclose, holderSigner: holder.signer, aud: id.client_id, iat: Math.floor(now.getTime() / 1000),
+    credential: cred.credential, disclose: opts.disclose, holderSigner: holder.signer, aud: challenge.aud, nonce: challenge.nonce, iat: Math.floor(now.getTime() / 1000),
   });
-  return { presentation, aud: id.client_id };
+  return { presentation, aud: challenge.aud };
 }
 
 /** Renders a presentation as a QR code (error correction L: the presentations are long). */

@@ -18,6 +18,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildWeb } from '../../scripts/build-web.js';
 import { ROOT } from '../helpers/spawn-server.js';
+import { parseCounterChallenge } from '../../src/presentation/counter-challenge-link.js';
 import { createHolderPresentation } from '../../src/presentation/holder/create-holder-presentation.js';
 import { generateHolderKey } from '../../src/presentation/holder/holder-key.js';
 
@@ -207,20 +208,25 @@ describe('web pages in Chromium', { skip }, () => {
     await screenshots(wallet, 'wallet-home');
     await checkAccessibility(wallet, 'wallet home');
 
-    // Counter QR: the holder picks age_over_19 only; the clerk pastes what the scanner read.
+    // Counter QR: the clerk shows the counter code; the holder scans it (here: pastes), picks
+    // age_over_19 only; the clerk pastes what the scanner read.
+    const verifier = await open('/verifier');
+    await verifier.getByLabel('검증기관(verifier) API 키').fill(verifierKey);
+    await verifier.getByRole('button', { name: '시작' }).click();
+    await verifier.getByRole('tab', { name: '지갑 QR 읽기' }).click();
+    await verifier.getByRole('button', { name: '창구 코드 보여 주기' }).click();
+    const counterCode = await verifier.locator('#counter-challenge').inputValue();
+
     await wallet.getByRole('button', { name: '열기 · 카운터 QR' }).click();
     const ageBox = wallet.getByLabel(/19세 이상/);
     await ageBox.check();
+    await wallet.getByLabel('창구 코드').fill(counterCode);
     await wallet.getByRole('button', { name: '카운터 QR 만들기' }).click();
     await wallet.locator('canvas.qr').waitFor();
     const counterText = await wallet.getByLabel('카운터 제시 내용').inputValue();
     await screenshots(wallet, 'wallet-counter-qr');
     await checkAccessibility(wallet, 'wallet credential');
 
-    const verifier = await open('/verifier');
-    await verifier.getByLabel('검증기관(verifier) API 키').fill(verifierKey);
-    await verifier.getByRole('button', { name: '시작' }).click();
-    await verifier.getByRole('tab', { name: '지갑 QR 읽기' }).click();
     await verifier.getByLabel('QR 내용').fill(counterText);
     await verifier.getByRole('button', { name: '확인', exact: true }).click();
     await verifier.locator('.verdict.ok').waitFor();
@@ -316,17 +322,19 @@ describe('web pages in Chromium', { skip }, () => {
     });
     assert.equal(issued.status, 201, await issued.clone().text());
     const { credential } = (await issued.json()) as { credential: string };
-    const { client_id: aud } = (await (await fetch(`${t.url}/v1/verifier/identifier`)).json()) as { client_id: string };
-    const { presentation } = await createHolderPresentation({
-      credential, disclose: ['family_name', 'given_name', 'organization', 'position_title', 'portrait'], holderSigner: holder.signer, aud, iat: Math.floor(Date.now() / 1000),
-    });
-
     // The earlier test switched the pages to English (remembered): labels in either language.
     const verifier = await open('/verifier');
     await verifier.getByLabel(/검증기관\(verifier\) API 키|Verifier API key/).fill(verifierKey);
     await verifier.getByRole('button', { name: /^(시작|Start)$/ }).click();
     await verifier.getByLabel(/^(확인 항목|Check)$/).selectOption('civil-servant');
     await verifier.getByRole('tab', { name: /지갑 QR 읽기|Read the holder/ }).click();
+    // The counter shows its code (a nonce issued to this verifier client); the holder's wallet presents over it.
+    await verifier.getByRole('button', { name: /창구 코드 보여 주기|Show the counter code/ }).click();
+    const challenge = parseCounterChallenge(await verifier.locator('#counter-challenge').inputValue());
+    assert.ok(challenge);
+    const { presentation } = await createHolderPresentation({
+      credential, disclose: ['family_name', 'given_name', 'organization', 'position_title', 'portrait'], holderSigner: holder.signer, aud: challenge.aud, nonce: challenge.nonce, iat: Math.floor(Date.now() / 1000),
+    });
     await verifier.getByLabel(/QR 내용|QR content/).fill(presentation);
     await verifier.getByRole('button', { name: /^(확인|Verify)$/ }).click();
     await verifier.locator('.verdict.ok').waitFor();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { counterPresent, counterVerify, generateHolderKey, issueViaApi, nowSeconds, verifierId } from './helpers.js';
+import { counterOf, counterPresent, counterVerify, generateHolderKey, issueViaApi, nowSeconds, type Counter } from './helpers.js';
 import type { HolderKey } from '../../src/presentation/holder/holder-key.js';
 
 interface Verdict {
@@ -23,7 +23,7 @@ for (const backend of storeTargets()) {
     let verifierKey: string;
     let holder: HolderKey;
     let credential: string;
-    let aud: string;
+    let aud: Counter;
 
     before(async () => {
       t = await startTestApp({ store: backend });
@@ -31,7 +31,7 @@ for (const backend of storeTargets()) {
       verifierKey = await t.apiKey('verifier');
       holder = await generateHolderKey();
       ({ credential } = await issueViaApi(t, issuerKey, 'driver-license', holder));
-      aud = await verifierId(t.app);
+      aud = counterOf(t.app, verifierKey);
     });
     after(async () => t?.close());
 

@@ -25,8 +25,25 @@ export async function verifierId(app: FastifyInstance): Promise<string> {
   return (await app.inject({ method: 'GET', url: '/v1/verifier/identifier' })).json<{ client_id: string }>().client_id;
 }
 
-export async function counterPresent(credential: string, holder: HolderKey, aud: string, disclose: string[], o: { iat?: number; nonce?: string } = {}) {
-  return createHolderPresentation({ credential, disclose, holderSigner: holder.signer, aud, iat: o.iat ?? nowSeconds(), ...(o.nonce && { nonce: o.nonce }) });
+/** A verifier client's counter: where counter challenges come from. */
+export interface Counter {
+  app: FastifyInstance;
+  verifierKey: string;
+}
+export const counterOf = (app: FastifyInstance, verifierKey: string): Counter => ({ app, verifierKey });
+
+/** `POST /v1/verifier/counter-nonces`: a nonce issued to this client's counter, with its aud. */
+export async function counterChallenge(c: Counter): Promise<{ aud: string; nonce: string; challenge: string }> {
+  const res = await c.app.inject({ method: 'POST', url: '/v1/verifier/counter-nonces', headers: { authorization: `Bearer ${c.verifierKey}` } });
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json<{ aud: string; nonce: string; challenge: string }>();
+}
+
+/** A counter presentation: over a fresh challenge of `to` (a Counter), or for a bare `aud` string with a random nonce. */
+export async function counterPresent(credential: string, holder: HolderKey, to: string | Counter, disclose: string[], o: { iat?: number; nonce?: string } = {}) {
+  const challenge = typeof to === 'string' ? { aud: to } : await counterChallenge(to);
+  const nonce = o.nonce ?? ('nonce' in challenge ? challenge.nonce : undefined);
+  return createHolderPresentation({ credential, disclose, holderSigner: holder.signer, aud: challenge.aud, iat: o.iat ?? nowSeconds(), ...(nonce && { nonce }) });
 }
 
 export async function counterVerify(app: FastifyInstance, verifierKey: string, presentation: string, policy?: unknown) {

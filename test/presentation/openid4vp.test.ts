@@ -14,7 +14,7 @@ import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose'
 import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { generateHolderKey, injectFetch, issueViaApi, nowSeconds, counterPresent, counterVerify, verifierId } from './helpers.js';
+import { generateHolderKey, injectFetch, issueViaApi, nowSeconds, counterOf, counterPresent, counterVerify } from './helpers.js';
 import type { HolderKey } from '../../src/presentation/holder/holder-key.js';
 import { createHolderPresentation } from '../../src/presentation/holder/create-holder-presentation.js';
 import { createHistoryToken } from '../../src/presentation/holder/create-history-token.js';
@@ -247,8 +247,7 @@ for (const backend of storeTargets()) {
     it('lists both submissions (OpenID4VP and counter) in the holder history, authenticated by the holder key, claim names only', async () => {
       const created = await createRequest();
       await answer(await resolve(created.authorization_request), ['family_name', 'age_over_19']);
-      const aud = await verifierId(t.app);
-      const { presentation } = await counterPresent(credential, holder, aud, ['age_over_19']);
+      const { presentation } = await counterPresent(credential, holder, counterOf(t.app, verifierKey), ['age_over_19']);
       assert.equal((await counterVerify(t.app, verifierKey, presentation, { claims: ['age_over_19'] })).json<{ verdict: string }>().verdict, 'verified');
 
       const token = await createHistoryToken({ holderSigner: holder.signer, aud: `${PUBLIC_URL}/v1/wallet/history`, iat: nowSeconds() });

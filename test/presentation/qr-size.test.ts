@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import QRCode from 'qrcode';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { counterPresent, generateHolderKey, issueViaApi, verifierId } from './helpers.js';
+import { counterOf, counterPresent, generateHolderKey, issueViaApi } from './helpers.js';
 
 /** Largest QR symbol there is; the practical phone-to-phone limit (~25) is documented, not asserted. */
 export const QR_VERSION_LIMIT = 40;
@@ -35,7 +35,7 @@ describe('counter QR size for the ID types', () => {
     it(`${typeId}: measures a presentation of ${disclose.join(', ')}, and an age check fits a QR at level L`, async () => {
       const holder = await generateHolderKey();
       const { credential } = await issueViaApi(t, await t.apiKey('issuer'), typeId, holder);
-      const aud = await verifierId(t.app);
+      const aud = counterOf(t.app, await t.apiKey('verifier'));
       const measure = async (names: string[]) => {
         const { presentation } = await counterPresent(credential, holder, aud, names);
         const version = (level: 'L' | 'M') => {

@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { runDproof } from '../helpers/spawn-server.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
-import { counterVerify } from './helpers.js';
+import { counterChallenge, counterOf, counterVerify } from './helpers.js';
 
 interface Result { status: string; result?: { verdict: string; credentials: Record<string, { claims?: Record<string, unknown> }[]> } }
 
@@ -68,8 +68,11 @@ for (const backend of storeTargets()) {
       assert.deepEqual(res2.result?.credentials.adult?.[0]?.claims, { age_over_19: true });
     });
 
-    it('makes a counter QR the service verifies once, and refuses a portrait', async () => {
-      const qr = await runDproof(['wallet', 'qr', credentialId, '--disclose', 'age_over_19'], env);
+    /** The clerk's screen: a fresh challenge of the verifier client's counter. */
+    const challenge = async () => (await counterChallenge(counterOf(t.app, verifierKey))).challenge;
+
+    it('makes a counter QR over the counter\'s challenge that the service verifies once, and refuses a portrait or no challenge', async () => {
+      const qr = await runDproof(['wallet', 'qr', credentialId, '--disclose', 'age_over_19', '--challenge', await challenge()], env);
       assert.equal(qr.code, 0, qr.stderr);
       const presentation = qr.stdout.trim();
       const first = await counterVerify(t.app, verifierKey, presentation);
@@ -78,11 +81,14 @@ for (const backend of storeTargets()) {
       const replay = await counterVerify(t.app, verifierKey, presentation);
       assert.equal(replay.json().verdict, 'rejected');
       const svg = join(dir, 'counter.svg');
-      assert.equal((await runDproof(['wallet', 'qr', credentialId, '--disclose', 'age_over_19', '--out', svg], env)).code, 0);
+      assert.equal((await runDproof(['wallet', 'qr', credentialId, '--disclose', 'age_over_19', '--out', svg, '--challenge', await challenge()], env)).code, 0);
       assert.match(readFileSync(svg, 'utf8'), /^<svg/);
-      const portrait = await runDproof(['wallet', 'qr', credentialId, '--disclose', 'portrait'], env);
+      const portrait = await runDproof(['wallet', 'qr', credentialId, '--disclose', 'portrait', '--challenge', await challenge()], env);
       assert.equal(portrait.code, 1);
       assert.match(portrait.stderr, /portrait never goes in a QR/);
+      const bad = await runDproof(['wallet', 'qr', credentialId, '--disclose', 'age_over_19', '--challenge', 'https://example.com/?nonce=x'], env);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /invalid_challenge|dproof-counter/);
     });
 
     it('shows a revoked credential refused with its code, and both submissions in the history', async () => {
@@ -92,7 +98,7 @@ for (const backend of storeTargets()) {
       assert.equal(revoke.statusCode, 200, revoke.body);
       let verdict: { verdict: string; code: string } = { verdict: '', code: '' };
       for (let i = 0; i < 30 && verdict.code !== 'credential_revoked'; i++) {
-        const qr = await runDproof(['wallet', 'qr', credentialId, '--disclose', 'age_over_19'], env);
+        const qr = await runDproof(['wallet', 'qr', credentialId, '--disclose', 'age_over_19', '--challenge', await challenge()], env);
         verdict = (await counterVerify(t.app, verifierKey, qr.stdout.trim())).json() as typeof verdict;
         if (verdict.code !== 'credential_revoked') await new Promise((r) => setTimeout(r, 200));
       }

@@ -50,7 +50,7 @@ describe('outbound fetches stop at their byte cap', () => {
   let signer: TestSigner;
 
   const trust = () =>
-    new IssuerTrust({ ownIssuer: 'https://own.example', ownKeys: { verificationKey: () => undefined, publishedKeys: () => [] }, trusted: [iss], fetch, clock });
+    new IssuerTrust({ ownIssuer: 'https://own.example', ownKeys: { verificationKey: () => undefined, publishedKeys: () => [] }, trusted: [{ issuer: iss, types: [] }], fetch, clock });
   const checker = () =>
     new StatusChecker({ trust: trust(), fetch, clock, skewSeconds: 60, ownPrefix: 'https://own.example/status/', readOwn: () => Promise.reject(new Error('not ours')) });
 

@@ -10,7 +10,7 @@ import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { ES256, digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { counterPresent, counterVerify, generateHolderKey, issueViaApi, nowSeconds, verifierId } from '../presentation/helpers.js';
+import { counterChallenge, counterOf, counterPresent, counterVerify, generateHolderKey, issueViaApi, nowSeconds } from '../presentation/helpers.js';
 import type { HolderKey } from '../../src/presentation/holder/holder-key.js';
 import { issueSdJwt } from '../../src/formats/sd-jwt/issue-sd-jwt.js';
 import { issueSdJwtVc } from '../../src/formats/sd-jwt-vc/issue-sd-jwt-vc.js';
@@ -46,7 +46,7 @@ for (const backend of storeTargets()) {
 
     /** Appends a KB-JWT by the holder over exactly `sdJwtWithoutKb` (the holder is the attacker here). */
     const bind = async (sdJwtWithoutKb: string, signer: Signer = holder.signer) =>
-      `${sdJwtWithoutKb}${await createKbJwt({ sdJwtWithoutKb, holderSigner: signer, nonce: crypto.randomUUID().replaceAll('-', ''), aud, iat: nowSeconds() })}`;
+      `${sdJwtWithoutKb}${await createKbJwt({ sdJwtWithoutKb, holderSigner: signer, nonce: (await counterChallenge(counterOf(t.app, verifierKey))).nonce, aud, iat: nowSeconds() })}`;
 
     /** Issues an SD-JWT VC as `iss` with `signer` (an attacker key), bound to the holder. */
     const forge = async (iss: string, signer: Signer, header?: JsonObject) => {
@@ -72,7 +72,7 @@ for (const backend of storeTargets()) {
       holder = await generateHolderKey();
       attacker = await generateHolderKey();
       ({ credential } = await issueViaApi(t, issuerKey, 'resident-id', holder));
-      aud = await verifierId(t.app);
+      aud = (await counterChallenge(counterOf(t.app, verifierKey))).aud;
     });
     after(async () => t?.close());
 
@@ -155,7 +155,7 @@ for (const backend of storeTargets()) {
     it('verifies a presentation made by @sd-jwt/sd-jwt-vc as the holder', async () => {
       const { credential: cred } = await issueViaApi(t, issuerKey, 'driver-license', holder);
       const theirs = new SDJwtVcInstance({ hasher: digest, hashAlg: 'sha-256', saltGenerator: generateSalt, kbSigner: await ES256.getSigner(holder.privateJwk as never), kbSignAlg: 'ES256' });
-      const nonce = crypto.randomUUID().replaceAll('-', '');
+      const { nonce } = await counterChallenge(counterOf(t.app, verifierKey));
       const presentation = await theirs.present(cred, { family_name: true, age_over_19: true, driving_privileges: true } as never, { kb: { payload: { iat: nowSeconds(), aud, nonce } } });
       const v = await verdict(presentation, { types: ['driver-license'], claims: ['family_name', 'age_over_19'] });
       assert.equal(v.verdict, 'verified', JSON.stringify(v.checks));
@@ -196,8 +196,7 @@ for (const backend of storeTargets()) {
         const res = await t.app.inject({ method: 'POST', url: `/v1/credentials/${c.id}/${action}`, headers: { authorization: `Bearer ${issuerKey}` }, payload: { reason: 'test' } });
         assert.equal(res.statusCode, 200, res.body);
       }
-      const aud = await verifierId(t.app);
-      const check = async (cred: string) => (await counterVerify(t.app, verifierKey, (await counterPresent(cred, holder, aud, ['family_name'])).presentation)).json<Verdict>();
+      const check = async (cred: string) => (await counterVerify(t.app, verifierKey, (await counterPresent(cred, holder, counterOf(t.app, verifierKey), ['family_name'])).presentation)).json<Verdict>();
       const r = await check(revoked.credential);
       assert.equal(r.code, 'credential_revoked');
       assert.equal(r.checks.find((c) => c.check === 'status')?.ok, false);

@@ -20,6 +20,8 @@ import { signStatusListToken } from '../../src/status/status-list-token.js';
 import { StatusList } from '../../src/status/status-list-codec.js';
 
 const ISSUER2 = 'https://issuer2.example';
+/** An OpenID4VP request's nonce (the pipeline's request-bound mode). */
+const REQUEST_NONCE = 'request-nonce-0123456789abcdef';
 
 for (const backend of storeTargets()) {
   describe(`external issuers and status lists (${backend})`, () => {
@@ -59,10 +61,10 @@ for (const backend of storeTargets()) {
     };
 
     const present = async (clockMs = Date.now()) =>
-      (await createHolderPresentation({ credential, disclose: ['family_name'], holderSigner: holder.signer, aud: verifierClientId(verifier.config.publicUrl), iat: Math.floor(clockMs / 1000) })).presentation;
+      (await createHolderPresentation({ credential, disclose: ['family_name'], holderSigner: holder.signer, aud: verifierClientId(verifier.config.publicUrl), nonce: REQUEST_NONCE, iat: Math.floor(clockMs / 1000) })).presentation;
 
     const verify = async (ctx: ReturnType<typeof context>['ctx'], presentation: string) =>
-      verifyPresentation({ presentation, policy: { claims: [['family_name']] }, kb: { aud: verifierClientId(verifier.config.publicUrl), maxAgeSeconds: 120 } }, ctx);
+      verifyPresentation({ presentation, policy: { claims: [['family_name']] }, kb: { aud: verifierClientId(verifier.config.publicUrl), nonce: REQUEST_NONCE, maxAgeSeconds: 120 } }, ctx);
 
     it('verifies a credential of a trusted external issuer with keys from its jwt-vc-issuer metadata, and caches its status list by ttl', async () => {
       const { ctx } = context();
@@ -103,7 +105,7 @@ for (const backend of storeTargets()) {
           fetched = [];
           return { ctx: createVerificationContext(alone.runtime, async (url) => { fetched.push(url); throw new Error('no'); }) };
         })();
-        const v = await verifyPresentation({ presentation: await present(), policy: {}, kb: { aud: verifierClientId(verifier.config.publicUrl), maxAgeSeconds: 120 } }, ctx);
+        const v = await verifyPresentation({ presentation: await present(), policy: {}, kb: { aud: verifierClientId(verifier.config.publicUrl), nonce: REQUEST_NONCE, maxAgeSeconds: 120 } }, ctx);
         assert.equal(v.code, 'untrusted_issuer');
         assert.deepEqual(fetched, []);
       } finally {

@@ -82,14 +82,14 @@ export function walletCommands(program: Command, env: Record<string, string | un
     });
 
   wallet.command('qr <credential>')
-    .description('make a counter QR: a presentation of the chosen claims for this service\'s verifier (never a portrait)')
+    .description('make a counter QR: a presentation of the chosen claims for the counter whose challenge you scanned (never a portrait)')
     .requiredOption('--disclose <claims>', 'comma-separated claims to show, e.g. age_over_19')
-    .option('--verifier <url>', 'the service the clerk uses (default: the credential issuer)')
+    .requiredOption('--challenge <link>', 'the counter\'s challenge, dproof-counter:?aud=…&nonce=… (shown by the clerk\'s screen)')
     .option('--out <file>', 'write the QR as .svg or .png; without it the presentation is printed, and the QR drawn when stdout is a terminal')
     .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
-    .addHelpText('after', '\nExample:\n  $ dproof wallet qr 5f0c… --disclose age_over_19 --out counter.svg')
-    .action(async (credential: string, opts: { disclose: string; verifier?: string; out?: string; file?: string }) => {
-      const { presentation } = await createCounterPresentation(readWallet(fileOf(opts)), { credentialId: credential, disclose: claimList(opts.disclose) ?? [], verifier: opts.verifier });
+    .addHelpText('after', '\nExample:\n  $ dproof wallet qr 5f0c… --disclose age_over_19 --challenge \'dproof-counter:?aud=…&nonce=…\' --out counter.svg')
+    .action(async (credential: string, opts: { disclose: string; challenge: string; out?: string; file?: string }) => {
+      const { presentation } = await createCounterPresentation(readWallet(fileOf(opts)), { credentialId: credential, disclose: claimList(opts.disclose) ?? [], challenge: opts.challenge });
       if (opts.out) {
         const format = opts.out.endsWith('.png') ? 'png' : opts.out.endsWith('.svg') ? 'svg' : undefined;
         if (!format) throw badRequest('invalid_out', '--out must end in .svg or .png');

@@ -11,6 +11,7 @@ import { readVerifierRequest } from '../../presentation/read-verifier-request.js
 import { receiveDirectPost } from '../../presentation/receive-direct-post.js';
 import { REQUEST_OBJECT_MEDIA_TYPE, signRequestObject } from '../../presentation/sign-request-object.js';
 import { verifyCounterPresentation, type CounterPolicyInput } from '../../presentation/verify-counter-presentation.js';
+import { issueCounterNonce } from '../../presentation/issue-counter-nonce.js';
 import { didDocument, responseUri, verifierClientId, verifierDid, VP_FORMATS_SUPPORTED } from '../../presentation/verifier-identity.js';
 
 const REQUEST_ID = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
@@ -46,6 +47,15 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
     return readVerifierRequest(deps, clientOf(request), request.params.id);
   });
 
+  app.post('/v1/verifier/counter-nonces', authenticated(deps.store, ['verifier'], {
+    tags: ['verification'],
+    summary: 'A single-use nonce for this verifier client\'s counter, with the KB-JWT aud and the challenge link a wallet scans',
+    response: { 201: { $ref: 'CounterNonce#' }, ...errors },
+  }), async (request, reply) => {
+    const issued = await issueCounterNonce(deps, clientOf(request));
+    return reply.code(201).header('cache-control', 'no-store').send(issued);
+  });
+
   app.post<{ Body: { presentation: string; policy?: CounterPolicyInput; purpose?: LocalizedText } }>(
     '/v1/verifier/verify',
     authenticated(deps.store, ['verifier'], {
@@ -61,7 +71,7 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
   );
 
   app.get('/v1/verifier/identifier', {
-    schema: { tags: ['verification'], summary: 'The verifier identifier holders bind presentations to (KB-JWT aud)', response: { 200: { $ref: 'VerifierIdentifier#' } } },
+    schema: { tags: ['verification'], summary: 'The OpenID4VP client identifier of this verifier (KB-JWT aud of OpenID4VP presentations)', response: { 200: { $ref: 'VerifierIdentifier#' } } },
   }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300');
     return {

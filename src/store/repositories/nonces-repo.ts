@@ -28,6 +28,12 @@ export const noncesRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
     return consumes.submit({ nonce_hash: nonceHash, kind, expires_at: expiresAt });
   },
 
+  /** Is a value with this hash stored and not yet expired (an issued counter nonce)? One indexed read. */
+  async isLive(nonceHash: string, now: number): Promise<boolean> {
+    const row = await db.selectFrom('consumed_nonces').select('nonce_hash').where('nonce_hash', '=', nonceHash).where('expires_at', '>', now).executeTakeFirst();
+    return row !== undefined;
+  },
+
   /** Deletes spent nonces past their expiry; through the batch writer, off the event loop on SQLite. */
   async purge(now: number): Promise<number> {
     const [deleted] = await writeBatch([db.deleteFrom('consumed_nonces').where('expires_at', '<=', now).compile()]);

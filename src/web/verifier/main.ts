@@ -47,6 +47,8 @@ const state = {
   request: null as { id: string; link: string; canvas: HTMLCanvasElement | null; expiresAt: string } | null,
   waiting: false,
   counterText: '',
+  /** The counter's challenge (a nonce issued to this client for the counter) the holder's wallet scans. */
+  challenge: null as { canvas: HTMLCanvasElement | null; text: string; expiresAt: string } | null,
   verdict: null as Verdict | null,
   busy: false,
   error: '',
@@ -135,6 +137,12 @@ function poll(id: string): void {
   }, 1000);
 }
 
+/** `POST /v1/verifier/counter-nonces`: a single-use challenge bound to this verifier client's counter. */
+async function newChallenge(): Promise<void> {
+  const r = await callApi<{ challenge: string; expires_at: string }>('/v1/verifier/counter-nonces', { method: 'POST', bearer: state.apiKey });
+  state.challenge = { text: r.challenge, expiresAt: r.expires_at, canvas: await qrCanvas(r.challenge, t('창구 코드: 손님 지갑으로 스캔하십시오', 'Counter code: the customer scans it with the wallet'), 'M') };
+}
+
 async function verifyCounter(): Promise<void> {
   clearTimeout(pollTimer);
   state.request = null;
@@ -147,6 +155,7 @@ async function verifyCounter(): Promise<void> {
     json: { presentation: text, ...(p && { policy: { types: p.types, claims: p.claims }, purpose: p.purpose }) }, bearer: state.apiKey,
   });
   state.counterText = '';
+  state.challenge = null; // used: the next customer gets a fresh one
   state.verdict = judge(r, p);
 }
 
@@ -208,6 +217,11 @@ function counterPanel(): HTMLElement {
   const area = h('textarea', { rows: 4, class: 'mono', spellcheck: 'false', value: state.counterText, on: { input: (e) => (state.counterText = (e.target as HTMLTextAreaElement).value) } });
   return h('section', { class: 'card', 'aria-labelledby': 'counter-h' },
     h('h2', { id: 'counter-h' }, t('지갑 QR 읽기', 'Read the holder’s QR')),
+    h('p', { class: 'hint' }, t('먼저 창구 코드를 보여 주고, 손님 지갑이 만든 QR을 읽습니다. 코드는 이 창구에서 한 번만 쓰입니다.', 'First show the counter code; then read the QR the customer’s wallet made for it. A code works once, at this counter only.')),
+    h('button', { type: 'button', disabled: state.busy, on: { click: () => act(newChallenge) } }, state.challenge ? t('새 창구 코드', 'New counter code') : t('창구 코드 보여 주기', 'Show the counter code')),
+    state.challenge ? h('div', { class: 'qr-box' }, state.challenge.canvas,
+      h('p', { class: 'hint' }, t(`${formatDate(state.challenge.expiresAt, true)}까지 유효합니다.`, `Valid until ${formatDate(state.challenge.expiresAt, true)}.`)),
+      h('details', {}, h('summary', {}, t('코드 내용', 'Code text')), h('input', { type: 'text', readonly: true, class: 'mono', 'aria-label': t('창구 코드', 'Counter code'), value: state.challenge.text, id: 'counter-challenge' }))) : null,
     scanButton((text) => { state.counterText = text; void act(verifyCounter); }, (m) => page.announce(m, 'error')),
     field(t('QR 내용', 'QR content'), area, { hint: t('스캐너가 읽은 내용을 붙여 넣으십시오.', 'Paste what the scanner read.') }),
     h('button', { type: 'button', class: 'primary', disabled: state.busy, on: { click: () => act(verifyCounter) } }, t('확인', 'Verify')));

@@ -3,7 +3,7 @@
  * non-extractable WebCrypto key in IndexedDB, show it as a card, choose what to disclose, answer
  * an openid4vp:// request after consent, show a counter QR, and list where it was presented.
  */
-import { callApi, describeError } from '../shared/api.js';
+import { describeError } from '../shared/api.js';
 import { claimLabel, loadTypes, portraitUrl, typeByVct, valueText, type CredentialTypeView } from '../shared/catalog.js';
 import { field, h, rows, type Child } from '../shared/dom.js';
 import { formatDate, t, tx } from '../shared/i18n.js';
@@ -15,7 +15,7 @@ import { answerRequest, candidatesFor, declineRequest, readVerifierRequest, type
 import { readOffer, receiveCredential } from './receive-offer.js';
 import { createPresentation, decodeSdJwt, TECHNICAL_CLAIMS, type DecodedSdJwt } from './sd-jwt.js';
 import { deleteCredential, deleteKey, getKey, listCredentials, type StoredCredential } from './wallet-db.js';
-import { base64url } from 'jose';
+import { parseCounterChallenge } from '../../presentation/counter-challenge-link.js';
 
 type View =
   | { name: 'home' }
@@ -41,6 +41,8 @@ const state = {
   busy: false,
   errors: {} as Record<string, string>,
   disclose: new Map<string, Set<string>>(),
+  /** The counter's challenge as scanned or pasted (`dproof-counter:?aud=…&nonce=…`). */
+  challengeText: '',
   counter: null as { credId: string; text: string; canvas: HTMLCanvasElement | null; at: number } | null,
   history: null as Receipt[] | null,
 };
@@ -187,10 +189,10 @@ function credentialView(id: string): HTMLElement[] {
   const makeQr = () => act('qr', async () => {
     const key = await getKey(held.stored.key);
     if (!key) throw new Error(t('이 증명서의 키가 지갑에 없습니다.', 'The key of this credential is missing.'));
-    const { client_id } = await callApi<{ client_id: string }>('/v1/verifier/identifier');
-    // Counter QR: the wallet picks the nonce (128 random bits), accepted once by the verifier.
-    const nonce = base64url.encode(crypto.getRandomValues(new Uint8Array(16)));
-    const text = await createPresentation(held.decoded, [...chosen], key.privateKey, client_id, nonce);
+    // Counter QR: bound to the counter's challenge (its verifier client's aud and a nonce issued to it), accepted once there.
+    const challenge = parseCounterChallenge(state.challengeText);
+    if (!challenge) throw new Error(t('먼저 창구 화면의 창구 코드를 스캔하십시오.', 'First scan the counter code on the clerk’s screen.'));
+    const text = await createPresentation(held.decoded, [...chosen], key.privateKey, challenge.aud, challenge.nonce);
     state.counter = { credId: id, text, canvas: await qrCanvas(text, t('카운터 QR: 창구 직원에게 보여 주십시오', 'Counter QR: show it to the clerk'), 'L'), at: Date.now() };
   });
   const remove = () => act('qr', async () => {
@@ -216,6 +218,9 @@ function credentialView(id: string): HTMLElement[] {
         h('caption', { class: 'visually-hidden' }, t('증명서 항목', 'Credential items')),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('공개', 'Disclose')), h('th', { scope: 'col' }, t('항목', 'Item')), h('th', { scope: 'col' }, t('값', 'Value')))),
         h('tbody', {}, claimRows))),
+      scanButton((text) => { state.challengeText = text; void makeQr(); }, (m) => page.announce(m, 'error')),
+      field(t('창구 코드', 'Counter code'), h('input', { type: 'text', class: 'mono', spellcheck: 'false', value: state.challengeText, on: { input: (e) => (state.challengeText = (e.target as HTMLInputElement).value) } }),
+        { hint: t('창구 화면의 코드를 스캔하거나 붙여 넣으십시오. QR은 그 창구에서 한 번만 쓰입니다.', 'Scan or paste the code on the clerk’s screen. The QR works once, at that counter only.') }),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'primary', disabled: state.busy, on: { click: makeQr } }, t('카운터 QR 만들기', 'Make counter QR')),
         h('button', { type: 'button', class: 'danger', disabled: state.busy, on: { click: remove } }, t('이 증명서 지우기', 'Delete this credential'))),

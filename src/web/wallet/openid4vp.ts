@@ -24,6 +24,8 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 export interface CredentialQuery {
   id: string;
+  /** §6.1: the one format that answers this query. */
+  format: string;
   vctValues: string[];
   /** Claim paths in dotted form; empty = the verifier asks for none (only that the credential is valid). */
   paths: string[];
@@ -96,6 +98,7 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
   const dcql = isObj(p.dcql_query) ? p.dcql_query : {};
   const queries: CredentialQuery[] = (Array.isArray(dcql.credentials) ? dcql.credentials : []).filter(isObj).map((q) => ({
     id: String(q.id),
+    format: String(q.format),
     vctValues: isObj(q.meta) && Array.isArray(q.meta.vct_values) ? q.meta.vct_values.map(String) : [],
     paths: (Array.isArray(q.claims) ? q.claims : []).filter(isObj).map((c) => pointerToPath(Array.isArray(c.path) ? (c.path as (string | number | null)[]) : [])),
   }));
@@ -112,10 +115,10 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
   };
 }
 
-/** Wallet credentials that can answer a query: same vct, not expired. */
+/** Wallet credentials that can answer a query: same format (§6.1), same vct, not expired. */
 export function candidatesFor(query: CredentialQuery, credentials: readonly StoredCredential[]): StoredCredential[] {
   const now = Date.now();
-  return credentials.filter((c) => query.vctValues.includes(c.vct) && (c.expires_at === null || Date.parse(c.expires_at) > now));
+  return credentials.filter((c) => c.format === query.format && query.vctValues.includes(c.vct) && (c.expires_at === null || Date.parse(c.expires_at) > now));
 }
 
 export interface Answer {

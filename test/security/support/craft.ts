@@ -9,6 +9,10 @@ import type { Signer } from '../../../src/keys/signer.js';
 import { sdDigest } from '../../../src/formats/sd-jwt/compute-digest.js';
 import { historyAudience, HISTORY_TYP } from '../../../src/presentation/list-holder-history.js';
 import type { SecurityFixture } from './fixture.js';
+import { counterChallenge, counterOf } from '../../presentation/helpers.js';
+
+/** A nonce issued by the counter channel to the fixture verifier client. */
+export const counterNonce = async (f: SecurityFixture): Promise<string> => (await counterChallenge(counterOf(f.t.app, f.keys.verifier))).nonce;
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObj = { [k: string]: Json };
@@ -94,7 +98,9 @@ export interface KbOptions {
 export async function kbJwt(f: SecurityFixture, sdJwtWithoutKb: string, o: KbOptions = {}): Promise<string> {
   const signer = o.signer ?? f.holder.signer;
   const header: JsonObj = { typ: 'kb+jwt', alg: signer.alg, ...o.header };
-  const payload: JsonObj = { iat: nowS(), aud: f.aud, nonce: randomNonce(), sd_hash: sdDigest(sdJwtWithoutKb), ...o.payload };
+  // By default the nonce is one the counter issued to the fixture verifier (an issued nonce is needed to pass `replay`).
+  const nonce = o.payload && 'nonce' in o.payload ? randomNonce() : await counterNonce(f);
+  const payload: JsonObj = { iat: nowS(), aud: f.aud, nonce, sd_hash: sdDigest(sdJwtWithoutKb), ...o.payload };
   for (const k of o.drop ?? []) delete payload[k];
   return signRaw(signer, header, payload);
 }

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 import { generateHolderKey, type HolderKey } from '../../../src/presentation/holder/holder-key.js';
 import type { Signer } from '../../../src/keys/signer.js';
-import { issueViaApi, verifierId } from '../../presentation/helpers.js';
+import { counterChallenge, counterOf, issueViaApi } from '../../presentation/helpers.js';
 
 export interface Canary {
   url: string;
@@ -23,7 +23,7 @@ export interface SecurityFixture {
   /** A driver-license SD-JWT VC (`<JWT>~<Disclosures>~`) bound to `holder`. */
   credential: string;
   credentialId: string;
-  /** KB-JWT `aud` of counter presentations. */
+  /** KB-JWT `aud` of counter presentations to the fixture verifier client. */
   aud: string;
   /** Credential Issuer Identifier (`PUBLIC_URL`). */
   issuer: string;
@@ -54,7 +54,7 @@ export async function startSecurityFixture(store: 'sqlite' | 'postgres', env: Re
     holder,
     credential: issued.credential,
     credentialId: issued.id,
-    aud: await verifierId(t.app),
+    aud: (await counterChallenge(counterOf(t.app, keys.verifier))).aud,
     issuer: t.config.publicUrl,
     issuerSigner: t.runtime.keys.signer(t.config.keyAlg),
     canary,
