@@ -4,7 +4,8 @@
  * nothing stored changes:
  *   direct issuance `holder_jwk` → 400 invalid_holder_jwk; OpenID4VCI proof `jwk` → 400
  *   invalid_proof; counter verification of a credential whose `cnf.jwk` is such a key →
- *   verdict rejected, sd_jwt_vc_cnf_invalid; history token `jwk` → 401 sd_jwt_vc_cnf_invalid.
+ *   verdict rejected, jws_key_invalid; history token `jwk` → 401 sd_jwt_vc_cnf_invalid (the
+ *   codes those paths already gave for a symmetric or private key).
  * Bad variants of real keys are signed with the real private key, so only the key check can
  * refuse them. Then the exploit end to end (the Ed25519 identity key with a constant signature),
  * and batch duplicates compared on the canonical key's thumbprint.
@@ -85,7 +86,7 @@ const perClass = (c: BadKeyCase): SecurityCase[] => [
   ...(c.torsionOnly
     ? []
     : [
-        { name: `counter: refuses a credential whose cnf.jwk is ${c.name}`, request: (f: SecurityFixture) => counterWithCnf(f, c.jwk, c.signer), status: 200, verdict: true, code: 'sd_jwt_vc_cnf_invalid' },
+        { name: `counter: refuses a credential whose cnf.jwk is ${c.name}`, request: (f: SecurityFixture) => counterWithCnf(f, c.jwk, c.signer), status: 200, verdict: true, code: 'jws_key_invalid' },
         { name: `history: refuses a token whose jwk is ${c.name}`, request: (f: SecurityFixture) => historyWith(f, c.jwk, c.signer), status: 401, code: 'sd_jwt_vc_cnf_invalid' },
       ]),
 ];
@@ -105,7 +106,7 @@ const exploit: SecurityCase[] = [
     request: (f) => counterWithCnf(f, IDENTITY, CONSTANT),
     status: 200,
     verdict: true,
-    code: 'sd_jwt_vc_cnf_invalid',
+    code: 'jws_key_invalid',
     check: (_res, _f, diffs) => assert.notEqual(diffs.verification_receipts.added[0]!.holder_jkt, identityJkt, 'the receipt is not filed under the identity key'),
   },
   {

@@ -40,13 +40,14 @@ export function checkNeverDisclosed(disclosedPaths: readonly ClaimPath[]): void 
 /**
  * RFC 7800 §3.2 / SD-JWT VC §2.2.2.3: `cnf.jwk` as the holder key (its canonical public members);
  * absent when the VC has no key binding. A key nobody holds the private half of (a small-order
- * Ed25519 point, an off-curve P-256 point) binds nothing: refused like a malformed `cnf`.
+ * Ed25519 point, an off-curve P-256 point) binds nothing: checkPublicJwk refuses it
+ * (`jws_key_invalid`) before its thumbprint is taken or a KB-JWT is checked with it.
  */
 export function readCnfJwk(claims: JsonObject): PublicJwk | undefined {
   if (!hasOwn(claims, 'cnf')) return undefined;
   const cnf = claims.cnf;
   if (!isJsonObject(cnf) || !isJsonObject(cnf.jwk)) throw formatError('sd_jwt_vc_cnf_invalid', 'cnf is not {"jwk": {...}}');
-  return checkHolderJwk(cnf.jwk);
+  return checkPublicJwk(cnf.jwk);
 }
 
 /**
