@@ -59,14 +59,15 @@ function checkProofAlg(header: JsonObject): SigningAlg {
 /**
  * F.1: exactly one of kid / jwk / x5c names the key; we bind to JWKs only
  * (`cryptographic_binding_methods_supported: ["jwk"]`). F.4: the header holds no private key;
- * the key is EC P-256 or Ed25519 and matches `alg`.
+ * the key is EC P-256 or Ed25519, matches `alg`, and is a real public key (checkHolderKey: a
+ * small-order Ed25519 key would "verify" a constant signature, so it proves nothing).
  */
-async function checkProofKey(header: JsonObject, alg: SigningAlg): Promise<{ jwk: JWK; jkt: string }> {
+function checkProofKey(header: JsonObject, alg: SigningAlg): { jwk: JWK; jkt: string } {
   if (hasOwn(header, 'kid') || hasOwn(header, 'x5c')) throw invalid('the proof must name its key with jwk only (no kid, no x5c)');
   if (!isJsonObject(header.jwk)) throw invalid('the proof header has no jwk');
   let key: { jwk: JWK; jkt: string };
   try {
-    key = await checkHolderKey(header.jwk);
+    key = checkHolderKey(header.jwk);
   } catch (e) {
     throw invalid(isAppError(e) ? e.message : 'the proof jwk is not a public EC P-256 or Ed25519 key');
   }
@@ -106,7 +107,7 @@ export async function checkProofJwt(proof: unknown, opts: ProofCheckOptions): Pr
   const { header, payload } = parsed;
   checkProofTyp(header);
   const alg = checkProofAlg(header);
-  const key = await checkProofKey(header, alg);
+  const key = checkProofKey(header, alg);
   // F.4: the signature verifies with the public key in the header (the key being proved).
   try {
     await verifyCompactJws(parsed, { resolveKey: () => ({ jwk: key.jwk, alg }), allowedAlgs: PROOF_SIGNING_ALGS, expectedTyp: PROOF_TYP });

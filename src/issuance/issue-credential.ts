@@ -70,15 +70,18 @@ export function resolveType(catalog: Catalog, client: ApiClient | null, typeId: 
   return { type, format: f };
 }
 
-/** Holder key: public EC P-256 or Ed25519 only (we verify its KB-JWTs). */
-export async function checkHolderKey(jwk: unknown): Promise<{ jwk: JWK; jkt: string }> {
+/**
+ * Holder key: a public EC P-256 or Ed25519 key someone holds the private half of (we verify its
+ * KB-JWTs), in its one canonical encoding (checkPublicJwk). `jkt` is the RFC 7638 thumbprint of
+ * those canonical members, so two spellings of one key can never pass as two keys.
+ */
+export function checkHolderKey(jwk: unknown): { jwk: JWK; jkt: string } {
+  let pub: JWK;
   try {
-    checkHolderJwk(jwk as JWK);
+    pub = checkHolderJwk(jwk, { torsionFree: true });
   } catch (e) {
     throw badRequest('invalid_holder_jwk', isAppError(e) ? e.message : 'holder_jwk is not a public EC P-256 or Ed25519 JWK');
   }
-  const src = jwk as Record<string, unknown>;
-  const pub: JWK = src.kty === 'EC' ? { kty: 'EC', crv: src.crv as string, x: src.x as string, y: src.y as string } : { kty: 'OKP', crv: src.crv as string, x: src.x as string };
   return { jwk: pub, jkt: jwkThumbprint(pub) };
 }
 
@@ -100,7 +103,7 @@ export async function issueCredential(deps: IssuanceDeps, client: ApiClient, req
   const claims = validateClaims(type, req.claims);
   const now = deps.clock.now();
   const derived = deriveClaims(type, claims, { today: now });
-  const holder = req.holderJwk === undefined ? undefined : await checkHolderKey(req.holderJwk);
+  const holder = req.holderJwk === undefined ? undefined : checkHolderKey(req.holderJwk);
   const { iat, exp } = validityWindow(type, now, req.validUntil);
   const signer = deps.keys.signer(deps.alg);
   const subject: JsonObject = { ...claims, ...derived } as JsonObject;

@@ -71,7 +71,8 @@ async function checkProofs(deps: VciDeps, list: unknown[]): Promise<CheckedProof
   const opts = { issuer: deps.config.publicUrl, clock: deps.clock, maxAgeSeconds: deps.config.cNonceTtlSeconds, skewSeconds: PROOF_IAT_SKEW_SECONDS };
   const checked: CheckedProof[] = [];
   for (const p of list) checked.push(await checkProofJwt(p, opts));
-  // §8.3: each key provided by the wallet is bound to at most one credential.
+  // §8.3: each key provided by the wallet is bound to at most one credential. `jkt` is the RFC 7638
+  // thumbprint of the key's one canonical encoding (checkHolderKey), so this compares keys, not JSON.
   if (new Set(checked.map((c) => c.jkt)).size !== checked.length) throw credentialError('invalid_proof', 'each proof must be for a different key');
   return checked;
 }

@@ -13,7 +13,6 @@
  * accepted once, so a captured token cannot be replayed.
  */
 import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
-import type { JWK } from 'jose';
 import { AppError, isAppError } from '../errors.js';
 import { checkTimeClaims } from '../formats/jose/check-time-claims.js';
 import { algForJwk } from '../formats/jose/import-public-key.js';
@@ -38,13 +37,14 @@ export async function listHolderHistory(deps: PresentationDeps, authorization: s
   let payload: JsonObject;
   try {
     const jws = parseCompactJws(m[1]!);
-    const jwk = jws.header.jwk;
-    if (!isJsonObject(jwk)) throw refuse('history_token_invalid', 'the header carries no holder jwk');
-    checkHolderJwk(jwk as JWK);
-    const alg = algForJwk(jwk as JWK);
+    if (!isJsonObject(jws.header.jwk)) throw refuse('history_token_invalid', 'the header carries no holder jwk');
+    // A real public key in its canonical encoding: a small-order Ed25519 key "verifies" a
+    // constant signature, which would hand anyone that holder's receipts.
+    const jwk = checkHolderJwk(jws.header.jwk);
+    const alg = algForJwk(jwk);
     // RFC 8725bis §3.11: explicit typing; the alg must be the one of the holder key.
-    ({ payload } = await verifyCompactJws(jws, { resolveKey: () => ({ jwk: jwk as JWK, alg }), allowedAlgs: [alg], expectedTyp: HISTORY_TYP }));
-    jkt = jwkThumbprint(jwk as JWK);
+    ({ payload } = await verifyCompactJws(jws, { resolveKey: () => ({ jwk, alg }), allowedAlgs: [alg], expectedTyp: HISTORY_TYP }));
+    jkt = jwkThumbprint(jwk);
   } catch (e) {
     if (isAppError(e) && e.status === 401) throw e;
     throw refuse(isAppError(e) ? e.code : 'history_token_invalid', 'the history token does not verify');

@@ -9,12 +9,14 @@
  *
  * Nothing is fetched for an issuer that is not listed, and no URL is ever taken from a token
  * header (`jku`, `x5u`, `jwk`, `x5c` are ignored; RFC 8725bis §3.x, SECURITY.md "Tokens").
- * A `jwks_uri` must share the issuer's origin, so metadata cannot send us elsewhere.
+ * A `jwks_uri` must share the issuer's origin, so metadata cannot send us elsewhere. A published
+ * key that is not a real public key (checkPublicJwk) is dropped from the set.
  */
 import type { JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { SigningAlg } from '../keys/signer.js';
 import { algForJwk } from '../formats/jose/import-public-key.js';
+import { isRealPublicJwk } from '../formats/jose/check-public-jwk.js';
 import type { ResolvedKey } from '../formats/jose/types.js';
 import { fetchJsonObject, type Fetcher } from './fetch-json.js';
 import { isAuthorizedForType, type TrustedIssuer } from './issuer-type-authority.js';
@@ -107,7 +109,7 @@ export class IssuerTrust {
     }
     const keys = (jwks as { keys?: unknown } | undefined)?.keys;
     if (!Array.isArray(keys)) return this.remember(iss, []);
-    return this.remember(iss, keys.filter((k): k is JWK => typeof k === 'object' && k !== null).slice(0, MAX_KEYS));
+    return this.remember(iss, keys.slice(0, MAX_KEYS).filter(isRealPublicKey));
   }
 
   private remember(iss: string, keys: JWK[]): CachedKeys {
@@ -116,6 +118,12 @@ export class IssuerTrust {
     return entry;
   }
 }
+
+/**
+ * A published key is used only if it is a real public key in its canonical encoding (never a
+ * small-order Ed25519 point, under which anyone could sign as this issuer): others are dropped.
+ */
+const isRealPublicKey = (k: unknown): k is JWK => isRealPublicJwk(k, { torsionFree: true });
 
 function usableAlg(jwk: JWK): SigningAlg | undefined {
   try {

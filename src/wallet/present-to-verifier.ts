@@ -9,6 +9,7 @@ import { calculateJwkThumbprint, type JWK } from 'jose';
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
 import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
 import { algForJwk } from '../formats/jose/import-public-key.js';
+import { checkPublicJwk } from '../formats/jose/check-public-jwk.js';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
 import { isAppError } from '../errors.js';
 import { createHolderPresentation } from '../presentation/holder/create-holder-presentation.js';
@@ -46,7 +47,9 @@ async function resolveDidWebKey(f: typeof fetch, clientId: string, kid: unknown)
   const doc = await call(f, checkUrl(`${loopback ? 'http' : 'https'}://${host}/.well-known/did.json`, 'did:web document'), {}, 'did:web document');
   const vm = (Array.isArray(doc.verificationMethod) ? doc.verificationMethod : []).find((m) => isJsonObject(m) && m.id === kid) as JsonObject | undefined;
   if (!vm || !isJsonObject(vm.publicKeyJwk)) return undefined;
-  const jwk = vm.publicKeyJwk as JWK;
+  // A real public key in its canonical encoding: under a small-order Ed25519 key anyone could
+  // sign requests in this verifier's name. Throws (→ "does not verify") otherwise.
+  const jwk = checkPublicJwk(vm.publicKeyJwk, { torsionFree: true });
   return { jwk, alg: algForJwk(jwk) };
 }
 

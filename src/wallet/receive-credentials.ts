@@ -12,6 +12,7 @@ import { verifySdJwtVc } from '../formats/sd-jwt-vc/verify-sd-jwt-vc.js';
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
 import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
+import { isRealPublicJwk } from '../formats/jose/check-public-jwk.js';
 import type { SigningAlg } from '../keys/signer.js';
 import { parseOfferLink } from './parse-offer-link.js';
 import { call, checkUrl, failed, wellKnown } from './wallet-http.js';
@@ -35,7 +36,8 @@ async function issuerKeyResolver(f: typeof fetch, issuer: string) {
   const meta = await call(f, wellKnown(issuer, 'jwt-vc-issuer'), {}, 'issuer key metadata');
   if (meta.issuer !== issuer) throw failed('issuer key metadata is for another issuer');
   const jwks = isJsonObject(meta.jwks) ? meta.jwks : await call(f, checkUrl(meta.jwks_uri, 'jwks_uri'), {}, 'issuer keys');
-  const keys = Array.isArray(jwks.keys) ? (jwks.keys as unknown as JWK[]) : [];
+  // Only real public keys in their canonical encoding (never a small-order Ed25519 point).
+  const keys = Array.isArray(jwks.keys) ? (jwks.keys.filter((k) => isRealPublicJwk(k, { torsionFree: true })) as unknown as JWK[]) : [];
   return ({ kid, alg }: { kid: string | undefined; alg: SigningAlg }) => {
     const jwk = keys.find((k) => k.kid === kid && (k.alg === undefined || k.alg === alg));
     return jwk && { jwk, alg };

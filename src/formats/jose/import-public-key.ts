@@ -4,13 +4,16 @@
  * Importing a key costs far more than one verification, and holder keys and issuer keys repeat,
  * so imported keys are kept in a bounded insertion-ordered Map. The cache key is the RFC 7638
  * thumbprint input (the required public members, in order) plus the algorithm: the same
- * identity a thumbprint gives, without hashing on the hot path. Only public members are ever
- * handed to node:crypto; private members in a JWK are ignored.
+ * identity a thumbprint gives, without hashing on the hot path. Before a key is imported it
+ * passes checkPublicJwk (canonical encoding, on the curve, not a small-order Ed25519 point), so
+ * no signature check anywhere runs under a key anyone can sign for; only its public members are
+ * handed to node:crypto.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { SigningAlg } from '../../keys/signer.js';
 import { formatError } from '../error-codes.js';
+import { checkPublicJwk } from './check-public-jwk.js';
 
 const MAX_CACHED_KEYS = 1024;
 const cache = new Map<string, KeyObject>();
@@ -34,8 +37,8 @@ export function importPublicKey(jwk: JWK, alg: SigningAlg): KeyObject {
   const id = alg === 'ES256' ? `${alg}|${jwk.crv}|${jwk.x}|${jwk.y}` : `${alg}|${jwk.crv}|${jwk.x}`;
   const hit = cache.get(id);
   if (hit) return hit;
-  const publicMembers =
-    alg === 'ES256' ? { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y } : { kty: 'OKP', crv: 'Ed25519', x: jwk.x };
+  // Private members are ignored here (a resolver may hand us our own full key): only the public ones are checked and used.
+  const publicMembers = checkPublicJwk(alg === 'ES256' ? { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y } : { kty: 'OKP', crv: 'Ed25519', x: jwk.x });
   let key: KeyObject;
   try {
     key = createPublicKey({ key: publicMembers, format: 'jwk' });

@@ -2,9 +2,8 @@
  * The SD-JWT VC rules on top of RFC 9901, one small named check each, so a verification
  * pipeline can run them one by one and say which failed.
  */
-import type { JWK } from 'jose';
 import { formatError } from '../error-codes.js';
-import { algForJwk } from '../jose/import-public-key.js';
+import { checkPublicJwk, type CheckPublicJwkOptions, type PublicJwk } from '../jose/check-public-jwk.js';
 import { hasOwn, isJsonObject, type JsonObject } from '../jose/types.js';
 import type { ClaimPath } from '../sd-jwt/process-disclosures.js';
 import { NEVER_DISCLOSED_CLAIMS, SD_JWT_VC_TYP } from './constants.js';
@@ -38,24 +37,28 @@ export function checkNeverDisclosed(disclosedPaths: readonly ClaimPath[]): void 
   }
 }
 
-/** RFC 7800 §3.2 / SD-JWT VC §2.2.2.3: `cnf.jwk` as the holder key; absent when the VC has no key binding. */
-export function readCnfJwk(claims: JsonObject): JWK | undefined {
+/**
+ * RFC 7800 §3.2 / SD-JWT VC §2.2.2.3: `cnf.jwk` as the holder key (its canonical public members);
+ * absent when the VC has no key binding. A key nobody holds the private half of (a small-order
+ * Ed25519 point, an off-curve P-256 point) binds nothing: checkPublicJwk refuses it
+ * (`jws_key_invalid`) before its thumbprint is taken or a KB-JWT is checked with it.
+ */
+export function readCnfJwk(claims: JsonObject): PublicJwk | undefined {
   if (!hasOwn(claims, 'cnf')) return undefined;
   const cnf = claims.cnf;
   if (!isJsonObject(cnf) || !isJsonObject(cnf.jwk)) throw formatError('sd_jwt_vc_cnf_invalid', 'cnf is not {"jwk": {...}}');
-  return cnf.jwk as JWK;
+  return checkPublicJwk(cnf.jwk);
 }
 
-const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
-
-/** Issuance: the holder key must be a public EC P-256 or Ed25519 JWK (we verify KB-JWTs with it). */
-export function checkHolderJwk(jwk: JWK): void {
-  if (!isJsonObject(jwk)) throw formatError('sd_jwt_vc_cnf_invalid', 'holder key is not a JWK');
-  if (PRIVATE_JWK_MEMBERS.some((m) => hasOwn(jwk, m))) throw formatError('sd_jwt_vc_cnf_invalid', 'holder key has private members');
+/**
+ * A holder key: a public EC P-256 or Ed25519 JWK that someone must hold the private half of
+ * (we verify its KB-JWTs). `torsionFree` where the key is bound at issuance (see checkPublicJwk).
+ */
+export function checkHolderJwk(jwk: unknown, options: CheckPublicJwkOptions = {}): PublicJwk {
   try {
-    algForJwk(jwk);
-  } catch {
-    throw formatError('sd_jwt_vc_cnf_invalid', 'holder key is not EC P-256 or Ed25519');
+    return checkPublicJwk(jwk, options);
+  } catch (e) {
+    throw formatError('sd_jwt_vc_cnf_invalid', `holder key refused: ${e instanceof Error ? e.message : 'not a public JWK'}`);
   }
 }
 

@@ -52,7 +52,7 @@ export async function issueSdJwtVc(input: IssueSdJwtVcInput): Promise<IssuedSdJw
   checkNumericDate('iat', input.iat);
   checkNumericDate('exp', input.exp);
   if (input.nbf !== undefined) checkNumericDate('nbf', input.nbf);
-  if (input.cnfJwk !== undefined) checkHolderJwk(input.cnfJwk);
+  if (input.cnfJwk !== undefined) checkHolderJwk(input.cnfJwk, { torsionFree: true });
   if (input.status !== undefined) checkStatusClaim(input.status);
   if (typeof input.iss !== 'string' || input.iss === '') throw formatError('sd_jwt_vc_iss_missing', 'iss is required');
   if (typeof input.vct !== 'string' || input.vct === '') throw formatError('sd_jwt_vc_vct_missing', 'vct is required');

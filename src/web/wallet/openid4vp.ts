@@ -11,6 +11,7 @@
  *    `response_uri` (§8.2); a refusal posts `error=access_denied` (§8.5).
  */
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import { callApi } from '../shared/api.js';
 import type { Text } from '../shared/i18n.js';
 import { t } from '../shared/i18n.js';
@@ -56,6 +57,8 @@ async function resolveDidKey(did: string, kid: string): Promise<JWK> {
   if (doc.id !== did) throw new WalletError('bad_request_object', 'the DID document is for another DID');
   const vm = Array.isArray(doc.verificationMethod) ? doc.verificationMethod.find((m) => isObj(m) && m.id === kid) : undefined;
   if (!isObj(vm) || !isObj(vm.publicKeyJwk)) throw new WalletError('bad_request_object', 'the request is signed with a key the verifier does not publish');
+  // Same gate as the server's: under a small-order Ed25519 key anyone could sign in this verifier's name.
+  if (!isRealPublicJwk(vm.publicKeyJwk, { torsionFree: true })) throw new WalletError('bad_request_object', 'the verifier publishes a key that is not a valid public key');
   return vm.publicKeyJwk as JWK;
 }
 

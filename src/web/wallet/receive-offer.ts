@@ -9,6 +9,7 @@
  * the service that serves it.
  */
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import { callApi } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { createHolderKey, signJws, thumbprint } from './holder-key.js';
@@ -84,7 +85,8 @@ async function issuerKeys(issuer: string): Promise<JWK[]> {
   const meta = await callApi<Obj>(wellKnown(issuer, 'jwt-vc-issuer'));
   if (meta.issuer !== issuer) throw new WalletError('bad_issuer', 'issuer key metadata is for another issuer');
   const jwks = isObj(meta.jwks) ? meta.jwks : await callApi<Obj>(sameOrigin(meta.jwks_uri, 'jwks_uri'));
-  return Array.isArray(jwks.keys) ? (jwks.keys as JWK[]) : [];
+  // Only real public keys (never a small-order Ed25519 point, under which anyone could sign).
+  return Array.isArray(jwks.keys) ? (jwks.keys.filter((k) => isRealPublicJwk(k, { torsionFree: true })) as JWK[]) : [];
 }
 
 async function checkCredential(credential: unknown, issuer: string, kid: string): Promise<{ vct: string; exp: number | null }> {
