@@ -22,6 +22,7 @@ import { walletHistoryRoutes } from './http/routes/wallet-history-routes.js';
 import { webRoutes } from './http/routes/web-routes.js';
 import { installMetrics } from './http/metrics.js';
 import { sharedRateLimit } from './http/shared-rate-limit.js';
+import { installAnonymousLimits } from './http/anonymous-limits.js';
 
 /** What the routes need: the runtime that boot.ts opens. */
 export type AppDeps = Omit<Runtime, 'close'>;
@@ -32,7 +33,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    bodyLimit: deps.config.bodyLimit,
+    // Every route gets the small limit; the few that carry credentials or portraits raise it to BODY_LIMIT.
+    bodyLimit: deps.config.smallBodyLimit,
     // Keys that could pollute prototypes are refused, not silently dropped (SECURITY.md, HTTP).
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -72,6 +74,8 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
     errorResponseBuilder: (_req, ctx) =>
       new AppError('rate_limited', 429, `more than ${ctx.max} requests per minute for this client; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
   });
+  // Wallet-facing routes: a per-address ceiling and a per-offer/token/request limit (before the routes).
+  installAnonymousLimits(app, deps.config);
   // Before the routes, so its hooks count every one of them.
   installMetrics(app, {
     token: deps.config.metricsToken,

@@ -24,8 +24,10 @@ export interface Config {
   databaseUrl: string | undefined;
   keysDir: string;
   logLevel: LogLevel;
-  /** Largest request body accepted, in bytes. */
+  /** Largest request body accepted, in bytes: the routes that carry credentials or portraits. */
   bodyLimit: number;
+  /** Largest body of every other route (OAuth, OpenID4VCI, verifier requests, admin), at most bodyLimit. */
+  smallBodyLimit: number;
   /** Passphrase that encrypts private keys at rest; unset in development → generated into keysDir. */
   keyPassphrase: string | undefined;
   /** Signing algorithm for newly generated keys. */
@@ -34,6 +36,10 @@ export interface Config {
   keyRefreshMs: number;
   /** Requests per minute per API client unless the client has its own limit; 0 = unlimited. */
   rateLimitPerMinute: number;
+  /** Anonymous (wallet-facing) requests per minute per client address: a flood ceiling; 0 = unlimited. */
+  rateLimitPerAddressPerMinute: number;
+  /** Anonymous requests per minute per offer, code, access token, OpenID4VP request or history token; 0 = unlimited. */
+  rateLimitPerReferencePerMinute: number;
   /** `production` refuses development conveniences (generated passphrase). */
   nodeEnv: string;
   /** Entries per Token Status List (2 bits each). */
@@ -84,7 +90,10 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'KEY_ALG', default: 'ES256', description: 'Algorithm of keys made on first run and by `keys rotate` without `--alg` (`ES256` or `EdDSA`).' },
   { name: 'KEY_REFRESH_MS', default: '2000', description: 'How often a node re-reads key states from the store (rotation reaches running nodes within this).' },
   { name: 'RATE_LIMIT_PER_MINUTE', default: '600', description: 'Requests per minute per API client without its own limit; `0` = unlimited.' },
-  { name: 'BODY_LIMIT', default: '1048576', description: 'Largest request body in bytes; larger bodies get 413.' },
+  { name: 'BODY_LIMIT', default: '1048576', description: 'Largest request body in bytes, on the routes that carry credentials or portraits (`POST /v1/credentials`, `/v1/offers`, `/v1/verifier/verify`, `/openid4vp/response`); larger bodies get 413.' },
+  { name: 'SMALL_BODY_LIMIT', default: '65536', description: 'Largest request body in bytes on every other route (OAuth and OpenID4VCI endpoints, verifier requests, admin); at most `BODY_LIMIT`. The credential endpoint allows at least 4 kB per proof of `BATCH_SIZE`.' },
+  { name: 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE', default: '6000', description: 'Anonymous wallet-facing requests (offer, token, nonce, credential, request object, direct_post, history) per minute per client address: a flood ceiling, high because thousands of phones can share one carrier address; `0` = unlimited.' },
+  { name: 'RATE_LIMIT_PER_REFERENCE_PER_MINUTE', default: '30', description: 'Anonymous requests per minute per thing the request carries: offer reference, pre-authorized code, access token, OpenID4VP request id or state, history token; `0` = unlimited.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
   { name: 'STATUS_LIST_SIZE', default: '131072', description: 'Entries per Token Status List (at least 131072, a multiple of 4): the crowd each credential hides in.' },
   { name: 'STATUS_TTL_SECONDS', default: '60', description: '`ttl` of status list tokens: how long verifiers may cache one; a status change shows within it.' },
@@ -179,6 +188,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
 
   const redisUrl = env.REDIS_URL?.trim() || undefined;
   if (redisUrl) url('REDIS_URL', redisUrl, ['redis:', 'rediss:']);
+  const bodyLimit = integer(env, 'BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024);
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
 
@@ -190,11 +200,14 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     databaseUrl,
     keysDir: resolve(cwd, env.KEYS_DIR?.trim() || './keys'),
     logLevel,
-    bodyLimit: integer(env, 'BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    bodyLimit,
+    smallBodyLimit: Math.min(bodyLimit, integer(env, 'SMALL_BODY_LIMIT', 64 * 1024, 1024, 64 * 1024 * 1024)),
     keyPassphrase,
     keyAlg,
     keyRefreshMs: integer(env, 'KEY_REFRESH_MS', 2000, 100, 60_000),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
+    rateLimitPerAddressPerMinute: integer(env, 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE', 6000, 0, 10_000_000),
+    rateLimitPerReferencePerMinute: integer(env, 'RATE_LIMIT_PER_REFERENCE_PER_MINUTE', 30, 0, 10_000_000),
     nodeEnv,
     statusListSize: statusListSize(env),
     statusTtlSeconds: integer(env, 'STATUS_TTL_SECONDS', 60, 1, 86_400),
