@@ -7,6 +7,8 @@ import type { Runtime } from './boot.js';
 import { AppError } from './errors.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { installJsonBodyParser } from './http/json-body.js';
+import { parseBoundedForm } from './http/form-body.js';
+import { installNulGuard } from './http/refuse-nul.js';
 import { lazyCompilersFactory } from './http/lazy-compilers.js';
 import { addApiSchemas } from './http/api-schemas.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -58,9 +60,10 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
 
   installErrorHandling(app);
   installJsonBodyParser(app);
+  installNulGuard(app);
   addApiSchemas(app);
   await registerOpenApi(app, deps.config);
-  await app.register(formbody);
+  await app.register(formbody, { parser: parseBoundedForm });
   // REDIS_URL: counters shared by every node (fail-open when Redis is down); see shared-rate-limit.ts.
   const limits = sharedRateLimit(app, deps.config.redisUrl, logger);
   await app.register(rateLimit, {
