@@ -107,7 +107,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'ACCESS_TOKEN_TTL_SECONDS', default: '300', description: 'Lifetime of an OpenID4VCI access token: the wallet must ask for its credentials within it.' },
   { name: 'C_NONCE_TTL_SECONDS', default: '300', description: 'Lifetime of a `c_nonce` from the nonce endpoint, and the oldest proof `iat` the credential endpoint accepts.' },
   { name: 'BATCH_SIZE', default: '10', description: 'Most key proofs, hence credentials, in one OpenID4VCI credential request (`batch_credential_issuance.batch_size`).' },
-  { name: 'REDIS_URL', default: '(unset: each node counts in memory)', description: '`redis://host:port` keeps the per-client rate-limit counters in Redis, shared by every node. If Redis is down, requests are let through (fail-open) and a warning is logged.' },
+  { name: 'REDIS_URL', default: '(unset: each node counts in memory)', description: '`redis://host:port` keeps the rate-limit counters (per client, per address, per offer/token/request) in Redis, shared by every node. If Redis is down, requests are let through (fail-open) and a warning is logged.' },
   { name: 'METRICS_TOKEN', default: '(unset: `/metrics` is open)', description: 'Bearer token `GET /metrics` requires (`Authorization: Bearer …`); at least 16 characters. Unset, the endpoint answers anyone who can reach it.' },
   { name: 'NODE_ENV', default: 'development', description: '`production` turns off development conveniences.' },
 ];
