@@ -102,8 +102,9 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
   // OpenID4VP §8.2: the Response URI of response_mode direct_post.
   app.post<{ Body: Record<string, unknown> }>('/openid4vp/response', {
     config: { errorShape: 'oauth', anonymousLimit: { reference: 'state' } },
-    // vp_token (up to 256 kB by the schema, several credentials with portraits) plus form encoding.
-    bodyLimit: runtime.config.bodyLimit,
+    // vp_token (up to 256 kB by the schema, several credentials with portraits) and its form
+    // encoding (base64url needs none; JSON punctuation triples): 384 kB, within BODY_LIMIT.
+    bodyLimit: Math.min(runtime.config.bodyLimit, 384 * 1024),
     schema: {
       tags: ['openid4vp'],
       summary: 'Response URI (direct_post): the wallet posts vp_token and state, form-encoded',
