@@ -12,6 +12,8 @@ export interface HostileKind { name: string; method: 'GET' | 'POST'; path: strin
 
 export interface HostileResult {
   requests: number;
+  /** Offered rate of the all-at-once part, requests per second. */
+  rate: number;
   /** Answers by class: the mix must get 4xx only. */
   status: { '2xx': number; '4xx': number; '5xx': number; other: number };
   errors: number;
@@ -57,7 +59,12 @@ async function eventLoopMaxMs(url: string): Promise<number> {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 
-export async function runHostileMix(url: string, apiKey: string, opts: { seconds: number; connections: number }): Promise<HostileResult> {
+/**
+ * `rate`: hostile requests per second for the all-at-once part. As fast as possible would measure
+ * queueing on a saturated 2-core machine, not blocking; the default is what one address may send
+ * under the default per-address ceiling (RATE_LIMIT_PER_ADDRESS_PER_MINUTE 6000 = 100/s).
+ */
+export async function runHostileMix(url: string, apiKey: string, opts: { seconds: number; connections: number; rate?: number }): Promise<HostileResult> {
   const kinds = hostileKinds(apiKey);
   const status = { '2xx': 0, '4xx': 0, '5xx': 0, other: 0 };
   // Each kind alone first: what one request of it costs the loop.
@@ -90,6 +97,7 @@ export async function runHostileMix(url: string, apiKey: string, opts: { seconds
     url,
     connections: opts.connections,
     duration: opts.seconds,
+    overallRate: opts.rate ?? 100,
     requests: [{
       setupRequest: (req: Record<string, unknown>) => {
         const k = kinds[n++ % kinds.length] as HostileKind;
@@ -109,6 +117,7 @@ export async function runHostileMix(url: string, apiKey: string, opts: { seconds
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
     requests: result.requests.total,
+    rate: opts.rate ?? 100,
     status,
     errors: result.errors + result.timeouts,
     worstEventLoopDelayMs: worst,

@@ -190,7 +190,7 @@ async function main(): Promise<void> {
     // Hostile mix (issue 14): deep, wide and large bodies and bad tokens, /healthz sampled meanwhile.
     const hostile = await runHostileMix(server.url, apiKey, { seconds: quick ? 5 : 10, connections: 8 });
     notes.push(
-      `Hostile mix: ${hostile.requests} requests (${hostile.status['4xx']} 4xx, ${hostile.status['2xx']} 2xx, ${hostile.status['5xx']} 5xx, ${hostile.errors} transport errors); ` +
+      `Hostile mix at ${hostile.rate} req/s: ${hostile.requests} requests (${hostile.status['4xx']} 4xx, ${hostile.status['2xx']} 2xx, ${hostile.status['5xx']} 5xx, ${hostile.errors} transport errors); ` +
         `worst server event-loop delay ${hostile.worstEventLoopDelayMs.toFixed(1)} ms; /healthz one at a time meanwhile: p50 ${hostile.healthz.p50.toFixed(1)} ms, p99 ${hostile.healthz.p99.toFixed(1)} ms, max ${hostile.healthz.max.toFixed(1)} ms (${hostile.healthz.samples} samples).`,
     );
     const verifyPeak = verify.peak.reqPerSec;
