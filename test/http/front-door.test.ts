@@ -198,12 +198,15 @@ for (const backend of storeTargets()) {
       });
     }
 
-    it('caps the anonymous nonce endpoint per address only', async () => {
+    it('caps the anonymous nonce endpoint per address only, and a refused request stores no nonce', async () => {
+      const nonces = async () => Number((await t.runtime.store.db.selectFrom('vci_nonces').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
       const ip = from();
       for (let i = 0; i < PER_ADDRESS; i++) assert.equal((await t.app.inject({ method: 'POST', url: '/openid4vci/nonce', remoteAddress: ip })).statusCode, 200);
+      const before = await nonces();
       const limited = await t.app.inject({ method: 'POST', url: '/openid4vci/nonce', remoteAddress: ip });
       assert.equal(limited.statusCode, 429);
       assert.equal(limited.json<{ error: string }>().error, 'rate_limited');
+      assert.equal(await nonces(), before, 'a refused nonce request stored a nonce');
     });
 
     it('leaves status lists and well-known documents unlimited', async () => {
@@ -215,16 +218,18 @@ for (const backend of storeTargets()) {
       }
     });
 
-    it('does not count a limited token request against the code (nothing stored changes)', async () => {
+    it('keeps a real offer redeemable while another code is limited from the same address', async () => {
       const issuer = await t.apiKey('issuer');
       const offer = await makeOffer(t, issuer, { type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example });
-      const before = await t.runtime.store.credentials.count();
       const ip = from();
       const ref = ref43();
-      for (let i = 0; i <= PER_REFERENCE; i++) await t.app.inject({ ...endpoints[2]!.request(ref), remoteAddress: ip });
-      // The real offer still redeems from another address: limits key on what the request carries.
-      assert.ok(await accessToken(t, offer));
-      assert.equal(await t.runtime.store.credentials.count(), before);
+      for (let i = 0; i < PER_REFERENCE; i++) await t.app.inject({ ...endpoints[2]!.request(ref), remoteAddress: ip });
+      assert.equal((await t.app.inject({ ...endpoints[2]!.request(ref), remoteAddress: ip })).statusCode, 429);
+      // Limits key on what the request carries: the real code from the same address still redeems.
+      const res = await t.app.inject({ method: 'GET', url: new URL(offer.credential_offer_uri).pathname, remoteAddress: ip });
+      const preAuth = res.json<{ grants: Record<string, { 'pre-authorized_code': string }> }>().grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']!['pre-authorized_code'];
+      const token = await t.app.inject({ ...endpoints[2]!.request(preAuth), remoteAddress: ip });
+      assert.equal(token.statusCode, 200, token.body);
     });
   });
 }
