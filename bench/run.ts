@@ -19,6 +19,7 @@ import { loadCatalog } from '../src/catalog/load-catalog.js';
 import { digestPadding } from '../src/catalog/padding.js';
 import { schemasDir } from '../src/paths.js';
 import { prepareCounterPresentations, prepareVciGrants } from './prepare.js';
+import { runHostileMix } from './hostile-mix.js';
 
 const quick = process.argv.includes('--quick');
 const strict = process.argv.includes('--check');
@@ -58,8 +59,12 @@ async function main(): Promise<void> {
     DPROOF_KEY_PASSPHRASE: 'benchmark-passphrase',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
-    // The benchmark drives public endpoints (offers, token, nonce) from one address: no per-IP limit.
+    // The benchmark drives public endpoints (offers, token, nonce) from one address: no per-IP
+    // limit, and none per offer or token either, so the hostile mix measures what each hostile
+    // request costs when nothing answers it 429 first (the worst case).
     RATE_LIMIT_PER_MINUTE: '0',
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
+    RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0',
     ...(db && { DATABASE_URL: db.url }),
   };
   const notes: string[] = [];
@@ -181,6 +186,13 @@ async function main(): Promise<void> {
         `and could be at most ${(msEach(first) / floorMs).toFixed(1)}× with a cache that cost nothing.`,
     );
     const qrRatio = firstAvg / repeatedAvg;
+
+    // Hostile mix (issue 14): deep, wide and large bodies and bad tokens, /healthz sampled meanwhile.
+    const hostile = await runHostileMix(server.url, apiKey, { seconds: quick ? 5 : 10, connections: 8 });
+    notes.push(
+      `Hostile mix at ${hostile.rate} req/s: ${hostile.requests} requests (${hostile.status['4xx']} 4xx, ${hostile.status['2xx']} 2xx, ${hostile.status['5xx']} 5xx, ${hostile.errors} transport errors); ` +
+        `worst server event-loop delay ${hostile.worstEventLoopDelayMs.toFixed(1)} ms; /healthz one at a time meanwhile: p50 ${hostile.healthz.p50.toFixed(1)} ms, p99 ${hostile.healthz.p99.toFixed(1)} ms, max ${hostile.healthz.max.toFixed(1)} ms (${hostile.healthz.samples} samples).`,
+    );
     const verifyPeak = verify.peak.reqPerSec;
     const verifyHalfP99 = verify.half.p99;
 
@@ -204,6 +216,8 @@ async function main(): Promise<void> {
     ratio('verification p99 at half peak (ms)', verifyHalfP99, 25, false);
     ratio('QR first render ÷ repeated (cached), above the round trip', qrRatio, 20);
     ratio('server peak RSS (MB)', peakRssMb, 200, false);
+    ratio('hostile mix: worst server event-loop delay (ms)', hostile.worstEventLoopDelayMs, 50, false);
+    ratio('hostile mix: /healthz p99 meanwhile (ms)', hostile.healthz.p99, 50, false);
     ratio('cold start to /readyz, median (ms)', [...coldStartMs].sort((a, b) => a - b)[Math.floor(coldStartMs.length / 2)] ?? NaN, 1500, false);
     for (const s of scenarios) if (s.errors > 0 || s.non2xx > 0) notes.push(`${s.name}: ${s.errors} errors (${s.wrongAnswers} wrong answers), ${s.non2xx} non-2xx`);
     // "No errors under any scenario": transport errors never; refusals and wrong answers only as
@@ -213,6 +227,8 @@ async function main(): Promise<void> {
       if (s.errors - s.wrongAnswers > 0) failures.push(`${s.name}: ${s.errors - s.wrongAnswers} transport errors or timeouts`);
       if (s !== vci && s.non2xx > 0) failures.push(`${s.name}: ${s.non2xx} non-2xx answers`);
     }
+    if (hostile.status['5xx'] + hostile.status['2xx'] + hostile.status.other > 0) failures.push(`hostile mix: ${hostile.status['5xx']} 5xx and ${hostile.status['2xx']} 2xx answers (every request must be refused 4xx)`);
+    for (const k of hostile.perKind) if (k.status < 400 || k.status >= 500) failures.push(`hostile mix: ${k.name} answered ${k.status}`);
     if (vci.non2xx > reusedGrants) failures.push(`${vci.name}: ${vci.non2xx} non-2xx answers, ${reusedGrants} expected`);
     const wrongVerdicts = verify.runs.reduce((n, r) => n + r.wrongAnswers, verify.half.wrongAnswers);
     if (wrongVerdicts > replayedPresentations) failures.push(`verification: ${wrongVerdicts} answers not "verified", ${replayedPresentations} expected`);
@@ -228,6 +244,7 @@ async function main(): Promise<void> {
       scenarios,
       ratios,
       dataLoss: { acknowledged, recorded, lost: Math.max(0, acknowledged - recorded) },
+      hostile,
       notes,
     });
     process.stdout.write(`wrote bench/report.md and bench/report.json\n`);

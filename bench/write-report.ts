@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import type { Baseline } from './baselines.js';
 import type { LoadResult } from './load.js';
+import type { HostileResult } from './hostile-mix.js';
 
 export interface Ratio {
   what: string;
@@ -22,6 +23,7 @@ export interface Report {
   scenarios: LoadResult[];
   ratios: Ratio[];
   dataLoss: { acknowledged: number; recorded: number; lost: number };
+  hostile?: HostileResult;
   notes: string[];
 }
 
@@ -42,6 +44,19 @@ export function writeReport(dir: string, r: Report): void {
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...r.scenarios.map((s) => `| ${s.name}${s.rate ? ` (${s.rate} req/s offered)` : ''} | ${f(s.reqPerSec)} | ${f(s.p50, 1)} | ${f(s.p99, 1)} | ${s.non2xx} | ${s.errors} |`),
     '',
+    ...(r.hostile ? [
+      '## Hostile mix: what a refused request costs the server',
+      '',
+      'Each kind alone (five in a row), then all of them at once while `/healthz` is sampled; the event-loop delay is the server\'s own (`dproof_nodejs_eventloop_lag_max_seconds`, 10 ms resolution).',
+      '',
+      '| hostile request | answer | worst event-loop delay ms |',
+      '| --- | ---: | ---: |',
+      ...r.hostile.perKind.map((k) => `| ${k.name} | ${k.status} | ${f(k.worstEventLoopDelayMs, 1)} |`),
+      `| **all at once**, ${r.hostile.rate} req/s (${r.hostile.requests} requests: ${r.hostile.status['4xx']} 4xx, ${r.hostile.status['5xx']} 5xx, ${r.hostile.errors} transport errors: over-limit bodies are cut off) | | **${f(r.hostile.worstEventLoopDelayMs, 1)}** |`,
+      '',
+      `/healthz meanwhile: p50 ${f(r.hostile.healthz.p50, 1)} ms, p99 ${f(r.hostile.healthz.p99, 1)} ms, max ${f(r.hostile.healthz.max, 1)} ms over ${r.hostile.healthz.samples} samples.`,
+      '',
+    ] : []),
     '## In-process baselines (same machine, same run)',
     '',
     'Measured before the HTTP scenarios and again after them; ratios use the mean.',

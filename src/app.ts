@@ -7,6 +7,8 @@ import type { Runtime } from './boot.js';
 import { AppError } from './errors.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { installJsonBodyParser } from './http/json-body.js';
+import { parseBoundedForm } from './http/form-body.js';
+import { installNulGuard } from './http/refuse-nul.js';
 import { lazyCompilersFactory } from './http/lazy-compilers.js';
 import { addApiSchemas } from './http/api-schemas.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -22,6 +24,7 @@ import { walletHistoryRoutes } from './http/routes/wallet-history-routes.js';
 import { webRoutes } from './http/routes/web-routes.js';
 import { installMetrics } from './http/metrics.js';
 import { sharedRateLimit } from './http/shared-rate-limit.js';
+import { installAnonymousLimits } from './http/anonymous-limits.js';
 
 /** What the routes need: the runtime that boot.ts opens. */
 export type AppDeps = Omit<Runtime, 'close'>;
@@ -32,7 +35,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    bodyLimit: deps.config.bodyLimit,
+    // Every route gets the small limit; the few that carry credentials or portraits raise it to BODY_LIMIT.
+    bodyLimit: deps.config.smallBodyLimit,
     // Keys that could pollute prototypes are refused, not silently dropped (SECURITY.md, HTTP).
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -56,9 +60,10 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
 
   installErrorHandling(app);
   installJsonBodyParser(app);
+  installNulGuard(app);
   addApiSchemas(app);
   await registerOpenApi(app, deps.config);
-  await app.register(formbody);
+  await app.register(formbody, { parser: parseBoundedForm });
   // REDIS_URL: counters shared by every node (fail-open when Redis is down); see shared-rate-limit.ts.
   const limits = sharedRateLimit(app, deps.config.redisUrl, logger);
   await app.register(rateLimit, {
@@ -72,6 +77,8 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
     errorResponseBuilder: (_req, ctx) =>
       new AppError('rate_limited', 429, `more than ${ctx.max} requests per minute for this client; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
   });
+  // Wallet-facing routes: a per-address ceiling and a per-offer/token/request limit (before the routes).
+  installAnonymousLimits(app, deps.config);
   // Before the routes, so its hooks count every one of them.
   installMetrics(app, {
     token: deps.config.metricsToken,

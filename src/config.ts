@@ -26,8 +26,10 @@ export interface Config {
   databaseUrl: string | undefined;
   keysDir: string;
   logLevel: LogLevel;
-  /** Largest request body accepted, in bytes. */
+  /** Largest request body accepted, in bytes: the routes that carry credentials or portraits. */
   bodyLimit: number;
+  /** Largest body of every other route (OAuth, OpenID4VCI, verifier requests, admin), at most bodyLimit. */
+  smallBodyLimit: number;
   /** Passphrase that encrypts private keys at rest; unset in development → generated into keysDir. */
   keyPassphrase: string | undefined;
   /** Signing algorithm for newly generated keys. */
@@ -40,6 +42,10 @@ export interface Config {
   keyRefreshMs: number;
   /** Requests per minute per API client unless the client has its own limit; 0 = unlimited. */
   rateLimitPerMinute: number;
+  /** Anonymous (wallet-facing) requests per minute per client address: a flood ceiling; 0 = unlimited. */
+  rateLimitPerAddressPerMinute: number;
+  /** Anonymous requests per minute per offer, code, access token, OpenID4VP request or history token; 0 = unlimited. */
+  rateLimitPerReferencePerMinute: number;
   /** `production` refuses development conveniences (generated passphrase). */
   nodeEnv: string;
   /** Entries per Token Status List (2 bits each). */
@@ -117,7 +123,10 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'PKCS11_TIMEOUT_MS', default: '5000', description: 'Longest a signature or key generation may take in the module; past it the module counts as unavailable (503 `signer_unavailable`).' },
   { name: 'KEY_REFRESH_MS', default: '2000', description: 'How often a node re-reads key states from the store (rotation reaches running nodes within this).' },
   { name: 'RATE_LIMIT_PER_MINUTE', default: '600', description: 'Requests per minute per API client without its own limit; `0` = unlimited.' },
-  { name: 'BODY_LIMIT', default: '1048576', description: 'Largest request body in bytes; larger bodies get 413.' },
+  { name: 'BODY_LIMIT', default: '1048576', description: 'Largest request body in bytes, on the routes that carry credentials or portraits (`POST /v1/credentials`, `/v1/offers`, `/v1/verifier/verify`; `/openid4vp/response` takes at most 384 kB of it); larger bodies get 413.' },
+  { name: 'SMALL_BODY_LIMIT', default: '65536', description: 'Largest request body in bytes on every other route (OAuth and OpenID4VCI endpoints, verifier requests, admin); at most `BODY_LIMIT`. The credential endpoint allows at least 4 kB per proof of `BATCH_SIZE`.' },
+  { name: 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE', default: '6000', description: 'Anonymous wallet-facing requests (offer, token, nonce, credential, request object, direct_post, history) per minute per client address: a flood ceiling, high because thousands of phones can share one carrier address; `0` = unlimited.' },
+  { name: 'RATE_LIMIT_PER_REFERENCE_PER_MINUTE', default: '30', description: 'Anonymous requests per minute per thing the request carries: offer reference, pre-authorized code, access token, OpenID4VP request id or state, history token; `0` = unlimited.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
   { name: 'STATUS_LIST_SIZE', default: '131072', description: 'Entries per Token Status List (at least 131072, a multiple of 4): the crowd each credential hides in.' },
   { name: 'STATUS_TTL_SECONDS', default: '60', description: '`ttl` of status list tokens: how long verifiers may cache one; a status change shows within it.' },
@@ -133,7 +142,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'ACCESS_TOKEN_TTL_SECONDS', default: '300', description: 'Lifetime of an OpenID4VCI access token: the wallet must ask for its credentials within it.' },
   { name: 'C_NONCE_TTL_SECONDS', default: '300', description: 'Lifetime of a `c_nonce` from the nonce endpoint, and the oldest proof `iat` the credential endpoint accepts.' },
   { name: 'BATCH_SIZE', default: '10', description: 'Most key proofs, hence credentials, in one OpenID4VCI credential request (`batch_credential_issuance.batch_size`).' },
-  { name: 'REDIS_URL', default: '(unset: each node counts in memory)', description: '`redis://host:port` keeps the per-client rate-limit counters in Redis, shared by every node. If Redis is down, requests are let through (fail-open) and a warning is logged.' },
+  { name: 'REDIS_URL', default: '(unset: each node counts in memory)', description: '`redis://host:port` keeps the rate-limit counters (per client, per address, per offer/token/request) in Redis, shared by every node. If Redis is down, requests are let through (fail-open) and a warning is logged.' },
   { name: 'METRICS_TOKEN', default: '(unset: `/metrics` is open)', description: 'Bearer token `GET /metrics` requires (`Authorization: Bearer …`); at least 16 characters. Unset, the endpoint answers anyone who can reach it.' },
   { name: 'WEBHOOK_ALLOW_HOSTS', default: '(unset: none)', description: 'Comma-separated host names, IP addresses and CIDR ranges (`hooks.internal,10.1.0.0/16`) that OpenID4VP `webhook_url`s may reach although they are loopback, private, link-local or unique-local. Plain `http` webhooks go only to these, and not with `NODE_ENV=production`.' },
   { name: 'NODE_ENV', default: 'development', description: '`production` turns off development conveniences.' },
@@ -265,6 +274,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
 
   const redisUrl = env.REDIS_URL?.trim() || undefined;
   if (redisUrl) url('REDIS_URL', redisUrl, ['redis:', 'rediss:']);
+  const bodyLimit = integer(env, 'BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024);
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
 
@@ -276,13 +286,16 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     databaseUrl,
     keysDir: resolve(cwd, env.KEYS_DIR?.trim() || './keys'),
     logLevel,
-    bodyLimit: integer(env, 'BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    bodyLimit,
+    smallBodyLimit: Math.min(bodyLimit, integer(env, 'SMALL_BODY_LIMIT', 64 * 1024, 1024, 64 * 1024 * 1024)),
     keyPassphrase,
     keyAlg,
     keyBackend,
     pkcs11,
     keyRefreshMs: integer(env, 'KEY_REFRESH_MS', 2000, 100, 60_000),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
+    rateLimitPerAddressPerMinute: integer(env, 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE', 6000, 0, 10_000_000),
+    rateLimitPerReferencePerMinute: integer(env, 'RATE_LIMIT_PER_REFERENCE_PER_MINUTE', 30, 0, 10_000_000),
     nodeEnv,
     statusListSize: statusListSize(env),
     statusTtlSeconds: integer(env, 'STATUS_TTL_SECONDS', 60, 1, 86_400),

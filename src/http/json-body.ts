@@ -1,17 +1,29 @@
 import type { FastifyInstance } from 'fastify';
 import sjson from 'secure-json-parse';
 import { badRequest } from '../errors.js';
+import { jsonBoundFault, MAX_ARRAY_ITEMS, MAX_BODY_DEPTH, MAX_OBJECT_MEMBERS } from './json-bounds.js';
+
+const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
 
 /**
  * Our own JSON body parser: Fastify's default folds every failure into one "invalid JSON"
  * error, but a prototype-pollution attempt deserves its own code (SECURITY.md, HTTP). Parsing
  * is still secure-json-parse; only the error mapping is ours. text/plain is not accepted at all.
+ * The body's size is bounded per route (`bodyLimit`) before this runs, and its depth here,
+ * before anything is parsed (json-bounds.ts), so no request is parsed deeper or longer than that.
  */
 export function installJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.length === 0) return done(badRequest('empty_body', 'the JSON body is empty'), undefined);
+    // An escaped U+0000 (not an escaped backslash before "u0000"): see refuse-nul.ts.
+    if (text.includes('\\u0000') && NUL_ESCAPE.test(text)) return done(badRequest('nul_character', 'a string in the body contains a NUL character (\\u0000)'), undefined);
+    const fault = jsonBoundFault(text);
+    if (fault === 'too_deep') return done(badRequest('json_too_deep', `the body nests arrays or objects more than ${MAX_BODY_DEPTH} deep`), undefined);
+    if (fault === 'too_wide') {
+      return done(badRequest('json_too_wide', `an object in the body has more than ${MAX_OBJECT_MEMBERS} members or an array more than ${MAX_ARRAY_ITEMS} items`), undefined);
+    }
     try {
       done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
     } catch (e) {

@@ -26,8 +26,11 @@ export interface CredentialResponse {
   credentials: { credential: string }[];
 }
 
-/** RFC 6750 §3.1 / OpenID4VCI §8.3.1.1: the token is known, unexpired and its offer not yet issued. */
-async function authorizeToken(deps: VciDeps, accessToken: string, now: number): Promise<VciOfferRecord> {
+/**
+ * RFC 6750 §3.1 / OpenID4VCI §8.3.1.1: the token is known, unexpired and its offer not yet issued.
+ * Two indexed reads and no write, so the HTTP layer runs it before reading the body.
+ */
+export async function authorizeAccessToken(deps: VciDeps, accessToken: string, now: number): Promise<VciOfferRecord> {
   const token = await deps.store.vci.accessToken(hashSecret(accessToken));
   if (!token || token.expires_at <= now) throw bearerError('invalid_token', 'the access token is unknown or expired');
   const offer = await deps.store.vci.offer(token.offer_id);
@@ -91,9 +94,12 @@ async function checkIssuable(deps: VciDeps, offer: VciOfferRecord, configuration
   return client;
 }
 
-export async function issueOfferedCredentials(deps: VciDeps, accessToken: string, body: unknown): Promise<CredentialResponse> {
-  const now = deps.clock.now();
-  const offer = await authorizeToken(deps, accessToken, now);
+/**
+ * `authorized`: the offer `authorizeAccessToken` already returned for this token (the request is
+ * not re-read; the consuming transaction below re-checks the offer is unused anyway).
+ */
+export async function issueOfferedCredentials(deps: VciDeps, accessToken: string, body: unknown, authorized?: VciOfferRecord): Promise<CredentialResponse> {
+  const offer = authorized ?? (await authorizeAccessToken(deps, accessToken, deps.clock.now()));
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
   const configuration = readConfiguration(deps, body, offer);
   const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration));

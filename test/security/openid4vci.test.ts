@@ -87,7 +87,9 @@ const cases: SecurityCase[] = [
   { name: 'rejects a DER-encoded proof signature', request: (f) => withProofs(f, async (c) => { const p = await proof(c.key, c); const [h, pl, s] = p.split('.'); return [`${h}.${pl}.${derSignature(s!)}`]; }), status: 400, code: 'invalid_proof' },
   { name: 'rejects a proof that is not a string', request: (f) => withProofs(f, () => [{ jwt: 'x' }]), status: 400, code: 'invalid_proof' },
   { name: 'rejects a proof that is not a JWS', request: (f) => withProofs(f, () => ['not.a.jws']), status: 400, code: 'invalid_proof' },
-  { name: 'rejects a 100 kB proof', request: (f) => withProofs(f, () => ['a'.repeat(100_000)]), status: 400, code: 'invalid_proof' },
+  { name: 'rejects a 50 kB proof', request: (f) => withProofs(f, () => ['a'.repeat(50_000)]), status: 400, code: 'invalid_proof' },
+  // Issue 14: the credential endpoint's body limit (64 kB here) refuses it before it is parsed.
+  { name: 'refuses a 100 kB proof by the body limit of the credential endpoint', request: (f) => withProofs(f, () => ['a'.repeat(100_000)]), status: 413, code: 'body_too_large' },
   { name: 'rejects two proofs with the same key', request: (f) => withProofs(f, async (c) => [await proof(c.key, c), await proof(c.key, { ...c, nonce: await nonce(f.t) })]), status: 400, code: 'invalid_proof' },
   { name: 'rejects more proofs than batch_size', request: (f) => withProofs(f, async (c) => Promise.all(Array.from({ length: 11 }, () => proof(holderKey(), c)))), status: 400, code: 'invalid_credential_request' },
   { name: 'rejects a request without proofs for a key-bound type', request: (f) => withProofs(f, () => [], () => ({ credential_configuration_id: TYPE })), status: 400, code: 'invalid_proof' },

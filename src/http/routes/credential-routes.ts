@@ -38,12 +38,16 @@ export async function credentialRoutes(app: FastifyInstance, deps: AppDeps): Pro
 
   app.post<{ Body: { type: string; claims: unknown; format?: string; holder_jwk?: unknown; valid_until?: string } }>(
     '/v1/credentials',
-    authenticated(deps.store, ['issuer'], {
-      tags: ['issuance'],
-      summary: 'Issue a credential (SD-JWT VC or VC-JWT) directly to a back office',
-      body: { $ref: 'CredentialIssue#' },
-      response: { 201: { $ref: 'CredentialIssued#' }, ...errors },
-    }),
+    {
+      ...authenticated(deps.store, ['issuer'], {
+        tags: ['issuance'],
+        summary: 'Issue a credential (SD-JWT VC or VC-JWT) directly to a back office',
+        body: { $ref: 'CredentialIssue#' },
+        response: { 201: { $ref: 'CredentialIssued#' }, ...errors, ...problemResponses(413) },
+      }),
+      // Claims may carry a portrait.
+      bodyLimit: deps.config.bodyLimit,
+    },
     async (request, reply) => {
       const b = request.body;
       const issued = await issueCredential(issuerDeps, clientOf(request), {

@@ -15,7 +15,8 @@ import { readCredentialOffer } from '../../issuance/read-credential-offer.js';
 import { renderOfferQr } from '../../issuance/render-offer-qr.js';
 import { redeemPreAuthorizedCode } from '../../issuance/redeem-pre-authorized-code.js';
 import { createNonce } from '../../issuance/create-nonce.js';
-import { issueOfferedCredentials } from '../../issuance/issue-offered-credentials.js';
+import { authorizeAccessToken, issueOfferedCredentials } from '../../issuance/issue-offered-credentials.js';
+import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
 import { buildAuthorizationServerMetadata, buildIssuerMetadata, PRE_AUTHORIZED_GRANT, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
 import { bearerError, credentialError, tokenError, VCI_ERROR_CODES } from '../../issuance/vci-errors.js';
 
@@ -94,12 +95,16 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
 
   app.post<{ Body: { type: string; claims: unknown; format?: string; tx_code?: boolean } }>(
     '/v1/offers',
-    authenticated(deps.store, ['issuer'], {
-      tags: ['openid4vci'],
-      summary: 'Create a credential offer for a wallet (pre-authorized code, optional tx_code); returns the offer link and QR URLs',
-      body: { $ref: 'OfferCreate#' },
-      response: { 201: { $ref: 'OfferCreated#' }, ...problemResponses(400, 401, 403, 429, 503) },
-    }),
+    {
+      ...authenticated(deps.store, ['issuer'], {
+        tags: ['openid4vci'],
+        summary: 'Create a credential offer for a wallet (pre-authorized code, optional tx_code); returns the offer link and QR URLs',
+        body: { $ref: 'OfferCreate#' },
+        response: { 201: { $ref: 'OfferCreated#' }, ...problemResponses(400, 401, 403, 413, 429, 503) },
+      }),
+      // Claims may carry a portrait.
+      bodyLimit: deps.config.bodyLimit,
+    },
     async (request, reply) => {
       const b = request.body;
       const o = await createOffer(deps, clientOf(request), { type: b.type, claims: b.claims, format: b.format, txCode: b.tx_code });
@@ -118,7 +123,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
 
   // §4.1.3: the Credential Offer object by reference, application/json.
   app.get<{ Params: { ref: string } }>(`${VCI_PATHS.offer}/:ref`, {
-    config: { errorShape: 'oauth', logRoute: true, rateLimit: {} },
+    config: { errorShape: 'oauth', logRoute: true, anonymousLimit: { reference: 'offer' } },
     schema: {
       tags: ['openid4vci'],
       summary: 'Credential Offer object by reference (OpenID4VCI §4.1.3)',
@@ -133,7 +138,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
 
   for (const kind of ['svg', 'png'] as const) {
     app.get<{ Params: { ref: string } }>(`${VCI_PATHS.offer}/:ref/qr.${kind}`, {
-      config: { errorShape: 'oauth', logRoute: true, rateLimit: {} },
+      config: { errorShape: 'oauth', logRoute: true, anonymousLimit: { reference: 'offer' } },
       schema: {
         tags: ['openid4vci'],
         summary: `The offer link as a ${kind.toUpperCase()} QR code`,
@@ -149,7 +154,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
 
   // §6: token endpoint, application/x-www-form-urlencoded (RFC 6749 §4.1.3).
   app.post<{ Body: Record<string, unknown> }>(VCI_PATHS.token, {
-    config: { errorShape: 'oauth', oauthDefaultError: 'invalid_request', rateLimit: {} },
+    config: { errorShape: 'oauth', oauthDefaultError: 'invalid_request', anonymousLimit: { reference: 'pre_authorized_code' } },
     schema: {
       tags: ['openid4vci'],
       summary: 'Token endpoint: pre-authorized code (+ tx_code) for an access token (OpenID4VCI §6)',
@@ -168,7 +173,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
           required: ['access_token', 'token_type', 'expires_in'],
           properties: { access_token: { type: 'string' }, token_type: { type: 'string' }, expires_in: { type: 'integer' } },
         },
-        ...oauthErrors(400, 401, 415, 429, 503),
+        ...oauthErrors(400, 401, 413, 415, 429, 503),
       },
     },
     // The enum above documents; the domain decides (unsupported_grant_type, not a schema error).
@@ -185,7 +190,8 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
 
   // §7: nonce endpoint; not a protected resource; Cache-Control: no-store (§7.2).
   app.post(VCI_PATHS.nonce, {
-    config: { errorShape: 'oauth', rateLimit: {} },
+    // Anonymous (§7): only the per-address ceiling applies.
+    config: { errorShape: 'oauth', anonymousLimit: {} },
     schema: {
       tags: ['openid4vci'],
       summary: 'A fresh c_nonce for key proofs (OpenID4VCI §7)',
@@ -198,8 +204,22 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
   });
 
   // §8: credential endpoint, Bearer access token in the Authorization header only.
+  // The access token is checked before the body is read (onRequest: Fastify reads no body before
+  // preParsing), so an anonymous request costs a header check and two indexed reads, never a parse.
+  const authorized = new WeakMap<FastifyRequest, { token: string; offer: VciOfferRecord }>();
+  const authorizeBearer = async (request: FastifyRequest): Promise<void> => {
+    // RFC 6750 §2.3 / RFC 9700 §2.4.2: never an access token in a URI; refused, not ignored.
+    if (request.url.includes('?') && new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1)).has('access_token')) {
+      throw bearerError('invalid_request', 'send the access token in the Authorization header, never in the URL');
+    }
+    const token = bearerToken(request);
+    authorized.set(request, { token, offer: await authorizeAccessToken(deps, token, deps.clock.now()) });
+  };
   app.post<{ Body: unknown; Querystring: Record<string, unknown> }>(VCI_PATHS.credential, {
-    config: { errorShape: 'oauth', oauthDefaultError: 'invalid_credential_request' },
+    config: { errorShape: 'oauth', oauthDefaultError: 'invalid_credential_request', anonymousLimit: { reference: 'access_token' } },
+    onRequest: [authorizeBearer],
+    // Room for BATCH_SIZE proofs of up to 4 kB each, within BODY_LIMIT.
+    bodyLimit: Math.min(deps.config.bodyLimit, Math.max(deps.config.smallBodyLimit, deps.config.batchSize * 4096)),
     schema: {
       tags: ['openid4vci'],
       summary: 'Credential endpoint: one credential per key proof (OpenID4VCI §8)',
@@ -217,21 +237,18 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
           required: ['credentials'],
           properties: { credentials: { type: 'array', items: { type: 'object', required: ['credential'], properties: { credential: { type: 'string' } } } } },
         },
-        ...oauthErrors(400, 401, 403, 413, 415, 503),
+        ...oauthErrors(400, 401, 403, 413, 415, 429, 503),
       },
     },
     validatorCompiler: () => () => true,
   }, async (request, reply) => {
-    // RFC 6750 §2.3 / RFC 9700 §2.4.2: never an access token in a URI; refused, not ignored.
-    if (request.url.includes('?') && new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1)).has('access_token')) {
-      throw bearerError('invalid_request', 'send the access token in the Authorization header, never in the URL');
-    }
-    const token = bearerToken(request);
+    const bearer = authorized.get(request);
+    if (!bearer) throw new Error('credential route ran without its onRequest check');
     // §8.2: an unencrypted credential request is application/json.
     if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
       throw credentialError('invalid_credential_request', 'send the credential request as application/json');
     }
-    const response = await issueOfferedCredentials(deps, token, request.body);
+    const response = await issueOfferedCredentials(deps, bearer.token, request.body, bearer.offer);
     reply.header('cache-control', 'no-store');
     return response;
   });

@@ -58,12 +58,16 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
 
   app.post<{ Body: { presentation: string; policy?: CounterPolicyInput; purpose?: LocalizedText } }>(
     '/v1/verifier/verify',
-    authenticated(deps.store, ['verifier'], {
-      tags: ['verification'],
-      summary: 'Verify a presentation scanned from a holder QR at a counter, in one round trip',
-      body: { $ref: 'CounterVerify#' },
-      response: { 200: { $ref: 'VerificationResult#' }, ...errors },
-    }),
+    {
+      ...authenticated(deps.store, ['verifier'], {
+        tags: ['verification'],
+        summary: 'Verify a presentation scanned from a holder QR at a counter, in one round trip',
+        body: { $ref: 'CounterVerify#' },
+        response: { 200: { $ref: 'VerificationResult#' }, ...errors, ...problemResponses(413) },
+      }),
+      // API-key callers only (checked before the body is read); the schema bounds the presentation.
+      bodyLimit: runtime.config.bodyLimit,
+    },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return verifyCounterPresentation(deps, clientOf(request), request.body);
@@ -93,7 +97,7 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
 
   // RFC 9101 §5.2 / OpenID4VP §5.10.1: the request object by reference.
   app.get<{ Params: { id: string } }>('/openid4vp/requests/:id', {
-    config: { errorShape: 'oauth', rateLimit: {} },
+    config: { errorShape: 'oauth', anonymousLimit: { reference: 'request' } },
     schema: {
       tags: ['openid4vp'],
       summary: 'Signed request object (typ oauth-authz-req+jwt) a wallet fetches from request_uri',
@@ -107,7 +111,10 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
 
   // OpenID4VP §8.2: the Response URI of response_mode direct_post.
   app.post<{ Body: Record<string, unknown> }>('/openid4vp/response', {
-    config: { errorShape: 'oauth', rateLimit: {} },
+    config: { errorShape: 'oauth', anonymousLimit: { reference: 'state' } },
+    // vp_token (up to 256 kB by the schema, several credentials with portraits) and its form
+    // encoding (base64url needs none; JSON punctuation triples): 384 kB, within BODY_LIMIT.
+    bodyLimit: Math.min(runtime.config.bodyLimit, 384 * 1024),
     schema: {
       tags: ['openid4vp'],
       summary: 'Response URI (direct_post): the wallet posts vp_token and state, form-encoded',
@@ -121,7 +128,7 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
           error_description: { type: 'string', maxLength: 2000 },
         },
       },
-      response: { 200: { type: 'object', properties: { status: { type: 'string' } } }, ...oauthErrors(400, 415, 429) },
+      response: { 200: { type: 'object', properties: { status: { type: 'string' } } }, ...oauthErrors(400, 413, 415, 429) },
     },
   }, async (request, reply) => {
     // §8.2: "application/x-www-form-urlencoded"; a JSON body is not a direct_post.

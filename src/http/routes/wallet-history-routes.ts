@@ -8,7 +8,7 @@ import { listHolderHistory } from '../../presentation/list-holder-history.js';
 export async function walletHistoryRoutes(app: FastifyInstance, runtime: AppDeps): Promise<void> {
   const deps = { ...runtime, verification: verificationContextOf(runtime) };
   app.get('/v1/wallet/history', {
-    config: { rateLimit: {} },
+    config: { anonymousLimit: { reference: 'history_token' } },
     schema: {
       tags: ['wallet'],
       summary: 'Receipts of presentations made with a holder key (Authorization: Bearer <dproof-history+jwt>)',

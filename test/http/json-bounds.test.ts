@@ -1,0 +1,64 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { jsonBoundFault, MAX_ARRAY_ITEMS, MAX_BODY_DEPTH, MAX_OBJECT_MEMBERS } from '../../src/http/json-bounds.js';
+import { MAX_FORM_FIELDS, parseBoundedForm } from '../../src/http/form-body.js';
+
+const nest = (n: number, inner = '1') => {
+  let s = inner;
+  for (let i = 0; i < n; i++) s = i % 2 === 0 ? `[${s}]` : `{"k":${s}}`;
+  return s;
+};
+const object = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${i}":[1,2]`).join(',')}}`;
+const array = (n: number) => `[${Array.from({ length: n }, () => '{"a":1,"b":2}').join(',')}]`;
+
+it('counts arrays and objects alike, up to the depth bound and not one past it', () => {
+  assert.equal(jsonBoundFault(nest(MAX_BODY_DEPTH)), undefined);
+  assert.equal(jsonBoundFault(nest(MAX_BODY_DEPTH + 1)), 'too_deep');
+  assert.equal(jsonBoundFault('[[[]]]', 3), undefined);
+  assert.equal(jsonBoundFault('[[[[]]]]', 3), 'too_deep');
+});
+
+it('bounds the members of one object and the items of one array, not their sum', () => {
+  assert.equal(jsonBoundFault(object(MAX_OBJECT_MEMBERS)), undefined);
+  assert.equal(jsonBoundFault(object(MAX_OBJECT_MEMBERS + 1)), 'too_wide');
+  assert.equal(jsonBoundFault(array(MAX_ARRAY_ITEMS)), undefined);
+  assert.equal(jsonBoundFault(array(MAX_ARRAY_ITEMS + 1)), 'too_wide');
+  // Many objects of 100 members each are fine: width is per container.
+  assert.equal(jsonBoundFault(`[${Array.from({ length: 50 }, () => object(MAX_OBJECT_MEMBERS)).join(',')}]`), undefined);
+  // A closed container's count does not leak into its parent or a sibling.
+  assert.equal(jsonBoundFault(`{"a":${object(MAX_OBJECT_MEMBERS)},"b":${object(MAX_OBJECT_MEMBERS)}}`), undefined);
+});
+
+it('ignores brackets and commas inside strings, escaped quotes and escaped backslashes included', () => {
+  assert.equal(jsonBoundFault(`{"a":"${'['.repeat(1000)}"}`), undefined);
+  assert.equal(jsonBoundFault(`{"a":"${','.repeat(10_000)}"}`), undefined);
+  assert.equal(jsonBoundFault(`{"a":"\\"${'{'.repeat(1000)}"}`), undefined);
+  assert.equal(jsonBoundFault(`{"a":"\\\\","b":${nest(MAX_BODY_DEPTH)}}`, MAX_BODY_DEPTH + 1), undefined);
+  assert.equal(jsonBoundFault(`{"a":"\\\\","b":${nest(MAX_BODY_DEPTH + 1)}}`, MAX_BODY_DEPTH + 1), 'too_deep');
+});
+
+it('agrees with the depth of JSON.stringify output for any value', () => {
+  const depthOf = (v: unknown): number => (v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0);
+  fc.assert(fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 8 }), (v, max) => {
+    assert.equal(jsonBoundFault(JSON.stringify(v), max) === 'too_deep', depthOf(v) > max);
+  }), { numRuns: 300 });
+});
+
+it('stops at the first bracket past the bound and scans 1 MB in milliseconds, not seconds', () => {
+  let started = performance.now();
+  assert.equal(jsonBoundFault('['.repeat(1_000_000)), 'too_deep');
+  assert.ok(performance.now() - started < 200);
+  const flat = `[${Array.from({ length: 900 }, () => `"${'x'.repeat(1000)}"`).join(',')}]`;
+  started = performance.now();
+  assert.equal(jsonBoundFault(flat), undefined);
+  assert.ok(performance.now() - started < 200, `a flat 1 MB array took ${performance.now() - started} ms`);
+});
+
+it('refuses a form of more fields than the bound before parsing it, and parses real forms as before', () => {
+  assert.throws(() => parseBoundedForm(Array.from({ length: MAX_FORM_FIELDS + 1 }, (_, i) => `f${i}=1`).join('&')), { code: 'form_too_wide' });
+  assert.equal(Object.keys(parseBoundedForm(Array.from({ length: MAX_FORM_FIELDS }, (_, i) => `f${i}=1`).join('&'))).length, MAX_FORM_FIELDS);
+  const form = parseBoundedForm('grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=a+b&x=1&x=2');
+  assert.deepEqual({ ...form }, { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': 'a b', x: ['1', '2'] });
+  assert.equal(Object.getPrototypeOf(parseBoundedForm('__proto__=1')), null, 'no prototype to pollute');
+});
