@@ -7,7 +7,7 @@
 import { badRequest } from '../errors.js';
 import type { Catalog } from '../catalog/types.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
-import { isClaimPathPointer, type ClaimPathPointer } from '../verification/select-claims.js';
+import { isClaimPathPointer, type ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
 import type { VerificationPolicy } from '../verification/verification-types.js';
 
 export interface ClaimQuery {
