@@ -4,6 +4,7 @@
  * `driving_privileges[].issue_date`). They map one to one onto SD-JWT VC claim `path` arrays,
  * where `[]` becomes `null` (draft-ietf-oauth-sd-jwt-vc, "Claim Path").
  */
+import { parseClaimPathName } from '../formats/claim-path/claim-path-name.js';
 import type { ClaimSchema, ClaimsSchema } from './types.js';
 
 /** One path the claims schema allows, with the schema of the value found there. */
@@ -22,14 +23,9 @@ export const CLAIM_PATH = /^[a-z][a-z0-9_]*(\[\])*(\.[a-z][a-z0-9_]*(\[\])*)*$/;
 
 /** `driving_privileges[].issue_date` → `['driving_privileges', null, 'issue_date']`. */
 export function parseClaimPath(path: string): (string | null)[] {
-  if (!CLAIM_PATH.test(path)) throw new TypeError(`not a claim path: ${path}`);
-  const out: (string | null)[] = [];
-  for (const part of path.split('.')) {
-    const name = part.replace(/(\[\])+$/, '');
-    out.push(name);
-    for (let i = name.length; i < part.length; i += 2) out.push(null);
-  }
-  return out;
+  const pointer = CLAIM_PATH.test(path) ? parseClaimPathName(path) : undefined;
+  if (!pointer) throw new TypeError(`not a claim path: ${path}`);
+  return pointer as (string | null)[]; // the grammar above admits no index
 }
 
 /**

@@ -7,7 +7,7 @@
 import { badRequest } from '../errors.js';
 import type { Catalog } from '../catalog/types.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
-import { isClaimPathPointer, type ClaimPathPointer } from '../verification/select-claims.js';
+import { isClaimPathPointer, type ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
 import type { VerificationPolicy } from '../verification/verification-types.js';
 
 export interface ClaimQuery {
@@ -61,8 +61,9 @@ function parseClaims(raw: unknown, at: string): ClaimQuery[] {
       q.id = c.id;
     }
     if (c.values !== undefined) {
-      if (!Array.isArray(c.values) || c.values.length === 0 || !c.values.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) {
-        throw bad('values must be a non-empty array of strings, numbers or booleans', `${at}/${i}/values`);
+      // §6.3: "A non-empty array of strings, integers or boolean values".
+      if (!Array.isArray(c.values) || c.values.length === 0 || !c.values.every((v) => typeof v === 'string' || typeof v === 'boolean' || Number.isSafeInteger(v))) {
+        throw bad('values must be a non-empty array of strings, integers or booleans', `${at}/${i}/values`);
       }
       q.values = c.values as (string | number | boolean)[];
     }
@@ -96,6 +97,9 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
   if (raw.claim_sets !== undefined) {
     // §6.1: claim_sets only with claims, each option naming claim ids.
     const claimIds = new Set((q.claims ?? []).map((c) => c.id));
+    // §6.3: a claim's id is REQUIRED when claim_sets is present.
+    const unnamed = (q.claims ?? []).findIndex((c) => c.id === undefined);
+    if (unnamed >= 0) throw bad('with claim_sets, every claim needs an id', `${at}/claims/${unnamed}/id`);
     if (!q.claims || !Array.isArray(raw.claim_sets) || raw.claim_sets.length === 0 ||
       !raw.claim_sets.every((o) => Array.isArray(o) && o.length > 0 && o.every((id) => typeof id === 'string' && claimIds.has(id)))) {
       throw bad('claim_sets must be non-empty arrays of claim ids', `${at}/claim_sets`);

@@ -10,7 +10,8 @@ import { badRequest } from '../errors.js';
 import type { JsonObject } from '../formats/jose/types.js';
 import type { LocalizedText } from '../catalog/types.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
-import { isClaimPathPointer, type ClaimPathPointer } from '../verification/select-claims.js';
+import { isClaimPathPointer, type ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
+import { parseClaimPathName } from '../formats/claim-path/claim-path-name.js';
 import type { VerificationPolicy } from '../verification/verification-types.js';
 import { verifyPresentation } from '../verification/verify-presentation.js';
 import type { PresentationDeps } from './presentation-deps.js';
@@ -20,12 +21,10 @@ import { counterAudience } from './verifier-identity.js';
 export interface CounterPolicyInput {
   types?: string[];
   issuers?: string[];
-  /** Claim paths: a pointer array (OpenID4VP §7) or a dotted member path (`address.locality`). */
+  /** Claim paths: a pointer array (OpenID4VP §7) or its dotted name (`address.locality`, `nationalities[1]`). */
   claims?: (string | ClaimPathPointer)[];
   require_holder_binding?: boolean;
 }
-
-const DOTTED = /^[^.[\]]{1,100}(\.[^.[\]]{1,100}){0,15}$/;
 
 export function toPolicy(input: CounterPolicyInput | undefined, client: ApiClient): VerificationPolicy {
   const policy: VerificationPolicy = {};
@@ -37,8 +36,8 @@ export function toPolicy(input: CounterPolicyInput | undefined, client: ApiClien
   if (input?.issuers) policy.issuers = input.issuers;
   if (input?.require_holder_binding === false) policy.requireHolderBinding = false;
   policy.claims = (input?.claims ?? []).map((c, i) => {
-    if (typeof c === 'string' && DOTTED.test(c)) return c.split('.');
-    if (isClaimPathPointer(c)) return c;
+    const pointer = typeof c === 'string' ? parseClaimPathName(c) : c;
+    if (isClaimPathPointer(pointer)) return pointer;
     throw badRequest('invalid_policy', 'a claim is a dotted path or a claims path pointer', { errors: [{ pointer: `/policy/claims/${i}`, message: 'not a claim path' }] });
   });
   return policy;

@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js';
 import type { Catalog } from '../catalog/types.js';
 import { AppError, isAppError } from '../errors.js';
 import { formatError } from '../formats/error-codes.js';
+import { matchClaimsQuery, selectClaims, toClaimPathName } from '../formats/claim-path/index.js';
 import { checkTimeClaims } from '../formats/jose/check-time-claims.js';
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
@@ -25,7 +26,6 @@ import { readStatusReference } from '../status/status-list-reference.js';
 import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../status/status-list-status-types.js';
 import { FetchFailed } from './fetch-json.js';
 import type { IssuerTrust } from './issuer-trust.js';
-import { pointerToString, selectClaims, valuesAt, type ClaimPathPointer } from './select-claims.js';
 import type { StatusChecker } from './status-checker.js';
 import type { KeyBindingExpectation, PresentationState, VerificationPolicy } from './verification-types.js';
 
@@ -244,11 +244,6 @@ function typeNames(s: PresentationState, c: VerificationContext): Set<string> {
   return names;
 }
 
-function matchesValues(claims: JsonObject, p: ClaimPathPointer, allowed: (string | number | boolean)[] | undefined): boolean {
-  if (!allowed) return true;
-  return valuesAt(claims, p).some((v) => allowed.includes(v as string));
-}
-
 /** The verifier's policy: the issuer's authority for the type, the format, accepted types and issuers, asked claims present; the result keeps only those. */
 export const checkPolicy: Check = (s, c, input) => {
   const p = input.policy;
@@ -262,24 +257,15 @@ export const checkPolicy: Check = (s, c, input) => {
   if (p.types && !p.types.some((t) => names.has(t))) throw new VerificationFailed('type_not_accepted', 'the credential type was not asked for');
   if (p.issuers && !p.issuers.includes(s.iss!)) throw new VerificationFailed('issuer_not_accepted', 'the issuer is not accepted by this policy');
   const asked = p.claims ?? [];
-  const present = (i: number): boolean => {
-    const sel = selectClaims(s.claims!, [asked[i]!]);
-    return sel.missing.length === 0;
-  };
-  const valueOk = (i: number): boolean => matchesValues(s.claims!, asked[i]!, p.claimValues?.[i]);
-  let chosen = asked.map((_, i) => i);
-  if (p.claimSets && p.claimSets.length > 0) {
-    // OpenID4VP §6.4.1: one option of claim_sets, the first that is satisfied.
-    const option = p.claimSets.find((o) => o.every((i) => present(i) && valueOk(i)));
-    if (!option) throw new VerificationFailed('claim_missing', 'no claim set was presented in full');
-    chosen = option;
-  } else {
-    if (!chosen.every(present)) throw new VerificationFailed('claim_missing', 'a requested claim was not presented');
-    if (!chosen.every(valueOk)) throw new VerificationFailed('claim_value_mismatch', 'a claim does not have an accepted value');
+  // OpenID4VP §6.4.1: all asked claims, or the first claim set presented in full (claim-path module).
+  const match = matchClaimsQuery(s.claims!, asked.map((path, i) => ({ path, values: p.claimValues?.[i] })), p.claimSets);
+  if (!match.ok) {
+    if (match.code === 'claim_value_mismatch') throw new VerificationFailed('claim_value_mismatch', 'a claim does not have an accepted value');
+    throw new VerificationFailed('claim_missing', p.claimSets?.length ? 'no claim set was presented in full' : 'a requested claim was not presented');
   }
-  const pointers = chosen.map((i) => asked[i]!);
+  const pointers = match.chosen.map((i) => asked[i]!);
   s.selected = selectClaims(s.claims!, pointers).claims;
-  s.selectedNames = pointers.map(pointerToString);
+  s.selectedNames = pointers.map(toClaimPathName);
 };
 
 export const isVerdictError = (e: unknown): e is AppError => isAppError(e) && e.status < 500;

@@ -4,7 +4,7 @@ import type { JsonObject } from '../formats/jose/types.js';
 import type { ParsedJws } from '../formats/jose/types.js';
 import type { ParsedSdJwt } from '../formats/sd-jwt/parse-sd-jwt.js';
 import type { ClaimPath } from '../formats/sd-jwt/process-disclosures.js';
-import type { ClaimPathPointer } from './select-claims.js';
+import type { ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
 import type { ClerkMessage } from './clerk-messages.js';
 
 /** The checks, in the order they run (see verify-presentation.ts). */

@@ -5,6 +5,7 @@
  */
 import QRCode from 'qrcode';
 import { badRequest } from '../errors.js';
+import { parseClaimPathName } from '../formats/claim-path/claim-path-name.js';
 import { createHolderPresentation } from '../presentation/holder/create-holder-presentation.js';
 import { holderSignerFromJwk } from '../presentation/holder/holder-key.js';
 import { parseCounterChallenge } from '../presentation/counter-challenge-link.js';
@@ -18,7 +19,7 @@ export async function createCounterPresentation(
   if (!cred) throw badRequest('credential_not_in_wallet', `no credential ${opts.credentialId} in this wallet; see dproof wallet list`);
   if (cred.format !== 'dc+sd-jwt' || cred.key === null) throw badRequest('not_presentable', 'only key-bound SD-JWT VCs can be shown at a counter');
   if (opts.disclose.length === 0) throw badRequest('nothing_disclosed', 'choose the claims to show with --disclose');
-  if (opts.disclose.some((p) => p === 'portrait' || p.startsWith('portrait.'))) throw badRequest('portrait_in_qr', 'a portrait never goes in a QR code');
+  if (opts.disclose.some((p) => parseClaimPathName(p)?.[0] === 'portrait')) throw badRequest('portrait_in_qr', 'a portrait never goes in a QR code');
   const key = wallet.keys.find((k) => k.kid === cred.key);
   if (!key) throw badRequest('wallet_corrupt', `the key of credential ${cred.id} is missing`);
   const challenge = parseCounterChallenge(opts.challenge);

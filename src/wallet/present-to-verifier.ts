@@ -12,8 +12,13 @@ import { algForJwk } from '../formats/jose/import-public-key.js';
 import { checkPublicJwk } from '../formats/jose/check-public-jwk.js';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
 import { isAppError } from '../errors.js';
+import type { ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
+import { toClaimPathName } from '../formats/claim-path/claim-path-name.js';
+import { matchClaimsQuery } from '../formats/claim-path/match-claims-query.js';
+import { readClaimsQuery, type AskedClaims } from '../formats/claim-path/read-claims-query.js';
 import { createHolderPresentation } from '../presentation/holder/create-holder-presentation.js';
 import { holderSignerFromJwk } from '../presentation/holder/holder-key.js';
+import { readHeldClaims } from './read-held-claims.js';
 import { call, checkUrl, failed, fetchForWallet } from './wallet-http.js';
 import type { StoredCredential, Wallet } from './wallet-file.js';
 
@@ -22,7 +27,7 @@ const fail = (message: string) => failed(message, 'present_failed');
 
 export interface PresentOptions {
   link: string;
-  /** Claim paths the person chose to disclose; default: exactly what the verifier asked. */
+  /** Claim names the person chose to disclose (`address.locality`, `nationalities[1]`); default: exactly what the verifier asked. */
   disclose?: string[];
   fetch?: typeof fetch;
   now?: () => Date;
@@ -34,9 +39,12 @@ export interface PresentResult {
   response: JsonObject;
 }
 
-/** DCQL claims path (§7) → our path syntax: ['address','locality'] → address.locality, null → []. */
-export const dcqlPathToClaimPath = (path: unknown[]): string =>
-  path.reduce<string>((acc, seg) => (seg === null || typeof seg === 'number' ? `${acc}[]` : acc ? `${acc}.${String(seg)}` : String(seg)), '');
+/** The query's claims as pointers, or a refusal naming what is malformed. */
+function readAskedClaims(q: JsonObject): AskedClaims {
+  const r = readClaimsQuery(q);
+  if (!r.ok) throw fail(`query ${String(q.id)}: ${r.error}`);
+  return r.asked;
+}
 
 async function resolveDidWebKey(f: typeof fetch, clientId: string, kid: unknown): Promise<{ jwk: JWK; alg: 'ES256' | 'EdDSA' } | undefined> {
   const did = clientId.slice('decentralized_identifier:'.length);
@@ -79,12 +87,21 @@ async function fetchRequestObject(f: typeof fetch, link: string): Promise<JsonOb
   }
 }
 
-function pickCredential(wallet: Wallet, query: JsonObject, now: Date): StoredCredential {
+/**
+ * The first credential of an asked type that holds the asked claims (OpenID4VP §6.4: one that
+ * does not match is treated as absent), and the claims to disclose from it: all of `claims`, or
+ * the first `claim_sets` option it satisfies — never more.
+ */
+function pickCredential(wallet: Wallet, query: JsonObject, asked: AskedClaims, now: Date): { cred: StoredCredential; pointers: ClaimPathPointer[] } {
   const vcts = isJsonObject(query.meta) && Array.isArray(query.meta.vct_values) ? (query.meta.vct_values as string[]) : [];
-  const c = wallet.credentials.find((x) =>
+  const typed = wallet.credentials.filter((x) =>
     x.format === 'dc+sd-jwt' && (vcts.length === 0 || vcts.includes(x.kind)) && x.key !== null && (x.expires_at === null || new Date(x.expires_at) > now));
-  if (!c) throw fail(`no credential in this wallet matches the verifier's query "${String(query.id)}" (${vcts.join(', ') || 'any'})`);
-  return c;
+  for (const cred of typed) {
+    const match = matchClaimsQuery(readHeldClaims(cred.credential), asked.claims, asked.claimSets);
+    if (match.ok) return { cred, pointers: match.chosen.map((i) => asked.claims[i]!.path) };
+  }
+  const why = typed.length ? 'holds the claims it asks for' : `is of its type (${vcts.join(', ') || 'any'})`;
+  throw fail(`no credential in this wallet answers the verifier's query "${String(query.id)}": none ${why}`);
 }
 
 export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): Promise<PresentResult> {
@@ -102,15 +119,14 @@ export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): P
   const disclosed: PresentResult['disclosed'] = {};
   for (const q of queries) {
     if (q.format !== 'dc+sd-jwt' || typeof q.id !== 'string') throw fail(`unsupported credential query ${String(q.id)} (${String(q.format)})`);
-    const cred = pickCredential(wallet, q, now);
-    const asked = Array.isArray(q.claims) ? q.claims.filter(isJsonObject).map((c) => dcqlPathToClaimPath(c.path as unknown[])) : [];
-    const claims = opts.disclose ?? asked;
+    const { cred, pointers } = pickCredential(wallet, q, readAskedClaims(q), now);
+    const claims = opts.disclose ?? pointers.map(toClaimPathName);
     const key = wallet.keys.find((k) => k.kid === cred.key);
     if (!key) throw fail(`the key of credential ${cred.id} is not in this wallet`);
     const holder = await holderSignerFromJwk(key.jwk);
     if ((await calculateJwkThumbprint(holder.publicJwk, 'sha256')) !== cred.key) throw fail('wallet key does not match its credential');
     const { presentation } = await createHolderPresentation({
-      credential: cred.credential, disclose: claims, holderSigner: holder.signer, aud: req.client_id as string, nonce: req.nonce, iat: Math.floor(now.getTime() / 1000),
+      credential: cred.credential, disclose: opts.disclose ?? pointers, holderSigner: holder.signer, aud: req.client_id as string, nonce: req.nonce, iat: Math.floor(now.getTime() / 1000),
     });
     vpToken[q.id] = [presentation];
     disclosed[q.id] = { credential: cred.id, claims };

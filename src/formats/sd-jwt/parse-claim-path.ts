@@ -1,9 +1,11 @@
 /**
- * The claim path syntax used to say what is disclosable (issuer) or disclosed (holder):
- * dots between object members, `[]` for every element of an array.
+ * What an issuer makes selectively disclosable, as dotted claim names without indexes (an issuer
+ * treats every element of an array alike):
  *   `address`, `address.street_address`, `nationalities[]`, `driving_privileges[].vehicle_category_code`
- * `''` is the root object (only meaningful for `padTo`).
+ * `''` is the root object (only meaningful for `padTo`). The names are parsed by the shared
+ * claim-path module; the holder side selects with pointers (present-sd-jwt.ts).
  */
+import { parseClaimPathName } from '../claim-path/claim-path-name.js';
 import { formatError } from '../error-codes.js';
 
 /** A member name, or `null` for "every element of the array". */
@@ -16,19 +18,12 @@ export interface PathNode {
   elements: PathNode | undefined;
 }
 
-const SEGMENT = /^([^.[\]]+)((?:\[\])*)$/;
-
 export function parseClaimPath(path: string): PathSelector {
   if (typeof path !== 'string') throw formatError('sd_jwt_invalid_path', 'claim path is not a string');
   if (path === '') return [];
-  const out: PathSelector = [];
-  for (const part of path.split('.')) {
-    const m = SEGMENT.exec(part);
-    if (!m) throw formatError('sd_jwt_invalid_path', `bad claim path ${JSON.stringify(path)}`);
-    out.push(m[1]!);
-    for (let i = 0; i < m[2]!.length / 2; i++) out.push(null);
-  }
-  return out;
+  const pointer = parseClaimPathName(path);
+  if (!pointer || pointer.some((c) => typeof c === 'number')) throw formatError('sd_jwt_invalid_path', `bad claim path ${JSON.stringify(path)}`);
+  return pointer as PathSelector;
 }
 
 const newNode = (): PathNode => ({ selected: false, members: new Map(), elements: undefined });

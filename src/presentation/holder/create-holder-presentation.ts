@@ -6,14 +6,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Signer } from '../../keys/signer.js';
+import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
 import { createKbJwt } from '../../formats/sd-jwt/create-kb-jwt.js';
 import { presentSdJwt } from '../../formats/sd-jwt/present-sd-jwt.js';
 
 export interface HolderPresentationInput {
   /** The SD-JWT VC as issued (`<JWT>~<Disclosures>~`). */
   credential: string;
-  /** Claim paths to disclose (`family_name`, `address.locality`, `driving_privileges[]`). */
-  disclose: readonly string[];
+  /** Claims to disclose: pointers (OpenID4VP §7) or dotted names (`address.locality`, `driving_privileges[]`, `nationalities[1]`). */
+  disclose: readonly (string | ClaimPathPointer)[];
   holderSigner: Signer;
   /** The verifier's client identifier (OpenID4VP `client_id`, or the published counter identifier). */
   aud: string;

@@ -11,9 +11,12 @@ import { secureContextNotice, startPage } from '../shared/page.js';
 import { qrCanvas } from '../shared/qr.js';
 import { scanButton } from '../shared/scan.js';
 import { loadHistory, type Receipt } from './history.js';
-import { answerRequest, candidatesFor, declineRequest, readVerifierRequest, type Answer, type VerifierRequest } from './openid4vp.js';
+import { answerRequest, candidatesFor, claimsToOffer, declineRequest, readVerifierRequest, type Answer, type VerifierRequest } from './openid4vp.js';
 import { readOffer, receiveCredential } from './receive-offer.js';
-import { createPresentation, decodeSdJwt, TECHNICAL_CLAIMS, type DecodedSdJwt } from './sd-jwt.js';
+import { createPresentation, decodeSdJwt, isDisclosable, TECHNICAL_CLAIMS, type DecodedSdJwt } from './sd-jwt.js';
+import { toCatalogClaimName, toClaimPathName } from '../../formats/claim-path/claim-path-name.js';
+import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
+import { processClaimPath } from '../../formats/claim-path/process-claim-path.js';
 import { deleteCredential, deleteKey, getKey, listCredentials, type StoredCredential } from './wallet-db.js';
 import { parseCounterChallenge } from '../../presentation/counter-challenge-link.js';
 
@@ -80,7 +83,7 @@ async function act(where: string, fn: () => Promise<void>): Promise<void> {
 const errorText = (where: string): Child => (state.errors[where] ? h('p', { class: 'callout error', role: 'alert' }, state.errors[where]) : null);
 const typeName = (held: Held) => (held.type ? tx(held.type.name) : held.stored.vct);
 const holderClaims = (d: DecodedSdJwt) => Object.entries(d.claims).filter(([k]) => !TECHNICAL_CLAIMS.has(k));
-const disclosable = (d: DecodedSdJwt, name: string) => d.entries.some((e) => e.path === name || e.path.startsWith(`${name}.`) || e.path.startsWith(`${name}[]`));
+const disclosable = (d: DecodedSdJwt, name: string) => isDisclosable(d, [name]);
 
 function render(main: HTMLElement): void {
   const v = state.view;
@@ -122,8 +125,8 @@ function homeView(): HTMLElement[] {
     const request = await readVerifierRequest(state.requestLink);
     const picks: Record<string, { credId: string; paths: Set<string> }> = {};
     for (const q of request.queries) {
-      const c = candidatesFor(q, state.held.map((x) => x.stored))[0];
-      if (c) picks[q.id] = { credId: c.id, paths: new Set(q.paths) };
+      const c = candidatesFor(q, state.held)[0];
+      if (c) picks[q.id] = { credId: c.stored.id, paths: new Set((claimsToOffer(q, c.decoded) ?? []).map(toClaimPathName)) };
     }
     state.requestLink = '';
     state.view = { name: 'consent', request, picks };
@@ -192,7 +195,7 @@ function credentialView(id: string): HTMLElement[] {
     // Counter QR: bound to the counter's challenge (its verifier client's aud and a nonce issued to it), accepted once there.
     const challenge = parseCounterChallenge(state.challengeText);
     if (!challenge) throw new Error(t('먼저 창구 화면의 창구 코드를 스캔하십시오.', 'First scan the counter code on the clerk’s screen.'));
-    const text = await createPresentation(held.decoded, [...chosen], key.privateKey, challenge.aud, challenge.nonce);
+    const text = await createPresentation(held.decoded, [...chosen].map((name) => [name]), key.privateKey, challenge.aud, challenge.nonce);
     state.counter = { credId: id, text, canvas: await qrCanvas(text, t('카운터 QR: 창구 직원에게 보여 주십시오', 'Counter QR: show it to the clerk'), 'L'), at: Date.now() };
   });
   const remove = () => act('qr', async () => {
@@ -243,23 +246,30 @@ function backButton(): HTMLElement {
 
 function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
   const r = v.request;
-  const all = state.held.map((x) => x.stored);
   const missing = r.queries.filter((q) => !v.picks[q.id]);
   const blocks = r.queries.map((q) => {
     const pick = v.picks[q.id];
-    const candidates = candidatesFor(q, all);
+    const candidates = candidatesFor(q, state.held);
     if (!pick) return h('div', { class: 'callout error' }, t('요청한 증명서가 지갑에 없습니다.', 'The wallet has no credential of the kind asked for.'));
     const held = state.held.find((x) => x.stored.id === pick.credId)!;
-    const select = candidates.length > 1 ? field(t('제출할 증명서', 'Credential to present'), h('select', { on: { change: (e) => { pick.credId = (e.target as HTMLSelectElement).value; render(page.main); } } },
-      candidates.map((c) => h('option', { value: c.id, selected: c.id === pick.credId }, `${typeName(state.held.find((x) => x.stored.id === c.id)!)} · ${formatDate(c.received_at)}`)))) : null;
-    const items = q.paths.length === 0
+    const choose = (id: string) => {
+      const next = state.held.find((x) => x.stored.id === id)!;
+      v.picks[q.id] = { credId: id, paths: new Set((claimsToOffer(q, next.decoded) ?? []).map(toClaimPathName)) };
+      render(page.main);
+    };
+    const select = candidates.length > 1 ? field(t('제출할 증명서', 'Credential to present'), h('select', { on: { change: (e) => choose((e.target as HTMLSelectElement).value) } },
+      candidates.map((c) => h('option', { value: c.stored.id, selected: c.stored.id === pick.credId }, `${typeName(c)} · ${formatDate(c.stored.received_at)}`)))) : null;
+    const offered = claimsToOffer(q, held.decoded) ?? [];
+    const items = offered.length === 0
       ? [h('li', {}, t('항목 없이 증명서가 유효한지만 확인합니다.', 'No items: only that the credential is valid.'))]
-      : q.paths.map((p) => {
+      : offered.map((pointer) => {
+        const p = toClaimPathName(pointer);
+        const label = toCatalogClaimName(pointer);
         const box = h('input', { type: 'checkbox', id: `c-${q.id}-${p}`, checked: pick.paths.has(p), on: { change: (e) => { if ((e.target as HTMLInputElement).checked) pick.paths.add(p); else pick.paths.delete(p); } } });
-        const value = valueAtPath(held.decoded, p);
-        const portrait = p === 'portrait' ? portraitUrl(value) : null;
-        return h('li', { class: 'check' }, box, h('label', { for: box.id }, h('strong', {}, claimLabel(held.type, p)), ' ',
-          portrait ? h('img', { src: portrait, alt: t('사진', 'Portrait'), class: 'portrait small' }) : h('span', {}, value === undefined ? t('(없음)', '(not held)') : valueText(held.type, p, value))));
+        const value = valueAtPointer(held.decoded, pointer);
+        const portrait = label === 'portrait' ? portraitUrl(value) : null;
+        return h('li', { class: 'check' }, box, h('label', { for: box.id }, h('strong', {}, claimLabel(held.type, label)), ' ',
+          portrait ? h('img', { src: portrait, alt: t('사진', 'Portrait'), class: 'portrait small' }) : h('span', {}, value === undefined ? t('(없음)', '(not held)') : valueText(held.type, label, value))));
       });
     return h('div', { class: 'consent-cred' }, h('h3', {}, typeName(held)), select, h('ul', { class: 'plain' }, items));
   });
@@ -267,7 +277,8 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
     const answers: Answer[] = r.queries.filter((q) => v.picks[q.id]).map((q) => {
       const pick = v.picks[q.id]!;
       const held = state.held.find((x) => x.stored.id === pick.credId)!;
-      return { query: q, credential: held.stored, decoded: held.decoded, paths: q.paths.filter((p) => pick.paths.has(p)) };
+      const pointers = (claimsToOffer(q, held.decoded) ?? []).filter((p) => pick.paths.has(toClaimPathName(p)));
+      return { query: q, credential: held.stored, decoded: held.decoded, pointers };
     });
     const status = await answerRequest(r, answers);
     state.view = { name: 'answered', request: r, status, declined: false };
@@ -298,13 +309,11 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
   ].filter((x): x is HTMLElement => x !== null);
 }
 
-function valueAtPath(d: DecodedSdJwt, path: string): unknown {
-  let cur: unknown = d.claims;
-  for (const seg of path.split('.')) {
-    const name = seg.replace(/\[\]$/, '');
-    cur = typeof cur === 'object' && cur !== null && !Array.isArray(cur) ? (cur as Record<string, unknown>)[name] : undefined;
-  }
-  return cur;
+/** What the pointer selects in the held claims (OpenID4VP §7.1.1): one value, a list, or undefined. */
+function valueAtPointer(d: DecodedSdJwt, pointer: ClaimPathPointer): unknown {
+  const r = processClaimPath(d.claims, pointer);
+  if (!r.ok) return undefined;
+  return r.selected.length === 1 ? r.selected[0] : r.selected;
 }
 
 function answeredView(v: Extract<View, { name: 'answered' }>): HTMLElement[] {

@@ -6,7 +6,8 @@
  *    `oauth-authz-req+jwt`, ES256/EdDSA, signed by a key of the verifier's did:web document
  *    (client identifier prefix `decentralized_identifier`, §5.9.3), `client_id` equal to the
  *    link's, `response_mode` `direct_post`, not expired.
- * 3. Match the DCQL query (§6) against the wallet's credentials by `vct` and claims.
+ * 3. Match the DCQL query (§6) against the wallet's credentials by `vct` and claims (§6.4.1:
+ *    `values`, the first satisfiable `claim_sets` option), with the shared claim-path module.
  * 4. After consent, post `vp_token` (JSON keyed by credential query id, §8.1) and `state` to
  *    `response_uri` (§8.2); a refusal posts `error=access_denied` (§8.5).
  */
@@ -16,7 +17,10 @@ import { callApi } from '../shared/api.js';
 import type { Text } from '../shared/i18n.js';
 import { t } from '../shared/i18n.js';
 import { WalletError, sameOrigin } from './receive-offer.js';
-import { createPresentation, decodeSdJwt, pointerToPath, type DecodedSdJwt } from './sd-jwt.js';
+import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
+import { matchClaimsQuery } from '../../formats/claim-path/match-claims-query.js';
+import { readClaimsQuery, type AskedClaims } from '../../formats/claim-path/read-claims-query.js';
+import { createPresentation, decodeSdJwt, type DecodedSdJwt } from './sd-jwt.js';
 import type { StoredCredential } from './wallet-db.js';
 import { getKey } from './wallet-db.js';
 
@@ -28,8 +32,8 @@ export interface CredentialQuery {
   /** §6.1: the one format that answers this query. */
   format: string;
   vctValues: string[];
-  /** Claim paths in dotted form; empty = the verifier asks for none (only that the credential is valid). */
-  paths: string[];
+  /** What the verifier asks (no claims = only that the credential is valid). */
+  asked: AskedClaims;
 }
 
 export interface VerifierRequest {
@@ -99,12 +103,11 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
   if (typeof p.exp === 'number' && p.exp * 1000 < Date.now()) throw new WalletError('request_gone', t('만료된 요청입니다.', 'The request has expired.'));
   if (typeof p.nonce !== 'string' || typeof p.state !== 'string') throw new WalletError('bad_request_object', 'nonce or state missing');
   const dcql = isObj(p.dcql_query) ? p.dcql_query : {};
-  const queries: CredentialQuery[] = (Array.isArray(dcql.credentials) ? dcql.credentials : []).filter(isObj).map((q) => ({
-    id: String(q.id),
-    format: String(q.format),
-    vctValues: isObj(q.meta) && Array.isArray(q.meta.vct_values) ? q.meta.vct_values.map(String) : [],
-    paths: (Array.isArray(q.claims) ? q.claims : []).filter(isObj).map((c) => pointerToPath(Array.isArray(c.path) ? (c.path as (string | number | null)[]) : [])),
-  }));
+  const queries: CredentialQuery[] = (Array.isArray(dcql.credentials) ? dcql.credentials : []).filter(isObj).map((q) => {
+    const read = readClaimsQuery(q);
+    if (!read.ok) throw new WalletError('bad_request_object', t(`요청을 읽을 수 없습니다: ${read.error}`, `The request cannot be read: ${read.error}`));
+    return { id: String(q.id), format: String(q.format), vctValues: isObj(q.meta) && Array.isArray(q.meta.vct_values) ? q.meta.vct_values.map(String) : [], asked: read.asked };
+  });
   const purpose = isObj(p.dproof_purpose) && typeof p.dproof_purpose.ko === 'string' ? { ko: p.dproof_purpose.ko, en: String(p.dproof_purpose.en ?? p.dproof_purpose.ko) } : null;
   return {
     clientId,
@@ -118,18 +121,28 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
   };
 }
 
-/** Wallet credentials that can answer a query: same format (§6.1), same vct, not expired. */
-export function candidatesFor(query: CredentialQuery, credentials: readonly StoredCredential[]): StoredCredential[] {
+/**
+ * The claims to offer from one credential: all asked claims, or the first `claim_sets` option it
+ * satisfies (§6.4.1), never more; undefined when it cannot answer (§6.4.2: treated as absent).
+ */
+export function claimsToOffer(query: CredentialQuery, decoded: DecodedSdJwt): ClaimPathPointer[] | undefined {
+  const match = matchClaimsQuery(decoded.claims, query.asked.claims, query.asked.claimSets);
+  return match.ok ? match.chosen.map((i) => query.asked.claims[i]!.path) : undefined;
+}
+
+/** Wallet credentials that can answer a query: same format (§6.1), same vct, not expired, holding what is asked. */
+export function candidatesFor<T extends { stored: StoredCredential; decoded: DecodedSdJwt }>(query: CredentialQuery, held: readonly T[]): T[] {
   const now = Date.now();
-  return credentials.filter((c) => c.format === query.format && query.vctValues.includes(c.vct) && (c.expires_at === null || Date.parse(c.expires_at) > now));
+  return held.filter(({ stored: c, decoded }) =>
+    c.format === query.format && query.vctValues.includes(c.vct) && (c.expires_at === null || Date.parse(c.expires_at) > now) && claimsToOffer(query, decoded) !== undefined);
 }
 
 export interface Answer {
   query: CredentialQuery;
   credential: StoredCredential;
   decoded: DecodedSdJwt;
-  /** The paths the holder agreed to disclose (a subset of query.paths). */
-  paths: string[];
+  /** The claims the holder agreed to disclose (a subset of claimsToOffer). */
+  pointers: ClaimPathPointer[];
 }
 
 /** Builds the presentations and posts them (§8.2); returns the verifier's `status` when it sends one. */
@@ -138,7 +151,7 @@ export async function answerRequest(req: VerifierRequest, answers: readonly Answ
   for (const a of answers) {
     const key = await getKey(a.credential.key);
     if (!key) throw new WalletError('key_missing', t('이 증명서의 키가 지갑에 없습니다.', 'The key of this credential is missing from the wallet.'));
-    vpToken[a.query.id] = [await createPresentation(a.decoded, a.paths, key.privateKey, req.clientId, req.nonce)];
+    vpToken[a.query.id] = [await createPresentation(a.decoded, a.pointers, key.privateKey, req.clientId, req.nonce)];
   }
   const res = await callApi<Obj>(req.responseUri, { form: { vp_token: JSON.stringify(vpToken), state: req.state } });
   return typeof res?.status === 'string' ? res.status : undefined;

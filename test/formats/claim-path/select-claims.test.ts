@@ -1,7 +1,8 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { pointerToString, selectClaims } from '../../src/verification/select-claims.js';
-import type { JsonObject } from '../../src/formats/jose/types.js';
+import { selectClaims } from '../../../src/formats/claim-path/select-claims.js';
+import { toClaimPathName as pointerToString } from '../../../src/formats/claim-path/claim-path-name.js';
+import type { JsonObject } from '../../../src/formats/jose/types.js';
 
 const claims: JsonObject = {
   family_name: '김',
