@@ -160,7 +160,9 @@ export const checkHolderBinding: Check = async (s, c, input) => {
     return 'not_applicable';
   }
   const parts = s.sdJwt!;
-  const holderJwk = readCnfJwk(payloadOf(s)); // cnf is never a Disclosure (SD-JWT VC §2.2.2.3)
+  // cnf is never a Disclosure (SD-JWT VC §2.2.2.3). Our own credentials' holder keys passed the
+  // torsion check at issuance; another issuer's did not pass ours, so theirs pass it here.
+  const holderJwk = readCnfJwk(payloadOf(s), { torsionFree: s.iss !== c.trust.ownIssuer });
   if (holderJwk) {
     s.holderJwk = holderJwk;
     const jkt = await thumbprint(holderJwk);

@@ -42,12 +42,14 @@ export function checkNeverDisclosed(disclosedPaths: readonly ClaimPath[]): void 
  * absent when the VC has no key binding. A key nobody holds the private half of (a small-order
  * Ed25519 point, an off-curve P-256 point) binds nothing: checkPublicJwk refuses it
  * (`jws_key_invalid`) before its thumbprint is taken or a KB-JWT is checked with it.
+ * `torsionFree` for credentials of other issuers, whose holder keys were never checked by us at
+ * issuance (a mixed-order key there is refused as it would be at our issuance).
  */
-export function readCnfJwk(claims: JsonObject): PublicJwk | undefined {
+export function readCnfJwk(claims: JsonObject, options: CheckPublicJwkOptions = {}): PublicJwk | undefined {
   if (!hasOwn(claims, 'cnf')) return undefined;
   const cnf = claims.cnf;
   if (!isJsonObject(cnf) || !isJsonObject(cnf.jwk)) throw formatError('sd_jwt_vc_cnf_invalid', 'cnf is not {"jwk": {...}}');
-  return checkPublicJwk(cnf.jwk);
+  return checkPublicJwk(cnf.jwk, options);
 }
 
 /**
