@@ -1,317 +1,239 @@
 /**
- * One PKCS#11 module, one token, a small pool of logged-in sessions (pkcs11js, PeculiarVentures'
- * maintained binding; no FFI of ours). What this file adds is the part that is ours: every call
- * runs on a pooled session under a time limit; a module that drops its sessions or its token is
- * reconnected (C_Finalize, C_Initialize, sessions, login) and the call tried once more; while the
- * module stays away, calls fail at once with 503 `signer_unavailable` and a reconnect is tried at
- * most once a second, so the service heals without a restart and never waits on a dead module.
+ * The main thread's side of the PKCS#11 module: every call goes to the module thread
+ * (pkcs11-worker.ts) and is bounded by PKCS11_TIMEOUT_MS, so neither the event loop nor a request
+ * ever waits on a module that stopped answering. pkcs11js has no asynchronous C_OpenSession,
+ * C_Login, C_FindObjects or C_SignInit, and a thread blocked in one cannot be interrupted, so a
+ * call that is not answered in time gives 503 `signer_unavailable`, and its thread is given up on
+ * (terminated: it ends once the module lets go of it). A new thread, with a fresh connection,
+ * is started only after that one has ended, so that two threads are never inside the module while
+ * one of them finalises it; meanwhile every call answers 503 at once and /readyz is red. When the
+ * module answers again, the next call or /readyz probe reconnects: no restart.
  */
-import pkcs11js from 'pkcs11js';
-import type { Handle, PKCS11 } from 'pkcs11js';
+import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Pkcs11Config } from '../../config.js';
-import { ckrName, isModuleFault, Pkcs11StartError, Pkcs11TimeoutError, signerUnavailable } from './pkcs11-faults.js';
+import { Pkcs11KeyError } from './pkcs11-key-operations.js';
+import { Pkcs11StartError, Pkcs11TimeoutError, signerUnavailable } from './pkcs11-faults.js';
+import type { WorkerData, WorkerMessage, WorkerRequest } from './pkcs11-worker.js';
 
-/** While the module is away, the least time between two reconnect attempts. */
-const RECONNECT_EVERY_MS = 1000;
+/** After a thread was given up on or lost, the least time before the next one is started. */
+const RESPAWN_EVERY_MS = 1000;
+/** Longest a new thread may take to load (before it touches the module; slow under tsx). */
+const THREAD_START_MS = 30_000;
 /** How long /readyz trusts the last token probe. */
 const PROBE_EVERY_MS = 1000;
 
-interface Session {
-  handle: Handle;
-  /** The connection it belongs to; a session of an older connection is never reused. */
-  epoch: number;
+// Under tsx (tests, `npm run dev`) this module is TypeScript and so is its worker; Node 20 does
+// not carry tsx's loader into worker threads, so it is registered first (as in sqlite-writer.ts).
+const fromSource = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(fromSource ? './pkcs11-worker.ts' : './pkcs11-worker.js', import.meta.url);
+// The thread only passes bytes to and from the module: a small heap is plenty.
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 };
+
+function spawnWorker(data: WorkerData): Worker {
+  if (!fromSource) return new Worker(WORKER_URL, { workerData: data, resourceLimits: RESOURCE_LIMITS });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: data, resourceLimits: RESOURCE_LIMITS });
 }
 
-interface Waiter {
-  resolve: (s: Session) => void;
+/** Resolves when the thread has loaded and said hello; a thread that cannot load is a module fault. */
+function started(w: Worker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Pkcs11TimeoutError('thread start', THREAD_START_MS)), THREAD_START_MS);
+    const hello = (m: WorkerMessage) => {
+      if (!('hello' in m)) return;
+      clearTimeout(timer);
+      w.off('message', hello);
+      resolve();
+    };
+    w.on('message', hello);
+    w.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error('the PKCS#11 module thread stopped while loading'));
+    });
+  });
+}
+
+type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  worker: Worker;
+  resolve: (value: unknown) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
 }
 
-export type SessionFn<T> = (lib: PKCS11, session: Handle, epoch: number) => Promise<T>;
-
 export class Pkcs11Connection {
-  private readonly lib: PKCS11;
-  private slot: Handle | undefined;
-  private epoch = 0;
-  private up = false;
-  private idle: Session[] = [];
-  /** Sessions a call is using (maybe in one of libuv's threads). */
-  private readonly busy = new Set<Session>();
-  private waiters: Waiter[] = [];
-  /** After a failed reconnect, none before this time (ms). */
-  private nextAttempt = 0;
+  private worker: Worker | undefined;
+  /** Resolves once the current thread is connected and logged in. */
+  private ready: Promise<Worker> | undefined;
+  /** A thread given up on that has not ended yet (still inside the module). */
+  private stuck: Worker | undefined;
+  private hadStuck = false;
+  private everOpened = false;
+  private nextSpawn = 0;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private moduleState: 'ok' | 'unavailable' = 'unavailable';
   private lastProbe = 0;
+  private probing = false;
   private closed = false;
-  /** Mechanisms (CKM_*) the token offers. */
+  /** Mechanisms (CKM_*) the token offers; known once `opened` has resolved. */
   mechanisms = new Set<number>();
+  /** The first connection: rejects with Pkcs11StartError (naming the variable to fix). */
+  readonly opened: Promise<void>;
 
-  private constructor(private readonly opts: Pkcs11Config, private readonly logger: Pick<Logger, 'info' | 'warn'>) {
-    this.lib = new pkcs11js.PKCS11();
+  constructor(private readonly opts: Pkcs11Config, private readonly logger: Pick<Logger, 'info' | 'warn'>) {
+    this.opened = this.thread().then(() => undefined);
+    this.opened.catch(() => undefined); // awaited by the key store; never an unhandled rejection
+  }
+
+  /** Sends one request to the module thread; module faults and time-outs become 503 signer_unavailable. */
+  async call<T>(request: Request, what: string): Promise<T> {
+    const w = await this.thread();
     try {
-      this.lib.load(opts.module);
+      const value = (await this.send(w, request, what)) as T;
+      this.moduleState = 'ok';
+      return value;
     } catch (e) {
-      throw new Pkcs11StartError(`PKCS11_MODULE: cannot load ${opts.module} (${e instanceof Error ? e.message : String(e)})`);
+      if (e instanceof Pkcs11TimeoutError) throw signerUnavailable();
+      throw e;
     }
   }
 
-  /** Loads the module, finds the token and logs in; throws Pkcs11StartError naming the variable to fix. */
-  static open(opts: Pkcs11Config, logger: Pick<Logger, 'info' | 'warn'>): Pkcs11Connection {
-    const c = new Pkcs11Connection(opts, logger);
-    try {
-      c.connect();
-    } catch (e) {
-      c.teardown();
-      c.lib.close();
-      if (e instanceof Pkcs11StartError) throw e;
-      throw new Pkcs11StartError(`PKCS11_MODULE: ${opts.module} failed while connecting (${ckrName(e) ?? (e instanceof Error ? e.message : String(e))})`);
-    }
-    return c;
-  }
-
-  /** Runs `fn` on a session of its own, within PKCS11_TIMEOUT_MS; see the file comment for faults. */
-  async run<T>(what: string, fn: SessionFn<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const s = await this.acquire();
-      const call = fn(this.lib, s.handle, s.epoch);
-      try {
-        const result = await this.withTimeout(what, call);
-        this.release(s);
-        return result;
-      } catch (e) {
-        if (!isModuleFault(e)) {
-          this.release(s);
-          throw e;
-        }
-        // A session is closed only once no thread of the module's is working in it: a call that
-        // timed out still owns its session until it returns (closing it under a running C_Sign
-        // crashes SoftHSM).
-        if (e instanceof Pkcs11TimeoutError) call.then(() => this.discard(s), () => this.discard(s));
-        else this.discard(s);
-        this.fault(s.epoch, what, e);
-        if (attempt >= 1) throw signerUnavailable();
-      }
-    }
-  }
-
-  /** For /readyz: probes the token at most once a second; when down, starts a reconnect. */
+  /** For /readyz, without waiting: the last probe's answer; probes the token at most once a second. */
   health(): 'ok' | 'unavailable' {
-    if (this.up && Date.now() - this.lastProbe >= PROBE_EVERY_MS) {
-      this.lastProbe = Date.now();
-      try {
-        this.lib.C_GetTokenInfo(this.slot as Handle);
-      } catch (e) {
-        if (isModuleFault(e)) this.fault(this.epoch, 'token probe', e);
-      }
+    if (this.closed) return 'unavailable';
+    if (!this.worker) {
+      this.thread().catch(() => undefined); // starts a new thread when it may
+      return 'unavailable';
     }
-    if (!this.up) this.recover().catch(() => undefined);
-    return this.up ? 'ok' : 'unavailable';
+    if (!this.probing && Date.now() - this.lastProbe >= PROBE_EVERY_MS) {
+      this.lastProbe = Date.now();
+      this.probing = true;
+      this.call<'ok' | 'unavailable'>({ op: 'health' }, 'token probe')
+        .then((s) => (this.moduleState = s), () => (this.moduleState = 'unavailable'))
+        .finally(() => (this.probing = false));
+    }
+    return this.moduleState;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.rejectWaiters();
-    try {
-      this.teardown();
-    } catch {
-      return; // a call that timed out is still inside the module: leave it loaded
+    const w = this.worker;
+    this.worker = undefined;
+    this.ready = undefined;
+    if (w) {
+      await this.send(w, { op: 'close' }, 'close').catch(() => undefined);
+      void w.terminate();
     }
-    try {
-      this.lib.close();
-    } catch {
-      /* already unloaded */
-    }
+    this.failPending(undefined);
   }
 
-  /** Full connection: C_Initialize, find the token, then sessions and login. */
-  private connect(): void {
-    try {
-      // CKF_OS_LOCKING_OK: sessions are used from libuv's threads at once (PKCS#11 v2.40 §5.4).
-      this.lib.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
-    } catch (e) {
-      // Another user of the same library in this process initialised it already.
-      if (ckrName(e) !== 'CKR_CRYPTOKI_ALREADY_INITIALIZED') throw e;
-    }
-    const slot = this.findSlot();
-    this.mechanisms = new Set(this.lib.C_GetMechanismList(slot));
-    this.slot = slot;
-    this.openSessions(slot);
+  /** The connected thread, started if needed; 503 at once while a stuck thread has not ended. */
+  private thread(): Promise<Worker> {
+    if (this.ready) return this.ready;
+    if (this.closed || this.stuck || Date.now() < this.nextSpawn) return Promise.reject(signerUnavailable());
+    const w = spawnWorker({ config: this.opts, closeStale: this.hadStuck });
+    w.unref();
+    w.on('message', (m: WorkerMessage) => this.onMessage(m));
+    w.on('error', (e) => this.lost(w, e.message));
+    w.on('exit', () => {
+      if (this.stuck === w) this.stuck = undefined;
+      this.lost(w, 'exited');
+    });
+    this.worker = w;
+    const first = !this.everOpened;
+    this.ready = started(w).then(() => this.send(w, { op: 'open' }, 'connection')).then(
+      (mechanisms) => {
+        this.mechanisms = new Set(mechanisms as number[]);
+        this.moduleState = 'ok';
+        if (!first) this.logger.info({ token: this.opts.tokenLabel ?? this.opts.slot }, 'PKCS#11 module connected again');
+        this.everOpened = true;
+        return w;
+      },
+      (e: unknown) => {
+        this.drop(w);
+        if (this.stuck !== w) void w.terminate();
+        if (first && e instanceof Pkcs11StartError) throw e;
+        if (first && e instanceof Pkcs11TimeoutError) throw new Pkcs11StartError(`PKCS11_MODULE: ${this.opts.module} did not answer within ${this.opts.timeoutMs} ms while connecting (PKCS11_TIMEOUT_MS)`);
+        this.logger.warn({ reason: e instanceof Error ? e.message : 'unknown' }, 'PKCS#11 module still unavailable');
+        throw signerUnavailable();
+      },
+    );
+    return this.ready;
   }
 
-  /** Light reconnect, for a module that dropped our sessions but still has the token. */
-  private reopen(): void {
-    if (this.slot === undefined) throw new Error('never connected');
-    this.lib.C_GetTokenInfo(this.slot);
-    this.openSessions(this.slot);
-  }
-
-  private openSessions(slot: Handle): void {
-    const epoch = this.epoch + 1;
-    const sessions: Session[] = [];
-    try {
-      for (let i = 0; i < this.opts.sessions; i++) {
-        sessions.push({ handle: this.lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION), epoch });
-      }
-      this.login(sessions[0] as Session);
-    } catch (e) {
-      for (const s of sessions) this.closeSession(s);
-      throw e;
-    }
-    this.epoch = epoch;
-    this.up = true;
-    this.lastProbe = Date.now();
-    this.idle = sessions;
-    while (this.waiters.length > 0 && this.idle.length > 0) this.handOver(this.idle.pop() as Session);
-  }
-
-  private findSlot(): Handle {
-    const slots = this.lib.C_GetSlotList(true);
-    const { tokenLabel, slot } = this.opts;
-    if (tokenLabel !== undefined) {
-      const labels = slots.map((s) => this.lib.C_GetTokenInfo(s).label.trim());
-      const i = labels.indexOf(tokenLabel);
-      if (i < 0) {
-        const seen = labels.filter((l) => l !== '').map((l) => `"${l}"`).join(', ') || 'none';
-        throw new Pkcs11StartError(`PKCS11_TOKEN_LABEL: no token labelled "${tokenLabel}" in ${this.opts.module} (tokens: ${seen})`);
-      }
-      return slots[i] as Handle;
-    }
-    const wanted = slots.find((s) => s.readUIntLE(0, Math.min(6, s.length)) === slot);
-    if (!wanted) throw new Pkcs11StartError(`PKCS11_SLOT: no token in slot ${String(slot)} of ${this.opts.module}`);
-    return wanted;
-  }
-
-  /** Login is per application and token (PKCS#11 v2.40 §5.6): one login covers every session. */
-  private login(s: Session): void {
-    try {
-      this.lib.C_Login(s.handle, pkcs11js.CKU_USER, this.opts.pin);
-    } catch (e) {
-      const ckr = ckrName(e);
-      if (ckr === 'CKR_USER_ALREADY_LOGGED_IN') return;
-      if (ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_INVALID' || ckr === 'CKR_PIN_LEN_RANGE') {
-        throw new Pkcs11StartError(`DPROOF_PKCS11_PIN: the token refused the PIN (${ckr}); the module may lock the token after a few more wrong tries`);
-      }
-      if (ckr === 'CKR_PIN_LOCKED') throw new Pkcs11StartError('DPROOF_PKCS11_PIN: the token is locked after too many wrong PINs; its security officer must unlock it');
-      throw e;
-    }
-  }
-
-  /**
-   * Closes our idle sessions (busy ones are closed when their call returns); `finalize` also
-   * lets go of the module (C_Finalize) for a full reconnect, which waits until no call is running.
-   */
-  private teardown(finalize = true): void {
-    this.up = false;
-    for (const s of this.idle.splice(0)) this.closeSession(s);
-    if (!finalize) return;
-    if (this.busy.size > 0) throw new Error(`${this.busy.size} PKCS#11 calls still running`);
-    try {
-      this.lib.C_Finalize();
-    } catch {
-      /* not initialised */
-    }
-  }
-
-  private closeSession(s: Session): void {
-    try {
-      this.lib.C_CloseSession(s.handle);
-    } catch {
-      /* the module may have dropped it already */
-    }
-  }
-
-  /** A fault on a session of the current connection takes the connection down (once). */
-  private fault(epoch: number, what: string, e: unknown): void {
-    if (epoch !== this.epoch || !this.up) return;
-    this.logger.warn({ reason: ckrName(e) ?? (e instanceof Error ? e.message : 'unknown'), during: what }, 'PKCS#11 module fault; reconnecting');
-    this.teardown(false);
-  }
-
-  /**
-   * Reconnects; after a failed attempt the next waits a second (callers get 503 meanwhile).
-   * pkcs11js's session calls are synchronous (local to the module's client library), so this
-   * runs to its end at once.
-   */
-  private recover(): Promise<void> {
-    if (this.up) return Promise.resolve();
-    if (this.closed || Date.now() < this.nextAttempt) return Promise.reject(signerUnavailable());
-    try {
-      try {
-        this.reopen();
-      } catch {
-        // The token or the module itself went away: start over (a token put back is found again).
-        this.teardown();
-        this.connect();
-      }
-      this.logger.info({ token: this.opts.tokenLabel ?? this.opts.slot }, 'PKCS#11 module connected again');
-      return Promise.resolve();
-    } catch (e) {
-      this.teardown(false);
-      this.nextAttempt = Date.now() + RECONNECT_EVERY_MS;
-      this.logger.warn({ reason: ckrName(e) ?? (e instanceof Error ? e.message : 'unknown') }, 'PKCS#11 module still unavailable');
-      this.rejectWaiters();
-      return Promise.reject(signerUnavailable());
-    }
-  }
-
-  private async acquire(): Promise<Session> {
-    if (!this.up) await this.recover();
-    const s = this.idle.pop();
-    if (s) {
-      this.busy.add(s);
-      return s;
-    }
-    return new Promise<Session>((resolve, reject) => {
-      const w: Waiter = {
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.waiters = this.waiters.filter((x) => x !== w);
-          reject(signerUnavailable());
-        }, this.opts.timeoutMs),
-      };
-      this.waiters.push(w);
+  private send(w: Worker, request: Request, what: string): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Pkcs11TimeoutError(what, this.opts.timeoutMs));
+        this.giveUp(w, what);
+      }, this.opts.timeoutMs);
+      this.pending.set(id, { worker: w, resolve, reject, timer });
+      w.ref(); // a pending call keeps the process alive; an idle thread does not
+      w.postMessage({ ...request, id });
     });
   }
 
-  private release(s: Session): void {
-    this.busy.delete(s);
-    if (s.epoch !== this.epoch || !this.up) return this.closeSession(s);
-    if (this.waiters.length > 0) this.handOver(s);
-    else this.idle.push(s);
-  }
-
-  private discard(s: Session): void {
-    this.busy.delete(s);
-    this.closeSession(s);
-  }
-
-  private handOver(s: Session): void {
-    const w = this.waiters.shift() as Waiter;
-    clearTimeout(w.timer);
-    this.busy.add(s);
-    w.resolve(s);
-  }
-
-  private rejectWaiters(): void {
-    for (const w of this.waiters.splice(0)) {
-      clearTimeout(w.timer);
-      w.reject(signerUnavailable());
+  private onMessage(m: WorkerMessage): void {
+    if ('hello' in m) return;
+    if ('log' in m) {
+      this.logger[m.log](m.fields, m.message);
+      return;
     }
+    const p = this.pending.get(m.id);
+    if (!p) return; // answered after its time limit
+    this.pending.delete(m.id);
+    clearTimeout(p.timer);
+    if (![...this.pending.values()].some((x) => x.worker === p.worker)) p.worker.unref();
+    if (m.ok) return p.resolve(m.value);
+    if (m.kind === 'unavailable') this.moduleState = 'unavailable';
+    p.reject(
+      m.kind === 'start' ? new Pkcs11StartError(m.message)
+        : m.kind === 'key' ? new Pkcs11KeyError(undefined, m.message)
+          : m.kind === 'unavailable' ? signerUnavailable()
+            : new Error(m.message),
+    );
   }
 
-  /** A call the module does not answer in time counts as a module fault; its session is dropped. */
-  private async withTimeout<T>(what: string, p: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Pkcs11TimeoutError(what, this.opts.timeoutMs)), this.opts.timeoutMs);
-    });
-    try {
-      return await Promise.race([p, late]);
-    } finally {
-      clearTimeout(timer);
-      p.catch(() => undefined);
+  /** A call was not answered in time: the module counts as unavailable and its thread is let go. */
+  private giveUp(w: Worker, what: string): void {
+    if (this.worker !== w) return;
+    this.logger.warn({ during: what, timeoutMs: this.opts.timeoutMs }, 'PKCS#11 module did not answer in time; 503 until it answers again');
+    this.stuck = w;
+    this.hadStuck = true;
+    this.drop(w);
+    // Takes effect once the thread is back from the module; its 'exit' clears `stuck`.
+    void w.terminate();
+  }
+
+  /** The thread ended or failed on its own (not through close()). */
+  private lost(w: Worker, why: string): void {
+    if (this.worker !== w) return;
+    if (!this.closed) this.logger.warn({ reason: why }, 'PKCS#11 module thread stopped');
+    this.drop(w);
+  }
+
+  private drop(w: Worker): void {
+    if (this.worker === w) {
+      this.worker = undefined;
+      this.ready = undefined;
+      this.nextSpawn = Date.now() + RESPAWN_EVERY_MS;
+    }
+    this.moduleState = 'unavailable';
+    this.failPending(w);
+  }
+
+  private failPending(w: Worker | undefined): void {
+    for (const [id, p] of this.pending) {
+      if (w !== undefined && p.worker !== w) continue;
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.reject(signerUnavailable());
     }
   }
 }
