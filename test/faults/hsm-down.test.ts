@@ -3,10 +3,14 @@
  * then reports as CKR_OBJECT_HANDLE_INVALID / CKR_GENERAL_ERROR), and the module drops every
  * session. While it is away every issuance answers 503 `signer_unavailable` with Retry-After
  * (never a 500, never a hang) and /readyz is red; once it is back the node heals without a restart.
+ * And the module stops answering (a stopped process holds the token's file locks, so SoftHSM's
+ * calls block inside the module): requests get 503 within PKCS11_TIMEOUT_MS, the event loop never
+ * waits, and the node heals once the module answers again.
  * Runs when TEST_SOFTHSM is set (.ci/run sets it).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pkcs11js from 'pkcs11js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
@@ -97,6 +101,34 @@ for (const backend of storeTargets()) {
       } finally {
         token.plugBack();
       }
+      await waitFor('/readyz green', async () => (await readyz()).statusCode === 200, 5000);
+    });
+
+    it('answers 503 in bounded time while the module stops answering (a stopped process holds its token lock), /readyz red, the event loop free, and heals once it answers', async () => {
+      assert.equal((await issue()).statusCode, 201);
+      await new Promise((r) => setTimeout(r, 1100)); // past the probe's one-second cache: the next /readyz asks the module
+      const lag = monitorEventLoopDelay({ resolution: 10 });
+      const lock = await token.holdLock();
+      lag.enable();
+      const answers: { status: number; code?: string; retryAfter?: string }[] = [];
+      try {
+        // The probe blocks inside the module (C_GetTokenInfo waits on the lock); after
+        // PKCS11_TIMEOUT_MS (2 s) /readyz turns red, without a request or the event loop waiting on it.
+        await waitFor('/readyz red', async () => (await readyz()).statusCode === 503, 8000);
+        for (let i = 0; i < 10; i++) {
+          const r = await issue();
+          answers.push({ status: r.statusCode, code: r.json<{ code?: string }>().code, retryAfter: r.headers['retry-after'] as string });
+        }
+        const healthz = await t.app.inject({ url: '/healthz' });
+        assert.equal(healthz.statusCode, 200);
+      } finally {
+        lag.disable();
+        lock.release();
+      }
+      assert.deepEqual(answers, Array.from({ length: 10 }, () => ({ status: 503, code: 'signer_unavailable', retryAfter: '5' })));
+      // The module thread waits in the module; this one never did (10 ms sampling, a loaded CI box).
+      assert.ok(lag.max / 1e6 < 500, `event loop blocked for ${(lag.max / 1e6).toFixed(0)} ms`);
+      await waitFor('recovery', async () => (await issue()).statusCode === 201);
       await waitFor('/readyz green', async () => (await readyz()).statusCode === 200, 5000);
     });
 

@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
 export const SOFTHSM_MODULE = process.env.TEST_SOFTHSM;
@@ -25,8 +25,29 @@ export interface SoftHsmToken {
   /** Takes the token away from the module (as an unplugged or failed HSM), and brings it back. */
   unplug(): void;
   plugBack(): void;
+  /**
+   * Makes the module stop answering: another process takes the POSIX record locks of every file
+   * of the token (SoftHSM locks them with F_SETLKW around its reads and writes) and stops itself
+   * (SIGSTOP), as a second user of the token that hung; calls that read the token then block
+   * inside the module until `release()` kills that process.
+   */
+  holdLock(): Promise<{ release(): void }>;
   cleanup(): void;
 }
+
+// Perl (Debian's perl-base is always there) because Node has no fcntl(). struct flock on 64-bit
+// Linux: short l_type, short l_whence, (4 bytes padding), off_t l_start, off_t l_len, pid_t l_pid.
+const LOCK_HOLDER = `
+use strict; use Fcntl qw(F_SETLKW F_WRLCK SEEK_SET O_RDWR);
+my @held;
+for my $f (glob("$ARGV[0]/*")) {
+  sysopen(my $h, $f, O_RDWR) or die "$f: $!";
+  my $lock = pack("s s x4 q q i x4", F_WRLCK, SEEK_SET, 0, 0, 0);
+  fcntl($h, F_SETLKW, $lock) or die "lock $f: $!";
+  push @held, $h;
+}
+$| = 1; print "locked " . scalar(@held) . "\n"; kill "STOP", $$; sleep 3600;
+`;
 
 /** A fresh initialised token. Also sets SOFTHSM2_CONF in this process, for in-process apps. */
 export function makeSoftHsmToken(): SoftHsmToken {
@@ -60,6 +81,18 @@ export function makeSoftHsmToken(): SoftHsmToken {
       if (unplugged) renameSync(join(dir, 'unplugged'), unplugged);
       unplugged = undefined;
     },
+    holdLock: () =>
+      new Promise((resolve, reject) => {
+        const p = spawn('perl', ['-e', LOCK_HOLDER, tokenDir()], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        p.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (/locked [1-9]/.test(out)) resolve({ release: () => p.kill('SIGKILL') });
+        });
+        p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        p.on('error', reject);
+        p.on('exit', (code) => reject(new Error(`lock holder exited (${code}): ${out}`)));
+      }),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
