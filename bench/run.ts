@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- --quick] [-- --pg] [-- --check]`: builds, starts the real server in its own
+ * `npm run bench [-- --quick] [-- --pg] [-- --check] [-- --signer pkcs11]`: builds, starts the real server in its own
  * process, drives it with autocannon, measures in-process baselines in the same run, and writes
  * bench/report.md and bench/report.json. `--quick` (under a minute) catches breakage in CI
  * without asserting speed; `--check` exits 1 when any scenario had an error or an unexpected
  * refusal. A lost record (an acknowledged issuance without its row) fails every run.
+ * `--signer pkcs11` also runs issuance with keys in a SoftHSM token next to the file signer and
+ * reports the ratio (signer-comparison.ts); without SoftHSM it says why and skips that part.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,10 +22,18 @@ import { digestPadding } from '../src/catalog/padding.js';
 import { schemasDir } from '../src/paths.js';
 import { prepareCounterPresentations, prepareVciGrants } from './prepare.js';
 import { runHostileMix } from './hostile-mix.js';
+import { compareSigners, type SignerComparison } from './signer-comparison.js';
 
 const quick = process.argv.includes('--quick');
 const strict = process.argv.includes('--check');
 const usePg = process.argv.includes('--pg');
+/** `--signer file` (the default) or `--signer pkcs11` (also `--signer=pkcs11`). */
+const signerMode = (() => {
+  const i = process.argv.indexOf('--signer');
+  const v = i >= 0 ? process.argv[i + 1] : process.argv.find((a) => a.startsWith('--signer='))?.slice('--signer='.length);
+  if (v !== undefined && v !== 'file' && v !== 'pkcs11') throw new Error(`--signer must be file or pkcs11, got ${v}`);
+  return v ?? 'file';
+})();
 const seconds = quick ? 3 : 10;
 const connections = 16;
 // Peaks are the best of these (quick mode: the first only); see peakAndHalf.
@@ -199,6 +209,23 @@ async function main(): Promise<void> {
     const peakRssMb = server.peakRssMb();
     await server.stop();
 
+    // File signer vs SoftHSM, issuance only, both servers side by side (after the main server stopped).
+    let signers: SignerComparison | undefined;
+    if (signerMode === 'pkcs11') {
+      const hsmDb = usePg ? await pgDatabase() : undefined;
+      try {
+        signers = await compareSigners({
+          fileEnv: env, fileApiKey: apiKey, pkcs11DatabaseUrl: hsmDb?.url,
+          body: JSON.stringify({ type: TYPE, claims: type.example, holder_jwk: holder }),
+          connections, seconds: quick ? seconds : 6, quick,
+        });
+      } finally {
+        await hsmDb?.drop();
+      }
+      if ('skipped' in signers) notes.push(`--signer pkcs11: the SoftHSM comparison was skipped: ${signers.skipped}`);
+      else scenarios.push(...signers.runs.map((r) => r.result));
+    }
+
 
     const baselines = combineBaselines(baselinesBefore, await runBaselines(baselineSpec));
     const rate = (name: string) => baselines.find((b) => b.name.startsWith(name))?.opsPerSec ?? NaN;
@@ -245,6 +272,7 @@ async function main(): Promise<void> {
       ratios,
       dataLoss: { acknowledged, recorded, lost: Math.max(0, acknowledged - recorded) },
       hostile,
+      ...(signers && { signers }),
       notes,
     });
     process.stdout.write(`wrote bench/report.md and bench/report.json\n`);

@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import type { Baseline } from './baselines.js';
 import type { LoadResult } from './load.js';
 import type { HostileResult } from './hostile-mix.js';
+import type { SignerComparison } from './signer-comparison.js';
 
 export interface Ratio {
   what: string;
@@ -24,6 +25,8 @@ export interface Report {
   ratios: Ratio[];
   dataLoss: { acknowledged: number; recorded: number; lost: number };
   hostile?: HostileResult;
+  /** `--signer pkcs11`: issuance with SoftHSM against the file signer. */
+  signers?: SignerComparison;
   notes: string[];
 }
 
@@ -31,10 +34,28 @@ export const machine = () => ({ cpus: cpus().length, cpuModel: cpus()[0]?.model 
 
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
+function signerSection(c: SignerComparison | undefined): string[] {
+  if (!c) return [];
+  if ('skipped' in c) return ['## Signers: file vs SoftHSM (PKCS#11)', '', `Skipped: ${c.skipped}.`, ''];
+  const row = (what: string, x: { reqPerSec: number; p50: number; p99: number }, d = 0) => `| ${what} | ${f(x.reqPerSec, d ? 2 : 0)} | ${f(x.p50, d || 1)} | ${f(x.p99, d || 1)} |`;
+  return [
+    '## Signers: file vs SoftHSM (PKCS#11)',
+    '',
+    `Issuance (the SD-JWT VC scenario above) against two servers side by side, one with the file signer and one with its key in a SoftHSM token (\`${c.module}\`, initialised by the benchmark), runs alternated ${c.runs.map((x) => (x.signer === 'file' ? 'F' : 'H')).join('-')}; means of the runs (each run is in the HTTP table).`,
+    '',
+    '| signer | req/s | p50 ms | p99 ms |',
+    '| --- | ---: | ---: | ---: |',
+    row('file (encrypted key file, node:crypto)', c.file),
+    row('SoftHSM (KEY_BACKEND=pkcs11, module thread)', c.pkcs11),
+    row('**SoftHSM ÷ file**', c.ratio, 2),
+    '',
+  ];
+}
+
 export function writeReport(dir: string, r: Report): void {
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(r, null, 2)}\n`);
   const lines = [
-    `# digital-proof benchmark (${r.mode}, ${r.store} store)`,
+    `# digital-proof benchmark (${r.mode}, ${r.store} store${r.signers ? ', file signer vs SoftHSM' : ''})`,
     '',
     `${r.when} · ${r.machine.cpus} CPU (${r.machine.cpuModel}) · Node ${r.machine.node}`,
     '',
@@ -57,6 +78,7 @@ export function writeReport(dir: string, r: Report): void {
       `/healthz meanwhile: p50 ${f(r.hostile.healthz.p50, 1)} ms, p99 ${f(r.hostile.healthz.p99, 1)} ms, max ${f(r.hostile.healthz.max, 1)} ms over ${r.hostile.healthz.samples} samples.`,
       '',
     ] : []),
+    ...signerSection(r.signers),
     '## In-process baselines (same machine, same run)',
     '',
     'Measured before the HTTP scenarios and again after them; ratios use the mean.',

@@ -3,7 +3,7 @@
  * then reports as CKR_OBJECT_HANDLE_INVALID / CKR_GENERAL_ERROR), and the module drops every
  * session. While it is away every issuance answers 503 `signer_unavailable` with Retry-After
  * (never a 500, never a hang) and /readyz is red; once it is back the node heals without a restart.
- * And the module stops answering (a stopped process holds the token's file locks, so SoftHSM's
+ * And the module stops answering (a hung process holds the token's file locks, so SoftHSM's
  * calls block inside the module): requests get 503 within PKCS11_TIMEOUT_MS, the event loop never
  * waits, and the node heals once the module answers again.
  * Runs when TEST_SOFTHSM is set (.ci/run sets it).
@@ -104,7 +104,7 @@ for (const backend of storeTargets()) {
       await waitFor('/readyz green', async () => (await readyz()).statusCode === 200, 5000);
     });
 
-    it('answers 503 in bounded time while the module stops answering (a stopped process holds its token lock), /readyz red, the event loop free, and heals once it answers', async () => {
+    it('answers 503 in bounded time while the module stops answering (a hung process holds its token lock), /readyz red, the event loop free, and heals once it answers', async () => {
       assert.equal((await issue()).statusCode, 201);
       await new Promise((r) => setTimeout(r, 1100)); // past the probe's one-second cache: the next /readyz asks the module
       const lag = monitorEventLoopDelay({ resolution: 10 });

@@ -27,9 +27,9 @@ export interface SoftHsmToken {
   plugBack(): void;
   /**
    * Makes the module stop answering: another process takes the POSIX record locks of every file
-   * of the token (SoftHSM locks them with F_SETLKW around its reads and writes) and stops itself
-   * (SIGSTOP), as a second user of the token that hung; calls that read the token then block
-   * inside the module until `release()` kills that process.
+   * of the token (SoftHSM locks them with F_SETLKW around its reads and writes) and hangs holding
+   * them, as a second user of the token that hung; calls that read the token then block inside
+   * the module until `release()` kills that process (or this one ends: its stdin closes).
    */
   holdLock(): Promise<{ release(): void }>;
   cleanup(): void;
@@ -46,7 +46,8 @@ for my $f (glob("$ARGV[0]/*")) {
   fcntl($h, F_SETLKW, $lock) or die "lock $f: $!";
   push @held, $h;
 }
-$| = 1; print "locked " . scalar(@held) . "\n"; kill "STOP", $$; sleep 3600;
+$| = 1; print "locked " . scalar(@held) . "\n";
+my $never = <STDIN>; # blocks until the test ends it, or dies (then stdin closes and the locks go)
 `;
 
 /** A fresh initialised token. Also sets SOFTHSM2_CONF in this process, for in-process apps. */
@@ -83,7 +84,7 @@ export function makeSoftHsmToken(): SoftHsmToken {
     },
     holdLock: () =>
       new Promise((resolve, reject) => {
-        const p = spawn('perl', ['-e', LOCK_HOLDER, tokenDir()], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const p = spawn('perl', ['-e', LOCK_HOLDER, tokenDir()], { stdio: ['pipe', 'pipe', 'pipe'] });
         let out = '';
         p.stdout.on('data', (d: Buffer) => {
           out += d.toString();
