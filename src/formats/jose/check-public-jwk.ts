@@ -29,7 +29,8 @@ export interface CheckPublicJwkOptions {
    * Also require an Ed25519 key to be torsion-free ([L]A = identity). Keys made as a·B always
    * are; a "mixed-order" key is not forgeable but gives one private key eight public spellings.
    * It costs ~0.8 ms of pure-JS curve work per new key (measured), so it is asked where a key
-   * is bound or fetched (issuance, JWKS, did:web), not on every presentation.
+   * is bound or fetched (issuance, JWKS, did:web, and `cnf.jwk` of another issuer's credential,
+   * which our issuance never checked), not on every presentation of our own credentials.
    */
   torsionFree?: boolean;
 }
