@@ -37,7 +37,7 @@ export class Pkcs11KeyStore implements KeyBackend {
 
   /**
    * Starts the module thread, which connects and logs in; a module, token, PIN or KEY_ALG that
-   * does not fit rejects the first operation with Pkcs11StartError (see `ready`).
+   * does not fit rejects the first operation (and `ready()`) with Pkcs11StartError.
    */
   static open(config: Pkcs11Config, keyAlg: SigningAlg, logger: Pick<Logger, 'info' | 'warn'>): Pkcs11KeyStore {
     return new Pkcs11KeyStore(new Pkcs11Connection(config, logger), config.tokenLabel ?? `slot ${String(config.slot)}`, keyAlg);
