@@ -3,8 +3,8 @@
  * with the file signer (encrypted key file, node:crypto) and one with keys made in and used from
  * a SoftHSM token (KEY_BACKEND=pkcs11, signing in the module thread), alternated A-B-B-A so that
  * a machine shared with others drifts the same way for both, after an unmeasured warm-up of each.
- * Reports SoftHSM as a ratio of the
- * file signer: throughput, and latency p50 and p99 at the same offered load (as fast as it goes).
+ * Reports SoftHSM as a ratio of the file signer: throughput, and latency p50 and p99 at the same
+ * offered load (as fast as it goes).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
