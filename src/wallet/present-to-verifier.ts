@@ -16,8 +16,9 @@ import type { ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.
 import { toClaimPathName } from '../formats/claim-path/claim-path-name.js';
 import { matchClaimsQuery } from '../formats/claim-path/match-claims-query.js';
 import { readClaimsQuery, type AskedClaims } from '../formats/claim-path/read-claims-query.js';
-import { createHolderPresentation } from '../presentation/holder/create-holder-presentation.js';
-import { holderSignerFromJwk } from '../presentation/holder/holder-key.js';
+import { didWebUrl } from '../holder/did-web-url.js';
+import { createHolderPresentation } from './create-holder-presentation.js';
+import { holderSignerFromJwk } from './holder-key.js';
 import { readHeldClaims } from './read-held-claims.js';
 import { call, checkUrl, failed, fetchForWallet } from './wallet-http.js';
 import type { StoredCredential, Wallet } from './wallet-file.js';
@@ -49,10 +50,7 @@ function readAskedClaims(q: JsonObject): AskedClaims {
 async function resolveDidWebKey(f: typeof fetch, clientId: string, kid: unknown): Promise<{ jwk: JWK; alg: 'ES256' | 'EdDSA' } | undefined> {
   const did = clientId.slice('decentralized_identifier:'.length);
   if (typeof kid !== 'string' || !kid.startsWith(`${did}#`)) return undefined;
-  // did:web method §3.2: did:web:<host> → https://<host>/.well-known/did.json (http only on loopback).
-  const host = decodeURIComponent(did.slice('did:web:'.length).split(':')[0] ?? '');
-  const loopback = /^(localhost|127\.0\.0\.1)(:\d+)?$/.test(host);
-  const doc = await call(f, checkUrl(`${loopback ? 'http' : 'https'}://${host}/.well-known/did.json`, 'did:web document'), {}, 'did:web document');
+  const doc = await call(f, checkUrl(didWebUrl(did), 'did:web document'), {}, 'did:web document');
   const vm = (Array.isArray(doc.verificationMethod) ? doc.verificationMethod : []).find((m) => isJsonObject(m) && m.id === kid) as JsonObject | undefined;
   if (!vm || !isJsonObject(vm.publicKeyJwk)) return undefined;
   // A real public key in its canonical encoding: under a small-order Ed25519 key anyone could

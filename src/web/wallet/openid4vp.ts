@@ -13,6 +13,7 @@
  */
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
+import { didWebUrl } from '../../holder/did-web-url.js';
 import { callApi } from '../shared/api.js';
 import type { Text } from '../shared/i18n.js';
 import { t } from '../shared/i18n.js';
@@ -48,13 +49,6 @@ export interface VerifierRequest {
 }
 
 const DID_WEB_PREFIX = 'decentralized_identifier:did:web:';
-
-/** did:web method §3.2: `did:web:host%3Aport` → `https://host:port/.well-known/did.json` (http on this machine). */
-function didWebUrl(did: string): string {
-  const host = decodeURIComponent(did.slice('did:web:'.length).split(':')[0] ?? '');
-  const loopback = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(host);
-  return `${loopback ? 'http' : 'https'}://${host}/.well-known/did.json`;
-}
 
 async function resolveDidKey(did: string, kid: string): Promise<JWK> {
   const doc = await callApi<Obj>(sameOrigin(didWebUrl(did), 'did:web'));
