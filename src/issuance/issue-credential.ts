@@ -21,7 +21,7 @@ import { digestPadding } from '../catalog/padding.js';
 import { checkHolderJwk } from '../formats/sd-jwt-vc/check-sd-jwt-vc.js';
 import { issueSdJwtVc } from '../formats/sd-jwt-vc/issue-sd-jwt-vc.js';
 import { issueVcJwt } from '../formats/vc-jwt/issue-vc-jwt.js';
-import { STATUS_VALID } from '../status/status-list-status-types.js';
+import { STATUS_VALID } from '../formats/status-list/status-list-status-types.js';
 import type { JsonObject } from '../formats/jose/types.js';
 
 export interface IssuanceDeps {

@@ -22,8 +22,8 @@ import { checkIss, checkNeverDisclosed, checkSdJwtVcTyp, checkStatusClaim, check
 import { parseVcJwt } from '../formats/vc-jwt/parse-vc-jwt.js';
 import { parseDateTimeStamp } from '../formats/vc-jwt/parse-date-time-stamp.js';
 import { readVcStatusReference } from '../formats/vc-jwt/read-vc-status-reference.js';
-import { readStatusReference } from '../status/status-list-reference.js';
-import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../status/status-list-status-types.js';
+import { readStatusReference } from '../formats/status-list/status-list-reference.js';
+import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../formats/status-list/status-list-status-types.js';
 import { FetchFailed } from './fetch-json.js';
 import type { IssuerTrust } from './issuer-trust.js';
 import type { StatusChecker } from './status-checker.js';

@@ -5,7 +5,7 @@ import { fixedClock } from '../../src/clock.js';
 import { buildVcJwtPayload, issueVcJwt, type IssueVcJwtInput } from '../../src/formats/vc-jwt/issue-vc-jwt.js';
 import { parseVcJwt } from '../../src/formats/vc-jwt/parse-vc-jwt.js';
 import { encodeCompactJws } from '../../src/formats/vc-jwt/encode-compact-jws.js';
-import { readStatusReference } from '../../src/status/status-list-reference.js';
+import { readStatusReference } from '../../src/formats/status-list/status-list-reference.js';
 import { createTestSigner, type TestSigner } from '../status/test-signer.js';
 
 const clock = fixedClock(Date.UTC(2025, 5, 1, 12, 0, 0, 250));

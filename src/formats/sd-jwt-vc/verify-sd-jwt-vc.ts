@@ -3,7 +3,7 @@
  * as a visible sequence of small checks; each is exported for the verification pipeline.
  */
 import type { Clock } from '../../clock.js';
-import type { SigningAlg } from '../../keys/signer.js';
+import type { SigningAlg } from '../jose/signer.js';
 import { formatError } from '../error-codes.js';
 import { checkTimeClaims } from '../jose/check-time-claims.js';
 import { parseCompactJws } from '../jose/parse-compact-jws.js';

@@ -10,7 +10,7 @@
  * this file.
  */
 import { systemRandom, type RandomSource } from '../../clock.js';
-import type { Signer } from '../../keys/signer.js';
+import type { Signer } from '../jose/signer.js';
 import { formatError } from '../error-codes.js';
 import { encodeBase64url, encodeBase64urlText } from '../jose/base64url.js';
 import { signCompactJws } from '../jose/sign-compact-jws.js';

@@ -3,7 +3,7 @@
  * signature (RFC 7515 §7.1); verification happens elsewhere with the issuer's key. Used by
  * `parse-vc-jwt.ts`; every failure is `vc_jwt_malformed`.
  */
-import { statusFormatError } from '../../status/error-codes.js';
+import { statusFormatError } from '../status-list/error-codes.js';
 
 export interface DecodedCompactJws {
   header: Record<string, unknown>;

@@ -6,7 +6,7 @@
  * once it lands, callers here can switch to it. Signing only goes through the `Signer` interface,
  * so no private key ever reaches this code.
  */
-import type { Signer } from '../../keys/signer.js';
+import type { Signer } from '../jose/signer.js';
 
 /** Protected header members we set; `alg` and `kid` always come from the signer. */
 export interface CompactJwsHeader {

@@ -13,13 +13,13 @@
  *   `build-token-status-list-entry.ts`).
  */
 import { epochSeconds, type Clock } from '../../clock.js';
-import type { Signer } from '../../keys/signer.js';
-import { buildStatusClaim, type StatusListReference } from '../../status/status-list-reference.js';
+import type { Signer } from '../jose/signer.js';
+import { buildStatusClaim, type StatusListReference } from '../status-list/status-list-reference.js';
 import { buildTokenStatusListEntry } from './build-token-status-list-entry.js';
 import { checkVcDataModel } from './check-vc-data-model.js';
 import { encodeCompactJws } from './encode-compact-jws.js';
 import { formatDateTimeStamp, parseDateTimeStamp } from './parse-date-time-stamp.js';
-import { statusFormatError } from '../../status/error-codes.js';
+import { statusFormatError } from '../status-list/error-codes.js';
 import {
   VC_JWT_TYP,
   VC_V2_CONTEXT,

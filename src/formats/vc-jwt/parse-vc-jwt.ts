@@ -3,8 +3,8 @@
  * verify the signature (the caller does, with the issuer's key, over `signingInput`) nor compare
  * `validFrom` / `validUntil` / `exp` with the current time, nor fetch the status list.
  */
-import { statusFormatError } from '../../status/error-codes.js';
-import type { StatusListReference } from '../../status/status-list-reference.js';
+import { statusFormatError } from '../status-list/error-codes.js';
+import type { StatusListReference } from '../status-list/status-list-reference.js';
 import { checkVcDataModel } from './check-vc-data-model.js';
 import { decodeCompactJws } from './decode-compact-jws.js';
 import { readVcStatusReference } from './read-vc-status-reference.js';
