@@ -16,19 +16,22 @@ export type FormatId = (typeof FORMATS)[number]['id'];
 /** The format issued when a request names none. */
 export const DEFAULT_FORMAT: FormatId = sdJwtVcFormat.id;
 
-export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = FORMATS;
+/** A registered adapter, its id narrowed to the registered ids. */
+export type RegisteredFormat = CredentialFormat<unknown, FormatId>;
 
-const byId = new Map<string, CredentialFormat>(FORMATS.map((f) => [f.id, f]));
+export const CREDENTIAL_FORMATS: readonly RegisteredFormat[] = FORMATS;
+
+const byId = new Map<string, RegisteredFormat>(FORMATS.map((f) => [f.id, f]));
 
 export const isFormatId = (id: unknown): id is FormatId => typeof id === 'string' && byId.has(id);
 
 /** The adapter of `id`, or undefined for a format with no adapter. */
-export function credentialFormat(id: string): CredentialFormat | undefined {
+export function credentialFormat(id: string): RegisteredFormat | undefined {
   return byId.get(id);
 }
 
 export interface DetectedPresentation {
-  format: CredentialFormat & { id: FormatId };
+  format: RegisteredFormat;
   parsed: unknown;
 }
 
