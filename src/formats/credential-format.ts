@@ -7,7 +7,7 @@
  * `P` is the adapter's own parsed form of a presented credential; nobody else looks inside it.
  */
 import type { JWK } from 'jose';
-import type { Clock } from '../clock.js';
+import type { Clock, RandomSource } from './clock.js';
 import type { Signer, SigningAlg } from './jose/signer.js';
 import type { JsonObject, KeyResolver } from './jose/types.js';
 import type { ClaimPath } from './sd-jwt/process-disclosures.js';
@@ -74,6 +74,8 @@ export interface BuildCredentialInput {
   /** Decoy digests per claim path (formats without selective disclosure ignore it). */
   padTo?: Readonly<Record<string, number>>;
   signer: Signer;
+  /** Salts and decoys (formats without them ignore it); default: straight from the CSPRNG. */
+  random?: RandomSource;
 }
 
 /** The issuer metadata of one credential configuration (OpenID4VCI §12.2.4), without `credential_metadata`. */

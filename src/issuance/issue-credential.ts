@@ -10,7 +10,7 @@ import type { JWK } from 'jose';
 import type { Store } from '../store/store.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { KeyRing } from '../keys/key-ring.js';
-import type { Clock } from '../clock.js';
+import { systemRandom, type Clock } from '../clock.js';
 import type { Catalog, CredentialFormat, CredentialType } from '../catalog/types.js';
 import type { StatusSlots, StatusSlot } from '../status/status-slots.js';
 import type { SigningAlg } from '../keys/signer.js';
@@ -124,6 +124,7 @@ export async function issueCredential(deps: IssuanceDeps, client: ApiClient, req
       status: { idx: slot.idx, uri: slot.uri },
       padTo,
       signer,
+      random: systemRandom,
     });
 
   const id = randomUUID();

@@ -120,6 +120,7 @@ export const sdJwtVcFormat: CredentialFormat<ParsedSdJwtVc, 'dc+sd-jwt'> = {
       disclosable: input.type.selectivelyDisclosable,
       ...(input.padTo && { padTo: input.padTo }),
       signer: input.signer,
+      ...(input.random && { random: input.random }),
     });
     return sdJwt;
   },

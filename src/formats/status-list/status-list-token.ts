@@ -3,7 +3,7 @@
  * issuer side; on the verifier side check an already signature-verified header and payload
  * (§8.3 steps 3-6) and read one entry.
  */
-import { epochSeconds, type Clock } from '../../clock.js';
+import { epochSeconds, type Clock } from '../clock.js';
 import type { Signer } from '../jose/signer.js';
 import { signCompactJws } from '../jose/sign-compact-jws.js';
 import type { JsonObject } from '../jose/types.js';

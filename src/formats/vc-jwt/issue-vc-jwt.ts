@@ -12,7 +12,7 @@
  * - `status`, the IETF Token Status List claim, next to `credentialStatus` (see
  *   `build-token-status-list-entry.ts`).
  */
-import { epochSeconds, type Clock } from '../../clock.js';
+import { epochSeconds, type Clock } from '../clock.js';
 import type { Signer } from '../jose/signer.js';
 import { signCompactJws } from '../jose/sign-compact-jws.js';
 import type { JsonObject } from '../jose/types.js';

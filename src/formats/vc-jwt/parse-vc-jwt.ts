@@ -3,7 +3,7 @@
  * verify the signature (the caller does, with the issuer's key, over `signingInput`) nor compare
  * `validFrom` / `validUntil` / `exp` with the current time, nor fetch the status list.
  */
-import { isAppError } from '../../errors.js';
+import { FormatError } from '../format-error.js';
 import { parseCompactJws } from '../jose/parse-compact-jws.js';
 import type { ParsedJws } from '../jose/types.js';
 import { statusFormatError } from '../status-list/error-codes.js';
@@ -30,7 +30,7 @@ const parseJws = (token: unknown): ParsedJws => {
   try {
     return parseCompactJws(token as string);
   } catch (e) {
-    if (isAppError(e) && e.code === 'jws_malformed') throw statusFormatError('vc_jwt_malformed', e.message);
+    if (e instanceof FormatError && e.code === 'jws_malformed') throw statusFormatError('vc_jwt_malformed', e.message);
     throw e;
   }
 };
