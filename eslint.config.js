@@ -98,6 +98,19 @@ export default tseslint.config(
     },
   },
   ...layering,
+  // --- Formats are pure (DESIGN.md "Which way imports run", issue 15) -----------------------
+  // src/formats/** imports nothing from src outside src/formats: no store, status domain, keys
+  // module, clock, errors or HTTP (packages such as jose and node: built-ins are fine). One block
+  // per folder depth, because the imports are relative: from src/formats/<a>/<b>.ts, `../../x`
+  // is already outside. Self-contained so that other layering blocks can sit beside it.
+  ...[1, 2, 3].map((depth) => ({
+    files: [`src/formats/${'*/'.repeat(depth - 1)}*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: `^(\\.\\./){${depth}}`, message: 'formats are pure: import only from src/formats (and packages)' }],
+      }],
+    },
+  })),
   {
     // The config module, the entry points and tests may read the environment.
     files: ['src/config.ts', 'src/server.ts', 'src/cli/**', 'test/**', 'scripts/**', 'bench/**', 'bin/**'],

@@ -1,9 +1,11 @@
-/** Time is passed in where it matters, so tests freeze it instead of sleeping. */
+/**
+ * Time is passed in where it matters, so tests freeze it instead of sleeping. The shapes are
+ * defined with the formats (src/formats/clock.ts, pure); this module adds the system clock and
+ * the clocks tests set.
+ */
+import type { Clock } from './formats/clock.js';
 
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-}
+export { epochSeconds, type Clock } from './formats/clock.js';
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -11,10 +13,3 @@ export const fixedClock = (ms: number): Clock & { set(ms: number): void; advance
   let t = ms;
   return { now: () => t, set: (v) => { t = v; }, advance: (d) => { t += d; } };
 };
-
-// The random pool lives in random-source.ts. Re-exported here only for src/formats/sd-jwt and
-// src/formats/sd-jwt-vc, whose imports another branch owns; new code imports random-source.ts.
-export { systemRandom, type RandomSource } from './random-source.js';
-
-/** Seconds since the epoch, as JWT NumericDate. */
-export const epochSeconds = (clock: Clock) => Math.floor(clock.now() / 1000);

@@ -1,7 +1,8 @@
 /** Randomness is passed in where it matters (salts, decoys, nonces), so tests can fix it. */
 import { randomBytes, randomFillSync } from 'node:crypto';
+import type { RandomSource } from './formats/clock.js';
 
-export type RandomSource = (bytes: number) => Uint8Array;
+export type { RandomSource } from './formats/clock.js';
 
 /**
  * Small draws (salts, decoys, positions: about 25 per credential) come from a pool refilled

@@ -1,8 +1,7 @@
 /** Shapes of the verification pipeline's input and answer. */
 import type { JWK } from 'jose';
 import type { JsonObject } from '../formats/jose/types.js';
-import type { ParsedJws } from '../formats/jose/types.js';
-import type { ParsedSdJwt } from '../formats/sd-jwt/parse-sd-jwt.js';
+import type { FormatId } from '../formats/registry.js';
 import type { ClaimPath } from '../formats/sd-jwt/process-disclosures.js';
 import type { ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
 import type { ClerkMessage } from '../verdict/clerk-messages.js';
@@ -46,14 +45,14 @@ export type KeyBindingExpectation = {
   maxAgeSeconds: number;
 } & ({ nonce: string; counterClientId?: never } | { counterClientId: string; nonce?: never });
 
-/** Credential formats this service verifies (`mso_mdoc` joins when its adapter does). */
-export type CredentialFormat = 'dc+sd-jwt' | 'vc+jwt';
+/** Credential formats this service verifies: those with an adapter in src/formats/registry.ts. */
+export type CredentialFormat = FormatId;
 
 export interface PresentationState {
   text: string;
   format?: CredentialFormat;
-  sdJwt?: ParsedSdJwt;
-  jws?: ParsedJws;
+  /** The credential as its format adapter parsed it; only that adapter reads it. */
+  parsed?: unknown;
   iss?: string;
   /** vct (SD-JWT VC) or the most specific VC `type` (VC-JWT). */
   type?: string;

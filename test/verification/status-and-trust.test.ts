@@ -16,8 +16,8 @@ import { createVerificationContext } from '../../src/verification/create-verific
 import { verifyPresentation } from '../../src/verification/verify-presentation.js';
 import type { Fetcher } from '../../src/verification/fetch-json.js';
 import { verifierClientId } from '../../src/presentation/verifier-identity.js';
-import { signStatusListToken } from '../../src/status/status-list-token.js';
-import { StatusList } from '../../src/status/status-list-codec.js';
+import { signStatusListToken } from '../../src/formats/status-list/status-list-token.js';
+import { StatusList } from '../../src/formats/status-list/status-list-codec.js';
 
 const ISSUER2 = 'https://issuer2.example';
 /** An OpenID4VP request's nonce (the pipeline's request-bound mode). */
