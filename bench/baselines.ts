@@ -9,6 +9,7 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { ES256, digest, generateSalt } from '@sd-jwt/crypto-nodejs';
+import { systemRandom } from '../src/random-source.js';
 import { issueSdJwtVc } from '../src/formats/sd-jwt-vc/issue-sd-jwt-vc.js';
 import type { Signer } from '../src/keys/signer.js';
 
@@ -124,6 +125,6 @@ export async function runBaselines(opts: { seconds: number; claims: Record<strin
   const signer: Signer = { kid: 'bench', alg: 'ES256', publicJwk: pubJwk, sign: async (input) => sign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' }) };
   const status = { status_list: { idx: 1234, uri: 'https://issuer.example/status/1' } };
   out.push(await measure('SD-JWT VC issue (this service\'s issuer code, node:crypto)', opts.seconds, () =>
-    issueSdJwtVc({ iss: 'https://issuer.example', vct: opts.vct, iat: now, exp: now + 86400, cnfJwk: holderPub, status, claims: opts.claims as never, disclosable: opts.disclosable, padTo: opts.padTo, signer })));
+    issueSdJwtVc({ iss: 'https://issuer.example', vct: opts.vct, iat: now, exp: now + 86400, cnfJwk: holderPub, status, claims: opts.claims as never, disclosable: opts.disclosable, padTo: opts.padTo, signer, random: systemRandom })));
   return out;
 }

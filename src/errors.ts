@@ -6,6 +6,8 @@
  * these into RFC 9457 problem+json on our API and into the OAuth `{ error, error_description }`
  * shape on OpenID4VCI / OpenID4VP endpoints.
  */
+import { FormatError } from './formats/format-error.js';
+
 export class AppError extends Error {
   readonly code: string;
   readonly status: number;
@@ -36,12 +38,8 @@ export const unavailable = (code: string, message: string) => new AppError(code,
 /**
  * Raised by pure format code (SD-JWT, JWS, status list parsing) when a token breaks a rule.
  * `code` names the rule (for example `sd_jwt_duplicate_disclosure`); callers decide the status.
+ * Defined in src/formats (formats import nothing outside it) with the members of a 400 AppError.
  */
-export class FormatError extends AppError {
-  constructor(code: string, message: string) {
-    super(code, 400, message);
-    this.name = 'FormatError';
-  }
-}
+export { FormatError };
 
-export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError || e instanceof FormatError;

@@ -5,7 +5,7 @@
  * checked against this list. `formatError` only accepts a code from the list, so a new rule
  * cannot ship without its code being catalogued here.
  */
-import { FormatError } from '../errors.js';
+import { FormatError } from './format-error.js';
 
 export const FORMAT_ERROR_CODES = [
   // JOSE: compact JWS structure and signatures (RFC 7515, RFC 8725bis)

@@ -2,17 +2,16 @@
  * Credential Issuer Metadata (OpenID4VCI §12.2) and OAuth 2.0 Authorization Server Metadata
  * (RFC 8414, OpenID4VCI §12.3), generated from the catalogue.
  *
- * Configuration ids: a type's SD-JWT VC (`dc+sd-jwt`, §A.3) is the type id itself; its W3C VC
- * signed as a JWT is `<id>-vc-jwt`, published as `jwt_vc_json` (§A.1.1, a VC as a plain JWT,
- * not processed with JSON-LD). The SD-JWT VC is key-bound (`cnf.jwk`), so it advertises
- * `cryptographic_binding_methods_supported: ["jwk"]` and the `jwt` proof type (§12.2.4); our
- * VC-JWT carries no holder key, so it advertises neither and is requested without proofs.
+ * Each format's adapter (src/formats/registry.ts) names its configuration ids, says whether it is
+ * key-bound, and writes its format-specific members: a type's SD-JWT VC (`dc+sd-jwt`, §A.3) is the
+ * type id itself, key-bound with `jwk` and the `jwt` proof type (§12.2.4); its W3C VC signed as a
+ * JWT is `<id>-vc-jwt`, published as `jwt_vc_json` (§A.1.1) with no holder key and no proofs.
  */
 import type { Catalog, CredentialFormat, CredentialType } from '../catalog/types.js';
 import { buildTypeMetadata } from '../catalog/type-metadata.js';
 import { SUPPORTED_ALGS } from '../formats/jose/verify-compact-jws.js';
+import { CREDENTIAL_FORMATS, credentialFormat, type FormatId, type RegisteredFormat } from '../formats/registry.js';
 import type { SigningAlg } from '../keys/signer.js';
-import { pascal } from './issue-credential.js';
 
 /** Where the OpenID4VCI endpoints live, relative to PUBLIC_URL. */
 export const VCI_PATHS = {
@@ -30,28 +29,26 @@ export const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-author
 /** Algorithms a wallet may sign proofs with (§12.2.4 and Appendix F.1 `proof_signing_alg_values_supported`). */
 export const PROOF_SIGNING_ALGS: readonly SigningAlg[] = SUPPORTED_ALGS;
 
-const VC_JWT_SUFFIX = '-vc-jwt';
-
 export interface CredentialConfiguration {
   id: string;
   type: CredentialType;
-  format: Extract<CredentialFormat, 'dc+sd-jwt' | 'vc+jwt'>;
+  format: FormatId;
   /** True when credentials are bound to a holder key proved with a `jwt` proof. */
   keyBound: boolean;
 }
 
+/** The configuration id of `type` in `format` (a format with an adapter: see resolveType). */
 export function configurationIdOf(type: CredentialType, format: CredentialFormat): string {
-  return format === 'vc+jwt' ? `${type.id}${VC_JWT_SUFFIX}` : type.id;
+  return credentialFormat(format)!.configurationId(type.id);
 }
 
 /** The configuration a `credential_configuration_id` names, or undefined when there is none. */
 export function resolveConfiguration(catalog: Catalog, id: unknown): CredentialConfiguration | undefined {
   if (typeof id !== 'string' || id.length > 128) return undefined;
-  const sdJwt = catalog.get(id);
-  if (sdJwt?.formats.includes('dc+sd-jwt')) return { id, type: sdJwt, format: 'dc+sd-jwt', keyBound: true };
-  if (id.endsWith(VC_JWT_SUFFIX)) {
-    const type = catalog.get(id.slice(0, -VC_JWT_SUFFIX.length));
-    if (type?.formats.includes('vc+jwt')) return { id, type, format: 'vc+jwt', keyBound: false };
+  for (const adapter of CREDENTIAL_FORMATS) {
+    const typeId = adapter.typeIdOfConfiguration(id);
+    const type = typeId === undefined ? undefined : catalog.get(typeId);
+    if (type?.formats.includes(adapter.id)) return { id, type, format: adapter.id, keyBound: adapter.keyBound };
   }
   return undefined;
 }
@@ -72,23 +69,14 @@ function credentialMetadata(type: CredentialType, pathPrefix: string[]) {
 
 export function buildIssuerMetadata(catalog: Catalog, opts: { publicUrl: string; signingAlgs: readonly SigningAlg[]; batchSize: number }) {
   const configurations: Record<string, unknown> = {};
+  const options = { signingAlgs: opts.signingAlgs, proofSigningAlgs: PROOF_SIGNING_ALGS };
+  // One configuration per type and format it is issued in, in the registry's order.
+  const issuedIn = (type: CredentialType): RegisteredFormat[] => CREDENTIAL_FORMATS.filter((f) => type.formats.includes(f.id));
   for (const type of catalog.types) {
-    if (type.formats.includes('dc+sd-jwt')) {
-      configurations[configurationIdOf(type, 'dc+sd-jwt')] = {
-        format: 'dc+sd-jwt',
-        vct: type.vct,
-        cryptographic_binding_methods_supported: ['jwk'],
-        credential_signing_alg_values_supported: [...opts.signingAlgs],
-        proof_types_supported: { jwt: { proof_signing_alg_values_supported: [...PROOF_SIGNING_ALGS] } },
-        credential_metadata: credentialMetadata(type, []),
-      };
-    }
-    if (type.formats.includes('vc+jwt')) {
-      configurations[configurationIdOf(type, 'vc+jwt')] = {
-        format: 'jwt_vc_json',
-        credential_definition: { type: ['VerifiableCredential', pascal(type.id)] },
-        credential_signing_alg_values_supported: [...opts.signingAlgs],
-        credential_metadata: credentialMetadata(type, ['credentialSubject']),
+    for (const adapter of issuedIn(type)) {
+      configurations[adapter.configurationId(type.id)] = {
+        ...adapter.configurationMetadata(type, options),
+        credential_metadata: credentialMetadata(type, [...adapter.claimPathPrefix]),
       };
     }
   }

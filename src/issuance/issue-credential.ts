@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { Clock } from '../clock.js';
+import { systemRandom } from '../random-source.js';
 import type { Catalog, CredentialFormat, CredentialType } from '../catalog/types.js';
 import type { StatusSlots, StatusSlot } from '../status/status-slots.js';
 import type { SigningAlg } from '../keys/signer.js';
@@ -19,9 +20,8 @@ import { validateClaims } from '../catalog/validate-claims.js';
 import { deriveClaims } from '../catalog/derive-claims.js';
 import { digestPadding } from '../catalog/padding.js';
 import { checkHolderJwk } from '../formats/sd-jwt-vc/check-sd-jwt-vc.js';
-import { issueSdJwtVc } from '../formats/sd-jwt-vc/issue-sd-jwt-vc.js';
-import { issueVcJwt } from '../formats/vc-jwt/issue-vc-jwt.js';
-import { STATUS_VALID } from '../status/status-list-status-types.js';
+import { credentialFormat, DEFAULT_FORMAT, type RegisteredFormat } from '../formats/registry.js';
+import { STATUS_VALID } from '../formats/status-list/status-list-status-types.js';
 import type { JsonObject } from '../formats/jose/types.js';
 
 export interface IssuanceDeps {
@@ -57,17 +57,24 @@ const HOUR = 3_600_000;
 /** Slot collisions tolerated for one issuance before giving up (each retry picks a new random index). */
 const MAX_SLOT_TRIES = 16;
 
-export function resolveType(catalog: Catalog, client: ApiClient | null, typeId: string, format: string | undefined): { type: CredentialType; format: CredentialFormat } {
+/** A type, and the format (with its adapter) it is asked in; only formats with an adapter are issued. */
+export function resolveType(
+  catalog: Catalog,
+  client: ApiClient | null,
+  typeId: string,
+  format: string | undefined,
+): { type: CredentialType; format: CredentialFormat; adapter: RegisteredFormat } {
   const type = catalog.get(typeId);
   if (!type) throw badRequest('unknown_credential_type', `no credential type "${typeId}"; GET /v1/credential-types lists them`);
   if (client && client.types !== null && !client.types.includes(type.id)) {
     throw forbidden('type_not_allowed', `this client may not issue ${type.id}`);
   }
-  const f = (format ?? 'dc+sd-jwt') as CredentialFormat;
-  if (!type.formats.includes(f) || f === 'mso_mdoc') {
-    throw badRequest('unsupported_format', `${type.id} is issued as ${type.formats.filter((x) => x !== 'mso_mdoc').join(' or ')}, not ${String(format)}`);
+  const f = (format ?? DEFAULT_FORMAT) as CredentialFormat;
+  const adapter = credentialFormat(f);
+  if (!type.formats.includes(f) || !adapter) {
+    throw badRequest('unsupported_format', `${type.id} is issued as ${type.formats.filter((x) => credentialFormat(x)).join(' or ')}, not ${String(format)}`);
   }
-  return { type, format: f };
+  return { type, format: f, adapter };
 }
 
 /**
@@ -96,10 +103,8 @@ export function validityWindow(type: CredentialType, now: number, validUntil: st
   return { iat, exp: t };
 }
 
-export const pascal = (id: string) => id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
-
 export async function issueCredential(deps: IssuanceDeps, client: ApiClient, req: IssueRequest): Promise<IssuedCredential> {
-  const { type, format } = resolveType(deps.catalog, client, req.type, req.format);
+  const { type, format, adapter } = resolveType(deps.catalog, client, req.type, req.format);
   const claims = validateClaims(type, req.claims);
   const now = deps.clock.now();
   const derived = deriveClaims(type, claims, { today: now });
@@ -108,33 +113,20 @@ export async function issueCredential(deps: IssuanceDeps, client: ApiClient, req
   const signer = deps.keys.signer(deps.alg);
   const subject: JsonObject = { ...claims, ...derived } as JsonObject;
 
-  const sign = async (slot: StatusSlot): Promise<string> => {
-    if (format === 'vc+jwt') {
-      return issueVcJwt({
-        issuer: deps.issuer,
-        types: ['VerifiableCredential', pascal(type.id)],
-        validFrom: new Date(iat),
-        validUntil: new Date(exp),
-        credentialSubject: subject,
-        credentialStatus: { idx: slot.idx, uri: slot.uri },
-        signer,
-        clock: { now: () => iat },
-      });
-    }
-    const { sdJwt } = await issueSdJwtVc({
-      iss: deps.issuer,
-      vct: type.vct,
-      iat: iat / 1000,
-      exp: Math.floor(exp / 1000),
-      ...(holder && { cnfJwk: holder.jwk }),
-      status: { status_list: { idx: slot.idx, uri: slot.uri } },
+  const padTo = digestPadding(type);
+  const sign = (slot: StatusSlot): Promise<string> =>
+    adapter.buildCredential({
+      issuer: deps.issuer,
+      type,
       claims: subject,
-      disclosable: type.selectivelyDisclosable,
-      padTo: digestPadding(type),
+      issuedAt: iat,
+      expiresAt: exp,
+      ...(holder && { holderJwk: holder.jwk }),
+      status: { idx: slot.idx, uri: slot.uri },
+      padTo,
       signer,
+      random: systemRandom,
     });
-    return sdJwt;
-  };
 
   const id = randomUUID();
   for (let attempt = 0; attempt < MAX_SLOT_TRIES; attempt++) {

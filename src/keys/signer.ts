@@ -1,18 +1,2 @@
-import type { JWK } from 'jose';
-
-/** JWS algorithms this service signs and verifies with. Each key is used with exactly one. */
-export type SigningAlg = 'ES256' | 'EdDSA';
-
-/**
- * What issuance code needs from a key: the file store implements it today; a hardware module
- * or a cloud KMS can implement it later without touching issuance code.
- */
-export interface Signer {
-  /** RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key. */
-  readonly kid: string;
-  readonly alg: SigningAlg;
-  /** Public JWK with `kid`, `alg` and `use: "sig"`; never holds private members. */
-  readonly publicJwk: JWK;
-  /** Returns the JWS signature over `signingInput` (ES256: raw r||s, 64 bytes). */
-  sign(signingInput: Uint8Array): Promise<Uint8Array>;
-}
+/** The signer contract lives beside the JOSE code that uses it (formats stay free of src/keys). */
+export type { Signer, SigningAlg } from '../formats/jose/signer.js';

@@ -3,7 +3,7 @@ import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { CredentialRecord } from '../store/repositories/credentials-repo.js';
 import type { Clock } from '../clock.js';
 import { badRequest, conflict, forbidden, notFound } from '../errors.js';
-import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from './status-list-status-types.js';
+import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../formats/status-list/status-list-status-types.js';
 
 export type StatusAction = 'suspend' | 'reinstate' | 'revoke';
 

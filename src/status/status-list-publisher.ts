@@ -2,8 +2,8 @@ import type { Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
 import type { Signer } from '../keys/signer.js';
 import { notFound } from '../errors.js';
-import { StatusList } from './status-list-codec.js';
-import { signStatusListToken } from './status-list-token.js';
+import { StatusList } from '../formats/status-list/status-list-codec.js';
+import { signStatusListToken } from '../formats/status-list/status-list-token.js';
 
 interface Cached {
   token: string;

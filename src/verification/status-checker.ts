@@ -17,9 +17,9 @@ import { epochSeconds } from '../clock.js';
 import { AppError, isAppError } from '../errors.js';
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
 import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
-import { checkStatusListToken, readStatus, STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_JWT_TYP } from '../status/status-list-token.js';
-import type { StatusList } from '../status/status-list-codec.js';
-import type { StatusListReference } from '../status/status-list-reference.js';
+import { checkStatusListToken, readStatus, STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_JWT_TYP } from '../formats/status-list/status-list-token.js';
+import type { StatusList } from '../formats/status-list/status-list-codec.js';
+import type { StatusListReference } from '../formats/status-list/status-list-reference.js';
 import { fetchText, FetchTooLarge, type Fetcher } from './fetch-json.js';
 import type { IssuerTrust } from './issuer-trust.js';
 

@@ -1,29 +1,18 @@
 /**
  * The small named checks of the verification pipeline, one job each. A check returns a note
  * (`undefined` = `ok`) or throws an AppError whose `code` becomes the verdict. The format rules
- * themselves are the exported checks of src/formats (RFC 9901, SD-JWT VC, RFC 8725bis, Token
- * Status List); this file only decides which apply and in what order.
+ * themselves belong to each format's adapter (src/formats/<format>/adapter.ts, found through
+ * src/formats/registry.ts); every check asks the adapter and none branches on the format.
  */
 import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
 import type { JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { Catalog } from '../catalog/types.js';
 import { AppError, isAppError } from '../errors.js';
-import { formatError } from '../formats/error-codes.js';
 import { matchClaimsQuery, selectClaims, toClaimPathName } from '../formats/claim-path/index.js';
-import { checkTimeClaims } from '../formats/jose/check-time-claims.js';
-import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
-import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
-import { checkAlgAllowed, verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
-import { parseSdJwt } from '../formats/sd-jwt/parse-sd-jwt.js';
-import { processDisclosures } from '../formats/sd-jwt/process-disclosures.js';
-import { verifyKbJwt } from '../formats/sd-jwt/verify-kb-jwt.js';
-import { checkIss, checkNeverDisclosed, checkSdJwtVcTyp, checkStatusClaim, checkVct, readCnfJwk } from '../formats/sd-jwt-vc/check-sd-jwt-vc.js';
-import { parseVcJwt } from '../formats/vc-jwt/parse-vc-jwt.js';
-import { parseDateTimeStamp } from '../formats/vc-jwt/parse-date-time-stamp.js';
-import { readVcStatusReference } from '../formats/vc-jwt/read-vc-status-reference.js';
-import { readStatusReference } from '../status/status-list-reference.js';
-import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../status/status-list-status-types.js';
+import type { CredentialFormat } from '../formats/credential-format.js';
+import { credentialFormat, detectPresentationFormat } from '../formats/registry.js';
+import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../formats/status-list/status-list-status-types.js';
 import { FetchFailed } from './fetch-json.js';
 import type { IssuerTrust } from './issuer-trust.js';
 import type { StatusChecker } from './status-checker.js';
@@ -58,85 +47,46 @@ export type Check = (s: PresentationState, c: VerificationContext, input: Verify
 /** OpenID4VP §5.2 `nonce` charset, at least 128 bits (what a counter nonce is made of). */
 const WALLET_NONCE = /^[A-Za-z0-9._~-]{22,128}$/;
 
-const payloadOf = (s: PresentationState): JsonObject => s.jws!.payload;
+/** The adapter of the format the parse check found; every later check runs only after it. */
+const formatOf = (s: PresentationState): CredentialFormat => credentialFormat(s.format!)!;
 
-/** RFC 9901 §7.1 step 1 (SD-JWT serialisation) or a compact `vc+jwt`; no crypto yet. */
+/** RFC 9901 §7.1 step 1 (SD-JWT serialisation) or another registered format; no crypto yet. */
 export const parsePresentation: Check = (s) => {
-  if (typeof s.text !== 'string' || s.text.length === 0) throw formatError('sd_jwt_malformed', 'empty presentation');
-  if (s.text.includes('~')) {
-    s.sdJwt = parseSdJwt(s.text);
-    s.jws = parseCompactJws(s.sdJwt.jwt);
-    s.format = 'dc+sd-jwt';
-    return;
-  }
-  // No `~`: only a VC-JWT may be presented bare; a bare JWT is never an SD-JWT (RFC 9901 §4).
-  s.jws = parseCompactJws(s.text);
-  const typ = typeof s.jws.header.typ === 'string' ? s.jws.header.typ.toLowerCase() : '';
-  if (typ !== 'vc+jwt' && typ !== 'application/vc+jwt') throw formatError('sd_jwt_malformed', 'a bare JWT is not an SD-JWT');
-  s.format = 'vc+jwt';
-  return 'vc+jwt';
+  const { format, parsed } = detectPresentationFormat(s.text);
+  s.format = format.id;
+  s.parsed = parsed;
+  return format.parseNote;
 };
 
-/** RFC 8725bis §3.1 (alg allow-list, before any crypto) and §3.11 (explicit `typ`). */
+/** RFC 8725bis §3.1 (alg allow-list, before any crypto) and §3.11 (explicit `typ`), per format. */
 export const checkTypAndAlg: Check = (s) => {
-  checkAlgAllowed(s.jws!.header.alg);
-  if (s.format === 'dc+sd-jwt') {
-    checkSdJwtVcTyp(s.jws!.header); // SD-JWT VC §2.2.1
-    return;
-  }
-  parseVcJwt(s.text); // VC-JOSE-COSE §3.1.1 typ + VCDM 2.0 data model
+  formatOf(s).checkHeader(s.parsed);
 };
-
-function issuerOf(s: PresentationState): string {
-  if (s.format === 'dc+sd-jwt') return checkIss(payloadOf(s));
-  const issuer = payloadOf(s).issuer;
-  const id = isJsonObject(issuer) ? issuer.id : issuer;
-  if (typeof id !== 'string') throw formatError('sd_jwt_vc_iss_missing', 'no issuer');
-  return id;
-}
 
 /** RFC 9901 §7.1 step 2 / SD-JWT VC §2.5: trusted issuer, its key, a valid signature. */
 export const checkIssuerSignature: Check = async (s, c) => {
-  const iss = issuerOf(s);
+  const format = formatOf(s);
+  const iss = format.issuer(s.parsed);
   s.iss = iss;
   if (!c.trust.isTrusted(iss)) throw new VerificationFailed('untrusted_issuer', 'the issuer is not on the trust list');
   try {
-    await verifyCompactJws(s.jws!, { resolveKey: (l) => c.trust.resolveKey({ ...l, iss }) });
+    await format.verifyIssuerSignature(s.parsed, (l) => c.trust.resolveKey({ ...l, iss }));
   } catch (e) {
     if (e instanceof FetchFailed) throw new VerificationFailed('issuer_keys_unreachable', 'the issuer keys could not be fetched');
     throw e;
   }
-  if (s.format === 'dc+sd-jwt') s.type = checkVct(payloadOf(s));
-  else {
-    const types = ([] as unknown[]).concat(payloadOf(s).type ?? []);
-    s.type = String(types.filter((t) => t !== 'VerifiableCredential').pop() ?? 'VerifiableCredential');
-  }
+  s.type = format.credentialType(s.parsed);
 };
 
-/** RFC 7519 §4.1.4–4.1.6 with skew; VCDM 2.0 §4.9 validFrom / validUntil for a VC-JWT. */
+/** RFC 7519 §4.1.4–4.1.6 with skew, and the format's own validity period (VCDM 2.0 §4.9). */
 export const checkTime: Check = (s, c) => {
-  // SD-JWT VC §2.2.2.3: exp / nbf never come from a Disclosure, so the signed payload holds them.
-  checkTimeClaims(payloadOf(s), { clock: c.clock, skewSeconds: c.skewSeconds });
-  if (s.format !== 'vc+jwt') return;
-  const now = c.clock.now();
-  const from = parseDateTimeStamp(payloadOf(s).validFrom);
-  const until = parseDateTimeStamp(payloadOf(s).validUntil);
-  if (from !== undefined && now + c.skewSeconds * 1000 < from) throw formatError('jwt_not_yet_valid', 'validFrom is in the future');
-  if (until !== undefined && now - c.skewSeconds * 1000 >= until) throw formatError('jwt_expired', 'validUntil has passed');
+  formatOf(s).checkTime(s.parsed, { clock: c.clock, skewSeconds: c.skewSeconds });
 };
 
 /** Token Status List §8.3: fetched, verified, read; anything but VALID refuses. */
 export const checkStatus: Check = async (s, c) => {
-  const payload = payloadOf(s);
-  let ref;
-  if (s.format === 'dc+sd-jwt') {
-    if (payload.status === undefined) return 'no_status';
-    checkStatusClaim(payload.status); // §6.2 shape
-    ref = readStatusReference(payload);
-  } else {
-    ref = readVcStatusReference(payload);
-    if (ref === undefined) return 'no_status';
-  }
+  const ref = formatOf(s).statusReference(s.parsed);
+  if (ref === undefined) return 'no_status';
   const value = await c.status.read(ref, s.iss!);
   if (value === STATUS_VALID) return;
   if (value === STATUS_INVALID) throw new VerificationFailed('credential_revoked', 'the credential is revoked');
@@ -152,47 +102,37 @@ async function thumbprint(jwk: JWK): Promise<string | undefined> {
   }
 }
 
-/** RFC 9901 §7.3 / SD-JWT VC §2.4: KB-JWT signed by `cnf.jwk`, sd_hash, nonce, aud, fresh iat. */
+/** RFC 9901 §7.3 / SD-JWT VC §2.4: the holder's proof (KB-JWT) signed by `cnf.jwk`, sd_hash, nonce, aud, fresh iat. */
 export const checkHolderBinding: Check = async (s, c, input) => {
   const required = input.policy.requireHolderBinding !== false;
-  if (s.format === 'vc+jwt') {
-    if (required) throw new VerificationFailed('holder_binding_unsupported', 'a VC-JWT carries no holder key to bind to');
+  // Our own credentials' holder keys passed the torsion check at issuance; another issuer's did
+  // not pass ours, so theirs pass it here (checkPublicJwk).
+  const binding = formatOf(s).holderBinding(s.parsed, { torsionFree: s.iss !== c.trust.ownIssuer });
+  if (!binding) {
+    if (required) throw new VerificationFailed('holder_binding_unsupported', `a ${s.format} credential carries no holder key to bind to`);
     return 'not_applicable';
   }
-  const parts = s.sdJwt!;
-  // cnf is never a Disclosure (SD-JWT VC §2.2.2.3). Our own credentials' holder keys passed the
-  // torsion check at issuance; another issuer's did not pass ours, so theirs pass it here.
-  const holderJwk = readCnfJwk(payloadOf(s), { torsionFree: s.iss !== c.trust.ownIssuer });
-  if (holderJwk) {
-    s.holderJwk = holderJwk;
-    const jkt = await thumbprint(holderJwk);
+  if (binding.holderJwk) {
+    s.holderJwk = binding.holderJwk;
+    const jkt = await thumbprint(binding.holderJwk);
     if (jkt) s.holderJkt = jkt;
   }
-  // §7.3 step 1: whether binding is required is policy, not whether a KB-JWT was sent.
-  if (parts.kbJwt === undefined) {
-    if (required) throw formatError('kb_jwt_missing', 'key binding is required');
+  // RFC 9901 §7.3 step 1: whether binding is required is policy, not whether a proof was sent.
+  if (binding.proof === undefined) {
+    if (required) throw binding.missingProof();
     return 'not_required';
   }
-  if (!holderJwk) throw formatError('kb_jwt_no_cnf', 'a KB-JWT was sent but the credential has no cnf');
   let nonce = input.kb.nonce;
   if (nonce === undefined) {
-    const claimed = parseCompactJws(parts.kbJwt).payload.nonce;
+    const claimed = binding.proof.claimedNonce();
     if (typeof claimed !== 'string' || !WALLET_NONCE.test(claimed)) {
       throw new VerificationFailed('nonce_invalid', 'a counter presentation needs the nonce the counter issued (POST /v1/verifier/counter-nonces)');
     }
     nonce = claimed;
   }
-  const kb = await verifyKbJwt(parts.kbJwt, {
-    holderJwk,
-    sdJwtWithoutKb: parts.sdJwtWithoutKb,
-    nonce,
-    aud: input.kb.aud,
-    clock: c.clock,
-    maxAgeSeconds: input.kb.maxAgeSeconds,
-    skewSeconds: c.skewSeconds,
-  });
+  const { iat } = await binding.proof.verify({ nonce, aud: input.kb.aud, clock: c.clock, maxAgeSeconds: input.kb.maxAgeSeconds, skewSeconds: c.skewSeconds });
   s.kbNonce = nonce;
-  s.kbIat = kb.payload.iat as number;
+  s.kbIat = iat;
 };
 
 /**
@@ -212,21 +152,13 @@ export const checkReplay: Check = async (s, c, input) => {
   if (!(await c.consumeNonce(s.kbNonce, expiresAt))) throw new VerificationFailed('nonce_reused', 'this nonce was already used');
 };
 
-/** RFC 9901 §7.1 steps 3–5 and SD-JWT VC §2.2.2.3 (registered claims never disclosed). */
+/** RFC 9901 §7.1 steps 3–5 and SD-JWT VC §2.2.2.3, or what the format discloses as a whole. */
 export const checkDisclosures: Check = (s) => {
-  if (s.format === 'vc+jwt') {
-    const subject = payloadOf(s).credentialSubject;
-    s.claims = isJsonObject(subject) ? subject : {};
-    s.disclosedPaths = [];
-    return 'not_applicable';
-  }
-  const { claims, disclosedPaths } = processDisclosures(payloadOf(s), s.sdJwt!.disclosures);
-  checkNeverDisclosed(disclosedPaths);
+  const { claims, disclosedPaths, note } = formatOf(s).disclosedClaims(s.parsed);
   s.claims = claims;
   s.disclosedPaths = disclosedPaths;
+  return note;
 };
-
-const pascal = (id: string) => id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 
 /**
  * The names the credential answers to in a policy: its own `vct` / VC `type`, and the catalogue
@@ -236,13 +168,8 @@ function typeNames(s: PresentationState, c: VerificationContext): Set<string> {
   const names = new Set<string>();
   if (s.type) names.add(s.type);
   if (s.iss !== c.trust.ownIssuer) return names;
-  if (s.format === 'dc+sd-jwt') {
-    const t = s.type ? c.catalog.getByVct(s.type) : undefined;
-    if (t) names.add(t.id);
-  } else {
-    const types = ([] as unknown[]).concat(payloadOf(s).type ?? []);
-    for (const t of c.catalog.types) if (types.includes(pascal(t.id))) names.add(t.id);
-  }
+  const format = formatOf(s);
+  for (const t of c.catalog.types) if (format.isOfCatalogType(s.parsed, s.type ?? '', t)) names.add(t.id);
   return names;
 }
 

@@ -1,15 +1,14 @@
 /** Shapes of the verification pipeline's input and answer. */
 import type { JWK } from 'jose';
 import type { JsonObject } from '../formats/jose/types.js';
-import type { ParsedJws } from '../formats/jose/types.js';
-import type { ParsedSdJwt } from '../formats/sd-jwt/parse-sd-jwt.js';
+import type { FormatId } from '../formats/registry.js';
 import type { ClaimPath } from '../formats/sd-jwt/process-disclosures.js';
 import type { ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
-import type { ClerkMessage } from './clerk-messages.js';
+import type { ClerkMessage } from '../verdict/clerk-messages.js';
+import type { CheckName } from '../verdict/check-names.js';
 
-/** The checks, in the order they run (see verify-presentation.ts). */
-export const CHECK_NAMES = ['parse', 'typ_alg', 'issuer_signature', 'time', 'status', 'holder_binding', 'replay', 'disclosures', 'policy'] as const;
-export type CheckName = (typeof CHECK_NAMES)[number];
+/** The checks by name, in the order they run: shared with the verifier page through src/verdict/. */
+export type { CheckName } from '../verdict/check-names.js';
 
 export interface CheckResult {
   check: CheckName;
@@ -46,14 +45,14 @@ export type KeyBindingExpectation = {
   maxAgeSeconds: number;
 } & ({ nonce: string; counterClientId?: never } | { counterClientId: string; nonce?: never });
 
-/** Credential formats this service verifies (`mso_mdoc` joins when its adapter does). */
-export type CredentialFormat = 'dc+sd-jwt' | 'vc+jwt';
+/** Credential formats this service verifies: those with an adapter in src/formats/registry.ts. */
+export type CredentialFormat = FormatId;
 
 export interface PresentationState {
   text: string;
   format?: CredentialFormat;
-  sdJwt?: ParsedSdJwt;
-  jws?: ParsedJws;
+  /** The credential as its format adapter parsed it; only that adapter reads it. */
+  parsed?: unknown;
   iss?: string;
   /** vct (SD-JWT VC) or the most specific VC `type` (VC-JWT). */
   type?: string;

@@ -4,8 +4,9 @@ import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { fixedClock } from '../../src/clock.js';
 import { buildVcJwtPayload, issueVcJwt, type IssueVcJwtInput } from '../../src/formats/vc-jwt/issue-vc-jwt.js';
 import { parseVcJwt } from '../../src/formats/vc-jwt/parse-vc-jwt.js';
-import { encodeCompactJws } from '../../src/formats/vc-jwt/encode-compact-jws.js';
-import { readStatusReference } from '../../src/status/status-list-reference.js';
+import { signCompactJws } from '../../src/formats/jose/sign-compact-jws.js';
+import type { JsonObject } from '../../src/formats/jose/types.js';
+import { readStatusReference } from '../../src/formats/status-list/status-list-reference.js';
 import { createTestSigner, type TestSigner } from '../status/test-signer.js';
 
 const clock = fixedClock(Date.UTC(2025, 5, 1, 12, 0, 0, 250));
@@ -30,7 +31,7 @@ const input = (over: Partial<IssueVcJwtInput> = {}): IssueVcJwtInput => ({
 const assertCode = (fn: () => unknown, code: string) => assert.throws(fn, (e: unknown) => (e as { code?: string }).code === code);
 
 /** Signs an arbitrary header / claims set, to feed the parser what our issuer never would. */
-const forge = (payload: Record<string, unknown>, typ = 'vc+jwt') => encodeCompactJws({ typ }, payload, signer);
+const forge = (payload: Record<string, unknown>, typ = 'vc+jwt') => signCompactJws({ typ }, payload as JsonObject, signer);
 const validClaims = () => ({ ...buildVcJwtPayload(input()) }) as Record<string, unknown>;
 
 describe('issuing a VC-JWT', () => {

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { MAX_STATUS_LIST_ENTRIES, maxStatusListBytes, STATUS_LIST_BITS, StatusList, type StatusListBits } from '../../src/status/status-list-codec.js';
+import { MAX_STATUS_LIST_ENTRIES, maxStatusListBytes, STATUS_LIST_BITS, StatusList, type StatusListBits } from '../../src/formats/status-list/status-list-codec.js';
 import {
   STATUS_INVALID,
   STATUS_SUSPENDED,
   STATUS_VALID,
   statusName,
-} from '../../src/status/status-list-status-types.js';
+} from '../../src/formats/status-list/status-list-status-types.js';
 
 interface ExampleFixture { bits: StatusListBits; lst: string; byteArrayHex: string; compressedHex: string; statuses: number[] }
 interface VectorFixture { bits: StatusListBits; size: number; lst: string; statuses: Record<string, number> }

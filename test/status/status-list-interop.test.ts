@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { getListFromStatusListJWT, StatusList as OwfStatusList } from '@sd-jwt/jwt-status-list';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { fixedClock } from '../../src/clock.js';
-import { StatusList, type StatusListBits } from '../../src/status/status-list-codec.js';
-import { checkStatusListToken, readStatus, signStatusListToken } from '../../src/status/status-list-token.js';
+import { StatusList, type StatusListBits } from '../../src/formats/status-list/status-list-codec.js';
+import { checkStatusListToken, readStatus, signStatusListToken } from '../../src/formats/status-list/status-list-token.js';
 import { createTestSigner } from './test-signer.js';
 
 const URI = 'https://issuer.example/status/7';

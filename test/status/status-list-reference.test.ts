@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildStatusClaim, readStatusReference } from '../../src/status/status-list-reference.js';
+import { buildStatusClaim, readStatusReference } from '../../src/formats/status-list/status-list-reference.js';
 
 const assertCode = (fn: () => unknown, code: string) => assert.throws(fn, (e: unknown) => (e as { code?: string }).code === code);
 const URI = 'https://example.com/statuslists/1';

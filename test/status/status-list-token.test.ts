@@ -2,15 +2,15 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fixedClock } from '../../src/clock.js';
-import { StatusList } from '../../src/status/status-list-codec.js';
+import { StatusList } from '../../src/formats/status-list/status-list-codec.js';
 import {
   buildStatusListTokenPayload,
   checkStatusListToken,
   readStatus,
   signStatusListToken,
   STATUS_LIST_JWT_TYP,
-} from '../../src/status/status-list-token.js';
-import { STATUS_INVALID, STATUS_SUSPENDED } from '../../src/status/status-list-status-types.js';
+} from '../../src/formats/status-list/status-list-token.js';
+import { STATUS_INVALID, STATUS_SUSPENDED } from '../../src/formats/status-list/status-list-status-types.js';
 import { createTestSigner } from './test-signer.js';
 
 interface JwtExample { header: Record<string, unknown>; payload: Record<string, unknown>; compact: string }

@@ -10,8 +10,8 @@ import type { JWK } from 'jose';
 import { fixedClock } from '../../src/clock.js';
 import { IssuerTrust, type OwnKeys } from '../../src/verification/issuer-trust.js';
 import { StatusChecker } from '../../src/verification/status-checker.js';
-import { signStatusListToken } from '../../src/status/status-list-token.js';
-import { StatusList } from '../../src/status/status-list-codec.js';
+import { signStatusListToken } from '../../src/formats/status-list/status-list-token.js';
+import { StatusList } from '../../src/formats/status-list/status-list-codec.js';
 import type { SigningAlg } from '../../src/keys/signer.js';
 import { createTestSigner, type TestSigner } from '../status/test-signer.js';
 

@@ -10,14 +10,14 @@ import { fixedClock } from '../../src/clock.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { generateHolderKey, injectFetch, issueViaApi } from '../presentation/helpers.js';
-import type { HolderKey } from '../../src/presentation/holder/holder-key.js';
-import { createHolderPresentation } from '../../src/presentation/holder/create-holder-presentation.js';
+import type { HolderKey } from '../../src/wallet/holder-key.js';
+import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import { createVerificationContext } from '../../src/verification/create-verification-context.js';
 import { verifyPresentation } from '../../src/verification/verify-presentation.js';
 import type { Fetcher } from '../../src/verification/fetch-json.js';
 import { verifierClientId } from '../../src/presentation/verifier-identity.js';
-import { signStatusListToken } from '../../src/status/status-list-token.js';
-import { StatusList } from '../../src/status/status-list-codec.js';
+import { signStatusListToken } from '../../src/formats/status-list/status-list-token.js';
+import { StatusList } from '../../src/formats/status-list/status-list-codec.js';
 
 const ISSUER2 = 'https://issuer2.example';
 /** An OpenID4VP request's nonce (the pipeline's request-bound mode). */

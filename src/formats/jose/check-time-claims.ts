@@ -3,7 +3,7 @@
  * finite NumericDates when present; the token must not be expired, not be used before `nbf`,
  * and not claim to be issued in the future beyond the allowed clock skew.
  */
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../clock.js';
 import { formatError } from '../error-codes.js';
 import { hasOwn, type JsonObject } from './types.js';
 

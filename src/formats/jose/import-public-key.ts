@@ -11,7 +11,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
-import type { SigningAlg } from '../../keys/signer.js';
+import type { SigningAlg } from './signer.js';
 import { formatError } from '../error-codes.js';
 import { checkPublicJwk } from './check-public-jwk.js';
 

@@ -2,7 +2,7 @@
  * Signs a JWT Claims Set as a compact JWS (RFC 7515 §7.1) through the injected Signer, so a key
  * file, an HSM or a cloud KMS can sign without this code knowing which.
  */
-import type { Signer } from '../../keys/signer.js';
+import type { Signer } from './signer.js';
 import { formatError } from '../error-codes.js';
 import { encodeBase64url, encodeBase64urlText } from './base64url.js';
 import type { JsonObject } from './types.js';

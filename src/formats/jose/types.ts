@@ -1,6 +1,6 @@
 /** Shared shapes for parsed JSON and compact JWS. */
 import type { JWK } from 'jose';
-import type { SigningAlg } from '../../keys/signer.js';
+import type { SigningAlg } from './signer.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {

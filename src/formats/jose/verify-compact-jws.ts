@@ -6,7 +6,7 @@
  * exactly one algorithm. The issuer key is found only through `resolveKey({ kid, alg })`:
  * `jwk`, `x5c`, `jku` and `x5u` in a header are never used to pick or fetch a key.
  */
-import type { SigningAlg } from '../../keys/signer.js';
+import type { SigningAlg } from './signer.js';
 import { formatError } from '../error-codes.js';
 import { importPublicKey } from './import-public-key.js';
 import type { JsonObject, KeyResolver, ParsedJws, ResolvedKey } from './types.js';

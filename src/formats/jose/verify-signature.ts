@@ -6,7 +6,7 @@
  * Ed25519 is exactly 64 bytes (RFC 8037 §3.1, RFC 8032 §5.1.7).
  */
 import { verify, type KeyObject } from 'node:crypto';
-import type { SigningAlg } from '../../keys/signer.js';
+import type { SigningAlg } from './signer.js';
 
 /** P-256 group order n, big-endian. */
 const P256_N = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');

@@ -3,8 +3,8 @@
  * registered claims kept plain, and the holder key in `cnf.jwk`.
  */
 import type { JWK } from 'jose';
-import type { RandomSource } from '../../clock.js';
-import type { Signer } from '../../keys/signer.js';
+import type { RandomSource } from '../clock.js';
+import type { Signer } from '../jose/signer.js';
 import { formatError } from '../error-codes.js';
 import { setOwn, type JsonObject } from '../jose/types.js';
 import { issueSdJwt, type IssuedSdJwt } from '../sd-jwt/issue-sd-jwt.js';

@@ -2,8 +2,8 @@
  * Verifies an SD-JWT VC presentation (draft-ietf-oauth-sd-jwt-vc §2.4, RFC 9901 §7.1 and §7.3)
  * as a visible sequence of small checks; each is exported for the verification pipeline.
  */
-import type { Clock } from '../../clock.js';
-import type { SigningAlg } from '../../keys/signer.js';
+import type { Clock } from '../clock.js';
+import type { SigningAlg } from '../jose/signer.js';
 import { formatError } from '../error-codes.js';
 import { checkTimeClaims } from '../jose/check-time-claims.js';
 import { parseCompactJws } from '../jose/parse-compact-jws.js';

@@ -1,5 +1,5 @@
 /** Creates a Key Binding JWT over a presented SD-JWT (RFC 9901 §4.3, §7.2 step 5). */
-import type { Signer } from '../../keys/signer.js';
+import type { Signer } from '../jose/signer.js';
 import { formatError } from '../error-codes.js';
 import { signCompactJws } from '../jose/sign-compact-jws.js';
 import { sdDigest } from './compute-digest.js';

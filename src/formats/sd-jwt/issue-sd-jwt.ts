@@ -9,8 +9,8 @@
  * ~230 µs per issuance here against ~580 µs with @sd-jwt/sd-jwt-vc 0.19. The algorithm fits in
  * this file.
  */
-import { systemRandom, type RandomSource } from '../../clock.js';
-import type { Signer } from '../../keys/signer.js';
+import { cryptoRandom, type RandomSource } from '../clock.js';
+import type { Signer } from '../jose/signer.js';
 import { formatError } from '../error-codes.js';
 import { encodeBase64url, encodeBase64urlText } from '../jose/base64url.js';
 import { signCompactJws } from '../jose/sign-compact-jws.js';
@@ -81,7 +81,7 @@ function padding(padTo: Readonly<Record<string, number>> | undefined): Map<strin
 export async function issueSdJwt(input: IssueSdJwtInput): Promise<IssuedSdJwt> {
   const tree = pathTree(input.disclosable);
   const padTo = padding(input.padTo);
-  const ctx: Ctx = { random: input.random ?? systemRandom, padTo, disclosures: [], digestCount: 0 };
+  const ctx: Ctx = { random: input.random ?? cryptoRandom, padTo, disclosures: [], digestCount: 0 };
   const packed = packObject(input.payload, tree, '', ctx);
   // §4.1.1: `_sd_alg` at the top level only; omitted when nothing is selectively disclosable.
   if (ctx.digestCount > 0) packed._sd_alg = SD_ALG;

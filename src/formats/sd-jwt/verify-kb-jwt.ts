@@ -3,8 +3,8 @@
  * a verification pipeline can run and report them one by one.
  */
 import type { JWK } from 'jose';
-import type { Clock } from '../../clock.js';
-import { FormatError } from '../../errors.js';
+import type { Clock } from '../clock.js';
+import { FormatError } from '../format-error.js';
 import { formatError } from '../error-codes.js';
 import { checkTimeClaims } from '../jose/check-time-claims.js';
 import { algForJwk } from '../jose/import-public-key.js';

@@ -20,8 +20,8 @@
  * The type is not defined by the v2 `@context`, so JSON-LD processors map it through the v2
  * context's `@vocab` (issuer-dependent terms); the JOSE signature covers it either way.
  */
-import { statusFormatError } from '../../status/error-codes.js';
-import { checkStatusListReference, type StatusListReference } from '../../status/status-list-reference.js';
+import { statusFormatError } from '../status-list/error-codes.js';
+import { checkStatusListReference, type StatusListReference } from '../status-list/status-list-reference.js';
 import type { TokenStatusListEntry } from './vc-jwt-types.js';
 
 export const TOKEN_STATUS_LIST_ENTRY_TYPE = 'TokenStatusListEntry';

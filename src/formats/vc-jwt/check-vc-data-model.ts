@@ -3,7 +3,7 @@
  * One small check per rule, run in the order of `VC_DATA_MODEL_CHECKS`; each throws a
  * `FormatError` with a stable code. Signature and time-of-use checks happen elsewhere.
  */
-import { statusFormatError } from '../../status/error-codes.js';
+import { statusFormatError } from '../status-list/error-codes.js';
 import { parseDateTimeStamp } from './parse-date-time-stamp.js';
 import { VC_V2_CONTEXT, VERIFIABLE_CREDENTIAL_TYPE } from './vc-jwt-types.js';
 

@@ -12,14 +12,15 @@
  * - `status`, the IETF Token Status List claim, next to `credentialStatus` (see
  *   `build-token-status-list-entry.ts`).
  */
-import { epochSeconds, type Clock } from '../../clock.js';
-import type { Signer } from '../../keys/signer.js';
-import { buildStatusClaim, type StatusListReference } from '../../status/status-list-reference.js';
+import { epochSeconds, type Clock } from '../clock.js';
+import type { Signer } from '../jose/signer.js';
+import { signCompactJws } from '../jose/sign-compact-jws.js';
+import type { JsonObject } from '../jose/types.js';
+import { buildStatusClaim, type StatusListReference } from '../status-list/status-list-reference.js';
 import { buildTokenStatusListEntry } from './build-token-status-list-entry.js';
 import { checkVcDataModel } from './check-vc-data-model.js';
-import { encodeCompactJws } from './encode-compact-jws.js';
 import { formatDateTimeStamp, parseDateTimeStamp } from './parse-date-time-stamp.js';
-import { statusFormatError } from '../../status/error-codes.js';
+import { statusFormatError } from '../status-list/error-codes.js';
 import {
   VC_JWT_TYP,
   VC_V2_CONTEXT,
@@ -76,4 +77,4 @@ export const buildVcJwtPayload = (input: Omit<IssueVcJwtInput, 'signer'>): Verif
 };
 
 export const issueVcJwt = async (input: IssueVcJwtInput): Promise<string> =>
-  encodeCompactJws({ typ: VC_JWT_TYP }, buildVcJwtPayload(input), input.signer);
+  signCompactJws({ typ: VC_JWT_TYP }, buildVcJwtPayload(input) as JsonObject, input.signer);

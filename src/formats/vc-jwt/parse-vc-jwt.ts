@@ -3,10 +3,12 @@
  * verify the signature (the caller does, with the issuer's key, over `signingInput`) nor compare
  * `validFrom` / `validUntil` / `exp` with the current time, nor fetch the status list.
  */
-import { statusFormatError } from '../../status/error-codes.js';
-import type { StatusListReference } from '../../status/status-list-reference.js';
+import { FormatError } from '../format-error.js';
+import { parseCompactJws } from '../jose/parse-compact-jws.js';
+import type { ParsedJws } from '../jose/types.js';
+import { statusFormatError } from '../status-list/error-codes.js';
+import type { StatusListReference } from '../status-list/status-list-reference.js';
 import { checkVcDataModel } from './check-vc-data-model.js';
-import { decodeCompactJws } from './decode-compact-jws.js';
 import { readVcStatusReference } from './read-vc-status-reference.js';
 import { VC_JWT_MEDIA_TYPE, VC_JWT_TYP, type VerifiableCredential } from './vc-jwt-types.js';
 
@@ -20,8 +22,22 @@ export interface ParsedVcJwt {
   signature: Uint8Array;
 }
 
+/**
+ * RFC 7515 §7.1 through the one JWS parser (strict base64url and JSON, no duplicate members, no
+ * `crit`, no `b64: false`); a token that is not a compact JWS of JSON objects is `vc_jwt_malformed`.
+ */
+const parseJws = (token: unknown): ParsedJws => {
+  try {
+    return parseCompactJws(token as string);
+  } catch (e) {
+    if (e instanceof FormatError && e.code === 'jws_malformed') throw statusFormatError('vc_jwt_malformed', e.message);
+    throw e;
+  }
+};
+
 export const parseVcJwt = (token: unknown): ParsedVcJwt => {
-  const { header, payload, signingInput, signature } = decodeCompactJws(token);
+  const { header, payload, signature, compact } = parseJws(token);
+  const signingInput = compact.slice(0, compact.lastIndexOf('.'));
   // RFC 7515 §4.1.1: `alg` is required; RFC 8725 §3.1: never accept `none`.
   if (typeof header['alg'] !== 'string' || header['alg'] === 'none') {
     throw statusFormatError('vc_jwt_bad_alg', 'alg must name a signature algorithm');

@@ -3,8 +3,8 @@
  * our `TokenStatusListEntry`) and / or its `status` JWT claim (draft-ietf-oauth-status-list §6.2).
  * When both are present they MUST name the same entry; see `build-token-status-list-entry.ts`.
  */
-import { statusFormatError } from '../../status/error-codes.js';
-import { readStatusReference, type StatusListReference } from '../../status/status-list-reference.js';
+import { statusFormatError } from '../status-list/error-codes.js';
+import { readStatusReference, type StatusListReference } from '../status-list/status-list-reference.js';
 import { readTokenStatusListEntry, TOKEN_STATUS_LIST_ENTRY_TYPE } from './build-token-status-list-entry.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

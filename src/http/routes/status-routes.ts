@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.js';
-import { STATUS_LIST_JWT_MEDIA_TYPE } from '../../status/status-list-token.js';
+import { STATUS_LIST_JWT_MEDIA_TYPE } from '../../formats/status-list/status-list-token.js';
 import { problemResponses } from '../api-schemas.js';
 import { notFound } from '../../errors.js';
 

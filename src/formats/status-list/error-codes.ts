@@ -1,9 +1,9 @@
 /**
- * Stable error codes raised by the Token Status List code (`src/status/status-list-*.ts`) and by
+ * Stable error codes raised by the Token Status List code (`src/formats/status-list/`) and by
  * the VC-JWT format (`src/formats/vc-jwt/`). Tests assert these codes, never messages; the
  * lead's documentation test can iterate `STATUS_FORMAT_ERROR_CODES`, which holds all of them.
  */
-import { FormatError } from '../errors.js';
+import { FormatError } from '../format-error.js';
 
 /** Codes for the status list itself, its token and the `status` claim of a referenced token. */
 export const STATUS_LIST_ERROR_CODES = [

@@ -4,8 +4,9 @@
  * (§8.3 steps 3-6) and read one entry.
  */
 import { epochSeconds, type Clock } from '../clock.js';
-import type { Signer } from '../keys/signer.js';
-import { encodeCompactJws } from '../formats/vc-jwt/encode-compact-jws.js';
+import type { Signer } from '../jose/signer.js';
+import { signCompactJws } from '../jose/sign-compact-jws.js';
+import type { JsonObject } from '../jose/types.js';
 import { statusFormatError } from './error-codes.js';
 import { StatusList, type DecodeStatusListOptions, type StatusListBits } from './status-list-codec.js';
 import { checkStatusListReference } from './status-list-reference.js';
@@ -65,7 +66,7 @@ export const buildStatusListTokenPayload = (input: BuildStatusListTokenInput): S
 
 /** Builds the payload and signs it as a compact JWS with `typ: statuslist+jwt` (§5.1 rule 2). */
 export const signStatusListToken = async (input: BuildStatusListTokenInput & { signer: Signer }): Promise<string> =>
-  encodeCompactJws({ typ: STATUS_LIST_JWT_TYP }, { ...buildStatusListTokenPayload(input) }, input.signer);
+  signCompactJws({ typ: STATUS_LIST_JWT_TYP }, { ...buildStatusListTokenPayload(input) } as unknown as JsonObject, input.signer);
 
 export interface CheckStatusListTokenInput extends DecodeStatusListOptions {
   /** Protected header, after the signature was verified elsewhere. */

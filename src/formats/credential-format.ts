@@ -1,0 +1,134 @@
+/**
+ * What the rest of the service asks of a credential format. One adapter per format (`dc+sd-jwt`,
+ * `vc+jwt`, next `mso_mdoc`) implements it in its own folder and is listed in `registry.ts`; the
+ * verification checks and issuance only ever talk to this interface, so adding a format is a
+ * folder and a registry line, never a branch in a check.
+ *
+ * `P` is the adapter's own parsed form of a presented credential; nobody else looks inside it.
+ */
+import type { JWK } from 'jose';
+import type { Clock, RandomSource } from './clock.js';
+import type { CheckPublicJwkOptions } from './jose/check-public-jwk.js';
+import type { Signer, SigningAlg } from './jose/signer.js';
+import type { JsonObject, KeyResolver } from './jose/types.js';
+import type { ClaimPath } from './sd-jwt/process-disclosures.js';
+import type { StatusListReference } from './status-list/status-list-reference.js';
+
+export interface TimeCheckOptions {
+  clock: Clock;
+  skewSeconds: number;
+}
+
+/** What a holder's proof of possession must be bound to (RFC 9901 §7.3 step 5 for a KB-JWT). */
+export interface HolderProofExpectation extends TimeCheckOptions {
+  nonce: string;
+  aud: string;
+  maxAgeSeconds: number;
+}
+
+/** A proof of possession of the holder key that came with the presentation (a KB-JWT or equivalent). */
+export interface HolderProof {
+  /** The nonce the proof claims, not yet verified: a counter presentation brings its own. */
+  claimedNonce(): unknown;
+  /** Verifies the proof with the holder key; resolves to its issuance time (seconds). */
+  verify(expect: HolderProofExpectation): Promise<{ iat: number }>;
+}
+
+/** The holder binding a credential carries (`cnf` for the JOSE formats). */
+export interface HolderBinding {
+  /** The holder's public key, checked; undefined when the credential is not key-bound. */
+  holderJwk: JWK | undefined;
+  /** The presented proof, or undefined when none was sent. */
+  proof: HolderProof | undefined;
+  /** The error to refuse with when policy requires a proof and none was sent. */
+  missingProof(): Error;
+}
+
+/** The claims a policy may look at, after the format's own integrity rules. */
+export interface DisclosedClaims {
+  claims: JsonObject;
+  /** Paths that came from a selective disclosure (empty for a format that discloses all). */
+  disclosedPaths: ClaimPath[];
+  /** A note for the check result when the format has nothing to check here (`not_applicable`). */
+  note?: string;
+}
+
+/** The parts of a catalogue type a format needs (formats never import the catalogue). */
+export interface IssuableType {
+  id: string;
+  vct: string;
+  selectivelyDisclosable: readonly string[];
+}
+
+/** Everything a format needs to build one credential; the story around it lives in issuance. */
+export interface BuildCredentialInput {
+  issuer: string;
+  type: IssuableType;
+  /** Subject claims, caller-supplied and derived. */
+  claims: JsonObject;
+  /** Validity window, milliseconds since the epoch. */
+  issuedAt: number;
+  expiresAt: number;
+  /** A checked holder key; a format that binds no key ignores it. */
+  holderJwk?: JWK;
+  status: StatusListReference;
+  /** Decoy digests per claim path (formats without selective disclosure ignore it). */
+  padTo?: Readonly<Record<string, number>>;
+  signer: Signer;
+  /** Salts and decoys (formats without them ignore it); default: straight from the CSPRNG. */
+  random?: RandomSource;
+}
+
+/** The issuer metadata of one credential configuration (OpenID4VCI §12.2.4), without `credential_metadata`. */
+export interface ConfigurationMetadataOptions {
+  signingAlgs: readonly SigningAlg[];
+  proofSigningAlgs: readonly SigningAlg[];
+}
+
+export interface CredentialFormat<P = unknown, Id extends string = string> {
+  /** The format identifier (OpenID4VP / OpenID4VCI `format`, and the catalogue's). */
+  readonly id: Id;
+
+  // --- verification: one method per check of the pipeline, in order ---
+
+  /** Splits and decodes a presentation; undefined when `text` is not in this format. No crypto. */
+  parsePresentation(text: string): P | undefined;
+  /** The note the parse check reports for this format (unset: `ok`). */
+  readonly parseNote?: string;
+  /** Header rules before any crypto: algorithm allow-list and explicit typing. */
+  checkHeader(parsed: P): void;
+  /** The issuer the credential claims (not yet proven). */
+  issuer(parsed: P): string;
+  /** Verifies the issuer signature; the key is found only through `resolveKey` (by kid and alg). */
+  verifyIssuerSignature(parsed: P, resolveKey: KeyResolver): Promise<void>;
+  /** The credential's type after the signature verified: its `vct` or most specific VC `type`. */
+  credentialType(parsed: P): string;
+  /** Whether a catalogue type (its id and `vct`) names this credential; `parsed` may be absent. */
+  isOfCatalogType(parsed: P | undefined, credentialType: string, catalogType: { id: string; vct: string }): boolean;
+  /** Validity-period rules against the injected clock. */
+  checkTime(parsed: P, options: TimeCheckOptions): void;
+  /** The Token Status List entry, or undefined when the credential has no status. */
+  statusReference(parsed: P): StatusListReference | undefined;
+  /**
+   * The holder key and proof, or undefined when this format binds no holder key. `keyCheck`:
+   * how strictly the holder key is checked (checkPublicJwk; torsion-free for other issuers).
+   */
+  holderBinding(parsed: P, keyCheck?: CheckPublicJwkOptions): HolderBinding | undefined;
+  /** The claims a verifier's policy sees. */
+  disclosedClaims(parsed: P): DisclosedClaims;
+
+  // --- issuance ---
+
+  /** True when credentials are bound to a holder key proved with a `jwt` proof (OpenID4VCI §8.2). */
+  readonly keyBound: boolean;
+  /** The `credential_configuration_id` of `typeId` in this format. */
+  configurationId(typeId: string): string;
+  /** The type id a configuration id names in this format, or undefined when it names none. */
+  typeIdOfConfiguration(configurationId: string): string | undefined;
+  /** Where the subject's claims sit in the credential (prefix of claims paths in the metadata). */
+  readonly claimPathPrefix: readonly string[];
+  /** The format-specific members of the configuration in the issuer metadata. */
+  configurationMetadata(type: IssuableType, options: ConfigurationMetadataOptions): Record<string, unknown>;
+  /** Builds and signs one credential. */
+  buildCredential(input: BuildCredentialInput): Promise<string>;
+}

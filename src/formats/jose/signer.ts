@@ -1,0 +1,19 @@
+import type { JWK } from 'jose';
+
+/** JWS algorithms this service signs and verifies with. Each key is used with exactly one. */
+export type SigningAlg = 'ES256' | 'EdDSA';
+
+/**
+ * What signing code needs from a key: encrypted key files (src/keys/file-key-store.ts) and
+ * PKCS#11 modules (src/keys/pkcs11/) implement it; a cloud KMS could too, without touching
+ * the code that signs.
+ */
+export interface Signer {
+  /** RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key. */
+  readonly kid: string;
+  readonly alg: SigningAlg;
+  /** Public JWK with `kid`, `alg` and `use: "sig"`; never holds private members. */
+  readonly publicJwk: JWK;
+  /** Returns the JWS signature over `signingInput` (ES256: raw r||s, 64 bytes). */
+  sign(signingInput: Uint8Array): Promise<Uint8Array>;
+}
