@@ -10,7 +10,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWK } from 'j
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { makeSoftHsmToken, softhsmSkip, SOFTHSM_MODULE, type SoftHsmToken } from '../helpers/softhsm.js';
-import { counterPresent, counterVerify, generateHolderKey, issueViaApi, verifierId } from '../presentation/helpers.js';
+import { counterOf, counterPresent, counterVerify, generateHolderKey, issueViaApi } from '../presentation/helpers.js';
 import { rotateKey, retireKey } from '../../src/keys/manage-keys.js';
 import { parseSdJwt } from '../../src/formats/sd-jwt/parse-sd-jwt.js';
 import type { SigningAlg } from '../../src/keys/signer.js';
@@ -88,7 +88,7 @@ for (const backend of storeTargets()) {
           if (format === 'dc+sd-jwt') {
             // The whole verifier pipeline (signature, status list signed in the module too, binding).
             const verifierKey = await t.apiKey('verifier');
-            const { presentation } = await counterPresent(credential, holder, await verifierId(t.app), ['age_over_19']);
+            const { presentation } = await counterPresent(credential, holder, counterOf(t.app, verifierKey), ['age_over_19']);
             const res = await counterVerify(t.app, verifierKey, presentation);
             assert.equal(res.json<{ verdict: string }>().verdict, 'verified', res.body);
           }
