@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes, generateKeyPairSync } from 'node:crypto';
-import pg from 'pg';
+import { generateKeyPairSync } from 'node:crypto';
+import { benchEnv, pgDatabase } from './bench-env.js';
 import { combineBaselines, runBaselines } from './baselines.js';
 import { load, peakAndHalf, type LoadResult } from './load.js';
 import { dproof, startServer, ROOT } from './server-process.js';
@@ -30,43 +30,10 @@ const connections = 16;
 const sweep = quick ? [connections] : [16, 32];
 const TYPE = 'driving-record'; // 10 selectively disclosable claims
 
-async function pgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const admin = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `dproof_bench_${randomBytes(4).toString('hex')}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await d.end();
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'dproof-bench-'));
   const db = usePg ? await pgDatabase() : undefined;
-  const env: Record<string, string> = {
-    DATA_DIR: join(dir, 'data'),
-    KEYS_DIR: join(dir, 'keys'),
-    DPROOF_KEY_PASSPHRASE: 'benchmark-passphrase',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    // The benchmark drives public endpoints (offers, token, nonce) from one address: no per-IP
-    // limit, and none per offer or token either, so the hostile mix measures what each hostile
-    // request costs when nothing answers it 429 first (the worst case).
-    RATE_LIMIT_PER_MINUTE: '0',
-    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
-    RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0',
-    ...(db && { DATABASE_URL: db.url }),
-  };
+  const env = benchEnv(dir, db?.url);
   const notes: string[] = [];
   const scenarios: LoadResult[] = [];
   try {
