@@ -2,11 +2,12 @@
  * The full-flow scenarios on their own, for profiling and for comparing builds:
  *
  *   tsx bench/flow-bench.ts [--quick] [--pg] [--seconds N] [--only TEXT]
- *                           [--root DIR]... [--cpu-prof DIR] [--json FILE]
+ *                           [--root DIR]... [--cpu-prof DIR] [--node-arg ARG]... [--json FILE]
  *
  * Each `--root` is a built checkout (default: this one); with several, every scenario runs on
  * each build in turn (before/after back to back, so the machine's drift hits both alike).
- * `--cpu-prof DIR` runs the servers under `node --cpu-prof` and leaves the profiles in DIR.
+ * `--cpu-prof DIR` runs the servers under `node --cpu-prof` and leaves the profiles in DIR;
+ * `--node-arg` passes a flag to the servers' node (e.g. `--node-arg=--max-semi-space-size=16`).
  * `npm run bench` runs the same scenarios on its own server.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     root: { type: 'string', multiple: true },
     'cpu-prof': { type: 'string' },
+    'node-arg': { type: 'string', multiple: true },
     json: { type: 'string' },
   },
 });
@@ -46,7 +48,7 @@ async function startBuild(root: string): Promise<Build> {
   const dir = mkdtempSync(join(tmpdir(), 'dproof-flow-'));
   const db = values.pg ? await pgDatabase() : undefined;
   const env = benchEnv(dir, db?.url);
-  const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [];
+  const profile = [...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : []), ...(values['node-arg'] ?? [])];
   // The first start makes the store and the signing key; the client is made between two starts.
   await (await startServer(env, [], undefined, root)).stop();
   const { apiKey } = JSON.parse(await dproof(['clients', 'create', '--role', 'issuer', '--name', 'bench', '--rate-limit', '0', '--json'], env, root)) as { apiKey: string };

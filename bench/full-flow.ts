@@ -5,12 +5,13 @@
  * proofs (one key per credential) → this generator's own check of every returned credential.
  *
  * `concurrency` flows run at a time for `seconds` (after a short warm-up). The server's CPU is
- * read from /proc/<pid>/stat before and after (every thread: the event loop, the SQLite writer,
- * libuv's pool), and for PostgreSQL also that of the database's own backends serving the
- * server's connections; the generator reports its own CPU from process.cpuUsage().
+ * read from /proc before and after (every thread: the event loop, the SQLite writer, libuv's
+ * pool), and for PostgreSQL also that of the database's own backends serving the server's
+ * connections; the generator reports its own CPU from process.cpuUsage(). One flow at a time,
+ * the server's CPU is also charged to each step.
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { httpClient, type HttpAnswer, type HttpClient } from './http-client.js';
 import { checkIssuedCredential, issuerKeysOf, type IssuerKeys } from './check-issued-credential.js';
 
@@ -57,26 +58,35 @@ export interface FlowResult {
   credentialsPerSec: number;
   flowMs: Percentiles;
   stepMs: Record<FlowStep, Percentiles>;
+  /** One flow at a time only: the server's CPU charged to each step, mean ms per flow. */
+  stepCpuMs?: Record<FlowStep, number>;
   serverCpuMs: number;
   serverCpuMsPerCredential: number;
   databaseCpuMsPerCredential?: number;
   generatorCpuMsPerCredential: number;
 }
 
-const TICK_MS = 10; // USER_HZ is 100 on Linux (sysconf(_SC_CLK_TCK)); /proc times are in these ticks
-
-/** utime + stime of a process (all its threads, live and exited), in ms. */
-export function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may hold spaces; fields after it are counted from its ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+/**
+ * CPU time of a process's live threads in ms, to the nanosecond (the scheduler's own count in
+ * /proc/<pid>/task/<tid>/schedstat): fine enough to charge each step of one flow. Threads that
+ * exited are not in it; the server's are long-lived (event loop, SQLite writer, libuv pool).
+ */
+export function liveThreadsCpuMs(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      /* the thread exited meanwhile */
+    }
+  }
+  return ns / 1e6;
 }
 
 const sumCpuMs = (pids: readonly number[]) =>
   pids.reduce((sum, pid) => {
     try {
-      return sum + processCpuMs(pid);
+      return sum + liveThreadsCpuMs(pid);
     } catch {
       return sum; // a backend that exited meanwhile
     }
@@ -96,14 +106,24 @@ const json = (step: FlowStep, a: HttpAnswer, expected: number): Record<string, u
   return JSON.parse(a.body) as Record<string, unknown>;
 };
 
-/** One complete flow; returns each step's duration in ms and the number of credentials checked. */
-async function oneFlow(http: HttpClient, spec: FlowSpec, keys: IssuerKeys): Promise<{ steps: number[]; credentials: number }> {
+/**
+ * One complete flow; returns each step's duration in ms (and, given `cpuOf`, the server's CPU
+ * during each step) and the number of credentials checked.
+ */
+async function oneFlow(http: HttpClient, spec: FlowSpec, keys: IssuerKeys, cpuOf?: () => number): Promise<{ steps: number[]; cpu: number[]; credentials: number }> {
   const steps: number[] = [];
+  const cpu: number[] = [];
   let t = performance.now();
+  let c = cpuOf?.() ?? 0;
   const lap = () => {
     const now = performance.now();
     steps.push(now - t);
     t = now;
+    if (cpuOf) {
+      const used = cpuOf();
+      cpu.push(used - c);
+      c = used;
+    }
   };
   const offer = json('offer', await http.send('POST', '/v1/offers', { authorization: `Bearer ${spec.apiKey}`, 'content-type': 'application/json' }, JSON.stringify({ type: spec.type, claims: spec.claims })), 201);
   lap();
@@ -130,7 +150,7 @@ async function oneFlow(http: HttpClient, spec: FlowSpec, keys: IssuerKeys): Prom
     const wrong = checkIssuedCredential(c.credential, keys, { iss: spec.base, vct: spec.vct, holder: holders[i]!.jwk, minDisclosures: spec.minDisclosures });
     if (wrong) throw new StepFailed(`credential ${i + 1} of ${spec.batch}: ${wrong}`);
   });
-  return { steps, credentials: credentials.length };
+  return { steps, cpu, credentials: credentials.length };
 }
 
 const percentiles = (values: number[]): Percentiles => {
@@ -153,11 +173,14 @@ export async function runFlows(spec: FlowSpec): Promise<FlowResult> {
 
     const flowMs: number[] = [];
     const stepMs: number[][] = FLOW_STEPS.map(() => []);
+    // With one flow at a time, the server's CPU between two answers belongs to the step between them.
+    const cpuOf = spec.concurrency === 1 ? () => liveThreadsCpuMs(spec.serverPid) : undefined;
+    const stepCpu = FLOW_STEPS.map(() => 0);
     const errorSamples: string[] = [];
     let errors = 0;
     let credentials = 0;
     const dbPids = (await spec.databasePids?.()) ?? [];
-    const serverBefore = processCpuMs(spec.serverPid);
+    const serverBefore = liveThreadsCpuMs(spec.serverPid);
     const dbBefore = sumCpuMs(dbPids);
     const genBefore = process.cpuUsage();
     const t0 = performance.now();
@@ -166,9 +189,10 @@ export async function runFlows(spec: FlowSpec): Promise<FlowResult> {
       while (performance.now() < deadline) {
         const start = performance.now();
         try {
-          const r = await oneFlow(http, spec, keys);
+          const r = await oneFlow(http, spec, keys, cpuOf);
           flowMs.push(performance.now() - start);
           r.steps.forEach((ms, i) => stepMs[i]!.push(ms));
+          r.cpu.forEach((ms, i) => (stepCpu[i]! += ms));
           credentials += r.credentials;
         } catch (e) {
           errors++;
@@ -178,7 +202,7 @@ export async function runFlows(spec: FlowSpec): Promise<FlowResult> {
     }));
     const elapsed = (performance.now() - t0) / 1000;
     const gen = process.cpuUsage(genBefore);
-    const serverCpuMs = processCpuMs(spec.serverPid) - serverBefore;
+    const serverCpuMs = liveThreadsCpuMs(spec.serverPid) - serverBefore;
     const dbCpuMs = sumCpuMs(dbPids) - dbBefore;
     const per = (ms: number) => (credentials > 0 ? ms / credentials : NaN);
     return {
@@ -195,6 +219,7 @@ export async function runFlows(spec: FlowSpec): Promise<FlowResult> {
       credentialsPerSec: credentials / elapsed,
       flowMs: percentiles(flowMs),
       stepMs: Object.fromEntries(FLOW_STEPS.map((s, i) => [s, percentiles(stepMs[i]!)])) as Record<FlowStep, Percentiles>,
+      ...(cpuOf && { stepCpuMs: Object.fromEntries(FLOW_STEPS.map((s, i) => [s, stepCpu[i]! / flowMs.length])) as Record<FlowStep, number> }),
       serverCpuMs,
       serverCpuMsPerCredential: per(serverCpuMs),
       ...(dbPids.length > 0 && { databaseCpuMsPerCredential: per(dbCpuMs) }),
