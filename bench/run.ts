@@ -20,6 +20,7 @@ import { digestPadding } from '../src/catalog/padding.js';
 import { schemasDir } from '../src/paths.js';
 import { prepareCounterPresentations, prepareVciGrants } from './prepare.js';
 import { runHostileMix } from './hostile-mix.js';
+import { FLOW_SCENARIOS, runFlowScenarios } from './flow-scenarios.js';
 
 const quick = process.argv.includes('--quick');
 const strict = process.argv.includes('--check');
@@ -160,6 +161,8 @@ async function main(): Promise<void> {
       `Hostile mix at ${hostile.rate} req/s: ${hostile.requests} requests (${hostile.status['4xx']} 4xx, ${hostile.status['2xx']} 2xx, ${hostile.status['5xx']} 5xx, ${hostile.errors} transport errors); ` +
         `worst server event-loop delay ${hostile.worstEventLoopDelayMs.toFixed(1)} ms; /healthz one at a time meanwhile: p50 ${hostile.healthz.p50.toFixed(1)} ms, p99 ${hostile.healthz.p99.toFixed(1)} ms, max ${hostile.healthz.max.toFixed(1)} ms (${hostile.healthz.samples} samples).`,
     );
+    // The whole pre-authorized OpenID4VCI flow (issue 22), every credential checked by the generator.
+    const flows = await runFlowScenarios({ url: server.url, pid: server.pid, apiKey, env }, quick ? 1.5 : 8);
     const verifyPeak = verify.peak.reqPerSec;
     const verifyHalfP99 = verify.half.p99;
 
@@ -185,6 +188,9 @@ async function main(): Promise<void> {
     ratio('server peak RSS (MB)', peakRssMb, 200, false);
     ratio('hostile mix: worst server event-loop delay (ms)', hostile.worstEventLoopDelayMs, 50, false);
     ratio('hostile mix: /healthz p99 meanwhile (ms)', hostile.healthz.p99, 50, false);
+    const flowCpu = (label: string) => flows.results.find((r) => r.name === label)?.serverCpuMsPerCredential ?? NaN;
+    ratio('full flow, single credential, 16 at a time: server CPU ms per credential', flowCpu(FLOW_SCENARIOS[0]!.label), usePg ? 1.5 : 1.3, false);
+    ratio('full flow, batches of 10, 16 at a time: server CPU ms per credential', flowCpu(FLOW_SCENARIOS[2]!.label), 0.5, false);
     ratio('cold start to /readyz, median (ms)', [...coldStartMs].sort((a, b) => a - b)[Math.floor(coldStartMs.length / 2)] ?? NaN, 1500, false);
     for (const s of scenarios) if (s.errors > 0 || s.non2xx > 0) notes.push(`${s.name}: ${s.errors} errors (${s.wrongAnswers} wrong answers), ${s.non2xx} non-2xx`);
     // "No errors under any scenario": transport errors never; refusals and wrong answers only as
@@ -196,6 +202,7 @@ async function main(): Promise<void> {
     }
     if (hostile.status['5xx'] + hostile.status['2xx'] + hostile.status.other > 0) failures.push(`hostile mix: ${hostile.status['5xx']} 5xx and ${hostile.status['2xx']} 2xx answers (every request must be refused 4xx)`);
     for (const k of hostile.perKind) if (k.status < 400 || k.status >= 500) failures.push(`hostile mix: ${k.name} answered ${k.status}`);
+    for (const r of flows.results) if (r.errors > 0) failures.push(`full flow, ${r.name}: ${r.errors} failed flows (${r.errorSamples.join('; ')})`);
     if (vci.non2xx > reusedGrants) failures.push(`${vci.name}: ${vci.non2xx} non-2xx answers, ${reusedGrants} expected`);
     const wrongVerdicts = verify.runs.reduce((n, r) => n + r.wrongAnswers, verify.half.wrongAnswers);
     if (wrongVerdicts > replayedPresentations) failures.push(`verification: ${wrongVerdicts} answers not "verified", ${replayedPresentations} expected`);
@@ -212,11 +219,16 @@ async function main(): Promise<void> {
       ratios,
       dataLoss: { acknowledged, recorded, lost: Math.max(0, acknowledged - recorded) },
       hostile,
+      flows,
       notes,
     });
     process.stdout.write(`wrote bench/report.md and bench/report.json\n`);
     if (acknowledged > recorded) {
       process.stderr.write(`DATA LOSS: ${acknowledged - recorded} acknowledged issuances have no record\n`);
+      process.exitCode = 1;
+    }
+    if (flows.dataLoss.lost > 0) {
+      process.stderr.write(`DATA LOSS: ${flows.dataLoss.lost} credentials delivered by full flows have no record\n`);
       process.exitCode = 1;
     }
     if (strict && failures.length > 0) {
