@@ -54,7 +54,7 @@ export function writeReport(dir: string, r: Report): void {
       '',
       ...flowTable(r.flows.results),
       '',
-      `Data loss check: ${r.flows.dataLoss.acknowledged} credentials delivered, ${r.flows.dataLoss.recorded} records, ${r.flows.dataLoss.lost} lost.`,
+      `Data loss check: ${r.flows.dataLoss.acknowledged} credentials delivered by the flows (warm-ups included), ${r.flows.dataLoss.recorded} records added to the registry meanwhile, ${r.flows.dataLoss.lost} lost.`,
       '',
     ] : []),
     ...(r.hostile ? [
