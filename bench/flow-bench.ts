@@ -68,13 +68,13 @@ async function startBuild(root: string): Promise<Build> {
 const builds: Build[] = [];
 try {
   for (const root of roots) builds.push(await startBuild(root));
-  const type = await flowTypeOf(builds[0]!.target.url);
   const results: FlowResult[] = [];
   const load: number[] = [loadavg()[0]!];
   for (const scenario of scenarios) {
     for (const b of builds) {
       const prefix = builds.length > 1 ? `${b.root === ROOT ? 'this build' : b.root}: ` : '';
-      results.push(await runFlowScenario(b.target, type, scenario, seconds, prefix));
+      // The type's vct is an absolute URL under each server's own public URL.
+      results.push(await runFlowScenario(b.target, await flowTypeOf(b.target.url), scenario, seconds, prefix));
       load.push(loadavg()[0]!);
     }
   }
