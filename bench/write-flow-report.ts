@@ -14,12 +14,14 @@ export function flowTable(results: readonly FlowResult[]): string[] {
     `| full flow: p50 / p99 ms per step | ${FLOW_STEPS.join(' | ')} |`,
     `| --- |${FLOW_STEPS.map(() => ' ---: |').join('')}`,
     ...results.map((r) => `| ${r.name} | ${FLOW_STEPS.map((s) => `${f(r.stepMs[s].p50, 1)} / ${f(r.stepMs[s].p99, 1)}`).join(' | ')} |`),
-    '',
-    `| full flow, one at a time: server CPU ms per step | ${FLOW_STEPS.join(' | ')} | sum |`,
-    `| --- |${FLOW_STEPS.map(() => ' ---: |').join('')} ---: |`,
-    ...results.flatMap((r) => {
-      const cpu = r.stepCpuMs;
-      return cpu ? [`| ${r.name} | ${FLOW_STEPS.map((s) => f(cpu[s], 2)).join(' | ')} | ${f(FLOW_STEPS.reduce((n, s) => n + cpu[s], 0), 2)} |`] : [];
-    }),
+    ...(results.some((r) => r.stepCpuMs) ? [
+      '',
+      `| full flow, one at a time: server CPU ms per step | ${FLOW_STEPS.join(' | ')} | sum |`,
+      `| --- |${FLOW_STEPS.map(() => ' ---: |').join('')} ---: |`,
+      ...results.flatMap((r) => {
+        const cpu = r.stepCpuMs;
+        return cpu ? [`| ${r.name} | ${FLOW_STEPS.map((s) => f(cpu[s], 2)).join(' | ')} | ${f(FLOW_STEPS.reduce((n, s) => n + cpu[s], 0), 2)} |`] : [];
+      }),
+    ] : []),
   ];
 }
