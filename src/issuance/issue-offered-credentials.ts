@@ -28,13 +28,14 @@ export interface CredentialResponse {
 
 /**
  * RFC 6750 §3.1 / OpenID4VCI §8.3.1.1: the token is known, unexpired and its offer not yet issued.
- * Two indexed reads and no write, so the HTTP layer runs it before reading the body.
+ * One indexed read (token joined to its offer) and no write, so the HTTP layer runs it before
+ * reading the body.
  */
 export async function authorizeAccessToken(deps: VciDeps, accessToken: string, now: number): Promise<VciOfferRecord> {
-  const token = await deps.store.vci.accessToken(hashSecret(accessToken));
-  if (!token || token.expires_at <= now) throw bearerError('invalid_token', 'the access token is unknown or expired');
-  const offer = await deps.store.vci.offer(token.offer_id);
-  if (!offer || offer.issued_at !== null || offer.claims === null) throw bearerError('invalid_token', 'the access token was already used');
+  const found = await deps.store.vci.offerByAccessToken(hashSecret(accessToken));
+  if (!found || found.tokenExpiresAt <= now) throw bearerError('invalid_token', 'the access token is unknown or expired');
+  const { offer } = found;
+  if (offer.issued_at !== null || offer.claims === null) throw bearerError('invalid_token', 'the access token was already used');
   return offer;
 }
 

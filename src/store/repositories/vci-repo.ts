@@ -33,6 +33,13 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
   const offerColumns = ['id', 'ref_hash', 'code_hash', 'client_id', 'type', 'format', 'configuration_id', 'claims', 'tx_code_hash', 'tx_code_length', 'created_at', 'expires_at', 'redeemed_at', 'burned_at', 'issued_at'] as const;
   const insertOffer = preparedQuery([...offerColumns], (r: Insertable<VciOffersTable>) => db.insertInto('vci_offers').values(r));
   const tokenByHash = preparedQuery(['v'], ({ v }: { v: string }) => db.selectFrom('vci_access_tokens').selectAll().where('token_hash', '=', v));
+  const offerByToken = preparedQuery(['v'], ({ v }: { v: string }) =>
+    db
+      .selectFrom('vci_access_tokens')
+      .innerJoin('vci_offers', 'vci_offers.id', 'vci_access_tokens.offer_id')
+      .selectAll('vci_offers')
+      .select('vci_access_tokens.expires_at as token_expires_at')
+      .where('vci_access_tokens.token_hash', '=', v));
   const insertNonce = preparedQuery(['nonce_hash', 'created_at', 'expires_at'], (r: Omit<VciNonceRecord, 'consumed_at'>) =>
     db.insertInto('vci_nonces').values({ ...r, consumed_at: null }));
   const redeemOffer = preparedQuery(['id', 'now', 'expiresAt'], (v: { id: string; now: number; expiresAt: number }) =>
@@ -118,6 +125,14 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
 
   async accessToken(tokenHash: string): Promise<VciAccessTokenRecord | undefined> {
     return firstRow<VciAccessTokenRecord>(tokenByHash({ v: tokenHash }));
+  },
+
+  /** The access token's expiry and its offer, in one read (the credential endpoint's first step). */
+  async offerByAccessToken(tokenHash: string): Promise<{ tokenExpiresAt: number; offer: VciOfferRecord } | undefined> {
+    const row = await firstRow<VciOfferRecord & { token_expires_at: number }>(offerByToken({ v: tokenHash }));
+    if (!row) return undefined;
+    const { token_expires_at: tokenExpiresAt, ...offer } = row;
+    return { tokenExpiresAt, offer };
   },
 
   async insertNonce(r: Omit<VciNonceRecord, 'consumed_at'>): Promise<void> {
