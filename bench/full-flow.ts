@@ -168,7 +168,11 @@ export async function runFlows(spec: FlowSpec): Promise<FlowResult> {
     const warm = spec.warmupFlows ?? spec.concurrency * 2;
     let warmupCredentials = 0;
     await Promise.all(Array.from({ length: spec.concurrency }, async (_, w) => {
-      for (let i = w; i < warm; i += spec.concurrency) warmupCredentials += (await oneFlow(http, spec, keys)).credentials;
+      for (let i = w; i < warm; i += spec.concurrency) {
+        // Not `n += await …`: that reads n before the await and loses the other flows' counts.
+        const r = await oneFlow(http, spec, keys);
+        warmupCredentials += r.credentials;
+      }
     }));
 
     const flowMs: number[] = [];
