@@ -1,68 +1,13 @@
 /**
- * Every stable error code the pure format code (JOSE, SD-JWT, SD-JWT VC) can throw.
- *
- * Tests assert these codes, never messages; an error catalogue and the OpenAPI document can be
- * checked against this list. `formatError` only accepts a code from the list, so a new rule
- * cannot ship without its code being catalogued here.
+ * The error codes the pure format code (JOSE, JWT time claims, SD-JWT, KB-JWT, SD-JWT VC) can
+ * throw: their areas of the one catalogue (src/errors/catalogue.ts). `formatError` only accepts
+ * one of them, so a new rule cannot ship without its code being catalogued.
  */
-import { FormatError } from '../errors.js';
+import { codesOfArea, FormatError, type ErrorCodeOf } from '../errors.js';
 
-export const FORMAT_ERROR_CODES = [
-  // JOSE: compact JWS structure and signatures (RFC 7515, RFC 8725bis)
-  'jws_malformed',
-  'jws_alg_not_allowed',
-  'jws_crit_unsupported',
-  'jws_b64_unsupported',
-  'jws_typ_mismatch',
-  'jws_key_not_found',
-  'jws_key_alg_mismatch',
-  'jws_key_invalid',
-  'jws_signature_invalid',
-  'jws_signer_output_invalid',
-  // JWT time claims (RFC 7519 §4.1.4-4.1.6)
-  'jwt_time_claim_invalid',
-  'jwt_expired',
-  'jwt_not_yet_valid',
-  'jwt_iat_in_future',
-  'jwt_iat_too_old',
-  'jwt_exp_missing',
-  'jwt_iat_missing',
-  // SD-JWT (RFC 9901)
-  'sd_jwt_malformed',
-  'sd_jwt_too_many_disclosures',
-  'sd_jwt_unexpected_kb',
-  'sd_jwt_disclosure_malformed',
-  'sd_jwt_disclosure_wrong_shape',
-  'sd_jwt_duplicate_disclosure',
-  'sd_jwt_unreferenced_disclosure',
-  'sd_jwt_duplicate_digest',
-  'sd_jwt_reserved_claim_name',
-  'sd_jwt_claim_collision',
-  'sd_jwt_invalid_sd_array',
-  'sd_jwt_invalid_array_digest',
-  'sd_jwt_bad_sd_alg',
-  'sd_jwt_too_deep',
-  'sd_jwt_invalid_path',
-  // Key Binding JWT (RFC 9901 §4.3, §7.3)
-  'kb_jwt_missing',
-  'kb_jwt_no_cnf',
-  'kb_jwt_bad_typ',
-  'kb_jwt_signature_invalid',
-  'kb_jwt_sd_hash_mismatch',
-  'kb_jwt_nonce_mismatch',
-  'kb_jwt_aud_mismatch',
-  'kb_jwt_iat_invalid',
-  // SD-JWT VC (draft-ietf-oauth-sd-jwt-vc)
-  'sd_jwt_vc_bad_typ',
-  'sd_jwt_vc_vct_missing',
-  'sd_jwt_vc_iss_missing',
-  'sd_jwt_vc_claim_not_disclosable',
-  'sd_jwt_vc_reserved_claim',
-  'sd_jwt_vc_cnf_invalid',
-  'sd_jwt_vc_status_invalid',
-] as const;
+export type FormatErrorCode = ErrorCodeOf<'jose' | 'jwt' | 'sd_jwt' | 'kb_jwt' | 'sd_jwt_vc'>;
 
-export type FormatErrorCode = (typeof FORMAT_ERROR_CODES)[number];
+export const FORMAT_ERROR_CODES: readonly FormatErrorCode[] = codesOfArea('jose', 'jwt', 'sd_jwt', 'kb_jwt', 'sd_jwt_vc');
 
 /** Builds the error to throw; `throw formatError('jws_malformed', '...')`. */
 export const formatError = (code: FormatErrorCode, message: string): FormatError =>

@@ -4,12 +4,10 @@
  * Wallet-facing endpoints answer errors in the OAuth shape with the spec's codes. Routes only
  * parse and map; the rules live in src/issuance/.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { authenticated, clientOf } from '../auth.js';
 import { problemResponses } from '../api-schemas.js';
-import { toProblem } from '../error-handler.js';
-import { sendError } from '../problem.js';
 import { createOffer } from '../../issuance/create-offer.js';
 import { readCredentialOffer } from '../../issuance/read-credential-offer.js';
 import { renderOfferQr } from '../../issuance/render-offer-qr.js';
@@ -18,12 +16,10 @@ import { createNonce } from '../../issuance/create-nonce.js';
 import { authorizeAccessToken, issueOfferedCredentials } from '../../issuance/issue-offered-credentials.js';
 import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
 import { buildAuthorizationServerMetadata, buildIssuerMetadata, PRE_AUTHORIZED_GRANT, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
-import { bearerError, credentialError, tokenError, VCI_ERROR_CODES } from '../../issuance/vci-errors.js';
+import { bearerError, credentialError, tokenError } from '../../issuance/vci-errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** OAuth error code for 400s that are not already one (schema, JSON, media type failures). */
-    oauthDefaultError?: string;
     /** Log the route pattern, not the path: the path holds a secret (an offer reference). */
     logRoute?: boolean;
   }
@@ -49,23 +45,6 @@ function bearerToken(request: FastifyRequest): string {
 
 export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { publicUrl } = deps.config;
-
-  // Errors of this plugin: OAuth codes on the wallet-facing endpoints (generic 400s become the
-  // endpoint's own code) and a WWW-Authenticate challenge on Bearer failures (RFC 6750 §3).
-  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    let p = toProblem(err);
-    const config = request.routeOptions.config;
-    if (config.errorShape === 'oauth' && (p.status === 400 || p.status === 415) && !VCI_ERROR_CODES.has(p.code) && config.oauthDefaultError) {
-      p = { ...p, status: 400, code: config.oauthDefaultError };
-    }
-    if (p.status >= 500) request.log.error({ err }, 'request failed');
-    else request.log.info({ code: p.code, status: p.status }, 'request refused');
-    if (p.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '5');
-    if (request.routeOptions.url === VCI_PATHS.credential && (p.code === 'invalid_token' || p.code === 'insufficient_scope' || p.code === 'invalid_request')) {
-      reply.header('www-authenticate', `Bearer error="${p.code}"`);
-    }
-    return sendError(request, reply, p);
-  });
 
   // §12.2.2: metadata at /.well-known/openid-credential-issuer, application/json.
   const issuerMetadata = buildIssuerMetadata(deps.catalog, { publicUrl, signingAlgs: [deps.config.keyAlg], batchSize: deps.config.batchSize });
@@ -216,7 +195,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
     authorized.set(request, { token, offer: await authorizeAccessToken(deps, token, deps.clock.now()) });
   };
   app.post<{ Body: unknown; Querystring: Record<string, unknown> }>(VCI_PATHS.credential, {
-    config: { errorShape: 'oauth', oauthDefaultError: 'invalid_credential_request', anonymousLimit: { reference: 'access_token' } },
+    config: { errorShape: 'oauth', oauthDefaultError: 'invalid_credential_request', bearerChallenge: true, anonymousLimit: { reference: 'access_token' } },
     onRequest: [authorizeBearer],
     // Room for BATCH_SIZE proofs of up to 4 kB each, within BODY_LIMIT.
     bodyLimit: Math.min(deps.config.bodyLimit, Math.max(deps.config.smallBodyLimit, deps.config.batchSize * 4096)),
