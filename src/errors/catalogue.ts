@@ -12,7 +12,7 @@
 
 export type ErrorArea =
   | 'http' | 'auth' | 'clients' | 'keys' | 'catalog' | 'catalog_boot' | 'issuance' | 'openid4vci'
-  | 'status' | 'verification' | 'verifier' | 'openid4vp' | 'wallet_response' | 'history' | 'jose' | 'jwt' | 'sd_jwt'
+  | 'status' | 'verification' | 'verifier' | 'openid4vp' | 'openid4vp_result' | 'history' | 'jose' | 'jwt' | 'sd_jwt'
   | 'kb_jwt' | 'sd_jwt_vc' | 'status_list' | 'vc_jwt' | 'wallet' | 'cli';
 
 export interface ErrorEntry {
@@ -56,7 +56,7 @@ export const ERROR_CATALOGUE = {
   invalid_api_key: { http: [401], area: 'auth', en: 'the API key is not known', ko: 'API 키가 올바르지 않습니다. 키를 다시 확인하십시오.' },
   revoked_api_key: { http: [401], area: 'auth', en: 'the API key was revoked', ko: '폐기된 API 키입니다.' },
   wrong_role: { http: [403], area: 'auth', en: 'the client role may not do this', ko: '이 API 키로는 할 수 없는 작업입니다.' },
-  invalid_client_name: { http: [400], area: 'clients', en: 'a client name must be 1 to 100 characters' },
+  invalid_client_name: { http: [400], area: 'clients', en: 'a client name is empty, longer than 200 characters or holds control or bidirectional characters' },
   invalid_client_role: { http: [400], area: 'clients', en: 'the role is not issuer, verifier or admin' },
   invalid_client_types: { http: [400], area: 'clients', en: 'a type restriction names no catalogue type or is given to an admin' },
   invalid_rate_limit: { http: [400], area: 'clients', en: 'a per-client rate limit is not a non-negative integer' },
@@ -138,16 +138,19 @@ export const ERROR_CATALOGUE = {
   request_not_found: { http: [404], area: 'verifier', en: 'no such request made by this verifier client' },
   invalid_request_uri: { http: [404, 400], area: 'openid4vp', en: 'the request object is unknown (404), already answered or expired (400)', ko: '이미 응답했거나 만료된 요청입니다.' },
 
-  // A wallet refusal posted to direct_post (OpenID4VP §8.5), recorded as the result code
-  wallet_access_denied: { http: [], area: 'wallet_response', en: 'the holder declined to present' },
-  wallet_invalid_request: { http: [], area: 'wallet_response', en: 'the wallet found the request invalid' },
-  wallet_invalid_client: { http: [], area: 'wallet_response', en: 'the wallet does not trust the verifier' },
-  wallet_invalid_scope: { http: [], area: 'wallet_response', en: 'the wallet found the requested scope invalid' },
-  wallet_vp_formats_not_supported: { http: [], area: 'wallet_response', en: 'the wallet holds no credential in an asked format' },
-  wallet_invalid_request_uri_method: { http: [], area: 'wallet_response', en: 'the wallet does not support the request_uri_method' },
-  wallet_invalid_transaction_data: { http: [], area: 'wallet_response', en: 'the wallet refused the transaction data' },
-  wallet_wallet_unavailable: { http: [], area: 'wallet_response', en: 'the wallet could not answer' },
-  wallet_error: { http: [], area: 'wallet_response', en: 'the wallet answered with an error this service does not know' },
+  // Result codes of a direct_post answer that is not verified (OpenID4VP §8.5 wallet errors, vp_token shape)
+  wallet_access_denied: { http: [], area: 'openid4vp_result', en: 'the holder declined to present' },
+  wallet_invalid_request: { http: [], area: 'openid4vp_result', en: 'the wallet found the request invalid' },
+  wallet_invalid_client: { http: [], area: 'openid4vp_result', en: 'the wallet does not trust the verifier' },
+  wallet_invalid_scope: { http: [], area: 'openid4vp_result', en: 'the wallet found the requested scope invalid' },
+  wallet_vp_formats_not_supported: { http: [], area: 'openid4vp_result', en: 'the wallet holds no credential in an asked format' },
+  wallet_invalid_request_uri_method: { http: [], area: 'openid4vp_result', en: 'the wallet does not support the request_uri_method' },
+  wallet_invalid_transaction_data: { http: [], area: 'openid4vp_result', en: 'the wallet refused the transaction data' },
+  wallet_wallet_unavailable: { http: [], area: 'openid4vp_result', en: 'the wallet could not answer' },
+  wallet_error: { http: [], area: 'openid4vp_result', en: 'the wallet answered with an error this service does not know' },
+  vp_token_unknown_query: { http: [], area: 'openid4vp_result', en: 'the vp_token answers a credential query that was not asked' },
+  vp_token_wrong_count: { http: [], area: 'openid4vp_result', en: 'more presentations for a credential query than it allows' },
+  vp_token_incomplete: { http: [], area: 'openid4vp_result', en: 'the vp_token does not satisfy the credential_sets of the query' },
 
   // Holder history (/v1/wallet/history)
   missing_history_token: { http: [401], area: 'history', en: 'no dproof-history+jwt Bearer token' },

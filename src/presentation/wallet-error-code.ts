@@ -5,7 +5,7 @@ import type { ErrorCodeOf } from '../errors.js';
  * vp_token (OpenID4VP 1.0 §8.5: RFC 6749 §4.1.2.1 codes and the ones OpenID4VP adds). The raw
  * error is kept beside it (`wallet_error`); a code this table does not know becomes `wallet_error`.
  */
-const WALLET_ERROR_CODES: Record<string, ErrorCodeOf<'wallet_response'>> = {
+const WALLET_ERROR_CODES: Record<string, ErrorCodeOf<'openid4vp_result'>> = {
   access_denied: 'wallet_access_denied',
   invalid_request: 'wallet_invalid_request',
   invalid_client: 'wallet_invalid_client',
@@ -16,5 +16,5 @@ const WALLET_ERROR_CODES: Record<string, ErrorCodeOf<'wallet_response'>> = {
   wallet_unavailable: 'wallet_wallet_unavailable',
 };
 
-export const walletErrorCode = (error: string): ErrorCodeOf<'wallet_response'> =>
+export const walletErrorCode = (error: string): ErrorCodeOf<'openid4vp_result'> =>
   (Object.hasOwn(WALLET_ERROR_CODES, error) ? WALLET_ERROR_CODES[error] : undefined) ?? 'wallet_error';
