@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createClient } from '../../src/clients/manage-clients.js';
-import { generateKey } from '../../src/keys/manage-keys.js';
+import { generateKey, retireKey } from '../../src/keys/manage-keys.js';
 import { isAppError } from '../../src/errors.js';
 import { issueViaApi } from '../presentation/helpers.js';
 
@@ -91,5 +91,19 @@ describe('operator API refusals', () => {
     const again = await post(`/v1/admin/keys/${old}/retire`, { force: true });
     assert.equal(again.statusCode, 409, again.body);
     assert.equal(again.json().code, 'key_already_retired');
+  });
+
+  it('a key retired by another node between the read and the write is key_state_changed (409), and stays retired', async () => {
+    const rotated = await post('/v1/admin/keys/rotate', {});
+    assert.equal(rotated.statusCode, 200, rotated.body);
+    const kid = rotated.json<{ retiring: string }>().retiring;
+    const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' };
+    // The other node acts while this one looks up what the key signed (the step between its read and its write).
+    const otherNodeRetires = async (k: string) => {
+      await retireKey({ ...deps, actor: 'other node' }, k, { force: true });
+      return null;
+    };
+    assert.deepEqual(await refusal(retireKey(deps, kid, { latestExpiry: otherNodeRetires })), { code: 'key_state_changed', status: 409 });
+    assert.equal((await t.runtime.store.keys.get(kid))?.state, 'retired');
   });
 });

@@ -28,7 +28,6 @@ const testSources = walk(join(ROOT, 'test'), '.ts')
 const NOT_ASSERTED: Record<string, string> = {
   web_not_built: 'needs the web bundle absent, and dist/web is one fixed folder the browser and page suites use at the same time',
   alg_not_supported: 'needs a PKCS#11 token without EdDSA or ES256; SoftHSM 2 (the HSM suites) offers both',
-  key_state_changed: 'two nodes retiring the same key in the same instant; a test cannot order the two reads before both writes without a hook in the store',
   status_slots_exhausted: '16 random slot collisions in a row; reaching it needs a full status list (131,072 credentials) or a store stub',
 };
 
