@@ -15,7 +15,7 @@ import { redeemPreAuthorizedCode } from '../../issuance/redeem-pre-authorized-co
 import { createNonce } from '../../issuance/create-nonce.js';
 import { authorizeAccessToken, issueOfferedCredentials } from '../../issuance/issue-offered-credentials.js';
 import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
-import { buildAuthorizationServerMetadata, buildIssuerMetadata, PRE_AUTHORIZED_GRANT, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
+import { buildAuthorizationServerMetadata, buildIssuerMetadata, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
 import { bearerError, credentialError, tokenError } from '../../issuance/vci-errors.js';
 
 declare module 'fastify' {
@@ -138,22 +138,8 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
       tags: ['openid4vci'],
       summary: 'Token endpoint: pre-authorized code (+ tx_code) for an access token (OpenID4VCI §6)',
       consumes: ['application/x-www-form-urlencoded'],
-      body: {
-        type: 'object',
-        properties: {
-          grant_type: { type: 'string', enum: [PRE_AUTHORIZED_GRANT] },
-          'pre-authorized_code': { type: 'string' },
-          tx_code: { type: 'string' },
-        },
-      },
-      response: {
-        200: {
-          type: 'object',
-          required: ['access_token', 'token_type', 'expires_in'],
-          properties: { access_token: { type: 'string' }, token_type: { type: 'string' }, expires_in: { type: 'integer' } },
-        },
-        ...oauthErrors(400, 401, 413, 415, 429, 503),
-      },
+      body: { $ref: 'TokenRequest#' },
+      response: { 200: { $ref: 'TokenResponse#' }, ...oauthErrors(400, 401, 413, 415, 429, 503) },
     },
     // The enum above documents; the domain decides (unsupported_grant_type, not a schema error).
     validatorCompiler: () => () => true,
@@ -174,7 +160,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
     schema: {
       tags: ['openid4vci'],
       summary: 'A fresh c_nonce for key proofs (OpenID4VCI §7)',
-      response: { 200: { type: 'object', required: ['c_nonce'], properties: { c_nonce: { type: 'string' } } }, ...oauthErrors(429, 503) },
+      response: { 200: { $ref: 'NonceResponse#' }, ...oauthErrors(429, 503) },
     },
   }, async (_request, reply) => {
     const { c_nonce } = await createNonce(deps);
@@ -202,22 +188,8 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
     schema: {
       tags: ['openid4vci'],
       summary: 'Credential endpoint: one credential per key proof (OpenID4VCI §8)',
-      body: {
-        type: 'object',
-        additionalProperties: true,
-        properties: {
-          credential_configuration_id: { type: 'string' },
-          proofs: { type: 'object', properties: { jwt: { type: 'array', items: { type: 'string' } } } },
-        },
-      },
-      response: {
-        200: {
-          type: 'object',
-          required: ['credentials'],
-          properties: { credentials: { type: 'array', items: { type: 'object', required: ['credential'], properties: { credential: { type: 'string' } } } } },
-        },
-        ...oauthErrors(400, 401, 403, 413, 415, 429, 503),
-      },
+      body: { $ref: 'CredentialRequest#' },
+      response: { 200: { $ref: 'CredentialResponse#' }, ...oauthErrors(400, 401, 403, 413, 415, 429, 503) },
     },
     validatorCompiler: () => () => true,
   }, async (request, reply) => {

@@ -119,16 +119,8 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
       tags: ['openid4vp'],
       summary: 'Response URI (direct_post): the wallet posts vp_token and state, form-encoded',
       consumes: ['application/x-www-form-urlencoded'],
-      body: {
-        type: 'object',
-        properties: {
-          vp_token: { type: 'string', maxLength: 262144 },
-          state: { type: 'string', maxLength: 128 },
-          error: { type: 'string', maxLength: 200 },
-          error_description: { type: 'string', maxLength: 2000 },
-        },
-      },
-      response: { 200: { type: 'object', properties: { status: { type: 'string' } } }, ...oauthErrors(400, 413, 415, 429) },
+      body: { $ref: 'DirectPost#' },
+      response: { 200: { $ref: 'DirectPostAnswer#' }, ...oauthErrors(400, 413, 415, 429) },
     },
   }, async (request, reply) => {
     // §8.2: "application/x-www-form-urlencoded"; a JSON body is not a direct_post.
