@@ -17,6 +17,7 @@ import { authorizeAccessToken, issueOfferedCredentials } from '../../issuance/is
 import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
 import { buildAuthorizationServerMetadata, buildIssuerMetadata, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
 import { bearerError, credentialError, tokenError } from '../../issuance/vci-errors.js';
+import type { ApiBody } from '../api-body-types.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -72,7 +73,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
     return asMetadata;
   });
 
-  app.post<{ Body: { type: string; claims: unknown; format?: string; tx_code?: boolean } }>(
+  app.post<{ Body: ApiBody<'OfferCreate'> }>(
     '/v1/offers',
     {
       ...authenticated(deps.store, ['issuer'], {
