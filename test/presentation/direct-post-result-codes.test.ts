@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPair, SignJWT } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { generateHolderKey, issueViaApi, nowSeconds, verifierId } from './helpers.js';
-import { createHolderPresentation } from '../../src/presentation/holder/create-holder-presentation.js';
+import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import { HISTORY_TYP } from '../../src/presentation/list-holder-history.js';
 
 interface RequestView {

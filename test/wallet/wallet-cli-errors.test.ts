@@ -16,7 +16,6 @@ import { buildCli } from '../../src/cli/main.js';
 import { PID_FILE } from '../../src/store/server-lock.js';
 import { createWallet } from '../../src/wallet/create-wallet.js';
 import { readWallet, type Wallet } from '../../src/wallet/wallet-file.js';
-import { parseOfferLink } from '../../src/wallet/parse-offer-link.js';
 import { receiveCredentials } from '../../src/wallet/receive-credentials.js';
 import { createCounterPresentation } from '../../src/wallet/create-counter-qr.js';
 import { fetchForWallet } from '../../src/wallet/wallet-http.js';
@@ -53,8 +52,10 @@ describe('wallet and CLI refusals', () => {
     assert.deepEqual(await refusal(() => readWallet(file)), { code: 'wallet_corrupt', status: 400 });
   });
 
-  it('an offer that is not an offer link is invalid_offer_link', async () => {
-    assert.deepEqual(await refusal(() => parseOfferLink('https://issuer.example/offer')), { code: 'invalid_offer_link', status: 400 });
+  it('an offer that is not an offer link is invalid_offer_link, before anything is fetched', async () => {
+    const wallet = await createWallet(join(dir, 'link.json'), new Date());
+    const noFetch = (() => assert.fail('nothing may be fetched')) as unknown as typeof fetch;
+    assert.deepEqual(await refusal(() => receiveCredentials(wallet, { offerLink: 'https://issuer.example/offer', fetch: noFetch })), { code: 'invalid_offer_link', status: 400 });
   });
 
   it('an offer with a tx_code needs --tx-code (tx_code_required), before anything is fetched', async () => {
