@@ -78,7 +78,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
     allowList: async (req) => (req.client?.rateLimit ?? deps.config.rateLimitPerMinute) === 0,
     timeWindow: 60_000,
     errorResponseBuilder: (_req, ctx) =>
-      new AppError('rate_limited', 429, `more than ${ctx.max} requests per minute for this client; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
+      new AppError('rate_limited', `more than ${ctx.max} requests per minute for this client; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
   });
   // Wallet-facing routes: a per-address ceiling and a per-offer/token/request limit (before the routes).
   installAnonymousLimits(app, deps.config);

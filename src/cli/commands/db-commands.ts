@@ -17,7 +17,7 @@ export function dbCommands(program: Command, ctx: () => CliContext): void {
       // prepared statements facing a schema they do not expect. Refuse instead.
       const pid = c.config.databaseUrl ? undefined : runningServerPid(c.config.dataDir);
       if (pid !== undefined) {
-        throw new AppError('store_in_use', 409, `a running server (pid ${pid}) holds the store in ${c.config.dataDir}; stop it first, or let it migrate on its next start`);
+        throw new AppError('store_in_use', `a running server (pid ${pid}) holds the store in ${c.config.dataDir}; stop it first, or let it migrate on its next start`);
       }
       const store = openStore({ databaseUrl: c.config.databaseUrl, dataDir: c.config.dataDir, poolSize: 1 });
       try {

@@ -89,10 +89,11 @@ export function walletCommands(program: Command, env: Record<string, string | un
     .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
     .addHelpText('after', '\nExample:\n  $ dproof wallet qr 5f0c… --disclose age_over_19 --challenge \'dproof-counter:?aud=…&nonce=…\' --out counter.svg')
     .action(async (credential: string, opts: { disclose: string; challenge: string; out?: string; file?: string }) => {
+      // The file name is checked before the wallet is read or anything is signed.
+      const format = opts.out === undefined ? undefined : opts.out.endsWith('.png') ? 'png' : opts.out.endsWith('.svg') ? 'svg' : undefined;
+      if (opts.out !== undefined && !format) throw badRequest('invalid_out', '--out must end in .svg or .png');
       const { presentation } = await createCounterPresentation(readWallet(fileOf(opts)), { credentialId: credential, disclose: claimList(opts.disclose) ?? [], challenge: opts.challenge });
-      if (opts.out) {
-        const format = opts.out.endsWith('.png') ? 'png' : opts.out.endsWith('.svg') ? 'svg' : undefined;
-        if (!format) throw badRequest('invalid_out', '--out must end in .svg or .png');
+      if (opts.out && format) {
         writeFileSync(opts.out, await renderCounterQr(presentation, format));
         process.stdout.write(`wrote ${opts.out} (${presentation.length} characters; valid for 2 minutes, accepted once)\n`);
         return;
