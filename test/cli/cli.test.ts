@@ -1,4 +1,4 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,8 +23,8 @@ for (const backend of storeTargets()) {
       assert.equal(r.code, 0, r.stderr);
       return JSON.parse(r.stdout) as T;
     };
-    before(async () => { target = await makeStoreTarget(backend); });
-    after(() => target.cleanup());
+    beforeAll(async () => { target = await makeStoreTarget(backend); });
+    afterAll(() => target.cleanup());
 
     it('migrates the store and says so', async () => {
       const r = await json<{ store: string; applied: string[] }>('db', 'migrate');

@@ -2,14 +2,14 @@
  * `dproof keys …` and the server on KEY_BACKEND=pkcs11, as operators run them (separate
  * processes, SoftHSM token). Runs when TEST_SOFTHSM is set (.ci/run sets it).
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { makeStoreTarget, storeTargets } from '../helpers/stores.js';
 import { runDproof, spawnServer } from '../helpers/spawn-server.js';
 import { makeSoftHsmToken, softhsmSkip } from '../helpers/softhsm.js';
 
 for (const backend of storeTargets()) {
-  describe(`dproof keys on a PKCS#11 token (${backend})`, { skip: softhsmSkip }, () => {
+  describe.skipIf(softhsmSkip)(`dproof keys on a PKCS#11 token (${backend})`, () => {
     it('generates, rotates, lists, publishes and retires keys held in the token, and the server signs with them', async () => {
       const token = makeSoftHsmToken();
       const target = await makeStoreTarget(backend);

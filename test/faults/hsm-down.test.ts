@@ -5,7 +5,7 @@
  * (never a 500, never a hang) and /readyz is red; once it is back the node heals without a restart.
  * Runs when TEST_SOFTHSM is set (.ci/run sets it).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import pkcs11js from 'pkcs11js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -16,18 +16,18 @@ import { makeSoftHsmToken, softhsmSkip, SOFTHSM_MODULE, type SoftHsmToken } from
 const REQUEST_DEADLINE_MS = 5000;
 
 for (const backend of storeTargets()) {
-  describe(`HSM faults under load (${backend})`, { skip: softhsmSkip }, () => {
+  describe.skipIf(softhsmSkip)(`HSM faults under load (${backend})`, () => {
     let token: SoftHsmToken;
     let t: TestApp;
     let issuerKey: string;
     let claims: Record<string, unknown>;
-    before(async () => {
+    beforeAll(async () => {
       token = makeSoftHsmToken();
       t = await startTestApp({ store: backend, env: { ...token.env, PKCS11_TIMEOUT_MS: '2000' } });
       issuerKey = await t.apiKey('issuer');
       claims = t.runtime.catalog.get('driver-license')!.example as Record<string, unknown>;
     });
-    after(async () => {
+    afterAll(async () => {
       token?.plugBack();
       await t?.close();
       token?.cleanup();

@@ -4,7 +4,7 @@
  * OTHER node (as behind a load balancer), and by the service's own verifier on the other node.
  * Zero failed requests, before, during and after `dproof keys rotate`.
  */
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { JWK } from 'jose';
 import { makeStoreTarget, pgAvailable } from '../helpers/stores.js';
@@ -16,7 +16,7 @@ import { systemClock } from '../../src/clock.js';
 
 const skip = pgAvailable() ? false : 'TEST_DATABASE_URL is not set (.ci/run sets it): two nodes need a shared PostgreSQL';
 
-it('rotates the signing key under load on two nodes with zero failed requests (postgres)', { skip }, async () => {
+it.skipIf(skip)('rotates the signing key under load on two nodes with zero failed requests (postgres)', async () => {
   const target = await makeStoreTarget('postgres');
   const env = { ...target.env, PUBLIC_URL: 'https://id.dproof.test' };
   const nodes: SpawnedServer[] = [];

@@ -11,7 +11,7 @@
  * tests run as root (permission bits do not apply) and a read-only remount is refused while
  * the server has the file open for writing; a held lock is what "cannot write" looks like to it.
  */
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';

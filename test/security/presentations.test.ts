@@ -4,7 +4,7 @@
  * revoked / suspended credentials and status lists that cannot be used.
  */
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { it } from 'vitest';
 import type { InjectOptions } from 'fastify';
 import { generateHolderKey } from '../../src/presentation/holder/holder-key.js';
 import { sdDigest } from '../../src/formats/sd-jwt/compute-digest.js';

@@ -8,7 +8,7 @@
  * (200, `verdict: "rejected"`, `code`) that always leaves one receipt (DESIGN.md: every
  * verification leaves a receipt); the receipt must carry the same verdict and code.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { storeTargets } from '../../helpers/stores.js';
@@ -119,10 +119,10 @@ export function runSecurityCases(
   for (const backend of storeTargets()) {
     describe(`SECURITY.md ${section} (${backend})`, () => {
       let f: SecurityFixture & { close(): Promise<void> };
-      before(async () => {
+      beforeAll(async () => {
         f = await startSecurityFixture(backend, opts.env);
       });
-      after(async () => f?.close());
+      afterAll(async () => f?.close());
       for (const c of cases) it(c.name, () => runCase(f, c));
       opts.extra?.(() => f);
     });
