@@ -42,7 +42,7 @@ let counts = 'no test report (vitest did not finish)';
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   counts = `${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped` +
-    (r.numFailedTestSuites ? ` (${r.numFailedTestSuites} file(s) failed)` : '');
+    ` (${r.testResults.length} files, ${r.testResults.filter((f) => f.status === 'failed').length} failed)`;
 } catch {
   /* counts stays as said */
 }
