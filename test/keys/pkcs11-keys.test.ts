@@ -115,7 +115,7 @@ for (const backend of storeTargets()) {
         assert.deepEqual(t.runtime.keys.jwks().keys.map((k) => k.kid).sort(), [active.kid, retiring].sort());
         await jwtVerify(before, createLocalJWKSet(t.runtime.keys.jwks() as never));
         // Past the handover window (KEY_REFRESH_MS + 1 s), new credentials carry the new key.
-        await new Promise((r) => setTimeout(r, 1200));
+        t.clock.advance(1200);
         const { credential: after } = await issueViaApi(t, issuerKey, 'driver-license', undefined, 'vc+jwt');
         assert.equal(decodeProtectedHeader(after).kid, active.kid);
         await retireKey(deps, retiring, { force: true });
