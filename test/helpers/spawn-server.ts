@@ -88,8 +88,13 @@ export interface DproofResult {
   stderr: string;
 }
 
-/** Runs the `dproof` command in this process (runCli) with only `env`, and collects its output. */
+/**
+ * Runs the `dproof` command in this process (runCli) with only `env`, and collects its output.
+ * With KEY_BACKEND=pkcs11 it runs the compiled CLI in its own process instead: a PKCS#11 module
+ * is initialised once per process (SoftHSM reads its token folder then), as operators run it.
+ */
 export async function runDproof(args: string[], env: Record<string, string>): Promise<DproofResult> {
+  if (env.KEY_BACKEND === 'pkcs11') return spawnDproof(args, env);
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, { env: { ...env }, stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
