@@ -18,6 +18,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildWeb } from '../../scripts/build-web.js';
 import { ROOT } from '../helpers/spawn-server.js';
+import { scaled } from '../helpers/time-scale.js';
 import { parseCounterChallenge } from '../../src/presentation/counter-challenge-link.js';
 import { createHolderPresentation } from '../../src/presentation/holder/create-holder-presentation.js';
 import { generateHolderKey } from '../../src/presentation/holder/holder-key.js';
@@ -56,9 +57,9 @@ describe.skipIf(skip)('web pages in Chromium', () => {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
       viewport: DESKTOP,
       locale: 'ko-KR',
-      timeout: 60_000,
+      timeout: scaled(60_000),
     });
-    context.setDefaultTimeout(15_000);
+    context.setDefaultTimeout(scaled(15_000));
   });
 
   afterAll(async () => {

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import pkcs11js from 'pkcs11js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { makeSoftHsmToken, softhsmSkip, SOFTHSM_MODULE, type SoftHsmToken } from '../helpers/softhsm.js';
 
 /** Longest any request may take here: PKCS11_TIMEOUT_MS is 2 s, so 5 s means a hang. */
@@ -55,11 +56,7 @@ for (const backend of storeTargets()) {
     };
     const readyz = () => t.app.inject({ url: '/readyz' });
     const waitFor = async (what: string, ok: () => Promise<boolean>, ms = 10_000) => {
-      const until = Date.now() + ms;
-      while (!(await ok())) {
-        assert.ok(Date.now() < until, `${what} within ${ms} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitUntil(`${what} within ${ms} ms`, ok, ms, 100);
     };
 
     it('answers 503 signer_unavailable with Retry-After while the token is gone, /readyz red, and heals without a restart', async () => {

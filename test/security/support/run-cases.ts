@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { storeTargets } from '../../helpers/stores.js';
+import { scaled } from '../../helpers/time-scale.js';
 import { startSecurityFixture, type SecurityFixture } from './fixture.js';
 import { assertStateChanges, takeSnapshot, type ExpectedChanges, type SnapshotDiff, type SnapshotTable } from './state-snapshot.js';
 
@@ -33,7 +34,7 @@ export interface SecurityCase {
   check?(res: LightMyRequestResponse, f: SecurityFixture, diffs: Record<SnapshotTable, SnapshotDiff>): void | Promise<void>;
 }
 
-export const REQUEST_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = scaled(10_000);
 
 export async function injectWithTimeout(f: SecurityFixture, opts: InjectOptions, ms = REQUEST_TIMEOUT_MS): Promise<LightMyRequestResponse> {
   let timer: NodeJS.Timeout | undefined;
