@@ -5,8 +5,8 @@
  */
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import type { JWK } from 'jose';
-import { createHolderPresentation } from '../src/presentation/holder/create-holder-presentation.js';
-import { generateHolderKey } from '../src/presentation/holder/holder-key.js';
+import { createHolderPresentation } from '../src/wallet/create-holder-presentation.js';
+import { generateHolderKey } from '../src/wallet/holder-key.js';
 
 const b64u = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 

@@ -1,10 +1,10 @@
 /**
- * Salts and decoys come from a pooled CSPRNG draw (src/clock.ts): every byte is handed out once,
+ * Salts and decoys come from a pooled CSPRNG draw (src/random-source.ts): every byte is handed out once,
  * each draw is its own copy, and the pool never hands back zeros it wiped.
  */
 import { it } from 'vitest';
 import assert from 'node:assert/strict';
-import { systemRandom } from '../src/clock.js';
+import { systemRandom } from '../src/random-source.js';
 
 it('hands out distinct draws of the asked length, across many pool refills', () => {
   const seen = new Set<string>();

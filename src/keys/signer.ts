@@ -4,8 +4,8 @@ import type { JWK } from 'jose';
 export type SigningAlg = 'ES256' | 'EdDSA';
 
 /**
- * What issuance code needs from a key: the file store implements it today; a hardware module
- * or a cloud KMS can implement it later without touching issuance code.
+ * What signing code needs from a key: encrypted key files (file-key-store.ts) and PKCS#11
+ * modules (pkcs11/) implement it; a cloud KMS could too, without touching the code that signs.
  */
 export interface Signer {
   /** RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key. */

@@ -10,7 +10,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
-import { counterChallengeLink } from './counter-challenge-link.js';
+import { counterChallengeLink } from '../holder/counter-challenge-link.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import { counterAudience } from './verifier-identity.js';
 

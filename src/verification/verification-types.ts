@@ -5,11 +5,11 @@ import type { ParsedJws } from '../formats/jose/types.js';
 import type { ParsedSdJwt } from '../formats/sd-jwt/parse-sd-jwt.js';
 import type { ClaimPath } from '../formats/sd-jwt/process-disclosures.js';
 import type { ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
-import type { ClerkMessage } from './clerk-messages.js';
+import type { ClerkMessage } from '../verdict/clerk-messages.js';
+import type { CheckName } from '../verdict/check-names.js';
 
-/** The checks, in the order they run (see verify-presentation.ts). */
-export const CHECK_NAMES = ['parse', 'typ_alg', 'issuer_signature', 'time', 'status', 'holder_binding', 'replay', 'disclosures', 'policy'] as const;
-export type CheckName = (typeof CHECK_NAMES)[number];
+/** The checks by name, in the order they run: shared with the verifier page through src/verdict/. */
+export type { CheckName } from '../verdict/check-names.js';
 
 export interface CheckResult {
   check: CheckName;

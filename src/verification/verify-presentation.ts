@@ -9,7 +9,7 @@
  * signature (RFC 8725bis §3.1: no crypto with an algorithm we do not allow). Nothing is fetched
  * for a token whose issuer signature did not verify (status lists come after the signature).
  */
-import { clerkMessage } from './clerk-messages.js';
+import { clerkMessage } from '../verdict/clerk-messages.js';
 import {
   checkDisclosures,
   checkHolderBinding,

@@ -6,9 +6,9 @@
 import QRCode from 'qrcode';
 import { badRequest } from '../errors.js';
 import { parseClaimPathName } from '../formats/claim-path/claim-path-name.js';
-import { createHolderPresentation } from '../presentation/holder/create-holder-presentation.js';
-import { holderSignerFromJwk } from '../presentation/holder/holder-key.js';
-import { parseCounterChallenge } from '../presentation/counter-challenge-link.js';
+import { parseCounterChallenge } from '../holder/counter-challenge-link.js';
+import { createHolderPresentation } from './create-holder-presentation.js';
+import { holderSignerFromJwk } from './holder-key.js';
 import type { Wallet } from './wallet-file.js';
 
 export async function createCounterPresentation(

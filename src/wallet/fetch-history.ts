@@ -3,8 +3,8 @@
  * a `dproof-history+jwt` (format in src/presentation/list-holder-history.ts) proves possession
  * to the service, which answers with the receipts of presentations made with that key.
  */
-import { createHistoryToken } from '../presentation/holder/create-history-token.js';
-import { holderSignerFromJwk } from '../presentation/holder/holder-key.js';
+import { createHistoryToken } from './create-history-token.js';
+import { holderSignerFromJwk } from './holder-key.js';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
 import { call, checkUrl } from './wallet-http.js';
 import type { Wallet } from './wallet-file.js';

@@ -16,13 +16,14 @@ import type { ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.
 import { toClaimPathName } from '../formats/claim-path/claim-path-name.js';
 import { matchClaimsQuery } from '../formats/claim-path/match-claims-query.js';
 import { readClaimsQuery, type AskedClaims } from '../formats/claim-path/read-claims-query.js';
-import { createHolderPresentation } from '../presentation/holder/create-holder-presentation.js';
-import { holderSignerFromJwk } from '../presentation/holder/holder-key.js';
+import { didWebUrl } from '../holder/did-web-url.js';
+import { didWebOfClientId, readRequestLink } from '../holder/read-request-link.js';
+import { createHolderPresentation } from './create-holder-presentation.js';
+import { holderSignerFromJwk } from './holder-key.js';
 import { readHeldClaims } from './read-held-claims.js';
 import { call, checkUrl, failed, fetchForWallet } from './wallet-http.js';
 import type { StoredCredential, Wallet } from './wallet-file.js';
 
-const DID_WEB_PREFIX = 'decentralized_identifier:did:web:';
 const fail = (message: string) => failed(message, 'present_failed');
 
 export interface PresentOptions {
@@ -46,13 +47,9 @@ function readAskedClaims(q: JsonObject): AskedClaims {
   return r.asked;
 }
 
-async function resolveDidWebKey(f: typeof fetch, clientId: string, kid: unknown): Promise<{ jwk: JWK; alg: 'ES256' | 'EdDSA' } | undefined> {
-  const did = clientId.slice('decentralized_identifier:'.length);
+async function resolveDidWebKey(f: typeof fetch, did: string, kid: unknown): Promise<{ jwk: JWK; alg: 'ES256' | 'EdDSA' } | undefined> {
   if (typeof kid !== 'string' || !kid.startsWith(`${did}#`)) return undefined;
-  // did:web method §3.2: did:web:<host> → https://<host>/.well-known/did.json (http only on loopback).
-  const host = decodeURIComponent(did.slice('did:web:'.length).split(':')[0] ?? '');
-  const loopback = /^(localhost|127\.0\.0\.1)(:\d+)?$/.test(host);
-  const doc = await call(f, checkUrl(`${loopback ? 'http' : 'https'}://${host}/.well-known/did.json`, 'did:web document'), {}, 'did:web document');
+  const doc = await call(f, checkUrl(didWebUrl(did), 'did:web document'), {}, 'did:web document');
   const vm = (Array.isArray(doc.verificationMethod) ? doc.verificationMethod : []).find((m) => isJsonObject(m) && m.id === kid) as JsonObject | undefined;
   if (!vm || !isJsonObject(vm.publicKeyJwk)) return undefined;
   // A real public key in its canonical encoding: under a small-order Ed25519 key anyone could
@@ -62,22 +59,18 @@ async function resolveDidWebKey(f: typeof fetch, clientId: string, kid: unknown)
 }
 
 async function fetchRequestObject(f: typeof fetch, link: string): Promise<JsonObject> {
-  let u: URL;
-  try {
-    u = new URL(link);
-  } catch {
-    throw fail('the link is not an openid4vp:// URL');
-  }
-  const clientId = u.searchParams.get('client_id');
-  const requestUri = u.searchParams.get('request_uri');
-  if (u.protocol !== 'openid4vp:' || !clientId || !requestUri) throw fail('the link needs client_id and request_uri');
-  if (!clientId.startsWith(DID_WEB_PREFIX)) throw fail(`this wallet only trusts the did:web client identifier prefix, not ${clientId}`);
+  const read = readRequestLink(link);
+  if (!read.ok && read.error === 'not_a_link') throw fail('the link is not an openid4vp:// URL');
+  if (!read.ok || read.link.scheme !== 'openid4vp:') throw fail('the link needs client_id and request_uri');
+  const { clientId, requestUri } = read.link;
+  const did = didWebOfClientId(clientId);
+  if (!did) throw fail(`this wallet only trusts the did:web client identifier prefix, not ${clientId}`);
   const res = await fetchForWallet(f, checkUrl(requestUri, 'request_uri'), { accept: 'application/oauth-authz-req+jwt' }, 'request object', 'present_failed');
   if (res.status < 200 || res.status > 299) throw fail(`the verifier refused the request object (HTTP ${res.status})`);
   const jwt = res.text.trim();
   try {
     const jws = parseCompactJws(jwt);
-    const key = await resolveDidWebKey(f, clientId, jws.header.kid);
+    const key = await resolveDidWebKey(f, did, jws.header.kid);
     // RFC 9101 §6.2 + OpenID4VP §5.10: signed by the client, typed, and for the same client_id.
     const { payload } = await verifyCompactJws(jws, { resolveKey: () => key, allowedAlgs: ['ES256', 'EdDSA'], expectedTyp: 'oauth-authz-req+jwt' });
     if (payload.client_id !== clientId) throw fail('the request object is for another client_id');

@@ -14,8 +14,9 @@ import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
 import { isRealPublicJwk } from '../formats/jose/check-public-jwk.js';
 import type { SigningAlg } from '../keys/signer.js';
-import { parseOfferLink } from './parse-offer-link.js';
-import { call, checkUrl, failed, wellKnown } from './wallet-http.js';
+import { readOfferLink, type OfferLinkError } from '../holder/read-offer-link.js';
+import { wellKnownUrl } from '../holder/well-known-url.js';
+import { call, checkUrl, failed } from './wallet-http.js';
 import { createProofJwt } from './create-proof-jwt.js';
 import { createWalletKey } from './create-wallet-key.js';
 import type { StoredCredential, Wallet, WalletKey } from './wallet-file.js';
@@ -31,9 +32,15 @@ export interface ReceiveOptions {
 
 const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 
+const OFFER_LINK_REFUSALS: Record<OfferLinkError, string> = {
+  not_a_link: 'the offer is not a link (openid-credential-offer://?credential_offer_uri=…)',
+  not_exactly_one_offer: 'the link must carry exactly one credential_offer or credential_offer_uri',
+  offer_not_json: 'credential_offer is not JSON',
+};
+
 async function issuerKeyResolver(f: typeof fetch, issuer: string) {
   // SD-JWT VC issuer metadata (`/.well-known/jwt-vc-issuer`) names the issuer's keys.
-  const meta = await call(f, wellKnown(issuer, 'jwt-vc-issuer'), {}, 'issuer key metadata');
+  const meta = await call(f, wellKnownUrl(issuer, 'jwt-vc-issuer'), {}, 'issuer key metadata');
   if (meta.issuer !== issuer) throw failed('issuer key metadata is for another issuer');
   const jwks = isJsonObject(meta.jwks) ? meta.jwks : await call(f, checkUrl(meta.jwks_uri, 'jwks_uri'), {}, 'issuer keys');
   // Only real public keys in their canonical encoding (never a small-order Ed25519 point).
@@ -68,7 +75,9 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
   const now = opts.now ?? (() => new Date());
 
   // §4.1: the offer, by value or by reference.
-  const link = parseOfferLink(opts.offerLink);
+  const read = readOfferLink(opts.offerLink);
+  if (!read.ok) throw badRequest('invalid_offer_link', OFFER_LINK_REFUSALS[read.error]);
+  const link = read.link;
   const offer = 'uri' in link ? await call(f, checkUrl(link.uri, 'credential_offer_uri'), {}, 'credential offer') : link.byValue;
   if (!isJsonObject(offer)) throw failed('the credential offer is not a JSON object');
   const issuer = checkUrl(offer.credential_issuer, 'credential_issuer');
@@ -84,7 +93,7 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
   }
 
   // §12.2.2 / §12.2.4: metadata, whose credential_issuer must equal the offer's exactly.
-  const metadata = await call(f, wellKnown(issuer, 'openid-credential-issuer'), {}, 'issuer metadata');
+  const metadata = await call(f, wellKnownUrl(issuer, 'openid-credential-issuer'), {}, 'issuer metadata');
   if (metadata.credential_issuer !== issuer) throw failed('the issuer metadata is for another issuer');
   const configuration = isJsonObject(metadata.credential_configurations_supported) ? metadata.credential_configurations_supported[configurationId] : undefined;
   if (!isJsonObject(configuration)) throw failed(`the issuer does not describe ${configurationId}`);
@@ -94,7 +103,7 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
   // §12.2.4 authorization_servers (absent: the issuer is its own), RFC 8414 §3.3 issuer check.
   const servers = metadata.authorization_servers;
   const asId = Array.isArray(servers) && typeof servers[0] === 'string' ? servers[0] : issuer;
-  const as = await call(f, wellKnown(asId, 'oauth-authorization-server'), {}, 'authorization server metadata');
+  const as = await call(f, wellKnownUrl(asId, 'oauth-authorization-server'), {}, 'authorization server metadata');
   if (as.issuer !== asId) throw failed('the authorization server metadata is for another server');
 
   // §6.1: token request, form-encoded, anonymous.

@@ -23,12 +23,6 @@ export function checkUrl(raw: unknown, what: string): string {
   return raw;
 }
 
-/** RFC 8414 §3 / OpenID4VCI §12.2.2: the well-known segment goes between host and path. */
-export const wellKnown = (identifier: string, name: string) => {
-  const u = new URL(identifier);
-  return `${u.origin}/.well-known/${name}${u.pathname === '/' ? '' : u.pathname}`;
-};
-
 /** One capped GET/POST (see http-client/fetch-capped.ts); `code` names the wallet operation. */
 export async function fetchForWallet(
   f: Fetcher,

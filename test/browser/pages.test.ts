@@ -19,9 +19,9 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildWeb } from '../../scripts/build-web.js';
 import { ROOT } from '../helpers/spawn-server.js';
 import { scaled } from '../helpers/time-scale.js';
-import { parseCounterChallenge } from '../../src/presentation/counter-challenge-link.js';
-import { createHolderPresentation } from '../../src/presentation/holder/create-holder-presentation.js';
-import { generateHolderKey } from '../../src/presentation/holder/holder-key.js';
+import { parseCounterChallenge } from '../../src/holder/counter-challenge-link.js';
+import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
+import { generateHolderKey } from '../../src/wallet/holder-key.js';
 
 const BROWSER = process.env.TEST_BROWSER;
 const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';

@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import type { SigningAlg, Signer } from '../../src/keys/signer.js';
 import { FormatError } from '../../src/errors.js';
 import type { JsonObject } from '../../src/formats/jose/types.js';
-import type { RandomSource } from '../../src/clock.js';
+import type { RandomSource } from '../../src/random-source.js';
 
 export const VECTORS = join(import.meta.dirname, '..', 'fixtures', 'vectors');
 

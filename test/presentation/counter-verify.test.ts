@@ -4,7 +4,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { counterOf, counterPresent, counterVerify, generateHolderKey, issueViaApi, nowSeconds, type Counter } from './helpers.js';
-import type { HolderKey } from '../../src/presentation/holder/holder-key.js';
+import type { HolderKey } from '../../src/wallet/holder-key.js';
 
 interface Verdict {
   verdict: string;

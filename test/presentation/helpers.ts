@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import type { JWK } from 'jose';
 import type { TestApp } from '../helpers/test-app.js';
-import { generateHolderKey, type HolderKey } from '../../src/presentation/holder/holder-key.js';
-import { createHolderPresentation } from '../../src/presentation/holder/create-holder-presentation.js';
+import { generateHolderKey, type HolderKey } from '../../src/wallet/holder-key.js';
+import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 

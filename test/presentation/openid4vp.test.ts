@@ -15,9 +15,9 @@ import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { generateHolderKey, injectFetch, issueViaApi, nowSeconds, counterOf, counterPresent, counterVerify } from './helpers.js';
-import type { HolderKey } from '../../src/presentation/holder/holder-key.js';
-import { createHolderPresentation } from '../../src/presentation/holder/create-holder-presentation.js';
-import { createHistoryToken } from '../../src/presentation/holder/create-history-token.js';
+import type { HolderKey } from '../../src/wallet/holder-key.js';
+import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
+import { createHistoryToken } from '../../src/wallet/create-history-token.js';
 
 const PUBLIC_URL = 'https://verifier.example';
 const DCQL = (vct: string) => ({

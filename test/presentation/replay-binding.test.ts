@@ -10,10 +10,10 @@ import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { counterChallenge, counterOf, counterVerify, generateHolderKey, issueViaApi, nowSeconds } from './helpers.js';
-import type { HolderKey } from '../../src/presentation/holder/holder-key.js';
-import { createHolderPresentation } from '../../src/presentation/holder/create-holder-presentation.js';
+import type { HolderKey } from '../../src/wallet/holder-key.js';
+import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import { verifierClientId } from '../../src/presentation/verifier-identity.js';
-import { parseCounterChallenge } from '../../src/presentation/counter-challenge-link.js';
+import { parseCounterChallenge } from '../../src/holder/counter-challenge-link.js';
 import { issuedCounterNonceHash } from '../../src/presentation/issue-counter-nonce.js';
 
 interface Verdict { verdict: string; code: string; checks: { check: string; ok: boolean; code: string }[] }

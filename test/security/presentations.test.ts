@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'vitest';
 import type { InjectOptions } from 'fastify';
-import { generateHolderKey } from '../../src/presentation/holder/holder-key.js';
+import { generateHolderKey } from '../../src/wallet/holder-key.js';
 import { sdDigest } from '../../src/formats/sd-jwt/compute-digest.js';
 import { issueViaApi } from '../presentation/helpers.js';
 import { b64json, counter, type KbOptions, credentialParts, disclosureOf, kbJwt, nowS, P256_N, present, randomNonce, readRs, reissue, rsSignature, type SecurityCase } from './support/index.js';

@@ -19,7 +19,7 @@ import { accessToken, makeOffer, nonce } from '../openid4vci/vci-helpers.js';
 import { sdDigest } from '../../src/formats/sd-jwt/compute-digest.js';
 import { historyAudience, HISTORY_TYP } from '../../src/presentation/list-holder-history.js';
 import { badPublicJwks, IDENTITY_SIGNATURE, IDENTITY_X, realKeys, type BadKeyCase, type RealKey } from '../helpers/bad-public-jwks.js';
-import { b64, b64json, counter, credentialParts, history, nowS, randomNonce, reissue, type JsonObj, type SecurityCase } from './support/index.js';
+import { b64, b64json, counter, counterNonce, credentialParts, history, nowS, randomNonce, reissue, type JsonObj, type SecurityCase } from './support/index.js';
 import { runSecurityCases } from './support/run-cases.js';
 import type { SecurityFixture } from './support/fixture.js';
 
@@ -71,7 +71,7 @@ async function proofRequest(f: SecurityFixture, proofs: { jwk: JWK; signer: Real
 async function counterWithCnf(f: SecurityFixture, jwk: JWK, signer: RealKey | { signature: string }): Promise<InjectOptions> {
   const jwt = await reissue(f, (_h, p) => { p.cnf = { jwk: jwk as JsonObj }; });
   const sd = `${jwt}~${credentialParts(f).disclosures.map((d) => `${d}~`).join('')}`;
-  const kb = signWith(signer, { typ: 'kb+jwt', alg: algOf(jwk) }, { iat: nowS(), aud: f.aud, nonce: randomNonce(), sd_hash: sdDigest(sd) });
+  const kb = signWith(signer, { typ: 'kb+jwt', alg: algOf(jwk) }, { iat: nowS(), aud: f.aud, nonce: await counterNonce(f), sd_hash: sdDigest(sd) });
   return counter(f, sd + kb);
 }
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import type { JWK } from 'jose';
-import { generateHolderKey } from '../../src/presentation/holder/holder-key.js';
+import { generateHolderKey } from '../../src/wallet/holder-key.js';
 import { b64, b64json, counter, credentialParts, derSignature, fromB64, history, historyToken, P256_N, readRs, reissue, rsSignature, signRaw, type JsonObj, type SecurityCase } from './support/index.js';
 import { runSecurityCases } from './support/run-cases.js';
 import type { SecurityFixture } from './support/fixture.js';

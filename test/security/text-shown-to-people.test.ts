@@ -17,6 +17,15 @@ const DCQL = (f: SecurityFixture) => ({
 });
 const OK = { ko: '주류 판매 연령 확인', en: 'Age check for alcohol' };
 
+/**
+ * Refused at the front door, before the purpose schema is reached (issue 14, classes 1 and 5):
+ * a NUL anywhere in a JSON body is `nul_character`, a body over the route's limit is 413.
+ * Either way nothing is stored, which is what these cases are about.
+ */
+const FRONT_DOOR: Record<string, { status: number; code: string }> = { NUL: { status: 400, code: 'nul_character' } };
+/** The request route takes small bodies (`SMALL_BODY_LIMIT`); the counter's carries presentations, portraits included. */
+const REQUEST_FRONT_DOOR: Record<string, { status: number; code: string }> = { ...FRONT_DOOR, '600 kB of text': { status: 413, code: 'body_too_large' } };
+
 /** Bad purposes: [label, value]. */
 const BAD_PURPOSES: [string, unknown][] = [
   ['a right-to-left override in ko', { ...OK, ko: `\u202e${OK.ko}` }],
@@ -50,9 +59,9 @@ const BAD_PURPOSES: [string, unknown][] = [
 const requestCase = (label: string, purpose: unknown): SecurityCase => ({
   name: `OpenID4VP request: refuses a purpose with ${label}`,
   request: (f) => ({ method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${f.keys.verifier}` }, payload: { dcql_query: DCQL(f), purpose } }),
-  status: 400,
-  code: 'invalid_purpose',
-  check: (res) => assert.ok((res.json<{ errors: { pointer: string }[] }>().errors ?? []).every((e) => e.pointer.startsWith('/purpose'))),
+  status: REQUEST_FRONT_DOOR[label]?.status ?? 400,
+  code: REQUEST_FRONT_DOOR[label]?.code ?? 'invalid_purpose',
+  check: (res) => assert.ok((res.json<{ errors?: { pointer: string }[] }>().errors ?? []).every((e) => e.pointer.startsWith('/purpose'))),
 });
 
 // A valid presentation: without the purpose check it would be verified, a receipt written and its nonce consumed.
@@ -62,8 +71,8 @@ const counterCase = (label: string, purpose: unknown): SecurityCase => ({
     const opts = counter(f, await present(f));
     return { ...opts, payload: { ...(opts.payload as object), purpose } };
   },
-  status: 400,
-  code: 'invalid_purpose',
+  status: FRONT_DOOR[label]?.status ?? 400,
+  code: FRONT_DOOR[label]?.code ?? 'invalid_purpose',
 });
 
 const clientName = (label: string, name: string): SecurityCase => ({
@@ -109,8 +118,9 @@ runSecurityCases('text shown to people', cases, {
       const opts = counter(f, await present(f));
       const verified = await f.t.app.inject({ ...opts, payload: { ...(opts.payload as object), purpose: nfd } });
       assert.equal(verified.statusCode, 200, verified.body);
+      // Two nonce rows: the counter nonce issued to this client, and its consumption by the verification.
       const diffs = assertStateChanges(before, await takeSnapshot(f.t.runtime.store), {
-        verifier_requests: { added: 1 }, verification_receipts: { added: 1 }, consumed_nonces: { added: 1 },
+        verifier_requests: { added: 1 }, verification_receipts: { added: 1 }, consumed_nonces: { added: 2 },
       });
       const expected = { ko: OK.ko, en: 'Café age check' };
       assert.deepEqual(JSON.parse(String(diffs.verifier_requests.added[0]!.purpose)), expected);

@@ -164,8 +164,12 @@ describe('the SQLite writer thread', () => {
       if (outcome !== 'committed') assert.equal(isStoreUnavailable({ code: outcome }), true, 'answered 503, not 500');
       assert.deepEqual(await writer.write([[{ query: insert('w3') }]]), [{ ok: true, changed: [1], rows: [[]] }], 'a new thread writes');
       await writer.close();
-      const rows = await store.db.selectFrom('consumed_nonces').select('nonce_hash').where('nonce_hash', 'in', ['w1', 'w2', 'w3']).execute();
-      assert.deepEqual(rows.map((r) => r.nonce_hash).sort(), outcome === 'committed' ? ['w1', 'w2', 'w3'] : ['w1', 'w3']);
+      const rows = (await store.db.selectFrom('consumed_nonces').select('nonce_hash').where('nonce_hash', 'in', ['w1', 'w2', 'w3']).execute()).map((r) => r.nonce_hash).sort();
+      // A thread killed between its COMMIT and its reply leaves w2 committed behind an error: the
+      // caller cannot know (as with a connection lost after COMMIT), which is why the error is a
+      // 503 to retry and not a refusal. A reported commit must be there; w1 and w3 always are.
+      if (outcome === 'committed') assert.deepEqual(rows, ['w1', 'w2', 'w3']);
+      else assert.ok(['w1,w3', 'w1,w2,w3'].includes(rows.join(',')), rows.join(','));
     }));
 
   it('commits batches queued behind each other together, and a failing batch fails alone', () =>

@@ -11,7 +11,7 @@ import { ES256, digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { counterChallenge, counterOf, counterPresent, counterVerify, generateHolderKey, issueViaApi, nowSeconds } from '../presentation/helpers.js';
-import type { HolderKey } from '../../src/presentation/holder/holder-key.js';
+import type { HolderKey } from '../../src/wallet/holder-key.js';
 import { issueSdJwt } from '../../src/formats/sd-jwt/issue-sd-jwt.js';
 import { issueSdJwtVc } from '../../src/formats/sd-jwt-vc/issue-sd-jwt-vc.js';
 import { createKbJwt } from '../../src/formats/sd-jwt/create-kb-jwt.js';

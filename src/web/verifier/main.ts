@@ -4,8 +4,8 @@
  * wait for the wallet, then a large green or red verdict with the disclosed claims and every
  * failed check in plain words. Counter mode: paste or scan the holder's QR and verify it at once.
  */
-import { clerkMessage } from '../../verification/clerk-messages.js';
-import type { CheckName } from '../../verification/verification-types.js';
+import { clerkMessage } from '../../verdict/clerk-messages.js';
+import type { CheckName } from '../../verdict/check-names.js';
 import { ApiError, callApi, describeError } from '../shared/api.js';
 import { claimLabel, loadTypes, portraitUrl, valueText, type CredentialTypeView } from '../shared/catalog.js';
 import { field, h, rows } from '../shared/dom.js';

@@ -18,7 +18,7 @@ import { toCatalogClaimName, toClaimPathName } from '../../formats/claim-path/cl
 import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
 import { processClaimPath } from '../../formats/claim-path/process-claim-path.js';
 import { deleteCredential, deleteKey, getKey, listCredentials, type StoredCredential } from './wallet-db.js';
-import { parseCounterChallenge } from '../../presentation/counter-challenge-link.js';
+import { parseCounterChallenge } from '../../holder/counter-challenge-link.js';
 
 type View =
   | { name: 'home' }

@@ -13,6 +13,8 @@
  */
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
+import { didWebUrl } from '../../holder/did-web-url.js';
+import { didWebOfClientId, readRequestLink } from '../../holder/read-request-link.js';
 import { callApi } from '../shared/api.js';
 import type { Text } from '../shared/i18n.js';
 import { t } from '../shared/i18n.js';
@@ -47,15 +49,6 @@ export interface VerifierRequest {
   expiresAt: number | null;
 }
 
-const DID_WEB_PREFIX = 'decentralized_identifier:did:web:';
-
-/** did:web method §3.2: `did:web:host%3Aport` → `https://host:port/.well-known/did.json` (http on this machine). */
-function didWebUrl(did: string): string {
-  const host = decodeURIComponent(did.slice('did:web:'.length).split(':')[0] ?? '');
-  const loopback = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(host);
-  return `${loopback ? 'http' : 'https'}://${host}/.well-known/did.json`;
-}
-
 async function resolveDidKey(did: string, kid: string): Promise<JWK> {
   const doc = await callApi<Obj>(sameOrigin(didWebUrl(did), 'did:web'));
   if (doc.id !== did) throw new WalletError('bad_request_object', 'the DID document is for another DID');
@@ -67,16 +60,14 @@ async function resolveDidKey(did: string, kid: string): Promise<JWK> {
 }
 
 export async function readVerifierRequest(link: string): Promise<VerifierRequest> {
-  let url: URL;
-  try {
-    url = new URL(link.trim());
-  } catch {
+  const read = readRequestLink(link);
+  if (!read.ok && read.error === 'not_a_link') {
     throw new WalletError('bad_link', t('제출 요청 링크가 아닙니다 (openid4vp://…).', 'This is not a presentation request link (openid4vp://…).'));
   }
-  const clientId = url.searchParams.get('client_id');
-  const requestUri = url.searchParams.get('request_uri');
-  if (!clientId || !requestUri) throw new WalletError('bad_link', t('client_id와 request_uri가 있는 요청만 받습니다.', 'Only requests with client_id and request_uri are supported.'));
-  if (!clientId.startsWith(DID_WEB_PREFIX)) throw new WalletError('unsupported_client', t('알 수 없는 방식으로 자신을 밝힌 검증기관입니다.', 'The verifier identifies itself in a way this wallet does not support.'));
+  if (!read.ok) throw new WalletError('bad_link', t('client_id와 request_uri가 있는 요청만 받습니다.', 'Only requests with client_id and request_uri are supported.'));
+  const { clientId, requestUri } = read.link;
+  const did = didWebOfClientId(clientId);
+  if (!did) throw new WalletError('unsupported_client', t('알 수 없는 방식으로 자신을 밝힌 검증기관입니다.', 'The verifier identifies itself in a way this wallet does not support.'));
 
   const res = await fetch(sameOrigin(requestUri, 'request_uri'), { headers: { accept: 'application/oauth-authz-req+jwt' }, cache: 'no-store', credentials: 'omit' })
     .catch(() => undefined);
@@ -90,7 +81,6 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
   if (header.typ !== 'oauth-authz-req+jwt' || (header.alg !== 'ES256' && header.alg !== 'EdDSA') || typeof header.kid !== 'string') {
     throw new WalletError('bad_request_object', 'the request object is not a signed oauth-authz-req+jwt');
   }
-  const did = clientId.slice('decentralized_identifier:'.length);
   // §5.9.3: the kid is a DID URL of the client identifier's DID.
   if (!header.kid.startsWith(`${did}#`)) throw new WalletError('bad_request_object', 'the request is signed by another DID');
   const key = await importJWK(await resolveDidKey(did, header.kid), header.alg === 'EdDSA' ? 'Ed25519' : 'ES256');

@@ -10,6 +10,8 @@
  */
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
+import { readOfferLink } from '../../holder/read-offer-link.js';
+import { wellKnownUrl } from '../../holder/well-known-url.js';
 import { callApi } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { createHolderKey, signJws, thumbprint } from './holder-key.js';
@@ -39,12 +41,6 @@ export function sameOrigin(raw: unknown, what: string): string {
   return u.href;
 }
 
-/** RFC 8414 §3 / OpenID4VCI §12.2.2: the well-known segment goes between host and path. */
-const wellKnown = (identifier: string, name: string) => {
-  const u = new URL(identifier);
-  return `${u.origin}/.well-known/${name}${u.pathname === '/' ? '' : u.pathname}`;
-};
-
 export interface ParsedOffer {
   offer: Obj;
   issuer: string;
@@ -56,16 +52,12 @@ export interface ParsedOffer {
 
 /** §4.1: `openid-credential-offer://?credential_offer_uri=…` (or `credential_offer=` by value). */
 export async function readOffer(link: string): Promise<ParsedOffer> {
-  let url: URL;
-  try {
-    url = new URL(link.trim());
-  } catch {
+  const read = readOfferLink(link);
+  if (!read.ok && read.error === 'not_a_link') {
     throw new WalletError('bad_link', t('발급 링크가 아닙니다 (openid-credential-offer://…).', 'This is not an offer link (openid-credential-offer://…).'));
   }
-  const byValue = url.searchParams.getAll('credential_offer');
-  const byRef = url.searchParams.getAll('credential_offer_uri');
-  if (byValue.length + byRef.length !== 1) throw new WalletError('bad_link', t('발급 링크가 올바르지 않습니다.', 'The offer link is not valid.'));
-  const offer = byRef[0] !== undefined ? await callApi<unknown>(sameOrigin(byRef[0], 'credential_offer_uri')) : JSON.parse(byValue[0]!);
+  if (!read.ok) throw new WalletError('bad_link', t('발급 링크가 올바르지 않습니다.', 'The offer link is not valid.'));
+  const offer = 'uri' in read.link ? await callApi<unknown>(sameOrigin(read.link.uri, 'credential_offer_uri')) : read.link.byValue;
   if (!isObj(offer)) throw new WalletError('bad_offer', 'the credential offer is not a JSON object');
   sameOrigin(offer.credential_issuer, 'credential_issuer');
   const ids = offer.credential_configuration_ids;
@@ -82,7 +74,7 @@ export async function readOffer(link: string): Promise<ParsedOffer> {
 
 async function issuerKeys(issuer: string): Promise<JWK[]> {
   // SD-JWT VC issuer metadata (/.well-known/jwt-vc-issuer) names the issuer's keys.
-  const meta = await callApi<Obj>(wellKnown(issuer, 'jwt-vc-issuer'));
+  const meta = await callApi<Obj>(wellKnownUrl(issuer, 'jwt-vc-issuer'));
   if (meta.issuer !== issuer) throw new WalletError('bad_issuer', 'issuer key metadata is for another issuer');
   const jwks = isObj(meta.jwks) ? meta.jwks : await callApi<Obj>(sameOrigin(meta.jwks_uri, 'jwks_uri'));
   // Only real public keys (never a small-order Ed25519 point, under which anyone could sign).
@@ -114,7 +106,7 @@ export async function receiveCredential(parsed: ParsedOffer, txCode: string | un
   if (parsed.txCode && !txCode) throw new WalletError('tx_code_required', t('발급기관이 알려 준 거래 코드를 입력하십시오.', 'Enter the transaction code the issuer gave you.'));
 
   // §12.2.2 / §12.2.4: metadata whose credential_issuer equals the offer's exactly.
-  const metadata = await callApi<Obj>(wellKnown(issuer, 'openid-credential-issuer'));
+  const metadata = await callApi<Obj>(wellKnownUrl(issuer, 'openid-credential-issuer'));
   if (metadata.credential_issuer !== issuer) throw new WalletError('bad_issuer', 'the issuer metadata is for another issuer');
   const configuration = isObj(metadata.credential_configurations_supported) ? metadata.credential_configurations_supported[configurationId] : undefined;
   if (!isObj(configuration)) throw new WalletError('bad_offer', `the issuer does not describe ${configurationId}`);
@@ -123,7 +115,7 @@ export async function receiveCredential(parsed: ParsedOffer, txCode: string | un
   // §12.2.4 authorization_servers (absent: the issuer is its own), RFC 8414 §3.3.
   const servers = metadata.authorization_servers;
   const asId = Array.isArray(servers) && typeof servers[0] === 'string' ? servers[0] : issuer;
-  const as = await callApi<Obj>(wellKnown(asId, 'oauth-authorization-server'));
+  const as = await callApi<Obj>(wellKnownUrl(asId, 'oauth-authorization-server'));
   if (as.issuer !== asId) throw new WalletError('bad_issuer', 'the authorization server metadata is for another server');
 
   // §6.1: token request, form-encoded.

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
-import { generateHolderKey, type HolderKey } from '../../../src/presentation/holder/holder-key.js';
+import { generateHolderKey, type HolderKey } from '../../../src/wallet/holder-key.js';
 import type { Signer } from '../../../src/keys/signer.js';
 import { counterChallenge, counterOf, issueViaApi } from '../../presentation/helpers.js';
 

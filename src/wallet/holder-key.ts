@@ -2,11 +2,11 @@
  * Holder keys for the reference wallet and tests: a device key pair and a Signer over it.
  * (A phone would keep the private key in its secure element; the Signer interface is the seam.)
  */
-import { jwkThumbprint } from '../../keys/jwk-thumbprint.js';
+import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
 import { createPrivateKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import type { JWK } from 'jose';
-import { createSigner } from '../../keys/create-signer.js';
-import type { Signer, SigningAlg } from '../../keys/signer.js';
+import { createSigner } from '../keys/create-signer.js';
+import type { Signer, SigningAlg } from '../keys/signer.js';
 
 export interface HolderKey {
   privateJwk: JWK;

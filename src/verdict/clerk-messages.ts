@@ -1,8 +1,9 @@
 /**
  * One sentence in Korean and English per verdict code, for the person at the counter. Codes
  * without a sentence of their own fall back to the sentence of the check that failed.
+ * Pure: the server puts it in the verification answer, the verifier page shows it.
  */
-import type { CheckName } from './verification-types.js';
+import type { CheckName } from './check-names.js';
 
 export interface ClerkMessage {
   ko: string;

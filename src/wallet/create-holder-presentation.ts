@@ -5,10 +5,10 @@
  * 128 random bits, accepted once by the verifier.
  */
 import { randomBytes } from 'node:crypto';
-import type { Signer } from '../../keys/signer.js';
-import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
-import { createKbJwt } from '../../formats/sd-jwt/create-kb-jwt.js';
-import { presentSdJwt } from '../../formats/sd-jwt/present-sd-jwt.js';
+import type { Signer } from '../keys/signer.js';
+import type { ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
+import { createKbJwt } from '../formats/sd-jwt/create-kb-jwt.js';
+import { presentSdJwt } from '../formats/sd-jwt/present-sd-jwt.js';
 
 export interface HolderPresentationInput {
   /** The SD-JWT VC as issued (`<JWT>~<Disclosures>~`). */
