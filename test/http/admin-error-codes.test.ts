@@ -3,7 +3,7 @@
  * with its catalogued code and status through real HTTP on a real store. Codes the route schema
  * stops first are checked on the domain function the CLI calls.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createClient } from '../../src/clients/manage-clients.js';
@@ -27,12 +27,12 @@ describe('operator API refusals', () => {
     assert.fail('expected a refusal');
   };
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestApp();
     admin = await t.apiKey('admin');
     issuer = await t.apiKey('issuer');
   });
-  after(() => t.close());
+  afterAll(() => t.close());
 
   it('revoking an unknown client answers 404 client_not_found', async () => {
     const res = await post('/v1/admin/clients/no-such-client/revoke');

@@ -3,7 +3,7 @@
  * Fastify's Content-Length mismatch, an unknown 4xx of the framework, and a signing key that is
  * not there (503 through the real key ring).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { errorCodes } from 'fastify';
 import { toProblem } from '../../src/http/error-handler.js';
@@ -31,10 +31,10 @@ describe('error handler codes', () => {
 
   describe('keys', () => {
     let t: TestApp;
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ env: { KEY_ALG: 'ES256' } });
     });
-    after(() => t.close());
+    afterAll(() => t.close());
 
     it('asking the key ring for an algorithm with no active key is 503 no_active_key', () => {
       assert.throws(() => t.runtime.keys.signer('EdDSA'), (e) => isAppError(e) && e.code === 'no_active_key' && e.status === 503);

@@ -2,7 +2,7 @@
  * Issuance refusals not covered elsewhere: a valid_until that is not a date-time (over HTTP), and
  * a format the type names but that is not issued yet (mso_mdoc, ISO 18013-5, next on the map).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { resolveType } from '../../src/issuance/issue-credential.js';
@@ -11,11 +11,11 @@ import { isAppError } from '../../src/errors.js';
 describe('issuance refusals', () => {
   let t: TestApp;
   let issuer: string;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestApp();
     issuer = await t.apiKey('issuer');
   });
-  after(() => t.close());
+  afterAll(() => t.close());
 
   it('refuses a valid_until that is not an RFC 3339 date-time with 400 invalid_valid_until, and stores nothing', async () => {
     const type = t.runtime.catalog.get('resident-id')!;

@@ -3,7 +3,7 @@
  * own refusal (OpenID4VP 1.0 §8.5) as an explicit `wallet_*` code, a vp_token that does not meet
  * the query's credential_sets, and the refusals of the verifier and holder-history reads.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { generateKeyPair, SignJWT } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -21,12 +21,12 @@ describe('direct_post answers that are not verified', () => {
   let verifierKey: string;
   let issuerKey: string;
 
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestApp();
     verifierKey = await t.apiKey('verifier');
     issuerKey = await t.apiKey('issuer');
   });
-  after(() => t.close());
+  afterAll(() => t.close());
 
   const createRequest = async (dcql_query: unknown) => {
     const res = await t.app.inject({ method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${verifierKey}` }, payload: { dcql_query } });

@@ -4,7 +4,7 @@
  * (`issuer_keys_unreachable`), and its status list gives the credential a status value that is
  * neither VALID, INVALID nor SUSPENDED (`credential_status_unknown`). Neither is "verified".
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -28,13 +28,13 @@ describe('an external issuer whose keys or status cannot be used', () => {
   let holder: HolderKey;
   let credential: string;
 
-  before(async () => {
+  beforeAll(async () => {
     verifier = await startTestApp({ env: { TRUSTED_ISSUERS: `${ISSUER2}/` } });
     issuer2 = await startTestApp({ env: { PUBLIC_URL: ISSUER2 } });
     holder = await generateHolderKey();
     ({ credential } = await issueViaApi(issuer2, await issuer2.apiKey('issuer'), 'resident-id', holder));
   });
-  after(async () => {
+  afterAll(async () => {
     await verifier?.close();
     await issuer2?.close();
   });

@@ -3,7 +3,7 @@
  * runs the real function or the real command in-process (commander, real files, a real HTTP peer)
  * and asserts the code and status of the AppError it throws.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,10 +35,10 @@ const offerLink = (offer: unknown) => `openid-credential-offer://?credential_off
 
 describe('wallet and CLI refusals', () => {
   let dir: string;
-  before(() => {
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'dproof-wallet-errors-'));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a missing wallet file is wallet_not_found; a second init is wallet_exists; a world-readable one wallet_insecure; garbage wallet_corrupt', async () => {
     const file = join(dir, 'wallet.json');
@@ -74,7 +74,7 @@ describe('wallet and CLI refusals', () => {
   describe('a peer that answers more than a wallet reads', () => {
     let server: Server;
     let base: string;
-    before(async () => {
+    beforeAll(async () => {
       server = createServer((_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         const chunk = Buffer.alloc(64 * 1024, 0x20);
@@ -90,7 +90,7 @@ describe('wallet and CLI refusals', () => {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
-    after(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+    afterAll(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
 
     it('is answer_too_large; one that is down is the operation code (present_failed)', async () => {
       assert.deepEqual(await refusal(() => fetchForWallet(fetch, `${base}/metadata`, { accept: 'application/json' }, 'issuer metadata')), { code: 'answer_too_large', status: 502 });
@@ -120,10 +120,11 @@ describe('wallet and CLI refusals', () => {
 
   describe('CLI options', () => {
     let env: Record<string, string>;
-    before(() => {
+    beforeAll(() => {
       env = { DATA_DIR: join(dir, 'data'), KEYS_DIR: join(dir, 'keys'), DPROOF_KEY_PASSPHRASE: 'wallet-cli-errors-test', DPROOF_WALLET: join(dir, 'cli-wallet.json') };
     });
-    const cli = (argv: string[]) => () => buildCli(env).exitOverride().parseAsync(argv, { from: 'user' });
+    // Output goes to buffers (the in-process CliIo), so a refusal's message does not reach the test's output.
+    const cli = (argv: string[]) => () => buildCli({ stdout: { write: () => true }, stderr: { write: () => true }, env }).exitOverride().parseAsync(argv, { from: 'user' });
 
     it('--batch 0 is invalid_batch, --out without .svg/.png invalid_out, --alg RS256 invalid_alg, --rate-limit x invalid_rate_limit', async () => {
       assert.deepEqual(await refusal(cli(['wallet', 'receive', 'openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fx', '--batch', '0'])), { code: 'invalid_batch', status: 400 });
@@ -134,12 +135,12 @@ describe('wallet and CLI refusals', () => {
 
     describe('with a server running on the embedded store', () => {
       let other: ChildProcess;
-      before(() => {
+      beforeAll(() => {
         other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
         mkdirSync(env.DATA_DIR!, { recursive: true });
         writeFileSync(join(env.DATA_DIR!, PID_FILE), String(other.pid));
       });
-      after(() => {
+      afterAll(() => {
         other.kill();
       });
 
