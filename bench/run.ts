@@ -10,8 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes, generateKeyPairSync } from 'node:crypto';
-import pg from 'pg';
+import { generateKeyPairSync } from 'node:crypto';
+import { benchEnv, pgDatabase } from './bench-env.js';
 import { combineBaselines, runBaselines } from './baselines.js';
 import { load, peakAndHalf, type LoadResult } from './load.js';
 import { dproof, startServer, ROOT } from './server-process.js';
@@ -23,6 +23,7 @@ import { schemasDir } from '../src/paths.js';
 import { prepareCounterPresentations, prepareVciGrants } from './prepare.js';
 import { runHostileMix } from './hostile-mix.js';
 import { compareSigners, type SignerComparison } from './signer-comparison.js';
+import { FLOW_SCENARIOS, runFlowScenarios } from './flow-scenarios.js';
 
 const quick = process.argv.includes('--quick');
 const strict = process.argv.includes('--check');
@@ -40,43 +41,10 @@ const connections = 16;
 const sweep = quick ? [connections] : [16, 32];
 const TYPE = 'driving-record'; // 10 selectively disclosable claims
 
-async function pgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const admin = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `dproof_bench_${randomBytes(4).toString('hex')}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await d.end();
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'dproof-bench-'));
   const db = usePg ? await pgDatabase() : undefined;
-  const env: Record<string, string> = {
-    DATA_DIR: join(dir, 'data'),
-    KEYS_DIR: join(dir, 'keys'),
-    DPROOF_KEY_PASSPHRASE: 'benchmark-passphrase',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    // The benchmark drives public endpoints (offers, token, nonce) from one address: no per-IP
-    // limit, and none per offer or token either, so the hostile mix measures what each hostile
-    // request costs when nothing answers it 429 first (the worst case).
-    RATE_LIMIT_PER_MINUTE: '0',
-    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
-    RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0',
-    ...(db && { DATABASE_URL: db.url }),
-  };
+  const env = benchEnv(dir, db?.url);
   const notes: string[] = [];
   const scenarios: LoadResult[] = [];
   try {
@@ -203,6 +171,8 @@ async function main(): Promise<void> {
       `Hostile mix at ${hostile.rate} req/s: ${hostile.requests} requests (${hostile.status['4xx']} 4xx, ${hostile.status['2xx']} 2xx, ${hostile.status['5xx']} 5xx, ${hostile.errors} transport errors); ` +
         `worst server event-loop delay ${hostile.worstEventLoopDelayMs.toFixed(1)} ms; /healthz one at a time meanwhile: p50 ${hostile.healthz.p50.toFixed(1)} ms, p99 ${hostile.healthz.p99.toFixed(1)} ms, max ${hostile.healthz.max.toFixed(1)} ms (${hostile.healthz.samples} samples).`,
     );
+    // The whole pre-authorized OpenID4VCI flow (issue 22), every credential checked by the generator.
+    const flows = await runFlowScenarios({ url: server.url, pid: server.pid, apiKey, env }, quick ? 1.5 : 8);
     const verifyPeak = verify.peak.reqPerSec;
     const verifyHalfP99 = verify.half.p99;
 
@@ -245,6 +215,9 @@ async function main(): Promise<void> {
     ratio('server peak RSS (MB)', peakRssMb, 200, false);
     ratio('hostile mix: worst server event-loop delay (ms)', hostile.worstEventLoopDelayMs, 50, false);
     ratio('hostile mix: /healthz p99 meanwhile (ms)', hostile.healthz.p99, 50, false);
+    const flowCpu = (label: string) => flows.results.find((r) => r.name === label)?.serverCpuMsPerCredential ?? NaN;
+    ratio('full flow, single credential, 16 at a time: server CPU ms per credential', flowCpu(FLOW_SCENARIOS[0]!.label), usePg ? 1.5 : 1.3, false);
+    ratio('full flow, batches of 10, 16 at a time: server CPU ms per credential', flowCpu(FLOW_SCENARIOS[2]!.label), 0.5, false);
     ratio('cold start to /readyz, median (ms)', [...coldStartMs].sort((a, b) => a - b)[Math.floor(coldStartMs.length / 2)] ?? NaN, 1500, false);
     for (const s of scenarios) if (s.errors > 0 || s.non2xx > 0) notes.push(`${s.name}: ${s.errors} errors (${s.wrongAnswers} wrong answers), ${s.non2xx} non-2xx`);
     // "No errors under any scenario": transport errors never; refusals and wrong answers only as
@@ -256,6 +229,7 @@ async function main(): Promise<void> {
     }
     if (hostile.status['5xx'] + hostile.status['2xx'] + hostile.status.other > 0) failures.push(`hostile mix: ${hostile.status['5xx']} 5xx and ${hostile.status['2xx']} 2xx answers (every request must be refused 4xx)`);
     for (const k of hostile.perKind) if (k.status < 400 || k.status >= 500) failures.push(`hostile mix: ${k.name} answered ${k.status}`);
+    for (const r of flows.results) if (r.errors > 0) failures.push(`full flow, ${r.name}: ${r.errors} failed flows (${r.errorSamples.join('; ')})`);
     if (vci.non2xx > reusedGrants) failures.push(`${vci.name}: ${vci.non2xx} non-2xx answers, ${reusedGrants} expected`);
     const wrongVerdicts = verify.runs.reduce((n, r) => n + r.wrongAnswers, verify.half.wrongAnswers);
     if (wrongVerdicts > replayedPresentations) failures.push(`verification: ${wrongVerdicts} answers not "verified", ${replayedPresentations} expected`);
@@ -273,11 +247,16 @@ async function main(): Promise<void> {
       dataLoss: { acknowledged, recorded, lost: Math.max(0, acknowledged - recorded) },
       hostile,
       ...(signers && { signers }),
+      flows,
       notes,
     });
     process.stdout.write(`wrote bench/report.md and bench/report.json\n`);
     if (acknowledged > recorded) {
       process.stderr.write(`DATA LOSS: ${acknowledged - recorded} acknowledged issuances have no record\n`);
+      process.exitCode = 1;
+    }
+    if (flows.dataLoss.lost > 0) {
+      process.stderr.write(`DATA LOSS: ${flows.dataLoss.lost} credentials delivered by full flows have no record\n`);
       process.exitCode = 1;
     }
     if (strict && failures.length > 0) {

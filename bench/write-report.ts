@@ -5,6 +5,8 @@ import type { Baseline } from './baselines.js';
 import type { LoadResult } from './load.js';
 import type { HostileResult } from './hostile-mix.js';
 import type { SignerComparison } from './signer-comparison.js';
+import type { FlowRun } from './flow-scenarios.js';
+import { flowTable } from './write-flow-report.js';
 
 export interface Ratio {
   what: string;
@@ -27,6 +29,7 @@ export interface Report {
   hostile?: HostileResult;
   /** `--signer pkcs11`: issuance with SoftHSM against the file signer. */
   signers?: SignerComparison;
+  flows?: FlowRun;
   notes: string[];
 }
 
@@ -65,6 +68,16 @@ export function writeReport(dir: string, r: Report): void {
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...r.scenarios.map((s) => `| ${s.name}${s.rate ? ` (${s.rate} req/s offered)` : ''} | ${f(s.reqPerSec)} | ${f(s.p50, 1)} | ${f(s.p99, 1)} | ${s.non2xx} | ${s.errors} |`),
     '',
+    ...(r.flows ? [
+      '## Full OpenID4VCI flow (pre-authorized code), every credential checked by the load generator',
+      '',
+      'Offer (back-office API) → offer by reference → token → nonce → credential with fresh P-256 proofs; the generator (node:http, keep-alive) checks each credential\'s signature, `cnf` and disclosures. Server CPU is every thread of the server process, read from /proc before and after; per step, one flow at a time.',
+      '',
+      ...flowTable(r.flows.results),
+      '',
+      `Data loss check: ${r.flows.dataLoss.acknowledged} credentials delivered by the flows (warm-ups included), ${r.flows.dataLoss.recorded} records added to the registry meanwhile, ${r.flows.dataLoss.lost} lost.`,
+      '',
+    ] : []),
     ...(r.hostile ? [
       '## Hostile mix: what a refused request costs the server',
       '',

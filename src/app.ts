@@ -10,6 +10,7 @@ import { installJsonBodyParser } from './http/json-body.js';
 import { parseBoundedForm } from './http/form-body.js';
 import { installNulGuard } from './http/refuse-nul.js';
 import { lazyCompilersFactory } from './http/lazy-compilers.js';
+import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
 import { addApiSchemas } from './http/api-schemas.js';
 import { registerOpenApi } from './http/openapi.js';
 import { healthRoutes } from './http/routes/health-routes.js';
@@ -35,6 +36,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    // Per-request child loggers are made when a request first logs (most never do at warn).
+    childLoggerFactory: lazyChildLoggerFactory,
     // Every route gets the small limit; the few that carry credentials or portraits raise it to BODY_LIMIT.
     bodyLimit: deps.config.smallBodyLimit,
     // Keys that could pollute prototypes are refused, not silently dropped (SECURITY.md, HTTP).
@@ -75,7 +78,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
     allowList: async (req) => (req.client?.rateLimit ?? deps.config.rateLimitPerMinute) === 0,
     timeWindow: 60_000,
     errorResponseBuilder: (_req, ctx) =>
-      new AppError('rate_limited', 429, `more than ${ctx.max} requests per minute for this client; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
+      new AppError('rate_limited', `more than ${ctx.max} requests per minute for this client; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
   });
   // Wallet-facing routes: a per-address ceiling and a per-offer/token/request limit (before the routes).
   installAnonymousLimits(app, deps.config);

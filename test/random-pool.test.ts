@@ -2,7 +2,7 @@
  * Salts and decoys come from a pooled CSPRNG draw (src/random-source.ts): every byte is handed out once,
  * each draw is its own copy, and the pool never hands back zeros it wiped.
  */
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import { systemRandom } from '../src/random-source.js';
 

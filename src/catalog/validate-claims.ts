@@ -36,10 +36,27 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Validates `claims` for `type` and returns them as issued: a fresh copy with every string in
- * NFC. Throws AppError 400 `derived_claim_supplied`, `invalid_claims` or `rrn_not_allowed`.
+ * Claims this function returned, with the type they were validated for. They are frozen, so
+ * they stay what was validated, and handed back as they are when asked again: the credential
+ * endpoint checks an offer's claims before its point of no return, then issues one credential
+ * per key proof from the same claims.
+ */
+const validated = new WeakMap<object, CredentialType>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Validates `claims` for `type` and returns them as issued: a fresh, frozen copy with every
+ * string in NFC (or `claims` itself, when this function returned it for `type`). Throws AppError 400 `derived_claim_supplied`, `invalid_claims` or `rrn_not_allowed`.
  */
 export function validateClaims(type: CredentialType, claims: unknown): Claims {
+  if (isPlainObject(claims) && validated.get(claims) === type) return claims as Claims;
   if (isPlainObject(claims)) {
     const derived = Object.keys(claims).filter(isDerivedClaimName);
     if (derived.length > 0) {
@@ -62,5 +79,6 @@ export function validateClaims(type: CredentialType, claims: unknown): Claims {
       errors: [{ pointer: rrnAt, message: 'looks like a resident registration number' }],
     });
   }
+  validated.set(deepFreeze(valid), type);
   return valid;
 }

@@ -5,6 +5,7 @@ import type { KeyBackend } from '../keys/key-backend.js';
 import { openKeyBackend } from '../keys/open-key-backend.js';
 import { DEV_PASSPHRASE_WARNING } from '../keys/passphrase.js';
 import { systemClock, type Clock } from '../clock.js';
+import type { CliStream } from './io.js';
 
 /** The CLI reports key backend trouble through its errors, not through log lines. */
 const quiet = { info: () => undefined, warn: () => undefined };
@@ -19,7 +20,7 @@ export interface CliContext {
 }
 
 /** The CLI reads the same environment as the server (DATABASE_URL, DATA_DIR, KEYS_DIR, …). */
-export function cliContext(env: Record<string, string | undefined> = process.env): CliContext {
+export function cliContext(env: Record<string, string | undefined> = process.env, stderr: CliStream = process.stderr): CliContext {
   const config = loadConfig(env);
   let backend: KeyBackend | undefined;
   return {
@@ -36,7 +37,7 @@ export function cliContext(env: Record<string, string | undefined> = process.env
     },
     keyStore() {
       backend ??= openKeyBackend(config, quiet, (p) => {
-        if (p.generated) process.stderr.write(`warning: ${DEV_PASSPHRASE_WARNING}\n`);
+        if (p.generated) stderr.write(`warning: ${DEV_PASSPHRASE_WARNING}\n`);
       });
       return backend;
     },

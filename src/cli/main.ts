@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { pathToFileURL } from 'node:url';
 import { cliContext, type CliContext } from './context.js';
+import { processIo, type CliIo } from './io.js';
 import { dbCommands } from './commands/db-commands.js';
 import { keyCommands } from './commands/key-commands.js';
 import { clientCommands } from './commands/client-commands.js';
@@ -8,11 +9,14 @@ import { walletCommands } from './commands/wallet-commands.js';
 import { ConfigError, loadConfig } from '../config.js';
 
 /** `dproof`: the operator's command line. Commands call the same domain functions as the HTTP routes. */
-export function buildCli(env: Record<string, string | undefined> = process.env): Command {
+export function buildCli(io: CliIo = processIo()): Command {
+  const { env } = io;
   let cached: CliContext | undefined;
-  const ctx = () => (cached ??= cliContext(env));
+  const ctx = () => (cached ??= cliContext(env, io.stderr));
+  // Set before the subcommands are added: they inherit the output and the exit override.
   const program = new Command('dproof')
     .description('digital-proof: issue and verify digital certificates and mobile IDs')
+    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
     .showHelpAfterError()
     .exitOverride();
 
@@ -28,22 +32,26 @@ export function buildCli(env: Record<string, string | undefined> = process.env):
       });
     });
 
-  dbCommands(program, ctx);
-  keyCommands(program, ctx);
-  clientCommands(program, ctx);
-  walletCommands(program, env);
+  dbCommands(program, ctx, io);
+  keyCommands(program, ctx, io);
+  clientCommands(program, ctx, io);
+  walletCommands(program, io);
   return program;
 }
 
-/** Runs the CLI; returns the exit code. Errors print one line, never a stack. */
-export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+/**
+ * Runs the CLI and returns the exit code; never exits the process, so tests call it in-process
+ * with their own streams and environment. Errors print one line, never a stack.
+ */
+export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<number> {
+  const full: CliIo = { ...processIo(), ...io };
   try {
-    await buildCli(env).parseAsync(argv, { from: 'user' });
+    await buildCli(full).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     const message = e instanceof ConfigError ? `configuration error: ${e.message}` : e instanceof Error ? e.message : String(e);
-    process.stderr.write(`dproof: ${message.split('\n')[0]}\n`);
+    full.stderr.write(`dproof: ${message.split('\n')[0]}\n`);
     return 1;
   }
 }

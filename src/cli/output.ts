@@ -1,3 +1,5 @@
+import type { CliIo } from './io.js';
+
 /** How CLI commands print: JSON for machines (--json), aligned text for people. */
 export interface Output {
   json: boolean;
@@ -5,13 +7,13 @@ export interface Output {
   warn(message: string): void;
 }
 
-export const createOutput = (json: boolean): Output => ({
+export const createOutput = (json: boolean, io: Pick<CliIo, 'stdout' | 'stderr'>): Output => ({
   json,
   data(value, human) {
-    process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+    io.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
   },
   warn(message) {
-    process.stderr.write(`warning: ${message}\n`);
+    io.stderr.write(`warning: ${message}\n`);
   },
 });
 

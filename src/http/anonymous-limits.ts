@@ -66,7 +66,7 @@ function limiter(app: FastifyInstance, max: number, key: (r: FastifyRequest) => 
     const r = await check(request);
     if (r.isAllowed || !r.isExceeded) return;
     reply.header('retry-after', String(Math.max(1, r.ttlInSeconds)));
-    throw new AppError('rate_limited', 429, `more than ${r.max} requests per minute for ${what(request)}; retry in ${Math.max(1, r.ttlInSeconds)} s`);
+    throw new AppError('rate_limited', `more than ${r.max} requests per minute for ${what(request)}; retry in ${Math.max(1, r.ttlInSeconds)} s`);
   };
 }
 

@@ -5,7 +5,8 @@ import { schemasDir } from '../paths.js';
 
 /**
  * The API's JSON Schemas live in schemas/api/*.json with short `$id`s; they are the one source
- * for request validation, response serialisation and the OpenAPI document (routes `$ref` them).
+ * for request validation, response serialisation and the OpenAPI document (routes `$ref` them),
+ * and for the route body types (`ApiBody<'OfferCreate'>`, through src/http/api-schemas.generated.ts).
  */
 export function loadApiSchemas(): Record<string, unknown>[] {
   const dir = join(schemasDir, 'api');

@@ -11,6 +11,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** `oauth`: errors as `{ error, error_description }` (OpenID4VCI / OpenID4VP endpoints). */
     errorShape?: 'oauth';
+    /** OAuth code for 400s that are not already one of the endpoint's codes (schema, JSON, media type failures). */
+    oauthDefaultError?: 'invalid_request' | 'invalid_credential_request';
+    /** A Bearer-protected endpoint: authorization failures carry `WWW-Authenticate` (RFC 6750 §3). */
+    bearerChallenge?: boolean;
   }
 }
 

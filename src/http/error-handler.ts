@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
-import { isAppError } from '../errors.js';
+import { isAppError, type ErrorCode } from '../errors.js';
+import { VCI_ERROR_CODES } from '../issuance/vci-errors.js';
 import { isStoreUnavailable } from '../store/classify-store-error.js';
 import { problem, sendError, type Problem } from './problem.js';
 
@@ -16,7 +17,7 @@ interface AjvError {
  * Shared API schemas (by `$id`) whose failures have a code of their own instead of the generic
  * `invalid_request`, and a readable message for their `pattern` (ajv would quote the regex).
  */
-const CODED_SCHEMAS: Record<string, { code: string; detail: string; pattern: string }> = {
+const CODED_SCHEMAS: Record<string, { code: ErrorCode; detail: string; pattern: string }> = {
   Purpose: {
     code: 'invalid_purpose',
     detail: 'purpose must be { "ko": up to 100 characters, "en": up to 200 } with no other members and no control, format or bidirectional characters',
@@ -42,7 +43,7 @@ function validationErrors(errors: AjvError[], patternMessage?: string): { pointe
 }
 
 /** Fastify's own 4xx errors, each with a stable code of ours. */
-const FASTIFY_CODES: Record<string, { status: number; code: string; detail: string }> = {
+const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; detail: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', detail: 'send the body as application/json' },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', detail: 'the request body is larger than this service accepts' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', detail: 'Content-Length does not match the body' },
@@ -69,6 +70,24 @@ export function toProblem(err: unknown): Problem {
   const status = typeof fe?.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 400 && status < 500) return problem(status, 'bad_request', 'the request was not understood');
   return problem(500, 'internal_error', 'the service could not complete the request');
+}
+
+/**
+ * What the route's config adds to a problem: on the OpenID4VCI endpoints a generic 400 / 415
+ * (schema, JSON, media type) becomes the endpoint's own OAuth code (`oauthDefaultError`), and a
+ * Bearer-protected endpoint answers its authorization failures with a `WWW-Authenticate`
+ * challenge (RFC 6750 §3). The OAuth body shape itself is written by `sendError`.
+ */
+function forRoute(p: Problem, request: FastifyRequest, reply: FastifyReply): Problem {
+  const config = request.routeOptions.config;
+  let out = p;
+  if (config.errorShape === 'oauth' && config.oauthDefaultError && (p.status === 400 || p.status === 415) && !VCI_ERROR_CODES.has(p.code)) {
+    out = { ...p, status: 400, code: config.oauthDefaultError };
+  }
+  if (config.bearerChallenge && (out.code === 'invalid_token' || out.code === 'insufficient_scope' || out.code === 'invalid_request')) {
+    reply.header('www-authenticate', `Bearer error="${out.code}"`);
+  }
+  return out;
 }
 
 /**
@@ -101,7 +120,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const p = toProblem(err);
+    const p = forRoute(toProblem(err), request, reply);
     if (p.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: p.code, status: p.status }, 'request refused');
     if (p.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '5');

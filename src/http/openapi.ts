@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config.js';
+import { errorCodeTable } from './error-code-table.js';
 
 export const DOCS_PATH = '/docs';
 
@@ -15,7 +16,9 @@ export async function registerOpenApi(app: FastifyInstance, _config: Config): Pr
         version: '0.1.0',
         description:
           'Issue and verify digital certificates and mobile IDs as SD-JWT VC / VC-JWT credentials. ' +
-          'Errors are RFC 9457 problem details with a stable `code`.',
+          'Errors are RFC 9457 problem details with a stable `code` (OAuth `{ error, error_description }` on ' +
+          'OpenID4VCI / OpenID4VP endpoints). Every code:\n\n' +
+          errorCodeTable(),
       },
       components: {
         securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key from `dproof clients create`' } },

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../errors.js';
 
 /** RFC 9457 problem details, plus our stable `code` and optional members such as `errors`. */
 export interface Problem {
@@ -6,12 +7,12 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  code: string;
+  code: ErrorCode;
   instance?: string;
   [member: string]: unknown;
 }
 
-export const problemType = (code: string) => `urn:dproof:problem:${code}`;
+export const problemType = (code: ErrorCode) => `urn:dproof:problem:${code}`;
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
@@ -19,7 +20,7 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
-export function problem(status: number, code: string, detail: string, extra?: Record<string, unknown>): Problem {
+export function problem(status: number, code: ErrorCode, detail: string, extra?: Record<string, unknown>): Problem {
   return { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code, ...extra };
 }
 
@@ -29,7 +30,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, p: Probl
   if (shape === 'oauth') {
     // A 503 (store down, no key) carries OAuth's own code for it (RFC 6749 §4.1.2.1
     // `temporarily_unavailable`), which wallets know, instead of our problem code.
-    const error = p.status === 503 ? 'temporarily_unavailable' : p.code;
+    const error: ErrorCode = p.status === 503 ? 'temporarily_unavailable' : p.code;
     return reply.code(p.status).header('cache-control', 'no-store').type('application/json').send({ error, error_description: p.detail });
   }
   return reply.code(p.status).type('application/problem+json').send({ ...p, instance: request.url.split('?')[0] });

@@ -153,5 +153,5 @@ export async function issueCredential(deps: IssuanceDeps, client: ApiClient, req
     }
     await deps.slots.collided(slot.list);
   }
-  throw new AppError('status_slots_exhausted', 503, 'no free status slot was found; try again');
+  throw new AppError('status_slots_exhausted', 'no free status slot was found; try again');
 }

@@ -28,13 +28,14 @@ export interface CredentialResponse {
 
 /**
  * RFC 6750 §3.1 / OpenID4VCI §8.3.1.1: the token is known, unexpired and its offer not yet issued.
- * Two indexed reads and no write, so the HTTP layer runs it before reading the body.
+ * One indexed read (token joined to its offer) and no write, so the HTTP layer runs it before
+ * reading the body.
  */
 export async function authorizeAccessToken(deps: VciDeps, accessToken: string, now: number): Promise<VciOfferRecord> {
-  const token = await deps.store.vci.accessToken(hashSecret(accessToken));
-  if (!token || token.expires_at <= now) throw bearerError('invalid_token', 'the access token is unknown or expired');
-  const offer = await deps.store.vci.offer(token.offer_id);
-  if (!offer || offer.issued_at !== null || offer.claims === null) throw bearerError('invalid_token', 'the access token was already used');
+  const found = await deps.store.vci.offerByAccessToken(hashSecret(accessToken));
+  if (!found || found.tokenExpiresAt <= now) throw bearerError('invalid_token', 'the access token is unknown or expired');
+  const { offer } = found;
+  if (offer.issued_at !== null || offer.claims === null) throw bearerError('invalid_token', 'the access token was already used');
   return offer;
 }
 
@@ -80,18 +81,17 @@ async function checkProofs(deps: VciDeps, list: unknown[]): Promise<CheckedProof
   return checked;
 }
 
-/** The offer's issuer client may still issue this type, and the stored claims still validate. */
-async function checkIssuable(deps: VciDeps, offer: VciOfferRecord, configuration: CredentialConfiguration): Promise<ApiClient> {
+/** The offer's issuer client may still issue this type, and the stored claims still validate (returned, validated). */
+async function checkIssuable(deps: VciDeps, offer: VciOfferRecord, configuration: CredentialConfiguration): Promise<{ client: ApiClient; claims: Claims }> {
   const client = await deps.store.clients.get(offer.client_id);
   // §8.3.1.2 credential_request_denied: the issuer no longer stands behind the offer.
   if (!client || client.revokedAt !== null || client.role !== 'issuer') throw credentialError('credential_request_denied', 'the issuer of this offer can no longer issue');
   try {
     resolveType(deps.catalog, client, configuration.type.id, configuration.format);
-    validateClaims(configuration.type, JSON.parse(offer.claims ?? 'null'));
+    return { client, claims: validateClaims(configuration.type, JSON.parse(offer.claims ?? 'null')) };
   } catch {
     throw credentialError('credential_request_denied', 'the offered credential can no longer be issued');
   }
-  return client;
 }
 
 /**
@@ -103,7 +103,7 @@ export async function issueOfferedCredentials(deps: VciDeps, accessToken: string
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
   const configuration = readConfiguration(deps, body, offer);
   const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration));
-  const client = await checkIssuable(deps, offer, configuration);
+  const { client, claims: offeredClaims } = await checkIssuable(deps, offer, configuration);
 
   // An HSM that is away would fail every signature after the point of no return: refuse before
   // it (503), so the wallet can try again with the same offer and nonces.
@@ -114,7 +114,9 @@ export async function issueOfferedCredentials(deps: VciDeps, accessToken: string
   if (!consumed.ok && consumed.reason === 'nonce') throw credentialError('invalid_nonce', 'a proof carries an unknown, expired or used c_nonce; get a new one');
   if (!consumed.ok) throw bearerError('invalid_token', 'the access token was already used');
 
-  const claims = JSON.parse(consumed.claims) as Claims;
+  // The claims taken out of the store are those just checked (a row's claims are written once);
+  // issueCredential then finds them already validated for this type.
+  const claims = consumed.claims === offer.claims ? offeredClaims : (JSON.parse(consumed.claims) as Claims);
   const issuance = issuanceDepsOf(deps);
   const request = { type: configuration.type.id, claims, format: configuration.format };
   const credentials: { credential: string }[] = [];

@@ -74,7 +74,7 @@ export async function retireKey(deps: KeyDeps, kid: string, opts: RetireOptions 
   const until = opts.latestExpiry ? await opts.latestExpiry(kid) : null;
   const stillUsed = until !== null && until > now;
   if (stillUsed && !opts.force) {
-    throw new AppError('key_still_in_use', 409, `key ${kid} signed credentials valid until ${new Date(until).toISOString()}; retiring it now makes them unverifiable (use --force to do it anyway)`);
+    throw new AppError('key_still_in_use', `key ${kid} signed credentials valid until ${new Date(until).toISOString()}; retiring it now makes them unverifiable (use --force to do it anyway)`);
   }
   if (!(await deps.store.keys.retire(kid, now))) throw conflict('key_state_changed', `key ${kid} changed state meanwhile; run "keys list"`);
   await deps.store.audit.record({ at: now, actor: deps.actor, action: 'key.retire', subject: `key:${kid}`, detail: { forced: stillUsed } });

@@ -13,7 +13,7 @@
  * accepted once, so a captured token cannot be replayed.
  */
 import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
-import { AppError, isAppError } from '../errors.js';
+import { AppError, isAppError, type ErrorCode } from '../errors.js';
 import { checkTimeClaims } from '../formats/jose/check-time-claims.js';
 import { algForJwk } from '../formats/jose/import-public-key.js';
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
@@ -28,7 +28,8 @@ export const HISTORY_TYP = 'dproof-history+jwt';
 export const historyAudience = (publicUrl: string): string => `${publicUrl}/v1/wallet/history`;
 
 const JTI = /^[A-Za-z0-9._~-]{22,128}$/;
-const refuse = (code: string, message: string) => new AppError(code, 401, message);
+/** Every refusal here is a 401, also when it carries the code of the JOSE or time rule that failed. */
+const refuse = (code: ErrorCode, message: string) => new AppError(code, message, { status: 401 });
 
 export async function listHolderHistory(deps: PresentationDeps, authorization: string | undefined, limit = 100): Promise<JsonObject> {
   const m = /^Bearer ([A-Za-z0-9_.-]{1,8192})$/.exec(authorization ?? '');

@@ -18,13 +18,14 @@ import type { PresentationDeps } from './presentation-deps.js';
 import { recordReceipt } from './record-receipt.js';
 import { sendWebhook } from './send-webhook.js';
 import { verifierClientId } from './verifier-identity.js';
+import { walletErrorCode } from './wallet-error-code.js';
 import type { VerifierRequestRecord } from '../store/repositories/verifier-requests-repo.js';
 
 const STATE = /^[A-Za-z0-9_-]{22}$/;
 const MAX_PRESENTATIONS = 16;
 
 /** OAuth-shaped refusals (RFC 6749 §5.2 / OpenID4VP §8.5 codes). */
-const invalidRequest = (message: string) => new AppError('invalid_request', 400, message);
+const invalidRequest = (message: string) => new AppError('invalid_request', message);
 
 export interface StoredPresentationResult {
   verdict: VerificationReport['verdict'];
@@ -60,7 +61,7 @@ export async function receiveDirectPost(deps: PresentationDeps, body: Record<str
   // §8.5: the wallet may answer with an error (the user declined, no matching credential).
   if (typeof body.error === 'string') {
     if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('the request was already answered');
-    const code = /^[a-z_]{1,64}$/.test(body.error) ? `wallet_${body.error}` : 'wallet_error';
+    const code = walletErrorCode(body.error);
     const result: StoredPresentationResult = { verdict: 'rejected', code, verdict_message: { ko: '지갑에서 제출을 거절했습니다.', en: 'The wallet declined to present.' }, credentials: {}, receipts: [], wallet_error: body.error.slice(0, 64) };
     await finish(deps, rec, result, now);
     return { status: 'rejected' };

@@ -17,9 +17,9 @@ export async function signRequestObject(deps: PresentationDeps, id: string): Pro
   const now = deps.clock.now();
   const rec = await deps.store.verifierRequests.get(id);
   // RFC 9101 §5.2.3 / OpenID4VP §5.10.2: any error answer makes the wallet stop.
-  if (!rec) throw new AppError('invalid_request_uri', 404, 'no such request');
-  if (rec.responded_at !== null) throw new AppError('invalid_request_uri', 400, 'the request was already answered');
-  if (now >= rec.expires_at) throw new AppError('invalid_request_uri', 400, 'the request has expired');
+  if (!rec) throw new AppError('invalid_request_uri', 'no such request', { status: 404 });
+  if (rec.responded_at !== null) throw new AppError('invalid_request_uri', 'the request was already answered', { status: 400 });
+  if (now >= rec.expires_at) throw new AppError('invalid_request_uri', 'the request has expired', { status: 400 });
   const client = await deps.store.clients.get(rec.client_id);
   const payload: JsonObject = {
     aud: 'https://self-issued.me/v2',

@@ -2,13 +2,13 @@ import type { Store } from '../store/store.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { CredentialRecord } from '../store/repositories/credentials-repo.js';
 import type { Clock } from '../clock.js';
-import { badRequest, conflict, forbidden, notFound } from '../errors.js';
+import { badRequest, conflict, forbidden, notFound, type ErrorCodeWith } from '../errors.js';
 import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../formats/status-list/status-list-status-types.js';
 
 export type StatusAction = 'suspend' | 'reinstate' | 'revoke';
 
 /** Which states each action starts from, where it ends, and the code when it does not apply. */
-const TRANSITIONS: Record<StatusAction, { from: number[]; to: number; refused: (s: number) => [string, string] }> = {
+const TRANSITIONS: Record<StatusAction, { from: number[]; to: number; refused: (s: number) => [ErrorCodeWith<409>, string] }> = {
   suspend: { from: [STATUS_VALID], to: STATUS_SUSPENDED, refused: (s) => s === STATUS_SUSPENDED ? ['credential_already_suspended', 'the credential is already suspended'] : ['credential_revoked', 'the credential is revoked; revocation is final'] },
   reinstate: { from: [STATUS_SUSPENDED], to: STATUS_VALID, refused: (s) => s === STATUS_VALID ? ['credential_not_suspended', 'only a suspended credential can be reinstated'] : ['credential_revoked', 'the credential is revoked; revocation is final'] },
   // Revocation is final (Token Status List: INVALID is never undone here).

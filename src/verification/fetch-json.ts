@@ -13,8 +13,8 @@ const TIMEOUT_MS = 5000;
 export const MAX_FETCH_BYTES = 4 * 1024 * 1024;
 
 export class FetchFailed extends AppError {
-  constructor(message: string, code = 'fetch_failed') {
-    super(code, 502, message);
+  constructor(message: string, code: 'fetch_failed' | 'fetch_too_large' = 'fetch_failed') {
+    super(code, message, { status: 502 });
   }
 }
 

@@ -14,7 +14,7 @@
  */
 import type { Clock } from '../clock.js';
 import { epochSeconds } from '../clock.js';
-import { AppError, isAppError } from '../errors.js';
+import { AppError, isAppError, type ErrorCode } from '../errors.js';
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
 import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
 import { checkStatusListToken, readStatus, STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_JWT_TYP } from '../formats/status-list/status-list-token.js';
@@ -31,8 +31,9 @@ const MAX_CACHED_LISTS = 256;
 const OWN_RECHECK_MS = 5000;
 
 export class StatusCheckFailed extends AppError {
-  constructor(code: string, message: string) {
-    super(code, 400, message);
+  /** Any catalogued code: a status list fault seen while verifying is a failed check (400). */
+  constructor(code: ErrorCode, message: string) {
+    super(code, message, { status: 400 });
   }
 }
 

@@ -8,7 +8,7 @@ import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
 import type { JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { Catalog } from '../catalog/types.js';
-import { AppError, isAppError } from '../errors.js';
+import { AppError, isAppError, type ErrorCodeWith } from '../errors.js';
 import { matchClaimsQuery, selectClaims, toClaimPathName } from '../formats/claim-path/index.js';
 import type { CredentialFormat } from '../formats/credential-format.js';
 import { credentialFormat, detectPresentationFormat } from '../formats/registry.js';
@@ -19,8 +19,8 @@ import type { StatusChecker } from './status-checker.js';
 import type { KeyBindingExpectation, PresentationState, VerificationPolicy } from './verification-types.js';
 
 export class VerificationFailed extends AppError {
-  constructor(code: string, message: string) {
-    super(code, 400, message);
+  constructor(code: ErrorCodeWith<400>, message: string) {
+    super(code, message, { status: 400 });
   }
 }
 

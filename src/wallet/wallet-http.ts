@@ -1,5 +1,8 @@
 /** HTTP for the reference wallet: URL rules, JSON calls, and one error code for a peer's refusal. */
 import { AppError } from '../errors.js';
+
+/** What a wallet says when a peer answers something it must refuse. */
+export type WalletFetchCode = 'receive_failed' | 'present_failed' | 'answer_too_large';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
 import { fetchCapped, OutboundFetchError, type CappedResponse, type Fetcher } from '../http-client/fetch-capped.js';
 
@@ -7,7 +10,7 @@ import { fetchCapped, OutboundFetchError, type CappedResponse, type Fetcher } fr
 export const WALLET_MAX_BYTES = 8 * 1024 * 1024;
 const WALLET_TIMEOUT_MS = 15_000;
 
-export const failed = (message: string, code = 'receive_failed') => new AppError(code, 502, message);
+export const failed = (message: string, code: WalletFetchCode = 'receive_failed') => new AppError(code, message, { status: 502 });
 
 /** The spec wants https; plain http is accepted only on this machine (development). */
 export function checkUrl(raw: unknown, what: string): string {
@@ -29,7 +32,7 @@ export async function fetchForWallet(
   url: string,
   init: { method?: string; headers?: Record<string, string>; body?: string | URLSearchParams; accept: string },
   what: string,
-  code = 'receive_failed',
+  code: WalletFetchCode = 'receive_failed',
 ): Promise<CappedResponse> {
   try {
     return await fetchCapped(f, url, { ...init, maxBytes: WALLET_MAX_BYTES, timeoutMs: WALLET_TIMEOUT_MS });

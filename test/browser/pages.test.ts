@@ -8,7 +8,7 @@
  * Runs when TEST_BROWSER names a Chromium binary (.ci/run sets /usr/bin/chromium); when it is
  * set but the browser cannot start, the suite fails.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +18,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildWeb } from '../../scripts/build-web.js';
 import { ROOT } from '../helpers/spawn-server.js';
+import { scaled } from '../helpers/time-scale.js';
 import { parseCounterChallenge } from '../../src/holder/counter-challenge-link.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import { generateHolderKey } from '../../src/wallet/holder-key.js';
@@ -31,7 +32,7 @@ const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-describe('web pages in Chromium', { skip }, () => {
+describe.skipIf(skip)('web pages in Chromium', () => {
   let t: TestApp;
   let context: BrowserContext;
   let userDataDir: string;
@@ -41,7 +42,7 @@ describe('web pages in Chromium', { skip }, () => {
   /** Uncaught page errors and CSP / Trusted Types violations, by page. */
   const problems: string[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     await buildWeb({ quiet: true });
     t = await startTestApp({ listen: true });
     issuerKey = await t.apiKey('issuer');
@@ -56,12 +57,12 @@ describe('web pages in Chromium', { skip }, () => {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
       viewport: DESKTOP,
       locale: 'ko-KR',
-      timeout: 60_000,
+      timeout: scaled(60_000),
     });
-    context.setDefaultTimeout(15_000);
+    context.setDefaultTimeout(scaled(15_000));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await context?.close();
     await t?.close();
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });

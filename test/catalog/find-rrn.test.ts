@@ -4,7 +4,7 @@
  * (NFKC, then every separator run counts as one). Dates, phone numbers and other numbers that
  * appear in claims are not mistaken for one.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { looksLikeRrn } from '../../src/catalog/find-rrn.js';
 import { validateClaims } from '../../src/catalog/validate-claims.js';

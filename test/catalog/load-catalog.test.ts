@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { basename, join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/load-catalog.js';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { digestPadding, paddedDigestCount } from '../../src/catalog/padding.js';
 import { shippedCatalog, shippedType } from './temp-catalog.js';

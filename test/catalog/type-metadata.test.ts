@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { buildTypeMetadata, type ClaimMetadata } from '../../src/catalog/type-metadata.js';
 import { parseClaimPath } from '../../src/catalog/list-claim-paths.js';

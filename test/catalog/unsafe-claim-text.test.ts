@@ -4,7 +4,7 @@
  * and line/paragraph separators are refused with `invalid_claims` at the field's pointer,
  * unless the type's schema opts in with `x-allow-control-characters`.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

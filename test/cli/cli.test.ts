@@ -1,9 +1,9 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
-import { runDproof, spawnServer } from '../helpers/spawn-server.js';
+import { runDproof, spawnDproof, spawnServer } from '../helpers/spawn-server.js';
 import { readKeyFile } from '../../src/keys/key-file.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 
@@ -23,8 +23,8 @@ for (const backend of storeTargets()) {
       assert.equal(r.code, 0, r.stderr);
       return JSON.parse(r.stdout) as T;
     };
-    before(async () => { target = await makeStoreTarget(backend); });
-    after(() => target.cleanup());
+    beforeAll(async () => { target = await makeStoreTarget(backend); });
+    afterAll(() => target.cleanup());
 
     it('migrates the store and says so', async () => {
       const r = await json<{ store: string; applied: string[] }>('db', 'migrate');
@@ -110,6 +110,29 @@ for (const backend of storeTargets()) {
     });
   });
 }
+
+// Smoke tests of the real command: the compiled CLI in its own process (the rest call it in-process).
+describe('the compiled dproof command', () => {
+  it('prints its help, exits 0 on success and 1 with one line on an error', async () => {
+    const help = await spawnDproof(['--help'], {});
+    assert.equal(help.code, 0, help.stderr);
+    for (const command of ['serve', 'db', 'keys', 'clients', 'wallet']) assert.match(help.stdout, new RegExp(`^  ${command}\\b`, 'm'));
+    const target = await makeStoreTarget('sqlite');
+    try {
+      const made = await spawnDproof(['keys', 'generate', '--json'], target.env);
+      assert.equal(made.code, 0, made.stderr);
+      assert.equal((JSON.parse(made.stdout) as KeyJson).state, 'active');
+      const again = await spawnDproof(['keys', 'generate'], target.env);
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, /^dproof: an active ES256 key exists[^\n]*\n$/);
+      const unknown = await spawnDproof(['no-such-command'], target.env);
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.stderr, /unknown command/);
+    } finally {
+      await target.cleanup();
+    }
+  });
+});
 
 describe('the server and a bad key file', () => {
   it('refuses to start with a message naming a corrupt key file, and with a wrong passphrase', async () => {

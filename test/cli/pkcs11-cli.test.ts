@@ -1,35 +1,35 @@
 /**
  * `dproof keys …` and the server on KEY_BACKEND=pkcs11, as operators run them (separate
- * processes, SoftHSM token). Runs when TEST_SOFTHSM is set (.ci/run sets it).
+ * processes, the compiled CLI, SoftHSM token). Runs when TEST_SOFTHSM is set (.ci/run sets it).
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { makeStoreTarget, storeTargets } from '../helpers/stores.js';
-import { runDproof, spawnServer } from '../helpers/spawn-server.js';
+import { spawnDproof, spawnServer } from '../helpers/spawn-server.js';
 import { makeSoftHsmToken, softhsmSkip } from '../helpers/softhsm.js';
 
 for (const backend of storeTargets()) {
-  describe(`dproof keys on a PKCS#11 token (${backend})`, { skip: softhsmSkip }, () => {
+  describe.skipIf(softhsmSkip)(`dproof keys on a PKCS#11 token (${backend})`, () => {
     it('generates, rotates, lists, publishes and retires keys held in the token, and the server signs with them', async () => {
       const token = makeSoftHsmToken();
       const target = await makeStoreTarget(backend);
       const env = { ...target.env, ...token.env };
       try {
-        const gen = await runDproof(['keys', 'generate', '--json'], env);
+        const gen = await spawnDproof(['keys', 'generate', '--json'], env);
         assert.equal(gen.code, 0, gen.stderr);
         const first = JSON.parse(gen.stdout) as { kid: string; state: string };
         assert.equal(first.state, 'active');
-        const eddsa = await runDproof(['keys', 'generate', '--alg', 'EdDSA', '--json'], env);
+        const eddsa = await spawnDproof(['keys', 'generate', '--alg', 'EdDSA', '--json'], env);
         assert.equal(eddsa.code, 0, eddsa.stderr);
 
-        const rot = await runDproof(['keys', 'rotate', '--json'], env);
+        const rot = await spawnDproof(['keys', 'rotate', '--json'], env);
         assert.equal(rot.code, 0, rot.stderr);
         const { active, retiring } = JSON.parse(rot.stdout) as { active: { kid: string }; retiring: string };
         assert.equal(retiring, first.kid);
 
-        const list = JSON.parse((await runDproof(['keys', 'list', '--json'], env)).stdout) as { kid: string; state: string }[];
+        const list = JSON.parse((await spawnDproof(['keys', 'list', '--json'], env)).stdout) as { kid: string; state: string }[];
         assert.deepEqual(list.map((k) => k.state).sort(), ['active', 'active', 'retiring']);
-        const jwks = JSON.parse((await runDproof(['keys', 'jwks'], env)).stdout) as { keys: { kid: string; d?: string }[] };
+        const jwks = JSON.parse((await spawnDproof(['keys', 'jwks'], env)).stdout) as { keys: { kid: string; d?: string }[] };
         assert.equal(jwks.keys.length, 3);
         assert.ok(jwks.keys.every((k) => k.d === undefined));
 
@@ -43,9 +43,9 @@ for (const backend of storeTargets()) {
           await server.stop();
         }
 
-        const ret = await runDproof(['keys', 'retire', retiring, '--json'], env);
+        const ret = await spawnDproof(['keys', 'retire', retiring, '--json'], env);
         assert.equal(ret.code, 0, ret.stderr);
-        const after = JSON.parse((await runDproof(['keys', 'jwks'], env)).stdout) as { keys: { kid: string }[] };
+        const after = JSON.parse((await spawnDproof(['keys', 'jwks'], env)).stdout) as { keys: { kid: string }[] };
         assert.ok(!after.keys.some((k) => k.kid === retiring));
         assert.ok(after.keys.some((k) => k.kid === active.kid));
       } finally {
@@ -66,7 +66,7 @@ for (const backend of storeTargets()) {
           assert.doesNotMatch(e.message, /\n\s+at /, 'no stack trace');
           return true;
         });
-        const cli = await runDproof(['keys', 'generate'], { ...target.env, ...token.env, DPROOF_PKCS11_PIN: wrongPin });
+        const cli = await spawnDproof(['keys', 'generate'], { ...target.env, ...token.env, DPROOF_PKCS11_PIN: wrongPin });
         assert.equal(cli.code, 1);
         assert.match(cli.stderr, /^dproof: DPROOF_PKCS11_PIN: the token refused the PIN/);
       } finally {

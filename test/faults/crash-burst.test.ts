@@ -4,7 +4,7 @@
  * group-committed (src/store/group-commit.ts); a request is answered only after its batch
  * commits, and this is the test that proves it. (crash-durability.test.ts covers single writes.)
  */
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import { makeStoreTarget, storeTargets } from '../helpers/stores.js';
 import { runDproof, spawnServer } from '../helpers/spawn-server.js';

@@ -1,4 +1,4 @@
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import { makeStoreTarget, storeTargets } from '../helpers/stores.js';
 import { runDproof, spawnServer } from '../helpers/spawn-server.js';

@@ -1,11 +1,26 @@
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { makeStoreTarget, storeTargets } from '../helpers/stores.js';
-import { ROOT, runDproof } from '../helpers/spawn-server.js';
+import { COMPILED, ROOT, runDproof } from '../helpers/spawn-server.js';
 import { openStore } from '../../src/store/store.js';
 import { FileKeyStore } from '../../src/keys/file-key-store.js';
+
+// The child: rotates keys as fast as it can until killed, on the compiled sources (no tsx per spawn).
+const compiled = (path: string) => JSON.stringify(pathToFileURL(join(COMPILED, path)).href);
+const ROTATE_FOREVER = `
+import { cliContext } from ${compiled('cli/context.js')};
+import { rotateKey } from ${compiled('keys/manage-keys.js')};
+const ctx = cliContext(process.env);
+const keyStore = ctx.keyStore();
+await ctx.withStore(async (store) => {
+  for (;;) {
+    await rotateKey({ store, keyStore, clock: ctx.clock, actor: 'test' }, 'ES256');
+    process.stdout.write('rotated\\n');
+  }
+});`;
 
 for (const backend of storeTargets()) {
   it(`leaves exactly one active key per algorithm when killed mid-rotation (${backend})`, async () => {
@@ -13,7 +28,7 @@ for (const backend of storeTargets()) {
     try {
       assert.equal((await runDproof(['keys', 'generate'], target.env)).code, 0);
       for (let round = 0; round < 6; round++) {
-        const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'rotate-forever.ts')], {
+        const child = spawn(process.execPath, ['--input-type=module', '--eval', ROTATE_FOREVER], {
           cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...target.env }, stdio: ['ignore', 'pipe', 'inherit'],
         });
         // Wait for one to three finished rotations, then kill at a random moment of the next.

@@ -6,7 +6,7 @@
  * process issues again once the filler is deleted. Skipped, with the reason, where mounting
  * is not allowed (not root, or no CAP_SYS_ADMIN in a container).
  */
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, openSync, writeSync, closeSync, rmSync, rmdirSync, mkdirSync } from 'node:fs';
@@ -58,7 +58,7 @@ const mountPoint = mkdtempSync(join(tmpdir(), 'dproof-diskfull-'));
 const cannot = tryMount(mountPoint, '24m');
 if (cannot) rmdirSync(mountPoint);
 
-it('answers 503 when the disk under the embedded store is full, keeps the file intact and recovers once space is freed (sqlite)', { skip: cannot }, async () => {
+it.skipIf(cannot)('answers 503 when the disk under the embedded store is full, keeps the file intact and recovers once space is freed (sqlite)', async () => {
   const target = await makeStoreTarget('sqlite');
   const dataDir = join(mountPoint, 'data');
   mkdirSync(dataDir);

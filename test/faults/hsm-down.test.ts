@@ -8,30 +8,31 @@
  * waits, and the node heals once the module answers again.
  * Runs when TEST_SOFTHSM is set (.ci/run sets it).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pkcs11js from 'pkcs11js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { makeSoftHsmToken, softhsmSkip, SOFTHSM_MODULE, type SoftHsmToken } from '../helpers/softhsm.js';
 
 /** Longest any request may take here: PKCS11_TIMEOUT_MS is 2 s, so 5 s means a hang. */
 const REQUEST_DEADLINE_MS = 5000;
 
 for (const backend of storeTargets()) {
-  describe(`HSM faults under load (${backend})`, { skip: softhsmSkip }, () => {
+  describe.skipIf(softhsmSkip)(`HSM faults under load (${backend})`, () => {
     let token: SoftHsmToken;
     let t: TestApp;
     let issuerKey: string;
     let claims: Record<string, unknown>;
-    before(async () => {
+    beforeAll(async () => {
       token = makeSoftHsmToken();
       t = await startTestApp({ store: backend, env: { ...token.env, PKCS11_TIMEOUT_MS: '2000' } });
       issuerKey = await t.apiKey('issuer');
       claims = t.runtime.catalog.get('driver-license')!.example as Record<string, unknown>;
     });
-    after(async () => {
+    afterAll(async () => {
       token?.plugBack();
       await t?.close();
       token?.cleanup();
@@ -59,11 +60,7 @@ for (const backend of storeTargets()) {
     };
     const readyz = () => t.app.inject({ url: '/readyz' });
     const waitFor = async (what: string, ok: () => Promise<boolean>, ms = 10_000) => {
-      const until = Date.now() + ms;
-      while (!(await ok())) {
-        assert.ok(Date.now() < until, `${what} within ${ms} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitUntil(`${what} within ${ms} ms`, ok, ms, 100);
     };
 
     it('answers 503 signer_unavailable with Retry-After while the token is gone, /readyz red, and heals without a restart', async () => {

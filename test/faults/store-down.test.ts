@@ -11,13 +11,14 @@
  * tests run as root (permission bits do not apply) and a read-only remount is refused while
  * the server has the file open for writing; a held lock is what "cannot write" looks like to it.
  */
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
 import { runDproof, spawnServer } from '../helpers/spawn-server.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { holderKey } from '../openid4vci/vci-helpers.js';
 import { createOfferOver, credentialOver, get, nonceOver, postJson, tokenOver, type HttpAnswer } from '../helpers/vci-over-http.js';
@@ -139,13 +140,7 @@ for (const backend of storeTargets()) {
       assert.ok(o?.has_claims === true || o?.has_claims === 1);
 
       await outage.restore();
-      const back = Date.now();
-      for (;;) {
-        if ((await get(`${server.url}/readyz`)).status === 200) break;
-        assert.ok(Date.now() - back < 20_000, '/readyz not green within 20 s of the database coming back');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const recoveryMs = Date.now() - back;
+      const recoveryMs = await waitUntil('/readyz not green within 20 s of the database coming back', async () => (await get(`${server.url}/readyz`)).status === 200, 20_000, 100);
 
       // The same process, and every interrupted step now succeeds with what the wallet already had.
       assert.equal(server.proc.pid, pid);

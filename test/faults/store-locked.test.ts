@@ -4,7 +4,7 @@
  * Retry-After — never hangs — changes nothing, and the same server issues again once the lock
  * is gone. (SQLite's held lock is covered by store-down.test.ts.)
  */
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startTestApp } from '../helpers/test-app.js';
@@ -13,7 +13,7 @@ import { PG_LOCK_TIMEOUT_MS } from '../../src/store/open-database.js';
 
 const skip = pgAvailable() ? false : 'TEST_DATABASE_URL is not set (.ci/run sets it): a lock held in PostgreSQL';
 
-it('answers 503 after the lock timeout while another session locks a table, changes nothing, and issues again after (postgres)', { skip }, async () => {
+it.skipIf(skip)('answers 503 after the lock timeout while another session locks a table, changes nothing, and issues again after (postgres)', async () => {
   const t = await startTestApp({ store: 'postgres', env: { RATE_LIMIT_PER_MINUTE: '0' } });
   const locker = new pg.Client({ connectionString: t.config.databaseUrl });
   try {

@@ -4,7 +4,7 @@
  * holder key and claims; each refuses the other's credential; the registry finds the format of a
  * presentation, and a format without an adapter is refused with the codes callers already use.
  */
-import { describe, it, before } from 'node:test';
+import { describe, it, beforeAll } from 'vitest';
 import assert from 'node:assert/strict';
 import type { JWK } from 'jose';
 import { isAppError } from '../../src/errors.js';
@@ -35,7 +35,7 @@ let holder: Signer;
 let holderJwk: JWK;
 const resolveIssuerKey: KeyResolver = ({ kid, alg }) => (kid === issuer.kid ? { jwk: issuer.publicJwk, alg } : undefined);
 
-before(async () => {
+beforeAll(async () => {
   issuer = (await newSigner('ES256')).signer;
   const h = await newSigner('ES256');
   holder = h.signer;

@@ -1,4 +1,4 @@
-import { test, describe, before } from 'node:test';
+import { test, describe, beforeAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { fixedClock } from '../../src/clock.js';
@@ -12,7 +12,7 @@ import { createTestSigner, type TestSigner } from '../status/test-signer.js';
 const clock = fixedClock(Date.UTC(2025, 5, 1, 12, 0, 0, 250));
 const STATUS = { idx: 4711, uri: 'https://issuer.example/status/3' };
 let signer: TestSigner;
-before(async () => {
+beforeAll(async () => {
   signer = await createTestSigner();
 });
 

@@ -2,18 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openRuntime, type Runtime } from '../../src/boot.js';
-import type { Clock } from '../../src/clock.js';
 import { buildApp } from '../../src/app.js';
 import { createLogger } from '../../src/http/logger.js';
 import { createClient } from '../../src/clients/manage-clients.js';
 import { makeStoreTarget, type StoreTarget } from './stores.js';
 import { freePort } from './spawn-server.js';
+import { shiftedClock, type ShiftedClock } from './shifted-clock.js';
 
 export interface TestApp {
   app: FastifyInstance;
   runtime: Runtime;
   config: Config;
   target: StoreTarget;
+  /** The runtime's clock: advance it to get past a time window instead of sleeping. */
+  clock: ShiftedClock;
   /** Base URL when started with `listen: true`. */
   url: string;
   apiKey(role: 'issuer' | 'verifier' | 'admin', opts?: { rateLimit?: number | null; types?: string[] }): Promise<string>;
@@ -26,15 +28,16 @@ export async function startTestApp(opts: {
   env?: Record<string, string>;
   listen?: boolean;
   logDestination?: DestinationStream;
-  /** The runtime's clock (default: the system clock). */
-  clock?: Clock;
+  /** The runtime's clock (default: the system time, shifted by what the test advances). */
+  clock?: ShiftedClock;
 } = {}): Promise<TestApp> {
   const target = await makeStoreTarget(opts.store ?? 'sqlite');
   // A listening app gets its port first, so PUBLIC_URL (issuer, status list URIs) points at it.
   const port = opts.listen ? await freePort() : 0;
   const config = loadConfig({ ...target.env, PORT: String(port), ...(opts.listen && { PUBLIC_URL: `http://127.0.0.1:${port}` }), ...opts.env });
   const logger = createLogger(opts.logDestination ? 'info' : 'silent', opts.logDestination);
-  const runtime = await openRuntime(config, logger, opts.clock);
+  const clock = opts.clock ?? shiftedClock();
+  const runtime = await openRuntime(config, logger, clock);
   const app = await buildApp(runtime, logger);
   let url = '';
   if (opts.listen) {
@@ -47,6 +50,7 @@ export async function startTestApp(opts: {
     runtime,
     config,
     target,
+    clock,
     url,
     apiKey: async (role, o = {}) =>
       (await createClient({ store: runtime.store, clock: runtime.clock, actor: 'test' }, { name: `test ${role}`, role, rateLimit: 'rateLimit' in o ? (o.rateLimit ?? null) : 0, types: o.types ?? null })).apiKey,

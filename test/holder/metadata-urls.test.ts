@@ -1,5 +1,5 @@
 /** Where both wallets look for metadata: well-known URLs (RFC 8414 §3) and did:web documents (did:web §3.2). */
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import { didWebUrl } from '../../src/holder/did-web-url.js';
 import { wellKnownUrl } from '../../src/holder/well-known-url.js';

@@ -1,5 +1,5 @@
 /** The offer link both wallets read (OpenID4VCI §4.1): exactly one offer, by value or by reference. */
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import { readOfferLink } from '../../src/holder/read-offer-link.js';
 

@@ -1,5 +1,5 @@
 /** The OpenID4VP request link both wallets read (§5.7) and the one client_id prefix they trust (§5.9.3). */
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import { didWebOfClientId, readRequestLink } from '../../src/holder/read-request-link.js';
 

@@ -1,4 +1,4 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
@@ -10,10 +10,10 @@ import { CLIENT_CACHE_MS } from '../../src/store/repositories/clients-repo.js';
 for (const backend of storeTargets()) {
   describe(`API keys and roles on ${backend}`, () => {
     let t: TestApp;
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend, env: { RATE_LIMIT_PER_MINUTE: '5' } });
     });
-    after(() => t.close());
+    afterAll(() => t.close());
 
     const get = (key?: string, url = '/v1/admin/clients') =>
       t.app.inject({ method: 'GET', url, headers: key === undefined ? {} : { authorization: key } });

@@ -1,4 +1,4 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -6,11 +6,11 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 describe('problem+json answers for bad HTTP input', () => {
   let t: TestApp;
   let admin: string;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestApp({ env: { BODY_LIMIT: '2048' } });
     admin = await t.apiKey('admin');
   });
-  after(() => t.close());
+  afterAll(() => t.close());
 
   const post = (body: string, headers: Record<string, string> = {}) =>
     t.app.inject({ method: 'POST', url: '/v1/admin/clients', payload: body, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', ...headers } });

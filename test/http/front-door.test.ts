@@ -4,7 +4,7 @@
  * route and by depth while parsing; wallet-facing endpoints have a per-address ceiling and a
  * tighter limit per offer, code, token, request or history token. On both stores.
  */
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -25,11 +25,11 @@ for (const backend of storeTargets()) {
   describe(`the HTTP front door on ${backend}`, () => {
     let t: TestApp;
     let keys: { issuer: string; verifier: string; admin: string };
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend, env: { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0' } });
       keys = { issuer: await t.apiKey('issuer'), verifier: await t.apiKey('verifier'), admin: await t.apiKey('admin') };
     });
-    after(() => t.close());
+    afterAll(() => t.close());
 
     // Each of these bodies would be answered 413 or 400 json_too_deep / malformed_json if it were
     // read: the credential refusal proves it was not.
@@ -149,10 +149,10 @@ for (const backend of storeTargets()) {
     let t: TestApp;
     const PER_REFERENCE = 3;
     const PER_ADDRESS = 12;
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend, env: { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: String(PER_ADDRESS), RATE_LIMIT_PER_REFERENCE_PER_MINUTE: String(PER_REFERENCE) } });
     });
-    after(() => t.close());
+    afterAll(() => t.close());
 
     const state = () => randomBytes(16).toString('base64url').slice(0, 22);
     const form = 'application/x-www-form-urlencoded';

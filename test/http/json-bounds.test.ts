@@ -1,4 +1,4 @@
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { jsonBoundFault, MAX_ARRAY_ITEMS, MAX_BODY_DEPTH, MAX_OBJECT_MEMBERS } from '../../src/http/json-bounds.js';

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { startTestApp } from '../helpers/test-app.js';

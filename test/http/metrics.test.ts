@@ -1,4 +1,4 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -16,8 +16,8 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 
 describe('GET /metrics', () => {
   let t: TestApp;
-  before(async () => { t = await startTestApp({}); });
-  after(() => t.close());
+  beforeAll(async () => { t = await startTestApp({}); });
+  afterAll(() => t.close());
 
   it('counts requests by route pattern, issuance by type, errors by code and status changes', async () => {
     const key = await t.apiKey('issuer');
@@ -63,8 +63,8 @@ describe('GET /metrics', () => {
 describe('GET /metrics with METRICS_TOKEN', () => {
   let t: TestApp;
   const token = 'metrics-token-for-tests-only';
-  before(async () => { t = await startTestApp({ env: { METRICS_TOKEN: token } }); });
-  after(() => t.close());
+  beforeAll(async () => { t = await startTestApp({ env: { METRICS_TOKEN: token } }); });
+  afterAll(() => t.close());
 
   it('answers 401 without the token and the metrics with it', async () => {
     for (const authorization of [undefined, 'Bearer wrong-token-of-some-length', `Basic ${token}`, `Bearer ${token}x`]) {

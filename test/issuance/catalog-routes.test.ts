@@ -1,11 +1,11 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('catalogue routes', () => {
   let t: TestApp;
-  before(async () => { t = await startTestApp({}); });
-  after(() => t.close());
+  beforeAll(async () => { t = await startTestApp({}); });
+  afterAll(() => t.close());
 
   it('lists every credential type with its schema and example', async () => {
     const r = await t.app.inject({ method: 'GET', url: '/v1/credential-types' });

@@ -1,4 +1,4 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
@@ -30,12 +30,12 @@ for (const backend of storeTargets()) {
     let t: TestApp;
     let issuerKey: string;
     let jwks: { keys: JWK[] };
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend, listen: true });
       issuerKey = await t.apiKey('issuer');
       jwks = t.runtime.keys.jwks();
     });
-    after(() => t.close());
+    afterAll(() => t.close());
 
     const issue = (body: unknown, key = issuerKey) =>
       t.app.inject({ method: 'POST', url: '/v1/credentials', headers: { authorization: `Bearer ${key}` }, payload: body as Record<string, unknown> });

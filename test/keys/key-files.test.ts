@@ -1,4 +1,4 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,8 @@ import { resolvePassphrase } from '../../src/keys/passphrase.js';
 
 describe('encrypted key files', () => {
   let dir: string;
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'dproof-keys-')); });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'dproof-keys-')); });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   for (const alg of ['ES256', 'EdDSA'] as const) {
     it(`generates an ${alg} key whose file is 0600, encrypted, and signs verifiably`, async () => {

@@ -3,7 +3,7 @@
  * used there for every credential format and status list, managed through the same life cycle
  * as key files. Runs when TEST_SOFTHSM is set (.ci/run sets it).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import pkcs11js from 'pkcs11js';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
@@ -51,16 +51,16 @@ const ALGS: SigningAlg[] = ['ES256', 'EdDSA'];
 
 for (const backend of storeTargets()) {
   for (const alg of ALGS) {
-    describe(`keys in a PKCS#11 module (SoftHSM), ${alg}, ${backend}`, { skip: softhsmSkip }, () => {
+    describe.skipIf(softhsmSkip)(`keys in a PKCS#11 module (SoftHSM), ${alg}, ${backend}`, () => {
       let token: SoftHsmToken;
       let t: TestApp;
       let issuerKey: string;
-      before(async () => {
+      beforeAll(async () => {
         token = makeSoftHsmToken();
         t = await startTestApp({ store: backend, env: { ...token.env, KEY_ALG: alg, KEY_REFRESH_MS: '100' } });
         issuerKey = await t.apiKey('issuer');
       });
-      after(async () => {
+      afterAll(async () => {
         await t?.close();
         token?.cleanup();
       });
@@ -115,7 +115,7 @@ for (const backend of storeTargets()) {
         assert.deepEqual(t.runtime.keys.jwks().keys.map((k) => k.kid).sort(), [active.kid, retiring].sort());
         await jwtVerify(before, createLocalJWKSet(t.runtime.keys.jwks() as never));
         // Past the handover window (KEY_REFRESH_MS + 1 s), new credentials carry the new key.
-        await new Promise((r) => setTimeout(r, 1200));
+        t.clock.advance(1200);
         const { credential: after } = await issueViaApi(t, issuerKey, 'driver-license', undefined, 'vc+jwt');
         assert.equal(decodeProtectedHeader(after).kid, active.kid);
         await retireKey(deps, retiring, { force: true });
@@ -125,7 +125,7 @@ for (const backend of storeTargets()) {
     });
   }
 
-  describe(`PKCS#11 backend refusals (${backend})`, { skip: softhsmSkip }, () => {
+  describe.skipIf(softhsmSkip)(`PKCS#11 backend refusals (${backend})`, () => {
     it('refuses, naming the key, a key the store says is in a key file', async () => {
       const token = makeSoftHsmToken();
       const t = await startTestApp({ store: backend, env: token.env });

@@ -1,9 +1,11 @@
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import type { JWK } from 'jose';
 import { makeStoreTarget, storeTargets } from '../helpers/stores.js';
 import { runDproof, spawnServer } from '../helpers/spawn-server.js';
+import { scaled } from '../helpers/time-scale.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { verifySdJwtVc } from '../../src/formats/sd-jwt-vc/verify-sd-jwt-vc.js';
 import { parseSdJwt } from '../../src/formats/sd-jwt/parse-sd-jwt.js';
 import { parseCompactJws } from '../../src/formats/jose/parse-compact-jws.js';
@@ -41,7 +43,7 @@ for (const backend of storeTargets()) for (const keyBackend of keyBackends()) {
       const failures: string[] = [];
       const issued: string[] = [];
       let stop = false;
-      const hardDeadline = Date.now() + 30_000; // the load stops by itself whatever happens below
+      const hardDeadline = Date.now() + scaled(30_000); // the load stops by itself whatever happens below
       const worker = async () => {
         while (!stop && Date.now() < hardDeadline) {
           try {
@@ -63,19 +65,17 @@ for (const backend of storeTargets()) for (const keyBackend of keyBackends()) {
       let rotated: { active: { kid: string } };
       let oldKid: string;
       try {
-        await new Promise((r) => setTimeout(r, 1500));
+        await waitUntil(() => `no 10 credentials issued before the rotation: ${failures.slice(0, 3).join('; ')}`, () => issued.length >= 10 || failures.length > 0, 15_000);
         assert.ok(issued.length > 0, `no credential issued before the rotation: ${failures.slice(0, 3).join('; ')}`);
         const before = issued.length;
         oldKid = kidOf(issued[0] as string);
         const r = await runDproof(['keys', 'rotate', '--json'], target.env);
         assert.equal(r.code, 0, `keys rotate failed under load: ${r.stderr}`);
         rotated = JSON.parse(r.stdout) as { active: { kid: string } };
-        const rotatedAt = Date.now();
-        while (!issued.slice(before).some((c) => kidOf(c) === rotated.active.kid)) {
-          assert.ok(Date.now() - rotatedAt < 5000, 'new key not used within 5 s');
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        await new Promise((r) => setTimeout(r, 1000));
+        await waitUntil('new key not used within 5 s', () => issued.slice(before).some((c) => kidOf(c) === rotated.active.kid), 5000);
+        // The load runs on past the switch: ten more credentials, and over twenty in all.
+        const switched = issued.length;
+        await waitUntil('the load stalled after the rotation', () => issued.length >= Math.max(switched + 10, 21) || failures.length > 0, 15_000);
       } finally {
         stop = true;
         await Promise.all(workers);

@@ -1,4 +1,4 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
@@ -14,12 +14,12 @@ for (const backend of storeTargets()) {
     let t: TestApp;
     let issuerKey: string;
     let aud: string;
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend, env: { RATE_LIMIT_PER_MINUTE: '0', BATCH_SIZE: '2' } });
       issuerKey = await t.apiKey('issuer');
       aud = t.config.publicUrl;
     });
-    after(() => t.close());
+    afterAll(() => t.close());
 
     const offer = (extra: Record<string, unknown> = {}) => {
       const type = t.runtime.catalog.get('resident-id');

@@ -1,4 +1,4 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -16,11 +16,11 @@ for (const backend of storeTargets()) {
   describe(`OpenID4VCI issuance on ${backend}`, () => {
     let t: TestApp;
     let issuerKey: string;
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend, listen: true, env: { RATE_LIMIT_PER_MINUTE: '0', BATCH_SIZE: '4' } });
       issuerKey = await t.apiKey('issuer');
     });
-    after(() => t.close());
+    afterAll(() => t.close());
 
     const verify = (sdJwt: string) =>
       verifySdJwtVc(sdJwt, {

@@ -3,7 +3,7 @@
  * Foundation), against the real HTTP server; the received credential is then verified with
  * @sd-jwt/sd-jwt-vc. Nothing of ours runs on the client side.
  */
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Openid4vciClient } from '@openid4vc/openid4vci';
@@ -47,11 +47,11 @@ for (const backend of storeTargets()) {
   describe(`@openid4vc/openid4vci wallet against our issuer on ${backend}`, () => {
     let t: TestApp;
     let issuerKey: string;
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend, listen: true, env: { RATE_LIMIT_PER_MINUTE: '0', BATCH_SIZE: '3' } });
       issuerKey = await t.apiKey('issuer');
     });
-    after(() => t.close());
+    afterAll(() => t.close());
 
     it('resolves the offer and metadata, takes a token with tx_code, a nonce, and a batch of credentials the @sd-jwt verifier accepts', async () => {
       const type = t.runtime.catalog.get('driver-license');

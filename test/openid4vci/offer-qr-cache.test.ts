@@ -2,7 +2,7 @@
  * The offer QR cache (src/issuance/render-offer-qr.ts): a repeated QR is served from memory, the
  * store is asked again at most once per OPEN_CHECK_MS, and a used offer's QR goes away after that.
  */
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
@@ -15,11 +15,11 @@ for (const backend of storeTargets()) {
   describe(`offer QR cache on ${backend}`, () => {
     let t: TestApp;
     let issuerKey: string;
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend, env: { RATE_LIMIT_PER_MINUTE: '0' } });
       issuerKey = await t.apiKey('issuer');
     });
-    after(() => t.close());
+    afterAll(() => t.close());
 
     /** The real store, counting how often the QR path reads an offer. */
     const countingStore = () => {

@@ -1,4 +1,4 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,12 +14,12 @@ for (const backend of storeTargets()) {
     let t: TestApp;
     let issuerKey: string;
     let dir: string;
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend, listen: true, env: { RATE_LIMIT_PER_MINUTE: '0' } });
       issuerKey = await t.apiKey('issuer');
       dir = mkdtempSync(join(tmpdir(), 'dproof-wallet-'));
     });
-    after(async () => {
+    afterAll(async () => {
       await t.close();
       rmSync(dir, { recursive: true, force: true });
     });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -25,7 +25,7 @@ for (const backend of storeTargets()) {
     let credential: string;
     let aud: Counter;
 
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend });
       issuerKey = await t.apiKey('issuer');
       verifierKey = await t.apiKey('verifier');
@@ -33,7 +33,7 @@ for (const backend of storeTargets()) {
       ({ credential } = await issueViaApi(t, issuerKey, 'driver-license', holder));
       aud = counterOf(t.app, verifierKey);
     });
-    after(async () => t?.close());
+    afterAll(async () => t?.close());
 
     it('verifies a presentation issued through the API and returns only the asked claims, with a signed receipt', async () => {
       const { presentation } = await counterPresent(credential, holder, aud, ['family_name', 'given_name', 'age_over_19']);

@@ -5,7 +5,7 @@
  * and builds and submits the direct_post response); presentations come from our holder helper.
  * PUBLIC_URL is https so the library's https rules apply unchanged; HTTP goes through inject.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -39,7 +39,7 @@ for (const backend of storeTargets()) {
     let credential: string;
     let wallet: Openid4vpClient;
 
-    before(async () => {
+    beforeAll(async () => {
       // The webhook test's receiver is on this machine: the operator allow-list lets it in.
       t = await startTestApp({ store: backend, env: { PUBLIC_URL, WEBHOOK_ALLOW_HOSTS: 'localhost' } });
       verifierKey = await t.apiKey('verifier');
@@ -73,7 +73,7 @@ for (const backend of storeTargets()) {
         } as never,
       });
     });
-    after(async () => t?.close());
+    afterAll(async () => t?.close());
 
     const createRequest = async (body: Record<string, unknown> = {}) => {
       const res = await t.app.inject({

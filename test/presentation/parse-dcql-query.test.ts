@@ -1,5 +1,5 @@
 /** DCQL (OpenID4VP 1.0 §6) as the verifier reads it: what it accepts, what it refuses and where. Pure: no server. */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { isAppError } from '../../src/errors.js';
 import { parseDcqlQuery, policyForQuery, satisfiesCredentialSets, type DcqlQuery } from '../../src/presentation/parse-dcql-query.js';

@@ -8,7 +8,7 @@
  * of the decoy digests that hide which optional claims a holder has. So this test holds the hard
  * limit (every age check fits a QR at level L) and records the rest.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import QRCode from 'qrcode';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -26,10 +26,10 @@ const TYPICAL: Record<string, string[]> = {
 
 describe('counter QR size for the ID types', () => {
   let t: TestApp;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestApp({ env: { PUBLIC_URL: 'https://verify.gov.example.kr' } });
   });
-  after(async () => t?.close());
+  afterAll(async () => t?.close());
 
   for (const [typeId, disclose] of Object.entries(TYPICAL)) {
     it(`${typeId}: measures a presentation of ${disclose.join(', ')}, and an age check fits a QR at level L`, async () => {

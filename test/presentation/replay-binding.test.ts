@@ -5,7 +5,7 @@
  * OpenID4VP nonce belongs to one request). Every crossing is refused, and a refusal consumes
  * nothing: the presentation still verifies where it was meant to.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
@@ -27,14 +27,14 @@ for (const backend of storeTargets()) {
     let holder: HolderKey;
     let credential: string;
 
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend });
       keyA = await t.apiKey('verifier');
       keyB = await t.apiKey('verifier');
       holder = await generateHolderKey();
       ({ credential } = await issueViaApi(t, await t.apiKey('issuer'), 'driver-license', holder));
     });
-    after(async () => t?.close());
+    afterAll(async () => t?.close());
 
     const present = async (aud: string, nonce: string) =>
       (await createHolderPresentation({ credential, disclose: ['age_over_19'], holderSigner: holder.signer, aud, nonce, iat: nowSeconds() })).presentation;

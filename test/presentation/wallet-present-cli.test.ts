@@ -1,4 +1,4 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ for (const backend of storeTargets()) {
     let dir: string;
     let env: Record<string, string>;
     let credentialId: string;
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend, listen: true });
       issuerKey = await t.apiKey('issuer');
       verifierKey = await t.apiKey('verifier');
@@ -33,7 +33,7 @@ for (const backend of storeTargets()) {
       assert.equal(got.code, 0, got.stderr);
       credentialId = (JSON.parse(got.stdout) as { id: string }[])[0]?.id as string;
     });
-    after(async () => {
+    afterAll(async () => {
       await t.close();
       rmSync(dir, { recursive: true, force: true });
     });

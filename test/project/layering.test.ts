@@ -5,7 +5,7 @@
  * be refused, so a block that stops biting (a typo in a folder name, a rule overridden by a later
  * block) fails here, not in review.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';

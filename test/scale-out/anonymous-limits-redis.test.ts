@@ -2,7 +2,7 @@
  * The wallet-facing limits (per offer, code, token, request; per address) count in Redis when
  * REDIS_URL is set, so they hold across nodes, and the counter keys never hold the secret itself.
  */
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -10,13 +10,13 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const redisUrl = process.env.TEST_REDIS_URL;
 
-describe('wallet-facing rate limits across two nodes (Redis)', { skip: redisUrl ? false : 'TEST_REDIS_URL is not set (.ci/run sets it)' }, () => {
+describe.skipIf(redisUrl ? false : 'TEST_REDIS_URL is not set (.ci/run sets it)')('wallet-facing rate limits across two nodes (Redis)', () => {
   let a: TestApp;
   let b: TestApp;
   let redis: Redis;
   // Per-address off: other suites share this Redis and the loopback address.
   const env = { REDIS_URL: redisUrl ?? '', RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '3', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0' };
-  before(async () => {
+  beforeAll(async () => {
     a = await startTestApp({ env });
     b = await startTestApp({ env });
     redis = new Redis(redisUrl ?? '');
@@ -25,7 +25,7 @@ describe('wallet-facing rate limits across two nodes (Redis)', { skip: redisUrl 
       for (let i = 0; i < 50 && !/^dproof_rate_limit_store_up 1$/m.test((await t.app.inject({ method: 'GET', url: '/metrics' })).body); i++) await new Promise((r) => setTimeout(r, 100));
     }
   });
-  after(async () => {
+  afterAll(async () => {
     redis?.disconnect();
     await a?.close();
     await b?.close();

@@ -3,17 +3,17 @@
  * rate limit; see src/http/shared-rate-limit.ts for why), answers promptly, and reports the
  * shared store down in /metrics. Needs no Redis: it points at a port where nothing listens.
  */
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { freePort } from '../helpers/spawn-server.js';
 
 describe('rate limits with Redis down', () => {
   let t: TestApp;
-  before(async () => {
+  beforeAll(async () => {
     t = await startTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` } });
   });
-  after(() => t.close());
+  afterAll(() => t.close());
 
   it('serves requests without a limit (fail-open) and reports the rate-limit store down', async () => {
     const key = await t.apiKey('issuer', { rateLimit: 3 });

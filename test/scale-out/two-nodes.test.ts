@@ -4,7 +4,7 @@
  * design. Rate limits across nodes need the shared counters in Redis (REDIS_URL); that case
  * runs when TEST_REDIS_URL is set (.ci/run sets it and starts Redis).
  */
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
 import { makeStoreTarget, pgAvailable, type StoreTarget } from '../helpers/stores.js';
@@ -16,14 +16,14 @@ const PUBLIC_URL = 'https://id.dproof.test';
 const skip = pgAvailable() ? false : 'TEST_DATABASE_URL is not set (.ci/run sets it): two nodes need a shared PostgreSQL';
 const redisUrl = process.env.TEST_REDIS_URL;
 
-describe('two nodes on one PostgreSQL', { skip }, () => {
+describe.skipIf(skip)('two nodes on one PostgreSQL', () => {
   let target: StoreTarget;
   let a: SpawnedServer;
   let b: SpawnedServer;
   let apiKey: string;
   let type: { id: string; example: object };
 
-  before(async () => {
+  beforeAll(async () => {
     target = await makeStoreTarget('postgres');
     // The first node migrates and makes the first key; the second starts on the same database.
     const env = { ...target.env, PUBLIC_URL, STATUS_TTL_SECONDS: '5', ...(redisUrl && { REDIS_URL: redisUrl }) };
@@ -33,7 +33,7 @@ describe('two nodes on one PostgreSQL', { skip }, () => {
     const types = (await get(`${a.url}/v1/credential-types`)).body as unknown as { id: string; example: object }[];
     type = types.find((x) => x.id === 'civil-servant-id') as { id: string; example: object };
   });
-  after(async () => {
+  afterAll(async () => {
     await a?.stop();
     await b?.stop();
     await target?.cleanup();
@@ -94,7 +94,7 @@ describe('two nodes on one PostgreSQL', { skip }, () => {
     console.log(`# revocation on A visible on B after ${Date.now() - at} ms (ttl ${ttl} s)`);
   });
 
-  it('holds one client rate limit across both nodes (Redis)', { skip: redisUrl ? false : 'TEST_REDIS_URL is not set (.ci/run sets it): shared rate limits need Redis' }, async () => {
+  it.skipIf(redisUrl ? false : 'TEST_REDIS_URL is not set (.ci/run sets it): shared rate limits need Redis')('holds one client rate limit across both nodes (Redis)', async () => {
     for (const node of [a, b]) {
       const metrics = await (await fetch(`${node.url}/metrics`)).text();
       assert.match(metrics, /^dproof_rate_limit_store_up 1$/m, `node ${node.port} is not connected to Redis at ${redisUrl}`);

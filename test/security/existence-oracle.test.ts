@@ -4,7 +4,7 @@
  * same body), on both stores; the issuer's own ids and an admin's cursor still page.
  */
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { SecurityCase, SecurityFixture } from './support/index.js';
 import { runSecurityCases } from './support/run-cases.js';

@@ -9,7 +9,7 @@
  * Ed25519 identity point, under which a constant signature verifies) neither verifies a
  * credential nor a status list. Both stores.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { sign } from 'node:crypto';
 import type { JWK } from 'jose';
@@ -44,12 +44,12 @@ for (const backend of storeTargets()) {
     let issuer2: TestApp;
     let credential: string;
 
-    before(async () => {
+    beforeAll(async () => {
       verifier = await startTestApp({ store: backend, env: { TRUSTED_ISSUERS: `${ISSUER2}/` } });
       issuer2 = await startTestApp({ store: backend, env: { PUBLIC_URL: ISSUER2 } });
       ({ credential } = await issueViaApi(issuer2, await issuer2.apiKey('issuer'), 'resident-id', await generateHolderKey()));
     });
-    after(async () => {
+    afterAll(async () => {
       await verifier?.close();
       await issuer2?.close();
     });

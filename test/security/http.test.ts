@@ -3,7 +3,7 @@
  * spellings, deep nesting, huge disclosure lists and headers, API keys, roles and rate limits.
  */
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { it } from 'vitest';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { InjectOptions } from 'fastify';

@@ -4,7 +4,7 @@
  * OAuth-shaped errors with the spec's codes; a refused request issues nothing and consumes nothing.
  */
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { SignJWT, type JWK } from 'jose';

@@ -6,7 +6,7 @@
  * (socket buffers add a few MiB), not after 64 MiB. A status list that is a small zlib bomb is
  * refused by the inflate cap (entries × bits / 8) without the process growing by the bomb's size.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createDeflate } from 'node:zlib';
 import { fixedClock } from '../../src/clock.js';
@@ -54,12 +54,12 @@ describe('outbound fetches stop at their byte cap', () => {
   const checker = () =>
     new StatusChecker({ trust: trust(), fetch, clock, skewSeconds: 60, ownPrefix: 'https://own.example/status/', readOwn: () => Promise.reject(new Error('not ours')) });
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startHostileServer();
     iss = server.url;
     signer = await createTestSigner();
   });
-  after(() => server?.close());
+  afterAll(() => server?.close());
 
   const kinds: { name: string; path: string; cap: number; code: string; setup?: () => void; run: () => Promise<unknown> }[] = [
     { name: 'issuer metadata', path: '/.well-known/jwt-vc-issuer', cap: MAX_FETCH_BYTES, code: 'fetch_too_large', run: () => trust().resolveKey({ iss, kid: 'k', alg: 'ES256' }) },

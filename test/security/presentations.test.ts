@@ -4,7 +4,7 @@
  * revoked / suspended credentials and status lists that cannot be used.
  */
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { it } from 'vitest';
 import type { InjectOptions } from 'fastify';
 import { generateHolderKey } from '../../src/wallet/holder-key.js';
 import { sdDigest } from '../../src/formats/sd-jwt/compute-digest.js';
@@ -32,8 +32,8 @@ async function withStatus(f: SecurityFixture, action: 'revoke' | 'suspend'): Pro
   assert.equal(res.statusCode, 200, res.body);
   // The in-process status list publisher re-reads a list's version at most once a second
   // (status-list-publisher.ts: "a change shows within a second here"); verifiers elsewhere
-  // see it within the list's ttl. Wait that second out rather than read a cached list.
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+  // see it within the list's ttl. Move the app's clock past that second rather than read a cached list.
+  f.t.clock.advance(1100);
   const sd = `${issued.credential.split('~')[0]}~`;
   return counter(f, sd + (await kbJwt(f, sd)));
 }

@@ -7,7 +7,7 @@
  *
  * Replay a failure with FC_SEED=<seed> (printed by fast-check); FC_RUNS scales the run count.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
@@ -181,10 +181,10 @@ async function answer(f: SecurityFixture, opts: InjectOptions) {
 for (const backend of storeTargets()) {
   describe(`verifier and OpenID4VCI entry points under hostile input (property, ${backend})`, () => {
     let f: SecurityFixture & { close(): Promise<void> };
-    before(async () => {
+    beforeAll(async () => {
       f = await startSecurityFixture(backend);
     });
-    after(async () => f?.close());
+    afterAll(async () => f?.close());
 
     it('POST /v1/verifier/verify: any text is a 400 or a rejected verdict', async () => {
       await fc.assert(fc.asyncProperty(hostileText, async (text) => {

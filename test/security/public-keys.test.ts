@@ -11,7 +11,7 @@
  * and batch duplicates compared on the canonical key's thumbprint.
  */
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { it } from 'vitest';
 import { createHash, sign } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import type { JWK } from 'jose';

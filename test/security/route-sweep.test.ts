@@ -5,7 +5,7 @@
  * wants it, so the hostile input reaches the parser and the route, not only the key check.
  * On both stores.
  */
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -62,7 +62,7 @@ for (const backend of storeTargets()) {
     let t: TestApp;
     let operations: Operation[];
     const auth: Record<string, string> = {};
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend, env: { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0' } });
       for (const role of ['issuer', 'verifier', 'admin'] as const) auth[role] = `Bearer ${await t.apiKey(role)}`;
       // A real access token, so the credential endpoint reads the body it is sent.
@@ -71,7 +71,7 @@ for (const backend of storeTargets()) {
       operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
         Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, secured: Boolean(op.security?.length), hasBody: Boolean(op.requestBody) })));
     });
-    after(() => t.close());
+    afterAll(() => t.close());
 
     const authorizationFor = (op: Operation): string | undefined => {
       if (op.path === '/openid4vci/credential') return auth.token;

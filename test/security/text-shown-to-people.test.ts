@@ -7,7 +7,7 @@
  * the same rule.
  */
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { it } from 'vitest';
 import { counter, present, type SecurityCase, type SecurityFixture } from './support/index.js';
 import { runSecurityCases } from './support/run-cases.js';
 import { takeSnapshot, assertStateChanges } from './support/state-snapshot.js';

@@ -6,7 +6,7 @@
  * any answer is internal (DNS rebinding), goes to exactly the checked address, and follows no
  * redirect. WEBHOOK_ALLOW_HOSTS lets an operator name internal receivers.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -83,13 +83,13 @@ for (const backend of storeTargets()) {
     const count = async (app: TestApp) =>
       Number((await app.runtime.store.db.selectFrom('verifier_requests').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend });
       verifierKey = await t.apiKey('verifier');
       allowing = await startTestApp({ store: backend, env: { WEBHOOK_ALLOW_HOSTS: 'hooks.internal,10.0.0.0/8,localhost' } });
       production = await startTestApp({ store: backend, env: { NODE_ENV: 'production', DPROOF_KEY_PASSPHRASE: 'a passphrase for tests', WEBHOOK_ALLOW_HOSTS: 'hooks.internal' } });
     });
-    after(async () => {
+    afterAll(async () => {
       await t?.close();
       await allowing?.close();
       await production?.close();

@@ -8,7 +8,7 @@
  * (test/formats/jose/wycheproof.test.ts runs the same vectors one level lower, through
  * importPublicKey + verifyJwsSignature.)
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import type { JWK } from 'jose';

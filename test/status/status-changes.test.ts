@@ -1,4 +1,4 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -8,11 +8,11 @@ for (const backend of storeTargets()) {
   describe(`suspend, reinstate and revoke on ${backend}`, () => {
     let t: TestApp;
     let issuer: string;
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend, listen: true });
       issuer = await t.apiKey('issuer');
     });
-    after(() => t.close());
+    afterAll(() => t.close());
 
     const issue = async (key = issuer) => {
       const type = t.runtime.catalog.get('disability-eligibility');

@@ -2,7 +2,7 @@
  * Interoperability with the OpenWallet Foundation's sd-jwt-js status list package
  * (@sd-jwt/jwt-status-list 0.19) and with `jose` for the signature.
  */
-import { test, describe } from 'node:test';
+import { test, describe } from 'vitest';
 import assert from 'node:assert/strict';
 import { getListFromStatusListJWT, StatusList as OwfStatusList } from '@sd-jwt/jwt-status-list';
 import { decodeProtectedHeader, jwtVerify } from 'jose';

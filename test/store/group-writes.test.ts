@@ -4,7 +4,7 @@
  * a contested slot or nonce, that an answer means the row is there, that one bad row in a batch
  * does not fail its neighbours, and that store errors keep their codes across the thread.
  */
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { openStore, type Store } from '../../src/store/store.js';
@@ -55,13 +55,13 @@ for (const backend of storeTargets()) {
     let target: StoreTarget;
     let store: Store;
     const list = 'list0000000000001';
-    before(async () => {
+    beforeAll(async () => {
       target = await makeStoreTarget(backend);
       store = openStore({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
       await store.migrate();
       await store.statusLists.create({ id: list, bits: 2, size: 1024, created_at: 1 });
     });
-    after(async () => {
+    afterAll(async () => {
       await store.close();
       await target.cleanup();
     });

@@ -1,4 +1,4 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { openStore, type Store } from '../../src/store/store.js';
 import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
@@ -8,12 +8,12 @@ for (const backend of storeTargets()) {
   describe(`repositories on ${backend}`, () => {
     let target: StoreTarget;
     let store: Store;
-    before(async () => {
+    beforeAll(async () => {
       target = await makeStoreTarget(backend);
       store = openStore({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
       await store.migrate();
     });
-    after(async () => {
+    afterAll(async () => {
       await store.close();
       await target.cleanup();
     });

@@ -4,7 +4,7 @@
  * left readable in free space; the data folder is 0700 and the database files 0600, also when
  * they existed with looser modes.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

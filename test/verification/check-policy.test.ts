@@ -3,7 +3,7 @@
  * a policy, against presented claims. Which claim set is picked, which code a failure gets, and
  * that the result holds only what was asked. Pure: no server, no store.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { isAppError } from '../../src/errors.js';
 import type { JsonObject } from '../../src/formats/jose/types.js';

@@ -3,7 +3,7 @@
  * hostile input is a test asserting the code of the check that refuses it. Credentials are
  * issued through the API; forgeries are built with our own format code and an attacker key.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
@@ -65,7 +65,7 @@ for (const backend of storeTargets()) {
       return sdJwt;
     };
 
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend });
       verifierKey = await t.apiKey('verifier');
       issuerKey = await t.apiKey('issuer');
@@ -74,7 +74,7 @@ for (const backend of storeTargets()) {
       ({ credential } = await issueViaApi(t, issuerKey, 'resident-id', holder));
       aud = (await counterChallenge(counterOf(t.app, verifierKey))).aud;
     });
-    after(async () => t?.close());
+    afterAll(async () => t?.close());
 
     it('rejects a tampered disclosure (value changed, re-signed KB-JWT): disclosures check, unreferenced digest', async () => {
       const parts = credential.split('~');
@@ -180,10 +180,10 @@ for (const backend of storeTargets()) {
 
   describe(`revoked and suspended credentials (${backend})`, () => {
     let t: TestApp;
-    before(async () => {
+    beforeAll(async () => {
       t = await startTestApp({ store: backend });
     });
-    after(async () => t?.close());
+    afterAll(async () => t?.close());
 
     it('refuses a credential revoked through the API and one suspended through the API, with their codes', async () => {
       const issuerKey = await t.apiKey('issuer');

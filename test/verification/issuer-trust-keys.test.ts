@@ -4,7 +4,7 @@
  * dropped from the set, so no token can be verified under it; real keys next to it still work.
  * No store is involved (IssuerTrust fetches and caches in memory).
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { fixedClock } from '../../src/clock.js';
 import { IssuerTrust } from '../../src/verification/issuer-trust.js';

@@ -4,7 +4,7 @@
  * for this service's catalogue types; a DCQL credential query is answered only by its format.
  * Both the counter policy and the DCQL policy go through the one pipeline (verifyPresentation).
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
@@ -39,7 +39,7 @@ for (const backend of storeTargets()) {
     let ourVct: string;
     let foreignVct: string;
 
-    before(async () => {
+    beforeAll(async () => {
       verifier = await startTestApp({ store: backend, env: { TRUSTED_ISSUERS: ISSUER2 } });
       issuer2 = await startTestApp({ store: backend, env: { PUBLIC_URL: ISSUER2 } });
       holder = await generateHolderKey();
@@ -51,7 +51,7 @@ for (const backend of storeTargets()) {
       payload.vct = ourVct;
       foreignOurType = [await signRaw(issuer2.runtime.keys.signer('ES256'), header, payload as JsonObj), ...rest].join('~');
     });
-    after(async () => {
+    afterAll(async () => {
       await verifier?.close();
       await issuer2?.close();
     });
@@ -136,7 +136,7 @@ for (const backend of storeTargets()) {
     describe('format confusion', () => {
       let vcJwt: string;
       let sdJwt: string;
-      before(async () => {
+      beforeAll(async () => {
         const issuerKey = await verifier.apiKey('issuer');
         ({ credential: vcJwt } = await issueViaApi(verifier, issuerKey, 'driver-license', undefined, 'vc+jwt'));
         ({ credential: sdJwt } = await issueViaApi(verifier, issuerKey, 'driver-license', holder));

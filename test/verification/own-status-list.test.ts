@@ -4,7 +4,7 @@
  * checks (an expired list still fails), a changed token is checked anew (a bad one fails), and
  * a key withdrawn since is noticed within seconds.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { JWK } from 'jose';
 import { fixedClock } from '../../src/clock.js';

@@ -4,7 +4,7 @@
  * /.well-known/jwt-vc-issuer, its status list fetched and cached by ttl. A list that cannot be
  * fetched, is signed by the wrong key or has expired gives no "verified".
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { fixedClock } from '../../src/clock.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -31,13 +31,13 @@ for (const backend of storeTargets()) {
     let credential: string;
     let fetched: string[];
 
-    before(async () => {
+    beforeAll(async () => {
       verifier = await startTestApp({ store: backend, env: { TRUSTED_ISSUERS: `${ISSUER2}/` } });
       issuer2 = await startTestApp({ store: backend, env: { PUBLIC_URL: ISSUER2 } });
       holder = await generateHolderKey();
       ({ credential } = await issueViaApi(issuer2, await issuer2.apiKey('issuer'), 'resident-id', holder));
     });
-    after(async () => {
+    afterAll(async () => {
       await verifier?.close();
       await issuer2?.close();
     });

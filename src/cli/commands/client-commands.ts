@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
+import type { CliIo } from '../io.js';
 import { createOutput, table } from '../output.js';
 import { CLIENT_ROLES, createClient, listClients, revokeClient } from '../../clients/manage-clients.js';
 import { badRequest } from '../../errors.js';
@@ -9,7 +10,7 @@ const wholeNumber = (v: string): number => {
   return Number(v);
 };
 
-export function clientCommands(program: Command, ctx: () => CliContext): void {
+export function clientCommands(program: Command, ctx: () => CliContext, io: CliIo): void {
   const clients = program.command('clients').description('API clients: agencies (issuer), verifiers, operators (admin)');
 
   clients.command('create')
@@ -26,7 +27,7 @@ export function clientCommands(program: Command, ctx: () => CliContext): void {
       const { client, apiKey } = await c.withStore((store) =>
         createClient({ store, clock: c.clock, actor: 'cli' }, { name: opts.name, role: opts.role, types, rateLimit: opts.rateLimit ?? null }),
       );
-      createOutput(Boolean(opts.json)).data({ id: client.id, apiKey }, () =>
+      createOutput(Boolean(opts.json), io).data({ id: client.id, apiKey }, () =>
         `created ${client.role} client ${client.id} (${client.name})\nAPI key (shown once, keep it safe):\n${apiKey}`,
       );
     });
@@ -38,7 +39,7 @@ export function clientCommands(program: Command, ctx: () => CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const c = ctx();
       const list = await c.withStore((store) => listClients({ store }));
-      createOutput(Boolean(opts.json)).data(list, () =>
+      createOutput(Boolean(opts.json), io).data(list, () =>
         table(list.map((x) => ({ id: x.id, role: x.role, name: x.name, rate: x.rate_limit, revoked: x.revoked_at })), ['id', 'role', 'name', 'rate', 'revoked']),
       );
     });
@@ -50,6 +51,6 @@ export function clientCommands(program: Command, ctx: () => CliContext): void {
     .action(async (id: string, opts: { json?: boolean }) => {
       const c = ctx();
       const client = await c.withStore((store) => revokeClient({ store, clock: c.clock, actor: 'cli' }, id));
-      createOutput(Boolean(opts.json)).data(client, () => `revoked ${client.id} (${client.name})`);
+      createOutput(Boolean(opts.json), io).data(client, () => `revoked ${client.id} (${client.name})`);
     });
 }

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import type { CliIo } from '../io.js';
 import { createOutput } from '../output.js';
 import { openStore } from '../../store/store.js';
 import { runningServerPid } from '../../store/server-lock.js';
 import { AppError } from '../../errors.js';
 
-export function dbCommands(program: Command, ctx: () => CliContext): void {
+export function dbCommands(program: Command, ctx: () => CliContext, io: CliIo): void {
   const db = program.command('db').description('database schema');
   db.command('migrate')
     .description('apply pending migrations (the server also does this on start)')
@@ -17,12 +18,12 @@ export function dbCommands(program: Command, ctx: () => CliContext): void {
       // prepared statements facing a schema they do not expect. Refuse instead.
       const pid = c.config.databaseUrl ? undefined : runningServerPid(c.config.dataDir);
       if (pid !== undefined) {
-        throw new AppError('store_in_use', 409, `a running server (pid ${pid}) holds the store in ${c.config.dataDir}; stop it first, or let it migrate on its next start`);
+        throw new AppError('store_in_use', `a running server (pid ${pid}) holds the store in ${c.config.dataDir}; stop it first, or let it migrate on its next start`);
       }
       const store = openStore({ databaseUrl: c.config.databaseUrl, dataDir: c.config.dataDir, poolSize: 1 });
       try {
         const { applied } = await store.migrate();
-        createOutput(Boolean(opts.json)).data({ store: store.dialect, location: store.location, applied }, () =>
+        createOutput(Boolean(opts.json), io).data({ store: store.dialect, location: store.location, applied }, () =>
           applied.length === 0 ? `${store.dialect} store at ${store.location} is up to date` : `applied to ${store.location}: ${applied.join(', ')}`,
         );
       } finally {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import type { CliIo } from '../io.js';
 import { createOutput, table } from '../output.js';
 import { generateKey, retireKey, rotateKey } from '../../keys/manage-keys.js';
 import { viewKey } from '../../keys/view-key.js';
@@ -16,7 +17,7 @@ const algOf = (v: string | undefined, fallback: SigningAlg): SigningAlg => {
 type KeyView = ReturnType<typeof viewKey>;
 const keyRows = (keys: KeyView[]) => table(keys.map((k) => ({ kid: k.kid, alg: k.alg, state: k.state, activated: k.activated_at, retiring: k.retiring_at, retired: k.retired_at })), ['kid', 'alg', 'state', 'activated', 'retiring', 'retired']);
 
-export function keyCommands(program: Command, ctx: () => CliContext): void {
+export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo): void {
   const keys = program.command('keys').description('signing keys: generate, list, rotate, retire, publish');
 
   keys.command('generate')
@@ -27,7 +28,7 @@ export function keyCommands(program: Command, ctx: () => CliContext): void {
     .action(async (opts: { alg?: string; json?: boolean }) => {
       const c = ctx();
       const key = await c.withStore((store) => generateKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, algOf(opts.alg, c.config.keyAlg)));
-      createOutput(Boolean(opts.json)).data(viewKey(key), () => `generated ${key.alg} key ${key.kid} (active)`);
+      createOutput(Boolean(opts.json), io).data(viewKey(key), () => `generated ${key.alg} key ${key.kid} (active)`);
     });
 
   keys.command('list')
@@ -37,7 +38,7 @@ export function keyCommands(program: Command, ctx: () => CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const c = ctx();
       const list = (await c.withStore((store) => store.keys.list())).map(viewKey);
-      createOutput(Boolean(opts.json)).data(list, () => keyRows(list));
+      createOutput(Boolean(opts.json), io).data(list, () => keyRows(list));
     });
 
   keys.command('rotate')
@@ -48,7 +49,7 @@ export function keyCommands(program: Command, ctx: () => CliContext): void {
     .action(async (opts: { alg?: string; json?: boolean }) => {
       const c = ctx();
       const r = await c.withStore((store) => rotateKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, algOf(opts.alg, c.config.keyAlg)));
-      createOutput(Boolean(opts.json)).data({ active: viewKey(r.active), retiring: r.retiring ?? null }, () =>
+      createOutput(Boolean(opts.json), io).data({ active: viewKey(r.active), retiring: r.retiring ?? null }, () =>
         `active ${r.active.alg} key: ${r.active.kid}${r.retiring ? `\nretiring: ${r.retiring} (still verifies, still in the JWKS)` : ''}`,
       );
     });
@@ -63,7 +64,7 @@ export function keyCommands(program: Command, ctx: () => CliContext): void {
     .allowUnknownOption()
     .action(async (kid: string, opts: { force?: boolean; json?: boolean }) => {
       const c = ctx();
-      const out = createOutput(Boolean(opts.json));
+      const out = createOutput(Boolean(opts.json), io);
       const r = await c.withStore((store) => retireKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, kid, { force: Boolean(opts.force), latestExpiry: (k) => store.credentials.latestExpiryByKid(k) }));
       if (r.forced) out.warn(`key ${kid} was retired while credentials it signed are still valid: they no longer verify`);
       out.data({ key: viewKey(r.key), forced: r.forced }, () => `retired ${kid}`);
@@ -76,6 +77,6 @@ export function keyCommands(program: Command, ctx: () => CliContext): void {
       const c = ctx();
       const list = await c.withStore((store) => store.keys.list());
       const jwks = { keys: list.filter((k) => k.state !== 'retired').map((k) => k.publicJwk) };
-      createOutput(true).data(jwks, () => '');
+      createOutput(true, io).data(jwks, () => '');
     });
 }

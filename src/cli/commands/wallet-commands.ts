@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createOutput, table } from '../output.js';
+import type { CliIo } from '../io.js';
 import { createWallet } from '../../wallet/create-wallet.js';
 import { readWallet, writeWallet } from '../../wallet/wallet-file.js';
 import { receiveCredentials } from '../../wallet/receive-credentials.js';
@@ -17,7 +18,8 @@ const claimList = (v: string | undefined): string[] | undefined => (v === undefi
  * an offer from POST /v1/offers through OpenID4VCI to a stored, verified credential.
  * The file is --file, else DPROOF_WALLET, else ./wallet.json.
  */
-export function walletCommands(program: Command, env: Record<string, string | undefined>): void {
+export function walletCommands(program: Command, io: CliIo): void {
+  const { env } = io;
   const fileOf = (opts: { file?: string }) => resolve(opts.file ?? (env.DPROOF_WALLET?.trim() || 'wallet.json'));
   const wallet = program.command('wallet').description('a reference holder wallet kept in a local file (mode 0600)');
 
@@ -30,7 +32,7 @@ export function walletCommands(program: Command, env: Record<string, string | un
       const path = fileOf(opts);
       const w = await createWallet(path, new Date());
       const kid = w.keys[0]?.kid ?? '';
-      createOutput(Boolean(opts.json)).data({ file: path, key: kid }, () => `created wallet ${path}\nkey: ${kid} (P-256, stays in this file)`);
+      createOutput(Boolean(opts.json), io).data({ file: path, key: kid }, () => `created wallet ${path}\nkey: ${kid} (P-256, stays in this file)`);
     });
 
   wallet.command('receive <offer>')
@@ -47,7 +49,7 @@ export function walletCommands(program: Command, env: Record<string, string | un
       const { wallet: after, received } = await receiveCredentials(before, { offerLink: offer, txCode: opts.txCode, count: Number(opts.batch) });
       writeWallet(path, after);
       const view = received.map((c) => ({ id: c.id, configuration: c.credential_configuration_id, format: c.format, key: c.key, expires_at: c.expires_at }));
-      createOutput(Boolean(opts.json)).data(view, () =>
+      createOutput(Boolean(opts.json), io).data(view, () =>
         [`received ${received.length} credential${received.length === 1 ? '' : 's'} from ${received[0]?.credential_issuer ?? ''} (signature and key binding checked)`,
           table(view, ['id', 'configuration', 'format', 'expires_at'])].join('\n'),
       );
@@ -63,7 +65,7 @@ export function walletCommands(program: Command, env: Record<string, string | un
       const view = w.credentials.map((c) => ({
         id: c.id, issuer: c.credential_issuer, configuration: c.credential_configuration_id, format: c.format, kind: c.kind, key: c.key, received_at: c.received_at, expires_at: c.expires_at,
       }));
-      createOutput(Boolean(opts.json)).data(view, () => table(view, ['id', 'configuration', 'format', 'received_at', 'expires_at']));
+      createOutput(Boolean(opts.json), io).data(view, () => table(view, ['id', 'configuration', 'format', 'received_at', 'expires_at']));
     });
 
   wallet.command('present <link>')
@@ -74,7 +76,7 @@ export function walletCommands(program: Command, env: Record<string, string | un
     .addHelpText('after', "\nExample:\n  $ dproof wallet present 'openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3A…&request_uri=…' --disclose age_over_19")
     .action(async (link: string, opts: { disclose?: string; file?: string; json?: boolean }) => {
       const r = await presentToVerifier(readWallet(fileOf(opts)), { link, disclose: claimList(opts.disclose) });
-      createOutput(Boolean(opts.json)).data(r, () => [
+      createOutput(Boolean(opts.json), io).data(r, () => [
         `verifier: ${r.verifier.name ?? r.verifier.client_id}${r.verifier.purpose ? ` — ${r.verifier.purpose.ko ?? ''} / ${r.verifier.purpose.en ?? ''}` : ''}`,
         ...Object.entries(r.disclosed).map(([q, d]) => `sent ${d.claims.join(', ')} from credential ${d.credential} (query ${q})`),
         `verifier answered: ${JSON.stringify(r.response)}`,
@@ -89,16 +91,17 @@ export function walletCommands(program: Command, env: Record<string, string | un
     .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
     .addHelpText('after', '\nExample:\n  $ dproof wallet qr 5f0c… --disclose age_over_19 --challenge \'dproof-counter:?aud=…&nonce=…\' --out counter.svg')
     .action(async (credential: string, opts: { disclose: string; challenge: string; out?: string; file?: string }) => {
+      // The file name is checked before the wallet is read or anything is signed.
+      const format = opts.out === undefined ? undefined : opts.out.endsWith('.png') ? 'png' : opts.out.endsWith('.svg') ? 'svg' : undefined;
+      if (opts.out !== undefined && !format) throw badRequest('invalid_out', '--out must end in .svg or .png');
       const { presentation } = await createCounterPresentation(readWallet(fileOf(opts)), { credentialId: credential, disclose: claimList(opts.disclose) ?? [], challenge: opts.challenge });
-      if (opts.out) {
-        const format = opts.out.endsWith('.png') ? 'png' : opts.out.endsWith('.svg') ? 'svg' : undefined;
-        if (!format) throw badRequest('invalid_out', '--out must end in .svg or .png');
+      if (opts.out && format) {
         writeFileSync(opts.out, await renderCounterQr(presentation, format));
-        process.stdout.write(`wrote ${opts.out} (${presentation.length} characters; valid for 2 minutes, accepted once)\n`);
+        io.stdout.write(`wrote ${opts.out} (${presentation.length} characters; valid for 2 minutes, accepted once)\n`);
         return;
       }
-      if (process.stdout.isTTY) process.stdout.write(`${String(await renderCounterQr(presentation, 'terminal'))}\n`);
-      process.stdout.write(`${presentation}\n`);
+      if (io.stdout.isTTY) io.stdout.write(`${String(await renderCounterQr(presentation, 'terminal'))}\n`);
+      io.stdout.write(`${presentation}\n`);
     });
 
   wallet.command('history')
@@ -113,6 +116,6 @@ export function walletCommands(program: Command, env: Record<string, string | un
         at: e.receipt.at, credential: e.credential, verifier: (e.receipt.verifier as { name?: string } | undefined)?.name ?? '', channel: e.receipt.channel,
         claims: Array.isArray(e.receipt.claims) ? e.receipt.claims.join(',') : '', verdict: e.receipt.verdict,
       }));
-      createOutput(Boolean(opts.json)).data(entries, () => table(rows, ['at', 'verifier', 'channel', 'claims', 'verdict', 'credential']));
+      createOutput(Boolean(opts.json), io).data(entries, () => table(rows, ['at', 'verifier', 'channel', 'claims', 'verdict', 'credential']));
     });
 }

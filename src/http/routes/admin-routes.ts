@@ -5,12 +5,17 @@ import { problemResponses } from '../api-schemas.js';
 import { createClient, listClients, revokeClient } from '../../clients/manage-clients.js';
 import { retireKey, rotateKey } from '../../keys/manage-keys.js';
 import { viewKey } from '../../keys/view-key.js';
-import type { SigningAlg } from '../../keys/signer.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import type { ApiBody } from '../api-body-types.js';
 
 const TAG = ['operator'];
 const errors = problemResponses(400, 401, 403, 404, 409, 429);
 
+const ROTATE_BODY = { type: 'object', additionalProperties: false, properties: { alg: { type: 'string', enum: ['ES256', 'EdDSA'] } } } as const;
+const RETIRE_BODY = { type: 'object', additionalProperties: false, properties: { force: { type: 'boolean' } } } as const;
+
 /** Operator actions over HTTP for admin clients; the CLI calls the same domain functions. */
+
 export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const admin = <S extends Record<string, unknown>>(schema: S) => authenticated(deps.store, ['admin'], { tags: TAG, ...schema });
   const actor = (id: string) => `client:${id}`;
@@ -20,7 +25,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     response: { 200: { type: 'array', items: { $ref: 'Client#' } }, ...errors },
   }), async () => listClients(deps));
 
-  app.post<{ Body: { name: string; role: string; types?: string[]; rate_limit?: number } }>('/v1/admin/clients', admin({
+  app.post<{ Body: ApiBody<'ClientCreate'> }>('/v1/admin/clients', admin({
     summary: 'Create an API client; the API key is shown once',
     body: { $ref: 'ClientCreate#' },
     response: { 201: { $ref: 'ClientCreated#' }, ...errors },
@@ -44,9 +49,9 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     response: { 200: { type: 'array', items: { $ref: 'SigningKey#' } }, ...errors },
   }), async () => (await deps.store.keys.list()).map(viewKey));
 
-  app.post<{ Body: { alg?: SigningAlg } }>('/v1/admin/keys/rotate', admin({
+  app.post<{ Body: FromSchema<typeof ROTATE_BODY> }>('/v1/admin/keys/rotate', admin({
     summary: 'Make a new signing key active; the old one keeps verifying as retiring',
-    body: { type: 'object', additionalProperties: false, properties: { alg: { type: 'string', enum: ['ES256', 'EdDSA'] } } },
+    body: ROTATE_BODY,
     response: { 200: { type: 'object', properties: { active: { $ref: 'SigningKey#' }, retiring: { type: ['string', 'null'] } } }, ...errors },
   }), async (request) => {
     const { active, retiring } = await rotateKey(
@@ -57,10 +62,10 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     return { active: viewKey(active), retiring: retiring ?? null };
   });
 
-  app.post<{ Params: { kid: string }; Body: { force?: boolean } }>('/v1/admin/keys/:kid/retire', admin({
+  app.post<{ Params: { kid: string }; Body: FromSchema<typeof RETIRE_BODY> }>('/v1/admin/keys/:kid/retire', admin({
     summary: 'Retire a retiring key (it leaves the JWKS)',
     params: { type: 'object', properties: { kid: { type: 'string', maxLength: 128 } }, required: ['kid'] },
-    body: { type: 'object', additionalProperties: false, properties: { force: { type: 'boolean' } } },
+    body: RETIRE_BODY,
     response: { 200: { type: 'object', properties: { key: { $ref: 'SigningKey#' }, forced: { type: 'boolean' } } }, ...errors },
   }), async (request) => {
     const { key, forced } = await retireKey(

@@ -7,6 +7,7 @@ import { changeCredentialStatus, STATUS_NAMES, type StatusAction } from '../../s
 import type { CredentialRecord } from '../../store/repositories/credentials-repo.js';
 import type { ApiClient } from '../../store/repositories/clients-repo.js';
 import { badRequest, notFound } from '../../errors.js';
+import type { ApiBody } from '../api-body-types.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -36,7 +37,7 @@ export async function credentialRoutes(app: FastifyInstance, deps: AppDeps): Pro
   const uriOf = (list: string) => deps.slots.uriOf(list);
   const errors = problemResponses(400, 401, 403, 404, 409, 429, 503);
 
-  app.post<{ Body: { type: string; claims: unknown; format?: string; holder_jwk?: unknown; valid_until?: string } }>(
+  app.post<{ Body: ApiBody<'CredentialIssue'> }>(
     '/v1/credentials',
     {
       ...authenticated(deps.store, ['issuer'], {
@@ -101,7 +102,7 @@ export async function credentialRoutes(app: FastifyInstance, deps: AppDeps): Pro
   });
 
   for (const action of ['suspend', 'reinstate', 'revoke'] as const satisfies readonly StatusAction[]) {
-    app.post<{ Params: { id: string }; Body: { reason: string } }>(`/v1/credentials/:id/${action}`, authenticated(deps.store, ['issuer', 'admin'], {
+    app.post<{ Params: { id: string }; Body: ApiBody<'StatusChange'> }>(`/v1/credentials/:id/${action}`, authenticated(deps.store, ['issuer', 'admin'], {
       tags: ['status'],
       summary: `${action[0]?.toUpperCase()}${action.slice(1)} a credential${action === 'revoke' ? ' (final)' : ''}`,
       params: ID_PARAMS,

@@ -4,12 +4,10 @@
  * Wallet-facing endpoints answer errors in the OAuth shape with the spec's codes. Routes only
  * parse and map; the rules live in src/issuance/.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { authenticated, clientOf } from '../auth.js';
 import { problemResponses } from '../api-schemas.js';
-import { toProblem } from '../error-handler.js';
-import { sendError } from '../problem.js';
 import { createOffer } from '../../issuance/create-offer.js';
 import { readCredentialOffer } from '../../issuance/read-credential-offer.js';
 import { renderOfferQr } from '../../issuance/render-offer-qr.js';
@@ -17,13 +15,12 @@ import { redeemPreAuthorizedCode } from '../../issuance/redeem-pre-authorized-co
 import { createNonce } from '../../issuance/create-nonce.js';
 import { authorizeAccessToken, issueOfferedCredentials } from '../../issuance/issue-offered-credentials.js';
 import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
-import { buildAuthorizationServerMetadata, buildIssuerMetadata, PRE_AUTHORIZED_GRANT, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
-import { bearerError, credentialError, tokenError, VCI_ERROR_CODES } from '../../issuance/vci-errors.js';
+import { buildAuthorizationServerMetadata, buildIssuerMetadata, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
+import { bearerError, credentialError, tokenError } from '../../issuance/vci-errors.js';
+import type { ApiBody } from '../api-body-types.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** OAuth error code for 400s that are not already one (schema, JSON, media type failures). */
-    oauthDefaultError?: string;
     /** Log the route pattern, not the path: the path holds a secret (an offer reference). */
     logRoute?: boolean;
   }
@@ -49,23 +46,6 @@ function bearerToken(request: FastifyRequest): string {
 
 export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { publicUrl } = deps.config;
-
-  // Errors of this plugin: OAuth codes on the wallet-facing endpoints (generic 400s become the
-  // endpoint's own code) and a WWW-Authenticate challenge on Bearer failures (RFC 6750 §3).
-  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    let p = toProblem(err);
-    const config = request.routeOptions.config;
-    if (config.errorShape === 'oauth' && (p.status === 400 || p.status === 415) && !VCI_ERROR_CODES.has(p.code) && config.oauthDefaultError) {
-      p = { ...p, status: 400, code: config.oauthDefaultError };
-    }
-    if (p.status >= 500) request.log.error({ err }, 'request failed');
-    else request.log.info({ code: p.code, status: p.status }, 'request refused');
-    if (p.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '5');
-    if (request.routeOptions.url === VCI_PATHS.credential && (p.code === 'invalid_token' || p.code === 'insufficient_scope' || p.code === 'invalid_request')) {
-      reply.header('www-authenticate', `Bearer error="${p.code}"`);
-    }
-    return sendError(request, reply, p);
-  });
 
   // §12.2.2: metadata at /.well-known/openid-credential-issuer, application/json.
   const issuerMetadata = buildIssuerMetadata(deps.catalog, { publicUrl, signingAlgs: [deps.config.keyAlg], batchSize: deps.config.batchSize });
@@ -93,7 +73,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
     return asMetadata;
   });
 
-  app.post<{ Body: { type: string; claims: unknown; format?: string; tx_code?: boolean } }>(
+  app.post<{ Body: ApiBody<'OfferCreate'> }>(
     '/v1/offers',
     {
       ...authenticated(deps.store, ['issuer'], {
@@ -159,22 +139,8 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
       tags: ['openid4vci'],
       summary: 'Token endpoint: pre-authorized code (+ tx_code) for an access token (OpenID4VCI §6)',
       consumes: ['application/x-www-form-urlencoded'],
-      body: {
-        type: 'object',
-        properties: {
-          grant_type: { type: 'string', enum: [PRE_AUTHORIZED_GRANT] },
-          'pre-authorized_code': { type: 'string' },
-          tx_code: { type: 'string' },
-        },
-      },
-      response: {
-        200: {
-          type: 'object',
-          required: ['access_token', 'token_type', 'expires_in'],
-          properties: { access_token: { type: 'string' }, token_type: { type: 'string' }, expires_in: { type: 'integer' } },
-        },
-        ...oauthErrors(400, 401, 413, 415, 429, 503),
-      },
+      body: { $ref: 'TokenRequest#' },
+      response: { 200: { $ref: 'TokenResponse#' }, ...oauthErrors(400, 401, 413, 415, 429, 503) },
     },
     // The enum above documents; the domain decides (unsupported_grant_type, not a schema error).
     validatorCompiler: () => () => true,
@@ -195,7 +161,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
     schema: {
       tags: ['openid4vci'],
       summary: 'A fresh c_nonce for key proofs (OpenID4VCI §7)',
-      response: { 200: { type: 'object', required: ['c_nonce'], properties: { c_nonce: { type: 'string' } } }, ...oauthErrors(429, 503) },
+      response: { 200: { $ref: 'NonceResponse#' }, ...oauthErrors(429, 503) },
     },
   }, async (_request, reply) => {
     const { c_nonce } = await createNonce(deps);
@@ -216,29 +182,15 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
     authorized.set(request, { token, offer: await authorizeAccessToken(deps, token, deps.clock.now()) });
   };
   app.post<{ Body: unknown; Querystring: Record<string, unknown> }>(VCI_PATHS.credential, {
-    config: { errorShape: 'oauth', oauthDefaultError: 'invalid_credential_request', anonymousLimit: { reference: 'access_token' } },
+    config: { errorShape: 'oauth', oauthDefaultError: 'invalid_credential_request', bearerChallenge: true, anonymousLimit: { reference: 'access_token' } },
     onRequest: [authorizeBearer],
     // Room for BATCH_SIZE proofs of up to 4 kB each, within BODY_LIMIT.
     bodyLimit: Math.min(deps.config.bodyLimit, Math.max(deps.config.smallBodyLimit, deps.config.batchSize * 4096)),
     schema: {
       tags: ['openid4vci'],
       summary: 'Credential endpoint: one credential per key proof (OpenID4VCI §8)',
-      body: {
-        type: 'object',
-        additionalProperties: true,
-        properties: {
-          credential_configuration_id: { type: 'string' },
-          proofs: { type: 'object', properties: { jwt: { type: 'array', items: { type: 'string' } } } },
-        },
-      },
-      response: {
-        200: {
-          type: 'object',
-          required: ['credentials'],
-          properties: { credentials: { type: 'array', items: { type: 'object', required: ['credential'], properties: { credential: { type: 'string' } } } } },
-        },
-        ...oauthErrors(400, 401, 403, 413, 415, 429, 503),
-      },
+      body: { $ref: 'CredentialRequest#' },
+      response: { 200: { $ref: 'CredentialResponse#' }, ...oauthErrors(400, 401, 403, 413, 415, 429, 503) },
     },
     validatorCompiler: () => () => true,
   }, async (request, reply) => {

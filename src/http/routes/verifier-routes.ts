@@ -3,16 +3,16 @@ import type { AppDeps } from '../../app.js';
 import { authenticated, clientOf } from '../auth.js';
 import { problemResponses } from '../api-schemas.js';
 import { badRequest } from '../../errors.js';
-import type { LocalizedText } from '../../catalog/types.js';
 import { verificationContextOf } from '../../verification/create-verification-context.js';
 import type { PresentationDeps } from '../../presentation/presentation-deps.js';
 import { createVerifierRequest } from '../../presentation/create-verifier-request.js';
 import { readVerifierRequest } from '../../presentation/read-verifier-request.js';
 import { receiveDirectPost } from '../../presentation/receive-direct-post.js';
 import { REQUEST_OBJECT_MEDIA_TYPE, signRequestObject } from '../../presentation/sign-request-object.js';
-import { verifyCounterPresentation, type CounterPolicyInput } from '../../presentation/verify-counter-presentation.js';
+import { verifyCounterPresentation } from '../../presentation/verify-counter-presentation.js';
 import { issueCounterNonce } from '../../presentation/issue-counter-nonce.js';
 import { didDocument, responseUri, verifierClientId, verifierDid, VP_FORMATS_SUPPORTED } from '../../presentation/verifier-identity.js';
+import type { ApiBody } from '../api-body-types.js';
 
 const REQUEST_ID = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 const oauthErrors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#' }]));
@@ -22,7 +22,7 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
   const deps: PresentationDeps = { ...runtime, verification: verificationContextOf(runtime) };
   const errors = problemResponses(400, 401, 403, 404, 429, 503);
 
-  app.post<{ Body: { dcql_query: unknown; purpose?: LocalizedText; webhook_url?: string } }>(
+  app.post<{ Body: ApiBody<'VerifierRequestCreate'> }>(
     '/v1/verifier/requests',
     authenticated(deps.store, ['verifier'], {
       tags: ['verification'],
@@ -56,7 +56,7 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
     return reply.code(201).header('cache-control', 'no-store').send(issued);
   });
 
-  app.post<{ Body: { presentation: string; policy?: CounterPolicyInput; purpose?: LocalizedText } }>(
+  app.post<{ Body: ApiBody<'CounterVerify'> }>(
     '/v1/verifier/verify',
     {
       ...authenticated(deps.store, ['verifier'], {
@@ -119,16 +119,8 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
       tags: ['openid4vp'],
       summary: 'Response URI (direct_post): the wallet posts vp_token and state, form-encoded',
       consumes: ['application/x-www-form-urlencoded'],
-      body: {
-        type: 'object',
-        properties: {
-          vp_token: { type: 'string', maxLength: 262144 },
-          state: { type: 'string', maxLength: 128 },
-          error: { type: 'string', maxLength: 200 },
-          error_description: { type: 'string', maxLength: 2000 },
-        },
-      },
-      response: { 200: { type: 'object', properties: { status: { type: 'string' } } }, ...oauthErrors(400, 413, 415, 429) },
+      body: { $ref: 'DirectPost#' },
+      response: { 200: { $ref: 'DirectPostAnswer#' }, ...oauthErrors(400, 413, 415, 429) },
     },
   }, async (request, reply) => {
     // §8.2: "application/x-www-form-urlencoded"; a JSON body is not a direct_post.

@@ -1,7 +1,8 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { CompiledQuery, Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, VciAccessTokensTable, VciNoncesTable, VciOffersTable } from '../schema.js';
 import { GroupCommit } from '../group-commit.js';
 import type { UnitResult, UnitWriter, WriteUnit } from '../batch-writer.js';
+import { preparedQuery } from '../prepared-query.js';
 
 export type VciOfferRecord = Selectable<VciOffersTable>;
 export type VciAccessTokenRecord = Selectable<VciAccessTokensTable>;
@@ -22,21 +23,61 @@ const changed = (r: { numUpdatedRows: bigint }) => Number(r.numUpdatedRows);
 export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
   const units = new GroupCommit<WriteUnit, UnitResult>((batch) => writeUnits(batch));
   const write = async (unit: WriteUnit): Promise<UnitResult> => units.submit(unit);
+  // The statements of the wallet's path, built once (prepared-query.ts).
+  const offerBy = {
+    ref_hash: preparedQuery(['v'], ({ v }: { v: string }) => db.selectFrom('vci_offers').selectAll().where('ref_hash', '=', v)),
+    code_hash: preparedQuery(['v'], ({ v }: { v: string }) => db.selectFrom('vci_offers').selectAll().where('code_hash', '=', v)),
+    id: preparedQuery(['v'], ({ v }: { v: string }) => db.selectFrom('vci_offers').selectAll().where('id', '=', v)),
+  };
+  const firstRow = async <R>(query: CompiledQuery): Promise<R | undefined> => (await db.executeQuery(query)).rows[0] as R | undefined;
+  const offerColumns = ['id', 'ref_hash', 'code_hash', 'client_id', 'type', 'format', 'configuration_id', 'claims', 'tx_code_hash', 'tx_code_length', 'created_at', 'expires_at', 'redeemed_at', 'burned_at', 'issued_at'] as const;
+  const insertOffer = preparedQuery([...offerColumns], (r: Insertable<VciOffersTable>) => db.insertInto('vci_offers').values(r));
+  const tokenByHash = preparedQuery(['v'], ({ v }: { v: string }) => db.selectFrom('vci_access_tokens').selectAll().where('token_hash', '=', v));
+  const offerByToken = preparedQuery(['v'], ({ v }: { v: string }) =>
+    db
+      .selectFrom('vci_access_tokens')
+      .innerJoin('vci_offers', 'vci_offers.id', 'vci_access_tokens.offer_id')
+      .selectAll('vci_offers')
+      .select('vci_access_tokens.expires_at as token_expires_at')
+      .where('vci_access_tokens.token_hash', '=', v));
+  const insertNonce = preparedQuery(['nonce_hash', 'created_at', 'expires_at'], (r: Omit<VciNonceRecord, 'consumed_at'>) =>
+    db.insertInto('vci_nonces').values({ ...r, consumed_at: null }));
+  const redeemOffer = preparedQuery(['id', 'now', 'expiresAt'], (v: { id: string; now: number; expiresAt: number }) =>
+    db
+      .updateTable('vci_offers')
+      .set({ redeemed_at: v.now, expires_at: v.expiresAt })
+      .where('id', '=', v.id)
+      .where('redeemed_at', 'is', null)
+      .where('burned_at', 'is', null)
+      .where('expires_at', '>', v.now));
+  const insertToken = preparedQuery(['token_hash', 'offer_id', 'created_at', 'expires_at'], (r: Insertable<VciAccessTokensTable>) => db.insertInto('vci_access_tokens').values(r));
+  // Consuming the offer (the claims are read, then taken out, in the same unit).
+  const offerClaims = preparedQuery(['id'], (v: { id: string }) => db.selectFrom('vci_offers').select('claims').where('id', '=', v.id).where('claims', 'is not', null));
+  const markIssued = preparedQuery(['id', 'now'], (v: { id: string; now: number }) =>
+    db
+      .updateTable('vci_offers')
+      .set({ issued_at: v.now, claims: null })
+      .where('id', '=', v.id)
+      .where('issued_at', 'is', null)
+      .where('redeemed_at', 'is not', null)
+      .where('claims', 'is not', null));
   return {
   async insertOffer(r: Insertable<VciOffersTable>): Promise<void> {
-    await write([{ query: db.insertInto('vci_offers').values(r).compile() }]);
+    // The prepared statement names every column but tx_attempts; any other row is built as it is.
+    const complete = Object.keys(r).length === offerColumns.length && offerColumns.every((c) => r[c] !== undefined);
+    await write([{ query: complete ? insertOffer(r) : db.insertInto('vci_offers').values(r).compile() }]);
   },
 
   async offerByRefHash(refHash: string): Promise<VciOfferRecord | undefined> {
-    return db.selectFrom('vci_offers').selectAll().where('ref_hash', '=', refHash).executeTakeFirst();
+    return firstRow<VciOfferRecord>(offerBy.ref_hash({ v: refHash }));
   },
 
   async offerByCodeHash(codeHash: string): Promise<VciOfferRecord | undefined> {
-    return db.selectFrom('vci_offers').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+    return firstRow<VciOfferRecord>(offerBy.code_hash({ v: codeHash }));
   },
 
   async offer(id: string): Promise<VciOfferRecord | undefined> {
-    return db.selectFrom('vci_offers').selectAll().where('id', '=', id).executeTakeFirst();
+    return firstRow<VciOfferRecord>(offerBy.id({ v: id }));
   },
 
   /**
@@ -76,28 +117,26 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
    */
   async redeem(id: string, now: number, token: { hash: string; expiresAt: number }): Promise<boolean> {
     const r = await write([
-      {
-        query: db
-          .updateTable('vci_offers')
-          .set({ redeemed_at: now, expires_at: token.expiresAt })
-          .where('id', '=', id)
-          .where('redeemed_at', 'is', null)
-          .where('burned_at', 'is', null)
-          .where('expires_at', '>', now)
-          .compile(),
-        expect: 1,
-      },
-      { query: db.insertInto('vci_access_tokens').values({ token_hash: token.hash, offer_id: id, created_at: now, expires_at: token.expiresAt }).compile() },
+      { query: redeemOffer({ id, now, expiresAt: token.expiresAt }), expect: 1 },
+      { query: insertToken({ token_hash: token.hash, offer_id: id, created_at: now, expires_at: token.expiresAt }) },
     ]);
     return r.ok;
   },
 
   async accessToken(tokenHash: string): Promise<VciAccessTokenRecord | undefined> {
-    return db.selectFrom('vci_access_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return firstRow<VciAccessTokenRecord>(tokenByHash({ v: tokenHash }));
+  },
+
+  /** The access token's expiry and its offer, in one read (the credential endpoint's first step). */
+  async offerByAccessToken(tokenHash: string): Promise<{ tokenExpiresAt: number; offer: VciOfferRecord } | undefined> {
+    const row = await firstRow<VciOfferRecord & { token_expires_at: number }>(offerByToken({ v: tokenHash }));
+    if (!row) return undefined;
+    const { token_expires_at: tokenExpiresAt, ...offer } = row;
+    return { tokenExpiresAt, offer };
   },
 
   async insertNonce(r: Omit<VciNonceRecord, 'consumed_at'>): Promise<void> {
-    await write([{ query: db.insertInto('vci_nonces').values({ ...r, consumed_at: null }).compile() }]);
+    await write([{ query: insertNonce(r) }]);
   },
 
   /**
@@ -121,18 +160,8 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
     // that UPDATE only wins while they are still there.
     const r = await write([
       ...consumeNonces,
-      { query: db.selectFrom('vci_offers').select('claims').where('id', '=', offerId).where('claims', 'is not', null).compile(), expect: 1 },
-      {
-        query: db
-          .updateTable('vci_offers')
-          .set({ issued_at: now, claims: null })
-          .where('id', '=', offerId)
-          .where('issued_at', 'is', null)
-          .where('redeemed_at', 'is not', null)
-          .where('claims', 'is not', null)
-          .compile(),
-        expect: 1,
-      },
+      { query: offerClaims({ id: offerId }), expect: 1 },
+      { query: markIssued({ id: offerId, now }), expect: 1 },
     ]);
     if (!r.ok) return { ok: false, reason: r.failedAt < consumeNonces.length ? 'nonce' : 'used' };
     const claims = r.rows[consumeNonces.length]?.[0]?.claims;

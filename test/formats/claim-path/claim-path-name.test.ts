@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { parseClaimPathName, toCatalogClaimName, toClaimPathName } from '../../../src/formats/claim-path/claim-path-name.js';
 import type { ClaimPathPointer } from '../../../src/formats/claim-path/claim-path-pointer.js';

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { matchClaimsQuery, type ClaimsQueryEntry } from '../../../src/formats/claim-path/match-claims-query.js';
 import type { JsonObject } from '../../../src/formats/jose/types.js';

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { isClaimPathPointer } from '../../../src/formats/claim-path/claim-path-pointer.js';
 import { processClaimPath, type ClaimPathError } from '../../../src/formats/claim-path/process-claim-path.js';

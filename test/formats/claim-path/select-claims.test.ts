@@ -1,4 +1,4 @@
-import { it } from 'node:test';
+import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import { selectClaims } from '../../../src/formats/claim-path/select-claims.js';
 import { toClaimPathName as pointerToString } from '../../../src/formats/claim-path/claim-path-name.js';

@@ -6,7 +6,7 @@
  * The privacy bug this guards: an index in a requested path (`['nationalities', 1]`) once
  * disclosed the whole array.
  */
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { decodeBase64url, encodeBase64url } from '../../../src/formats/jose/base64url.js';
 import { code } from '../helpers.js';

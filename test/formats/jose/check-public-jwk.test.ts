@@ -4,7 +4,7 @@
  * pass with exactly their RFC 7638 members, and importPublicKey (the door to every signature
  * check) refuses the same keys.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import type { JWK } from 'jose';

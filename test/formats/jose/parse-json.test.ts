@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { MAX_JSON_DEPTH, parseJson, parseJsonObject, parseJsonText } from '../../../src/formats/jose/parse-json.js';
 import { code } from '../helpers.js';

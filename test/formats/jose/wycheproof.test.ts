@@ -2,7 +2,7 @@
  * Wycheproof ECDSA P-256 (IEEE P1363, the JWS encoding) and Ed25519 vectors against our
  * signature check: every `valid` test verifies, every `invalid` one is rejected.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import type { JWK } from 'jose';

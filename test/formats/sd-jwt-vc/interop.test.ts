@@ -4,7 +4,7 @@
  * verifier is laxer than RFC 9901 / SD-JWT VC, ours rejects (each such test first shows that
  * theirs accepts, so the test says something true about both).
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { ES256, digest, generateSalt } from '@sd-jwt/crypto-nodejs';

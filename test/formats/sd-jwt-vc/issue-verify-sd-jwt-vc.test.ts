@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { JWK } from 'jose';
 import { fixedClock } from '../../../src/clock.js';

@@ -1,5 +1,5 @@
 /** SD-JWT VC draft examples (test/fixtures/vectors/sd-jwt-vc) through verifySdJwtVc and presentSdJwt. */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { fixedClock } from '../../../src/clock.js';
 import { verifySdJwtVc } from '../../../src/formats/sd-jwt-vc/verify-sd-jwt-vc.js';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { fixedClock } from '../../../src/clock.js';
 import { createKbJwt } from '../../../src/formats/sd-jwt/create-kb-jwt.js';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { MAX_DISCLOSURES, parseSdJwt } from '../../../src/formats/sd-jwt/parse-sd-jwt.js';
 import { code } from '../helpers.js';

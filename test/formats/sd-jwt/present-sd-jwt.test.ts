@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { issueSdJwt } from '../../../src/formats/sd-jwt/issue-sd-jwt.js';
 import { presentSdJwt } from '../../../src/formats/sd-jwt/present-sd-jwt.js';

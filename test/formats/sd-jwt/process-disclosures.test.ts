@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { processDisclosures } from '../../../src/formats/sd-jwt/process-disclosures.js';
 import type { JsonObject } from '../../../src/formats/jose/types.js';

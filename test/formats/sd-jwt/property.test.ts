@@ -2,7 +2,7 @@
  * Property: whatever text arrives, parsing and processing an SD-JWT either succeeds or throws a
  * FormatError (a 4xx with a code), never a TypeError, RangeError or anything else (a 500).
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FormatError } from '../../../src/errors.js';

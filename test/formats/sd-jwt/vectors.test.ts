@@ -1,5 +1,5 @@
 /** RFC 9901 examples (test/fixtures/vectors/sd-jwt): signatures, processed claims, KB-JWTs. */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { fixedClock } from '../../../src/clock.js';
 import { parseCompactJws } from '../../../src/formats/jose/parse-compact-jws.js';

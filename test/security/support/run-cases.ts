@@ -8,10 +8,11 @@
  * (200, `verdict: "rejected"`, `code`) that always leaves one receipt (DESIGN.md: every
  * verification leaves a receipt); the receipt must carry the same verdict and code.
  */
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { storeTargets } from '../../helpers/stores.js';
+import { scaled } from '../../helpers/time-scale.js';
 import { startSecurityFixture, type SecurityFixture } from './fixture.js';
 import { assertStateChanges, takeSnapshot, type ExpectedChanges, type SnapshotDiff, type SnapshotTable } from './state-snapshot.js';
 
@@ -33,7 +34,7 @@ export interface SecurityCase {
   check?(res: LightMyRequestResponse, f: SecurityFixture, diffs: Record<SnapshotTable, SnapshotDiff>): void | Promise<void>;
 }
 
-export const REQUEST_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = scaled(10_000);
 
 export async function injectWithTimeout(f: SecurityFixture, opts: InjectOptions, ms = REQUEST_TIMEOUT_MS): Promise<LightMyRequestResponse> {
   let timer: NodeJS.Timeout | undefined;
@@ -119,10 +120,10 @@ export function runSecurityCases(
   for (const backend of storeTargets()) {
     describe(`SECURITY.md ${section} (${backend})`, () => {
       let f: SecurityFixture & { close(): Promise<void> };
-      before(async () => {
+      beforeAll(async () => {
         f = await startSecurityFixture(backend, opts.env);
       });
-      after(async () => f?.close());
+      afterAll(async () => f?.close());
       for (const c of cases) it(c.name, () => runCase(f, c));
       opts.extra?.(() => f);
     });

@@ -1,0 +1,88 @@
+/**
+ * The full-flow scenarios on their own, for profiling and for comparing builds:
+ *
+ *   tsx bench/flow-bench.ts [--quick] [--pg] [--seconds N] [--only TEXT]
+ *                           [--root DIR]... [--cpu-prof DIR] [--node-arg ARG]... [--json FILE]
+ *
+ * Each `--root` is a built checkout (default: this one); with several, every scenario runs on
+ * each build in turn (before/after back to back, so the machine's drift hits both alike).
+ * `--cpu-prof DIR` runs the servers under `node --cpu-prof` and leaves the profiles in DIR;
+ * `--node-arg` passes a flag to the servers' node (e.g. `--node-arg=--max-semi-space-size=16`).
+ * `npm run bench` runs the same scenarios on its own server.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchEnv, pgDatabase } from './bench-env.js';
+import { dproof, ROOT, startServer, type ServerProcess } from './server-process.js';
+import { FLOW_SCENARIOS, flowTypeOf, runFlowScenario, type FlowTarget } from './flow-scenarios.js';
+import { flowTable } from './write-flow-report.js';
+import type { FlowResult } from './full-flow.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    pg: { type: 'boolean', default: false },
+    seconds: { type: 'string' },
+    only: { type: 'string' },
+    root: { type: 'string', multiple: true },
+    'cpu-prof': { type: 'string' },
+    'node-arg': { type: 'string', multiple: true },
+    json: { type: 'string' },
+  },
+});
+
+const seconds = Number(values.seconds ?? (values.quick ? 2 : 8));
+const roots = (values.root ?? [ROOT]).map((r) => resolve(r));
+const scenarios = FLOW_SCENARIOS.filter((s) => !values.only || s.label.includes(values.only));
+
+interface Build {
+  root: string;
+  server: ServerProcess;
+  target: FlowTarget;
+  cleanup: () => Promise<void>;
+}
+
+async function startBuild(root: string): Promise<Build> {
+  const dir = mkdtempSync(join(tmpdir(), 'dproof-flow-'));
+  const db = values.pg ? await pgDatabase() : undefined;
+  const env = benchEnv(dir, db?.url);
+  const profile = [...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : []), ...(values['node-arg'] ?? [])];
+  // The first start makes the store and the signing key; the client is made between two starts.
+  await (await startServer(env, [], undefined, root)).stop();
+  const { apiKey } = JSON.parse(await dproof(['clients', 'create', '--role', 'issuer', '--name', 'bench', '--rate-limit', '0', '--json'], env, root)) as { apiKey: string };
+  const server = await startServer(env, profile, undefined, root);
+  return {
+    root,
+    server,
+    target: { url: server.url, pid: server.pid, apiKey, env },
+    cleanup: async () => {
+      await server.stop();
+      await db?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const builds: Build[] = [];
+try {
+  for (const root of roots) builds.push(await startBuild(root));
+  const results: FlowResult[] = [];
+  const load: number[] = [loadavg()[0]!];
+  for (const scenario of scenarios) {
+    for (const b of builds) {
+      const prefix = builds.length > 1 ? `${b.root === ROOT ? 'this build' : b.root}: ` : '';
+      // The type's vct is an absolute URL under each server's own public URL.
+      results.push(await runFlowScenario(b.target, await flowTypeOf(b.target.url), scenario, seconds, prefix));
+      load.push(loadavg()[0]!);
+    }
+  }
+  const rss = builds.map((b) => `${b.root}: ${b.server.peakRssMb().toFixed(0)} MB`).join('; ');
+  process.stdout.write(`${flowTable(results).join('\n')}\n\nStore: ${values.pg ? 'postgres' : 'sqlite'}. Peak server RSS: ${rss}. 1-minute load average during the run: ${load.map((l) => l.toFixed(2)).join(', ')}.\n`);
+  for (const r of results) for (const e of r.errorSamples) process.stdout.write(`error in "${r.name}": ${e}\n`);
+  if (values.json) writeFileSync(values.json, `${JSON.stringify({ when: new Date().toISOString(), store: values.pg ? 'postgres' : 'sqlite', load, results }, null, 2)}\n`);
+  if (results.some((r) => r.errors > 0)) process.exitCode = 1;
+} finally {
+  for (const b of builds) await b.cleanup();
+}

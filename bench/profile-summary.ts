@@ -1,0 +1,84 @@
+/**
+ * The top of a `node --cpu-prof` profile, as text: self time by function and by module, and
+ * total (inclusive) time of this project's own functions.
+ *
+ *   tsx bench/profile-summary.ts FILE.cpuprofile [--top N] [--skip SECONDS]
+ *
+ * `--skip` leaves out the first seconds of the profile (start-up, warm-up).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+
+interface Profile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, skip: { type: 'string', default: '0' } } });
+const top = Number(values.top);
+const skipUs = Number(values.skip) * 1e6;
+
+const shortUrl = (url: string) =>
+  url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*\/node_modules\//, '')
+    .replace(/^.*\/dist\/src\//, 'src/')
+    .replace(/^node:/, 'node:');
+
+for (const file of positionals) {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // Time per sample: the delta to the next sample.
+  const selfUs = new Map<number, number>();
+  let at = 0;
+  p.samples.forEach((id, i) => {
+    at += p.timeDeltas[i] ?? 0;
+    if (at >= skipUs) selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i + 1] ?? 0));
+  });
+  const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
+  const idle = [...selfUs].filter(([id]) => ['(idle)', '(program)'].includes(byId.get(id)!.callFrame.functionName)).reduce((a, [, us]) => a + us, 0);
+  const busy = total - idle;
+  const label = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const self = new Map<string, number>();
+  const module = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const n = byId.get(id)!;
+    if (['(idle)', '(program)'].includes(n.callFrame.functionName)) continue;
+    self.set(label(n), (self.get(label(n)) ?? 0) + us);
+    const m = shortUrl(n.callFrame.url) || n.callFrame.functionName;
+    module.set(m, (module.get(m) ?? 0) + us);
+    // Inclusive time of our own frames (each counted once per stack).
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const c = byId.get(cur)!;
+      if (!c.callFrame.url.includes('/dist/src/') && !c.callFrame.url.includes('/src/')) continue;
+      if (c.callFrame.url.includes('node_modules')) continue;
+      const l = label(c);
+      if (seen.has(l)) continue;
+      seen.add(l);
+      inclusive.set(l, (inclusive.get(l) ?? 0) + us);
+    }
+  }
+  const pct = (us: number) => `${((100 * us) / busy).toFixed(1).padStart(5)}%`;
+  const print = (title: string, m: Map<string, number>) => {
+    process.stdout.write(`\n${title}\n`);
+    for (const [k, us] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`${pct(us)} ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}\n`);
+  };
+  process.stdout.write(`${file}: ${(total / 1e6).toFixed(2)} s sampled, ${(busy / 1e6).toFixed(2)} s busy (percentages are of busy time)\n`);
+  print('self time by function', self);
+  print('self time by module', module);
+  print('total time of this project\'s functions', inclusive);
+}

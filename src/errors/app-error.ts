@@ -1,0 +1,48 @@
+import { FormatError } from '../formats/format-error.js';
+import { ERROR_CATALOGUE, type ErrorCode, type ErrorCodeWith } from './catalogue.js';
+
+/**
+ * An error the service answers with: a catalogued `code` (tests assert codes, never messages),
+ * the HTTP status it maps to, and whether its message is safe to show. The HTTP error handler
+ * (src/http/error-handler.ts) turns it into RFC 9457 problem+json on our API and into the OAuth
+ * `{ error, error_description }` shape on OpenID4VCI / OpenID4VP endpoints.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Extra members for the problem document (for example a JSON pointer to the bad field). */
+  readonly details: Record<string, unknown> | undefined;
+  /** A 4xx message is written for the caller; a 5xx message is never shown. */
+  readonly expose: boolean;
+
+  /** `status` defaults to the code's usual status in the catalogue. */
+  constructor(code: ErrorCode, message: string, options: { status?: number; details?: Record<string, unknown> } = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = options.status ?? ERROR_CATALOGUE[code].http[0] ?? 500;
+    this.details = options.details;
+    this.expose = this.status < 500;
+  }
+}
+
+/** An error with status `S`, for a code the catalogue lists with that status. */
+export const appError = <S extends number>(status: S, code: ErrorCodeWith<S>, message: string, details?: Record<string, unknown>) =>
+  new AppError(code, message, { status, details });
+
+export const badRequest = (code: ErrorCodeWith<400>, message: string, details?: Record<string, unknown>) => appError(400, code, message, details);
+export const unauthorized = (code: ErrorCodeWith<401>, message: string) => appError(401, code, message);
+export const forbidden = (code: ErrorCodeWith<403>, message: string) => appError(403, code, message);
+export const notFound = (code: ErrorCodeWith<404>, message: string) => appError(404, code, message);
+export const conflict = (code: ErrorCodeWith<409>, message: string, details?: Record<string, unknown>) => appError(409, code, message, details);
+export const unavailable = (code: ErrorCodeWith<503>, message: string) => appError(503, code, message);
+
+/**
+ * Raised by pure format code (SD-JWT, JWS, status list parsing) when a token breaks a rule.
+ * Defined in src/formats (formats import nothing outside it) with the members of a 400
+ * AppError; its codes are the formats' own lists, which the catalogue must hold (checked at
+ * compile time in catalogue.ts), so `isAppError` may answer for both.
+ */
+export { FormatError };
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError || e instanceof FormatError;

@@ -1,0 +1,324 @@
+/**
+ * Every error code the service answers with, in one table: the HTTP statuses it is sent with,
+ * the area that raises it, and one line saying what it means (English, plus the Korean a person
+ * sees on the web pages or at the counter where such a sentence exists).
+ *
+ * `AppError.code` and every error helper accept only a key of this table, so a new code cannot
+ * ship without an entry; test/project/error-catalogue.test.ts checks that each entry is
+ * documented (README or the OpenAPI document, which lists them all) and asserted by a test.
+ * `http: []` marks codes that never travel as an HTTP error: boot-time catalogue faults and the
+ * codes of a wallet's refusal recorded in a presentation result.
+ */
+
+import type { FormatErrorCode } from '../formats/error-codes.js';
+import type { StatusListErrorCode, VcJwtErrorCode } from '../formats/status-list/error-codes.js';
+
+export type ErrorArea =
+  | 'http' | 'auth' | 'clients' | 'keys' | 'catalog' | 'catalog_boot' | 'issuance' | 'openid4vci'
+  | 'status' | 'verification' | 'verifier' | 'openid4vp' | 'openid4vp_result' | 'history' | 'jose' | 'jwt' | 'sd_jwt'
+  | 'kb_jwt' | 'sd_jwt_vc' | 'status_list' | 'vc_jwt' | 'wallet' | 'cli';
+
+export interface ErrorEntry {
+  /** Statuses this code is answered with; the first is the usual one. */
+  readonly http: readonly number[];
+  readonly area: ErrorArea;
+  readonly en: string;
+  readonly ko?: string;
+}
+
+export const ERROR_CATALOGUE = {
+  // HTTP front door (src/http/)
+  malformed_json: { http: [400], area: 'http', en: 'the body is not valid JSON' },
+  empty_body: { http: [400], area: 'http', en: 'a JSON content type with an empty body' },
+  forbidden_json_key: { http: [400], area: 'http', en: '__proto__ or constructor.prototype in the body' },
+  json_too_deep: { http: [400], area: 'http', en: 'the JSON body nests more than 32 levels' },
+  json_too_wide: { http: [400], area: 'http', en: 'an object with more than 100 members or an array with more than 1,000 items' },
+  form_too_wide: { http: [400], area: 'http', en: 'a form body with more than 100 fields' },
+  nul_character: { http: [400], area: 'http', en: 'a NUL character in a path parameter, a query value or a JSON string' },
+  invalid_request: { http: [400], area: 'http', en: 'the body or parameters break the route schema (also the OAuth code on OpenID4VCI/VP endpoints)' },
+  invalid_purpose: { http: [400], area: 'verifier', en: 'purpose is not { ko, en } within its lengths, or holds control or bidirectional characters' },
+  invalid_content_length: { http: [400], area: 'http', en: 'Content-Length does not match the body' },
+  bad_url: { http: [400], area: 'http', en: 'the request URL is malformed (bad percent-encoding)' },
+  bad_request: { http: [400], area: 'http', en: 'a request the framework could not route or understand' },
+  not_found: { http: [404], area: 'http', en: 'no such path' },
+  method_not_allowed: { http: [405], area: 'http', en: 'the path exists with other methods (Allow lists them)' },
+  body_too_large: { http: [413], area: 'http', en: 'the body is larger than the route allows' },
+  uri_too_long: { http: [414], area: 'http', en: 'a path parameter is longer than the service accepts' },
+  unsupported_media_type: { http: [415], area: 'http', en: 'the body is not in the media type the route takes' },
+  rate_limited: { http: [429], area: 'http', en: 'over the per-minute request limit (Retry-After)', ko: '요청이 너무 많습니다. 잠시 후 다시 시도하십시오.' },
+  internal_error: { http: [500], area: 'http', en: 'a bug; details are never shown' },
+  not_ready: { http: [503], area: 'http', en: 'the store, the keys or the signer are not ready' },
+  store_unavailable: { http: [503], area: 'http', en: 'the data store is down, full or locked (Retry-After)' },
+  web_not_built: { http: [503], area: 'http', en: 'the web pages are not built (npm run build:web)' },
+  invalid_metrics_token: { http: [401], area: 'http', en: 'GET /metrics without the right Bearer METRICS_TOKEN' },
+  unknown_vct: { http: [404], area: 'catalog', en: 'no credential type has this vct (type metadata)' },
+
+  // API clients (src/clients/)
+  missing_api_key: { http: [401], area: 'auth', en: 'no API key was sent', ko: 'API 키를 입력하십시오.' },
+  malformed_authorization: { http: [401], area: 'auth', en: 'the Authorization header is not an API key', ko: 'API 키 형식이 올바르지 않습니다.' },
+  invalid_api_key: { http: [401], area: 'auth', en: 'the API key is not known', ko: 'API 키가 올바르지 않습니다. 키를 다시 확인하십시오.' },
+  revoked_api_key: { http: [401], area: 'auth', en: 'the API key was revoked', ko: '폐기된 API 키입니다.' },
+  wrong_role: { http: [403], area: 'auth', en: 'the client role may not do this', ko: '이 API 키로는 할 수 없는 작업입니다.' },
+  invalid_client_name: { http: [400], area: 'clients', en: 'a client name is empty, longer than 200 characters or holds control or bidirectional characters' },
+  invalid_client_role: { http: [400], area: 'clients', en: 'the role is not issuer, verifier or admin' },
+  invalid_client_types: { http: [400], area: 'clients', en: 'a type restriction names no catalogue type or is given to an admin' },
+  invalid_rate_limit: { http: [400], area: 'clients', en: 'a per-client rate limit is not a non-negative integer' },
+  client_not_found: { http: [404], area: 'clients', en: 'no such API client' },
+  client_already_revoked: { http: [409], area: 'clients', en: 'the API client was already revoked' },
+
+  // Signing keys (src/keys/)
+  no_active_key: { http: [503], area: 'keys', en: 'there is no active signing key (dproof keys generate)' },
+  signer_unavailable: { http: [503], area: 'keys', en: 'the HSM does not answer or lost its token' },
+  alg_not_supported: { http: [400], area: 'keys', en: 'the HSM token does not offer this algorithm' },
+  invalid_alg: { http: [400], area: 'cli', en: '--alg is not ES256 or EdDSA' },
+  key_not_found: { http: [404], area: 'keys', en: 'no signing key with this kid' },
+  key_active: { http: [409], area: 'keys', en: 'the active key cannot be retired; rotate first' },
+  key_already_active: { http: [409], area: 'keys', en: 'the key is already the active one' },
+  key_already_retired: { http: [409], area: 'keys', en: 'the key is already retired' },
+  key_state_changed: { http: [409], area: 'keys', en: 'another node changed the key state at the same time; try again' },
+  key_still_in_use: { http: [409], area: 'keys', en: 'credentials signed by the key are still valid (use --force)' },
+  store_in_use: { http: [409], area: 'cli', en: 'a running server holds the embedded store; stop it before migrating' },
+
+  // Claims and the credential catalogue at request time (src/catalog/)
+  invalid_claims: { http: [400], area: 'catalog', en: 'the claims break the type claims schema (errors[].pointer)', ko: '입력한 항목에 오류가 있습니다.' },
+  derived_claim_supplied: { http: [400], area: 'catalog', en: 'the caller sent a claim the service computes itself (age_over_19, ...)' },
+  rrn_not_allowed: { http: [400], area: 'catalog', en: 'a claim value looks like a resident registration number' },
+
+  // Credential catalogue at boot (CatalogError; the server does not start)
+  catalog_unreadable: { http: [], area: 'catalog_boot', en: 'the catalogue folder or a type file cannot be read, or a file is not JSON' },
+  catalog_empty: { http: [], area: 'catalog_boot', en: 'the catalogue folder holds no type file' },
+  catalog_schema_violation: { http: [], area: 'catalog_boot', en: 'a type file breaks schemas/credential-type.schema.json' },
+  catalog_id_mismatch: { http: [], area: 'catalog_boot', en: 'the file name is not <id>.json' },
+  catalog_duplicate_id: { http: [], area: 'catalog_boot', en: 'two type files have the same id' },
+  catalog_duplicate_vct: { http: [], area: 'catalog_boot', en: 'two type files have the same vct' },
+  catalog_invalid_validity: { http: [], area: 'catalog_boot', en: 'validity.default_days exceeds validity.max_days' },
+  catalog_person_claims_missing: { http: [], area: 'catalog_boot', en: 'a person-bound type lacks family_name, given_name or birth_date' },
+  catalog_unknown_path: { http: [], area: 'catalog_boot', en: 'a disclosable path or claim_display key names no claim of the schema' },
+  catalog_missing_label: { http: [], area: 'catalog_boot', en: 'a claim path or derived claim has no claim_display label' },
+  catalog_invalid_claims_schema: { http: [], area: 'catalog_boot', en: 'the claims schema does not compile' },
+  catalog_invalid_example: { http: [], area: 'catalog_boot', en: 'the example does not validate against the claims schema' },
+  catalog_rrn_claim: { http: [], area: 'catalog_boot', en: 'a claim name or example value looks like a resident registration number' },
+  catalog_bad_public_url: { http: [], area: 'catalog_boot', en: 'PUBLIC_URL is not an absolute http(s) URL' },
+
+  // Issuance (src/issuance/) on our API
+  unknown_credential_type: { http: [400], area: 'issuance', en: 'no credential type with this id' },
+  unsupported_format: { http: [400], area: 'issuance', en: 'the type is not issued in this format' },
+  type_not_allowed: { http: [403, 400], area: 'issuance', en: 'the client is limited to other credential types (403 to issue, 400 in a DCQL query)' },
+  invalid_holder_jwk: { http: [400], area: 'issuance', en: 'holder_jwk is not a public P-256 or Ed25519 key in canonical form' },
+  invalid_valid_until: { http: [400], area: 'issuance', en: 'valid_until is not an RFC 3339 date-time' },
+  valid_until_in_past: { http: [400], area: 'issuance', en: 'valid_until is not in the future' },
+  valid_until_too_late: { http: [400], area: 'issuance', en: 'valid_until is past the type validity.max_days' },
+  status_slots_exhausted: { http: [503], area: 'issuance', en: 'no free status list slot was found; try again' },
+  credential_not_found: { http: [404], area: 'status', en: 'no such credential issued by this client' },
+  invalid_cursor: { http: [400], area: 'issuance', en: 'the paging cursor is not one this service gave out' },
+
+  // OpenID4VCI (OAuth error shape, RFC 6749 §5.2, OpenID4VCI §8.3.1)
+  invalid_grant: { http: [400], area: 'openid4vci', en: 'pre-authorized code unknown, expired, used or burned; wrong tx_code', ko: '제안이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.' },
+  unsupported_grant_type: { http: [400], area: 'openid4vci', en: 'any grant but the pre-authorized code' },
+  invalid_token: { http: [401], area: 'openid4vci', en: 'access token missing, unknown, expired or already used' },
+  insufficient_scope: { http: [403], area: 'openid4vci', en: 'the token offer is for another credential configuration' },
+  invalid_credential_request: { http: [400], area: 'openid4vci', en: 'the credential request is malformed' },
+  unknown_credential_configuration: { http: [400], area: 'openid4vci', en: 'no such credential_configuration_id' },
+  invalid_proof: { http: [400], area: 'openid4vci', en: 'a key proof is missing or does not verify' },
+  invalid_nonce: { http: [400], area: 'openid4vci', en: 'the c_nonce is unknown, expired or already used' },
+  credential_request_denied: { http: [400], area: 'openid4vci', en: 'the offering client was revoked or may no longer issue the type' },
+  temporarily_unavailable: { http: [503], area: 'openid4vci', en: 'store_unavailable, signer_unavailable or no_active_key as written on OpenID4VCI/VP endpoints (RFC 6749 §4.1.2.1)' },
+  offer_not_found: { http: [404], area: 'openid4vci', en: 'the offer was used, has expired or never existed', ko: '이미 사용되었거나 만료된 발급 제안입니다.' },
+
+  // Credential status changes (src/status/)
+  invalid_reason: { http: [400], area: 'status', en: 'a status change needs a reason of 1 to 500 characters', ko: '사유를 입력하십시오.' },
+  credential_already_revoked: { http: [409], area: 'status', en: 'the credential was already revoked', ko: '이미 취소된 증명서입니다.' },
+  credential_revoked: { http: [409, 400], area: 'status', en: 'the credential is revoked: a status change is refused (revocation is final) and a verification fails', ko: '취소된 증명서는 바꿀 수 없습니다.' },
+  credential_already_suspended: { http: [409], area: 'status', en: 'the credential is already suspended', ko: '이미 정지된 증명서입니다.' },
+  credential_not_suspended: { http: [409], area: 'status', en: 'only a suspended credential can be reinstated', ko: '정지된 증명서가 아닙니다.' },
+  status_list_not_found: { http: [404], area: 'status', en: 'no status list with this id' },
+
+  // Verifier API and OpenID4VP (src/presentation/)
+  invalid_dcql_query: { http: [400], area: 'verifier', en: 'the DCQL query is malformed or asks for an unsupported format', ko: 'DCQL 질의가 올바르지 않습니다.' },
+  invalid_webhook_url: { http: [400], area: 'verifier', en: 'webhook_url is not an absolute https URL or carries credentials' },
+  webhook_url_internal: { http: [400], area: 'verifier', en: 'webhook_url names a loopback, private or metadata address' },
+  invalid_policy: { http: [400], area: 'verifier', en: 'a policy.claims entry is not a claim path' },
+  request_not_found: { http: [404], area: 'verifier', en: 'no such request made by this verifier client' },
+  invalid_request_uri: { http: [404, 400], area: 'openid4vp', en: 'the request object is unknown (404), already answered or expired (400)', ko: '이미 응답했거나 만료된 요청입니다.' },
+
+  // Result codes of a direct_post answer that is not verified (OpenID4VP §8.5 wallet errors, vp_token shape)
+  wallet_access_denied: { http: [], area: 'openid4vp_result', en: 'the holder declined to present' },
+  wallet_invalid_request: { http: [], area: 'openid4vp_result', en: 'the wallet found the request invalid' },
+  wallet_invalid_client: { http: [], area: 'openid4vp_result', en: 'the wallet does not trust the verifier' },
+  wallet_invalid_scope: { http: [], area: 'openid4vp_result', en: 'the wallet found the requested scope invalid' },
+  wallet_vp_formats_not_supported: { http: [], area: 'openid4vp_result', en: 'the wallet holds no credential in an asked format' },
+  wallet_invalid_request_uri_method: { http: [], area: 'openid4vp_result', en: 'the wallet does not support the request_uri_method' },
+  wallet_invalid_transaction_data: { http: [], area: 'openid4vp_result', en: 'the wallet refused the transaction data' },
+  wallet_wallet_unavailable: { http: [], area: 'openid4vp_result', en: 'the wallet could not answer' },
+  wallet_error: { http: [], area: 'openid4vp_result', en: 'the wallet answered with an error this service does not know' },
+  vp_token_unknown_query: { http: [], area: 'openid4vp_result', en: 'the vp_token answers a credential query that was not asked' },
+  vp_token_wrong_count: { http: [], area: 'openid4vp_result', en: 'more presentations for a credential query than it allows' },
+  vp_token_incomplete: { http: [], area: 'openid4vp_result', en: 'the vp_token does not satisfy the credential_sets of the query' },
+
+  // Holder history (/v1/wallet/history)
+  missing_history_token: { http: [401], area: 'history', en: 'no dproof-history+jwt Bearer token' },
+  history_token_invalid: { http: [401], area: 'history', en: 'the history token does not verify' },
+  history_token_aud_mismatch: { http: [401], area: 'history', en: 'the history token aud is not this endpoint' },
+  history_token_cnf_mismatch: { http: [401], area: 'history', en: 'cnf.jkt is not the thumbprint of the signing key' },
+  history_token_jti_invalid: { http: [401], area: 'history', en: 'jti is not a random value of at least 128 bits' },
+  history_token_reused: { http: [401], area: 'history', en: 'the history token jti was already used' },
+
+  // JOSE: compact JWS structure and signatures (RFC 7515, RFC 8725bis)
+  jws_malformed: { http: [400], area: 'jose', en: 'not a compact JWS of base64url JSON segments' },
+  jws_alg_not_allowed: { http: [400], area: 'jose', en: 'the alg is not on the allow-list' },
+  jws_crit_unsupported: { http: [400], area: 'jose', en: 'a crit header names an extension this service does not understand' },
+  jws_b64_unsupported: { http: [400], area: 'jose', en: 'the b64 header (unencoded payload) is not supported' },
+  jws_typ_mismatch: { http: [400], area: 'jose', en: 'the typ header is not the expected one' },
+  jws_key_not_found: { http: [400], area: 'jose', en: 'no key of the issuer matches' },
+  jws_key_alg_mismatch: { http: [400], area: 'jose', en: 'the key does not fit the alg' },
+  jws_key_invalid: { http: [400], area: 'jose', en: 'the JWK is not a canonical public P-256 or Ed25519 key' },
+  jws_signature_invalid: { http: [400], area: 'jose', en: 'the signature does not verify' },
+  jws_signer_output_invalid: { http: [400], area: 'jose', en: 'a signer returned a signature of the wrong shape' },
+
+  // JWT time claims (RFC 7519 §4.1.4-4.1.6)
+  jwt_time_claim_invalid: { http: [400], area: 'jwt', en: 'exp, nbf or iat is not a NumericDate' },
+  jwt_expired: { http: [400], area: 'jwt', en: 'exp has passed', ko: '유효기간이 지난 증명서입니다.' },
+  jwt_not_yet_valid: { http: [400], area: 'jwt', en: 'nbf is in the future', ko: '아직 효력이 시작되지 않은 증명서입니다.' },
+  jwt_iat_in_future: { http: [400], area: 'jwt', en: 'iat is in the future' },
+  jwt_iat_too_old: { http: [400], area: 'jwt', en: 'iat is older than allowed' },
+  jwt_exp_missing: { http: [400], area: 'jwt', en: 'exp is required and missing' },
+  jwt_iat_missing: { http: [400], area: 'jwt', en: 'iat is required and missing' },
+
+  // SD-JWT (RFC 9901)
+  sd_jwt_malformed: { http: [400], area: 'sd_jwt', en: 'not an SD-JWT serialisation' },
+  sd_jwt_too_many_disclosures: { http: [400], area: 'sd_jwt', en: 'more disclosures than allowed' },
+  sd_jwt_unexpected_kb: { http: [400], area: 'sd_jwt', en: 'a KB-JWT where none is expected' },
+  sd_jwt_disclosure_malformed: { http: [400], area: 'sd_jwt', en: 'a disclosure is not base64url JSON' },
+  sd_jwt_disclosure_wrong_shape: { http: [400], area: 'sd_jwt', en: 'a disclosure has the wrong number or types of elements' },
+  sd_jwt_duplicate_disclosure: { http: [400], area: 'sd_jwt', en: 'the same disclosure twice' },
+  sd_jwt_unreferenced_disclosure: { http: [400], area: 'sd_jwt', en: 'a disclosure no digest refers to' },
+  sd_jwt_duplicate_digest: { http: [400], area: 'sd_jwt', en: 'the same digest twice' },
+  sd_jwt_reserved_claim_name: { http: [400], area: 'sd_jwt', en: 'a disclosure names _sd or ...' },
+  sd_jwt_claim_collision: { http: [400], area: 'sd_jwt', en: 'a disclosed claim name already exists' },
+  sd_jwt_invalid_sd_array: { http: [400], area: 'sd_jwt', en: '_sd is not an array of strings' },
+  sd_jwt_invalid_array_digest: { http: [400], area: 'sd_jwt', en: 'an array element digest is malformed' },
+  sd_jwt_bad_sd_alg: { http: [400], area: 'sd_jwt', en: '_sd_alg is not a supported hash' },
+  sd_jwt_too_deep: { http: [400], area: 'sd_jwt', en: 'disclosures nest deeper than allowed' },
+  sd_jwt_invalid_path: { http: [400], area: 'sd_jwt', en: 'a claim path is not valid' },
+
+  // Key Binding JWT (RFC 9901 §4.3, §7.3)
+  kb_jwt_missing: { http: [400], area: 'kb_jwt', en: 'the presentation has no KB-JWT', ko: '소지자 확인 서명이 없습니다. 휴대전화에서 다시 제시해 주십시오.' },
+  kb_jwt_no_cnf: { http: [400], area: 'kb_jwt', en: 'the credential carries no cnf key' },
+  kb_jwt_bad_typ: { http: [400], area: 'kb_jwt', en: 'the KB-JWT typ is not kb+jwt' },
+  kb_jwt_signature_invalid: { http: [400], area: 'kb_jwt', en: 'the KB-JWT is not signed by cnf.jwk' },
+  kb_jwt_sd_hash_mismatch: { http: [400], area: 'kb_jwt', en: 'sd_hash does not match the presentation' },
+  kb_jwt_nonce_mismatch: { http: [400], area: 'kb_jwt', en: 'the nonce is not the expected one', ko: '이 요청에 대한 제시가 아닙니다.' },
+  kb_jwt_aud_mismatch: { http: [400], area: 'kb_jwt', en: 'the aud is another verifier', ko: '다른 검증기관을 위해 만든 제시입니다.' },
+  kb_jwt_iat_invalid: { http: [400], area: 'kb_jwt', en: 'iat is too old or in the future', ko: 'QR이 만료되었거나 시각이 맞지 않습니다. 새 QR을 요청하십시오.' },
+
+  // SD-JWT VC (draft-ietf-oauth-sd-jwt-vc)
+  sd_jwt_vc_bad_typ: { http: [400], area: 'sd_jwt_vc', en: 'typ is not dc+sd-jwt' },
+  sd_jwt_vc_vct_missing: { http: [400], area: 'sd_jwt_vc', en: 'vct is missing' },
+  sd_jwt_vc_iss_missing: { http: [400], area: 'sd_jwt_vc', en: 'iss is missing' },
+  sd_jwt_vc_claim_not_disclosable: { http: [400], area: 'sd_jwt_vc', en: 'a claim that must stay visible was made disclosable' },
+  sd_jwt_vc_reserved_claim: { http: [400], area: 'sd_jwt_vc', en: 'the claims hold a registered JWT claim name' },
+  sd_jwt_vc_cnf_invalid: { http: [400], area: 'sd_jwt_vc', en: 'cnf is not { jwk }' },
+  sd_jwt_vc_status_invalid: { http: [400], area: 'sd_jwt_vc', en: 'status is malformed' },
+
+  // Token Status List (draft-ietf-oauth-status-list)
+  status_list_bad_bits: { http: [400], area: 'status_list', en: 'bits is not 1, 2, 4 or 8 (§4.1)' },
+  status_list_malformed: { http: [400], area: 'status_list', en: 'lst is not strict base64url of one ZLIB stream, or a bad list size' },
+  status_list_bad_compression: { http: [400], area: 'status_list', en: 'lst is not a valid ZLIB/DEFLATE stream' },
+  status_list_too_large: { http: [400], area: 'status_list', en: 'the list inflates past its cap, or its token is over the fetch cap (§11.1)' },
+  status_value_out_of_range: { http: [400], area: 'status_list', en: 'a status value does not fit in bits (§7)' },
+  status_index_out_of_range: { http: [400], area: 'status_list', en: 'an index is negative, not an integer or past the end (§8.3)' },
+  status_list_token_bad_typ: { http: [400], area: 'status_list', en: 'the Status List Token typ is not statuslist+jwt (§5.1)' },
+  status_list_token_missing_claim: { http: [400], area: 'status_list', en: 'sub, iat or status_list is missing (§5.1)' },
+  status_list_token_bad_claim: { http: [400], area: 'status_list', en: 'a Status List Token claim has the wrong JSON type' },
+  status_list_token_sub_mismatch: { http: [400], area: 'status_list', en: 'sub is not the URI the token was fetched from (§8.3)' },
+  status_list_token_expired: { http: [400], area: 'status_list', en: 'the Status List Token exp has passed (§8.3)' },
+  status_list_token_bad_ttl: { http: [400], area: 'status_list', en: 'ttl is not a positive number (§5.1)' },
+  status_reference_missing: { http: [400], area: 'status_list', en: 'the token has no status.status_list (§6.1)' },
+  status_reference_malformed: { http: [400], area: 'status_list', en: 'status.status_list idx or uri is malformed (§6.2)' },
+
+  // VC-JWT (W3C VC Data Model 2.0 secured with JOSE, VC-JOSE-COSE)
+  vc_jwt_malformed: { http: [400], area: 'vc_jwt', en: 'not three base64url segments of JSON objects' },
+  vc_jwt_bad_alg: { http: [400], area: 'vc_jwt', en: 'alg missing or none' },
+  vc_jwt_bad_typ: { http: [400], area: 'vc_jwt', en: 'typ is not vc+jwt' },
+  vc_jwt_legacy_claim: { http: [400], area: 'vc_jwt', en: 'a vc or vp JWT claim (VC-JOSE-COSE §3.1.3)' },
+  vc_jwt_bad_context: { http: [400], area: 'vc_jwt', en: '@context missing or not the v2 context first' },
+  vc_jwt_bad_type: { http: [400], area: 'vc_jwt', en: 'type missing or lacks VerifiableCredential' },
+  vc_jwt_bad_id: { http: [400], area: 'vc_jwt', en: 'id is not a URL' },
+  vc_jwt_bad_issuer: { http: [400], area: 'vc_jwt', en: 'issuer missing or not a URL' },
+  vc_jwt_iss_mismatch: { http: [400], area: 'vc_jwt', en: 'iss differs from issuer' },
+  vc_jwt_bad_subject: { http: [400], area: 'vc_jwt', en: 'credentialSubject missing, empty or not objects' },
+  vc_jwt_bad_datetime: { http: [400], area: 'vc_jwt', en: 'validFrom or validUntil is not a dateTimeStamp' },
+  vc_jwt_bad_validity_period: { http: [400], area: 'vc_jwt', en: 'validFrom is later than validUntil' },
+  vc_jwt_bad_claim: { http: [400], area: 'vc_jwt', en: 'iat or exp is not a NumericDate' },
+  vc_jwt_bad_status: { http: [400], area: 'vc_jwt', en: 'credentialStatus is malformed' },
+  vc_jwt_status_mismatch: { http: [400], area: 'vc_jwt', en: 'credentialStatus and the status claim point at different entries' },
+
+  // Verification checks (src/verification/): the failed check's code in a verification result
+  untrusted_issuer: { http: [400], area: 'verification', en: 'the issuer is not on the trust list', ko: '신뢰할 수 없는 발급기관의 증명서입니다.' },
+  issuer_keys_unreachable: { http: [400], area: 'verification', en: 'the issuer keys could not be fetched' },
+  credential_suspended: { http: [400], area: 'verification', en: 'the credential is suspended', ko: '효력이 정지된 증명서입니다. 받지 마십시오.' },
+  credential_status_unknown: { http: [400], area: 'verification', en: 'the status value is neither VALID, INVALID nor SUSPENDED' },
+  status_list_unreachable: { http: [400], area: 'verification', en: 'the status list could not be fetched', ko: '취소 여부를 확인할 수 없어 확인을 완료하지 못했습니다. 잠시 후 다시 시도하십시오.' },
+  status_list_uri_untrusted: { http: [400], area: 'verification', en: 'the status list is not on the issuer origin' },
+  status_list_signature_invalid: { http: [400], area: 'verification', en: 'the status list token is not signed by the issuer' },
+  holder_binding_unsupported: { http: [400], area: 'verification', en: 'holder binding is required but a VC-JWT carries no holder key' },
+  nonce_invalid: { http: [400], area: 'verification', en: 'a counter presentation lacks the nonce the counter issued' },
+  nonce_not_issued: { http: [400], area: 'verification', en: 'the nonce was not issued by this verifier counter, or has expired', ko: '이 창구에서 만든 QR이 아닙니다. 창구 QR을 다시 스캔하여 새 QR을 만들어 주십시오.' },
+  nonce_reused: { http: [400], area: 'verification', en: 'the nonce was already used', ko: '이미 사용된 QR입니다. 새 QR을 요청하십시오.' },
+  issuer_not_authorized_for_type: { http: [400], area: 'verification', en: 'the issuer is trusted, but not for this credential type', ko: '이 발급기관은 이 종류의 증명서를 발급할 권한이 없습니다. 받지 마십시오.' },
+  format_not_accepted: { http: [400], area: 'verification', en: 'the credential is not in the asked format', ko: '요청한 형식의 증명서가 아닙니다.' },
+  type_not_accepted: { http: [400], area: 'verification', en: 'the credential type was not asked for', ko: '요청한 종류의 증명서가 아닙니다.' },
+  issuer_not_accepted: { http: [400], area: 'verification', en: 'the issuer is not accepted by the policy', ko: '이 업무에서 받지 않는 발급기관입니다.' },
+  claim_missing: { http: [400], area: 'verification', en: 'a requested claim (or claim set) was not presented', ko: '요청한 항목이 제시되지 않았습니다.' },
+  claim_value_mismatch: { http: [400], area: 'verification', en: 'a claim does not have an accepted value' },
+  fetch_failed: { http: [502], area: 'verification', en: 'a peer (issuer metadata, JWKS, status list) could not be reached or answered an error' },
+  fetch_too_large: { http: [502], area: 'verification', en: 'a peer answered more than the fetch cap' },
+
+  // The reference holder wallet (src/wallet/, dproof wallet ...)
+  wallet_not_found: { http: [400], area: 'wallet', en: 'no wallet file (dproof wallet init)' },
+  wallet_exists: { http: [409], area: 'wallet', en: 'a wallet file is already there' },
+  wallet_corrupt: { http: [400], area: 'wallet', en: 'the wallet file is not a wallet' },
+  wallet_insecure: { http: [400], area: 'wallet', en: 'the wallet file can be read by other users' },
+  invalid_offer_link: { http: [400], area: 'wallet', en: 'not an openid-credential-offer link' },
+  tx_code_required: { http: [400], area: 'wallet', en: 'the offer needs the transaction code (--tx-code)' },
+  receive_failed: { http: [502], area: 'wallet', en: 'the issuer answered something a wallet must refuse' },
+  present_failed: { http: [502], area: 'wallet', en: 'the verifier answered something a wallet must refuse' },
+  answer_too_large: { http: [502], area: 'wallet', en: 'a peer answered more bytes than a wallet reads' },
+  credential_not_in_wallet: { http: [400], area: 'wallet', en: 'no credential with this id in the wallet' },
+  not_presentable: { http: [400], area: 'wallet', en: 'the credential cannot be shown as a counter QR' },
+  nothing_disclosed: { http: [400], area: 'wallet', en: 'a counter QR must disclose at least one claim' },
+  portrait_in_qr: { http: [400], area: 'wallet', en: 'a portrait does not fit in a QR' },
+  invalid_challenge: { http: [400], area: 'wallet', en: 'the counter challenge is not valid' },
+  invalid_batch: { http: [400], area: 'cli', en: '--batch is not a positive integer' },
+  invalid_out: { http: [400], area: 'cli', en: '--out is not a writable file name' },
+} as const satisfies Record<string, ErrorEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** Codes whose catalogue entry lists HTTP status `S`: `badRequest` takes only `ErrorCodeWith<400>`. */
+export type ErrorCodeWith<S extends number> = {
+  [K in ErrorCode]: S extends (typeof ERROR_CATALOGUE)[K]['http'][number] ? K : never;
+}[ErrorCode];
+
+/** Codes of one area, in catalogue order. */
+export type ErrorCodeOf<A extends ErrorArea> = {
+  [K in ErrorCode]: (typeof ERROR_CATALOGUE)[K]['area'] extends A ? K : never;
+}[ErrorCode];
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+export const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERROR_CATALOGUE, code);
+
+export const errorEntry = (code: ErrorCode): ErrorEntry => ERROR_CATALOGUE[code];
+
+export function codesOfArea<A extends ErrorArea>(...areas: A[]): ErrorCodeOf<A>[] {
+  return ERROR_CODES.filter((c) => (areas as ErrorArea[]).includes(ERROR_CATALOGUE[c].area)) as ErrorCodeOf<A>[];
+}
+
+// The pure formats keep their own code lists (they import nothing outside src/formats); these
+// lines fail to compile unless those lists and the catalogue's areas hold exactly the same codes.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const formatCodesCatalogued: Same<FormatErrorCode, ErrorCodeOf<'jose' | 'jwt' | 'sd_jwt' | 'kb_jwt' | 'sd_jwt_vc'>> = true;
+const statusListCodesCatalogued: Same<StatusListErrorCode, ErrorCodeOf<'status_list'>> = true;
+const vcJwtCodesCatalogued: Same<VcJwtErrorCode, ErrorCodeOf<'vc_jwt'>> = true;
+void [formatCodesCatalogued, statusListCodesCatalogued, vcJwtCodesCatalogued];

@@ -1,0 +1,42 @@
+/**
+ * Hot-path statements that Kysely builds and compiles once, then binds anew for every call.
+ *
+ * Building and compiling a query through Kysely's builder cost more than SQLite running it (a
+ * keyed read: ~11 µs against ~5 µs precompiled, measured), and a wallet's OpenID4VCI flow runs
+ * about ten such statements, each allocating a tree of operation nodes for the GC. The query is
+ * built once with a marker in place of each value; a call puts its own values where the markers
+ * are, so the SQL text (and the statement cache behind it) stays the same and the values are
+ * always bound parameters, never SQL.
+ */
+import type { Compilable, CompiledQuery } from 'kysely';
+
+/** Stands for the value named `key` while the query is built. */
+class Marker {
+  constructor(readonly key: string) {}
+}
+
+/**
+ * `build` gets markers in place of the values named by `keys`; each must end up as a bound
+ * parameter (checked at the first call, which also builds the query); one used twice is bound twice.
+ */
+export function preparedQuery<V extends Record<string, unknown>, R>(keys: readonly (keyof V & string)[], build: (values: V) => Compilable<R>): (values: V) => CompiledQuery<R> {
+  let compiled: CompiledQuery<R> | undefined;
+  // Per parameter: the value's key, or undefined for a constant the builder bound itself.
+  let slots: (string | undefined)[] = [];
+  return (values) => {
+    if (!compiled) {
+      const markers = Object.fromEntries(keys.map((k) => [k, new Marker(k)])) as unknown as V;
+      const c = build(markers).compile();
+      const bound = c.parameters.map((p) => (p instanceof Marker ? p.key : undefined));
+      const named = new Set(bound.filter((k) => k !== undefined));
+      if (named.size !== keys.length) throw new Error(`preparedQuery: every value (${keys.join(', ')}) must be a bound parameter, got ${[...named].join(', ')}`);
+      compiled = c;
+      slots = bound;
+    }
+    const parameters = compiled.parameters.map((p, i) => {
+      const key = slots[i];
+      return key === undefined ? p : values[key];
+    });
+    return { ...compiled, parameters };
+  };
+}

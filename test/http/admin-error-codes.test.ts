@@ -1,0 +1,109 @@
+/**
+ * The refusals of the operator API (/v1/admin/*): API clients and signing keys, each answered
+ * with its catalogued code and status through real HTTP on a real store. Codes the route schema
+ * stops first are checked on the domain function the CLI calls.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { createClient } from '../../src/clients/manage-clients.js';
+import { generateKey, retireKey } from '../../src/keys/manage-keys.js';
+import { isAppError } from '../../src/errors.js';
+import { issueViaApi } from '../presentation/helpers.js';
+
+describe('operator API refusals', () => {
+  let t: TestApp;
+  let admin: string;
+  let issuer: string;
+  const post = (url: string, payload?: unknown) =>
+    t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${admin}` }, ...(payload !== undefined && { payload: payload as object }) });
+  const refusal = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (e) {
+      assert.ok(isAppError(e), String(e));
+      return { code: e.code, status: e.status };
+    }
+    assert.fail('expected a refusal');
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.apiKey('admin');
+    issuer = await t.apiKey('issuer');
+  });
+  afterAll(() => t.close());
+
+  it('revoking an unknown client answers 404 client_not_found', async () => {
+    const res = await post('/v1/admin/clients/no-such-client/revoke');
+    assert.equal(res.statusCode, 404, res.body);
+    assert.equal(res.json().code, 'client_not_found');
+  });
+
+  it('revoking a client twice answers 409 client_already_revoked, and the first revocation stands', async () => {
+    const created = await post('/v1/admin/clients', { name: '은행 창구', role: 'verifier' });
+    assert.equal(created.statusCode, 201, created.body);
+    const { id, apiKey } = created.json<{ id: string; apiKey: string }>();
+    assert.equal((await post(`/v1/admin/clients/${id}/revoke`)).statusCode, 200);
+    const again = await post(`/v1/admin/clients/${id}/revoke`);
+    assert.equal(again.statusCode, 409, again.body);
+    assert.equal(again.json().code, 'client_already_revoked');
+    const use = await t.app.inject({ method: 'POST', url: '/v1/verifier/counter-nonces', headers: { authorization: `Bearer ${apiKey}` } });
+    assert.equal(use.json().code, 'revoked_api_key');
+  });
+
+  it('a bad role, type list or rate limit is refused by the schema over HTTP and by its own code in the domain (CLI)', async () => {
+    const res = await post('/v1/admin/clients', { name: 'x', role: 'root' });
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().code, 'invalid_request');
+    const deps = { store: t.runtime.store, clock: t.runtime.clock, actor: 'test' };
+    assert.deepEqual(await refusal(createClient(deps, { name: 'x', role: 'root' as never, types: null, rateLimit: null })), { code: 'invalid_client_role', status: 400 });
+    assert.deepEqual(await refusal(createClient(deps, { name: 'x', role: 'issuer', types: ['Not A Type'], rateLimit: null })), { code: 'invalid_client_types', status: 400 });
+    assert.deepEqual(await refusal(createClient(deps, { name: 'x', role: 'issuer', types: null, rateLimit: -1 })), { code: 'invalid_rate_limit', status: 400 });
+    assert.deepEqual(await refusal(createClient(deps, { name: '', role: 'issuer', types: null, rateLimit: null })), { code: 'invalid_client_name', status: 400 });
+  });
+
+  it('retiring an unknown key answers 404 key_not_found; the active key 409 key_active', async () => {
+    const missing = await post('/v1/admin/keys/no-such-kid/retire', {});
+    assert.equal(missing.statusCode, 404, missing.body);
+    assert.equal(missing.json().code, 'key_not_found');
+    const keys = (await t.app.inject({ method: 'GET', url: '/v1/admin/keys', headers: { authorization: `Bearer ${admin}` } })).json<{ kid: string; state: string }[]>();
+    const active = keys.find((k) => k.state === 'active')!;
+    const res = await post(`/v1/admin/keys/${active.kid}/retire`, {});
+    assert.equal(res.statusCode, 409, res.body);
+    assert.equal(res.json().code, 'key_active');
+  });
+
+  it('generating a second active key of an algorithm is refused with key_already_active (409)', async () => {
+    const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' };
+    assert.deepEqual(await refusal(generateKey(deps, t.config.keyAlg)), { code: 'key_already_active', status: 409 });
+  });
+
+  it('retiring a key that signed valid credentials needs force (key_still_in_use); retiring it again is key_already_retired', async () => {
+    await issueViaApi(t, issuer, 'resident-id', undefined, 'vc+jwt');
+    const rotated = await post('/v1/admin/keys/rotate', {});
+    assert.equal(rotated.statusCode, 200, rotated.body);
+    const old = rotated.json<{ retiring: string }>().retiring;
+    const refused = await post(`/v1/admin/keys/${old}/retire`, {});
+    assert.equal(refused.statusCode, 409, refused.body);
+    assert.equal(refused.json().code, 'key_still_in_use');
+    assert.equal((await post(`/v1/admin/keys/${old}/retire`, { force: true })).statusCode, 200);
+    const again = await post(`/v1/admin/keys/${old}/retire`, { force: true });
+    assert.equal(again.statusCode, 409, again.body);
+    assert.equal(again.json().code, 'key_already_retired');
+  });
+
+  it('a key retired by another node between the read and the write is key_state_changed (409), and stays retired', async () => {
+    const rotated = await post('/v1/admin/keys/rotate', {});
+    assert.equal(rotated.statusCode, 200, rotated.body);
+    const kid = rotated.json<{ retiring: string }>().retiring;
+    const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' };
+    // The other node acts while this one looks up what the key signed (the step between its read and its write).
+    const otherNodeRetires = async (k: string) => {
+      await retireKey({ ...deps, actor: 'other node' }, k, { force: true });
+      return null;
+    };
+    assert.deepEqual(await refusal(retireKey(deps, kid, { latestExpiry: otherNodeRetires })), { code: 'key_state_changed', status: 409 });
+    assert.equal((await t.runtime.store.keys.get(kid))?.state, 'retired');
+  });
+});

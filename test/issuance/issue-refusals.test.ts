@@ -1,0 +1,37 @@
+/**
+ * Issuance refusals not covered elsewhere: a valid_until that is not a date-time (over HTTP), and
+ * a format the type names but that is not issued yet (mso_mdoc, ISO 18013-5, next on the map).
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { resolveType } from '../../src/issuance/issue-credential.js';
+import { isAppError } from '../../src/errors.js';
+
+describe('issuance refusals', () => {
+  let t: TestApp;
+  let issuer: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    issuer = await t.apiKey('issuer');
+  });
+  afterAll(() => t.close());
+
+  it('refuses a valid_until that is not an RFC 3339 date-time with 400 invalid_valid_until, and stores nothing', async () => {
+    const type = t.runtime.catalog.get('resident-id')!;
+    const before = await t.runtime.store.db.selectFrom('credentials').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const res = await t.app.inject({
+      method: 'POST', url: '/v1/credentials', headers: { authorization: `Bearer ${issuer}` },
+      payload: { type: 'resident-id', claims: type.example, format: 'vc+jwt', valid_until: 'next year' },
+    });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(res.json().code, 'invalid_valid_until');
+    const after = await t.runtime.store.db.selectFrom('credentials').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    assert.equal(Number(after.n), Number(before.n));
+  });
+
+  it('refuses mso_mdoc, listed by the driver licence type but not issued yet, with unsupported_format', () => {
+    assert.ok(t.runtime.catalog.get('driver-license')!.formats.includes('mso_mdoc'));
+    assert.throws(() => resolveType(t.runtime.catalog, null, 'driver-license', 'mso_mdoc'), (e) => isAppError(e) && e.code === 'unsupported_format' && e.status === 400);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * What a verifier reads back when an OpenID4VP answer is not a verified presentation: the wallet's
+ * own refusal (OpenID4VP 1.0 §8.5) as an explicit `wallet_*` code, a vp_token that does not meet
+ * the query's credential_sets, and the refusals of the verifier and holder-history reads.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import { generateKeyPair, SignJWT } from 'jose';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { generateHolderKey, issueViaApi, nowSeconds, verifierId } from './helpers.js';
+import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
+import { HISTORY_TYP } from '../../src/presentation/list-holder-history.js';
+
+interface RequestView {
+  status: string;
+  result?: { verdict: string; code: string; wallet_error?: string };
+}
+
+describe('direct_post answers that are not verified', () => {
+  let t: TestApp;
+  let verifierKey: string;
+  let issuerKey: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    verifierKey = await t.apiKey('verifier');
+    issuerKey = await t.apiKey('issuer');
+  });
+  afterAll(() => t.close());
+
+  const createRequest = async (dcql_query: unknown) => {
+    const res = await t.app.inject({ method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${verifierKey}` }, payload: { dcql_query } });
+    assert.equal(res.statusCode, 201, res.body);
+    const id = res.json<{ id: string }>().id;
+    const row = await t.runtime.store.db.selectFrom('verifier_requests').select(['state', 'nonce']).where('id', '=', id).executeTakeFirstOrThrow();
+    return { id, ...row };
+  };
+  const licenceQuery = () => ({
+    credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [t.runtime.catalog.get('driver-license')!.vct] }, claims: [{ path: ['age_over_19'] }] }],
+  });
+  const directPost = (form: Record<string, string>) =>
+    t.app.inject({ method: 'POST', url: '/openid4vp/response', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() });
+  const read = async (id: string) => {
+    const res = await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json<RequestView>();
+  };
+
+  const WALLET_ERRORS: [string, string][] = [
+    ['access_denied', 'wallet_access_denied'],
+    ['invalid_request', 'wallet_invalid_request'],
+    ['invalid_client', 'wallet_invalid_client'],
+    ['invalid_scope', 'wallet_invalid_scope'],
+    ['vp_formats_not_supported', 'wallet_vp_formats_not_supported'],
+    ['invalid_request_uri_method', 'wallet_invalid_request_uri_method'],
+    ['invalid_transaction_data', 'wallet_invalid_transaction_data'],
+    ['wallet_unavailable', 'wallet_wallet_unavailable'],
+    ['server_error', 'wallet_error'],
+    ['Not-An-Error!', 'wallet_error'],
+  ];
+  for (const [error, code] of WALLET_ERRORS) {
+    it(`records a wallet's "${error}" as ${code}, rejected, with the wallet's error kept`, async () => {
+      const req = await createRequest(licenceQuery());
+      const res = await directPost({ error, state: req.state });
+      assert.equal(res.statusCode, 200, res.body);
+      const view = await read(req.id);
+      assert.equal(view.status, 'rejected');
+      assert.equal(view.result?.verdict, 'rejected');
+      assert.equal(view.result?.code, code);
+      assert.equal(view.result?.wallet_error, error);
+    });
+  }
+
+  it('rejects a verified presentation that leaves a required credential set unanswered (vp_token_incomplete)', async () => {
+    const holder = await generateHolderKey();
+    const { credential } = await issueViaApi(t, issuerKey, 'driver-license', holder);
+    const vct = t.runtime.catalog.get('driver-license')!.vct;
+    const req = await createRequest({
+      credentials: [
+        { id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] },
+        { id: 'second', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['family_name'] }] },
+      ],
+      credential_sets: [{ options: [['licence', 'second']] }],
+    });
+    const { presentation } = await createHolderPresentation({ credential, disclose: ['age_over_19'], holderSigner: holder.signer, aud: await verifierId(t.app), nonce: req.nonce, iat: nowSeconds() });
+    const res = await directPost({ vp_token: JSON.stringify({ licence: [presentation] }), state: req.state });
+    assert.equal(res.statusCode, 200, res.body);
+    const view = await read(req.id);
+    assert.equal(view.result?.verdict, 'rejected');
+    assert.equal(view.result?.code, 'vp_token_incomplete');
+  });
+
+  it('reading a request that does not exist answers 404 request_not_found', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/v1/verifier/requests/no-such-request', headers: { authorization: `Bearer ${verifierKey}` } });
+    assert.equal(res.statusCode, 404, res.body);
+    assert.equal(res.json().code, 'request_not_found');
+  });
+
+  it('a history token without the holder jwk in its header answers 401 history_token_invalid', async () => {
+    const { privateKey } = await generateKeyPair('ES256');
+    const token = await new SignJWT({ aud: `${t.config.publicUrl}/v1/wallet/history`, jti: 'a'.repeat(32) })
+      .setProtectedHeader({ alg: 'ES256', typ: HISTORY_TYP })
+      .setIssuedAt()
+      .sign(privateKey);
+    const res = await t.app.inject({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.statusCode, 401, res.body);
+    assert.equal(res.json().code, 'history_token_invalid');
+  });
+});
