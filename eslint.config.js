@@ -24,39 +24,50 @@ const layering = [
     files: DOMAIN.map((d) => `src/${d}/**`),
     rules: restrictImports(
       { regex: into(FACES), message: 'the domain never imports http, cli, web or the CLI wallet: they call the domain, not the other way' },
-      { regex: into(COMPOSITION), message: 'the domain never imports the app\'s composition root: take what you need as a parameter' },
+      { regex: into(COMPOSITION), message: "the domain never imports the app's composition root: take what you need as a parameter" },
     ),
   },
   {
     // The store holds repositories and migrations; the domain uses it, never the reverse.
     files: ['src/store/**'],
-    rules: restrictImports(
-      { regex: into([...DOMAIN, ...FACES, ...COMPOSITION]), message: 'the store imports no domain module (and nothing above the domain)' },
-    ),
+    rules: restrictImports({
+      regex: into([...DOMAIN, ...FACES, ...COMPOSITION]),
+      message: 'the store imports no domain module (and nothing above the domain)',
+    }),
   },
   {
     // The HTTP face: routes over the domain; it does not reach into the other face or the pages.
     files: ['src/http/**'],
-    rules: restrictImports({ regex: into(['cli', 'web', 'wallet']), message: 'http is a face over the domain: it does not import cli, web or the CLI wallet' }),
+    rules: restrictImports({
+      regex: into(['cli', 'web', 'wallet']),
+      message: 'http is a face over the domain: it does not import cli, web or the CLI wallet',
+    }),
   },
   {
     // The CLI face: commands over the domain (and server.ts for `serve`), not over HTTP routes.
     files: ['src/cli/**'],
-    rules: restrictImports({ regex: into(['http', 'web']), message: 'cli is a face over the domain: call the domain function the route calls, not the route' }),
+    rules: restrictImports({
+      regex: into(['http', 'web']),
+      message: 'cli is a face over the domain: call the domain function the route calls, not the route',
+    }),
   },
   {
     // The CLI wallet is a holder talking to the service over HTTP: only keys, formats, holder.
     files: ['src/wallet/**'],
-    rules: restrictImports(
-      { regex: into(['http', 'cli', 'web', 'store', ...DOMAIN.filter((d) => d !== 'keys'), ...COMPOSITION]), message: 'the CLI wallet is a client: it talks to the service over HTTP and shares only keys, formats and src/holder' },
-    ),
+    rules: restrictImports({
+      regex: into(['http', 'cli', 'web', 'store', ...DOMAIN.filter((d) => d !== 'keys'), ...COMPOSITION]),
+      message: 'the CLI wallet is a client: it talks to the service over HTTP and shares only keys, formats and src/holder',
+    }),
   },
   {
     // Browser code (pages sit at src/web/<page>/*.ts): its own folder and the pure shared modules only.
     files: ['src/web/**'],
     rules: restrictImports(
       NODE_BUILT_INS,
-      { regex: `^\\.\\./\\.\\./(?!(${SHARED_WITH_BROWSER.join('|')})/|\\.\\./)`, message: 'browser code imports no server module: share through a pure module (src/holder, src/verdict, src/formats)' },
+      {
+        regex: `^\\.\\./\\.\\./(?!(${SHARED_WITH_BROWSER.join('|')})/|\\.\\./)`,
+        message: 'browser code imports no server module: share through a pure module (src/holder, src/verdict, src/formats)',
+      },
       { regex: '^(\\.\\./){3,}', message: 'browser code imports nothing outside src/' },
     ),
   },
@@ -65,7 +76,10 @@ const layering = [
     files: ['src/holder/**', 'src/verdict/**'],
     rules: restrictImports(
       NODE_BUILT_INS,
-      { regex: `^\\.\\./(?!(${SHARED_WITH_BROWSER.join('|')})/|\\.\\./)`, message: 'src/holder and src/verdict are shared with browser code: they import only each other and src/formats' },
+      {
+        regex: `^\\.\\./(?!(${SHARED_WITH_BROWSER.join('|')})/|\\.\\./)`,
+        message: 'src/holder and src/verdict are shared with browser code: they import only each other and src/formats',
+      },
       { regex: '^(\\.\\./){2,}', message: 'src/holder and src/verdict import nothing outside src/' },
     ),
   },
@@ -76,7 +90,23 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', fetch: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -90,11 +120,13 @@ export default tseslint.config(
     rules: {
       // (Its import rule, no Node built-ins and no server module, is in the layering blocks below.)
       'no-restricted-globals': ['error', 'Buffer', 'process', 'require'],
-      'no-restricted-properties': ['error',
+      'no-restricted-properties': [
+        'error',
         { property: 'innerHTML', message: 'build DOM with h() and text nodes' },
         { property: 'outerHTML', message: 'build DOM with h() and text nodes' },
         { property: 'insertAdjacentHTML', message: 'build DOM with h() and text nodes' },
-        { object: 'document', property: 'write', message: 'build DOM with h() and text nodes' }],
+        { object: 'document', property: 'write', message: 'build DOM with h() and text nodes' },
+      ],
     },
   },
   ...layering,
@@ -106,9 +138,12 @@ export default tseslint.config(
   ...[1, 2, 3].map((depth) => ({
     files: [`src/formats/${'*/'.repeat(depth - 1)}*.ts`],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ regex: `^(\\.\\./){${depth}}`, message: 'formats are pure: import only from src/formats (and packages)' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: `^(\\.\\./){${depth}}`, message: 'formats are pure: import only from src/formats (and packages)' }],
+        },
+      ],
     },
   })),
   {

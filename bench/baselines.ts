@@ -68,33 +68,48 @@ export function disclosureFrame(claims: Record<string, unknown>, paths: readonly
           arr.forEach((el, idx) => {
             const ef = ((af[idx] as Record<string, unknown>) ??= {});
             const sub = disclosureFrame(el as Record<string, unknown>, [rest]);
-            for (const [k, v] of Object.entries(sub)) ef[k] = k === '_sd' ? [...new Set([...((ef._sd as unknown[]) ?? []), ...(v as unknown[])])] : v;
+            for (const [k, v] of Object.entries(sub))
+              ef[k] = k === '_sd' ? [...new Set([...((ef._sd as unknown[]) ?? []), ...(v as unknown[])])] : v;
           });
           break;
         }
         f = af;
       } else if (!last) {
-        f = ((f[name] as Record<string, unknown>) ??= {});
+        f = (f[name] as Record<string, unknown>) ??= {};
       }
     }
   }
   return frame;
 }
 
-export async function runBaselines(opts: { seconds: number; claims: Record<string, unknown>; disclosable: readonly string[]; vct: string; padTo: Readonly<Record<string, number>> }): Promise<Baseline[]> {
+export async function runBaselines(opts: {
+  seconds: number;
+  claims: Record<string, unknown>;
+  disclosable: readonly string[];
+  vct: string;
+  padTo: Readonly<Record<string, number>>;
+}): Promise<Baseline[]> {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const data = Buffer.from('x'.repeat(600));
   const sig = sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
   const out: Baseline[] = [];
-  out.push(await measure('ES256 sign (node:crypto)', opts.seconds, () => sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })));
-  out.push(await measure('ES256 verify (node:crypto)', opts.seconds, () => verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, sig)));
+  out.push(
+    await measure('ES256 sign (node:crypto)', opts.seconds, () => sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })),
+  );
+  out.push(
+    await measure('ES256 verify (node:crypto)', opts.seconds, () =>
+      verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, sig),
+    ),
+  );
 
   const privJwk = privateKey.export({ format: 'jwk' }) as JWK;
   const pubJwk = publicKey.export({ format: 'jwk' }) as JWK;
   const josePriv = await importJWK(privJwk, 'ES256');
   const josePub = await importJWK(pubJwk, 'ES256');
   const jws = await new CompactSign(data).setProtectedHeader({ alg: 'ES256' }).sign(josePriv);
-  out.push(await measure('ES256 sign (jose)', opts.seconds, () => new CompactSign(data).setProtectedHeader({ alg: 'ES256' }).sign(josePriv)));
+  out.push(
+    await measure('ES256 sign (jose)', opts.seconds, () => new CompactSign(data).setProtectedHeader({ alg: 'ES256' }).sign(josePriv)),
+  );
   out.push(await measure('ES256 verify (jose)', opts.seconds, () => compactVerify(jws, josePub)));
 
   const holder = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -117,14 +132,40 @@ export async function runBaselines(opts: { seconds: number; claims: Record<strin
   const payload = { iss: 'https://issuer.example', vct: opts.vct, iat: now, exp: now + 86400, cnf: { jwk: holderPub }, ...opts.claims };
   out.push(await measure('SD-JWT VC issue (@sd-jwt/sd-jwt-vc)', opts.seconds, () => sdjwt.issue(payload, frame)));
   const credential = await sdjwt.issue(payload, frame);
-  const presentation = await sdjwt.present(credential, undefined, { kb: { payload: { iat: now, aud: 'https://verifier.example', nonce: 'n-1234567890' } } });
-  out.push(await measure('SD-JWT VC verify with KB-JWT (@sd-jwt/sd-jwt-vc)', opts.seconds, () => sdjwt.verify(presentation, { requiredClaimKeys: [], keyBindingNonce: 'n-1234567890' })));
+  const presentation = await sdjwt.present(credential, undefined, {
+    kb: { payload: { iat: now, aud: 'https://verifier.example', nonce: 'n-1234567890' } },
+  });
+  out.push(
+    await measure('SD-JWT VC verify with KB-JWT (@sd-jwt/sd-jwt-vc)', opts.seconds, () =>
+      sdjwt.verify(presentation, { requiredClaimKeys: [], keyBindingNonce: 'n-1234567890' }),
+    ),
+  );
 
   // The same credential as the HTTP issuance (decoy digests, cnf, status reference), built by
   // this service's code with a synchronous signer: the in-process ceiling of a hand-rolled issuer.
-  const signer: Signer = { kid: 'bench', alg: 'ES256', publicJwk: pubJwk, sign: async (input) => sign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' }) };
+  const signer: Signer = {
+    kid: 'bench',
+    alg: 'ES256',
+    publicJwk: pubJwk,
+    sign: async (input) => sign('sha256', input, { key: privateKey, dsaEncoding: 'ieee-p1363' }),
+  };
   const status = { status_list: { idx: 1234, uri: 'https://issuer.example/status/1' } };
-  out.push(await measure('SD-JWT VC issue (this service\'s issuer code, node:crypto)', opts.seconds, () =>
-    issueSdJwtVc({ iss: 'https://issuer.example', vct: opts.vct, iat: now, exp: now + 86400, cnfJwk: holderPub, status, claims: opts.claims as never, disclosable: opts.disclosable, padTo: opts.padTo, signer, random: systemRandom })));
+  out.push(
+    await measure("SD-JWT VC issue (this service's issuer code, node:crypto)", opts.seconds, () =>
+      issueSdJwtVc({
+        iss: 'https://issuer.example',
+        vct: opts.vct,
+        iat: now,
+        exp: now + 86400,
+        cnfJwk: holderPub,
+        status,
+        claims: opts.claims as never,
+        disclosable: opts.disclosable,
+        padTo: opts.padTo,
+        signer,
+        random: systemRandom,
+      }),
+    ),
+  );
   return out;
 }

@@ -16,7 +16,8 @@ export function issuerKeysOf(jwks: { keys: (JsonWebKey & { kid?: string })[] }):
   return { byKid };
 }
 
-const decode = (part: string): Record<string, unknown> => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+const decode = (part: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
 
 /** Every `_sd` digest and array-element `...` digest anywhere in the payload. */
 function collectDigests(value: unknown, into: Set<string>): void {
@@ -56,7 +57,8 @@ export function checkIssuedCredential(sdJwt: string, keys: IssuerKeys, expected:
   if (header.alg !== 'ES256' || header.typ !== 'dc+sd-jwt') return `unexpected header ${JSON.stringify(header)}`;
   const key = keys.byKid.get(String(header.kid));
   if (!key) return `unknown kid ${String(header.kid)}`;
-  if (!verify('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'))) return 'issuer signature does not verify';
+  if (!verify('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url')))
+    return 'issuer signature does not verify';
   if (payload.iss !== expected.iss) return `iss ${String(payload.iss)}`;
   if (payload.vct !== expected.vct) return `vct ${String(payload.vct)}`;
   const cnf = (payload.cnf as { jwk?: { x?: string; y?: string } } | undefined)?.jwk;
@@ -67,6 +69,7 @@ export function checkIssuedCredential(sdJwt: string, keys: IssuerKeys, expected:
   for (const d of disclosures) {
     if (!digests.has(createHash('sha256').update(d).digest('base64url'))) return 'a disclosure is not referenced by the payload';
   }
-  if (disclosures.length < expected.minDisclosures) return `${disclosures.length} disclosures, expected at least ${expected.minDisclosures}`;
+  if (disclosures.length < expected.minDisclosures)
+    return `${disclosures.length} disclosures, expected at least ${expected.minDisclosures}`;
   return undefined;
 }

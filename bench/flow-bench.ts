@@ -48,10 +48,15 @@ async function startBuild(root: string): Promise<Build> {
   const dir = mkdtempSync(join(tmpdir(), 'dproof-flow-'));
   const db = values.pg ? await pgDatabase() : undefined;
   const env = benchEnv(dir, db?.url);
-  const profile = [...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : []), ...(values['node-arg'] ?? [])];
+  const profile = [
+    ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : []),
+    ...(values['node-arg'] ?? []),
+  ];
   // The first start makes the store and the signing key; the client is made between two starts.
   await (await startServer(env, [], undefined, root)).stop();
-  const { apiKey } = JSON.parse(await dproof(['clients', 'create', '--role', 'issuer', '--name', 'bench', '--rate-limit', '0', '--json'], env, root)) as { apiKey: string };
+  const { apiKey } = JSON.parse(
+    await dproof(['clients', 'create', '--role', 'issuer', '--name', 'bench', '--rate-limit', '0', '--json'], env, root),
+  ) as { apiKey: string };
   const server = await startServer(env, profile, undefined, root);
   return {
     root,
@@ -79,9 +84,15 @@ try {
     }
   }
   const rss = builds.map((b) => `${b.root}: ${b.server.peakRssMb().toFixed(0)} MB`).join('; ');
-  process.stdout.write(`${flowTable(results).join('\n')}\n\nStore: ${values.pg ? 'postgres' : 'sqlite'}. Peak server RSS: ${rss}. 1-minute load average during the run: ${load.map((l) => l.toFixed(2)).join(', ')}.\n`);
+  process.stdout.write(
+    `${flowTable(results).join('\n')}\n\nStore: ${values.pg ? 'postgres' : 'sqlite'}. Peak server RSS: ${rss}. 1-minute load average during the run: ${load.map((l) => l.toFixed(2)).join(', ')}.\n`,
+  );
   for (const r of results) for (const e of r.errorSamples) process.stdout.write(`error in "${r.name}": ${e}\n`);
-  if (values.json) writeFileSync(values.json, `${JSON.stringify({ when: new Date().toISOString(), store: values.pg ? 'postgres' : 'sqlite', load, results }, null, 2)}\n`);
+  if (values.json)
+    writeFileSync(
+      values.json,
+      `${JSON.stringify({ when: new Date().toISOString(), store: values.pg ? 'postgres' : 'sqlite', load, results }, null, 2)}\n`,
+    );
   if (results.some((r) => r.errors > 0)) process.exitCode = 1;
 } finally {
   for (const b of builds) await b.cleanup();

@@ -42,7 +42,9 @@ function backendsOf(databaseUrl: string): () => Promise<number[]> {
     const c = new pg.Client({ connectionString: databaseUrl });
     await c.connect();
     try {
-      const r = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      const r = await c.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
       return r.rows.map((x) => x.pid);
     } finally {
       await c.end();
@@ -58,7 +60,13 @@ export async function flowTypeOf(url: string): Promise<TypeInfo> {
 }
 
 /** Runs one scenario against one server. */
-export async function runFlowScenario(target: FlowTarget, type: TypeInfo, scenario: FlowScenario, seconds: number, prefix = ''): Promise<FlowResult> {
+export async function runFlowScenario(
+  target: FlowTarget,
+  type: TypeInfo,
+  scenario: FlowScenario,
+  seconds: number,
+  prefix = '',
+): Promise<FlowResult> {
   const databaseUrl = target.env.DATABASE_URL;
   return runFlows({
     name: `${prefix}${scenario.label}`,

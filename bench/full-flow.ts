@@ -110,7 +110,12 @@ const json = (step: FlowStep, a: HttpAnswer, expected: number): Record<string, u
  * One complete flow; returns each step's duration in ms (and, given `cpuOf`, the server's CPU
  * during each step) and the number of credentials checked.
  */
-async function oneFlow(http: HttpClient, spec: FlowSpec, keys: IssuerKeys, cpuOf?: () => number): Promise<{ steps: number[]; cpu: number[]; credentials: number }> {
+async function oneFlow(
+  http: HttpClient,
+  spec: FlowSpec,
+  keys: IssuerKeys,
+  cpuOf?: () => number,
+): Promise<{ steps: number[]; cpu: number[]; credentials: number }> {
   const steps: number[] = [];
   const cpu: number[] = [];
   let t = performance.now();
@@ -125,12 +130,26 @@ async function oneFlow(http: HttpClient, spec: FlowSpec, keys: IssuerKeys, cpuOf
       c = used;
     }
   };
-  const offer = json('offer', await http.send('POST', '/v1/offers', { authorization: `Bearer ${spec.apiKey}`, 'content-type': 'application/json' }, JSON.stringify({ type: spec.type, claims: spec.claims })), 201);
+  const offer = json(
+    'offer',
+    await http.send(
+      'POST',
+      '/v1/offers',
+      { authorization: `Bearer ${spec.apiKey}`, 'content-type': 'application/json' },
+      JSON.stringify({ type: spec.type, claims: spec.claims }),
+    ),
+    201,
+  );
   lap();
   const object = json('fetch offer', await http.send('GET', offer.credential_offer_uri as string), 200);
-  const grant = (object.grants as Record<string, { 'pre-authorized_code'?: string }>)['urn:ietf:params:oauth:grant-type:pre-authorized_code'];
+  const grant = (object.grants as Record<string, { 'pre-authorized_code'?: string }>)[
+    'urn:ietf:params:oauth:grant-type:pre-authorized_code'
+  ];
   lap();
-  const form = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': grant?.['pre-authorized_code'] ?? '' }).toString();
+  const form = new URLSearchParams({
+    grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code',
+    'pre-authorized_code': grant?.['pre-authorized_code'] ?? '',
+  }).toString();
   const token = json('token', await http.send('POST', '/oauth/token', { 'content-type': 'application/x-www-form-urlencoded' }, form), 200);
   lap();
   const { c_nonce } = json('nonce', await http.send('POST', '/openid4vci/nonce'), 200) as { c_nonce: string };
@@ -141,13 +160,26 @@ async function oneFlow(http: HttpClient, spec: FlowSpec, keys: IssuerKeys, cpuOf
     const { kty, crv, x, y } = publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string; y: string };
     return { privateKey, jwk: { kty, crv, x, y } };
   });
-  const body = JSON.stringify({ credential_configuration_id: spec.type, proofs: { jwt: holders.map((h) => proofJwt(h.privateKey, h.jwk, spec.base, c_nonce)) } });
-  const answer = await http.send('POST', '/openid4vci/credential', { authorization: `Bearer ${token.access_token as string}`, 'content-type': 'application/json' }, body);
+  const body = JSON.stringify({
+    credential_configuration_id: spec.type,
+    proofs: { jwt: holders.map((h) => proofJwt(h.privateKey, h.jwk, spec.base, c_nonce)) },
+  });
+  const answer = await http.send(
+    'POST',
+    '/openid4vci/credential',
+    { authorization: `Bearer ${token.access_token as string}`, 'content-type': 'application/json' },
+    body,
+  );
   lap();
   const { credentials } = json('credential', answer, 200) as { credentials: { credential: string }[] };
   if (credentials.length !== spec.batch) throw new StepFailed(`credential: ${credentials.length} credentials for ${spec.batch} proofs`);
   credentials.forEach((c, i) => {
-    const wrong = checkIssuedCredential(c.credential, keys, { iss: spec.base, vct: spec.vct, holder: holders[i]!.jwk, minDisclosures: spec.minDisclosures });
+    const wrong = checkIssuedCredential(c.credential, keys, {
+      iss: spec.base,
+      vct: spec.vct,
+      holder: holders[i]!.jwk,
+      minDisclosures: spec.minDisclosures,
+    });
     if (wrong) throw new StepFailed(`credential ${i + 1} of ${spec.batch}: ${wrong}`);
   });
   return { steps, cpu, credentials: credentials.length };
@@ -167,13 +199,15 @@ export async function runFlows(spec: FlowSpec): Promise<FlowResult> {
     // Warm-up: JIT, statement caches and keep-alive sockets, outside the measurement.
     const warm = spec.warmupFlows ?? spec.concurrency * 2;
     let warmupCredentials = 0;
-    await Promise.all(Array.from({ length: spec.concurrency }, async (_, w) => {
-      for (let i = w; i < warm; i += spec.concurrency) {
-        // Not `n += await …`: that reads n before the await and loses the other flows' counts.
-        const r = await oneFlow(http, spec, keys);
-        warmupCredentials += r.credentials;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: spec.concurrency }, async (_, w) => {
+        for (let i = w; i < warm; i += spec.concurrency) {
+          // Not `n += await …`: that reads n before the await and loses the other flows' counts.
+          const r = await oneFlow(http, spec, keys);
+          warmupCredentials += r.credentials;
+        }
+      }),
+    );
 
     const flowMs: number[] = [];
     const stepMs: number[][] = FLOW_STEPS.map(() => []);
@@ -189,21 +223,23 @@ export async function runFlows(spec: FlowSpec): Promise<FlowResult> {
     const genBefore = process.cpuUsage();
     const t0 = performance.now();
     const deadline = t0 + spec.seconds * 1000;
-    await Promise.all(Array.from({ length: spec.concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const start = performance.now();
-        try {
-          const r = await oneFlow(http, spec, keys, cpuOf);
-          flowMs.push(performance.now() - start);
-          r.steps.forEach((ms, i) => stepMs[i]!.push(ms));
-          r.cpu.forEach((ms, i) => (stepCpu[i]! += ms));
-          credentials += r.credentials;
-        } catch (e) {
-          errors++;
-          if (errorSamples.length < 5) errorSamples.push(e instanceof Error ? e.message : String(e));
+    await Promise.all(
+      Array.from({ length: spec.concurrency }, async () => {
+        while (performance.now() < deadline) {
+          const start = performance.now();
+          try {
+            const r = await oneFlow(http, spec, keys, cpuOf);
+            flowMs.push(performance.now() - start);
+            r.steps.forEach((ms, i) => stepMs[i]!.push(ms));
+            r.cpu.forEach((ms, i) => (stepCpu[i]! += ms));
+            credentials += r.credentials;
+          } catch (e) {
+            errors++;
+            if (errorSamples.length < 5) errorSamples.push(e instanceof Error ? e.message : String(e));
+          }
         }
-      }
-    }));
+      }),
+    );
     const elapsed = (performance.now() - t0) / 1000;
     const gen = process.cpuUsage(genBefore);
     const serverCpuMs = liveThreadsCpuMs(spec.serverPid) - serverBefore;
@@ -223,7 +259,9 @@ export async function runFlows(spec: FlowSpec): Promise<FlowResult> {
       credentialsPerSec: credentials / elapsed,
       flowMs: percentiles(flowMs),
       stepMs: Object.fromEntries(FLOW_STEPS.map((s, i) => [s, percentiles(stepMs[i]!)])) as Record<FlowStep, Percentiles>,
-      ...(cpuOf && { stepCpuMs: Object.fromEntries(FLOW_STEPS.map((s, i) => [s, stepCpu[i]! / flowMs.length])) as Record<FlowStep, number> }),
+      ...(cpuOf && {
+        stepCpuMs: Object.fromEntries(FLOW_STEPS.map((s, i) => [s, stepCpu[i]! / flowMs.length])) as Record<FlowStep, number>,
+      }),
       serverCpuMs,
       serverCpuMsPerCredential: per(serverCpuMs),
       ...(dbPids.length > 0 && { databaseCpuMsPerCredential: per(dbCpuMs) }),

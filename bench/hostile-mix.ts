@@ -8,7 +8,13 @@
  */
 import autocannon from 'autocannon';
 
-export interface HostileKind { name: string; method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string }
+export interface HostileKind {
+  name: string;
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
 
 export interface HostileResult {
   requests: number;
@@ -32,22 +38,93 @@ export function hostileKinds(apiKey: string): HostileKind[] {
   const formType = { 'content-type': 'application/x-www-form-urlencoded' };
   const badToken = { authorization: `Bearer ${'A'.repeat(43)}` };
   return [
-    { name: 'credential endpoint, no token, 900 kB of nested brackets', method: 'POST', path: '/openid4vci/credential', headers: json, body: nested(450_000) },
-    { name: 'credential endpoint, unknown token, 900 kB of nested brackets', method: 'POST', path: '/openid4vci/credential', headers: { ...json, ...badToken }, body: nested(450_000) },
-    { name: 'credential endpoint, malformed Authorization, 60 kB wide object', method: 'POST', path: '/openid4vci/credential', headers: { ...json, authorization: 'Bearer a b' }, body: wideObject(6000) },
-    { name: 'token endpoint, 60 kB form of 6,000 fields', method: 'POST', path: '/oauth/token', headers: formType, body: form(6000).slice(0, 60_000) },
+    {
+      name: 'credential endpoint, no token, 900 kB of nested brackets',
+      method: 'POST',
+      path: '/openid4vci/credential',
+      headers: json,
+      body: nested(450_000),
+    },
+    {
+      name: 'credential endpoint, unknown token, 900 kB of nested brackets',
+      method: 'POST',
+      path: '/openid4vci/credential',
+      headers: { ...json, ...badToken },
+      body: nested(450_000),
+    },
+    {
+      name: 'credential endpoint, malformed Authorization, 60 kB wide object',
+      method: 'POST',
+      path: '/openid4vci/credential',
+      headers: { ...json, authorization: 'Bearer a b' },
+      body: wideObject(6000),
+    },
+    {
+      name: 'token endpoint, 60 kB form of 6,000 fields',
+      method: 'POST',
+      path: '/oauth/token',
+      headers: formType,
+      body: form(6000).slice(0, 60_000),
+    },
     { name: 'token endpoint, 60 kB JSON nested 30,000 deep', method: 'POST', path: '/oauth/token', headers: json, body: nested(30_000) },
-    { name: 'token endpoint, 2 MB body (over its limit)', method: 'POST', path: '/oauth/token', headers: formType, body: `code=${'x'.repeat(2_000_000)}` },
+    {
+      name: 'token endpoint, 2 MB body (over its limit)',
+      method: 'POST',
+      path: '/oauth/token',
+      headers: formType,
+      body: `code=${'x'.repeat(2_000_000)}`,
+    },
     { name: 'nonce endpoint, 60 kB wide JSON', method: 'POST', path: '/openid4vci/nonce', headers: json, body: wideObject(6000) },
-    { name: 'direct_post, 900 kB form of 100,000 fields', method: 'POST', path: '/openid4vp/response', headers: formType, body: form(100_000).slice(0, 900_000) },
-    { name: 'direct_post, vp_token of 300,000 nested brackets', method: 'POST', path: '/openid4vp/response', headers: formType, body: `state=${'A'.repeat(22)}&vp_token=${encodeURIComponent(nested(150_000))}` },
+    {
+      name: 'direct_post, 900 kB form of 100,000 fields',
+      method: 'POST',
+      path: '/openid4vp/response',
+      headers: formType,
+      body: form(100_000).slice(0, 900_000),
+    },
+    {
+      name: 'direct_post, vp_token of 300,000 nested brackets',
+      method: 'POST',
+      path: '/openid4vp/response',
+      headers: formType,
+      body: `state=${'A'.repeat(22)}&vp_token=${encodeURIComponent(nested(150_000))}`,
+    },
     { name: 'offer fetch, unknown reference', method: 'GET', path: `/openid4vci/credential-offer/${'B'.repeat(43)}`, headers: {} },
     { name: 'request object, unknown id', method: 'GET', path: '/openid4vp/requests/x', headers: {} },
-    { name: 'history, forged token', method: 'GET', path: '/v1/wallet/history', headers: { authorization: 'Bearer eyJhbGciOiJFUzI1NiJ9.e30.AAAA' } },
-    { name: 'verifier request, wrong API key, 900 kB nested', method: 'POST', path: '/v1/verifier/requests', headers: { ...json, authorization: 'Bearer dproof_c0000000000000000_nope' }, body: nested(450_000) },
-    { name: 'issuance with a valid key, 900 kB object of 90,000 members', method: 'POST', path: '/v1/credentials', headers: { ...json, authorization: `Bearer ${apiKey}` }, body: `{"type":"driving-record","claims":${wideObject(90_000)}}` },
-    { name: 'issuance with a valid key, 10,000-deep claims', method: 'POST', path: '/v1/credentials', headers: { ...json, authorization: `Bearer ${apiKey}` }, body: `{"type":"driving-record","claims":{"a":${nested(10_000)}}}` },
-    { name: 'issuance with a valid key, a 1 MB string claim', method: 'POST', path: '/v1/credentials', headers: { ...json, authorization: `Bearer ${apiKey}` }, body: `{"type":"driving-record","claims":{"family_name":"${'가'.repeat(340_000)}"}}` },
+    {
+      name: 'history, forged token',
+      method: 'GET',
+      path: '/v1/wallet/history',
+      headers: { authorization: 'Bearer eyJhbGciOiJFUzI1NiJ9.e30.AAAA' },
+    },
+    {
+      name: 'verifier request, wrong API key, 900 kB nested',
+      method: 'POST',
+      path: '/v1/verifier/requests',
+      headers: { ...json, authorization: 'Bearer dproof_c0000000000000000_nope' },
+      body: nested(450_000),
+    },
+    {
+      name: 'issuance with a valid key, 900 kB object of 90,000 members',
+      method: 'POST',
+      path: '/v1/credentials',
+      headers: { ...json, authorization: `Bearer ${apiKey}` },
+      body: `{"type":"driving-record","claims":${wideObject(90_000)}}`,
+    },
+    {
+      name: 'issuance with a valid key, 10,000-deep claims',
+      method: 'POST',
+      path: '/v1/credentials',
+      headers: { ...json, authorization: `Bearer ${apiKey}` },
+      body: `{"type":"driving-record","claims":{"a":${nested(10_000)}}}`,
+    },
+    {
+      name: 'issuance with a valid key, a 1 MB string claim',
+      method: 'POST',
+      path: '/v1/credentials',
+      headers: { ...json, authorization: `Bearer ${apiKey}` },
+      body: `{"type":"driving-record","claims":{"family_name":"${'가'.repeat(340_000)}"}}`,
+    },
   ];
 }
 
@@ -64,7 +141,11 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
  * queueing on a saturated 2-core machine, not blocking; the default is what one address may send
  * under the default per-address ceiling (RATE_LIMIT_PER_ADDRESS_PER_MINUTE 6000 = 100/s).
  */
-export async function runHostileMix(url: string, apiKey: string, opts: { seconds: number; connections: number; rate?: number }): Promise<HostileResult> {
+export async function runHostileMix(
+  url: string,
+  apiKey: string,
+  opts: { seconds: number; connections: number; rate?: number },
+): Promise<HostileResult> {
   const kinds = hostileKinds(apiKey);
   const status = { '2xx': 0, '4xx': 0, '5xx': 0, other: 0 };
   // Each kind alone first: what one request of it costs the loop.
@@ -98,18 +179,20 @@ export async function runHostileMix(url: string, apiKey: string, opts: { seconds
     connections: opts.connections,
     duration: opts.seconds,
     overallRate: opts.rate ?? 100,
-    requests: [{
-      setupRequest: (req: Record<string, unknown>) => {
-        const k = kinds[n++ % kinds.length] as HostileKind;
-        return { ...req, method: k.method, path: k.path, headers: k.headers, ...(k.body !== undefined && { body: k.body }) };
+    requests: [
+      {
+        setupRequest: (req: Record<string, unknown>) => {
+          const k = kinds[n++ % kinds.length] as HostileKind;
+          return { ...req, method: k.method, path: k.path, headers: k.headers, ...(k.body !== undefined && { body: k.body }) };
+        },
+        onResponse: (code: number) => {
+          if (code >= 200 && code < 300) status['2xx']++;
+          else if (code >= 400 && code < 500) status['4xx']++;
+          else if (code >= 500) status['5xx']++;
+          else status.other++;
+        },
       },
-      onResponse: (code: number) => {
-        if (code >= 200 && code < 300) status['2xx']++;
-        else if (code >= 400 && code < 500) status['4xx']++;
-        else if (code >= 500) status['5xx']++;
-        else status.other++;
-      },
-    }] as never,
+    ] as never,
   });
   running = false;
   await sampler;

@@ -22,7 +22,11 @@ export interface LoadSpec {
   headers?: Record<string, string>;
   body?: string;
   /** Called per request instead of a fixed body/path (fresh nonces, proofs, …). */
-  setupRequest?: (req: { path: string; body?: string; headers?: Record<string, string> }) => { path: string; body?: string; headers?: Record<string, string> };
+  setupRequest?: (req: { path: string; body?: string; headers?: Record<string, string> }) => {
+    path: string;
+    body?: string;
+    headers?: Record<string, string>;
+  };
   connections: number;
   seconds: number;
   /** Fixed total request rate (for latency at a given load); omitted = as fast as possible. */
@@ -35,9 +39,11 @@ export interface LoadSpec {
 export async function load(spec: LoadSpec): Promise<LoadResult> {
   let wrongAnswers = 0;
   const expect = spec.expect;
-  const onResponse = expect && ((status: number, body: string) => {
-    if (status >= 200 && status < 300 && !expect(body)) wrongAnswers++;
-  });
+  const onResponse =
+    expect &&
+    ((status: number, body: string) => {
+      if (status >= 200 && status < 300 && !expect(body)) wrongAnswers++;
+    });
   const result = await autocannon({
     url: spec.url,
     method: spec.method ?? 'GET',
@@ -46,7 +52,9 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     connections: spec.connections,
     duration: spec.seconds,
     ...(spec.overallRate !== undefined && { overallRate: spec.overallRate }),
-    ...((spec.setupRequest || onResponse) && { requests: [{ ...(spec.setupRequest && { setupRequest: spec.setupRequest as never }), ...(onResponse && { onResponse }) }] }),
+    ...((spec.setupRequest || onResponse) && {
+      requests: [{ ...(spec.setupRequest && { setupRequest: spec.setupRequest as never }), ...(onResponse && { onResponse }) }],
+    }),
   });
   return {
     name: spec.name,
@@ -67,7 +75,10 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
  * then p99 at half of that rate (the latency targets are stated there). Every run is returned,
  * so writes made by each can be counted.
  */
-export async function peakAndHalf(spec: Omit<LoadSpec, 'overallRate'>, sweep: readonly number[] = [spec.connections]): Promise<{ peak: LoadResult; half: LoadResult; runs: LoadResult[] }> {
+export async function peakAndHalf(
+  spec: Omit<LoadSpec, 'overallRate'>,
+  sweep: readonly number[] = [spec.connections],
+): Promise<{ peak: LoadResult; half: LoadResult; runs: LoadResult[] }> {
   const runs: LoadResult[] = [];
   for (const connections of sweep) runs.push(await load({ ...spec, connections, name: `${spec.name}, ${connections} connections` }));
   const peak = runs.reduce((best, r) => (r.reqPerSec > best.reqPerSec ? r : best));

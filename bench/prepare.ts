@@ -15,7 +15,10 @@ function proofJwt(aud: string, nonce: string): string {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const { kty, crv, x, y } = publicKey.export({ format: 'jwk' }) as JWK;
   const input = `${b64u({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: { kty, crv, x, y } })}.${b64u({ aud, nonce, iat: Math.floor(Date.now() / 1000) })}`;
-  const sig = sign('sha256', Buffer.from(input), { key: createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' })), dsaEncoding: 'ieee-p1363' });
+  const sig = sign('sha256', Buffer.from(input), {
+    key: createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' })),
+    dsaEncoding: 'ieee-p1363',
+  });
   return `${input}.${sig.toString('base64url')}`;
 }
 
@@ -37,10 +40,16 @@ export async function prepareVciGrants(base: string, issuerKey: string, type: st
     while (out.length < n) {
       const offer = await json(`${base}/v1/offers`, { method: 'POST', headers: auth, body: JSON.stringify({ type, claims }) });
       const ref = await json(offer.credential_offer_uri as string);
-      const code = (ref.grants as Record<string, { 'pre-authorized_code': string }>)['urn:ietf:params:oauth:grant-type:pre-authorized_code']?.['pre-authorized_code'] as string;
+      const code = (ref.grants as Record<string, { 'pre-authorized_code': string }>)[
+        'urn:ietf:params:oauth:grant-type:pre-authorized_code'
+      ]?.['pre-authorized_code'] as string;
       const token = await json(`${base}/oauth/token`, {
-        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': code }).toString(),
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code',
+          'pre-authorized_code': code,
+        }).toString(),
       });
       const { c_nonce } = (await json(`${base}/openid4vci/nonce`, { method: 'POST' })) as { c_nonce: string };
       out.push({
@@ -54,16 +63,28 @@ export async function prepareVciGrants(base: string, issuerKey: string, type: st
 }
 
 /** Counter presentations of one holder-bound credential, each over a fresh nonce the verifier client's counter issued. */
-export async function prepareCounterPresentations(base: string, issuerKey: string, verifierKey: string, type: string, claims: object, disclose: string[], n: number): Promise<string[]> {
+export async function prepareCounterPresentations(
+  base: string,
+  issuerKey: string,
+  verifierKey: string,
+  type: string,
+  claims: object,
+  disclose: string[],
+  n: number,
+): Promise<string[]> {
   const holder = await generateHolderKey();
-  const { credential } = await json(`${base}/v1/credentials`, {
-    method: 'POST', headers: { authorization: `Bearer ${issuerKey}`, 'content-type': 'application/json' },
+  const { credential } = (await json(`${base}/v1/credentials`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${issuerKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ type, claims, holder_jwk: holder.publicJwk }),
-  }) as { credential: string };
+  })) as { credential: string };
   const iat = Math.floor(Date.now() / 1000);
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    const { aud, nonce } = (await json(`${base}/v1/verifier/counter-nonces`, { method: 'POST', headers: { authorization: `Bearer ${verifierKey}` } })) as { aud: string; nonce: string };
+    const { aud, nonce } = (await json(`${base}/v1/verifier/counter-nonces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${verifierKey}` },
+    })) as { aud: string; nonce: string };
     out.push((await createHolderPresentation({ credential, disclose, holderSigner: holder.signer, aud, nonce, iat })).presentation);
   }
   return out;

@@ -55,9 +55,16 @@ async function main(): Promise<void> {
       if (i > 0) coldStartMs.push(s.startMs);
       await s.stop();
     }
-    const { apiKey } = JSON.parse(await dproof(['clients', 'create', '--role', 'issuer', '--name', 'bench', '--rate-limit', '0', '--json'], env)) as { apiKey: string };
+    const { apiKey } = JSON.parse(
+      await dproof(['clients', 'create', '--role', 'issuer', '--name', 'bench', '--rate-limit', '0', '--json'], env),
+    ) as { apiKey: string };
     const server = await startServer(env);
-    const types = (await (await fetch(`${server.url}/v1/credential-types`)).json()) as { id: string; vct: string; example: Record<string, unknown>; selectively_disclosable: string[] }[];
+    const types = (await (await fetch(`${server.url}/v1/credential-types`)).json()) as {
+      id: string;
+      vct: string;
+      example: Record<string, unknown>;
+      selectively_disclosable: string[];
+    }[];
     const type = types.find((t) => t.id === TYPE);
     if (!type) throw new Error(`no type ${TYPE}`);
     const holder = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
@@ -66,15 +73,27 @@ async function main(): Promise<void> {
     // and the ratios use the mean: a machine shared with others drifts over a few minutes.
     const catalogType = (await loadCatalog({ dir: join(schemasDir, 'credentials'), publicUrl: server.url })).get(TYPE);
     if (!catalogType) throw new Error(`no type ${TYPE} in the catalogue`);
-    const baselineSpec = { seconds: quick ? 0.5 : 2, claims: type.example, disclosable: type.selectively_disclosable, vct: type.vct, padTo: digestPadding(catalogType) };
+    const baselineSpec = {
+      seconds: quick ? 0.5 : 2,
+      claims: type.example,
+      disclosable: type.selectively_disclosable,
+      vct: type.vct,
+      padTo: digestPadding(catalogType),
+    };
     const baselinesBefore = await runBaselines(baselineSpec);
 
-    const issuance = await peakAndHalf({
-      name: `POST /v1/credentials (SD-JWT VC, ${type.selectively_disclosable.length} disclosable claims, holder-bound, durable)`,
-      url: `${server.url}/v1/credentials`, method: 'POST', headers: auth,
-      body: JSON.stringify({ type: TYPE, claims: type.example, holder_jwk: holder }),
-      connections, seconds: quick ? seconds : 6,
-    }, sweep);
+    const issuance = await peakAndHalf(
+      {
+        name: `POST /v1/credentials (SD-JWT VC, ${type.selectively_disclosable.length} disclosable claims, holder-bound, durable)`,
+        url: `${server.url}/v1/credentials`,
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ type: TYPE, claims: type.example, holder_jwk: holder }),
+        connections,
+        seconds: quick ? seconds : 6,
+      },
+      sweep,
+    );
     scenarios.push(...issuance.runs, issuance.half);
     // Zero data loss: every 2xx issuance has its record (counted before other scenarios add records).
     const counter = openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR as string });
@@ -82,11 +101,22 @@ async function main(): Promise<void> {
     await counter.close();
     const acknowledged = issuance.runs.reduce((n, r) => n + r.ok, issuance.half.ok);
 
-    const one = (await (await fetch(`${server.url}/v1/credentials`, { method: 'POST', headers: auth, body: JSON.stringify({ type: TYPE, claims: type.example }) })).json()) as { status: { list: string } };
+    const one = (await (
+      await fetch(`${server.url}/v1/credentials`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ type: TYPE, claims: type.example }),
+      })
+    ).json()) as { status: { list: string } };
     scenarios.push(await load({ name: 'GET status list (statuslist+jwt)', url: one.status.list, connections, seconds }));
     // The floor: what this machine serves for a route that does nothing (server and load generator
     // share its cores), so the issuance figure can be read against what HTTP alone allows.
-    const floor = await load({ name: 'GET /healthz (empty route: the HTTP floor of this machine)', url: `${server.url}/healthz`, connections, seconds: Math.min(seconds, 5) });
+    const floor = await load({
+      name: 'GET /healthz (empty route: the HTTP floor of this machine)',
+      url: `${server.url}/healthz`,
+      connections,
+      seconds: Math.min(seconds, 5),
+    });
     scenarios.push(floor);
 
     // OpenID4VCI credential endpoint: every request has its own access token, fresh c_nonce and proof.
@@ -95,7 +125,10 @@ async function main(): Promise<void> {
     let g = 0;
     const vci = await load({
       name: 'POST /openid4vci/credential (fresh c_nonce and proof per request)',
-      url: `${server.url}/openid4vci/credential`, method: 'POST', connections, seconds: Math.min(seconds, quick ? 2 : 5),
+      url: `${server.url}/openid4vci/credential`,
+      method: 'POST',
+      connections,
+      seconds: Math.min(seconds, quick ? 2 : 5),
       setupRequest: (req) => {
         const grant = grants[g++ % grants.length] as { accessToken: string; body: string };
         return { ...req, body: grant.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${grant.accessToken}` } };
@@ -104,32 +137,56 @@ async function main(): Promise<void> {
     scenarios.push(vci);
     // Requests beyond the prepared grants reuse one and are refused: expected, not a failure.
     const reusedGrants = Math.max(0, g - grants.length);
-    if (reusedGrants > 0) notes.push(`OpenID4VCI: ${reusedGrants} requests reused a grant (expected 4xx): prepare more grants for this machine`);
+    if (reusedGrants > 0)
+      notes.push(`OpenID4VCI: ${reusedGrants} requests reused a grant (expected 4xx): prepare more grants for this machine`);
 
     // Verification with KB-JWT (status list cached): single-use presentations, each with its own nonce.
-    const { apiKey: verifierKey } = JSON.parse(await dproof(['clients', 'create', '--role', 'verifier', '--name', 'bench-verifier', '--rate-limit', '0', '--json'], env)) as { apiKey: string };
+    const { apiKey: verifierKey } = JSON.parse(
+      await dproof(['clients', 'create', '--role', 'verifier', '--name', 'bench-verifier', '--rate-limit', '0', '--json'], env),
+    ) as { apiKey: string };
     // The clerk's policy asks for exactly what is disclosed; every answer must be "verified"
     // (anything else is counted as an error: a benchmark of rejections would measure nothing).
     const disclosed = ['family_name', 'given_name', 'birth_date'];
-    const presentations = await prepareCounterPresentations(server.url, apiKey, verifierKey, TYPE, type.example, disclosed, quick ? 6000 : 30000);
+    const presentations = await prepareCounterPresentations(
+      server.url,
+      apiKey,
+      verifierKey,
+      TYPE,
+      type.example,
+      disclosed,
+      quick ? 6000 : 30000,
+    );
     // Bodies are built before the run, so the load generator spends its share of the CPU on HTTP.
     const verifyBodies = presentations.map((presentation) => JSON.stringify({ presentation, policy: { claims: disclosed } }));
     let v = 0;
-    const verify = await peakAndHalf({
-      name: 'POST /v1/verifier/verify (SD-JWT VC + KB-JWT, 3 disclosures, status cached)',
-      url: `${server.url}/v1/verifier/verify`, method: 'POST', connections, seconds: Math.min(seconds, quick ? 2 : 5),
-      headers: { authorization: `Bearer ${verifierKey}`, 'content-type': 'application/json' },
-      setupRequest: (req) => ({ ...req, body: verifyBodies[v++ % verifyBodies.length] }),
-      // A substring test, not JSON.parse: the load generator shares the machine's two cores.
-      expect: (body) => body.includes('"verdict":"verified"'),
-    }, sweep);
+    const verify = await peakAndHalf(
+      {
+        name: 'POST /v1/verifier/verify (SD-JWT VC + KB-JWT, 3 disclosures, status cached)',
+        url: `${server.url}/v1/verifier/verify`,
+        method: 'POST',
+        connections,
+        seconds: Math.min(seconds, quick ? 2 : 5),
+        headers: { authorization: `Bearer ${verifierKey}`, 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: verifyBodies[v++ % verifyBodies.length] }),
+        // A substring test, not JSON.parse: the load generator shares the machine's two cores.
+        expect: (body) => body.includes('"verdict":"verified"'),
+      },
+      sweep,
+    );
     scenarios.push(...verify.runs, verify.half);
     const replayedPresentations = Math.max(0, v - presentations.length);
-    if (replayedPresentations > 0) notes.push(`verify: ${replayedPresentations} presentations were replays (answered "rejected"): prepare more for this machine`);
-    const check = (await (await fetch(`${server.url}/v1/verifier/verify`, {
-      method: 'POST', headers: { authorization: `Bearer ${verifierKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ presentation: (await prepareCounterPresentations(server.url, apiKey, verifierKey, TYPE, type.example, disclosed, 1))[0], policy: { claims: disclosed } }),
-    })).json()) as { verdict: string };
+    if (replayedPresentations > 0)
+      notes.push(`verify: ${replayedPresentations} presentations were replays (answered "rejected"): prepare more for this machine`);
+    const check = (await (
+      await fetch(`${server.url}/v1/verifier/verify`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${verifierKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          presentation: (await prepareCounterPresentations(server.url, apiKey, verifierKey, TYPE, type.example, disclosed, 1))[0],
+          policy: { claims: disclosed },
+        }),
+      })
+    ).json()) as { verdict: string };
     if (check.verdict !== 'verified') notes.push(`verify sanity check answered ${check.verdict}`);
 
     // QR: the first render of each offer's QR (a new offer every request), then one offer's QR
@@ -140,18 +197,47 @@ async function main(): Promise<void> {
     const offerCount = quick ? 600 : 1200; // more than one render per ~2 ms fills in qrSeconds
     const offers: string[] = [];
     for (let i = 0; i < offerCount; i += 50) {
-      offers.push(...(await Promise.all(Array.from({ length: 50 }, async () =>
-        ((await (await fetch(`${server.url}/v1/offers`, { method: 'POST', headers: auth, body: JSON.stringify({ type: TYPE, claims: type.example }) })).json()) as { qr_svg: string }).qr_svg))));
+      offers.push(
+        ...(await Promise.all(
+          Array.from(
+            { length: 50 },
+            async () =>
+              (
+                (await (
+                  await fetch(`${server.url}/v1/offers`, {
+                    method: 'POST',
+                    headers: auth,
+                    body: JSON.stringify({ type: TYPE, claims: type.example }),
+                  })
+                ).json()) as { qr_svg: string }
+              ).qr_svg,
+          ),
+        )),
+      );
     }
     let q = 0;
     const first = await load({
-      name: 'GET offer QR (SVG), first render (a new offer each request, one connection)', url: offers[0]!, connections: 1, seconds: qrSeconds,
+      name: 'GET offer QR (SVG), first render (a new offer each request, one connection)',
+      url: offers[0]!,
+      connections: 1,
+      seconds: qrSeconds,
       setupRequest: (req) => ({ ...req, path: new URL(offers[q++ % offers.length]!).pathname }),
     });
-    if (q > offers.length) notes.push(`QR: ${q - offers.length} first-render requests met an offer already rendered: create more offers for this machine`);
+    if (q > offers.length)
+      notes.push(`QR: ${q - offers.length} first-render requests met an offer already rendered: create more offers for this machine`);
     await (await fetch(offers[0]!)).text(); // rendered (and cached) again if the cache let it go
-    const repeated = await load({ name: 'GET offer QR (SVG), repeated (cached, one connection)', url: offers[0]!, connections: 1, seconds: qrSeconds });
-    const roundTrip = await load({ name: 'GET /healthz (one connection: the round trip)', url: `${server.url}/healthz`, connections: 1, seconds: qrSeconds });
+    const repeated = await load({
+      name: 'GET offer QR (SVG), repeated (cached, one connection)',
+      url: offers[0]!,
+      connections: 1,
+      seconds: qrSeconds,
+    });
+    const roundTrip = await load({
+      name: 'GET /healthz (one connection: the round trip)',
+      url: `${server.url}/healthz`,
+      connections: 1,
+      seconds: qrSeconds,
+    });
     scenarios.push(first, repeated, roundTrip);
     const msEach = (r: LoadResult) => 1000 / r.reqPerSec;
     const floorMs = msEach(roundTrip);
@@ -185,9 +271,13 @@ async function main(): Promise<void> {
       const hsmDb = usePg ? await pgDatabase() : undefined;
       try {
         signers = await compareSigners({
-          fileEnv: env, fileApiKey: apiKey, pkcs11DatabaseUrl: hsmDb?.url,
+          fileEnv: env,
+          fileApiKey: apiKey,
+          pkcs11DatabaseUrl: hsmDb?.url,
           body: JSON.stringify({ type: TYPE, claims: type.example, holder_jwk: holder }),
-          connections, seconds: quick ? seconds : 6, quick,
+          connections,
+          seconds: quick ? seconds : 6,
+          quick,
         });
       } finally {
         await hsmDb?.drop();
@@ -195,7 +285,6 @@ async function main(): Promise<void> {
       if ('skipped' in signers) notes.push(`--signer pkcs11: the SoftHSM comparison was skipped: ${signers.skipped}`);
       else scenarios.push(...signers.runs.map((r) => r.result));
     }
-
 
     const baselines = combineBaselines(baselinesBefore, await runBaselines(baselineSpec));
     const rate = (name: string) => baselines.find((b) => b.name.startsWith(name))?.opsPerSec ?? NaN;
@@ -206,8 +295,12 @@ async function main(): Promise<void> {
     ratio('issuance over HTTP ÷ node:crypto ES256 sign', issuance.peak.reqPerSec / rate('ES256 sign (node:crypto)'), 0.5);
     const halfSign = rate('ES256 sign (node:crypto)') / 2;
     const ownIssue = rate('SD-JWT VC issue (this service');
-    notes.push(`For reference (no target): issuance over HTTP is ${(issuance.peak.reqPerSec / ownIssue).toFixed(2)}× of this service's own issuer code issuing the same credential in-process with a synchronous node:crypto signer (${Math.round(ownIssue)}/s on one core), HTTP, validation and durable storage included.`);
-    notes.push(`Half of the node:crypto ES256 sign rate is ${Math.round(halfSign)}/s; an empty route (GET /healthz) serves ${Math.round(floor.reqPerSec)} req/s here, ${(floor.reqPerSec / halfSign).toFixed(2)}× of it, before any parsing, signing or storage.`);
+    notes.push(
+      `For reference (no target): issuance over HTTP is ${(issuance.peak.reqPerSec / ownIssue).toFixed(2)}× of this service's own issuer code issuing the same credential in-process with a synchronous node:crypto signer (${Math.round(ownIssue)}/s on one core), HTTP, validation and durable storage included.`,
+    );
+    notes.push(
+      `Half of the node:crypto ES256 sign rate is ${Math.round(halfSign)}/s; an empty route (GET /healthz) serves ${Math.round(floor.reqPerSec)} req/s here, ${(floor.reqPerSec / halfSign).toFixed(2)}× of it, before any parsing, signing or storage.`,
+    );
     ratio('issuance p99 at half peak (ms)', issuance.half.p99, 25, false);
     ratio('verification over HTTP ÷ @sd-jwt in-process verify-with-KB', verifyPeak / rate('SD-JWT VC verify with KB-JWT'), 1.5);
     ratio('verification p99 at half peak (ms)', verifyHalfP99, 25, false);
@@ -216,10 +309,21 @@ async function main(): Promise<void> {
     ratio('hostile mix: worst server event-loop delay (ms)', hostile.worstEventLoopDelayMs, 50, false);
     ratio('hostile mix: /healthz p99 meanwhile (ms)', hostile.healthz.p99, 50, false);
     const flowCpu = (label: string) => flows.results.find((r) => r.name === label)?.serverCpuMsPerCredential ?? NaN;
-    ratio('full flow, single credential, 16 at a time: server CPU ms per credential', flowCpu(FLOW_SCENARIOS[0]!.label), usePg ? 1.5 : 1.3, false);
+    ratio(
+      'full flow, single credential, 16 at a time: server CPU ms per credential',
+      flowCpu(FLOW_SCENARIOS[0]!.label),
+      usePg ? 1.5 : 1.3,
+      false,
+    );
     ratio('full flow, batches of 10, 16 at a time: server CPU ms per credential', flowCpu(FLOW_SCENARIOS[2]!.label), 0.5, false);
-    ratio('cold start to /readyz, median (ms)', [...coldStartMs].sort((a, b) => a - b)[Math.floor(coldStartMs.length / 2)] ?? NaN, 1500, false);
-    for (const s of scenarios) if (s.errors > 0 || s.non2xx > 0) notes.push(`${s.name}: ${s.errors} errors (${s.wrongAnswers} wrong answers), ${s.non2xx} non-2xx`);
+    ratio(
+      'cold start to /readyz, median (ms)',
+      [...coldStartMs].sort((a, b) => a - b)[Math.floor(coldStartMs.length / 2)] ?? NaN,
+      1500,
+      false,
+    );
+    for (const s of scenarios)
+      if (s.errors > 0 || s.non2xx > 0) notes.push(`${s.name}: ${s.errors} errors (${s.wrongAnswers} wrong answers), ${s.non2xx} non-2xx`);
     // "No errors under any scenario": transport errors never; refusals and wrong answers only as
     // many as the run reused single-use inputs (grants, presentations) it had run out of.
     const failures: string[] = [];
@@ -227,12 +331,17 @@ async function main(): Promise<void> {
       if (s.errors - s.wrongAnswers > 0) failures.push(`${s.name}: ${s.errors - s.wrongAnswers} transport errors or timeouts`);
       if (s !== vci && s.non2xx > 0) failures.push(`${s.name}: ${s.non2xx} non-2xx answers`);
     }
-    if (hostile.status['5xx'] + hostile.status['2xx'] + hostile.status.other > 0) failures.push(`hostile mix: ${hostile.status['5xx']} 5xx and ${hostile.status['2xx']} 2xx answers (every request must be refused 4xx)`);
+    if (hostile.status['5xx'] + hostile.status['2xx'] + hostile.status.other > 0)
+      failures.push(
+        `hostile mix: ${hostile.status['5xx']} 5xx and ${hostile.status['2xx']} 2xx answers (every request must be refused 4xx)`,
+      );
     for (const k of hostile.perKind) if (k.status < 400 || k.status >= 500) failures.push(`hostile mix: ${k.name} answered ${k.status}`);
-    for (const r of flows.results) if (r.errors > 0) failures.push(`full flow, ${r.name}: ${r.errors} failed flows (${r.errorSamples.join('; ')})`);
+    for (const r of flows.results)
+      if (r.errors > 0) failures.push(`full flow, ${r.name}: ${r.errors} failed flows (${r.errorSamples.join('; ')})`);
     if (vci.non2xx > reusedGrants) failures.push(`${vci.name}: ${vci.non2xx} non-2xx answers, ${reusedGrants} expected`);
     const wrongVerdicts = verify.runs.reduce((n, r) => n + r.wrongAnswers, verify.half.wrongAnswers);
-    if (wrongVerdicts > replayedPresentations) failures.push(`verification: ${wrongVerdicts} answers not "verified", ${replayedPresentations} expected`);
+    if (wrongVerdicts > replayedPresentations)
+      failures.push(`verification: ${wrongVerdicts} answers not "verified", ${replayedPresentations} expected`);
 
     writeReport(join(ROOT, 'bench'), {
       when: new Date().toISOString(),

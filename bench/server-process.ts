@@ -39,7 +39,12 @@ export interface ServerProcess {
  * Starts the compiled server (dist/) as its own process and waits for /readyz. `root` is the
  * checkout whose build runs (another build of the project, to compare before and after).
  */
-export async function startServer(env: Record<string, string>, nodeArgs: string[] = [], fixedPort?: number, root = ROOT): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  fixedPort?: number,
+  root = ROOT,
+): Promise<ServerProcess> {
   const port = fixedPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
@@ -80,7 +85,11 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
 /** Runs the compiled CLI (of `root`'s build). */
 export async function dproof(args: string[], env: Record<string, string>, root = ROOT): Promise<string> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -57,7 +57,9 @@ export async function compareSigners(spec: ComparisonSpec): Promise<SignerCompar
     };
     delete pkcs11Env.DATABASE_URL;
     if (spec.pkcs11DatabaseUrl) pkcs11Env.DATABASE_URL = spec.pkcs11DatabaseUrl;
-    const { apiKey: pkcs11ApiKey } = JSON.parse(await dproof(['clients', 'create', '--role', 'issuer', '--name', 'bench-hsm', '--rate-limit', '0', '--json'], pkcs11Env)) as { apiKey: string };
+    const { apiKey: pkcs11ApiKey } = JSON.parse(
+      await dproof(['clients', 'create', '--role', 'issuer', '--name', 'bench-hsm', '--rate-limit', '0', '--json'], pkcs11Env),
+    ) as { apiKey: string };
     // Its first start makes the signing key inside the token.
     const file = await startServer(spec.fileEnv);
     servers.push(file);
@@ -67,8 +69,13 @@ export async function compareSigners(spec: ComparisonSpec): Promise<SignerCompar
     // Unmeasured warm-up of each (JIT, caches, the token's object cache), so run 1 is not the cold one.
     for (const { server, apiKey } of Object.values(target)) {
       await load({
-        name: 'warm-up', url: `${server.url}/v1/credentials`, method: 'POST', connections: spec.connections, seconds: spec.quick ? 1 : 3,
-        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: spec.body,
+        name: 'warm-up',
+        url: `${server.url}/v1/credentials`,
+        method: 'POST',
+        connections: spec.connections,
+        seconds: spec.quick ? 1 : 3,
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: spec.body,
       });
     }
     const order: ('file' | 'pkcs11')[] = spec.quick ? ['file', 'pkcs11'] : ['file', 'pkcs11', 'pkcs11', 'file'];
@@ -77,7 +84,10 @@ export async function compareSigners(spec: ComparisonSpec): Promise<SignerCompar
       const { server, apiKey } = target[signer];
       const result = await load({
         name: `POST /v1/credentials, ${signer === 'file' ? 'file signer' : 'SoftHSM (PKCS#11)'}, run ${runs.filter((r) => r.signer === signer).length + 1}`,
-        url: `${server.url}/v1/credentials`, method: 'POST', connections: spec.connections, seconds: spec.seconds,
+        url: `${server.url}/v1/credentials`,
+        method: 'POST',
+        connections: spec.connections,
+        seconds: spec.seconds,
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
         body: spec.body,
       });

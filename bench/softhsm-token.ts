@@ -13,7 +13,8 @@ const DEFAULT_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 /** The SoftHSM module to use, or why there is none. */
 export function findSoftHsm(): { module: string } | { skipped: string } {
   const module = process.env.PKCS11_MODULE ?? process.env.TEST_SOFTHSM ?? DEFAULT_MODULE;
-  if (!existsSync(module)) return { skipped: `no PKCS#11 module at ${module} (install the Debian package softhsm2, or set PKCS11_MODULE to libsofthsm2.so)` };
+  if (!existsSync(module))
+    return { skipped: `no PKCS#11 module at ${module} (install the Debian package softhsm2, or set PKCS11_MODULE to libsofthsm2.so)` };
   const util = spawnSync('softhsm2-util', ['--version'], { encoding: 'utf8' });
   if (util.error || util.status !== 0) return { skipped: 'softhsm2-util is not on PATH (install the Debian package softhsm2)' };
   return { module };
@@ -27,10 +28,14 @@ export function initSoftHsmToken(module: string, dir: string): Record<string, st
   writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
   const label = `dproof-bench-${randomBytes(3).toString('hex')}`;
   const pin = randomBytes(8).toString('hex');
-  const r = spawnSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', randomBytes(8).toString('hex')], {
-    env: { ...process.env, SOFTHSM2_CONF: conf },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'softhsm2-util',
+    ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', randomBytes(8).toString('hex')],
+    {
+      env: { ...process.env, SOFTHSM2_CONF: conf },
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`softhsm2-util --init-token failed (${r.error?.message ?? r.stderr})`);
   return { KEY_BACKEND: 'pkcs11', PKCS11_MODULE: module, PKCS11_TOKEN_LABEL: label, DPROOF_PKCS11_PIN: pin, SOFTHSM2_CONF: conf };
 }

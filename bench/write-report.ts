@@ -40,7 +40,8 @@ const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 function signerSection(c: SignerComparison | undefined): string[] {
   if (!c) return [];
   if ('skipped' in c) return ['## Signers: file vs SoftHSM (PKCS#11)', '', `Skipped: ${c.skipped}.`, ''];
-  const row = (what: string, x: { reqPerSec: number; p50: number; p99: number }, d = 0) => `| ${what} | ${f(x.reqPerSec, d ? 2 : 0)} | ${f(x.p50, d || 1)} | ${f(x.p99, d || 1)} |`;
+  const row = (what: string, x: { reqPerSec: number; p50: number; p99: number }, d = 0) =>
+    `| ${what} | ${f(x.reqPerSec, d ? 2 : 0)} | ${f(x.p50, d || 1)} | ${f(x.p99, d || 1)} |`;
   return [
     '## Signers: file vs SoftHSM (PKCS#11)',
     '',
@@ -66,31 +67,38 @@ export function writeReport(dir: string, r: Report): void {
     '',
     '| scenario | req/s | p50 ms | p99 ms | non-2xx | errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...r.scenarios.map((s) => `| ${s.name}${s.rate ? ` (${s.rate} req/s offered)` : ''} | ${f(s.reqPerSec)} | ${f(s.p50, 1)} | ${f(s.p99, 1)} | ${s.non2xx} | ${s.errors} |`),
+    ...r.scenarios.map(
+      (s) =>
+        `| ${s.name}${s.rate ? ` (${s.rate} req/s offered)` : ''} | ${f(s.reqPerSec)} | ${f(s.p50, 1)} | ${f(s.p99, 1)} | ${s.non2xx} | ${s.errors} |`,
+    ),
     '',
-    ...(r.flows ? [
-      '## Full OpenID4VCI flow (pre-authorized code), every credential checked by the load generator',
-      '',
-      'Offer (back-office API) → offer by reference → token → nonce → credential with fresh P-256 proofs; the generator (node:http, keep-alive) checks each credential\'s signature, `cnf` and disclosures. Server CPU is every thread of the server process, read from /proc before and after; per step, one flow at a time.',
-      '',
-      ...flowTable(r.flows.results),
-      '',
-      `Data loss check: ${r.flows.dataLoss.acknowledged} credentials delivered by the flows (warm-ups included), ${r.flows.dataLoss.recorded} records added to the registry meanwhile, ${r.flows.dataLoss.lost} lost.`,
-      '',
-    ] : []),
-    ...(r.hostile ? [
-      '## Hostile mix: what a refused request costs the server',
-      '',
-      'Each kind alone (five in a row), then all of them at once while `/healthz` is sampled; the event-loop delay is the server\'s own (`dproof_nodejs_eventloop_lag_max_seconds`, 10 ms resolution).',
-      '',
-      '| hostile request | answer | worst event-loop delay ms |',
-      '| --- | ---: | ---: |',
-      ...r.hostile.perKind.map((k) => `| ${k.name} | ${k.status} | ${f(k.worstEventLoopDelayMs, 1)} |`),
-      `| **all at once**, ${r.hostile.rate} req/s (${r.hostile.requests} requests: ${r.hostile.status['4xx']} 4xx, ${r.hostile.status['5xx']} 5xx, ${r.hostile.errors} transport errors: over-limit bodies are cut off) | | **${f(r.hostile.worstEventLoopDelayMs, 1)}** |`,
-      '',
-      `/healthz meanwhile: p50 ${f(r.hostile.healthz.p50, 1)} ms, p99 ${f(r.hostile.healthz.p99, 1)} ms, max ${f(r.hostile.healthz.max, 1)} ms over ${r.hostile.healthz.samples} samples.`,
-      '',
-    ] : []),
+    ...(r.flows
+      ? [
+          '## Full OpenID4VCI flow (pre-authorized code), every credential checked by the load generator',
+          '',
+          "Offer (back-office API) → offer by reference → token → nonce → credential with fresh P-256 proofs; the generator (node:http, keep-alive) checks each credential's signature, `cnf` and disclosures. Server CPU is every thread of the server process, read from /proc before and after; per step, one flow at a time.",
+          '',
+          ...flowTable(r.flows.results),
+          '',
+          `Data loss check: ${r.flows.dataLoss.acknowledged} credentials delivered by the flows (warm-ups included), ${r.flows.dataLoss.recorded} records added to the registry meanwhile, ${r.flows.dataLoss.lost} lost.`,
+          '',
+        ]
+      : []),
+    ...(r.hostile
+      ? [
+          '## Hostile mix: what a refused request costs the server',
+          '',
+          "Each kind alone (five in a row), then all of them at once while `/healthz` is sampled; the event-loop delay is the server's own (`dproof_nodejs_eventloop_lag_max_seconds`, 10 ms resolution).",
+          '',
+          '| hostile request | answer | worst event-loop delay ms |',
+          '| --- | ---: | ---: |',
+          ...r.hostile.perKind.map((k) => `| ${k.name} | ${k.status} | ${f(k.worstEventLoopDelayMs, 1)} |`),
+          `| **all at once**, ${r.hostile.rate} req/s (${r.hostile.requests} requests: ${r.hostile.status['4xx']} 4xx, ${r.hostile.status['5xx']} 5xx, ${r.hostile.errors} transport errors: over-limit bodies are cut off) | | **${f(r.hostile.worstEventLoopDelayMs, 1)}** |`,
+          '',
+          `/healthz meanwhile: p50 ${f(r.hostile.healthz.p50, 1)} ms, p99 ${f(r.hostile.healthz.p99, 1)} ms, max ${f(r.hostile.healthz.max, 1)} ms over ${r.hostile.healthz.samples} samples.`,
+          '',
+        ]
+      : []),
     ...signerSection(r.signers),
     '## In-process baselines (same machine, same run)',
     '',
@@ -98,7 +106,10 @@ export function writeReport(dir: string, r: Report): void {
     '',
     '| operation | ops/s (mean) | before | after |',
     '| --- | ---: | ---: | ---: |',
-    ...r.baselines.map((b) => `| ${b.name} | ${f(b.opsPerSec)} | ${b.runs?.[0] !== undefined ? f(b.runs[0]) : ''} | ${b.runs?.[1] !== undefined ? f(b.runs[1]) : ''} |`),
+    ...r.baselines.map(
+      (b) =>
+        `| ${b.name} | ${f(b.opsPerSec)} | ${b.runs?.[0] !== undefined ? f(b.runs[0]) : ''} | ${b.runs?.[1] !== undefined ? f(b.runs[1]) : ''} |`,
+    ),
     '',
     '## Targets',
     '',

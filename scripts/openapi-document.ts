@@ -9,7 +9,12 @@ import { createLogger } from '../src/http/logger.js';
 /** Builds the app on a throw-away store and returns its OpenAPI document (stable: fixed PUBLIC_URL). */
 export async function buildOpenApiDocument(): Promise<unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'dproof-openapi-'));
-  const config = loadConfig({ DATA_DIR: join(dir, 'data'), KEYS_DIR: join(dir, 'keys'), PUBLIC_URL: 'https://issuer.example', DPROOF_KEY_PASSPHRASE: 'openapi-generation-only' });
+  const config = loadConfig({
+    DATA_DIR: join(dir, 'data'),
+    KEYS_DIR: join(dir, 'keys'),
+    PUBLIC_URL: 'https://issuer.example',
+    DPROOF_KEY_PASSPHRASE: 'openapi-generation-only',
+  });
   const logger = createLogger('silent');
   const runtime = await openRuntime(config, logger);
   try {

@@ -41,7 +41,8 @@ const seconds = ((Date.now() - started) / 1000).toFixed(0);
 let counts = 'no test report (vitest did not finish)';
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
-  counts = `${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped` +
+  counts =
+    `${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped` +
     ` (${r.testResults.length} files, ${r.testResults.filter((f) => f.status === 'failed').length} failed)`;
 } catch {
   /* counts stays as said */

@@ -11,5 +11,13 @@ export const systemClock: Clock = { now: () => Date.now() };
 
 export const fixedClock = (ms: number): Clock & { set(ms: number): void; advance(ms: number): void } => {
   let t = ms;
-  return { now: () => t, set: (v) => { t = v; }, advance: (d) => { t += d; } };
+  return {
+    now: () => t,
+    set: (v) => {
+      t = v;
+    },
+    advance: (d) => {
+      t += d;
+    },
+  };
 };

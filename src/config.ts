@@ -8,7 +8,10 @@ import { parseOutboundAllowList } from './http-client/outbound-allow-list.js';
 import type { TrustedIssuer } from './verification/issuer-type-authority.js';
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
   }
@@ -108,43 +111,193 @@ interface VariableSpec {
 export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'PORT', default: '3000', description: 'TCP port the HTTP server listens on.' },
   { name: 'HOST', default: '127.0.0.1', description: 'Interface to bind; `0.0.0.0` in containers.' },
-  { name: 'PUBLIC_URL', default: 'http://localhost:$PORT', description: 'Public base URL (issuer identifier, links in offers, status list URIs). No trailing slash.' },
+  {
+    name: 'PUBLIC_URL',
+    default: 'http://localhost:$PORT',
+    description: 'Public base URL (issuer identifier, links in offers, status list URIs). No trailing slash.',
+  },
   { name: 'DATA_DIR', default: './data', description: 'Folder of the embedded SQLite store (`digital-proof.db`).' },
-  { name: 'DATABASE_URL', default: '(unset)', description: '`postgres://user@host:port/db` selects PostgreSQL instead of the embedded store.' },
+  {
+    name: 'DATABASE_URL',
+    default: '(unset)',
+    description: '`postgres://user@host:port/db` selects PostgreSQL instead of the embedded store.',
+  },
   { name: 'KEYS_DIR', default: './keys', description: 'Folder of the encrypted signing key files.' },
-  { name: 'DPROOF_KEY_PASSPHRASE', default: '(unset: generated into `KEYS_DIR/.passphrase` outside production)', description: 'Passphrase that encrypts private keys at rest. Required when `NODE_ENV=production`.' },
-  { name: 'KEY_ALG', default: 'ES256', description: 'Algorithm of keys made on first run and by `keys rotate` without `--alg` (`ES256` or `EdDSA`).' },
-  { name: 'KEY_BACKEND', default: 'file', description: 'Where private signing keys live: `file` (encrypted files in `KEYS_DIR`) or `pkcs11` (a hardware security module; see *Keys in an HSM*).' },
-  { name: 'PKCS11_MODULE', default: '(unset)', description: 'With `KEY_BACKEND=pkcs11`: path of the PKCS#11 library (SoftHSM: `/usr/lib/softhsm/libsofthsm2.so`).' },
-  { name: 'PKCS11_TOKEN_LABEL', default: '(unset)', description: 'With `KEY_BACKEND=pkcs11`: label of the token holding the keys (or set `PKCS11_SLOT`).' },
-  { name: 'PKCS11_SLOT', default: '(unset)', description: 'With `KEY_BACKEND=pkcs11`: slot id of the token, when it is not found by `PKCS11_TOKEN_LABEL`.' },
-  { name: 'DPROOF_PKCS11_PIN', default: '(unset)', description: 'With `KEY_BACKEND=pkcs11`: the token\'s user PIN, from a secret store. Never logged.' },
-  { name: 'PKCS11_SESSIONS', default: '4', description: 'PKCS#11 sessions the module thread keeps open and logged in (one that the module drops is replaced); calls into the module run one at a time in that thread.' },
-  { name: 'PKCS11_TIMEOUT_MS', default: '5000', description: 'Longest any call into the module (connect, login, find, sign, key generation, the `/readyz` probe) may take; past it the module counts as unavailable (503 `signer_unavailable`) until it answers again.' },
-  { name: 'KEY_REFRESH_MS', default: '2000', description: 'How often a node re-reads key states from the store (rotation reaches running nodes within this).' },
-  { name: 'RATE_LIMIT_PER_MINUTE', default: '600', description: 'Requests per minute per API client without its own limit; `0` = unlimited.' },
-  { name: 'BODY_LIMIT', default: '1048576', description: 'Largest request body in bytes, on the routes that carry credentials or portraits (`POST /v1/credentials`, `/v1/offers`, `/v1/verifier/verify`; `/openid4vp/response` takes at most 384 kB of it); larger bodies get 413.' },
-  { name: 'SMALL_BODY_LIMIT', default: '65536', description: 'Largest request body in bytes on every other route (OAuth and OpenID4VCI endpoints, verifier requests, admin); at most `BODY_LIMIT`. The credential endpoint allows at least 4 kB per proof of `BATCH_SIZE`.' },
-  { name: 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE', default: '6000', description: 'Anonymous wallet-facing requests (offer, token, nonce, credential, request object, direct_post, history) per minute per client address: a flood ceiling, high because thousands of phones can share one carrier address; `0` = unlimited.' },
-  { name: 'RATE_LIMIT_PER_REFERENCE_PER_MINUTE', default: '30', description: 'Anonymous requests per minute per thing the request carries: offer reference, pre-authorized code, access token, OpenID4VP request id or state, history token; `0` = unlimited.' },
+  {
+    name: 'DPROOF_KEY_PASSPHRASE',
+    default: '(unset: generated into `KEYS_DIR/.passphrase` outside production)',
+    description: 'Passphrase that encrypts private keys at rest. Required when `NODE_ENV=production`.',
+  },
+  {
+    name: 'KEY_ALG',
+    default: 'ES256',
+    description: 'Algorithm of keys made on first run and by `keys rotate` without `--alg` (`ES256` or `EdDSA`).',
+  },
+  {
+    name: 'KEY_BACKEND',
+    default: 'file',
+    description:
+      'Where private signing keys live: `file` (encrypted files in `KEYS_DIR`) or `pkcs11` (a hardware security module; see *Keys in an HSM*).',
+  },
+  {
+    name: 'PKCS11_MODULE',
+    default: '(unset)',
+    description: 'With `KEY_BACKEND=pkcs11`: path of the PKCS#11 library (SoftHSM: `/usr/lib/softhsm/libsofthsm2.so`).',
+  },
+  {
+    name: 'PKCS11_TOKEN_LABEL',
+    default: '(unset)',
+    description: 'With `KEY_BACKEND=pkcs11`: label of the token holding the keys (or set `PKCS11_SLOT`).',
+  },
+  {
+    name: 'PKCS11_SLOT',
+    default: '(unset)',
+    description: 'With `KEY_BACKEND=pkcs11`: slot id of the token, when it is not found by `PKCS11_TOKEN_LABEL`.',
+  },
+  {
+    name: 'DPROOF_PKCS11_PIN',
+    default: '(unset)',
+    description: "With `KEY_BACKEND=pkcs11`: the token's user PIN, from a secret store. Never logged.",
+  },
+  {
+    name: 'PKCS11_SESSIONS',
+    default: '4',
+    description:
+      'PKCS#11 sessions the module thread keeps open and logged in (one that the module drops is replaced); calls into the module run one at a time in that thread.',
+  },
+  {
+    name: 'PKCS11_TIMEOUT_MS',
+    default: '5000',
+    description:
+      'Longest any call into the module (connect, login, find, sign, key generation, the `/readyz` probe) may take; past it the module counts as unavailable (503 `signer_unavailable`) until it answers again.',
+  },
+  {
+    name: 'KEY_REFRESH_MS',
+    default: '2000',
+    description: 'How often a node re-reads key states from the store (rotation reaches running nodes within this).',
+  },
+  {
+    name: 'RATE_LIMIT_PER_MINUTE',
+    default: '600',
+    description: 'Requests per minute per API client without its own limit; `0` = unlimited.',
+  },
+  {
+    name: 'BODY_LIMIT',
+    default: '1048576',
+    description:
+      'Largest request body in bytes, on the routes that carry credentials or portraits (`POST /v1/credentials`, `/v1/offers`, `/v1/verifier/verify`; `/openid4vp/response` takes at most 384 kB of it); larger bodies get 413.',
+  },
+  {
+    name: 'SMALL_BODY_LIMIT',
+    default: '65536',
+    description:
+      'Largest request body in bytes on every other route (OAuth and OpenID4VCI endpoints, verifier requests, admin); at most `BODY_LIMIT`. The credential endpoint allows at least 4 kB per proof of `BATCH_SIZE`.',
+  },
+  {
+    name: 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE',
+    default: '6000',
+    description:
+      'Anonymous wallet-facing requests (offer, token, nonce, credential, request object, direct_post, history) per minute per client address: a flood ceiling, high because thousands of phones can share one carrier address; `0` = unlimited.',
+  },
+  {
+    name: 'RATE_LIMIT_PER_REFERENCE_PER_MINUTE',
+    default: '30',
+    description:
+      'Anonymous requests per minute per thing the request carries: offer reference, pre-authorized code, access token, OpenID4VP request id or state, history token; `0` = unlimited.',
+  },
   { name: 'LOG_LEVEL', default: 'info', description: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
-  { name: 'STATUS_LIST_SIZE', default: '131072', description: 'Entries per Token Status List (at least 131072, a multiple of 4): the crowd each credential hides in.' },
-  { name: 'STATUS_TTL_SECONDS', default: '60', description: '`ttl` of status list tokens: how long verifiers may cache one; a status change shows within it.' },
-  { name: 'STATUS_TOKEN_VALIDITY_SECONDS', default: '86400', description: 'Lifetime of a signed status list token (`exp - iat`); tokens are re-signed at half of it.' },
-  { name: 'TRUSTED_ISSUERS', default: '(unset: only this service)', description: 'Comma-separated issuer identifiers (URLs) of other SD-JWT VC issuers to trust; their keys come from `<issuer>/.well-known/jwt-vc-issuer`. Each may name the types it may issue after `|`: `https://a.example|https://a.example/vct/|urn:x:pid:1` (a value ending in `/` is a prefix, any other one exact `vct`); with none, only the types under its own identifier (`<issuer>/…`). No other issuer may issue this service\'s own types (under `PUBLIC_URL`).' },
-  { name: 'VERIFICATION_SKEW_SECONDS', default: '60', description: 'Clock difference tolerated when checking `iat`, `nbf` and `exp` of credentials and KB-JWTs.' },
-  { name: 'KB_JWT_MAX_AGE_SECONDS', default: '120', description: 'Oldest key-binding JWT (`iat`) a verifier accepts; a counter QR is good for this long.' },
-  { name: 'COUNTER_NONCE_TTL_SECONDS', default: '300', description: 'How long a counter nonce from `POST /v1/verifier/counter-nonces` can be presented over; it is accepted once, by the verifier client it was issued to.' },
-  { name: 'VERIFIER_REQUEST_TTL_SECONDS', default: '300', description: 'How long a wallet can answer an OpenID4VP request (`/v1/verifier/requests`).' },
-  { name: 'VERIFIER_RESULT_RETENTION_SECONDS', default: '600', description: 'How long a verification result is kept for the verifier that asked; then it is purged (receipts keep no claim values).' },
-  { name: 'PURGE_INTERVAL_MS', default: '60000', description: 'How often each node deletes what has expired: claims of unused offers, codes, tokens, nonces, verification results past their retention. Harmless to run on every node.' },
-  { name: 'OFFER_TTL_SECONDS', default: '600', description: 'How long an OpenID4VCI credential offer (its pre-authorized code) can be redeemed; unused offers and their claims are dropped after it.' },
-  { name: 'ACCESS_TOKEN_TTL_SECONDS', default: '300', description: 'Lifetime of an OpenID4VCI access token: the wallet must ask for its credentials within it.' },
-  { name: 'C_NONCE_TTL_SECONDS', default: '300', description: 'Lifetime of a `c_nonce` from the nonce endpoint, and the oldest proof `iat` the credential endpoint accepts.' },
-  { name: 'BATCH_SIZE', default: '10', description: 'Most key proofs, hence credentials, in one OpenID4VCI credential request (`batch_credential_issuance.batch_size`).' },
-  { name: 'REDIS_URL', default: '(unset: each node counts in memory)', description: '`redis://host:port` keeps the rate-limit counters (per client, per address, per offer/token/request) in Redis, shared by every node. If Redis is down, requests are let through (fail-open) and a warning is logged.' },
-  { name: 'METRICS_TOKEN', default: '(unset: `/metrics` is open)', description: 'Bearer token `GET /metrics` requires (`Authorization: Bearer …`); at least 16 characters. Unset, the endpoint answers anyone who can reach it.' },
-  { name: 'WEBHOOK_ALLOW_HOSTS', default: '(unset: none)', description: 'Comma-separated host names, IP addresses and CIDR ranges (`hooks.internal,10.1.0.0/16`) that OpenID4VP `webhook_url`s may reach although they are loopback, private, link-local or unique-local. Plain `http` webhooks go only to these, and not with `NODE_ENV=production`.' },
+  {
+    name: 'STATUS_LIST_SIZE',
+    default: '131072',
+    description: 'Entries per Token Status List (at least 131072, a multiple of 4): the crowd each credential hides in.',
+  },
+  {
+    name: 'STATUS_TTL_SECONDS',
+    default: '60',
+    description: '`ttl` of status list tokens: how long verifiers may cache one; a status change shows within it.',
+  },
+  {
+    name: 'STATUS_TOKEN_VALIDITY_SECONDS',
+    default: '86400',
+    description: 'Lifetime of a signed status list token (`exp - iat`); tokens are re-signed at half of it.',
+  },
+  {
+    name: 'TRUSTED_ISSUERS',
+    default: '(unset: only this service)',
+    description:
+      "Comma-separated issuer identifiers (URLs) of other SD-JWT VC issuers to trust; their keys come from `<issuer>/.well-known/jwt-vc-issuer`. Each may name the types it may issue after `|`: `https://a.example|https://a.example/vct/|urn:x:pid:1` (a value ending in `/` is a prefix, any other one exact `vct`); with none, only the types under its own identifier (`<issuer>/…`). No other issuer may issue this service's own types (under `PUBLIC_URL`).",
+  },
+  {
+    name: 'VERIFICATION_SKEW_SECONDS',
+    default: '60',
+    description: 'Clock difference tolerated when checking `iat`, `nbf` and `exp` of credentials and KB-JWTs.',
+  },
+  {
+    name: 'KB_JWT_MAX_AGE_SECONDS',
+    default: '120',
+    description: 'Oldest key-binding JWT (`iat`) a verifier accepts; a counter QR is good for this long.',
+  },
+  {
+    name: 'COUNTER_NONCE_TTL_SECONDS',
+    default: '300',
+    description:
+      'How long a counter nonce from `POST /v1/verifier/counter-nonces` can be presented over; it is accepted once, by the verifier client it was issued to.',
+  },
+  {
+    name: 'VERIFIER_REQUEST_TTL_SECONDS',
+    default: '300',
+    description: 'How long a wallet can answer an OpenID4VP request (`/v1/verifier/requests`).',
+  },
+  {
+    name: 'VERIFIER_RESULT_RETENTION_SECONDS',
+    default: '600',
+    description: 'How long a verification result is kept for the verifier that asked; then it is purged (receipts keep no claim values).',
+  },
+  {
+    name: 'PURGE_INTERVAL_MS',
+    default: '60000',
+    description:
+      'How often each node deletes what has expired: claims of unused offers, codes, tokens, nonces, verification results past their retention. Harmless to run on every node.',
+  },
+  {
+    name: 'OFFER_TTL_SECONDS',
+    default: '600',
+    description:
+      'How long an OpenID4VCI credential offer (its pre-authorized code) can be redeemed; unused offers and their claims are dropped after it.',
+  },
+  {
+    name: 'ACCESS_TOKEN_TTL_SECONDS',
+    default: '300',
+    description: 'Lifetime of an OpenID4VCI access token: the wallet must ask for its credentials within it.',
+  },
+  {
+    name: 'C_NONCE_TTL_SECONDS',
+    default: '300',
+    description: 'Lifetime of a `c_nonce` from the nonce endpoint, and the oldest proof `iat` the credential endpoint accepts.',
+  },
+  {
+    name: 'BATCH_SIZE',
+    default: '10',
+    description: 'Most key proofs, hence credentials, in one OpenID4VCI credential request (`batch_credential_issuance.batch_size`).',
+  },
+  {
+    name: 'REDIS_URL',
+    default: '(unset: each node counts in memory)',
+    description:
+      '`redis://host:port` keeps the rate-limit counters (per client, per address, per offer/token/request) in Redis, shared by every node. If Redis is down, requests are let through (fail-open) and a warning is logged.',
+  },
+  {
+    name: 'METRICS_TOKEN',
+    default: '(unset: `/metrics` is open)',
+    description:
+      'Bearer token `GET /metrics` requires (`Authorization: Bearer …`); at least 16 characters. Unset, the endpoint answers anyone who can reach it.',
+  },
+  {
+    name: 'WEBHOOK_ALLOW_HOSTS',
+    default: '(unset: none)',
+    description:
+      'Comma-separated host names, IP addresses and CIDR ranges (`hooks.internal,10.1.0.0/16`) that OpenID4VP `webhook_url`s may reach although they are loopback, private, link-local or unique-local. Plain `http` webhooks go only to these, and not with `NODE_ENV=production`.',
+  },
   { name: 'NODE_ENV', default: 'development', description: '`production` turns off development conveniences.' },
 ];
 
@@ -180,15 +333,23 @@ function trustedIssuers(env: Env, publicUrl: string): TrustedIssuer[] {
   if (raw === '') return [];
   const own = `${publicUrl.replace(/\/+$/, '')}/`;
   const byIssuer = new Map<string, TrustedIssuer>();
-  for (const entry of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const entry of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const [first = '', ...rest] = entry.split('|').map((s) => s.trim());
     const u = url('TRUSTED_ISSUERS', first, ['http:', 'https:']);
-    if (new URL(u).search || new URL(u).hash) throw new ConfigError('TRUSTED_ISSUERS', `an issuer identifier has no query or fragment, got "${first}"`);
+    if (new URL(u).search || new URL(u).hash)
+      throw new ConfigError('TRUSTED_ISSUERS', `an issuer identifier has no query or fragment, got "${first}"`);
     const issuer = u.replace(/\/+$/, '');
     const types = rest.filter((t) => t !== '');
     // This service's own types are issued by this service only (SD-JWT VC: the issuer's authority for the vct).
     for (const t of types) {
-      if (t.startsWith(own) || (t.endsWith('/') && own.startsWith(t))) throw new ConfigError('TRUSTED_ISSUERS', `${issuer} cannot be authorised for this service's own types ("${t}" is under PUBLIC_URL)`);
+      if (t.startsWith(own) || (t.endsWith('/') && own.startsWith(t)))
+        throw new ConfigError(
+          'TRUSTED_ISSUERS',
+          `${issuer} cannot be authorised for this service's own types ("${t}" is under PUBLIC_URL)`,
+        );
     }
     const prev = byIssuer.get(issuer);
     byIssuer.set(issuer, { issuer, types: [...new Set([...(prev?.types ?? []), ...types])] });
@@ -206,7 +367,7 @@ function pkcs11Config(env: Env): Pkcs11Config {
     throw new ConfigError('PKCS11_TOKEN_LABEL', 'or PKCS11_SLOT is required when KEY_BACKEND=pkcs11');
   }
   const pin = env.DPROOF_PKCS11_PIN ?? '';
-  if (pin === '') throw new ConfigError('DPROOF_PKCS11_PIN', 'is required when KEY_BACKEND=pkcs11 (the token\'s user PIN)');
+  if (pin === '') throw new ConfigError('DPROOF_PKCS11_PIN', "is required when KEY_BACKEND=pkcs11 (the token's user PIN)");
   return {
     module,
     tokenLabel,
@@ -218,7 +379,10 @@ function pkcs11Config(env: Env): Pkcs11Config {
 }
 
 function webhookAllowHosts(env: Env): string[] {
-  const entries = (env.WEBHOOK_ALLOW_HOSTS ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const entries = (env.WEBHOOK_ALLOW_HOSTS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   try {
     parseOutboundAllowList(entries);
   } catch (e) {

@@ -30,7 +30,9 @@ export function startPurgeTimer(store: Store, clock: Clock, logger: Logger, ever
   const runNow = (): Promise<void> =>
     (running ??= purgeExpiredState(store, clock.now())
       // A store that is down now is purged at the next tick; the error's code only (no SQL, no values).
-      .catch((e: unknown) => logger.warn({ code: (e as { code?: unknown }).code }, 'purge of expired state failed; retrying at the next interval'))
+      .catch((e: unknown) =>
+        logger.warn({ code: (e as { code?: unknown }).code }, 'purge of expired state failed; retrying at the next interval'),
+      )
       .finally(() => {
         running = undefined;
       }));

@@ -32,7 +32,11 @@ describe('configuration', () => {
       [{ NODE_ENV: 'production' }, 'DPROOF_KEY_PASSPHRASE'],
     ];
     for (const [env, name] of cases) {
-      assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && e.variable === name && e.message.startsWith(`${name}:`), name);
+      assert.throws(
+        () => loadConfig(env),
+        (e: unknown) => e instanceof ConfigError && e.variable === name && e.message.startsWith(`${name}:`),
+        name,
+      );
     }
   });
 

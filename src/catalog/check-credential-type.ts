@@ -36,21 +36,29 @@ interface Context {
 
 /** JSON pointer, inside the type file, of the schema of a claim path (`a[].b` → /claims_schema/properties/a/items/properties/b). */
 export function schemaPointer(path: string): string {
-  return '/claims_schema' + path.split('.').map((part) => {
-    const name = part.replace(/(\[\])+$/, '');
-    return `/properties/${escapePointerToken(name)}` + '/items'.repeat((part.length - name.length) / 2);
-  }).join('');
+  return (
+    '/claims_schema' +
+    path
+      .split('.')
+      .map((part) => {
+        const name = part.replace(/(\[\])+$/, '');
+        return `/properties/${escapePointerToken(name)}` + '/items'.repeat((part.length - name.length) / 2);
+      })
+      .join('')
+  );
 }
 
 type Check = (c: Context) => CatalogError | undefined;
 
 /** The file is `<id>.json`, so an id names exactly one file. */
 const idMatchesFileName: Check = ({ file, type }) =>
-  basename(file) === `${type.id}.json` ? undefined
+  basename(file) === `${type.id}.json`
+    ? undefined
     : new CatalogError('catalog_id_mismatch', file, '/id', `id "${type.id}" must equal the file name without .json`);
 
 const validityIsOrdered: Check = ({ file, type }) =>
-  type.validity.default_days <= type.validity.max_days ? undefined
+  type.validity.default_days <= type.validity.max_days
+    ? undefined
     : new CatalogError('catalog_invalid_validity', file, '/validity/default_days', 'must not exceed max_days');
 
 /**
@@ -67,7 +75,8 @@ const personClaimsPresent: Check = ({ file, type }) => {
     }
   }
   const birth = s.properties.birth_date;
-  return birth?.type === 'string' && birth.format === 'date' ? undefined
+  return birth?.type === 'string' && birth.format === 'date'
+    ? undefined
     : new CatalogError('catalog_person_claims_missing', file, '/claims_schema/properties/birth_date', 'must be a string with format date');
 };
 
@@ -75,8 +84,12 @@ const noRrnClaimName: Check = ({ file, paths }) => {
   for (const { path } of paths) {
     const name = path.slice(path.lastIndexOf('.') + 1);
     if (RRN_CLAIM_NAME.test(name)) {
-      return new CatalogError('catalog_rrn_claim', file, schemaPointer(path),
-        `claim "${path}" looks like a resident registration number; carry birth_date instead`);
+      return new CatalogError(
+        'catalog_rrn_claim',
+        file,
+        schemaPointer(path),
+        `claim "${path}" looks like a resident registration number; carry birth_date instead`,
+      );
     }
   }
   return undefined;
@@ -87,25 +100,34 @@ const knownPaths = ({ type, paths }: Context) => new Set<string>([...paths.map((
 const disclosablePathsExist: Check = (c) => {
   const known = knownPaths(c);
   const i = c.type.selectively_disclosable.findIndex((p) => !known.has(p));
-  return i < 0 ? undefined
-    : new CatalogError('catalog_unknown_path', c.file, `/selectively_disclosable/${i}`,
-      `"${c.type.selectively_disclosable[i]}" is neither a claim of claims_schema nor a derived claim of the type`);
+  return i < 0
+    ? undefined
+    : new CatalogError(
+        'catalog_unknown_path',
+        c.file,
+        `/selectively_disclosable/${i}`,
+        `"${c.type.selectively_disclosable[i]}" is neither a claim of claims_schema nor a derived claim of the type`,
+      );
 };
 
 const displayKeysExist: Check = (c) => {
   const known = knownPaths(c);
   const key = Object.keys(c.type.claim_display).find((k) => !known.has(k));
-  return key === undefined ? undefined
-    : new CatalogError('catalog_unknown_path', c.file, `/claim_display/${escapePointerToken(key)}`,
-      `"${key}" is neither a claim of claims_schema nor a derived claim of the type`);
+  return key === undefined
+    ? undefined
+    : new CatalogError(
+        'catalog_unknown_path',
+        c.file,
+        `/claim_display/${escapePointerToken(key)}`,
+        `"${key}" is neither a claim of claims_schema nor a derived claim of the type`,
+      );
 };
 
 /** Every claim (array element paths excepted) and every derived claim has a label. */
 const everyClaimLabelled: Check = ({ file, type, paths }) => {
   const needed = [...paths.map((p) => p.path).filter((p) => !p.endsWith('[]')), ...type.derived_claims];
   const missing = needed.find((p) => !Object.hasOwn(type.claim_display, p));
-  return missing === undefined ? undefined
-    : new CatalogError('catalog_missing_label', file, '/claim_display', `no label for "${missing}"`);
+  return missing === undefined ? undefined : new CatalogError('catalog_missing_label', file, '/claim_display', `no label for "${missing}"`);
 };
 
 const CHECKS: readonly Check[] = [

@@ -46,15 +46,13 @@ const compare = (a: CalendarDate, b: CalendarDate) => a.year - b.year || a.month
 /** True when `today` is on or after the `years`-th birthday (full age, 29 Feb → 1 Mar). */
 export function hasFullAge(birth: CalendarDate, today: CalendarDate, years: number): boolean {
   const year = birth.year + years;
-  const anniversary = birth.month === 2 && birth.day === 29 && !isLeapYear(year)
-    ? { year, month: 3, day: 1 }
-    : { year, month: birth.month, day: birth.day };
+  const anniversary =
+    birth.month === 2 && birth.day === 29 && !isLeapYear(year) ? { year, month: 3, day: 1 } : { year, month: birth.month, day: birth.day };
   return compare(today, anniversary) >= 0;
 }
 
 /** True from 1 January of the year one turns 19 (청소년보호법 §2 제1호). */
-export const isOver19ForYouthProtection = (birth: CalendarDate, today: CalendarDate): boolean =>
-  today.year - birth.year >= 19;
+export const isOver19ForYouthProtection = (birth: CalendarDate, today: CalendarDate): boolean => today.year - birth.year >= 19;
 
 const RULES: Record<DerivedClaimName, (birth: CalendarDate, today: CalendarDate) => boolean> = {
   age_over_14: (b, t) => hasFullAge(b, t, 14),

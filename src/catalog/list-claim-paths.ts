@@ -58,4 +58,3 @@ export function listClaimPaths(schema: ClaimsSchema): ClaimPathInfo[] {
   walk(schema, '', true);
   return out;
 }
-

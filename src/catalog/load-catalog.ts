@@ -27,7 +27,12 @@ export interface LoadCatalogOptions {
 }
 
 /** Throws the first ajv error at its pointer (under `prefix`), listing the others after it. */
-function throwFieldErrors(code: 'catalog_schema_violation' | 'catalog_invalid_example', file: string, prefix: string, errors: readonly FieldError[]): never {
+function throwFieldErrors(
+  code: 'catalog_schema_violation' | 'catalog_invalid_example',
+  file: string,
+  prefix: string,
+  errors: readonly FieldError[],
+): never {
   const [first, ...rest] = errors;
   const also = rest.map((e) => `${prefix}${e.pointer} ${e.message}`).join('; ');
   throw new CatalogError(code, file, `${prefix}${first?.pointer ?? ''}`, (first?.message ?? 'is invalid') + (also ? `; also ${also}` : ''));
@@ -89,7 +94,12 @@ function checkExample(type: CredentialType, ajv: Ajv): void {
 }
 
 /** Throws when another file already took `key` (ids are checked before the file-name rule, so two files claiming one id say so). */
-function claimUnique(taken: Map<string, CredentialType>, key: string, file: string, code: 'catalog_duplicate_id' | 'catalog_duplicate_vct'): void {
+function claimUnique(
+  taken: Map<string, CredentialType>,
+  key: string,
+  file: string,
+  code: 'catalog_duplicate_id' | 'catalog_duplicate_vct',
+): void {
   const other = taken.get(key);
   const pointer = code === 'catalog_duplicate_id' ? '/id' : '/vct';
   if (other !== undefined) throw new CatalogError(code, file, pointer, `"${key}" is also used by ${other.file}`);
@@ -106,7 +116,7 @@ export async function loadCatalog({ dir, publicUrl }: LoadCatalogOptions): Promi
   if (names.length === 0) throw new CatalogError('catalog_empty', dir, '', 'no credential type file (*.json)');
 
   const ajv = createAjv();
-  const validateFile = createAjv({ strictRequired: false }).compile(await readJson(CREDENTIAL_TYPE_SCHEMA_FILE) as object);
+  const validateFile = createAjv({ strictRequired: false }).compile((await readJson(CREDENTIAL_TYPE_SCHEMA_FILE)) as object);
   const byId = new Map<string, CredentialType>();
   const byVct = new Map<string, CredentialType>();
   for (const name of names) {

@@ -11,8 +11,7 @@ export type CredentialFormat = (typeof CREDENTIAL_FORMATS)[number];
 export const DERIVED_CLAIMS = ['age_over_14', 'age_over_19', 'age_over_65'] as const;
 export type DerivedClaimName = (typeof DERIVED_CLAIMS)[number];
 
-export const isDerivedClaimName = (name: string): name is DerivedClaimName =>
-  (DERIVED_CLAIMS as readonly string[]).includes(name);
+export const isDerivedClaimName = (name: string): name is DerivedClaimName => (DERIVED_CLAIMS as readonly string[]).includes(name);
 
 /** Text in both catalogue languages. */
 export interface LocalizedText {

@@ -32,8 +32,7 @@ export function compileClaimsValidator(type: CredentialType, ajv?: Ajv): Validat
   return validate;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Claims this function returned, with the type they were validated for. They are frozen, so
@@ -60,9 +59,13 @@ export function validateClaims(type: CredentialType, claims: unknown): Claims {
   if (isPlainObject(claims)) {
     const derived = Object.keys(claims).filter(isDerivedClaimName);
     if (derived.length > 0) {
-      throw badRequest('derived_claim_supplied', `${derived.join(', ')} is computed by the service from birth_date and must not be supplied`, {
-        errors: derived.map((name) => ({ pointer: `/${escapePointerToken(name)}`, message: 'is a derived claim' })),
-      });
+      throw badRequest(
+        'derived_claim_supplied',
+        `${derived.join(', ')} is computed by the service from birth_date and must not be supplied`,
+        {
+          errors: derived.map((name) => ({ pointer: `/${escapePointerToken(name)}`, message: 'is a derived claim' })),
+        },
+      );
     }
   }
   const normalized = normalizeClaims(claims);

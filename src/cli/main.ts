@@ -20,7 +20,8 @@ export function buildCli(io: CliIo = processIo()): Command {
     .showHelpAfterError()
     .exitOverride();
 
-  program.command('serve')
+  program
+    .command('serve')
     .description('run the HTTP service (same as npm start)')
     .addHelpText('after', '\nExample:\n  $ PORT=8080 dproof serve')
     .action(async () => {

@@ -50,7 +50,8 @@ function checkInput(input: NewClientInput): { name: string; role: ClientRole; ty
   const name = input.name.normalize('NFC').trim();
   if (name.length === 0 || name.length > 200) throw badRequest('invalid_client_name', 'name must be 1 to 200 characters');
   // The name is shown to holders (the consent screen's verifier, receipts): no bidi or control tricks.
-  if (hasUnsafeCharacters(name)) throw badRequest('invalid_client_name', 'name must not contain control, format or bidirectional characters');
+  if (hasUnsafeCharacters(name))
+    throw badRequest('invalid_client_name', 'name must not contain control, format or bidirectional characters');
   if (!CLIENT_ROLES.includes(input.role as ClientRole)) {
     throw badRequest('invalid_client_role', `role must be one of ${CLIENT_ROLES.join(', ')}`);
   }
@@ -71,7 +72,15 @@ export async function createClient(deps: ClientDeps, input: NewClientInput): Pro
   const id = newClientId();
   const { apiKey, hash } = newApiKey(id);
   const at = deps.clock.now();
-  const client: Omit<ApiClient, 'revokedAt'> = { id, name: c.name, role: c.role, types: c.types, keyHash: hash, rateLimit: c.rateLimit, createdAt: at };
+  const client: Omit<ApiClient, 'revokedAt'> = {
+    id,
+    name: c.name,
+    role: c.role,
+    types: c.types,
+    keyHash: hash,
+    rateLimit: c.rateLimit,
+    createdAt: at,
+  };
   await deps.store.clients.insert(client);
   await deps.store.audit.record({ at, actor: deps.actor, action: 'client.create', subject: `client:${id}`, detail: { role: c.role } });
   return { client: viewClient({ ...client, revokedAt: null }), apiKey };

@@ -30,11 +30,13 @@ export class AppError extends Error {
 export const appError = <S extends number>(status: S, code: ErrorCodeWith<S>, message: string, details?: Record<string, unknown>) =>
   new AppError(code, message, { status, details });
 
-export const badRequest = (code: ErrorCodeWith<400>, message: string, details?: Record<string, unknown>) => appError(400, code, message, details);
+export const badRequest = (code: ErrorCodeWith<400>, message: string, details?: Record<string, unknown>) =>
+  appError(400, code, message, details);
 export const unauthorized = (code: ErrorCodeWith<401>, message: string) => appError(401, code, message);
 export const forbidden = (code: ErrorCodeWith<403>, message: string) => appError(403, code, message);
 export const notFound = (code: ErrorCodeWith<404>, message: string) => appError(404, code, message);
-export const conflict = (code: ErrorCodeWith<409>, message: string, details?: Record<string, unknown>) => appError(409, code, message, details);
+export const conflict = (code: ErrorCodeWith<409>, message: string, details?: Record<string, unknown>) =>
+  appError(409, code, message, details);
 export const unavailable = (code: ErrorCodeWith<503>, message: string) => appError(503, code, message);
 
 /**

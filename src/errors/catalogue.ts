@@ -14,9 +14,29 @@ import type { FormatErrorCode } from '../formats/error-codes.js';
 import type { StatusListErrorCode, VcJwtErrorCode } from '../formats/status-list/error-codes.js';
 
 export type ErrorArea =
-  | 'http' | 'auth' | 'clients' | 'keys' | 'catalog' | 'catalog_boot' | 'issuance' | 'openid4vci'
-  | 'status' | 'verification' | 'verifier' | 'openid4vp' | 'openid4vp_result' | 'history' | 'jose' | 'jwt' | 'sd_jwt'
-  | 'kb_jwt' | 'sd_jwt_vc' | 'status_list' | 'vc_jwt' | 'wallet' | 'cli';
+  | 'http'
+  | 'auth'
+  | 'clients'
+  | 'keys'
+  | 'catalog'
+  | 'catalog_boot'
+  | 'issuance'
+  | 'openid4vci'
+  | 'status'
+  | 'verification'
+  | 'verifier'
+  | 'openid4vp'
+  | 'openid4vp_result'
+  | 'history'
+  | 'jose'
+  | 'jwt'
+  | 'sd_jwt'
+  | 'kb_jwt'
+  | 'sd_jwt_vc'
+  | 'status_list'
+  | 'vc_jwt'
+  | 'wallet'
+  | 'cli';
 
 export interface ErrorEntry {
   /** Statuses this code is answered with; the first is the usual one. */
@@ -35,8 +55,16 @@ export const ERROR_CATALOGUE = {
   json_too_wide: { http: [400], area: 'http', en: 'an object with more than 100 members or an array with more than 1,000 items' },
   form_too_wide: { http: [400], area: 'http', en: 'a form body with more than 100 fields' },
   nul_character: { http: [400], area: 'http', en: 'a NUL character in a path parameter, a query value or a JSON string' },
-  invalid_request: { http: [400], area: 'http', en: 'the body or parameters break the route schema (also the OAuth code on OpenID4VCI/VP endpoints)' },
-  invalid_purpose: { http: [400], area: 'verifier', en: 'purpose is not { ko, en } within its lengths, or holds control or bidirectional characters' },
+  invalid_request: {
+    http: [400],
+    area: 'http',
+    en: 'the body or parameters break the route schema (also the OAuth code on OpenID4VCI/VP endpoints)',
+  },
+  invalid_purpose: {
+    http: [400],
+    area: 'verifier',
+    en: 'purpose is not { ko, en } within its lengths, or holds control or bidirectional characters',
+  },
   invalid_content_length: { http: [400], area: 'http', en: 'Content-Length does not match the body' },
   bad_url: { http: [400], area: 'http', en: 'the request URL is malformed (bad percent-encoding)' },
   bad_request: { http: [400], area: 'http', en: 'a request the framework could not route or understand' },
@@ -45,7 +73,12 @@ export const ERROR_CATALOGUE = {
   body_too_large: { http: [413], area: 'http', en: 'the body is larger than the route allows' },
   uri_too_long: { http: [414], area: 'http', en: 'a path parameter is longer than the service accepts' },
   unsupported_media_type: { http: [415], area: 'http', en: 'the body is not in the media type the route takes' },
-  rate_limited: { http: [429], area: 'http', en: 'over the per-minute request limit (Retry-After)', ko: '요청이 너무 많습니다. 잠시 후 다시 시도하십시오.' },
+  rate_limited: {
+    http: [429],
+    area: 'http',
+    en: 'over the per-minute request limit (Retry-After)',
+    ko: '요청이 너무 많습니다. 잠시 후 다시 시도하십시오.',
+  },
   internal_error: { http: [500], area: 'http', en: 'a bug; details are never shown' },
   not_ready: { http: [503], area: 'http', en: 'the store, the keys or the signer are not ready' },
   store_unavailable: { http: [503], area: 'http', en: 'the data store is down, full or locked (Retry-After)' },
@@ -55,11 +88,20 @@ export const ERROR_CATALOGUE = {
 
   // API clients (src/clients/)
   missing_api_key: { http: [401], area: 'auth', en: 'no API key was sent', ko: 'API 키를 입력하십시오.' },
-  malformed_authorization: { http: [401], area: 'auth', en: 'the Authorization header is not an API key', ko: 'API 키 형식이 올바르지 않습니다.' },
+  malformed_authorization: {
+    http: [401],
+    area: 'auth',
+    en: 'the Authorization header is not an API key',
+    ko: 'API 키 형식이 올바르지 않습니다.',
+  },
   invalid_api_key: { http: [401], area: 'auth', en: 'the API key is not known', ko: 'API 키가 올바르지 않습니다. 키를 다시 확인하십시오.' },
   revoked_api_key: { http: [401], area: 'auth', en: 'the API key was revoked', ko: '폐기된 API 키입니다.' },
   wrong_role: { http: [403], area: 'auth', en: 'the client role may not do this', ko: '이 API 키로는 할 수 없는 작업입니다.' },
-  invalid_client_name: { http: [400], area: 'clients', en: 'a client name is empty, longer than 200 characters or holds control or bidirectional characters' },
+  invalid_client_name: {
+    http: [400],
+    area: 'clients',
+    en: 'a client name is empty, longer than 200 characters or holds control or bidirectional characters',
+  },
   invalid_client_role: { http: [400], area: 'clients', en: 'the role is not issuer, verifier or admin' },
   invalid_client_types: { http: [400], area: 'clients', en: 'a type restriction names no catalogue type or is given to an admin' },
   invalid_rate_limit: { http: [400], area: 'clients', en: 'a per-client rate limit is not a non-negative integer' },
@@ -80,7 +122,12 @@ export const ERROR_CATALOGUE = {
   store_in_use: { http: [409], area: 'cli', en: 'a running server holds the embedded store; stop it before migrating' },
 
   // Claims and the credential catalogue at request time (src/catalog/)
-  invalid_claims: { http: [400], area: 'catalog', en: 'the claims break the type claims schema (errors[].pointer)', ko: '입력한 항목에 오류가 있습니다.' },
+  invalid_claims: {
+    http: [400],
+    area: 'catalog',
+    en: 'the claims break the type claims schema (errors[].pointer)',
+    ko: '입력한 항목에 오류가 있습니다.',
+  },
   derived_claim_supplied: { http: [400], area: 'catalog', en: 'the caller sent a claim the service computes itself (age_over_19, ...)' },
   rrn_not_allowed: { http: [400], area: 'catalog', en: 'a claim value looks like a resident registration number' },
 
@@ -103,7 +150,11 @@ export const ERROR_CATALOGUE = {
   // Issuance (src/issuance/) on our API
   unknown_credential_type: { http: [400], area: 'issuance', en: 'no credential type with this id' },
   unsupported_format: { http: [400], area: 'issuance', en: 'the type is not issued in this format' },
-  type_not_allowed: { http: [403, 400], area: 'issuance', en: 'the client is limited to other credential types (403 to issue, 400 in a DCQL query)' },
+  type_not_allowed: {
+    http: [403, 400],
+    area: 'issuance',
+    en: 'the client is limited to other credential types (403 to issue, 400 in a DCQL query)',
+  },
   invalid_holder_jwk: { http: [400], area: 'issuance', en: 'holder_jwk is not a public P-256 or Ed25519 key in canonical form' },
   invalid_valid_until: { http: [400], area: 'issuance', en: 'valid_until is not an RFC 3339 date-time' },
   valid_until_in_past: { http: [400], area: 'issuance', en: 'valid_until is not in the future' },
@@ -113,7 +164,12 @@ export const ERROR_CATALOGUE = {
   invalid_cursor: { http: [400], area: 'issuance', en: 'the paging cursor is not one this service gave out' },
 
   // OpenID4VCI (OAuth error shape, RFC 6749 §5.2, OpenID4VCI §8.3.1)
-  invalid_grant: { http: [400], area: 'openid4vci', en: 'pre-authorized code unknown, expired, used or burned; wrong tx_code', ko: '제안이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.' },
+  invalid_grant: {
+    http: [400],
+    area: 'openid4vci',
+    en: 'pre-authorized code unknown, expired, used or burned; wrong tx_code',
+    ko: '제안이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.',
+  },
   unsupported_grant_type: { http: [400], area: 'openid4vci', en: 'any grant but the pre-authorized code' },
   invalid_token: { http: [401], area: 'openid4vci', en: 'access token missing, unknown, expired or already used' },
   insufficient_scope: { http: [403], area: 'openid4vci', en: 'the token offer is for another credential configuration' },
@@ -122,24 +178,53 @@ export const ERROR_CATALOGUE = {
   invalid_proof: { http: [400], area: 'openid4vci', en: 'a key proof is missing or does not verify' },
   invalid_nonce: { http: [400], area: 'openid4vci', en: 'the c_nonce is unknown, expired or already used' },
   credential_request_denied: { http: [400], area: 'openid4vci', en: 'the offering client was revoked or may no longer issue the type' },
-  temporarily_unavailable: { http: [503], area: 'openid4vci', en: 'store_unavailable, signer_unavailable or no_active_key as written on OpenID4VCI/VP endpoints (RFC 6749 §4.1.2.1)' },
-  offer_not_found: { http: [404], area: 'openid4vci', en: 'the offer was used, has expired or never existed', ko: '이미 사용되었거나 만료된 발급 제안입니다.' },
+  temporarily_unavailable: {
+    http: [503],
+    area: 'openid4vci',
+    en: 'store_unavailable, signer_unavailable or no_active_key as written on OpenID4VCI/VP endpoints (RFC 6749 §4.1.2.1)',
+  },
+  offer_not_found: {
+    http: [404],
+    area: 'openid4vci',
+    en: 'the offer was used, has expired or never existed',
+    ko: '이미 사용되었거나 만료된 발급 제안입니다.',
+  },
 
   // Credential status changes (src/status/)
   invalid_reason: { http: [400], area: 'status', en: 'a status change needs a reason of 1 to 500 characters', ko: '사유를 입력하십시오.' },
   credential_already_revoked: { http: [409], area: 'status', en: 'the credential was already revoked', ko: '이미 취소된 증명서입니다.' },
-  credential_revoked: { http: [409, 400], area: 'status', en: 'the credential is revoked: a status change is refused (revocation is final) and a verification fails', ko: '취소된 증명서는 바꿀 수 없습니다.' },
+  credential_revoked: {
+    http: [409, 400],
+    area: 'status',
+    en: 'the credential is revoked: a status change is refused (revocation is final) and a verification fails',
+    ko: '취소된 증명서는 바꿀 수 없습니다.',
+  },
   credential_already_suspended: { http: [409], area: 'status', en: 'the credential is already suspended', ko: '이미 정지된 증명서입니다.' },
-  credential_not_suspended: { http: [409], area: 'status', en: 'only a suspended credential can be reinstated', ko: '정지된 증명서가 아닙니다.' },
+  credential_not_suspended: {
+    http: [409],
+    area: 'status',
+    en: 'only a suspended credential can be reinstated',
+    ko: '정지된 증명서가 아닙니다.',
+  },
   status_list_not_found: { http: [404], area: 'status', en: 'no status list with this id' },
 
   // Verifier API and OpenID4VP (src/presentation/)
-  invalid_dcql_query: { http: [400], area: 'verifier', en: 'the DCQL query is malformed or asks for an unsupported format', ko: 'DCQL 질의가 올바르지 않습니다.' },
+  invalid_dcql_query: {
+    http: [400],
+    area: 'verifier',
+    en: 'the DCQL query is malformed or asks for an unsupported format',
+    ko: 'DCQL 질의가 올바르지 않습니다.',
+  },
   invalid_webhook_url: { http: [400], area: 'verifier', en: 'webhook_url is not an absolute https URL or carries credentials' },
   webhook_url_internal: { http: [400], area: 'verifier', en: 'webhook_url names a loopback, private or metadata address' },
   invalid_policy: { http: [400], area: 'verifier', en: 'a policy.claims entry is not a claim path' },
   request_not_found: { http: [404], area: 'verifier', en: 'no such request made by this verifier client' },
-  invalid_request_uri: { http: [404, 400], area: 'openid4vp', en: 'the request object is unknown (404), already answered or expired (400)', ko: '이미 응답했거나 만료된 요청입니다.' },
+  invalid_request_uri: {
+    http: [404, 400],
+    area: 'openid4vp',
+    en: 'the request object is unknown (404), already answered or expired (400)',
+    ko: '이미 응답했거나 만료된 요청입니다.',
+  },
 
   // Result codes of a direct_post answer that is not verified (OpenID4VP §8.5 wallet errors, vp_token shape)
   wallet_access_denied: { http: [], area: 'openid4vp_result', en: 'the holder declined to present' },
@@ -202,14 +287,24 @@ export const ERROR_CATALOGUE = {
   sd_jwt_invalid_path: { http: [400], area: 'sd_jwt', en: 'a claim path is not valid' },
 
   // Key Binding JWT (RFC 9901 §4.3, §7.3)
-  kb_jwt_missing: { http: [400], area: 'kb_jwt', en: 'the presentation has no KB-JWT', ko: '소지자 확인 서명이 없습니다. 휴대전화에서 다시 제시해 주십시오.' },
+  kb_jwt_missing: {
+    http: [400],
+    area: 'kb_jwt',
+    en: 'the presentation has no KB-JWT',
+    ko: '소지자 확인 서명이 없습니다. 휴대전화에서 다시 제시해 주십시오.',
+  },
   kb_jwt_no_cnf: { http: [400], area: 'kb_jwt', en: 'the credential carries no cnf key' },
   kb_jwt_bad_typ: { http: [400], area: 'kb_jwt', en: 'the KB-JWT typ is not kb+jwt' },
   kb_jwt_signature_invalid: { http: [400], area: 'kb_jwt', en: 'the KB-JWT is not signed by cnf.jwk' },
   kb_jwt_sd_hash_mismatch: { http: [400], area: 'kb_jwt', en: 'sd_hash does not match the presentation' },
   kb_jwt_nonce_mismatch: { http: [400], area: 'kb_jwt', en: 'the nonce is not the expected one', ko: '이 요청에 대한 제시가 아닙니다.' },
   kb_jwt_aud_mismatch: { http: [400], area: 'kb_jwt', en: 'the aud is another verifier', ko: '다른 검증기관을 위해 만든 제시입니다.' },
-  kb_jwt_iat_invalid: { http: [400], area: 'kb_jwt', en: 'iat is too old or in the future', ko: 'QR이 만료되었거나 시각이 맞지 않습니다. 새 QR을 요청하십시오.' },
+  kb_jwt_iat_invalid: {
+    http: [400],
+    area: 'kb_jwt',
+    en: 'iat is too old or in the future',
+    ko: 'QR이 만료되었거나 시각이 맞지 않습니다. 새 QR을 요청하십시오.',
+  },
 
   // SD-JWT VC (draft-ietf-oauth-sd-jwt-vc)
   sd_jwt_vc_bad_typ: { http: [400], area: 'sd_jwt_vc', en: 'typ is not dc+sd-jwt' },
@@ -224,7 +319,11 @@ export const ERROR_CATALOGUE = {
   status_list_bad_bits: { http: [400], area: 'status_list', en: 'bits is not 1, 2, 4 or 8 (§4.1)' },
   status_list_malformed: { http: [400], area: 'status_list', en: 'lst is not strict base64url of one ZLIB stream, or a bad list size' },
   status_list_bad_compression: { http: [400], area: 'status_list', en: 'lst is not a valid ZLIB/DEFLATE stream' },
-  status_list_too_large: { http: [400], area: 'status_list', en: 'the list inflates past its cap, or its token is over the fetch cap (§11.1)' },
+  status_list_too_large: {
+    http: [400],
+    area: 'status_list',
+    en: 'the list inflates past its cap, or its token is over the fetch cap (§11.1)',
+  },
   status_value_out_of_range: { http: [400], area: 'status_list', en: 'a status value does not fit in bits (§7)' },
   status_index_out_of_range: { http: [400], area: 'status_list', en: 'an index is negative, not an integer or past the end (§8.3)' },
   status_list_token_bad_typ: { http: [400], area: 'status_list', en: 'the Status List Token typ is not statuslist+jwt (§5.1)' },
@@ -254,24 +353,73 @@ export const ERROR_CATALOGUE = {
   vc_jwt_status_mismatch: { http: [400], area: 'vc_jwt', en: 'credentialStatus and the status claim point at different entries' },
 
   // Verification checks (src/verification/): the failed check's code in a verification result
-  untrusted_issuer: { http: [400], area: 'verification', en: 'the issuer is not on the trust list', ko: '신뢰할 수 없는 발급기관의 증명서입니다.' },
+  untrusted_issuer: {
+    http: [400],
+    area: 'verification',
+    en: 'the issuer is not on the trust list',
+    ko: '신뢰할 수 없는 발급기관의 증명서입니다.',
+  },
   issuer_keys_unreachable: { http: [400], area: 'verification', en: 'the issuer keys could not be fetched' },
-  credential_suspended: { http: [400], area: 'verification', en: 'the credential is suspended', ko: '효력이 정지된 증명서입니다. 받지 마십시오.' },
+  credential_suspended: {
+    http: [400],
+    area: 'verification',
+    en: 'the credential is suspended',
+    ko: '효력이 정지된 증명서입니다. 받지 마십시오.',
+  },
   credential_status_unknown: { http: [400], area: 'verification', en: 'the status value is neither VALID, INVALID nor SUSPENDED' },
-  status_list_unreachable: { http: [400], area: 'verification', en: 'the status list could not be fetched', ko: '취소 여부를 확인할 수 없어 확인을 완료하지 못했습니다. 잠시 후 다시 시도하십시오.' },
+  status_list_unreachable: {
+    http: [400],
+    area: 'verification',
+    en: 'the status list could not be fetched',
+    ko: '취소 여부를 확인할 수 없어 확인을 완료하지 못했습니다. 잠시 후 다시 시도하십시오.',
+  },
   status_list_uri_untrusted: { http: [400], area: 'verification', en: 'the status list is not on the issuer origin' },
   status_list_signature_invalid: { http: [400], area: 'verification', en: 'the status list token is not signed by the issuer' },
   holder_binding_unsupported: { http: [400], area: 'verification', en: 'holder binding is required but a VC-JWT carries no holder key' },
   nonce_invalid: { http: [400], area: 'verification', en: 'a counter presentation lacks the nonce the counter issued' },
-  nonce_not_issued: { http: [400], area: 'verification', en: 'the nonce was not issued by this verifier counter, or has expired', ko: '이 창구에서 만든 QR이 아닙니다. 창구 QR을 다시 스캔하여 새 QR을 만들어 주십시오.' },
+  nonce_not_issued: {
+    http: [400],
+    area: 'verification',
+    en: 'the nonce was not issued by this verifier counter, or has expired',
+    ko: '이 창구에서 만든 QR이 아닙니다. 창구 QR을 다시 스캔하여 새 QR을 만들어 주십시오.',
+  },
   nonce_reused: { http: [400], area: 'verification', en: 'the nonce was already used', ko: '이미 사용된 QR입니다. 새 QR을 요청하십시오.' },
-  issuer_not_authorized_for_type: { http: [400], area: 'verification', en: 'the issuer is trusted, but not for this credential type', ko: '이 발급기관은 이 종류의 증명서를 발급할 권한이 없습니다. 받지 마십시오.' },
-  format_not_accepted: { http: [400], area: 'verification', en: 'the credential is not in the asked format', ko: '요청한 형식의 증명서가 아닙니다.' },
-  type_not_accepted: { http: [400], area: 'verification', en: 'the credential type was not asked for', ko: '요청한 종류의 증명서가 아닙니다.' },
-  issuer_not_accepted: { http: [400], area: 'verification', en: 'the issuer is not accepted by the policy', ko: '이 업무에서 받지 않는 발급기관입니다.' },
-  claim_missing: { http: [400], area: 'verification', en: 'a requested claim (or claim set) was not presented', ko: '요청한 항목이 제시되지 않았습니다.' },
+  issuer_not_authorized_for_type: {
+    http: [400],
+    area: 'verification',
+    en: 'the issuer is trusted, but not for this credential type',
+    ko: '이 발급기관은 이 종류의 증명서를 발급할 권한이 없습니다. 받지 마십시오.',
+  },
+  format_not_accepted: {
+    http: [400],
+    area: 'verification',
+    en: 'the credential is not in the asked format',
+    ko: '요청한 형식의 증명서가 아닙니다.',
+  },
+  type_not_accepted: {
+    http: [400],
+    area: 'verification',
+    en: 'the credential type was not asked for',
+    ko: '요청한 종류의 증명서가 아닙니다.',
+  },
+  issuer_not_accepted: {
+    http: [400],
+    area: 'verification',
+    en: 'the issuer is not accepted by the policy',
+    ko: '이 업무에서 받지 않는 발급기관입니다.',
+  },
+  claim_missing: {
+    http: [400],
+    area: 'verification',
+    en: 'a requested claim (or claim set) was not presented',
+    ko: '요청한 항목이 제시되지 않았습니다.',
+  },
   claim_value_mismatch: { http: [400], area: 'verification', en: 'a claim does not have an accepted value' },
-  fetch_failed: { http: [502], area: 'verification', en: 'a peer (issuer metadata, JWKS, status list) could not be reached or answered an error' },
+  fetch_failed: {
+    http: [502],
+    area: 'verification',
+    en: 'a peer (issuer metadata, JWKS, status list) could not be reached or answered an error',
+  },
   fetch_too_large: { http: [502], area: 'verification', en: 'a peer answered more than the fetch cap' },
 
   // The reference holder wallet (src/wallet/, dproof wallet ...)

@@ -65,5 +65,4 @@ export const FORMAT_ERROR_CODES = [
 export type FormatErrorCode = (typeof FORMAT_ERROR_CODES)[number];
 
 /** Builds the error to throw; `throw formatError('jws_malformed', '...')`. */
-export const formatError = (code: FormatErrorCode, message: string): FormatError =>
-  new FormatError(code, message);
+export const formatError = (code: FormatErrorCode, message: string): FormatError => new FormatError(code, message);

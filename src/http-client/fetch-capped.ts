@@ -17,7 +17,10 @@ export type Fetcher = (url: string, init?: RequestInit) => Promise<Response>;
 export type OutboundFailure = 'unreachable' | 'too_large' | 'unreadable';
 
 export class OutboundFetchError extends Error {
-  constructor(readonly reason: OutboundFailure, message: string) {
+  constructor(
+    readonly reason: OutboundFailure,
+    message: string,
+  ) {
     super(message);
     this.name = 'OutboundFetchError';
   }

@@ -25,9 +25,7 @@ export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
 
 export const resolveWithDns: ResolveHost = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
 
-export type PostOutcome =
-  | { sent: true; status: number }
-  | { sent: false; reason: 'internal_address' | 'unreachable' };
+export type PostOutcome = { sent: true; status: number } | { sent: false; reason: 'internal_address' | 'unreachable' };
 
 const INTERNAL = 'ERR_DPROOF_INTERNAL_ADDRESS';
 
@@ -69,7 +67,9 @@ export async function postToPublicHost(
       res.destroy(); // the status is all we use; a redirect is not followed
     });
     req.on('timeout', () => req?.destroy(new Error('timed out')));
-    req.on('error', (e: Error & { code?: string }) => done({ sent: false, reason: e.code === INTERNAL ? 'internal_address' : 'unreachable' }));
+    req.on('error', (e: Error & { code?: string }) =>
+      done({ sent: false, reason: e.code === INTERNAL ? 'internal_address' : 'unreachable' }),
+    );
     req.end(body);
   });
 }

@@ -30,7 +30,8 @@ declare module 'fastify' {
   }
 }
 
-const field = (from: unknown, name: string): unknown => (from !== null && typeof from === 'object' ? (from as Record<string, unknown>)[name] : undefined);
+const field = (from: unknown, name: string): unknown =>
+  from !== null && typeof from === 'object' ? (from as Record<string, unknown>)[name] : undefined;
 
 /**
  * Where each reference is read and when: header and path values before the body is read
@@ -51,7 +52,12 @@ const LOCAL_COUNTERS = 50_000;
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
-function limiter(app: FastifyInstance, max: number, key: (r: FastifyRequest) => string | undefined, what: (r: FastifyRequest) => string): Hook {
+function limiter(
+  app: FastifyInstance,
+  max: number,
+  key: (r: FastifyRequest) => string | undefined,
+  what: (r: FastifyRequest) => string,
+): Hook {
   const options = {
     max,
     timeWindow: ONE_MINUTE,
@@ -66,7 +72,10 @@ function limiter(app: FastifyInstance, max: number, key: (r: FastifyRequest) => 
     const r = await check(request);
     if (r.isAllowed || !r.isExceeded) return;
     reply.header('retry-after', String(Math.max(1, r.ttlInSeconds)));
-    throw new AppError('rate_limited', `more than ${r.max} requests per minute for ${what(request)}; retry in ${Math.max(1, r.ttlInSeconds)} s`);
+    throw new AppError(
+      'rate_limited',
+      `more than ${r.max} requests per minute for ${what(request)}; retry in ${Math.max(1, r.ttlInSeconds)} s`,
+    );
   };
 }
 
@@ -79,10 +88,19 @@ function prepend(route: RouteOptions, hook: 'onRequest' | 'preValidation', handl
 }
 
 /** Adds the limits to every route declared after this call that has `config.anonymousLimit`. */
-export function installAnonymousLimits(app: FastifyInstance, config: Pick<Config, 'rateLimitPerAddressPerMinute' | 'rateLimitPerReferencePerMinute'>): void {
-  const perAddress = config.rateLimitPerAddressPerMinute > 0
-    ? limiter(app, config.rateLimitPerAddressPerMinute, (r) => `addr:${r.ip}`, () => 'this address')
-    : undefined;
+export function installAnonymousLimits(
+  app: FastifyInstance,
+  config: Pick<Config, 'rateLimitPerAddressPerMinute' | 'rateLimitPerReferencePerMinute'>,
+): void {
+  const perAddress =
+    config.rateLimitPerAddressPerMinute > 0
+      ? limiter(
+          app,
+          config.rateLimitPerAddressPerMinute,
+          (r) => `addr:${r.ip}`,
+          () => 'this address',
+        )
+      : undefined;
   const perReference = new Map<ReferenceKind, Hook>();
   if (config.rateLimitPerReferencePerMinute > 0) {
     for (const [kind, ref] of Object.entries(REFERENCES) as [ReferenceKind, (typeof REFERENCES)[ReferenceKind]][]) {
@@ -90,7 +108,10 @@ export function installAnonymousLimits(app: FastifyInstance, config: Pick<Config
         const value = ref.read(r);
         return typeof value === 'string' && value !== '' ? `${kind}:${digest(kind, value)}` : undefined;
       };
-      perReference.set(kind, limiter(app, config.rateLimitPerReferencePerMinute, key, () => ref.what));
+      perReference.set(
+        kind,
+        limiter(app, config.rateLimitPerReferencePerMinute, key, () => ref.what),
+      );
     }
   }
   app.addHook('onRoute', (route) => {

@@ -20,7 +20,8 @@ interface AjvError {
 const CODED_SCHEMAS: Record<string, { code: ErrorCode; detail: string; pattern: string }> = {
   Purpose: {
     code: 'invalid_purpose',
-    detail: 'purpose must be { "ko": up to 100 characters, "en": up to 200 } with no other members and no control, format or bidirectional characters',
+    detail:
+      'purpose must be { "ko": up to 100 characters, "en": up to 200 } with no other members and no control, format or bidirectional characters',
     pattern: 'must not contain control, format, bidirectional or line separator characters',
   },
 };
@@ -37,7 +38,8 @@ function validationErrors(errors: AjvError[], patternMessage?: string): { pointe
   return errors.map((e) => {
     let pointer = e.instancePath ?? '';
     if (e.keyword === 'required' && typeof e.params?.missingProperty === 'string') pointer += `/${e.params.missingProperty}`;
-    if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string') pointer += `/${e.params.additionalProperty}`;
+    if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string')
+      pointer += `/${e.params.additionalProperty}`;
     return { pointer, message: (e.keyword === 'pattern' && patternMessage) || (e.message ?? 'is not valid') };
   });
 }
@@ -56,13 +58,20 @@ const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; detail: s
 
 export function toProblem(err: unknown): Problem {
   if (isAppError(err)) {
-    return problem(err.status, err.code, err.expose ? err.message : 'the service could not complete the request', err.expose ? err.details : undefined);
+    return problem(
+      err.status,
+      err.code,
+      err.expose ? err.message : 'the service could not complete the request',
+      err.expose ? err.details : undefined,
+    );
   }
   const fe = err as FastifyError & { validation?: AjvError[] };
   if (fe && Array.isArray(fe.validation)) {
     const coded = codedSchemaOf(fe.validation);
     if (coded) return problem(400, coded.code, coded.detail, { errors: validationErrors(fe.validation, coded.pattern) });
-    return problem(400, 'invalid_request', `the request does not match its schema: ${fe.message}`, { errors: validationErrors(fe.validation) });
+    return problem(400, 'invalid_request', `the request does not match its schema: ${fe.message}`, {
+      errors: validationErrors(fe.validation),
+    });
   }
   const known = fe && typeof fe.code === 'string' ? FASTIFY_CODES[fe.code] : undefined;
   if (known) return problem(known.status, known.code, known.detail);
@@ -132,7 +141,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     const allowed = (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const).filter((m) => routes.find(m, path) !== null);
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
-      return sendError(request, reply, problem(405, 'method_not_allowed', `${request.method} is not allowed here; use ${allowed.join(', ')}`));
+      return sendError(
+        request,
+        reply,
+        problem(405, 'method_not_allowed', `${request.method} is not allowed here; use ${allowed.join(', ')}`),
+      );
     }
     return sendError(request, reply, problem(404, 'not_found', `there is nothing at ${path}`));
   });

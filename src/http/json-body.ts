@@ -18,11 +18,19 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     const text = body as string;
     if (text.length === 0) return done(badRequest('empty_body', 'the JSON body is empty'), undefined);
     // An escaped U+0000 (not an escaped backslash before "u0000"): see refuse-nul.ts.
-    if (text.includes('\\u0000') && NUL_ESCAPE.test(text)) return done(badRequest('nul_character', 'a string in the body contains a NUL character (\\u0000)'), undefined);
+    if (text.includes('\\u0000') && NUL_ESCAPE.test(text))
+      return done(badRequest('nul_character', 'a string in the body contains a NUL character (\\u0000)'), undefined);
     const fault = jsonBoundFault(text);
-    if (fault === 'too_deep') return done(badRequest('json_too_deep', `the body nests arrays or objects more than ${MAX_BODY_DEPTH} deep`), undefined);
+    if (fault === 'too_deep')
+      return done(badRequest('json_too_deep', `the body nests arrays or objects more than ${MAX_BODY_DEPTH} deep`), undefined);
     if (fault === 'too_wide') {
-      return done(badRequest('json_too_wide', `an object in the body has more than ${MAX_OBJECT_MEMBERS} members or an array more than ${MAX_ARRAY_ITEMS} items`), undefined);
+      return done(
+        badRequest(
+          'json_too_wide',
+          `an object in the body has more than ${MAX_OBJECT_MEMBERS} members or an array more than ${MAX_ARRAY_ITEMS} items`,
+        ),
+        undefined,
+      );
     }
     try {
       done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));

@@ -71,7 +71,11 @@ class LazyRequestLogger {
 }
 
 /** Fastify's `childLoggerFactory`: a lazy child unless the route sets its own log level. */
-export function lazyChildLoggerFactory(logger: FastifyBaseLogger, bindings: Record<string, unknown>, options: { level?: string }): FastifyBaseLogger {
+export function lazyChildLoggerFactory(
+  logger: FastifyBaseLogger,
+  bindings: Record<string, unknown>,
+  options: { level?: string },
+): FastifyBaseLogger {
   // A route-specific level changes which calls log: make the child at once, as Fastify would.
   if (options.level !== undefined) return logger.child(bindings, options);
   return new LazyRequestLogger(logger as Logger, bindings, options) as unknown as FastifyBaseLogger;

@@ -67,7 +67,13 @@ function outcomeOf(request: FastifyRequest, status: number, payload: unknown): O
   if (route === '/v1/credentials') return { issued: { channel: 'api', type: label(bodyField(request, 'type')), count: 1 } };
   if (route === '/openid4vci/credential') {
     const list = parse(payload)?.credentials;
-    return { issued: { channel: 'openid4vci', type: label(bodyField(request, 'credential_configuration_id')), count: Array.isArray(list) ? list.length : 0 } };
+    return {
+      issued: {
+        channel: 'openid4vci',
+        type: label(bodyField(request, 'credential_configuration_id')),
+        count: Array.isArray(list) ? list.length : 0,
+      },
+    };
   }
   if (route === '/v1/verifier/verify') return { verified: { channel: 'counter', verdict: label(parse(payload)?.verdict) } };
   if (route === '/openid4vp/response') return { verified: { channel: 'openid4vp', verdict: label(parse(payload)?.status) } };
@@ -130,7 +136,14 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): Regi
     registers: [register],
   });
   for (const g of opts.gauges ?? []) {
-    new Gauge({ name: g.name, help: g.help, registers: [register], collect() { this.set(g.read()); } });
+    new Gauge({
+      name: g.name,
+      help: g.help,
+      registers: [register],
+      collect() {
+        this.set(g.read());
+      },
+    });
   }
 
   // Objects a route returns are read before serialization (parsing the JSON text back cost ~1% of
@@ -161,23 +174,31 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): Regi
   });
 
   const expected = opts.token === undefined ? undefined : sha256(`Bearer ${opts.token}`);
-  app.get(METRICS_PATH, {
-    schema: {
-      tags: ['operations'],
-      summary: 'Prometheus metrics (text format 0.0.4); Bearer METRICS_TOKEN when configured',
-      response: { 200: { type: 'string', description: 'text/plain; version=0.0.4' }, 401: { $ref: 'Problem#' } },
+  app.get(
+    METRICS_PATH,
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics (text format 0.0.4); Bearer METRICS_TOKEN when configured',
+        response: { 200: { type: 'string', description: 'text/plain; version=0.0.4' }, 401: { $ref: 'Problem#' } },
+      },
     },
-  }, async (request: FastifyRequest, reply: FastifyReply) => {
-    if (expected) {
-      const given = request.headers.authorization;
-      // Hash both sides so the comparison is constant-time whatever the lengths.
-      if (typeof given !== 'string' || !timingSafeEqual(sha256(given), expected)) {
-        reply.header('www-authenticate', 'Bearer realm="metrics"');
-        return sendError(request, reply, problem(401, 'invalid_metrics_token', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>'));
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      if (expected) {
+        const given = request.headers.authorization;
+        // Hash both sides so the comparison is constant-time whatever the lengths.
+        if (typeof given !== 'string' || !timingSafeEqual(sha256(given), expected)) {
+          reply.header('www-authenticate', 'Bearer realm="metrics"');
+          return sendError(
+            request,
+            reply,
+            problem(401, 'invalid_metrics_token', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>'),
+          );
+        }
       }
-    }
-    reply.header('cache-control', 'no-store').type(register.contentType);
-    return reply.send(await register.metrics());
-  });
+      reply.header('cache-control', 'no-store').type(register.contentType);
+      return reply.send(await register.metrics());
+    },
+  );
   return register;
 }

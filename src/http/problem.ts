@@ -15,9 +15,21 @@ export interface Problem {
 export const problemType = (code: ErrorCode) => `urn:dproof:problem:${code}`;
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 409: 'Conflict', 410: 'Gone', 413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Content Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export function problem(status: number, code: ErrorCode, detail: string, extra?: Record<string, unknown>): Problem {
@@ -33,5 +45,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, p: Probl
     const error: ErrorCode = p.status === 503 ? 'temporarily_unavailable' : p.code;
     return reply.code(p.status).header('cache-control', 'no-store').type('application/json').send({ error, error_description: p.detail });
   }
-  return reply.code(p.status).type('application/problem+json').send({ ...p, instance: request.url.split('?')[0] });
+  return reply
+    .code(p.status)
+    .type('application/problem+json')
+    .send({ ...p, instance: request.url.split('?')[0] });
 }

@@ -10,8 +10,7 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../errors.js';
 
-const hasNul = (v: unknown): boolean =>
-  typeof v === 'string' ? v.includes('\u0000') : Array.isArray(v) ? v.some(hasNul) : false;
+const hasNul = (v: unknown): boolean => (typeof v === 'string' ? v.includes('\u0000') : Array.isArray(v) ? v.some(hasNul) : false);
 
 const anyValueHasNul = (o: unknown): boolean =>
   o !== null && typeof o === 'object' && !Array.isArray(o) && Object.values(o as Record<string, unknown>).some(hasNul);

@@ -27,7 +27,11 @@ export interface SharedRateLimit {
   up(): number;
 }
 
-export function sharedRateLimit(app: FastifyInstance, redisUrl: string | undefined, logger: Pick<Logger, 'warn' | 'info'>): SharedRateLimit {
+export function sharedRateLimit(
+  app: FastifyInstance,
+  redisUrl: string | undefined,
+  logger: Pick<Logger, 'warn' | 'info'>,
+): SharedRateLimit {
   if (!redisUrl) return { options: {}, up: () => 1 };
   const redis = new Redis(redisUrl, {
     enableOfflineQueue: false,

@@ -53,7 +53,10 @@ export function resolveConfiguration(catalog: Catalog, id: unknown): CredentialC
   return undefined;
 }
 
-const LOCALES = [['ko', 'ko-KR'], ['en', 'en-US']] as const;
+const LOCALES = [
+  ['ko', 'ko-KR'],
+  ['en', 'en-US'],
+] as const;
 
 /** §12.2.4 `credential_metadata`: display per locale and claims descriptions (Appendix B.2). */
 function credentialMetadata(type: CredentialType, pathPrefix: string[]) {

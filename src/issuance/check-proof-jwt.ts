@@ -92,7 +92,8 @@ function checkProofIat(payload: JsonObject, opts: ProofCheckOptions): void {
 
 /** F.1: `nonce` MUST be present when the issuer has a Nonce Endpoint; §8.3.1.2 (3): else invalid_proof. */
 function readProofNonce(payload: JsonObject): string {
-  if (typeof payload.nonce !== 'string' || payload.nonce === '' || payload.nonce.length > 256) throw invalid('proof nonce (a c_nonce) is required');
+  if (typeof payload.nonce !== 'string' || payload.nonce === '' || payload.nonce.length > 256)
+    throw invalid('proof nonce (a c_nonce) is required');
   return payload.nonce;
 }
 

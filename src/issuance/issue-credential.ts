@@ -72,7 +72,10 @@ export function resolveType(
   const f = (format ?? DEFAULT_FORMAT) as CredentialFormat;
   const adapter = credentialFormat(f);
   if (!type.formats.includes(f) || !adapter) {
-    throw badRequest('unsupported_format', `${type.id} is issued as ${type.formats.filter((x) => credentialFormat(x)).join(' or ')}, not ${String(format)}`);
+    throw badRequest(
+      'unsupported_format',
+      `${type.id} is issued as ${type.formats.filter((x) => credentialFormat(x)).join(' or ')}, not ${String(format)}`,
+    );
   }
   return { type, format: f, adapter };
 }
@@ -97,9 +100,11 @@ export function validityWindow(type: CredentialType, now: number, validUntil: st
   const iat = Math.floor(now / HOUR) * HOUR;
   if (validUntil === undefined) return { iat, exp: iat + type.validity.defaultDays * DAY };
   const t = Date.parse(validUntil);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(validUntil) || Number.isNaN(t)) throw badRequest('invalid_valid_until', 'valid_until must be an RFC 3339 date-time');
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(validUntil) || Number.isNaN(t))
+    throw badRequest('invalid_valid_until', 'valid_until must be an RFC 3339 date-time');
   if (t <= now) throw badRequest('valid_until_in_past', 'valid_until must be in the future');
-  if (t > now + type.validity.maxDays * DAY) throw badRequest('valid_until_too_late', `${type.id} is valid for at most ${type.validity.maxDays} days`);
+  if (t > now + type.validity.maxDays * DAY)
+    throw badRequest('valid_until_too_late', `${type.id} is valid for at most ${type.validity.maxDays} days`);
   return { iat, exp: t };
 }
 

@@ -42,15 +42,18 @@ export async function authorizeAccessToken(deps: VciDeps, accessToken: string, n
 /** §8.2: which configuration is asked for; §8.3.1.2 codes for what is wrong with the request. */
 function readConfiguration(deps: VciDeps, body: Record<string, unknown>, offer: VciOfferRecord): CredentialConfiguration {
   // §8.2: credential_identifier only when the token response returned credential_identifiers (ours never does).
-  if (body.credential_identifier !== undefined) throw credentialError('invalid_credential_request', 'use credential_configuration_id; this issuer returns no credential_identifiers');
+  if (body.credential_identifier !== undefined)
+    throw credentialError('invalid_credential_request', 'use credential_configuration_id; this issuer returns no credential_identifiers');
   // §8.2 / §12.2.4: no encryption is offered, so none can be asked for.
-  if (body.credential_response_encryption !== undefined) throw credentialError('invalid_credential_request', 'credential response encryption is not supported');
+  if (body.credential_response_encryption !== undefined)
+    throw credentialError('invalid_credential_request', 'credential response encryption is not supported');
   const id = body.credential_configuration_id;
   if (typeof id !== 'string' || id === '') throw credentialError('invalid_credential_request', 'credential_configuration_id is required');
   const configuration = resolveConfiguration(deps.catalog, id);
   if (!configuration) throw credentialError('unknown_credential_configuration', 'no such credential configuration');
   // §6.1: the token is valid only for the credentials of its offer; §8.3.1.1 / RFC 6750 §3.1.
-  if (configuration.id !== offer.configuration_id) throw bearerError('insufficient_scope', 'the access token does not cover this credential configuration');
+  if (configuration.id !== offer.configuration_id)
+    throw bearerError('insufficient_scope', 'the access token does not cover this credential configuration');
   return configuration;
 }
 
@@ -58,7 +61,8 @@ function readConfiguration(deps: VciDeps, body: Record<string, unknown>, offer: 
 function readJwtProofs(deps: VciDeps, body: Record<string, unknown>, configuration: CredentialConfiguration): unknown[] {
   const proofs = body.proofs;
   if (!configuration.keyBound) {
-    if (proofs !== undefined) throw credentialError('invalid_credential_request', 'this credential configuration is not key-bound; send no proofs');
+    if (proofs !== undefined)
+      throw credentialError('invalid_credential_request', 'this credential configuration is not key-bound; send no proofs');
     return [];
   }
   // §8.3.1.2 invalid_proof (1): the field is missing.
@@ -66,26 +70,39 @@ function readJwtProofs(deps: VciDeps, body: Record<string, unknown>, configurati
   const types = Object.keys(proofs);
   if (types.length !== 1) throw credentialError('invalid_credential_request', 'proofs must contain exactly one proof type');
   const list = proofs.jwt;
-  if (types[0] !== 'jwt' || !Array.isArray(list) || list.length === 0) throw credentialError('invalid_proof', 'proofs.jwt must be a non-empty array (the only proof type supported)');
-  if (list.length > deps.config.batchSize) throw credentialError('invalid_credential_request', `at most ${deps.config.batchSize} proofs per request (batch_size)`);
+  if (types[0] !== 'jwt' || !Array.isArray(list) || list.length === 0)
+    throw credentialError('invalid_proof', 'proofs.jwt must be a non-empty array (the only proof type supported)');
+  if (list.length > deps.config.batchSize)
+    throw credentialError('invalid_credential_request', `at most ${deps.config.batchSize} proofs per request (batch_size)`);
   return list;
 }
 
 async function checkProofs(deps: VciDeps, list: unknown[]): Promise<CheckedProof[]> {
-  const opts = { issuer: deps.config.publicUrl, clock: deps.clock, maxAgeSeconds: deps.config.cNonceTtlSeconds, skewSeconds: PROOF_IAT_SKEW_SECONDS };
+  const opts = {
+    issuer: deps.config.publicUrl,
+    clock: deps.clock,
+    maxAgeSeconds: deps.config.cNonceTtlSeconds,
+    skewSeconds: PROOF_IAT_SKEW_SECONDS,
+  };
   const checked: CheckedProof[] = [];
   for (const p of list) checked.push(await checkProofJwt(p, opts));
   // §8.3: each key provided by the wallet is bound to at most one credential. `jkt` is the RFC 7638
   // thumbprint of the key's one canonical encoding (checkHolderKey), so this compares keys, not JSON.
-  if (new Set(checked.map((c) => c.jkt)).size !== checked.length) throw credentialError('invalid_proof', 'each proof must be for a different key');
+  if (new Set(checked.map((c) => c.jkt)).size !== checked.length)
+    throw credentialError('invalid_proof', 'each proof must be for a different key');
   return checked;
 }
 
 /** The offer's issuer client may still issue this type, and the stored claims still validate (returned, validated). */
-async function checkIssuable(deps: VciDeps, offer: VciOfferRecord, configuration: CredentialConfiguration): Promise<{ client: ApiClient; claims: Claims }> {
+async function checkIssuable(
+  deps: VciDeps,
+  offer: VciOfferRecord,
+  configuration: CredentialConfiguration,
+): Promise<{ client: ApiClient; claims: Claims }> {
   const client = await deps.store.clients.get(offer.client_id);
   // §8.3.1.2 credential_request_denied: the issuer no longer stands behind the offer.
-  if (!client || client.revokedAt !== null || client.role !== 'issuer') throw credentialError('credential_request_denied', 'the issuer of this offer can no longer issue');
+  if (!client || client.revokedAt !== null || client.role !== 'issuer')
+    throw credentialError('credential_request_denied', 'the issuer of this offer can no longer issue');
   try {
     resolveType(deps.catalog, client, configuration.type.id, configuration.format);
     return { client, claims: validateClaims(configuration.type, JSON.parse(offer.claims ?? 'null')) };
@@ -98,7 +115,12 @@ async function checkIssuable(deps: VciDeps, offer: VciOfferRecord, configuration
  * `authorized`: the offer `authorizeAccessToken` already returned for this token (the request is
  * not re-read; the consuming transaction below re-checks the offer is unused anyway).
  */
-export async function issueOfferedCredentials(deps: VciDeps, accessToken: string, body: unknown, authorized?: VciOfferRecord): Promise<CredentialResponse> {
+export async function issueOfferedCredentials(
+  deps: VciDeps,
+  accessToken: string,
+  body: unknown,
+  authorized?: VciOfferRecord,
+): Promise<CredentialResponse> {
   const offer = authorized ?? (await authorizeAccessToken(deps, accessToken, deps.clock.now()));
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
   const configuration = readConfiguration(deps, body, offer);
@@ -109,9 +131,14 @@ export async function issueOfferedCredentials(deps: VciDeps, accessToken: string
   // it (503), so the wallet can try again with the same offer and nonces.
   deps.keys.assertCanSign(deps.config.keyAlg);
   // The point of no return: nonces and offer consumed together, or neither.
-  const consumed = await deps.store.vci.consumeForIssuance(offer.id, proofs.map((p) => hashSecret(p.nonce)), deps.clock.now());
+  const consumed = await deps.store.vci.consumeForIssuance(
+    offer.id,
+    proofs.map((p) => hashSecret(p.nonce)),
+    deps.clock.now(),
+  );
   // §8.3.1.2 invalid_nonce: a c_nonce is unknown, expired or already used.
-  if (!consumed.ok && consumed.reason === 'nonce') throw credentialError('invalid_nonce', 'a proof carries an unknown, expired or used c_nonce; get a new one');
+  if (!consumed.ok && consumed.reason === 'nonce')
+    throw credentialError('invalid_nonce', 'a proof carries an unknown, expired or used c_nonce; get a new one');
   if (!consumed.ok) throw bearerError('invalid_token', 'the access token was already used');
 
   // The claims taken out of the store are those just checked (a row's claims are written once);

@@ -9,7 +9,8 @@ import { hashSecret } from './vci-secrets.js';
 import type { VciDeps } from './vci-deps.js';
 
 /** The offer a reference names, when its code can still be redeemed; otherwise offer_not_found. */
-export const findOpenOffer = (deps: Pick<VciDeps, 'store' | 'clock'>, ref: string): Promise<VciOfferRecord> => findOpenOfferByRefHash(deps, hashSecret(ref));
+export const findOpenOffer = (deps: Pick<VciDeps, 'store' | 'clock'>, ref: string): Promise<VciOfferRecord> =>
+  findOpenOfferByRefHash(deps, hashSecret(ref));
 
 /** The same, for a caller that already holds the reference's hash. */
 export async function findOpenOfferByRefHash(deps: Pick<VciDeps, 'store' | 'clock'>, refHash: string): Promise<VciOfferRecord> {

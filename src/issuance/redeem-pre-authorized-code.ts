@@ -27,7 +27,10 @@ function param(form: Record<string, unknown>, name: string): string | undefined 
   return v;
 }
 
-export async function redeemPreAuthorizedCode(deps: Pick<VciDeps, 'store' | 'clock' | 'config'>, form: Record<string, unknown>): Promise<TokenResponse> {
+export async function redeemPreAuthorizedCode(
+  deps: Pick<VciDeps, 'store' | 'clock' | 'config'>,
+  form: Record<string, unknown>,
+): Promise<TokenResponse> {
   const grantType = param(form, 'grant_type');
   if (grantType === undefined || grantType === '') throw tokenError('invalid_request', 'grant_type is required');
   // RFC 6749 §5.2: only the Pre-Authorized Code grant is offered here.

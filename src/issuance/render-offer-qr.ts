@@ -58,7 +58,11 @@ async function openEntry(deps: Pick<VciDeps, 'store' | 'clock'>, ref: string): P
   }
 }
 
-export async function renderOfferQr(deps: Pick<VciDeps, 'store' | 'clock' | 'config'>, ref: string, kind: QrKind): Promise<string | Buffer> {
+export async function renderOfferQr(
+  deps: Pick<VciDeps, 'store' | 'clock' | 'config'>,
+  ref: string,
+  kind: QrKind,
+): Promise<string | Buffer> {
   const entry = await openEntry(deps, ref);
   const link = () => `${OFFER_SCHEME}?credential_offer_uri=${encodeURIComponent(offerUri(deps.config.publicUrl, ref))}`;
   // Error correction M: readable from a phone screen at a counter, still a small symbol.

@@ -5,7 +5,10 @@
 import type { Config } from '../config.js';
 import type { IssuanceDeps } from './issue-credential.js';
 
-export type VciConfig = Pick<Config, 'publicUrl' | 'keyAlg' | 'offerTtlSeconds' | 'accessTokenTtlSeconds' | 'cNonceTtlSeconds' | 'batchSize'>;
+export type VciConfig = Pick<
+  Config,
+  'publicUrl' | 'keyAlg' | 'offerTtlSeconds' | 'accessTokenTtlSeconds' | 'cNonceTtlSeconds' | 'batchSize'
+>;
 
 export type VciDeps = Omit<IssuanceDeps, 'issuer' | 'alg'> & { config: VciConfig };
 

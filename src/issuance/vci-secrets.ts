@@ -17,8 +17,7 @@ export const deriveCode = (offerRef: string): string =>
   createHmac('sha256', offerRef).update('openid4vci pre-authorized_code').digest('base64url');
 
 /** A numeric transaction code of `length` digits (OpenID4VCI §4.1.1 `tx_code.input_mode` numeric). */
-export const newTxCode = (length: number): string =>
-  Array.from({ length }, () => String(randomInt(10))).join('');
+export const newTxCode = (length: number): string => Array.from({ length }, () => String(randomInt(10))).join('');
 
 /** Stored form of a transaction code, salted with the offer id. */
 export const hashTxCode = (offerId: string, txCode: string): string => hashSecret(`${offerId}:${txCode}`);

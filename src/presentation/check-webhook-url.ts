@@ -21,7 +21,10 @@ export function checkWebhookUrl(raw: string, o: { production: boolean; allowHost
   if (u.username || u.password) throw badRequest('invalid_webhook_url', 'webhook_url must not carry credentials');
   const host = bareHost(u.hostname);
   if (!allowed && (isLocalhostName(host) || (isIP(host) !== 0 && isInternalAddress(host)))) {
-    throw badRequest('webhook_url_internal', 'webhook_url points at a loopback, private, link-local or metadata address; an operator can allow an internal receiver with WEBHOOK_ALLOW_HOSTS');
+    throw badRequest(
+      'webhook_url_internal',
+      'webhook_url points at a loopback, private, link-local or metadata address; an operator can allow an internal receiver with WEBHOOK_ALLOW_HOSTS',
+    );
   }
   return u.toString();
 }

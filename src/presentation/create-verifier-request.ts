@@ -34,7 +34,10 @@ export const randomToken = (): string => randomBytes(16).toString('base64url');
 
 export async function createVerifierRequest(deps: PresentationDeps, client: ApiClient, input: CreateRequestInput): Promise<CreatedRequest> {
   parseDcqlQuery(input.dcql_query, deps.catalog, client); // refuses a query we cannot answer
-  const webhook = input.webhook_url === undefined ? null : checkWebhookUrl(input.webhook_url, { production: deps.config.nodeEnv === 'production', allowHosts: deps.config.webhookAllowHosts });
+  const webhook =
+    input.webhook_url === undefined
+      ? null
+      : checkWebhookUrl(input.webhook_url, { production: deps.config.nodeEnv === 'production', allowHosts: deps.config.webhookAllowHosts });
   const now = deps.clock.now();
   await deps.store.verifierRequests.purge(now);
   const id = randomToken();

@@ -52,13 +52,19 @@ export async function listHolderHistory(deps: PresentationDeps, authorization: s
   }
   if (payload.aud !== historyAudience(deps.config.publicUrl)) throw refuse('history_token_aud_mismatch', 'aud must be this endpoint');
   const cnf = payload.cnf;
-  if (!isJsonObject(cnf) || cnf.jkt !== jkt) throw refuse('history_token_cnf_mismatch', 'cnf.jkt must be the thumbprint of the signing key');
+  if (!isJsonObject(cnf) || cnf.jkt !== jkt)
+    throw refuse('history_token_cnf_mismatch', 'cnf.jkt must be the thumbprint of the signing key');
   try {
-    checkTimeClaims(payload, { clock: deps.clock, skewSeconds: deps.config.verificationSkewSeconds, maxIatAgeSeconds: deps.config.kbJwtMaxAgeSeconds });
+    checkTimeClaims(payload, {
+      clock: deps.clock,
+      skewSeconds: deps.config.verificationSkewSeconds,
+      maxIatAgeSeconds: deps.config.kbJwtMaxAgeSeconds,
+    });
   } catch (e) {
     throw refuse(isAppError(e) ? e.code : 'jwt_time_claim_invalid', 'the history token is not fresh');
   }
-  if (typeof payload.jti !== 'string' || !JTI.test(payload.jti)) throw refuse('history_token_jti_invalid', 'jti must be a random value of at least 128 bits');
+  if (typeof payload.jti !== 'string' || !JTI.test(payload.jti))
+    throw refuse('history_token_jti_invalid', 'jti must be a random value of at least 128 bits');
   const expiresAt = ((payload.iat as number) + deps.config.kbJwtMaxAgeSeconds + 2 * deps.config.verificationSkewSeconds) * 1000;
   if (!(await deps.store.nonces.consume(nonceHash(`history:${payload.jti}`), 'history', expiresAt))) {
     throw refuse('history_token_reused', 'this history token was already used');

@@ -40,7 +40,8 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_CREDENTIALS = 8;
 const MAX_CLAIMS = 64;
 
-const bad = (message: string, pointer: string) => badRequest('invalid_dcql_query', message, { errors: [{ pointer: `/dcql_query${pointer}`, message }] });
+const bad = (message: string, pointer: string) =>
+  badRequest('invalid_dcql_query', message, { errors: [{ pointer: `/dcql_query${pointer}`, message }] });
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function parseClaims(raw: unknown, at: string): ClaimQuery[] {
@@ -56,13 +57,18 @@ function parseClaims(raw: unknown, at: string): ClaimQuery[] {
     paths.add(key);
     const q: ClaimQuery = { path: c.path };
     if (c.id !== undefined) {
-      if (typeof c.id !== 'string' || !ID.test(c.id) || ids.has(c.id)) throw bad('claim id must be unique and [A-Za-z0-9_-]', `${at}/${i}/id`);
+      if (typeof c.id !== 'string' || !ID.test(c.id) || ids.has(c.id))
+        throw bad('claim id must be unique and [A-Za-z0-9_-]', `${at}/${i}/id`);
       ids.add(c.id);
       q.id = c.id;
     }
     if (c.values !== undefined) {
       // §6.3: "A non-empty array of strings, integers or boolean values".
-      if (!Array.isArray(c.values) || c.values.length === 0 || !c.values.every((v) => typeof v === 'string' || typeof v === 'boolean' || Number.isSafeInteger(v))) {
+      if (
+        !Array.isArray(c.values) ||
+        c.values.length === 0 ||
+        !c.values.every((v) => typeof v === 'string' || typeof v === 'boolean' || Number.isSafeInteger(v))
+      ) {
         throw bad('values must be a non-empty array of strings, integers or booleans', `${at}/${i}/values`);
       }
       q.values = c.values as (string | number | boolean)[];
@@ -78,7 +84,12 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
   if (raw.format !== 'dc+sd-jwt') throw bad('only format dc+sd-jwt (SD-JWT VC) can be requested', `${at}/format`);
   // §6.1: meta is REQUIRED; §B.3.5: vct_values REQUIRED, non-empty.
   const meta = raw.meta;
-  if (!isObj(meta) || !Array.isArray(meta.vct_values) || meta.vct_values.length === 0 || !meta.vct_values.every((v) => typeof v === 'string' && v.length > 0 && v.length < 500)) {
+  if (
+    !isObj(meta) ||
+    !Array.isArray(meta.vct_values) ||
+    meta.vct_values.length === 0 ||
+    !meta.vct_values.every((v) => typeof v === 'string' && v.length > 0 && v.length < 500)
+  ) {
     throw bad('meta.vct_values must be a non-empty array of vct strings', `${at}/meta`);
   }
   const vctValues = meta.vct_values as string[];
@@ -91,8 +102,15 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
   }
   if (raw.multiple !== undefined && typeof raw.multiple !== 'boolean') throw bad('multiple must be a boolean', `${at}/multiple`);
   const rchb = raw.require_cryptographic_holder_binding;
-  if (rchb !== undefined && typeof rchb !== 'boolean') throw bad('require_cryptographic_holder_binding must be a boolean', `${at}/require_cryptographic_holder_binding`);
-  const q: CredentialQuery = { id: raw.id, format: 'dc+sd-jwt', multiple: raw.multiple === true, vctValues, requireHolderBinding: rchb !== false };
+  if (rchb !== undefined && typeof rchb !== 'boolean')
+    throw bad('require_cryptographic_holder_binding must be a boolean', `${at}/require_cryptographic_holder_binding`);
+  const q: CredentialQuery = {
+    id: raw.id,
+    format: 'dc+sd-jwt',
+    multiple: raw.multiple === true,
+    vctValues,
+    requireHolderBinding: rchb !== false,
+  };
   if (raw.claims !== undefined) q.claims = parseClaims(raw.claims, `${at}/claims`);
   if (raw.claim_sets !== undefined) {
     // §6.1: claim_sets only with claims, each option naming claim ids.
@@ -100,8 +118,12 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
     // §6.3: a claim's id is REQUIRED when claim_sets is present.
     const unnamed = (q.claims ?? []).findIndex((c) => c.id === undefined);
     if (unnamed >= 0) throw bad('with claim_sets, every claim needs an id', `${at}/claims/${unnamed}/id`);
-    if (!q.claims || !Array.isArray(raw.claim_sets) || raw.claim_sets.length === 0 ||
-      !raw.claim_sets.every((o) => Array.isArray(o) && o.length > 0 && o.every((id) => typeof id === 'string' && claimIds.has(id)))) {
+    if (
+      !q.claims ||
+      !Array.isArray(raw.claim_sets) ||
+      raw.claim_sets.length === 0 ||
+      !raw.claim_sets.every((o) => Array.isArray(o) && o.length > 0 && o.every((id) => typeof id === 'string' && claimIds.has(id)))
+    ) {
       throw bad('claim_sets must be non-empty arrays of claim ids', `${at}/claim_sets`);
     }
     q.claimSets = raw.claim_sets as string[][];
@@ -112,7 +134,8 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
 export function parseDcqlQuery(raw: unknown, catalog: Catalog, client: ApiClient): DcqlQuery {
   if (!isObj(raw)) throw bad('dcql_query must be an object', '');
   const creds = raw.credentials;
-  if (!Array.isArray(creds) || creds.length === 0 || creds.length > MAX_CREDENTIALS) throw bad(`credentials must hold 1 to ${MAX_CREDENTIALS} queries`, '/credentials');
+  if (!Array.isArray(creds) || creds.length === 0 || creds.length > MAX_CREDENTIALS)
+    throw bad(`credentials must hold 1 to ${MAX_CREDENTIALS} queries`, '/credentials');
   const credentials = creds.map((c, i) => parseCredentialQuery(c, i, catalog, client));
   const ids = new Set<string>();
   for (const [i, c] of credentials.entries()) {
@@ -125,11 +148,16 @@ export function parseDcqlQuery(raw: unknown, catalog: Catalog, client: ApiClient
     const sets = raw.credential_sets;
     if (!Array.isArray(sets) || sets.length === 0) throw bad('credential_sets must be a non-empty array', '/credential_sets');
     query.credentialSets = sets.map((s, i) => {
-      if (!isObj(s) || !Array.isArray(s.options) || s.options.length === 0 ||
-        !s.options.every((o) => Array.isArray(o) && o.length > 0 && o.every((id) => typeof id === 'string' && ids.has(id)))) {
+      if (
+        !isObj(s) ||
+        !Array.isArray(s.options) ||
+        s.options.length === 0 ||
+        !s.options.every((o) => Array.isArray(o) && o.length > 0 && o.every((id) => typeof id === 'string' && ids.has(id)))
+      ) {
         throw bad('options must be non-empty arrays of credential query ids', `/credential_sets/${i}`);
       }
-      if (s.required !== undefined && typeof s.required !== 'boolean') throw bad('required must be a boolean', `/credential_sets/${i}/required`);
+      if (s.required !== undefined && typeof s.required !== 'boolean')
+        throw bad('required must be a boolean', `/credential_sets/${i}/required`);
       return { options: s.options as string[][], required: s.required !== false };
     });
   }
@@ -139,7 +167,12 @@ export function parseDcqlQuery(raw: unknown, catalog: Catalog, client: ApiClient
 /** The verification policy for one credential query. */
 export function policyForQuery(q: CredentialQuery): VerificationPolicy {
   // §6.1 `format`: only a credential of the query's own format answers it (no format confusion).
-  const policy: VerificationPolicy = { formats: [q.format], types: q.vctValues, requireHolderBinding: q.requireHolderBinding, claims: (q.claims ?? []).map((c) => c.path) };
+  const policy: VerificationPolicy = {
+    formats: [q.format],
+    types: q.vctValues,
+    requireHolderBinding: q.requireHolderBinding,
+    claims: (q.claims ?? []).map((c) => c.path),
+  };
   if (q.claims?.some((c) => c.values)) policy.claimValues = q.claims.map((c) => c.values);
   if (q.claimSets) policy.claimSets = q.claimSets.map((o) => o.map((id) => q.claims!.findIndex((c) => c.id === id)));
   return policy;

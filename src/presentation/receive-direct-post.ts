@@ -49,7 +49,10 @@ function reportView(r: VerificationReport): JsonObject {
   return view;
 }
 
-export async function receiveDirectPost(deps: PresentationDeps, body: Record<string, unknown>): Promise<{ status: 'verified' | 'rejected' }> {
+export async function receiveDirectPost(
+  deps: PresentationDeps,
+  body: Record<string, unknown>,
+): Promise<{ status: 'verified' | 'rejected' }> {
   const state = body.state;
   if (typeof state !== 'string' || !STATE.test(state)) throw invalidRequest('state is missing or malformed');
   const rec = await deps.store.verifierRequests.byState(state);
@@ -62,7 +65,14 @@ export async function receiveDirectPost(deps: PresentationDeps, body: Record<str
   if (typeof body.error === 'string') {
     if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('the request was already answered');
     const code = walletErrorCode(body.error);
-    const result: StoredPresentationResult = { verdict: 'rejected', code, verdict_message: { ko: '지갑에서 제출을 거절했습니다.', en: 'The wallet declined to present.' }, credentials: {}, receipts: [], wallet_error: body.error.slice(0, 64) };
+    const result: StoredPresentationResult = {
+      verdict: 'rejected',
+      code,
+      verdict_message: { ko: '지갑에서 제출을 거절했습니다.', en: 'The wallet declined to present.' },
+      credentials: {},
+      receipts: [],
+      wallet_error: body.error.slice(0, 64),
+    };
     await finish(deps, rec, result, now);
     return { status: 'rejected' };
   }
@@ -78,7 +88,11 @@ export async function receiveDirectPost(deps: PresentationDeps, body: Record<str
   if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('the request was already answered or has expired');
 
   const client = await deps.store.clients.get(rec.client_id);
-  const query = parseDcqlQuery(JSON.parse(rec.dcql_query), deps.catalog, client ?? { id: rec.client_id, name: '', role: 'verifier', types: null, keyHash: '', rateLimit: null, createdAt: 0, revokedAt: null });
+  const query = parseDcqlQuery(
+    JSON.parse(rec.dcql_query),
+    deps.catalog,
+    client ?? { id: rec.client_id, name: '', role: 'verifier', types: null, keyHash: '', rateLimit: null, createdAt: 0, revokedAt: null },
+  );
   const purpose = rec.purpose ? (JSON.parse(rec.purpose) as { ko: string; en: string }) : null;
   const credentials: Record<string, JsonObject[]> = {};
   const receipts: string[] = [];
@@ -94,7 +108,12 @@ export async function receiveDirectPost(deps: PresentationDeps, body: Record<str
     }
     const list = Array.isArray(value) ? value : [value];
     // §8.1: without `multiple`, exactly one presentation.
-    if (list.length === 0 || (!q.multiple && list.length > 1) || count + list.length > MAX_PRESENTATIONS || !list.every((p) => typeof p === 'string')) {
+    if (
+      list.length === 0 ||
+      (!q.multiple && list.length > 1) ||
+      count + list.length > MAX_PRESENTATIONS ||
+      !list.every((p) => typeof p === 'string')
+    ) {
       failure ??= 'vp_token_wrong_count';
       continue;
     }
@@ -102,7 +121,11 @@ export async function receiveDirectPost(deps: PresentationDeps, body: Record<str
     for (const presentation of list as string[]) {
       count++;
       const report = await verifyPresentation(
-        { presentation, policy: policyForQuery(q), kb: { aud: verifierClientId(deps.config.publicUrl), nonce: rec.nonce, maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds } },
+        {
+          presentation,
+          policy: policyForQuery(q),
+          kb: { aud: verifierClientId(deps.config.publicUrl), nonce: rec.nonce, maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds },
+        },
         deps.verification,
       );
       credentials[queryId].push(reportView(report));
@@ -128,7 +151,12 @@ export async function receiveDirectPost(deps: PresentationDeps, body: Record<str
 
 async function finish(deps: PresentationDeps, rec: VerifierRequestRecord, result: StoredPresentationResult, now: number): Promise<void> {
   // The result (with claim values) is kept for the retention period, and until read.
-  await deps.store.verifierRequests.complete(rec.id, result.verdict, JSON.stringify(result), now + deps.config.verifierResultRetentionSeconds * 1000);
+  await deps.store.verifierRequests.complete(
+    rec.id,
+    result.verdict,
+    JSON.stringify(result),
+    now + deps.config.verifierResultRetentionSeconds * 1000,
+  );
   if (rec.webhook_url) {
     void sendWebhook(deps, rec.webhook_url, { clientId: rec.client_id, requestId: rec.id, status: result.verdict });
   }

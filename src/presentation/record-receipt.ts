@@ -46,7 +46,11 @@ export function credentialTypeName(catalog: Catalog, ownIssuer: string, report: 
   return catalog.getByVct(t)?.id ?? t;
 }
 
-export async function recordReceipt(deps: ReceiptDeps, client: ApiClient, input: ReceiptInput): Promise<{ record: ReceiptRecord; jwt: string }> {
+export async function recordReceipt(
+  deps: ReceiptDeps,
+  client: ApiClient,
+  input: ReceiptInput,
+): Promise<{ record: ReceiptRecord; jwt: string }> {
   const record: ReceiptRecord = {
     id: randomUUID(),
     client_id: client.id,

@@ -13,10 +13,20 @@ import type { PresentationDeps } from './presentation-deps.js';
 
 export const WEBHOOK_TYP = 'dproof-webhook+jwt';
 
-export async function sendWebhook(deps: Pick<PresentationDeps, 'config' | 'clock' | 'keys' | 'resolveHost'>, url: string, body: { clientId: string; requestId: string; status: string }): Promise<PostOutcome> {
+export async function sendWebhook(
+  deps: Pick<PresentationDeps, 'config' | 'clock' | 'keys' | 'resolveHost'>,
+  url: string,
+  body: { clientId: string; requestId: string; status: string },
+): Promise<PostOutcome> {
   const jwt = await signCompactJws(
     { typ: WEBHOOK_TYP },
-    { iss: deps.config.publicUrl, aud: body.clientId, iat: Math.floor(deps.clock.now() / 1000), request_id: body.requestId, status: body.status },
+    {
+      iss: deps.config.publicUrl,
+      aud: body.clientId,
+      iat: Math.floor(deps.clock.now() / 1000),
+      request_id: body.requestId,
+      status: body.status,
+    },
     deps.keys.signer(deps.config.keyAlg),
   );
   return postToPublicHost(url, jwt, {

@@ -31,7 +31,8 @@ export function verifierDid(publicUrl: string): string {
 
 export const verifierClientId = (publicUrl: string): string => `decentralized_identifier:${verifierDid(publicUrl)}`;
 /** The KB-JWT `aud` of counter presentations for one verifier client (an identifier, never fetched). */
-export const counterAudience = (publicUrl: string, clientId: string): string => `${publicUrl}/v1/verifier/counter/${encodeURIComponent(clientId)}`;
+export const counterAudience = (publicUrl: string, clientId: string): string =>
+  `${publicUrl}/v1/verifier/counter/${encodeURIComponent(clientId)}`;
 export const responseUri = (publicUrl: string): string => `${publicUrl}/openid4vp/response`;
 export const requestUri = (publicUrl: string, id: string): string => `${publicUrl}/openid4vp/requests/${id}`;
 
@@ -50,7 +51,12 @@ export function didDocument(publicUrl: string, keys: readonly { kid: string; jwk
 
 /** The signer with its `kid` as a DID URL (`did:web:…#<thumbprint>`), as a did-signed JAR needs. */
 export function didSigner(publicUrl: string, signer: Signer): Signer {
-  return { kid: `${verifierDid(publicUrl)}#${signer.kid}`, alg: signer.alg, publicJwk: signer.publicJwk, sign: (input) => signer.sign(input) };
+  return {
+    kid: `${verifierDid(publicUrl)}#${signer.kid}`,
+    alg: signer.alg,
+    publicJwk: signer.publicJwk,
+    sign: (input) => signer.sign(input),
+  };
 }
 
 /** OpenID4VP §11.1 / §B.3.4 (SD-JWT VC metadata): what we accept. */

@@ -38,7 +38,9 @@ export function toPolicy(input: CounterPolicyInput | undefined, client: ApiClien
   policy.claims = (input?.claims ?? []).map((c, i) => {
     const pointer = typeof c === 'string' ? parseClaimPathName(c) : c;
     if (isClaimPathPointer(pointer)) return pointer;
-    throw badRequest('invalid_policy', 'a claim is a dotted path or a claims path pointer', { errors: [{ pointer: `/policy/claims/${i}`, message: 'not a claim path' }] });
+    throw badRequest('invalid_policy', 'a claim is a dotted path or a claims path pointer', {
+      errors: [{ pointer: `/policy/claims/${i}`, message: 'not a claim path' }],
+    });
   });
   return policy;
 }
@@ -52,7 +54,11 @@ export async function verifyCounterPresentation(
     {
       presentation: input.presentation,
       policy: toPolicy(input.policy, client),
-      kb: { aud: counterAudience(deps.config.publicUrl, client.id), counterClientId: client.id, maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds },
+      kb: {
+        aud: counterAudience(deps.config.publicUrl, client.id),
+        counterClientId: client.id,
+        maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds,
+      },
     },
     deps.verification,
   );

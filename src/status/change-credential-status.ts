@@ -9,10 +9,28 @@ export type StatusAction = 'suspend' | 'reinstate' | 'revoke';
 
 /** Which states each action starts from, where it ends, and the code when it does not apply. */
 const TRANSITIONS: Record<StatusAction, { from: number[]; to: number; refused: (s: number) => [ErrorCodeWith<409>, string] }> = {
-  suspend: { from: [STATUS_VALID], to: STATUS_SUSPENDED, refused: (s) => s === STATUS_SUSPENDED ? ['credential_already_suspended', 'the credential is already suspended'] : ['credential_revoked', 'the credential is revoked; revocation is final'] },
-  reinstate: { from: [STATUS_SUSPENDED], to: STATUS_VALID, refused: (s) => s === STATUS_VALID ? ['credential_not_suspended', 'only a suspended credential can be reinstated'] : ['credential_revoked', 'the credential is revoked; revocation is final'] },
+  suspend: {
+    from: [STATUS_VALID],
+    to: STATUS_SUSPENDED,
+    refused: (s) =>
+      s === STATUS_SUSPENDED
+        ? ['credential_already_suspended', 'the credential is already suspended']
+        : ['credential_revoked', 'the credential is revoked; revocation is final'],
+  },
+  reinstate: {
+    from: [STATUS_SUSPENDED],
+    to: STATUS_VALID,
+    refused: (s) =>
+      s === STATUS_VALID
+        ? ['credential_not_suspended', 'only a suspended credential can be reinstated']
+        : ['credential_revoked', 'the credential is revoked; revocation is final'],
+  },
   // Revocation is final (Token Status List: INVALID is never undone here).
-  revoke: { from: [STATUS_VALID, STATUS_SUSPENDED], to: STATUS_INVALID, refused: () => ['credential_already_revoked', 'the credential was already revoked'] },
+  revoke: {
+    from: [STATUS_VALID, STATUS_SUSPENDED],
+    to: STATUS_INVALID,
+    refused: () => ['credential_already_revoked', 'the credential was already revoked'],
+  },
 };
 
 export const STATUS_NAMES: Record<number, 'valid' | 'revoked' | 'suspended'> = { 0: 'valid', 1: 'revoked', 2: 'suspended' };
@@ -35,13 +53,17 @@ export async function changeCredentialStatus(
   if (!cred || (client.role !== 'admin' && cred.client_id !== client.id)) {
     throw notFound('credential_not_found', `no credential ${id} issued by this client`);
   }
-  if (client.role !== 'admin' && client.role !== 'issuer') throw forbidden('wrong_role', 'only issuer or admin clients change credential status');
+  if (client.role !== 'admin' && client.role !== 'issuer')
+    throw forbidden('wrong_role', 'only issuer or admin clients change credential status');
   const t = TRANSITIONS[action];
   const at = deps.clock.now();
   const changed =
     t.from.includes(cred.status) &&
     (await deps.store.credentials.changeStatus(id, t.from, t.to, at, {
-      at, actor: `client:${client.id}`, action: `credential.${action}`, subject: `credential:${id}`,
+      at,
+      actor: `client:${client.id}`,
+      action: `credential.${action}`,
+      subject: `credential:${id}`,
       detail: { reason: why, from: STATUS_NAMES[cred.status], to: STATUS_NAMES[t.to] },
     }));
   if (!changed) {

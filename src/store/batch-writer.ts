@@ -83,7 +83,13 @@ export const kyselyUnitWriter =
  * instead of one per row. `keyOf` reads a row's value of the RETURNING column; when several rows
  * of the batch share a key, only one of them is reported as inserted.
  */
-export async function insertEach<R>(writeUnits: UnitWriter, query: CompiledQuery, rows: readonly R[], column: string, keyOf: (row: R) => unknown): Promise<boolean[]> {
+export async function insertEach<R>(
+  writeUnits: UnitWriter,
+  query: CompiledQuery,
+  rows: readonly R[],
+  column: string,
+  keyOf: (row: R) => unknown,
+): Promise<boolean[]> {
   const [result] = await writeUnits([[{ query }]]);
   const inserted = new Set(result?.ok ? (result.rows[0] ?? []).map((r) => r[column]) : []);
   return rows.map((r) => inserted.delete(keyOf(r)));

@@ -4,7 +4,23 @@
  */
 // 55P03 lock_not_available (lock_timeout, see open-database.ts), 57014 query_canceled (an operator's
 // pg_cancel_backend, a statement timeout): the store is busy, not broken — try again shortly.
-const PG_UNAVAILABLE = new Set(['55P03', '57014', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53100', '53200', '53300', '40001', '40P01']);
+const PG_UNAVAILABLE = new Set([
+  '55P03',
+  '57014',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53100',
+  '53200',
+  '53300',
+  '40001',
+  '40P01',
+]);
 const NODE_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
 export function isStoreUnavailable(e: unknown): boolean {
@@ -14,5 +30,7 @@ export function isStoreUnavailable(e: unknown): boolean {
   if (PG_UNAVAILABLE.has(code) || NODE_NET.has(code)) return true;
   if (/^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN|PROTOCOL)/.test(code)) return true;
   const msg = typeof err.message === 'string' ? err.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|database system is (starting|shutting) up/i.test(msg);
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|database system is (starting|shutting) up/i.test(
+    msg,
+  );
 }

@@ -43,8 +43,7 @@ export const SQLITE_FILE = 'digital-proof.db';
 
 /** int8 (bigint) columns hold millisecond times, well inside Number's safe range. */
 const pgTypes = {
-  getTypeParser: (oid: number, format?: string) =>
-    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
+  getTypeParser: (oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')),
 };
 
 /**

@@ -19,7 +19,10 @@ class Marker {
  * `build` gets markers in place of the values named by `keys`; each must end up as a bound
  * parameter (checked at the first call, which also builds the query); one used twice is bound twice.
  */
-export function preparedQuery<V extends Record<string, unknown>, R>(keys: readonly (keyof V & string)[], build: (values: V) => Compilable<R>): (values: V) => CompiledQuery<R> {
+export function preparedQuery<V extends Record<string, unknown>, R>(
+  keys: readonly (keyof V & string)[],
+  build: (values: V) => Compilable<R>,
+): (values: V) => CompiledQuery<R> {
   let compiled: CompiledQuery<R> | undefined;
   // Per parameter: the value's key, or undefined for a constant the builder bound itself.
   let slots: (string | undefined)[] = [];
@@ -29,7 +32,8 @@ export function preparedQuery<V extends Record<string, unknown>, R>(keys: readon
       const c = build(markers).compile();
       const bound = c.parameters.map((p) => (p instanceof Marker ? p.key : undefined));
       const named = new Set(bound.filter((k) => k !== undefined));
-      if (named.size !== keys.length) throw new Error(`preparedQuery: every value (${keys.join(', ')}) must be a bound parameter, got ${[...named].join(', ')}`);
+      if (named.size !== keys.length)
+        throw new Error(`preparedQuery: every value (${keys.join(', ')}) must be a bound parameter, got ${[...named].join(', ')}`);
       compiled = c;
       slots = bound;
     }

@@ -35,7 +35,8 @@ function prepared(c: BetterSqlite3.Database, sql: string): BetterSqlite3.Stateme
 }
 
 // Structured cloning turns a Buffer into a plain Uint8Array; SQLite binds only Buffers as blobs.
-const bindable = (v: unknown): unknown => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
+const bindable = (v: unknown): unknown =>
+  v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v;
 
 function runUnit(c: BetterSqlite3.Database, unit: WriterStep[]): UnitOutcome {
   const guarded = unit.some((s) => s.expect !== undefined);
@@ -102,7 +103,7 @@ port.on('message', (first: WriterRequest) => {
   // verifications, the receipts of others, issued credentials) share the next commit: one fsync
   // for all of them instead of one each.
   const requests = [first];
-  for (let next; requests.length < MAX_MERGED && (next = receiveMessageOnPort(port)); ) requests.push(next.message as WriterRequest);
+  for (let next; requests.length < MAX_MERGED && (next = receiveMessageOnPort(port));) requests.push(next.message as WriterRequest);
   let outcomes: UnitOutcome[][];
   try {
     outcomes = commitTogether(requests);

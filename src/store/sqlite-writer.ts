@@ -64,7 +64,9 @@ export class SqliteWriter {
       if (this.pending.size === 1) worker.ref();
       const request: WriterRequest = {
         id,
-        units: units.map((unit) => unit.map((s) => ({ sql: s.query.sql, parameters: s.query.parameters, ...(s.expect !== undefined && { expect: s.expect }) }))),
+        units: units.map((unit) =>
+          unit.map((s) => ({ sql: s.query.sql, parameters: s.query.parameters, ...(s.expect !== undefined && { expect: s.expect }) })),
+        ),
       };
       worker.postMessage(request);
     });
@@ -86,7 +88,8 @@ export class SqliteWriter {
       if (!p) return;
       this.pending.delete(m.id);
       if (this.pending.size === 0) w.unref();
-      if ('error' in m) p.reject(Object.assign(new Error(m.error.message), { name: m.error.name, ...(m.error.code && { code: m.error.code }) }));
+      if ('error' in m)
+        p.reject(Object.assign(new Error(m.error.message), { name: m.error.name, ...(m.error.code && { code: m.error.code }) }));
       else p.resolve(m.outcomes as UnitResult[]);
     });
     // A thread that fails ('error', then 'exit') fails what it was given, once, as a store fault

@@ -17,15 +17,30 @@ const BY_CODE: Record<string, ClerkMessage> = {
   untrusted_issuer: { ko: '신뢰할 수 없는 발급기관의 증명서입니다.', en: 'The issuer of this credential is not trusted here.' },
   jwt_expired: { ko: '유효기간이 지난 증명서입니다.', en: 'This credential has expired.' },
   jwt_not_yet_valid: { ko: '아직 효력이 시작되지 않은 증명서입니다.', en: 'This credential is not valid yet.' },
-  kb_jwt_missing: { ko: '소지자 확인 서명이 없습니다. 휴대전화에서 다시 제시해 주십시오.', en: 'The holder signature is missing. Ask the holder to present again from the phone.' },
-  kb_jwt_iat_invalid: { ko: 'QR이 만료되었거나 시각이 맞지 않습니다. 새 QR을 요청하십시오.', en: 'The QR is too old or its time is wrong. Ask for a fresh QR.' },
+  kb_jwt_missing: {
+    ko: '소지자 확인 서명이 없습니다. 휴대전화에서 다시 제시해 주십시오.',
+    en: 'The holder signature is missing. Ask the holder to present again from the phone.',
+  },
+  kb_jwt_iat_invalid: {
+    ko: 'QR이 만료되었거나 시각이 맞지 않습니다. 새 QR을 요청하십시오.',
+    en: 'The QR is too old or its time is wrong. Ask for a fresh QR.',
+  },
   kb_jwt_nonce_mismatch: { ko: '이 요청에 대한 제시가 아닙니다.', en: 'This presentation was not made for this request.' },
   kb_jwt_aud_mismatch: { ko: '다른 검증기관을 위해 만든 제시입니다.', en: 'This presentation was made for another verifier.' },
-  nonce_not_issued: { ko: '이 창구에서 만든 QR이 아닙니다. 창구 QR을 다시 스캔하여 새 QR을 만들어 주십시오.', en: 'This QR was not made for this counter. Ask the holder to scan the counter code again.' },
+  nonce_not_issued: {
+    ko: '이 창구에서 만든 QR이 아닙니다. 창구 QR을 다시 스캔하여 새 QR을 만들어 주십시오.',
+    en: 'This QR was not made for this counter. Ask the holder to scan the counter code again.',
+  },
   nonce_reused: { ko: '이미 사용된 QR입니다. 새 QR을 요청하십시오.', en: 'This QR has already been used. Ask for a fresh QR.' },
-  status_list_unreachable: { ko: '취소 여부를 확인할 수 없어 확인을 완료하지 못했습니다. 잠시 후 다시 시도하십시오.', en: 'The revocation status could not be checked, so the credential is not confirmed. Try again shortly.' },
+  status_list_unreachable: {
+    ko: '취소 여부를 확인할 수 없어 확인을 완료하지 못했습니다. 잠시 후 다시 시도하십시오.',
+    en: 'The revocation status could not be checked, so the credential is not confirmed. Try again shortly.',
+  },
   type_not_accepted: { ko: '요청한 종류의 증명서가 아닙니다.', en: 'This is not the kind of credential that was asked for.' },
-  issuer_not_authorized_for_type: { ko: '이 발급기관은 이 종류의 증명서를 발급할 권한이 없습니다. 받지 마십시오.', en: 'This issuer is not authorised to issue this kind of credential. Do not accept it.' },
+  issuer_not_authorized_for_type: {
+    ko: '이 발급기관은 이 종류의 증명서를 발급할 권한이 없습니다. 받지 마십시오.',
+    en: 'This issuer is not authorised to issue this kind of credential. Do not accept it.',
+  },
   format_not_accepted: { ko: '요청한 형식의 증명서가 아닙니다.', en: 'This credential is not in the format that was asked for.' },
   issuer_not_accepted: { ko: '이 업무에서 받지 않는 발급기관입니다.', en: 'This issuer is not accepted for this purpose.' },
   claim_missing: { ko: '요청한 항목이 제시되지 않았습니다.', en: 'A requested item was not presented.' },
@@ -34,7 +49,10 @@ const BY_CODE: Record<string, ClerkMessage> = {
 const BY_CHECK: Record<CheckName, ClerkMessage> = {
   parse: { ko: '읽을 수 없는 제시입니다. 다시 스캔하십시오.', en: 'The presentation cannot be read. Scan it again.' },
   typ_alg: { ko: '지원하지 않는 형식이나 서명 방식입니다.', en: 'The format or signature method is not accepted.' },
-  issuer_signature: { ko: '발급기관 서명이 맞지 않습니다. 위조되었을 수 있습니다.', en: 'The issuer signature does not match. The credential may be forged.' },
+  issuer_signature: {
+    ko: '발급기관 서명이 맞지 않습니다. 위조되었을 수 있습니다.',
+    en: 'The issuer signature does not match. The credential may be forged.',
+  },
   time: { ko: '증명서의 유효기간이 맞지 않습니다.', en: 'The credential is outside its validity period.' },
   status: { ko: '증명서 상태를 확인할 수 없습니다.', en: 'The credential status could not be confirmed.' },
   holder_binding: { ko: '제시한 사람이 증명서 소지자임을 확인하지 못했습니다.', en: 'The presenter could not be confirmed as the holder.' },

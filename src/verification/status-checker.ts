@@ -17,7 +17,12 @@ import { epochSeconds } from '../clock.js';
 import { AppError, isAppError, type ErrorCode } from '../errors.js';
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
 import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
-import { checkStatusListToken, readStatus, STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_JWT_TYP } from '../formats/status-list/status-list-token.js';
+import {
+  checkStatusListToken,
+  readStatus,
+  STATUS_LIST_JWT_MEDIA_TYPE,
+  STATUS_LIST_JWT_TYP,
+} from '../formats/status-list/status-list-token.js';
 import type { StatusList } from '../formats/status-list/status-list-codec.js';
 import type { StatusListReference } from '../formats/status-list/status-list-reference.js';
 import { fetchText, FetchTooLarge, type Fetcher } from './fetch-json.js';
@@ -87,21 +92,28 @@ export class StatusChecker {
       }
       const checked = await this.checkToken(token, uri, iss);
       if (this.own.size >= MAX_CACHED_LISTS) this.own.delete(this.own.keys().next().value!);
-      this.own.set(uri, { token, list: checked.list, iat: checked.iat, ...(checked.exp !== undefined && { exp: checked.exp }), checkedAt: this.o.clock.now() });
+      this.own.set(uri, {
+        token,
+        list: checked.list,
+        iat: checked.iat,
+        ...(checked.exp !== undefined && { exp: checked.exp }),
+        checkedAt: this.o.clock.now(),
+      });
       return checked.list;
     }
     const hit = this.cache.get(uri);
     if (hit && this.o.clock.now() < hit.until) return hit.list;
     // SSRF guard: only lists on the origin of the (trusted) issuer that signed the credential.
     if (!URL.canParse(uri) || new URL(uri).origin !== new URL(iss).origin) {
-      throw new StatusCheckFailed('status_list_uri_untrusted', 'the status list is not on the issuer\'s origin');
+      throw new StatusCheckFailed('status_list_uri_untrusted', "the status list is not on the issuer's origin");
     }
     let token: string;
     try {
       token = (await fetchText(this.o.fetch, uri, STATUS_LIST_JWT_MEDIA_TYPE)).trim(); // §8.1
     } catch (e) {
       // Over the fetch cap: reading stopped there, and the answer says so (not "unreachable").
-      if (e instanceof FetchTooLarge) throw new StatusCheckFailed('status_list_too_large', 'the status list token is larger than we accept');
+      if (e instanceof FetchTooLarge)
+        throw new StatusCheckFailed('status_list_too_large', 'the status list token is larger than we accept');
       throw new StatusCheckFailed('status_list_unreachable', 'the status list could not be fetched');
     }
     const checked = await this.checkToken(token, uri, iss);
@@ -112,7 +124,11 @@ export class StatusChecker {
     return checked.list;
   }
 
-  private async checkToken(token: string, uri: string, iss: string): Promise<{ list: StatusList; iat: number; ttl?: number; exp?: number }> {
+  private async checkToken(
+    token: string,
+    uri: string,
+    iss: string,
+  ): Promise<{ list: StatusList; iat: number; ttl?: number; exp?: number }> {
     let header: Record<string, unknown>;
     let payload: Record<string, unknown>;
     try {
@@ -142,6 +158,7 @@ export class StatusChecker {
     const now = epochSeconds(this.o.clock);
     // §8.3 step 4b: `iat` in the future beyond skew means the list cannot be trusted yet.
     if (iat > now + this.o.skewSeconds) throw new StatusCheckFailed('status_list_token_bad_claim', 'iat in the future');
-    if (exp !== undefined && now >= exp + this.o.skewSeconds) throw new StatusCheckFailed('status_list_token_expired', 'the status list token has expired');
+    if (exp !== undefined && now >= exp + this.o.skewSeconds)
+      throw new StatusCheckFailed('status_list_token_expired', 'the status list token has expired');
   }
 }

@@ -126,11 +126,20 @@ export const checkHolderBinding: Check = async (s, c, input) => {
   if (nonce === undefined) {
     const claimed = binding.proof.claimedNonce();
     if (typeof claimed !== 'string' || !WALLET_NONCE.test(claimed)) {
-      throw new VerificationFailed('nonce_invalid', 'a counter presentation needs the nonce the counter issued (POST /v1/verifier/counter-nonces)');
+      throw new VerificationFailed(
+        'nonce_invalid',
+        'a counter presentation needs the nonce the counter issued (POST /v1/verifier/counter-nonces)',
+      );
     }
     nonce = claimed;
   }
-  const { iat } = await binding.proof.verify({ nonce, aud: input.kb.aud, clock: c.clock, maxAgeSeconds: input.kb.maxAgeSeconds, skewSeconds: c.skewSeconds });
+  const { iat } = await binding.proof.verify({
+    nonce,
+    aud: input.kb.aud,
+    clock: c.clock,
+    maxAgeSeconds: input.kb.maxAgeSeconds,
+    skewSeconds: c.skewSeconds,
+  });
   s.kbNonce = nonce;
   s.kbIat = iat;
 };
@@ -146,7 +155,7 @@ export const checkReplay: Check = async (s, c, input) => {
   if (s.kbNonce === undefined) return 'not_applicable';
   if (input.kb.counterClientId === undefined) return 'request_bound';
   if (!(await c.counterNonceIssued(s.kbNonce, input.kb.counterClientId))) {
-    throw new VerificationFailed('nonce_not_issued', 'this nonce was not issued by this verifier\'s counter, or it has expired');
+    throw new VerificationFailed('nonce_not_issued', "this nonce was not issued by this verifier's counter, or it has expired");
   }
   const expiresAt = (s.kbIat! + input.kb.maxAgeSeconds + 2 * c.skewSeconds) * 1000;
   if (!(await c.consumeNonce(s.kbNonce, expiresAt))) throw new VerificationFailed('nonce_reused', 'this nonce was already used');
@@ -181,16 +190,30 @@ export const checkPolicy: Check = (s, c, input) => {
     throw new VerificationFailed('issuer_not_authorized_for_type', 'the issuer is trusted, but not for this credential type');
   }
   // OpenID4VP §6.1: a credential query names one format; a credential of another never answers it.
-  if (p.formats && !p.formats.includes(s.format!)) throw new VerificationFailed('format_not_accepted', `a ${s.format} credential was presented where ${p.formats.join(' or ')} was asked for`);
+  if (p.formats && !p.formats.includes(s.format!))
+    throw new VerificationFailed(
+      'format_not_accepted',
+      `a ${s.format} credential was presented where ${p.formats.join(' or ')} was asked for`,
+    );
   const names = typeNames(s, c);
-  if (p.types && !p.types.some((t) => names.has(t))) throw new VerificationFailed('type_not_accepted', 'the credential type was not asked for');
-  if (p.issuers && !p.issuers.includes(s.iss!)) throw new VerificationFailed('issuer_not_accepted', 'the issuer is not accepted by this policy');
+  if (p.types && !p.types.some((t) => names.has(t)))
+    throw new VerificationFailed('type_not_accepted', 'the credential type was not asked for');
+  if (p.issuers && !p.issuers.includes(s.iss!))
+    throw new VerificationFailed('issuer_not_accepted', 'the issuer is not accepted by this policy');
   const asked = p.claims ?? [];
   // OpenID4VP §6.4.1: all asked claims, or the first claim set presented in full (claim-path module).
-  const match = matchClaimsQuery(s.claims!, asked.map((path, i) => ({ path, values: p.claimValues?.[i] })), p.claimSets);
+  const match = matchClaimsQuery(
+    s.claims!,
+    asked.map((path, i) => ({ path, values: p.claimValues?.[i] })),
+    p.claimSets,
+  );
   if (!match.ok) {
-    if (match.code === 'claim_value_mismatch') throw new VerificationFailed('claim_value_mismatch', 'a claim does not have an accepted value');
-    throw new VerificationFailed('claim_missing', p.claimSets?.length ? 'no claim set was presented in full' : 'a requested claim was not presented');
+    if (match.code === 'claim_value_mismatch')
+      throw new VerificationFailed('claim_value_mismatch', 'a claim does not have an accepted value');
+    throw new VerificationFailed(
+      'claim_missing',
+      p.claimSets?.length ? 'no claim set was presented in full' : 'a requested claim was not presented',
+    );
   }
   const pointers = match.chosen.map((i) => asked[i]!);
   s.selected = selectClaims(s.claims!, pointers).claims;

@@ -17,17 +17,25 @@ export async function createCounterPresentation(
 ): Promise<{ presentation: string; aud: string }> {
   const cred = wallet.credentials.find((c) => c.id === opts.credentialId);
   if (!cred) throw badRequest('credential_not_in_wallet', `no credential ${opts.credentialId} in this wallet; see dproof wallet list`);
-  if (cred.format !== 'dc+sd-jwt' || cred.key === null) throw badRequest('not_presentable', 'only key-bound SD-JWT VCs can be shown at a counter');
+  if (cred.format !== 'dc+sd-jwt' || cred.key === null)
+    throw badRequest('not_presentable', 'only key-bound SD-JWT VCs can be shown at a counter');
   if (opts.disclose.length === 0) throw badRequest('nothing_disclosed', 'choose the claims to show with --disclose');
-  if (opts.disclose.some((p) => parseClaimPathName(p)?.[0] === 'portrait')) throw badRequest('portrait_in_qr', 'a portrait never goes in a QR code');
+  if (opts.disclose.some((p) => parseClaimPathName(p)?.[0] === 'portrait'))
+    throw badRequest('portrait_in_qr', 'a portrait never goes in a QR code');
   const key = wallet.keys.find((k) => k.kid === cred.key);
   if (!key) throw badRequest('wallet_corrupt', `the key of credential ${cred.id} is missing`);
   const challenge = parseCounterChallenge(opts.challenge);
-  if (!challenge) throw badRequest('invalid_challenge', 'the counter challenge is a dproof-counter:?aud=…&nonce=… link; scan it from the clerk\'s screen');
+  if (!challenge)
+    throw badRequest('invalid_challenge', "the counter challenge is a dproof-counter:?aud=…&nonce=… link; scan it from the clerk's screen");
   const holder = await holderSignerFromJwk(key.jwk);
   const now = opts.now?.() ?? new Date();
   const { presentation } = await createHolderPresentation({
-    credential: cred.credential, disclose: opts.disclose, holderSigner: holder.signer, aud: challenge.aud, nonce: challenge.nonce, iat: Math.floor(now.getTime() / 1000),
+    credential: cred.credential,
+    disclose: opts.disclose,
+    holderSigner: holder.signer,
+    aud: challenge.aud,
+    nonce: challenge.nonce,
+    iat: Math.floor(now.getTime() / 1000),
   });
   return { presentation, aud: challenge.aud };
 }

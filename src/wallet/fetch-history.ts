@@ -14,7 +14,10 @@ export interface HistoryEntry {
   receipt: JsonObject;
 }
 
-export async function fetchHistory(wallet: Wallet, opts: { service?: string; fetch?: typeof fetch; now?: () => Date } = {}): Promise<HistoryEntry[]> {
+export async function fetchHistory(
+  wallet: Wallet,
+  opts: { service?: string; fetch?: typeof fetch; now?: () => Date } = {},
+): Promise<HistoryEntry[]> {
   const f = opts.fetch ?? fetch;
   const out: HistoryEntry[] = [];
   for (const cred of wallet.credentials.filter((c) => c.key !== null)) {
@@ -23,7 +26,11 @@ export async function fetchHistory(wallet: Wallet, opts: { service?: string; fet
     const service = (opts.service ?? cred.credential_issuer).replace(/\/+$/, '');
     const aud = `${service}/v1/wallet/history`;
     const holder = await holderSignerFromJwk(key.jwk);
-    const token = await createHistoryToken({ holderSigner: holder.signer, aud, iat: Math.floor((opts.now?.() ?? new Date()).getTime() / 1000) });
+    const token = await createHistoryToken({
+      holderSigner: holder.signer,
+      aud,
+      iat: Math.floor((opts.now?.() ?? new Date()).getTime() / 1000),
+    });
     const body = await call(f, checkUrl(aud, 'history endpoint'), { headers: { authorization: `Bearer ${token}` } }, 'history');
     const receipts = Array.isArray(body.items) ? body.items.filter(isJsonObject) : [];
     for (const r of receipts) out.push({ credential: cred.id, receipt: r });

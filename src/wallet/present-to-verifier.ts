@@ -50,7 +50,8 @@ function readAskedClaims(q: JsonObject): AskedClaims {
 async function resolveDidWebKey(f: typeof fetch, did: string, kid: unknown): Promise<{ jwk: JWK; alg: 'ES256' | 'EdDSA' } | undefined> {
   if (typeof kid !== 'string' || !kid.startsWith(`${did}#`)) return undefined;
   const doc = await call(f, checkUrl(didWebUrl(did), 'did:web document'), {}, 'did:web document');
-  const vm = (Array.isArray(doc.verificationMethod) ? doc.verificationMethod : []).find((m) => isJsonObject(m) && m.id === kid) as JsonObject | undefined;
+  const vm = (Array.isArray(doc.verificationMethod) ? doc.verificationMethod : []).find((m) => isJsonObject(m) && m.id === kid) as
+    JsonObject | undefined;
   if (!vm || !isJsonObject(vm.publicKeyJwk)) return undefined;
   // A real public key in its canonical encoding: under a small-order Ed25519 key anyone could
   // sign requests in this verifier's name. Throws (→ "does not verify") otherwise.
@@ -65,18 +66,28 @@ async function fetchRequestObject(f: typeof fetch, link: string): Promise<JsonOb
   const { clientId, requestUri } = read.link;
   const did = didWebOfClientId(clientId);
   if (!did) throw fail(`this wallet only trusts the did:web client identifier prefix, not ${clientId}`);
-  const res = await fetchForWallet(f, checkUrl(requestUri, 'request_uri'), { accept: 'application/oauth-authz-req+jwt' }, 'request object', 'present_failed');
+  const res = await fetchForWallet(
+    f,
+    checkUrl(requestUri, 'request_uri'),
+    { accept: 'application/oauth-authz-req+jwt' },
+    'request object',
+    'present_failed',
+  );
   if (res.status < 200 || res.status > 299) throw fail(`the verifier refused the request object (HTTP ${res.status})`);
   const jwt = res.text.trim();
   try {
     const jws = parseCompactJws(jwt);
     const key = await resolveDidWebKey(f, did, jws.header.kid);
     // RFC 9101 §6.2 + OpenID4VP §5.10: signed by the client, typed, and for the same client_id.
-    const { payload } = await verifyCompactJws(jws, { resolveKey: () => key, allowedAlgs: ['ES256', 'EdDSA'], expectedTyp: 'oauth-authz-req+jwt' });
+    const { payload } = await verifyCompactJws(jws, {
+      resolveKey: () => key,
+      allowedAlgs: ['ES256', 'EdDSA'],
+      expectedTyp: 'oauth-authz-req+jwt',
+    });
     if (payload.client_id !== clientId) throw fail('the request object is for another client_id');
     return payload;
   } catch (e) {
-    throw isAppError(e) && e.code === 'present_failed' ? e : fail('the request object does not verify against the verifier\'s did:web keys');
+    throw isAppError(e) && e.code === 'present_failed' ? e : fail("the request object does not verify against the verifier's did:web keys");
   }
 }
 
@@ -85,10 +96,20 @@ async function fetchRequestObject(f: typeof fetch, link: string): Promise<JsonOb
  * does not match is treated as absent), and the claims to disclose from it: all of `claims`, or
  * the first `claim_sets` option it satisfies — never more.
  */
-function pickCredential(wallet: Wallet, query: JsonObject, asked: AskedClaims, now: Date): { cred: StoredCredential; pointers: ClaimPathPointer[] } {
+function pickCredential(
+  wallet: Wallet,
+  query: JsonObject,
+  asked: AskedClaims,
+  now: Date,
+): { cred: StoredCredential; pointers: ClaimPathPointer[] } {
   const vcts = isJsonObject(query.meta) && Array.isArray(query.meta.vct_values) ? (query.meta.vct_values as string[]) : [];
-  const typed = wallet.credentials.filter((x) =>
-    x.format === 'dc+sd-jwt' && (vcts.length === 0 || vcts.includes(x.kind)) && x.key !== null && (x.expires_at === null || new Date(x.expires_at) > now));
+  const typed = wallet.credentials.filter(
+    (x) =>
+      x.format === 'dc+sd-jwt' &&
+      (vcts.length === 0 || vcts.includes(x.kind)) &&
+      x.key !== null &&
+      (x.expires_at === null || new Date(x.expires_at) > now),
+  );
   for (const cred of typed) {
     const match = matchClaimsQuery(readHeldClaims(cred.credential), asked.claims, asked.claimSets);
     if (match.ok) return { cred, pointers: match.chosen.map((i) => asked.claims[i]!.path) };
@@ -105,13 +126,15 @@ export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): P
     throw fail('the request must use response_mode direct_post with a nonce and a state');
   }
   const responseUri = checkUrl(req.response_uri, 'response_uri');
-  const queries = isJsonObject(req.dcql_query) && Array.isArray(req.dcql_query.credentials) ? (req.dcql_query.credentials as JsonObject[]) : [];
+  const queries =
+    isJsonObject(req.dcql_query) && Array.isArray(req.dcql_query.credentials) ? (req.dcql_query.credentials as JsonObject[]) : [];
   if (queries.length === 0) throw fail('the request asks for no credential');
 
   const vpToken: Record<string, string[]> = {};
   const disclosed: PresentResult['disclosed'] = {};
   for (const q of queries) {
-    if (q.format !== 'dc+sd-jwt' || typeof q.id !== 'string') throw fail(`unsupported credential query ${String(q.id)} (${String(q.format)})`);
+    if (q.format !== 'dc+sd-jwt' || typeof q.id !== 'string')
+      throw fail(`unsupported credential query ${String(q.id)} (${String(q.format)})`);
     const { cred, pointers } = pickCredential(wallet, q, readAskedClaims(q), now);
     const claims = opts.disclose ?? pointers.map(toClaimPathName);
     const key = wallet.keys.find((k) => k.kid === cred.key);
@@ -119,19 +142,33 @@ export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): P
     const holder = await holderSignerFromJwk(key.jwk);
     if ((await calculateJwkThumbprint(holder.publicJwk, 'sha256')) !== cred.key) throw fail('wallet key does not match its credential');
     const { presentation } = await createHolderPresentation({
-      credential: cred.credential, disclose: opts.disclose ?? pointers, holderSigner: holder.signer, aud: req.client_id as string, nonce: req.nonce, iat: Math.floor(now.getTime() / 1000),
+      credential: cred.credential,
+      disclose: opts.disclose ?? pointers,
+      holderSigner: holder.signer,
+      aud: req.client_id as string,
+      nonce: req.nonce,
+      iat: Math.floor(now.getTime() / 1000),
     });
     vpToken[q.id] = [presentation];
     disclosed[q.id] = { credential: cred.id, claims };
   }
-  const response = await call(f, responseUri, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ vp_token: JSON.stringify(vpToken), state: req.state }).toString(),
-  }, 'verifier response endpoint');
+  const response = await call(
+    f,
+    responseUri,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ vp_token: JSON.stringify(vpToken), state: req.state }).toString(),
+    },
+    'verifier response endpoint',
+  );
   const purpose = isJsonObject(req.dproof_purpose) ? (req.dproof_purpose as { ko?: string; en?: string }) : null;
   return {
-    verifier: { client_id: req.client_id as string, name: typeof req.dproof_verifier_name === 'string' ? req.dproof_verifier_name : null, purpose },
+    verifier: {
+      client_id: req.client_id as string,
+      name: typeof req.dproof_verifier_name === 'string' ? req.dproof_verifier_name : null,
+      purpose,
+    },
     disclosed,
     response,
   };

@@ -51,7 +51,14 @@ async function issuerKeyResolver(f: typeof fetch, issuer: string) {
   };
 }
 
-async function checkReceived(f: typeof fetch, credential: unknown, format: string, issuer: string, key: WalletKey | undefined, now: () => Date) {
+async function checkReceived(
+  f: typeof fetch,
+  credential: unknown,
+  format: string,
+  issuer: string,
+  key: WalletKey | undefined,
+  now: () => Date,
+) {
   if (typeof credential !== 'string') throw failed('the issuer sent a credential that is not a string');
   const resolve = await issuerKeyResolver(f, issuer);
   const clock = { now: () => now().getTime() };
@@ -60,7 +67,10 @@ async function checkReceived(f: typeof fetch, credential: unknown, format: strin
     if (v.payload.iss !== issuer) throw failed('the credential names another issuer');
     const cnf = isJsonObject(v.payload.cnf) && isJsonObject(v.payload.cnf.jwk) ? (v.payload.cnf.jwk as unknown as JWK) : undefined;
     if (!key || !cnf || (await calculateJwkThumbprint(cnf, 'sha256')) !== key.kid) throw failed('the credential is not bound to our key');
-    return { kind: String(v.payload.vct), expiresAt: typeof v.payload.exp === 'number' ? new Date(v.payload.exp * 1000).toISOString() : null };
+    return {
+      kind: String(v.payload.vct),
+      expiresAt: typeof v.payload.exp === 'number' ? new Date(v.payload.exp * 1000).toISOString() : null,
+    };
   }
   const jws = parseCompactJws(credential);
   await verifyCompactJws(jws, { resolveKey: resolve });
@@ -95,7 +105,9 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
   // §12.2.2 / §12.2.4: metadata, whose credential_issuer must equal the offer's exactly.
   const metadata = await call(f, wellKnownUrl(issuer, 'openid-credential-issuer'), {}, 'issuer metadata');
   if (metadata.credential_issuer !== issuer) throw failed('the issuer metadata is for another issuer');
-  const configuration = isJsonObject(metadata.credential_configurations_supported) ? metadata.credential_configurations_supported[configurationId] : undefined;
+  const configuration = isJsonObject(metadata.credential_configurations_supported)
+    ? metadata.credential_configurations_supported[configurationId]
+    : undefined;
   if (!isJsonObject(configuration)) throw failed(`the issuer does not describe ${configurationId}`);
   const format = String(configuration.format);
   const keyBound = isJsonObject(configuration.proof_types_supported) && configuration.proof_types_supported.jwt !== undefined;
@@ -109,13 +121,23 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
   // §6.1: token request, form-encoded, anonymous.
   const form = new URLSearchParams({ grant_type: PRE_AUTHORIZED_GRANT, 'pre-authorized_code': grant['pre-authorized_code'] });
   if (opts.txCode !== undefined) form.set('tx_code', opts.txCode);
-  const token = await call(f, checkUrl(as.token_endpoint, 'token_endpoint'), {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(),
-  }, 'token endpoint');
+  const token = await call(
+    f,
+    checkUrl(as.token_endpoint, 'token_endpoint'),
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    },
+    'token endpoint',
+  );
   if (typeof token.access_token !== 'string') throw failed('the token endpoint sent no access token');
 
   // One fresh (or not yet used) key per credential.
-  const batch = isJsonObject(metadata.batch_credential_issuance) && typeof metadata.batch_credential_issuance.batch_size === 'number' ? metadata.batch_credential_issuance.batch_size : 1;
+  const batch =
+    isJsonObject(metadata.batch_credential_issuance) && typeof metadata.batch_credential_issuance.batch_size === 'number'
+      ? metadata.batch_credential_issuance.batch_size
+      : 1;
   const count = keyBound ? Math.max(1, Math.min(opts.count ?? 1, batch)) : 1;
   const used = new Set(wallet.credentials.map((c) => c.key));
   const keys = wallet.keys.filter((k) => !used.has(k.kid)).slice(0, keyBound ? count : 0);
@@ -129,13 +151,19 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
     const jwt = await Promise.all(keys.map((k) => createProofJwt(k, { audience: issuer, nonce: nonce.c_nonce as string, now: now() })));
     request.proofs = { jwt };
   }
-  const response = await call(f, checkUrl(metadata.credential_endpoint, 'credential_endpoint'), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}` },
-    body: JSON.stringify(request),
-  }, 'credential endpoint');
+  const response = await call(
+    f,
+    checkUrl(metadata.credential_endpoint, 'credential_endpoint'),
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}` },
+      body: JSON.stringify(request),
+    },
+    'credential endpoint',
+  );
   const list = Array.isArray(response.credentials) ? response.credentials : [];
-  if (list.length === 0 || list.length > Math.max(keys.length, 1)) throw failed('the credential endpoint sent an unexpected number of credentials');
+  if (list.length === 0 || list.length > Math.max(keys.length, 1))
+    throw failed('the credential endpoint sent an unexpected number of credentials');
 
   const received: StoredCredential[] = [];
   for (const [i, item] of list.entries()) {
@@ -143,8 +171,15 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
     const key = keyBound ? keys[i] : undefined;
     const { kind, expiresAt } = await checkReceived(f, credential, format, issuer, key, now);
     received.push({
-      id: randomUUID(), credential_issuer: issuer, credential_configuration_id: configurationId, format, kind,
-      key: key?.kid ?? null, credential: credential as string, received_at: now().toISOString(), expires_at: expiresAt,
+      id: randomUUID(),
+      credential_issuer: issuer,
+      credential_configuration_id: configurationId,
+      format,
+      kind,
+      key: key?.kid ?? null,
+      credential: credential as string,
+      received_at: now().toISOString(),
+      expires_at: expiresAt,
     });
   }
   const newKeys = keys.filter((k) => !wallet.keys.some((w) => w.kid === k.kid));

@@ -47,7 +47,8 @@ export function readWallet(path: string): Wallet {
   } catch {
     throw badRequest('wallet_corrupt', `${path} is not a wallet file`);
   }
-  if (w?.version !== 1 || !Array.isArray(w.keys) || !Array.isArray(w.credentials)) throw badRequest('wallet_corrupt', `${path} is not a wallet file`);
+  if (w?.version !== 1 || !Array.isArray(w.keys) || !Array.isArray(w.credentials))
+    throw badRequest('wallet_corrupt', `${path} is not a wallet file`);
   return w;
 }
 

@@ -38,7 +38,8 @@ export async function fetchForWallet(
     return await fetchCapped(f, url, { ...init, maxBytes: WALLET_MAX_BYTES, timeoutMs: WALLET_TIMEOUT_MS });
   } catch (e) {
     // Its own code: a peer that floods the wallet is not the same fault as one that is down.
-    if (e instanceof OutboundFetchError && e.reason === 'too_large') throw failed(`${what}: ${url} answered more than ${WALLET_MAX_BYTES} bytes`, 'answer_too_large');
+    if (e instanceof OutboundFetchError && e.reason === 'too_large')
+      throw failed(`${what}: ${url} answered more than ${WALLET_MAX_BYTES} bytes`, 'answer_too_large');
     throw failed(`${what}: ${url} did not answer`, code);
   }
 }
@@ -57,10 +58,12 @@ export async function call(
     body = undefined;
   }
   if (res.status < 200 || res.status > 299) {
-    const err = isJsonObject(body) && typeof body.error === 'string' ? `${body.error}${typeof body.error_description === 'string' ? ` (${body.error_description})` : ''}` : `HTTP ${res.status}`;
+    const err =
+      isJsonObject(body) && typeof body.error === 'string'
+        ? `${body.error}${typeof body.error_description === 'string' ? ` (${body.error_description})` : ''}`
+        : `HTTP ${res.status}`;
     throw failed(`${what} refused: ${err}`);
   }
   if (!isJsonObject(body)) throw failed(`${what} did not answer with a JSON object`);
   return body;
 }
-

@@ -54,7 +54,14 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: BROWSER,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
       viewport: DESKTOP,
       locale: 'ko-KR',
       timeout: scaled(60_000),
@@ -72,7 +79,8 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     const page = await context.newPage();
     page.on('pageerror', (err) => problems.push(`${path}: ${err.message}`));
     page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy|TrustedHTML|TrustedScript|Trusted Type/i.test(msg.text())) problems.push(`${path}: ${msg.text()}`);
+      if (msg.type() === 'error' && /Content Security Policy|TrustedHTML|TrustedScript|Trusted Type/i.test(msg.text()))
+        problems.push(`${path}: ${msg.text()}`);
     });
     await page.goto(`${t.url}${path}`);
     return page;
@@ -83,15 +91,27 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     try {
       await page.getByText(text).first().waitFor();
     } catch (e) {
-      const shown = await page.locator('[role=alert], [role=status]').allTextContents().catch(() => []);
-      const disabled = await page.locator('button:disabled').allTextContents().catch(() => []);
+      const shown = await page
+        .locator('[role=alert], [role=status]')
+        .allTextContents()
+        .catch(() => []);
+      const disabled = await page
+        .locator('button:disabled')
+        .allTextContents()
+        .catch(() => []);
       await screenshots(page, `failed-${name}`).catch(() => {});
-      throw new Error(`${name}: ${text} did not appear; alerts/status: ${JSON.stringify(shown)}; disabled buttons: ${JSON.stringify(disabled)}`, { cause: e });
+      throw new Error(
+        `${name}: ${text} did not appear; alerts/status: ${JSON.stringify(shown)}; disabled buttons: ${JSON.stringify(disabled)}`,
+        { cause: e },
+      );
     }
   }
 
   async function screenshots(page: Page, name: string): Promise<void> {
-    for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+    for (const [size, viewport] of [
+      ['phone', PHONE],
+      ['desktop', DESKTOP],
+    ] as const) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), fullPage: true });
     }
@@ -101,7 +121,10 @@ describe.skipIf(skip)('web pages in Chromium', () => {
   async function checkAccessibility(page: Page, name: string): Promise<void> {
     await page.evaluate(axeSource);
     const violations = (await page.evaluate(`axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] })
-      .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) })))`)) as { id: string; impact: string }[];
+      .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) })))`)) as {
+      id: string;
+      impact: string;
+    }[];
     const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     assert.deepEqual(serious, [], `${name}: ${JSON.stringify(serious, null, 1)}`);
   }
@@ -138,7 +161,11 @@ describe.skipIf(skip)('web pages in Chromium', () => {
   it('shows its fields only once the first data is in, so nothing typed is drawn over', async () => {
     // Drawing the fields at once and again when the catalogue arrived lost what a person (or
     // Playwright, in a flaky run) had started typing: the field under the cursor was replaced.
-    const fields: [string, string][] = [['/wallet', '발급 링크'], ['/verifier', '검증기관(verifier) API 키'], ['/console', '발급기관(issuer) 또는 운영자(admin) API 키']];
+    const fields: [string, string][] = [
+      ['/wallet', '발급 링크'],
+      ['/verifier', '검증기관(verifier) API 키'],
+      ['/console', '발급기관(issuer) 또는 운영자(admin) API 키'],
+    ];
     for (const [path, label] of fields) {
       const page = await context.newPage();
       try {
@@ -150,7 +177,11 @@ describe.skipIf(skip)('web pages in Chromium', () => {
         });
         await page.goto(`${t.url}${path}`);
         await page.getByText('불러오는 중…').waitFor();
-        assert.equal(await page.locator('main input, main textarea, main select').count(), 0, `${path}: no field while the catalogue is on its way`);
+        assert.equal(
+          await page.locator('main input, main textarea, main select').count(),
+          0,
+          `${path}: no field while the catalogue is on its way`,
+        );
         release();
         const field = page.getByLabel(label);
         await field.fill('typed before anything else');
@@ -167,7 +198,8 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     // Console: a wrong key is refused in words; then the issuer key, by keyboard only.
     const consolePage = await open('/console');
     const keyInput = consolePage.getByLabel('발급기관(issuer) 또는 운영자(admin) API 키');
-    for (let i = 0; i < 20 && !(await keyInput.evaluate((el) => el === el.ownerDocument.activeElement)); i++) await consolePage.keyboard.press('Tab');
+    for (let i = 0; i < 20 && !(await keyInput.evaluate((el) => el === el.ownerDocument.activeElement)); i++)
+      await consolePage.keyboard.press('Tab');
     await consolePage.keyboard.type('dproof_nobody_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
     await consolePage.keyboard.press('Enter');
     await consolePage.getByText('API 키가 올바르지 않습니다').waitFor();
@@ -204,7 +236,9 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     await wallet.getByRole('button', { name: '받기' }).click();
     await wallet.getByRole('heading', { name: '주민등록증 모바일 확인서비스' }).waitFor();
     await wallet.getByText('내 증명서 (1)').waitFor();
-    const keyInfo = await wallet.evaluate(`new Promise((resolve) => { const r = indexedDB.open('dproof-wallet'); r.onsuccess = () => { const q = r.result.transaction('keys').objectStore('keys').getAll(); q.onsuccess = () => resolve(q.result.map((k) => ({ extractable: k.privateKey.extractable, type: k.privateKey.type, curve: k.privateKey.algorithm.namedCurve }))); }; })`);
+    const keyInfo = await wallet.evaluate(
+      `new Promise((resolve) => { const r = indexedDB.open('dproof-wallet'); r.onsuccess = () => { const q = r.result.transaction('keys').objectStore('keys').getAll(); q.onsuccess = () => resolve(q.result.map((k) => ({ extractable: k.privateKey.extractable, type: k.privateKey.type, curve: k.privateKey.algorithm.namedCurve }))); }; })`,
+    );
     assert.deepEqual(keyInfo, [{ extractable: false, type: 'private', curve: 'P-256' }]);
     await screenshots(wallet, 'wallet-home');
     await checkAccessibility(wallet, 'wallet home');
@@ -300,8 +334,14 @@ describe.skipIf(skip)('web pages in Chromium', () => {
 
   it('shows signing keys and every issued credential to an admin key', async () => {
     const page = await open('/console');
-    await page.getByLabel(/API key|API 키/).first().fill(adminKey);
-    await page.getByLabel(/API key|API 키/).first().press('Enter');
+    await page
+      .getByLabel(/API key|API 키/)
+      .first()
+      .fill(adminKey);
+    await page
+      .getByLabel(/API key|API 키/)
+      .first()
+      .press('Enter');
     await page.getByRole('heading', { name: /서명 키|Signing keys/ }).waitFor();
     await page.locator('.status.active').first().waitFor();
     await screenshots(page, 'console-admin');
@@ -318,8 +358,13 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     const positionTitle = '"><svg onload="window.__xss=3"></svg>';
     const holder = await generateHolderKey();
     const issued = await fetch(`${t.url}/v1/credentials`, {
-      method: 'POST', headers: { authorization: `Bearer ${issuerKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: type.id, claims: { ...type.example, organization, position_title: positionTitle }, holder_jwk: holder.publicJwk }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${issuerKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: type.id,
+        claims: { ...type.example, organization, position_title: positionTitle },
+        holder_jwk: holder.publicJwk,
+      }),
     });
     assert.equal(issued.status, 201, await issued.clone().text());
     const { credential } = (await issued.json()) as { credential: string };
@@ -334,7 +379,12 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     const challenge = parseCounterChallenge(await verifier.locator('#counter-challenge').inputValue());
     assert.ok(challenge);
     const { presentation } = await createHolderPresentation({
-      credential, disclose: ['family_name', 'given_name', 'organization', 'position_title', 'portrait'], holderSigner: holder.signer, aud: challenge.aud, nonce: challenge.nonce, iat: Math.floor(Date.now() / 1000),
+      credential,
+      disclose: ['family_name', 'given_name', 'organization', 'position_title', 'portrait'],
+      holderSigner: holder.signer,
+      aud: challenge.aud,
+      nonce: challenge.nonce,
+      iat: Math.floor(Date.now() / 1000),
     });
     await verifier.getByLabel(/QR 내용|QR content/).fill(presentation);
     await verifier.getByRole('button', { name: /^(확인|Verify)$/ }).click();

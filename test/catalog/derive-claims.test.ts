@@ -66,14 +66,17 @@ test('29 February as an ordinary full-age anniversary: a leap-year birthday is k
 
 test('full age agrees with the calendar roll-over of Date.UTC for every birth date and day', () => {
   const day = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z'), noInvalidDate: true });
-  fc.assert(fc.property(day, day, fc.constantFrom(14, 65), (b, t, years) => {
-    const birth = { year: b.getUTCFullYear(), month: b.getUTCMonth() + 1, day: b.getUTCDate() };
-    const today = { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
-    // Date.UTC rolls 29 February of a common year over to 1 March: an independent oracle.
-    const anniversary = Date.UTC(birth.year + years, birth.month - 1, birth.day);
-    const todayMs = Date.UTC(today.year, today.month - 1, today.day);
-    return hasFullAge(birth, today, years) === (todayMs >= anniversary);
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(day, day, fc.constantFrom(14, 65), (b, t, years) => {
+      const birth = { year: b.getUTCFullYear(), month: b.getUTCMonth() + 1, day: b.getUTCDate() };
+      const today = { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+      // Date.UTC rolls 29 February of a common year over to 1 March: an independent oracle.
+      const anniversary = Date.UTC(birth.year + years, birth.month - 1, birth.day);
+      const todayMs = Date.UTC(today.year, today.month - 1, today.day);
+      return hasFullAge(birth, today, years) === todayMs >= anniversary;
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test('epoch milliseconds work as well as a Date', async () => {
@@ -114,6 +117,8 @@ test('a birth date after the day of issuance is refused at /birth_date', async (
 test('a missing or malformed birth date is refused at /birth_date', async () => {
   const rid = await shippedType('resident-id');
   for (const birth_date of [undefined, '2023-02-30', '20070101']) {
-    assert.throws(() => deriveClaims(rid, { ...rid.example, birth_date: birth_date ?? null }, { today: new Date() }), { code: 'invalid_claims' });
+    assert.throws(() => deriveClaims(rid, { ...rid.example, birth_date: birth_date ?? null }, { today: new Date() }), {
+      code: 'invalid_claims',
+    });
   }
 });

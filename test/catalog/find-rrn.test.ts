@@ -68,13 +68,16 @@ describe('resident registration number filter', () => {
     for (const [, text] of RRN_FORMS) {
       const claims = structuredClone(building.example) as { owners: { name: string }[] };
       claims.owners[1]!.name = `김도현 ${text}`.slice(0, 40);
-      assert.throws(() => validateClaims(building, claims), (e: unknown) => {
-        assert.ok(e instanceof AppError);
-        // A zero-width space is refused first as an unsafe character; every other form is the RRN rule.
-        assert.equal(e.code, text.includes('\u200b') ? 'invalid_claims' : 'rrn_not_allowed', text);
-        assert.ok(!JSON.stringify(e.details).includes('1234567'));
-        return true;
-      });
+      assert.throws(
+        () => validateClaims(building, claims),
+        (e: unknown) => {
+          assert.ok(e instanceof AppError);
+          // A zero-width space is refused first as an unsafe character; every other form is the RRN rule.
+          assert.equal(e.code, text.includes('\u200b') ? 'invalid_claims' : 'rrn_not_allowed', text);
+          assert.ok(!JSON.stringify(e.details).includes('1234567'));
+          return true;
+        },
+      );
     }
   });
 });

@@ -24,7 +24,9 @@ test('every object with disclosable members gets a padded count above its member
   for (const type of (await shippedCatalog()).types) {
     for (const [path, count] of Object.entries(digestPadding(type))) {
       assert.equal((count - 2) % 4, 0, `${type.id} ${path}`);
-      const members = type.selectivelyDisclosable.filter((p) => !p.endsWith('[]') && (p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') === path);
+      const members = type.selectivelyDisclosable.filter(
+        (p) => !p.endsWith('[]') && (p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') === path,
+      );
       assert.ok(count >= members.length + 2, `${type.id} ${path}`);
     }
   }

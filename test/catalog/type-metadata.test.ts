@@ -4,8 +4,7 @@ import { buildTypeMetadata, type ClaimMetadata } from '../../src/catalog/type-me
 import { parseClaimPath } from '../../src/catalog/list-claim-paths.js';
 import { PUBLIC_URL, shippedCatalog, shippedType } from './temp-catalog.js';
 
-const find = (claims: ClaimMetadata[], path: (string | null)[]) =>
-  claims.find((c) => JSON.stringify(c.path) === JSON.stringify(path));
+const find = (claims: ClaimMetadata[], path: (string | null)[]) => claims.find((c) => JSON.stringify(c.path) === JSON.stringify(path));
 
 test('claim paths turn into SD-JWT VC path arrays with null for every array element', () => {
   assert.deepEqual(parseClaimPath('family_name'), ['family_name']);
@@ -20,7 +19,10 @@ test('type metadata names the absolute vct and has ko-KR and en-US display entri
   const md = buildTypeMetadata(await shippedType('driver-license'));
   assert.equal(md.vct, `${PUBLIC_URL}/vct/driver-license/v1`);
   assert.equal(md.name, 'Mobile driving licence');
-  assert.deepEqual(md.display.map((d) => d.locale), ['ko-KR', 'en-US']);
+  assert.deepEqual(
+    md.display.map((d) => d.locale),
+    ['ko-KR', 'en-US'],
+  );
   assert.equal(md.display[0]?.name, '모바일 운전면허증');
   assert.ok(md.display.every((d) => d.description.length > 0));
 });
@@ -37,7 +39,10 @@ test('driving privileges are disclosable per element, their members labelled but
   assert.equal(find(claims, ['driving_privileges', null])?.sd, 'always');
   const code = find(claims, ['driving_privileges', null, 'vehicle_category_code']);
   assert.equal(code?.sd, 'never');
-  assert.deepEqual(code?.display, [{ locale: 'ko-KR', label: '차종 코드' }, { locale: 'en-US', label: 'Vehicle category' }]);
+  assert.deepEqual(code?.display, [
+    { locale: 'ko-KR', label: '차종 코드' },
+    { locale: 'en-US', label: 'Vehicle category' },
+  ]);
   assert.equal(code?.mandatory, undefined, 'a member inside an array is not mandatory for the whole credential');
 });
 
@@ -45,7 +50,10 @@ test('plain claims are sd never, required ones mandatory, and derived claims sd 
   const { claims } = buildTypeMetadata(await shippedType('driver-license'));
   assert.deepEqual(find(claims, ['issuing_country']), {
     path: ['issuing_country'],
-    display: [{ locale: 'ko-KR', label: '발급국가' }, { locale: 'en-US', label: 'Issuing country' }],
+    display: [
+      { locale: 'ko-KR', label: '발급국가' },
+      { locale: 'en-US', label: 'Issuing country' },
+    ],
     mandatory: true,
     sd: 'never',
   });
@@ -75,7 +83,12 @@ test('every type has well-formed claim metadata: non-empty paths, labels in both
       const key = JSON.stringify(c.path);
       assert.ok(!seen.has(key), `${type.id} ${key} twice`);
       seen.add(key);
-      if (c.path.at(-1) !== null) assert.deepEqual(c.display?.map((d) => d.locale), ['ko-KR', 'en-US'], `${type.id} ${key}`);
+      if (c.path.at(-1) !== null)
+        assert.deepEqual(
+          c.display?.map((d) => d.locale),
+          ['ko-KR', 'en-US'],
+          `${type.id} ${key}`,
+        );
     }
     assert.deepEqual(JSON.parse(JSON.stringify(md)), md);
   }

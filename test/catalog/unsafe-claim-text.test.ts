@@ -18,12 +18,29 @@ import type { CredentialType } from '../../src/catalog/types.js';
 import { PUBLIC_URL, shippedType, writeCatalog } from './temp-catalog.js';
 
 const UNSAFE: [string, string][] = [
-  ['NUL', '\u0000'], ['line feed', '\n'], ['DEL', '\u007f'], ['C1 NEL', '\u0085'], ['C1 CSI', '\u009b'],
-  ['Arabic letter mark', '\u061c'], ['left-to-right mark', '\u200e'], ['right-to-left mark', '\u200f'],
-  ['LRE', '\u202a'], ['RLE', '\u202b'], ['PDF', '\u202c'], ['LRO', '\u202d'], ['RLO', '\u202e'],
-  ['LRI', '\u2066'], ['RLI', '\u2067'], ['FSI', '\u2068'], ['PDI', '\u2069'],
-  ['zero-width space', '\u200b'], ['BOM', '\ufeff'], ['line separator', '\u2028'], ['paragraph separator', '\u2029'],
-  ['private use', '\ue000'], ['lone surrogate', '\ud800'],
+  ['NUL', '\u0000'],
+  ['line feed', '\n'],
+  ['DEL', '\u007f'],
+  ['C1 NEL', '\u0085'],
+  ['C1 CSI', '\u009b'],
+  ['Arabic letter mark', '\u061c'],
+  ['left-to-right mark', '\u200e'],
+  ['right-to-left mark', '\u200f'],
+  ['LRE', '\u202a'],
+  ['RLE', '\u202b'],
+  ['PDF', '\u202c'],
+  ['LRO', '\u202d'],
+  ['RLO', '\u202e'],
+  ['LRI', '\u2066'],
+  ['RLI', '\u2067'],
+  ['FSI', '\u2068'],
+  ['PDI', '\u2069'],
+  ['zero-width space', '\u200b'],
+  ['BOM', '\ufeff'],
+  ['line separator', '\u2028'],
+  ['paragraph separator', '\u2029'],
+  ['private use', '\ue000'],
+  ['lone surrogate', '\ud800'],
 ];
 
 function refusedAt(type: CredentialType, claims: unknown): string[] {
@@ -45,19 +62,31 @@ const withOwnerName = (example: unknown, name: string) => {
 };
 
 const noteType = (schemaExtra: Record<string, unknown>, example: Record<string, unknown>) => ({
-  id: 'note-card', vct: '/vct/note-card/v1',
-  name: { ko: '메모', en: 'Note' }, description: { ko: '메모', en: 'Note' }, issuing_authority: { ko: '기관', en: 'Agency' },
-  validity: { default_days: 30, max_days: 60 }, person_bound: false, formats: ['dc+sd-jwt'],
+  id: 'note-card',
+  vct: '/vct/note-card/v1',
+  name: { ko: '메모', en: 'Note' },
+  description: { ko: '메모', en: 'Note' },
+  issuing_authority: { ko: '기관', en: 'Agency' },
+  validity: { default_days: 30, max_days: 60 },
+  person_bound: false,
+  formats: ['dc+sd-jwt'],
   claims_schema: {
-    type: 'object', additionalProperties: false, required: ['note', 'title'],
+    type: 'object',
+    additionalProperties: false,
+    required: ['note', 'title'],
     properties: { note: { type: 'string', maxLength: 500, ...schemaExtra }, title: { type: 'string', maxLength: 50 } },
   },
-  selectively_disclosable: ['note'], derived_claims: [], claim_display: { note: { ko: '메모', en: 'Note' }, title: { ko: '제목', en: 'Title' } },
+  selectively_disclosable: ['note'],
+  derived_claims: [],
+  claim_display: { note: { ko: '메모', en: 'Note' }, title: { ko: '제목', en: 'Title' } },
   example,
 });
 
 let plain: Promise<CredentialType> | undefined;
-const plainNote = () => (plain ??= loadCatalog({ dir: writeCatalog({ 'note-card.json': noteType({}, { note: 'n', title: 't' }) }), publicUrl: PUBLIC_URL }).then((c) => c.get('note-card')!));
+const plainNote = () =>
+  (plain ??= loadCatalog({ dir: writeCatalog({ 'note-card.json': noteType({}, { note: 'n', title: 't' }) }), publicUrl: PUBLIC_URL }).then(
+    (c) => c.get('note-card')!,
+  ));
 
 describe('free-text claims with unsafe characters', () => {
   for (const [label, ch] of UNSAFE) {
@@ -72,7 +101,10 @@ describe('free-text claims with unsafe characters', () => {
   it('accepts ordinary Korean and Latin text, ideographic and no-break spaces, and punctuation', async () => {
     const building = await shippedType('building-register');
     for (const name of ['김도현', 'Ko Min-jun', '주식회사 한빛\u3000(대표)', 'Dr.\u00a0Lee · 이', '𠮷野家']) {
-      assert.equal((validateClaims(building, withOwnerName(building.example, name)) as { owners: { name: string }[] }).owners[1]!.name, name);
+      assert.equal(
+        (validateClaims(building, withOwnerName(building.example, name)) as { owners: { name: string }[] }).owners[1]!.name,
+        name,
+      );
     }
   });
 
@@ -87,7 +119,10 @@ describe('free-text claims with unsafe characters', () => {
 
 describe('x-allow-control-characters', () => {
   it('lets a type allow line breaks and bidi marks in one claim, and only there', async () => {
-    const catalog = await loadCatalog({ dir: writeCatalog({ 'note-card.json': noteType({ 'x-allow-control-characters': true }, { note: 'a\nb', title: 't' }) }), publicUrl: PUBLIC_URL });
+    const catalog = await loadCatalog({
+      dir: writeCatalog({ 'note-card.json': noteType({ 'x-allow-control-characters': true }, { note: 'a\nb', title: 't' }) }),
+      publicUrl: PUBLIC_URL,
+    });
     const note = catalog.get('note-card')!;
     assert.equal((validateClaims(note, { note: '첫 줄\n\u200f둘째 줄', title: '제목' }) as { note: string }).note, '첫 줄\n\u200f둘째 줄');
     assert.deepEqual(refusedAt(note, { note: 'ok', title: '제\n목' }), ['/title']);
@@ -102,13 +137,21 @@ describe('x-allow-control-characters', () => {
 
   it('must be a boolean (the catalogue schema refuses anything else)', async () => {
     await assert.rejects(
-      loadCatalog({ dir: writeCatalog({ 'note-card.json': noteType({ 'x-allow-control-characters': 'yes' }, { note: 'a', title: 't' }) }), publicUrl: PUBLIC_URL }),
+      loadCatalog({
+        dir: writeCatalog({ 'note-card.json': noteType({ 'x-allow-control-characters': 'yes' }, { note: 'a', title: 't' }) }),
+        publicUrl: PUBLIC_URL,
+      }),
       (e: unknown) => e instanceof CatalogError && e.code === 'catalog_schema_violation',
     );
   });
 });
 
 it('the Purpose API schema refuses exactly the characters free-text claims refuse', () => {
-  const purpose = JSON.parse(readFileSync(join(schemasDir, 'api', 'purpose.json'), 'utf8')) as { properties: Record<string, { pattern: string }> };
-  assert.deepEqual(Object.values(purpose.properties).map((p) => p.pattern), [SAFE_TEXT_PATTERN, SAFE_TEXT_PATTERN]);
+  const purpose = JSON.parse(readFileSync(join(schemasDir, 'api', 'purpose.json'), 'utf8')) as {
+    properties: Record<string, { pattern: string }>;
+  };
+  assert.deepEqual(
+    Object.values(purpose.properties).map((p) => p.pattern),
+    [SAFE_TEXT_PATTERN, SAFE_TEXT_PATTERN],
+  );
 });

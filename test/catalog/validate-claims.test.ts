@@ -5,7 +5,10 @@ import { AppError } from '../../src/errors.js';
 import type { Claims } from '../../src/catalog/types.js';
 import { shippedType } from './temp-catalog.js';
 
-interface FieldError { pointer: string; message: string }
+interface FieldError {
+  pointer: string;
+  message: string;
+}
 
 /** Runs validateClaims expecting a 400 with `code`; returns the field errors. */
 function rejects(run: () => unknown, code: string): FieldError[] {
@@ -93,7 +96,9 @@ test('NFD Hangul is accepted and returned as NFC, in a fresh copy', async () => 
 test('zero-width and right-to-left characters in a name are refused', async () => {
   const rid = await shippedType('resident-id');
   for (const name of ['서\u200B연', '\u202E서연']) {
-    assert.deepEqual(pointers(rejects(() => validateClaims(rid, { ...copy(rid.example), given_name: name }), 'invalid_claims')), ['/given_name']);
+    assert.deepEqual(pointers(rejects(() => validateClaims(rid, { ...copy(rid.example), given_name: name }), 'invalid_claims')), [
+      '/given_name',
+    ]);
   }
 });
 

@@ -7,7 +7,11 @@ import { runDproof, spawnDproof, spawnServer } from '../helpers/spawn-server.js'
 import { readKeyFile } from '../../src/keys/key-file.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 
-interface KeyJson { kid: string; alg: string; state: string }
+interface KeyJson {
+  kid: string;
+  alg: string;
+  state: string;
+}
 
 for (const backend of storeTargets()) {
   describe(`dproof CLI on ${backend}`, () => {
@@ -23,7 +27,9 @@ for (const backend of storeTargets()) {
       assert.equal(r.code, 0, r.stderr);
       return JSON.parse(r.stdout) as T;
     };
-    beforeAll(async () => { target = await makeStoreTarget(backend); });
+    beforeAll(async () => {
+      target = await makeStoreTarget(backend);
+    });
     afterAll(() => target.cleanup());
 
     it('migrates the store and says so', async () => {
@@ -45,7 +51,13 @@ for (const backend of storeTargets()) {
       const rotated = await json<{ active: KeyJson; retiring: string }>('keys', 'rotate');
       assert.equal(rotated.retiring, first.kid);
       const list = await json<KeyJson[]>('keys', 'list');
-      assert.deepEqual(list.map((k) => [k.kid, k.state]), [[first.kid, 'retiring'], [rotated.active.kid, 'active']]);
+      assert.deepEqual(
+        list.map((k) => [k.kid, k.state]),
+        [
+          [first.kid, 'retiring'],
+          [rotated.active.kid, 'active'],
+        ],
+      );
       const jwks = JSON.parse((await dproof('keys', 'jwks')).stdout) as { keys: { kid: string; d?: string }[] };
       assert.deepEqual(jwks.keys.map((k) => k.kid).sort(), [first.kid, rotated.active.kid].sort());
       assert.ok(jwks.keys.every((k) => k.d === undefined));
@@ -53,12 +65,19 @@ for (const backend of storeTargets()) {
       const refuse = await dproof('keys', 'retire', rotated.active.kid);
       assert.equal(refuse.code, 1);
       assert.match(refuse.stderr, /rotate/);
-      assert.equal((await json<KeyJson[]>('keys', 'list')).find((k) => k.kid === rotated.active.kid)?.state, 'active', 'refusal changed nothing');
+      assert.equal(
+        (await json<KeyJson[]>('keys', 'list')).find((k) => k.kid === rotated.active.kid)?.state,
+        'active',
+        'refusal changed nothing',
+      );
 
       const retired = await json<{ key: KeyJson }>('keys', 'retire', first.kid);
       assert.equal(retired.key.state, 'retired');
       const after = JSON.parse((await dproof('keys', 'jwks')).stdout) as { keys: { kid: string }[] };
-      assert.deepEqual(after.keys.map((k) => k.kid), [rotated.active.kid]);
+      assert.deepEqual(
+        after.keys.map((k) => k.kid),
+        [rotated.active.kid],
+      );
 
       // Thumbprints are base64url: one kid in 64 begins with "-", and must still be accepted as a kid.
       const dashed = await dproof('keys', 'retire', '-c7IcgMrbilLkwbf5978e1Ubb5RVjD5dRV_S00rbrxQ');
@@ -74,7 +93,16 @@ for (const backend of storeTargets()) {
     });
 
     it('creates, lists and revokes clients; the key is printed once and never listed', async () => {
-      const made = await json<{ id: string; apiKey: string }>('clients', 'create', '--role', 'verifier', '--name', '은행 A', '--rate-limit', '0');
+      const made = await json<{ id: string; apiKey: string }>(
+        'clients',
+        'create',
+        '--role',
+        'verifier',
+        '--name',
+        '은행 A',
+        '--rate-limit',
+        '0',
+      );
       assert.match(made.apiKey, /^dproof_c[0-9a-f]{16}_/);
       const list = await dproof('clients', 'list', '--json');
       assert.ok(list.stdout.includes(made.id) && !list.stdout.includes(made.apiKey.slice(`dproof_${made.id}_`.length)));
@@ -92,7 +120,18 @@ for (const backend of storeTargets()) {
     });
 
     it('shows an example in every command help', async () => {
-      for (const cmd of [['db', 'migrate'], ['keys', 'generate'], ['keys', 'list'], ['keys', 'rotate'], ['keys', 'retire'], ['keys', 'jwks'], ['clients', 'create'], ['clients', 'list'], ['clients', 'revoke'], ['serve']]) {
+      for (const cmd of [
+        ['db', 'migrate'],
+        ['keys', 'generate'],
+        ['keys', 'list'],
+        ['keys', 'rotate'],
+        ['keys', 'retire'],
+        ['keys', 'jwks'],
+        ['clients', 'create'],
+        ['clients', 'list'],
+        ['clients', 'revoke'],
+        ['serve'],
+      ]) {
         const r = await dproof(...cmd, '--help');
         assert.equal(r.code, 0);
         assert.match(r.stdout, /Example:/, cmd.join(' '));
@@ -142,9 +181,15 @@ describe('the server and a bad key file', () => {
       const file = join(target.keysDir, `${made.kid}.key.json`);
       const good = readFileSync(file, 'utf8');
       writeFileSync(file, good.slice(0, 40));
-      await assert.rejects(spawnServer(target.env, { timeoutMs: 20_000 }), (e: Error) => e.message.includes(file) && /corrupt or truncated/.test(e.message));
+      await assert.rejects(
+        spawnServer(target.env, { timeoutMs: 20_000 }),
+        (e: Error) => e.message.includes(file) && /corrupt or truncated/.test(e.message),
+      );
       writeFileSync(file, good);
-      await assert.rejects(spawnServer({ ...target.env, DPROOF_KEY_PASSPHRASE: 'not the right one' }, { timeoutMs: 20_000 }), /wrong DPROOF_KEY_PASSPHRASE/);
+      await assert.rejects(
+        spawnServer({ ...target.env, DPROOF_KEY_PASSPHRASE: 'not the right one' }, { timeoutMs: 20_000 }),
+        /wrong DPROOF_KEY_PASSPHRASE/,
+      );
       const ok = await spawnServer({ ...target.env, LOG_LEVEL: 'debug' });
       assert.equal(await ok.stop(), 0);
       // Neither the refusals above nor a running server's logs ever show the private key.

@@ -59,13 +59,16 @@ for (const backend of storeTargets()) {
       const target = await makeStoreTarget(backend);
       const wrongPin = 'not-the-pin-7391';
       try {
-        await assert.rejects(spawnServer({ ...target.env, ...token.env, DPROOF_PKCS11_PIN: wrongPin }, { timeoutMs: 20_000 }), (e: Error) => {
-          assert.match(e.message, /server exited before it was ready/);
-          assert.match(e.message, /digital-proof cannot start: DPROOF_PKCS11_PIN: the token refused the PIN \(CKR_PIN_INCORRECT\)/);
-          assert.doesNotMatch(e.message, new RegExp(`${wrongPin}|${token.pin}`));
-          assert.doesNotMatch(e.message, /\n\s+at /, 'no stack trace');
-          return true;
-        });
+        await assert.rejects(
+          spawnServer({ ...target.env, ...token.env, DPROOF_PKCS11_PIN: wrongPin }, { timeoutMs: 20_000 }),
+          (e: Error) => {
+            assert.match(e.message, /server exited before it was ready/);
+            assert.match(e.message, /digital-proof cannot start: DPROOF_PKCS11_PIN: the token refused the PIN \(CKR_PIN_INCORRECT\)/);
+            assert.doesNotMatch(e.message, new RegExp(`${wrongPin}|${token.pin}`));
+            assert.doesNotMatch(e.message, /\n\s+at /, 'no stack trace');
+            return true;
+          },
+        );
         const cli = await spawnDproof(['keys', 'generate'], { ...target.env, ...token.env, DPROOF_PKCS11_PIN: wrongPin });
         assert.equal(cli.code, 1);
         assert.match(cli.stderr, /^dproof: DPROOF_PKCS11_PIN: the token refused the PIN/);
@@ -79,10 +82,13 @@ for (const backend of storeTargets()) {
       const token = makeSoftHsmToken();
       const target = await makeStoreTarget(backend);
       try {
-        await assert.rejects(spawnServer({ ...target.env, ...token.env, PKCS11_TOKEN_LABEL: 'no-such-token' }, { timeoutMs: 20_000 }), (e: Error) => {
-          assert.match(e.message, new RegExp(`PKCS11_TOKEN_LABEL: no token labelled "no-such-token" .*"${token.label}"`));
-          return true;
-        });
+        await assert.rejects(
+          spawnServer({ ...target.env, ...token.env, PKCS11_TOKEN_LABEL: 'no-such-token' }, { timeoutMs: 20_000 }),
+          (e: Error) => {
+            assert.match(e.message, new RegExp(`PKCS11_TOKEN_LABEL: no token labelled "no-such-token" .*"${token.label}"`));
+            return true;
+          },
+        );
       } finally {
         await target.cleanup();
         token.cleanup();

@@ -17,7 +17,9 @@ for (const backend of storeTargets()) {
   it(`keeps every acknowledged credential, with its own status index, when killed with SIGKILL in the middle of an issuance burst (${backend})`, async () => {
     const target = await makeStoreTarget(backend);
     try {
-      const { apiKey } = JSON.parse((await runDproof(['clients', 'create', '--role', 'issuer', '--name', 'burst', '--rate-limit', '0', '--json'], target.env)).stdout) as { apiKey: string };
+      const { apiKey } = JSON.parse(
+        (await runDproof(['clients', 'create', '--role', 'issuer', '--name', 'burst', '--rate-limit', '0', '--json'], target.env)).stdout,
+      ) as { apiKey: string };
       const acknowledged: { id: string; list: string; index: number }[] = [];
       let unanswered = 0;
       for (let round = 0; round < 2; round++) {

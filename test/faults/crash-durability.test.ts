@@ -7,7 +7,9 @@ for (const backend of storeTargets()) {
   it(`loses nothing acknowledged when the server is killed with SIGKILL right after a 2xx (${backend})`, async () => {
     const target = await makeStoreTarget(backend);
     try {
-      const admin = JSON.parse((await runDproof(['clients', 'create', '--role', 'admin', '--name', 'ops', '--rate-limit', '0', '--json'], target.env)).stdout) as { apiKey: string };
+      const admin = JSON.parse(
+        (await runDproof(['clients', 'create', '--role', 'admin', '--name', 'ops', '--rate-limit', '0', '--json'], target.env)).stdout,
+      ) as { apiKey: string };
       const acknowledged: string[] = [];
       for (let round = 0; round < 3; round++) {
         const server = await spawnServer(target.env);
@@ -24,7 +26,10 @@ for (const backend of storeTargets()) {
       }
       const list = JSON.parse((await runDproof(['clients', 'list', '--json'], target.env)).stdout) as { id: string }[];
       const ids = new Set(list.map((c) => c.id));
-      assert.deepEqual(acknowledged.filter((id) => !ids.has(id)), []);
+      assert.deepEqual(
+        acknowledged.filter((id) => !ids.has(id)),
+        [],
+      );
     } finally {
       await target.cleanup();
     }

@@ -29,7 +29,9 @@ for (const backend of storeTargets()) {
       assert.equal((await runDproof(['keys', 'generate'], target.env)).code, 0);
       for (let round = 0; round < 6; round++) {
         const child = spawn(process.execPath, ['--input-type=module', '--eval', ROTATE_FOREVER], {
-          cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...target.env }, stdio: ['ignore', 'pipe', 'inherit'],
+          cwd: ROOT,
+          env: { PATH: process.env.PATH ?? '', ...target.env },
+          stdio: ['ignore', 'pipe', 'inherit'],
         });
         // Wait for one to three finished rotations, then kill at a random moment of the next.
         const wanted = 1 + Math.floor(Math.random() * 3);

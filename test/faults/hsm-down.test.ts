@@ -40,7 +40,12 @@ for (const backend of storeTargets()) {
 
     const issue = async () => {
       const started = Date.now();
-      const res = await t.app.inject({ method: 'POST', url: '/v1/credentials', headers: { authorization: `Bearer ${issuerKey}` }, payload: { type: 'driver-license', claims } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/credentials',
+        headers: { authorization: `Bearer ${issuerKey}` },
+        payload: { type: 'driver-license', claims },
+      });
       assert.ok(Date.now() - started < REQUEST_DEADLINE_MS, 'a request waited on the module');
       return res;
     };
@@ -52,11 +57,20 @@ for (const backend of storeTargets()) {
       const worker = async () => {
         while (!stopped) {
           const r = await issue();
-          answers.push({ status: r.statusCode, ...(r.statusCode !== 201 && { code: r.json<{ code: string }>().code, retryAfter: r.headers['retry-after'] as string }) });
+          answers.push({
+            status: r.statusCode,
+            ...(r.statusCode !== 201 && { code: r.json<{ code: string }>().code, retryAfter: r.headers['retry-after'] as string }),
+          });
         }
       };
       const workers = [worker(), worker(), worker(), worker()];
-      return { answers, stop: async () => { stopped = true; await Promise.all(workers); } };
+      return {
+        answers,
+        stop: async () => {
+          stopped = true;
+          await Promise.all(workers);
+        },
+      };
     };
     const readyz = () => t.app.inject({ url: '/readyz' });
     const waitFor = async (what: string, ok: () => Promise<boolean>, ms = 10_000) => {
@@ -122,7 +136,10 @@ for (const backend of storeTargets()) {
         lag.disable();
         lock.release();
       }
-      assert.deepEqual(answers, Array.from({ length: 10 }, () => ({ status: 503, code: 'signer_unavailable', retryAfter: '5' })));
+      assert.deepEqual(
+        answers,
+        Array.from({ length: 10 }, () => ({ status: 503, code: 'signer_unavailable', retryAfter: '5' })),
+      );
       // The module thread waits in the module; this one never did (10 ms sampling, a loaded CI box).
       assert.ok(lag.max / 1e6 < 500, `event loop blocked for ${(lag.max / 1e6).toFixed(0)} ms`);
       await waitFor('recovery', async () => (await issue()).statusCode === 201);
@@ -145,7 +162,10 @@ for (const backend of storeTargets()) {
         lib.C_CloseAllSessions(slot);
         statuses.push(...(await Promise.all(Array.from({ length: 8 }, () => issue()))).map((r) => r.statusCode));
       }
-      assert.deepEqual(statuses, Array.from({ length: 40 }, () => 201));
+      assert.deepEqual(
+        statuses,
+        Array.from({ length: 40 }, () => 201),
+      );
     });
   });
 }

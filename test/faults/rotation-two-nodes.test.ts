@@ -25,8 +25,16 @@ it.skipIf(skip)('rotates the signing key under load on two nodes with zero faile
   try {
     nodes.push(await spawnServer(env));
     nodes.push(await spawnServer(env));
-    const issuerKey = (JSON.parse((await runDproof(['clients', 'create', '--role', 'issuer', '--name', 'load', '--rate-limit', '0', '--json'], target.env)).stdout) as { apiKey: string }).apiKey;
-    const verifierKey = (JSON.parse((await runDproof(['clients', 'create', '--role', 'verifier', '--name', 'load', '--rate-limit', '0', '--json'], target.env)).stdout) as { apiKey: string }).apiKey;
+    const issuerKey = (
+      JSON.parse(
+        (await runDproof(['clients', 'create', '--role', 'issuer', '--name', 'load', '--rate-limit', '0', '--json'], target.env)).stdout,
+      ) as { apiKey: string }
+    ).apiKey;
+    const verifierKey = (
+      JSON.parse(
+        (await runDproof(['clients', 'create', '--role', 'verifier', '--name', 'load', '--rate-limit', '0', '--json'], target.env)).stdout,
+      ) as { apiKey: string }
+    ).apiKey;
     const types = (await (await fetch(`${nodes[0]?.url}/v1/credential-types`)).json()) as { id: string; example: object }[];
     const type = types.find((x) => x.id === 'civil-servant-id') as { id: string; example: object };
     const kidOf = (c: string) => parseCompactJws(parseSdJwt(c).jwt).header.kid as string;
@@ -34,10 +42,15 @@ it.skipIf(skip)('rotates the signing key under load on two nodes with zero faile
     // An outside verifier: JWKS cached, fetched again (from whichever node) when a kid is unknown.
     let jwks: JWK[] = [];
     const verifyOutside = async (credential: string, node: SpawnedServer) => {
-      if (!jwks.some((k) => k.kid === kidOf(credential))) jwks = ((await (await fetch(`${node.url}/.well-known/jwks.json`)).json()) as { keys: JWK[] }).keys;
+      if (!jwks.some((k) => k.kid === kidOf(credential)))
+        jwks = ((await (await fetch(`${node.url}/.well-known/jwks.json`)).json()) as { keys: JWK[] }).keys;
       return verifySdJwtVc(credential, {
-        resolveIssuerKey: ({ kid }) => { const j = jwks.find((x) => x.kid === kid); return j && { jwk: j, alg: 'ES256' }; },
-        clock: systemClock, skewSeconds: 60,
+        resolveIssuerKey: ({ kid }) => {
+          const j = jwks.find((x) => x.kid === kid);
+          return j && { jwk: j, alg: 'ES256' };
+        },
+        clock: systemClock,
+        skewSeconds: 60,
       });
     };
 
@@ -59,7 +72,10 @@ it.skipIf(skip)('rotates the signing key under load on two nodes with zero faile
             headers: { authorization: `Bearer ${issuerKey}`, 'content-type': 'application/json' },
             body: JSON.stringify({ type: type.id, claims: type.example }),
           });
-          if (r.status !== 201) { failures.push(`issue on ${issuing.port}: ${r.status} ${await r.text()}`); continue; }
+          if (r.status !== 201) {
+            failures.push(`issue on ${issuing.port}: ${r.status} ${await r.text()}`);
+            continue;
+          }
           const { credential } = (await r.json()) as { credential: string };
           if (newKid !== '' && kidOf(credential) === newKid) newKidOn.add(issuing.port);
           await verifyOutside(credential, other);
@@ -83,7 +99,11 @@ it.skipIf(skip)('rotates the signing key under load on two nodes with zero faile
     };
     const workers = [0, 1, 2, 3].map(worker);
     try {
-      await waitUntil(() => `nothing issued before the rotation: ${failures.slice(0, 3).join('; ')}`, () => issued.length >= 10 || failures.length > 0, 15_000);
+      await waitUntil(
+        () => `nothing issued before the rotation: ${failures.slice(0, 3).join('; ')}`,
+        () => issued.length >= 10 || failures.length > 0,
+        15_000,
+      );
       assert.ok(issued.length > 0, `nothing issued before the rotation: ${failures.slice(0, 3).join('; ')}`);
       const r = await runDproof(['keys', 'rotate', '--json'], target.env);
       assert.equal(r.code, 0, r.stderr);
@@ -93,7 +113,11 @@ it.skipIf(skip)('rotates the signing key under load on two nodes with zero faile
       console.log(`# both nodes signing with the new key ${waited} ms after the rotation`);
       // The load runs on past the switch: twenty more credentials, and over forty in all.
       const switched = issued.length;
-      await waitUntil('the load stalled after the rotation', () => issued.length >= Math.max(switched + 20, 41) || failures.length > 0, 15_000);
+      await waitUntil(
+        'the load stalled after the rotation',
+        () => issued.length >= Math.max(switched + 20, 41) || failures.length > 0,
+        15_000,
+      );
     } finally {
       stop = true;
       await Promise.all(workers);

@@ -47,7 +47,12 @@ async function pgOutage(target: StoreTarget): Promise<Outage> {
     restore: proxy.restore,
     rows: async (sql, params) => {
       let i = 0;
-      return (await client.query(sql.replace(/\?/g, () => `$${++i}`), params)).rows as Record<string, unknown>[];
+      return (
+        await client.query(
+          sql.replace(/\?/g, () => `$${++i}`),
+          params,
+        )
+      ).rows as Record<string, unknown>[];
     },
     close: async () => {
       await client.end();
@@ -67,7 +72,10 @@ async function sqliteOutage(target: StoreTarget): Promise<Outage> {
     restore: async () => {
       open().exec('ROLLBACK');
     },
-    rows: async (sql, params) => open().prepare(sql).all(...params) as Record<string, unknown>[],
+    rows: async (sql, params) =>
+      open()
+        .prepare(sql)
+        .all(...params) as Record<string, unknown>[],
     close: async () => {
       if (locker?.inTransaction) locker.exec('ROLLBACK');
       locker?.close();
@@ -94,7 +102,9 @@ for (const backend of storeTargets()) {
     const server = await spawnServer({ ...outage.env, LOG_LEVEL: 'error' });
     const issuer = `http://localhost:${server.port}`; // PUBLIC_URL default: the proofs' aud
     try {
-      const { apiKey } = JSON.parse((await runDproof(['clients', 'create', '--role', 'issuer', '--name', 'outage', '--rate-limit', '0', '--json'], target.env)).stdout) as { apiKey: string };
+      const { apiKey } = JSON.parse(
+        (await runDproof(['clients', 'create', '--role', 'issuer', '--name', 'outage', '--rate-limit', '0', '--json'], target.env)).stdout,
+      ) as { apiKey: string };
       const types = (await get(`${server.url}/v1/credential-types`)).body as unknown as { id: string; example: object }[];
       const type = types.find((x) => x.id === 'civil-servant-id') as { id: string; example: object };
 
@@ -110,14 +120,25 @@ for (const backend of storeTargets()) {
 
       // PostgreSQL: cut while requests hold pooled connections (a dead checked-out client must not
       // take the process down); each answers 201 or 503, none loses its connection.
-      const inFlight = backend === 'postgres'
-        ? Array.from({ length: 12 }, () => postJson(`${server.url}/v1/credentials`, { type: type.id, claims: type.example }, apiKey).then((r) => r.status, (e: Error) => e.message))
-        : [];
+      const inFlight =
+        backend === 'postgres'
+          ? Array.from({ length: 12 }, () =>
+              postJson(`${server.url}/v1/credentials`, { type: type.id, claims: type.example }, apiKey).then(
+                (r) => r.status,
+                (e: Error) => e.message,
+              ),
+            )
+          : [];
       await new Promise((r) => setTimeout(r, backend === 'postgres' ? 15 : 0));
       await outage.cut();
-      for (const status of await Promise.all(inFlight)) assert.ok(status === 201 || status === 503, `in flight at the cut: ${status}\n${server.output().slice(-2000)}`);
+      for (const status of await Promise.all(inFlight))
+        assert.ok(status === 201 || status === 503, `in flight at the cut: ${status}\n${server.output().slice(-2000)}`);
       const t0 = Date.now();
-      assertUnavailable(await postJson(`${server.url}/v1/credentials`, { type: type.id, claims: type.example }, apiKey), 'problem', 'issuance');
+      assertUnavailable(
+        await postJson(`${server.url}/v1/credentials`, { type: type.id, claims: type.example }, apiKey),
+        'problem',
+        'issuance',
+      );
       assertUnavailable(await tokenOver(server.url, unredeemed.code), 'oauth', 'token endpoint');
       assertUnavailable(await credentialOver(server.url, issuer, token, type.id, holder, cNonce), 'oauth', 'credential endpoint');
       assertUnavailable(await nonceOver(server.url), 'oauth', 'nonce endpoint');
@@ -140,7 +161,12 @@ for (const backend of storeTargets()) {
       assert.ok(o?.has_claims === true || o?.has_claims === 1);
 
       await outage.restore();
-      const recoveryMs = await waitUntil('/readyz not green within 20 s of the database coming back', async () => (await get(`${server.url}/readyz`)).status === 200, 20_000, 100);
+      const recoveryMs = await waitUntil(
+        '/readyz not green within 20 s of the database coming back',
+        async () => (await get(`${server.url}/readyz`)).status === 200,
+        20_000,
+        100,
+      );
 
       // The same process, and every interrupted step now succeeds with what the wallet already had.
       assert.equal(server.proc.pid, pid);

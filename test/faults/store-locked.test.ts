@@ -13,35 +13,44 @@ import { PG_LOCK_TIMEOUT_MS } from '../../src/store/open-database.js';
 
 const skip = pgAvailable() ? false : 'TEST_DATABASE_URL is not set (.ci/run sets it): a lock held in PostgreSQL';
 
-it.skipIf(skip)('answers 503 after the lock timeout while another session locks a table, changes nothing, and issues again after (postgres)', async () => {
-  const t = await startTestApp({ store: 'postgres', env: { RATE_LIMIT_PER_MINUTE: '0' } });
-  const locker = new pg.Client({ connectionString: t.config.databaseUrl });
-  try {
-    const apiKey = await t.apiKey('issuer');
-    const type = t.runtime.catalog.get('civil-servant-id');
-    assert.ok(type);
-    const issue = () => t.app.inject({ method: 'POST', url: '/v1/credentials', headers: { authorization: `Bearer ${apiKey}` }, payload: { type: type.id, claims: type.example } });
-    assert.equal((await issue()).statusCode, 201);
-    const before = await t.runtime.store.credentials.count();
+it.skipIf(skip)(
+  'answers 503 after the lock timeout while another session locks a table, changes nothing, and issues again after (postgres)',
+  async () => {
+    const t = await startTestApp({ store: 'postgres', env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    const locker = new pg.Client({ connectionString: t.config.databaseUrl });
+    try {
+      const apiKey = await t.apiKey('issuer');
+      const type = t.runtime.catalog.get('civil-servant-id');
+      assert.ok(type);
+      const issue = () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/v1/credentials',
+          headers: { authorization: `Bearer ${apiKey}` },
+          payload: { type: type.id, claims: type.example },
+        });
+      assert.equal((await issue()).statusCode, 201);
+      const before = await t.runtime.store.credentials.count();
 
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE credentials IN ACCESS EXCLUSIVE MODE');
-    const t0 = Date.now();
-    const refused = await issue();
-    const waited = Date.now() - t0;
-    assert.equal(refused.statusCode, 503, refused.body);
-    assert.equal(refused.json().code, 'store_unavailable');
-    assert.match(String(refused.headers['retry-after']), /^\d+$/);
-    assert.ok(waited >= PG_LOCK_TIMEOUT_MS - 250 && waited < PG_LOCK_TIMEOUT_MS + 4000, `answered after ${waited} ms`);
-    await locker.query('ROLLBACK');
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE credentials IN ACCESS EXCLUSIVE MODE');
+      const t0 = Date.now();
+      const refused = await issue();
+      const waited = Date.now() - t0;
+      assert.equal(refused.statusCode, 503, refused.body);
+      assert.equal(refused.json().code, 'store_unavailable');
+      assert.match(String(refused.headers['retry-after']), /^\d+$/);
+      assert.ok(waited >= PG_LOCK_TIMEOUT_MS - 250 && waited < PG_LOCK_TIMEOUT_MS + 4000, `answered after ${waited} ms`);
+      await locker.query('ROLLBACK');
 
-    assert.equal(await t.runtime.store.credentials.count(), before, 'the refused issuance stored nothing');
-    const again = await issue();
-    assert.equal(again.statusCode, 201, again.body);
-    assert.equal(await t.runtime.store.credentials.count(), before + 1);
-  } finally {
-    await locker.end().catch(() => {});
-    await t.close();
-  }
-});
+      assert.equal(await t.runtime.store.credentials.count(), before, 'the refused issuance stored nothing');
+      const again = await issue();
+      assert.equal(again.statusCode, 201, again.body);
+      assert.equal(await t.runtime.store.credentials.count(), before + 1);
+    } finally {
+      await locker.end().catch(() => {});
+      await t.close();
+    }
+  },
+);

@@ -25,7 +25,11 @@ const ISSUER = 'https://issuer.example';
 const STATUS = { idx: 4711, uri: 'https://issuer.example/status/3' };
 const ISSUED_AT = Date.UTC(2026, 0, 1, 9); // on the hour, as issuance rounds it
 const EXPIRES_AT = Date.UTC(2027, 0, 1, 9);
-const TYPE: IssuableType = { id: 'driver-license', vct: 'https://issuer.example/vct/driver-license', selectivelyDisclosable: ['family_name', 'age_over_19'] };
+const TYPE: IssuableType = {
+  id: 'driver-license',
+  vct: 'https://issuer.example/vct/driver-license',
+  selectivelyDisclosable: ['family_name', 'age_over_19'],
+};
 const CLAIMS = { family_name: '홍', age_over_19: true, licence_number: '11-22-333333-44' };
 const clockAt = (ms: number) => ({ now: () => ms });
 const during = { clock: clockAt(ISSUED_AT + 86_400_000), skewSeconds: 0 };
@@ -43,7 +47,16 @@ beforeAll(async () => {
 });
 
 const build = (format: CredentialFormat) =>
-  format.buildCredential({ issuer: ISSUER, type: TYPE, claims: { ...CLAIMS }, issuedAt: ISSUED_AT, expiresAt: EXPIRES_AT, holderJwk, status: STATUS, signer: issuer });
+  format.buildCredential({
+    issuer: ISSUER,
+    type: TYPE,
+    claims: { ...CLAIMS },
+    issuedAt: ISSUED_AT,
+    expiresAt: EXPIRES_AT,
+    holderJwk,
+    status: STATUS,
+    signer: issuer,
+  });
 
 /** What each adapter must report for the credential it built; `other` is the format that must refuse it. */
 const cases: { format: CredentialFormat; other: CredentialFormat; type: string; boundKey: boolean; disclosed: string[] }[] = [
@@ -79,7 +92,10 @@ for (const { format, other, type, boundKey, disclosed } of cases) {
     it('refuses a signature by another key and a credential past its validity', async () => {
       const parsed = format.parsePresentation(await build(format))!;
       const stranger = (await newSigner('ES256')).signer;
-      await assert.rejects(format.verifyIssuerSignature(parsed, ({ alg }) => ({ jwk: stranger.publicJwk, alg })), code('jws_signature_invalid'));
+      await assert.rejects(
+        format.verifyIssuerSignature(parsed, ({ alg }) => ({ jwk: stranger.publicJwk, alg })),
+        code('jws_signature_invalid'),
+      );
       assert.throws(() => format.checkTime(parsed, { clock: clockAt(EXPIRES_AT + 1000), skewSeconds: 0 }), code('jwt_expired'));
       format.checkTime(parsed, during);
     });
@@ -92,7 +108,9 @@ for (const { format, other, type, boundKey, disclosed } of cases) {
       }
       assert.deepEqual(binding?.holderJwk, holderJwk);
       assert.equal(binding?.proof, undefined);
-      assert.throws(() => { throw binding!.missingProof(); }, code('kb_jwt_missing'));
+      assert.throws(() => {
+        throw binding!.missingProof();
+      }, code('kb_jwt_missing'));
     });
 
     it('writes its configuration into the issuer metadata and reads its configuration id back', () => {
@@ -109,7 +127,13 @@ describe('the SD-JWT VC holder binding', () => {
   it('verifies a KB-JWT signed by the cnf key over the verifier nonce and refuses one for another nonce', async () => {
     const sdJwt = await build(sdJwtVcFormat);
     const iat = Math.floor(during.clock.now() / 1000);
-    const kb = await createKbJwt({ sdJwtWithoutKb: sdJwt, holderSigner: holder, nonce: 'n-0123456789abcdefghijkl', aud: 'https://verifier.example', iat });
+    const kb = await createKbJwt({
+      sdJwtWithoutKb: sdJwt,
+      holderSigner: holder,
+      nonce: 'n-0123456789abcdefghijkl',
+      aud: 'https://verifier.example',
+      iat,
+    });
     const binding = sdJwtVcFormat.holderBinding(sdJwtVcFormat.parsePresentation(`${sdJwt}${kb}`)!)!;
     assert.equal(binding.proof?.claimedNonce(), 'n-0123456789abcdefghijkl');
     const expect = { aud: 'https://verifier.example', maxAgeSeconds: 300, ...during };
@@ -118,7 +142,15 @@ describe('the SD-JWT VC holder binding', () => {
   });
 
   it('refuses a KB-JWT on a credential without cnf', async () => {
-    const unbound = await sdJwtVcFormat.buildCredential({ issuer: ISSUER, type: TYPE, claims: { ...CLAIMS }, issuedAt: ISSUED_AT, expiresAt: EXPIRES_AT, status: STATUS, signer: issuer });
+    const unbound = await sdJwtVcFormat.buildCredential({
+      issuer: ISSUER,
+      type: TYPE,
+      claims: { ...CLAIMS },
+      issuedAt: ISSUED_AT,
+      expiresAt: EXPIRES_AT,
+      status: STATUS,
+      signer: issuer,
+    });
     const kb = await createKbJwt({ sdJwtWithoutKb: unbound, holderSigner: holder, nonce: 'n', aud: 'a', iat: 0 });
     assert.throws(() => sdJwtVcFormat.holderBinding(sdJwtVcFormat.parsePresentation(`${unbound}${kb}`)!), code('kb_jwt_no_cnf'));
   });
@@ -126,7 +158,10 @@ describe('the SD-JWT VC holder binding', () => {
 
 describe('the format registry', () => {
   it('lists one adapter per format id, SD-JWT VC first and by default', () => {
-    assert.deepEqual(CREDENTIAL_FORMATS.map((f) => f.id), ['dc+sd-jwt', 'vc+jwt']);
+    assert.deepEqual(
+      CREDENTIAL_FORMATS.map((f) => f.id),
+      ['dc+sd-jwt', 'vc+jwt'],
+    );
     assert.equal(DEFAULT_FORMAT, 'dc+sd-jwt');
     assert.equal(credentialFormat('dc+sd-jwt'), sdJwtVcFormat);
     assert.equal(credentialFormat('vc+jwt'), vcJwtFormat);
@@ -145,7 +180,10 @@ describe('the format registry', () => {
     const catalog = await shippedCatalog();
     assert.ok(catalog.get('driver-license')!.formats.includes('mso_mdoc'), 'the catalogue names mdoc for the driver licence');
     for (const format of ['mso_mdoc', 'jwt_vc_json', 'x']) {
-      assert.throws(() => resolveType(catalog, null, 'driver-license', format), (e: unknown) => isAppError(e) && e.code === 'unsupported_format' && e.status === 400);
+      assert.throws(
+        () => resolveType(catalog, null, 'driver-license', format),
+        (e: unknown) => isAppError(e) && e.code === 'unsupported_format' && e.status === 400,
+      );
     }
     assert.equal(resolveType(catalog, null, 'driver-license', undefined).adapter, sdJwtVcFormat);
   });
@@ -154,7 +192,12 @@ describe('the format registry', () => {
     const catalog = await shippedCatalog();
     const vcType = catalog.types.find((t) => t.formats.includes('vc+jwt'))!;
     assert.equal(resolveConfiguration(catalog, vcType.id)?.format, 'dc+sd-jwt');
-    assert.deepEqual(resolveConfiguration(catalog, `${vcType.id}-vc-jwt`), { id: `${vcType.id}-vc-jwt`, type: vcType, format: 'vc+jwt', keyBound: false });
+    assert.deepEqual(resolveConfiguration(catalog, `${vcType.id}-vc-jwt`), {
+      id: `${vcType.id}-vc-jwt`,
+      type: vcType,
+      format: 'vc+jwt',
+      keyBound: false,
+    });
     assert.equal(resolveConfiguration(catalog, `${vcType.id}-mso-mdoc`), undefined);
   });
 });

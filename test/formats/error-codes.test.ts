@@ -6,7 +6,9 @@ import { FORMAT_ERROR_CODES } from '../../src/formats/error-codes.js';
 
 const SRC = join(import.meta.dirname, '..', '..', 'src', 'formats');
 const sources = ['jose', 'sd-jwt', 'sd-jwt-vc'].flatMap((dir) =>
-  readdirSync(join(SRC, dir)).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(SRC, dir, f), 'utf8')),
+  readdirSync(join(SRC, dir))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(join(SRC, dir, f), 'utf8')),
 );
 
 test('lists every format error code once, in snake_case', () => {

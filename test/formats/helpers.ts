@@ -34,8 +34,7 @@ export async function signerFromJwk(privateJwk: JWK): Promise<Signer> {
 }
 
 export async function newSigner(alg: SigningAlg = 'ES256'): Promise<{ signer: Signer; privateJwk: JWK }> {
-  const { privateKey } =
-    alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+  const { privateKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
   const privateJwk = privateKey.export({ format: 'jwk' }) as JWK;
   return { signer: await signerFromJwk(privateJwk), privateJwk };
 }
@@ -47,7 +46,13 @@ export function seededRandom(seed = 'seed'): RandomSource & { calls: Uint8Array[
   const fn = (n: number) => {
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i += 32) {
-      out.set(createHash('sha256').update(`${seed}:${counter++}`).digest().subarray(0, Math.min(32, n - i)), i);
+      out.set(
+        createHash('sha256')
+          .update(`${seed}:${counter++}`)
+          .digest()
+          .subarray(0, Math.min(32, n - i)),
+        i,
+      );
     }
     calls.push(out);
     return out;

@@ -70,7 +70,11 @@ describe('issuing a VC-JWT', () => {
 
   test('verifies with jose as a vc+jwt signed by the issuer key', async () => {
     const token = await issueVcJwt(input({ contexts: ['https://www.w3.org/ns/credentials/examples/v2'] }));
-    const { payload, protectedHeader } = await jwtVerify(token, signer.publicKey, { typ: 'vc+jwt', algorithms: ['ES256'], currentDate: new Date(clock.now()) });
+    const { payload, protectedHeader } = await jwtVerify(token, signer.publicKey, {
+      typ: 'vc+jwt',
+      algorithms: ['ES256'],
+      currentDate: new Date(clock.now()),
+    });
     assert.equal(protectedHeader.kid, signer.kid);
     assert.deepEqual(payload['@context'], ['https://www.w3.org/ns/credentials/v2', 'https://www.w3.org/ns/credentials/examples/v2']);
     await assert.rejects(jwtVerify(token, signer.publicKey, { currentDate: new Date(Date.UTC(2030, 5, 2)) }), { code: 'ERR_JWT_EXPIRED' });
@@ -87,7 +91,11 @@ describe('issuing a VC-JWT', () => {
 
 describe('parsing a VC-JWT', () => {
   test('accepts application/vc+jwt, a single-string @context, an issuer object and other status entries', async () => {
-    const claims: Record<string, unknown> = { ...validClaims(), '@context': 'https://www.w3.org/ns/credentials/v2', issuer: { id: 'https://issuer.example', name: 'Example' } };
+    const claims: Record<string, unknown> = {
+      ...validClaims(),
+      '@context': 'https://www.w3.org/ns/credentials/v2',
+      issuer: { id: 'https://issuer.example', name: 'Example' },
+    };
     claims['credentialStatus'] = [{ type: 'BitstringStatusListEntry', statusPurpose: 'revocation' }, claims['credentialStatus']];
     assert.deepEqual(parseVcJwt(await forge(claims, 'application/vc+jwt')).statusReference, STATUS);
     const { credentialStatus: _, ...onlyClaim } = validClaims();
@@ -97,7 +105,15 @@ describe('parsing a VC-JWT', () => {
   test('rejects a token that is not a compact JWS of JSON objects with vc_jwt_malformed', async () => {
     const [h, p, s] = (await issueVcJwt(input())).split('.') as [string, string, string];
     const arr = Buffer.from('[]').toString('base64url');
-    for (const token of [`${h}.${p}`, `${h}.${p}.${s}.x`, `${h}.${p}.`, `${h}.%%.${s}`, `${h}.${Buffer.from('{').toString('base64url')}.${s}`, `${h}.${arr}.${s}`, 42]) {
+    for (const token of [
+      `${h}.${p}`,
+      `${h}.${p}.${s}.x`,
+      `${h}.${p}.`,
+      `${h}.%%.${s}`,
+      `${h}.${Buffer.from('{').toString('base64url')}.${s}`,
+      `${h}.${arr}.${s}`,
+      42,
+    ]) {
       assertCode(() => parseVcJwt(token), 'vc_jwt_malformed');
     }
   });
@@ -112,25 +128,139 @@ describe('parsing a VC-JWT', () => {
   });
 
   const cases: Array<[string, (c: Record<string, unknown>) => void, string]> = [
-    ['a vc claim', (c) => { c['vc'] = {}; }, 'vc_jwt_legacy_claim'],
-    ['a v1 @context', (c) => { c['@context'] = ['https://www.w3.org/2018/credentials/v1']; }, 'vc_jwt_bad_context'],
-    ['no @context', (c) => { delete c['@context']; }, 'vc_jwt_bad_context'],
-    ['the v2 context second', (c) => { c['@context'] = ['https://example.com/ctx', 'https://www.w3.org/ns/credentials/v2']; }, 'vc_jwt_bad_context'],
-    ['a type without VerifiableCredential', (c) => { c['type'] = ['UniversityDegreeCredential']; }, 'vc_jwt_bad_type'],
-    ['an id that is not a URL', (c) => { c['id'] = 'credential 7'; }, 'vc_jwt_bad_id'],
-    ['no issuer', (c) => { delete c['issuer']; }, 'vc_jwt_bad_issuer'],
-    ['an iss that differs from issuer', (c) => { c['iss'] = 'https://other.example'; }, 'vc_jwt_iss_mismatch'],
-    ['an empty credentialSubject array', (c) => { c['credentialSubject'] = []; }, 'vc_jwt_bad_subject'],
-    ['a validFrom without time zone', (c) => { c['validFrom'] = '2025-06-01T12:00:00'; }, 'vc_jwt_bad_datetime'],
-    ['a validUntil on 30 February', (c) => { c['validUntil'] = '2030-02-30T00:00:00Z'; }, 'vc_jwt_bad_datetime'],
-    ['validFrom after validUntil', (c) => { c['validFrom'] = '2030-06-01T00:00:01+00:00'; }, 'vc_jwt_bad_validity_period'],
-    ['an iat that is a string', (c) => { c['iat'] = '1748779200'; }, 'vc_jwt_bad_claim'],
-    ['a credentialStatus without type', (c) => { c['credentialStatus'] = { id: 'https://x.example/1#2' }; }, 'vc_jwt_bad_status'],
-    ['a statusListIndex with a leading zero', (c) => { (c['credentialStatus'] as Record<string, unknown>)['statusListIndex'] = '04711'; }, 'vc_jwt_bad_status'],
-    ['a numeric statusListIndex', (c) => { (c['credentialStatus'] as Record<string, unknown>)['statusListIndex'] = 4711; }, 'vc_jwt_bad_status'],
-    ['two TokenStatusListEntry items', (c) => { c['credentialStatus'] = [c['credentialStatus'], c['credentialStatus']]; }, 'vc_jwt_bad_status'],
-    ['a status claim naming another index', (c) => { c['status'] = { status_list: { idx: 4712, uri: STATUS.uri } }; }, 'vc_jwt_status_mismatch'],
-    ['a malformed status claim', (c) => { c['status'] = { status_list: { idx: 'x', uri: STATUS.uri } }; }, 'status_reference_malformed'],
+    [
+      'a vc claim',
+      (c) => {
+        c['vc'] = {};
+      },
+      'vc_jwt_legacy_claim',
+    ],
+    [
+      'a v1 @context',
+      (c) => {
+        c['@context'] = ['https://www.w3.org/2018/credentials/v1'];
+      },
+      'vc_jwt_bad_context',
+    ],
+    [
+      'no @context',
+      (c) => {
+        delete c['@context'];
+      },
+      'vc_jwt_bad_context',
+    ],
+    [
+      'the v2 context second',
+      (c) => {
+        c['@context'] = ['https://example.com/ctx', 'https://www.w3.org/ns/credentials/v2'];
+      },
+      'vc_jwt_bad_context',
+    ],
+    [
+      'a type without VerifiableCredential',
+      (c) => {
+        c['type'] = ['UniversityDegreeCredential'];
+      },
+      'vc_jwt_bad_type',
+    ],
+    [
+      'an id that is not a URL',
+      (c) => {
+        c['id'] = 'credential 7';
+      },
+      'vc_jwt_bad_id',
+    ],
+    [
+      'no issuer',
+      (c) => {
+        delete c['issuer'];
+      },
+      'vc_jwt_bad_issuer',
+    ],
+    [
+      'an iss that differs from issuer',
+      (c) => {
+        c['iss'] = 'https://other.example';
+      },
+      'vc_jwt_iss_mismatch',
+    ],
+    [
+      'an empty credentialSubject array',
+      (c) => {
+        c['credentialSubject'] = [];
+      },
+      'vc_jwt_bad_subject',
+    ],
+    [
+      'a validFrom without time zone',
+      (c) => {
+        c['validFrom'] = '2025-06-01T12:00:00';
+      },
+      'vc_jwt_bad_datetime',
+    ],
+    [
+      'a validUntil on 30 February',
+      (c) => {
+        c['validUntil'] = '2030-02-30T00:00:00Z';
+      },
+      'vc_jwt_bad_datetime',
+    ],
+    [
+      'validFrom after validUntil',
+      (c) => {
+        c['validFrom'] = '2030-06-01T00:00:01+00:00';
+      },
+      'vc_jwt_bad_validity_period',
+    ],
+    [
+      'an iat that is a string',
+      (c) => {
+        c['iat'] = '1748779200';
+      },
+      'vc_jwt_bad_claim',
+    ],
+    [
+      'a credentialStatus without type',
+      (c) => {
+        c['credentialStatus'] = { id: 'https://x.example/1#2' };
+      },
+      'vc_jwt_bad_status',
+    ],
+    [
+      'a statusListIndex with a leading zero',
+      (c) => {
+        (c['credentialStatus'] as Record<string, unknown>)['statusListIndex'] = '04711';
+      },
+      'vc_jwt_bad_status',
+    ],
+    [
+      'a numeric statusListIndex',
+      (c) => {
+        (c['credentialStatus'] as Record<string, unknown>)['statusListIndex'] = 4711;
+      },
+      'vc_jwt_bad_status',
+    ],
+    [
+      'two TokenStatusListEntry items',
+      (c) => {
+        c['credentialStatus'] = [c['credentialStatus'], c['credentialStatus']];
+      },
+      'vc_jwt_bad_status',
+    ],
+    [
+      'a status claim naming another index',
+      (c) => {
+        c['status'] = { status_list: { idx: 4712, uri: STATUS.uri } };
+      },
+      'vc_jwt_status_mismatch',
+    ],
+    [
+      'a malformed status claim',
+      (c) => {
+        c['status'] = { status_list: { idx: 'x', uri: STATUS.uri } };
+      },
+      'status_reference_malformed',
+    ],
   ];
   for (const [what, mutate, code] of cases) {
     test(`rejects ${what} with ${code}`, async () => {

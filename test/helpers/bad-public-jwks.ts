@@ -73,7 +73,11 @@ const P256_P = Buffer.from('ffffffff00000001000000000000000000000000ffffffffffff
 /** A real Ed25519 key plus a point of order 8: not forgeable, but not in the prime-order subgroup. */
 function mixedOrder(x: string): string {
   const t8 = ed25519.Point.fromBytes(Uint8Array.from(Buffer.from(WEAK_POINTS.smallOrder[4]!.hex, 'hex')), false);
-  return b64(ed25519.Point.fromBytes(Uint8Array.from(bytesOf(x)), false).add(t8).toBytes());
+  return b64(
+    ed25519.Point.fromBytes(Uint8Array.from(bytesOf(x)), false)
+      .add(t8)
+      .toBytes(),
+  );
 }
 
 export function badPublicJwks(keys = realKeys()): BadKeyCase[] {
@@ -89,7 +93,11 @@ export function badPublicJwks(keys = realKeys()): BadKeyCase[] {
       jwk: okp(b64(Buffer.from(p.hex, 'hex'))),
       signer: ed,
     })),
-    ...WEAK_POINTS.nonCanonical.map((p) => ({ name: `Ed25519 non-canonical encoding: ${p.note}`, jwk: okp(b64(Buffer.from(p.hex, 'hex'))), signer: ed })),
+    ...WEAK_POINTS.nonCanonical.map((p) => ({
+      name: `Ed25519 non-canonical encoding: ${p.note}`,
+      jwk: okp(b64(Buffer.from(p.hex, 'hex'))),
+      signer: ed,
+    })),
     { name: 'Ed25519 real key + a point of order 8 (not torsion-free)', jwk: okp(mixedOrder(ed.jwk.x)), signer: ed, torsionOnly: true },
     { name: 'Ed25519 x with base64 padding', jwk: okp(`${ed.jwk.x}=`), signer: ed },
     { name: 'Ed25519 x in base64 (+/) instead of base64url', jwk: okp(toBase64(ed.jwk.x)), signer: ed },

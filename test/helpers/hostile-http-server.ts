@@ -46,20 +46,23 @@ export async function startHostileServer(): Promise<HostileServer> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     routes,
     served,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
 function pump(path: string, mode: EndlessMode, res: ServerResponse): Served {
   const entry: Served = { path, written: 0, closed: Promise.resolve(0) };
   let closed = false;
-  entry.closed = new Promise<number>((r) => res.on('close', () => {
-    closed = true;
-    r(entry.written);
-  }));
+  entry.closed = new Promise<number>((r) =>
+    res.on('close', () => {
+      closed = true;
+      r(entry.written);
+    }),
+  );
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (mode === 'declared') headers['content-length'] = String(64 * 1024 * 1024);
   if (mode === 'gzip') headers['content-encoding'] = 'gzip';

@@ -60,10 +60,14 @@ export function makeSoftHsmToken(): SoftHsmToken {
   writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
   const label = `dproof-${randomBytes(3).toString('hex')}`;
   const pin = randomBytes(6).toString('hex');
-  const r = spawnSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', randomBytes(6).toString('hex')], {
-    env: { ...process.env, SOFTHSM2_CONF: conf },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'softhsm2-util',
+    ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', randomBytes(6).toString('hex')],
+    {
+      env: { ...process.env, SOFTHSM2_CONF: conf },
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`softhsm2-util --init-token failed (${r.error?.message ?? r.stderr})`);
   process.env.SOFTHSM2_CONF = conf;
   const tokenDir = () => join(tokens, readdirSync(tokens)[0] as string);

@@ -61,7 +61,10 @@ export async function spawnServer(env: Record<string, string>, opts: { port?: nu
       throw new Error(`server not ready within ${limitMs} ms (TEST_TIMEOUT_SCALE scales this):\n${out}`);
     }
     if (LISTENING.test(out)) {
-      const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) break;
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -97,7 +100,11 @@ export async function runDproof(args: string[], env: Record<string, string>): Pr
   if (env.KEY_BACKEND === 'pkcs11') return spawnDproof(args, env);
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { env: { ...env }, stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+  const code = await runCli(args, {
+    env: { ...env },
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+  });
   return { code, stdout, stderr };
 }
 

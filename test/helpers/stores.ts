@@ -57,7 +57,12 @@ export async function makeStoreTarget(name: 'sqlite' | 'postgres'): Promise<Stor
     if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
     ({ url: databaseUrl, drop } = await createPgDatabase(adminUrl));
   }
-  const env: Record<string, string> = { DATA_DIR: dataDir, KEYS_DIR: keysDir, LOG_LEVEL: 'silent', DPROOF_KEY_PASSPHRASE: 'test-passphrase-not-secret' };
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    KEYS_DIR: keysDir,
+    LOG_LEVEL: 'silent',
+    DPROOF_KEY_PASSPHRASE: 'test-passphrase-not-secret',
+  };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   return {
     name,

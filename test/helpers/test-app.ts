@@ -23,18 +23,25 @@ export interface TestApp {
 }
 
 /** A real app on a real store (SQLite or PostgreSQL), optionally listening on a random port. */
-export async function startTestApp(opts: {
-  store?: 'sqlite' | 'postgres';
-  env?: Record<string, string>;
-  listen?: boolean;
-  logDestination?: DestinationStream;
-  /** The runtime's clock (default: the system time, shifted by what the test advances). */
-  clock?: ShiftedClock;
-} = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: {
+    store?: 'sqlite' | 'postgres';
+    env?: Record<string, string>;
+    listen?: boolean;
+    logDestination?: DestinationStream;
+    /** The runtime's clock (default: the system time, shifted by what the test advances). */
+    clock?: ShiftedClock;
+  } = {},
+): Promise<TestApp> {
   const target = await makeStoreTarget(opts.store ?? 'sqlite');
   // A listening app gets its port first, so PUBLIC_URL (issuer, status list URIs) points at it.
   const port = opts.listen ? await freePort() : 0;
-  const config = loadConfig({ ...target.env, PORT: String(port), ...(opts.listen && { PUBLIC_URL: `http://127.0.0.1:${port}` }), ...opts.env });
+  const config = loadConfig({
+    ...target.env,
+    PORT: String(port),
+    ...(opts.listen && { PUBLIC_URL: `http://127.0.0.1:${port}` }),
+    ...opts.env,
+  });
   const logger = createLogger(opts.logDestination ? 'info' : 'silent', opts.logDestination);
   const clock = opts.clock ?? shiftedClock();
   const runtime = await openRuntime(config, logger, clock);
@@ -53,7 +60,12 @@ export async function startTestApp(opts: {
     clock,
     url,
     apiKey: async (role, o = {}) =>
-      (await createClient({ store: runtime.store, clock: runtime.clock, actor: 'test' }, { name: `test ${role}`, role, rateLimit: 'rateLimit' in o ? (o.rateLimit ?? null) : 0, types: o.types ?? null })).apiKey,
+      (
+        await createClient(
+          { store: runtime.store, clock: runtime.clock, actor: 'test' },
+          { name: `test ${role}`, role, rateLimit: 'rateLimit' in o ? (o.rateLimit ?? null) : 0, types: o.types ?? null },
+        )
+      ).apiKey,
     close: async () => {
       await app.close();
       await runtime.close();

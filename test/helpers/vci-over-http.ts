@@ -21,11 +21,13 @@ async function answer(r: Response): Promise<HttpAnswer> {
 }
 
 export async function postJson(url: string, body: unknown, bearer?: string): Promise<HttpAnswer> {
-  return answer(await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(bearer && { authorization: `Bearer ${bearer}` }) },
-    body: JSON.stringify(body),
-  }));
+  return answer(
+    await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(bearer && { authorization: `Bearer ${bearer}` }) },
+      body: JSON.stringify(body),
+    }),
+  );
 }
 
 export async function get(url: string, bearer?: string): Promise<HttpAnswer> {
@@ -33,7 +35,11 @@ export async function get(url: string, bearer?: string): Promise<HttpAnswer> {
 }
 
 /** POST /v1/offers → { id, code } (the code read from the offer by reference). */
-export async function createOfferOver(base: string, apiKey: string, type: { id: string; example: object }): Promise<{ id: string; code: string; uri: string }> {
+export async function createOfferOver(
+  base: string,
+  apiKey: string,
+  type: { id: string; example: object },
+): Promise<{ id: string; code: string; uri: string }> {
   const o = await postJson(`${base}/v1/offers`, { type: type.id, claims: type.example }, apiKey);
   if (o.status !== 201) throw new Error(`offer: ${o.status} ${JSON.stringify(o.body)}`);
   const uri = o.body.credential_offer_uri as string;
@@ -45,11 +51,13 @@ export async function createOfferOver(base: string, apiKey: string, type: { id: 
 }
 
 export async function tokenOver(base: string, code: string): Promise<HttpAnswer> {
-  return answer(await fetch(`${base}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: PRE_AUTH, 'pre-authorized_code': code }).toString(),
-  }));
+  return answer(
+    await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: PRE_AUTH, 'pre-authorized_code': code }).toString(),
+    }),
+  );
 }
 
 export async function nonceOver(base: string): Promise<HttpAnswer> {
@@ -57,7 +65,14 @@ export async function nonceOver(base: string): Promise<HttpAnswer> {
 }
 
 /** A credential request with one jwt proof for `holder` over `nonce`; `issuer` is the proof's aud. */
-export async function credentialOver(base: string, issuer: string, accessToken: string, configurationId: string, holder: HolderKey, nonce: string): Promise<HttpAnswer> {
+export async function credentialOver(
+  base: string,
+  issuer: string,
+  accessToken: string,
+  configurationId: string,
+  holder: HolderKey,
+  nonce: string,
+): Promise<HttpAnswer> {
   const jwt = await proof(holder, { aud: issuer, nonce });
   return postJson(`${base}/openid4vci/credential`, { credential_configuration_id: configurationId, proofs: { jwt: [jwt] } }, accessToken);
 }

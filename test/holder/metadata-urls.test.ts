@@ -5,9 +5,15 @@ import { didWebUrl } from '../../src/holder/did-web-url.js';
 import { wellKnownUrl } from '../../src/holder/well-known-url.js';
 
 it('puts the well-known segment between host and path (RFC 8414 §3, OpenID4VCI §12.2.2)', () => {
-  assert.equal(wellKnownUrl('https://issuer.example.kr', 'openid-credential-issuer'), 'https://issuer.example.kr/.well-known/openid-credential-issuer');
+  assert.equal(
+    wellKnownUrl('https://issuer.example.kr', 'openid-credential-issuer'),
+    'https://issuer.example.kr/.well-known/openid-credential-issuer',
+  );
   assert.equal(wellKnownUrl('https://gov.example.kr/police', 'jwt-vc-issuer'), 'https://gov.example.kr/.well-known/jwt-vc-issuer/police');
-  assert.equal(wellKnownUrl('http://127.0.0.1:8080/', 'oauth-authorization-server'), 'http://127.0.0.1:8080/.well-known/oauth-authorization-server');
+  assert.equal(
+    wellKnownUrl('http://127.0.0.1:8080/', 'oauth-authorization-server'),
+    'http://127.0.0.1:8080/.well-known/oauth-authorization-server',
+  );
 });
 
 it('resolves did:web to https://<host>/.well-known/did.json, the port percent-encoded (did:web §3.2)', () => {

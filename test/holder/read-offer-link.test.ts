@@ -22,7 +22,11 @@ it('refuses text that is not a link', () => {
 it('refuses a link with both offer parameters, two of one, or none (§4.1: exactly one)', () => {
   const uri = encodeURIComponent('https://issuer.example.kr/v1/offers/abc');
   const value = encodeURIComponent(JSON.stringify(offer));
-  for (const query of [`credential_offer_uri=${uri}&credential_offer=${value}`, `credential_offer_uri=${uri}&credential_offer_uri=${uri}`, 'x=1']) {
+  for (const query of [
+    `credential_offer_uri=${uri}&credential_offer=${value}`,
+    `credential_offer_uri=${uri}&credential_offer_uri=${uri}`,
+    'x=1',
+  ]) {
     assert.deepEqual(readOfferLink(`openid-credential-offer://?${query}`), { ok: false, error: 'not_exactly_one_offer' }, query);
   }
 });

@@ -19,12 +19,21 @@ it('tells the scheme, so a wallet can insist on openid4vp:', () => {
 
 it('refuses text that is not a link, and a link without client_id or request_uri', () => {
   assert.deepEqual(readRequestLink('client_id=x&request_uri=y'), { ok: false, error: 'not_a_link' });
-  assert.deepEqual(readRequestLink(`openid4vp://?client_id=${encodeURIComponent(clientId)}`), { ok: false, error: 'missing_client_id_or_request_uri' });
-  assert.deepEqual(readRequestLink(`openid4vp://?request_uri=${encodeURIComponent(requestUri)}`), { ok: false, error: 'missing_client_id_or_request_uri' });
-  assert.deepEqual(readRequestLink(`openid4vp://?client_id=&request_uri=${encodeURIComponent(requestUri)}`), { ok: false, error: 'missing_client_id_or_request_uri' });
+  assert.deepEqual(readRequestLink(`openid4vp://?client_id=${encodeURIComponent(clientId)}`), {
+    ok: false,
+    error: 'missing_client_id_or_request_uri',
+  });
+  assert.deepEqual(readRequestLink(`openid4vp://?request_uri=${encodeURIComponent(requestUri)}`), {
+    ok: false,
+    error: 'missing_client_id_or_request_uri',
+  });
+  assert.deepEqual(readRequestLink(`openid4vp://?client_id=&request_uri=${encodeURIComponent(requestUri)}`), {
+    ok: false,
+    error: 'missing_client_id_or_request_uri',
+  });
 });
 
-it('gives the verifier\'s DID for a decentralized_identifier did:web client_id, and nothing for other prefixes', () => {
+it("gives the verifier's DID for a decentralized_identifier did:web client_id, and nothing for other prefixes", () => {
   assert.equal(didWebOfClientId(clientId), 'did:web:verify.example.kr');
   assert.equal(didWebOfClientId('decentralized_identifier:did:key:z6Mk'), undefined);
   assert.equal(didWebOfClientId('redirect_uri:https://verify.example.kr/cb'), undefined);

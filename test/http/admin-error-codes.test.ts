@@ -16,7 +16,12 @@ describe('operator API refusals', () => {
   let admin: string;
   let issuer: string;
   const post = (url: string, payload?: unknown) =>
-    t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${admin}` }, ...(payload !== undefined && { payload: payload as object }) });
+    t.app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${admin}` },
+      ...(payload !== undefined && { payload: payload as object }),
+    });
   const refusal = async (p: Promise<unknown>) => {
     try {
       await p;
@@ -57,17 +62,31 @@ describe('operator API refusals', () => {
     assert.equal(res.statusCode, 400);
     assert.equal(res.json().code, 'invalid_request');
     const deps = { store: t.runtime.store, clock: t.runtime.clock, actor: 'test' };
-    assert.deepEqual(await refusal(createClient(deps, { name: 'x', role: 'root' as never, types: null, rateLimit: null })), { code: 'invalid_client_role', status: 400 });
-    assert.deepEqual(await refusal(createClient(deps, { name: 'x', role: 'issuer', types: ['Not A Type'], rateLimit: null })), { code: 'invalid_client_types', status: 400 });
-    assert.deepEqual(await refusal(createClient(deps, { name: 'x', role: 'issuer', types: null, rateLimit: -1 })), { code: 'invalid_rate_limit', status: 400 });
-    assert.deepEqual(await refusal(createClient(deps, { name: '', role: 'issuer', types: null, rateLimit: null })), { code: 'invalid_client_name', status: 400 });
+    assert.deepEqual(await refusal(createClient(deps, { name: 'x', role: 'root' as never, types: null, rateLimit: null })), {
+      code: 'invalid_client_role',
+      status: 400,
+    });
+    assert.deepEqual(await refusal(createClient(deps, { name: 'x', role: 'issuer', types: ['Not A Type'], rateLimit: null })), {
+      code: 'invalid_client_types',
+      status: 400,
+    });
+    assert.deepEqual(await refusal(createClient(deps, { name: 'x', role: 'issuer', types: null, rateLimit: -1 })), {
+      code: 'invalid_rate_limit',
+      status: 400,
+    });
+    assert.deepEqual(await refusal(createClient(deps, { name: '', role: 'issuer', types: null, rateLimit: null })), {
+      code: 'invalid_client_name',
+      status: 400,
+    });
   });
 
   it('retiring an unknown key answers 404 key_not_found; the active key 409 key_active', async () => {
     const missing = await post('/v1/admin/keys/no-such-kid/retire', {});
     assert.equal(missing.statusCode, 404, missing.body);
     assert.equal(missing.json().code, 'key_not_found');
-    const keys = (await t.app.inject({ method: 'GET', url: '/v1/admin/keys', headers: { authorization: `Bearer ${admin}` } })).json<{ kid: string; state: string }[]>();
+    const keys = (await t.app.inject({ method: 'GET', url: '/v1/admin/keys', headers: { authorization: `Bearer ${admin}` } })).json<
+      { kid: string; state: string }[]
+    >();
     const active = keys.find((k) => k.state === 'active')!;
     const res = await post(`/v1/admin/keys/${active.kid}/retire`, {});
     assert.equal(res.statusCode, 409, res.body);

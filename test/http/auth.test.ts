@@ -79,7 +79,12 @@ for (const backend of storeTargets()) {
 
     it('lets an admin create a client over HTTP and shows the key once', async () => {
       const admin = await t.apiKey('admin');
-      const r = await t.app.inject({ method: 'POST', url: '/v1/admin/clients', headers: { authorization: `Bearer ${admin}` }, payload: { name: '은행 A', role: 'verifier', rate_limit: 100 } });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/v1/admin/clients',
+        headers: { authorization: `Bearer ${admin}` },
+        payload: { name: '은행 A', role: 'verifier', rate_limit: 100 },
+      });
       assert.equal(r.statusCode, 201);
       const body = r.json();
       assert.match(body.apiKey, /^dproof_c[0-9a-f]{16}_/);

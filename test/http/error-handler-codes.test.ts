@@ -37,7 +37,10 @@ describe('error handler codes', () => {
     afterAll(() => t.close());
 
     it('asking the key ring for an algorithm with no active key is 503 no_active_key', () => {
-      assert.throws(() => t.runtime.keys.signer('EdDSA'), (e) => isAppError(e) && e.code === 'no_active_key' && e.status === 503);
+      assert.throws(
+        () => t.runtime.keys.signer('EdDSA'),
+        (e) => isAppError(e) && e.code === 'no_active_key' && e.status === 503,
+      );
     });
   });
 });

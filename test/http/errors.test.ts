@@ -13,7 +13,12 @@ describe('problem+json answers for bad HTTP input', () => {
   afterAll(() => t.close());
 
   const post = (body: string, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: 'POST', url: '/v1/admin/clients', payload: body, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', ...headers } });
+    t.app.inject({
+      method: 'POST',
+      url: '/v1/admin/clients',
+      payload: body,
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', ...headers },
+    });
 
   const assertProblem = (res: { statusCode: number; headers: Record<string, unknown>; json(): unknown }, status: number, code: string) => {
     assert.equal(res.statusCode, status);
@@ -46,7 +51,12 @@ describe('problem+json answers for bad HTTP input', () => {
 
   it('does not decompress a gzip body past the limit', async () => {
     const zipped = gzipSync(JSON.stringify({ name: 'x'.repeat(100_000), role: 'issuer' }));
-    const res = await t.app.inject({ method: 'POST', url: '/v1/admin/clients', payload: zipped, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/admin/clients',
+      payload: zipped,
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    });
     assert.ok(res.statusCode >= 400 && res.statusCode < 500, `got ${res.statusCode}`);
   });
 

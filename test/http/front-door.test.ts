@@ -26,7 +26,10 @@ for (const backend of storeTargets()) {
     let t: TestApp;
     let keys: { issuer: string; verifier: string; admin: string };
     beforeAll(async () => {
-      t = await startTestApp({ store: backend, env: { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0' } });
+      t = await startTestApp({
+        store: backend,
+        env: { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0' },
+      });
       keys = { issuer: await t.apiKey('issuer'), verifier: await t.apiKey('verifier'), admin: await t.apiKey('admin') };
     });
     afterAll(() => t.close());
@@ -40,11 +43,34 @@ for (const backend of storeTargets()) {
     ];
     const refusals: { name: string; url: string; authorization?: string; status: number; code: string }[] = [
       { name: 'the credential endpoint without Authorization', url: '/openid4vci/credential', status: 401, code: 'invalid_token' },
-      { name: 'the credential endpoint with an unknown access token', url: '/openid4vci/credential', authorization: `Bearer ${ref43()}`, status: 401, code: 'invalid_token' },
-      { name: 'the credential endpoint with a malformed Authorization', url: '/openid4vci/credential', authorization: 'Basic abc', status: 400, code: 'invalid_request' },
-      { name: 'the credential endpoint with the token in the URL', url: `/openid4vci/credential?access_token=${ref43()}`, status: 400, code: 'invalid_request' },
+      {
+        name: 'the credential endpoint with an unknown access token',
+        url: '/openid4vci/credential',
+        authorization: `Bearer ${ref43()}`,
+        status: 401,
+        code: 'invalid_token',
+      },
+      {
+        name: 'the credential endpoint with a malformed Authorization',
+        url: '/openid4vci/credential',
+        authorization: 'Basic abc',
+        status: 400,
+        code: 'invalid_request',
+      },
+      {
+        name: 'the credential endpoint with the token in the URL',
+        url: `/openid4vci/credential?access_token=${ref43()}`,
+        status: 400,
+        code: 'invalid_request',
+      },
       { name: 'direct issuance without an API key', url: '/v1/credentials', status: 401, code: 'missing_api_key' },
-      { name: 'offers with a wrong API key', url: '/v1/offers', authorization: 'Bearer dproof_c0000000000000000_nope', status: 401, code: 'invalid_api_key' },
+      {
+        name: 'offers with a wrong API key',
+        url: '/v1/offers',
+        authorization: 'Bearer dproof_c0000000000000000_nope',
+        status: 401,
+        code: 'invalid_api_key',
+      },
       { name: 'verifier requests without an API key', url: '/v1/verifier/requests', status: 401, code: 'missing_api_key' },
       { name: 'counter verification without an API key', url: '/v1/verifier/verify', status: 401, code: 'missing_api_key' },
       { name: 'client creation without an API key', url: '/v1/admin/clients', status: 401, code: 'missing_api_key' },
@@ -54,7 +80,9 @@ for (const backend of storeTargets()) {
         it(`refuses ${r.name} before reading ${b.name}`, async () => {
           const started = performance.now();
           const res = await t.app.inject({
-            method: 'POST', url: r.url, payload: b.payload,
+            method: 'POST',
+            url: r.url,
+            payload: b.payload,
             headers: { 'content-type': 'application/json', ...(r.authorization !== undefined && { authorization: r.authorization }) },
           });
           assert.equal(res.statusCode, r.status, res.body);
@@ -68,7 +96,12 @@ for (const backend of storeTargets()) {
     it('reads the body once the access token is good (the check does not refuse valid tokens)', async () => {
       const offer = await makeOffer(t, keys.issuer, { type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example });
       const token = await accessToken(t, offer);
-      const res = await t.app.inject({ method: 'POST', url: '/openid4vci/credential', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: deep(40) });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/openid4vci/credential',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        payload: deep(40),
+      });
       assert.equal(res.statusCode, 400, res.body);
       assert.equal(res.json<{ error: string }>().error, 'invalid_credential_request');
       assert.match(res.json<{ error_description: string }>().error_description, /more than 32 deep/);
@@ -82,7 +115,12 @@ for (const backend of storeTargets()) {
       { url: '/v1/verifier/verify', key: 'verifier' },
       { url: '/v1/admin/clients', key: 'admin' },
     ] as const;
-    const post = (url: string, key: string, payload: string): InjectOptions => ({ method: 'POST', url, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload });
+    const post = (url: string, key: string, payload: string): InjectOptions => ({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      payload,
+    });
     for (const r of jsonRoutes) {
       for (const [what, payload, code] of [
         ['a member nested 33 deep', `{"a":${deep(32)}}`, 'json_too_deep'],
@@ -100,17 +138,33 @@ for (const backend of storeTargets()) {
       }
       it(`parses 32 levels, 100 members, brackets in strings and an escaped backslash before u0000 on POST ${r.url}`, async () => {
         const hundred = Array.from({ length: 100 }, (_, i) => `"m${i}":1`).join(',');
-        for (const payload of [`{"a":${deep(31)}}`, `{"a":"${'['.repeat(100)}\\"${'{'.repeat(100)}"}`, `{${hundred}}`, '{"a":"\\\\u0000"}']) {
+        for (const payload of [
+          `{"a":${deep(31)}}`,
+          `{"a":"${'['.repeat(100)}\\"${'{'.repeat(100)}"}`,
+          `{${hundred}}`,
+          '{"a":"\\\\u0000"}',
+        ]) {
           const res = await t.app.inject(post(r.url, keys[r.key], payload));
           assert.equal(res.statusCode, 400, res.body);
-          for (const bound of ['json_too_deep', 'json_too_wide', 'nul_character', 'malformed_json']) assert.notEqual(errorCode(res), bound, payload.slice(0, 60));
+          for (const bound of ['json_too_deep', 'json_too_wide', 'nul_character', 'malformed_json'])
+            assert.notEqual(errorCode(res), bound, payload.slice(0, 60));
         }
       });
     }
 
-    for (const url of ['/v1/credentials/%00', '/status/a%00b', '/v1/verifier/requests/%00', '/openid4vp/requests/%00', '/v1/credentials?type=%00']) {
+    for (const url of [
+      '/v1/credentials/%00',
+      '/status/a%00b',
+      '/v1/verifier/requests/%00',
+      '/openid4vp/requests/%00',
+      '/v1/credentials?type=%00',
+    ]) {
       it(`answers a NUL character in ${url} with 400 nul_character on both stores alike`, async () => {
-        const res = await t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${url.includes('verifier') ? keys.verifier : keys.issuer}` } });
+        const res = await t.app.inject({
+          method: 'GET',
+          url,
+          headers: { authorization: `Bearer ${url.includes('verifier') ? keys.verifier : keys.issuer}` },
+        });
         assert.equal(res.statusCode, 400, res.body);
         assert.equal(errorCode(res), 'nul_character');
       });
@@ -138,7 +192,12 @@ for (const backend of storeTargets()) {
     }
     for (const url of ['/oauth/token', '/openid4vci/nonce']) {
       it(`refuses a 100 kB form on POST ${url} with 413 in the OAuth shape`, async () => {
-        const res = await t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `pad=${'x'.repeat(100_000)}` });
+        const res = await t.app.inject({
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: `pad=${'x'.repeat(100_000)}`,
+        });
         assert.equal(res.statusCode, 413, res.body);
         assert.equal(res.json<{ error: string }>().error, 'body_too_large');
       });
@@ -150,7 +209,10 @@ for (const backend of storeTargets()) {
     const PER_REFERENCE = 3;
     const PER_ADDRESS = 12;
     beforeAll(async () => {
-      t = await startTestApp({ store: backend, env: { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: String(PER_ADDRESS), RATE_LIMIT_PER_REFERENCE_PER_MINUTE: String(PER_REFERENCE) } });
+      t = await startTestApp({
+        store: backend,
+        env: { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: String(PER_ADDRESS), RATE_LIMIT_PER_REFERENCE_PER_MINUTE: String(PER_REFERENCE) },
+      });
     });
     afterAll(() => t.close());
 
@@ -159,12 +221,52 @@ for (const backend of storeTargets()) {
     // Each builds a request carrying `ref`; any value counts, known or not.
     const endpoints: { name: string; oauth: boolean; request: (ref: string) => InjectOptions; fresh: () => string }[] = [
       { name: 'offer fetch', oauth: true, fresh: ref43, request: (ref) => ({ method: 'GET', url: `/openid4vci/credential-offer/${ref}` }) },
-      { name: 'offer QR', oauth: true, fresh: ref43, request: (ref) => ({ method: 'GET', url: `/openid4vci/credential-offer/${ref}/qr.svg` }) },
-      { name: 'token', oauth: true, fresh: ref43, request: (ref) => ({ method: 'POST', url: '/oauth/token', headers: { 'content-type': form }, payload: `grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=${ref}` }) },
-      { name: 'credential', oauth: true, fresh: ref43, request: (ref) => ({ method: 'POST', url: '/openid4vci/credential', headers: { authorization: `Bearer ${ref}`, 'content-type': 'application/json' }, payload: '{}' }) },
+      {
+        name: 'offer QR',
+        oauth: true,
+        fresh: ref43,
+        request: (ref) => ({ method: 'GET', url: `/openid4vci/credential-offer/${ref}/qr.svg` }),
+      },
+      {
+        name: 'token',
+        oauth: true,
+        fresh: ref43,
+        request: (ref) => ({
+          method: 'POST',
+          url: '/oauth/token',
+          headers: { 'content-type': form },
+          payload: `grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=${ref}`,
+        }),
+      },
+      {
+        name: 'credential',
+        oauth: true,
+        fresh: ref43,
+        request: (ref) => ({
+          method: 'POST',
+          url: '/openid4vci/credential',
+          headers: { authorization: `Bearer ${ref}`, 'content-type': 'application/json' },
+          payload: '{}',
+        }),
+      },
       { name: 'request object', oauth: true, fresh: state, request: (ref) => ({ method: 'GET', url: `/openid4vp/requests/${ref}` }) },
-      { name: 'direct_post', oauth: true, fresh: state, request: (ref) => ({ method: 'POST', url: '/openid4vp/response', headers: { 'content-type': form }, payload: `state=${ref}&vp_token=%7B%7D` }) },
-      { name: 'history', oauth: false, fresh: ref43, request: (ref) => ({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: `Bearer ${ref}` } }) },
+      {
+        name: 'direct_post',
+        oauth: true,
+        fresh: state,
+        request: (ref) => ({
+          method: 'POST',
+          url: '/openid4vp/response',
+          headers: { 'content-type': form },
+          payload: `state=${ref}&vp_token=%7B%7D`,
+        }),
+      },
+      {
+        name: 'history',
+        oauth: false,
+        fresh: ref43,
+        request: (ref) => ({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: `Bearer ${ref}` } }),
+      },
     ];
     let address = 0;
     const from = () => `198.51.100.${++address}`;
@@ -199,9 +301,18 @@ for (const backend of storeTargets()) {
     }
 
     it('caps the anonymous nonce endpoint per address only, and a refused request stores no nonce', async () => {
-      const nonces = async () => Number((await t.runtime.store.db.selectFrom('vci_nonces').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const nonces = async () =>
+        Number(
+          (
+            await t.runtime.store.db
+              .selectFrom('vci_nonces')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       const ip = from();
-      for (let i = 0; i < PER_ADDRESS; i++) assert.equal((await t.app.inject({ method: 'POST', url: '/openid4vci/nonce', remoteAddress: ip })).statusCode, 200);
+      for (let i = 0; i < PER_ADDRESS; i++)
+        assert.equal((await t.app.inject({ method: 'POST', url: '/openid4vci/nonce', remoteAddress: ip })).statusCode, 200);
       const before = await nonces();
       const limited = await t.app.inject({ method: 'POST', url: '/openid4vci/nonce', remoteAddress: ip });
       assert.equal(limited.statusCode, 429);
@@ -227,7 +338,9 @@ for (const backend of storeTargets()) {
       assert.equal((await t.app.inject({ ...endpoints[2]!.request(ref), remoteAddress: ip })).statusCode, 429);
       // Limits key on what the request carries: the real code from the same address still redeems.
       const res = await t.app.inject({ method: 'GET', url: new URL(offer.credential_offer_uri).pathname, remoteAddress: ip });
-      const preAuth = res.json<{ grants: Record<string, { 'pre-authorized_code': string }> }>().grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']!['pre-authorized_code'];
+      const preAuth = res.json<{ grants: Record<string, { 'pre-authorized_code': string }> }>().grants[
+        'urn:ietf:params:oauth:grant-type:pre-authorized_code'
+      ]!['pre-authorized_code'];
       const token = await t.app.inject({ ...endpoints[2]!.request(preAuth), remoteAddress: ip });
       assert.equal(token.statusCode, 200, token.body);
     });

@@ -40,9 +40,12 @@ it('ignores brackets and commas inside strings, escaped quotes and escaped backs
 
 it('agrees with the depth of JSON.stringify output for any value', () => {
   const depthOf = (v: unknown): number => (v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0);
-  fc.assert(fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 8 }), (v, max) => {
-    assert.equal(jsonBoundFault(JSON.stringify(v), max) === 'too_deep', depthOf(v) > max);
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 8 }), (v, max) => {
+      assert.equal(jsonBoundFault(JSON.stringify(v), max) === 'too_deep', depthOf(v) > max);
+    }),
+    { numRuns: 300 },
+  );
 });
 
 it('stops at the first bracket past the bound and scans 1 MB in milliseconds, not seconds', () => {
@@ -56,9 +59,19 @@ it('stops at the first bracket past the bound and scans 1 MB in milliseconds, no
 });
 
 it('refuses a form of more fields than the bound before parsing it, and parses real forms as before', () => {
-  assert.throws(() => parseBoundedForm(Array.from({ length: MAX_FORM_FIELDS + 1 }, (_, i) => `f${i}=1`).join('&')), { code: 'form_too_wide' });
-  assert.equal(Object.keys(parseBoundedForm(Array.from({ length: MAX_FORM_FIELDS }, (_, i) => `f${i}=1`).join('&'))).length, MAX_FORM_FIELDS);
-  const form = parseBoundedForm('grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=a+b&x=1&x=2');
-  assert.deepEqual({ ...form }, { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': 'a b', x: ['1', '2'] });
+  assert.throws(() => parseBoundedForm(Array.from({ length: MAX_FORM_FIELDS + 1 }, (_, i) => `f${i}=1`).join('&')), {
+    code: 'form_too_wide',
+  });
+  assert.equal(
+    Object.keys(parseBoundedForm(Array.from({ length: MAX_FORM_FIELDS }, (_, i) => `f${i}=1`).join('&'))).length,
+    MAX_FORM_FIELDS,
+  );
+  const form = parseBoundedForm(
+    'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=a+b&x=1&x=2',
+  );
+  assert.deepEqual(
+    { ...form },
+    { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': 'a b', x: ['1', '2'] },
+  );
   assert.equal(Object.getPrototypeOf(parseBoundedForm('__proto__=1')), null, 'no prototype to pollute');
 });

@@ -6,19 +6,37 @@ import { startTestApp } from '../helpers/test-app.js';
 describe('request logs', () => {
   it('carry no API key, bearer token or query-string secret', async () => {
     let logs = '';
-    const sink = new Writable({ write(chunk, _enc, cb) { logs += String(chunk); cb(); } });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logs += String(chunk);
+        cb();
+      },
+    });
     const t = await startTestApp({ logDestination: sink });
     try {
       const admin = await t.apiKey('admin');
       const secretQuery = 'pre-authorized_code=SECRET-CODE-123&access_token=TOKEN-XYZ';
       await t.app.inject({ method: 'GET', url: `/v1/admin/clients?${secretQuery}`, headers: { authorization: `Bearer ${admin}` } });
-      await t.app.inject({ method: 'GET', url: '/v1/admin/keys', headers: { authorization: 'Bearer dproof_c0000000000000000_not-a-real-key-but-a-secret-anyway-000000' } });
       await t.app.inject({
-        method: 'POST', url: '/v1/admin/clients', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        method: 'GET',
+        url: '/v1/admin/keys',
+        headers: { authorization: 'Bearer dproof_c0000000000000000_not-a-real-key-but-a-secret-anyway-000000' },
+      });
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/admin/clients',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
         payload: JSON.stringify({ name: 'HONG GILDONG 홍길동', role: 'issuer' }),
       });
       assert.ok(logs.includes('"path":"/v1/admin/clients"'), 'request lines are logged');
-      for (const secret of [admin, admin.slice('dproof_c0123456789abcdef_'.length), 'SECRET-CODE-123', 'TOKEN-XYZ', 'not-a-real-key', '홍길동']) {
+      for (const secret of [
+        admin,
+        admin.slice('dproof_c0123456789abcdef_'.length),
+        'SECRET-CODE-123',
+        'TOKEN-XYZ',
+        'not-a-real-key',
+        '홍길동',
+      ]) {
         assert.ok(!logs.includes(secret), `log must not contain ${secret}`);
       }
     } finally {

@@ -16,20 +16,35 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 
 describe('GET /metrics', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp({}); });
+  beforeAll(async () => {
+    t = await startTestApp({});
+  });
   afterAll(() => t.close());
 
   it('counts requests by route pattern, issuance by type, errors by code and status changes', async () => {
     const key = await t.apiKey('issuer');
     const type = t.runtime.catalog.get('civil-servant-id');
     assert.ok(type);
-    const issued = await t.app.inject({ method: 'POST', url: '/v1/credentials', headers: { authorization: `Bearer ${key}` }, payload: { type: type.id, claims: type.example } });
+    const issued = await t.app.inject({
+      method: 'POST',
+      url: '/v1/credentials',
+      headers: { authorization: `Bearer ${key}` },
+      payload: { type: type.id, claims: type.example },
+    });
     assert.equal(issued.statusCode, 201);
     const id = (issued.json() as { id: string }).id;
-    const revoked = await t.app.inject({ method: 'POST', url: `/v1/credentials/${id}/revoke`, headers: { authorization: `Bearer ${key}` }, payload: { reason: 'test' } });
+    const revoked = await t.app.inject({
+      method: 'POST',
+      url: `/v1/credentials/${id}/revoke`,
+      headers: { authorization: `Bearer ${key}` },
+      payload: { reason: 'test' },
+    });
     assert.equal(revoked.statusCode, 200);
     assert.equal((await t.app.inject({ method: 'POST', url: '/v1/credentials', payload: {} })).statusCode, 401);
-    assert.equal((await t.app.inject({ method: 'GET', url: `/v1/credentials/${id}`, headers: { authorization: 'Bearer nope' } })).statusCode, 401);
+    assert.equal(
+      (await t.app.inject({ method: 'GET', url: `/v1/credentials/${id}`, headers: { authorization: 'Bearer nope' } })).statusCode,
+      401,
+    );
 
     const r = await t.app.inject({ method: 'GET', url: '/metrics' });
     assert.equal(r.statusCode, 200);
@@ -42,18 +57,30 @@ describe('GET /metrics', () => {
     assert.equal(sample(text, 'dproof_credentials_issued_total', { channel: 'api', type: 'civil-servant-id' }), 1);
     assert.equal(sample(text, 'dproof_status_changes_total', { action: 'revoke' }), 1);
     assert.equal(sample(text, 'dproof_errors_total', { status: '401', code: 'missing_api_key' }), 1);
-    assert.ok(sample(text, 'dproof_errors_total', { status: '401', code: 'invalid_api_key' }) + sample(text, 'dproof_errors_total', { status: '401', code: 'malformed_authorization' }) === 1);
+    assert.ok(
+      sample(text, 'dproof_errors_total', { status: '401', code: 'invalid_api_key' }) +
+        sample(text, 'dproof_errors_total', { status: '401', code: 'malformed_authorization' }) ===
+        1,
+    );
     assert.match(text, /^dproof_rate_limit_store_up 1$/m);
     assert.match(text, /^dproof_process_resident_memory_bytes \d+/m);
   });
 
   it('counts verifications by verdict', async () => {
     const key = await t.apiKey('verifier');
-    const r = await t.app.inject({ method: 'POST', url: '/v1/verifier/verify', headers: { authorization: `Bearer ${key}` }, payload: { presentation: 'not.a~presentation~' } });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/v1/verifier/verify',
+      headers: { authorization: `Bearer ${key}` },
+      payload: { presentation: 'not.a~presentation~' },
+    });
     assert.ok(r.statusCode === 200 || r.statusCode === 400, `${r.statusCode} ${r.body}`);
     const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     if (r.statusCode === 200) {
-      assert.equal(sample(text, 'dproof_verifications_total', { channel: 'counter', verdict: (r.json() as { verdict: string }).verdict }), 1);
+      assert.equal(
+        sample(text, 'dproof_verifications_total', { channel: 'counter', verdict: (r.json() as { verdict: string }).verdict }),
+        1,
+      );
     } else {
       assert.equal(sample(text, 'dproof_errors_total', { status: '400', code: (r.json() as { code: string }).code }), 1);
     }
@@ -63,7 +90,9 @@ describe('GET /metrics', () => {
 describe('GET /metrics with METRICS_TOKEN', () => {
   let t: TestApp;
   const token = 'metrics-token-for-tests-only';
-  beforeAll(async () => { t = await startTestApp({ env: { METRICS_TOKEN: token } }); });
+  beforeAll(async () => {
+    t = await startTestApp({ env: { METRICS_TOKEN: token } });
+  });
   afterAll(() => t.close());
 
   it('answers 401 without the token and the metrics with it', async () => {

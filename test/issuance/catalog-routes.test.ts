@@ -4,7 +4,9 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('catalogue routes', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp({}); });
+  beforeAll(async () => {
+    t = await startTestApp({});
+  });
   afterAll(() => t.close());
 
   it('lists every credential type with its schema and example', async () => {

@@ -38,7 +38,12 @@ for (const backend of storeTargets()) {
     afterAll(() => t.close());
 
     const issue = (body: unknown, key = issuerKey) =>
-      t.app.inject({ method: 'POST', url: '/v1/credentials', headers: { authorization: `Bearer ${key}` }, payload: body as Record<string, unknown> });
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/credentials',
+        headers: { authorization: `Bearer ${key}` },
+        payload: body as Record<string, unknown>,
+      });
 
     const theirVerifier = () =>
       new SDJwtVcInstance({
@@ -66,8 +71,12 @@ for (const backend of storeTargets()) {
         assert.deepEqual((claims.status as { status_list: unknown }).status_list, { idx: body.status.index, uri: body.status.list });
         // Ours agrees.
         const ours = await verifySdJwtVc(body.credential, {
-          resolveIssuerKey: ({ kid }) => { const k = t.runtime.keys.verificationKey(kid ?? ""); return k && { jwk: k.jwk, alg: k.alg }; },
-          clock: t.runtime.clock, skewSeconds: 60,
+          resolveIssuerKey: ({ kid }) => {
+            const k = t.runtime.keys.verificationKey(kid ?? '');
+            return k && { jwk: k.jwk, alg: k.alg };
+          },
+          clock: t.runtime.clock,
+          skewSeconds: 60,
         });
         assert.deepEqual(ours.payload, claims);
       }
@@ -153,13 +162,56 @@ for (const backend of storeTargets()) {
 
     const bad: [string, () => Promise<Record<string, unknown>>, number, string][] = [
       ['unknown type', async () => ({ type: 'no-such-type', claims: {} }), 400, 'unknown_credential_type'],
-      ['a schema violation', async () => ({ type: 'resident-id', claims: { ...t.runtime.catalog.get('resident-id')?.example, birth_date: 'yesterday' } }), 400, 'invalid_claims'],
-      ['an extra claim', async () => ({ type: 'resident-id', claims: { ...t.runtime.catalog.get('resident-id')?.example, favourite_colour: 'blue' } }), 400, 'invalid_claims'],
-      ['a holder JWK with a private part', async () => ({ type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example, holder_jwk: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }) }), 400, 'invalid_holder_jwk'],
-      ['a holder JWK on an unsupported curve', async () => ({ type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example, holder_jwk: generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({ format: 'jwk' }) }), 400, 'invalid_holder_jwk'],
-      ['valid_until in the past', async () => ({ type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example, valid_until: '2020-01-01T00:00:00Z' }), 400, 'valid_until_in_past'],
-      ['valid_until beyond the type maximum', async () => ({ type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example, valid_until: '2999-01-01T00:00:00Z' }), 400, 'valid_until_too_late'],
-      ['a format the type does not allow', async () => ({ type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example, format: 'mso_mdoc' }), 400, 'invalid_request'],
+      [
+        'a schema violation',
+        async () => ({ type: 'resident-id', claims: { ...t.runtime.catalog.get('resident-id')?.example, birth_date: 'yesterday' } }),
+        400,
+        'invalid_claims',
+      ],
+      [
+        'an extra claim',
+        async () => ({ type: 'resident-id', claims: { ...t.runtime.catalog.get('resident-id')?.example, favourite_colour: 'blue' } }),
+        400,
+        'invalid_claims',
+      ],
+      [
+        'a holder JWK with a private part',
+        async () => ({
+          type: 'resident-id',
+          claims: t.runtime.catalog.get('resident-id')?.example,
+          holder_jwk: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }),
+        }),
+        400,
+        'invalid_holder_jwk',
+      ],
+      [
+        'a holder JWK on an unsupported curve',
+        async () => ({
+          type: 'resident-id',
+          claims: t.runtime.catalog.get('resident-id')?.example,
+          holder_jwk: generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({ format: 'jwk' }),
+        }),
+        400,
+        'invalid_holder_jwk',
+      ],
+      [
+        'valid_until in the past',
+        async () => ({ type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example, valid_until: '2020-01-01T00:00:00Z' }),
+        400,
+        'valid_until_in_past',
+      ],
+      [
+        'valid_until beyond the type maximum',
+        async () => ({ type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example, valid_until: '2999-01-01T00:00:00Z' }),
+        400,
+        'valid_until_too_late',
+      ],
+      [
+        'a format the type does not allow',
+        async () => ({ type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example, format: 'mso_mdoc' }),
+        400,
+        'invalid_request',
+      ],
     ];
     for (const [what, body, status, code] of bad) {
       it(`refuses ${what} with ${code} and stores nothing`, async () => {

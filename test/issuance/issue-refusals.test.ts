@@ -19,19 +19,30 @@ describe('issuance refusals', () => {
 
   it('refuses a valid_until that is not an RFC 3339 date-time with 400 invalid_valid_until, and stores nothing', async () => {
     const type = t.runtime.catalog.get('resident-id')!;
-    const before = await t.runtime.store.db.selectFrom('credentials').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const before = await t.runtime.store.db
+      .selectFrom('credentials')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     const res = await t.app.inject({
-      method: 'POST', url: '/v1/credentials', headers: { authorization: `Bearer ${issuer}` },
+      method: 'POST',
+      url: '/v1/credentials',
+      headers: { authorization: `Bearer ${issuer}` },
       payload: { type: 'resident-id', claims: type.example, format: 'vc+jwt', valid_until: 'next year' },
     });
     assert.equal(res.statusCode, 400, res.body);
     assert.equal(res.json().code, 'invalid_valid_until');
-    const after = await t.runtime.store.db.selectFrom('credentials').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const after = await t.runtime.store.db
+      .selectFrom('credentials')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     assert.equal(Number(after.n), Number(before.n));
   });
 
   it('refuses mso_mdoc, listed by the driver licence type but not issued yet, with unsupported_format', () => {
     assert.ok(t.runtime.catalog.get('driver-license')!.formats.includes('mso_mdoc'));
-    assert.throws(() => resolveType(t.runtime.catalog, null, 'driver-license', 'mso_mdoc'), (e) => isAppError(e) && e.code === 'unsupported_format' && e.status === 400);
+    assert.throws(
+      () => resolveType(t.runtime.catalog, null, 'driver-license', 'mso_mdoc'),
+      (e) => isAppError(e) && e.code === 'unsupported_format' && e.status === 400,
+    );
   });
 });

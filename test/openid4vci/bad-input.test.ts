@@ -2,7 +2,19 @@ import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { accessToken, codeOf, credentialRequest, holderKey, makeOffer, nonce, PRE_AUTH, proof, tokenRequest, fetchOffer, type Offer } from './vci-helpers.js';
+import {
+  accessToken,
+  codeOf,
+  credentialRequest,
+  holderKey,
+  makeOffer,
+  nonce,
+  PRE_AUTH,
+  proof,
+  tokenRequest,
+  fetchOffer,
+  type Offer,
+} from './vci-helpers.js';
 
 const oauth = (res: { statusCode: number; json(): unknown }, status: number, error: string) => {
   assert.equal(res.statusCode, status, JSON.stringify(res.json()));
@@ -26,11 +38,19 @@ for (const backend of storeTargets()) {
       return makeOffer(t, issuerKey, { type: 'resident-id', claims: type?.example, ...extra });
     };
     const issued = () => t.runtime.store.credentials.count();
-    const oneProof = async (o: Partial<Parameters<typeof proof>[1]> = {}) => [await proof(holderKey(), { aud, nonce: await nonce(t), ...o })];
-    const ask = (token: string | undefined, jwt: string[], id = 'resident-id') => credentialRequest(t, token, { credential_configuration_id: id, proofs: { jwt } });
+    const oneProof = async (o: Partial<Parameters<typeof proof>[1]> = {}) => [
+      await proof(holderKey(), { aud, nonce: await nonce(t), ...o }),
+    ];
+    const ask = (token: string | undefined, jwt: string[], id = 'resident-id') =>
+      credentialRequest(t, token, { credential_configuration_id: id, proofs: { jwt } });
 
     it('refuses an offer with claims that break the type schema, at offer time (problem+json)', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/v1/offers', headers: { authorization: `Bearer ${issuerKey}` }, payload: { type: 'resident-id', claims: { family_name: 1 } } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/offers',
+        headers: { authorization: `Bearer ${issuerKey}` },
+        payload: { type: 'resident-id', claims: { family_name: 1 } },
+      });
       assert.equal(res.statusCode, 400);
       assert.equal(res.json().code, 'invalid_claims');
     });
@@ -45,7 +65,11 @@ for (const backend of storeTargets()) {
     it('refuses an expired pre-authorized code with invalid_grant, and no longer serves an expired offer', async () => {
       const o = await offer();
       const code = await codeOf(t, o);
-      await t.runtime.store.db.updateTable('vci_offers').set({ expires_at: Date.now() - 1 }).where('id', '=', o.id).execute();
+      await t.runtime.store.db
+        .updateTable('vci_offers')
+        .set({ expires_at: Date.now() - 1 })
+        .where('id', '=', o.id)
+        .execute();
       oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': code }), 400, 'invalid_grant');
       oauth(await fetchOffer(t, o), 404, 'offer_not_found');
     });
@@ -54,9 +78,18 @@ for (const backend of storeTargets()) {
       oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': 'nope' }), 400, 'invalid_grant');
       oauth(await tokenRequest(t, { grant_type: 'authorization_code', code: 'x' }), 400, 'unsupported_grant_type');
       oauth(await tokenRequest(t, { grant_type: PRE_AUTH }), 400, 'invalid_request');
-      const json = await t.app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: PRE_AUTH, 'pre-authorized_code': 'x' } });
+      const json = await t.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        payload: { grant_type: PRE_AUTH, 'pre-authorized_code': 'x' },
+      });
       oauth(json, 400, 'invalid_request');
-      const twice = await t.app.inject({ method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `grant_type=${encodeURIComponent(PRE_AUTH)}&pre-authorized_code=a&pre-authorized_code=b` });
+      const twice = await t.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `grant_type=${encodeURIComponent(PRE_AUTH)}&pre-authorized_code=a&pre-authorized_code=b`,
+      });
       oauth(twice, 400, 'invalid_request');
     });
 
@@ -64,19 +97,36 @@ for (const backend of storeTargets()) {
       const withTx = await offer({ tx_code: true });
       oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': await codeOf(t, withTx) }), 400, 'invalid_request');
       const without = await offer();
-      oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': await codeOf(t, without), tx_code: '123456' }), 400, 'invalid_request');
+      oauth(
+        await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': await codeOf(t, without), tx_code: '123456' }),
+        400,
+        'invalid_request',
+      );
     });
 
     it('accepts the right tx_code after 4 wrong ones, and burns the code after 5 wrong ones', async () => {
       const wrong = (tx: string) => (tx === '000000' ? '000001' : '000000');
       const a = await offer({ tx_code: true });
       const codeA = await codeOf(t, a);
-      for (let i = 0; i < 4; i++) oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': codeA, tx_code: wrong(a.tx_code ?? '') }), 400, 'invalid_grant');
-      assert.equal((await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': codeA, tx_code: a.tx_code ?? '' })).statusCode, 200);
+      for (let i = 0; i < 4; i++)
+        oauth(
+          await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': codeA, tx_code: wrong(a.tx_code ?? '') }),
+          400,
+          'invalid_grant',
+        );
+      assert.equal(
+        (await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': codeA, tx_code: a.tx_code ?? '' })).statusCode,
+        200,
+      );
 
       const b = await offer({ tx_code: true });
       const codeB = await codeOf(t, b);
-      for (let i = 0; i < 5; i++) oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': codeB, tx_code: wrong(b.tx_code ?? '') }), 400, 'invalid_grant');
+      for (let i = 0; i < 5; i++)
+        oauth(
+          await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': codeB, tx_code: wrong(b.tx_code ?? '') }),
+          400,
+          'invalid_grant',
+        );
       // Burned: even the right code is refused now, and the claims have left the store.
       oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': codeB, tx_code: b.tx_code ?? '' }), 400, 'invalid_grant');
       const row = await t.runtime.store.db.selectFrom('vci_offers').selectAll().where('id', '=', b.id).executeTakeFirstOrThrow();
@@ -89,7 +139,9 @@ for (const backend of storeTargets()) {
       const o = await offer({ tx_code: true });
       const code = await codeOf(t, o);
       const guesses = Array.from({ length: 20 }, (_, i) => String(i).padStart(6, '0')).filter((g) => g !== o.tx_code);
-      const answers = await Promise.all(guesses.map((g) => tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': code, tx_code: g })));
+      const answers = await Promise.all(
+        guesses.map((g) => tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': code, tx_code: g })),
+      );
       assert.ok(answers.every((r) => r.statusCode === 400));
       const row = await t.runtime.store.db.selectFrom('vci_offers').select('tx_attempts').where('id', '=', o.id).executeTakeFirstOrThrow();
       assert.equal(row.tx_attempts, 5);
@@ -111,38 +163,69 @@ for (const backend of storeTargets()) {
       await proofCase('stale iat', () => oneProof({ iat: Math.floor(Date.now() / 1000) - 3600 }), 'invalid_proof');
       await proofCase('future iat', () => oneProof({ iat: Math.floor(Date.now() / 1000) + 3600 }), 'invalid_proof');
       await proofCase('no nonce', async () => [await proof(holderKey(), { aud })], 'invalid_proof');
-      await proofCase('alg none', async () => {
-        const [p] = await oneProof();
-        const [, body] = (p as string).split('.');
-        const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'openid4vci-proof+jwt', jwk: holderKey().jwk })).toString('base64url');
-        return [`${header}.${body}.`];
-      }, 'invalid_proof');
-      await proofCase('HS256', async () => {
-        const { SignJWT } = await import('jose');
-        return [await new SignJWT({ aud, iat: Math.floor(Date.now() / 1000), nonce: await nonce(t) }).setProtectedHeader({ alg: 'HS256', typ: 'openid4vci-proof+jwt', jwk: holderKey().jwk }).sign(new Uint8Array(32))];
-      }, 'invalid_proof');
-      await proofCase('alg mismatch', () => oneProof({ alg: 'EdDSA' }).catch(async () => {
-        const k = holderKey('Ed25519');
-        const p = await proof(k, { aud, nonce: await nonce(t) });
-        const [h, b, s] = p.split('.');
-        const header = JSON.parse(Buffer.from(h as string, 'base64url').toString());
-        return [`${Buffer.from(JSON.stringify({ ...header, alg: 'ES256' })).toString('base64url')}.${b}.${s}`];
-      }), 'invalid_proof');
-      await proofCase('private jwk', async () => {
-        const k = holderKey();
-        const d = (await import('jose')).exportJWK(k.privateKey);
-        return [await proof({ ...k, jwk: await d }, { aud, nonce: await nonce(t) })];
-      }, 'invalid_proof');
+      await proofCase(
+        'alg none',
+        async () => {
+          const [p] = await oneProof();
+          const [, body] = (p as string).split('.');
+          const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'openid4vci-proof+jwt', jwk: holderKey().jwk })).toString(
+            'base64url',
+          );
+          return [`${header}.${body}.`];
+        },
+        'invalid_proof',
+      );
+      await proofCase(
+        'HS256',
+        async () => {
+          const { SignJWT } = await import('jose');
+          return [
+            await new SignJWT({ aud, iat: Math.floor(Date.now() / 1000), nonce: await nonce(t) })
+              .setProtectedHeader({ alg: 'HS256', typ: 'openid4vci-proof+jwt', jwk: holderKey().jwk })
+              .sign(new Uint8Array(32)),
+          ];
+        },
+        'invalid_proof',
+      );
+      await proofCase(
+        'alg mismatch',
+        () =>
+          oneProof({ alg: 'EdDSA' }).catch(async () => {
+            const k = holderKey('Ed25519');
+            const p = await proof(k, { aud, nonce: await nonce(t) });
+            const [h, b, s] = p.split('.');
+            const header = JSON.parse(Buffer.from(h as string, 'base64url').toString());
+            return [`${Buffer.from(JSON.stringify({ ...header, alg: 'ES256' })).toString('base64url')}.${b}.${s}`];
+          }),
+        'invalid_proof',
+      );
+      await proofCase(
+        'private jwk',
+        async () => {
+          const k = holderKey();
+          const d = (await import('jose')).exportJWK(k.privateKey);
+          return [await proof({ ...k, jwk: await d }, { aud, nonce: await nonce(t) })];
+        },
+        'invalid_proof',
+      );
       await proofCase('kid and jwk', () => oneProof({ header: { kid: 'k1' } }), 'invalid_proof');
-      await proofCase('bad signature', async () => {
-        const [p] = await oneProof();
-        return [`${(p as string).slice(0, -4)}AAAA`];
-      }, 'invalid_proof');
-      await proofCase('same key twice', async () => {
-        const k = holderKey();
-        const c = await nonce(t);
-        return [await proof(k, { aud, nonce: c }), await proof(k, { aud, nonce: c })];
-      }, 'invalid_proof');
+      await proofCase(
+        'bad signature',
+        async () => {
+          const [p] = await oneProof();
+          return [`${(p as string).slice(0, -4)}AAAA`];
+        },
+        'invalid_proof',
+      );
+      await proofCase(
+        'same key twice',
+        async () => {
+          const k = holderKey();
+          const c = await nonce(t);
+          return [await proof(k, { aud, nonce: c }), await proof(k, { aud, nonce: c })];
+        },
+        'invalid_proof',
+      );
       await proofCase('not a JWS', async () => ['not-a-jwt'], 'invalid_proof');
     });
 
@@ -153,21 +236,42 @@ for (const backend of storeTargets()) {
       assert.equal((await ask(await accessToken(t, first), [await proof(holderKey(), { aud, nonce: c })])).statusCode, 200);
       await proofCase('reused nonce', async () => [await proof(holderKey(), { aud, nonce: c })], 'invalid_nonce');
       const stale = await nonce(t);
-      await t.runtime.store.db.updateTable('vci_nonces').set({ expires_at: Date.now() - 1 }).where('consumed_at', 'is', null).execute();
+      await t.runtime.store.db
+        .updateTable('vci_nonces')
+        .set({ expires_at: Date.now() - 1 })
+        .where('consumed_at', 'is', null)
+        .execute();
       await proofCase('expired nonce', async () => [await proof(holderKey(), { aud, nonce: stale })], 'invalid_nonce');
     });
 
     it('refuses more proofs than batch_size, missing proofs and an unknown configuration', async () => {
-      await proofCase('3 proofs, batch 2', async () => [...(await oneProof()), ...(await oneProof()), ...(await oneProof())], 'invalid_credential_request');
+      await proofCase(
+        '3 proofs, batch 2',
+        async () => [...(await oneProof()), ...(await oneProof()), ...(await oneProof())],
+        'invalid_credential_request',
+      );
       const o = await offer();
       const token = await accessToken(t, o);
       oauth(await credentialRequest(t, token, { credential_configuration_id: 'resident-id' }), 400, 'invalid_proof');
-      oauth(await credentialRequest(t, token, { credential_configuration_id: 'resident-id', proofs: { di_vp: [{}] } }), 400, 'invalid_proof');
+      oauth(
+        await credentialRequest(t, token, { credential_configuration_id: 'resident-id', proofs: { di_vp: [{}] } }),
+        400,
+        'invalid_proof',
+      );
       oauth(await ask(token, await oneProof(), 'no-such-type'), 400, 'unknown_credential_configuration');
       oauth(await ask(token, await oneProof(), 'driver-license'), 403, 'insufficient_scope');
-      oauth(await credentialRequest(t, token, { credential_identifier: 'x', proofs: { jwt: await oneProof() } }), 400, 'invalid_credential_request');
+      oauth(
+        await credentialRequest(t, token, { credential_identifier: 'x', proofs: { jwt: await oneProof() } }),
+        400,
+        'invalid_credential_request',
+      );
       oauth(await credentialRequest(t, token, [1, 2]), 400, 'invalid_credential_request');
-      const notJson = await t.app.inject({ method: 'POST', url: '/openid4vci/credential', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: '{"a":' });
+      const notJson = await t.app.inject({
+        method: 'POST',
+        url: '/openid4vci/credential',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        payload: '{"a":',
+      });
       oauth(notJson, 400, 'invalid_credential_request');
       assert.equal((await ask(token, await oneProof())).statusCode, 200);
     });
@@ -175,9 +279,19 @@ for (const backend of storeTargets()) {
     it('refuses an access token in the query string, a missing, unknown or expired token, and a used one', async () => {
       const o = await offer();
       const token = await accessToken(t, o);
-      const inQuery = await credentialRequest(t, undefined, { credential_configuration_id: 'resident-id', proofs: { jwt: await oneProof() } }, `/openid4vci/credential?access_token=${token}`);
+      const inQuery = await credentialRequest(
+        t,
+        undefined,
+        { credential_configuration_id: 'resident-id', proofs: { jwt: await oneProof() } },
+        `/openid4vci/credential?access_token=${token}`,
+      );
       oauth(inQuery, 400, 'invalid_request');
-      const both = await credentialRequest(t, token, { credential_configuration_id: 'resident-id', proofs: { jwt: await oneProof() } }, `/openid4vci/credential?access_token=${token}`);
+      const both = await credentialRequest(
+        t,
+        token,
+        { credential_configuration_id: 'resident-id', proofs: { jwt: await oneProof() } },
+        `/openid4vci/credential?access_token=${token}`,
+      );
       oauth(both, 400, 'invalid_request');
       const missing = await ask(undefined, await oneProof());
       oauth(missing, 401, 'invalid_token');
@@ -190,7 +304,11 @@ for (const backend of storeTargets()) {
 
       const late = await offer();
       const lateToken = await accessToken(t, late);
-      await t.runtime.store.db.updateTable('vci_access_tokens').set({ expires_at: Date.now() - 1 }).where('offer_id', '=', late.id).execute();
+      await t.runtime.store.db
+        .updateTable('vci_access_tokens')
+        .set({ expires_at: Date.now() - 1 })
+        .where('offer_id', '=', late.id)
+        .execute();
       oauth(await ask(lateToken, await oneProof()), 401, 'invalid_token');
     });
 
@@ -207,7 +325,12 @@ for (const backend of storeTargets()) {
       const res = await t.app.inject({ method: 'POST', url: '/openid4vci/nonce' });
       assert.equal(res.headers['cache-control'], 'no-store');
       const verifier = await t.apiKey('verifier');
-      const r = await t.app.inject({ method: 'POST', url: '/v1/offers', headers: { authorization: `Bearer ${verifier}` }, payload: { type: 'resident-id', claims: {} } });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/v1/offers',
+        headers: { authorization: `Bearer ${verifier}` },
+        payload: { type: 'resident-id', claims: {} },
+      });
       assert.equal(r.statusCode, 403);
       assert.equal(r.json().code, 'wrong_role');
     });

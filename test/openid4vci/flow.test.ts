@@ -10,7 +10,12 @@ import { createWalletKey } from '../../src/wallet/create-wallet-key.js';
 import type { Wallet } from '../../src/wallet/wallet-file.js';
 import { accessToken, credentialRequest, holderKey, makeOffer, nonce, proof, fetchOffer } from './vci-helpers.js';
 
-const emptyWallet = async (): Promise<Wallet> => ({ version: 1, created_at: new Date().toISOString(), keys: [await createWalletKey(new Date())], credentials: [] });
+const emptyWallet = async (): Promise<Wallet> => ({
+  version: 1,
+  created_at: new Date().toISOString(),
+  keys: [await createWalletKey(new Date())],
+  credentials: [],
+});
 
 for (const backend of storeTargets()) {
   describe(`OpenID4VCI issuance on ${backend}`, () => {
@@ -24,8 +29,12 @@ for (const backend of storeTargets()) {
 
     const verify = (sdJwt: string) =>
       verifySdJwtVc(sdJwt, {
-        resolveIssuerKey: ({ kid }) => { const k = t.runtime.keys.verificationKey(kid ?? ''); return k && { jwk: k.jwk, alg: k.alg }; },
-        clock: t.runtime.clock, skewSeconds: 60,
+        resolveIssuerKey: ({ kid }) => {
+          const k = t.runtime.keys.verificationKey(kid ?? '');
+          return k && { jwk: k.jwk, alg: k.alg };
+        },
+        clock: t.runtime.clock,
+        skewSeconds: 60,
       });
 
     it('publishes issuer metadata generated from the catalogue, and authorization server metadata', async () => {
@@ -34,7 +43,10 @@ for (const backend of storeTargets()) {
       assert.equal(m.credential_endpoint, `${t.config.publicUrl}/openid4vci/credential`);
       assert.equal(m.nonce_endpoint, `${t.config.publicUrl}/openid4vci/nonce`);
       assert.deepEqual(m.batch_credential_issuance, { batch_size: 4 });
-      assert.deepEqual(m.display.map((d: { locale: string }) => d.locale), ['ko-KR', 'en-US']);
+      assert.deepEqual(
+        m.display.map((d: { locale: string }) => d.locale),
+        ['ko-KR', 'en-US'],
+      );
       for (const type of t.runtime.catalog.types) {
         const c = m.credential_configurations_supported[type.id];
         assert.equal(c.format, 'dc+sd-jwt');
@@ -64,7 +76,11 @@ for (const backend of storeTargets()) {
       const offer = (await fetchOffer(t, o)).json();
       assert.equal(offer.credential_issuer, t.config.publicUrl);
       assert.deepEqual(offer.credential_configuration_ids, ['resident-id']);
-      assert.deepEqual(offer.grants['urn:ietf:params:oauth:grant-type:pre-authorized_code'].tx_code, { input_mode: 'numeric', length: 6, description: 'Enter the code the issuing office sent you separately.' });
+      assert.deepEqual(offer.grants['urn:ietf:params:oauth:grant-type:pre-authorized_code'].tx_code, {
+        input_mode: 'numeric',
+        length: 6,
+        description: 'Enter the code the issuing office sent you separately.',
+      });
       const svg = await fetch(o.qr_svg);
       assert.equal(svg.headers.get('content-type'), 'image/svg+xml');
       assert.match(await svg.text(), /^<svg/);
@@ -112,11 +128,16 @@ for (const backend of storeTargets()) {
       const verified = await Promise.all(creds.map(verify));
       const cnfs = await Promise.all(verified.map((v) => calculateJwkThumbprint((v.payload.cnf as { jwk: JWK }).jwk)));
       assert.deepEqual(cnfs, await Promise.all(keys.map((k) => calculateJwkThumbprint(k.jwk))));
-      const salts = creds.flatMap((s) => parseSdJwt(s).disclosures.map((d) => (JSON.parse(Buffer.from(d, 'base64url').toString()) as string[])[0]));
+      const salts = creds.flatMap((s) =>
+        parseSdJwt(s).disclosures.map((d) => (JSON.parse(Buffer.from(d, 'base64url').toString()) as string[])[0]),
+      );
       assert.equal(new Set(salts).size, salts.length);
       const idx = verified.map((v) => (v.payload.status as { status_list: { idx: number } }).status_list.idx);
       assert.equal(new Set(idx).size, 4);
-      assert.ok(idx.some((x, i) => i > 0 && Math.abs(x - (idx[i - 1] as number)) !== 1), `indices look sequential: ${idx.join(',')}`);
+      assert.ok(
+        idx.some((x, i) => i > 0 && Math.abs(x - (idx[i - 1] as number)) !== 1),
+        `indices look sequential: ${idx.join(',')}`,
+      );
       assert.equal(await t.runtime.store.credentials.count(), before + 4);
       for (const v of verified) assert.deepEqual(Object.keys(v.payload).includes('family_name'), true);
     });

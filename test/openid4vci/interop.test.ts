@@ -66,25 +66,38 @@ for (const backend of storeTargets()) {
       assert.equal(metadata.originalDraftVersion, 'V1');
       assert.equal(metadata.credentialIssuer.credential_issuer, t.config.publicUrl);
 
-      const { accessTokenResponse } = await wallet.retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer: offer, issuerMetadata: metadata, txCode: created.tx_code });
+      const { accessTokenResponse } = await wallet.retrievePreAuthorizedCodeAccessTokenFromOffer({
+        credentialOffer: offer,
+        issuerMetadata: metadata,
+        txCode: created.tx_code,
+      });
       assert.equal(accessTokenResponse.token_type, 'Bearer');
       const { c_nonce } = await wallet.requestNonce({ issuerMetadata: metadata });
 
       const holders = [walletKey(), walletKey(), walletKey()];
       for (const h of holders) keys.set(h.publicJwk.x, h.privateJwk);
-      const proofs = await Promise.all(holders.map(async (h) => (await wallet.createCredentialRequestJwtProof({
-        issuerMetadata: metadata,
-        credentialConfigurationId: 'driver-license',
-        signer: { method: 'jwk', alg: 'ES256', publicJwk: h.publicJwk },
-        nonce: c_nonce,
-      })).jwt));
+      const proofs = await Promise.all(
+        holders.map(
+          async (h) =>
+            (
+              await wallet.createCredentialRequestJwtProof({
+                issuerMetadata: metadata,
+                credentialConfigurationId: 'driver-license',
+                signer: { method: 'jwk', alg: 'ES256', publicJwk: h.publicJwk },
+                nonce: c_nonce,
+              })
+            ).jwt,
+        ),
+      );
       const { credentialResponse } = await wallet.retrieveCredentials({
         issuerMetadata: metadata,
         accessToken: accessTokenResponse.access_token,
         credentialConfigurationId: 'driver-license',
         proofs: { jwt: proofs },
       });
-      const credentials = (credentialResponse.credentials ?? []).map((c) => (typeof c === 'object' && 'credential' in c ? c.credential : c) as string);
+      const credentials = (credentialResponse.credentials ?? []).map(
+        (c) => (typeof c === 'object' && 'credential' in c ? c.credential : c) as string,
+      );
       assert.equal(credentials.length, 3);
       assert.equal(await t.runtime.store.credentials.count(), before + 3);
 
@@ -110,8 +123,14 @@ for (const backend of storeTargets()) {
 
       // The library sees our spec error codes: the used token is refused.
       await assert.rejects(
-        wallet.retrieveCredentials({ issuerMetadata: metadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: 'driver-license', proofs: { jwt: proofs.slice(0, 1) } }),
-        (e: unknown) => (e as { response: { response: Response } }).response.response.status === 401 && /invalid_token/.test((e as Error).message),
+        wallet.retrieveCredentials({
+          issuerMetadata: metadata,
+          accessToken: accessTokenResponse.access_token,
+          credentialConfigurationId: 'driver-license',
+          proofs: { jwt: proofs.slice(0, 1) },
+        }),
+        (e: unknown) =>
+          (e as { response: { response: Response } }).response.response.status === 401 && /invalid_token/.test((e as Error).message),
       );
     });
   });

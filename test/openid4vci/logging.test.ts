@@ -7,7 +7,12 @@ import { accessToken, codeOf, credentialRequest, fetchOffer, holderKey, makeOffe
 describe('OpenID4VCI logs', () => {
   it('carry no offer reference, pre-authorized code, tx_code, access token, c_nonce, proof or claim', async () => {
     let logs = '';
-    const sink = new Writable({ write(chunk, _enc, cb) { logs += String(chunk); cb(); } });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logs += String(chunk);
+        cb();
+      },
+    });
     const t = await startTestApp({ logDestination: sink, env: { RATE_LIMIT_PER_MINUTE: '0' } });
     try {
       const type = t.runtime.catalog.get('resident-id');
@@ -39,7 +44,12 @@ describe('OpenID4VCI logs', () => {
 describe('request logs under secret-bearing paths', () => {
   it('carry no offer reference or OpenID4VP request id, whatever the status (200, 404, 400, 414) or spelling', async () => {
     let logs = '';
-    const sink = new Writable({ write(chunk, _enc, cb) { logs += String(chunk); cb(); } });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logs += String(chunk);
+        cb();
+      },
+    });
     const t = await startTestApp({ logDestination: sink, env: { RATE_LIMIT_PER_MINUTE: '0' } });
     try {
       const type = t.runtime.catalog.get('resident-id');
@@ -47,8 +57,14 @@ describe('request logs under secret-bearing paths', () => {
       const ref = o.credential_offer_uri.split('/').pop() as string;
       const verifier = await t.apiKey('verifier');
       const made = await t.app.inject({
-        method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${verifier}` },
-        payload: { dcql_query: { credentials: [{ id: 'c', format: 'dc+sd-jwt', meta: { vct_values: [type!.vct] }, claims: [{ path: ['age_over_19'] }] }] } },
+        method: 'POST',
+        url: '/v1/verifier/requests',
+        headers: { authorization: `Bearer ${verifier}` },
+        payload: {
+          dcql_query: {
+            credentials: [{ id: 'c', format: 'dc+sd-jwt', meta: { vct_values: [type!.vct] }, claims: [{ path: ['age_over_19'] }] }],
+          },
+        },
       });
       const id = made.json<{ id: string }>().id;
       const requests: [string, number, string?][] = [

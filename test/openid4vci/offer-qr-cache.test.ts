@@ -53,7 +53,10 @@ for (const backend of storeTargets()) {
 
       await accessToken(t, o); // the offer is used
       clock.advance(OPEN_CHECK_MS);
-      await assert.rejects(renderOfferQr(deps, ref, 'svg'), (e: { code?: string; status?: number }) => e.code === 'offer_not_found' && e.status === 404);
+      await assert.rejects(
+        renderOfferQr(deps, ref, 'svg'),
+        (e: { code?: string; status?: number }) => e.code === 'offer_not_found' && e.status === 404,
+      );
       assert.equal(counted.reads(), 2);
       // Forgotten: the next request asks the store again (and is refused again).
       await assert.rejects(renderOfferQr(deps, ref, 'svg'), (e: { code?: string }) => e.code === 'offer_not_found');
@@ -76,7 +79,8 @@ for (const backend of storeTargets()) {
     it('never renders for a reference that names no offer', async () => {
       const counted = countingStore();
       const deps = { store: counted.store, clock: fixedClock(Date.now()), config: t.config };
-      for (let i = 0; i < 3; i++) await assert.rejects(renderOfferQr(deps, 'A'.repeat(43), 'svg'), (e: { code?: string }) => e.code === 'offer_not_found');
+      for (let i = 0; i < 3; i++)
+        await assert.rejects(renderOfferQr(deps, 'A'.repeat(43), 'svg'), (e: { code?: string }) => e.code === 'offer_not_found');
       assert.equal(counted.reads(), 3, 'an unknown reference is looked up every time, never cached');
     });
   });

@@ -34,7 +34,8 @@ export async function codeOf(t: TestApp, offer: Offer): Promise<string> {
 
 export async function tokenRequest(t: TestApp, form: Record<string, string>) {
   return t.app.inject({
-    method: 'POST', url: '/oauth/token',
+    method: 'POST',
+    url: '/oauth/token',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams(form).toString(),
   });
@@ -76,12 +77,15 @@ export async function proof(key: HolderKey, o: ProofOptions): Promise<string> {
   const alg = o.alg ?? (key.jwk.kty === 'OKP' ? 'EdDSA' : 'ES256');
   const payload: Record<string, unknown> = { aud: o.aud, iat: o.iat ?? Math.floor(Date.now() / 1000) };
   if (o.nonce !== undefined) payload.nonce = o.nonce;
-  return new SignJWT(payload).setProtectedHeader({ alg, typ: o.typ ?? 'openid4vci-proof+jwt', jwk: key.jwk, ...o.header }).sign(key.privateKey);
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg, typ: o.typ ?? 'openid4vci-proof+jwt', jwk: key.jwk, ...o.header })
+    .sign(key.privateKey);
 }
 
 export async function credentialRequest(t: TestApp, token: string | undefined, body: unknown, url = '/openid4vci/credential') {
   return t.app.inject({
-    method: 'POST', url,
+    method: 'POST',
+    url,
     headers: { 'content-type': 'application/json', ...(token !== undefined && { authorization: `Bearer ${token}` }) },
     payload: JSON.stringify(body),
   });

@@ -46,14 +46,21 @@ for (const backend of storeTargets()) {
       const list = await runDproof(['wallet', 'list', '--json'], env);
       const items = JSON.parse(list.stdout) as { configuration: string; key: string }[];
       assert.equal(items.length, 2);
-      assert.deepEqual(items.map((i) => i.configuration), ['resident-id', 'resident-id']);
+      assert.deepEqual(
+        items.map((i) => i.configuration),
+        ['resident-id', 'resident-id'],
+      );
       assert.notEqual(items[0]?.key, items[1]?.key);
       const stored = JSON.parse(readFileSync(file, 'utf8')) as { credentials: { credential: string }[]; keys: unknown[] };
       assert.equal(stored.keys.length, 2);
       for (const c of stored.credentials) {
         await verifySdJwtVc(c.credential, {
-          resolveIssuerKey: ({ kid }) => { const k = t.runtime.keys.verificationKey(kid ?? ''); return k && { jwk: k.jwk, alg: k.alg }; },
-          clock: t.runtime.clock, skewSeconds: 60,
+          resolveIssuerKey: ({ kid }) => {
+            const k = t.runtime.keys.verificationKey(kid ?? '');
+            return k && { jwk: k.jwk, alg: k.alg };
+          },
+          clock: t.runtime.clock,
+          skewSeconds: 60,
         });
       }
       // The offer is used up: receiving again fails and the wallet is unchanged.

@@ -37,11 +37,17 @@ for (const backend of storeTargets()) {
 
     it('verifies a presentation issued through the API and returns only the asked claims, with a signed receipt', async () => {
       const { presentation } = await counterPresent(credential, holder, aud, ['family_name', 'given_name', 'age_over_19']);
-      const res = await counterVerify(t.app, verifierKey, presentation, { types: ['driver-license'], claims: ['family_name', 'age_over_19'] });
+      const res = await counterVerify(t.app, verifierKey, presentation, {
+        types: ['driver-license'],
+        claims: ['family_name', 'age_over_19'],
+      });
       assert.equal(res.statusCode, 200, res.body);
       const v = res.json<Verdict>();
       assert.equal(v.verdict, 'verified');
-      assert.deepEqual(v.checks.map((c) => c.check), ['parse', 'typ_alg', 'issuer_signature', 'time', 'status', 'holder_binding', 'replay', 'disclosures', 'policy']);
+      assert.deepEqual(
+        v.checks.map((c) => c.check),
+        ['parse', 'typ_alg', 'issuer_signature', 'time', 'status', 'holder_binding', 'replay', 'disclosures', 'policy'],
+      );
       assert.ok(v.checks.every((c) => c.ok));
       // More was disclosed (given_name) than asked: it is dropped, and plain claims are not echoed either.
       assert.deepEqual(Object.keys(v.claims!).sort(), ['age_over_19', 'family_name']);
@@ -52,7 +58,10 @@ for (const backend of storeTargets()) {
       assert.deepEqual(payload.claims, ['family_name', 'age_over_19']);
       assert.equal(payload.verdict, 'verified');
       assert.ok(protectedHeader.kid);
-      assert.ok(!JSON.stringify(payload).includes(t.runtime.catalog.get('driver-license')!.example.family_name as string), 'no claim value in a receipt');
+      assert.ok(
+        !JSON.stringify(payload).includes(t.runtime.catalog.get('driver-license')!.example.family_name as string),
+        'no claim value in a receipt',
+      );
     });
 
     it('rejects the second presentation with the same nonce, even with a fresh signature', async () => {
@@ -64,7 +73,10 @@ for (const backend of storeTargets()) {
       const v = (await counterVerify(t.app, verifierKey, again.presentation)).json<Verdict>();
       assert.equal(v.verdict, 'rejected');
       assert.equal(v.code, 'nonce_reused');
-      assert.deepEqual(v.checks.find((c) => c.check === 'replay'), { check: 'replay', ok: false, code: 'nonce_reused' });
+      assert.deepEqual(
+        v.checks.find((c) => c.check === 'replay'),
+        { check: 'replay', ok: false, code: 'nonce_reused' },
+      );
       assert.equal(v.checks.find((c) => c.check === 'policy')?.code, 'not_checked');
     });
 
@@ -125,9 +137,15 @@ for (const backend of storeTargets()) {
 
     it('rejects a type the policy does not accept and a missing asked claim', async () => {
       const p1 = await counterPresent(credential, holder, aud, ['age_over_19']);
-      assert.equal((await counterVerify(t.app, verifierKey, p1.presentation, { types: ['resident-id'] })).json<Verdict>().code, 'type_not_accepted');
+      assert.equal(
+        (await counterVerify(t.app, verifierKey, p1.presentation, { types: ['resident-id'] })).json<Verdict>().code,
+        'type_not_accepted',
+      );
       const p2 = await counterPresent(credential, holder, aud, ['age_over_19']);
-      assert.equal((await counterVerify(t.app, verifierKey, p2.presentation, { claims: ['family_name'] })).json<Verdict>().code, 'claim_missing');
+      assert.equal(
+        (await counterVerify(t.app, verifierKey, p2.presentation, { claims: ['family_name'] })).json<Verdict>().code,
+        'claim_missing',
+      );
     });
   });
 }

@@ -29,19 +29,44 @@ describe('direct_post answers that are not verified', () => {
   afterAll(() => t.close());
 
   const createRequest = async (dcql_query: unknown) => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${verifierKey}` }, payload: { dcql_query } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/verifier/requests',
+      headers: { authorization: `Bearer ${verifierKey}` },
+      payload: { dcql_query },
+    });
     assert.equal(res.statusCode, 201, res.body);
     const id = res.json<{ id: string }>().id;
-    const row = await t.runtime.store.db.selectFrom('verifier_requests').select(['state', 'nonce']).where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await t.runtime.store.db
+      .selectFrom('verifier_requests')
+      .select(['state', 'nonce'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     return { id, ...row };
   };
   const licenceQuery = () => ({
-    credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [t.runtime.catalog.get('driver-license')!.vct] }, claims: [{ path: ['age_over_19'] }] }],
+    credentials: [
+      {
+        id: 'licence',
+        format: 'dc+sd-jwt',
+        meta: { vct_values: [t.runtime.catalog.get('driver-license')!.vct] },
+        claims: [{ path: ['age_over_19'] }],
+      },
+    ],
   });
   const directPost = (form: Record<string, string>) =>
-    t.app.inject({ method: 'POST', url: '/openid4vp/response', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() });
+    t.app.inject({
+      method: 'POST',
+      url: '/openid4vp/response',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(form).toString(),
+    });
   const read = async (id: string) => {
-    const res = await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/verifier/requests/${id}`,
+      headers: { authorization: `Bearer ${verifierKey}` },
+    });
     assert.equal(res.statusCode, 200, res.body);
     return res.json<RequestView>();
   };
@@ -82,7 +107,14 @@ describe('direct_post answers that are not verified', () => {
       ],
       credential_sets: [{ options: [['licence', 'second']] }],
     });
-    const { presentation } = await createHolderPresentation({ credential, disclose: ['age_over_19'], holderSigner: holder.signer, aud: await verifierId(t.app), nonce: req.nonce, iat: nowSeconds() });
+    const { presentation } = await createHolderPresentation({
+      credential,
+      disclose: ['age_over_19'],
+      holderSigner: holder.signer,
+      aud: await verifierId(t.app),
+      nonce: req.nonce,
+      iat: nowSeconds(),
+    });
     const res = await directPost({ vp_token: JSON.stringify({ licence: [presentation] }), state: req.state });
     assert.equal(res.statusCode, 200, res.body);
     const view = await read(req.id);
@@ -91,7 +123,11 @@ describe('direct_post answers that are not verified', () => {
   });
 
   it('reading a request that does not exist answers 404 request_not_found', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/v1/verifier/requests/no-such-request', headers: { authorization: `Bearer ${verifierKey}` } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v1/verifier/requests/no-such-request',
+      headers: { authorization: `Bearer ${verifierKey}` },
+    });
     assert.equal(res.statusCode, 404, res.body);
     assert.equal(res.json().code, 'request_not_found');
   });

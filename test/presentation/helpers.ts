@@ -8,7 +8,13 @@ import { createHolderPresentation } from '../../src/wallet/create-holder-present
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-export async function issueViaApi(t: TestApp, issuerKey: string, typeId: string, holder: HolderKey | undefined, format = 'dc+sd-jwt'): Promise<{ id: string; credential: string }> {
+export async function issueViaApi(
+  t: TestApp,
+  issuerKey: string,
+  typeId: string,
+  holder: HolderKey | undefined,
+  format = 'dc+sd-jwt',
+): Promise<{ id: string; credential: string }> {
   const type = t.runtime.catalog.get(typeId)!;
   const res = await t.app.inject({
     method: 'POST',
@@ -34,16 +40,33 @@ export const counterOf = (app: FastifyInstance, verifierKey: string): Counter =>
 
 /** `POST /v1/verifier/counter-nonces`: a nonce issued to this client's counter, with its aud. */
 export async function counterChallenge(c: Counter): Promise<{ aud: string; nonce: string; challenge: string }> {
-  const res = await c.app.inject({ method: 'POST', url: '/v1/verifier/counter-nonces', headers: { authorization: `Bearer ${c.verifierKey}` } });
+  const res = await c.app.inject({
+    method: 'POST',
+    url: '/v1/verifier/counter-nonces',
+    headers: { authorization: `Bearer ${c.verifierKey}` },
+  });
   assert.equal(res.statusCode, 201, res.body);
   return res.json<{ aud: string; nonce: string; challenge: string }>();
 }
 
 /** A counter presentation: over a fresh challenge of `to` (a Counter), or for a bare `aud` string with a random nonce. */
-export async function counterPresent(credential: string, holder: HolderKey, to: string | Counter, disclose: string[], o: { iat?: number; nonce?: string } = {}) {
+export async function counterPresent(
+  credential: string,
+  holder: HolderKey,
+  to: string | Counter,
+  disclose: string[],
+  o: { iat?: number; nonce?: string } = {},
+) {
   const challenge = typeof to === 'string' ? { aud: to } : await counterChallenge(to);
   const nonce = o.nonce ?? ('nonce' in challenge ? challenge.nonce : undefined);
-  return createHolderPresentation({ credential, disclose, holderSigner: holder.signer, aud: challenge.aud, iat: o.iat ?? nowSeconds(), ...(nonce && { nonce }) });
+  return createHolderPresentation({
+    credential,
+    disclose,
+    holderSigner: holder.signer,
+    aud: challenge.aud,
+    iat: o.iat ?? nowSeconds(),
+    ...(nonce && { nonce }),
+  });
 }
 
 export async function counterVerify(app: FastifyInstance, verifierKey: string, presentation: string, policy?: unknown) {
@@ -65,7 +88,15 @@ export function injectFetch(app: FastifyInstance): (input: string | URL | Reques
     const headers: Record<string, string> = {};
     new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
     const body = init?.body instanceof URLSearchParams ? init.body.toString() : (init?.body as string | undefined);
-    const res = await app.inject({ method: (init?.method ?? 'GET') as 'GET', url: url.pathname + url.search, headers, ...(body !== undefined && { payload: body }) });
-    return new Response(res.statusCode === 304 ? null : res.rawPayload, { status: res.statusCode, headers: res.headers as Record<string, string> });
+    const res = await app.inject({
+      method: (init?.method ?? 'GET') as 'GET',
+      url: url.pathname + url.search,
+      headers,
+      ...(body !== undefined && { payload: body }),
+    });
+    return new Response(res.statusCode === 304 ? null : res.rawPayload, {
+      status: res.statusCode,
+      headers: res.headers as Record<string, string>,
+    });
   };
 }

@@ -21,13 +21,20 @@ import { createHistoryToken } from '../../src/wallet/create-history-token.js';
 
 const PUBLIC_URL = 'https://verifier.example';
 const DCQL = (vct: string) => ({
-  credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['family_name'] }, { path: ['age_over_19'] }] }],
+  credentials: [
+    { id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['family_name'] }, { path: ['age_over_19'] }] },
+  ],
 });
 
 interface RequestView {
   status: string;
   claims_read_at: string | null;
-  result?: { verdict: string; code: string; credentials: Record<string, { verdict: string; code: string; claims?: Record<string, unknown> }[]>; receipts: string[] };
+  result?: {
+    verdict: string;
+    code: string;
+    credentials: Record<string, { verdict: string; code: string; claims?: Record<string, unknown> }[]>;
+    receipts: string[];
+  };
 }
 
 for (const backend of storeTargets()) {
@@ -56,7 +63,9 @@ for (const backend of storeTargets()) {
             if (signer.method !== 'did' || !signer.didUrl) return { verified: false };
             const [did] = signer.didUrl.split('#');
             const host = decodeURIComponent(did!.slice('did:web:'.length));
-            const doc = (await (await fetch(`https://${host}/.well-known/did.json`)).json()) as { verificationMethod: { id: string; publicKeyJwk: JWK }[] };
+            const doc = (await (await fetch(`https://${host}/.well-known/did.json`)).json()) as {
+              verificationMethod: { id: string; publicKeyJwk: JWK }[];
+            };
             const vm = doc.verificationMethod.find((m) => m.id === signer.didUrl);
             if (!vm) return { verified: false };
             try {
@@ -66,10 +75,18 @@ for (const backend of storeTargets()) {
               return { verified: false };
             }
           },
-          signJwt: async () => { throw new Error('not used'); },
-          encryptJwe: async () => { throw new Error('not used'); },
-          decryptJwe: async () => { throw new Error('not used'); },
-          getX509CertificateMetadata: () => { throw new Error('not used'); },
+          signJwt: async () => {
+            throw new Error('not used');
+          },
+          encryptJwe: async () => {
+            throw new Error('not used');
+          },
+          decryptJwe: async () => {
+            throw new Error('not used');
+          },
+          getX509CertificateMetadata: () => {
+            throw new Error('not used');
+          },
         } as never,
       });
     });
@@ -77,8 +94,14 @@ for (const backend of storeTargets()) {
 
     const createRequest = async (body: Record<string, unknown> = {}) => {
       const res = await t.app.inject({
-        method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${verifierKey}` },
-        payload: { dcql_query: DCQL(t.runtime.catalog.get('driver-license')!.vct), purpose: { ko: '계좌 개설 본인 확인', en: 'Identity check for opening an account' }, ...body },
+        method: 'POST',
+        url: '/v1/verifier/requests',
+        headers: { authorization: `Bearer ${verifierKey}` },
+        payload: {
+          dcql_query: DCQL(t.runtime.catalog.get('driver-license')!.vct),
+          purpose: { ko: '계좌 개설 본인 확인', en: 'Identity check for opening an account' },
+          ...body,
+        },
       });
       assert.equal(res.statusCode, 201, res.body);
       return res.json<{ id: string; authorization_request: string; request_uri: string; qr_svg: string; qr_png: string }>();
@@ -94,17 +117,30 @@ for (const backend of storeTargets()) {
 
     const answer = async (resolved: Awaited<ReturnType<typeof resolve>>, disclose: string[], o: { nonce?: string } = {}) => {
       const req = resolved.authorizationRequestPayload as { nonce: string; client_id: string };
-      const { presentation } = await createHolderPresentation({ credential, disclose, holderSigner: holder.signer, aud: resolved.client.effective, nonce: o.nonce ?? req.nonce, iat: nowSeconds() });
+      const { presentation } = await createHolderPresentation({
+        credential,
+        disclose,
+        holderSigner: holder.signer,
+        aud: resolved.client.effective,
+        nonce: o.nonce ?? req.nonce,
+        iat: nowSeconds(),
+      });
       const response = await wallet.createOpenid4vpAuthorizationResponse({
         authorizationRequestPayload: resolved.authorizationRequestPayload,
         authorizationResponsePayload: { vp_token: { licence: [presentation] } },
       });
-      return wallet.submitOpenid4vpAuthorizationResponse({ authorizationRequestPayload: resolved.authorizationRequestPayload as never, authorizationResponsePayload: response.authorizationResponsePayload });
+      return wallet.submitOpenid4vpAuthorizationResponse({
+        authorizationRequestPayload: resolved.authorizationRequestPayload as never,
+        authorizationResponsePayload: response.authorizationResponsePayload,
+      });
     };
 
     it('answers a request end to end: signed request object, direct_post, verified result with exactly the asked claims, read once', async () => {
       const created = await createRequest();
-      assert.match(created.authorization_request, /^openid4vp:\/\/\?client_id=decentralized_identifier%3Adid%3Aweb%3Averifier.example&request_uri=/);
+      assert.match(
+        created.authorization_request,
+        /^openid4vp:\/\/\?client_id=decentralized_identifier%3Adid%3Aweb%3Averifier.example&request_uri=/,
+      );
       assert.match(created.qr_svg, /^<svg/);
       assert.match(created.qr_png, /^data:image\/png;base64,/);
       const pending = (await read(created.id)).json<RequestView>();
@@ -115,7 +151,10 @@ for (const backend of storeTargets()) {
       assert.equal(resolved.jar?.sendBy, 'reference');
       assert.equal(resolved.client.effective, 'decentralized_identifier:did:web:verifier.example');
       assert.equal((resolved.authorizationRequestPayload as { response_mode: string }).response_mode, 'direct_post');
-      assert.equal((resolved.authorizationRequestPayload as unknown as { dproof_purpose: { en: string } }).dproof_purpose.en, 'Identity check for opening an account');
+      assert.equal(
+        (resolved.authorizationRequestPayload as unknown as { dproof_purpose: { en: string } }).dproof_purpose.en,
+        'Identity check for opening an account',
+      );
 
       // The wallet discloses more than asked (given_name): the result keeps only what was asked.
       const submitted = await answer(resolved, ['family_name', 'given_name', 'age_over_19']);
@@ -168,11 +207,19 @@ for (const backend of storeTargets()) {
     });
 
     it('refuses a webhook URL that is relative, plain http to another host, or carries credentials, and stores no request', async () => {
-      const count = async () => (await t.runtime.store.db.selectFrom('verifier_requests').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n;
+      const count = async () =>
+        (
+          await t.runtime.store.db
+            .selectFrom('verifier_requests')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n;
       const before = Number(await count());
       for (const webhook_url of ['/hook', 'http://hooks.example/done', 'https://user:secret@hooks.example/done', 'javascript:alert(1)']) {
         const res = await t.app.inject({
-          method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${verifierKey}` },
+          method: 'POST',
+          url: '/v1/verifier/requests',
+          headers: { authorization: `Bearer ${verifierKey}` },
           payload: { dcql_query: DCQL(t.runtime.catalog.get('driver-license')!.vct), webhook_url },
         });
         assert.equal(res.statusCode, 400, `${webhook_url}: ${res.body}`);
@@ -209,8 +256,21 @@ for (const backend of storeTargets()) {
       const created = await createRequest();
       const resolved = await resolve(created.authorization_request);
       const req = resolved.authorizationRequestPayload as { nonce: string; state: string };
-      const { presentation } = await createHolderPresentation({ credential, disclose: ['family_name', 'age_over_19'], holderSigner: holder.signer, aud: resolved.client.effective, nonce: req.nonce, iat: nowSeconds() });
-      const post = () => t.app.inject({ method: 'POST', url: '/openid4vp/response', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ vp_token: JSON.stringify({ licence: [presentation] }), state: req.state }).toString() });
+      const { presentation } = await createHolderPresentation({
+        credential,
+        disclose: ['family_name', 'age_over_19'],
+        holderSigner: holder.signer,
+        aud: resolved.client.effective,
+        nonce: req.nonce,
+        iat: nowSeconds(),
+      });
+      const post = () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/openid4vp/response',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ vp_token: JSON.stringify({ licence: [presentation] }), state: req.state }).toString(),
+        });
       assert.equal((await post()).statusCode, 200);
       const again = await post();
       assert.equal(again.statusCode, 400);
@@ -219,7 +279,12 @@ for (const backend of storeTargets()) {
     });
 
     it('refuses a direct_post with an unknown state', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/openid4vp/response', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `vp_token=%7B%7D&state=${'A'.repeat(22)}` });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/openid4vp/response',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `vp_token=%7B%7D&state=${'A'.repeat(22)}`,
+      });
       assert.equal(res.statusCode, 400);
       assert.deepEqual(Object.keys(res.json()).sort(), ['error', 'error_description']);
       assert.equal(res.json<{ error: string }>().error, 'invalid_request');
@@ -228,7 +293,11 @@ for (const backend of storeTargets()) {
     it('refuses the request object and the answer once the request has expired, and reports expired', async () => {
       const created = await createRequest();
       const resolved = await resolve(created.authorization_request);
-      await t.runtime.store.db.updateTable('verifier_requests').set({ expires_at: Date.now() - 1 }).where('id', '=', created.id).execute();
+      await t.runtime.store.db
+        .updateTable('verifier_requests')
+        .set({ expires_at: Date.now() - 1 })
+        .where('id', '=', created.id)
+        .execute();
       const obj = await t.app.inject({ method: 'GET', url: new URL(created.request_uri).pathname });
       assert.equal(obj.statusCode, 400);
       assert.equal(obj.json<{ error: string }>().error, 'invalid_request_uri');
@@ -239,7 +308,12 @@ for (const backend of storeTargets()) {
     });
 
     it('refuses a DCQL query asking for another format, with its code', async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${verifierKey}` }, payload: { dcql_query: { credentials: [{ id: 'x', format: 'mso_mdoc', meta: {} }] } } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/verifier/requests',
+        headers: { authorization: `Bearer ${verifierKey}` },
+        payload: { dcql_query: { credentials: [{ id: 'x', format: 'mso_mdoc', meta: {} }] } },
+      });
       assert.equal(res.statusCode, 400);
       assert.equal(res.json<{ code: string }>().code, 'invalid_dcql_query');
     });
@@ -248,12 +322,17 @@ for (const backend of storeTargets()) {
       const created = await createRequest();
       await answer(await resolve(created.authorization_request), ['family_name', 'age_over_19']);
       const { presentation } = await counterPresent(credential, holder, counterOf(t.app, verifierKey), ['age_over_19']);
-      assert.equal((await counterVerify(t.app, verifierKey, presentation, { claims: ['age_over_19'] })).json<{ verdict: string }>().verdict, 'verified');
+      assert.equal(
+        (await counterVerify(t.app, verifierKey, presentation, { claims: ['age_over_19'] })).json<{ verdict: string }>().verdict,
+        'verified',
+      );
 
       const token = await createHistoryToken({ holderSigner: holder.signer, aud: `${PUBLIC_URL}/v1/wallet/history`, iat: nowSeconds() });
       const res = await t.app.inject({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: `Bearer ${token}` } });
       assert.equal(res.statusCode, 200, res.body);
-      const items = res.json<{ items: { channel: string; claims: string[]; verdict: string; credential_type: string; purpose: unknown }[] }>().items;
+      const items = res.json<{
+        items: { channel: string; claims: string[]; verdict: string; credential_type: string; purpose: unknown }[];
+      }>().items;
       assert.ok(items.some((i) => i.channel === 'openid4vp' && i.verdict === 'verified' && i.claims.join() === 'family_name,age_over_19'));
       assert.ok(items.some((i) => i.channel === 'counter' && i.claims.join() === 'age_over_19'));
       assert.ok(items.every((i) => i.credential_type === 'driver-license'));
@@ -265,10 +344,20 @@ for (const backend of storeTargets()) {
       // Another key sees nothing of this holder.
       const stranger = await generateHolderKey();
       const theirs = await createHistoryToken({ holderSigner: stranger.signer, aud: `${PUBLIC_URL}/v1/wallet/history`, iat: nowSeconds() });
-      assert.deepEqual((await t.app.inject({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: `Bearer ${theirs}` } })).json<{ items: unknown[] }>().items, []);
+      assert.deepEqual(
+        (await t.app.inject({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: `Bearer ${theirs}` } })).json<{
+          items: unknown[];
+        }>().items,
+        [],
+      );
       // A token for another endpoint is refused.
       const wrongAud = await createHistoryToken({ holderSigner: holder.signer, aud: 'https://elsewhere.example', iat: nowSeconds() });
-      assert.equal((await t.app.inject({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: `Bearer ${wrongAud}` } })).json<{ code: string }>().code, 'history_token_aud_mismatch');
+      assert.equal(
+        (await t.app.inject({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: `Bearer ${wrongAud}` } })).json<{
+          code: string;
+        }>().code,
+        'history_token_aud_mismatch',
+      );
     });
   });
 }

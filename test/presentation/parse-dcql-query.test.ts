@@ -9,7 +9,16 @@ import { shippedCatalog } from '../catalog/temp-catalog.js';
 const catalog = await shippedCatalog();
 const vct = catalog.get('driver-license')!.vct;
 const otherVct = catalog.get('resident-registration-card')?.vct ?? catalog.types.find((t) => t.id !== 'driver-license')!.vct;
-const client: ApiClient = { id: 'v1', name: 'bank', role: 'verifier', types: null, keyHash: 'x', rateLimit: null, createdAt: 0, revokedAt: null };
+const client: ApiClient = {
+  id: 'v1',
+  name: 'bank',
+  role: 'verifier',
+  types: null,
+  keyHash: 'x',
+  rateLimit: null,
+  createdAt: 0,
+  revokedAt: null,
+};
 
 type Obj = Record<string, unknown>;
 const cred = (extra: Obj = {}): Obj => ({ id: 'dl', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, ...extra });
@@ -17,45 +26,76 @@ const query = (extra: Obj = {}, credExtra: Obj = {}): Obj => ({ credentials: [cr
 
 /** Asserts a refusal with `code` whose first error points at `pointer`. */
 function refuses(raw: unknown, pointer: string, code = 'invalid_dcql_query', who: ApiClient = client): void {
-  assert.throws(() => parseDcqlQuery(raw, catalog, who), (e: unknown) => {
-    assert.ok(isAppError(e), String(e));
-    assert.equal(e.code, code);
-    assert.equal(e.status, 400);
-    if (code === 'invalid_dcql_query') assert.equal((e.details?.errors as { pointer: string }[])[0]?.pointer, `/dcql_query${pointer}`);
-    return true;
-  });
+  assert.throws(
+    () => parseDcqlQuery(raw, catalog, who),
+    (e: unknown) => {
+      assert.ok(isAppError(e), String(e));
+      assert.equal(e.code, code);
+      assert.equal(e.status, 400);
+      if (code === 'invalid_dcql_query') assert.equal((e.details?.errors as { pointer: string }[])[0]?.pointer, `/dcql_query${pointer}`);
+      return true;
+    },
+  );
 }
 
 describe('parse-dcql-query accepts (OpenID4VP §6)', () => {
   it('a minimal query: defaults multiple=false, holder binding required, no claims', () => {
     const q = parseDcqlQuery(query(), catalog, client);
-    assert.deepEqual(q, { credentials: [{ id: 'dl', format: 'dc+sd-jwt', multiple: false, vctValues: [vct], requireHolderBinding: true }] });
+    assert.deepEqual(q, {
+      credentials: [{ id: 'dl', format: 'dc+sd-jwt', multiple: false, vctValues: [vct], requireHolderBinding: true }],
+    });
   });
 
   it('claims with ids and values, claim_sets, multiple, require_cryptographic_holder_binding', () => {
-    const q = parseDcqlQuery(query({}, {
-      multiple: true,
-      require_cryptographic_holder_binding: false,
-      claims: [{ id: 'a19', path: ['age_over_19'], values: [true] }, { id: 'bd', path: ['birth_date'] }, { id: 'cat', path: ['driving_privileges', 0, 'vehicle_category_code'], values: ['B', 1] }],
-      claim_sets: [['a19'], ['bd', 'cat']],
-    }), catalog, client);
+    const q = parseDcqlQuery(
+      query(
+        {},
+        {
+          multiple: true,
+          require_cryptographic_holder_binding: false,
+          claims: [
+            { id: 'a19', path: ['age_over_19'], values: [true] },
+            { id: 'bd', path: ['birth_date'] },
+            { id: 'cat', path: ['driving_privileges', 0, 'vehicle_category_code'], values: ['B', 1] },
+          ],
+          claim_sets: [['a19'], ['bd', 'cat']],
+        },
+      ),
+      catalog,
+      client,
+    );
     const c = q.credentials[0]!;
     assert.equal(c.multiple, true);
     assert.equal(c.requireHolderBinding, false);
-    assert.deepEqual(c.claims, [{ id: 'a19', path: ['age_over_19'], values: [true] }, { id: 'bd', path: ['birth_date'] }, { id: 'cat', path: ['driving_privileges', 0, 'vehicle_category_code'], values: ['B', 1] }]);
+    assert.deepEqual(c.claims, [
+      { id: 'a19', path: ['age_over_19'], values: [true] },
+      { id: 'bd', path: ['birth_date'] },
+      { id: 'cat', path: ['driving_privileges', 0, 'vehicle_category_code'], values: ['B', 1] },
+    ]);
     assert.deepEqual(c.claimSets, [['a19'], ['bd', 'cat']]);
   });
 
   it('credential_sets with options and required (default true)', () => {
-    const q = parseDcqlQuery({
-      credentials: [cred(), cred({ id: 'id_card', meta: { vct_values: [otherVct] } })],
-      credential_sets: [{ options: [['dl'], ['id_card']] }, { options: [['dl', 'id_card']], required: false }],
-    }, catalog, client);
-    assert.deepEqual(q.credentialSets, [{ options: [['dl'], ['id_card']], required: true }, { options: [['dl', 'id_card']], required: false }]);
+    const q = parseDcqlQuery(
+      {
+        credentials: [cred(), cred({ id: 'id_card', meta: { vct_values: [otherVct] } })],
+        credential_sets: [{ options: [['dl'], ['id_card']] }, { options: [['dl', 'id_card']], required: false }],
+      },
+      catalog,
+      client,
+    );
+    assert.deepEqual(q.credentialSets, [
+      { options: [['dl'], ['id_card']], required: true },
+      { options: [['dl', 'id_card']], required: false },
+    ]);
   });
 
   it('ignores unknown properties everywhere (§6: "MUST ignore any unknown properties")', () => {
-    const q = parseDcqlQuery({ ...query({}, { future: 1, claims: [{ path: ['family_name'], later: true }] }), extension: {} }, catalog, client);
+    const q = parseDcqlQuery(
+      { ...query({}, { future: 1, claims: [{ path: ['family_name'], later: true }] }), extension: {} },
+      catalog,
+      client,
+    );
     assert.deepEqual(q.credentials[0]!.claims, [{ path: ['family_name'] }]);
   });
 
@@ -82,7 +122,11 @@ describe('parse-dcql-query refuses, naming where (OpenID4VP §6)', () => {
     ['empty vct_values', query({}, { meta: { vct_values: [] } }), '/credentials/0/meta'],
     ['a vct that is not a string', query({}, { meta: { vct_values: [1] } }), '/credentials/0/meta'],
     ['multiple that is not a boolean', query({}, { multiple: 'yes' }), '/credentials/0/multiple'],
-    ['require_cryptographic_holder_binding that is not a boolean', query({}, { require_cryptographic_holder_binding: 0 }), '/credentials/0/require_cryptographic_holder_binding'],
+    [
+      'require_cryptographic_holder_binding that is not a boolean',
+      query({}, { require_cryptographic_holder_binding: 0 }),
+      '/credentials/0/require_cryptographic_holder_binding',
+    ],
     ['empty claims', query({}, { claims: [] }), '/credentials/0/claims'],
     ['claims that are not an array', query({}, { claims: { path: ['a'] } }), '/credentials/0/claims'],
     ['more than 64 claims', query({}, { claims: Array.from({ length: 65 }, (_, i) => ({ path: [`c${i}`] })) }), '/credentials/0/claims'],
@@ -92,18 +136,46 @@ describe('parse-dcql-query refuses, naming where (OpenID4VP §6)', () => {
     ['a dotted string as path', query({}, { claims: [{ path: 'address.locality' }] }), '/credentials/0/claims/0/path'],
     ['a negative index in a path', query({}, { claims: [{ path: ['nationalities', -1] }] }), '/credentials/0/claims/0/path'],
     ['a boolean in a path', query({}, { claims: [{ path: ['a', true] }] }), '/credentials/0/claims/0/path'],
-    ['the same claim twice (§6.1)', query({}, { claims: [{ path: ['family_name'] }, { path: ['family_name'] }] }), '/credentials/0/claims/1/path'],
+    [
+      'the same claim twice (§6.1)',
+      query({}, { claims: [{ path: ['family_name'] }, { path: ['family_name'] }] }),
+      '/credentials/0/claims/1/path',
+    ],
     ['a claim id with other characters', query({}, { claims: [{ id: 'a b', path: ['a'] }] }), '/credentials/0/claims/0/id'],
-    ['the same claim id twice', query({}, { claims: [{ id: 'a', path: ['a'] }, { id: 'a', path: ['b'] }] }), '/credentials/0/claims/1/id'],
+    [
+      'the same claim id twice',
+      query(
+        {},
+        {
+          claims: [
+            { id: 'a', path: ['a'] },
+            { id: 'a', path: ['b'] },
+          ],
+        },
+      ),
+      '/credentials/0/claims/1/id',
+    ],
     ['empty values', query({}, { claims: [{ path: ['a'], values: [] }] }), '/credentials/0/claims/0/values'],
     ['values holding an object', query({}, { claims: [{ path: ['a'], values: [{}] }] }), '/credentials/0/claims/0/values'],
     ['values holding null', query({}, { claims: [{ path: ['a'], values: [null] }] }), '/credentials/0/claims/0/values'],
-    ['values holding a fraction (§6.3: integers)', query({}, { claims: [{ path: ['a'], values: [1.5] }] }), '/credentials/0/claims/0/values'],
+    [
+      'values holding a fraction (§6.3: integers)',
+      query({}, { claims: [{ path: ['a'], values: [1.5] }] }),
+      '/credentials/0/claims/0/values',
+    ],
     ['claim_sets without claims (§6.4.1)', query({}, { claim_sets: [['a']] }), '/credentials/0/claim_sets'],
-    ['claim_sets naming an unknown claim id', query({}, { claims: [{ id: 'a', path: ['a'] }], claim_sets: [['b']] }), '/credentials/0/claim_sets'],
+    [
+      'claim_sets naming an unknown claim id',
+      query({}, { claims: [{ id: 'a', path: ['a'] }], claim_sets: [['b']] }),
+      '/credentials/0/claim_sets',
+    ],
     ['empty claim_sets', query({}, { claims: [{ id: 'a', path: ['a'] }], claim_sets: [] }), '/credentials/0/claim_sets'],
     ['an empty claim_sets option', query({}, { claims: [{ id: 'a', path: ['a'] }], claim_sets: [[]] }), '/credentials/0/claim_sets'],
-    ['claim_sets while a claim has no id (§6.3)', query({}, { claims: [{ id: 'a', path: ['a'] }, { path: ['b'] }], claim_sets: [['a']] }), '/credentials/0/claims/1/id'],
+    [
+      'claim_sets while a claim has no id (§6.3)',
+      query({}, { claims: [{ id: 'a', path: ['a'] }, { path: ['b'] }], claim_sets: [['a']] }),
+      '/credentials/0/claims/1/id',
+    ],
     ['empty credential_sets', query({ credential_sets: [] }), '/credential_sets'],
     ['credential_sets that are not an array', query({ credential_sets: { options: [['dl']] } }), '/credential_sets'],
     ['a credential set without options', query({ credential_sets: [{ required: true }] }), '/credential_sets/0'],
@@ -116,7 +188,10 @@ describe('parse-dcql-query refuses, naming where (OpenID4VP §6)', () => {
 
   it('a type the verifier client may not ask for (type_not_allowed)', () => {
     refuses(query({}, { meta: { vct_values: [otherVct] } }), '', 'type_not_allowed', { ...client, types: ['driver-license'] });
-    refuses(query({}, { meta: { vct_values: ['https://elsewhere.example/vct/unknown'] } }), '', 'type_not_allowed', { ...client, types: ['driver-license'] });
+    refuses(query({}, { meta: { vct_values: ['https://elsewhere.example/vct/unknown'] } }), '', 'type_not_allowed', {
+      ...client,
+      types: ['driver-license'],
+    });
     assert.equal(parseDcqlQuery(query(), catalog, { ...client, types: ['driver-license'] }).credentials.length, 1);
   });
 });
@@ -128,8 +203,18 @@ describe('credential_sets: which returned credential queries are enough (§6.4.2
     ['without credential_sets every query is required: one missing', two(), ['dl'], false],
     ['one option of a required set is enough', two({ credential_sets: [{ options: [['dl'], ['id_card']] }] }), ['id_card'], true],
     ['an option counts only when complete', two({ credential_sets: [{ options: [['dl', 'id_card']] }] }), ['dl'], false],
-    ['an optional set may be left out', two({ credential_sets: [{ options: [['dl']] }, { options: [['id_card']], required: false }] }), ['dl'], true],
-    ['a required set may not', two({ credential_sets: [{ options: [['dl']] }, { options: [['id_card']], required: true }] }), ['dl'], false],
+    [
+      'an optional set may be left out',
+      two({ credential_sets: [{ options: [['dl']] }, { options: [['id_card']], required: false }] }),
+      ['dl'],
+      true,
+    ],
+    [
+      'a required set may not',
+      two({ credential_sets: [{ options: [['dl']] }, { options: [['id_card']], required: true }] }),
+      ['dl'],
+      false,
+    ],
     ['nothing returned satisfies no required set', two({ credential_sets: [{ options: [['dl'], ['id_card']] }] }), [], false],
   ];
   for (const [what, q, returned, ok] of cases) it(what, () => assert.equal(satisfiesCredentialSets(q, new Set(returned)), ok));
@@ -137,13 +222,28 @@ describe('credential_sets: which returned credential queries are enough (§6.4.2
 
 describe('the verification policy of one credential query', () => {
   it('carries pointers, values by position and claim_sets as indexes', () => {
-    const q = parseDcqlQuery(query({}, {
-      claims: [{ id: 'a', path: ['age_over_19'], values: [true] }, { id: 'b', path: ['birth_date'] }],
-      claim_sets: [['a'], ['b']],
-      require_cryptographic_holder_binding: false,
-    }), catalog, client).credentials[0]!;
+    const q = parseDcqlQuery(
+      query(
+        {},
+        {
+          claims: [
+            { id: 'a', path: ['age_over_19'], values: [true] },
+            { id: 'b', path: ['birth_date'] },
+          ],
+          claim_sets: [['a'], ['b']],
+          require_cryptographic_holder_binding: false,
+        },
+      ),
+      catalog,
+      client,
+    ).credentials[0]!;
     assert.deepEqual(policyForQuery(q), {
-      types: [vct], formats: ['dc+sd-jwt'], requireHolderBinding: false, claims: [['age_over_19'], ['birth_date']], claimValues: [[true], undefined], claimSets: [[0], [1]],
+      types: [vct],
+      formats: ['dc+sd-jwt'],
+      requireHolderBinding: false,
+      claims: [['age_over_19'], ['birth_date']],
+      claimValues: [[true], undefined],
+      claimSets: [[0], [1]],
     });
   });
 

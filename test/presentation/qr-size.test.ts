@@ -46,7 +46,9 @@ describe('counter QR size for the ID types', () => {
           }
         };
         const [jwt] = presentation.split('~');
-        process.stdout.write(`# qr-size ${typeId} [${names.join(',')}]: ${presentation.length} bytes (issuer JWT ${jwt!.length}), version ${version('L')} (L) / ${version('M')} (M)\n`);
+        process.stdout.write(
+          `# qr-size ${typeId} [${names.join(',')}]: ${presentation.length} bytes (issuer JWT ${jwt!.length}), version ${version('L')} (L) / ${version('M')} (M)\n`,
+        );
         return { presentation, l: version('L') };
       };
       const { presentation } = await measure(disclose);

@@ -16,8 +16,15 @@ import { verifierClientId } from '../../src/presentation/verifier-identity.js';
 import { parseCounterChallenge } from '../../src/holder/counter-challenge-link.js';
 import { issuedCounterNonceHash } from '../../src/presentation/issue-counter-nonce.js';
 
-interface Verdict { verdict: string; code: string; checks: { check: string; ok: boolean; code: string }[] }
-interface RequestView { status: string; result?: { code: string } }
+interface Verdict {
+  verdict: string;
+  code: string;
+  checks: { check: string; ok: boolean; code: string }[];
+}
+interface RequestView {
+  status: string;
+  result?: { code: string };
+}
 
 for (const backend of storeTargets()) {
   describe(`presentations bound to one verifier client and one channel (${backend})`, () => {
@@ -37,7 +44,16 @@ for (const backend of storeTargets()) {
     afterAll(async () => t?.close());
 
     const present = async (aud: string, nonce: string) =>
-      (await createHolderPresentation({ credential, disclose: ['age_over_19'], holderSigner: holder.signer, aud, nonce, iat: nowSeconds() })).presentation;
+      (
+        await createHolderPresentation({
+          credential,
+          disclose: ['age_over_19'],
+          holderSigner: holder.signer,
+          aud,
+          nonce,
+          iat: nowSeconds(),
+        })
+      ).presentation;
     const counter = async (key: string, presentation: string) => {
       const res = await counterVerify(t.app, key, presentation, { claims: ['age_over_19'] });
       assert.equal(res.statusCode, 200, res.body);
@@ -47,21 +63,35 @@ for (const backend of storeTargets()) {
     const request = async (key: string) => {
       const vct = t.runtime.catalog.get('driver-license')!.vct;
       const res = await t.app.inject({
-        method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${key}` },
-        payload: { dcql_query: { credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] }] } },
+        method: 'POST',
+        url: '/v1/verifier/requests',
+        headers: { authorization: `Bearer ${key}` },
+        payload: {
+          dcql_query: {
+            credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] }],
+          },
+        },
       });
       assert.equal(res.statusCode, 201, res.body);
       const id = res.json<{ id: string }>().id;
-      const row = await t.runtime.store.db.selectFrom('verifier_requests').select(['state', 'nonce']).where('id', '=', id).executeTakeFirstOrThrow();
+      const row = await t.runtime.store.db
+        .selectFrom('verifier_requests')
+        .select(['state', 'nonce'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       return { id, ...row };
     };
     const directPost = async (key: string, req: { id: string; state: string }, presentation: string): Promise<RequestView> => {
       const posted = await t.app.inject({
-        method: 'POST', url: '/openid4vp/response', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        method: 'POST',
+        url: '/openid4vp/response',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
         payload: new URLSearchParams({ vp_token: JSON.stringify({ licence: presentation }), state: req.state }).toString(),
       });
       assert.equal(posted.statusCode, 200, posted.body);
-      return (await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${req.id}`, headers: { authorization: `Bearer ${key}` } })).json<RequestView>();
+      return (
+        await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${req.id}`, headers: { authorization: `Bearer ${key}` } })
+      ).json<RequestView>();
     };
 
     it('issues a counter nonce per verifier client: its own aud, a challenge link, stored only hashed and bound to the client', async () => {
@@ -80,14 +110,18 @@ for (const backend of storeTargets()) {
     it('refuses a counter nonce without a verifier key (401) and for an issuer key (403)', async () => {
       assert.equal((await t.app.inject({ method: 'POST', url: '/v1/verifier/counter-nonces' })).statusCode, 401);
       const issuer = await t.apiKey('issuer');
-      assert.equal((await t.app.inject({ method: 'POST', url: '/v1/verifier/counter-nonces', headers: { authorization: `Bearer ${issuer}` } })).statusCode, 403);
+      assert.equal(
+        (await t.app.inject({ method: 'POST', url: '/v1/verifier/counter-nonces', headers: { authorization: `Bearer ${issuer}` } }))
+          .statusCode,
+        403,
+      );
     });
 
     // Cross-client at the counter: every way of moving A's presentation to B is refused; A still accepts it.
     const crossClient: [string, string, (a: { aud: string; nonce: string }, b: { aud: string; nonce: string }) => [string, string]][] = [
-      ['A\'s presentation as made (A\'s aud and nonce)', 'kb_jwt_aud_mismatch', (a) => [a.aud, a.nonce]],
-      ['re-signed for B\'s aud over A\'s nonce', 'nonce_not_issued', (a, b) => [b.aud, a.nonce]],
-      ['for B\'s aud over a nonce the wallet picked', 'nonce_not_issued', (_a, b) => [b.aud, 'wallet-picked-nonce-0123456789']],
+      ["A's presentation as made (A's aud and nonce)", 'kb_jwt_aud_mismatch', (a) => [a.aud, a.nonce]],
+      ["re-signed for B's aud over A's nonce", 'nonce_not_issued', (a, b) => [b.aud, a.nonce]],
+      ["for B's aud over a nonce the wallet picked", 'nonce_not_issued', (_a, b) => [b.aud, 'wallet-picked-nonce-0123456789']],
     ];
     for (const [name, code, pick] of crossClient) {
       it(`refuses at client B a counter presentation bound to client A: ${name} → ${code}`, async () => {
@@ -125,7 +159,11 @@ for (const backend of storeTargets()) {
     // Cross-channel, counter → OpenID4VP: a counter nonce never answers a request.
     const toRequest: [string, string, (c: { aud: string; nonce: string }) => [string, string]][] = [
       ['as made for the counter (counter aud and nonce)', 'kb_jwt_nonce_mismatch', (c) => [c.aud, c.nonce]],
-      ['re-signed for the client_id over the counter nonce', 'kb_jwt_nonce_mismatch', (c) => [verifierClientId(t.config.publicUrl), c.nonce]],
+      [
+        're-signed for the client_id over the counter nonce',
+        'kb_jwt_nonce_mismatch',
+        (c) => [verifierClientId(t.config.publicUrl), c.nonce],
+      ],
     ];
     for (const [name, code, pick] of toRequest) {
       it(`refuses in OpenID4VP a presentation over a counter nonce: ${name} → ${code}`, async () => {
@@ -140,7 +178,7 @@ for (const backend of storeTargets()) {
       });
     }
 
-    it('refuses an OpenID4VP presentation for client B\'s request posted with client A\'s request state', async () => {
+    it("refuses an OpenID4VP presentation for client B's request posted with client A's request state", async () => {
       const reqA = await request(keyA);
       const reqB = await request(keyB);
       const view = await directPost(keyA, reqA, await present(verifierClientId(t.config.publicUrl), reqB.nonce));

@@ -9,7 +9,10 @@ import { runDproof } from '../helpers/spawn-server.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
 import { counterChallenge, counterOf, counterVerify } from './helpers.js';
 
-interface Result { status: string; result?: { verdict: string; credentials: Record<string, { claims?: Record<string, unknown> }[]> } }
+interface Result {
+  status: string;
+  result?: { verdict: string; credentials: Record<string, { claims?: Record<string, unknown> }[]> };
+}
 
 for (const backend of storeTargets()) {
   describe(`dproof wallet present, qr and history on ${backend}`, () => {
@@ -41,9 +44,13 @@ for (const backend of storeTargets()) {
     it('answers an OpenID4VP request; the verifier reads a verified result with exactly the asked claims', async () => {
       const vct = t.runtime.catalog.get('driver-license')?.vct;
       const req = await t.app.inject({
-        method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${verifierKey}` },
+        method: 'POST',
+        url: '/v1/verifier/requests',
+        headers: { authorization: `Bearer ${verifierKey}` },
         payload: {
-          dcql_query: { credentials: [{ id: 'adult', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] }] },
+          dcql_query: {
+            credentials: [{ id: 'adult', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] }],
+          },
           purpose: { ko: '주류 판매 연령 확인', en: 'Age check for alcohol' },
         },
       });
@@ -54,24 +61,47 @@ for (const backend of storeTargets()) {
       const out = JSON.parse(r.stdout) as { verifier: { purpose: { ko: string } }; disclosed: Record<string, { claims: string[] }> };
       assert.equal(out.verifier.purpose.ko, '주류 판매 연령 확인');
       assert.deepEqual(out.disclosed.adult?.claims, ['age_over_19']);
-      const res = (await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } })).json() as Result;
+      const res = (
+        await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } })
+      ).json() as Result;
       assert.equal(res.status, 'verified');
       assert.deepEqual(res.result?.credentials.adult?.[0]?.claims, { age_over_19: true });
       // Disclosing more than asked: the result still holds only what was asked.
       const req2 = await t.app.inject({
-        method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${verifierKey}` },
-        payload: { dcql_query: { credentials: [{ id: 'adult', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] }] } },
+        method: 'POST',
+        url: '/v1/verifier/requests',
+        headers: { authorization: `Bearer ${verifierKey}` },
+        payload: {
+          dcql_query: {
+            credentials: [{ id: 'adult', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] }],
+          },
+        },
       });
-      const more = await runDproof(['wallet', 'present', (req2.json() as { authorization_request: string }).authorization_request, '--disclose', 'age_over_19,family_name,given_name'], env);
+      const more = await runDproof(
+        [
+          'wallet',
+          'present',
+          (req2.json() as { authorization_request: string }).authorization_request,
+          '--disclose',
+          'age_over_19,family_name,given_name',
+        ],
+        env,
+      );
       assert.equal(more.code, 0, more.stderr);
-      const res2 = (await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${(req2.json() as { id: string }).id}`, headers: { authorization: `Bearer ${verifierKey}` } })).json() as Result;
+      const res2 = (
+        await t.app.inject({
+          method: 'GET',
+          url: `/v1/verifier/requests/${(req2.json() as { id: string }).id}`,
+          headers: { authorization: `Bearer ${verifierKey}` },
+        })
+      ).json() as Result;
       assert.deepEqual(res2.result?.credentials.adult?.[0]?.claims, { age_over_19: true });
     });
 
     /** The clerk's screen: a fresh challenge of the verifier client's counter. */
     const challenge = async () => (await counterChallenge(counterOf(t.app, verifierKey))).challenge;
 
-    it('makes a counter QR over the counter\'s challenge that the service verifies once, and refuses a portrait or no challenge', async () => {
+    it("makes a counter QR over the counter's challenge that the service verifies once, and refuses a portrait or no challenge", async () => {
       const qr = await runDproof(['wallet', 'qr', credentialId, '--disclose', 'age_over_19', '--challenge', await challenge()], env);
       assert.equal(qr.code, 0, qr.stderr);
       const presentation = qr.stdout.trim();
@@ -81,12 +111,19 @@ for (const backend of storeTargets()) {
       const replay = await counterVerify(t.app, verifierKey, presentation);
       assert.equal(replay.json().verdict, 'rejected');
       const svg = join(dir, 'counter.svg');
-      assert.equal((await runDproof(['wallet', 'qr', credentialId, '--disclose', 'age_over_19', '--out', svg, '--challenge', await challenge()], env)).code, 0);
+      assert.equal(
+        (await runDproof(['wallet', 'qr', credentialId, '--disclose', 'age_over_19', '--out', svg, '--challenge', await challenge()], env))
+          .code,
+        0,
+      );
       assert.match(readFileSync(svg, 'utf8'), /^<svg/);
       const portrait = await runDproof(['wallet', 'qr', credentialId, '--disclose', 'portrait', '--challenge', await challenge()], env);
       assert.equal(portrait.code, 1);
       assert.match(portrait.stderr, /portrait never goes in a QR/);
-      const bad = await runDproof(['wallet', 'qr', credentialId, '--disclose', 'age_over_19', '--challenge', 'https://example.com/?nonce=x'], env);
+      const bad = await runDproof(
+        ['wallet', 'qr', credentialId, '--disclose', 'age_over_19', '--challenge', 'https://example.com/?nonce=x'],
+        env,
+      );
       assert.equal(bad.code, 1);
       assert.match(bad.stderr, /invalid_challenge|dproof-counter/);
     });
@@ -94,7 +131,12 @@ for (const backend of storeTargets()) {
     it('shows a revoked credential refused with its code, and both submissions in the history', async () => {
       const rec = (await t.runtime.store.credentials.list({ limit: 10 })).find((c) => c.type === 'driver-license');
       assert.ok(rec);
-      const revoke = await t.app.inject({ method: 'POST', url: `/v1/credentials/${rec.id}/revoke`, headers: { authorization: `Bearer ${issuerKey}` }, payload: { reason: 'test' } });
+      const revoke = await t.app.inject({
+        method: 'POST',
+        url: `/v1/credentials/${rec.id}/revoke`,
+        headers: { authorization: `Bearer ${issuerKey}` },
+        payload: { reason: 'test' },
+      });
       assert.equal(revoke.statusCode, 200, revoke.body);
       let verdict: { verdict: string; code: string } = { verdict: '', code: '' };
       for (let i = 0; i < 30 && verdict.code !== 'credential_revoked'; i++) {

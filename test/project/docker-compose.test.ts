@@ -17,12 +17,15 @@ interface Service {
 
 // No Docker engine runs here: this checks the wiring; the PostgreSQL path itself is tested for real.
 it('docker-compose.yml runs the app on PostgreSQL 16 with health checks, a volume and DATABASE_URL wired', () => {
-  const doc = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+  const doc = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, Service>;
+    volumes: Record<string, unknown>;
+  };
   const { db, app } = doc.services as { db: Service; app: Service };
   assert.match(db.image ?? '', /^postgres:16(\.|$|-)/);
   assert.ok(db.healthcheck?.test.join(' ').includes('pg_isready'));
   const dbVolume = (db.volumes ?? []).find((v) => v.endsWith(':/var/lib/postgresql/data'));
-  assert.ok(dbVolume && dbVolume.split(':')[0] as string in doc.volumes, 'named volume for the database');
+  assert.ok(dbVolume && (dbVolume.split(':')[0] as string) in doc.volumes, 'named volume for the database');
 
   assert.equal(app.build, '.');
   assert.ok(existsSync(join(ROOT, 'Dockerfile')));

@@ -12,7 +12,8 @@ const walk = (dir: string, ext: string): string[] =>
   });
 
 /** Calls that take an error code as their (first or second, after a status) argument. */
-const EMITTERS = /\b(?:badRequest|unauthorized|forbidden|notFound|conflict|unavailable|appError|formatError|statusFormatError|tokenError|credentialError|bearerError|refuse|problem|new AppError|new FormatError|new CatalogError|new VerificationFailed|new StatusCheckFailed)\(\s*(?:\d{3},\s*)?'([a-z0-9_]+)'/g;
+const EMITTERS =
+  /\b(?:badRequest|unauthorized|forbidden|notFound|conflict|unavailable|appError|formatError|statusFormatError|tokenError|credentialError|bearerError|refuse|problem|new AppError|new FormatError|new CatalogError|new VerificationFailed|new StatusCheckFailed)\(\s*(?:\d{3},\s*)?'([a-z0-9_]+)'/g;
 /** `code: '...'` members of the error handler's tables. */
 const TABLE_CODES = /\bcode: '([a-z0-9_]+)'/g;
 
@@ -54,13 +55,27 @@ describe('the error catalogue', () => {
 
   it('documents every code in the README or the OpenAPI document', () => {
     const docs = readFileSync(join(ROOT, 'README.md'), 'utf8') + readFileSync(join(ROOT, 'openapi', 'openapi.json'), 'utf8');
-    assert.deepEqual(ERROR_CODES.filter((c) => !docs.includes(`\`${c}\``)), []);
+    assert.deepEqual(
+      ERROR_CODES.filter((c) => !docs.includes(`\`${c}\``)),
+      [],
+    );
   });
 
   it('has every code asserted by a test, or listed with its reason', () => {
     const asserted = (c: string) => testSources.some((t) => t.includes(`'${c}'`) || t.includes(`"${c}"`) || t.includes(`\`${c}\``));
-    assert.deepEqual(ERROR_CODES.filter((c) => !asserted(c) && !Object.hasOwn(NOT_ASSERTED, c)), []);
-    assert.deepEqual(Object.keys(NOT_ASSERTED).filter((c) => asserted(c)), [], 'asserted now: take these off NOT_ASSERTED');
-    assert.deepEqual(Object.keys(NOT_ASSERTED).filter((c) => !isErrorCode(c)), [], 'not catalogued: take these off NOT_ASSERTED');
+    assert.deepEqual(
+      ERROR_CODES.filter((c) => !asserted(c) && !Object.hasOwn(NOT_ASSERTED, c)),
+      [],
+    );
+    assert.deepEqual(
+      Object.keys(NOT_ASSERTED).filter((c) => asserted(c)),
+      [],
+      'asserted now: take these off NOT_ASSERTED',
+    );
+    assert.deepEqual(
+      Object.keys(NOT_ASSERTED).filter((c) => !isErrorCode(c)),
+      [],
+      'not catalogued: take these off NOT_ASSERTED',
+    );
   });
 });

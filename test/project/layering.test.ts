@@ -99,7 +99,9 @@ describe('layering (DESIGN.md, "Which way imports run") as ESLint import rules',
   // src": they hold while pages sit at src/web/<page>/*.ts and src/holder, src/verdict are flat.
   it('keeps the folder depth the browser patterns count on', () => {
     const walk = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
     const depth = (file: string) => relative(join(ROOT, 'src'), file).split(sep).length;
     for (const f of walk(join(ROOT, 'src', 'web'))) assert.equal(depth(f), 3, `${relative(ROOT, f)} is not at src/web/<page>/`);
     for (const folder of ['holder', 'verdict']) {

@@ -29,7 +29,12 @@ describe.skipIf(skip)('two nodes on one PostgreSQL', () => {
     const env = { ...target.env, PUBLIC_URL, STATUS_TTL_SECONDS: '5', ...(redisUrl && { REDIS_URL: redisUrl }) };
     a = await spawnServer(env);
     b = await spawnServer(env);
-    apiKey = (JSON.parse((await runDproof(['clients', 'create', '--role', 'issuer', '--name', 'two nodes', '--rate-limit', '0', '--json'], target.env)).stdout) as { apiKey: string }).apiKey;
+    apiKey = (
+      JSON.parse(
+        (await runDproof(['clients', 'create', '--role', 'issuer', '--name', 'two nodes', '--rate-limit', '0', '--json'], target.env))
+          .stdout,
+      ) as { apiKey: string }
+    ).apiKey;
     const types = (await get(`${a.url}/v1/credential-types`)).body as unknown as { id: string; example: object }[];
     type = types.find((x) => x.id === 'civil-servant-id') as { id: string; example: object };
   });
@@ -94,20 +99,28 @@ describe.skipIf(skip)('two nodes on one PostgreSQL', () => {
     console.log(`# revocation on A visible on B after ${Date.now() - at} ms (ttl ${ttl} s)`);
   });
 
-  it.skipIf(redisUrl ? false : 'TEST_REDIS_URL is not set (.ci/run sets it): shared rate limits need Redis')('holds one client rate limit across both nodes (Redis)', async () => {
-    for (const node of [a, b]) {
-      const metrics = await (await fetch(`${node.url}/metrics`)).text();
-      assert.match(metrics, /^dproof_rate_limit_store_up 1$/m, `node ${node.port} is not connected to Redis at ${redisUrl}`);
-    }
-    const limited = (JSON.parse((await runDproof(['clients', 'create', '--role', 'issuer', '--name', 'limited', '--rate-limit', '10', '--json'], target.env)).stdout) as { apiKey: string }).apiKey;
-    const statuses: number[] = [];
-    for (let i = 0; i < 16; i++) {
-      const node = i % 2 === 0 ? a : b;
-      const r = await fetch(`${node.url}/v1/credentials?limit=1`, { headers: { authorization: `Bearer ${limited}` } });
-      statuses.push(r.status);
-      if (r.status === 429) assert.match(r.headers.get('retry-after') ?? '', /^\d+$/);
-    }
-    // Ten in the minute in all, whichever node answered; per-node memory would have let 16 through.
-    assert.deepEqual(statuses, [...Array(10).fill(200), ...Array(6).fill(429)]);
-  });
+  it.skipIf(redisUrl ? false : 'TEST_REDIS_URL is not set (.ci/run sets it): shared rate limits need Redis')(
+    'holds one client rate limit across both nodes (Redis)',
+    async () => {
+      for (const node of [a, b]) {
+        const metrics = await (await fetch(`${node.url}/metrics`)).text();
+        assert.match(metrics, /^dproof_rate_limit_store_up 1$/m, `node ${node.port} is not connected to Redis at ${redisUrl}`);
+      }
+      const limited = (
+        JSON.parse(
+          (await runDproof(['clients', 'create', '--role', 'issuer', '--name', 'limited', '--rate-limit', '10', '--json'], target.env))
+            .stdout,
+        ) as { apiKey: string }
+      ).apiKey;
+      const statuses: number[] = [];
+      for (let i = 0; i < 16; i++) {
+        const node = i % 2 === 0 ? a : b;
+        const r = await fetch(`${node.url}/v1/credentials?limit=1`, { headers: { authorization: `Bearer ${limited}` } });
+        statuses.push(r.status);
+        if (r.status === 429) assert.match(r.headers.get('retry-after') ?? '', /^\d+$/);
+      }
+      // Ten in the minute in all, whichever node answered; per-node memory would have let 16 through.
+      assert.deepEqual(statuses, [...Array(10).fill(200), ...Array(6).fill(429)]);
+    },
+  );
 });

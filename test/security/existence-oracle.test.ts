@@ -9,7 +9,11 @@ import { randomUUID } from 'node:crypto';
 import type { SecurityCase, SecurityFixture } from './support/index.js';
 import { runSecurityCases } from './support/run-cases.js';
 
-const page = (key: string, before: string) => ({ method: 'GET' as const, url: `/v1/credentials?limit=5&before=${encodeURIComponent(before)}`, headers: { authorization: `Bearer ${key}` } });
+const page = (key: string, before: string) => ({
+  method: 'GET' as const,
+  url: `/v1/credentials?limit=5&before=${encodeURIComponent(before)}`,
+  headers: { authorization: `Bearer ${key}` },
+});
 
 /** A second issuer client, which issued nothing: the fixture's credential is another issuer's to it. */
 const otherIssuers = new WeakMap<SecurityFixture, Promise<string>>();
@@ -20,9 +24,24 @@ const otherIssuer = (f: SecurityFixture): Promise<string> => {
 };
 
 const cases: SecurityCase[] = [
-  { name: 'refuses an unknown id as the cursor', request: async (f) => page(await otherIssuer(f), randomUUID()), status: 400, code: 'invalid_cursor' },
-  { name: "refuses another issuer's credential id as the cursor, like an unknown one", request: async (f) => page(await otherIssuer(f), f.credentialId), status: 400, code: 'invalid_cursor' },
-  { name: 'refuses a cursor that is not an id at all', request: async (f) => page(await otherIssuer(f), "x' OR 1=1 --"), status: 400, code: 'invalid_cursor' },
+  {
+    name: 'refuses an unknown id as the cursor',
+    request: async (f) => page(await otherIssuer(f), randomUUID()),
+    status: 400,
+    code: 'invalid_cursor',
+  },
+  {
+    name: "refuses another issuer's credential id as the cursor, like an unknown one",
+    request: async (f) => page(await otherIssuer(f), f.credentialId),
+    status: 400,
+    code: 'invalid_cursor',
+  },
+  {
+    name: 'refuses a cursor that is not an id at all',
+    request: async (f) => page(await otherIssuer(f), "x' OR 1=1 --"),
+    status: 400,
+    code: 'invalid_cursor',
+  },
 ];
 
 runSecurityCases('paging', cases, {

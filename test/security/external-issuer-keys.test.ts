@@ -35,7 +35,9 @@ const algOf = (jwk: JWK) => (jwk.kty === 'OKP' ? 'EdDSA' : 'ES256');
 
 function signReal(key: RealKey, input: string): string {
   const data = Buffer.from(input, 'ascii');
-  return b64(key.alg === 'ES256' ? sign('sha256', data, { key: key.privateKey, dsaEncoding: 'ieee-p1363' }) : sign(null, data, key.privateKey));
+  return b64(
+    key.alg === 'ES256' ? sign('sha256', data, { key: key.privateKey, dsaEncoding: 'ieee-p1363' }) : sign(null, data, key.privateKey),
+  );
 }
 
 for (const backend of storeTargets()) {
@@ -62,12 +64,17 @@ for (const backend of storeTargets()) {
         const res = await viaApp(url, init);
         if (forge.jwks && url.endsWith('/.well-known/jwks.json')) {
           const jwks = (await res.json()) as { keys: JWK[] };
-          return Response.json({ keys: [...jwks.keys, { kty: 'OKP', crv: 'Ed25519', x: IDENTITY_X, kid: FORGED_KID, alg: 'EdDSA', use: 'sig' }] });
+          return Response.json({
+            keys: [...jwks.keys, { kty: 'OKP', crv: 'Ed25519', x: IDENTITY_X, kid: FORGED_KID, alg: 'EdDSA', use: 'sig' }],
+          });
         }
         if (forge.statusList && url.includes('/status/')) {
           const [h, p] = (await res.text()).split('.') as [string, string];
           const header = { ...(JSON.parse(Buffer.from(h, 'base64url').toString()) as JsonObj), alg: 'EdDSA', kid: FORGED_KID };
-          return new Response(`${b64json(header)}.${p}.${IDENTITY_SIGNATURE}`, { status: 200, headers: { 'content-type': 'application/statuslist+jwt' } });
+          return new Response(`${b64json(header)}.${p}.${IDENTITY_SIGNATURE}`, {
+            status: 200,
+            headers: { 'content-type': 'application/statuslist+jwt' },
+          });
         }
         return res;
       };
@@ -97,7 +104,14 @@ for (const backend of storeTargets()) {
     };
 
     const verify = async (presentation: string, ctx = context()) =>
-      verifyPresentation({ presentation, policy: { claims: [['family_name']] }, kb: { aud: verifierClientId(verifier.config.publicUrl), nonce: REQUEST_NONCE, maxAgeSeconds: 120 } }, ctx);
+      verifyPresentation(
+        {
+          presentation,
+          policy: { claims: [['family_name']] },
+          kb: { aud: verifierClientId(verifier.config.publicUrl), nonce: REQUEST_NONCE, maxAgeSeconds: 120 },
+        },
+        ctx,
+      );
 
     it('control: a credential of that issuer bound to a real key of each type is verified', async () => {
       for (const k of [keys.ec, keys.ed]) {

@@ -40,7 +40,9 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 async function closedAfter(server: HostileServer, path: string): Promise<number> {
   const served = server.served.filter((s) => s.path === path).at(-1);
   assert.ok(served, `the server was asked for ${path}`);
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${path}: the client never closed the connection`)), 10_000).unref());
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`${path}: the client never closed the connection`)), 10_000).unref(),
+  );
   return Promise.race([served.closed, timeout]);
 }
 
@@ -50,9 +52,22 @@ describe('outbound fetches stop at their byte cap', () => {
   let signer: TestSigner;
 
   const trust = () =>
-    new IssuerTrust({ ownIssuer: 'https://own.example', ownKeys: { verificationKey: () => undefined, publishedKeys: () => [] }, trusted: [{ issuer: iss, types: [] }], fetch, clock });
+    new IssuerTrust({
+      ownIssuer: 'https://own.example',
+      ownKeys: { verificationKey: () => undefined, publishedKeys: () => [] },
+      trusted: [{ issuer: iss, types: [] }],
+      fetch,
+      clock,
+    });
   const checker = () =>
-    new StatusChecker({ trust: trust(), fetch, clock, skewSeconds: 60, ownPrefix: 'https://own.example/status/', readOwn: () => Promise.reject(new Error('not ours')) });
+    new StatusChecker({
+      trust: trust(),
+      fetch,
+      clock,
+      skewSeconds: 60,
+      ownPrefix: 'https://own.example/status/',
+      readOwn: () => Promise.reject(new Error('not ours')),
+    });
 
   beforeAll(async () => {
     server = await startHostileServer();
@@ -62,19 +77,47 @@ describe('outbound fetches stop at their byte cap', () => {
   afterAll(() => server?.close());
 
   const kinds: { name: string; path: string; cap: number; code: string; setup?: () => void; run: () => Promise<unknown> }[] = [
-    { name: 'issuer metadata', path: '/.well-known/jwt-vc-issuer', cap: MAX_FETCH_BYTES, code: 'fetch_too_large', run: () => trust().resolveKey({ iss, kid: 'k', alg: 'ES256' }) },
     {
-      name: 'JWK Set', path: '/jwks', cap: MAX_FETCH_BYTES, code: 'fetch_too_large',
+      name: 'issuer metadata',
+      path: '/.well-known/jwt-vc-issuer',
+      cap: MAX_FETCH_BYTES,
+      code: 'fetch_too_large',
+      run: () => trust().resolveKey({ iss, kid: 'k', alg: 'ES256' }),
+    },
+    {
+      name: 'JWK Set',
+      path: '/jwks',
+      cap: MAX_FETCH_BYTES,
+      code: 'fetch_too_large',
       setup: () => server.routes.set('/.well-known/jwt-vc-issuer', { json: { issuer: iss, jwks_uri: `${iss}/jwks` } }),
       run: () => trust().resolveKey({ iss, kid: 'k', alg: 'ES256' }),
     },
-    { name: 'status list', path: '/status/1', cap: MAX_FETCH_BYTES, code: 'status_list_too_large', run: () => checker().read({ uri: `${iss}/status/1`, idx: 0 }, iss) },
-    { name: 'wallet JSON call', path: '/offer', cap: WALLET_MAX_BYTES, code: 'answer_too_large', run: () => call(fetch, `${iss}/offer`, {}, 'credential offer') },
     {
-      name: 'wallet request object', path: '/request', cap: WALLET_MAX_BYTES, code: 'answer_too_large',
-      run: () => presentToVerifier({ version: 1, created_at: new Date().toISOString(), keys: [], credentials: [] }, {
-        link: `openid4vp://?client_id=${encodeURIComponent('decentralized_identifier:did:web:127.0.0.1')}&request_uri=${encodeURIComponent(`${iss}/request`)}`,
-      }),
+      name: 'status list',
+      path: '/status/1',
+      cap: MAX_FETCH_BYTES,
+      code: 'status_list_too_large',
+      run: () => checker().read({ uri: `${iss}/status/1`, idx: 0 }, iss),
+    },
+    {
+      name: 'wallet JSON call',
+      path: '/offer',
+      cap: WALLET_MAX_BYTES,
+      code: 'answer_too_large',
+      run: () => call(fetch, `${iss}/offer`, {}, 'credential offer'),
+    },
+    {
+      name: 'wallet request object',
+      path: '/request',
+      cap: WALLET_MAX_BYTES,
+      code: 'answer_too_large',
+      run: () =>
+        presentToVerifier(
+          { version: 1, created_at: new Date().toISOString(), keys: [], credentials: [] },
+          {
+            link: `openid4vp://?client_id=${encodeURIComponent('decentralized_identifier:did:web:127.0.0.1')}&request_uri=${encodeURIComponent(`${iss}/request`)}`,
+          },
+        ),
     },
   ];
   const modes: EndlessMode[] = ['chunked', 'declared', 'gzip'];
@@ -97,7 +140,14 @@ describe('outbound fetches stop at their byte cap', () => {
   it('reads a status list under the cap, and refuses a zlib bomb by its inflate cap without growing by the bomb', async () => {
     server.routes.clear();
     server.routes.set('/.well-known/jwt-vc-issuer', { json: { issuer: iss, jwks: { keys: [signer.publicJwk] } } });
-    const ok = await signStatusListToken({ uri: `${iss}/status/ok`, list: new StatusList(131072, 1), clock, expiresInSeconds: 3600, ttlSeconds: 60, signer });
+    const ok = await signStatusListToken({
+      uri: `${iss}/status/ok`,
+      list: new StatusList(131072, 1),
+      clock,
+      expiresInSeconds: 3600,
+      ttlSeconds: 60,
+      signer,
+    });
     server.routes.set('/status/ok', { text: ok, type: 'application/statuslist+jwt' });
     // 256 MiB of zeros deflate to about 256 kB: under the 4 MiB fetch cap, far over 2^24 × 1 / 8 = 2 MiB inflated.
     const lst = await deflatedZeros(256 * 1024 * 1024);

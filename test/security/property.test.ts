@@ -43,7 +43,9 @@ const segment = fc.oneof(
 const hostileText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 300 }),
   fc.array(segment, { maxLength: 6 }).map((s) => s.join('.')),
-  fc.tuple(fc.array(segment, { minLength: 1, maxLength: 3 }), fc.array(segment, { maxLength: 5 }), fc.boolean()).map(([jwt, ds, end]) => `${jwt.join('.')}~${ds.join('~')}${end ? '~' : ''}`),
+  fc
+    .tuple(fc.array(segment, { minLength: 1, maxLength: 3 }), fc.array(segment, { maxLength: 5 }), fc.boolean())
+    .map(([jwt, ds, end]) => `${jwt.join('.')}~${ds.join('~')}${end ? '~' : ''}`),
 );
 
 type Mutation =
@@ -58,7 +60,11 @@ const mutation = fc.oneof(
   fc.record({ op: fc.constantFrom('flip' as const, 'delete' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('insert' as const), at: fc.nat(), ch: fc.constantFrom('~', '.', 'A', '=', ' ', '\u0000', '가', '+', '/') }),
   fc.record({ op: fc.constantFrom('swap' as const, 'duplicate' as const, 'drop' as const), a: fc.nat(), b: fc.nat() }),
-  fc.record({ op: fc.constant('reencode' as const), part: fc.nat(), how: fc.constantFrom('pad' as const, 'std' as const, 'space' as const, 'json' as const) }),
+  fc.record({
+    op: fc.constant('reencode' as const),
+    part: fc.nat(),
+    how: fc.constantFrom('pad' as const, 'std' as const, 'space' as const, 'json' as const),
+  }),
 ) as fc.Arbitrary<Mutation>;
 
 /** Applies mutations to `text` (an SD-JWT, SD-JWT+KB or compact JWS). */
@@ -110,7 +116,10 @@ function mutate(text: string, ms: Mutation[]): string {
 // --- Pure: parser and Disclosure rules -------------------------------------------------------
 
 const RESERVED = new Set(['_sd', '...', '_sd_alg']);
-const claimName = fc.oneof(fc.constantFrom('_sd', '...', '_sd_alg', 'a', 'b', 'family_name', 'iss', 'cnf', '__proto__', 'constructor'), fc.string({ maxLength: 6 }));
+const claimName = fc.oneof(
+  fc.constantFrom('_sd', '...', '_sd_alg', 'a', 'b', 'family_name', 'iss', 'cnf', '__proto__', 'constructor'),
+  fc.string({ maxLength: 6 }),
+);
 const discl = fc.oneof(
   fc.tuple(fc.string({ maxLength: 8 }), claimName, fc.jsonValue({ maxDepth: 2 })).map((t) => disclosure(t as Json[])),
   fc.tuple(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })).map((t) => disclosure(t as Json[])),
@@ -119,62 +128,102 @@ const discl = fc.oneof(
 );
 
 /** A payload whose `_sd` arrays and `{"...": digest}` elements reference (some of) the Disclosures. */
-const sdPayload = fc.tuple(fc.array(discl, { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 10 }), fc.array(fc.nat(), { maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(undefined, 'sha-256', 'SHA-256', 7))
+const sdPayload = fc
+  .tuple(
+    fc.array(discl, { maxLength: 6 }),
+    fc.array(fc.nat(), { maxLength: 10 }),
+    fc.array(fc.nat(), { maxLength: 4 }),
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.constantFrom(undefined, 'sha-256', 'SHA-256', 7),
+  )
   .map(([ds, refs, arrRefs, extra, alg]) => {
     const digests = [...ds.map((d) => d.digest), 'decoy'];
-    const payload: JsonObj = { plain: extra as Json, _sd: refs.map((r) => digests[r % digests.length]!), list: arrRefs.map((r) => ({ '...': digests[r % digests.length]! })) };
+    const payload: JsonObj = {
+      plain: extra as Json,
+      _sd: refs.map((r) => digests[r % digests.length]!),
+      list: arrRefs.map((r) => ({ '...': digests[r % digests.length]! })),
+    };
     if (alg !== undefined) payload._sd_alg = alg;
     return { payload, disclosures: ds.map((d) => d.encoded) };
   });
 
 describe('SD-JWT parser and Disclosure rules (property)', () => {
   it('parseSdJwt accepts or refuses with a format code, for any text', () => {
-    fc.assert(fc.property(hostileText, (text) => {
-      try {
-        const p = parseSdJwt(text);
-        assert.ok(p.sdJwtWithoutKb.endsWith('~') && text.startsWith(p.sdJwtWithoutKb));
-      } catch (e) {
-        refusalOnly(e);
-      }
-    }), runs(2000));
+    fc.assert(
+      fc.property(hostileText, (text) => {
+        try {
+          const p = parseSdJwt(text);
+          assert.ok(p.sdJwtWithoutKb.endsWith('~') && text.startsWith(p.sdJwtWithoutKb));
+        } catch (e) {
+          refusalOnly(e);
+        }
+      }),
+      runs(2000),
+    );
   });
 
   it('processDisclosures builds a payload with every Disclosure used and no reserved name, or refuses', () => {
-    fc.assert(fc.property(sdPayload, ({ payload, disclosures }) => {
-      try {
-        const { claims, disclosedPaths } = processDisclosures(payload, disclosures);
-        assert.equal(new Set(disclosures).size, disclosures.length, 'a repeated Disclosure was accepted');
-        for (const path of disclosedPaths) assert.ok(!path.some((p) => typeof p === 'string' && RESERVED.has(p)), `reserved name disclosed: ${JSON.stringify(path)}`);
-        assert.ok(!('_sd' in claims) && !('_sd_alg' in claims));
-        assert.equal(Object.getPrototypeOf(claims), Object.prototype, 'prototype untouched');
-      } catch (e) {
-        refusalOnly(e);
-      }
-    }), runs(1500));
+    fc.assert(
+      fc.property(sdPayload, ({ payload, disclosures }) => {
+        try {
+          const { claims, disclosedPaths } = processDisclosures(payload, disclosures);
+          assert.equal(new Set(disclosures).size, disclosures.length, 'a repeated Disclosure was accepted');
+          for (const path of disclosedPaths)
+            assert.ok(!path.some((p) => typeof p === 'string' && RESERVED.has(p)), `reserved name disclosed: ${JSON.stringify(path)}`);
+          assert.ok(!('_sd' in claims) && !('_sd_alg' in claims));
+          assert.equal(Object.getPrototypeOf(claims), Object.prototype, 'prototype untouched');
+        } catch (e) {
+          refusalOnly(e);
+        }
+      }),
+      runs(1500),
+    );
   });
 
   it('verifySdJwtVc refuses any text with a format code (nothing is signed by a trusted key)', async () => {
-    await fc.assert(fc.asyncProperty(hostileText, async (text) => {
-      try {
-        await verifySdJwtVc(text, { resolveIssuerKey: () => undefined, clock: { now: () => Date.now() }, skewSeconds: 60, kb: { required: true, nonce: 'n', aud: 'a', maxAgeSeconds: 60 } });
-        assert.fail('verified without a trusted key');
-      } catch (e) {
-        refusalOnly(e);
-      }
-    }), runs(1000));
+    await fc.assert(
+      fc.asyncProperty(hostileText, async (text) => {
+        try {
+          await verifySdJwtVc(text, {
+            resolveIssuerKey: () => undefined,
+            clock: { now: () => Date.now() },
+            skewSeconds: 60,
+            kb: { required: true, nonce: 'n', aud: 'a', maxAgeSeconds: 60 },
+          });
+          assert.fail('verified without a trusted key');
+        } catch (e) {
+          refusalOnly(e);
+        }
+      }),
+      runs(1000),
+    );
   });
 });
 
 // --- HTTP entry points -----------------------------------------------------------------------
 
-const OAUTH_CODES = new Set(['invalid_request', 'invalid_grant', 'unsupported_grant_type', 'invalid_client', 'invalid_credential_request', 'unknown_credential_configuration', 'invalid_proof', 'invalid_nonce', 'credential_request_denied', 'invalid_token', 'insufficient_scope', 'rate_limited']);
+const OAUTH_CODES = new Set([
+  'invalid_request',
+  'invalid_grant',
+  'unsupported_grant_type',
+  'invalid_client',
+  'invalid_credential_request',
+  'unknown_credential_configuration',
+  'invalid_proof',
+  'invalid_nonce',
+  'credential_request_denied',
+  'invalid_token',
+  'insufficient_scope',
+  'rate_limited',
+]);
 
 /** 4xx with a stable code, or 200; never a 5xx, never a non-JSON answer. */
 async function answer(f: SecurityFixture, opts: InjectOptions) {
   const res = await injectWithTimeout(f, opts, 10_000);
   const { code, body } = answerCode(res);
   assert.ok(res.statusCode < 500, `5xx: ${res.statusCode} ${res.body.slice(0, 300)}`);
-  if (res.statusCode >= 400) assert.ok(typeof code === 'string' && /^[a-z0-9_]+$/.test(code), `4xx without a code: ${res.body.slice(0, 300)}`);
+  if (res.statusCode >= 400)
+    assert.ok(typeof code === 'string' && /^[a-z0-9_]+$/.test(code), `4xx without a code: ${res.body.slice(0, 300)}`);
   return { res, code, body };
 }
 
@@ -187,74 +236,129 @@ for (const backend of storeTargets()) {
     afterAll(async () => f?.close());
 
     it('POST /v1/verifier/verify: any text is a 400 or a rejected verdict', async () => {
-      await fc.assert(fc.asyncProperty(hostileText, async (text) => {
-        const { res, body } = await answer(f, counter(f, text));
-        if (res.statusCode === 200) assert.equal(body.verdict, 'rejected');
-      }), runs(60));
+      await fc.assert(
+        fc.asyncProperty(hostileText, async (text) => {
+          const { res, body } = await answer(f, counter(f, text));
+          if (res.statusCode === 200) assert.equal(body.verdict, 'rejected');
+        }),
+        runs(60),
+      );
     });
 
     it('POST /v1/verifier/verify: a mutated valid presentation is rejected unless unchanged', async () => {
-      await fc.assert(fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (ms) => {
-        const original = await present(f);
-        const mutated = mutate(original, ms);
-        const { res, body } = await answer(f, counter(f, mutated));
-        if (res.statusCode !== 200) return;
-        if (body.verdict === 'verified') assert.equal(mutated, original, `a changed presentation verified: ${JSON.stringify(ms)}`);
-        else assert.equal(typeof body.code, 'string');
-      }), runs(60));
+      await fc.assert(
+        fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (ms) => {
+          const original = await present(f);
+          const mutated = mutate(original, ms);
+          const { res, body } = await answer(f, counter(f, mutated));
+          if (res.statusCode !== 200) return;
+          if (body.verdict === 'verified') assert.equal(mutated, original, `a changed presentation verified: ${JSON.stringify(ms)}`);
+          else assert.equal(typeof body.code, 'string');
+        }),
+        runs(60),
+      );
     });
 
     it('POST /openid4vp/response (direct_post): any form is a 400 or an answered "rejected"', async () => {
       const vct = f.t.runtime.catalog.get('driver-license')!.vct;
       const newState = async () => {
-        const res = await f.t.app.inject({ method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${f.keys.verifier}` }, payload: { dcql_query: { credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [vct] } }] } } });
+        const res = await f.t.app.inject({
+          method: 'POST',
+          url: '/v1/verifier/requests',
+          headers: { authorization: `Bearer ${f.keys.verifier}` },
+          payload: { dcql_query: { credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [vct] } }] } },
+        });
         const id = res.json<{ id: string }>().id;
-        return (await f.t.runtime.store.db.selectFrom('verifier_requests').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state;
+        return (await f.t.runtime.store.db.selectFrom('verifier_requests').select('state').where('id', '=', id).executeTakeFirstOrThrow())
+          .state;
       };
-      const vpToken = fc.oneof(hostileText, fc.dictionary(fc.constantFrom('licence', 'other', '__proto__'), fc.oneof(hostileText, fc.array(hostileText, { maxLength: 3 }))).map((o) => JSON.stringify(o)), fc.array(mutation, { maxLength: 2 }).map((ms) => ({ ms })));
-      await fc.assert(fc.asyncProperty(vpToken, fc.boolean(), fc.option(fc.string({ maxLength: 30 })), async (token, realState, error) => {
-        const state = realState ? await newState() : 'A'.repeat(22);
-        const vp = typeof token === 'string' ? token : JSON.stringify({ licence: mutate(await present(f), token.ms) });
-        const form = new URLSearchParams({ vp_token: vp, state, ...(error !== null && { error }) }).toString();
-        const { res, body, code } = await answer(f, { method: 'POST', url: '/openid4vp/response', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form });
-        if (res.statusCode === 200) assert.equal(body.status, 'rejected', `direct_post verified: ${form.slice(0, 200)}`);
-        else assert.equal(code, 'invalid_request');
-      }), runs(40));
+      const vpToken = fc.oneof(
+        hostileText,
+        fc
+          .dictionary(fc.constantFrom('licence', 'other', '__proto__'), fc.oneof(hostileText, fc.array(hostileText, { maxLength: 3 })))
+          .map((o) => JSON.stringify(o)),
+        fc.array(mutation, { maxLength: 2 }).map((ms) => ({ ms })),
+      );
+      await fc.assert(
+        fc.asyncProperty(vpToken, fc.boolean(), fc.option(fc.string({ maxLength: 30 })), async (token, realState, error) => {
+          const state = realState ? await newState() : 'A'.repeat(22);
+          const vp = typeof token === 'string' ? token : JSON.stringify({ licence: mutate(await present(f), token.ms) });
+          const form = new URLSearchParams({ vp_token: vp, state, ...(error !== null && { error }) }).toString();
+          const { res, body, code } = await answer(f, {
+            method: 'POST',
+            url: '/openid4vp/response',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: form,
+          });
+          if (res.statusCode === 200) assert.equal(body.status, 'rejected', `direct_post verified: ${form.slice(0, 200)}`);
+          else assert.equal(code, 'invalid_request');
+        }),
+        runs(40),
+      );
     });
 
     it('POST /oauth/token: any form is an OAuth error', async () => {
-      const key = fc.oneof(fc.constantFrom('grant_type', 'pre-authorized_code', 'tx_code', 'client_id', '__proto__', 'constructor'), fc.string({ maxLength: 8 }));
+      const key = fc.oneof(
+        fc.constantFrom('grant_type', 'pre-authorized_code', 'tx_code', 'client_id', '__proto__', 'constructor'),
+        fc.string({ maxLength: 8 }),
+      );
       const value = fc.oneof(fc.constant(PRE_AUTH), fc.string({ unit: 'binary', maxLength: 60 }));
-      await fc.assert(fc.asyncProperty(fc.array(fc.tuple(key, value), { maxLength: 5 }), fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'text/plain', 'APPLICATION/X-WWW-FORM-URLENCODED; charset=utf-8'), async (pairs, type) => {
-        const payload = type === 'application/json' ? JSON.stringify(Object.fromEntries(pairs)) : new URLSearchParams(pairs).toString();
-        const { res, code } = await answer(f, { method: 'POST', url: '/oauth/token', headers: { 'content-type': type }, payload });
-        assert.notEqual(res.statusCode, 200, 'a token for a made-up code');
-        assert.ok(OAUTH_CODES.has(String(code)), `not an OAuth code: ${String(code)}`);
-      }), runs(80));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(key, value), { maxLength: 5 }),
+          fc.constantFrom(
+            'application/x-www-form-urlencoded',
+            'application/json',
+            'text/plain',
+            'APPLICATION/X-WWW-FORM-URLENCODED; charset=utf-8',
+          ),
+          async (pairs, type) => {
+            const payload = type === 'application/json' ? JSON.stringify(Object.fromEntries(pairs)) : new URLSearchParams(pairs).toString();
+            const { res, code } = await answer(f, { method: 'POST', url: '/oauth/token', headers: { 'content-type': type }, payload });
+            assert.notEqual(res.statusCode, 200, 'a token for a made-up code');
+            assert.ok(OAUTH_CODES.has(String(code)), `not an OAuth code: ${String(code)}`);
+          },
+        ),
+        runs(80),
+      );
     });
 
     it('POST /openid4vci/credential: any body or mutated proof is an OAuth error, or a credential for an intact proof', async () => {
-      let token = await accessToken(f.t, await makeOffer(f.t, f.keys.issuer, { type: 'resident-id', claims: f.t.runtime.catalog.get('resident-id')!.example }));
+      let token = await accessToken(
+        f.t,
+        await makeOffer(f.t, f.keys.issuer, { type: 'resident-id', claims: f.t.runtime.catalog.get('resident-id')!.example }),
+      );
       const body = fc.oneof(
         fc.jsonValue({ maxDepth: 3 }).map((v) => ({ raw: v })),
         fc.array(mutation, { maxLength: 2 }).map((ms) => ({ ms })),
       );
-      await fc.assert(fc.asyncProperty(body, async (b) => {
-        let sent: unknown;
-        let intact = false;
-        if ('raw' in b) sent = b.raw;
-        else {
-          const p = await proof(holderKey(), { aud: f.issuer, nonce: await cNonce(f.t) });
-          const m = mutate(p, b.ms);
-          intact = m === p;
-          sent = { credential_configuration_id: 'resident-id', proofs: { jwt: [m] } };
-        }
-        const { res, code } = await answer(f, { method: 'POST', url: '/openid4vci/credential', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, payload: JSON.stringify(sent) });
-        if (res.statusCode === 200) {
-          assert.ok(intact, 'a credential for a changed proof');
-          token = await accessToken(f.t, await makeOffer(f.t, f.keys.issuer, { type: 'resident-id', claims: f.t.runtime.catalog.get('resident-id')!.example }));
-        } else assert.ok(OAUTH_CODES.has(String(code)), `not an OAuth code: ${String(code)}`);
-      }), runs(50));
+      await fc.assert(
+        fc.asyncProperty(body, async (b) => {
+          let sent: unknown;
+          let intact = false;
+          if ('raw' in b) sent = b.raw;
+          else {
+            const p = await proof(holderKey(), { aud: f.issuer, nonce: await cNonce(f.t) });
+            const m = mutate(p, b.ms);
+            intact = m === p;
+            sent = { credential_configuration_id: 'resident-id', proofs: { jwt: [m] } };
+          }
+          const { res, code } = await answer(f, {
+            method: 'POST',
+            url: '/openid4vci/credential',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            payload: JSON.stringify(sent),
+          });
+          if (res.statusCode === 200) {
+            assert.ok(intact, 'a credential for a changed proof');
+            token = await accessToken(
+              f.t,
+              await makeOffer(f.t, f.keys.issuer, { type: 'resident-id', claims: f.t.runtime.catalog.get('resident-id')!.example }),
+            );
+          } else assert.ok(OAUTH_CODES.has(String(code)), `not an OAuth code: ${String(code)}`);
+        }),
+        runs(50),
+      );
     });
   });
 }

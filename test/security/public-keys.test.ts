@@ -19,7 +19,19 @@ import { accessToken, makeOffer, nonce } from '../openid4vci/vci-helpers.js';
 import { sdDigest } from '../../src/formats/sd-jwt/compute-digest.js';
 import { historyAudience, HISTORY_TYP } from '../../src/presentation/list-holder-history.js';
 import { badPublicJwks, IDENTITY_SIGNATURE, IDENTITY_X, realKeys, type BadKeyCase, type RealKey } from '../helpers/bad-public-jwks.js';
-import { b64, b64json, counter, counterNonce, credentialParts, history, nowS, randomNonce, reissue, type JsonObj, type SecurityCase } from './support/index.js';
+import {
+  b64,
+  b64json,
+  counter,
+  counterNonce,
+  credentialParts,
+  history,
+  nowS,
+  randomNonce,
+  reissue,
+  type JsonObj,
+  type SecurityCase,
+} from './support/index.js';
 import { runSecurityCases } from './support/run-cases.js';
 import type { SecurityFixture } from './support/fixture.js';
 
@@ -33,13 +45,20 @@ function signWith(signer: RealKey | { signature: string }, header: JsonObj, payl
   const input = `${b64json(header)}.${b64json(payload)}`;
   if ('signature' in signer) return `${input}.${signer.signature}`;
   const data = Buffer.from(input, 'ascii');
-  const sig = signer.alg === 'ES256' ? sign('sha256', data, { key: signer.privateKey, dsaEncoding: 'ieee-p1363' }) : sign(null, data, signer.privateKey);
+  const sig =
+    signer.alg === 'ES256'
+      ? sign('sha256', data, { key: signer.privateKey, dsaEncoding: 'ieee-p1363' })
+      : sign(null, data, signer.privateKey);
   return `${input}.${b64(sig)}`;
 }
 const algOf = (jwk: JWK) => (jwk.kty === 'OKP' ? 'EdDSA' : 'ES256');
 /** RFC 7638 over whatever members the key has (a bad key must not make the test throw first). */
 const thumbprint = (jwk: JWK) =>
-  createHash('sha256').update(JSON.stringify(jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x })).digest('base64url');
+  createHash('sha256')
+    .update(
+      JSON.stringify(jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x }),
+    )
+    .digest('base64url');
 
 // --- requests per entry point -------------------------------------------------------------
 
@@ -69,25 +88,55 @@ async function proofRequest(f: SecurityFixture, proofs: { jwk: JWK; signer: Real
 
 /** The fixture credential re-signed by our issuer with `cnf.jwk` = `jwk` (as if issued before the fix), presented with a KB-JWT. */
 async function counterWithCnf(f: SecurityFixture, jwk: JWK, signer: RealKey | { signature: string }): Promise<InjectOptions> {
-  const jwt = await reissue(f, (_h, p) => { p.cnf = { jwk: jwk as JsonObj }; });
-  const sd = `${jwt}~${credentialParts(f).disclosures.map((d) => `${d}~`).join('')}`;
-  const kb = signWith(signer, { typ: 'kb+jwt', alg: algOf(jwk) }, { iat: nowS(), aud: f.aud, nonce: await counterNonce(f), sd_hash: sdDigest(sd) });
+  const jwt = await reissue(f, (_h, p) => {
+    p.cnf = { jwk: jwk as JsonObj };
+  });
+  const sd = `${jwt}~${credentialParts(f)
+    .disclosures.map((d) => `${d}~`)
+    .join('')}`;
+  const kb = signWith(
+    signer,
+    { typ: 'kb+jwt', alg: algOf(jwk) },
+    { iat: nowS(), aud: f.aud, nonce: await counterNonce(f), sd_hash: sdDigest(sd) },
+  );
   return counter(f, sd + kb);
 }
 
 const historyWith = (f: SecurityFixture, jwk: JWK, signer: RealKey | { signature: string }): InjectOptions =>
-  history(signWith(signer, { typ: HISTORY_TYP, alg: algOf(jwk), jwk: jwk as JsonObj }, { aud: historyAudience(f.issuer), iat: nowS(), jti: randomNonce(), cnf: { jkt: thumbprint(jwk) } }));
+  history(
+    signWith(
+      signer,
+      { typ: HISTORY_TYP, alg: algOf(jwk), jwk: jwk as JsonObj },
+      { aud: historyAudience(f.issuer), iat: nowS(), jti: randomNonce(), cnf: { jkt: thumbprint(jwk) } },
+    ),
+  );
 
 // --- the table ------------------------------------------------------------------------------
 
 const perClass = (c: BadKeyCase): SecurityCase[] => [
   { name: `issuance API: refuses holder_jwk = ${c.name}`, request: (f) => directIssue(f, c.jwk), status: 400, code: 'invalid_holder_jwk' },
-  { name: `OpenID4VCI: refuses a proof whose jwk is ${c.name}`, request: (f) => proofRequest(f, [{ jwk: c.jwk, signer: c.signer }]), status: 400, code: 'invalid_proof' },
+  {
+    name: `OpenID4VCI: refuses a proof whose jwk is ${c.name}`,
+    request: (f) => proofRequest(f, [{ jwk: c.jwk, signer: c.signer }]),
+    status: 400,
+    code: 'invalid_proof',
+  },
   ...(c.torsionOnly
     ? []
     : [
-        { name: `counter: refuses a credential whose cnf.jwk is ${c.name}`, request: (f: SecurityFixture) => counterWithCnf(f, c.jwk, c.signer), status: 200, verdict: true, code: 'jws_key_invalid' },
-        { name: `history: refuses a token whose jwk is ${c.name}`, request: (f: SecurityFixture) => historyWith(f, c.jwk, c.signer), status: 401, code: 'sd_jwt_vc_cnf_invalid' },
+        {
+          name: `counter: refuses a credential whose cnf.jwk is ${c.name}`,
+          request: (f: SecurityFixture) => counterWithCnf(f, c.jwk, c.signer),
+          status: 200,
+          verdict: true,
+          code: 'jws_key_invalid',
+        },
+        {
+          name: `history: refuses a token whose jwk is ${c.name}`,
+          request: (f: SecurityFixture) => historyWith(f, c.jwk, c.signer),
+          status: 401,
+          code: 'sd_jwt_vc_cnf_invalid',
+        },
       ]),
 ];
 
@@ -107,7 +156,8 @@ const exploit: SecurityCase[] = [
     status: 200,
     verdict: true,
     code: 'jws_key_invalid',
-    check: (_res, _f, diffs) => assert.notEqual(diffs.verification_receipts.added[0]!.holder_jkt, identityJkt, 'the receipt is not filed under the identity key'),
+    check: (_res, _f, diffs) =>
+      assert.notEqual(diffs.verification_receipts.added[0]!.holder_jkt, identityJkt, 'the receipt is not filed under the identity key'),
   },
   {
     name: 'exploit: a constant-signature history token under the identity key lists no receipts',
@@ -122,19 +172,21 @@ const ec = keys.ec.jwk as { kty: string; crv: string; x: string; y: string };
 const duplicates: SecurityCase[] = [
   {
     name: 'batch: the same P-256 key twice, the second with x zero-padded to 33 bytes, is refused',
-    request: (f) => proofRequest(f, [
-      { jwk: ec as JWK, signer: keys.ec },
-      { jwk: { ...ec, x: b64(Buffer.concat([Buffer.alloc(1), Buffer.from(ec.x, 'base64url')])) } as JWK, signer: keys.ec },
-    ]),
+    request: (f) =>
+      proofRequest(f, [
+        { jwk: ec as JWK, signer: keys.ec },
+        { jwk: { ...ec, x: b64(Buffer.concat([Buffer.alloc(1), Buffer.from(ec.x, 'base64url')])) } as JWK, signer: keys.ec },
+      ]),
     status: 400,
     code: 'invalid_proof',
   },
   {
     name: 'batch: the same key twice with other members and member order is one key (RFC 7638 thumbprint, not the JSON)',
-    request: (f) => proofRequest(f, [
-      { jwk: ec as JWK, signer: keys.ec },
-      { jwk: { y: ec.y, x: ec.x, crv: ec.crv, kty: ec.kty, kid: 'second', alg: 'ES256', use: 'sig' } as JWK, signer: keys.ec },
-    ]),
+    request: (f) =>
+      proofRequest(f, [
+        { jwk: ec as JWK, signer: keys.ec },
+        { jwk: { y: ec.y, x: ec.x, crv: ec.crv, kty: ec.kty, kid: 'second', alg: 'ES256', use: 'sig' } as JWK, signer: keys.ec },
+      ]),
     status: 400,
     code: 'invalid_proof',
   },

@@ -12,7 +12,12 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { accessToken, makeOffer } from '../openid4vci/vci-helpers.js';
 
-interface Operation { method: string; path: string; secured: boolean; hasBody: boolean }
+interface Operation {
+  method: string;
+  path: string;
+  secured: boolean;
+  hasBody: boolean;
+}
 
 const nestedArrays = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
 const nestedObjects = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
@@ -32,7 +37,12 @@ const BODIES: { name: string; type: string; payload: () => string }[] = [
   { name: 'string members of 1 MB', type: json, payload: () => `{"purpose":"${'x'.repeat(1_000_000)}"}` },
   { name: 'a 2 MB body', type: json, payload: () => `{"purpose":"${'x'.repeat(2_000_000)}"}` },
   { name: 'malformed JSON', type: json, payload: () => '{"dcql_query":' },
-  { name: 'a form whose fields carry 10,000-deep JSON', type: form, payload: () => `vp_token=${encodeURIComponent(nestedArrays(10_000))}&state=AAAAAAAAAAAAAAAAAAAAAA&presentation_submission=${encodeURIComponent(nestedObjects(10_000))}` },
+  {
+    name: 'a form whose fields carry 10,000-deep JSON',
+    type: form,
+    payload: () =>
+      `vp_token=${encodeURIComponent(nestedArrays(10_000))}&state=AAAAAAAAAAAAAAAAAAAAAA&presentation_submission=${encodeURIComponent(nestedObjects(10_000))}`,
+  },
   { name: 'a form of 100,000 fields', type: form, payload: () => Array.from({ length: 100_000 }, (_, i) => `f${i}=1`).join('&') },
 ];
 const PARAMS: { name: string; value: string }[] = [
@@ -63,13 +73,22 @@ for (const backend of storeTargets()) {
     let operations: Operation[];
     const auth: Record<string, string> = {};
     beforeAll(async () => {
-      t = await startTestApp({ store: backend, env: { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0' } });
+      t = await startTestApp({
+        store: backend,
+        env: { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0' },
+      });
       for (const role of ['issuer', 'verifier', 'admin'] as const) auth[role] = `Bearer ${await t.apiKey(role)}`;
       // A real access token, so the credential endpoint reads the body it is sent.
       auth.token = `Bearer ${await accessToken(t, await makeOffer(t, auth.issuer!.slice(7), { type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example }))}`;
       const doc = t.app.swagger() as { paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown }>> };
       operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
-        Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, secured: Boolean(op.security?.length), hasBody: Boolean(op.requestBody) })));
+        Object.entries(ops).map(([method, op]) => ({
+          method: method.toUpperCase(),
+          path,
+          secured: Boolean(op.security?.length),
+          hasBody: Boolean(op.requestBody),
+        })),
+      );
     });
     afterAll(() => t.close());
 
@@ -83,7 +102,12 @@ for (const backend of storeTargets()) {
     const fill = (path: string, value: string) => path.replace(/\{[^}]+\}/g, value);
     const send = (op: Operation, extra: Partial<InjectOptions>) => {
       const authorization = authorizationFor(op);
-      return t.app.inject({ method: op.method as InjectOptions['method'], url: fill(op.path, 'x0000000000000000'), ...extra, headers: { ...(authorization && { authorization }), ...extra.headers } });
+      return t.app.inject({
+        method: op.method as InjectOptions['method'],
+        url: fill(op.path, 'x0000000000000000'),
+        ...extra,
+        headers: { ...(authorization && { authorization }), ...extra.headers },
+      });
     };
 
     it('covers the routes of the OpenAPI document', () => {
@@ -99,7 +123,10 @@ for (const backend of storeTargets()) {
           const started = performance.now();
           const res = await send(op, { payload, headers: { 'content-type': b.type } });
           assertRefused(res, `${op.method} ${op.path} with ${b.name}`);
-          assert.ok(performance.now() - started < 5000, `${op.method} ${op.path} with ${b.name} took ${Math.round(performance.now() - started)} ms`);
+          assert.ok(
+            performance.now() - started < 5000,
+            `${op.method} ${op.path} with ${b.name} took ${Math.round(performance.now() - started)} ms`,
+          );
           sent++;
         }
       }
@@ -109,7 +136,10 @@ for (const backend of storeTargets()) {
     it('refuses malformed path parameters on every route that has one', async () => {
       for (const op of operations.filter((o) => o.path.includes('{'))) {
         for (const p of PARAMS) {
-          const res = await send(op, { url: fill(op.path, p.value), ...(op.hasBody && { payload: '{}', headers: { 'content-type': json } }) });
+          const res = await send(op, {
+            url: fill(op.path, p.value),
+            ...(op.hasBody && { payload: '{}', headers: { 'content-type': json } }),
+          });
           assertRefused(res, `${op.method} ${op.path} with ${p.name}`);
         }
       }
@@ -118,7 +148,10 @@ for (const backend of storeTargets()) {
     it('answers hostile query strings on every route with a 4xx, or ignores them (never a 5xx)', async () => {
       for (const op of operations) {
         for (const q of QUERIES) {
-          const res = await send(op, { url: `${fill(op.path, 'x0000000000000000')}?${q}`, ...(op.method === 'POST' && { payload: '{}', headers: { 'content-type': json } }) });
+          const res = await send(op, {
+            url: `${fill(op.path, 'x0000000000000000')}?${q}`,
+            ...(op.method === 'POST' && { payload: '{}', headers: { 'content-type': json } }),
+          });
           assert.ok(res.statusCode < 500, `${op.method} ${op.path}?${q.slice(0, 40)}: ${res.statusCode} ${res.body.slice(0, 200)}`);
           if (res.statusCode >= 400) assertRefused(res, `${op.method} ${op.path}?${q.slice(0, 40)}`);
         }

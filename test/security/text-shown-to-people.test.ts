@@ -13,7 +13,14 @@ import { runSecurityCases } from './support/run-cases.js';
 import { takeSnapshot, assertStateChanges } from './support/state-snapshot.js';
 
 const DCQL = (f: SecurityFixture) => ({
-  credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [f.t.runtime.catalog.get('driver-license')!.vct] }, claims: [{ path: ['age_over_19'] }] }],
+  credentials: [
+    {
+      id: 'licence',
+      format: 'dc+sd-jwt',
+      meta: { vct_values: [f.t.runtime.catalog.get('driver-license')!.vct] },
+      claims: [{ path: ['age_over_19'] }],
+    },
+  ],
 });
 const OK = { ko: '주류 판매 연령 확인', en: 'Age check for alcohol' };
 
@@ -24,7 +31,10 @@ const OK = { ko: '주류 판매 연령 확인', en: 'Age check for alcohol' };
  */
 const FRONT_DOOR: Record<string, { status: number; code: string }> = { NUL: { status: 400, code: 'nul_character' } };
 /** The request route takes small bodies (`SMALL_BODY_LIMIT`); the counter's carries presentations, portraits included. */
-const REQUEST_FRONT_DOOR: Record<string, { status: number; code: string }> = { ...FRONT_DOOR, '600 kB of text': { status: 413, code: 'body_too_large' } };
+const REQUEST_FRONT_DOOR: Record<string, { status: number; code: string }> = {
+  ...FRONT_DOOR,
+  '600 kB of text': { status: 413, code: 'body_too_large' },
+};
 
 /** Bad purposes: [label, value]. */
 const BAD_PURPOSES: [string, unknown][] = [
@@ -58,7 +68,12 @@ const BAD_PURPOSES: [string, unknown][] = [
 
 const requestCase = (label: string, purpose: unknown): SecurityCase => ({
   name: `OpenID4VP request: refuses a purpose with ${label}`,
-  request: (f) => ({ method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${f.keys.verifier}` }, payload: { dcql_query: DCQL(f), purpose } }),
+  request: (f) => ({
+    method: 'POST',
+    url: '/v1/verifier/requests',
+    headers: { authorization: `Bearer ${f.keys.verifier}` },
+    payload: { dcql_query: DCQL(f), purpose },
+  }),
   status: REQUEST_FRONT_DOOR[label]?.status ?? 400,
   code: REQUEST_FRONT_DOOR[label]?.code ?? 'invalid_purpose',
   check: (res) => assert.ok((res.json<{ errors?: { pointer: string }[] }>().errors ?? []).every((e) => e.pointer.startsWith('/purpose'))),
@@ -77,7 +92,12 @@ const counterCase = (label: string, purpose: unknown): SecurityCase => ({
 
 const clientName = (label: string, name: string): SecurityCase => ({
   name: `admin: refuses a client name with ${label}`,
-  request: (f) => ({ method: 'POST', url: '/v1/admin/clients', headers: { authorization: `Bearer ${f.keys.admin}` }, payload: { name, role: 'verifier' } }),
+  request: (f) => ({
+    method: 'POST',
+    url: '/v1/admin/clients',
+    headers: { authorization: `Bearer ${f.keys.admin}` },
+    payload: { name, role: 'verifier' },
+  }),
   status: 400,
   code: 'invalid_client_name',
 });
@@ -87,11 +107,20 @@ const claimCase = (label: string, ch: string): SecurityCase => ({
   request: (f) => {
     const claims = structuredClone(f.t.runtime.catalog.get('building-register')!.example) as { building_name: string };
     claims.building_name = `한빛${ch}빌딩`;
-    return { method: 'POST', url: '/v1/credentials', headers: { authorization: `Bearer ${f.keys.issuer}` }, payload: { type: 'building-register', claims } };
+    return {
+      method: 'POST',
+      url: '/v1/credentials',
+      headers: { authorization: `Bearer ${f.keys.issuer}` },
+      payload: { type: 'building-register', claims },
+    };
   },
   status: 400,
   code: 'invalid_claims',
-  check: (res) => assert.deepEqual(res.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer), ['/building_name']),
+  check: (res) =>
+    assert.deepEqual(
+      res.json<{ errors: { pointer: string }[] }>().errors.map((e) => e.pointer),
+      ['/building_name'],
+    ),
 });
 
 const cases: SecurityCase[] = [
@@ -113,14 +142,21 @@ runSecurityCases('text shown to people', cases, {
       const f = fixture();
       const nfd = { ko: OK.ko.normalize('NFD'), en: 'Cafe\u0301 age check' };
       const before = await takeSnapshot(f.t.runtime.store);
-      const made = await f.t.app.inject({ method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${f.keys.verifier}` }, payload: { dcql_query: DCQL(f), purpose: nfd } });
+      const made = await f.t.app.inject({
+        method: 'POST',
+        url: '/v1/verifier/requests',
+        headers: { authorization: `Bearer ${f.keys.verifier}` },
+        payload: { dcql_query: DCQL(f), purpose: nfd },
+      });
       assert.equal(made.statusCode, 201, made.body);
       const opts = counter(f, await present(f));
       const verified = await f.t.app.inject({ ...opts, payload: { ...(opts.payload as object), purpose: nfd } });
       assert.equal(verified.statusCode, 200, verified.body);
       // Two nonce rows: the counter nonce issued to this client, and its consumption by the verification.
       const diffs = assertStateChanges(before, await takeSnapshot(f.t.runtime.store), {
-        verifier_requests: { added: 1 }, verification_receipts: { added: 1 }, consumed_nonces: { added: 2 },
+        verifier_requests: { added: 1 },
+        verification_receipts: { added: 1 },
+        consumed_nonces: { added: 2 },
       });
       const expected = { ko: OK.ko, en: 'Café age check' };
       assert.deepEqual(JSON.parse(String(diffs.verifier_requests.added[0]!.purpose)), expected);
@@ -130,7 +166,12 @@ runSecurityCases('text shown to people', cases, {
     it('accepts 100 Korean and 200 English characters, full-width and ideographic spaces', async () => {
       const f = fixture();
       const purpose = { ko: `${'가'.repeat(49)}\u3000${'나'.repeat(50)}`, en: `${'a'.repeat(99)}\u00a0${'b'.repeat(100)}` };
-      const made = await f.t.app.inject({ method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${f.keys.verifier}` }, payload: { dcql_query: DCQL(f), purpose } });
+      const made = await f.t.app.inject({
+        method: 'POST',
+        url: '/v1/verifier/requests',
+        headers: { authorization: `Bearer ${f.keys.verifier}` },
+        payload: { dcql_query: DCQL(f), purpose },
+      });
       assert.equal(made.statusCode, 201, made.body);
     });
   },

@@ -44,17 +44,52 @@ const INTERNAL_URLS = [
 ];
 
 describe('internal address ranges', () => {
-  const internal = ['127.0.0.1', '127.255.255.254', '10.1.2.3', '172.31.255.255', '192.168.0.1', '169.254.169.254', '100.127.0.1', '0.0.0.0', '239.1.1.1',
-    '::1', '::', 'fe80::abcd', 'fd00:ec2::254', 'fc12::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', 'ff05::2', '64:ff9b::7f00:1'];
-  const external = ['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '169.255.0.1', '2606:4700:4700::1111', '2001:4860:4860::8888', '::ffff:8.8.8.8'];
+  const internal = [
+    '127.0.0.1',
+    '127.255.255.254',
+    '10.1.2.3',
+    '172.31.255.255',
+    '192.168.0.1',
+    '169.254.169.254',
+    '100.127.0.1',
+    '0.0.0.0',
+    '239.1.1.1',
+    '::1',
+    '::',
+    'fe80::abcd',
+    'fd00:ec2::254',
+    'fc12::1',
+    '::ffff:127.0.0.1',
+    '::ffff:10.0.0.1',
+    'ff05::2',
+    '64:ff9b::7f00:1',
+  ];
+  const external = [
+    '8.8.8.8',
+    '1.1.1.1',
+    '172.32.0.1',
+    '100.128.0.1',
+    '169.255.0.1',
+    '2606:4700:4700::1111',
+    '2001:4860:4860::8888',
+    '::ffff:8.8.8.8',
+  ];
   for (const a of internal) it(`counts ${a} as internal`, () => assert.equal(isInternalAddress(a), true));
   for (const a of external) it(`counts ${a} as public`, () => assert.equal(isInternalAddress(a), false));
 
   it('refuses a WEBHOOK_ALLOW_HOSTS entry that is not a host, address or range, naming the variable', () => {
     for (const bad of ['http://x', '10.0.0.0/33', '::1/129', 'a b', '10.0.0.0/8/1']) {
-      assert.throws(() => loadConfig({ WEBHOOK_ALLOW_HOSTS: bad }), (e: unknown) => e instanceof ConfigError && e.variable === 'WEBHOOK_ALLOW_HOSTS', bad);
+      assert.throws(
+        () => loadConfig({ WEBHOOK_ALLOW_HOSTS: bad }),
+        (e: unknown) => e instanceof ConfigError && e.variable === 'WEBHOOK_ALLOW_HOSTS',
+        bad,
+      );
     }
-    assert.deepEqual(loadConfig({ WEBHOOK_ALLOW_HOSTS: ' hooks.internal , 10.0.0.0/8,::1 ' }).webhookAllowHosts, ['hooks.internal', '10.0.0.0/8', '::1']);
+    assert.deepEqual(loadConfig({ WEBHOOK_ALLOW_HOSTS: ' hooks.internal , 10.0.0.0/8,::1 ' }).webhookAllowHosts, [
+      'hooks.internal',
+      '10.0.0.0/8',
+      '::1',
+    ]);
     assert.deepEqual(loadConfig({}).webhookAllowHosts, []);
   });
 });
@@ -77,17 +112,41 @@ for (const backend of storeTargets()) {
     let allowing: TestApp;
     let production: TestApp;
     let verifierKey: string;
-    const DCQL = () => ({ credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [t.runtime.catalog.get('driver-license')!.vct] }, claims: [{ path: ['family_name'] }] }] });
+    const DCQL = () => ({
+      credentials: [
+        {
+          id: 'licence',
+          format: 'dc+sd-jwt',
+          meta: { vct_values: [t.runtime.catalog.get('driver-license')!.vct] },
+          claims: [{ path: ['family_name'] }],
+        },
+      ],
+    });
     const create = async (app: TestApp, key: string, webhook_url: string) =>
-      app.app.inject({ method: 'POST', url: '/v1/verifier/requests', headers: { authorization: `Bearer ${key}` }, payload: { dcql_query: DCQL(), webhook_url } });
+      app.app.inject({
+        method: 'POST',
+        url: '/v1/verifier/requests',
+        headers: { authorization: `Bearer ${key}` },
+        payload: { dcql_query: DCQL(), webhook_url },
+      });
     const count = async (app: TestApp) =>
-      Number((await app.runtime.store.db.selectFrom('verifier_requests').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await app.runtime.store.db
+            .selectFrom('verifier_requests')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     beforeAll(async () => {
       t = await startTestApp({ store: backend });
       verifierKey = await t.apiKey('verifier');
       allowing = await startTestApp({ store: backend, env: { WEBHOOK_ALLOW_HOSTS: 'hooks.internal,10.0.0.0/8,localhost' } });
-      production = await startTestApp({ store: backend, env: { NODE_ENV: 'production', DPROOF_KEY_PASSPHRASE: 'a passphrase for tests', WEBHOOK_ALLOW_HOSTS: 'hooks.internal' } });
+      production = await startTestApp({
+        store: backend,
+        env: { NODE_ENV: 'production', DPROOF_KEY_PASSPHRASE: 'a passphrase for tests', WEBHOOK_ALLOW_HOSTS: 'hooks.internal' },
+      });
     });
     afterAll(async () => {
       await t?.close();
@@ -119,7 +178,11 @@ for (const backend of storeTargets()) {
       for (const url of ['https://192.168.1.1/done', 'https://[::1]/done', 'https://169.254.169.254/']) {
         assert.equal((await create(allowing, key, url)).json().code, 'webhook_url_internal', url);
       }
-      assert.equal((await create(allowing, key, 'http://hooks.example/done')).json().code, 'invalid_webhook_url', 'plain http only to a listed host');
+      assert.equal(
+        (await create(allowing, key, 'http://hooks.example/done')).json().code,
+        'invalid_webhook_url',
+        'plain http only to a listed host',
+      );
     });
 
     it('refuses plain http in production even to an allow-listed host', async () => {
@@ -132,8 +195,15 @@ for (const backend of storeTargets()) {
 
     describe('at send time', () => {
       const send = async (url: string, resolveHost: ResolveHost, allow: string[] = []) =>
-        sendWebhook({ ...t.runtime, config: { ...t.runtime.config, webhookAllowHosts: allow }, resolveHost }, url, { clientId: 'c', requestId: 'r', status: 'verified' });
-      const answers = (...addresses: string[]): ResolveHost => async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+        sendWebhook({ ...t.runtime, config: { ...t.runtime.config, webhookAllowHosts: allow }, resolveHost }, url, {
+          clientId: 'c',
+          requestId: 'r',
+          status: 'verified',
+        });
+      const answers =
+        (...addresses: string[]): ResolveHost =>
+        async () =>
+          addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
 
       it('refuses a public-looking name that resolves to an internal address (DNS rebinding); the receiver gets nothing', async () => {
         const r = await receiver();
@@ -158,10 +228,14 @@ for (const backend of storeTargets()) {
       it('delivers to an allow-listed name or range, connecting to the address it checked (one resolution)', async () => {
         const r = await receiver();
         try {
-          assert.deepEqual(await send(`http://hooks.internal:${r.port}/a`, answers('127.0.0.1'), ['hooks.internal']), { sent: true, status: 204 });
+          assert.deepEqual(await send(`http://hooks.internal:${r.port}/a`, answers('127.0.0.1'), ['hooks.internal']), {
+            sent: true,
+            status: 204,
+          });
           // The range allows 127.0.0.1; a second resolution (10.0.0.1, not allowed) would be refused.
           let asked = 0;
-          const rebinding: ResolveHost = async () => (asked++ === 0 ? [{ address: '127.0.0.1', family: 4 }] : [{ address: '10.0.0.1', family: 4 }]);
+          const rebinding: ResolveHost = async () =>
+            asked++ === 0 ? [{ address: '127.0.0.1', family: 4 }] : [{ address: '10.0.0.1', family: 4 }];
           assert.deepEqual(await send(`http://hooks.example:${r.port}/b`, rebinding, ['127.0.0.0/8']), { sent: true, status: 204 });
           assert.equal(asked, 1, 'the name is resolved once, and that answer is the one connected to');
           assert.deepEqual(r.hits, ['POST /a', 'POST /b']);
@@ -174,7 +248,10 @@ for (const backend of storeTargets()) {
         const target = await receiver();
         const redirecting = await receiver(307, `http://127.0.0.1:${target.port}/stolen`);
         try {
-          const outcome = await send(`http://hooks.internal:${redirecting.port}/hook`, answers('127.0.0.1'), ['hooks.internal', '127.0.0.0/8']);
+          const outcome = await send(`http://hooks.internal:${redirecting.port}/hook`, answers('127.0.0.1'), [
+            'hooks.internal',
+            '127.0.0.0/8',
+          ]);
           assert.deepEqual(outcome, { sent: true, status: 307 });
           assert.equal(redirecting.hits.length, 1);
           assert.deepEqual(target.hits, []);

@@ -20,12 +20,19 @@ import { readVectorJson } from '../formats/helpers.js';
 
 interface WycheproofFile {
   numberOfTests: number;
-  testGroups: { publicKeyJwk?: JWK; publicKeyDer: string; tests: { tcId: number; msg: string; sig: string; result: 'valid' | 'invalid' | 'acceptable'; comment: string }[] }[];
+  testGroups: {
+    publicKeyJwk?: JWK;
+    publicKeyDer: string;
+    tests: { tcId: number; msg: string; sig: string; result: 'valid' | 'invalid' | 'acceptable'; comment: string }[];
+  }[];
 }
 
 function jwkOf(group: WycheproofFile['testGroups'][number]): JWK | undefined {
   try {
-    return group.publicKeyJwk ?? (createPublicKey({ key: Buffer.from(group.publicKeyDer, 'hex'), format: 'der', type: 'spki' }).export({ format: 'jwk' }) as JWK);
+    return (
+      group.publicKeyJwk ??
+      (createPublicKey({ key: Buffer.from(group.publicKeyDer, 'hex'), format: 'der', type: 'spki' }).export({ format: 'jwk' }) as JWK)
+    );
   } catch {
     return undefined;
   }
@@ -34,7 +41,9 @@ function jwkOf(group: WycheproofFile['testGroups'][number]): JWK | undefined {
 async function accepted(alg: SigningAlg, jwk: JWK | undefined, msg: Buffer, sig: Buffer): Promise<boolean> {
   const parsed: ParsedJws = { header: { alg, kid: 'wycheproof' }, payload: {}, signingInput: msg, signature: sig, compact: '' };
   try {
-    await verifyCompactJws(parsed, { resolveKey: ({ kid }) => (jwk && kid === 'wycheproof' ? { jwk: { ...jwk, kid: undefined }, alg } : undefined) });
+    await verifyCompactJws(parsed, {
+      resolveKey: ({ kid }) => (jwk && kid === 'wycheproof' ? { jwk: { ...jwk, kid: undefined }, alg } : undefined),
+    });
     return true;
   } catch (e) {
     // A refusal is a stable 4xx code; anything else escaping is a bug.

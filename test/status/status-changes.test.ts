@@ -16,12 +16,22 @@ for (const backend of storeTargets()) {
 
     const issue = async (key = issuer) => {
       const type = t.runtime.catalog.get('disability-eligibility');
-      const r = await t.app.inject({ method: 'POST', url: '/v1/credentials', headers: { authorization: `Bearer ${key}` }, payload: { type: 'disability-eligibility', claims: type?.example } });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/v1/credentials',
+        headers: { authorization: `Bearer ${key}` },
+        payload: { type: 'disability-eligibility', claims: type?.example },
+      });
       assert.equal(r.statusCode, 201, r.body);
       return r.json() as { id: string; status: { list: string; index: number } };
     };
     const change = (id: string, action: string, body: unknown = { reason: '분실 신고 (reported lost)' }, key = issuer) =>
-      t.app.inject({ method: 'POST', url: `/v1/credentials/${id}/${action}`, headers: { authorization: `Bearer ${key}` }, payload: body as Record<string, unknown> });
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/credentials/${id}/${action}`,
+        headers: { authorization: `Bearer ${key}` },
+        payload: body as Record<string, unknown>,
+      });
     /** Waits until the served list shows `want` at the index (the publisher re-checks at most once a second). */
     const served = async (c: { status: { list: string; index: number } }, want: number) => {
       const deadline = Date.now() + 5000;
@@ -68,7 +78,11 @@ for (const backend of storeTargets()) {
         const r = await change(c.id, action);
         assert.equal(r.statusCode, status, `${action} from ${from}: ${r.body}`);
         if (code) assert.equal(r.json().code, code);
-        assert.equal((await t.runtime.store.credentials.get(c.id))?.status, 1 - (from === 'valid' && status === 409 ? 1 : 0), `${action} left it as it was`);
+        assert.equal(
+          (await t.runtime.store.credentials.get(c.id))?.status,
+          1 - (from === 'valid' && status === 409 ? 1 : 0),
+          `${action} left it as it was`,
+        );
       }
       const twice = await issue();
       assert.equal((await change(twice.id, 'suspend')).statusCode, 200);
@@ -96,10 +110,13 @@ for (const backend of storeTargets()) {
       await change(c.id, 'suspend', { reason: '이의 신청 검토 중' });
       await change(c.id, 'revoke', { reason: 'fraud confirmed' });
       const events = await t.runtime.store.audit.forSubject(`credential:${c.id}`);
-      assert.deepEqual(events.map((e) => [e.action, e.detail?.reason, e.detail?.to]), [
-        ['credential.suspend', '이의 신청 검토 중', 'suspended'],
-        ['credential.revoke', 'fraud confirmed', 'revoked'],
-      ]);
+      assert.deepEqual(
+        events.map((e) => [e.action, e.detail?.reason, e.detail?.to]),
+        [
+          ['credential.suspend', '이의 신청 검토 중', 'suspended'],
+          ['credential.revoke', 'fraud confirmed', 'revoked'],
+        ],
+      );
       assert.ok(events.every((e) => e.actor.startsWith('client:') && e.at > 0));
       const example = t.runtime.catalog.get('disability-eligibility')?.example ?? {};
       const text = JSON.stringify(events);
@@ -112,9 +129,19 @@ for (const backend of storeTargets()) {
       const b = await issue(mine);
       const r = await t.app.inject({ method: 'GET', url: '/v1/credentials?limit=1', headers: { authorization: `Bearer ${mine}` } });
       const page = r.json() as { items: { id: string }[]; next: string };
-      assert.deepEqual(page.items.map((x) => x.id), [b.id]);
-      const r2 = await t.app.inject({ method: 'GET', url: `/v1/credentials?limit=5&before=${page.next}`, headers: { authorization: `Bearer ${mine}` } });
-      assert.deepEqual((r2.json() as { items: { id: string }[] }).items.map((x) => x.id), [a.id]);
+      assert.deepEqual(
+        page.items.map((x) => x.id),
+        [b.id],
+      );
+      const r2 = await t.app.inject({
+        method: 'GET',
+        url: `/v1/credentials?limit=5&before=${page.next}`,
+        headers: { authorization: `Bearer ${mine}` },
+      });
+      assert.deepEqual(
+        (r2.json() as { items: { id: string }[] }).items.map((x) => x.id),
+        [a.id],
+      );
       assert.ok(!r2.body.includes('family_name'));
     });
   });

@@ -3,19 +3,30 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { MAX_STATUS_LIST_ENTRIES, maxStatusListBytes, STATUS_LIST_BITS, StatusList, type StatusListBits } from '../../src/formats/status-list/status-list-codec.js';
 import {
-  STATUS_INVALID,
-  STATUS_SUSPENDED,
-  STATUS_VALID,
-  statusName,
-} from '../../src/formats/status-list/status-list-status-types.js';
+  MAX_STATUS_LIST_ENTRIES,
+  maxStatusListBytes,
+  STATUS_LIST_BITS,
+  StatusList,
+  type StatusListBits,
+} from '../../src/formats/status-list/status-list-codec.js';
+import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID, statusName } from '../../src/formats/status-list/status-list-status-types.js';
 
-interface ExampleFixture { bits: StatusListBits; lst: string; byteArrayHex: string; compressedHex: string; statuses: number[] }
-interface VectorFixture { bits: StatusListBits; size: number; lst: string; statuses: Record<string, number> }
+interface ExampleFixture {
+  bits: StatusListBits;
+  lst: string;
+  byteArrayHex: string;
+  compressedHex: string;
+  statuses: number[];
+}
+interface VectorFixture {
+  bits: StatusListBits;
+  size: number;
+  lst: string;
+  statuses: Record<string, number>;
+}
 
-const fixture = <T>(name: string): T =>
-  JSON.parse(readFileSync(new URL(`../fixtures/status-list/${name}`, import.meta.url), 'utf8')) as T;
+const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/status-list/${name}`, import.meta.url), 'utf8')) as T;
 
 const assertCode = (fn: () => unknown, code: string) => assert.throws(fn, (e: unknown) => (e as { code?: string }).code === code);
 
@@ -75,8 +86,9 @@ describe('bit order and mutation', () => {
   });
 
   test('sets one entry without touching its neighbours, for any bits and values', () => {
-    const arb = fc.constantFrom<StatusListBits>(1, 2, 4, 8).chain((bits) =>
-      fc.tuple(fc.constant(bits), fc.array(fc.integer({ min: 0, max: 2 ** bits - 1 }), { minLength: 1, maxLength: 200 })));
+    const arb = fc
+      .constantFrom<StatusListBits>(1, 2, 4, 8)
+      .chain((bits) => fc.tuple(fc.constant(bits), fc.array(fc.integer({ min: 0, max: 2 ** bits - 1 }), { minLength: 1, maxLength: 200 })));
     fc.assert(
       fc.property(arb, ([bits, values]) => {
         const list = new StatusList(values.length, bits);
@@ -181,6 +193,8 @@ test('reports the encoded size of a 131,072-entry 2-bit list', () => {
   const emptyLst = empty.encode();
   const sparseLst = sparse.encode();
   console.log(`2-bit, ${size} entries (${size / 4} bytes raw), all VALID: lst ${emptyLst.length} chars`);
-  console.log(`2-bit, ${size} entries, ${set} (${((100 * set) / size).toFixed(2)}%) INVALID/SUSPENDED at random: lst ${sparseLst.length} chars (${Buffer.from(sparseLst, 'base64url').length} compressed bytes)`);
+  console.log(
+    `2-bit, ${size} entries, ${set} (${((100 * set) / size).toFixed(2)}%) INVALID/SUSPENDED at random: lst ${sparseLst.length} chars (${Buffer.from(sparseLst, 'base64url').length} compressed bytes)`,
+  );
   assert.deepEqual(StatusList.decode(sparseLst, 2).toBytes(), sparse.toBytes());
 });

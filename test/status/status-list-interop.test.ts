@@ -16,7 +16,7 @@ const clock = fixedClock(Date.UTC(2025, 0, 1));
 
 /** Deterministic statuses: a mix of every value the bit width allows. */
 const statusesFor = (bits: StatusListBits, size: number): number[] =>
-  Array.from({ length: size }, (_, i) => ((i * 2654435761) >>> 0) % 7 === 0 ? ((i >>> 3) % (2 ** bits - 1)) + 1 : 0);
+  Array.from({ length: size }, (_, i) => (((i * 2654435761) >>> 0) % 7 === 0 ? ((i >>> 3) % (2 ** bits - 1)) + 1 : 0));
 
 describe('list encoding interop with @sd-jwt/jwt-status-list', () => {
   for (const bits of [1, 2, 4, 8] as const) {
@@ -62,13 +62,18 @@ describe('status list token interop', () => {
     for (let i = 0; i < list.size; i++) assert.equal(theirs.getStatus(i), list.get(i), `index ${i}`);
 
     const checked = checkStatusListToken({ header: decodeProtectedHeader(token), payload, uri: URI, clock });
-    assert.deepEqual([0, 1, 513, 1023].map((i) => readStatus(checked.list, i)), [1, 0, 2, 3]);
+    assert.deepEqual(
+      [0, 1, 513, 1023].map((i) => readStatus(checked.list, i)),
+      [1, 0, 2, 3],
+    );
   });
 
   test('jose rejects the token once the signature is tampered with', async () => {
     const signer = await createTestSigner();
     const token = await signStatusListToken({ uri: URI, list: new StatusList(8, 1), clock, signer });
     const other = await createTestSigner();
-    await assert.rejects(jwtVerify(token, other.publicKey, { currentDate: new Date(clock.now()) }), { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
+    await assert.rejects(jwtVerify(token, other.publicKey, { currentDate: new Date(clock.now()) }), {
+      code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    });
   });
 });

@@ -22,8 +22,16 @@ test('reports a missing status or status_list with status_reference_missing', ()
 });
 
 test('reports a malformed idx or uri with status_reference_malformed', () => {
-  for (const status of [[], 'x', { status_list: [] }, { status_list: { idx: -1, uri: URI } }, { status_list: { idx: '0', uri: URI } },
-    { status_list: { idx: 1.5, uri: URI } }, { status_list: { idx: 0 } }, { status_list: { idx: 0, uri: 'relative/path' } }]) {
+  for (const status of [
+    [],
+    'x',
+    { status_list: [] },
+    { status_list: { idx: -1, uri: URI } },
+    { status_list: { idx: '0', uri: URI } },
+    { status_list: { idx: 1.5, uri: URI } },
+    { status_list: { idx: 0 } },
+    { status_list: { idx: 0, uri: 'relative/path' } },
+  ]) {
     assertCode(() => readStatusReference({ status }), 'status_reference_malformed');
   }
   assertCode(() => buildStatusClaim({ idx: -3, uri: URI }), 'status_reference_malformed');

@@ -13,7 +13,11 @@ import {
 import { STATUS_INVALID, STATUS_SUSPENDED } from '../../src/formats/status-list/status-list-status-types.js';
 import { createTestSigner } from './test-signer.js';
 
-interface JwtExample { header: Record<string, unknown>; payload: Record<string, unknown>; compact: string }
+interface JwtExample {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  compact: string;
+}
 const example = JSON.parse(
   readFileSync(new URL('../fixtures/status-list/status-list-jwt-example.json', import.meta.url), 'utf8'),
 ) as JwtExample;
@@ -28,8 +32,20 @@ describe('building and signing a status list token', () => {
   test('builds sub, iat, exp, ttl and status_list from the clock and the list', () => {
     const list = new StatusList(16, 2);
     list.set(3, STATUS_SUSPENDED);
-    const payload = buildStatusListTokenPayload({ uri: URI, list, clock: fixedClock(1_686_920_170_500), expiresInSeconds: 86_400, ttlSeconds: 43_200 });
-    assert.deepEqual(payload, { sub: URI, iat: 1_686_920_170, exp: 1_687_006_570, ttl: 43_200, status_list: { bits: 2, lst: list.encode() } });
+    const payload = buildStatusListTokenPayload({
+      uri: URI,
+      list,
+      clock: fixedClock(1_686_920_170_500),
+      expiresInSeconds: 86_400,
+      ttlSeconds: 43_200,
+    });
+    assert.deepEqual(payload, {
+      sub: URI,
+      iat: 1_686_920_170,
+      exp: 1_687_006_570,
+      ttl: 43_200,
+      status_list: { bits: 2, lst: list.encode() },
+    });
   });
 
   test('signs a compact JWS whose header names statuslist+jwt and the signer key', async () => {
@@ -53,7 +69,10 @@ describe('checking a status list token (§8.3)', () => {
     const checked = check(example.header, example.payload);
     assert.equal(checked.sub, URI);
     assert.equal(checked.ttl, 43_200);
-    assert.deepEqual([0, 1, 2, 3].map((i) => readStatus(checked.list, i)), [1, 0, 0, 1]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((i) => readStatus(checked.list, i)),
+      [1, 0, 0, 1],
+    );
   });
 
   test('accepts the claims of the draft example response, which also carry iss', () => {
@@ -92,7 +111,13 @@ describe('checking a status list token (§8.3)', () => {
     const exp = example.payload['exp'] as number;
     assertCode(() => check(example.header, example.payload, fixedClock(exp * 1000)), 'status_list_token_expired');
     assertCode(() => check(example.header, example.payload, fixedClock(exp * 1000 + 5_000)), 'status_list_token_expired');
-    const lenient = checkStatusListToken({ header: example.header, payload: example.payload, uri: URI, clock: fixedClock(exp * 1000), clockToleranceSeconds: 30 });
+    const lenient = checkStatusListToken({
+      header: example.header,
+      payload: example.payload,
+      uri: URI,
+      clock: fixedClock(exp * 1000),
+      clockToleranceSeconds: 30,
+    });
     assert.equal(lenient.exp, exp);
   });
 
@@ -106,18 +131,28 @@ describe('checking a status list token (§8.3)', () => {
   });
 
   test('rejects a ttl that is not a positive number with status_list_token_bad_ttl', () => {
-    for (const ttl of [0, -1, '43200', null]) assertCode(() => check(example.header, { ...example.payload, ttl }), 'status_list_token_bad_ttl');
+    for (const ttl of [0, -1, '43200', null])
+      assertCode(() => check(example.header, { ...example.payload, ttl }), 'status_list_token_bad_ttl');
   });
 
   test('rejects bad bits and a bad lst inside status_list', () => {
-    assertCode(() => check(example.header, { ...example.payload, status_list: { bits: 3, lst: 'eNrbuRgAAhcBXQ' } }), 'status_list_bad_bits');
+    assertCode(
+      () => check(example.header, { ...example.payload, status_list: { bits: 3, lst: 'eNrbuRgAAhcBXQ' } }),
+      'status_list_bad_bits',
+    );
     assertCode(() => check(example.header, { ...example.payload, status_list: { bits: 1 } }), 'status_list_malformed');
-    assertCode(() => check(example.header, { ...example.payload, status_list: { bits: 1, lst: 'eNrbuRgAAhcBXQ==' } }), 'status_list_malformed');
+    assertCode(
+      () => check(example.header, { ...example.payload, status_list: { bits: 1, lst: 'eNrbuRgAAhcBXQ==' } }),
+      'status_list_malformed',
+    );
   });
 
   test('applies the maxBytes cap to the list inside the token', () => {
     const payload = { ...example.payload, status_list: { bits: 1, lst: new StatusList(8 * 4096, 1).encode() } };
-    assertCode(() => checkStatusListToken({ header: example.header, payload, uri: URI, clock: beforeExpiry, maxBytes: 1024 }), 'status_list_too_large');
+    assertCode(
+      () => checkStatusListToken({ header: example.header, payload, uri: URI, clock: beforeExpiry, maxBytes: 1024 }),
+      'status_list_too_large',
+    );
   });
 
   test('rejects an index outside the list with status_index_out_of_range', () => {

@@ -79,7 +79,10 @@ for (const backend of storeTargets()) {
 
     it('consumes a nonce once, also when the same nonce arrives twice in one batch', async () => {
       const hash = `n-${randomUUID()}`;
-      const both = await Promise.all([store.nonces.consume(hash, 'kb', 2_000_000_000_000), store.nonces.consume(hash, 'kb', 2_000_000_000_000)]);
+      const both = await Promise.all([
+        store.nonces.consume(hash, 'kb', 2_000_000_000_000),
+        store.nonces.consume(hash, 'kb', 2_000_000_000_000),
+      ]);
       assert.deepEqual(both.sort(), [false, true]);
       assert.equal(await store.nonces.consume(hash, 'kb', 2_000_000_000_000), false);
       assert.equal(await store.nonces.consume(`n-${randomUUID()}`, 'kb', 2_000_000_000_000), true);
@@ -102,9 +105,21 @@ for (const backend of storeTargets()) {
       const now = 1_700_000_100_000;
       const offer = async (id: string) => {
         await store.vci.insertOffer({
-          id, ref_hash: `r-${id}`, code_hash: `c-${id}`, client_id: 'c0000000000000001', type: 'civil-servant-id', format: 'dc+sd-jwt',
-          configuration_id: 'civil-servant-id', claims: `{"id":"${id}"}`, tx_code_hash: null, tx_code_length: null, created_at: now, expires_at: now + 600_000,
-          redeemed_at: null, burned_at: null, issued_at: null,
+          id,
+          ref_hash: `r-${id}`,
+          code_hash: `c-${id}`,
+          client_id: 'c0000000000000001',
+          type: 'civil-servant-id',
+          format: 'dc+sd-jwt',
+          configuration_id: 'civil-servant-id',
+          claims: `{"id":"${id}"}`,
+          tx_code_hash: null,
+          tx_code_length: null,
+          created_at: now,
+          expires_at: now + 600_000,
+          redeemed_at: null,
+          burned_at: null,
+          issued_at: null,
         });
         assert.equal(await store.vci.redeem(id, now, { hash: `t-${id}`, expiresAt: now + 300_000 }), true);
       };
@@ -118,33 +133,55 @@ for (const backend of storeTargets()) {
       ]);
       assert.deepEqual(a, { ok: true, claims: '{"id":"offer-a"}' });
       assert.deepEqual(b, { ok: false, reason: 'nonce' });
-      const rows = await store.db.selectFrom('vci_nonces').select(['nonce_hash', 'consumed_at']).where('nonce_hash', 'in', ['na1', 'na2', 'nb1']).orderBy('nonce_hash').execute();
-      assert.deepEqual(rows.map((r) => [r.nonce_hash, r.consumed_at === null ? null : Number(r.consumed_at)]), [['na1', now + 1], ['na2', now + 1], ['nb1', null]], 'b consumed nothing');
+      const rows = await store.db
+        .selectFrom('vci_nonces')
+        .select(['nonce_hash', 'consumed_at'])
+        .where('nonce_hash', 'in', ['na1', 'na2', 'nb1'])
+        .orderBy('nonce_hash')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.nonce_hash, r.consumed_at === null ? null : Number(r.consumed_at)]),
+        [
+          ['na1', now + 1],
+          ['na2', now + 1],
+          ['nb1', null],
+        ],
+        'b consumed nothing',
+      );
       const offerB = await store.vci.offer('offer-b');
       assert.equal(offerB?.issued_at, null);
       assert.equal(offerB?.claims, '{"id":"offer-b"}', 'b still holds its claims');
       // The same offer twice in one batch: one issuance, the other told "used".
       await store.vci.insertNonce({ nonce_hash: 'nb2', created_at: now, expires_at: now + 300_000 });
       await store.vci.insertNonce({ nonce_hash: 'nb3', created_at: now, expires_at: now + 300_000 });
-      const twice = await Promise.all([store.vci.consumeForIssuance('offer-b', ['nb2'], now + 2), store.vci.consumeForIssuance('offer-b', ['nb3'], now + 2)]);
+      const twice = await Promise.all([
+        store.vci.consumeForIssuance('offer-b', ['nb2'], now + 2),
+        store.vci.consumeForIssuance('offer-b', ['nb3'], now + 2),
+      ]);
       assert.deepEqual(twice.map((t) => (t.ok ? 'issued' : t.reason)).sort(), ['issued', 'used']);
       const loser = twice.findIndex((t) => !t.ok);
-      const spared = await store.db.selectFrom('vci_nonces').select('consumed_at').where('nonce_hash', '=', loser === 0 ? 'nb2' : 'nb3').executeTakeFirst();
+      const spared = await store.db
+        .selectFrom('vci_nonces')
+        .select('consumed_at')
+        .where('nonce_hash', '=', loser === 0 ? 'nb2' : 'nb3')
+        .executeTakeFirst();
       assert.equal(spared?.consumed_at, null, 'the losing request did not spend its nonce');
     });
-
   });
 }
 
 /** A fresh embedded store and a writer thread of its own on the same file, for the test's length. */
-async function withWriter(run: (store: Store, writer: SqliteWriter, insert: (hash: string) => CompiledQuery, file: string) => Promise<void>): Promise<void> {
+async function withWriter(
+  run: (store: Store, writer: SqliteWriter, insert: (hash: string) => CompiledQuery, file: string) => Promise<void>,
+): Promise<void> {
   const target = await makeStoreTarget('sqlite');
   const store = openStore({ databaseUrl: undefined, dataDir: target.dataDir });
   try {
     await store.migrate();
     const file = join(target.dataDir, SQLITE_FILE);
     const writer = new SqliteWriter(file);
-    const insert = (hash: string) => store.db.insertInto('consumed_nonces').values({ nonce_hash: hash, kind: 'kb', expires_at: 2_000_000_000_000 }).compile();
+    const insert = (hash: string) =>
+      store.db.insertInto('consumed_nonces').values({ nonce_hash: hash, kind: 'kb', expires_at: 2_000_000_000_000 }).compile();
     await run(store, writer, insert, file);
   } finally {
     await store.close();
@@ -157,14 +194,21 @@ describe('the SQLite writer thread', () => {
     withWriter(async (store, writer, insert) => {
       assert.deepEqual(await writer.write([[{ query: insert('w1') }]]), [{ ok: true, changed: [1], rows: [[]] }]);
       // Kill the thread while a write is in flight (the field is private: this is the fault itself).
-      const inFlight = writer.write([[{ query: insert('w2') }]]).then(() => 'committed', (e: { code?: string }) => e.code);
+      const inFlight = writer.write([[{ query: insert('w2') }]]).then(
+        () => 'committed',
+        (e: { code?: string }) => e.code,
+      );
       await (writer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
       const outcome = await inFlight;
       assert.ok(outcome === 'committed' || outcome === 'SQLITE_IOERR_WRITER', String(outcome));
       if (outcome !== 'committed') assert.equal(isStoreUnavailable({ code: outcome }), true, 'answered 503, not 500');
       assert.deepEqual(await writer.write([[{ query: insert('w3') }]]), [{ ok: true, changed: [1], rows: [[]] }], 'a new thread writes');
       await writer.close();
-      const rows = (await store.db.selectFrom('consumed_nonces').select('nonce_hash').where('nonce_hash', 'in', ['w1', 'w2', 'w3']).execute()).map((r) => r.nonce_hash).sort();
+      const rows = (
+        await store.db.selectFrom('consumed_nonces').select('nonce_hash').where('nonce_hash', 'in', ['w1', 'w2', 'w3']).execute()
+      )
+        .map((r) => r.nonce_hash)
+        .sort();
       // A thread killed between its COMMIT and its reply leaves w2 committed behind an error: the
       // caller cannot know (as with a connection lost after COMMIT), which is why the error is a
       // 503 to retry and not a refusal. A reported commit must be there; w1 and w3 always are.
@@ -217,7 +261,10 @@ describe('the SQLite writer thread', () => {
       await store.migrate();
       assert.equal(await store.nonces.consume('first', 'kb', 2_000_000_000_000), true);
       // Either it commits before the close or it is refused: never left hanging.
-      const pending = store.nonces.consume('second', 'kb', 2_000_000_000_000).then(() => 'committed', () => 'refused');
+      const pending = store.nonces.consume('second', 'kb', 2_000_000_000_000).then(
+        () => 'committed',
+        () => 'refused',
+      );
       await store.close();
       const outcome = await pending;
       const again = openStore({ databaseUrl: undefined, dataDir: target.dataDir });

@@ -30,7 +30,10 @@ for (const backend of storeTargets()) {
       const got = await store.clients.get('c0000000000000001');
       assert.deepEqual(got, { ...base, id: 'c0000000000000001', types: ['resident-id'], createdAt: 1_700_000_000_000, revokedAt: null });
       assert.equal(typeof got?.createdAt, 'number');
-      assert.deepEqual((await store.clients.list()).map((c) => c.id), ['c0000000000000001', 'c0000000000000002']);
+      assert.deepEqual(
+        (await store.clients.list()).map((c) => c.id),
+        ['c0000000000000001', 'c0000000000000002'],
+      );
       assert.equal(await store.clients.revoke('c0000000000000001', 1_700_000_000_500), true);
       assert.equal(await store.clients.revoke('c0000000000000001', 1_700_000_000_600), false, 'second revoke changes nothing');
       assert.equal((await store.clients.get('c0000000000000001'))?.revokedAt, 1_700_000_000_500);
@@ -57,10 +60,20 @@ for (const backend of storeTargets()) {
 
     it('refuses a second active key of one algorithm at the database level', async () => {
       await assert.rejects(
-        store.db.insertInto('signing_keys').values({
-          kid: 'rogue', alg: 'ES256', state: 'active', public_jwk: '{}', file: 'x', created_at: 1,
-          activated_at: 1, retiring_at: null, retired_at: null,
-        }).execute(),
+        store.db
+          .insertInto('signing_keys')
+          .values({
+            kid: 'rogue',
+            alg: 'ES256',
+            state: 'active',
+            public_jwk: '{}',
+            file: 'x',
+            created_at: 1,
+            activated_at: 1,
+            retiring_at: null,
+            retired_at: null,
+          })
+          .execute(),
       );
       const active = (await store.keys.list()).filter((k) => k.alg === 'ES256' && k.state === 'active');
       assert.equal(active.length, 1);

@@ -17,7 +17,16 @@ import { systemClock } from '../../src/clock.js';
 
 const catalog = await shippedCatalog();
 const vct = catalog.get('driver-license')!.vct;
-const client: ApiClient = { id: 'v1', name: 'bank', role: 'verifier', types: null, keyHash: 'x', rateLimit: null, createdAt: 0, revokedAt: null };
+const client: ApiClient = {
+  id: 'v1',
+  name: 'bank',
+  role: 'verifier',
+  types: null,
+  keyHash: 'x',
+  rateLimit: null,
+  createdAt: 0,
+  revokedAt: null,
+};
 // checkPolicy reads the catalogue and the issuer trust (for the issuer's authority over the type) from its context.
 const trust = new IssuerTrust({
   ownIssuer: 'https://issuer.example',
@@ -33,11 +42,17 @@ const presented: JsonObject = {
   birth_date: '1959-05-20',
   age_over_19: true,
   nationalities: ['KR', 'US'],
-  driving_privileges: [{ vehicle_category_code: 'B', issue_date: '1985-03-12' }, { vehicle_category_code: 'A', issue_date: '1990-07-01' }],
+  driving_privileges: [
+    { vehicle_category_code: 'B', issue_date: '1985-03-12' },
+    { vehicle_category_code: 'A', issue_date: '1990-07-01' },
+  ],
 };
 
 const policyOf = (claimsQuery: Record<string, unknown>): VerificationPolicy =>
-  policyForQuery(parseDcqlQuery({ credentials: [{ id: 'dl', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, ...claimsQuery }] }, catalog, client).credentials[0]!);
+  policyForQuery(
+    parseDcqlQuery({ credentials: [{ id: 'dl', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, ...claimsQuery }] }, catalog, client)
+      .credentials[0]!,
+  );
 
 async function run(policy: VerificationPolicy, claims: JsonObject = presented): Promise<PresentationState> {
   const s: PresentationState = { text: '', format: 'dc+sd-jwt', type: vct, iss: 'https://issuer.example', claims };
@@ -52,7 +67,10 @@ async function fails(policy: VerificationPolicy, code: string): Promise<void> {
 describe('checkPolicy with DCQL claims (OpenID4VP §6.4.1)', () => {
   it('keeps exactly the asked claims, and names them for the receipt', async () => {
     const s = await run(policyOf({ claims: [{ path: ['family_name'] }, { path: ['driving_privileges', null, 'vehicle_category_code'] }] }));
-    assert.deepEqual(s.selected, { family_name: '이', driving_privileges: [{ vehicle_category_code: 'B' }, { vehicle_category_code: 'A' }] });
+    assert.deepEqual(s.selected, {
+      family_name: '이',
+      driving_privileges: [{ vehicle_category_code: 'B' }, { vehicle_category_code: 'A' }],
+    });
     assert.deepEqual(s.selectedNames, ['family_name', 'driving_privileges[].vehicle_category_code']);
   });
 
@@ -64,20 +82,36 @@ describe('checkPolicy with DCQL claims (OpenID4VP §6.4.1)', () => {
 
   it('picks the first claim set presented in full, and keeps only its claims', async () => {
     const claim_sets = [['over21'], ['over19'], ['birth']];
-    const claims = [{ id: 'over21', path: ['age_over_21'] }, { id: 'over19', path: ['age_over_19'] }, { id: 'birth', path: ['birth_date'] }];
+    const claims = [
+      { id: 'over21', path: ['age_over_21'] },
+      { id: 'over19', path: ['age_over_19'] },
+      { id: 'birth', path: ['birth_date'] },
+    ];
     const s = await run(policyOf({ claims, claim_sets }));
     assert.deepEqual(s.selected, { age_over_19: true });
     assert.deepEqual(s.selectedNames, ['age_over_19']);
   });
 
   it('skips a claim set whose value does not match (§6.3)', async () => {
-    const claims = [{ id: 'kr', path: ['nationalities', null], values: ['JP'] }, { id: 'name', path: ['family_name'] }];
+    const claims = [
+      { id: 'kr', path: ['nationalities', null], values: ['JP'] },
+      { id: 'name', path: ['family_name'] },
+    ];
     const s = await run(policyOf({ claims, claim_sets: [['kr'], ['name']] }));
     assert.deepEqual(s.selected, { family_name: '이' });
   });
 
   it('refuses with claim_missing when no claim set is presented in full', async () => {
-    await fails(policyOf({ claims: [{ id: 'a', path: ['age_over_21'] }, { id: 'g', path: ['given_name'] }], claim_sets: [['a'], ['g']] }), 'claim_missing');
+    await fails(
+      policyOf({
+        claims: [
+          { id: 'a', path: ['age_over_21'] },
+          { id: 'g', path: ['given_name'] },
+        ],
+        claim_sets: [['a'], ['g']],
+      }),
+      'claim_missing',
+    );
   });
 
   it('refuses with claim_missing when an asked claim is absent or its path does not fit the claims', async () => {

@@ -10,7 +10,15 @@ import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { ES256, digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { counterChallenge, counterOf, counterPresent, counterVerify, generateHolderKey, issueViaApi, nowSeconds } from '../presentation/helpers.js';
+import {
+  counterChallenge,
+  counterOf,
+  counterPresent,
+  counterVerify,
+  generateHolderKey,
+  issueViaApi,
+  nowSeconds,
+} from '../presentation/helpers.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
 import { issueSdJwt } from '../../src/formats/sd-jwt/issue-sd-jwt.js';
 import { issueSdJwtVc } from '../../src/formats/sd-jwt-vc/issue-sd-jwt-vc.js';
@@ -53,14 +61,29 @@ for (const backend of storeTargets()) {
       const now = nowSeconds();
       if (header) {
         const { sdJwt } = await issueSdJwt({
-          header, payload: { iss, iat: now, exp: now + 3600, vct: t.runtime.catalog.get('resident-id')!.vct, cnf: { jwk: holder.publicJwk as JsonObject }, family_name: '김' },
-          disclosable: ['family_name'], signer,
+          header,
+          payload: {
+            iss,
+            iat: now,
+            exp: now + 3600,
+            vct: t.runtime.catalog.get('resident-id')!.vct,
+            cnf: { jwk: holder.publicJwk as JsonObject },
+            family_name: '김',
+          },
+          disclosable: ['family_name'],
+          signer,
         });
         return sdJwt;
       }
       const { sdJwt } = await issueSdJwtVc({
-        iss, vct: t.runtime.catalog.get('resident-id')!.vct, iat: now, exp: now + 3600, cnfJwk: holder.publicJwk,
-        claims: { family_name: '김' }, disclosable: ['family_name'], signer,
+        iss,
+        vct: t.runtime.catalog.get('resident-id')!.vct,
+        iat: now,
+        exp: now + 3600,
+        cnfJwk: holder.publicJwk,
+        claims: { family_name: '김' },
+        disclosable: ['family_name'],
+        signer,
       });
       return sdJwt;
     };
@@ -78,7 +101,9 @@ for (const backend of storeTargets()) {
 
     it('rejects a tampered disclosure (value changed, re-signed KB-JWT): disclosures check, unreferenced digest', async () => {
       const parts = credential.split('~');
-      const i = parts.findIndex((d, k) => k > 0 && d && (JSON.parse(Buffer.from(d, 'base64url').toString()) as unknown[])[1] === 'family_name');
+      const i = parts.findIndex(
+        (d, k) => k > 0 && d && (JSON.parse(Buffer.from(d, 'base64url').toString()) as unknown[])[1] === 'family_name',
+      );
       const [salt, name] = JSON.parse(Buffer.from(parts[i]!, 'base64url').toString()) as [string, string];
       parts[i] = b64([salt, name, '박']);
       const v = await verdict(await bind(`${parts[0]}~${parts[i]}~`));
@@ -148,15 +173,27 @@ for (const backend of storeTargets()) {
       const sd = `${credential.split('~')[0]}~`;
       const { signCompactJws } = await import('../../src/formats/jose/sign-compact-jws.js');
       const { sdDigest } = await import('../../src/formats/sd-jwt/compute-digest.js');
-      const kb = await signCompactJws({ typ: 'JWT' }, { iat: nowSeconds(), aud, nonce: 'n'.repeat(22), sd_hash: sdDigest(sd) }, holder.signer);
+      const kb = await signCompactJws(
+        { typ: 'JWT' },
+        { iat: nowSeconds(), aud, nonce: 'n'.repeat(22), sd_hash: sdDigest(sd) },
+        holder.signer,
+      );
       assert.equal((await verdict(`${sd}${kb}`)).code, 'kb_jwt_bad_typ');
     });
 
     it('verifies a presentation made by @sd-jwt/sd-jwt-vc as the holder', async () => {
       const { credential: cred } = await issueViaApi(t, issuerKey, 'driver-license', holder);
-      const theirs = new SDJwtVcInstance({ hasher: digest, hashAlg: 'sha-256', saltGenerator: generateSalt, kbSigner: await ES256.getSigner(holder.privateJwk as never), kbSignAlg: 'ES256' });
+      const theirs = new SDJwtVcInstance({
+        hasher: digest,
+        hashAlg: 'sha-256',
+        saltGenerator: generateSalt,
+        kbSigner: await ES256.getSigner(holder.privateJwk as never),
+        kbSignAlg: 'ES256',
+      });
       const { nonce } = await counterChallenge(counterOf(t.app, verifierKey));
-      const presentation = await theirs.present(cred, { family_name: true, age_over_19: true, driving_privileges: true } as never, { kb: { payload: { iat: nowSeconds(), aud, nonce } } });
+      const presentation = await theirs.present(cred, { family_name: true, age_over_19: true, driving_privileges: true } as never, {
+        kb: { payload: { iat: nowSeconds(), aud, nonce } },
+      });
       const v = await verdict(presentation, { types: ['driver-license'], claims: ['family_name', 'age_over_19'] });
       assert.equal(v.verdict, 'verified', JSON.stringify(v.checks));
       // They disclosed driving_privileges too; it was not asked for, so it is not in the result.
@@ -192,11 +229,26 @@ for (const backend of storeTargets()) {
       const revoked = await issueViaApi(t, issuerKey, 'resident-id', holder);
       const suspended = await issueViaApi(t, issuerKey, 'resident-id', holder);
       const fine = await issueViaApi(t, issuerKey, 'resident-id', holder);
-      for (const [c, action] of [[revoked, 'revoke'], [suspended, 'suspend']] as const) {
-        const res = await t.app.inject({ method: 'POST', url: `/v1/credentials/${c.id}/${action}`, headers: { authorization: `Bearer ${issuerKey}` }, payload: { reason: 'test' } });
+      for (const [c, action] of [
+        [revoked, 'revoke'],
+        [suspended, 'suspend'],
+      ] as const) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: `/v1/credentials/${c.id}/${action}`,
+          headers: { authorization: `Bearer ${issuerKey}` },
+          payload: { reason: 'test' },
+        });
         assert.equal(res.statusCode, 200, res.body);
       }
-      const check = async (cred: string) => (await counterVerify(t.app, verifierKey, (await counterPresent(cred, holder, counterOf(t.app, verifierKey), ['family_name'])).presentation)).json<Verdict>();
+      const check = async (cred: string) =>
+        (
+          await counterVerify(
+            t.app,
+            verifierKey,
+            (await counterPresent(cred, holder, counterOf(t.app, verifierKey), ['family_name'])).presentation,
+          )
+        ).json<Verdict>();
       const r = await check(revoked.credential);
       assert.equal(r.code, 'credential_revoked');
       assert.equal(r.checks.find((c) => c.check === 'status')?.ok, false);

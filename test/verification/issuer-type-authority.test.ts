@@ -25,7 +25,16 @@ import { signRaw, decodeJwt, type JsonObj } from '../security/support/craft.js';
 const ISSUER2 = 'https://issuer2.example';
 const NONCE = 'request-nonce-0123456789abcdef';
 const AUD = 'decentralized_identifier:did:web:verifier.example';
-const anyClient: ApiClient = { id: 'c1', name: 'test', role: 'verifier', types: null, keyHash: '', rateLimit: null, createdAt: 0, revokedAt: null };
+const anyClient: ApiClient = {
+  id: 'c1',
+  name: 'test',
+  role: 'verifier',
+  types: null,
+  keyHash: '',
+  rateLimit: null,
+  createdAt: 0,
+  revokedAt: null,
+};
 
 for (const backend of storeTargets()) {
   describe(`issuer authority per type and format confusion (${backend})`, () => {
@@ -59,15 +68,31 @@ for (const backend of storeTargets()) {
     const verify = async (credential: string, policy: VerificationPolicy, trusted?: TrustedIssuer[]): Promise<VerificationReport> => {
       const config = trusted ? { ...verifier.config, trustedIssuers: trusted } : verifier.config;
       const ctx = createVerificationContext({ ...verifier.runtime, config }, injectFetch(issuer2.app) as never);
-      const { presentation } = await createHolderPresentation({ credential, disclose: ['family_name'], holderSigner: holder.signer, aud: AUD, nonce: NONCE, iat: Math.floor(Date.now() / 1000) });
+      const { presentation } = await createHolderPresentation({
+        credential,
+        disclose: ['family_name'],
+        holderSigner: holder.signer,
+        aud: AUD,
+        nonce: NONCE,
+        iat: Math.floor(Date.now() / 1000),
+      });
       return verifyPresentation({ presentation, policy, kb: { aud: AUD, nonce: NONCE, maxAgeSeconds: 120 } }, ctx);
     };
     const dcql = (vct: string, format = 'dc+sd-jwt', binding = true) =>
-      policyForQuery(parseDcqlQuery({ credentials: [{ id: 'q', format, meta: { vct_values: [vct] }, require_cryptographic_holder_binding: binding }] }, verifier.runtime.catalog, anyClient).credentials[0]!);
+      policyForQuery(
+        parseDcqlQuery(
+          { credentials: [{ id: 'q', format, meta: { vct_values: [vct] }, require_cryptographic_holder_binding: binding }] },
+          verifier.runtime.catalog,
+          anyClient,
+        ).credentials[0]!,
+      );
     const refused = (v: VerificationReport, code: string) => {
       assert.equal(v.verdict, 'rejected', JSON.stringify(v.checks));
       assert.equal(v.code, code);
-      assert.deepEqual(v.checks.find((c) => c.check === 'policy'), { check: 'policy', ok: false, code });
+      assert.deepEqual(
+        v.checks.find((c) => c.check === 'policy'),
+        { check: 'policy', ok: false, code },
+      );
     };
 
     // One class, every policy shape: a foreign issuer's credential naming OUR vct is refused.
@@ -91,20 +116,34 @@ for (const backend of storeTargets()) {
       const v = await verify(foreignOurType, {}, [{ issuer: ISSUER2, types: [ourVct, `${verifier.config.publicUrl}/`] }]);
       refused(v, 'issuer_not_authorized_for_type');
       for (const entry of [`${ISSUER2}|${ourVct}`, `${ISSUER2}|${verifier.config.publicUrl}/vct/`, `${ISSUER2}|http://`]) {
-        assert.throws(() => loadConfig({ PUBLIC_URL: verifier.config.publicUrl, TRUSTED_ISSUERS: entry }), (e) => e instanceof ConfigError && e.variable === 'TRUSTED_ISSUERS', entry);
+        assert.throws(
+          () => loadConfig({ PUBLIC_URL: verifier.config.publicUrl, TRUSTED_ISSUERS: entry }),
+          (e) => e instanceof ConfigError && e.variable === 'TRUSTED_ISSUERS',
+          entry,
+        );
       }
     });
 
     it('reads TRUSTED_ISSUERS entries with and without authorised types (backward compatible)', () => {
-      const c = loadConfig({ PUBLIC_URL: 'https://svc.example', TRUSTED_ISSUERS: `${ISSUER2}/, https://b.example|https://b.example/vct/ | urn:x:pid:1` });
-      assert.deepEqual(c.trustedIssuers, [{ issuer: ISSUER2, types: [] }, { issuer: 'https://b.example', types: ['https://b.example/vct/', 'urn:x:pid:1'] }]);
+      const c = loadConfig({
+        PUBLIC_URL: 'https://svc.example',
+        TRUSTED_ISSUERS: `${ISSUER2}/, https://b.example|https://b.example/vct/ | urn:x:pid:1`,
+      });
+      assert.deepEqual(c.trustedIssuers, [
+        { issuer: ISSUER2, types: [] },
+        { issuer: 'https://b.example', types: ['https://b.example/vct/', 'urn:x:pid:1'] },
+      ]);
     });
 
-    it('accepts a trusted issuer\'s credential of its own type (default: types under its identifier), by counter and by DCQL', async () => {
+    it("accepts a trusted issuer's credential of its own type (default: types under its identifier), by counter and by DCQL", async () => {
       for (const policy of [toPolicy({ types: [foreignVct] }, anyClient), dcql(foreignVct)]) {
         const v = await verify(foreignOwnType, policy);
         assert.equal(v.verdict, 'verified', JSON.stringify(v.checks));
-        assert.equal(credentialTypeName(verifier.runtime.catalog, verifier.config.publicUrl, v), foreignVct, 'named by its vct, not by a catalogue id');
+        assert.equal(
+          credentialTypeName(verifier.runtime.catalog, verifier.config.publicUrl, v),
+          foreignVct,
+          'named by its vct, not by a catalogue id',
+        );
       }
     });
 
@@ -146,9 +185,22 @@ for (const backend of storeTargets()) {
         return verifyPresentation({ presentation, policy, kb: { aud: AUD, nonce: NONCE, maxAgeSeconds: 120 } }, ctx);
       };
       const sdPresentation = async () =>
-        (await createHolderPresentation({ credential: sdJwt, disclose: ['family_name'], holderSigner: holder.signer, aud: AUD, nonce: NONCE, iat: Math.floor(Date.now() / 1000) })).presentation;
+        (
+          await createHolderPresentation({
+            credential: sdJwt,
+            disclose: ['family_name'],
+            holderSigner: holder.signer,
+            aud: AUD,
+            nonce: NONCE,
+            iat: Math.floor(Date.now() / 1000),
+          })
+        ).presentation;
 
-      const asked: [string, () => string][] = [['its vct', () => verifier.runtime.catalog.get('driver-license')!.vct], ['its catalogue id', () => 'driver-license'], ['its VC type', () => 'DriverLicense']];
+      const asked: [string, () => string][] = [
+        ['its vct', () => verifier.runtime.catalog.get('driver-license')!.vct],
+        ['its catalogue id', () => 'driver-license'],
+        ['its VC type', () => 'DriverLicense'],
+      ];
       for (const [label, vct] of asked) {
         it(`does not answer a dc+sd-jwt DCQL query naming ${label} with a bearer VC-JWT`, async () => {
           refused(await check(vcJwt, dcql(vct(), 'dc+sd-jwt', false)), 'format_not_accepted');

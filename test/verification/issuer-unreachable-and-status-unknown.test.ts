@@ -41,8 +41,22 @@ describe('an external issuer whose keys or status cannot be used', () => {
 
   const verify = async (fetcher: Fetcher) => {
     const ctx = createVerificationContext(verifier.runtime, fetcher);
-    const { presentation } = await createHolderPresentation({ credential, disclose: ['family_name'], holderSigner: holder.signer, aud: verifierClientId(verifier.config.publicUrl), nonce: NONCE, iat: Math.floor(Date.now() / 1000) });
-    return verifyPresentation({ presentation, policy: { claims: [['family_name']] }, kb: { aud: verifierClientId(verifier.config.publicUrl), nonce: NONCE, maxAgeSeconds: 120 } }, ctx);
+    const { presentation } = await createHolderPresentation({
+      credential,
+      disclose: ['family_name'],
+      holderSigner: holder.signer,
+      aud: verifierClientId(verifier.config.publicUrl),
+      nonce: NONCE,
+      iat: Math.floor(Date.now() / 1000),
+    });
+    return verifyPresentation(
+      {
+        presentation,
+        policy: { claims: [['family_name']] },
+        kb: { aud: verifierClientId(verifier.config.publicUrl), nonce: NONCE, maxAgeSeconds: 120 },
+      },
+      ctx,
+    );
   };
 
   it('refuses with issuer_keys_unreachable when the issuer metadata cannot be fetched', async () => {
@@ -54,7 +68,10 @@ describe('an external issuer whose keys or status cannot be used', () => {
   });
 
   it('a peer that does not answer is fetch_failed (502) to the checks, which name what could not be fetched', async () => {
-    await assert.rejects(fetchText(fetch, 'http://127.0.0.1:1/.well-known/jwt-vc-issuer', 'application/json'), (e) => isAppError(e) && e.code === 'fetch_failed' && e.status === 502);
+    await assert.rejects(
+      fetchText(fetch, 'http://127.0.0.1:1/.well-known/jwt-vc-issuer', 'application/json'),
+      (e) => isAppError(e) && e.code === 'fetch_failed' && e.status === 502,
+    );
   });
 
   it('refuses with credential_status_unknown when the list holds a value other than 0, 1 or 2 for the credential', async () => {
@@ -65,7 +82,14 @@ describe('an external issuer whose keys or status cannot be used', () => {
       // A list signed by issuer2's own key, with 3 (an application-specific value, §7.1) at the index.
       const list = new StatusList(131072, 2);
       list.set(status.idx, 3);
-      const token = await signStatusListToken({ uri: url, list, clock: { now: () => Date.now() }, expiresInSeconds: 3600, ttlSeconds: 60, signer: issuer2.runtime.keys.signer('ES256') });
+      const token = await signStatusListToken({
+        uri: url,
+        list,
+        clock: { now: () => Date.now() },
+        expiresInSeconds: 3600,
+        ttlSeconds: 60,
+        signer: issuer2.runtime.keys.signer('ES256'),
+      });
       return new Response(token, { status: 200, headers: { 'content-type': 'application/statuslist+jwt' } });
     });
     assert.equal(v.verdict, 'rejected');

@@ -34,7 +34,8 @@ async function setup() {
   const trust = new IssuerTrust({ ownIssuer: ISSUER, ownKeys, trusted: [], fetch: () => Promise.reject(new Error('no fetch')), clock });
   const list = new StatusList(1024, 2);
   list.set(5, 1);
-  const sign = (by: TestSigner, expiresInSeconds = 3600) => signStatusListToken({ uri: URI, list, clock, expiresInSeconds, ttlSeconds: 60, signer: by });
+  const sign = (by: TestSigner, expiresInSeconds = 3600) =>
+    signStatusListToken({ uri: URI, list, clock, expiresInSeconds, ttlSeconds: 60, signer: by });
   let token = await sign(signer);
   let reads = 0;
   const checker = new StatusChecker({

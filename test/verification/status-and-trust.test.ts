@@ -51,7 +51,14 @@ for (const backend of storeTargets()) {
         if (url.includes('/status/') && opts.status === 'down') throw new TypeError('fetch failed');
         if (url.includes('/status/') && opts.status === 'wrong-key') {
           // A well-formed list for that URI, signed by a key that is not issuer2's.
-          const token = await signStatusListToken({ uri: url, list: new StatusList(131072, 2), clock: { now: () => Date.now() }, expiresInSeconds: 3600, ttlSeconds: 60, signer: verifier.runtime.keys.signer('ES256') });
+          const token = await signStatusListToken({
+            uri: url,
+            list: new StatusList(131072, 2),
+            clock: { now: () => Date.now() },
+            expiresInSeconds: 3600,
+            ttlSeconds: 60,
+            signer: verifier.runtime.keys.signer('ES256'),
+          });
           return new Response(token, { status: 200 });
         }
         return viaApp(url, init);
@@ -61,10 +68,26 @@ for (const backend of storeTargets()) {
     };
 
     const present = async (clockMs = Date.now()) =>
-      (await createHolderPresentation({ credential, disclose: ['family_name'], holderSigner: holder.signer, aud: verifierClientId(verifier.config.publicUrl), nonce: REQUEST_NONCE, iat: Math.floor(clockMs / 1000) })).presentation;
+      (
+        await createHolderPresentation({
+          credential,
+          disclose: ['family_name'],
+          holderSigner: holder.signer,
+          aud: verifierClientId(verifier.config.publicUrl),
+          nonce: REQUEST_NONCE,
+          iat: Math.floor(clockMs / 1000),
+        })
+      ).presentation;
 
     const verify = async (ctx: ReturnType<typeof context>['ctx'], presentation: string) =>
-      verifyPresentation({ presentation, policy: { claims: [['family_name']] }, kb: { aud: verifierClientId(verifier.config.publicUrl), nonce: REQUEST_NONCE, maxAgeSeconds: 120 } }, ctx);
+      verifyPresentation(
+        {
+          presentation,
+          policy: { claims: [['family_name']] },
+          kb: { aud: verifierClientId(verifier.config.publicUrl), nonce: REQUEST_NONCE, maxAgeSeconds: 120 },
+        },
+        ctx,
+      );
 
     it('verifies a credential of a trusted external issuer with keys from its jwt-vc-issuer metadata, and caches its status list by ttl', async () => {
       const { ctx } = context();
@@ -103,9 +126,21 @@ for (const backend of storeTargets()) {
       try {
         const { ctx } = (() => {
           fetched = [];
-          return { ctx: createVerificationContext(alone.runtime, async (url) => { fetched.push(url); throw new Error('no'); }) };
+          return {
+            ctx: createVerificationContext(alone.runtime, async (url) => {
+              fetched.push(url);
+              throw new Error('no');
+            }),
+          };
         })();
-        const v = await verifyPresentation({ presentation: await present(), policy: {}, kb: { aud: verifierClientId(verifier.config.publicUrl), nonce: REQUEST_NONCE, maxAgeSeconds: 120 } }, ctx);
+        const v = await verifyPresentation(
+          {
+            presentation: await present(),
+            policy: {},
+            kb: { aud: verifierClientId(verifier.config.publicUrl), nonce: REQUEST_NONCE, maxAgeSeconds: 120 },
+          },
+          ctx,
+        );
         assert.equal(v.code, 'untrusted_issuer');
         assert.deepEqual(fetched, []);
       } finally {

@@ -55,20 +55,33 @@ describe('wallet and CLI refusals', () => {
   it('an offer that is not an offer link is invalid_offer_link, before anything is fetched', async () => {
     const wallet = await createWallet(join(dir, 'link.json'), new Date());
     const noFetch = (() => assert.fail('nothing may be fetched')) as unknown as typeof fetch;
-    assert.deepEqual(await refusal(() => receiveCredentials(wallet, { offerLink: 'https://issuer.example/offer', fetch: noFetch })), { code: 'invalid_offer_link', status: 400 });
+    assert.deepEqual(await refusal(() => receiveCredentials(wallet, { offerLink: 'https://issuer.example/offer', fetch: noFetch })), {
+      code: 'invalid_offer_link',
+      status: 400,
+    });
   });
 
   it('an offer with a tx_code needs --tx-code (tx_code_required), before anything is fetched', async () => {
     const wallet = await createWallet(join(dir, 'tx.json'), new Date());
-    const offer = { credential_issuer: 'https://issuer.example', credential_configuration_ids: ['x'], grants: { [PRE_AUTH]: { 'pre-authorized_code': 'abc', tx_code: { length: 6 } } } };
+    const offer = {
+      credential_issuer: 'https://issuer.example',
+      credential_configuration_ids: ['x'],
+      grants: { [PRE_AUTH]: { 'pre-authorized_code': 'abc', tx_code: { length: 6 } } },
+    };
     const noFetch = (() => assert.fail('nothing may be fetched')) as unknown as typeof fetch;
-    assert.deepEqual(await refusal(() => receiveCredentials(wallet, { offerLink: offerLink(offer), fetch: noFetch })), { code: 'tx_code_required', status: 400 });
+    assert.deepEqual(await refusal(() => receiveCredentials(wallet, { offerLink: offerLink(offer), fetch: noFetch })), {
+      code: 'tx_code_required',
+      status: 400,
+    });
   });
 
   it('an offer without a pre-authorized code is receive_failed (502: the issuer sent something a wallet refuses)', async () => {
     const wallet = await createWallet(join(dir, 'nograt.json'), new Date());
     const offer = { credential_issuer: 'https://issuer.example', credential_configuration_ids: ['x'], grants: {} };
-    assert.deepEqual(await refusal(() => receiveCredentials(wallet, { offerLink: offerLink(offer) })), { code: 'receive_failed', status: 502 });
+    assert.deepEqual(await refusal(() => receiveCredentials(wallet, { offerLink: offerLink(offer) })), {
+      code: 'receive_failed',
+      status: 502,
+    });
   });
 
   describe('a peer that answers more than a wallet reads', () => {
@@ -90,17 +103,38 @@ describe('wallet and CLI refusals', () => {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
-    afterAll(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+    afterAll(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
 
     it('is answer_too_large; one that is down is the operation code (present_failed)', async () => {
-      assert.deepEqual(await refusal(() => fetchForWallet(fetch, `${base}/metadata`, { accept: 'application/json' }, 'issuer metadata')), { code: 'answer_too_large', status: 502 });
-      assert.deepEqual(await refusal(() => fetchForWallet(fetch, 'http://127.0.0.1:1/request', { accept: 'application/json' }, 'request object', 'present_failed')), { code: 'present_failed', status: 502 });
+      assert.deepEqual(await refusal(() => fetchForWallet(fetch, `${base}/metadata`, { accept: 'application/json' }, 'issuer metadata')), {
+        code: 'answer_too_large',
+        status: 502,
+      });
+      assert.deepEqual(
+        await refusal(() =>
+          fetchForWallet(fetch, 'http://127.0.0.1:1/request', { accept: 'application/json' }, 'request object', 'present_failed'),
+        ),
+        { code: 'present_failed', status: 502 },
+      );
     });
   });
 
   it('a counter QR refuses an unknown credential, a credential without a holder key, no claims, a portrait, a lost key and a bad challenge', async () => {
     const base = await createWallet(join(dir, 'qr.json'), new Date());
-    const stored = { credential_issuer: 'https://issuer.example', credential_configuration_id: 'x', kind: 'x', credential: 'x~', received_at: new Date().toISOString(), expires_at: null };
+    const stored = {
+      credential_issuer: 'https://issuer.example',
+      credential_configuration_id: 'x',
+      kind: 'x',
+      credential: 'x~',
+      received_at: new Date().toISOString(),
+      expires_at: null,
+    };
     const wallet: Wallet = {
       ...base,
       credentials: [
@@ -109,7 +143,10 @@ describe('wallet and CLI refusals', () => {
         { ...stored, id: 'orphan', format: 'dc+sd-jwt', key: 'no-such-key' },
       ],
     };
-    const qr = (credentialId: string, disclose: string[], challenge = 'dproof-counter:?aud=x&nonce=y') => () => createCounterPresentation(wallet, { credentialId, disclose, challenge });
+    const qr =
+      (credentialId: string, disclose: string[], challenge = 'dproof-counter:?aud=x&nonce=y') =>
+      () =>
+        createCounterPresentation(wallet, { credentialId, disclose, challenge });
     assert.deepEqual(await refusal(qr('missing', ['age_over_19'])), { code: 'credential_not_in_wallet', status: 400 });
     assert.deepEqual(await refusal(qr('plain', ['age_over_19'])), { code: 'not_presentable', status: 400 });
     assert.deepEqual(await refusal(qr('bound', [])), { code: 'nothing_disclosed', status: 400 });
@@ -121,16 +158,33 @@ describe('wallet and CLI refusals', () => {
   describe('CLI options', () => {
     let env: Record<string, string>;
     beforeAll(() => {
-      env = { DATA_DIR: join(dir, 'data'), KEYS_DIR: join(dir, 'keys'), DPROOF_KEY_PASSPHRASE: 'wallet-cli-errors-test', DPROOF_WALLET: join(dir, 'cli-wallet.json') };
+      env = {
+        DATA_DIR: join(dir, 'data'),
+        KEYS_DIR: join(dir, 'keys'),
+        DPROOF_KEY_PASSPHRASE: 'wallet-cli-errors-test',
+        DPROOF_WALLET: join(dir, 'cli-wallet.json'),
+      };
     });
     // Output goes to buffers (the in-process CliIo), so a refusal's message does not reach the test's output.
-    const cli = (argv: string[]) => () => buildCli({ stdout: { write: () => true }, stderr: { write: () => true }, env }).exitOverride().parseAsync(argv, { from: 'user' });
+    const cli = (argv: string[]) => () =>
+      buildCli({ stdout: { write: () => true }, stderr: { write: () => true }, env })
+        .exitOverride()
+        .parseAsync(argv, { from: 'user' });
 
     it('--batch 0 is invalid_batch, --out without .svg/.png invalid_out, --alg RS256 invalid_alg, --rate-limit x invalid_rate_limit', async () => {
-      assert.deepEqual(await refusal(cli(['wallet', 'receive', 'openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fx', '--batch', '0'])), { code: 'invalid_batch', status: 400 });
-      assert.deepEqual(await refusal(cli(['wallet', 'qr', 'id', '--disclose', 'age_over_19', '--challenge', 'x', '--out', 'qr.txt'])), { code: 'invalid_out', status: 400 });
+      assert.deepEqual(
+        await refusal(cli(['wallet', 'receive', 'openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fx', '--batch', '0'])),
+        { code: 'invalid_batch', status: 400 },
+      );
+      assert.deepEqual(await refusal(cli(['wallet', 'qr', 'id', '--disclose', 'age_over_19', '--challenge', 'x', '--out', 'qr.txt'])), {
+        code: 'invalid_out',
+        status: 400,
+      });
       assert.deepEqual(await refusal(cli(['keys', 'generate', '--alg', 'RS256'])), { code: 'invalid_alg', status: 400 });
-      assert.deepEqual(await refusal(cli(['clients', 'create', '--name', 'x', '--role', 'issuer', '--rate-limit', 'x'])), { code: 'invalid_rate_limit', status: 400 });
+      assert.deepEqual(await refusal(cli(['clients', 'create', '--name', 'x', '--role', 'issuer', '--rate-limit', 'x'])), {
+        code: 'invalid_rate_limit',
+        status: 400,
+      });
     });
 
     describe('with a server running on the embedded store', () => {

@@ -13,26 +13,40 @@ const wholeNumber = (v: string): number => {
 export function clientCommands(program: Command, ctx: () => CliContext, io: CliIo): void {
   const clients = program.command('clients').description('API clients: agencies (issuer), verifiers, operators (admin)');
 
-  clients.command('create')
+  clients
+    .command('create')
     .description('create a client; prints its API key once (only a hash is stored)')
     .addOption(new Option('--role <role>', 'what the client may do').choices([...CLIENT_ROLES]).makeOptionMandatory())
     .requiredOption('--name <name>', 'who the client is, e.g. "Bank A"')
     .option('--types <ids>', 'comma-separated credential type ids it may issue or ask for (default: all)')
     .option('--rate-limit <n>', 'requests per minute (0 = unlimited; default: RATE_LIMIT_PER_MINUTE)', wholeNumber)
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  $ dproof clients create --role verifier --name "Bank A" --json\n  {"id": "c…", "apiKey": "dproof_c…"}')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ dproof clients create --role verifier --name "Bank A" --json\n  {"id": "c…", "apiKey": "dproof_c…"}',
+    )
     .action(async (opts: { role: string; name: string; types?: string; rateLimit?: number; json?: boolean }) => {
       const c = ctx();
-      const types = opts.types ? opts.types.split(',').map((t) => t.trim()).filter(Boolean) : null;
+      const types = opts.types
+        ? opts.types
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean)
+        : null;
       const { client, apiKey } = await c.withStore((store) =>
-        createClient({ store, clock: c.clock, actor: 'cli' }, { name: opts.name, role: opts.role, types, rateLimit: opts.rateLimit ?? null }),
+        createClient(
+          { store, clock: c.clock, actor: 'cli' },
+          { name: opts.name, role: opts.role, types, rateLimit: opts.rateLimit ?? null },
+        ),
       );
-      createOutput(Boolean(opts.json), io).data({ id: client.id, apiKey }, () =>
-        `created ${client.role} client ${client.id} (${client.name})\nAPI key (shown once, keep it safe):\n${apiKey}`,
+      createOutput(Boolean(opts.json), io).data(
+        { id: client.id, apiKey },
+        () => `created ${client.role} client ${client.id} (${client.name})\nAPI key (shown once, keep it safe):\n${apiKey}`,
       );
     });
 
-  clients.command('list')
+  clients
+    .command('list')
     .description('list clients (never their keys)')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ dproof clients list')
@@ -40,11 +54,15 @@ export function clientCommands(program: Command, ctx: () => CliContext, io: CliI
       const c = ctx();
       const list = await c.withStore((store) => listClients({ store }));
       createOutput(Boolean(opts.json), io).data(list, () =>
-        table(list.map((x) => ({ id: x.id, role: x.role, name: x.name, rate: x.rate_limit, revoked: x.revoked_at })), ['id', 'role', 'name', 'rate', 'revoked']),
+        table(
+          list.map((x) => ({ id: x.id, role: x.role, name: x.name, rate: x.rate_limit, revoked: x.revoked_at })),
+          ['id', 'role', 'name', 'rate', 'revoked'],
+        ),
       );
     });
 
-  clients.command('revoke <id>')
+  clients
+    .command('revoke <id>')
     .description('revoke a client; its API key stops working at once')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ dproof clients revoke c0123456789abcdef')

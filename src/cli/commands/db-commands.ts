@@ -18,13 +18,18 @@ export function dbCommands(program: Command, ctx: () => CliContext, io: CliIo): 
       // prepared statements facing a schema they do not expect. Refuse instead.
       const pid = c.config.databaseUrl ? undefined : runningServerPid(c.config.dataDir);
       if (pid !== undefined) {
-        throw new AppError('store_in_use', `a running server (pid ${pid}) holds the store in ${c.config.dataDir}; stop it first, or let it migrate on its next start`);
+        throw new AppError(
+          'store_in_use',
+          `a running server (pid ${pid}) holds the store in ${c.config.dataDir}; stop it first, or let it migrate on its next start`,
+        );
       }
       const store = openStore({ databaseUrl: c.config.databaseUrl, dataDir: c.config.dataDir, poolSize: 1 });
       try {
         const { applied } = await store.migrate();
         createOutput(Boolean(opts.json), io).data({ store: store.dialect, location: store.location, applied }, () =>
-          applied.length === 0 ? `${store.dialect} store at ${store.location} is up to date` : `applied to ${store.location}: ${applied.join(', ')}`,
+          applied.length === 0
+            ? `${store.dialect} store at ${store.location} is up to date`
+            : `applied to ${store.location}: ${applied.join(', ')}`,
         );
       } finally {
         await store.close();

@@ -15,23 +15,38 @@ const algOf = (v: string | undefined, fallback: SigningAlg): SigningAlg => {
 };
 
 type KeyView = ReturnType<typeof viewKey>;
-const keyRows = (keys: KeyView[]) => table(keys.map((k) => ({ kid: k.kid, alg: k.alg, state: k.state, activated: k.activated_at, retiring: k.retiring_at, retired: k.retired_at })), ['kid', 'alg', 'state', 'activated', 'retiring', 'retired']);
+const keyRows = (keys: KeyView[]) =>
+  table(
+    keys.map((k) => ({
+      kid: k.kid,
+      alg: k.alg,
+      state: k.state,
+      activated: k.activated_at,
+      retiring: k.retiring_at,
+      retired: k.retired_at,
+    })),
+    ['kid', 'alg', 'state', 'activated', 'retiring', 'retired'],
+  );
 
 export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo): void {
   const keys = program.command('keys').description('signing keys: generate, list, rotate, retire, publish');
 
-  keys.command('generate')
+  keys
+    .command('generate')
     .description('create the first active key of an algorithm')
     .option('--alg <alg>', 'ES256 or EdDSA (default: KEY_ALG)')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ dproof keys generate --alg EdDSA')
     .action(async (opts: { alg?: string; json?: boolean }) => {
       const c = ctx();
-      const key = await c.withStore((store) => generateKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, algOf(opts.alg, c.config.keyAlg)));
+      const key = await c.withStore((store) =>
+        generateKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, algOf(opts.alg, c.config.keyAlg)),
+      );
       createOutput(Boolean(opts.json), io).data(viewKey(key), () => `generated ${key.alg} key ${key.kid} (active)`);
     });
 
-  keys.command('list')
+  keys
+    .command('list')
     .description('list keys and their states')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ dproof keys list --json')
@@ -41,20 +56,26 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
       createOutput(Boolean(opts.json), io).data(list, () => keyRows(list));
     });
 
-  keys.command('rotate')
+  keys
+    .command('rotate')
     .description('make a new key active; the current one becomes retiring and keeps verifying')
     .option('--alg <alg>', 'ES256 or EdDSA (default: KEY_ALG)')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ dproof keys rotate\n\nRunning servers pick the new key up within KEY_REFRESH_MS (default 2 s).')
     .action(async (opts: { alg?: string; json?: boolean }) => {
       const c = ctx();
-      const r = await c.withStore((store) => rotateKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, algOf(opts.alg, c.config.keyAlg)));
-      createOutput(Boolean(opts.json), io).data({ active: viewKey(r.active), retiring: r.retiring ?? null }, () =>
-        `active ${r.active.alg} key: ${r.active.kid}${r.retiring ? `\nretiring: ${r.retiring} (still verifies, still in the JWKS)` : ''}`,
+      const r = await c.withStore((store) =>
+        rotateKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, algOf(opts.alg, c.config.keyAlg)),
+      );
+      createOutput(Boolean(opts.json), io).data(
+        { active: viewKey(r.active), retiring: r.retiring ?? null },
+        () =>
+          `active ${r.active.alg} key: ${r.active.kid}${r.retiring ? `\nretiring: ${r.retiring} (still verifies, still in the JWKS)` : ''}`,
       );
     });
 
-  keys.command('retire <kid>')
+  keys
+    .command('retire <kid>')
     .description('retire a retiring key: it leaves the JWKS and stops verifying')
     .option('--force', 'retire even though credentials it signed have not expired')
     .option('--json', 'print JSON')
@@ -65,12 +86,18 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
     .action(async (kid: string, opts: { force?: boolean; json?: boolean }) => {
       const c = ctx();
       const out = createOutput(Boolean(opts.json), io);
-      const r = await c.withStore((store) => retireKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, kid, { force: Boolean(opts.force), latestExpiry: (k) => store.credentials.latestExpiryByKid(k) }));
+      const r = await c.withStore((store) =>
+        retireKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, kid, {
+          force: Boolean(opts.force),
+          latestExpiry: (k) => store.credentials.latestExpiryByKid(k),
+        }),
+      );
       if (r.forced) out.warn(`key ${kid} was retired while credentials it signed are still valid: they no longer verify`);
       out.data({ key: viewKey(r.key), forced: r.forced }, () => `retired ${kid}`);
     });
 
-  keys.command('jwks')
+  keys
+    .command('jwks')
     .description('print the published JWK Set (active and retiring public keys)')
     .addHelpText('after', '\nExample:\n  $ dproof keys jwks > jwks.json')
     .action(async () => {

@@ -11,7 +11,13 @@ import { presentToVerifier } from '../../wallet/present-to-verifier.js';
 import { createCounterPresentation, renderCounterQr } from '../../wallet/create-counter-qr.js';
 import { fetchHistory } from '../../wallet/fetch-history.js';
 
-const claimList = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter(Boolean));
+const claimList = (v: string | undefined): string[] | undefined =>
+  v === undefined
+    ? undefined
+    : v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
 
 /**
  * `dproof wallet`: a reference holder wallet in a local file (keys and credentials), to take
@@ -23,7 +29,8 @@ export function walletCommands(program: Command, io: CliIo): void {
   const fileOf = (opts: { file?: string }) => resolve(opts.file ?? (env.DPROOF_WALLET?.trim() || 'wallet.json'));
   const wallet = program.command('wallet').description('a reference holder wallet kept in a local file (mode 0600)');
 
-  wallet.command('init')
+  wallet
+    .command('init')
     .description('create a wallet file with a new P-256 key')
     .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
     .option('--json', 'print JSON')
@@ -32,30 +39,51 @@ export function walletCommands(program: Command, io: CliIo): void {
       const path = fileOf(opts);
       const w = await createWallet(path, new Date());
       const kid = w.keys[0]?.kid ?? '';
-      createOutput(Boolean(opts.json), io).data({ file: path, key: kid }, () => `created wallet ${path}\nkey: ${kid} (P-256, stays in this file)`);
+      createOutput(Boolean(opts.json), io).data(
+        { file: path, key: kid },
+        () => `created wallet ${path}\nkey: ${kid} (P-256, stays in this file)`,
+      );
     });
 
-  wallet.command('receive <offer>')
+  wallet
+    .command('receive <offer>')
     .description('receive the credential(s) of an offer link (openid-credential-offer://…) over OpenID4VCI')
     .option('--tx-code <code>', 'transaction code the issuer gave you on another channel')
     .option('--batch <n>', 'how many copies, each bound to its own key (up to the issuer batch_size)', '1')
     .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
     .option('--json', 'print JSON')
-    .addHelpText('after', "\nExample:\n  $ dproof wallet receive 'openid-credential-offer://?credential_offer_uri=https%3A%2F%2F…' --tx-code 123456")
+    .addHelpText(
+      'after',
+      "\nExample:\n  $ dproof wallet receive 'openid-credential-offer://?credential_offer_uri=https%3A%2F%2F…' --tx-code 123456",
+    )
     .action(async (offer: string, opts: { txCode?: string; batch: string; file?: string; json?: boolean }) => {
-      if (!/^\d{1,3}$/.test(opts.batch) || Number(opts.batch) < 1) throw badRequest('invalid_batch', `--batch must be a whole number from 1, got ${opts.batch}`);
+      if (!/^\d{1,3}$/.test(opts.batch) || Number(opts.batch) < 1)
+        throw badRequest('invalid_batch', `--batch must be a whole number from 1, got ${opts.batch}`);
       const path = fileOf(opts);
       const before = readWallet(path);
-      const { wallet: after, received } = await receiveCredentials(before, { offerLink: offer, txCode: opts.txCode, count: Number(opts.batch) });
+      const { wallet: after, received } = await receiveCredentials(before, {
+        offerLink: offer,
+        txCode: opts.txCode,
+        count: Number(opts.batch),
+      });
       writeWallet(path, after);
-      const view = received.map((c) => ({ id: c.id, configuration: c.credential_configuration_id, format: c.format, key: c.key, expires_at: c.expires_at }));
+      const view = received.map((c) => ({
+        id: c.id,
+        configuration: c.credential_configuration_id,
+        format: c.format,
+        key: c.key,
+        expires_at: c.expires_at,
+      }));
       createOutput(Boolean(opts.json), io).data(view, () =>
-        [`received ${received.length} credential${received.length === 1 ? '' : 's'} from ${received[0]?.credential_issuer ?? ''} (signature and key binding checked)`,
-          table(view, ['id', 'configuration', 'format', 'expires_at'])].join('\n'),
+        [
+          `received ${received.length} credential${received.length === 1 ? '' : 's'} from ${received[0]?.credential_issuer ?? ''} (signature and key binding checked)`,
+          table(view, ['id', 'configuration', 'format', 'expires_at']),
+        ].join('\n'),
       );
     });
 
-  wallet.command('list')
+  wallet
+    .command('list')
     .description('credentials in the wallet (never their contents or keys)')
     .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
     .option('--json', 'print JSON')
@@ -63,38 +91,62 @@ export function walletCommands(program: Command, io: CliIo): void {
     .action(async (opts: { file?: string; json?: boolean }) => {
       const w = readWallet(fileOf(opts));
       const view = w.credentials.map((c) => ({
-        id: c.id, issuer: c.credential_issuer, configuration: c.credential_configuration_id, format: c.format, kind: c.kind, key: c.key, received_at: c.received_at, expires_at: c.expires_at,
+        id: c.id,
+        issuer: c.credential_issuer,
+        configuration: c.credential_configuration_id,
+        format: c.format,
+        kind: c.kind,
+        key: c.key,
+        received_at: c.received_at,
+        expires_at: c.expires_at,
       }));
       createOutput(Boolean(opts.json), io).data(view, () => table(view, ['id', 'configuration', 'format', 'received_at', 'expires_at']));
     });
 
-  wallet.command('present <link>')
+  wallet
+    .command('present <link>')
     .description('answer an OpenID4VP request (openid4vp://…): shows who asks and why, then sends only the chosen claims')
     .option('--disclose <claims>', 'comma-separated claims to disclose (default: exactly what the verifier asked)')
     .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
     .option('--json', 'print JSON')
-    .addHelpText('after', "\nExample:\n  $ dproof wallet present 'openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3A…&request_uri=…' --disclose age_over_19")
+    .addHelpText(
+      'after',
+      "\nExample:\n  $ dproof wallet present 'openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3A…&request_uri=…' --disclose age_over_19",
+    )
     .action(async (link: string, opts: { disclose?: string; file?: string; json?: boolean }) => {
       const r = await presentToVerifier(readWallet(fileOf(opts)), { link, disclose: claimList(opts.disclose) });
-      createOutput(Boolean(opts.json), io).data(r, () => [
-        `verifier: ${r.verifier.name ?? r.verifier.client_id}${r.verifier.purpose ? ` — ${r.verifier.purpose.ko ?? ''} / ${r.verifier.purpose.en ?? ''}` : ''}`,
-        ...Object.entries(r.disclosed).map(([q, d]) => `sent ${d.claims.join(', ')} from credential ${d.credential} (query ${q})`),
-        `verifier answered: ${JSON.stringify(r.response)}`,
-      ].join('\n'));
+      createOutput(Boolean(opts.json), io).data(r, () =>
+        [
+          `verifier: ${r.verifier.name ?? r.verifier.client_id}${r.verifier.purpose ? ` — ${r.verifier.purpose.ko ?? ''} / ${r.verifier.purpose.en ?? ''}` : ''}`,
+          ...Object.entries(r.disclosed).map(([q, d]) => `sent ${d.claims.join(', ')} from credential ${d.credential} (query ${q})`),
+          `verifier answered: ${JSON.stringify(r.response)}`,
+        ].join('\n'),
+      );
     });
 
-  wallet.command('qr <credential>')
+  wallet
+    .command('qr <credential>')
     .description('make a counter QR: a presentation of the chosen claims for the counter whose challenge you scanned (never a portrait)')
     .requiredOption('--disclose <claims>', 'comma-separated claims to show, e.g. age_over_19')
-    .requiredOption('--challenge <link>', 'the counter\'s challenge, dproof-counter:?aud=…&nonce=… (shown by the clerk\'s screen)')
-    .option('--out <file>', 'write the QR as .svg or .png; without it the presentation is printed, and the QR drawn when stdout is a terminal')
+    .requiredOption('--challenge <link>', "the counter's challenge, dproof-counter:?aud=…&nonce=… (shown by the clerk's screen)")
+    .option(
+      '--out <file>',
+      'write the QR as .svg or .png; without it the presentation is printed, and the QR drawn when stdout is a terminal',
+    )
     .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
-    .addHelpText('after', '\nExample:\n  $ dproof wallet qr 5f0c… --disclose age_over_19 --challenge \'dproof-counter:?aud=…&nonce=…\' --out counter.svg')
+    .addHelpText(
+      'after',
+      "\nExample:\n  $ dproof wallet qr 5f0c… --disclose age_over_19 --challenge 'dproof-counter:?aud=…&nonce=…' --out counter.svg",
+    )
     .action(async (credential: string, opts: { disclose: string; challenge: string; out?: string; file?: string }) => {
       // The file name is checked before the wallet is read or anything is signed.
       const format = opts.out === undefined ? undefined : opts.out.endsWith('.png') ? 'png' : opts.out.endsWith('.svg') ? 'svg' : undefined;
       if (opts.out !== undefined && !format) throw badRequest('invalid_out', '--out must end in .svg or .png');
-      const { presentation } = await createCounterPresentation(readWallet(fileOf(opts)), { credentialId: credential, disclose: claimList(opts.disclose) ?? [], challenge: opts.challenge });
+      const { presentation } = await createCounterPresentation(readWallet(fileOf(opts)), {
+        credentialId: credential,
+        disclose: claimList(opts.disclose) ?? [],
+        challenge: opts.challenge,
+      });
       if (opts.out && format) {
         writeFileSync(opts.out, await renderCounterQr(presentation, format));
         io.stdout.write(`wrote ${opts.out} (${presentation.length} characters; valid for 2 minutes, accepted once)\n`);
@@ -104,7 +156,8 @@ export function walletCommands(program: Command, io: CliIo): void {
       io.stdout.write(`${presentation}\n`);
     });
 
-  wallet.command('history')
+  wallet
+    .command('history')
     .description('where your credentials were presented (receipts, claim names only)')
     .option('--service <url>', 'the service to ask (default: each credential issuer)')
     .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
@@ -113,9 +166,15 @@ export function walletCommands(program: Command, io: CliIo): void {
     .action(async (opts: { service?: string; file?: string; json?: boolean }) => {
       const entries = await fetchHistory(readWallet(fileOf(opts)), { service: opts.service });
       const rows = entries.map((e) => ({
-        at: e.receipt.at, credential: e.credential, verifier: (e.receipt.verifier as { name?: string } | undefined)?.name ?? '', channel: e.receipt.channel,
-        claims: Array.isArray(e.receipt.claims) ? e.receipt.claims.join(',') : '', verdict: e.receipt.verdict,
+        at: e.receipt.at,
+        credential: e.credential,
+        verifier: (e.receipt.verifier as { name?: string } | undefined)?.name ?? '',
+        channel: e.receipt.channel,
+        claims: Array.isArray(e.receipt.claims) ? e.receipt.claims.join(',') : '',
+        verdict: e.receipt.verdict,
       }));
-      createOutput(Boolean(opts.json), io).data(entries, () => table(rows, ['at', 'verifier', 'channel', 'claims', 'verdict', 'credential']));
+      createOutput(Boolean(opts.json), io).data(entries, () =>
+        table(rows, ['at', 'verifier', 'channel', 'claims', 'verdict', 'credential']),
+      );
     });
 }

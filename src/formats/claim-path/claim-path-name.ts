@@ -24,7 +24,8 @@ export function toClaimPathName(p: readonly ClaimPathComponent[]): string {
  * The catalogue's name for what a pointer reaches (indexes written as `[]`): the key of a
  * type's claim labels, which name a claim of every element, not of one.
  */
-export const toCatalogClaimName = (p: readonly ClaimPathComponent[]): string => toClaimPathName(p.map((c) => (typeof c === 'number' ? null : c)));
+export const toCatalogClaimName = (p: readonly ClaimPathComponent[]): string =>
+  toClaimPathName(p.map((c) => (typeof c === 'number' ? null : c)));
 
 const SEGMENT = /^([^.[\]]+)((?:\[\d*\])*)$/;
 const BRACKETS = /\[(\d*)\]/g;

@@ -15,9 +15,7 @@ export interface ClaimsQueryEntry {
   values?: readonly ClaimValue[] | undefined;
 }
 
-export type ClaimsMatch =
-  | { ok: true; chosen: number[] }
-  | { ok: false; code: 'claim_missing' | 'claim_value_mismatch' };
+export type ClaimsMatch = { ok: true; chosen: number[] } | { ok: false; code: 'claim_missing' | 'claim_value_mismatch' };
 
 /** §6.3: "the type and value of the claim both match exactly for at least one of the elements". */
 export function matchesValues(selected: readonly JsonValue[], values: readonly ClaimValue[] | undefined): boolean {
@@ -30,7 +28,11 @@ export function matchesValues(selected: readonly JsonValue[], values: readonly C
  * `claim_missing`) with an accepted value (else `claim_value_mismatch`); with `claimSets` (indexes
  * into `claims`) the first option fully satisfied wins, none satisfied is `claim_missing`.
  */
-export function matchClaimsQuery(credential: JsonValue, claims: readonly ClaimsQueryEntry[], claimSets?: readonly (readonly number[])[]): ClaimsMatch {
+export function matchClaimsQuery(
+  credential: JsonValue,
+  claims: readonly ClaimsQueryEntry[],
+  claimSets?: readonly (readonly number[])[],
+): ClaimsMatch {
   const present = claims.map((q) => processClaimPath(credential, q.path));
   const has = (i: number): boolean => present[i]?.ok === true;
   const valueOk = (i: number): boolean => {

@@ -16,7 +16,8 @@ export interface AskedClaims {
 
 export type ReadClaimsQuery = { ok: true; asked: AskedClaims } | { ok: false; error: string };
 
-const isClaimValue = (v: unknown): v is ClaimValue => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+const isClaimValue = (v: unknown): v is ClaimValue =>
+  typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 
 export function readClaimsQuery(query: unknown): ReadClaimsQuery {
   if (!isJsonObject(query)) return { ok: false, error: 'a credential query is not an object' };
@@ -41,7 +42,8 @@ export function readClaimsQuery(query: unknown): ReadClaimsQuery {
   const claimSets: number[][] = [];
   for (const option of sets) {
     const indexes = Array.isArray(option) ? option.map((id) => (typeof id === 'string' ? ids.indexOf(id) : -1)) : [];
-    if (indexes.length === 0 || indexes.some((i) => i < 0)) return { ok: false, error: 'a claim_sets option names a claim id the query does not define' };
+    if (indexes.length === 0 || indexes.some((i) => i < 0))
+      return { ok: false, error: 'a claim_sets option names a claim id the query does not define' };
     claimSets.push(indexes);
   }
   return { ok: true, asked: { claims, claimSets } };

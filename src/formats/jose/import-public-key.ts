@@ -38,7 +38,9 @@ export function importPublicKey(jwk: JWK, alg: SigningAlg): KeyObject {
   const hit = cache.get(id);
   if (hit) return hit;
   // Private members are ignored here (a resolver may hand us our own full key): only the public ones are checked and used.
-  const publicMembers = checkPublicJwk(alg === 'ES256' ? { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y } : { kty: 'OKP', crv: 'Ed25519', x: jwk.x });
+  const publicMembers = checkPublicJwk(
+    alg === 'ES256' ? { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y } : { kty: 'OKP', crv: 'Ed25519', x: jwk.x },
+  );
   let key: KeyObject;
   try {
     key = createPublicKey({ key: publicMembers, format: 'jwk' });

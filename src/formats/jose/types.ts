@@ -7,8 +7,7 @@ export interface JsonObject {
   [name: string]: JsonValue;
 }
 
-export const isJsonObject = (v: unknown): v is JsonObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isJsonObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Own-property write that cannot reach `Object.prototype`, even for the name `__proto__`. */
 export const setOwn = (obj: JsonObject, name: string, value: JsonValue): void => {

@@ -5,7 +5,14 @@ export const SD_JWT_VC_TYP = 'dc+sd-jwt';
 
 /** §2.2.2.3 (Registered JWT Claims): these claims, including any of their sub-claims, MUST NOT be in a Disclosure. */
 export const NEVER_DISCLOSED_CLAIMS: ReadonlySet<string> = new Set([
-  'iss', 'nbf', 'exp', 'cnf', 'vct', 'vct#integrity', 'aka_vcts', 'status',
+  'iss',
+  'nbf',
+  'exp',
+  'cnf',
+  'vct',
+  'vct#integrity',
+  'aka_vcts',
+  'status',
 ]);
 
 /**

@@ -62,7 +62,8 @@ export async function issueSdJwtVc(input: IssueSdJwtVcInput): Promise<IssuedSdJw
   payload.exp = input.exp;
   payload.vct = input.vct;
   if (input.cnfJwk !== undefined) payload.cnf = { jwk: input.cnfJwk as JsonObject };
-  if (input.status !== undefined) payload.status = { status_list: { idx: input.status.status_list.idx, uri: input.status.status_list.uri } };
+  if (input.status !== undefined)
+    payload.status = { status_list: { idx: input.status.status_list.idx, uri: input.status.status_list.uri } };
   for (const [name, value] of Object.entries(input.claims)) setOwn(payload, name, value);
 
   return issueSdJwt({

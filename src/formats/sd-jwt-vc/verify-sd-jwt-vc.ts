@@ -54,7 +54,13 @@ export function checkKbPresence(parts: ParsedSdJwt, kb: KeyBindingPolicy | undef
 }
 
 /** RFC 9901 §7.3 step 5 / SD-JWT VC §2.4: the KB-JWT is checked against `cnf` of the credential. */
-export async function checkKeyBinding(claims: JsonObject, parts: ParsedSdJwt, kb: KeyBindingPolicy, clock: Clock, skewSeconds: number): Promise<VerifiedKbJwt> {
+export async function checkKeyBinding(
+  claims: JsonObject,
+  parts: ParsedSdJwt,
+  kb: KeyBindingPolicy,
+  clock: Clock,
+  skewSeconds: number,
+): Promise<VerifiedKbJwt> {
   if (parts.kbJwt === undefined) throw formatError('kb_jwt_missing', 'no KB-JWT in the presentation');
   const holderJwk = readCnfJwk(claims);
   if (!holderJwk) throw formatError('kb_jwt_no_cnf', 'a KB-JWT was sent but the credential has no cnf');

@@ -121,7 +121,7 @@ function packObject(obj: JsonObject, node: PathNode | undefined, path: string, c
     if (child?.selected) sd.push(disclose(ctx, [name, value]));
     else setOwn(out, name, value);
   }
-  for (let n = ctx.padTo.get(path) ?? 0; sd.length < n; ) sd.push(decoy(ctx));
+  for (let n = ctx.padTo.get(path) ?? 0; sd.length < n;) sd.push(decoy(ctx));
   // §4.2.4.1: hide the original claim order; sorting does not depend on it.
   if (sd.length > 0) out._sd = sd.sort();
   return out;

@@ -22,7 +22,8 @@ export function parseClaimPath(path: string): PathSelector {
   if (typeof path !== 'string') throw formatError('sd_jwt_invalid_path', 'claim path is not a string');
   if (path === '') return [];
   const pointer = parseClaimPathName(path);
-  if (!pointer || pointer.some((c) => typeof c === 'number')) throw formatError('sd_jwt_invalid_path', `bad claim path ${JSON.stringify(path)}`);
+  if (!pointer || pointer.some((c) => typeof c === 'number'))
+    throw formatError('sd_jwt_invalid_path', `bad claim path ${JSON.stringify(path)}`);
   return pointer as PathSelector;
 }
 

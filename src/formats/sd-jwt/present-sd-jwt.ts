@@ -38,5 +38,8 @@ export function presentSdJwt(sdJwt: string, options: PresentOptions): string {
   // §7.2 step 1: the SD-JWT must process cleanly (its signature was checked when it was received).
   processIndexedDisclosures(payload, index);
   const { disclosures } = selectDisclosures(payload, index, pointers);
-  return `${parts.jwt}~${parts.disclosures.filter((d) => disclosures.has(d)).map((d) => `${d}~`).join('')}`;
+  return `${parts.jwt}~${parts.disclosures
+    .filter((d) => disclosures.has(d))
+    .map((d) => `${d}~`)
+    .join('')}`;
 }

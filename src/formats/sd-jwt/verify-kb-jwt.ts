@@ -59,7 +59,8 @@ export function checkKbJwtIat(payload: JsonObject, o: Pick<VerifyKbJwtOptions, '
 
 /** §4.3 / §7.3 step 5.6: `nonce` is a string equal to the one this transaction issued. */
 export function checkKbJwtNonce(payload: JsonObject, nonce: string): void {
-  if (typeof payload.nonce !== 'string' || payload.nonce !== nonce) throw formatError('kb_jwt_nonce_mismatch', 'KB-JWT nonce does not match');
+  if (typeof payload.nonce !== 'string' || payload.nonce !== nonce)
+    throw formatError('kb_jwt_nonce_mismatch', 'KB-JWT nonce does not match');
 }
 
 /** §4.3 / §7.3 step 5.6: `aud` is a single string, exactly this verifier. */

@@ -79,5 +79,4 @@ export type VcJwtErrorCode = (typeof VC_JWT_ERROR_CODES)[number];
 export type StatusFormatErrorCode = (typeof STATUS_FORMAT_ERROR_CODES)[number];
 
 /** A `FormatError` whose code is checked at compile time against the lists above. */
-export const statusFormatError = (code: StatusFormatErrorCode, message: string): FormatError =>
-  new FormatError(code, message);
+export const statusFormatError = (code: StatusFormatErrorCode, message: string): FormatError => new FormatError(code, message);

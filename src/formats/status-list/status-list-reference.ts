@@ -18,8 +18,7 @@ export interface StatusClaim {
   status_list: StatusListReference;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Checks `idx` / `uri` against §6.2 and returns a clean copy. */
 export const checkStatusListReference = (ref: { idx: unknown; uri: unknown }): StatusListReference => {

@@ -21,7 +21,10 @@ const CONFIGURATION_SUFFIX = '-vc-jwt';
 
 /** The VC `type` term of a catalogue type: its id in PascalCase (`driver-license` → `DriverLicense`). */
 export const vcTypeTermOf = (typeId: string): string =>
-  typeId.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  typeId
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 
 const typesOf = (payload: JsonObject): unknown[] => ([] as unknown[]).concat(payload.type ?? []);
 
@@ -56,7 +59,12 @@ export const vcJwtFormat: CredentialFormat<ParsedVcJwtPresentation, 'vc+jwt'> = 
   },
 
   /** The most specific VC `type` (VCDM 2.0 §4.5). */
-  credentialType: (jws) => String(typesOf(jws.payload).filter((t) => t !== VERIFIABLE_CREDENTIAL_TYPE).pop() ?? VERIFIABLE_CREDENTIAL_TYPE),
+  credentialType: (jws) =>
+    String(
+      typesOf(jws.payload)
+        .filter((t) => t !== VERIFIABLE_CREDENTIAL_TYPE)
+        .pop() ?? VERIFIABLE_CREDENTIAL_TYPE,
+    ),
 
   isOfCatalogType: (jws, _credentialType, catalogType) => jws !== undefined && typesOf(jws.payload).includes(vcTypeTermOf(catalogType.id)),
 

@@ -10,8 +10,7 @@ import { VC_V2_CONTEXT, VERIFIABLE_CREDENTIAL_TYPE } from './vc-jwt-types.js';
 type Claims = Record<string, unknown>;
 type Check = (vc: Claims) => void;
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isUrl = (v: unknown): v is string => typeof v === 'string' && URL.canParse(v);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
 

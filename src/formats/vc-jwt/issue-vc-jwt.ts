@@ -21,13 +21,7 @@ import { buildTokenStatusListEntry } from './build-token-status-list-entry.js';
 import { checkVcDataModel } from './check-vc-data-model.js';
 import { formatDateTimeStamp, parseDateTimeStamp } from './parse-date-time-stamp.js';
 import { statusFormatError } from '../status-list/error-codes.js';
-import {
-  VC_JWT_TYP,
-  VC_V2_CONTEXT,
-  VERIFIABLE_CREDENTIAL_TYPE,
-  type VcIssuer,
-  type VerifiableCredential,
-} from './vc-jwt-types.js';
+import { VC_JWT_TYP, VC_V2_CONTEXT, VERIFIABLE_CREDENTIAL_TYPE, type VcIssuer, type VerifiableCredential } from './vc-jwt-types.js';
 
 export interface IssueVcJwtInput {
   issuer: VcIssuer;

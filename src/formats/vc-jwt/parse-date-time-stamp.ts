@@ -5,8 +5,7 @@
  * We accept four-digit years only (0001-9999) and no `24:00:00`, both legal in XSD but of no use
  * for credentials, and check the day against the month (`Date.parse` accepts 30 February).
  */
-const DATE_TIME_STAMP =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+const DATE_TIME_STAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
 
 const daysInMonth = (year: number, month: number): number => {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;

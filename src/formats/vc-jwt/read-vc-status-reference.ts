@@ -7,8 +7,7 @@ import { statusFormatError } from '../status-list/error-codes.js';
 import { readStatusReference, type StatusListReference } from '../status-list/status-list-reference.js';
 import { readTokenStatusListEntry, TOKEN_STATUS_LIST_ENTRY_TYPE } from './build-token-status-list-entry.js';
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const fromCredentialStatus = (value: unknown): StatusListReference | undefined => {
   if (value === undefined) return undefined;

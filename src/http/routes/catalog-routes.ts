@@ -24,30 +24,38 @@ export const viewCredentialType = (t: CredentialType) => ({
 /** The catalogue is public: wallets and verifiers read it to show names and claims. */
 export async function catalogRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const views = deps.catalog.types.map(viewCredentialType);
-  app.get('/v1/credential-types', {
-    schema: {
-      tags: ['catalogue'],
-      summary: 'Every credential type with its claims schema and an example',
-      response: { 200: { type: 'array', items: { $ref: 'CredentialTypeView#' } } },
+  app.get(
+    '/v1/credential-types',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary: 'Every credential type with its claims schema and an example',
+        response: { 200: { type: 'array', items: { $ref: 'CredentialTypeView#' } } },
+      },
     },
-  }, async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return views;
-  });
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return views;
+    },
+  );
 
   // SD-JWT VC §6 (type metadata): a GET on the `vct` URL returns the type's metadata.
   const byPath = new Map(deps.catalog.types.map((t) => [t.vctPath, buildTypeMetadata(t)]));
-  app.get('/vct/*', {
-    schema: {
-      tags: ['catalogue'],
-      summary: 'SD-JWT VC type metadata for a vct',
-      response: { 200: { type: 'object', additionalProperties: true }, ...problemResponses(404) },
+  app.get(
+    '/vct/*',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary: 'SD-JWT VC type metadata for a vct',
+        response: { 200: { type: 'object', additionalProperties: true }, ...problemResponses(404) },
+      },
     },
-  }, async (request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    const metadata = byPath.get(path);
-    if (!metadata) return sendError(request, reply, problem(404, 'unknown_vct', `no credential type has vct ${path}`));
-    reply.header('cache-control', 'public, max-age=3600');
-    return metadata;
-  });
+    async (request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      const metadata = byPath.get(path);
+      if (!metadata) return sendError(request, reply, problem(404, 'unknown_vct', `no credential type has vct ${path}`));
+      reply.header('cache-control', 'public, max-age=3600');
+      return metadata;
+    },
+  );
 }

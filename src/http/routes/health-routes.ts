@@ -3,30 +3,42 @@ import type { AppDeps } from '../../app.js';
 import { problem, sendError } from '../problem.js';
 
 export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.get('/healthz', {
-    schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: { $ref: 'Health#' } } },
-  }, async () => ({ status: 'ok' as const }));
-
-  app.get('/readyz', {
-    schema: {
-      tags: ['operations'],
-      summary: 'Readiness: the store answers, a signing key is loaded and its key backend (file or HSM) answers',
-      response: { 200: { $ref: 'Health#' }, 503: { $ref: 'Problem#' } },
+  app.get(
+    '/healthz',
+    {
+      schema: { tags: ['operations'], summary: 'Liveness: the process answers', response: { 200: { $ref: 'Health#' } } },
     },
-  }, async (request, reply) => {
-    let store = 'ok';
-    try {
-      await deps.store.ping();
-    } catch {
-      store = 'unreachable';
-    }
-    const keys = deps.keys.hasActive(deps.config.keyAlg) ? 'ok' : 'no active signing key';
-    // A PKCS#11 module that dropped its token; health() also starts its reconnect.
-    const signer = deps.keyStore.health();
-    if (store !== 'ok' || keys !== 'ok' || signer !== 'ok') {
-      reply.header('retry-after', '5');
-      return sendError(request, reply, problem(503, 'not_ready', `not ready: store ${store}, keys ${keys}, signer ${signer}`, { checks: { store, keys, signer } }));
-    }
-    return { status: 'ok' as const, checks: { store, keys, signer } };
-  });
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: the store answers, a signing key is loaded and its key backend (file or HSM) answers',
+        response: { 200: { $ref: 'Health#' }, 503: { $ref: 'Problem#' } },
+      },
+    },
+    async (request, reply) => {
+      let store = 'ok';
+      try {
+        await deps.store.ping();
+      } catch {
+        store = 'unreachable';
+      }
+      const keys = deps.keys.hasActive(deps.config.keyAlg) ? 'ok' : 'no active signing key';
+      // A PKCS#11 module that dropped its token; health() also starts its reconnect.
+      const signer = deps.keyStore.health();
+      if (store !== 'ok' || keys !== 'ok' || signer !== 'ok') {
+        reply.header('retry-after', '5');
+        return sendError(
+          request,
+          reply,
+          problem(503, 'not_ready', `not ready: store ${store}, keys ${keys}, signer ${signer}`, { checks: { store, keys, signer } }),
+        );
+      }
+      return { status: 'ok' as const, checks: { store, keys, signer } };
+    },
+  );
 }

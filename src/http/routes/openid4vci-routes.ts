@@ -48,30 +48,42 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
   const { publicUrl } = deps.config;
 
   // §12.2.2: metadata at /.well-known/openid-credential-issuer, application/json.
-  const issuerMetadata = buildIssuerMetadata(deps.catalog, { publicUrl, signingAlgs: [deps.config.keyAlg], batchSize: deps.config.batchSize });
-  app.get(VCI_PATHS.issuerMetadata, {
-    schema: {
-      tags: ['openid4vci'],
-      summary: 'Credential Issuer Metadata (OpenID4VCI §12.2), generated from the catalogue',
-      response: { 200: { type: 'object', additionalProperties: true } },
-    },
-  }, async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return issuerMetadata;
+  const issuerMetadata = buildIssuerMetadata(deps.catalog, {
+    publicUrl,
+    signingAlgs: [deps.config.keyAlg],
+    batchSize: deps.config.batchSize,
   });
+  app.get(
+    VCI_PATHS.issuerMetadata,
+    {
+      schema: {
+        tags: ['openid4vci'],
+        summary: 'Credential Issuer Metadata (OpenID4VCI §12.2), generated from the catalogue',
+        response: { 200: { type: 'object', additionalProperties: true } },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return issuerMetadata;
+    },
+  );
 
   // RFC 8414 §3 + OpenID4VCI §12.3.
   const asMetadata = buildAuthorizationServerMetadata(publicUrl);
-  app.get(VCI_PATHS.authorizationServerMetadata, {
-    schema: {
-      tags: ['openid4vci'],
-      summary: 'OAuth 2.0 Authorization Server Metadata (RFC 8414) with the pre-authorized grant',
-      response: { 200: { type: 'object', additionalProperties: true } },
+  app.get(
+    VCI_PATHS.authorizationServerMetadata,
+    {
+      schema: {
+        tags: ['openid4vci'],
+        summary: 'OAuth 2.0 Authorization Server Metadata (RFC 8414) with the pre-authorized grant',
+        response: { 200: { type: 'object', additionalProperties: true } },
+      },
     },
-  }, async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return asMetadata;
-  });
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return asMetadata;
+    },
+  );
 
   app.post<{ Body: ApiBody<'OfferCreate'> }>(
     '/v1/offers',
@@ -102,72 +114,89 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
   );
 
   // §4.1.3: the Credential Offer object by reference, application/json.
-  app.get<{ Params: { ref: string } }>(`${VCI_PATHS.offer}/:ref`, {
-    config: { errorShape: 'oauth', logRoute: true, anonymousLimit: { reference: 'offer' } },
-    schema: {
-      tags: ['openid4vci'],
-      summary: 'Credential Offer object by reference (OpenID4VCI §4.1.3)',
-      params: REF_PARAMS,
-      response: { 200: { type: 'object', additionalProperties: true }, ...oauthErrors(400, 404, 429) },
-    },
-  }, async (request, reply) => {
-    const offer = await readCredentialOffer(deps, request.params.ref);
-    reply.header('cache-control', 'no-store');
-    return offer;
-  });
-
-  for (const kind of ['svg', 'png'] as const) {
-    app.get<{ Params: { ref: string } }>(`${VCI_PATHS.offer}/:ref/qr.${kind}`, {
+  app.get<{ Params: { ref: string } }>(
+    `${VCI_PATHS.offer}/:ref`,
+    {
       config: { errorShape: 'oauth', logRoute: true, anonymousLimit: { reference: 'offer' } },
       schema: {
         tags: ['openid4vci'],
-        summary: `The offer link as a ${kind.toUpperCase()} QR code`,
+        summary: 'Credential Offer object by reference (OpenID4VCI §4.1.3)',
         params: REF_PARAMS,
-        response: { 200: { description: `image/${kind === 'svg' ? 'svg+xml' : 'png'}`, type: 'string' }, ...oauthErrors(400, 404, 429) },
+        response: { 200: { type: 'object', additionalProperties: true }, ...oauthErrors(400, 404, 429) },
       },
-    }, async (request, reply) => {
-      const image = await renderOfferQr(deps, request.params.ref, kind);
-      reply.header('cache-control', 'no-store').type(kind === 'svg' ? 'image/svg+xml' : 'image/png');
-      return reply.send(image);
-    });
+    },
+    async (request, reply) => {
+      const offer = await readCredentialOffer(deps, request.params.ref);
+      reply.header('cache-control', 'no-store');
+      return offer;
+    },
+  );
+
+  for (const kind of ['svg', 'png'] as const) {
+    app.get<{ Params: { ref: string } }>(
+      `${VCI_PATHS.offer}/:ref/qr.${kind}`,
+      {
+        config: { errorShape: 'oauth', logRoute: true, anonymousLimit: { reference: 'offer' } },
+        schema: {
+          tags: ['openid4vci'],
+          summary: `The offer link as a ${kind.toUpperCase()} QR code`,
+          params: REF_PARAMS,
+          response: { 200: { description: `image/${kind === 'svg' ? 'svg+xml' : 'png'}`, type: 'string' }, ...oauthErrors(400, 404, 429) },
+        },
+      },
+      async (request, reply) => {
+        const image = await renderOfferQr(deps, request.params.ref, kind);
+        reply.header('cache-control', 'no-store').type(kind === 'svg' ? 'image/svg+xml' : 'image/png');
+        return reply.send(image);
+      },
+    );
   }
 
   // §6: token endpoint, application/x-www-form-urlencoded (RFC 6749 §4.1.3).
-  app.post<{ Body: Record<string, unknown> }>(VCI_PATHS.token, {
-    config: { errorShape: 'oauth', oauthDefaultError: 'invalid_request', anonymousLimit: { reference: 'pre_authorized_code' } },
-    schema: {
-      tags: ['openid4vci'],
-      summary: 'Token endpoint: pre-authorized code (+ tx_code) for an access token (OpenID4VCI §6)',
-      consumes: ['application/x-www-form-urlencoded'],
-      body: { $ref: 'TokenRequest#' },
-      response: { 200: { $ref: 'TokenResponse#' }, ...oauthErrors(400, 401, 413, 415, 429, 503) },
+  app.post<{ Body: Record<string, unknown> }>(
+    VCI_PATHS.token,
+    {
+      config: { errorShape: 'oauth', oauthDefaultError: 'invalid_request', anonymousLimit: { reference: 'pre_authorized_code' } },
+      schema: {
+        tags: ['openid4vci'],
+        summary: 'Token endpoint: pre-authorized code (+ tx_code) for an access token (OpenID4VCI §6)',
+        consumes: ['application/x-www-form-urlencoded'],
+        body: { $ref: 'TokenRequest#' },
+        response: { 200: { $ref: 'TokenResponse#' }, ...oauthErrors(400, 401, 413, 415, 429, 503) },
+      },
+      // The enum above documents; the domain decides (unsupported_grant_type, not a schema error).
+      validatorCompiler: () => () => true,
     },
-    // The enum above documents; the domain decides (unsupported_grant_type, not a schema error).
-    validatorCompiler: () => () => true,
-  }, async (request, reply) => {
-    const type = request.headers['content-type'] ?? '';
-    // RFC 6749 §4.1.3: the token request is form-encoded.
-    if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) throw tokenError('invalid_request', 'send the token request as application/x-www-form-urlencoded');
-    const response = await redeemPreAuthorizedCode(deps, (request.body ?? {}) as Record<string, unknown>);
-    // RFC 6749 §5.1: token responses are not cached.
-    reply.header('cache-control', 'no-store');
-    return response;
-  });
+    async (request, reply) => {
+      const type = request.headers['content-type'] ?? '';
+      // RFC 6749 §4.1.3: the token request is form-encoded.
+      if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type))
+        throw tokenError('invalid_request', 'send the token request as application/x-www-form-urlencoded');
+      const response = await redeemPreAuthorizedCode(deps, (request.body ?? {}) as Record<string, unknown>);
+      // RFC 6749 §5.1: token responses are not cached.
+      reply.header('cache-control', 'no-store');
+      return response;
+    },
+  );
 
   // §7: nonce endpoint; not a protected resource; Cache-Control: no-store (§7.2).
-  app.post(VCI_PATHS.nonce, {
-    // Anonymous (§7): only the per-address ceiling applies.
-    config: { errorShape: 'oauth', anonymousLimit: {} },
-    schema: {
-      tags: ['openid4vci'],
-      summary: 'A fresh c_nonce for key proofs (OpenID4VCI §7)',
-      response: { 200: { $ref: 'NonceResponse#' }, ...oauthErrors(429, 503) },
+  app.post(
+    VCI_PATHS.nonce,
+    {
+      // Anonymous (§7): only the per-address ceiling applies.
+      config: { errorShape: 'oauth', anonymousLimit: {} },
+      schema: {
+        tags: ['openid4vci'],
+        summary: 'A fresh c_nonce for key proofs (OpenID4VCI §7)',
+        response: { 200: { $ref: 'NonceResponse#' }, ...oauthErrors(429, 503) },
+      },
     },
-  }, async (_request, reply) => {
-    const { c_nonce } = await createNonce(deps);
-    reply.header('cache-control', 'no-store');
-    return { c_nonce };
-  });
+    async (_request, reply) => {
+      const { c_nonce } = await createNonce(deps);
+      reply.header('cache-control', 'no-store');
+      return { c_nonce };
+    },
+  );
 
   // §8: credential endpoint, Bearer access token in the Authorization header only.
   // The access token is checked before the body is read (onRequest: Fastify reads no body before
@@ -181,27 +210,36 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
     const token = bearerToken(request);
     authorized.set(request, { token, offer: await authorizeAccessToken(deps, token, deps.clock.now()) });
   };
-  app.post<{ Body: unknown; Querystring: Record<string, unknown> }>(VCI_PATHS.credential, {
-    config: { errorShape: 'oauth', oauthDefaultError: 'invalid_credential_request', bearerChallenge: true, anonymousLimit: { reference: 'access_token' } },
-    onRequest: [authorizeBearer],
-    // Room for BATCH_SIZE proofs of up to 4 kB each, within BODY_LIMIT.
-    bodyLimit: Math.min(deps.config.bodyLimit, Math.max(deps.config.smallBodyLimit, deps.config.batchSize * 4096)),
-    schema: {
-      tags: ['openid4vci'],
-      summary: 'Credential endpoint: one credential per key proof (OpenID4VCI §8)',
-      body: { $ref: 'CredentialRequest#' },
-      response: { 200: { $ref: 'CredentialResponse#' }, ...oauthErrors(400, 401, 403, 413, 415, 429, 503) },
+  app.post<{ Body: unknown; Querystring: Record<string, unknown> }>(
+    VCI_PATHS.credential,
+    {
+      config: {
+        errorShape: 'oauth',
+        oauthDefaultError: 'invalid_credential_request',
+        bearerChallenge: true,
+        anonymousLimit: { reference: 'access_token' },
+      },
+      onRequest: [authorizeBearer],
+      // Room for BATCH_SIZE proofs of up to 4 kB each, within BODY_LIMIT.
+      bodyLimit: Math.min(deps.config.bodyLimit, Math.max(deps.config.smallBodyLimit, deps.config.batchSize * 4096)),
+      schema: {
+        tags: ['openid4vci'],
+        summary: 'Credential endpoint: one credential per key proof (OpenID4VCI §8)',
+        body: { $ref: 'CredentialRequest#' },
+        response: { 200: { $ref: 'CredentialResponse#' }, ...oauthErrors(400, 401, 403, 413, 415, 429, 503) },
+      },
+      validatorCompiler: () => () => true,
     },
-    validatorCompiler: () => () => true,
-  }, async (request, reply) => {
-    const bearer = authorized.get(request);
-    if (!bearer) throw new Error('credential route ran without its onRequest check');
-    // §8.2: an unencrypted credential request is application/json.
-    if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
-      throw credentialError('invalid_credential_request', 'send the credential request as application/json');
-    }
-    const response = await issueOfferedCredentials(deps, bearer.token, request.body, bearer.offer);
-    reply.header('cache-control', 'no-store');
-    return response;
-  });
+    async (request, reply) => {
+      const bearer = authorized.get(request);
+      if (!bearer) throw new Error('credential route ran without its onRequest check');
+      // §8.2: an unencrypted credential request is application/json.
+      if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
+        throw credentialError('invalid_credential_request', 'send the credential request as application/json');
+      }
+      const response = await issueOfferedCredentials(deps, bearer.token, request.body, bearer.offer);
+      reply.header('cache-control', 'no-store');
+      return response;
+    },
+  );
 }

@@ -8,18 +8,22 @@ const LIST_ID = /^[0-9a-f]{16}$/;
 
 export async function statusRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   // Token Status List §8.1: the status list token, `application/statuslist+jwt`, cacheable for its ttl.
-  app.get<{ Params: { id: string } }>('/status/:id', {
-    schema: {
-      tags: ['status'],
-      summary: 'Signed Token Status List (statuslist+jwt)',
-      params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
-      response: { 200: { type: 'string', description: 'compact JWS, typ statuslist+jwt' }, ...problemResponses(404) },
+  app.get<{ Params: { id: string } }>(
+    '/status/:id',
+    {
+      schema: {
+        tags: ['status'],
+        summary: 'Signed Token Status List (statuslist+jwt)',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
+        response: { 200: { type: 'string', description: 'compact JWS, typ statuslist+jwt' }, ...problemResponses(404) },
+      },
     },
-  }, async (request, reply) => {
-    if (!LIST_ID.test(request.params.id)) throw notFound('status_list_not_found', `no status list ${request.params.id}`);
-    const published = await deps.statusPublisher.get(request.params.id);
-    reply.header('etag', published.etag).header('cache-control', `public, max-age=${published.ttl}`);
-    if (request.headers['if-none-match'] === published.etag) return reply.code(304).send();
-    return reply.type(STATUS_LIST_JWT_MEDIA_TYPE).send(published.token);
-  });
+    async (request, reply) => {
+      if (!LIST_ID.test(request.params.id)) throw notFound('status_list_not_found', `no status list ${request.params.id}`);
+      const published = await deps.statusPublisher.get(request.params.id);
+      reply.header('etag', published.etag).header('cache-control', `public, max-age=${published.ttl}`);
+      if (request.headers['if-none-match'] === published.etag) return reply.code(304).send();
+      return reply.type(STATUS_LIST_JWT_MEDIA_TYPE).send(published.token);
+    },
+  );
 }

@@ -37,24 +37,32 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/verifier/requests/:id', authenticated(deps.store, ['verifier'], {
-    tags: ['verification'],
-    summary: 'Status and result of a request (only for the verifier that made it; claim values are returned once)',
-    params: REQUEST_ID,
-    response: { 200: { $ref: 'VerifierRequest#' }, ...errors },
-  }), async (request, reply) => {
-    reply.header('cache-control', 'no-store');
-    return readVerifierRequest(deps, clientOf(request), request.params.id);
-  });
+  app.get<{ Params: { id: string } }>(
+    '/v1/verifier/requests/:id',
+    authenticated(deps.store, ['verifier'], {
+      tags: ['verification'],
+      summary: 'Status and result of a request (only for the verifier that made it; claim values are returned once)',
+      params: REQUEST_ID,
+      response: { 200: { $ref: 'VerifierRequest#' }, ...errors },
+    }),
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return readVerifierRequest(deps, clientOf(request), request.params.id);
+    },
+  );
 
-  app.post('/v1/verifier/counter-nonces', authenticated(deps.store, ['verifier'], {
-    tags: ['verification'],
-    summary: 'A single-use nonce for this verifier client\'s counter, with the KB-JWT aud and the challenge link a wallet scans',
-    response: { 201: { $ref: 'CounterNonce#' }, ...errors },
-  }), async (request, reply) => {
-    const issued = await issueCounterNonce(deps, clientOf(request));
-    return reply.code(201).header('cache-control', 'no-store').send(issued);
-  });
+  app.post(
+    '/v1/verifier/counter-nonces',
+    authenticated(deps.store, ['verifier'], {
+      tags: ['verification'],
+      summary: "A single-use nonce for this verifier client's counter, with the KB-JWT aud and the challenge link a wallet scans",
+      response: { 201: { $ref: 'CounterNonce#' }, ...errors },
+    }),
+    async (request, reply) => {
+      const issued = await issueCounterNonce(deps, clientOf(request));
+      return reply.code(201).header('cache-control', 'no-store').send(issued);
+    },
+  );
 
   app.post<{ Body: ApiBody<'CounterVerify'> }>(
     '/v1/verifier/verify',
@@ -74,61 +82,89 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
     },
   );
 
-  app.get('/v1/verifier/identifier', {
-    schema: { tags: ['verification'], summary: 'The OpenID4VP client identifier of this verifier (KB-JWT aud of OpenID4VP presentations)', response: { 200: { $ref: 'VerifierIdentifier#' } } },
-  }, async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return {
-      client_id: verifierClientId(deps.config.publicUrl),
-      did: verifierDid(deps.config.publicUrl),
-      response_uri: responseUri(deps.config.publicUrl),
-      kb_jwt_max_age_seconds: deps.config.kbJwtMaxAgeSeconds,
-      vp_formats_supported: VP_FORMATS_SUPPORTED,
-    };
-  });
+  app.get(
+    '/v1/verifier/identifier',
+    {
+      schema: {
+        tags: ['verification'],
+        summary: 'The OpenID4VP client identifier of this verifier (KB-JWT aud of OpenID4VP presentations)',
+        response: { 200: { $ref: 'VerifierIdentifier#' } },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return {
+        client_id: verifierClientId(deps.config.publicUrl),
+        did: verifierDid(deps.config.publicUrl),
+        response_uri: responseUri(deps.config.publicUrl),
+        kb_jwt_max_age_seconds: deps.config.kbJwtMaxAgeSeconds,
+        vp_formats_supported: VP_FORMATS_SUPPORTED,
+      };
+    },
+  );
 
   // did:web resolution of our client identifier (did:web method §3.2: /.well-known/did.json).
-  app.get('/.well-known/did.json', {
-    schema: { tags: ['verification'], summary: 'DID document of the verifier identifier (did:web)', response: { 200: { type: 'object', additionalProperties: true } } },
-  }, async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=60');
-    return didDocument(deps.config.publicUrl, deps.keys.publishedKeys());
-  });
+  app.get(
+    '/.well-known/did.json',
+    {
+      schema: {
+        tags: ['verification'],
+        summary: 'DID document of the verifier identifier (did:web)',
+        response: { 200: { type: 'object', additionalProperties: true } },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=60');
+      return didDocument(deps.config.publicUrl, deps.keys.publishedKeys());
+    },
+  );
 
   // RFC 9101 §5.2 / OpenID4VP §5.10.1: the request object by reference.
-  app.get<{ Params: { id: string } }>('/openid4vp/requests/:id', {
-    config: { errorShape: 'oauth', anonymousLimit: { reference: 'request' } },
-    schema: {
-      tags: ['openid4vp'],
-      summary: 'Signed request object (typ oauth-authz-req+jwt) a wallet fetches from request_uri',
-      params: REQUEST_ID,
-      response: { 200: { type: 'string', description: 'compact JWS' }, ...oauthErrors(400, 404, 429) },
+  app.get<{ Params: { id: string } }>(
+    '/openid4vp/requests/:id',
+    {
+      config: { errorShape: 'oauth', anonymousLimit: { reference: 'request' } },
+      schema: {
+        tags: ['openid4vp'],
+        summary: 'Signed request object (typ oauth-authz-req+jwt) a wallet fetches from request_uri',
+        params: REQUEST_ID,
+        response: { 200: { type: 'string', description: 'compact JWS' }, ...oauthErrors(400, 404, 429) },
+      },
     },
-  }, async (request, reply) => {
-    const jwt = await signRequestObject(deps, request.params.id);
-    return reply.header('cache-control', 'no-store').type(REQUEST_OBJECT_MEDIA_TYPE).send(jwt);
-  });
+    async (request, reply) => {
+      const jwt = await signRequestObject(deps, request.params.id);
+      return reply.header('cache-control', 'no-store').type(REQUEST_OBJECT_MEDIA_TYPE).send(jwt);
+    },
+  );
 
   // OpenID4VP §8.2: the Response URI of response_mode direct_post.
-  app.post<{ Body: Record<string, unknown> }>('/openid4vp/response', {
-    config: { errorShape: 'oauth', anonymousLimit: { reference: 'state' } },
-    // vp_token (up to 256 kB by the schema, several credentials with portraits) and its form
-    // encoding (base64url needs none; JSON punctuation triples): 384 kB, within BODY_LIMIT.
-    bodyLimit: Math.min(runtime.config.bodyLimit, 384 * 1024),
-    schema: {
-      tags: ['openid4vp'],
-      summary: 'Response URI (direct_post): the wallet posts vp_token and state, form-encoded',
-      consumes: ['application/x-www-form-urlencoded'],
-      body: { $ref: 'DirectPost#' },
-      response: { 200: { $ref: 'DirectPostAnswer#' }, ...oauthErrors(400, 413, 415, 429) },
+  app.post<{ Body: Record<string, unknown> }>(
+    '/openid4vp/response',
+    {
+      config: { errorShape: 'oauth', anonymousLimit: { reference: 'state' } },
+      // vp_token (up to 256 kB by the schema, several credentials with portraits) and its form
+      // encoding (base64url needs none; JSON punctuation triples): 384 kB, within BODY_LIMIT.
+      bodyLimit: Math.min(runtime.config.bodyLimit, 384 * 1024),
+      schema: {
+        tags: ['openid4vp'],
+        summary: 'Response URI (direct_post): the wallet posts vp_token and state, form-encoded',
+        consumes: ['application/x-www-form-urlencoded'],
+        body: { $ref: 'DirectPost#' },
+        response: { 200: { $ref: 'DirectPostAnswer#' }, ...oauthErrors(400, 413, 415, 429) },
+      },
     },
-  }, async (request, reply) => {
-    // §8.2: "application/x-www-form-urlencoded"; a JSON body is not a direct_post.
-    if (!String(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-      throw badRequest('invalid_request', 'direct_post bodies are application/x-www-form-urlencoded');
-    }
-    const { status } = await receiveDirectPost(deps, request.body ?? {});
-    // §8.2: 200 with a JSON object once processed; `status` is an extension the wallet may show.
-    return reply.header('cache-control', 'no-store').send({ status });
-  });
+    async (request, reply) => {
+      // §8.2: "application/x-www-form-urlencoded"; a JSON body is not a direct_post.
+      if (
+        !String(request.headers['content-type'] ?? '')
+          .toLowerCase()
+          .startsWith('application/x-www-form-urlencoded')
+      ) {
+        throw badRequest('invalid_request', 'direct_post bodies are application/x-www-form-urlencoded');
+      }
+      const { status } = await receiveDirectPost(deps, request.body ?? {});
+      // §8.2: 200 with a JSON object once processed; `status` is an extension the wallet may show.
+      return reply.header('cache-control', 'no-store').send({ status });
+    },
+  );
 }

@@ -70,7 +70,11 @@ export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     app.get(`/${page}`, { schema: { hide: true } }, async (request, reply) => {
       const file = join(webDistDir, `${page}.html`);
       if (!existsSync(file)) {
-        return sendError(request, reply, problem(503, 'web_not_built', 'the web pages are not built: run `npm run build:web` (npm start and npm install do it)'));
+        return sendError(
+          request,
+          reply,
+          problem(503, 'web_not_built', 'the web pages are not built: run `npm run build:web` (npm start and npm install do it)'),
+        );
       }
       return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(readFileSync(file));
     });

@@ -37,7 +37,8 @@ async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await db.schema
     .createTable('audit_events')
     .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
-      dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey())
+      dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+    )
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('actor', 'varchar(128)', (c) => c.notNull())
     .addColumn('action', 'varchar(64)', (c) => c.notNull())

@@ -39,50 +39,50 @@ export const clientsRepo = (db: Kysely<Database>) => {
     return r ? toClient(r) : undefined;
   };
   return {
-  async insert(c: Omit<ApiClient, 'revokedAt'>): Promise<void> {
-    await db
-      .insertInto('api_clients')
-      .values({
-        id: c.id,
-        name: c.name,
-        role: c.role,
-        types: c.types === null ? null : JSON.stringify(c.types),
-        key_hash: c.keyHash,
-        rate_limit: c.rateLimit,
-        created_at: c.createdAt,
-        revoked_at: null,
-      })
-      .execute();
-  },
+    async insert(c: Omit<ApiClient, 'revokedAt'>): Promise<void> {
+      await db
+        .insertInto('api_clients')
+        .values({
+          id: c.id,
+          name: c.name,
+          role: c.role,
+          types: c.types === null ? null : JSON.stringify(c.types),
+          key_hash: c.keyHash,
+          rate_limit: c.rateLimit,
+          created_at: c.createdAt,
+          revoked_at: null,
+        })
+        .execute();
+    },
 
-  get,
+    get,
 
-  /** The client for request authentication: read at most once per CLIENT_CACHE_MS per client. */
-  async authenticated(id: string, now: number): Promise<ApiClient | undefined> {
-    const hit = cache.get(id);
-    if (hit && now < hit.until) return hit.client;
-    const client = await get(id);
-    if (cache.size >= MAX_CACHED_CLIENTS) cache.delete(cache.keys().next().value as string);
-    cache.set(id, { client, until: now + CLIENT_CACHE_MS });
-    return client;
-  },
+    /** The client for request authentication: read at most once per CLIENT_CACHE_MS per client. */
+    async authenticated(id: string, now: number): Promise<ApiClient | undefined> {
+      const hit = cache.get(id);
+      if (hit && now < hit.until) return hit.client;
+      const client = await get(id);
+      if (cache.size >= MAX_CACHED_CLIENTS) cache.delete(cache.keys().next().value as string);
+      cache.set(id, { client, until: now + CLIENT_CACHE_MS });
+      return client;
+    },
 
-  async list(): Promise<ApiClient[]> {
-    const rows = await db.selectFrom('api_clients').selectAll().orderBy('created_at').orderBy('id').execute();
-    return rows.map(toClient);
-  },
+    async list(): Promise<ApiClient[]> {
+      const rows = await db.selectFrom('api_clients').selectAll().orderBy('created_at').orderBy('id').execute();
+      return rows.map(toClient);
+    },
 
-  /** Marks a client revoked; false when it does not exist or was already revoked. */
-  async revoke(id: string, at: number): Promise<boolean> {
-    const r = await db
-      .updateTable('api_clients')
-      .set({ revoked_at: at })
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    cache.delete(id);
-    return Number(r.numUpdatedRows) === 1;
-  },
+    /** Marks a client revoked; false when it does not exist or was already revoked. */
+    async revoke(id: string, at: number): Promise<boolean> {
+      const r = await db
+        .updateTable('api_clients')
+        .set({ revoked_at: at })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      cache.delete(id);
+      return Number(r.numUpdatedRows) === 1;
+    },
   };
 };
 

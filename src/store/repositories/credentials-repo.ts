@@ -22,82 +22,107 @@ export const credentialsRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
   const inserts = new GroupCommit<CredentialRecord, boolean>((rows) =>
     insertEach(
       writeUnits,
-      db.insertInto('credentials').values(rows).onConflict((oc) => oc.columns(['status_list', 'status_idx']).doNothing()).returning('id').compile(),
+      db
+        .insertInto('credentials')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['status_list', 'status_idx']).doNothing())
+        .returning('id')
+        .compile(),
       rows,
       'id',
       (r) => r.id,
     ),
   );
   return {
-  /**
-   * Inserts the record in its status slot; false when the slot (list, index) is already taken,
-   * so the caller picks another random index. The record and its index commit together, and
-   * the promise resolves only after the commit.
-   */
-  insertInSlot(r: CredentialRecord): Promise<boolean> {
-    return inserts.submit(r);
-  },
+    /**
+     * Inserts the record in its status slot; false when the slot (list, index) is already taken,
+     * so the caller picks another random index. The record and its index commit together, and
+     * the promise resolves only after the commit.
+     */
+    insertInSlot(r: CredentialRecord): Promise<boolean> {
+      return inserts.submit(r);
+    },
 
-  async get(id: string): Promise<CredentialRecord | undefined> {
-    return db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
-  },
+    async get(id: string): Promise<CredentialRecord | undefined> {
+      return db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
+    },
 
-  async list(q: ListCredentialsQuery): Promise<CredentialRecord[]> {
-    let query = db.selectFrom('credentials').selectAll();
-    if (q.clientId) query = query.where('client_id', '=', q.clientId);
-    if (q.type) query = query.where('type', '=', q.type);
-    if (q.before) {
-      const b = q.before;
-      query = query.where((eb) => eb.or([eb('issued_at', '<', b.issuedAt), eb.and([eb('issued_at', '=', b.issuedAt), eb('id', '<', b.id)])]));
-    }
-    return query.orderBy('issued_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
-  },
+    async list(q: ListCredentialsQuery): Promise<CredentialRecord[]> {
+      let query = db.selectFrom('credentials').selectAll();
+      if (q.clientId) query = query.where('client_id', '=', q.clientId);
+      if (q.type) query = query.where('type', '=', q.type);
+      if (q.before) {
+        const b = q.before;
+        query = query.where((eb) =>
+          eb.or([eb('issued_at', '<', b.issuedAt), eb.and([eb('issued_at', '=', b.issuedAt), eb('id', '<', b.id)])]),
+        );
+      }
+      return query.orderBy('issued_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+    },
 
-  /**
-   * Moves a credential to `to` when its status is one of `from`; bumps its list's version and
-   * writes the audit event in the same transaction. False when the status was not in `from`.
-   */
-  async changeStatus(id: string, from: readonly number[], to: number, at: number, audit: AuditEvent): Promise<boolean> {
-    return db.transaction().execute(async (tx) => {
-      const row = await tx.selectFrom('credentials').select(['status_list', 'status']).where('id', '=', id).executeTakeFirst();
-      if (!row || !from.includes(row.status)) return false;
-      const res = await tx
-        .updateTable('credentials')
-        .set({ status: to, status_changed_at: at })
-        .where('id', '=', id)
-        .where('status', '=', row.status)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) return false;
-      await tx.updateTable('status_lists').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', row.status_list).execute();
-      await tx
-        .insertInto('audit_events')
-        .values({ at: audit.at, actor: audit.actor, action: audit.action, subject: audit.subject, detail: audit.detail ? JSON.stringify(audit.detail) : null })
+    /**
+     * Moves a credential to `to` when its status is one of `from`; bumps its list's version and
+     * writes the audit event in the same transaction. False when the status was not in `from`.
+     */
+    async changeStatus(id: string, from: readonly number[], to: number, at: number, audit: AuditEvent): Promise<boolean> {
+      return db.transaction().execute(async (tx) => {
+        const row = await tx.selectFrom('credentials').select(['status_list', 'status']).where('id', '=', id).executeTakeFirst();
+        if (!row || !from.includes(row.status)) return false;
+        const res = await tx
+          .updateTable('credentials')
+          .set({ status: to, status_changed_at: at })
+          .where('id', '=', id)
+          .where('status', '=', row.status)
+          .executeTakeFirst();
+        if (Number(res.numUpdatedRows) !== 1) return false;
+        await tx
+          .updateTable('status_lists')
+          .set((eb) => ({ version: eb('version', '+', 1) }))
+          .where('id', '=', row.status_list)
+          .execute();
+        await tx
+          .insertInto('audit_events')
+          .values({
+            at: audit.at,
+            actor: audit.actor,
+            action: audit.action,
+            subject: audit.subject,
+            detail: audit.detail ? JSON.stringify(audit.detail) : null,
+          })
+          .execute();
+        return true;
+      });
+    },
+
+    /** Indices of one list whose status is not valid (0); everything else is 0. */
+    async nonZeroStatuses(listId: string): Promise<{ idx: number; status: number }[]> {
+      const rows = await db
+        .selectFrom('credentials')
+        .select(['status_idx', 'status'])
+        .where('status_list', '=', listId)
+        .where('status', '!=', 0)
         .execute();
-      return true;
-    });
-  },
+      return rows.map((r) => ({ idx: r.status_idx, status: r.status }));
+    },
 
-  /** Indices of one list whose status is not valid (0); everything else is 0. */
-  async nonZeroStatuses(listId: string): Promise<{ idx: number; status: number }[]> {
-    const rows = await db.selectFrom('credentials').select(['status_idx', 'status']).where('status_list', '=', listId).where('status', '!=', 0).execute();
-    return rows.map((r) => ({ idx: r.status_idx, status: r.status }));
-  },
+    /** Latest expiry among credentials signed by `kid` that are not revoked; null when none. */
+    async latestExpiryByKid(kid: string): Promise<number | null> {
+      const r = await db
+        .selectFrom('credentials')
+        .select((eb) => eb.fn.max('expires_at').as('latest'))
+        .where('kid', '=', kid)
+        .where('status', '!=', 1)
+        .executeTakeFirst();
+      return r?.latest === null || r?.latest === undefined ? null : Number(r.latest);
+    },
 
-  /** Latest expiry among credentials signed by `kid` that are not revoked; null when none. */
-  async latestExpiryByKid(kid: string): Promise<number | null> {
-    const r = await db
-      .selectFrom('credentials')
-      .select((eb) => eb.fn.max('expires_at').as('latest'))
-      .where('kid', '=', kid)
-      .where('status', '!=', 1)
-      .executeTakeFirst();
-    return r?.latest === null || r?.latest === undefined ? null : Number(r.latest);
-  },
-
-  async count(): Promise<number> {
-    const r = await db.selectFrom('credentials').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-    return Number(r.n);
-  },
+    async count(): Promise<number> {
+      const r = await db
+        .selectFrom('credentials')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
   };
 };
 

@@ -13,26 +13,26 @@ export const receiptsRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
     return rows.map(() => undefined);
   });
   return {
-  /** Resolves after the receipt is committed. */
-  insert(r: ReceiptRecord): Promise<void> {
-    return inserts.submit(r);
-  },
+    /** Resolves after the receipt is committed. */
+    insert(r: ReceiptRecord): Promise<void> {
+      return inserts.submit(r);
+    },
 
-  async get(id: string): Promise<ReceiptRecord | undefined> {
-    return db.selectFrom('verification_receipts').selectAll().where('id', '=', id).executeTakeFirst();
-  },
+    async get(id: string): Promise<ReceiptRecord | undefined> {
+      return db.selectFrom('verification_receipts').selectAll().where('id', '=', id).executeTakeFirst();
+    },
 
-  /** Receipts of presentations made with one holder key, newest first. */
-  async forHolder(holderJkt: string, limit: number): Promise<ReceiptRecord[]> {
-    return db
-      .selectFrom('verification_receipts')
-      .selectAll()
-      .where('holder_jkt', '=', holderJkt)
-      .orderBy('at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
-  },
+    /** Receipts of presentations made with one holder key, newest first. */
+    async forHolder(holderJkt: string, limit: number): Promise<ReceiptRecord[]> {
+      return db
+        .selectFrom('verification_receipts')
+        .selectAll()
+        .where('holder_jkt', '=', holderJkt)
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+    },
   };
 };
 

@@ -5,7 +5,10 @@ export type StatusListRecord = Selectable<StatusListsTable>;
 
 export const statusListsRepo = (db: Kysely<Database>) => ({
   async create(r: Omit<StatusListRecord, 'version' | 'state'>): Promise<void> {
-    await db.insertInto('status_lists').values({ ...r, state: 'open', version: 0 }).execute();
+    await db
+      .insertInto('status_lists')
+      .values({ ...r, state: 'open', version: 0 })
+      .execute();
   },
 
   async get(id: string): Promise<StatusListRecord | undefined> {
@@ -14,7 +17,13 @@ export const statusListsRepo = (db: Kysely<Database>) => ({
 
   /** The open lists of a bit width, newest first. */
   async open(bits: number): Promise<StatusListRecord[]> {
-    return db.selectFrom('status_lists').selectAll().where('bits', '=', bits).where('state', '=', 'open').orderBy('created_at', 'desc').execute();
+    return db
+      .selectFrom('status_lists')
+      .selectAll()
+      .where('bits', '=', bits)
+      .where('state', '=', 'open')
+      .orderBy('created_at', 'desc')
+      .execute();
   },
 
   async markFull(id: string): Promise<void> {

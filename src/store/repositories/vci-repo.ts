@@ -30,18 +30,38 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
     id: preparedQuery(['v'], ({ v }: { v: string }) => db.selectFrom('vci_offers').selectAll().where('id', '=', v)),
   };
   const firstRow = async <R>(query: CompiledQuery): Promise<R | undefined> => (await db.executeQuery(query)).rows[0] as R | undefined;
-  const offerColumns = ['id', 'ref_hash', 'code_hash', 'client_id', 'type', 'format', 'configuration_id', 'claims', 'tx_code_hash', 'tx_code_length', 'created_at', 'expires_at', 'redeemed_at', 'burned_at', 'issued_at'] as const;
+  const offerColumns = [
+    'id',
+    'ref_hash',
+    'code_hash',
+    'client_id',
+    'type',
+    'format',
+    'configuration_id',
+    'claims',
+    'tx_code_hash',
+    'tx_code_length',
+    'created_at',
+    'expires_at',
+    'redeemed_at',
+    'burned_at',
+    'issued_at',
+  ] as const;
   const insertOffer = preparedQuery([...offerColumns], (r: Insertable<VciOffersTable>) => db.insertInto('vci_offers').values(r));
-  const tokenByHash = preparedQuery(['v'], ({ v }: { v: string }) => db.selectFrom('vci_access_tokens').selectAll().where('token_hash', '=', v));
+  const tokenByHash = preparedQuery(['v'], ({ v }: { v: string }) =>
+    db.selectFrom('vci_access_tokens').selectAll().where('token_hash', '=', v),
+  );
   const offerByToken = preparedQuery(['v'], ({ v }: { v: string }) =>
     db
       .selectFrom('vci_access_tokens')
       .innerJoin('vci_offers', 'vci_offers.id', 'vci_access_tokens.offer_id')
       .selectAll('vci_offers')
       .select('vci_access_tokens.expires_at as token_expires_at')
-      .where('vci_access_tokens.token_hash', '=', v));
+      .where('vci_access_tokens.token_hash', '=', v),
+  );
   const insertNonce = preparedQuery(['nonce_hash', 'created_at', 'expires_at'], (r: Omit<VciNonceRecord, 'consumed_at'>) =>
-    db.insertInto('vci_nonces').values({ ...r, consumed_at: null }));
+    db.insertInto('vci_nonces').values({ ...r, consumed_at: null }),
+  );
   const redeemOffer = preparedQuery(['id', 'now', 'expiresAt'], (v: { id: string; now: number; expiresAt: number }) =>
     db
       .updateTable('vci_offers')
@@ -49,10 +69,15 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
       .where('id', '=', v.id)
       .where('redeemed_at', 'is', null)
       .where('burned_at', 'is', null)
-      .where('expires_at', '>', v.now));
-  const insertToken = preparedQuery(['token_hash', 'offer_id', 'created_at', 'expires_at'], (r: Insertable<VciAccessTokensTable>) => db.insertInto('vci_access_tokens').values(r));
+      .where('expires_at', '>', v.now),
+  );
+  const insertToken = preparedQuery(['token_hash', 'offer_id', 'created_at', 'expires_at'], (r: Insertable<VciAccessTokensTable>) =>
+    db.insertInto('vci_access_tokens').values(r),
+  );
   // Consuming the offer (the claims are read, then taken out, in the same unit).
-  const offerClaims = preparedQuery(['id'], (v: { id: string }) => db.selectFrom('vci_offers').select('claims').where('id', '=', v.id).where('claims', 'is not', null));
+  const offerClaims = preparedQuery(['id'], (v: { id: string }) =>
+    db.selectFrom('vci_offers').select('claims').where('id', '=', v.id).where('claims', 'is not', null),
+  );
   const markIssued = preparedQuery(['id', 'now'], (v: { id: string; now: number }) =>
     db
       .updateTable('vci_offers')
@@ -60,125 +85,138 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
       .where('id', '=', v.id)
       .where('issued_at', 'is', null)
       .where('redeemed_at', 'is not', null)
-      .where('claims', 'is not', null));
+      .where('claims', 'is not', null),
+  );
   return {
-  async insertOffer(r: Insertable<VciOffersTable>): Promise<void> {
-    // The prepared statement names every column but tx_attempts; any other row is built as it is.
-    const complete = Object.keys(r).length === offerColumns.length && offerColumns.every((c) => r[c] !== undefined);
-    await write([{ query: complete ? insertOffer(r) : db.insertInto('vci_offers').values(r).compile() }]);
-  },
+    async insertOffer(r: Insertable<VciOffersTable>): Promise<void> {
+      // The prepared statement names every column but tx_attempts; any other row is built as it is.
+      const complete = Object.keys(r).length === offerColumns.length && offerColumns.every((c) => r[c] !== undefined);
+      await write([{ query: complete ? insertOffer(r) : db.insertInto('vci_offers').values(r).compile() }]);
+    },
 
-  async offerByRefHash(refHash: string): Promise<VciOfferRecord | undefined> {
-    return firstRow<VciOfferRecord>(offerBy.ref_hash({ v: refHash }));
-  },
+    async offerByRefHash(refHash: string): Promise<VciOfferRecord | undefined> {
+      return firstRow<VciOfferRecord>(offerBy.ref_hash({ v: refHash }));
+    },
 
-  async offerByCodeHash(codeHash: string): Promise<VciOfferRecord | undefined> {
-    return firstRow<VciOfferRecord>(offerBy.code_hash({ v: codeHash }));
-  },
+    async offerByCodeHash(codeHash: string): Promise<VciOfferRecord | undefined> {
+      return firstRow<VciOfferRecord>(offerBy.code_hash({ v: codeHash }));
+    },
 
-  async offer(id: string): Promise<VciOfferRecord | undefined> {
-    return firstRow<VciOfferRecord>(offerBy.id({ v: id }));
-  },
+    async offer(id: string): Promise<VciOfferRecord | undefined> {
+      return firstRow<VciOfferRecord>(offerBy.id({ v: id }));
+    },
 
-  /**
-   * Counts one transaction-code attempt before the code is compared, so parallel guesses cannot
-   * all be compared before the count catches up. Returns the new count, or undefined when the
-   * limit was already reached or the code is no longer redeemable.
-   */
-  async countTxAttempt(id: string, now: number, maxAttempts: number): Promise<number | undefined> {
-    const r = await db
-      .updateTable('vci_offers')
-      .set((eb) => ({ tx_attempts: eb('tx_attempts', '+', 1) }))
-      .where('id', '=', id)
-      .where('tx_attempts', '<', maxAttempts)
-      .where('redeemed_at', 'is', null)
-      .where('burned_at', 'is', null)
-      .where('expires_at', '>', now)
-      .returning('tx_attempts')
-      .executeTakeFirst();
-    return r?.tx_attempts;
-  },
-
-  /** Burns an unredeemed code (too many wrong transaction codes) and drops its claims. */
-  async burn(id: string, now: number): Promise<boolean> {
-    const r = await db
-      .updateTable('vci_offers')
-      .set({ burned_at: now, claims: null })
-      .where('id', '=', id)
-      .where('redeemed_at', 'is', null)
-      .where('burned_at', 'is', null)
-      .executeTakeFirst();
-    return changed(r) === 1;
-  },
-
-  /**
-   * Redeems the pre-authorized code and stores the access token in one transaction; the offer
-   * then lives as long as the token. False when the code was already used, burned or expired.
-   */
-  async redeem(id: string, now: number, token: { hash: string; expiresAt: number }): Promise<boolean> {
-    const r = await write([
-      { query: redeemOffer({ id, now, expiresAt: token.expiresAt }), expect: 1 },
-      { query: insertToken({ token_hash: token.hash, offer_id: id, created_at: now, expires_at: token.expiresAt }) },
-    ]);
-    return r.ok;
-  },
-
-  async accessToken(tokenHash: string): Promise<VciAccessTokenRecord | undefined> {
-    return firstRow<VciAccessTokenRecord>(tokenByHash({ v: tokenHash }));
-  },
-
-  /** The access token's expiry and its offer, in one read (the credential endpoint's first step). */
-  async offerByAccessToken(tokenHash: string): Promise<{ tokenExpiresAt: number; offer: VciOfferRecord } | undefined> {
-    const row = await firstRow<VciOfferRecord & { token_expires_at: number }>(offerByToken({ v: tokenHash }));
-    if (!row) return undefined;
-    const { token_expires_at: tokenExpiresAt, ...offer } = row;
-    return { tokenExpiresAt, offer };
-  },
-
-  async insertNonce(r: Omit<VciNonceRecord, 'consumed_at'>): Promise<void> {
-    await write([{ query: insertNonce(r) }]);
-  },
-
-  /**
-   * Uses up the offer for issuance, in one transaction: consumes every c_nonce of the request
-   * (each must be known, unexpired and unused), then marks the offer issued and takes its claims
-   * out of the store. Returns the claims (JSON text); throws nothing on refusal, it reports why.
-   */
-  async consumeForIssuance(offerId: string, nonceHashes: readonly string[], now: number): Promise<{ ok: true; claims: string } | { ok: false; reason: ConsumeRefusal }> {
-    const distinct = [...new Set(nonceHashes)];
-    const consumeNonces: WriteUnit = distinct.length === 0 ? [] : [{
-      query: db
-        .updateTable('vci_nonces')
-        .set({ consumed_at: now })
-        .where('nonce_hash', 'in', distinct)
-        .where('consumed_at', 'is', null)
+    /**
+     * Counts one transaction-code attempt before the code is compared, so parallel guesses cannot
+     * all be compared before the count catches up. Returns the new count, or undefined when the
+     * limit was already reached or the code is no longer redeemable.
+     */
+    async countTxAttempt(id: string, now: number, maxAttempts: number): Promise<number | undefined> {
+      const r = await db
+        .updateTable('vci_offers')
+        .set((eb) => ({ tx_attempts: eb('tx_attempts', '+', 1) }))
+        .where('id', '=', id)
+        .where('tx_attempts', '<', maxAttempts)
+        .where('redeemed_at', 'is', null)
+        .where('burned_at', 'is', null)
         .where('expires_at', '>', now)
-        .compile(),
-      expect: distinct.length,
-    }];
-    // The claims are read inside the unit, before the UPDATE that takes them out of the store;
-    // that UPDATE only wins while they are still there.
-    const r = await write([
-      ...consumeNonces,
-      { query: offerClaims({ id: offerId }), expect: 1 },
-      { query: markIssued({ id: offerId, now }), expect: 1 },
-    ]);
-    if (!r.ok) return { ok: false, reason: r.failedAt < consumeNonces.length ? 'nonce' : 'used' };
-    const claims = r.rows[consumeNonces.length]?.[0]?.claims;
-    if (typeof claims !== 'string') return { ok: false, reason: 'used' };
-    return { ok: true, claims };
-  },
+        .returning('tx_attempts')
+        .executeTakeFirst();
+      return r?.tx_attempts;
+    },
 
-  /**
-   * Housekeeping: drops the claims of expired offers at once, and deletes expired nonces, tokens
-   * and offers once `keepMs` past their expiry (an unknown code or nonce is refused like a used one).
-   */
-  async purgeExpired(now: number, keepMs: number): Promise<void> {
-    await db.updateTable('vci_offers').set({ claims: null }).where('expires_at', '<=', now).where('claims', 'is not', null).execute();
-    await db.deleteFrom('vci_nonces').where('expires_at', '<=', now).execute();
-    await db.deleteFrom('vci_access_tokens').where('expires_at', '<=', now).execute();
-    await db.deleteFrom('vci_offers').where('expires_at', '<=', now - keepMs).execute();
-  },
+    /** Burns an unredeemed code (too many wrong transaction codes) and drops its claims. */
+    async burn(id: string, now: number): Promise<boolean> {
+      const r = await db
+        .updateTable('vci_offers')
+        .set({ burned_at: now, claims: null })
+        .where('id', '=', id)
+        .where('redeemed_at', 'is', null)
+        .where('burned_at', 'is', null)
+        .executeTakeFirst();
+      return changed(r) === 1;
+    },
+
+    /**
+     * Redeems the pre-authorized code and stores the access token in one transaction; the offer
+     * then lives as long as the token. False when the code was already used, burned or expired.
+     */
+    async redeem(id: string, now: number, token: { hash: string; expiresAt: number }): Promise<boolean> {
+      const r = await write([
+        { query: redeemOffer({ id, now, expiresAt: token.expiresAt }), expect: 1 },
+        { query: insertToken({ token_hash: token.hash, offer_id: id, created_at: now, expires_at: token.expiresAt }) },
+      ]);
+      return r.ok;
+    },
+
+    async accessToken(tokenHash: string): Promise<VciAccessTokenRecord | undefined> {
+      return firstRow<VciAccessTokenRecord>(tokenByHash({ v: tokenHash }));
+    },
+
+    /** The access token's expiry and its offer, in one read (the credential endpoint's first step). */
+    async offerByAccessToken(tokenHash: string): Promise<{ tokenExpiresAt: number; offer: VciOfferRecord } | undefined> {
+      const row = await firstRow<VciOfferRecord & { token_expires_at: number }>(offerByToken({ v: tokenHash }));
+      if (!row) return undefined;
+      const { token_expires_at: tokenExpiresAt, ...offer } = row;
+      return { tokenExpiresAt, offer };
+    },
+
+    async insertNonce(r: Omit<VciNonceRecord, 'consumed_at'>): Promise<void> {
+      await write([{ query: insertNonce(r) }]);
+    },
+
+    /**
+     * Uses up the offer for issuance, in one transaction: consumes every c_nonce of the request
+     * (each must be known, unexpired and unused), then marks the offer issued and takes its claims
+     * out of the store. Returns the claims (JSON text); throws nothing on refusal, it reports why.
+     */
+    async consumeForIssuance(
+      offerId: string,
+      nonceHashes: readonly string[],
+      now: number,
+    ): Promise<{ ok: true; claims: string } | { ok: false; reason: ConsumeRefusal }> {
+      const distinct = [...new Set(nonceHashes)];
+      const consumeNonces: WriteUnit =
+        distinct.length === 0
+          ? []
+          : [
+              {
+                query: db
+                  .updateTable('vci_nonces')
+                  .set({ consumed_at: now })
+                  .where('nonce_hash', 'in', distinct)
+                  .where('consumed_at', 'is', null)
+                  .where('expires_at', '>', now)
+                  .compile(),
+                expect: distinct.length,
+              },
+            ];
+      // The claims are read inside the unit, before the UPDATE that takes them out of the store;
+      // that UPDATE only wins while they are still there.
+      const r = await write([
+        ...consumeNonces,
+        { query: offerClaims({ id: offerId }), expect: 1 },
+        { query: markIssued({ id: offerId, now }), expect: 1 },
+      ]);
+      if (!r.ok) return { ok: false, reason: r.failedAt < consumeNonces.length ? 'nonce' : 'used' };
+      const claims = r.rows[consumeNonces.length]?.[0]?.claims;
+      if (typeof claims !== 'string') return { ok: false, reason: 'used' };
+      return { ok: true, claims };
+    },
+
+    /**
+     * Housekeeping: drops the claims of expired offers at once, and deletes expired nonces, tokens
+     * and offers once `keepMs` past their expiry (an unknown code or nonce is refused like a used one).
+     */
+    async purgeExpired(now: number, keepMs: number): Promise<void> {
+      await db.updateTable('vci_offers').set({ claims: null }).where('expires_at', '<=', now).where('claims', 'is not', null).execute();
+      await db.deleteFrom('vci_nonces').where('expires_at', '<=', now).execute();
+      await db.deleteFrom('vci_access_tokens').where('expires_at', '<=', now).execute();
+      await db
+        .deleteFrom('vci_offers')
+        .where('expires_at', '<=', now - keepMs)
+        .execute();
+    },
   };
 };
 

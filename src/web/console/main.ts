@@ -11,9 +11,31 @@ import { startPage } from '../shared/page.js';
 import { qrCanvas } from '../shared/qr.js';
 import { schemaForm, validate, type Draft, type Errors } from './schema-form.js';
 
-interface CredentialRecord { id: string; type: string; format: string; status: 'valid' | 'suspended' | 'revoked'; issued_at: string; expires_at: string; status_changed_at: string | null; client_id: string }
-interface SigningKey { kid: string; alg: string; state: string; created_at: string; activated_at: string | null; retiring_at: string | null; retired_at: string | null }
-interface OfferCreated { id: string; offer: string; tx_code?: string; expires_at: string }
+interface CredentialRecord {
+  id: string;
+  type: string;
+  format: string;
+  status: 'valid' | 'suspended' | 'revoked';
+  issued_at: string;
+  expires_at: string;
+  status_changed_at: string | null;
+  client_id: string;
+}
+interface SigningKey {
+  kid: string;
+  alg: string;
+  state: string;
+  created_at: string;
+  activated_at: string | null;
+  retiring_at: string | null;
+  retired_at: string | null;
+}
+interface OfferCreated {
+  id: string;
+  offer: string;
+  tx_code?: string;
+  expires_at: string;
+}
 type Role = 'issuer' | 'admin';
 type Action = 'suspend' | 'reinstate' | 'revoke';
 
@@ -50,7 +72,10 @@ async function act(where: string, fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (err) {
-    if (err instanceof ApiError && (err.code === 'invalid_api_key' || err.code === 'revoked_api_key' || err.code === 'malformed_authorization')) {
+    if (
+      err instanceof ApiError &&
+      (err.code === 'invalid_api_key' || err.code === 'revoked_api_key' || err.code === 'malformed_authorization')
+    ) {
       sessionStorage.removeItem(KEY);
       state.apiKey = '';
       state.role = null;
@@ -88,9 +113,34 @@ function render(main: HTMLElement): void {
   main.replaceChildren(h('h1', {}, t('발급·운영 콘솔', 'Operator console')));
   if (!state.role) return void main.append(loginView());
   main.append(
-    h('div', { class: 'row between' },
-      h('p', {}, state.role === 'admin' ? t('운영자(admin) 키로 접속했습니다.', 'Signed in with an admin key.') : t('발급기관(issuer) 키로 접속했습니다.', 'Signed in with an issuer key.')),
-      h('button', { type: 'button', class: 'link', on: { click: () => { sessionStorage.removeItem(KEY); state.apiKey = ''; state.role = null; state.offer = null; render(main); } } }, t('나가기', 'Sign out'))),
+    h(
+      'div',
+      { class: 'row between' },
+      h(
+        'p',
+        {},
+        state.role === 'admin'
+          ? t('운영자(admin) 키로 접속했습니다.', 'Signed in with an admin key.')
+          : t('발급기관(issuer) 키로 접속했습니다.', 'Signed in with an issuer key.'),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          on: {
+            click: () => {
+              sessionStorage.removeItem(KEY);
+              state.apiKey = '';
+              state.role = null;
+              state.offer = null;
+              render(main);
+            },
+          },
+        },
+        t('나가기', 'Sign out'),
+      ),
+    ),
   );
   if (state.role === 'issuer') main.append(offerSection());
   main.append(credentialsSection());
@@ -98,64 +148,177 @@ function render(main: HTMLElement): void {
 }
 
 function loginView(): HTMLElement {
-  const input = h('input', { type: 'password', autocomplete: 'off', spellcheck: 'false', value: state.keyDraft, on: { input: (e) => (state.keyDraft = (e.target as HTMLInputElement).value.trim()) } });
-  return h('form', { class: 'card', on: { submit: (e) => { e.preventDefault(); void act('login', () => signIn(state.keyDraft)); } } },
+  const input = h('input', {
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    value: state.keyDraft,
+    on: { input: (e) => (state.keyDraft = (e.target as HTMLInputElement).value.trim()) },
+  });
+  return h(
+    'form',
+    {
+      class: 'card',
+      on: {
+        submit: (e) => {
+          e.preventDefault();
+          void act('login', () => signIn(state.keyDraft));
+        },
+      },
+    },
     h('h2', {}, t('API 키', 'API key')),
     field(t('발급기관(issuer) 또는 운영자(admin) API 키', 'Issuer or admin API key'), input, {
-      hint: t('이 탭을 닫을 때까지만 기억합니다. `npx dproof clients create --role issuer --name "…"`로 만듭니다.', 'Kept until this tab is closed. Make one with `npx dproof clients create --role issuer --name "…"`.'),
+      hint: t(
+        '이 탭을 닫을 때까지만 기억합니다. `npx dproof clients create --role issuer --name "…"`로 만듭니다.',
+        'Kept until this tab is closed. Make one with `npx dproof clients create --role issuer --name "…"`.',
+      ),
       ...(state.errors.login && { error: state.errors.login }),
     }),
-    h('button', { type: 'submit', class: 'primary', disabled: state.busy }, t('접속', 'Sign in')));
+    h('button', { type: 'submit', class: 'primary', disabled: state.busy }, t('접속', 'Sign in')),
+  );
 }
 
 // ---- offers -------------------------------------------------------------------------------
 
 function offerSection(): HTMLElement {
   const ty = typeOf(state.typeId);
-  const typeSelect = h('select', { on: { change: (e) => { state.typeId = (e.target as HTMLSelectElement).value; state.draft = {}; state.formErrors = new Map(); state.offer = null; render(page.main); } } },
+  const typeSelect = h(
+    'select',
+    {
+      on: {
+        change: (e) => {
+          state.typeId = (e.target as HTMLSelectElement).value;
+          state.draft = {};
+          state.formErrors = new Map();
+          state.offer = null;
+          render(page.main);
+        },
+      },
+    },
     h('option', { value: '' }, t('선택…', 'Choose…')),
-    state.types.map((x) => h('option', { value: x.id, selected: x.id === state.typeId }, `${tx(x.name)} (${x.id})`)));
-  const section = h('section', { class: 'card', 'aria-labelledby': 'offer-h' }, h('h2', { id: 'offer-h' }, t('발급 제안 만들기 (OpenID4VCI)', 'Make a credential offer (OpenID4VCI)')), field(t('증명서 종류', 'Credential type'), typeSelect));
+    state.types.map((x) => h('option', { value: x.id, selected: x.id === state.typeId }, `${tx(x.name)} (${x.id})`)),
+  );
+  const section = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'offer-h' },
+    h('h2', { id: 'offer-h' }, t('발급 제안 만들기 (OpenID4VCI)', 'Make a credential offer (OpenID4VCI)')),
+    field(t('증명서 종류', 'Credential type'), typeSelect),
+  );
   if (!ty) return section;
   const formats = ty.formats.filter((f) => f === 'dc+sd-jwt' || f === 'vc+jwt');
-  const submit = () => act('offer', async () => {
-    state.formErrors = validate(ty.claims_schema, state.draft);
-    if (state.formErrors.size > 0) throw new Error(t(`입력한 항목 ${state.formErrors.size}개를 고치십시오.`, `Fix ${state.formErrors.size} field(s).`));
-    try {
-      const created = await callApi<OfferCreated>('/v1/offers', { json: { type: ty.id, claims: state.draft, format: state.format, tx_code: state.txCode }, bearer: state.apiKey });
-      state.offer = { ...created, canvas: await qrCanvas(created.offer, t('발급 QR: 지갑으로 스캔', 'Offer QR: scan with the wallet'), 'M') };
-      state.formErrors = new Map();
-      page.announce(t('발급 제안을 만들었습니다.', 'Offer created.'), 'ok');
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'invalid_claims') {
-        const list = (err.body as { errors?: { pointer: string; message: string }[] }).errors ?? [];
-        state.formErrors = new Map(list.map((x) => [x.pointer.replace(/^\/claims/, ''), x.message]));
+  const submit = () =>
+    act('offer', async () => {
+      state.formErrors = validate(ty.claims_schema, state.draft);
+      if (state.formErrors.size > 0)
+        throw new Error(t(`입력한 항목 ${state.formErrors.size}개를 고치십시오.`, `Fix ${state.formErrors.size} field(s).`));
+      try {
+        const created = await callApi<OfferCreated>('/v1/offers', {
+          json: { type: ty.id, claims: state.draft, format: state.format, tx_code: state.txCode },
+          bearer: state.apiKey,
+        });
+        state.offer = {
+          ...created,
+          canvas: await qrCanvas(created.offer, t('발급 QR: 지갑으로 스캔', 'Offer QR: scan with the wallet'), 'M'),
+        };
+        state.formErrors = new Map();
+        page.announce(t('발급 제안을 만들었습니다.', 'Offer created.'), 'ok');
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'invalid_claims') {
+          const list = (err.body as { errors?: { pointer: string; message: string }[] }).errors ?? [];
+          state.formErrors = new Map(list.map((x) => [x.pointer.replace(/^\/claims/, ''), x.message]));
+        }
+        throw err;
       }
-      throw err;
-    }
-  });
+    });
   append(section, [
     ty.description ? h('p', { class: 'hint' }, tx(ty.description)) : null,
-    h('div', { class: 'row' },
-      formats.length > 1 ? field(t('형식', 'Format'), h('select', { on: { change: (e) => (state.format = (e.target as HTMLSelectElement).value) } }, formats.map((f) => h('option', { value: f, selected: f === state.format }, f)))) : h('span'),
-      h('div', { class: 'field check' }, h('input', { type: 'checkbox', id: 'tx-code', checked: state.txCode, on: { change: (e) => (state.txCode = (e.target as HTMLInputElement).checked) } }), h('label', { for: 'tx-code' }, t('거래 코드(PIN) 요구', 'Require a transaction code (PIN)')))),
-    h('button', { type: 'button', class: 'secondary', on: { click: () => { state.draft = structuredClone(ty.example ?? {}) as Draft; state.formErrors = new Map(); render(page.main); } } }, t('예시 값으로 채우기', 'Fill with the example')),
-    h('form', { novalidate: true, on: { submit: (e) => { e.preventDefault(); void submit().then(afterSubmit); } } },
+    h(
+      'div',
+      { class: 'row' },
+      formats.length > 1
+        ? field(
+            t('형식', 'Format'),
+            h(
+              'select',
+              { on: { change: (e) => (state.format = (e.target as HTMLSelectElement).value) } },
+              formats.map((f) => h('option', { value: f, selected: f === state.format }, f)),
+            ),
+          )
+        : h('span'),
+      h(
+        'div',
+        { class: 'field check' },
+        h('input', {
+          type: 'checkbox',
+          id: 'tx-code',
+          checked: state.txCode,
+          on: { change: (e) => (state.txCode = (e.target as HTMLInputElement).checked) },
+        }),
+        h('label', { for: 'tx-code' }, t('거래 코드(PIN) 요구', 'Require a transaction code (PIN)')),
+      ),
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        on: {
+          click: () => {
+            state.draft = structuredClone(ty.example ?? {}) as Draft;
+            state.formErrors = new Map();
+            render(page.main);
+          },
+        },
+      },
+      t('예시 값으로 채우기', 'Fill with the example'),
+    ),
+    h(
+      'form',
+      {
+        novalidate: true,
+        on: {
+          submit: (e) => {
+            e.preventDefault();
+            void submit().then(afterSubmit);
+          },
+        },
+      },
       schemaForm(ty.claims_schema, state.draft, state.formErrors, (path) => claimLabel(ty, path)),
       state.errors.offer ? h('p', { class: 'callout error', role: 'alert' }, state.errors.offer) : null,
-      h('button', { type: 'submit', class: 'primary', disabled: state.busy }, t('발급 제안 만들기', 'Create offer'))),
+      h('button', { type: 'submit', class: 'primary', disabled: state.busy }, t('발급 제안 만들기', 'Create offer')),
+    ),
   ]);
   if (state.offer) {
     const o = state.offer;
-    section.append(h('div', { class: 'qr-box', id: 'offer-result', tabindex: '-1' },
-      h('h3', {}, t('시민에게 보여 줄 QR', 'QR for the citizen')),
-      o.canvas,
-      rows([
-        [t('거래 코드', 'Transaction code'), o.tx_code ? h('strong', { class: 'tx-code', id: 'tx-code-value' }, o.tx_code) : t('없음', 'none')],
-        [t('유효기간', 'Valid until'), formatDate(o.expires_at, true)],
-      ]),
-      o.tx_code ? h('p', { class: 'hint' }, t('거래 코드는 QR과 다른 경로(문자, 창구 안내)로 알려 주십시오.', 'Give the transaction code another way (text message, at the desk), not with the QR.')) : null,
-      field(t('발급 링크 (같은 기기에서 열기)', 'Offer link (to open on the same device)'), h('input', { type: 'text', readonly: true, class: 'mono', id: 'offer-link', value: o.offer }))));
+    section.append(
+      h(
+        'div',
+        { class: 'qr-box', id: 'offer-result', tabindex: '-1' },
+        h('h3', {}, t('시민에게 보여 줄 QR', 'QR for the citizen')),
+        o.canvas,
+        rows([
+          [
+            t('거래 코드', 'Transaction code'),
+            o.tx_code ? h('strong', { class: 'tx-code', id: 'tx-code-value' }, o.tx_code) : t('없음', 'none'),
+          ],
+          [t('유효기간', 'Valid until'), formatDate(o.expires_at, true)],
+        ]),
+        o.tx_code
+          ? h(
+              'p',
+              { class: 'hint' },
+              t(
+                '거래 코드는 QR과 다른 경로(문자, 창구 안내)로 알려 주십시오.',
+                'Give the transaction code another way (text message, at the desk), not with the QR.',
+              ),
+            )
+          : null,
+        field(
+          t('발급 링크 (같은 기기에서 열기)', 'Offer link (to open on the same device)'),
+          h('input', { type: 'text', readonly: true, class: 'mono', id: 'offer-link', value: o.offer }),
+        ),
+      ),
+    );
   }
   return section;
 }
@@ -172,56 +335,183 @@ function afterSubmit(): void {
 // ---- issued credentials --------------------------------------------------------------------
 
 function credentialsSection(): HTMLElement {
-  const reason = h('input', { type: 'text', maxlength: 200, value: state.reason, on: { input: (e) => (state.reason = (e.target as HTMLInputElement).value) } });
-  const change = (c: CredentialRecord, action: Action) => act('credentials', async () => {
-    if (!state.reason.trim()) throw new Error(t('상태를 바꾸는 사유를 입력하십시오.', 'Enter the reason for the change.'));
-    if (action === 'revoke' && state.confirmRevoke !== c.id) {
-      state.confirmRevoke = c.id;
-      return;
-    }
-    state.confirmRevoke = '';
-    await callApi(`/v1/credentials/${encodeURIComponent(c.id)}/${action}`, { json: { reason: state.reason.trim() }, bearer: state.apiKey });
-    await refresh();
-    page.announce(t('상태를 바꿨습니다.', 'Status changed.'), 'ok');
+  const reason = h('input', {
+    type: 'text',
+    maxlength: 200,
+    value: state.reason,
+    on: { input: (e) => (state.reason = (e.target as HTMLInputElement).value) },
   });
+  const change = (c: CredentialRecord, action: Action) =>
+    act('credentials', async () => {
+      if (!state.reason.trim()) throw new Error(t('상태를 바꾸는 사유를 입력하십시오.', 'Enter the reason for the change.'));
+      if (action === 'revoke' && state.confirmRevoke !== c.id) {
+        state.confirmRevoke = c.id;
+        return;
+      }
+      state.confirmRevoke = '';
+      await callApi(`/v1/credentials/${encodeURIComponent(c.id)}/${action}`, {
+        json: { reason: state.reason.trim() },
+        bearer: state.apiKey,
+      });
+      await refresh();
+      page.announce(t('상태를 바꿨습니다.', 'Status changed.'), 'ok');
+    });
   const statusText = { valid: t('유효', 'valid'), suspended: t('정지', 'suspended'), revoked: t('취소', 'revoked') };
-  return h('section', { class: 'card', 'aria-labelledby': 'creds-h' },
-    h('div', { class: 'row between' }, h('h2', { id: 'creds-h' }, t('발급한 증명서', 'Issued credentials')),
-      h('button', { type: 'button', class: 'secondary', disabled: state.busy, on: { click: () => act('credentials', refresh) } }, t('새로 고침', 'Refresh'))),
-    h('p', { class: 'hint' }, t('등록부에는 메타데이터만 있습니다. 항목 값은 보관하지 않습니다.', 'The registry holds metadata only, never claim values.')),
-    field(t('상태 변경 사유', 'Reason for a status change'), reason, { hint: t('정지·재개·취소에 기록됩니다 (감사 로그).', 'Recorded with every suspend, reinstate or revoke (audit log).') }),
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'creds-h' },
+    h(
+      'div',
+      { class: 'row between' },
+      h('h2', { id: 'creds-h' }, t('발급한 증명서', 'Issued credentials')),
+      h(
+        'button',
+        { type: 'button', class: 'secondary', disabled: state.busy, on: { click: () => act('credentials', refresh) } },
+        t('새로 고침', 'Refresh'),
+      ),
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      t('등록부에는 메타데이터만 있습니다. 항목 값은 보관하지 않습니다.', 'The registry holds metadata only, never claim values.'),
+    ),
+    field(t('상태 변경 사유', 'Reason for a status change'), reason, {
+      hint: t('정지·재개·취소에 기록됩니다 (감사 로그).', 'Recorded with every suspend, reinstate or revoke (audit log).'),
+    }),
     state.errors.credentials ? h('p', { class: 'callout error', role: 'alert' }, state.errors.credentials) : null,
-    state.credentials.length === 0 ? h('p', {}, t('아직 없습니다.', 'None yet.')) : h('div', { class: 'table-wrap' }, h('table', {},
-      h('caption', { class: 'visually-hidden' }, t('발급한 증명서', 'Issued credentials')),
-      h('thead', {}, h('tr', {}, [t('종류', 'Type'), 'ID', t('상태', 'Status'), t('발급', 'Issued'), t('만료', 'Expires'), t('작업', 'Actions')].map((x) => h('th', { scope: 'col' }, x)))),
-      h('tbody', {}, state.credentials.map((c) => {
-        const ty = typeOf(c.type);
-        return h('tr', { 'data-id': c.id },
-          h('td', {}, ty ? tx(ty.name) : c.type),
-          h('td', { class: 'mono', id: `cred-${c.id}` }, c.id.slice(0, 8)),
-          h('td', {}, h('span', { class: `status ${c.status}` }, statusText[c.status] ?? c.status)),
-          h('td', {}, formatDate(c.issued_at, true)),
-          h('td', {}, formatDate(c.expires_at)),
-          h('td', { class: 'actions' },
-            c.status === 'valid' ? h('button', { type: 'button', class: 'secondary', disabled: state.busy, 'aria-describedby': `cred-${c.id}`, on: { click: () => change(c, 'suspend') } }, t('정지', 'Suspend')) : null,
-            c.status === 'suspended' ? h('button', { type: 'button', class: 'secondary', disabled: state.busy, 'aria-describedby': `cred-${c.id}`, on: { click: () => change(c, 'reinstate') } }, t('재개', 'Reinstate')) : null,
-            c.status !== 'revoked' ? h('button', { type: 'button', class: 'danger', disabled: state.busy, 'aria-describedby': `cred-${c.id}`, on: { click: () => change(c, 'revoke') } },
-              state.confirmRevoke === c.id ? t('정말 취소 (되돌릴 수 없음)', 'Really revoke (final)') : t('취소', 'Revoke')) : null));
-      })))));
+    state.credentials.length === 0
+      ? h('p', {}, t('아직 없습니다.', 'None yet.'))
+      : h(
+          'div',
+          { class: 'table-wrap' },
+          h(
+            'table',
+            {},
+            h('caption', { class: 'visually-hidden' }, t('발급한 증명서', 'Issued credentials')),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                [t('종류', 'Type'), 'ID', t('상태', 'Status'), t('발급', 'Issued'), t('만료', 'Expires'), t('작업', 'Actions')].map((x) =>
+                  h('th', { scope: 'col' }, x),
+                ),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              state.credentials.map((c) => {
+                const ty = typeOf(c.type);
+                return h(
+                  'tr',
+                  { 'data-id': c.id },
+                  h('td', {}, ty ? tx(ty.name) : c.type),
+                  h('td', { class: 'mono', id: `cred-${c.id}` }, c.id.slice(0, 8)),
+                  h('td', {}, h('span', { class: `status ${c.status}` }, statusText[c.status] ?? c.status)),
+                  h('td', {}, formatDate(c.issued_at, true)),
+                  h('td', {}, formatDate(c.expires_at)),
+                  h(
+                    'td',
+                    { class: 'actions' },
+                    c.status === 'valid'
+                      ? h(
+                          'button',
+                          {
+                            type: 'button',
+                            class: 'secondary',
+                            disabled: state.busy,
+                            'aria-describedby': `cred-${c.id}`,
+                            on: { click: () => change(c, 'suspend') },
+                          },
+                          t('정지', 'Suspend'),
+                        )
+                      : null,
+                    c.status === 'suspended'
+                      ? h(
+                          'button',
+                          {
+                            type: 'button',
+                            class: 'secondary',
+                            disabled: state.busy,
+                            'aria-describedby': `cred-${c.id}`,
+                            on: { click: () => change(c, 'reinstate') },
+                          },
+                          t('재개', 'Reinstate'),
+                        )
+                      : null,
+                    c.status !== 'revoked'
+                      ? h(
+                          'button',
+                          {
+                            type: 'button',
+                            class: 'danger',
+                            disabled: state.busy,
+                            'aria-describedby': `cred-${c.id}`,
+                            on: { click: () => change(c, 'revoke') },
+                          },
+                          state.confirmRevoke === c.id ? t('정말 취소 (되돌릴 수 없음)', 'Really revoke (final)') : t('취소', 'Revoke'),
+                        )
+                      : null,
+                  ),
+                );
+              }),
+            ),
+          ),
+        ),
+  );
 }
 
 // ---- keys (admin) ---------------------------------------------------------------------------
 
 function keysSection(): HTMLElement {
-  return h('section', { class: 'card', 'aria-labelledby': 'keys-h' },
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'keys-h' },
     h('h2', { id: 'keys-h' }, t('서명 키', 'Signing keys')),
-    h('p', { class: 'hint' }, t('회전과 폐기는 `npx dproof keys rotate|retire`로 합니다.', 'Rotate and retire with `npx dproof keys rotate|retire`.')),
-    h('div', { class: 'table-wrap' }, h('table', {},
-      h('caption', { class: 'visually-hidden' }, t('서명 키', 'Signing keys')),
-      h('thead', {}, h('tr', {}, ['KID', 'ALG', t('상태', 'State'), t('활성화', 'Activated'), t('퇴역 시작', 'Retiring since'), t('폐기', 'Retired')].map((x) => h('th', { scope: 'col' }, x)))),
-      h('tbody', {}, state.keys.map((k) => h('tr', {},
-        h('td', { class: 'mono' }, k.kid), h('td', {}, k.alg), h('td', {}, h('span', { class: `status ${k.state}` }, k.state)),
-        h('td', {}, formatDate(k.activated_at, true)), h('td', {}, formatDate(k.retiring_at, true)), h('td', {}, formatDate(k.retired_at, true))))))));
+    h(
+      'p',
+      { class: 'hint' },
+      t('회전과 폐기는 `npx dproof keys rotate|retire`로 합니다.', 'Rotate and retire with `npx dproof keys rotate|retire`.'),
+    ),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        {},
+        h('caption', { class: 'visually-hidden' }, t('서명 키', 'Signing keys')),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['KID', 'ALG', t('상태', 'State'), t('활성화', 'Activated'), t('퇴역 시작', 'Retiring since'), t('폐기', 'Retired')].map((x) =>
+              h('th', { scope: 'col' }, x),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          state.keys.map((k) =>
+            h(
+              'tr',
+              {},
+              h('td', { class: 'mono' }, k.kid),
+              h('td', {}, k.alg),
+              h('td', {}, h('span', { class: `status ${k.state}` }, k.state)),
+              h('td', {}, formatDate(k.activated_at, true)),
+              h('td', {}, formatDate(k.retiring_at, true)),
+              h('td', {}, formatDate(k.retired_at, true)),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 // A key kept in this tab signs in again once the page is up.

@@ -48,7 +48,13 @@ function objectFields(schema: JsonSchema, path: string[], draft: Draft, errors: 
     const err = errors.get(ptr);
     const hint = s.description;
     if (s.type === 'object') {
-      return h('fieldset', {}, h('legend', {}, label), objectFields(s, p, draft, errors, labelOf), err ? h('p', { class: 'field-error' }, err) : null);
+      return h(
+        'fieldset',
+        {},
+        h('legend', {}, label),
+        objectFields(s, p, draft, errors, labelOf),
+        err ? h('p', { class: 'field-error' }, err) : null,
+      );
     }
     const control = controlFor(s, p, draft);
     control.setAttribute('data-pointer', ptr);
@@ -60,41 +66,87 @@ function objectFields(schema: JsonSchema, path: string[], draft: Draft, errors: 
 function controlFor(s: JsonSchema, p: string[], draft: Draft): HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement {
   const value = getAt(draft, p);
   if (s.type === 'boolean') {
-    const box = h('input', { type: 'checkbox', checked: value === true, on: { change: (e) => setAt(draft, p, (e.target as HTMLInputElement).checked) } });
+    const box = h('input', {
+      type: 'checkbox',
+      checked: value === true,
+      on: { change: (e) => setAt(draft, p, (e.target as HTMLInputElement).checked) },
+    });
     if (value === undefined) setAt(draft, p, false);
     return box;
   }
   if (s.enum || s.const !== undefined) {
     const options = s.enum ?? [s.const as string | number];
-    return h('select', { on: { change: (e) => { const v = (e.target as HTMLSelectElement).value; setAt(draft, p, v === '' ? undefined : s.type === 'integer' || s.type === 'number' ? Number(v) : v); } } },
+    return h(
+      'select',
+      {
+        on: {
+          change: (e) => {
+            const v = (e.target as HTMLSelectElement).value;
+            setAt(draft, p, v === '' ? undefined : s.type === 'integer' || s.type === 'number' ? Number(v) : v);
+          },
+        },
+      },
       h('option', { value: '' }, t('선택…', 'Choose…')),
-      options.map((o) => h('option', { value: String(o), selected: value === o }, String(o))));
+      options.map((o) => h('option', { value: String(o), selected: value === o }, String(o))),
+    );
   }
   if (s.type === 'array') {
     const text = value === undefined ? '' : JSON.stringify(value);
     arrayText.set(pointer(p), text);
-    return h('textarea', { rows: 3, class: 'mono', spellcheck: 'false', value: text, on: { input: (e) => {
-      const raw = (e.target as HTMLTextAreaElement).value;
-      arrayText.set(pointer(p), raw);
-      try {
-        setAt(draft, p, raw.trim() === '' ? undefined : JSON.parse(raw));
-      } catch {
-        setAt(draft, p, raw); // validate() reports it
-      }
-    } } });
+    return h('textarea', {
+      rows: 3,
+      class: 'mono',
+      spellcheck: 'false',
+      value: text,
+      on: {
+        input: (e) => {
+          const raw = (e.target as HTMLTextAreaElement).value;
+          arrayText.set(pointer(p), raw);
+          try {
+            setAt(draft, p, raw.trim() === '' ? undefined : JSON.parse(raw));
+          } catch {
+            setAt(draft, p, raw); // validate() reports it
+          }
+        },
+      },
+    });
   }
   if (s.type === 'integer' || s.type === 'number') {
-    return h('input', { type: 'number', value: typeof value === 'number' ? value : '', step: s.type === 'integer' ? '1' : 'any', on: { input: (e) => { const v = (e.target as HTMLInputElement).value; setAt(draft, p, v === '' ? undefined : Number(v)); } } });
+    return h('input', {
+      type: 'number',
+      value: typeof value === 'number' ? value : '',
+      step: s.type === 'integer' ? '1' : 'any',
+      on: {
+        input: (e) => {
+          const v = (e.target as HTMLInputElement).value;
+          setAt(draft, p, v === '' ? undefined : Number(v));
+        },
+      },
+    });
   }
   if (s.contentMediaType) {
-    return h('textarea', { rows: 2, class: 'mono', spellcheck: 'false', maxlength: s.maxLength, value: typeof value === 'string' ? value : '', on: { input: (e) => setString(draft, p, (e.target as HTMLTextAreaElement).value) } });
+    return h('textarea', {
+      rows: 2,
+      class: 'mono',
+      spellcheck: 'false',
+      maxlength: s.maxLength,
+      value: typeof value === 'string' ? value : '',
+      on: { input: (e) => setString(draft, p, (e.target as HTMLTextAreaElement).value) },
+    });
   }
-  return h('input', { type: s.format === 'date' ? 'date' : 'text', maxlength: s.maxLength, value: typeof value === 'string' ? value : '', autocomplete: 'off', on: { input: (e) => setString(draft, p, (e.target as HTMLInputElement).value) } });
+  return h('input', {
+    type: s.format === 'date' ? 'date' : 'text',
+    maxlength: s.maxLength,
+    value: typeof value === 'string' ? value : '',
+    autocomplete: 'off',
+    on: { input: (e) => setString(draft, p, (e.target as HTMLInputElement).value) },
+  });
 }
 
 const setString = (draft: Draft, p: string[], v: string) => setAt(draft, p, v === '' ? undefined : v.normalize('NFC'));
 
-const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+const isDate = (v: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 
 /** Checks a draft against the schema; returns messages by JSON pointer (empty = valid). */
 export function validate(schema: JsonSchema, draft: Draft): Errors {
@@ -107,26 +159,33 @@ export function validate(schema: JsonSchema, draft: Draft): Errors {
     }
     if (s.type === 'object') {
       const req = new Set(s.required ?? []);
-      for (const [name, child] of Object.entries(s.properties ?? {})) walk(child, getAt(draft, [...path, name]), [...path, name], req.has(name));
+      for (const [name, child] of Object.entries(s.properties ?? {}))
+        walk(child, getAt(draft, [...path, name]), [...path, name], req.has(name));
       return;
     }
     if (s.const !== undefined && value !== s.const) errors.set(ptr, t(`${String(s.const)}이어야 합니다.`, `Must be ${String(s.const)}.`));
     else if (s.enum && !s.enum.includes(value as string)) errors.set(ptr, t('목록에서 고르십시오.', 'Choose from the list.'));
     else if (s.type === 'string') {
       const v = String(value);
-      if (s.minLength !== undefined && [...v].length < s.minLength) errors.set(ptr, t(`${s.minLength}자 이상이어야 합니다.`, `At least ${s.minLength} characters.`));
-      else if (s.maxLength !== undefined && [...v].length > s.maxLength) errors.set(ptr, t(`${s.maxLength}자 이하여야 합니다.`, `At most ${s.maxLength} characters.`));
+      if (s.minLength !== undefined && [...v].length < s.minLength)
+        errors.set(ptr, t(`${s.minLength}자 이상이어야 합니다.`, `At least ${s.minLength} characters.`));
+      else if (s.maxLength !== undefined && [...v].length > s.maxLength)
+        errors.set(ptr, t(`${s.maxLength}자 이하여야 합니다.`, `At most ${s.maxLength} characters.`));
       else if (s.format === 'date' && !isDate(v)) errors.set(ptr, t('날짜 형식이 아닙니다 (YYYY-MM-DD).', 'Not a date (YYYY-MM-DD).'));
-      else if (s.pattern && !safeTest(s.pattern, v)) errors.set(ptr, t('형식이 맞지 않습니다.', 'Not in the expected form.') + (s.description ? ` ${s.description}` : ''));
+      else if (s.pattern && !safeTest(s.pattern, v))
+        errors.set(ptr, t('형식이 맞지 않습니다.', 'Not in the expected form.') + (s.description ? ` ${s.description}` : ''));
     } else if (s.type === 'integer' || s.type === 'number') {
       const n = value as number;
-      if (typeof n !== 'number' || Number.isNaN(n) || (s.type === 'integer' && !Number.isInteger(n))) errors.set(ptr, t('숫자를 입력하십시오.', 'Enter a number.'));
+      if (typeof n !== 'number' || Number.isNaN(n) || (s.type === 'integer' && !Number.isInteger(n)))
+        errors.set(ptr, t('숫자를 입력하십시오.', 'Enter a number.'));
       else if (s.minimum !== undefined && n < s.minimum) errors.set(ptr, t(`${s.minimum} 이상이어야 합니다.`, `At least ${s.minimum}.`));
       else if (s.maximum !== undefined && n > s.maximum) errors.set(ptr, t(`${s.maximum} 이하여야 합니다.`, `At most ${s.maximum}.`));
     } else if (s.type === 'array') {
       if (!Array.isArray(value)) errors.set(ptr, t('JSON 배열이어야 합니다 (예: [ … ]).', 'Must be a JSON array ([ … ]).'));
-      else if (s.minItems !== undefined && value.length < s.minItems) errors.set(ptr, t(`${s.minItems}개 이상이어야 합니다.`, `At least ${s.minItems} items.`));
-      else if (s.maxItems !== undefined && value.length > s.maxItems) errors.set(ptr, t(`${s.maxItems}개 이하여야 합니다.`, `At most ${s.maxItems} items.`));
+      else if (s.minItems !== undefined && value.length < s.minItems)
+        errors.set(ptr, t(`${s.minItems}개 이상이어야 합니다.`, `At least ${s.minItems} items.`));
+      else if (s.maxItems !== undefined && value.length > s.maxItems)
+        errors.set(ptr, t(`${s.maxItems}개 이하여야 합니다.`, `At most ${s.maxItems} items.`));
     }
   };
   walk(schema, draft, [], true);

@@ -6,7 +6,12 @@
 import { t } from './i18n.js';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly body: unknown) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: unknown,
+  ) {
     super(message);
   }
 }
@@ -32,7 +37,13 @@ export async function callApi<T>(url: string, opts: CallOptions = {}): Promise<T
   if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
   let res: Response;
   try {
-    res = await fetch(url, { method: opts.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, cache: 'no-store', credentials: 'omit' });
+    res = await fetch(url, {
+      method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
+      headers,
+      body,
+      cache: 'no-store',
+      credentials: 'omit',
+    });
   } catch {
     throw new ApiError(0, 'network_error', t('서버에 연결할 수 없습니다.', 'The server cannot be reached.'), undefined);
   }
@@ -62,7 +73,10 @@ const WORDS: Record<string, [string, string]> = {
   wrong_role: ['이 API 키로는 할 수 없는 작업입니다.', 'This API key may not do this.'],
   rate_limited: ['요청이 너무 많습니다. 잠시 후 다시 시도하십시오.', 'Too many requests. Try again shortly.'],
   invalid_claims: ['입력한 항목에 오류가 있습니다.', 'Some fields are not valid.'],
-  invalid_grant: ['제안이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.', 'The offer was used or has expired, or the transaction code is wrong.'],
+  invalid_grant: [
+    '제안이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.',
+    'The offer was used or has expired, or the transaction code is wrong.',
+  ],
   offer_not_found: ['이미 사용되었거나 만료된 발급 제안입니다.', 'This offer was already used or has expired.'],
   invalid_request_uri: ['이미 응답했거나 만료된 요청입니다.', 'This request was already answered or has expired.'],
   invalid_dcql_query: ['DCQL 질의가 올바르지 않습니다.', 'The DCQL query is not valid.'],

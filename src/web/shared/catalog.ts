@@ -41,7 +41,10 @@ export const loadTypes = (): Promise<CredentialTypeView[]> => (cache ??= callApi
 
 /** The type of a credential by its vct (absolute, or the path the catalogue lists). */
 export function typeByVct(types: readonly CredentialTypeView[], vct: string): CredentialTypeView | undefined {
-  return types.find((ty) => ty.vct === vct) ?? types.find((ty) => vct.endsWith(ty.vct) || ty.vct.endsWith(new URL(vct, location.origin).pathname));
+  return (
+    types.find((ty) => ty.vct === vct) ??
+    types.find((ty) => vct.endsWith(ty.vct) || ty.vct.endsWith(new URL(vct, location.origin).pathname))
+  );
 }
 
 /** The label of a claim path (`address.locality`), falling back to the path itself. */

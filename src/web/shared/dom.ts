@@ -10,7 +10,11 @@ export interface Props {
   on?: Record<string, Handler>;
 }
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: (Child | Child[])[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(props)) {
     if (name === 'on' && typeof value === 'object' && value !== null) {
@@ -43,7 +47,11 @@ let counter = 0;
 export const uid = (prefix: string) => `${prefix}-${++counter}`;
 
 /** A labelled input (label above, optional hint and error message tied with aria-describedby). */
-export function field(label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, opts: { hint?: string; error?: string } = {}): HTMLElement {
+export function field(
+  label: string,
+  control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
+  opts: { hint?: string; error?: string } = {},
+): HTMLElement {
   control.id ||= uid('f');
   const described: string[] = [];
   const hint = opts.hint ? h('p', { class: 'hint', id: `${control.id}-hint` }, opts.hint) : null;
@@ -59,5 +67,9 @@ export function field(label: string, control: HTMLInputElement | HTMLSelectEleme
 
 /** A definition list of label → value rows. */
 export function rows(items: [string, Child | Child[]][]): HTMLDListElement {
-  return h('dl', { class: 'rows' }, items.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, ...(Array.isArray(v) ? v : [v])))));
+  return h(
+    'dl',
+    { class: 'rows' },
+    items.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, ...(Array.isArray(v) ? v : [v])))),
+  );
 }

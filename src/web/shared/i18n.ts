@@ -45,6 +45,10 @@ export function formatDate(iso: string | number | null | undefined, withTime = f
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
   return new Intl.DateTimeFormat(lang === 'ko' ? 'ko-KR' : 'en-GB', {
-    timeZone: 'Asia/Seoul', year: 'numeric', month: 'short', day: 'numeric', ...(withTime && { hour: '2-digit', minute: '2-digit' }),
+    timeZone: 'Asia/Seoul',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    ...(withTime && { hour: '2-digit', minute: '2-digit' }),
   }).format(d);
 }

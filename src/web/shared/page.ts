@@ -35,11 +35,27 @@ export function startPage(id: PageId, renderContent: (main: HTMLElement) => void
     document.documentElement.lang = currentLang();
     document.title = `${t(current.name.ko, current.name.en)} · digital-proof`;
     const other = currentLang() === 'ko' ? 'en' : 'ko';
-    const header = h('header', { class: 'top' },
+    const header = h(
+      'header',
+      { class: 'top' },
       h('div', { class: 'brand' }, 'digital-proof'),
-      h('nav', { 'aria-label': t('페이지', 'Pages') },
-        h('ul', {}, NAV.map((n) => h('li', {}, h('a', { href: `/${n.id}`, ...(n.id === id && { 'aria-current': 'page' }) }, t(n.name.ko, n.name.en)))))),
-      h('button', { type: 'button', class: 'lang', lang: other, on: { click: () => setLang(other) } }, other === 'en' ? 'English' : '한국어'));
+      h(
+        'nav',
+        { 'aria-label': t('페이지', 'Pages') },
+        h(
+          'ul',
+          {},
+          NAV.map((n) =>
+            h('li', {}, h('a', { href: `/${n.id}`, ...(n.id === id && { 'aria-current': 'page' }) }, t(n.name.ko, n.name.en))),
+          ),
+        ),
+      ),
+      h(
+        'button',
+        { type: 'button', class: 'lang', lang: other, on: { click: () => setLang(other) } },
+        other === 'en' ? 'English' : '한국어',
+      ),
+    );
     replace(root, h('a', { class: 'skip', href: '#main' }, t('본문으로 건너뛰기', 'Skip to content')), header, main, status);
     if (loaded) renderContent(main);
     else main.replaceChildren(h('p', { class: 'hint', 'aria-busy': 'true' }, t('불러오는 중…', 'Loading…')));
@@ -78,6 +94,9 @@ export function startPage(id: PageId, renderContent: (main: HTMLElement) => void
 /** WebCrypto and IndexedDB need a secure context (https, or http://localhost). */
 export function secureContextNotice(): HTMLElement | null {
   if (window.isSecureContext && globalThis.crypto?.subtle) return null;
-  return h('p', { class: 'callout error', role: 'alert' },
-    t('이 페이지는 https 또는 localhost에서만 동작합니다 (WebCrypto).', 'This page works only over https or on localhost (WebCrypto).'));
+  return h(
+    'p',
+    { class: 'callout error', role: 'alert' },
+    t('이 페이지는 https 또는 localhost에서만 동작합니다 (WebCrypto).', 'This page works only over https or on localhost (WebCrypto).'),
+  );
 }

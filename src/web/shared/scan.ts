@@ -25,44 +25,50 @@ export function scanButton(onText: (text: string) => void, onError: (message: st
   if (!Ctor || !canScan()) return null;
   const box = h('div', { class: 'scan' });
   let stop: (() => void) | undefined;
-  const button = h('button', {
-    type: 'button', class: 'secondary', on: {
-      click: async () => {
-        if (stop) return stop();
-        let stream: MediaStream;
-        try {
-          stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
-        } catch {
-          onError(t('카메라를 사용할 수 없습니다. 링크를 붙여 넣으십시오.', 'The camera is not available. Paste the link instead.'));
-          return;
-        }
-        const video = h('video', { class: 'scan-video', muted: true, playsinline: true, 'aria-label': t('카메라 화면', 'Camera view') });
-        video.srcObject = stream;
-        box.appendChild(video);
-        await video.play().catch(() => undefined);
-        const detector = new Ctor({ formats: ['qr_code'] });
-        let running = true;
-        stop = () => {
-          running = false;
-          stream.getTracks().forEach((tr) => tr.stop());
-          video.remove();
-          stop = undefined;
-          button.textContent = t('카메라로 스캔', 'Scan with camera');
-        };
-        button.textContent = t('스캔 멈추기', 'Stop scanning');
-        while (running) {
-          const found = await detector.detect(video).catch(() => []);
-          const text = found[0]?.rawValue;
-          if (text) {
-            stop?.();
-            onText(text);
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      on: {
+        click: async () => {
+          if (stop) return stop();
+          let stream: MediaStream;
+          try {
+            stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
+          } catch {
+            onError(t('카메라를 사용할 수 없습니다. 링크를 붙여 넣으십시오.', 'The camera is not available. Paste the link instead.'));
             return;
           }
-          await new Promise((r) => setTimeout(r, 250));
-        }
+          const video = h('video', { class: 'scan-video', muted: true, playsinline: true, 'aria-label': t('카메라 화면', 'Camera view') });
+          video.srcObject = stream;
+          box.appendChild(video);
+          await video.play().catch(() => undefined);
+          const detector = new Ctor({ formats: ['qr_code'] });
+          let running = true;
+          stop = () => {
+            running = false;
+            stream.getTracks().forEach((tr) => tr.stop());
+            video.remove();
+            stop = undefined;
+            button.textContent = t('카메라로 스캔', 'Scan with camera');
+          };
+          button.textContent = t('스캔 멈추기', 'Stop scanning');
+          while (running) {
+            const found = await detector.detect(video).catch(() => []);
+            const text = found[0]?.rawValue;
+            if (text) {
+              stop?.();
+              onText(text);
+              return;
+            }
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        },
       },
     },
-  }, t('카메라로 스캔', 'Scan with camera'));
+    t('카메라로 스캔', 'Scan with camera'),
+  );
   box.prepend(button);
   return box;
 }

@@ -15,7 +15,11 @@ import { qrCanvas } from '../shared/qr.js';
 import { scanButton } from '../shared/scan.js';
 import { dcqlFor, PRESETS, type Preset } from './presets.js';
 
-interface Check { check: CheckName; ok: boolean; code: string }
+interface Check {
+  check: CheckName;
+  ok: boolean;
+  code: string;
+}
 interface VerificationResult {
   verdict: 'verified' | 'rejected';
   code: string;
@@ -26,7 +30,13 @@ interface VerificationResult {
 }
 interface RequestState {
   status: 'pending' | 'verified' | 'rejected' | 'expired';
-  result?: { verdict: string; code: string; verdict_message?: Text; wallet_error?: string; credentials?: Record<string, VerificationResult[]> };
+  result?: {
+    verdict: string;
+    code: string;
+    verdict_message?: Text;
+    wallet_error?: string;
+    credentials?: Record<string, VerificationResult[]>;
+  };
 }
 interface Verdict {
   ok: boolean;
@@ -102,13 +112,24 @@ async function startRequest(): Promise<void> {
   } catch {
     throw new Error(t('DCQL 질의가 JSON이 아닙니다.', 'The DCQL query is not JSON.'));
   }
-  const purpose = p ? p.purpose : state.customPurpose.ko ? { ko: state.customPurpose.ko, en: state.customPurpose.en || state.customPurpose.ko } : undefined;
+  const purpose = p
+    ? p.purpose
+    : state.customPurpose.ko
+      ? { ko: state.customPurpose.ko, en: state.customPurpose.en || state.customPurpose.ko }
+      : undefined;
   const created = await callApi<{ id: string; authorization_request: string; expires_at: string }>('/v1/verifier/requests', {
-    json: { dcql_query: dcql, ...(purpose && { purpose }) }, bearer: state.apiKey,
+    json: { dcql_query: dcql, ...(purpose && { purpose }) },
+    bearer: state.apiKey,
   });
   state.request = {
-    id: created.id, link: created.authorization_request, expiresAt: created.expires_at,
-    canvas: await qrCanvas(created.authorization_request, t('제출 요청 QR: 지갑으로 스캔하십시오', 'Request QR: scan it with the wallet'), 'M'),
+    id: created.id,
+    link: created.authorization_request,
+    expiresAt: created.expires_at,
+    canvas: await qrCanvas(
+      created.authorization_request,
+      t('제출 요청 QR: 지갑으로 스캔하십시오', 'Request QR: scan it with the wallet'),
+      'M',
+    ),
   };
   state.waiting = true;
   poll(created.id);
@@ -122,7 +143,12 @@ function poll(id: string): void {
       if (r.status === 'pending') return poll(id);
       state.waiting = false;
       state.request = null; // answered or expired: its QR must not be shown again
-      if (r.status === 'expired') state.verdict = { ok: false, headline: { ko: '요청이 만료되었습니다. 새로 요청하십시오.', en: 'The request expired. Start a new one.' }, reasons: [] };
+      if (r.status === 'expired')
+        state.verdict = {
+          ok: false,
+          headline: { ko: '요청이 만료되었습니다. 새로 요청하십시오.', en: 'The request expired. Start a new one.' },
+          reasons: [],
+        };
       else {
         const first = Object.values(r.result?.credentials ?? {})[0]?.[0];
         state.verdict = judge(first, preset(), r.result?.verdict_message);
@@ -139,8 +165,19 @@ function poll(id: string): void {
 
 /** `POST /v1/verifier/counter-nonces`: a single-use challenge bound to this verifier client's counter. */
 async function newChallenge(): Promise<void> {
-  const r = await callApi<{ challenge: string; expires_at: string }>('/v1/verifier/counter-nonces', { method: 'POST', bearer: state.apiKey });
-  state.challenge = { text: r.challenge, expiresAt: r.expires_at, canvas: await qrCanvas(r.challenge, t('창구 코드: 손님 지갑으로 스캔하십시오', 'Counter code: the customer scans it with the wallet'), 'M') };
+  const r = await callApi<{ challenge: string; expires_at: string }>('/v1/verifier/counter-nonces', {
+    method: 'POST',
+    bearer: state.apiKey,
+  });
+  state.challenge = {
+    text: r.challenge,
+    expiresAt: r.expires_at,
+    canvas: await qrCanvas(
+      r.challenge,
+      t('창구 코드: 손님 지갑으로 스캔하십시오', 'Counter code: the customer scans it with the wallet'),
+      'M',
+    ),
+  };
 }
 
 async function verifyCounter(): Promise<void> {
@@ -152,7 +189,8 @@ async function verifyCounter(): Promise<void> {
   const text = state.counterText.trim();
   if (!text) throw new Error(t('소지자의 QR을 스캔하거나 내용을 붙여 넣으십시오.', 'Scan the holder’s QR or paste its content.'));
   const r = await callApi<VerificationResult>('/v1/verifier/verify', {
-    json: { presentation: text, ...(p && { policy: { types: p.types, claims: p.claims }, purpose: p.purpose }) }, bearer: state.apiKey,
+    json: { presentation: text, ...(p && { policy: { types: p.types, claims: p.claims }, purpose: p.purpose }) },
+    bearer: state.apiKey,
   });
   state.counterText = '';
   state.challenge = null; // used: the next customer gets a fresh one
@@ -162,20 +200,88 @@ async function verifyCounter(): Promise<void> {
 function render(main: HTMLElement): void {
   main.replaceChildren(h('h1', {}, t('검증 창구', 'Verifier counter')));
   if (!state.apiKey) {
-    const input = h('input', { type: 'password', autocomplete: 'off', spellcheck: 'false', value: state.keyDraft, on: { input: (e) => (state.keyDraft = (e.target as HTMLInputElement).value.trim()) } });
-    main.append(h('form', { class: 'card', on: { submit: (e) => { e.preventDefault(); if (state.keyDraft) { state.apiKey = state.keyDraft; state.keyDraft = ''; sessionStorage.setItem(KEY, state.apiKey); render(main); } } } },
-      h('h2', {}, t('API 키', 'API key')),
-      field(t('검증기관(verifier) API 키', 'Verifier API key'), input, { hint: t('이 탭을 닫을 때까지만 기억합니다. 키는 `npx dproof clients create --role verifier`로 만듭니다.', 'Kept until this tab is closed. Make one with `npx dproof clients create --role verifier`.') }),
-      h('button', { type: 'submit', class: 'primary' }, t('시작', 'Start'))));
+    const input = h('input', {
+      type: 'password',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      value: state.keyDraft,
+      on: { input: (e) => (state.keyDraft = (e.target as HTMLInputElement).value.trim()) },
+    });
+    main.append(
+      h(
+        'form',
+        {
+          class: 'card',
+          on: {
+            submit: (e) => {
+              e.preventDefault();
+              if (state.keyDraft) {
+                state.apiKey = state.keyDraft;
+                state.keyDraft = '';
+                sessionStorage.setItem(KEY, state.apiKey);
+                render(main);
+              }
+            },
+          },
+        },
+        h('h2', {}, t('API 키', 'API key')),
+        field(t('검증기관(verifier) API 키', 'Verifier API key'), input, {
+          hint: t(
+            '이 탭을 닫을 때까지만 기억합니다. 키는 `npx dproof clients create --role verifier`로 만듭니다.',
+            'Kept until this tab is closed. Make one with `npx dproof clients create --role verifier`.',
+          ),
+        }),
+        h('button', { type: 'submit', class: 'primary' }, t('시작', 'Start')),
+      ),
+    );
     if (state.error) main.append(h('p', { class: 'callout error', role: 'alert' }, state.error));
     return;
   }
   const modeButton = (m: 'online' | 'counter', label: string) =>
-    h('button', { type: 'button', role: 'tab', 'aria-selected': String(state.mode === m), class: state.mode === m ? 'tab active' : 'tab', on: { click: () => { state.mode = m; state.verdict = null; render(main); } } }, label);
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'tab',
+        'aria-selected': String(state.mode === m),
+        class: state.mode === m ? 'tab active' : 'tab',
+        on: {
+          click: () => {
+            state.mode = m;
+            state.verdict = null;
+            render(main);
+          },
+        },
+      },
+      label,
+    );
   main.append(
-    h('div', { class: 'row between' },
-      h('div', { role: 'tablist', 'aria-label': t('검증 방식', 'How to verify') }, modeButton('online', t('창구 QR 보여 주기', 'Show a request QR')), modeButton('counter', t('지갑 QR 읽기', 'Read the holder’s QR'))),
-      h('button', { type: 'button', class: 'link', on: { click: () => { forgetKey(); clearTimeout(pollTimer); state.request = null; render(main); } } }, t('API 키 바꾸기', 'Change API key'))),
+    h(
+      'div',
+      { class: 'row between' },
+      h(
+        'div',
+        { role: 'tablist', 'aria-label': t('검증 방식', 'How to verify') },
+        modeButton('online', t('창구 QR 보여 주기', 'Show a request QR')),
+        modeButton('counter', t('지갑 QR 읽기', 'Read the holder’s QR')),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          on: {
+            click: () => {
+              forgetKey();
+              clearTimeout(pollTimer);
+              state.request = null;
+              render(main);
+            },
+          },
+        },
+        t('API 키 바꾸기', 'Change API key'),
+      ),
+    ),
   );
   // The verdict comes first: it is what the clerk looks at.
   if (state.verdict) main.append(verdictView(state.verdict));
@@ -184,63 +290,220 @@ function render(main: HTMLElement): void {
 }
 
 function presetPicker(): HTMLElement {
-  const select = h('select', { on: { change: (e) => { state.presetId = (e.target as HTMLSelectElement).value; if (state.presetId === 'custom' && !state.custom) state.custom = JSON.stringify(dcqlFor(PRESETS[0]!, state.types), null, 2); render(page.main); } } },
+  const select = h(
+    'select',
+    {
+      on: {
+        change: (e) => {
+          state.presetId = (e.target as HTMLSelectElement).value;
+          if (state.presetId === 'custom' && !state.custom) state.custom = JSON.stringify(dcqlFor(PRESETS[0]!, state.types), null, 2);
+          render(page.main);
+        },
+      },
+    },
     PRESETS.map((p) => h('option', { value: p.id, selected: p.id === state.presetId }, tx(p.name))),
-    h('option', { value: 'custom', selected: state.presetId === 'custom' }, t('직접 작성 (DCQL)', 'Custom (DCQL)')));
+    h('option', { value: 'custom', selected: state.presetId === 'custom' }, t('직접 작성 (DCQL)', 'Custom (DCQL)')),
+  );
   const p = preset();
-  const box = h('section', { class: 'card', 'aria-labelledby': 'what-h' }, h('h2', { id: 'what-h' }, t('무엇을 확인합니까', 'What to check')), field(t('확인 항목', 'Check'), select));
+  const box = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'what-h' },
+    h('h2', { id: 'what-h' }, t('무엇을 확인합니까', 'What to check')),
+    field(t('확인 항목', 'Check'), select),
+  );
   if (p) {
-    box.append(h('p', { class: 'hint' }, `${t('목적', 'Purpose')}: ${tx(p.purpose)} · ${t('요청 항목', 'Items')}: ${p.claims.map((c) => c.join('.')).join(', ')}`));
+    box.append(
+      h(
+        'p',
+        { class: 'hint' },
+        `${t('목적', 'Purpose')}: ${tx(p.purpose)} · ${t('요청 항목', 'Items')}: ${p.claims.map((c) => c.join('.')).join(', ')}`,
+      ),
+    );
   } else {
-    const area = h('textarea', { rows: 10, class: 'mono', spellcheck: 'false', value: state.custom, on: { input: (e) => (state.custom = (e.target as HTMLTextAreaElement).value) } });
-    const ko = h('input', { type: 'text', value: state.customPurpose.ko, on: { input: (e) => (state.customPurpose.ko = (e.target as HTMLInputElement).value) } });
-    const en = h('input', { type: 'text', value: state.customPurpose.en, on: { input: (e) => (state.customPurpose.en = (e.target as HTMLInputElement).value) } });
-    box.append(field(t('DCQL 질의 (OpenID4VP §6)', 'DCQL query (OpenID4VP §6)'), area), field(t('목적 (한국어)', 'Purpose (Korean)'), ko), field(t('목적 (영어)', 'Purpose (English)'), en));
+    const area = h('textarea', {
+      rows: 10,
+      class: 'mono',
+      spellcheck: 'false',
+      value: state.custom,
+      on: { input: (e) => (state.custom = (e.target as HTMLTextAreaElement).value) },
+    });
+    const ko = h('input', {
+      type: 'text',
+      value: state.customPurpose.ko,
+      on: { input: (e) => (state.customPurpose.ko = (e.target as HTMLInputElement).value) },
+    });
+    const en = h('input', {
+      type: 'text',
+      value: state.customPurpose.en,
+      on: { input: (e) => (state.customPurpose.en = (e.target as HTMLInputElement).value) },
+    });
+    box.append(
+      field(t('DCQL 질의 (OpenID4VP §6)', 'DCQL query (OpenID4VP §6)'), area),
+      field(t('목적 (한국어)', 'Purpose (Korean)'), ko),
+      field(t('목적 (영어)', 'Purpose (English)'), en),
+    );
   }
   return box;
 }
 
 function onlinePanel(): HTMLElement {
   const r = state.request;
-  return h('section', { class: 'card', 'aria-labelledby': 'online-h' },
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'online-h' },
     h('h2', { id: 'online-h' }, t('창구 QR', 'Request QR')),
-    h('button', { type: 'button', class: 'primary', disabled: state.busy, on: { click: () => act(startRequest) } }, r ? t('새 요청', 'New request') : state.verdict ? t('다음 손님: 요청 QR 만들기', 'Next customer: make request QR') : t('요청 QR 만들기', 'Make request QR')),
-    r ? h('div', { class: 'qr-box' },
-      r.canvas,
-      h('p', { class: 'hint' }, t(`손님이 지갑으로 스캔합니다. ${formatDate(r.expiresAt, true)}까지 유효합니다.`, `The customer scans it with the wallet. Valid until ${formatDate(r.expiresAt, true)}.`)),
-      h('details', {}, h('summary', {}, t('같은 기기에서: 요청 링크', 'Same device: the request link')),
-        h('input', { type: 'text', readonly: true, class: 'mono', 'aria-label': t('요청 링크', 'Request link'), value: r.link, id: 'request-link' })),
-      state.waiting ? h('p', { class: 'waiting', role: 'status' }, t('지갑의 응답을 기다리는 중…', 'Waiting for the wallet…')) : null) : null);
+    h(
+      'button',
+      { type: 'button', class: 'primary', disabled: state.busy, on: { click: () => act(startRequest) } },
+      r
+        ? t('새 요청', 'New request')
+        : state.verdict
+          ? t('다음 손님: 요청 QR 만들기', 'Next customer: make request QR')
+          : t('요청 QR 만들기', 'Make request QR'),
+    ),
+    r
+      ? h(
+          'div',
+          { class: 'qr-box' },
+          r.canvas,
+          h(
+            'p',
+            { class: 'hint' },
+            t(
+              `손님이 지갑으로 스캔합니다. ${formatDate(r.expiresAt, true)}까지 유효합니다.`,
+              `The customer scans it with the wallet. Valid until ${formatDate(r.expiresAt, true)}.`,
+            ),
+          ),
+          h(
+            'details',
+            {},
+            h('summary', {}, t('같은 기기에서: 요청 링크', 'Same device: the request link')),
+            h('input', {
+              type: 'text',
+              readonly: true,
+              class: 'mono',
+              'aria-label': t('요청 링크', 'Request link'),
+              value: r.link,
+              id: 'request-link',
+            }),
+          ),
+          state.waiting ? h('p', { class: 'waiting', role: 'status' }, t('지갑의 응답을 기다리는 중…', 'Waiting for the wallet…')) : null,
+        )
+      : null,
+  );
 }
 
 function counterPanel(): HTMLElement {
-  const area = h('textarea', { rows: 4, class: 'mono', spellcheck: 'false', value: state.counterText, on: { input: (e) => (state.counterText = (e.target as HTMLTextAreaElement).value) } });
-  return h('section', { class: 'card', 'aria-labelledby': 'counter-h' },
+  const area = h('textarea', {
+    rows: 4,
+    class: 'mono',
+    spellcheck: 'false',
+    value: state.counterText,
+    on: { input: (e) => (state.counterText = (e.target as HTMLTextAreaElement).value) },
+  });
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'counter-h' },
     h('h2', { id: 'counter-h' }, t('지갑 QR 읽기', 'Read the holder’s QR')),
-    h('p', { class: 'hint' }, t('먼저 창구 코드를 보여 주고, 손님 지갑이 만든 QR을 읽습니다. 코드는 이 창구에서 한 번만 쓰입니다.', 'First show the counter code; then read the QR the customer’s wallet made for it. A code works once, at this counter only.')),
-    h('button', { type: 'button', disabled: state.busy, on: { click: () => act(newChallenge) } }, state.challenge ? t('새 창구 코드', 'New counter code') : t('창구 코드 보여 주기', 'Show the counter code')),
-    state.challenge ? h('div', { class: 'qr-box' }, state.challenge.canvas,
-      h('p', { class: 'hint' }, t(`${formatDate(state.challenge.expiresAt, true)}까지 유효합니다.`, `Valid until ${formatDate(state.challenge.expiresAt, true)}.`)),
-      h('details', {}, h('summary', {}, t('코드 내용', 'Code text')), h('input', { type: 'text', readonly: true, class: 'mono', 'aria-label': t('창구 코드', 'Counter code'), value: state.challenge.text, id: 'counter-challenge' }))) : null,
-    scanButton((text) => { state.counterText = text; void act(verifyCounter); }, (m) => page.announce(m, 'error')),
+    h(
+      'p',
+      { class: 'hint' },
+      t(
+        '먼저 창구 코드를 보여 주고, 손님 지갑이 만든 QR을 읽습니다. 코드는 이 창구에서 한 번만 쓰입니다.',
+        'First show the counter code; then read the QR the customer’s wallet made for it. A code works once, at this counter only.',
+      ),
+    ),
+    h(
+      'button',
+      { type: 'button', disabled: state.busy, on: { click: () => act(newChallenge) } },
+      state.challenge ? t('새 창구 코드', 'New counter code') : t('창구 코드 보여 주기', 'Show the counter code'),
+    ),
+    state.challenge
+      ? h(
+          'div',
+          { class: 'qr-box' },
+          state.challenge.canvas,
+          h(
+            'p',
+            { class: 'hint' },
+            t(
+              `${formatDate(state.challenge.expiresAt, true)}까지 유효합니다.`,
+              `Valid until ${formatDate(state.challenge.expiresAt, true)}.`,
+            ),
+          ),
+          h(
+            'details',
+            {},
+            h('summary', {}, t('코드 내용', 'Code text')),
+            h('input', {
+              type: 'text',
+              readonly: true,
+              class: 'mono',
+              'aria-label': t('창구 코드', 'Counter code'),
+              value: state.challenge.text,
+              id: 'counter-challenge',
+            }),
+          ),
+        )
+      : null,
+    scanButton(
+      (text) => {
+        state.counterText = text;
+        void act(verifyCounter);
+      },
+      (m) => page.announce(m, 'error'),
+    ),
     field(t('QR 내용', 'QR content'), area, { hint: t('스캐너가 읽은 내용을 붙여 넣으십시오.', 'Paste what the scanner read.') }),
-    h('button', { type: 'button', class: 'primary', disabled: state.busy, on: { click: () => act(verifyCounter) } }, t('확인', 'Verify')));
+    h('button', { type: 'button', class: 'primary', disabled: state.busy, on: { click: () => act(verifyCounter) } }, t('확인', 'Verify')),
+  );
 }
 
 function verdictView(v: Verdict): HTMLElement {
   const asked = v.result?.credential?.type;
-  const ty = state.types.find((x) => x.id === asked || x.vct === asked) ?? preset()?.types.map((id) => state.types.find((x) => x.id === id)).find((x) => x !== undefined);
+  const ty =
+    state.types.find((x) => x.id === asked || x.vct === asked) ??
+    preset()
+      ?.types.map((id) => state.types.find((x) => x.id === id))
+      .find((x) => x !== undefined);
   const claims = Object.entries(v.result?.claims ?? {});
-  return h('section', { id: 'verdict', tabindex: '-1', class: `verdict ${v.ok ? 'ok' : 'bad'}`, 'aria-live': 'assertive', 'aria-labelledby': 'verdict-h' },
+  return h(
+    'section',
+    { id: 'verdict', tabindex: '-1', class: `verdict ${v.ok ? 'ok' : 'bad'}`, 'aria-live': 'assertive', 'aria-labelledby': 'verdict-h' },
     h('p', { class: 'verdict-mark', 'aria-hidden': 'true' }, v.ok ? '✓' : '✕'),
     h('h2', { id: 'verdict-h' }, v.ok ? t('확인됨', 'Verified') : t('거절', 'Rejected')),
     h('p', { class: 'verdict-message' }, tx(v.headline)),
-    v.reasons.length ? h('ul', { class: 'reasons' }, v.reasons.map((m) => h('li', {}, tx(m)))) : null,
+    v.reasons.length
+      ? h(
+          'ul',
+          { class: 'reasons' },
+          v.reasons.map((m) => h('li', {}, tx(m))),
+        )
+      : null,
     ty ? h('p', {}, `${t('증명서', 'Credential')}: ${tx(ty.name)}`) : null,
-    claims.length ? rows(claims.map(([k, value]) => {
-      const portrait = k === 'portrait' ? portraitUrl(value) : null;
-      return [claimLabel(ty, k), portrait ? h('img', { src: portrait, alt: t('제출된 사진', 'Presented portrait'), class: 'portrait' }) : valueText(ty, k, value)];
-    })) : null,
-    v.result ? h('details', {}, h('summary', {}, t('검사 단계', 'Checks')), h('ul', { class: 'plain' }, v.result.checks.map((c) => h('li', {}, `${c.ok ? '✓' : '✕'} ${c.check}: ${c.code}`)))) : null);
+    claims.length
+      ? rows(
+          claims.map(([k, value]) => {
+            const portrait = k === 'portrait' ? portraitUrl(value) : null;
+            return [
+              claimLabel(ty, k),
+              portrait
+                ? h('img', { src: portrait, alt: t('제출된 사진', 'Presented portrait'), class: 'portrait' })
+                : valueText(ty, k, value),
+            ];
+          }),
+        )
+      : null,
+    v.result
+      ? h(
+          'details',
+          {},
+          h('summary', {}, t('검사 단계', 'Checks')),
+          h(
+            'ul',
+            { class: 'plain' },
+            v.result.checks.map((c) => h('li', {}, `${c.ok ? '✓' : '✕'} ${c.check}: ${c.code}`)),
+          ),
+        )
+      : null,
+  );
 }
-

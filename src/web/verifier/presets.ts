@@ -41,7 +41,11 @@ export const PRESETS: Preset[] = [
     types: ['local-tax-payment'],
     claims: [['family_name'], ['given_name'], ['delinquent_tax_exists'], ['valid_until']],
     purpose: { ko: '지방세 체납 여부 확인 (계약·입찰)', en: 'Local tax arrears check (contracts and tenders)' },
-    expect: { claim: 'delinquent_tax_exists', value: false, failure: { ko: '지방세 체납액이 있습니다.', en: 'There are local taxes in arrears.' } },
+    expect: {
+      claim: 'delinquent_tax_exists',
+      value: false,
+      failure: { ko: '지방세 체납액이 있습니다.', en: 'There are local taxes in arrears.' },
+    },
   },
 ];
 

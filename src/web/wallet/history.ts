@@ -32,7 +32,12 @@ export async function loadHistory(credentials: readonly StoredCredential[]): Pro
     const aud = `${c.issuer}/v1/wallet/history`;
     const token = await signJws(
       { typ: 'dproof-history+jwt', jwk: key.publicJwk },
-      { aud, iat: Math.floor(Date.now() / 1000), jti: base64url.encode(crypto.getRandomValues(new Uint8Array(16))), cnf: { jkt: await thumbprint(key.publicJwk) } },
+      {
+        aud,
+        iat: Math.floor(Date.now() / 1000),
+        jti: base64url.encode(crypto.getRandomValues(new Uint8Array(16))),
+        cnf: { jkt: await thumbprint(key.publicJwk) },
+      },
       key.privateKey,
     );
     const res = await callApi<{ items: Receipt[] }>(sameOrigin(aud, 'history'), { bearer: token });

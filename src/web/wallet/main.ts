@@ -11,7 +11,15 @@ import { secureContextNotice, startPage } from '../shared/page.js';
 import { qrCanvas } from '../shared/qr.js';
 import { scanButton } from '../shared/scan.js';
 import { loadHistory, type Receipt } from './history.js';
-import { answerRequest, candidatesFor, claimsToOffer, declineRequest, readVerifierRequest, type Answer, type VerifierRequest } from './openid4vp.js';
+import {
+  answerRequest,
+  candidatesFor,
+  claimsToOffer,
+  declineRequest,
+  readVerifierRequest,
+  type Answer,
+  type VerifierRequest,
+} from './openid4vp.js';
 import { readOffer, receiveCredential } from './receive-offer.js';
 import { createPresentation, decodeSdJwt, isDisclosable, TECHNICAL_CLAIMS, type DecodedSdJwt } from './sd-jwt.js';
 import { toCatalogClaimName, toClaimPathName } from '../../formats/claim-path/claim-path-name.js';
@@ -55,7 +63,9 @@ const page = startPage('wallet', render, reload);
 async function reload(): Promise<void> {
   state.types = await loadTypes().catch(() => []);
   const stored = await listCredentials();
-  state.held = await Promise.all(stored.map(async (s) => ({ stored: s, decoded: await decodeSdJwt(s.credential), type: typeByVct(state.types, s.vct) })));
+  state.held = await Promise.all(
+    stored.map(async (s) => ({ stored: s, decoded: await decodeSdJwt(s.credential), type: typeByVct(state.types, s.vct) })),
+  );
 }
 
 function go(view: View): void {
@@ -80,7 +90,8 @@ async function act(where: string, fn: () => Promise<void>): Promise<void> {
   }
 }
 
-const errorText = (where: string): Child => (state.errors[where] ? h('p', { class: 'callout error', role: 'alert' }, state.errors[where]) : null);
+const errorText = (where: string): Child =>
+  state.errors[where] ? h('p', { class: 'callout error', role: 'alert' }, state.errors[where]) : null;
 const typeName = (held: Held) => (held.type ? tx(held.type.name) : held.stored.vct);
 const holderClaims = (d: DecodedSdJwt) => Object.entries(d.claims).filter(([k]) => !TECHNICAL_CLAIMS.has(k));
 const disclosable = (d: DecodedSdJwt, name: string) => isDisclosable(d, [name]);
@@ -100,77 +111,177 @@ function render(main: HTMLElement): void {
 // ---- home -------------------------------------------------------------------------------
 
 function homeView(): HTMLElement[] {
-  const offerInput = h('textarea', { rows: 2, autocomplete: 'off', spellcheck: 'false', placeholder: 'openid-credential-offer://?credential_offer_uri=…', on: { input: (e) => (state.offerLink = (e.target as HTMLTextAreaElement).value) } });
+  const offerInput = h('textarea', {
+    rows: 2,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: 'openid-credential-offer://?credential_offer_uri=…',
+    on: { input: (e) => (state.offerLink = (e.target as HTMLTextAreaElement).value) },
+  });
   offerInput.value = state.offerLink;
-  const txInput = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 12, value: state.txCode, on: { input: (e) => (state.txCode = (e.target as HTMLInputElement).value.trim()) } });
-  const receive = async () => act('receive', async () => {
-    const parsed = await readOffer(state.offerLink);
-    if (parsed.txCode && !state.txCode) {
-      state.txCodeNeeded = true;
-      throw new Error(t(`이 발급에는 발급기관이 따로 알려 준 거래 코드${parsed.txCode.length ? `(${parsed.txCode.length}자리)` : ''}가 필요합니다.`,
-        `This offer needs the transaction code the issuer sent you separately${parsed.txCode.length ? ` (${parsed.txCode.length} digits)` : ''}.`));
-    }
-    const stored = await receiveCredential(parsed, state.txCode || undefined);
-    state.offerLink = '';
-    state.txCode = '';
-    state.txCodeNeeded = false;
-    await reload();
-    const held = state.held.find((x) => x.stored.id === stored.id);
-    page.announce(t(`받았습니다: ${held ? typeName(held) : stored.vct}`, `Received: ${held ? typeName(held) : stored.vct}`), 'ok');
+  const txInput = h('input', {
+    type: 'text',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    maxlength: 12,
+    value: state.txCode,
+    on: { input: (e) => (state.txCode = (e.target as HTMLInputElement).value.trim()) },
   });
+  const receive = async () =>
+    act('receive', async () => {
+      const parsed = await readOffer(state.offerLink);
+      if (parsed.txCode && !state.txCode) {
+        state.txCodeNeeded = true;
+        throw new Error(
+          t(
+            `이 발급에는 발급기관이 따로 알려 준 거래 코드${parsed.txCode.length ? `(${parsed.txCode.length}자리)` : ''}가 필요합니다.`,
+            `This offer needs the transaction code the issuer sent you separately${parsed.txCode.length ? ` (${parsed.txCode.length} digits)` : ''}.`,
+          ),
+        );
+      }
+      const stored = await receiveCredential(parsed, state.txCode || undefined);
+      state.offerLink = '';
+      state.txCode = '';
+      state.txCodeNeeded = false;
+      await reload();
+      const held = state.held.find((x) => x.stored.id === stored.id);
+      page.announce(t(`받았습니다: ${held ? typeName(held) : stored.vct}`, `Received: ${held ? typeName(held) : stored.vct}`), 'ok');
+    });
 
-  const requestInput = h('textarea', { rows: 2, autocomplete: 'off', spellcheck: 'false', placeholder: 'openid4vp://?client_id=…&request_uri=…', on: { input: (e) => (state.requestLink = (e.target as HTMLTextAreaElement).value) } });
-  requestInput.value = state.requestLink;
-  const openRequest = async () => act('request', async () => {
-    const request = await readVerifierRequest(state.requestLink);
-    const picks: Record<string, { credId: string; paths: Set<string> }> = {};
-    for (const q of request.queries) {
-      const c = candidatesFor(q, state.held)[0];
-      if (c) picks[q.id] = { credId: c.stored.id, paths: new Set((claimsToOffer(q, c.decoded) ?? []).map(toClaimPathName)) };
-    }
-    state.requestLink = '';
-    state.view = { name: 'consent', request, picks };
+  const requestInput = h('textarea', {
+    rows: 2,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: 'openid4vp://?client_id=…&request_uri=…',
+    on: { input: (e) => (state.requestLink = (e.target as HTMLTextAreaElement).value) },
   });
+  requestInput.value = state.requestLink;
+  const openRequest = async () =>
+    act('request', async () => {
+      const request = await readVerifierRequest(state.requestLink);
+      const picks: Record<string, { credId: string; paths: Set<string> }> = {};
+      for (const q of request.queries) {
+        const c = candidatesFor(q, state.held)[0];
+        if (c) picks[q.id] = { credId: c.stored.id, paths: new Set((claimsToOffer(q, c.decoded) ?? []).map(toClaimPathName)) };
+      }
+      state.requestLink = '';
+      state.view = { name: 'consent', request, picks };
+    });
 
   return [
     h('h1', {}, t('내 지갑', 'My wallet')),
-    h('section', { class: 'card', 'aria-labelledby': 'receive-h' },
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'receive-h' },
       h('h2', { id: 'receive-h' }, t('증명서 받기', 'Receive a credential')),
-      h('p', { class: 'hint' }, t('발급기관이 보여 준 QR을 스캔하거나 발급 링크를 붙여 넣으십시오.', 'Scan the QR the issuer shows you, or paste the offer link.')),
-      scanButton((text) => { state.offerLink = text; render(page.main); }, (m) => page.announce(m, 'error')),
+      h(
+        'p',
+        { class: 'hint' },
+        t('발급기관이 보여 준 QR을 스캔하거나 발급 링크를 붙여 넣으십시오.', 'Scan the QR the issuer shows you, or paste the offer link.'),
+      ),
+      scanButton(
+        (text) => {
+          state.offerLink = text;
+          render(page.main);
+        },
+        (m) => page.announce(m, 'error'),
+      ),
       field(t('발급 링크', 'Offer link'), offerInput),
-      field(t('거래 코드 (발급기관이 알려 준 경우)', 'Transaction code (if the issuer gave you one)'), txInput,
-        state.txCodeNeeded ? { error: t('거래 코드를 입력하십시오.', 'Enter the transaction code.') } : { hint: t('문자 등 다른 경로로 받은 숫자입니다.', 'Digits sent to you another way, e.g. by text message.') }),
+      field(
+        t('거래 코드 (발급기관이 알려 준 경우)', 'Transaction code (if the issuer gave you one)'),
+        txInput,
+        state.txCodeNeeded
+          ? { error: t('거래 코드를 입력하십시오.', 'Enter the transaction code.') }
+          : { hint: t('문자 등 다른 경로로 받은 숫자입니다.', 'Digits sent to you another way, e.g. by text message.') },
+      ),
       h('button', { type: 'button', class: 'primary', disabled: state.busy, on: { click: receive } }, t('받기', 'Receive')),
-      errorText('receive')),
-    h('section', { class: 'card', 'aria-labelledby': 'present-h' },
+      errorText('receive'),
+    ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'present-h' },
       h('h2', { id: 'present-h' }, t('제출 요청에 응답', 'Answer a request')),
-      h('p', { class: 'hint' }, t('검증 창구의 QR을 스캔하거나 openid4vp:// 링크를 붙여 넣으십시오. 제출 전에 무엇을 보낼지 확인합니다.', 'Scan the counter’s QR or paste the openid4vp:// link. You will see what is sent before anything is sent.')),
-      scanButton((text) => { state.requestLink = text; render(page.main); }, (m) => page.announce(m, 'error')),
+      h(
+        'p',
+        { class: 'hint' },
+        t(
+          '검증 창구의 QR을 스캔하거나 openid4vp:// 링크를 붙여 넣으십시오. 제출 전에 무엇을 보낼지 확인합니다.',
+          'Scan the counter’s QR or paste the openid4vp:// link. You will see what is sent before anything is sent.',
+        ),
+      ),
+      scanButton(
+        (text) => {
+          state.requestLink = text;
+          render(page.main);
+        },
+        (m) => page.announce(m, 'error'),
+      ),
       field(t('요청 링크', 'Request link'), requestInput),
       h('button', { type: 'button', class: 'primary', disabled: state.busy, on: { click: openRequest } }, t('요청 열기', 'Open request')),
-      errorText('request')),
-    h('section', { 'aria-labelledby': 'list-h' },
+      errorText('request'),
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'list-h' },
       h('h2', { id: 'list-h' }, t(`내 증명서 (${state.held.length})`, `My credentials (${state.held.length})`)),
       state.held.length === 0
         ? h('p', { class: 'hint' }, t('아직 받은 증명서가 없습니다.', 'No credentials yet.'))
-        : h('ul', { class: 'cards' }, state.held.map(cardItem))),
-    h('section', { 'aria-labelledby': 'history-h' },
+        : h('ul', { class: 'cards' }, state.held.map(cardItem)),
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'history-h' },
       h('h2', { id: 'history-h' }, t('제출 기록', 'Submission history')),
-      h('button', { type: 'button', class: 'secondary', disabled: state.busy || state.held.length === 0, on: { click: () => act('history', async () => { state.history = await loadHistory(state.held.map((x) => x.stored)); state.view = { name: 'history' }; }) } }, t('기록 보기', 'Show history')),
-      errorText('history')),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          disabled: state.busy || state.held.length === 0,
+          on: {
+            click: () =>
+              act('history', async () => {
+                state.history = await loadHistory(state.held.map((x) => x.stored));
+                state.view = { name: 'history' };
+              }),
+          },
+        },
+        t('기록 보기', 'Show history'),
+      ),
+      errorText('history'),
+    ),
   ];
 }
 
 function cardItem(held: Held): HTMLElement {
   const expired = held.stored.expires_at !== null && Date.parse(held.stored.expires_at) < Date.now();
-  return h('li', { class: 'vc' },
+  return h(
+    'li',
+    { class: 'vc' },
     h('h3', { id: `vc-${held.stored.id}` }, typeName(held)),
     rows([
-      [t('발급기관', 'Issuer'), held.type?.issuing_authority ? `${tx(held.type.issuing_authority)} (${new URL(held.stored.issuer).host})` : held.stored.issuer],
-      [t('유효기간', 'Valid until'), expired ? h('span', { class: 'bad' }, `${formatDate(held.stored.expires_at)} ${t('(만료)', '(expired)')}`) : formatDate(held.stored.expires_at)],
+      [
+        t('발급기관', 'Issuer'),
+        held.type?.issuing_authority ? `${tx(held.type.issuing_authority)} (${new URL(held.stored.issuer).host})` : held.stored.issuer,
+      ],
+      [
+        t('유효기간', 'Valid until'),
+        expired
+          ? h('span', { class: 'bad' }, `${formatDate(held.stored.expires_at)} ${t('(만료)', '(expired)')}`)
+          : formatDate(held.stored.expires_at),
+      ],
     ]),
-    h('button', { type: 'button', class: 'secondary', 'aria-describedby': `vc-${held.stored.id}`, on: { click: () => go({ name: 'credential', id: held.stored.id }) } }, t('열기 · 카운터 QR', 'Open · counter QR')));
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        'aria-describedby': `vc-${held.stored.id}`,
+        on: { click: () => go({ name: 'credential', id: held.stored.id }) },
+      },
+      t('열기 · 카운터 QR', 'Open · counter QR'),
+    ),
+  );
 }
 
 // ---- one credential: claims, what to disclose, counter QR --------------------------------
@@ -182,29 +293,62 @@ function credentialView(id: string): HTMLElement[] {
   state.disclose.set(id, chosen);
   const claimRows = holderClaims(held.decoded).map(([name, value]) => {
     const sd = disclosable(held.decoded, name);
-    const box = h('input', { type: 'checkbox', id: `d-${name}`, checked: !sd || chosen.has(name), disabled: !sd, on: { change: (e) => { if ((e.target as HTMLInputElement).checked) chosen.add(name); else chosen.delete(name); } } });
+    const box = h('input', {
+      type: 'checkbox',
+      id: `d-${name}`,
+      checked: !sd || chosen.has(name),
+      disabled: !sd,
+      on: {
+        change: (e) => {
+          if ((e.target as HTMLInputElement).checked) chosen.add(name);
+          else chosen.delete(name);
+        },
+      },
+    });
     const portrait = name === 'portrait' ? portraitUrl(value) : null;
-    return h('tr', {},
+    return h(
+      'tr',
+      {},
       h('td', {}, box),
       h('th', { scope: 'row' }, h('label', { for: box.id }, claimLabel(held.type, name))),
-      h('td', {}, portrait ? h('img', { src: portrait, alt: t('사진', 'Portrait'), class: 'portrait' }) : valueText(held.type, name, value), sd ? null : h('span', { class: 'tag' }, t('항상 공개', 'always shown'))));
+      h(
+        'td',
+        {},
+        portrait ? h('img', { src: portrait, alt: t('사진', 'Portrait'), class: 'portrait' }) : valueText(held.type, name, value),
+        sd ? null : h('span', { class: 'tag' }, t('항상 공개', 'always shown')),
+      ),
+    );
   });
-  const makeQr = () => act('qr', async () => {
-    const key = await getKey(held.stored.key);
-    if (!key) throw new Error(t('이 증명서의 키가 지갑에 없습니다.', 'The key of this credential is missing.'));
-    // Counter QR: bound to the counter's challenge (its verifier client's aud and a nonce issued to it), accepted once there.
-    const challenge = parseCounterChallenge(state.challengeText);
-    if (!challenge) throw new Error(t('먼저 창구 화면의 창구 코드를 스캔하십시오.', 'First scan the counter code on the clerk’s screen.'));
-    const text = await createPresentation(held.decoded, [...chosen].map((name) => [name]), key.privateKey, challenge.aud, challenge.nonce);
-    state.counter = { credId: id, text, canvas: await qrCanvas(text, t('카운터 QR: 창구 직원에게 보여 주십시오', 'Counter QR: show it to the clerk'), 'L'), at: Date.now() };
-  });
-  const remove = () => act('qr', async () => {
-    await deleteCredential(id);
-    await deleteKey(held.stored.key);
-    await reload();
-    state.view = { name: 'home' };
-    page.announce(t('증명서를 지웠습니다.', 'Credential deleted.'), 'ok');
-  });
+  const makeQr = () =>
+    act('qr', async () => {
+      const key = await getKey(held.stored.key);
+      if (!key) throw new Error(t('이 증명서의 키가 지갑에 없습니다.', 'The key of this credential is missing.'));
+      // Counter QR: bound to the counter's challenge (its verifier client's aud and a nonce issued to it), accepted once there.
+      const challenge = parseCounterChallenge(state.challengeText);
+      if (!challenge)
+        throw new Error(t('먼저 창구 화면의 창구 코드를 스캔하십시오.', 'First scan the counter code on the clerk’s screen.'));
+      const text = await createPresentation(
+        held.decoded,
+        [...chosen].map((name) => [name]),
+        key.privateKey,
+        challenge.aud,
+        challenge.nonce,
+      );
+      state.counter = {
+        credId: id,
+        text,
+        canvas: await qrCanvas(text, t('카운터 QR: 창구 직원에게 보여 주십시오', 'Counter QR: show it to the clerk'), 'L'),
+        at: Date.now(),
+      };
+    });
+  const remove = () =>
+    act('qr', async () => {
+      await deleteCredential(id);
+      await deleteKey(held.stored.key);
+      await reload();
+      state.view = { name: 'home' };
+      page.announce(t('증명서를 지웠습니다.', 'Credential deleted.'), 'ok');
+    });
   const counter = state.counter?.credId === id ? state.counter : null;
   return [
     backButton(),
@@ -214,27 +358,114 @@ function credentialView(id: string): HTMLElement[] {
       [t('받은 날', 'Received'), formatDate(held.stored.received_at, true)],
       [t('유효기간', 'Valid until'), formatDate(held.stored.expires_at)],
     ]),
-    h('section', { class: 'card', 'aria-labelledby': 'claims-h' },
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'claims-h' },
       h('h2', { id: 'claims-h' }, t('담긴 항목과 공개할 항목', 'What it holds, and what to disclose')),
-      h('p', { class: 'hint' }, t('카운터 QR에 넣을 항목을 고르십시오. 고르지 않은 항목은 보내지 않습니다.', 'Tick what the counter QR should carry. Unticked items are not sent.')),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'claims' },
-        h('caption', { class: 'visually-hidden' }, t('증명서 항목', 'Credential items')),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('공개', 'Disclose')), h('th', { scope: 'col' }, t('항목', 'Item')), h('th', { scope: 'col' }, t('값', 'Value')))),
-        h('tbody', {}, claimRows))),
-      scanButton((text) => { state.challengeText = text; void makeQr(); }, (m) => page.announce(m, 'error')),
-      field(t('창구 코드', 'Counter code'), h('input', { type: 'text', class: 'mono', spellcheck: 'false', value: state.challengeText, on: { input: (e) => (state.challengeText = (e.target as HTMLInputElement).value) } }),
-        { hint: t('창구 화면의 코드를 스캔하거나 붙여 넣으십시오. QR은 그 창구에서 한 번만 쓰입니다.', 'Scan or paste the code on the clerk’s screen. The QR works once, at that counter only.') }),
-      h('div', { class: 'actions' },
-        h('button', { type: 'button', class: 'primary', disabled: state.busy, on: { click: makeQr } }, t('카운터 QR 만들기', 'Make counter QR')),
-        h('button', { type: 'button', class: 'danger', disabled: state.busy, on: { click: remove } }, t('이 증명서 지우기', 'Delete this credential'))),
-      errorText('qr')),
-    counter ? h('section', { class: 'card', 'aria-labelledby': 'qr-h' },
-      h('h2', { id: 'qr-h' }, t('카운터 QR', 'Counter QR')),
-      counter.canvas ?? h('p', { class: 'callout error' }, t('고른 항목이 너무 많아 QR에 들어가지 않습니다. 항목을 줄이거나 창구의 QR(온라인 제출)을 이용하십시오.', 'Too much for a QR. Disclose fewer items, or answer the counter’s QR (online) instead.')),
-      h('p', { class: 'hint' }, t(`화면을 밝게 하고 창구 직원에게 보여 주십시오. 이 QR은 한 번만, 약 2분 동안 쓸 수 있습니다 (${counter.text.length} 바이트).`,
-        `Turn the brightness up and show it to the clerk. It works once, for about 2 minutes (${counter.text.length} bytes).`)),
-      h('details', {}, h('summary', {}, t('QR 내용 (복사해서 붙여 넣기)', 'QR content (copy and paste)')),
-        h('textarea', { readonly: true, rows: 4, class: 'mono', 'aria-label': t('카운터 제시 내용', 'Counter presentation'), value: counter.text }))) : null,
+      h(
+        'p',
+        { class: 'hint' },
+        t(
+          '카운터 QR에 넣을 항목을 고르십시오. 고르지 않은 항목은 보내지 않습니다.',
+          'Tick what the counter QR should carry. Unticked items are not sent.',
+        ),
+      ),
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          { class: 'claims' },
+          h('caption', { class: 'visually-hidden' }, t('증명서 항목', 'Credential items')),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, t('공개', 'Disclose')),
+              h('th', { scope: 'col' }, t('항목', 'Item')),
+              h('th', { scope: 'col' }, t('값', 'Value')),
+            ),
+          ),
+          h('tbody', {}, claimRows),
+        ),
+      ),
+      scanButton(
+        (text) => {
+          state.challengeText = text;
+          void makeQr();
+        },
+        (m) => page.announce(m, 'error'),
+      ),
+      field(
+        t('창구 코드', 'Counter code'),
+        h('input', {
+          type: 'text',
+          class: 'mono',
+          spellcheck: 'false',
+          value: state.challengeText,
+          on: { input: (e) => (state.challengeText = (e.target as HTMLInputElement).value) },
+        }),
+        {
+          hint: t(
+            '창구 화면의 코드를 스캔하거나 붙여 넣으십시오. QR은 그 창구에서 한 번만 쓰입니다.',
+            'Scan or paste the code on the clerk’s screen. The QR works once, at that counter only.',
+          ),
+        },
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          { type: 'button', class: 'primary', disabled: state.busy, on: { click: makeQr } },
+          t('카운터 QR 만들기', 'Make counter QR'),
+        ),
+        h(
+          'button',
+          { type: 'button', class: 'danger', disabled: state.busy, on: { click: remove } },
+          t('이 증명서 지우기', 'Delete this credential'),
+        ),
+      ),
+      errorText('qr'),
+    ),
+    counter
+      ? h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'qr-h' },
+          h('h2', { id: 'qr-h' }, t('카운터 QR', 'Counter QR')),
+          counter.canvas ??
+            h(
+              'p',
+              { class: 'callout error' },
+              t(
+                '고른 항목이 너무 많아 QR에 들어가지 않습니다. 항목을 줄이거나 창구의 QR(온라인 제출)을 이용하십시오.',
+                'Too much for a QR. Disclose fewer items, or answer the counter’s QR (online) instead.',
+              ),
+            ),
+          h(
+            'p',
+            { class: 'hint' },
+            t(
+              `화면을 밝게 하고 창구 직원에게 보여 주십시오. 이 QR은 한 번만, 약 2분 동안 쓸 수 있습니다 (${counter.text.length} 바이트).`,
+              `Turn the brightness up and show it to the clerk. It works once, for about 2 minutes (${counter.text.length} bytes).`,
+            ),
+          ),
+          h(
+            'details',
+            {},
+            h('summary', {}, t('QR 내용 (복사해서 붙여 넣기)', 'QR content (copy and paste)')),
+            h('textarea', {
+              readonly: true,
+              rows: 4,
+              class: 'mono',
+              'aria-label': t('카운터 제시 내용', 'Counter presentation'),
+              value: counter.text,
+            }),
+          ),
+        )
+      : null,
   ].filter((x): x is HTMLElement => x !== null);
 }
 
@@ -250,46 +481,95 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
   const blocks = r.queries.map((q) => {
     const pick = v.picks[q.id];
     const candidates = candidatesFor(q, state.held);
-    if (!pick) return h('div', { class: 'callout error' }, t('요청한 증명서가 지갑에 없습니다.', 'The wallet has no credential of the kind asked for.'));
+    if (!pick)
+      return h(
+        'div',
+        { class: 'callout error' },
+        t('요청한 증명서가 지갑에 없습니다.', 'The wallet has no credential of the kind asked for.'),
+      );
     const held = state.held.find((x) => x.stored.id === pick.credId)!;
     const choose = (id: string) => {
       const next = state.held.find((x) => x.stored.id === id)!;
       v.picks[q.id] = { credId: id, paths: new Set((claimsToOffer(q, next.decoded) ?? []).map(toClaimPathName)) };
       render(page.main);
     };
-    const select = candidates.length > 1 ? field(t('제출할 증명서', 'Credential to present'), h('select', { on: { change: (e) => choose((e.target as HTMLSelectElement).value) } },
-      candidates.map((c) => h('option', { value: c.stored.id, selected: c.stored.id === pick.credId }, `${typeName(c)} · ${formatDate(c.stored.received_at)}`)))) : null;
+    const select =
+      candidates.length > 1
+        ? field(
+            t('제출할 증명서', 'Credential to present'),
+            h(
+              'select',
+              { on: { change: (e) => choose((e.target as HTMLSelectElement).value) } },
+              candidates.map((c) =>
+                h(
+                  'option',
+                  { value: c.stored.id, selected: c.stored.id === pick.credId },
+                  `${typeName(c)} · ${formatDate(c.stored.received_at)}`,
+                ),
+              ),
+            ),
+          )
+        : null;
     const offered = claimsToOffer(q, held.decoded) ?? [];
-    const items = offered.length === 0
-      ? [h('li', {}, t('항목 없이 증명서가 유효한지만 확인합니다.', 'No items: only that the credential is valid.'))]
-      : offered.map((pointer) => {
-        const p = toClaimPathName(pointer);
-        const label = toCatalogClaimName(pointer);
-        const box = h('input', { type: 'checkbox', id: `c-${q.id}-${p}`, checked: pick.paths.has(p), on: { change: (e) => { if ((e.target as HTMLInputElement).checked) pick.paths.add(p); else pick.paths.delete(p); } } });
-        const value = valueAtPointer(held.decoded, pointer);
-        const portrait = label === 'portrait' ? portraitUrl(value) : null;
-        return h('li', { class: 'check' }, box, h('label', { for: box.id }, h('strong', {}, claimLabel(held.type, label)), ' ',
-          portrait ? h('img', { src: portrait, alt: t('사진', 'Portrait'), class: 'portrait small' }) : h('span', {}, value === undefined ? t('(없음)', '(not held)') : valueText(held.type, label, value))));
-      });
+    const items =
+      offered.length === 0
+        ? [h('li', {}, t('항목 없이 증명서가 유효한지만 확인합니다.', 'No items: only that the credential is valid.'))]
+        : offered.map((pointer) => {
+            const p = toClaimPathName(pointer);
+            const label = toCatalogClaimName(pointer);
+            const box = h('input', {
+              type: 'checkbox',
+              id: `c-${q.id}-${p}`,
+              checked: pick.paths.has(p),
+              on: {
+                change: (e) => {
+                  if ((e.target as HTMLInputElement).checked) pick.paths.add(p);
+                  else pick.paths.delete(p);
+                },
+              },
+            });
+            const value = valueAtPointer(held.decoded, pointer);
+            const portrait = label === 'portrait' ? portraitUrl(value) : null;
+            return h(
+              'li',
+              { class: 'check' },
+              box,
+              h(
+                'label',
+                { for: box.id },
+                h('strong', {}, claimLabel(held.type, label)),
+                ' ',
+                portrait
+                  ? h('img', { src: portrait, alt: t('사진', 'Portrait'), class: 'portrait small' })
+                  : h('span', {}, value === undefined ? t('(없음)', '(not held)') : valueText(held.type, label, value)),
+              ),
+            );
+          });
     return h('div', { class: 'consent-cred' }, h('h3', {}, typeName(held)), select, h('ul', { class: 'plain' }, items));
   });
-  const approve = () => act('consent', async () => {
-    const answers: Answer[] = r.queries.filter((q) => v.picks[q.id]).map((q) => {
-      const pick = v.picks[q.id]!;
-      const held = state.held.find((x) => x.stored.id === pick.credId)!;
-      const pointers = (claimsToOffer(q, held.decoded) ?? []).filter((p) => pick.paths.has(toClaimPathName(p)));
-      return { query: q, credential: held.stored, decoded: held.decoded, pointers };
+  const approve = () =>
+    act('consent', async () => {
+      const answers: Answer[] = r.queries
+        .filter((q) => v.picks[q.id])
+        .map((q) => {
+          const pick = v.picks[q.id]!;
+          const held = state.held.find((x) => x.stored.id === pick.credId)!;
+          const pointers = (claimsToOffer(q, held.decoded) ?? []).filter((p) => pick.paths.has(toClaimPathName(p)));
+          return { query: q, credential: held.stored, decoded: held.decoded, pointers };
+        });
+      const status = await answerRequest(r, answers);
+      state.view = { name: 'answered', request: r, status, declined: false };
     });
-    const status = await answerRequest(r, answers);
-    state.view = { name: 'answered', request: r, status, declined: false };
-  });
-  const decline = () => act('consent', async () => {
-    await declineRequest(r);
-    state.view = { name: 'answered', request: r, status: undefined, declined: true };
-  });
+  const decline = () =>
+    act('consent', async () => {
+      await declineRequest(r);
+      state.view = { name: 'answered', request: r, status: undefined, declined: true };
+    });
   return [
     h('h1', {}, t('제출 동의', 'Consent to present')),
-    h('section', { class: 'card consent', 'aria-labelledby': 'who-h' },
+    h(
+      'section',
+      { class: 'card consent', 'aria-labelledby': 'who-h' },
       h('h2', { id: 'who-h' }, t('누가, 왜 요청합니까', 'Who asks, and why')),
       rows([
         [t('검증기관', 'Verifier'), h('strong', {}, r.verifierName ?? t('(이름 없음)', '(no name)'))],
@@ -297,14 +577,31 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
         [t('식별자', 'Identifier'), h('span', { class: 'mono' }, r.clientId)],
         [t('요청 만료', 'Request expires'), r.expiresAt ? formatDate(r.expiresAt, true) : '-'],
       ]),
-      h('p', { class: 'hint' }, t('요청 서명을 검증기관의 공개 키로 확인했습니다.', 'The request’s signature was checked against the verifier’s published key.'))),
-    h('section', { class: 'card', 'aria-labelledby': 'what-h' },
+      h(
+        'p',
+        { class: 'hint' },
+        t('요청 서명을 검증기관의 공개 키로 확인했습니다.', 'The request’s signature was checked against the verifier’s published key.'),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'what-h' },
       h('h2', { id: 'what-h' }, t('보낼 항목', 'What will be sent')),
       ...blocks,
-      missing.length ? h('p', { class: 'hint' }, t('맞는 증명서가 없으면 거절할 수 있습니다.', 'Without a matching credential you can decline.')) : null),
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'primary', disabled: state.busy || missing.length === r.queries.length, on: { click: approve } }, t('동의하고 제출', 'Agree and present')),
-      h('button', { type: 'button', class: 'secondary', disabled: state.busy, on: { click: decline } }, t('거절', 'Decline'))),
+      missing.length
+        ? h('p', { class: 'hint' }, t('맞는 증명서가 없으면 거절할 수 있습니다.', 'Without a matching credential you can decline.'))
+        : null,
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        { type: 'button', class: 'primary', disabled: state.busy || missing.length === r.queries.length, on: { click: approve } },
+        t('동의하고 제출', 'Agree and present'),
+      ),
+      h('button', { type: 'button', class: 'secondary', disabled: state.busy, on: { click: decline } }, t('거절', 'Decline')),
+    ),
     errorText('consent') as HTMLElement,
   ].filter((x): x is HTMLElement => x !== null);
 }
@@ -320,10 +617,18 @@ function answeredView(v: Extract<View, { name: 'answered' }>): HTMLElement[] {
   const ok = v.status === 'verified';
   return [
     h('h1', {}, v.declined ? t('거절했습니다', 'Declined') : t('제출했습니다', 'Presented')),
-    h('p', { class: `callout ${v.declined ? 'info' : ok ? 'ok' : 'error'}`, role: 'status' },
-      v.declined ? t('아무 항목도 보내지 않았습니다.', 'Nothing was sent.')
-        : ok ? t(`${v.request.verifierName ?? '검증기관'}이(가) 확인했습니다.`, `${v.request.verifierName ?? 'The verifier'} accepted it.`)
-          : t(`${v.request.verifierName ?? '검증기관'}이(가) 받지 않았습니다. 창구 화면의 사유를 확인하십시오.`, `${v.request.verifierName ?? 'The verifier'} did not accept it. See the reason on the counter’s screen.`)),
+    h(
+      'p',
+      { class: `callout ${v.declined ? 'info' : ok ? 'ok' : 'error'}`, role: 'status' },
+      v.declined
+        ? t('아무 항목도 보내지 않았습니다.', 'Nothing was sent.')
+        : ok
+          ? t(`${v.request.verifierName ?? '검증기관'}이(가) 확인했습니다.`, `${v.request.verifierName ?? 'The verifier'} accepted it.`)
+          : t(
+              `${v.request.verifierName ?? '검증기관'}이(가) 받지 않았습니다. 창구 화면의 사유를 확인하십시오.`,
+              `${v.request.verifierName ?? 'The verifier'} did not accept it. See the reason on the counter’s screen.`,
+            ),
+    ),
     backButton(),
   ];
 }
@@ -335,20 +640,38 @@ function historyView(): HTMLElement[] {
   return [
     backButton(),
     h('h1', {}, t('제출 기록', 'Submission history')),
-    h('p', { class: 'hint' }, t('이 지갑의 키로 한 제출입니다. 검증기관은 항목 이름만 기록하고 값은 남기지 않습니다.', 'Presentations made with this wallet’s keys. Verifiers keep the names of the items, never their values.')),
-    items.length === 0 ? h('p', {}, t('기록이 없습니다.', 'No presentations yet.')) : h('ul', { class: 'cards' }, items.map((r) => {
-      const ty = state.types.find((x) => x.id === r.credential_type);
-      return h('li', { class: `vc ${r.verdict === 'verified' ? 'ok' : 'bad'}` },
-        h('h3', {}, r.verifier.name ?? r.verifier.client_id ?? '-'),
-        rows([
-          [t('일시', 'When'), formatDate(r.at, true)],
-          [t('목적', 'Purpose'), r.purpose ? tx(r.purpose as { ko: string; en: string }) : '-'],
-          [t('증명서', 'Credential'), ty ? tx(ty.name) : (r.credential_type ?? '-')],
-          [t('보낸 항목', 'Items sent'), r.claims.length ? r.claims.map((c) => claimLabel(ty, c)).join(', ') : t('없음', 'none')],
-          [t('방법', 'Channel'), r.channel === 'counter' ? t('카운터 QR', 'Counter QR') : t('온라인 (OpenID4VP)', 'Online (OpenID4VP)')],
-          [t('결과', 'Result'), r.verdict === 'verified' ? t('확인됨', 'Verified') : `${t('거절됨', 'Rejected')} (${r.code})`],
-        ]));
-    })),
+    h(
+      'p',
+      { class: 'hint' },
+      t(
+        '이 지갑의 키로 한 제출입니다. 검증기관은 항목 이름만 기록하고 값은 남기지 않습니다.',
+        'Presentations made with this wallet’s keys. Verifiers keep the names of the items, never their values.',
+      ),
+    ),
+    items.length === 0
+      ? h('p', {}, t('기록이 없습니다.', 'No presentations yet.'))
+      : h(
+          'ul',
+          { class: 'cards' },
+          items.map((r) => {
+            const ty = state.types.find((x) => x.id === r.credential_type);
+            return h(
+              'li',
+              { class: `vc ${r.verdict === 'verified' ? 'ok' : 'bad'}` },
+              h('h3', {}, r.verifier.name ?? r.verifier.client_id ?? '-'),
+              rows([
+                [t('일시', 'When'), formatDate(r.at, true)],
+                [t('목적', 'Purpose'), r.purpose ? tx(r.purpose as { ko: string; en: string }) : '-'],
+                [t('증명서', 'Credential'), ty ? tx(ty.name) : (r.credential_type ?? '-')],
+                [t('보낸 항목', 'Items sent'), r.claims.length ? r.claims.map((c) => claimLabel(ty, c)).join(', ') : t('없음', 'none')],
+                [
+                  t('방법', 'Channel'),
+                  r.channel === 'counter' ? t('카운터 QR', 'Counter QR') : t('온라인 (OpenID4VP)', 'Online (OpenID4VP)'),
+                ],
+                [t('결과', 'Result'), r.verdict === 'verified' ? t('확인됨', 'Verified') : `${t('거절됨', 'Rejected')} (${r.code})`],
+              ]),
+            );
+          }),
+        ),
   ];
 }
-

@@ -53,27 +53,49 @@ async function resolveDidKey(did: string, kid: string): Promise<JWK> {
   const doc = await callApi<Obj>(sameOrigin(didWebUrl(did), 'did:web'));
   if (doc.id !== did) throw new WalletError('bad_request_object', 'the DID document is for another DID');
   const vm = Array.isArray(doc.verificationMethod) ? doc.verificationMethod.find((m) => isObj(m) && m.id === kid) : undefined;
-  if (!isObj(vm) || !isObj(vm.publicKeyJwk)) throw new WalletError('bad_request_object', 'the request is signed with a key the verifier does not publish');
+  if (!isObj(vm) || !isObj(vm.publicKeyJwk))
+    throw new WalletError('bad_request_object', 'the request is signed with a key the verifier does not publish');
   // Same gate as the server's: under a small-order Ed25519 key anyone could sign in this verifier's name.
-  if (!isRealPublicJwk(vm.publicKeyJwk, { torsionFree: true })) throw new WalletError('bad_request_object', 'the verifier publishes a key that is not a valid public key');
+  if (!isRealPublicJwk(vm.publicKeyJwk, { torsionFree: true }))
+    throw new WalletError('bad_request_object', 'the verifier publishes a key that is not a valid public key');
   return vm.publicKeyJwk as JWK;
 }
 
 export async function readVerifierRequest(link: string): Promise<VerifierRequest> {
   const read = readRequestLink(link);
   if (!read.ok && read.error === 'not_a_link') {
-    throw new WalletError('bad_link', t('제출 요청 링크가 아닙니다 (openid4vp://…).', 'This is not a presentation request link (openid4vp://…).'));
+    throw new WalletError(
+      'bad_link',
+      t('제출 요청 링크가 아닙니다 (openid4vp://…).', 'This is not a presentation request link (openid4vp://…).'),
+    );
   }
-  if (!read.ok) throw new WalletError('bad_link', t('client_id와 request_uri가 있는 요청만 받습니다.', 'Only requests with client_id and request_uri are supported.'));
+  if (!read.ok)
+    throw new WalletError(
+      'bad_link',
+      t('client_id와 request_uri가 있는 요청만 받습니다.', 'Only requests with client_id and request_uri are supported.'),
+    );
   const { clientId, requestUri } = read.link;
   const did = didWebOfClientId(clientId);
-  if (!did) throw new WalletError('unsupported_client', t('알 수 없는 방식으로 자신을 밝힌 검증기관입니다.', 'The verifier identifies itself in a way this wallet does not support.'));
+  if (!did)
+    throw new WalletError(
+      'unsupported_client',
+      t('알 수 없는 방식으로 자신을 밝힌 검증기관입니다.', 'The verifier identifies itself in a way this wallet does not support.'),
+    );
 
-  const res = await fetch(sameOrigin(requestUri, 'request_uri'), { headers: { accept: 'application/oauth-authz-req+jwt' }, cache: 'no-store', credentials: 'omit' })
-    .catch(() => undefined);
+  const res = await fetch(sameOrigin(requestUri, 'request_uri'), {
+    headers: { accept: 'application/oauth-authz-req+jwt' },
+    cache: 'no-store',
+    credentials: 'omit',
+  }).catch(() => undefined);
   if (!res) throw new WalletError('network_error', t('서버에 연결할 수 없습니다.', 'The server cannot be reached.'));
   if (!res.ok) {
-    throw new WalletError('request_gone', t('이미 응답했거나 만료된 요청입니다. 검증 창구에 새 QR을 요청하십시오.', 'This request was already answered or has expired. Ask the counter for a new QR.'));
+    throw new WalletError(
+      'request_gone',
+      t(
+        '이미 응답했거나 만료된 요청입니다. 검증 창구에 새 QR을 요청하십시오.',
+        'This request was already answered or has expired. Ask the counter for a new QR.',
+      ),
+    );
   }
   const jwt = (await res.text()).trim();
   const header = decodeProtectedHeader(jwt);
@@ -85,20 +107,34 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
   if (!header.kid.startsWith(`${did}#`)) throw new WalletError('bad_request_object', 'the request is signed by another DID');
   const key = await importJWK(await resolveDidKey(did, header.kid), header.alg === 'EdDSA' ? 'Ed25519' : 'ES256');
   await compactVerify(jwt, key).catch(() => {
-    throw new WalletError('bad_request_object', t('요청 서명이 맞지 않습니다. 제출하지 마십시오.', 'The request signature does not verify. Do not present.'));
+    throw new WalletError(
+      'bad_request_object',
+      t('요청 서명이 맞지 않습니다. 제출하지 마십시오.', 'The request signature does not verify. Do not present.'),
+    );
   });
   const p = decodeJwt(jwt) as Obj;
   if (p.client_id !== clientId) throw new WalletError('bad_request_object', 'client_id of the request object differs from the link');
-  if (p.response_mode !== 'direct_post' || p.response_type !== 'vp_token') throw new WalletError('bad_request_object', 'only response_mode direct_post with vp_token is supported');
-  if (typeof p.exp === 'number' && p.exp * 1000 < Date.now()) throw new WalletError('request_gone', t('만료된 요청입니다.', 'The request has expired.'));
+  if (p.response_mode !== 'direct_post' || p.response_type !== 'vp_token')
+    throw new WalletError('bad_request_object', 'only response_mode direct_post with vp_token is supported');
+  if (typeof p.exp === 'number' && p.exp * 1000 < Date.now())
+    throw new WalletError('request_gone', t('만료된 요청입니다.', 'The request has expired.'));
   if (typeof p.nonce !== 'string' || typeof p.state !== 'string') throw new WalletError('bad_request_object', 'nonce or state missing');
   const dcql = isObj(p.dcql_query) ? p.dcql_query : {};
   const queries: CredentialQuery[] = (Array.isArray(dcql.credentials) ? dcql.credentials : []).filter(isObj).map((q) => {
     const read = readClaimsQuery(q);
-    if (!read.ok) throw new WalletError('bad_request_object', t(`요청을 읽을 수 없습니다: ${read.error}`, `The request cannot be read: ${read.error}`));
-    return { id: String(q.id), format: String(q.format), vctValues: isObj(q.meta) && Array.isArray(q.meta.vct_values) ? q.meta.vct_values.map(String) : [], asked: read.asked };
+    if (!read.ok)
+      throw new WalletError('bad_request_object', t(`요청을 읽을 수 없습니다: ${read.error}`, `The request cannot be read: ${read.error}`));
+    return {
+      id: String(q.id),
+      format: String(q.format),
+      vctValues: isObj(q.meta) && Array.isArray(q.meta.vct_values) ? q.meta.vct_values.map(String) : [],
+      asked: read.asked,
+    };
   });
-  const purpose = isObj(p.dproof_purpose) && typeof p.dproof_purpose.ko === 'string' ? { ko: p.dproof_purpose.ko, en: String(p.dproof_purpose.en ?? p.dproof_purpose.ko) } : null;
+  const purpose =
+    isObj(p.dproof_purpose) && typeof p.dproof_purpose.ko === 'string'
+      ? { ko: p.dproof_purpose.ko, en: String(p.dproof_purpose.en ?? p.dproof_purpose.ko) }
+      : null;
   return {
     clientId,
     responseUri: sameOrigin(p.response_uri, 'response_uri'),
@@ -121,10 +157,18 @@ export function claimsToOffer(query: CredentialQuery, decoded: DecodedSdJwt): Cl
 }
 
 /** Wallet credentials that can answer a query: same format (§6.1), same vct, not expired, holding what is asked. */
-export function candidatesFor<T extends { stored: StoredCredential; decoded: DecodedSdJwt }>(query: CredentialQuery, held: readonly T[]): T[] {
+export function candidatesFor<T extends { stored: StoredCredential; decoded: DecodedSdJwt }>(
+  query: CredentialQuery,
+  held: readonly T[],
+): T[] {
   const now = Date.now();
-  return held.filter(({ stored: c, decoded }) =>
-    c.format === query.format && query.vctValues.includes(c.vct) && (c.expires_at === null || Date.parse(c.expires_at) > now) && claimsToOffer(query, decoded) !== undefined);
+  return held.filter(
+    ({ stored: c, decoded }) =>
+      c.format === query.format &&
+      query.vctValues.includes(c.vct) &&
+      (c.expires_at === null || Date.parse(c.expires_at) > now) &&
+      claimsToOffer(query, decoded) !== undefined,
+  );
 }
 
 export interface Answer {
@@ -140,7 +184,11 @@ export async function answerRequest(req: VerifierRequest, answers: readonly Answ
   const vpToken: Record<string, string[]> = {};
   for (const a of answers) {
     const key = await getKey(a.credential.key);
-    if (!key) throw new WalletError('key_missing', t('이 증명서의 키가 지갑에 없습니다.', 'The key of this credential is missing from the wallet.'));
+    if (!key)
+      throw new WalletError(
+        'key_missing',
+        t('이 증명서의 키가 지갑에 없습니다.', 'The key of this credential is missing from the wallet.'),
+      );
     vpToken[a.query.id] = [await createPresentation(a.decoded, a.pointers, key.privateKey, req.clientId, req.nonce)];
   }
   const res = await callApi<Obj>(req.responseUri, { form: { vp_token: JSON.stringify(vpToken), state: req.state } });

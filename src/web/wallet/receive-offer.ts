@@ -22,7 +22,10 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class WalletError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -36,7 +39,13 @@ export function sameOrigin(raw: unknown, what: string): string {
     throw new WalletError('bad_link', t(`${what}이(가) 올바른 주소가 아닙니다.`, `${what} is not a valid URL.`));
   }
   if (u.origin !== location.origin) {
-    throw new WalletError('other_origin', t(`이 지갑은 이 서비스(${location.origin})와만 통신합니다: ${u.origin}`, `This wallet talks only to this service (${location.origin}), not ${u.origin}.`));
+    throw new WalletError(
+      'other_origin',
+      t(
+        `이 지갑은 이 서비스(${location.origin})와만 통신합니다: ${u.origin}`,
+        `This wallet talks only to this service (${location.origin}), not ${u.origin}.`,
+      ),
+    );
   }
   return u.href;
 }
@@ -54,7 +63,10 @@ export interface ParsedOffer {
 export async function readOffer(link: string): Promise<ParsedOffer> {
   const read = readOfferLink(link);
   if (!read.ok && read.error === 'not_a_link') {
-    throw new WalletError('bad_link', t('발급 링크가 아닙니다 (openid-credential-offer://…).', 'This is not an offer link (openid-credential-offer://…).'));
+    throw new WalletError(
+      'bad_link',
+      t('발급 링크가 아닙니다 (openid-credential-offer://…).', 'This is not an offer link (openid-credential-offer://…).'),
+    );
   }
   if (!read.ok) throw new WalletError('bad_link', t('발급 링크가 올바르지 않습니다.', 'The offer link is not valid.'));
   const offer = 'uri' in read.link ? await callApi<unknown>(sameOrigin(read.link.uri, 'credential_offer_uri')) : read.link.byValue;
@@ -63,11 +75,20 @@ export async function readOffer(link: string): Promise<ParsedOffer> {
   const ids = offer.credential_configuration_ids;
   if (!Array.isArray(ids) || typeof ids[0] !== 'string') throw new WalletError('bad_offer', 'the offer names no credential configuration');
   const grant = isObj(offer.grants) ? offer.grants[PRE_AUTHORIZED_GRANT] : undefined;
-  if (!isObj(grant) || typeof grant['pre-authorized_code'] !== 'string') throw new WalletError('bad_offer', 'the offer has no pre-authorized code');
-  const parsed: ParsedOffer = { offer, issuer: String(offer.credential_issuer), configurationId: ids[0], code: grant['pre-authorized_code'] };
+  if (!isObj(grant) || typeof grant['pre-authorized_code'] !== 'string')
+    throw new WalletError('bad_offer', 'the offer has no pre-authorized code');
+  const parsed: ParsedOffer = {
+    offer,
+    issuer: String(offer.credential_issuer),
+    configurationId: ids[0],
+    code: grant['pre-authorized_code'],
+  };
   if (grant.tx_code !== undefined) {
     const tc = isObj(grant.tx_code) ? grant.tx_code : {};
-    parsed.txCode = { ...(typeof tc.length === 'number' && { length: tc.length }), ...(typeof tc.description === 'string' && { description: tc.description }) };
+    parsed.txCode = {
+      ...(typeof tc.length === 'number' && { length: tc.length }),
+      ...(typeof tc.description === 'string' && { description: tc.description }),
+    };
   }
   return parsed;
 }
@@ -86,7 +107,8 @@ async function checkCredential(credential: unknown, issuer: string, kid: string)
   const jwt = credential.split('~')[0] ?? '';
   const header = decodeProtectedHeader(jwt);
   // SD-JWT VC §3.2.1: typ dc+sd-jwt; only the algorithms we accept (no none, no HS*).
-  if (header.typ !== 'dc+sd-jwt' || (header.alg !== 'ES256' && header.alg !== 'EdDSA')) throw new WalletError('bad_credential', 'unexpected credential type or algorithm');
+  if (header.typ !== 'dc+sd-jwt' || (header.alg !== 'ES256' && header.alg !== 'EdDSA'))
+    throw new WalletError('bad_credential', 'unexpected credential type or algorithm');
   const jwk = (await issuerKeys(issuer)).find((k) => k.kid === header.kid);
   if (!jwk) throw new WalletError('bad_credential', 'the credential is signed with a key the issuer does not publish');
   const key = await importJWK(jwk, header.alg === 'EdDSA' ? 'Ed25519' : 'ES256');
@@ -103,14 +125,21 @@ async function checkCredential(credential: unknown, issuer: string, kid: string)
 /** Runs the flow and stores the credential; returns it. */
 export async function receiveCredential(parsed: ParsedOffer, txCode: string | undefined): Promise<StoredCredential> {
   const { issuer, configurationId } = parsed;
-  if (parsed.txCode && !txCode) throw new WalletError('tx_code_required', t('발급기관이 알려 준 거래 코드를 입력하십시오.', 'Enter the transaction code the issuer gave you.'));
+  if (parsed.txCode && !txCode)
+    throw new WalletError(
+      'tx_code_required',
+      t('발급기관이 알려 준 거래 코드를 입력하십시오.', 'Enter the transaction code the issuer gave you.'),
+    );
 
   // §12.2.2 / §12.2.4: metadata whose credential_issuer equals the offer's exactly.
   const metadata = await callApi<Obj>(wellKnownUrl(issuer, 'openid-credential-issuer'));
   if (metadata.credential_issuer !== issuer) throw new WalletError('bad_issuer', 'the issuer metadata is for another issuer');
-  const configuration = isObj(metadata.credential_configurations_supported) ? metadata.credential_configurations_supported[configurationId] : undefined;
+  const configuration = isObj(metadata.credential_configurations_supported)
+    ? metadata.credential_configurations_supported[configurationId]
+    : undefined;
   if (!isObj(configuration)) throw new WalletError('bad_offer', `the issuer does not describe ${configurationId}`);
-  if (configuration.format !== 'dc+sd-jwt') throw new WalletError('unsupported_format', t('이 지갑은 SD-JWT VC만 보관합니다.', 'This wallet keeps SD-JWT VCs only.'));
+  if (configuration.format !== 'dc+sd-jwt')
+    throw new WalletError('unsupported_format', t('이 지갑은 SD-JWT VC만 보관합니다.', 'This wallet keeps SD-JWT VCs only.'));
 
   // §12.2.4 authorization_servers (absent: the issuer is its own), RFC 8414 §3.3.
   const servers = metadata.authorization_servers;
@@ -129,7 +158,11 @@ export async function receiveCredential(parsed: ParsedOffer, txCode: string | un
   if (typeof nonce.c_nonce !== 'string') throw new WalletError('bad_nonce', 'the nonce endpoint sent no c_nonce');
   const key = await createHolderKey();
   try {
-    const proof = await signJws({ typ: 'openid4vci-proof+jwt', jwk: key.publicJwk }, { aud: issuer, iat: Math.floor(Date.now() / 1000), nonce: nonce.c_nonce }, key.privateKey);
+    const proof = await signJws(
+      { typ: 'openid4vci-proof+jwt', jwk: key.publicJwk },
+      { aud: issuer, iat: Math.floor(Date.now() / 1000), nonce: nonce.c_nonce },
+      key.privateKey,
+    );
     const response = await callApi<Obj>(sameOrigin(metadata.credential_endpoint, 'credential_endpoint'), {
       json: { credential_configuration_id: configurationId, proofs: { jwt: [proof] } },
       bearer: token.access_token,
@@ -138,8 +171,15 @@ export async function receiveCredential(parsed: ParsedOffer, txCode: string | un
     const credential = isObj(first) ? first.credential : undefined;
     const { vct, exp } = await checkCredential(credential, issuer, key.kid);
     const stored: StoredCredential = {
-      id: crypto.randomUUID(), credential: credential as string, format: 'dc+sd-jwt', issuer, vct, configuration_id: configurationId,
-      key: key.kid, received_at: new Date().toISOString(), expires_at: exp === null ? null : new Date(exp * 1000).toISOString(),
+      id: crypto.randomUUID(),
+      credential: credential as string,
+      format: 'dc+sd-jwt',
+      issuer,
+      vct,
+      configuration_id: configurationId,
+      key: key.kid,
+      received_at: new Date().toISOString(),
+      expires_at: exp === null ? null : new Date(exp * 1000).toISOString(),
     };
     await putCredential(stored);
     return stored;

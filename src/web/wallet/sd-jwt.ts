@@ -80,18 +80,32 @@ export async function decodeSdJwt(text: string): Promise<DecodedSdJwt> {
 }
 
 /** True when some Disclosure lies at or beneath the claim: the holder can leave it out. */
-export const isDisclosable = (sd: DecodedSdJwt, pointer: ClaimPathPointer): boolean => chooseDisclosures(sd.payload, sd.index, [pointer]).disclosures.size > 0;
+export const isDisclosable = (sd: DecodedSdJwt, pointer: ClaimPathPointer): boolean =>
+  chooseDisclosures(sd.payload, sd.index, [pointer]).disclosures.size > 0;
 
 /** `<JWT>~<chosen Disclosures>~` (RFC 9901 §7.2 steps 1–4): exactly the claims the pointers select. */
 export function selectDisclosures(sd: DecodedSdJwt, pointers: readonly ClaimPathPointer[]): string {
   const { disclosures } = chooseDisclosures(sd.payload, sd.index, pointers);
-  return `${sd.jwt}~${sd.disclosures.filter((d) => disclosures.has(d)).map((d) => `${d}~`).join('')}`;
+  return `${sd.jwt}~${sd.disclosures
+    .filter((d) => disclosures.has(d))
+    .map((d) => `${d}~`)
+    .join('')}`;
 }
 
 /** The SD-JWT+KB a verifier receives: chosen Disclosures and a KB-JWT for its `aud` and `nonce` (§4.3). */
-export async function createPresentation(sd: DecodedSdJwt, pointers: readonly ClaimPathPointer[], holderKey: CryptoKey, aud: string, nonce: string): Promise<string> {
+export async function createPresentation(
+  sd: DecodedSdJwt,
+  pointers: readonly ClaimPathPointer[],
+  holderKey: CryptoKey,
+  aud: string,
+  nonce: string,
+): Promise<string> {
   const sdJwt = selectDisclosures(sd, pointers);
-  const kb = await signJws({ typ: 'kb+jwt' }, { iat: Math.floor(Date.now() / 1000), aud, nonce, sd_hash: await sdDigest(sdJwt) }, holderKey);
+  const kb = await signJws(
+    { typ: 'kb+jwt' },
+    { iat: Math.floor(Date.now() / 1000), aud, nonce, sd_hash: await sdDigest(sdJwt) },
+    holderKey,
+  );
   return `${sdJwt}${kb}`;
 }
 

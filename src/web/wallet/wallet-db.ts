@@ -56,10 +56,12 @@ async function run<T>(store: 'keys' | 'credentials', mode: IDBTransactionMode, f
 }
 
 export const putKey = (k: StoredKey) => run('keys', 'readwrite', (s) => s.put(k)).then(() => undefined);
-export const getKey = (kid: string) => run<StoredKey | undefined>('keys', 'readonly', (s) => s.get(kid) as IDBRequest<StoredKey | undefined>);
+export const getKey = (kid: string) =>
+  run<StoredKey | undefined>('keys', 'readonly', (s) => s.get(kid) as IDBRequest<StoredKey | undefined>);
 export const deleteKey = (kid: string) => run('keys', 'readwrite', (s) => s.delete(kid)).then(() => undefined);
 export const putCredential = (c: StoredCredential) => run('credentials', 'readwrite', (s) => s.put(c)).then(() => undefined);
 export const deleteCredential = (id: string) => run('credentials', 'readwrite', (s) => s.delete(id)).then(() => undefined);
 export const listCredentials = async (): Promise<StoredCredential[]> =>
-  (await run<StoredCredential[]>('credentials', 'readonly', (s) => s.getAll() as IDBRequest<StoredCredential[]>))
-    .sort((a, b) => b.received_at.localeCompare(a.received_at));
+  (await run<StoredCredential[]>('credentials', 'readonly', (s) => s.getAll() as IDBRequest<StoredCredential[]>)).sort((a, b) =>
+    b.received_at.localeCompare(a.received_at),
+  );

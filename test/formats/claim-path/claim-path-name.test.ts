@@ -26,7 +26,22 @@ describe('dotted claim names', () => {
     assert.equal(toCatalogClaimName(['nationalities', 1]), 'nationalities[]');
   });
 
-  for (const bad of ['', 'a..b', '.a', 'a.', 'a[', 'a]', 'a[x]', 'a[-1]', 'a[01]', '[0]', 'a[]b', 'a.[0]', `${'a.'.repeat(16)}a`, 'x'.repeat(101)]) {
+  for (const bad of [
+    '',
+    'a..b',
+    '.a',
+    'a.',
+    'a[',
+    'a]',
+    'a[x]',
+    'a[-1]',
+    'a[01]',
+    '[0]',
+    'a[]b',
+    'a.[0]',
+    `${'a.'.repeat(16)}a`,
+    'x'.repeat(101),
+  ]) {
     it(`refuses ${JSON.stringify(bad.slice(0, 40))}`, () => assert.equal(parseClaimPathName(bad), undefined));
   }
 });

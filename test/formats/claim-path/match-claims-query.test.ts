@@ -42,18 +42,32 @@ describe('DCQL claim selection for one credential (OpenID4VP §6.4.1)', () => {
       });
     }
     it('reports a missing claim before a value mismatch', () => {
-      assert.deepEqual(matchClaimsQuery(held, [{ path: ['family_name'], values: ['박'] }, { path: ['given_name'] }]), { ok: false, code: 'claim_missing' });
+      assert.deepEqual(matchClaimsQuery(held, [{ path: ['family_name'], values: ['박'] }, { path: ['given_name'] }]), {
+        ok: false,
+        code: 'claim_missing',
+      });
     });
   });
 
   describe('claim_sets: the first option satisfied, never more', () => {
-    const claims: ClaimsQueryEntry[] = [{ path: ['age_over_21'] }, { path: ['age_over_19'] }, { path: ['birth_date'] }, { path: ['family_name'], values: ['박'] }];
+    const claims: ClaimsQueryEntry[] = [
+      { path: ['age_over_21'] },
+      { path: ['age_over_19'] },
+      { path: ['birth_date'] },
+      { path: ['family_name'], values: ['박'] },
+    ];
     it('prefers the first option that is satisfied', () => {
       assert.deepEqual(matchClaimsQuery(held, claims, [[0], [1], [2]]), { ok: true, chosen: [1] });
       assert.deepEqual(matchClaimsQuery(held, claims, [[2], [1]]), { ok: true, chosen: [2] });
     });
     it('takes an option with several claims only when all are there', () => {
-      assert.deepEqual(matchClaimsQuery(held, claims, [[0, 1], [1, 2]]), { ok: true, chosen: [1, 2] });
+      assert.deepEqual(
+        matchClaimsQuery(held, claims, [
+          [0, 1],
+          [1, 2],
+        ]),
+        { ok: true, chosen: [1, 2] },
+      );
     });
     it('treats a value mismatch as an absent claim', () => {
       assert.deepEqual(matchClaimsQuery(held, claims, [[3], [2]]), { ok: true, chosen: [2] });

@@ -46,7 +46,12 @@ describe('claims path pointer processing (OpenID4VP §7.1.1)', () => {
     ['null on an object (step 2.2)', credential, ['address', null], 'not_an_array'],
     ['an index on an object (step 2.3)', credential, ['address', 0], 'not_an_array'],
     ['null at the root object (step 2.2)', credential, [null], 'not_an_array'],
-    ['a key on one element that is not an object aborts, even if others have it (step 2.1)', { d: [{ a: 1 }, 'x'] }, ['d', null, 'a'], 'not_an_object'],
+    [
+      'a key on one element that is not an object aborts, even if others have it (step 2.1)',
+      { d: [{ a: 1 }, 'x'] },
+      ['d', null, 'a'],
+      'not_an_object',
+    ],
     ['a negative index (step 2.4)', credential, ['nationalities', -1], 'invalid_component'],
     ['a fractional index (step 2.4)', credential, ['nationalities', 0.5], 'invalid_component'],
     ['a boolean component (step 2.4)', credential, ['name', true], 'invalid_component'],

@@ -7,12 +7,26 @@ describe("a wallet's reading of a DCQL credential query's claims", () => {
     assert.deepEqual(readClaimsQuery({ id: 'q' }), { ok: true, asked: { claims: [] } });
   });
 
-  it('keeps pointers and values, and turns claim_sets ids into indexes in the verifier\'s order', () => {
+  it("keeps pointers and values, and turns claim_sets ids into indexes in the verifier's order", () => {
     const r = readClaimsQuery({
-      claims: [{ id: 'a', path: ['age_over_19'], values: [true] }, { id: 'b', path: ['birth_date'] }, { id: 'n', path: ['nationalities', 1] }],
+      claims: [
+        { id: 'a', path: ['age_over_19'], values: [true] },
+        { id: 'b', path: ['birth_date'] },
+        { id: 'n', path: ['nationalities', 1] },
+      ],
       claim_sets: [['n', 'b'], ['a']],
     });
-    assert.deepEqual(r, { ok: true, asked: { claims: [{ path: ['age_over_19'], values: [true] }, { path: ['birth_date'], values: undefined }, { path: ['nationalities', 1], values: undefined }], claimSets: [[2, 1], [0]] } });
+    assert.deepEqual(r, {
+      ok: true,
+      asked: {
+        claims: [
+          { path: ['age_over_19'], values: [true] },
+          { path: ['birth_date'], values: undefined },
+          { path: ['nationalities', 1], values: undefined },
+        ],
+        claimSets: [[2, 1], [0]],
+      },
+    });
   });
 
   const refused: [string, unknown][] = [

@@ -11,18 +11,34 @@ const claims: JsonObject = {
 };
 
 it('keeps only the claims the pointers select, in the shape of the credential (OpenID4VP §7)', () => {
-  const { claims: out, missing } = selectClaims(claims, [['address', 'locality'], ['driving_privileges', null, 'vehicle_category_code'], ['family_name']]);
-  assert.deepEqual(out, { address: { locality: '서울' }, driving_privileges: [{ vehicle_category_code: 'B' }, { vehicle_category_code: 'A' }], family_name: '김' });
+  const { claims: out, missing } = selectClaims(claims, [
+    ['address', 'locality'],
+    ['driving_privileges', null, 'vehicle_category_code'],
+    ['family_name'],
+  ]);
+  assert.deepEqual(out, {
+    address: { locality: '서울' },
+    driving_privileges: [{ vehicle_category_code: 'B' }, { vehicle_category_code: 'A' }],
+    family_name: '김',
+  });
   assert.deepEqual(missing, []);
 });
 
 it('merges two pointers into the same array elements and drops elements that lack the claim', () => {
-  const { claims: out } = selectClaims(claims, [['driving_privileges', null, 'national_category'], ['driving_privileges', 0, 'vehicle_category_code']]);
+  const { claims: out } = selectClaims(claims, [
+    ['driving_privileges', null, 'national_category'],
+    ['driving_privileges', 0, 'vehicle_category_code'],
+  ]);
   assert.deepEqual(out, { driving_privileges: [{ national_category: '2종보통', vehicle_category_code: 'B' }] });
 });
 
 it('reports a pointer that selects nothing as missing', () => {
-  const { missing } = selectClaims(claims, [['birth_date'], ['address', 'street_address'], ['family_name', 'x'], ['driving_privileges', 5]]);
+  const { missing } = selectClaims(claims, [
+    ['birth_date'],
+    ['address', 'street_address'],
+    ['family_name', 'x'],
+    ['driving_privileges', 5],
+  ]);
   assert.equal(missing.length, 4);
 });
 

@@ -34,7 +34,16 @@ const claims: JsonObject = {
 const { sdJwt } = await issueSdJwt({
   header: {},
   payload: claims,
-  disclosable: ['given_name', 'address', 'address.locality', 'address.street_address', 'nationalities[]', 'driving_privileges', 'driving_privileges[]', 'driving_privileges[].vehicle_category_code'],
+  disclosable: [
+    'given_name',
+    'address',
+    'address.locality',
+    'address.street_address',
+    'nationalities[]',
+    'driving_privileges',
+    'driving_privileges[]',
+    'driving_privileges[].vehicle_category_code',
+  ],
   // Decoys at random places in the arrays: an index counts the holder's elements, never decoys.
   padTo: { nationalities: 7, driving_privileges: 5 },
   signer,
@@ -46,14 +55,22 @@ interface WebSdJwt {
   decodeSdJwt(text: string): Promise<unknown>;
   selectDisclosures(sd: unknown, pointers: readonly ClaimPathPointer[]): string;
 }
-const web = (await import(pathToFileURL(join(import.meta.dirname, '..', '..', '..', 'src', 'web', 'wallet', 'sd-jwt.ts')).href)) as WebSdJwt;
+const web = (await import(
+  pathToFileURL(join(import.meta.dirname, '..', '..', '..', 'src', 'web', 'wallet', 'sd-jwt.ts')).href
+)) as WebSdJwt;
 const webDecoded = await web.decodeSdJwt(sdJwt);
 
 const holders: [string, (pointers: ClaimPathPointer[]) => string][] = [
-  ['the shared claim-path module', (pointers) => {
-    const { disclosures } = selectDisclosures(jwtPayload(issued.jwt), indexDisclosures(issued.disclosures), pointers);
-    return `${issued.jwt}~${issued.disclosures.filter((d) => disclosures.has(d)).map((d) => `${d}~`).join('')}`;
-  }],
+  [
+    'the shared claim-path module',
+    (pointers) => {
+      const { disclosures } = selectDisclosures(jwtPayload(issued.jwt), indexDisclosures(issued.disclosures), pointers);
+      return `${issued.jwt}~${issued.disclosures
+        .filter((d) => disclosures.has(d))
+        .map((d) => `${d}~`)
+        .join('')}`;
+    },
+  ],
   ['the server-side holder (presentSdJwt with pointers)', (pointers) => presentSdJwt(sdJwt, { disclose: pointers })],
   ['the CLI wallet (presentSdJwt with dotted names)', (pointers) => presentSdJwt(sdJwt, { disclose: pointers.map(toClaimPathName) })],
   ['the web wallet (src/web/wallet/sd-jwt.ts)', (pointers) => web.selectDisclosures(webDecoded, pointers)],
@@ -68,12 +85,34 @@ const seen = (presentation: string) => {
 const cases: [string, ClaimPathPointer[], JsonObject, number][] = [
   ['one array element by index, not the whole array', [['nationalities', 1]], { nationalities: ['US'] }, 1],
   ['the last element by index, counting held elements and never decoys', [['nationalities', 2]], { nationalities: ['JP'] }, 1],
-  ['two indexed elements', [['nationalities', 0], ['nationalities', 2]], { nationalities: ['KR', 'JP'] }, 2],
+  [
+    'two indexed elements',
+    [
+      ['nationalities', 0],
+      ['nationalities', 2],
+    ],
+    { nationalities: ['KR', 'JP'] },
+    2,
+  ],
   ['every element for null', [['nationalities', null]], { nationalities: ['KR', 'US', 'JP'] }, 3],
-  ['a member of one indexed element, with the array and that element it hangs from',
-    [['driving_privileges', 0, 'vehicle_category_code']], { driving_privileges: [{ vehicle_category_code: 'B', issue_date: '1985-03-12' }] }, 3],
-  ['the second element only', [['driving_privileges', 1]], { driving_privileges: [{ vehicle_category_code: 'A', issue_date: '1990-07-01' }] }, 3],
-  ['a member of every element', [['driving_privileges', null, 'vehicle_category_code']], { driving_privileges: claims.driving_privileges! }, 5],
+  [
+    'a member of one indexed element, with the array and that element it hangs from',
+    [['driving_privileges', 0, 'vehicle_category_code']],
+    { driving_privileges: [{ vehicle_category_code: 'B', issue_date: '1985-03-12' }] },
+    3,
+  ],
+  [
+    'the second element only',
+    [['driving_privileges', 1]],
+    { driving_privileges: [{ vehicle_category_code: 'A', issue_date: '1990-07-01' }] },
+    3,
+  ],
+  [
+    'a member of every element',
+    [['driving_privileges', null, 'vehicle_category_code']],
+    { driving_privileges: claims.driving_privileges! },
+    5,
+  ],
   ['a nested member with its parent, not its sibling', [['address', 'locality']], { address: { locality: '서울' } }, 2],
   ['a whole object with everything beneath it', [['address']], { address: claims.address! }, 3],
   ['nothing for an index past the end', [['nationalities', 3]], { nationalities: [] }, 0],
@@ -96,12 +135,22 @@ for (const [holder, present] of holders) {
     it('keeps the issued order of the Disclosures', () => {
       const chosen = parseSdJwt(present([['nationalities', 2], ['given_name'], ['nationalities', 0]])).disclosures;
       assert.equal(chosen.length, 3);
-      assert.deepEqual(chosen, issued.disclosures.filter((d) => chosen.includes(d)));
+      assert.deepEqual(
+        chosen,
+        issued.disclosures.filter((d) => chosen.includes(d)),
+      );
     });
   });
 }
 
 it('reports pointers that select nothing', () => {
-  const { missing } = selectDisclosures(jwtPayload(issued.jwt), indexDisclosures(issued.disclosures), [['nationalities', 1], ['nationalities', 9], ['given_name', 0]]);
-  assert.deepEqual(missing, [['nationalities', 9], ['given_name', 0]]);
+  const { missing } = selectDisclosures(jwtPayload(issued.jwt), indexDisclosures(issued.disclosures), [
+    ['nationalities', 1],
+    ['nationalities', 9],
+    ['given_name', 0],
+  ]);
+  assert.deepEqual(missing, [
+    ['nationalities', 9],
+    ['given_name', 0],
+  ]);
 });

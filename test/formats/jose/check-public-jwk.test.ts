@@ -66,7 +66,10 @@ test('accepts every public key of the Wycheproof ECDSA P-256 and Ed25519 vectors
 
 test('refuses other key types, shapes and members', () => {
   const bad: unknown[] = [
-    null, 'key', [keys.ec.jwk], {},
+    null,
+    'key',
+    [keys.ec.jwk],
+    {},
     { kty: 'oct', k: 'c2VjcmV0' },
     generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ format: 'jwk' }),
     generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({ format: 'jwk' }),
@@ -101,6 +104,7 @@ test('the weak-point fixture: each small-order point has the order it claims; ea
 test('the exploit this gate closes: OpenSSL verifies one constant signature for any message under the identity key', () => {
   const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: IDENTITY_X }, format: 'jwk' });
   const sig = Buffer.from(IDENTITY_SIGNATURE, 'base64url');
-  for (const msg of ['one message', 'another one entirely']) assert.ok(verify(null, Buffer.from(msg), key, sig), 'OpenSSL alone does not refuse it');
+  for (const msg of ['one message', 'another one entirely'])
+    assert.ok(verify(null, Buffer.from(msg), key, sig), 'OpenSSL alone does not refuse it');
   assert.throws(() => checkPublicJwk({ kty: 'OKP', crv: 'Ed25519', x: IDENTITY_X } as JWK), refusedWith('jws_key_invalid'));
 });

@@ -18,7 +18,8 @@ const verifyWith = (token: string, s: Signer = es.signer, extra = {}) =>
   verifyCompactJws(parseCompactJws(token), { resolveKey: () => trust(s), ...extra });
 
 /** Re-signs `<header>.<payload>` with a raw signature of our choosing. */
-const withSignature = (token: string, sig: Uint8Array) => `${token.split('.').slice(0, 2).join('.')}.${Buffer.from(sig).toString('base64url')}`;
+const withSignature = (token: string, sig: Uint8Array) =>
+  `${token.split('.').slice(0, 2).join('.')}.${Buffer.from(sig).toString('base64url')}`;
 const P256_N = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
 
 test('signs and verifies an ES256 token with alg and kid taken from the signer', async () => {
@@ -115,7 +116,10 @@ test('rejects an alg that the caller did not allow even if we support it', async
 test('uses each key with exactly one algorithm', async () => {
   const token = await signCompactJws({}, {}, es.signer);
   const parsed = parseCompactJws(token);
-  await assert.rejects(verifyCompactJws(parsed, { resolveKey: () => ({ jwk: es.signer.publicJwk, alg: 'EdDSA' }) }), code('jws_key_alg_mismatch'));
+  await assert.rejects(
+    verifyCompactJws(parsed, { resolveKey: () => ({ jwk: es.signer.publicJwk, alg: 'EdDSA' }) }),
+    code('jws_key_alg_mismatch'),
+  );
   const edKeyAsEs: ResolvedKey = { jwk: { ...ed.signer.publicJwk, alg: undefined } as JWK, alg: 'ES256' };
   await assert.rejects(verifyCompactJws(parsed, { resolveKey: () => edKeyAsEs }), code('jws_key_alg_mismatch'));
   const boundToOther: ResolvedKey = { jwk: { ...es.signer.publicJwk, alg: 'ES384' }, alg: 'ES256' };

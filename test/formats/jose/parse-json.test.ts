@@ -30,7 +30,10 @@ test('does not mistake string values or sibling objects for duplicate names', ()
 });
 
 test('rejects invalid UTF-8 and a byte order mark', () => {
-  assert.throws(() => parseJson(new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), 'jws_malformed'), code('jws_malformed'));
+  assert.throws(
+    () => parseJson(new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), 'jws_malformed'),
+    code('jws_malformed'),
+  );
   assert.throws(() => parseJson(new Uint8Array([0x22, 0xed, 0xa0, 0x80, 0x22]), 'jws_malformed'), code('jws_malformed')); // UTF-8 surrogate
   assert.throws(() => parseJson(new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d]), 'jws_malformed'), code('jws_malformed'));
 });

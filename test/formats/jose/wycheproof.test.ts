@@ -12,7 +12,11 @@ import type { SigningAlg } from '../../../src/keys/signer.js';
 import { readVectorJson } from '../helpers.js';
 
 interface WycheproofFile {
-  testGroups: { publicKeyJwk?: JWK; publicKeyDer: string; tests: { tcId: number; msg: string; sig: string; result: 'valid' | 'invalid' | 'acceptable'; comment: string }[] }[];
+  testGroups: {
+    publicKeyJwk?: JWK;
+    publicKeyDer: string;
+    tests: { tcId: number; msg: string; sig: string; result: 'valid' | 'invalid' | 'acceptable'; comment: string }[];
+  }[];
 }
 
 async function run(file: string, alg: SigningAlg): Promise<number> {
@@ -22,7 +26,9 @@ async function run(file: string, alg: SigningAlg): Promise<number> {
     let key;
     try {
       // Some groups carry the key only as DER (for example points with unusual encodings).
-      const jwk = group.publicKeyJwk ?? (createPublicKey({ key: Buffer.from(group.publicKeyDer, 'hex'), format: 'der', type: 'spki' }).export({ format: 'jwk' }) as JWK);
+      const jwk =
+        group.publicKeyJwk ??
+        (createPublicKey({ key: Buffer.from(group.publicKeyDer, 'hex'), format: 'der', type: 'spki' }).export({ format: 'jwk' }) as JWK);
       key = importPublicKey({ ...jwk, kid: undefined }, alg);
     } catch {
       // Groups whose key is not a valid point: every test in them must fail anyway.

@@ -69,7 +69,17 @@ const disclosable = [
   'age_equal_or_over.65',
 ];
 const padTo = { '': 10, address: 4, nationalities: 4, age_equal_or_over: 5 };
-const issued = await issueSdJwtVc({ iss: ISS, vct: VCT, iat: NOW - 10, exp: NOW + 3600, cnfJwk: holder.signer.publicJwk, claims, disclosable, padTo, signer: issuer.signer });
+const issued = await issueSdJwtVc({
+  iss: ISS,
+  vct: VCT,
+  iat: NOW - 10,
+  exp: NOW + 3600,
+  cnfJwk: holder.signer.publicJwk,
+  claims,
+  disclosable,
+  padTo,
+  signer: issuer.signer,
+});
 
 async function ourPresentation(disclose: string[], extra: { aud?: string; iat?: number } = {}) {
   const p = presentSdJwt(issued.sdJwt, { disclose });
@@ -86,7 +96,14 @@ test('an SD-JWT VC we issue, with nested disclosures and decoys, verifies with t
   const theirResult = await theirs.verify(issued.sdJwt, { currentDate: NOW });
   const ourResult = await verifySdJwtVc(issued.sdJwt, holderSide);
   assert.deepEqual(theirResult.payload, ourResult.payload);
-  assert.deepEqual(ourResult.payload, { iss: ISS, vct: VCT, iat: NOW - 10, exp: NOW + 3600, cnf: { jwk: holder.signer.publicJwk as JsonObject }, ...claims });
+  assert.deepEqual(ourResult.payload, {
+    iss: ISS,
+    vct: VCT,
+    iat: NOW - 10,
+    exp: NOW + 3600,
+    cnf: { jwk: holder.signer.publicJwk as JsonObject },
+    ...claims,
+  });
 });
 
 test('a presentation with KB-JWT we make verifies with theirs to the same claims', async () => {
@@ -123,7 +140,10 @@ test('a presentation with KB-JWT that their library makes verifies with ours to 
 });
 
 test('their full issuance (every disclosure) verifies with ours on the holder side', async () => {
-  const sdJwt = await theirs.issue({ iss: ISS, vct: VCT, iat: NOW, exp: NOW + 60, ...claims } as never, { _sd: ['given_name', 'address'], address: { _sd: ['locality'] } } as never);
+  const sdJwt = await theirs.issue(
+    { iss: ISS, vct: VCT, iat: NOW, exp: NOW + 60, ...claims } as never,
+    { _sd: ['given_name', 'address'], address: { _sd: ['locality'] } } as never,
+  );
   assert.deepEqual((await verifySdJwtVc(sdJwt, holderSide)).payload, (await theirs.verify(sdJwt, { currentDate: NOW })).payload);
 });
 
@@ -132,7 +152,8 @@ test('their full issuance (every disclosure) verifies with ours on the holder si
 test('a disclosure sent twice: theirs accepts, ours rejects (RFC 9901 §4)', async () => {
   const p = presentSdJwt(issued.sdJwt, { disclose: ['given_name'] });
   const twice = `${p}${parseSdJwt(p).disclosures[0]}~`;
-  const withKb = twice + (await createKbJwt({ sdJwtWithoutKb: twice, holderSigner: holder.signer, nonce: kb.nonce, aud: kb.aud, iat: NOW }));
+  const withKb =
+    twice + (await createKbJwt({ sdJwtWithoutKb: twice, holderSigner: holder.signer, nonce: kb.nonce, aud: kb.aud, iat: NOW }));
   await theirs.verify(withKb, { keyBindingNonce: kb.nonce, currentDate: NOW });
   await assert.rejects(verifySdJwtVc(withKb, ours()), code('sd_jwt_duplicate_disclosure'));
 });

@@ -40,14 +40,20 @@ const base: IssueSdJwtVcInput = {
 };
 
 const options = (extra: Partial<VerifySdJwtVcOptions> = {}): VerifySdJwtVcOptions => ({
-  resolveIssuerKey: ({ iss, kid }) => (iss === ISS && kid === issuer.signer.kid ? { jwk: issuer.signer.publicJwk, alg: 'ES256' } : undefined),
+  resolveIssuerKey: ({ iss, kid }) =>
+    iss === ISS && kid === issuer.signer.kid ? { jwk: issuer.signer.publicJwk, alg: 'ES256' } : undefined,
   clock,
   skewSeconds: 30,
   kb,
   ...extra,
 });
 
-async function present(sdJwt: string, disclose: string[], holderSigner: Signer = holder.signer, extra: Partial<typeof kb & { iat: number }> = {}) {
+async function present(
+  sdJwt: string,
+  disclose: string[],
+  holderSigner: Signer = holder.signer,
+  extra: Partial<typeof kb & { iat: number }> = {},
+) {
   const p = presentSdJwt(sdJwt, { disclose });
   return p + (await createKbJwt({ sdJwtWithoutKb: p, holderSigner, nonce: kb.nonce, aud: kb.aud, iat: NOW, ...extra }));
 }
@@ -132,10 +138,18 @@ test('rejects a missing or non-string vct, and a missing iss', async () => {
 });
 
 test('rejects registered claims delivered as disclosures', async () => {
-  const withStatus = { ...plain, status: { status_list: { idx: 1, uri: 'https://s.example' } }, cnf: { jwk: holder.signer.publicJwk as JsonObject } };
+  const withStatus = {
+    ...plain,
+    status: { status_list: { idx: 1, uri: 'https://s.example' } },
+    cnf: { jwk: holder.signer.publicJwk as JsonObject },
+  };
   for (const path of ['status', 'cnf', 'cnf.jwk', 'status.status_list', 'nbf']) {
     const payload = path === 'nbf' ? { ...withStatus, nbf: NOW - 10 } : withStatus;
-    await assert.rejects(verifySdJwtVc(await craft(payload, [path]), options({ kb: undefined })), code('sd_jwt_vc_claim_not_disclosable'), path);
+    await assert.rejects(
+      verifySdJwtVc(await craft(payload, [path]), options({ kb: undefined })),
+      code('sd_jwt_vc_claim_not_disclosable'),
+      path,
+    );
   }
 });
 
@@ -155,7 +169,10 @@ test('rejects expired, not-yet-valid and future-issued credentials', async () =>
   await assert.rejects(verifySdJwtVc(early.sdJwt, options({ kb: undefined })), code('jwt_not_yet_valid'));
   const future = await issueSdJwtVc({ ...base, iat: NOW + 31 });
   await assert.rejects(verifySdJwtVc(future.sdJwt, options({ kb: undefined })), code('jwt_iat_in_future'));
-  await assert.rejects(verifySdJwtVc(await craft({ ...plain, exp: '2030-01-01' }), options({ kb: undefined })), code('jwt_time_claim_invalid'));
+  await assert.rejects(
+    verifySdJwtVc(await craft({ ...plain, exp: '2030-01-01' }), options({ kb: undefined })),
+    code('jwt_time_claim_invalid'),
+  );
 });
 
 test('rejects a presentation without a KB-JWT when key binding is required', async () => {
@@ -171,9 +188,18 @@ test('rejects a KB-JWT on a credential without cnf', async () => {
 test('rejects a KB-JWT signed by a key other than cnf, or bound to another verifier or nonce', async () => {
   const { sdJwt } = await issueSdJwtVc(base);
   await assert.rejects(verifySdJwtVc(await present(sdJwt, ['given_name'], stranger.signer), options()), code('kb_jwt_signature_invalid'));
-  await assert.rejects(verifySdJwtVc(await present(sdJwt, ['given_name'], holder.signer, { aud: 'https://evil.example' }), options()), code('kb_jwt_aud_mismatch'));
-  await assert.rejects(verifySdJwtVc(await present(sdJwt, ['given_name'], holder.signer, { nonce: 'old' }), options()), code('kb_jwt_nonce_mismatch'));
-  await assert.rejects(verifySdJwtVc(await present(sdJwt, ['given_name'], holder.signer, { iat: NOW - 600 }), options()), code('kb_jwt_iat_invalid'));
+  await assert.rejects(
+    verifySdJwtVc(await present(sdJwt, ['given_name'], holder.signer, { aud: 'https://evil.example' }), options()),
+    code('kb_jwt_aud_mismatch'),
+  );
+  await assert.rejects(
+    verifySdJwtVc(await present(sdJwt, ['given_name'], holder.signer, { nonce: 'old' }), options()),
+    code('kb_jwt_nonce_mismatch'),
+  );
+  await assert.rejects(
+    verifySdJwtVc(await present(sdJwt, ['given_name'], holder.signer, { iat: NOW - 600 }), options()),
+    code('kb_jwt_iat_invalid'),
+  );
 });
 
 test('rejects a presentation whose disclosures were changed after the holder signed it', async () => {

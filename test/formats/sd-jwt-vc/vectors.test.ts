@@ -27,7 +27,12 @@ const DISCLOSED: Record<string, string[]> = {
 for (const name of ['01', '03-pid']) {
   test(`verifies SD-JWT VC example ${name} with key binding and yields its verified contents`, async () => {
     lookups.length = 0;
-    const result = await verifySdJwtVc(readVector(`sd-jwt-vc/${name}/sd_jwt_presentation.txt`), { resolveIssuerKey, clock, skewSeconds: 0, kb });
+    const result = await verifySdJwtVc(readVector(`sd-jwt-vc/${name}/sd_jwt_presentation.txt`), {
+      resolveIssuerKey,
+      clock,
+      skewSeconds: 0,
+      kb,
+    });
     assert.deepEqual(result.payload, readVectorJson(`sd-jwt-vc/${name}/verified_contents.json`));
     assert.deepEqual(result.kb?.payload, readVectorJson(`sd-jwt-vc/${name}/kb_jwt_payload.json`));
     assert.equal(lookups[0]?.iss, result.payload.iss);
@@ -50,7 +55,13 @@ for (const name of Object.keys(DISCLOSED)) {
     assert.deepEqual(new Set(parseSdJwt(mine).disclosures), new Set(theirs.disclosures));
     if (name === '02') return;
     // Our own KB-JWT over our presentation verifies and gives the same claims.
-    const kbJwt = await createKbJwt({ sdJwtWithoutKb: mine, holderSigner: settings.holderSigner, nonce: kb.nonce, aud: kb.aud, iat: KB_IAT });
+    const kbJwt = await createKbJwt({
+      sdJwtWithoutKb: mine,
+      holderSigner: settings.holderSigner,
+      nonce: kb.nonce,
+      aud: kb.aud,
+      iat: KB_IAT,
+    });
     const result = await verifySdJwtVc(mine + kbJwt, { resolveIssuerKey, clock, skewSeconds: 0, kb });
     assert.deepEqual(result.payload, readVectorJson(`sd-jwt-vc/${name}/verified_contents.json`));
   });

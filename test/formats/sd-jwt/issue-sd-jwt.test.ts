@@ -126,7 +126,12 @@ test('omits _sd_alg and _sd when nothing is selectively disclosable', async () =
 });
 
 test('ignores disclosable paths for claims this credential does not have', async () => {
-  const { disclosures } = await issueSdJwt({ header: {}, payload: { sub: 'x' }, disclosable: ['email', 'address.locality', 'sub[]'], signer });
+  const { disclosures } = await issueSdJwt({
+    header: {},
+    payload: { sub: 'x' },
+    disclosable: ['email', 'address.locality', 'sub[]'],
+    signer,
+  });
   assert.deepEqual(disclosures, []);
 });
 
@@ -140,5 +145,8 @@ test('refuses malformed claim paths', async () => {
   for (const path of ['', 'a..b', '.a', 'a.', 'a[0]', 'a[', 'a]', '[]', 'a.[]', 'a[]b']) {
     await assert.rejects(issueSdJwt({ header: {}, payload: { a: 1 }, disclosable: [path], signer }), code('sd_jwt_invalid_path'), path);
   }
-  await assert.rejects(issueSdJwt({ header: {}, payload: { a: 1 }, disclosable: [], padTo: { a: -1 }, signer }), code('sd_jwt_invalid_path'));
+  await assert.rejects(
+    issueSdJwt({ header: {}, payload: { a: 1 }, disclosable: [], padTo: { a: -1 }, signer }),
+    code('sd_jwt_invalid_path'),
+  );
 });

@@ -31,23 +31,45 @@ const options: VerifyKbJwtOptions = {
   maxAgeSeconds: 300,
   skewSeconds: 30,
 };
-const kbPayload = (extra: JsonObject = {}): JsonObject => ({ iat: NOW, aud: options.aud, nonce: options.nonce, sd_hash: sdDigest(presented), ...extra });
-const signKb = (payload: JsonObject, header: JsonObject = { typ: 'kb+jwt' }, signer = holder.signer) => signCompactJws(header, payload, signer);
+const kbPayload = (extra: JsonObject = {}): JsonObject => ({
+  iat: NOW,
+  aud: options.aud,
+  nonce: options.nonce,
+  sd_hash: sdDigest(presented),
+  ...extra,
+});
+const signKb = (payload: JsonObject, header: JsonObject = { typ: 'kb+jwt' }, signer = holder.signer) =>
+  signCompactJws(header, payload, signer);
 
 test('creates a KB-JWT that verifies against the holder key', async () => {
-  const kb = await createKbJwt({ sdJwtWithoutKb: presented, holderSigner: holder.signer, nonce: options.nonce, aud: options.aud, iat: NOW });
+  const kb = await createKbJwt({
+    sdJwtWithoutKb: presented,
+    holderSigner: holder.signer,
+    nonce: options.nonce,
+    aud: options.aud,
+    iat: NOW,
+  });
   assert.equal(jwtHeader(kb).typ, 'kb+jwt');
   const { payload } = await verifyKbJwt(kb, options);
   assert.deepEqual(payload, kbPayload());
 });
 
 test('verifies a KB-JWT signed with an Ed25519 holder key', async () => {
-  const kb = await createKbJwt({ sdJwtWithoutKb: presented, holderSigner: holderEd.signer, nonce: options.nonce, aud: options.aud, iat: NOW });
+  const kb = await createKbJwt({
+    sdJwtWithoutKb: presented,
+    holderSigner: holderEd.signer,
+    nonce: options.nonce,
+    aud: options.aud,
+    iat: NOW,
+  });
   await verifyKbJwt(kb, { ...options, holderJwk: holderEd.signer.publicJwk });
 });
 
 test('refuses to bind an SD-JWT that does not end with ~', async () => {
-  await assert.rejects(createKbJwt({ sdJwtWithoutKb: presented.slice(0, -1), holderSigner: holder.signer, nonce: 'n', aud: 'a', iat: NOW }), code('sd_jwt_malformed'));
+  await assert.rejects(
+    createKbJwt({ sdJwtWithoutKb: presented.slice(0, -1), holderSigner: holder.signer, nonce: 'n', aud: 'a', iat: NOW }),
+    code('sd_jwt_malformed'),
+  );
 });
 
 test('rejects a KB-JWT whose typ is not exactly kb+jwt', async () => {

@@ -13,12 +13,24 @@ const claims: JsonObject = {
   given_name: 'John',
   address: { street_address: 'Main St', locality: 'Anytown', country: 'US' },
   nationalities: ['US', 'DE'],
-  driving_privileges: [{ code: 'B', issue_date: '2020-01-01' }, { code: 'C', issue_date: '2021-01-01' }],
+  driving_privileges: [
+    { code: 'B', issue_date: '2020-01-01' },
+    { code: 'C', issue_date: '2021-01-01' },
+  ],
 };
 const { sdJwt } = await issueSdJwt({
   header: {},
   payload: claims,
-  disclosable: ['given_name', 'address', 'address.street_address', 'address.locality', 'nationalities[]', 'driving_privileges', 'driving_privileges[]', 'driving_privileges[].code'],
+  disclosable: [
+    'given_name',
+    'address',
+    'address.street_address',
+    'address.locality',
+    'nationalities[]',
+    'driving_privileges',
+    'driving_privileges[]',
+    'driving_privileges[].code',
+  ],
   padTo: { '': 8, address: 4 },
   signer,
 });
@@ -61,7 +73,10 @@ test('discloses array elements, and members inside array elements', async () => 
 test('keeps the issued order of disclosures and ignores claims the credential lacks', () => {
   const issued = parseSdJwt(sdJwt).disclosures;
   const chosen = parseSdJwt(presentSdJwt(sdJwt, { disclose: ['nationalities[]', 'given_name', 'email'] })).disclosures;
-  assert.deepEqual(chosen, issued.filter((d) => chosen.includes(d)));
+  assert.deepEqual(
+    chosen,
+    issued.filter((d) => chosen.includes(d)),
+  );
   assert.equal(chosen.length, 3);
 });
 

@@ -40,10 +40,13 @@ test('arbitrary strings only ever raise FormatError', () => {
 });
 
 test('strings made of SD-JWT-looking segments only ever raise FormatError', () => {
-  fc.assert(fc.property(fc.array(segment, { maxLength: 8 }), fc.boolean(), (segments, dots) => {
-    parseAndProcess(segments.join(dots ? '.' : '~'));
-    parseAndProcess(`${b64json({ alg: 'ES256' })}.${segments.join('~')}~`);
-  }), { numRuns: 1000 });
+  fc.assert(
+    fc.property(fc.array(segment, { maxLength: 8 }), fc.boolean(), (segments, dots) => {
+      parseAndProcess(segments.join(dots ? '.' : '~'));
+      parseAndProcess(`${b64json({ alg: 'ES256' })}.${segments.join('~')}~`);
+    }),
+    { numRuns: 1000 },
+  );
 });
 
 /** Arbitrary JSON where `_sd`, `...` and `_sd_alg` show up often, with matching disclosures. */
@@ -72,9 +75,15 @@ test('arbitrary payloads and disclosures only ever raise FormatError from proces
 test('verifySdJwtVc rejects arbitrary input only with FormatError', async () => {
   const options = { resolveIssuerKey: () => undefined, clock: fixedClock(0), skewSeconds: 0 };
   await fc.assert(
-    fc.asyncProperty(fc.oneof(fc.string(), fc.array(segment, { maxLength: 6 }).map((s) => s.join('~'))), async (text) => {
-      await assert.rejects(verifySdJwtVc(text, options), (e) => e instanceof FormatError);
-    }),
+    fc.asyncProperty(
+      fc.oneof(
+        fc.string(),
+        fc.array(segment, { maxLength: 6 }).map((s) => s.join('~')),
+      ),
+      async (text) => {
+        await assert.rejects(verifySdJwtVc(text, options), (e) => e instanceof FormatError);
+      },
+    ),
     { numRuns: 500 },
   );
 });

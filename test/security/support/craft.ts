@@ -12,7 +12,8 @@ import type { SecurityFixture } from './fixture.js';
 import { counterChallenge, counterOf } from '../../presentation/helpers.js';
 
 /** A nonce issued by the counter channel to the fixture verifier client. */
-export const counterNonce = async (f: SecurityFixture): Promise<string> => (await counterChallenge(counterOf(f.t.app, f.keys.verifier))).nonce;
+export const counterNonce = async (f: SecurityFixture): Promise<string> =>
+  (await counterChallenge(counterOf(f.t.app, f.keys.verifier))).nonce;
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObj = { [k: string]: Json };
@@ -55,7 +56,11 @@ export async function signRaw(signer: Signer, header: JsonObj | string, payload:
 
 export function decodeJwt(jwt: string): { header: JsonObj; payload: JsonObj; sig: string } {
   const [h, p, s] = jwt.split('.');
-  return { header: JSON.parse(fromB64(h!).toString('utf8')) as JsonObj, payload: JSON.parse(fromB64(p!).toString('utf8')) as JsonObj, sig: s! };
+  return {
+    header: JSON.parse(fromB64(h!).toString('utf8')) as JsonObj,
+    payload: JSON.parse(fromB64(p!).toString('utf8')) as JsonObj,
+    sig: s!,
+  };
 }
 
 /** Parts of the fixture credential. */
@@ -106,7 +111,10 @@ export async function kbJwt(f: SecurityFixture, sdJwtWithoutKb: string, o: KbOpt
 }
 
 /** `<jwt>~<disclosures>~<KB-JWT>`; by default the fixture credential with all its Disclosures. */
-export async function present(f: SecurityFixture, o: { jwt?: string; disclosures?: string[]; kb?: KbOptions | false } = {}): Promise<string> {
+export async function present(
+  f: SecurityFixture,
+  o: { jwt?: string; disclosures?: string[]; kb?: KbOptions | false } = {},
+): Promise<string> {
   const parts = credentialParts(f);
   const sd = `${o.jwt ?? parts.jwt}~${(o.disclosures ?? parts.disclosures).map((d) => `${d}~`).join('')}`;
   if (o.kb === false) return sd;
@@ -121,12 +129,25 @@ export const counter = (f: SecurityFixture, presentation: unknown, policy?: unkn
 });
 
 /** A holder history token (`dproof-history+jwt`) for `GET /v1/wallet/history`. */
-export async function historyToken(f: SecurityFixture, o: { header?: JsonObj; payload?: JsonObj; signer?: Signer; jwk?: JWK } = {}): Promise<string> {
+export async function historyToken(
+  f: SecurityFixture,
+  o: { header?: JsonObj; payload?: JsonObj; signer?: Signer; jwk?: JWK } = {},
+): Promise<string> {
   const { calculateJwkThumbprint } = await import('jose');
   const jwk = o.jwk ?? f.holder.publicJwk;
   const header: JsonObj = { typ: HISTORY_TYP, alg: f.holder.signer.alg, jwk: jwk as JsonObj, ...o.header };
-  const payload: JsonObj = { aud: historyAudience(f.issuer), iat: nowS(), jti: randomNonce(), cnf: { jkt: await calculateJwkThumbprint(jwk, 'sha256') }, ...o.payload };
+  const payload: JsonObj = {
+    aud: historyAudience(f.issuer),
+    iat: nowS(),
+    jti: randomNonce(),
+    cnf: { jkt: await calculateJwkThumbprint(jwk, 'sha256') },
+    ...o.payload,
+  };
   return signRaw(o.signer ?? f.holder.signer, header, payload);
 }
 
-export const history = (token: string): InjectOptions => ({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: `Bearer ${token}` } });
+export const history = (token: string): InjectOptions => ({
+  method: 'GET',
+  url: '/v1/wallet/history',
+  headers: { authorization: `Bearer ${token}` },
+});

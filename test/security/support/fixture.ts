@@ -42,7 +42,10 @@ async function startCanary(): Promise<{ canary: Canary; server: Server }> {
   return { canary, server };
 }
 
-export async function startSecurityFixture(store: 'sqlite' | 'postgres', env: Record<string, string> = {}): Promise<SecurityFixture & { close(): Promise<void> }> {
+export async function startSecurityFixture(
+  store: 'sqlite' | 'postgres',
+  env: Record<string, string> = {},
+): Promise<SecurityFixture & { close(): Promise<void> }> {
   const { canary, server } = await startCanary();
   const t = await startTestApp({ store, env: { RATE_LIMIT_PER_MINUTE: '0', ...env } });
   const keys = { issuer: await t.apiKey('issuer'), verifier: await t.apiKey('verifier'), admin: await t.apiKey('admin') };

@@ -84,7 +84,10 @@ export async function runCase(f: SecurityFixture, c: SecurityCase): Promise<void
   } else {
     assert.equal(code, c.code, `error code (body: ${res.body.slice(0, 500)})`);
     const type = String(res.headers['content-type'] ?? '');
-    assert.ok(type.startsWith('application/problem+json') || (type.startsWith('application/json') && typeof body.error === 'string'), `error shape (${type})`);
+    assert.ok(
+      type.startsWith('application/problem+json') || (type.startsWith('application/json') && typeof body.error === 'string'),
+      `error shape (${type})`,
+    );
   }
   const afterSnap = await takeSnapshot(f.t.runtime.store);
   const expected = c.verdict

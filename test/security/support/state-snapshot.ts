@@ -62,7 +62,11 @@ export function assertStateChanges(before: Snapshot, after: Snapshot, expected: 
     diffs[table] = d;
     const want = expected[table] ?? {};
     const got = { added: d.added.length, modified: d.modified.length, removed: d.removed.length };
-    assert.deepEqual(got, { added: want.added ?? 0, modified: want.modified ?? 0, removed: 0 }, `stored state of ${table} changed: ${JSON.stringify(got)}`);
+    assert.deepEqual(
+      got,
+      { added: want.added ?? 0, modified: want.modified ?? 0, removed: 0 },
+      `stored state of ${table} changed: ${JSON.stringify(got)}`,
+    );
   }
   return diffs;
 }
