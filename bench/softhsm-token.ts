@@ -21,12 +21,12 @@ export function findSoftHsm(): { module: string } | { skipped: string } {
 }
 
 /** A fresh token in `dir`; returns what the server and the CLI need to use it. */
-export function initSoftHsmToken(module: string, dir: string): Record<string, string> {
+export function initSoftHsmToken(module: string, dir: string, labelPrefix = 'dproof-bench'): Record<string, string> {
   const tokens = join(dir, 'tokens');
   mkdirSync(tokens, { recursive: true });
   const conf = join(dir, 'softhsm2.conf');
   writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
-  const label = `dproof-bench-${randomBytes(3).toString('hex')}`;
+  const label = `${labelPrefix}-${randomBytes(3).toString('hex')}`;
   const pin = randomBytes(8).toString('hex');
   const r = spawnSync(
     'softhsm2-util',

@@ -4,11 +4,11 @@
  * fail loudly if the module is missing) and say why they skipped otherwise. Each token lives in
  * its own temporary folder, named by its own SOFTHSM2_CONF, so suites never share a token.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { initSoftHsmToken } from '../../bench/softhsm-token.js';
 
 export const SOFTHSM_MODULE = process.env.TEST_SOFTHSM;
 export const softhsmSkip: string | false = SOFTHSM_MODULE
@@ -55,20 +55,12 @@ export function makeSoftHsmToken(): SoftHsmToken {
   if (!SOFTHSM_MODULE) throw new Error(softhsmSkip as string);
   const dir = mkdtempSync(join(tmpdir(), 'dproof-softhsm-'));
   const tokens = join(dir, 'tokens');
-  const conf = join(dir, 'softhsm2.conf');
-  mkdirSync(tokens);
-  writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
-  const label = `dproof-${randomBytes(3).toString('hex')}`;
-  const pin = randomBytes(6).toString('hex');
-  const r = spawnSync(
-    'softhsm2-util',
-    ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', randomBytes(6).toString('hex')],
-    {
-      env: { ...process.env, SOFTHSM2_CONF: conf },
-      encoding: 'utf8',
-    },
-  );
-  if (r.status !== 0) throw new Error(`softhsm2-util --init-token failed (${r.error?.message ?? r.stderr})`);
+  // The same token set-up as the benchmark's (its own SOFTHSM2_CONF under `dir`).
+  const env = initSoftHsmToken(SOFTHSM_MODULE, dir, 'dproof') as Record<
+    'PKCS11_TOKEN_LABEL' | 'DPROOF_PKCS11_PIN' | 'SOFTHSM2_CONF',
+    string
+  >;
+  const { PKCS11_TOKEN_LABEL: label, DPROOF_PKCS11_PIN: pin, SOFTHSM2_CONF: conf } = env;
   process.env.SOFTHSM2_CONF = conf;
   const tokenDir = () => join(tokens, readdirSync(tokens)[0] as string);
   let unplugged: string | undefined;
@@ -76,7 +68,7 @@ export function makeSoftHsmToken(): SoftHsmToken {
     label,
     pin,
     conf,
-    env: { KEY_BACKEND: 'pkcs11', PKCS11_MODULE: SOFTHSM_MODULE, PKCS11_TOKEN_LABEL: label, DPROOF_PKCS11_PIN: pin, SOFTHSM2_CONF: conf },
+    env: { ...env },
     unplug() {
       const from = tokenDir();
       unplugged = from;
