@@ -140,7 +140,11 @@ export const ERROR_CATALOGUE = {
   catalog_duplicate_vct: { http: [], area: 'catalog_boot', en: 'two type files have the same vct' },
   catalog_invalid_validity: { http: [], area: 'catalog_boot', en: 'validity.default_days exceeds validity.max_days' },
   catalog_person_claims_missing: { http: [], area: 'catalog_boot', en: 'a person-bound type lacks family_name, given_name or birth_date' },
-  catalog_unknown_path: { http: [], area: 'catalog_boot', en: 'a disclosable path or claim_display key names no claim of the schema' },
+  catalog_unknown_path: {
+    http: [],
+    area: 'catalog_boot',
+    en: 'a disclosable path, claim_display or claim_descriptions key names no claim of the schema',
+  },
   catalog_missing_label: { http: [], area: 'catalog_boot', en: 'a claim path or derived claim has no claim_display label' },
   catalog_invalid_claims_schema: { http: [], area: 'catalog_boot', en: 'the claims schema does not compile' },
   catalog_invalid_example: { http: [], area: 'catalog_boot', en: 'the example does not validate against the claims schema' },
