@@ -65,6 +65,13 @@ export function claimHint(type: CredentialTypeView | undefined, path: string, sc
   return currentLang() === 'en' ? schemaDescription : undefined;
 }
 
+/** Claims as `[name, value]` entries in the type's display order (its claim_display), not by id; unknown names last. */
+export function inDisplayOrder<V>(type: CredentialTypeView | undefined, entries: readonly (readonly [string, V])[]): [string, V][] {
+  const order = Object.keys(type?.claim_display ?? {});
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+  return entries.map(([k, v]): [string, V] => [k, v]).sort(([a], [b]) => rank(a) - rank(b));
+}
+
 /** A claim value in words: booleans as yes/no, objects and arrays as "label: value" lines. */
 export function valueText(type: CredentialTypeView | undefined, path: string, value: unknown): string {
   if (value === true) return t('예', 'Yes');

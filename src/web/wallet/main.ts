@@ -4,10 +4,11 @@
  * an openid4vp:// request after consent, show a counter QR, and list where it was presented.
  */
 import { describeError } from '../shared/api.js';
-import { claimLabel, loadTypes, portraitUrl, typeByVct, valueText, type CredentialTypeView } from '../shared/catalog.js';
+import { claimLabel, inDisplayOrder, loadTypes, portraitUrl, typeByVct, valueText, type CredentialTypeView } from '../shared/catalog.js';
 import { field, h, rows, type Child } from '../shared/dom.js';
 import { formatDate, t, tx } from '../shared/i18n.js';
 import { secureContextNotice, startPage } from '../shared/page.js';
+import { byName } from '../shared/sort.js';
 import { qrCanvas } from '../shared/qr.js';
 import { scanButton } from '../shared/scan.js';
 import { loadHistory, type Receipt } from './history.js';
@@ -228,7 +229,7 @@ function homeView(): HTMLElement[] {
       h('h2', { id: 'list-h' }, t(`내 증명서 (${state.held.length})`, `My credentials (${state.held.length})`)),
       state.held.length === 0
         ? h('p', { class: 'hint' }, t('아직 받은 증명서가 없습니다.', 'No credentials yet.'))
-        : h('ul', { class: 'cards' }, state.held.map(cardItem)),
+        : h('ul', { class: 'cards' }, byName(state.held, typeName).map(cardItem)),
     ),
     h(
       'section',
@@ -293,7 +294,7 @@ function credentialView(id: string): HTMLElement[] {
   if (!held) return [h('p', {}, t('증명서를 찾을 수 없습니다.', 'Credential not found.')), backButton()];
   const chosen = state.disclose.get(id) ?? new Set<string>();
   state.disclose.set(id, chosen);
-  const claimRows = holderClaims(held.decoded).map(([name, value]) => {
+  const claimRows = inDisplayOrder(held.type, holderClaims(held.decoded)).map(([name, value]) => {
     const sd = disclosable(held.decoded, name);
     const box = h('input', {
       type: 'checkbox',
