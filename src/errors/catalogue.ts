@@ -12,6 +12,7 @@
 
 import type { FormatErrorCode } from '../formats/error-codes.js';
 import type { StatusListErrorCode, VcJwtErrorCode } from '../formats/status-list/error-codes.js';
+import { CREDENTIAL_STATUS, STATUS_ACT } from '../verdict/glossary.js';
 
 export type ErrorArea =
   | 'http'
@@ -196,12 +197,17 @@ export const ERROR_CATALOGUE = {
 
   // Credential status changes (src/status/)
   invalid_reason: { http: [400], area: 'status', en: 'a status change needs a reason of 1 to 500 characters', ko: '사유를 입력하십시오.' },
-  credential_already_revoked: { http: [409], area: 'status', en: 'the credential was already revoked', ko: '이미 폐지된 증명서입니다.' },
+  credential_already_revoked: {
+    http: [409],
+    area: 'status',
+    en: 'the credential was already revoked',
+    ko: `이미 ${CREDENTIAL_STATUS.revoked.ko}된 증명서입니다.`,
+  },
   credential_revoked: {
     http: [409, 400],
     area: 'status',
     en: 'the credential is revoked: a status change is refused (revocation is final) and a verification fails',
-    ko: '폐지된 증명서는 상태를 바꿀 수 없습니다.',
+    ko: `${CREDENTIAL_STATUS.revoked.ko}된 증명서는 상태를 바꿀 수 없습니다.`,
   },
   credential_already_suspended: {
     http: [409],
@@ -380,7 +386,7 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'verification',
     en: 'the status list could not be fetched',
-    ko: '효력 정지·폐지 여부를 확인할 수 없어 확인을 완료하지 못했습니다. 잠시 후 다시 시도하십시오.',
+    ko: `${STATUS_ACT.suspend.ko}·${STATUS_ACT.revoke.ko} 여부를 확인할 수 없어 확인을 완료하지 못했습니다. 잠시 후 다시 시도하십시오.`,
   },
   status_list_uri_untrusted: { http: [400], area: 'verification', en: 'the status list is not on the issuer origin' },
   status_list_signature_invalid: { http: [400], area: 'verification', en: 'the status list token is not signed by the issuer' },

@@ -38,9 +38,13 @@ const DIGIT: Record<string, Ending> = {
 /** Latin letters as spelled out in Korean (엘, 엠, 엔, 알 end in a consonant; 에이, 비, 시 … do not). */
 const LATIN: Record<string, Ending> = { l: 'rieul', r: 'rieul', m: 'consonant', n: 'consonant' };
 
-/** The ending of the last readable character (brackets, quotes, spaces and punctuation are skipped). */
+/**
+ * The ending of the last readable character (quotes, spaces and punctuation are skipped). A
+ * closing parenthesised gloss is skipped whole: the particle follows the word before it, as the
+ * National Institute of Korean Language advises (커피(coffee)를, 행정안전부(세종)가).
+ */
 function ending(word: string): Ending {
-  const chars = [...word.normalize('NFC')];
+  const chars = [...word.normalize('NFC').replace(/(?<=\S)\s*\([^()]*\)\s*$/, '')];
   for (let i = chars.length - 1; i >= 0; i--) {
     const ch = chars[i]!;
     const code = ch.codePointAt(0)!;
