@@ -69,6 +69,7 @@ function objectFields(
         'fieldset',
         {},
         h('legend', {}, label),
+        hint ? h('p', { class: 'hint' }, hint) : null,
         objectFields(s, p, draft, errors, labelOf, hintOf),
         err ? h('p', { class: 'field-error' }, err) : null,
       );
