@@ -35,8 +35,17 @@ const DIGIT: Record<string, Ending> = {
   '8': 'rieul',
   '9': 'vowel',
 };
-/** Latin letters as spelled out in Korean (엘, 엠, 엔, 알 end in a consonant; 에이, 비, 시 … do not). */
-const LATIN: Record<string, Ending> = { l: 'rieul', r: 'rieul', m: 'consonant', n: 'consonant' };
+/** Latin letters as spelled out in Korean, for acronyms (엘, 엠, 엔, 알 end in a consonant; 에이, 비, 시 … do not). */
+const LETTER: Record<string, Ending> = { l: 'rieul', r: 'rieul', m: 'consonant', n: 'consonant' };
+/**
+ * The last sound of a Latin word as Korean writes loanwords: -l → ㄹ (Seoul 서울), -m, -n, -ng →
+ * a consonant (Zoom 줌, Kakao Bank 뱅크 is -k, a vowel: 크); anything else ends in a vowel
+ * (verifier 베리파이어, test 테스트).
+ */
+function latinWordEnding(word: string): Ending {
+  if (/l$/i.test(word)) return 'rieul';
+  return /(m|n|ng)$/i.test(word) ? 'consonant' : 'vowel';
+}
 
 /**
  * The ending of the last readable character (quotes, spaces and punctuation are skipped). A
@@ -53,7 +62,11 @@ function ending(word: string): Ending {
       return final === 0 ? 'vowel' : final === RIEUL ? 'rieul' : 'consonant';
     }
     if (/[0-9]/.test(ch)) return DIGIT[ch]!;
-    if (/[A-Za-z]/.test(ch)) return LATIN[ch.toLowerCase()] ?? 'vowel';
+    if (/[A-Za-z]/.test(ch)) {
+      // An acronym (URL, KB, PIN) is read letter by letter; a word (verifier, Bank) as a word.
+      const run = /[A-Za-z]+$/.exec(chars.slice(0, i + 1).join(''))![0];
+      return run.length === 1 || run === run.toUpperCase() ? (LETTER[ch.toLowerCase()] ?? 'vowel') : latinWordEnding(run);
+    }
   }
   return 'vowel';
 }

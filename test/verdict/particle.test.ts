@@ -38,6 +38,13 @@ it('reads Latin letters as spelled in Korean: URL 엘, KB 비, PIN 엔, API 아�
   assert.equal(withParticle('API', '은/는'), 'API는');
 });
 
+it('reads a Latin word as Korean writes the loanword: verifier 베리파이어, Seoul 서울, Zoom 줌', () => {
+  assert.equal(withParticle('test verifier', '이/가'), 'test verifier가');
+  assert.equal(withParticle('Seoul', '으로/로'), 'Seoul로');
+  assert.equal(withParticle('Zoom', '이/가'), 'Zoom이');
+  assert.equal(withParticle('Kakao Bank', '이/가'), 'Kakao Bank가');
+});
+
 it('skips closing quotes, spaces and a parenthesised gloss to the word the particle follows', () => {
   assert.equal(withParticle('행정안전부 (세종)', '이/가'), '행정안전부 (세종)가');
   assert.equal(withParticle('커피(coffee)', '을/를'), '커피(coffee)를');
