@@ -389,7 +389,7 @@ function credentialsSection(): HTMLElement {
     ),
     field(t('상태 변경 사유', 'Reason for a status change'), reason, {
       hint: t(
-        `${STATUS_ACT.suspend.ko}·${STATUS_ACT.reinstate.ko}·${STATUS_ACT.revoke.ko} 기록에 남습니다 (감사 로그).`,
+        `${STATUS_ACT.suspend.ko}, ${STATUS_ACT.reinstate.ko}, ${STATUS_ACT.revoke.ko} 때마다 감사 로그에 남습니다.`,
         'Recorded with every suspend, reinstate or revoke (audit log).',
       ),
     }),
