@@ -25,6 +25,7 @@ export interface CredentialTypeFile {
   selectively_disclosable: string[];
   derived_claims: DerivedClaimName[];
   claim_display: Record<string, LocalizedText>;
+  claim_descriptions?: Record<string, LocalizedText>;
   example: Claims;
 }
 
@@ -123,6 +124,19 @@ const displayKeysExist: Check = (c) => {
       );
 };
 
+const descriptionKeysExist: Check = (c) => {
+  const known = knownPaths(c);
+  const key = Object.keys(c.type.claim_descriptions ?? {}).find((k) => !known.has(k));
+  return key === undefined
+    ? undefined
+    : new CatalogError(
+        'catalog_unknown_path',
+        c.file,
+        `/claim_descriptions/${escapePointerToken(key)}`,
+        `"${key}" is neither a claim of claims_schema nor a derived claim of the type`,
+      );
+};
+
 /** Every claim (array element paths excepted) and every derived claim has a label. */
 const everyClaimLabelled: Check = ({ file, type, paths }) => {
   const needed = [...paths.map((p) => p.path).filter((p) => !p.endsWith('[]')), ...type.derived_claims];
@@ -137,6 +151,7 @@ const CHECKS: readonly Check[] = [
   noRrnClaimName,
   disclosablePathsExist,
   displayKeysExist,
+  descriptionKeysExist,
   everyClaimLabelled,
 ];
 

@@ -68,6 +68,7 @@ function toCredentialType(t: CredentialTypeFile, file: string, base: string): Cr
     selectivelyDisclosable: Object.freeze([...t.selectively_disclosable, ...derived]),
     derivedClaims: t.derived_claims,
     claimDisplay: t.claim_display,
+    claimDescriptions: t.claim_descriptions ?? {},
     example: t.example,
     file,
   };

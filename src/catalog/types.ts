@@ -85,6 +85,8 @@ export interface CredentialType {
   readonly derivedClaims: readonly DerivedClaimName[];
   /** Labels for every claim path and derived claim. */
   readonly claimDisplay: Readonly<Record<string, LocalizedText>>;
+  /** What to enter in a claim, by claim path (form hints); not every claim has one. */
+  readonly claimDescriptions: Readonly<Record<string, LocalizedText>>;
   /** One valid claim set (caller-supplied claims only). */
   readonly example: Claims;
   /** The file the type was read from (for messages). */

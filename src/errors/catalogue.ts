@@ -12,6 +12,7 @@
 
 import type { FormatErrorCode } from '../formats/error-codes.js';
 import type { StatusListErrorCode, VcJwtErrorCode } from '../formats/status-list/error-codes.js';
+import { CREDENTIAL_STATUS, STATUS_ACT } from '../verdict/glossary.js';
 
 export type ErrorArea =
   | 'http'
@@ -140,7 +141,11 @@ export const ERROR_CATALOGUE = {
   catalog_duplicate_vct: { http: [], area: 'catalog_boot', en: 'two type files have the same vct' },
   catalog_invalid_validity: { http: [], area: 'catalog_boot', en: 'validity.default_days exceeds validity.max_days' },
   catalog_person_claims_missing: { http: [], area: 'catalog_boot', en: 'a person-bound type lacks family_name, given_name or birth_date' },
-  catalog_unknown_path: { http: [], area: 'catalog_boot', en: 'a disclosable path or claim_display key names no claim of the schema' },
+  catalog_unknown_path: {
+    http: [],
+    area: 'catalog_boot',
+    en: 'a disclosable path, claim_display or claim_descriptions key names no claim of the schema',
+  },
   catalog_missing_label: { http: [], area: 'catalog_boot', en: 'a claim path or derived claim has no claim_display label' },
   catalog_invalid_claims_schema: { http: [], area: 'catalog_boot', en: 'the claims schema does not compile' },
   catalog_invalid_example: { http: [], area: 'catalog_boot', en: 'the example does not validate against the claims schema' },
@@ -192,19 +197,29 @@ export const ERROR_CATALOGUE = {
 
   // Credential status changes (src/status/)
   invalid_reason: { http: [400], area: 'status', en: 'a status change needs a reason of 1 to 500 characters', ko: '사유를 입력하십시오.' },
-  credential_already_revoked: { http: [409], area: 'status', en: 'the credential was already revoked', ko: '이미 취소된 증명서입니다.' },
+  credential_already_revoked: {
+    http: [409],
+    area: 'status',
+    en: 'the credential was already revoked',
+    ko: `이미 ${CREDENTIAL_STATUS.revoked.ko}된 증명서입니다.`,
+  },
   credential_revoked: {
     http: [409, 400],
     area: 'status',
     en: 'the credential is revoked: a status change is refused (revocation is final) and a verification fails',
-    ko: '취소된 증명서는 바꿀 수 없습니다.',
+    ko: `${CREDENTIAL_STATUS.revoked.ko}된 증명서는 상태를 바꿀 수 없습니다.`,
   },
-  credential_already_suspended: { http: [409], area: 'status', en: 'the credential is already suspended', ko: '이미 정지된 증명서입니다.' },
+  credential_already_suspended: {
+    http: [409],
+    area: 'status',
+    en: 'the credential is already suspended',
+    ko: '이미 효력이 정지된 증명서입니다.',
+  },
   credential_not_suspended: {
     http: [409],
     area: 'status',
     en: 'only a suspended credential can be reinstated',
-    ko: '정지된 증명서가 아닙니다.',
+    ko: '효력이 정지된 증명서가 아닙니다.',
   },
   status_list_not_found: { http: [404], area: 'status', en: 'no status list with this id' },
 
@@ -371,7 +386,7 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'verification',
     en: 'the status list could not be fetched',
-    ko: '취소 여부를 확인할 수 없어 확인을 완료하지 못했습니다. 잠시 후 다시 시도하십시오.',
+    ko: `${STATUS_ACT.suspend.ko}·${STATUS_ACT.revoke.ko} 여부를 확인할 수 없어 확인을 완료하지 못했습니다. 잠시 후 다시 시도하십시오.`,
   },
   status_list_uri_untrusted: { http: [400], area: 'verification', en: 'the status list is not on the issuer origin' },
   status_list_signature_invalid: { http: [400], area: 'verification', en: 'the status list token is not signed by the issuer' },

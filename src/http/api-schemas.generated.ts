@@ -499,6 +499,13 @@ export const API_SCHEMAS = {
           "$ref": "LocalizedText#"
         }
       },
+      "claim_descriptions": {
+        "description": "What to enter in a claim, in Korean and English (form hints), by claim path.",
+        "type": "object",
+        "additionalProperties": {
+          "$ref": "LocalizedText#"
+        }
+      },
       "example": {
         "type": "object",
         "additionalProperties": true

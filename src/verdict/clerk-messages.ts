@@ -4,6 +4,7 @@
  * Pure: the server puts it in the verification answer, the verifier page shows it.
  */
 import type { CheckName } from './check-names.js';
+import { CREDENTIAL_STATUS, STATUS_ACT } from './glossary.js';
 
 export interface ClerkMessage {
   ko: string;
@@ -12,7 +13,10 @@ export interface ClerkMessage {
 
 const BY_CODE: Record<string, ClerkMessage> = {
   verified: { ko: '확인되었습니다. 요청한 항목만 표시됩니다.', en: 'Verified. Only the requested items are shown.' },
-  credential_revoked: { ko: '취소된 증명서입니다. 받지 마십시오.', en: 'This credential has been revoked. Do not accept it.' },
+  credential_revoked: {
+    ko: `${CREDENTIAL_STATUS.revoked.ko}된 증명서입니다. 받지 마십시오.`,
+    en: 'This credential has been revoked. Do not accept it.',
+  },
   credential_suspended: { ko: '효력이 정지된 증명서입니다. 받지 마십시오.', en: 'This credential is suspended. Do not accept it.' },
   untrusted_issuer: { ko: '신뢰할 수 없는 발급기관의 증명서입니다.', en: 'The issuer of this credential is not trusted here.' },
   jwt_expired: { ko: '유효기간이 지난 증명서입니다.', en: 'This credential has expired.' },
@@ -33,7 +37,7 @@ const BY_CODE: Record<string, ClerkMessage> = {
   },
   nonce_reused: { ko: '이미 사용된 QR입니다. 새 QR을 요청하십시오.', en: 'This QR has already been used. Ask for a fresh QR.' },
   status_list_unreachable: {
-    ko: '취소 여부를 확인할 수 없어 확인을 완료하지 못했습니다. 잠시 후 다시 시도하십시오.',
+    ko: `${STATUS_ACT.suspend.ko}·${STATUS_ACT.revoke.ko} 여부를 확인할 수 없어 확인을 완료하지 못했습니다. 잠시 후 다시 시도하십시오.`,
     en: 'The revocation status could not be checked, so the credential is not confirmed. Try again shortly.',
   },
   type_not_accepted: { ko: '요청한 종류의 증명서가 아닙니다.', en: 'This is not the kind of credential that was asked for.' },
@@ -60,6 +64,9 @@ const BY_CHECK: Record<CheckName, ClerkMessage> = {
   disclosures: { ko: '공개된 항목이 변조되었습니다.', en: 'The disclosed items have been tampered with.' },
   policy: { ko: '요청 조건에 맞지 않는 증명서입니다.', en: 'The credential does not meet the request.' },
 };
+
+/** The sentence of a verdict code, or undefined for a code without a sentence of its own. */
+export const clerkMessageForCode = (code: string): ClerkMessage | undefined => (Object.hasOwn(BY_CODE, code) ? BY_CODE[code] : undefined);
 
 export function clerkMessage(code: string, failedCheck: CheckName | undefined): ClerkMessage {
   return BY_CODE[code] ?? (failedCheck ? BY_CHECK[failedCheck] : BY_CODE.verified!);

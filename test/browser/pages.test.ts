@@ -209,6 +209,19 @@ describe.skipIf(skip)('web pages in Chromium', () => {
 
     // Console: the form from the type's schema, with validation messages, then an offer.
     await consolePage.getByLabel('증명서 종류').selectOption('resident-id');
+    // Korean mode is Korean: every field hint is the catalogue's Korean description, none the English one.
+    const catalogue = (await (await fetch(`${t.url}/v1/credential-types`)).json()) as {
+      id: string;
+      claim_descriptions: Record<string, { ko: string; en: string }>;
+    }[];
+    const residentHints = Object.values(catalogue.find((x) => x.id === 'resident-id')!.claim_descriptions);
+    assert.ok(residentHints.length >= 3);
+    const formHints = await consolePage.locator('.schema-form .hint').allTextContents();
+    assert.ok(formHints.length >= residentHints.length, JSON.stringify(formHints));
+    for (const hint of formHints) assert.match(hint, /[\uAC00-\uD7A3]/, `hint in Korean mode is not Korean: ${hint}`);
+    const formText = (await consolePage.locator('.schema-form').textContent()) ?? '';
+    for (const { en } of residentHints) assert.ok(!formText.includes(en), `English hint in Korean mode: ${en}`);
+    for (const { ko } of residentHints) assert.ok(formText.includes(ko), `Korean hint missing: ${ko}`);
     await consolePage.getByRole('button', { name: '발급 제안 만들기' }).click();
     await consolePage.getByText('입력한 항목').first().waitFor();
     assert.ok((await consolePage.locator('[aria-invalid="true"]').count()) >= 3, 'required fields are marked');
@@ -271,6 +284,9 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     // OpenID4VP: the verifier shows a request; the wallet sees who asks and why, consents, presents.
     await verifier.getByRole('tab', { name: '창구 QR 보여 주기' }).click();
     await verifier.getByLabel('확인 항목').selectOption('adult');
+    // The requested items by their Korean names, never the claim id.
+    await verifier.getByText('요청 항목: 19세 이상 (청소년 아님)').waitFor();
+    assert.ok(!((await verifier.locator('main').textContent()) ?? '').includes('age_over_19'), 'no claim id on the counter page');
     await verifier.getByRole('button', { name: '요청 QR 만들기' }).click();
     await verifier.locator('canvas.qr').waitFor();
     const requestLink = await verifier.locator('#request-link').inputValue();
@@ -305,10 +321,11 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     // Console: revoke (with a reason, confirmed), then the next presentation is red.
     await consolePage.getByRole('button', { name: '새로 고침' }).click();
     await consolePage.getByLabel('상태 변경 사유').fill('분실 신고');
-    const revoke = consolePage.getByRole('button', { name: '취소', exact: true }).first();
+    const revoke = consolePage.getByRole('button', { name: '폐지', exact: true }).first();
     await revoke.click();
-    await consolePage.getByRole('button', { name: '정말 취소 (되돌릴 수 없음)' }).click();
+    await consolePage.getByRole('button', { name: '정말 폐지 (되돌릴 수 없음)' }).click();
     await consolePage.locator('.status.revoked').waitFor();
+    assert.equal(await consolePage.locator('.status.revoked').first().textContent(), '폐지');
     await screenshots(consolePage, 'console-credentials');
 
     await verifier.getByRole('button', { name: /요청 QR 만들기/ }).click();
@@ -319,7 +336,7 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     await wallet.getByRole('button', { name: '동의하고 제출' }).click();
     await wallet.getByText('받지 않았습니다').waitFor();
     await verifier.locator('.verdict.bad').waitFor();
-    await verifier.getByText('취소된 증명서입니다. 받지 마십시오.').first().waitFor();
+    await verifier.getByText('폐지된 증명서입니다. 받지 마십시오.').first().waitFor();
     await screenshots(verifier, 'verifier-rejected');
 
     // English on request; the choice is remembered.
@@ -344,6 +361,8 @@ describe.skipIf(skip)('web pages in Chromium', () => {
       .press('Enter');
     await page.getByRole('heading', { name: /서명 키|Signing keys/ }).waitFor();
     await page.locator('.status.active').first().waitFor();
+    // The key state in words of the language shown (the earlier test left the pages in English).
+    assert.match((await page.locator('.status.active').first().textContent()) ?? '', /^(사용 중|active)$/);
     await screenshots(page, 'console-admin');
     await checkAccessibility(page, 'console admin');
     assert.deepEqual(problems, []);

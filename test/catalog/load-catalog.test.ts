@@ -206,6 +206,26 @@ test('a label key that is a well-formed path but names no claim is refused', () 
     '/claim_display/nickname',
   ));
 
+test('a claim description for a claim that does not exist is refused', () =>
+  assertBoot(
+    broken((t) => {
+      t.claim_descriptions = { nickname: { ko: '부르는 이름입니다.', en: 'The name the holder goes by.' } };
+    }),
+    'catalog_unknown_path',
+    'test-card.json',
+    '/claim_descriptions/nickname',
+  ));
+
+test('a claim description in one language only is refused', () =>
+  assertBoot(
+    broken((t) => {
+      t.claim_descriptions = { remarks: { en: 'Free text.' } };
+    }),
+    'catalog_schema_violation',
+    'test-card.json',
+    '/claim_descriptions/remarks/ko',
+  ));
+
 test('a claim without a label is refused', () =>
   assertBoot(
     broken((t) => {

@@ -18,6 +18,7 @@ export const viewCredentialType = (t: CredentialType) => ({
   selectively_disclosable: t.selectivelyDisclosable,
   derived_claims: t.derivedClaims,
   claim_display: t.claimDisplay,
+  claim_descriptions: t.claimDescriptions,
   example: t.example,
 });
 

@@ -4,12 +4,14 @@
  * (metadata only) and suspend / reinstate / revoke them; show signing keys and their states.
  */
 import { ApiError, callApi, describeError } from '../shared/api.js';
-import { claimLabel, loadTypes, type CredentialTypeView } from '../shared/catalog.js';
+import { claimHint, claimLabel, loadTypes, type CredentialTypeView } from '../shared/catalog.js';
 import { append, field, h, rows } from '../shared/dom.js';
 import { formatDate, t, tx } from '../shared/i18n.js';
 import { startPage } from '../shared/page.js';
 import { qrCanvas } from '../shared/qr.js';
 import { schemaForm, validate, type Draft, type Errors } from './schema-form.js';
+import { CREDENTIAL_STATUS, keyStateTerm, STATUS_ACT } from '../../verdict/glossary.js';
+import { byName } from '../shared/sort.js';
 
 interface CredentialRecord {
   id: string;
@@ -196,7 +198,7 @@ function offerSection(): HTMLElement {
       },
     },
     h('option', { value: '' }, t('선택…', 'Choose…')),
-    state.types.map((x) => h('option', { value: x.id, selected: x.id === state.typeId }, `${tx(x.name)} (${x.id})`)),
+    byName(state.types, (x) => tx(x.name)).map((x) => h('option', { value: x.id, selected: x.id === state.typeId }, tx(x.name))),
   );
   const section = h(
     'section',
@@ -208,7 +210,7 @@ function offerSection(): HTMLElement {
   const formats = ty.formats.filter((f) => f === 'dc+sd-jwt' || f === 'vc+jwt');
   const submit = () =>
     act('offer', async () => {
-      state.formErrors = validate(ty.claims_schema, state.draft);
+      state.formErrors = validate(ty.claims_schema, state.draft, (path, english) => claimHint(ty, path, english));
       if (state.formErrors.size > 0)
         throw new Error(t(`입력한 항목 ${state.formErrors.size}개를 고치십시오.`, `Fix ${state.formErrors.size} field(s).`));
       try {
@@ -283,7 +285,13 @@ function offerSection(): HTMLElement {
           },
         },
       },
-      schemaForm(ty.claims_schema, state.draft, state.formErrors, (path) => claimLabel(ty, path)),
+      schemaForm(
+        ty.claims_schema,
+        state.draft,
+        state.formErrors,
+        (path) => claimLabel(ty, path),
+        (path, english) => claimHint(ty, path, english),
+      ),
       state.errors.offer ? h('p', { class: 'callout error', role: 'alert' }, state.errors.offer) : null,
       h('button', { type: 'submit', class: 'primary', disabled: state.busy }, t('발급 제안 만들기', 'Create offer')),
     ),
@@ -356,7 +364,11 @@ function credentialsSection(): HTMLElement {
       await refresh();
       page.announce(t('상태를 바꿨습니다.', 'Status changed.'), 'ok');
     });
-  const statusText = { valid: t('유효', 'valid'), suspended: t('정지', 'suspended'), revoked: t('취소', 'revoked') };
+  const statusText = {
+    valid: tx(CREDENTIAL_STATUS.valid),
+    suspended: tx(CREDENTIAL_STATUS.suspended),
+    revoked: tx(CREDENTIAL_STATUS.revoked),
+  };
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'creds-h' },
@@ -376,7 +388,10 @@ function credentialsSection(): HTMLElement {
       t('등록부에는 메타데이터만 있습니다. 항목 값은 보관하지 않습니다.', 'The registry holds metadata only, never claim values.'),
     ),
     field(t('상태 변경 사유', 'Reason for a status change'), reason, {
-      hint: t('정지·재개·취소에 기록됩니다 (감사 로그).', 'Recorded with every suspend, reinstate or revoke (audit log).'),
+      hint: t(
+        `${STATUS_ACT.suspend.ko}, ${STATUS_ACT.reinstate.ko}, ${STATUS_ACT.revoke.ko} 때마다 감사 로그에 남습니다.`,
+        'Recorded with every suspend, reinstate or revoke (audit log).',
+      ),
     }),
     state.errors.credentials ? h('p', { class: 'callout error', role: 'alert' }, state.errors.credentials) : null,
     state.credentials.length === 0
@@ -425,7 +440,7 @@ function credentialsSection(): HTMLElement {
                             'aria-describedby': `cred-${c.id}`,
                             on: { click: () => change(c, 'suspend') },
                           },
-                          t('정지', 'Suspend'),
+                          tx(STATUS_ACT.suspend),
                         )
                       : null,
                     c.status === 'suspended'
@@ -438,7 +453,7 @@ function credentialsSection(): HTMLElement {
                             'aria-describedby': `cred-${c.id}`,
                             on: { click: () => change(c, 'reinstate') },
                           },
-                          t('재개', 'Reinstate'),
+                          tx(STATUS_ACT.reinstate),
                         )
                       : null,
                     c.status !== 'revoked'
@@ -451,7 +466,9 @@ function credentialsSection(): HTMLElement {
                             'aria-describedby': `cred-${c.id}`,
                             on: { click: () => change(c, 'revoke') },
                           },
-                          state.confirmRevoke === c.id ? t('정말 취소 (되돌릴 수 없음)', 'Really revoke (final)') : t('취소', 'Revoke'),
+                          state.confirmRevoke === c.id
+                            ? t(`정말 ${STATUS_ACT.revoke.ko} (되돌릴 수 없음)`, 'Really revoke (final)')
+                            : tx(STATUS_ACT.revoke),
                         )
                       : null,
                   ),
@@ -473,7 +490,7 @@ function keysSection(): HTMLElement {
     h(
       'p',
       { class: 'hint' },
-      t('회전과 폐기는 `npx dproof keys rotate|retire`로 합니다.', 'Rotate and retire with `npx dproof keys rotate|retire`.'),
+      t('키 교체와 폐기는 `npx dproof keys rotate|retire`로 합니다.', 'Rotate and retire with `npx dproof keys rotate|retire`.'),
     ),
     h(
       'div',
@@ -488,8 +505,8 @@ function keysSection(): HTMLElement {
           h(
             'tr',
             {},
-            ['KID', 'ALG', t('상태', 'State'), t('활성화', 'Activated'), t('퇴역 시작', 'Retiring since'), t('폐기', 'Retired')].map((x) =>
-              h('th', { scope: 'col' }, x),
+            ['KID', 'ALG', t('상태', 'State'), t('사용 시작', 'Activated'), t('교체 시작', 'Retiring since'), t('폐기', 'Retired')].map(
+              (x) => h('th', { scope: 'col' }, x),
             ),
           ),
         ),
@@ -502,7 +519,7 @@ function keysSection(): HTMLElement {
               {},
               h('td', { class: 'mono' }, k.kid),
               h('td', {}, k.alg),
-              h('td', {}, h('span', { class: `status ${k.state}` }, k.state)),
+              h('td', {}, h('span', { class: `status ${k.state}` }, tx(keyStateTerm(k.state)))),
               h('td', {}, formatDate(k.activated_at, true)),
               h('td', {}, formatDate(k.retiring_at, true)),
               h('td', {}, formatDate(k.retired_at, true)),

@@ -8,9 +8,13 @@
 import type { JsonSchema } from '../shared/catalog.js';
 import { field, h } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
+import { hasFinalConsonant } from '../../verdict/particle.js';
 
 export type Draft = Record<string, unknown>;
 export type Errors = Map<string, string>;
+/** The hint of a claim path (`a.b`, `a[]`) in the language shown, given the schema's English description. */
+export type HintOf = (path: string, schemaDescription: string | undefined) => string | undefined;
+const englishHint: HintOf = (_path, description) => description;
 
 const pointer = (path: readonly string[]) => path.map((p) => `/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 
@@ -34,25 +38,39 @@ function setAt(draft: Draft, path: readonly string[], value: unknown): void {
 /** Arrays are edited as JSON text; this keeps the text while it is being typed. */
 const arrayText = new Map<string, string>();
 
-export function schemaForm(schema: JsonSchema, draft: Draft, errors: Errors, labelOf: (path: string) => string): HTMLElement {
+export function schemaForm(
+  schema: JsonSchema,
+  draft: Draft,
+  errors: Errors,
+  labelOf: (path: string) => string,
+  hintOf: HintOf = englishHint,
+): HTMLElement {
   arrayText.clear();
-  return h('div', { class: 'schema-form' }, objectFields(schema, [], draft, errors, labelOf));
+  return h('div', { class: 'schema-form' }, objectFields(schema, [], draft, errors, labelOf, hintOf));
 }
 
-function objectFields(schema: JsonSchema, path: string[], draft: Draft, errors: Errors, labelOf: (path: string) => string): HTMLElement[] {
+function objectFields(
+  schema: JsonSchema,
+  path: string[],
+  draft: Draft,
+  errors: Errors,
+  labelOf: (path: string) => string,
+  hintOf: HintOf,
+): HTMLElement[] {
   const required = new Set(schema.required ?? []);
   return Object.entries(schema.properties ?? {}).map(([name, s]) => {
     const p = [...path, name];
     const label = `${labelOf(p.join('.'))}${required.has(name) ? ' *' : ''}`;
     const ptr = pointer(p);
     const err = errors.get(ptr);
-    const hint = s.description;
+    const hint = hintOf(p.join('.'), s.description);
     if (s.type === 'object') {
       return h(
         'fieldset',
         {},
         h('legend', {}, label),
-        objectFields(s, p, draft, errors, labelOf),
+        hint ? h('p', { class: 'hint' }, hint) : null,
+        objectFields(s, p, draft, errors, labelOf, hintOf),
         err ? h('p', { class: 'field-error' }, err) : null,
       );
     }
@@ -149,10 +167,11 @@ const isDate = (v: string) =>
   /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 
 /** Checks a draft against the schema; returns messages by JSON pointer (empty = valid). */
-export function validate(schema: JsonSchema, draft: Draft): Errors {
+export function validate(schema: JsonSchema, draft: Draft, hintOf: HintOf = englishHint): Errors {
   const errors: Errors = new Map();
   const walk = (s: JsonSchema, value: unknown, path: string[], required: boolean) => {
     const ptr = pointer(path);
+    const hint = hintOf(path.join('.'), s.description);
     if (value === undefined) {
       if (required) errors.set(ptr, t('필수 항목입니다.', 'Required.'));
       return;
@@ -163,7 +182,11 @@ export function validate(schema: JsonSchema, draft: Draft): Errors {
         walk(child, getAt(draft, [...path, name]), [...path, name], req.has(name));
       return;
     }
-    if (s.const !== undefined && value !== s.const) errors.set(ptr, t(`${String(s.const)}이어야 합니다.`, `Must be ${String(s.const)}.`));
+    if (s.const !== undefined && value !== s.const)
+      errors.set(
+        ptr,
+        t(`${String(s.const)}${hasFinalConsonant(String(s.const)) ? '이어야' : '여야'} 합니다.`, `Must be ${String(s.const)}.`),
+      );
     else if (s.enum && !s.enum.includes(value as string)) errors.set(ptr, t('목록에서 고르십시오.', 'Choose from the list.'));
     else if (s.type === 'string') {
       const v = String(value);
@@ -173,7 +196,7 @@ export function validate(schema: JsonSchema, draft: Draft): Errors {
         errors.set(ptr, t(`${s.maxLength}자 이하여야 합니다.`, `At most ${s.maxLength} characters.`));
       else if (s.format === 'date' && !isDate(v)) errors.set(ptr, t('날짜 형식이 아닙니다 (YYYY-MM-DD).', 'Not a date (YYYY-MM-DD).'));
       else if (s.pattern && !safeTest(s.pattern, v))
-        errors.set(ptr, t('형식이 맞지 않습니다.', 'Not in the expected form.') + (s.description ? ` ${s.description}` : ''));
+        errors.set(ptr, t('형식이 맞지 않습니다.', 'Not in the expected form.') + (hint ? ` ${hint}` : ''));
     } else if (s.type === 'integer' || s.type === 'number') {
       const n = value as number;
       if (typeof n !== 'number' || Number.isNaN(n) || (s.type === 'integer' && !Number.isInteger(n)))

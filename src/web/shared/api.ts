@@ -3,7 +3,7 @@
  * connect-src 'self'). Errors keep the API's stable code: problem+json `code` or the OAuth
  * `error`, so the pages can explain them in plain words.
  */
-import { t } from './i18n.js';
+import { currentLang, t } from './i18n.js';
 
 export class ApiError extends Error {
   constructor(
@@ -63,7 +63,7 @@ export async function callApi<T>(url: string, opts: CallOptions = {}): Promise<T
   return parsed as T;
 }
 
-/** Plain words for the codes a person at a page most often meets; others show code and detail. */
+/** Plain words for the codes a person at a page most often meets; others get a general sentence. */
 const WORDS: Record<string, [string, string]> = {
   network_error: ['서버에 연결할 수 없습니다.', 'The server cannot be reached.'],
   missing_api_key: ['API 키를 입력하십시오.', 'Enter an API key.'],
@@ -80,17 +80,30 @@ const WORDS: Record<string, [string, string]> = {
   offer_not_found: ['이미 사용되었거나 만료된 발급 제안입니다.', 'This offer was already used or has expired.'],
   invalid_request_uri: ['이미 응답했거나 만료된 요청입니다.', 'This request was already answered or has expired.'],
   invalid_dcql_query: ['DCQL 질의가 올바르지 않습니다.', 'The DCQL query is not valid.'],
-  credential_already_revoked: ['이미 취소된 증명서입니다.', 'This credential is already revoked.'],
-  credential_revoked: ['취소된 증명서는 바꿀 수 없습니다.', 'A revoked credential cannot be changed.'],
-  credential_already_suspended: ['이미 정지된 증명서입니다.', 'This credential is already suspended.'],
-  credential_not_suspended: ['정지된 증명서가 아닙니다.', 'This credential is not suspended.'],
+  credential_already_revoked: ['이미 폐지된 증명서입니다.', 'This credential is already revoked.'],
+  credential_revoked: ['폐지된 증명서는 상태를 바꿀 수 없습니다.', 'A revoked credential cannot be changed.'],
+  credential_already_suspended: ['이미 효력이 정지된 증명서입니다.', 'This credential is already suspended.'],
+  credential_not_suspended: ['효력이 정지된 증명서가 아닙니다.', 'This credential is not suspended.'],
   invalid_reason: ['사유를 입력하십시오.', 'Enter a reason.'],
 };
 
+/**
+ * The error in plain words for the person at the page, never the raw code. Codes without words
+ * of their own get a general sentence in Korean, and the server's English detail in English.
+ */
 export function describeError(err: unknown): string {
   if (err instanceof ApiError) {
     const w = WORDS[err.code];
-    return w ? `${t(w[0], w[1])} (${err.code})` : `${t('오류', 'Error')} ${err.code}: ${err.message}`;
+    if (w) return t(w[0], w[1]);
   }
-  return err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? err.message : String(err);
+  // A message without Hangul (a server detail, a protocol check in English) is not shown in Korean.
+  if (currentLang() === 'ko' && !HANGUL.test(message)) return GENERAL.ko;
+  return message || GENERAL.en;
 }
+
+const HANGUL = /[\uAC00-\uD7A3]/;
+const GENERAL = {
+  ko: '요청을 처리하지 못했습니다. 입력한 내용을 확인하고 다시 시도하십시오.',
+  en: 'The request could not be completed.',
+};

@@ -1,6 +1,6 @@
 /** The public catalogue (GET /v1/credential-types): names, claim labels and schemas for the pages. */
 import { callApi } from './api.js';
-import { t, tx, type Text } from './i18n.js';
+import { currentLang, t, tx, type Text } from './i18n.js';
 
 export interface JsonSchema {
   type?: string;
@@ -33,6 +33,8 @@ export interface CredentialTypeView {
   selectively_disclosable: string[];
   derived_claims: string[];
   claim_display?: Record<string, Text>;
+  /** What to enter in a claim, in both languages (the console's form hints). */
+  claim_descriptions?: Record<string, Text>;
   example?: Record<string, unknown>;
 }
 
@@ -51,6 +53,23 @@ export function typeByVct(types: readonly CredentialTypeView[], vct: string): Cr
 export function claimLabel(type: CredentialTypeView | undefined, path: string): string {
   const text = type?.claim_display?.[path] ?? type?.claim_display?.[path.replace(/\[\]$/, '')];
   return text ? tx(text) : path;
+}
+
+/**
+ * The hint for a claim in the language shown: the catalogue's description of it, or, in English
+ * only, the JSON Schema `description` (written in English). Korean mode never shows English.
+ */
+export function claimHint(type: CredentialTypeView | undefined, path: string, schemaDescription?: string): string | undefined {
+  const text = type?.claim_descriptions?.[path] ?? type?.claim_descriptions?.[path.replace(/\[\]$/, '')];
+  if (text) return tx(text);
+  return currentLang() === 'en' ? schemaDescription : undefined;
+}
+
+/** Claims as `[name, value]` entries in the type's display order (its claim_display), not by id; unknown names last. */
+export function inDisplayOrder<V>(type: CredentialTypeView | undefined, entries: readonly (readonly [string, V])[]): [string, V][] {
+  const order = Object.keys(type?.claim_display ?? {});
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+  return entries.map(([k, v]): [string, V] => [k, v]).sort(([a], [b]) => rank(a) - rank(b));
 }
 
 /** A claim value in words: booleans as yes/no, objects and arrays as "label: value" lines. */

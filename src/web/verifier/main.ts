@@ -7,7 +7,7 @@
 import { clerkMessage } from '../../verdict/clerk-messages.js';
 import type { CheckName } from '../../verdict/check-names.js';
 import { ApiError, callApi, describeError } from '../shared/api.js';
-import { claimLabel, loadTypes, portraitUrl, valueText, type CredentialTypeView } from '../shared/catalog.js';
+import { claimLabel, inDisplayOrder, loadTypes, portraitUrl, valueText, type CredentialTypeView } from '../shared/catalog.js';
 import { field, h, rows } from '../shared/dom.js';
 import { formatDate, t, tx, type Text } from '../shared/i18n.js';
 import { startPage } from '../shared/page.js';
@@ -90,6 +90,9 @@ function forgetKey(): void {
   sessionStorage.removeItem(KEY);
   state.apiKey = '';
 }
+
+/** The catalogue type a preset asks for first (its claim labels name the requested items). */
+const presetType = (p: Preset) => state.types.find((x) => x.id === p.types[0]);
 
 /** Turns a verification result into the verdict the clerk sees; a preset may add a condition. */
 function judge(r: VerificationResult | undefined, p: Preset | undefined, fallback?: Text): Verdict {
@@ -316,7 +319,7 @@ function presetPicker(): HTMLElement {
       h(
         'p',
         { class: 'hint' },
-        `${t('목적', 'Purpose')}: ${tx(p.purpose)} · ${t('요청 항목', 'Items')}: ${p.claims.map((c) => c.join('.')).join(', ')}`,
+        `${t('목적', 'Purpose')}: ${tx(p.purpose)} · ${t('요청 항목', 'Items')}: ${p.claims.map((c) => claimLabel(presetType(p), c.join('.'))).join(', ')}`,
       ),
     );
   } else {
@@ -465,7 +468,7 @@ function verdictView(v: Verdict): HTMLElement {
     preset()
       ?.types.map((id) => state.types.find((x) => x.id === id))
       .find((x) => x !== undefined);
-  const claims = Object.entries(v.result?.claims ?? {});
+  const claims = inDisplayOrder(ty, Object.entries(v.result?.claims ?? {}));
   return h(
     'section',
     { id: 'verdict', tabindex: '-1', class: `verdict ${v.ok ? 'ok' : 'bad'}`, 'aria-live': 'assertive', 'aria-labelledby': 'verdict-h' },
@@ -497,7 +500,7 @@ function verdictView(v: Verdict): HTMLElement {
       ? h(
           'details',
           {},
-          h('summary', {}, t('검사 단계', 'Checks')),
+          h('summary', {}, t('검사 단계 (지원 문의용 세부 정보)', 'Checks (details for support)')),
           h(
             'ul',
             { class: 'plain' },

@@ -4,10 +4,11 @@
  * an openid4vp:// request after consent, show a counter QR, and list where it was presented.
  */
 import { describeError } from '../shared/api.js';
-import { claimLabel, loadTypes, portraitUrl, typeByVct, valueText, type CredentialTypeView } from '../shared/catalog.js';
+import { claimLabel, inDisplayOrder, loadTypes, portraitUrl, typeByVct, valueText, type CredentialTypeView } from '../shared/catalog.js';
 import { field, h, rows, type Child } from '../shared/dom.js';
 import { formatDate, t, tx } from '../shared/i18n.js';
 import { secureContextNotice, startPage } from '../shared/page.js';
+import { byName } from '../shared/sort.js';
 import { qrCanvas } from '../shared/qr.js';
 import { scanButton } from '../shared/scan.js';
 import { loadHistory, type Receipt } from './history.js';
@@ -27,6 +28,8 @@ import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-point
 import { processClaimPath } from '../../formats/claim-path/process-claim-path.js';
 import { deleteCredential, deleteKey, getKey, listCredentials, type StoredCredential } from './wallet-db.js';
 import { parseCounterChallenge } from '../../holder/counter-challenge-link.js';
+import { clerkMessageForCode } from '../../verdict/clerk-messages.js';
+import { withParticle } from '../../verdict/particle.js';
 
 type View =
   | { name: 'home' }
@@ -226,7 +229,7 @@ function homeView(): HTMLElement[] {
       h('h2', { id: 'list-h' }, t(`내 증명서 (${state.held.length})`, `My credentials (${state.held.length})`)),
       state.held.length === 0
         ? h('p', { class: 'hint' }, t('아직 받은 증명서가 없습니다.', 'No credentials yet.'))
-        : h('ul', { class: 'cards' }, state.held.map(cardItem)),
+        : h('ul', { class: 'cards' }, byName(state.held, typeName).map(cardItem)),
     ),
     h(
       'section',
@@ -291,7 +294,7 @@ function credentialView(id: string): HTMLElement[] {
   if (!held) return [h('p', {}, t('증명서를 찾을 수 없습니다.', 'Credential not found.')), backButton()];
   const chosen = state.disclose.get(id) ?? new Set<string>();
   state.disclose.set(id, chosen);
-  const claimRows = holderClaims(held.decoded).map(([name, value]) => {
+  const claimRows = inDisplayOrder(held.type, holderClaims(held.decoded)).map(([name, value]) => {
     const sd = disclosable(held.decoded, name);
     const box = h('input', {
       type: 'checkbox',
@@ -448,7 +451,7 @@ function credentialView(id: string): HTMLElement[] {
             'p',
             { class: 'hint' },
             t(
-              `화면을 밝게 하고 창구 직원에게 보여 주십시오. 이 QR은 한 번만, 약 2분 동안 쓸 수 있습니다 (${counter.text.length} 바이트).`,
+              `화면을 밝게 하고 창구 직원에게 보여 주십시오. 이 QR은 한 번만, 약 2분 동안 쓸 수 있습니다.`,
               `Turn the brightness up and show it to the clerk. It works once, for about 2 minutes (${counter.text.length} bytes).`,
             ),
           ),
@@ -623,9 +626,12 @@ function answeredView(v: Extract<View, { name: 'answered' }>): HTMLElement[] {
       v.declined
         ? t('아무 항목도 보내지 않았습니다.', 'Nothing was sent.')
         : ok
-          ? t(`${v.request.verifierName ?? '검증기관'}이(가) 확인했습니다.`, `${v.request.verifierName ?? 'The verifier'} accepted it.`)
+          ? t(
+              `${withParticle(v.request.verifierName ?? '검증기관', '이/가')} 확인했습니다.`,
+              `${v.request.verifierName ?? 'The verifier'} accepted it.`,
+            )
           : t(
-              `${v.request.verifierName ?? '검증기관'}이(가) 받지 않았습니다. 창구 화면의 사유를 확인하십시오.`,
+              `${withParticle(v.request.verifierName ?? '검증기관', '이/가')} 받지 않았습니다. 창구 화면의 사유를 확인하십시오.`,
               `${v.request.verifierName ?? 'The verifier'} did not accept it. See the reason on the counter’s screen.`,
             ),
     ),
@@ -634,6 +640,12 @@ function answeredView(v: Extract<View, { name: 'answered' }>): HTMLElement[] {
 }
 
 // ---- history -------------------------------------------------------------------------------
+
+/** A rejection in words (the verifier's sentence for its code), never the bare code. */
+const rejectedText = (code: string): string => {
+  const reason = clerkMessageForCode(code);
+  return reason ? `${t('거절됨', 'Rejected')}: ${tx(reason)}` : t('거절됨', 'Rejected');
+};
 
 function historyView(): HTMLElement[] {
   const items = state.history ?? [];
@@ -668,7 +680,7 @@ function historyView(): HTMLElement[] {
                   t('방법', 'Channel'),
                   r.channel === 'counter' ? t('카운터 QR', 'Counter QR') : t('온라인 (OpenID4VP)', 'Online (OpenID4VP)'),
                 ],
-                [t('결과', 'Result'), r.verdict === 'verified' ? t('확인됨', 'Verified') : `${t('거절됨', 'Rejected')} (${r.code})`],
+                [t('결과', 'Result'), r.verdict === 'verified' ? t('확인됨', 'Verified') : rejectedText(r.code)],
               ]),
             );
           }),

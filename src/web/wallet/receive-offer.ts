@@ -36,7 +36,7 @@ export function sameOrigin(raw: unknown, what: string): string {
   try {
     u = new URL(String(raw));
   } catch {
-    throw new WalletError('bad_link', t(`${what}이(가) 올바른 주소가 아닙니다.`, `${what} is not a valid URL.`));
+    throw new WalletError('bad_link', t('서비스가 보낸 주소가 올바르지 않습니다.', `${what} is not a valid URL.`));
   }
   if (u.origin !== location.origin) {
     throw new WalletError(
