@@ -47,9 +47,11 @@ export class StatusListPublisher {
   async get(listId: string): Promise<PublishedStatusList> {
     const now = this.clock.now();
     let c = this.cache.get(listId);
+    // No store read: checked on every request, so the switch follows the node's signer at once.
+    if (c && c.kid !== this.opts.signer().kid) c = undefined;
     if (c && now - c.checkedAt >= 1000) {
       const version = await this.store.statusLists.version(listId);
-      const stale = version !== c.version || now - c.signedAt > (this.opts.validitySeconds * 1000) / 2 || c.kid !== this.opts.signer().kid;
+      const stale = version !== c.version || now - c.signedAt > (this.opts.validitySeconds * 1000) / 2;
       c = stale ? undefined : { ...c, checkedAt: now };
       if (c) this.cache.set(listId, c);
     }
