@@ -120,6 +120,11 @@ export const ERROR_CATALOGUE = {
   key_already_retired: { http: [409], area: 'keys', en: 'the key is already retired' },
   key_state_changed: { http: [409], area: 'keys', en: 'another node changed the key state at the same time; try again' },
   key_still_in_use: { http: [409], area: 'keys', en: 'credentials signed by the key are still valid (use --force)' },
+  key_in_handover: {
+    http: [409],
+    area: 'keys',
+    en: 'nodes may still sign with the key (KEY_REFRESH_MS + 1 s after the rotation); retire it later',
+  },
   store_in_use: { http: [409], area: 'cli', en: 'a running server holds the embedded store; stop it before migrating' },
 
   // Claims and the credential catalogue at request time (src/catalog/)

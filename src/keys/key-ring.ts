@@ -11,6 +11,13 @@ import { systemClock, type Clock } from '../clock.js';
 /** Added to KEY_REFRESH_MS: time for a poll to finish and for small clock differences between nodes. */
 export const HANDOVER_MARGIN_MS = 1000;
 
+/**
+ * How long after a rotation a node may still sign with the key it displaced: until every node
+ * polling every `keyRefreshMs` has seen the rotation. Retiring that key earlier would let a node
+ * that has not polled yet sign with a retired key, so retireKey waits this long too.
+ */
+export const handoverWindowMs = (keyRefreshMs: number): number => keyRefreshMs + HANDOVER_MARGIN_MS;
+
 export interface PublishedKey {
   kid: string;
   alg: SigningAlg;
@@ -83,7 +90,7 @@ export class KeyRing {
   /** Keeps polling the store; a failed poll keeps the last good keys and tries again. */
   startPolling(intervalMs: number): void {
     this.stopPolling();
-    this.handoverMs = intervalMs + HANDOVER_MARGIN_MS;
+    this.handoverMs = handoverWindowMs(intervalMs);
     this.timer = setInterval(() => {
       this.refresh().catch((e: unknown) => this.logger.warn({ err: e }, 'key refresh failed; keeping the keys already loaded'));
     }, intervalMs);

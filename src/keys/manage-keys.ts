@@ -62,6 +62,12 @@ export interface RetireOptions {
   force?: boolean;
   /** Latest expiry (ms) of anything the key signed, or null when nothing signed by it is valid. */
   latestExpiry?: (kid: string) => Promise<number | null>;
+  /**
+   * handoverWindowMs(KEY_REFRESH_MS) of the running nodes: a node that has not polled since the
+   * rotation may still sign with the displaced key for this long, so retiring waits it out, even
+   * with force (force is about credentials already signed, not about signing more). 0 = no wait.
+   */
+  handoverMs?: number;
 }
 
 /** retiring → retired. Refuses an active key, and a key whose credentials have not all expired (unless forced). */
@@ -75,6 +81,10 @@ export async function retireKey(deps: KeyDeps, kid: string, opts: RetireOptions 
   const stillUsed = until !== null && until > now;
   if (stillUsed && !opts.force) {
     throw new AppError('key_still_in_use', `key ${kid} signed credentials valid until ${new Date(until).toISOString()}; retiring it now makes them unverifiable (use --force to do it anyway)`);
+  }
+  const signableUntil = (key.retiringAt ?? 0) + (opts.handoverMs ?? 0);
+  if (now < signableUntil) {
+    throw conflict('key_in_handover', `key ${kid} was displaced at ${new Date(key.retiringAt ?? 0).toISOString()} and nodes may still sign with it until ${new Date(signableUntil).toISOString()}; retire it after that`);
   }
   if (!(await deps.store.keys.retire(kid, now))) throw conflict('key_state_changed', `key ${kid} changed state meanwhile; run "keys list"`);
   await deps.store.audit.record({ at: now, actor: deps.actor, action: 'key.retire', subject: `key:${kid}`, detail: { forced: stillUsed } });

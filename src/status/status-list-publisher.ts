@@ -8,6 +8,8 @@ import { signStatusListToken } from '../formats/status-list/status-list-token.js
 interface Cached {
   token: string;
   version: number;
+  /** The key that signed `token`: once this node signs with another one, the token is re-signed. */
+  kid: string;
   signedAt: number;
   checkedAt: number;
   etag: string;
@@ -23,8 +25,9 @@ export interface PublishedStatusList {
 /**
  * Serves signed status list tokens. Each node keeps the last token per list and re-signs it
  * when the list's version (bumped with every status change, by any node) moved, or when half of
- * the token's lifetime has passed. The version is read at most once a second per list, so a
- * change shows within a second here and within `ttl` at verifiers that cache.
+ * the token's lifetime has passed, or when this node's signing key changed (a rotation's
+ * handover ended: the old key may be retired from then on, and a token it signed would stop
+ * verifying). The version is read at most once a second per list, so a change shows within a second here and within `ttl` at verifiers that cache.
  */
 export class StatusListPublisher {
   private cache = new Map<string, Cached>();
@@ -44,6 +47,8 @@ export class StatusListPublisher {
   async get(listId: string): Promise<PublishedStatusList> {
     const now = this.clock.now();
     let c = this.cache.get(listId);
+    // No store read: checked on every request, so the switch follows the node's signer at once.
+    if (c && c.kid !== this.opts.signer().kid) c = undefined;
     if (c && now - c.checkedAt >= 1000) {
       const version = await this.store.statusLists.version(listId);
       const stale = version !== c.version || now - c.signedAt > (this.opts.validitySeconds * 1000) / 2;
@@ -68,6 +73,7 @@ export class StatusListPublisher {
     if (!rec) throw notFound('status_list_not_found', `no status list ${listId}`);
     const list = new StatusList(rec.size, rec.bits as 2);
     for (const { idx, status } of await this.store.credentials.nonZeroStatuses(listId)) list.set(idx, status);
+    const signer = this.opts.signer();
     const token = await signStatusListToken({
       uri: `${this.opts.publicUrl}/status/${listId}`,
       list,
@@ -75,10 +81,17 @@ export class StatusListPublisher {
       expiresInSeconds: this.opts.validitySeconds,
       ttlSeconds: this.opts.ttlSeconds,
       iss: this.opts.publicUrl,
-      signer: this.opts.signer(),
+      signer,
     });
     const now = this.clock.now();
-    const cached = { token, version: rec.version, signedAt: now, checkedAt: now, etag: `"${listId}-${rec.version}-${now}"` };
+    const cached = {
+      token,
+      version: rec.version,
+      kid: signer.kid,
+      signedAt: now,
+      checkedAt: now,
+      etag: `"${listId}-${rec.version}-${now}"`,
+    };
     this.cache.set(listId, cached);
     return cached;
   }

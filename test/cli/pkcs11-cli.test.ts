@@ -24,7 +24,7 @@ for (const backend of storeTargets()) {
 
         const rot = await spawnDproof(['keys', 'rotate', '--json'], env);
         assert.equal(rot.code, 0, rot.stderr);
-        const { active, retiring } = JSON.parse(rot.stdout) as { active: { kid: string }; retiring: string };
+        const { active, retiring } = JSON.parse(rot.stdout) as { active: { kid: string; activated_at: string }; retiring: string };
         assert.equal(retiring, first.kid);
 
         const list = JSON.parse((await spawnDproof(['keys', 'list', '--json'], env)).stdout) as { kid: string; state: string }[];
@@ -43,7 +43,10 @@ for (const backend of storeTargets()) {
           await server.stop();
         }
 
-        const ret = await spawnDproof(['keys', 'retire', retiring, '--json'], env);
+        // Retiring waits out the handover (KEY_REFRESH_MS + 1 s after the rotation; usually over by now).
+        const handoverEnds = Date.parse(active.activated_at) + 100 + 1000;
+        await new Promise((r) => setTimeout(r, Math.max(0, handoverEnds - Date.now())));
+        const ret = await spawnDproof(['keys', 'retire', retiring, '--json'], { ...env, KEY_REFRESH_MS: '100' });
         assert.equal(ret.code, 0, ret.stderr);
         const after = JSON.parse((await spawnDproof(['keys', 'jwks'], env)).stdout) as { keys: { kid: string }[] };
         assert.ok(!after.keys.some((k) => k.kid === retiring));

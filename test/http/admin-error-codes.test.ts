@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createClient } from '../../src/clients/manage-clients.js';
 import { generateKey, retireKey } from '../../src/keys/manage-keys.js';
+import { handoverWindowMs } from '../../src/keys/key-ring.js';
 import { isAppError } from '../../src/errors.js';
 import { issueViaApi } from '../presentation/helpers.js';
 
@@ -106,6 +107,11 @@ describe('operator API refusals', () => {
     const refused = await post(`/v1/admin/keys/${old}/retire`, {});
     assert.equal(refused.statusCode, 409, refused.body);
     assert.equal(refused.json().code, 'key_still_in_use');
+    // Force does not skip the handover: nodes that have not polled yet may still sign with it.
+    const inHandover = await post(`/v1/admin/keys/${old}/retire`, { force: true });
+    assert.equal(inHandover.statusCode, 409, inHandover.body);
+    assert.equal(inHandover.json().code, 'key_in_handover');
+    t.clock.advance(handoverWindowMs(t.config.keyRefreshMs));
     assert.equal((await post(`/v1/admin/keys/${old}/retire`, { force: true })).statusCode, 200);
     const again = await post(`/v1/admin/keys/${old}/retire`, { force: true });
     assert.equal(again.statusCode, 409, again.body);

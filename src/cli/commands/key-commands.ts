@@ -3,6 +3,7 @@ import type { CliContext } from '../context.js';
 import type { CliIo } from '../io.js';
 import { createOutput, table } from '../output.js';
 import { generateKey, retireKey, rotateKey } from '../../keys/manage-keys.js';
+import { handoverWindowMs } from '../../keys/key-ring.js';
 import { viewKey } from '../../keys/view-key.js';
 import { isSigningAlg } from '../../keys/file-key-store.js';
 import { badRequest } from '../../errors.js';
@@ -90,6 +91,7 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
         retireKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, kid, {
           force: Boolean(opts.force),
           latestExpiry: (k) => store.credentials.latestExpiryByKid(k),
+          handoverMs: handoverWindowMs(c.config.keyRefreshMs),
         }),
       );
       if (r.forced) out.warn(`key ${kid} was retired while credentials it signed are still valid: they no longer verify`);

@@ -4,6 +4,7 @@ import { authenticated, clientOf } from '../auth.js';
 import { problemResponses } from '../api-schemas.js';
 import { createClient, listClients, revokeClient } from '../../clients/manage-clients.js';
 import { retireKey, rotateKey } from '../../keys/manage-keys.js';
+import { handoverWindowMs } from '../../keys/key-ring.js';
 import { viewKey } from '../../keys/view-key.js';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { ApiBody } from '../api-body-types.js';
@@ -101,7 +102,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
       const { key, forced } = await retireKey(
         { store: deps.store, keyStore: deps.keyStore, clock: deps.clock, actor: actor(clientOf(request).id) },
         request.params.kid,
-        { force: request.body?.force === true, latestExpiry: deps.latestExpiry },
+        { force: request.body?.force === true, latestExpiry: deps.latestExpiry, handoverMs: handoverWindowMs(deps.config.keyRefreshMs) },
       );
       await deps.keys.refresh();
       return { key: viewKey(key), forced };
