@@ -364,6 +364,12 @@ function credentialsSection(): HTMLElement {
       await refresh();
       page.announce(t('상태를 바꿨습니다.', 'Status changed.'), 'ok');
     });
+  const actionButton = (c: CredentialRecord, action: Action, kind: 'secondary' | 'danger', label: string) =>
+    h(
+      'button',
+      { type: 'button', class: kind, disabled: state.busy, 'aria-describedby': `cred-${c.id}`, on: { click: () => change(c, action) } },
+      label,
+    );
   const statusText = {
     valid: tx(CREDENTIAL_STATUS.valid),
     suspended: tx(CREDENTIAL_STATUS.suspended),
@@ -430,42 +436,13 @@ function credentialsSection(): HTMLElement {
                   h(
                     'td',
                     { class: 'actions' },
-                    c.status === 'valid'
-                      ? h(
-                          'button',
-                          {
-                            type: 'button',
-                            class: 'secondary',
-                            disabled: state.busy,
-                            'aria-describedby': `cred-${c.id}`,
-                            on: { click: () => change(c, 'suspend') },
-                          },
-                          tx(STATUS_ACT.suspend),
-                        )
-                      : null,
-                    c.status === 'suspended'
-                      ? h(
-                          'button',
-                          {
-                            type: 'button',
-                            class: 'secondary',
-                            disabled: state.busy,
-                            'aria-describedby': `cred-${c.id}`,
-                            on: { click: () => change(c, 'reinstate') },
-                          },
-                          tx(STATUS_ACT.reinstate),
-                        )
-                      : null,
+                    c.status === 'valid' ? actionButton(c, 'suspend', 'secondary', tx(STATUS_ACT.suspend)) : null,
+                    c.status === 'suspended' ? actionButton(c, 'reinstate', 'secondary', tx(STATUS_ACT.reinstate)) : null,
                     c.status !== 'revoked'
-                      ? h(
-                          'button',
-                          {
-                            type: 'button',
-                            class: 'danger',
-                            disabled: state.busy,
-                            'aria-describedby': `cred-${c.id}`,
-                            on: { click: () => change(c, 'revoke') },
-                          },
+                      ? actionButton(
+                          c,
+                          'revoke',
+                          'danger',
                           state.confirmRevoke === c.id
                             ? t(`정말 ${STATUS_ACT.revoke.ko} (되돌릴 수 없음)`, 'Really revoke (final)')
                             : tx(STATUS_ACT.revoke),
