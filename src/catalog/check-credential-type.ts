@@ -111,31 +111,23 @@ const disclosablePathsExist: Check = (c) => {
       );
 };
 
-const displayKeysExist: Check = (c) => {
-  const known = knownPaths(c);
-  const key = Object.keys(c.type.claim_display).find((k) => !known.has(k));
-  return key === undefined
-    ? undefined
-    : new CatalogError(
-        'catalog_unknown_path',
-        c.file,
-        `/claim_display/${escapePointerToken(key)}`,
-        `"${key}" is neither a claim of claims_schema nor a derived claim of the type`,
-      );
-};
-
-const descriptionKeysExist: Check = (c) => {
-  const known = knownPaths(c);
-  const key = Object.keys(c.type.claim_descriptions ?? {}).find((k) => !known.has(k));
-  return key === undefined
-    ? undefined
-    : new CatalogError(
-        'catalog_unknown_path',
-        c.file,
-        `/claim_descriptions/${escapePointerToken(key)}`,
-        `"${key}" is neither a claim of claims_schema nor a derived claim of the type`,
-      );
-};
+/** Every key of a per-claim map of the type (`claim_display`, `claim_descriptions`) names a known claim. */
+const mapKeysExist =
+  (member: 'claim_display' | 'claim_descriptions'): Check =>
+  (c) => {
+    const known = knownPaths(c);
+    const key = Object.keys(c.type[member] ?? {}).find((k) => !known.has(k));
+    return key === undefined
+      ? undefined
+      : new CatalogError(
+          'catalog_unknown_path',
+          c.file,
+          `/${member}/${escapePointerToken(key)}`,
+          `"${key}" is neither a claim of claims_schema nor a derived claim of the type`,
+        );
+  };
+const displayKeysExist = mapKeysExist('claim_display');
+const descriptionKeysExist = mapKeysExist('claim_descriptions');
 
 /** Every claim (array element paths excepted) and every derived claim has a label. */
 const everyClaimLabelled: Check = ({ file, type, paths }) => {
