@@ -79,6 +79,12 @@ export interface BuildCredentialInput {
   random?: RandomSource;
 }
 
+/** What a format needs of the catalogue to name a credential's type (src/catalog's Catalog fits). */
+export interface CatalogIndex {
+  readonly types: readonly { id: string; vct: string }[];
+  getByVct(vct: string): { id: string } | undefined;
+}
+
 /** The issuer metadata of one credential configuration (OpenID4VCI §12.2.4), without `credential_metadata`. */
 export interface ConfigurationMetadataOptions {
   signingAlgs: readonly SigningAlg[];
@@ -103,8 +109,8 @@ export interface CredentialFormat<P = unknown, Id extends string = string> {
   verifyIssuerSignature(parsed: P, resolveKey: KeyResolver): Promise<void>;
   /** The credential's type after the signature verified: its `vct` or most specific VC `type`. */
   credentialType(parsed: P): string;
-  /** Whether a catalogue type (its id and `vct`) names this credential; `parsed` may be absent. */
-  isOfCatalogType(parsed: P | undefined, credentialType: string, catalogType: { id: string; vct: string }): boolean;
+  /** The ids of the catalogue types that name this credential (by `vct` index, or by VC `type` terms). */
+  catalogTypeIds(parsed: P, credentialType: string, catalog: CatalogIndex): string[];
   /** Validity-period rules against the injected clock. */
   checkTime(parsed: P, options: TimeCheckOptions): void;
   /** The Token Status List entry, or undefined when the credential has no status. */

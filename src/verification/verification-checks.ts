@@ -177,8 +177,7 @@ function typeNames(s: PresentationState, c: VerificationContext): Set<string> {
   const names = new Set<string>();
   if (s.type) names.add(s.type);
   if (s.iss !== c.trust.ownIssuer) return names;
-  const format = formatOf(s);
-  for (const t of c.catalog.types) if (format.isOfCatalogType(s.parsed, s.type ?? '', t)) names.add(t.id);
+  for (const id of formatOf(s).catalogTypeIds(s.parsed, s.type ?? '', c.catalog)) names.add(id);
   return names;
 }
 

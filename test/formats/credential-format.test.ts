@@ -80,8 +80,10 @@ for (const { format, other, type, boundKey, disclosed } of cases) {
       assert.equal(format.issuer(parsed), ISSUER);
       await format.verifyIssuerSignature(parsed, resolveIssuerKey);
       assert.equal(format.credentialType(parsed), type);
-      assert.equal(format.isOfCatalogType(parsed, type, TYPE), true);
-      assert.equal(format.isOfCatalogType(parsed, type, { id: 'resident-id', vct: 'https://issuer.example/vct/resident-id' }), false);
+      const OTHER = { id: 'resident-id', vct: 'https://issuer.example/vct/resident-id' };
+      const index = (types: { id: string; vct: string }[]) => ({ types, getByVct: (vct: string) => types.find((t) => t.vct === vct) });
+      assert.deepEqual(format.catalogTypeIds(parsed, type, index([OTHER, TYPE])), [TYPE.id]);
+      assert.deepEqual(format.catalogTypeIds(parsed, type, index([OTHER])), []);
       assert.deepEqual(format.statusReference(parsed), STATUS);
       const { claims, disclosedPaths } = format.disclosedClaims(parsed);
       assert.equal(claims.family_name, '홍');

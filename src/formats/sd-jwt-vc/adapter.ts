@@ -70,7 +70,10 @@ export const sdJwtVcFormat: CredentialFormat<ParsedSdJwtVc, 'dc+sd-jwt'> = {
 
   credentialType: (p) => checkVct(payloadOf(p)),
 
-  isOfCatalogType: (_p, credentialType, catalogType) => catalogType.vct === credentialType,
+  catalogTypeIds: (_p, credentialType, catalog) => {
+    const id = catalog.getByVct(credentialType)?.id;
+    return id === undefined ? [] : [id];
+  },
 
   /** RFC 7519 §4.1.4–4.1.6; SD-JWT VC §2.2.2.3: exp / nbf are never disclosed, so the signed payload holds them. */
   checkTime(p, options) {

@@ -10,7 +10,7 @@ import { isJsonObject, type JsonObject, type ParsedJws } from '../jose/types.js'
 import { checkAlgAllowed, verifyCompactJws } from '../jose/verify-compact-jws.js';
 import { issueVcJwt } from './issue-vc-jwt.js';
 import { parseDateTimeStamp } from './parse-date-time-stamp.js';
-import { parseVcJwt } from './parse-vc-jwt.js';
+import { checkVcDataModel } from './check-vc-data-model.js';
 import { readVcStatusReference } from './read-vc-status-reference.js';
 import { VC_JWT_MEDIA_TYPE, VC_JWT_TYP, VERIFIABLE_CREDENTIAL_TYPE } from './vc-jwt-types.js';
 
@@ -40,10 +40,14 @@ export const vcJwtFormat: CredentialFormat<ParsedVcJwtPresentation, 'vc+jwt'> = 
   },
   parseNote: VC_JWT_TYP,
 
-  /** RFC 8725bis §3.1 alg allow-list; VC-JOSE-COSE §3.1.1 typ + the VCDM 2.0 data model. */
+  /**
+   * RFC 8725bis §3.1 alg allow-list, then the VCDM 2.0 data model and the status entry's shape
+   * on the JWS parsed once (parsePresentation already checked `typ`).
+   */
   checkHeader(jws) {
     checkAlgAllowed(jws.header.alg);
-    parseVcJwt(jws.compact);
+    checkVcDataModel(jws.payload);
+    readVcStatusReference(jws.payload);
   },
 
   /** VCDM 2.0 §4.7: a URL, or an object with a URL `id`. */
@@ -66,7 +70,10 @@ export const vcJwtFormat: CredentialFormat<ParsedVcJwtPresentation, 'vc+jwt'> = 
         .pop() ?? VERIFIABLE_CREDENTIAL_TYPE,
     ),
 
-  isOfCatalogType: (jws, _credentialType, catalogType) => jws !== undefined && typesOf(jws.payload).includes(vcTypeTermOf(catalogType.id)),
+  catalogTypeIds: (jws, _credentialType, catalog) => {
+    const terms = typesOf(jws.payload);
+    return catalog.types.filter((t) => terms.includes(vcTypeTermOf(t.id))).map((t) => t.id);
+  },
 
   /** RFC 7519 §4.1.4–4.1.6 with skew, then VCDM 2.0 §4.9 validFrom / validUntil. */
   checkTime(jws, { clock, skewSeconds }) {
