@@ -5,15 +5,13 @@
  * sends for a type are wrong, and codes that stop the server at boot when a type file is wrong.
  * Their meanings are in the one catalogue, src/errors/catalogue.ts.
  */
-import { codesOfArea, type ErrorCode, type ErrorCodeOf } from '../errors.js';
+import type { ErrorCode, ErrorCodeOf } from '../errors.js';
 
 /** Request-time codes (400), raised by validateClaims / deriveClaims. */
-export const CLAIMS_ERROR_CODES = ['invalid_claims', 'derived_claim_supplied', 'rrn_not_allowed'] as const satisfies readonly ErrorCode[];
-export type ClaimsErrorCode = (typeof CLAIMS_ERROR_CODES)[number];
+export type ClaimsErrorCode = Extract<ErrorCode, 'invalid_claims' | 'derived_claim_supplied' | 'rrn_not_allowed'>;
 
 /** Boot-time codes, carried by CatalogError; the message names the file and the JSON pointer. */
 export type CatalogLoadErrorCode = ErrorCodeOf<'catalog_boot'>;
-export const CATALOG_LOAD_ERROR_CODES: readonly CatalogLoadErrorCode[] = codesOfArea('catalog_boot');
 
 /** A credential type file is wrong: the server must not start. */
 export class CatalogError extends Error {

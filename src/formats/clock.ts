@@ -1,7 +1,7 @@
 /**
  * The time and randomness formats are given. Formats keep no clock of their own and import
- * nothing outside src/formats, so they name the shapes here; src/clock.ts's `Clock` and its
- * pooled `systemRandom` satisfy them, and issuance passes those in.
+ * nothing outside src/formats, so they name the shapes here; src/clock.ts's clocks and the
+ * pooled `systemRandom` of src/random-source.ts satisfy them, and issuance passes those in.
  */
 import { randomBytes } from 'node:crypto';
 

@@ -23,8 +23,6 @@ export const CREDENTIAL_FORMATS: readonly RegisteredFormat[] = FORMATS;
 
 const byId = new Map<string, RegisteredFormat>(FORMATS.map((f) => [f.id, f]));
 
-export const isFormatId = (id: unknown): id is FormatId => typeof id === 'string' && byId.has(id);
-
 /** The adapter of `id`, or undefined for a format with no adapter. */
 export function credentialFormat(id: string): RegisteredFormat | undefined {
   return byId.get(id);

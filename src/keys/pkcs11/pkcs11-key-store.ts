@@ -18,7 +18,6 @@ import { PROFILES, tokenSupports } from './pkcs11-profiles.js';
 import { parsePkcs11Ref, pkcs11Ref } from './key-ref.js';
 import { Pkcs11StartError } from './pkcs11-faults.js';
 
-export { Pkcs11KeyError };
 
 export class Pkcs11KeyStore implements KeyBackend {
   readonly name = 'pkcs11';

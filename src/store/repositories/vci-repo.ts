@@ -48,9 +48,6 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
     'issued_at',
   ] as const;
   const insertOffer = preparedQuery([...offerColumns], (r: Insertable<VciOffersTable>) => db.insertInto('vci_offers').values(r));
-  const tokenByHash = preparedQuery(['v'], ({ v }: { v: string }) =>
-    db.selectFrom('vci_access_tokens').selectAll().where('token_hash', '=', v),
-  );
   const offerByToken = preparedQuery(['v'], ({ v }: { v: string }) =>
     db
       .selectFrom('vci_access_tokens')
@@ -147,10 +144,6 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
         { query: insertToken({ token_hash: token.hash, offer_id: id, created_at: now, expires_at: token.expiresAt }) },
       ]);
       return r.ok;
-    },
-
-    async accessToken(tokenHash: string): Promise<VciAccessTokenRecord | undefined> {
-      return firstRow<VciAccessTokenRecord>(tokenByHash({ v: tokenHash }));
     },
 
     /** The access token's expiry and its offer, in one read (the credential endpoint's first step). */
