@@ -65,13 +65,15 @@ export interface RetireOptions {
   /**
    * handoverWindowMs(KEY_REFRESH_MS) of the running nodes: a node that has not polled since the
    * rotation may still sign with the displaced key for this long, so retiring waits it out, even
-   * with force (force is about credentials already signed, not about signing more). 0 = no wait.
+   * with force (force is about credentials already signed, not about signing more). Required, so
+   * no caller retires without saying how long the nodes' handover lasts (0 only for one node that
+   * re-reads its keys at once, as in tests).
    */
-  handoverMs?: number;
+  handoverMs: number;
 }
 
 /** retiring → retired. Refuses an active key, and a key whose credentials have not all expired (unless forced). */
-export async function retireKey(deps: KeyDeps, kid: string, opts: RetireOptions = {}): Promise<{ key: KeyRecord; forced: boolean }> {
+export async function retireKey(deps: KeyDeps, kid: string, opts: RetireOptions): Promise<{ key: KeyRecord; forced: boolean }> {
   const key = await deps.store.keys.get(kid);
   if (!key) throw notFound('key_not_found', `no key with kid ${kid}`);
   if (key.state === 'active') throw conflict('key_active', `key ${kid} is the active ${key.alg} key; run "keys rotate" first so it becomes retiring`);
@@ -82,7 +84,7 @@ export async function retireKey(deps: KeyDeps, kid: string, opts: RetireOptions 
   if (stillUsed && !opts.force) {
     throw new AppError('key_still_in_use', `key ${kid} signed credentials valid until ${new Date(until).toISOString()}; retiring it now makes them unverifiable (use --force to do it anyway)`);
   }
-  const signableUntil = (key.retiringAt ?? 0) + (opts.handoverMs ?? 0);
+  const signableUntil = (key.retiringAt ?? 0) + opts.handoverMs;
   if (now < signableUntil) {
     throw conflict('key_in_handover', `key ${kid} was displaced at ${new Date(key.retiringAt ?? 0).toISOString()} and nodes may still sign with it until ${new Date(signableUntil).toISOString()}; retire it after that`);
   }

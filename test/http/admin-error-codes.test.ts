@@ -125,10 +125,13 @@ describe('operator API refusals', () => {
     const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' };
     // The other node acts while this one looks up what the key signed (the step between its read and its write).
     const otherNodeRetires = async (k: string) => {
-      await retireKey({ ...deps, actor: 'other node' }, k, { force: true });
+      await retireKey({ ...deps, actor: 'other node' }, k, { force: true, handoverMs: 0 });
       return null;
     };
-    assert.deepEqual(await refusal(retireKey(deps, kid, { latestExpiry: otherNodeRetires })), { code: 'key_state_changed', status: 409 });
+    assert.deepEqual(await refusal(retireKey(deps, kid, { latestExpiry: otherNodeRetires, handoverMs: 0 })), {
+      code: 'key_state_changed',
+      status: 409,
+    });
     assert.equal((await t.runtime.store.keys.get(kid))?.state, 'retired');
   });
 });

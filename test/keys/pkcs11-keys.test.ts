@@ -118,7 +118,7 @@ for (const backend of storeTargets()) {
         t.clock.advance(1200);
         const { credential: after } = await issueViaApi(t, issuerKey, 'driver-license', undefined, 'vc+jwt');
         assert.equal(decodeProtectedHeader(after).kid, active.kid);
-        await retireKey(deps, retiring, { force: true });
+        await retireKey(deps, retiring, { force: true, handoverMs: 0 });
         await t.runtime.keys.refresh();
         assert.deepEqual(t.runtime.keys.jwks().keys.map((k) => k.kid), [active.kid]);
       });
