@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
 import type { Signer } from '../keys/signer.js';
-import { notFound } from '../errors.js';
+import { isAppError, notFound } from '../errors.js';
 import { StatusList } from '../formats/status-list/status-list-codec.js';
 import { signStatusListToken } from '../formats/status-list/status-list-token.js';
 
@@ -48,7 +48,8 @@ export class StatusListPublisher {
     const now = this.clock.now();
     let c = this.cache.get(listId);
     // No store read: checked on every request, so the switch follows the node's signer at once.
-    if (c && c.kid !== this.opts.signer().kid) c = undefined;
+    // While the node has no signer (no active key, HSM away) the cached token is still served.
+    if (c && c.kid !== (this.currentKid() ?? c.kid)) c = undefined;
     if (c && now - c.checkedAt >= 1000) {
       const version = await this.store.statusLists.version(listId);
       const stale = version !== c.version || now - c.signedAt > (this.opts.validitySeconds * 1000) / 2;
@@ -57,6 +58,16 @@ export class StatusListPublisher {
     }
     if (!c) c = await this.build(listId);
     return { token: c.token, etag: c.etag, ttl: this.opts.ttlSeconds };
+  }
+
+  /** The kid this node signs with now, or undefined while it cannot sign (the signer's 4xx/5xx AppError). */
+  private currentKid(): string | undefined {
+    try {
+      return this.opts.signer().kid;
+    } catch (e) {
+      if (isAppError(e)) return undefined;
+      throw e;
+    }
   }
 
   private build(listId: string): Promise<Cached> {
