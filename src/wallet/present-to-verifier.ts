@@ -49,7 +49,9 @@ function readAskedClaims(q: JsonObject): AskedClaims {
 
 async function resolveDidWebKey(f: typeof fetch, did: string, kid: unknown): Promise<{ jwk: JWK; alg: 'ES256' | 'EdDSA' } | undefined> {
   if (typeof kid !== 'string' || !kid.startsWith(`${did}#`)) return undefined;
-  const doc = await call(f, checkUrl(didWebUrl(did), 'did:web document'), {}, 'did:web document');
+  const url = didWebUrl(did);
+  if (url === undefined) return undefined;
+  const doc = await call(f, checkUrl(url, 'did:web document'), {}, 'did:web document');
   const vm = (Array.isArray(doc.verificationMethod) ? doc.verificationMethod : []).find((m) => isJsonObject(m) && m.id === kid) as
     JsonObject | undefined;
   if (!vm || !isJsonObject(vm.publicKeyJwk)) return undefined;

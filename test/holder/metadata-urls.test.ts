@@ -21,6 +21,18 @@ it('resolves did:web to https://<host>/.well-known/did.json, the port percent-en
   assert.equal(didWebUrl('did:web:verify.example.kr%3A8443'), 'https://verify.example.kr:8443/.well-known/did.json');
 });
 
+it('refuses a did:web whose host part would decode to a path, fragment, query or user (no URL to fetch)', () => {
+  for (const did of [
+    'did:web:evil.example%23',
+    'did:web:evil.example%2Fx',
+    'did:web:evil.example%3Fq',
+    'did:web:user%40evil.example',
+    'did:web:',
+    'did:web:a%3Ab',
+  ])
+    assert.equal(didWebUrl(did), undefined, did);
+});
+
 it('uses plain http only for this machine', () => {
   assert.equal(didWebUrl('did:web:localhost%3A3000'), 'http://localhost:3000/.well-known/did.json');
   assert.equal(didWebUrl('did:web:127.0.0.1%3A3000'), 'http://127.0.0.1:3000/.well-known/did.json');

@@ -50,7 +50,9 @@ export interface VerifierRequest {
 }
 
 async function resolveDidKey(did: string, kid: string): Promise<JWK> {
-  const doc = await callApi<Obj>(sameOrigin(didWebUrl(did), 'did:web'));
+  const url = didWebUrl(did);
+  if (url === undefined) throw new WalletError('bad_request_object', 'the did:web identifier is not a host name');
+  const doc = await callApi<Obj>(sameOrigin(url, 'did:web'));
   if (doc.id !== did) throw new WalletError('bad_request_object', 'the DID document is for another DID');
   const vm = Array.isArray(doc.verificationMethod) ? doc.verificationMethod.find((m) => isObj(m) && m.id === kid) : undefined;
   if (!isObj(vm) || !isObj(vm.publicKeyJwk))
