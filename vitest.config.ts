@@ -22,7 +22,7 @@ export default defineConfig({
     // A test file's console output (diagnostics, skip reasons) stays visible.
     printConsoleTrace: false,
     projects: [
-      { extends: true, test: { name: 'own-process', include: OWN_PROCESS.map((dir) => `${dir}/*.test.ts`), isolate: true } },
+      { extends: true, test: { name: 'own-process', include: OWN_PROCESS.map((dir) => `${dir}/**/*.test.ts`), isolate: true } },
       {
         extends: true,
         test: {

@@ -4,7 +4,7 @@
  * transpiling src/ through tsx in every process. esbuild, file by file, the same layout and ESM
  * output as `npm run build` (tsc) in about a second; the type check is `npm test`'s own first step.
  */
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -27,7 +27,7 @@ function newestMtime(path: string): number {
     .reduce((max, name) => Math.max(max, newestMtime(join(path, name))), s.mtimeMs);
 }
 
-export function compiledIsStale(): boolean {
+function compiledIsStale(): boolean {
   if (!existsSync(STAMP) || !existsSync(join(ROOT, 'dist', 'src', 'server.js'))) return true;
   const built = statSync(STAMP).mtimeMs;
   return INPUTS.some((p) => existsSync(p) && newestMtime(p) > built);
@@ -36,6 +36,8 @@ export function compiledIsStale(): boolean {
 export default async function setup(): Promise<void> {
   if (!compiledIsStale()) return;
   const started = Date.now();
+  // esbuild only adds files: clear the old output so a moved or deleted source leaves no module behind.
+  rmSync(join(ROOT, 'dist', 'src'), { recursive: true, force: true });
   await build({
     entryPoints: sources(join(ROOT, 'src')),
     outbase: ROOT,
