@@ -189,7 +189,9 @@ export class Pkcs11Connection {
     if (!p) return; // answered after its time limit
     this.pending.delete(m.id);
     clearTimeout(p.timer);
-    if (![...this.pending.values()].some((x) => x.worker === p.worker)) p.worker.unref();
+    // A thread given up has its requests failed and removed (failPending), so what is still
+    // pending belongs to this thread: idle once none is left, it must not hold the process open.
+    if (this.pending.size === 0) p.worker.unref();
     if (m.ok) return p.resolve(m.value);
     if (m.kind === 'unavailable') this.moduleState = 'unavailable';
     p.reject(
