@@ -4,11 +4,10 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY schemas ./schemas
-# npm run build also bundles the web pages (src/web → dist/web) with this script.
-COPY scripts/build-web.ts ./scripts/
+# npm run build compiles src/ → dist/src/ and bundles the web pages (src/web → dist/web) with esbuild.
+COPY scripts/build.js ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

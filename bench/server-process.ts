@@ -8,8 +8,8 @@ export const ROOT = join(import.meta.dirname, '..');
 /** The node flags `npm start` runs the server with, so the benchmark measures that same process. */
 export const START_FLAGS: string[] = (() => {
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const m = /\bnode ((?:--\S+ )*)dist\/src\/server\.js/.exec(start);
-  if (!m) throw new Error(`package.json "start" does not run node … dist/src/server.js: ${start}`);
+  const m = /\bnode ((?:--\S+ )*)scripts\/start\.js/.exec(start);
+  if (!m) throw new Error(`package.json "start" does not run node … scripts/start.js: ${start}`);
   return (m[1] as string).split(' ').filter(Boolean);
 })();
 

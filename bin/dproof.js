@@ -1,22 +1,16 @@
 #!/usr/bin/env node
-// Entry for `npx dproof`: runs the TypeScript sources through tsx when they are here (a clone),
-// or the compiled dist/ (a production image built with `npm run build`).
+// Entry for `npx dproof`: runs the compiled CLI in dist/. In a clone it first compiles what is
+// stale (scripts/build.js: esbuild, about a second, nothing when dist/ is current), so a call costs
+// node's start and the CLI's own work, not a TypeScript loader. A production image has only dist/.
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const src = join(root, 'src', 'cli', 'main.ts');
-let main;
-if (existsSync(src)) {
-  try {
-    const { register } = await import('tsx/esm/api');
-    register();
-    main = src;
-  } catch {
-    main = undefined;
-  }
+const build = join(root, 'scripts', 'build.js');
+if (existsSync(build)) {
+  const { buildIfStale } = await import(pathToFileURL(build).href);
+  await buildIfStale({ only: 'server', quiet: true });
 }
-main ??= join(root, 'dist', 'src', 'cli', 'main.js');
-const { runCli } = await import(pathToFileURL(main).href);
+const { runCli } = await import(pathToFileURL(join(root, 'dist', 'src', 'cli', 'main.js')).href);
 process.exitCode = await runCli(process.argv.slice(2));

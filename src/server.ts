@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  // The first line a person sees: where to look. The JSON log lines that follow are for machines.
+  process.stderr.write(`digital-proof starting on http://${config.host}:${config.port} (public URL ${config.publicUrl})\n`);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(config);

@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import type { CliIo } from './io.js';
 
 /** How CLI commands print: JSON for machines (--json), aligned text for people. */
@@ -20,10 +21,11 @@ export const createOutput = (json: boolean, io: Pick<CliIo, 'stdout' | 'stderr'>
 export function table(rows: Record<string, unknown>[], columns: string[]): string {
   if (rows.length === 0) return '(none)';
   const cells = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '-' : String(r[c]))));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => (row[i] ?? '').length)));
+  // Columns line up by terminal cells, not UTF-16 units: a Hangul syllable takes two cells.
+  const widths = columns.map((c, i) => Math.max(stringWidth(c), ...cells.map((row) => stringWidth(row[i] ?? ''))));
   const line = (vals: string[]) =>
     vals
-      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .map((v, i) => v + ' '.repeat(Math.max(0, (widths[i] ?? 0) - stringWidth(v))))
       .join('  ')
       .trimEnd();
   return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');

@@ -20,6 +20,12 @@ export async function authenticateClient(store: Store, authorization: string | u
 
 export function requireRole(client: ApiClient, roles: readonly ClientRole[]): void {
   if (!roles.includes(client.role)) {
-    throw forbidden('wrong_role', `this action needs a ${roles.join(' or ')} client; this key belongs to a ${client.role} client`);
+    throw forbidden(
+      'wrong_role',
+      `this action needs ${withArticle(roles.join(' or '))} client; this key belongs to ${withArticle(client.role)} client`,
+    );
   }
 }
+
+/** "an issuer", "an admin", "a verifier". */
+const withArticle = (word: string): string => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { buildWeb } from '../../scripts/build-web.js';
+import { buildIfStale } from '../../scripts/build.js';
 import { ROOT } from '../helpers/spawn-server.js';
 import { scaled } from '../helpers/time-scale.js';
 import { parseCounterChallenge } from '../../src/holder/counter-challenge-link.js';
@@ -43,7 +43,8 @@ describe.skipIf(skip)('web pages in Chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    await buildWeb({ quiet: true });
+    // The run's global setup built the pages; this rebuilds them only if a page source changed since.
+    await buildIfStale({ only: 'web', quiet: true });
     t = await startTestApp({ listen: true });
     issuerKey = await t.apiKey('issuer');
     verifierKey = await t.apiKey('verifier');

@@ -74,6 +74,11 @@ for (const backend of storeTargets()) {
         const r = await get(`Bearer ${await t.apiKey(role)}`);
         assert.equal(r.statusCode, 403);
         assert.equal(r.json().code, 'wrong_role');
+        // English with its article: "needs an admin client; this key belongs to an issuer client".
+        assert.match(
+          r.json().detail,
+          new RegExp(`needs an admin client; this key belongs to ${role === 'issuer' ? 'an' : 'a'} ${role} client`),
+        );
       }
     });
 
