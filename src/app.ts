@@ -1,4 +1,5 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Server as HttpsServer } from 'node:https';
+import Fastify, { type FastifyBaseLogger, type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
@@ -34,7 +35,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the Fastify app without listening (server.ts listens; tests use inject or listen on port 0). */
 export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyInstance> {
-  const app = Fastify({
+  const options: FastifyServerOptions = {
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request child loggers are made when a request first logs (most never do at warn).
     childLoggerFactory: lazyChildLoggerFactory,
@@ -55,7 +56,14 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     schemaController: { compilersFactory: lazyCompilersFactory() as never },
-  });
+  };
+  const tls = deps.config.tls;
+  // TLS_CERT/TLS_KEY: the same app over HTTPS (a phone needs a secure context for WebCrypto). The
+  // routes never touch the raw server, so the HTTPS instance serves as the HTTP-typed one.
+  const app = tls
+    ? (Fastify({ ...options, https: { cert: tls.cert, key: tls.key } } as FastifyHttpsOptions<HttpsServer>) as unknown as FastifyInstance)
+    : Fastify(options);
+
   app.decorateRequest('client', null);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

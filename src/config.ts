@@ -3,6 +3,8 @@
  * server and the CLI; everything else receives the typed `Config`. Every variable is listed in
  * CONFIG_VARIABLES with its default, and the README table is checked against that list by a test.
  */
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { resolve } from 'node:path';
 import { parseOutboundAllowList } from './http-client/outbound-allow-list.js';
 import type { TrustedIssuer } from './verification/issuer-type-authority.js';
@@ -22,6 +24,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface Config {
   port: number;
   host: string;
+  /** PEM certificate chain and private key when the service serves HTTPS itself (TLS_CERT / TLS_KEY). */
+  tls: { cert: string; key: string } | undefined;
   /** Public base URL without trailing slash: the issuer identifier and the base of every link. */
   publicUrl: string;
   dataDir: string;
@@ -112,8 +116,15 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   { name: 'PORT', default: '3000', description: 'TCP port the HTTP server listens on.' },
   { name: 'HOST', default: '127.0.0.1', description: 'Interface to bind; `0.0.0.0` in containers.' },
   {
+    name: 'TLS_CERT',
+    default: '(unset: plain HTTP)',
+    description:
+      'Path of a PEM certificate (chain) to serve HTTPS directly, with `TLS_KEY`: for trying the web wallet on a phone, which needs a secure context (see *Web pages*). Behind a TLS-terminating proxy leave it unset.',
+  },
+  { name: 'TLS_KEY', default: '(unset)', description: 'Path of the PEM private key of `TLS_CERT`; both or neither.' },
+  {
     name: 'PUBLIC_URL',
-    default: 'http://localhost:$PORT',
+    default: 'http://localhost:$PORT (https with TLS_CERT)',
     description: 'Public base URL (issuer identifier, links in offers, status list URIs). No trailing slash.',
   },
   { name: 'DATA_DIR', default: './data', description: 'Folder of the embedded SQLite store (`digital-proof.db`).' },
@@ -397,11 +408,41 @@ function statusListSize(env: Env): number {
   return n;
 }
 
+/** TLS_CERT and TLS_KEY: both or neither, readable, PEM, and the key belongs to the certificate. */
+function tlsFiles(env: Env, cwd: string): Config['tls'] {
+  const certPath = env.TLS_CERT?.trim();
+  const keyPath = env.TLS_KEY?.trim();
+  if (!certPath && !keyPath) return undefined;
+  if (!certPath) throw new ConfigError('TLS_CERT', 'must be set when TLS_KEY is (both or neither)');
+  if (!keyPath) throw new ConfigError('TLS_KEY', 'must be set when TLS_CERT is (both or neither)');
+  const read = (name: string, path: string): string => {
+    try {
+      return readFileSync(resolve(cwd, path), 'utf8');
+    } catch (e) {
+      throw new ConfigError(name, `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  };
+  const cert = read('TLS_CERT', certPath);
+  const key = read('TLS_KEY', keyPath);
+  if (!cert.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError('TLS_CERT', `${certPath} is not a PEM certificate`);
+  try {
+    // Node checks here that the key parses and matches the certificate, as the server would at listen.
+    createSecureContext({ cert, key });
+  } catch (e) {
+    throw new ConfigError(
+      'TLS_KEY',
+      `${keyPath} is not the PEM private key of ${certPath} (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
+  return { cert, key };
+}
+
 export function loadConfig(env: Env, cwd = process.cwd()): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const host = env.HOST?.trim() || '127.0.0.1';
 
-  const publicRaw = env.PUBLIC_URL?.trim() || `http://localhost:${port}`;
+  const tls = tlsFiles(env, cwd);
+  const publicRaw = env.PUBLIC_URL?.trim() || `${tls ? 'https' : 'http'}://localhost:${port}`;
   const publicUrl = url('PUBLIC_URL', publicRaw, ['http:', 'https:']).replace(/\/+$/, '');
   if (new URL(publicUrl).search || new URL(publicUrl).hash) {
     throw new ConfigError('PUBLIC_URL', 'must not carry a query or fragment');
@@ -445,6 +486,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   return {
     port,
     host,
+    tls,
     publicUrl,
     dataDir: resolve(cwd, env.DATA_DIR?.trim() || './data'),
     databaseUrl,

@@ -17,7 +17,7 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   process.stderr.write(
-    `digital-proof listening on http://${config.host}:${port} (public URL ${config.publicUrl}, ${runtime.store.dialect} store at ${runtime.store.location})\n` +
+    `digital-proof listening on ${config.tls ? 'https' : 'http'}://${config.host}:${port} (public URL ${config.publicUrl}, ${runtime.store.dialect} store at ${runtime.store.location})\n` +
       `API docs: ${config.publicUrl}${DOCS_PATH}\n`,
   );
 
@@ -44,7 +44,9 @@ async function main(): Promise<void> {
     throw e;
   }
   // The first line a person sees: where to look. The JSON log lines that follow are for machines.
-  process.stderr.write(`digital-proof starting on http://${config.host}:${config.port} (public URL ${config.publicUrl})\n`);
+  process.stderr.write(
+    `digital-proof starting on ${config.tls ? 'https' : 'http'}://${config.host}:${config.port} (public URL ${config.publicUrl})\n`,
+  );
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(config);

@@ -18,15 +18,17 @@ export const createOutput = (json: boolean, io: Pick<CliIo, 'stdout' | 'stderr'>
   },
 });
 
-export function table(rows: Record<string, unknown>[], columns: string[]): string {
+/** Aligned text table; `headings` renames a column's heading (default: its key in capitals). */
+export function table(rows: Record<string, unknown>[], columns: string[], headings: Record<string, string> = {}): string {
   if (rows.length === 0) return '(none)';
   const cells = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '-' : String(r[c]))));
   // Columns line up by terminal cells, not UTF-16 units: a Hangul syllable takes two cells.
-  const widths = columns.map((c, i) => Math.max(stringWidth(c), ...cells.map((row) => stringWidth(row[i] ?? ''))));
+  const heads = columns.map((c) => headings[c] ?? c.toUpperCase());
+  const widths = columns.map((c, i) => Math.max(stringWidth(heads[i] ?? ''), ...cells.map((row) => stringWidth(row[i] ?? ''))));
   const line = (vals: string[]) =>
     vals
       .map((v, i) => v + ' '.repeat(Math.max(0, (widths[i] ?? 0) - stringWidth(v))))
       .join('  ')
       .trimEnd();
-  return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
+  return [line(heads), ...cells.map(line)].join('\n');
 }

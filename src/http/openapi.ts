@@ -26,5 +26,44 @@ export async function registerOpenApi(app: FastifyInstance, _config: Config): Pr
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: DOCS_PATH, staticCSP: true });
+  // Encapsulated so that the viewport hook below sees only the docs' own responses.
+  await app.register(async (docs) => {
+    docs.addHook('onSend', async (_request, reply, payload) => {
+      const type = reply.getHeader('content-type');
+      return typeof payload === 'string' && typeof type === 'string' && type.startsWith('text/html') ? withViewport(payload) : payload;
+    });
+    await docs.register(swaggerUi, {
+      routePrefix: DOCS_PATH,
+      staticCSP: DOCS_CSP,
+      uiConfig: { validatorUrl: null },
+      // The error-code table is wider than a phone: it scrolls inside itself instead of widening the page.
+      theme: { css: [{ filename: 'phone.css', content: '.swagger-ui .info table { display: block; overflow-x: auto; }' }] },
+    });
+  });
 }
+
+/**
+ * The plugin's own `staticCSP: true` policy ends in `upgrade-insecure-requests`, which turns every
+ * asset of a page served over plain HTTP on a LAN address into an https request that fails (a
+ * blank page), and it blocks the inline styles Swagger UI's bundle sets at run time (a console
+ * error on every load). Scripts stay 'self' only; styles may be inline on this page alone.
+ */
+const DOCS_CSP = {
+  'default-src': ["'self'"],
+  'base-uri': ["'self'"],
+  'connect-src': ["'self'"],
+  'font-src': ["'self'", 'data:'],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'object-src': ["'none'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+};
+
+/** Swagger UI's page has no viewport line: without one a phone lays it out 980 px wide. */
+const withViewport = (html: string): string =>
+  html.includes('name="viewport"')
+    ? html
+    : html.replace('<head>', '<head>\n<meta name="viewport" content="width=device-width, initial-scale=1">');

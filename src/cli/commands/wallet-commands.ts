@@ -77,7 +77,7 @@ export function walletCommands(program: Command, io: CliIo): void {
       createOutput(Boolean(opts.json), io).data(view, () =>
         [
           `received ${received.length} credential${received.length === 1 ? '' : 's'} from ${received[0]?.credential_issuer ?? ''} (signature and key binding checked)`,
-          table(view, ['id', 'configuration', 'format', 'expires_at']),
+          table(view, ['id', 'configuration', 'format', 'expires_at'], WALLET_ID_HEADING),
         ].join('\n'),
       );
     });
@@ -100,7 +100,9 @@ export function walletCommands(program: Command, io: CliIo): void {
         received_at: c.received_at,
         expires_at: c.expires_at,
       }));
-      createOutput(Boolean(opts.json), io).data(view, () => table(view, ['id', 'configuration', 'format', 'received_at', 'expires_at']));
+      createOutput(Boolean(opts.json), io).data(view, () =>
+        table(view, ['id', 'configuration', 'format', 'received_at', 'expires_at'], WALLET_ID_HEADING),
+      );
     });
 
   wallet
@@ -178,3 +180,9 @@ export function walletCommands(program: Command, io: CliIo): void {
       );
     });
 }
+
+/**
+ * The wallet names its credentials itself; the issuer's registry (`POST /v1/credentials/{id}/revoke`)
+ * has ids of its own that never reach a wallet. The heading says so, so nobody revokes with this one.
+ */
+const WALLET_ID_HEADING = { id: 'WALLET_ID' };
