@@ -17,6 +17,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { healthRoutes } from './http/routes/health-routes.js';
 import { wellKnownRoutes } from './http/routes/well-known-routes.js';
 import { adminRoutes } from './http/routes/admin-routes.js';
+import { meRoutes } from './http/routes/me-routes.js';
 import { catalogRoutes } from './http/routes/catalog-routes.js';
 import { credentialRoutes } from './http/routes/credential-routes.js';
 import { statusRoutes } from './http/routes/status-routes.js';
@@ -99,6 +100,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   await app.register(healthRoutes, deps);
   await app.register(wellKnownRoutes, deps);
   await app.register(adminRoutes, deps);
+  await app.register(meRoutes, deps);
   await app.register(catalogRoutes, deps);
   await app.register(credentialRoutes, deps);
   await app.register(statusRoutes, deps);

@@ -82,6 +82,16 @@ for (const backend of storeTargets()) {
       }
     });
 
+    it('tells any key whose client it is at GET /v1/me (the pages check the role at sign-in)', async () => {
+      for (const role of ['issuer', 'verifier', 'admin'] as const) {
+        const r = await get(`Bearer ${await t.apiKey(role)}`, '/v1/me');
+        assert.equal(r.statusCode, 200);
+        assert.equal(r.json().role, role);
+        assert.equal(JSON.stringify(r.json()).includes('key_hash'), false);
+      }
+      assert.equal((await get(undefined, '/v1/me')).json().code, 'missing_api_key');
+    });
+
     it('lets an admin create a client over HTTP and shows the key once', async () => {
       const admin = await t.apiKey('admin');
       const r = await t.app.inject({

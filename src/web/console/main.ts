@@ -3,7 +3,7 @@
  * generated from the type's JSON Schema, show its QR and tx_code; list issued credentials
  * (metadata only) and suspend / reinstate / revoke them; show signing keys and their states.
  */
-import { ApiError, callApi, describeError } from '../shared/api.js';
+import { ApiError, callApi, describeError, signInAs } from '../shared/api.js';
 import { claimHint, claimLabel, loadTypes, type CredentialTypeView } from '../shared/catalog.js';
 import { append, field, h, rows } from '../shared/dom.js';
 import { formatDate, t, tx } from '../shared/i18n.js';
@@ -90,16 +90,9 @@ async function act(where: string, fn: () => Promise<void>): Promise<void> {
   }
 }
 
-/** Which role the key has: the credential list is for issuers and admins, the key list for admins only. */
+/** Which role the key has (the credential list is for issuers and admins, the key list for admins only). */
 async function signIn(key: string): Promise<void> {
-  await callApi('/v1/credentials?limit=1', { bearer: key });
-  let role: Role = 'issuer';
-  try {
-    await callApi('/v1/admin/keys', { bearer: key });
-    role = 'admin';
-  } catch (err) {
-    if (!(err instanceof ApiError && err.code === 'wrong_role')) throw err;
-  }
+  const role = await signInAs(key, ['issuer', 'admin']);
   state.apiKey = key;
   state.role = role;
   sessionStorage.setItem(KEY, key);

@@ -63,6 +63,34 @@ export async function callApi<T>(url: string, opts: CallOptions = {}): Promise<T
   return parsed as T;
 }
 
+export type ClientRole = 'issuer' | 'verifier' | 'admin';
+
+const ROLE_NAMES: Record<ClientRole, [string, string]> = {
+  issuer: ['발급기관', 'an issuer'],
+  verifier: ['검증기관', 'a verifier'],
+  admin: ['운영자', 'an admin'],
+};
+
+/**
+ * Sign-in of a page: asks the service whose key this is (`GET /v1/me`) and turns away a key of a
+ * role the page is not for, at once and in plain words, instead of failing at the first action.
+ */
+export async function signInAs<R extends ClientRole>(key: string, roles: readonly R[]): Promise<R> {
+  const me = await callApi<{ role: ClientRole }>('/v1/me', { bearer: key });
+  if ((roles as readonly ClientRole[]).includes(me.role)) return me.role as R;
+  const [ko, en] = ROLE_NAMES[me.role];
+  const wanted = roles.map((r) => ROLE_NAMES[r]);
+  throw new ApiError(
+    403,
+    'wrong_role',
+    t(
+      `${ko} 키입니다. 이 화면에는 ${wanted.map((w) => w[0]).join(' 또는 ')} 키가 필요합니다.`,
+      `This is ${en} key; this page needs ${wanted.map((w) => w[1]).join(' or ')} key.`,
+    ),
+    undefined,
+  );
+}
+
 /** Plain words for the codes a person at a page most often meets; others get a general sentence. */
 const WORDS: Record<string, [string, string]> = {
   network_error: ['서버에 연결할 수 없습니다.', 'The server cannot be reached.'],
@@ -93,6 +121,8 @@ const WORDS: Record<string, [string, string]> = {
  */
 export function describeError(err: unknown): string {
   if (err instanceof ApiError) {
+    // A message the page wrote itself (status 403 from signInAs) is already in the reader's words.
+    if (err.body === undefined && err.status === 403) return err.message;
     const w = WORDS[err.code];
     if (w) return t(w[0], w[1]);
   }

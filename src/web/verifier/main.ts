@@ -6,7 +6,7 @@
  */
 import { clerkMessage } from '../../verdict/clerk-messages.js';
 import type { CheckName } from '../../verdict/check-names.js';
-import { ApiError, callApi, describeError } from '../shared/api.js';
+import { ApiError, callApi, describeError, signInAs } from '../shared/api.js';
 import { claimLabel, inDisplayOrder, loadTypes, portraitUrl, valueText, type CredentialTypeView } from '../shared/catalog.js';
 import { field, h, rows } from '../shared/dom.js';
 import { formatDate, t, tx, type Text } from '../shared/i18n.js';
@@ -218,12 +218,15 @@ function render(main: HTMLElement): void {
           on: {
             submit: (e) => {
               e.preventDefault();
-              if (state.keyDraft) {
-                state.apiKey = state.keyDraft;
+              const key = state.keyDraft;
+              if (!key) return;
+              void act(async () => {
+                // An issuer or admin key is turned away here, not at the first request.
+                await signInAs(key, ['verifier']);
+                state.apiKey = key;
                 state.keyDraft = '';
-                sessionStorage.setItem(KEY, state.apiKey);
-                render(main);
-              }
+                sessionStorage.setItem(KEY, key);
+              });
             },
           },
         },
