@@ -171,6 +171,8 @@ for (const backend of storeTargets()) {
         assert.equal(r.code, 0, r.stderr);
         const redirect = (JSON.parse(r.stdout) as { response: { redirect_uri: string } }).response.redirect_uri;
         view = (await (await fetch(redirect)).json()) as typeof view;
+        const shown = (JSON.parse(r.stdout) as { result?: { code: string; message: { ko: string } } }).result;
+        assert.equal(shown?.code, view?.code, 'the CLI wallet shows the same result');
         if (view?.code !== 'credential_revoked') await new Promise((res) => setTimeout(res, 200));
       }
       assert.equal(view?.verdict, 'rejected');
@@ -180,6 +182,10 @@ for (const backend of storeTargets()) {
       assert.equal(h.code, 0, h.stderr);
       const verdicts = (JSON.parse(h.stdout) as { receipt: { verdict: string; code: string } }[]).map((x) => x.receipt.code);
       assert.ok(verdicts.includes('verified') && verdicts.includes('credential_revoked'), JSON.stringify(verdicts));
+      // The human view says why, in both languages; never only the code.
+      const table = await runDproof(['wallet', 'history'], env);
+      assert.equal(table.code, 0, table.stderr);
+      assert.match(table.stdout, /폐지된 증명서라서 받지 않았습니다.*this credential has been revoked/);
     });
 
     it('lets a handle expire: the wallet is told, a clerk is refused', async () => {

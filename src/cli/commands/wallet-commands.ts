@@ -10,6 +10,8 @@ import { writeFileSync } from 'node:fs';
 import { presentToVerifier } from '../../wallet/present-to-verifier.js';
 import { createCounterPresentation, renderCounterQr } from '../../wallet/create-counter-qr.js';
 import { fetchHistory } from '../../wallet/fetch-history.js';
+import { readHolderVerdict } from '../../wallet/read-holder-result.js';
+import { holderMessage } from '../../verdict/holder-messages.js';
 
 const claimList = (v: string | undefined): string[] | undefined =>
   v === undefined
@@ -115,11 +117,12 @@ export function walletCommands(program: Command, io: CliIo): void {
     )
     .action(async (link: string, opts: { disclose?: string; file?: string; json?: boolean }) => {
       const r = await presentToVerifier(readWallet(fileOf(opts)), { link, disclose: claimList(opts.disclose) });
-      createOutput(Boolean(opts.json), io).data(r, () =>
+      const result = await readHolderVerdict(r.response);
+      createOutput(Boolean(opts.json), io).data({ ...r, ...(result && { result }) }, () =>
         [
           `verifier: ${r.verifier.name ?? r.verifier.client_id}${r.verifier.purpose ? ` — ${r.verifier.purpose.ko ?? ''} / ${r.verifier.purpose.en ?? ''}` : ''}`,
           ...Object.entries(r.disclosed).map(([q, d]) => `sent ${d.claims.join(', ')} from credential ${d.credential} (query ${q})`),
-          `verifier answered: ${JSON.stringify(r.response)}`,
+          result ? `${result.verdict}: ${result.message.ko} / ${result.message.en}` : `verifier answered: ${JSON.stringify(r.response)}`,
         ].join('\n'),
       );
     });
@@ -172,9 +175,14 @@ export function walletCommands(program: Command, io: CliIo): void {
         channel: e.receipt.channel,
         claims: Array.isArray(e.receipt.claims) ? e.receipt.claims.join(',') : '',
         verdict: e.receipt.verdict,
+        // A refusal in words (Korean / English), never only its code.
+        reason:
+          e.receipt.verdict === 'verified' || typeof e.receipt.code !== 'string'
+            ? ''
+            : `${holderMessage(e.receipt.code).ko} / ${holderMessage(e.receipt.code).en}`,
       }));
       createOutput(Boolean(opts.json), io).data(entries, () =>
-        table(rows, ['at', 'verifier', 'channel', 'claims', 'verdict', 'credential']),
+        table(rows, ['at', 'verifier', 'channel', 'claims', 'verdict', 'reason', 'credential']),
       );
     });
 }
