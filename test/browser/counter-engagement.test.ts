@@ -19,18 +19,11 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildWeb } from '../../scripts/build-web.js';
 import { ROOT } from '../helpers/spawn-server.js';
 import { scaled } from '../helpers/time-scale.js';
+import { CHROMIUM_ARGS } from '../helpers/chromium-args.js';
 
 const BROWSER = process.env.TEST_BROWSER;
 const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
 const SHOTS = join(ROOT, 'test-results', 'web');
-const BASE_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** A few frames of 640×480 video (Y4M, 4:2:0) showing the QR of `text`, black on white with its quiet zone. */
 function qrVideo(text: string, path: string): void {
@@ -65,7 +58,7 @@ describe.skipIf(skip)('at the counter: engagement QR, fake camera, status and ve
     chromium.launchPersistentContext(userDataDir, {
       executablePath: BROWSER,
       headless: true,
-      args: [...BASE_ARGS, ...extraArgs],
+      args: [...CHROMIUM_ARGS, ...extraArgs],
       viewport: { width: 1280, height: 800 },
       locale: 'ko-KR',
       timeout: scaled(60_000),

@@ -19,6 +19,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildWeb } from '../../scripts/build-web.js';
 import { ROOT } from '../helpers/spawn-server.js';
 import { scaled } from '../helpers/time-scale.js';
+import { CHROMIUM_ARGS } from '../helpers/chromium-args.js';
 import { parseCounterChallenge } from '../../src/holder/counter-challenge-link.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import { generateHolderKey } from '../../src/wallet/holder-key.js';
@@ -54,14 +55,7 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: BROWSER,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
       viewport: DESKTOP,
       locale: 'ko-KR',
       timeout: scaled(60_000),

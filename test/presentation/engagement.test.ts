@@ -17,6 +17,7 @@ import { storeTargets } from '../helpers/stores.js';
 import { runDproof } from '../helpers/spawn-server.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
 import { parseEngagementLink } from '../../src/holder/engagement-link.js';
+import { revokeViaApi } from './helpers.js';
 
 interface Engagement {
   handle: string;
@@ -153,13 +154,7 @@ for (const backend of storeTargets()) {
     it('refuses a revoked card, tells the holder why, and lists the refusal in the history', async () => {
       const rec = (await t.runtime.store.credentials.list({ limit: 10 })).find((c) => c.type === 'resident-id');
       assert.ok(rec);
-      const revoke = await t.app.inject({
-        method: 'POST',
-        url: `/v1/credentials/${rec.id}/revoke`,
-        headers: { authorization: `Bearer ${issuerKey}` },
-        payload: { reason: 'test' },
-      });
-      assert.equal(revoke.statusCode, 200, revoke.body);
+      await revokeViaApi(t, issuerKey, rec.id);
       let view: { verdict: string; code: string; message: { ko: string; en: string } } | undefined;
       // The status list is cached by its ttl: a fresh engagement until the revocation shows.
       for (let i = 0; i < 30 && view?.code !== 'credential_revoked'; i++) {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { counterOf, counterPresent, counterVerify, generateHolderKey, issueViaApi } from '../presentation/helpers.js';
+import { counterOf, counterPresent, counterVerify, generateHolderKey, issueViaApi, revokeViaApi } from '../presentation/helpers.js';
 import { jwkThumbprint } from '../../src/keys/jwk-thumbprint.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
 
@@ -26,13 +26,7 @@ for (const backend of storeTargets()) {
       holder = await generateHolderKey();
       const issued = await issueViaApi(t, issuerKey, 'driver-license', holder);
       credential = issued.credential;
-      const revoke = await t.app.inject({
-        method: 'POST',
-        url: `/v1/credentials/${issued.id}/revoke`,
-        headers: { authorization: `Bearer ${issuerKey}` },
-        payload: { reason: 'test' },
-      });
-      assert.equal(revoke.statusCode, 200, revoke.body);
+      await revokeViaApi(t, issuerKey, issued.id);
     });
     afterAll(async () => t?.close());
 
