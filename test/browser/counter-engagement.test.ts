@@ -6,7 +6,7 @@
  * the wallet receives the counter's request, the holder consents, both screens turn green, and
  * the consent→verdict time is measured. Then the issuer revokes: the card turns red, the next
  * attempt (pasted on the clerk's page: the paste path) is not presented and the wallet says why;
- * the history lists the presentation with its verdict.
+ * the history lists both, each with its result.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -183,6 +183,10 @@ describe.skipIf(skip)('at the counter: engagement QR, fake camera, status and ve
     await wallet.getByRole('button', { name: '기록 보기' }).click();
     await wallet.getByRole('heading', { level: 1, name: '제출 기록' }).waitFor();
     await wallet.getByText('확인됨').first().waitFor();
+    // Both attempts: the accepted presentation (the service's receipt) and the one not presented, with why.
+    await wallet.getByText('폐지된 증명서라서 제출하지 않음').waitFor();
+    assert.equal(await wallet.locator('.cards li').count(), 2, (await wallet.locator('main').textContent()) ?? '');
+    await wallet.screenshot({ path: join(SHOTS, 'wallet-history-both.png'), fullPage: true });
     assert.deepEqual(problems, []);
   });
 });

@@ -34,6 +34,7 @@ import { CREDENTIAL_STATUS } from '../../verdict/glossary.js';
 import { cardStatus, type CardStatus } from './card-status.js';
 import { secondsLeft, startEngagement, type Engagement } from './engagement.js';
 import { readHolderResult, type HolderResult } from './holder-result.js';
+import { isDeclined, mergeHistory, readDeclined, recordDeclined, type DeclinedAttempt } from './declined-log.js';
 
 type View =
   | { name: 'home' }
@@ -63,7 +64,7 @@ const state = {
   /** The counter's challenge as scanned or pasted (`dproof-counter:?aud=…&nonce=…`). */
   challengeText: '',
   counter: null as { credId: string; text: string; canvas: HTMLCanvasElement | null; at: number } | null,
-  history: null as Receipt[] | null,
+  history: null as (Receipt | DeclinedAttempt)[] | null,
   /** The small engagement QR shown at a counter, while it waits for the counter's request. */
   engagement: null as Engagement | null,
 };
@@ -350,7 +351,7 @@ function homeView(): HTMLElement[] {
           on: {
             click: () =>
               act('history', async () => {
-                state.history = await loadHistory(state.held.map((x) => x.stored));
+                state.history = mergeHistory(await loadHistory(state.held.map((x) => x.stored)), readDeclined());
                 state.view = { name: 'history' };
               }),
           },
@@ -689,6 +690,11 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
   const decline = () =>
     act('consent', async () => {
       await declineRequest(r);
+      recordDeclined({
+        verifier: { client_id: r.clientId, ...(r.verifierName ? { name: r.verifierName } : {}) },
+        purpose: r.purpose ?? null,
+        reason: declineReason(r, v.picks),
+      });
       state.view = { name: 'answered', request: r, status: undefined, declined: true, result: undefined };
     });
   return [
@@ -731,6 +737,25 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
     errorText('consent') as HTMLElement,
   ].filter((x): x is HTMLElement => x !== null);
 }
+
+/** Why nothing was presented: the status of a held card that could not be offered, or the holder's choice. */
+function declineReason(r: VerifierRequest, picks: Record<string, unknown>): DeclinedAttempt['reason'] {
+  for (const q of r.queries) {
+    if (picks[q.id]) continue;
+    const blocked = candidatesFor(q, state.held)[0];
+    if (!blocked) return 'no_credential';
+    if (blocked.status === 'revoked' || blocked.status === 'suspended' || blocked.status === 'expired') return blocked.status;
+  }
+  return 'declined';
+}
+
+const DECLINE_WORDS: Record<DeclinedAttempt['reason'], { ko: string; en: string }> = {
+  revoked: { ko: `${CREDENTIAL_STATUS.revoked.ko}된 증명서라서 제출하지 않음`, en: 'Not presented: the credential is revoked' },
+  suspended: { ko: `${CREDENTIAL_STATUS.suspended.ko}된 증명서라서 제출하지 않음`, en: 'Not presented: the credential is suspended' },
+  expired: { ko: '유효기간이 지난 증명서라서 제출하지 않음', en: 'Not presented: the credential has expired' },
+  no_credential: { ko: '맞는 증명서가 없어 제출하지 않음', en: 'Not presented: no matching credential' },
+  declined: { ko: '제출하지 않기로 함', en: 'Not presented: you declined' },
+};
 
 /** What the pointer selects in the held claims (OpenID4VP §7.1.1): one value, a list, or undefined. */
 function valueAtPointer(d: DecodedSdJwt, pointer: ClaimPathPointer): unknown {
@@ -808,6 +833,18 @@ function historyView(): HTMLElement[] {
           'ul',
           { class: 'cards' },
           items.map((r) => {
+            if (isDeclined(r))
+              return h(
+                'li',
+                { class: 'vc bad' },
+                h('h3', {}, r.verifier.name ?? r.verifier.client_id ?? '-'),
+                rows([
+                  [t('일시', 'When'), formatDate(r.at, true)],
+                  [t('목적', 'Purpose'), r.purpose ? tx(r.purpose as { ko: string; en: string }) : '-'],
+                  [t('보낸 항목', 'Items sent'), t('없음', 'none')],
+                  [t('결과', 'Result'), tx(DECLINE_WORDS[r.reason])],
+                ]),
+              );
             const ty = state.types.find((x) => x.id === r.credential_type);
             return h(
               'li',
