@@ -51,8 +51,8 @@ export function counterQrVersion(presentation: string): number {
     const bytes = Buffer.byteLength(presentation, 'utf8');
     throw badRequest(
       'qr_too_large',
-      `고른 항목이 QR 하나에 담기지 않습니다 (${bytes}바이트). 항목을 줄이거나(예: --disclose age_over_19) 창구의 온라인 요청(openid4vp:// QR)에 답하십시오. / ` +
-        `The chosen claims do not fit in one QR (${bytes} bytes). Disclose fewer (e.g. --disclose age_over_19), or answer the counter's online request (its openid4vp:// QR) instead.`,
+      `고른 항목이 QR 하나에 담기지 않습니다 (${bytes}바이트). 항목을 줄이거나(예: --disclose age_over_19) 작은 연결 QR(dproof wallet engage)을 보여 주십시오. / ` +
+        `The chosen claims do not fit in one QR (${bytes} bytes). Disclose fewer (e.g. --disclose age_over_19), or show the small engagement QR instead (dproof wallet engage).`,
     );
   }
 }

@@ -18,6 +18,8 @@ import { runDproof } from '../helpers/spawn-server.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
 import { parseEngagementLink } from '../../src/holder/engagement-link.js';
 import { revokeViaApi } from './helpers.js';
+import { engageAtCounter } from '../../src/wallet/engage-at-counter.js';
+import { readWallet } from '../../src/wallet/wallet-file.js';
 
 interface Engagement {
   handle: string;
@@ -149,6 +151,21 @@ for (const backend of storeTargets()) {
       const noResult = await fetch(`${t.url}/openid4vp/results/${'C'.repeat(22)}.${'D'.repeat(22)}`);
       assert.equal(noResult.status, 404);
       assert.equal(((await noResult.json()) as { code: string }).code, 'result_not_found');
+    });
+
+    it('lets the CLI wallet show the small QR, wait, and answer the counter (dproof wallet engage)', async () => {
+      let redeemed: Promise<{ statusCode: number; body: string }> | undefined;
+      const r = await engageAtCounter(readWallet(env.DPROOF_WALLET!), {
+        service: t.url,
+        onLink: (link, expiresIn) => {
+          assert.ok(QRCode.create(link, { errorCorrectionLevel: 'M' }).version <= 3);
+          assert.ok(expiresIn >= 60 && expiresIn <= 120);
+          redeemed = redeem(verifierKey, { engagement: link, dcql_query: dcql });
+        },
+      });
+      assert.equal((await redeemed)?.statusCode, 201, (await redeemed)?.body);
+      assert.equal(r.response.status, 'verified');
+      assert.deepEqual(Object.values(r.disclosed)[0]?.claims, ['age_over_19']);
     });
 
     it('refuses a revoked card, tells the holder why, and lists the refusal in the history', async () => {

@@ -9,7 +9,7 @@ describe('counter QR fit', () => {
     assert.equal(counterQrVersion('x'.repeat(100)), 5);
   });
 
-  it('refuses a presentation past version 40 with qr_too_large, offering fewer claims or the online request', async () => {
+  it('refuses a presentation past version 40 with qr_too_large, offering fewer claims or the small engagement QR', async () => {
     const big = 'x'.repeat(3500);
     for (const attempt of [() => counterQrVersion(big), () => renderCounterQr(big, 'svg')]) {
       await assert.rejects(
@@ -21,6 +21,7 @@ describe('counter QR fit', () => {
           assert.match(e.message, /QR 하나에 담기지 않습니다/);
           assert.match(e.message, /do not fit in one QR \(3500 bytes\)/);
           assert.match(e.message, /--disclose age_over_19/);
+          assert.match(e.message, /dproof wallet engage/);
           assert.doesNotMatch(e.message, /amount of data is too big/i);
           return true;
         },

@@ -32,7 +32,8 @@ export async function startEngagement(
   const created = await callApi<Created>('/v1/wallet/engagements', { method: 'POST' });
   const engagement: Engagement = {
     link: created.link,
-    canvas: await qrCanvas(created.link, t('창구에 보여 줄 QR', 'QR to show at the counter'), 'M'),
+    // Version 3 is 37 modules with its quiet zone: 8 px a module keeps it large on any screen.
+    canvas: await qrCanvas(created.link, t('창구에 보여 줄 QR', 'QR to show at the counter'), 'M', 8),
     expiresAt: Date.now() + created.expires_in * 1000,
     stopped: false,
   };
