@@ -37,5 +37,11 @@ export async function createEngagement(deps: Pick<PresentationDeps, 'store' | 'c
     authorization_request: null,
     redeemed_at: null,
   });
-  return { handle, link: engagementLink(handle), wait_token: waitToken, expires_at: new Date(now + ttl * 1000).toISOString(), expires_in: ttl };
+  return {
+    handle,
+    link: engagementLink(handle),
+    wait_token: waitToken,
+    expires_at: new Date(now + ttl * 1000).toISOString(),
+    expires_in: ttl,
+  };
 }

@@ -25,18 +25,23 @@ export interface RedeemEngagementInput {
 
 export async function redeemEngagement(deps: PresentationDeps, client: ApiClient, input: RedeemEngagementInput): Promise<CreatedRequest> {
   const handle = isEngagementHandle(input.engagement) ? input.engagement : parseEngagementLink(input.engagement);
-  if (!handle) throw badRequest('engagement_invalid', "not a holder's engagement code (dproof-engage:…); scan the QR on the holder's phone again");
+  if (!handle)
+    throw badRequest('engagement_invalid', "not a holder's engagement code (dproof-engage:…); scan the QR on the holder's phone again");
   parseDcqlQuery(input.dcql_query, deps.catalog, client); // refuses a query we cannot answer, before the handle is spent
   const hash = engagementHash('handle', handle);
   const rec = await deps.store.engagements.byHandle(hash);
   const now = deps.clock.now();
   if (!rec) throw new AppError('engagement_unknown', 'this engagement code is unknown; ask the holder to show a new QR');
-  if (rec.client_id !== null) throw new AppError('engagement_used', 'this engagement code was already used; ask the holder to show a new QR');
+  if (rec.client_id !== null)
+    throw new AppError('engagement_used', 'this engagement code was already used; ask the holder to show a new QR');
   if (now >= rec.expires_at) throw badRequest('engagement_expired', 'this engagement code has expired; ask the holder to show a new QR');
   if (!(await deps.store.engagements.claim(hash, client.id, now))) {
     throw new AppError('engagement_used', 'this engagement code was already used; ask the holder to show a new QR');
   }
-  const created = await createVerifierRequest(deps, client, { dcql_query: input.dcql_query, ...(input.purpose ? { purpose: input.purpose } : {}) });
+  const created = await createVerifierRequest(deps, client, {
+    dcql_query: input.dcql_query,
+    ...(input.purpose ? { purpose: input.purpose } : {}),
+  });
   await deps.store.engagements.attachRequest(hash, created.id, created.authorization_request);
   return created;
 }

@@ -17,9 +17,7 @@ const MAX_WAITERS = 2000;
 let waiters = 0;
 
 export type EngagementWait =
-  | { status: 'waiting'; expires_at: string }
-  | { status: 'requested'; authorization_request: string }
-  | { status: 'expired' };
+  { status: 'waiting'; expires_at: string } | { status: 'requested'; authorization_request: string } | { status: 'expired' };
 
 const refuse = (code: 'engagement_token_missing' | 'engagement_token_unknown', message: string) =>
   new AppError(code, message, { status: 401 });
@@ -38,7 +36,8 @@ export async function waitForEngagement(
   try {
     for (;;) {
       const rec = await deps.store.engagements.byWaitToken(hash);
-      if (!rec) throw refuse('engagement_token_unknown', 'this wait token names no engagement (expired and purged, or never made); make a new QR');
+      if (!rec)
+        throw refuse('engagement_token_unknown', 'this wait token names no engagement (expired and purged, or never made); make a new QR');
       if (rec.authorization_request !== null) return { status: 'requested', authorization_request: rec.authorization_request };
       if (rec.client_id === null && deps.clock.now() >= rec.expires_at) return { status: 'expired' };
       // Real time on purpose: this bounds how long a connection is held, not a protocol lifetime.
