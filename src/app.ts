@@ -24,6 +24,7 @@ import { statusRoutes } from './http/routes/status-routes.js';
 import { openid4vciRoutes } from './http/routes/openid4vci-routes.js';
 import { verifierRoutes } from './http/routes/verifier-routes.js';
 import { walletHistoryRoutes } from './http/routes/wallet-history-routes.js';
+import { engagementRoutes } from './http/routes/engagement-routes.js';
 import { webRoutes } from './http/routes/web-routes.js';
 import { installMetrics } from './http/metrics.js';
 import { sharedRateLimit } from './http/shared-rate-limit.js';
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   await app.register(openid4vciRoutes, deps);
   await app.register(verifierRoutes, deps);
   await app.register(walletHistoryRoutes, deps);
+  await app.register(engagementRoutes, deps);
   await app.register(webRoutes, deps);
   return app;
 }

@@ -79,6 +79,10 @@ export interface Config {
   counterNonceTtlSeconds: number;
   /** How long an OpenID4VP request can be answered, seconds. */
   verifierRequestTtlSeconds: number;
+  /** How long a holder-shown engagement handle can be scanned at a counter, seconds (60–120). */
+  engagementTtlSeconds: number;
+  /** Longest a wallet's long-poll for its engagement's request is held open, seconds. */
+  engagementWaitSeconds: number;
   /** How long a verification result (with claim values) is kept for its verifier, seconds. */
   verifierResultRetentionSeconds: number;
   /** How often each node purges expired offer claims, tokens, nonces and verifier results, ms. */
@@ -515,6 +519,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     kbJwtMaxAgeSeconds: integer(env, 'KB_JWT_MAX_AGE_SECONDS', 120, 10, 3600),
     counterNonceTtlSeconds: integer(env, 'COUNTER_NONCE_TTL_SECONDS', 300, 30, 3600),
     verifierRequestTtlSeconds: integer(env, 'VERIFIER_REQUEST_TTL_SECONDS', 300, 30, 86_400),
+    engagementTtlSeconds: integer(env, 'ENGAGEMENT_TTL_SECONDS', 90, 60, 120),
+    engagementWaitSeconds: integer(env, 'ENGAGEMENT_WAIT_SECONDS', 20, 1, 25),
     verifierResultRetentionSeconds: integer(env, 'VERIFIER_RESULT_RETENTION_SECONDS', 600, 10, 7 * 86_400),
     purgeIntervalMs: integer(env, 'PURGE_INTERVAL_MS', 60_000, 10, 86_400_000),
     redisUrl,

@@ -29,6 +29,7 @@ export type ErrorArea =
   | 'openid4vp'
   | 'openid4vp_result'
   | 'history'
+  | 'engagement'
   | 'jose'
   | 'jwt'
   | 'sd_jwt'
@@ -239,6 +240,7 @@ export const ERROR_CATALOGUE = {
   webhook_url_internal: { http: [400], area: 'verifier', en: 'webhook_url names a loopback, private or metadata address' },
   invalid_policy: { http: [400], area: 'verifier', en: 'a policy.claims entry is not a claim path' },
   request_not_found: { http: [404], area: 'verifier', en: 'no such request made by this verifier client' },
+  result_not_found: { http: [404], area: 'verifier', en: "no holder's result at this address (mistyped, or past its retention)" },
   invalid_request_uri: {
     http: [404, 400],
     area: 'openid4vp',
@@ -267,6 +269,38 @@ export const ERROR_CATALOGUE = {
   history_token_cnf_mismatch: { http: [401], area: 'history', en: 'cnf.jkt is not the thumbprint of the signing key' },
   history_token_jti_invalid: { http: [401], area: 'history', en: 'jti is not a random value of at least 128 bits' },
   history_token_reused: { http: [401], area: 'history', en: 'the history token jti was already used' },
+
+  // Holder-shown counter engagement (/v1/wallet/engagements, /v1/verifier/engagements)
+  engagement_invalid: {
+    http: [400],
+    area: 'engagement',
+    en: "the scanned text is not a holder's engagement code (dproof-engage:…)",
+    ko: '소지자 화면의 QR 코드가 아닙니다. 다시 스캔하십시오.',
+  },
+  engagement_unknown: {
+    http: [404],
+    area: 'engagement',
+    en: 'no engagement with this handle',
+    ko: '알 수 없는 QR입니다. 새 QR을 요청하십시오.',
+  },
+  engagement_used: {
+    http: [409],
+    area: 'engagement',
+    en: 'the engagement handle was already redeemed (by this or another counter)',
+    ko: '이미 사용된 QR입니다. 새 QR을 요청하십시오.',
+  },
+  engagement_expired: {
+    http: [400],
+    area: 'engagement',
+    en: 'the engagement handle has expired',
+    ko: '만료된 QR입니다. 새 QR을 요청하십시오.',
+  },
+  engagement_token_missing: { http: [401], area: 'engagement', en: 'no Bearer wait token from POST /v1/wallet/engagements' },
+  engagement_token_unknown: {
+    http: [401],
+    area: 'engagement',
+    en: 'the wait token names no engagement (expired and purged, or never made)',
+  },
 
   // JOSE: compact JWS structure and signatures (RFC 7515, RFC 8725bis)
   jws_malformed: { http: [400], area: 'jose', en: 'not a compact JWS of base64url JSON segments' },
@@ -457,6 +491,12 @@ export const ERROR_CATALOGUE = {
   nothing_disclosed: { http: [400], area: 'wallet', en: 'a counter QR must disclose at least one claim' },
   portrait_in_qr: { http: [400], area: 'wallet', en: 'a portrait does not fit in a QR' },
   invalid_challenge: { http: [400], area: 'wallet', en: 'the counter challenge is not valid' },
+  qr_too_large: {
+    http: [400],
+    area: 'wallet',
+    en: 'the chosen claims do not fit in a counter QR; choose fewer, or show the small engagement QR',
+    ko: '고른 항목이 QR 하나에 담기지 않습니다. 항목을 줄이거나 작은 연결 QR을 보여 주십시오.',
+  },
   invalid_batch: { http: [400], area: 'cli', en: '--batch is not a positive integer' },
   invalid_out: { http: [400], area: 'cli', en: '--out is not a writable file name' },
 } as const satisfies Record<string, ErrorEntry>;

@@ -21,7 +21,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 
-export type ReferenceKind = 'offer' | 'pre_authorized_code' | 'access_token' | 'request' | 'state' | 'history_token';
+export type ReferenceKind =
+  'offer' | 'pre_authorized_code' | 'access_token' | 'request' | 'state' | 'history_token' | 'engagement_token' | 'result';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -44,6 +45,8 @@ const REFERENCES: Record<ReferenceKind, { hook: 'onRequest' | 'preValidation'; r
   request: { hook: 'onRequest', read: (r) => field(r.params, 'id'), what: 'this request' },
   state: { hook: 'preValidation', read: (r) => field(r.body, 'state'), what: 'this request' },
   history_token: { hook: 'onRequest', read: (r) => r.headers.authorization, what: 'this history token' },
+  engagement_token: { hook: 'onRequest', read: (r) => r.headers.authorization, what: 'this wait token' },
+  result: { hook: 'onRequest', read: (r) => field(r.params, 'code'), what: 'this result' },
 };
 
 const ONE_MINUTE = 60_000;

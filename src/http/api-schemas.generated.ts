@@ -520,6 +520,10 @@ export const API_SCHEMAS = {
     "properties": {
       "status": {
         "type": "string"
+      },
+      "redirect_uri": {
+        "type": "string",
+        "description": "OpenID4VP §8.2: where the wallet sends the holder next: the holder's result (verdict and reason, no claim values), readable once per response_code for the retention period"
       }
     }
   },
@@ -547,6 +551,93 @@ export const API_SCHEMAS = {
       }
     }
   },
+  "EngagementCreated": {
+    "$id": "EngagementCreated",
+    "title": "EngagementCreated",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "handle",
+      "link",
+      "wait_token",
+      "expires_at",
+      "expires_in"
+    ],
+    "properties": {
+      "handle": {
+        "type": "string",
+        "description": "One-time handle (128 random bits, base64url); carries nothing about the holder"
+      },
+      "link": {
+        "type": "string",
+        "description": "dproof-engage:<handle>: what the wallet shows as a small QR (version 3 at level M)"
+      },
+      "wait_token": {
+        "type": "string",
+        "description": "Secret kept by the wallet that asked: the Bearer token of GET /v1/wallet/engagements/request"
+      },
+      "expires_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "expires_in": {
+        "type": "integer",
+        "description": "Seconds the handle can be scanned (ENGAGEMENT_TTL_SECONDS): the countdown the wallet shows"
+      }
+    }
+  },
+  "EngagementRedeem": {
+    "$id": "EngagementRedeem",
+    "title": "EngagementRedeem",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "engagement",
+      "dcql_query"
+    ],
+    "properties": {
+      "engagement": {
+        "type": "string",
+        "maxLength": 200,
+        "description": "The text of the holder's engagement QR (dproof-engage:<handle>) or the bare handle."
+      },
+      "dcql_query": {
+        "type": "object",
+        "description": "The counter's preset DCQL query (OpenID4VP 1.0 §6), as for POST /v1/verifier/requests."
+      },
+      "purpose": {
+        "$ref": "Purpose#"
+      }
+    }
+  },
+  "EngagementWait": {
+    "$id": "EngagementWait",
+    "title": "EngagementWait",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "status"
+    ],
+    "properties": {
+      "status": {
+        "type": "string",
+        "enum": [
+          "waiting",
+          "requested",
+          "expired"
+        ]
+      },
+      "authorization_request": {
+        "type": "string",
+        "description": "When requested: the openid4vp:// link of the counter's request, answered as any other"
+      },
+      "expires_at": {
+        "type": "string",
+        "format": "date-time",
+        "description": "When waiting: the handle's expiry"
+      }
+    }
+  },
   "Health": {
     "$id": "Health",
     "title": "Health",
@@ -566,6 +657,52 @@ export const API_SCHEMAS = {
         "additionalProperties": {
           "type": "string"
         }
+      }
+    }
+  },
+  "HolderResult": {
+    "$id": "HolderResult",
+    "title": "HolderResult",
+    "description": "What the holder reads after presenting (the direct_post redirect_uri): no claim values, no checks.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "verdict",
+      "code",
+      "message",
+      "verifier",
+      "at"
+    ],
+    "properties": {
+      "verdict": {
+        "type": "string",
+        "enum": [
+          "verified",
+          "rejected"
+        ]
+      },
+      "code": {
+        "type": "string",
+        "description": "The verdict code (for programs; pages show `message`)"
+      },
+      "message": {
+        "$ref": "LocalizedText#"
+      },
+      "verifier": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "name": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        }
+      },
+      "at": {
+        "type": "string",
+        "format": "date-time"
       }
     }
   },

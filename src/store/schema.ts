@@ -162,6 +162,21 @@ export interface VciNoncesTable {
   consumed_at: number | null;
 }
 
+export interface CounterEngagementsTable {
+  /** SHA-256 (base64url) of the handle the wallet shows as a QR. */
+  handle_hash: string;
+  /** SHA-256 (base64url) of the wait token only the wallet that asked holds. */
+  wait_hash: string;
+  created_at: number;
+  expires_at: number;
+  /** The verifier client that redeemed it (null until then). */
+  client_id: string | null;
+  request_id: string | null;
+  /** The openid4vp:// link handed to the waiting wallet. */
+  authorization_request: string | null;
+  redeemed_at: number | null;
+}
+
 export interface Database {
   signing_keys: SigningKeysTable;
   api_clients: ApiClientsTable;
@@ -174,4 +189,5 @@ export interface Database {
   vci_offers: VciOffersTable;
   vci_access_tokens: VciAccessTokensTable;
   vci_nonces: VciNoncesTable;
+  counter_engagements: CounterEngagementsTable;
 }

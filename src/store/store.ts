@@ -12,6 +12,7 @@ import { vciRepo } from './repositories/vci-repo.js';
 import { verifierRequestsRepo } from './repositories/verifier-requests-repo.js';
 import { receiptsRepo } from './repositories/receipts-repo.js';
 import { noncesRepo } from './repositories/nonces-repo.js';
+import { engagementsRepo } from './repositories/engagements-repo.js';
 
 /** The repository layer: one object per table family, the same on SQLite and PostgreSQL. */
 export interface Store {
@@ -28,6 +29,8 @@ export interface Store {
   readonly verifierRequests: ReturnType<typeof verifierRequestsRepo>;
   readonly receipts: ReturnType<typeof receiptsRepo>;
   readonly nonces: ReturnType<typeof noncesRepo>;
+  /** Holder-shown counter engagement handles. */
+  readonly engagements: ReturnType<typeof engagementsRepo>;
   migrate(): Promise<MigrationReport>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
@@ -49,6 +52,7 @@ export function openStore(opts: DatabaseOptions): Store {
     verifierRequests: verifierRequestsRepo(db),
     receipts: receiptsRepo(db, writeUnits),
     nonces: noncesRepo(db, writeUnits),
+    engagements: engagementsRepo(db),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, dialect),
     ping: async () => {
       if (dialect === 'postgres') {

@@ -25,6 +25,7 @@ import {
   type VerificationContext,
   type VerifyInput,
 } from './verification-checks.js';
+import { proveHolderAfterRefusal } from './prove-holder-after-refusal.js';
 import type { CheckName, CheckResult, PresentationState, VerificationReport } from './verification-types.js';
 
 export const VERIFICATION_CHECKS: readonly (readonly [CheckName, Check])[] = [
@@ -69,5 +70,9 @@ export async function verifyPresentation(input: VerifyInput, ctx: VerificationCo
   if (s.format) report.credential = { format: s.format, type: s.type ?? null, issuer: s.iss ?? null };
   if (!failed) report.claims = s.selected ?? {};
   if (s.holderJkt) report.holderJkt = s.holderJkt;
+  else if (failed) {
+    const jkt = await proveHolderAfterRefusal(s, checks, ctx, input);
+    if (jkt) report.holderJkt = jkt;
+  }
   return report;
 }

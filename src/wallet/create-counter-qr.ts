@@ -40,8 +40,26 @@ export async function createCounterPresentation(
   return { presentation, aud: challenge.aud };
 }
 
+/**
+ * The QR version a presentation needs at level L, or a refusal in Korean and English that offers
+ * the smaller choice: never the QR library's own message ("The amount of data is too big…").
+ */
+export function counterQrVersion(presentation: string): number {
+  try {
+    return QRCode.create(presentation, { errorCorrectionLevel: 'L' }).version;
+  } catch {
+    const bytes = Buffer.byteLength(presentation, 'utf8');
+    throw badRequest(
+      'qr_too_large',
+      `고른 항목이 QR 하나에 담기지 않습니다 (${bytes}바이트). 항목을 줄이거나(예: --disclose age_over_19) 작은 연결 QR(dproof wallet engage)을 보여 주십시오. / ` +
+        `The chosen claims do not fit in one QR (${bytes} bytes). Disclose fewer (e.g. --disclose age_over_19), or show the small engagement QR instead (dproof wallet engage).`,
+    );
+  }
+}
+
 /** Renders a presentation as a QR code (error correction L: the presentations are long). */
 export async function renderCounterQr(presentation: string, format: 'svg' | 'png' | 'terminal'): Promise<string | Buffer> {
+  counterQrVersion(presentation);
   const opts = { errorCorrectionLevel: 'L' as const, margin: 2 };
   if (format === 'png') return QRCode.toBuffer(presentation, { ...opts, type: 'png', scale: 4 });
   if (format === 'svg') return QRCode.toString(presentation, { ...opts, type: 'svg' });

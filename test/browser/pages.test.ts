@@ -19,6 +19,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildIfStale } from '../../scripts/build.js';
 import { ROOT } from '../helpers/spawn-server.js';
 import { scaled } from '../helpers/time-scale.js';
+import { CHROMIUM_ARGS } from '../helpers/chromium-args.js';
 import { parseCounterChallenge } from '../../src/holder/counter-challenge-link.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import { generateHolderKey } from '../../src/wallet/holder-key.js';
@@ -55,14 +56,7 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: BROWSER,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
       viewport: DESKTOP,
       locale: 'ko-KR',
       timeout: scaled(60_000),
@@ -329,20 +323,28 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     assert.equal(await consolePage.locator('.status.revoked').first().textContent(), '폐지');
     await screenshots(consolePage, 'console-credentials');
 
+    // The wallet's card turns red (its status list is re-read within its ttl; a reload reads it at once)
+    // and is no longer offered: the holder is told why and declines.
+    for (let i = 0; i < 50; i++) {
+      await wallet.reload();
+      await wallet.locator('.card-status').first().waitFor();
+      if ((await wallet.locator('.card-status.bad', { hasText: '폐지' }).count()) > 0) break;
+    }
+    await wallet.locator('.vc.bad .card-status.bad', { hasText: '폐지' }).waitFor();
     await verifier.getByRole('button', { name: /요청 QR 만들기/ }).click();
     const second = await verifier.locator('#request-link').inputValue();
-    await wallet.getByRole('button', { name: /지갑으로/ }).click();
     await wallet.getByLabel('요청 링크').fill(second);
     await wallet.getByRole('button', { name: '요청 열기' }).click();
-    await wallet.getByRole('button', { name: '동의하고 제출' }).click();
-    await wallet.getByText('받지 않았습니다').waitFor();
+    await wallet.getByText(/폐지 상태라서 제출할 수 없습니다/).waitFor();
+    await wallet.getByRole('button', { name: '거절' }).click();
+    await wallet.getByRole('heading', { name: '거절했습니다' }).waitFor();
     await verifier.locator('.verdict.bad').waitFor();
-    await verifier.getByText('폐지된 증명서입니다. 받지 마십시오.').first().waitFor();
+    await verifier.getByText('지갑에서 제출을 거절했습니다.').first().waitFor();
     await screenshots(verifier, 'verifier-rejected');
 
     // English on request; the choice is remembered.
     await wallet.getByRole('button', { name: 'English' }).click();
-    await wallet.getByRole('heading', { name: 'Presented' }).waitFor();
+    await wallet.getByRole('heading', { name: 'Declined' }).waitFor();
     await wallet.reload();
     await wallet.getByRole('heading', { name: 'My wallet' }).waitFor();
     await screenshots(wallet, 'wallet-english');

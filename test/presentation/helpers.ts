@@ -100,3 +100,14 @@ export function injectFetch(app: FastifyInstance): (input: string | URL | Reques
     });
   };
 }
+
+/** `POST /v1/credentials/{id}/revoke` with the issuer's key; asserts it was done. */
+export async function revokeViaApi(t: TestApp, issuerKey: string, id: string): Promise<void> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/v1/credentials/${id}/revoke`,
+    headers: { authorization: `Bearer ${issuerKey}` },
+    payload: { reason: 'test' },
+  });
+  assert.equal(res.statusCode, 200, res.body);
+}

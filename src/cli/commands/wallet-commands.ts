@@ -10,6 +10,10 @@ import { writeFileSync } from 'node:fs';
 import { presentToVerifier } from '../../wallet/present-to-verifier.js';
 import { createCounterPresentation, renderCounterQr } from '../../wallet/create-counter-qr.js';
 import { fetchHistory } from '../../wallet/fetch-history.js';
+import { readHolderVerdict } from '../../wallet/read-holder-result.js';
+import { engageAtCounter } from '../../wallet/engage-at-counter.js';
+import QRCode from 'qrcode';
+import { holderMessage } from '../../verdict/holder-messages.js';
 
 const claimList = (v: string | undefined): string[] | undefined =>
   v === undefined
@@ -117,11 +121,43 @@ export function walletCommands(program: Command, io: CliIo): void {
     )
     .action(async (link: string, opts: { disclose?: string; file?: string; json?: boolean }) => {
       const r = await presentToVerifier(readWallet(fileOf(opts)), { link, disclose: claimList(opts.disclose) });
-      createOutput(Boolean(opts.json), io).data(r, () =>
+      const result = await readHolderVerdict(r.response);
+      createOutput(Boolean(opts.json), io).data({ ...r, ...(result && { result }) }, () =>
         [
           `verifier: ${r.verifier.name ?? r.verifier.client_id}${r.verifier.purpose ? ` — ${r.verifier.purpose.ko ?? ''} / ${r.verifier.purpose.en ?? ''}` : ''}`,
           ...Object.entries(r.disclosed).map(([q, d]) => `sent ${d.claims.join(', ')} from credential ${d.credential} (query ${q})`),
-          `verifier answered: ${JSON.stringify(r.response)}`,
+          result ? `${result.verdict}: ${result.message.ko} / ${result.message.en}` : `verifier answered: ${JSON.stringify(r.response)}`,
+        ].join('\n'),
+      );
+    });
+
+  wallet
+    .command('engage')
+    .description("at a counter: show a small one-time QR the clerk scans, then answer the counter's request (OpenID4VP)")
+    .option('--service <url>', 'the service that makes the QR (default: the issuer of your first credential)')
+    .option('--disclose <claims>', 'comma-separated claims to disclose (default: exactly what the counter asks)')
+    .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ dproof wallet engage --disclose age_over_19')
+    .action(async (opts: { service?: string; disclose?: string; file?: string; json?: boolean }) => {
+      const r = await engageAtCounter(readWallet(fileOf(opts)), {
+        service: opts.service,
+        disclose: claimList(opts.disclose),
+        onLink: (link, expiresIn) => {
+          // The QR goes to stderr (the terminal), so stdout stays the answer for scripts.
+          void QRCode.toString(link, { type: 'terminal', small: true, errorCorrectionLevel: 'M' }).then((qr) =>
+            io.stderr.write(
+              `${qr}\n${link}\n창구 직원에게 보여 주십시오 (${expiresIn}초, 한 번만). / Show it to the clerk (${expiresIn} s, once).\n`,
+            ),
+          );
+        },
+      });
+      const result = await readHolderVerdict(r.response);
+      createOutput(Boolean(opts.json), io).data({ ...r, ...(result && { result }) }, () =>
+        [
+          `verifier: ${r.verifier.name ?? r.verifier.client_id}`,
+          ...Object.entries(r.disclosed).map(([q, d]) => `sent ${d.claims.join(', ')} from credential ${d.credential} (query ${q})`),
+          result ? `${result.verdict}: ${result.message.ko} / ${result.message.en}` : `verifier answered: ${JSON.stringify(r.response)}`,
         ].join('\n'),
       );
     });
@@ -174,9 +210,14 @@ export function walletCommands(program: Command, io: CliIo): void {
         channel: e.receipt.channel,
         claims: Array.isArray(e.receipt.claims) ? e.receipt.claims.join(',') : '',
         verdict: e.receipt.verdict,
+        // A refusal in words (Korean / English), never only its code.
+        reason:
+          e.receipt.verdict === 'verified' || typeof e.receipt.code !== 'string'
+            ? ''
+            : `${holderMessage(e.receipt.code).ko} / ${holderMessage(e.receipt.code).en}`,
       }));
       createOutput(Boolean(opts.json), io).data(entries, () =>
-        table(rows, ['at', 'verifier', 'channel', 'claims', 'verdict', 'credential']),
+        table(rows, ['at', 'verifier', 'channel', 'claims', 'verdict', 'reason', 'credential']),
       );
     });
 }

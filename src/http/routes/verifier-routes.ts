@@ -8,6 +8,7 @@ import type { PresentationDeps } from '../../presentation/presentation-deps.js';
 import { createVerifierRequest } from '../../presentation/create-verifier-request.js';
 import { readVerifierRequest } from '../../presentation/read-verifier-request.js';
 import { receiveDirectPost } from '../../presentation/receive-direct-post.js';
+import { issueHolderResult } from '../../presentation/holder-result.js';
 import { REQUEST_OBJECT_MEDIA_TYPE, signRequestObject } from '../../presentation/sign-request-object.js';
 import { verifyCounterPresentation } from '../../presentation/verify-counter-presentation.js';
 import { issueCounterNonce } from '../../presentation/issue-counter-nonce.js';
@@ -163,8 +164,10 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
         throw badRequest('invalid_request', 'direct_post bodies are application/x-www-form-urlencoded');
       }
       const { status } = await receiveDirectPost(deps, request.body ?? {});
-      // §8.2: 200 with a JSON object once processed; `status` is an extension the wallet may show.
-      return reply.header('cache-control', 'no-store').send({ status });
+      // §8.2: 200 with a JSON object once processed; `status` is an extension the wallet may show,
+      // `redirect_uri` leads the holder to the verdict and its reason (holder-result.ts).
+      const redirectUri = await issueHolderResult(deps, String(request.body?.state));
+      return reply.header('cache-control', 'no-store').send({ status, ...(redirectUri ? { redirect_uri: redirectUri } : {}) });
     },
   );
 }

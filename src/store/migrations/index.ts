@@ -4,6 +4,7 @@ import { keysClientsAudit } from './0001-keys-clients-audit.js';
 import { credentialsStatus } from './0002-credentials-status.js';
 import { openid4vci } from './0003-openid4vci.js';
 import { verifier } from './0004-verifier.js';
+import { counterEngagements } from './0005-counter-engagements.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -17,6 +18,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0002-credentials-status': credentialsStatus(dialect),
       '0003-openid4vci': openid4vci(dialect),
       '0004-verifier': verifier(dialect),
+      '0005-counter-engagements': counterEngagements(dialect),
     };
   },
 });

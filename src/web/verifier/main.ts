@@ -14,6 +14,7 @@ import { startPage } from '../shared/page.js';
 import { qrCanvas } from '../shared/qr.js';
 import { scanButton } from '../shared/scan.js';
 import { dcqlFor, PRESETS, type Preset } from './presets.js';
+import { parseEngagementLink } from '../../holder/engagement-link.js';
 
 interface Check {
   check: CheckName;
@@ -138,12 +139,12 @@ async function startRequest(): Promise<void> {
   poll(created.id);
 }
 
-function poll(id: string): void {
+function poll(id: string, everyMs = 1000): void {
   pollTimer = setTimeout(async () => {
     if (state.request?.id !== id) return;
     try {
       const r = await callApi<RequestState>(`/v1/verifier/requests/${encodeURIComponent(id)}`, { bearer: state.apiKey });
-      if (r.status === 'pending') return poll(id);
+      if (r.status === 'pending') return poll(id, everyMs);
       state.waiting = false;
       state.request = null; // answered or expired: its QR must not be shown again
       if (r.status === 'expired')
@@ -163,7 +164,24 @@ function poll(id: string): void {
       state.error = describeError(err);
       render(page.main);
     }
-  }, 1000);
+  }, everyMs);
+}
+
+/**
+ * `POST /v1/verifier/engagements`: the scanned holder QR becomes an OpenID4VP request with this
+ * counter's preset, delivered to the waiting wallet; the result is polled like any request's,
+ * more often (the holder is standing here: consent to verdict should take under a second).
+ */
+async function redeemEngagement(text: string, p: Preset | undefined): Promise<void> {
+  if (!p) throw new Error(t('보관된 확인 항목을 고르십시오.', 'Choose one of the preset checks.'));
+  const created = await callApi<{ id: string; authorization_request: string; expires_at: string }>('/v1/verifier/engagements', {
+    json: { engagement: text, dcql_query: dcqlFor(p, state.types), purpose: p.purpose },
+    bearer: state.apiKey,
+  });
+  state.counterText = '';
+  state.request = { id: created.id, link: created.authorization_request, expiresAt: created.expires_at, canvas: null };
+  state.waiting = true;
+  poll(created.id, 200);
 }
 
 /** `POST /v1/verifier/counter-nonces`: a single-use challenge bound to this verifier client's counter. */
@@ -191,6 +209,8 @@ async function verifyCounter(): Promise<void> {
   const p = preset();
   const text = state.counterText.trim();
   if (!text) throw new Error(t('소지자의 QR을 스캔하거나 내용을 붙여 넣으십시오.', 'Scan the holder’s QR or paste its content.'));
+  // The holder's small engagement QR: the counter's request goes to that wallet, the verdict comes by polling.
+  if (parseEngagementLink(text)) return redeemEngagement(text, p);
   const r = await callApi<VerificationResult>('/v1/verifier/verify', {
     json: { presentation: text, ...(p && { policy: { types: p.types, claims: p.claims }, purpose: p.purpose }) },
     bearer: state.apiKey,
@@ -415,8 +435,8 @@ function counterPanel(): HTMLElement {
       'p',
       { class: 'hint' },
       t(
-        '먼저 창구 코드를 보여 주고, 손님 지갑이 만든 QR을 읽습니다. 코드는 이 창구에서 한 번만 쓰입니다.',
-        'First show the counter code; then read the QR the customer’s wallet made for it. A code works once, at this counter only.',
+        '손님 지갑의 작은 QR(‘창구에서 보여 주기’)을 카메라로 읽으면, 고른 확인 항목을 손님 지갑에 요청합니다. 인터넷이 없을 때는 창구 코드를 보여 주고 손님 지갑이 만든 QR을 읽습니다.',
+        'Scan the small QR on the customer’s wallet (“Show at a counter”): the chosen check is asked of that wallet. Offline, show the counter code and read the QR the wallet makes for it.',
       ),
     ),
     h(
@@ -459,6 +479,9 @@ function counterPanel(): HTMLElement {
       },
       (m) => page.announce(m, 'error'),
     ),
+    state.waiting && state.mode === 'counter'
+      ? h('p', { class: 'waiting', role: 'status' }, t('손님 지갑의 동의를 기다리는 중…', 'Waiting for the customer’s consent…'))
+      : null,
     field(t('QR 내용', 'QR content'), area, { hint: t('스캐너가 읽은 내용을 붙여 넣으십시오.', 'Paste what the scanner read.') }),
     h('button', { type: 'button', class: 'primary', disabled: state.busy, on: { click: () => act(verifyCounter) } }, t('확인', 'Verify')),
   );

@@ -28,20 +28,26 @@ import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-point
 import { processClaimPath } from '../../formats/claim-path/process-claim-path.js';
 import { deleteCredential, deleteKey, getKey, listCredentials, type StoredCredential } from './wallet-db.js';
 import { parseCounterChallenge } from '../../holder/counter-challenge-link.js';
-import { clerkMessageForCode } from '../../verdict/clerk-messages.js';
+import { holderMessage } from '../../verdict/holder-messages.js';
 import { withParticle } from '../../verdict/particle.js';
+import { CREDENTIAL_STATUS } from '../../verdict/glossary.js';
+import { cardStatus, type CardStatus } from './card-status.js';
+import { secondsLeft, startEngagement, type Engagement } from './engagement.js';
+import { readHolderResult, type HolderResult } from './holder-result.js';
+import { isDeclined, mergeHistory, readDeclined, recordDeclined, type DeclinedAttempt } from './declined-log.js';
 
 type View =
   | { name: 'home' }
   | { name: 'credential'; id: string }
   | { name: 'consent'; request: VerifierRequest; picks: Record<string, { credId: string; paths: Set<string> }> }
-  | { name: 'answered'; request: VerifierRequest; status: string | undefined; declined: boolean }
+  | { name: 'answered'; request: VerifierRequest; status: string | undefined; declined: boolean; result: HolderResult | undefined }
   | { name: 'history' };
 
 interface Held {
   stored: StoredCredential;
   decoded: DecodedSdJwt;
   type: CredentialTypeView | undefined;
+  status: CardStatus;
 }
 
 const state = {
@@ -58,7 +64,9 @@ const state = {
   /** The counter's challenge as scanned or pasted (`dproof-counter:?aud=…&nonce=…`). */
   challengeText: '',
   counter: null as { credId: string; text: string; canvas: HTMLCanvasElement | null; at: number } | null,
-  history: null as Receipt[] | null,
+  history: null as (Receipt | DeclinedAttempt)[] | null,
+  /** The small engagement QR shown at a counter, while it waits for the counter's request. */
+  engagement: null as Engagement | null,
 };
 
 const page = startPage('wallet', render, reload);
@@ -67,7 +75,111 @@ async function reload(): Promise<void> {
   state.types = await loadTypes().catch(() => []);
   const stored = await listCredentials();
   state.held = await Promise.all(
-    stored.map(async (s) => ({ stored: s, decoded: await decodeSdJwt(s.credential), type: typeByVct(state.types, s.vct) })),
+    stored.map(async (s) => {
+      const decoded = await decodeSdJwt(s.credential);
+      return { stored: s, decoded, type: typeByVct(state.types, s.vct), status: await cardStatus(decoded, s.expires_at) };
+    }),
+  );
+}
+
+/** Cards re-read their status lists (each kept for its `ttl`), so a revocation shows without a reload. */
+setInterval(() => {
+  void Promise.all(state.held.map(async (x) => ({ x, next: await cardStatus(x.decoded, x.stored.expires_at) }))).then((changes) => {
+    let changed = false;
+    for (const { x, next } of changes) {
+      if (x.status === next) continue;
+      x.status = next;
+      changed = true;
+    }
+    if (changed && !state.busy && state.view.name === 'home') render(page.main);
+  });
+}, 2000);
+
+/** Only a card that is valid now is offered for presenting. */
+const presentable = (): Held[] => state.held.filter((x) => x.status === 'valid' || x.status === 'unknown');
+
+const STATUS_WORDS: Record<CardStatus, { ko: string; en: string }> = {
+  valid: CREDENTIAL_STATUS.valid,
+  suspended: CREDENTIAL_STATUS.suspended,
+  revoked: CREDENTIAL_STATUS.revoked,
+  expired: { ko: '만료', en: 'expired' },
+  unknown: { ko: '상태 확인 불가', en: 'status unknown' },
+};
+
+/** Opens an openid4vp:// request (pasted, scanned, or delivered to the engagement) on the consent screen. */
+async function openRequestLink(link: string): Promise<void> {
+  const request = await readVerifierRequest(link);
+  const picks: Record<string, { credId: string; paths: Set<string> }> = {};
+  for (const q of request.queries) {
+    const c = candidatesFor(q, presentable())[0];
+    if (c) picks[q.id] = { credId: c.stored.id, paths: new Set((claimsToOffer(q, c.decoded) ?? []).map(toClaimPathName)) };
+  }
+  state.view = { name: 'consent', request, picks };
+}
+
+function stopEngagement(): void {
+  if (state.engagement) state.engagement.stopped = true;
+  state.engagement = null;
+}
+
+const showAtCounter = () =>
+  act('engage', async () => {
+    stopEngagement();
+    state.engagement = await startEngagement(
+      (link) => {
+        state.engagement = null;
+        void act('engage', () => openRequestLink(link));
+      },
+      () => {
+        state.engagement = null;
+        state.errors.engage = t('QR이 만료되었습니다. 새 QR을 만드십시오.', 'The QR expired. Make a new one.');
+        render(page.main);
+      },
+      (e) => {
+        state.engagement = null;
+        state.errors.engage = describeError(e);
+        render(page.main);
+      },
+    );
+  });
+
+/** The countdown under the engagement QR, updated every second without re-rendering the page. */
+setInterval(() => {
+  const e = state.engagement;
+  const el = document.getElementById('engage-countdown');
+  if (e && el) el.textContent = countdownText(secondsLeft(e));
+}, 1000);
+const countdownText = (s: number): string => t(`${s}초 남음`, `${s} s left`);
+
+function engagementSection(): HTMLElement {
+  const e = state.engagement;
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'engage-h' },
+    h('h2', { id: 'engage-h' }, t('창구에서 보여 주기', 'Show at a counter')),
+    h(
+      'p',
+      { class: 'hint' },
+      t(
+        '작은 QR을 창구 직원이 스캔하면, 창구가 요청한 항목을 이 화면에서 확인하고 제출합니다. QR은 한 번만, 잠시 동안 쓸 수 있습니다.',
+        'The clerk scans a small QR; you then see here what the counter asks for, and present. The QR works once, for a short time.',
+      ),
+    ),
+    h(
+      'button',
+      { type: 'button', class: 'primary', disabled: state.busy || state.held.length === 0, on: { click: showAtCounter } },
+      e ? t('새 QR', 'New QR') : t('QR 보여 주기', 'Show QR'),
+    ),
+    e
+      ? h(
+          'div',
+          { class: 'qr-box', id: 'engage-qr', 'data-link': e.link },
+          e.canvas,
+          h('p', { class: 'countdown', id: 'engage-countdown', 'aria-live': 'off' }, countdownText(secondsLeft(e))),
+          h('p', { class: 'waiting', role: 'status' }, t('창구의 요청을 기다리는 중…', 'Waiting for the counter’s request…')),
+        )
+      : null,
+    errorText('engage'),
   );
 }
 
@@ -161,18 +273,13 @@ function homeView(): HTMLElement[] {
   requestInput.value = state.requestLink;
   const openRequest = async () =>
     act('request', async () => {
-      const request = await readVerifierRequest(state.requestLink);
-      const picks: Record<string, { credId: string; paths: Set<string> }> = {};
-      for (const q of request.queries) {
-        const c = candidatesFor(q, state.held)[0];
-        if (c) picks[q.id] = { credId: c.stored.id, paths: new Set((claimsToOffer(q, c.decoded) ?? []).map(toClaimPathName)) };
-      }
+      await openRequestLink(state.requestLink);
       state.requestLink = '';
-      state.view = { name: 'consent', request, picks };
     });
 
   return [
     h('h1', {}, t('내 지갑', 'My wallet')),
+    engagementSection(),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'receive-h' },
@@ -244,7 +351,7 @@ function homeView(): HTMLElement[] {
           on: {
             click: () =>
               act('history', async () => {
-                state.history = await loadHistory(state.held.map((x) => x.stored));
+                state.history = mergeHistory(await loadHistory(state.held.map((x) => x.stored)), readDeclined());
                 state.view = { name: 'history' };
               }),
           },
@@ -258,10 +365,19 @@ function homeView(): HTMLElement[] {
 
 function cardItem(held: Held): HTMLElement {
   const expired = held.stored.expires_at !== null && Date.parse(held.stored.expires_at) < Date.now();
+  const ok = held.status === 'valid';
   return h(
     'li',
-    { class: 'vc' },
+    { class: `vc ${ok ? 'ok' : held.status === 'unknown' ? '' : 'bad'}`, 'data-status': held.status },
     h('h3', { id: `vc-${held.stored.id}` }, typeName(held)),
+    h('p', { class: `card-status ${ok ? 'ok' : 'bad'}` }, tx(STATUS_WORDS[held.status])),
+    ok || held.status === 'unknown'
+      ? null
+      : h(
+          'p',
+          { class: 'hint' },
+          t('이 증명서는 제출할 수 없습니다. 발급기관에 문의하십시오.', 'This credential cannot be presented. Contact the issuer.'),
+        ),
     rows([
       [
         t('발급기관', 'Issuer'),
@@ -443,8 +559,8 @@ function credentialView(id: string): HTMLElement[] {
               'p',
               { class: 'callout error' },
               t(
-                '고른 항목이 너무 많아 QR에 들어가지 않습니다. 항목을 줄이거나 창구의 QR(온라인 제출)을 이용하십시오.',
-                'Too much for a QR. Disclose fewer items, or answer the counter’s QR (online) instead.',
+                '고른 항목이 너무 많아 QR에 들어가지 않습니다. 항목을 줄이거나 첫 화면의 ‘창구에서 보여 주기’(작은 QR)를 이용하십시오.',
+                'Too much for a QR. Disclose fewer items, or use “Show at a counter” (a small QR) on the home screen.',
               ),
             ),
           h(
@@ -483,13 +599,21 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
   const missing = r.queries.filter((q) => !v.picks[q.id]);
   const blocks = r.queries.map((q) => {
     const pick = v.picks[q.id];
-    const candidates = candidatesFor(q, state.held);
-    if (!pick)
+    const candidates = candidatesFor(q, presentable());
+    if (!pick) {
+      // Held but not presentable (revoked, suspended, expired): say which, and why it is not offered.
+      const blocked = candidatesFor(q, state.held)[0];
       return h(
         'div',
-        { class: 'callout error' },
-        t('요청한 증명서가 지갑에 없습니다.', 'The wallet has no credential of the kind asked for.'),
+        { class: 'callout error', role: 'alert' },
+        blocked
+          ? t(
+              `${withParticle(typeName(blocked), '은/는')} ${STATUS_WORDS[blocked.status].ko} 상태라서 제출할 수 없습니다. 거절을 누르십시오.`,
+              `${typeName(blocked)} is ${STATUS_WORDS[blocked.status].en}, so it cannot be presented. Press Decline.`,
+            )
+          : t('요청한 증명서가 지갑에 없습니다.', 'The wallet has no credential of the kind asked for.'),
       );
+    }
     const held = state.held.find((x) => x.stored.id === pick.credId)!;
     const choose = (id: string) => {
       const next = state.held.find((x) => x.stored.id === id)!;
@@ -560,13 +684,18 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
           const pointers = (claimsToOffer(q, held.decoded) ?? []).filter((p) => pick.paths.has(toClaimPathName(p)));
           return { query: q, credential: held.stored, decoded: held.decoded, pointers };
         });
-      const status = await answerRequest(r, answers);
-      state.view = { name: 'answered', request: r, status, declined: false };
+      const { status, redirectUri } = await answerRequest(r, answers);
+      state.view = { name: 'answered', request: r, status, declined: false, result: await readHolderResult(redirectUri) };
     });
   const decline = () =>
     act('consent', async () => {
       await declineRequest(r);
-      state.view = { name: 'answered', request: r, status: undefined, declined: true };
+      recordDeclined({
+        verifier: { client_id: r.clientId, ...(r.verifierName ? { name: r.verifierName } : {}) },
+        purpose: r.purpose ?? null,
+        reason: declineReason(r, v.picks),
+      });
+      state.view = { name: 'answered', request: r, status: undefined, declined: true, result: undefined };
     });
   return [
     h('h1', {}, t('제출 동의', 'Consent to present')),
@@ -609,6 +738,25 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
   ].filter((x): x is HTMLElement => x !== null);
 }
 
+/** Why nothing was presented: the status of a held card that could not be offered, or the holder's choice. */
+function declineReason(r: VerifierRequest, picks: Record<string, unknown>): DeclinedAttempt['reason'] {
+  for (const q of r.queries) {
+    if (picks[q.id]) continue;
+    const blocked = candidatesFor(q, state.held)[0];
+    if (!blocked) return 'no_credential';
+    if (blocked.status === 'revoked' || blocked.status === 'suspended' || blocked.status === 'expired') return blocked.status;
+  }
+  return 'declined';
+}
+
+const DECLINE_WORDS: Record<DeclinedAttempt['reason'], { ko: string; en: string }> = {
+  revoked: { ko: `${CREDENTIAL_STATUS.revoked.ko}된 증명서라서 제출하지 않음`, en: 'Not presented: the credential is revoked' },
+  suspended: { ko: `${CREDENTIAL_STATUS.suspended.ko}된 증명서라서 제출하지 않음`, en: 'Not presented: the credential is suspended' },
+  expired: { ko: '유효기간이 지난 증명서라서 제출하지 않음', en: 'Not presented: the credential has expired' },
+  no_credential: { ko: '맞는 증명서가 없어 제출하지 않음', en: 'Not presented: no matching credential' },
+  declined: { ko: '제출하지 않기로 함', en: 'Not presented: you declined' },
+};
+
 /** What the pointer selects in the held claims (OpenID4VP §7.1.1): one value, a list, or undefined. */
 function valueAtPointer(d: DecodedSdJwt, pointer: ClaimPathPointer): unknown {
   const r = processClaimPath(d.claims, pointer);
@@ -618,6 +766,28 @@ function valueAtPointer(d: DecodedSdJwt, pointer: ClaimPathPointer): unknown {
 
 function answeredView(v: Extract<View, { name: 'answered' }>): HTMLElement[] {
   const ok = v.status === 'verified';
+  if (v.result) {
+    // The verdict and its reason in words, from the redirect_uri the Response URI answered.
+    const good = v.result.verdict === 'verified';
+    const name = v.request.verifierName ?? '검증기관';
+    return [
+      h('h1', {}, t('제출했습니다', 'Presented')),
+      h(
+        'section',
+        { id: 'holder-verdict', class: `verdict ${good ? 'ok' : 'bad'}`, role: 'status', 'aria-labelledby': 'holder-verdict-h' },
+        h('p', { class: 'verdict-mark', 'aria-hidden': 'true' }, good ? '✓' : '✕'),
+        h(
+          'h2',
+          { id: 'holder-verdict-h' },
+          good
+            ? t(`${withParticle(name, '이/가')} 확인했습니다.`, `${v.request.verifierName ?? 'The verifier'} accepted it.`)
+            : t(`${withParticle(name, '이/가')} 받지 않았습니다.`, `${v.request.verifierName ?? 'The verifier'} did not accept it.`),
+        ),
+        h('p', { class: 'verdict-message' }, tx(v.result.message)),
+      ),
+      backButton(),
+    ];
+  }
   return [
     h('h1', {}, v.declined ? t('거절했습니다', 'Declined') : t('제출했습니다', 'Presented')),
     h(
@@ -641,11 +811,8 @@ function answeredView(v: Extract<View, { name: 'answered' }>): HTMLElement[] {
 
 // ---- history -------------------------------------------------------------------------------
 
-/** A rejection in words (the verifier's sentence for its code), never the bare code. */
-const rejectedText = (code: string): string => {
-  const reason = clerkMessageForCode(code);
-  return reason ? `${t('거절됨', 'Rejected')}: ${tx(reason)}` : t('거절됨', 'Rejected');
-};
+/** A rejection in words (the holder's sentence for its code), never the bare code. */
+const rejectedText = (code: string): string => `${t('거절됨', 'Rejected')}: ${tx(holderMessage(code))}`;
 
 function historyView(): HTMLElement[] {
   const items = state.history ?? [];
@@ -666,6 +833,18 @@ function historyView(): HTMLElement[] {
           'ul',
           { class: 'cards' },
           items.map((r) => {
+            if (isDeclined(r))
+              return h(
+                'li',
+                { class: 'vc bad' },
+                h('h3', {}, r.verifier.name ?? r.verifier.client_id ?? '-'),
+                rows([
+                  [t('일시', 'When'), formatDate(r.at, true)],
+                  [t('목적', 'Purpose'), r.purpose ? tx(r.purpose as { ko: string; en: string }) : '-'],
+                  [t('보낸 항목', 'Items sent'), t('없음', 'none')],
+                  [t('결과', 'Result'), tx(DECLINE_WORDS[r.reason])],
+                ]),
+              );
             const ty = state.types.find((x) => x.id === r.credential_type);
             return h(
               'li',

@@ -181,8 +181,18 @@ export interface Answer {
   pointers: ClaimPathPointer[];
 }
 
-/** Builds the presentations and posts them (§8.2); returns the verifier's `status` when it sends one. */
-export async function answerRequest(req: VerifierRequest, answers: readonly Answer[]): Promise<string | undefined> {
+/** What the Response URI answered (§8.2): our `status` extension and the `redirect_uri` to the holder's result. */
+export interface PostAnswer {
+  status: string | undefined;
+  redirectUri: string | undefined;
+}
+const postAnswer = (res: Obj | undefined): PostAnswer => ({
+  status: typeof res?.status === 'string' ? res.status : undefined,
+  redirectUri: typeof res?.redirect_uri === 'string' ? res.redirect_uri : undefined,
+});
+
+/** Builds the presentations and posts them (§8.2). */
+export async function answerRequest(req: VerifierRequest, answers: readonly Answer[]): Promise<PostAnswer> {
   const vpToken: Record<string, string[]> = {};
   for (const a of answers) {
     const key = await getKey(a.credential.key);
@@ -193,13 +203,12 @@ export async function answerRequest(req: VerifierRequest, answers: readonly Answ
       );
     vpToken[a.query.id] = [await createPresentation(a.decoded, a.pointers, key.privateKey, req.clientId, req.nonce)];
   }
-  const res = await callApi<Obj>(req.responseUri, { form: { vp_token: JSON.stringify(vpToken), state: req.state } });
-  return typeof res?.status === 'string' ? res.status : undefined;
+  return postAnswer(await callApi<Obj>(req.responseUri, { form: { vp_token: JSON.stringify(vpToken), state: req.state } }));
 }
 
 /** §8.5: the holder said no. */
-export async function declineRequest(req: VerifierRequest): Promise<void> {
-  await callApi<Obj>(req.responseUri, { form: { error: 'access_denied', state: req.state } });
+export async function declineRequest(req: VerifierRequest): Promise<PostAnswer> {
+  return postAnswer(await callApi<Obj>(req.responseUri, { form: { error: 'access_denied', state: req.state } }));
 }
 
 export { decodeSdJwt };

@@ -1,0 +1,50 @@
+/**
+ * `GET /v1/wallet/engagements/request` (Authorization: Bearer <wait token>): the wallet that made
+ * a handle waits for the request a counter makes with it (a long-poll: answered as soon as the
+ * request exists, or `waiting` after at most ENGAGEMENT_WAIT_SECONDS, then the wallet asks again).
+ *
+ * The store is read every POLL_MS, so a handle redeemed on another node is seen as quickly; the
+ * wait ends early when the wallet goes away. At most MAX_WAITERS waits are held per node; past
+ * that a wait answers at once (the wallet simply asks again), so held connections stay bounded.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError } from '../../errors.js';
+import type { PresentationDeps } from '../presentation-deps.js';
+import { engagementHash } from './engagement-hash.js';
+
+const POLL_MS = 100;
+const MAX_WAITERS = 2000;
+let waiters = 0;
+
+export type EngagementWait =
+  { status: 'waiting'; expires_at: string } | { status: 'requested'; authorization_request: string } | { status: 'expired' };
+
+const refuse = (code: 'engagement_token_missing' | 'engagement_token_unknown', message: string) =>
+  new AppError(code, message, { status: 401 });
+
+export async function waitForEngagement(
+  deps: Pick<PresentationDeps, 'store' | 'clock' | 'config'>,
+  authorization: string | undefined,
+  opts: { waitSeconds: number; gone: () => boolean },
+): Promise<EngagementWait> {
+  const m = /^Bearer ([A-Za-z0-9_-]{43})$/.exec(authorization ?? '');
+  if (!m) throw refuse('engagement_token_missing', 'send Authorization: Bearer <wait_token> from POST /v1/wallet/engagements');
+  const hash = engagementHash('wait', m[1]!);
+  const waitMs = Math.min(opts.waitSeconds, deps.config.engagementWaitSeconds) * 1000;
+  const deadline = Date.now() + (waiters >= MAX_WAITERS ? 0 : waitMs);
+  waiters++;
+  try {
+    for (;;) {
+      const rec = await deps.store.engagements.byWaitToken(hash);
+      if (!rec)
+        throw refuse('engagement_token_unknown', 'this wait token names no engagement (expired and purged, or never made); make a new QR');
+      if (rec.authorization_request !== null) return { status: 'requested', authorization_request: rec.authorization_request };
+      if (rec.client_id === null && deps.clock.now() >= rec.expires_at) return { status: 'expired' };
+      // Real time on purpose: this bounds how long a connection is held, not a protocol lifetime.
+      if (Date.now() >= deadline || opts.gone()) return { status: 'waiting', expires_at: new Date(rec.expires_at).toISOString() };
+      await sleep(POLL_MS);
+    }
+  } finally {
+    waiters--;
+  }
+}

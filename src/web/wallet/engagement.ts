@@ -1,0 +1,62 @@
+/**
+ * The wallet's side of the counter engagement: ask the service for a one-time handle, show it as
+ * a small QR with a countdown, and wait (long-poll, GET /v1/wallet/engagements/request with the
+ * wait token only this page holds) for the openid4vp:// request the counter makes with it. The
+ * request is then read and answered like any other (openid4vp.ts): consent, direct_post.
+ */
+import { callApi } from '../shared/api.js';
+import { qrCanvas } from '../shared/qr.js';
+import { t } from '../shared/i18n.js';
+
+export interface Engagement {
+  link: string;
+  canvas: HTMLCanvasElement | null;
+  expiresAt: number;
+  /** Set to stop waiting (a new QR, leaving the page's home view, the request arrived). */
+  stopped: boolean;
+}
+
+interface Created {
+  link: string;
+  wait_token: string;
+  expires_in: number;
+}
+type Wait = { status: 'waiting' } | { status: 'requested'; authorization_request: string } | { status: 'expired' };
+
+/** Makes a handle and waits for its request in the background; `onRequest` gets the openid4vp:// link, `onExpired` the timeout. */
+export async function startEngagement(
+  onRequest: (link: string) => void,
+  onExpired: () => void,
+  onError: (e: unknown) => void,
+): Promise<Engagement> {
+  const created = await callApi<Created>('/v1/wallet/engagements', { method: 'POST' });
+  const engagement: Engagement = {
+    link: created.link,
+    // Version 3 is 37 modules with its quiet zone: 8 px a module keeps it large on any screen.
+    canvas: await qrCanvas(created.link, t('창구에 보여 줄 QR', 'QR to show at the counter'), 'M', 8),
+    expiresAt: Date.now() + created.expires_in * 1000,
+    stopped: false,
+  };
+  void (async () => {
+    try {
+      while (!engagement.stopped) {
+        const w = await callApi<Wait>('/v1/wallet/engagements/request?wait=20', { bearer: created.wait_token });
+        if (engagement.stopped) return;
+        if (w.status === 'requested') {
+          engagement.stopped = true;
+          return onRequest(w.authorization_request);
+        }
+        if (w.status === 'expired') {
+          engagement.stopped = true;
+          return onExpired();
+        }
+      }
+    } catch (e) {
+      if (!engagement.stopped) onError(e);
+    }
+  })();
+  return engagement;
+}
+
+/** Whole seconds left, for the countdown. */
+export const secondsLeft = (e: Engagement): number => Math.max(0, Math.ceil((e.expiresAt - Date.now()) / 1000));

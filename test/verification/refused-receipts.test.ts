@@ -1,0 +1,62 @@
+/**
+ * A refused presentation is in its holder's history (issue 19) only when the holder proved it:
+ * a revoked credential presented with its holder's KB-JWT leaves a receipt linked to that
+ * holder key; the same credential copied and presented with someone else's key leaves a receipt
+ * linked to nobody, so no one can write into another holder's history.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { storeTargets } from '../helpers/stores.js';
+import { counterOf, counterPresent, counterVerify, generateHolderKey, issueViaApi, revokeViaApi } from '../presentation/helpers.js';
+import { jwkThumbprint } from '../../src/keys/jwk-thumbprint.js';
+import type { HolderKey } from '../../src/wallet/holder-key.js';
+
+for (const backend of storeTargets()) {
+  describe(`refused presentations in the holder's history (${backend})`, () => {
+    let t: TestApp;
+    let verifierKey: string;
+    let holder: HolderKey;
+    let credential: string;
+
+    beforeAll(async () => {
+      t = await startTestApp({ store: backend });
+      const issuerKey = await t.apiKey('issuer');
+      verifierKey = await t.apiKey('verifier');
+      holder = await generateHolderKey();
+      const issued = await issueViaApi(t, issuerKey, 'driver-license', holder);
+      credential = issued.credential;
+      await revokeViaApi(t, issuerKey, issued.id);
+    });
+    afterAll(async () => t?.close());
+
+    /** Presents at the counter (the status list may take a moment to show the revocation) and returns the receipt's holder link. */
+    async function refusedReceiptHolder(signer: HolderKey): Promise<string | null> {
+      for (let i = 0; i < 30; i++) {
+        const { presentation } = await counterPresent(credential, signer, counterOf(t.app, verifierKey), ['age_over_19']);
+        const res = await counterVerify(t.app, verifierKey, presentation);
+        assert.equal(res.statusCode, 200, res.body);
+        const body = res.json<{ verdict: string; code: string }>();
+        if (body.code === 'credential_revoked') {
+          const rows = await t.runtime.store.db
+            .selectFrom('verification_receipts')
+            .select(['holder_jkt', 'code'])
+            .orderBy('at', 'desc')
+            .execute();
+          assert.equal(rows[0]?.code, 'credential_revoked');
+          return rows[0]!.holder_jkt;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('the revocation never showed');
+    }
+
+    it('links a refused presentation to the holder whose KB-JWT verifies', async () => {
+      assert.equal(await refusedReceiptHolder(holder), jwkThumbprint(holder.publicJwk));
+    });
+
+    it('links a copied credential presented under another key to nobody', async () => {
+      assert.equal(await refusedReceiptHolder(await generateHolderKey()), null);
+    });
+  });
+}
