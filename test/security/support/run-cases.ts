@@ -93,7 +93,9 @@ export async function runCase(f: SecurityFixture, c: SecurityCase): Promise<void
   const expected = c.verdict
     ? mergeChanges({ verification_receipts: { added: 1 } }, c.changes)
     : c.directPost
-      ? mergeChanges({ verifier_requests: { modified: 1 } }, c.changes)
+      ? // An answered request (even a refused one) keeps its holder's result for the redirect_uri:
+        // one response_code row (issue 19), besides the request marked answered.
+        mergeChanges({ verifier_requests: { modified: 1 }, consumed_nonces: { added: 1 } }, c.changes)
       : (c.changes ?? {});
   const diffs = assertStateChanges(before, afterSnap, expected);
   if (c.verdict) {
