@@ -80,14 +80,12 @@ export async function signInAs<R extends ClientRole>(key: string, roles: readonl
   if ((roles as readonly ClientRole[]).includes(me.role)) return me.role as R;
   const [ko, en] = ROLE_NAMES[me.role];
   const wanted = roles.map((r) => ROLE_NAMES[r]);
-  throw new ApiError(
-    403,
-    'wrong_role',
+  // A sentence of the page's own, already in the reader's language: describeError shows it as it is.
+  throw new Error(
     t(
       `${ko} 키입니다. 이 화면에는 ${wanted.map((w) => w[0]).join(' 또는 ')} 키가 필요합니다.`,
       `This is ${en} key; this page needs ${wanted.map((w) => w[1]).join(' or ')} key.`,
     ),
-    undefined,
   );
 }
 
@@ -121,8 +119,6 @@ const WORDS: Record<string, [string, string]> = {
  */
 export function describeError(err: unknown): string {
   if (err instanceof ApiError) {
-    // A message the page wrote itself (status 403 from signInAs) is already in the reader's words.
-    if (err.body === undefined && err.status === 403) return err.message;
     const w = WORDS[err.code];
     if (w) return t(w[0], w[1]);
   }
