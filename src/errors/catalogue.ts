@@ -248,6 +248,33 @@ export const ERROR_CATALOGUE = {
     ko: '이미 응답했거나 만료된 요청입니다.',
   },
 
+  // X.509 verifier identity (src/presentation/x509-identity/)
+  invalid_client_id_prefix: {
+    http: [400],
+    area: 'verifier',
+    en: 'client_id_prefix is not decentralized_identifier, x509_san_dns or x509_hash',
+  },
+  no_verifier_identity: {
+    http: [409],
+    area: 'verifier',
+    en: 'no active X.509 verifier identity for this client or the service (dproof verifier-certs create)',
+  },
+  verifier_identity_not_found: { http: [404], area: 'verifier', en: 'no X.509 verifier identity with this id' },
+  verifier_identity_state: {
+    http: [409],
+    area: 'verifier',
+    en: 'the verifier identity is not in a state that allows this (import needs pending, retire needs retiring)',
+  },
+  certificate_invalid: { http: [400], area: 'verifier', en: 'the chain holds no certificate, or text that is not a PEM certificate' },
+  certificate_chain_invalid: {
+    http: [400],
+    area: 'verifier',
+    en: 'a certificate of the chain is not signed by the next one, or a CA certificate lacks its CA flags',
+  },
+  certificate_key_mismatch: { http: [400], area: 'verifier', en: "the leaf certificate is not for this identity's key" },
+  certificate_san_missing: { http: [400], area: 'verifier', en: "the leaf certificate's subjectAltName lacks the identity's DNS name" },
+  certificate_expired: { http: [400], area: 'verifier', en: 'a certificate of the chain is expired or not yet valid' },
+
   // Result codes of a direct_post answer that is not verified (OpenID4VP §8.5 wallet errors, vp_token shape)
   wallet_access_denied: { http: [], area: 'openid4vp_result', en: 'the holder declined to present' },
   wallet_invalid_request: { http: [], area: 'openid4vp_result', en: 'the wallet found the request invalid' },

@@ -13,12 +13,17 @@ import { checkWebhookUrl } from './check-webhook-url.js';
 import { parseDcqlQuery } from './parse-dcql-query.js';
 import { storedPurpose } from './stored-purpose.js';
 import type { PresentationDeps } from './presentation-deps.js';
-import { requestUri, verifierClientId } from './verifier-identity.js';
+import { requestUri } from './verifier-identity.js';
+import { chooseClientIdentifier } from './x509-identity/choose-client-identifier.js';
 
 export interface CreateRequestInput {
   dcql_query: unknown;
   purpose?: LocalizedText;
   webhook_url?: string;
+  /** OpenID4VP 1.0 §5.9: decentralized_identifier (default), x509_san_dns or x509_hash. */
+  client_id_prefix?: string;
+  /** §5.10: `post` lets the wallet post wallet_metadata and wallet_nonce to the request_uri. */
+  request_uri_method?: 'get' | 'post';
 }
 
 export interface CreatedRequest {
@@ -38,6 +43,7 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     input.webhook_url === undefined
       ? null
       : checkWebhookUrl(input.webhook_url, { production: deps.config.nodeEnv === 'production', allowHosts: deps.config.webhookAllowHosts });
+  const clientId = await chooseClientIdentifier(deps, client.id, input.client_id_prefix);
   const now = deps.clock.now();
   await deps.store.verifierRequests.purge(now);
   const id = randomToken();
@@ -57,9 +63,11 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     result: null,
     result_read_at: null,
     purge_at: expiresAt + deps.config.verifierResultRetentionSeconds * 1000,
+    verifier_client_id: clientId,
   });
   const uri = requestUri(deps.config.publicUrl, id);
-  const link = `openid4vp://?client_id=${encodeURIComponent(verifierClientId(deps.config.publicUrl))}&request_uri=${encodeURIComponent(uri)}`;
+  const method = input.request_uri_method === 'post' ? '&request_uri_method=post' : '';
+  const link = `openid4vp://?client_id=${encodeURIComponent(clientId)}&request_uri=${encodeURIComponent(uri)}${method}`;
   return {
     id,
     authorization_request: link,

@@ -1,19 +1,25 @@
 /**
  * The Request Object a wallet fetches from `request_uri` (RFC 9101 §5.2, OpenID4VP 1.0 §5):
- * `typ: oauth-authz-req+jwt`, signed with a key of our did:web (client identifier prefix
- * `decentralized_identifier`, see verifier-identity.ts), `aud` the static-discovery value
- * `https://self-issued.me/v2` (§5.8), response_mode `direct_post` to our response URI (§8.2).
+ * `typ: oauth-authz-req+jwt`, signed for the client identifier the request was made under: our
+ * did:web (`decentralized_identifier`, see verifier-identity.ts) or an X.509 identity with an
+ * `x5c` header (`x509_san_dns`, `x509_hash`, see x509-identity/); `aud` the static-discovery
+ * value `https://self-issued.me/v2` (§5.8), response_mode `direct_post` to our response URI
+ * (§8.2). With request_uri_method=post (§5.10) the wallet's `wallet_nonce` is echoed.
  */
 import { AppError } from '../errors.js';
 import { signCompactJws } from '../formats/jose/sign-compact-jws.js';
 import type { JsonObject } from '../formats/jose/types.js';
 import type { PresentationDeps } from './presentation-deps.js';
-import { didSigner, responseUri, verifierClientId, VP_FORMATS_SUPPORTED } from './verifier-identity.js';
+import { didSigner, responseUri, verifierClientId } from './verifier-identity.js';
+import { verifierMetadata } from './x509-identity/verifier-metadata.js';
+import { x509RequestSigner } from './x509-identity/x509-request-signer.js';
+import type { RequestUriPost } from './read-request-uri-post.js';
+import type { Signer } from '../keys/signer.js';
 
 export const REQUEST_OBJECT_TYP = 'oauth-authz-req+jwt';
 export const REQUEST_OBJECT_MEDIA_TYPE = 'application/oauth-authz-req+jwt';
 
-export async function signRequestObject(deps: PresentationDeps, id: string): Promise<string> {
+export async function signRequestObject(deps: PresentationDeps, id: string, opts: RequestUriPost = {}): Promise<string> {
   const now = deps.clock.now();
   const rec = await deps.store.verifierRequests.get(id);
   // RFC 9101 §5.2.3 / OpenID4VP §5.10.2: any error answer makes the wallet stop.
@@ -21,21 +27,26 @@ export async function signRequestObject(deps: PresentationDeps, id: string): Pro
   if (rec.responded_at !== null) throw new AppError('invalid_request_uri', 'the request was already answered', { status: 400 });
   if (now >= rec.expires_at) throw new AppError('invalid_request_uri', 'the request has expired', { status: 400 });
   const client = await deps.store.clients.get(rec.client_id);
+  const clientId = rec.verifier_client_id ?? verifierClientId(deps.config.publicUrl);
   const payload: JsonObject = {
     aud: 'https://self-issued.me/v2',
     iat: Math.floor(now / 1000),
     exp: Math.floor(rec.expires_at / 1000),
-    client_id: verifierClientId(deps.config.publicUrl),
+    client_id: clientId,
     response_type: 'vp_token',
     response_mode: 'direct_post',
     response_uri: responseUri(deps.config.publicUrl),
     dcql_query: JSON.parse(rec.dcql_query) as JsonObject,
     nonce: rec.nonce,
     state: rec.state,
-    client_metadata: { vp_formats_supported: VP_FORMATS_SUPPORTED as unknown as JsonObject },
+    ...verifierMetadata(client?.name ?? null, rec.purpose),
   };
-  // Extension parameters (§5: wallets ignore what they do not know): who asks and why.
-  if (client) payload.dproof_verifier_name = client.name;
-  if (rec.purpose) payload.dproof_purpose = JSON.parse(rec.purpose) as JsonObject;
-  return signCompactJws({ typ: REQUEST_OBJECT_TYP }, payload, didSigner(deps.config.publicUrl, deps.keys.signer(deps.config.keyAlg)));
+  if (opts.walletNonce !== undefined) payload.wallet_nonce = opts.walletNonce;
+  const x509 = deps.keyStore ? await x509RequestSigner({ store: deps.store, keyStore: deps.keyStore }, rec.client_id, clientId) : undefined;
+  const signer: Signer = x509?.signer ?? didSigner(deps.config.publicUrl, deps.keys.signer(deps.config.keyAlg));
+  // §5.10 / §10: a wallet that cannot verify our algorithm gets an error, not a request it must drop.
+  if (opts.walletAlgs && !opts.walletAlgs.includes(signer.alg)) {
+    throw new AppError('invalid_request', `the wallet does not accept ${signer.alg} request objects`);
+  }
+  return signCompactJws({ typ: REQUEST_OBJECT_TYP, ...(x509 && { x5c: x509.x5c }) }, payload, signer);
 }

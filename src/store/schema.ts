@@ -93,6 +93,8 @@ export interface VerifierRequestsTable {
   result: string | null;
   result_read_at: number | null;
   purge_at: number;
+  /** The client identifier the request was made under (migration 0006); null: the did:web default. */
+  verifier_client_id: string | null;
 }
 
 export interface VerificationReceiptsTable {
@@ -177,6 +179,28 @@ export interface CounterEngagementsTable {
   redeemed_at: number | null;
 }
 
+/** An X.509 verifier identity: key, certificate chain, state (migration 0006). */
+export interface VerifierIdentitiesTable {
+  id: string;
+  /** 'service' (shared by every verifier client) or the verifier client's id. */
+  owner: string;
+  state: 'pending' | 'active' | 'retiring' | 'retired';
+  alg: string;
+  public_jwk: string;
+  /** Where the key backend holds the private key (encrypted file name or pkcs11 reference). */
+  key_file: string;
+  /** The DNS name the leaf certificate's SAN carries (x509_san_dns). */
+  dns_name: string;
+  /** JSON array of base64 DER certificates, leaf first; null while a CSR awaits its chain. */
+  chain: string | null;
+  /** base64url SHA-256 of the leaf DER (x509_hash). */
+  x509_hash: string | null;
+  not_after: number | null;
+  created_at: number;
+  activated_at: number | null;
+  retired_at: number | null;
+}
+
 export interface Database {
   signing_keys: SigningKeysTable;
   api_clients: ApiClientsTable;
@@ -190,4 +214,5 @@ export interface Database {
   vci_access_tokens: VciAccessTokensTable;
   vci_nonces: VciNoncesTable;
   counter_engagements: CounterEngagementsTable;
+  verifier_identities: VerifierIdentitiesTable;
 }

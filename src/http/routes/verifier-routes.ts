@@ -14,6 +14,7 @@ import { verifyCounterPresentation } from '../../presentation/verify-counter-pre
 import { issueCounterNonce } from '../../presentation/issue-counter-nonce.js';
 import { didDocument, responseUri, verifierClientId, verifierDid, VP_FORMATS_SUPPORTED } from '../../presentation/verifier-identity.js';
 import type { ApiBody } from '../api-body-types.js';
+import { requestUriPostRoute } from './request-uri-post-route.js';
 
 const REQUEST_ID = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 const oauthErrors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#' }]));
@@ -137,6 +138,8 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
       return reply.header('cache-control', 'no-store').type(REQUEST_OBJECT_MEDIA_TYPE).send(jwt);
     },
   );
+
+  requestUriPostRoute(app, deps, oauthErrors(400, 404, 413, 415, 429));
 
   // OpenID4VP §8.2: the Response URI of response_mode direct_post.
   app.post<{ Body: Record<string, unknown> }>(

@@ -1,0 +1,93 @@
+/**
+ * Checks an X.509 chain, leaf first (RFC 5280 path rules we need, not a full path builder):
+ * each certificate is signed by the next, every certificate above the leaf is a CA, all are
+ * inside their validity at `now`, and the path ends at a trust anchor: a self-signed last
+ * certificate (import) or one of the anchors given (a wallet). Used both when the operator
+ * imports a chain from a CA and when our wallet checks a request object's `x5c`.
+ */
+import { X509Certificate } from 'node:crypto';
+import { badRequest } from '../../errors.js';
+import { checkPublicJwk } from '../../formats/jose/check-public-jwk.js';
+import type { JWK } from 'jose';
+
+export const MAX_CHAIN_LENGTH = 5;
+
+/** PEM text (one or more CERTIFICATE blocks) → DER certificates, in order. */
+export function readPemChain(text: string): Buffer[] {
+  const blocks = [...text.matchAll(/-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g)];
+  if (blocks.length === 0) throw badRequest('certificate_invalid', 'the chain holds no PEM CERTIFICATE block');
+  if (blocks.length > MAX_CHAIN_LENGTH) throw badRequest('certificate_invalid', `a chain of at most ${MAX_CHAIN_LENGTH} certificates`);
+  return blocks.map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
+}
+
+export function parseCertificate(der: Uint8Array): X509Certificate {
+  try {
+    return new X509Certificate(der);
+  } catch {
+    throw badRequest('certificate_invalid', 'a certificate of the chain cannot be parsed');
+  }
+}
+
+/** The dNSName entries of the subjectAltName (node prints them as `DNS:name, …`). */
+export function sanDnsNames(cert: X509Certificate): string[] {
+  return (cert.subjectAltName ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.startsWith('DNS:'))
+    .map((s) => s.slice(4).toLowerCase());
+}
+
+/** The leaf's public key as a JWK, checked as a point on its curve. */
+export function leafPublicJwk(cert: X509Certificate): JWK {
+  const jwk = cert.publicKey.export({ format: 'jwk' }) as JWK;
+  return checkPublicJwk(jwk as Record<string, unknown>, { torsionFree: true });
+}
+
+const inValidity = (c: X509Certificate, now: number) => new Date(c.validFrom).getTime() <= now && now < new Date(c.validTo).getTime();
+
+export interface CheckedChain {
+  certs: X509Certificate[];
+  /** The certificates a request object's x5c carries: the chain without a self-signed anchor. */
+  x5c: Buffer[];
+  /** The self-signed anchor that ended the chain (import), if any. */
+  anchor: Buffer | undefined;
+  notAfter: number;
+}
+
+export function checkCertificateChain(ders: Uint8Array[], opts: { now: number; anchors?: Uint8Array[] }): CheckedChain {
+  if (ders.length === 0) throw badRequest('certificate_invalid', 'the chain holds no certificate');
+  if (ders.length > MAX_CHAIN_LENGTH) throw badRequest('certificate_invalid', `a chain of at most ${MAX_CHAIN_LENGTH} certificates`);
+  const certs = ders.map(parseCertificate);
+  for (const c of certs) {
+    if (!inValidity(c, opts.now)) throw badRequest('certificate_expired', `certificate "${c.subject}" is valid ${c.validFrom} – ${c.validTo}`);
+  }
+  // RFC 5280 §4.2.1.9: a certificate that signs others is a CA.
+  for (let i = 0; i + 1 < certs.length; i++) {
+    const child = certs[i]!;
+    const parent = certs[i + 1]!;
+    if (!parent.ca || !child.checkIssued(parent) || !child.verify(parent.publicKey)) {
+      throw badRequest('certificate_chain_invalid', `certificate ${i} ("${child.subject}") is not signed by certificate ${i + 1}`);
+    }
+  }
+  if (certs[0]!.ca && certs.length > 1) throw badRequest('certificate_chain_invalid', 'the leaf certificate is a CA certificate');
+  const last = certs[certs.length - 1]!;
+  const selfSigned = certs.length > 1 && last.checkIssued(last) && last.verify(last.publicKey);
+  let anchored = selfSigned;
+  if (!anchored && opts.anchors) {
+    for (const a of opts.anchors) {
+      const anchor = parseCertificate(a);
+      if (anchor.raw.equals(last.raw) || (anchor.ca && last.checkIssued(anchor) && last.verify(anchor.publicKey) && inValidity(anchor, opts.now))) {
+        anchored = true;
+        break;
+      }
+    }
+  }
+  if (opts.anchors && !anchored) throw badRequest('certificate_chain_invalid', 'the chain does not lead to a trusted anchor');
+  const x5c = (selfSigned ? certs.slice(0, -1) : certs).map((c) => c.raw);
+  return {
+    certs,
+    x5c,
+    anchor: selfSigned ? last.raw : undefined,
+    notAfter: Math.min(...certs.map((c) => new Date(c.validTo).getTime())),
+  };
+}

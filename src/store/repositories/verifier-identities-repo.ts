@@ -1,0 +1,72 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, VerifierIdentitiesTable } from '../schema.js';
+
+export type VerifierIdentityRecord = Selectable<VerifierIdentitiesTable>;
+
+/** X.509 verifier identities (migration 0006). */
+export const verifierIdentitiesRepo = (db: Kysely<Database>) => ({
+  async insert(r: VerifierIdentityRecord): Promise<void> {
+    await db.insertInto('verifier_identities').values(r).execute();
+  },
+
+  async get(id: string): Promise<VerifierIdentityRecord | undefined> {
+    return db.selectFrom('verifier_identities').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  async list(): Promise<VerifierIdentityRecord[]> {
+    return db.selectFrom('verifier_identities').selectAll().orderBy('created_at').orderBy('id').execute();
+  },
+
+  async active(owner: string): Promise<VerifierIdentityRecord | undefined> {
+    return db.selectFrom('verifier_identities').selectAll().where('owner', '=', owner).where('state', '=', 'active').executeTakeFirst();
+  },
+
+  /** An active or retiring identity whose leaf hashes to `hash` (x509_hash requests made before a rotation). */
+  async byHash(hash: string): Promise<VerifierIdentityRecord | undefined> {
+    return db
+      .selectFrom('verifier_identities')
+      .selectAll()
+      .where('x509_hash', '=', hash)
+      .where('state', 'in', ['active', 'retiring'])
+      .executeTakeFirst();
+  },
+
+  /**
+   * Puts the chain on a pending identity and makes it the owner's active one; the previous active
+   * identity becomes retiring in the same transaction (one active per owner, by a unique index).
+   */
+  async activate(
+    id: string,
+    owner: string,
+    chain: { chain: string; x509_hash: string; not_after: number },
+    at: number,
+  ): Promise<{ previous: string | undefined }> {
+    return db.transaction().execute(async (trx) => {
+      const prev = await trx
+        .selectFrom('verifier_identities')
+        .select('id')
+        .where('owner', '=', owner)
+        .where('state', '=', 'active')
+        .executeTakeFirst();
+      if (prev) await trx.updateTable('verifier_identities').set({ state: 'retiring' }).where('id', '=', prev.id).execute();
+      await trx
+        .updateTable('verifier_identities')
+        .set({ ...chain, state: 'active', activated_at: at })
+        .where('id', '=', id)
+        .execute();
+      return { previous: prev?.id };
+    });
+  },
+
+  async retire(id: string, at: number): Promise<boolean> {
+    const res = await db
+      .updateTable('verifier_identities')
+      .set({ state: 'retired', retired_at: at })
+      .where('id', '=', id)
+      .where('state', 'in', ['retiring', 'pending'])
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  },
+});
+
+export type VerifierIdentitiesRepo = ReturnType<typeof verifierIdentitiesRepo>;
