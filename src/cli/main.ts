@@ -6,6 +6,7 @@ import { dbCommands } from './commands/db-commands.js';
 import { keyCommands } from './commands/key-commands.js';
 import { clientCommands } from './commands/client-commands.js';
 import { walletCommands } from './commands/wallet-commands.js';
+import { verifierCertCommands } from './commands/verifier-cert-commands.js';
 import { ConfigError, loadConfig } from '../config.js';
 
 /** `dproof`: the operator's command line. Commands call the same domain functions as the HTTP routes. */
@@ -36,6 +37,7 @@ export function buildCli(io: CliIo = processIo()): Command {
   dbCommands(program, ctx, io);
   keyCommands(program, ctx, io);
   clientCommands(program, ctx, io);
+  verifierCertCommands(program, ctx, io);
   walletCommands(program, io);
   return program;
 }

@@ -124,7 +124,11 @@ export async function receiveDirectPost(
         {
           presentation,
           policy: policyForQuery(q),
-          kb: { aud: rec.verifier_client_id ?? verifierClientId(deps.config.publicUrl), nonce: rec.nonce, maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds },
+          kb: {
+            aud: rec.verifier_client_id ?? verifierClientId(deps.config.publicUrl),
+            nonce: rec.nonce,
+            maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds,
+          },
         },
         deps.verification,
       );

@@ -59,7 +59,8 @@ export function checkCertificateChain(ders: Uint8Array[], opts: { now: number; a
   if (ders.length > MAX_CHAIN_LENGTH) throw badRequest('certificate_invalid', `a chain of at most ${MAX_CHAIN_LENGTH} certificates`);
   const certs = ders.map(parseCertificate);
   for (const c of certs) {
-    if (!inValidity(c, opts.now)) throw badRequest('certificate_expired', `certificate "${c.subject}" is valid ${c.validFrom} – ${c.validTo}`);
+    if (!inValidity(c, opts.now))
+      throw badRequest('certificate_expired', `certificate "${c.subject}" is valid ${c.validFrom} – ${c.validTo}`);
   }
   // RFC 5280 §4.2.1.9: a certificate that signs others is a CA.
   for (let i = 0; i + 1 < certs.length; i++) {
@@ -76,7 +77,10 @@ export function checkCertificateChain(ders: Uint8Array[], opts: { now: number; a
   if (!anchored && opts.anchors) {
     for (const a of opts.anchors) {
       const anchor = parseCertificate(a);
-      if (anchor.raw.equals(last.raw) || (anchor.ca && last.checkIssued(anchor) && last.verify(anchor.publicKey) && inValidity(anchor, opts.now))) {
+      if (
+        anchor.raw.equals(last.raw) ||
+        (anchor.ca && last.checkIssued(anchor) && last.verify(anchor.publicKey) && inValidity(anchor, opts.now))
+      ) {
         anchored = true;
         break;
       }

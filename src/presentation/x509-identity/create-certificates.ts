@@ -21,7 +21,9 @@ const serial = () => {
 };
 
 const importPublic = (jwk: JWK) =>
-  webcrypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']);
+  webcrypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, { name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'verify',
+  ]);
 
 /**
  * A WebCrypto facade whose `sign` is our Signer (ES256: raw R||S, as WebCrypto returns too), so
@@ -54,7 +56,10 @@ export interface DevChain {
 
 export async function createDevChain(opts: { publicJwk: JWK; dnsName: string; now: number; leafDays?: number }): Promise<DevChain> {
   if (opts.publicJwk.kty !== 'EC' || opts.publicJwk.crv !== 'P-256') throw new Error('X.509 verifier keys are ES256 (P-256)');
-  const root = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const root = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
   const notBefore = new Date(opts.now - 60_000);
   const rootName = `CN=digital-proof development root for ${opts.dnsName}, O=digital-proof (development)`;
   const rootCert = await x509.X509CertificateGenerator.createSelfSigned({

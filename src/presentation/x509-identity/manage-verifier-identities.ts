@@ -127,7 +127,8 @@ export async function createVerifierIdentity(
 export async function importVerifierChain(deps: IdentityDeps, id: string, pem: string): Promise<CreatedIdentity> {
   const rec = await deps.store.verifierIdentities.get(id);
   if (!rec) throw notFound('verifier_identity_not_found', `no verifier identity ${id}`);
-  if (rec.state !== 'pending') throw conflict('verifier_identity_state', `identity ${id} is ${rec.state}; a chain is imported once, for a pending CSR`);
+  if (rec.state !== 'pending')
+    throw conflict('verifier_identity_state', `identity ${id} is ${rec.state}; a chain is imported once, for a pending CSR`);
   const { identity, previous } = await activateChain(deps, rec, readPemChain(pem));
   return { identity, ...(previous && { previous }) };
 }
@@ -139,7 +140,13 @@ export async function retireVerifierIdentity(deps: IdentityDeps, id: string): Pr
   if (!(await deps.store.verifierIdentities.retire(id, now))) {
     throw conflict('verifier_identity_state', `identity ${id} is ${rec.state}; only a retiring or pending one can be retired`);
   }
-  await deps.store.audit.record({ at: now, actor: deps.actor, action: 'verifier_identity.retire', subject: `verifier_identity:${id}`, detail: {} });
+  await deps.store.audit.record({
+    at: now,
+    actor: deps.actor,
+    action: 'verifier_identity.retire',
+    subject: `verifier_identity:${id}`,
+    detail: {},
+  });
   return (await deps.store.verifierIdentities.get(id))!;
 }
 

@@ -35,7 +35,9 @@ export async function x509RequestSigner(
   const id = splitClientId(verifierClientId);
   if (!id || id.prefix === 'decentralized_identifier') return undefined;
   const rec =
-    id.prefix === 'x509_hash' ? await deps.store.verifierIdentities.byHash(id.identifier) : await activeIdentityFor(deps.store, ownerClientId);
+    id.prefix === 'x509_hash'
+      ? await deps.store.verifierIdentities.byHash(id.identifier)
+      : await activeIdentityFor(deps.store, ownerClientId);
   const chain = rec && readStoredChain(rec);
   if (!rec || !chain || (id.prefix === 'x509_san_dns' && rec.dns_name !== id.identifier)) {
     throw conflict('no_verifier_identity', 'the X.509 identity this request was made under is no longer available');

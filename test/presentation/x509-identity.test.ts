@@ -1,0 +1,294 @@
+/**
+ * X.509 verifier identity (OpenID4VP 1.0 §5.9.3, HAIP 1.0): request objects signed with an x5c
+ * chain under x509_san_dns and x509_hash, answered by an independent wallet library
+ * (@openid4vc/openid4vp) with direct_post; request_uri_method=post with wallet_nonce; a wrong
+ * hash or a SAN that does not match is refused by the library; bad requests get their codes.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import { createHash, X509Certificate } from 'node:crypto';
+import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, importX509, type JWK } from 'jose';
+import { Openid4vpClient } from '@openid4vc/openid4vp';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { storeTargets } from '../helpers/stores.js';
+import { generateHolderKey, injectFetch, issueViaApi, nowSeconds } from './helpers.js';
+import type { HolderKey } from '../../src/wallet/holder-key.js';
+import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
+import { createVerifierIdentity, SERVICE_OWNER } from '../../src/presentation/x509-identity/manage-verifier-identities.js';
+import { sanDnsNames } from '../../src/presentation/x509-identity/check-certificate-chain.js';
+import { signCompactJws } from '../../src/formats/jose/sign-compact-jws.js';
+
+const PUBLIC_URL = 'https://verifier.example';
+const DCQL = (vct: string) => ({
+  credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] }],
+});
+
+/** An independent wallet: @openid4vc/openid4vp, x5c checked against the trust anchors it is given. */
+function libraryWallet(fetch: ReturnType<typeof injectFetch>, anchors: X509Certificate[]) {
+  const pem = (b64: string) => `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----`;
+  return new Openid4vpClient({
+    callbacks: {
+      fetch: fetch as never,
+      hash: (data: Uint8Array, alg: string) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
+      verifyJwt: async (signer: { method: string; x5c?: string[]; alg: string }, jwt: { compact: string }) => {
+        if (signer.method !== 'x5c' || !signer.x5c?.length) return { verified: false };
+        const certs = signer.x5c.map((c) => new X509Certificate(Buffer.from(c, 'base64')));
+        for (let i = 0; i + 1 < certs.length; i++) if (!certs[i]!.verify(certs[i + 1]!.publicKey)) return { verified: false };
+        const top = certs[certs.length - 1]!;
+        if (!anchors.some((a) => top.checkIssued(a) && top.verify(a.publicKey))) return { verified: false };
+        try {
+          await compactVerify(jwt.compact, await importX509(pem(signer.x5c[0]!), signer.alg));
+          return { verified: true, signerJwk: certs[0]!.publicKey.export({ format: 'jwk' }) as never };
+        } catch {
+          return { verified: false };
+        }
+      },
+      getX509CertificateMetadata: (cert: string) => ({
+        sanDnsNames: sanDnsNames(new X509Certificate(Buffer.from(cert, 'base64'))),
+        sanUriNames: [],
+      }),
+      signJwt: async () => {
+        throw new Error('not used');
+      },
+      encryptJwe: async () => {
+        throw new Error('not used');
+      },
+      decryptJwe: async () => {
+        throw new Error('not used');
+      },
+    } as never,
+  });
+}
+
+for (const backend of storeTargets()) {
+  describe(`X.509 verifier identity (${backend})`, () => {
+    let t: TestApp;
+    let verifierKey: string;
+    let holder: HolderKey;
+    let credential: string;
+    let anchor: X509Certificate;
+    let wallet: Openid4vpClient;
+    let fetch: ReturnType<typeof injectFetch>;
+    let x509Hash: string;
+
+    beforeAll(async () => {
+      t = await startTestApp({ store: backend, env: { PUBLIC_URL } });
+      verifierKey = await t.apiKey('verifier');
+      const issuerKey = await t.apiKey('issuer');
+      holder = await generateHolderKey();
+      ({ credential } = await issueViaApi(t, issuerKey, 'driver-license', holder));
+      const created = await createVerifierIdentity(
+        { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' },
+        { owner: SERVICE_OWNER, dnsName: 'verifier.example', mode: 'dev' },
+      );
+      anchor = new X509Certificate(created.anchorPem!);
+      x509Hash = created.identity.x509_hash!;
+      fetch = injectFetch(t.app);
+      wallet = libraryWallet(fetch, [anchor]);
+    });
+    afterAll(async () => t?.close());
+
+    const createRequest = async (body: Record<string, unknown>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/verifier/requests',
+        headers: { authorization: `Bearer ${verifierKey}` },
+        payload: {
+          dcql_query: DCQL(t.runtime.catalog.get('driver-license')!.vct),
+          purpose: { ko: '주류 판매 연령 확인', en: 'Age check for alcohol' },
+          ...body,
+        },
+      });
+    const created = async (body: Record<string, unknown>) => {
+      const res = await createRequest(body);
+      assert.equal(res.statusCode, 201, res.body);
+      return res.json<{ id: string; authorization_request: string; request_uri: string }>();
+    };
+
+    const resolveWith = async (w: Openid4vpClient, link: string) => {
+      const parsed = w.parseOpenid4vpAuthorizationRequest({ authorizationRequest: link });
+      return w.resolveOpenId4vpAuthorizationRequest({ authorizationRequestPayload: parsed.params as never });
+    };
+
+    const answerAndRead = async (id: string, resolved: Awaited<ReturnType<typeof resolveWith>>) => {
+      const req = resolved.authorizationRequestPayload as { nonce: string };
+      const { presentation } = await createHolderPresentation({
+        credential,
+        disclose: ['age_over_19'],
+        holderSigner: holder.signer,
+        aud: resolved.client.effective,
+        nonce: req.nonce,
+        iat: nowSeconds(),
+      });
+      const response = await wallet.createOpenid4vpAuthorizationResponse({
+        authorizationRequestPayload: resolved.authorizationRequestPayload,
+        authorizationResponsePayload: { vp_token: { licence: [presentation] } },
+      });
+      const submitted = await wallet.submitOpenid4vpAuthorizationResponse({
+        authorizationRequestPayload: resolved.authorizationRequestPayload as never,
+        authorizationResponsePayload: response.authorizationResponsePayload,
+      });
+      assert.equal(submitted.response.status, 200);
+      const read = await t.app.inject({
+        method: 'GET',
+        url: `/v1/verifier/requests/${id}`,
+        headers: { authorization: `Bearer ${verifierKey}` },
+      });
+      return read.json<{ status: string; result: { code: string } }>();
+    };
+
+    it('x509_san_dns + direct_post: the library checks SAN and response_uri host, the KB-JWT aud is the x509 client_id, verified', async () => {
+      const req = await created({ client_id_prefix: 'x509_san_dns' });
+      assert.match(req.authorization_request, /client_id=x509_san_dns%3Averifier\.example&/);
+      const resolved = await resolveWith(wallet, req.authorization_request);
+      assert.equal(resolved.client.prefix, 'x509_san_dns');
+      assert.equal(resolved.client.effective, 'x509_san_dns:verifier.example');
+      const payload = resolved.authorizationRequestPayload as Record<string, unknown>;
+      // Standard metadata any wallet shows: client_metadata.client_name and the purpose in verifier_info.
+      const meta = payload.client_metadata as { client_name: string; vp_formats_supported: Record<string, unknown> };
+      assert.ok(meta.client_name.length > 0);
+      assert.deepEqual(Object.keys(meta.vp_formats_supported), ['dc+sd-jwt']);
+      const info = payload.verifier_info as { format: string; data: { purpose: { en: string } } }[];
+      assert.equal(info[0]!.data.purpose.en, 'Age check for alcohol');
+      assert.equal(payload.dproof_purpose, undefined);
+      const view = await answerAndRead(req.id, resolved);
+      assert.equal(view.status, 'verified', JSON.stringify(view));
+    });
+
+    it('x509_hash + direct_post: the client_id is the SHA-256 of the leaf DER, the trust anchor is not in x5c, verified', async () => {
+      const req = await created({ client_id_prefix: 'x509_hash' });
+      const jwt = await (await fetch(req.request_uri)).text();
+      const header = decodeProtectedHeader(jwt);
+      assert.equal(header.typ, 'oauth-authz-req+jwt');
+      assert.equal(header.x5c!.length, 1);
+      const leaf = Buffer.from(header.x5c![0]!, 'base64');
+      assert.equal(createHash('sha256').update(leaf).digest('base64url'), x509Hash);
+      assert.ok(!header.x5c!.includes(anchor.raw.toString('base64')), 'HAIP: no trust anchor in x5c');
+      const resolved = await resolveWith(wallet, req.authorization_request);
+      assert.equal(resolved.client.effective, `x509_hash:${x509Hash}`);
+      const view = await answerAndRead(req.id, resolved);
+      assert.equal(view.status, 'verified', JSON.stringify(view));
+    });
+
+    it('a presentation bound to the did:web client_id does not answer an x509 request (aud is the x509 client_id)', async () => {
+      const req = await created({ client_id_prefix: 'x509_hash' });
+      const resolved = await resolveWith(wallet, req.authorization_request);
+      const { presentation } = await createHolderPresentation({
+        credential,
+        disclose: ['age_over_19'],
+        holderSigner: holder.signer,
+        aud: 'decentralized_identifier:did:web:verifier.example',
+        nonce: (resolved.authorizationRequestPayload as { nonce: string }).nonce,
+        iat: nowSeconds(),
+      });
+      const state = (resolved.authorizationRequestPayload as { state: string }).state;
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/openid4vp/response',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ vp_token: JSON.stringify({ licence: [presentation] }), state }).toString(),
+      });
+      assert.equal(res.json<{ status: string }>().status, 'rejected');
+      const read = await t.app.inject({
+        method: 'GET',
+        url: `/v1/verifier/requests/${req.id}`,
+        headers: { authorization: `Bearer ${verifierKey}` },
+      });
+      assert.equal(read.json<{ result: { code: string } }>().result.code, 'kb_jwt_aud_mismatch');
+    });
+
+    it('the library refuses a request object whose x509_hash is not the hash of its leaf, and one whose SAN does not match', async () => {
+      const req = await created({ client_id_prefix: 'x509_hash' });
+      const jwt = await (await fetch(req.request_uri)).text();
+      const header = decodeProtectedHeader(jwt);
+      const rec = (await t.runtime.store.verifierIdentities.byHash(x509Hash))!;
+      const signer = await t.runtime.keyStore.load({ kid: rec.id, file: rec.key_file, alg: 'ES256' });
+      // The verifier's own key and chain, but a client_id that names another certificate / host.
+      const forge = async (clientId: string) => {
+        const payload = { ...(decodeJwt(jwt) as Record<string, unknown>), client_id: clientId } as never;
+        const forged = await signCompactJws({ typ: 'oauth-authz-req+jwt', x5c: header.x5c! }, payload, signer);
+        const forgedFetch = (async (input: string | URL | Request, init?: RequestInit) =>
+          String(input) === req.request_uri
+            ? new Response(forged, { status: 200, headers: { 'content-type': 'application/oauth-authz-req+jwt' } })
+            : fetch(input, init)) as typeof fetch;
+        const link = `openid4vp://?client_id=${encodeURIComponent(clientId)}&request_uri=${encodeURIComponent(req.request_uri)}`;
+        return resolveWith(libraryWallet(forgedFetch, [anchor]), link);
+      };
+      await assert.rejects(forge(`x509_hash:${'A'.repeat(43)}`), /hash of the leaf x5c certificate/);
+      await assert.rejects(forge('x509_san_dns:bank.example'), /san dns names/);
+    });
+
+    it('request_uri_method=post: the request object carries the wallet_nonce the wallet posted; get still works', async () => {
+      const req = await created({ client_id_prefix: 'x509_hash', request_uri_method: 'post' });
+      assert.match(req.authorization_request, /&request_uri_method=post$/);
+      const posted = await t.app.inject({
+        method: 'POST',
+        url: new URL(req.request_uri).pathname,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          wallet_metadata: JSON.stringify({
+            vp_formats_supported: { 'dc+sd-jwt': {} },
+            request_object_signing_alg_values_supported: ['ES256'],
+          }),
+          wallet_nonce: 'qPmxiNFCR3QTm19POc8u',
+        }).toString(),
+      });
+      assert.equal(posted.statusCode, 200, posted.body);
+      assert.equal(posted.headers['content-type'], 'application/oauth-authz-req+jwt');
+      assert.equal(decodeJwt(posted.body).wallet_nonce, 'qPmxiNFCR3QTm19POc8u');
+      // The library fetches with POST too, and completes.
+      const resolved = await resolveWith(wallet, req.authorization_request);
+      assert.equal(resolved.jar?.sendBy, 'reference');
+      assert.equal((await answerAndRead(req.id, resolved)).status, 'verified');
+    });
+
+    it('refuses bad inputs with stable codes: unknown prefix, oversized or non-JSON wallet_metadata, a wallet without ES256', async () => {
+      const bad = await createRequest({ client_id_prefix: 'redirect_uri' });
+      assert.equal(bad.statusCode, 400);
+      assert.equal(bad.json<{ code: string }>().code, 'invalid_client_id_prefix');
+      const req = await created({ request_uri_method: 'post' });
+      const post = (form: Record<string, string>) =>
+        t.app.inject({
+          method: 'POST',
+          url: new URL(req.request_uri).pathname,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams(form).toString(),
+        });
+      const big = await post({ wallet_metadata: JSON.stringify({ x: 'a'.repeat(9000) }) });
+      assert.equal(big.statusCode, 400);
+      assert.equal(big.json<{ error: string }>().error, 'invalid_request');
+      const huge = await post({ wallet_metadata: 'a'.repeat(40_000) });
+      assert.equal(huge.statusCode, 413);
+      const notJson = await post({ wallet_metadata: '[1,2' });
+      assert.equal(notJson.json<{ error: string }>().error, 'invalid_request');
+      const noEs256 = await post({ wallet_metadata: JSON.stringify({ request_object_signing_alg_values_supported: ['PS256'] }) });
+      assert.equal(noEs256.statusCode, 400);
+      assert.equal(noEs256.json<{ error: string }>().error, 'invalid_request');
+      const badNonce = await post({ wallet_nonce: 'with space' });
+      assert.equal(badNonce.json<{ error: string }>().error, 'invalid_request');
+      const json = await t.app.inject({ method: 'POST', url: new URL(req.request_uri).pathname, payload: { wallet_nonce: 'x' } });
+      assert.equal(json.statusCode >= 400 && json.statusCode < 500, true);
+    });
+
+    it('the library refuses an x5c chain that does not lead to its trust anchor', async () => {
+      const other = await createVerifierIdentity(
+        { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' },
+        { owner: await clientIdOf(t, verifierKey), dnsName: 'verifier.example', mode: 'dev' },
+      );
+      const req = await created({ client_id_prefix: 'x509_san_dns' });
+      // This client now has its own identity, under another development root than the wallet trusts.
+      const jwt = await (await fetch(req.request_uri)).text();
+      assert.equal(decodeProtectedHeader(jwt).kid, other.identity.id);
+      await assert.rejects(resolveWith(wallet, req.authorization_request));
+      await assert.doesNotReject(resolveWith(libraryWallet(fetch, [new X509Certificate(other.anchorPem!)]), req.authorization_request));
+    });
+  });
+}
+
+async function clientIdOf(t: TestApp, key: string): Promise<string> {
+  const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${key}` } });
+  return me.json<{ id: string }>().id;
+}
+
+export type { JWK };
+void importJWK;
