@@ -5,7 +5,10 @@
  * DCQL query (§6) → SD-JWT with only the chosen disclosures + KB-JWT over the verifier's nonce
  * and client_id → direct_post to the response_uri (§8.2), vp_token keyed by query id (§8.1).
  */
+import { randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
+import { verifyX509Request } from './verify-x509-request.js';
+import { VP_FORMATS_SUPPORTED } from '../presentation/verifier-identity.js';
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
 import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
 import { algForJwk } from '../formats/jose/import-public-key.js';
@@ -18,6 +21,7 @@ import { matchClaimsQuery } from '../formats/claim-path/match-claims-query.js';
 import { readClaimsQuery, type AskedClaims } from '../formats/claim-path/read-claims-query.js';
 import { didWebUrl } from '../holder/did-web-url.js';
 import { didWebOfClientId, readRequestLink } from '../holder/read-request-link.js';
+import { readClientName, readPurpose } from '../holder/read-verifier-metadata.js';
 import { createHolderPresentation } from './create-holder-presentation.js';
 import { holderSignerFromJwk } from './holder-key.js';
 import { readHeldClaims } from './read-held-claims.js';
@@ -26,12 +30,21 @@ import type { StoredCredential, Wallet } from './wallet-file.js';
 
 const fail = (message: string) => failed(message, 'present_failed');
 
+/** OpenID4VP 1.0 §10: what this wallet can do, posted with request_uri_method=post. */
+const WALLET_METADATA = {
+  vp_formats_supported: VP_FORMATS_SUPPORTED,
+  client_id_prefixes_supported: ['decentralized_identifier', 'x509_san_dns', 'x509_hash'],
+  request_object_signing_alg_values_supported: ['ES256', 'EdDSA'],
+};
+
 export interface PresentOptions {
   link: string;
   /** Claim names the person chose to disclose (`address.locality`, `nationalities[1]`); default: exactly what the verifier asked. */
   disclose?: string[];
   fetch?: typeof fetch;
   now?: () => Date;
+  /** DER certificates the holder trusts for X.509 verifier identities (x509_san_dns, x509_hash). */
+  trustAnchors?: Uint8Array[];
 }
 
 export interface PresentResult {
@@ -61,36 +74,54 @@ async function resolveDidWebKey(f: typeof fetch, did: string, kid: unknown): Pro
   return { jwk, alg: algForJwk(jwk) };
 }
 
-async function fetchRequestObject(f: typeof fetch, link: string): Promise<JsonObject> {
+async function fetchRequestObject(f: typeof fetch, link: string, opts: { trustAnchors: Uint8Array[]; now: Date }): Promise<JsonObject> {
   const read = readRequestLink(link);
   if (!read.ok && read.error === 'not_a_link') throw fail('the link is not an openid4vp:// URL');
   if (!read.ok || read.link.scheme !== 'openid4vp:') throw fail('the link needs client_id and request_uri');
   const { clientId, requestUri } = read.link;
   const did = didWebOfClientId(clientId);
-  if (!did) throw fail(`this wallet only trusts the did:web client identifier prefix, not ${clientId}`);
+  const x509 = /^x509_(san_dns|hash):/.test(clientId);
+  if (!did && !x509) throw fail(`this wallet trusts the did:web, x509_san_dns and x509_hash client identifier prefixes, not ${clientId}`);
+  // §5.10: request_uri_method=post: the wallet posts its metadata and a fresh wallet_nonce.
+  const post = new URL(link.trim()).searchParams.get('request_uri_method') === 'post';
+  const walletNonce = post ? randomBytes(16).toString('base64url') : undefined;
   const res = await fetchForWallet(
     f,
     checkUrl(requestUri, 'request_uri'),
-    { accept: 'application/oauth-authz-req+jwt' },
+    {
+      accept: 'application/oauth-authz-req+jwt',
+      ...(post && {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ wallet_metadata: JSON.stringify(WALLET_METADATA), wallet_nonce: walletNonce! }).toString(),
+      }),
+    },
     'request object',
     'present_failed',
   );
   if (res.status < 200 || res.status > 299) throw fail(`the verifier refused the request object (HTTP ${res.status})`);
   const jwt = res.text.trim();
-  try {
-    const jws = parseCompactJws(jwt);
-    const key = await resolveDidWebKey(f, did, jws.header.kid);
-    // RFC 9101 §6.2 + OpenID4VP §5.10: signed by the client, typed, and for the same client_id.
-    const { payload } = await verifyCompactJws(jws, {
-      resolveKey: () => key,
-      allowedAlgs: ['ES256', 'EdDSA'],
-      expectedTyp: 'oauth-authz-req+jwt',
-    });
-    if (payload.client_id !== clientId) throw fail('the request object is for another client_id');
-    return payload;
-  } catch (e) {
-    throw isAppError(e) && e.code === 'present_failed' ? e : fail("the request object does not verify against the verifier's did:web keys");
+  let payload: JsonObject;
+  if (x509) {
+    payload = await verifyX509Request(jwt, clientId, { ...opts, fail });
+  } else {
+    try {
+      const jws = parseCompactJws(jwt);
+      const key = await resolveDidWebKey(f, did!, jws.header.kid);
+      // RFC 9101 §6.2 + OpenID4VP §5.10: signed by the client, typed.
+      ({ payload } = await verifyCompactJws(jws, {
+        resolveKey: () => key,
+        allowedAlgs: ['ES256', 'EdDSA'],
+        expectedTyp: 'oauth-authz-req+jwt',
+      }));
+    } catch (e) {
+      throw isAppError(e) && e.code === 'present_failed' ? e : fail("the request object does not verify against the verifier's did:web keys");
+    }
   }
+  // RFC 9101 §6.2 / §5.10: for the same client_id, and echoing our wallet_nonce.
+  if (payload.client_id !== clientId) throw fail('the request object is for another client_id');
+  if (walletNonce !== undefined && payload.wallet_nonce !== walletNonce) throw fail('the request object does not carry our wallet_nonce');
+  return payload;
 }
 
 /**
@@ -123,7 +154,7 @@ function pickCredential(
 export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): Promise<PresentResult> {
   const f = opts.fetch ?? fetch;
   const now = opts.now?.() ?? new Date();
-  const req = await fetchRequestObject(f, opts.link);
+  const req = await fetchRequestObject(f, opts.link, { trustAnchors: opts.trustAnchors ?? [], now });
   if (req.response_mode !== 'direct_post' || typeof req.nonce !== 'string' || typeof req.state !== 'string') {
     throw fail('the request must use response_mode direct_post with a nonce and a state');
   }
@@ -164,11 +195,11 @@ export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): P
     },
     'verifier response endpoint',
   );
-  const purpose = isJsonObject(req.dproof_purpose) ? (req.dproof_purpose as { ko?: string; en?: string }) : null;
+  const purpose = readPurpose(req);
   return {
     verifier: {
       client_id: req.client_id as string,
-      name: typeof req.dproof_verifier_name === 'string' ? req.dproof_verifier_name : null,
+      name: readClientName(req),
       purpose,
     },
     disclosed,

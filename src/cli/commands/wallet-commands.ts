@@ -6,8 +6,9 @@ import { createWallet } from '../../wallet/create-wallet.js';
 import { readWallet, writeWallet } from '../../wallet/wallet-file.js';
 import { receiveCredentials } from '../../wallet/receive-credentials.js';
 import { badRequest } from '../../errors.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { presentToVerifier } from '../../wallet/present-to-verifier.js';
+import { readPemChain } from '../../presentation/x509-identity/check-certificate-chain.js';
 import { createCounterPresentation, renderCounterQr } from '../../wallet/create-counter-qr.js';
 import { fetchHistory } from '../../wallet/fetch-history.js';
 import { readHolderVerdict } from '../../wallet/read-holder-result.js';
@@ -113,14 +114,20 @@ export function walletCommands(program: Command, io: CliIo): void {
     .command('present <link>')
     .description('answer an OpenID4VP request (openid4vp://…): shows who asks and why, then sends only the chosen claims')
     .option('--disclose <claims>', 'comma-separated claims to disclose (default: exactly what the verifier asked)')
+    .option(
+      '--trust-anchor <pem-file>',
+      'a CA certificate (PEM) trusted for X.509 verifiers (x509_san_dns, x509_hash); repeat for more',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      "\nExample:\n  $ dproof wallet present 'openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3A…&request_uri=…' --disclose age_over_19",
+      "\nExample:\n  $ dproof wallet present 'openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3A…&request_uri=…' --disclose age_over_19\n  $ dproof wallet present 'openid4vp://?client_id=x509_hash%3A…&request_uri=…' --trust-anchor keys/verifier-dev-root-….pem",
     )
-    .action(async (link: string, opts: { disclose?: string; file?: string; json?: boolean }) => {
-      const r = await presentToVerifier(readWallet(fileOf(opts)), { link, disclose: claimList(opts.disclose) });
+    .action(async (link: string, opts: { disclose?: string; trustAnchor?: string[]; file?: string; json?: boolean }) => {
+      const trustAnchors = (opts.trustAnchor ?? []).flatMap((f) => readPemChain(readFileSync(f, 'utf8')));
+      const r = await presentToVerifier(readWallet(fileOf(opts)), { link, disclose: claimList(opts.disclose), trustAnchors });
       const result = await readHolderVerdict(r.response);
       createOutput(Boolean(opts.json), io).data({ ...r, ...(result && { result }) }, () =>
         [

@@ -8,8 +8,8 @@
  */
 import type { JsonObject } from '../../formats/jose/types.js';
 import { VP_FORMATS_SUPPORTED } from '../verifier-identity.js';
+import { PURPOSE_INFO_FORMAT } from '../../holder/read-verifier-metadata.js';
 
-export const PURPOSE_INFO_FORMAT = 'urn:digital-proof:verifier-info:purpose';
 
 export function verifierMetadata(clientName: string | null, purposeJson: string | null): JsonObject {
   const clientMetadata: JsonObject = { vp_formats_supported: VP_FORMATS_SUPPORTED as unknown as JsonObject };
@@ -17,31 +17,4 @@ export function verifierMetadata(clientName: string | null, purposeJson: string 
   const out: JsonObject = { client_metadata: clientMetadata };
   if (purposeJson) out.verifier_info = [{ format: PURPOSE_INFO_FORMAT, data: { purpose: JSON.parse(purposeJson) as JsonObject } }];
   return out;
-}
-
-/** The purpose a wallet shows, read back from verifier_info (our format), or null. */
-export function readPurpose(request: JsonObject): { ko?: string; en?: string } | null {
-  const info = Array.isArray(request.verifier_info) ? request.verifier_info : [];
-  for (const entry of info) {
-    if (entry && typeof entry === 'object' && !Array.isArray(entry) && (entry as JsonObject).format === PURPOSE_INFO_FORMAT) {
-      const data = (entry as JsonObject).data;
-      const purpose = data && typeof data === 'object' && !Array.isArray(data) ? (data as JsonObject).purpose : undefined;
-      if (purpose && typeof purpose === 'object' && !Array.isArray(purpose)) {
-        const p = purpose as JsonObject;
-        return {
-          ...(typeof p.ko === 'string' && { ko: p.ko }),
-          ...(typeof p.en === 'string' && { en: p.en }),
-        };
-      }
-    }
-  }
-  return null;
-}
-
-/** client_metadata.client_name, or null. */
-export function readClientName(request: JsonObject): string | null {
-  const m = request.client_metadata;
-  return m && typeof m === 'object' && !Array.isArray(m) && typeof (m as JsonObject).client_name === 'string'
-    ? ((m as JsonObject).client_name as string)
-    : null;
 }

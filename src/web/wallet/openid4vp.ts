@@ -15,6 +15,7 @@ import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } 
 import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import { didWebUrl } from '../../holder/did-web-url.js';
 import { didWebOfClientId, readRequestLink } from '../../holder/read-request-link.js';
+import { readClientName, readPurpose } from '../../holder/read-verifier-metadata.js';
 import { callApi } from '../shared/api.js';
 import type { Text } from '../shared/i18n.js';
 import { t } from '../shared/i18n.js';
@@ -133,16 +134,15 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
       asked: read.asked,
     };
   });
-  const purpose =
-    isObj(p.dproof_purpose) && typeof p.dproof_purpose.ko === 'string'
-      ? { ko: p.dproof_purpose.ko, en: String(p.dproof_purpose.en ?? p.dproof_purpose.ko) }
-      : null;
+  // OpenID4VP 1.0 §5.1: who asks (client_metadata.client_name) and why (verifier_info).
+  const asked = readPurpose(p);
+  const purpose = asked?.ko ? { ko: asked.ko, en: asked.en ?? asked.ko } : null;
   return {
     clientId,
     responseUri: sameOrigin(p.response_uri, 'response_uri'),
     nonce: p.nonce,
     state: p.state,
-    verifierName: typeof p.dproof_verifier_name === 'string' ? p.dproof_verifier_name : null,
+    verifierName: readClientName(p),
     purpose,
     queries,
     expiresAt: typeof p.exp === 'number' ? p.exp * 1000 : null,
