@@ -115,7 +115,9 @@ async function fetchRequestObject(f: typeof fetch, link: string, opts: { trustAn
         expectedTyp: 'oauth-authz-req+jwt',
       }));
     } catch (e) {
-      throw isAppError(e) && e.code === 'present_failed' ? e : fail("the request object does not verify against the verifier's did:web keys");
+      throw isAppError(e) && e.code === 'present_failed'
+        ? e
+        : fail("the request object does not verify against the verifier's did:web keys");
     }
   }
   // RFC 9101 §6.2 / §5.10: for the same client_id, and echoing our wallet_nonce.

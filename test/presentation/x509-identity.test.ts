@@ -7,14 +7,21 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
-import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, importX509, type JWK } from 'jose';
+import { compactVerify, decodeJwt, decodeProtectedHeader, importX509, type JWK } from 'jose';
 import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { generateHolderKey, injectFetch, issueViaApi, nowSeconds } from './helpers.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
-import { createVerifierIdentity, SERVICE_OWNER } from '../../src/presentation/x509-identity/manage-verifier-identities.js';
+import {
+  createVerifierIdentity,
+  importVerifierChain,
+  retireVerifierIdentity,
+  SERVICE_OWNER,
+} from '../../src/presentation/x509-identity/manage-verifier-identities.js';
+import { createDevChain, toPem } from '../../src/presentation/x509-identity/create-certificates.js';
+import { generateKeyPairSync } from 'node:crypto';
 import { sanDnsNames } from '../../src/presentation/x509-identity/check-certificate-chain.js';
 import { signCompactJws } from '../../src/formats/jose/sign-compact-jws.js';
 
@@ -218,6 +225,46 @@ for (const backend of storeTargets()) {
       await assert.rejects(forge('x509_san_dns:bank.example'), /san dns names/);
     });
 
+    it('import refuses bad chains with stable codes and leaves the identity pending', async () => {
+      const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' };
+      const pending = await createVerifierIdentity(deps, { owner: SERVICE_OWNER, dnsName: 'verifier.example', mode: 'csr' });
+      const id = pending.identity.id;
+      const code = async (p: Promise<unknown>) => {
+        try {
+          await p;
+        } catch (e) {
+          return (e as { code?: string }).code;
+        }
+        return 'accepted';
+      };
+      const jwk = JSON.parse(pending.identity.public_jwk) as JWK;
+      const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as JWK;
+      const now = Date.now();
+      const pem = (c: { x5c: Uint8Array[]; anchor: Uint8Array }) => [...c.x5c, c.anchor].map(toPem).join('\n');
+      assert.equal(await code(importVerifierChain(deps, id, 'no certificate here')), 'certificate_invalid');
+      assert.equal(
+        await code(importVerifierChain(deps, id, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')),
+        'certificate_invalid',
+      );
+      const strangers = await createDevChain({ publicJwk: stranger, dnsName: 'verifier.example', now });
+      assert.equal(await code(importVerifierChain(deps, id, pem(strangers))), 'certificate_key_mismatch');
+      const otherHost = await createDevChain({ publicJwk: jwk, dnsName: 'bank.example', now });
+      assert.equal(await code(importVerifierChain(deps, id, pem(otherHost))), 'certificate_san_missing');
+      const old = await createDevChain({ publicJwk: jwk, dnsName: 'verifier.example', now: now - 400 * 86_400_000 });
+      assert.equal(await code(importVerifierChain(deps, id, pem(old))), 'certificate_expired');
+      const a = await createDevChain({ publicJwk: jwk, dnsName: 'verifier.example', now });
+      const b = await createDevChain({ publicJwk: jwk, dnsName: 'verifier.example', now });
+      assert.equal(await code(importVerifierChain(deps, id, pem({ x5c: a.x5c, anchor: b.anchor }))), 'certificate_chain_invalid');
+      assert.equal((await t.runtime.store.verifierIdentities.get(id))?.state, 'pending');
+      assert.equal(await code(importVerifierChain(deps, 'nope', pem(a))), 'verifier_identity_not_found');
+      assert.equal(
+        await code(retireVerifierIdentity(deps, (await t.runtime.store.verifierIdentities.active(SERVICE_OWNER))!.id)),
+        'verifier_identity_state',
+      );
+      assert.equal(await code(retireVerifierIdentity(deps, id)), 'accepted');
+      assert.equal(await code(importVerifierChain(deps, id, pem(a))), 'verifier_identity_state');
+    });
+
     it('request_uri_method=post: the request object carries the wallet_nonce the wallet posted; get still works', async () => {
       const req = await created({ client_id_prefix: 'x509_hash', request_uri_method: 'post' });
       assert.match(req.authorization_request, /&request_uri_method=post$/);
@@ -289,6 +336,3 @@ async function clientIdOf(t: TestApp, key: string): Promise<string> {
   const me = await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${key}` } });
   return me.json<{ id: string }>().id;
 }
-
-export type { JWK };
-void importJWK;

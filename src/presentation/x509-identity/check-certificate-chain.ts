@@ -43,6 +43,9 @@ export function leafPublicJwk(cert: X509Certificate): JWK {
   return checkPublicJwk(jwk as Record<string, unknown>, { torsionFree: true });
 }
 
+/** node prints a subject one attribute a line; messages stay on one line. */
+const nameOf = (c: X509Certificate) => c.subject.replace(/\n/g, ', ');
+
 const inValidity = (c: X509Certificate, now: number) => new Date(c.validFrom).getTime() <= now && now < new Date(c.validTo).getTime();
 
 export interface CheckedChain {
@@ -60,14 +63,14 @@ export function checkCertificateChain(ders: Uint8Array[], opts: { now: number; a
   const certs = ders.map(parseCertificate);
   for (const c of certs) {
     if (!inValidity(c, opts.now))
-      throw badRequest('certificate_expired', `certificate "${c.subject}" is valid ${c.validFrom} – ${c.validTo}`);
+      throw badRequest('certificate_expired', `certificate "${nameOf(c)}" is valid ${c.validFrom} – ${c.validTo}`);
   }
   // RFC 5280 §4.2.1.9: a certificate that signs others is a CA.
   for (let i = 0; i + 1 < certs.length; i++) {
     const child = certs[i]!;
     const parent = certs[i + 1]!;
     if (!parent.ca || !child.checkIssued(parent) || !child.verify(parent.publicKey)) {
-      throw badRequest('certificate_chain_invalid', `certificate ${i} ("${child.subject}") is not signed by certificate ${i + 1}`);
+      throw badRequest('certificate_chain_invalid', `certificate ${i} ("${nameOf(child)}") is not signed by certificate ${i + 1}`);
     }
   }
   if (certs[0]!.ca && certs.length > 1) throw badRequest('certificate_chain_invalid', 'the leaf certificate is a CA certificate');

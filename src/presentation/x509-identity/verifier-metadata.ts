@@ -10,7 +10,6 @@ import type { JsonObject } from '../../formats/jose/types.js';
 import { VP_FORMATS_SUPPORTED } from '../verifier-identity.js';
 import { PURPOSE_INFO_FORMAT } from '../../holder/read-verifier-metadata.js';
 
-
 export function verifierMetadata(clientName: string | null, purposeJson: string | null): JsonObject {
   const clientMetadata: JsonObject = { vp_formats_supported: VP_FORMATS_SUPPORTED as unknown as JsonObject };
   if (clientName) clientMetadata.client_name = clientName;
