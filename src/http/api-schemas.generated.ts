@@ -1037,6 +1037,22 @@ export const API_SCHEMAS = {
       }
     }
   },
+  "RequestUriPost": {
+    "$id": "RequestUriPost",
+    "title": "RequestUriPost",
+    "description": "What a wallet POSTs to request_uri when the request says request_uri_method=post (OpenID4VP 1.0 §5.10), form-encoded: its metadata (a JSON object, at most 8 kB) and a wallet_nonce the signed request object then carries.",
+    "type": "object",
+    "properties": {
+      "wallet_metadata": {
+        "type": "string",
+        "maxLength": 8192
+      },
+      "wallet_nonce": {
+        "type": "string",
+        "maxLength": 128
+      }
+    }
+  },
   "SigningKey": {
     "$id": "SigningKey",
     "title": "SigningKey",
@@ -1309,6 +1325,19 @@ export const API_SCHEMAS = {
         "type": "string",
         "maxLength": 2000,
         "description": "https URL that receives a signed dproof-webhook+jwt when the request completes."
+      },
+      "client_id_prefix": {
+        "type": "string",
+        "maxLength": 64,
+        "description": "OpenID4VP 1.0 §5.9 Client Identifier Prefix of this request: decentralized_identifier (did:web, the default), x509_san_dns or x509_hash (an X.509 identity made with dproof verifier-certs). Others: invalid_client_id_prefix."
+      },
+      "request_uri_method": {
+        "type": "string",
+        "enum": [
+          "get",
+          "post"
+        ],
+        "description": "§5.10: post lets the wallet POST wallet_metadata and wallet_nonce to request_uri; the request object then carries wallet_nonce. Default get."
       }
     }
   },
