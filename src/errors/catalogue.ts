@@ -265,15 +265,15 @@ export const ERROR_CATALOGUE = {
     area: 'verifier',
     en: 'the verifier identity is not in a state that allows this (import needs pending, retire needs retiring)',
   },
-  certificate_invalid: { http: [400], area: 'verifier', en: 'the chain holds no certificate, or text that is not a PEM certificate' },
+  certificate_invalid: { http: [400], area: 'jose', en: 'the chain holds no certificate, or text that is not a PEM certificate' },
   certificate_chain_invalid: {
     http: [400],
-    area: 'verifier',
+    area: 'jose',
     en: 'a certificate of the chain is not signed by the next one, or a CA certificate lacks its CA flags',
   },
   certificate_key_mismatch: { http: [400], area: 'verifier', en: "the leaf certificate is not for this identity's key" },
   certificate_san_missing: { http: [400], area: 'verifier', en: "the leaf certificate's subjectAltName lacks the identity's DNS name" },
-  certificate_expired: { http: [400], area: 'verifier', en: 'a certificate of the chain is expired or not yet valid' },
+  certificate_expired: { http: [400], area: 'jose', en: 'a certificate of the chain is expired or not yet valid' },
 
   // Result codes of a direct_post answer that is not verified (OpenID4VP §8.5 wallet errors, vp_token shape)
   wallet_access_denied: { http: [], area: 'openid4vp_result', en: 'the holder declined to present' },

@@ -19,6 +19,10 @@ export const FORMAT_ERROR_CODES = [
   'jws_key_invalid',
   'jws_signature_invalid',
   'jws_signer_output_invalid',
+  // X.509 chains in x5c (RFC 7515 §4.1.6, RFC 5280; OpenID4VP 1.0 §5.9.3)
+  'certificate_invalid',
+  'certificate_chain_invalid',
+  'certificate_expired',
   // JWT time claims (RFC 7519 §4.1.4-4.1.6)
   'jwt_time_claim_invalid',
   'jwt_expired',

@@ -8,7 +8,6 @@
 import { randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { verifyX509Request } from './verify-x509-request.js';
-import { VP_FORMATS_SUPPORTED } from '../presentation/verifier-identity.js';
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
 import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
 import { algForJwk } from '../formats/jose/import-public-key.js';
@@ -32,7 +31,7 @@ const fail = (message: string) => failed(message, 'present_failed');
 
 /** OpenID4VP 1.0 §10: what this wallet can do, posted with request_uri_method=post. */
 const WALLET_METADATA = {
-  vp_formats_supported: VP_FORMATS_SUPPORTED,
+  vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'EdDSA'], 'kb-jwt_alg_values': ['ES256', 'EdDSA'] } },
   client_id_prefixes_supported: ['decentralized_identifier', 'x509_san_dns', 'x509_hash'],
   request_object_signing_alg_values_supported: ['ES256', 'EdDSA'],
 };

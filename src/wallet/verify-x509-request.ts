@@ -11,13 +11,8 @@ import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
 import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
 import type { JsonObject } from '../formats/jose/types.js';
 import { isAppError } from '../errors.js';
-import {
-  checkCertificateChain,
-  leafPublicJwk,
-  MAX_CHAIN_LENGTH,
-  sanDnsNames,
-} from '../presentation/x509-identity/check-certificate-chain.js';
-import { splitClientId, x509HashOf } from '../presentation/x509-identity/x509-client-id.js';
+import { checkCertificateChain, leafPublicJwk, MAX_CHAIN_LENGTH, sanDnsNames } from '../formats/x509/check-certificate-chain.js';
+import { splitClientId, x509HashOf } from '../formats/x509/x509-client-id.js';
 
 const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
 

@@ -22,7 +22,7 @@ import {
 } from '../../src/presentation/x509-identity/manage-verifier-identities.js';
 import { createDevChain, toPem } from '../../src/presentation/x509-identity/create-certificates.js';
 import { generateKeyPairSync } from 'node:crypto';
-import { sanDnsNames } from '../../src/presentation/x509-identity/check-certificate-chain.js';
+import { sanDnsNames } from '../../src/formats/x509/check-certificate-chain.js';
 import { signCompactJws } from '../../src/formats/jose/sign-compact-jws.js';
 
 const PUBLIC_URL = 'https://verifier.example';

@@ -12,7 +12,7 @@ import {
   SERVICE_OWNER,
   viewVerifierIdentity,
 } from '../../presentation/x509-identity/manage-verifier-identities.js';
-import { dnsNameOf } from '../../presentation/x509-identity/x509-client-id.js';
+import { dnsNameOf } from '../../formats/x509/x509-client-id.js';
 
 /** `dproof verifier-certs`: X.509 verifier identities for the x509_san_dns and x509_hash client identifier prefixes. */
 export function verifierCertCommands(program: Command, ctx: () => CliContext, io: CliIo): void {

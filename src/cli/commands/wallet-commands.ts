@@ -8,7 +8,7 @@ import { receiveCredentials } from '../../wallet/receive-credentials.js';
 import { badRequest } from '../../errors.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { presentToVerifier } from '../../wallet/present-to-verifier.js';
-import { readPemChain } from '../../presentation/x509-identity/check-certificate-chain.js';
+import { readPemChain } from '../../formats/x509/check-certificate-chain.js';
 import { createCounterPresentation, renderCounterQr } from '../../wallet/create-counter-qr.js';
 import { fetchHistory } from '../../wallet/fetch-history.js';
 import { readHolderVerdict } from '../../wallet/read-holder-result.js';

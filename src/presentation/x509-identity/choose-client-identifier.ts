@@ -8,7 +8,7 @@ import type { Store } from '../../store/store.js';
 import type { VerifierIdentityRecord } from '../../store/repositories/verifier-identities-repo.js';
 import { verifierClientId } from '../verifier-identity.js';
 import { SERVICE_OWNER } from './manage-verifier-identities.js';
-import { dnsNameOf, isClientIdPrefix } from './x509-client-id.js';
+import { dnsNameOf, isClientIdPrefix } from '../../formats/x509/x509-client-id.js';
 
 export async function activeIdentityFor(store: Store, clientId: string): Promise<VerifierIdentityRecord | undefined> {
   return (await store.verifierIdentities.active(clientId)) ?? (await store.verifierIdentities.active(SERVICE_OWNER));

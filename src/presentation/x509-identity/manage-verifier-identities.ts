@@ -11,9 +11,9 @@ import type { Clock } from '../../clock.js';
 import type { KeyBackend } from '../../keys/key-backend.js';
 import type { VerifierIdentityRecord } from '../../store/repositories/verifier-identities-repo.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
-import { checkCertificateChain, leafPublicJwk, readPemChain, sanDnsNames } from './check-certificate-chain.js';
+import { checkCertificateChain, leafPublicJwk, readPemChain, sanDnsNames } from '../../formats/x509/check-certificate-chain.js';
 import { createCsr, createDevChain, toPem } from './create-certificates.js';
-import { x509HashOf } from './x509-client-id.js';
+import { x509HashOf } from '../../formats/x509/x509-client-id.js';
 
 export const SERVICE_OWNER = 'service';
 

@@ -11,7 +11,7 @@ import type { VerifierIdentityRecord } from '../../store/repositories/verifier-i
 import { conflict } from '../../errors.js';
 import { activeIdentityFor } from './choose-client-identifier.js';
 import { readStoredChain } from './manage-verifier-identities.js';
-import { splitClientId } from './x509-client-id.js';
+import { splitClientId } from '../../formats/x509/x509-client-id.js';
 
 const cache = new WeakMap<KeyBackend, Map<string, Promise<Signer>>>();
 

@@ -3,11 +3,12 @@
  * each certificate is signed by the next, every certificate above the leaf is a CA, all are
  * inside their validity at `now`, and the path ends at a trust anchor: a self-signed last
  * certificate (import) or one of the anchors given (a wallet). Used both when the operator
- * imports a chain from a CA and when our wallet checks a request object's `x5c`.
+ * imports a chain from a CA and when our wallet checks a request object's `x5c`. Pure (formats):
+ * node:crypto's X509Certificate does the parsing and the signatures.
  */
 import { X509Certificate } from 'node:crypto';
-import { badRequest } from '../../errors.js';
-import { checkPublicJwk } from '../../formats/jose/check-public-jwk.js';
+import { formatError } from '../error-codes.js';
+import { checkPublicJwk } from '../jose/check-public-jwk.js';
 import type { JWK } from 'jose';
 
 export const MAX_CHAIN_LENGTH = 5;
@@ -15,8 +16,8 @@ export const MAX_CHAIN_LENGTH = 5;
 /** PEM text (one or more CERTIFICATE blocks) → DER certificates, in order. */
 export function readPemChain(text: string): Buffer[] {
   const blocks = [...text.matchAll(/-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g)];
-  if (blocks.length === 0) throw badRequest('certificate_invalid', 'the chain holds no PEM CERTIFICATE block');
-  if (blocks.length > MAX_CHAIN_LENGTH) throw badRequest('certificate_invalid', `a chain of at most ${MAX_CHAIN_LENGTH} certificates`);
+  if (blocks.length === 0) throw formatError('certificate_invalid', 'the chain holds no PEM CERTIFICATE block');
+  if (blocks.length > MAX_CHAIN_LENGTH) throw formatError('certificate_invalid', `a chain of at most ${MAX_CHAIN_LENGTH} certificates`);
   return blocks.map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
 }
 
@@ -24,7 +25,7 @@ export function parseCertificate(der: Uint8Array): X509Certificate {
   try {
     return new X509Certificate(der);
   } catch {
-    throw badRequest('certificate_invalid', 'a certificate of the chain cannot be parsed');
+    throw formatError('certificate_invalid', 'a certificate of the chain cannot be parsed');
   }
 }
 
@@ -58,22 +59,22 @@ export interface CheckedChain {
 }
 
 export function checkCertificateChain(ders: Uint8Array[], opts: { now: number; anchors?: Uint8Array[] }): CheckedChain {
-  if (ders.length === 0) throw badRequest('certificate_invalid', 'the chain holds no certificate');
-  if (ders.length > MAX_CHAIN_LENGTH) throw badRequest('certificate_invalid', `a chain of at most ${MAX_CHAIN_LENGTH} certificates`);
+  if (ders.length === 0) throw formatError('certificate_invalid', 'the chain holds no certificate');
+  if (ders.length > MAX_CHAIN_LENGTH) throw formatError('certificate_invalid', `a chain of at most ${MAX_CHAIN_LENGTH} certificates`);
   const certs = ders.map(parseCertificate);
   for (const c of certs) {
     if (!inValidity(c, opts.now))
-      throw badRequest('certificate_expired', `certificate "${nameOf(c)}" is valid ${c.validFrom} – ${c.validTo}`);
+      throw formatError('certificate_expired', `certificate "${nameOf(c)}" is valid ${c.validFrom} – ${c.validTo}`);
   }
   // RFC 5280 §4.2.1.9: a certificate that signs others is a CA.
   for (let i = 0; i + 1 < certs.length; i++) {
     const child = certs[i]!;
     const parent = certs[i + 1]!;
     if (!parent.ca || !child.checkIssued(parent) || !child.verify(parent.publicKey)) {
-      throw badRequest('certificate_chain_invalid', `certificate ${i} ("${nameOf(child)}") is not signed by certificate ${i + 1}`);
+      throw formatError('certificate_chain_invalid', `certificate ${i} ("${nameOf(child)}") is not signed by certificate ${i + 1}`);
     }
   }
-  if (certs[0]!.ca && certs.length > 1) throw badRequest('certificate_chain_invalid', 'the leaf certificate is a CA certificate');
+  if (certs[0]!.ca && certs.length > 1) throw formatError('certificate_chain_invalid', 'the leaf certificate is a CA certificate');
   const last = certs[certs.length - 1]!;
   const selfSigned = certs.length > 1 && last.checkIssued(last) && last.verify(last.publicKey);
   let anchored = selfSigned;
@@ -89,7 +90,7 @@ export function checkCertificateChain(ders: Uint8Array[], opts: { now: number; a
       }
     }
   }
-  if (opts.anchors && !anchored) throw badRequest('certificate_chain_invalid', 'the chain does not lead to a trusted anchor');
+  if (opts.anchors && !anchored) throw formatError('certificate_chain_invalid', 'the chain does not lead to a trusted anchor');
   const x5c = (selfSigned ? certs.slice(0, -1) : certs).map((c) => c.raw);
   return {
     certs,
