@@ -31,6 +31,8 @@ export interface ApiClientsTable {
   rate_limit: number | null;
   created_at: number;
   revoked_at: number | null;
+  /** A verifier client's default OpenID4VP client identifier prefix (migration 0006); null: did:web. */
+  client_id_prefix?: string | null;
 }
 
 export interface AuditEventsTable {

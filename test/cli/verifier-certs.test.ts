@@ -165,6 +165,23 @@ for (const backend of storeTargets()) {
       assert.equal((JSON.parse(r2.stdout) as { result: { verdict: string } }).result.verdict, 'verified');
     });
 
+    it("a verifier client's default prefix applies to requests that name none; a request's own prefix wins", async () => {
+      const me = (await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${verifierKey}` } })).json<{
+        id: string;
+      }>();
+      const bogus = await runDproof(['verifier-certs', 'prefix', me.id, 'redirect_uri'], env);
+      assert.equal(bogus.code, 1);
+      assert.match(bogus.stderr, /must be decentralized_identifier, x509_san_dns or x509_hash/);
+      assert.equal((await runDproof(['verifier-certs', 'prefix', me.id, 'x509_hash'], env)).code, 0);
+      assert.match((await request({})).authorization_request, /client_id=x509_hash%3A/);
+      assert.match(
+        (await request({ client_id_prefix: 'decentralized_identifier' })).authorization_request,
+        /client_id=decentralized_identifier%3A/,
+      );
+      assert.equal((await runDproof(['verifier-certs', 'prefix', me.id, 'none'], env)).code, 0);
+      assert.match((await request({})).authorization_request, /client_id=decentralized_identifier%3A/);
+    });
+
     it('the CLI wallet refuses an X.509 verifier without a trust anchor, or under another root', async () => {
       const req = await request({ client_id_prefix: 'x509_san_dns' });
       const none = await present(req.authorization_request);

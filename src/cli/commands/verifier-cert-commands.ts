@@ -10,6 +10,7 @@ import {
   importVerifierChain,
   retireVerifierIdentity,
   SERVICE_OWNER,
+  setDefaultPrefix,
   viewVerifierIdentity,
 } from '../../presentation/x509-identity/manage-verifier-identities.js';
 import { dnsNameOf } from '../../formats/x509/x509-client-id.js';
@@ -82,6 +83,20 @@ export function verifierCertCommands(program: Command, ctx: () => CliContext, io
       createOutput(Boolean(opts.json), io).data(
         { identity: viewVerifierIdentity(r.identity), retiring: r.previous ?? null },
         () => `active verifier identity ${id}\nx509_hash: ${r.identity.x509_hash}${r.previous ? `\nretiring: ${r.previous}` : ''}`,
+      );
+    });
+
+  certs
+    .command('prefix <client-id> <prefix>')
+    .description(
+      "a verifier client's default client identifier prefix (decentralized_identifier, x509_san_dns, x509_hash; none = the did:web default) for requests that name none",
+    )
+    .allowUnknownOption()
+    .action(async (clientId: string, prefix: string) => {
+      const c = ctx();
+      await c.withStore((store) => setDefaultPrefix(deps(c, store), clientId, prefix === 'none' ? null : prefix));
+      io.stdout.write(
+        `client ${clientId}: requests use ${prefix === 'none' ? 'decentralized_identifier (did:web)' : prefix} unless they name a prefix\n`,
       );
     });
 

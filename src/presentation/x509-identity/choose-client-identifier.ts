@@ -1,7 +1,8 @@
 /**
  * Which client identifier a new request is made under (OpenID4VP 1.0 §5.9): the prefix the
  * verifier client asked for, `decentralized_identifier` (did:web) by default. An X.509 prefix
- * uses the client's own identity when it has one, else the service's.
+ * uses the client's own identity when it has one, else the service's. A verifier client may have
+ * a default prefix its requests use when they name none.
  */
 import { badRequest, conflict } from '../../errors.js';
 import type { Store } from '../../store/store.js';
@@ -17,8 +18,10 @@ export async function activeIdentityFor(store: Store, clientId: string): Promise
 export async function chooseClientIdentifier(
   deps: { store: Store; config: { publicUrl: string } },
   clientId: string,
-  prefix: unknown,
+  asked: unknown,
 ): Promise<string> {
+  // Per request, else the client's default (dproof verifier-certs prefix), else did:web.
+  const prefix = asked ?? (await deps.store.verifierIdentities.defaultPrefix(clientId)) ?? undefined;
   if (prefix === undefined || prefix === 'decentralized_identifier') return verifierClientId(deps.config.publicUrl);
   if (!isClientIdPrefix(prefix)) {
     throw badRequest('invalid_client_id_prefix', 'client_id_prefix must be decentralized_identifier, x509_san_dns or x509_hash');

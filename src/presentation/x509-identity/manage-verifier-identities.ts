@@ -13,7 +13,7 @@ import type { VerifierIdentityRecord } from '../../store/repositories/verifier-i
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { checkCertificateChain, leafPublicJwk, readPemChain, sanDnsNames } from '../../formats/x509/check-certificate-chain.js';
 import { createCsr, createDevChain, toPem } from './create-certificates.js';
-import { x509HashOf } from '../../formats/x509/x509-client-id.js';
+import { isClientIdPrefix, x509HashOf } from '../../formats/x509/x509-client-id.js';
 
 export const SERVICE_OWNER = 'service';
 
@@ -161,3 +161,19 @@ export const viewVerifierIdentity = (r: VerifierIdentityRecord) => ({
   created_at: new Date(r.created_at).toISOString(),
   activated_at: r.activated_at === null ? null : new Date(r.activated_at).toISOString(),
 });
+
+/** Sets (or clears, with null) a verifier client's default client identifier prefix. */
+export async function setDefaultPrefix(deps: IdentityDeps, clientId: string, prefix: string | null): Promise<void> {
+  if (prefix !== null && !isClientIdPrefix(prefix)) {
+    throw badRequest('invalid_client_id_prefix', 'the prefix must be decentralized_identifier, x509_san_dns or x509_hash');
+  }
+  await checkOwner(deps.store, clientId);
+  await deps.store.verifierIdentities.setDefaultPrefix(clientId, prefix);
+  await deps.store.audit.record({
+    at: deps.clock.now(),
+    actor: deps.actor,
+    action: 'verifier_identity.default_prefix',
+    subject: `client:${clientId}`,
+    detail: { prefix },
+  });
+}

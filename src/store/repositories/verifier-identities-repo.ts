@@ -58,6 +58,17 @@ export const verifierIdentitiesRepo = (db: Kysely<Database>) => ({
     });
   },
 
+  /** A verifier client's default client identifier prefix (api_clients.client_id_prefix), or null. */
+  async defaultPrefix(clientId: string): Promise<string | null> {
+    const row = await db.selectFrom('api_clients').select('client_id_prefix').where('id', '=', clientId).executeTakeFirst();
+    return row?.client_id_prefix ?? null;
+  },
+
+  async setDefaultPrefix(clientId: string, prefix: string | null): Promise<boolean> {
+    const res = await db.updateTable('api_clients').set({ client_id_prefix: prefix }).where('id', '=', clientId).executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  },
+
   async retire(id: string, at: number): Promise<boolean> {
     const res = await db
       .updateTable('verifier_identities')
