@@ -5,7 +5,7 @@
  */
 import { ApiError, callApi, describeError, signInAs } from '../shared/api.js';
 import { claimHint, claimLabel, loadTypes, type CredentialTypeView } from '../shared/catalog.js';
-import { append, field, h, rows } from '../shared/dom.js';
+import { append, field, h, rows, withCode } from '../shared/dom.js';
 import { formatDate, t, tx } from '../shared/i18n.js';
 import { startPage } from '../shared/page.js';
 import { qrCanvas } from '../shared/qr.js';
@@ -460,7 +460,7 @@ function keysSection(): HTMLElement {
     h(
       'p',
       { class: 'hint' },
-      t('키 교체와 폐기는 `npx dproof keys rotate|retire`로 합니다.', 'Rotate and retire with `npx dproof keys rotate|retire`.'),
+      withCode(t('키 교체와 폐기는 `npx dproof keys rotate|retire`로 합니다.', 'Rotate and retire with `npx dproof keys rotate|retire`.')),
     ),
     h(
       'div',
