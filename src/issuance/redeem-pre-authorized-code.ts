@@ -48,7 +48,9 @@ export async function redeemPreAuthorizedCode(
   if (!offer) throw tokenError('invalid_grant', 'the pre-authorized code is unknown', { code_state: 'unknown' });
   if (offer.redeemed_at !== null) throw tokenError('invalid_grant', 'the pre-authorized code was already used', { code_state: 'used' });
   if (offer.burned_at !== null)
-    throw tokenError('invalid_grant', 'the pre-authorized code was locked after too many wrong transaction codes', { code_state: 'locked' });
+    throw tokenError('invalid_grant', 'the pre-authorized code was locked after too many wrong transaction codes', {
+      code_state: 'locked',
+    });
   if (offer.expires_at <= now) throw tokenError('invalid_grant', 'the pre-authorized code has expired', { code_state: 'expired' });
 
   if (offer.tx_code_hash === null) {

@@ -78,7 +78,9 @@ for (const backend of storeTargets()) {
     });
 
     it('refuses an unknown code, a wrong grant type, a missing code and a non-form body', async () => {
-      oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': 'nope' }), 400, 'invalid_grant', { code_state: 'unknown' });
+      oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': 'nope' }), 400, 'invalid_grant', {
+        code_state: 'unknown',
+      });
       oauth(await tokenRequest(t, { grant_type: 'authorization_code', code: 'x' }), 400, 'unsupported_grant_type');
       oauth(await tokenRequest(t, { grant_type: PRE_AUTH }), 400, 'invalid_request');
       const json = await t.app.inject({

@@ -208,7 +208,9 @@ async function act(where: string, fn: () => Promise<void>): Promise<void> {
 
 /** A token error about the transaction code itself (tries left), not about the offer. */
 const isWrongTxCode = (body: unknown): boolean =>
-  typeof body === 'object' && body !== null && typeof (body as Record<string, unknown>).tx_code_attempts_left === 'number' &&
+  typeof body === 'object' &&
+  body !== null &&
+  typeof (body as Record<string, unknown>).tx_code_attempts_left === 'number' &&
   (body as Record<string, unknown>).code_state === undefined;
 
 const errorText = (where: string): Child =>
