@@ -1352,11 +1352,13 @@ export const API_SCHEMAS = {
       },
       "qr_svg": {
         "type": "string",
-        "description": "The link as an SVG QR code"
+        "format": "uri",
+        "description": "URL of the link as an SVG QR code (as for offers); served while the request is pending."
       },
       "qr_png": {
         "type": "string",
-        "description": "The link as a PNG QR code (data: URL)"
+        "format": "uri",
+        "description": "URL of the link as a PNG QR code (as for offers); served while the request is pending."
       },
       "expires_at": {
         "type": "string",
