@@ -154,7 +154,10 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
       },
       async (request, reply) => {
         const image = await renderRequestQr(deps, request.params.id, kind);
-        return reply.header('cache-control', 'no-store').type(kind === 'svg' ? 'image/svg+xml' : 'image/png').send(image);
+        return reply
+          .header('cache-control', 'no-store')
+          .type(kind === 'svg' ? 'image/svg+xml' : 'image/png')
+          .send(image);
       },
     );
   }
