@@ -3,10 +3,9 @@
  * fresh `state` and `nonce` (§5.2: at least 128 bits from a CSPRNG, URL-safe characters) and
  * hand back the Authorization Request: `openid4vp://?client_id=…&request_uri=…`, by reference
  * (§5.7: request_uri with direct_post is RECOMMENDED across devices, the request object would
- * not fit a QR), rendered as SVG and PNG QR codes.
+ * not fit a QR), with the URLs of its SVG and PNG QR codes (render-request-qr.ts).
  */
 import { randomBytes } from 'node:crypto';
-import QRCode from 'qrcode';
 import type { LocalizedText } from '../catalog/types.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { checkWebhookUrl } from './check-webhook-url.js';
@@ -15,6 +14,7 @@ import { storedPurpose } from './stored-purpose.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import { requestUri } from './verifier-identity.js';
 import { chooseClientIdentifier } from './x509-identity/choose-client-identifier.js';
+import { authorizationRequestLink, requestQrUrls } from './render-request-qr.js';
 
 export interface CreateRequestInput {
   dcql_query: unknown;
@@ -64,16 +64,17 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     result_read_at: null,
     purge_at: expiresAt + deps.config.verifierResultRetentionSeconds * 1000,
     verifier_client_id: clientId,
+    request_uri_method: input.request_uri_method === 'post' ? 'post' : null,
   });
-  const uri = requestUri(deps.config.publicUrl, id);
-  const method = input.request_uri_method === 'post' ? '&request_uri_method=post' : '';
-  const link = `openid4vp://?client_id=${encodeURIComponent(clientId)}&request_uri=${encodeURIComponent(uri)}${method}`;
   return {
     id,
-    authorization_request: link,
-    request_uri: uri,
-    qr_svg: await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
-    qr_png: await QRCode.toDataURL(link, { errorCorrectionLevel: 'M', margin: 2, scale: 6 }),
+    authorization_request: authorizationRequestLink(deps.config.publicUrl, {
+      id,
+      verifier_client_id: clientId,
+      request_uri_method: input.request_uri_method === 'post' ? 'post' : null,
+    }),
+    request_uri: requestUri(deps.config.publicUrl, id),
+    ...requestQrUrls(deps.config.publicUrl, id),
     expires_at: new Date(expiresAt).toISOString(),
   };
 }

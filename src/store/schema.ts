@@ -97,6 +97,8 @@ export interface VerifierRequestsTable {
   purge_at: number;
   /** The client identifier the request was made under (migration 0006); null: the did:web default. */
   verifier_client_id: string | null;
+  /** 'post' when the wallet is to POST to request_uri (OpenID4VP §5.10, migration 0006); null: get. */
+  request_uri_method: string | null;
 }
 
 export interface VerificationReceiptsTable {

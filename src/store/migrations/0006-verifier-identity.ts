@@ -31,12 +31,15 @@ async function up(db: Kysely<unknown>): Promise<void> {
   // The client identifier a request was made under (NULL: the did:web default of 0004 rows):
   // the request object is signed for it and the KB-JWT `aud` must equal it (§8.6, §14.1).
   await db.schema.alterTable('verifier_requests').addColumn('verifier_client_id', 'text').execute();
+  // 'post' when the link says request_uri_method=post (§5.10), so its QR says it too; NULL: get.
+  await db.schema.alterTable('verifier_requests').addColumn('request_uri_method', 'varchar(8)').execute();
   // A verifier client's default prefix, when its requests do not name one (NULL: did:web).
   await db.schema.alterTable('api_clients').addColumn('client_id_prefix', 'varchar(32)').execute();
 }
 
 async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('api_clients').dropColumn('client_id_prefix').execute();
+  await db.schema.alterTable('verifier_requests').dropColumn('request_uri_method').execute();
   await db.schema.alterTable('verifier_requests').dropColumn('verifier_client_id').execute();
   await db.schema.dropTable('verifier_identities').execute();
 }
