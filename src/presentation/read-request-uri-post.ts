@@ -4,7 +4,7 @@
  * object, so the wallet knows it is fresh). The metadata is read only to refuse what it says we
  * cannot meet: a wallet that lists `request_object_signing_alg_values_supported` without ES256
  * (the algorithm of our request objects) gets `invalid_request` rather than a request it cannot
- * verify.
+ * verify; one that lists `client_id_prefixes_supported` without the request's prefix likewise.
  */
 import { AppError } from '../errors.js';
 import { parseJsonText } from '../formats/jose/parse-json.js';
@@ -17,6 +17,8 @@ export interface RequestUriPost {
   walletNonce?: string;
   /** The wallet's request_object_signing_alg_values_supported, when it said. */
   walletAlgs?: string[];
+  /** The wallet's client_id_prefixes_supported (§10), when it said. */
+  walletPrefixes?: string[];
 }
 
 export function readRequestUriPost(body: Record<string, unknown>): RequestUriPost {
@@ -33,6 +35,8 @@ export function readRequestUriPost(body: Record<string, unknown>): RequestUriPos
     if (!isJsonObject(parsed)) throw invalid('wallet_metadata is not a JSON object');
     const algs = parsed.request_object_signing_alg_values_supported;
     if (Array.isArray(algs)) out.walletAlgs = algs.filter((a): a is string => typeof a === 'string');
+    const prefixes = parsed.client_id_prefixes_supported;
+    if (Array.isArray(prefixes)) out.walletPrefixes = prefixes.filter((a): a is string => typeof a === 'string');
   }
   if (nonce === undefined) return out;
   if (typeof nonce !== 'string' || !NONCE.test(nonce)) throw invalid('wallet_nonce must be 1 to 128 printable ASCII characters');

@@ -48,5 +48,9 @@ export async function signRequestObject(deps: PresentationDeps, id: string, opts
   if (opts.walletAlgs && !opts.walletAlgs.includes(signer.alg)) {
     throw new AppError('invalid_request', `the wallet does not accept ${signer.alg} request objects`);
   }
+  const prefix = clientId.slice(0, clientId.indexOf(':'));
+  if (opts.walletPrefixes && !opts.walletPrefixes.includes(prefix)) {
+    throw new AppError('invalid_request', `the wallet does not support the ${prefix} client identifier prefix`);
+  }
   return signCompactJws({ typ: REQUEST_OBJECT_TYP, ...(x509 && { x5c: x509.x5c }) }, payload, signer);
 }

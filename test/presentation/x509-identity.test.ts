@@ -311,6 +311,11 @@ for (const backend of storeTargets()) {
       const noEs256 = await post({ wallet_metadata: JSON.stringify({ request_object_signing_alg_values_supported: ['PS256'] }) });
       assert.equal(noEs256.statusCode, 400);
       assert.equal(noEs256.json<{ error: string }>().error, 'invalid_request');
+      const noPrefix = await post({ wallet_metadata: JSON.stringify({ client_id_prefixes_supported: ['x509_hash'] }) });
+      assert.equal(noPrefix.statusCode, 400);
+      assert.match(noPrefix.json<{ error_description: string }>().error_description, /decentralized_identifier/);
+      const okPrefix = await post({ wallet_metadata: JSON.stringify({ client_id_prefixes_supported: ['decentralized_identifier'] }) });
+      assert.equal(okPrefix.statusCode, 200, okPrefix.body);
       const badNonce = await post({ wallet_nonce: 'with space' });
       assert.equal(badNonce.json<{ error: string }>().error, 'invalid_request');
       const json = await t.app.inject({ method: 'POST', url: new URL(req.request_uri).pathname, payload: { wallet_nonce: 'x' } });
