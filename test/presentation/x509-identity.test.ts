@@ -22,7 +22,7 @@ import {
 } from '../../src/presentation/x509-identity/manage-verifier-identities.js';
 import { createDevChain, toPem } from '../../src/presentation/x509-identity/create-certificates.js';
 import { generateKeyPairSync } from 'node:crypto';
-import { sanDnsNames } from '../../src/formats/x509/check-certificate-chain.js';
+import { checkCertificateChain, sanDnsNames } from '../../src/formats/x509/check-certificate-chain.js';
 import { signCompactJws } from '../../src/formats/jose/sign-compact-jws.js';
 
 const PUBLIC_URL = 'https://verifier.example';
@@ -263,6 +263,40 @@ for (const backend of storeTargets()) {
       );
       assert.equal(await code(retireVerifierIdentity(deps, id)), 'accepted');
       assert.equal(await code(importVerifierChain(deps, id, pem(a))), 'verifier_identity_state');
+    });
+
+    it('a wallet trusts only its own anchors: a self-signed root carried in the chain proves nothing', async () => {
+      const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as JWK;
+      const now = Date.now();
+      const forged = await createDevChain({ publicJwk: jwk, dnsName: 'verifier.example', now });
+      const code = (f: () => unknown) => {
+        try {
+          f();
+          return 'accepted';
+        } catch (e) {
+          return (e as { code?: string }).code;
+        }
+      };
+      assert.equal(
+        code(() => checkCertificateChain([...forged.x5c, forged.anchor], { now, anchors: [anchor.raw] })),
+        'certificate_chain_invalid',
+      );
+      assert.equal(
+        code(() => checkCertificateChain(forged.x5c, { now, anchors: [anchor.raw] })),
+        'certificate_chain_invalid',
+      );
+      assert.equal(
+        code(() => checkCertificateChain([forged.anchor], { now, anchors: [forged.anchor] })),
+        'certificate_chain_invalid',
+      );
+      assert.equal(
+        code(() => checkCertificateChain([...forged.x5c, forged.anchor], { now, anchors: [forged.anchor] })),
+        'accepted',
+      );
+      assert.equal(
+        code(() => checkCertificateChain(forged.x5c, { now, anchors: [forged.anchor] })),
+        'accepted',
+      );
     });
 
     it('request_uri_method=post: the request object carries the wallet_nonce the wallet posted; get still works', async () => {

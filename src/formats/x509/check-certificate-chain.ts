@@ -74,23 +74,22 @@ export function checkCertificateChain(ders: Uint8Array[], opts: { now: number; a
       throw formatError('certificate_chain_invalid', `certificate ${i} ("${nameOf(child)}") is not signed by certificate ${i + 1}`);
     }
   }
-  if (certs[0]!.ca && certs.length > 1) throw formatError('certificate_chain_invalid', 'the leaf certificate is a CA certificate');
+  // HAIP 1.0: the certificate that signs a request is an end-entity certificate, never a CA.
+  if (certs[0]!.ca) throw formatError('certificate_chain_invalid', 'the leaf certificate is a CA certificate');
+  if (certs[0]!.checkIssued(certs[0]!)) throw formatError('certificate_chain_invalid', 'the leaf certificate is self-signed');
   const last = certs[certs.length - 1]!;
   const selfSigned = certs.length > 1 && last.checkIssued(last) && last.verify(last.publicKey);
-  let anchored = selfSigned;
-  if (!anchored && opts.anchors) {
-    for (const a of opts.anchors) {
+  if (opts.anchors) {
+    // A wallet: the chain must end at, or just under, one of ITS anchors; a self-signed root the
+    // chain brings along proves nothing (anyone can make one).
+    const trusted = opts.anchors.some((a) => {
       const anchor = parseCertificate(a);
-      if (
-        anchor.raw.equals(last.raw) ||
-        (anchor.ca && last.checkIssued(anchor) && last.verify(anchor.publicKey) && inValidity(anchor, opts.now))
-      ) {
-        anchored = true;
-        break;
-      }
-    }
+      return anchor.raw.equals(last.raw)
+        ? certs.length > 1
+        : anchor.ca && last.checkIssued(anchor) && last.verify(anchor.publicKey) && inValidity(anchor, opts.now);
+    });
+    if (!trusted) throw formatError('certificate_chain_invalid', 'the chain does not lead to a trusted anchor');
   }
-  if (opts.anchors && !anchored) throw formatError('certificate_chain_invalid', 'the chain does not lead to a trusted anchor');
   const x5c = (selfSigned ? certs.slice(0, -1) : certs).map((c) => c.raw);
   return {
     certs,
