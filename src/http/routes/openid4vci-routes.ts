@@ -105,7 +105,13 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
     },
     async (request, reply) => {
       const b = request.body;
-      const o = await createOffer(deps, clientOf(request), { type: b.type, claims: b.claims, format: b.format, txCode: b.tx_code });
+      const o = await createOffer(deps, clientOf(request), {
+        type: b.type,
+        claims: b.claims,
+        format: b.format,
+        txCode: b.tx_code,
+        authorizationCode: b.grant === 'authorization_code',
+      });
       reply.header('cache-control', 'no-store');
       return reply.code(201).send({
         id: o.id,
