@@ -339,7 +339,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     description:
       'OpenID Connect issuer of the identity provider citizens log in at for wallet-initiated issuance (Authorization Code Flow, see *Issuing to a wallet*). Setting it turns the flow on; the `OIDC_*` and `CLAIMS_SOURCE_*` variables below are then required.',
   },
-  { name: 'OIDC_CLIENT_ID', default: '(unset)', description: 'This service\'s client id at the identity provider.' },
+  { name: 'OIDC_CLIENT_ID', default: '(unset)', description: "This service's client id at the identity provider." },
   {
     name: 'OIDC_CLIENT_SECRET',
     default: '(unset)',
@@ -360,7 +360,8 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   {
     name: 'CLAIMS_SOURCE_CLIENT',
     default: '(unset)',
-    description: 'Id or name of the issuer API client on whose behalf credentials of wallet-initiated issuance are issued (an offer with `issuer_state` uses its own client).',
+    description:
+      'Id or name of the issuer API client on whose behalf credentials of wallet-initiated issuance are issued (an offer with `issuer_state` uses its own client).',
   },
   {
     name: 'AUTHORIZATION_ALLOW_HOSTS',

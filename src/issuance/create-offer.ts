@@ -49,7 +49,10 @@ export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRe
     if (!deps.config.authorizationCode)
       throw badRequest('invalid_request', 'the authorization code flow is not configured here (OIDC_ISSUER)');
     if (req.claims !== undefined || req.txCode)
-      throw badRequest('invalid_request', 'an authorization_code offer carries no claims and no tx_code: the claims source answers after the login');
+      throw badRequest(
+        'invalid_request',
+        'an authorization_code offer carries no claims and no tx_code: the claims source answers after the login',
+      );
   }
   const claims = req.authorizationCode ? null : validateClaims(type, req.claims);
   const now = deps.clock.now();
@@ -94,9 +97,19 @@ export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRe
  * The Credential Offer object (§4.1.1) served at credential_offer_uri. An authorization_code
  * offer's `issuer_state` is its reference (authorization/authorization-code-offer.ts).
  */
-export function buildOfferObject(publicUrl: string, ref: string, configurationId: string, txCodeLength: number | null, authorizationCode = false) {
+export function buildOfferObject(
+  publicUrl: string,
+  ref: string,
+  configurationId: string,
+  txCodeLength: number | null,
+  authorizationCode = false,
+) {
   if (authorizationCode)
-    return { credential_issuer: publicUrl, credential_configuration_ids: [configurationId], grants: { authorization_code: { issuer_state: ref } } };
+    return {
+      credential_issuer: publicUrl,
+      credential_configuration_ids: [configurationId],
+      grants: { authorization_code: { issuer_state: ref } },
+    };
   return {
     credential_issuer: publicUrl,
     credential_configuration_ids: [configurationId],

@@ -153,7 +153,8 @@ export async function issueOfferedCredentials(
 
   // The claims taken out of the store are those just checked (a row's claims are written once);
   // issueCredential then finds them already validated for this type.
-  const claims = consumed.claims === offer.claims ? offeredClaims : (JSON.parse(offerClaimsText(consumed.claims, accessToken) ?? 'null') as Claims);
+  const claims =
+    consumed.claims === offer.claims ? offeredClaims : (JSON.parse(offerClaimsText(consumed.claims, accessToken) ?? 'null') as Claims);
   const issuance = issuanceDepsOf(deps);
   const request = { type: configuration.type.id, claims, format: configuration.format };
   const credentials: { credential: string }[] = [];

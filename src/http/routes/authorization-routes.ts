@@ -89,7 +89,8 @@ export async function authorizationRoutes(app: FastifyInstance, opts: Authorizat
       config: { errorShape: 'oauth', anonymousLimit: {}, logRoute: true },
       schema: {
         tags: ['openid4vci'],
-        summary: "Identity provider callback: login checked, claims asked of the claims source, code (or access_denied) to the wallet's redirect_uri",
+        summary:
+          "Identity provider callback: login checked, claims asked of the claims source, code (or access_denied) to the wallet's redirect_uri",
         querystring: QUERY,
         response: { 302: { description: "to the wallet's redirect_uri", type: 'null' }, ...oauthErrors(400, 429, 503) },
       },

@@ -99,7 +99,8 @@ export async function finishAuthorization(deps: AuthorizationDeps, query: Record
   const state = singleParam(query, 'state');
   if (state === undefined || state === '') throw authorizationError('invalid_request', 'state is missing');
   const req = await deps.store.authorizationRequests.byIdpStateHash(hashSecret(state));
-  if (!req || req.completed_at !== null) throw authorizationError('invalid_request', 'no login in progress with this state (finished, or never started)');
+  if (!req || req.completed_at !== null)
+    throw authorizationError('invalid_request', 'no login in progress with this state (finished, or never started)');
   const now = deps.clock.now();
   if (req.expires_at <= now) {
     await deps.store.authorizationRequests.complete(req.id, now, 'access_denied');

@@ -31,7 +31,11 @@ interface ProviderMetadata {
 
 const cache = new Map<string, { at: number; metadata: ProviderMetadata }>();
 
-async function getJson(deps: AuthorizationDeps, url: string, init: { method?: string; headers?: Record<string, string>; body?: URLSearchParams } = {}) {
+async function getJson(
+  deps: AuthorizationDeps,
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: URLSearchParams } = {},
+) {
   const res = await fetchOperatorEndpoint(url, {
     accept: 'application/json',
     maxBytes: MAX_BYTES,
@@ -59,8 +63,14 @@ export async function providerMetadata(deps: AuthorizationDeps): Promise<Provide
   const { status, body } = await getJson(deps, `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
   const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
   // OIDC Discovery §4.3: the issuer in the document MUST be the one asked for.
-  if (status !== 200 || str('issuer') !== issuer) throw new IdentityProviderError('identity provider discovery failed or names another issuer');
-  const metadata = { issuer, authorization_endpoint: str('authorization_endpoint'), token_endpoint: str('token_endpoint'), jwks_uri: str('jwks_uri') };
+  if (status !== 200 || str('issuer') !== issuer)
+    throw new IdentityProviderError('identity provider discovery failed or names another issuer');
+  const metadata = {
+    issuer,
+    authorization_endpoint: str('authorization_endpoint'),
+    token_endpoint: str('token_endpoint'),
+    jwks_uri: str('jwks_uri'),
+  };
   if (!metadata.authorization_endpoint || !metadata.token_endpoint || !metadata.jwks_uri)
     throw new IdentityProviderError('identity provider metadata lacks an endpoint');
   cache.set(issuer, { at: now, metadata });
@@ -117,9 +127,15 @@ export async function finishLogin(deps: AuthorizationDeps, state: string, code: 
   const { status, body } = await getJson(deps, m.token_endpoint, {
     method: 'POST',
     headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: callbackUrl(deps), code_verifier: derive(state, 'pkce') }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: callbackUrl(deps),
+      code_verifier: derive(state, 'pkce'),
+    }),
   });
-  if (status !== 200 || typeof body.id_token !== 'string') throw new IdentityProviderError(`identity provider token endpoint answered ${status}`);
+  if (status !== 200 || typeof body.id_token !== 'string')
+    throw new IdentityProviderError(`identity provider token endpoint answered ${status}`);
   const jwks = createLocalJWKSet(await providerKeys(deps, m.jwks_uri));
   let payload;
   try {
@@ -137,6 +153,7 @@ export async function finishLogin(deps: AuthorizationDeps, state: string, code: 
   // OIDC Core §3.1.3.7: azp, when present, is us; the nonce is the one we sent.
   if (payload.azp !== undefined && payload.azp !== c.oidcClientId) throw new IdentityProviderError('ID token azp is another client');
   if (payload.nonce !== derive(state, 'nonce')) throw new IdentityProviderError('ID token nonce is not ours');
-  if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 255) throw new IdentityProviderError('ID token sub unusable');
+  if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 255)
+    throw new IdentityProviderError('ID token sub unusable');
   return { sub: payload.sub };
 }

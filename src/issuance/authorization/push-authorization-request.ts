@@ -40,7 +40,8 @@ function readRedirectUri(raw: string | undefined): string {
   } catch {
     throw authorizationError('invalid_request', 'redirect_uri must be an absolute URI');
   }
-  if (raw.length > 2048 || u.hash !== '' || raw.includes('#')) throw authorizationError('invalid_request', 'redirect_uri must not carry a fragment');
+  if (raw.length > 2048 || u.hash !== '' || raw.includes('#'))
+    throw authorizationError('invalid_request', 'redirect_uri must not carry a fragment');
   const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
   const scheme = u.protocol.slice(0, -1);
   const ok =
@@ -57,9 +58,11 @@ function readRedirectUri(raw: string | undefined): string {
 function readPkce(form: Record<string, unknown>): string {
   const challenge = singleParam(form, 'code_challenge');
   const method = singleParam(form, 'code_challenge_method');
-  if (challenge === undefined || challenge === '') throw authorizationError('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256');
+  if (challenge === undefined || challenge === '')
+    throw authorizationError('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256');
   if (method !== 'S256') throw authorizationError('invalid_request', 'code_challenge_method must be S256 (plain is not accepted)');
-  if (!CODE_CHALLENGE.test(challenge)) throw authorizationError('invalid_request', 'code_challenge must be a base64url SHA-256 (43 characters)');
+  if (!CODE_CHALLENGE.test(challenge))
+    throw authorizationError('invalid_request', 'code_challenge must be a base64url SHA-256 (43 characters)');
   return challenge;
 }
 
@@ -81,16 +84,29 @@ function readAsked(deps: AuthorizationDeps, form: Record<string, unknown>): Aske
       throw authorizationError('invalid_authorization_details', 'authorization_details must be a JSON array');
     }
     if (!Array.isArray(details) || details.length !== 1 || !isJsonObject(details[0]))
-      throw authorizationError('invalid_authorization_details', 'authorization_details must hold exactly one object (one credential configuration per request)');
+      throw authorizationError(
+        'invalid_authorization_details',
+        'authorization_details must hold exactly one object (one credential configuration per request)',
+      );
     const entry = details[0];
-    if (entry.type !== 'openid_credential') throw authorizationError('invalid_authorization_details', 'the only authorization_details type is openid_credential');
-    if (entry.format !== undefined) throw authorizationError('invalid_authorization_details', 'name the credential by credential_configuration_id, not format');
+    if (entry.type !== 'openid_credential')
+      throw authorizationError('invalid_authorization_details', 'the only authorization_details type is openid_credential');
+    if (entry.format !== undefined)
+      throw authorizationError('invalid_authorization_details', 'name the credential by credential_configuration_id, not format');
     // RFC 9396 §2.2 locations: when given, it must name this issuer.
     if (entry.locations !== undefined && !(Array.isArray(entry.locations) && entry.locations.includes(deps.config.publicUrl)))
       throw authorizationError('invalid_authorization_details', 'locations must name this credential issuer');
     const configuration = resolveConfiguration(deps.catalog, entry.credential_configuration_id);
-    if (!configuration) throw authorizationError('invalid_authorization_details', 'credential_configuration_id names no credential configuration of this issuer');
-    const echoed = { type: 'openid_credential', credential_configuration_id: configuration.id, ...(entry.locations !== undefined && { locations: entry.locations }) };
+    if (!configuration)
+      throw authorizationError(
+        'invalid_authorization_details',
+        'credential_configuration_id names no credential configuration of this issuer',
+      );
+    const echoed = {
+      type: 'openid_credential',
+      credential_configuration_id: configuration.id,
+      ...(entry.locations !== undefined && { locations: entry.locations }),
+    };
     return { configuration, authorizationDetails: JSON.stringify(echoed), scope: null };
   }
   if (scopeRaw === undefined || scopeRaw.trim() === '')
@@ -120,10 +136,13 @@ export async function pushAuthorizationRequest(
   checkClient: ParClientCheck,
 ): Promise<PushedAuthorizationResponse> {
   // §2.1: request_uri MUST NOT be provided here; request objects (JAR) are not supported.
-  if (form.request_uri !== undefined) throw authorizationError('invalid_request', 'request_uri is not allowed in a pushed authorization request');
-  if (form.request !== undefined) throw authorizationError('invalid_request', 'request objects are not supported; send the parameters as form fields');
+  if (form.request_uri !== undefined)
+    throw authorizationError('invalid_request', 'request_uri is not allowed in a pushed authorization request');
+  if (form.request !== undefined)
+    throw authorizationError('invalid_request', 'request objects are not supported; send the parameters as form fields');
   const clientId = singleParam(form, 'client_id');
-  if (clientId === undefined || clientId === '' || clientId.length > 255) throw authorizationError('invalid_request', 'client_id is required');
+  if (clientId === undefined || clientId === '' || clientId.length > 255)
+    throw authorizationError('invalid_request', 'client_id is required');
   const responseType = singleParam(form, 'response_type');
   if (responseType === undefined) throw authorizationError('invalid_request', 'response_type is required');
   if (responseType !== 'code') throw authorizationError('unsupported_response_type', 'response_type must be code');
@@ -133,7 +152,8 @@ export async function pushAuthorizationRequest(
   if (state !== undefined && state.length > 512) throw authorizationError('invalid_request', 'state is longer than 512 characters');
   // RFC 8707: the only resource here is this credential issuer.
   const resource = singleParam(form, 'resource');
-  if (resource !== undefined && resource !== deps.config.publicUrl) throw authorizationError('invalid_request', 'resource must be this credential issuer');
+  if (resource !== undefined && resource !== deps.config.publicUrl)
+    throw authorizationError('invalid_request', 'resource must be this credential issuer');
   const asked = readAsked(deps, form);
 
   await checkClient({
@@ -153,7 +173,10 @@ export async function pushAuthorizationRequest(
     if (!offer || !isAuthorizationCodeOffer(offer))
       throw authorizationError('invalid_request', 'issuer_state names no open credential offer of this issuer');
     if (offer.configuration_id !== asked.configuration.id)
-      throw authorizationError('invalid_authorization_details', 'the credential offer of issuer_state is for another credential configuration');
+      throw authorizationError(
+        'invalid_authorization_details',
+        'the credential offer of issuer_state is for another credential configuration',
+      );
     offerId = offer.id;
     client = await deps.store.clients.get(offer.client_id);
   } else {

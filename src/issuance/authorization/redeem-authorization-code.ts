@@ -27,7 +27,10 @@ const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 const INVALID_GRANT = 'the authorization code is unknown, expired or already used';
 
-export async function redeemAuthorizationCode(deps: AuthorizationDeps, form: Record<string, unknown>): Promise<AuthorizationCodeTokenResponse> {
+export async function redeemAuthorizationCode(
+  deps: AuthorizationDeps,
+  form: Record<string, unknown>,
+): Promise<AuthorizationCodeTokenResponse> {
   const code = singleParam(form, 'code');
   const verifier = singleParam(form, 'code_verifier');
   const redirectUri = singleParam(form, 'redirect_uri');
@@ -36,11 +39,13 @@ export async function redeemAuthorizationCode(deps: AuthorizationDeps, form: Rec
   if (verifier === undefined) throw tokenError('invalid_request', 'code_verifier is required (PKCE)');
   if (redirectUri === undefined) throw tokenError('invalid_request', 'redirect_uri is required');
   const resource = singleParam(form, 'resource');
-  if (resource !== undefined && resource !== deps.config.publicUrl) throw tokenError('invalid_request', 'resource must be this credential issuer');
+  if (resource !== undefined && resource !== deps.config.publicUrl)
+    throw tokenError('invalid_request', 'resource must be this credential issuer');
 
   const now = deps.clock.now();
   const offer = await deps.store.vci.offerByCodeHash(hashSecret(code));
-  if (!offer || offer.expires_at <= now || offer.redeemed_at !== null || offer.burned_at !== null) throw tokenError('invalid_grant', INVALID_GRANT);
+  if (!offer || offer.expires_at <= now || offer.redeemed_at !== null || offer.burned_at !== null)
+    throw tokenError('invalid_grant', INVALID_GRANT);
   const req = await deps.store.authorizationRequests.byCodeOfferId(offer.id);
   if (!req) throw tokenError('invalid_grant', INVALID_GRANT);
   // RFC 6749 §4.1.3: the code was issued to this client, for this redirect_uri.
@@ -48,7 +53,8 @@ export async function redeemAuthorizationCode(deps: AuthorizationDeps, form: Rec
   if (redirectUri !== req.redirect_uri) throw tokenError('invalid_grant', 'redirect_uri is not the one of the authorization request');
   // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) == code_challenge.
   const challenge = createHash('sha256').update(verifier, 'ascii').digest('base64url');
-  if (!VERIFIER.test(verifier) || !sameHash(challenge, req.code_challenge)) throw tokenError('invalid_grant', 'code_verifier does not match the code_challenge');
+  if (!VERIFIER.test(verifier) || !sameHash(challenge, req.code_challenge))
+    throw tokenError('invalid_grant', 'code_verifier does not match the code_challenge');
 
   // OpenID4VCI §6.1: authorization_details here may narrow the request, never widen it.
   const detailsRaw = singleParam(form, 'authorization_details');
@@ -59,14 +65,24 @@ export async function redeemAuthorizationCode(deps: AuthorizationDeps, form: Rec
     } catch {
       throw authorizationError('invalid_authorization_details', 'authorization_details must be a JSON array');
     }
-    if (!Array.isArray(details) || !details.every((d) => isJsonObject(d) && d.type === 'openid_credential' && d.credential_configuration_id === offer.configuration_id))
+    if (
+      !Array.isArray(details) ||
+      !details.every((d) => isJsonObject(d) && d.type === 'openid_credential' && d.credential_configuration_id === offer.configuration_id)
+    )
       throw authorizationError('invalid_authorization_details', 'authorization_details asks for more than was authorized');
   }
 
   const claims = offer.claims === null ? undefined : openSealedClaims(offer.claims, code);
   if (claims === undefined) throw tokenError('invalid_grant', INVALID_GRANT);
   const token = issueAccessToken(now, deps.config.accessTokenTtlSeconds);
-  if (!(await deps.store.authorizationRequests.redeemCode(offer.id, now, { hash: token.hash, expiresAt: token.expiresAt }, sealClaims(claims, token.token))))
+  if (
+    !(await deps.store.authorizationRequests.redeemCode(
+      offer.id,
+      now,
+      { hash: token.hash, expiresAt: token.expiresAt },
+      sealClaims(claims, token.token),
+    ))
+  )
     throw tokenError('invalid_grant', INVALID_GRANT);
 
   const authorized = { type: 'openid_credential', credential_configuration_id: offer.configuration_id, credential_identifiers: [offer.id] };
@@ -74,7 +90,9 @@ export async function redeemAuthorizationCode(deps: AuthorizationDeps, form: Rec
     access_token: token.token,
     token_type: 'Bearer',
     expires_in: token.expiresIn,
-    ...(req.authorization_details !== null && { authorization_details: [{ ...(JSON.parse(req.authorization_details) as object), ...authorized }] }),
+    ...(req.authorization_details !== null && {
+      authorization_details: [{ ...(JSON.parse(req.authorization_details) as object), ...authorized }],
+    }),
     ...(req.scope !== null && { scope: req.scope }),
   };
 }

@@ -12,7 +12,8 @@ import { IdentityProviderError, loginUrl } from './oidc-login.js';
 export async function startAuthorization(deps: AuthorizationDeps, query: Record<string, unknown>): Promise<string> {
   const requestUri = singleParam(query, 'request_uri');
   const clientId = singleParam(query, 'client_id');
-  if (requestUri === undefined) throw authorizationError('invalid_request', 'push the authorization request first (PAR) and send its request_uri');
+  if (requestUri === undefined)
+    throw authorizationError('invalid_request', 'push the authorization request first (PAR) and send its request_uri');
   if (clientId === undefined || clientId === '') throw authorizationError('invalid_request', 'client_id is required');
   const secret = requestUri.startsWith(REQUEST_URI_PREFIX) ? requestUri.slice(REQUEST_URI_PREFIX.length) : '';
   const now = deps.clock.now();
