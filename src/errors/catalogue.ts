@@ -202,11 +202,6 @@ export const ERROR_CATALOGUE = {
   },
   invalid_scope: { http: [400], area: 'openid4vci', en: 'the scope names no credential configuration, or more than one' },
   unsupported_response_type: { http: [400], area: 'openid4vci', en: 'an authorization request with a response_type other than code' },
-  invalid_client: {
-    http: [401],
-    area: 'openid4vci',
-    en: 'the client (wallet) failed the authentication the authorization server asks for',
-  },
   access_denied: {
     http: [],
     area: 'openid4vci',

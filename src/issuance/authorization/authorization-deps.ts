@@ -33,7 +33,6 @@ export type AuthorizationErrorCode =
   | 'invalid_authorization_details'
   | 'invalid_scope'
   | 'unsupported_response_type'
-  | 'invalid_client'
   | 'invalid_grant'
   | 'temporarily_unavailable';
 

@@ -3,7 +3,7 @@
  * anything is stored: OAuth 2.0 Attestation-Based Client Authentication (the
  * `OAuth-Client-Attestation` and `OAuth-Client-Attestation-PoP` headers) and DPoP (RFC 9449 §10,
  * `dpop_jkt`) plug in here. The route passes the one it was given (app.ts); a check refuses by
- * throwing an AppError (`invalid_client`, `invalid_request`, …), and may return what it learnt
+ * throwing an AppError (`invalid_request`, or an `invalid_client` entry added to the catalogue with it), and may return what it learnt
  * (a DPoP key thumbprint to bind the code to).
  */
 export interface ParClientContext {
