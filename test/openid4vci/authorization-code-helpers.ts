@@ -137,11 +137,12 @@ export async function startClaimsSource(port: number, issuerUrl: string, claims:
 }
 
 /** Follows redirects by hand, with cookies, until one leads to `stopAt`; returns that URL. */
-export async function browse(start: string, stopAt: string, maxHops = 12): Promise<URL> {
+export async function browse(start: string, stopAt: string | ((url: string) => boolean), maxHops = 12): Promise<URL> {
+  const stop = typeof stopAt === 'string' ? (u: string) => u.startsWith(stopAt) : stopAt;
   const jar = new Map<string, string>();
   let url = start;
   for (let hop = 0; hop < maxHops; hop++) {
-    if (url.startsWith(stopAt)) return new URL(url);
+    if (stop(url)) return new URL(url);
     const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
     for (const c of res.headers.getSetCookie()) {
       const [pair = ''] = c.split(';');

@@ -18,6 +18,10 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { freePort } from '../helpers/spawn-server.js';
 import { makeOffer } from './vci-helpers.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main.js';
 import {
   browse,
   CLAIMS_SECRET,
@@ -264,6 +268,68 @@ for (const backend of storeTargets()) {
         body: JSON.stringify({ credential_configuration_id: 'driver-license', proofs: { jwt: [proof] } }),
       });
       assert.equal(res.status, 200, await res.clone().text());
+    });
+
+    it('the CLI wallet: dproof wallet authorize runs PAR + PKCE, the login in a browser, a loopback redirect, and keeps the checked credential', async () => {
+      source.behaviour = 'grant';
+      source.claims = example();
+      const dir = mkdtempSync(join(tmpdir(), 'dproof-authorize-'));
+      const file = join(dir, 'wallet.json');
+      const quiet = { write: () => true };
+      try {
+        assert.equal(await runCli(['wallet', 'init', '--file', file], { env: {}, stdout: quiet, stderr: quiet }), 0);
+        let browsing: Promise<void> | undefined;
+        let stdout = '';
+        let stderr = '';
+        const code = await runCli(['wallet', 'authorize', t.url, 'driver-license', '--file', file, '--json'], {
+          env: {},
+          stdout: { write: (s: string) => (stdout += s) },
+          stderr: {
+            write: (s: string) => {
+              stderr += s;
+              const m = /^(http\S+\/oauth\/authorize\?\S+)$/m.exec(s);
+              // The holder's browser: log in, then land on the wallet's loopback address.
+              if (m)
+                browsing = browse(m[1]!, (u) => u.includes('/callback?') && !u.startsWith(t.url)).then(async (back) => {
+                  await fetch(back);
+                });
+              return true;
+            },
+          },
+        });
+        await browsing;
+        assert.equal(code, 0, stderr);
+        const [received] = JSON.parse(stdout) as { configuration: string; format: string }[];
+        assert.equal(received?.configuration, 'driver-license');
+        const stored = JSON.parse(readFileSync(file, 'utf8')) as { credentials: { credential: string }[] };
+        assert.equal(stored.credentials.length, 1);
+
+        // A refusal reaches the holder as a message, and nothing is kept.
+        source.behaviour = 'deny';
+        stderr = '';
+        const refused = await runCli(['wallet', 'authorize', t.url, 'driver-license', '--file', file], {
+          env: {},
+          stdout: quiet,
+          stderr: {
+            write: (s: string) => {
+              stderr += s;
+              const m = /^(http\S+\/oauth\/authorize\?\S+)$/m.exec(s);
+              if (m)
+                browsing = browse(m[1]!, (u) => u.includes('/callback?') && !u.startsWith(t.url)).then(async (back) => {
+                  await fetch(back);
+                });
+              return true;
+            },
+          },
+        });
+        await browsing;
+        assert.notEqual(refused, 0);
+        assert.match(stderr, /access_denied/);
+        assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { credentials: unknown[] }).credentials.length, 1);
+      } finally {
+        source.behaviour = 'grant';
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('credential_identifier from the token response is accepted at the credential endpoint', async () => {
