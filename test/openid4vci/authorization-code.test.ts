@@ -440,6 +440,12 @@ for (const backend of storeTargets()) {
       assert.equal(((await res.json()) as { error: string }).error, 'invalid_request');
       res = await authorize({ client_id: 'test-wallet', request_uri: pushed.body.request_uri });
       assert.equal(res.status, 302);
+      assert.match(res.headers.get('set-cookie') ?? '', /^dproof_login=[A-Za-z0-9_-]+; Path=\/oauth\/callback; .*HttpOnly; SameSite=Lax/);
+      // The login finished in a browser that did not start it (no login cookie) is refused (login CSRF).
+      const idpState = new URL(res.headers.get('location')!).searchParams.get('state')!;
+      const elsewhere = await fetch(`${t.url}/oauth/callback?state=${idpState}&code=x`, { redirect: 'manual' });
+      assert.equal(elsewhere.status, 400);
+      assert.equal(((await elsewhere.json()) as { error: string }).error, 'invalid_request');
       res = await authorize({ client_id: 'test-wallet', request_uri: pushed.body.request_uri });
       assert.equal(((await res.json()) as { error: string }).error, 'invalid_request_uri');
       // The callback without a known state is refused, never redirected.

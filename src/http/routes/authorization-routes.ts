@@ -8,7 +8,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import type { AuthorizationCodeConfig } from '../../config.js';
-import { AUTHORIZATION_PATHS, authorizationError, type AuthorizationDeps } from '../../issuance/authorization/authorization-deps.js';
+import {
+  AUTHORIZATION_PATHS,
+  authorizationError,
+  LOGIN_WINDOW_SECONDS,
+  type AuthorizationDeps,
+} from '../../issuance/authorization/authorization-deps.js';
 import { pushAuthorizationRequest } from '../../issuance/authorization/push-authorization-request.js';
 import { startAuthorization } from '../../issuance/authorization/start-authorization.js';
 import { finishAuthorization } from '../../issuance/authorization/finish-authorization.js';
@@ -16,6 +21,18 @@ import { acceptPublicClient, type ParClientCheck } from '../../issuance/authoriz
 
 const oauthErrors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#', description: 'OAuth error' }]));
+
+const LOGIN_COOKIE = 'dproof_login';
+
+/** The login cookie's value from a Cookie header (RFC 6265 §5.4), when there is exactly one. */
+function loginCookie(header: string | undefined): string | undefined {
+  const values = (header ?? '')
+    .split(';')
+    .map((c) => c.trim())
+    .filter((c) => c.startsWith(`${LOGIN_COOKIE}=`))
+    .map((c) => c.slice(LOGIN_COOKIE.length + 1));
+  return values.length === 1 ? values[0] : undefined;
+}
 
 const FORM = { type: 'object', additionalProperties: true } as const;
 const QUERY = { type: 'object', additionalProperties: true } as const;
@@ -76,9 +93,16 @@ export async function authorizationRoutes(app: FastifyInstance, opts: Authorizat
       },
     },
     async (request, reply) => {
-      const to = await startAuthorization(deps, request.query);
+      const { url, binding } = await startAuthorization(deps, request.query);
+      // Ties the login to this browser: the callback refuses a login finished elsewhere (login CSRF).
+      // SameSite=Lax: the identity provider's redirect back is a top-level GET, which carries it.
+      const secure = deps.config.publicUrl.startsWith('https:') ? '; Secure' : '';
+      reply.header(
+        'set-cookie',
+        `${LOGIN_COOKIE}=${binding}; Path=${AUTHORIZATION_PATHS.callback}; Max-Age=${LOGIN_WINDOW_SECONDS}; HttpOnly; SameSite=Lax${secure}`,
+      );
       reply.header('cache-control', 'no-store');
-      return reply.redirect(to, 302);
+      return reply.redirect(url, 302);
     },
   );
 
@@ -96,7 +120,8 @@ export async function authorizationRoutes(app: FastifyInstance, opts: Authorizat
       },
     },
     async (request, reply) => {
-      const to = await finishAuthorization(deps, request.query, request.log);
+      const to = await finishAuthorization(deps, request.query, loginCookie(request.headers.cookie), request.log);
+      reply.header('set-cookie', `${LOGIN_COOKIE}=; Path=${AUTHORIZATION_PATHS.callback}; Max-Age=0; HttpOnly; SameSite=Lax`);
       reply.header('cache-control', 'no-store');
       return reply.redirect(to, 302);
     },

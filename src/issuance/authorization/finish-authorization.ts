@@ -16,11 +16,11 @@ import { resolveConfiguration, type CredentialConfiguration } from '../build-iss
 import type { ApiClient } from '../../store/repositories/clients-repo.js';
 import type { Claims } from '../../catalog/types.js';
 import { resolveType } from '../issue-credential.js';
-import { hashSecret, newSecret } from '../vci-secrets.js';
+import { hashSecret, newSecret, sameHash } from '../vci-secrets.js';
 import type { AuthorizationRequestRecord } from '../../store/repositories/authorization-requests-repo.js';
 import { sealClaims } from './claims-seal.js';
 import { askClaimsSource, ClaimsSourceError } from './claims-source.js';
-import { finishLogin, IdentityProviderError } from './oidc-login.js';
+import { browserBinding, finishLogin, IdentityProviderError } from './oidc-login.js';
 import { authorizationError, AUTHORIZATION_CODE_TTL_SECONDS, singleParam, type AuthorizationDeps } from './authorization-deps.js';
 
 /** What the wallet is told at its redirect_uri (RFC 6749 §4.1.2 / §4.1.2.1). */
@@ -95,12 +95,20 @@ async function decide(
   return { configuration, client, claims };
 }
 
-export async function finishAuthorization(deps: AuthorizationDeps, query: Record<string, unknown>, log: Logger): Promise<string> {
+/** `binding`: the login cookie the browser brought (a login finished in another browser than the one that started it is refused). */
+export async function finishAuthorization(
+  deps: AuthorizationDeps,
+  query: Record<string, unknown>,
+  binding: string | undefined,
+  log: Logger,
+): Promise<string> {
   const state = singleParam(query, 'state');
   if (state === undefined || state === '') throw authorizationError('invalid_request', 'state is missing');
   const req = await deps.store.authorizationRequests.byIdpStateHash(hashSecret(state));
   if (!req || req.completed_at !== null)
     throw authorizationError('invalid_request', 'no login in progress with this state (finished, or never started)');
+  if (binding === undefined || !sameHash(binding, browserBinding(state)))
+    throw authorizationError('invalid_request', 'this login was started in another browser; start again from the wallet');
   const now = deps.clock.now();
   if (req.expires_at <= now) {
     await deps.store.authorizationRequests.complete(req.id, now, 'access_denied');

@@ -78,6 +78,8 @@ export async function providerMetadata(deps: AuthorizationDeps): Promise<Provide
 }
 
 const derive = (state: string, label: string) => createHmac('sha256', state).update(`dproof idp ${label}`).digest('base64url');
+/** The value of the cookie that ties the login to the browser that started it at the authorization endpoint. */
+export const browserBinding = (state: string) => derive(state, 'browser');
 export const callbackUrl = (deps: AuthorizationDeps) => `${deps.config.publicUrl}${AUTHORIZATION_PATHS.callback}`;
 
 /** Where to send the citizen: the provider's authorization endpoint with state, nonce and PKCE. */

@@ -7,9 +7,13 @@
  */
 import { hashSecret, newSecret } from '../vci-secrets.js';
 import { authorizationError, LOGIN_WINDOW_SECONDS, REQUEST_URI_PREFIX, singleParam, type AuthorizationDeps } from './authorization-deps.js';
-import { IdentityProviderError, loginUrl } from './oidc-login.js';
+import { browserBinding, IdentityProviderError, loginUrl } from './oidc-login.js';
 
-export async function startAuthorization(deps: AuthorizationDeps, query: Record<string, unknown>): Promise<string> {
+/** Where to send the browser, and the cookie value that binds the login to it (`browserBinding`). */
+export async function startAuthorization(
+  deps: AuthorizationDeps,
+  query: Record<string, unknown>,
+): Promise<{ url: string; binding: string }> {
   const requestUri = singleParam(query, 'request_uri');
   const clientId = singleParam(query, 'client_id');
   if (requestUri === undefined)
@@ -33,5 +37,5 @@ export async function startAuthorization(deps: AuthorizationDeps, query: Record<
   }
   if (!(await deps.store.authorizationRequests.start(req.id, now, hashSecret(state), now + LOGIN_WINDOW_SECONDS * 1000)))
     throw authorizationError('invalid_request_uri', 'the request_uri is unknown, already used or expired; push the request again');
-  return url;
+  return { url, binding: browserBinding(state) };
 }
