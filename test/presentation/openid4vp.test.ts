@@ -163,8 +163,8 @@ for (const backend of storeTargets()) {
       assert.equal(resolved.client.effective, 'decentralized_identifier:did:web:verifier.example');
       assert.equal((resolved.authorizationRequestPayload as { response_mode: string }).response_mode, 'direct_post');
       assert.equal(
-        (resolved.authorizationRequestPayload as unknown as { verifier_info: { data: { purpose: { en: string } } }[] }).verifier_info[0]!.data
-          .purpose.en,
+        (resolved.authorizationRequestPayload as unknown as { verifier_info: { data: { purpose: { en: string } } }[] }).verifier_info[0]!
+          .data.purpose.en,
         'Identity check for opening an account',
       );
 
