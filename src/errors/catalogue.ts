@@ -248,6 +248,36 @@ export const ERROR_CATALOGUE = {
     ko: '이미 응답했거나 만료된 요청입니다.',
   },
 
+  // Encrypted responses, direct_post.jwt (src/presentation/response-encryption/)
+  response_encryption_required: {
+    http: [400],
+    area: 'openid4vp',
+    en: 'the request asked for an encrypted response (direct_post.jwt) and the answer is not a JWE in `response`',
+  },
+  response_jwe_malformed: {
+    http: [400],
+    area: 'openid4vp',
+    en: '`response` is not a compact JWE with a JSON header and an empty encrypted key',
+  },
+  response_jwe_alg_not_allowed: {
+    http: [400],
+    area: 'openid4vp',
+    en: 'the JWE is not alg ECDH-ES with enc A128GCM or A256GCM, or carries zip or crit',
+  },
+  response_jwe_epk_invalid: { http: [400], area: 'openid4vp', en: 'the JWE epk is not a P-256 public key on the curve' },
+  response_jwe_kid_unknown: {
+    http: [400],
+    area: 'openid4vp',
+    en: 'the JWE kid names no key of a pending request (another verifier, an answered or expired request)',
+  },
+  response_jwe_decrypt_failed: { http: [400], area: 'openid4vp', en: 'the JWE does not decrypt with the key its kid names' },
+  response_jwe_other_request: {
+    http: [400],
+    area: 'openid4vp',
+    en: "the JWE was encrypted to one request's key and answers another request (state)",
+  },
+  response_payload_invalid: { http: [400], area: 'openid4vp', en: 'the decrypted response is not a JSON object of response parameters' },
+
   // Result codes of a direct_post answer that is not verified (OpenID4VP §8.5 wallet errors, vp_token shape)
   wallet_access_denied: { http: [], area: 'openid4vp_result', en: 'the holder declined to present' },
   wallet_invalid_request: { http: [], area: 'openid4vp_result', en: 'the wallet found the request invalid' },

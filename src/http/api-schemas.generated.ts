@@ -530,7 +530,7 @@ export const API_SCHEMAS = {
   "DirectPost": {
     "$id": "DirectPost",
     "title": "DirectPost",
-    "description": "Authorization response posted to the Response URI, response_mode direct_post (OpenID4VP §8.2), form-encoded: vp_token and state, or the wallet's error (§8.5).",
+    "description": "Authorization response posted to the Response URI, form-encoded: vp_token and state, or the wallet's error (§8.5), with response_mode direct_post (OpenID4VP §8.2); with direct_post.jwt one `response`, a compact JWE holding them (§8.3.1).",
     "type": "object",
     "properties": {
       "vp_token": {
@@ -548,6 +548,11 @@ export const API_SCHEMAS = {
       "error_description": {
         "type": "string",
         "maxLength": 2000
+      },
+      "response": {
+        "type": "string",
+        "maxLength": 393216,
+        "description": "direct_post.jwt: compact JWE (ECDH-ES, A128GCM or A256GCM) to the request's key in client_metadata.jwks."
       }
     }
   },
@@ -1309,6 +1314,14 @@ export const API_SCHEMAS = {
         "type": "string",
         "maxLength": 2000,
         "description": "https URL that receives a signed dproof-webhook+jwt when the request completes."
+      },
+      "response_mode": {
+        "type": "string",
+        "enum": [
+          "direct_post",
+          "direct_post.jwt"
+        ],
+        "description": "How the wallet answers (OpenID4VP 1.0 §8): direct_post (when omitted), or direct_post.jwt (an ECDH-ES JWE to an ephemeral key of this request, HAIP 1.0)."
       }
     }
   },

@@ -14,11 +14,15 @@ import { parseDcqlQuery } from './parse-dcql-query.js';
 import { storedPurpose } from './stored-purpose.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import { requestUri, verifierClientId } from './verifier-identity.js';
+import { storeResponseMode } from './response-encryption/create-response-key.js';
+import type { ResponseMode } from './response-encryption/response-modes.js';
 
 export interface CreateRequestInput {
   dcql_query: unknown;
   purpose?: LocalizedText;
   webhook_url?: string;
+  /** `direct_post` (default) or `direct_post.jwt` (encrypted answer, HAIP). */
+  response_mode?: ResponseMode;
 }
 
 export interface CreatedRequest {
@@ -58,6 +62,7 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     result_read_at: null,
     purge_at: expiresAt + deps.config.verifierResultRetentionSeconds * 1000,
   });
+  await storeResponseMode(deps, id, input.response_mode ?? 'direct_post', expiresAt);
   const uri = requestUri(deps.config.publicUrl, id);
   const link = `openid4vp://?client_id=${encodeURIComponent(verifierClientId(deps.config.publicUrl))}&request_uri=${encodeURIComponent(uri)}`;
   return {

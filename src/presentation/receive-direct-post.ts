@@ -19,6 +19,7 @@ import { recordReceipt } from './record-receipt.js';
 import { sendWebhook } from './send-webhook.js';
 import { verifierClientId } from './verifier-identity.js';
 import { walletErrorCode } from './wallet-error-code.js';
+import { checkResponseShape, readResponseBody } from './response-encryption/read-response-body.js';
 import type { VerifierRequestRecord } from '../store/repositories/verifier-requests-repo.js';
 
 const STATE = /^[A-Za-z0-9_-]{22}$/;
@@ -51,8 +52,11 @@ function reportView(r: VerificationReport): JsonObject {
 
 export async function receiveDirectPost(
   deps: PresentationDeps,
-  body: Record<string, unknown>,
-): Promise<{ status: 'verified' | 'rejected' }> {
+  form: Record<string, unknown>,
+): Promise<{ status: 'verified' | 'rejected'; state: string }> {
+  // §8.3.1: direct_post.jwt carries the parameters inside one JWE (`response`).
+  const read = await readResponseBody(deps, form);
+  const body = read.params;
   const state = body.state;
   if (typeof state !== 'string' || !STATE.test(state)) throw invalidRequest('state is missing or malformed');
   const rec = await deps.store.verifierRequests.byState(state);
@@ -60,6 +64,7 @@ export async function receiveDirectPost(
   const now = deps.clock.now();
   if (now >= rec.expires_at) throw invalidRequest('the request has expired');
   if (rec.responded_at !== null) throw invalidRequest('the request was already answered');
+  await checkResponseShape(deps, rec.id, read);
 
   // §8.5: the wallet may answer with an error (the user declined, no matching credential).
   if (typeof body.error === 'string') {
@@ -74,7 +79,7 @@ export async function receiveDirectPost(
       wallet_error: body.error.slice(0, 64),
     };
     await finish(deps, rec, result, now);
-    return { status: 'rejected' };
+    return { status: 'rejected', state };
   }
 
   if (typeof body.vp_token !== 'string') throw invalidRequest('vp_token is missing');
@@ -146,10 +151,12 @@ export async function receiveDirectPost(
     receipts,
   };
   await finish(deps, rec, result, now);
-  return { status: verdict };
+  return { status: verdict, state };
 }
 
 async function finish(deps: PresentationDeps, rec: VerifierRequestRecord, result: StoredPresentationResult, now: number): Promise<void> {
+  // The request has ended: its ephemeral decryption key (if any) goes now.
+  await deps.store.responseKeys.remove(rec.id);
   // The result (with claim values) is kept for the retention period, and until read.
   await deps.store.verifierRequests.complete(
     rec.id,

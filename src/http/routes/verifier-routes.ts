@@ -148,7 +148,7 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
       bodyLimit: Math.min(runtime.config.bodyLimit, 384 * 1024),
       schema: {
         tags: ['openid4vp'],
-        summary: 'Response URI (direct_post): the wallet posts vp_token and state, form-encoded',
+        summary: 'Response URI (direct_post, direct_post.jwt): the wallet posts vp_token and state, or one encrypted response, form-encoded',
         consumes: ['application/x-www-form-urlencoded'],
         body: { $ref: 'DirectPost#' },
         response: { 200: { $ref: 'DirectPostAnswer#' }, ...oauthErrors(400, 413, 415, 429) },
@@ -163,10 +163,10 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
       ) {
         throw badRequest('invalid_request', 'direct_post bodies are application/x-www-form-urlencoded');
       }
-      const { status } = await receiveDirectPost(deps, request.body ?? {});
+      const { status, state } = await receiveDirectPost(deps, request.body ?? {});
       // §8.2: 200 with a JSON object once processed; `status` is an extension the wallet may show,
       // `redirect_uri` leads the holder to the verdict and its reason (holder-result.ts).
-      const redirectUri = await issueHolderResult(deps, String(request.body?.state));
+      const redirectUri = await issueHolderResult(deps, state);
       return reply.header('cache-control', 'no-store').send({ status, ...(redirectUri ? { redirect_uri: redirectUri } : {}) });
     },
   );
