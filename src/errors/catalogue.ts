@@ -236,6 +236,12 @@ export const ERROR_CATALOGUE = {
     en: 'the DCQL query is malformed or asks for an unsupported format',
     ko: 'DCQL 질의가 올바르지 않습니다.',
   },
+  dcql_trusted_authorities_unsupported: {
+    http: [400],
+    area: 'verifier',
+    en: 'a DCQL credential query carries trusted_authorities: issuers are trusted by TRUSTED_ISSUERS (their JWKS), not by X.509 authority key identifiers',
+    ko: '신뢰 기관 조건(trusted_authorities)은 지원하지 않습니다. 신뢰하는 발급기관은 운영 설정으로 정합니다.',
+  },
   invalid_webhook_url: { http: [400], area: 'verifier', en: 'webhook_url is not an absolute https URL or carries credentials' },
   webhook_url_internal: { http: [400], area: 'verifier', en: 'webhook_url names a loopback, private or metadata address' },
   invalid_policy: { http: [400], area: 'verifier', en: 'a policy.claims entry is not a claim path' },
