@@ -122,7 +122,8 @@ async function startRequest(): Promise<void> {
       ? { ko: state.customPurpose.ko, en: state.customPurpose.en || state.customPurpose.ko }
       : undefined;
   const created = await callApi<{ id: string; authorization_request: string; expires_at: string }>('/v1/verifier/requests', {
-    json: { dcql_query: dcql, ...(purpose && { purpose }) },
+    // HAIP 1.0 §5.1: the wallet's answer comes back encrypted to this request's own key.
+    json: { dcql_query: dcql, response_mode: 'direct_post.jwt', ...(purpose && { purpose }) },
     bearer: state.apiKey,
   });
   state.request = {
