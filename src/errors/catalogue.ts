@@ -282,6 +282,16 @@ export const ERROR_CATALOGUE = {
     area: 'openid4vp',
     en: "the JWE was encrypted to one request's key and answers another request (state)",
   },
+  dc_api_mode_mismatch: {
+    http: [400],
+    area: 'openid4vp',
+    en: 'a DC API request answered at the Response URI, or another request answered through the DC API endpoint',
+  },
+  invalid_origin: {
+    http: [400],
+    area: 'verifier',
+    en: 'origin is not a bare https origin (http only for localhost outside production)',
+  },
   response_payload_invalid: { http: [400], area: 'openid4vp', en: 'the decrypted response is not a JSON object of response parameters' },
 
   // Result codes of a direct_post answer that is not verified (OpenID4VP §8.5 wallet errors, vp_token shape)

@@ -512,6 +512,38 @@ export const API_SCHEMAS = {
       }
     }
   },
+  "DcApiResponse": {
+    "$id": "DcApiResponse",
+    "title": "DcApiResponse",
+    "description": "What the wallet answered through the Digital Credentials API (DigitalCredential.data, OpenID4VP 1.0 A.4), handed back by the verifier page: vp_token, or response (a JWE, dc_api.jwt), or error.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "data"
+    ],
+    "properties": {
+      "data": {
+        "type": "object",
+        "properties": {
+          "vp_token": {
+            "type": "object"
+          },
+          "response": {
+            "type": "string",
+            "maxLength": 393216
+          },
+          "error": {
+            "type": "string",
+            "maxLength": 200
+          },
+          "error_description": {
+            "type": "string",
+            "maxLength": 2000
+          }
+        }
+      }
+    }
+  },
   "DirectPostAnswer": {
     "$id": "DirectPostAnswer",
     "title": "DirectPostAnswer",
@@ -1319,9 +1351,16 @@ export const API_SCHEMAS = {
         "type": "string",
         "enum": [
           "direct_post",
-          "direct_post.jwt"
+          "direct_post.jwt",
+          "dc_api",
+          "dc_api.jwt"
         ],
-        "description": "How the wallet answers (OpenID4VP 1.0 §8): direct_post (when omitted), or direct_post.jwt (an ECDH-ES JWE to an ephemeral key of this request, HAIP 1.0)."
+        "description": "How the wallet answers (OpenID4VP 1.0 §8): direct_post (when omitted), or direct_post.jwt (an ECDH-ES JWE to an ephemeral key of this request, HAIP 1.0); dc_api / dc_api.jwt: through the W3C Digital Credentials API (Appendix A), the page hands the answer to /v1/verifier/requests/{id}/dc-api-response."
+      },
+      "origin": {
+        "type": "string",
+        "maxLength": 255,
+        "description": "dc_api modes: the verifier page's origin (expected_origins; KB-JWT aud origin:<origin>). Default: PUBLIC_URL's origin."
       }
     }
   },
@@ -1359,6 +1398,26 @@ export const API_SCHEMAS = {
       "expires_at": {
         "type": "string",
         "format": "date-time"
+      },
+      "dc_api_requests": {
+        "type": "array",
+        "description": "dc_api modes: the requests for navigator.credentials.get({ digital: { requests } }), signed (openid4vp-v1-signed) and unsigned",
+        "items": {
+          "type": "object",
+          "required": [
+            "protocol",
+            "data"
+          ],
+          "properties": {
+            "protocol": {
+              "type": "string"
+            },
+            "data": {
+              "type": "object",
+              "additionalProperties": true
+            }
+          }
+        }
       }
     }
   },

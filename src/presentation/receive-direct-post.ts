@@ -57,6 +57,8 @@ export async function receiveDirectPost(
   // §8.3.1: direct_post.jwt carries the parameters inside one JWE (`response`).
   const read = await readResponseBody(deps, form);
   const body = read.params;
+  // The key names its request: a DC API request's key is refused here before anything else.
+  if (read.encryptedFor !== undefined) await checkResponseShape(deps, read.encryptedFor, read);
   const state = body.state;
   if (typeof state !== 'string' || !STATE.test(state)) throw invalidRequest('state is missing or malformed');
   const rec = await deps.store.verifierRequests.byState(state);
@@ -65,7 +67,22 @@ export async function receiveDirectPost(
   if (now >= rec.expires_at) throw invalidRequest('the request has expired');
   if (rec.responded_at !== null) throw invalidRequest('the request was already answered');
   await checkResponseShape(deps, rec.id, read);
+  const { status } = await answerRequest(deps, rec, body, verifierClientId(deps.config.publicUrl), now);
+  return { status, state };
+}
 
+/**
+ * The answer to one request, whatever carried it (direct_post here, the DC API in
+ * dc-api/receive-dc-api-response.ts): the wallet's error, or the vp_token verified with the
+ * request's nonce and `aud` (our client identifier; `origin:<origin>` over the DC API).
+ */
+export async function answerRequest(
+  deps: PresentationDeps,
+  rec: VerifierRequestRecord,
+  body: Record<string, unknown>,
+  aud: string,
+  now: number,
+): Promise<{ status: 'verified' | 'rejected' }> {
   // §8.5: the wallet may answer with an error (the user declined, no matching credential).
   if (typeof body.error === 'string') {
     if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('the request was already answered');
@@ -79,7 +96,7 @@ export async function receiveDirectPost(
       wallet_error: body.error.slice(0, 64),
     };
     await finish(deps, rec, result, now);
-    return { status: 'rejected', state };
+    return { status: 'rejected' };
   }
 
   if (typeof body.vp_token !== 'string') throw invalidRequest('vp_token is missing');
@@ -129,7 +146,7 @@ export async function receiveDirectPost(
         {
           presentation,
           policy: policyForQuery(q),
-          kb: { aud: verifierClientId(deps.config.publicUrl), nonce: rec.nonce, maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds },
+          kb: { aud, nonce: rec.nonce, maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds },
         },
         deps.verification,
       );
@@ -151,7 +168,7 @@ export async function receiveDirectPost(
     receipts,
   };
   await finish(deps, rec, result, now);
-  return { status: verdict, state };
+  return { status: verdict };
 }
 
 async function finish(deps: PresentationDeps, rec: VerifierRequestRecord, result: StoredPresentationResult, now: number): Promise<void> {

@@ -16,6 +16,7 @@ export async function storeResponseMode(
   requestId: string,
   mode: ResponseMode,
   expiresAt: number,
+  origin: string | null = null,
 ): Promise<void> {
   if (mode === 'direct_post') return; // the default: no row
   await deps.store.responseKeys.purge(deps.clock.now());
@@ -26,6 +27,7 @@ export async function storeResponseMode(
       kid: null,
       public_jwk: null,
       sealed_key: null,
+      origin,
       expires_at: expiresAt,
     });
     return;
@@ -40,6 +42,7 @@ export async function storeResponseMode(
     kid,
     public_jwk: JSON.stringify(publicJwk),
     sealed_key: sealResponseKey(responseKeySealKey(deps.config), requestId, kid, jwk.d),
+    origin,
     expires_at: expiresAt,
   });
 }

@@ -17,6 +17,8 @@ async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('kid', 'varchar(64)', (c) => c.unique())
     .addColumn('public_jwk', 'text')
     .addColumn('sealed_key', 'text')
+    // DC API requests: the verifier page's origin (expected_origins; KB-JWT aud `origin:<origin>`).
+    .addColumn('origin', 'varchar(255)')
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('verifier_response_keys_expires').on('verifier_response_keys').column('expires_at').execute();
