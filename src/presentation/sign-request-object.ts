@@ -11,6 +11,7 @@ import type { JsonObject } from '../formats/jose/types.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import { buildClientMetadata } from './build-client-metadata.js';
 import { responseModeParts } from './response-encryption/encryption-client-metadata.js';
+import { DC_API_MODES } from './response-encryption/response-modes.js';
 import { didSigner, responseUri, verifierClientId, VP_FORMATS_SUPPORTED } from './verifier-identity.js';
 
 export const REQUEST_OBJECT_TYP = 'oauth-authz-req+jwt';
@@ -25,6 +26,9 @@ export async function signRequestObject(deps: PresentationDeps, id: string): Pro
   if (now >= rec.expires_at) throw new AppError('invalid_request_uri', 'the request has expired', { status: 400 });
   const client = await deps.store.clients.get(rec.client_id);
   const answer = await responseModeParts(deps, rec.id);
+  // A DC API request travels through navigator.credentials.get only (dc-api/build-dc-api-requests.ts).
+  if (DC_API_MODES.has(answer.response_mode))
+    throw new AppError('invalid_request_uri', 'this request is answered through the Digital Credentials API', { status: 400 });
   const payload: JsonObject = {
     aud: 'https://self-issued.me/v2',
     iat: Math.floor(now / 1000),

@@ -144,6 +144,10 @@ for (const backend of storeTargets()) {
       assert.equal(unsigned.response_mode, 'dc_api.jwt');
       assert.equal(encKey(unsigned).alg, 'ECDH-ES');
       assert.equal(encKey(signed).kid, encKey(unsigned).kid);
+      // Not fetchable by request_uri: a DC API request travels through the browser only.
+      const byUri = await t.app.inject({ method: 'GET', url: `/openid4vp/requests/${c.id}` });
+      assert.equal(byUri.statusCode, 400);
+      assert.equal(byUri.json<{ error: string }>().error, 'invalid_request_uri');
     });
 
     it('an independent wallet library answers a signed dc_api.jwt request for our origin: verified', async () => {
