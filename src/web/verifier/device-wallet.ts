@@ -26,11 +26,20 @@ export async function askDeviceWallet(body: Record<string, unknown>, apiKey: str
     json: { ...body, response_mode: 'dc_api.jwt', origin: location.origin },
     bearer: apiKey,
   });
-  const credential = (await navigator.credentials.get({ digital: { requests: created.dc_api_requests } } as CredentialRequestOptions)) as
-    (Credential & { protocol?: string; data?: unknown }) | null;
-  if (!credential || typeof credential.data !== 'object' || credential.data === null)
-    throw new Error(t('지갑이 응답하지 않았습니다.', 'The wallet did not answer.'));
-  const data = typeof credential.data === 'string' ? (JSON.parse(credential.data) as unknown) : credential.data;
+  const credential = (await navigator.credentials
+    .get({ digital: { requests: created.dc_api_requests } } as CredentialRequestOptions)
+    .catch((e: unknown) => {
+      // The holder closed the browser's wallet picker, or no wallet on this device answers.
+      throw new Error(
+        e instanceof DOMException && e.name === 'NotAllowedError'
+          ? t('지갑 선택이 취소되었습니다.', 'The wallet was not chosen.')
+          : t('이 기기의 지갑이 응답하지 않았습니다.', "This device's wallet did not answer."),
+      );
+    })) as (Credential & { protocol?: string; data?: unknown }) | null;
+  // DigitalCredential.data is an object; some implementations hand it over as JSON text.
+  const raw = credential?.data;
+  const data = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
+  if (typeof data !== 'object' || data === null) throw new Error(t('지갑이 응답하지 않았습니다.', 'The wallet did not answer.'));
   await callApi(`/v1/verifier/requests/${encodeURIComponent(created.id)}/dc-api-response`, { json: { data }, bearer: apiKey });
   return created.id;
 }
