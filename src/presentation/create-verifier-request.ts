@@ -15,6 +15,10 @@ import type { PresentationDeps } from './presentation-deps.js';
 import { requestUri } from './verifier-identity.js';
 import { chooseClientIdentifier } from './x509-identity/choose-client-identifier.js';
 import { authorizationRequestLink, requestQrUrls } from './render-request-qr.js';
+import { storeResponseMode } from './response-encryption/create-response-key.js';
+import { DC_API_MODES, type ResponseMode } from './response-encryption/response-modes.js';
+import { buildDcApiRequests, type DcApiRequest } from './dc-api/build-dc-api-requests.js';
+import { checkOrigin } from './dc-api/check-origin.js';
 
 export interface CreateRequestInput {
   dcql_query: unknown;
@@ -24,6 +28,10 @@ export interface CreateRequestInput {
   client_id_prefix?: string;
   /** §5.10: `post` lets the wallet post wallet_metadata and wallet_nonce to the request_uri. */
   request_uri_method?: 'get' | 'post';
+  /** `direct_post` (default) or `direct_post.jwt` (encrypted answer, HAIP). */
+  response_mode?: ResponseMode;
+  /** DC API modes: the verifier page's origin (default: PUBLIC_URL's). */
+  origin?: string;
 }
 
 export interface CreatedRequest {
@@ -33,6 +41,8 @@ export interface CreatedRequest {
   qr_svg: string;
   qr_png: string;
   expires_at: string;
+  /** DC API modes: what the page passes to navigator.credentials.get({ digital: { requests } }). */
+  dc_api_requests?: DcApiRequest[];
 }
 
 export const randomToken = (): string => randomBytes(16).toString('base64url');
@@ -44,6 +54,10 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
       ? null
       : checkWebhookUrl(input.webhook_url, { production: deps.config.nodeEnv === 'production', allowHosts: deps.config.webhookAllowHosts });
   const clientId = await chooseClientIdentifier(deps, client.id, input.client_id_prefix);
+  const mode = input.response_mode ?? 'direct_post';
+  const origin = DC_API_MODES.has(mode)
+    ? checkOrigin(input.origin ?? new URL(deps.config.publicUrl).origin, deps.config.nodeEnv === 'production')
+    : null;
   const now = deps.clock.now();
   await deps.store.verifierRequests.purge(now);
   const id = randomToken();
@@ -66,6 +80,7 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     verifier_client_id: clientId,
     request_uri_method: input.request_uri_method === 'post' ? 'post' : null,
   });
+  await storeResponseMode(deps, id, mode, expiresAt, origin);
   return {
     id,
     authorization_request: authorizationRequestLink(deps.config.publicUrl, {
@@ -76,5 +91,6 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     request_uri: requestUri(deps.config.publicUrl, id),
     ...requestQrUrls(deps.config.publicUrl, id),
     expires_at: new Date(expiresAt).toISOString(),
+    ...(origin !== null && { dc_api_requests: await buildDcApiRequests(deps, (await deps.store.verifierRequests.get(id))!, origin) }),
   };
 }

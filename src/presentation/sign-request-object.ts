@@ -3,13 +3,17 @@
  * `typ: oauth-authz-req+jwt`, signed for the client identifier the request was made under: our
  * did:web (`decentralized_identifier`, see verifier-identity.ts) or an X.509 identity with an
  * `x5c` header (`x509_san_dns`, `x509_hash`, see x509-identity/); `aud` the static-discovery
- * value `https://self-issued.me/v2` (§5.8), response_mode `direct_post` to our response URI
- * (§8.2). With request_uri_method=post (§5.10) the wallet's `wallet_nonce` is echoed.
+ * value `https://self-issued.me/v2` (§5.8), response_mode `direct_post` (§8.2) or
+ * `direct_post.jwt` (§8.3.1, with the request's encryption key in client_metadata) to our
+ * response URI. With request_uri_method=post (§5.10) the wallet's `wallet_nonce` is echoed.
  */
 import { AppError } from '../errors.js';
 import { signCompactJws } from '../formats/jose/sign-compact-jws.js';
 import type { JsonObject } from '../formats/jose/types.js';
 import type { PresentationDeps } from './presentation-deps.js';
+import { buildClientMetadata } from './build-client-metadata.js';
+import { responseModeParts } from './response-encryption/encryption-client-metadata.js';
+import { DC_API_MODES } from './response-encryption/response-modes.js';
 import { didSigner, responseUri, verifierClientId } from './verifier-identity.js';
 import { verifierMetadata } from './x509-identity/verifier-metadata.js';
 import { x509RequestSigner } from './x509-identity/x509-request-signer.js';
@@ -27,19 +31,26 @@ export async function signRequestObject(deps: PresentationDeps, id: string, opts
   if (rec.responded_at !== null) throw new AppError('invalid_request_uri', 'the request was already answered', { status: 400 });
   if (now >= rec.expires_at) throw new AppError('invalid_request_uri', 'the request has expired', { status: 400 });
   const client = await deps.store.clients.get(rec.client_id);
+  const answer = await responseModeParts(deps, rec.id);
+  // A DC API request travels through navigator.credentials.get only (dc-api/build-dc-api-requests.ts).
+  if (DC_API_MODES.has(answer.response_mode))
+    throw new AppError('invalid_request_uri', 'this request is answered through the Digital Credentials API', { status: 400 });
   const clientId = rec.verifier_client_id ?? verifierClientId(deps.config.publicUrl);
+  // Who asks and why, in standard fields (client_metadata.client_name, verifier_info).
+  const who = verifierMetadata(client?.name ?? null, rec.purpose);
   const payload: JsonObject = {
     aud: 'https://self-issued.me/v2',
     iat: Math.floor(now / 1000),
     exp: Math.floor(rec.expires_at / 1000),
     client_id: clientId,
     response_type: 'vp_token',
-    response_mode: 'direct_post',
+    response_mode: answer.response_mode,
     response_uri: responseUri(deps.config.publicUrl),
     dcql_query: JSON.parse(rec.dcql_query) as JsonObject,
     nonce: rec.nonce,
     state: rec.state,
-    ...verifierMetadata(client?.name ?? null, rec.purpose),
+    ...who,
+    client_metadata: buildClientMetadata(who.client_metadata as JsonObject, answer.client_metadata),
   };
   if (opts.walletNonce !== undefined) payload.wallet_nonce = opts.walletNonce;
   const x509 = deps.keyStore ? await x509RequestSigner({ store: deps.store, keyStore: deps.keyStore }, rec.client_id, clientId) : undefined;

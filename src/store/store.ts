@@ -14,6 +14,7 @@ import { receiptsRepo } from './repositories/receipts-repo.js';
 import { noncesRepo } from './repositories/nonces-repo.js';
 import { engagementsRepo } from './repositories/engagements-repo.js';
 import { verifierIdentitiesRepo } from './repositories/verifier-identities-repo.js';
+import { responseKeysRepo } from './repositories/response-keys-repo.js';
 import { authorizationRequestsRepo } from './repositories/authorization-requests-repo.js';
 
 /** The repository layer: one object per table family, the same on SQLite and PostgreSQL. */
@@ -35,6 +36,7 @@ export interface Store {
   readonly engagements: ReturnType<typeof engagementsRepo>;
   /** X.509 verifier identities (x509_san_dns, x509_hash). */
   readonly verifierIdentities: ReturnType<typeof verifierIdentitiesRepo>;
+  readonly responseKeys: ReturnType<typeof responseKeysRepo>;
   /** Pushed authorization requests of the Authorization Code Flow (OpenID4VCI §3.4). */
   readonly authorizationRequests: ReturnType<typeof authorizationRequestsRepo>;
   migrate(): Promise<MigrationReport>;
@@ -60,6 +62,7 @@ export function openStore(opts: DatabaseOptions): Store {
     nonces: noncesRepo(db, writeUnits),
     engagements: engagementsRepo(db),
     verifierIdentities: verifierIdentitiesRepo(db),
+    responseKeys: responseKeysRepo(db),
     authorizationRequests: authorizationRequestsRepo(db),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, dialect),
     ping: async () => {

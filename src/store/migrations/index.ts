@@ -6,6 +6,7 @@ import { openid4vci } from './0003-openid4vci.js';
 import { verifier } from './0004-verifier.js';
 import { counterEngagements } from './0005-counter-engagements.js';
 import { verifierIdentity } from './0006-verifier-identity.js';
+import { verifierResponseEncryption } from './0007-verifier-response-encryption.js';
 import { authorizationRequests } from './0009-authorization-requests.js';
 
 /**
@@ -22,6 +23,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0004-verifier': verifier(dialect),
       '0005-counter-engagements': counterEngagements(dialect),
       '0006-verifier-identity': verifierIdentity(dialect),
+      '0007-verifier-response-encryption': verifierResponseEncryption(dialect),
       '0009-authorization-requests': authorizationRequests(dialect),
     };
   },
