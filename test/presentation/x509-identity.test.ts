@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
-import { compactVerify, decodeJwt, decodeProtectedHeader, importX509, type JWK } from 'jose';
+import { CompactEncrypt, compactVerify, decodeJwt, decodeProtectedHeader, importJWK, importX509, type JWK } from 'jose';
 import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
@@ -57,8 +57,16 @@ function libraryWallet(fetch: ReturnType<typeof injectFetch>, anchors: X509Certi
       signJwt: async () => {
         throw new Error('not used');
       },
-      encryptJwe: async () => {
-        throw new Error('not used');
+      // direct_post.jwt (HAIP): ECDH-ES to the request's ephemeral key in client_metadata.jwks.
+      encryptJwe: async (e: { publicJwk: JWK & { kid?: string }; alg: string; enc: string; apu?: string; apv?: string }, data: string) => {
+        const jwe = await new CompactEncrypt(new TextEncoder().encode(data))
+          .setProtectedHeader({ alg: e.alg, enc: e.enc, ...(e.publicJwk.kid && { kid: e.publicJwk.kid }) })
+          .setKeyManagementParameters({
+            ...(e.apu && { apu: Buffer.from(e.apu, 'base64url') }),
+            ...(e.apv && { apv: Buffer.from(e.apv, 'base64url') }),
+          })
+          .encrypt(await importJWK(e.publicJwk, e.alg));
+        return { jwe, encryptionJwk: e.publicJwk };
       },
       decryptJwe: async () => {
         throw new Error('not used');
@@ -118,6 +126,16 @@ for (const backend of storeTargets()) {
     };
 
     const answerAndRead = async (id: string, resolved: Awaited<ReturnType<typeof resolveWith>>) => {
+      const encrypted = (resolved.authorizationRequestPayload as { response_mode?: string }).response_mode === 'direct_post.jwt';
+      const jarm = encrypted
+        ? ({
+            serverMetadata: {
+              authorization_encryption_alg_values_supported: ['ECDH-ES'],
+              authorization_encryption_enc_values_supported: ['A256GCM', 'A128GCM'],
+            },
+            encryption: { nonce: 'wallet-nonce-1' },
+          } as never)
+        : null;
       const req = resolved.authorizationRequestPayload as { nonce: string };
       const { presentation } = await createHolderPresentation({
         credential,
@@ -130,10 +148,12 @@ for (const backend of storeTargets()) {
       const response = await wallet.createOpenid4vpAuthorizationResponse({
         authorizationRequestPayload: resolved.authorizationRequestPayload,
         authorizationResponsePayload: { vp_token: { licence: [presentation] } },
+        ...(encrypted ? { jarm: jarm as never } : {}),
       });
       const submitted = await wallet.submitOpenid4vpAuthorizationResponse({
         authorizationRequestPayload: resolved.authorizationRequestPayload as never,
         authorizationResponsePayload: response.authorizationResponsePayload,
+        ...(response.jarm && { jarm: response.jarm as never }),
       });
       assert.equal(submitted.response.status, 200);
       const read = await t.app.inject({
@@ -175,6 +195,17 @@ for (const backend of storeTargets()) {
       assert.equal(resolved.client.effective, `x509_hash:${x509Hash}`);
       const view = await answerAndRead(req.id, resolved);
       assert.equal(view.status, 'verified', JSON.stringify(view));
+    });
+
+    it('x509_hash and x509_san_dns + direct_post.jwt: the library encrypts its answer to the request key, verified', async () => {
+      for (const prefix of ['x509_hash', 'x509_san_dns']) {
+        const req = await created({ client_id_prefix: prefix, response_mode: 'direct_post.jwt' });
+        const resolved = await resolveWith(wallet, req.authorization_request);
+        assert.equal(resolved.client.prefix, prefix);
+        assert.equal((resolved.authorizationRequestPayload as { response_mode: string }).response_mode, 'direct_post.jwt');
+        const view = await answerAndRead(req.id, resolved);
+        assert.equal(view.status, 'verified', JSON.stringify(view));
+      }
     });
 
     it('a presentation bound to the did:web client_id does not answer an x509 request (aud is the x509 client_id)', async () => {
