@@ -17,7 +17,7 @@ import { parseDcqlQuery, policyForQuery, satisfiesCredentialSets } from './parse
 import type { PresentationDeps } from './presentation-deps.js';
 import { recordReceipt } from './record-receipt.js';
 import { sendWebhook } from './send-webhook.js';
-import { verifierClientId } from './verifier-identity.js';
+import { responseUri, verifierClientId } from './verifier-identity.js';
 import { walletErrorCode } from './wallet-error-code.js';
 import type { VerifierRequestRecord } from '../store/repositories/verifier-requests-repo.js';
 
@@ -124,7 +124,13 @@ export async function receiveDirectPost(
         {
           presentation,
           policy: policyForQuery(q),
-          kb: { aud: verifierClientId(deps.config.publicUrl), nonce: rec.nonce, maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds },
+          // The KB-JWT's aud and nonce; an mdoc's SessionTranscript binds the Response URI too (Annex B.2.6.1).
+          kb: {
+            aud: verifierClientId(deps.config.publicUrl),
+            nonce: rec.nonce,
+            maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds,
+            responseUri: responseUri(deps.config.publicUrl),
+          },
         },
         deps.verification,
       );
