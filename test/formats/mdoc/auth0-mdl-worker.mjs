@@ -33,8 +33,22 @@ function resignMso(mdocBytes, change, dsJwk) {
   const issuerAuth = doc.get('issuerSigned').get('issuerAuth');
   const [protectedBytes, unprotected, payload] = issuerAuth;
   const mso = cborDecode(payload).data;
-  if (change.status) mso.set('status', new Map([['status_list', new Map([['idx', change.status.idx], ['uri', change.status.uri]])]]));
+  if (change.status)
+    mso.set(
+      'status',
+      new Map([
+        [
+          'status_list',
+          new Map([
+            ['idx', change.status.idx],
+            ['uri', change.status.uri],
+          ]),
+        ],
+      ]),
+    );
   if (change.docType) mso.set('docType', change.docType);
+  // A device key that is no point of P-256 (x = 0).
+  if (change.badDeviceKey) mso.get('deviceKeyInfo').get('deviceKey').set(-2, Buffer.alloc(32));
   const newPayload = cborEncode(DataItem.fromData(mso));
   const toBeSigned = cborEncode(['Signature1', protectedBytes, Buffer.alloc(0), newPayload]);
   const signature = sign('sha256', toBeSigned, { key: createPrivateKey({ key: dsJwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' });
@@ -47,7 +61,11 @@ async function issue({ dsJwk, certificatesPem, docType, namespaces, deviceJwk, v
   for (const [ns, values] of Object.entries(namespaces)) d = d.addIssuerNameSpace(ns, values);
   const doc = await d
     .useDigestAlgorithm('SHA-256')
-    .addValidityInfo({ signed: new Date(validity.signed), validFrom: new Date(validity.validFrom), validUntil: new Date(validity.validUntil) })
+    .addValidityInfo({
+      signed: new Date(validity.signed),
+      validFrom: new Date(validity.validFrom),
+      validUntil: new Date(validity.validUntil),
+    })
     .addDeviceKeyInfo({ deviceKey: deviceJwk })
     .sign({ issuerPrivateKey: dsJwk, issuerCertificate: certificatesPem, alg: 'ES256' });
   let bytes = new MDoc([doc]).encode();
@@ -62,7 +80,10 @@ async function present({ mdoc, docType, fields, deviceJwk, transcript }) {
       {
         id: docType,
         format: { mso_mdoc: { alg: ['ES256'] } },
-        constraints: { limit_disclosure: 'required', fields: fields.map(([ns, el]) => ({ path: [`$['${ns}']['${el}']`], intent_to_retain: false })) },
+        constraints: {
+          limit_disclosure: 'required',
+          fields: fields.map(([ns, el]) => ({ path: [`$['${ns}']['${el}']`], intent_to_retain: false })),
+        },
       },
     ],
   };

@@ -5,6 +5,8 @@
 import 'reflect-metadata';
 import { Worker } from 'node:worker_threads';
 import { webcrypto } from 'node:crypto';
+
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import * as x509 from '@peculiar/x509';
 import type { JWK } from 'jose';
 
@@ -91,7 +93,7 @@ export interface IssueArgs {
   deviceJwk: JWK;
   validity?: { signed: number; validFrom: number; validUntil: number };
   /** Re-sign the MSO with a status entry or another docType. */
-  change?: { status?: { idx: number; uri: string }; docType?: string };
+  change?: { status?: { idx: number; uri: string }; docType?: string; badDeviceKey?: boolean };
 }
 
 export interface PresentArgs {

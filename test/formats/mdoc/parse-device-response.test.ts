@@ -57,7 +57,10 @@ describe('the mdoc parse check', () => {
     const big = Buffer.concat([Buffer.from('5a00032000', 'hex'), Buffer.alloc(0x32000)]);
     assert.ok(big.length > MAX_BYTES);
     assert.equal(refusal(big.toString('base64url')), 'mdoc_cbor_too_large');
-    const many = Buffer.concat([Buffer.from('9903e8', 'hex'), ...Array.from({ length: 1000 }, () => Buffer.from('9903e8' + '00'.repeat(1000), 'hex'))]);
+    const many = Buffer.concat([
+      Buffer.from('9903e8', 'hex'),
+      ...Array.from({ length: 1000 }, () => Buffer.from('9903e8' + '00'.repeat(1000), 'hex')),
+    ]);
     assert.equal(refusal(many.toString('base64url')), 'mdoc_cbor_too_large');
   });
 
