@@ -50,15 +50,9 @@ export function readDeviceKey(deviceKey: unknown, keyCheck: CheckPublicJwkOption
   }
 }
 
-/** DeviceAuthenticationBytes (§9.1.3.4), built from the bytes as received. */
-export function deviceAuthenticationBytes(p: ParsedMdoc, sessionTranscript: Uint8Array): Uint8Array {
-  const parts = [
-    Uint8Array.of(0x84),
-    cborEncode('DeviceAuthentication'),
-    sessionTranscript,
-    cborEncode(p.docType),
-    p.deviceNameSpacesBytes,
-  ];
+/** DeviceAuthenticationBytes (§9.1.3.4), built from the bytes as received (or, for a wallet, as it sends them). */
+export function deviceAuthenticationBytes(docType: string, deviceNameSpacesBytes: Uint8Array, sessionTranscript: Uint8Array): Uint8Array {
+  const parts = [Uint8Array.of(0x84), cborEncode('DeviceAuthentication'), sessionTranscript, cborEncode(docType), deviceNameSpacesBytes];
   return wrapTag24(Buffer.concat(parts));
 }
 
@@ -67,6 +61,6 @@ export function verifyDeviceSignature(p: ParsedMdoc, deviceKey: KeyObject, sessi
   if (p.deviceAuth.kind === 'mac') throw formatError('mdoc_device_mac_unsupported', 'only DeviceSignature is accepted');
   const { sign1 } = p.deviceAuth;
   if (sign1.payload !== null) throw formatError('mdoc_malformed', 'the DeviceSignature payload must be detached');
-  if (!verifyCoseSignature(sign1, deviceAuthenticationBytes(p, sessionTranscript), deviceKey))
+  if (!verifyCoseSignature(sign1, deviceAuthenticationBytes(p.docType, p.deviceNameSpacesBytes, sessionTranscript), deviceKey))
     throw formatError('mdoc_device_signature_invalid', 'the DeviceSignature does not verify over this SessionTranscript');
 }
