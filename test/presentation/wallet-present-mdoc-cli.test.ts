@@ -42,7 +42,8 @@ describe('dproof wallet present with an mdoc', () => {
     const issuerSigned = Buffer.from(cborEncode(top.get('documents')![0]!.get('issuerSigned'))).toString('base64url');
     wallet.credentials.push({
       id: 'a8f7c0de-0000-4000-8000-000000000001',
-      credential_issuer: 'https://mdl-issuer.example',
+      // History is asked of the service the wallet got the credential from (here: the one that verifies).
+      credential_issuer: t.url,
       credential_configuration_id: 'mdl',
       format: 'mso_mdoc',
       kind: MDL,
@@ -83,6 +84,14 @@ describe('dproof wallet present with an mdoc', () => {
     ).json<{ status: string; result: { credentials: Record<string, { claims?: unknown }[]> } }>();
     assert.equal(res.status, 'verified');
     assert.deepEqual(res.result.credentials.mdl?.[0]?.claims, { [MDL_NS]: { age_over_19: true } });
+    // The receipt is linked to the device key: the holder's history lists it, without values.
+    const h = await runDproof(['wallet', 'history', '--json'], env);
+    assert.equal(h.code, 0, h.stderr);
+    const entries = JSON.parse(h.stdout) as { receipt: { channel: string; claims: string[]; verdict: string; format?: string } }[];
+    const entry = entries.find((e) => e.receipt.claims.includes(`${MDL_NS}.age_over_19`));
+    assert.ok(entry, h.stdout);
+    assert.equal(entry.receipt.verdict, 'verified');
+    assert.ok(!h.stdout.includes('홍'), 'history holds no claim values');
   });
 
   it('says so when no held mdoc is of the asked doctype', async () => {
