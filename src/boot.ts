@@ -25,10 +25,11 @@ export interface Runtime {
   slots: StatusSlots;
   statusPublisher: StatusListPublisher;
   /**
-   * This service's IACA certificates (PEM) that its mdoc verifier trusts as its own: none until
-   * mdoc issuance keeps IACA and document-signer keys (issue 16, issuance half).
+   * This service's IACA certificates (PEM or DER) that its mdoc verifier trusts as its own: none
+   * until mdoc issuance keeps IACA and document-signer keys (issue 16, issuance half: then
+   * `() => keys.iacaCertificates()`).
    */
-  ownIacaCertificates: () => readonly string[];
+  ownIacaCertificates: () => readonly (string | Uint8Array)[];
   /** Latest expiry of anything a key signed (retiring a key earlier needs --force). */
   latestExpiry: (kid: string) => Promise<number | null>;
   close(): Promise<void>;

@@ -17,8 +17,8 @@ import { issuedCounterNonceHash } from '../presentation/issue-counter-nonce.js';
 import type { VerificationContext } from './verification-checks.js';
 
 export interface VerificationDeps {
-  /** This service's own IACA certificates (PEM), when it issues mdocs; none until then. */
-  ownIacaCertificates?: () => readonly string[];
+  /** This service's own IACA certificates (PEM or DER), when it issues mdocs; none until then. */
+  ownIacaCertificates?: () => readonly (string | Uint8Array)[];
   config: Config;
   store: Store;
   keys: KeyRing;

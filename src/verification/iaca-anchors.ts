@@ -25,7 +25,8 @@ export const iacaIssuerId = (cert: X509Certificate): string => `x509_hash:${crea
 export function iacaAnchorsOf(o: {
   ownIssuer: string;
   trusted: readonly TrustedIaca[];
-  ownIacaCertificates: () => readonly string[];
+  /** PEM text or DER bytes (KeyRing.iacaCertificates() of the issuance half gives DER). */
+  ownIacaCertificates: () => readonly (string | Uint8Array)[];
 }): () => readonly MdocTrustAnchor[] {
   const configured: MdocTrustAnchor[] = o.trusted.map((t) => {
     const certificate = new X509Certificate(t.pem);
@@ -33,12 +34,16 @@ export function iacaAnchorsOf(o: {
   });
   const own = new Map<string, MdocTrustAnchor>();
   return () => {
-    const pems = o.ownIacaCertificates();
-    const anchors = pems.map((pem) => {
-      let a = own.get(pem);
+    const anchors = o.ownIacaCertificates().map((cert) => {
+      const key = typeof cert === 'string' ? cert : Buffer.from(cert).toString('base64');
+      let a = own.get(key);
       if (!a) {
-        a = { certificate: new X509Certificate(pem), issuer: o.ownIssuer, doctypes: undefined };
-        own.set(pem, a);
+        a = {
+          certificate: new X509Certificate(typeof cert === 'string' ? cert : Buffer.from(cert)),
+          issuer: o.ownIssuer,
+          doctypes: undefined,
+        };
+        own.set(key, a);
       }
       return a;
     });

@@ -149,6 +149,7 @@ export const checkHolderBinding: Check = async (s, c, input) => {
     maxAgeSeconds: input.kb.maxAgeSeconds,
     skewSeconds: c.skewSeconds,
     ...(input.kb.responseUri !== undefined && { responseUri: input.kb.responseUri }),
+    ...(input.kb.responseEncryptionJkt !== undefined && { responseEncryptionJkt: input.kb.responseEncryptionJkt }),
   });
   s.kbNonce = nonce;
   s.kbIat = iat;

@@ -36,6 +36,14 @@ describe('TRUSTED_IACA_CERTS', () => {
     assert.notEqual(anchors[1]!.issuer, anchors[2]!.issuer);
   });
 
+  it('takes our own IACA certificates as DER too (what the key ring keeps)', () => {
+    const der = new Uint8Array(a.cert.rawData);
+    const anchors = iacaAnchorsOf({ ownIssuer: 'https://us.example', trusted: [], ownIacaCertificates: () => [der] });
+    const [first] = anchors();
+    assert.equal(first!.issuer, 'https://us.example');
+    assert.equal(anchors()[0], first, 'parsed once per certificate');
+  });
+
   it('lets a configured IACA speak for the mDL only when no doctype is named', () => {
     const c = loadConfig({ TRUSTED_IACA_CERTS: ` ${join(dir, 'bundle.pem')} ` }, '/');
     const anchors = iacaAnchorsOf({ ownIssuer: 'https://us.example', trusted: c.trustedIacaCerts, ownIacaCertificates: () => [] })();

@@ -90,7 +90,12 @@ export const mdocVerification: CredentialVerification<MdocPresentation, typeof M
         verify: async (expect) => {
           if (expect.responseUri === undefined)
             throw formatError('mdoc_session_transcript_unavailable', 'an mdoc is verified over OpenID4VP only');
-          const transcript = openId4VpSessionTranscript({ clientId: expect.aud, nonce: expect.nonce, responseUri: expect.responseUri });
+          const transcript = openId4VpSessionTranscript({
+            clientId: expect.aud,
+            nonce: expect.nonce,
+            responseUri: expect.responseUri,
+            ...(expect.responseEncryptionJkt !== undefined && { jwkThumbprint: Buffer.from(expect.responseEncryptionJkt, 'base64url') }),
+          });
           verifyDeviceSignature(p.mdoc, device.key, transcript);
           // The DeviceSignature carries no time of its own; the request's lifetime bounds it.
           return { iat: Math.floor(expect.clock.now() / 1000) };

@@ -20,8 +20,8 @@ const cborDecode = (b) => cbor.decode(b);
 const b64u = (bytes) => Buffer.from(bytes).toString('base64url');
 
 /** The OpenID4VP 1.0 Annex B.2.6.1 SessionTranscript as #6.24 bytes, computed here, apart from the verifier. */
-function sessionTranscriptBytes({ clientId, nonce, responseUri }) {
-  const info = cborEncode([clientId, nonce, null, responseUri]);
+function sessionTranscriptBytes({ clientId, nonce, responseUri, jwkThumbprint }) {
+  const info = cborEncode([clientId, nonce, jwkThumbprint ? Buffer.from(jwkThumbprint, 'base64url') : null, responseUri]);
   const hash = createHash('sha256').update(info).digest();
   return cborEncode(DataItem.fromData([null, null, ['OpenID4VPHandover', hash]]));
 }

@@ -101,7 +101,8 @@ export interface PresentArgs {
   docType?: string;
   fields: [string, string][];
   deviceJwk: JWK;
-  transcript: { clientId: string; nonce: string; responseUri: string };
+  /** `jwkThumbprint`: base64url RFC 7638 thumbprint of the verifier's encryption key (direct_post.jwt). */
+  transcript: { clientId: string; nonce: string; responseUri: string; jwkThumbprint?: string };
 }
 
 /** @auth0/mdl as issuer and wallet, in a worker thread. */
