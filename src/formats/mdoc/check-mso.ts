@@ -26,6 +26,9 @@ export function checkDocType(p: ParsedMdoc): void {
 export function checkMsoValidity(p: ParsedMdoc, { clock, skewSeconds }: TimeCheckOptions): void {
   const now = clock.now();
   const { validFrom, validUntil } = p.mso.validityInfo;
+  // A tdate that is no date (NaN) would pass every comparison below: refused outright.
+  if (!Number.isFinite(validFrom.getTime()) || !Number.isFinite(validUntil.getTime()))
+    throw formatError('mdoc_malformed', 'validityInfo holds a tdate that is not a date');
   if (now + skewSeconds * 1000 < validFrom.getTime()) throw formatError('mdoc_not_yet_valid', 'validityInfo.validFrom is in the future');
   if (now - skewSeconds * 1000 >= validUntil.getTime()) throw formatError('mdoc_expired', 'validityInfo.validUntil has passed');
 }

@@ -16,8 +16,20 @@ export function toJsonValue(v: unknown): JsonValue {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64url');
-  if (v instanceof Date) return v.toISOString();
-  if (v instanceof DateOnly) return v.toISOString();
+  if (v instanceof Date || v instanceof DateOnly) {
+    const text =
+      v.toString() === 'Invalid Date'
+        ? undefined
+        : (() => {
+            try {
+              return v.toISOString();
+            } catch {
+              return undefined;
+            }
+          })();
+    if (text === undefined) throw formatError('mdoc_malformed', 'an element value is a tdate or full-date that is not a date');
+    return text;
+  }
   if (Array.isArray(v)) return v.map(toJsonValue);
   if (v instanceof Map) {
     const o: JsonObject = {};

@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { mdocVerification } from '../../../src/formats/mdoc/verification-adapter.js';
 import { openId4VpSessionTranscript } from '../../../src/formats/mdoc/verify-device-signature.js';
 import { MAX_BYTES } from '../../../src/formats/mdoc/check-cbor-limits.js';
+import { toJsonValue } from '../../../src/formats/mdoc/parse-element-value.js';
+import { DateOnly } from '@owf/mdoc';
 
 const b64u = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
 const refusal = (text: string): string | undefined => {
@@ -76,6 +78,19 @@ describe('the mdoc parse check', () => {
   it('refuses well-formed CBOR that is not a DeviceResponse', () => {
     assert.equal(refusal(b64u('a1616101')), 'mdoc_malformed');
     assert.equal(refusal(b64u('a26776657273696f6e63312e306673746174757300')), 'mdoc_document_count');
+  });
+});
+
+describe('element values as JSON', () => {
+  it('reads bytes, tdate, full-date and maps, and refuses dates that are no dates and maps with other keys', () => {
+    assert.equal(toJsonValue(Uint8Array.of(0xff, 0xd8)), '_9g');
+    assert.equal(toJsonValue(new Date('2026-01-02T03:04:05Z')), '2026-01-02T03:04:05.000Z');
+    assert.equal(toJsonValue(new DateOnly('1990-03-01')), '1990-03-01');
+    assert.deepEqual(toJsonValue(new Map([['vehicle_category_code', 'B']])), { vehicle_category_code: 'B' });
+    assert.throws(() => toJsonValue(new Date('not a date')), { code: 'mdoc_malformed' });
+    assert.throws(() => toJsonValue(new Map([[1, 'x']])), { code: 'mdoc_malformed' });
+    assert.throws(() => toJsonValue(new Map([['__proto__', 'x']])), { code: 'mdoc_malformed' });
+    assert.throws(() => toJsonValue(Number.NaN), { code: 'mdoc_malformed' });
   });
 });
 
