@@ -140,7 +140,9 @@ export interface CredentialVerification<P = unknown, Id extends string = string>
 }
 
 /** What issuance asks of a format (src/issuance/). */
-export interface CredentialIssuance {
+export interface CredentialIssuance<Id extends string = string> {
+  /** The format identifier (OpenID4VCI `format`, and the catalogue's). */
+  readonly id: Id;
   /** True when credentials are bound to a holder key proved with a `jwt` proof (OpenID4VCI §8.2). */
   readonly keyBound: boolean;
   /** The `credential_configuration_id` of `typeId` in this format. */
@@ -156,4 +158,4 @@ export interface CredentialIssuance {
 }
 
 /** A format the service both verifies and issues. */
-export type CredentialFormat<P = unknown, Id extends string = string> = CredentialVerification<P, Id> & CredentialIssuance;
+export type CredentialFormat<P = unknown, Id extends string = string> = CredentialVerification<P, Id> & CredentialIssuance<Id>;
