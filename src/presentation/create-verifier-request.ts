@@ -6,7 +6,6 @@
  * not fit a QR), rendered as SVG and PNG QR codes.
  */
 import { randomBytes } from 'node:crypto';
-import QRCode from 'qrcode';
 import type { LocalizedText } from '../catalog/types.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { checkWebhookUrl } from './check-webhook-url.js';
@@ -14,6 +13,9 @@ import { parseDcqlQuery } from './parse-dcql-query.js';
 import { storedPurpose } from './stored-purpose.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import { requestUri, verifierClientId } from './verifier-identity.js';
+
+/** qrcode is loaded at the first render, not at start (cold start to /readyz). */
+const loadQrCode = () => import('qrcode').then((m) => m.default);
 
 export interface CreateRequestInput {
   dcql_query: unknown;
@@ -64,8 +66,8 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     id,
     authorization_request: link,
     request_uri: uri,
-    qr_svg: await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
-    qr_png: await QRCode.toDataURL(link, { errorCorrectionLevel: 'M', margin: 2, scale: 6 }),
+    qr_svg: await (await loadQrCode()).toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+    qr_png: await (await loadQrCode()).toDataURL(link, { errorCorrectionLevel: 'M', margin: 2, scale: 6 }),
     expires_at: new Date(expiresAt).toISOString(),
   };
 }
