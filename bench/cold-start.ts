@@ -30,7 +30,7 @@ const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...
 const dirs = roots.map(() => mkdtempSync(join(tmpdir(), 'dproof-cold-')));
 try {
   const envs = dirs.map((d) => ({ ...benchEnv(d), ...(values.workers && { WORKERS: values.workers }) }));
-  // One port for every start: PUBLIC_URL (part of the catalogue's fingerprint) stays the same.
+  // One port per build for every start.
   const ports = roots.map((_, i) => 47_000 + ((process.pid + i * 97) % 2000));
   for (const [i, root] of roots.entries()) await (await startServer(envs[i]!, [], ports[i], root)).stop();
   const wall: number[][] = roots.map(() => []);

@@ -2,7 +2,8 @@
  * Proving the catalogue at every start (the meta-schema over every type file, then compiling
  * each claims schema with ajv and validating its example) was most of the cold start: 0.8–1.8 s
  * of CPU for 16 types. The proof depends only on bytes: the type files, the meta-schema, the
- * catalogue code that checks them, the ajv release and PUBLIC_URL. So a compiled server that has
+ * catalogue code that checks them and the ajv release (not PUBLIC_URL: the checks it skips read
+ * only the type files; those that use PUBLIC_URL run at every start). So a compiled server that has
  * proved a catalogue writes its fingerprint to `dist/.catalog-checked`, and a later start on the
  * same bytes skips the proof; claims validators are then compiled on first use
  * (validate-claims.ts). Any change to any of those bytes is a new fingerprint and a full proof,
@@ -29,16 +30,11 @@ function packageVersion(name: string): string {
 }
 
 /** The fingerprint of everything the catalogue's proof depends on; undefined when no stamp is kept. */
-export function catalogFingerprint(
-  files: readonly { name: string; text: string }[],
-  metaSchemaText: string,
-  publicUrl: string,
-): string | undefined {
+export function catalogFingerprint(files: readonly { name: string; text: string }[], metaSchemaText: string): string | undefined {
   if (!compiled) return undefined;
   const h = createHash('sha256');
   const part = (s: string) => h.update(`${s.length}:`).update(s);
   part(`ajv ${packageVersion('ajv')} ajv-formats ${packageVersion('ajv-formats')}`);
-  part(publicUrl);
   part(metaSchemaText);
   for (const name of readdirSync(CATALOG_CODE)
     .filter((n) => n.endsWith('.js'))

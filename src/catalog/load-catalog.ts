@@ -129,7 +129,7 @@ export async function loadCatalog({ dir, publicUrl }: LoadCatalogOptions): Promi
   const metaText = await readText(CREDENTIAL_TYPE_SCHEMA_FILE);
   const files = await Promise.all(names.map(async (name) => ({ name, text: await readText(join(dir, name)) })));
   // Unchanged bytes were proved at an earlier start (checked-stamp.ts): skip the ajv work.
-  const fingerprint = catalogFingerprint(files, metaText, base);
+  const fingerprint = catalogFingerprint(files, metaText);
   const proved = wasChecked(fingerprint);
   const ajv = proved ? undefined : createAjv();
   const validateFile = proved

@@ -17,7 +17,7 @@ type ValidateClaims = typeof import('../../src/catalog/validate-claims.js').vali
 
 const compiled = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(COMPILED, path)).href)) as T;
 const STAMP = join(COMPILED, '..', '.catalog-checked');
-const PUBLIC_URL = `https://stamp-${process.pid}.example.kr`;
+const PUBLIC_URL = 'https://stamp.example.kr';
 
 function copyOfShipped(): string {
   const files = Object.fromEntries(
@@ -48,6 +48,10 @@ describe('catalogue proof stamp (compiled server)', () => {
       () => validateClaims(type, { ...(type.example as object), unexpected_claim: 'x' }),
       (e: unknown) => (e as { code?: string }).code === 'invalid_claims',
     );
+    // Another PUBLIC_URL: the checks that read it ran; the proof of the bytes still holds.
+    const elsewhere = await loadCatalog({ dir, publicUrl: 'https://other.example.kr' });
+    assert.equal(readFileSync(STAMP, 'utf8').trim(), stamp);
+    assert.ok(elsewhere.get('civil-servant-id')?.vct.startsWith('https://other.example.kr/'));
 
     // One changed file (its example breaks its own schema): a new fingerprint, a full proof, a refusal.
     const file = join(dir, `${type.id}.json`);
