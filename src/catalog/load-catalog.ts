@@ -64,6 +64,7 @@ function toCredentialType(t: CredentialTypeFile, file: string, base: string): Cr
     validity: { defaultDays: t.validity.default_days, maxDays: t.validity.max_days },
     personBound: t.person_bound,
     formats: t.formats,
+    ...(t.mdoc && { mdoc: t.mdoc }),
     claimsSchema: t.claims_schema,
     selectivelyDisclosable: Object.freeze([...t.selectively_disclosable, ...derived]),
     derivedClaims: t.derived_claims,

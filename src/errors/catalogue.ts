@@ -156,6 +156,11 @@ export const ERROR_CATALOGUE = {
   catalog_invalid_claims_schema: { http: [], area: 'catalog_boot', en: 'the claims schema does not compile' },
   catalog_invalid_example: { http: [], area: 'catalog_boot', en: 'the example does not validate against the claims schema' },
   catalog_rrn_claim: { http: [], area: 'catalog_boot', en: 'a claim name or example value looks like a resident registration number' },
+  catalog_mdoc_layout: {
+    http: [],
+    area: 'catalog_boot',
+    en: 'the mdoc block is missing for an mso_mdoc type (or present without it), or a namespace element is not exactly one claim',
+  },
   catalog_bad_public_url: { http: [], area: 'catalog_boot', en: 'PUBLIC_URL is not an absolute http(s) URL' },
 
   // Issuance (src/issuance/) on our API
