@@ -21,7 +21,7 @@ export interface CredentialTypeFile {
   validity: { default_days: number; max_days: number };
   person_bound: boolean;
   formats: CredentialFormat[];
-  mdoc?: MdocLayout;
+  mdoc?: Omit<MdocLayout, 'encodings'>;
   claims_schema: ClaimsSchema;
   selectively_disclosable: string[];
   derived_claims: DerivedClaimName[];

@@ -70,6 +70,12 @@ export interface MdocLayout {
   readonly namespaces: Readonly<Record<string, readonly string[]>>;
   /** Why these names (the responsible body's reverse domain). */
   readonly naming: LocalizedText;
+  /**
+   * Claim paths whose mdoc encoding is not the JSON one (computed at load from the claims schema):
+   * `full-date` for `format: date` (ISO/IEC 18013-5 §7.2.1, RFC 8943 tag 1004), `bytes` for a
+   * base64url `contentEncoding` (a portrait is a bstr).
+   */
+  readonly encodings: Readonly<Record<string, 'full-date' | 'bytes'>>;
 }
 
 export interface CredentialType {

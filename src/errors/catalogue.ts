@@ -115,6 +115,7 @@ export const ERROR_CATALOGUE = {
   signer_unavailable: { http: [503], area: 'keys', en: 'the HSM does not answer or lost its token' },
   alg_not_supported: { http: [400], area: 'keys', en: 'the HSM token does not offer this algorithm' },
   invalid_alg: { http: [400], area: 'cli', en: '--alg is not ES256 or EdDSA' },
+  no_active_iaca: { http: [409], area: 'keys', en: 'a document signer needs an active IACA root (dproof keys iaca)' },
   key_not_found: { http: [404], area: 'keys', en: 'no signing key with this kid' },
   key_active: { http: [409], area: 'keys', en: 'the active key cannot be retired; rotate first' },
   key_already_active: { http: [409], area: 'keys', en: 'the key is already the active one' },

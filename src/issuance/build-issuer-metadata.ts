@@ -59,11 +59,11 @@ const LOCALES = [
 ] as const;
 
 /** §12.2.4 `credential_metadata`: display per locale and claims descriptions (Appendix B.2). */
-function credentialMetadata(type: CredentialType, pathPrefix: string[]) {
+function credentialMetadata(type: CredentialType, claimPath: (path: (string | null)[]) => (string | null)[]) {
   return {
     display: LOCALES.map(([key, locale]) => ({ name: type.name[key], locale, description: type.description[key] })),
     claims: buildTypeMetadata(type).claims.map((c) => ({
-      path: [...pathPrefix, ...c.path],
+      path: claimPath(c.path),
       ...(c.mandatory ? { mandatory: true } : {}),
       ...(c.display ? { display: c.display.map((d) => ({ name: d.label, locale: d.locale })) } : {}),
     })),
@@ -79,7 +79,9 @@ export function buildIssuerMetadata(catalog: Catalog, opts: { publicUrl: string;
     for (const adapter of issuedIn(type)) {
       configurations[adapter.configurationId(type.id)] = {
         ...adapter.configurationMetadata(type, options),
-        credential_metadata: credentialMetadata(type, [...adapter.claimPathPrefix]),
+        credential_metadata: credentialMetadata(type, (path) =>
+          adapter.claimPathOf ? adapter.claimPathOf(type, path) : [...adapter.claimPathPrefix, ...path],
+        ),
       };
     }
   }
