@@ -119,7 +119,11 @@ export function checkHolderKeyForFormat(adapter: RegisteredFormat, jwk: JWK | un
 }
 
 /** The key a format signs with: the document signer and its x5chain for mdoc, else the JWS key of `alg`. */
-export function signingKeyOf(keys: KeyRing, adapter: RegisteredFormat, alg: SigningAlg): { signer: Signer; x5chain?: readonly Uint8Array[] } {
+export function signingKeyOf(
+  keys: KeyRing,
+  adapter: RegisteredFormat,
+  alg: SigningAlg,
+): { signer: Signer; x5chain?: readonly Uint8Array[] } {
   return adapter.documentSigned ? keys.documentSigner() : { signer: keys.signer(alg) };
 }
 

@@ -26,6 +26,14 @@ export const IACA_VALIDITY_DAYS = 3650;
 /** Annex B.1.4: a document signer certificate is valid for at most 457 days. */
 export const DS_VALIDITY_DAYS = 457;
 
+const HOUR = 3_600_000;
+/**
+ * notBefore is the start of the hour: an mdoc's validityInfo.signed is its issuance time rounded
+ * down to the hour (as every format of ours rounds `iat`), and ISO/IEC 18013-5 §9.3.1 readers
+ * require it within the DS certificate's validity, also in the hour the DS was made.
+ */
+const hourOf = (ms: number) => new Date(Math.floor(ms / HOUR) * HOUR);
+
 const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 /** A WebCrypto-shaped provider whose only signing key is `signer` (what @peculiar/x509 calls). */
@@ -80,7 +88,7 @@ export async function buildIacaCertificate(signer: Signer, subject: CertificateS
       serialNumber: serialNumber(),
       subject: nameOf(subject),
       issuer: nameOf(subject),
-      notBefore: new Date(now),
+      notBefore: hourOf(now),
       notAfter: new Date(now + IACA_VALIDITY_DAYS * DAY),
       publicKey: spkiOf(signer.publicJwk),
       signingAlgorithm: ECDSA_P256,
@@ -111,7 +119,7 @@ export async function buildDsCertificate(
       serialNumber: serialNumber(),
       subject: nameOf(subject),
       issuer: iaca.subjectName,
-      notBefore: new Date(now),
+      notBefore: hourOf(now),
       notAfter: new Date(notAfter),
       publicKey: spkiOf(dsJwk),
       signingAlgorithm: ECDSA_P256,

@@ -16,6 +16,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import {
   CoseKey,
+  DeviceKey,
   DeviceKeyInfo,
   Header,
   IssuerAuth,
@@ -101,7 +102,16 @@ export async function buildIssuerSigned(input: BuildIssuerSignedInput): Promise<
     // §9.1.2.5: the digest is over IssuerSignedItemBytes = #6.24(bstr .cbor IssuerSignedItem).
     digests.set(
       ns,
-      new Map(list.map((item) => [item.digestId, new Uint8Array(createHash('sha256').update(item.encode({ asDataItem: true })).digest())])),
+      new Map(
+        list.map((item) => [
+          item.digestId,
+          new Uint8Array(
+            createHash('sha256')
+              .update(item.encode({ asDataItem: true }))
+              .digest(),
+          ),
+        ]),
+      ),
     );
   }
 
@@ -115,10 +125,18 @@ export async function buildIssuerSigned(input: BuildIssuerSignedInput): Promise<
       validFrom: seconds(input.signedAt),
       validUntil: seconds(input.validUntil),
     }),
-    deviceKeyInfo: DeviceKeyInfo.create({ deviceKey: CoseKey.fromJwk({ kty: 'EC', crv: 'P-256', x, y }) }),
+    deviceKeyInfo: DeviceKeyInfo.create({ deviceKey: DeviceKey.fromJwk({ kty: 'EC', crv: 'P-256', x, y }) }),
   });
   // The MSO schema admits further keys; `status` is the draft's ISO mdoc binding (see the note in specs).
-  const status = new Map([['status_list', new Map<string, unknown>([['idx', input.status.idx], ['uri', input.status.uri]])]]);
+  const status = new Map([
+    [
+      'status_list',
+      new Map<string, unknown>([
+        ['idx', input.status.idx],
+        ['uri', input.status.uri],
+      ]),
+    ],
+  ]);
   (mso.decodedStructure as unknown as Map<string, unknown>).set('status', status);
 
   const { x: sx, y: sy } = input.signer.publicJwk;
