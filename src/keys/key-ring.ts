@@ -7,7 +7,7 @@ import type { Signer, SigningAlg } from './signer.js';
 import { isSigningAlg } from './file-key-store.js';
 import { signerUnavailable, type KeyBackend } from './key-backend.js';
 import { systemClock, type Clock } from '../clock.js';
-import { certificateChainOf, MDOC_DS_ALG, MDOC_IACA_ALG } from './manage-mdoc-keys.js';
+import { certificateChainOf, MDOC_DS_ALG, MDOC_IACA_ALG } from './mdoc-key-rows.js';
 
 /** The active mdoc document signer: its key and its x5chain (DS certificate, then the IACA). */
 export interface DocumentSigner {

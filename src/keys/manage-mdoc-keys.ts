@@ -8,6 +8,7 @@
  * one to `retiring` (one active per alg, by the same partial unique index). A retiring IACA stays a
  * trust anchor until retired; a retiring DS stops signing but what it signed still chains to the IACA.
  */
+import 'reflect-metadata';
 import type { JWK } from 'jose';
 import * as x509 from '@peculiar/x509';
 import { conflict } from '../errors.js';
@@ -15,17 +16,9 @@ import type { KeyRecord } from '../store/repositories/keys-repo.js';
 import type { KeyDeps } from './manage-keys.js';
 import { buildDsCertificate, buildIacaCertificate, type CertificateSubject } from './build-mdoc-certificate.js';
 
-export const MDOC_IACA_ALG = 'mdoc-iaca';
-export const MDOC_DS_ALG = 'mdoc-ds';
-export type MdocKeyAlg = typeof MDOC_IACA_ALG | typeof MDOC_DS_ALG;
+import { certificateChainOf, MDOC_DS_ALG, MDOC_IACA_ALG, type MdocKeyAlg } from './mdoc-key-rows.js';
 
-export const isMdocKeyAlg = (v: unknown): v is MdocKeyAlg => v === MDOC_IACA_ALG || v === MDOC_DS_ALG;
-
-/** The certificate chain a row holds, DER, leaf first. */
-export function certificateChainOf(rec: Pick<KeyRecord, 'publicJwk'>): Uint8Array[] {
-  const x5c = rec.publicJwk.x5c;
-  return Array.isArray(x5c) ? x5c.map((c) => new Uint8Array(Buffer.from(String(c), 'base64'))) : [];
-}
+export { certificateChainOf, isMdocKeyAlg, MDOC_DS_ALG, MDOC_IACA_ALG } from './mdoc-key-rows.js';
 
 /** PEM of a DER certificate. */
 export const pemOf = (der: Uint8Array): string => new x509.X509Certificate(der).toString('pem');
