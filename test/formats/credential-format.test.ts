@@ -10,7 +10,13 @@ import type { JWK } from 'jose';
 import { isAppError } from '../../src/errors.js';
 import type { CredentialFormat, IssuableType } from '../../src/formats/credential-format.js';
 import type { KeyResolver } from '../../src/formats/jose/types.js';
-import { CREDENTIAL_FORMATS, credentialFormat, DEFAULT_FORMAT, detectPresentationFormat, verificationFormat } from '../../src/formats/registry.js';
+import {
+  CREDENTIAL_FORMATS,
+  credentialFormat,
+  DEFAULT_FORMAT,
+  detectPresentationFormat,
+  verificationFormat,
+} from '../../src/formats/registry.js';
 import { mdocFormat } from '../../src/formats/mdoc/adapter.js';
 import { sdJwtVcFormat } from '../../src/formats/sd-jwt-vc/adapter.js';
 import { createKbJwt } from '../../src/formats/sd-jwt/create-kb-jwt.js';
