@@ -248,7 +248,8 @@ export const API_SCHEMAS = {
         "type": "string",
         "enum": [
           "dc+sd-jwt",
-          "vc+jwt"
+          "vc+jwt",
+          "mso_mdoc"
         ],
         "default": "dc+sd-jwt"
       },
@@ -825,7 +826,8 @@ export const API_SCHEMAS = {
         "type": "string",
         "enum": [
           "dc+sd-jwt",
-          "vc+jwt"
+          "vc+jwt",
+          "mso_mdoc"
         ],
         "default": "dc+sd-jwt"
       },
