@@ -16,7 +16,8 @@ import { storeTargets } from '../helpers/stores.js';
 import { certificateChainOf, makeDocumentSigner, makeIaca, MDOC_DS_ALG, MDOC_IACA_ALG, pemOf } from '../../src/keys/manage-mdoc-keys.js';
 import { MDL_DS_EKU } from '../../src/keys/build-mdoc-certificate.js';
 import { holderKey, proof, type HolderKey } from './vci-helpers.js';
-import { get, postJson, tokenOver, createOfferOver } from '../helpers/vci-over-http.js';
+import { badPublicJwks } from '../helpers/bad-public-jwks.js';
+import { get, postJson, tokenOver } from '../helpers/vci-over-http.js';
 
 const ISO = 'org.iso.18013.5.1';
 const MDL = 'org.iso.18013.5.1.mDL';
@@ -260,17 +261,23 @@ for (const backend of storeTargets()) {
       }
     });
 
-    it('refuses a back-office mdoc without a holder key, or with an Ed25519 one, with invalid_holder_jwk', async () => {
+    it('refuses a back-office mdoc without a holder key, with an Ed25519 one, or with a P-256 key that is no curve point, with invalid_holder_jwk', async () => {
       const type = t.runtime.catalog.get('resident-id')!;
-      for (const extra of [{}, { holder_jwk: holderKey('Ed25519').jwk }]) {
+      const offCurve = badPublicJwks()
+        .filter((c) => c.jwk.kty === 'EC')
+        .map((c) => ({ holder_jwk: c.jwk }));
+      assert.ok(offCurve.length > 0);
+      const before = await t.runtime.store.credentials.count();
+      for (const extra of [{}, { holder_jwk: holderKey('Ed25519').jwk }, ...offCurve]) {
         const res = await postJson(
           `${t.url}/v1/credentials`,
           { type: type.id, claims: type.example, format: 'mso_mdoc', ...extra },
           issuerKey,
         );
         assert.equal(res.status, 400);
-        assert.equal(res.body.code, 'invalid_holder_jwk');
+        assert.equal(res.body.code, 'invalid_holder_jwk', JSON.stringify(extra));
       }
+      assert.equal(await t.runtime.store.credentials.count(), before);
     });
   });
 }
@@ -282,4 +289,3 @@ async function createOfferOverFormat(t: TestApp, apiKey: string, type: string, c
   const grants = offer.body.grants as Record<string, { 'pre-authorized_code': string }>;
   return { code: grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']!['pre-authorized_code'] };
 }
-void createOfferOver;
