@@ -15,12 +15,14 @@ import type { Claims } from '../catalog/types.js';
 import { isJsonObject } from '../formats/jose/types.js';
 import { validateClaims } from '../catalog/validate-claims.js';
 import { issueCredential, resolveType } from './issue-credential.js';
+import { credentialFormat } from '../formats/registry.js';
 import { resolveConfiguration, type CredentialConfiguration } from './build-issuer-metadata.js';
 import { checkProofJwt, type CheckedProof } from './check-proof-jwt.js';
 import { bearerError, credentialError } from './vci-errors.js';
 import { hashSecret } from './vci-secrets.js';
 import { issuanceDepsOf, PROOF_IAT_SKEW_SECONDS, type VciDeps } from './vci-deps.js';
 import type { VciOfferRecord } from '../store/repositories/vci-repo.js';
+import { isSealed, offerClaimsText } from './authorization/claims-seal.js';
 
 export interface CredentialResponse {
   credentials: { credential: string }[];
@@ -41,9 +43,17 @@ export async function authorizeAccessToken(deps: VciDeps, accessToken: string, n
 
 /** §8.2: which configuration is asked for; §8.3.1.2 codes for what is wrong with the request. */
 function readConfiguration(deps: VciDeps, body: Record<string, unknown>, offer: VciOfferRecord): CredentialConfiguration {
-  // §8.2: credential_identifier only when the token response returned credential_identifiers (ours never does).
-  if (body.credential_identifier !== undefined)
-    throw credentialError('invalid_credential_request', 'use credential_configuration_id; this issuer returns no credential_identifiers');
+  // §8.2: credential_identifier only when the token response returned credential_identifiers: the
+  // Authorization Code Flow with authorization_details returns the offer row's id (authorization/).
+  if (body.credential_identifier !== undefined) {
+    if (body.credential_configuration_id !== undefined)
+      throw credentialError('invalid_credential_request', 'send credential_identifier or credential_configuration_id, not both');
+    if (body.credential_identifier !== offer.id || !isSealed(offer.claims ?? ''))
+      throw credentialError('invalid_credential_request', 'credential_identifier is not one the token response returned');
+    if (body.credential_response_encryption !== undefined)
+      throw credentialError('invalid_credential_request', 'credential response encryption is not supported');
+    return resolveConfiguration(deps.catalog, offer.configuration_id)!;
+  }
   // §8.2 / §12.2.4: no encryption is offered, so none can be asked for.
   if (body.credential_response_encryption !== undefined)
     throw credentialError('invalid_credential_request', 'credential response encryption is not supported');
@@ -98,6 +108,7 @@ async function checkIssuable(
   deps: VciDeps,
   offer: VciOfferRecord,
   configuration: CredentialConfiguration,
+  accessToken: string,
 ): Promise<{ client: ApiClient; claims: Claims }> {
   const client = await deps.store.clients.get(offer.client_id);
   // §8.3.1.2 credential_request_denied: the issuer no longer stands behind the offer.
@@ -105,7 +116,7 @@ async function checkIssuable(
     throw credentialError('credential_request_denied', 'the issuer of this offer can no longer issue');
   try {
     resolveType(deps.catalog, client, configuration.type.id, configuration.format);
-    return { client, claims: validateClaims(configuration.type, JSON.parse(offer.claims ?? 'null')) };
+    return { client, claims: validateClaims(configuration.type, JSON.parse(offerClaimsText(offer.claims, accessToken) ?? 'null')) };
   } catch {
     throw credentialError('credential_request_denied', 'the offered credential can no longer be issued');
   }
@@ -125,11 +136,16 @@ export async function issueOfferedCredentials(
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
   const configuration = readConfiguration(deps, body, offer);
   const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration));
-  const { client, claims: offeredClaims } = await checkIssuable(deps, offer, configuration);
+  const adapter = credentialFormat(configuration.format)!;
+  // §8.3.1.2 invalid_proof: the proof key must be one this format can bind (an mdoc: P-256).
+  if (adapter.acceptsHolderKey && !proofs.every((p) => adapter.acceptsHolderKey!(p.jwk)))
+    throw credentialError('invalid_proof', `${configuration.id} binds an EC P-256 key; sign the proofs with one`);
+  const { client, claims: offeredClaims } = await checkIssuable(deps, offer, configuration, accessToken);
 
   // An HSM that is away would fail every signature after the point of no return: refuse before
   // it (503), so the wallet can try again with the same offer and nonces.
-  deps.keys.assertCanSign(deps.config.keyAlg);
+  if (adapter.documentSigned) deps.keys.assertCanSignDocuments();
+  else deps.keys.assertCanSign(deps.config.keyAlg);
   // The point of no return: nonces and offer consumed together, or neither.
   const consumed = await deps.store.vci.consumeForIssuance(
     offer.id,
@@ -143,7 +159,8 @@ export async function issueOfferedCredentials(
 
   // The claims taken out of the store are those just checked (a row's claims are written once);
   // issueCredential then finds them already validated for this type.
-  const claims = consumed.claims === offer.claims ? offeredClaims : (JSON.parse(consumed.claims) as Claims);
+  const claims =
+    consumed.claims === offer.claims ? offeredClaims : (JSON.parse(offerClaimsText(consumed.claims, accessToken) ?? 'null') as Claims);
   const issuance = issuanceDepsOf(deps);
   const request = { type: configuration.type.id, claims, format: configuration.format };
   const credentials: { credential: string }[] = [];

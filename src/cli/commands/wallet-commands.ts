@@ -4,7 +4,9 @@ import { createOutput, table } from '../output.js';
 import type { CliIo } from '../io.js';
 import { createWallet } from '../../wallet/create-wallet.js';
 import { readWallet, writeWallet } from '../../wallet/wallet-file.js';
+import { readHeldCredential } from '../../wallet/read-held-credential.js';
 import { receiveCredentials } from '../../wallet/receive-credentials.js';
+import { authorizeAndReceive } from '../../wallet/authorize-credentials.js';
 import { badRequest } from '../../errors.js';
 import { writeFileSync } from 'node:fs';
 import { presentToVerifier } from '../../wallet/present-to-verifier.js';
@@ -87,6 +89,39 @@ export function walletCommands(program: Command, io: CliIo): void {
     });
 
   wallet
+    .command('authorize <issuer> <configuration>')
+    .description('start issuance from the wallet (authorization code flow): log in in a browser, receive the credential')
+    .option('--issuer-state <value>', "an offer's issuer_state, when an offer asked for a login")
+    .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ dproof wallet authorize https://issuer.example driver-license')
+    .action(async (issuer: string, configurationId: string, opts: { issuerState?: string; file?: string; json?: boolean }) => {
+      const path = fileOf(opts);
+      const before = readWallet(path);
+      const { wallet: after, received } = await authorizeAndReceive(before, {
+        issuer,
+        configurationId,
+        issuerState: opts.issuerState,
+        // The login page, for the holder's browser (stderr: stdout stays the result).
+        onAuthorizationUrl: (url) => io.stderr.write(`open this page in a browser to log in:\n${url}\n`),
+      });
+      writeWallet(path, after);
+      const view = received.map((c) => ({
+        id: c.id,
+        configuration: c.credential_configuration_id,
+        format: c.format,
+        key: c.key,
+        expires_at: c.expires_at,
+      }));
+      createOutput(Boolean(opts.json), io).data(view, () =>
+        [
+          `received ${received.length} credential from ${issuer} (signature and key binding checked)`,
+          table(view, ['id', 'configuration', 'format', 'expires_at'], WALLET_ID_HEADING),
+        ].join('\n'),
+      );
+    });
+
+  wallet
     .command('list')
     .description('credentials in the wallet (never their contents or keys)')
     .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
@@ -107,6 +142,17 @@ export function walletCommands(program: Command, io: CliIo): void {
       createOutput(Boolean(opts.json), io).data(view, () =>
         table(view, ['id', 'configuration', 'format', 'received_at', 'expires_at'], WALLET_ID_HEADING),
       );
+    });
+
+  wallet
+    .command('show <credential>')
+    .description('the claims a credential holds, as its holder sees them (an mdoc by namespace)')
+    .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
+    .addHelpText('after', '\nExample:\n  $ dproof wallet show 30ea3086-4ecf-469b-b62d-9c56c9919b74')
+    .action((id: string, opts: { file?: string }) => {
+      const cred = readWallet(fileOf(opts)).credentials.find((c) => c.id === id);
+      if (!cred) throw badRequest('credential_not_in_wallet', `no credential ${id} in this wallet; see dproof wallet list`);
+      createOutput(true, io).data(readHeldCredential(cred), () => '');
     });
 
   wallet
