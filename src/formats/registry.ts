@@ -1,21 +1,20 @@
 /**
  * The credential formats this service knows, by id, and which of them a presentation is in.
- * Adding a format is: a folder with its adapter, and one line here. A format may be verified
- * before it is issued: ISO mdoc (`mso_mdoc`) verifies today and joins the issued formats when
- * its issuance half lands (src/formats/mdoc/adapter.ts).
+ * Adding a format is: a folder with its adapter, and one line here. ISO mdoc (`mso_mdoc`) is both
+ * issued and verified (src/formats/mdoc/adapter.ts joins its two halves).
  */
-import type { CredentialFormat, CredentialVerification } from './credential-format.js';
+import type { CredentialIssuance, CredentialVerification } from './credential-format.js';
 import { formatError } from './error-codes.js';
 import { mdocFormat } from './mdoc/adapter.js';
 import { sdJwtVcFormat } from './sd-jwt-vc/adapter.js';
 import { vcJwtFormat } from './vc-jwt/adapter.js';
 
-/** Issued and verified. */
-const FORMATS = [sdJwtVcFormat, vcJwtFormat] as const;
 /** Verified, in detection order: the first adapter that recognises a presentation parses it (mdoc before VC-JWT, which takes any other compact text). */
 const VERIFIED_FORMATS = [sdJwtVcFormat, mdocFormat, vcJwtFormat] as const;
+/** Issued. */
+const FORMATS = [sdJwtVcFormat, vcJwtFormat, mdocFormat] as const;
 
-/** Ids of the formats that have an issuing adapter (the catalogue may name more, e.g. `mso_mdoc`). */
+/** Ids of the formats that have an issuing adapter. */
 export type FormatId = (typeof FORMATS)[number]['id'];
 /** Ids of the formats a presentation may be in. */
 export type VerifiedFormatId = (typeof VERIFIED_FORMATS)[number]['id'];
@@ -23,8 +22,8 @@ export type VerifiedFormatId = (typeof VERIFIED_FORMATS)[number]['id'];
 /** The format issued when a request names none. */
 export const DEFAULT_FORMAT: FormatId = sdJwtVcFormat.id;
 
-/** A registered adapter, its id narrowed to the registered ids. */
-export type RegisteredFormat = CredentialFormat<unknown, FormatId>;
+/** A registered issuing adapter, its id narrowed to the registered ids. */
+export type RegisteredFormat = CredentialIssuance<FormatId>;
 export type RegisteredVerification = CredentialVerification<unknown, VerifiedFormatId>;
 
 export const CREDENTIAL_FORMATS: readonly RegisteredFormat[] = FORMATS;
@@ -52,8 +51,7 @@ export interface DetectedPresentation {
 /** Finds the format of a presented credential and parses it (no crypto yet). */
 export function detectPresentationFormat(text: unknown): DetectedPresentation {
   if (typeof text !== 'string' || text.length === 0) throw formatError('sd_jwt_malformed', 'empty presentation');
-  for (const id of verifiedById.keys()) {
-    const format = verifiedById.get(id)!;
+  for (const format of verifiedById.values()) {
     const parsed: unknown = format.parsePresentation(text);
     if (parsed !== undefined) return { format, parsed };
   }
