@@ -248,7 +248,8 @@ export const API_SCHEMAS = {
         "type": "string",
         "enum": [
           "dc+sd-jwt",
-          "vc+jwt"
+          "vc+jwt",
+          "mso_mdoc"
         ],
         "default": "dc+sd-jwt"
       },
@@ -876,7 +877,8 @@ export const API_SCHEMAS = {
         "type": "string",
         "enum": [
           "dc+sd-jwt",
-          "vc+jwt"
+          "vc+jwt",
+          "mso_mdoc"
         ],
         "default": "dc+sd-jwt"
       },
@@ -1401,7 +1403,7 @@ export const API_SCHEMAS = {
     "properties": {
       "dcql_query": {
         "type": "object",
-        "description": "A DCQL query (OpenID4VP 1.0 §6) for SD-JWT VCs: credentials[].{id, format: dc+sd-jwt, meta.vct_values, claims[].path, claim_sets, multiple, require_cryptographic_holder_binding}, credential_sets."
+        "description": "A DCQL query (OpenID4VP 1.0 §6) for SD-JWT VCs and ISO mdocs: credentials[].{id, format: dc+sd-jwt with meta.vct_values | mso_mdoc with meta.doctype_value and claims[].path [namespace, element] (intent_to_retain), claims[].path, claim_sets, multiple, require_cryptographic_holder_binding}, credential_sets."
       },
       "purpose": {
         "$ref": "Purpose#"
