@@ -12,6 +12,9 @@ import { buildTypeMetadata } from '../catalog/type-metadata.js';
 import { SUPPORTED_ALGS } from '../formats/jose/verify-compact-jws.js';
 import { CREDENTIAL_FORMATS, credentialFormat, type FormatId, type RegisteredFormat } from '../formats/registry.js';
 import type { SigningAlg } from '../keys/signer.js';
+import type { ConfigurationPolicy } from '../config.js';
+import { requiredFor } from './configuration-policy.js';
+import { ATTEST_JWT_CLIENT_AUTH } from './client-attestation/verify-client-attestation.js';
 
 /** Where the OpenID4VCI endpoints live, relative to PUBLIC_URL. */
 export const VCI_PATHS = {
@@ -70,17 +73,24 @@ function credentialMetadata(type: CredentialType, pathPrefix: string[]) {
   };
 }
 
-export function buildIssuerMetadata(catalog: Catalog, opts: { publicUrl: string; signingAlgs: readonly SigningAlg[]; batchSize: number }) {
+export function buildIssuerMetadata(
+  catalog: Catalog,
+  opts: { publicUrl: string; signingAlgs: readonly SigningAlg[]; batchSize: number; keyAttestationRequired?: ConfigurationPolicy },
+) {
   const configurations: Record<string, unknown> = {};
   const options = { signingAlgs: opts.signingAlgs, proofSigningAlgs: PROOF_SIGNING_ALGS };
   // One configuration per type and format it is issued in, in the registry's order.
   const issuedIn = (type: CredentialType): RegisteredFormat[] => CREDENTIAL_FORMATS.filter((f) => type.formats.includes(f.id));
   for (const type of catalog.types) {
     for (const adapter of issuedIn(type)) {
-      configurations[adapter.configurationId(type.id)] = {
-        ...adapter.configurationMetadata(type, options),
-        credential_metadata: credentialMetadata(type, [...adapter.claimPathPrefix]),
-      };
+      const id = adapter.configurationId(type.id);
+      configurations[id] = withKeyAttestationsRequired(
+        {
+          ...adapter.configurationMetadata(type, options),
+          credential_metadata: credentialMetadata(type, [...adapter.claimPathPrefix]),
+        },
+        opts.keyAttestationRequired !== undefined && requiredFor(opts.keyAttestationRequired, id),
+      );
     }
   }
   return {
@@ -97,13 +107,32 @@ export function buildIssuerMetadata(catalog: Catalog, opts: { publicUrl: string;
   };
 }
 
-/** RFC 8414 §2 with OpenID4VCI §12.3 `pre-authorized_grant_anonymous_access_supported`. */
-export function buildAuthorizationServerMetadata(publicUrl: string) {
+/**
+ * §12.2.4 `proof_types_supported.jwt.key_attestations_required`: present (empty: any key storage)
+ * only when the configuration requires a key attestation (KEY_ATTESTATION_REQUIRED).
+ */
+function withKeyAttestationsRequired(configuration: Record<string, unknown>, required: boolean): Record<string, unknown> {
+  const proofTypes = configuration.proof_types_supported as Record<string, Record<string, unknown>> | undefined;
+  if (!required || !proofTypes?.jwt) return configuration;
+  return { ...configuration, proof_types_supported: { ...proofTypes, jwt: { ...proofTypes.jwt, key_attestations_required: {} } } };
+}
+
+/**
+ * RFC 8414 §2 with OpenID4VCI §12.3 `pre-authorized_grant_anonymous_access_supported`, RFC 9449
+ * §5.1 `dpop_signing_alg_values_supported`, and `attest_jwt_client_auth` (OAuth Attestation-Based
+ * Client Authentication §8) when wallet providers are trusted.
+ */
+export function buildAuthorizationServerMetadata(publicUrl: string, opts: { walletAttestation?: boolean } = {}) {
   return {
     issuer: publicUrl,
     token_endpoint: `${publicUrl}${VCI_PATHS.token}`,
     grant_types_supported: [PRE_AUTHORIZED_GRANT],
-    token_endpoint_auth_methods_supported: ['none'],
+    token_endpoint_auth_methods_supported: opts.walletAttestation ? ['none', ATTEST_JWT_CLIENT_AUTH] : ['none'],
+    ...(opts.walletAttestation && {
+      client_attestation_signing_alg_values_supported: [...SUPPORTED_ALGS],
+      client_attestation_pop_signing_alg_values_supported: [...SUPPORTED_ALGS],
+    }),
+    dpop_signing_alg_values_supported: [...SUPPORTED_ALGS],
     'pre-authorized_grant_anonymous_access_supported': true,
   };
 }

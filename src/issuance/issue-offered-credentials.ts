@@ -32,11 +32,20 @@ export interface CredentialResponse {
  * reading the body.
  */
 export async function authorizeAccessToken(deps: VciDeps, accessToken: string, now: number): Promise<VciOfferRecord> {
+  return (await authorizeBoundAccessToken(deps, accessToken, now)).offer;
+}
+
+/** As authorizeAccessToken, with the token's DPoP binding (RFC 9449 §6: the `jkt` it is bound to, or null). */
+export async function authorizeBoundAccessToken(
+  deps: VciDeps,
+  accessToken: string,
+  now: number,
+): Promise<{ offer: VciOfferRecord; dpopJkt: string | null }> {
   const found = await deps.store.vci.offerByAccessToken(hashSecret(accessToken));
   if (!found || found.tokenExpiresAt <= now) throw bearerError('invalid_token', 'the access token is unknown or expired');
   const { offer } = found;
   if (offer.issued_at !== null || offer.claims === null) throw bearerError('invalid_token', 'the access token was already used');
-  return offer;
+  return { offer, dpopJkt: found.dpopJkt };
 }
 
 /** §8.2: which configuration is asked for; §8.3.1.2 codes for what is wrong with the request. */
