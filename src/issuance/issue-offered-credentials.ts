@@ -21,6 +21,7 @@ import { bearerError, credentialError } from './vci-errors.js';
 import { hashSecret } from './vci-secrets.js';
 import { issuanceDepsOf, PROOF_IAT_SKEW_SECONDS, type VciDeps } from './vci-deps.js';
 import type { VciOfferRecord } from '../store/repositories/vci-repo.js';
+import { requiredFor } from './configuration-policy.js';
 
 export interface CredentialResponse {
   credentials: { credential: string }[];
@@ -86,12 +87,15 @@ function readJwtProofs(deps: VciDeps, body: Record<string, unknown>, configurati
   return list;
 }
 
-async function checkProofs(deps: VciDeps, list: unknown[]): Promise<CheckedProof[]> {
+async function checkProofs(deps: VciDeps, list: unknown[], configurationId: string): Promise<CheckedProof[]> {
   const opts = {
     issuer: deps.config.publicUrl,
     clock: deps.clock,
     maxAgeSeconds: deps.config.cNonceTtlSeconds,
     skewSeconds: PROOF_IAT_SKEW_SECONDS,
+    ...(deps.walletProviders && { walletProviders: deps.walletProviders }),
+    keyAttestationRequired:
+      deps.config.keyAttestationRequired !== undefined && requiredFor(deps.config.keyAttestationRequired, configurationId),
   };
   const checked: CheckedProof[] = [];
   for (const p of list) checked.push(await checkProofJwt(p, opts));
@@ -133,7 +137,7 @@ export async function issueOfferedCredentials(
   const offer = authorized ?? (await authorizeAccessToken(deps, accessToken, deps.clock.now()));
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
   const configuration = readConfiguration(deps, body, offer);
-  const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration));
+  const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration), configuration.id);
   const { client, claims: offeredClaims } = await checkIssuable(deps, offer, configuration);
 
   // An HSM that is away would fail every signature after the point of no return: refuse before
