@@ -189,6 +189,11 @@ export const ERROR_CATALOGUE = {
   invalid_proof: { http: [400], area: 'openid4vci', en: 'a key proof is missing or does not verify' },
   invalid_nonce: { http: [400], area: 'openid4vci', en: 'the c_nonce is unknown, expired or already used' },
   credential_request_denied: { http: [400], area: 'openid4vci', en: 'the offering client was revoked or may no longer issue the type' },
+  invalid_encryption_parameters: {
+    http: [400],
+    area: 'openid4vci',
+    en: 'credential_response_encryption is malformed: enc other than A128GCM/A256GCM, a jwk without alg ECDH-ES, not a public P-256 point, or zip',
+  },
   invalid_dpop_proof: {
     http: [400, 401],
     area: 'openid4vci',

@@ -14,6 +14,7 @@ import { CREDENTIAL_FORMATS, credentialFormat, type FormatId, type RegisteredFor
 import type { SigningAlg } from '../keys/signer.js';
 import type { ConfigurationPolicy } from '../config.js';
 import { requiredFor } from './configuration-policy.js';
+import { responseEncryptionMetadata } from './response-encryption/credential-response-encryption.js';
 import { ATTEST_JWT_CLIENT_AUTH } from './client-attestation/verify-client-attestation.js';
 
 /** Where the OpenID4VCI endpoints live, relative to PUBLIC_URL. */
@@ -97,6 +98,7 @@ export function buildIssuerMetadata(
     credential_issuer: opts.publicUrl,
     credential_endpoint: `${opts.publicUrl}${VCI_PATHS.credential}`,
     nonce_endpoint: `${opts.publicUrl}${VCI_PATHS.nonce}`,
+    credential_response_encryption: responseEncryptionMetadata(),
     // §12.2.4: batch_size MUST be 2 or greater; with 1 the parameter is left out.
     ...(opts.batchSize >= 2 ? { batch_credential_issuance: { batch_size: opts.batchSize } } : {}),
     display: [

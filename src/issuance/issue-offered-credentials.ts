@@ -54,9 +54,7 @@ function readConfiguration(deps: VciDeps, body: Record<string, unknown>, offer: 
   // §8.2: credential_identifier only when the token response returned credential_identifiers (ours never does).
   if (body.credential_identifier !== undefined)
     throw credentialError('invalid_credential_request', 'use credential_configuration_id; this issuer returns no credential_identifiers');
-  // §8.2 / §12.2.4: no encryption is offered, so none can be asked for.
-  if (body.credential_response_encryption !== undefined)
-    throw credentialError('invalid_credential_request', 'credential response encryption is not supported');
+  // §8.2 credential_response_encryption is read (and refused when bad) by readResponseEncryption.
   const id = body.credential_configuration_id;
   if (typeof id !== 'string' || id === '') throw credentialError('invalid_credential_request', 'credential_configuration_id is required');
   const configuration = resolveConfiguration(deps.catalog, id);

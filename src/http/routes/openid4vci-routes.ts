@@ -15,6 +15,7 @@ import { redeemPreAuthorizedCode } from '../../issuance/redeem-pre-authorized-co
 import { createNonce } from '../../issuance/create-nonce.js';
 import { authorizeBoundAccessToken, issueOfferedCredentials } from '../../issuance/issue-offered-credentials.js';
 import { dpopVerifier } from '../../issuance/dpop/verify-dpop.js';
+import { encryptCredentialResponse, readResponseEncryption } from '../../issuance/response-encryption/credential-response-encryption.js';
 import { checkTokenSender, checkCredentialSender } from '../../issuance/sender-checks.js';
 import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
 import { buildAuthorizationServerMetadata, buildIssuerMetadata, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
@@ -254,10 +255,14 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
       if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
         throw credentialError('invalid_credential_request', 'send the credential request as application/json');
       }
+      // §8.2: bad encryption parameters are refused before anything is consumed.
+      const encryption = readResponseEncryption(request.body);
       const response = await issueOfferedCredentials(deps, bearer.token, request.body, bearer.offer);
       reply.header('cache-control', 'no-store');
       // RFC 9449 §9: the nonce for the wallet's next proof at this resource.
       if (bearer.dpop) reply.header('dpop-nonce', await dpop.nonces.current());
+      // §8.3 / §10: an encrypted response is a JWE, application/jwt.
+      if (encryption) return reply.type('application/jwt').send(await encryptCredentialResponse(response, encryption));
       return response;
     },
   );
