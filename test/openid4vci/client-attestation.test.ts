@@ -14,10 +14,19 @@ import { openRuntime } from '../../src/boot.js';
 import { createLogger } from '../../src/http/logger.js';
 import { makeStoreTarget } from '../helpers/stores.js';
 import { PRE_AUTH, codeOf, holderKey, makeOffer, type Offer } from './vci-helpers.js';
-import { clientAttestation, clientAttestationPop, providersFile, walletProvider } from './attestation-helpers.js';
+import {
+  clientAttestation,
+  clientAttestationPop,
+  clientAttestationX5c,
+  providerPki,
+  providersFile,
+  walletProvider,
+} from './attestation-helpers.js';
 
 const trusted = walletProvider('Trusted Wallet Co.');
 const stranger = walletProvider('Unknown Wallet Inc.');
+const pki = await providerPki('PKI Wallet Co.');
+const otherPki = await providerPki('Other PKI Inc.');
 
 for (const backend of storeTargets()) {
   describe(`wallet attestation at the token endpoint on ${backend}`, () => {
@@ -28,7 +37,7 @@ for (const backend of storeTargets()) {
         store: backend,
         env: {
           RATE_LIMIT_PER_MINUTE: '0',
-          TRUSTED_WALLET_PROVIDERS: providersFile([trusted]),
+          TRUSTED_WALLET_PROVIDERS: providersFile([trusted], [pki]),
           WALLET_ATTESTATION_REQUIRED: 'driver-license',
         },
       });
@@ -164,6 +173,29 @@ for (const backend of storeTargets()) {
         assert.equal(error(res), 'invalid_client', name);
       }
       assert.equal((await tokenCall(offer, await attested())).statusCode, 200);
+    });
+
+    it('takes an attestation signed under an x5c chain to a configured anchor (HAIP), and refuses a chain with the anchor, a self-signed or another CA signer', async () => {
+      const instance = holderKey();
+      const pop = () => clientAttestationPop(instance, { aud: t.config.publicUrl });
+      const good = await tokenCall(await offerFor(), {
+        'oauth-client-attestation': await clientAttestationX5c(pki.leaf, [pki.leaf.x5c], instance),
+        'oauth-client-attestation-pop': await pop(),
+      });
+      assert.equal(good.statusCode, 200, good.body);
+      const offer = await offerFor();
+      const cases: [string, string][] = [
+        ['anchor inside x5c', await clientAttestationX5c(pki.leaf, [pki.leaf.x5c, pki.caX5c], instance)],
+        ['self-signed signer', await clientAttestationX5c(pki.selfSigned, [pki.selfSigned.x5c], instance)],
+        ['another CA', await clientAttestationX5c(otherPki.leaf, [otherPki.leaf.x5c], instance)],
+        ['x5c of another key', await clientAttestationX5c(otherPki.leaf, [pki.leaf.x5c], instance)],
+        ['x5c not base64', await clientAttestationX5c(pki.leaf, ['not base64!'], instance)],
+      ];
+      for (const [name, attestation] of cases) {
+        const res = await tokenCall(offer, { 'oauth-client-attestation': attestation, 'oauth-client-attestation-pop': await pop() });
+        assert.equal(res.statusCode, 401, `${name}: ${res.body}`);
+        assert.equal(error(res), 'invalid_client', name);
+      }
     });
 
     it('takes attestation and DPoP together: the token is DPoP-bound and records the wallet', async () => {

@@ -9,10 +9,11 @@ import { SignJWT } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { accessToken, credentialRequest, holderKey, makeOffer, nonce, proof, type HolderKey } from './vci-helpers.js';
-import { providersFile, walletProvider, type WalletProvider } from './attestation-helpers.js';
+import { providerPki, providersFile, walletProvider, type WalletProvider } from './attestation-helpers.js';
 
 const trusted = walletProvider('Trusted Wallet Co.');
 const stranger = walletProvider('Unknown Wallet Inc.');
+const pki = await providerPki('PKI Wallet Co.');
 
 async function keyAttestation(
   provider: WalletProvider,
@@ -40,7 +41,11 @@ for (const backend of storeTargets()) {
     beforeAll(async () => {
       t = await startTestApp({
         store: backend,
-        env: { RATE_LIMIT_PER_MINUTE: '0', TRUSTED_WALLET_PROVIDERS: providersFile([trusted]), KEY_ATTESTATION_REQUIRED: 'driver-license' },
+        env: {
+          RATE_LIMIT_PER_MINUTE: '0',
+          TRUSTED_WALLET_PROVIDERS: providersFile([trusted], [pki]),
+          KEY_ATTESTATION_REQUIRED: 'driver-license',
+        },
       });
       issuerKey = await t.apiKey('issuer');
     });
@@ -69,6 +74,31 @@ for (const backend of storeTargets()) {
       );
       assert.equal(res.statusCode, 200, res.body);
       assert.equal(res.json().credentials.length, 2);
+    });
+
+    it('accepts a key attestation signed under an x5c chain to a configured anchor (HAIP §4.5.1)', async () => {
+      const key = holderKey();
+      const c = await nonce(t);
+      const now = Math.floor(Date.now() / 1000);
+      const attestation = await new SignJWT({ iat: now, exp: now + 600, attested_keys: [key.jwk], nonce: c })
+        .setProtectedHeader({ alg: 'ES256', typ: 'key-attestation+jwt', x5c: [pki.leaf.x5c] })
+        .sign(pki.leaf.privateKey);
+      const res = await credentialRequest(
+        t,
+        await tokenFor('driver-license'),
+        request('driver-license', [await attestedProof(key, c, attestation)]),
+      );
+      assert.equal(res.statusCode, 200, res.body);
+      const selfSigned = await new SignJWT({ iat: now, exp: now + 600, attested_keys: [key.jwk], nonce: c })
+        .setProtectedHeader({ alg: 'ES256', typ: 'key-attestation+jwt', x5c: [pki.selfSigned.x5c] })
+        .sign(pki.selfSigned.privateKey);
+      const c2 = await nonce(t);
+      const refused = await credentialRequest(
+        t,
+        await tokenFor('driver-license'),
+        request('driver-license', [await attestedProof(key, c2, selfSigned)]),
+      );
+      assert.equal(refused.json().error, 'invalid_proof');
     });
 
     it('refuses a missing, untrusted, expired, mistyped or stale-nonce attestation, and a proof key it does not name (invalid_proof)', async () => {

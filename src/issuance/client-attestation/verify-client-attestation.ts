@@ -21,6 +21,7 @@ import { isJsonObject, type JsonObject, type ParsedJws } from '../../formats/jos
 import { checkHolderKey } from '../issue-credential.js';
 import { hashSecret } from '../vci-secrets.js';
 import type { TrustedWalletProviders } from './trusted-wallet-providers.js';
+import { verifyProviderSignature } from './verify-provider-signature.js';
 
 /** §4 `typ` of the attestation, §5.1 of its PoP. */
 export const CLIENT_ATTESTATION_TYP = 'oauth-client-attestation+jwt';
@@ -79,18 +80,7 @@ async function checkAttestation(jwt: string, deps: ClientAttestationDeps): Promi
   } catch {
     throw invalidClient('the client attestation alg is not allowed');
   }
-  const kid = typeof header.kid === 'string' ? header.kid : undefined;
-  const candidates = deps.walletProviders.candidates(kid).filter((k) => k.alg === alg);
-  let provider: string | undefined;
-  for (const key of candidates) {
-    try {
-      await verifyCompactJws(parsed, { resolveKey: () => ({ jwk: key.jwk, alg: key.alg }), expectedTyp: CLIENT_ATTESTATION_TYP });
-      provider = key.provider;
-      break;
-    } catch {
-      /* the next trusted key */
-    }
-  }
+  const provider = await verifyProviderSignature(parsed, alg, CLIENT_ATTESTATION_TYP, deps.walletProviders, new Date(deps.clock.now()));
   if (provider === undefined) throw invalidClient('the client attestation is not signed by a trusted wallet provider');
   // §4: sub, exp and cnf are required; §7.1 (6) freshness by exp.
   if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 255)

@@ -8,12 +8,13 @@
 import type { Clock } from '../../clock.js';
 import { isAppError } from '../../errors.js';
 import { parseCompactJws } from '../../formats/jose/parse-compact-jws.js';
-import { checkAlgAllowed, verifyCompactJws } from '../../formats/jose/verify-compact-jws.js';
+import { checkAlgAllowed } from '../../formats/jose/verify-compact-jws.js';
 import { checkTimeClaims } from '../../formats/jose/check-time-claims.js';
 import { checkHolderKey } from '../issue-credential.js';
 import { PROOF_SIGNING_ALGS } from '../build-issuer-metadata.js';
 import { credentialError } from '../vci-errors.js';
 import type { TrustedWalletProviders } from '../client-attestation/trusted-wallet-providers.js';
+import { verifyProviderSignature } from '../client-attestation/verify-provider-signature.js';
 
 /** D.1 `typ`. */
 export const KEY_ATTESTATION_TYP = 'key-attestation+jwt';
@@ -56,18 +57,8 @@ export async function checkKeyAttestation(attestation: unknown, opts: KeyAttesta
   } catch {
     throw invalid('key_attestation alg is not allowed');
   }
-  // D.1 / §15 (trust): the signer is a wallet provider the operator trusts; x5c / jwk headers are not trust.
-  const kid = typeof header.kid === 'string' ? header.kid : undefined;
-  let provider: string | undefined;
-  for (const key of opts.walletProviders.candidates(kid).filter((k) => k.alg === alg)) {
-    try {
-      await verifyCompactJws(parsed, { resolveKey: () => ({ jwk: key.jwk, alg: key.alg }), expectedTyp: KEY_ATTESTATION_TYP });
-      provider = key.provider;
-      break;
-    } catch {
-      /* the next trusted key */
-    }
-  }
+  // D.1 / HAIP §4.5.1: the signer is a wallet provider the operator trusts (a key, or an x5c chain to its anchor).
+  const provider = await verifyProviderSignature(parsed, alg, KEY_ATTESTATION_TYP, opts.walletProviders, new Date(opts.clock.now()));
   if (provider === undefined) throw invalid('key_attestation is not signed by a trusted wallet provider');
   // D.1: iat required; exp required with the jwt proof type; both checked against the clock.
   if (typeof payload.iat !== 'number' || typeof payload.exp !== 'number') throw invalid('key_attestation needs iat and exp');
