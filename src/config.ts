@@ -341,7 +341,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     name: 'TRUSTED_WALLET_PROVIDERS',
     default: '(unset: none)',
     description:
-      'Path of a JSON file naming the wallet providers whose wallet and key attestations are trusted: `{"providers":[{"name":"…","keys":[<public JWK>…],"certificates":["<PEM CA certificate>"]}]}` (see *Wallet attestation*).',
+      'Path of a JSON file naming the wallet providers whose wallet and key attestations are trusted: `{"providers":[{"name":"…","keys":[<public JWK>…],"certificates":["<PEM CA certificate>"]}]}` (see *Issuing to a wallet*, wallet attestation).',
   },
   {
     name: 'WALLET_ATTESTATION_REQUIRED',
