@@ -22,6 +22,8 @@ import { catalogRoutes } from './http/routes/catalog-routes.js';
 import { credentialRoutes } from './http/routes/credential-routes.js';
 import { statusRoutes } from './http/routes/status-routes.js';
 import { openid4vciRoutes } from './http/routes/openid4vci-routes.js';
+import { authorizationRoutes } from './http/routes/authorization-routes.js';
+import { acceptPublicClient } from './issuance/authorization/par-client-check.js';
 import { verifierRoutes } from './http/routes/verifier-routes.js';
 import { walletHistoryRoutes } from './http/routes/wallet-history-routes.js';
 import { engagementRoutes } from './http/routes/engagement-routes.js';
@@ -106,6 +108,8 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   await app.register(credentialRoutes, deps);
   await app.register(statusRoutes, deps);
   await app.register(openid4vciRoutes, deps);
+  // The Authorization Code Flow (OIDC_ISSUER); wallet attestation at PAR plugs in as checkParClient.
+  await app.register(authorizationRoutes, { deps, checkParClient: acceptPublicClient });
   await app.register(verifierRoutes, deps);
   await app.register(walletHistoryRoutes, deps);
   await app.register(engagementRoutes, deps);

@@ -214,6 +214,25 @@ export const ERROR_CATALOGUE = {
     area: 'openid4vci',
     en: 'store_unavailable, signer_unavailable or no_active_key as written on OpenID4VCI/VP endpoints (RFC 6749 §4.1.2.1)',
   },
+  // Authorization Code Flow (RFC 6749 §4.1.2.1, RFC 9126, RFC 9396, RFC 9101 §6.2)
+  invalid_authorization_details: {
+    http: [400],
+    area: 'openid4vci',
+    en: 'authorization_details is not one openid_credential entry naming a credential configuration this issuer offers',
+  },
+  invalid_scope: { http: [400], area: 'openid4vci', en: 'the scope names no credential configuration, or more than one' },
+  unsupported_response_type: { http: [400], area: 'openid4vci', en: 'an authorization request with a response_type other than code' },
+  access_denied: {
+    http: [],
+    area: 'openid4vci',
+    en: 'sent to the wallet redirect_uri: the citizen cancelled the login, or the identity provider or the claims source said no',
+    ko: '본인 확인이 취소되었거나 발급이 거절되었습니다.',
+  },
+  server_error: {
+    http: [],
+    area: 'openid4vci',
+    en: 'sent to the wallet redirect_uri: the identity provider answered with an ID token that does not verify, or the claims source with claims that do not',
+  },
   offer_not_found: {
     http: [404],
     area: 'openid4vci',
@@ -264,7 +283,7 @@ export const ERROR_CATALOGUE = {
   invalid_request_uri: {
     http: [404, 400],
     area: 'openid4vp',
-    en: 'the request object is unknown (404), already answered or expired (400)',
+    en: 'the request object is unknown (404), already answered or expired (400); at /oauth/authorize: the pushed request_uri is unknown, used or expired (400)',
     ko: '이미 응답했거나 만료된 요청입니다.',
   },
 

@@ -823,8 +823,7 @@ export const API_SCHEMAS = {
     "type": "object",
     "additionalProperties": false,
     "required": [
-      "type",
-      "claims"
+      "type"
     ],
     "properties": {
       "type": {
@@ -834,7 +833,7 @@ export const API_SCHEMAS = {
       },
       "claims": {
         "type": "object",
-        "description": "Claims, validated now against the type's schema; kept only until the offer is used or expires."
+        "description": "Claims, validated now against the type's schema; kept only until the offer is used or expires. Required with the pre-authorized code grant; not allowed with authorization_code (the claims source answers after the citizen's login)."
       },
       "format": {
         "type": "string",
@@ -843,6 +842,15 @@ export const API_SCHEMAS = {
           "vc+jwt"
         ],
         "default": "dc+sd-jwt"
+      },
+      "grant": {
+        "type": "string",
+        "enum": [
+          "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+          "authorization_code"
+        ],
+        "default": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+        "description": "authorization_code: the wallet logs the citizen in at the identity provider (OIDC_ISSUER) with the offer's issuer_state; needs the Authorization Code Flow configured."
       },
       "tx_code": {
         "type": "boolean",
@@ -1136,13 +1144,14 @@ export const API_SCHEMAS = {
   "TokenRequest": {
     "$id": "TokenRequest",
     "title": "TokenRequest",
-    "description": "Token request with the pre-authorized code (OpenID4VCI §6.1, RFC 6749 §4.1.3), form-encoded. Documents the fields; the endpoint itself decides (an unknown grant is unsupported_grant_type, not a schema error).",
+    "description": "Token request with the pre-authorized code or, when the Authorization Code Flow is configured, an authorization code (OpenID4VCI §6.1, RFC 6749 §4.1.3), form-encoded. Documents the fields; the endpoint itself decides (an unknown grant is unsupported_grant_type, not a schema error).",
     "type": "object",
     "properties": {
       "grant_type": {
         "type": "string",
         "enum": [
-          "urn:ietf:params:oauth:grant-type:pre-authorized_code"
+          "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+          "authorization_code"
         ]
       },
       "pre-authorized_code": {
@@ -1150,6 +1159,18 @@ export const API_SCHEMAS = {
       },
       "tx_code": {
         "type": "string"
+      },
+      "code": {
+        "type": "string",
+        "description": "authorization_code grant (OIDC_ISSUER set): the code from the redirect"
+      },
+      "code_verifier": {
+        "type": "string",
+        "description": "authorization_code grant: the PKCE verifier (S256)"
+      },
+      "redirect_uri": {
+        "type": "string",
+        "description": "authorization_code grant: the redirect_uri of the pushed request"
       }
     }
   },
@@ -1172,6 +1193,18 @@ export const API_SCHEMAS = {
       },
       "expires_in": {
         "type": "integer"
+      },
+      "authorization_details": {
+        "type": "array",
+        "description": "Authorization Code Flow with authorization_details: what the token covers, with credential_identifiers (OpenID4VCI §6.2).",
+        "items": {
+          "type": "object",
+          "additionalProperties": true
+        }
+      },
+      "scope": {
+        "type": "string",
+        "description": "Authorization Code Flow with scope: the credential configuration the token covers."
       }
     }
   },

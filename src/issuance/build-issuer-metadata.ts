@@ -76,7 +76,13 @@ function credentialMetadata(type: CredentialType, pathPrefix: string[]) {
 
 export function buildIssuerMetadata(
   catalog: Catalog,
-  opts: { publicUrl: string; signingAlgs: readonly SigningAlg[]; batchSize: number; keyAttestationRequired?: ConfigurationPolicy },
+  opts: {
+    publicUrl: string;
+    signingAlgs: readonly SigningAlg[];
+    batchSize: number;
+    authorizationCode?: boolean;
+    keyAttestationRequired?: ConfigurationPolicy;
+  },
 ) {
   const configurations: Record<string, unknown> = {};
   const options = { signingAlgs: opts.signingAlgs, proofSigningAlgs: PROOF_SIGNING_ALGS };
@@ -88,6 +94,8 @@ export function buildIssuerMetadata(
       configurations[id] = withKeyAttestationsRequired(
         {
           ...adapter.configurationMetadata(type, options),
+          // §12.2.4 scope: with the Authorization Code Flow, a configuration is asked for by its id as scope too.
+          ...(opts.authorizationCode && { scope: id }),
           credential_metadata: credentialMetadata(type, [...adapter.claimPathPrefix]),
         },
         opts.keyAttestationRequired !== undefined && requiredFor(opts.keyAttestationRequired, id),
@@ -120,15 +128,21 @@ function withKeyAttestationsRequired(configuration: Record<string, unknown>, req
 }
 
 /**
- * RFC 8414 §2 with OpenID4VCI §12.3 `pre-authorized_grant_anonymous_access_supported`, RFC 9449
- * §5.1 `dpop_signing_alg_values_supported`, and `attest_jwt_client_auth` (OAuth Attestation-Based
- * Client Authentication §8) when wallet providers are trusted.
+ * RFC 8414 §2 with OpenID4VCI §12.3 `pre-authorized_grant_anonymous_access_supported`; with the
+ * Authorization Code Flow (OIDC_ISSUER set, src/issuance/authorization/), its endpoints, PAR
+ * (RFC 9126 §5), PKCE S256 (RFC 7636 §6.2), `authorization_details` (RFC 9396 §10) and RFC 9207;
+ * RFC 9449 §5.1 `dpop_signing_alg_values_supported`, and `attest_jwt_client_auth` (OAuth
+ * Attestation-Based Client Authentication §8) when wallet providers are trusted.
  */
-export function buildAuthorizationServerMetadata(publicUrl: string, opts: { walletAttestation?: boolean } = {}) {
+export function buildAuthorizationServerMetadata(
+  publicUrl: string,
+  authorizationCode?: { scopes: string[] },
+  opts: { walletAttestation?: boolean } = {},
+) {
   return {
     issuer: publicUrl,
     token_endpoint: `${publicUrl}${VCI_PATHS.token}`,
-    grant_types_supported: [PRE_AUTHORIZED_GRANT],
+    grant_types_supported: authorizationCode ? [PRE_AUTHORIZED_GRANT, 'authorization_code'] : [PRE_AUTHORIZED_GRANT],
     token_endpoint_auth_methods_supported: opts.walletAttestation ? ['none', ATTEST_JWT_CLIENT_AUTH] : ['none'],
     ...(opts.walletAttestation && {
       client_attestation_signing_alg_values_supported: [...SUPPORTED_ALGS],
@@ -136,5 +150,15 @@ export function buildAuthorizationServerMetadata(publicUrl: string, opts: { wall
     }),
     dpop_signing_alg_values_supported: [...SUPPORTED_ALGS],
     'pre-authorized_grant_anonymous_access_supported': true,
+    ...(authorizationCode && {
+      authorization_endpoint: `${publicUrl}/oauth/authorize`,
+      pushed_authorization_request_endpoint: `${publicUrl}/oauth/par`,
+      require_pushed_authorization_requests: true,
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_details_types_supported: ['openid_credential'],
+      scopes_supported: authorizationCode.scopes,
+      authorization_response_iss_parameter_supported: true,
+    }),
   };
 }

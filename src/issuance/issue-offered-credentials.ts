@@ -22,6 +22,7 @@ import { hashSecret } from './vci-secrets.js';
 import { issuanceDepsOf, PROOF_IAT_SKEW_SECONDS, type VciDeps } from './vci-deps.js';
 import type { VciOfferRecord } from '../store/repositories/vci-repo.js';
 import { requiredFor } from './configuration-policy.js';
+import { isSealed, offerClaimsText } from './authorization/claims-seal.js';
 
 export interface CredentialResponse {
   credentials: { credential: string }[];
@@ -51,9 +52,15 @@ export async function authorizeBoundAccessToken(
 
 /** §8.2: which configuration is asked for; §8.3.1.2 codes for what is wrong with the request. */
 function readConfiguration(deps: VciDeps, body: Record<string, unknown>, offer: VciOfferRecord): CredentialConfiguration {
-  // §8.2: credential_identifier only when the token response returned credential_identifiers (ours never does).
-  if (body.credential_identifier !== undefined)
-    throw credentialError('invalid_credential_request', 'use credential_configuration_id; this issuer returns no credential_identifiers');
+  // §8.2: credential_identifier only when the token response returned credential_identifiers: the
+  // Authorization Code Flow with authorization_details returns the offer row's id (authorization/).
+  if (body.credential_identifier !== undefined) {
+    if (body.credential_configuration_id !== undefined)
+      throw credentialError('invalid_credential_request', 'send credential_identifier or credential_configuration_id, not both');
+    if (body.credential_identifier !== offer.id || !isSealed(offer.claims ?? ''))
+      throw credentialError('invalid_credential_request', 'credential_identifier is not one the token response returned');
+    return resolveConfiguration(deps.catalog, offer.configuration_id)!;
+  }
   // §8.2 credential_response_encryption is read (and refused when bad) by readResponseEncryption.
   const id = body.credential_configuration_id;
   if (typeof id !== 'string' || id === '') throw credentialError('invalid_credential_request', 'credential_configuration_id is required');
@@ -109,6 +116,7 @@ async function checkIssuable(
   deps: VciDeps,
   offer: VciOfferRecord,
   configuration: CredentialConfiguration,
+  accessToken: string,
 ): Promise<{ client: ApiClient; claims: Claims }> {
   const client = await deps.store.clients.get(offer.client_id);
   // §8.3.1.2 credential_request_denied: the issuer no longer stands behind the offer.
@@ -116,7 +124,7 @@ async function checkIssuable(
     throw credentialError('credential_request_denied', 'the issuer of this offer can no longer issue');
   try {
     resolveType(deps.catalog, client, configuration.type.id, configuration.format);
-    return { client, claims: validateClaims(configuration.type, JSON.parse(offer.claims ?? 'null')) };
+    return { client, claims: validateClaims(configuration.type, JSON.parse(offerClaimsText(offer.claims, accessToken) ?? 'null')) };
   } catch {
     throw credentialError('credential_request_denied', 'the offered credential can no longer be issued');
   }
@@ -136,7 +144,7 @@ export async function issueOfferedCredentials(
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
   const configuration = readConfiguration(deps, body, offer);
   const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration), configuration.id);
-  const { client, claims: offeredClaims } = await checkIssuable(deps, offer, configuration);
+  const { client, claims: offeredClaims } = await checkIssuable(deps, offer, configuration, accessToken);
 
   // An HSM that is away would fail every signature after the point of no return: refuse before
   // it (503), so the wallet can try again with the same offer and nonces.
@@ -154,7 +162,8 @@ export async function issueOfferedCredentials(
 
   // The claims taken out of the store are those just checked (a row's claims are written once);
   // issueCredential then finds them already validated for this type.
-  const claims = consumed.claims === offer.claims ? offeredClaims : (JSON.parse(consumed.claims) as Claims);
+  const claims =
+    consumed.claims === offer.claims ? offeredClaims : (JSON.parse(offerClaimsText(consumed.claims, accessToken) ?? 'null') as Claims);
   const issuance = issuanceDepsOf(deps);
   const request = { type: configuration.type.id, claims, format: configuration.format };
   const credentials: { credential: string }[] = [];

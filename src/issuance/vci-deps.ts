@@ -18,6 +18,7 @@ export type VciConfig = Pick<
   | 'walletAttestationRequired'
   | 'keyAttestationRequired'
   | 'dpopNonceTtlSeconds'
+  | 'authorizationCode'
 >;
 
 export type VciDeps = Omit<IssuanceDeps, 'issuer' | 'alg'> & {

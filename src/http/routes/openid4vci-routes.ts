@@ -21,6 +21,8 @@ import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
 import { buildAuthorizationServerMetadata, buildIssuerMetadata, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
 import { bearerError, credentialError, tokenError } from '../../issuance/vci-errors.js';
 import type { ApiBody } from '../api-body-types.js';
+import { AUTHORIZATION_CODE_GRANT } from '../../issuance/authorization/authorization-deps.js';
+import { redeemAuthorizationCode } from '../../issuance/authorization/redeem-authorization-code.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -62,6 +64,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
     signingAlgs: [deps.config.keyAlg],
     batchSize: deps.config.batchSize,
     keyAttestationRequired: deps.config.keyAttestationRequired,
+    authorizationCode: deps.config.authorizationCode !== undefined,
   });
   app.get(
     VCI_PATHS.issuerMetadata,
@@ -79,7 +82,11 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
   );
 
   // RFC 8414 §3 + OpenID4VCI §12.3.
-  const asMetadata = buildAuthorizationServerMetadata(publicUrl, { walletAttestation: deps.walletProviders.keys.length > 0 });
+  const asMetadata = buildAuthorizationServerMetadata(
+    publicUrl,
+    deps.config.authorizationCode && { scopes: Object.keys(issuerMetadata.credential_configurations_supported) },
+    { walletAttestation: deps.walletProviders.keys.length + deps.walletProviders.anchors.length > 0 },
+  );
   app.get(
     VCI_PATHS.authorizationServerMetadata,
     {
@@ -109,7 +116,13 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
     },
     async (request, reply) => {
       const b = request.body;
-      const o = await createOffer(deps, clientOf(request), { type: b.type, claims: b.claims, format: b.format, txCode: b.tx_code });
+      const o = await createOffer(deps, clientOf(request), {
+        type: b.type,
+        claims: b.claims,
+        format: b.format,
+        txCode: b.tx_code,
+        authorizationCode: b.grant === 'authorization_code',
+      });
       reply.header('cache-control', 'no-store');
       return reply.code(201).send({
         id: o.id,
@@ -183,9 +196,14 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
       if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type))
         throw tokenError('invalid_request', 'send the token request as application/x-www-form-urlencoded');
       const form = (request.body ?? {}) as Record<string, unknown>;
-      // RFC 9449 §5 (DPoP) and attest_jwt_client_auth: who is asking, checked before the code is touched.
-      const sender = await checkTokenSender(deps, dpop, request.headers, form);
-      const response = await redeemPreAuthorizedCode(deps, form, sender);
+      // The Authorization Code grant, when the flow is configured (src/issuance/authorization/); its
+      // tokens are not DPoP-bound yet. The pre-authorized grant: RFC 9449 §5 (DPoP) and
+      // attest_jwt_client_auth, who is asking, checked before the code is touched.
+      const authorizationCode = form.grant_type === AUTHORIZATION_CODE_GRANT && deps.config.authorizationCode;
+      const sender = authorizationCode ? {} : await checkTokenSender(deps, dpop, request.headers, form);
+      const response = authorizationCode
+        ? await redeemAuthorizationCode({ ...deps, config: { ...deps.config, authorizationCode } }, form)
+        : await redeemPreAuthorizedCode(deps, form, sender);
       // RFC 6749 §5.1: token responses are not cached; RFC 9449 §8.2: a nonce for the next proof.
       reply.header('cache-control', 'no-store');
       if (sender.dpopJkt !== undefined) reply.header('dpop-nonce', await dpop.nonces.current());

@@ -6,6 +6,7 @@ import { openid4vci } from './0003-openid4vci.js';
 import { verifier } from './0004-verifier.js';
 import { counterEngagements } from './0005-counter-engagements.js';
 import { dpopTokenBinding } from './0008-dpop-token-binding.js';
+import { authorizationRequests } from './0009-authorization-requests.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -21,6 +22,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0004-verifier': verifier(dialect),
       '0005-counter-engagements': counterEngagements(dialect),
       '0008-dpop-token-binding': dpopTokenBinding(dialect),
+      '0009-authorization-requests': authorizationRequests(dialect),
     };
   },
 });
