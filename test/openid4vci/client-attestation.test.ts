@@ -10,6 +10,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { parseWalletProviders, WalletProvidersError } from '../../src/issuance/client-attestation/trusted-wallet-providers.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { walletAttestationParCheck } from '../../src/issuance/client-attestation/par-client-attestation.js';
 import { openRuntime } from '../../src/boot.js';
 import { createLogger } from '../../src/http/logger.js';
 import { makeStoreTarget } from '../helpers/stores.js';
@@ -196,6 +197,32 @@ for (const backend of storeTargets()) {
         assert.equal(res.statusCode, 401, `${name}: ${res.body}`);
         assert.equal(error(res), 'invalid_client', name);
       }
+    });
+
+    it('is the PAR client check too: verified when sent (sub = client_id), required where configured', async () => {
+      const check = walletAttestationParCheck(t.runtime);
+      const ctx = (
+        headers: Record<string, string>,
+        configurationId = 'driver-license',
+        clientId = 'https://wallet.example/dproof-test',
+      ) => ({
+        clientId,
+        headers,
+        form: {},
+        configurationId,
+        endpoint: `${t.config.publicUrl}/oauth/par`,
+      });
+      await check(ctx(await attested()));
+      await check(ctx({}, 'resident-id'));
+      await assert.rejects(check(ctx({})), (e: { code?: string }) => e.code === 'invalid_client');
+      await assert.rejects(
+        check(ctx(await attested(), 'driver-license', 'https://other.example')),
+        (e: { code?: string }) => e.code === 'invalid_client',
+      );
+      await assert.rejects(
+        check(ctx(await attested({ provider: stranger }), 'resident-id')),
+        (e: { code?: string }) => e.code === 'invalid_client',
+      );
     });
 
     it('takes attestation and DPoP together: the token is DPoP-bound and records the wallet', async () => {
