@@ -15,7 +15,8 @@ import { CatalogError } from './error-codes.js';
 import { findRrnValue } from './find-rrn.js';
 import { findUnsafeText } from './find-unsafe-text.js';
 import { compileClaimsValidator } from './validate-claims.js';
-import type { Catalog, CredentialType } from './types.js';
+import type { Catalog, ClaimsSchema, CredentialType } from './types.js';
+import { listClaimPaths } from './list-claim-paths.js';
 
 export const CREDENTIAL_TYPE_SCHEMA_FILE = join(schemasDir, 'credential-type.schema.json');
 
@@ -52,6 +53,16 @@ function baseUrl(publicUrl: string, dir: string): string {
   return publicUrl.replace(/\/+$/, '');
 }
 
+/** Paths whose mdoc element value is a full-date or a byte string, from the claims schema. */
+function mdocEncodings(schema: ClaimsSchema): Record<string, 'full-date' | 'bytes'> {
+  const out: Record<string, 'full-date' | 'bytes'> = {};
+  for (const { path, schema: s } of listClaimPaths(schema)) {
+    if (s.type === 'string' && s.format === 'date') out[path] = 'full-date';
+    else if (s.type === 'string' && s.contentEncoding === 'base64url') out[path] = 'bytes';
+  }
+  return out;
+}
+
 function toCredentialType(t: CredentialTypeFile, file: string, base: string): CredentialType {
   const derived = t.derived_claims.filter((d) => !t.selectively_disclosable.includes(d));
   return {
@@ -64,6 +75,7 @@ function toCredentialType(t: CredentialTypeFile, file: string, base: string): Cr
     validity: { defaultDays: t.validity.default_days, maxDays: t.validity.max_days },
     personBound: t.person_bound,
     formats: t.formats,
+    ...(t.mdoc && { mdoc: { ...t.mdoc, encodings: mdocEncodings(t.claims_schema) } }),
     claimsSchema: t.claims_schema,
     selectivelyDisclosable: Object.freeze([...t.selectively_disclosable, ...derived]),
     derivedClaims: t.derived_claims,

@@ -115,6 +115,7 @@ export const ERROR_CATALOGUE = {
   signer_unavailable: { http: [503], area: 'keys', en: 'the HSM does not answer or lost its token' },
   alg_not_supported: { http: [400], area: 'keys', en: 'the HSM token does not offer this algorithm' },
   invalid_alg: { http: [400], area: 'cli', en: '--alg is not ES256 or EdDSA' },
+  no_active_iaca: { http: [409], area: 'keys', en: 'a document signer needs an active IACA root (dproof keys iaca)' },
   key_not_found: { http: [404], area: 'keys', en: 'no signing key with this kid' },
   key_active: { http: [409], area: 'keys', en: 'the active key cannot be retired; rotate first' },
   key_already_active: { http: [409], area: 'keys', en: 'the key is already the active one' },
@@ -156,6 +157,11 @@ export const ERROR_CATALOGUE = {
   catalog_invalid_claims_schema: { http: [], area: 'catalog_boot', en: 'the claims schema does not compile' },
   catalog_invalid_example: { http: [], area: 'catalog_boot', en: 'the example does not validate against the claims schema' },
   catalog_rrn_claim: { http: [], area: 'catalog_boot', en: 'a claim name or example value looks like a resident registration number' },
+  catalog_mdoc_layout: {
+    http: [],
+    area: 'catalog_boot',
+    en: 'the mdoc block is missing for an mso_mdoc type (or present without it), or a namespace element is not exactly one claim',
+  },
   catalog_bad_public_url: { http: [], area: 'catalog_boot', en: 'PUBLIC_URL is not an absolute http(s) URL' },
 
   // Issuance (src/issuance/) on our API
@@ -275,6 +281,12 @@ export const ERROR_CATALOGUE = {
     en: 'the DCQL query is malformed or asks for an unsupported format',
     ko: 'DCQL 질의가 올바르지 않습니다.',
   },
+  dcql_trusted_authorities_unsupported: {
+    http: [400],
+    area: 'verifier',
+    en: 'a DCQL credential query carries trusted_authorities: issuers are trusted by TRUSTED_ISSUERS (their JWKS), not by X.509 authority key identifiers',
+    ko: '신뢰 기관 조건(trusted_authorities)은 지원하지 않습니다. 신뢰하는 발급기관은 운영 설정으로 정합니다.',
+  },
   invalid_webhook_url: { http: [400], area: 'verifier', en: 'webhook_url is not an absolute https URL or carries credentials' },
   webhook_url_internal: { http: [400], area: 'verifier', en: 'webhook_url names a loopback, private or metadata address' },
   invalid_policy: { http: [400], area: 'verifier', en: 'a policy.claims entry is not a claim path' },
@@ -286,6 +298,46 @@ export const ERROR_CATALOGUE = {
     en: 'the request object is unknown (404), already answered or expired (400); at /oauth/authorize: the pushed request_uri is unknown, used or expired (400)',
     ko: '이미 응답했거나 만료된 요청입니다.',
   },
+
+  // Encrypted responses, direct_post.jwt (src/presentation/response-encryption/)
+  response_encryption_required: {
+    http: [400],
+    area: 'openid4vp',
+    en: 'the request asked for an encrypted response (direct_post.jwt) and the answer is not a JWE in `response`',
+  },
+  response_jwe_malformed: {
+    http: [400],
+    area: 'openid4vp',
+    en: '`response` is not a compact JWE with a JSON header and an empty encrypted key',
+  },
+  response_jwe_alg_not_allowed: {
+    http: [400],
+    area: 'openid4vp',
+    en: 'the JWE is not alg ECDH-ES with enc A128GCM or A256GCM, or carries zip or crit',
+  },
+  response_jwe_epk_invalid: { http: [400], area: 'openid4vp', en: 'the JWE epk is not a P-256 public key on the curve' },
+  response_jwe_kid_unknown: {
+    http: [400],
+    area: 'openid4vp',
+    en: 'the JWE kid names no key of a pending request (another verifier, an answered or expired request)',
+  },
+  response_jwe_decrypt_failed: { http: [400], area: 'openid4vp', en: 'the JWE does not decrypt with the key its kid names' },
+  response_jwe_other_request: {
+    http: [400],
+    area: 'openid4vp',
+    en: "the JWE was encrypted to one request's key and answers another request (state)",
+  },
+  dc_api_mode_mismatch: {
+    http: [400],
+    area: 'openid4vp',
+    en: 'a DC API request answered at the Response URI, or another request answered through the DC API endpoint',
+  },
+  invalid_origin: {
+    http: [400],
+    area: 'verifier',
+    en: 'origin is not a bare https origin (http only for localhost outside production)',
+  },
+  response_payload_invalid: { http: [400], area: 'openid4vp', en: 'the decrypted response is not a JSON object of response parameters' },
 
   // Result codes of a direct_post answer that is not verified (OpenID4VP §8.5 wallet errors, vp_token shape)
   wallet_access_denied: { http: [], area: 'openid4vp_result', en: 'the holder declined to present' },

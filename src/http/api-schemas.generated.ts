@@ -248,7 +248,8 @@ export const API_SCHEMAS = {
         "type": "string",
         "enum": [
           "dc+sd-jwt",
-          "vc+jwt"
+          "vc+jwt",
+          "mso_mdoc"
         ],
         "default": "dc+sd-jwt"
       },
@@ -512,6 +513,38 @@ export const API_SCHEMAS = {
       }
     }
   },
+  "DcApiResponse": {
+    "$id": "DcApiResponse",
+    "title": "DcApiResponse",
+    "description": "What the wallet answered through the Digital Credentials API (DigitalCredential.data, OpenID4VP 1.0 A.4), handed back by the verifier page: vp_token, or response (a JWE, dc_api.jwt), or error.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "data"
+    ],
+    "properties": {
+      "data": {
+        "type": "object",
+        "properties": {
+          "vp_token": {
+            "type": "object"
+          },
+          "response": {
+            "type": "string",
+            "maxLength": 393216
+          },
+          "error": {
+            "type": "string",
+            "maxLength": 200
+          },
+          "error_description": {
+            "type": "string",
+            "maxLength": 2000
+          }
+        }
+      }
+    }
+  },
   "DirectPostAnswer": {
     "$id": "DirectPostAnswer",
     "title": "DirectPostAnswer",
@@ -530,7 +563,7 @@ export const API_SCHEMAS = {
   "DirectPost": {
     "$id": "DirectPost",
     "title": "DirectPost",
-    "description": "Authorization response posted to the Response URI, response_mode direct_post (OpenID4VP §8.2), form-encoded: vp_token and state, or the wallet's error (§8.5).",
+    "description": "Authorization response posted to the Response URI, form-encoded: vp_token and state, or the wallet's error (§8.5), with response_mode direct_post (OpenID4VP §8.2); with direct_post.jwt one `response`, a compact JWE holding them (§8.3.1).",
     "type": "object",
     "properties": {
       "vp_token": {
@@ -548,6 +581,11 @@ export const API_SCHEMAS = {
       "error_description": {
         "type": "string",
         "maxLength": 2000
+      },
+      "response": {
+        "type": "string",
+        "maxLength": 393216,
+        "description": "direct_post.jwt: compact JWE (ECDH-ES, A128GCM or A256GCM) to the request's key in client_metadata.jwks."
       }
     }
   },
@@ -839,7 +877,8 @@ export const API_SCHEMAS = {
         "type": "string",
         "enum": [
           "dc+sd-jwt",
-          "vc+jwt"
+          "vc+jwt",
+          "mso_mdoc"
         ],
         "default": "dc+sd-jwt"
       },
@@ -1357,6 +1396,21 @@ export const API_SCHEMAS = {
         "type": "string",
         "maxLength": 2000,
         "description": "https URL that receives a signed dproof-webhook+jwt when the request completes."
+      },
+      "response_mode": {
+        "type": "string",
+        "enum": [
+          "direct_post",
+          "direct_post.jwt",
+          "dc_api",
+          "dc_api.jwt"
+        ],
+        "description": "How the wallet answers (OpenID4VP 1.0 §8): direct_post (when omitted), or direct_post.jwt (an ECDH-ES JWE to an ephemeral key of this request, HAIP 1.0); dc_api / dc_api.jwt: through the W3C Digital Credentials API (Appendix A), the page hands the answer to /v1/verifier/requests/{id}/dc-api-response."
+      },
+      "origin": {
+        "type": "string",
+        "maxLength": 255,
+        "description": "dc_api modes: the verifier page's origin (expected_origins; KB-JWT aud origin:<origin>). Default: PUBLIC_URL's origin."
       }
     }
   },
@@ -1396,6 +1450,26 @@ export const API_SCHEMAS = {
       "expires_at": {
         "type": "string",
         "format": "date-time"
+      },
+      "dc_api_requests": {
+        "type": "array",
+        "description": "dc_api modes: the requests for navigator.credentials.get({ digital: { requests } }), signed (openid4vp-v1-signed) and unsigned",
+        "items": {
+          "type": "object",
+          "required": [
+            "protocol",
+            "data"
+          ],
+          "properties": {
+            "protocol": {
+              "type": "string"
+            },
+            "data": {
+              "type": "object",
+              "additionalProperties": true
+            }
+          }
+        }
       }
     }
   },

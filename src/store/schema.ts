@@ -181,6 +181,21 @@ export interface CounterEngagementsTable {
   redeemed_at: number | null;
 }
 
+/** The response mode of an OpenID4VP request other than plain direct_post, and its ephemeral encryption key (migration 0007). */
+export interface VerifierResponseKeysTable {
+  request_id: string;
+  /** `direct_post.jwt`, `dc_api` or `dc_api.jwt` (the .jwt ones encrypted to this row's key). */
+  response_mode: string;
+  kid: string | null;
+  /** The public JWK (JSON) put in the request object's client_metadata.jwks. */
+  public_jwk: string | null;
+  /** The private scalar sealed with AES-256-GCM (see response-encryption/seal-response-key.ts). */
+  sealed_key: string | null;
+  /** DC API modes: the origin the answer must be bound to. */
+  origin: string | null;
+  expires_at: number;
+}
+
 /** A pushed authorization request of the Authorization Code Flow and its progress (migration 0009). */
 export interface AuthorizationRequestsTable {
   id: string;
@@ -223,4 +238,5 @@ export interface Database {
   vci_access_tokens: VciAccessTokensTable;
   vci_nonces: VciNoncesTable;
   counter_engagements: CounterEngagementsTable;
+  verifier_response_keys: VerifierResponseKeysTable;
 }
