@@ -32,6 +32,12 @@ export interface Runtime {
   statusPublisher: StatusListPublisher;
   /** Wallet providers whose wallet and key attestations are trusted (TRUSTED_WALLET_PROVIDERS). */
   walletProviders: TrustedWalletProviders;
+  /**
+   * This service's IACA certificates (PEM or DER) that its mdoc verifier trusts as its own: none
+   * until mdoc issuance keeps IACA and document-signer keys (issue 16, issuance half: then
+   * `() => keys.iacaCertificates()`).
+   */
+  ownIacaCertificates: () => readonly (string | Uint8Array)[];
   /** Latest expiry of anything a key signed (retiring a key earlier needs --force). */
   latestExpiry: (kid: string) => Promise<number | null>;
   close(): Promise<void>;
@@ -79,6 +85,7 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
       slots,
       statusPublisher,
       walletProviders,
+      ownIacaCertificates: () => keys.iacaCertificates(),
       latestExpiry: (kid) => store.credentials.latestExpiryByKid(kid),
       close: async () => {
         keys.stopPolling();
