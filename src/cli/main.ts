@@ -7,6 +7,7 @@ import { keyCommands } from './commands/key-commands.js';
 import { clientCommands } from './commands/client-commands.js';
 import { walletCommands } from './commands/wallet-commands.js';
 import { verifierCertCommands } from './commands/verifier-cert-commands.js';
+import { walletProviderCommands } from './commands/wallet-provider-commands.js';
 import { ConfigError, loadConfig } from '../config.js';
 
 /** `dproof`: the operator's command line. Commands call the same domain functions as the HTTP routes. */
@@ -39,6 +40,7 @@ export function buildCli(io: CliIo = processIo()): Command {
   clientCommands(program, ctx, io);
   verifierCertCommands(program, ctx, io);
   walletCommands(program, io);
+  walletProviderCommands(program, io);
   return program;
 }
 

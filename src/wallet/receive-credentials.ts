@@ -19,6 +19,7 @@ import { wellKnownUrl } from '../holder/well-known-url.js';
 import { call, checkUrl, failed } from './wallet-http.js';
 import { createProofJwt } from './create-proof-jwt.js';
 import { createWalletKey } from './create-wallet-key.js';
+import { callWithDpop, startDpopSession, type DpopSession } from './dpop-calls.js';
 import type { StoredCredential, Wallet, WalletKey } from './wallet-file.js';
 import { checkReceivedMdoc } from './check-received-mdoc.js';
 
@@ -125,17 +126,16 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
   // §6.1: token request, form-encoded, anonymous.
   const form = new URLSearchParams({ grant_type: PRE_AUTHORIZED_GRANT, 'pre-authorized_code': grant['pre-authorized_code'] });
   if (opts.txCode !== undefined) form.set('tx_code', opts.txCode);
-  const token = await call(
-    f,
-    checkUrl(as.token_endpoint, 'token_endpoint'),
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-    },
-    'token endpoint',
-  );
+  // RFC 9449: when the server takes DPoP (ES256), the token is bound to a key of this issuance.
+  const dpopAlgs = as.dpop_signing_alg_values_supported;
+  const dpop: DpopSession | undefined = Array.isArray(dpopAlgs) && dpopAlgs.includes('ES256') ? await startDpopSession(now) : undefined;
+  const tokenEndpoint = checkUrl(as.token_endpoint, 'token_endpoint');
+  const tokenInit = { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
+  const token = dpop
+    ? await callWithDpop(f, dpop, tokenEndpoint, tokenInit, 'token endpoint')
+    : await call(f, tokenEndpoint, { method: 'POST', ...tokenInit }, 'token endpoint');
   if (typeof token.access_token !== 'string') throw failed('the token endpoint sent no access token');
+  const bound = dpop !== undefined && typeof token.token_type === 'string' && token.token_type.toLowerCase() === 'dpop';
 
   // One fresh (or not yet used) key per credential.
   const batch =
@@ -155,16 +155,28 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
     const jwt = await Promise.all(keys.map((k) => createProofJwt(k, { audience: issuer, nonce: nonce.c_nonce as string, now: now() })));
     request.proofs = { jwt };
   }
-  const response = await call(
-    f,
-    checkUrl(metadata.credential_endpoint, 'credential_endpoint'),
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}` },
-      body: JSON.stringify(request),
-    },
-    'credential endpoint',
-  );
+  const credentialEndpoint = checkUrl(metadata.credential_endpoint, 'credential_endpoint');
+  const accessToken = token.access_token;
+  // RFC 9449 §7.1: a DPoP-bound token goes with the DPoP scheme and a proof carrying `ath`.
+  const response = bound
+    ? await callWithDpop(
+        f,
+        dpop,
+        credentialEndpoint,
+        { headers: { 'content-type': 'application/json', authorization: `DPoP ${accessToken}` }, body: JSON.stringify(request) },
+        'credential endpoint',
+        accessToken,
+      )
+    : await call(
+        f,
+        credentialEndpoint,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+          body: JSON.stringify(request),
+        },
+        'credential endpoint',
+      );
   const list = Array.isArray(response.credentials) ? response.credentials : [];
   if (list.length === 0 || list.length > Math.max(keys.length, 1))
     throw failed('the credential endpoint sent an unexpected number of credentials');

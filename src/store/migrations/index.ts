@@ -7,6 +7,7 @@ import { verifier } from './0004-verifier.js';
 import { counterEngagements } from './0005-counter-engagements.js';
 import { verifierIdentity } from './0006-verifier-identity.js';
 import { verifierResponseEncryption } from './0007-verifier-response-encryption.js';
+import { dpopTokenBinding } from './0008-dpop-token-binding.js';
 import { authorizationRequests } from './0009-authorization-requests.js';
 
 /**
@@ -24,6 +25,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0005-counter-engagements': counterEngagements(dialect),
       '0006-verifier-identity': verifierIdentity(dialect),
       '0007-verifier-response-encryption': verifierResponseEncryption(dialect),
+      '0008-dpop-token-binding': dpopTokenBinding(dialect),
       '0009-authorization-requests': authorizationRequests(dialect),
     };
   },
