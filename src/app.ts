@@ -29,6 +29,7 @@ import { webRoutes } from './http/routes/web-routes.js';
 import { installMetrics } from './http/metrics.js';
 import { sharedRateLimit } from './http/shared-rate-limit.js';
 import { installAnonymousLimits } from './http/anonymous-limits.js';
+import { publicPathOf, routeUrlOf } from './http/public-path.js';
 
 /** What the routes need: the runtime that boot.ts opens. */
 export type AppDeps = Omit<Runtime, 'close'>;
@@ -37,7 +38,10 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the Fastify app without listening (server.ts listens; tests use inject or listen on port 0). */
 export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyInstance> {
+  // PUBLIC_URL with a path: requests under it reach the routes (public-path.ts).
+  const routeUrl = routeUrlOf(publicPathOf(deps.config.publicUrl));
   const options: FastifyServerOptions = {
+    rewriteUrl: (req) => routeUrl(req.url ?? '/'),
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request child loggers are made when a request first logs (most never do at warn).
     childLoggerFactory: lazyChildLoggerFactory,

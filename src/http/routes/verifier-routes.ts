@@ -12,7 +12,14 @@ import { issueHolderResult } from '../../presentation/holder-result.js';
 import { REQUEST_OBJECT_MEDIA_TYPE, signRequestObject } from '../../presentation/sign-request-object.js';
 import { verifyCounterPresentation } from '../../presentation/verify-counter-presentation.js';
 import { issueCounterNonce } from '../../presentation/issue-counter-nonce.js';
-import { didDocument, responseUri, verifierClientId, verifierDid, VP_FORMATS_SUPPORTED } from '../../presentation/verifier-identity.js';
+import {
+  didDocument,
+  didDocumentRoute,
+  responseUri,
+  verifierClientId,
+  verifierDid,
+  VP_FORMATS_SUPPORTED,
+} from '../../presentation/verifier-identity.js';
 import type { ApiBody } from '../api-body-types.js';
 
 const REQUEST_ID = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
@@ -104,9 +111,10 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
     },
   );
 
-  // did:web resolution of our client identifier (did:web method §3.2: /.well-known/did.json).
+  // did:web resolution of our client identifier (did:web method §3.2: /.well-known/did.json, or
+  // <path>/did.json when PUBLIC_URL has a path).
   app.get(
-    '/.well-known/did.json',
+    didDocumentRoute(deps.config.publicUrl),
     {
       schema: {
         tags: ['verification'],
