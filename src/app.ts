@@ -22,6 +22,7 @@ import { catalogRoutes } from './http/routes/catalog-routes.js';
 import { credentialRoutes } from './http/routes/credential-routes.js';
 import { statusRoutes } from './http/routes/status-routes.js';
 import { openid4vciRoutes } from './http/routes/openid4vci-routes.js';
+import { deferredRoutes } from './http/routes/deferred-routes.js';
 import { verifierRoutes } from './http/routes/verifier-routes.js';
 import { walletHistoryRoutes } from './http/routes/wallet-history-routes.js';
 import { engagementRoutes } from './http/routes/engagement-routes.js';
@@ -110,6 +111,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   await app.register(credentialRoutes, deps);
   await app.register(statusRoutes, deps);
   await app.register(openid4vciRoutes, deps);
+  await app.register(deferredRoutes, deps);
   await app.register(verifierRoutes, deps);
   await app.register(walletHistoryRoutes, deps);
   await app.register(engagementRoutes, deps);

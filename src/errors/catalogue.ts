@@ -189,6 +189,20 @@ export const ERROR_CATALOGUE = {
   invalid_proof: { http: [400], area: 'openid4vci', en: 'a key proof is missing or does not verify' },
   invalid_nonce: { http: [400], area: 'openid4vci', en: 'the c_nonce is unknown, expired or already used' },
   credential_request_denied: { http: [400], area: 'openid4vci', en: 'the offering client was revoked or may no longer issue the type' },
+  invalid_transaction_id: {
+    http: [400],
+    area: 'openid4vci',
+    en: 'the deferred transaction_id is unknown, expired, already collected or not for this access token',
+  },
+  invalid_notification_id: { http: [400], area: 'openid4vci', en: 'the notification_id is unknown, expired or not for this access token' },
+  invalid_notification_request: { http: [400], area: 'openid4vci', en: 'the notification request is malformed or names an unknown event' },
+  deferred_not_found: { http: [404], area: 'openid4vci', en: 'no such deferred issuance of this issuer client' },
+  deferred_already_decided: {
+    http: [409],
+    area: 'openid4vci',
+    en: 'the deferred issuance was already completed or refused, or has expired',
+    ko: '이미 처리되었거나 만료된 보류 발급입니다.',
+  },
   temporarily_unavailable: {
     http: [503],
     area: 'openid4vci',

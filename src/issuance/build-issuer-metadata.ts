@@ -20,6 +20,8 @@ export const VCI_PATHS = {
   token: '/oauth/token',
   nonce: '/openid4vci/nonce',
   credential: '/openid4vci/credential',
+  deferredCredential: '/openid4vci/deferred-credential',
+  notification: '/openid4vci/notification',
   offer: '/openid4vci/credential-offer',
 } as const;
 
@@ -87,6 +89,8 @@ export function buildIssuerMetadata(catalog: Catalog, opts: { publicUrl: string;
     credential_issuer: opts.publicUrl,
     credential_endpoint: `${opts.publicUrl}${VCI_PATHS.credential}`,
     nonce_endpoint: `${opts.publicUrl}${VCI_PATHS.nonce}`,
+    deferred_credential_endpoint: `${opts.publicUrl}${VCI_PATHS.deferredCredential}`,
+    notification_endpoint: `${opts.publicUrl}${VCI_PATHS.notification}`,
     // §12.2.4: batch_size MUST be 2 or greater; with 1 the parameter is left out.
     ...(opts.batchSize >= 2 ? { batch_credential_issuance: { batch_size: opts.batchSize } } : {}),
     display: [

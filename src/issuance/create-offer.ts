@@ -14,12 +14,17 @@ import { configurationIdOf, PRE_AUTHORIZED_GRANT, VCI_PATHS } from './build-issu
 import { deriveCode, hashSecret, hashTxCode, newSecret, newTxCode } from './vci-secrets.js';
 import { EXPIRED_ROW_KEEP_MS, TX_CODE_LENGTH, type VciDeps } from './vci-deps.js';
 import { purgeExpiredVciState } from './purge-expired-vci-state.js';
+import { badRequest } from '../errors.js';
 
 export interface OfferRequest {
   type: string;
   claims: unknown;
   format?: string;
+  /** The same claims offered in several formats: one credential configuration each (issue 18). */
+  formats?: string[];
   txCode?: boolean;
+  /** The agency defers issuance until it completes or refuses it (OpenID4VCI §9). */
+  deferred?: boolean;
 }
 
 export interface CreatedOffer {
@@ -41,7 +46,8 @@ export const OFFER_SCHEME = 'openid-credential-offer://';
 export const offerUri = (publicUrl: string, ref: string) => `${publicUrl}${VCI_PATHS.offer}/${ref}`;
 
 export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRequest): Promise<CreatedOffer> {
-  const { type, format } = resolveType(deps.catalog, client, req.type, req.format);
+  const { type, format } = resolveType(deps.catalog, client, req.type, req.formats?.[0] ?? req.format);
+  const configurationIds = offeredConfigurations(deps, client, req);
   const claims = validateClaims(type, req.claims);
   const now = deps.clock.now();
   await purgeExpiredVciState(deps, now, EXPIRED_ROW_KEEP_MS);
@@ -67,6 +73,9 @@ export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRe
     redeemed_at: null,
     burned_at: null,
     issued_at: null,
+    // Only when used, so the common offer keeps its prepared INSERT (vci-repo.ts).
+    ...(configurationIds.length > 1 && { configuration_ids: JSON.stringify(configurationIds) }),
+    ...(req.deferred === true && { deferred: 1 }),
   });
   const credentialOfferUri = offerUri(deps.config.publicUrl, ref);
   return {
@@ -80,11 +89,21 @@ export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRe
   };
 }
 
+/** Every configuration the offer covers: one per format asked for (`formats` wins over `format`), each resolved for this client. */
+function offeredConfigurations(deps: VciDeps, client: ApiClient, req: OfferRequest): string[] {
+  const formats = req.formats ?? [req.format];
+  if (new Set(formats).size !== formats.length) throw badRequest('invalid_request', 'formats must not repeat a format');
+  return formats.map((f) => {
+    const { type, format } = resolveType(deps.catalog, client, req.type, f);
+    return configurationIdOf(type, format);
+  });
+}
+
 /** The Credential Offer object (§4.1.1) served at credential_offer_uri. */
-export function buildOfferObject(publicUrl: string, ref: string, configurationId: string, txCodeLength: number | null) {
+export function buildOfferObject(publicUrl: string, ref: string, configurationIds: readonly string[], txCodeLength: number | null) {
   return {
     credential_issuer: publicUrl,
-    credential_configuration_ids: [configurationId],
+    credential_configuration_ids: [...configurationIds],
     grants: {
       [PRE_AUTHORIZED_GRANT]: {
         'pre-authorized_code': deriveCode(ref),

@@ -7,7 +7,15 @@ import type { IssuanceDeps } from './issue-credential.js';
 
 export type VciConfig = Pick<
   Config,
-  'publicUrl' | 'keyAlg' | 'offerTtlSeconds' | 'accessTokenTtlSeconds' | 'cNonceTtlSeconds' | 'batchSize'
+  | 'publicUrl'
+  | 'keyAlg'
+  | 'offerTtlSeconds'
+  | 'accessTokenTtlSeconds'
+  | 'cNonceTtlSeconds'
+  | 'batchSize'
+  | 'deferredTtlSeconds'
+  | 'deferredIntervalSeconds'
+  | 'deferredConfigurations'
 >;
 
 export type VciDeps = Omit<IssuanceDeps, 'issuer' | 'alg'> & { config: VciConfig };

@@ -99,7 +99,14 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
     },
     async (request, reply) => {
       const b = request.body;
-      const o = await createOffer(deps, clientOf(request), { type: b.type, claims: b.claims, format: b.format, txCode: b.tx_code });
+      const o = await createOffer(deps, clientOf(request), {
+        type: b.type,
+        claims: b.claims,
+        format: b.format,
+        formats: b.formats,
+        txCode: b.tx_code,
+        deferred: b.deferred,
+      });
       reply.header('cache-control', 'no-store');
       return reply.code(201).send({
         id: o.id,
@@ -226,7 +233,11 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
         tags: ['openid4vci'],
         summary: 'Credential endpoint: one credential per key proof (OpenID4VCI §8)',
         body: { $ref: 'CredentialRequest#' },
-        response: { 200: { $ref: 'CredentialResponse#' }, ...oauthErrors(400, 401, 403, 413, 415, 429, 503) },
+        response: {
+          200: { $ref: 'CredentialResponse#' },
+          202: { $ref: 'DeferredCredentialResponse#' },
+          ...oauthErrors(400, 401, 403, 413, 415, 429, 503),
+        },
       },
       validatorCompiler: () => () => true,
     },
@@ -239,7 +250,8 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
       }
       const response = await issueOfferedCredentials(deps, bearer.token, request.body, bearer.offer);
       reply.header('cache-control', 'no-store');
-      return response;
+      // §8.3: 202 Accepted with transaction_id when issuance is deferred.
+      return 'transaction_id' in response ? reply.code(202).send(response) : response;
     },
   );
 }

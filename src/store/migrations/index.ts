@@ -5,6 +5,7 @@ import { credentialsStatus } from './0002-credentials-status.js';
 import { openid4vci } from './0003-openid4vci.js';
 import { verifier } from './0004-verifier.js';
 import { counterEngagements } from './0005-counter-engagements.js';
+import { deferredNotifications } from './0010-deferred-notifications.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -19,6 +20,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0003-openid4vci': openid4vci(dialect),
       '0004-verifier': verifier(dialect),
       '0005-counter-engagements': counterEngagements(dialect),
+      '0010-deferred-notifications': deferredNotifications(dialect),
     };
   },
 });
