@@ -371,6 +371,27 @@ export const API_SCHEMAS = {
       },
       "credential_hash": {
         "type": "string"
+      },
+      "wallet_event": {
+        "type": [
+          "object",
+          "null"
+        ],
+        "description": "What the wallet reported at the notification endpoint (OpenID4VCI §11), the latest event; null when it reported nothing.",
+        "properties": {
+          "event": {
+            "type": "string",
+            "enum": [
+              "credential_accepted",
+              "credential_failure",
+              "credential_deleted"
+            ]
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
       }
     }
   },

@@ -10,7 +10,7 @@ import { formatDate, t, tx } from '../shared/i18n.js';
 import { startPage } from '../shared/page.js';
 import { qrCanvas } from '../shared/qr.js';
 import { schemaForm, validate, type Draft, type Errors } from './schema-form.js';
-import { CREDENTIAL_STATUS, keyStateTerm, STATUS_ACT } from '../../verdict/glossary.js';
+import { CREDENTIAL_STATUS, keyStateTerm, STATUS_ACT, WALLET_EVENT } from '../../verdict/glossary.js';
 import { byName } from '../shared/sort.js';
 
 interface CredentialRecord {
@@ -22,6 +22,8 @@ interface CredentialRecord {
   expires_at: string;
   status_changed_at: string | null;
   client_id: string;
+  /** What the wallet reported at the notification endpoint (OpenID4VCI §11), if anything. */
+  wallet_event?: { event: keyof typeof WALLET_EVENT; at: string } | null;
 }
 interface SigningKey {
   kid: string;
@@ -408,9 +410,15 @@ function credentialsSection(): HTMLElement {
               h(
                 'tr',
                 {},
-                [t('종류', 'Type'), 'ID', t('상태', 'Status'), t('발급', 'Issued'), t('만료', 'Expires'), t('작업', 'Actions')].map((x) =>
-                  h('th', { scope: 'col' }, x),
-                ),
+                [
+                  t('종류', 'Type'),
+                  'ID',
+                  t('상태', 'Status'),
+                  t('지갑', 'Wallet'),
+                  t('발급', 'Issued'),
+                  t('만료', 'Expires'),
+                  t('작업', 'Actions'),
+                ].map((x) => h('th', { scope: 'col' }, x)),
               ),
             ),
             h(
@@ -424,6 +432,7 @@ function credentialsSection(): HTMLElement {
                   h('td', {}, ty ? tx(ty.name) : c.type),
                   h('td', { class: 'mono', id: `cred-${c.id}` }, c.id.slice(0, 8)),
                   h('td', {}, h('span', { class: `status ${c.status}` }, statusText[c.status] ?? c.status)),
+                  h('td', { class: 'wallet-event' }, c.wallet_event ? tx(WALLET_EVENT[c.wallet_event.event]) : '—'),
                   h('td', {}, formatDate(c.issued_at, true)),
                   h('td', {}, formatDate(c.expires_at)),
                   h(
