@@ -512,6 +512,7 @@ export const ERROR_CATALOGUE = {
     ko: '고른 항목이 QR 하나에 담기지 않습니다. 항목을 줄이거나 작은 연결 QR을 보여 주십시오.',
   },
   invalid_batch: { http: [400], area: 'cli', en: '--batch is not a positive integer' },
+  invalid_wait: { http: [400], area: 'cli', en: '--wait is not a whole number of seconds' },
   invalid_out: { http: [400], area: 'cli', en: '--out is not a writable file name' },
 } as const satisfies Record<string, ErrorEntry>;
 

@@ -19,6 +19,8 @@ import { wellKnownUrl } from '../holder/well-known-url.js';
 import { call, checkUrl, failed } from './wallet-http.js';
 import { createProofJwt } from './create-proof-jwt.js';
 import { createWalletKey } from './create-wallet-key.js';
+import { awaitDeferred } from './await-deferred.js';
+import { notifyIssuer } from './notify-issuer.js';
 import type { StoredCredential, Wallet, WalletKey } from './wallet-file.js';
 
 export interface ReceiveOptions {
@@ -28,7 +30,12 @@ export interface ReceiveOptions {
   count?: number;
   fetch?: typeof fetch;
   now?: () => Date;
+  /** How long to keep polling a deferred issuance (OpenID4VCI §9), seconds; 0 = do not wait. */
+  waitSeconds?: number;
 }
+
+/** Tells the issuer the credentials were stored (§11); call it after the wallet file is written. */
+export type Acknowledge = () => Promise<boolean>;
 
 const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 
@@ -80,7 +87,10 @@ async function checkReceived(
   return { kind: types, expiresAt: typeof jws.payload.validUntil === 'string' ? jws.payload.validUntil : null };
 }
 
-export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): Promise<{ wallet: Wallet; received: StoredCredential[] }> {
+export async function receiveCredentials(
+  wallet: Wallet,
+  opts: ReceiveOptions,
+): Promise<{ wallet: Wallet; received: StoredCredential[]; acknowledge: Acknowledge }> {
   const f = opts.fetch ?? fetch;
   const now = opts.now ?? (() => new Date());
 
@@ -151,7 +161,7 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
     const jwt = await Promise.all(keys.map((k) => createProofJwt(k, { audience: issuer, nonce: nonce.c_nonce as string, now: now() })));
     request.proofs = { jwt };
   }
-  const response = await call(
+  const first = await call(
     f,
     checkUrl(metadata.credential_endpoint, 'credential_endpoint'),
     {
@@ -161,6 +171,13 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
     },
     'credential endpoint',
   );
+  // §8.3 / §9: a deferred issuance answers transaction_id; poll until the credentials come.
+  const response = await awaitDeferred(first, {
+    endpoint: metadata.deferred_credential_endpoint,
+    accessToken: token.access_token,
+    waitSeconds: opts.waitSeconds ?? 0,
+    fetch: f,
+  });
   const list = Array.isArray(response.credentials) ? response.credentials : [];
   if (list.length === 0 || list.length > Math.max(keys.length, 1))
     throw failed('the credential endpoint sent an unexpected number of credentials');
@@ -183,5 +200,16 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
     });
   }
   const newKeys = keys.filter((k) => !wallet.keys.some((w) => w.kid === k.kid));
-  return { wallet: { ...wallet, keys: [...wallet.keys, ...newKeys], credentials: [...wallet.credentials, ...received] }, received };
+  const notificationId = response.notification_id;
+  const notificationEndpoint = metadata.notification_endpoint;
+  const accessToken = token.access_token;
+  const acknowledge: Acknowledge = async () =>
+    typeof notificationId === 'string' && typeof notificationEndpoint === 'string'
+      ? notifyIssuer(f, checkUrl(notificationEndpoint, 'notification_endpoint'), accessToken, notificationId, 'credential_accepted')
+      : false;
+  return {
+    wallet: { ...wallet, keys: [...wallet.keys, ...newKeys], credentials: [...wallet.credentials, ...received] },
+    received,
+    acknowledge,
+  };
 }
