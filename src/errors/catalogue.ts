@@ -182,13 +182,21 @@ export const ERROR_CATALOGUE = {
     ko: '제안이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.',
   },
   unsupported_grant_type: { http: [400], area: 'openid4vci', en: 'any grant but the pre-authorized code' },
-  invalid_token: { http: [401], area: 'openid4vci', en: 'access token missing, unknown, expired or already used' },
+  invalid_token: {
+    http: [401],
+    area: 'openid4vci',
+    en: 'access token missing, unknown, expired, or everything it covers was already issued',
+  },
   insufficient_scope: { http: [403], area: 'openid4vci', en: 'the token offer is for another credential configuration' },
   invalid_credential_request: { http: [400], area: 'openid4vci', en: 'the credential request is malformed' },
   unknown_credential_configuration: { http: [400], area: 'openid4vci', en: 'no such credential_configuration_id' },
   invalid_proof: { http: [400], area: 'openid4vci', en: 'a key proof is missing or does not verify' },
   invalid_nonce: { http: [400], area: 'openid4vci', en: 'the c_nonce is unknown, expired or already used' },
-  credential_request_denied: { http: [400], area: 'openid4vci', en: 'the offering client was revoked or may no longer issue the type' },
+  credential_request_denied: {
+    http: [400],
+    area: 'openid4vci',
+    en: 'the offering client was revoked or may no longer issue the type; the token already received this configuration; a deferred issuance was refused',
+  },
   invalid_transaction_id: {
     http: [400],
     area: 'openid4vci',
