@@ -915,7 +915,7 @@ export const API_SCHEMAS = {
     "$id": "OAuthError",
     "title": "OAuthError",
     "type": "object",
-    "description": "OAuth 2.0 error (RFC 6749 §5.2, RFC 6750 §3.1, OpenID4VCI §6.3 and §8.3.1).",
+    "description": "OAuth 2.0 error (RFC 6749 §5.2, RFC 6750 §3.1, OpenID4VCI §6.3 and §8.3.1). On the token endpoint an `invalid_grant` also says which failure it was (extension members of ours; a client that does not know them still has `error`).",
     "required": [
       "error"
     ],
@@ -925,6 +925,21 @@ export const API_SCHEMAS = {
       },
       "error_description": {
         "type": "string"
+      },
+      "code_state": {
+        "type": "string",
+        "enum": [
+          "unknown",
+          "expired",
+          "used",
+          "locked"
+        ],
+        "description": "Token endpoint, invalid_grant: the pre-authorized code is unknown, expired, already used, or locked after too many wrong transaction codes."
+      },
+      "tx_code_attempts_left": {
+        "type": "integer",
+        "minimum": 0,
+        "description": "Token endpoint, invalid_grant for a wrong tx_code: how many more tries the offer allows (0: it is locked now)."
       }
     }
   },
@@ -1481,11 +1496,13 @@ export const API_SCHEMAS = {
       },
       "qr_svg": {
         "type": "string",
-        "description": "The link as an SVG QR code"
+        "format": "uri",
+        "description": "URL of the link as an SVG QR code (as for offers); served while the request is pending."
       },
       "qr_png": {
         "type": "string",
-        "description": "The link as a PNG QR code (data: URL)"
+        "format": "uri",
+        "description": "URL of the link as a PNG QR code (as for offers); served while the request is pending."
       },
       "expires_at": {
         "type": "string",

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '../errors.js';
+import { OAUTH_ERROR_EXTENSIONS } from '../issuance/vci-errors.js';
 
 /** RFC 9457 problem details, plus our stable `code` and optional members such as `errors`. */
 export interface Problem {
@@ -43,7 +44,12 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, p: Probl
     // A 503 (store down, no key) carries OAuth's own code for it (RFC 6749 §4.1.2.1
     // `temporarily_unavailable`), which wallets know, instead of our problem code.
     const error: ErrorCode = p.status === 503 ? 'temporarily_unavailable' : p.code;
-    return reply.code(p.status).header('cache-control', 'no-store').type('application/json').send({ error, error_description: p.detail });
+    const extensions = Object.fromEntries(OAUTH_ERROR_EXTENSIONS.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
+    return reply
+      .code(p.status)
+      .header('cache-control', 'no-store')
+      .type('application/json')
+      .send({ error, error_description: p.detail, ...extensions });
   }
   return reply
     .code(p.status)

@@ -43,9 +43,15 @@ export async function redeemPreAuthorizedCode(
   const now = deps.clock.now();
   const offer = await deps.store.vci.offerByCodeHash(hashSecret(code));
   // §6.3 invalid_grant: wrong or expired code; §3.5 / §4.1.1: the code is single use.
-  if (!offer || offer.expires_at <= now || offer.redeemed_at !== null || offer.burned_at !== null) {
-    throw tokenError('invalid_grant', 'the pre-authorized code is unknown, expired or already used');
-  }
+  // Which of them it was goes in `code_state`, so the wallet can say it in words (the holder of
+  // the code learns nothing about any other offer).
+  if (!offer) throw tokenError('invalid_grant', 'the pre-authorized code is unknown', { code_state: 'unknown' });
+  if (offer.redeemed_at !== null) throw tokenError('invalid_grant', 'the pre-authorized code was already used', { code_state: 'used' });
+  if (offer.burned_at !== null)
+    throw tokenError('invalid_grant', 'the pre-authorized code was locked after too many wrong transaction codes', {
+      code_state: 'locked',
+    });
+  if (offer.expires_at <= now) throw tokenError('invalid_grant', 'the pre-authorized code has expired', { code_state: 'expired' });
 
   if (offer.tx_code_hash === null) {
     // §6.3 invalid_request: a transaction code was sent but none was expected.
@@ -54,17 +60,23 @@ export async function redeemPreAuthorizedCode(
     // §6.3 invalid_request: a transaction code is expected but missing.
     if (txCode === undefined) throw tokenError('invalid_request', 'tx_code is required for this offer');
     const attempts = await deps.store.vci.countTxAttempt(offer.id, now, MAX_TX_CODE_ATTEMPTS);
-    if (attempts === undefined) throw tokenError('invalid_grant', 'the pre-authorized code is no longer valid');
+    if (attempts === undefined)
+      throw tokenError('invalid_grant', 'the pre-authorized code is no longer valid', { code_state: 'locked', tx_code_attempts_left: 0 });
     if (!sameHash(hashTxCode(offer.id, txCode), offer.tx_code_hash)) {
       // §13.6.3: after the limit, the code is invalidated and further requests get invalid_grant.
       if (attempts >= MAX_TX_CODE_ATTEMPTS) await deps.store.vci.burn(offer.id, now);
-      throw tokenError('invalid_grant', 'the tx_code is wrong');
+      const left = Math.max(0, MAX_TX_CODE_ATTEMPTS - attempts);
+      throw tokenError('invalid_grant', `the tx_code is wrong; ${left} attempt(s) left`, {
+        tx_code_attempts_left: left,
+        ...(left === 0 && { code_state: 'locked' as const }),
+      });
     }
   }
 
   const token = issueAccessToken(now, deps.config.accessTokenTtlSeconds);
   if (!(await deps.store.vci.redeem(offer.id, now, { hash: token.hash, expiresAt: token.expiresAt }))) {
-    throw tokenError('invalid_grant', 'the pre-authorized code is unknown, expired or already used');
+    // Lost a race with another redemption of the same code.
+    throw tokenError('invalid_grant', 'the pre-authorized code was already used', { code_state: 'used' });
   }
   return { access_token: token.token, token_type: 'Bearer', expires_in: token.expiresIn };
 }

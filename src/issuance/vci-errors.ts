@@ -21,7 +21,21 @@ export type CredentialErrorCode =
 /** RFC 6750 §3.1 (credential endpoint authorization errors, OpenID4VCI §8.3.1.1). */
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
 
-export const tokenError = (code: TokenErrorCode, message: string) => new AppError(code, message, { status: 400 });
+/**
+ * `extra`: extension parameters of the token error response (RFC 6749 §5.2 lets a response carry
+ * more than `error`), so a wallet can tell a person which failure it was and what is left:
+ * `code_state` (unknown, expired, used, locked) and `tx_code_attempts_left`. Both are ours; a
+ * wallet that does not know them still has `error`.
+ */
+export const tokenError = (code: TokenErrorCode, message: string, extra?: TokenErrorExtra) =>
+  new AppError(code, message, { status: 400, ...(extra && { details: { ...extra } }) });
+
+export interface TokenErrorExtra {
+  code_state?: 'unknown' | 'expired' | 'used' | 'locked';
+  tx_code_attempts_left?: number;
+}
+/** The extension members an OAuth-shaped error may carry (src/http/problem.ts writes only these). */
+export const OAUTH_ERROR_EXTENSIONS = ['code_state', 'tx_code_attempts_left'] as const;
 
 export const credentialError = (code: CredentialErrorCode, message: string) => new AppError(code, message, { status: 400 });
 

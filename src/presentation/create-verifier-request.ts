@@ -3,17 +3,17 @@
  * fresh `state` and `nonce` (§5.2: at least 128 bits from a CSPRNG, URL-safe characters) and
  * hand back the Authorization Request: `openid4vp://?client_id=…&request_uri=…`, by reference
  * (§5.7: request_uri with direct_post is RECOMMENDED across devices, the request object would
- * not fit a QR), rendered as SVG and PNG QR codes.
+ * not fit a QR), with the URLs of its SVG and PNG QR codes (render-request-qr.ts).
  */
 import { randomBytes } from 'node:crypto';
-import QRCode from 'qrcode';
 import type { LocalizedText } from '../catalog/types.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { checkWebhookUrl } from './check-webhook-url.js';
 import { parseDcqlQuery } from './parse-dcql-query.js';
 import { storedPurpose } from './stored-purpose.js';
 import type { PresentationDeps } from './presentation-deps.js';
-import { requestUri, verifierClientId } from './verifier-identity.js';
+import { requestUri } from './verifier-identity.js';
+import { authorizationRequestLink, requestQrUrls } from './render-request-qr.js';
 
 export interface CreateRequestInput {
   dcql_query: unknown;
@@ -58,14 +58,11 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     result_read_at: null,
     purge_at: expiresAt + deps.config.verifierResultRetentionSeconds * 1000,
   });
-  const uri = requestUri(deps.config.publicUrl, id);
-  const link = `openid4vp://?client_id=${encodeURIComponent(verifierClientId(deps.config.publicUrl))}&request_uri=${encodeURIComponent(uri)}`;
   return {
     id,
-    authorization_request: link,
-    request_uri: uri,
-    qr_svg: await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
-    qr_png: await QRCode.toDataURL(link, { errorCorrectionLevel: 'M', margin: 2, scale: 6 }),
+    authorization_request: authorizationRequestLink(deps.config.publicUrl, { id }),
+    request_uri: requestUri(deps.config.publicUrl, id),
+    ...requestQrUrls(deps.config.publicUrl, id),
     expires_at: new Date(expiresAt).toISOString(),
   };
 }

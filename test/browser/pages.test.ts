@@ -228,6 +228,12 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     await consolePage.locator('[data-pointer="/birth_date"]').fill('1990-03-01');
     await consolePage.getByRole('button', { name: '발급 제안 만들기' }).click();
     const offerLink = await consolePage.locator('#offer-link').inputValue();
+    // The QR sits above the form, where the eye is; the code is hidden until asked.
+    const qrTop = await consolePage.locator('canvas.qr').evaluate((el) => el.getBoundingClientRect().top);
+    const formTop = await consolePage.locator('.schema-form').evaluate((el) => el.getBoundingClientRect().top);
+    assert.ok(qrTop < formTop, `the QR (${qrTop}) is above the form (${formTop})`);
+    assert.equal(await consolePage.locator('#tx-code-value').count(), 0, 'the code is not on screen with the QR');
+    await consolePage.getByRole('button', { name: '거래 코드 보기' }).click();
     const txCode = (await consolePage.locator('#tx-code-value').textContent()) ?? '';
     assert.match(offerLink, /^openid-credential-offer:\/\/\?credential_offer_uri=/);
     assert.match(txCode, /^\d{6}$/);

@@ -16,9 +16,12 @@ import {
   type Offer,
 } from './vci-helpers.js';
 
-const oauth = (res: { statusCode: number; json(): unknown }, status: number, error: string) => {
+const oauth = (res: { statusCode: number; json(): unknown }, status: number, error: string, extensions?: Record<string, unknown>) => {
   assert.equal(res.statusCode, status, JSON.stringify(res.json()));
-  assert.equal((res.json() as { error: string }).error, error);
+  const body = res.json() as Record<string, unknown>;
+  assert.equal(body.error, error);
+  // Which failure it was (our extension members), so a wallet can say it in words.
+  if (extensions) for (const [k, v] of Object.entries(extensions)) assert.equal(body[k], v, `${k} in ${JSON.stringify(body)}`);
 };
 
 for (const backend of storeTargets()) {
@@ -59,7 +62,7 @@ for (const backend of storeTargets()) {
       const o = await offer();
       const code = await codeOf(t, o);
       assert.equal((await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': code })).statusCode, 200);
-      oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': code }), 400, 'invalid_grant');
+      oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': code }), 400, 'invalid_grant', { code_state: 'used' });
     });
 
     it('refuses an expired pre-authorized code with invalid_grant, and no longer serves an expired offer', async () => {
@@ -70,12 +73,14 @@ for (const backend of storeTargets()) {
         .set({ expires_at: Date.now() - 1 })
         .where('id', '=', o.id)
         .execute();
-      oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': code }), 400, 'invalid_grant');
+      oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': code }), 400, 'invalid_grant', { code_state: 'expired' });
       oauth(await fetchOffer(t, o), 404, 'offer_not_found');
     });
 
     it('refuses an unknown code, a wrong grant type, a missing code and a non-form body', async () => {
-      oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': 'nope' }), 400, 'invalid_grant');
+      oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': 'nope' }), 400, 'invalid_grant', {
+        code_state: 'unknown',
+      });
       oauth(await tokenRequest(t, { grant_type: 'authorization_code', code: 'x' }), 400, 'unsupported_grant_type');
       oauth(await tokenRequest(t, { grant_type: PRE_AUTH }), 400, 'invalid_request');
       const json = await t.app.inject({
@@ -113,6 +118,7 @@ for (const backend of storeTargets()) {
           await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': codeA, tx_code: wrong(a.tx_code ?? '') }),
           400,
           'invalid_grant',
+          { tx_code_attempts_left: 4 - i, code_state: undefined },
         );
       assert.equal(
         (await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': codeA, tx_code: a.tx_code ?? '' })).statusCode,
@@ -126,9 +132,12 @@ for (const backend of storeTargets()) {
           await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': codeB, tx_code: wrong(b.tx_code ?? '') }),
           400,
           'invalid_grant',
+          { tx_code_attempts_left: 4 - i, code_state: i === 4 ? 'locked' : undefined },
         );
       // Burned: even the right code is refused now, and the claims have left the store.
-      oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': codeB, tx_code: b.tx_code ?? '' }), 400, 'invalid_grant');
+      oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': codeB, tx_code: b.tx_code ?? '' }), 400, 'invalid_grant', {
+        code_state: 'locked',
+      });
       const row = await t.runtime.store.db.selectFrom('vci_offers').selectAll().where('id', '=', b.id).executeTakeFirstOrThrow();
       assert.notEqual(row.burned_at, null);
       assert.equal(row.claims, null);

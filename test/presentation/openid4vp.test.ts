@@ -141,8 +141,19 @@ for (const backend of storeTargets()) {
         created.authorization_request,
         /^openid4vp:\/\/\?client_id=decentralized_identifier%3Adid%3Aweb%3Averifier.example&request_uri=/,
       );
-      assert.match(created.qr_svg, /^<svg/);
-      assert.match(created.qr_png, /^data:image\/png;base64,/);
+      // QR images by URL, as for offers (one shape for both).
+      assert.equal(created.qr_svg, `${created.request_uri}/qr.svg`);
+      assert.equal(created.qr_png, `${created.request_uri}/qr.png`);
+      const svg = await t.app.inject({ method: 'GET', url: new URL(created.qr_svg).pathname });
+      assert.equal(svg.statusCode, 200, svg.body);
+      assert.equal(svg.headers['content-type'], 'image/svg+xml');
+      assert.match(svg.body, /^<svg/);
+      const png = await t.app.inject({ method: 'GET', url: new URL(created.qr_png).pathname });
+      assert.equal(png.headers['content-type'], 'image/png');
+      assert.deepEqual([...png.rawPayload.subarray(1, 4)], [0x50, 0x4e, 0x47]);
+      const unknown = await t.app.inject({ method: 'GET', url: '/openid4vp/requests/AAAAAAAAAAAAAAAAAAAAAA/qr.svg' });
+      assert.equal(unknown.statusCode, 404);
+      assert.equal(unknown.json().error, 'invalid_request_uri');
       const pending = (await read(created.id)).json<RequestView>();
       assert.equal(pending.status, 'pending');
 

@@ -9,6 +9,7 @@ import { createVerifierRequest } from '../../presentation/create-verifier-reques
 import { readVerifierRequest } from '../../presentation/read-verifier-request.js';
 import { receiveDirectPost } from '../../presentation/receive-direct-post.js';
 import { issueHolderResult } from '../../presentation/holder-result.js';
+import { renderRequestQr } from '../../presentation/render-request-qr.js';
 import { REQUEST_OBJECT_MEDIA_TYPE, signRequestObject } from '../../presentation/sign-request-object.js';
 import { verifyCounterPresentation } from '../../presentation/verify-counter-presentation.js';
 import { issueCounterNonce } from '../../presentation/issue-counter-nonce.js';
@@ -145,6 +146,29 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
       return reply.header('cache-control', 'no-store').type(REQUEST_OBJECT_MEDIA_TYPE).send(jwt);
     },
   );
+
+  // The request link as a QR image (the same shape as an offer's qr_svg / qr_png).
+  for (const kind of ['svg', 'png'] as const) {
+    app.get<{ Params: { id: string } }>(
+      `/openid4vp/requests/:id/qr.${kind}`,
+      {
+        config: { errorShape: 'oauth', anonymousLimit: { reference: 'request' } },
+        schema: {
+          tags: ['openid4vp'],
+          summary: `The Authorization Request link of a pending request as a ${kind.toUpperCase()} QR code`,
+          params: REQUEST_ID,
+          response: { 200: { type: 'string', description: kind === 'svg' ? 'image/svg+xml' : 'image/png' }, ...oauthErrors(400, 404, 429) },
+        },
+      },
+      async (request, reply) => {
+        const image = await renderRequestQr(deps, request.params.id, kind);
+        return reply
+          .header('cache-control', 'no-store')
+          .type(kind === 'svg' ? 'image/svg+xml' : 'image/png')
+          .send(image);
+      },
+    );
+  }
 
   // OpenID4VP §8.2: the Response URI of response_mode direct_post.
   app.post<{ Body: Record<string, unknown> }>(

@@ -5,7 +5,7 @@
  */
 import { ApiError, callApi, describeError, signInAs } from '../shared/api.js';
 import { claimHint, claimLabel, loadTypes, type CredentialTypeView } from '../shared/catalog.js';
-import { append, field, h, rows } from '../shared/dom.js';
+import { append, field, h, rows, withCode } from '../shared/dom.js';
 import { formatDate, t, tx } from '../shared/i18n.js';
 import { startPage } from '../shared/page.js';
 import { qrCanvas } from '../shared/qr.js';
@@ -55,6 +55,8 @@ const state = {
   draft: {} as Draft,
   formErrors: new Map() as Errors,
   offer: null as (OfferCreated & { canvas: HTMLCanvasElement | null }) | null,
+  /** The offer's transaction code is shown only when the operator asks. */
+  showTxCode: false,
   credentials: [] as CredentialRecord[],
   keys: [] as SigningKey[],
   reason: '',
@@ -213,6 +215,7 @@ function offerSection(): HTMLElement {
           json: { type: ty.id, claims: state.draft, format: state.format, tx_code: state.txCode },
           bearer: state.apiKey,
         });
+        state.showTxCode = false;
         state.offer = {
           ...created,
           canvas: await qrCanvas(created.offer, t('발급 QR: 지갑으로 스캔', 'Offer QR: scan with the wallet'), 'M'),
@@ -228,6 +231,8 @@ function offerSection(): HTMLElement {
       }
     });
   append(section, [
+    // The QR goes where the operator looks after creating it: above the form, not under it.
+    state.offer ? offerResult(state.offer) : null,
     ty.description ? h('p', { class: 'hint' }, tx(ty.description)) : null,
     h(
       'div',
@@ -291,39 +296,66 @@ function offerSection(): HTMLElement {
       h('button', { type: 'submit', class: 'primary', disabled: state.busy }, t('발급 제안 만들기', 'Create offer')),
     ),
   ]);
-  if (state.offer) {
-    const o = state.offer;
-    section.append(
-      h(
-        'div',
-        { class: 'qr-box', id: 'offer-result', tabindex: '-1' },
-        h('h3', {}, t('시민에게 보여 줄 QR', 'QR for the citizen')),
-        o.canvas,
-        rows([
-          [
-            t('거래 코드', 'Transaction code'),
-            o.tx_code ? h('strong', { class: 'tx-code', id: 'tx-code-value' }, o.tx_code) : t('없음', 'none'),
-          ],
-          [t('유효기간', 'Valid until'), formatDate(o.expires_at, true)],
-        ]),
-        o.tx_code
-          ? h(
-              'p',
-              { class: 'hint' },
-              t(
-                '거래 코드는 QR과 다른 경로(문자, 창구 안내)로 알려 주십시오.',
-                'Give the transaction code another way (text message, at the desk), not with the QR.',
-              ),
-            )
-          : null,
-        field(
-          t('발급 링크 (같은 기기에서 열기)', 'Offer link (to open on the same device)'),
-          h('input', { type: 'text', readonly: true, class: 'mono', id: 'offer-link', value: o.offer }),
-        ),
-      ),
-    );
-  }
   return section;
+}
+
+/**
+ * The offer just made: its QR to show the citizen, and the transaction code apart from it, hidden
+ * until the operator asks (one photo of the screen must not capture both).
+ */
+function offerResult(o: OfferCreated & { canvas: HTMLCanvasElement | null }): HTMLElement {
+  const txBox = o.tx_code
+    ? h(
+        'div',
+        { class: 'tx-code-box callout' },
+        state.showTxCode
+          ? [
+              rows([[t('거래 코드', 'Transaction code'), h('strong', { class: 'tx-code', id: 'tx-code-value' }, o.tx_code)]]),
+              h(
+                'button',
+                { type: 'button', class: 'link', on: { click: () => ((state.showTxCode = false), render(page.main)) } },
+                t('거래 코드 가리기', 'Hide the transaction code'),
+              ),
+            ]
+          : h(
+              'button',
+              { type: 'button', class: 'secondary', on: { click: () => ((state.showTxCode = true), render(page.main)) } },
+              t('거래 코드 보기', 'Show the transaction code'),
+            ),
+        h(
+          'p',
+          { class: 'hint' },
+          t(
+            '거래 코드는 QR과 다른 경로(문자, 창구 안내)로 알려 주십시오.',
+            'Give the transaction code another way (text message, at the desk), not with the QR.',
+          ),
+        ),
+      )
+    : null;
+  return h(
+    'div',
+    { class: 'qr-box', id: 'offer-result', tabindex: '-1' },
+    h('h3', {}, t('시민에게 보여 줄 QR', 'QR for the citizen')),
+    o.canvas,
+    rows([
+      [t('유효기간', 'Valid until'), formatDate(o.expires_at, true)],
+      ...(o.tx_code ? [] : ([[t('거래 코드', 'Transaction code'), t('없음', 'none')]] as [string, string][])),
+    ]),
+    txBox,
+    field(
+      t('발급 링크 (같은 기기에서 열기)', 'Offer link (to open on the same device)'),
+      h('input', { type: 'text', readonly: true, class: 'mono', id: 'offer-link', value: o.offer }),
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'link',
+        on: { click: () => ((state.offer = null), (state.showTxCode = false), render(page.main)) },
+      },
+      t('이 QR 닫기', 'Close this QR'),
+    ),
+  );
 }
 
 /** Takes the eye (and the keyboard) to what changed: the first field to fix, or the new QR. */
@@ -402,7 +434,7 @@ function credentialsSection(): HTMLElement {
           { class: 'table-wrap' },
           h(
             'table',
-            {},
+            { class: 'cards-on-phone' },
             h('caption', { class: 'visually-hidden' }, t('발급한 증명서', 'Issued credentials')),
             h(
               'thead',
@@ -410,15 +442,7 @@ function credentialsSection(): HTMLElement {
               h(
                 'tr',
                 {},
-                [
-                  t('종류', 'Type'),
-                  'ID',
-                  t('상태', 'Status'),
-                  t('지갑', 'Wallet'),
-                  t('발급', 'Issued'),
-                  t('만료', 'Expires'),
-                  t('작업', 'Actions'),
-                ].map((x) => h('th', { scope: 'col' }, x)),
+                credentialColumns().map((x) => h('th', { scope: 'col' }, x)),
               ),
             ),
             h(
@@ -426,18 +450,23 @@ function credentialsSection(): HTMLElement {
               {},
               state.credentials.map((c) => {
                 const ty = typeOf(c.type);
+                const [typeCol, idCol, statusCol, walletCol, issuedCol, expiresCol, actionsCol] = credentialColumns();
                 return h(
                   'tr',
                   { 'data-id': c.id },
-                  h('td', {}, ty ? tx(ty.name) : c.type),
-                  h('td', { class: 'mono', id: `cred-${c.id}` }, c.id.slice(0, 8)),
-                  h('td', {}, h('span', { class: `status ${c.status}` }, statusText[c.status] ?? c.status)),
-                  h('td', { class: 'wallet-event' }, c.wallet_event ? tx(WALLET_EVENT[c.wallet_event.event]) : '—'),
-                  h('td', {}, formatDate(c.issued_at, true)),
-                  h('td', {}, formatDate(c.expires_at)),
+                  h('td', { 'data-label': typeCol }, ty ? tx(ty.name) : c.type),
+                  h('td', { class: 'mono', id: `cred-${c.id}`, 'data-label': idCol }, c.id.slice(0, 8)),
+                  h('td', { 'data-label': statusCol }, h('span', { class: `status ${c.status}` }, statusText[c.status] ?? c.status)),
                   h(
                     'td',
-                    { class: 'actions' },
+                    { class: 'wallet-event', 'data-label': walletCol },
+                    c.wallet_event ? tx(WALLET_EVENT[c.wallet_event.event]) : '—',
+                  ),
+                  h('td', { 'data-label': issuedCol }, formatDate(c.issued_at, true)),
+                  h('td', { 'data-label': expiresCol }, formatDate(c.expires_at)),
+                  h(
+                    'td',
+                    { class: 'actions', 'data-label': actionsCol },
                     c.status === 'valid' ? actionButton(c, 'suspend', 'secondary', tx(STATUS_ACT.suspend)) : null,
                     c.status === 'suspended' ? actionButton(c, 'reinstate', 'secondary', tx(STATUS_ACT.reinstate)) : null,
                     c.status !== 'revoked'
@@ -459,6 +488,26 @@ function credentialsSection(): HTMLElement {
   );
 }
 
+/** Column names, also each cell's label when the table is shown as cards on a phone. */
+const credentialColumns = () => [
+  t('종류', 'Type'),
+  'ID',
+  t('상태', 'Status'),
+  // OpenID4VCI §11: what the wallet reported (stored, failed, deleted).
+  t('지갑', 'Wallet'),
+  t('발급', 'Issued'),
+  t('만료', 'Expires'),
+  t('작업', 'Actions'),
+];
+const keyColumns = () => [
+  t('키 ID', 'Key ID'),
+  t('알고리즘', 'Algorithm'),
+  t('상태', 'State'),
+  t('사용 시작', 'Activated'),
+  t('교체 시작', 'Retiring since'),
+  t('폐기', 'Retired'),
+];
+
 // ---- keys (admin) ---------------------------------------------------------------------------
 
 function keysSection(): HTMLElement {
@@ -469,14 +518,14 @@ function keysSection(): HTMLElement {
     h(
       'p',
       { class: 'hint' },
-      t('키 교체와 폐기는 `npx dproof keys rotate|retire`로 합니다.', 'Rotate and retire with `npx dproof keys rotate|retire`.'),
+      withCode(t('키 교체와 폐기는 `npx dproof keys rotate|retire`로 합니다.', 'Rotate and retire with `npx dproof keys rotate|retire`.')),
     ),
     h(
       'div',
       { class: 'table-wrap' },
       h(
         'table',
-        {},
+        { class: 'cards-on-phone' },
         h('caption', { class: 'visually-hidden' }, t('서명 키', 'Signing keys')),
         h(
           'thead',
@@ -484,26 +533,25 @@ function keysSection(): HTMLElement {
           h(
             'tr',
             {},
-            ['KID', 'ALG', t('상태', 'State'), t('사용 시작', 'Activated'), t('교체 시작', 'Retiring since'), t('폐기', 'Retired')].map(
-              (x) => h('th', { scope: 'col' }, x),
-            ),
+            keyColumns().map((x) => h('th', { scope: 'col' }, x)),
           ),
         ),
         h(
           'tbody',
           {},
-          state.keys.map((k) =>
-            h(
+          state.keys.map((k) => {
+            const [kid, alg, st, activated, retiring, retired] = keyColumns();
+            return h(
               'tr',
               {},
-              h('td', { class: 'mono' }, k.kid),
-              h('td', {}, k.alg),
-              h('td', {}, h('span', { class: `status ${k.state}` }, tx(keyStateTerm(k.state)))),
-              h('td', {}, formatDate(k.activated_at, true)),
-              h('td', {}, formatDate(k.retiring_at, true)),
-              h('td', {}, formatDate(k.retired_at, true)),
-            ),
-          ),
+              h('td', { class: 'mono', 'data-label': kid }, k.kid),
+              h('td', { 'data-label': alg }, k.alg),
+              h('td', { 'data-label': st }, h('span', { class: `status ${k.state}` }, tx(keyStateTerm(k.state)))),
+              h('td', { 'data-label': activated }, formatDate(k.activated_at, true)),
+              h('td', { 'data-label': retiring }, formatDate(k.retiring_at, true)),
+              h('td', { 'data-label': retired }, formatDate(k.retired_at, true)),
+            );
+          }),
         ),
       ),
     ),

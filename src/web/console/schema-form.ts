@@ -9,6 +9,7 @@ import type { JsonSchema } from '../shared/catalog.js';
 import { field, h } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import { hasFinalConsonant } from '../../verdict/particle.js';
+import { mediaField } from './media-field.js';
 
 export type Draft = Record<string, unknown>;
 export type Errors = Map<string, string>;
@@ -74,6 +75,16 @@ function objectFields(
         err ? h('p', { class: 'field-error' }, err) : null,
       );
     }
+    if (s.contentMediaType && s.type === 'string')
+      return mediaField(s, {
+        label,
+        pointer: ptr,
+        required: required.has(name),
+        value: getAt(draft, p),
+        ...(hint && { hint }),
+        ...(err && { error: err }),
+        onChange: (v) => setAt(draft, p, v),
+      });
     const control = controlFor(s, p, draft);
     control.setAttribute('data-pointer', ptr);
     if (required.has(name)) control.setAttribute('aria-required', 'true');
@@ -142,16 +153,6 @@ function controlFor(s: JsonSchema, p: string[], draft: Draft): HTMLInputElement 
       },
     });
   }
-  if (s.contentMediaType) {
-    return h('textarea', {
-      rows: 2,
-      class: 'mono',
-      spellcheck: 'false',
-      maxlength: s.maxLength,
-      value: typeof value === 'string' ? value : '',
-      on: { input: (e) => setString(draft, p, (e.target as HTMLTextAreaElement).value) },
-    });
-  }
   return h('input', {
     type: s.format === 'date' ? 'date' : 'text',
     maxlength: s.maxLength,
@@ -195,6 +196,8 @@ export function validate(schema: JsonSchema, draft: Draft, hintOf: HintOf = engl
       else if (s.maxLength !== undefined && [...v].length > s.maxLength)
         errors.set(ptr, t(`${s.maxLength}자 이하여야 합니다.`, `At most ${s.maxLength} characters.`));
       else if (s.format === 'date' && !isDate(v)) errors.set(ptr, t('날짜 형식이 아닙니다 (YYYY-MM-DD).', 'Not a date (YYYY-MM-DD).'));
+      else if (s.pattern && s.contentMediaType && !safeTest(s.pattern, v))
+        errors.set(ptr, t('사진 파일이 올바르지 않습니다. 다른 파일을 고르십시오.', 'The photo file is not valid; choose another.'));
       else if (s.pattern && !safeTest(s.pattern, v))
         errors.set(ptr, t('형식이 맞지 않습니다.', 'Not in the expected form.') + (hint ? ` ${hint}` : ''));
     } else if (s.type === 'integer' || s.type === 'number') {

@@ -119,6 +119,7 @@ const WORDS: Record<string, [string, string]> = {
  */
 export function describeError(err: unknown): string {
   if (err instanceof ApiError) {
+    if (err.code === 'invalid_grant') return describeInvalidGrant(err.body);
     const w = WORDS[err.code];
     if (w) return t(w[0], w[1]);
   }
@@ -126,6 +127,36 @@ export function describeError(err: unknown): string {
   // A message without Hangul (a server detail, a protocol check in English) is not shown in Korean.
   if (currentLang() === 'ko' && !HANGUL.test(message)) return GENERAL.ko;
   return message || GENERAL.en;
+}
+
+/**
+ * The token endpoint says which failure it was (`code_state`, `tx_code_attempts_left`, our
+ * extension of RFC 6749 §5.2): a wrong code with the tries left, or an offer used, expired or
+ * locked. An issuer that does not say gets the general sentence.
+ */
+function describeInvalidGrant(body: unknown): string {
+  const o = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const left = typeof o.tx_code_attempts_left === 'number' ? o.tx_code_attempts_left : undefined;
+  switch (o.code_state) {
+    case 'used':
+      return t('이미 받은 발급 제안입니다. 새 발급 QR을 요청하십시오.', 'This offer was already used. Ask for a new offer QR.');
+    case 'expired':
+      return t('유효기간이 지난 발급 제안입니다. 새 발급 QR을 요청하십시오.', 'This offer has expired. Ask for a new offer QR.');
+    case 'locked':
+      return t(
+        '거래 코드가 여러 번 틀려 이 발급 제안을 더 쓸 수 없습니다. 발급기관에 새 발급 QR을 요청하십시오.',
+        'The transaction code was wrong too many times; this offer can no longer be used. Ask the issuer for a new one.',
+      );
+    case 'unknown':
+      return t('발급기관이 모르는 발급 제안입니다. 링크를 다시 확인하십시오.', 'The issuer does not know this offer. Check the link.');
+  }
+  if (left !== undefined)
+    return t(
+      `거래 코드가 맞지 않습니다. ${left}번 더 시도할 수 있습니다.`,
+      `The transaction code is wrong. ${left} ${left === 1 ? 'try' : 'tries'} left.`,
+    );
+  const w = WORDS.invalid_grant!;
+  return t(w[0], w[1]);
 }
 
 const HANGUL = /[\uAC00-\uD7A3]/;

@@ -54,7 +54,7 @@ export function field(
 ): HTMLElement {
   control.id ||= uid('f');
   const described: string[] = [];
-  const hint = opts.hint ? h('p', { class: 'hint', id: `${control.id}-hint` }, opts.hint) : null;
+  const hint = opts.hint ? h('p', { class: 'hint', id: `${control.id}-hint` }, withCode(opts.hint)) : null;
   if (hint) described.push(hint.id);
   const error = opts.error ? h('p', { class: 'field-error', id: `${control.id}-err` }, opts.error) : null;
   if (error) {
@@ -72,4 +72,9 @@ export function rows(items: [string, Child | Child[]][]): HTMLDListElement {
     { class: 'rows' },
     items.map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, ...(Array.isArray(v) ? v : [v])))),
   );
+}
+
+/** Text with `backticked` parts (commands, file names) as <code>, so they read as code, not as words. */
+export function withCode(text: string): Child[] {
+  return text.split('`').map((part, i) => (i % 2 === 1 ? h('code', {}, part) : part));
 }

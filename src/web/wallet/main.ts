@@ -3,7 +3,7 @@
  * non-extractable WebCrypto key in IndexedDB, show it as a card, choose what to disclose, answer
  * an openid4vp:// request after consent, show a counter QR, and list where it was presented.
  */
-import { describeError } from '../shared/api.js';
+import { ApiError, describeError } from '../shared/api.js';
 import { claimLabel, inDisplayOrder, loadTypes, portraitUrl, typeByVct, valueText, type CredentialTypeView } from '../shared/catalog.js';
 import { field, h, rows, type Child } from '../shared/dom.js';
 import { formatDate, t, tx } from '../shared/i18n.js';
@@ -56,7 +56,8 @@ const state = {
   types: [] as CredentialTypeView[],
   offerLink: '',
   txCode: '',
-  txCodeNeeded: false,
+  /** What is wrong with the transaction code (missing, or wrong with the tries left); cleared as the person types. */
+  txCodeError: '',
   requestLink: '',
   busy: false,
   errors: {} as Record<string, string>,
@@ -205,6 +206,13 @@ async function act(where: string, fn: () => Promise<void>): Promise<void> {
   }
 }
 
+/** A token error about the transaction code itself (tries left), not about the offer. */
+const isWrongTxCode = (body: unknown): boolean =>
+  typeof body === 'object' &&
+  body !== null &&
+  typeof (body as Record<string, unknown>).tx_code_attempts_left === 'number' &&
+  (body as Record<string, unknown>).code_state === undefined;
+
 const errorText = (where: string): Child =>
   state.errors[where] ? h('p', { class: 'callout error', role: 'alert' }, state.errors[where]) : null;
 const typeName = (held: Held) => (held.type ? tx(held.type.name) : held.stored.vct);
@@ -240,24 +248,45 @@ function homeView(): HTMLElement[] {
     autocomplete: 'one-time-code',
     maxlength: 12,
     value: state.txCode,
-    on: { input: (e) => (state.txCode = (e.target as HTMLInputElement).value.trim()) },
+    on: {
+      input: (e) => {
+        const input = e.target as HTMLInputElement;
+        state.txCode = input.value.trim();
+        // The message was about the code the field held before: drop it as soon as it changes
+        // (in place, so the field keeps focus and caret).
+        if (state.txCodeError) {
+          state.txCodeError = '';
+          input.removeAttribute('aria-invalid');
+          document.getElementById(`${input.id}-err`)?.remove();
+        }
+      },
+    },
   });
   const receive = async () =>
     act('receive', async () => {
       const parsed = await readOffer(state.offerLink);
       if (parsed.txCode && !state.txCode) {
-        state.txCodeNeeded = true;
-        throw new Error(
-          t(
-            `이 발급에는 발급기관이 따로 알려 준 거래 코드${parsed.txCode.length ? `(${parsed.txCode.length}자리)` : ''}가 필요합니다.`,
-            `This offer needs the transaction code the issuer sent you separately${parsed.txCode.length ? ` (${parsed.txCode.length} digits)` : ''}.`,
-          ),
+        state.txCodeError = t(
+          `이 발급에는 발급기관이 따로 알려 준 거래 코드${parsed.txCode.length ? `(${parsed.txCode.length}자리)` : ''}가 필요합니다.`,
+          `This offer needs the transaction code the issuer sent you separately${parsed.txCode.length ? ` (${parsed.txCode.length} digits)` : ''}.`,
         );
+        return;
       }
-      const stored = await receiveCredential(parsed, state.txCode || undefined);
+      let stored;
+      try {
+        stored = await receiveCredential(parsed, state.txCode || undefined);
+      } catch (err) {
+        // A wrong code (with tries left) is about the field: say it there, and empty the field.
+        if (err instanceof ApiError && err.code === 'invalid_grant' && isWrongTxCode(err.body)) {
+          state.txCode = '';
+          state.txCodeError = describeError(err);
+          return;
+        }
+        throw err;
+      }
       state.offerLink = '';
       state.txCode = '';
-      state.txCodeNeeded = false;
+      state.txCodeError = '';
       await reload();
       const held = state.held.find((x) => x.stored.id === stored.id);
       page.announce(t(`받았습니다: ${held ? typeName(held) : stored.vct}`, `Received: ${held ? typeName(held) : stored.vct}`), 'ok');
@@ -300,8 +329,8 @@ function homeView(): HTMLElement[] {
       field(
         t('거래 코드 (발급기관이 알려 준 경우)', 'Transaction code (if the issuer gave you one)'),
         txInput,
-        state.txCodeNeeded
-          ? { error: t('거래 코드를 입력하십시오.', 'Enter the transaction code.') }
+        state.txCodeError
+          ? { error: state.txCodeError }
           : { hint: t('문자 등 다른 경로로 받은 숫자입니다.', 'Digits sent to you another way, e.g. by text message.') },
       ),
       h('button', { type: 'button', class: 'primary', disabled: state.busy, on: { click: receive } }, t('받기', 'Receive')),

@@ -1,0 +1,35 @@
+/**
+ * QR codes of a verifier request's Authorization Request link (`openid4vp://?client_id=…&
+ * request_uri=…`), served from `GET /openid4vp/requests/{id}/qr.svg|png` — the same shape as an
+ * offer's `qr_svg` / `qr_png` (URLs, not inline images), so an API client handles both the same
+ * way and a request costs no render unless someone shows its QR. Only a pending request is
+ * rendered; the image encodes nothing the link does not already say.
+ */
+import QRCode from 'qrcode';
+import { AppError } from '../errors.js';
+import type { VerifierRequestRecord } from '../store/repositories/verifier-requests-repo.js';
+import type { PresentationDeps } from './presentation-deps.js';
+import { requestUri, verifierClientId } from './verifier-identity.js';
+
+export type QrKind = 'svg' | 'png';
+
+/** The Authorization Request by reference (OpenID4VP §5.7) for a stored request. */
+export function authorizationRequestLink(publicUrl: string, rec: Pick<VerifierRequestRecord, 'id'>): string {
+  return `openid4vp://?client_id=${encodeURIComponent(verifierClientId(publicUrl))}&request_uri=${encodeURIComponent(requestUri(publicUrl, rec.id))}`;
+}
+
+export const requestQrUrls = (publicUrl: string, id: string) => ({
+  qr_svg: `${requestUri(publicUrl, id)}/qr.svg`,
+  qr_png: `${requestUri(publicUrl, id)}/qr.png`,
+});
+
+export async function renderRequestQr(deps: PresentationDeps, id: string, kind: QrKind): Promise<string | Buffer> {
+  const rec = await deps.store.verifierRequests.get(id);
+  if (!rec) throw new AppError('invalid_request_uri', 'no such request', { status: 404 });
+  if (rec.responded_at !== null || deps.clock.now() >= rec.expires_at)
+    throw new AppError('invalid_request_uri', 'the request was already answered or has expired', { status: 400 });
+  const link = authorizationRequestLink(deps.config.publicUrl, rec);
+  // Error correction M, as for offers: readable from a screen at a counter.
+  if (kind === 'svg') return QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return QRCode.toBuffer(link, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 });
+}
