@@ -23,6 +23,8 @@ import { credentialRoutes } from './http/routes/credential-routes.js';
 import { statusRoutes } from './http/routes/status-routes.js';
 import { openid4vciRoutes } from './http/routes/openid4vci-routes.js';
 import { deferredRoutes } from './http/routes/deferred-routes.js';
+import { authorizationRoutes } from './http/routes/authorization-routes.js';
+import { acceptPublicClient } from './issuance/authorization/par-client-check.js';
 import { verifierRoutes } from './http/routes/verifier-routes.js';
 import { walletHistoryRoutes } from './http/routes/wallet-history-routes.js';
 import { engagementRoutes } from './http/routes/engagement-routes.js';
@@ -112,6 +114,8 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   await app.register(statusRoutes, deps);
   await app.register(openid4vciRoutes, deps);
   await app.register(deferredRoutes, deps);
+  // The Authorization Code Flow (OIDC_ISSUER); wallet attestation at PAR plugs in as checkParClient.
+  await app.register(authorizationRoutes, { deps, checkParClient: acceptPublicClient });
   await app.register(verifierRoutes, deps);
   await app.register(walletHistoryRoutes, deps);
   await app.register(engagementRoutes, deps);

@@ -99,6 +99,26 @@ export interface Config {
   metricsToken: string | undefined;
   /** Host names, IPs and CIDR ranges of internal webhook receivers (exempt from the internal-address refusal). */
   webhookAllowHosts: string[];
+  /** The Authorization Code Flow (OpenID4VCI §3.4): set when OIDC_ISSUER is. */
+  authorizationCode: AuthorizationCodeConfig | undefined;
+}
+
+/** The identity provider citizens log in at, and the claims source that answers for them. */
+export interface AuthorizationCodeConfig {
+  /** OpenID Connect issuer of the identity provider (discovery at its /.well-known/openid-configuration). */
+  oidcIssuer: string;
+  oidcClientId: string;
+  oidcClientSecret: string;
+  /** Scopes asked of the identity provider (`openid` at least). */
+  oidcScope: string;
+  /** The agency back office's HTTPS endpoint that answers a signed claims request. */
+  claimsSourceUrl: string;
+  /** Shared secret (HS256) the claims source signs its answers with. */
+  claimsSourceSecret: string;
+  /** Issuer API client (id or name) on whose behalf wallet-initiated credentials are issued. */
+  issuerClient: string;
+  /** Internal hosts (names, addresses, CIDR ranges) the identity provider and claims source may be at. */
+  allowHosts: string[];
 }
 
 export interface Pkcs11Config {
@@ -336,6 +356,42 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     description:
       'Comma-separated host names, IP addresses and CIDR ranges (`hooks.internal,10.1.0.0/16`) that OpenID4VP `webhook_url`s may reach although they are loopback, private, link-local or unique-local. Plain `http` webhooks go only to these, and not with `NODE_ENV=production`.',
   },
+  {
+    name: 'OIDC_ISSUER',
+    default: '(unset: no authorization code flow)',
+    description:
+      'OpenID Connect issuer of the identity provider citizens log in at for wallet-initiated issuance (Authorization Code Flow, see *Issuing to a wallet*). Setting it turns the flow on; the `OIDC_*` and `CLAIMS_SOURCE_*` variables below are then required.',
+  },
+  { name: 'OIDC_CLIENT_ID', default: '(unset)', description: "This service's client id at the identity provider." },
+  {
+    name: 'OIDC_CLIENT_SECRET',
+    default: '(unset)',
+    description: 'Its client secret (`client_secret_basic`), from a secret store. Never logged.',
+  },
+  { name: 'OIDC_SCOPE', default: 'openid', description: 'Scopes asked of the identity provider (must include `openid`).' },
+  {
+    name: 'CLAIMS_SOURCE_URL',
+    default: '(unset)',
+    description:
+      'The agency back office endpoint that answers, for a logged-in subject and a credential configuration, with the claims (a signed `dproof-claims-request+jwt` in, a `dproof-claims-response+jwt` out). `https`, or `http` to a host of `AUTHORIZATION_ALLOW_HOSTS` outside production.',
+  },
+  {
+    name: 'CLAIMS_SOURCE_SECRET',
+    default: '(unset)',
+    description: 'Shared secret (at least 32 characters) the claims source signs its answers with (HS256). Never logged.',
+  },
+  {
+    name: 'CLAIMS_SOURCE_CLIENT',
+    default: '(unset)',
+    description:
+      'Id or name of the issuer API client on whose behalf credentials of wallet-initiated issuance are issued (an offer with `issuer_state` uses its own client).',
+  },
+  {
+    name: 'AUTHORIZATION_ALLOW_HOSTS',
+    default: '(unset: none)',
+    description:
+      'Comma-separated host names, IP addresses and CIDR ranges the identity provider and the claims source may be at although they are loopback or private (as `WEBHOOK_ALLOW_HOSTS`).',
+  },
   { name: 'NODE_ENV', default: 'development', description: '`production` turns off development conveniences.' },
 ];
 
@@ -427,6 +483,48 @@ function webhookAllowHosts(env: Env): string[] {
     throw new ConfigError('WEBHOOK_ALLOW_HOSTS', (e as Error).message);
   }
   return entries;
+}
+
+function authorizationCodeConfig(env: Env, nodeEnv: string): AuthorizationCodeConfig | undefined {
+  const issuer = env.OIDC_ISSUER?.trim() ?? '';
+  if (issuer === '') return undefined;
+  const required = (name: string): string => {
+    const v = env[name]?.trim() ?? '';
+    if (v === '') throw new ConfigError(name, 'is required when OIDC_ISSUER is set');
+    return v;
+  };
+  const allowHosts = (env.AUTHORIZATION_ALLOW_HOSTS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  let allow;
+  try {
+    allow = parseOutboundAllowList(allowHosts);
+  } catch (e) {
+    throw new ConfigError('AUTHORIZATION_ALLOW_HOSTS', (e as Error).message);
+  }
+  // https always; http only to an allow-listed (internal, test) host, and never in production.
+  const endpoint = (name: string, raw: string): string => {
+    const u = new URL(url(name, raw, ['http:', 'https:']));
+    if (u.protocol === 'http:' && (nodeEnv === 'production' || !allow.allowsHost(u.hostname)))
+      throw new ConfigError(name, 'must be https (http only to a host of AUTHORIZATION_ALLOW_HOSTS, outside production)');
+    if (u.search || u.hash) throw new ConfigError(name, 'must not carry a query or fragment');
+    return raw;
+  };
+  const scope = env.OIDC_SCOPE?.trim() || 'openid';
+  if (!scope.split(' ').includes('openid')) throw new ConfigError('OIDC_SCOPE', 'must include openid');
+  const secret = required('CLAIMS_SOURCE_SECRET');
+  if (secret.length < 32) throw new ConfigError('CLAIMS_SOURCE_SECRET', 'must be at least 32 characters');
+  return {
+    oidcIssuer: endpoint('OIDC_ISSUER', issuer),
+    oidcClientId: required('OIDC_CLIENT_ID'),
+    oidcClientSecret: required('OIDC_CLIENT_SECRET'),
+    oidcScope: scope,
+    claimsSourceUrl: endpoint('CLAIMS_SOURCE_URL', required('CLAIMS_SOURCE_URL')),
+    claimsSourceSecret: secret,
+    issuerClient: required('CLAIMS_SOURCE_CLIENT'),
+    allowHosts,
+  };
 }
 
 function statusListSize(env: Env): number {
@@ -555,5 +653,6 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     redisUrl,
     metricsToken,
     webhookAllowHosts: webhookAllowHosts(env),
+    authorizationCode: authorizationCodeConfig(env, nodeEnv),
   };
 }

@@ -19,9 +19,13 @@ export interface PurgeTimer {
   stop(): Promise<void>;
 }
 
-export async function purgeExpiredState(store: Pick<Store, 'vci' | 'verifierRequests' | 'nonces'>, now: number): Promise<void> {
+export async function purgeExpiredState(
+  store: Pick<Store, 'vci' | 'verifierRequests' | 'nonces' | 'responseKeys'>,
+  now: number,
+): Promise<void> {
   await store.vci.purgeExpired(now, EXPIRED_ROW_KEEP_MS);
   await store.verifierRequests.purge(now);
+  await store.responseKeys.purge(now);
   await store.nonces.purge(now);
 }
 

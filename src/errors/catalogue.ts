@@ -216,6 +216,25 @@ export const ERROR_CATALOGUE = {
     area: 'openid4vci',
     en: 'store_unavailable, signer_unavailable or no_active_key as written on OpenID4VCI/VP endpoints (RFC 6749 §4.1.2.1)',
   },
+  // Authorization Code Flow (RFC 6749 §4.1.2.1, RFC 9126, RFC 9396, RFC 9101 §6.2)
+  invalid_authorization_details: {
+    http: [400],
+    area: 'openid4vci',
+    en: 'authorization_details is not one openid_credential entry naming a credential configuration this issuer offers',
+  },
+  invalid_scope: { http: [400], area: 'openid4vci', en: 'the scope names no credential configuration, or more than one' },
+  unsupported_response_type: { http: [400], area: 'openid4vci', en: 'an authorization request with a response_type other than code' },
+  access_denied: {
+    http: [],
+    area: 'openid4vci',
+    en: 'sent to the wallet redirect_uri: the citizen cancelled the login, or the identity provider or the claims source said no',
+    ko: '본인 확인이 취소되었거나 발급이 거절되었습니다.',
+  },
+  server_error: {
+    http: [],
+    area: 'openid4vci',
+    en: 'sent to the wallet redirect_uri: the identity provider answered with an ID token that does not verify, or the claims source with claims that do not',
+  },
   offer_not_found: {
     http: [404],
     area: 'openid4vci',
@@ -258,6 +277,12 @@ export const ERROR_CATALOGUE = {
     en: 'the DCQL query is malformed or asks for an unsupported format',
     ko: 'DCQL 질의가 올바르지 않습니다.',
   },
+  dcql_trusted_authorities_unsupported: {
+    http: [400],
+    area: 'verifier',
+    en: 'a DCQL credential query carries trusted_authorities: issuers are trusted by TRUSTED_ISSUERS (their JWKS), not by X.509 authority key identifiers',
+    ko: '신뢰 기관 조건(trusted_authorities)은 지원하지 않습니다. 신뢰하는 발급기관은 운영 설정으로 정합니다.',
+  },
   invalid_webhook_url: { http: [400], area: 'verifier', en: 'webhook_url is not an absolute https URL or carries credentials' },
   webhook_url_internal: { http: [400], area: 'verifier', en: 'webhook_url names a loopback, private or metadata address' },
   invalid_policy: { http: [400], area: 'verifier', en: 'a policy.claims entry is not a claim path' },
@@ -266,9 +291,49 @@ export const ERROR_CATALOGUE = {
   invalid_request_uri: {
     http: [404, 400],
     area: 'openid4vp',
-    en: 'the request object is unknown (404), already answered or expired (400)',
+    en: 'the request object is unknown (404), already answered or expired (400); at /oauth/authorize: the pushed request_uri is unknown, used or expired (400)',
     ko: '이미 응답했거나 만료된 요청입니다.',
   },
+
+  // Encrypted responses, direct_post.jwt (src/presentation/response-encryption/)
+  response_encryption_required: {
+    http: [400],
+    area: 'openid4vp',
+    en: 'the request asked for an encrypted response (direct_post.jwt) and the answer is not a JWE in `response`',
+  },
+  response_jwe_malformed: {
+    http: [400],
+    area: 'openid4vp',
+    en: '`response` is not a compact JWE with a JSON header and an empty encrypted key',
+  },
+  response_jwe_alg_not_allowed: {
+    http: [400],
+    area: 'openid4vp',
+    en: 'the JWE is not alg ECDH-ES with enc A128GCM or A256GCM, or carries zip or crit',
+  },
+  response_jwe_epk_invalid: { http: [400], area: 'openid4vp', en: 'the JWE epk is not a P-256 public key on the curve' },
+  response_jwe_kid_unknown: {
+    http: [400],
+    area: 'openid4vp',
+    en: 'the JWE kid names no key of a pending request (another verifier, an answered or expired request)',
+  },
+  response_jwe_decrypt_failed: { http: [400], area: 'openid4vp', en: 'the JWE does not decrypt with the key its kid names' },
+  response_jwe_other_request: {
+    http: [400],
+    area: 'openid4vp',
+    en: "the JWE was encrypted to one request's key and answers another request (state)",
+  },
+  dc_api_mode_mismatch: {
+    http: [400],
+    area: 'openid4vp',
+    en: 'a DC API request answered at the Response URI, or another request answered through the DC API endpoint',
+  },
+  invalid_origin: {
+    http: [400],
+    area: 'verifier',
+    en: 'origin is not a bare https origin (http only for localhost outside production)',
+  },
+  response_payload_invalid: { http: [400], area: 'openid4vp', en: 'the decrypted response is not a JSON object of response parameters' },
 
   // Result codes of a direct_post answer that is not verified (OpenID4VP §8.5 wallet errors, vp_token shape)
   wallet_access_denied: { http: [], area: 'openid4vp_result', en: 'the holder declined to present' },

@@ -549,6 +549,38 @@ export const API_SCHEMAS = {
       }
     }
   },
+  "DcApiResponse": {
+    "$id": "DcApiResponse",
+    "title": "DcApiResponse",
+    "description": "What the wallet answered through the Digital Credentials API (DigitalCredential.data, OpenID4VP 1.0 A.4), handed back by the verifier page: vp_token, or response (a JWE, dc_api.jwt), or error.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "data"
+    ],
+    "properties": {
+      "data": {
+        "type": "object",
+        "properties": {
+          "vp_token": {
+            "type": "object"
+          },
+          "response": {
+            "type": "string",
+            "maxLength": 393216
+          },
+          "error": {
+            "type": "string",
+            "maxLength": 200
+          },
+          "error_description": {
+            "type": "string",
+            "maxLength": 2000
+          }
+        }
+      }
+    }
+  },
   "DeferredComplete": {
     "$id": "DeferredComplete",
     "title": "DeferredComplete",
@@ -656,7 +688,7 @@ export const API_SCHEMAS = {
   "DirectPost": {
     "$id": "DirectPost",
     "title": "DirectPost",
-    "description": "Authorization response posted to the Response URI, response_mode direct_post (OpenID4VP §8.2), form-encoded: vp_token and state, or the wallet's error (§8.5).",
+    "description": "Authorization response posted to the Response URI, form-encoded: vp_token and state, or the wallet's error (§8.5), with response_mode direct_post (OpenID4VP §8.2); with direct_post.jwt one `response`, a compact JWE holding them (§8.3.1).",
     "type": "object",
     "properties": {
       "vp_token": {
@@ -674,6 +706,11 @@ export const API_SCHEMAS = {
       "error_description": {
         "type": "string",
         "maxLength": 2000
+      },
+      "response": {
+        "type": "string",
+        "maxLength": 393216,
+        "description": "direct_post.jwt: compact JWE (ECDH-ES, A128GCM or A256GCM) to the request's key in client_metadata.jwks."
       }
     }
   },
@@ -949,8 +986,7 @@ export const API_SCHEMAS = {
     "type": "object",
     "additionalProperties": false,
     "required": [
-      "type",
-      "claims"
+      "type"
     ],
     "properties": {
       "type": {
@@ -960,7 +996,7 @@ export const API_SCHEMAS = {
       },
       "claims": {
         "type": "object",
-        "description": "Claims, validated now against the type's schema; kept only until the offer is used or expires."
+        "description": "Claims, validated now against the type's schema; kept only until the offer is used or expires. Required with the pre-authorized code grant; not allowed with authorization_code (the claims source answers after the citizen's login)."
       },
       "format": {
         "type": "string",
@@ -987,6 +1023,15 @@ export const API_SCHEMAS = {
         "type": "boolean",
         "default": false,
         "description": "Defer issuance (OpenID4VCI §9): the credential endpoint answers 202 with a transaction_id until the agency completes (POST /v1/deferred/{id}/complete) or refuses it."
+      },
+      "grant": {
+        "type": "string",
+        "enum": [
+          "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+          "authorization_code"
+        ],
+        "default": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+        "description": "authorization_code: the wallet logs the citizen in at the identity provider (OIDC_ISSUER) with the offer's issuer_state; needs the Authorization Code Flow configured."
       },
       "tx_code": {
         "type": "boolean",
@@ -1280,13 +1325,14 @@ export const API_SCHEMAS = {
   "TokenRequest": {
     "$id": "TokenRequest",
     "title": "TokenRequest",
-    "description": "Token request with the pre-authorized code (OpenID4VCI §6.1, RFC 6749 §4.1.3), form-encoded. Documents the fields; the endpoint itself decides (an unknown grant is unsupported_grant_type, not a schema error).",
+    "description": "Token request with the pre-authorized code or, when the Authorization Code Flow is configured, an authorization code (OpenID4VCI §6.1, RFC 6749 §4.1.3), form-encoded. Documents the fields; the endpoint itself decides (an unknown grant is unsupported_grant_type, not a schema error).",
     "type": "object",
     "properties": {
       "grant_type": {
         "type": "string",
         "enum": [
-          "urn:ietf:params:oauth:grant-type:pre-authorized_code"
+          "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+          "authorization_code"
         ]
       },
       "pre-authorized_code": {
@@ -1294,6 +1340,18 @@ export const API_SCHEMAS = {
       },
       "tx_code": {
         "type": "string"
+      },
+      "code": {
+        "type": "string",
+        "description": "authorization_code grant (OIDC_ISSUER set): the code from the redirect"
+      },
+      "code_verifier": {
+        "type": "string",
+        "description": "authorization_code grant: the PKCE verifier (S256)"
+      },
+      "redirect_uri": {
+        "type": "string",
+        "description": "authorization_code grant: the redirect_uri of the pushed request"
       }
     }
   },
@@ -1316,6 +1374,18 @@ export const API_SCHEMAS = {
       },
       "expires_in": {
         "type": "integer"
+      },
+      "authorization_details": {
+        "type": "array",
+        "description": "Authorization Code Flow with authorization_details: what the token covers, with credential_identifiers (OpenID4VCI §6.2).",
+        "items": {
+          "type": "object",
+          "additionalProperties": true
+        }
+      },
+      "scope": {
+        "type": "string",
+        "description": "Authorization Code Flow with scope: the credential configuration the token covers."
       }
     }
   },
@@ -1468,6 +1538,21 @@ export const API_SCHEMAS = {
         "type": "string",
         "maxLength": 2000,
         "description": "https URL that receives a signed dproof-webhook+jwt when the request completes."
+      },
+      "response_mode": {
+        "type": "string",
+        "enum": [
+          "direct_post",
+          "direct_post.jwt",
+          "dc_api",
+          "dc_api.jwt"
+        ],
+        "description": "How the wallet answers (OpenID4VP 1.0 §8): direct_post (when omitted), or direct_post.jwt (an ECDH-ES JWE to an ephemeral key of this request, HAIP 1.0); dc_api / dc_api.jwt: through the W3C Digital Credentials API (Appendix A), the page hands the answer to /v1/verifier/requests/{id}/dc-api-response."
+      },
+      "origin": {
+        "type": "string",
+        "maxLength": 255,
+        "description": "dc_api modes: the verifier page's origin (expected_origins; KB-JWT aud origin:<origin>). Default: PUBLIC_URL's origin."
       }
     }
   },
@@ -1507,6 +1592,26 @@ export const API_SCHEMAS = {
       "expires_at": {
         "type": "string",
         "format": "date-time"
+      },
+      "dc_api_requests": {
+        "type": "array",
+        "description": "dc_api modes: the requests for navigator.credentials.get({ digital: { requests } }), signed (openid4vp-v1-signed) and unsigned",
+        "items": {
+          "type": "object",
+          "required": [
+            "protocol",
+            "data"
+          ],
+          "properties": {
+            "protocol": {
+              "type": "string"
+            },
+            "data": {
+              "type": "object",
+              "additionalProperties": true
+            }
+          }
+        }
       }
     }
   },

@@ -72,7 +72,10 @@ function credentialMetadata(type: CredentialType, pathPrefix: string[]) {
   };
 }
 
-export function buildIssuerMetadata(catalog: Catalog, opts: { publicUrl: string; signingAlgs: readonly SigningAlg[]; batchSize: number }) {
+export function buildIssuerMetadata(
+  catalog: Catalog,
+  opts: { publicUrl: string; signingAlgs: readonly SigningAlg[]; batchSize: number; authorizationCode?: boolean },
+) {
   const configurations: Record<string, unknown> = {};
   const options = { signingAlgs: opts.signingAlgs, proofSigningAlgs: PROOF_SIGNING_ALGS };
   // One configuration per type and format it is issued in, in the registry's order.
@@ -81,6 +84,8 @@ export function buildIssuerMetadata(catalog: Catalog, opts: { publicUrl: string;
     for (const adapter of issuedIn(type)) {
       configurations[adapter.configurationId(type.id)] = {
         ...adapter.configurationMetadata(type, options),
+        // §12.2.4 scope: with the Authorization Code Flow, a configuration is asked for by its id as scope too.
+        ...(opts.authorizationCode && { scope: adapter.configurationId(type.id) }),
         credential_metadata: credentialMetadata(type, [...adapter.claimPathPrefix]),
       };
     }
@@ -101,13 +106,27 @@ export function buildIssuerMetadata(catalog: Catalog, opts: { publicUrl: string;
   };
 }
 
-/** RFC 8414 §2 with OpenID4VCI §12.3 `pre-authorized_grant_anonymous_access_supported`. */
-export function buildAuthorizationServerMetadata(publicUrl: string) {
+/**
+ * RFC 8414 §2 with OpenID4VCI §12.3 `pre-authorized_grant_anonymous_access_supported`; with the
+ * Authorization Code Flow (OIDC_ISSUER set, src/issuance/authorization/), its endpoints, PAR
+ * (RFC 9126 §5), PKCE S256 (RFC 7636 §6.2), `authorization_details` (RFC 9396 §10) and RFC 9207.
+ */
+export function buildAuthorizationServerMetadata(publicUrl: string, authorizationCode?: { scopes: string[] }) {
   return {
     issuer: publicUrl,
     token_endpoint: `${publicUrl}${VCI_PATHS.token}`,
-    grant_types_supported: [PRE_AUTHORIZED_GRANT],
+    grant_types_supported: authorizationCode ? [PRE_AUTHORIZED_GRANT, 'authorization_code'] : [PRE_AUTHORIZED_GRANT],
     token_endpoint_auth_methods_supported: ['none'],
     'pre-authorized_grant_anonymous_access_supported': true,
+    ...(authorizationCode && {
+      authorization_endpoint: `${publicUrl}/oauth/authorize`,
+      pushed_authorization_request_endpoint: `${publicUrl}/oauth/par`,
+      require_pushed_authorization_requests: true,
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_details_types_supported: ['openid_credential'],
+      scopes_supported: authorizationCode.scopes,
+      authorization_response_iss_parameter_supported: true,
+    }),
   };
 }

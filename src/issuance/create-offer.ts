@@ -8,13 +8,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
+import { badRequest } from '../errors.js';
 import { validateClaims } from '../catalog/validate-claims.js';
 import { resolveType } from './issue-credential.js';
 import { configurationIdOf, PRE_AUTHORIZED_GRANT, VCI_PATHS } from './build-issuer-metadata.js';
 import { deriveCode, hashSecret, hashTxCode, newSecret, newTxCode } from './vci-secrets.js';
 import { EXPIRED_ROW_KEEP_MS, TX_CODE_LENGTH, type VciDeps } from './vci-deps.js';
 import { purgeExpiredVciState } from './purge-expired-vci-state.js';
-import { badRequest } from '../errors.js';
 
 export interface OfferRequest {
   type: string;
@@ -25,6 +25,8 @@ export interface OfferRequest {
   txCode?: boolean;
   /** The agency defers issuance until it completes or refuses it (OpenID4VCI §9). */
   deferred?: boolean;
+  /** An offer for the Authorization Code Flow: no claims now, an `issuer_state` (authorization/authorization-code-offer.ts). */
+  authorizationCode?: boolean;
 }
 
 export interface CreatedOffer {
@@ -48,7 +50,16 @@ export const offerUri = (publicUrl: string, ref: string) => `${publicUrl}${VCI_P
 export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRequest): Promise<CreatedOffer> {
   const { type, format } = resolveType(deps.catalog, client, req.type, req.formats?.[0] ?? req.format);
   const configurationIds = offeredConfigurations(deps, client, req);
-  const claims = validateClaims(type, req.claims);
+  if (req.authorizationCode) {
+    if (!deps.config.authorizationCode)
+      throw badRequest('invalid_request', 'the authorization code flow is not configured here (OIDC_ISSUER)');
+    if (req.claims !== undefined || req.txCode)
+      throw badRequest(
+        'invalid_request',
+        'an authorization_code offer carries no claims and no tx_code: the claims source answers after the login',
+      );
+  }
+  const claims = req.authorizationCode ? null : validateClaims(type, req.claims);
   const now = deps.clock.now();
   await purgeExpiredVciState(deps, now, EXPIRED_ROW_KEEP_MS);
 
@@ -60,12 +71,13 @@ export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRe
   await deps.store.vci.insertOffer({
     id,
     ref_hash: hashSecret(ref),
-    code_hash: hashSecret(deriveCode(ref)),
+    // An authorization_code offer has no pre-authorized code: the hash of a secret nobody holds.
+    code_hash: hashSecret(req.authorizationCode ? newSecret() : deriveCode(ref)),
     client_id: client.id,
     type: type.id,
     format,
     configuration_id: configurationId,
-    claims: JSON.stringify(claims),
+    claims: claims === null ? null : JSON.stringify(claims),
     tx_code_hash: txCode === undefined ? null : hashTxCode(id, txCode),
     tx_code_length: txCode === undefined ? null : txCode.length,
     created_at: now,
@@ -99,8 +111,23 @@ function offeredConfigurations(deps: VciDeps, client: ApiClient, req: OfferReque
   });
 }
 
-/** The Credential Offer object (§4.1.1) served at credential_offer_uri. */
-export function buildOfferObject(publicUrl: string, ref: string, configurationIds: readonly string[], txCodeLength: number | null) {
+/**
+ * The Credential Offer object (§4.1.1) served at credential_offer_uri. An authorization_code
+ * offer's `issuer_state` is its reference (authorization/authorization-code-offer.ts).
+ */
+export function buildOfferObject(
+  publicUrl: string,
+  ref: string,
+  configurationIds: readonly string[],
+  txCodeLength: number | null,
+  authorizationCode = false,
+) {
+  if (authorizationCode)
+    return {
+      credential_issuer: publicUrl,
+      credential_configuration_ids: [...configurationIds],
+      grants: { authorization_code: { issuer_state: ref } },
+    };
   return {
     credential_issuer: publicUrl,
     credential_configuration_ids: [...configurationIds],

@@ -26,6 +26,7 @@ import { issueForHolders } from './issue-for-holders.js';
 import { deferredTransaction, isDeferred, type DeferredResponse } from './deferred/open-deferred.js';
 import { createNotification } from './notifications/create-notification.js';
 import { readProofList } from './read-proof-list.js';
+import { isSealed, offerClaimsText } from './authorization/claims-seal.js';
 
 export interface CredentialResponse {
   credentials: { credential: string }[];
@@ -49,9 +50,17 @@ export async function authorizeAccessToken(deps: VciDeps, accessToken: string, n
 
 /** §8.2: which configuration is asked for; §8.3.1.2 codes for what is wrong with the request. */
 function readConfiguration(deps: VciDeps, body: Record<string, unknown>, offer: VciOfferRecord): CredentialConfiguration {
-  // §8.2: credential_identifier only when the token response returned credential_identifiers (ours never does).
-  if (body.credential_identifier !== undefined)
-    throw credentialError('invalid_credential_request', 'use credential_configuration_id; this issuer returns no credential_identifiers');
+  // §8.2: credential_identifier only when the token response returned credential_identifiers: the
+  // Authorization Code Flow with authorization_details returns the offer row's id (authorization/).
+  if (body.credential_identifier !== undefined) {
+    if (body.credential_configuration_id !== undefined)
+      throw credentialError('invalid_credential_request', 'send credential_identifier or credential_configuration_id, not both');
+    if (body.credential_identifier !== offer.id || !isSealed(offer.claims ?? ''))
+      throw credentialError('invalid_credential_request', 'credential_identifier is not one the token response returned');
+    if (body.credential_response_encryption !== undefined)
+      throw credentialError('invalid_credential_request', 'credential response encryption is not supported');
+    return resolveConfiguration(deps.catalog, offer.configuration_id)!;
+  }
   // §8.2 / §12.2.4: no encryption is offered, so none can be asked for.
   if (body.credential_response_encryption !== undefined)
     throw credentialError('invalid_credential_request', 'credential response encryption is not supported');
@@ -100,6 +109,7 @@ async function checkIssuable(
   deps: VciDeps,
   offer: VciOfferRecord,
   configuration: CredentialConfiguration,
+  accessToken: string,
 ): Promise<{ client: ApiClient; claims: Claims }> {
   const client = await deps.store.clients.get(offer.client_id);
   // §8.3.1.2 credential_request_denied: the issuer no longer stands behind the offer.
@@ -107,7 +117,7 @@ async function checkIssuable(
     throw credentialError('credential_request_denied', 'the issuer of this offer can no longer issue');
   try {
     resolveType(deps.catalog, client, configuration.type.id, configuration.format);
-    return { client, claims: validateClaims(configuration.type, JSON.parse(offer.claims ?? 'null')) };
+    return { client, claims: validateClaims(configuration.type, JSON.parse(offerClaimsText(offer.claims, accessToken) ?? 'null')) };
   } catch {
     throw credentialError('credential_request_denied', 'the offered credential can no longer be issued');
   }
@@ -127,7 +137,7 @@ export async function issueOfferedCredentials(
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
   const configuration = readConfiguration(deps, body, offer);
   const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration));
-  const { client, claims: offeredClaims } = await checkIssuable(deps, offer, configuration);
+  const { client, claims: offeredClaims } = await checkIssuable(deps, offer, configuration, accessToken);
 
   // An HSM that is away would fail every signature after the point of no return: refuse before
   // it (503), so the wallet can try again with the same offer and nonces.
@@ -156,8 +166,10 @@ export async function issueOfferedCredentials(
   if (!consumed.ok) throw bearerError('invalid_token', 'the access token was already used');
   if (deferred) return deferred.response;
 
-  // The claims taken out of the store are those just checked (a row's claims are written once).
-  const claims = consumed.claims === offer.claims ? offeredClaims : (JSON.parse(consumed.claims) as Claims);
+  // The claims taken out of the store are those just checked (a row's claims are written once);
+  // sealed claims (authorization code flow) open with the access token.
+  const claims =
+    consumed.claims === offer.claims ? offeredClaims : (JSON.parse(offerClaimsText(consumed.claims, accessToken) ?? 'null') as Claims);
   const { credentials, ids } = await issueForHolders(
     deps,
     client,

@@ -15,4 +15,5 @@ export async function purgeExpiredVciState(deps: Pick<VciDeps, 'store'>, now: nu
   lastRun.set(deps.store, now);
   await deps.store.vci.purgeExpired(now, keepMs);
   await deps.store.vciIssuance.purgeExpired(now, keepMs);
+  await deps.store.authorizationRequests.purgeExpired(now, keepMs);
 }

@@ -16,6 +16,7 @@ export type VciConfig = Pick<
   | 'deferredTtlSeconds'
   | 'deferredIntervalSeconds'
   | 'deferredConfigurations'
+  | 'authorizationCode'
 >;
 
 export type VciDeps = Omit<IssuanceDeps, 'issuer' | 'alg'> & { config: VciConfig };

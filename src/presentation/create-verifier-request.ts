@@ -14,11 +14,19 @@ import { storedPurpose } from './stored-purpose.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import { requestUri } from './verifier-identity.js';
 import { authorizationRequestLink, requestQrUrls } from './render-request-qr.js';
+import { storeResponseMode } from './response-encryption/create-response-key.js';
+import { DC_API_MODES, type ResponseMode } from './response-encryption/response-modes.js';
+import { buildDcApiRequests, type DcApiRequest } from './dc-api/build-dc-api-requests.js';
+import { checkOrigin } from './dc-api/check-origin.js';
 
 export interface CreateRequestInput {
   dcql_query: unknown;
   purpose?: LocalizedText;
   webhook_url?: string;
+  /** `direct_post` (default) or `direct_post.jwt` (encrypted answer, HAIP). */
+  response_mode?: ResponseMode;
+  /** DC API modes: the verifier page's origin (default: PUBLIC_URL's). */
+  origin?: string;
 }
 
 export interface CreatedRequest {
@@ -28,6 +36,8 @@ export interface CreatedRequest {
   qr_svg: string;
   qr_png: string;
   expires_at: string;
+  /** DC API modes: what the page passes to navigator.credentials.get({ digital: { requests } }). */
+  dc_api_requests?: DcApiRequest[];
 }
 
 export const randomToken = (): string => randomBytes(16).toString('base64url');
@@ -38,6 +48,10 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     input.webhook_url === undefined
       ? null
       : checkWebhookUrl(input.webhook_url, { production: deps.config.nodeEnv === 'production', allowHosts: deps.config.webhookAllowHosts });
+  const mode = input.response_mode ?? 'direct_post';
+  const origin = DC_API_MODES.has(mode)
+    ? checkOrigin(input.origin ?? new URL(deps.config.publicUrl).origin, deps.config.nodeEnv === 'production')
+    : null;
   const now = deps.clock.now();
   await deps.store.verifierRequests.purge(now);
   const id = randomToken();
@@ -58,11 +72,13 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     result_read_at: null,
     purge_at: expiresAt + deps.config.verifierResultRetentionSeconds * 1000,
   });
+  await storeResponseMode(deps, id, mode, expiresAt, origin);
   return {
     id,
     authorization_request: authorizationRequestLink(deps.config.publicUrl, { id }),
     request_uri: requestUri(deps.config.publicUrl, id),
     ...requestQrUrls(deps.config.publicUrl, id),
     expires_at: new Date(expiresAt).toISOString(),
+    ...(origin !== null && { dc_api_requests: await buildDcApiRequests(deps, (await deps.store.verifierRequests.get(id))!, origin) }),
   };
 }

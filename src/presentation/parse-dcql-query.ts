@@ -2,7 +2,8 @@
  * DCQL (OpenID4VP 1.0 §6) as far as this verifier answers it: SD-JWT VC credential queries
  * (`format: dc+sd-jwt`, `meta.vct_values`), claims with path pointers (§7) and optional
  * `values`, `claim_sets`, `credential_sets`, `multiple`, `require_cryptographic_holder_binding`.
- * Unknown properties are ignored (§6: "Implementations MUST ignore any unknown properties").
+ * Unknown properties are ignored (§6: "Implementations MUST ignore any unknown properties");
+ * `trusted_authorities` is known and refused (`dcql_trusted_authorities_unsupported`).
  */
 import { badRequest } from '../errors.js';
 import type { Catalog } from '../catalog/types.js';
@@ -100,6 +101,17 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
       if (!t || !client.types.includes(t.id)) throw badRequest('type_not_allowed', `this verifier may not ask for ${vct}`);
     }
   }
+  // §6.1.1 trusted_authorities (HAIP 1.0 §5: aki-based): our issuers are trusted by their JWKS
+  // (TRUSTED_ISSUERS), not by X.509 chains, so no credential could be matched to an Authority Key
+  // Identifier. Refused rather than ignored: ignoring it would widen whom the verifier trusts.
+  if (raw.trusted_authorities !== undefined)
+    throw badRequest(
+      'dcql_trusted_authorities_unsupported',
+      'trusted_authorities cannot be applied: issuers are trusted by TRUSTED_ISSUERS',
+      {
+        errors: [{ pointer: `/dcql_query${at}/trusted_authorities`, message: 'not supported' }],
+      },
+    );
   if (raw.multiple !== undefined && typeof raw.multiple !== 'boolean') throw bad('multiple must be a boolean', `${at}/multiple`);
   const rchb = raw.require_cryptographic_holder_binding;
   if (rchb !== undefined && typeof rchb !== 'boolean')

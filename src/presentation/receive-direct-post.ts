@@ -19,6 +19,7 @@ import { recordReceipt } from './record-receipt.js';
 import { sendWebhook } from './send-webhook.js';
 import { verifierClientId } from './verifier-identity.js';
 import { walletErrorCode } from './wallet-error-code.js';
+import { checkResponseShape, readResponseBody } from './response-encryption/read-response-body.js';
 import type { VerifierRequestRecord } from '../store/repositories/verifier-requests-repo.js';
 
 const STATE = /^[A-Za-z0-9_-]{22}$/;
@@ -51,8 +52,13 @@ function reportView(r: VerificationReport): JsonObject {
 
 export async function receiveDirectPost(
   deps: PresentationDeps,
-  body: Record<string, unknown>,
-): Promise<{ status: 'verified' | 'rejected' }> {
+  form: Record<string, unknown>,
+): Promise<{ status: 'verified' | 'rejected'; state: string }> {
+  // §8.3.1: direct_post.jwt carries the parameters inside one JWE (`response`).
+  const read = await readResponseBody(deps, form);
+  const body = read.params;
+  // The key names its request: a DC API request's key is refused here before anything else.
+  if (read.encryptedFor !== undefined) await checkResponseShape(deps, read.encryptedFor, read);
   const state = body.state;
   if (typeof state !== 'string' || !STATE.test(state)) throw invalidRequest('state is missing or malformed');
   const rec = await deps.store.verifierRequests.byState(state);
@@ -60,7 +66,23 @@ export async function receiveDirectPost(
   const now = deps.clock.now();
   if (now >= rec.expires_at) throw invalidRequest('the request has expired');
   if (rec.responded_at !== null) throw invalidRequest('the request was already answered');
+  await checkResponseShape(deps, rec.id, read);
+  const { status } = await answerRequest(deps, rec, body, verifierClientId(deps.config.publicUrl), now);
+  return { status, state };
+}
 
+/**
+ * The answer to one request, whatever carried it (direct_post here, the DC API in
+ * dc-api/receive-dc-api-response.ts): the wallet's error, or the vp_token verified with the
+ * request's nonce and `aud` (our client identifier; `origin:<origin>` over the DC API).
+ */
+export async function answerRequest(
+  deps: PresentationDeps,
+  rec: VerifierRequestRecord,
+  body: Record<string, unknown>,
+  aud: string,
+  now: number,
+): Promise<{ status: 'verified' | 'rejected' }> {
   // §8.5: the wallet may answer with an error (the user declined, no matching credential).
   if (typeof body.error === 'string') {
     if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('the request was already answered');
@@ -124,7 +146,7 @@ export async function receiveDirectPost(
         {
           presentation,
           policy: policyForQuery(q),
-          kb: { aud: verifierClientId(deps.config.publicUrl), nonce: rec.nonce, maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds },
+          kb: { aud, nonce: rec.nonce, maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds },
         },
         deps.verification,
       );
@@ -150,6 +172,8 @@ export async function receiveDirectPost(
 }
 
 async function finish(deps: PresentationDeps, rec: VerifierRequestRecord, result: StoredPresentationResult, now: number): Promise<void> {
+  // The request has ended: its ephemeral decryption key (if any) goes now.
+  await deps.store.responseKeys.remove(rec.id);
   // The result (with claim values) is kept for the retention period, and until read.
   await deps.store.verifierRequests.complete(
     rec.id,

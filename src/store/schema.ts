@@ -225,7 +225,51 @@ export interface CounterEngagementsTable {
   redeemed_at: number | null;
 }
 
+/** The response mode of an OpenID4VP request other than plain direct_post, and its ephemeral encryption key (migration 0007). */
+export interface VerifierResponseKeysTable {
+  request_id: string;
+  /** `direct_post.jwt`, `dc_api` or `dc_api.jwt` (the .jwt ones encrypted to this row's key). */
+  response_mode: string;
+  kid: string | null;
+  /** The public JWK (JSON) put in the request object's client_metadata.jwks. */
+  public_jwk: string | null;
+  /** The private scalar sealed with AES-256-GCM (see response-encryption/seal-response-key.ts). */
+  sealed_key: string | null;
+  /** DC API modes: the origin the answer must be bound to. */
+  origin: string | null;
+  expires_at: number;
+}
+
+/** A pushed authorization request of the Authorization Code Flow and its progress (migration 0009). */
+export interface AuthorizationRequestsTable {
+  id: string;
+  /** SHA-256 (base64url) of the request_uri's secret part. */
+  request_uri_hash: string;
+  client_id: string;
+  redirect_uri: string;
+  /** PKCE S256 code_challenge (RFC 7636 §4.2). */
+  code_challenge: string;
+  state: string | null;
+  configuration_id: string;
+  /** The authorization_details the wallet sent (JSON), echoed in the token response. */
+  authorization_details: string | null;
+  scope: string | null;
+  /** The credential offer the request's issuer_state named. */
+  offer_id: string | null;
+  issuer_client_id: string;
+  /** SHA-256 (base64url) of the state sent to the identity provider. */
+  idp_state_hash: string | null;
+  code_offer_id: string | null;
+  created_at: number;
+  expires_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  /** `code` (authorization code sent), `access_denied`, or another OAuth error sent to the wallet. */
+  outcome: string | null;
+}
+
 export interface Database {
+  authorization_requests: AuthorizationRequestsTable;
   signing_keys: SigningKeysTable;
   api_clients: ApiClientsTable;
   audit_events: AuditEventsTable;
@@ -242,4 +286,5 @@ export interface Database {
   vci_notifications: VciNotificationsTable;
   vci_notification_credentials: VciNotificationCredentialsTable;
   counter_engagements: CounterEngagementsTable;
+  verifier_response_keys: VerifierResponseKeysTable;
 }

@@ -14,6 +14,8 @@ import { verifierRequestsRepo } from './repositories/verifier-requests-repo.js';
 import { receiptsRepo } from './repositories/receipts-repo.js';
 import { noncesRepo } from './repositories/nonces-repo.js';
 import { engagementsRepo } from './repositories/engagements-repo.js';
+import { responseKeysRepo } from './repositories/response-keys-repo.js';
+import { authorizationRequestsRepo } from './repositories/authorization-requests-repo.js';
 
 /** The repository layer: one object per table family, the same on SQLite and PostgreSQL. */
 export interface Store {
@@ -34,6 +36,9 @@ export interface Store {
   readonly nonces: ReturnType<typeof noncesRepo>;
   /** Holder-shown counter engagement handles. */
   readonly engagements: ReturnType<typeof engagementsRepo>;
+  readonly responseKeys: ReturnType<typeof responseKeysRepo>;
+  /** Pushed authorization requests of the Authorization Code Flow (OpenID4VCI §3.4). */
+  readonly authorizationRequests: ReturnType<typeof authorizationRequestsRepo>;
   migrate(): Promise<MigrationReport>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
@@ -57,6 +62,8 @@ export function openStore(opts: DatabaseOptions): Store {
     receipts: receiptsRepo(db, writeUnits),
     nonces: noncesRepo(db, writeUnits),
     engagements: engagementsRepo(db),
+    responseKeys: responseKeysRepo(db),
+    authorizationRequests: authorizationRequestsRepo(db),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, dialect),
     ping: async () => {
       if (dialect === 'postgres') {

@@ -3,7 +3,8 @@
  * link → signed Request Object (typ oauth-authz-req+jwt, verified against the verifier's
  * did:web document for the `decentralized_identifier` prefix, §5.9.3) → pick a credential per
  * DCQL query (§6) → SD-JWT with only the chosen disclosures + KB-JWT over the verifier's nonce
- * and client_id → direct_post to the response_uri (§8.2), vp_token keyed by query id (§8.1).
+ * and client_id → direct_post to the response_uri (§8.2), vp_token keyed by query id (§8.1), or with
+ * direct_post.jwt the same parameters as a JWE to the request's key (§8.3.1, encrypt-response.ts).
  */
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
@@ -23,6 +24,7 @@ import { holderSignerFromJwk } from './holder-key.js';
 import { readHeldClaims } from './read-held-claims.js';
 import { call, checkUrl, failed, fetchForWallet } from './wallet-http.js';
 import type { StoredCredential, Wallet } from './wallet-file.js';
+import { encryptResponse, needsState, readResponseEncryption, type ResponseEncryption } from '../holder/encrypt-response.js';
 
 const fail = (message: string) => failed(message, 'present_failed');
 
@@ -120,17 +122,34 @@ function pickCredential(
   throw fail(`no credential in this wallet answers the verifier's query "${String(query.id)}": none ${why}`);
 }
 
+/** §8.3: the verifier's encryption key and content encryption, or why this wallet cannot encrypt to it. */
+function responseEncryption(clientMetadata: unknown): ResponseEncryption {
+  const read = readResponseEncryption(clientMetadata);
+  if (read.ok) return read.encryption;
+  throw fail(
+    {
+      no_key: 'the verifier asked for an encrypted response but offers no P-256 ECDH-ES key in client_metadata.jwks',
+      bad_key: "the verifier's encryption key is not a P-256 public key on the curve",
+      no_enc: 'the verifier offers no content encryption this wallet supports (A128GCM, A256GCM)',
+    }[read.error],
+  );
+}
+
 export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): Promise<PresentResult> {
   const f = opts.fetch ?? fetch;
   const now = opts.now?.() ?? new Date();
   const req = await fetchRequestObject(f, opts.link);
-  if (req.response_mode !== 'direct_post' || typeof req.nonce !== 'string' || typeof req.state !== 'string') {
-    throw fail('the request must use response_mode direct_post with a nonce and a state');
+  if ((req.response_mode !== 'direct_post' && req.response_mode !== 'direct_post.jwt') || typeof req.nonce !== 'string') {
+    throw fail('the request must use response_mode direct_post or direct_post.jwt with a nonce');
   }
   const responseUri = checkUrl(req.response_uri, 'response_uri');
   const queries =
     isJsonObject(req.dcql_query) && Array.isArray(req.dcql_query.credentials) ? (req.dcql_query.credentials as JsonObject[]) : [];
   if (queries.length === 0) throw fail('the request asks for no credential');
+  if (req.state !== undefined && typeof req.state !== 'string') throw fail('the request state is not a string');
+  if (req.state === undefined && needsState(queries))
+    throw fail('the request asks for a credential without holder binding and has no state');
+  const encryption = req.response_mode === 'direct_post.jwt' ? responseEncryption(req.client_metadata) : undefined;
 
   const vpToken: Record<string, string[]> = {};
   const disclosed: PresentResult['disclosed'] = {};
@@ -160,7 +179,11 @@ export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): P
     {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ vp_token: JSON.stringify(vpToken), state: req.state }).toString(),
+      body: new URLSearchParams(
+        encryption
+          ? { response: await encryptResponse({ vp_token: vpToken, ...(req.state !== undefined && { state: req.state }) }, encryption) }
+          : { vp_token: JSON.stringify(vpToken), ...(req.state !== undefined && { state: req.state }) },
+      ).toString(),
     },
     'verifier response endpoint',
   );

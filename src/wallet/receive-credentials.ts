@@ -58,7 +58,7 @@ async function issuerKeyResolver(f: typeof fetch, issuer: string) {
   };
 }
 
-async function checkReceived(
+export async function checkReceived(
   f: typeof fetch,
   credential: unknown,
   format: string,

@@ -292,6 +292,9 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     await verifier.locator('canvas.qr').waitFor();
     const requestLink = await verifier.locator('#request-link').inputValue();
     assert.match(requestLink, /^openid4vp:\/\/\?client_id=decentralized_identifier%3Adid%3Aweb%3A/);
+    // The page asks for an encrypted answer (direct_post.jwt): the web wallet encrypts with WebCrypto.
+    const requestObject = await (await fetch(new URL(requestLink).searchParams.get('request_uri')!)).text();
+    assert.equal(JSON.parse(Buffer.from(requestObject.split('.')[1]!, 'base64url').toString()).response_mode, 'direct_post.jwt');
     await screenshots(verifier, 'verifier-request');
     await checkAccessibility(verifier, 'verifier request');
 

@@ -99,6 +99,14 @@ describe('parse-dcql-query accepts (OpenID4VP §6)', () => {
     assert.deepEqual(q.credentials[0]!.claims, [{ path: ['family_name'] }]);
   });
 
+  it('refuses trusted_authorities (aki) with its own code: issuers are trusted by TRUSTED_ISSUERS, and ignoring it would widen trust', () => {
+    refuses(
+      query({}, { trusted_authorities: [{ type: 'aki', values: ['s9tIpPmhxdiuNkHMEWNpYim8S8Y'] }] }),
+      '',
+      'dcql_trusted_authorities_unsupported',
+    );
+  });
+
   it('ids of letters, digits, _ and - up to 64 characters', () => {
     assert.equal(parseDcqlQuery(query({}, { id: `A-z_9${'x'.repeat(59)}` }), catalog, client).credentials[0]!.id.length, 64);
   });

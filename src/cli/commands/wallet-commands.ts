@@ -5,6 +5,7 @@ import type { CliIo } from '../io.js';
 import { createWallet } from '../../wallet/create-wallet.js';
 import { readWallet, writeWallet } from '../../wallet/wallet-file.js';
 import { receiveCredentials } from '../../wallet/receive-credentials.js';
+import { authorizeAndReceive } from '../../wallet/authorize-credentials.js';
 import { badRequest } from '../../errors.js';
 import { writeFileSync } from 'node:fs';
 import { presentToVerifier } from '../../wallet/present-to-verifier.js';
@@ -90,6 +91,39 @@ export function walletCommands(program: Command, io: CliIo): void {
       createOutput(Boolean(opts.json), io).data(view, () =>
         [
           `received ${received.length} credential${received.length === 1 ? '' : 's'} from ${received[0]?.credential_issuer ?? ''} (signature and key binding checked)`,
+          table(view, ['id', 'configuration', 'format', 'expires_at'], WALLET_ID_HEADING),
+        ].join('\n'),
+      );
+    });
+
+  wallet
+    .command('authorize <issuer> <configuration>')
+    .description('start issuance from the wallet (authorization code flow): log in in a browser, receive the credential')
+    .option('--issuer-state <value>', "an offer's issuer_state, when an offer asked for a login")
+    .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ dproof wallet authorize https://issuer.example driver-license')
+    .action(async (issuer: string, configurationId: string, opts: { issuerState?: string; file?: string; json?: boolean }) => {
+      const path = fileOf(opts);
+      const before = readWallet(path);
+      const { wallet: after, received } = await authorizeAndReceive(before, {
+        issuer,
+        configurationId,
+        issuerState: opts.issuerState,
+        // The login page, for the holder's browser (stderr: stdout stays the result).
+        onAuthorizationUrl: (url) => io.stderr.write(`open this page in a browser to log in:\n${url}\n`),
+      });
+      writeWallet(path, after);
+      const view = received.map((c) => ({
+        id: c.id,
+        configuration: c.credential_configuration_id,
+        format: c.format,
+        key: c.key,
+        expires_at: c.expires_at,
+      }));
+      createOutput(Boolean(opts.json), io).data(view, () =>
+        [
+          `received ${received.length} credential from ${issuer} (signature and key binding checked)`,
           table(view, ['id', 'configuration', 'format', 'expires_at'], WALLET_ID_HEADING),
         ].join('\n'),
       );

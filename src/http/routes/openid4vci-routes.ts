@@ -18,6 +18,8 @@ import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
 import { buildAuthorizationServerMetadata, buildIssuerMetadata, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
 import { bearerError, credentialError, tokenError } from '../../issuance/vci-errors.js';
 import type { ApiBody } from '../api-body-types.js';
+import { AUTHORIZATION_CODE_GRANT } from '../../issuance/authorization/authorization-deps.js';
+import { redeemAuthorizationCode } from '../../issuance/authorization/redeem-authorization-code.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -52,6 +54,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
     publicUrl,
     signingAlgs: [deps.config.keyAlg],
     batchSize: deps.config.batchSize,
+    authorizationCode: deps.config.authorizationCode !== undefined,
   });
   app.get(
     VCI_PATHS.issuerMetadata,
@@ -69,7 +72,10 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
   );
 
   // RFC 8414 §3 + OpenID4VCI §12.3.
-  const asMetadata = buildAuthorizationServerMetadata(publicUrl);
+  const asMetadata = buildAuthorizationServerMetadata(
+    publicUrl,
+    deps.config.authorizationCode && { scopes: Object.keys(issuerMetadata.credential_configurations_supported) },
+  );
   app.get(
     VCI_PATHS.authorizationServerMetadata,
     {
@@ -106,6 +112,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
         formats: b.formats,
         txCode: b.tx_code,
         deferred: b.deferred,
+        authorizationCode: b.grant === 'authorization_code',
       });
       reply.header('cache-control', 'no-store');
       return reply.code(201).send({
@@ -179,7 +186,12 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
       // RFC 6749 §4.1.3: the token request is form-encoded.
       if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type))
         throw tokenError('invalid_request', 'send the token request as application/x-www-form-urlencoded');
-      const response = await redeemPreAuthorizedCode(deps, (request.body ?? {}) as Record<string, unknown>);
+      const form = (request.body ?? {}) as Record<string, unknown>;
+      // The Authorization Code grant, when the flow is configured (src/issuance/authorization/).
+      const response =
+        form.grant_type === AUTHORIZATION_CODE_GRANT && deps.config.authorizationCode
+          ? await redeemAuthorizationCode({ ...deps, config: { ...deps.config, authorizationCode: deps.config.authorizationCode } }, form)
+          : await redeemPreAuthorizedCode(deps, form);
       // RFC 6749 §5.1: token responses are not cached.
       reply.header('cache-control', 'no-store');
       return response;

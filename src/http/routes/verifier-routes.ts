@@ -22,6 +22,7 @@ import {
   VP_FORMATS_SUPPORTED,
 } from '../../presentation/verifier-identity.js';
 import type { ApiBody } from '../api-body-types.js';
+import { receiveDcApiResponse } from '../../presentation/dc-api/receive-dc-api-response.js';
 
 const REQUEST_ID = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 const oauthErrors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#' }]));
@@ -57,6 +58,25 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return readVerifierRequest(deps, clientOf(request), request.params.id);
+    },
+  );
+
+  // OpenID4VP 1.0 Appendix A: the page hands back what navigator.credentials.get returned.
+  app.post<{ Params: { id: string }; Body: { data: Record<string, unknown> } }>(
+    '/v1/verifier/requests/:id/dc-api-response',
+    {
+      ...authenticated(deps.store, ['verifier'], {
+        tags: ['verification'],
+        summary: "The wallet's answer through the Digital Credentials API (dc_api, dc_api.jwt), verified with aud origin:<origin>",
+        params: REQUEST_ID,
+        body: { $ref: 'DcApiResponse#' },
+        response: { 200: { $ref: 'DirectPostAnswer#' }, ...errors, ...problemResponses(413) },
+      }),
+      bodyLimit: Math.min(runtime.config.bodyLimit, 384 * 1024),
+    },
+    async (request, reply) => {
+      const { status } = await receiveDcApiResponse(deps, clientOf(request), request.params.id, request.body.data);
+      return reply.header('cache-control', 'no-store').send({ status });
     },
   );
 
@@ -180,7 +200,8 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
       bodyLimit: Math.min(runtime.config.bodyLimit, 384 * 1024),
       schema: {
         tags: ['openid4vp'],
-        summary: 'Response URI (direct_post): the wallet posts vp_token and state, form-encoded',
+        summary:
+          'Response URI (direct_post, direct_post.jwt): the wallet posts vp_token and state, or one encrypted response, form-encoded',
         consumes: ['application/x-www-form-urlencoded'],
         body: { $ref: 'DirectPost#' },
         response: { 200: { $ref: 'DirectPostAnswer#' }, ...oauthErrors(400, 413, 415, 429) },
@@ -195,10 +216,10 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
       ) {
         throw badRequest('invalid_request', 'direct_post bodies are application/x-www-form-urlencoded');
       }
-      const { status } = await receiveDirectPost(deps, request.body ?? {});
+      const { status, state } = await receiveDirectPost(deps, request.body ?? {});
       // §8.2: 200 with a JSON object once processed; `status` is an extension the wallet may show,
       // `redirect_uri` leads the holder to the verdict and its reason (holder-result.ts).
-      const redirectUri = await issueHolderResult(deps, String(request.body?.state));
+      const redirectUri = await issueHolderResult(deps, state);
       return reply.header('cache-control', 'no-store').send({ status, ...(redirectUri ? { redirect_uri: redirectUri } : {}) });
     },
   );

@@ -5,6 +5,8 @@ import { credentialsStatus } from './0002-credentials-status.js';
 import { openid4vci } from './0003-openid4vci.js';
 import { verifier } from './0004-verifier.js';
 import { counterEngagements } from './0005-counter-engagements.js';
+import { verifierResponseEncryption } from './0007-verifier-response-encryption.js';
+import { authorizationRequests } from './0009-authorization-requests.js';
 import { deferredNotifications } from './0010-deferred-notifications.js';
 
 /**
@@ -20,6 +22,8 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0003-openid4vci': openid4vci(dialect),
       '0004-verifier': verifier(dialect),
       '0005-counter-engagements': counterEngagements(dialect),
+      '0007-verifier-response-encryption': verifierResponseEncryption(dialect),
+      '0009-authorization-requests': authorizationRequests(dialect),
       '0010-deferred-notifications': deferredNotifications(dialect),
     };
   },

@@ -15,6 +15,7 @@ import { qrCanvas } from '../shared/qr.js';
 import { scanButton } from '../shared/scan.js';
 import { dcqlFor, PRESETS, type Preset } from './presets.js';
 import { parseEngagementLink } from '../../holder/engagement-link.js';
+import { askDeviceWallet, hasDigitalCredentials } from './device-wallet.js';
 
 interface Check {
   check: CheckName;
@@ -106,9 +107,8 @@ function judge(r: VerificationResult | undefined, p: Preset | undefined, fallbac
   return { ok: r.verdict === 'verified', headline: r.message, reasons: reasons.filter((x) => x.ko !== r.message.ko), result: r };
 }
 
-async function startRequest(): Promise<void> {
-  clearTimeout(pollTimer);
-  state.verdict = null;
+/** The request body of the chosen preset or custom DCQL query. */
+function requestBody(): Record<string, unknown> {
   const p = preset();
   let dcql: unknown;
   try {
@@ -121,8 +121,15 @@ async function startRequest(): Promise<void> {
     : state.customPurpose.ko
       ? { ko: state.customPurpose.ko, en: state.customPurpose.en || state.customPurpose.ko }
       : undefined;
+  return { dcql_query: dcql, ...(purpose && { purpose }) };
+}
+
+async function startRequest(): Promise<void> {
+  clearTimeout(pollTimer);
+  state.verdict = null;
   const created = await callApi<{ id: string; authorization_request: string; expires_at: string }>('/v1/verifier/requests', {
-    json: { dcql_query: dcql, ...(purpose && { purpose }) },
+    // HAIP 1.0 §5.1: the wallet's answer comes back encrypted to this request's own key.
+    json: { ...requestBody(), response_mode: 'direct_post.jwt' },
     bearer: state.apiKey,
   });
   state.request = {
@@ -165,6 +172,17 @@ function poll(id: string, everyMs = 1000): void {
       render(page.main);
     }
   }, everyMs);
+}
+
+/** The Digital Credentials API (device-wallet.ts): the answer is handed back, then read like any other. */
+async function startDeviceRequest(): Promise<void> {
+  clearTimeout(pollTimer);
+  state.verdict = null;
+  state.request = null;
+  const id = await askDeviceWallet(requestBody(), state.apiKey);
+  state.request = { id, link: '', expiresAt: new Date(Date.now() + 60_000).toISOString(), canvas: null };
+  state.waiting = true;
+  poll(id, 200);
 }
 
 /**
@@ -387,7 +405,15 @@ function onlinePanel(): HTMLElement {
           ? t('다음 손님: 요청 QR 만들기', 'Next customer: make request QR')
           : t('요청 QR 만들기', 'Make request QR'),
     ),
-    r
+    // Feature detection: drawn only where navigator.credentials.get can reach a wallet.
+    hasDigitalCredentials()
+      ? h(
+          'button',
+          { type: 'button', id: 'device-wallet', disabled: state.busy, on: { click: () => act(startDeviceRequest) } },
+          t('이 기기의 지갑으로 확인', "This device's wallet"),
+        )
+      : null,
+    r && r.link
       ? h(
           'div',
           { class: 'qr-box' },
@@ -415,7 +441,9 @@ function onlinePanel(): HTMLElement {
           ),
           state.waiting ? h('p', { class: 'waiting', role: 'status' }, t('지갑의 응답을 기다리는 중…', 'Waiting for the wallet…')) : null,
         )
-      : null,
+      : r && state.waiting
+        ? h('p', { class: 'waiting', role: 'status' }, t('지갑의 응답을 확인하는 중…', "Checking the wallet's answer…"))
+        : null,
   );
 }
 

@@ -5,16 +5,18 @@
  * 2. Check it before showing anything (RFC 9101 §6.1, OpenID4VP §5.10): typ
  *    `oauth-authz-req+jwt`, ES256/EdDSA, signed by a key of the verifier's did:web document
  *    (client identifier prefix `decentralized_identifier`, §5.9.3), `client_id` equal to the
- *    link's, `response_mode` `direct_post`, not expired.
+ *    link's, `response_mode` `direct_post` or `direct_post.jwt`, not expired.
  * 3. Match the DCQL query (§6) against the wallet's credentials by `vct` and claims (§6.4.1:
  *    `values`, the first satisfiable `claim_sets` option), with the shared claim-path module.
  * 4. After consent, post `vp_token` (JSON keyed by credential query id, §8.1) and `state` to
- *    `response_uri` (§8.2); a refusal posts `error=access_denied` (§8.5).
+ *    `response_uri` (§8.2), or both as one JWE to the request's key with `direct_post.jwt`
+ *    (§8.3.1); a refusal posts `error=access_denied` (§8.5).
  */
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import { didWebUrl } from '../../holder/did-web-url.js';
 import { didWebOfClientId, readRequestLink } from '../../holder/read-request-link.js';
+import { encryptResponse, needsState, readResponseEncryption, type ResponseEncryption } from '../../holder/encrypt-response.js';
 import { callApi } from '../shared/api.js';
 import type { Text } from '../shared/i18n.js';
 import { t } from '../shared/i18n.js';
@@ -42,7 +44,10 @@ export interface VerifierRequest {
   clientId: string;
   responseUri: string;
   nonce: string;
-  state: string;
+  /** §5.2: optional unless a credential is asked for without holder binding. */
+  state: string | undefined;
+  /** direct_post.jwt (§8.3.1): the verifier's key and content encryption; undefined for direct_post. */
+  encryption: ResponseEncryption | undefined;
   verifierName: string | null;
   purpose: Text | null;
   queries: CredentialQuery[];
@@ -116,12 +121,25 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
   });
   const p = decodeJwt(jwt) as Obj;
   if (p.client_id !== clientId) throw new WalletError('bad_request_object', 'client_id of the request object differs from the link');
-  if (p.response_mode !== 'direct_post' || p.response_type !== 'vp_token')
-    throw new WalletError('bad_request_object', 'only response_mode direct_post with vp_token is supported');
+  if ((p.response_mode !== 'direct_post' && p.response_mode !== 'direct_post.jwt') || p.response_type !== 'vp_token')
+    throw new WalletError('bad_request_object', 'only response_mode direct_post or direct_post.jwt with vp_token is supported');
+  let encryption: ResponseEncryption | undefined;
+  if (p.response_mode === 'direct_post.jwt') {
+    const read = readResponseEncryption(p.client_metadata);
+    if (!read.ok)
+      throw new WalletError(
+        'bad_request_object',
+        t('검증기관의 암호화 키를 쓸 수 없습니다.', "The verifier's encryption key cannot be used.") + ` (${read.error})`,
+      );
+    encryption = read.encryption;
+  }
   if (typeof p.exp === 'number' && p.exp * 1000 < Date.now())
     throw new WalletError('request_gone', t('만료된 요청입니다.', 'The request has expired.'));
-  if (typeof p.nonce !== 'string' || typeof p.state !== 'string') throw new WalletError('bad_request_object', 'nonce or state missing');
+  if (typeof p.nonce !== 'string') throw new WalletError('bad_request_object', 'nonce missing');
+  if (p.state !== undefined && typeof p.state !== 'string') throw new WalletError('bad_request_object', 'state is not a string');
   const dcql = isObj(p.dcql_query) ? p.dcql_query : {};
+  if (p.state === undefined && needsState(Array.isArray(dcql.credentials) ? dcql.credentials : []))
+    throw new WalletError('bad_request_object', 'state missing for a credential asked without holder binding');
   const queries: CredentialQuery[] = (Array.isArray(dcql.credentials) ? dcql.credentials : []).filter(isObj).map((q) => {
     const read = readClaimsQuery(q);
     if (!read.ok)
@@ -142,6 +160,7 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
     responseUri: sameOrigin(p.response_uri, 'response_uri'),
     nonce: p.nonce,
     state: p.state,
+    encryption,
     verifierName: typeof p.dproof_verifier_name === 'string' ? p.dproof_verifier_name : null,
     purpose,
     queries,
@@ -203,12 +222,20 @@ export async function answerRequest(req: VerifierRequest, answers: readonly Answ
       );
     vpToken[a.query.id] = [await createPresentation(a.decoded, a.pointers, key.privateKey, req.clientId, req.nonce)];
   }
-  return postAnswer(await callApi<Obj>(req.responseUri, { form: { vp_token: JSON.stringify(vpToken), state: req.state } }));
+  const state: Record<string, string> = req.state !== undefined ? { state: req.state } : {};
+  // §8.3.1: with direct_post.jwt the parameters travel as one JWE (jose on WebCrypto).
+  const form: Record<string, string> = req.encryption
+    ? { response: await encryptResponse({ vp_token: vpToken, ...state }, req.encryption) }
+    : { vp_token: JSON.stringify(vpToken), ...state };
+  return postAnswer(await callApi<Obj>(req.responseUri, { form }));
 }
 
 /** §8.5: the holder said no. */
 export async function declineRequest(req: VerifierRequest): Promise<PostAnswer> {
-  return postAnswer(await callApi<Obj>(req.responseUri, { form: { error: 'access_denied', state: req.state } }));
+  // §8.3.1 lets an error travel unencrypted.
+  return postAnswer(
+    await callApi<Obj>(req.responseUri, { form: { error: 'access_denied', ...(req.state !== undefined && { state: req.state }) } }),
+  );
 }
 
 export { decodeSdJwt };

@@ -1,0 +1,129 @@
+/**
+ * The Authorization Code Flow over HTTP (OpenID4VCI §3.4, §5; RFC 9126): the pushed
+ * authorization request, the authorization endpoint that sends the citizen to the identity
+ * provider, and the provider's redirect back. Registered only when OIDC_ISSUER is set. Routes
+ * parse and map; the rules live in src/issuance/authorization/. The token endpoint's
+ * `authorization_code` grant is in openid4vci-routes.ts.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../app.js';
+import type { AuthorizationCodeConfig } from '../../config.js';
+import {
+  AUTHORIZATION_PATHS,
+  authorizationError,
+  LOGIN_WINDOW_SECONDS,
+  type AuthorizationDeps,
+} from '../../issuance/authorization/authorization-deps.js';
+import { pushAuthorizationRequest } from '../../issuance/authorization/push-authorization-request.js';
+import { startAuthorization } from '../../issuance/authorization/start-authorization.js';
+import { finishAuthorization } from '../../issuance/authorization/finish-authorization.js';
+import { acceptPublicClient, type ParClientCheck } from '../../issuance/authorization/par-client-check.js';
+
+const oauthErrors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#', description: 'OAuth error' }]));
+
+const LOGIN_COOKIE = 'dproof_login';
+
+/** The login cookie's value from a Cookie header (RFC 6265 §5.4), when there is exactly one. */
+function loginCookie(header: string | undefined): string | undefined {
+  const values = (header ?? '')
+    .split(';')
+    .map((c) => c.trim())
+    .filter((c) => c.startsWith(`${LOGIN_COOKIE}=`))
+    .map((c) => c.slice(LOGIN_COOKIE.length + 1));
+  return values.length === 1 ? values[0] : undefined;
+}
+
+const FORM = { type: 'object', additionalProperties: true } as const;
+const QUERY = { type: 'object', additionalProperties: true } as const;
+
+export interface AuthorizationRouteOptions {
+  deps: AppDeps;
+  /** Wallet attestation / DPoP at the PAR endpoint (par-client-check.ts); default: public clients. */
+  checkParClient?: ParClientCheck;
+}
+
+export async function authorizationRoutes(app: FastifyInstance, opts: AuthorizationRouteOptions): Promise<void> {
+  const code: AuthorizationCodeConfig | undefined = opts.deps.config.authorizationCode;
+  if (!code) return;
+  const deps: AuthorizationDeps = { ...opts.deps, config: { ...opts.deps.config, authorizationCode: code } };
+  const checkParClient = opts.checkParClient ?? acceptPublicClient;
+
+  // RFC 9126 §2: form-encoded, answered 201 with request_uri and expires_in.
+  app.post<{ Body: Record<string, unknown> }>(
+    AUTHORIZATION_PATHS.par,
+    {
+      config: { errorShape: 'oauth', oauthDefaultError: 'invalid_request', anonymousLimit: {} },
+      schema: {
+        tags: ['openid4vci'],
+        summary: 'Pushed authorization request (RFC 9126): PKCE S256, authorization_details openid_credential or scope, issuer_state',
+        consumes: ['application/x-www-form-urlencoded'],
+        body: FORM,
+        response: {
+          201: {
+            type: 'object',
+            required: ['request_uri', 'expires_in'],
+            properties: { request_uri: { type: 'string' }, expires_in: { type: 'integer' } },
+          },
+          ...oauthErrors(400, 401, 413, 415, 429, 503),
+        },
+      },
+      validatorCompiler: () => () => true,
+    },
+    async (request, reply) => {
+      if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers['content-type'] ?? ''))
+        throw authorizationError('invalid_request', 'send the pushed authorization request as application/x-www-form-urlencoded');
+      const form = (request.body ?? {}) as Record<string, unknown>;
+      const response = await pushAuthorizationRequest(deps, form, request.headers, checkParClient);
+      reply.header('cache-control', 'no-store');
+      return reply.code(201).send(response);
+    },
+  );
+
+  // RFC 6749 §4.1.1 with RFC 9126 §4: client_id and request_uri only.
+  app.get<{ Querystring: Record<string, unknown> }>(
+    AUTHORIZATION_PATHS.authorize,
+    {
+      config: { errorShape: 'oauth', anonymousLimit: {} },
+      schema: {
+        tags: ['openid4vci'],
+        summary: 'Authorization endpoint: takes the request_uri of a pushed request and sends the citizen to the identity provider',
+        querystring: QUERY,
+        response: { 302: { description: 'to the identity provider', type: 'null' }, ...oauthErrors(400, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { url, binding } = await startAuthorization(deps, request.query);
+      // Ties the login to this browser: the callback refuses a login finished elsewhere (login CSRF).
+      // SameSite=Lax: the identity provider's redirect back is a top-level GET, which carries it.
+      const secure = deps.config.publicUrl.startsWith('https:') ? '; Secure' : '';
+      reply.header(
+        'set-cookie',
+        `${LOGIN_COOKIE}=${binding}; Path=${AUTHORIZATION_PATHS.callback}; Max-Age=${LOGIN_WINDOW_SECONDS}; HttpOnly; SameSite=Lax${secure}`,
+      );
+      reply.header('cache-control', 'no-store');
+      return reply.redirect(url, 302);
+    },
+  );
+
+  // OIDC Core §3.1.2.5: the identity provider's redirect back; the wallet's redirect_uri next.
+  app.get<{ Querystring: Record<string, unknown> }>(
+    AUTHORIZATION_PATHS.callback,
+    {
+      config: { errorShape: 'oauth', anonymousLimit: {}, logRoute: true },
+      schema: {
+        tags: ['openid4vci'],
+        summary:
+          "Identity provider callback: login checked, claims asked of the claims source, code (or access_denied) to the wallet's redirect_uri",
+        querystring: QUERY,
+        response: { 302: { description: "to the wallet's redirect_uri", type: 'null' }, ...oauthErrors(400, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const to = await finishAuthorization(deps, request.query, loginCookie(request.headers.cookie), request.log);
+      reply.header('set-cookie', `${LOGIN_COOKIE}=; Path=${AUTHORIZATION_PATHS.callback}; Max-Age=0; HttpOnly; SameSite=Lax`);
+      reply.header('cache-control', 'no-store');
+      return reply.redirect(to, 302);
+    },
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * What the Authorization Code Flow needs: the OpenID4VCI deps, with the identity provider and
+ * claims source settings (AuthorizationCodeConfig), and the paths of its endpoints.
+ */
+import type { AuthorizationCodeConfig, Config } from '../../config.js';
+import type { VciDeps } from '../vci-deps.js';
+import { AppError } from '../../errors.js';
+
+export type AuthorizationDeps = VciDeps & {
+  config: VciDeps['config'] & Pick<Config, 'nodeEnv'> & { authorizationCode: AuthorizationCodeConfig };
+};
+
+export const AUTHORIZATION_PATHS = {
+  par: '/oauth/par',
+  authorize: '/oauth/authorize',
+  callback: '/oauth/callback',
+} as const;
+
+/** RFC 6749 §4.1: the grant type of the Authorization Code Flow. */
+export const AUTHORIZATION_CODE_GRANT = 'authorization_code';
+/** RFC 9126 §2.2: the request_uri's URN prefix. */
+export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
+/** RFC 9126 §2.2 expires_in: how long a pushed request can be used at the authorization endpoint. */
+export const REQUEST_URI_TTL_SECONDS = 90;
+/** How long the citizen has to log in at the identity provider. */
+export const LOGIN_WINDOW_SECONDS = 600;
+/** RFC 6749 §4.1.2: a short-lived code (10 minutes at most is recommended). */
+export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
+
+export type AuthorizationErrorCode =
+  | 'invalid_request'
+  | 'invalid_request_uri'
+  | 'invalid_authorization_details'
+  | 'invalid_scope'
+  | 'unsupported_response_type'
+  | 'invalid_grant'
+  | 'temporarily_unavailable';
+
+/** Every one of them is a 4xx but temporarily_unavailable (503); invalid_request_uri is 400 here (404 is OpenID4VP's unknown request). */
+export const authorizationError = (code: AuthorizationErrorCode, message: string) =>
+  new AppError(code, message, code === 'invalid_request_uri' ? { status: 400 } : {});
+
+/** RFC 6749 §3.1 / §3.2: parameters MUST NOT be included more than once (form parsing turns repeats into arrays). */
+export function singleParam(form: Record<string, unknown>, name: string): string | undefined {
+  const v = form[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw authorizationError('invalid_request', `${name} must be given exactly once`);
+  return v;
+}

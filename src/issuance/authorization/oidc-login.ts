@@ -1,0 +1,161 @@
+/**
+ * The citizen's login at the operator's identity provider, OpenID Connect Core 1.0 Authorization
+ * Code Flow: discovery (OIDC Discovery §4, the `issuer` must be the configured one) → an
+ * authentication request with `state`, `nonce` and PKCE S256 → the code exchanged at the token
+ * endpoint (`client_secret_basic`) → the ID token verified with jose against the provider's JWKS
+ * (§3.1.3.7: iss, aud, azp, exp, iat, nonce). The nonce and the PKCE verifier are derived from
+ * the state (HMAC), so only the state's hash is stored. Every request goes through
+ * fetch-operator-endpoint.ts.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWK } from 'jose';
+import { fetchOperatorEndpoint } from '../../http-client/fetch-operator-endpoint.js';
+import { parseOutboundAllowList } from '../../http-client/outbound-allow-list.js';
+import { checkPublicJwk } from '../../formats/jose/check-public-jwk.js';
+import { AUTHORIZATION_PATHS, type AuthorizationDeps } from './authorization-deps.js';
+
+const MAX_BYTES = 256 * 1024;
+const TIMEOUT_MS = 10_000;
+const DISCOVERY_CACHE_MS = 3_600_000;
+/** ID token algorithms accepted (RFC 8725 §3.1: an allow-list, never `none`). */
+const ID_TOKEN_ALGS = ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'];
+
+export class IdentityProviderError extends Error {}
+
+interface ProviderMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  jwks_uri: string;
+}
+
+const cache = new Map<string, { at: number; metadata: ProviderMetadata }>();
+
+async function getJson(
+  deps: AuthorizationDeps,
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: URLSearchParams } = {},
+) {
+  const res = await fetchOperatorEndpoint(url, {
+    accept: 'application/json',
+    maxBytes: MAX_BYTES,
+    timeoutMs: TIMEOUT_MS,
+    allow: parseOutboundAllowList(deps.config.authorizationCode.allowHosts),
+    production: deps.config.nodeEnv === 'production',
+    ...init,
+  }).catch((e: Error) => {
+    throw new IdentityProviderError(`identity provider unreachable: ${e.message}`);
+  });
+  let body: unknown;
+  try {
+    body = JSON.parse(res.text);
+  } catch {
+    throw new IdentityProviderError(`identity provider answered ${res.status} without JSON`);
+  }
+  return { status: res.status, body: body as Record<string, unknown> };
+}
+
+export async function providerMetadata(deps: AuthorizationDeps): Promise<ProviderMetadata> {
+  const issuer = deps.config.authorizationCode.oidcIssuer;
+  const hit = cache.get(issuer);
+  const now = Date.now();
+  if (hit && now - hit.at < DISCOVERY_CACHE_MS) return hit.metadata;
+  const { status, body } = await getJson(deps, `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+  const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+  // OIDC Discovery §4.3: the issuer in the document MUST be the one asked for.
+  if (status !== 200 || str('issuer') !== issuer)
+    throw new IdentityProviderError('identity provider discovery failed or names another issuer');
+  const metadata = {
+    issuer,
+    authorization_endpoint: str('authorization_endpoint'),
+    token_endpoint: str('token_endpoint'),
+    jwks_uri: str('jwks_uri'),
+  };
+  if (!metadata.authorization_endpoint || !metadata.token_endpoint || !metadata.jwks_uri)
+    throw new IdentityProviderError('identity provider metadata lacks an endpoint');
+  cache.set(issuer, { at: now, metadata });
+  return metadata;
+}
+
+const derive = (state: string, label: string) => createHmac('sha256', state).update(`dproof idp ${label}`).digest('base64url');
+/** The value of the cookie that ties the login to the browser that started it at the authorization endpoint. */
+export const browserBinding = (state: string) => derive(state, 'browser');
+export const callbackUrl = (deps: AuthorizationDeps) => `${deps.config.publicUrl}${AUTHORIZATION_PATHS.callback}`;
+
+/** Where to send the citizen: the provider's authorization endpoint with state, nonce and PKCE. */
+export async function loginUrl(deps: AuthorizationDeps, state: string): Promise<string> {
+  const m = await providerMetadata(deps);
+  const c = deps.config.authorizationCode;
+  const u = new URL(m.authorization_endpoint);
+  const verifier = derive(state, 'pkce');
+  const params = {
+    response_type: 'code',
+    client_id: c.oidcClientId,
+    redirect_uri: callbackUrl(deps),
+    scope: c.oidcScope,
+    state,
+    nonce: derive(state, 'nonce'),
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  };
+  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+  return u.toString();
+}
+
+/** The public keys of the provider, each EC/OKP key checked as a point on its curve. */
+async function providerKeys(deps: AuthorizationDeps, jwksUri: string): Promise<JSONWebKeySet> {
+  const { status, body } = await getJson(deps, jwksUri);
+  if (status !== 200 || !Array.isArray(body.keys)) throw new IdentityProviderError('identity provider JWKS unreadable');
+  const keys: JWK[] = [];
+  for (const k of body.keys as JWK[]) {
+    if (typeof k !== 'object' || k === null || 'd' in k) continue;
+    if (k.kty === 'EC' || k.kty === 'OKP') {
+      try {
+        checkPublicJwk({ kty: k.kty, crv: k.crv, x: k.x, ...(k.y !== undefined && { y: k.y }) });
+      } catch {
+        continue; // not a point of a supported curve: never used
+      }
+    } else if (k.kty !== 'RSA') continue;
+    keys.push(k);
+  }
+  return { keys };
+}
+
+/** The authenticated subject: the code exchanged and the ID token verified. */
+export async function finishLogin(deps: AuthorizationDeps, state: string, code: string): Promise<{ sub: string }> {
+  const m = await providerMetadata(deps);
+  const c = deps.config.authorizationCode;
+  const basic = Buffer.from(`${encodeURIComponent(c.oidcClientId)}:${encodeURIComponent(c.oidcClientSecret)}`).toString('base64');
+  const { status, body } = await getJson(deps, m.token_endpoint, {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: callbackUrl(deps),
+      code_verifier: derive(state, 'pkce'),
+    }),
+  });
+  if (status !== 200 || typeof body.id_token !== 'string')
+    throw new IdentityProviderError(`identity provider token endpoint answered ${status}`);
+  const jwks = createLocalJWKSet(await providerKeys(deps, m.jwks_uri));
+  let payload;
+  try {
+    ({ payload } = await jwtVerify(body.id_token, jwks, {
+      issuer: m.issuer,
+      audience: c.oidcClientId,
+      algorithms: ID_TOKEN_ALGS,
+      requiredClaims: ['sub', 'iat', 'exp', 'nonce'],
+      clockTolerance: 60,
+      maxTokenAge: '10m',
+    }));
+  } catch (e) {
+    throw new IdentityProviderError(`ID token does not verify: ${(e as Error).message}`);
+  }
+  // OIDC Core §3.1.3.7: azp, when present, is us; the nonce is the one we sent.
+  if (payload.azp !== undefined && payload.azp !== c.oidcClientId) throw new IdentityProviderError('ID token azp is another client');
+  if (payload.nonce !== derive(state, 'nonce')) throw new IdentityProviderError('ID token nonce is not ours');
+  if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 255)
+    throw new IdentityProviderError('ID token sub unusable');
+  return { sub: payload.sub };
+}

@@ -1,0 +1,217 @@
+/**
+ * Pushed Authorization Request (RFC 9126 §2), as a story: read the form (each parameter once) →
+ * the wallet's client checks (the attestation/DPoP hook) → response_type `code`, PKCE S256
+ * (RFC 7636; `plain` and no PKCE are refused) → a redirect_uri → what is asked for: ONE
+ * `openid_credential` authorization_details entry (OpenID4VCI §5.1.1) or ONE credential scope
+ * (§5.1.2) → `issuer_state` binds it to a credential offer made for this flow → store it, hand
+ * back a one-time request_uri (§2.2).
+ */
+import { randomBytes } from 'node:crypto';
+import { isJsonObject } from '../../formats/jose/types.js';
+import { resolveConfiguration, type CredentialConfiguration } from '../build-issuer-metadata.js';
+import { findOpenOfferByRefHash } from '../read-credential-offer.js';
+import { hashSecret, newSecret } from '../vci-secrets.js';
+import type { ApiClient } from '../../store/repositories/clients-repo.js';
+import { resolveType } from '../issue-credential.js';
+import { isAuthorizationCodeOffer } from './authorization-code-offer.js';
+import type { ParClientCheck } from './par-client-check.js';
+import {
+  authorizationError,
+  AUTHORIZATION_PATHS,
+  REQUEST_URI_PREFIX,
+  REQUEST_URI_TTL_SECONDS,
+  singleParam,
+  type AuthorizationDeps,
+} from './authorization-deps.js';
+
+export interface PushedAuthorizationResponse {
+  request_uri: string;
+  expires_in: number;
+}
+
+const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+
+/** RFC 6749 §3.1.2: absolute, no fragment; RFC 8252: https, a private-use scheme, or http to a loopback address. */
+function readRedirectUri(raw: string | undefined): string {
+  if (raw === undefined || raw === '') throw authorizationError('invalid_request', 'redirect_uri is required');
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw authorizationError('invalid_request', 'redirect_uri must be an absolute URI');
+  }
+  if (raw.length > 2048 || u.hash !== '' || raw.includes('#'))
+    throw authorizationError('invalid_request', 'redirect_uri must not carry a fragment');
+  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
+  const scheme = u.protocol.slice(0, -1);
+  const ok =
+    u.protocol === 'https:' ||
+    (u.protocol === 'http:' && loopback) ||
+    (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+$/.test(scheme) && !['javascript', 'data', 'file', 'blob', 'vbscript'].includes(scheme)) ||
+    scheme === 'openid-credential-offer' ||
+    scheme === 'haip';
+  if (!ok) throw authorizationError('invalid_request', 'redirect_uri must be https, http to a loopback address, or a private-use scheme');
+  return raw;
+}
+
+/** RFC 7636 §4.3 / §4.4.1: S256 only; a missing method means `plain`, which is refused. */
+function readPkce(form: Record<string, unknown>): string {
+  const challenge = singleParam(form, 'code_challenge');
+  const method = singleParam(form, 'code_challenge_method');
+  if (challenge === undefined || challenge === '')
+    throw authorizationError('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256');
+  if (method !== 'S256') throw authorizationError('invalid_request', 'code_challenge_method must be S256 (plain is not accepted)');
+  if (!CODE_CHALLENGE.test(challenge))
+    throw authorizationError('invalid_request', 'code_challenge must be a base64url SHA-256 (43 characters)');
+  return challenge;
+}
+
+interface Asked {
+  configuration: CredentialConfiguration;
+  authorizationDetails: string | null;
+  scope: string | null;
+}
+
+/** OpenID4VCI §5.1.1 authorization_details (RFC 9396), or §5.1.2 scope: one credential configuration. */
+function readAsked(deps: AuthorizationDeps, form: Record<string, unknown>): Asked {
+  const detailsRaw = singleParam(form, 'authorization_details');
+  const scopeRaw = singleParam(form, 'scope');
+  if (detailsRaw !== undefined) {
+    let details: unknown;
+    try {
+      details = JSON.parse(detailsRaw);
+    } catch {
+      throw authorizationError('invalid_authorization_details', 'authorization_details must be a JSON array');
+    }
+    if (!Array.isArray(details) || details.length !== 1 || !isJsonObject(details[0]))
+      throw authorizationError(
+        'invalid_authorization_details',
+        'authorization_details must hold exactly one object (one credential configuration per request)',
+      );
+    const entry = details[0];
+    if (entry.type !== 'openid_credential')
+      throw authorizationError('invalid_authorization_details', 'the only authorization_details type is openid_credential');
+    if (entry.format !== undefined)
+      throw authorizationError('invalid_authorization_details', 'name the credential by credential_configuration_id, not format');
+    // RFC 9396 §2.2 locations: when given, it must name this issuer.
+    if (entry.locations !== undefined && !(Array.isArray(entry.locations) && entry.locations.includes(deps.config.publicUrl)))
+      throw authorizationError('invalid_authorization_details', 'locations must name this credential issuer');
+    const configuration = resolveConfiguration(deps.catalog, entry.credential_configuration_id);
+    if (!configuration)
+      throw authorizationError(
+        'invalid_authorization_details',
+        'credential_configuration_id names no credential configuration of this issuer',
+      );
+    const echoed = {
+      type: 'openid_credential',
+      credential_configuration_id: configuration.id,
+      ...(entry.locations !== undefined && { locations: entry.locations }),
+    };
+    return { configuration, authorizationDetails: JSON.stringify(echoed), scope: null };
+  }
+  if (scopeRaw === undefined || scopeRaw.trim() === '')
+    throw authorizationError('invalid_request', 'ask for a credential with authorization_details (openid_credential) or scope');
+  // §12.2.4: a configuration's `scope` is its id; other scope values are ignored, one credential scope at most.
+  const found = scopeRaw
+    .split(' ')
+    .filter((s) => s !== '')
+    .map((s) => resolveConfiguration(deps.catalog, s))
+    .filter((c): c is CredentialConfiguration => c !== undefined);
+  if (found.length !== 1) throw authorizationError('invalid_scope', 'scope must name exactly one credential configuration of this issuer');
+  return { configuration: found[0]!, authorizationDetails: null, scope: found[0]!.id };
+}
+
+/** The issuer client on whose behalf the credential will be issued (CLAIMS_SOURCE_CLIENT: id or name). */
+export async function configuredIssuerClient(deps: AuthorizationDeps): Promise<ApiClient | undefined> {
+  const wanted = deps.config.authorizationCode.issuerClient;
+  const byId = await deps.store.clients.get(wanted);
+  const client = byId ?? (await deps.store.clients.list()).find((c) => c.name === wanted && c.revokedAt === null);
+  return client && client.revokedAt === null && client.role === 'issuer' ? client : undefined;
+}
+
+export async function pushAuthorizationRequest(
+  deps: AuthorizationDeps,
+  form: Record<string, unknown>,
+  headers: Record<string, string | string[] | undefined>,
+  checkClient: ParClientCheck,
+): Promise<PushedAuthorizationResponse> {
+  // §2.1: request_uri MUST NOT be provided here; request objects (JAR) are not supported.
+  if (form.request_uri !== undefined)
+    throw authorizationError('invalid_request', 'request_uri is not allowed in a pushed authorization request');
+  if (form.request !== undefined)
+    throw authorizationError('invalid_request', 'request objects are not supported; send the parameters as form fields');
+  const clientId = singleParam(form, 'client_id');
+  if (clientId === undefined || clientId === '' || clientId.length > 255)
+    throw authorizationError('invalid_request', 'client_id is required');
+  const responseType = singleParam(form, 'response_type');
+  if (responseType === undefined) throw authorizationError('invalid_request', 'response_type is required');
+  if (responseType !== 'code') throw authorizationError('unsupported_response_type', 'response_type must be code');
+  const codeChallenge = readPkce(form);
+  const redirectUri = readRedirectUri(singleParam(form, 'redirect_uri'));
+  const state = singleParam(form, 'state');
+  if (state !== undefined && state.length > 512) throw authorizationError('invalid_request', 'state is longer than 512 characters');
+  // RFC 8707: the only resource here is this credential issuer.
+  const resource = singleParam(form, 'resource');
+  if (resource !== undefined && resource !== deps.config.publicUrl)
+    throw authorizationError('invalid_request', 'resource must be this credential issuer');
+  const asked = readAsked(deps, form);
+
+  await checkClient({
+    clientId,
+    headers,
+    form,
+    configurationId: asked.configuration.id,
+    endpoint: `${deps.config.publicUrl}${AUTHORIZATION_PATHS.par}`,
+  });
+
+  // §5.1.3 issuer_state: binds the request to an offer made for this flow; it may be injected, so it must name one.
+  const issuerState = singleParam(form, 'issuer_state');
+  let offerId: string | null = null;
+  let client: ApiClient | undefined;
+  if (issuerState !== undefined) {
+    const offer = await findOpenOfferByRefHash(deps, hashSecret(issuerState)).catch(() => undefined);
+    if (!offer || !isAuthorizationCodeOffer(offer))
+      throw authorizationError('invalid_request', 'issuer_state names no open credential offer of this issuer');
+    if (offer.configuration_id !== asked.configuration.id)
+      throw authorizationError(
+        'invalid_authorization_details',
+        'the credential offer of issuer_state is for another credential configuration',
+      );
+    offerId = offer.id;
+    client = await deps.store.clients.get(offer.client_id);
+  } else {
+    client = await configuredIssuerClient(deps);
+  }
+  if (!client || client.revokedAt !== null || client.role !== 'issuer')
+    throw authorizationError('temporarily_unavailable', 'no issuer client stands behind wallet-initiated issuance (CLAIMS_SOURCE_CLIENT)');
+  try {
+    resolveType(deps.catalog, client, asked.configuration.type.id, asked.configuration.format);
+  } catch {
+    const code = asked.scope === null ? 'invalid_authorization_details' : 'invalid_scope';
+    throw authorizationError(code, 'this credential configuration is not issued through the authorization code flow here');
+  }
+
+  const now = deps.clock.now();
+  const secret = newSecret();
+  await deps.store.authorizationRequests.insert({
+    id: randomBytes(12).toString('hex'),
+    request_uri_hash: hashSecret(secret),
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    code_challenge: codeChallenge,
+    state: state ?? null,
+    configuration_id: asked.configuration.id,
+    authorization_details: asked.authorizationDetails,
+    scope: asked.scope,
+    offer_id: offerId,
+    issuer_client_id: client.id,
+    idp_state_hash: null,
+    code_offer_id: null,
+    created_at: now,
+    expires_at: now + REQUEST_URI_TTL_SECONDS * 1000,
+    started_at: null,
+    completed_at: null,
+    outcome: null,
+  });
+  return { request_uri: `${REQUEST_URI_PREFIX}${secret}`, expires_in: REQUEST_URI_TTL_SECONDS };
+}

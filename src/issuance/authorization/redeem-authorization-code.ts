@@ -1,0 +1,98 @@
+/**
+ * Token endpoint, Authorization Code grant (RFC 6749 §4.1.3, RFC 7636 §4.5, OpenID4VCI §6.1):
+ * the code, its PKCE verifier and the redirect_uri of the pushed request → one conditional UPDATE
+ * redeems the code and stores the access token, and the claims sealed under the code are sealed
+ * again under the token → the response names the credential the token covers
+ * (`authorization_details` with `credential_identifiers`, OpenID4VCI §6.2), which the wallet
+ * sends as `credential_identifier` (or the configuration id) at the credential endpoint.
+ */
+import { createHash } from 'node:crypto';
+import { isJsonObject } from '../../formats/jose/types.js';
+import { issueAccessToken } from '../issue-access-token.js';
+import { tokenError } from '../vci-errors.js';
+import { hashSecret, sameHash } from '../vci-secrets.js';
+import { openSealedClaims, sealClaims } from './claims-seal.js';
+import { authorizationError, singleParam, type AuthorizationDeps } from './authorization-deps.js';
+
+export interface AuthorizationCodeTokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  authorization_details?: Record<string, unknown>[];
+  scope?: string;
+}
+
+/** RFC 7636 §4.1: 43–128 characters of the unreserved set. */
+const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+const INVALID_GRANT = 'the authorization code is unknown, expired or already used';
+
+export async function redeemAuthorizationCode(
+  deps: AuthorizationDeps,
+  form: Record<string, unknown>,
+): Promise<AuthorizationCodeTokenResponse> {
+  const code = singleParam(form, 'code');
+  const verifier = singleParam(form, 'code_verifier');
+  const redirectUri = singleParam(form, 'redirect_uri');
+  const clientId = singleParam(form, 'client_id');
+  if (code === undefined || code === '') throw tokenError('invalid_request', 'code is required');
+  if (verifier === undefined) throw tokenError('invalid_request', 'code_verifier is required (PKCE)');
+  if (redirectUri === undefined) throw tokenError('invalid_request', 'redirect_uri is required');
+  const resource = singleParam(form, 'resource');
+  if (resource !== undefined && resource !== deps.config.publicUrl)
+    throw tokenError('invalid_request', 'resource must be this credential issuer');
+
+  const now = deps.clock.now();
+  const offer = await deps.store.vci.offerByCodeHash(hashSecret(code));
+  if (!offer || offer.expires_at <= now || offer.redeemed_at !== null || offer.burned_at !== null)
+    throw tokenError('invalid_grant', INVALID_GRANT);
+  const req = await deps.store.authorizationRequests.byCodeOfferId(offer.id);
+  if (!req) throw tokenError('invalid_grant', INVALID_GRANT);
+  // RFC 6749 §4.1.3: the code was issued to this client, for this redirect_uri.
+  if (clientId !== undefined && clientId !== req.client_id) throw tokenError('invalid_grant', 'the code was issued to another client');
+  if (redirectUri !== req.redirect_uri) throw tokenError('invalid_grant', 'redirect_uri is not the one of the authorization request');
+  // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) == code_challenge.
+  const challenge = createHash('sha256').update(verifier, 'ascii').digest('base64url');
+  if (!VERIFIER.test(verifier) || !sameHash(challenge, req.code_challenge))
+    throw tokenError('invalid_grant', 'code_verifier does not match the code_challenge');
+
+  // OpenID4VCI §6.1: authorization_details here may narrow the request, never widen it.
+  const detailsRaw = singleParam(form, 'authorization_details');
+  if (detailsRaw !== undefined) {
+    let details: unknown;
+    try {
+      details = JSON.parse(detailsRaw);
+    } catch {
+      throw authorizationError('invalid_authorization_details', 'authorization_details must be a JSON array');
+    }
+    if (
+      !Array.isArray(details) ||
+      !details.every((d) => isJsonObject(d) && d.type === 'openid_credential' && d.credential_configuration_id === offer.configuration_id)
+    )
+      throw authorizationError('invalid_authorization_details', 'authorization_details asks for more than was authorized');
+  }
+
+  const claims = offer.claims === null ? undefined : openSealedClaims(offer.claims, code);
+  if (claims === undefined) throw tokenError('invalid_grant', INVALID_GRANT);
+  const token = issueAccessToken(now, deps.config.accessTokenTtlSeconds);
+  if (
+    !(await deps.store.authorizationRequests.redeemCode(
+      offer.id,
+      now,
+      { hash: token.hash, expiresAt: token.expiresAt },
+      sealClaims(claims, token.token),
+    ))
+  )
+    throw tokenError('invalid_grant', INVALID_GRANT);
+
+  const authorized = { type: 'openid_credential', credential_configuration_id: offer.configuration_id, credential_identifiers: [offer.id] };
+  return {
+    access_token: token.token,
+    token_type: 'Bearer',
+    expires_in: token.expiresIn,
+    ...(req.authorization_details !== null && {
+      authorization_details: [{ ...(JSON.parse(req.authorization_details) as object), ...authorized }],
+    }),
+    ...(req.scope !== null && { scope: req.scope }),
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Authorization endpoint (RFC 6749 §4.1.1 with RFC 9126 §4): only pushed requests are accepted
+ * (`require_pushed_authorization_requests`). The request_uri is used once; the citizen is sent
+ * to the identity provider with a fresh state whose hash is stored. Errors here are answered to
+ * the browser, never redirected: the redirect_uri is not trusted before the request_uri is
+ * (RFC 6749 §4.1.2.1).
+ */
+import { hashSecret, newSecret } from '../vci-secrets.js';
+import { authorizationError, LOGIN_WINDOW_SECONDS, REQUEST_URI_PREFIX, singleParam, type AuthorizationDeps } from './authorization-deps.js';
+import { browserBinding, IdentityProviderError, loginUrl } from './oidc-login.js';
+
+/** Where to send the browser, and the cookie value that binds the login to it (`browserBinding`). */
+export async function startAuthorization(
+  deps: AuthorizationDeps,
+  query: Record<string, unknown>,
+): Promise<{ url: string; binding: string }> {
+  const requestUri = singleParam(query, 'request_uri');
+  const clientId = singleParam(query, 'client_id');
+  if (requestUri === undefined)
+    throw authorizationError('invalid_request', 'push the authorization request first (PAR) and send its request_uri');
+  if (clientId === undefined || clientId === '') throw authorizationError('invalid_request', 'client_id is required');
+  const secret = requestUri.startsWith(REQUEST_URI_PREFIX) ? requestUri.slice(REQUEST_URI_PREFIX.length) : '';
+  const now = deps.clock.now();
+  const req = secret === '' ? undefined : await deps.store.authorizationRequests.byRequestUriHash(hashSecret(secret));
+  if (!req || req.started_at !== null || req.expires_at <= now)
+    throw authorizationError('invalid_request_uri', 'the request_uri is unknown, already used or expired; push the request again');
+  // RFC 9126 §4: the client_id must be the one of the pushed request.
+  if (req.client_id !== clientId) throw authorizationError('invalid_request', 'client_id is not the one of the pushed request');
+
+  const state = newSecret();
+  let url: string;
+  try {
+    url = await loginUrl(deps, state);
+  } catch (e) {
+    if (e instanceof IdentityProviderError) throw authorizationError('temporarily_unavailable', e.message);
+    throw e;
+  }
+  if (!(await deps.store.authorizationRequests.start(req.id, now, hashSecret(state), now + LOGIN_WINDOW_SECONDS * 1000)))
+    throw authorizationError('invalid_request_uri', 'the request_uri is unknown, already used or expired; push the request again');
+  return { url, binding: browserBinding(state) };
+}

@@ -1,0 +1,126 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { AuthorizationRequestsTable, Database, VciOffersTable } from '../schema.js';
+
+export type AuthorizationRequestRecord = Selectable<AuthorizationRequestsTable>;
+
+const changed = (r: { numUpdatedRows: bigint }) => Number(r.numUpdatedRows);
+
+/** Thrown inside a transaction to roll it back when a conditional UPDATE did not win. */
+class Lost extends Error {}
+
+/**
+ * Pushed authorization requests and their way to an authorization code. Every step that may
+ * happen once (using the request_uri, completing the login, redeeming the code) is ONE
+ * conditional UPDATE whose row count says who won, as in vci-repo.ts.
+ */
+export const authorizationRequestsRepo = (db: Kysely<Database>) => ({
+  async insert(r: AuthorizationRequestRecord): Promise<void> {
+    await db.insertInto('authorization_requests').values(r).execute();
+  },
+
+  async byRequestUriHash(hash: string): Promise<AuthorizationRequestRecord | undefined> {
+    return db.selectFrom('authorization_requests').selectAll().where('request_uri_hash', '=', hash).executeTakeFirst();
+  },
+
+  async byIdpStateHash(hash: string): Promise<AuthorizationRequestRecord | undefined> {
+    return db.selectFrom('authorization_requests').selectAll().where('idp_state_hash', '=', hash).executeTakeFirst();
+  },
+
+  async byCodeOfferId(offerId: string): Promise<AuthorizationRequestRecord | undefined> {
+    return db.selectFrom('authorization_requests').selectAll().where('code_offer_id', '=', offerId).executeTakeFirst();
+  },
+
+  /** Uses the request_uri (RFC 9126 §4: one-time use) and opens the login window. False when used or expired. */
+  async start(id: string, now: number, idpStateHash: string, loginExpiresAt: number): Promise<boolean> {
+    const r = await db
+      .updateTable('authorization_requests')
+      .set({ started_at: now, idp_state_hash: idpStateHash, expires_at: loginExpiresAt })
+      .where('id', '=', id)
+      .where('started_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return changed(r) === 1;
+  },
+
+  /**
+   * Ends the login, in one transaction: records the outcome and, for a granted request, stores
+   * the code's offer row (sealed claims) and uses up the credential offer `issuer_state` named.
+   * False when the request was already completed or its offer already used (nothing written).
+   */
+  async complete(
+    id: string,
+    now: number,
+    outcome: string,
+    grant?: { codeOffer: Insertable<VciOffersTable>; boundOfferId: string | null },
+  ): Promise<boolean> {
+    try {
+      await db.transaction().execute(async (tx) => {
+        const r = await tx
+          .updateTable('authorization_requests')
+          .set({ completed_at: now, outcome, code_offer_id: grant?.codeOffer.id ?? null })
+          .where('id', '=', id)
+          .where('completed_at', 'is', null)
+          .executeTakeFirst();
+        if (changed(r) !== 1) throw new Lost();
+        if (!grant) return;
+        if (grant.boundOfferId !== null) {
+          const o = await tx
+            .updateTable('vci_offers')
+            .set({ redeemed_at: now })
+            .where('id', '=', grant.boundOfferId)
+            .where('redeemed_at', 'is', null)
+            .where('burned_at', 'is', null)
+            .where('expires_at', '>', now)
+            .executeTakeFirst();
+          if (changed(o) !== 1) throw new Lost();
+        }
+        await tx.insertInto('vci_offers').values(grant.codeOffer).execute();
+      });
+      return true;
+    } catch (e) {
+      if (e instanceof Lost) return false;
+      throw e;
+    }
+  },
+
+  /**
+   * Redeems an authorization code (its offer row) for an access token, in one transaction: the
+   * claims sealed under the code are replaced by the same claims sealed under the token. False
+   * when the code was already redeemed, or has expired.
+   */
+  async redeemCode(offerId: string, now: number, token: { hash: string; expiresAt: number }, sealedClaims: string): Promise<boolean> {
+    try {
+      await db.transaction().execute(async (tx) => {
+        const r = await tx
+          .updateTable('vci_offers')
+          .set({ redeemed_at: now, expires_at: token.expiresAt, claims: sealedClaims })
+          .where('id', '=', offerId)
+          .where('redeemed_at', 'is', null)
+          .where('burned_at', 'is', null)
+          .where('issued_at', 'is', null)
+          .where('claims', 'is not', null)
+          .where('expires_at', '>', now)
+          .executeTakeFirst();
+        if (changed(r) !== 1) throw new Lost();
+        await tx
+          .insertInto('vci_access_tokens')
+          .values({ token_hash: token.hash, offer_id: offerId, created_at: now, expires_at: token.expiresAt })
+          .execute();
+      });
+      return true;
+    } catch (e) {
+      if (e instanceof Lost) return false;
+      throw e;
+    }
+  },
+
+  /** Deletes requests `keepMs` past their expiry (their codes' offer rows go with vci purging). */
+  async purgeExpired(now: number, keepMs: number): Promise<void> {
+    await db
+      .deleteFrom('authorization_requests')
+      .where('expires_at', '<=', now - keepMs)
+      .execute();
+  },
+});
+
+export type AuthorizationRequestsRepo = ReturnType<typeof authorizationRequestsRepo>;

@@ -1,0 +1,135 @@
+/**
+ * The verifier page's "this device's wallet" (Digital Credentials API) in Chromium: drawn only
+ * where the browser has `DigitalCredential` and navigator.credentials.get (feature detection),
+ * hidden otherwise; and end to end with a simulated wallet behind navigator.credentials.get (built
+ * in Node with jose: presentation with aud origin:<page origin>, JWE to the request's key), the
+ * page hands the answer back and shows the verdict. A wallet that binds its answer to another
+ * origin gets a red verdict.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CompactEncrypt, importJWK, type JWK } from 'jose';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { buildIfStale } from '../../scripts/build.js';
+import { scaled } from '../helpers/time-scale.js';
+import { CHROMIUM_ARGS } from '../helpers/chromium-args.js';
+import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
+import { generateHolderKey, type HolderKey } from '../../src/wallet/holder-key.js';
+import { issueViaApi } from '../presentation/helpers.js';
+
+const BROWSER = process.env.TEST_BROWSER;
+const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
+
+type Obj = Record<string, unknown>;
+
+describe.skipIf(skip)('verifier page: this device’s wallet (Digital Credentials API) in Chromium', () => {
+  let t: TestApp;
+  let context: BrowserContext;
+  let userDataDir: string;
+  let verifierKey: string;
+  let holder: HolderKey;
+  let credential: string;
+
+  beforeAll(async () => {
+    await buildIfStale({ only: 'web', quiet: true });
+    t = await startTestApp({ listen: true });
+    verifierKey = await t.apiKey('verifier');
+    holder = await generateHolderKey();
+    ({ credential } = await issueViaApi(t, await t.apiKey('issuer'), 'driver-license', holder));
+    userDataDir = mkdtempSync(join(tmpdir(), 'dproof-chromium-dc-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: BROWSER,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      locale: 'ko-KR',
+      timeout: scaled(60_000),
+    });
+    context.setDefaultTimeout(scaled(15_000));
+  });
+  afterAll(async () => {
+    await context?.close();
+    await t?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  async function signedIn(page: Page): Promise<void> {
+    await page.goto(`${t.url}/verifier`);
+    await page.getByLabel('검증기관(verifier) API 키').fill(verifierKey);
+    await page.getByRole('button', { name: '시작' }).click();
+    await page.getByLabel('확인 항목').selectOption('adult');
+    await page.getByRole('button', { name: '요청 QR 만들기' }).waitFor();
+  }
+
+  /** A wallet behind navigator.credentials.get, answering with a presentation for `origin`. */
+  async function withSimulatedWallet(page: Page, origin: (pageOrigin: string) => string): Promise<void> {
+    await page.exposeFunction('dproofSimulatedWallet', async (requests: { protocol: string; data: Obj }[], pageOrigin: string) => {
+      const req = requests.find((r) => r.protocol === 'openid4vp-v1-unsigned')!.data;
+      const { presentation } = await createHolderPresentation({
+        credential,
+        disclose: ['age_over_19'],
+        holderSigner: holder.signer,
+        aud: `origin:${origin(pageOrigin)}`,
+        nonce: req.nonce as string,
+        iat: Math.floor(Date.now() / 1000),
+      });
+      const key = ((req.client_metadata as Obj).jwks as { keys: JWK[] }).keys[0]!;
+      const response = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify({ vp_token: { [queryId(req)]: [presentation] } })))
+        .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', kid: key.kid })
+        .encrypt(await importJWK(key, 'ECDH-ES'));
+      return { response };
+    });
+    await page.addInitScript(`
+      if (typeof window.DigitalCredential !== 'function') window.DigitalCredential = class DigitalCredential {};
+      navigator.credentials.get = async (opts) => ({
+        type: 'digital',
+        protocol: 'openid4vp-v1-unsigned',
+        data: await window.dproofSimulatedWallet(opts.digital.requests, location.origin),
+      });
+    `);
+  }
+
+  it('offers the button exactly when the browser has the Digital Credentials API, and hides it when not', async () => {
+    const page = await context.newPage();
+    await signedIn(page);
+    const native = await page.evaluate(
+      `typeof window.DigitalCredential === 'function' && typeof navigator.credentials?.get === 'function'`,
+    );
+    assert.equal(await page.locator('#device-wallet').count(), native ? 1 : 0);
+    await page.close();
+
+    const without = await context.newPage();
+    await without.addInitScript(`Object.defineProperty(window, 'DigitalCredential', { value: undefined, configurable: true })`);
+    await signedIn(without);
+    assert.equal(await without.locator('#device-wallet').count(), 0);
+    assert.equal(await without.getByRole('button', { name: '이 기기의 지갑으로 확인' }).count(), 0);
+    await without.close();
+  });
+
+  it('asks the device wallet, hands its encrypted answer to the service and shows a green verdict', async () => {
+    const page = await context.newPage();
+    await withSimulatedWallet(page, (o) => o);
+    await signedIn(page);
+    await page.getByRole('button', { name: '이 기기의 지갑으로 확인' }).click();
+    await page.locator('.verdict.ok').waitFor();
+    assert.deepEqual(await page.locator('.verdict dd').allTextContents(), ['예']);
+    await page.close();
+  });
+
+  it('an answer bound to another origin gets a red verdict', async () => {
+    const page = await context.newPage();
+    await withSimulatedWallet(page, () => 'https://evil.example');
+    await signedIn(page);
+    await page.getByRole('button', { name: '이 기기의 지갑으로 확인' }).click();
+    await page.locator('#verdict').waitFor();
+    assert.equal(await page.locator('.verdict.ok').count(), 0);
+    await page.close();
+  });
+});
+
+function queryId(req: Obj): string {
+  return ((req.dcql_query as Obj).credentials as { id: string }[])[0]!.id;
+}

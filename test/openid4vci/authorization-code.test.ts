@@ -1,0 +1,486 @@
+/**
+ * Wallet-initiated issuance, the Authorization Code Flow (issue 18), end to end on real HTTP: a
+ * real OpenID provider (oidc-provider) where the citizen logs in, a claims source server that
+ * checks our signed request, and the OpenWallet Foundation's @openid4vc client doing PAR + PKCE
+ * + authorization_details against our authorization server; the credential is verified with
+ * @sd-jwt/sd-jwt-vc. Refusals end with access_denied at the wallet and nothing issued; bad input
+ * gets the RFC error codes. Both stores.
+ */
+import { describe, it, beforeAll, afterAll } from 'vitest';
+import assert from 'node:assert/strict';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { Openid4vciClient } from '@openid4vc/openid4vci';
+import { Oauth2Client, clientAuthenticationAnonymous, setGlobalConfig, type JwtSigner } from '@openid4vc/oauth2';
+import { SignJWT, importJWK, decodeProtectedHeader, type JWK } from 'jose';
+import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
+import { ES256, digest } from '@sd-jwt/crypto-nodejs';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { storeTargets } from '../helpers/stores.js';
+import { freePort } from '../helpers/spawn-server.js';
+import { makeOffer } from './vci-helpers.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main.js';
+import {
+  browse,
+  CLAIMS_SECRET,
+  IDP_CLIENT_ID,
+  IDP_CLIENT_SECRET,
+  startClaimsSource,
+  startIdp,
+  type TestClaimsSource,
+  type TestIdp,
+} from './authorization-code-helpers.js';
+
+setGlobalConfig({ allowInsecureUrls: true });
+
+const WALLET_REDIRECT = 'http://127.0.0.1:9/wallet-callback';
+const keys = new Map<string, JWK>();
+
+function walletKey() {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = privateKey.export({ format: 'jwk' }) as JWK;
+  const publicJwk = { kty: 'EC', crv: 'P-256', x: jwk.x as string, y: jwk.y as string };
+  keys.set(publicJwk.x, jwk);
+  return { privateJwk: jwk, publicJwk };
+}
+
+const callbacks = {
+  fetch,
+  hash: (data: Uint8Array, alg: string) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
+  generateRandom: (n: number) => randomBytes(n),
+  clientAuthentication: clientAuthenticationAnonymous(),
+  signJwt: async (signer: JwtSigner, { header, payload }: { header: Record<string, unknown>; payload: Record<string, unknown> }) => {
+    if (signer.method !== 'jwk') throw new Error('test wallet signs with jwk only');
+    const priv = keys.get(signer.publicJwk.x as string);
+    if (!priv) throw new Error('unknown key');
+    const jwt = await new SignJWT(payload).setProtectedHeader(header as { alg: string }).sign(await importJWK(priv, 'ES256'));
+    return { jwt, signerJwk: signer.publicJwk };
+  },
+};
+
+const s256 = (v: string) => createHash('sha256').update(v).digest('base64url');
+
+const form = (t: TestApp, path: string, fields: Record<string, string>) =>
+  fetch(`${t.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+
+for (const backend of storeTargets()) {
+  describe(`authorization code flow (PAR, PKCE, OpenID provider, claims source) on ${backend}`, () => {
+    let t: TestApp;
+    let idp: TestIdp;
+    let source: TestClaimsSource;
+    let issuerKey: string;
+    const example = () => t.runtime.catalog.get('driver-license')!.example;
+
+    beforeAll(async () => {
+      const idpPort = await freePort();
+      const sourcePort = await freePort();
+      t = await startTestApp({
+        store: backend,
+        listen: true,
+        env: {
+          RATE_LIMIT_PER_MINUTE: '0',
+          OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
+          OIDC_CLIENT_ID: IDP_CLIENT_ID,
+          OIDC_CLIENT_SECRET: IDP_CLIENT_SECRET,
+          CLAIMS_SOURCE_URL: `http://127.0.0.1:${sourcePort}/claims`,
+          CLAIMS_SOURCE_SECRET: CLAIMS_SECRET,
+          CLAIMS_SOURCE_CLIENT: 'test issuer',
+          AUTHORIZATION_ALLOW_HOSTS: '127.0.0.1',
+        },
+      });
+      issuerKey = await t.apiKey('issuer');
+      idp = await startIdp(idpPort, `${t.url}/oauth/callback`);
+      source = await startClaimsSource(sourcePort, t.url, {});
+    });
+    afterAll(async () => {
+      await idp?.close();
+      await source?.close();
+      await t?.close();
+    });
+
+    /** PAR → authorization endpoint → the IdP login → back at the wallet's redirect_uri. */
+    async function login(o: { fields?: Record<string, string>; verifier?: string } = {}) {
+      const verifier = o.verifier ?? randomBytes(32).toString('base64url');
+      const par = await form(t, '/oauth/par', {
+        client_id: 'test-wallet',
+        response_type: 'code',
+        redirect_uri: WALLET_REDIRECT,
+        code_challenge: s256(verifier),
+        code_challenge_method: 'S256',
+        state: 'wallet-state-1',
+        authorization_details: JSON.stringify([{ type: 'openid_credential', credential_configuration_id: 'driver-license' }]),
+        ...o.fields,
+      });
+      assert.equal(par.status, 201, await par.clone().text());
+      const { request_uri } = (await par.json()) as { request_uri: string };
+      const back = await browse(
+        `${t.url}/oauth/authorize?${new URLSearchParams({ client_id: 'test-wallet', request_uri })}`,
+        WALLET_REDIRECT,
+      );
+      return { verifier, request_uri, back, code: back.searchParams.get('code') ?? '' };
+    }
+
+    it('an offer with issuer_state: the @openid4vc wallet does PAR + PKCE + authorization_details, the citizen logs in, the credential verifies', async () => {
+      source.behaviour = 'grant';
+      source.claims = example();
+      const created = await makeOffer(t, issuerKey, { type: 'driver-license', grant: 'authorization_code' });
+      const wallet = new Openid4vciClient({ callbacks });
+      const offer = await wallet.resolveCredentialOffer(created.offer);
+      const issuerState = offer.grants?.authorization_code?.issuer_state;
+      assert.ok(issuerState);
+      assert.equal(offer.grants?.['urn:ietf:params:oauth:grant-type:pre-authorized_code'], undefined);
+      const metadata = await wallet.resolveIssuerMetadata(offer.credential_issuer);
+      const as = metadata.authorizationServers[0]!;
+      assert.equal(as.require_pushed_authorization_requests, true);
+      assert.deepEqual(as.code_challenge_methods_supported, ['S256']);
+      assert.deepEqual(as.authorization_details_types_supported, ['openid_credential']);
+      assert.equal(as.pushed_authorization_request_endpoint, `${t.url}/oauth/par`);
+      assert.equal(metadata.credentialIssuer.credential_configurations_supported['driver-license']?.scope, 'driver-license');
+
+      const started = await wallet.initiateAuthorization({
+        clientId: 'test-wallet',
+        issuerMetadata: metadata,
+        credentialOffer: offer,
+        redirectUri: WALLET_REDIRECT,
+        additionalRequestPayload: {
+          authorization_details: [{ type: 'openid_credential', credential_configuration_id: 'driver-license' }] as never,
+        },
+      });
+      assert.ok('authorizationRequestUrl' in started && started.pkce);
+      assert.match(started.authorizationRequestUrl, /request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3A/);
+      const back = await browse(started.authorizationRequestUrl, WALLET_REDIRECT);
+      assert.equal(back.searchParams.get('iss'), t.url);
+      const code = back.searchParams.get('code');
+      assert.ok(code, back.toString());
+      // The claims source was asked, with a signed request for the logged-in subject and the offer.
+      const asked = source.requests.at(-1)!;
+      assert.equal(asked.sub, 'citizen-7');
+      assert.equal(asked.credential_configuration_id, 'driver-license');
+      assert.equal(asked.offer_id, created.id);
+      // No personal data in the store in clear: the claims are sealed.
+      const row = await t.runtime.store.db
+        .selectFrom('vci_offers')
+        .select('claims')
+        .where('configuration_id', '=', 'driver-license')
+        .where('claims', 'is not', null)
+        .execute();
+      assert.ok(row.every((r) => r.claims!.startsWith('sealed1.') && !r.claims!.includes(String(example().family_name))));
+
+      const { accessTokenResponse } = await wallet.retrieveAuthorizationCodeAccessTokenFromOffer({
+        issuerMetadata: metadata,
+        credentialOffer: offer,
+        authorizationCode: code,
+        pkceCodeVerifier: started.pkce.codeVerifier,
+        redirectUri: WALLET_REDIRECT,
+      });
+      const details = accessTokenResponse.authorization_details as {
+        credential_identifiers: string[];
+        credential_configuration_id: string;
+      }[];
+      assert.equal(details[0]?.credential_configuration_id, 'driver-license');
+      assert.equal(details[0]?.credential_identifiers.length, 1);
+
+      const holder = walletKey();
+      const { c_nonce } = await wallet.requestNonce({ issuerMetadata: metadata });
+      const { jwt } = await wallet.createCredentialRequestJwtProof({
+        issuerMetadata: metadata,
+        credentialConfigurationId: 'driver-license',
+        signer: { method: 'jwk', alg: 'ES256', publicJwk: holder.publicJwk },
+        nonce: c_nonce,
+      });
+      const before = await t.runtime.store.credentials.count();
+      const { credentialResponse } = await wallet.retrieveCredentials({
+        issuerMetadata: metadata,
+        accessToken: accessTokenResponse.access_token,
+        credentialConfigurationId: 'driver-license',
+        proofs: { jwt: [jwt] },
+      });
+      assert.equal(await t.runtime.store.credentials.count(), before + 1);
+      const credential = (credentialResponse.credentials?.[0] as { credential: string }).credential;
+      const jwks = (await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
+      const sdjwt = new SDJwtVcInstance({
+        hasher: digest,
+        verifier: async (data, sig) => {
+          const { kid } = decodeProtectedHeader(`${data}.${sig}`);
+          return (await ES256.getVerifier(jwks.keys.find((k) => k.kid === kid) as JWK))(data, sig);
+        },
+      });
+      const { payload } = await sdjwt.verify(credential);
+      assert.equal((payload as Record<string, unknown>).family_name, example().family_name);
+      // Issued: the claims left the store.
+      const left = await t.runtime.store.db.selectFrom('vci_offers').select('claims').where('claims', 'like', 'sealed1.%').execute();
+      assert.equal(left.length, 0);
+
+      // The offer's issuer_state is used up: a second PAR with it is refused.
+      const again = await form(t, '/oauth/par', {
+        client_id: 'test-wallet',
+        response_type: 'code',
+        redirect_uri: WALLET_REDIRECT,
+        code_challenge: s256('x'.repeat(43)),
+        code_challenge_method: 'S256',
+        issuer_state: issuerState,
+        scope: 'driver-license',
+      });
+      assert.equal(again.status, 400);
+      assert.equal(((await again.json()) as { error: string }).error, 'invalid_request');
+    });
+
+    it('wallet-initiated (no offer): scope, the OAuth client library, credential_identifier-free request by configuration id', async () => {
+      source.behaviour = 'grant';
+      source.claims = example();
+      const client = new Oauth2Client({ callbacks });
+      const asMetadata = await client.fetchAuthorizationServerMetadata(t.url);
+      assert.ok(asMetadata);
+      const started = await client.initiateAuthorization({
+        clientId: 'test-wallet',
+        authorizationServerMetadata: asMetadata,
+        redirectUri: WALLET_REDIRECT,
+        scope: 'driver-license',
+        resource: t.url,
+        state: 'st-2',
+      });
+      const back = await browse(started.authorizationRequestUrl, WALLET_REDIRECT);
+      assert.equal(back.searchParams.get('state'), 'st-2');
+      assert.equal(source.requests.at(-1)?.offer_id, undefined);
+      const { accessTokenResponse } = await client.retrieveAuthorizationCodeAccessToken({
+        authorizationServerMetadata: asMetadata,
+        authorizationCode: back.searchParams.get('code')!,
+        pkceCodeVerifier: started.pkce!.codeVerifier,
+        redirectUri: WALLET_REDIRECT,
+        resource: t.url,
+      });
+      assert.equal(accessTokenResponse.scope, 'driver-license');
+      const holder = walletKey();
+      const nonce = ((await (await fetch(`${t.url}/openid4vci/nonce`, { method: 'POST' })).json()) as { c_nonce: string }).c_nonce;
+      const proof = await new SignJWT({ aud: t.url, nonce })
+        .setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: holder.publicJwk })
+        .setIssuedAt()
+        .sign(await importJWK(holder.privateJwk, 'ES256'));
+      const res = await fetch(`${t.url}/openid4vci/credential`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessTokenResponse.access_token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ credential_configuration_id: 'driver-license', proofs: { jwt: [proof] } }),
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+    });
+
+    it('the CLI wallet: dproof wallet authorize runs PAR + PKCE, the login in a browser, a loopback redirect, and keeps the checked credential', async () => {
+      source.behaviour = 'grant';
+      source.claims = example();
+      const dir = mkdtempSync(join(tmpdir(), 'dproof-authorize-'));
+      const file = join(dir, 'wallet.json');
+      const quiet = { write: () => true };
+      try {
+        assert.equal(await runCli(['wallet', 'init', '--file', file], { env: {}, stdout: quiet, stderr: quiet }), 0);
+        let browsing: Promise<void> | undefined;
+        let stdout = '';
+        let stderr = '';
+        const code = await runCli(['wallet', 'authorize', t.url, 'driver-license', '--file', file, '--json'], {
+          env: {},
+          stdout: { write: (s: string) => (stdout += s) },
+          stderr: {
+            write: (s: string) => {
+              stderr += s;
+              const m = /^(http\S+\/oauth\/authorize\?\S+)$/m.exec(s);
+              // The holder's browser: log in, then land on the wallet's loopback address.
+              if (m)
+                browsing = browse(m[1]!, (u) => u.includes('/callback?') && !u.startsWith(t.url)).then(async (back) => {
+                  await fetch(back);
+                });
+              return true;
+            },
+          },
+        });
+        await browsing;
+        assert.equal(code, 0, stderr);
+        const [received] = JSON.parse(stdout) as { configuration: string; format: string }[];
+        assert.equal(received?.configuration, 'driver-license');
+        const stored = JSON.parse(readFileSync(file, 'utf8')) as { credentials: { credential: string }[] };
+        assert.equal(stored.credentials.length, 1);
+
+        // A refusal reaches the holder as a message, and nothing is kept.
+        source.behaviour = 'deny';
+        stderr = '';
+        const refused = await runCli(['wallet', 'authorize', t.url, 'driver-license', '--file', file], {
+          env: {},
+          stdout: quiet,
+          stderr: {
+            write: (s: string) => {
+              stderr += s;
+              const m = /^(http\S+\/oauth\/authorize\?\S+)$/m.exec(s);
+              if (m)
+                browsing = browse(m[1]!, (u) => u.includes('/callback?') && !u.startsWith(t.url)).then(async (back) => {
+                  await fetch(back);
+                });
+              return true;
+            },
+          },
+        });
+        await browsing;
+        assert.notEqual(refused, 0);
+        assert.match(stderr, /access_denied/);
+        assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { credentials: unknown[] }).credentials.length, 1);
+      } finally {
+        source.behaviour = 'grant';
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('credential_identifier from the token response is accepted at the credential endpoint', async () => {
+      source.behaviour = 'grant';
+      source.claims = example();
+      const { verifier, code } = await login();
+      const tok = await form(t, '/oauth/token', {
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: WALLET_REDIRECT,
+      });
+      assert.equal(tok.status, 200);
+      const body = (await tok.json()) as { access_token: string; authorization_details: { credential_identifiers: string[] }[] };
+      const holder = walletKey();
+      const nonce = ((await (await fetch(`${t.url}/openid4vci/nonce`, { method: 'POST' })).json()) as { c_nonce: string }).c_nonce;
+      const proof = await new SignJWT({ aud: t.url, nonce })
+        .setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: holder.publicJwk })
+        .setIssuedAt()
+        .sign(await importJWK(holder.privateJwk, 'ES256'));
+      const credential = (id: string) =>
+        fetch(`${t.url}/openid4vci/credential`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${body.access_token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ credential_identifier: id, proofs: { jwt: [proof] } }),
+        });
+      const wrong = await credential('not-an-identifier');
+      assert.equal(wrong.status, 400);
+      assert.equal(((await wrong.json()) as { error: string }).error, 'invalid_credential_request');
+      const ok = await credential(body.authorization_details[0]!.credential_identifiers[0]!);
+      assert.equal(ok.status, 200, await ok.clone().text());
+    });
+
+    it('refusals end with access_denied (or the cause) at the wallet with its state, and nothing is issued', async () => {
+      source.claims = example();
+      const before = await t.runtime.store.credentials.count();
+      idp.account = null; // the citizen cancels at the identity provider
+      let r = await login();
+      assert.equal(r.back.searchParams.get('error'), 'access_denied');
+      assert.equal(r.back.searchParams.get('state'), 'wallet-state-1');
+      assert.equal(r.code, '');
+      idp.account = 'citizen-7';
+      const asks = source.requests.length;
+      assert.equal(asks, source.requests.length);
+
+      for (const [behaviour, error] of [
+        ['deny', 'access_denied'],
+        ['forbidden', 'access_denied'],
+        ['bad-claims', 'server_error'],
+        ['bad-signature', 'temporarily_unavailable'],
+      ] as const) {
+        source.behaviour = behaviour;
+        r = await login();
+        assert.equal(r.back.searchParams.get('error'), error, behaviour);
+        assert.equal(r.back.searchParams.get('iss'), t.url);
+      }
+      assert.equal(await t.runtime.store.credentials.count(), before);
+      const sealed = await t.runtime.store.db.selectFrom('vci_offers').select('id').where('claims', 'like', 'sealed1.%').execute();
+      assert.equal(sealed.length, 0);
+      source.behaviour = 'grant';
+    });
+
+    it('bad input gets the RFC error codes: PKCE missing or plain, unknown configuration or scope, response_type, reused or expired request_uri, wrong verifier, redirect_uri, reused code', async () => {
+      source.behaviour = 'grant';
+      source.claims = example();
+      const base = {
+        client_id: 'test-wallet',
+        response_type: 'code',
+        redirect_uri: WALLET_REDIRECT,
+        code_challenge: s256('v'.repeat(43)),
+        code_challenge_method: 'S256',
+        scope: 'driver-license',
+      };
+      const par = async (fields: Record<string, string | undefined>) => {
+        const f = Object.fromEntries(Object.entries({ ...base, ...fields }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+        const res = await form(t, '/oauth/par', f);
+        return { status: res.status, body: (await res.json()) as { error: string; request_uri: string } };
+      };
+      const expectError = async (fields: Record<string, string | undefined>, error: string) => {
+        const r = await par(fields);
+        assert.equal(r.status, 400, JSON.stringify(fields));
+        assert.equal(r.body.error, error, JSON.stringify(fields));
+      };
+      await expectError({ code_challenge: undefined, code_challenge_method: undefined }, 'invalid_request');
+      await expectError({ code_challenge_method: 'plain' }, 'invalid_request');
+      await expectError({ code_challenge_method: undefined }, 'invalid_request');
+      await expectError({ scope: 'no-such-configuration' }, 'invalid_scope');
+      await expectError(
+        { scope: undefined, authorization_details: JSON.stringify([{ type: 'openid_credential', credential_configuration_id: 'nope' }]) },
+        'invalid_authorization_details',
+      );
+      await expectError({ scope: undefined, authorization_details: '{not json' }, 'invalid_authorization_details');
+      await expectError({ response_type: 'token' }, 'unsupported_response_type');
+      await expectError({ request_uri: 'urn:ietf:params:oauth:request_uri:x' }, 'invalid_request');
+      await expectError({ redirect_uri: 'javascript:alert(1)' }, 'invalid_request');
+      await expectError({ issuer_state: 'not-an-offer' }, 'invalid_request');
+      await expectError({ client_id: undefined }, 'invalid_request');
+
+      const authorize = (q: Record<string, string>) => fetch(`${t.url}/oauth/authorize?${new URLSearchParams(q)}`, { redirect: 'manual' });
+      let res = await authorize({ client_id: 'test-wallet', request_uri: 'urn:ietf:params:oauth:request_uri:unknown' });
+      assert.equal(res.status, 400);
+      assert.equal(((await res.json()) as { error: string }).error, 'invalid_request_uri');
+      res = await authorize({ client_id: 'test-wallet' });
+      assert.equal(res.status, 400);
+      assert.equal(((await res.json()) as { error: string }).error, 'invalid_request');
+      const pushed = await par({});
+      res = await authorize({ client_id: 'another-wallet', request_uri: pushed.body.request_uri });
+      assert.equal(((await res.json()) as { error: string }).error, 'invalid_request');
+      res = await authorize({ client_id: 'test-wallet', request_uri: pushed.body.request_uri });
+      assert.equal(res.status, 302);
+      assert.match(res.headers.get('set-cookie') ?? '', /^dproof_login=[A-Za-z0-9_-]+; Path=\/oauth\/callback; .*HttpOnly; SameSite=Lax/);
+      // The login finished in a browser that did not start it (no login cookie) is refused (login CSRF).
+      const idpState = new URL(res.headers.get('location')!).searchParams.get('state')!;
+      const elsewhere = await fetch(`${t.url}/oauth/callback?state=${idpState}&code=x`, { redirect: 'manual' });
+      assert.equal(elsewhere.status, 400);
+      assert.equal(((await elsewhere.json()) as { error: string }).error, 'invalid_request');
+      res = await authorize({ client_id: 'test-wallet', request_uri: pushed.body.request_uri });
+      assert.equal(((await res.json()) as { error: string }).error, 'invalid_request_uri');
+      // The callback without a known state is refused, never redirected.
+      res = await fetch(`${t.url}/oauth/callback?state=forged&code=x`, { redirect: 'manual' });
+      assert.equal(res.status, 400);
+      assert.equal(((await res.json()) as { error: string }).error, 'invalid_request');
+
+      // Token endpoint: wrong verifier, wrong redirect_uri, then the right one, then the code again.
+      const { verifier, code } = await login();
+      const token = (fields: Record<string, string>) =>
+        form(t, '/oauth/token', {
+          grant_type: 'authorization_code',
+          code,
+          code_verifier: verifier,
+          redirect_uri: WALLET_REDIRECT,
+          ...fields,
+        });
+      const expectToken = async (fields: Record<string, string>, status: number, error?: string) => {
+        const r = await token(fields);
+        assert.equal(r.status, status, JSON.stringify(fields));
+        if (error) assert.equal(((await r.json()) as { error: string }).error, error, JSON.stringify(fields));
+      };
+      await expectToken({ code_verifier: randomBytes(32).toString('base64url') }, 400, 'invalid_grant');
+      await expectToken({ redirect_uri: 'http://127.0.0.1:9/elsewhere' }, 400, 'invalid_grant');
+      await expectToken({ client_id: 'another-wallet' }, 400, 'invalid_grant');
+      const noVerifier = await form(t, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: WALLET_REDIRECT });
+      assert.equal(((await noVerifier.json()) as { error: string }).error, 'invalid_request');
+      await expectToken({}, 200);
+      await expectToken({}, 400, 'invalid_grant');
+
+      // An expired request_uri (RFC 9126 §2.2 expires_in).
+      const late = await par({});
+      t.clock.advance(91_000);
+      res = await authorize({ client_id: 'test-wallet', request_uri: late.body.request_uri });
+      assert.equal(((await res.json()) as { error: string }).error, 'invalid_request_uri');
+    });
+  });
+}
