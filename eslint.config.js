@@ -12,7 +12,7 @@ const DOMAIN = ['catalog', 'clients', 'issuance', 'keys', 'presentation', 'statu
 /** What sits above the domain: the faces, the pages, the CLI wallet (a client over HTTP). */
 const FACES = ['http', 'cli', 'web', 'wallet'];
 /** The composition root: building, booting and running the app, and its scheduled jobs. */
-const COMPOSITION = ['app', 'server', 'boot', 'purge-expired-state'];
+const COMPOSITION = ['app', 'server', 'boot', 'cluster', 'purge-expired-state'];
 /** Pure modules shared with browser code (src/web imports them; they import only each other and formats). */
 const SHARED_WITH_BROWSER = ['formats', 'holder', 'verdict'];
 const NODE_BUILT_INS = { group: ['node:*'], message: 'browser code cannot use Node built-ins' };

@@ -1,13 +1,15 @@
 /**
  * The full-flow scenarios on their own, for profiling and for comparing builds:
  *
- *   tsx bench/flow-bench.ts [--quick] [--pg] [--seconds N] [--only TEXT]
+ *   tsx bench/flow-bench.ts [--quick] [--pg] [--seconds N] [--only TEXT] [--workers N]
  *                           [--root DIR]... [--cpu-prof DIR] [--node-arg ARG]... [--json FILE]
  *
  * Each `--root` is a built checkout (default: this one); with several, every scenario runs on
  * each build in turn (before/after back to back, so the machine's drift hits both alike).
  * `--cpu-prof DIR` runs the servers under `node --cpu-prof` and leaves the profiles in DIR;
  * `--node-arg` passes a flag to the servers' node (e.g. `--node-arg=--max-semi-space-size=16`).
+ * `--workers N` runs each server as a cluster of N processes (WORKERS=N); CPU and RSS are then
+ * summed over the primary and its workers.
  * `npm run bench` runs the same scenarios on its own server.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     'node-arg': { type: 'string', multiple: true },
     json: { type: 'string' },
+    workers: { type: 'string' },
   },
 });
 
@@ -47,7 +50,7 @@ interface Build {
 async function startBuild(root: string): Promise<Build> {
   const dir = mkdtempSync(join(tmpdir(), 'dproof-flow-'));
   const db = values.pg ? await pgDatabase() : undefined;
-  const env = benchEnv(dir, db?.url);
+  const env = { ...benchEnv(dir, db?.url), ...(values.workers && { WORKERS: values.workers }) };
   const profile = [
     ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : []),
     ...(values['node-arg'] ?? []),
@@ -85,7 +88,7 @@ try {
   }
   const rss = builds.map((b) => `${b.root}: ${b.server.peakRssMb().toFixed(0)} MB`).join('; ');
   process.stdout.write(
-    `${flowTable(results).join('\n')}\n\nStore: ${values.pg ? 'postgres' : 'sqlite'}. Peak server RSS: ${rss}. 1-minute load average during the run: ${load.map((l) => l.toFixed(2)).join(', ')}.\n`,
+    `${flowTable(results).join('\n')}\n\nStore: ${values.pg ? 'postgres' : 'sqlite'}${values.workers ? `, ${values.workers} worker processes` : ''}. Peak server RSS: ${rss}. 1-minute load average during the run: ${load.map((l) => l.toFixed(2)).join(', ')}.\n`,
   );
   for (const r of results) for (const e of r.errorSamples) process.stdout.write(`error in "${r.name}": ${e}\n`);
   if (values.json)

@@ -24,6 +24,7 @@ import { prepareCounterPresentations, prepareVciGrants } from './prepare.js';
 import { runHostileMix } from './hostile-mix.js';
 import { compareSigners, type SignerComparison } from './signer-comparison.js';
 import { FLOW_SCENARIOS, runFlowScenarios } from './flow-scenarios.js';
+import { serverCpuMs } from './full-flow.js';
 
 const quick = process.argv.includes('--quick');
 const strict = process.argv.includes('--check');
@@ -50,9 +51,11 @@ async function main(): Promise<void> {
   try {
     // Cold start: the first run creates the store and a key; measure the later starts.
     const coldStartMs: number[] = [];
+    const coldStartCpuMs: number[] = [];
     for (let i = 0; i < (quick ? 2 : 4); i++) {
       const s = await startServer(env);
       if (i > 0) coldStartMs.push(s.startMs);
+      if (i > 0) coldStartCpuMs.push(serverCpuMs(s.pid));
       await s.stop();
     }
     const { apiKey } = JSON.parse(
@@ -316,12 +319,11 @@ async function main(): Promise<void> {
       false,
     );
     ratio('full flow, batches of 10, 16 at a time: server CPU ms per credential', flowCpu(FLOW_SCENARIOS[2]!.label), 0.5, false);
-    ratio(
-      'cold start to /readyz, median (ms)',
-      [...coldStartMs].sort((a, b) => a - b)[Math.floor(coldStartMs.length / 2)] ?? NaN,
-      1500,
-      false,
-    );
+    // Issue 22: ≤ 0.5 s on a built checkout. On a shared machine the wall time is mostly waiting
+    // for a core; the server's CPU until /readyz (every thread) is the steadier figure.
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    ratio('cold start to /readyz, median (ms)', median(coldStartMs), 500, false);
+    ratio('cold start: server CPU until /readyz, median (ms)', median(coldStartCpuMs), 500, false);
     for (const s of scenarios)
       if (s.errors > 0 || s.non2xx > 0) notes.push(`${s.name}: ${s.errors} errors (${s.wrongAnswers} wrong answers), ${s.non2xx} non-2xx`);
     // "No errors under any scenario": transport errors never; refusals and wrong answers only as

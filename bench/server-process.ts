@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { processTree } from './full-flow.js';
 
 export const ROOT = join(import.meta.dirname, '..');
 
@@ -30,7 +31,7 @@ export interface ServerProcess {
   pid: number;
   /** ms from spawn to the first green /readyz. */
   startMs: number;
-  /** Peak resident set size so far (VmHWM), in MB. */
+  /** Peak resident set size so far (VmHWM), in MB; with WORKERS > 1 the sum over the primary and its workers. */
   peakRssMb(): number;
   stop(): Promise<void>;
 }
@@ -66,15 +67,21 @@ export async function startServer(
     if (performance.now() - t0 > 30_000) throw new Error(`server not ready: ${err}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+  // A cluster (WORKERS > 1) is ready for load when every worker listens, not only the first.
+  while (Number(env.WORKERS ?? 1) > 1 && !/digital-proof cluster: /.test(err)) {
+    if (proc.exitCode !== null || performance.now() - t0 > 30_000) throw new Error(`cluster not ready: ${err}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
   const startMs = performance.now() - t0;
   return {
     url,
     pid: proc.pid as number,
     startMs,
-    peakRssMb: () => {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
-      return m ? Number(m[1]) / 1024 : NaN;
-    },
+    peakRssMb: () =>
+      processTree(proc.pid as number).reduce((mb, pid) => {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        return mb + (m ? Number(m[1]) / 1024 : NaN);
+      }, 0),
     stop: async () => {
       proc.kill('SIGTERM');
       await exited;

@@ -83,3 +83,27 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
     throw e;
   }
 }
+
+/**
+ * What must happen once before several server processes open the same store (WORKERS > 1):
+ * migrations, and on a first run the passphrase file and the first signing key. Done by the
+ * cluster's primary, so its workers never race to migrate or to make two first keys.
+ */
+export async function prepareStore(config: Config, logger: Logger, clock: Clock = systemClock): Promise<void> {
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onPermissionWarning: (w) => logger.warn(w, 'could not make the data folder or a database file private (0700 / 0600)'),
+  });
+  let keyStore: KeyBackend | undefined;
+  try {
+    const { applied } = await store.migrate();
+    if (applied.length > 0) logger.info({ applied, store: store.dialect }, 'migrations applied');
+    keyStore = openKeyBackend(config, logger, (p) => logger.warn({ file: p.file, generated: p.generated }, DEV_PASSPHRASE_WARNING));
+    const made = await ensureActiveKey({ store, keyStore, clock, actor: 'server:first-run' }, config.keyAlg);
+    if (made) logger.warn({ kid: made.kid, alg: made.alg, dir: config.keysDir }, 'first run: generated a signing key');
+  } finally {
+    await keyStore?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+  }
+}

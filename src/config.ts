@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { parseOutboundAllowList } from './http-client/outbound-allow-list.js';
 import type { TrustedIssuer } from './verification/issuer-type-authority.js';
 
@@ -95,6 +96,8 @@ export interface Config {
   purgeIntervalMs: number;
   /** redis://… shares rate-limit counters between nodes; unset = each node counts in memory. */
   redisUrl: string | undefined;
+  /** Server processes on this node (node:cluster, one port); 1 = no cluster. `auto` = one per core. */
+  workers: number;
   /** Bearer token GET /metrics requires; unset = /metrics answers without one. */
   metricsToken: string | undefined;
   /** Host names, IPs and CIDR ranges of internal webhook receivers (exempt from the internal-address refusal). */
@@ -345,6 +348,12 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
       '`redis://host:port` keeps the rate-limit counters (per client, per address, per offer/token/request) in Redis, shared by every node. If Redis is down, requests are let through (fail-open) and a warning is logged.',
   },
   {
+    name: 'WORKERS',
+    default: '1',
+    description:
+      'Server processes on this node, all on one port (node:cluster): a whole number 1–64, or `auto` for one per core. They share the store (SQLite: one file, each write transaction takes its lock in turn; PostgreSQL: the pool is per process) and, with `REDIS_URL`, the rate-limit counters; without it each process counts its own. See *Performance*, "Every core".',
+  },
+  {
     name: 'METRICS_TOKEN',
     default: '(unset: `/metrics` is open)',
     description:
@@ -398,6 +407,12 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** WORKERS: a whole number of server processes, or `auto` (one per core the machine offers). */
+function workers(env: Env): number {
+  if (env.WORKERS?.trim() === 'auto') return Math.min(64, availableParallelism());
+  return integer(env, 'WORKERS', 1, 1, 64);
+}
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -651,6 +666,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     verifierResultRetentionSeconds: integer(env, 'VERIFIER_RESULT_RETENTION_SECONDS', 600, 10, 7 * 86_400),
     purgeIntervalMs: integer(env, 'PURGE_INTERVAL_MS', 60_000, 10, 86_400_000),
     redisUrl,
+    workers: workers(env),
     metricsToken,
     webhookAllowHosts: webhookAllowHosts(env),
     authorizationCode: authorizationCodeConfig(env, nodeEnv),

@@ -1,4 +1,5 @@
-import { pathToFileURL } from 'node:url';
+import cluster from 'node:cluster';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './http/logger.js';
@@ -6,13 +7,15 @@ import { openRuntime } from './boot.js';
 import { buildApp } from './app.js';
 import { DOCS_PATH } from './http/openapi.js';
 import { markStoreHeld, releaseStore } from './store/server-lock.js';
+import { runCluster } from './cluster/run-cluster.js';
 
 export async function startServer(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
   const runtime = await openRuntime(config, logger);
   const app = await buildApp(runtime, logger);
   await app.listen({ port: config.port, host: config.host });
-  const pidFile = runtime.store.dialect === 'sqlite' ? markStoreHeld(config.dataDir) : undefined;
+  // In a cluster (WORKERS > 1) the primary holds the embedded store for all its workers.
+  const pidFile = runtime.store.dialect === 'sqlite' && !cluster.isWorker ? markStoreHeld(config.dataDir) : undefined;
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -44,9 +47,23 @@ async function main(): Promise<void> {
     throw e;
   }
   // The first line a person sees: where to look. The JSON log lines that follow are for machines.
-  process.stderr.write(
-    `digital-proof starting on ${config.tls ? 'https' : 'http'}://${config.host}:${config.port} (public URL ${config.publicUrl})\n`,
-  );
+  if (!cluster.isWorker) {
+    process.stderr.write(
+      `digital-proof starting on ${config.tls ? 'https' : 'http'}://${config.host}:${config.port} (public URL ${config.publicUrl})${config.workers > 1 ? ` with ${config.workers} worker processes` : ''}\n`,
+    );
+  }
+  if (config.workers > 1 && cluster.isPrimary) {
+    try {
+      await runCluster(config, createLogger(config.logLevel), {
+        exec: fileURLToPath(import.meta.url),
+        say: (line) => process.stderr.write(`${line}\n`),
+      });
+    } catch (e) {
+      process.stderr.write(`digital-proof cannot start: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    }
+    return;
+  }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(config);
@@ -67,4 +84,5 @@ async function main(): Promise<void> {
   }
 }
 
+// Also the entry of every cluster worker (cluster.setupPrimary's exec is this file).
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

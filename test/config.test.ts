@@ -2,6 +2,7 @@ import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config.js';
 import { ROOT } from './helpers/spawn-server.js';
 
@@ -30,6 +31,8 @@ describe('configuration', () => {
       [{ BODY_LIMIT: '-1' }, 'BODY_LIMIT'],
       [{ DPROOF_KEY_PASSPHRASE: 'short' }, 'DPROOF_KEY_PASSPHRASE'],
       [{ NODE_ENV: 'production' }, 'DPROOF_KEY_PASSPHRASE'],
+      [{ WORKERS: '0' }, 'WORKERS'],
+      [{ WORKERS: 'many' }, 'WORKERS'],
     ];
     for (const [env, name] of cases) {
       assert.throws(
@@ -38,6 +41,12 @@ describe('configuration', () => {
         name,
       );
     }
+  });
+
+  it('runs one server process unless WORKERS asks for more (auto: one per core)', () => {
+    assert.equal(loadConfig({}).workers, 1);
+    assert.equal(loadConfig({ WORKERS: '2' }).workers, 2);
+    assert.equal(loadConfig({ WORKERS: 'auto' }).workers, Math.min(64, availableParallelism()));
   });
 
   it('derives PUBLIC_URL from PORT and drops a trailing slash', () => {

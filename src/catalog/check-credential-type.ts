@@ -9,7 +9,7 @@ import { CatalogError } from './error-codes.js';
 import { escapePointerToken } from './describe-ajv-errors.js';
 import { RRN_CLAIM_NAME } from './find-rrn.js';
 import { listClaimPaths, type ClaimPathInfo } from './list-claim-paths.js';
-import type { ClaimsSchema, Claims, CredentialFormat, DerivedClaimName, LocalizedText } from './types.js';
+import type { ClaimsSchema, Claims, CredentialFormat, DerivedClaimName, LocalizedText, MdocLayout } from './types.js';
 
 /** A type file as written (snake_case, `vct` still a path), after the meta-schema passed. */
 export interface CredentialTypeFile {
@@ -21,6 +21,7 @@ export interface CredentialTypeFile {
   validity: { default_days: number; max_days: number };
   person_bound: boolean;
   formats: CredentialFormat[];
+  mdoc?: Omit<MdocLayout, 'encodings'>;
   claims_schema: ClaimsSchema;
   selectively_disclosable: string[];
   derived_claims: DerivedClaimName[];
@@ -136,6 +137,39 @@ const everyClaimLabelled: Check = ({ file, type, paths }) => {
   return missing === undefined ? undefined : new CatalogError('catalog_missing_label', file, '/claim_display', `no label for "${missing}"`);
 };
 
+/** An mdoc layout exactly when the type is issued as `mso_mdoc` (ISO/IEC 18013-5 needs a docType). */
+const mdocLayoutMatchesFormats: Check = ({ file, type }) => {
+  const issued = type.formats.includes('mso_mdoc');
+  if (issued && !type.mdoc)
+    return new CatalogError('catalog_mdoc_layout', file, '/mdoc', 'formats lists mso_mdoc: declare its doctype and namespaces');
+  if (!issued && type.mdoc)
+    return new CatalogError('catalog_mdoc_layout', file, '/mdoc', 'mdoc is declared but formats does not list mso_mdoc');
+  return undefined;
+};
+
+/**
+ * ISO/IEC 18013-5 §8.3.2.1.2.2: each data element is one IssuerSignedItem of one namespace. Every
+ * top-level claim and derived claim of the type is in exactly one namespace, and nothing else is.
+ */
+const mdocElementsAreClaims: Check = ({ file, type }) => {
+  if (!type.mdoc) return undefined;
+  const claims = [...Object.keys(type.claims_schema.properties), ...type.derived_claims];
+  const seen = new Set<string>();
+  for (const [ns, elements] of Object.entries(type.mdoc.namespaces)) {
+    for (const [i, element] of elements.entries()) {
+      const at = `/mdoc/namespaces/${escapePointerToken(ns)}/${i}`;
+      if (!claims.includes(element))
+        return new CatalogError('catalog_mdoc_layout', file, at, `"${element}" is neither a claim nor a derived claim of the type`);
+      if (seen.has(element)) return new CatalogError('catalog_mdoc_layout', file, at, `"${element}" is in more than one namespace`);
+      seen.add(element);
+    }
+  }
+  const missing = claims.find((c) => !seen.has(c));
+  return missing === undefined
+    ? undefined
+    : new CatalogError('catalog_mdoc_layout', file, '/mdoc/namespaces', `"${missing}" is in no namespace`);
+};
+
 const CHECKS: readonly Check[] = [
   idMatchesFileName,
   validityIsOrdered,
@@ -145,6 +179,8 @@ const CHECKS: readonly Check[] = [
   displayKeysExist,
   descriptionKeysExist,
   everyClaimLabelled,
+  mdocLayoutMatchesFormats,
+  mdocElementsAreClaims,
 ];
 
 export function checkCredentialType(file: string, type: CredentialTypeFile): void {

@@ -3,7 +3,8 @@
  * "Catalogue, not code"). Each file is checked against schemas/credential-type.schema.json,
  * then against the cross-field rules of check-credential-type.ts; its claims validator is
  * compiled once and its example validated with it. Any fault throws a CatalogError whose message
- * names the file and the JSON pointer of the field, and the server refuses to start.
+ * names the file and the JSON pointer of the field, and the server refuses to start. A compiled
+ * server skips that ajv work when the same bytes were proved before (checked-stamp.ts).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,7 +16,9 @@ import { CatalogError } from './error-codes.js';
 import { findRrnValue } from './find-rrn.js';
 import { findUnsafeText } from './find-unsafe-text.js';
 import { compileClaimsValidator } from './validate-claims.js';
-import type { Catalog, CredentialType } from './types.js';
+import { catalogFingerprint, markChecked, wasChecked } from './checked-stamp.js';
+import type { Catalog, ClaimsSchema, CredentialType } from './types.js';
+import { listClaimPaths } from './list-claim-paths.js';
 
 export const CREDENTIAL_TYPE_SCHEMA_FILE = join(schemasDir, 'credential-type.schema.json');
 
@@ -38,9 +41,17 @@ function throwFieldErrors(
   throw new CatalogError(code, file, `${prefix}${first?.pointer ?? ''}`, (first?.message ?? 'is invalid') + (also ? `; also ${also}` : ''));
 }
 
-async function readJson(file: string): Promise<unknown> {
+async function readText(file: string): Promise<string> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw new CatalogError('catalog_unreadable', file, '', e instanceof Error ? e.message : String(e));
+  }
+}
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
   } catch (e) {
     throw new CatalogError('catalog_unreadable', file, '', e instanceof Error ? e.message : String(e));
   }
@@ -50,6 +61,16 @@ function baseUrl(publicUrl: string, dir: string): string {
   const ok = URL.canParse(publicUrl) && /^https?:$/.test(new URL(publicUrl).protocol);
   if (!ok) throw new CatalogError('catalog_bad_public_url', dir, '', `PUBLIC_URL "${publicUrl}" is not an absolute http(s) URL`);
   return publicUrl.replace(/\/+$/, '');
+}
+
+/** Paths whose mdoc element value is a full-date or a byte string, from the claims schema. */
+function mdocEncodings(schema: ClaimsSchema): Record<string, 'full-date' | 'bytes'> {
+  const out: Record<string, 'full-date' | 'bytes'> = {};
+  for (const { path, schema: s } of listClaimPaths(schema)) {
+    if (s.type === 'string' && s.format === 'date') out[path] = 'full-date';
+    else if (s.type === 'string' && s.contentEncoding === 'base64url') out[path] = 'bytes';
+  }
+  return out;
 }
 
 function toCredentialType(t: CredentialTypeFile, file: string, base: string): CredentialType {
@@ -64,6 +85,7 @@ function toCredentialType(t: CredentialTypeFile, file: string, base: string): Cr
     validity: { defaultDays: t.validity.default_days, maxDays: t.validity.max_days },
     personBound: t.person_bound,
     formats: t.formats,
+    ...(t.mdoc && { mdoc: { ...t.mdoc, encodings: mdocEncodings(t.claims_schema) } }),
     claimsSchema: t.claims_schema,
     selectivelyDisclosable: Object.freeze([...t.selectively_disclosable, ...derived]),
     derivedClaims: t.derived_claims,
@@ -116,23 +138,31 @@ export async function loadCatalog({ dir, publicUrl }: LoadCatalogOptions): Promi
   }
   if (names.length === 0) throw new CatalogError('catalog_empty', dir, '', 'no credential type file (*.json)');
 
-  const ajv = createAjv();
-  const validateFile = createAjv({ strictRequired: false }).compile((await readJson(CREDENTIAL_TYPE_SCHEMA_FILE)) as object);
+  const metaText = await readText(CREDENTIAL_TYPE_SCHEMA_FILE);
+  const files = await Promise.all(names.map(async (name) => ({ name, text: await readText(join(dir, name)) })));
+  // Unchanged bytes were proved at an earlier start (checked-stamp.ts): skip the ajv work.
+  const fingerprint = catalogFingerprint(files, metaText);
+  const proved = wasChecked(fingerprint);
+  const ajv = proved ? undefined : createAjv();
+  const validateFile = proved
+    ? undefined
+    : createAjv({ strictRequired: false }).compile(parseJson(CREDENTIAL_TYPE_SCHEMA_FILE, metaText) as object);
   const byId = new Map<string, CredentialType>();
   const byVct = new Map<string, CredentialType>();
-  for (const name of names) {
+  for (const { name, text } of files) {
     const file = join(dir, name);
-    const raw = await readJson(file);
-    if (!validateFile(raw)) throwFieldErrors('catalog_schema_violation', file, '', describeAjvErrors(validateFile.errors));
+    const raw = parseJson(file, text);
+    if (validateFile && !validateFile(raw)) throwFieldErrors('catalog_schema_violation', file, '', describeAjvErrors(validateFile.errors));
     const typeFile = raw as unknown as CredentialTypeFile;
     claimUnique(byId, typeFile.id, file, 'catalog_duplicate_id');
     checkCredentialType(file, typeFile);
     const type = toCredentialType(typeFile, file, base);
     claimUnique(byVct, type.vct, file, 'catalog_duplicate_vct');
-    checkExample(type, ajv);
+    if (ajv) checkExample(type, ajv);
     byId.set(type.id, type);
     byVct.set(type.vct, type);
   }
+  if (!proved) markChecked(fingerprint);
   return {
     types: [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
     get: (id) => byId.get(id),

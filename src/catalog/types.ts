@@ -61,6 +61,23 @@ export interface ClaimsSchema extends ClaimSchema {
   readonly additionalProperties: false;
 }
 
+/**
+ * How a type is issued as an ISO/IEC 18013-5 mdoc (`mso_mdoc`): its docType and, per namespace,
+ * the data elements (each a top-level claim or derived claim of the type, under its own name).
+ */
+export interface MdocLayout {
+  readonly doctype: string;
+  readonly namespaces: Readonly<Record<string, readonly string[]>>;
+  /** Why these names (the responsible body's reverse domain). */
+  readonly naming: LocalizedText;
+  /**
+   * Claim paths whose mdoc encoding is not the JSON one (computed at load from the claims schema):
+   * `full-date` for `format: date` (ISO/IEC 18013-5 §7.2.1, RFC 8943 tag 1004), `bytes` for a
+   * base64url `contentEncoding` (a portrait is a bstr).
+   */
+  readonly encodings: Readonly<Record<string, 'full-date' | 'bytes'>>;
+}
+
 export interface CredentialType {
   /** kebab-case id, equal to the file name without `.json`. */
   readonly id: string;
@@ -75,6 +92,8 @@ export interface CredentialType {
   /** True when the credential describes a person (carries family_name, given_name, birth_date). */
   readonly personBound: boolean;
   readonly formats: readonly CredentialFormat[];
+  /** Set exactly when `formats` lists `mso_mdoc`. */
+  readonly mdoc?: MdocLayout;
   /** JSON Schema of the caller-supplied claims (derived claims are not in it). */
   readonly claimsSchema: ClaimsSchema;
   /**

@@ -10,7 +10,8 @@
  *    allow (find-unsafe-text.ts).
  *  - `rrn_not_allowed`: a value looks like a resident registration number (find-rrn.ts).
  *
- * Validators are compiled once per type (loadCatalog compiles them all at boot).
+ * Validators are compiled once per type: by loadCatalog at boot, or on first use when the start skipped
+ * the catalogue's proof (checked-stamp.ts).
  */
 import { badRequest } from '../errors.js';
 import { createAjv, type Ajv, type ValidateFunction } from './create-ajv.js';

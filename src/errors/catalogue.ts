@@ -115,6 +115,7 @@ export const ERROR_CATALOGUE = {
   signer_unavailable: { http: [503], area: 'keys', en: 'the HSM does not answer or lost its token' },
   alg_not_supported: { http: [400], area: 'keys', en: 'the HSM token does not offer this algorithm' },
   invalid_alg: { http: [400], area: 'cli', en: '--alg is not ES256 or EdDSA' },
+  no_active_iaca: { http: [409], area: 'keys', en: 'a document signer needs an active IACA root (dproof keys iaca)' },
   key_not_found: { http: [404], area: 'keys', en: 'no signing key with this kid' },
   key_active: { http: [409], area: 'keys', en: 'the active key cannot be retired; rotate first' },
   key_already_active: { http: [409], area: 'keys', en: 'the key is already the active one' },
@@ -156,6 +157,11 @@ export const ERROR_CATALOGUE = {
   catalog_invalid_claims_schema: { http: [], area: 'catalog_boot', en: 'the claims schema does not compile' },
   catalog_invalid_example: { http: [], area: 'catalog_boot', en: 'the example does not validate against the claims schema' },
   catalog_rrn_claim: { http: [], area: 'catalog_boot', en: 'a claim name or example value looks like a resident registration number' },
+  catalog_mdoc_layout: {
+    http: [],
+    area: 'catalog_boot',
+    en: 'the mdoc block is missing for an mso_mdoc type (or present without it), or a namespace element is not exactly one claim',
+  },
   catalog_bad_public_url: { http: [], area: 'catalog_boot', en: 'PUBLIC_URL is not an absolute http(s) URL' },
 
   // Issuance (src/issuance/) on our API

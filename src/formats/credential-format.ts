@@ -58,6 +58,12 @@ export interface IssuableType {
   id: string;
   vct: string;
   selectivelyDisclosable: readonly string[];
+  /** ISO/IEC 18013-5 layout, for types issued as `mso_mdoc` (the catalogue's MdocLayout fits). */
+  mdoc?: {
+    doctype: string;
+    namespaces: Readonly<Record<string, readonly string[]>>;
+    encodings: Readonly<Record<string, 'full-date' | 'bytes'>>;
+  };
 }
 
 /** Everything a format needs to build one credential; the story around it lives in issuance. */
@@ -75,6 +81,8 @@ export interface BuildCredentialInput {
   /** Decoy digests per claim path (formats without selective disclosure ignore it). */
   padTo?: Readonly<Record<string, number>>;
   signer: Signer;
+  /** X.509 chain of `signer` (DER, leaf first) for formats signed under a certificate (`mso_mdoc`). */
+  x5chain?: readonly Uint8Array[];
   /** Salts and decoys (formats without them ignore it); default: straight from the CSPRNG. */
   random?: RandomSource;
 }
@@ -91,7 +99,8 @@ export interface ConfigurationMetadataOptions {
   proofSigningAlgs: readonly SigningAlg[];
 }
 
-export interface CredentialFormat<P = unknown, Id extends string = string> {
+/** What the verification pipeline asks of a format (src/verification/verification-checks.ts). */
+export interface CredentialVerification<P = unknown, Id extends string = string> {
   /** The format identifier (OpenID4VP / OpenID4VCI `format`, and the catalogue's). */
   readonly id: Id;
 
@@ -122,9 +131,19 @@ export interface CredentialFormat<P = unknown, Id extends string = string> {
   holderBinding(parsed: P, keyCheck?: CheckPublicJwkOptions): HolderBinding | undefined;
   /** The claims a verifier's policy sees. */
   disclosedClaims(parsed: P): DisclosedClaims;
+}
 
-  // --- issuance ---
-
+/** What issuance asks of a format (src/issuance/). */
+export interface CredentialIssuance<Id extends string = string> {
+  /** The format identifier (OpenID4VCI `format`, and the catalogue's). */
+  readonly id: Id;
+  /**
+   * True when credentials are signed by the mdoc document signer with its x5chain
+   * (`KeyRing.documentSigner()`), not by the JWS key of `KEY_ALG`.
+   */
+  readonly documentSigned?: boolean;
+  /** Whether a (checked) holder key can be bound in this format; unset: every key checkHolderKey accepts. */
+  acceptsHolderKey?(jwk: JWK): boolean;
   /** True when credentials are bound to a holder key proved with a `jwt` proof (OpenID4VCI §8.2). */
   readonly keyBound: boolean;
   /** The `credential_configuration_id` of `typeId` in this format. */
@@ -133,8 +152,13 @@ export interface CredentialFormat<P = unknown, Id extends string = string> {
   typeIdOfConfiguration(configurationId: string): string | undefined;
   /** Where the subject's claims sit in the credential (prefix of claims paths in the metadata). */
   readonly claimPathPrefix: readonly string[];
+  /** The metadata claims path of a claim when it depends on the claim (an mdoc's namespace); unset: the prefix + path. */
+  claimPathOf?(type: IssuableType, path: readonly (string | null)[]): (string | null)[];
   /** The format-specific members of the configuration in the issuer metadata. */
   configurationMetadata(type: IssuableType, options: ConfigurationMetadataOptions): Record<string, unknown>;
   /** Builds and signs one credential. */
   buildCredential(input: BuildCredentialInput): Promise<string>;
 }
+
+/** A format the service both verifies and issues. */
+export type CredentialFormat<P = unknown, Id extends string = string> = CredentialVerification<P, Id> & CredentialIssuance<Id>;

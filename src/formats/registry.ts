@@ -1,42 +1,58 @@
 /**
  * The credential formats this service knows, by id, and which of them a presentation is in.
- * Adding a format (ISO mdoc next) is: a folder with its adapter, and one line in FORMATS.
+ * Adding a format is: a folder with its adapter, and one line here. A format may be issued before
+ * it is verified: ISO mdoc (`mso_mdoc`) is issued today and joins the verified formats when its
+ * verification half lands (src/formats/mdoc/adapter.ts).
  */
-import type { CredentialFormat } from './credential-format.js';
+import type { CredentialIssuance, CredentialVerification } from './credential-format.js';
 import { formatError } from './error-codes.js';
+import { mdocFormat } from './mdoc/adapter.js';
 import { sdJwtVcFormat } from './sd-jwt-vc/adapter.js';
 import { vcJwtFormat } from './vc-jwt/adapter.js';
 
-/** In detection order: the first adapter that recognises a presentation parses it. */
-const FORMATS = [sdJwtVcFormat, vcJwtFormat] as const;
+/** Verified, in detection order: the first adapter that recognises a presentation parses it. */
+const VERIFIED_FORMATS = [sdJwtVcFormat, vcJwtFormat] as const;
+/** Issued. */
+const FORMATS = [sdJwtVcFormat, vcJwtFormat, mdocFormat] as const;
 
-/** Ids of the formats that have an adapter (the catalogue may name more, e.g. `mso_mdoc`). */
+/** Ids of the formats that have an issuing adapter. */
 export type FormatId = (typeof FORMATS)[number]['id'];
+/** Ids of the formats a presentation may be in. */
+export type VerifiedFormatId = (typeof VERIFIED_FORMATS)[number]['id'];
 
 /** The format issued when a request names none. */
 export const DEFAULT_FORMAT: FormatId = sdJwtVcFormat.id;
 
-/** A registered adapter, its id narrowed to the registered ids. */
-export type RegisteredFormat = CredentialFormat<unknown, FormatId>;
+/** A registered issuing adapter, its id narrowed to the registered ids. */
+export type RegisteredFormat = CredentialIssuance<FormatId>;
+export type RegisteredVerification = CredentialVerification<unknown, VerifiedFormatId>;
 
 export const CREDENTIAL_FORMATS: readonly RegisteredFormat[] = FORMATS;
 
 const byId = new Map<string, RegisteredFormat>(FORMATS.map((f) => [f.id, f]));
+const verifiedById = new Map<string, RegisteredVerification>(
+  (VERIFIED_FORMATS as readonly CredentialVerification<never, VerifiedFormatId>[]).map((f) => [f.id, f as RegisteredVerification]),
+);
 
-/** The adapter of `id`, or undefined for a format with no adapter. */
+/** The issuing adapter of `id`, or undefined for a format with no such adapter. */
 export function credentialFormat(id: string): RegisteredFormat | undefined {
   return byId.get(id);
 }
 
+/** The verifying adapter of `id`, or undefined. */
+export function verificationFormat(id: string): RegisteredVerification | undefined {
+  return verifiedById.get(id);
+}
+
 export interface DetectedPresentation {
-  format: RegisteredFormat;
+  format: RegisteredVerification;
   parsed: unknown;
 }
 
 /** Finds the format of a presented credential and parses it (no crypto yet). */
 export function detectPresentationFormat(text: unknown): DetectedPresentation {
   if (typeof text !== 'string' || text.length === 0) throw formatError('sd_jwt_malformed', 'empty presentation');
-  for (const format of FORMATS) {
+  for (const format of verifiedById.values()) {
     const parsed: unknown = format.parsePresentation(text);
     if (parsed !== undefined) return { format, parsed };
   }

@@ -248,7 +248,8 @@ export const API_SCHEMAS = {
         "type": "string",
         "enum": [
           "dc+sd-jwt",
-          "vc+jwt"
+          "vc+jwt",
+          "mso_mdoc"
         ],
         "default": "dc+sd-jwt"
       },
@@ -1002,19 +1003,21 @@ export const API_SCHEMAS = {
         "type": "string",
         "enum": [
           "dc+sd-jwt",
-          "vc+jwt"
+          "vc+jwt",
+          "mso_mdoc"
         ],
         "default": "dc+sd-jwt"
       },
       "formats": {
         "type": "array",
         "minItems": 1,
-        "maxItems": 2,
+        "maxItems": 3,
         "items": {
           "type": "string",
           "enum": [
             "dc+sd-jwt",
-            "vc+jwt"
+            "vc+jwt",
+            "mso_mdoc"
           ]
         },
         "description": "Offer the same claims in several formats (instead of format): one credential configuration each; the access token serves one credential request per configuration."

@@ -61,11 +61,11 @@ const LOCALES = [
 ] as const;
 
 /** §12.2.4 `credential_metadata`: display per locale and claims descriptions (Appendix B.2). */
-function credentialMetadata(type: CredentialType, pathPrefix: string[]) {
+function credentialMetadata(type: CredentialType, claimPath: (path: (string | null)[]) => (string | null)[]) {
   return {
     display: LOCALES.map(([key, locale]) => ({ name: type.name[key], locale, description: type.description[key] })),
     claims: buildTypeMetadata(type).claims.map((c) => ({
-      path: [...pathPrefix, ...c.path],
+      path: claimPath(c.path),
       ...(c.mandatory ? { mandatory: true } : {}),
       ...(c.display ? { display: c.display.map((d) => ({ name: d.label, locale: d.locale })) } : {}),
     })),
@@ -86,7 +86,9 @@ export function buildIssuerMetadata(
         ...adapter.configurationMetadata(type, options),
         // §12.2.4 scope: with the Authorization Code Flow, a configuration is asked for by its id as scope too.
         ...(opts.authorizationCode && { scope: adapter.configurationId(type.id) }),
-        credential_metadata: credentialMetadata(type, [...adapter.claimPathPrefix]),
+        credential_metadata: credentialMetadata(type, (path) =>
+          adapter.claimPathOf ? adapter.claimPathOf(type, path) : [...adapter.claimPathPrefix, ...path],
+        ),
       };
     }
   }

@@ -14,7 +14,7 @@ import type { Clock } from '../clock.js';
 import { systemRandom } from '../random-source.js';
 import type { Catalog, CredentialFormat, CredentialType } from '../catalog/types.js';
 import type { StatusSlots, StatusSlot } from '../status/status-slots.js';
-import type { SigningAlg } from '../keys/signer.js';
+import type { Signer, SigningAlg } from '../keys/signer.js';
 import { AppError, badRequest, forbidden, isAppError } from '../errors.js';
 import { validateClaims } from '../catalog/validate-claims.js';
 import { deriveClaims } from '../catalog/derive-claims.js';
@@ -108,14 +108,34 @@ export function validityWindow(type: CredentialType, now: number, validUntil: st
   return { iat, exp: t };
 }
 
+/**
+ * The holder key fits the format: an mdoc (ISO/IEC 18013-5 §9.1.2.4 deviceKeyInfo) is always bound,
+ * to a P-256 key; the JOSE formats take any key checkHolderKey accepts, or none.
+ */
+export function checkHolderKeyForFormat(adapter: RegisteredFormat, jwk: JWK | undefined): void {
+  if (!adapter.acceptsHolderKey) return;
+  if (!jwk || !adapter.acceptsHolderKey(jwk))
+    throw badRequest('invalid_holder_jwk', `${adapter.id} credentials are bound to a holder key: send holder_jwk, a public EC P-256 key`);
+}
+
+/** The key a format signs with: the document signer and its x5chain for mdoc, else the JWS key of `alg`. */
+export function signingKeyOf(
+  keys: KeyRing,
+  adapter: RegisteredFormat,
+  alg: SigningAlg,
+): { signer: Signer; x5chain?: readonly Uint8Array[] } {
+  return adapter.documentSigned ? keys.documentSigner() : { signer: keys.signer(alg) };
+}
+
 export async function issueCredential(deps: IssuanceDeps, client: ApiClient, req: IssueRequest): Promise<IssuedCredential> {
   const { type, format, adapter } = resolveType(deps.catalog, client, req.type, req.format);
   const claims = validateClaims(type, req.claims);
   const now = deps.clock.now();
   const derived = deriveClaims(type, claims, { today: now });
   const holder = req.holderJwk === undefined ? undefined : checkHolderKey(req.holderJwk);
+  checkHolderKeyForFormat(adapter, holder?.jwk);
   const { iat, exp } = validityWindow(type, now, req.validUntil);
-  const signer = deps.keys.signer(deps.alg);
+  const { signer, x5chain } = signingKeyOf(deps.keys, adapter, deps.alg);
   const subject: JsonObject = { ...claims, ...derived } as JsonObject;
 
   const padTo = digestPadding(type);
@@ -130,6 +150,7 @@ export async function issueCredential(deps: IssuanceDeps, client: ApiClient, req
       status: { idx: slot.idx, uri: slot.uri },
       padTo,
       signer,
+      ...(x5chain && { x5chain }),
       random: systemRandom,
     });
 

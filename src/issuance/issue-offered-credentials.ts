@@ -15,6 +15,7 @@ import type { Claims } from '../catalog/types.js';
 import { isJsonObject } from '../formats/jose/types.js';
 import { validateClaims } from '../catalog/validate-claims.js';
 import { resolveType } from './issue-credential.js';
+import { credentialFormat } from '../formats/registry.js';
 import { resolveConfiguration, type CredentialConfiguration } from './build-issuer-metadata.js';
 import { checkProofJwt, type CheckedProof } from './check-proof-jwt.js';
 import { bearerError, credentialError } from './vci-errors.js';
@@ -137,11 +138,16 @@ export async function issueOfferedCredentials(
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
   const configuration = readConfiguration(deps, body, offer);
   const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration));
+  const adapter = credentialFormat(configuration.format)!;
+  // §8.3.1.2 invalid_proof: the proof key must be one this format can bind (an mdoc: P-256).
+  if (adapter.acceptsHolderKey && !proofs.every((p) => adapter.acceptsHolderKey!(p.jwk)))
+    throw credentialError('invalid_proof', `${configuration.id} binds an EC P-256 key; sign the proofs with one`);
   const { client, claims: offeredClaims } = await checkIssuable(deps, offer, configuration, accessToken);
 
   // An HSM that is away would fail every signature after the point of no return: refuse before
   // it (503), so the wallet can try again with the same offer and nonces.
-  deps.keys.assertCanSign(deps.config.keyAlg);
+  if (adapter.documentSigned) deps.keys.assertCanSignDocuments();
+  else deps.keys.assertCanSign(deps.config.keyAlg);
   // The point of no return: nonces and this configuration of the offer consumed together (and a
   // deferred transaction opened), or none of them. Each configuration is consumed at most once.
   const deferred = isDeferred(deps, offer, configuration)

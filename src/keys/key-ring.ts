@@ -7,6 +7,13 @@ import type { Signer, SigningAlg } from './signer.js';
 import { isSigningAlg } from './file-key-store.js';
 import { signerUnavailable, type KeyBackend } from './key-backend.js';
 import { systemClock, type Clock } from '../clock.js';
+import { certificateChainOf, MDOC_DS_ALG, MDOC_IACA_ALG } from './mdoc-key-rows.js';
+
+/** The active mdoc document signer: its key and its x5chain (DS certificate, then the IACA). */
+export interface DocumentSigner {
+  signer: Signer;
+  x5chain: Uint8Array[];
+}
 
 /** Added to KEY_REFRESH_MS: time for a poll to finish and for small clock differences between nodes. */
 export const HANDOVER_MARGIN_MS = 1000;
@@ -44,6 +51,8 @@ export class KeyRing {
   /** 0 until polling starts: a process that does not poll (the CLI) signs with the active key at once. */
   private handoverMs = 0;
   private published: PublishedKey[] = [];
+  private documentSignerKey: DocumentSigner | undefined;
+  private iacaCerts: Uint8Array[] = [];
   private version = '';
   private timer: NodeJS.Timeout | undefined;
 
@@ -70,6 +79,9 @@ export class KeyRing {
       if (r.state === 'active') active.set(r.alg, signer);
       published.push({ kid: r.kid, alg: r.alg, state: r.state as 'active' | 'retiring', jwk: signer.publicJwk });
     }
+    const ds = live.find((r) => r.alg === MDOC_DS_ALG && r.state === 'active');
+    const dsSigner = ds && (this.signers.get(ds.kid) ?? (await this.keyStore.load({ kid: ds.kid, file: ds.file, alg: 'ES256' })));
+    if (ds && dsSigner) signers.set(ds.kid, dsSigner);
     const handover = new Map<SigningAlg, { previous: Signer; activatedAt: number }>();
     for (const r of live) {
       if (r.state !== 'active' || !isSigningAlg(r.alg) || r.activatedAt === null) continue;
@@ -82,6 +94,8 @@ export class KeyRing {
     this.active = active;
     this.handover = handover;
     this.published = published;
+    this.documentSignerKey = ds && dsSigner ? { signer: dsSigner, x5chain: certificateChainOf(ds).slice(0, 1) } : undefined;
+    this.iacaCerts = live.filter((r) => r.alg === MDOC_IACA_ALG).flatMap((r) => certificateChainOf(r).slice(0, 1));
     this.version = version;
     this.logger.info({ keys: published.map((k) => ({ kid: k.kid, alg: k.alg, state: k.state })) }, 'signing keys loaded');
     return true;
@@ -121,6 +135,27 @@ export class KeyRing {
    */
   assertCanSign(alg: SigningAlg): void {
     this.signer(alg);
+    if (this.keyStore.health() !== 'ok') throw signerUnavailable();
+  }
+
+  /**
+   * The key mdoc credentials are signed with (ISO/IEC 18013-5 §9.1.2.4 issuerAuth) and the x5chain
+   * that goes with it: the DS certificate only, as the IACA is the verifier's trust anchor (B.1).
+   */
+  documentSigner(): DocumentSigner {
+    if (!this.documentSignerKey)
+      throw unavailable('no_active_key', 'no active mdoc document signer; run "dproof keys iaca" then "dproof keys ds"');
+    return this.documentSignerKey;
+  }
+
+  /** DER certificates of our active and retiring IACA roots: the trust anchors of our mdocs. */
+  iacaCertificates(): readonly Uint8Array[] {
+    return this.iacaCerts;
+  }
+
+  /** assertCanSign for mdoc issuance: an active document signer, and a backend that answers. */
+  assertCanSignDocuments(): void {
+    this.documentSigner();
     if (this.keyStore.health() !== 'ok') throw signerUnavailable();
   }
 

@@ -5,11 +5,13 @@
  * way and a request costs no render unless someone shows its QR. Only a pending request is
  * rendered; the image encodes nothing the link does not already say.
  */
-import QRCode from 'qrcode';
 import { AppError } from '../errors.js';
 import type { VerifierRequestRecord } from '../store/repositories/verifier-requests-repo.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import { requestUri, verifierClientId } from './verifier-identity.js';
+
+/** qrcode is loaded at the first render, not at start (cold start to /readyz). */
+const loadQrCode = () => import('qrcode').then((m) => m.default);
 
 export type QrKind = 'svg' | 'png';
 
@@ -30,6 +32,7 @@ export async function renderRequestQr(deps: PresentationDeps, id: string, kind: 
     throw new AppError('invalid_request_uri', 'the request was already answered or has expired', { status: 400 });
   const link = authorizationRequestLink(deps.config.publicUrl, rec);
   // Error correction M, as for offers: readable from a screen at a counter.
+  const QRCode = await loadQrCode();
   if (kind === 'svg') return QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return QRCode.toBuffer(link, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 });
 }

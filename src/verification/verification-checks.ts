@@ -10,8 +10,8 @@ import type { Clock } from '../clock.js';
 import type { Catalog } from '../catalog/types.js';
 import { AppError, isAppError, type ErrorCodeWith } from '../errors.js';
 import { matchClaimsQuery, relativeClaimPath, selectClaims, toClaimPathName } from '../formats/claim-path/index.js';
-import type { CredentialFormat } from '../formats/credential-format.js';
-import { credentialFormat, detectPresentationFormat } from '../formats/registry.js';
+import type { CredentialVerification } from '../formats/credential-format.js';
+import { credentialFormat, detectPresentationFormat, verificationFormat } from '../formats/registry.js';
 import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../formats/status-list/status-list-status-types.js';
 import { FetchFailed } from './fetch-json.js';
 import type { IssuerTrust } from './issuer-trust.js';
@@ -48,7 +48,7 @@ export type Check = (s: PresentationState, c: VerificationContext, input: Verify
 const WALLET_NONCE = /^[A-Za-z0-9._~-]{22,128}$/;
 
 /** The adapter of the format the parse check found; every later check runs only after it. */
-const formatOf = (s: PresentationState): CredentialFormat => credentialFormat(s.format!)!;
+const formatOf = (s: PresentationState): CredentialVerification => verificationFormat(s.format!)!;
 
 /** RFC 9901 §7.1 step 1 (SD-JWT serialisation) or another registered format; no crypto yet. */
 export const parsePresentation: Check = (s) => {

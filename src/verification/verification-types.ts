@@ -1,7 +1,7 @@
 /** Shapes of the verification pipeline's input and answer. */
 import type { JWK } from 'jose';
 import type { JsonObject } from '../formats/jose/types.js';
-import type { FormatId } from '../formats/registry.js';
+import type { VerifiedFormatId } from '../formats/registry.js';
 import type { ClaimPath } from '../formats/sd-jwt/process-disclosures.js';
 import type { ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
 import type { ClerkMessage } from '../verdict/clerk-messages.js';
@@ -46,7 +46,7 @@ export type KeyBindingExpectation = {
 } & ({ nonce: string; counterClientId?: never } | { counterClientId: string; nonce?: never });
 
 /** Credential formats this service verifies: those with an adapter in src/formats/registry.ts. */
-export type CredentialFormat = FormatId;
+export type CredentialFormat = VerifiedFormatId;
 
 export interface PresentationState {
   text: string;

@@ -157,7 +157,7 @@ export async function authorizeAndReceive(
     );
     const item = Array.isArray(response.credentials) && response.credentials.length === 1 ? response.credentials[0] : undefined;
     const credential = isJsonObject(item) ? item.credential : undefined;
-    const { kind, expiresAt } = await checkReceived(f, credential, format, issuer, key, now);
+    const { kind, expiresAt } = await checkReceived(f, credential, format, issuer, key, now, configuration);
     const stored: StoredCredential = {
       id: randomUUID(),
       credential_issuer: issuer,

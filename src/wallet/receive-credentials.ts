@@ -22,6 +22,7 @@ import { createWalletKey } from './create-wallet-key.js';
 import { awaitDeferred } from './await-deferred.js';
 import { notifyIssuer } from './notify-issuer.js';
 import type { StoredCredential, Wallet, WalletKey } from './wallet-file.js';
+import { checkReceivedMdoc } from './check-received-mdoc.js';
 
 export interface ReceiveOptions {
   offerLink: string;
@@ -65,8 +66,11 @@ export async function checkReceived(
   issuer: string,
   key: WalletKey | undefined,
   now: () => Date,
+  configuration: JsonObject,
 ) {
   if (typeof credential !== 'string') throw failed('the issuer sent a credential that is not a string');
+  // OpenID4VCI §A.2.4: a base64url IssuerSigned, signed under an X.509 chain (no JWKS involved).
+  if (format === 'mso_mdoc') return checkReceivedMdoc(credential, { docType: configuration.doctype, keyKid: key?.kid });
   const resolve = await issuerKeyResolver(f, issuer);
   const clock = { now: () => now().getTime() };
   if (format === 'dc+sd-jwt') {
@@ -186,7 +190,7 @@ export async function receiveCredentials(
   for (const [i, item] of list.entries()) {
     const credential = isJsonObject(item) ? item.credential : undefined;
     const key = keyBound ? keys[i] : undefined;
-    const { kind, expiresAt } = await checkReceived(f, credential, format, issuer, key, now);
+    const { kind, expiresAt } = await checkReceived(f, credential, format, issuer, key, now, configuration);
     received.push({
       id: randomUUID(),
       credential_issuer: issuer,

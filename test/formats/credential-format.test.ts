@@ -10,7 +10,14 @@ import type { JWK } from 'jose';
 import { isAppError } from '../../src/errors.js';
 import type { CredentialFormat, IssuableType } from '../../src/formats/credential-format.js';
 import type { KeyResolver } from '../../src/formats/jose/types.js';
-import { CREDENTIAL_FORMATS, credentialFormat, DEFAULT_FORMAT, detectPresentationFormat } from '../../src/formats/registry.js';
+import {
+  CREDENTIAL_FORMATS,
+  credentialFormat,
+  DEFAULT_FORMAT,
+  detectPresentationFormat,
+  verificationFormat,
+} from '../../src/formats/registry.js';
+import { mdocFormat } from '../../src/formats/mdoc/adapter.js';
 import { sdJwtVcFormat } from '../../src/formats/sd-jwt-vc/adapter.js';
 import { createKbJwt } from '../../src/formats/sd-jwt/create-kb-jwt.js';
 import { parseSdJwt } from '../../src/formats/sd-jwt/parse-sd-jwt.js';
@@ -162,12 +169,15 @@ describe('the format registry', () => {
   it('lists one adapter per format id, SD-JWT VC first and by default', () => {
     assert.deepEqual(
       CREDENTIAL_FORMATS.map((f) => f.id),
-      ['dc+sd-jwt', 'vc+jwt'],
+      ['dc+sd-jwt', 'vc+jwt', 'mso_mdoc'],
     );
     assert.equal(DEFAULT_FORMAT, 'dc+sd-jwt');
     assert.equal(credentialFormat('dc+sd-jwt'), sdJwtVcFormat);
     assert.equal(credentialFormat('vc+jwt'), vcJwtFormat);
-    assert.equal(credentialFormat('mso_mdoc'), undefined);
+    assert.equal(credentialFormat('mso_mdoc'), mdocFormat);
+    // Issued before it is verified: no verifying adapter for mdoc yet.
+    assert.equal(verificationFormat('mso_mdoc'), undefined);
+    assert.equal(verificationFormat('dc+sd-jwt'), sdJwtVcFormat);
   });
 
   it('refuses what no adapter recognises with the codes the parse check always used', async () => {
@@ -178,10 +188,15 @@ describe('the format registry', () => {
     assert.throws(() => detectPresentationFormat(jwt), code('sd_jwt_malformed'));
   });
 
-  it('refuses to issue a format without an adapter, or an unknown one, as unsupported_format', async () => {
+  it('refuses to issue a format the type does not list, or an unknown one, as unsupported_format', async () => {
     const catalog = await shippedCatalog();
-    assert.ok(catalog.get('driver-license')!.formats.includes('mso_mdoc'), 'the catalogue names mdoc for the driver licence');
-    for (const format of ['mso_mdoc', 'jwt_vc_json', 'x']) {
+    assert.ok(!catalog.get('local-tax-payment')!.formats.includes('mso_mdoc'), 'only the mobile IDs are mdoc types');
+    assert.throws(
+      () => resolveType(catalog, null, 'local-tax-payment', 'mso_mdoc'),
+      (e: unknown) => isAppError(e) && e.code === 'unsupported_format' && e.status === 400,
+    );
+    assert.equal(resolveType(catalog, null, 'driver-license', 'mso_mdoc').adapter, mdocFormat);
+    for (const format of ['jwt_vc_json', 'x']) {
       assert.throws(
         () => resolveType(catalog, null, 'driver-license', format),
         (e: unknown) => isAppError(e) && e.code === 'unsupported_format' && e.status === 400,

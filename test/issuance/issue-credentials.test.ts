@@ -207,8 +207,8 @@ for (const backend of storeTargets()) {
         'valid_until_too_late',
       ],
       [
-        'a format the type does not allow',
-        async () => ({ type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example, format: 'mso_mdoc' }),
+        'a format the API does not know',
+        async () => ({ type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example, format: 'jwt_vc_json' }),
         400,
         'invalid_request',
       ],

@@ -1,6 +1,6 @@
 /**
  * Issuance refusals not covered elsewhere: a valid_until that is not a date-time (over HTTP), and
- * a format the type names but that is not issued yet (mso_mdoc, ISO 18013-5, next on the map).
+ * mso_mdoc asked for a type that is not a mobile ID.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -38,10 +38,10 @@ describe('issuance refusals', () => {
     assert.equal(Number(after.n), Number(before.n));
   });
 
-  it('refuses mso_mdoc, listed by the driver licence type but not issued yet, with unsupported_format', () => {
-    assert.ok(t.runtime.catalog.get('driver-license')!.formats.includes('mso_mdoc'));
+  it('refuses mso_mdoc for a type that is not a mobile ID (no mdoc layout) with unsupported_format', () => {
+    assert.ok(!t.runtime.catalog.get('local-tax-payment')!.formats.includes('mso_mdoc'));
     assert.throws(
-      () => resolveType(t.runtime.catalog, null, 'driver-license', 'mso_mdoc'),
+      () => resolveType(t.runtime.catalog, null, 'local-tax-payment', 'mso_mdoc'),
       (e) => isAppError(e) && e.code === 'unsupported_format' && e.status === 400,
     );
   });

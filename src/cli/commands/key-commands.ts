@@ -8,6 +8,24 @@ import { viewKey } from '../../keys/view-key.js';
 import { isSigningAlg } from '../../keys/file-key-store.js';
 import { badRequest } from '../../errors.js';
 import type { SigningAlg } from '../../keys/signer.js';
+import { certificateChainOf, isMdocKeyAlg, makeDocumentSigner, makeIaca, MDOC_IACA_ALG, pemOf } from '../../keys/manage-mdoc-keys.js';
+import type { CertificateSubject } from '../../keys/build-mdoc-certificate.js';
+
+interface SubjectOptions {
+  country?: string;
+  name?: string;
+  json?: boolean;
+}
+
+/** ISO/IEC 18013-5 Annex B: C (ISO 3166-1 alpha-2) and CN; issuerAltName points at PUBLIC_URL. */
+const subjectOf = (opts: SubjectOptions, fallbackName: string, publicUrl: string): CertificateSubject => {
+  const country = opts.country ?? 'KR';
+  if (!/^[A-Z]{2}$/.test(country))
+    throw badRequest('invalid_request', `--country must be an ISO 3166-1 alpha-2 code such as KR, got ${country}`);
+  const commonName = opts.name ?? fallbackName;
+  if (commonName.length === 0 || commonName.length > 64) throw badRequest('invalid_request', '--name must be 1 to 64 characters');
+  return { country, commonName, uri: publicUrl };
+};
 
 const algOf = (v: string | undefined, fallback: SigningAlg): SigningAlg => {
   const alg = v ?? fallback;
@@ -99,13 +117,62 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
     });
 
   keys
+    .command('iaca')
+    .description('make a new mdoc issuing-authority root (IACA, ISO 18013-5 Annex B); the current one becomes retiring')
+    .option('--country <cc>', 'ISO 3166-1 alpha-2 country of the issuing authority', 'KR')
+    .option('--name <cn>', 'common name of the IACA', 'digital-proof IACA')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ dproof keys iaca --name "경찰청 mDL IACA"\n  $ dproof keys ds\n\nThen give verifiers the root: dproof keys iaca-certificates > iaca.pem',
+    )
+    .action(async (opts: SubjectOptions) => {
+      const c = ctx();
+      const subject = subjectOf(opts, 'digital-proof IACA', c.config.publicUrl);
+      const r = await c.withStore((store) => makeIaca({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, subject));
+      createOutput(Boolean(opts.json), io).data(
+        { active: viewKey(r.active), retiring: r.retiring ?? null, certificate: pemOf(certificateChainOf(r.active)[0]!) },
+        () =>
+          `active IACA: ${r.active.kid}${r.retiring ? `\nretiring: ${r.retiring} (still a trust anchor)` : ''}\nnext: "dproof keys ds" makes a document signer under it`,
+      );
+    });
+
+  keys
+    .command('ds')
+    .description('make a new mdoc document signer certificate under the active IACA; the current one becomes retiring')
+    .option('--country <cc>', 'ISO 3166-1 alpha-2 country of the issuing authority', 'KR')
+    .option('--name <cn>', 'common name of the document signer', 'digital-proof document signer')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ dproof keys ds\n\nRunning servers sign mdocs with it within KEY_REFRESH_MS (default 2 s).')
+    .action(async (opts: SubjectOptions) => {
+      const c = ctx();
+      const subject = subjectOf(opts, 'digital-proof document signer', c.config.publicUrl);
+      const r = await c.withStore((store) => makeDocumentSigner({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, subject));
+      createOutput(Boolean(opts.json), io).data(
+        { active: viewKey(r.active), retiring: r.retiring ?? null, certificate: pemOf(certificateChainOf(r.active)[0]!) },
+        () => `active document signer: ${r.active.kid}${r.retiring ? `\nretiring: ${r.retiring}` : ''}`,
+      );
+    });
+
+  keys
+    .command('iaca-certificates')
+    .description('print the PEM certificates of the active and retiring IACA roots (the trust anchors verifiers need)')
+    .addHelpText('after', '\nExample:\n  $ dproof keys iaca-certificates > iaca.pem')
+    .action(async () => {
+      const c = ctx();
+      const list = await c.withStore((store) => store.keys.list());
+      const pems = list.filter((k) => k.alg === MDOC_IACA_ALG && k.state !== 'retired').map((k) => pemOf(certificateChainOf(k)[0]!));
+      io.stdout.write(pems.join('\n') + (pems.length ? '\n' : ''));
+    });
+
+  keys
     .command('jwks')
     .description('print the published JWK Set (active and retiring public keys)')
     .addHelpText('after', '\nExample:\n  $ dproof keys jwks > jwks.json')
     .action(async () => {
       const c = ctx();
       const list = await c.withStore((store) => store.keys.list());
-      const jwks = { keys: list.filter((k) => k.state !== 'retired').map((k) => k.publicJwk) };
+      const jwks = { keys: list.filter((k) => k.state !== 'retired' && !isMdocKeyAlg(k.alg)).map((k) => k.publicJwk) };
       createOutput(true, io).data(jwks, () => '');
     });
 }

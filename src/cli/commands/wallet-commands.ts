@@ -4,6 +4,7 @@ import { createOutput, table } from '../output.js';
 import type { CliIo } from '../io.js';
 import { createWallet } from '../../wallet/create-wallet.js';
 import { readWallet, writeWallet } from '../../wallet/wallet-file.js';
+import { readHeldCredential } from '../../wallet/read-held-credential.js';
 import { receiveCredentials } from '../../wallet/receive-credentials.js';
 import { authorizeAndReceive } from '../../wallet/authorize-credentials.js';
 import { badRequest } from '../../errors.js';
@@ -150,6 +151,17 @@ export function walletCommands(program: Command, io: CliIo): void {
       createOutput(Boolean(opts.json), io).data(view, () =>
         table(view, ['id', 'configuration', 'format', 'received_at', 'expires_at'], WALLET_ID_HEADING),
       );
+    });
+
+  wallet
+    .command('show <credential>')
+    .description('the claims a credential holds, as its holder sees them (an mdoc by namespace)')
+    .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
+    .addHelpText('after', '\nExample:\n  $ dproof wallet show 30ea3086-4ecf-469b-b62d-9c56c9919b74')
+    .action((id: string, opts: { file?: string }) => {
+      const cred = readWallet(fileOf(opts)).credentials.find((c) => c.id === id);
+      if (!cred) throw badRequest('credential_not_in_wallet', `no credential ${id} in this wallet; see dproof wallet list`);
+      createOutput(true, io).data(readHeldCredential(cred), () => '');
     });
 
   wallet

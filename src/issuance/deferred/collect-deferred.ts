@@ -10,6 +10,7 @@ import type { JWK } from 'jose';
 import type { Claims } from '../../catalog/types.js';
 import { isJsonObject } from '../../formats/jose/types.js';
 import { resolveType } from '../issue-credential.js';
+import { credentialFormat } from '../../formats/registry.js';
 import { resolveConfiguration } from '../build-issuer-metadata.js';
 import { issueForHolders } from '../issue-for-holders.js';
 import { createNotification } from '../notifications/create-notification.js';
@@ -50,7 +51,8 @@ export async function collectDeferred(deps: VciDeps, accessToken: string, body: 
   } catch {
     throw credentialError('credential_request_denied', 'the credential can no longer be issued');
   }
-  deps.keys.assertCanSign(deps.config.keyAlg);
+  if (credentialFormat(configuration.format)?.documentSigned) deps.keys.assertCanSignDocuments();
+  else deps.keys.assertCanSign(deps.config.keyAlg);
   const claims = await deps.store.vciIssuance.collectDeferred(rec.id, now);
   if (claims === undefined) throw credentialError('invalid_transaction_id', 'the transaction_id was already used');
   const holders = JSON.parse(rec.holder_jwks) as JWK[];

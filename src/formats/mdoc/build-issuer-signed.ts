@@ -1,0 +1,156 @@
+/**
+ * Builds an ISO/IEC 18013-5 `IssuerSigned` (§8.3.2.1.2.2) from a catalogue type's claims, with
+ * @owf/mdoc's CBOR structures and our `Signer` (file or HSM) for the COSE_Sign1:
+ *
+ * - one IssuerSignedItem per data element, each with its own 32-byte random salt (§9.1.2.5: at
+ *   least 16) and a digestID from a random permutation, so ids say nothing about element order;
+ * - the MSO (§9.1.2.4): SHA-256 `valueDigests` of every IssuerSignedItemBytes, `docType`,
+ *   `validityInfo` (signed = validFrom = the issuance time rounded down to the hour, as our other
+ *   formats round `iat`; validUntil = the credential's expiry), `deviceKeyInfo` with the holder's
+ *   P-256 key as a COSE_Key, and `status` with the IETF Token Status List reference
+ *   (`{ status_list: { idx, uri } }`, draft-ietf-oauth-status-list §6.3, ISO mdoc binding);
+ * - `issuerAuth` (§9.1.2.4): COSE_Sign1 ES256 (alg -7, protected) over the tagged MSO, with the
+ *   document signer certificate in `x5chain` (label 33, unprotected; the IACA is the trust anchor
+ *   a verifier holds, Annex B).
+ */
+import { createHash, randomInt } from 'node:crypto';
+import {
+  CoseKey,
+  DeviceKey,
+  DeviceKeyInfo,
+  Header,
+  IssuerAuth,
+  IssuerNamespaces,
+  IssuerSigned,
+  IssuerSignedItem,
+  MobileSecurityObject,
+  ProtectedHeaders,
+  UnprotectedHeaders,
+  ValidityInfo,
+  ValueDigests,
+} from '@owf/mdoc';
+import type { JWK } from 'jose';
+import type { RandomSource } from '../clock.js';
+import { cryptoRandom } from '../clock.js';
+import type { Signer } from '../jose/signer.js';
+import type { StatusListReference } from '../status-list/status-list-reference.js';
+import { buildElementValue, type ElementEncodings } from './build-element-value.js';
+import { COSE_ES256, ITEM_SALT_BYTES, MSO_DIGEST_ALGORITHM } from './mdoc-constants.js';
+
+export interface BuildIssuerSignedInput {
+  docType: string;
+  /** Namespace → the data element names it holds, in order (the catalogue's mdoc layout). */
+  namespaces: Readonly<Record<string, readonly string[]>>;
+  encodings: ElementEncodings;
+  /** Subject claims (caller-supplied and derived); an element whose claim is absent is left out. */
+  claims: Readonly<Record<string, unknown>>;
+  /** Milliseconds since the epoch. */
+  signedAt: number;
+  validUntil: number;
+  /** The holder's checked P-256 public key (OpenID4VCI proof key). */
+  deviceJwk: JWK;
+  status: StatusListReference;
+  signer: Signer;
+  /** DER certificates, the document signer's first. */
+  x5chain: readonly Uint8Array[];
+  random?: RandomSource;
+}
+
+/** Fisher–Yates over 0..n-1 with the CSPRNG: unique digestIDs in no meaningful order. */
+function shuffledIds(n: number): number[] {
+  const ids = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+  }
+  return ids;
+}
+
+/** RFC 9052 §4: our Signer makes the COSE signature (ES256: raw r||s, as COSE wants, RFC 9053 §2.1). */
+const signerContext = (signer: Signer) => ({
+  cose: {
+    sign1: {
+      sign: async ({ toBeSigned }: { toBeSigned: Uint8Array }) => signer.sign(toBeSigned),
+      verify: () => false,
+    },
+    mac0: { sign: () => new Uint8Array(), verify: () => false },
+  },
+});
+
+const seconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000);
+
+export async function buildIssuerSigned(input: BuildIssuerSignedInput): Promise<IssuerSigned> {
+  if (input.signer.alg !== 'ES256') throw new TypeError('mdoc document signers are ES256 (P-256) keys');
+  const random = input.random ?? cryptoRandom;
+  const present = Object.entries(input.namespaces).map(
+    ([ns, elements]) => [ns, elements.filter((e) => input.claims[e] !== undefined)] as const,
+  );
+  const ids = shuffledIds(present.reduce((n, [, e]) => n + e.length, 0));
+  const items = new Map<string, IssuerSignedItem[]>();
+  const digests = new Map<string, Map<number, Uint8Array>>();
+  for (const [ns, elements] of present) {
+    if (elements.length === 0) continue;
+    const list = elements.map((element) =>
+      IssuerSignedItem.fromOptions({
+        digestId: ids.pop()!,
+        random: random(ITEM_SALT_BYTES),
+        elementIdentifier: element,
+        elementValue: buildElementValue(input.claims[element], element, input.encodings),
+      }),
+    );
+    items.set(ns, list);
+    // §9.1.2.5: the digest is over IssuerSignedItemBytes = #6.24(bstr .cbor IssuerSignedItem).
+    digests.set(
+      ns,
+      new Map(
+        list.map((item) => [
+          item.digestId,
+          new Uint8Array(
+            createHash('sha256')
+              .update(item.encode({ asDataItem: true }))
+              .digest(),
+          ),
+        ]),
+      ),
+    );
+  }
+
+  const { x, y } = input.deviceJwk;
+  const mso = MobileSecurityObject.create({
+    digestAlgorithm: MSO_DIGEST_ALGORITHM,
+    docType: input.docType,
+    valueDigests: ValueDigests.create({ digests }),
+    validityInfo: ValidityInfo.create({
+      signed: seconds(input.signedAt),
+      validFrom: seconds(input.signedAt),
+      validUntil: seconds(input.validUntil),
+    }),
+    deviceKeyInfo: DeviceKeyInfo.create({ deviceKey: DeviceKey.fromJwk({ kty: 'EC', crv: 'P-256', x, y }) }),
+  });
+  // The MSO schema admits further keys; `status` is the draft's ISO mdoc binding (see the note in specs).
+  const status = new Map([
+    [
+      'status_list',
+      new Map<string, unknown>([
+        ['idx', input.status.idx],
+        ['uri', input.status.uri],
+      ]),
+    ],
+  ]);
+  (mso.decodedStructure as unknown as Map<string, unknown>).set('status', status);
+
+  const { x: sx, y: sy } = input.signer.publicJwk;
+  const issuerAuth = await IssuerAuth.create(
+    {
+      payload: mso,
+      protectedHeaders: ProtectedHeaders.create({ protectedHeaders: new Map([[Header.Algorithm, COSE_ES256]]) }),
+      unprotectedHeaders: UnprotectedHeaders.create({
+        unprotectedHeaders: new Map([[Header.X5Chain, input.x5chain.length === 1 ? input.x5chain[0]! : [...input.x5chain]]]),
+      }),
+      signingKey: CoseKey.fromJwk({ kty: 'EC', crv: 'P-256', x: sx, y: sy }),
+      algorithm: COSE_ES256,
+    },
+    signerContext(input.signer) as never,
+  );
+  return IssuerSigned.create({ issuerNamespaces: IssuerNamespaces.create({ issuerNamespaces: items }), issuerAuth });
+}

@@ -1,0 +1,59 @@
+/**
+ * The mdoc certificate hierarchy (ISO/IEC 18013-5 Annex B), as key rows beside the JWT keys:
+ * an issuing-authority root (IACA, alg `mdoc-iaca`) and document signers (DS, alg `mdoc-ds`).
+ * Each is an ES256 key made by the same key backend (encrypted file or PKCS#11), its certificate
+ * kept in the row's public JWK as `x5c` (RFC 7517 §4.7: the DS row holds [DS, IACA]).
+ *
+ * Rotation is the JWT keys' rotation: making a new IACA or DS activates it and moves the previous
+ * one to `retiring` (one active per alg, by the same partial unique index). A retiring IACA stays a
+ * trust anchor until retired; a retiring DS stops signing but what it signed still chains to the IACA.
+ */
+import 'reflect-metadata';
+import type { JWK } from 'jose';
+import * as x509 from '@peculiar/x509';
+import { conflict } from '../errors.js';
+import type { KeyRecord } from '../store/repositories/keys-repo.js';
+import type { KeyDeps } from './manage-keys.js';
+import { buildDsCertificate, buildIacaCertificate, type CertificateSubject } from './build-mdoc-certificate.js';
+
+import { certificateChainOf, MDOC_DS_ALG, MDOC_IACA_ALG, type MdocKeyAlg } from './mdoc-key-rows.js';
+
+export { certificateChainOf, isMdocKeyAlg, MDOC_DS_ALG, MDOC_IACA_ALG } from './mdoc-key-rows.js';
+
+/** PEM of a DER certificate. */
+export const pemOf = (der: Uint8Array): string => new x509.X509Certificate(der).toString('pem');
+
+const rowJwk = (jwk: JWK, chain: x509.X509Certificate[]): Record<string, unknown> => ({
+  kty: jwk.kty,
+  crv: jwk.crv,
+  x: jwk.x,
+  y: jwk.y,
+  kid: jwk.kid,
+  x5c: chain.map((c) => Buffer.from(c.rawData).toString('base64')),
+});
+
+async function activate(deps: KeyDeps, alg: MdocKeyAlg, key: { kid: string; file: string }, jwk: Record<string, unknown>) {
+  const at = deps.clock.now();
+  const { previous } = await deps.store.keys.activate({ kid: key.kid, alg, publicJwk: jwk, file: key.file, createdAt: at }, at);
+  await deps.store.audit.record({ at, actor: deps.actor, action: `key.${alg}`, subject: `key:${key.kid}`, detail: { previous: previous ?? null } });
+  return { active: (await deps.store.keys.get(key.kid)) as KeyRecord, retiring: previous };
+}
+
+/** A new IACA root (the first, or a rotation: the old one becomes retiring and stays trusted). */
+export async function makeIaca(deps: KeyDeps, subject: CertificateSubject) {
+  const key = await deps.keyStore.generate('ES256');
+  const signer = await deps.keyStore.load({ kid: key.kid, file: key.file, alg: 'ES256' });
+  const cert = await buildIacaCertificate(signer, subject, deps.clock.now());
+  return activate(deps, MDOC_IACA_ALG, key, rowJwk(key.publicJwk, [cert]));
+}
+
+/** A new document signer under the active IACA (the previous DS becomes retiring). */
+export async function makeDocumentSigner(deps: KeyDeps, subject: CertificateSubject) {
+  const iaca = (await deps.store.keys.list()).find((k) => k.alg === MDOC_IACA_ALG && k.state === 'active');
+  if (!iaca) throw conflict('no_active_iaca', 'there is no active IACA root; run "dproof keys iaca" first');
+  const iacaCert = new x509.X509Certificate(certificateChainOf(iaca)[0]!);
+  const iacaSigner = await deps.keyStore.load({ kid: iaca.kid, file: iaca.file, alg: 'ES256' });
+  const key = await deps.keyStore.generate('ES256');
+  const cert = await buildDsCertificate(key.publicJwk, iacaCert, iacaSigner, subject, deps.clock.now());
+  return activate(deps, MDOC_DS_ALG, key, rowJwk(key.publicJwk, [cert, iacaCert]));
+}
