@@ -99,7 +99,12 @@ for (const backend of storeTargets()) {
         method: 'POST',
         url: '/v1/offers',
         headers: { authorization: `Bearer ${issuerKey}` },
-        payload: { type: TYPE, claims, formats: ['mso_mdoc'] },
+        // disability-eligibility is not issued as an mdoc.
+        payload: {
+          type: 'disability-eligibility',
+          claims: t.runtime.catalog.get('disability-eligibility')!.example,
+          formats: ['dc+sd-jwt', 'mso_mdoc'],
+        },
       });
       assert.equal(unknown.statusCode, 400);
     });
