@@ -24,6 +24,12 @@ export interface Runtime {
   catalog: Catalog;
   slots: StatusSlots;
   statusPublisher: StatusListPublisher;
+  /**
+   * This service's IACA certificates (PEM or DER) that its mdoc verifier trusts as its own: none
+   * until mdoc issuance keeps IACA and document-signer keys (issue 16, issuance half: then
+   * `() => keys.iacaCertificates()`).
+   */
+  ownIacaCertificates: () => readonly (string | Uint8Array)[];
   /** Latest expiry of anything a key signed (retiring a key earlier needs --force). */
   latestExpiry: (kid: string) => Promise<number | null>;
   close(): Promise<void>;
@@ -69,6 +75,7 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
       catalog,
       slots,
       statusPublisher,
+      ownIacaCertificates: () => keys.iacaCertificates(),
       latestExpiry: (kid) => store.credentials.latestExpiryByKid(kid),
       close: async () => {
         keys.stopPolling();

@@ -3,12 +3,14 @@
  * server and the CLI; everything else receives the typed `Config`. Every variable is listed in
  * CONFIG_VARIABLES with its default, and the README table is checked against that list by a test.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { parseOutboundAllowList } from './http-client/outbound-allow-list.js';
 import type { TrustedIssuer } from './verification/issuer-type-authority.js';
+import type { TrustedIaca } from './verification/iaca-anchors.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -78,6 +80,8 @@ export interface Config {
   batchSize: number;
   /** External issuers whose credentials verify here, each with the types (`vct`s) it may issue. */
   trustedIssuers: TrustedIssuer[];
+  /** IACA certificates (mdoc trust anchors) besides this service's own, each with the doctypes it may speak for. */
+  trustedIacaCerts: TrustedIaca[];
   /** Tolerated clock difference with issuers and holders when checking iat / nbf / exp, seconds. */
   verificationSkewSeconds: number;
   /** Oldest KB-JWT `iat` accepted, seconds (counter QR and OpenID4VP). */
@@ -270,6 +274,12 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     default: '(unset: only this service)',
     description:
       "Comma-separated issuer identifiers (URLs) of other SD-JWT VC issuers to trust; their keys come from `<issuer>/.well-known/jwt-vc-issuer`. Each may name the types it may issue after `|`: `https://a.example|https://a.example/vct/|urn:x:pid:1` (a value ending in `/` is a prefix, any other one exact `vct`); with none, only the types under its own identifier (`<issuer>/…`). No other issuer may issue this service's own types (under `PUBLIC_URL`).",
+  },
+  {
+    name: 'TRUSTED_IACA_CERTS',
+    default: "(unset: only this service's own IACA)",
+    description:
+      'Comma-separated paths of PEM files holding IACA root certificates (ISO/IEC 18013-5 issuing authorities) whose mdocs verify here; each may name the doctypes it may issue after `|`: `/etc/dproof/iaca-kr.pem|org.iso.18013.5.1.mDL|kr.go.mois.resident-id.1` (with none, only `org.iso.18013.5.1.mDL`). Every certificate must be a CA; read once at start.',
   },
   {
     name: 'VERIFICATION_SKEW_SECONDS',
@@ -487,6 +497,39 @@ function pkcs11Config(env: Env): Pkcs11Config {
   };
 }
 
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/g;
+
+function trustedIacaCerts(env: Env, cwd: string): TrustedIaca[] {
+  const entries = (env.TRUSTED_IACA_CERTS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  return entries.flatMap((entry) => {
+    const [path, ...doctypes] = entry.split('|').map((s) => s.trim());
+    if (!path || doctypes.some((d) => d === '' || d.length > 200))
+      throw new ConfigError('TRUSTED_IACA_CERTS', `an entry is a PEM file path, then doctypes after |, got "${entry}"`);
+    let text: string;
+    try {
+      text = readFileSync(resolve(cwd, path), 'utf8');
+    } catch {
+      throw new ConfigError('TRUSTED_IACA_CERTS', `cannot read ${path}`);
+    }
+    const pems = text.match(PEM_CERT) ?? [];
+    if (pems.length === 0) throw new ConfigError('TRUSTED_IACA_CERTS', `${path} holds no PEM certificate`);
+    return pems.map((pem) => {
+      let cert: X509Certificate;
+      try {
+        cert = new X509Certificate(pem);
+      } catch {
+        throw new ConfigError('TRUSTED_IACA_CERTS', `${path} holds a certificate that cannot be read`);
+      }
+      if (!cert.ca)
+        throw new ConfigError('TRUSTED_IACA_CERTS', `${path} holds a certificate that is not a CA (${cert.subject.replace(/\n/g, ', ')})`);
+      return { pem, doctypes };
+    });
+  });
+}
+
 function webhookAllowHosts(env: Env): string[] {
   const entries = (env.WEBHOOK_ALLOW_HOSTS ?? '')
     .split(',')
@@ -657,6 +700,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       .filter((s) => s !== ''),
     batchSize: integer(env, 'BATCH_SIZE', 10, 1, 100),
     trustedIssuers: trustedIssuers(env, publicUrl),
+    trustedIacaCerts: trustedIacaCerts(env, cwd),
     verificationSkewSeconds: integer(env, 'VERIFICATION_SKEW_SECONDS', 60, 0, 600),
     kbJwtMaxAgeSeconds: integer(env, 'KB_JWT_MAX_AGE_SECONDS', 120, 10, 3600),
     counterNonceTtlSeconds: integer(env, 'COUNTER_NONCE_TTL_SECONDS', 300, 30, 3600),

@@ -37,6 +37,7 @@ export type ErrorArea =
   | 'sd_jwt_vc'
   | 'status_list'
   | 'vc_jwt'
+  | 'mdoc'
   | 'wallet'
   | 'cli';
 
@@ -499,6 +500,87 @@ export const ERROR_CATALOGUE = {
   vc_jwt_bad_status: { http: [400], area: 'vc_jwt', en: 'credentialStatus is malformed' },
   vc_jwt_status_mismatch: { http: [400], area: 'vc_jwt', en: 'credentialStatus and the status claim point at different entries' },
 
+  // ISO/IEC 18013-5 mdoc (src/formats/mdoc/): a DeviceResponse in an OpenID4VP vp_token (Annex B.2)
+  mdoc_malformed: {
+    http: [400],
+    area: 'mdoc',
+    en: 'not a base64url DeviceResponse of the ISO 18013-5 structure (one document, issuerSigned, deviceSigned)',
+  },
+  mdoc_cbor_malformed: {
+    http: [400],
+    area: 'mdoc',
+    en: 'the CBOR is truncated, has bytes after it, reserved encodings or a text string that is not UTF-8',
+  },
+  mdoc_cbor_too_large: { http: [400], area: 'mdoc', en: 'the DeviceResponse is larger than 192 kB, or holds more than 20,000 CBOR items' },
+  mdoc_cbor_too_deep: { http: [400], area: 'mdoc', en: 'the CBOR nests more than 24 levels (embedded CBOR counted)' },
+  mdoc_cbor_too_wide: {
+    http: [400],
+    area: 'mdoc',
+    en: 'a CBOR map or array has more than 1,024 entries, or a string is longer than the whole input',
+  },
+  mdoc_cbor_indefinite_length: {
+    http: [400],
+    area: 'mdoc',
+    en: 'an indefinite-length CBOR item (ISO 18013-5 §8.1: definite lengths only)',
+  },
+  mdoc_cbor_duplicate_key: { http: [400], area: 'mdoc', en: 'a CBOR map has the same key twice (RFC 8949 §5.6)' },
+  mdoc_cbor_unexpected_tag: {
+    http: [400],
+    area: 'mdoc',
+    en: 'a CBOR tag other than 0, 1004 or 24 (tdate, full-date, embedded CBOR; COSE structures come untagged)',
+  },
+  mdoc_document_count: {
+    http: [400],
+    area: 'mdoc',
+    en: 'the DeviceResponse does not hold exactly one document, or reports a non-zero status',
+  },
+  mdoc_alg_not_allowed: { http: [400], area: 'mdoc', en: 'a COSE alg off the allow-list (ES256, ES384, EdDSA) or not fitting its key' },
+  mdoc_x5chain_missing: { http: [400], area: 'mdoc', en: 'issuerAuth has no x5chain (document signer certificate)' },
+  mdoc_certificate_invalid: {
+    http: [400],
+    area: 'mdoc',
+    en: 'a certificate of the x5chain is outside its validity, lacks its key usage, is not signed by the next one, or the MSO was signed outside the document signer validity',
+  },
+  mdoc_iaca_untrusted: {
+    http: [400],
+    area: 'mdoc',
+    en: "the x5chain does not lead to a trusted IACA certificate (TRUSTED_IACA_CERTS or this service's own)",
+    ko: '신뢰할 수 없는 발급기관의 증명서입니다.',
+  },
+  mdoc_issuer_signature_invalid: {
+    http: [400],
+    area: 'mdoc',
+    en: 'the issuerAuth COSE_Sign1 signature does not verify with the document signer key',
+  },
+  mdoc_doctype_mismatch: { http: [400], area: 'mdoc', en: 'the document docType differs from the MSO docType' },
+  mdoc_expired: { http: [400], area: 'mdoc', en: 'validityInfo.validUntil has passed', ko: '유효기간이 지난 증명서입니다.' },
+  mdoc_not_yet_valid: {
+    http: [400],
+    area: 'mdoc',
+    en: 'validityInfo.validFrom is in the future',
+    ko: '아직 효력이 시작되지 않은 증명서입니다.',
+  },
+  mdoc_digest_missing: {
+    http: [400],
+    area: 'mdoc',
+    en: 'a disclosed IssuerSignedItem has no digest in the MSO (namespace or digestID unknown)',
+  },
+  mdoc_digest_mismatch: { http: [400], area: 'mdoc', en: 'a disclosed IssuerSignedItem does not match its digest in the MSO' },
+  mdoc_device_key_invalid: { http: [400], area: 'mdoc', en: 'deviceKeyInfo.deviceKey is not a canonical P-256 or Ed25519 public key' },
+  mdoc_device_signature_invalid: {
+    http: [400],
+    area: 'mdoc',
+    en: "the DeviceSignature does not verify over this request's SessionTranscript (made for another request or verifier, or forged)",
+    ko: '이 요청에 대한 제시가 아닙니다.',
+  },
+  mdoc_device_mac_unsupported: { http: [400], area: 'mdoc', en: 'device authentication by DeviceMac (only DeviceSignature is accepted)' },
+  mdoc_session_transcript_unavailable: {
+    http: [400],
+    area: 'mdoc',
+    en: 'an mdoc is verified only over OpenID4VP (the SessionTranscript needs the request), not at the counter',
+  },
+  mdoc_status_invalid: { http: [400], area: 'mdoc', en: 'the MSO status entry is not { status_list: { idx, uri } }' },
+
   // Verification checks (src/verification/): the failed check's code in a verification result
   untrusted_issuer: {
     http: [400],
@@ -620,7 +702,7 @@ export function codesOfArea<A extends ErrorArea>(...areas: A[]): ErrorCodeOf<A>[
 // The pure formats keep their own code lists (they import nothing outside src/formats); these
 // lines fail to compile unless those lists and the catalogue's areas hold exactly the same codes.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const formatCodesCatalogued: Same<FormatErrorCode, ErrorCodeOf<'jose' | 'jwt' | 'sd_jwt' | 'kb_jwt' | 'sd_jwt_vc'>> = true;
+const formatCodesCatalogued: Same<FormatErrorCode, ErrorCodeOf<'jose' | 'jwt' | 'sd_jwt' | 'kb_jwt' | 'sd_jwt_vc' | 'mdoc'>> = true;
 const statusListCodesCatalogued: Same<StatusListErrorCode, ErrorCodeOf<'status_list'>> = true;
 const vcJwtCodesCatalogued: Same<VcJwtErrorCode, ErrorCodeOf<'vc_jwt'>> = true;
 void [formatCodesCatalogued, statusListCodesCatalogued, vcJwtCodesCatalogued];

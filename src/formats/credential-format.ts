@@ -13,6 +13,7 @@ import type { Signer, SigningAlg } from './jose/signer.js';
 import type { JsonObject, KeyResolver } from './jose/types.js';
 import type { ClaimPath } from './sd-jwt/process-disclosures.js';
 import type { StatusListReference } from './status-list/status-list-reference.js';
+import type { MdocTrustAnchor } from './mdoc/verify-issuer-certificate.js';
 
 export interface TimeCheckOptions {
   clock: Clock;
@@ -24,6 +25,10 @@ export interface HolderProofExpectation extends TimeCheckOptions {
   nonce: string;
   aud: string;
   maxAgeSeconds: number;
+  /** OpenID4VP: the request's Response URI (an mdoc's SessionTranscript binds it); unset at the counter. */
+  responseUri?: string;
+  /** OpenID4VP direct_post.jwt: base64url RFC 7638 thumbprint of the verifier's encryption key (an mdoc's SessionTranscript binds it). */
+  responseEncryptionJkt?: string;
 }
 
 /** A proof of possession of the holder key that came with the presentation (a KB-JWT or equivalent). */
@@ -116,6 +121,15 @@ export interface CredentialVerification<P = unknown, Id extends string = string>
   issuer(parsed: P): string;
   /** Verifies the issuer signature; the key is found only through `resolveKey` (by kid and alg). */
   verifyIssuerSignature(parsed: P, resolveKey: KeyResolver): Promise<void>;
+  /**
+   * Formats whose issuer is proven by an X.509 chain instead of a key list (`mso_mdoc`): checks
+   * the chain to one of `anchors` and the issuer signature, and returns the issuer identifier
+   * the anchor stands for. When present, the pipeline calls it instead of `issuer` and
+   * `verifyIssuerSignature`.
+   */
+  verifyIssuerByCertificate?(parsed: P, anchors: readonly MdocTrustAnchor[], options: TimeCheckOptions): string;
+  /** Whether the proven issuer may speak for `type` (certificate-anchored formats); unset: the issuer trust list decides. */
+  issuerAuthorizedForType?(parsed: P, type: string): boolean;
   /** The credential's type after the signature verified: its `vct` or most specific VC `type`. */
   credentialType(parsed: P): string;
   /** The ids of the catalogue types that name this credential (by `vct` index, or by VC `type` terms). */

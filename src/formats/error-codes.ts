@@ -1,5 +1,5 @@
 /**
- * Every stable error code the pure format code (JOSE, SD-JWT, SD-JWT VC) can throw.
+ * Every stable error code the pure format code (JOSE, SD-JWT, SD-JWT VC, ISO mdoc) can throw.
  *
  * Tests assert these codes, never messages; an error catalogue and the OpenAPI document can be
  * checked against this list. `formatError` only accepts a code from the list, so a new rule
@@ -60,6 +60,31 @@ export const FORMAT_ERROR_CODES = [
   'sd_jwt_vc_reserved_claim',
   'sd_jwt_vc_cnf_invalid',
   'sd_jwt_vc_status_invalid',
+  // ISO/IEC 18013-5 mdoc (mso_mdoc) over OpenID4VP 1.0 Annex B.2 (src/formats/mdoc/)
+  'mdoc_malformed',
+  'mdoc_cbor_malformed',
+  'mdoc_cbor_too_large',
+  'mdoc_cbor_too_deep',
+  'mdoc_cbor_too_wide',
+  'mdoc_cbor_indefinite_length',
+  'mdoc_cbor_duplicate_key',
+  'mdoc_cbor_unexpected_tag',
+  'mdoc_document_count',
+  'mdoc_alg_not_allowed',
+  'mdoc_x5chain_missing',
+  'mdoc_certificate_invalid',
+  'mdoc_iaca_untrusted',
+  'mdoc_issuer_signature_invalid',
+  'mdoc_doctype_mismatch',
+  'mdoc_expired',
+  'mdoc_not_yet_valid',
+  'mdoc_digest_missing',
+  'mdoc_digest_mismatch',
+  'mdoc_device_key_invalid',
+  'mdoc_device_signature_invalid',
+  'mdoc_device_mac_unsupported',
+  'mdoc_session_transcript_unavailable',
+  'mdoc_status_invalid',
 ] as const;
 
 export type FormatErrorCode = (typeof FORMAT_ERROR_CODES)[number];

@@ -1,8 +1,7 @@
 /**
  * The credential formats this service knows, by id, and which of them a presentation is in.
- * Adding a format is: a folder with its adapter, and one line here. A format may be issued before
- * it is verified: ISO mdoc (`mso_mdoc`) is issued today and joins the verified formats when its
- * verification half lands (src/formats/mdoc/adapter.ts).
+ * Adding a format is: a folder with its adapter, and one line here. ISO mdoc (`mso_mdoc`) is both
+ * issued and verified (src/formats/mdoc/adapter.ts joins its two halves).
  */
 import type { CredentialIssuance, CredentialVerification } from './credential-format.js';
 import { formatError } from './error-codes.js';
@@ -10,8 +9,8 @@ import { mdocFormat } from './mdoc/adapter.js';
 import { sdJwtVcFormat } from './sd-jwt-vc/adapter.js';
 import { vcJwtFormat } from './vc-jwt/adapter.js';
 
-/** Verified, in detection order: the first adapter that recognises a presentation parses it. */
-const VERIFIED_FORMATS = [sdJwtVcFormat, vcJwtFormat] as const;
+/** Verified, in detection order: the first adapter that recognises a presentation parses it (mdoc before VC-JWT, which takes any other compact text). */
+const VERIFIED_FORMATS = [sdJwtVcFormat, mdocFormat, vcJwtFormat] as const;
 /** Issued. */
 const FORMATS = [sdJwtVcFormat, vcJwtFormat, mdocFormat] as const;
 

@@ -1532,7 +1532,7 @@ export const API_SCHEMAS = {
     "properties": {
       "dcql_query": {
         "type": "object",
-        "description": "A DCQL query (OpenID4VP 1.0 §6) for SD-JWT VCs: credentials[].{id, format: dc+sd-jwt, meta.vct_values, claims[].path, claim_sets, multiple, require_cryptographic_holder_binding}, credential_sets."
+        "description": "A DCQL query (OpenID4VP 1.0 §6) for SD-JWT VCs and ISO mdocs: credentials[].{id, format: dc+sd-jwt with meta.vct_values | mso_mdoc with meta.doctype_value and claims[].path [namespace, element] (intent_to_retain), claims[].path, claim_sets, multiple, require_cryptographic_holder_binding}, credential_sets."
       },
       "purpose": {
         "$ref": "Purpose#"

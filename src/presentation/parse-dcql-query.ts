@@ -1,6 +1,8 @@
 /**
  * DCQL (OpenID4VP 1.0 §6) as far as this verifier answers it: SD-JWT VC credential queries
- * (`format: dc+sd-jwt`, `meta.vct_values`), claims with path pointers (§7) and optional
+ * (`format: dc+sd-jwt`, `meta.vct_values`), ISO mdoc queries (`format: mso_mdoc`,
+ * `meta.doctype_value`, claims `[namespace, element]` with optional `intent_to_retain`, Annex
+ * B.2.3), claims with path pointers (§7) and optional
  * `values`, `claim_sets`, `credential_sets`, `multiple`, `require_cryptographic_holder_binding`.
  * Unknown properties are ignored (§6: "Implementations MUST ignore any unknown properties");
  * `trusted_authorities` is known and refused (`dcql_trusted_authorities_unsupported`).
@@ -15,12 +17,15 @@ export interface ClaimQuery {
   id?: string;
   path: ClaimPathPointer;
   values?: (string | number | boolean)[];
+  /** mso_mdoc (Annex B.2.3): ISO 18013-5 IntentToRetain; unset = no statement. */
+  intentToRetain?: boolean;
 }
 
 export interface CredentialQuery {
   id: string;
-  format: 'dc+sd-jwt';
+  format: 'dc+sd-jwt' | 'mso_mdoc';
   multiple: boolean;
+  /** `meta.vct_values` (SD-JWT VC) or the one `meta.doctype_value` (mdoc). */
   vctValues: string[];
   claims?: ClaimQuery[];
   claimSets?: string[][];
@@ -45,7 +50,10 @@ const bad = (message: string, pointer: string) =>
   badRequest('invalid_dcql_query', message, { errors: [{ pointer: `/dcql_query${pointer}`, message }] });
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function parseClaims(raw: unknown, at: string): ClaimQuery[] {
+/** ISO 18013-5 doctypes and namespaces are reverse-domain names (§7.1); we take printable ASCII. */
+const MDOC_NAME = /^[\x21-\x7e]{1,200}$/;
+
+function parseClaims(raw: unknown, at: string, mdoc = false): ClaimQuery[] {
   if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_CLAIMS) throw bad('claims must be a non-empty array', at);
   const ids = new Set<string>();
   const paths = new Set<string>();
@@ -56,7 +64,15 @@ function parseClaims(raw: unknown, at: string): ClaimQuery[] {
     const key = JSON.stringify(c.path);
     if (paths.has(key)) throw bad('the same claim is asked for twice', `${at}/${i}/path`);
     paths.add(key);
+    // Annex B.2.3: an mdoc claim is exactly [namespace, data element identifier].
+    if (mdoc && (c.path.length !== 2 || !c.path.every((x) => typeof x === 'string' && MDOC_NAME.test(x))))
+      throw bad('an mso_mdoc claim path is [namespace, element]', `${at}/${i}/path`);
     const q: ClaimQuery = { path: c.path };
+    if (c.intent_to_retain !== undefined) {
+      if (!mdoc || typeof c.intent_to_retain !== 'boolean')
+        throw bad('intent_to_retain is a boolean of an mso_mdoc claim', `${at}/${i}/intent_to_retain`);
+      q.intentToRetain = c.intent_to_retain;
+    }
     if (c.id !== undefined) {
       if (typeof c.id !== 'string' || !ID.test(c.id) || ids.has(c.id))
         throw bad('claim id must be unique and [A-Za-z0-9_-]', `${at}/${i}/id`);
@@ -82,10 +98,19 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
   const at = `/credentials/${i}`;
   if (!isObj(raw)) throw bad('a credential query is an object', at);
   if (typeof raw.id !== 'string' || !ID.test(raw.id)) throw bad('id must be 1-64 of [A-Za-z0-9_-]', `${at}/id`);
-  if (raw.format !== 'dc+sd-jwt') throw bad('only format dc+sd-jwt (SD-JWT VC) can be requested', `${at}/format`);
-  // §6.1: meta is REQUIRED; §B.3.5: vct_values REQUIRED, non-empty.
+  if (raw.format !== 'dc+sd-jwt' && raw.format !== 'mso_mdoc')
+    throw bad('format dc+sd-jwt (SD-JWT VC) or mso_mdoc (ISO mdoc) can be requested', `${at}/format`);
   const meta = raw.meta;
-  if (
+  const mdoc = raw.format === 'mso_mdoc';
+  if (mdoc) {
+    // Annex B.2.3: meta.doctype_value REQUIRED, a doctype string.
+    if (!isObj(meta) || typeof meta.doctype_value !== 'string' || !MDOC_NAME.test(meta.doctype_value))
+      throw bad('meta.doctype_value must be a doctype string', `${at}/meta`);
+    // A verifier client limited to catalogue types cannot name a doctype (the catalogue has none yet).
+    if (client.types !== null) throw badRequest('type_not_allowed', `this verifier may not ask for ${meta.doctype_value}`);
+  }
+  // §6.1: meta is REQUIRED; §B.3.5: vct_values REQUIRED, non-empty.
+  else if (
     !isObj(meta) ||
     !Array.isArray(meta.vct_values) ||
     meta.vct_values.length === 0 ||
@@ -93,9 +118,9 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
   ) {
     throw bad('meta.vct_values must be a non-empty array of vct strings', `${at}/meta`);
   }
-  const vctValues = meta.vct_values as string[];
+  const vctValues = mdoc ? [(meta as { doctype_value: string }).doctype_value] : (meta as { vct_values: string[] }).vct_values;
   // A verifier client limited to some types may only ask for those.
-  if (client.types !== null) {
+  if (!mdoc && client.types !== null) {
     for (const vct of vctValues) {
       const t = catalog.getByVct(vct);
       if (!t || !client.types.includes(t.id)) throw badRequest('type_not_allowed', `this verifier may not ask for ${vct}`);
@@ -118,12 +143,12 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
     throw bad('require_cryptographic_holder_binding must be a boolean', `${at}/require_cryptographic_holder_binding`);
   const q: CredentialQuery = {
     id: raw.id,
-    format: 'dc+sd-jwt',
+    format: mdoc ? 'mso_mdoc' : 'dc+sd-jwt',
     multiple: raw.multiple === true,
     vctValues,
     requireHolderBinding: rchb !== false,
   };
-  if (raw.claims !== undefined) q.claims = parseClaims(raw.claims, `${at}/claims`);
+  if (raw.claims !== undefined) q.claims = parseClaims(raw.claims, `${at}/claims`, mdoc);
   if (raw.claim_sets !== undefined) {
     // §6.1: claim_sets only with claims, each option naming claim ids.
     const claimIds = new Set((q.claims ?? []).map((c) => c.id));

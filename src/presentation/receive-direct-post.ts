@@ -17,7 +17,7 @@ import { parseDcqlQuery, policyForQuery, satisfiesCredentialSets } from './parse
 import type { PresentationDeps } from './presentation-deps.js';
 import { recordReceipt } from './record-receipt.js';
 import { sendWebhook } from './send-webhook.js';
-import { verifierClientId } from './verifier-identity.js';
+import { responseUri, verifierClientId } from './verifier-identity.js';
 import { walletErrorCode } from './wallet-error-code.js';
 import { checkResponseShape, readResponseBody } from './response-encryption/read-response-body.js';
 import type { VerifierRequestRecord } from '../store/repositories/verifier-requests-repo.js';
@@ -67,7 +67,9 @@ export async function receiveDirectPost(
   if (now >= rec.expires_at) throw invalidRequest('the request has expired');
   if (rec.responded_at !== null) throw invalidRequest('the request was already answered');
   await checkResponseShape(deps, rec.id, read);
-  const { status } = await answerRequest(deps, rec, body, verifierClientId(deps.config.publicUrl), now);
+  const { status } = await answerRequest(deps, rec, body, verifierClientId(deps.config.publicUrl), now, {
+    responseUri: responseUri(deps.config.publicUrl),
+  });
   return { status, state };
 }
 
@@ -82,6 +84,8 @@ export async function answerRequest(
   body: Record<string, unknown>,
   aud: string,
   now: number,
+  /** What else a presentation is bound to: the Response URI (an mdoc's OpenID4VP SessionTranscript); unset over the DC API. */
+  binding: { responseUri?: string } = {},
 ): Promise<{ status: 'verified' | 'rejected' }> {
   // §8.5: the wallet may answer with an error (the user declined, no matching credential).
   if (typeof body.error === 'string') {
@@ -146,7 +150,13 @@ export async function answerRequest(
         {
           presentation,
           policy: policyForQuery(q),
-          kb: { aud, nonce: rec.nonce, maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds },
+          // The KB-JWT's aud and nonce; an mdoc's SessionTranscript binds the Response URI too (Annex B.2.6.1).
+          kb: {
+            aud,
+            nonce: rec.nonce,
+            maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds,
+            ...(binding.responseUri !== undefined && { responseUri: binding.responseUri }),
+          },
         },
         deps.verification,
       );

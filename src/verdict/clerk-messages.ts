@@ -48,6 +48,14 @@ const BY_CODE: Record<string, ClerkMessage> = {
   format_not_accepted: { ko: '요청한 형식의 증명서가 아닙니다.', en: 'This credential is not in the format that was asked for.' },
   issuer_not_accepted: { ko: '이 업무에서 받지 않는 발급기관입니다.', en: 'This issuer is not accepted for this purpose.' },
   claim_missing: { ko: '요청한 항목이 제시되지 않았습니다.', en: 'A requested item was not presented.' },
+  mdoc_expired: { ko: '유효기간이 지난 증명서입니다.', en: 'This credential has expired.' },
+  mdoc_not_yet_valid: { ko: '아직 효력이 시작되지 않은 증명서입니다.', en: 'This credential is not valid yet.' },
+  mdoc_iaca_untrusted: { ko: '신뢰할 수 없는 발급기관의 증명서입니다.', en: 'The issuer of this credential is not trusted here.' },
+  mdoc_device_signature_invalid: { ko: '이 요청에 대한 제시가 아닙니다.', en: 'This presentation was not made for this request.' },
+  mdoc_session_transcript_unavailable: {
+    ko: '이 증명서(mdoc)는 창구 QR로 확인할 수 없습니다. 온라인 요청(QR 스캔)으로 제시해 주십시오.',
+    en: 'This credential (mdoc) cannot be checked from a counter QR. Ask the holder to present it to an online request.',
+  },
 };
 
 const BY_CHECK: Record<CheckName, ClerkMessage> = {

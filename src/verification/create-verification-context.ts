@@ -11,11 +11,14 @@ import type { StatusListPublisher } from '../status/status-list-publisher.js';
 import type { Store } from '../store/store.js';
 import type { Fetcher } from './fetch-json.js';
 import { IssuerTrust } from './issuer-trust.js';
+import { iacaAnchorsOf } from './iaca-anchors.js';
 import { StatusChecker } from './status-checker.js';
 import { issuedCounterNonceHash } from '../presentation/issue-counter-nonce.js';
 import type { VerificationContext } from './verification-checks.js';
 
 export interface VerificationDeps {
+  /** This service's own IACA certificates (PEM or DER), when it issues mdocs; none until then. */
+  ownIacaCertificates?: () => readonly (string | Uint8Array)[];
   config: Config;
   store: Store;
   keys: KeyRing;
@@ -46,8 +49,14 @@ export function createVerificationContext(deps: VerificationDeps, fetcher: Fetch
     ownPrefix: `${deps.config.publicUrl}/status/`,
     readOwn: async (listId) => (await deps.statusPublisher.get(listId)).token,
   });
+  const iacaAnchors = iacaAnchorsOf({
+    ownIssuer: deps.config.publicUrl,
+    trusted: deps.config.trustedIacaCerts,
+    ownIacaCertificates: () => deps.ownIacaCertificates?.() ?? [],
+  });
   let calls = 0;
   return {
+    iacaAnchors,
     trust,
     status,
     clock: deps.clock,

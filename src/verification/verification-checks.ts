@@ -11,6 +11,7 @@ import type { Catalog } from '../catalog/types.js';
 import { AppError, isAppError, type ErrorCodeWith } from '../errors.js';
 import { matchClaimsQuery, relativeClaimPath, selectClaims, toClaimPathName } from '../formats/claim-path/index.js';
 import type { CredentialVerification } from '../formats/credential-format.js';
+import type { MdocTrustAnchor } from '../formats/mdoc/verify-issuer-certificate.js';
 import { credentialFormat, detectPresentationFormat, verificationFormat } from '../formats/registry.js';
 import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../formats/status-list/status-list-status-types.js';
 import { FetchFailed } from './fetch-json.js';
@@ -34,6 +35,8 @@ export interface VerificationContext {
   consumeNonce(nonce: string, expiresAt: number): Promise<boolean>;
   /** Was `nonce` issued by the counter channel to verifier client `clientId`, and not expired? */
   counterNonceIssued(nonce: string, clientId: string): Promise<boolean>;
+  /** Trusted IACA certificates (mdoc): this service's own and TRUSTED_IACA_CERTS. */
+  iacaAnchors(): readonly MdocTrustAnchor[];
 }
 
 export interface VerifyInput {
@@ -66,6 +69,12 @@ export const checkTypAndAlg: Check = (s) => {
 /** RFC 9901 §7.1 step 2 / SD-JWT VC §2.5: trusted issuer, its key, a valid signature. */
 export const checkIssuerSignature: Check = async (s, c) => {
   const format = formatOf(s);
+  // ISO 18013-5 §9.3.1: an mdoc's issuer is the trusted IACA its certificate chain leads to.
+  if (format.verifyIssuerByCertificate) {
+    s.iss = format.verifyIssuerByCertificate(s.parsed, c.iacaAnchors(), { clock: c.clock, skewSeconds: c.skewSeconds });
+    s.type = format.credentialType(s.parsed);
+    return;
+  }
   const iss = format.issuer(s.parsed);
   s.iss = iss;
   if (!c.trust.isTrusted(iss)) throw new VerificationFailed('untrusted_issuer', 'the issuer is not on the trust list');
@@ -139,6 +148,8 @@ export const checkHolderBinding: Check = async (s, c, input) => {
     clock: c.clock,
     maxAgeSeconds: input.kb.maxAgeSeconds,
     skewSeconds: c.skewSeconds,
+    ...(input.kb.responseUri !== undefined && { responseUri: input.kb.responseUri }),
+    ...(input.kb.responseEncryptionJkt !== undefined && { responseEncryptionJkt: input.kb.responseEncryptionJkt }),
   });
   s.kbNonce = nonce;
   s.kbIat = iat;
@@ -185,7 +196,11 @@ function typeNames(s: PresentationState, c: VerificationContext): Set<string> {
 export const checkPolicy: Check = (s, c, input) => {
   const p = input.policy;
   // SD-JWT VC §3.2.2.1: acceptance rests on the type AND the issuer's authority for it.
-  if (!c.trust.isAuthorizedForType(s.iss!, s.type!)) {
+  const format = formatOf(s);
+  const authorized = format.issuerAuthorizedForType
+    ? format.issuerAuthorizedForType(s.parsed, s.type!)
+    : c.trust.isAuthorizedForType(s.iss!, s.type!);
+  if (!authorized) {
     throw new VerificationFailed('issuer_not_authorized_for_type', 'the issuer is trusted, but not for this credential type');
   }
   // OpenID4VP §6.1: a credential query names one format; a credential of another never answers it.

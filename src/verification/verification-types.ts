@@ -43,6 +43,10 @@ export interface VerificationPolicy {
 export type KeyBindingExpectation = {
   aud: string;
   maxAgeSeconds: number;
+  /** OpenID4VP: the request's Response URI, bound by an mdoc's SessionTranscript (Annex B.2.6.1). */
+  responseUri?: string;
+  /** OpenID4VP direct_post.jwt: RFC 7638 thumbprint (base64url) of the key the response was encrypted to (Annex B.2.6.1). */
+  responseEncryptionJkt?: string;
 } & ({ nonce: string; counterClientId?: never } | { counterClientId: string; nonce?: never });
 
 /** Credential formats this service verifies: those with an adapter in src/formats/registry.ts. */

@@ -3,8 +3,9 @@
  * link → signed Request Object (typ oauth-authz-req+jwt, verified against the verifier's
  * did:web document for the `decentralized_identifier` prefix, §5.9.3) → pick a credential per
  * DCQL query (§6) → SD-JWT with only the chosen disclosures + KB-JWT over the verifier's nonce
- * and client_id → direct_post to the response_uri (§8.2), vp_token keyed by query id (§8.1), or with
- * direct_post.jwt the same parameters as a JWE to the request's key (§8.3.1, encrypt-response.ts).
+ * and client_id (or, for `mso_mdoc`, a DeviceResponse signed over the SessionTranscript) → direct_post
+ * to the response_uri (§8.2), vp_token keyed by query id (§8.1), or with direct_post.jwt the same
+ * parameters as a JWE to the request's key (§8.3.1, encrypt-response.ts).
  */
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
@@ -20,6 +21,7 @@ import { readClaimsQuery, type AskedClaims } from '../formats/claim-path/read-cl
 import { didWebUrl } from '../holder/did-web-url.js';
 import { didWebOfClientId, readRequestLink } from '../holder/read-request-link.js';
 import { createHolderPresentation } from './create-holder-presentation.js';
+import { createMdocPresentation, readHeldMdocClaims } from './create-mdoc-presentation.js';
 import { holderSignerFromJwk } from './holder-key.js';
 import { readHeldClaims } from './read-held-claims.js';
 import { call, checkUrl, failed, fetchForWallet } from './wallet-http.js';
@@ -106,16 +108,25 @@ function pickCredential(
   asked: AskedClaims,
   now: Date,
 ): { cred: StoredCredential; pointers: ClaimPathPointer[] } {
-  const vcts = isJsonObject(query.meta) && Array.isArray(query.meta.vct_values) ? (query.meta.vct_values as string[]) : [];
+  const mdoc = query.format === 'mso_mdoc';
+  // OpenID4VP Annex B.2.3 (mdoc: meta.doctype_value) / B.3.5 (SD-JWT VC: meta.vct_values).
+  const vcts = !isJsonObject(query.meta)
+    ? []
+    : mdoc
+      ? [query.meta.doctype_value].filter((v): v is string => typeof v === 'string')
+      : Array.isArray(query.meta.vct_values)
+        ? (query.meta.vct_values as string[])
+        : [];
   const typed = wallet.credentials.filter(
     (x) =>
-      x.format === 'dc+sd-jwt' &&
+      x.format === query.format &&
       (vcts.length === 0 || vcts.includes(x.kind)) &&
       x.key !== null &&
       (x.expires_at === null || new Date(x.expires_at) > now),
   );
   for (const cred of typed) {
-    const match = matchClaimsQuery(readHeldClaims(cred.credential), asked.claims, asked.claimSets);
+    const held = mdoc ? readHeldMdocClaims(cred.credential).claims : readHeldClaims(cred.credential);
+    const match = matchClaimsQuery(held, asked.claims, asked.claimSets);
     if (match.ok) return { cred, pointers: match.chosen.map((i) => asked.claims[i]!.path) };
   }
   const why = typed.length ? 'holds the claims it asks for' : `is of its type (${vcts.join(', ') || 'any'})`;
@@ -154,7 +165,7 @@ export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): P
   const vpToken: Record<string, string[]> = {};
   const disclosed: PresentResult['disclosed'] = {};
   for (const q of queries) {
-    if (q.format !== 'dc+sd-jwt' || typeof q.id !== 'string')
+    if ((q.format !== 'dc+sd-jwt' && q.format !== 'mso_mdoc') || typeof q.id !== 'string')
       throw fail(`unsupported credential query ${String(q.id)} (${String(q.format)})`);
     const { cred, pointers } = pickCredential(wallet, q, readAskedClaims(q), now);
     const claims = opts.disclose ?? pointers.map(toClaimPathName);
@@ -162,14 +173,28 @@ export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): P
     if (!key) throw fail(`the key of credential ${cred.id} is not in this wallet`);
     const holder = await holderSignerFromJwk(key.jwk);
     if ((await calculateJwkThumbprint(holder.publicJwk, 'sha256')) !== cred.key) throw fail('wallet key does not match its credential');
-    const { presentation } = await createHolderPresentation({
-      credential: cred.credential,
-      disclose: opts.disclose ?? pointers,
-      holderSigner: holder.signer,
-      aud: req.client_id as string,
-      nonce: req.nonce,
-      iat: Math.floor(now.getTime() / 1000),
-    });
+    // An mdoc discloses exactly the pointers the query asks ([namespace, element]); its holder
+    // proof is a DeviceSignature over the OpenID4VP SessionTranscript (Annex B.2.6.1).
+    const presentation =
+      q.format === 'mso_mdoc'
+        ? createMdocPresentation({
+            issuerSigned: cred.credential,
+            disclose: pointers,
+            deviceJwk: key.jwk,
+            clientId: req.client_id as string,
+            nonce: req.nonce,
+            responseUri,
+          })
+        : (
+            await createHolderPresentation({
+              credential: cred.credential,
+              disclose: opts.disclose ?? pointers,
+              holderSigner: holder.signer,
+              aud: req.client_id as string,
+              nonce: req.nonce,
+              iat: Math.floor(now.getTime() / 1000),
+            })
+          ).presentation;
     vpToken[q.id] = [presentation];
     disclosed[q.id] = { credential: cred.id, claims };
   }

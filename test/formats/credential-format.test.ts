@@ -175,8 +175,8 @@ describe('the format registry', () => {
     assert.equal(credentialFormat('dc+sd-jwt'), sdJwtVcFormat);
     assert.equal(credentialFormat('vc+jwt'), vcJwtFormat);
     assert.equal(credentialFormat('mso_mdoc'), mdocFormat);
-    // Issued before it is verified: no verifying adapter for mdoc yet.
-    assert.equal(verificationFormat('mso_mdoc'), undefined);
+    // Issued and verified: one adapter joins both halves.
+    assert.equal(verificationFormat('mso_mdoc'), mdocFormat);
     assert.equal(verificationFormat('dc+sd-jwt'), sdJwtVcFormat);
   });
 

@@ -1,8 +1,8 @@
 /**
- * ISO/IEC 18013-5 mdoc (`mso_mdoc`). The issuance half is here (issuance-adapter.ts); the
- * verification half (`mdocVerification`, verification-adapter.ts) joins it as
- * `{ ...mdocVerification, ...mdocIssuance }`.
+ * ISO/IEC 18013-5 mdoc (`mso_mdoc`): the verification half (`mdocVerification`,
+ * verification-adapter.ts) and the issuance half (`mdocIssuance`, issuance-adapter.ts).
  */
 import { mdocIssuance } from './issuance-adapter.js';
+import { mdocVerification } from './verification-adapter.js';
 
-export const mdocFormat = { ...mdocIssuance };
+export const mdocFormat = { ...mdocVerification, ...mdocIssuance };

@@ -1,0 +1,38 @@
+/**
+ * A COSE_Sign1 (RFC 9052 §4.2) as it sits untagged in an mdoc: `[protected: bstr, unprotected:
+ * map, payload: bstr / nil, signature: bstr]`, kept byte-exact for the Sig_structure. The
+ * protected header is decoded once here; `alg` (label 1) must be there and be an integer.
+ */
+import { cborDecode, cborEncode } from '@owf/mdoc';
+import { formatError } from '../error-codes.js';
+
+export interface CoseSign1 {
+  protectedBytes: Uint8Array;
+  protectedHeader: Map<unknown, unknown>;
+  unprotectedHeader: Map<unknown, unknown>;
+  payload: Uint8Array | null;
+  signature: Uint8Array;
+  alg: number;
+}
+
+const malformed = (message: string) => formatError('mdoc_malformed', message);
+
+export function readCoseSign1(v: unknown, what: string): CoseSign1 {
+  if (!Array.isArray(v) || v.length !== 4) throw malformed(`${what} is not a COSE_Sign1 array`);
+  const [protectedBytes, unprotectedHeader, payload, signature] = v as unknown[];
+  if (!(protectedBytes instanceof Uint8Array) || !(unprotectedHeader instanceof Map) || !(signature instanceof Uint8Array))
+    throw malformed(`${what} is not a COSE_Sign1`);
+  if (payload !== null && !(payload instanceof Uint8Array)) throw malformed(`${what} payload is neither bytes nor nil`);
+  // RFC 9052 §3: an empty protected header is the zero-length byte string.
+  const protectedHeader: unknown = protectedBytes.length === 0 ? new Map() : cborDecode(protectedBytes);
+  if (!(protectedHeader instanceof Map)) throw malformed(`${what} protected header is not a map`);
+  // RFC 9052 §3.1: alg is best protected; ISO 18013-5 §9.1.2.4 puts it there.
+  const alg = protectedHeader.get(1);
+  if (!Number.isSafeInteger(alg)) throw formatError('mdoc_alg_not_allowed', `${what} has no protected alg`);
+  if (protectedHeader.has(2)) throw formatError('mdoc_alg_not_allowed', `${what} names critical headers we do not process`);
+  return { protectedBytes, protectedHeader, unprotectedHeader, payload, signature, alg: alg as number };
+}
+
+/** RFC 9052 §4.4: Sig_structure = ["Signature1", body_protected, external_aad, payload]. */
+export const sigStructure = (s: CoseSign1, payload: Uint8Array): Uint8Array =>
+  cborEncode(['Signature1', s.protectedBytes, new Uint8Array(0), payload]);

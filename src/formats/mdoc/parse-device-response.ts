@@ -1,0 +1,148 @@
+/**
+ * The vp_token of an `mso_mdoc` credential query (OpenID4VP 1.0 Annex B.2.4): a base64url
+ * `DeviceResponse` (ISO/IEC 18013-5 §8.3.2.1.2.2). Steps, no crypto yet:
+ *
+ * 1. base64url, then our hostile-CBOR walk (check-cbor-limits.ts) before any library sees it;
+ * 2. the structure validated by @owf/mdoc (`DeviceResponse.decode`: version, documents,
+ *    issuerSigned, issuerAuth, the MSO with its validityInfo and valueDigests);
+ * 3. the byte-exact parts the signatures and digests are computed over, read from the same
+ *    bytes: issuerAuth's protected header and payload, each IssuerSignedItemBytes (#6.24) and
+ *    the DeviceNameSpacesBytes — never re-encoded, since another encoder may order or size them
+ *    differently (ISO 18013-5 §9.1.2.4: the digest is over the bytes as issued).
+ *
+ * Exactly one document per presentation: a DCQL credential query is answered by one credential.
+ */
+import { cborDecode, DataItem, DeviceResponse, type MobileSecurityObject } from '@owf/mdoc';
+import { formatError } from '../error-codes.js';
+import { isBase64url } from '../jose/base64url.js';
+import { checkCborLimits } from './check-cbor-limits.js';
+import { readCoseSign1, type CoseSign1 } from './parse-cose-sign1.js';
+
+export interface DisclosedItem {
+  namespace: string;
+  digestId: number;
+  elementIdentifier: string;
+  elementValue: unknown;
+  /** `IssuerSignedItemBytes`: the #6.24-wrapped item exactly as received (what the digest covers). */
+  itemBytes: Uint8Array;
+}
+
+export interface ParsedMdoc {
+  docType: string;
+  issuerAuth: CoseSign1;
+  /** The MSO as @owf/mdoc validated it. */
+  mso: MobileSecurityObject;
+  /** The MSO's `status` entry (Token Status List, COSE Referenced Token §6.3), unread. */
+  msoStatus: unknown;
+  items: DisclosedItem[];
+  deviceAuth: { kind: 'signature'; sign1: CoseSign1 } | { kind: 'mac' };
+  /** `DeviceNameSpacesBytes` (#6.24) exactly as received. */
+  deviceNameSpacesBytes: Uint8Array;
+}
+
+const malformed = (message: string) => formatError('mdoc_malformed', message);
+const isMap = (v: unknown): v is Map<unknown, unknown> => v instanceof Map;
+
+/** The #6.24 encoding of `inner` (RFC 8949 §3.4.5.1): tag head, byte string head, bytes. */
+export function wrapTag24(inner: Uint8Array): Uint8Array {
+  const n = inner.length;
+  const head =
+    n < 24
+      ? [0x40 | n]
+      : n < 0x100
+        ? [0x58, n]
+        : n < 0x10000
+          ? [0x59, n >> 8, n & 0xff]
+          : [0x5a, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+  const out = new Uint8Array(2 + head.length + n);
+  out.set([0xd8, 0x18, ...head]);
+  out.set(inner, 2 + head.length);
+  return out;
+}
+
+function dataItemBytes(v: unknown, what: string): Uint8Array {
+  if (!(v instanceof DataItem)) throw malformed(`${what} is not embedded CBOR (#6.24)`);
+  return v.buffer;
+}
+
+function readItems(nameSpaces: unknown): DisclosedItem[] {
+  if (nameSpaces === undefined) return [];
+  if (!isMap(nameSpaces)) throw malformed('issuerSigned.nameSpaces is not a map');
+  const items: DisclosedItem[] = [];
+  for (const [namespace, list] of nameSpaces) {
+    if (typeof namespace !== 'string' || !Array.isArray(list) || list.length === 0) throw malformed('a namespace is not a non-empty array');
+    const seen = new Set<string>();
+    for (const raw of list) {
+      const inner = dataItemBytes(raw, 'an IssuerSignedItem');
+      const item: unknown = cborDecode(inner);
+      if (!isMap(item)) throw malformed('an IssuerSignedItem is not a map');
+      const digestId = item.get('digestID');
+      const elementIdentifier = item.get('elementIdentifier');
+      if (!Number.isSafeInteger(digestId) || (digestId as number) < 0 || typeof elementIdentifier !== 'string' || !item.has('elementValue'))
+        throw malformed('an IssuerSignedItem lacks digestID, elementIdentifier or elementValue');
+      if (!(item.get('random') instanceof Uint8Array)) throw malformed('an IssuerSignedItem has no random bytes');
+      // The same element twice would let a holder pick which value a verifier sees.
+      if (seen.has(elementIdentifier)) throw malformed(`${namespace}/${elementIdentifier} is disclosed twice`);
+      seen.add(elementIdentifier);
+      items.push({
+        namespace,
+        digestId: digestId as number,
+        elementIdentifier,
+        elementValue: item.get('elementValue'),
+        itemBytes: wrapTag24(inner),
+      });
+    }
+  }
+  return items;
+}
+
+function readDeviceAuth(deviceSigned: unknown): Pick<ParsedMdoc, 'deviceAuth' | 'deviceNameSpacesBytes'> {
+  if (!isMap(deviceSigned)) throw malformed('deviceSigned is missing');
+  const deviceNameSpacesBytes = wrapTag24(dataItemBytes(deviceSigned.get('nameSpaces'), 'deviceSigned.nameSpaces'));
+  const deviceAuth = deviceSigned.get('deviceAuth');
+  if (!isMap(deviceAuth)) throw malformed('deviceAuth is missing');
+  if (deviceAuth.has('deviceMac')) return { deviceNameSpacesBytes, deviceAuth: { kind: 'mac' } };
+  if (!deviceAuth.has('deviceSignature')) throw malformed('deviceAuth has neither deviceSignature nor deviceMac');
+  return {
+    deviceNameSpacesBytes,
+    deviceAuth: { kind: 'signature', sign1: readCoseSign1(deviceAuth.get('deviceSignature'), 'deviceSignature') },
+  };
+}
+
+/** A base64url DeviceResponse, or undefined when `text` cannot be one (a JWT, an SD-JWT). */
+export function parseDeviceResponse(text: string): ParsedMdoc | undefined {
+  if (text.includes('.') || text.includes('~') || !isBase64url(text)) return undefined;
+  const bytes = new Uint8Array(Buffer.from(text, 'base64url'));
+  checkCborLimits(bytes);
+  let response: DeviceResponse;
+  try {
+    response = DeviceResponse.decode(bytes);
+  } catch {
+    throw malformed('not an ISO 18013-5 DeviceResponse');
+  }
+  // §8.3.2.1.2.2: status 0 is OK; any other status carries no verifiable document for us.
+  if (response.status !== 0 || response.documents?.length !== 1) throw formatError('mdoc_document_count', 'exactly one document, status 0');
+  const document = response.documents[0]!;
+  let mso: MobileSecurityObject;
+  try {
+    mso = document.issuerSigned.issuerAuth.mobileSecurityObject;
+  } catch {
+    throw malformed('the MSO is not a MobileSecurityObject');
+  }
+  // The same bytes again, raw, for what is signed and digested as received.
+  const raw: unknown = cborDecode(bytes);
+  const rawDocument: unknown = isMap(raw) && Array.isArray(raw.get('documents')) ? (raw.get('documents') as unknown[])[0] : undefined;
+  if (!isMap(rawDocument) || typeof rawDocument.get('docType') !== 'string') throw malformed('the document has no docType');
+  const issuerSigned = rawDocument.get('issuerSigned');
+  if (!isMap(issuerSigned)) throw malformed('issuerSigned is missing');
+  const issuerAuth = readCoseSign1(issuerSigned.get('issuerAuth'), 'issuerAuth');
+  if (issuerAuth.payload === null) throw malformed('issuerAuth has no payload');
+  return {
+    docType: rawDocument.get('docType') as string,
+    issuerAuth,
+    mso,
+    msoStatus: mso.decodedStructure.get('status' as never),
+    items: readItems(issuerSigned.get('nameSpaces')),
+    ...readDeviceAuth(rawDocument.get('deviceSigned')),
+  };
+}

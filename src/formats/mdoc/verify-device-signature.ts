@@ -1,0 +1,66 @@
+/**
+ * Holder binding of an mdoc (ISO/IEC 18013-5 §9.1.3): the DeviceSignature, a COSE_Sign1 with a
+ * detached payload, signs DeviceAuthenticationBytes =
+ * #6.24(["DeviceAuthentication", SessionTranscript, DocType, DeviceNameSpacesBytes]) with the
+ * device key the issuer put in the MSO. Over OpenID4VP the SessionTranscript is the one of
+ * OpenID4VP 1.0 Annex B.2.6.1: [null, null, ["OpenID4VPHandover", sha-256(CBOR([client_id,
+ * nonce, jwk_thumbprint / null, response_uri]))]] — so a response made for another request
+ * (nonce), verifier (client_id) or Response URI does not verify.
+ */
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { cborEncode } from '@owf/mdoc';
+import { formatError } from '../error-codes.js';
+import { checkPublicJwk, type CheckPublicJwkOptions, type PublicJwk } from '../jose/check-public-jwk.js';
+import type { ParsedMdoc } from './parse-device-response.js';
+import { wrapTag24 } from './parse-device-response.js';
+import { verifyCoseSignature } from './verify-cose-signature.js';
+
+export interface OpenId4VpHandoverInput {
+  clientId: string;
+  nonce: string;
+  responseUri: string;
+  /** RFC 7638 thumbprint of the verifier's encryption key when the response was encrypted (direct_post.jwt). */
+  jwkThumbprint?: Uint8Array;
+}
+
+/** OpenID4VP 1.0 Annex B.2.6.1: the SessionTranscript bytes for a redirect-based request. */
+export function openId4VpSessionTranscript(h: OpenId4VpHandoverInput): Uint8Array {
+  const info = cborEncode([h.clientId, h.nonce, h.jwkThumbprint ?? null, h.responseUri]);
+  const infoHash = createHash('sha256').update(info).digest();
+  return cborEncode([null, null, ['OpenID4VPHandover', new Uint8Array(infoHash)]]);
+}
+
+const b64u = (v: unknown): string => Buffer.from(v as Uint8Array).toString('base64url');
+
+/** ISO 18013-5 §9.1.2.4 deviceKey (a COSE_Key, RFC 9053 §7) as a JWK, through the one public-key gate. */
+export function readDeviceKey(deviceKey: unknown, keyCheck: CheckPublicJwkOptions): { jwk: PublicJwk; key: KeyObject } {
+  const invalid = () => formatError('mdoc_device_key_invalid', 'the device key is not a P-256 or Ed25519 public key');
+  if (!(deviceKey instanceof Map)) throw invalid();
+  const [kty, crv, x, y] = [deviceKey.get(1), deviceKey.get(-1), deviceKey.get(-2), deviceKey.get(-3)];
+  if (!(x instanceof Uint8Array) || deviceKey.has(-4)) throw invalid(); // -4: a private key has no place here
+  let jwk: unknown;
+  if (kty === 2 && crv === 1 && y instanceof Uint8Array) jwk = { kty: 'EC', crv: 'P-256', x: b64u(x), y: b64u(y) };
+  else if (kty === 1 && crv === 6 && y === undefined) jwk = { kty: 'OKP', crv: 'Ed25519', x: b64u(x) };
+  else throw invalid();
+  try {
+    const checked = checkPublicJwk(jwk, keyCheck);
+    return { jwk: checked, key: createPublicKey({ key: checked, format: 'jwk' }) };
+  } catch {
+    throw invalid();
+  }
+}
+
+/** DeviceAuthenticationBytes (§9.1.3.4), built from the bytes as received (or, for a wallet, as it sends them). */
+export function deviceAuthenticationBytes(docType: string, deviceNameSpacesBytes: Uint8Array, sessionTranscript: Uint8Array): Uint8Array {
+  const parts = [Uint8Array.of(0x84), cborEncode('DeviceAuthentication'), sessionTranscript, cborEncode(docType), deviceNameSpacesBytes];
+  return wrapTag24(Buffer.concat(parts));
+}
+
+/** §9.1.3.6 / §9.3.1 step 7: the DeviceSignature over this SessionTranscript. DeviceMac is refused. */
+export function verifyDeviceSignature(p: ParsedMdoc, deviceKey: KeyObject, sessionTranscript: Uint8Array): void {
+  if (p.deviceAuth.kind === 'mac') throw formatError('mdoc_device_mac_unsupported', 'only DeviceSignature is accepted');
+  const { sign1 } = p.deviceAuth;
+  if (sign1.payload !== null) throw formatError('mdoc_malformed', 'the DeviceSignature payload must be detached');
+  if (!verifyCoseSignature(sign1, deviceAuthenticationBytes(p.docType, p.deviceNameSpacesBytes, sessionTranscript), deviceKey))
+    throw formatError('mdoc_device_signature_invalid', 'the DeviceSignature does not verify over this SessionTranscript');
+}

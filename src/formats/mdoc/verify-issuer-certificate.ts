@@ -1,0 +1,104 @@
+/**
+ * The issuer of an mdoc is proven by certificates, not by a key list (ISO/IEC 18013-5 §9.1.2.4,
+ * §9.3.3, Annex B): issuerAuth's `x5chain` (COSE header 33, RFC 9360) holds the document signer
+ * (DS) certificate, optionally followed by intermediates; the chain must end at a trusted
+ * issuing-authority root (IACA). Checked here with node:crypto's X509Certificate:
+ *
+ * - every certificate issued and signed by the next one, the last by a trust anchor (or being one);
+ * - every certificate, the anchor included, within its validity at the verifier's clock;
+ * - usage: the DS is no CA, has `digitalSignature` when it states key usage and the mdoc DS
+ *   purpose (1.0.18013.5.1.2) when it states extended key usage; the certificates above it are
+ *   CAs allowed to sign certificates (`keyCertSign`) when they state key usage;
+ * - the MSO `validityInfo.signed` inside the DS validity (§9.3.1).
+ *
+ * Nothing is fetched: no AIA, no CRL (the IACA list is configured; revocation of an mdoc goes
+ * through its Token Status List).
+ */
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate, ExtendedKeyUsage, KeyUsage, KeyUsageFlags, id_ce_extKeyUsage, id_ce_keyUsage } from '@peculiar/asn1-x509';
+import { formatError } from '../error-codes.js';
+import type { CoseSign1 } from './parse-cose-sign1.js';
+
+/** One trusted IACA certificate and what it stands for. */
+export interface MdocTrustAnchor {
+  certificate: X509Certificate;
+  /** The issuer identifier a verdict names (this service's PUBLIC_URL for its own IACAs). */
+  issuer: string;
+  /** Doctypes the anchor may speak for; undefined = any. */
+  doctypes: readonly string[] | undefined;
+}
+
+/** ISO/IEC 18013-5 Annex B.1.4: extended key usage of a document signer certificate. */
+export const MDL_DS_EKU = '1.0.18013.5.1.2';
+const X5CHAIN = 33;
+const MAX_CHAIN = 4;
+
+const invalid = (message: string) => formatError('mdoc_certificate_invalid', message);
+
+function readX5chain(s: CoseSign1): Uint8Array[] {
+  const v = s.unprotectedHeader.get(X5CHAIN) ?? s.protectedHeader.get(X5CHAIN);
+  // RFC 9360 §2: one certificate as a bstr, several as an array of bstr.
+  const list = v instanceof Uint8Array ? [v] : Array.isArray(v) ? (v as unknown[]) : [];
+  if (list.length === 0 || list.length > MAX_CHAIN || !list.every((c) => c instanceof Uint8Array))
+    throw formatError('mdoc_x5chain_missing', 'issuerAuth carries no x5chain');
+  return list as Uint8Array[];
+}
+
+function keyUsage(cert: X509Certificate): { ku: number | undefined; eku: string[] | undefined } {
+  const parsed = AsnConvert.parse(cert.raw, Certificate);
+  let ku: number | undefined;
+  let eku: string[] | undefined;
+  for (const e of parsed.tbsCertificate.extensions ?? []) {
+    if (e.extnID === id_ce_keyUsage) ku = AsnConvert.parse(e.extnValue, KeyUsage).toNumber();
+    if (e.extnID === id_ce_extKeyUsage) eku = [...AsnConvert.parse(e.extnValue, ExtendedKeyUsage)].map(String);
+  }
+  return { ku, eku };
+}
+
+function checkValidity(cert: X509Certificate, now: number, what: string): void {
+  if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo)) throw invalid(`the ${what} certificate is outside its validity`);
+}
+
+const issuedBy = (child: X509Certificate, parent: X509Certificate): boolean => child.checkIssued(parent) && child.verify(parent.publicKey);
+
+/** Verifies the chain to an anchor; returns the DS public key and the anchor. */
+export function verifyIssuerCertificate(
+  issuerAuth: CoseSign1,
+  anchors: readonly MdocTrustAnchor[],
+  now: number,
+  msoSigned: Date,
+): { dsKey: KeyObject; anchor: MdocTrustAnchor } {
+  let chain: X509Certificate[];
+  try {
+    chain = readX5chain(issuerAuth).map((der) => new X509Certificate(der));
+    chain.forEach((c, i) => (i === 0 ? checkDsUsage(c) : checkCaUsage(c)));
+  } catch (e) {
+    if (e instanceof Error && 'code' in e && String(e.code).startsWith('mdoc_')) throw e;
+    throw invalid('a certificate of the x5chain cannot be read');
+  }
+  for (let i = 0; i + 1 < chain.length; i++) if (!issuedBy(chain[i]!, chain[i + 1]!)) throw invalid('the x5chain is not one chain');
+  const top = chain[chain.length - 1]!;
+  const anchor = anchors.find((a) => top.raw.equals(a.certificate.raw)) ?? anchors.find((a) => issuedBy(top, a.certificate));
+  if (!anchor) throw formatError('mdoc_iaca_untrusted', 'the x5chain does not lead to a trusted IACA');
+  chain.forEach((c, i) => checkValidity(c, now, i === 0 ? 'document signer' : 'intermediate'));
+  checkValidity(anchor.certificate, now, 'IACA');
+  const ds = chain[0]!;
+  const signed = msoSigned.getTime();
+  if (!(signed >= Date.parse(ds.validFrom) && signed <= Date.parse(ds.validTo)))
+    throw invalid('the MSO was signed outside the document signer validity');
+  return { dsKey: ds.publicKey, anchor };
+}
+
+function checkDsUsage(ds: X509Certificate): void {
+  if (ds.ca) throw invalid('the document signer certificate is a CA');
+  const { ku, eku } = keyUsage(ds);
+  if (ku !== undefined && !(ku & KeyUsageFlags.digitalSignature)) throw invalid('the document signer may not sign');
+  if (eku !== undefined && !eku.includes(MDL_DS_EKU)) throw invalid('the document signer lacks the mdoc DS extended key usage');
+}
+
+function checkCaUsage(ca: X509Certificate): void {
+  if (!ca.ca) throw invalid('a certificate above the document signer is no CA');
+  const { ku } = keyUsage(ca);
+  if (ku !== undefined && !(ku & KeyUsageFlags.keyCertSign)) throw invalid('a CA certificate may not sign certificates');
+}

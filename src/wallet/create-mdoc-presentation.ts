@@ -1,0 +1,102 @@
+/**
+ * The holder side of an mdoc over OpenID4VP 1.0 (Annex B.2): from a held `IssuerSigned`
+ * (base64url, as OpenID4VCI delivers `mso_mdoc`), a DeviceResponse disclosing only the asked
+ * elements (the IssuerSignedItems kept byte for byte: their digests are over those bytes), with a
+ * DeviceSignature by the wallet's device key over DeviceAuthentication and the OpenID4VP
+ * SessionTranscript of this request (client_id, nonce, response_uri).
+ */
+import { createPrivateKey, sign } from 'node:crypto';
+import type { JWK } from 'jose';
+import { cborDecode, cborEncode, DataItem } from '@owf/mdoc';
+import type { JsonObject } from '../formats/jose/types.js';
+import type { ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
+import { readMdocClaims } from '../formats/mdoc/parse-element-value.js';
+import { wrapTag24 } from '../formats/mdoc/parse-device-response.js';
+import { deviceAuthenticationBytes, openId4VpSessionTranscript } from '../formats/mdoc/verify-device-signature.js';
+import { failed } from './wallet-http.js';
+
+interface HeldMdoc {
+  docType: string;
+  nameSpaces: Map<string, DataItem[]>;
+  issuerAuth: unknown[];
+}
+
+const bad = (message: string) => failed(message, 'present_failed');
+
+function readHeldMdoc(issuerSigned: string): HeldMdoc {
+  const top: unknown = cborDecode(Buffer.from(issuerSigned, 'base64url'));
+  if (!(top instanceof Map) || !(top.get('nameSpaces') instanceof Map) || !Array.isArray(top.get('issuerAuth')))
+    throw bad('a held mdoc is not an IssuerSigned');
+  const issuerAuth = top.get('issuerAuth') as unknown[];
+  const mso: unknown = cborDecode(issuerAuth[2] as Uint8Array);
+  if (!(mso instanceof Map) || typeof mso.get('docType') !== 'string') throw bad('a held mdoc has no MSO docType');
+  return { docType: mso.get('docType') as string, nameSpaces: top.get('nameSpaces') as Map<string, DataItem[]>, issuerAuth };
+}
+
+const itemOf = (d: DataItem) => d.data as Map<string, unknown>;
+
+/** `{ namespace: { element: value } }` of a held mdoc, for matching a DCQL query. */
+export function readHeldMdocClaims(issuerSigned: string): { docType: string; claims: JsonObject } {
+  const held = readHeldMdoc(issuerSigned);
+  const items = [...held.nameSpaces].flatMap(([namespace, list]) =>
+    list.map((d) => ({
+      namespace,
+      digestId: 0,
+      elementIdentifier: itemOf(d).get('elementIdentifier') as string,
+      elementValue: itemOf(d).get('elementValue'),
+      itemBytes: new Uint8Array(),
+    })),
+  );
+  return { docType: held.docType, claims: readMdocClaims(items) };
+}
+
+export interface MdocPresentationInput {
+  issuerSigned: string;
+  /** `[namespace, element]` pointers: exactly these are disclosed. */
+  disclose: ClaimPathPointer[];
+  deviceJwk: JWK;
+  clientId: string;
+  nonce: string;
+  responseUri: string;
+}
+
+/** A base64url DeviceResponse for one OpenID4VP request. */
+export function createMdocPresentation(input: MdocPresentationInput): string {
+  const held = readHeldMdoc(input.issuerSigned);
+  const wanted = new Set(input.disclose.map((p) => JSON.stringify(p)));
+  const nameSpaces = new Map<string, DataItem[]>();
+  for (const [ns, list] of held.nameSpaces) {
+    const kept = list.filter((d) => wanted.has(JSON.stringify([ns, itemOf(d).get('elementIdentifier')])));
+    if (kept.length > 0) nameSpaces.set(ns, kept);
+  }
+  const emptyNameSpaces = cborEncode(new Map());
+  const transcript = openId4VpSessionTranscript(input);
+  const protectedBytes = cborEncode(new Map([[1, -7]])); // ES256 (RFC 9053 §2.1)
+  const payload = deviceAuthenticationBytes(held.docType, wrapTag24(emptyNameSpaces), transcript);
+  const toBeSigned = cborEncode(['Signature1', protectedBytes, new Uint8Array(0), payload]);
+  const key = createPrivateKey({ key: input.deviceJwk as never, format: 'jwk' });
+  const signature = new Uint8Array(sign('sha256', toBeSigned, { key, dsaEncoding: 'ieee-p1363' }));
+  const document = new Map<string, unknown>([
+    ['docType', held.docType],
+    [
+      'issuerSigned',
+      new Map<string, unknown>([
+        ['nameSpaces', nameSpaces],
+        ['issuerAuth', held.issuerAuth],
+      ]),
+    ],
+    [
+      'deviceSigned',
+      new Map<string, unknown>([
+        ['nameSpaces', DataItem.fromBuffer(emptyNameSpaces)],
+        ['deviceAuth', new Map([['deviceSignature', [protectedBytes, new Map(), null, signature]]])],
+      ]),
+    ],
+  ]);
+  const response = new Map<string, unknown>([
+    ['version', '1.0'],
+    ['documents', [document]],
+    ['status', 0],
+  ]);
+  return Buffer.from(cborEncode(response)).toString('base64url');
+}

@@ -1,0 +1,110 @@
+/**
+ * The mdoc parse check on hostile CBOR (issue 16, SECURITY.md "Tokens"): our own walk refuses
+ * each kind with its code before @owf/mdoc decodes anything; and the OpenID4VP 1.0 Annex B.2.6.1
+ * SessionTranscript matches the spec's example bytes.
+ */
+import { describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import { mdocVerification } from '../../../src/formats/mdoc/verification-adapter.js';
+import { openId4VpSessionTranscript } from '../../../src/formats/mdoc/verify-device-signature.js';
+import { MAX_BYTES } from '../../../src/formats/mdoc/check-cbor-limits.js';
+import { toJsonValue } from '../../../src/formats/mdoc/parse-element-value.js';
+import { DateOnly } from '@owf/mdoc';
+
+const b64u = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
+const refusal = (text: string): string | undefined => {
+  try {
+    mdocVerification.parsePresentation(text);
+    return undefined;
+  } catch (e) {
+    return (e as { code: string }).code;
+  }
+};
+
+describe('the mdoc parse check', () => {
+  it('does not take a JWT or an SD-JWT for a DeviceResponse', () => {
+    assert.equal(mdocVerification.parsePresentation('eyJhbGciOiJFUzI1NiJ9.e30.c2ln'), undefined);
+    assert.equal(mdocVerification.parsePresentation('eyJhbGciOiJFUzI1NiJ9.e30.c2ln~'), undefined);
+    assert.equal(mdocVerification.parsePresentation('not base64url!'), undefined);
+  });
+
+  it('refuses indefinite lengths', () => {
+    assert.equal(refusal(b64u('bf616101ff')), 'mdoc_cbor_indefinite_length');
+    assert.equal(refusal(b64u('a1616181' + '5f41004100ff')), 'mdoc_cbor_indefinite_length');
+  });
+
+  it('refuses a map with the same key twice', () => {
+    assert.equal(refusal(b64u('a2616101616102')), 'mdoc_cbor_duplicate_key');
+    assert.equal(refusal(b64u('a16161d81847a2616101616102')), 'mdoc_cbor_duplicate_key');
+  });
+
+  it('refuses tags other than tdate, full-date and embedded CBOR', () => {
+    assert.equal(refusal(b64u('a16161c100')), 'mdoc_cbor_unexpected_tag'); // epoch time
+    assert.equal(refusal(b64u('a16161d2840000f600')), 'mdoc_cbor_unexpected_tag'); // tagged COSE_Sign1 (18)
+    assert.equal(refusal(b64u('a16161d9d9f700')), 'mdoc_cbor_unexpected_tag'); // self-described CBOR
+  });
+
+  it('refuses huge maps and arrays from their header, before reading their entries', () => {
+    assert.equal(refusal(b64u('b90800')), 'mdoc_cbor_too_wide');
+    assert.equal(refusal(b64u('9a7fffffff')), 'mdoc_cbor_too_wide');
+    assert.equal(refusal(b64u('5bffffffffffffffff')), 'mdoc_cbor_too_wide'); // a byte string longer than the input
+  });
+
+  it('refuses deep nesting, counting embedded CBOR', () => {
+    assert.equal(refusal(b64u('81'.repeat(30) + '00')), 'mdoc_cbor_too_deep');
+    assert.equal(refusal(b64u('81'.repeat(20) + 'd81846' + '81'.repeat(5) + '00')), 'mdoc_cbor_too_deep');
+  });
+
+  it('refuses inputs over the size cap and floods of small items', () => {
+    const big = Buffer.concat([Buffer.from('5a00032000', 'hex'), Buffer.alloc(0x32000)]);
+    assert.ok(big.length > MAX_BYTES);
+    assert.equal(refusal(big.toString('base64url')), 'mdoc_cbor_too_large');
+    const many = Buffer.concat([
+      Buffer.from('9903e8', 'hex'),
+      ...Array.from({ length: 1000 }, () => Buffer.from('9903e8' + '00'.repeat(1000), 'hex')),
+    ]);
+    assert.equal(refusal(many.toString('base64url')), 'mdoc_cbor_too_large');
+  });
+
+  it('refuses truncated CBOR, bytes after it, reserved encodings and text that is not UTF-8', () => {
+    assert.equal(refusal(b64u('a26161')), 'mdoc_cbor_malformed');
+    assert.equal(refusal(b64u('a000')), 'mdoc_cbor_malformed');
+    assert.equal(refusal(b64u('1c')), 'mdoc_cbor_malformed');
+    assert.equal(refusal(b64u('a161ff00')), 'mdoc_cbor_malformed');
+    assert.equal(refusal(b64u('a16161d81801')), 'mdoc_cbor_malformed'); // #6.24 of an integer
+    assert.equal(refusal(b64u('a16161d81842a000')), 'mdoc_cbor_malformed'); // #6.24 with bytes after its item
+  });
+
+  it('refuses well-formed CBOR that is not a DeviceResponse', () => {
+    assert.equal(refusal(b64u('a1616101')), 'mdoc_malformed');
+    assert.equal(refusal(b64u('a26776657273696f6e63312e306673746174757300')), 'mdoc_document_count');
+  });
+});
+
+describe('element values as JSON', () => {
+  it('reads bytes, tdate, full-date and maps, and refuses dates that are no dates and maps with other keys', () => {
+    assert.equal(toJsonValue(Uint8Array.of(0xff, 0xd8)), '_9g');
+    assert.equal(toJsonValue(new Date('2026-01-02T03:04:05Z')), '2026-01-02T03:04:05.000Z');
+    assert.equal(toJsonValue(new DateOnly('1990-03-01')), '1990-03-01');
+    assert.deepEqual(toJsonValue(new Map([['vehicle_category_code', 'B']])), { vehicle_category_code: 'B' });
+    assert.throws(() => toJsonValue(new Date('not a date')), { code: 'mdoc_malformed' });
+    assert.throws(() => toJsonValue(new Map([[1, 'x']])), { code: 'mdoc_malformed' });
+    assert.throws(() => toJsonValue(new Map([['__proto__', 'x']])), { code: 'mdoc_malformed' });
+    assert.throws(() => toJsonValue(Number.NaN), { code: 'mdoc_malformed' });
+  });
+});
+
+describe('the OpenID4VP SessionTranscript (Annex B.2.6.1)', () => {
+  it("matches the spec's example bytes", () => {
+    const st = openId4VpSessionTranscript({
+      clientId: 'x509_san_dns:example.com',
+      nonce: 'exc7gBkxjx1rdc9udRrveKvSsJIq80avlXeLHhGwqtA',
+      jwkThumbprint: Buffer.from('4283ec927ae0f208daaa2d026a814f2b22dca52cf85ffa8f3f8626c6bd669047', 'hex'),
+      responseUri: 'https://example.com/response',
+    });
+    assert.equal(
+      Buffer.from(st).toString('hex'),
+      '83f6f682714f70656e494434565048616e646f7665725820048bc053c00442af9b8eed494cefdd9d95240d254b046b11b68013722aad38ac',
+    );
+  });
+});
