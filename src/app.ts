@@ -24,7 +24,7 @@ import { statusRoutes } from './http/routes/status-routes.js';
 import { openid4vciRoutes } from './http/routes/openid4vci-routes.js';
 import { deferredRoutes } from './http/routes/deferred-routes.js';
 import { authorizationRoutes } from './http/routes/authorization-routes.js';
-import { acceptPublicClient } from './issuance/authorization/par-client-check.js';
+import { walletAttestationParCheck } from './issuance/client-attestation/par-client-attestation.js';
 import { verifierRoutes } from './http/routes/verifier-routes.js';
 import { walletHistoryRoutes } from './http/routes/wallet-history-routes.js';
 import { engagementRoutes } from './http/routes/engagement-routes.js';
@@ -115,7 +115,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   await app.register(openid4vciRoutes, deps);
   await app.register(deferredRoutes, deps);
   // The Authorization Code Flow (OIDC_ISSUER); wallet attestation at PAR plugs in as checkParClient.
-  await app.register(authorizationRoutes, { deps, checkParClient: acceptPublicClient });
+  await app.register(authorizationRoutes, { deps, checkParClient: walletAttestationParCheck(deps) });
   await app.register(verifierRoutes, deps);
   await app.register(walletHistoryRoutes, deps);
   await app.register(engagementRoutes, deps);

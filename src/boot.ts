@@ -14,6 +14,12 @@ import { schemasDir } from './paths.js';
 import { StatusSlots } from './status/status-slots.js';
 import { StatusListPublisher } from './status/status-list-publisher.js';
 import { startPurgeTimer } from './purge-expired-state.js';
+import { ConfigError } from './config.js';
+import {
+  loadWalletProviders,
+  WalletProvidersError,
+  type TrustedWalletProviders,
+} from './issuance/client-attestation/trusted-wallet-providers.js';
 
 export interface Runtime {
   config: Config;
@@ -24,6 +30,8 @@ export interface Runtime {
   catalog: Catalog;
   slots: StatusSlots;
   statusPublisher: StatusListPublisher;
+  /** Wallet providers whose wallet and key attestations are trusted (TRUSTED_WALLET_PROVIDERS). */
+  walletProviders: TrustedWalletProviders;
   /**
    * This service's IACA certificates (PEM or DER) that its mdoc verifier trusts as its own: none
    * until mdoc issuance keeps IACA and document-signer keys (issue 16, issuance half: then
@@ -43,6 +51,7 @@ export interface Runtime {
 export async function openRuntime(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Runtime> {
   // A bad credential type file stops the server before anything else opens.
   const catalog = await loadCatalog({ dir: join(schemasDir, 'credentials'), publicUrl: config.publicUrl });
+  const walletProviders = openWalletProviders(config.trustedWalletProviders);
   const store = openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -75,6 +84,7 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
       catalog,
       slots,
       statusPublisher,
+      walletProviders,
       ownIacaCertificates: () => keys.iacaCertificates(),
       latestExpiry: (kid) => store.credentials.latestExpiryByKid(kid),
       close: async () => {
@@ -87,6 +97,16 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
   } catch (e) {
     await keyStore?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** A bad TRUSTED_WALLET_PROVIDERS file stops the start like any bad variable. */
+function openWalletProviders(path: string | undefined): TrustedWalletProviders {
+  try {
+    return loadWalletProviders(path);
+  } catch (e) {
+    if (e instanceof WalletProvidersError) throw new ConfigError('TRUSTED_WALLET_PROVIDERS', e.message);
     throw e;
   }
 }

@@ -106,6 +106,16 @@ export interface Config {
   metricsToken: string | undefined;
   /** Host names, IPs and CIDR ranges of internal webhook receivers (exempt from the internal-address refusal). */
   webhookAllowHosts: string[];
+  /** OpenID4VCI configurations whose tokens must be DPoP-bound (RFC 9449): every one, none, or a list. */
+  dpopRequired: ConfigurationPolicy;
+  /** How long a server-provided DPoP nonce is accepted, seconds; also the oldest DPoP proof `iat`. */
+  dpopNonceTtlSeconds: number;
+  /** Path of the JSON file naming the wallet providers whose attestations are trusted; unset = none. */
+  trustedWalletProviders: string | undefined;
+  /** Configurations whose token requests must carry a wallet attestation (attest_jwt_client_auth). */
+  walletAttestationRequired: ConfigurationPolicy;
+  /** Configurations whose key proofs must carry a key attestation (OpenID4VCI Appendix D). */
+  keyAttestationRequired: ConfigurationPolicy;
   /** The Authorization Code Flow (OpenID4VCI §3.4): set when OIDC_ISSUER is. */
   authorizationCode: AuthorizationCodeConfig | undefined;
 }
@@ -127,6 +137,9 @@ export interface AuthorizationCodeConfig {
   /** Internal hosts (names, addresses, CIDR ranges) the identity provider and claims source may be at. */
   allowHosts: string[];
 }
+
+/** `true` (every credential configuration), `false` (none) or the listed configuration ids. */
+export type ConfigurationPolicy = boolean | readonly string[];
 
 export interface Pkcs11Config {
   /** Path of the module's shared library (for example /usr/lib/softhsm/libsofthsm2.so). */
@@ -376,6 +389,35 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
       'Comma-separated host names, IP addresses and CIDR ranges (`hooks.internal,10.1.0.0/16`) that OpenID4VP `webhook_url`s may reach although they are loopback, private, link-local or unique-local. Plain `http` webhooks go only to these, and not with `NODE_ENV=production`.',
   },
   {
+    name: 'DPOP_REQUIRED',
+    default: 'false',
+    description:
+      '`true`: every OpenID4VCI access token must be DPoP-bound (RFC 9449; HAIP requires it); a comma-separated list of credential configuration ids requires it for those only; `false` accepts plain Bearer tokens too. A DPoP proof that is sent is always checked.',
+  },
+  {
+    name: 'DPOP_NONCE_TTL_SECONDS',
+    default: '300',
+    description: 'How long a server-provided `DPoP-Nonce` is accepted (60–3600), and the oldest DPoP proof `iat`.',
+  },
+  {
+    name: 'TRUSTED_WALLET_PROVIDERS',
+    default: '(unset: none)',
+    description:
+      'Path of a JSON file naming the wallet providers whose wallet and key attestations are trusted: `{"providers":[{"name":"…","keys":[<public JWK>…],"certificates":["<PEM CA certificate>"]}]}` (see *Issuing to a wallet*, wallet attestation).',
+  },
+  {
+    name: 'WALLET_ATTESTATION_REQUIRED',
+    default: 'false',
+    description:
+      '`true`, `false` or a comma-separated list of credential configuration ids: token requests for those must carry a wallet attestation (`OAuth-Client-Attestation` and `-PoP`) from a trusted provider.',
+  },
+  {
+    name: 'KEY_ATTESTATION_REQUIRED',
+    default: 'false',
+    description:
+      '`true`, `false` or a comma-separated list of credential configuration ids: their key proofs must carry a `key_attestation` from a trusted provider naming the proof key (`key_attestations_required` in the metadata).',
+  },
+  {
     name: 'OIDC_ISSUER',
     default: '(unset: no authorization code flow)',
     description:
@@ -541,6 +583,27 @@ function webhookAllowHosts(env: Env): string[] {
     throw new ConfigError('WEBHOOK_ALLOW_HOSTS', (e as Error).message);
   }
   return entries;
+}
+
+/** `true` / `false` / `a,b,c` (credential configuration ids). */
+function configurationPolicy(env: Env, name: string): ConfigurationPolicy {
+  const raw = env[name]?.trim() ?? '';
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  const ids = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const id of ids) {
+    if (!/^[A-Za-z0-9._-]{1,128}$/.test(id))
+      throw new ConfigError(name, `must be true, false or configuration ids separated by commas, got "${id}"`);
+  }
+  return ids;
+}
+
+function trustedWalletProvidersPath(env: Env, cwd: string): string | undefined {
+  const raw = env.TRUSTED_WALLET_PROVIDERS?.trim() ?? '';
+  return raw === '' ? undefined : resolve(cwd, raw);
 }
 
 function authorizationCodeConfig(env: Env, nodeEnv: string): AuthorizationCodeConfig | undefined {
@@ -713,6 +776,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     workers: workers(env),
     metricsToken,
     webhookAllowHosts: webhookAllowHosts(env),
+    dpopRequired: configurationPolicy(env, 'DPOP_REQUIRED'),
+    dpopNonceTtlSeconds: integer(env, 'DPOP_NONCE_TTL_SECONDS', 300, 60, 3600),
+    trustedWalletProviders: trustedWalletProvidersPath(env, cwd),
+    walletAttestationRequired: configurationPolicy(env, 'WALLET_ATTESTATION_REQUIRED'),
+    keyAttestationRequired: configurationPolicy(env, 'KEY_ATTESTATION_REQUIRED'),
     authorizationCode: authorizationCodeConfig(env, nodeEnv),
   };
 }

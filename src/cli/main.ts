@@ -6,6 +6,7 @@ import { dbCommands } from './commands/db-commands.js';
 import { keyCommands } from './commands/key-commands.js';
 import { clientCommands } from './commands/client-commands.js';
 import { walletCommands } from './commands/wallet-commands.js';
+import { walletProviderCommands } from './commands/wallet-provider-commands.js';
 import { ConfigError, loadConfig } from '../config.js';
 
 /** `dproof`: the operator's command line. Commands call the same domain functions as the HTTP routes. */
@@ -37,6 +38,7 @@ export function buildCli(io: CliIo = processIo()): Command {
   keyCommands(program, ctx, io);
   clientCommands(program, ctx, io);
   walletCommands(program, io);
+  walletProviderCommands(program, io);
   return program;
 }
 

@@ -14,15 +14,22 @@ export class AppError extends Error {
   readonly details: Record<string, unknown> | undefined;
   /** A 4xx message is written for the caller; a 5xx message is never shown. */
   readonly expose: boolean;
+  /** Response headers the refusal carries (a `WWW-Authenticate` challenge, a fresh `DPoP-Nonce`). */
+  readonly headers: Record<string, string> | undefined;
 
   /** `status` defaults to the code's usual status in the catalogue. */
-  constructor(code: ErrorCode, message: string, options: { status?: number; details?: Record<string, unknown> } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { status?: number; details?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  ) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.status = options.status ?? ERROR_CATALOGUE[code].http[0] ?? 500;
     this.details = options.details;
     this.expose = this.status < 500;
+    this.headers = options.headers;
   }
 }
 

@@ -218,6 +218,26 @@ export const ERROR_CATALOGUE = {
     en: 'the deferred issuance was already completed or refused, or has expired',
     ko: '이미 처리되었거나 만료된 보류 발급입니다.',
   },
+  invalid_encryption_parameters: {
+    http: [400],
+    area: 'openid4vci',
+    en: 'credential_response_encryption is malformed: enc other than A128GCM/A256GCM, a jwk without alg ECDH-ES, not a public P-256 point, or zip',
+  },
+  invalid_dpop_proof: {
+    http: [400, 401],
+    area: 'openid4vci',
+    en: 'the DPoP proof is missing where required, malformed, not signed by its jwk, stale, replayed, for another method or URL, without the access token hash, or by a key other than the token is bound to (RFC 9449; 401 with WWW-Authenticate: DPoP at the credential endpoint)',
+  },
+  use_dpop_nonce: {
+    http: [400, 401],
+    area: 'openid4vci',
+    en: 'the DPoP proof lacks the server nonce or carries an old one: retry with the DPoP-Nonce header value (RFC 9449 §8)',
+  },
+  invalid_client: {
+    http: [401],
+    area: 'openid4vci',
+    en: 'wallet attestation missing where required, not from a trusted wallet provider, expired, or its PoP is bad, replayed or for another audience (attest_jwt_client_auth)',
+  },
   temporarily_unavailable: {
     http: [503],
     area: 'openid4vci',

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
-import { isAppError, type ErrorCode } from '../errors.js';
+import { AppError, isAppError, type ErrorCode } from '../errors.js';
 import { VCI_ERROR_CODES } from '../issuance/vci-errors.js';
 import { isStoreUnavailable } from '../store/classify-store-error.js';
 import { problem, sendError, type Problem } from './problem.js';
@@ -93,7 +93,11 @@ function forRoute(p: Problem, request: FastifyRequest, reply: FastifyReply): Pro
   if (config.errorShape === 'oauth' && config.oauthDefaultError && (p.status === 400 || p.status === 415) && !VCI_ERROR_CODES.has(p.code)) {
     out = { ...p, status: 400, code: config.oauthDefaultError };
   }
-  if (config.bearerChallenge && (out.code === 'invalid_token' || out.code === 'insufficient_scope' || out.code === 'invalid_request')) {
+  if (
+    config.bearerChallenge &&
+    !reply.hasHeader('www-authenticate') &&
+    (out.code === 'invalid_token' || out.code === 'insufficient_scope' || out.code === 'invalid_request')
+  ) {
     reply.header('www-authenticate', `Bearer error="${out.code}"`);
   }
   return out;
@@ -129,6 +133,9 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    // Headers the refusal itself names (RFC 9449 §7.1 DPoP challenge, §8 DPoP-Nonce) go first;
+    // the route's Bearer challenge below does not replace a challenge already set.
+    if (err instanceof AppError && err.headers) for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
     const p = forRoute(toProblem(err), request, reply);
     if (p.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: p.code, status: p.status }, 'request refused');

@@ -12,6 +12,10 @@ import { buildTypeMetadata } from '../catalog/type-metadata.js';
 import { SUPPORTED_ALGS } from '../formats/jose/verify-compact-jws.js';
 import { CREDENTIAL_FORMATS, credentialFormat, type FormatId, type RegisteredFormat } from '../formats/registry.js';
 import type { SigningAlg } from '../keys/signer.js';
+import type { ConfigurationPolicy } from '../config.js';
+import { requiredFor } from './configuration-policy.js';
+import { responseEncryptionMetadata } from './response-encryption/credential-response-encryption.js';
+import { ATTEST_JWT_CLIENT_AUTH } from './client-attestation/verify-client-attestation.js';
 
 /** Where the OpenID4VCI endpoints live, relative to PUBLIC_URL. */
 export const VCI_PATHS = {
@@ -74,7 +78,13 @@ function credentialMetadata(type: CredentialType, claimPath: (path: (string | nu
 
 export function buildIssuerMetadata(
   catalog: Catalog,
-  opts: { publicUrl: string; signingAlgs: readonly SigningAlg[]; batchSize: number; authorizationCode?: boolean },
+  opts: {
+    publicUrl: string;
+    signingAlgs: readonly SigningAlg[];
+    batchSize: number;
+    authorizationCode?: boolean;
+    keyAttestationRequired?: ConfigurationPolicy;
+  },
 ) {
   const configurations: Record<string, unknown> = {};
   const options = { signingAlgs: opts.signingAlgs, proofSigningAlgs: PROOF_SIGNING_ALGS };
@@ -82,14 +92,18 @@ export function buildIssuerMetadata(
   const issuedIn = (type: CredentialType): RegisteredFormat[] => CREDENTIAL_FORMATS.filter((f) => type.formats.includes(f.id));
   for (const type of catalog.types) {
     for (const adapter of issuedIn(type)) {
-      configurations[adapter.configurationId(type.id)] = {
-        ...adapter.configurationMetadata(type, options),
-        // §12.2.4 scope: with the Authorization Code Flow, a configuration is asked for by its id as scope too.
-        ...(opts.authorizationCode && { scope: adapter.configurationId(type.id) }),
-        credential_metadata: credentialMetadata(type, (path) =>
-          adapter.claimPathOf ? adapter.claimPathOf(type, path) : [...adapter.claimPathPrefix, ...path],
-        ),
-      };
+      const id = adapter.configurationId(type.id);
+      configurations[id] = withKeyAttestationsRequired(
+        {
+          ...adapter.configurationMetadata(type, options),
+          // §12.2.4 scope: with the Authorization Code Flow, a configuration is asked for by its id as scope too.
+          ...(opts.authorizationCode && { scope: id }),
+          credential_metadata: credentialMetadata(type, (path) =>
+            adapter.claimPathOf ? adapter.claimPathOf(type, path) : [...adapter.claimPathPrefix, ...path],
+          ),
+        },
+        opts.keyAttestationRequired !== undefined && requiredFor(opts.keyAttestationRequired, id),
+      );
     }
   }
   return {
@@ -98,6 +112,7 @@ export function buildIssuerMetadata(
     nonce_endpoint: `${opts.publicUrl}${VCI_PATHS.nonce}`,
     deferred_credential_endpoint: `${opts.publicUrl}${VCI_PATHS.deferredCredential}`,
     notification_endpoint: `${opts.publicUrl}${VCI_PATHS.notification}`,
+    credential_response_encryption: responseEncryptionMetadata(),
     // §12.2.4: batch_size MUST be 2 or greater; with 1 the parameter is left out.
     ...(opts.batchSize >= 2 ? { batch_credential_issuance: { batch_size: opts.batchSize } } : {}),
     display: [
@@ -109,16 +124,37 @@ export function buildIssuerMetadata(
 }
 
 /**
+ * §12.2.4 `proof_types_supported.jwt.key_attestations_required`: present (empty: any key storage)
+ * only when the configuration requires a key attestation (KEY_ATTESTATION_REQUIRED).
+ */
+function withKeyAttestationsRequired(configuration: Record<string, unknown>, required: boolean): Record<string, unknown> {
+  const proofTypes = configuration.proof_types_supported as Record<string, Record<string, unknown>> | undefined;
+  if (!required || !proofTypes?.jwt) return configuration;
+  return { ...configuration, proof_types_supported: { ...proofTypes, jwt: { ...proofTypes.jwt, key_attestations_required: {} } } };
+}
+
+/**
  * RFC 8414 §2 with OpenID4VCI §12.3 `pre-authorized_grant_anonymous_access_supported`; with the
  * Authorization Code Flow (OIDC_ISSUER set, src/issuance/authorization/), its endpoints, PAR
- * (RFC 9126 §5), PKCE S256 (RFC 7636 §6.2), `authorization_details` (RFC 9396 §10) and RFC 9207.
+ * (RFC 9126 §5), PKCE S256 (RFC 7636 §6.2), `authorization_details` (RFC 9396 §10) and RFC 9207;
+ * RFC 9449 §5.1 `dpop_signing_alg_values_supported`, and `attest_jwt_client_auth` (OAuth
+ * Attestation-Based Client Authentication §8) when wallet providers are trusted.
  */
-export function buildAuthorizationServerMetadata(publicUrl: string, authorizationCode?: { scopes: string[] }) {
+export function buildAuthorizationServerMetadata(
+  publicUrl: string,
+  authorizationCode?: { scopes: string[] },
+  opts: { walletAttestation?: boolean } = {},
+) {
   return {
     issuer: publicUrl,
     token_endpoint: `${publicUrl}${VCI_PATHS.token}`,
     grant_types_supported: authorizationCode ? [PRE_AUTHORIZED_GRANT, 'authorization_code'] : [PRE_AUTHORIZED_GRANT],
-    token_endpoint_auth_methods_supported: ['none'],
+    token_endpoint_auth_methods_supported: opts.walletAttestation ? ['none', ATTEST_JWT_CLIENT_AUTH] : ['none'],
+    ...(opts.walletAttestation && {
+      client_attestation_signing_alg_values_supported: [...SUPPORTED_ALGS],
+      client_attestation_pop_signing_alg_values_supported: [...SUPPORTED_ALGS],
+    }),
+    dpop_signing_alg_values_supported: [...SUPPORTED_ALGS],
     'pre-authorized_grant_anonymous_access_supported': true,
     ...(authorizationCode && {
       authorization_endpoint: `${publicUrl}/oauth/authorize`,

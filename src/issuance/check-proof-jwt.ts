@@ -15,6 +15,8 @@ import { hasOwn, isJsonObject, type JsonObject } from '../formats/jose/types.js'
 import { checkHolderKey } from './issue-credential.js';
 import { PROOF_SIGNING_ALGS } from './build-issuer-metadata.js';
 import { credentialError } from './vci-errors.js';
+import { checkKeyAttestation } from './key-attestation/check-key-attestation.js';
+import { NO_WALLET_PROVIDERS, type TrustedWalletProviders } from './client-attestation/trusted-wallet-providers.js';
 
 /** Appendix F.1: the explicit type of a key proof (RFC 8725 §3.11). */
 export const PROOF_TYP = 'openid4vci-proof+jwt';
@@ -29,6 +31,10 @@ export interface ProofCheckOptions {
   maxAgeSeconds: number;
   /** `iat` tolerated in the future (§13.8). */
   skewSeconds: number;
+  /** Appendix D: who may sign a `key_attestation` (none trusted: any attestation is refused). */
+  walletProviders?: TrustedWalletProviders;
+  /** §12.2.4 `key_attestations_required`: the proof must carry one. */
+  keyAttestationRequired?: boolean;
 }
 
 export interface CheckedProof {
@@ -97,6 +103,20 @@ function readProofNonce(payload: JsonObject): string {
   return payload.nonce;
 }
 
+/** F.1 `key_attestation`: checked whenever present (never accepted unchecked), required where configured. */
+async function checkProofKeyAttestation(header: JsonObject, jkt: string, nonce: string, opts: ProofCheckOptions): Promise<void> {
+  if (!hasOwn(header, 'key_attestation')) {
+    if (opts.keyAttestationRequired) throw invalid('this credential configuration requires a key_attestation in each proof');
+    return;
+  }
+  await checkKeyAttestation(header.key_attestation, {
+    walletProviders: opts.walletProviders ?? NO_WALLET_PROVIDERS,
+    clock: opts.clock,
+    proofJkt: jkt,
+    nonce,
+  });
+}
+
 export async function checkProofJwt(proof: unknown, opts: ProofCheckOptions): Promise<CheckedProof> {
   if (typeof proof !== 'string' || proof.length > MAX_PROOF_LENGTH) throw invalid('a jwt proof must be a compact JWS');
   let parsed;
@@ -117,5 +137,7 @@ export async function checkProofJwt(proof: unknown, opts: ProofCheckOptions): Pr
   }
   checkProofAud(payload, opts.issuer);
   checkProofIat(payload, opts);
-  return { jwk: key.jwk, jkt: key.jkt, nonce: readProofNonce(payload) };
+  const nonce = readProofNonce(payload);
+  await checkProofKeyAttestation(header, key.jkt, nonce, opts);
+  return { jwk: key.jwk, jkt: key.jkt, nonce };
 }

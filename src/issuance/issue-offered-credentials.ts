@@ -27,6 +27,7 @@ import { issueForHolders } from './issue-for-holders.js';
 import { deferredTransaction, isDeferred, type DeferredResponse } from './deferred/open-deferred.js';
 import { createNotification } from './notifications/create-notification.js';
 import { readProofList } from './read-proof-list.js';
+import { requiredFor } from './configuration-policy.js';
 import { isSealed, offerClaimsText } from './authorization/claims-seal.js';
 
 export interface CredentialResponse {
@@ -42,11 +43,20 @@ export type { DeferredResponse };
  * reading the body.
  */
 export async function authorizeAccessToken(deps: VciDeps, accessToken: string, now: number): Promise<VciOfferRecord> {
+  return (await authorizeBoundAccessToken(deps, accessToken, now)).offer;
+}
+
+/** As authorizeAccessToken, with the token's DPoP binding (RFC 9449 §6: the `jkt` it is bound to, or null). */
+export async function authorizeBoundAccessToken(
+  deps: VciDeps,
+  accessToken: string,
+  now: number,
+): Promise<{ offer: VciOfferRecord; dpopJkt: string | null }> {
   const found = await deps.store.vci.offerByAccessToken(hashSecret(accessToken));
   if (!found || found.tokenExpiresAt <= now) throw bearerError('invalid_token', 'the access token is unknown or expired');
   const { offer } = found;
   if (offer.issued_at !== null || offer.claims === null) throw bearerError('invalid_token', 'the access token was already used');
-  return offer;
+  return { offer, dpopJkt: found.dpopJkt };
 }
 
 /** §8.2: which configuration is asked for; §8.3.1.2 codes for what is wrong with the request. */
@@ -58,13 +68,9 @@ function readConfiguration(deps: VciDeps, body: Record<string, unknown>, offer: 
       throw credentialError('invalid_credential_request', 'send credential_identifier or credential_configuration_id, not both');
     if (body.credential_identifier !== offer.id || !isSealed(offer.claims ?? ''))
       throw credentialError('invalid_credential_request', 'credential_identifier is not one the token response returned');
-    if (body.credential_response_encryption !== undefined)
-      throw credentialError('invalid_credential_request', 'credential response encryption is not supported');
     return resolveConfiguration(deps.catalog, offer.configuration_id)!;
   }
-  // §8.2 / §12.2.4: no encryption is offered, so none can be asked for.
-  if (body.credential_response_encryption !== undefined)
-    throw credentialError('invalid_credential_request', 'credential response encryption is not supported');
+  // §8.2 credential_response_encryption is read (and refused when bad) by readResponseEncryption.
   const id = body.credential_configuration_id;
   if (typeof id !== 'string' || id === '') throw credentialError('invalid_credential_request', 'credential_configuration_id is required');
   const configuration = resolveConfiguration(deps.catalog, id);
@@ -89,12 +95,15 @@ function readJwtProofs(deps: VciDeps, body: Record<string, unknown>, configurati
   return list;
 }
 
-async function checkProofs(deps: VciDeps, list: unknown[]): Promise<CheckedProof[]> {
+async function checkProofs(deps: VciDeps, list: unknown[], configurationId: string): Promise<CheckedProof[]> {
   const opts = {
     issuer: deps.config.publicUrl,
     clock: deps.clock,
     maxAgeSeconds: deps.config.cNonceTtlSeconds,
     skewSeconds: PROOF_IAT_SKEW_SECONDS,
+    ...(deps.walletProviders && { walletProviders: deps.walletProviders }),
+    keyAttestationRequired:
+      deps.config.keyAttestationRequired !== undefined && requiredFor(deps.config.keyAttestationRequired, configurationId),
   };
   const checked: CheckedProof[] = [];
   for (const p of list) checked.push(await checkProofJwt(p, opts));
@@ -137,7 +146,7 @@ export async function issueOfferedCredentials(
   const offer = authorized ?? (await authorizeAccessToken(deps, accessToken, deps.clock.now()));
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
   const configuration = readConfiguration(deps, body, offer);
-  const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration));
+  const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration), configuration.id);
   const adapter = credentialFormat(configuration.format)!;
   // §8.3.1.2 invalid_proof: the proof key must be one this format can bind (an mdoc: P-256).
   if (adapter.acceptsHolderKey && !proofs.every((p) => adapter.acceptsHolderKey!(p.jwk)))

@@ -12,10 +12,12 @@ import { issueAccessToken } from './issue-access-token.js';
 import { hashSecret, hashTxCode, sameHash } from './vci-secrets.js';
 import { tokenError } from './vci-errors.js';
 import { MAX_TX_CODE_ATTEMPTS, type VciDeps } from './vci-deps.js';
+import { checkSenderPolicy, type SenderBinding } from './sender-binding.js';
 
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  /** RFC 9449 §5: `DPoP` for a token bound to the request's DPoP key. */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
 }
 
@@ -30,6 +32,7 @@ function param(form: Record<string, unknown>, name: string): string | undefined 
 export async function redeemPreAuthorizedCode(
   deps: Pick<VciDeps, 'store' | 'clock' | 'config'>,
   form: Record<string, unknown>,
+  sender: SenderBinding = {},
 ): Promise<TokenResponse> {
   const grantType = param(form, 'grant_type');
   if (grantType === undefined || grantType === '') throw tokenError('invalid_request', 'grant_type is required');
@@ -52,6 +55,8 @@ export async function redeemPreAuthorizedCode(
       code_state: 'locked',
     });
   if (offer.expires_at <= now) throw tokenError('invalid_grant', 'the pre-authorized code has expired', { code_state: 'expired' });
+  // Before any tx_code attempt is counted: a request refused for its missing DPoP or attestation costs none.
+  checkSenderPolicy(deps.config, offer.configuration_id, sender);
 
   if (offer.tx_code_hash === null) {
     // §6.3 invalid_request: a transaction code was sent but none was expected.
@@ -74,9 +79,10 @@ export async function redeemPreAuthorizedCode(
   }
 
   const token = issueAccessToken(now, deps.config.accessTokenTtlSeconds);
-  if (!(await deps.store.vci.redeem(offer.id, now, { hash: token.hash, expiresAt: token.expiresAt }))) {
+  const bound = { hash: token.hash, expiresAt: token.expiresAt, dpopJkt: sender.dpopJkt, walletClient: sender.walletClient };
+  if (!(await deps.store.vci.redeem(offer.id, now, bound))) {
     // Lost a race with another redemption of the same code.
     throw tokenError('invalid_grant', 'the pre-authorized code was already used', { code_state: 'used' });
   }
-  return { access_token: token.token, token_type: 'Bearer', expires_in: token.expiresIn };
+  return { access_token: token.token, token_type: sender.dpopJkt === undefined ? 'Bearer' : 'DPoP', expires_in: token.expiresIn };
 }

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config.js';
 import type { IssuanceDeps } from './issue-credential.js';
+import type { TrustedWalletProviders } from './client-attestation/trusted-wallet-providers.js';
 
 export type VciConfig = Pick<
   Config,
@@ -16,10 +17,18 @@ export type VciConfig = Pick<
   | 'deferredTtlSeconds'
   | 'deferredIntervalSeconds'
   | 'deferredConfigurations'
+  | 'dpopRequired'
+  | 'walletAttestationRequired'
+  | 'keyAttestationRequired'
+  | 'dpopNonceTtlSeconds'
   | 'authorizationCode'
 >;
 
-export type VciDeps = Omit<IssuanceDeps, 'issuer' | 'alg'> & { config: VciConfig };
+export type VciDeps = Omit<IssuanceDeps, 'issuer' | 'alg'> & {
+  config: VciConfig;
+  /** Wallet providers trusted for key attestations (Appendix D); none when absent. */
+  walletProviders?: TrustedWalletProviders;
+};
 
 /** The deps issueCredential wants: this service is the issuer, signing with the configured algorithm. */
 export const issuanceDepsOf = (deps: VciDeps): IssuanceDeps => ({ ...deps, issuer: deps.config.publicUrl, alg: deps.config.keyAlg });

@@ -3,7 +3,7 @@
  * the PostgreSQL driver is told to return int8 as a number). JSON is stored as text so the same
  * SQL runs on SQLite and PostgreSQL.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export type KeyState = 'active' | 'retiring' | 'retired';
 export type ClientRole = 'issuer' | 'verifier' | 'admin';
@@ -200,6 +200,10 @@ export interface VciAccessTokensTable {
   offer_id: string;
   created_at: number;
   expires_at: number;
+  /** RFC 7638 thumbprint of the DPoP key the token is bound to (RFC 9449 §6), or null for a Bearer token. */
+  dpop_jkt: ColumnType<string | null, string | null | undefined, string | null>;
+  /** `sub` of the wallet attestation the token request carried, or null. */
+  wallet_client: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface VciNoncesTable {

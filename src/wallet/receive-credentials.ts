@@ -21,6 +21,7 @@ import { createProofJwt } from './create-proof-jwt.js';
 import { createWalletKey } from './create-wallet-key.js';
 import { awaitDeferred } from './await-deferred.js';
 import { notifyIssuer } from './notify-issuer.js';
+import { callWithDpop, startDpopSession, type DpopSession } from './dpop-calls.js';
 import type { StoredCredential, Wallet, WalletKey } from './wallet-file.js';
 import { checkReceivedMdoc } from './check-received-mdoc.js';
 
@@ -135,17 +136,16 @@ export async function receiveCredentials(
   // §6.1: token request, form-encoded, anonymous.
   const form = new URLSearchParams({ grant_type: PRE_AUTHORIZED_GRANT, 'pre-authorized_code': grant['pre-authorized_code'] });
   if (opts.txCode !== undefined) form.set('tx_code', opts.txCode);
-  const token = await call(
-    f,
-    checkUrl(as.token_endpoint, 'token_endpoint'),
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-    },
-    'token endpoint',
-  );
+  // RFC 9449: when the server takes DPoP (ES256), the token is bound to a key of this issuance.
+  const dpopAlgs = as.dpop_signing_alg_values_supported;
+  const dpop: DpopSession | undefined = Array.isArray(dpopAlgs) && dpopAlgs.includes('ES256') ? await startDpopSession(now) : undefined;
+  const tokenEndpoint = checkUrl(as.token_endpoint, 'token_endpoint');
+  const tokenInit = { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
+  const token = dpop
+    ? await callWithDpop(f, dpop, tokenEndpoint, tokenInit, 'token endpoint')
+    : await call(f, tokenEndpoint, { method: 'POST', ...tokenInit }, 'token endpoint');
   if (typeof token.access_token !== 'string') throw failed('the token endpoint sent no access token');
+  const bound = dpop !== undefined && typeof token.token_type === 'string' && token.token_type.toLowerCase() === 'dpop';
 
   // One fresh (or not yet used) key per credential.
   const batch =
@@ -165,20 +165,33 @@ export async function receiveCredentials(
     const jwt = await Promise.all(keys.map((k) => createProofJwt(k, { audience: issuer, nonce: nonce.c_nonce as string, now: now() })));
     request.proofs = { jwt };
   }
-  const first = await call(
-    f,
-    checkUrl(metadata.credential_endpoint, 'credential_endpoint'),
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}` },
-      body: JSON.stringify(request),
-    },
-    'credential endpoint',
-  );
+  const credentialEndpoint = checkUrl(metadata.credential_endpoint, 'credential_endpoint');
+  const accessToken = token.access_token;
+  // RFC 9449 §7.1: a DPoP-bound token goes with the DPoP scheme and a proof carrying `ath`.
+  const first = bound
+    ? await callWithDpop(
+        f,
+        dpop,
+        credentialEndpoint,
+        { headers: { 'content-type': 'application/json', authorization: `DPoP ${accessToken}` }, body: JSON.stringify(request) },
+        'credential endpoint',
+        accessToken,
+      )
+    : await call(
+        f,
+        credentialEndpoint,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+          body: JSON.stringify(request),
+        },
+        'credential endpoint',
+      );
   // §8.3 / §9: a deferred issuance answers transaction_id; poll until the credentials come.
+  // (A DPoP-bound token polls with Bearer here: the deferred endpoint does not take DPoP yet.)
   const response = await awaitDeferred(first, {
     endpoint: metadata.deferred_credential_endpoint,
-    accessToken: token.access_token,
+    accessToken,
     waitSeconds: opts.waitSeconds ?? 0,
     fetch: f,
   });
@@ -206,7 +219,6 @@ export async function receiveCredentials(
   const newKeys = keys.filter((k) => !wallet.keys.some((w) => w.kid === k.kid));
   const notificationId = response.notification_id;
   const notificationEndpoint = metadata.notification_endpoint;
-  const accessToken = token.access_token;
   const acknowledge: Acknowledge = async () =>
     typeof notificationId === 'string' && typeof notificationEndpoint === 'string'
       ? notifyIssuer(f, checkUrl(notificationEndpoint, 'notification_endpoint'), accessToken, notificationId, 'credential_accepted')

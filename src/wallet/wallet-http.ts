@@ -50,7 +50,11 @@ export async function call(
   init: { method?: string; headers?: Record<string, string>; body?: string | URLSearchParams },
   what: string,
 ): Promise<JsonObject> {
-  const res = await fetchForWallet(f, url, { ...init, accept: 'application/json' }, what);
+  return jsonAnswer(await fetchForWallet(f, url, { ...init, accept: 'application/json' }, what), what);
+}
+
+/** The JSON object a 2xx answer carries; a refusal becomes `<what> refused: <error> (<description>)`. */
+export function jsonAnswer(res: CappedResponse, what: string): JsonObject {
   let body: unknown;
   try {
     body = JSON.parse(res.text);

@@ -266,7 +266,7 @@ const cases: SecurityCase[] = [
     code: 'invalid_credential_request',
   },
   {
-    name: 'rejects a request for response encryption',
+    name: 'rejects response encryption parameters without a jwk and enc',
     request: (f) =>
       withProofs(
         f,
@@ -274,7 +274,7 @@ const cases: SecurityCase[] = [
         (jwt) => ({ credential_configuration_id: TYPE, proofs: { jwt }, credential_response_encryption: { alg: 'ECDH-ES' } }),
       ),
     status: 400,
-    code: 'invalid_credential_request',
+    code: 'invalid_encryption_parameters',
   },
   {
     name: 'rejects a body that is a JSON array',

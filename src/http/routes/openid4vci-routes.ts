@@ -13,7 +13,10 @@ import { readCredentialOffer } from '../../issuance/read-credential-offer.js';
 import { renderOfferQr } from '../../issuance/render-offer-qr.js';
 import { redeemPreAuthorizedCode } from '../../issuance/redeem-pre-authorized-code.js';
 import { createNonce } from '../../issuance/create-nonce.js';
-import { authorizeAccessToken, issueOfferedCredentials } from '../../issuance/issue-offered-credentials.js';
+import { authorizeBoundAccessToken, issueOfferedCredentials } from '../../issuance/issue-offered-credentials.js';
+import { dpopVerifier } from '../../issuance/dpop/verify-dpop.js';
+import { encryptCredentialResponse, readResponseEncryption } from '../../issuance/response-encryption/credential-response-encryption.js';
+import { checkTokenSender, checkCredentialSender } from '../../issuance/sender-checks.js';
 import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
 import { buildAuthorizationServerMetadata, buildIssuerMetadata, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
 import { bearerError, credentialError, tokenError } from '../../issuance/vci-errors.js';
@@ -37,23 +40,30 @@ const REF_PARAMS = {
   properties: { ref: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$', description: 'secret offer reference' } },
 } as const;
 
-/** RFC 6750 §2.1: `Authorization: Bearer <token>` (the scheme is case-insensitive, RFC 9110 §11.1). */
-function bearerToken(request: FastifyRequest): string {
+/**
+ * RFC 6750 §2.1 `Authorization: Bearer <token>`, or RFC 9449 §7.1 `Authorization: DPoP <token>`
+ * (schemes are case-insensitive, RFC 9110 §11.1).
+ */
+function accessTokenOf(request: FastifyRequest): { scheme: 'bearer' | 'dpop'; token: string } {
   const header = request.headers.authorization;
-  if (typeof header !== 'string' || header === '') throw bearerError('invalid_token', 'send the access token as Authorization: Bearer');
-  const m = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
-  if (!m?.[1]) throw bearerError('invalid_request', 'the Authorization header is not a Bearer token');
-  return m[1];
+  if (typeof header !== 'string' || header === '')
+    throw bearerError('invalid_token', 'send the access token as Authorization: Bearer or DPoP');
+  const m = /^(Bearer|DPoP) ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+  if (!m?.[1] || !m[2]) throw bearerError('invalid_request', 'the Authorization header is not a Bearer or DPoP token');
+  return { scheme: m[1].toLowerCase() === 'dpop' ? 'dpop' : 'bearer', token: m[2] };
 }
 
 export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { publicUrl } = deps.config;
+  // RFC 9449: proofs, server nonces (shared by every node through the store) and seen jtis.
+  const dpop = dpopVerifier(deps);
 
   // §12.2.2: metadata at /.well-known/openid-credential-issuer, application/json.
   const issuerMetadata = buildIssuerMetadata(deps.catalog, {
     publicUrl,
     signingAlgs: [deps.config.keyAlg],
     batchSize: deps.config.batchSize,
+    keyAttestationRequired: deps.config.keyAttestationRequired,
     authorizationCode: deps.config.authorizationCode !== undefined,
   });
   app.get(
@@ -75,6 +85,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
   const asMetadata = buildAuthorizationServerMetadata(
     publicUrl,
     deps.config.authorizationCode && { scopes: Object.keys(issuerMetadata.credential_configurations_supported) },
+    { walletAttestation: deps.walletProviders.keys.length + deps.walletProviders.anchors.length > 0 },
   );
   app.get(
     VCI_PATHS.authorizationServerMetadata,
@@ -187,13 +198,17 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
       if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type))
         throw tokenError('invalid_request', 'send the token request as application/x-www-form-urlencoded');
       const form = (request.body ?? {}) as Record<string, unknown>;
-      // The Authorization Code grant, when the flow is configured (src/issuance/authorization/).
-      const response =
-        form.grant_type === AUTHORIZATION_CODE_GRANT && deps.config.authorizationCode
-          ? await redeemAuthorizationCode({ ...deps, config: { ...deps.config, authorizationCode: deps.config.authorizationCode } }, form)
-          : await redeemPreAuthorizedCode(deps, form);
-      // RFC 6749 §5.1: token responses are not cached.
+      // The Authorization Code grant, when the flow is configured (src/issuance/authorization/); its
+      // tokens are not DPoP-bound yet. The pre-authorized grant: RFC 9449 §5 (DPoP) and
+      // attest_jwt_client_auth, who is asking, checked before the code is touched.
+      const authorizationCode = form.grant_type === AUTHORIZATION_CODE_GRANT && deps.config.authorizationCode;
+      const sender = authorizationCode ? {} : await checkTokenSender(deps, dpop, request.headers, form);
+      const response = authorizationCode
+        ? await redeemAuthorizationCode({ ...deps, config: { ...deps.config, authorizationCode } }, form)
+        : await redeemPreAuthorizedCode(deps, form, sender);
+      // RFC 6749 §5.1: token responses are not cached; RFC 9449 §8.2: a nonce for the next proof.
       reply.header('cache-control', 'no-store');
+      if (sender.dpopJkt !== undefined) reply.header('dpop-nonce', await dpop.nonces.current());
       return response;
     },
   );
@@ -212,7 +227,8 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
     },
     async (_request, reply) => {
       const { c_nonce } = await createNonce(deps);
-      reply.header('cache-control', 'no-store');
+      // OpenID4VCI §7.2: the issuer MAY provide a DPoP nonce here (RFC 9449 §8.2).
+      reply.header('cache-control', 'no-store').header('dpop-nonce', await dpop.nonces.current());
       return { c_nonce };
     },
   );
@@ -220,14 +236,17 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
   // §8: credential endpoint, Bearer access token in the Authorization header only.
   // The access token is checked before the body is read (onRequest: Fastify reads no body before
   // preParsing), so an anonymous request costs a header check and two indexed reads, never a parse.
-  const authorized = new WeakMap<FastifyRequest, { token: string; offer: VciOfferRecord }>();
+  const authorized = new WeakMap<FastifyRequest, { token: string; offer: VciOfferRecord; dpop: boolean }>();
   const authorizeBearer = async (request: FastifyRequest): Promise<void> => {
     // RFC 6750 §2.3 / RFC 9700 §2.4.2: never an access token in a URI; refused, not ignored.
     if (request.url.includes('?') && new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1)).has('access_token')) {
       throw bearerError('invalid_request', 'send the access token in the Authorization header, never in the URL');
     }
-    const token = bearerToken(request);
-    authorized.set(request, { token, offer: await authorizeAccessToken(deps, token, deps.clock.now()) });
+    const { scheme, token } = accessTokenOf(request);
+    const { offer, dpopJkt } = await authorizeBoundAccessToken(deps, token, deps.clock.now());
+    // RFC 9449 §7: a DPoP-bound token comes with a proof by its key (and `ath`), never as Bearer.
+    await checkCredentialSender(deps, dpop, request.headers, { scheme, token, dpopJkt });
+    authorized.set(request, { token, offer, dpop: dpopJkt !== null });
   };
   app.post<{ Body: unknown; Querystring: Record<string, unknown> }>(
     VCI_PATHS.credential,
@@ -260,10 +279,17 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
       if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
         throw credentialError('invalid_credential_request', 'send the credential request as application/json');
       }
+      // §8.2: bad encryption parameters are refused before anything is consumed.
+      const encryption = readResponseEncryption(request.body);
       const response = await issueOfferedCredentials(deps, bearer.token, request.body, bearer.offer);
       reply.header('cache-control', 'no-store');
+      // RFC 9449 §9: the nonce for the wallet's next proof at this resource.
+      if (bearer.dpop) reply.header('dpop-nonce', await dpop.nonces.current());
       // §8.3: 202 Accepted with transaction_id when issuance is deferred.
-      return 'transaction_id' in response ? reply.code(202).send(response) : response;
+      if ('transaction_id' in response) reply.code(202);
+      // §8.3 / §10: an encrypted response is a JWE, application/jwt.
+      if (encryption) return reply.type('application/jwt').send(await encryptCredentialResponse(response, encryption));
+      return 'transaction_id' in response ? reply.send(response) : response;
     },
   );
 }

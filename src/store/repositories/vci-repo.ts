@@ -53,7 +53,7 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
       .selectFrom('vci_access_tokens')
       .innerJoin('vci_offers', 'vci_offers.id', 'vci_access_tokens.offer_id')
       .selectAll('vci_offers')
-      .select('vci_access_tokens.expires_at as token_expires_at')
+      .select(['vci_access_tokens.expires_at as token_expires_at', 'vci_access_tokens.dpop_jkt as token_dpop_jkt'])
       .where('vci_access_tokens.token_hash', '=', v),
   );
   const insertNonce = preparedQuery(['nonce_hash', 'created_at', 'expires_at'], (r: Omit<VciNonceRecord, 'consumed_at'>) =>
@@ -68,8 +68,9 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
       .where('burned_at', 'is', null)
       .where('expires_at', '>', v.now),
   );
-  const insertToken = preparedQuery(['token_hash', 'offer_id', 'created_at', 'expires_at'], (r: Insertable<VciAccessTokensTable>) =>
-    db.insertInto('vci_access_tokens').values(r),
+  const insertToken = preparedQuery(
+    ['token_hash', 'offer_id', 'created_at', 'expires_at', 'dpop_jkt', 'wallet_client'],
+    (r: Insertable<VciAccessTokensTable>) => db.insertInto('vci_access_tokens').values(r),
   );
   // Consuming the offer (the claims are read, then taken out, in the same unit).
   const offerClaims = preparedQuery(['id'], (v: { id: string }) =>
@@ -138,20 +139,33 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
      * Redeems the pre-authorized code and stores the access token in one transaction; the offer
      * then lives as long as the token. False when the code was already used, burned or expired.
      */
-    async redeem(id: string, now: number, token: { hash: string; expiresAt: number }): Promise<boolean> {
-      const r = await write([
-        { query: redeemOffer({ id, now, expiresAt: token.expiresAt }), expect: 1 },
-        { query: insertToken({ token_hash: token.hash, offer_id: id, created_at: now, expires_at: token.expiresAt }) },
-      ]);
+    async redeem(
+      id: string,
+      now: number,
+      token: { hash: string; expiresAt: number; dpopJkt?: string | undefined; walletClient?: string | undefined },
+    ): Promise<boolean> {
+      const row = {
+        token_hash: token.hash,
+        offer_id: id,
+        created_at: now,
+        expires_at: token.expiresAt,
+        dpop_jkt: token.dpopJkt ?? null,
+        wallet_client: token.walletClient ?? null,
+      };
+      const r = await write([{ query: redeemOffer({ id, now, expiresAt: token.expiresAt }), expect: 1 }, { query: insertToken(row) }]);
       return r.ok;
     },
 
-    /** The access token's expiry and its offer, in one read (the credential endpoint's first step). */
-    async offerByAccessToken(tokenHash: string): Promise<{ tokenExpiresAt: number; offer: VciOfferRecord } | undefined> {
-      const row = await firstRow<VciOfferRecord & { token_expires_at: number }>(offerByToken({ v: tokenHash }));
+    /** The access token's expiry, its DPoP binding and its offer, in one read (the credential endpoint's first step). */
+    async offerByAccessToken(
+      tokenHash: string,
+    ): Promise<{ tokenExpiresAt: number; dpopJkt: string | null; offer: VciOfferRecord } | undefined> {
+      const row = await firstRow<VciOfferRecord & { token_expires_at: number; token_dpop_jkt: string | null }>(
+        offerByToken({ v: tokenHash }),
+      );
       if (!row) return undefined;
-      const { token_expires_at: tokenExpiresAt, ...offer } = row;
-      return { tokenExpiresAt, offer };
+      const { token_expires_at: tokenExpiresAt, token_dpop_jkt: dpopJkt, ...offer } = row;
+      return { tokenExpiresAt, dpopJkt: dpopJkt ?? null, offer };
     },
 
     async insertNonce(r: Omit<VciNonceRecord, 'consumed_at'>): Promise<void> {

@@ -22,6 +22,12 @@ export interface CallOptions {
   form?: Record<string, string>;
   bearer?: string;
   accept?: string;
+  /** Sends `bearer` under this scheme (`DPoP` for a DPoP-bound token, RFC 9449 §7.1); default Bearer. */
+  scheme?: 'Bearer' | 'DPoP';
+  /** More request headers (a `DPoP` proof). */
+  headers?: Record<string, string>;
+  /** Sees every response's headers, refusals included (the server's `DPoP-Nonce`). */
+  onHeaders?: (headers: Headers) => void;
 }
 
 export async function callApi<T>(url: string, opts: CallOptions = {}): Promise<T> {
@@ -34,7 +40,8 @@ export async function callApi<T>(url: string, opts: CallOptions = {}): Promise<T
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(opts.form).toString();
   }
-  if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
+  if (opts.bearer) headers.authorization = `${opts.scheme ?? 'Bearer'} ${opts.bearer}`;
+  Object.assign(headers, opts.headers);
   let res: Response;
   try {
     res = await fetch(url, {
@@ -47,6 +54,7 @@ export async function callApi<T>(url: string, opts: CallOptions = {}): Promise<T
   } catch {
     throw new ApiError(0, 'network_error', t('서버에 연결할 수 없습니다.', 'The server cannot be reached.'), undefined);
   }
+  opts.onHeaders?.(res.headers);
   const text = await res.text();
   let parsed: unknown;
   try {

@@ -15,6 +15,7 @@ import { wellKnownUrl } from '../../holder/well-known-url.js';
 import { callApi } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { createHolderKey, signJws, thumbprint } from './holder-key.js';
+import { callWithDpop, startDpop, type DpopSession } from './dpop.js';
 import { deleteKey, putCredential, type StoredCredential } from './wallet-db.js';
 
 const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
@@ -150,8 +151,14 @@ export async function receiveCredential(parsed: ParsedOffer, txCode: string | un
   // §6.1: token request, form-encoded.
   const form: Record<string, string> = { grant_type: PRE_AUTHORIZED_GRANT, 'pre-authorized_code': parsed.code };
   if (txCode) form.tx_code = txCode;
-  const token = await callApi<Obj>(sameOrigin(as.token_endpoint, 'token_endpoint'), { form });
+  // RFC 9449: when the server takes DPoP (ES256), the token is bound to a non-extractable key of this issuance.
+  const algs = as.dpop_signing_alg_values_supported;
+  const dpop: DpopSession | undefined = Array.isArray(algs) && algs.includes('ES256') ? await startDpop() : undefined;
+  const tokenUrl = sameOrigin(as.token_endpoint, 'token_endpoint');
+  const token = dpop ? await callWithDpop<Obj>(dpop, tokenUrl, { form }) : await callApi<Obj>(tokenUrl, { form });
   if (typeof token.access_token !== 'string') throw new WalletError('bad_token', 'the token endpoint sent no access token');
+  const accessToken = token.access_token;
+  const bound = dpop !== undefined && String(token.token_type).toLowerCase() === 'dpop';
 
   // §7 + Appendix F.1: a c_nonce, then one proof signed by a fresh non-extractable key.
   const nonce = await callApi<Obj>(sameOrigin(metadata.nonce_endpoint, 'nonce_endpoint'), { method: 'POST' });
@@ -163,10 +170,12 @@ export async function receiveCredential(parsed: ParsedOffer, txCode: string | un
       { aud: issuer, iat: Math.floor(Date.now() / 1000), nonce: nonce.c_nonce },
       key.privateKey,
     );
-    const response = await callApi<Obj>(sameOrigin(metadata.credential_endpoint, 'credential_endpoint'), {
-      json: { credential_configuration_id: configurationId, proofs: { jwt: [proof] } },
-      bearer: token.access_token,
-    });
+    const credentialUrl = sameOrigin(metadata.credential_endpoint, 'credential_endpoint');
+    const json = { credential_configuration_id: configurationId, proofs: { jwt: [proof] } };
+    // RFC 9449 §7.1: a DPoP-bound token goes with the DPoP scheme and a proof carrying `ath`.
+    const response = bound
+      ? await callWithDpop<Obj>(dpop, credentialUrl, { json }, accessToken)
+      : await callApi<Obj>(credentialUrl, { json, bearer: accessToken });
     const first = Array.isArray(response.credentials) ? response.credentials[0] : undefined;
     const credential = isObj(first) ? first.credential : undefined;
     const { vct, exp } = await checkCredential(credential, issuer, key.kid);

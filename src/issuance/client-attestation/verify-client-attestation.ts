@@ -1,0 +1,161 @@
+/**
+ * OAuth 2.0 Attestation-Based Client Authentication (attest_jwt_client_auth), §7.1 and §7.2:
+ * the `OAuth-Client-Attestation` JWT signed by a trusted wallet provider, and the
+ * `OAuth-Client-Attestation-PoP` JWT signed by the key in its `cnf`. Exported for every
+ * endpoint that authenticates wallets (the token endpoint here, PAR next).
+ *
+ * Refusals are `invalid_client` (401; §7.4 allows the general code). A request carrying
+ * neither header is not authenticated this way (undefined); whether it must be is the caller's
+ * policy (WALLET_ATTESTATION_REQUIRED).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { JWK } from 'jose';
+import type { Clock } from '../../clock.js';
+import type { Store } from '../../store/store.js';
+import { AppError, isAppError } from '../../errors.js';
+import { parseCompactJws } from '../../formats/jose/parse-compact-jws.js';
+import { checkAlgAllowed, SUPPORTED_ALGS, verifyCompactJws } from '../../formats/jose/verify-compact-jws.js';
+import { algForJwk } from '../../formats/jose/import-public-key.js';
+import { checkTimeClaims } from '../../formats/jose/check-time-claims.js';
+import { isJsonObject, type JsonObject, type ParsedJws } from '../../formats/jose/types.js';
+import { checkHolderKey } from '../issue-credential.js';
+import { hashSecret } from '../vci-secrets.js';
+import type { TrustedWalletProviders } from './trusted-wallet-providers.js';
+import { verifyProviderSignature } from './verify-provider-signature.js';
+
+/** §4 `typ` of the attestation, §5.1 of its PoP. */
+export const CLIENT_ATTESTATION_TYP = 'oauth-client-attestation+jwt';
+export const CLIENT_ATTESTATION_POP_TYP = 'oauth-client-attestation-pop+jwt';
+/** §8: the token endpoint authentication method. */
+export const ATTEST_JWT_CLIENT_AUTH = 'attest_jwt_client_auth';
+/** Oldest PoP `iat` accepted, and clock skew tolerated, seconds (§7.2 (6), §11.1). */
+export const ATTESTATION_POP_MAX_AGE_SECONDS = 300;
+const SKEW_SECONDS = 60;
+const MAX_JWT_LENGTH = 8192;
+
+export interface ClientAttestationDeps {
+  walletProviders: TrustedWalletProviders;
+  store: Pick<Store, 'nonces'>;
+  clock: Clock;
+  /** The authorization server's issuer identifier: the PoP's `aud` (§7.2 (7)). */
+  audience: string;
+}
+
+export interface VerifiedClientAttestation {
+  /** `sub` of the attestation: the client (wallet implementation) identifier. */
+  clientId: string;
+  /** Name of the trusted wallet provider that signed it. */
+  provider: string;
+  /** The wallet instance key of `cnf.jwk`. */
+  cnfJwk: JWK;
+}
+
+const invalidClient = (message: string) => new AppError('invalid_client', message);
+
+/** token68 (RFC 9110 §11.2) and exactly one header field (§7.1 (1), §7.2 (1)). */
+function readJwtHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const raw = headers[name];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || raw.length > MAX_JWT_LENGTH || !/^[A-Za-z0-9\-._~+/]+=*$/.test(raw))
+    throw invalidClient(`send exactly one ${name} header holding a JWT`);
+  return raw;
+}
+
+function parse(jwt: string, what: string): ParsedJws {
+  try {
+    return parseCompactJws(jwt);
+  } catch {
+    throw invalidClient(`the ${what} is not a well-formed JWT`);
+  }
+}
+
+/** §7.1 (2)–(6): typed, allowed alg, signed by a trusted wallet provider, fresh, with a public `cnf.jwk`. */
+async function checkAttestation(jwt: string, deps: ClientAttestationDeps): Promise<VerifiedClientAttestation> {
+  const parsed = parse(jwt, 'client attestation');
+  const { header, payload } = parsed;
+  if (header.typ !== CLIENT_ATTESTATION_TYP) throw invalidClient(`the client attestation typ must be ${CLIENT_ATTESTATION_TYP}`);
+  let alg;
+  try {
+    alg = checkAlgAllowed(header.alg, SUPPORTED_ALGS);
+  } catch {
+    throw invalidClient('the client attestation alg is not allowed');
+  }
+  const provider = await verifyProviderSignature(parsed, alg, CLIENT_ATTESTATION_TYP, deps.walletProviders, new Date(deps.clock.now()));
+  if (provider === undefined) throw invalidClient('the client attestation is not signed by a trusted wallet provider');
+  // §4: sub, exp and cnf are required; §7.1 (6) freshness by exp.
+  if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 255)
+    throw invalidClient('the client attestation needs a sub');
+  if (typeof payload.exp !== 'number') throw invalidClient('the client attestation needs an exp');
+  try {
+    checkTimeClaims(payload, { clock: deps.clock, skewSeconds: SKEW_SECONDS, requireExp: true });
+  } catch (e) {
+    throw invalidClient(`the client attestation is not valid now (${isAppError(e) ? e.code : 'time claims'})`);
+  }
+  // §7.1 (5): the cnf key is a public key (and, here, a real curve point).
+  const cnf = payload.cnf;
+  if (!isJsonObject(cnf) || !isJsonObject(cnf.jwk)) throw invalidClient('the client attestation needs cnf.jwk');
+  let cnfJwk: JWK;
+  try {
+    cnfJwk = checkHolderKey(cnf.jwk).jwk;
+  } catch {
+    throw invalidClient('the client attestation cnf.jwk is not a public P-256 or Ed25519 key');
+  }
+  return { clientId: payload.sub, provider, cnfJwk };
+}
+
+/** §7.2 (2)–(9): typed, signed by cnf.jwk, for us, fresh, and never seen before (§11.1 jti). */
+async function checkPop(jwt: string, cnfJwk: JWK, deps: ClientAttestationDeps): Promise<void> {
+  const parsed = parse(jwt, 'client attestation PoP');
+  const { header, payload } = parsed;
+  if (header.typ !== CLIENT_ATTESTATION_POP_TYP)
+    throw invalidClient(`the client attestation PoP typ must be ${CLIENT_ATTESTATION_POP_TYP}`);
+  const alg = algForJwk(cnfJwk);
+  try {
+    await verifyCompactJws(parsed, {
+      resolveKey: () => ({ jwk: cnfJwk, alg }),
+      allowedAlgs: SUPPORTED_ALGS,
+      expectedTyp: CLIENT_ATTESTATION_POP_TYP,
+    });
+  } catch {
+    throw invalidClient('the client attestation PoP is not signed by the attested key');
+  }
+  if (!audienceIs(payload, deps.audience)) throw invalidClient('the client attestation PoP aud must be this authorization server');
+  if (typeof payload.jti !== 'string' || payload.jti === '' || payload.jti.length > 256)
+    throw invalidClient('the client attestation PoP needs a jti');
+  if (typeof payload.iat !== 'number') throw invalidClient('the client attestation PoP needs an iat');
+  try {
+    checkTimeClaims(payload, { clock: deps.clock, skewSeconds: SKEW_SECONDS, maxIatAgeSeconds: ATTESTATION_POP_MAX_AGE_SECONDS });
+  } catch (e) {
+    throw invalidClient(`the client attestation PoP is not fresh (${isAppError(e) ? e.code : 'time claims'})`);
+  }
+  const expiresAt = (payload.iat + ATTESTATION_POP_MAX_AGE_SECONDS + 2 * SKEW_SECONDS) * 1000;
+  const jkt = checkHolderKey(cnfJwk).jkt;
+  if (!(await deps.store.nonces.consume(hashSecret(`attest-pop:${jkt}:${payload.jti}`), 'attest_pop', expiresAt)))
+    throw invalidClient('this client attestation PoP was already used (jti seen before)');
+}
+
+/** §5.1 `aud`: a single audience, the AS issuer identifier (an array of exactly that one is tolerated). */
+function audienceIs(payload: JsonObject, audience: string): boolean {
+  const aud = payload.aud;
+  return aud === audience || (Array.isArray(aud) && aud.length === 1 && aud[0] === audience);
+}
+
+/**
+ * The request's wallet attestation, verified, or undefined when it carries neither header.
+ * `clientId`: the request's `client_id`, if any, which must be the attestation's `sub` (§7.1 (7)).
+ */
+export async function verifyClientAttestation(
+  deps: ClientAttestationDeps,
+  headers: IncomingHttpHeaders,
+  clientId?: string,
+): Promise<VerifiedClientAttestation | undefined> {
+  const attestation = readJwtHeader(headers, 'oauth-client-attestation');
+  const pop = readJwtHeader(headers, 'oauth-client-attestation-pop');
+  if (attestation === undefined && pop === undefined) return undefined;
+  if (attestation === undefined || pop === undefined)
+    throw invalidClient('send both OAuth-Client-Attestation and OAuth-Client-Attestation-PoP');
+  const verified = await checkAttestation(attestation, deps);
+  await checkPop(pop, verified.cnfJwk, deps);
+  if (clientId !== undefined && clientId !== verified.clientId) throw invalidClient('client_id is not the sub of the client attestation');
+  return verified;
+}

@@ -1,0 +1,159 @@
+/**
+ * One DPoP proof JWT (RFC 9449 §4.2), checked as §4.3 lists, one small function per rule.
+ * Pure apart from the clock: whether its `jti` was seen and whether its `nonce` is one we gave
+ * out are decided by the caller (verify-dpop.ts), against the shared store.
+ */
+import { createHash } from 'node:crypto';
+import type { JWK } from 'jose';
+import type { Clock } from '../../clock.js';
+import type { SigningAlg } from '../../keys/signer.js';
+import { isAppError } from '../../errors.js';
+import { parseCompactJws } from '../../formats/jose/parse-compact-jws.js';
+import { checkAlgAllowed, SUPPORTED_ALGS, verifyCompactJws } from '../../formats/jose/verify-compact-jws.js';
+import { algForJwk } from '../../formats/jose/import-public-key.js';
+import { hasOwn, isJsonObject, type JsonObject } from '../../formats/jose/types.js';
+import { checkHolderKey } from '../issue-credential.js';
+import { DpopRefusal } from './dpop-errors.js';
+
+/** §4.2 `typ`. */
+export const DPOP_TYP = 'dpop+jwt';
+/** §5.1 `dpop_signing_alg_values_supported`: asymmetric only, the algorithms our key gate knows. */
+export const DPOP_SIGNING_ALGS: readonly SigningAlg[] = SUPPORTED_ALGS;
+/** A DPoP proof is a few hundred bytes. */
+const MAX_PROOF_LENGTH = 4096;
+/** §11.1: `jti` has enough entropy; a 4 kB one is not a jti. */
+const MAX_JTI_LENGTH = 256;
+
+export interface DpopCheckOptions {
+  /** §4.3 (8): the method of the request. */
+  htm: string;
+  /** §4.3 (9): the request URI without query and fragment (built from PUBLIC_URL). */
+  htu: string;
+  clock: Clock;
+  /** §4.3 (11): the oldest `iat` accepted, seconds. */
+  maxAgeSeconds: number;
+  /** `iat` tolerated in the future, seconds. */
+  skewSeconds: number;
+  /** §4.3 (12): at a protected resource, the access token whose hash `ath` must carry. */
+  accessToken?: string;
+}
+
+export interface CheckedDpopProof {
+  jwk: JWK;
+  /** RFC 7638 thumbprint of `jwk`: what a token is bound to (§6.1 `cnf.jkt`). */
+  jkt: string;
+  jti: string;
+  iat: number;
+  nonce: string | undefined;
+}
+
+const refuse = (message: string) => new DpopRefusal('invalid_dpop_proof', message);
+
+/** §4.3 (4): `typ` is dpop+jwt. */
+function checkTyp(header: JsonObject): void {
+  if (header.typ !== DPOP_TYP) throw refuse(`DPoP proof typ must be ${DPOP_TYP}`);
+}
+
+/** §4.3 (5): an asymmetric algorithm we support, never none or a MAC. */
+function checkAlg(header: JsonObject): SigningAlg {
+  try {
+    return checkAlgAllowed(header.alg, DPOP_SIGNING_ALGS);
+  } catch {
+    throw refuse(`DPoP proof alg must be one of ${DPOP_SIGNING_ALGS.join(', ')}`);
+  }
+}
+
+/** §4.3 (7): the `jwk` header is a public key (no private members), a real curve point, and matches `alg`. */
+function checkKey(header: JsonObject, alg: SigningAlg): { jwk: JWK; jkt: string } {
+  if (!isJsonObject(header.jwk)) throw refuse('the DPoP proof header has no jwk');
+  let key: { jwk: JWK; jkt: string };
+  try {
+    key = checkHolderKey(header.jwk);
+  } catch (e) {
+    throw refuse(`the DPoP proof jwk is not usable: ${isAppError(e) ? e.message : 'not a public EC P-256 or Ed25519 key'}`);
+  }
+  if (algForJwk(key.jwk) !== alg) throw refuse('the DPoP proof alg does not match its jwk');
+  return key;
+}
+
+/** §4.2: `jti`, `htm`, `htu`, `iat` are required. */
+function checkJti(payload: JsonObject): string {
+  const jti = payload.jti;
+  if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) throw refuse('the DPoP proof needs a jti');
+  return jti;
+}
+
+/** §4.3 (8): `htm` matches the method. */
+function checkHtm(payload: JsonObject, htm: string): void {
+  if (payload.htm !== htm) throw refuse(`the DPoP proof htm must be ${htm}`);
+}
+
+/**
+ * §4.3 (9): `htu` matches the request URI, ignoring query and fragment, after the syntax-based
+ * normalisation of RFC 3986 §6.2.2 and scheme-based §6.2.3 (WHATWG URL parsing does both: case
+ * of scheme and host, default port, percent-encoding case, dot segments).
+ */
+function checkHtu(payload: JsonObject, htu: string): void {
+  const sent = payload.htu;
+  if (typeof sent !== 'string' || sent.length > 2048) throw refuse('the DPoP proof needs an htu');
+  let given: URL;
+  try {
+    given = new URL(sent);
+  } catch {
+    throw refuse('the DPoP proof htu is not a URL');
+  }
+  const want = new URL(htu);
+  if (given.origin !== want.origin || given.pathname !== want.pathname) throw refuse('the DPoP proof htu is not this endpoint');
+}
+
+/** §4.3 (11): `iat` within the window (the server nonce bounds freshness too, §8). */
+function checkIat(payload: JsonObject, opts: DpopCheckOptions): number {
+  const iat = payload.iat;
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw refuse('the DPoP proof needs an iat');
+  const now = opts.clock.now() / 1000;
+  if (iat > now + opts.skewSeconds) throw refuse('the DPoP proof iat is in the future');
+  if (iat < now - opts.maxAgeSeconds - opts.skewSeconds) throw refuse('the DPoP proof is too old');
+  return iat;
+}
+
+/** §4.2 / §4.3 (12): at a protected resource, `ath` is the base64url SHA-256 of the access token. */
+function checkAth(payload: JsonObject, accessToken: string | undefined): void {
+  if (accessToken === undefined) return;
+  const ath = createHash('sha256').update(accessToken, 'ascii').digest('base64url');
+  if (payload.ath !== ath) throw refuse('the DPoP proof ath does not match the access token');
+}
+
+/** §4.2 `nonce`: a string when present; whether it is ours is the caller's question. */
+function readNonce(payload: JsonObject): string | undefined {
+  if (!hasOwn(payload, 'nonce')) return undefined;
+  if (typeof payload.nonce !== 'string' || payload.nonce === '' || payload.nonce.length > 256)
+    throw refuse('the DPoP proof nonce is not a string');
+  return payload.nonce;
+}
+
+export async function checkDpopProof(proof: string, opts: DpopCheckOptions): Promise<CheckedDpopProof> {
+  // §4.3 (1), (2): one well-formed compact JWS.
+  if (proof.length > MAX_PROOF_LENGTH) throw refuse('the DPoP proof is too long');
+  let parsed;
+  try {
+    parsed = parseCompactJws(proof);
+  } catch {
+    throw refuse('the DPoP proof is not a well-formed JWT');
+  }
+  const { header, payload } = parsed;
+  checkTyp(header);
+  const alg = checkAlg(header);
+  const key = checkKey(header, alg);
+  // §4.3 (6): the signature verifies with the public key in the header.
+  try {
+    await verifyCompactJws(parsed, { resolveKey: () => ({ jwk: key.jwk, alg }), allowedAlgs: DPOP_SIGNING_ALGS, expectedTyp: DPOP_TYP });
+  } catch {
+    throw refuse('the DPoP proof signature does not verify with its jwk');
+  }
+  const jti = checkJti(payload);
+  checkHtm(payload, opts.htm);
+  checkHtu(payload, opts.htu);
+  const iat = checkIat(payload, opts);
+  checkAth(payload, opts.accessToken);
+  return { jwk: key.jwk, jkt: key.jkt, jti, iat, nonce: readNonce(payload) };
+}

@@ -1,0 +1,86 @@
+/**
+ * A key attestation in a `jwt` key proof's header (OpenID4VCI 1.0 Appendix D.1, F.1
+ * `key_attestation`): signed by a trusted wallet provider (TRUSTED_WALLET_PROVIDERS), typed
+ * `key-attestation+jwt`, with `iat` and `exp` (required with the jwt proof type), unexpired,
+ * its `nonce` the proof's c_nonce (F.1), and the proof key among its `attested_keys` (D.1).
+ * Every attested key passes the public-key gate. Refusals are `invalid_proof` (§8.3.1.2).
+ */
+import type { Clock } from '../../clock.js';
+import { isAppError } from '../../errors.js';
+import { parseCompactJws } from '../../formats/jose/parse-compact-jws.js';
+import { checkAlgAllowed } from '../../formats/jose/verify-compact-jws.js';
+import { checkTimeClaims } from '../../formats/jose/check-time-claims.js';
+import { checkHolderKey } from '../issue-credential.js';
+import { PROOF_SIGNING_ALGS } from '../build-issuer-metadata.js';
+import { credentialError } from '../vci-errors.js';
+import type { TrustedWalletProviders } from '../client-attestation/trusted-wallet-providers.js';
+import { verifyProviderSignature } from '../client-attestation/verify-provider-signature.js';
+
+/** D.1 `typ`. */
+export const KEY_ATTESTATION_TYP = 'key-attestation+jwt';
+const MAX_LENGTH = 16_384;
+const MAX_ATTESTED_KEYS = 100;
+const SKEW_SECONDS = 60;
+
+export interface KeyAttestationOptions {
+  walletProviders: TrustedWalletProviders;
+  clock: Clock;
+  /** RFC 7638 thumbprint of the proof's key. */
+  proofJkt: string;
+  /** The proof's c_nonce. */
+  nonce: string;
+}
+
+export interface CheckedKeyAttestation {
+  /** The wallet provider that signed it. */
+  provider: string;
+  /** Thumbprints of every attested key. */
+  attested: string[];
+}
+
+const invalid = (message: string) => credentialError('invalid_proof', message);
+
+export async function checkKeyAttestation(attestation: unknown, opts: KeyAttestationOptions): Promise<CheckedKeyAttestation> {
+  if (typeof attestation !== 'string' || attestation.length > MAX_LENGTH) throw invalid('key_attestation must be a compact JWT');
+  let parsed;
+  try {
+    parsed = parseCompactJws(attestation);
+  } catch {
+    throw invalid('key_attestation is not a well-formed JWT');
+  }
+  const { header, payload } = parsed;
+  // D.1: explicitly typed; F.1: its alg is one of proof_signing_alg_values_supported.
+  if (header.typ !== KEY_ATTESTATION_TYP) throw invalid(`key_attestation typ must be ${KEY_ATTESTATION_TYP}`);
+  let alg;
+  try {
+    alg = checkAlgAllowed(header.alg, PROOF_SIGNING_ALGS);
+  } catch {
+    throw invalid('key_attestation alg is not allowed');
+  }
+  // D.1 / HAIP §4.5.1: the signer is a wallet provider the operator trusts (a key, or an x5c chain to its anchor).
+  const provider = await verifyProviderSignature(parsed, alg, KEY_ATTESTATION_TYP, opts.walletProviders, new Date(opts.clock.now()));
+  if (provider === undefined) throw invalid('key_attestation is not signed by a trusted wallet provider');
+  // D.1: iat required; exp required with the jwt proof type; both checked against the clock.
+  if (typeof payload.iat !== 'number' || typeof payload.exp !== 'number') throw invalid('key_attestation needs iat and exp');
+  try {
+    checkTimeClaims(payload, { clock: opts.clock, skewSeconds: SKEW_SECONDS, requireExp: true });
+  } catch (e) {
+    throw invalid(`key_attestation is not valid now (${isAppError(e) ? e.code : 'time claims'})`);
+  }
+  // F.1: with a Nonce Endpoint, the attestation's nonce is the server-provided c_nonce.
+  if (payload.nonce !== opts.nonce) throw invalid('key_attestation nonce must be the c_nonce of the proof');
+  // D.1: attested_keys is a non-empty array of JWKs; each must be a real public key.
+  const keys = payload.attested_keys;
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_ATTESTED_KEYS) throw invalid('key_attestation needs attested_keys');
+  const attested: string[] = [];
+  for (const k of keys) {
+    try {
+      attested.push(checkHolderKey(k).jkt);
+    } catch {
+      throw invalid('key_attestation attested_keys holds a key that is not a public P-256 or Ed25519 key');
+    }
+  }
+  // F.1: the proof is signed by a key contained in the attestation.
+  if (!attested.includes(opts.proofJkt)) throw invalid('the proof key is not among the attested_keys of its key_attestation');
+  return { provider, attested };
+}

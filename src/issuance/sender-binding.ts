@@ -1,0 +1,33 @@
+/**
+ * What the token endpoint learned about the wallet before it redeems a code: the DPoP key the
+ * token will be bound to (RFC 9449 §5) and the wallet attestation that authenticated it
+ * (attest_jwt_client_auth). `checkSenderPolicy` applies the configuration's policy to the offer's
+ * credential configuration (HAIP: DPoP and wallet attestation required).
+ */
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import { requiredFor } from './configuration-policy.js';
+import { dpopError } from './dpop/dpop-errors.js';
+
+export interface SenderBinding {
+  /** RFC 7638 thumbprint of the DPoP proof key (`cnf.jkt`), when the request carried a DPoP proof. */
+  dpopJkt?: string;
+  /** `sub` of a verified wallet attestation. */
+  walletClient?: string;
+}
+
+export function checkSenderPolicy(
+  config: Pick<Config, 'dpopRequired' | 'walletAttestationRequired'>,
+  configurationId: string,
+  sender: SenderBinding,
+): void {
+  // RFC 9449 §5 / HAIP §4.3: this configuration's tokens are sender-constrained.
+  if (sender.dpopJkt === undefined && requiredFor(config.dpopRequired, configurationId))
+    throw dpopError('invalid_dpop_proof', 'a DPoP proof is required for this credential', 'token');
+  // OAuth Attestation-Based Client Authentication / HAIP §4.4.1: this configuration needs an attested wallet.
+  if (sender.walletClient === undefined && requiredFor(config.walletAttestationRequired, configurationId))
+    throw new AppError(
+      'invalid_client',
+      'a wallet attestation (OAuth-Client-Attestation and -PoP) from a trusted wallet provider is required',
+    );
+}

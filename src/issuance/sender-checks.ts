@@ -1,0 +1,71 @@
+/**
+ * Who is calling the token and credential endpoints, from the request headers: the DPoP proof
+ * (RFC 9449) and the wallet attestation (attest_jwt_client_auth). The routes call these before
+ * the domain touches a code or a token; the policy per configuration is in sender-binding.ts.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Store } from '../store/store.js';
+import { bearerError } from './vci-errors.js';
+import { VCI_PATHS } from './build-issuer-metadata.js';
+import { dpopError } from './dpop/dpop-errors.js';
+import type { DpopVerifier } from './dpop/verify-dpop.js';
+import type { TrustedWalletProviders } from './client-attestation/trusted-wallet-providers.js';
+import { verifyClientAttestation } from './client-attestation/verify-client-attestation.js';
+import type { SenderBinding } from './sender-binding.js';
+
+interface SenderDeps {
+  store: Pick<Store, 'nonces'>;
+  clock: Clock;
+  config: Pick<Config, 'publicUrl'>;
+  walletProviders: TrustedWalletProviders;
+}
+
+/** Token endpoint: the DPoP key to bind the token to (§5) and the verified wallet attestation, if sent. */
+export async function checkTokenSender(
+  deps: SenderDeps,
+  dpop: DpopVerifier,
+  headers: IncomingHttpHeaders,
+  form: Record<string, unknown>,
+): Promise<SenderBinding> {
+  const proof = await dpop.verify({ headers, htm: 'POST', htu: `${deps.config.publicUrl}${VCI_PATHS.token}` }, 'token');
+  const clientId = typeof form.client_id === 'string' ? form.client_id : undefined;
+  const attestation = await verifyClientAttestation(
+    { walletProviders: deps.walletProviders, store: deps.store, clock: deps.clock, audience: deps.config.publicUrl },
+    headers,
+    clientId,
+  );
+  return {
+    ...(proof && { dpopJkt: proof.jkt }),
+    ...(attestation && { walletClient: attestation.clientId }),
+  };
+}
+
+/**
+ * Credential endpoint (RFC 9449 §7): a token bound to a DPoP key is accepted only with the DPoP
+ * scheme and a proof by that key carrying `ath`; a Bearer token only as Bearer.
+ */
+export async function checkCredentialSender(
+  deps: SenderDeps,
+  dpop: DpopVerifier,
+  headers: IncomingHttpHeaders,
+  token: { scheme: 'bearer' | 'dpop'; token: string; dpopJkt: string | null },
+): Promise<void> {
+  if (token.dpopJkt === null) {
+    // §7.1: the DPoP scheme names a DPoP-bound token; this one is not.
+    if (token.scheme === 'dpop') throw bearerError('invalid_token', 'this access token is not DPoP-bound; send it as Bearer');
+    return;
+  }
+  // §7.2: a DPoP-bound token sent as Bearer is refused, so a stolen token alone is useless.
+  if (token.scheme !== 'dpop')
+    throw dpopError('invalid_dpop_proof', 'this access token is DPoP-bound; send it as Authorization: DPoP with a DPoP proof', 'resource');
+  const proof = await dpop.verify(
+    { headers, htm: 'POST', htu: `${deps.config.publicUrl}${VCI_PATHS.credential}`, accessToken: token.token },
+    'resource',
+  );
+  if (!proof) throw dpopError('invalid_dpop_proof', 'a DPoP proof is required with this access token', 'resource');
+  // §7.1 / §6.1: the proof key is the key the token is bound to (cnf.jkt).
+  if (proof.jkt !== token.dpopJkt)
+    throw dpopError('invalid_dpop_proof', 'the DPoP proof key is not the key this token is bound to', 'resource');
+}

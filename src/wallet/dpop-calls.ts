@@ -1,0 +1,59 @@
+/**
+ * DPoP for the reference wallet (RFC 9449): one ephemeral P-256 key per issuance, a proof per
+ * request (`htm`, `htu`, `iat`, a fresh `jti`, the server's nonce, and `ath` with an access
+ * token), the server's `DPoP-Nonce` kept from every answer, and one retry when the server
+ * answers `use_dpop_nonce` (§8, §9).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import type { JsonObject } from '../formats/jose/types.js';
+import type { Fetcher } from '../http-client/fetch-capped.js';
+import { fetchForWallet, jsonAnswer } from './wallet-http.js';
+
+export interface DpopSession {
+  privateKey: CryptoKey;
+  publicJwk: { kty: string; crv: string; x: string; y: string };
+  /** The last DPoP-Nonce the server gave. */
+  nonce: string | undefined;
+  now: () => Date;
+}
+
+export async function startDpopSession(now: () => Date): Promise<DpopSession> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const jwk = await exportJWK(publicKey);
+  return { privateKey, publicJwk: { kty: 'EC', crv: 'P-256', x: jwk.x as string, y: jwk.y as string }, nonce: undefined, now };
+}
+
+export async function createDpopProof(session: DpopSession, htm: string, htu: string, accessToken?: string): Promise<string> {
+  const u = new URL(htu);
+  return new SignJWT({
+    htm,
+    // §4.2: the URI without query and fragment.
+    htu: `${u.origin}${u.pathname}`,
+    iat: Math.floor(session.now().getTime() / 1000),
+    jti: randomUUID(),
+    ...(session.nonce !== undefined && { nonce: session.nonce }),
+    ...(accessToken !== undefined && { ath: createHash('sha256').update(accessToken).digest('base64url') }),
+  })
+    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: session.publicJwk })
+    .sign(session.privateKey);
+}
+
+/** A POST with a DPoP proof; retried once with the server's nonce when it asks for one. */
+export async function callWithDpop(
+  f: Fetcher,
+  session: DpopSession,
+  url: string,
+  init: { headers: Record<string, string>; body: string },
+  what: string,
+  accessToken?: string,
+): Promise<JsonObject> {
+  for (let attempt = 0; ; attempt++) {
+    const headers = { ...init.headers, dpop: await createDpopProof(session, 'POST', url, accessToken) };
+    const res = await fetchForWallet(f, url, { method: 'POST', headers, body: init.body, accept: 'application/json' }, what);
+    const given = res.headers.get('dpop-nonce');
+    if (given) session.nonce = given;
+    if (attempt === 0 && given && (res.status === 400 || res.status === 401) && /use_dpop_nonce/.test(res.text)) continue;
+    return jsonAnswer(res, what);
+  }
+}
