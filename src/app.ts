@@ -22,6 +22,7 @@ import { catalogRoutes } from './http/routes/catalog-routes.js';
 import { credentialRoutes } from './http/routes/credential-routes.js';
 import { statusRoutes } from './http/routes/status-routes.js';
 import { openid4vciRoutes } from './http/routes/openid4vci-routes.js';
+import { deferredRoutes } from './http/routes/deferred-routes.js';
 import { authorizationRoutes } from './http/routes/authorization-routes.js';
 import { walletAttestationParCheck } from './issuance/client-attestation/par-client-attestation.js';
 import { verifierRoutes } from './http/routes/verifier-routes.js';
@@ -31,6 +32,7 @@ import { webRoutes } from './http/routes/web-routes.js';
 import { installMetrics } from './http/metrics.js';
 import { sharedRateLimit } from './http/shared-rate-limit.js';
 import { installAnonymousLimits } from './http/anonymous-limits.js';
+import { publicPathOf, routeUrlOf } from './http/public-path.js';
 
 /** What the routes need: the runtime that boot.ts opens. */
 export type AppDeps = Omit<Runtime, 'close'>;
@@ -39,7 +41,10 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the Fastify app without listening (server.ts listens; tests use inject or listen on port 0). */
 export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyInstance> {
+  // PUBLIC_URL with a path: requests under it reach the routes (public-path.ts).
+  const routeUrl = routeUrlOf(publicPathOf(deps.config.publicUrl));
   const options: FastifyServerOptions = {
+    rewriteUrl: (req) => routeUrl(req.url ?? '/'),
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request child loggers are made when a request first logs (most never do at warn).
     childLoggerFactory: lazyChildLoggerFactory,
@@ -108,6 +113,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   await app.register(credentialRoutes, deps);
   await app.register(statusRoutes, deps);
   await app.register(openid4vciRoutes, deps);
+  await app.register(deferredRoutes, deps);
   // The Authorization Code Flow (OIDC_ISSUER); wallet attestation at PAR plugs in as checkParClient.
   await app.register(authorizationRoutes, { deps, checkParClient: walletAttestationParCheck(deps) });
   await app.register(verifierRoutes, deps);

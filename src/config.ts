@@ -70,6 +70,12 @@ export interface Config {
   accessTokenTtlSeconds: number;
   /** OpenID4VCI: lifetime of a c_nonce, and the oldest proof `iat` accepted, seconds. */
   cNonceTtlSeconds: number;
+  /** OpenID4VCI §9: how long a deferred issuance can wait for the agency and the wallet, seconds. */
+  deferredTtlSeconds: number;
+  /** OpenID4VCI §9: the `interval` a wallet is asked to wait between polls, seconds. */
+  deferredIntervalSeconds: number;
+  /** Credential configurations always issued deferred (the agency completes each one). */
+  deferredConfigurations: readonly string[];
   /** OpenID4VCI: most proofs (credentials) in one credential request. */
   batchSize: number;
   /** External issuers whose credentials verify here, each with the types (`vct`s) it may issue. */
@@ -330,6 +336,23 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     name: 'ACCESS_TOKEN_TTL_SECONDS',
     default: '300',
     description: 'Lifetime of an OpenID4VCI access token: the wallet must ask for its credentials within it.',
+  },
+  {
+    name: 'DEFERRED_TTL_SECONDS',
+    default: '604800',
+    description:
+      'How long a deferred issuance (OpenID4VCI §9) waits for the agency to complete or refuse it and for the wallet to collect it; its claims are dropped after it. The access token that started it stays valid at the deferred endpoint this long.',
+  },
+  {
+    name: 'DEFERRED_INTERVAL_SECONDS',
+    default: '60',
+    description: 'The `interval` a deferred credential response asks the wallet to wait between polls.',
+  },
+  {
+    name: 'DEFERRED_CONFIGURATIONS',
+    default: '(unset: none)',
+    description:
+      'Comma-separated credential configuration ids always issued deferred (the agency completes each through `POST /v1/deferred/{id}/complete`); an offer can also ask for it with `"deferred": true`.',
   },
   {
     name: 'C_NONCE_TTL_SECONDS',
@@ -732,6 +755,12 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     offerTtlSeconds: integer(env, 'OFFER_TTL_SECONDS', 600, 30, 30 * 86_400),
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 86_400),
     cNonceTtlSeconds: integer(env, 'C_NONCE_TTL_SECONDS', 300, 30, 86_400),
+    deferredTtlSeconds: integer(env, 'DEFERRED_TTL_SECONDS', 604_800, 60, 2_592_000),
+    deferredIntervalSeconds: integer(env, 'DEFERRED_INTERVAL_SECONDS', 60, 1, 86_400),
+    deferredConfigurations: (env.DEFERRED_CONFIGURATIONS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
     batchSize: integer(env, 'BATCH_SIZE', 10, 1, 100),
     trustedIssuers: trustedIssuers(env, publicUrl),
     trustedIacaCerts: trustedIacaCerts(env, cwd),

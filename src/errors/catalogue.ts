@@ -189,13 +189,35 @@ export const ERROR_CATALOGUE = {
     ko: '제안이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.',
   },
   unsupported_grant_type: { http: [400], area: 'openid4vci', en: 'any grant but the pre-authorized code' },
-  invalid_token: { http: [401], area: 'openid4vci', en: 'access token missing, unknown, expired or already used' },
+  invalid_token: {
+    http: [401],
+    area: 'openid4vci',
+    en: 'access token missing, unknown, expired, or everything it covers was already issued',
+  },
   insufficient_scope: { http: [403], area: 'openid4vci', en: 'the token offer is for another credential configuration' },
   invalid_credential_request: { http: [400], area: 'openid4vci', en: 'the credential request is malformed' },
   unknown_credential_configuration: { http: [400], area: 'openid4vci', en: 'no such credential_configuration_id' },
   invalid_proof: { http: [400], area: 'openid4vci', en: 'a key proof is missing or does not verify' },
   invalid_nonce: { http: [400], area: 'openid4vci', en: 'the c_nonce is unknown, expired or already used' },
-  credential_request_denied: { http: [400], area: 'openid4vci', en: 'the offering client was revoked or may no longer issue the type' },
+  credential_request_denied: {
+    http: [400],
+    area: 'openid4vci',
+    en: 'the offering client was revoked or may no longer issue the type; the token already received this configuration; a deferred issuance was refused',
+  },
+  invalid_transaction_id: {
+    http: [400],
+    area: 'openid4vci',
+    en: 'the deferred transaction_id is unknown, expired, already collected or not for this access token',
+  },
+  invalid_notification_id: { http: [400], area: 'openid4vci', en: 'the notification_id is unknown, expired or not for this access token' },
+  invalid_notification_request: { http: [400], area: 'openid4vci', en: 'the notification request is malformed or names an unknown event' },
+  deferred_not_found: { http: [404], area: 'openid4vci', en: 'no such deferred issuance of this issuer client' },
+  deferred_already_decided: {
+    http: [409],
+    area: 'openid4vci',
+    en: 'the deferred issuance was already completed or refused, or has expired',
+    ko: '이미 처리되었거나 만료된 보류 발급입니다.',
+  },
   invalid_encryption_parameters: {
     http: [400],
     area: 'openid4vci',
@@ -698,6 +720,7 @@ export const ERROR_CATALOGUE = {
     ko: '고른 항목이 QR 하나에 담기지 않습니다. 항목을 줄이거나 작은 연결 QR을 보여 주십시오.',
   },
   invalid_batch: { http: [400], area: 'cli', en: '--batch is not a positive integer' },
+  invalid_wait: { http: [400], area: 'cli', en: '--wait is not a whole number of seconds' },
   invalid_out: { http: [400], area: 'cli', en: '--out is not a writable file name' },
 } as const satisfies Record<string, ErrorEntry>;
 

@@ -372,6 +372,27 @@ export const API_SCHEMAS = {
       },
       "credential_hash": {
         "type": "string"
+      },
+      "wallet_event": {
+        "type": [
+          "object",
+          "null"
+        ],
+        "description": "What the wallet reported at the notification endpoint (OpenID4VCI §11), the latest event; null when it reported nothing.",
+        "properties": {
+          "event": {
+            "type": "string",
+            "enum": [
+              "credential_accepted",
+              "credential_failure",
+              "credential_deleted"
+            ]
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
       }
     }
   },
@@ -395,13 +416,25 @@ export const API_SCHEMAS = {
             }
           }
         }
+      },
+      "proof": {
+        "type": "object",
+        "description": "Pre-1.0 singular proof ({ proof_type: jwt, jwt }), accepted as proofs.jwt with one entry (see the README).",
+        "properties": {
+          "proof_type": {
+            "type": "string"
+          },
+          "jwt": {
+            "type": "string"
+          }
+        }
       }
     }
   },
   "CredentialResponse": {
     "$id": "CredentialResponse",
     "title": "CredentialResponse",
-    "description": "Credential response: one credential per key proof (OpenID4VCI §8.3).",
+    "description": "Credential response: one credential per key proof (OpenID4VCI §8.3), also the answer of the deferred credential endpoint once the credentials are ready (§9.2).",
     "type": "object",
     "required": [
       "credentials"
@@ -420,6 +453,10 @@ export const API_SCHEMAS = {
             }
           }
         }
+      },
+      "notification_id": {
+        "type": "string",
+        "description": "Report on these credentials at the notification endpoint (OpenID4VCI §11)."
       }
     }
   },
@@ -542,6 +579,95 @@ export const API_SCHEMAS = {
             "maxLength": 2000
           }
         }
+      }
+    }
+  },
+  "DeferredComplete": {
+    "$id": "DeferredComplete",
+    "title": "DeferredComplete",
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+      "claims": {
+        "type": "object",
+        "description": "The claims to issue (validated now against the type's schema); absent: the claims of the offer."
+      }
+    }
+  },
+  "DeferredCredentialResponse": {
+    "$id": "DeferredCredentialResponse",
+    "title": "DeferredCredentialResponse",
+    "description": "202: issuance is deferred (OpenID4VCI §8.3, §9.2); poll the deferred credential endpoint with transaction_id, waiting interval seconds between requests.",
+    "type": "object",
+    "required": [
+      "transaction_id",
+      "interval"
+    ],
+    "properties": {
+      "transaction_id": {
+        "type": "string"
+      },
+      "interval": {
+        "type": "integer",
+        "minimum": 1
+      }
+    }
+  },
+  "DeferredIssuance": {
+    "$id": "DeferredIssuance",
+    "title": "DeferredIssuance",
+    "description": "A deferred issuance (OpenID4VCI §9) as the issuing agency sees it: no claims, no keys.",
+    "type": "object",
+    "required": [
+      "id",
+      "credential_configuration_id",
+      "state",
+      "holder_keys",
+      "created_at",
+      "expires_at"
+    ],
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "credential_configuration_id": {
+        "type": "string"
+      },
+      "state": {
+        "type": "string",
+        "enum": [
+          "pending",
+          "completed",
+          "refused",
+          "collected",
+          "expired"
+        ]
+      },
+      "holder_keys": {
+        "type": "integer",
+        "description": "Holder keys proven by the wallet: credentials to issue (1 for an unbound configuration)."
+      },
+      "created_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "expires_at": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "decided_at": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "format": "date-time"
+      },
+      "collected_at": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "format": "date-time"
       }
     }
   },
@@ -881,6 +1007,25 @@ export const API_SCHEMAS = {
           "mso_mdoc"
         ],
         "default": "dc+sd-jwt"
+      },
+      "formats": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 3,
+        "items": {
+          "type": "string",
+          "enum": [
+            "dc+sd-jwt",
+            "vc+jwt",
+            "mso_mdoc"
+          ]
+        },
+        "description": "Offer the same claims in several formats (instead of format): one credential configuration each; the access token serves one credential request per configuration."
+      },
+      "deferred": {
+        "type": "boolean",
+        "default": false,
+        "description": "Defer issuance (OpenID4VCI §9): the credential endpoint answers 202 with a transaction_id until the agency completes (POST /v1/deferred/{id}/complete) or refuses it."
       },
       "grant": {
         "type": "string",

@@ -12,7 +12,7 @@ declare module 'fastify' {
     /** `oauth`: errors as `{ error, error_description }` (OpenID4VCI / OpenID4VP endpoints). */
     errorShape?: 'oauth';
     /** OAuth code for 400s that are not already one of the endpoint's codes (schema, JSON, media type failures). */
-    oauthDefaultError?: 'invalid_request' | 'invalid_credential_request';
+    oauthDefaultError?: 'invalid_request' | 'invalid_credential_request' | 'invalid_notification_request';
     /** A Bearer-protected endpoint: authorization failures carry `WWW-Authenticate` (RFC 6750 §3). */
     bearerChallenge?: boolean;
   }

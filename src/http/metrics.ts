@@ -7,7 +7,8 @@
  * - every refusal by its stable error code (problem+json `code` or OAuth `error`);
  * - credentials issued (back-office API and OpenID4VCI), by credential type;
  * - verifications (counter QR and OpenID4VP direct_post), by verdict;
- * - status changes (suspend / reinstate / revoke).
+ * - status changes (suspend / reinstate / revoke);
+ * - wallet notifications (OpenID4VCI §11), by event.
  * Label values come from fixed sets (route patterns, our error codes, catalogue ids, verdicts),
  * so a caller cannot blow up the number of series; anything unexpected is counted as `other`.
  *
@@ -26,8 +27,12 @@ interface Outcome {
   issued?: { channel: 'api' | 'openid4vci'; type: string; count: number };
   verified?: { channel: 'counter' | 'openid4vp'; verdict: string };
   statusChange?: string;
+  walletEvent?: string;
   errorCode?: string;
 }
+
+/** OpenID4VCI §11 events; anything else was refused before it could be counted. */
+const WALLET_EVENTS = new Set(['credential_accepted', 'credential_failure', 'credential_deleted']);
 
 const OUTCOME = Symbol('dproof.metrics.outcome');
 type WithOutcome = FastifyRequest & { [OUTCOME]?: Outcome };
@@ -74,6 +79,14 @@ function outcomeOf(request: FastifyRequest, status: number, payload: unknown): O
         count: Array.isArray(list) ? list.length : 0,
       },
     };
+  }
+  if (route === '/openid4vci/deferred-credential') {
+    const list = parse(payload)?.credentials;
+    return { issued: { channel: 'openid4vci', type: 'deferred', count: Array.isArray(list) ? list.length : 0 } };
+  }
+  if (route === '/openid4vci/notification') {
+    const event = bodyField(request, 'event');
+    return { walletEvent: typeof event === 'string' && WALLET_EVENTS.has(event) ? event : 'other' };
   }
   if (route === '/v1/verifier/verify') return { verified: { channel: 'counter', verdict: label(parse(payload)?.verdict) } };
   if (route === '/openid4vp/response') return { verified: { channel: 'openid4vp', verdict: label(parse(payload)?.status) } };
@@ -135,6 +148,12 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): Regi
     labelNames: ['action'] as const,
     registers: [register],
   });
+  const walletEvents = new Counter({
+    name: 'dproof_wallet_notifications_total',
+    help: 'Notifications from wallets about issued credentials (OpenID4VCI §11), by event',
+    labelNames: ['event'] as const,
+    registers: [register],
+  });
   for (const g of opts.gauges ?? []) {
     new Gauge({
       name: g.name,
@@ -171,6 +190,7 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): Regi
     if (o.issued && o.issued.count > 0) issued.inc({ channel: o.issued.channel, type: o.issued.type }, o.issued.count);
     if (o.verified) verifications.inc(o.verified);
     if (o.statusChange) statusChanges.inc({ action: o.statusChange });
+    if (o.walletEvent) walletEvents.inc({ event: o.walletEvent });
   });
 
   const expected = opts.token === undefined ? undefined : sha256(`Bearer ${opts.token}`);

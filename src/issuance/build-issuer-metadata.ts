@@ -24,6 +24,8 @@ export const VCI_PATHS = {
   token: '/oauth/token',
   nonce: '/openid4vci/nonce',
   credential: '/openid4vci/credential',
+  deferredCredential: '/openid4vci/deferred-credential',
+  notification: '/openid4vci/notification',
   offer: '/openid4vci/credential-offer',
 } as const;
 
@@ -108,6 +110,8 @@ export function buildIssuerMetadata(
     credential_issuer: opts.publicUrl,
     credential_endpoint: `${opts.publicUrl}${VCI_PATHS.credential}`,
     nonce_endpoint: `${opts.publicUrl}${VCI_PATHS.nonce}`,
+    deferred_credential_endpoint: `${opts.publicUrl}${VCI_PATHS.deferredCredential}`,
+    notification_endpoint: `${opts.publicUrl}${VCI_PATHS.notification}`,
     credential_response_encryption: responseEncryptionMetadata(),
     // §12.2.4: batch_size MUST be 2 or greater; with 1 the parameter is left out.
     ...(opts.batchSize >= 2 ? { batch_credential_issuance: { batch_size: opts.batchSize } } : {}),

@@ -20,7 +20,11 @@ export interface OfferRequest {
   type: string;
   claims: unknown;
   format?: string;
+  /** The same claims offered in several formats: one credential configuration each (issue 18). */
+  formats?: string[];
   txCode?: boolean;
+  /** The agency defers issuance until it completes or refuses it (OpenID4VCI §9). */
+  deferred?: boolean;
   /** An offer for the Authorization Code Flow: no claims now, an `issuer_state` (authorization/authorization-code-offer.ts). */
   authorizationCode?: boolean;
 }
@@ -44,7 +48,8 @@ export const OFFER_SCHEME = 'openid-credential-offer://';
 export const offerUri = (publicUrl: string, ref: string) => `${publicUrl}${VCI_PATHS.offer}/${ref}`;
 
 export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRequest): Promise<CreatedOffer> {
-  const { type, format } = resolveType(deps.catalog, client, req.type, req.format);
+  const { type, format } = resolveType(deps.catalog, client, req.type, req.formats?.[0] ?? req.format);
+  const configurationIds = offeredConfigurations(deps, client, req);
   if (req.authorizationCode) {
     if (!deps.config.authorizationCode)
       throw badRequest('invalid_request', 'the authorization code flow is not configured here (OIDC_ISSUER)');
@@ -80,6 +85,9 @@ export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRe
     redeemed_at: null,
     burned_at: null,
     issued_at: null,
+    // Only when used, so the common offer keeps its prepared INSERT (vci-repo.ts).
+    ...(configurationIds.length > 1 && { configuration_ids: JSON.stringify(configurationIds) }),
+    ...(req.deferred === true && { deferred: 1 }),
   });
   const credentialOfferUri = offerUri(deps.config.publicUrl, ref);
   return {
@@ -93,6 +101,16 @@ export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRe
   };
 }
 
+/** Every configuration the offer covers: one per format asked for (`formats` wins over `format`), each resolved for this client. */
+function offeredConfigurations(deps: VciDeps, client: ApiClient, req: OfferRequest): string[] {
+  const formats = req.formats ?? [req.format];
+  if (new Set(formats).size !== formats.length) throw badRequest('invalid_request', 'formats must not repeat a format');
+  return formats.map((f) => {
+    const { type, format } = resolveType(deps.catalog, client, req.type, f);
+    return configurationIdOf(type, format);
+  });
+}
+
 /**
  * The Credential Offer object (§4.1.1) served at credential_offer_uri. An authorization_code
  * offer's `issuer_state` is its reference (authorization/authorization-code-offer.ts).
@@ -100,19 +118,19 @@ export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRe
 export function buildOfferObject(
   publicUrl: string,
   ref: string,
-  configurationId: string,
+  configurationIds: readonly string[],
   txCodeLength: number | null,
   authorizationCode = false,
 ) {
   if (authorizationCode)
     return {
       credential_issuer: publicUrl,
-      credential_configuration_ids: [configurationId],
+      credential_configuration_ids: [...configurationIds],
       grants: { authorization_code: { issuer_state: ref } },
     };
   return {
     credential_issuer: publicUrl,
-    credential_configuration_ids: [configurationId],
+    credential_configuration_ids: [...configurationIds],
     grants: {
       [PRE_AUTHORIZED_GRANT]: {
         'pre-authorized_code': deriveCode(ref),

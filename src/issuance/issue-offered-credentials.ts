@@ -14,20 +14,28 @@ import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { Claims } from '../catalog/types.js';
 import { isJsonObject } from '../formats/jose/types.js';
 import { validateClaims } from '../catalog/validate-claims.js';
-import { issueCredential, resolveType } from './issue-credential.js';
+import { resolveType } from './issue-credential.js';
 import { credentialFormat } from '../formats/registry.js';
 import { resolveConfiguration, type CredentialConfiguration } from './build-issuer-metadata.js';
 import { checkProofJwt, type CheckedProof } from './check-proof-jwt.js';
 import { bearerError, credentialError } from './vci-errors.js';
 import { hashSecret } from './vci-secrets.js';
-import { issuanceDepsOf, PROOF_IAT_SKEW_SECONDS, type VciDeps } from './vci-deps.js';
+import { PROOF_IAT_SKEW_SECONDS, type VciDeps } from './vci-deps.js';
 import type { VciOfferRecord } from '../store/repositories/vci-repo.js';
+import { coveredConfigurations } from './offer-configurations.js';
+import { issueForHolders } from './issue-for-holders.js';
+import { deferredTransaction, isDeferred, type DeferredResponse } from './deferred/open-deferred.js';
+import { createNotification } from './notifications/create-notification.js';
+import { readProofList } from './read-proof-list.js';
 import { requiredFor } from './configuration-policy.js';
 import { isSealed, offerClaimsText } from './authorization/claims-seal.js';
 
 export interface CredentialResponse {
   credentials: { credential: string }[];
+  /** §8.3 / §11: what the wallet reports on at the notification endpoint. */
+  notification_id: string;
 }
+export type { DeferredResponse };
 
 /**
  * RFC 6750 §3.1 / OpenID4VCI §8.3.1.1: the token is known, unexpired and its offer not yet issued.
@@ -68,7 +76,7 @@ function readConfiguration(deps: VciDeps, body: Record<string, unknown>, offer: 
   const configuration = resolveConfiguration(deps.catalog, id);
   if (!configuration) throw credentialError('unknown_credential_configuration', 'no such credential configuration');
   // §6.1: the token is valid only for the credentials of its offer; §8.3.1.1 / RFC 6750 §3.1.
-  if (configuration.id !== offer.configuration_id)
+  if (!coveredConfigurations(offer).includes(configuration.id))
     throw bearerError('insufficient_scope', 'the access token does not cover this credential configuration');
   return configuration;
 }
@@ -77,17 +85,11 @@ function readConfiguration(deps: VciDeps, body: Record<string, unknown>, offer: 
 function readJwtProofs(deps: VciDeps, body: Record<string, unknown>, configuration: CredentialConfiguration): unknown[] {
   const proofs = body.proofs;
   if (!configuration.keyBound) {
-    if (proofs !== undefined)
+    if (proofs !== undefined || body.proof !== undefined)
       throw credentialError('invalid_credential_request', 'this credential configuration is not key-bound; send no proofs');
     return [];
   }
-  // §8.3.1.2 invalid_proof (1): the field is missing.
-  if (!isJsonObject(proofs)) throw credentialError('invalid_proof', 'proofs is required for this credential configuration');
-  const types = Object.keys(proofs);
-  if (types.length !== 1) throw credentialError('invalid_credential_request', 'proofs must contain exactly one proof type');
-  const list = proofs.jwt;
-  if (types[0] !== 'jwt' || !Array.isArray(list) || list.length === 0)
-    throw credentialError('invalid_proof', 'proofs.jwt must be a non-empty array (the only proof type supported)');
+  const list = readProofList(body);
   if (list.length > deps.config.batchSize)
     throw credentialError('invalid_credential_request', `at most ${deps.config.batchSize} proofs per request (batch_size)`);
   return list;
@@ -140,7 +142,7 @@ export async function issueOfferedCredentials(
   accessToken: string,
   body: unknown,
   authorized?: VciOfferRecord,
-): Promise<CredentialResponse> {
+): Promise<CredentialResponse | DeferredResponse> {
   const offer = authorized ?? (await authorizeAccessToken(deps, accessToken, deps.clock.now()));
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
   const configuration = readConfiguration(deps, body, offer);
@@ -155,29 +157,40 @@ export async function issueOfferedCredentials(
   // it (503), so the wallet can try again with the same offer and nonces.
   if (adapter.documentSigned) deps.keys.assertCanSignDocuments();
   else deps.keys.assertCanSign(deps.config.keyAlg);
-  // The point of no return: nonces and offer consumed together, or neither.
-  const consumed = await deps.store.vci.consumeForIssuance(
-    offer.id,
-    proofs.map((p) => hashSecret(p.nonce)),
-    deps.clock.now(),
+  // The point of no return: nonces and this configuration of the offer consumed together (and a
+  // deferred transaction opened), or none of them. Each configuration is consumed at most once.
+  const deferred = isDeferred(deps, offer, configuration)
+    ? deferredTransaction(deps, { accessToken, offer, configuration, holderJwks: proofs.map((p) => p.jwk), claims: offeredClaims })
+    : undefined;
+  const consumed = await deps.store.vciIssuance.consumeConfiguration(
+    {
+      offerId: offer.id,
+      configurationId: configuration.id,
+      covered: coveredConfigurations(offer).length,
+      nonceHashes: proofs.map((p) => hashSecret(p.nonce)),
+      now: deps.clock.now(),
+    },
+    deferred ? [deferred.step] : [],
   );
   // §8.3.1.2 invalid_nonce: a c_nonce is unknown, expired or already used.
   if (!consumed.ok && consumed.reason === 'nonce')
     throw credentialError('invalid_nonce', 'a proof carries an unknown, expired or used c_nonce; get a new one');
+  // What the token covers is issued at most once per configuration (issue 18).
+  if (!consumed.ok && consumed.reason === 'issued')
+    throw credentialError('credential_request_denied', 'this access token already received this credential configuration');
   if (!consumed.ok) throw bearerError('invalid_token', 'the access token was already used');
+  if (deferred) return deferred.response;
 
   // The claims taken out of the store are those just checked (a row's claims are written once);
-  // issueCredential then finds them already validated for this type.
+  // sealed claims (authorization code flow) open with the access token.
   const claims =
     consumed.claims === offer.claims ? offeredClaims : (JSON.parse(offerClaimsText(consumed.claims, accessToken) ?? 'null') as Claims);
-  const issuance = issuanceDepsOf(deps);
-  const request = { type: configuration.type.id, claims, format: configuration.format };
-  const credentials: { credential: string }[] = [];
-  // One credential per proof (§8.3), each through issueCredential: its own key, salts, status index.
-  const holders = configuration.keyBound ? proofs.map((p) => p.jwk) : [undefined];
-  for (const holderJwk of holders) {
-    const issued = await issueCredential(issuance, client, holderJwk === undefined ? request : { ...request, holderJwk });
-    credentials.push({ credential: issued.credential });
-  }
-  return { credentials };
+  const { credentials, ids } = await issueForHolders(
+    deps,
+    client,
+    configuration,
+    claims,
+    proofs.map((p) => p.jwk),
+  );
+  return { credentials, notification_id: await createNotification(deps, accessToken, ids) };
 }

@@ -14,5 +14,6 @@ export async function purgeExpiredVciState(deps: Pick<VciDeps, 'store'>, now: nu
   if (now - last < EVERY_MS) return;
   lastRun.set(deps.store, now);
   await deps.store.vci.purgeExpired(now, keepMs);
+  await deps.store.vciIssuance.purgeExpired(now, keepMs);
   await deps.store.authorizationRequests.purgeExpired(now, keepMs);
 }

@@ -5,6 +5,7 @@
 import { notFound } from '../errors.js';
 import type { VciOfferRecord } from '../store/repositories/vci-repo.js';
 import { buildOfferObject } from './create-offer.js';
+import { coveredConfigurations } from './offer-configurations.js';
 import { isAuthorizationCodeOffer } from './authorization/authorization-code-offer.js';
 import { hashSecret } from './vci-secrets.js';
 import type { VciDeps } from './vci-deps.js';
@@ -25,5 +26,5 @@ export async function findOpenOfferByRefHash(deps: Pick<VciDeps, 'store' | 'cloc
 
 export async function readCredentialOffer(deps: Pick<VciDeps, 'store' | 'clock' | 'config'>, ref: string) {
   const offer = await findOpenOffer(deps, ref);
-  return buildOfferObject(deps.config.publicUrl, ref, offer.configuration_id, offer.tx_code_length, isAuthorizationCodeOffer(offer));
+  return buildOfferObject(deps.config.publicUrl, ref, coveredConfigurations(offer), offer.tx_code_length, isAuthorizationCodeOffer(offer));
 }

@@ -9,7 +9,15 @@ import { AppError, codesOfArea, type ErrorCode } from '../errors.js';
 export type TokenErrorCode = 'invalid_request' | 'invalid_grant' | 'unsupported_grant_type';
 /** OpenID4VCI §8.3.1.2 (credential request errors). */
 export type CredentialErrorCode =
-  'invalid_credential_request' | 'unknown_credential_configuration' | 'invalid_proof' | 'invalid_nonce' | 'credential_request_denied';
+  | 'invalid_credential_request'
+  | 'unknown_credential_configuration'
+  | 'invalid_proof'
+  | 'invalid_nonce'
+  | 'credential_request_denied'
+  // §9.3 (deferred credential endpoint), §11.3 (notification endpoint).
+  | 'invalid_transaction_id'
+  | 'invalid_notification_id'
+  | 'invalid_notification_request';
 /** RFC 6750 §3.1 (credential endpoint authorization errors, OpenID4VCI §8.3.1.1). */
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
 

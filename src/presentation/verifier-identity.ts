@@ -23,11 +23,19 @@
 import type { JWK } from 'jose';
 import type { Signer } from '../keys/signer.js';
 
-/** did:web method: the host (with `%3A` for a port), lower case; PUBLIC_URL's path is not part of it. */
+/**
+ * did:web method §3.1: the host (with `%3A` for a port), lower case, then PUBLIC_URL's path
+ * segments after colons (`https://host/dp` → `did:web:host:dp`).
+ */
 export function verifierDid(publicUrl: string): string {
   const u = new URL(publicUrl);
-  return `did:web:${u.host.toLowerCase().replace(':', '%3A')}`;
+  const segments = u.pathname.split('/').filter((s) => s !== '');
+  return ['did:web', u.host.toLowerCase().replace(':', '%3A'), ...segments].join(':');
 }
+
+/** did:web §3.2: where the document is served, relative to PUBLIC_URL (`/did.json` under a path). */
+export const didDocumentRoute = (publicUrl: string): string =>
+  new URL(publicUrl).pathname.replace(/\/+$/, '') === '' ? '/.well-known/did.json' : '/did.json';
 
 export const verifierClientId = (publicUrl: string): string => `decentralized_identifier:${verifierDid(publicUrl)}`;
 /** The KB-JWT `aud` of counter presentations for one verifier client (an identifier, never fetched). */

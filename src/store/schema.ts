@@ -150,6 +150,54 @@ export interface VciOffersTable {
   burned_at: number | null;
   /** When the credentials were issued (the offer is used up). */
   issued_at: number | null;
+  /** Every configuration the offer covers (JSON array, migration 0010); NULL = `configuration_id` only. */
+  configuration_ids: Generated<string | null>;
+  /** 1 when the agency defers issuance until it completes or refuses it (migration 0010). */
+  deferred: Generated<number | null>;
+}
+
+/** A configuration of an offer that was issued or deferred: at most once each (migration 0010). */
+export interface VciOfferIssuancesTable {
+  offer_id: string;
+  configuration_id: string;
+  issued_at: number;
+}
+
+/** A deferred issuance transaction (OpenID4VCI §9, migration 0010). */
+export interface VciDeferredTable {
+  /** Public id the back office completes or refuses it by. */
+  id: string;
+  /** SHA-256 (base64url) of the transaction_id the wallet holds. */
+  transaction_hash: string;
+  /** SHA-256 (base64url) of the access token that started it: the one the wallet polls with. */
+  token_hash: string;
+  offer_id: string;
+  client_id: string;
+  configuration_id: string;
+  /** JSON array of the proven holder public keys (empty for unbound configurations). */
+  holder_jwks: string;
+  /** Validated claims (JSON) while the credentials can still be issued; NULL afterwards. */
+  claims: string | null;
+  state: 'pending' | 'completed' | 'refused' | 'collected';
+  created_at: number;
+  expires_at: number;
+  decided_at: number | null;
+  collected_at: number | null;
+}
+
+/** A notification_id handed out with credentials (OpenID4VCI §11, migration 0010). */
+export interface VciNotificationsTable {
+  id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  event: string | null;
+  event_at: number | null;
+}
+
+export interface VciNotificationCredentialsTable {
+  credential_id: string;
+  notification_id: string;
 }
 
 export interface VciAccessTokensTable {
@@ -265,6 +313,10 @@ export interface Database {
   vci_offers: VciOffersTable;
   vci_access_tokens: VciAccessTokensTable;
   vci_nonces: VciNoncesTable;
+  vci_offer_issuances: VciOfferIssuancesTable;
+  vci_deferred: VciDeferredTable;
+  vci_notifications: VciNotificationsTable;
+  vci_notification_credentials: VciNotificationCredentialsTable;
   counter_engagements: CounterEngagementsTable;
   verifier_identities: VerifierIdentitiesTable;
   verifier_response_keys: VerifierResponseKeysTable;

@@ -9,6 +9,7 @@ import { auditRepo } from './repositories/audit-repo.js';
 import { credentialsRepo } from './repositories/credentials-repo.js';
 import { statusListsRepo } from './repositories/status-lists-repo.js';
 import { vciRepo } from './repositories/vci-repo.js';
+import { vciIssuanceRepo } from './repositories/vci-issuance-repo.js';
 import { verifierRequestsRepo } from './repositories/verifier-requests-repo.js';
 import { receiptsRepo } from './repositories/receipts-repo.js';
 import { noncesRepo } from './repositories/nonces-repo.js';
@@ -29,6 +30,8 @@ export interface Store {
   readonly statusLists: ReturnType<typeof statusListsRepo>;
   /** OpenID4VCI offers, pre-authorized codes, access tokens and c_nonces. */
   readonly vci: ReturnType<typeof vciRepo>;
+  /** Per-configuration issuance, deferred transactions and notifications (migration 0010). */
+  readonly vciIssuance: ReturnType<typeof vciIssuanceRepo>;
   readonly verifierRequests: ReturnType<typeof verifierRequestsRepo>;
   readonly receipts: ReturnType<typeof receiptsRepo>;
   readonly nonces: ReturnType<typeof noncesRepo>;
@@ -57,6 +60,7 @@ export function openStore(opts: DatabaseOptions): Store {
     credentials: credentialsRepo(db, writeUnits),
     statusLists: statusListsRepo(db),
     vci: vciRepo(db, writeUnits),
+    vciIssuance: vciIssuanceRepo(db, writeUnits),
     verifierRequests: verifierRequestsRepo(db),
     receipts: receiptsRepo(db, writeUnits),
     nonces: noncesRepo(db, writeUnits),

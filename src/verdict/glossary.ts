@@ -25,6 +25,13 @@ export const CREDENTIAL_STATUS: Readonly<Record<'valid' | 'suspended' | 'revoked
   revoked: { ko: '폐지', en: 'revoked' },
 };
 
+/** What the wallet reported about credentials it received (OpenID4VCI §11 notification events). */
+export const WALLET_EVENT: Readonly<Record<'credential_accepted' | 'credential_failure' | 'credential_deleted', Term>> = {
+  credential_accepted: { ko: '지갑에 저장됨', en: 'stored in the wallet' },
+  credential_failure: { ko: '지갑 저장 실패', en: 'the wallet could not store it' },
+  credential_deleted: { ko: '보유자가 삭제함', en: 'deleted by the holder' },
+};
+
 /** What an issuer does to a credential (the buttons, the audit log). */
 export const STATUS_ACT: Readonly<Record<'suspend' | 'reinstate' | 'revoke', Term>> = {
   suspend: { ko: '효력 정지', en: 'Suspend' },

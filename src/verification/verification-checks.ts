@@ -9,10 +9,10 @@ import type { JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { Catalog } from '../catalog/types.js';
 import { AppError, isAppError, type ErrorCodeWith } from '../errors.js';
-import { matchClaimsQuery, selectClaims, toClaimPathName } from '../formats/claim-path/index.js';
+import { matchClaimsQuery, relativeClaimPath, selectClaims, toClaimPathName } from '../formats/claim-path/index.js';
 import type { CredentialVerification } from '../formats/credential-format.js';
 import type { MdocTrustAnchor } from '../formats/mdoc/verify-issuer-certificate.js';
-import { detectPresentationFormat, verificationFormat } from '../formats/registry.js';
+import { credentialFormat, detectPresentationFormat, verificationFormat } from '../formats/registry.js';
 import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../formats/status-list/status-list-status-types.js';
 import { FetchFailed } from './fetch-json.js';
 import type { IssuerTrust } from './issuer-trust.js';
@@ -214,7 +214,9 @@ export const checkPolicy: Check = (s, c, input) => {
     throw new VerificationFailed('type_not_accepted', 'the credential type was not asked for');
   if (p.issuers && !p.issuers.includes(s.iss!))
     throw new VerificationFailed('issuer_not_accepted', 'the issuer is not accepted by this policy');
-  const asked = p.claims ?? [];
+  // Paths as the issuer metadata publishes them (`["credentialSubject", …]` for VC-JWT) work as they are.
+  const prefix = credentialFormat(s.format!)?.claimPathPrefix ?? [];
+  const asked = (p.claims ?? []).map((path) => relativeClaimPath(path, prefix));
   // OpenID4VP §6.4.1: all asked claims, or the first claim set presented in full (claim-path module).
   const match = matchClaimsQuery(
     s.claims!,

@@ -19,6 +19,8 @@ import { wellKnownUrl } from '../holder/well-known-url.js';
 import { call, checkUrl, failed } from './wallet-http.js';
 import { createProofJwt } from './create-proof-jwt.js';
 import { createWalletKey } from './create-wallet-key.js';
+import { awaitDeferred } from './await-deferred.js';
+import { notifyIssuer } from './notify-issuer.js';
 import { callWithDpop, startDpopSession, type DpopSession } from './dpop-calls.js';
 import type { StoredCredential, Wallet, WalletKey } from './wallet-file.js';
 import { checkReceivedMdoc } from './check-received-mdoc.js';
@@ -30,7 +32,12 @@ export interface ReceiveOptions {
   count?: number;
   fetch?: typeof fetch;
   now?: () => Date;
+  /** How long to keep polling a deferred issuance (OpenID4VCI §9), seconds; 0 = do not wait. */
+  waitSeconds?: number;
 }
+
+/** Tells the issuer the credentials were stored (§11); call it after the wallet file is written. */
+export type Acknowledge = () => Promise<boolean>;
 
 const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 
@@ -85,7 +92,10 @@ export async function checkReceived(
   return { kind: types, expiresAt: typeof jws.payload.validUntil === 'string' ? jws.payload.validUntil : null };
 }
 
-export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): Promise<{ wallet: Wallet; received: StoredCredential[] }> {
+export async function receiveCredentials(
+  wallet: Wallet,
+  opts: ReceiveOptions,
+): Promise<{ wallet: Wallet; received: StoredCredential[]; acknowledge: Acknowledge }> {
   const f = opts.fetch ?? fetch;
   const now = opts.now ?? (() => new Date());
 
@@ -158,7 +168,7 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
   const credentialEndpoint = checkUrl(metadata.credential_endpoint, 'credential_endpoint');
   const accessToken = token.access_token;
   // RFC 9449 §7.1: a DPoP-bound token goes with the DPoP scheme and a proof carrying `ath`.
-  const response = bound
+  const first = bound
     ? await callWithDpop(
         f,
         dpop,
@@ -177,6 +187,14 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
         },
         'credential endpoint',
       );
+  // §8.3 / §9: a deferred issuance answers transaction_id; poll until the credentials come.
+  // (A DPoP-bound token polls with Bearer here: the deferred endpoint does not take DPoP yet.)
+  const response = await awaitDeferred(first, {
+    endpoint: metadata.deferred_credential_endpoint,
+    accessToken,
+    waitSeconds: opts.waitSeconds ?? 0,
+    fetch: f,
+  });
   const list = Array.isArray(response.credentials) ? response.credentials : [];
   if (list.length === 0 || list.length > Math.max(keys.length, 1))
     throw failed('the credential endpoint sent an unexpected number of credentials');
@@ -199,5 +217,15 @@ export async function receiveCredentials(wallet: Wallet, opts: ReceiveOptions): 
     });
   }
   const newKeys = keys.filter((k) => !wallet.keys.some((w) => w.kid === k.kid));
-  return { wallet: { ...wallet, keys: [...wallet.keys, ...newKeys], credentials: [...wallet.credentials, ...received] }, received };
+  const notificationId = response.notification_id;
+  const notificationEndpoint = metadata.notification_endpoint;
+  const acknowledge: Acknowledge = async () =>
+    typeof notificationId === 'string' && typeof notificationEndpoint === 'string'
+      ? notifyIssuer(f, checkUrl(notificationEndpoint, 'notification_endpoint'), accessToken, notificationId, 'credential_accepted')
+      : false;
+  return {
+    wallet: { ...wallet, keys: [...wallet.keys, ...newKeys], credentials: [...wallet.credentials, ...received] },
+    received,
+    acknowledge,
+  };
 }

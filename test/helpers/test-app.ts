@@ -16,7 +16,7 @@ export interface TestApp {
   target: StoreTarget;
   /** The runtime's clock: advance it to get past a time window instead of sleeping. */
   clock: ShiftedClock;
-  /** Base URL when started with `listen: true`. */
+  /** Base URL when started with `listen: true` (the listening origin; PUBLIC_URL may add a path). */
   url: string;
   apiKey(role: 'issuer' | 'verifier' | 'admin', opts?: { rateLimit?: number | null; types?: string[] }): Promise<string>;
   close(): Promise<void>;
@@ -31,6 +31,8 @@ export async function startTestApp(
     logDestination?: DestinationStream;
     /** The runtime's clock (default: the system time, shifted by what the test advances). */
     clock?: ShiftedClock;
+    /** With `listen: true`, a path for PUBLIC_URL (`/dp` → `http://127.0.0.1:<port>/dp`). */
+    publicPath?: string;
   } = {},
 ): Promise<TestApp> {
   const target = await makeStoreTarget(opts.store ?? 'sqlite');
@@ -39,7 +41,7 @@ export async function startTestApp(
   const config = loadConfig({
     ...target.env,
     PORT: String(port),
-    ...(opts.listen && { PUBLIC_URL: `http://127.0.0.1:${port}` }),
+    ...(opts.listen && { PUBLIC_URL: `http://127.0.0.1:${port}${opts.publicPath ?? ''}` }),
     ...opts.env,
   });
   const logger = createLogger(opts.logDestination ? 'info' : 'silent', opts.logDestination);

@@ -39,3 +39,10 @@ it('uses plain http only for this machine', () => {
   assert.equal(didWebUrl('did:web:%5B%3A%3A1%5D%3A3000'), 'http://[::1]:3000/.well-known/did.json');
   assert.equal(didWebUrl('did:web:localhost.example.kr'), 'https://localhost.example.kr/.well-known/did.json');
 });
+
+it('keeps the path of a did:web: did:web:host:dp → https://host/dp/did.json (did:web §3.2)', () => {
+  assert.equal(didWebUrl('did:web:gov.example.kr:dp'), 'https://gov.example.kr/dp/did.json');
+  assert.equal(didWebUrl('did:web:127.0.0.1%3A3000:a:b'), 'http://127.0.0.1:3000/a/b/did.json');
+  for (const did of ['did:web:gov.example.kr:..', 'did:web:gov.example.kr:a%2Fb', 'did:web:gov.example.kr:', 'did:web:gov.example.kr:a?b'])
+    assert.equal(didWebUrl(did), undefined, did);
+});

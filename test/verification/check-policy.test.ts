@@ -137,3 +137,30 @@ describe('checkPolicy with DCQL claims (OpenID4VP §6.4.1)', () => {
     await fails({ ...policyOf({ claims: [{ path: ['family_name'] }] }), types: ['https://elsewhere.example/vct'] }, 'type_not_accepted');
   });
 });
+
+describe('checkPolicy with the claim paths the issuer metadata publishes for VC-JWT (issue 18)', () => {
+  it('takes ["credentialSubject", …] from the metadata as it is, and the bare path too, for the same claim', async () => {
+    const { buildIssuerMetadata } = await import('../../src/issuance/build-issuer-metadata.js');
+    const meta = buildIssuerMetadata(catalog, { publicUrl: 'https://issuer.example', signingAlgs: ['ES256'], batchSize: 1 });
+    const vcJwt = meta.credential_configurations_supported['driver-license-vc-jwt'] as {
+      credential_metadata: { claims: { path: (string | number | null)[] }[] };
+    };
+    const published = vcJwt.credential_metadata.claims.find((c) => c.path.at(-1) === 'family_name')!.path;
+    assert.deepEqual(published, ['credentialSubject', 'family_name']);
+    for (const path of [published, ['family_name']]) {
+      const s: PresentationState = {
+        text: '',
+        format: 'vc+jwt',
+        type: vct,
+        iss: 'https://issuer.example',
+        claims: presented,
+        parsed: { payload: { type: ['VerifiableCredential'], credentialSubject: presented } },
+      };
+      await checkPolicy(s, context, { presentation: '', policy: { claims: [path] }, kb: { aud: 'x', maxAgeSeconds: 60, nonce: 'n' } });
+      assert.deepEqual(s.selected, { family_name: '이' });
+      assert.deepEqual(s.selectedNames, ['family_name']);
+    }
+    // An SD-JWT VC has no such prefix: the same path asks for a claim named credentialSubject.
+    await assert.rejects(run({ claims: [published] }), (e: unknown) => isAppError(e) && e.code === 'claim_missing');
+  });
+});

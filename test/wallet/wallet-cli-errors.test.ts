@@ -176,6 +176,10 @@ describe('wallet and CLI refusals', () => {
         await refusal(cli(['wallet', 'receive', 'openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fx', '--batch', '0'])),
         { code: 'invalid_batch', status: 400 },
       );
+      assert.deepEqual(
+        await refusal(cli(['wallet', 'receive', 'openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fx', '--wait', 'soon'])),
+        { code: 'invalid_wait', status: 400 },
+      );
       assert.deepEqual(await refusal(cli(['wallet', 'qr', 'id', '--disclose', 'age_over_19', '--challenge', 'x', '--out', 'qr.txt'])), {
         code: 'invalid_out',
         status: 400,

@@ -6,3 +6,4 @@ export * from './select-claims.js';
 export * from './match-claims-query.js';
 export * from './select-disclosures.js';
 export * from './read-claims-query.js';
+export * from './relative-claim-path.js';

@@ -11,7 +11,11 @@ import type { ApiBody } from '../api-body-types.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export const viewCredentialRecord = (r: CredentialRecord, uriOf: (list: string) => string) => ({
+export const viewCredentialRecord = (
+  r: CredentialRecord,
+  uriOf: (list: string) => string,
+  walletEvent?: { event: string; at: number },
+) => ({
   id: r.id,
   type: r.type,
   format: r.format,
@@ -25,6 +29,8 @@ export const viewCredentialRecord = (r: CredentialRecord, uriOf: (list: string) 
   expires_at: iso(r.expires_at) as string,
   status_changed_at: iso(r.status_changed_at),
   credential_hash: r.credential_hash,
+  // OpenID4VCI §11: what the wallet reported (credential_accepted, _failure, _deleted), if anything.
+  wallet_event: walletEvent ? { event: walletEvent.event, at: iso(walletEvent.at) as string } : null,
 });
 
 /** An admin sees every credential; an issuer only those it issued. */
@@ -104,8 +110,9 @@ export async function credentialRoutes(app: FastifyInstance, deps: AppDeps): Pro
         limit,
         before,
       });
+      const events = await deps.store.vciIssuance.eventsOf(rows.map((r) => r.id));
       return {
-        items: rows.map((r) => viewCredentialRecord(r, uriOf)),
+        items: rows.map((r) => viewCredentialRecord(r, uriOf, events.get(r.id))),
         next: rows.length === limit ? (rows[rows.length - 1]?.id ?? null) : null,
       };
     },
@@ -123,7 +130,7 @@ export async function credentialRoutes(app: FastifyInstance, deps: AppDeps): Pro
       const client = clientOf(request);
       const r = await deps.store.credentials.get(request.params.id);
       if (!r || !readableBy(client, r)) throw notFound('credential_not_found', `no credential ${request.params.id} issued by this client`);
-      return viewCredentialRecord(r, uriOf);
+      return viewCredentialRecord(r, uriOf, (await deps.store.vciIssuance.eventsOf([r.id])).get(r.id));
     },
   );
 

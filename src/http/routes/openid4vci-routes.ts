@@ -120,7 +120,9 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
         type: b.type,
         claims: b.claims,
         format: b.format,
+        formats: b.formats,
         txCode: b.tx_code,
+        deferred: b.deferred,
         authorizationCode: b.grant === 'authorization_code',
       });
       reply.header('cache-control', 'no-store');
@@ -262,7 +264,11 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
         tags: ['openid4vci'],
         summary: 'Credential endpoint: one credential per key proof (OpenID4VCI §8)',
         body: { $ref: 'CredentialRequest#' },
-        response: { 200: { $ref: 'CredentialResponse#' }, ...oauthErrors(400, 401, 403, 413, 415, 429, 503) },
+        response: {
+          200: { $ref: 'CredentialResponse#' },
+          202: { $ref: 'DeferredCredentialResponse#' },
+          ...oauthErrors(400, 401, 403, 413, 415, 429, 503),
+        },
       },
       validatorCompiler: () => () => true,
     },
@@ -279,9 +285,11 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
       reply.header('cache-control', 'no-store');
       // RFC 9449 §9: the nonce for the wallet's next proof at this resource.
       if (bearer.dpop) reply.header('dpop-nonce', await dpop.nonces.current());
+      // §8.3: 202 Accepted with transaction_id when issuance is deferred.
+      if ('transaction_id' in response) reply.code(202);
       // §8.3 / §10: an encrypted response is a JWE, application/jwt.
       if (encryption) return reply.type('application/jwt').send(await encryptCredentialResponse(response, encryption));
-      return response;
+      return 'transaction_id' in response ? reply.send(response) : response;
     },
   );
 }

@@ -13,7 +13,14 @@ import { renderRequestQr } from '../../presentation/render-request-qr.js';
 import { REQUEST_OBJECT_MEDIA_TYPE, signRequestObject } from '../../presentation/sign-request-object.js';
 import { verifyCounterPresentation } from '../../presentation/verify-counter-presentation.js';
 import { issueCounterNonce } from '../../presentation/issue-counter-nonce.js';
-import { didDocument, responseUri, verifierClientId, verifierDid, VP_FORMATS_SUPPORTED } from '../../presentation/verifier-identity.js';
+import {
+  didDocument,
+  didDocumentRoute,
+  responseUri,
+  verifierClientId,
+  verifierDid,
+  VP_FORMATS_SUPPORTED,
+} from '../../presentation/verifier-identity.js';
 import type { ApiBody } from '../api-body-types.js';
 import { requestUriPostRoute } from './request-uri-post-route.js';
 import { receiveDcApiResponse } from '../../presentation/dc-api/receive-dc-api-response.js';
@@ -126,9 +133,10 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
     },
   );
 
-  // did:web resolution of our client identifier (did:web method §3.2: /.well-known/did.json).
+  // did:web resolution of our client identifier (did:web method §3.2: /.well-known/did.json, or
+  // <path>/did.json when PUBLIC_URL has a path).
   app.get(
-    '/.well-known/did.json',
+    didDocumentRoute(deps.config.publicUrl),
     {
       schema: {
         tags: ['verification'],

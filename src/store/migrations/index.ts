@@ -9,6 +9,7 @@ import { verifierIdentity } from './0006-verifier-identity.js';
 import { verifierResponseEncryption } from './0007-verifier-response-encryption.js';
 import { dpopTokenBinding } from './0008-dpop-token-binding.js';
 import { authorizationRequests } from './0009-authorization-requests.js';
+import { deferredNotifications } from './0010-deferred-notifications.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -27,6 +28,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0007-verifier-response-encryption': verifierResponseEncryption(dialect),
       '0008-dpop-token-binding': dpopTokenBinding(dialect),
       '0009-authorization-requests': authorizationRequests(dialect),
+      '0010-deferred-notifications': deferredNotifications(dialect),
     };
   },
 });

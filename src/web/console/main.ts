@@ -10,7 +10,7 @@ import { formatDate, t, tx } from '../shared/i18n.js';
 import { startPage } from '../shared/page.js';
 import { qrCanvas } from '../shared/qr.js';
 import { schemaForm, validate, type Draft, type Errors } from './schema-form.js';
-import { CREDENTIAL_STATUS, keyStateTerm, STATUS_ACT } from '../../verdict/glossary.js';
+import { CREDENTIAL_STATUS, keyStateTerm, STATUS_ACT, WALLET_EVENT } from '../../verdict/glossary.js';
 import { byName } from '../shared/sort.js';
 
 interface CredentialRecord {
@@ -22,6 +22,8 @@ interface CredentialRecord {
   expires_at: string;
   status_changed_at: string | null;
   client_id: string;
+  /** What the wallet reported at the notification endpoint (OpenID4VCI §11), if anything. */
+  wallet_event?: { event: keyof typeof WALLET_EVENT; at: string } | null;
 }
 interface SigningKey {
   kid: string;
@@ -448,13 +450,18 @@ function credentialsSection(): HTMLElement {
               {},
               state.credentials.map((c) => {
                 const ty = typeOf(c.type);
-                const [typeCol, idCol, statusCol, issuedCol, expiresCol, actionsCol] = credentialColumns();
+                const [typeCol, idCol, statusCol, walletCol, issuedCol, expiresCol, actionsCol] = credentialColumns();
                 return h(
                   'tr',
                   { 'data-id': c.id },
                   h('td', { 'data-label': typeCol }, ty ? tx(ty.name) : c.type),
                   h('td', { class: 'mono', id: `cred-${c.id}`, 'data-label': idCol }, c.id.slice(0, 8)),
                   h('td', { 'data-label': statusCol }, h('span', { class: `status ${c.status}` }, statusText[c.status] ?? c.status)),
+                  h(
+                    'td',
+                    { class: 'wallet-event', 'data-label': walletCol },
+                    c.wallet_event ? tx(WALLET_EVENT[c.wallet_event.event]) : '—',
+                  ),
                   h('td', { 'data-label': issuedCol }, formatDate(c.issued_at, true)),
                   h('td', { 'data-label': expiresCol }, formatDate(c.expires_at)),
                   h(
@@ -486,6 +493,8 @@ const credentialColumns = () => [
   t('종류', 'Type'),
   'ID',
   t('상태', 'Status'),
+  // OpenID4VCI §11: what the wallet reported (stored, failed, deleted).
+  t('지갑', 'Wallet'),
   t('발급', 'Issued'),
   t('만료', 'Expires'),
   t('작업', 'Actions'),

@@ -1,0 +1,40 @@
+/**
+ * Notification Endpoint (OpenID4VCI §11): the wallet reports `credential_accepted`,
+ * `credential_failure` or `credential_deleted` for the credentials of one response. The access
+ * token must be valid (the one the credentials went to, §11); the notification_id must be one it
+ * received (§11.3 invalid_notification_id); repeated identical calls succeed (idempotent, §11).
+ */
+import { isJsonObject } from '../../formats/jose/types.js';
+import { bearerError, credentialError } from '../vci-errors.js';
+import { hashSecret, sameHash } from '../vci-secrets.js';
+import type { VciDeps } from '../vci-deps.js';
+
+export const NOTIFICATION_EVENTS = ['credential_accepted', 'credential_failure', 'credential_deleted'] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+/** §11.1 event_description: ASCII %x20-21 / %x23-5B / %x5D-7E (no `"` or `\`). */
+const DESCRIPTION = /^[\x20\x21\x23-\x5B\x5D-\x7E]{0,1000}$/;
+
+export async function recordNotification(deps: VciDeps, accessToken: string, body: unknown): Promise<void> {
+  const now = deps.clock.now();
+  const tokenHash = hashSecret(accessToken);
+  const token = await deps.store.vci.offerByAccessToken(tokenHash);
+  const tokenValid =
+    (token !== undefined && token.tokenExpiresAt > now) || (await deps.store.vciIssuance.tokenHasNotifications(tokenHash, now));
+  if (!tokenValid) throw bearerError('invalid_token', 'the access token is unknown or expired');
+
+  if (!isJsonObject(body)) throw credentialError('invalid_notification_request', 'the notification request must be a JSON object');
+  const { notification_id: id, event, event_description: description } = body;
+  if (typeof id !== 'string' || id === '' || id.length > 128)
+    throw credentialError('invalid_notification_request', 'notification_id is required');
+  if (typeof event !== 'string' || !(NOTIFICATION_EVENTS as readonly string[]).includes(event))
+    throw credentialError('invalid_notification_request', `event must be one of ${NOTIFICATION_EVENTS.join(', ')}`);
+  if (description !== undefined && (typeof description !== 'string' || !DESCRIPTION.test(description)))
+    throw credentialError('invalid_notification_request', 'event_description must be printable ASCII without quotes or backslashes');
+
+  const rec = await deps.store.vciIssuance.notification(id);
+  if (!rec || !sameHash(rec.token_hash, tokenHash) || rec.expires_at <= now)
+    throw credentialError('invalid_notification_id', 'the notification_id is unknown, expired or not for this access token');
+  // The description is the wallet's free text: not stored (it may say more than we want to keep).
+  await deps.store.vciIssuance.recordEvent(id, event, now);
+}

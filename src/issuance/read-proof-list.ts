@@ -1,0 +1,30 @@
+/**
+ * The key proofs of a credential request: OpenID4VCI 1.0 §8.2 `proofs` (exactly one proof type, a
+ * non-empty array; Appendix F.1 `jwt`), or the singular `proof` of the drafts before 1.0
+ * (`{ "proof_type": "jwt", "jwt": "…" }`, draft 13–15), read as `proofs` with one entry.
+ *
+ * Why the singular form is accepted: wallets in the field (Sphereon's oid4vci-client among them)
+ * still send it, it carries exactly the same proof JWT, and every check that follows (typ, alg,
+ * aud, iat, c_nonce, key) is the same; refusing it would only turn those wallets away. Both at
+ * once are refused, as is any other proof type.
+ */
+import { isJsonObject } from '../formats/jose/types.js';
+import { credentialError } from './vci-errors.js';
+
+export function readProofList(body: Record<string, unknown>): unknown[] {
+  const { proofs, proof } = body;
+  if (proof !== undefined) {
+    if (proofs !== undefined) throw credentialError('invalid_credential_request', 'send proofs or the pre-1.0 proof, not both');
+    if (!isJsonObject(proof) || proof.proof_type !== 'jwt' || typeof proof.jwt !== 'string')
+      throw credentialError('invalid_proof', 'proof must be { "proof_type": "jwt", "jwt": "..." }; prefer proofs.jwt (OpenID4VCI 1.0)');
+    return [proof.jwt];
+  }
+  // §8.3.1.2 invalid_proof (1): the field is missing.
+  if (!isJsonObject(proofs)) throw credentialError('invalid_proof', 'proofs is required for this credential configuration');
+  const types = Object.keys(proofs);
+  if (types.length !== 1) throw credentialError('invalid_credential_request', 'proofs must contain exactly one proof type');
+  const list = proofs.jwt;
+  if (types[0] !== 'jwt' || !Array.isArray(list) || list.length === 0)
+    throw credentialError('invalid_proof', 'proofs.jwt must be a non-empty array (the only proof type supported)');
+  return list;
+}

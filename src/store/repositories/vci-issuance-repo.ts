@@ -1,0 +1,215 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Database, VciDeferredTable, VciNotificationsTable } from '../schema.js';
+import type { UnitWriter, WriteStep, WriteUnit } from '../batch-writer.js';
+
+export type VciDeferredRecord = Selectable<VciDeferredTable>;
+export type VciNotificationRecord = Selectable<VciNotificationsTable>;
+
+/** Why a configuration of an offer was not consumed (the unit was rolled back). */
+export type ConsumeConfigurationRefusal = 'nonce' | 'used' | 'issued';
+
+/**
+ * Issuance per credential configuration (migration 0010): an access token serves several
+ * credential requests, each configuration its offer covers at most once; deferred transactions
+ * (OpenID4VCI §9) and notification ids (§11). The consuming write is one guarded unit, as in
+ * vci-repo.ts: nonces, the (offer, configuration) row and, when deferred, the transaction row
+ * commit together or not at all.
+ */
+export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
+  const write = async (unit: WriteUnit) => (await writeUnits([unit]))[0]!;
+  return {
+    /**
+     * Consumes the request's c_nonces and the offer's `configurationId` (at most once), reading
+     * the offer's claims; when every one of its `covered` configurations is consumed the offer is
+     * marked issued and its claims leave the store. `after` steps join the same unit.
+     */
+    async consumeConfiguration(
+      v: { offerId: string; configurationId: string; covered: number; nonceHashes: readonly string[]; now: number },
+      after: readonly WriteStep[] = [],
+    ): Promise<{ ok: true; claims: string } | { ok: false; reason: ConsumeConfigurationRefusal }> {
+      const distinct = [...new Set(v.nonceHashes)];
+      const nonces: WriteStep[] =
+        distinct.length === 0
+          ? []
+          : [
+              {
+                query: db
+                  .updateTable('vci_nonces')
+                  .set({ consumed_at: v.now })
+                  .where('nonce_hash', 'in', distinct)
+                  .where('consumed_at', 'is', null)
+                  .where('expires_at', '>', v.now)
+                  .compile(),
+                expect: distinct.length,
+              },
+            ];
+      const r = await write([
+        ...nonces,
+        {
+          query: db
+            .selectFrom('vci_offers')
+            .select('claims')
+            .where('id', '=', v.offerId)
+            .where('claims', 'is not', null)
+            .where('issued_at', 'is', null)
+            .where('redeemed_at', 'is not', null)
+            .compile(),
+          expect: 1,
+        },
+        {
+          query: db
+            .insertInto('vci_offer_issuances')
+            .values({ offer_id: v.offerId, configuration_id: v.configurationId, issued_at: v.now })
+            .onConflict((oc) => oc.columns(['offer_id', 'configuration_id']).doNothing())
+            .compile(),
+          expect: 1,
+        },
+        {
+          query: db
+            .updateTable('vci_offers')
+            .set({ issued_at: v.now, claims: null })
+            .where('id', '=', v.offerId)
+            .where('issued_at', 'is', null)
+            .where((eb) =>
+              eb(eb.selectFrom('vci_offer_issuances').select(eb.fn.countAll().as('n')).where('offer_id', '=', v.offerId), '>=', v.covered),
+            )
+            .compile(),
+        },
+        ...after,
+      ]);
+      if (!r.ok) return { ok: false, reason: r.failedAt < nonces.length ? 'nonce' : r.failedAt === nonces.length ? 'used' : 'issued' };
+      const claims = r.rows[nonces.length]?.[0]?.claims;
+      return typeof claims === 'string' ? { ok: true, claims } : { ok: false, reason: 'used' };
+    },
+
+    /** The configurations of an offer already issued or deferred. */
+    async consumedConfigurations(offerId: string): Promise<string[]> {
+      const rows = await db.selectFrom('vci_offer_issuances').select('configuration_id').where('offer_id', '=', offerId).execute();
+      return rows.map((r) => r.configuration_id);
+    },
+
+    /** The statement that opens a deferred transaction (a step of consumeConfiguration's unit). */
+    insertDeferredStep(r: Insertable<VciDeferredTable>): WriteStep {
+      return { query: db.insertInto('vci_deferred').values(r).compile() };
+    },
+
+    async deferredByTransaction(transactionHash: string): Promise<VciDeferredRecord | undefined> {
+      return db.selectFrom('vci_deferred').selectAll().where('transaction_hash', '=', transactionHash).executeTakeFirst();
+    },
+
+    async deferred(id: string): Promise<VciDeferredRecord | undefined> {
+      return db.selectFrom('vci_deferred').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    async listDeferred(clientId: string, limit: number): Promise<VciDeferredRecord[]> {
+      return db
+        .selectFrom('vci_deferred')
+        .selectAll()
+        .where('client_id', '=', clientId)
+        .orderBy('created_at', 'desc')
+        .limit(limit)
+        .execute();
+    },
+
+    /** pending → completed (with claims) or refused (claims dropped); false when no longer pending or expired. */
+    async decideDeferred(id: string, to: 'completed' | 'refused', claims: string | null, now: number): Promise<boolean> {
+      const r = await db
+        .updateTable('vci_deferred')
+        .set({ state: to, claims, decided_at: now })
+        .where('id', '=', id)
+        .where('state', '=', 'pending')
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    /**
+     * completed → collected, taking the claims out of the store, in one conditional UPDATE (one
+     * node wins); the claims are returned to issue with. Undefined when someone else collected it.
+     */
+    async collectDeferred(id: string, now: number): Promise<string | undefined> {
+      return db.transaction().execute(async (tx) => {
+        const row = await tx
+          .selectFrom('vci_deferred')
+          .select('claims')
+          .where('id', '=', id)
+          .where('state', '=', 'completed')
+          .executeTakeFirst();
+        if (typeof row?.claims !== 'string') return undefined;
+        const r = await tx
+          .updateTable('vci_deferred')
+          .set({ state: 'collected', claims: null, collected_at: now })
+          .where('id', '=', id)
+          .where('state', '=', 'completed')
+          .executeTakeFirst();
+        return Number(r.numUpdatedRows) === 1 ? row.claims : undefined;
+      });
+    },
+
+    async insertNotification(r: Insertable<VciNotificationsTable>, credentialIds: readonly string[]): Promise<void> {
+      await write([
+        { query: db.insertInto('vci_notifications').values(r).compile() },
+        ...credentialIds.map((credential_id) => ({
+          query: db.insertInto('vci_notification_credentials').values({ credential_id, notification_id: r.id }).compile(),
+        })),
+      ]);
+    },
+
+    async notification(id: string): Promise<VciNotificationRecord | undefined> {
+      return db.selectFrom('vci_notifications').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /** True when some unexpired notification was handed to this access token. */
+    async tokenHasNotifications(tokenHash: string, now: number): Promise<boolean> {
+      const r = await db
+        .selectFrom('vci_notifications')
+        .select('id')
+        .where('token_hash', '=', tokenHash)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return r !== undefined;
+    },
+
+    /** Records the wallet's latest event (notifications are idempotent, §11). */
+    async recordEvent(id: string, event: string, now: number): Promise<void> {
+      await db.updateTable('vci_notifications').set({ event, event_at: now }).where('id', '=', id).execute();
+    },
+
+    /** The wallet's event per credential id, for the registry view. */
+    async eventsOf(credentialIds: readonly string[]): Promise<Map<string, { event: string; at: number }>> {
+      if (credentialIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('vci_notification_credentials')
+        .innerJoin('vci_notifications', 'vci_notifications.id', 'vci_notification_credentials.notification_id')
+        .select(['vci_notification_credentials.credential_id', 'vci_notifications.event', 'vci_notifications.event_at'])
+        .where('vci_notification_credentials.credential_id', 'in', [...credentialIds])
+        .where('vci_notifications.event', 'is not', null)
+        .execute();
+      return new Map(rows.map((r) => [r.credential_id, { event: r.event as string, at: Number(r.event_at) }]));
+    },
+
+    /**
+     * Housekeeping: expired deferred transactions lose their claims at once and go `keepMs` later,
+     * with expired notifications; issuance rows go with their offers.
+     */
+    async purgeExpired(now: number, keepMs: number): Promise<void> {
+      await db.updateTable('vci_deferred').set({ claims: null }).where('expires_at', '<=', now).where('claims', 'is not', null).execute();
+      await db
+        .deleteFrom('vci_deferred')
+        .where('expires_at', '<=', now - keepMs)
+        .execute();
+      await db.deleteFrom('vci_offer_issuances').where('offer_id', 'not in', db.selectFrom('vci_offers').select('id')).execute();
+      const gone = db
+        .selectFrom('vci_notifications')
+        .select('id')
+        .where('expires_at', '<=', now - keepMs);
+      await db.deleteFrom('vci_notification_credentials').where('notification_id', 'in', gone).execute();
+      await db
+        .deleteFrom('vci_notifications')
+        .where('expires_at', '<=', now - keepMs)
+        .execute();
+    },
+  };
+};
+
+export type VciIssuanceRepo = ReturnType<typeof vciIssuanceRepo>;
