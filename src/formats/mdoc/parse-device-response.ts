@@ -17,6 +17,7 @@ import { formatError } from '../error-codes.js';
 import { isBase64url } from '../jose/base64url.js';
 import { checkCborLimits } from './check-cbor-limits.js';
 import { readCoseSign1, type CoseSign1 } from './parse-cose-sign1.js';
+import { wrapTag24 } from './build-device-authentication.js';
 
 export interface DisclosedItem {
   namespace: string;
@@ -43,22 +44,7 @@ export interface ParsedMdoc {
 const malformed = (message: string) => formatError('mdoc_malformed', message);
 const isMap = (v: unknown): v is Map<unknown, unknown> => v instanceof Map;
 
-/** The #6.24 encoding of `inner` (RFC 8949 §3.4.5.1): tag head, byte string head, bytes. */
-export function wrapTag24(inner: Uint8Array): Uint8Array {
-  const n = inner.length;
-  const head =
-    n < 24
-      ? [0x40 | n]
-      : n < 0x100
-        ? [0x58, n]
-        : n < 0x10000
-          ? [0x59, n >> 8, n & 0xff]
-          : [0x5a, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
-  const out = new Uint8Array(2 + head.length + n);
-  out.set([0xd8, 0x18, ...head]);
-  out.set(inner, 2 + head.length);
-  return out;
-}
+export { wrapTag24 };
 
 function dataItemBytes(v: unknown, what: string): Uint8Array {
   if (!(v instanceof DataItem)) throw malformed(`${what} is not embedded CBOR (#6.24)`);

@@ -8,26 +8,22 @@
  * (nonce), verifier (client_id) or Response URI does not verify.
  */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { cborEncode } from '@owf/mdoc';
 import { formatError } from '../error-codes.js';
 import { checkPublicJwk, type CheckPublicJwkOptions, type PublicJwk } from '../jose/check-public-jwk.js';
 import type { ParsedMdoc } from './parse-device-response.js';
-import { wrapTag24 } from './parse-device-response.js';
+import {
+  deviceAuthenticationBytes,
+  openId4VpHandoverInfo,
+  sessionTranscriptOfHandover,
+  type OpenId4VpHandoverInput,
+} from './build-device-authentication.js';
 import { verifyCoseSignature } from './verify-cose-signature.js';
 
-export interface OpenId4VpHandoverInput {
-  clientId: string;
-  nonce: string;
-  responseUri: string;
-  /** RFC 7638 thumbprint of the verifier's encryption key when the response was encrypted (direct_post.jwt). */
-  jwkThumbprint?: Uint8Array;
-}
+export type { OpenId4VpHandoverInput };
 
 /** OpenID4VP 1.0 Annex B.2.6.1: the SessionTranscript bytes for a redirect-based request. */
 export function openId4VpSessionTranscript(h: OpenId4VpHandoverInput): Uint8Array {
-  const info = cborEncode([h.clientId, h.nonce, h.jwkThumbprint ?? null, h.responseUri]);
-  const infoHash = createHash('sha256').update(info).digest();
-  return cborEncode([null, null, ['OpenID4VPHandover', new Uint8Array(infoHash)]]);
+  return sessionTranscriptOfHandover(new Uint8Array(createHash('sha256').update(openId4VpHandoverInfo(h)).digest()));
 }
 
 const b64u = (v: unknown): string => Buffer.from(v as Uint8Array).toString('base64url');
@@ -50,11 +46,7 @@ export function readDeviceKey(deviceKey: unknown, keyCheck: CheckPublicJwkOption
   }
 }
 
-/** DeviceAuthenticationBytes (§9.1.3.4), built from the bytes as received (or, for a wallet, as it sends them). */
-export function deviceAuthenticationBytes(docType: string, deviceNameSpacesBytes: Uint8Array, sessionTranscript: Uint8Array): Uint8Array {
-  const parts = [Uint8Array.of(0x84), cborEncode('DeviceAuthentication'), sessionTranscript, cborEncode(docType), deviceNameSpacesBytes];
-  return wrapTag24(Buffer.concat(parts));
-}
+export { deviceAuthenticationBytes };
 
 /** §9.1.3.6 / §9.3.1 step 7: the DeviceSignature over this SessionTranscript. DeviceMac is refused. */
 export function verifyDeviceSignature(p: ParsedMdoc, deviceKey: KeyObject, sessionTranscript: Uint8Array): void {

@@ -10,6 +10,7 @@
  * list itself.
  */
 import type { DecodedSdJwt } from './sd-jwt.js';
+import { isMdoc, type DecodedMdoc } from './mdoc.js';
 
 export type CardStatus = 'valid' | 'suspended' | 'revoked' | 'expired' | 'unknown';
 
@@ -55,9 +56,11 @@ function list(uri: string): Promise<CachedList> {
 }
 
 /** The card's status now: expiry first, then its status list entry. */
-export async function cardStatus(decoded: DecodedSdJwt, expiresAt: string | null): Promise<CardStatus> {
+export async function cardStatus(decoded: DecodedSdJwt | DecodedMdoc, expiresAt: string | null): Promise<CardStatus> {
   if (expiresAt !== null && Date.parse(expiresAt) < Date.now()) return 'expired';
-  const ref = (decoded.claims.status as { status_list?: { idx?: unknown; uri?: unknown } } | undefined)?.status_list;
+  // An SD-JWT VC's `status` claim, or an mdoc MSO's `status` (the list's CBOR binding): the same reference.
+  const ref = ((isMdoc(decoded) ? decoded.status : decoded.claims.status) as { status_list?: { idx?: unknown; uri?: unknown } } | undefined)
+    ?.status_list;
   if (!ref || typeof ref.uri !== 'string' || !Number.isSafeInteger(ref.idx)) return 'valid';
   try {
     const l = await list(ref.uri);

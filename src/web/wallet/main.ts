@@ -15,6 +15,7 @@ import { loadHistory, type Receipt } from './history.js';
 import {
   answerRequest,
   candidatesFor,
+  type Decoded,
   claimsToOffer,
   declineRequest,
   readVerifierRequest,
@@ -22,7 +23,8 @@ import {
   type VerifierRequest,
 } from './openid4vp.js';
 import { readOffer, receiveCredential } from './receive-offer.js';
-import { createPresentation, decodeSdJwt, isDisclosable, TECHNICAL_CLAIMS, type DecodedSdJwt } from './sd-jwt.js';
+import { createPresentation, decodeSdJwt, isDisclosable, TECHNICAL_CLAIMS } from './sd-jwt.js';
+import { decodeMdoc, isMdoc, mdocElements, MSO_MDOC } from './mdoc.js';
 import { toCatalogClaimName, toClaimPathName } from '../../formats/claim-path/claim-path-name.js';
 import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
 import { processClaimPath } from '../../formats/claim-path/process-claim-path.js';
@@ -45,7 +47,7 @@ type View =
 
 interface Held {
   stored: StoredCredential;
-  decoded: DecodedSdJwt;
+  decoded: Decoded;
   type: CredentialTypeView | undefined;
   status: CardStatus;
 }
@@ -77,11 +79,15 @@ async function reload(): Promise<void> {
   const stored = await listCredentials();
   state.held = await Promise.all(
     stored.map(async (s) => {
-      const decoded = await decodeSdJwt(s.credential);
-      return { stored: s, decoded, type: typeByVct(state.types, s.vct), status: await cardStatus(decoded, s.expires_at) };
+      const decoded = s.format === MSO_MDOC ? decodeMdoc(s.credential) : await decodeSdJwt(s.credential);
+      return { stored: s, decoded, type: typeOf(s), status: await cardStatus(decoded, s.expires_at) };
     }),
   );
 }
+
+/** An SD-JWT VC's type by its vct; an mdoc's by its configuration (`<type id>-mso-mdoc`, OpenID4VCI Appendix A.2). */
+const typeOf = (s: StoredCredential): CredentialTypeView | undefined =>
+  s.format === MSO_MDOC ? state.types.find((ty) => `${ty.id}-mso-mdoc` === s.configuration_id) : typeByVct(state.types, s.vct);
 
 /** Cards re-read their status lists (each kept for its `ttl`), so a revocation shows without a reload. */
 setInterval(() => {
@@ -216,8 +222,11 @@ const isWrongTxCode = (body: unknown): boolean =>
 const errorText = (where: string): Child =>
   state.errors[where] ? h('p', { class: 'callout error', role: 'alert' }, state.errors[where]) : null;
 const typeName = (held: Held) => (held.type ? tx(held.type.name) : held.stored.vct);
-const holderClaims = (d: DecodedSdJwt) => Object.entries(d.claims).filter(([k]) => !TECHNICAL_CLAIMS.has(k));
-const disclosable = (d: DecodedSdJwt, name: string) => isDisclosable(d, [name]);
+const holderClaims = (d: Decoded) => (isMdoc(d) ? mdocElements(d) : Object.entries(d.claims).filter(([k]) => !TECHNICAL_CLAIMS.has(k)));
+const disclosable = (d: Decoded, name: string) => isMdoc(d) || isDisclosable(d, [name]);
+/** The catalogue's name of what a pointer reaches: an mdoc's `[namespace, element]` is labelled by its element. */
+const claimNameOf = (d: Decoded, pointer: ClaimPathPointer) =>
+  isMdoc(d) ? toCatalogClaimName(pointer.slice(1)) : toCatalogClaimName(pointer);
 
 function render(main: HTMLElement): void {
   const v = state.view;
@@ -427,7 +436,7 @@ function cardItem(held: Held): HTMLElement {
         'aria-describedby': `vc-${held.stored.id}`,
         on: { click: () => go({ name: 'credential', id: held.stored.id }) },
       },
-      t('열기 · 카운터 QR', 'Open · counter QR'),
+      held.stored.format === MSO_MDOC ? t('열기', 'Open') : t('열기 · 카운터 QR', 'Open · counter QR'),
     ),
   );
 }
@@ -439,6 +448,9 @@ function credentialView(id: string): HTMLElement[] {
   if (!held) return [h('p', {}, t('증명서를 찾을 수 없습니다.', 'Credential not found.')), backButton()];
   const chosen = state.disclose.get(id) ?? new Set<string>();
   state.disclose.set(id, chosen);
+  // An mdoc is presented over OpenID4VP only (its DeviceSignature covers the request's
+  // SessionTranscript, which a counter QR cannot carry): it shows its elements, without a QR.
+  const mdoc = isMdoc(held.decoded);
   const claimRows = inDisplayOrder(held.type, holderClaims(held.decoded)).map(([name, value]) => {
     const sd = disclosable(held.decoded, name);
     const box = h('input', {
@@ -457,7 +469,7 @@ function credentialView(id: string): HTMLElement[] {
     return h(
       'tr',
       {},
-      h('td', {}, box),
+      h('td', {}, mdoc ? null : box),
       h('th', { scope: 'row' }, h('label', { for: box.id }, claimLabel(held.type, name))),
       h(
         'td',
@@ -475,6 +487,7 @@ function credentialView(id: string): HTMLElement[] {
       const challenge = parseCounterChallenge(state.challengeText);
       if (!challenge)
         throw new Error(t('먼저 창구 화면의 창구 코드를 스캔하십시오.', 'First scan the counter code on the clerk’s screen.'));
+      if (isMdoc(held.decoded)) return;
       const text = await createPresentation(
         held.decoded,
         [...chosen].map((name) => [name]),
@@ -509,14 +522,23 @@ function credentialView(id: string): HTMLElement[] {
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'claims-h' },
-      h('h2', { id: 'claims-h' }, t('담긴 항목과 공개할 항목', 'What it holds, and what to disclose')),
+      h(
+        'h2',
+        { id: 'claims-h' },
+        mdoc ? t('담긴 항목', 'What it holds') : t('담긴 항목과 공개할 항목', 'What it holds, and what to disclose'),
+      ),
       h(
         'p',
         { class: 'hint' },
-        t(
-          '카운터 QR에 넣을 항목을 고르십시오. 고르지 않은 항목은 보내지 않습니다.',
-          'Tick what the counter QR should carry. Unticked items are not sent.',
-        ),
+        mdoc
+          ? t(
+              '이 mdoc은 제출 요청에 응답할 때만 제출합니다. 요청마다 보낼 항목을 확인하고 고릅니다.',
+              'This mdoc is presented only in answer to a request; you see and choose the items each time.',
+            )
+          : t(
+              '카운터 QR에 넣을 항목을 고르십시오. 고르지 않은 항목은 보내지 않습니다.',
+              'Tick what the counter QR should carry. Unticked items are not sent.',
+            ),
       ),
       h(
         'div',
@@ -539,37 +561,43 @@ function credentialView(id: string): HTMLElement[] {
           h('tbody', {}, claimRows),
         ),
       ),
-      scanButton(
-        (text) => {
-          state.challengeText = text;
-          void makeQr();
-        },
-        (m) => page.announce(m, 'error'),
-      ),
-      field(
-        t('창구 코드', 'Counter code'),
-        h('input', {
-          type: 'text',
-          class: 'mono',
-          spellcheck: 'false',
-          value: state.challengeText,
-          on: { input: (e) => (state.challengeText = (e.target as HTMLInputElement).value) },
-        }),
-        {
-          hint: t(
-            '창구 화면의 코드를 스캔하거나 붙여 넣으십시오. QR은 그 창구에서 한 번만 쓰입니다.',
-            'Scan or paste the code on the clerk’s screen. The QR works once, at that counter only.',
-          ),
-        },
-      ),
+      ...(mdoc
+        ? []
+        : [
+            scanButton(
+              (text) => {
+                state.challengeText = text;
+                void makeQr();
+              },
+              (m) => page.announce(m, 'error'),
+            ),
+            field(
+              t('창구 코드', 'Counter code'),
+              h('input', {
+                type: 'text',
+                class: 'mono',
+                spellcheck: 'false',
+                value: state.challengeText,
+                on: { input: (e) => (state.challengeText = (e.target as HTMLInputElement).value) },
+              }),
+              {
+                hint: t(
+                  '창구 화면의 코드를 스캔하거나 붙여 넣으십시오. QR은 그 창구에서 한 번만 쓰입니다.',
+                  'Scan or paste the code on the clerk’s screen. The QR works once, at that counter only.',
+                ),
+              },
+            ),
+          ]),
       h(
         'div',
         { class: 'actions' },
-        h(
-          'button',
-          { type: 'button', class: 'primary', disabled: state.busy, on: { click: makeQr } },
-          t('카운터 QR 만들기', 'Make counter QR'),
-        ),
+        mdoc
+          ? null
+          : h(
+              'button',
+              { type: 'button', class: 'primary', disabled: state.busy, on: { click: makeQr } },
+              t('카운터 QR 만들기', 'Make counter QR'),
+            ),
         h(
           'button',
           { type: 'button', class: 'danger', disabled: state.busy, on: { click: remove } },
@@ -672,7 +700,7 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
         ? [h('li', {}, t('항목 없이 증명서가 유효한지만 확인합니다.', 'No items: only that the credential is valid.'))]
         : offered.map((pointer) => {
             const p = toClaimPathName(pointer);
-            const label = toCatalogClaimName(pointer);
+            const label = claimNameOf(held.decoded, pointer);
             const box = h('input', {
               type: 'checkbox',
               id: `c-${q.id}-${p}`,
@@ -787,7 +815,7 @@ const DECLINE_WORDS: Record<DeclinedAttempt['reason'], { ko: string; en: string 
 };
 
 /** What the pointer selects in the held claims (OpenID4VP §7.1.1): one value, a list, or undefined. */
-function valueAtPointer(d: DecodedSdJwt, pointer: ClaimPathPointer): unknown {
+function valueAtPointer(d: Decoded, pointer: ClaimPathPointer): unknown {
   const r = processClaimPath(d.claims, pointer);
   if (!r.ok) return undefined;
   return r.selected.length === 1 ? r.selected[0] : r.selected;

@@ -6,11 +6,13 @@
  *    `oauth-authz-req+jwt`, ES256/EdDSA, signed by a key of the verifier's did:web document
  *    (client identifier prefix `decentralized_identifier`, §5.9.3), `client_id` equal to the
  *    link's, `response_mode` `direct_post` or `direct_post.jwt`, not expired.
- * 3. Match the DCQL query (§6) against the wallet's credentials by `vct` and claims (§6.4.1:
- *    `values`, the first satisfiable `claim_sets` option), with the shared claim-path module.
+ * 3. Match the DCQL query (§6) against the wallet's credentials by `vct` (an mdoc: by
+ *    `doctype_value`, Annex B.2.3) and claims (§6.4.1: `values`, the first satisfiable
+ *    `claim_sets` option), with the shared claim-path module.
  * 4. After consent, post `vp_token` (JSON keyed by credential query id, §8.1) and `state` to
  *    `response_uri` (§8.2), or both as one JWE to the request's key with `direct_post.jwt`
- *    (§8.3.1); a refusal posts `error=access_denied` (§8.5).
+ *    (§8.3.1); a refusal posts `error=access_denied` (§8.5). An mdoc answers with a
+ *    DeviceResponse (Annex B.2.4, mdoc.ts).
  */
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
@@ -26,10 +28,13 @@ import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-point
 import { matchClaimsQuery } from '../../formats/claim-path/match-claims-query.js';
 import { readClaimsQuery, type AskedClaims } from '../../formats/claim-path/read-claims-query.js';
 import { createPresentation, decodeSdJwt, type DecodedSdJwt } from './sd-jwt.js';
+import { createMdocAnswer, isMdoc, MSO_MDOC, type DecodedMdoc } from './mdoc.js';
 import type { StoredCredential } from './wallet-db.js';
 import { getKey } from './wallet-db.js';
 
 type Obj = Record<string, unknown>;
+/** A held credential as decoded for matching: an SD-JWT VC, or an mdoc. */
+export type Decoded = DecodedSdJwt | DecodedMdoc;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface CredentialQuery {
@@ -37,6 +42,8 @@ export interface CredentialQuery {
   /** §6.1: the one format that answers this query. */
   format: string;
   vctValues: string[];
+  /** Annex B.2.3: `meta.doctype_value` of an `mso_mdoc` query. */
+  doctype: string | undefined;
   /** What the verifier asks (no claims = only that the credential is valid). */
   asked: AskedClaims;
 }
@@ -149,6 +156,7 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
       id: String(q.id),
       format: String(q.format),
       vctValues: isObj(q.meta) && Array.isArray(q.meta.vct_values) ? q.meta.vct_values.map(String) : [],
+      doctype: isObj(q.meta) && typeof q.meta.doctype_value === 'string' ? q.meta.doctype_value : undefined,
       asked: read.asked,
     };
   });
@@ -172,21 +180,18 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
  * The claims to offer from one credential: all asked claims, or the first `claim_sets` option it
  * satisfies (§6.4.1), never more; undefined when it cannot answer (§6.4.2: treated as absent).
  */
-export function claimsToOffer(query: CredentialQuery, decoded: DecodedSdJwt): ClaimPathPointer[] | undefined {
+export function claimsToOffer(query: CredentialQuery, decoded: Decoded): ClaimPathPointer[] | undefined {
   const match = matchClaimsQuery(decoded.claims, query.asked.claims, query.asked.claimSets);
   return match.ok ? match.chosen.map((i) => query.asked.claims[i]!.path) : undefined;
 }
 
-/** Wallet credentials that can answer a query: same format (§6.1), same vct, not expired, holding what is asked. */
-export function candidatesFor<T extends { stored: StoredCredential; decoded: DecodedSdJwt }>(
-  query: CredentialQuery,
-  held: readonly T[],
-): T[] {
+/** Wallet credentials that can answer a query: same format (§6.1), same vct or doctype, not expired, holding what is asked. */
+export function candidatesFor<T extends { stored: StoredCredential; decoded: Decoded }>(query: CredentialQuery, held: readonly T[]): T[] {
   const now = Date.now();
   return held.filter(
     ({ stored: c, decoded }) =>
       c.format === query.format &&
-      query.vctValues.includes(c.vct) &&
+      (c.format === MSO_MDOC ? query.doctype === c.vct : query.vctValues.includes(c.vct)) &&
       (c.expires_at === null || Date.parse(c.expires_at) > now) &&
       claimsToOffer(query, decoded) !== undefined,
   );
@@ -195,7 +200,7 @@ export function candidatesFor<T extends { stored: StoredCredential; decoded: Dec
 export interface Answer {
   query: CredentialQuery;
   credential: StoredCredential;
-  decoded: DecodedSdJwt;
+  decoded: Decoded;
   /** The claims the holder agreed to disclose (a subset of claimsToOffer). */
   pointers: ClaimPathPointer[];
 }
@@ -220,7 +225,18 @@ export async function answerRequest(req: VerifierRequest, answers: readonly Answ
         'key_missing',
         t('이 증명서의 키가 지갑에 없습니다.', 'The key of this credential is missing from the wallet.'),
       );
-    vpToken[a.query.id] = [await createPresentation(a.decoded, a.pointers, key.privateKey, req.clientId, req.nonce)];
+    vpToken[a.query.id] = [
+      isMdoc(a.decoded)
+        ? await createMdocAnswer({
+            credential: a.credential.credential,
+            disclose: a.pointers,
+            deviceKey: key.privateKey,
+            clientId: req.clientId,
+            nonce: req.nonce,
+            responseUri: req.responseUri,
+          })
+        : await createPresentation(a.decoded, a.pointers, key.privateKey, req.clientId, req.nonce),
+    ];
   }
   const state: Record<string, string> = req.state !== undefined ? { state: req.state } : {};
   // §8.3.1: with direct_post.jwt the parameters travel as one JWE (jose on WebCrypto).

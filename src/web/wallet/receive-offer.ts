@@ -16,6 +16,7 @@ import { callApi } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
 import { createHolderKey, signJws, thumbprint } from './holder-key.js';
 import { callWithDpop, startDpop, type DpopSession } from './dpop.js';
+import { checkReceivedMdoc, MdocError, MSO_MDOC } from './mdoc.js';
 import { deleteKey, putCredential, type StoredCredential } from './wallet-db.js';
 
 const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
@@ -123,6 +124,20 @@ async function checkCredential(credential: unknown, issuer: string, kid: string)
   return { vct: String(payload.vct), exp: typeof payload.exp === 'number' ? payload.exp : null };
 }
 
+/** An mdoc as the wallet keeps it: its docType in place of a vct, its MSO validUntil as the expiry. */
+async function checkMdoc(credential: unknown, docType: unknown, kid: string): Promise<{ vct: string; exp: number | null }> {
+  try {
+    const mdoc = await checkReceivedMdoc(credential, { docType, kid });
+    return { vct: mdoc.docType, exp: Math.floor(mdoc.validUntil.getTime() / 1000) };
+  } catch (err) {
+    if (!(err instanceof MdocError)) throw err;
+    throw new WalletError(
+      'bad_credential',
+      t('발급기관이 보낸 mdoc을 확인할 수 없습니다.', `The mdoc the issuer sent does not check out (${err.message}).`),
+    );
+  }
+}
+
 /** Runs the flow and stores the credential; returns it. */
 export async function receiveCredential(parsed: ParsedOffer, txCode: string | undefined): Promise<StoredCredential> {
   const { issuer, configurationId } = parsed;
@@ -139,8 +154,13 @@ export async function receiveCredential(parsed: ParsedOffer, txCode: string | un
     ? metadata.credential_configurations_supported[configurationId]
     : undefined;
   if (!isObj(configuration)) throw new WalletError('bad_offer', `the issuer does not describe ${configurationId}`);
-  if (configuration.format !== 'dc+sd-jwt')
-    throw new WalletError('unsupported_format', t('이 지갑은 SD-JWT VC만 보관합니다.', 'This wallet keeps SD-JWT VCs only.'));
+  // SD-JWT VC, or an ISO mdoc (OpenID4VCI Appendix A.2: `mso_mdoc` with its `doctype`).
+  const format = configuration.format;
+  if (format !== 'dc+sd-jwt' && format !== MSO_MDOC)
+    throw new WalletError(
+      'unsupported_format',
+      t('이 지갑은 SD-JWT VC와 mdoc만 보관합니다.', 'This wallet keeps SD-JWT VCs and mdocs only.'),
+    );
 
   // §12.2.4 authorization_servers (absent: the issuer is its own), RFC 8414 §3.3.
   const servers = metadata.authorization_servers;
@@ -178,11 +198,14 @@ export async function receiveCredential(parsed: ParsedOffer, txCode: string | un
       : await callApi<Obj>(credentialUrl, { json, bearer: accessToken });
     const first = Array.isArray(response.credentials) ? response.credentials[0] : undefined;
     const credential = isObj(first) ? first.credential : undefined;
-    const { vct, exp } = await checkCredential(credential, issuer, key.kid);
+    const { vct, exp } =
+      format === MSO_MDOC
+        ? await checkMdoc(credential, configuration.doctype, key.kid)
+        : await checkCredential(credential, issuer, key.kid);
     const stored: StoredCredential = {
       id: crypto.randomUUID(),
       credential: credential as string,
-      format: 'dc+sd-jwt',
+      format,
       issuer,
       vct,
       configuration_id: configurationId,

@@ -1,0 +1,204 @@
+/**
+ * ISO/IEC 18013-5 mdocs (`mso_mdoc`) on the holder's side, in the browser.
+ *
+ * CBOR: @owf/mdoc (with cbor-x) bundles for the browser with esbuild without any Node built-in,
+ * so the web wallet decodes with the same library as the CLI wallet and the server: no CBOR by
+ * hand. What differs from src/wallet (Node) is the crypto: SHA-256 and ECDSA through
+ * crypto.subtle, the device key a non-extractable CryptoKey. The bytes signed over OpenID4VP come
+ * from src/formats/mdoc/build-device-authentication.ts, the very module the server's verifier
+ * recomputes them with.
+ *
+ * Receive (§9.3.1, holder side, as src/wallet/check-received-mdoc.ts): issuerAuth is ES256 and
+ * verifies with the document signer certificate of its x5chain (the chain to an IACA is the
+ * verifier's check: it holds the trust list), every IssuerSignedItem matches its MSO digest, the
+ * docType is the configuration's, and the MSO's device key is our key.
+ */
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate } from '@peculiar/asn1-x509';
+import { cborDecode, cborEncode, DataItem, IssuerSigned } from '@owf/mdoc';
+import { base64url } from 'jose';
+import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
+import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
+import {
+  deviceAuthenticationBytes,
+  openId4VpHandoverInfo,
+  sessionTranscriptOfHandover,
+  wrapTag24,
+} from '../../formats/mdoc/build-device-authentication.js';
+import { thumbprint } from './holder-key.js';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type JsonObject = { [k: string]: Json };
+
+export const MSO_MDOC = 'mso_mdoc';
+
+export class MdocError extends Error {}
+
+export interface DecodedMdoc {
+  kind: 'mdoc';
+  docType: string;
+  /** `{ namespace: { element: value } }`: what OpenID4VP paths `[namespace, element]` select. */
+  claims: JsonObject;
+  /** The MSO's Token Status List reference (`{ status_list: { idx, uri } }`), as JSON. */
+  status: Json | undefined;
+  validUntil: Date;
+}
+
+export const isMdoc = (d: object): d is DecodedMdoc => (d as { kind?: unknown }).kind === 'mdoc';
+
+const toJson = (v: unknown): Json => {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Uint8Array) return base64url.encode(v);
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), toJson(x)]));
+  if (Array.isArray(v)) return v.map(toJson);
+  if (typeof v === 'object') {
+    // @owf/mdoc's DateOnly (full-date, tag 1004) says what it is through toJSON.
+    const json = (v as { toJSON?: () => unknown }).toJSON?.();
+    if (typeof json === 'string') return json;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toJson(x)]));
+  }
+  return null;
+};
+
+function parse(credential: string): IssuerSigned {
+  try {
+    return IssuerSigned.fromEncodedForOid4Vci(credential);
+  } catch {
+    throw new MdocError('the mdoc is not a base64url IssuerSigned');
+  }
+}
+
+export function decodeMdoc(credential: string): DecodedMdoc {
+  const issuerSigned = parse(credential);
+  const mso = issuerSigned.issuerAuth.mobileSecurityObject;
+  const claims: JsonObject = {};
+  for (const [ns, items] of issuerSigned.issuerNamespaces.issuerNamespaces) {
+    claims[ns] = Object.fromEntries(items.map((item) => [item.elementIdentifier, toJson(item.elementValue)]));
+  }
+  const status = mso.decodedStructure.get('status' as never) as unknown;
+  return {
+    kind: 'mdoc',
+    docType: mso.docType,
+    claims,
+    status: status === undefined ? undefined : toJson(status),
+    validUntil: mso.validityInfo.validUntil,
+  };
+}
+
+/** The elements as `[element, value]`, namespace by namespace (the catalogue labels elements by name). */
+export const mdocElements = (d: DecodedMdoc): [string, Json][] =>
+  Object.values(d.claims).flatMap((ns) => (ns !== null && typeof ns === 'object' && !Array.isArray(ns) ? Object.entries(ns) : []));
+
+const sha256 = async (bytes: Uint8Array): Promise<Uint8Array> =>
+  new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The document signer's P-256 key from its certificate (importKey refuses a point off the curve). */
+async function documentSignerKey(der: Uint8Array): Promise<CryptoKey> {
+  try {
+    const spki = AsnConvert.serialize(AsnConvert.parse(der, Certificate).tbsCertificate.subjectPublicKeyInfo);
+    return await crypto.subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+  } catch {
+    throw new MdocError('the mdoc document signer certificate holds no P-256 key');
+  }
+}
+
+/** Checks a freshly issued mdoc (see the file comment); resolves to what the wallet stores of it. */
+export async function checkReceivedMdoc(credential: unknown, expected: { docType: unknown; kid: string }): Promise<DecodedMdoc> {
+  if (typeof credential !== 'string') throw new MdocError('the issuer sent no credential');
+  const issuerSigned = parse(credential);
+  const auth = issuerSigned.issuerAuth;
+  const ds = auth.certificateChain[0];
+  if (!ds || auth.signatureAlgorithmName !== 'ES256')
+    throw new MdocError('the mdoc has no ES256 issuerAuth with a document signer certificate');
+  const key = await documentSignerKey(new Uint8Array(ds));
+  // RFC 9052 §4.4: COSE's ES256 signature is r‖s, the form WebCrypto verifies.
+  const ok = await crypto.subtle.verify(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    key,
+    new Uint8Array(auth.signature) as BufferSource,
+    new Uint8Array(auth.toBeSigned) as BufferSource,
+  );
+  if (!ok) throw new MdocError('the mdoc issuer signature does not verify');
+  const mso = auth.mobileSecurityObject;
+  // ISO/IEC 18013-5 §9.1.2.4: each digest is SHA-256 over the IssuerSignedItemBytes.
+  for (const [ns, items] of issuerSigned.issuerNamespaces.issuerNamespaces) {
+    for (const item of items) {
+      const want = mso.valueDigests.getDigestForNamespace(ns, item.digestId);
+      if (!want || !sameBytes(await sha256(item.encode({ asDataItem: true })), new Uint8Array(want)))
+        throw new MdocError(`the mdoc element ${ns}/${item.elementIdentifier} does not match its digest`);
+    }
+  }
+  if (mso.docType !== expected.docType) throw new MdocError('the mdoc is of another docType than the configuration');
+  const jwk = mso.deviceKeyInfo.deviceKey.jwk as JsonWebKey;
+  if (!isRealPublicJwk(jwk) || (await thumbprint(jwk)) !== expected.kid) throw new MdocError('the mdoc is not bound to our key');
+  return decodeMdoc(credential);
+}
+
+export interface MdocAnswerInput {
+  /** The stored base64url IssuerSigned. */
+  credential: string;
+  /** `[namespace, element]` pointers: exactly these are disclosed. */
+  disclose: readonly ClaimPathPointer[];
+  deviceKey: CryptoKey;
+  clientId: string;
+  nonce: string;
+  responseUri: string;
+}
+
+const itemOf = (d: DataItem) => d.data as Map<string, unknown>;
+
+/**
+ * A base64url DeviceResponse (§8.3.2.1.2.2) for one OpenID4VP request (Annex B.2.4): the asked
+ * IssuerSignedItems byte for byte as issued, empty DeviceNameSpaces, and a DeviceSignature
+ * (COSE_Sign1, ES256, detached payload) over DeviceAuthenticationBytes with this request's
+ * SessionTranscript. The handover's jwk_thumbprint is null also for direct_post.jwt: the
+ * server's verifier computes it so (as the CLI wallet does).
+ */
+export async function createMdocAnswer(input: MdocAnswerInput): Promise<string> {
+  const top: unknown = cborDecode(base64url.decode(input.credential));
+  if (!(top instanceof Map) || !(top.get('nameSpaces') instanceof Map) || !Array.isArray(top.get('issuerAuth')))
+    throw new MdocError('a held mdoc is not an IssuerSigned');
+  const docType = decodeMdoc(input.credential).docType;
+  const wanted = new Set(input.disclose.map((p) => JSON.stringify(p)));
+  const nameSpaces = new Map<string, DataItem[]>();
+  for (const [ns, list] of top.get('nameSpaces') as Map<string, DataItem[]>) {
+    const kept = list.filter((d) => wanted.has(JSON.stringify([ns, itemOf(d).get('elementIdentifier')])));
+    if (kept.length > 0) nameSpaces.set(ns, kept);
+  }
+  const emptyNameSpaces = cborEncode(new Map());
+  const transcript = sessionTranscriptOfHandover(await sha256(openId4VpHandoverInfo(input)));
+  const protectedBytes = cborEncode(new Map([[1, -7]])); // ES256 (RFC 9053 §2.1)
+  const payload = deviceAuthenticationBytes(docType, wrapTag24(emptyNameSpaces), transcript);
+  const toBeSigned = cborEncode(['Signature1', protectedBytes, new Uint8Array(0), payload]);
+  const signature = new Uint8Array(
+    await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, input.deviceKey, toBeSigned as BufferSource),
+  );
+  const document = new Map<string, unknown>([
+    ['docType', docType],
+    [
+      'issuerSigned',
+      new Map<string, unknown>([
+        ['nameSpaces', nameSpaces],
+        ['issuerAuth', top.get('issuerAuth')],
+      ]),
+    ],
+    [
+      'deviceSigned',
+      new Map<string, unknown>([
+        ['nameSpaces', DataItem.fromBuffer(emptyNameSpaces)],
+        ['deviceAuth', new Map([['deviceSignature', [protectedBytes, new Map(), null, signature]]])],
+      ]),
+    ],
+  ]);
+  const response = new Map<string, unknown>([
+    ['version', '1.0'],
+    ['documents', [document]],
+    ['status', 0],
+  ]);
+  return base64url.encode(cborEncode(response));
+}
