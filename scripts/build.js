@@ -91,6 +91,9 @@ export async function buildWeb(opts = {}) {
     logLevel: opts.quiet ? 'error' : 'warning',
     // Nothing may reach for Node built-ins: a bundle that needs one is a mistake, not a polyfill.
     external: [],
+    // cbor-x (under @owf/mdoc, the web wallet's mdoc CBOR) probes `new Function` at load and compiles
+    // readers with it; the pages' Trusted Types policy forbids that. Its no-eval build does neither.
+    alias: { 'cbor-x': 'cbor-x/index-no-eval' },
   });
   for (const f of readdirSync(join(WEB_SRC, 'pages'))) copyFileSync(join(WEB_SRC, 'pages', f), join(WEB_DIST, f));
   copyFileSync(join(WEB_SRC, 'shared', 'app.css'), join(WEB_DIST, 'app.css'));

@@ -134,9 +134,29 @@ export async function checkReceivedMdoc(credential: unknown, expected: { docType
     }
   }
   if (mso.docType !== expected.docType) throw new MdocError('the mdoc is of another docType than the configuration');
-  const jwk = mso.deviceKeyInfo.deviceKey.jwk as JsonWebKey;
-  if (!isRealPublicJwk(jwk) || (await thumbprint(jwk)) !== expected.kid) throw new MdocError('the mdoc is not bound to our key');
+  const jwk = deviceJwk(rawMso(credential).get('deviceKeyInfo'));
+  if (!jwk || !isRealPublicJwk(jwk) || (await thumbprint(jwk)) !== expected.kid) throw new MdocError('the mdoc is not bound to our key');
   return decodeMdoc(credential);
+}
+
+/** The MSO as plain CBOR maps, from the issuerAuth payload (MobileSecurityObjectBytes, #6.24). */
+function rawMso(credential: string): Map<unknown, unknown> {
+  const top: unknown = cborDecode(base64url.decode(credential));
+  const auth = top instanceof Map ? (top.get('issuerAuth') as unknown) : undefined;
+  const payload: unknown = Array.isArray(auth) ? auth[2] : undefined;
+  let mso: unknown = payload instanceof Uint8Array ? cborDecode(payload) : undefined;
+  if (mso instanceof DataItem) mso = mso.data;
+  if (!(mso instanceof Map)) throw new MdocError('the mdoc has no MSO');
+  return mso;
+}
+
+/** §9.1.2.4 deviceKey, a P-256 COSE_Key (RFC 9053 §7.1: kty 2, crv 1, x, y; no private d, -4), as a JWK. */
+function deviceJwk(deviceKeyInfo: unknown): JsonWebKey | undefined {
+  const key = deviceKeyInfo instanceof Map ? (deviceKeyInfo.get('deviceKey') as unknown) : undefined;
+  if (!(key instanceof Map) || key.get(1) !== 2 || key.get(-1) !== 1 || key.has(-4)) return undefined;
+  const [x, y] = [key.get(-2) as unknown, key.get(-3) as unknown];
+  if (!(x instanceof Uint8Array) || !(y instanceof Uint8Array)) return undefined;
+  return { kty: 'EC', crv: 'P-256', x: base64url.encode(x), y: base64url.encode(y) };
 }
 
 export interface MdocAnswerInput {

@@ -1,0 +1,202 @@
+/**
+ * The web wallet holds ISO mdocs (issue 16, Wallets) in Chromium: an agency's `mso_mdoc` offer
+ * of a driver's licence is received with a non-extractable WebCrypto key (issuerAuth, digests,
+ * docType and device key checked in the page), shown as a card with the type's Korean name and
+ * its elements in display order (portrait from its bytes), and presented to DCQL `mso_mdoc`
+ * requests — direct_post.jwt and direct_post — as a DeviceResponse the server's verifier accepts,
+ * disclosing only the elements the holder agreed to. Runs when TEST_BROWSER names a Chromium binary.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { buildIfStale } from '../../scripts/build.js';
+import { scaled } from '../helpers/time-scale.js';
+import { CHROMIUM_ARGS } from '../helpers/chromium-args.js';
+import { makeOffer } from '../openid4vci/vci-helpers.js';
+import { makeDocumentSigner, makeIaca } from '../../src/keys/manage-mdoc-keys.js';
+
+const BROWSER = process.env.TEST_BROWSER;
+const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
+const MDL = 'org.iso.18013.5.1.mDL';
+const NS = 'org.iso.18013.5.1';
+const KR_NS = 'kr.go.knpa.mdl.1';
+
+describe.skipIf(skip)('web wallet with mdoc', () => {
+  let t: TestApp;
+  let context: BrowserContext;
+  let userDataDir: string;
+  let verifierKey: string;
+  let wallet: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await buildIfStale({ only: 'web', quiet: true });
+    t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    verifierKey = await t.apiKey('verifier');
+    // The operator's IACA root and a document signer (dproof keys mdoc-iaca / mdoc-ds).
+    const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' };
+    await makeIaca(deps, { country: 'KR', commonName: 'test IACA', uri: t.url });
+    await makeDocumentSigner(deps, { country: 'KR', commonName: 'test DS', uri: t.url });
+    await t.runtime.keys.refresh();
+    userDataDir = mkdtempSync(join(tmpdir(), 'dproof-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: BROWSER,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 390, height: 844 },
+      locale: 'ko-KR',
+      timeout: scaled(60_000),
+    });
+    context.setDefaultTimeout(scaled(15_000));
+    wallet = await context.newPage();
+    wallet.on('pageerror', (e) => pageErrors.push(e.message));
+    wallet.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy|TrustedHTML|TrustedScript|Trusted Type/i.test(m.text()))
+        pageErrors.push(m.text());
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await t?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  const ask = async (responseMode: 'direct_post' | 'direct_post.jwt', claims: string[][]) => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/verifier/requests',
+      headers: { authorization: `Bearer ${verifierKey}` },
+      payload: {
+        dcql_query: {
+          credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: MDL }, claims: claims.map((path) => ({ path })) }],
+        },
+        response_mode: responseMode,
+        purpose: { ko: '운전면허 확인', en: 'Driving licence check' },
+      },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    return res.json<{ id: string; authorization_request: string }>();
+  };
+  const resultOf = async (id: string) =>
+    (await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } })).json<{
+      status: string;
+      result?: { credentials: Record<string, { claims?: unknown }[]> };
+    }>();
+
+  it('receives an mso_mdoc offer with a non-extractable key and shows it as a Korean card in display order', async () => {
+    const issuerKey = await t.apiKey('issuer');
+    const type = t.runtime.catalog.get('driver-license')!;
+    const offer = await makeOffer(t, issuerKey, { type: 'driver-license', format: 'mso_mdoc', claims: type.example });
+    await wallet.goto(`${t.url}/wallet`);
+    await wallet.getByLabel('발급 링크').fill(offer.offer);
+    await wallet.getByRole('button', { name: '받기' }).click();
+    await wallet.locator('li.vc, .callout.error').first().waitFor();
+    assert.equal(
+      await wallet.locator('.callout.error').count(),
+      0,
+      await wallet
+        .locator('.callout.error')
+        .first()
+        .textContent()
+        .catch(() => ''),
+    );
+    const card = wallet.locator('li.vc').first();
+    assert.equal(await card.getAttribute('data-status'), 'valid');
+    assert.equal(await card.locator('h3').textContent(), '모바일 운전면허증');
+
+    const stored = await wallet.evaluate(
+      `new Promise((resolve) => { const r = indexedDB.open('dproof-wallet'); r.onsuccess = () => { const tx = r.result.transaction(['keys', 'credentials']); const k = tx.objectStore('keys').getAll(); const c = tx.objectStore('credentials').getAll(); tx.oncomplete = () => resolve({ keys: k.result.map((x) => ({ extractable: x.privateKey.extractable, type: x.privateKey.type, curve: x.privateKey.algorithm.namedCurve })), creds: c.result.map((x) => ({ format: x.format, vct: x.vct, configuration_id: x.configuration_id, b64u: /^[A-Za-z0-9_-]+$/.test(x.credential) })) }); }; })`,
+    );
+    assert.deepEqual(stored, {
+      keys: [{ extractable: false, type: 'private', curve: 'P-256' }],
+      creds: [{ format: 'mso_mdoc', vct: MDL, configuration_id: 'driver-license-mso-mdoc', b64u: true }],
+    });
+
+    await card.getByRole('button', { name: '열기' }).click();
+    await wallet.getByRole('heading', { name: '모바일 운전면허증' }).waitFor();
+    const labels = await wallet.locator('table.claims tbody th').allTextContents();
+    // schemas/credentials/driver-license.json claim_display, in its order, across both namespaces.
+    assert.deepEqual(labels, [
+      '성',
+      '이름',
+      '생년월일',
+      '발급일',
+      '적성검사 기간 만료일',
+      '발급국가',
+      '발급기관',
+      '면허번호',
+      '사진',
+      '면허 종별',
+      '국제 차량 등록 부호',
+      '19세 이상 (청소년 아님)',
+      '만 65세 이상',
+    ]);
+    const portrait = await wallet.locator('img.portrait').getAttribute('src');
+    assert.match(portrait ?? '', /^data:image\/jpeg;base64,\/9j\//, 'portrait from its JPEG bytes');
+    assert.equal(await wallet.locator('#counter-challenge, button:has-text("카운터 QR 만들기")').count(), 0, 'no counter QR for an mdoc');
+    assert.ok((await wallet.evaluate('document.documentElement.scrollWidth')) <= 390, 'nothing wider than a 390 px phone');
+    await wallet.getByRole('button', { name: /지갑으로/ }).click();
+  });
+
+  it('answers a direct_post.jwt mso_mdoc request with a DeviceResponse the verifier accepts, disclosing only what was agreed', async () => {
+    const { id, authorization_request } = await ask('direct_post.jwt', [
+      [NS, 'family_name'],
+      [NS, 'given_name'],
+      [KR_NS, 'age_over_19'],
+    ]);
+    await wallet.getByLabel('요청 링크').fill(authorization_request);
+    await wallet.getByRole('button', { name: '요청 열기' }).click();
+    await wallet.getByRole('heading', { name: '제출 동의' }).waitFor();
+    await wallet.getByText('운전면허 확인').waitFor();
+    const items = wallet.locator('.consent-cred li.check');
+    assert.equal(await items.count(), 3);
+    // The holder withholds the given name.
+    await items.filter({ hasText: '이름' }).filter({ hasNotText: '성' }).locator('input').uncheck();
+    await wallet.getByRole('button', { name: '동의하고 제출' }).click();
+    await wallet.getByText('확인했습니다').waitFor();
+    const res = await resultOf(id);
+    assert.equal(res.status, 'verified');
+    const claims = res.result?.credentials.mdl?.[0]?.claims as Record<string, Record<string, unknown>>;
+    assert.deepEqual(Object.keys(claims).sort(), [KR_NS, NS].sort());
+    assert.equal(claims[KR_NS]!.age_over_19, true);
+    assert.deepEqual(Object.keys(claims[NS]!), ['family_name']);
+    await wallet.getByRole('button', { name: /지갑으로/ }).click();
+  });
+
+  it('answers a direct_post mso_mdoc request, and a response replayed to another request fails there', async () => {
+    const first = await ask('direct_post', [[KR_NS, 'age_over_19']]);
+    const posted: string[] = [];
+    wallet.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/openid4vp/')) posted.push(r.postData() ?? '');
+    });
+    await wallet.getByLabel('요청 링크').fill(first.authorization_request);
+    await wallet.getByRole('button', { name: '요청 열기' }).click();
+    await wallet.getByRole('button', { name: '동의하고 제출' }).click();
+    await wallet.getByText('확인했습니다').waitFor();
+    assert.equal((await resultOf(first.id)).status, 'verified');
+
+    // The same DeviceResponse sent to a second request: its SessionTranscript names the first nonce.
+    const vpToken = new URLSearchParams(posted.find((p) => p.includes('vp_token')) ?? '').get('vp_token');
+    assert.ok(vpToken, 'the wallet posted a vp_token');
+    const second = await ask('direct_post', [[KR_NS, 'age_over_19']]);
+    const ro = await t.app.inject({
+      method: 'GET',
+      url: new URL(new URL(second.authorization_request.replace('openid4vp://', 'https://x/')).searchParams.get('request_uri')!).pathname,
+    });
+    const payload = JSON.parse(Buffer.from(ro.body.split('.')[1]!, 'base64url').toString()) as { response_uri: string; state?: string };
+    const replay = await t.app.inject({
+      method: 'POST',
+      url: new URL(payload.response_uri).pathname,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ vp_token: vpToken, ...(payload.state !== undefined && { state: payload.state }) }).toString(),
+    });
+    assert.ok(replay.statusCode < 500, replay.body);
+    assert.notEqual((await resultOf(second.id)).status, 'verified');
+    assert.deepEqual(pageErrors, []);
+  });
+});
