@@ -3,6 +3,7 @@
  * non-extractable WebCrypto key in IndexedDB, show it as a card, choose what to disclose, answer
  * an openid4vp:// request after consent, show a counter QR, and list where it was presented.
  */
+import './zod-jitless.js'; // first: before @owf/mdoc builds its zod schemas
 import { ApiError, describeError } from '../shared/api.js';
 import { claimLabel, inDisplayOrder, loadTypes, portraitUrl, typeByVct, valueText, type CredentialTypeView } from '../shared/catalog.js';
 import { field, h, rows, type Child } from '../shared/dom.js';
