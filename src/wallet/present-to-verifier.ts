@@ -193,6 +193,8 @@ export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): P
   if (req.state === undefined && needsState(queries))
     throw fail('the request asks for a credential without holder binding and has no state');
   const encryption = req.response_mode === 'direct_post.jwt' ? responseEncryption(req.client_metadata) : undefined;
+  // Annex B.2.6.1: an encrypted answer's mdoc SessionTranscript names the key it is encrypted to.
+  const encryptionJkt = encryption && Buffer.from(await calculateJwkThumbprint(encryption.jwk, 'sha256'), 'base64url');
 
   const vpToken: Record<string, string[]> = {};
   const disclosed: PresentResult['disclosed'] = {};
@@ -216,6 +218,7 @@ export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): P
             clientId: req.client_id as string,
             nonce: req.nonce,
             responseUri,
+            ...(encryptionJkt && { jwkThumbprint: encryptionJkt }),
           })
         : (
             await createHolderPresentation({

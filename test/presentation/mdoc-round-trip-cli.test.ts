@@ -32,7 +32,6 @@ for (const backend of storeTargets()) {
     let verifierKey: string;
     let dir: string;
     let env: Record<string, string>;
-    const responseMode = 'direct_post';
 
     beforeAll(async () => {
       t = await startTestApp({ store: backend, listen: true, env: { RATE_LIMIT_PER_MINUTE: '0' } });
@@ -65,7 +64,10 @@ for (const backend of storeTargets()) {
     };
 
     /** A verifier request, the CLI wallet's answer, and what the verifier reads. */
-    const presentOnce = async (credentials: unknown[]): Promise<{ cli: { code: number | null; stderr: string }; outcome: Outcome }> => {
+    const presentOnce = async (
+      credentials: unknown[],
+      responseMode = 'direct_post',
+    ): Promise<{ cli: { code: number | null; stderr: string }; outcome: Outcome }> => {
       const req = await t.app.inject({
         method: 'POST',
         url: '/v1/verifier/requests',
@@ -135,6 +137,13 @@ for (const backend of storeTargets()) {
         [ISO]: { family_name: example.family_name },
         [KR_MDL]: { age_over_19: true },
       });
+    });
+
+    it('over direct_post.jwt too: the CLI wallet binds the encryption key thumbprint in the SessionTranscript', async () => {
+      const { cli, outcome } = await presentOnce(mdlQuery, 'direct_post.jwt');
+      assert.equal(cli.code, 0, cli.stderr);
+      assert.equal(outcome.status, 'verified', JSON.stringify(outcome));
+      assert.deepEqual(Object.keys(outcome.result?.credentials.mdl?.[0]?.claims ?? {}), [ISO, KR_MDL]);
     });
 
     it('a second mobile ID (resident-id, its own doctype) goes the same way', async () => {
