@@ -94,7 +94,7 @@ export interface BuildCredentialInput {
 
 /** What a format needs of the catalogue to name a credential's type (src/catalog's Catalog fits). */
 export interface CatalogIndex {
-  readonly types: readonly { id: string; vct: string }[];
+  readonly types: readonly { id: string; vct: string; mdoc?: { doctype: string } }[];
   getByVct(vct: string): { id: string } | undefined;
 }
 

@@ -106,8 +106,12 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
     // Annex B.2.3: meta.doctype_value REQUIRED, a doctype string.
     if (!isObj(meta) || typeof meta.doctype_value !== 'string' || !MDOC_NAME.test(meta.doctype_value))
       throw bad('meta.doctype_value must be a doctype string', `${at}/meta`);
-    // A verifier client limited to catalogue types cannot name a doctype (the catalogue has none yet).
-    if (client.types !== null) throw badRequest('type_not_allowed', `this verifier may not ask for ${meta.doctype_value}`);
+    // A verifier client limited to catalogue types may name only their doctypes.
+    if (client.types !== null) {
+      const doctype = meta.doctype_value;
+      const t = catalog.types.find((x) => x.mdoc?.doctype === doctype);
+      if (!t || !client.types.includes(t.id)) throw badRequest('type_not_allowed', `this verifier may not ask for ${doctype}`);
+    }
   }
   // §6.1: meta is REQUIRED; §B.3.5: vct_values REQUIRED, non-empty.
   else if (

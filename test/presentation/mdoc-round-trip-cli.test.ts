@@ -163,6 +163,39 @@ for (const backend of storeTargets()) {
       });
     });
 
+    it('a verifier limited to driver-license may ask for its doctype, and no other (type_not_allowed)', async () => {
+      const limited = await t.apiKey('verifier', { types: ['driver-license'] });
+      const ask = (doctype: string, ns: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/v1/verifier/requests',
+          headers: { authorization: `Bearer ${limited}` },
+          payload: {
+            dcql_query: {
+              credentials: [{ id: 'q', format: 'mso_mdoc', meta: { doctype_value: doctype }, claims: [{ path: [ns, 'family_name'] }] }],
+            },
+          },
+        });
+      const other = await ask(RESIDENT, RESIDENT);
+      assert.equal(other.statusCode, 400, other.body);
+      assert.equal(other.json<{ code: string }>().code, 'type_not_allowed');
+      const mine = await ask(MDL, ISO);
+      assert.equal(mine.statusCode, 201, mine.body);
+      const cli = await runDproof(
+        ['wallet', 'present', mine.json<{ authorization_request: string }>().authorization_request, '--json'],
+        env,
+      );
+      assert.equal(cli.code, 0, cli.stderr);
+      const outcome = (
+        await t.app.inject({
+          method: 'GET',
+          url: `/v1/verifier/requests/${mine.json<{ id: string }>().id}`,
+          headers: { authorization: `Bearer ${limited}` },
+        })
+      ).json<Outcome>();
+      assert.equal(outcome.status, 'verified', JSON.stringify(outcome));
+    });
+
     it('suspend → credential_suspended; reinstate → verified again; revoke → credential_revoked', async () => {
       const id = await registryId('driver-license');
       await changeStatus(id, 'suspend');

@@ -69,8 +69,8 @@ export const mdocVerification: CredentialVerification<MdocPresentation, typeof M
 
   credentialType: (p) => p.mdoc.docType,
 
-  /** Our catalogue names no doctype yet (the issuance half adds them). */
-  catalogTypeIds: () => [],
+  /** The catalogue types issued under this docType (a type file's `mdoc.doctype`). */
+  catalogTypeIds: (_p, docType, catalog) => catalog.types.filter((t) => t.mdoc?.doctype === docType).map((t) => t.id),
 
   checkTime: (p, options) => checkMsoValidity(p.mdoc, options),
 
