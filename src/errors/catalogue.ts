@@ -255,7 +255,7 @@ export const ERROR_CATALOGUE = {
     http: [],
     area: 'openid4vci',
     en: 'sent to the wallet redirect_uri: the citizen cancelled the login, or the identity provider or the claims source said no',
-    ko: '본인 확인이 취소되었거나 발급이 거절되었습니다.',
+    ko: '본인 확인을 마치지 않았거나 발급이 거절되었습니다.',
   },
   server_error: {
     http: [],
