@@ -30,6 +30,7 @@ interface Credential {
   code: string;
   checks: { check: string; ok: boolean; code: string }[];
   claims?: Record<string, unknown>;
+  message: { ko: string; en: string };
 }
 
 for (const backend of storeTargets()) {
@@ -91,7 +92,15 @@ for (const backend of storeTargets()) {
       });
 
     /** Request with `trusted_authorities` → the independent wallet presents `mdoc` → this credential's entry in the result. */
-    async function present(mdoc: string, trusted: unknown): Promise<{ status: string; verdict: string; credential: Credential }> {
+    async function present(
+      mdoc: string,
+      trusted: unknown,
+    ): Promise<{
+      status: string;
+      verdict: string;
+      credential: Credential;
+      holder: { code: string; message: { ko: string; en: string } } | undefined;
+    }> {
       const res = await createRequest(query(trusted));
       assert.equal(res.statusCode, 201, res.body);
       const { id, request_uri } = res.json<{ id: string; request_uri: string }>();
@@ -118,7 +127,15 @@ for (const backend of storeTargets()) {
         headers: { authorization: `Bearer ${verifierKey}` },
       });
       const result = r.json<{ result: { verdict: string; credentials: Record<string, Credential[]> } }>().result;
-      return { status: answered.json<{ status: string }>().status, verdict: result.verdict, credential: result.credentials.mdl![0]! };
+      const { status, redirect_uri } = answered.json<{ status: string; redirect_uri?: string }>();
+      // The holder's result (the redirect_uri): the verdict and the reason in plain words.
+      const holder = redirect_uri
+        ? (await t.app.inject({ method: 'GET', url: new URL(redirect_uri).pathname })).json<{
+            code: string;
+            message: { ko: string; en: string };
+          }>()
+        : undefined;
+      return { status, verdict: result.verdict, credential: result.credentials.mdl![0]!, holder };
     }
 
     it("verifies an mdoc whose document signer's AuthorityKeyIdentifier is one of the asked values", async () => {
@@ -146,6 +163,10 @@ for (const backend of storeTargets()) {
       );
       assert.deepEqual(r.credential.checks.at(-1), { check: 'policy', ok: false, code: 'trusted_authority_mismatch' });
       assert.equal(r.credential.claims, undefined);
+      // The clerk and the holder each read a sentence of their own (Korean and English).
+      assert.equal(r.credential.message.ko, '요청에서 지정한 신뢰 기관이 발급한 증명서가 아닙니다.');
+      assert.equal(r.holder?.code, 'trusted_authority_mismatch');
+      assert.equal(r.holder?.message.en, 'Refused: the verifier asked for a credential issued under another authority.');
       // Without trusted_authorities the same mdoc is accepted: the query, not the trust list, refused it.
       assert.equal((await present(otherWithAki, undefined)).credential.code, 'verified');
     });
