@@ -19,7 +19,7 @@ import { encryptCredentialResponse, readResponseEncryption } from '../../issuanc
 import { checkTokenSender, checkCredentialSender } from '../../issuance/sender-checks.js';
 import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
 import { buildAuthorizationServerMetadata, buildIssuerMetadata, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
-import { bearerError, credentialError, tokenError } from '../../issuance/vci-errors.js';
+import { credentialError, tokenError } from '../../issuance/vci-errors.js';
 import type { ApiBody } from '../api-body-types.js';
 import { accessTokenOf } from '../access-token-of.js';
 import { AUTHORIZATION_CODE_GRANT } from '../../issuance/authorization/authorization-deps.js';
