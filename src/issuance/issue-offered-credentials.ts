@@ -186,8 +186,10 @@ export async function issueOfferedCredentials(
   // §8.3.1.2 invalid_nonce: a c_nonce is unknown, expired or already used.
   if (!consumed.ok && consumed.reason === 'nonce')
     throw credentialError('invalid_nonce', 'a proof carries an unknown, expired or used c_nonce; get a new one');
-  // What the token covers is issued at most once per configuration (issue 18).
-  if (!consumed.ok && consumed.reason === 'issued')
+  // What the token covers is issued at most once per configuration (issue 18). A token that
+  // covers one configuration is then used up: the same invalid_token as a later request gets
+  // (above), whichever of two racing requests lost.
+  if (!consumed.ok && consumed.reason === 'issued' && coveredConfigurations(offer).length > 1)
     throw credentialError('credential_request_denied', 'this access token already received this credential configuration');
   if (!consumed.ok) throw bearerError('invalid_token', 'the access token was already used');
   if (deferred) return deferred.response;
