@@ -255,7 +255,7 @@ export const ERROR_CATALOGUE = {
     http: [],
     area: 'openid4vci',
     en: 'sent to the wallet redirect_uri: the citizen cancelled the login, or the identity provider or the claims source said no',
-    ko: '본인 확인이 취소되었거나 발급이 거절되었습니다.',
+    ko: '본인 확인을 마치지 않았거나 발급이 거절되었습니다.',
   },
   server_error: {
     http: [],
@@ -304,11 +304,17 @@ export const ERROR_CATALOGUE = {
     en: 'the DCQL query is malformed or asks for an unsupported format',
     ko: 'DCQL 질의가 올바르지 않습니다.',
   },
-  dcql_trusted_authorities_unsupported: {
+  dcql_trusted_authority_type_unsupported: {
     http: [400],
     area: 'verifier',
-    en: 'a DCQL credential query carries trusted_authorities: issuers are trusted by TRUSTED_ISSUERS (their JWKS), not by X.509 authority key identifiers',
-    ko: '신뢰 기관 조건(trusted_authorities)은 지원하지 않습니다. 신뢰하는 발급기관은 운영 설정으로 정합니다.',
+    en: 'a DCQL trusted_authorities entry has a type other than aki (etsi_tl and openid_federation are not applied)',
+    ko: '신뢰 기관 조건(trusted_authorities)은 aki 유형만 지원합니다.',
+  },
+  dcql_trusted_authorities_format_unsupported: {
+    http: [400],
+    area: 'verifier',
+    en: 'trusted_authorities is applied to mso_mdoc credential queries only: dc+sd-jwt issuers are trusted by TRUSTED_ISSUERS (their JWKS), with no X.509 chain to match',
+    ko: '신뢰 기관 조건(trusted_authorities)은 mdoc(mso_mdoc) 증명서에만 적용할 수 있습니다.',
   },
   invalid_webhook_url: { http: [400], area: 'verifier', en: 'webhook_url is not an absolute https URL or carries credentials' },
   webhook_url_internal: { http: [400], area: 'verifier', en: 'webhook_url names a loopback, private or metadata address' },
@@ -683,6 +689,12 @@ export const ERROR_CATALOGUE = {
     area: 'verification',
     en: 'the issuer is not accepted by the policy',
     ko: '이 업무에서 받지 않는 발급기관입니다.',
+  },
+  trusted_authority_mismatch: {
+    http: [400],
+    area: 'verification',
+    en: "no certificate of the credential's X.509 chain has an AuthorityKeyIdentifier the query's trusted_authorities (aki) names",
+    ko: '요청에서 지정한 신뢰 기관이 발급한 증명서가 아닙니다.',
   },
   claim_missing: {
     http: [400],

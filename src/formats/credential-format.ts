@@ -94,7 +94,7 @@ export interface BuildCredentialInput {
 
 /** What a format needs of the catalogue to name a credential's type (src/catalog's Catalog fits). */
 export interface CatalogIndex {
-  readonly types: readonly { id: string; vct: string }[];
+  readonly types: readonly { id: string; vct: string; mdoc?: { doctype: string } }[];
   getByVct(vct: string): { id: string } | undefined;
 }
 
@@ -128,6 +128,11 @@ export interface CredentialVerification<P = unknown, Id extends string = string>
    * `verifyIssuerSignature`.
    */
   verifyIssuerByCertificate?(parsed: P, anchors: readonly MdocTrustAnchor[], options: TimeCheckOptions): string;
+  /**
+   * The base64url AuthorityKeyIdentifiers of the X.509 chain the credential carries (DCQL
+   * `trusted_authorities` type `aki`, OpenID4VP 1.0 §6.1.1.1); unset: the format carries no chain.
+   */
+  authorityKeyIds?(parsed: P): string[];
   /** Whether the proven issuer may speak for `type` (certificate-anchored formats); unset: the issuer trust list decides. */
   issuerAuthorizedForType?(parsed: P, type: string): boolean;
   /** The credential's type after the signature verified: its `vct` or most specific VC `type`. */

@@ -1548,7 +1548,7 @@ export const API_SCHEMAS = {
     "properties": {
       "dcql_query": {
         "type": "object",
-        "description": "A DCQL query (OpenID4VP 1.0 §6) for SD-JWT VCs and ISO mdocs: credentials[].{id, format: dc+sd-jwt with meta.vct_values | mso_mdoc with meta.doctype_value and claims[].path [namespace, element] (intent_to_retain), claims[].path, claim_sets, multiple, require_cryptographic_holder_binding}, credential_sets."
+        "description": "A DCQL query (OpenID4VP 1.0 §6) for SD-JWT VCs and ISO mdocs: credentials[].{id, format: dc+sd-jwt with meta.vct_values | mso_mdoc with meta.doctype_value and claims[].path [namespace, element] (intent_to_retain), claims[].path, claim_sets, multiple, require_cryptographic_holder_binding, trusted_authorities [{type: aki, values}] (mso_mdoc only)}, credential_sets."
       },
       "purpose": {
         "$ref": "Purpose#"

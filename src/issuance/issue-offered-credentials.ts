@@ -135,15 +135,19 @@ async function checkIssuable(
 
 /**
  * `authorized`: the offer `authorizeAccessToken` already returned for this token (the request is
- * not re-read; the consuming transaction below re-checks the offer is unused anyway).
+ * not re-read; the consuming transaction below re-checks the offer is unused anyway), and
+ * `dpopJkt` the key the token is bound to, which a deferred transaction and a notification keep.
  */
 export async function issueOfferedCredentials(
   deps: VciDeps,
   accessToken: string,
   body: unknown,
   authorized?: VciOfferRecord,
+  authorizedJkt: string | null = null,
 ): Promise<CredentialResponse | DeferredResponse> {
-  const offer = authorized ?? (await authorizeAccessToken(deps, accessToken, deps.clock.now()));
+  const { offer, dpopJkt } = authorized
+    ? { offer: authorized, dpopJkt: authorizedJkt }
+    : await authorizeBoundAccessToken(deps, accessToken, deps.clock.now());
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
   const configuration = readConfiguration(deps, body, offer);
   const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration), configuration.id);
@@ -160,7 +164,14 @@ export async function issueOfferedCredentials(
   // The point of no return: nonces and this configuration of the offer consumed together (and a
   // deferred transaction opened), or none of them. Each configuration is consumed at most once.
   const deferred = isDeferred(deps, offer, configuration)
-    ? deferredTransaction(deps, { accessToken, offer, configuration, holderJwks: proofs.map((p) => p.jwk), claims: offeredClaims })
+    ? deferredTransaction(deps, {
+        accessToken,
+        dpopJkt,
+        offer,
+        configuration,
+        holderJwks: proofs.map((p) => p.jwk),
+        claims: offeredClaims,
+      })
     : undefined;
   const consumed = await deps.store.vciIssuance.consumeConfiguration(
     {
@@ -175,8 +186,10 @@ export async function issueOfferedCredentials(
   // §8.3.1.2 invalid_nonce: a c_nonce is unknown, expired or already used.
   if (!consumed.ok && consumed.reason === 'nonce')
     throw credentialError('invalid_nonce', 'a proof carries an unknown, expired or used c_nonce; get a new one');
-  // What the token covers is issued at most once per configuration (issue 18).
-  if (!consumed.ok && consumed.reason === 'issued')
+  // What the token covers is issued at most once per configuration (issue 18). A token that
+  // covers one configuration is then used up: the same invalid_token as a later request gets
+  // (above), whichever of two racing requests lost.
+  if (!consumed.ok && consumed.reason === 'issued' && coveredConfigurations(offer).length > 1)
     throw credentialError('credential_request_denied', 'this access token already received this credential configuration');
   if (!consumed.ok) throw bearerError('invalid_token', 'the access token was already used');
   if (deferred) return deferred.response;
@@ -192,5 +205,5 @@ export async function issueOfferedCredentials(
     claims,
     proofs.map((p) => p.jwk),
   );
-  return { credentials, notification_id: await createNotification(deps, accessToken, ids) };
+  return { credentials, notification_id: await createNotification(deps, accessToken, ids, dpopJkt) };
 }

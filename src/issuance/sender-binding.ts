@@ -16,14 +16,18 @@ export interface SenderBinding {
   walletClient?: string;
 }
 
+/** RFC 9449 §5 / HAIP §4.3: this configuration's tokens are sender-constrained (DPOP_REQUIRED), whatever the grant. */
+export function checkDpopPolicy(config: Pick<Config, 'dpopRequired'>, configurationId: string, sender: SenderBinding): void {
+  if (sender.dpopJkt === undefined && requiredFor(config.dpopRequired, configurationId))
+    throw dpopError('invalid_dpop_proof', 'a DPoP proof is required for this credential', 'token');
+}
+
 export function checkSenderPolicy(
   config: Pick<Config, 'dpopRequired' | 'walletAttestationRequired'>,
   configurationId: string,
   sender: SenderBinding,
 ): void {
-  // RFC 9449 §5 / HAIP §4.3: this configuration's tokens are sender-constrained.
-  if (sender.dpopJkt === undefined && requiredFor(config.dpopRequired, configurationId))
-    throw dpopError('invalid_dpop_proof', 'a DPoP proof is required for this credential', 'token');
+  checkDpopPolicy(config, configurationId, sender);
   // OAuth Attestation-Based Client Authentication / HAIP §4.4.1: this configuration needs an attested wallet.
   if (sender.walletClient === undefined && requiredFor(config.walletAttestationRequired, configurationId))
     throw new AppError(

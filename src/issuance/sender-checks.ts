@@ -43,14 +43,17 @@ export async function checkTokenSender(
 }
 
 /**
- * Credential endpoint (RFC 9449 §7): a token bound to a DPoP key is accepted only with the DPoP
- * scheme and a proof by that key carrying `ath`; a Bearer token only as Bearer.
+ * Credential endpoint, and the deferred credential and notification endpoints (`path`), as
+ * protected resources (RFC 9449 §7): a token bound to a DPoP key is accepted only with the DPoP
+ * scheme and a proof by that key carrying `ath` (its `htu` the endpoint's); a Bearer token only
+ * as Bearer.
  */
 export async function checkCredentialSender(
   deps: SenderDeps,
   dpop: DpopVerifier,
   headers: IncomingHttpHeaders,
   token: { scheme: 'bearer' | 'dpop'; token: string; dpopJkt: string | null },
+  path: string = VCI_PATHS.credential,
 ): Promise<void> {
   if (token.dpopJkt === null) {
     // §7.1: the DPoP scheme names a DPoP-bound token; this one is not.
@@ -60,10 +63,7 @@ export async function checkCredentialSender(
   // §7.2: a DPoP-bound token sent as Bearer is refused, so a stolen token alone is useless.
   if (token.scheme !== 'dpop')
     throw dpopError('invalid_dpop_proof', 'this access token is DPoP-bound; send it as Authorization: DPoP with a DPoP proof', 'resource');
-  const proof = await dpop.verify(
-    { headers, htm: 'POST', htu: `${deps.config.publicUrl}${VCI_PATHS.credential}`, accessToken: token.token },
-    'resource',
-  );
+  const proof = await dpop.verify({ headers, htm: 'POST', htu: `${deps.config.publicUrl}${path}`, accessToken: token.token }, 'resource');
   if (!proof) throw dpopError('invalid_dpop_proof', 'a DPoP proof is required with this access token', 'resource');
   // §7.1 / §6.1: the proof key is the key the token is bound to (cnf.jkt).
   if (proof.jkt !== token.dpopJkt)

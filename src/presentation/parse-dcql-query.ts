@@ -5,7 +5,7 @@
  * B.2.3), claims with path pointers (§7) and optional
  * `values`, `claim_sets`, `credential_sets`, `multiple`, `require_cryptographic_holder_binding`.
  * Unknown properties are ignored (§6: "Implementations MUST ignore any unknown properties");
- * `trusted_authorities` is known and refused (`dcql_trusted_authorities_unsupported`).
+ * `trusted_authorities` of type `aki` is applied to mso_mdoc queries (§6.1.1.1).
  */
 import { badRequest } from '../errors.js';
 import type { Catalog } from '../catalog/types.js';
@@ -30,6 +30,8 @@ export interface CredentialQuery {
   claims?: ClaimQuery[];
   claimSets?: string[][];
   requireHolderBinding: boolean;
+  /** `trusted_authorities` of type `aki` (§6.1.1.1): base64url KeyIdentifiers, one must match. */
+  trustedAuthorityKeyIds?: string[];
 }
 
 export interface CredentialSetQuery {
@@ -94,6 +96,52 @@ function parseClaims(raw: unknown, at: string, mdoc = false): ClaimQuery[] {
   });
 }
 
+/** A KeyIdentifier (RFC 5280 §4.2.1.1) in base64url: non-empty, at most 64 bytes. */
+const KEY_ID = /^[A-Za-z0-9_-]{2,86}$/;
+const MAX_AUTHORITIES = 32;
+
+/**
+ * §6.1.1 `trusted_authorities` (HAIP 1.0 §5: the `aki` type MUST be supported): a non-empty array
+ * of `{ type, values }`. Only `aki` is applied (§6.1.1.1); another type is refused rather than
+ * ignored, since ignoring it would change whom the query accepts. Only an mdoc carries an X.509
+ * chain here (our SD-JWT VCs are signed with JWKs found through TRUSTED_ISSUERS), so a dc+sd-jwt
+ * query with trusted_authorities could never be answered: refused at request creation.
+ */
+function parseTrustedAuthorities(raw: unknown, at: string, mdoc: boolean): string[] {
+  const ptr = `${at}/trusted_authorities`;
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_AUTHORITIES)
+    throw bad('trusted_authorities must be a non-empty array', ptr);
+  const ids = new Set<string>();
+  raw.forEach((t, i) => {
+    if (!isObj(t) || typeof t.type !== 'string' || t.type.length === 0)
+      throw bad('a trusted authorities query is an object with a type', `${ptr}/${i}`);
+    if (
+      !Array.isArray(t.values) ||
+      t.values.length === 0 ||
+      t.values.length > MAX_AUTHORITIES ||
+      !t.values.every((v) => typeof v === 'string')
+    )
+      throw bad('values must be a non-empty array of strings', `${ptr}/${i}/values`);
+    if (t.type !== 'aki')
+      throw badRequest(
+        'dcql_trusted_authority_type_unsupported',
+        `trusted_authorities type ${t.type.slice(0, 40)} is not supported (aki is)`,
+        {
+          errors: [{ pointer: `/dcql_query${ptr}/${i}/type`, message: 'only aki is supported' }],
+        },
+      );
+    t.values.forEach((v: string, j) => {
+      if (!KEY_ID.test(v)) throw bad('an aki value is a base64url KeyIdentifier', `${ptr}/${i}/values/${j}`);
+      ids.add(v);
+    });
+  });
+  if (!mdoc)
+    throw badRequest('dcql_trusted_authorities_format_unsupported', 'trusted_authorities applies to mso_mdoc credentials only', {
+      errors: [{ pointer: `/dcql_query${ptr}`, message: 'only mso_mdoc credentials carry an X.509 chain here' }],
+    });
+  return [...ids];
+}
+
 function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client: ApiClient): CredentialQuery {
   const at = `/credentials/${i}`;
   if (!isObj(raw)) throw bad('a credential query is an object', at);
@@ -106,8 +154,12 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
     // Annex B.2.3: meta.doctype_value REQUIRED, a doctype string.
     if (!isObj(meta) || typeof meta.doctype_value !== 'string' || !MDOC_NAME.test(meta.doctype_value))
       throw bad('meta.doctype_value must be a doctype string', `${at}/meta`);
-    // A verifier client limited to catalogue types cannot name a doctype (the catalogue has none yet).
-    if (client.types !== null) throw badRequest('type_not_allowed', `this verifier may not ask for ${meta.doctype_value}`);
+    // A verifier client limited to catalogue types may name only their doctypes.
+    if (client.types !== null) {
+      const doctype = meta.doctype_value;
+      const t = catalog.types.find((x) => x.mdoc?.doctype === doctype);
+      if (!t || !client.types.includes(t.id)) throw badRequest('type_not_allowed', `this verifier may not ask for ${doctype}`);
+    }
   }
   // §6.1: meta is REQUIRED; §B.3.5: vct_values REQUIRED, non-empty.
   else if (
@@ -126,17 +178,8 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
       if (!t || !client.types.includes(t.id)) throw badRequest('type_not_allowed', `this verifier may not ask for ${vct}`);
     }
   }
-  // §6.1.1 trusted_authorities (HAIP 1.0 §5: aki-based): our issuers are trusted by their JWKS
-  // (TRUSTED_ISSUERS), not by X.509 chains, so no credential could be matched to an Authority Key
-  // Identifier. Refused rather than ignored: ignoring it would widen whom the verifier trusts.
-  if (raw.trusted_authorities !== undefined)
-    throw badRequest(
-      'dcql_trusted_authorities_unsupported',
-      'trusted_authorities cannot be applied: issuers are trusted by TRUSTED_ISSUERS',
-      {
-        errors: [{ pointer: `/dcql_query${at}/trusted_authorities`, message: 'not supported' }],
-      },
-    );
+  const trustedAuthorityKeyIds =
+    raw.trusted_authorities === undefined ? undefined : parseTrustedAuthorities(raw.trusted_authorities, at, mdoc);
   if (raw.multiple !== undefined && typeof raw.multiple !== 'boolean') throw bad('multiple must be a boolean', `${at}/multiple`);
   const rchb = raw.require_cryptographic_holder_binding;
   if (rchb !== undefined && typeof rchb !== 'boolean')
@@ -148,6 +191,7 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
     vctValues,
     requireHolderBinding: rchb !== false,
   };
+  if (trustedAuthorityKeyIds) q.trustedAuthorityKeyIds = trustedAuthorityKeyIds;
   if (raw.claims !== undefined) q.claims = parseClaims(raw.claims, `${at}/claims`, mdoc);
   if (raw.claim_sets !== undefined) {
     // §6.1: claim_sets only with claims, each option naming claim ids.
@@ -211,6 +255,7 @@ export function policyForQuery(q: CredentialQuery): VerificationPolicy {
     claims: (q.claims ?? []).map((c) => c.path),
   };
   if (q.claims?.some((c) => c.values)) policy.claimValues = q.claims.map((c) => c.values);
+  if (q.trustedAuthorityKeyIds) policy.trustedAuthorityKeyIds = q.trustedAuthorityKeyIds;
   if (q.claimSets) policy.claimSets = q.claimSets.map((o) => o.map((id) => q.claims!.findIndex((c) => c.id === id)));
   return policy;
 }

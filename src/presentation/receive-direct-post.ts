@@ -68,8 +68,10 @@ export async function receiveDirectPost(
   if (rec.responded_at !== null) throw invalidRequest('the request was already answered');
   await checkResponseShape(deps, rec.id, read);
   // §8.6 / §14.1: the KB-JWT aud is the client identifier the request was made under (did:web or X.509).
+  // Annex B.2.6.1: an encrypted answer's SessionTranscript names the verifier key it was encrypted to.
   const { status } = await answerRequest(deps, rec, body, rec.verifier_client_id ?? verifierClientId(deps.config.publicUrl), now, {
     responseUri: responseUri(deps.config.publicUrl),
+    ...(read.encryptionJkt !== undefined && { responseEncryptionJkt: read.encryptionJkt }),
   });
   return { status, state };
 }
@@ -85,8 +87,11 @@ export async function answerRequest(
   body: Record<string, unknown>,
   aud: string,
   now: number,
-  /** What else a presentation is bound to: the Response URI (an mdoc's OpenID4VP SessionTranscript); unset over the DC API. */
-  binding: { responseUri?: string } = {},
+  /**
+   * What else a presentation is bound to in an mdoc's OpenID4VP SessionTranscript: the Response
+   * URI (unset over the DC API) and, for direct_post.jwt, the thumbprint of the key it was encrypted to.
+   */
+  binding: { responseUri?: string; responseEncryptionJkt?: string } = {},
 ): Promise<{ status: 'verified' | 'rejected' }> {
   // §8.5: the wallet may answer with an error (the user declined, no matching credential).
   if (typeof body.error === 'string') {
@@ -157,6 +162,7 @@ export async function answerRequest(
             nonce: rec.nonce,
             maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds,
             ...(binding.responseUri !== undefined && { responseUri: binding.responseUri }),
+            ...(binding.responseEncryptionJkt !== undefined && { responseEncryptionJkt: binding.responseEncryptionJkt }),
           },
         },
         deps.verification,

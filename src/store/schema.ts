@@ -183,6 +183,8 @@ export interface VciDeferredTable {
   expires_at: number;
   decided_at: number | null;
   collected_at: number | null;
+  /** RFC 7638 thumbprint the access token is bound to (RFC 9449 `cnf.jkt`); NULL for a Bearer token. */
+  dpop_jkt: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A notification_id handed out with credentials (OpenID4VCI §11, migration 0010). */
@@ -193,6 +195,8 @@ export interface VciNotificationsTable {
   expires_at: number;
   event: string | null;
   event_at: number | null;
+  /** RFC 7638 thumbprint the access token is bound to (RFC 9449 `cnf.jkt`); NULL for a Bearer token. */
+  dpop_jkt: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface VciNotificationCredentialsTable {

@@ -47,6 +47,10 @@ const BY_CODE: Record<string, ClerkMessage> = {
   },
   format_not_accepted: { ko: '요청한 형식의 증명서가 아닙니다.', en: 'This credential is not in the format that was asked for.' },
   issuer_not_accepted: { ko: '이 업무에서 받지 않는 발급기관입니다.', en: 'This issuer is not accepted for this purpose.' },
+  trusted_authority_mismatch: {
+    ko: '요청에서 지정한 신뢰 기관이 발급한 증명서가 아닙니다.',
+    en: 'This credential was not issued under an authority the request names.',
+  },
   claim_missing: { ko: '요청한 항목이 제시되지 않았습니다.', en: 'A requested item was not presented.' },
   mdoc_expired: { ko: '유효기간이 지난 증명서입니다.', en: 'This credential has expired.' },
   mdoc_not_yet_valid: { ko: '아직 효력이 시작되지 않은 증명서입니다.', en: 'This credential is not valid yet.' },

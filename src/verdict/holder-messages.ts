@@ -30,6 +30,10 @@ const BY_CODE: Record<string, HolderMessage> = {
     en: 'Refused: the verifier does not accept this kind of credential.',
   },
   issuer_not_accepted: { ko: '이곳에서 받지 않는 발급기관의 증명서입니다.', en: 'Refused: the verifier does not accept this issuer.' },
+  trusted_authority_mismatch: {
+    ko: '이곳에서 요청한 기관이 발급한 증명서가 아니라서 받지 않았습니다.',
+    en: 'Refused: the verifier asked for a credential issued under another authority.',
+  },
   untrusted_issuer: { ko: '이곳에서 신뢰하지 않는 발급기관의 증명서입니다.', en: 'Refused: the verifier does not trust this issuer.' },
   status_list_unreachable: {
     ko: '증명서 상태를 확인하지 못했습니다. 잠시 후 다시 시도하십시오.',

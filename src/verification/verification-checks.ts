@@ -14,6 +14,7 @@ import type { CredentialVerification } from '../formats/credential-format.js';
 import type { MdocTrustAnchor } from '../formats/mdoc/verify-issuer-certificate.js';
 import { credentialFormat, detectPresentationFormat, verificationFormat } from '../formats/registry.js';
 import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../formats/status-list/status-list-status-types.js';
+import { matchesTrustedAuthorities } from '../formats/x509/read-authority-key-ids.js';
 import { FetchFailed } from './fetch-json.js';
 import type { IssuerTrust } from './issuer-trust.js';
 import type { StatusChecker } from './status-checker.js';
@@ -209,6 +210,10 @@ export const checkPolicy: Check = (s, c, input) => {
       'format_not_accepted',
       `a ${s.format} credential was presented where ${p.formats.join(' or ')} was asked for`,
     );
+  // OpenID4VP §6.1.1.1: with trusted_authorities (aki), a certificate of the credential's chain
+  // must name one of the asked authorities; a credential without a chain matches none.
+  if (p.trustedAuthorityKeyIds && !matchesTrustedAuthorities(format.authorityKeyIds?.(s.parsed), p.trustedAuthorityKeyIds))
+    throw new VerificationFailed('trusted_authority_mismatch', 'no certificate of the credential names an asked trusted authority');
   const names = typeNames(s, c);
   if (p.types && !p.types.some((t) => names.has(t)))
     throw new VerificationFailed('type_not_accepted', 'the credential type was not asked for');

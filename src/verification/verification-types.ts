@@ -31,6 +31,8 @@ export interface VerificationPolicy {
   claimSets?: number[][];
   /** DCQL `values` per entry of `claims` (best effort, OpenID4VP §6.3). */
   claimValues?: ((string | number | boolean)[] | undefined)[];
+  /** DCQL `trusted_authorities` of type `aki` (OpenID4VP §6.1.1.1): base64url key identifiers, one must match. */
+  trustedAuthorityKeyIds?: string[];
   /** Default true (OpenID4VP §6.1 `require_cryptographic_holder_binding`). */
   requireHolderBinding?: boolean;
 }

@@ -14,6 +14,7 @@ import { call, checkUrl, failed } from './wallet-http.js';
 import { createProofJwt } from './create-proof-jwt.js';
 import { createWalletKey } from './create-wallet-key.js';
 import { checkReceived } from './receive-credentials.js';
+import { callWithDpop, startDpopSession, type DpopSession } from './dpop-calls.js';
 import type { StoredCredential, Wallet } from './wallet-file.js';
 
 export interface AuthorizeOptions {
@@ -120,23 +121,26 @@ export async function authorizeAndReceive(
     const code = back.get('code');
     if (!code) throw failed('the browser came back without a code');
 
-    const token = await call(
-      f,
-      checkUrl(as.token_endpoint, 'token_endpoint'),
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code,
-          code_verifier: verifier,
-          redirect_uri: listener.redirectUri,
-          client_id: CLI_WALLET_CLIENT_ID,
-        }).toString(),
-      },
-      'token endpoint',
-    );
+    // RFC 9449: when the server takes DPoP (ES256), the token is bound to a key of this issuance.
+    const dpopAlgs = as.dpop_signing_alg_values_supported;
+    const dpop: DpopSession | undefined = Array.isArray(dpopAlgs) && dpopAlgs.includes('ES256') ? await startDpopSession(now) : undefined;
+    const tokenEndpoint = checkUrl(as.token_endpoint, 'token_endpoint');
+    const tokenInit = {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: listener.redirectUri,
+        client_id: CLI_WALLET_CLIENT_ID,
+      }).toString(),
+    };
+    const token = dpop
+      ? await callWithDpop(f, dpop, tokenEndpoint, tokenInit, 'token endpoint')
+      : await call(f, tokenEndpoint, { method: 'POST', ...tokenInit }, 'token endpoint');
     if (typeof token.access_token !== 'string') throw failed('the token endpoint sent no access token');
+    const accessToken = token.access_token;
+    const bound = dpop !== undefined && typeof token.token_type === 'string' && token.token_type.toLowerCase() === 'dpop';
 
     const key = keyBound ? await createWalletKey(now()) : undefined;
     const request: JsonObject = { credential_configuration_id: opts.configurationId };
@@ -145,16 +149,27 @@ export async function authorizeAndReceive(
       if (typeof nonce.c_nonce !== 'string') throw failed('the nonce endpoint sent no c_nonce');
       request.proofs = { jwt: [await createProofJwt(key, { audience: issuer, nonce: nonce.c_nonce, now: now() })] };
     }
-    const response = await call(
-      f,
-      checkUrl(metadata.credential_endpoint, 'credential_endpoint'),
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}` },
-        body: JSON.stringify(request),
-      },
-      'credential endpoint',
-    );
+    const credentialEndpoint = checkUrl(metadata.credential_endpoint, 'credential_endpoint');
+    // RFC 9449 §7.1: a DPoP-bound token goes with the DPoP scheme and a proof carrying `ath`.
+    const response = bound
+      ? await callWithDpop(
+          f,
+          dpop,
+          credentialEndpoint,
+          { headers: { 'content-type': 'application/json', authorization: `DPoP ${accessToken}` }, body: JSON.stringify(request) },
+          'credential endpoint',
+          accessToken,
+        )
+      : await call(
+          f,
+          credentialEndpoint,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+            body: JSON.stringify(request),
+          },
+          'credential endpoint',
+        );
     const item = Array.isArray(response.credentials) && response.credentials.length === 1 ? response.credentials[0] : undefined;
     const credential = isJsonObject(item) ? item.credential : undefined;
     const { kind, expiresAt } = await checkReceived(f, credential, format, issuer, key, now, configuration);

@@ -1,16 +1,20 @@
 /**
  * The wallet's side of deferred issuance (OpenID4VCI §9): while the credential (or deferred
  * credential) endpoint answers `transaction_id` + `interval`, wait `interval` seconds and ask the
- * deferred credential endpoint again with the same access token, up to `waitSeconds` in all.
+ * deferred credential endpoint again with the same access token, up to `waitSeconds` in all. A
+ * DPoP-bound token polls with the DPoP scheme and a fresh proof for that endpoint (RFC 9449 §7).
  */
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
 import { call, checkUrl, failed } from './wallet-http.js';
+import { callWithDpop, type DpopSession } from './dpop-calls.js';
 
 export interface DeferredPoll {
   endpoint: unknown;
   accessToken: string;
   waitSeconds: number;
   fetch: typeof fetch;
+  /** The DPoP session the access token is bound to, when it is (token_type DPoP). */
+  dpop?: DpopSession | undefined;
   /** Waits `ms` (tests may pass a faster clock). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -30,16 +34,24 @@ export async function awaitDeferred(first: JsonObject, poll: DeferredPoll): Prom
         `the issuer has not issued the credential yet (deferred; it asked to wait ${interval} s between polls): try --wait with more seconds`,
       );
     await sleep(interval * 1000);
-    response = await call(
-      poll.fetch,
-      checkUrl(poll.endpoint, 'deferred_credential_endpoint'),
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${poll.accessToken}` },
-        body: JSON.stringify({ transaction_id: transactionId }),
-      },
-      'deferred credential endpoint',
-    );
+    const endpoint = checkUrl(poll.endpoint, 'deferred_credential_endpoint');
+    const body = JSON.stringify({ transaction_id: transactionId });
+    const what = 'deferred credential endpoint';
+    response = poll.dpop
+      ? await callWithDpop(
+          poll.fetch,
+          poll.dpop,
+          endpoint,
+          { headers: { 'content-type': 'application/json', authorization: `DPoP ${poll.accessToken}` }, body },
+          what,
+          poll.accessToken,
+        )
+      : await call(
+          poll.fetch,
+          endpoint,
+          { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${poll.accessToken}` }, body },
+          what,
+        );
     if (!isJsonObject(response)) throw failed('the deferred credential endpoint did not answer with a JSON object');
   }
   return response;

@@ -3,7 +3,8 @@
  * (base64url, as OpenID4VCI delivers `mso_mdoc`), a DeviceResponse disclosing only the asked
  * elements (the IssuerSignedItems kept byte for byte: their digests are over those bytes), with a
  * DeviceSignature by the wallet's device key over DeviceAuthentication and the OpenID4VP
- * SessionTranscript of this request (client_id, nonce, response_uri).
+ * SessionTranscript of this request (client_id, nonce, response_uri, and for direct_post.jwt the
+ * RFC 7638 thumbprint of the verifier's encryption key the response goes to).
  */
 import { createPrivateKey, sign } from 'node:crypto';
 import type { JWK } from 'jose';
@@ -58,6 +59,8 @@ export interface MdocPresentationInput {
   clientId: string;
   nonce: string;
   responseUri: string;
+  /** direct_post.jwt: SHA-256 RFC 7638 thumbprint of the verifier key the response is encrypted to (Annex B.2.6.1). */
+  jwkThumbprint?: Uint8Array;
 }
 
 /** A base64url DeviceResponse for one OpenID4VP request. */

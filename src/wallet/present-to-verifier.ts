@@ -27,6 +27,8 @@ import { createHolderPresentation } from './create-holder-presentation.js';
 import { createMdocPresentation, readHeldMdocClaims } from './create-mdoc-presentation.js';
 import { holderSignerFromJwk } from './holder-key.js';
 import { readHeldClaims } from './read-held-claims.js';
+import { readCredentialAuthorityKeyIds } from './read-credential-authority-keys.js';
+import { answersTrustedAuthorities } from '../holder/read-trusted-authorities.js';
 import { call, checkUrl, failed, fetchForWallet } from './wallet-http.js';
 import type { StoredCredential, Wallet } from './wallet-file.js';
 import { encryptResponse, needsState, readResponseEncryption, type ResponseEncryption } from '../holder/encrypt-response.js';
@@ -154,14 +156,18 @@ function pickCredential(
       x.format === query.format &&
       (vcts.length === 0 || vcts.includes(x.kind)) &&
       x.key !== null &&
-      (x.expires_at === null || new Date(x.expires_at) > now),
+      (x.expires_at === null || new Date(x.expires_at) > now) &&
+      // §6.1 trusted_authorities (aki, §6.1.1.1): a credential under another authority is not offered.
+      answersTrustedAuthorities(query, () => readCredentialAuthorityKeyIds(x.format, x.credential)),
   );
   for (const cred of typed) {
     const held = mdoc ? readHeldMdocClaims(cred.credential).claims : readHeldClaims(cred.credential);
     const match = matchClaimsQuery(held, asked.claims, asked.claimSets);
     if (match.ok) return { cred, pointers: match.chosen.map((i) => asked.claims[i]!.path) };
   }
-  const why = typed.length ? 'holds the claims it asks for' : `is of its type (${vcts.join(', ') || 'any'})`;
+  const why = typed.length
+    ? 'holds the claims it asks for'
+    : `is of its type (${vcts.join(', ') || 'any'})${query.trusted_authorities !== undefined ? ' under an authority it trusts (trusted_authorities)' : ''}`;
   throw fail(`no credential in this wallet answers the verifier's query "${String(query.id)}": none ${why}`);
 }
 
@@ -193,6 +199,8 @@ export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): P
   if (req.state === undefined && needsState(queries))
     throw fail('the request asks for a credential without holder binding and has no state');
   const encryption = req.response_mode === 'direct_post.jwt' ? responseEncryption(req.client_metadata) : undefined;
+  // Annex B.2.6.1: an encrypted answer's mdoc SessionTranscript names the key it is encrypted to.
+  const encryptionJkt = encryption && Buffer.from(await calculateJwkThumbprint(encryption.jwk, 'sha256'), 'base64url');
 
   const vpToken: Record<string, string[]> = {};
   const disclosed: PresentResult['disclosed'] = {};
@@ -216,6 +224,7 @@ export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): P
             clientId: req.client_id as string,
             nonce: req.nonce,
             responseUri,
+            ...(encryptionJkt && { jwkThumbprint: encryptionJkt }),
           })
         : (
             await createHolderPresentation({

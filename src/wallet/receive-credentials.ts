@@ -188,12 +188,14 @@ export async function receiveCredentials(
         'credential endpoint',
       );
   // §8.3 / §9: a deferred issuance answers transaction_id; poll until the credentials come.
-  // (A DPoP-bound token polls with Bearer here: the deferred endpoint does not take DPoP yet.)
+  // A DPoP-bound token polls (and notifies) with DPoP, by the same key (RFC 9449 §7).
+  const boundTo = bound ? dpop : undefined;
   const response = await awaitDeferred(first, {
     endpoint: metadata.deferred_credential_endpoint,
     accessToken,
     waitSeconds: opts.waitSeconds ?? 0,
     fetch: f,
+    dpop: boundTo,
   });
   const list = Array.isArray(response.credentials) ? response.credentials : [];
   if (list.length === 0 || list.length > Math.max(keys.length, 1))
@@ -221,7 +223,14 @@ export async function receiveCredentials(
   const notificationEndpoint = metadata.notification_endpoint;
   const acknowledge: Acknowledge = async () =>
     typeof notificationId === 'string' && typeof notificationEndpoint === 'string'
-      ? notifyIssuer(f, checkUrl(notificationEndpoint, 'notification_endpoint'), accessToken, notificationId, 'credential_accepted')
+      ? notifyIssuer(
+          f,
+          checkUrl(notificationEndpoint, 'notification_endpoint'),
+          accessToken,
+          notificationId,
+          'credential_accepted',
+          boundTo,
+        )
       : false;
   return {
     wallet: { ...wallet, keys: [...wallet.keys, ...newKeys], credentials: [...wallet.credentials, ...received] },

@@ -123,6 +123,23 @@ describe.skipIf(skip)('pages read as Korean, at phone and desktop size', () => {
   let adminKey: string;
   let claimIds: string[] = [];
   const consoleErrors: string[] = [];
+  const nonceRetries = new Map<string, number>();
+  const pendingBodies: Promise<void>[] = [];
+
+  /** Console errors, less the 400s that were DPoP nonce retries (counted by URL). */
+  async function unexplained(): Promise<string[]> {
+    await Promise.all(pendingBodies);
+    const left = new Map(nonceRetries);
+    return consoleErrors.filter((e) => {
+      const m = /status of 400 .* @ (.+)$/.exec(e);
+      const n = m?.[1] ? (left.get(m[1]) ?? 0) : 0;
+      if (m?.[1] && n > 0) {
+        left.set(m[1], n - 1);
+        return false;
+      }
+      return true;
+    });
+  }
 
   beforeAll(async () => {
     await buildIfStale({ only: 'web', quiet: true });
@@ -155,8 +172,22 @@ describe.skipIf(skip)('pages read as Korean, at phone and desktop size', () => {
   async function open(path: string): Promise<Page> {
     const page = await context.newPage();
     page.on('pageerror', (err) => consoleErrors.push(`${path}: ${err.message}`));
+    // RFC 9449 §8: a DPoP proof without the server's nonce is answered 400 use_dpop_nonce (with a
+    // DPoP-Nonce header) and the wallet retries with it; Chromium logs that answer as a console
+    // error. Those answers are counted by URL and, at the check, only that many are forgiven.
+    page.on('response', (r) => {
+      if (r.status() !== 400 || !r.headers()['dpop-nonce']) return;
+      pendingBodies.push(
+        r
+          .text()
+          .then((body) => {
+            if (body.includes('use_dpop_nonce')) nonceRetries.set(r.url(), (nonceRetries.get(r.url()) ?? 0) + 1);
+          })
+          .catch(() => undefined),
+      );
+    });
     page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(`${path}: ${msg.text()}`);
+      if (msg.type() === 'error') consoleErrors.push(`${path}: ${msg.text()} @ ${msg.location().url}`);
     });
     await page.addInitScript(`window.__claimIds = ${JSON.stringify(claimIds)}`);
     await page.goto(`${t.url}${path}`);
@@ -167,8 +198,13 @@ describe.skipIf(skip)('pages read as Korean, at phone and desktop size', () => {
    * Chromium logs every 4xx answer to a fetch as a console error; a refusal the step provoked on
    * purpose (a wrong code) is taken off the list, any other stays.
    */
-  function expectedRefusal(path: string): void {
-    const i = consoleErrors.findIndex((e) => e.startsWith(`${path}: Failed to load resource: the server responded with a status of 4`));
+  async function expectedRefusal(path: string): Promise<void> {
+    await Promise.all(pendingBodies);
+    // The last 4xx logged on that page (a nonce retry before it is forgiven by unexplained()).
+    let i = -1;
+    consoleErrors.forEach((e, k) => {
+      if (e.startsWith(`${path}: Failed to load resource: the server responded with a status of 4`)) i = k;
+    });
     assert.ok(i >= 0, `the browser logged the refusal on ${path}`);
     consoleErrors.splice(i, 1);
   }
@@ -240,7 +276,7 @@ describe.skipIf(skip)('pages read as Korean, at phone and desktop size', () => {
     await page.getByRole('heading', { name: '서명 키' }).waitFor();
     await audit(page, 'console admin');
     await page.close();
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(await unexplained(), []);
   });
 
   it('the verifier page, signed out, signed in, with a request and a verdict', async () => {
@@ -265,7 +301,7 @@ describe.skipIf(skip)('pages read as Korean, at phone and desktop size', () => {
     await page.locator('.verdict.bad, [role=alert]').first().waitFor();
     await audit(page, 'verifier refused');
     await page.close();
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(await unexplained(), []);
   });
 
   it('the wallet, empty, with a credential, and after a wrong transaction code', async () => {
@@ -281,7 +317,7 @@ describe.skipIf(skip)('pages read as Korean, at phone and desktop size', () => {
     await page.getByLabel('거래 코드 (발급기관이 알려 준 경우)').fill(wrong);
     await page.getByRole('button', { name: '받기' }).click();
     await page.getByText(/거래 코드가 맞지 않습니다/).waitFor();
-    expectedRefusal('/wallet');
+    await expectedRefusal('/wallet');
     await audit(page, 'wallet wrong code');
     await page.getByLabel('거래 코드 (발급기관이 알려 준 경우)').fill(offer.tx_code ?? '');
     await page.getByRole('button', { name: '받기' }).click();
@@ -290,7 +326,7 @@ describe.skipIf(skip)('pages read as Korean, at phone and desktop size', () => {
     await page.locator('.cards li, .vc').first().click();
     await audit(page, 'wallet card');
     await page.close();
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(await unexplained(), []);
   });
 
   it('turns a key of the wrong role away at sign-in, in words', async () => {
@@ -315,7 +351,7 @@ describe.skipIf(skip)('pages read as Korean, at phone and desktop size', () => {
     assert.ok(!requests.includes('/v1/admin/keys') && !requests.includes('/v1/credentials'), requests.join(' '));
     await audit(consolePage, 'console wrong role');
     await consolePage.close();
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(await unexplained(), []);
   });
 
   async function createOffer(txCode: boolean): Promise<{ offer: string; tx_code?: string }> {

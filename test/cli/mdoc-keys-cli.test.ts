@@ -16,8 +16,10 @@ import { openStore } from '../../src/store/store.js';
 import { KeyRing } from '../../src/keys/key-ring.js';
 import { FileKeyStore } from '../../src/keys/file-key-store.js';
 import { isAppError } from '../../src/errors.js';
+import { readAuthorityKeyIds } from '../../src/formats/x509/read-authority-key-ids.js';
 
 interface KeyJson {
+  aki?: string | null;
   active: { kid: string; alg: string; state: string };
   retiring: string | null;
   certificate: string;
@@ -80,6 +82,10 @@ for (const backend of storeTargets()) {
       const root = new x509.X509Certificate(iaca2.certificate);
       const ds = new x509.X509Certificate(ds2.certificate);
       assert.equal(await ds.verify({ publicKey: root.publicKey, signatureOnly: true }), true);
+      // The aki a verifier puts in DCQL trusted_authorities is what the DS (an mdoc's x5chain) names.
+      assert.match(String(iaca2.aki), /^[A-Za-z0-9_-]{27}$/);
+      assert.deepEqual(readAuthorityKeyIds([new Uint8Array(ds.rawData)]), [iaca2.aki]);
+      assert.notEqual(iaca1.aki, iaca2.aki);
       assert.match(root.subject, /CN=digital-proof IACA/);
       assert.match(new x509.X509Certificate(iaca1.certificate).subject, /CN=경찰청 mDL IACA/);
 

@@ -5,11 +5,10 @@ import { join } from 'node:path';
 import { FORMAT_ERROR_CODES } from '../../src/formats/error-codes.js';
 
 const SRC = join(import.meta.dirname, '..', '..', 'src', 'formats');
-const sources = ['jose', 'sd-jwt', 'sd-jwt-vc'].flatMap((dir) =>
-  readdirSync(join(SRC, dir))
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => readFileSync(join(SRC, dir, f), 'utf8')),
-);
+// Every format's folder (jose, sd-jwt, sd-jwt-vc, vc-jwt, mdoc, x509, …), read recursively.
+const sources = readdirSync(SRC, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.ts') && f !== 'error-codes.ts')
+  .map((f) => readFileSync(join(SRC, f), 'utf8'));
 
 test('lists every format error code once, in snake_case', () => {
   assert.equal(new Set(FORMAT_ERROR_CODES).size, FORMAT_ERROR_CODES.length);

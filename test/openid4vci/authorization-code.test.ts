@@ -303,6 +303,13 @@ for (const backend of storeTargets()) {
         assert.equal(received?.configuration, 'driver-license');
         const stored = JSON.parse(readFileSync(file, 'utf8')) as { credentials: { credential: string }[] };
         assert.equal(stored.credentials.length, 1);
+        // The issuer takes DPoP, so the CLI wallet's token is DPoP-bound (RFC 9449 §5) and it asked with proofs.
+        const latest = await t.runtime.store.db
+          .selectFrom('vci_access_tokens')
+          .select('dpop_jkt')
+          .orderBy('created_at', 'desc')
+          .executeTakeFirst();
+        assert.match(latest?.dpop_jkt ?? '', /^[A-Za-z0-9_-]{43}$/);
 
         // A refusal reaches the holder as a message, and nothing is kept.
         source.behaviour = 'deny';

@@ -1,7 +1,9 @@
 /**
  * The reference wallet (`dproof wallet receive`) with deferred issuance and notifications: it polls
  * the deferred credential endpoint at the issuer's interval until the agency completes, keeps the
- * credentials, then tells the issuer `credential_accepted` (OpenID4VCI §9, §11). Real HTTP.
+ * credentials, then tells the issuer `credential_accepted` (OpenID4VCI §9, §11). The issuer takes
+ * DPoP, so the wallet's token is DPoP-bound and it polls and notifies with DPoP proofs (a bound
+ * token as Bearer is refused there, RFC 9449 §7). Real HTTP.
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
@@ -72,6 +74,18 @@ for (const backend of storeTargets()) {
       assert.equal(got.code, 0, got.stderr);
       assert.equal((JSON.parse(got.stdout) as unknown[]).length, 1);
       assert.equal((await events())[0], 'credential_accepted');
+      // The token was DPoP-bound: the transaction and the notification kept its key, and the wallet
+      // polled and notified with proofs by it (as Bearer both endpoints refuse a bound token).
+      const row = await t.runtime.store.vciIssuance.deferred(id);
+      assert.equal(row?.state, 'collected');
+      assert.match(row?.dpop_jkt ?? '', /^[A-Za-z0-9_-]{43}$/);
+      const note = await t.runtime.store.db
+        .selectFrom('vci_notifications')
+        .select(['dpop_jkt', 'event'])
+        .where('token_hash', '=', row!.token_hash)
+        .executeTakeFirst();
+      assert.equal(note?.event, 'credential_accepted');
+      assert.equal(note?.dpop_jkt, row?.dpop_jkt);
     });
 
     it('gives up after --wait with a clear message when the agency has not decided, and refuses a bad --wait', async () => {

@@ -22,6 +22,7 @@ const client: ApiClient = {
 
 type Obj = Record<string, unknown>;
 const cred = (extra: Obj = {}): Obj => ({ id: 'dl', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, ...extra });
+const mdl = (extra: Obj = {}): Obj => ({ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: 'org.iso.18013.5.1.mDL' }, ...extra });
 const query = (extra: Obj = {}, credExtra: Obj = {}): Obj => ({ credentials: [cred(credExtra)], ...extra });
 
 /** Asserts a refusal with `code` whose first error points at `pointer`. */
@@ -99,12 +100,67 @@ describe('parse-dcql-query accepts (OpenID4VP §6)', () => {
     assert.deepEqual(q.credentials[0]!.claims, [{ path: ['family_name'] }]);
   });
 
-  it('refuses trusted_authorities (aki) with its own code: issuers are trusted by TRUSTED_ISSUERS, and ignoring it would widen trust', () => {
+  it('reads trusted_authorities of type aki on an mso_mdoc query into the policy (OpenID4VP §6.1.1.1)', () => {
+    const ta = [
+      { type: 'aki', values: ['s9tIpPmhxdiuNkHMEWNpYim8S8Y', 'AQID'] },
+      { type: 'aki', values: ['AQID'] },
+    ];
+    const q = parseDcqlQuery({ credentials: [mdl({ trusted_authorities: ta })] }, catalog, client).credentials[0]!;
+    assert.deepEqual(q.trustedAuthorityKeyIds, ['s9tIpPmhxdiuNkHMEWNpYim8S8Y', 'AQID']);
+    assert.deepEqual(policyForQuery(q).trustedAuthorityKeyIds, ['s9tIpPmhxdiuNkHMEWNpYim8S8Y', 'AQID']);
+    assert.equal(
+      policyForQuery(parseDcqlQuery({ credentials: [mdl()] }, catalog, client).credentials[0]!).trustedAuthorityKeyIds,
+      undefined,
+    );
+  });
+
+  it('refuses trusted_authorities on a dc+sd-jwt query: its issuers are trusted by their JWKS, with no X.509 chain to match', () => {
     refuses(
       query({}, { trusted_authorities: [{ type: 'aki', values: ['s9tIpPmhxdiuNkHMEWNpYim8S8Y'] }] }),
       '',
-      'dcql_trusted_authorities_unsupported',
+      'dcql_trusted_authorities_format_unsupported',
     );
+  });
+
+  it('refuses a trusted_authorities type other than aki with its own code (etsi_tl, openid_federation)', () => {
+    for (const type of ['etsi_tl', 'openid_federation', 'x'])
+      refuses(
+        { credentials: [mdl({ trusted_authorities: [{ type, values: ['https://lotl.example.com'] }] })] },
+        '',
+        'dcql_trusted_authority_type_unsupported',
+      );
+    refuses(
+      {
+        credentials: [
+          mdl({
+            trusted_authorities: [
+              { type: 'aki', values: ['AQID'] },
+              { type: 'etsi_tl', values: ['https://lotl.example.com'] },
+            ],
+          }),
+        ],
+      },
+      '',
+      'dcql_trusted_authority_type_unsupported',
+    );
+  });
+
+  it('refuses a malformed trusted_authorities as invalid_dcql_query, naming where', () => {
+    const at = '/credentials/0/trusted_authorities';
+    const bad = (ta: unknown) => ({ credentials: [mdl({ trusted_authorities: ta })] });
+    refuses(bad([]), at);
+    refuses(bad({ type: 'aki', values: ['AQID'] }), at);
+    refuses(bad(['aki']), `${at}/0`);
+    refuses(bad([{ values: ['AQID'] }]), `${at}/0`);
+    refuses(bad([{ type: 'aki' }]), `${at}/0/values`);
+    refuses(bad([{ type: 'aki', values: [] }]), `${at}/0/values`);
+    refuses(bad([{ type: 'aki', values: [1] }]), `${at}/0/values`);
+    refuses(bad([{ type: 'aki', values: ['AQID', 'not base64url!'] }]), `${at}/0/values/1`);
+    refuses(bad([{ type: 'aki', values: ['A'] }]), `${at}/0/values/0`);
+    refuses(bad([{ type: 'aki', values: ['AQID='] }]), `${at}/0/values/0`);
+    refuses(bad([{ type: 'aki', values: ['x'.repeat(87)] }]), `${at}/0/values/0`);
+    // A malformed shape on a dc+sd-jwt query is malformed first.
+    refuses(query({}, { trusted_authorities: [{ type: 'aki', values: [] }] }), `${at}/0/values`);
   });
 
   it('ids of letters, digits, _ and - up to 64 characters', () => {

@@ -10,6 +10,10 @@ import { badRequest } from '../../errors.js';
 import type { SigningAlg } from '../../keys/signer.js';
 import { certificateChainOf, isMdocKeyAlg, makeDocumentSigner, makeIaca, MDOC_IACA_ALG, pemOf } from '../../keys/manage-mdoc-keys.js';
 import type { CertificateSubject } from '../../keys/build-mdoc-certificate.js';
+import { readAuthorityKeyIds } from '../../formats/x509/read-authority-key-ids.js';
+
+/** The KeyIdentifier a verifier names in DCQL `trusted_authorities` (type aki, OpenID4VP §6.1.1.1) to ask for mdocs under this IACA. */
+const akiOf = (der: Uint8Array): string | null => readAuthorityKeyIds([der])[0] ?? null;
 
 interface SubjectOptions {
   country?: string;
@@ -130,10 +134,12 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
       const c = ctx();
       const subject = subjectOf(opts, 'digital-proof IACA', c.config.publicUrl);
       const r = await c.withStore((store) => makeIaca({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, subject));
+      const der = certificateChainOf(r.active)[0]!;
+      const aki = akiOf(der);
       createOutput(Boolean(opts.json), io).data(
-        { active: viewKey(r.active), retiring: r.retiring ?? null, certificate: pemOf(certificateChainOf(r.active)[0]!) },
+        { active: viewKey(r.active), retiring: r.retiring ?? null, certificate: pemOf(der), aki },
         () =>
-          `active IACA: ${r.active.kid}${r.retiring ? `\nretiring: ${r.retiring} (still a trust anchor)` : ''}\nnext: "dproof keys ds" makes a document signer under it`,
+          `active IACA: ${r.active.kid}${r.retiring ? `\nretiring: ${r.retiring} (still a trust anchor)` : ''}\nDCQL trusted_authorities: {"type":"aki","values":["${aki}"]}\nnext: "dproof keys ds" makes a document signer under it`,
       );
     });
 

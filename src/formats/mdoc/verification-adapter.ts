@@ -21,7 +21,8 @@ import { parseDeviceResponse, type ParsedMdoc } from './parse-device-response.js
 import { readMdocClaims } from './parse-element-value.js';
 import { checkCoseAlg, verifyCoseSignature } from './verify-cose-signature.js';
 import { openId4VpSessionTranscript, readDeviceKey, verifyDeviceSignature } from './verify-device-signature.js';
-import { verifyIssuerCertificate, type MdocTrustAnchor } from './verify-issuer-certificate.js';
+import { readX5chain, verifyIssuerCertificate, type MdocTrustAnchor } from './verify-issuer-certificate.js';
+import { readAuthorityKeyIds } from '../x509/read-authority-key-ids.js';
 
 export const MDOC_FORMAT = 'mso_mdoc';
 
@@ -65,12 +66,15 @@ export const mdocVerification: CredentialVerification<MdocPresentation, typeof M
     return anchor.issuer;
   },
 
+  /** OpenID4VP 1.0 §6.1.1.1: the AuthorityKeyIdentifiers of the x5chain the mdoc carries (read after the chain verified). */
+  authorityKeyIds: (p) => readAuthorityKeyIds(readX5chain(p.mdoc.issuerAuth)),
+
   issuerAuthorizedForType: (p, type) => p.anchor?.doctypes === undefined || p.anchor.doctypes.includes(type),
 
   credentialType: (p) => p.mdoc.docType,
 
-  /** Our catalogue names no doctype yet (the issuance half adds them). */
-  catalogTypeIds: () => [],
+  /** The catalogue types issued under this docType (a type file's `mdoc.doctype`). */
+  catalogTypeIds: (_p, docType, catalog) => catalog.types.filter((t) => t.mdoc?.doctype === docType).map((t) => t.id),
 
   checkTime: (p, options) => checkMsoValidity(p.mdoc, options),
 

@@ -36,7 +36,8 @@ const MAX_CHAIN = 4;
 
 const invalid = (message: string) => formatError('mdoc_certificate_invalid', message);
 
-function readX5chain(s: CoseSign1): Uint8Array[] {
+/** RFC 9360 §2: the x5chain of issuerAuth (DS first), as DER. */
+export function readX5chain(s: CoseSign1): Uint8Array[] {
   const v = s.unprotectedHeader.get(X5CHAIN) ?? s.protectedHeader.get(X5CHAIN);
   // RFC 9360 §2: one certificate as a bstr, several as an array of bstr.
   const list = v instanceof Uint8Array ? [v] : Array.isArray(v) ? (v as unknown[]) : [];

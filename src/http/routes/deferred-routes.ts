@@ -1,32 +1,26 @@
 /**
  * Deferred issuance (OpenID4VCI §9) and notifications (§11) over HTTP: the wallet-facing deferred
- * credential and notification endpoints (OAuth error shape, Bearer access token), and the
+ * credential and notification endpoints (OAuth error shape, the access token as Bearer, or as
+ * DPoP with a proof when it is DPoP-bound, RFC 9449 §7), and the
  * back-office API where the issuing agency completes or refuses a deferred issuance. Routes only
  * parse and map; the rules live in src/issuance/deferred/ and src/issuance/notifications/.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { authenticated, clientOf } from '../auth.js';
 import { problemResponses } from '../api-schemas.js';
 import { VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
-import { bearerError, credentialError } from '../../issuance/vci-errors.js';
+import { credentialError } from '../../issuance/vci-errors.js';
+import { hashSecret } from '../../issuance/vci-secrets.js';
+import { dpopVerifier } from '../../issuance/dpop/verify-dpop.js';
+import { checkCredentialSender } from '../../issuance/sender-checks.js';
+import { accessTokenOf } from '../access-token-of.js';
 import { collectDeferred } from '../../issuance/deferred/collect-deferred.js';
 import { completeDeferred, listDeferred, refuseDeferred } from '../../issuance/deferred/decide-deferred.js';
 import { recordNotification } from '../../issuance/notifications/record-notification.js';
 
 const oauthErrors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#', description: 'OAuth error' }]));
-
-/** RFC 6750 §2.1 (header only; §2.3 / RFC 9700 §2.4.2: never in the URL). */
-function bearerOf(request: FastifyRequest): string {
-  if (request.url.includes('?') && new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1)).has('access_token'))
-    throw bearerError('invalid_request', 'send the access token in the Authorization header, never in the URL');
-  const header = request.headers.authorization;
-  if (typeof header !== 'string' || header === '') throw bearerError('invalid_token', 'send the access token as Authorization: Bearer');
-  const m = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
-  if (!m?.[1]) throw bearerError('invalid_request', 'the Authorization header is not a Bearer token');
-  return m[1];
-}
 
 /** §9.1 / §11.1: the request is application/json. */
 function requireJson(request: FastifyRequest, code: 'invalid_credential_request' | 'invalid_notification_request'): void {
@@ -37,15 +31,29 @@ function requireJson(request: FastifyRequest, code: 'invalid_credential_request'
 const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{24}$' } } } as const;
 
 export async function deferredRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const tokenChecked = new WeakMap<FastifyRequest, string>();
-  // The header is checked before the body is read (as at the credential endpoint).
-  const readBearer = async (request: FastifyRequest): Promise<void> => {
-    tokenChecked.set(request, bearerOf(request));
-  };
-  const tokenOf = (request: FastifyRequest): string => {
+  // RFC 9449: proofs, server nonces (valid on every node through the store) and seen jtis.
+  const dpop = dpopVerifier(deps);
+  const tokenChecked = new WeakMap<FastifyRequest, { token: string; dpop: boolean }>();
+  // The header (and a DPoP proof) is checked before the body is read, as at the credential endpoint:
+  // a DPoP-bound token only with the DPoP scheme and a proof by its key for this endpoint (`htu`,
+  // `ath`, server nonce, fresh `jti`); a Bearer token only as Bearer. An unknown token is the
+  // domain's invalid_token.
+  const readAccessToken =
+    (path: string) =>
+    async (request: FastifyRequest): Promise<void> => {
+      const { scheme, token } = accessTokenOf(request);
+      const binding = await deps.store.vciIssuance.tokenBinding(hashSecret(token));
+      if (binding) await checkCredentialSender(deps, dpop, request.headers, { scheme, token, dpopJkt: binding.dpopJkt }, path);
+      tokenChecked.set(request, { token, dpop: binding?.dpopJkt != null });
+    };
+  const tokenOf = (request: FastifyRequest): { token: string; dpop: boolean } => {
     const t = tokenChecked.get(request);
     if (t === undefined) throw new Error('route ran without its onRequest check');
     return t;
+  };
+  // RFC 9449 §9: the nonce for the wallet's next proof at this resource.
+  const nonceFor = async (reply: FastifyReply, checked: { dpop: boolean }) => {
+    if (checked.dpop) reply.header('dpop-nonce', await dpop.nonces.current());
   };
 
   // §9: deferred credential endpoint.
@@ -58,7 +66,7 @@ export async function deferredRoutes(app: FastifyInstance, deps: AppDeps): Promi
         bearerChallenge: true,
         anonymousLimit: { reference: 'access_token' },
       },
-      onRequest: [readBearer],
+      onRequest: [readAccessToken(VCI_PATHS.deferredCredential)],
       schema: {
         tags: ['openid4vci'],
         summary: 'Deferred credential endpoint: 202 while the agency decides, then the credentials (OpenID4VCI §9)',
@@ -73,8 +81,10 @@ export async function deferredRoutes(app: FastifyInstance, deps: AppDeps): Promi
     },
     async (request, reply) => {
       requireJson(request, 'invalid_credential_request');
-      const response = await collectDeferred(deps, tokenOf(request), request.body);
+      const checked = tokenOf(request);
+      const response = await collectDeferred(deps, checked.token, request.body);
       reply.header('cache-control', 'no-store');
+      await nonceFor(reply, checked);
       return 'transaction_id' in response ? reply.code(202).send(response) : response;
     },
   );
@@ -89,7 +99,7 @@ export async function deferredRoutes(app: FastifyInstance, deps: AppDeps): Promi
         bearerChallenge: true,
         anonymousLimit: { reference: 'access_token' },
       },
-      onRequest: [readBearer],
+      onRequest: [readAccessToken(VCI_PATHS.notification)],
       schema: {
         tags: ['openid4vci'],
         summary: 'Notification endpoint: credential_accepted, credential_failure or credential_deleted (OpenID4VCI §11)',
@@ -108,7 +118,9 @@ export async function deferredRoutes(app: FastifyInstance, deps: AppDeps): Promi
     },
     async (request, reply) => {
       requireJson(request, 'invalid_notification_request');
-      await recordNotification(deps, tokenOf(request), request.body);
+      const checked = tokenOf(request);
+      await recordNotification(deps, checked.token, request.body);
+      await nonceFor(reply, checked);
       return reply.code(204).header('cache-control', 'no-store').send();
     },
   );

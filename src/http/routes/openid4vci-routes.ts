@@ -19,8 +19,9 @@ import { encryptCredentialResponse, readResponseEncryption } from '../../issuanc
 import { checkTokenSender, checkCredentialSender } from '../../issuance/sender-checks.js';
 import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
 import { buildAuthorizationServerMetadata, buildIssuerMetadata, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
-import { bearerError, credentialError, tokenError } from '../../issuance/vci-errors.js';
+import { credentialError, tokenError } from '../../issuance/vci-errors.js';
 import type { ApiBody } from '../api-body-types.js';
+import { accessTokenOf } from '../access-token-of.js';
 import { AUTHORIZATION_CODE_GRANT } from '../../issuance/authorization/authorization-deps.js';
 import { redeemAuthorizationCode } from '../../issuance/authorization/redeem-authorization-code.js';
 
@@ -39,19 +40,6 @@ const REF_PARAMS = {
   required: ['ref'],
   properties: { ref: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$', description: 'secret offer reference' } },
 } as const;
-
-/**
- * RFC 6750 §2.1 `Authorization: Bearer <token>`, or RFC 9449 §7.1 `Authorization: DPoP <token>`
- * (schemes are case-insensitive, RFC 9110 §11.1).
- */
-function accessTokenOf(request: FastifyRequest): { scheme: 'bearer' | 'dpop'; token: string } {
-  const header = request.headers.authorization;
-  if (typeof header !== 'string' || header === '')
-    throw bearerError('invalid_token', 'send the access token as Authorization: Bearer or DPoP');
-  const m = /^(Bearer|DPoP) ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
-  if (!m?.[1] || !m[2]) throw bearerError('invalid_request', 'the Authorization header is not a Bearer or DPoP token');
-  return { scheme: m[1].toLowerCase() === 'dpop' ? 'dpop' : 'bearer', token: m[2] };
-}
 
 export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { publicUrl } = deps.config;
@@ -198,13 +186,13 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
       if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type))
         throw tokenError('invalid_request', 'send the token request as application/x-www-form-urlencoded');
       const form = (request.body ?? {}) as Record<string, unknown>;
-      // The Authorization Code grant, when the flow is configured (src/issuance/authorization/); its
-      // tokens are not DPoP-bound yet. The pre-authorized grant: RFC 9449 §5 (DPoP) and
-      // attest_jwt_client_auth, who is asking, checked before the code is touched.
+      // Either grant: RFC 9449 §5 (DPoP) and attest_jwt_client_auth, who is asking, checked before
+      // the code is touched; the token is bound to the DPoP key. The Authorization Code grant when
+      // the flow is configured (src/issuance/authorization/), else the pre-authorized grant.
       const authorizationCode = form.grant_type === AUTHORIZATION_CODE_GRANT && deps.config.authorizationCode;
-      const sender = authorizationCode ? {} : await checkTokenSender(deps, dpop, request.headers, form);
+      const sender = await checkTokenSender(deps, dpop, request.headers, form);
       const response = authorizationCode
-        ? await redeemAuthorizationCode({ ...deps, config: { ...deps.config, authorizationCode } }, form)
+        ? await redeemAuthorizationCode({ ...deps, config: { ...deps.config, authorizationCode } }, form, sender)
         : await redeemPreAuthorizedCode(deps, form, sender);
       // RFC 6749 §5.1: token responses are not cached; RFC 9449 §8.2: a nonce for the next proof.
       reply.header('cache-control', 'no-store');
@@ -236,17 +224,14 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
   // §8: credential endpoint, Bearer access token in the Authorization header only.
   // The access token is checked before the body is read (onRequest: Fastify reads no body before
   // preParsing), so an anonymous request costs a header check and two indexed reads, never a parse.
-  const authorized = new WeakMap<FastifyRequest, { token: string; offer: VciOfferRecord; dpop: boolean }>();
+  const authorized = new WeakMap<FastifyRequest, { token: string; offer: VciOfferRecord; dpopJkt: string | null }>();
   const authorizeBearer = async (request: FastifyRequest): Promise<void> => {
-    // RFC 6750 §2.3 / RFC 9700 §2.4.2: never an access token in a URI; refused, not ignored.
-    if (request.url.includes('?') && new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1)).has('access_token')) {
-      throw bearerError('invalid_request', 'send the access token in the Authorization header, never in the URL');
-    }
+    // RFC 6750 §2.3 / RFC 9700 §2.4.2: never an access token in a URI (access-token-of.ts).
     const { scheme, token } = accessTokenOf(request);
     const { offer, dpopJkt } = await authorizeBoundAccessToken(deps, token, deps.clock.now());
     // RFC 9449 §7: a DPoP-bound token comes with a proof by its key (and `ath`), never as Bearer.
     await checkCredentialSender(deps, dpop, request.headers, { scheme, token, dpopJkt });
-    authorized.set(request, { token, offer, dpop: dpopJkt !== null });
+    authorized.set(request, { token, offer, dpopJkt });
   };
   app.post<{ Body: unknown; Querystring: Record<string, unknown> }>(
     VCI_PATHS.credential,
@@ -281,10 +266,10 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
       }
       // §8.2: bad encryption parameters are refused before anything is consumed.
       const encryption = readResponseEncryption(request.body);
-      const response = await issueOfferedCredentials(deps, bearer.token, request.body, bearer.offer);
+      const response = await issueOfferedCredentials(deps, bearer.token, request.body, bearer.offer, bearer.dpopJkt);
       reply.header('cache-control', 'no-store');
       // RFC 9449 §9: the nonce for the wallet's next proof at this resource.
-      if (bearer.dpop) reply.header('dpop-nonce', await dpop.nonces.current());
+      if (bearer.dpopJkt !== null) reply.header('dpop-nonce', await dpop.nonces.current());
       // §8.3: 202 Accepted with transaction_id when issuance is deferred.
       if ('transaction_id' in response) reply.code(202);
       // §8.3 / §10: an encrypted response is a JWE, application/jwt.

@@ -4,19 +4,22 @@
  * redeems the code and stores the access token, and the claims sealed under the code are sealed
  * again under the token → the response names the credential the token covers
  * (`authorization_details` with `credential_identifiers`, OpenID4VCI §6.2), which the wallet
- * sends as `credential_identifier` (or the configuration id) at the credential endpoint.
+ * sends as `credential_identifier` (or the configuration id) at the credential endpoint. With a
+ * DPoP proof (RFC 9449 §5) the token is bound to its key (`token_type` DPoP); DPOP_REQUIRED
+ * applies as to the pre-authorized grant.
  */
 import { createHash } from 'node:crypto';
 import { isJsonObject } from '../../formats/jose/types.js';
 import { issueAccessToken } from '../issue-access-token.js';
 import { tokenError } from '../vci-errors.js';
+import { checkDpopPolicy, type SenderBinding } from '../sender-binding.js';
 import { hashSecret, sameHash } from '../vci-secrets.js';
 import { openSealedClaims, sealClaims } from './claims-seal.js';
 import { authorizationError, singleParam, type AuthorizationDeps } from './authorization-deps.js';
 
 export interface AuthorizationCodeTokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   authorization_details?: Record<string, unknown>[];
   scope?: string;
@@ -30,6 +33,7 @@ const INVALID_GRANT = 'the authorization code is unknown, expired or already use
 export async function redeemAuthorizationCode(
   deps: AuthorizationDeps,
   form: Record<string, unknown>,
+  sender: SenderBinding = {},
 ): Promise<AuthorizationCodeTokenResponse> {
   const code = singleParam(form, 'code');
   const verifier = singleParam(form, 'code_verifier');
@@ -72,6 +76,9 @@ export async function redeemAuthorizationCode(
       throw authorizationError('invalid_authorization_details', 'authorization_details asks for more than was authorized');
   }
 
+  // RFC 9449 §5 / HAIP §4.3: refused before the code is used, so a retry with a proof can redeem it.
+  checkDpopPolicy(deps.config, offer.configuration_id, sender);
+
   const claims = offer.claims === null ? undefined : openSealedClaims(offer.claims, code);
   if (claims === undefined) throw tokenError('invalid_grant', INVALID_GRANT);
   const token = issueAccessToken(now, deps.config.accessTokenTtlSeconds);
@@ -79,7 +86,7 @@ export async function redeemAuthorizationCode(
     !(await deps.store.authorizationRequests.redeemCode(
       offer.id,
       now,
-      { hash: token.hash, expiresAt: token.expiresAt },
+      { hash: token.hash, expiresAt: token.expiresAt, dpopJkt: sender.dpopJkt },
       sealClaims(claims, token.token),
     ))
   )
@@ -88,7 +95,7 @@ export async function redeemAuthorizationCode(
   const authorized = { type: 'openid_credential', credential_configuration_id: offer.configuration_id, credential_identifiers: [offer.id] };
   return {
     access_token: token.token,
-    token_type: 'Bearer',
+    token_type: sender.dpopJkt === undefined ? 'Bearer' : 'DPoP',
     expires_in: token.expiresIn,
     ...(req.authorization_details !== null && {
       authorization_details: [{ ...(JSON.parse(req.authorization_details) as object), ...authorized }],

@@ -57,5 +57,5 @@ export async function collectDeferred(deps: VciDeps, accessToken: string, body: 
   if (claims === undefined) throw credentialError('invalid_transaction_id', 'the transaction_id was already used');
   const holders = JSON.parse(rec.holder_jwks) as JWK[];
   const { credentials, ids } = await issueForHolders(deps, client, configuration, JSON.parse(claims) as Claims, holders);
-  return { credentials, notification_id: await createNotification(deps, accessToken, ids) };
+  return { credentials, notification_id: await createNotification(deps, accessToken, ids, rec.dpop_jkt ?? null) };
 }

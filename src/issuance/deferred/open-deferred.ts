@@ -25,7 +25,14 @@ export const isDeferred = (deps: VciDeps, offer: VciOfferRecord, configuration: 
 /** The transaction to open (a step of the consuming unit) and the 202 answer to give once it committed. */
 export function deferredTransaction(
   deps: VciDeps,
-  v: { accessToken: string; offer: VciOfferRecord; configuration: CredentialConfiguration; holderJwks: readonly JWK[]; claims: Claims },
+  v: {
+    accessToken: string;
+    dpopJkt: string | null;
+    offer: VciOfferRecord;
+    configuration: CredentialConfiguration;
+    holderJwks: readonly JWK[];
+    claims: Claims;
+  },
 ): { step: WriteStep; id: string; response: DeferredResponse } {
   const transactionId = newSecret();
   const id = randomBytes(12).toString('hex');
@@ -34,6 +41,8 @@ export function deferredTransaction(
     id,
     transaction_hash: hashSecret(transactionId),
     token_hash: hashSecret(v.accessToken),
+    // RFC 9449: polling stays sender-constrained after the token row is gone.
+    dpop_jkt: v.dpopJkt,
     offer_id: v.offer.id,
     client_id: v.offer.client_id,
     configuration_id: v.configuration.id,

@@ -7,13 +7,20 @@ import { randomBytes } from 'node:crypto';
 import { hashSecret } from '../vci-secrets.js';
 import type { VciDeps } from '../vci-deps.js';
 
-export async function createNotification(deps: VciDeps, accessToken: string, credentialIds: readonly string[]): Promise<string> {
+export async function createNotification(
+  deps: VciDeps,
+  accessToken: string,
+  credentialIds: readonly string[],
+  dpopJkt: string | null,
+): Promise<string> {
   const id = randomBytes(16).toString('base64url');
   const now = deps.clock.now();
   await deps.store.vciIssuance.insertNotification(
     {
       id,
       token_hash: hashSecret(accessToken),
+      // RFC 9449: the notification endpoint asks for the same DPoP key as the token did.
+      dpop_jkt: dpopJkt,
       created_at: now,
       expires_at: now + deps.config.accessTokenTtlSeconds * 1000,
       event: null,

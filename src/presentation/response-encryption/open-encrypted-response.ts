@@ -19,6 +19,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { compactDecrypt } from 'jose';
 import { badRequest } from '../../errors.js';
+import { jwkThumbprint } from '../../keys/jwk-thumbprint.js';
 import { checkPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import { parseJsonText } from '../../formats/jose/parse-json.js';
 import { isJsonObject, type JsonObject } from '../../formats/jose/types.js';
@@ -36,6 +37,8 @@ export interface OpenedResponse {
   params: Record<string, unknown>;
   /** The request whose key decrypted it. */
   requestId: string;
+  /** RFC 7638 thumbprint (base64url) of that key: an mdoc's SessionTranscript binds it (Annex B.2.6.1). */
+  encryptionJkt: string;
 }
 
 function readHeader(jwe: string): JsonObject {
@@ -110,5 +113,5 @@ export async function openEncryptedResponse(
     throw badRequest('response_payload_invalid', 'the decrypted response is not JSON');
   }
   if (!isJsonObject(payload)) throw badRequest('response_payload_invalid', 'the decrypted response is not a JSON object');
-  return { params: asFormParams(payload), requestId: row.request_id };
+  return { params: asFormParams(payload), requestId: row.request_id, encryptionJkt: jwkThumbprint({ kty: 'EC', crv: 'P-256', ...pub }) };
 }

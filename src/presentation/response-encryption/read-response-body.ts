@@ -17,6 +17,8 @@ import { DC_API_MODES, ENCRYPTED_MODES } from './response-modes.js';
 export interface ResponseBody {
   params: Record<string, unknown>;
   encryptedFor?: string;
+  /** With encryptedFor: the RFC 7638 thumbprint of the request key that decrypted it. */
+  encryptionJkt?: string;
 }
 
 export async function readResponseBody(
@@ -28,7 +30,7 @@ export async function readResponseBody(
   if (Object.keys(body).some((k) => k !== 'response'))
     throw badRequest('response_jwe_malformed', 'an encrypted response carries its parameters inside the JWE only');
   const opened = await openEncryptedResponse(deps, body.response);
-  return { params: opened.params, encryptedFor: opened.requestId };
+  return { params: opened.params, encryptedFor: opened.requestId, encryptionJkt: opened.encryptionJkt };
 }
 
 export async function checkResponseShape(

@@ -10,6 +10,7 @@ import { verifierResponseEncryption } from './0007-verifier-response-encryption.
 import { dpopTokenBinding } from './0008-dpop-token-binding.js';
 import { authorizationRequests } from './0009-authorization-requests.js';
 import { deferredNotifications } from './0010-deferred-notifications.js';
+import { deferredDpopBinding } from './0011-deferred-dpop-binding.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -29,6 +30,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0008-dpop-token-binding': dpopTokenBinding(dialect),
       '0009-authorization-requests': authorizationRequests(dialect),
       '0010-deferred-notifications': deferredNotifications(dialect),
+      '0011-deferred-dpop-binding': deferredDpopBinding(dialect),
     };
   },
 });

@@ -88,7 +88,12 @@ export const authorizationRequestsRepo = (db: Kysely<Database>) => ({
    * claims sealed under the code are replaced by the same claims sealed under the token. False
    * when the code was already redeemed, or has expired.
    */
-  async redeemCode(offerId: string, now: number, token: { hash: string; expiresAt: number }, sealedClaims: string): Promise<boolean> {
+  async redeemCode(
+    offerId: string,
+    now: number,
+    token: { hash: string; expiresAt: number; dpopJkt?: string | undefined },
+    sealedClaims: string,
+  ): Promise<boolean> {
     try {
       await db.transaction().execute(async (tx) => {
         const r = await tx
@@ -104,7 +109,13 @@ export const authorizationRequestsRepo = (db: Kysely<Database>) => ({
         if (changed(r) !== 1) throw new Lost();
         await tx
           .insertInto('vci_access_tokens')
-          .values({ token_hash: token.hash, offer_id: offerId, created_at: now, expires_at: token.expiresAt })
+          .values({
+            token_hash: token.hash,
+            offer_id: offerId,
+            created_at: now,
+            expires_at: token.expiresAt,
+            dpop_jkt: token.dpopJkt ?? null,
+          })
           .execute();
       });
       return true;

@@ -159,6 +159,20 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
       return db.selectFrom('vci_notifications').selectAll().where('id', '=', id).executeTakeFirst();
     },
 
+    /**
+     * The DPoP binding (RFC 9449 `cnf.jkt`) of an access token the deferred credential or
+     * notification endpoint sees: from its token row while it lives, else from the deferred
+     * transactions or notifications it received (they keep it, 0011). Undefined for a token
+     * unknown to all three; null for a Bearer token.
+     */
+    async tokenBinding(tokenHash: string): Promise<{ dpopJkt: string | null } | undefined> {
+      for (const table of ['vci_access_tokens', 'vci_deferred', 'vci_notifications'] as const) {
+        const r = await db.selectFrom(table).select('dpop_jkt').where('token_hash', '=', tokenHash).executeTakeFirst();
+        if (r) return { dpopJkt: r.dpop_jkt ?? null };
+      }
+      return undefined;
+    },
+
     /** True when some unexpired notification was handed to this access token. */
     async tokenHasNotifications(tokenHash: string, now: number): Promise<boolean> {
       const r = await db

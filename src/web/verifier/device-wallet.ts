@@ -32,7 +32,7 @@ export async function askDeviceWallet(body: Record<string, unknown>, apiKey: str
       // The holder closed the browser's wallet picker, or no wallet on this device answers.
       throw new Error(
         e instanceof DOMException && e.name === 'NotAllowedError'
-          ? t('지갑 선택이 취소되었습니다.', 'The wallet was not chosen.')
+          ? t('지갑을 고르지 않았습니다.', 'The wallet was not chosen.')
           : t('이 기기의 지갑이 응답하지 않았습니다.', "This device's wallet did not answer."),
       );
     })) as (Credential & { protocol?: string; data?: unknown }) | null;

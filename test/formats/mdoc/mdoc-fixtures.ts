@@ -43,7 +43,7 @@ export async function makeIaca(name = 'CN=Test IACA, C=KR', o: { notAfter?: Date
 
 export async function makeDocumentSigner(
   iaca: Iaca,
-  o: { notBefore?: Date; notAfter?: Date; usage?: number; eku?: string[] } = {},
+  o: { notBefore?: Date; notAfter?: Date; usage?: number; eku?: string[]; aki?: boolean } = {},
 ): Promise<DocumentSigner> {
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({
@@ -58,9 +58,17 @@ export async function makeDocumentSigner(
     extensions: [
       new x509.KeyUsagesExtension(o.usage ?? x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension(o.eku ?? ['1.0.18013.5.1.2'], true),
+      // RFC 5280 §4.2.1.1: the IACA's key identifier (SHA-1 of its public key), as ISO 18013-5 Annex B.1.4 asks.
+      ...(o.aki ? [await x509.AuthorityKeyIdentifierExtension.create(iaca.keys.publicKey)] : []),
     ],
   });
   return { pem: cert.toString('pem'), privateJwk: (await webcrypto.subtle.exportKey('jwk', keys.privateKey)) as JWK };
+}
+
+/** The base64url KeyIdentifier a DS made with `aki: true` names (DCQL trusted_authorities type aki). */
+export async function iacaKeyId(iaca: Iaca): Promise<string> {
+  const ext = await x509.AuthorityKeyIdentifierExtension.create(iaca.keys.publicKey);
+  return Buffer.from(ext.keyId!, 'hex').toString('base64url');
 }
 
 export async function makeDeviceKey(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {

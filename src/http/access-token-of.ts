@@ -1,0 +1,25 @@
+/**
+ * The access token of a request to a protected OpenID4VCI resource (the credential, deferred
+ * credential and notification endpoints): RFC 6750 §2.1 `Authorization: Bearer <token>` or
+ * RFC 9449 §7.1 `Authorization: DPoP <token>` (schemes are case-insensitive, RFC 9110 §11.1);
+ * never in the URL (RFC 6750 §2.3 / RFC 9700 §2.4.2: refused, not ignored). Which scheme a token
+ * must use is sender-checks.ts's question.
+ */
+import type { FastifyRequest } from 'fastify';
+import { bearerError } from '../issuance/vci-errors.js';
+
+export interface PresentedAccessToken {
+  scheme: 'bearer' | 'dpop';
+  token: string;
+}
+
+export function accessTokenOf(request: FastifyRequest): PresentedAccessToken {
+  if (request.url.includes('?') && new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1)).has('access_token'))
+    throw bearerError('invalid_request', 'send the access token in the Authorization header, never in the URL');
+  const header = request.headers.authorization;
+  if (typeof header !== 'string' || header === '')
+    throw bearerError('invalid_token', 'send the access token as Authorization: Bearer or DPoP');
+  const m = /^(Bearer|DPoP) ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+  if (!m?.[1] || !m[2]) throw bearerError('invalid_request', 'the Authorization header is not a Bearer or DPoP token');
+  return { scheme: m[1].toLowerCase() === 'dpop' ? 'dpop' : 'bearer', token: m[2] };
+}

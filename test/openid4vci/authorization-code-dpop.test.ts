@@ -1,0 +1,192 @@
+/**
+ * Sender constraints in the Authorization Code Flow (issue 18 follow-ups), on real HTTP with a real
+ * OpenID provider (oidc-provider) and claims source: the authorization_code grant binds its
+ * access token to the DPoP key of the token request (token_type DPoP, cnf.jkt) and DPOP_REQUIRED
+ * applies to it as to the pre-authorized grant; the PAR endpoint refuses a missing or failed wallet
+ * attestation with invalid_client (401, RFC 6749 §5.2; attest_jwt_client_auth §7.4). Both stores.
+ */
+import { describe, it, beforeAll, afterAll } from 'vitest';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { calculateJwkThumbprint } from 'jose';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { storeTargets } from '../helpers/stores.js';
+import { freePort } from '../helpers/spawn-server.js';
+import { hashSecret } from '../../src/issuance/vci-secrets.js';
+import { holderKey, nonce, proof } from './vci-helpers.js';
+import { dpopProof } from './dpop-helpers.js';
+import { clientAttestation, clientAttestationPop, providersFile, walletProvider } from './attestation-helpers.js';
+import {
+  browse,
+  CLAIMS_SECRET,
+  IDP_CLIENT_ID,
+  IDP_CLIENT_SECRET,
+  startClaimsSource,
+  startIdp,
+  type TestClaimsSource,
+  type TestIdp,
+} from './authorization-code-helpers.js';
+
+const WALLET_REDIRECT = 'http://127.0.0.1:9/wallet-callback';
+const CLIENT_ID = 'https://wallet.example/dproof-test';
+const trusted = walletProvider('Trusted Wallet Co.');
+const stranger = walletProvider('Unknown Wallet Inc.');
+const s256 = (v: string) => createHash('sha256').update(v).digest('base64url');
+
+for (const backend of storeTargets()) {
+  describe(`DPoP and wallet attestation in the authorization code flow on ${backend}`, () => {
+    let t: TestApp;
+    let idp: TestIdp;
+    let source: TestClaimsSource;
+
+    beforeAll(async () => {
+      const idpPort = await freePort();
+      const sourcePort = await freePort();
+      t = await startTestApp({
+        store: backend,
+        listen: true,
+        env: {
+          RATE_LIMIT_PER_MINUTE: '0',
+          OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
+          OIDC_CLIENT_ID: IDP_CLIENT_ID,
+          OIDC_CLIENT_SECRET: IDP_CLIENT_SECRET,
+          CLAIMS_SOURCE_URL: `http://127.0.0.1:${sourcePort}/claims`,
+          CLAIMS_SOURCE_SECRET: CLAIMS_SECRET,
+          CLAIMS_SOURCE_CLIENT: 'test issuer',
+          AUTHORIZATION_ALLOW_HOSTS: '127.0.0.1',
+          DPOP_REQUIRED: 'driver-license',
+          TRUSTED_WALLET_PROVIDERS: providersFile([trusted]),
+          WALLET_ATTESTATION_REQUIRED: 'resident-id',
+        },
+      });
+      await t.apiKey('issuer');
+      idp = await startIdp(idpPort, `${t.url}/oauth/callback`);
+      source = await startClaimsSource(sourcePort, t.url, {});
+    });
+    afterAll(async () => {
+      await idp?.close();
+      await source?.close();
+      await t?.close();
+    });
+
+    const url = (path: string) => `${t.config.publicUrl}${path}`;
+    const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+      t.app.inject({
+        method: 'POST',
+        url: path,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: new URLSearchParams(fields).toString(),
+      });
+    const serverNonce = async () => (await t.app.inject({ method: 'POST', url: '/openid4vci/nonce' })).headers['dpop-nonce'] as string;
+    const oauthError = (res: { json(): unknown }) => (res.json() as { error: string }).error;
+    const parFields = (configuration: string, verifier: string) => ({
+      client_id: CLIENT_ID,
+      response_type: 'code',
+      redirect_uri: WALLET_REDIRECT,
+      code_challenge: s256(verifier),
+      code_challenge_method: 'S256',
+      scope: configuration,
+    });
+    const attested = async (provider = trusted, sub = CLIENT_ID) => {
+      const instance = holderKey();
+      return {
+        'oauth-client-attestation': await clientAttestation(provider, instance, { sub }),
+        'oauth-client-attestation-pop': await clientAttestationPop(instance, { aud: t.config.publicUrl }),
+      };
+    };
+
+    it('binds the authorization_code token to the DPoP key (token_type DPoP, cnf.jkt) and refuses it without a proof where DPOP_REQUIRED names the configuration', async () => {
+      source.behaviour = 'grant';
+      source.claims = t.runtime.catalog.get('driver-license')!.example;
+      const verifier = randomBytes(32).toString('base64url');
+      const par = await post('/oauth/par', parFields('driver-license', verifier));
+      assert.equal(par.statusCode, 201, par.body);
+      const back = await browse(
+        `${t.url}/oauth/authorize?${new URLSearchParams({ client_id: CLIENT_ID, request_uri: par.json().request_uri })}`,
+        WALLET_REDIRECT,
+      );
+      const code = back.searchParams.get('code') ?? '';
+      assert.ok(code, back.toString());
+      const grant = {
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: WALLET_REDIRECT,
+        client_id: CLIENT_ID,
+      };
+
+      // DPOP_REQUIRED: no proof, no token; the code stays redeemable.
+      const bare = await post('/oauth/token', grant);
+      assert.equal(bare.statusCode, 400, bare.body);
+      assert.equal(oauthError(bare), 'invalid_dpop_proof');
+      const key = holderKey();
+      const noNonce = await post('/oauth/token', grant, { dpop: await dpopProof(key, { htu: url('/oauth/token') }) });
+      assert.equal(noNonce.statusCode, 400, noNonce.body);
+      assert.equal(oauthError(noNonce), 'use_dpop_nonce');
+      const given = noNonce.headers['dpop-nonce'] as string;
+      const wrongHtu = await post('/oauth/token', grant, { dpop: await dpopProof(key, { htu: url('/oauth/par'), nonce: given }) });
+      assert.equal(oauthError(wrongHtu), 'invalid_dpop_proof');
+
+      const res = await post('/oauth/token', grant, { dpop: await dpopProof(key, { htu: url('/oauth/token'), nonce: given }) });
+      assert.equal(res.statusCode, 200, res.body);
+      const { access_token: token, token_type } = res.json() as { access_token: string; token_type: string };
+      assert.equal(token_type, 'DPoP');
+      assert.ok(res.headers['dpop-nonce']);
+      const row = await t.runtime.store.db
+        .selectFrom('vci_access_tokens')
+        .select('dpop_jkt')
+        .where('token_hash', '=', hashSecret(token))
+        .executeTakeFirst();
+      assert.equal(row?.dpop_jkt, await calculateJwkThumbprint(key.jwk));
+
+      // The credential endpoint: as Bearer refused (401, DPoP challenge); with a proof by the key, issued.
+      const body = async () =>
+        JSON.stringify({
+          credential_configuration_id: 'driver-license',
+          proofs: { jwt: [await proof(holderKey(), { aud: t.config.publicUrl, nonce: await nonce(t) })] },
+        });
+      const asBearer = await t.app.inject({
+        method: 'POST',
+        url: '/openid4vci/credential',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        payload: await body(),
+      });
+      assert.equal(asBearer.statusCode, 401, asBearer.body);
+      assert.equal(oauthError(asBearer), 'invalid_dpop_proof');
+      assert.match(asBearer.headers['www-authenticate'] as string, /^DPoP error="invalid_dpop_proof"/);
+      const issued = await t.app.inject({
+        method: 'POST',
+        url: '/openid4vci/credential',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `DPoP ${token}`,
+          dpop: await dpopProof(key, { htu: url('/openid4vci/credential'), nonce: await serverNonce(), accessToken: token }),
+        },
+        payload: await body(),
+      });
+      assert.equal(issued.statusCode, 200, issued.body);
+      assert.equal((issued.json() as { credentials: unknown[] }).credentials.length, 1);
+    });
+
+    it('PAR refuses a missing, untrusted or mismatched wallet attestation with invalid_client (401) where required, and takes a trusted one', async () => {
+      const verifier = randomBytes(32).toString('base64url');
+      const fields = parFields('resident-id', verifier);
+      const cases: [string, Record<string, string>][] = [
+        ['missing', {}],
+        ['untrusted provider', await attested(stranger)],
+        ['sub is not client_id', await attested(trusted, 'https://other.example/wallet')],
+        ['PoP only', { 'oauth-client-attestation-pop': (await attested())['oauth-client-attestation-pop'] }],
+      ];
+      for (const [name, headers] of cases) {
+        const res = await post('/oauth/par', fields, headers);
+        assert.equal(res.statusCode, 401, `${name}: ${res.body}`);
+        assert.equal(oauthError(res), 'invalid_client', name);
+        assert.equal(res.headers['content-type']?.toString().startsWith('application/json'), true, name);
+      }
+      // A configuration that does not require it: PAR without attestation is fine.
+      assert.equal((await post('/oauth/par', parFields('driver-license', verifier))).statusCode, 201);
+      const ok = await post('/oauth/par', fields, await attested());
+      assert.equal(ok.statusCode, 201, ok.body);
+    });
+  });
+}
