@@ -168,6 +168,8 @@ export interface MdocAnswerInput {
   clientId: string;
   nonce: string;
   responseUri: string;
+  /** direct_post.jwt: SHA-256 RFC 7638 thumbprint of the verifier key the response is encrypted to (Annex B.2.6.1). */
+  jwkThumbprint?: Uint8Array;
 }
 
 const itemOf = (d: DataItem) => d.data as Map<string, unknown>;
@@ -176,8 +178,8 @@ const itemOf = (d: DataItem) => d.data as Map<string, unknown>;
  * A base64url DeviceResponse (§8.3.2.1.2.2) for one OpenID4VP request (Annex B.2.4): the asked
  * IssuerSignedItems byte for byte as issued, empty DeviceNameSpaces, and a DeviceSignature
  * (COSE_Sign1, ES256, detached payload) over DeviceAuthenticationBytes with this request's
- * SessionTranscript. The handover's jwk_thumbprint is null also for direct_post.jwt: the
- * server's verifier computes it so (as the CLI wallet does).
+ * SessionTranscript; with direct_post.jwt its handover names the verifier key the answer is
+ * encrypted to (jwk_thumbprint), as the server's verifier and the CLI wallet compute it.
  */
 export async function createMdocAnswer(input: MdocAnswerInput): Promise<string> {
   const top: unknown = cborDecode(base64url.decode(input.credential));

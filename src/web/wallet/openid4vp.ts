@@ -14,7 +14,7 @@
  *    (§8.3.1); a refusal posts `error=access_denied` (§8.5). An mdoc answers with a
  *    DeviceResponse (Annex B.2.4, mdoc.ts).
  */
-import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { base64url, calculateJwkThumbprint, compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import { didWebUrl } from '../../holder/did-web-url.js';
 import { didWebOfClientId, readRequestLink } from '../../holder/read-request-link.js';
@@ -218,6 +218,8 @@ const postAnswer = (res: Obj | undefined): PostAnswer => ({
 /** Builds the presentations and posts them (§8.2). */
 export async function answerRequest(req: VerifierRequest, answers: readonly Answer[]): Promise<PostAnswer> {
   const vpToken: Record<string, string[]> = {};
+  // Annex B.2.6.1: an encrypted answer's mdoc SessionTranscript names the key it is encrypted to.
+  const encryptionJkt = req.encryption && base64url.decode(await calculateJwkThumbprint(req.encryption.jwk, 'sha256'));
   for (const a of answers) {
     const key = await getKey(a.credential.key);
     if (!key)
@@ -234,6 +236,7 @@ export async function answerRequest(req: VerifierRequest, answers: readonly Answ
             clientId: req.clientId,
             nonce: req.nonce,
             responseUri: req.responseUri,
+            ...(encryptionJkt && { jwkThumbprint: encryptionJkt }),
           })
         : await createPresentation(a.decoded, a.pointers, key.privateKey, req.clientId, req.nonce),
     ];
