@@ -191,4 +191,31 @@ describe.skipIf(skip)('web wallet with mdoc', () => {
     assert.notEqual((await resultOf(second.id)).status, 'verified');
     assert.deepEqual(pageErrors, []);
   });
+
+  it('refuses an mdoc whose element was changed after signing (digest mismatch), keeping neither it nor its key', async () => {
+    const issuerKey = await t.apiKey('issuer');
+    const type = t.runtime.catalog.get('driver-license')!;
+    const offer = await makeOffer(t, issuerKey, { type: 'driver-license', format: 'mso_mdoc', claims: type.example });
+    // A tampering issuer: one digit of the licence number changed (same length: the CBOR stays well-formed).
+    await wallet.route('**/openid4vci/credential', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { credentials: { credential: string }[] };
+      const bytes = Buffer.from(body.credentials[0]!.credential, 'base64url');
+      const number = Buffer.from(String(type.example.document_number));
+      const at = bytes.indexOf(number);
+      assert.ok(at > 0);
+      bytes[at + number.length - 1] ^= 1;
+      body.credentials[0]!.credential = bytes.toString('base64url');
+      await route.fulfill({ response: res, body: JSON.stringify(body) });
+    });
+    await wallet.goto(`${t.url}/wallet`);
+    await wallet.getByLabel('발급 링크').fill(offer.offer);
+    await wallet.getByRole('button', { name: '받기' }).click();
+    await wallet.getByText('발급기관이 보낸 mdoc을 확인할 수 없습니다.').waitFor();
+    await wallet.unroute('**/openid4vci/credential');
+    const counts = await wallet.evaluate(
+      `new Promise((resolve) => { const r = indexedDB.open('dproof-wallet'); r.onsuccess = () => { const tx = r.result.transaction(['keys', 'credentials']); const k = tx.objectStore('keys').count(); const c = tx.objectStore('credentials').count(); tx.oncomplete = () => resolve([k.result, c.result]); }; })`,
+    );
+    assert.deepEqual(counts, [1, 1], 'only the first mdoc and its key');
+  });
 });
