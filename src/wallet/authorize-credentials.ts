@@ -14,7 +14,7 @@ import { call, checkUrl, failed } from './wallet-http.js';
 import { createProofJwt } from './create-proof-jwt.js';
 import { createWalletKey } from './create-wallet-key.js';
 import { checkReceived } from './receive-credentials.js';
-import { callWithDpop, startDpopSession, type DpopSession } from './dpop-calls.js';
+import { callWithDpop, postWithToken, startDpopSession, type DpopSession } from './dpop-calls.js';
 import type { StoredCredential, Wallet } from './wallet-file.js';
 
 export interface AuthorizeOptions {
@@ -150,26 +150,7 @@ export async function authorizeAndReceive(
       request.proofs = { jwt: [await createProofJwt(key, { audience: issuer, nonce: nonce.c_nonce, now: now() })] };
     }
     const credentialEndpoint = checkUrl(metadata.credential_endpoint, 'credential_endpoint');
-    // RFC 9449 §7.1: a DPoP-bound token goes with the DPoP scheme and a proof carrying `ath`.
-    const response = bound
-      ? await callWithDpop(
-          f,
-          dpop,
-          credentialEndpoint,
-          { headers: { 'content-type': 'application/json', authorization: `DPoP ${accessToken}` }, body: JSON.stringify(request) },
-          'credential endpoint',
-          accessToken,
-        )
-      : await call(
-          f,
-          credentialEndpoint,
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-            body: JSON.stringify(request),
-          },
-          'credential endpoint',
-        );
+    const response = await postWithToken(f, bound ? dpop : undefined, credentialEndpoint, accessToken, request, 'credential endpoint');
     const item = Array.isArray(response.credentials) && response.credentials.length === 1 ? response.credentials[0] : undefined;
     const credential = isJsonObject(item) ? item.credential : undefined;
     const { kind, expiresAt } = await checkReceived(f, credential, format, issuer, key, now, configuration);

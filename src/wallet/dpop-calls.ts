@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import type { JsonObject } from '../formats/jose/types.js';
 import type { Fetcher } from '../http-client/fetch-capped.js';
-import { fetchForWallet, jsonAnswer } from './wallet-http.js';
+import { call, fetchForWallet, jsonAnswer } from './wallet-http.js';
 
 export interface DpopSession {
   privateKey: CryptoKey;
@@ -56,4 +56,34 @@ export async function callWithDpop(
     if (attempt === 0 && given && (res.status === 400 || res.status === 401) && /use_dpop_nonce/.test(res.text)) continue;
     return jsonAnswer(res, what);
   }
+}
+
+/**
+ * A JSON POST with an access token: with the DPoP scheme and a proof carrying `ath` when the
+ * token is bound to `bound`'s key (RFC 9449 §7.1), else as a Bearer token (RFC 6750).
+ */
+export async function postWithToken(
+  f: Fetcher,
+  bound: DpopSession | undefined,
+  url: string,
+  accessToken: string,
+  body: JsonObject,
+  what: string,
+): Promise<JsonObject> {
+  const json = JSON.stringify(body);
+  if (bound)
+    return callWithDpop(
+      f,
+      bound,
+      url,
+      { headers: { 'content-type': 'application/json', authorization: `DPoP ${accessToken}` }, body: json },
+      what,
+      accessToken,
+    );
+  return call(
+    f,
+    url,
+    { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }, body: json },
+    what,
+  );
 }

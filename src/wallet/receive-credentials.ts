@@ -21,7 +21,7 @@ import { createProofJwt } from './create-proof-jwt.js';
 import { createWalletKey } from './create-wallet-key.js';
 import { awaitDeferred } from './await-deferred.js';
 import { notifyIssuer } from './notify-issuer.js';
-import { callWithDpop, startDpopSession, type DpopSession } from './dpop-calls.js';
+import { callWithDpop, postWithToken, startDpopSession, type DpopSession } from './dpop-calls.js';
 import type { StoredCredential, Wallet, WalletKey } from './wallet-file.js';
 import { checkReceivedMdoc } from './check-received-mdoc.js';
 
@@ -167,26 +167,7 @@ export async function receiveCredentials(
   }
   const credentialEndpoint = checkUrl(metadata.credential_endpoint, 'credential_endpoint');
   const accessToken = token.access_token;
-  // RFC 9449 §7.1: a DPoP-bound token goes with the DPoP scheme and a proof carrying `ath`.
-  const first = bound
-    ? await callWithDpop(
-        f,
-        dpop,
-        credentialEndpoint,
-        { headers: { 'content-type': 'application/json', authorization: `DPoP ${accessToken}` }, body: JSON.stringify(request) },
-        'credential endpoint',
-        accessToken,
-      )
-    : await call(
-        f,
-        credentialEndpoint,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-          body: JSON.stringify(request),
-        },
-        'credential endpoint',
-      );
+  const first = await postWithToken(f, bound ? dpop : undefined, credentialEndpoint, accessToken, request, 'credential endpoint');
   // §8.3 / §9: a deferred issuance answers transaction_id; poll until the credentials come.
   // A DPoP-bound token polls (and notifies) with DPoP, by the same key (RFC 9449 §7).
   const boundTo = bound ? dpop : undefined;
