@@ -14,11 +14,12 @@
  * Nothing is fetched: no AIA, no CRL (the IACA list is configured; revocation of an mdoc goes
  * through its Token Status List).
  */
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import type { X509Certificate, KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate, ExtendedKeyUsage, KeyUsage, KeyUsageFlags, id_ce_extKeyUsage, id_ce_keyUsage } from '@peculiar/asn1-x509';
 import { formatError } from '../error-codes.js';
 import type { CoseSign1 } from './parse-cose-sign1.js';
+import { certificateFor, checkedUsage, issuedByCached } from './certificate-cache.js';
 
 /** One trusted IACA certificate and what it stands for. */
 export interface MdocTrustAnchor {
@@ -61,7 +62,7 @@ function checkValidity(cert: X509Certificate, now: number, what: string): void {
   if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo)) throw invalid(`the ${what} certificate is outside its validity`);
 }
 
-const issuedBy = (child: X509Certificate, parent: X509Certificate): boolean => child.checkIssued(parent) && child.verify(parent.publicKey);
+const issuedBy = issuedByCached;
 
 /** Verifies the chain to an anchor; returns the DS public key and the anchor. */
 export function verifyIssuerCertificate(
@@ -72,8 +73,8 @@ export function verifyIssuerCertificate(
 ): { dsKey: KeyObject; anchor: MdocTrustAnchor } {
   let chain: X509Certificate[];
   try {
-    chain = readX5chain(issuerAuth).map((der) => new X509Certificate(der));
-    chain.forEach((c, i) => (i === 0 ? checkDsUsage(c) : checkCaUsage(c)));
+    chain = readX5chain(issuerAuth).map(certificateFor);
+    chain.forEach((c, i) => (i === 0 ? checkedUsage(c, 'ds', checkDsUsage) : checkedUsage(c, 'ca', checkCaUsage)));
   } catch (e) {
     if (e instanceof Error && 'code' in e && String(e.code).startsWith('mdoc_')) throw e;
     throw invalid('a certificate of the x5chain cannot be read');
