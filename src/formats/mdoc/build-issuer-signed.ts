@@ -15,13 +15,13 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import {
+  cborEncode,
   CoseKey,
+  DataItem,
   DeviceKey,
   DeviceKeyInfo,
   Header,
   IssuerAuth,
-  IssuerNamespaces,
-  IssuerSigned,
   IssuerSignedItem,
   MobileSecurityObject,
   ProtectedHeaders,
@@ -79,40 +79,35 @@ const signerContext = (signer: Signer) => ({
 
 const seconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000);
 
-export async function buildIssuerSigned(input: BuildIssuerSignedInput): Promise<IssuerSigned> {
+/** The CBOR `IssuerSigned` (§8.3.2.1.2.2). */
+export async function buildIssuerSigned(input: BuildIssuerSignedInput): Promise<Uint8Array> {
   if (input.signer.alg !== 'ES256') throw new TypeError('mdoc document signers are ES256 (P-256) keys');
   const random = input.random ?? cryptoRandom;
   const present = Object.entries(input.namespaces).map(
     ([ns, elements]) => [ns, elements.filter((e) => input.claims[e] !== undefined)] as const,
   );
   const ids = shuffledIds(present.reduce((n, [, e]) => n + e.length, 0));
-  const items = new Map<string, IssuerSignedItem[]>();
+  // Each IssuerSignedItem is encoded once: its IssuerSignedItemBytes (#6.24) both go into the
+  // digest and are carried as they are in the IssuerSigned (@owf/mdoc would encode it again).
+  const items = new Map<string, DataItem[]>();
   const digests = new Map<string, Map<number, Uint8Array>>();
   for (const [ns, elements] of present) {
     if (elements.length === 0) continue;
-    const list = elements.map((element) =>
-      IssuerSignedItem.fromOptions({
+    const list = elements.map((element) => {
+      const item = IssuerSignedItem.fromOptions({
         digestId: ids.pop()!,
         random: random(ITEM_SALT_BYTES),
         elementIdentifier: element,
         elementValue: buildElementValue(input.claims[element], element, input.encodings),
-      }),
-    );
-    items.set(ns, list);
-    // §9.1.2.5: the digest is over IssuerSignedItemBytes = #6.24(bstr .cbor IssuerSignedItem).
-    digests.set(
+      });
+      return { digestId: item.digestId, bytes: DataItem.fromData(item.encodedStructure) };
+    });
+    items.set(
       ns,
-      new Map(
-        list.map((item) => [
-          item.digestId,
-          new Uint8Array(
-            createHash('sha256')
-              .update(item.encode({ asDataItem: true }))
-              .digest(),
-          ),
-        ]),
-      ),
+      list.map((i) => i.bytes),
     );
+    // §9.1.2.5: the digest is over IssuerSignedItemBytes = #6.24(bstr .cbor IssuerSignedItem).
+    digests.set(ns, new Map(list.map((i) => [i.digestId, new Uint8Array(createHash('sha256').update(cborEncode(i.bytes)).digest())])));
   }
 
   const { x, y } = input.deviceJwk;
@@ -152,5 +147,11 @@ export async function buildIssuerSigned(input: BuildIssuerSignedInput): Promise<
     },
     signerContext(input.signer) as never,
   );
-  return IssuerSigned.create({ issuerNamespaces: IssuerNamespaces.create({ issuerNamespaces: items }), issuerAuth });
+  // §8.3.2.1.2.2 IssuerSigned = { nameSpaces, issuerAuth }, as @owf/mdoc's IssuerSigned encodes it.
+  return cborEncode(
+    new Map<string, unknown>([
+      ['nameSpaces', items],
+      ['issuerAuth', issuerAuth.encodedStructure],
+    ]),
+  );
 }

@@ -69,6 +69,6 @@ export const mdocIssuance: CredentialIssuance<typeof MSO_MDOC> = {
       ...(input.random && { random: input.random }),
     });
     // OpenID4VCI §A.2.4: base64url of the CBOR IssuerSigned.
-    return Buffer.from(issuerSigned.encode()).toString('base64url');
+    return Buffer.from(issuerSigned).toString('base64url');
   },
 };
