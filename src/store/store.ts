@@ -61,7 +61,7 @@ export function openStore(opts: DatabaseOptions): Store {
     statusLists: statusListsRepo(db),
     vci: vciRepo(db, writeUnits),
     vciIssuance: vciIssuanceRepo(db, writeUnits),
-    verifierRequests: verifierRequestsRepo(db),
+    verifierRequests: verifierRequestsRepo(db, writeUnits),
     receipts: receiptsRepo(db, writeUnits),
     nonces: noncesRepo(db, writeUnits),
     engagements: engagementsRepo(db),
