@@ -22,13 +22,13 @@ import {
   DeviceKeyInfo,
   Header,
   IssuerAuth,
-  IssuerSignedItem,
   MobileSecurityObject,
   ProtectedHeaders,
   UnprotectedHeaders,
   ValidityInfo,
   ValueDigests,
 } from '@owf/mdoc';
+import { Encoder } from 'cbor-x';
 import type { JWK } from 'jose';
 import type { RandomSource } from '../clock.js';
 import { cryptoRandom } from '../clock.js';
@@ -77,6 +77,13 @@ const signerContext = (signer: Signer) => ({
   },
 });
 
+/**
+ * One encoder with @owf/mdoc's settings (its cborEncode makes a new one per call); its tags
+ * (#6.24 DataItem, full-date, tdate) are registered on cbor-x itself. A copy: cbor-x reuses its buffer.
+ */
+const encoder = new Encoder({ tagUint8Array: false, useRecords: false, mapsAsObjects: false, variableMapSize: true });
+const encode = (v: unknown): Uint8Array => Uint8Array.from(encoder.encode(v));
+
 const seconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000);
 
 /** The CBOR `IssuerSigned` (§8.3.2.1.2.2). */
@@ -94,20 +101,22 @@ export async function buildIssuerSigned(input: BuildIssuerSignedInput): Promise<
   for (const [ns, elements] of present) {
     if (elements.length === 0) continue;
     const list = elements.map((element) => {
-      const item = IssuerSignedItem.fromOptions({
-        digestId: ids.pop()!,
-        random: random(ITEM_SALT_BYTES),
-        elementIdentifier: element,
-        elementValue: buildElementValue(input.claims[element], element, input.encodings),
-      });
-      return { digestId: item.digestId, bytes: DataItem.fromData(item.encodedStructure) };
+      const digestId = ids.pop()!;
+      // IssuerSignedItem (§8.3.2.1.2.2), in @owf/mdoc's key order, our inputs already checked.
+      const item = new Map<string, unknown>([
+        ['digestID', digestId],
+        ['random', random(ITEM_SALT_BYTES)],
+        ['elementIdentifier', element],
+        ['elementValue', buildElementValue(input.claims[element], element, input.encodings)],
+      ]);
+      return { digestId, bytes: DataItem.fromBuffer(encode(item)) };
     });
     items.set(
       ns,
       list.map((i) => i.bytes),
     );
     // §9.1.2.5: the digest is over IssuerSignedItemBytes = #6.24(bstr .cbor IssuerSignedItem).
-    digests.set(ns, new Map(list.map((i) => [i.digestId, new Uint8Array(createHash('sha256').update(cborEncode(i.bytes)).digest())])));
+    digests.set(ns, new Map(list.map((i) => [i.digestId, new Uint8Array(createHash('sha256').update(encode(i.bytes)).digest())])));
   }
 
   const { x, y } = input.deviceJwk;
