@@ -95,5 +95,39 @@ for (const backend of storeTargets()) {
         { at: 6, actor: 'cli', action: 'client.revoke', subject: 'client:c1' },
       ]);
     });
+
+    it('takes a verifier request once among concurrent answers (group-committed) and stores its result', async () => {
+      const base = { name: 'verifier', role: 'verifier' as const, keyHash: 'cd'.repeat(32), rateLimit: 0, types: null };
+      await store.clients.insert({ ...base, id: 'c00000000000000vr', createdAt: 1_700_000_000_000 });
+      const rec = {
+        id: 'vr-take-once',
+        client_id: 'c00000000000000vr',
+        state: 'S'.repeat(22),
+        nonce: 'n'.repeat(22),
+        dcql_query: '{}',
+        purpose: null,
+        webhook_url: null,
+        status: 'pending' as const,
+        created_at: 1_000,
+        expires_at: 10_000,
+        responded_at: null,
+        result: null,
+        result_read_at: null,
+        purge_at: 20_000,
+        verifier_client_id: null,
+        request_uri_method: null,
+      };
+      await store.verifierRequests.insert(rec);
+      const takes = await Promise.all(Array.from({ length: 8 }, () => store.verifierRequests.take(rec.id, 2_000)));
+      assert.equal(takes.filter(Boolean).length, 1);
+      await store.verifierRequests.insert({ ...rec, id: 'vr-expired', state: 'E'.repeat(22) });
+      assert.equal(await store.verifierRequests.take('vr-expired', 10_000), false, 'expired');
+      await store.verifierRequests.complete(rec.id, 'verified', '{"ok":true}', 30_000);
+      const got = await store.verifierRequests.byState(rec.state);
+      assert.equal(got?.status, 'verified');
+      assert.equal(got?.result, '{"ok":true}');
+      assert.equal(Number(got?.responded_at), 2_000);
+      assert.equal(Number(got?.purge_at), 30_000);
+    });
   });
 }
