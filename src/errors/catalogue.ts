@@ -226,7 +226,7 @@ export const ERROR_CATALOGUE = {
   invalid_dpop_proof: {
     http: [400, 401],
     area: 'openid4vci',
-    en: 'the DPoP proof is missing where required, malformed, not signed by its jwk, stale, replayed, for another method or URL, without the access token hash, or by a key other than the token is bound to (RFC 9449; 401 with WWW-Authenticate: DPoP at the credential endpoint)',
+    en: 'the DPoP proof is missing where required, malformed, not signed by its jwk, stale, replayed, for another method or URL, without the access token hash, or by a key other than the token is bound to (RFC 9449; 401 with WWW-Authenticate: DPoP at the credential, deferred credential and notification endpoints)',
   },
   use_dpop_nonce: {
     http: [400, 401],
