@@ -52,18 +52,10 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
   // A bad credential type file stops the server before anything else opens.
   const catalog = await loadCatalog({ dir: join(schemasDir, 'credentials'), publicUrl: config.publicUrl });
   const walletProviders = openWalletProviders(config.trustedWalletProviders);
-  const store = openStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    onPermissionWarning: (w) => logger.warn(w, 'could not make the data folder or a database file private (0700 / 0600)'),
-  });
+  const store = openServerStore(config, logger);
   let keyStore: KeyBackend | undefined;
   try {
-    const { applied } = await store.migrate();
-    if (applied.length > 0) logger.info({ applied, store: store.dialect }, 'migrations applied');
-    keyStore = openKeyBackend(config, logger, (p) => logger.warn({ file: p.file, generated: p.generated }, DEV_PASSPHRASE_WARNING));
-    const made = await ensureActiveKey({ store, keyStore, clock, actor: 'server:first-run' }, config.keyAlg);
-    if (made) logger.warn({ kid: made.kid, alg: made.alg, dir: config.keysDir }, 'first run: generated a signing key');
+    keyStore = await migrateAndEnsureKey(store, config, logger, clock);
     const keys = new KeyRing(store, keyStore, logger, clock);
     await keys.refresh();
     keys.startPolling(config.keyRefreshMs);
@@ -117,20 +109,39 @@ function openWalletProviders(path: string | undefined): TrustedWalletProviders {
  * cluster's primary, so its workers never race to migrate or to make two first keys.
  */
 export async function prepareStore(config: Config, logger: Logger, clock: Clock = systemClock): Promise<void> {
-  const store = openStore({
+  const store = openServerStore(config, logger);
+  let keyStore: KeyBackend | undefined;
+  try {
+    keyStore = await migrateAndEnsureKey(store, config, logger, clock);
+  } finally {
+    await keyStore?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+  }
+}
+
+function openServerStore(config: Config, logger: Logger): Store {
+  return openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     onPermissionWarning: (w) => logger.warn(w, 'could not make the data folder or a database file private (0700 / 0600)'),
   });
-  let keyStore: KeyBackend | undefined;
+}
+
+/**
+ * The once-per-store steps both a single server and a cluster's primary take: migrations, the key
+ * backend (on a first run its passphrase file) and the first signing key. Returns the opened
+ * backend; the caller closes it.
+ */
+async function migrateAndEnsureKey(store: Store, config: Config, logger: Logger, clock: Clock): Promise<KeyBackend> {
+  const { applied } = await store.migrate();
+  if (applied.length > 0) logger.info({ applied, store: store.dialect }, 'migrations applied');
+  const keyStore = openKeyBackend(config, logger, (p) => logger.warn({ file: p.file, generated: p.generated }, DEV_PASSPHRASE_WARNING));
   try {
-    const { applied } = await store.migrate();
-    if (applied.length > 0) logger.info({ applied, store: store.dialect }, 'migrations applied');
-    keyStore = openKeyBackend(config, logger, (p) => logger.warn({ file: p.file, generated: p.generated }, DEV_PASSPHRASE_WARNING));
     const made = await ensureActiveKey({ store, keyStore, clock, actor: 'server:first-run' }, config.keyAlg);
     if (made) logger.warn({ kid: made.kid, alg: made.alg, dir: config.keysDir }, 'first run: generated a signing key');
-  } finally {
-    await keyStore?.close().catch(() => undefined);
-    await store.close().catch(() => undefined);
+    return keyStore;
+  } catch (e) {
+    await keyStore.close().catch(() => undefined);
+    throw e;
   }
 }
