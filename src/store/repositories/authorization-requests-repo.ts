@@ -1,9 +1,8 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { AuthorizationRequestsTable, Database, VciOffersTable } from '../schema.js';
+import { changed } from '../affected-rows.js';
 
 export type AuthorizationRequestRecord = Selectable<AuthorizationRequestsTable>;
-
-const changed = (r: { numUpdatedRows: bigint }) => Number(r.numUpdatedRows);
 
 /** Thrown inside a transaction to roll it back when a conditional UPDATE did not win. */
 class Lost extends Error {}

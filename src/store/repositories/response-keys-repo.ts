@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, VerifierResponseKeysTable } from '../schema.js';
+import { deleted } from '../affected-rows.js';
 
 export type ResponseKeyRecord = Selectable<VerifierResponseKeysTable>;
 
@@ -25,6 +26,6 @@ export const responseKeysRepo = (db: Kysely<Database>) => ({
   /** Keys of requests past their expiry. */
   async purge(now: number): Promise<number> {
     const res = await db.deleteFrom('verifier_response_keys').where('expires_at', '<=', now).executeTakeFirst();
-    return Number(res.numDeletedRows);
+    return deleted(res);
   },
 });

@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, VciDeferredTable, VciNotificationsTable } from '../schema.js';
 import type { UnitWriter, WriteStep, WriteUnit } from '../batch-writer.js';
+import { changed } from '../affected-rows.js';
 
 export type VciDeferredRecord = Selectable<VciDeferredTable>;
 export type VciNotificationRecord = Selectable<VciNotificationsTable>;
@@ -120,7 +121,7 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
         .where('state', '=', 'pending')
         .where('expires_at', '>', now)
         .executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1;
+      return changed(r) === 1;
     },
 
     /**
@@ -142,7 +143,7 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
           .where('id', '=', id)
           .where('state', '=', 'completed')
           .executeTakeFirst();
-        return Number(r.numUpdatedRows) === 1 ? row.claims : undefined;
+        return changed(r) === 1 ? row.claims : undefined;
       });
     },
 

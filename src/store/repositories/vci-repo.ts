@@ -3,6 +3,7 @@ import type { Database, VciAccessTokensTable, VciNoncesTable, VciOffersTable } f
 import { GroupCommit } from '../group-commit.js';
 import type { UnitResult, UnitWriter, WriteUnit } from '../batch-writer.js';
 import { preparedQuery } from '../prepared-query.js';
+import { changed } from '../affected-rows.js';
 
 export type VciOfferRecord = Selectable<VciOffersTable>;
 export type VciAccessTokenRecord = Selectable<VciAccessTokensTable>;
@@ -10,8 +11,6 @@ export type VciNonceRecord = Selectable<VciNoncesTable>;
 
 /** Why consuming an offer for issuance did not happen (the transaction was rolled back). */
 export type ConsumeRefusal = 'nonce' | 'used';
-
-const changed = (r: { numUpdatedRows: bigint }) => Number(r.numUpdatedRows);
 
 /**
  * OpenID4VCI state: offers with their pre-authorized codes, access tokens, c_nonces. Every

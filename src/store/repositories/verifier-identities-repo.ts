@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, VerifierIdentitiesTable } from '../schema.js';
+import { changed } from '../affected-rows.js';
 
 export type VerifierIdentityRecord = Selectable<VerifierIdentitiesTable>;
 
@@ -66,7 +67,7 @@ export const verifierIdentitiesRepo = (db: Kysely<Database>) => ({
 
   async setDefaultPrefix(clientId: string, prefix: string | null): Promise<boolean> {
     const res = await db.updateTable('api_clients').set({ client_id_prefix: prefix }).where('id', '=', clientId).executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    return changed(res) === 1;
   },
 
   async retire(id: string, at: number): Promise<boolean> {
@@ -76,7 +77,7 @@ export const verifierIdentitiesRepo = (db: Kysely<Database>) => ({
       .where('id', '=', id)
       .where('state', 'in', ['retiring', 'pending'])
       .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    return changed(res) === 1;
   },
 });
 

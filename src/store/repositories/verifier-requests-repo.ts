@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, VerifierRequestsTable } from '../schema.js';
 import { GroupCommit } from '../group-commit.js';
 import { statementWriter, type UnitWriter } from '../batch-writer.js';
+import { changed, deleted } from '../affected-rows.js';
 
 export type VerifierRequestRecord = Selectable<VerifierRequestsTable>;
 
@@ -29,7 +30,7 @@ export const verifierRequestsRepo = (db: Kysely<Database>, writeUnits: UnitWrite
      * answered or has expired.
      */
     async take(id: string, now: number): Promise<boolean> {
-      const changed = await writes.submit(
+      const rows = await writes.submit(
         db
           .updateTable('verifier_requests')
           .set({ responded_at: now })
@@ -38,7 +39,7 @@ export const verifierRequestsRepo = (db: Kysely<Database>, writeUnits: UnitWrite
           .where('expires_at', '>', now)
           .compile(),
       );
-      return changed === 1;
+      return rows === 1;
     },
 
     async complete(id: string, status: 'verified' | 'rejected', result: string, purgeAt: number): Promise<void> {
@@ -53,12 +54,12 @@ export const verifierRequestsRepo = (db: Kysely<Database>, writeUnits: UnitWrite
         .where('id', '=', id)
         .where('result_read_at', 'is', null)
         .executeTakeFirst();
-      return Number(res.numUpdatedRows) === 1;
+      return changed(res) === 1;
     },
 
     async purge(now: number): Promise<number> {
       const res = await db.deleteFrom('verifier_requests').where('purge_at', '<=', now).executeTakeFirst();
-      return Number(res.numDeletedRows);
+      return deleted(res);
     },
   };
 };
