@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { parseOutboundAllowList } from './http-client/outbound-allow-list.js';
+import { parseOutboundAllowList, type OutboundAllowList } from './http-client/outbound-allow-list.js';
 import type { TrustedIssuer } from './verification/issuer-type-authority.js';
 import type { TrustedIaca } from './verification/iaca-anchors.js';
 
@@ -460,6 +460,33 @@ type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+/** A comma-separated variable: its entries, trimmed, empty ones dropped. */
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** Host names, IPs and CIDR ranges exempt from the internal-address refusal (WEBHOOK_ / AUTHORIZATION_ALLOW_HOSTS). */
+function allowHosts(env: Env, name: string): { entries: string[]; allow: OutboundAllowList } {
+  const entries = list(env, name);
+  try {
+    return { entries, allow: parseOutboundAllowList(entries) };
+  } catch (e) {
+    throw new ConfigError(name, (e as Error).message);
+  }
+}
+
+/** Credential configuration ids, comma-separated; `expected` says what the variable holds when one is malformed. */
+function configurationIds(env: Env, name: string, expected: string): string[] {
+  const ids = list(env, name);
+  for (const id of ids) {
+    if (!/^[A-Za-z0-9._-]{1,128}$/.test(id)) throw new ConfigError(name, `must be ${expected}, got "${id}"`);
+  }
+  return ids;
+}
+
 /** WORKERS: a whole number of server processes, or `auto` (one per core the machine offers). */
 function workers(env: Env): number {
   if (env.WORKERS?.trim() === 'auto') return Math.min(64, availableParallelism());
@@ -490,14 +517,11 @@ function url(name: string, raw: string, protocols: readonly string[]): string {
 
 /** `iss[|type…],…`: see CONFIG_VARIABLES and src/verification/issuer-type-authority.ts. */
 function trustedIssuers(env: Env, publicUrl: string): TrustedIssuer[] {
-  const raw = env.TRUSTED_ISSUERS?.trim() ?? '';
-  if (raw === '') return [];
+  const entries = list(env, 'TRUSTED_ISSUERS');
+  if (entries.length === 0) return [];
   const own = `${publicUrl.replace(/\/+$/, '')}/`;
   const byIssuer = new Map<string, TrustedIssuer>();
-  for (const entry of raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')) {
+  for (const entry of entries) {
     const [first = '', ...rest] = entry.split('|').map((s) => s.trim());
     const u = url('TRUSTED_ISSUERS', first, ['http:', 'https:']);
     if (new URL(u).search || new URL(u).hash)
@@ -542,11 +566,7 @@ function pkcs11Config(env: Env): Pkcs11Config {
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/g;
 
 function trustedIacaCerts(env: Env, cwd: string): TrustedIaca[] {
-  const entries = (env.TRUSTED_IACA_CERTS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  return entries.flatMap((entry) => {
+  return list(env, 'TRUSTED_IACA_CERTS').flatMap((entry) => {
     const [path, ...doctypes] = entry.split('|').map((s) => s.trim());
     if (!path || doctypes.some((d) => d === '' || d.length > 200))
       throw new ConfigError('TRUSTED_IACA_CERTS', `an entry is a PEM file path, then doctypes after |, got "${entry}"`);
@@ -572,33 +592,12 @@ function trustedIacaCerts(env: Env, cwd: string): TrustedIaca[] {
   });
 }
 
-function webhookAllowHosts(env: Env): string[] {
-  const entries = (env.WEBHOOK_ALLOW_HOSTS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  try {
-    parseOutboundAllowList(entries);
-  } catch (e) {
-    throw new ConfigError('WEBHOOK_ALLOW_HOSTS', (e as Error).message);
-  }
-  return entries;
-}
-
 /** `true` / `false` / `a,b,c` (credential configuration ids). */
 function configurationPolicy(env: Env, name: string): ConfigurationPolicy {
   const raw = env[name]?.trim() ?? '';
   if (raw === '' || raw === 'false') return false;
   if (raw === 'true') return true;
-  const ids = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  for (const id of ids) {
-    if (!/^[A-Za-z0-9._-]{1,128}$/.test(id))
-      throw new ConfigError(name, `must be true, false or configuration ids separated by commas, got "${id}"`);
-  }
-  return ids;
+  return configurationIds(env, name, 'true, false or configuration ids separated by commas');
 }
 
 function trustedWalletProvidersPath(env: Env, cwd: string): string | undefined {
@@ -614,16 +613,7 @@ function authorizationCodeConfig(env: Env, nodeEnv: string): AuthorizationCodeCo
     if (v === '') throw new ConfigError(name, 'is required when OIDC_ISSUER is set');
     return v;
   };
-  const allowHosts = (env.AUTHORIZATION_ALLOW_HOSTS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  let allow;
-  try {
-    allow = parseOutboundAllowList(allowHosts);
-  } catch (e) {
-    throw new ConfigError('AUTHORIZATION_ALLOW_HOSTS', (e as Error).message);
-  }
+  const { entries: hosts, allow } = allowHosts(env, 'AUTHORIZATION_ALLOW_HOSTS');
   // https always; http only to an allow-listed (internal, test) host, and never in production.
   const endpoint = (name: string, raw: string): string => {
     const u = new URL(url(name, raw, ['http:', 'https:']));
@@ -644,7 +634,7 @@ function authorizationCodeConfig(env: Env, nodeEnv: string): AuthorizationCodeCo
     claimsSourceUrl: endpoint('CLAIMS_SOURCE_URL', required('CLAIMS_SOURCE_URL')),
     claimsSourceSecret: secret,
     issuerClient: required('CLAIMS_SOURCE_CLIENT'),
-    allowHosts,
+    allowHosts: hosts,
   };
 }
 
@@ -757,10 +747,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     cNonceTtlSeconds: integer(env, 'C_NONCE_TTL_SECONDS', 300, 30, 86_400),
     deferredTtlSeconds: integer(env, 'DEFERRED_TTL_SECONDS', 604_800, 60, 2_592_000),
     deferredIntervalSeconds: integer(env, 'DEFERRED_INTERVAL_SECONDS', 60, 1, 86_400),
-    deferredConfigurations: (env.DEFERRED_CONFIGURATIONS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== ''),
+    deferredConfigurations: list(env, 'DEFERRED_CONFIGURATIONS'),
     batchSize: integer(env, 'BATCH_SIZE', 10, 1, 100),
     trustedIssuers: trustedIssuers(env, publicUrl),
     trustedIacaCerts: trustedIacaCerts(env, cwd),
@@ -775,7 +762,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     redisUrl,
     workers: workers(env),
     metricsToken,
-    webhookAllowHosts: webhookAllowHosts(env),
+    webhookAllowHosts: allowHosts(env, 'WEBHOOK_ALLOW_HOSTS').entries,
     dpopRequired: configurationPolicy(env, 'DPOP_REQUIRED'),
     dpopNonceTtlSeconds: integer(env, 'DPOP_NONCE_TTL_SECONDS', 300, 60, 3600),
     trustedWalletProviders: trustedWalletProvidersPath(env, cwd),
