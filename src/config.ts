@@ -747,7 +747,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     cNonceTtlSeconds: integer(env, 'C_NONCE_TTL_SECONDS', 300, 30, 86_400),
     deferredTtlSeconds: integer(env, 'DEFERRED_TTL_SECONDS', 604_800, 60, 2_592_000),
     deferredIntervalSeconds: integer(env, 'DEFERRED_INTERVAL_SECONDS', 60, 1, 86_400),
-    deferredConfigurations: list(env, 'DEFERRED_CONFIGURATIONS'),
+    deferredConfigurations: configurationIds(env, 'DEFERRED_CONFIGURATIONS', 'configuration ids separated by commas'),
     batchSize: integer(env, 'BATCH_SIZE', 10, 1, 100),
     trustedIssuers: trustedIssuers(env, publicUrl),
     trustedIacaCerts: trustedIacaCerts(env, cwd),

@@ -43,6 +43,20 @@ describe('configuration', () => {
     }
   });
 
+  it('refuses a DEFERRED_CONFIGURATIONS entry that is no configuration id, as DPOP_REQUIRED does', () => {
+    assert.deepEqual(loadConfig({ DEFERRED_CONFIGURATIONS: ' driver-license , pid.v1 ,' }).deferredConfigurations, [
+      'driver-license',
+      'pid.v1',
+    ]);
+    for (const name of ['DEFERRED_CONFIGURATIONS', 'DPOP_REQUIRED']) {
+      assert.throws(
+        () => loadConfig({ [name]: 'driver-license,pid v1' }),
+        (e: unknown) => e instanceof ConfigError && e.variable === name && e.message.includes('"pid v1"'),
+        name,
+      );
+    }
+  });
+
   it('runs one server process unless WORKERS asks for more (auto: one per core)', () => {
     assert.equal(loadConfig({}).workers, 1);
     assert.equal(loadConfig({ WORKERS: '2' }).workers, 2);
