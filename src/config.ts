@@ -563,6 +563,15 @@ function pkcs11Config(env: Env): Pkcs11Config {
   };
 }
 
+/** A file a variable names (relative to the working folder), as text; unreadable is that variable's error. */
+function readConfigFile(name: string, cwd: string, path: string): string {
+  try {
+    return readFileSync(resolve(cwd, path), 'utf8');
+  } catch (e) {
+    throw new ConfigError(name, `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/g;
 
 function trustedIacaCerts(env: Env, cwd: string): TrustedIaca[] {
@@ -570,12 +579,7 @@ function trustedIacaCerts(env: Env, cwd: string): TrustedIaca[] {
     const [path, ...doctypes] = entry.split('|').map((s) => s.trim());
     if (!path || doctypes.some((d) => d === '' || d.length > 200))
       throw new ConfigError('TRUSTED_IACA_CERTS', `an entry is a PEM file path, then doctypes after |, got "${entry}"`);
-    let text: string;
-    try {
-      text = readFileSync(resolve(cwd, path), 'utf8');
-    } catch {
-      throw new ConfigError('TRUSTED_IACA_CERTS', `cannot read ${path}`);
-    }
+    const text = readConfigFile('TRUSTED_IACA_CERTS', cwd, path);
     const pems = text.match(PEM_CERT) ?? [];
     if (pems.length === 0) throw new ConfigError('TRUSTED_IACA_CERTS', `${path} holds no PEM certificate`);
     return pems.map((pem) => {
@@ -651,15 +655,8 @@ function tlsFiles(env: Env, cwd: string): Config['tls'] {
   if (!certPath && !keyPath) return undefined;
   if (!certPath) throw new ConfigError('TLS_CERT', 'must be set when TLS_KEY is (both or neither)');
   if (!keyPath) throw new ConfigError('TLS_KEY', 'must be set when TLS_CERT is (both or neither)');
-  const read = (name: string, path: string): string => {
-    try {
-      return readFileSync(resolve(cwd, path), 'utf8');
-    } catch (e) {
-      throw new ConfigError(name, `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
-  };
-  const cert = read('TLS_CERT', certPath);
-  const key = read('TLS_KEY', keyPath);
+  const cert = readConfigFile('TLS_CERT', cwd, certPath);
+  const key = readConfigFile('TLS_KEY', cwd, keyPath);
   if (!cert.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError('TLS_CERT', `${certPath} is not a PEM certificate`);
   try {
     // Node checks here that the key parses and matches the certificate, as the server would at listen.
