@@ -14,7 +14,8 @@ import { schemasDir } from './paths.js';
 import { StatusSlots } from './status/status-slots.js';
 import { StatusListPublisher } from './status/status-list-publisher.js';
 import { startPurgeTimer } from './purge-expired-state.js';
-import { ConfigError } from './config.js';
+import { ConfigError, type ConfigurationPolicy } from './config.js';
+import { resolveConfiguration } from './issuance/build-issuer-metadata.js';
 import {
   loadWalletProviders,
   WalletProvidersError,
@@ -51,6 +52,7 @@ export interface Runtime {
 export async function openRuntime(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Runtime> {
   // A bad credential type file stops the server before anything else opens.
   const catalog = await loadCatalog({ dir: join(schemasDir, 'credentials'), publicUrl: config.publicUrl });
+  checkConfigurationIds(config, catalog);
   const walletProviders = openWalletProviders(config.trustedWalletProviders);
   const store = openServerStore(config, logger);
   let keyStore: KeyBackend | undefined;
@@ -90,6 +92,25 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
     await keyStore?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw e;
+  }
+}
+
+/**
+ * The configuration ids DPOP_REQUIRED, WALLET_/KEY_ATTESTATION_REQUIRED and DEFERRED_CONFIGURATIONS
+ * list must name credential configurations of the catalogue: a misspelt one would otherwise
+ * require nothing (no DPoP, no attestation) without a word.
+ */
+function checkConfigurationIds(config: Config, catalog: Catalog): void {
+  const lists: [string, ConfigurationPolicy][] = [
+    ['DPOP_REQUIRED', config.dpopRequired],
+    ['WALLET_ATTESTATION_REQUIRED', config.walletAttestationRequired],
+    ['KEY_ATTESTATION_REQUIRED', config.keyAttestationRequired],
+    ['DEFERRED_CONFIGURATIONS', config.deferredConfigurations],
+  ];
+  for (const [name, ids] of lists) {
+    if (typeof ids === 'boolean') continue;
+    const unknown = ids.find((id) => resolveConfiguration(catalog, id) === undefined);
+    if (unknown !== undefined) throw new ConfigError(name, `"${unknown}" is not a credential configuration of the catalogue`);
   }
 }
 
