@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiClientsTable, ClientRole, Database } from '../schema.js';
+import { changed } from '../affected-rows.js';
 
 export interface ApiClient {
   id: string;
@@ -81,7 +82,7 @@ export const clientsRepo = (db: Kysely<Database>) => {
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       cache.delete(id);
-      return Number(r.numUpdatedRows) === 1;
+      return changed(r) === 1;
     },
   };
 };

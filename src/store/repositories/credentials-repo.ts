@@ -3,6 +3,7 @@ import type { CredentialsTable, Database } from '../schema.js';
 import type { AuditEvent } from './audit-repo.js';
 import { GroupCommit } from '../group-commit.js';
 import { insertEach, type UnitWriter } from '../batch-writer.js';
+import { changed } from '../affected-rows.js';
 
 export type CredentialRecord = Selectable<CredentialsTable>;
 
@@ -74,7 +75,7 @@ export const credentialsRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
           .where('id', '=', id)
           .where('status', '=', row.status)
           .executeTakeFirst();
-        if (Number(res.numUpdatedRows) !== 1) return false;
+        if (changed(res) !== 1) return false;
         await tx
           .updateTable('status_lists')
           .set((eb) => ({ version: eb('version', '+', 1) }))

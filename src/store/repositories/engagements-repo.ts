@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CounterEngagementsTable, Database } from '../schema.js';
+import { changed, deleted } from '../affected-rows.js';
 
 export type EngagementRecord = Selectable<CounterEngagementsTable>;
 
@@ -28,7 +29,7 @@ export const engagementsRepo = (db: Kysely<Database>) => ({
       .where('client_id', 'is', null)
       .where('expires_at', '>', now)
       .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    return changed(res) === 1;
   },
 
   /** Hands the created OpenID4VP request to the waiting wallet. */
@@ -43,7 +44,7 @@ export const engagementsRepo = (db: Kysely<Database>) => ({
   /** Deletes handles that can no longer be waited on (`before`: expiry plus the request's lifetime). */
   async purge(before: number): Promise<number> {
     const res = await db.deleteFrom('counter_engagements').where('expires_at', '<=', before).executeTakeFirst();
-    return Number(res.numDeletedRows);
+    return deleted(res);
   },
 });
 

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, KeyState, SigningKeysTable } from '../schema.js';
+import { changed } from '../affected-rows.js';
 
 export interface KeyRecord {
   kid: string;
@@ -86,7 +87,7 @@ export const keysRepo = (db: Kysely<Database>) => ({
       .where('kid', '=', kid)
       .where('state', '=', 'retiring')
       .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return changed(r) === 1;
   },
 
   /** A cheap fingerprint of the key table, polled by running nodes to notice rotations. */
