@@ -265,7 +265,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       }
       // §8.2: bad encryption parameters are refused before anything is consumed.
       const encryption = readResponseEncryption(request.body);
-      const response = await issueOfferedCredentials(deps, bearer.token, request.body, bearer.offer, bearer.dpopJkt);
+      const response = await issueOfferedCredentials(deps, bearer.token, request.body, bearer);
       reply.header('cache-control', 'no-store');
       // RFC 9449 §9: the nonce for the wallet's next proof at this resource.
       if (bearer.dpopJkt !== null) reply.header('dpop-nonce', await dpop.nonces.current());
