@@ -99,6 +99,8 @@ async function checkProofs(deps: VciDeps, list: unknown[], configurationId: stri
     ...(deps.walletProviders && { walletProviders: deps.walletProviders }),
     keyAttestationRequired:
       deps.config.keyAttestationRequired !== undefined && requiredFor(deps.config.keyAttestationRequired, configurationId),
+    // A batch's proofs usually carry one attestation: verified once per request.
+    keyAttestations: new Map(),
   };
   const checked: CheckedProof[] = [];
   for (const p of list) checked.push(await checkProofJwt(p, opts));
