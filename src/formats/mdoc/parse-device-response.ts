@@ -44,8 +44,6 @@ export interface ParsedMdoc {
 const malformed = (message: string) => formatError('mdoc_malformed', message);
 const isMap = (v: unknown): v is Map<unknown, unknown> => v instanceof Map;
 
-export { wrapTag24 };
-
 function dataItemBytes(v: unknown, what: string): Uint8Array {
   if (!(v instanceof DataItem)) throw malformed(`${what} is not embedded CBOR (#6.24)`);
   return v.buffer;
