@@ -98,9 +98,13 @@ export function parseDeviceResponse(text: string): ParsedMdoc | undefined {
   if (text.includes('.') || text.includes('~') || !isBase64url(text)) return undefined;
   const bytes = new Uint8Array(Buffer.from(text, 'base64url'));
   checkCborLimits(bytes);
+  // One CBOR decode: @owf/mdoc validates the structure from it (what DeviceResponse.decode does
+  // after its own cborDecode) and we read the byte-exact parts from the same maps below.
+  let raw: unknown;
   let response: DeviceResponse;
   try {
-    response = DeviceResponse.decode(bytes);
+    raw = cborDecode(bytes);
+    response = DeviceResponse.fromEncodedStructure(raw as never);
   } catch {
     throw malformed('not an ISO 18013-5 DeviceResponse');
   }
@@ -113,8 +117,6 @@ export function parseDeviceResponse(text: string): ParsedMdoc | undefined {
   } catch {
     throw malformed('the MSO is not a MobileSecurityObject');
   }
-  // The same bytes again, raw, for what is signed and digested as received.
-  const raw: unknown = cborDecode(bytes);
   const rawDocument: unknown = isMap(raw) && Array.isArray(raw.get('documents')) ? (raw.get('documents') as unknown[])[0] : undefined;
   if (!isMap(rawDocument) || typeof rawDocument.get('docType') !== 'string') throw malformed('the document has no docType');
   const issuerSigned = rawDocument.get('issuerSigned');
