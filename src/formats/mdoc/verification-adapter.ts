@@ -16,7 +16,7 @@ import type { KeyObject } from 'node:crypto';
 import type { CredentialVerification, HolderBinding } from '../credential-format.js';
 import { formatError } from '../error-codes.js';
 import type { PublicJwk } from '../jose/check-public-jwk.js';
-import { checkDocType, checkItemDigests, checkMsoValidity, rawMso, readMsoStatus } from './check-mso.js';
+import { checkDocType, checkItemDigests, checkMsoValidity, readMsoStatus } from './check-mso.js';
 import { parseDeviceResponse, type ParsedMdoc } from './parse-device-response.js';
 import { readMdocClaims } from './parse-element-value.js';
 import { isAllowedCoseAlg, verifyCoseSignature } from './verify-cose-signature.js';
@@ -81,7 +81,7 @@ export const mdocVerification: CredentialVerification<MdocPresentation, typeof M
   statusReference: (p) => readMsoStatus(p.mdoc),
 
   holderBinding(p, keyCheck = {}): HolderBinding {
-    p.device ??= readDeviceKey((rawMso(p.mdoc).get('deviceKeyInfo') as Map<unknown, unknown> | undefined)?.get('deviceKey'), keyCheck);
+    p.device ??= readDeviceKey((p.mdoc.msoMap.get('deviceKeyInfo') as Map<unknown, unknown> | undefined)?.get('deviceKey'), keyCheck);
     const device = p.device;
     return {
       holderJwk: device.jwk,
