@@ -68,9 +68,9 @@ function parse(credential: string): IssuerSigned {
   }
 }
 
-export function decodeMdoc(credential: string): DecodedMdoc {
-  const issuerSigned = parse(credential);
-  const mso = issuerSigned.issuerAuth.mobileSecurityObject;
+export const decodeMdoc = (credential: string): DecodedMdoc => describe(parse(credential));
+
+function describe(issuerSigned: IssuerSigned, mso = issuerSigned.issuerAuth.mobileSecurityObject): DecodedMdoc {
   const claims: JsonObject = {};
   for (const [ns, items] of issuerSigned.issuerNamespaces.issuerNamespaces) {
     claims[ns] = Object.fromEntries(items.map((item) => [item.elementIdentifier, toJson(item.elementValue)]));
@@ -130,16 +130,13 @@ export async function checkReceivedMdoc(credential: unknown, expected: { docType
     }
   }
   if (mso.docType !== expected.docType) throw new MdocError('the mdoc is of another docType than the configuration');
-  const jwk = deviceJwk(rawMso(credential).get('deviceKeyInfo'));
+  const jwk = deviceJwk(rawMso(auth.payload).get('deviceKeyInfo'));
   if (!jwk || !isRealPublicJwk(jwk) || (await thumbprint(jwk)) !== expected.kid) throw new MdocError('the mdoc is not bound to our key');
-  return decodeMdoc(credential);
+  return describe(issuerSigned, mso);
 }
 
 /** The MSO as plain CBOR maps, from the issuerAuth payload (MobileSecurityObjectBytes, #6.24). */
-function rawMso(credential: string): Map<unknown, unknown> {
-  const top: unknown = cborDecode(base64url.decode(credential));
-  const auth = top instanceof Map ? (top.get('issuerAuth') as unknown) : undefined;
-  const payload: unknown = Array.isArray(auth) ? auth[2] : undefined;
+function rawMso(payload: Uint8Array | null): Map<unknown, unknown> {
   let mso: unknown = payload instanceof Uint8Array ? cborDecode(payload) : undefined;
   if (mso instanceof DataItem) mso = mso.data;
   if (!(mso instanceof Map)) throw new MdocError('the mdoc has no MSO');
