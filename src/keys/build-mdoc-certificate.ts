@@ -16,10 +16,9 @@ import 'reflect-metadata';
 import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { JWK } from 'jose';
+import { MDL_DS_EKU } from '../formats/mdoc/mdoc-constants.js';
 import type { Signer } from './signer.js';
 
-/** ISO/IEC 18013-5 Annex B.1.4: extended key usage of an mDL document signer. */
-export const MDL_DS_EKU = '1.0.18013.5.1.2';
 const DAY = 86_400_000;
 /** Annex B.1.2: an IACA certificate is valid for at most 20 years; we make 10. */
 export const IACA_VALIDITY_DAYS = 3650;

@@ -8,23 +8,17 @@
  */
 import { createPrivateKey, sign } from 'node:crypto';
 import type { JWK } from 'jose';
-import { cborDecode, cborEncode, DataItem } from '@owf/mdoc';
+import { cborDecode, type DataItem } from '@owf/mdoc';
 import type { JsonObject } from '../formats/jose/types.js';
 import type { ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
 import { readMdocClaims } from '../formats/mdoc/parse-element-value.js';
-import { wrapTag24 } from '../formats/mdoc/parse-device-response.js';
-import { deviceAuthenticationBytes, openId4VpSessionTranscript } from '../formats/mdoc/verify-device-signature.js';
+import { draftDeviceResponse, type HeldIssuerSigned } from '../formats/mdoc/build-device-response.js';
+import { openId4VpSessionTranscript } from '../formats/mdoc/verify-device-signature.js';
 import { failed } from './wallet-http.js';
-
-interface HeldMdoc {
-  docType: string;
-  nameSpaces: Map<string, DataItem[]>;
-  issuerAuth: unknown[];
-}
 
 const bad = (message: string) => failed(message, 'present_failed');
 
-function readHeldMdoc(issuerSigned: string): HeldMdoc {
+function readHeldMdoc(issuerSigned: string): HeldIssuerSigned {
   const top: unknown = cborDecode(Buffer.from(issuerSigned, 'base64url'));
   if (!(top instanceof Map) || !(top.get('nameSpaces') instanceof Map) || !Array.isArray(top.get('issuerAuth')))
     throw bad('a held mdoc is not an IssuerSigned');
@@ -65,41 +59,8 @@ export interface MdocPresentationInput {
 
 /** A base64url DeviceResponse for one OpenID4VP request. */
 export function createMdocPresentation(input: MdocPresentationInput): string {
-  const held = readHeldMdoc(input.issuerSigned);
-  const wanted = new Set(input.disclose.map((p) => JSON.stringify(p)));
-  const nameSpaces = new Map<string, DataItem[]>();
-  for (const [ns, list] of held.nameSpaces) {
-    const kept = list.filter((d) => wanted.has(JSON.stringify([ns, itemOf(d).get('elementIdentifier')])));
-    if (kept.length > 0) nameSpaces.set(ns, kept);
-  }
-  const emptyNameSpaces = cborEncode(new Map());
-  const transcript = openId4VpSessionTranscript(input);
-  const protectedBytes = cborEncode(new Map([[1, -7]])); // ES256 (RFC 9053 §2.1)
-  const payload = deviceAuthenticationBytes(held.docType, wrapTag24(emptyNameSpaces), transcript);
-  const toBeSigned = cborEncode(['Signature1', protectedBytes, new Uint8Array(0), payload]);
+  const draft = draftDeviceResponse(readHeldMdoc(input.issuerSigned), input.disclose, openId4VpSessionTranscript(input));
   const key = createPrivateKey({ key: input.deviceJwk as never, format: 'jwk' });
-  const signature = new Uint8Array(sign('sha256', toBeSigned, { key, dsaEncoding: 'ieee-p1363' }));
-  const document = new Map<string, unknown>([
-    ['docType', held.docType],
-    [
-      'issuerSigned',
-      new Map<string, unknown>([
-        ['nameSpaces', nameSpaces],
-        ['issuerAuth', held.issuerAuth],
-      ]),
-    ],
-    [
-      'deviceSigned',
-      new Map<string, unknown>([
-        ['nameSpaces', DataItem.fromBuffer(emptyNameSpaces)],
-        ['deviceAuth', new Map([['deviceSignature', [protectedBytes, new Map(), null, signature]]])],
-      ]),
-    ],
-  ]);
-  const response = new Map<string, unknown>([
-    ['version', '1.0'],
-    ['documents', [document]],
-    ['status', 0],
-  ]);
-  return Buffer.from(cborEncode(response)).toString('base64url');
+  const signature = new Uint8Array(sign('sha256', draft.toBeSigned, { key, dsaEncoding: 'ieee-p1363' }));
+  return Buffer.from(draft.finish(signature)).toString('base64url');
 }

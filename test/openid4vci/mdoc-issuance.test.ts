@@ -14,7 +14,7 @@ import { IssuerSigned } from '@owf/mdoc';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { certificateChainOf, makeDocumentSigner, makeIaca, MDOC_DS_ALG, MDOC_IACA_ALG, pemOf } from '../../src/keys/manage-mdoc-keys.js';
-import { MDL_DS_EKU } from '../../src/keys/build-mdoc-certificate.js';
+import { MDL_DS_EKU } from '../../src/formats/mdoc/mdoc-constants.js';
 import { holderKey, proof, type HolderKey } from './vci-helpers.js';
 import { badPublicJwks } from '../helpers/bad-public-jwks.js';
 import { get, postJson, tokenOver } from '../helpers/vci-over-http.js';

@@ -5,7 +5,6 @@
  * entry (Token Status List, COSE Referenced Token §6.3; the MSO `status` of draft -15 §6.3.2).
  */
 import { createHash } from 'node:crypto';
-import { cborDecode } from '@owf/mdoc';
 import type { TimeCheckOptions } from '../credential-format.js';
 import { formatError } from '../error-codes.js';
 import { checkStatusListReference, type StatusListReference } from '../status-list/status-list-reference.js';
@@ -44,13 +43,6 @@ export function checkItemDigests(p: ParsedMdoc): void {
     if (!actual.equals(expected))
       throw formatError('mdoc_digest_mismatch', `${item.namespace}/${item.elementIdentifier} does not match its digest`);
   }
-}
-
-/** The MSO as raw CBOR maps (for the entries @owf/mdoc does not model, read from the signed bytes). */
-export function rawMso(p: ParsedMdoc): Map<unknown, unknown> {
-  const mso: unknown = cborDecode(p.issuerAuth.payload!);
-  if (!(mso instanceof Map)) throw formatError('mdoc_malformed', 'the MSO is not a map');
-  return mso;
 }
 
 /** The MSO `status` → `status_list` → `{ idx, uri }`, or undefined when the MSO has none. */

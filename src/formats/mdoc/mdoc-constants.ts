@@ -9,3 +9,6 @@ export const MSO_DIGEST_ALGORITHM = 'SHA-256';
 
 /** ISO/IEC 18013-5 §9.1.2.5: random salt of each IssuerSignedItem; at least 16 bytes, we use 32. */
 export const ITEM_SALT_BYTES = 32;
+
+/** ISO/IEC 18013-5 Annex B.1.4: extended key usage (mdlDS) of a document signer certificate. */
+export const MDL_DS_EKU = '1.0.18013.5.1.2';

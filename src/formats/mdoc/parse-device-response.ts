@@ -12,7 +12,7 @@
  *
  * Exactly one document per presentation: a DCQL credential query is answered by one credential.
  */
-import { cborDecode, DataItem, DeviceResponse, type MobileSecurityObject } from '@owf/mdoc';
+import { cborDecode, DataItem, DeviceResponse, MobileSecurityObject } from '@owf/mdoc';
 import { formatError } from '../error-codes.js';
 import { isBase64url } from '../jose/base64url.js';
 import { checkCborLimits } from './check-cbor-limits.js';
@@ -33,6 +33,8 @@ export interface ParsedMdoc {
   issuerAuth: CoseSign1;
   /** The MSO as @owf/mdoc validated it. */
   mso: MobileSecurityObject;
+  /** The same MSO as raw CBOR maps (for the entries @owf/mdoc does not model, e.g. the device key as a COSE_Key). */
+  msoMap: Map<unknown, unknown>;
   /** The MSO's `status` entry (Token Status List, COSE Referenced Token §6.3), unread. */
   msoStatus: unknown;
   items: DisclosedItem[];
@@ -43,8 +45,6 @@ export interface ParsedMdoc {
 
 const malformed = (message: string) => formatError('mdoc_malformed', message);
 const isMap = (v: unknown): v is Map<unknown, unknown> => v instanceof Map;
-
-export { wrapTag24 };
 
 function dataItemBytes(v: unknown, what: string): Uint8Array {
   if (!(v instanceof DataItem)) throw malformed(`${what} is not embedded CBOR (#6.24)`);
@@ -100,23 +100,31 @@ export function parseDeviceResponse(text: string): ParsedMdoc | undefined {
   if (text.includes('.') || text.includes('~') || !isBase64url(text)) return undefined;
   const bytes = new Uint8Array(Buffer.from(text, 'base64url'));
   checkCborLimits(bytes);
+  // One CBOR decode: @owf/mdoc validates the structure from it (what DeviceResponse.decode does
+  // after its own cborDecode) and we read the byte-exact parts from the same maps below.
+  let raw: unknown;
   let response: DeviceResponse;
   try {
-    response = DeviceResponse.decode(bytes);
+    raw = cborDecode(bytes);
+    response = DeviceResponse.fromEncodedStructure(raw as never);
   } catch {
     throw malformed('not an ISO 18013-5 DeviceResponse');
   }
   // §8.3.2.1.2.2: status 0 is OK; any other status carries no verifiable document for us.
   if (response.status !== 0 || response.documents?.length !== 1) throw formatError('mdoc_document_count', 'exactly one document, status 0');
   const document = response.documents[0]!;
+  // MobileSecurityObjectBytes (#6.24), decoded once: what @owf/mdoc's `mobileSecurityObject` getter
+  // does (it insists on the tag too), keeping the raw maps for what the library does not model.
   let mso: MobileSecurityObject;
+  let msoMap: unknown;
   try {
-    mso = document.issuerSigned.issuerAuth.mobileSecurityObject;
+    const payload: unknown = cborDecode(document.issuerSigned.issuerAuth.payload!, { unwrapTopLevelDataItem: false });
+    msoMap = payload instanceof DataItem ? payload.data : undefined;
+    mso = MobileSecurityObject.fromEncodedStructure(msoMap as never);
   } catch {
     throw malformed('the MSO is not a MobileSecurityObject');
   }
-  // The same bytes again, raw, for what is signed and digested as received.
-  const raw: unknown = cborDecode(bytes);
+  if (!isMap(msoMap)) throw malformed('the MSO is not a map');
   const rawDocument: unknown = isMap(raw) && Array.isArray(raw.get('documents')) ? (raw.get('documents') as unknown[])[0] : undefined;
   if (!isMap(rawDocument) || typeof rawDocument.get('docType') !== 'string') throw malformed('the document has no docType');
   const issuerSigned = rawDocument.get('issuerSigned');
@@ -127,6 +135,7 @@ export function parseDeviceResponse(text: string): ParsedMdoc | undefined {
     docType: rawDocument.get('docType') as string,
     issuerAuth,
     mso,
+    msoMap,
     msoStatus: mso.decodedStructure.get('status' as never),
     items: readItems(issuerSigned.get('nameSpaces')),
     ...readDeviceAuth(rawDocument.get('deviceSigned')),

@@ -16,10 +16,10 @@ import type { KeyObject } from 'node:crypto';
 import type { CredentialVerification, HolderBinding } from '../credential-format.js';
 import { formatError } from '../error-codes.js';
 import type { PublicJwk } from '../jose/check-public-jwk.js';
-import { checkDocType, checkItemDigests, checkMsoValidity, rawMso, readMsoStatus } from './check-mso.js';
+import { checkDocType, checkItemDigests, checkMsoValidity, readMsoStatus } from './check-mso.js';
 import { parseDeviceResponse, type ParsedMdoc } from './parse-device-response.js';
 import { readMdocClaims } from './parse-element-value.js';
-import { checkCoseAlg, verifyCoseSignature } from './verify-cose-signature.js';
+import { isAllowedCoseAlg, verifyCoseSignature } from './verify-cose-signature.js';
 import { openId4VpSessionTranscript, readDeviceKey, verifyDeviceSignature } from './verify-device-signature.js';
 import { readX5chain, verifyIssuerCertificate, type MdocTrustAnchor } from './verify-issuer-certificate.js';
 import { readAuthorityKeyIds } from '../x509/read-authority-key-ids.js';
@@ -45,7 +45,7 @@ export const mdocVerification: CredentialVerification<MdocPresentation, typeof M
   /** RFC 9053 / ISO 18013-5 §9.1.2.4: the COSE algorithm is on our list before any crypto. */
   checkHeader(p) {
     const alg = p.mdoc.issuerAuth.alg;
-    if (alg !== -7 && alg !== -35 && alg !== -8) throw formatError('mdoc_alg_not_allowed', `issuerAuth alg ${alg} is not accepted`);
+    if (!isAllowedCoseAlg(alg)) throw formatError('mdoc_alg_not_allowed', `issuerAuth alg ${alg} is not accepted`);
   },
 
   /** Not known before the chain is verified: see verifyIssuerByCertificate. */
@@ -58,7 +58,7 @@ export const mdocVerification: CredentialVerification<MdocPresentation, typeof M
   /** ISO 18013-5 §9.3.1 steps 1–3: DS certificate chain to a trusted IACA, issuerAuth signature, docType. */
   verifyIssuerByCertificate(p, anchors, { clock }) {
     const { dsKey, anchor } = verifyIssuerCertificate(p.mdoc.issuerAuth, anchors, clock.now(), p.mdoc.mso.validityInfo.signed);
-    checkCoseAlg(p.mdoc.issuerAuth.alg, dsKey);
+    // verifyCoseSignature first checks that the alg fits the DS key (mdoc_alg_not_allowed).
     if (!verifyCoseSignature(p.mdoc.issuerAuth, p.mdoc.issuerAuth.payload!, dsKey))
       throw formatError('mdoc_issuer_signature_invalid', 'the issuerAuth signature does not verify');
     checkDocType(p.mdoc);
@@ -81,7 +81,7 @@ export const mdocVerification: CredentialVerification<MdocPresentation, typeof M
   statusReference: (p) => readMsoStatus(p.mdoc),
 
   holderBinding(p, keyCheck = {}): HolderBinding {
-    p.device ??= readDeviceKey((rawMso(p.mdoc).get('deviceKeyInfo') as Map<unknown, unknown> | undefined)?.get('deviceKey'), keyCheck);
+    p.device ??= readDeviceKey((p.mdoc.msoMap.get('deviceKeyInfo') as Map<unknown, unknown> | undefined)?.get('deviceKey'), keyCheck);
     const device = p.device;
     return {
       holderJwk: device.jwk,

@@ -14,8 +14,11 @@ const ALGS = new Map<number, { hash: string | null; curve: string; size: number 
   [-8, { hash: null, curve: 'ed25519', size: 64 }],
 ]);
 
+/** Whether `alg` is on the allow-list at all (before any key is known). */
+export const isAllowedCoseAlg = (alg: number): boolean => ALGS.has(alg);
+
 /** Throws `mdoc_alg_not_allowed` when `alg` is off the list or does not fit `key`. */
-export function checkCoseAlg(alg: number, key: KeyObject): void {
+function checkCoseAlg(alg: number, key: KeyObject): void {
   const a = ALGS.get(alg);
   const curve = key.asymmetricKeyType === 'ed25519' ? 'ed25519' : key.asymmetricKeyDetails?.namedCurve;
   if (!a || a.curve !== curve) throw formatError('mdoc_alg_not_allowed', `COSE alg ${alg} is not accepted with this key`);

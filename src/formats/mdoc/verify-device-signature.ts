@@ -46,8 +46,6 @@ export function readDeviceKey(deviceKey: unknown, keyCheck: CheckPublicJwkOption
   }
 }
 
-export { deviceAuthenticationBytes };
-
 /** §9.1.3.6 / §9.3.1 step 7: the DeviceSignature over this SessionTranscript. DeviceMac is refused. */
 export function verifyDeviceSignature(p: ParsedMdoc, deviceKey: KeyObject, sessionTranscript: Uint8Array): void {
   if (p.deviceAuth.kind === 'mac') throw formatError('mdoc_device_mac_unsupported', 'only DeviceSignature is accepted');

@@ -20,6 +20,7 @@ import { Certificate, ExtendedKeyUsage, KeyUsage, KeyUsageFlags, id_ce_extKeyUsa
 import { formatError } from '../error-codes.js';
 import type { CoseSign1 } from './parse-cose-sign1.js';
 import { certificateFor, checkedUsage, issuedByCached } from './certificate-cache.js';
+import { MDL_DS_EKU } from './mdoc-constants.js';
 
 /** One trusted IACA certificate and what it stands for. */
 export interface MdocTrustAnchor {
@@ -30,8 +31,6 @@ export interface MdocTrustAnchor {
   doctypes: readonly string[] | undefined;
 }
 
-/** ISO/IEC 18013-5 Annex B.1.4: extended key usage of a document signer certificate. */
-export const MDL_DS_EKU = '1.0.18013.5.1.2';
 const X5CHAIN = 33;
 const MAX_CHAIN = 4;
 

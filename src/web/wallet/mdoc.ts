@@ -4,9 +4,9 @@
  * CBOR: @owf/mdoc (with cbor-x) bundles for the browser with esbuild without any Node built-in,
  * so the web wallet decodes with the same library as the CLI wallet and the server: no CBOR by
  * hand. What differs from src/wallet (Node) is the crypto: SHA-256 and ECDSA through
- * crypto.subtle, the device key a non-extractable CryptoKey. The bytes signed over OpenID4VP come
- * from src/formats/mdoc/build-device-authentication.ts, the very module the server's verifier
- * recomputes them with.
+ * crypto.subtle, the device key a non-extractable CryptoKey. The DeviceResponse is assembled by
+ * src/formats/mdoc/build-device-response.ts (as in the CLI wallet) over the bytes of
+ * build-device-authentication.ts, the very module the server's verifier recomputes them with.
  *
  * Receive (§9.3.1, holder side, as src/wallet/check-received-mdoc.ts): issuerAuth is ES256 and
  * verifies with the document signer certificate of its x5chain (the chain to an IACA is the
@@ -15,16 +15,12 @@
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
-import { cborDecode, cborEncode, DataItem, IssuerSigned } from '@owf/mdoc';
+import { cborDecode, DataItem, IssuerSigned } from '@owf/mdoc';
 import { base64url } from 'jose';
 import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
-import {
-  deviceAuthenticationBytes,
-  openId4VpHandoverInfo,
-  sessionTranscriptOfHandover,
-  wrapTag24,
-} from '../../formats/mdoc/build-device-authentication.js';
+import { openId4VpHandoverInfo, sessionTranscriptOfHandover } from '../../formats/mdoc/build-device-authentication.js';
+import { draftDeviceResponse } from '../../formats/mdoc/build-device-response.js';
 import { thumbprint } from './holder-key.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -72,9 +68,9 @@ function parse(credential: string): IssuerSigned {
   }
 }
 
-export function decodeMdoc(credential: string): DecodedMdoc {
-  const issuerSigned = parse(credential);
-  const mso = issuerSigned.issuerAuth.mobileSecurityObject;
+export const decodeMdoc = (credential: string): DecodedMdoc => describe(parse(credential));
+
+function describe(issuerSigned: IssuerSigned, mso = issuerSigned.issuerAuth.mobileSecurityObject): DecodedMdoc {
   const claims: JsonObject = {};
   for (const [ns, items] of issuerSigned.issuerNamespaces.issuerNamespaces) {
     claims[ns] = Object.fromEntries(items.map((item) => [item.elementIdentifier, toJson(item.elementValue)]));
@@ -134,16 +130,13 @@ export async function checkReceivedMdoc(credential: unknown, expected: { docType
     }
   }
   if (mso.docType !== expected.docType) throw new MdocError('the mdoc is of another docType than the configuration');
-  const jwk = deviceJwk(rawMso(credential).get('deviceKeyInfo'));
+  const jwk = deviceJwk(rawMso(auth.payload).get('deviceKeyInfo'));
   if (!jwk || !isRealPublicJwk(jwk) || (await thumbprint(jwk)) !== expected.kid) throw new MdocError('the mdoc is not bound to our key');
-  return decodeMdoc(credential);
+  return describe(issuerSigned, mso);
 }
 
 /** The MSO as plain CBOR maps, from the issuerAuth payload (MobileSecurityObjectBytes, #6.24). */
-function rawMso(credential: string): Map<unknown, unknown> {
-  const top: unknown = cborDecode(base64url.decode(credential));
-  const auth = top instanceof Map ? (top.get('issuerAuth') as unknown) : undefined;
-  const payload: unknown = Array.isArray(auth) ? auth[2] : undefined;
+function rawMso(payload: Uint8Array | null): Map<unknown, unknown> {
   let mso: unknown = payload instanceof Uint8Array ? cborDecode(payload) : undefined;
   if (mso instanceof DataItem) mso = mso.data;
   if (!(mso instanceof Map)) throw new MdocError('the mdoc has no MSO');
@@ -172,8 +165,6 @@ export interface MdocAnswerInput {
   jwkThumbprint?: Uint8Array;
 }
 
-const itemOf = (d: DataItem) => d.data as Map<string, unknown>;
-
 /**
  * A base64url DeviceResponse (§8.3.2.1.2.2) for one OpenID4VP request (Annex B.2.4): the asked
  * IssuerSignedItems byte for byte as issued, empty DeviceNameSpaces, and a DeviceSignature
@@ -185,42 +176,15 @@ export async function createMdocAnswer(input: MdocAnswerInput): Promise<string> 
   const top: unknown = cborDecode(base64url.decode(input.credential));
   if (!(top instanceof Map) || !(top.get('nameSpaces') instanceof Map) || !Array.isArray(top.get('issuerAuth')))
     throw new MdocError('a held mdoc is not an IssuerSigned');
-  const docType = decodeMdoc(input.credential).docType;
-  const wanted = new Set(input.disclose.map((p) => JSON.stringify(p)));
-  const nameSpaces = new Map<string, DataItem[]>();
-  for (const [ns, list] of top.get('nameSpaces') as Map<string, DataItem[]>) {
-    const kept = list.filter((d) => wanted.has(JSON.stringify([ns, itemOf(d).get('elementIdentifier')])));
-    if (kept.length > 0) nameSpaces.set(ns, kept);
-  }
-  const emptyNameSpaces = cborEncode(new Map());
+  const held = {
+    docType: decodeMdoc(input.credential).docType,
+    nameSpaces: top.get('nameSpaces') as Map<string, DataItem[]>,
+    issuerAuth: top.get('issuerAuth'),
+  };
   const transcript = sessionTranscriptOfHandover(await sha256(openId4VpHandoverInfo(input)));
-  const protectedBytes = cborEncode(new Map([[1, -7]])); // ES256 (RFC 9053 §2.1)
-  const payload = deviceAuthenticationBytes(docType, wrapTag24(emptyNameSpaces), transcript);
-  const toBeSigned = cborEncode(['Signature1', protectedBytes, new Uint8Array(0), payload]);
+  const draft = draftDeviceResponse(held, input.disclose, transcript);
   const signature = new Uint8Array(
-    await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, input.deviceKey, toBeSigned as BufferSource),
+    await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, input.deviceKey, draft.toBeSigned as BufferSource),
   );
-  const document = new Map<string, unknown>([
-    ['docType', docType],
-    [
-      'issuerSigned',
-      new Map<string, unknown>([
-        ['nameSpaces', nameSpaces],
-        ['issuerAuth', top.get('issuerAuth')],
-      ]),
-    ],
-    [
-      'deviceSigned',
-      new Map<string, unknown>([
-        ['nameSpaces', DataItem.fromBuffer(emptyNameSpaces)],
-        ['deviceAuth', new Map([['deviceSignature', [protectedBytes, new Map(), null, signature]]])],
-      ]),
-    ],
-  ]);
-  const response = new Map<string, unknown>([
-    ['version', '1.0'],
-    ['documents', [document]],
-    ['status', 0],
-  ]);
-  return base64url.encode(cborEncode(response));
+  return base64url.encode(draft.finish(signature));
 }

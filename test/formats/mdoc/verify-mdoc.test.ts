@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
+import { cborDecode, cborEncode, type DataItem } from '@owf/mdoc';
 import { mdocVerification, type MdocPresentation } from '../../../src/formats/mdoc/verification-adapter.js';
 import { IndependentMdocParty, makeDeviceKey, makeDocumentSigner, makeIaca, MDL_NS } from './mdoc-fixtures.js';
 
@@ -79,6 +80,18 @@ describe('the mdoc verification adapter', () => {
     const { claims, disclosedPaths } = mdocVerification.disclosedClaims(p);
     assert.deepEqual(disclosedPaths, [[MDL_NS, 'birth_date']]);
     assert.deepEqual(claims, { [MDL_NS]: { birth_date: '1990-03-01' } });
+  });
+
+  it('refuses an issuerAuth whose MSO payload is not wrapped in tag 24 (MobileSecurityObjectBytes)', () => {
+    const response = cborDecode(Buffer.from(validVp, 'base64url')) as Map<string, unknown>;
+    const document = (response.get('documents') as Map<string, unknown>[])[0]!;
+    const issuerAuth = (document.get('issuerSigned') as Map<string, unknown>).get('issuerAuth') as unknown[];
+    const tagged = cborDecode(issuerAuth[2] as Uint8Array, { unwrapTopLevelDataItem: false }) as DataItem;
+    issuerAuth[2] = tagged.buffer; // the MSO map itself, untagged
+    assert.throws(() => mdocVerification.parsePresentation(Buffer.from(cborEncode(response)).toString('base64url')), {
+      code: 'mdoc_malformed',
+      message: /not a MobileSecurityObject/,
+    });
   });
 
   it('answers every mutation of a DeviceResponse with a 400 code, never another error (SECURITY.md: no 500)', async () => {
