@@ -14,6 +14,9 @@ import { IssuerTrust } from './issuer-trust.js';
 import { iacaAnchorsOf } from './iaca-anchors.js';
 import { StatusChecker } from './status-checker.js';
 import { issuedCounterNonceHash } from '../presentation/issue-counter-nonce.js';
+
+/** One empty list, so the anchors' memo (iaca-anchors.ts) sees the same array every time. */
+const NO_CERTIFICATES: readonly Uint8Array[] = [];
 import type { VerificationContext } from './verification-checks.js';
 
 export interface VerificationDeps {
@@ -52,7 +55,7 @@ export function createVerificationContext(deps: VerificationDeps, fetcher: Fetch
   const iacaAnchors = iacaAnchorsOf({
     ownIssuer: deps.config.publicUrl,
     trusted: deps.config.trustedIacaCerts,
-    ownIacaCertificates: () => deps.ownIacaCertificates?.() ?? [],
+    ownIacaCertificates: () => deps.ownIacaCertificates?.() ?? NO_CERTIFICATES,
   });
   let calls = 0;
   return {

@@ -32,21 +32,30 @@ export function iacaAnchorsOf(o: {
     const certificate = new X509Certificate(t.pem);
     return { certificate, issuer: iacaIssuerId(certificate), doctypes: t.doctypes.length > 0 ? t.doctypes : [MDL_DOCTYPE] };
   });
-  const own = new Map<string, MdocTrustAnchor>();
+  // The key ring hands back the same array until its keys change (a rotation, a refresh), so the
+  // list is looked at again only then; a certificate already parsed keeps its anchor, and one that
+  // has left the ring leaves the map.
+  let seen: readonly (string | Uint8Array)[] | undefined;
+  let byText = new Map<string, MdocTrustAnchor>();
+  let anchors: readonly MdocTrustAnchor[] = configured;
   return () => {
-    const anchors = o.ownIacaCertificates().map((cert) => {
+    const current = o.ownIacaCertificates();
+    if (current === seen) return anchors;
+    seen = current;
+    const next = new Map<string, MdocTrustAnchor>();
+    for (const cert of current) {
       const key = typeof cert === 'string' ? cert : Buffer.from(cert).toString('base64');
-      let a = own.get(key);
-      if (!a) {
-        a = {
+      next.set(
+        key,
+        byText.get(key) ?? {
           certificate: new X509Certificate(typeof cert === 'string' ? cert : Buffer.from(cert)),
           issuer: o.ownIssuer,
           doctypes: undefined,
-        };
-        own.set(key, a);
-      }
-      return a;
-    });
-    return [...anchors, ...configured];
+        },
+      );
+    }
+    byText = next;
+    anchors = [...next.values(), ...configured];
+    return anchors;
   };
 }
