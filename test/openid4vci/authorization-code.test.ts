@@ -14,9 +14,8 @@ import { Oauth2Client, clientAuthenticationAnonymous, setGlobalConfig, type JwtS
 import { SignJWT, importJWK, decodeProtectedHeader, type JWK } from 'jose';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { ES256, digest } from '@sd-jwt/crypto-nodejs';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import type { TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { freePort } from '../helpers/spawn-server.js';
 import { makeOffer } from './vci-helpers.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,11 +23,9 @@ import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import {
   browse,
-  CLAIMS_SECRET,
-  IDP_CLIENT_ID,
-  IDP_CLIENT_SECRET,
-  startClaimsSource,
-  startIdp,
+  s256,
+  startAuthorizationCodeWorld,
+  type AuthorizationCodeWorld,
   type TestClaimsSource,
   type TestIdp,
 } from './authorization-code-helpers.js';
@@ -60,8 +57,6 @@ const callbacks = {
   },
 };
 
-const s256 = (v: string) => createHash('sha256').update(v).digest('base64url');
-
 const form = (t: TestApp, path: string, fields: Record<string, string>) =>
   fetch(`${t.url}${path}`, {
     method: 'POST',
@@ -75,33 +70,15 @@ for (const backend of storeTargets()) {
     let idp: TestIdp;
     let source: TestClaimsSource;
     let issuerKey: string;
+    let world: AuthorizationCodeWorld;
     const example = () => t.runtime.catalog.get('driver-license')!.example;
 
     beforeAll(async () => {
-      const idpPort = await freePort();
-      const sourcePort = await freePort();
-      t = await startTestApp({
-        store: backend,
-        listen: true,
-        env: {
-          RATE_LIMIT_PER_MINUTE: '0',
-          OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
-          OIDC_CLIENT_ID: IDP_CLIENT_ID,
-          OIDC_CLIENT_SECRET: IDP_CLIENT_SECRET,
-          CLAIMS_SOURCE_URL: `http://127.0.0.1:${sourcePort}/claims`,
-          CLAIMS_SOURCE_SECRET: CLAIMS_SECRET,
-          CLAIMS_SOURCE_CLIENT: 'test issuer',
-          AUTHORIZATION_ALLOW_HOSTS: '127.0.0.1',
-        },
-      });
-      issuerKey = await t.apiKey('issuer');
-      idp = await startIdp(idpPort, `${t.url}/oauth/callback`);
-      source = await startClaimsSource(sourcePort, t.url, {});
+      world = await startAuthorizationCodeWorld(backend);
+      ({ t, idp, source, issuerKey } = world);
     });
     afterAll(async () => {
-      await idp?.close();
-      await source?.close();
-      await t?.close();
+      await world?.close();
     });
 
     /** PAR → authorization endpoint → the IdP login → back at the wallet's redirect_uri. */
