@@ -116,6 +116,25 @@ describe.skipIf(skip)('verifier page: this device’s wallet (Digital Credential
     assert.equal(await page.locator('.verdict.ok').count(), 0);
     await page.close();
   });
+
+  it('a device wallet whose answer is text that is not JSON is told apart in words, and nothing is sent to the service', async () => {
+    const page = await context.newPage();
+    await page.addInitScript(`
+      if (typeof window.DigitalCredential !== 'function') window.DigitalCredential = class DigitalCredential {};
+      navigator.credentials.get = async () => ({ type: 'digital', protocol: 'openid4vp-v1-unsigned', data: 'not json {' });
+    `);
+    const posted: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/dc-api-response')) posted.push(r.url());
+    });
+    await signedIn(page);
+    await page.getByRole('button', { name: '이 기기의 지갑으로 확인' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.equal((await alert.textContent())?.trim(), '지갑이 응답하지 않았습니다.');
+    assert.deepEqual(posted, []);
+    await page.close();
+  });
 });
 
 function queryId(req: Obj): string {
