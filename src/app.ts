@@ -25,6 +25,7 @@ import { openid4vciRoutes } from './http/routes/openid4vci-routes.js';
 import { deferredRoutes } from './http/routes/deferred-routes.js';
 import { authorizationRoutes } from './http/routes/authorization-routes.js';
 import { walletAttestationParCheck } from './issuance/client-attestation/par-client-attestation.js';
+import { dpopVerifier } from './issuance/dpop/verify-dpop.js';
 import { verifierRoutes } from './http/routes/verifier-routes.js';
 import { walletHistoryRoutes } from './http/routes/wallet-history-routes.js';
 import { engagementRoutes } from './http/routes/engagement-routes.js';
@@ -112,8 +113,11 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   await app.register(catalogRoutes, deps);
   await app.register(credentialRoutes, deps);
   await app.register(statusRoutes, deps);
-  await app.register(openid4vciRoutes, deps);
-  await app.register(deferredRoutes, deps);
+  // RFC 9449: one DPoP verifier (server nonces, seen jtis) for the token, credential, deferred and
+  // notification endpoints, so a nonce handed out by one is known to the others without a store read.
+  const vciDeps = { ...deps, dpop: dpopVerifier(deps) };
+  await app.register(openid4vciRoutes, vciDeps);
+  await app.register(deferredRoutes, vciDeps);
   // The Authorization Code Flow (OIDC_ISSUER); wallet attestation at PAR plugs in as checkParClient.
   await app.register(authorizationRoutes, { deps, checkParClient: walletAttestationParCheck(deps) });
   await app.register(verifierRoutes, deps);

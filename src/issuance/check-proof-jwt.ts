@@ -15,7 +15,7 @@ import { hasOwn, isJsonObject, type JsonObject } from '../formats/jose/types.js'
 import { checkHolderKey } from './issue-credential.js';
 import { PROOF_SIGNING_ALGS } from './build-issuer-metadata.js';
 import { credentialError } from './vci-errors.js';
-import { checkKeyAttestation } from './key-attestation/check-key-attestation.js';
+import { checkKeyAttestation, type KeyAttestationMemo } from './key-attestation/check-key-attestation.js';
 import { NO_WALLET_PROVIDERS, type TrustedWalletProviders } from './client-attestation/trusted-wallet-providers.js';
 
 /** Appendix F.1: the explicit type of a key proof (RFC 8725 §3.11). */
@@ -35,6 +35,8 @@ export interface ProofCheckOptions {
   walletProviders?: TrustedWalletProviders;
   /** §12.2.4 `key_attestations_required`: the proof must carry one. */
   keyAttestationRequired?: boolean;
+  /** The key attestations this request's proofs already carried (one Map per credential request). */
+  keyAttestations?: KeyAttestationMemo;
 }
 
 export interface CheckedProof {
@@ -109,12 +111,11 @@ async function checkProofKeyAttestation(header: JsonObject, jkt: string, nonce: 
     if (opts.keyAttestationRequired) throw invalid('this credential configuration requires a key_attestation in each proof');
     return;
   }
-  await checkKeyAttestation(header.key_attestation, {
-    walletProviders: opts.walletProviders ?? NO_WALLET_PROVIDERS,
-    clock: opts.clock,
-    proofJkt: jkt,
-    nonce,
-  });
+  await checkKeyAttestation(
+    header.key_attestation,
+    { walletProviders: opts.walletProviders ?? NO_WALLET_PROVIDERS, clock: opts.clock, proofJkt: jkt, nonce },
+    opts.keyAttestations,
+  );
 }
 
 export async function checkProofJwt(proof: unknown, opts: ProofCheckOptions): Promise<CheckedProof> {

@@ -38,15 +38,10 @@ export interface CredentialResponse {
 export type { DeferredResponse };
 
 /**
- * RFC 6750 §3.1 / OpenID4VCI §8.3.1.1: the token is known, unexpired and its offer not yet issued.
- * One indexed read (token joined to its offer) and no write, so the HTTP layer runs it before
- * reading the body.
+ * RFC 6750 §3.1 / OpenID4VCI §8.3.1.1: the token is known, unexpired and its offer not yet issued,
+ * with its DPoP binding (RFC 9449 §6: the `jkt` it is bound to, or null). One indexed read (token
+ * joined to its offer) and no write, so the HTTP layer runs it before reading the body.
  */
-export async function authorizeAccessToken(deps: VciDeps, accessToken: string, now: number): Promise<VciOfferRecord> {
-  return (await authorizeBoundAccessToken(deps, accessToken, now)).offer;
-}
-
-/** As authorizeAccessToken, with the token's DPoP binding (RFC 9449 §6: the `jkt` it is bound to, or null). */
 export async function authorizeBoundAccessToken(
   deps: VciDeps,
   accessToken: string,
@@ -104,6 +99,8 @@ async function checkProofs(deps: VciDeps, list: unknown[], configurationId: stri
     ...(deps.walletProviders && { walletProviders: deps.walletProviders }),
     keyAttestationRequired:
       deps.config.keyAttestationRequired !== undefined && requiredFor(deps.config.keyAttestationRequired, configurationId),
+    // A batch's proofs usually carry one attestation: verified once per request.
+    keyAttestations: new Map(),
   };
   const checked: CheckedProof[] = [];
   for (const p of list) checked.push(await checkProofJwt(p, opts));
@@ -134,20 +131,17 @@ async function checkIssuable(
 }
 
 /**
- * `authorized`: the offer `authorizeAccessToken` already returned for this token (the request is
- * not re-read; the consuming transaction below re-checks the offer is unused anyway), and
- * `dpopJkt` the key the token is bound to, which a deferred transaction and a notification keep.
+ * `authorized`: what `authorizeBoundAccessToken` already returned for this token (the request is
+ * not re-read; the consuming transaction below re-checks the offer is unused anyway): the offer,
+ * and `dpopJkt` the key the token is bound to, which a deferred transaction and a notification keep.
  */
 export async function issueOfferedCredentials(
   deps: VciDeps,
   accessToken: string,
   body: unknown,
-  authorized?: VciOfferRecord,
-  authorizedJkt: string | null = null,
+  authorized: { offer: VciOfferRecord; dpopJkt: string | null },
 ): Promise<CredentialResponse | DeferredResponse> {
-  const { offer, dpopJkt } = authorized
-    ? { offer: authorized, dpopJkt: authorizedJkt }
-    : await authorizeBoundAccessToken(deps, accessToken, deps.clock.now());
+  const { offer, dpopJkt } = authorized;
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
   const configuration = readConfiguration(deps, body, offer);
   const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration), configuration.id);

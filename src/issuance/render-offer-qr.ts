@@ -13,11 +13,7 @@ import { findOpenOfferByRefHash } from './read-credential-offer.js';
 import { OFFER_SCHEME, offerUri } from './create-offer.js';
 import { hashSecret } from './vci-secrets.js';
 import type { VciDeps } from './vci-deps.js';
-
-/** qrcode is loaded at the first render, not at start (cold start to /readyz). */
-const loadQrCode = () => import('qrcode').then((m) => m.default);
-
-export type QrKind = 'svg' | 'png';
+import { renderLinkQr, type QrKind } from '../render-link-qr.js';
 
 interface Rendered {
   expiresAt: number;
@@ -67,8 +63,6 @@ export async function renderOfferQr(
 ): Promise<string | Buffer> {
   const entry = await openEntry(deps, ref);
   const link = () => `${OFFER_SCHEME}?credential_offer_uri=${encodeURIComponent(offerUri(deps.config.publicUrl, ref))}`;
-  // Error correction M: readable from a phone screen at a counter, still a small symbol.
-  if (kind === 'svg')
-    return (entry.svg ??= await (await loadQrCode()).toString(link(), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }));
-  return (entry.png ??= await (await loadQrCode()).toBuffer(link(), { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 }));
+  if (kind === 'svg') return (entry.svg ??= await renderLinkQr(link(), 'svg'));
+  return (entry.png ??= await renderLinkQr(link(), 'png'));
 }

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LocalizedText } from '../catalog/types.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
+import type { VerifierRequestRecord } from '../store/repositories/verifier-requests-repo.js';
 import { checkWebhookUrl } from './check-webhook-url.js';
 import { parseDcqlQuery } from './parse-dcql-query.js';
 import { storedPurpose } from './stored-purpose.js';
@@ -62,7 +63,7 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
   await deps.store.verifierRequests.purge(now);
   const id = randomToken();
   const expiresAt = now + deps.config.verifierRequestTtlSeconds * 1000;
-  await deps.store.verifierRequests.insert({
+  const rec: VerifierRequestRecord = {
     id,
     client_id: client.id,
     state: randomToken(),
@@ -79,18 +80,15 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     purge_at: expiresAt + deps.config.verifierResultRetentionSeconds * 1000,
     verifier_client_id: clientId,
     request_uri_method: input.request_uri_method === 'post' ? 'post' : null,
-  });
+  };
+  await deps.store.verifierRequests.insert(rec);
   await storeResponseMode(deps, id, mode, expiresAt, origin);
   return {
     id,
-    authorization_request: authorizationRequestLink(deps.config.publicUrl, {
-      id,
-      verifier_client_id: clientId,
-      request_uri_method: input.request_uri_method === 'post' ? 'post' : null,
-    }),
+    authorization_request: authorizationRequestLink(deps.config.publicUrl, rec),
     request_uri: requestUri(deps.config.publicUrl, id),
     ...requestQrUrls(deps.config.publicUrl, id),
     expires_at: new Date(expiresAt).toISOString(),
-    ...(origin !== null && { dc_api_requests: await buildDcApiRequests(deps, (await deps.store.verifierRequests.get(id))!, origin) }),
+    ...(origin !== null && { dc_api_requests: await buildDcApiRequests(deps, rec, origin) }),
   };
 }

@@ -58,7 +58,7 @@ export async function receiveDirectPost(
   const read = await readResponseBody(deps, form);
   const body = read.params;
   // The key names its request: a DC API request's key is refused here before anything else.
-  if (read.encryptedFor !== undefined) await checkResponseShape(deps, read.encryptedFor, read);
+  if (read.key !== undefined) await checkResponseShape(deps, read.key.request_id, read);
   const state = body.state;
   if (typeof state !== 'string' || !STATE.test(state)) throw invalidRequest('state is missing or malformed');
   const rec = await deps.store.verifierRequests.byState(state);

@@ -9,11 +9,7 @@ import { AppError } from '../errors.js';
 import type { VerifierRequestRecord } from '../store/repositories/verifier-requests-repo.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import { requestUri, verifierClientId } from './verifier-identity.js';
-
-/** qrcode is loaded at the first render, not at start (cold start to /readyz). */
-const loadQrCode = () => import('qrcode').then((m) => m.default);
-
-export type QrKind = 'svg' | 'png';
+import { renderLinkQr, type QrKind } from '../render-link-qr.js';
 
 /**
  * The Authorization Request by reference (OpenID4VP §5.7) for a stored request, under the client
@@ -38,9 +34,6 @@ export async function renderRequestQr(deps: PresentationDeps, id: string, kind: 
   if (!rec) throw new AppError('invalid_request_uri', 'no such request', { status: 404 });
   if (rec.responded_at !== null || deps.clock.now() >= rec.expires_at)
     throw new AppError('invalid_request_uri', 'the request was already answered or has expired', { status: 400 });
-  const link = authorizationRequestLink(deps.config.publicUrl, rec);
-  // Error correction M, as for offers: readable from a screen at a counter.
-  const QRCode = await loadQrCode();
-  if (kind === 'svg') return QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  return QRCode.toBuffer(link, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 });
+  // The same image as an offer's QR (render-link-qr.ts).
+  return renderLinkQr(authorizationRequestLink(deps.config.publicUrl, rec), kind);
 }

@@ -9,12 +9,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
-import { wellKnownUrl } from '../holder/well-known-url.js';
 import { call, checkUrl, failed } from './wallet-http.js';
-import { createProofJwt } from './create-proof-jwt.js';
+import { createKeyProofs } from './create-key-proofs.js';
 import { createWalletKey } from './create-wallet-key.js';
 import { checkReceived } from './receive-credentials.js';
-import { callWithDpop, postWithToken, startDpopSession, type DpopSession } from './dpop-calls.js';
+import { postWithToken } from './dpop-calls.js';
+import { readIssuerMetadata } from './read-issuer-metadata.js';
+import { requestAccessToken } from './request-access-token.js';
 import type { StoredCredential, Wallet } from './wallet-file.js';
 
 export interface AuthorizeOptions {
@@ -67,18 +68,7 @@ export async function authorizeAndReceive(
   const f = opts.fetch ?? fetch;
   const now = opts.now ?? (() => new Date());
   const issuer = checkUrl(opts.issuer, 'issuer');
-  const metadata = await call(f, wellKnownUrl(issuer, 'openid-credential-issuer'), {}, 'issuer metadata');
-  if (metadata.credential_issuer !== issuer) throw failed('the issuer metadata is for another issuer');
-  const configuration = isJsonObject(metadata.credential_configurations_supported)
-    ? metadata.credential_configurations_supported[opts.configurationId]
-    : undefined;
-  if (!isJsonObject(configuration)) throw failed(`the issuer does not describe ${opts.configurationId}`);
-  const format = String(configuration.format);
-  const keyBound = isJsonObject(configuration.proof_types_supported) && configuration.proof_types_supported.jwt !== undefined;
-  const servers = metadata.authorization_servers;
-  const asId = Array.isArray(servers) && typeof servers[0] === 'string' ? servers[0] : issuer;
-  const as = await call(f, wellKnownUrl(asId, 'oauth-authorization-server'), {}, 'authorization server metadata');
-  if (as.issuer !== asId) throw failed('the authorization server metadata is for another server');
+  const { metadata, configuration, format, keyBound, as } = await readIssuerMetadata(f, issuer, opts.configurationId);
   if (typeof as.pushed_authorization_request_endpoint !== 'string' || typeof as.authorization_endpoint !== 'string')
     throw failed('this issuer does not offer the authorization code flow');
 
@@ -121,36 +111,21 @@ export async function authorizeAndReceive(
     const code = back.get('code');
     if (!code) throw failed('the browser came back without a code');
 
-    // RFC 9449: when the server takes DPoP (ES256), the token is bound to a key of this issuance.
-    const dpopAlgs = as.dpop_signing_alg_values_supported;
-    const dpop: DpopSession | undefined = Array.isArray(dpopAlgs) && dpopAlgs.includes('ES256') ? await startDpopSession(now) : undefined;
-    const tokenEndpoint = checkUrl(as.token_endpoint, 'token_endpoint');
-    const tokenInit = {
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        code_verifier: verifier,
-        redirect_uri: listener.redirectUri,
-        client_id: CLI_WALLET_CLIENT_ID,
-      }).toString(),
-    };
-    const token = dpop
-      ? await callWithDpop(f, dpop, tokenEndpoint, tokenInit, 'token endpoint')
-      : await call(f, tokenEndpoint, { method: 'POST', ...tokenInit }, 'token endpoint');
-    if (typeof token.access_token !== 'string') throw failed('the token endpoint sent no access token');
-    const accessToken = token.access_token;
-    const bound = dpop !== undefined && typeof token.token_type === 'string' && token.token_type.toLowerCase() === 'dpop';
+    // RFC 9449: DPoP-bound when the server takes it.
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: listener.redirectUri,
+      client_id: CLI_WALLET_CLIENT_ID,
+    });
+    const { accessToken, dpop } = await requestAccessToken(f, as, form, now);
 
     const key = keyBound ? await createWalletKey(now()) : undefined;
     const request: JsonObject = { credential_configuration_id: opts.configurationId };
-    if (key) {
-      const nonce = await call(f, checkUrl(metadata.nonce_endpoint, 'nonce_endpoint'), { method: 'POST' }, 'nonce endpoint');
-      if (typeof nonce.c_nonce !== 'string') throw failed('the nonce endpoint sent no c_nonce');
-      request.proofs = { jwt: [await createProofJwt(key, { audience: issuer, nonce: nonce.c_nonce, now: now() })] };
-    }
+    if (key) request.proofs = await createKeyProofs(f, metadata, issuer, [key], now);
     const credentialEndpoint = checkUrl(metadata.credential_endpoint, 'credential_endpoint');
-    const response = await postWithToken(f, bound ? dpop : undefined, credentialEndpoint, accessToken, request, 'credential endpoint');
+    const response = await postWithToken(f, dpop, credentialEndpoint, accessToken, request, 'credential endpoint');
     const item = Array.isArray(response.credentials) && response.credentials.length === 1 ? response.credentials[0] : undefined;
     const credential = isJsonObject(item) ? item.credential : undefined;
     const { kind, expiresAt } = await checkReceived(f, credential, format, issuer, key, now, configuration);

@@ -4,9 +4,9 @@
  * deferred credential endpoint again with the same access token, up to `waitSeconds` in all. A
  * DPoP-bound token polls with the DPoP scheme and a fresh proof for that endpoint (RFC 9449 §7).
  */
-import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
-import { call, checkUrl, failed } from './wallet-http.js';
-import { callWithDpop, type DpopSession } from './dpop-calls.js';
+import type { JsonObject } from '../formats/jose/types.js';
+import { checkUrl, failed } from './wallet-http.js';
+import { postWithToken, type DpopSession } from './dpop-calls.js';
 
 export interface DeferredPoll {
   endpoint: unknown;
@@ -35,24 +35,15 @@ export async function awaitDeferred(first: JsonObject, poll: DeferredPoll): Prom
       );
     await sleep(interval * 1000);
     const endpoint = checkUrl(poll.endpoint, 'deferred_credential_endpoint');
-    const body = JSON.stringify({ transaction_id: transactionId });
-    const what = 'deferred credential endpoint';
-    response = poll.dpop
-      ? await callWithDpop(
-          poll.fetch,
-          poll.dpop,
-          endpoint,
-          { headers: { 'content-type': 'application/json', authorization: `DPoP ${poll.accessToken}` }, body },
-          what,
-          poll.accessToken,
-        )
-      : await call(
-          poll.fetch,
-          endpoint,
-          { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${poll.accessToken}` }, body },
-          what,
-        );
-    if (!isJsonObject(response)) throw failed('the deferred credential endpoint did not answer with a JSON object');
+    // A DPoP-bound token with the DPoP scheme and a proof carrying `ath`, else as Bearer.
+    response = await postWithToken(
+      poll.fetch,
+      poll.dpop,
+      endpoint,
+      poll.accessToken,
+      { transaction_id: transactionId },
+      'deferred credential endpoint',
+    );
   }
   return response;
 }

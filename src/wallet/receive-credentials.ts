@@ -17,11 +17,13 @@ import type { SigningAlg } from '../keys/signer.js';
 import { readOfferLink, type OfferLinkError } from '../holder/read-offer-link.js';
 import { wellKnownUrl } from '../holder/well-known-url.js';
 import { call, checkUrl, failed } from './wallet-http.js';
-import { createProofJwt } from './create-proof-jwt.js';
 import { createWalletKey } from './create-wallet-key.js';
 import { awaitDeferred } from './await-deferred.js';
 import { notifyIssuer } from './notify-issuer.js';
-import { callWithDpop, postWithToken, startDpopSession, type DpopSession } from './dpop-calls.js';
+import { postWithToken } from './dpop-calls.js';
+import { readIssuerMetadata } from './read-issuer-metadata.js';
+import { requestAccessToken } from './request-access-token.js';
+import { createKeyProofs } from './create-key-proofs.js';
 import type { StoredCredential, Wallet, WalletKey } from './wallet-file.js';
 import { checkReceivedMdoc } from './check-received-mdoc.js';
 
@@ -117,35 +119,12 @@ export async function receiveCredentials(
     throw badRequest('tx_code_required', `this offer needs the transaction code the issuer gave you${len}: --tx-code`);
   }
 
-  // §12.2.2 / §12.2.4: metadata, whose credential_issuer must equal the offer's exactly.
-  const metadata = await call(f, wellKnownUrl(issuer, 'openid-credential-issuer'), {}, 'issuer metadata');
-  if (metadata.credential_issuer !== issuer) throw failed('the issuer metadata is for another issuer');
-  const configuration = isJsonObject(metadata.credential_configurations_supported)
-    ? metadata.credential_configurations_supported[configurationId]
-    : undefined;
-  if (!isJsonObject(configuration)) throw failed(`the issuer does not describe ${configurationId}`);
-  const format = String(configuration.format);
-  const keyBound = isJsonObject(configuration.proof_types_supported) && configuration.proof_types_supported.jwt !== undefined;
+  const { metadata, configuration, format, keyBound, as } = await readIssuerMetadata(f, issuer, configurationId);
 
-  // §12.2.4 authorization_servers (absent: the issuer is its own), RFC 8414 §3.3 issuer check.
-  const servers = metadata.authorization_servers;
-  const asId = Array.isArray(servers) && typeof servers[0] === 'string' ? servers[0] : issuer;
-  const as = await call(f, wellKnownUrl(asId, 'oauth-authorization-server'), {}, 'authorization server metadata');
-  if (as.issuer !== asId) throw failed('the authorization server metadata is for another server');
-
-  // §6.1: token request, form-encoded, anonymous.
+  // §6.1: token request, form-encoded, anonymous; DPoP-bound when the server takes it.
   const form = new URLSearchParams({ grant_type: PRE_AUTHORIZED_GRANT, 'pre-authorized_code': grant['pre-authorized_code'] });
   if (opts.txCode !== undefined) form.set('tx_code', opts.txCode);
-  // RFC 9449: when the server takes DPoP (ES256), the token is bound to a key of this issuance.
-  const dpopAlgs = as.dpop_signing_alg_values_supported;
-  const dpop: DpopSession | undefined = Array.isArray(dpopAlgs) && dpopAlgs.includes('ES256') ? await startDpopSession(now) : undefined;
-  const tokenEndpoint = checkUrl(as.token_endpoint, 'token_endpoint');
-  const tokenInit = { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
-  const token = dpop
-    ? await callWithDpop(f, dpop, tokenEndpoint, tokenInit, 'token endpoint')
-    : await call(f, tokenEndpoint, { method: 'POST', ...tokenInit }, 'token endpoint');
-  if (typeof token.access_token !== 'string') throw failed('the token endpoint sent no access token');
-  const bound = dpop !== undefined && typeof token.token_type === 'string' && token.token_type.toLowerCase() === 'dpop';
+  const { accessToken, dpop: boundTo } = await requestAccessToken(f, as, form, now);
 
   // One fresh (or not yet used) key per credential.
   const batch =
@@ -158,19 +137,12 @@ export async function receiveCredentials(
   while (keyBound && keys.length < count) keys.push(await createWalletKey(now()));
 
   const request: JsonObject = { credential_configuration_id: configurationId };
-  if (keyBound) {
-    // §7: a c_nonce, then one proof per key (Appendix F.1).
-    const nonce = await call(f, checkUrl(metadata.nonce_endpoint, 'nonce_endpoint'), { method: 'POST' }, 'nonce endpoint');
-    if (typeof nonce.c_nonce !== 'string') throw failed('the nonce endpoint sent no c_nonce');
-    const jwt = await Promise.all(keys.map((k) => createProofJwt(k, { audience: issuer, nonce: nonce.c_nonce as string, now: now() })));
-    request.proofs = { jwt };
-  }
+  // §7: a c_nonce, then one proof per key (Appendix F.1).
+  if (keyBound) request.proofs = await createKeyProofs(f, metadata, issuer, keys, now);
   const credentialEndpoint = checkUrl(metadata.credential_endpoint, 'credential_endpoint');
-  const accessToken = token.access_token;
-  const first = await postWithToken(f, bound ? dpop : undefined, credentialEndpoint, accessToken, request, 'credential endpoint');
+  const first = await postWithToken(f, boundTo, credentialEndpoint, accessToken, request, 'credential endpoint');
   // §8.3 / §9: a deferred issuance answers transaction_id; poll until the credentials come.
   // A DPoP-bound token polls (and notifies) with DPoP, by the same key (RFC 9449 §7).
-  const boundTo = bound ? dpop : undefined;
   const response = await awaitDeferred(first, {
     endpoint: metadata.deferred_credential_endpoint,
     accessToken,

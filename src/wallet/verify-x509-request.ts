@@ -11,10 +11,8 @@ import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
 import { verifyCompactJws } from '../formats/jose/verify-compact-jws.js';
 import type { JsonObject } from '../formats/jose/types.js';
 import { isAppError } from '../errors.js';
-import { checkCertificateChain, leafPublicJwk, MAX_CHAIN_LENGTH, sanDnsNames } from '../formats/x509/check-certificate-chain.js';
+import { checkCertificateChain, leafPublicJwk, readX5c, sanDnsNames } from '../formats/x509/check-certificate-chain.js';
 import { splitClientId, x509HashOf } from '../formats/x509/x509-client-id.js';
-
-const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 export async function verifyX509Request(
   jwt: string,
@@ -27,16 +25,11 @@ export async function verifyX509Request(
     throw opts.fail(`the verifier identifies itself by X.509 (${id.prefix}); give this wallet its trust anchor with --trust-anchor`);
   }
   const jws = parseCompactJws(jwt);
-  const x5c = jws.header.x5c;
-  if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > MAX_CHAIN_LENGTH || !x5c.every((c) => typeof c === 'string' && B64.test(c))) {
-    throw opts.fail('the request object has no usable x5c certificate chain');
-  }
+  const x5c = readX5c(jws.header.x5c);
+  if (!x5c) throw opts.fail('the request object has no usable x5c certificate chain');
   let checked;
   try {
-    checked = checkCertificateChain(
-      x5c.map((c) => Buffer.from(c as string, 'base64')),
-      { now: opts.now.getTime(), anchors: opts.trustAnchors },
-    );
+    checked = checkCertificateChain(x5c, { now: opts.now.getTime(), anchors: opts.trustAnchors });
   } catch (e) {
     throw opts.fail(`the verifier's certificate chain is not trusted: ${isAppError(e) ? e.message : 'unreadable'}`);
   }

@@ -76,6 +76,21 @@ for (const backend of storeTargets()) {
       assert.equal(res.json().credentials.length, 2);
     });
 
+    it('refuses a batch whose shared key attestation names the first proof key but not the second (invalid_proof)', async () => {
+      const keys = [holderKey(), holderKey()];
+      const c = await nonce(t);
+      // The attestation is checked once for the request; the proof key is still checked per proof.
+      const attestation = await keyAttestation(trusted, [keys[0]!], { nonce: c });
+      const res = await credentialRequest(
+        t,
+        await tokenFor('driver-license'),
+        request('driver-license', await Promise.all(keys.map((k) => attestedProof(k, c, attestation)))),
+      );
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json().error, 'invalid_proof');
+      assert.match(res.json().error_description, /not among the attested_keys/);
+    });
+
     it('accepts a key attestation signed under an x5c chain to a configured anchor (HAIP §4.5.1)', async () => {
       const key = holderKey();
       const c = await nonce(t);

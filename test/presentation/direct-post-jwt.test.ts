@@ -192,6 +192,23 @@ for (const backend of storeTargets()) {
       assert.equal((await read(created.id)).status, 'verified');
     });
 
+    it("reads the request's key row once per encrypted answer (by its kid), not again by request", async () => {
+      const created = await createRequest();
+      const keys = t.runtime.store.responseKeys;
+      const { byKid, byRequest } = keys;
+      const reads: string[] = [];
+      keys.byKid = (kid) => (reads.push('byKid'), byKid(kid));
+      keys.byRequest = (id) => (reads.push('byRequest'), byRequest(id));
+      try {
+        const out = await presentToVerifier(wallet, { link: created.authorization_request, fetch: fetch() as typeof globalThis.fetch });
+        assert.equal(out.response.status, 'verified');
+        // The request object read its row once (client_metadata); the answer only by kid.
+        assert.deepEqual(reads, ['byRequest', 'byKid']);
+      } finally {
+        Object.assign(keys, { byKid, byRequest });
+      }
+    });
+
     it('refuses an unencrypted vp_token when encryption was asked, and stays answerable', async () => {
       const created = await createRequest();
       const ro = await requestObject(created.request_uri);

@@ -330,6 +330,23 @@ for (const backend of storeTargets()) {
       );
     });
 
+    it('takes parsed anchors as well as DER, names the anchor the chain leads to, and holds through notAfter inclusive', async () => {
+      const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as JWK;
+      const now = Date.now();
+      const dev = await createDevChain({ publicJwk: jwk, dnsName: 'verifier.example', now });
+      const root = new X509Certificate(dev.anchor);
+      const checked = checkCertificateChain(dev.x5c, { now, anchors: [anchor, root] });
+      assert.equal(checked.trustedBy, 1);
+      assert.equal(checkCertificateChain(dev.x5c, { now, anchors: [anchor.raw, dev.anchor] }).trustedBy, 1);
+      // RFC 5280 §4.1.2.5: the validity period includes notAfter.
+      assert.equal(checkCertificateChain(dev.x5c, { now: checked.notAfter, anchors: [root] }).trustedBy, 0);
+      assert.throws(() => checkCertificateChain(dev.x5c, { now: checked.notAfter + 1, anchors: [root] }), { code: 'certificate_expired' });
+      // The self-signed root as its own "leaf" is refused, with caLeaf or without.
+      assert.throws(() => checkCertificateChain([dev.anchor], { now, anchors: [root], caLeaf: true }), {
+        code: 'certificate_chain_invalid',
+      });
+    });
+
     it('request_uri_method=post: the request object carries the wallet_nonce the wallet posted; get still works', async () => {
       const req = await created({ client_id_prefix: 'x509_hash', request_uri_method: 'post' });
       assert.match(req.authorization_request, /&request_uri_method=post$/);

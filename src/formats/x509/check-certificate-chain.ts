@@ -2,9 +2,10 @@
  * Checks an X.509 chain, leaf first (RFC 5280 path rules we need, not a full path builder):
  * each certificate is signed by the next, every certificate above the leaf is a CA, all are
  * inside their validity at `now`, and the path ends at a trust anchor: a self-signed last
- * certificate (import) or one of the anchors given (a wallet). Used both when the operator
- * imports a chain from a CA and when our wallet checks a request object's `x5c`. Pure (formats):
- * node:crypto's X509Certificate does the parsing and the signatures.
+ * certificate (import) or one of the anchors given. Used when the operator imports a chain from a
+ * CA, when our wallet checks a request object's `x5c`, and when the issuer checks a wallet
+ * provider's `x5c` (client-attestation/verify-x5c-chain.ts). Pure (formats): node:crypto's
+ * X509Certificate does the parsing and the signatures.
  */
 import { X509Certificate } from 'node:crypto';
 import { formatError } from '../error-codes.js';
@@ -19,6 +20,16 @@ export function readPemChain(text: string): Buffer[] {
   if (blocks.length === 0) throw formatError('certificate_invalid', 'the chain holds no PEM CERTIFICATE block');
   if (blocks.length > MAX_CHAIN_LENGTH) throw formatError('certificate_invalid', `a chain of at most ${MAX_CHAIN_LENGTH} certificates`);
   return blocks.map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
+}
+
+/**
+ * A JWS `x5c` header (RFC 7515 §4.1.6: base64, not base64url, DER; leaf first) as DER, or
+ * undefined when it is not 1 to MAX_CHAIN_LENGTH such values.
+ */
+export function readX5c(x5c: unknown): Buffer[] | undefined {
+  if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > MAX_CHAIN_LENGTH) return undefined;
+  if (!x5c.every((c) => typeof c === 'string' && c.length <= 16_384 && /^[A-Za-z0-9+/]+={0,2}$/.test(c))) return undefined;
+  return x5c.map((c: string) => Buffer.from(c, 'base64'));
 }
 
 export function parseCertificate(der: Uint8Array): X509Certificate {
@@ -47,7 +58,8 @@ export function leafPublicJwk(cert: X509Certificate): JWK {
 /** node prints a subject one attribute a line; messages stay on one line. */
 const nameOf = (c: X509Certificate) => c.subject.replace(/\n/g, ', ');
 
-const inValidity = (c: X509Certificate, now: number) => new Date(c.validFrom).getTime() <= now && now < new Date(c.validTo).getTime();
+/** RFC 5280 §4.1.2.5: the validity period runs from notBefore through notAfter, inclusive. */
+const inValidity = (c: X509Certificate, now: number) => Date.parse(c.validFrom) <= now && now <= Date.parse(c.validTo);
 
 export interface CheckedChain {
   certs: X509Certificate[];
@@ -56,9 +68,18 @@ export interface CheckedChain {
   /** The self-signed anchor that ended the chain (import), if any. */
   anchor: Buffer | undefined;
   notAfter: number;
+  /** With anchors: the index of the anchor the chain leads to. */
+  trustedBy: number | undefined;
 }
 
-export function checkCertificateChain(ders: Uint8Array[], opts: { now: number; anchors?: Uint8Array[] }): CheckedChain {
+/**
+ * Anchors may be given parsed (a configured trust list parsed once) or as DER. `caLeaf` lets a CA
+ * certificate sign (wallet provider x5c, where no rule forbids it); request objects never do.
+ */
+export function checkCertificateChain(
+  ders: Uint8Array[],
+  opts: { now: number; anchors?: readonly (Uint8Array | X509Certificate)[]; caLeaf?: boolean },
+): CheckedChain {
   if (ders.length === 0) throw formatError('certificate_invalid', 'the chain holds no certificate');
   if (ders.length > MAX_CHAIN_LENGTH) throw formatError('certificate_invalid', `a chain of at most ${MAX_CHAIN_LENGTH} certificates`);
   const certs = ders.map(parseCertificate);
@@ -75,20 +96,21 @@ export function checkCertificateChain(ders: Uint8Array[], opts: { now: number; a
     }
   }
   // HAIP 1.0: the certificate that signs a request is an end-entity certificate, never a CA.
-  if (certs[0]!.ca) throw formatError('certificate_chain_invalid', 'the leaf certificate is a CA certificate');
+  if (certs[0]!.ca && !opts.caLeaf) throw formatError('certificate_chain_invalid', 'the leaf certificate is a CA certificate');
   if (certs[0]!.checkIssued(certs[0]!)) throw formatError('certificate_chain_invalid', 'the leaf certificate is self-signed');
   const last = certs[certs.length - 1]!;
   const selfSigned = certs.length > 1 && last.checkIssued(last) && last.verify(last.publicKey);
+  let trustedBy: number | undefined;
   if (opts.anchors) {
     // A wallet: the chain must end at, or just under, one of ITS anchors; a self-signed root the
     // chain brings along proves nothing (anyone can make one).
-    const trusted = opts.anchors.some((a) => {
-      const anchor = parseCertificate(a);
+    trustedBy = opts.anchors.findIndex((a) => {
+      const anchor = a instanceof X509Certificate ? a : parseCertificate(a);
       return anchor.raw.equals(last.raw)
         ? certs.length > 1
         : anchor.ca && last.checkIssued(anchor) && last.verify(anchor.publicKey) && inValidity(anchor, opts.now);
     });
-    if (!trusted) throw formatError('certificate_chain_invalid', 'the chain does not lead to a trusted anchor');
+    if (trustedBy < 0) throw formatError('certificate_chain_invalid', 'the chain does not lead to a trusted anchor');
   }
   const x5c = (selfSigned ? certs.slice(0, -1) : certs).map((c) => c.raw);
   return {
@@ -96,5 +118,6 @@ export function checkCertificateChain(ders: Uint8Array[], opts: { now: number; a
     x5c,
     anchor: selfSigned ? last.raw : undefined,
     notAfter: Math.min(...certs.map((c) => new Date(c.validTo).getTime())),
+    trustedBy,
   };
 }

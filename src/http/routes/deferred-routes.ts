@@ -12,7 +12,7 @@ import { problemResponses } from '../api-schemas.js';
 import { VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
 import { credentialError } from '../../issuance/vci-errors.js';
 import { hashSecret } from '../../issuance/vci-secrets.js';
-import { dpopVerifier } from '../../issuance/dpop/verify-dpop.js';
+import type { DpopVerifier } from '../../issuance/dpop/verify-dpop.js';
 import { checkCredentialSender } from '../../issuance/sender-checks.js';
 import { accessTokenOf } from '../access-token-of.js';
 import { collectDeferred } from '../../issuance/deferred/collect-deferred.js';
@@ -30,9 +30,8 @@ function requireJson(request: FastifyRequest, code: 'invalid_credential_request'
 
 const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{24}$' } } } as const;
 
-export async function deferredRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  // RFC 9449: proofs, server nonces (valid on every node through the store) and seen jtis.
-  const dpop = dpopVerifier(deps);
+export async function deferredRoutes(app: FastifyInstance, deps: AppDeps & { dpop: DpopVerifier }): Promise<void> {
+  const { dpop } = deps;
   const tokenChecked = new WeakMap<FastifyRequest, { token: string; dpop: boolean }>();
   // The header (and a DPoP proof) is checked before the body is read, as at the credential endpoint:
   // a DPoP-bound token only with the DPoP scheme and a proof by its key for this endpoint (`htu`,

@@ -14,7 +14,7 @@ import { renderOfferQr } from '../../issuance/render-offer-qr.js';
 import { redeemPreAuthorizedCode } from '../../issuance/redeem-pre-authorized-code.js';
 import { createNonce } from '../../issuance/create-nonce.js';
 import { authorizeBoundAccessToken, issueOfferedCredentials } from '../../issuance/issue-offered-credentials.js';
-import { dpopVerifier } from '../../issuance/dpop/verify-dpop.js';
+import type { DpopVerifier } from '../../issuance/dpop/verify-dpop.js';
 import { encryptCredentialResponse, readResponseEncryption } from '../../issuance/response-encryption/credential-response-encryption.js';
 import { checkTokenSender, checkCredentialSender } from '../../issuance/sender-checks.js';
 import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
@@ -41,10 +41,9 @@ const REF_PARAMS = {
   properties: { ref: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$', description: 'secret offer reference' } },
 } as const;
 
-export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { dpop: DpopVerifier }): Promise<void> {
   const { publicUrl } = deps.config;
-  // RFC 9449: proofs, server nonces (shared by every node through the store) and seen jtis.
-  const dpop = dpopVerifier(deps);
+  const { dpop } = deps;
 
   // §12.2.2: metadata at /.well-known/openid-credential-issuer, application/json.
   const issuerMetadata = buildIssuerMetadata(deps.catalog, {
@@ -266,7 +265,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps): Pro
       }
       // §8.2: bad encryption parameters are refused before anything is consumed.
       const encryption = readResponseEncryption(request.body);
-      const response = await issueOfferedCredentials(deps, bearer.token, request.body, bearer.offer, bearer.dpopJkt);
+      const response = await issueOfferedCredentials(deps, bearer.token, request.body, bearer);
       reply.header('cache-control', 'no-store');
       // RFC 9449 §9: the nonce for the wallet's next proof at this resource.
       if (bearer.dpopJkt !== null) reply.header('dpop-nonce', await dpop.nonces.current());

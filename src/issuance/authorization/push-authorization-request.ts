@@ -125,7 +125,7 @@ function readAsked(deps: AuthorizationDeps, form: Record<string, unknown>): Aske
 export async function configuredIssuerClient(deps: AuthorizationDeps): Promise<ApiClient | undefined> {
   const wanted = deps.config.authorizationCode.issuerClient;
   const byId = await deps.store.clients.get(wanted);
-  const client = byId ?? (await deps.store.clients.list()).find((c) => c.name === wanted && c.revokedAt === null);
+  const client = byId ?? (await deps.store.clients.activeByName(wanted));
   return client && client.revokedAt === null && client.role === 'issuer' ? client : undefined;
 }
 

@@ -48,6 +48,8 @@ export interface VerifiedClientAttestation {
   provider: string;
   /** The wallet instance key of `cnf.jwk`. */
   cnfJwk: JWK;
+  /** RFC 7638 thumbprint of `cnfJwk` (scopes the PoP's `jti`). */
+  cnfJkt: string;
 }
 
 const invalidClient = (message: string) => new AppError('invalid_client', message);
@@ -94,17 +96,18 @@ async function checkAttestation(jwt: string, deps: ClientAttestationDeps): Promi
   // §7.1 (5): the cnf key is a public key (and, here, a real curve point).
   const cnf = payload.cnf;
   if (!isJsonObject(cnf) || !isJsonObject(cnf.jwk)) throw invalidClient('the client attestation needs cnf.jwk');
-  let cnfJwk: JWK;
+  let cnfKey: { jwk: JWK; jkt: string };
   try {
-    cnfJwk = checkHolderKey(cnf.jwk).jwk;
+    cnfKey = checkHolderKey(cnf.jwk);
   } catch {
     throw invalidClient('the client attestation cnf.jwk is not a public P-256 or Ed25519 key');
   }
-  return { clientId: payload.sub, provider, cnfJwk };
+  return { clientId: payload.sub, provider, cnfJwk: cnfKey.jwk, cnfJkt: cnfKey.jkt };
 }
 
 /** §7.2 (2)–(9): typed, signed by cnf.jwk, for us, fresh, and never seen before (§11.1 jti). */
-async function checkPop(jwt: string, cnfJwk: JWK, deps: ClientAttestationDeps): Promise<void> {
+async function checkPop(jwt: string, cnf: { jwk: JWK; jkt: string }, deps: ClientAttestationDeps): Promise<void> {
+  const cnfJwk = cnf.jwk;
   const parsed = parse(jwt, 'client attestation PoP');
   const { header, payload } = parsed;
   if (header.typ !== CLIENT_ATTESTATION_POP_TYP)
@@ -129,8 +132,7 @@ async function checkPop(jwt: string, cnfJwk: JWK, deps: ClientAttestationDeps): 
     throw invalidClient(`the client attestation PoP is not fresh (${isAppError(e) ? e.code : 'time claims'})`);
   }
   const expiresAt = (payload.iat + ATTESTATION_POP_MAX_AGE_SECONDS + 2 * SKEW_SECONDS) * 1000;
-  const jkt = checkHolderKey(cnfJwk).jkt;
-  if (!(await deps.store.nonces.consume(hashSecret(`attest-pop:${jkt}:${payload.jti}`), 'attest_pop', expiresAt)))
+  if (!(await deps.store.nonces.consume(hashSecret(`attest-pop:${cnf.jkt}:${payload.jti}`), 'attest_pop', expiresAt)))
     throw invalidClient('this client attestation PoP was already used (jti seen before)');
 }
 
@@ -155,7 +157,7 @@ export async function verifyClientAttestation(
   if (attestation === undefined || pop === undefined)
     throw invalidClient('send both OAuth-Client-Attestation and OAuth-Client-Attestation-PoP');
   const verified = await checkAttestation(attestation, deps);
-  await checkPop(pop, verified.cnfJwk, deps);
+  await checkPop(pop, { jwk: verified.cnfJwk, jkt: verified.cnfJkt }, deps);
   if (clientId !== undefined && clientId !== verified.clientId) throw invalidClient('client_id is not the sub of the client attestation');
   return verified;
 }

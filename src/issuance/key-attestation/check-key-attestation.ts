@@ -38,10 +38,35 @@ export interface CheckedKeyAttestation {
   attested: string[];
 }
 
+/**
+ * One credential request's attestations already checked, by attestation and c_nonce: a batch
+ * whose proofs all carry the same attestation (the usual case) verifies its signature, x5c chain
+ * and up to MAX_ATTESTED_KEYS keys once, not once per proof.
+ */
+export type KeyAttestationMemo = Map<string, Promise<CheckedKeyAttestation>>;
+
 const invalid = (message: string) => credentialError('invalid_proof', message);
 
-export async function checkKeyAttestation(attestation: unknown, opts: KeyAttestationOptions): Promise<CheckedKeyAttestation> {
+export async function checkKeyAttestation(
+  attestation: unknown,
+  opts: KeyAttestationOptions,
+  memo?: KeyAttestationMemo,
+): Promise<CheckedKeyAttestation> {
   if (typeof attestation !== 'string' || attestation.length > MAX_LENGTH) throw invalid('key_attestation must be a compact JWT');
+  const key = JSON.stringify([attestation, opts.nonce]);
+  let checked = memo?.get(key);
+  if (checked === undefined) {
+    checked = checkAttestation(attestation, opts);
+    memo?.set(key, checked);
+  }
+  const { provider, attested } = await checked;
+  // F.1: the proof is signed by a key contained in the attestation.
+  if (!attested.includes(opts.proofJkt)) throw invalid('the proof key is not among the attested_keys of its key_attestation');
+  return { provider, attested };
+}
+
+/** Everything but the proof key: parsed, typed, signed by a trusted provider, fresh, for this c_nonce, real attested keys. */
+async function checkAttestation(attestation: string, opts: Omit<KeyAttestationOptions, 'proofJkt'>): Promise<CheckedKeyAttestation> {
   let parsed;
   try {
     parsed = parseCompactJws(attestation);
@@ -80,7 +105,5 @@ export async function checkKeyAttestation(attestation: unknown, opts: KeyAttesta
       throw invalid('key_attestation attested_keys holds a key that is not a public P-256 or Ed25519 key');
     }
   }
-  // F.1: the proof is signed by a key contained in the attestation.
-  if (!attested.includes(opts.proofJkt)) throw invalid('the proof key is not among the attested_keys of its key_attestation');
   return { provider, attested };
 }

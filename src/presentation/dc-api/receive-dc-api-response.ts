@@ -28,8 +28,8 @@ export async function receiveDcApiResponse(
   if (now >= rec.expires_at) throw badRequest('invalid_request', 'the request has expired');
   if (rec.responded_at !== null) throw badRequest('invalid_request', 'the request was already answered');
   const read = await readResponseBody(deps, data);
-  await checkResponseShape(deps, rec.id, read, { dcApi: true });
-  const row = await deps.store.responseKeys.byRequest(rec.id);
+  // A DC API request always has its row (the mode and the origin): checkResponseShape returns it.
+  const row = await checkResponseShape(deps, rec.id, read, { dcApi: true });
   const params = { ...read.params };
   // Over the DC API vp_token is a JSON object, not form text.
   if (typeof params.vp_token === 'object' && params.vp_token !== null) params.vp_token = JSON.stringify(params.vp_token);

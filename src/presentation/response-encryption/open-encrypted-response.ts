@@ -24,6 +24,7 @@ import { checkPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import { parseJsonText } from '../../formats/jose/parse-json.js';
 import { isJsonObject, type JsonObject } from '../../formats/jose/types.js';
 import type { PresentationDeps } from '../presentation-deps.js';
+import type { ResponseKeyRecord } from '../../store/repositories/response-keys-repo.js';
 import { responseKeySealKey } from './response-key-secret.js';
 import { openResponseKey } from './seal-response-key.js';
 import { RESPONSE_JWE_ALG, RESPONSE_JWE_ENCS } from './response-modes.js';
@@ -35,8 +36,8 @@ const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid', 'epk', 'apu', 'apv', 'typ',
 export interface OpenedResponse {
   /** The response parameters (§8.1), as a direct_post form would carry them. */
   params: Record<string, unknown>;
-  /** The request whose key decrypted it. */
-  requestId: string;
+  /** The stored key (of one request) that decrypted it: its row, so callers need not read it again. */
+  key: ResponseKeyRecord;
   /** RFC 7638 thumbprint (base64url) of that key: an mdoc's SessionTranscript binds it (Annex B.2.6.1). */
   encryptionJkt: string;
 }
@@ -113,5 +114,5 @@ export async function openEncryptedResponse(
     throw badRequest('response_payload_invalid', 'the decrypted response is not JSON');
   }
   if (!isJsonObject(payload)) throw badRequest('response_payload_invalid', 'the decrypted response is not a JSON object');
-  return { params: asFormParams(payload), requestId: row.request_id, encryptionJkt: jwkThumbprint({ kty: 'EC', crv: 'P-256', ...pub }) };
+  return { params: asFormParams(payload), key: row, encryptionJkt: jwkThumbprint({ kty: 'EC', crv: 'P-256', ...pub }) };
 }

@@ -67,6 +67,20 @@ export const clientsRepo = (db: Kysely<Database>) => {
       return client;
     },
 
+    /** The oldest unrevoked client of this name (names are not unique), as `list().find(…)` would pick it, in one read. */
+    async activeByName(name: string): Promise<ApiClient | undefined> {
+      const r = await db
+        .selectFrom('api_clients')
+        .selectAll()
+        .where('name', '=', name)
+        .where('revoked_at', 'is', null)
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst();
+      return r ? toClient(r) : undefined;
+    },
+
     async list(): Promise<ApiClient[]> {
       const rows = await db.selectFrom('api_clients').selectAll().orderBy('created_at').orderBy('id').execute();
       return rows.map(toClient);
