@@ -8,15 +8,11 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { CompactEncrypt, importJWK, type JWK } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildIfStale } from '../../scripts/build.js';
-import { scaled } from '../helpers/time-scale.js';
-import { CHROMIUM_ARGS } from '../helpers/chromium-args.js';
+import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import { generateHolderKey, type HolderKey } from '../../src/wallet/holder-key.js';
 import { issueViaApi } from '../presentation/helpers.js';
@@ -29,7 +25,7 @@ type Obj = Record<string, unknown>;
 describe.skipIf(skip)('verifier page: this device’s wallet (Digital Credentials API) in Chromium', () => {
   let t: TestApp;
   let context: BrowserContext;
-  let userDataDir: string;
+  let browser: TestBrowser;
   let verifierKey: string;
   let holder: HolderKey;
   let credential: string;
@@ -40,20 +36,12 @@ describe.skipIf(skip)('verifier page: this device’s wallet (Digital Credential
     verifierKey = await t.apiKey('verifier');
     holder = await generateHolderKey();
     ({ credential } = await issueViaApi(t, await t.apiKey('issuer'), 'driver-license', holder));
-    userDataDir = mkdtempSync(join(tmpdir(), 'dproof-chromium-dc-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: BROWSER,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      locale: 'ko-KR',
-      timeout: scaled(60_000),
-    });
-    context.setDefaultTimeout(scaled(15_000));
+    browser = await launchChromium({ prefix: 'dproof-chromium-dc-' });
+    context = browser.context;
   });
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await t?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   async function signedIn(page: Page): Promise<void> {
@@ -126,6 +114,25 @@ describe.skipIf(skip)('verifier page: this device’s wallet (Digital Credential
     await page.getByRole('button', { name: '이 기기의 지갑으로 확인' }).click();
     await page.locator('#verdict').waitFor();
     assert.equal(await page.locator('.verdict.ok').count(), 0);
+    await page.close();
+  });
+
+  it('a device wallet whose answer is text that is not JSON is told apart in words, and nothing is sent to the service', async () => {
+    const page = await context.newPage();
+    await page.addInitScript(`
+      if (typeof window.DigitalCredential !== 'function') window.DigitalCredential = class DigitalCredential {};
+      navigator.credentials.get = async () => ({ type: 'digital', protocol: 'openid4vp-v1-unsigned', data: 'not json {' });
+    `);
+    const posted: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/dc-api-response')) posted.push(r.url());
+    });
+    await signedIn(page);
+    await page.getByRole('button', { name: '이 기기의 지갑으로 확인' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.equal((await alert.textContent())?.trim(), '지갑이 응답하지 않았습니다.');
+    assert.deepEqual(posted, []);
     await page.close();
   });
 });

@@ -12,14 +12,10 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildIfStale } from '../../scripts/build.js';
-import { scaled } from '../helpers/time-scale.js';
-import { CHROMIUM_ARGS } from '../helpers/chromium-args.js';
+import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
 
 const BROWSER = process.env.TEST_BROWSER;
 const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
@@ -117,7 +113,7 @@ const AUDIT = `(() => {
 describe.skipIf(skip)('pages read as Korean, at phone and desktop size', () => {
   let t: TestApp;
   let context: BrowserContext;
-  let userDataDir: string;
+  let browser: TestBrowser;
   let issuerKey: string;
   let verifierKey: string;
   let adminKey: string;
@@ -151,22 +147,13 @@ describe.skipIf(skip)('pages read as Korean, at phone and desktop size', () => {
       claim_descriptions: Record<string, unknown>;
     }[];
     claimIds = [...new Set(types.flatMap((x) => Object.keys(x.claim_descriptions)))].filter((id) => /[_]|^[a-z]+$/.test(id));
-    userDataDir = mkdtempSync(join(tmpdir(), 'dproof-chromium-ko-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: BROWSER,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: PHONE,
-      locale: 'ko-KR',
-      timeout: scaled(60_000),
-    });
-    context.setDefaultTimeout(scaled(15_000));
+    browser = await launchChromium({ prefix: 'dproof-chromium-ko-', viewport: PHONE });
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await t?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   async function open(path: string): Promise<Page> {

@@ -10,16 +10,14 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildIfStale } from '../../scripts/build.js';
 import { ROOT } from '../helpers/spawn-server.js';
-import { scaled } from '../helpers/time-scale.js';
-import { CHROMIUM_ARGS } from '../helpers/chromium-args.js';
+import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
 import { parseCounterChallenge } from '../../src/holder/counter-challenge-link.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import { generateHolderKey } from '../../src/wallet/holder-key.js';
@@ -36,7 +34,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 describe.skipIf(skip)('web pages in Chromium', () => {
   let t: TestApp;
   let context: BrowserContext;
-  let userDataDir: string;
+  let browser: TestBrowser;
   let issuerKey: string;
   let verifierKey: string;
   let adminKey: string;
@@ -51,23 +49,13 @@ describe.skipIf(skip)('web pages in Chromium', () => {
     verifierKey = await t.apiKey('verifier');
     adminKey = await t.apiKey('admin');
     mkdirSync(SHOTS, { recursive: true });
-    userDataDir = mkdtempSync(join(tmpdir(), 'dproof-chromium-'));
-    // A browser that is asked for and does not start is a failure, not a skip.
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: BROWSER,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: DESKTOP,
-      locale: 'ko-KR',
-      timeout: scaled(60_000),
-    });
-    context.setDefaultTimeout(scaled(15_000));
+    browser = await launchChromium({ viewport: DESKTOP });
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await t?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   async function open(path: string): Promise<Page> {

@@ -5,14 +5,10 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildIfStale } from '../../scripts/build.js';
-import { scaled } from '../helpers/time-scale.js';
-import { CHROMIUM_ARGS } from '../helpers/chromium-args.js';
+import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
 
 const BROWSER = process.env.TEST_BROWSER;
@@ -21,26 +17,18 @@ const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium bina
 describe.skipIf(skip)('web wallet with DPoP required', () => {
   let t: TestApp;
   let context: BrowserContext;
-  let userDataDir: string;
+  let browser: TestBrowser;
 
   beforeAll(async () => {
     await buildIfStale({ only: 'web', quiet: true });
     t = await startTestApp({ listen: true, env: { DPOP_REQUIRED: 'true', RATE_LIMIT_PER_MINUTE: '0' } });
-    userDataDir = mkdtempSync(join(tmpdir(), 'dproof-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: BROWSER,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      locale: 'ko-KR',
-      timeout: scaled(60_000),
-    });
-    context.setDefaultTimeout(scaled(15_000));
+    browser = await launchChromium();
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await t?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it('receives a credential through a DPoP-bound token', async () => {

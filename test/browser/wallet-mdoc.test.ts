@@ -8,14 +8,10 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildIfStale } from '../../scripts/build.js';
-import { scaled } from '../helpers/time-scale.js';
-import { CHROMIUM_ARGS } from '../helpers/chromium-args.js';
+import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
 import { makeDocumentSigner, makeIaca } from '../../src/keys/manage-mdoc-keys.js';
 
@@ -28,7 +24,7 @@ const KR_NS = 'kr.go.knpa.mdl.1';
 describe.skipIf(skip)('web wallet with mdoc', () => {
   let t: TestApp;
   let context: BrowserContext;
-  let userDataDir: string;
+  let browser: TestBrowser;
   let verifierKey: string;
   let wallet: Page;
   const pageErrors: string[] = [];
@@ -42,16 +38,8 @@ describe.skipIf(skip)('web wallet with mdoc', () => {
     await makeIaca(deps, { country: 'KR', commonName: 'test IACA', uri: t.url });
     await makeDocumentSigner(deps, { country: 'KR', commonName: 'test DS', uri: t.url });
     await t.runtime.keys.refresh();
-    userDataDir = mkdtempSync(join(tmpdir(), 'dproof-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: BROWSER,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 390, height: 844 },
-      locale: 'ko-KR',
-      timeout: scaled(60_000),
-    });
-    context.setDefaultTimeout(scaled(15_000));
+    browser = await launchChromium({ viewport: { width: 390, height: 844 } });
+    context = browser.context;
     wallet = await context.newPage();
     wallet.on('pageerror', (e) => pageErrors.push(e.message));
     wallet.on('console', (m) => {
@@ -61,9 +49,8 @@ describe.skipIf(skip)('web wallet with mdoc', () => {
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await t?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   const ask = async (responseMode: 'direct_post' | 'direct_post.jwt', claims: string[][]) => {

@@ -7,66 +7,43 @@
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import type { TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { freePort } from '../helpers/spawn-server.js';
 import { hashSecret } from '../../src/issuance/vci-secrets.js';
 import { holderKey, nonce, proof } from './vci-helpers.js';
 import { dpopProof } from './dpop-helpers.js';
 import { clientAttestation, clientAttestationPop, providersFile, walletProvider } from './attestation-helpers.js';
 import {
   browse,
-  CLAIMS_SECRET,
-  IDP_CLIENT_ID,
-  IDP_CLIENT_SECRET,
-  startClaimsSource,
-  startIdp,
+  s256,
+  startAuthorizationCodeWorld,
+  type AuthorizationCodeWorld,
   type TestClaimsSource,
-  type TestIdp,
 } from './authorization-code-helpers.js';
 
 const WALLET_REDIRECT = 'http://127.0.0.1:9/wallet-callback';
 const CLIENT_ID = 'https://wallet.example/dproof-test';
 const trusted = walletProvider('Trusted Wallet Co.');
 const stranger = walletProvider('Unknown Wallet Inc.');
-const s256 = (v: string) => createHash('sha256').update(v).digest('base64url');
 
 for (const backend of storeTargets()) {
   describe(`DPoP and wallet attestation in the authorization code flow on ${backend}`, () => {
     let t: TestApp;
-    let idp: TestIdp;
     let source: TestClaimsSource;
+    let world: AuthorizationCodeWorld;
 
     beforeAll(async () => {
-      const idpPort = await freePort();
-      const sourcePort = await freePort();
-      t = await startTestApp({
-        store: backend,
-        listen: true,
-        env: {
-          RATE_LIMIT_PER_MINUTE: '0',
-          OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
-          OIDC_CLIENT_ID: IDP_CLIENT_ID,
-          OIDC_CLIENT_SECRET: IDP_CLIENT_SECRET,
-          CLAIMS_SOURCE_URL: `http://127.0.0.1:${sourcePort}/claims`,
-          CLAIMS_SOURCE_SECRET: CLAIMS_SECRET,
-          CLAIMS_SOURCE_CLIENT: 'test issuer',
-          AUTHORIZATION_ALLOW_HOSTS: '127.0.0.1',
-          DPOP_REQUIRED: 'driver-license',
-          TRUSTED_WALLET_PROVIDERS: providersFile([trusted]),
-          WALLET_ATTESTATION_REQUIRED: 'resident-id',
-        },
+      world = await startAuthorizationCodeWorld(backend, {
+        DPOP_REQUIRED: 'driver-license',
+        TRUSTED_WALLET_PROVIDERS: providersFile([trusted]),
+        WALLET_ATTESTATION_REQUIRED: 'resident-id',
       });
-      await t.apiKey('issuer');
-      idp = await startIdp(idpPort, `${t.url}/oauth/callback`);
-      source = await startClaimsSource(sourcePort, t.url, {});
+      ({ t, source } = world);
     });
     afterAll(async () => {
-      await idp?.close();
-      await source?.close();
-      await t?.close();
+      await world?.close();
     });
 
     const url = (path: string) => `${t.config.publicUrl}${path}`;

@@ -6,9 +6,11 @@
  * (cookie jar, manual redirects) that carries the citizen from the wallet to its redirect_uri.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
 import { SignJWT, createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { freePort } from '../helpers/spawn-server.js';
 
 export const IDP_CLIENT_ID = 'dproof-issuer';
 export const IDP_CLIENT_SECRET = 'idp-client-secret-for-tests-only-0123456789';
@@ -155,3 +157,63 @@ export async function browse(start: string, stopAt: string | ((url: string) => b
   }
   throw new Error('browse: too many redirects');
 }
+
+export interface AuthorizationCodeWorld {
+  t: TestApp;
+  idp: TestIdp;
+  source: TestClaimsSource;
+  issuerKey: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Our app, listening on `store`, wired to a fresh OpenID provider and claims source on free ports
+ * (and an issuer key made); `env` adds settings to the ones the Authorization Code Flow needs.
+ */
+export async function startAuthorizationCodeWorld(
+  store: 'sqlite' | 'postgres',
+  env: Record<string, string> = {},
+): Promise<AuthorizationCodeWorld> {
+  const idpPort = await freePort();
+  const sourcePort = await freePort();
+  const t = await startTestApp({
+    store,
+    listen: true,
+    env: {
+      RATE_LIMIT_PER_MINUTE: '0',
+      OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
+      OIDC_CLIENT_ID: IDP_CLIENT_ID,
+      OIDC_CLIENT_SECRET: IDP_CLIENT_SECRET,
+      CLAIMS_SOURCE_URL: `http://127.0.0.1:${sourcePort}/claims`,
+      CLAIMS_SOURCE_SECRET: CLAIMS_SECRET,
+      CLAIMS_SOURCE_CLIENT: 'test issuer',
+      AUTHORIZATION_ALLOW_HOSTS: '127.0.0.1',
+      ...env,
+    },
+  });
+  let idp: TestIdp | undefined;
+  try {
+    const issuerKey = await t.apiKey('issuer');
+    idp = await startIdp(idpPort, `${t.url}/oauth/callback`);
+    const source = await startClaimsSource(sourcePort, t.url, {});
+    const started = idp;
+    return {
+      t,
+      idp,
+      source,
+      issuerKey,
+      close: async () => {
+        await started.close();
+        await source.close();
+        await t.close();
+      },
+    };
+  } catch (err) {
+    await idp?.close();
+    await t.close();
+    throw err;
+  }
+}
+
+/** The PKCE S256 code challenge of a verifier (RFC 7636 §4.2). */
+export const s256 = (v: string) => createHash('sha256').update(v).digest('base64url');

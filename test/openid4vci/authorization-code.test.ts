@@ -8,60 +8,29 @@
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { Openid4vciClient } from '@openid4vc/openid4vci';
-import { Oauth2Client, clientAuthenticationAnonymous, setGlobalConfig, type JwtSigner } from '@openid4vc/oauth2';
+import { randomBytes } from 'node:crypto';
+import { Oauth2Client } from '@openid4vc/oauth2';
 import { SignJWT, importJWK, decodeProtectedHeader, type JWK } from 'jose';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { ES256, digest } from '@sd-jwt/crypto-nodejs';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import type { TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { freePort } from '../helpers/spawn-server.js';
 import { makeOffer } from './vci-helpers.js';
+import { owfCallbacks, owfWallet, walletKey } from './owf-wallet.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import {
   browse,
-  CLAIMS_SECRET,
-  IDP_CLIENT_ID,
-  IDP_CLIENT_SECRET,
-  startClaimsSource,
-  startIdp,
+  s256,
+  startAuthorizationCodeWorld,
+  type AuthorizationCodeWorld,
   type TestClaimsSource,
   type TestIdp,
 } from './authorization-code-helpers.js';
 
-setGlobalConfig({ allowInsecureUrls: true });
-
 const WALLET_REDIRECT = 'http://127.0.0.1:9/wallet-callback';
-const keys = new Map<string, JWK>();
-
-function walletKey() {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = privateKey.export({ format: 'jwk' }) as JWK;
-  const publicJwk = { kty: 'EC', crv: 'P-256', x: jwk.x as string, y: jwk.y as string };
-  keys.set(publicJwk.x, jwk);
-  return { privateJwk: jwk, publicJwk };
-}
-
-const callbacks = {
-  fetch,
-  hash: (data: Uint8Array, alg: string) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
-  generateRandom: (n: number) => randomBytes(n),
-  clientAuthentication: clientAuthenticationAnonymous(),
-  signJwt: async (signer: JwtSigner, { header, payload }: { header: Record<string, unknown>; payload: Record<string, unknown> }) => {
-    if (signer.method !== 'jwk') throw new Error('test wallet signs with jwk only');
-    const priv = keys.get(signer.publicJwk.x as string);
-    if (!priv) throw new Error('unknown key');
-    const jwt = await new SignJWT(payload).setProtectedHeader(header as { alg: string }).sign(await importJWK(priv, 'ES256'));
-    return { jwt, signerJwk: signer.publicJwk };
-  },
-};
-
-const s256 = (v: string) => createHash('sha256').update(v).digest('base64url');
-
 const form = (t: TestApp, path: string, fields: Record<string, string>) =>
   fetch(`${t.url}${path}`, {
     method: 'POST',
@@ -75,33 +44,15 @@ for (const backend of storeTargets()) {
     let idp: TestIdp;
     let source: TestClaimsSource;
     let issuerKey: string;
+    let world: AuthorizationCodeWorld;
     const example = () => t.runtime.catalog.get('driver-license')!.example;
 
     beforeAll(async () => {
-      const idpPort = await freePort();
-      const sourcePort = await freePort();
-      t = await startTestApp({
-        store: backend,
-        listen: true,
-        env: {
-          RATE_LIMIT_PER_MINUTE: '0',
-          OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
-          OIDC_CLIENT_ID: IDP_CLIENT_ID,
-          OIDC_CLIENT_SECRET: IDP_CLIENT_SECRET,
-          CLAIMS_SOURCE_URL: `http://127.0.0.1:${sourcePort}/claims`,
-          CLAIMS_SOURCE_SECRET: CLAIMS_SECRET,
-          CLAIMS_SOURCE_CLIENT: 'test issuer',
-          AUTHORIZATION_ALLOW_HOSTS: '127.0.0.1',
-        },
-      });
-      issuerKey = await t.apiKey('issuer');
-      idp = await startIdp(idpPort, `${t.url}/oauth/callback`);
-      source = await startClaimsSource(sourcePort, t.url, {});
+      world = await startAuthorizationCodeWorld(backend);
+      ({ t, idp, source, issuerKey } = world);
     });
     afterAll(async () => {
-      await idp?.close();
-      await source?.close();
-      await t?.close();
+      await world?.close();
     });
 
     /** PAR → authorization endpoint → the IdP login → back at the wallet's redirect_uri. */
@@ -130,7 +81,7 @@ for (const backend of storeTargets()) {
       source.behaviour = 'grant';
       source.claims = example();
       const created = await makeOffer(t, issuerKey, { type: 'driver-license', grant: 'authorization_code' });
-      const wallet = new Openid4vciClient({ callbacks });
+      const wallet = owfWallet();
       const offer = await wallet.resolveCredentialOffer(created.offer);
       const issuerState = offer.grants?.authorization_code?.issuer_state;
       assert.ok(issuerState);
@@ -234,7 +185,7 @@ for (const backend of storeTargets()) {
     it('wallet-initiated (no offer): scope, the OAuth client library, credential_identifier-free request by configuration id', async () => {
       source.behaviour = 'grant';
       source.claims = example();
-      const client = new Oauth2Client({ callbacks });
+      const client = new Oauth2Client({ callbacks: owfCallbacks });
       const asMetadata = await client.fetchAuthorizationServerMetadata(t.url);
       assert.ok(asMetadata);
       const started = await client.initiateAuthorization({

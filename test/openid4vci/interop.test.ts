@@ -5,43 +5,13 @@
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { Openid4vciClient } from '@openid4vc/openid4vci';
-import { clientAuthenticationAnonymous, setGlobalConfig, type JwtSigner } from '@openid4vc/oauth2';
-import { SignJWT, importJWK, calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose';
+import { calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { ES256, digest } from '@sd-jwt/crypto-nodejs';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { makeOffer } from './vci-helpers.js';
-
-// The test server speaks http on 127.0.0.1; the library refuses non-https URLs unless told.
-setGlobalConfig({ allowInsecureUrls: true });
-
-function walletKey() {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = privateKey.export({ format: 'jwk' }) as JWK;
-  return { privateJwk: jwk, publicJwk: { kty: 'EC', crv: 'P-256', x: jwk.x as string, y: jwk.y as string } };
-}
-
-function client() {
-  return new Openid4vciClient({
-    callbacks: {
-      fetch,
-      hash: (data, alg) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
-      generateRandom: (n) => randomBytes(n),
-      clientAuthentication: clientAuthenticationAnonymous(),
-      signJwt: async (signer: JwtSigner, { header, payload }) => {
-        if (signer.method !== 'jwk') throw new Error('test wallet signs with jwk only');
-        const priv = keys.get(signer.publicJwk.x as string);
-        if (!priv) throw new Error('unknown key');
-        const jwt = await new SignJWT(payload).setProtectedHeader(header as { alg: string }).sign(await importJWK(priv, 'ES256'));
-        return { jwt, signerJwk: signer.publicJwk };
-      },
-    },
-  });
-}
-const keys = new Map<string, JWK>();
+import { owfWallet, walletKey } from './owf-wallet.js';
 
 for (const backend of storeTargets()) {
   describe(`@openid4vc/openid4vci wallet against our issuer on ${backend}`, () => {
@@ -58,7 +28,7 @@ for (const backend of storeTargets()) {
       assert.ok(type);
       const created = await makeOffer(t, issuerKey, { type: 'driver-license', claims: type.example, tx_code: true });
       const before = await t.runtime.store.credentials.count();
-      const wallet = client();
+      const wallet = owfWallet();
 
       const offer = await wallet.resolveCredentialOffer(created.offer);
       assert.deepEqual(offer.credential_configuration_ids, ['driver-license']);
@@ -75,7 +45,6 @@ for (const backend of storeTargets()) {
       const { c_nonce } = await wallet.requestNonce({ issuerMetadata: metadata });
 
       const holders = [walletKey(), walletKey(), walletKey()];
-      for (const h of holders) keys.set(h.publicJwk.x, h.privateJwk);
       const proofs = await Promise.all(
         holders.map(
           async (h) =>

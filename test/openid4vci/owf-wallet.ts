@@ -18,23 +18,22 @@ export function walletKey(): { privateJwk: JWK; publicJwk: { kty: 'EC'; crv: 'P-
   return { privateJwk: jwk, publicJwk };
 }
 
-export function owfWallet(): Openid4vciClient {
-  return new Openid4vciClient({
-    callbacks: {
-      fetch,
-      hash: (data, alg) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
-      generateRandom: (n) => randomBytes(n),
-      clientAuthentication: clientAuthenticationAnonymous(),
-      signJwt: async (signer: JwtSigner, { header, payload }) => {
-        if (signer.method !== 'jwk') throw new Error('test wallet signs with jwk only');
-        const priv = keys.get(signer.publicJwk.x as string);
-        if (!priv) throw new Error('unknown key');
-        const jwt = await new SignJWT(payload).setProtectedHeader(header as { alg: string }).sign(await importJWK(priv, 'ES256'));
-        return { jwt, signerJwk: signer.publicJwk };
-      },
-    },
-  });
-}
+/** The wallet's callbacks (for an Openid4vciClient or an Oauth2Client): it signs with the keys walletKey() made. */
+export const owfCallbacks = {
+  fetch,
+  hash: (data: Uint8Array, alg: string) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
+  generateRandom: (n: number) => randomBytes(n),
+  clientAuthentication: clientAuthenticationAnonymous(),
+  signJwt: async (signer: JwtSigner, { header, payload }: { header: Record<string, unknown>; payload: Record<string, unknown> }) => {
+    if (signer.method !== 'jwk') throw new Error('test wallet signs with jwk only');
+    const priv = keys.get(signer.publicJwk.x as string);
+    if (!priv) throw new Error('unknown key');
+    const jwt = await new SignJWT(payload).setProtectedHeader(header as { alg: string }).sign(await importJWK(priv, 'ES256'));
+    return { jwt, signerJwk: signer.publicJwk };
+  },
+};
+
+export const owfWallet = (): Openid4vciClient => new Openid4vciClient({ callbacks: owfCallbacks });
 
 /** The credential strings of a credential response (`credentials[].credential`). */
 export const credentialsOf = (r: { credentials?: unknown[] }): string[] =>

@@ -8,11 +8,11 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { CompactEncrypt, compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { CompactEncrypt, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { generateHolderKey, injectFetch, issueViaApi, nowSeconds } from './helpers.js';
+import { generateHolderKey, injectFetch, issueViaApi, nowSeconds, verifyJwtWithDidDocument } from './helpers.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 
@@ -46,16 +46,7 @@ for (const backend of storeTargets()) {
         callbacks: {
           fetch: f as never,
           hash: (data: Uint8Array, alg: string) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
-          verifyJwt: async (signer: { method: string; didUrl?: string; alg: string }, jwt: { compact: string }) => {
-            if (signer.method !== 'did' || !signer.didUrl) return { verified: false };
-            const doc = (await (await f(`${PUBLIC_URL}/.well-known/did.json`)).json()) as {
-              verificationMethod: { id: string; publicKeyJwk: JWK }[];
-            };
-            const vm = doc.verificationMethod.find((m) => m.id === signer.didUrl);
-            if (!vm) return { verified: false };
-            await compactVerify(jwt.compact, await importJWK(vm.publicKeyJwk, signer.alg));
-            return { verified: true, signerJwk: vm.publicKeyJwk as never };
-          },
+          verifyJwt: verifyJwtWithDidDocument(f, PUBLIC_URL),
           encryptJwe: async (e: { publicJwk: JWK; alg: string; enc: string }, data: string) => ({
             jwe: await new CompactEncrypt(new TextEncoder().encode(data))
               .setProtectedHeader({ alg: e.alg, enc: e.enc, kid: e.publicJwk.kid })

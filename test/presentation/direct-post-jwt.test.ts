@@ -8,13 +8,12 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { CompactEncrypt, compactVerify, decodeJwt, importJWK, type JWK } from 'jose';
+import { CompactEncrypt, decodeJwt, importJWK, type JWK } from 'jose';
 import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { injectFetch, issueViaApi, nowSeconds } from './helpers.js';
+import { cliWalletWithDriverLicense, injectFetch, nowSeconds, verifyJwtWithDidDocument } from './helpers.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
-import { createWalletKey, publicJwkOf } from '../../src/wallet/create-wallet-key.js';
 import { holderSignerFromJwk } from '../../src/wallet/holder-key.js';
 import { presentToVerifier } from '../../src/wallet/present-to-verifier.js';
 import type { Wallet } from '../../src/wallet/wallet-file.js';
@@ -42,51 +41,15 @@ for (const backend of storeTargets()) {
       t = await startTestApp({ store: backend, env: { PUBLIC_URL } });
       verifierKey = await t.apiKey('verifier');
       const issuerKey = await t.apiKey('issuer');
-      const key = await createWalletKey(new Date());
-      holderSign = await holderSignerFromJwk(key.jwk);
-      vct = t.runtime.catalog.get('driver-license')!.vct;
-      const issued = await t.app.inject({
-        method: 'POST',
-        url: '/v1/credentials',
-        headers: { authorization: `Bearer ${issuerKey}` },
-        payload: { type: 'driver-license', claims: t.runtime.catalog.get('driver-license')!.example, holder_jwk: publicJwkOf(key) },
-      });
-      assert.equal(issued.statusCode, 201, issued.body);
-      credential = issued.json<{ credential: string }>().credential;
-      wallet = {
-        version: 1,
-        created_at: new Date().toISOString(),
-        keys: [key],
-        credentials: [
-          {
-            id: 'c1',
-            credential_issuer: PUBLIC_URL,
-            credential_configuration_id: 'driver-license',
-            format: 'dc+sd-jwt',
-            kind: vct,
-            key: key.kid,
-            credential,
-            received_at: new Date().toISOString(),
-            expires_at: null,
-          },
-        ],
-      };
-      void issueViaApi;
+      const held = await cliWalletWithDriverLicense(t, issuerKey, PUBLIC_URL);
+      ({ wallet, credential, vct } = held);
+      holderSign = await holderSignerFromJwk(held.key.jwk);
       const f = fetch();
       lib = new Openid4vpClient({
         callbacks: {
           fetch: f as never,
           hash: (data: Uint8Array, alg: string) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
-          verifyJwt: async (signer: { method: string; didUrl?: string; alg: string }, jwt: { compact: string }) => {
-            if (signer.method !== 'did' || !signer.didUrl) return { verified: false };
-            const doc = (await (await f(`${PUBLIC_URL}/.well-known/did.json`)).json()) as {
-              verificationMethod: { id: string; publicKeyJwk: JWK }[];
-            };
-            const vm = doc.verificationMethod.find((m) => m.id === signer.didUrl);
-            if (!vm) return { verified: false };
-            await compactVerify(jwt.compact, await importJWK(vm.publicKeyJwk, signer.alg));
-            return { verified: true, signerJwk: vm.publicKeyJwk as never };
-          },
+          verifyJwt: verifyJwtWithDidDocument(f, PUBLIC_URL),
           // The library's JWE step: ECDH-ES to the verifier's key, apu/apv as the library sets them.
           encryptJwe: async (e: { publicJwk: EncKey; alg: string; enc: string; apu?: string; apv?: string }, data: string) => {
             const jwe = await new CompactEncrypt(new TextEncoder().encode(data))

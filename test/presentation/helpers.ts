@@ -1,10 +1,12 @@
 /** Shared steps of the verifier tests: issue through the API, present as the holder, call the verifier. */
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import type { JWK } from 'jose';
+import { compactVerify, importJWK, type JWK } from 'jose';
 import type { TestApp } from '../helpers/test-app.js';
 import { generateHolderKey, type HolderKey } from '../../src/wallet/holder-key.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
+import { createWalletKey, publicJwkOf } from '../../src/wallet/create-wallet-key.js';
+import type { Wallet, WalletKey } from '../../src/wallet/wallet-file.js';
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -110,4 +112,63 @@ export async function revokeViaApi(t: TestApp, issuerKey: string, id: string): P
     payload: { reason: 'test' },
   });
   assert.equal(res.statusCode, 200, res.body);
+}
+
+/**
+ * A CLI wallet file holding one driver-license SD-JWT VC, issued by `POST /v1/credentials` to a
+ * fresh wallet key and recorded as received from `credentialIssuer`.
+ */
+export async function cliWalletWithDriverLicense(
+  t: TestApp,
+  issuerKey: string,
+  credentialIssuer: string,
+): Promise<{ wallet: Wallet; key: WalletKey; credential: string; vct: string }> {
+  const key = await createWalletKey(new Date());
+  const vct = t.runtime.catalog.get('driver-license')!.vct;
+  const issued = await t.app.inject({
+    method: 'POST',
+    url: '/v1/credentials',
+    headers: { authorization: `Bearer ${issuerKey}` },
+    payload: { type: 'driver-license', claims: t.runtime.catalog.get('driver-license')!.example, holder_jwk: publicJwkOf(key) },
+  });
+  assert.equal(issued.statusCode, 201, issued.body);
+  const credential = issued.json<{ credential: string }>().credential;
+  const wallet: Wallet = {
+    version: 1,
+    created_at: new Date().toISOString(),
+    keys: [key],
+    credentials: [
+      {
+        id: 'c1',
+        credential_issuer: credentialIssuer,
+        credential_configuration_id: 'driver-license',
+        format: 'dc+sd-jwt',
+        kind: vct,
+        key: key.kid,
+        credential,
+        received_at: new Date().toISOString(),
+        expires_at: null,
+      },
+    ],
+  };
+  return { wallet, key, credential, vct };
+}
+
+type FetchLike = (input: string) => Promise<Response>;
+
+/**
+ * The `verifyJwt` callback of @openid4vc/openid4vp for a did:web verifier: the request object's
+ * signature checked against the key of the verifier's `/.well-known/did.json` the `didUrl` names.
+ */
+export function verifyJwtWithDidDocument(f: FetchLike, publicUrl: string) {
+  return async (signer: { method: string; didUrl?: string; alg: string }, jwt: { compact: string }) => {
+    if (signer.method !== 'did' || !signer.didUrl) return { verified: false };
+    const doc = (await (await f(`${publicUrl}/.well-known/did.json`)).json()) as {
+      verificationMethod: { id: string; publicKeyJwk: JWK }[];
+    };
+    const vm = doc.verificationMethod.find((m) => m.id === signer.didUrl);
+    if (!vm) return { verified: false };
+    await compactVerify(jwt.compact, await importJWK(vm.publicKeyJwk, signer.alg));
+    return { verified: true, signerJwk: vm.publicKeyJwk as never };
+  };
 }

@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { injectFetch } from '../presentation/helpers.js';
-import { createWalletKey, publicJwkOf } from '../../src/wallet/create-wallet-key.js';
+import { cliWalletWithDriverLicense, injectFetch } from '../presentation/helpers.js';
 import { presentToVerifier } from '../../src/wallet/present-to-verifier.js';
 import type { Wallet } from '../../src/wallet/wallet-file.js';
 import { signCompactJws } from '../../src/formats/jose/sign-compact-jws.js';
@@ -28,33 +27,7 @@ describe('CLI wallet: a request without state', () => {
     t = await startTestApp({ store: 'sqlite', env: { PUBLIC_URL } });
     verifierKey = await t.apiKey('verifier');
     const issuerKey = await t.apiKey('issuer');
-    const key = await createWalletKey(new Date());
-    vct = t.runtime.catalog.get('driver-license')!.vct;
-    const issued = await t.app.inject({
-      method: 'POST',
-      url: '/v1/credentials',
-      headers: { authorization: `Bearer ${issuerKey}` },
-      payload: { type: 'driver-license', claims: t.runtime.catalog.get('driver-license')!.example, holder_jwk: publicJwkOf(key) },
-    });
-    assert.equal(issued.statusCode, 201, issued.body);
-    wallet = {
-      version: 1,
-      created_at: new Date().toISOString(),
-      keys: [key],
-      credentials: [
-        {
-          id: 'c1',
-          credential_issuer: PUBLIC_URL,
-          credential_configuration_id: 'driver-license',
-          format: 'dc+sd-jwt',
-          kind: vct,
-          key: key.kid,
-          credential: issued.json<{ credential: string }>().credential,
-          received_at: new Date().toISOString(),
-          expires_at: null,
-        },
-      ],
-    };
+    ({ wallet, vct } = await cliWalletWithDriverLicense(t, issuerKey, PUBLIC_URL));
   });
   afterAll(async () => t?.close());
 

@@ -5,6 +5,7 @@
  * schema, shows it, and keeps the base64url text in the draft. The server checks again (the
  * schema's pattern and maxLength: `invalid_claims` with the field's pointer).
  */
+import { base64url } from 'jose';
 import type { JsonSchema } from '../shared/catalog.js';
 import { portraitUrl } from '../shared/catalog.js';
 import { h, uid } from '../shared/dom.js';
@@ -16,12 +17,6 @@ const TYPE_NAMES: Record<string, string> = { 'image/jpeg': 'JPEG', 'image/png': 
 
 /** The largest file whose base64url text (4 characters per 3 bytes) fits the schema's maxLength. */
 export const maxBytesOf = (s: JsonSchema) => Math.floor(((s.maxLength ?? 20_000) * 3) / 4);
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
 
 export interface MediaFieldOptions {
   label: string;
@@ -87,7 +82,7 @@ export function mediaField(s: JsonSchema, o: MediaFieldOptions): HTMLElement {
         input.value = '';
         return setError(t(`${typeName} 사진 파일이 아닙니다.`, `This is not a ${typeName} photo.`));
       }
-      const value = toBase64Url(bytes);
+      const value = base64url.encode(bytes);
       o.onChange(value);
       setError('');
       show(value);

@@ -137,15 +137,27 @@ export function describeError(err: unknown): string {
   return message || GENERAL.en;
 }
 
+/** What an invalid_grant body says beyond the code: `code_state` and `tx_code_attempts_left`. */
+function invalidGrantDetail(body: unknown): { codeState: unknown; left: number | undefined } {
+  const o = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  return { codeState: o.code_state, left: typeof o.tx_code_attempts_left === 'number' ? o.tx_code_attempts_left : undefined };
+}
+
+/** A token error about the transaction code itself (a wrong code, tries left), not about the offer. */
+export function isWrongTxCode(err: unknown): boolean {
+  if (!(err instanceof ApiError && err.code === 'invalid_grant')) return false;
+  const { codeState, left } = invalidGrantDetail(err.body);
+  return codeState === undefined && left !== undefined;
+}
+
 /**
  * The token endpoint says which failure it was (`code_state`, `tx_code_attempts_left`, our
  * extension of RFC 6749 §5.2): a wrong code with the tries left, or an offer used, expired or
  * locked. An issuer that does not say gets the general sentence.
  */
 function describeInvalidGrant(body: unknown): string {
-  const o = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const left = typeof o.tx_code_attempts_left === 'number' ? o.tx_code_attempts_left : undefined;
-  switch (o.code_state) {
+  const { codeState, left } = invalidGrantDetail(body);
+  switch (codeState) {
     case 'used':
       return t('이미 받은 발급 제안입니다. 새 발급 QR을 요청하십시오.', 'This offer was already used. Ask for a new offer QR.');
     case 'expired':

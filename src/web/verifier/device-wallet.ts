@@ -38,8 +38,17 @@ export async function askDeviceWallet(body: Record<string, unknown>, apiKey: str
     })) as (Credential & { protocol?: string; data?: unknown }) | null;
   // DigitalCredential.data is an object; some implementations hand it over as JSON text.
   const raw = credential?.data;
-  const data = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
+  const data = typeof raw === 'string' ? parseJsonOrUndefined(raw) : raw;
   if (typeof data !== 'object' || data === null) throw new Error(t('지갑이 응답하지 않았습니다.', 'The wallet did not answer.'));
   await callApi(`/v1/verifier/requests/${encodeURIComponent(created.id)}/dc-api-response`, { json: { data }, bearer: apiKey });
   return created.id;
+}
+
+/** JSON text, or undefined when it is not JSON (then the page says the wallet did not answer, not a parser's words). */
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

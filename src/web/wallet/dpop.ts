@@ -4,8 +4,9 @@
  * request (`htm`, `htu`, `iat`, a fresh `jti`, the server nonce, `ath` with an access token),
  * the server's `DPoP-Nonce` kept from every answer, and one retry on `use_dpop_nonce` (§8, §9).
  */
+import { base64url } from 'jose';
 import { ApiError, callApi, type CallOptions } from '../shared/api.js';
-import { signJws } from './holder-key.js';
+import { generateP256Key, signJws } from './holder-key.js';
 
 export interface DpopSession {
   privateKey: CryptoKey;
@@ -14,16 +15,8 @@ export interface DpopSession {
 }
 
 export async function startDpop(): Promise<DpopSession> {
-  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
-  const full = await crypto.subtle.exportKey('jwk', pair.publicKey);
-  return { privateKey: pair.privateKey, publicJwk: { kty: 'EC', crv: 'P-256', x: full.x, y: full.y }, nonce: undefined };
+  return { ...(await generateP256Key()), nonce: undefined };
 }
-
-const b64url = (bytes: ArrayBuffer) =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes)))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
 
 async function proof(session: DpopSession, htm: string, url: string, accessToken?: string): Promise<string> {
   const u = new URL(url);
@@ -34,7 +27,8 @@ async function proof(session: DpopSession, htm: string, url: string, accessToken
     jti: crypto.randomUUID(),
   };
   if (session.nonce !== undefined) payload.nonce = session.nonce;
-  if (accessToken !== undefined) payload.ath = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken)));
+  if (accessToken !== undefined)
+    payload.ath = base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken))));
   return signJws({ typ: 'dpop+jwt', jwk: session.publicJwk }, payload, session.privateKey);
 }
 

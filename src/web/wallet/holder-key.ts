@@ -8,13 +8,18 @@ import { putKey, type StoredKey } from './wallet-db.js';
 
 const enc = new TextEncoder();
 
-export async function createHolderKey(): Promise<StoredKey> {
+/** A P-256 pair with a NON-extractable private key, and its public JWK (kty, crv, x, y only). */
+export async function generateP256Key(): Promise<{ privateKey: CryptoKey; publicJwk: JsonWebKey }> {
   // extractable = false applies to the private key; the public key is always exportable.
   const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
   const full = await crypto.subtle.exportKey('jwk', pair.publicKey);
-  const publicJwk: JsonWebKey = { kty: 'EC', crv: 'P-256', x: full.x, y: full.y };
+  return { privateKey: pair.privateKey, publicJwk: { kty: 'EC', crv: 'P-256', x: full.x, y: full.y } };
+}
+
+export async function createHolderKey(): Promise<StoredKey> {
+  const { privateKey, publicJwk } = await generateP256Key();
   const kid = await calculateJwkThumbprint(publicJwk as JWK, 'sha256');
-  const key: StoredKey = { kid, privateKey: pair.privateKey, publicJwk, created_at: new Date().toISOString() };
+  const key: StoredKey = { kid, privateKey, publicJwk, created_at: new Date().toISOString() };
   await putKey(key);
   return key;
 }

@@ -4,7 +4,7 @@
  * an openid4vp:// request after consent, show a counter QR, and list where it was presented.
  */
 import './zod-jitless.js'; // first: before @owf/mdoc builds its zod schemas
-import { ApiError, describeError } from '../shared/api.js';
+import { describeError, isWrongTxCode } from '../shared/api.js';
 import { claimLabel, inDisplayOrder, loadTypes, portraitUrl, typeByVct, valueText, type CredentialTypeView } from '../shared/catalog.js';
 import { field, h, rows, type Child } from '../shared/dom.js';
 import { formatDate, t, tx } from '../shared/i18n.js';
@@ -213,13 +213,6 @@ async function act(where: string, fn: () => Promise<void>): Promise<void> {
   }
 }
 
-/** A token error about the transaction code itself (tries left), not about the offer. */
-const isWrongTxCode = (body: unknown): boolean =>
-  typeof body === 'object' &&
-  body !== null &&
-  typeof (body as Record<string, unknown>).tx_code_attempts_left === 'number' &&
-  (body as Record<string, unknown>).code_state === undefined;
-
 const errorText = (where: string): Child =>
   state.errors[where] ? h('p', { class: 'callout error', role: 'alert' }, state.errors[where]) : null;
 const typeName = (held: Held) => (held.type ? tx(held.type.name) : held.stored.vct);
@@ -287,7 +280,7 @@ function homeView(): HTMLElement[] {
         stored = await receiveCredential(parsed, state.txCode || undefined);
       } catch (err) {
         // A wrong code (with tries left) is about the field: say it there, and empty the field.
-        if (err instanceof ApiError && err.code === 'invalid_grant' && isWrongTxCode(err.body)) {
+        if (isWrongTxCode(err)) {
           state.txCode = '';
           state.txCodeError = describeError(err);
           return;
