@@ -6,6 +6,7 @@
  * not fit a QR), with the URLs of its SVG and PNG QR codes (render-request-qr.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { badRequest } from '../errors.js';
 import type { LocalizedText } from '../catalog/types.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { VerifierRequestRecord } from '../store/repositories/verifier-requests-repo.js';
@@ -54,8 +55,21 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     input.webhook_url === undefined
       ? null
       : checkWebhookUrl(input.webhook_url, { production: deps.config.nodeEnv === 'production', allowHosts: deps.config.webhookAllowHosts });
-  const clientId = await chooseClientIdentifier(deps, client.id, input.client_id_prefix);
   const mode = input.response_mode ?? 'direct_post';
+  // DC API requests are signed under our did:web (build-dc-api-requests.ts): an X.509 prefix asked
+  // for one is refused rather than silently dropped, and a client's default X.509 prefix does not
+  // apply to them (it would demand an identity the request never uses).
+  if (DC_API_MODES.has(mode) && input.client_id_prefix !== undefined && input.client_id_prefix !== 'decentralized_identifier') {
+    throw badRequest(
+      'invalid_client_id_prefix',
+      'DC API requests are signed under did:web: client_id_prefix must be decentralized_identifier',
+    );
+  }
+  const clientId = await chooseClientIdentifier(
+    deps,
+    client.id,
+    DC_API_MODES.has(mode) ? 'decentralized_identifier' : input.client_id_prefix,
+  );
   const origin = DC_API_MODES.has(mode)
     ? checkOrigin(input.origin ?? new URL(deps.config.publicUrl).origin, deps.config.nodeEnv === 'production')
     : null;
