@@ -58,7 +58,7 @@ async function getJson(
 export async function providerMetadata(deps: AuthorizationDeps): Promise<ProviderMetadata> {
   const issuer = deps.config.authorizationCode.oidcIssuer;
   const hit = cache.get(issuer);
-  const now = Date.now();
+  const now = deps.clock.now();
   if (hit && now - hit.at < DISCOVERY_CACHE_MS) return hit.metadata;
   const { status, body } = await getJson(deps, `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
   const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
@@ -148,6 +148,8 @@ export async function finishLogin(deps: AuthorizationDeps, state: string, code: 
       requiredClaims: ['sub', 'iat', 'exp', 'nonce'],
       clockTolerance: 60,
       maxTokenAge: '10m',
+      // The service's clock, as for every other time check (injectable in tests and faults).
+      currentDate: new Date(deps.clock.now()),
     }));
   } catch (e) {
     throw new IdentityProviderError(`ID token does not verify: ${(e as Error).message}`);
