@@ -18,6 +18,7 @@ import * as x509 from '@peculiar/x509';
 import type { JWK } from 'jose';
 import { MDL_DS_EKU } from '../formats/mdoc/mdoc-constants.js';
 import type { Signer } from './signer.js';
+import { signerWebCrypto } from './signer-web-crypto.js';
 
 const DAY = 86_400_000;
 /** Annex B.1.2: an IACA certificate is valid for at most 20 years; we make 10. */
@@ -34,24 +35,6 @@ const HOUR = 3_600_000;
 const hourOf = (ms: number) => new Date(Math.floor(ms / HOUR) * HOUR);
 
 const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-
-/** A WebCrypto-shaped provider whose only signing key is `signer` (what @peculiar/x509 calls). */
-function signerCrypto(signer: Signer): never {
-  const subtle = {
-    sign: async (_alg: unknown, _key: unknown, data: ArrayBuffer | ArrayBufferView) => {
-      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      const sig = await signer.sign(bytes); // ES256: raw r||s, as WebCrypto returns it
-      return sig.buffer.slice(sig.byteOffset, sig.byteOffset + sig.byteLength);
-    },
-  };
-  return {
-    subtle,
-    getRandomValues: <T extends ArrayBufferView | null>(a: T): T => {
-      if (a) randomBytes(a.byteLength).copy(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-      return a;
-    },
-  } as never;
-}
 
 const spkiOf = (jwk: JWK): Uint8Array =>
   new Uint8Array(createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' }).export({ type: 'spki', format: 'der' }));
@@ -82,6 +65,7 @@ const nameOf = (s: CertificateSubject): x509.JsonName => [{ C: [s.country] }, { 
 /** Self-signed IACA root for `signer`'s P-256 key. */
 export async function buildIacaCertificate(signer: Signer, subject: CertificateSubject, now: number): Promise<x509.X509Certificate> {
   const ski = keyIdentifier(signer.publicJwk);
+  const { crypto, privateKey } = signerWebCrypto(signer);
   return x509.X509CertificateGenerator.create(
     {
       serialNumber: serialNumber(),
@@ -91,7 +75,7 @@ export async function buildIacaCertificate(signer: Signer, subject: CertificateS
       notAfter: new Date(now + IACA_VALIDITY_DAYS * DAY),
       publicKey: spkiOf(signer.publicJwk),
       signingAlgorithm: ECDSA_P256,
-      signingKey: { algorithm: ECDSA_P256 } as never,
+      signingKey: privateKey,
       extensions: [
         new x509.BasicConstraintsExtension(true, 0, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
@@ -100,7 +84,7 @@ export async function buildIacaCertificate(signer: Signer, subject: CertificateS
         new x509.IssuerAlternativeNameExtension([{ type: 'url', value: subject.uri }]),
       ],
     },
-    signerCrypto(signer),
+    crypto,
   );
 }
 
@@ -113,6 +97,7 @@ export async function buildDsCertificate(
   now: number,
 ): Promise<x509.X509Certificate> {
   const notAfter = Math.min(now + DS_VALIDITY_DAYS * DAY, iaca.notAfter.getTime());
+  const { crypto, privateKey } = signerWebCrypto(iacaSigner);
   return x509.X509CertificateGenerator.create(
     {
       serialNumber: serialNumber(),
@@ -122,7 +107,7 @@ export async function buildDsCertificate(
       notAfter: new Date(notAfter),
       publicKey: spkiOf(dsJwk),
       signingAlgorithm: ECDSA_P256,
-      signingKey: { algorithm: ECDSA_P256 } as never,
+      signingKey: privateKey,
       extensions: [
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([MDL_DS_EKU], true),
@@ -131,6 +116,6 @@ export async function buildDsCertificate(
         new x509.IssuerAlternativeNameExtension([{ type: 'url', value: subject.uri }]),
       ],
     },
-    signerCrypto(iacaSigner),
+    crypto,
   );
 }

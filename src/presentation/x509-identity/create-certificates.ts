@@ -10,6 +10,7 @@ import { webcrypto, randomBytes } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { JWK } from 'jose';
 import type { Signer } from '../../keys/signer.js';
+import { signerWebCrypto } from '../../keys/signer-web-crypto.js';
 
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 86_400_000;
@@ -24,28 +25,6 @@ const importPublic = (jwk: JWK) =>
   webcrypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, { name: 'ECDSA', namedCurve: 'P-256' }, true, [
     'verify',
   ]);
-
-/**
- * A WebCrypto facade whose `sign` is our Signer (ES256: raw R||S, as WebCrypto returns too), so
- * @peculiar/x509 can have the key backend sign a CSR without the private key leaving it.
- */
-type WebKey = webcrypto.CryptoKey;
-
-function signerCrypto(signer: Signer): { crypto: never; privateKey: never } {
-  const privateKey = { algorithm: { name: 'ECDSA', namedCurve: 'P-256' }, type: 'private' };
-  const subtle = {
-    exportKey: (format: 'spki', key: WebKey) => webcrypto.subtle.exportKey(format, key),
-    sign: async (_alg: unknown, key: unknown, data: ArrayBuffer | ArrayBufferView) => {
-      if (key !== privateKey) throw new Error('unexpected key');
-      const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
-      const sig = await signer.sign(bytes);
-      return new Uint8Array(sig).buffer;
-    },
-    digest: (alg: string, data: ArrayBuffer | ArrayBufferView) => webcrypto.subtle.digest(alg, data),
-  };
-  const crypto = { subtle, getRandomValues: <T extends Uint8Array>(a: T) => webcrypto.getRandomValues(a) };
-  return { crypto: crypto as never, privateKey: privateKey as never };
-}
 
 export interface DevChain {
   /** DER certificates, leaf first, without the trust anchor (HAIP: x5c excludes it). */
@@ -98,7 +77,7 @@ export async function createDevChain(opts: { publicJwk: JWK; dnsName: string; no
 
 /** PKCS#10 request for a CA: subject CN and SAN dNSName = dnsName, signed by the verifier key. */
 export async function createCsr(opts: { signer: Signer; dnsName: string; organization?: string }): Promise<string> {
-  const { crypto, privateKey } = signerCrypto(opts.signer);
+  const { crypto, privateKey } = signerWebCrypto(opts.signer);
   const publicKey = await importPublic(opts.signer.publicJwk);
   const org = opts.organization ? `, O=${opts.organization.replace(/[,=+<>#;"\\]/g, ' ')}` : '';
   const csr = await x509.Pkcs10CertificateRequestGenerator.create(
