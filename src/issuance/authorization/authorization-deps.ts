@@ -47,3 +47,21 @@ export function singleParam(form: Record<string, unknown>, name: string): string
   if (typeof v !== 'string') throw authorizationError('invalid_request', `${name} must be given exactly once`);
   return v;
 }
+
+/**
+ * The `authorization_details` form parameter (RFC 9396 §2, OpenID4VCI §5.1.1): undefined when
+ * absent, else its JSON array; anything else is invalid_authorization_details. Callers judge the
+ * entries (PAR asks for exactly one, the token request may only narrow it).
+ */
+export function readAuthorizationDetails(form: Record<string, unknown>): unknown[] | undefined {
+  const raw = singleParam(form, 'authorization_details');
+  if (raw === undefined) return undefined;
+  let details: unknown;
+  try {
+    details = JSON.parse(raw);
+  } catch {
+    throw authorizationError('invalid_authorization_details', 'authorization_details must be a JSON array');
+  }
+  if (!Array.isArray(details)) throw authorizationError('invalid_authorization_details', 'authorization_details must be a JSON array');
+  return details;
+}

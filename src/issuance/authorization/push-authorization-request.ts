@@ -20,6 +20,7 @@ import {
   AUTHORIZATION_PATHS,
   REQUEST_URI_PREFIX,
   REQUEST_URI_TTL_SECONDS,
+  readAuthorizationDetails,
   singleParam,
   type AuthorizationDeps,
 } from './authorization-deps.js';
@@ -74,16 +75,10 @@ interface Asked {
 
 /** OpenID4VCI §5.1.1 authorization_details (RFC 9396), or §5.1.2 scope: one credential configuration. */
 function readAsked(deps: AuthorizationDeps, form: Record<string, unknown>): Asked {
-  const detailsRaw = singleParam(form, 'authorization_details');
+  const details = readAuthorizationDetails(form);
   const scopeRaw = singleParam(form, 'scope');
-  if (detailsRaw !== undefined) {
-    let details: unknown;
-    try {
-      details = JSON.parse(detailsRaw);
-    } catch {
-      throw authorizationError('invalid_authorization_details', 'authorization_details must be a JSON array');
-    }
-    if (!Array.isArray(details) || details.length !== 1 || !isJsonObject(details[0]))
+  if (details !== undefined) {
+    if (details.length !== 1 || !isJsonObject(details[0]))
       throw authorizationError(
         'invalid_authorization_details',
         'authorization_details must hold exactly one object (one credential configuration per request)',

@@ -15,7 +15,7 @@ import { tokenError } from '../vci-errors.js';
 import { checkDpopPolicy, type SenderBinding } from '../sender-binding.js';
 import { hashSecret, sameHash } from '../vci-secrets.js';
 import { openSealedClaims, sealClaims } from './claims-seal.js';
-import { authorizationError, singleParam, type AuthorizationDeps } from './authorization-deps.js';
+import { authorizationError, readAuthorizationDetails, singleParam, type AuthorizationDeps } from './authorization-deps.js';
 
 export interface AuthorizationCodeTokenResponse {
   access_token: string;
@@ -61,16 +61,9 @@ export async function redeemAuthorizationCode(
     throw tokenError('invalid_grant', 'code_verifier does not match the code_challenge');
 
   // OpenID4VCI §6.1: authorization_details here may narrow the request, never widen it.
-  const detailsRaw = singleParam(form, 'authorization_details');
-  if (detailsRaw !== undefined) {
-    let details: unknown;
-    try {
-      details = JSON.parse(detailsRaw);
-    } catch {
-      throw authorizationError('invalid_authorization_details', 'authorization_details must be a JSON array');
-    }
+  const details = readAuthorizationDetails(form);
+  if (details !== undefined) {
     if (
-      !Array.isArray(details) ||
       !details.every((d) => isJsonObject(d) && d.type === 'openid_credential' && d.credential_configuration_id === offer.configuration_id)
     )
       throw authorizationError('invalid_authorization_details', 'authorization_details asks for more than was authorized');
