@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createOutput, table } from '../output.js';
 import type { CliIo } from '../io.js';
 import { createWallet } from '../../wallet/create-wallet.js';
-import { readWallet, writeWallet } from '../../wallet/wallet-file.js';
+import { readWallet, writeWallet, type StoredCredential } from '../../wallet/wallet-file.js';
 import { readHeldCredential } from '../../wallet/read-held-credential.js';
 import { receiveCredentials } from '../../wallet/receive-credentials.js';
 import { authorizeAndReceive } from '../../wallet/authorize-credentials.js';
@@ -83,19 +83,7 @@ export function walletCommands(program: Command, io: CliIo): void {
       writeWallet(path, after);
       // OpenID4VCI §11: stored, so tell the issuer (best effort).
       await acknowledge();
-      const view = received.map((c) => ({
-        id: c.id,
-        configuration: c.credential_configuration_id,
-        format: c.format,
-        key: c.key,
-        expires_at: c.expires_at,
-      }));
-      createOutput(Boolean(opts.json), io).data(view, () =>
-        [
-          `received ${received.length} credential${received.length === 1 ? '' : 's'} from ${received[0]?.credential_issuer ?? ''} (signature and key binding checked)`,
-          table(view, ['id', 'configuration', 'format', 'expires_at'], WALLET_ID_HEADING),
-        ].join('\n'),
-      );
+      printReceived(io, Boolean(opts.json), received);
     });
 
   wallet
@@ -116,19 +104,7 @@ export function walletCommands(program: Command, io: CliIo): void {
         onAuthorizationUrl: (url) => io.stderr.write(`open this page in a browser to log in:\n${url}\n`),
       });
       writeWallet(path, after);
-      const view = received.map((c) => ({
-        id: c.id,
-        configuration: c.credential_configuration_id,
-        format: c.format,
-        key: c.key,
-        expires_at: c.expires_at,
-      }));
-      createOutput(Boolean(opts.json), io).data(view, () =>
-        [
-          `received ${received.length} credential from ${issuer} (signature and key binding checked)`,
-          table(view, ['id', 'configuration', 'format', 'expires_at'], WALLET_ID_HEADING),
-        ].join('\n'),
-      );
+      printReceived(io, Boolean(opts.json), received);
     });
 
   wallet
@@ -289,3 +265,20 @@ export function walletCommands(program: Command, io: CliIo): void {
  * has ids of its own that never reach a wallet. The heading says so, so nobody revokes with this one.
  */
 const WALLET_ID_HEADING = { id: 'WALLET_ID' };
+
+/** What `wallet receive` and `wallet authorize` print: the credentials just stored, by their wallet ids. */
+function printReceived(io: CliIo, json: boolean, received: readonly StoredCredential[]): void {
+  const view = received.map((c) => ({
+    id: c.id,
+    configuration: c.credential_configuration_id,
+    format: c.format,
+    key: c.key,
+    expires_at: c.expires_at,
+  }));
+  createOutput(json, io).data(view, () =>
+    [
+      `received ${received.length} credential${received.length === 1 ? '' : 's'} from ${received[0]?.credential_issuer ?? ''} (signature and key binding checked)`,
+      table(view, ['id', 'configuration', 'format', 'expires_at'], WALLET_ID_HEADING),
+    ].join('\n'),
+  );
+}
