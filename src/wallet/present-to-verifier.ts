@@ -22,7 +22,7 @@ import { matchClaimsQuery } from '../formats/claim-path/match-claims-query.js';
 import { readClaimsQuery, type AskedClaims } from '../formats/claim-path/read-claims-query.js';
 import { didWebUrl } from '../holder/did-web-url.js';
 import { didWebOfClientId, readRequestLink } from '../holder/read-request-link.js';
-import { readClientName, readPurpose } from '../holder/read-verifier-metadata.js';
+import { readClientName, readLogoUri, readPurpose } from '../holder/read-verifier-metadata.js';
 import { createHolderPresentation } from './create-holder-presentation.js';
 import { createMdocPresentation, readHeldMdocClaims } from './create-mdoc-presentation.js';
 import { holderSignerFromJwk } from './holder-key.js';
@@ -53,7 +53,7 @@ export interface PresentOptions {
 }
 
 export interface PresentResult {
-  verifier: { client_id: string; name: string | null; purpose: { ko?: string; en?: string } | null };
+  verifier: { client_id: string; name: string | null; logo_uri?: string | null; purpose: { ko?: string; en?: string } | null };
   disclosed: Record<string, { credential: string; claims: string[] }>;
   response: JsonObject;
 }
@@ -258,6 +258,7 @@ export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): P
     verifier: {
       client_id: req.client_id as string,
       name: readClientName(req),
+      logo_uri: readLogoUri(req),
       purpose,
     },
     disclosed,

@@ -755,7 +755,18 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
       { class: 'card consent', 'aria-labelledby': 'who-h' },
       h('h2', { id: 'who-h' }, t('누가, 왜 요청합니까', 'Who asks, and why')),
       rows([
-        [t('검증기관', 'Verifier'), h('strong', {}, r.verifierName ?? t('(이름 없음)', '(no name)'))],
+        [
+          t('검증기관', 'Verifier'),
+          h(
+            'span',
+            {},
+            // The verifier's registered logo (https; CSP img-src https:), no referrer (page policy).
+            r.verifierLogo
+              ? h('img', { src: r.verifierLogo, alt: '', class: 'verifier-logo', id: 'verifier-logo', width: '32', height: '32' })
+              : null,
+            h('strong', {}, r.verifierName ?? t('(이름 없음)', '(no name)')),
+          ),
+        ],
         [t('목적', 'Purpose'), r.purpose ? tx(r.purpose) : t('(밝히지 않음)', '(not stated)')],
         [t('식별자', 'Identifier'), h('span', { class: 'mono' }, r.clientId)],
         [t('요청 만료', 'Request expires'), r.expiresAt ? formatDate(r.expiresAt, true) : '-'],
