@@ -36,7 +36,7 @@ import { withParticle } from '../../verdict/particle.js';
 import { CREDENTIAL_STATUS } from '../../verdict/glossary.js';
 import { cardStatus, type CardStatus } from './card-status.js';
 import { secondsLeft, startEngagement, type Engagement } from './engagement.js';
-import { readHolderResult, type HolderResult } from './holder-result.js';
+import { readHolderResult, verifierReturn, type HolderResult } from './holder-result.js';
 import { isDeclined, mergeHistory, readDeclined, recordDeclined, type DeclinedAttempt } from './declined-log.js';
 
 type View =
@@ -736,6 +736,9 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
           return { query: q, credential: held.stored, decoded: held.decoded, pointers };
         });
       const { status, redirectUri } = await answerRequest(r, answers);
+      // Same device: the verifier's page takes over in this browser, with its response_code.
+      const back = verifierReturn(redirectUri);
+      if (back) return location.assign(back);
       state.view = { name: 'answered', request: r, status, declined: false, result: await readHolderResult(redirectUri) };
     });
   const decline = () =>
