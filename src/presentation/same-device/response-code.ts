@@ -34,7 +34,8 @@ export async function issueResponseCode(deps: Pick<PresentationDeps, 'store'>, r
 
 /**
  * Before a result is shown: a same-device request's answer is read with its response_code only.
- * A pending (or expired, unanswered) request has nothing to leak, so its status reads without one.
+ * A pending (or expired, unanswered) request has nothing to leak, so its status reads without one;
+ * a code that is presented is always checked (another request's code never reads this one).
  */
 export async function checkResponseCode(
   deps: Pick<PresentationDeps, 'store'>,
@@ -42,8 +43,9 @@ export async function checkResponseCode(
   code: string | undefined,
   now: number,
 ): Promise<void> {
-  if (rec.redirect_uri === null || rec.responded_at === null) return;
+  if (rec.redirect_uri === null) return;
   if (code === undefined || code === '') {
+    if (rec.responded_at === null) return;
     throw forbidden('response_code_required', 'this same-device request was answered: read its result with the response_code the wallet brought back to your page');
   }
   if (!CODE.test(code) || !(await deps.store.nonces.isLive(codeHash(rec.id, code), now))) {

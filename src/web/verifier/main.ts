@@ -73,16 +73,26 @@ const page = startPage('verifier', render, async () => {
   await finishSameDevice();
 });
 
+// The wallet may bring the holder back to this very document: then only the fragment changes.
+window.addEventListener('hashchange', () => {
+  void finishSameDevice().then((handled) => {
+    if (!handled) return;
+    render(page.main);
+    document.getElementById('verdict')?.focus();
+  });
+});
+
 /** Back from the wallet on this device (same-device.ts): the result, read with the response_code. */
-async function finishSameDevice(): Promise<void> {
+async function finishSameDevice(): Promise<boolean> {
   const back = takeSameDeviceReturn();
-  if (back === undefined) return;
+  if (back === undefined) return false;
+  state.request = null;
   if (back === 'foreign' || !state.apiKey) {
     state.error = t(
       '이 화면에서 시작한 요청의 응답이 아닙니다. 다른 탭이나 브라우저에서 시작된 제출은 받지 않습니다. 새로 요청하십시오.',
       'This answer is not for a request started on this page. An answer to a request started in another tab or browser is not accepted. Start a new request.',
     );
-    return;
+    return true;
   }
   try {
     const r = await callApi<RequestState>(
@@ -93,6 +103,7 @@ async function finishSameDevice(): Promise<void> {
   } catch (err) {
     state.error = describeError(err);
   }
+  return true;
 }
 const preset = (): Preset | undefined => PRESETS.find((p) => p.id === state.presetId);
 
