@@ -10,19 +10,15 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CompactEncrypt, decodeJwt, importJWK, type JWK } from 'jose';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { buildIfStale } from '../../scripts/build.js';
-import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
+import type { TestApp } from '../helpers/test-app.js';
+import type { TestBrowser } from '../helpers/launch-chromium.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
-import { generateHolderKey, type HolderKey } from '../../src/wallet/holder-key.js';
-import { issueViaApi } from '../presentation/helpers.js';
-
-const BROWSER = process.env.TEST_BROWSER;
-const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
+import type { HolderKey } from '../../src/wallet/holder-key.js';
+import { BROWSER_SKIP, signInVerifierPage, startVerifierPageSuite } from './verifier-page.js';
 
 type Obj = Record<string, unknown>;
 
-describe.skipIf(skip)('verifier page: same-device link, result bound to the tab that asked (Chromium)', () => {
+describe.skipIf(BROWSER_SKIP)('verifier page: same-device link, result bound to the tab that asked (Chromium)', () => {
   let t: TestApp;
   let context: BrowserContext;
   let browser: TestBrowser;
@@ -31,12 +27,7 @@ describe.skipIf(skip)('verifier page: same-device link, result bound to the tab 
   let credential: string;
 
   beforeAll(async () => {
-    await buildIfStale({ only: 'web', quiet: true });
-    t = await startTestApp({ listen: true });
-    verifierKey = await t.apiKey('verifier');
-    holder = await generateHolderKey();
-    ({ credential } = await issueViaApi(t, await t.apiKey('issuer'), 'driver-license', holder));
-    browser = await launchChromium({ prefix: 'dproof-chromium-same-device-' });
+    ({ t, browser, verifierKey, holder, credential } = await startVerifierPageSuite('dproof-chromium-same-device-'));
     context = browser.context;
   });
   afterAll(async () => {
@@ -44,13 +35,7 @@ describe.skipIf(skip)('verifier page: same-device link, result bound to the tab 
     await t?.close();
   });
 
-  async function signedIn(page: Page): Promise<void> {
-    await page.goto(`${t.url}/verifier`);
-    await page.getByLabel('검증기관(verifier) API 키').fill(verifierKey);
-    await page.getByRole('button', { name: '시작' }).click();
-    await page.getByLabel('확인 항목').selectOption('adult');
-    await page.getByRole('button', { name: '요청 QR 만들기' }).waitFor();
-  }
+  const signedIn = (page: Page) => signInVerifierPage(page, t.url, verifierKey);
 
   /** The page's same-device link, as the holder's phone would open it. */
   async function sameDeviceLink(page: Page): Promise<string> {

@@ -18,11 +18,10 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { generateHolderKey, injectFetch, issueViaApi, nowSeconds } from './helpers.js';
-import { libraryWallet } from './x509-library-wallet.js';
+import { generateHolderKey, issueViaApi, nowSeconds } from './helpers.js';
+import { devIdentityWallet } from './x509-library-wallet.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
-import { createVerifierIdentity, SERVICE_OWNER } from '../../src/presentation/x509-identity/manage-verifier-identities.js';
 import { verifyX509Request } from '../../src/wallet/verify-x509-request.js';
 
 const PUBLIC_URL = 'https://verifier.example';
@@ -53,7 +52,6 @@ for (const backend of storeTargets()) {
     let anchor: X509Certificate;
     let x509Hash: string;
     let wallet: Openid4vpClient;
-    let fetch: ReturnType<typeof injectFetch>;
 
     beforeAll(async () => {
       t = await startTestApp({ store: backend, env: { PUBLIC_URL } });
@@ -61,14 +59,7 @@ for (const backend of storeTargets()) {
       holder = await generateHolderKey();
       ({ credential } = await issueViaApi(t, await t.apiKey('issuer'), 'driver-license', holder));
       vct = t.runtime.catalog.get('driver-license')!.vct;
-      const created = await createVerifierIdentity(
-        { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' },
-        { owner: SERVICE_OWNER, dnsName: 'verifier.example', mode: 'dev' },
-      );
-      anchor = new X509Certificate(created.anchorPem!);
-      x509Hash = created.identity.x509_hash!;
-      fetch = injectFetch(t.app);
-      wallet = libraryWallet(fetch, [anchor]);
+      ({ anchor, x509Hash, wallet } = await devIdentityWallet(t));
       // A verifier client with a display name and a logo, made through the admin API.
       const res = await t.app.inject({
         method: 'POST',

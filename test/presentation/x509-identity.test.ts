@@ -12,7 +12,7 @@ import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { generateHolderKey, injectFetch, issueViaApi, nowSeconds } from './helpers.js';
-import { libraryWallet } from './x509-library-wallet.js';
+import { devIdentityWallet, libraryWallet } from './x509-library-wallet.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import {
@@ -48,14 +48,7 @@ for (const backend of storeTargets()) {
       const issuerKey = await t.apiKey('issuer');
       holder = await generateHolderKey();
       ({ credential } = await issueViaApi(t, issuerKey, 'driver-license', holder));
-      const created = await createVerifierIdentity(
-        { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' },
-        { owner: SERVICE_OWNER, dnsName: 'verifier.example', mode: 'dev' },
-      );
-      anchor = new X509Certificate(created.anchorPem!);
-      x509Hash = created.identity.x509_hash!;
-      fetch = injectFetch(t.app);
-      wallet = libraryWallet(fetch, [anchor]);
+      ({ anchor, x509Hash, fetch, wallet } = await devIdentityWallet(t));
     });
     afterAll(async () => t?.close());
 

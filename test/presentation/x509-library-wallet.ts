@@ -7,7 +7,9 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { CompactEncrypt, compactVerify, importJWK, importX509, type JWK } from 'jose';
 import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { sanDnsNames } from '../../src/formats/x509/check-certificate-chain.js';
-import type { injectFetch } from './helpers.js';
+import { createVerifierIdentity, SERVICE_OWNER } from '../../src/presentation/x509-identity/manage-verifier-identities.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { injectFetch } from './helpers.js';
 
 /** An independent wallet: @openid4vc/openid4vp, x5c checked against the trust anchors it is given. */
 export function libraryWallet(fetch: ReturnType<typeof injectFetch>, anchors: X509Certificate[]) {
@@ -52,4 +54,15 @@ export function libraryWallet(fetch: ReturnType<typeof injectFetch>, anchors: X5
       },
     } as never,
   });
+}
+
+/** The service's development X.509 identity for `verifier.example`, and a library wallet that trusts its root. */
+export async function devIdentityWallet(t: TestApp) {
+  const created = await createVerifierIdentity(
+    { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' },
+    { owner: SERVICE_OWNER, dnsName: 'verifier.example', mode: 'dev' },
+  );
+  const anchor = new X509Certificate(created.anchorPem!);
+  const fetch = injectFetch(t.app);
+  return { anchor, x509Hash: created.identity.x509_hash!, fetch, wallet: libraryWallet(fetch, [anchor]) };
 }

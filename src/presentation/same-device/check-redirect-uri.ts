@@ -6,6 +6,7 @@
  * column's bound). Written as the URL parser writes it, so what the wallet opens is what we stored.
  */
 import { badRequest } from '../../errors.js';
+import { isWebScheme } from '../dc-api/check-origin.js';
 
 export function checkRedirectUri(value: string, production: boolean): string {
   let url: URL;
@@ -14,8 +15,7 @@ export function checkRedirectUri(value: string, production: boolean): string {
   } catch {
     throw badRequest('invalid_redirect_uri', 'redirect_uri is not an absolute URL');
   }
-  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local && !production))
+  if (!isWebScheme(url, production))
     throw badRequest('invalid_redirect_uri', 'redirect_uri must be https (http only for localhost outside production)');
   if (url.hash !== '' || value.includes('#'))
     throw badRequest('invalid_redirect_uri', 'redirect_uri must not carry a fragment: the response_code is added as one');
