@@ -1,11 +1,5 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type {
-  Database,
-  VciDeferredTable,
-  VciNotificationCredentialsTable,
-  VciNotificationsTable,
-  VciOfferIssuancesTable,
-} from '../schema.js';
+import type { Database, VciDeferredTable, VciNotificationsTable, VciOfferIssuancesTable } from '../schema.js';
 import type { UnitWriter, WriteStep, WriteUnit } from '../batch-writer.js';
 import { changed } from '../affected-rows.js';
 import { preparedQuery } from '../prepared-query.js';
