@@ -10,13 +10,12 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { COMPILED, ROOT, runDproof, spawnDproof } from '../helpers/spawn-server.js';
+import { runDproof, spawnDproof } from '../helpers/spawn-server.js';
 import { makeDocumentSigner as makeOwnDs, makeIaca as makeOwnIaca } from '../../src/keys/manage-mdoc-keys.js';
 import { readWallet, type Wallet } from '../../src/wallet/wallet-file.js';
 import { answerDcApiRequest } from '../../src/wallet/answer-dc-api-request.js';
@@ -169,19 +168,7 @@ for (const backend of storeTargets()) {
 
     it('answers a plain dc_api mdoc request given the whole dc_api_requests list on standard input', async () => {
       const c = await createDc('mdoc', 'dc_api');
-      const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-        const p = spawn(process.execPath, [join(COMPILED, 'cli', 'main.js'), 'wallet', 'present-dc-api', '--origin', origin], {
-          cwd: ROOT,
-          env: { PATH: process.env.PATH ?? '', ...env },
-          stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        p.on('exit', (code) => done({ code, stdout, stderr }));
-        p.stdin.end(JSON.stringify(c.dc_api_requests));
-      });
+      const r = await spawnDproof(['wallet', 'present-dc-api', '--origin', origin], env, JSON.stringify(c.dc_api_requests));
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /openid4vp-v1-signed/, 'of the two entries, the signed one is answered');
       const view = await handBack(c.id, JSON.parse(r.stdout));

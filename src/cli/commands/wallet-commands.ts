@@ -142,24 +142,22 @@ export function walletCommands(program: Command, io: CliIo): void {
       createOutput(true, io).data(readHeldCredential(cred), () => '');
     });
 
-  wallet
-    .command('present <link>')
-    .description('answer an OpenID4VP request (openid4vp://…): shows who asks and why, then sends only the chosen claims')
-    .option('--disclose <claims>', 'comma-separated claims to disclose (default: exactly what the verifier asked)')
-    .option(
-      '--trust-anchor <pem-file>',
-      'a CA certificate (PEM) trusted for X.509 verifiers (x509_san_dns, x509_hash); repeat for more',
-      (v: string, prev: string[] = []) => [...prev, v],
-    )
-    .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
+  presentOptions(
+    wallet
+      .command('present <link>')
+      .description('answer an OpenID4VP request (openid4vp://…): shows who asks and why, then sends only the chosen claims'),
+  )
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
       "\nExample:\n  $ dproof wallet present 'openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3A…&request_uri=…' --disclose age_over_19\n  $ dproof wallet present 'openid4vp://?client_id=x509_hash%3A…&request_uri=…' --trust-anchor keys/verifier-dev-root-….pem",
     )
     .action(async (link: string, opts: { disclose?: string; trustAnchor?: string[]; file?: string; json?: boolean }) => {
-      const trustAnchors = (opts.trustAnchor ?? []).flatMap((f) => readPemChain(readFileSync(f, 'utf8')));
-      const r = await presentToVerifier(readWallet(fileOf(opts)), { link, disclose: claimList(opts.disclose), trustAnchors });
+      const r = await presentToVerifier(readWallet(fileOf(opts)), {
+        link,
+        disclose: claimList(opts.disclose),
+        trustAnchors: readTrustAnchors(opts.trustAnchor),
+      });
       const result = await readHolderVerdict(r.response);
       createOutput(Boolean(opts.json), io).data({ ...r, ...(result && { result }) }, () =>
         [
@@ -170,32 +168,26 @@ export function walletCommands(program: Command, io: CliIo): void {
       );
     });
 
-  wallet
-    .command('present-dc-api')
-    .description(
-      "answer a Digital Credentials API request as the platform wallet: reads the page's request, prints the data the page hands back",
-    )
+  presentOptions(
+    wallet
+      .command('present-dc-api')
+      .description(
+        "answer a Digital Credentials API request as the platform wallet: reads the page's request, prints the data the page hands back",
+      ),
+  )
     .requiredOption('--origin <origin>', 'the origin of the calling page, as the browser gives it (https://shop.example)')
     .option('--request-file <path>', 'the request: one dc_api_requests entry { "protocol", "data" } (or the list); default: standard input')
-    .option('--disclose <claims>', 'comma-separated claims to disclose (default: exactly what the verifier asked)')
-    .option(
-      '--trust-anchor <pem-file>',
-      'a CA certificate (PEM) trusted for X.509 verifiers (x509_san_dns, x509_hash); repeat for more',
-      (v: string, prev: string[] = []) => [...prev, v],
-    )
-    .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
     .addHelpText(
       'after',
       "\nExample:\n  $ jq '.dc_api_requests[0]' created.json | dproof wallet present-dc-api --origin https://shop.example > answer.json\n  (answer.json is the `data` for POST /v1/verifier/requests/{id}/dc-api-response)",
     )
     .action(async (opts: { origin: string; requestFile?: string; disclose?: string; trustAnchor?: string[]; file?: string }) => {
       const request = parseRequest(await readRequestText(io, opts.requestFile));
-      const trustAnchors = (opts.trustAnchor ?? []).flatMap((f) => readPemChain(readFileSync(f, 'utf8')));
       const r = await answerDcApiRequest(readWallet(fileOf(opts)), {
         request,
         origin: opts.origin,
         disclose: claimList(opts.disclose),
-        trustAnchors,
+        trustAnchors: readTrustAnchors(opts.trustAnchor),
       });
       // stdout is the answer alone (for the page, or a pipe); what was sent to whom goes to stderr.
       io.stderr.write(
@@ -297,6 +289,19 @@ export function walletCommands(program: Command, io: CliIo): void {
       );
     });
 }
+
+/** What the holder gives both ways of presenting (`wallet present`, `wallet present-dc-api`). */
+const presentOptions = (cmd: Command): Command =>
+  cmd
+    .option('--disclose <claims>', 'comma-separated claims to disclose (default: exactly what the verifier asked)')
+    .option(
+      '--trust-anchor <pem-file>',
+      'a CA certificate (PEM) trusted for X.509 verifiers (x509_san_dns, x509_hash); repeat for more',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)');
+
+const readTrustAnchors = (files: string[] | undefined): Uint8Array[] => (files ?? []).flatMap((f) => readPemChain(readFileSync(f, 'utf8')));
 
 /** A DC API request is a few kB (a signed request object, a DCQL query); past this it is not one. */
 const MAX_REQUEST_BYTES = 256 * 1024;
