@@ -12,7 +12,8 @@ import { badRequest } from '../errors.js';
 export const MAX_LOGO_URI = 512;
 
 export function checkLogoUri(value: string): string {
-  if (value.length === 0 || value.length > MAX_LOGO_URI) throw badRequest('invalid_logo_uri', `logo_uri must be 1 to ${MAX_LOGO_URI} characters`);
+  if (value.length === 0 || value.length > MAX_LOGO_URI)
+    throw badRequest('invalid_logo_uri', `logo_uri must be 1 to ${MAX_LOGO_URI} characters`);
   let url: URL;
   try {
     url = new URL(value);

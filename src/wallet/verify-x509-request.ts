@@ -3,11 +3,8 @@
  * (OpenID4VP 1.0 §5.9.3): the `x5c` chain (leaf first) leads to one of the trust anchors the
  * holder gave the wallet, the JWS verifies under the leaf's key, and
  * - `x509_san_dns:<name>`: the leaf's subjectAltName has that dNSName, and the response_uri's
- *   host is that name (§5.9.3, for response_mode direct_post);
+ *   host is that name (§5.9.3, for response_mode direct_post; not over the DC API, which has none);
  * - `x509_hash:<hash>`: the base64url SHA-256 of the leaf's DER is that hash.
- * A signed request over the DC API (`dcApiOrigin`: the origin the browser reports) has no
- * response_uri (§5.9.3: that rule applies "unless the interaction is using the DC API"); instead
- * its `expected_origins` must hold that origin, compared as a plain string (Appendix A.2).
  * Returns the verified payload; throws a one-line reason the wallet shows.
  */
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
@@ -20,7 +17,7 @@ import { splitClientId, x509HashOf } from '../formats/x509/x509-client-id.js';
 export async function verifyX509Request(
   jwt: string,
   clientId: string,
-  opts: { trustAnchors: Uint8Array[]; now: Date; fail: (message: string) => Error; dcApiOrigin?: string },
+  opts: { trustAnchors: Uint8Array[]; now: Date; fail: (message: string) => Error; responseUriOnSanDns?: boolean },
 ): Promise<JsonObject> {
   const id = splitClientId(clientId);
   if (!id || (id.prefix !== 'x509_san_dns' && id.prefix !== 'x509_hash')) throw opts.fail(`not an X.509 client identifier: ${clientId}`);
@@ -47,16 +44,12 @@ export async function verifyX509Request(
   if (id.prefix === 'x509_hash' && x509HashOf(leaf.raw) !== id.identifier) {
     throw opts.fail('x509_hash: the client_id is not the hash of the certificate that signed the request');
   }
-  if (payload.client_id !== clientId) throw opts.fail('the signed request names another client_id');
-  if (opts.dcApiOrigin !== undefined) {
-    const expected = Array.isArray(payload.expected_origins) ? payload.expected_origins : [];
-    if (!expected.includes(opts.dcApiOrigin)) throw opts.fail(`the request is not meant for ${opts.dcApiOrigin} (expected_origins)`);
-  }
   if (id.prefix === 'x509_san_dns') {
     if (!sanDnsNames(leaf).includes(id.identifier.toLowerCase())) {
       throw opts.fail(`x509_san_dns: the certificate is not for ${id.identifier}`);
     }
-    if (opts.dcApiOrigin !== undefined) return payload;
+    // Over the DC API there is no response_uri: the answer goes back to the origin the browser named.
+    if (opts.responseUriOnSanDns === false) return payload;
     let host: string | undefined;
     try {
       host = new URL(String(payload.response_uri)).hostname.toLowerCase();

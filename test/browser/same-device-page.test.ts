@@ -49,7 +49,7 @@ describe.skipIf(BROWSER_SKIP)('verifier page: same-device link, result bound to 
   async function walletAnswers(link: string): Promise<string> {
     const requestUri = new URL(link).searchParams.get('request_uri')!;
     const req = decodeJwt(await (await fetch(requestUri)).text()) as Obj;
-    const query = ((req.dcql_query as { credentials: { id: string }[] }).credentials[0]!).id;
+    const query = (req.dcql_query as { credentials: { id: string }[] }).credentials[0]!.id;
     const { presentation } = await createHolderPresentation({
       credential,
       disclose: ['age_over_19'],
@@ -59,7 +59,9 @@ describe.skipIf(BROWSER_SKIP)('verifier page: same-device link, result bound to 
       iat: Math.floor(Date.now() / 1000),
     });
     const key = ((req.client_metadata as Obj).jwks as { keys: JWK[] }).keys[0]!;
-    const response = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify({ vp_token: { [query]: [presentation] }, state: req.state })))
+    const response = await new CompactEncrypt(
+      new TextEncoder().encode(JSON.stringify({ vp_token: { [query]: [presentation] }, state: req.state })),
+    )
       .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', kid: key.kid })
       .encrypt(await importJWK(key, 'ECDH-ES'));
     const res = await fetch(req.response_uri as string, {

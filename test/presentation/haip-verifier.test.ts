@@ -22,7 +22,7 @@ import { generateHolderKey, issueViaApi, nowSeconds } from './helpers.js';
 import { devIdentityWallet } from './x509-library-wallet.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
-import { verifyX509Request } from '../../src/wallet/verify-x509-request.js';
+import { verifyRequestObject } from '../../src/wallet/verify-request-object.js';
 
 const PUBLIC_URL = 'https://verifier.example';
 const ORIGIN = 'https://shop.example';
@@ -75,7 +75,14 @@ for (const backend of storeTargets()) {
     afterAll(async () => t?.close());
 
     const countRows = async (table: 'api_clients' | 'verifier_requests') =>
-      Number((await t.runtime.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await t.runtime.store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const create = async (body: Obj) =>
       t.app.inject({
         method: 'POST',
@@ -101,8 +108,16 @@ for (const backend of storeTargets()) {
         headers: { authorization: `Bearer ${verifierKey}` },
       });
     const present = async (aud: string, nonce: string) =>
-      (await createHolderPresentation({ credential, disclose: ['age_over_19'], holderSigner: holder.signer, aud, nonce, iat: nowSeconds() }))
-        .presentation;
+      (
+        await createHolderPresentation({
+          credential,
+          disclose: ['age_over_19'],
+          holderSigner: holder.signer,
+          aud,
+          nonce,
+          iat: nowSeconds(),
+        })
+      ).presentation;
 
     describe('DC API requests signed under X.509', () => {
       for (const prefix of ['x509_hash', 'x509_san_dns'] as const) {
@@ -117,20 +132,31 @@ for (const backend of storeTargets()) {
           assert.equal(payload.client_id, clientId);
           assert.deepEqual(payload.expected_origins, [ORIGIN]);
           assert.equal(payload.response_uri, undefined);
-          // Our own wallet's check: chain to the anchor, the signature, the identifier, expected_origins.
-          const fail = (m: string) => new Error(m);
-          const ours = await verifyX509Request(signed, clientId, { trustAnchors: [anchor.raw], now: new Date(), fail, dcApiOrigin: ORIGIN });
+          // Our own wallet's check (the one `wallet present-dc-api` runs): chain to the anchor, the signature,
+          // the identifier, no response_uri needed over the DC API; without the anchor it refuses.
+          const ours = await verifyRequestObject(globalThis.fetch, signed, clientId, {
+            trustAnchors: [anchor.raw],
+            now: new Date(),
+            responseUriOnSanDns: false,
+          });
           assert.equal(ours.nonce, payload.nonce);
+          assert.deepEqual(ours.expected_origins, [ORIGIN]);
           await assert.rejects(
-            verifyX509Request(signed, clientId, { trustAnchors: [anchor.raw], now: new Date(), fail, dcApiOrigin: 'https://evil.example' }),
-            /expected_origins/,
+            verifyRequestObject(globalThis.fetch, signed, clientId, { trustAnchors: [], now: new Date(), responseUriOnSanDns: false }),
+            /trust anchor/,
           );
           // The independent library: the same checks, then it encrypts its answer to the request key.
-          const resolved = await wallet.resolveOpenId4vpAuthorizationRequest({ authorizationRequestPayload: { request: signed } as never, origin: ORIGIN });
+          const resolved = await wallet.resolveOpenId4vpAuthorizationRequest({
+            authorizationRequestPayload: { request: signed } as never,
+            origin: ORIGIN,
+          });
           assert.equal(resolved.client.prefix, prefix);
           assert.equal(resolved.client.effective, clientId);
           await assert.rejects(
-            wallet.resolveOpenId4vpAuthorizationRequest({ authorizationRequestPayload: { request: signed } as never, origin: 'https://evil.example' }),
+            wallet.resolveOpenId4vpAuthorizationRequest({
+              authorizationRequestPayload: { request: signed } as never,
+              origin: 'https://evil.example',
+            }),
           );
           const response = await wallet.createOpenid4vpAuthorizationResponse({
             authorizationRequestPayload: resolved.authorizationRequestPayload,
@@ -189,7 +215,8 @@ for (const backend of storeTargets()) {
       it('the request object carries client_name and logo_uri, and the purpose in verifier_info', async () => {
         const c = await created({ client_id_prefix: 'x509_hash' });
         const resolved = await wallet.resolveOpenId4vpAuthorizationRequest({
-          authorizationRequestPayload: wallet.parseOpenid4vpAuthorizationRequest({ authorizationRequest: c.authorization_request }).params as never,
+          authorizationRequestPayload: wallet.parseOpenid4vpAuthorizationRequest({ authorizationRequest: c.authorization_request })
+            .params as never,
         });
         const p = resolved.authorizationRequestPayload as Obj;
         assert.deepEqual(

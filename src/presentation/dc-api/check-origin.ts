@@ -15,7 +15,8 @@ export function checkOrigin(origin: string, production: boolean): string {
   }
   if (url.origin !== origin)
     throw badRequest('invalid_origin', 'origin must be a bare origin, as a browser writes it (no path, no trailing slash)');
-  if (!isWebScheme(url, production)) throw badRequest('invalid_origin', 'origin must be https (http only for localhost outside production)');
+  if (!isWebScheme(url, production))
+    throw badRequest('invalid_origin', 'origin must be https (http only for localhost outside production)');
   return origin;
 }
 

@@ -19,7 +19,8 @@ export function checkRedirectUri(value: string, production: boolean): string {
     throw badRequest('invalid_redirect_uri', 'redirect_uri must be https (http only for localhost outside production)');
   if (url.hash !== '' || value.includes('#'))
     throw badRequest('invalid_redirect_uri', 'redirect_uri must not carry a fragment: the response_code is added as one');
-  if (url.username !== '' || url.password !== '') throw badRequest('invalid_redirect_uri', 'redirect_uri must not carry a user name or password');
+  if (url.username !== '' || url.password !== '')
+    throw badRequest('invalid_redirect_uri', 'redirect_uri must not carry a user name or password');
   if (url.href !== value) throw badRequest('invalid_redirect_uri', `redirect_uri must be written as ${url.href.slice(0, 80)}`);
   if (value.length > 512) throw badRequest('invalid_redirect_uri', 'redirect_uri must be at most 512 characters');
   return value;

@@ -46,9 +46,15 @@ export async function checkResponseCode(
   if (rec.redirect_uri === null) return;
   if (code === undefined || code === '') {
     if (rec.responded_at === null) return;
-    throw forbidden('response_code_required', 'this same-device request was answered: read its result with the response_code the wallet brought back to your page');
+    throw forbidden(
+      'response_code_required',
+      'this same-device request was answered: read its result with the response_code the wallet brought back to your page',
+    );
   }
   if (!CODE.test(code) || !(await deps.store.nonces.isLive(codeHash(rec.id, code), now))) {
-    throw forbidden('response_code_mismatch', "this response_code is not the one given with this request's answer: the answer did not come back to this session");
+    throw forbidden(
+      'response_code_mismatch',
+      "this response_code is not the one given with this request's answer: the answer did not come back to this session",
+    );
   }
 }

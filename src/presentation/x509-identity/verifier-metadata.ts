@@ -11,10 +11,7 @@ import type { JsonObject } from '../../formats/jose/types.js';
 import { VP_FORMATS_SUPPORTED } from '../verifier-identity.js';
 import { PURPOSE_INFO_FORMAT } from '../../holder/read-verifier-metadata.js';
 
-export function verifierMetadata(
-  client: { name: string; logoUri?: string | null } | undefined,
-  purposeJson: string | null,
-): JsonObject {
+export function verifierMetadata(client: { name: string; logoUri?: string | null } | undefined, purposeJson: string | null): JsonObject {
   const clientMetadata: JsonObject = { vp_formats_supported: VP_FORMATS_SUPPORTED as unknown as JsonObject };
   if (client?.name) clientMetadata.client_name = client.name;
   if (client?.logoUri) clientMetadata.logo_uri = client.logoUri;
