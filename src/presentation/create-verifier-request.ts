@@ -64,7 +64,10 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
   const production = deps.config.nodeEnv === 'production';
   // The DC API answer comes back to the page that asked (Appendix A): there is no redirect to bind.
   if (input.redirect_uri !== undefined && DC_API_MODES.has(mode)) {
-    throw badRequest('invalid_redirect_uri', 'redirect_uri (same-device) is for direct_post modes: a DC API answer returns to the page itself');
+    throw badRequest(
+      'invalid_redirect_uri',
+      'redirect_uri (same-device) is for direct_post modes: a DC API answer returns to the page itself',
+    );
   }
   const redirectUri = input.redirect_uri === undefined ? null : checkRedirectUri(input.redirect_uri, production);
   // DC API requests are signed under the identifier asked for (or the client's default) too

@@ -20,7 +20,7 @@ export function clientCommands(program: Command, ctx: () => CliContext, io: CliI
     .requiredOption('--name <name>', 'who the client is, e.g. "Bank A"')
     .option('--types <ids>', 'comma-separated credential type ids it may issue or ask for (default: all)')
     .option('--rate-limit <n>', 'requests per minute (0 = unlimited; default: RATE_LIMIT_PER_MINUTE)', wholeNumber)
-    .option('--logo-uri <url>', "verifier clients: an https logo URL wallets show beside the name (client_metadata.logo_uri)")
+    .option('--logo-uri <url>', 'verifier clients: an https logo URL wallets show beside the name (client_metadata.logo_uri)')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
