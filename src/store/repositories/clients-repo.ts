@@ -24,7 +24,7 @@ const toClient = (r: Selectable<ApiClientsTable>): ApiClient => ({
   rateLimit: r.rate_limit,
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
-  logoUri: r.logo_uri ?? null,
+  ...(r.logo_uri ? { logoUri: r.logo_uri } : {}),
 });
 
 /**
