@@ -226,7 +226,8 @@ export const ERROR_CATALOGUE = {
   invalid_dpop_proof: {
     http: [400, 401],
     area: 'openid4vci',
-    en: 'the DPoP proof is missing where required, malformed, not signed by its jwk, stale, replayed, for another method or URL, without the access token hash, or by a key other than the token is bound to (RFC 9449; 401 with WWW-Authenticate: DPoP at the credential, deferred credential and notification endpoints)',
+    en: 'the DPoP proof is missing where required, malformed, not signed by its jwk, stale, replayed, for another method or URL, without the access token hash, or by a key other than the token is bound to (RFC 9449): 400 at the token endpoint; 401 with WWW-Authenticate: DPoP at the credential, deferred credential and notification endpoints',
+    ko: 'DPoP 증명이 없거나 올바르지 않습니다(형식, 서명, 시각, 재사용, 요청 방법·주소, 토큰 해시 또는 토큰에 묶인 키가 맞지 않음). 토큰·자격증명·보류 발급·알림 요청마다 새 DPoP 증명을 보내십시오.',
   },
   use_dpop_nonce: {
     http: [400, 401],

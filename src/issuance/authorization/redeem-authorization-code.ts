@@ -5,14 +5,14 @@
  * again under the token → the response names the credential the token covers
  * (`authorization_details` with `credential_identifiers`, OpenID4VCI §6.2), which the wallet
  * sends as `credential_identifier` (or the configuration id) at the credential endpoint. With a
- * DPoP proof (RFC 9449 §5) the token is bound to its key (`token_type` DPoP); DPOP_REQUIRED
- * applies as to the pre-authorized grant.
+ * DPoP proof (RFC 9449 §5) the token is bound to its key (`token_type` DPoP); DPOP_REQUIRED and
+ * WALLET_ATTESTATION_REQUIRED apply as to the pre-authorized grant.
  */
 import { createHash } from 'node:crypto';
 import { isJsonObject } from '../../formats/jose/types.js';
 import { issueAccessToken } from '../issue-access-token.js';
 import { tokenError } from '../vci-errors.js';
-import { checkDpopPolicy, type SenderBinding } from '../sender-binding.js';
+import { checkSenderPolicy, type SenderBinding } from '../sender-binding.js';
 import { hashSecret, sameHash } from '../vci-secrets.js';
 import { openSealedClaims, sealClaims } from './claims-seal.js';
 import { authorizationError, readAuthorizationDetails, singleParam, type AuthorizationDeps } from './authorization-deps.js';
@@ -69,8 +69,13 @@ export async function redeemAuthorizationCode(
       throw authorizationError('invalid_authorization_details', 'authorization_details asks for more than was authorized');
   }
 
-  // RFC 9449 §5 / HAIP §4.3: refused before the code is used, so a retry with a proof can redeem it.
-  checkDpopPolicy(deps.config, offer.configuration_id, sender);
+  // RFC 9449 §5 / HAIP §4.3, and attest_jwt_client_auth / HAIP §4.4.1 (WALLET_ATTESTATION_REQUIRED):
+  // refused before the code is used, so a retry with a proof and an attestation can redeem it. A
+  // code the PAR got without an attestation (the policy came later) is no way around it.
+  checkSenderPolicy(deps.config, offer.configuration_id, sender);
+  // §7.1 (7): an attestation authenticates the client the code was issued to, no other.
+  if (sender.walletClient !== undefined && sender.walletClient !== req.client_id)
+    throw tokenError('invalid_grant', 'the code was issued to another client');
 
   const claims = offer.claims === null ? undefined : openSealedClaims(offer.claims, code);
   if (claims === undefined) throw tokenError('invalid_grant', INVALID_GRANT);
@@ -79,7 +84,7 @@ export async function redeemAuthorizationCode(
     !(await deps.store.authorizationRequests.redeemCode(
       offer.id,
       now,
-      { hash: token.hash, expiresAt: token.expiresAt, dpopJkt: sender.dpopJkt },
+      { hash: token.hash, expiresAt: token.expiresAt, dpopJkt: sender.dpopJkt, walletClient: sender.walletClient },
       sealClaims(claims, token.token),
     ))
   )

@@ -90,7 +90,7 @@ export const authorizationRequestsRepo = (db: Kysely<Database>) => ({
   async redeemCode(
     offerId: string,
     now: number,
-    token: { hash: string; expiresAt: number; dpopJkt?: string | undefined },
+    token: { hash: string; expiresAt: number; dpopJkt?: string | undefined; walletClient?: string | undefined },
     sealedClaims: string,
   ): Promise<boolean> {
     try {
@@ -114,6 +114,7 @@ export const authorizationRequestsRepo = (db: Kysely<Database>) => ({
             created_at: now,
             expires_at: token.expiresAt,
             dpop_jkt: token.dpopJkt ?? null,
+            wallet_client: token.walletClient ?? null,
           })
           .execute();
       });
