@@ -98,7 +98,7 @@ for (const backend of storeTargets()) {
       const h = holder();
       const before = await t.runtime.store.credentials.count();
       const response = await client.acquireCredentials({
-        credentialConfigurationId: 'driver-license',
+        credentialTypes: 'driver-license',
         format: 'dc+sd-jwt',
         proofCallbacks: { signCallback: h.signCallback as never },
         jwk: h.publicJwk as never,
@@ -123,9 +123,10 @@ for (const backend of storeTargets()) {
       // SPHEREON-1: the library has no attest_jwt_client_auth; its token requests all go through
       // AccessTokenClient.sendAuthCode, so the test adds the two headers there (a fresh PoP each
       // call), for this one request, and puts the method back.
-      const original = AccessTokenClient.prototype.sendAuthCode as unknown as SendAuthCode;
+      const proto = AccessTokenClient.prototype as unknown as { sendAuthCode: SendAuthCode };
+      const original = proto.sendAuthCode;
       const instance = holderKey();
-      (AccessTokenClient.prototype as unknown as { sendAuthCode: SendAuthCode }).sendAuthCode = async function (url, request, opts) {
+      proto.sendAuthCode = async function (url, request, opts) {
         const headers = {
           ...opts?.headers,
           'OAuth-Client-Attestation': await clientAttestation(provider, instance, { sub: CLIENT_ID }),
@@ -137,7 +138,7 @@ for (const backend of storeTargets()) {
       try {
         await client.acquireAccessToken({});
       } finally {
-        (AccessTokenClient.prototype as unknown as { sendAuthCode: SendAuthCode }).sendAuthCode = original;
+        proto.sendAuthCode = original;
       }
       const row = await t.runtime.store.db
         .selectFrom('vci_access_tokens')
