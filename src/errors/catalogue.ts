@@ -185,10 +185,14 @@ export const ERROR_CATALOGUE = {
   invalid_grant: {
     http: [400],
     area: 'openid4vci',
-    en: 'pre-authorized code unknown, expired, used or burned; wrong tx_code',
-    ko: '제안이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.',
+    en: 'pre-authorized or authorization code unknown, expired, used or burned; wrong tx_code, code_verifier or redirect_uri; refresh token unknown, expired, used (which revokes its grant), bound to another DPoP key or client, or with nothing left to issue',
+    ko: '제안·인가 코드나 갱신 토큰이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.',
   },
-  unsupported_grant_type: { http: [400], area: 'openid4vci', en: 'any grant but the pre-authorized code' },
+  unsupported_grant_type: {
+    http: [400],
+    area: 'openid4vci',
+    en: 'a grant this issuer does not offer: authorization_code without OIDC_ISSUER, refresh_token with REFRESH_TOKEN_TTL_SECONDS=0, any other',
+  },
   invalid_token: {
     http: [401],
     area: 'openid4vci',
