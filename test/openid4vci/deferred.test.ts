@@ -75,7 +75,12 @@ for (const backend of storeTargets()) {
         const row = await rowOf(offerId);
         assert.ok(row.claims!.startsWith('sealed-x25519.'), row.claims!);
         assert.equal(row.claims!.includes(name), false);
-        assert.equal(Buffer.from(row.claims!.split('.')[2] ?? '', 'base64url').toString().includes(name), false);
+        assert.equal(
+          Buffer.from(row.claims!.split('.')[2] ?? '', 'base64url')
+            .toString()
+            .includes(name),
+          false,
+        );
         const key = JSON.parse(row.claims_key!) as JWK;
         assert.deepEqual(Object.keys(key).sort(), ['crv', 'kty', 'x'], 'only the public key is stored');
         return row;
@@ -91,7 +96,9 @@ for (const backend of storeTargets()) {
       const ready = await deferredCall(token, { transaction_id });
       assert.equal(ready.statusCode, 200, ready.body + errors.join('\n'));
       const body = ready.json() as { credentials: { credential: string }[] };
-      assert.ok(body.credentials[0]!.credential.split('~').some((d) => d !== '' && Buffer.from(d, 'base64url').toString().includes('봉인')));
+      assert.ok(
+        body.credentials[0]!.credential.split('~').some((d) => d !== '' && Buffer.from(d, 'base64url').toString().includes('봉인')),
+      );
       assert.equal((await rowOf(offer.id)).claims, null, 'collected: the claims left the store');
 
       // A transaction opened before migration 0014: plain claims and no key. It completes and issues as before.

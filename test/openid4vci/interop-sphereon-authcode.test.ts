@@ -15,32 +15,33 @@
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { AccessTokenClient, OpenID4VCIClient } from '@sphereon/oid4vci-client';
-import { SignJWT, calculateJwkThumbprint, type JWK } from 'jose';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { holderKey, makeOffer } from './vci-helpers.js';
 import { clientAttestation, clientAttestationPop, providersFile, walletProvider } from './attestation-helpers.js';
 import { browse, startAuthorizationCodeWorld, type AuthorizationCodeWorld } from './authorization-code-helpers.js';
+import { sphereonHolder, sdJwtPayload } from './sphereon-helpers.js';
 
 const WALLET_REDIRECT = 'http://127.0.0.1:9/sphereon-callback';
 const CLIENT_ID = 'https://wallet.example/sphereon';
 const provider = walletProvider('Sphereon Test Wallet Provider');
 
-function holder() {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = privateKey.export({ format: 'jwk' }) as JWK;
-  const publicJwk: JWK = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
-  const signCallback = async (args: { header: Record<string, unknown>; payload: Record<string, unknown> }) => {
-    const { kid: _kid, ...header } = args.header;
-    return new SignJWT(args.payload).setProtectedHeader({ ...header, alg: 'ES256', jwk: publicJwk } as never).sign(privateKey);
-  };
-  return { publicJwk, signCallback };
+/** One SD-JWT VC of `configuration` through the client's credential request, with a fresh holder key. */
+async function receiveOne(client: OpenID4VCIClient, configuration: string) {
+  const h = sphereonHolder();
+  const response = await client.acquireCredentials({
+    credentialTypes: configuration,
+    format: 'dc+sd-jwt',
+    proofCallbacks: { signCallback: h.signCallback as never },
+    jwk: h.publicJwk as never,
+    alg: 'ES256',
+  });
+  const list = (response as { credentials?: { credential: string }[] }).credentials ?? [];
+  assert.equal(list.length, 1, JSON.stringify(response));
+  return { payload: sdJwtPayload(list[0]!.credential), holderJwk: h.publicJwk };
 }
-
-const payloadOf = (sdJwt: string) =>
-  JSON.parse(Buffer.from(sdJwt.split('~')[0]!.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
 type SendAuthCode = (url: string, request: unknown, opts?: { headers?: Record<string, string> }) => Promise<unknown>;
 
@@ -95,21 +96,11 @@ for (const backend of storeTargets()) {
       const token = await client.acquireAccessToken({ authorizationResponse: back.toString() });
       assert.equal(token.token_type, 'Bearer');
 
-      const h = holder();
       const before = await t.runtime.store.credentials.count();
-      const response = await client.acquireCredentials({
-        credentialTypes: 'driver-license',
-        format: 'dc+sd-jwt',
-        proofCallbacks: { signCallback: h.signCallback as never },
-        jwk: h.publicJwk as never,
-        alg: 'ES256',
-      });
-      const list = (response as { credentials?: { credential: string }[] }).credentials ?? [];
-      assert.equal(list.length, 1, JSON.stringify(response));
+      const { payload, holderJwk } = await receiveOne(client, 'driver-license');
       assert.equal(await t.runtime.store.credentials.count(), before + 1);
-      const payload = payloadOf(list[0]!.credential);
       assert.equal(payload.vct, type.vct);
-      assert.equal(await calculateJwkThumbprint((payload.cnf as { jwk: JWK }).jwk), await calculateJwkThumbprint(h.publicJwk));
+      assert.equal(await calculateJwkThumbprint((payload.cnf as { jwk: JWK }).jwk), await calculateJwkThumbprint(holderJwk));
     });
 
     it('(b) takes a pre-authorized token with a wallet attestation where WALLET_ATTESTATION_REQUIRED asks for one, and is refused without', async () => {
@@ -147,17 +138,7 @@ for (const backend of storeTargets()) {
         .executeTakeFirstOrThrow();
       assert.equal(row.wallet_client, CLIENT_ID);
 
-      const h = holder();
-      const response = await client.acquireCredentials({
-        credentialTypes: 'resident-id',
-        format: 'dc+sd-jwt',
-        proofCallbacks: { signCallback: h.signCallback as never },
-        jwk: h.publicJwk as never,
-        alg: 'ES256',
-      });
-      const list = (response as { credentials?: { credential: string }[] }).credentials ?? [];
-      assert.equal(list.length, 1, JSON.stringify(response));
-      assert.equal(payloadOf(list[0]!.credential).vct, type.vct);
+      assert.equal((await receiveOne(client, 'resident-id')).payload.vct, type.vct);
     });
   });
 }

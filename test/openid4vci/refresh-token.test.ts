@@ -230,7 +230,10 @@ for (const backend of storeTargets()) {
       const next = await refresh(tokens.refresh_token);
       assert.equal(next.statusCode, 200, next.body);
       const rotated = next.json() as Tokens;
-      assert.deepEqual(rotated.authorization_details?.[0]?.credential_identifiers, tokens.authorization_details?.[0]?.credential_identifiers);
+      assert.deepEqual(
+        rotated.authorization_details?.[0]?.credential_identifiers,
+        tokens.authorization_details?.[0]?.credential_identifiers,
+      );
       const issued = await credential(rotated.access_token);
       assert.equal(issued.statusCode, 200, issued.body);
     });

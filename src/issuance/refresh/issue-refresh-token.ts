@@ -20,7 +20,13 @@ export interface NewRefreshToken {
 
 export function newRefreshToken(
   config: Pick<Config, 'refreshTokenTtlSeconds'>,
-  v: { offerId: string; now: number; dpopJkt?: string | null | undefined; walletClient?: string | null | undefined; claims?: string | undefined },
+  v: {
+    offerId: string;
+    now: number;
+    dpopJkt?: string | null | undefined;
+    walletClient?: string | null | undefined;
+    claims?: string | undefined;
+  },
 ): NewRefreshToken | undefined {
   if (config.refreshTokenTtlSeconds <= 0) return undefined;
   const token = newSecret();

@@ -47,8 +47,10 @@ export async function redeemRefreshToken(
   if (row.expires_at <= now) throw tokenError('invalid_grant', 'the refresh token is unknown, expired or revoked');
   // RFC 9449 §5: a refresh token bound to a DPoP key is used only with a proof by that key.
   if (row.dpop_jkt !== null) {
-    if (sender.dpopJkt === undefined) throw dpopError('invalid_dpop_proof', 'this refresh token is DPoP-bound; send a DPoP proof by its key', 'token');
-    if (sender.dpopJkt !== row.dpop_jkt) throw tokenError('invalid_grant', 'the DPoP proof key is not the key this refresh token is bound to');
+    if (sender.dpopJkt === undefined)
+      throw dpopError('invalid_dpop_proof', 'this refresh token is DPoP-bound; send a DPoP proof by its key', 'token');
+    if (sender.dpopJkt !== row.dpop_jkt)
+      throw tokenError('invalid_grant', 'the DPoP proof key is not the key this refresh token is bound to');
   }
   // RFC 6749 §6: the refresh token was issued to the client that authenticates now.
   if (row.wallet_client !== null) {
