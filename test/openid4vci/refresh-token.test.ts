@@ -67,9 +67,10 @@ for (const backend of storeTargets()) {
     const error = (res: { json(): unknown }) => (res.json() as { error: string }).error;
     const preAuthorized = async (type = 'driver-license', headers: Record<string, string> = {}) => {
       const offer = await makeOffer(t, world.issuerKey, { type, claims: t.runtime.catalog.get(type)!.example });
-      const res = await token({ grant_type: PRE_AUTH, 'pre-authorized_code': await codeOf(t, offer) }, headers);
+      const code = await codeOf(t, offer);
+      const res = await token({ grant_type: PRE_AUTH, 'pre-authorized_code': code }, headers);
       assert.equal(res.statusCode, 200, res.body);
-      return { offer, tokens: res.json() as Tokens };
+      return { offer, code, tokens: res.json() as Tokens };
     };
     const credential = async (accessToken: string, configuration = 'driver-license', key?: HolderKey) =>
       t.app.inject({
@@ -248,6 +249,14 @@ for (const backend of storeTargets()) {
       assert.equal(access.statusCode, 401, access.body);
       assert.equal(error(access), 'invalid_token');
       assert.equal(error(await refresh(tokens.refresh_token!)), 'invalid_grant');
+    });
+
+    it('a used pre-authorized code sent as an authorization code is refused and revokes nothing', async () => {
+      const { code, tokens } = await preAuthorized();
+      const res = await token({ grant_type: 'authorization_code', code, code_verifier: 'v'.repeat(43), redirect_uri: WALLET_REDIRECT });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(error(res), 'invalid_grant');
+      assert.equal((await refresh(tokens.refresh_token!)).statusCode, 200);
     });
 
     // Last: it moves the app's clock past every token's lifetime.

@@ -53,8 +53,9 @@ export async function redeemAuthorizationCode(
   const now = deps.clock.now();
   const offer = await deps.store.vci.offerByCodeHash(hashSecret(code));
   // RFC 6749 §4.1.2: a code used twice SHOULD revoke the tokens issued from it (it may have leaked).
+  // Only an authorization code's: a pre-authorized code sent here is no reason to revoke anything.
   if (offer && offer.redeemed_at !== null) {
-    await deps.store.refreshTokens.revokeFamily(offer.id);
+    if (await deps.store.authorizationRequests.byCodeOfferId(offer.id)) await deps.store.refreshTokens.revokeFamily(offer.id);
     throw tokenError('invalid_grant', INVALID_GRANT);
   }
   if (!offer || offer.expires_at <= now || offer.burned_at !== null) throw tokenError('invalid_grant', INVALID_GRANT);
