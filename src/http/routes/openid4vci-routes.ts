@@ -54,6 +54,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
     batchSize: deps.config.batchSize,
     keyAttestationRequired: deps.config.keyAttestationRequired,
     authorizationCode: deps.config.authorizationCode !== undefined,
+    attestationProofType: deps.walletProviders.keys.length + deps.walletProviders.anchors.length > 0,
   });
   // §12.2.4 credential_request_encryption: the keys live in the store (rotation on any node); read at
   // most once per KEY_REFRESH_MS here.
