@@ -8,8 +8,11 @@ import { Encoder, Tag } from 'cbor-x';
 
 const encoder = new Encoder({ tagUint8Array: false, useRecords: false, mapsAsObjects: false, variableMapSize: true });
 
-/** The encoding of `value`, as a copy of its own (cbor-x reuses its output buffer). */
-export const encodeCbor = (value: unknown): Uint8Array => new Uint8Array(encoder.encode(value));
+/**
+ * The encoding of `value`. Not copied: outside its REUSE_BUFFER_MODE cbor-x never writes over what
+ * it returned (each encoding goes after the last in its 8 KiB buffer, or into a new one).
+ */
+export const encodeCbor = (value: unknown): Uint8Array => encoder.encode(value);
 
 /**
  * RFC 8949 §3.4.1 / ISO/IEC 18013-5 §7.2.1: a `tdate` is tag 0 over an RFC 3339 date-time; the
