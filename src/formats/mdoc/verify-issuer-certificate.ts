@@ -77,10 +77,9 @@ export function verifyIssuerCertificate(
   const ders = readX5chain(issuerAuth);
   let checked: CheckedChain;
   try {
-    // The mdoc usage rules first (a CA as DS is refused as such), then the shared walk: each
-    // certificate signed by the next, all within their validity at `now`, ending at (or just under)
-    // a trusted IACA that is itself within its validity.
-    ders.map(certificateFor).forEach((c, i) => (i === 0 ? checkedUsage(c, 'ds', checkDsUsage) : checkedUsage(c, 'ca', checkCaUsage)));
+    // The shared walk: each certificate signed by the next, all within their validity at `now`,
+    // the leaf no CA, ending at (or just under) a trusted IACA itself within its validity. Then the
+    // mdoc usage rules, on the certificates as the cache holds them.
     checked = checkCertificateChain(ders, {
       now,
       anchors: anchors.map((a) => a.certificate),
@@ -88,6 +87,7 @@ export function verifyIssuerCertificate(
       parse: certificateFor,
       signedBy: issuedByCached,
     });
+    checked.certs.forEach((c, i) => (i === 0 ? checkedUsage(c, 'ds', checkDsUsage) : checkedUsage(c, 'ca', checkCaUsage)));
   } catch (e) {
     throw mdocRefusal(e);
   }
