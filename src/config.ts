@@ -68,6 +68,8 @@ export interface Config {
   offerTtlSeconds: number;
   /** OpenID4VCI: lifetime of an access token from the token endpoint, seconds. */
   accessTokenTtlSeconds: number;
+  /** RFC 6749 §6: lifetime of a refresh token issued with each access token, seconds; 0 issues none. */
+  refreshTokenTtlSeconds: number;
   /** OpenID4VCI: lifetime of a c_nonce, and the oldest proof `iat` accepted, seconds. */
   cNonceTtlSeconds: number;
   /** OpenID4VCI §9: how long a deferred issuance can wait for the agency and the wallet, seconds. */
@@ -118,6 +120,10 @@ export interface Config {
   keyAttestationRequired: ConfigurationPolicy;
   /** The Authorization Code Flow (OpenID4VCI §3.4): set when OIDC_ISSUER is. */
   authorizationCode: AuthorizationCodeConfig | undefined;
+  /** OpenID4VCI §12.2.4 `credential_request_encryption.encryption_required`: plain JSON credential requests are refused. */
+  requestEncryptionRequired: boolean;
+  /** How long a rotated-out request encryption key stays listed and accepted, seconds. */
+  requestKeyGraceSeconds: number;
 }
 
 /** The identity provider citizens log in at, and the claims source that answers for them. */
@@ -338,6 +344,12 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     description: 'Lifetime of an OpenID4VCI access token: the wallet must ask for its credentials within it.',
   },
   {
+    name: 'REFRESH_TOKEN_TTL_SECONDS',
+    default: '0',
+    description:
+      'Lifetime of the refresh token issued with every OpenID4VCI access token (RFC 6749 §6, HAIP: recommended); `0` issues none. Single use: each refresh returns a new pair, and a refresh token used twice revokes every token of its grant. DPoP-bound when the access token was.',
+  },
+  {
     name: 'DEFERRED_TTL_SECONDS',
     default: '604800',
     description:
@@ -416,6 +428,18 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     default: 'false',
     description:
       '`true`, `false` or a comma-separated list of credential configuration ids: their key proofs must carry a `key_attestation` from a trusted provider naming the proof key (`key_attestations_required` in the metadata).',
+  },
+  {
+    name: 'CREDENTIAL_REQUEST_ENCRYPTION_REQUIRED',
+    default: 'false',
+    description:
+      '`true`: the credential and deferred credential endpoints take only encrypted requests (a JWE, `application/jwt`, to a key of `credential_request_encryption.jwks`; `encryption_required: true` in the metadata); `false`: encrypted requests are offered and accepted, plain JSON too unless it asks for an encrypted response.',
+  },
+  {
+    name: 'CREDENTIAL_REQUEST_KEY_GRACE_SECONDS',
+    default: '86400',
+    description:
+      'After `dproof keys rotate-request-key`, how long the previous request encryption key stays in the metadata and still decrypts (300–2592000; longer than wallets cache the metadata).',
   },
   {
     name: 'OIDC_ISSUER',
@@ -596,6 +620,14 @@ function trustedIacaCerts(env: Env, cwd: string): TrustedIaca[] {
   });
 }
 
+/** `true` or `false` (unset: false). */
+function booleanFlag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim() ?? '';
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(name, 'must be true or false');
+}
+
 /** `true` / `false` / `a,b,c` (credential configuration ids). */
 function configurationPolicy(env: Env, name: string): ConfigurationPolicy {
   const raw = env[name]?.trim() ?? '';
@@ -741,6 +773,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     statusTokenValiditySeconds: integer(env, 'STATUS_TOKEN_VALIDITY_SECONDS', 86_400, 60, 30 * 86_400),
     offerTtlSeconds: integer(env, 'OFFER_TTL_SECONDS', 600, 30, 30 * 86_400),
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 86_400),
+    refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 0, 0, 30 * 86_400),
     cNonceTtlSeconds: integer(env, 'C_NONCE_TTL_SECONDS', 300, 30, 86_400),
     deferredTtlSeconds: integer(env, 'DEFERRED_TTL_SECONDS', 604_800, 60, 2_592_000),
     deferredIntervalSeconds: integer(env, 'DEFERRED_INTERVAL_SECONDS', 60, 1, 86_400),
@@ -766,5 +799,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     walletAttestationRequired: configurationPolicy(env, 'WALLET_ATTESTATION_REQUIRED'),
     keyAttestationRequired: configurationPolicy(env, 'KEY_ATTESTATION_REQUIRED'),
     authorizationCode: authorizationCodeConfig(env, nodeEnv),
+    requestEncryptionRequired: booleanFlag(env, 'CREDENTIAL_REQUEST_ENCRYPTION_REQUIRED'),
+    requestKeyGraceSeconds: integer(env, 'CREDENTIAL_REQUEST_KEY_GRACE_SECONDS', 86_400, 300, 2_592_000),
   };
 }

@@ -84,6 +84,8 @@ export function buildIssuerMetadata(
     batchSize: number;
     authorizationCode?: boolean;
     keyAttestationRequired?: ConfigurationPolicy;
+    /** Wallet providers are trusted: key-bound configurations take the `attestation` proof type (§F). */
+    attestationProofType?: boolean;
   },
 ) {
   const configurations: Record<string, unknown> = {};
@@ -93,7 +95,8 @@ export function buildIssuerMetadata(
   for (const type of catalog.types) {
     for (const adapter of issuedIn(type)) {
       const id = adapter.configurationId(type.id);
-      configurations[id] = withKeyAttestationsRequired(
+      configurations[id] = withAttestationProofType(
+        withKeyAttestationsRequired(
         {
           ...adapter.configurationMetadata(type, options),
           // §12.2.4 scope: with the Authorization Code Flow, a configuration is asked for by its id as scope too.
@@ -102,7 +105,9 @@ export function buildIssuerMetadata(
             adapter.claimPathOf ? adapter.claimPathOf(type, path) : [...adapter.claimPathPrefix, ...path],
           ),
         },
-        opts.keyAttestationRequired !== undefined && requiredFor(opts.keyAttestationRequired, id),
+          opts.keyAttestationRequired !== undefined && requiredFor(opts.keyAttestationRequired, id),
+        ),
+        opts.attestationProofType === true,
       );
     }
   }
@@ -134,21 +139,39 @@ function withKeyAttestationsRequired(configuration: Record<string, unknown>, req
 }
 
 /**
+ * §12.2.4 `proof_types_supported.attestation` (§F: a key attestation without proof of possession,
+ * its `alg` one of these), beside `jwt` on key-bound configurations when wallet providers are
+ * trusted; the attestation itself is the key attestation (`key_attestations_required`).
+ */
+function withAttestationProofType(configuration: Record<string, unknown>, enabled: boolean): Record<string, unknown> {
+  const proofTypes = configuration.proof_types_supported as Record<string, Record<string, unknown>> | undefined;
+  if (!enabled || !proofTypes?.jwt) return configuration;
+  const attestation = { proof_signing_alg_values_supported: [...PROOF_SIGNING_ALGS], key_attestations_required: {} };
+  return { ...configuration, proof_types_supported: { ...proofTypes, attestation } };
+}
+
+/**
  * RFC 8414 §2 with OpenID4VCI §12.3 `pre-authorized_grant_anonymous_access_supported`; with the
  * Authorization Code Flow (OIDC_ISSUER set, src/issuance/authorization/), its endpoints, PAR
  * (RFC 9126 §5), PKCE S256 (RFC 7636 §6.2), `authorization_details` (RFC 9396 §10) and RFC 9207;
- * RFC 9449 §5.1 `dpop_signing_alg_values_supported`, and `attest_jwt_client_auth` (OAuth
- * Attestation-Based Client Authentication §8) when wallet providers are trusted.
+ * RFC 9449 §5.1 `dpop_signing_alg_values_supported`, `attest_jwt_client_auth` (OAuth
+ * Attestation-Based Client Authentication §8) when wallet providers are trusted, and the
+ * `refresh_token` grant when refresh tokens are issued.
  */
 export function buildAuthorizationServerMetadata(
   publicUrl: string,
   authorizationCode?: { scopes: string[] },
-  opts: { walletAttestation?: boolean } = {},
+  opts: { walletAttestation?: boolean; refreshTokens?: boolean } = {},
 ) {
   return {
     issuer: publicUrl,
     token_endpoint: `${publicUrl}${VCI_PATHS.token}`,
-    grant_types_supported: authorizationCode ? [PRE_AUTHORIZED_GRANT, 'authorization_code'] : [PRE_AUTHORIZED_GRANT],
+    // RFC 8414 §2: refresh_token when REFRESH_TOKEN_TTL_SECONDS issues them (RFC 6749 §6).
+    grant_types_supported: [
+      PRE_AUTHORIZED_GRANT,
+      ...(authorizationCode ? ['authorization_code'] : []),
+      ...(opts.refreshTokens ? ['refresh_token'] : []),
+    ],
     token_endpoint_auth_methods_supported: opts.walletAttestation ? ['none', ATTEST_JWT_CLIENT_AUTH] : ['none'],
     ...(opts.walletAttestation && {
       client_attestation_signing_alg_values_supported: [...SUPPORTED_ALGS],

@@ -189,6 +189,11 @@ export interface VciDeferredTable {
   collected_at: number | null;
   /** RFC 7638 thumbprint the access token is bound to (RFC 9449 `cnf.jkt`); NULL for a Bearer token. */
   dpop_jkt: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * The transaction's public X25519 key (JWK text) the claims are sealed to (0014,
+   * deferred-claims-seal.ts); NULL for rows from before, whose claims are plain JSON.
+   */
+  claims_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A notification_id handed out with credentials (OpenID4VCI §11, migration 0010). */
@@ -218,6 +223,24 @@ export interface VciAccessTokensTable {
   dpop_jkt: ColumnType<string | null, string | null | undefined, string | null>;
   /** `sub` of the wallet attestation the token request carried, or null. */
   wallet_client: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Refresh tokens (RFC 6749 §6; migration 0014): single use, one family per offer. */
+export interface VciRefreshTokensTable {
+  /** SHA-256 (base64url) of the refresh token. */
+  token_hash: string;
+  /** The offer (the grant) it refreshes; every token of the offer is one family. */
+  offer_id: string;
+  /** RFC 9449 §5: the DPoP key it is bound to (public clients), or null. */
+  dpop_jkt: ColumnType<string | null, string | null | undefined, string | null>;
+  /** `sub` of the wallet attestation it was issued to, or null. */
+  wallet_client: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Authorization Code Flow claims sealed under this refresh token (claims-seal.ts), or null. */
+  claims: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: number;
+  expires_at: number;
+  /** When it was exchanged; a second use revokes the family. */
+  used_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface VciNoncesTable {
@@ -273,7 +296,7 @@ export interface VerifierResponseKeysTable {
   kid: string | null;
   /** The public JWK (JSON) put in the request object's client_metadata.jwks. */
   public_jwk: string | null;
-  /** The private scalar sealed with AES-256-GCM (see response-encryption/seal-response-key.ts). */
+  /** The private scalar sealed with AES-256-GCM (see keys/seal-private-key.ts). */
   sealed_key: string | null;
   /** DC API modes: the origin the answer must be bound to. */
   origin: string | null;
@@ -308,6 +331,19 @@ export interface AuthorizationRequestsTable {
   outcome: string | null;
 }
 
+/** A key wallets encrypt credential requests to (migration 0015). */
+export interface VciRequestKeysTable {
+  kid: string;
+  /** `active` or `previous` (rotated out, listed and accepted until the grace period ends). */
+  state: 'active' | 'previous';
+  /** The public JWK (JSON) listed in `credential_request_encryption.jwks`. */
+  public_jwk: string;
+  /** The private scalar sealed with AES-256-GCM (keys/seal-private-key.ts). */
+  sealed_key: string;
+  created_at: number;
+  superseded_at: number | null;
+}
+
 export interface Database {
   authorization_requests: AuthorizationRequestsTable;
   signing_keys: SigningKeysTable;
@@ -320,6 +356,7 @@ export interface Database {
   consumed_nonces: ConsumedNoncesTable;
   vci_offers: VciOffersTable;
   vci_access_tokens: VciAccessTokensTable;
+  vci_refresh_tokens: VciRefreshTokensTable;
   vci_nonces: VciNoncesTable;
   vci_offer_issuances: VciOfferIssuancesTable;
   vci_deferred: VciDeferredTable;
@@ -328,4 +365,5 @@ export interface Database {
   counter_engagements: CounterEngagementsTable;
   verifier_identities: VerifierIdentitiesTable;
   verifier_response_keys: VerifierResponseKeysTable;
+  vci_request_keys: VciRequestKeysTable;
 }

@@ -16,7 +16,9 @@ import { noncesRepo } from './repositories/nonces-repo.js';
 import { engagementsRepo } from './repositories/engagements-repo.js';
 import { verifierIdentitiesRepo } from './repositories/verifier-identities-repo.js';
 import { responseKeysRepo } from './repositories/response-keys-repo.js';
+import { vciRequestKeysRepo } from './repositories/vci-request-keys-repo.js';
 import { authorizationRequestsRepo } from './repositories/authorization-requests-repo.js';
+import { refreshTokensRepo } from './repositories/refresh-tokens-repo.js';
 
 /** The repository layer: one object per table family, the same on SQLite and PostgreSQL. */
 export interface Store {
@@ -40,8 +42,12 @@ export interface Store {
   /** X.509 verifier identities (x509_san_dns, x509_hash). */
   readonly verifierIdentities: ReturnType<typeof verifierIdentitiesRepo>;
   readonly responseKeys: ReturnType<typeof responseKeysRepo>;
+  /** Keys wallets encrypt OpenID4VCI credential requests to (migration 0015). */
+  readonly vciRequestKeys: ReturnType<typeof vciRequestKeysRepo>;
   /** Pushed authorization requests of the Authorization Code Flow (OpenID4VCI §3.4). */
   readonly authorizationRequests: ReturnType<typeof authorizationRequestsRepo>;
+  /** OpenID4VCI refresh tokens (RFC 6749 §6, migration 0014). */
+  readonly refreshTokens: ReturnType<typeof refreshTokensRepo>;
   migrate(): Promise<MigrationReport>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
@@ -67,7 +73,9 @@ export function openStore(opts: DatabaseOptions): Store {
     engagements: engagementsRepo(db),
     verifierIdentities: verifierIdentitiesRepo(db),
     responseKeys: responseKeysRepo(db),
+    vciRequestKeys: vciRequestKeysRepo(db),
     authorizationRequests: authorizationRequestsRepo(db),
+    refreshTokens: refreshTokensRepo(db),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, dialect),
     ping: async () => {
       if (dialect === 'postgres') {

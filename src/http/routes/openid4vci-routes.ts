@@ -17,6 +17,8 @@ import { authorizeBoundAccessToken, issueOfferedCredentials } from '../../issuan
 import type { DpopVerifier } from '../../issuance/dpop/verify-dpop.js';
 import { encryptCredentialResponse, readResponseEncryption } from '../../issuance/response-encryption/credential-response-encryption.js';
 import { checkTokenSender, checkCredentialSender } from '../../issuance/sender-checks.js';
+import { checkPlainRequest, requestEncryptionMetadata } from '../../issuance/request-encryption/open-credential-request.js';
+import { installEncryptedRequestParser } from '../encrypted-request-body.js';
 import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
 import { buildAuthorizationServerMetadata, buildIssuerMetadata, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
 import { credentialError, tokenError } from '../../issuance/vci-errors.js';
@@ -24,6 +26,7 @@ import type { ApiBody } from '../api-body-types.js';
 import { accessTokenOf } from '../access-token-of.js';
 import { AUTHORIZATION_CODE_GRANT } from '../../issuance/authorization/authorization-deps.js';
 import { redeemAuthorizationCode } from '../../issuance/authorization/redeem-authorization-code.js';
+import { redeemRefreshToken, REFRESH_TOKEN_GRANT } from '../../issuance/refresh/redeem-refresh-token.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -52,7 +55,21 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
     batchSize: deps.config.batchSize,
     keyAttestationRequired: deps.config.keyAttestationRequired,
     authorizationCode: deps.config.authorizationCode !== undefined,
+    attestationProofType: deps.walletProviders.keys.length + deps.walletProviders.anchors.length > 0,
   });
+  // §12.2.4 credential_request_encryption: the keys live in the store (rotation on any node); read at
+  // most once per KEY_REFRESH_MS here.
+  let requestEncryption: { at: number; value: Promise<Awaited<ReturnType<typeof requestEncryptionMetadata>>> } | undefined;
+  const currentRequestEncryption = () => {
+    const now = deps.clock.now();
+    if (!requestEncryption || now - requestEncryption.at >= deps.config.keyRefreshMs) {
+      const value = requestEncryptionMetadata(deps);
+      requestEncryption = { at: now, value };
+      value.catch(() => (requestEncryption = undefined));
+    }
+    return requestEncryption.value;
+  };
+  const wasEncrypted = installEncryptedRequestParser(app, deps, [VCI_PATHS.credential]);
   app.get(
     VCI_PATHS.issuerMetadata,
     {
@@ -63,8 +80,9 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       },
     },
     async (_request, reply) => {
+      const credential_request_encryption = await currentRequestEncryption();
       reply.header('cache-control', 'public, max-age=300');
-      return issuerMetadata;
+      return { ...issuerMetadata, credential_request_encryption };
     },
   );
 
@@ -72,7 +90,10 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
   const asMetadata = buildAuthorizationServerMetadata(
     publicUrl,
     deps.config.authorizationCode && { scopes: Object.keys(issuerMetadata.credential_configurations_supported) },
-    { walletAttestation: deps.walletProviders.keys.length + deps.walletProviders.anchors.length > 0 },
+    {
+      walletAttestation: deps.walletProviders.keys.length + deps.walletProviders.anchors.length > 0,
+      refreshTokens: deps.config.refreshTokenTtlSeconds > 0,
+    },
   );
   app.get(
     VCI_PATHS.authorizationServerMetadata,
@@ -171,7 +192,8 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       config: { errorShape: 'oauth', oauthDefaultError: 'invalid_request', anonymousLimit: { reference: 'pre_authorized_code' } },
       schema: {
         tags: ['openid4vci'],
-        summary: 'Token endpoint: pre-authorized code (+ tx_code) for an access token (OpenID4VCI §6)',
+        summary:
+          'Token endpoint: pre-authorized code (+ tx_code), authorization code (OIDC_ISSUER set) or refresh token (REFRESH_TOKEN_TTL_SECONDS above 0) for an access token (OpenID4VCI §6, RFC 6749 §6)',
         consumes: ['application/x-www-form-urlencoded'],
         body: { $ref: 'TokenRequest#' },
         response: { 200: { $ref: 'TokenResponse#' }, ...oauthErrors(400, 401, 413, 415, 429, 503) },
@@ -189,13 +211,17 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       // the code is touched; the token is bound to the DPoP key. The Authorization Code grant when
       // the flow is configured (src/issuance/authorization/), else the pre-authorized grant.
       const authorizationCode = form.grant_type === AUTHORIZATION_CODE_GRANT && deps.config.authorizationCode;
+      // RFC 6749 §6: the refresh_token grant when REFRESH_TOKEN_TTL_SECONDS issues them.
+      const refresh = form.grant_type === REFRESH_TOKEN_GRANT && deps.config.refreshTokenTtlSeconds > 0;
       const sender = await checkTokenSender(deps, dpop, request.headers, form);
       const response = authorizationCode
         ? await redeemAuthorizationCode({ ...deps, config: { ...deps.config, authorizationCode } }, form, sender)
-        : await redeemPreAuthorizedCode(deps, form, sender);
+        : refresh
+          ? await redeemRefreshToken(deps, form, sender)
+          : await redeemPreAuthorizedCode(deps, form, sender);
       // RFC 6749 §5.1: token responses are not cached; RFC 9449 §8.2: a nonce for the next proof.
       reply.header('cache-control', 'no-store');
-      if (sender.dpopJkt !== undefined) reply.header('dpop-nonce', await dpop.nonces.current());
+      if (response.token_type === 'DPoP') reply.header('dpop-nonce', await dpop.nonces.current());
       return response;
     },
   );
@@ -246,7 +272,8 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       bodyLimit: Math.min(deps.config.bodyLimit, Math.max(deps.config.smallBodyLimit, deps.config.batchSize * 4096)),
       schema: {
         tags: ['openid4vci'],
-        summary: 'Credential endpoint: one credential per key proof (OpenID4VCI §8)',
+        summary: 'Credential endpoint: one credential per key proof (OpenID4VCI §8); the request as JSON or as a JWE (application/jwt, §10)',
+        consumes: ['application/json', 'application/jwt'],
         body: { $ref: 'CredentialRequest#' },
         response: {
           200: { $ref: 'CredentialResponse#' },
@@ -259,9 +286,12 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
     async (request, reply) => {
       const bearer = authorized.get(request);
       if (!bearer) throw new Error('credential route ran without its onRequest check');
-      // §8.2: an unencrypted credential request is application/json.
-      if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
-        throw credentialError('invalid_credential_request', 'send the credential request as application/json');
+      // §8.2: an unencrypted credential request is application/json (an encrypted one was opened
+      // by the application/jwt parser), and may not ask for an encrypted response.
+      if (!wasEncrypted(request)) {
+        if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? ''))
+          throw credentialError('invalid_credential_request', 'send the credential request as application/json or, encrypted, application/jwt');
+        checkPlainRequest(deps.config, request.body);
       }
       // §8.2: bad encryption parameters are refused before anything is consumed.
       const encryption = readResponseEncryption(request.body);

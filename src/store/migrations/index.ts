@@ -12,6 +12,8 @@ import { authorizationRequests } from './0009-authorization-requests.js';
 import { deferredNotifications } from './0010-deferred-notifications.js';
 import { deferredDpopBinding } from './0011-deferred-dpop-binding.js';
 import { verifierLogoSameDevice } from './0013-verifier-logo-same-device.js';
+import { sealedDeferredRefreshTokens } from './0014-sealed-deferred-refresh-tokens.js';
+import { vciRequestKeys } from './0015-vci-request-keys.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -33,6 +35,8 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0010-deferred-notifications': deferredNotifications(dialect),
       '0011-deferred-dpop-binding': deferredDpopBinding(dialect),
       '0013-verifier-logo-same-device': verifierLogoSameDevice(dialect),
+      '0014-sealed-deferred-refresh-tokens': sealedDeferredRefreshTokens(dialect),
+      '0015-vci-request-keys': vciRequestKeys(dialect),
     };
   },
 });
