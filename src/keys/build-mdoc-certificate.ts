@@ -32,21 +32,33 @@ const HOUR = 3_600_000;
  * down to the hour (as every format of ours rounds `iat`), and ISO/IEC 18013-5 §9.3.1 readers
  * require it within the DS certificate's validity, also in the hour the DS was made.
  */
-const hourOf = (ms: number) => new Date(Math.floor(ms / HOUR) * HOUR);
+export const hourOf = (ms: number) => new Date(Math.floor(ms / HOUR) * HOUR);
 
-const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+export const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
-const spkiOf = (jwk: JWK): Uint8Array =>
-  new Uint8Array(createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' }).export({ type: 'spki', format: 'der' }));
+/** SPKI DER of a public JWK (EC P-256, or OKP Ed25519 for an EdDSA issuer key). */
+export const spkiOf = (jwk: JWK): Uint8Array =>
+  new Uint8Array(
+    createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.y !== undefined && { y: jwk.y }) }, format: 'jwk' }).export({
+      type: 'spki',
+      format: 'der',
+    }),
+  );
 
-/** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits (the uncompressed point). */
+/**
+ * RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits (EC: the uncompressed point;
+ * OKP: the raw public key, RFC 8410 §4).
+ */
 export function keyIdentifier(jwk: JWK): string {
-  const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+  const point =
+    jwk.kty === 'OKP'
+      ? Buffer.from(jwk.x!, 'base64url')
+      : Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
   return createHash('sha1').update(point).digest('hex');
 }
 
 /** A positive 20-octet serial with at least 63 random bits (Annex B: serialNumber). */
-const serialNumber = (): string => {
+export const serialNumber = (): string => {
   const b = randomBytes(20);
   b[0] = (b[0]! & 0x7f) | 0x01;
   return b.toString('hex');
@@ -60,7 +72,7 @@ export interface CertificateSubject {
   uri: string;
 }
 
-const nameOf = (s: CertificateSubject): x509.JsonName => [{ C: [s.country] }, { CN: [s.commonName] }];
+export const nameOf = (s: CertificateSubject): x509.JsonName => [{ C: [s.country] }, { CN: [s.commonName] }];
 
 /** Self-signed IACA root for `signer`'s P-256 key. */
 export async function buildIacaCertificate(signer: Signer, subject: CertificateSubject, now: number): Promise<x509.X509Certificate> {
