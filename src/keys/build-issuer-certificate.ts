@@ -18,19 +18,8 @@ import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
 import type { JWK } from 'jose';
 import type { Signer } from './signer.js';
-import { signerWebCrypto } from './signer-web-crypto.js';
-import {
-  buildIacaCertificate,
-  ECDSA_P256,
-  hourOf,
-  keyIdentifier,
-  nameOf,
-  serialNumber,
-  spkiOf,
-  type CertificateSubject,
-} from './build-mdoc-certificate.js';
+import { buildEndEntityCertificate, buildIacaCertificate, type CertificateSubject } from './build-mdoc-certificate.js';
 
-const DAY = 86_400_000;
 /**
  * An issuer certificate outlives what its key signs: a credential carries the certificate of the
  * key that signed it, and a verifier refuses it once that certificate has expired. 5 years (never
@@ -55,25 +44,8 @@ export async function buildIssuerCertificate(
   subject: CertificateSubject,
   now: number,
 ): Promise<x509.X509Certificate> {
-  const notAfter = Math.min(now + ISSUER_CERT_VALIDITY_DAYS * DAY, ca.notAfter.getTime());
-  const { crypto, privateKey } = signerWebCrypto(caSigner);
-  return x509.X509CertificateGenerator.create(
-    {
-      serialNumber: serialNumber(),
-      subject: nameOf(subject),
-      issuer: ca.subjectName,
-      notBefore: hourOf(now),
-      notAfter: new Date(notAfter),
-      publicKey: spkiOf(keyJwk),
-      signingAlgorithm: ECDSA_P256,
-      signingKey: privateKey,
-      extensions: [
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.SubjectKeyIdentifierExtension(keyIdentifier(keyJwk)),
-        new x509.AuthorityKeyIdentifierExtension(keyIdentifier(caSigner.publicJwk)),
-        new x509.SubjectAlternativeNameExtension(issuerAltNames(subject.uri)),
-      ],
-    },
-    crypto,
-  );
+  return buildEndEntityCertificate(keyJwk, ca, caSigner, subject, now, ISSUER_CERT_VALIDITY_DAYS, [
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    new x509.SubjectAlternativeNameExtension(issuerAltNames(subject.uri)),
+  ]);
 }

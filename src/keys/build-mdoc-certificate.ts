@@ -100,6 +100,42 @@ export async function buildIacaCertificate(signer: Signer, subject: CertificateS
   );
 }
 
+/**
+ * An end-entity certificate for `keyJwk` issued (signed) by the CA `ca` with `caSigner`: valid from
+ * the hour `now` falls in for `validityDays`, never past the CA, with the key identifiers and
+ * `extensions` of its profile (a document signer's below, an issuer's in build-issuer-certificate.ts).
+ */
+export async function buildEndEntityCertificate(
+  keyJwk: JWK,
+  ca: x509.X509Certificate,
+  caSigner: Signer,
+  subject: CertificateSubject,
+  now: number,
+  validityDays: number,
+  extensions: x509.Extension[],
+): Promise<x509.X509Certificate> {
+  const notAfter = Math.min(now + validityDays * DAY, ca.notAfter.getTime());
+  const { crypto, privateKey } = signerWebCrypto(caSigner);
+  return x509.X509CertificateGenerator.create(
+    {
+      serialNumber: serialNumber(),
+      subject: nameOf(subject),
+      issuer: ca.subjectName,
+      notBefore: hourOf(now),
+      notAfter: new Date(notAfter),
+      publicKey: spkiOf(keyJwk),
+      signingAlgorithm: ECDSA_P256,
+      signingKey: privateKey,
+      extensions: [
+        ...extensions,
+        new x509.SubjectKeyIdentifierExtension(keyIdentifier(keyJwk)),
+        new x509.AuthorityKeyIdentifierExtension(keyIdentifier(caSigner.publicJwk)),
+      ],
+    },
+    crypto,
+  );
+}
+
 /** Document signer certificate for `dsJwk`, issued (signed) by the IACA `iaca` with `iacaSigner`. */
 export async function buildDsCertificate(
   dsJwk: JWK,
@@ -108,26 +144,9 @@ export async function buildDsCertificate(
   subject: CertificateSubject,
   now: number,
 ): Promise<x509.X509Certificate> {
-  const notAfter = Math.min(now + DS_VALIDITY_DAYS * DAY, iaca.notAfter.getTime());
-  const { crypto, privateKey } = signerWebCrypto(iacaSigner);
-  return x509.X509CertificateGenerator.create(
-    {
-      serialNumber: serialNumber(),
-      subject: nameOf(subject),
-      issuer: iaca.subjectName,
-      notBefore: hourOf(now),
-      notAfter: new Date(notAfter),
-      publicKey: spkiOf(dsJwk),
-      signingAlgorithm: ECDSA_P256,
-      signingKey: privateKey,
-      extensions: [
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([MDL_DS_EKU], true),
-        new x509.SubjectKeyIdentifierExtension(keyIdentifier(dsJwk)),
-        new x509.AuthorityKeyIdentifierExtension(keyIdentifier(iacaSigner.publicJwk)),
-        new x509.IssuerAlternativeNameExtension([{ type: 'url', value: subject.uri }]),
-      ],
-    },
-    crypto,
-  );
+  return buildEndEntityCertificate(dsJwk, iaca, iacaSigner, subject, now, DS_VALIDITY_DAYS, [
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    new x509.ExtendedKeyUsageExtension([MDL_DS_EKU], true),
+    new x509.IssuerAlternativeNameExtension([{ type: 'url', value: subject.uri }]),
+  ]);
 }

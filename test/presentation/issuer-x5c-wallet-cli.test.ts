@@ -14,6 +14,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { runDproof } from '../helpers/spawn-server.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
+import { createDcqlRequest, requestOutcome } from './helpers.js';
 
 for (const backend of storeTargets()) {
   describe(`x5c-signed SD-JWT VC through the CLI wallet, asked for by our issuer CA key identifier (${backend})`, () => {
@@ -56,41 +57,22 @@ for (const backend of storeTargets()) {
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    async function request(values: string[]) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/v1/verifier/requests',
-        headers: { authorization: `Bearer ${verifierKey}` },
-        payload: {
-          dcql_query: {
-            credentials: [
-              {
-                id: 'licence',
-                format: 'dc+sd-jwt',
-                meta: { vct_values: [t.runtime.catalog.get('driver-license')!.vct] },
-                claims: [{ path: ['age_over_19'] }],
-                trusted_authorities: [{ type: 'aki', values }],
-              },
-            ],
-          },
-        },
+    const request = (values: string[]) =>
+      createDcqlRequest(t.app, verifierKey, {
+        id: 'licence',
+        format: 'dc+sd-jwt',
+        meta: { vct_values: [t.runtime.catalog.get('driver-license')!.vct] },
+        claims: [{ path: ['age_over_19'] }],
+        trusted_authorities: [{ type: 'aki', values }],
       });
-      assert.equal(res.statusCode, 201, res.body);
-      return res.json<{ id: string; authorization_request: string }>();
-    }
 
     it('verifies the x5c-signed SD-JWT VC when the query names our issuer CA', async () => {
       const { id, authorization_request } = await request([aki]);
       const r = await runDproof(['wallet', 'present', authorization_request, '--json'], env());
       assert.equal(r.code, 0, r.stderr);
-      const res = await t.app.inject({
-        method: 'GET',
-        url: `/v1/verifier/requests/${id}`,
-        headers: { authorization: `Bearer ${verifierKey}` },
-      });
-      const body = res.json<{ status: string; result: { credentials: Record<string, { code: string }[]> } }>();
-      assert.equal(body.result.credentials.licence?.[0]?.code, 'verified', res.body);
-      assert.equal(body.status, 'verified');
+      const outcome = await requestOutcome(t.app, verifierKey, id, 'licence');
+      assert.equal(outcome.code, 'verified', outcome.body);
+      assert.equal(outcome.status, 'verified');
     });
 
     it('presents nothing when the query names another authority', async () => {
