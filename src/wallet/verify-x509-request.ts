@@ -3,7 +3,7 @@
  * (OpenID4VP 1.0 §5.9.3): the `x5c` chain (leaf first) leads to one of the trust anchors the
  * holder gave the wallet, the JWS verifies under the leaf's key, and
  * - `x509_san_dns:<name>`: the leaf's subjectAltName has that dNSName, and the response_uri's
- *   host is that name (§5.9.3, for response_mode direct_post);
+ *   host is that name (§5.9.3, for response_mode direct_post; not over the DC API, which has none);
  * - `x509_hash:<hash>`: the base64url SHA-256 of the leaf's DER is that hash.
  * Returns the verified payload; throws a one-line reason the wallet shows.
  */
@@ -17,7 +17,7 @@ import { splitClientId, x509HashOf } from '../formats/x509/x509-client-id.js';
 export async function verifyX509Request(
   jwt: string,
   clientId: string,
-  opts: { trustAnchors: Uint8Array[]; now: Date; fail: (message: string) => Error },
+  opts: { trustAnchors: Uint8Array[]; now: Date; fail: (message: string) => Error; responseUriOnSanDns?: boolean },
 ): Promise<JsonObject> {
   const id = splitClientId(clientId);
   if (!id || (id.prefix !== 'x509_san_dns' && id.prefix !== 'x509_hash')) throw opts.fail(`not an X.509 client identifier: ${clientId}`);
@@ -48,6 +48,8 @@ export async function verifyX509Request(
     if (!sanDnsNames(leaf).includes(id.identifier.toLowerCase())) {
       throw opts.fail(`x509_san_dns: the certificate is not for ${id.identifier}`);
     }
+    // Over the DC API there is no response_uri: the answer goes back to the origin the browser named.
+    if (opts.responseUriOnSanDns === false) return payload;
     let host: string | undefined;
     try {
       host = new URL(String(payload.response_uri)).hostname.toLowerCase();
