@@ -173,8 +173,7 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
       if (!t || !client.types.includes(t.id)) throw badRequest('type_not_allowed', `this verifier may not ask for ${vct}`);
     }
   }
-  const trustedAuthorityKeyIds =
-    raw.trusted_authorities === undefined ? undefined : parseTrustedAuthorities(raw.trusted_authorities, at);
+  const trustedAuthorityKeyIds = raw.trusted_authorities === undefined ? undefined : parseTrustedAuthorities(raw.trusted_authorities, at);
   if (raw.multiple !== undefined && typeof raw.multiple !== 'boolean') throw bad('multiple must be a boolean', `${at}/multiple`);
   const rchb = raw.require_cryptographic_holder_binding;
   if (rchb !== undefined && typeof rchb !== 'boolean')

@@ -32,7 +32,11 @@ export function iacaAnchorsOf(o: {
     const certificate = new X509Certificate(t.pem);
     return { certificate, issuer: iacaIssuerId(certificate), doctypes: t.doctypes.length > 0 ? t.doctypes : [MDL_DOCTYPE] };
   });
-  return ownAndConfiguredAnchors(configured, o.ownIacaCertificates, (certificate) => ({ certificate, issuer: o.ownIssuer, doctypes: undefined }));
+  return ownAndConfiguredAnchors(configured, o.ownIacaCertificates, (certificate) => ({
+    certificate,
+    issuer: o.ownIssuer,
+    doctypes: undefined,
+  }));
 }
 
 /**

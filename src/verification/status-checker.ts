@@ -151,11 +151,17 @@ export class StatusChecker {
       // without x5c a key of the issuer's JWKS.
       const verified =
         jws.header.x5c !== undefined
-          ? await verifyJwsByX5c(jws, { iss, anchors: this.o.issuerCaAnchors?.() ?? [], now: this.o.clock.now(), expectedTyp: STATUS_LIST_JWT_TYP })
+          ? await verifyJwsByX5c(jws, {
+              iss,
+              anchors: this.o.issuerCaAnchors?.() ?? [],
+              now: this.o.clock.now(),
+              expectedTyp: STATUS_LIST_JWT_TYP,
+            })
           : await verifyCompactJws(jws, { resolveKey: (l) => this.o.trust.resolveKey({ ...l, iss }), expectedTyp: STATUS_LIST_JWT_TYP });
       ({ header, payload } = verified);
     } catch (e) {
-      if (isAppError(e) && X5C_CODES.has(e.code)) throw new StatusCheckFailed(e.code, 'the status list token\'s certificate is not acceptable');
+      if (isAppError(e) && X5C_CODES.has(e.code))
+        throw new StatusCheckFailed(e.code, "the status list token's certificate is not acceptable");
       const code = isAppError(e) && e.code === 'jws_typ_mismatch' ? 'status_list_token_bad_typ' : 'status_list_signature_invalid';
       throw new StatusCheckFailed(code, 'the status list token does not verify');
     }

@@ -115,8 +115,11 @@ describe('parse-dcql-query accepts (OpenID4VP §6)', () => {
   });
 
   it('reads trusted_authorities of a dc+sd-jwt query too: an SD-JWT VC with x5c is matched by its chain (HAIP 1.0 §6.1.1)', () => {
-    const q = parseDcqlQuery(query({}, { trusted_authorities: [{ type: 'aki', values: ['s9tIpPmhxdiuNkHMEWNpYim8S8Y'] }] }), catalog, client)
-      .credentials[0]!;
+    const q = parseDcqlQuery(
+      query({}, { trusted_authorities: [{ type: 'aki', values: ['s9tIpPmhxdiuNkHMEWNpYim8S8Y'] }] }),
+      catalog,
+      client,
+    ).credentials[0]!;
     assert.deepEqual(policyForQuery(q).trustedAuthorityKeyIds, ['s9tIpPmhxdiuNkHMEWNpYim8S8Y']);
   });
 

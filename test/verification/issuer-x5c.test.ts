@@ -43,7 +43,10 @@ interface Ca {
 
 /** Another authority's CA: self-signed, CA, keyCertSign. */
 async function makeCa(name: string): Promise<Ca> {
-  const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01',
     name: `CN=${name}`,
@@ -61,11 +64,7 @@ async function makeCa(name: string): Promise<Ca> {
 }
 
 /** A leaf for `jwk` under `ca`, with the SAN, key usage and validity a case needs. */
-async function makeLeaf(
-  ca: Ca,
-  jwk: JWK,
-  o: { san?: string; usage?: number; from?: number; to?: number } = {},
-): Promise<string> {
+async function makeLeaf(ca: Ca, jwk: JWK, o: { san?: string; usage?: number; from?: number; to?: number } = {}): Promise<string> {
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: '02',
     subject: 'CN=issuer',
@@ -179,7 +178,7 @@ for (const backend of storeTargets()) {
       assert.equal(v.verdict, 'verified', JSON.stringify(v));
     });
 
-    it('refuses our kid with a foreign x5c: with x5c the key is the certificate\'s, never the JWKS\'s', async () => {
+    it("refuses our kid with a foreign x5c: with x5c the key is the certificate's, never the JWKS's", async () => {
       const { credential } = await issueViaApi(t, issuerKey, 'driver-license', holder);
       const [jwt, ...rest] = credential.split('~');
       const [h, p, s] = jwt!.split('.');
@@ -202,14 +201,22 @@ for (const backend of storeTargets()) {
       const key = foreign.signer.publicJwk;
       const cases: [string, unknown, string, { iss?: string }?][] = [
         ['a CA not on the trust list', [await makeLeaf(otherCa, key)], 'issuer_certificate_untrusted'],
-        ['a leaf naming another issuer', [await makeLeaf(trustedCa, key, { san: 'https://other.example' })], 'issuer_certificate_san_mismatch'],
+        [
+          'a leaf naming another issuer',
+          [await makeLeaf(trustedCa, key, { san: 'https://other.example' })],
+          'issuer_certificate_san_mismatch',
+        ],
         [
           'a foreign CA certifying our PUBLIC_URL',
           [await makeLeaf(trustedCa, key, { san: t.config.publicUrl })],
           'issuer_certificate_san_mismatch',
           { iss: t.config.publicUrl },
         ],
-        ['an expired leaf', [await makeLeaf(trustedCa, key, { from: Date.now() - 10 * DAY, to: Date.now() - DAY })], 'issuer_certificate_expired'],
+        [
+          'an expired leaf',
+          [await makeLeaf(trustedCa, key, { from: Date.now() - 10 * DAY, to: Date.now() - DAY })],
+          'issuer_certificate_expired',
+        ],
         [
           'a leaf without digitalSignature',
           [await makeLeaf(trustedCa, key, { usage: x509.KeyUsageFlags.keyEncipherment })],

@@ -61,7 +61,9 @@ export function checkIssuerX5c(
   const { certs, chain } = readChain(x5c);
   const last = certs[certs.length - 1]!;
   const anchor = anchors.find((a) =>
-    a.certificate.raw.equals(last.raw) ? certs.length > 1 : a.certificate.ca && last.checkIssued(a.certificate) && last.verify(a.certificate.publicKey),
+    a.certificate.raw.equals(last.raw)
+      ? certs.length > 1
+      : a.certificate.ca && last.checkIssued(a.certificate) && last.verify(a.certificate.publicKey),
   );
   if (!anchor) throw formatError('issuer_certificate_untrusted', 'the x5c chain does not lead to a trusted issuer CA');
   checkLeaf(certs, [anchor.certificate], iss, now);
@@ -100,7 +102,8 @@ function checkLeaf(certs: readonly X509Certificate[], anchors: readonly X509Cert
   const { ku } = readKeyUsage(leaf.raw);
   if (ku === undefined || !(ku & KeyUsageFlags.digitalSignature))
     throw formatError('issuer_certificate_usage_invalid', 'the issuer certificate does not allow digitalSignature');
-  if (!sanNames(leaf, iss)) throw formatError('issuer_certificate_san_mismatch', 'the issuer certificate does not name the iss of the token');
+  if (!sanNames(leaf, iss))
+    throw formatError('issuer_certificate_san_mismatch', 'the issuer certificate does not name the iss of the token');
 }
 
 /** Steps 1–6: the JWS verified with the key of its certified leaf. */
