@@ -29,6 +29,7 @@ import { checkReceivedMdoc } from './check-received-mdoc.js';
 import { parseSdJwt } from '../formats/sd-jwt/parse-sd-jwt.js';
 import { algForJwk } from '../formats/jose/import-public-key.js';
 import { checkReceivedX5c } from '../formats/x509/verify-jws-x5c.js';
+import { planCredentialExchange } from './credential-request-encryption.js';
 
 export interface ReceiveOptions {
   offerLink: string;
@@ -39,6 +40,8 @@ export interface ReceiveOptions {
   now?: () => Date;
   /** How long to keep polling a deferred issuance (OpenID4VCI §9), seconds; 0 = do not wait. */
   waitSeconds?: number;
+  /** Ask for encrypted credential responses (and so encrypt the requests, OpenID4VCI §8.2) even when the issuer does not require it. */
+  encrypt?: boolean;
 }
 
 /** Tells the issuer the credentials were stored (§11); call it after the wallet file is written. */
@@ -169,7 +172,9 @@ export async function receiveCredentials(
   // §7: a c_nonce, then one proof per key (Appendix F.1).
   if (keyBound) request.proofs = await createKeyProofs(f, metadata, issuer, keys, now);
   const credentialEndpoint = checkUrl(metadata.credential_endpoint, 'credential_endpoint');
-  const first = await postWithToken(f, boundTo, credentialEndpoint, accessToken, request, 'credential endpoint');
+  // §8.2 / §10: encrypted where the issuer requires it or the wallet asks for encrypted responses.
+  const exchange = await planCredentialExchange(metadata, { encryptResponse: opts.encrypt === true });
+  const first = await postWithToken(f, boundTo, credentialEndpoint, accessToken, request, 'credential endpoint', exchange);
   // §8.3 / §9: a deferred issuance answers transaction_id; poll until the credentials come.
   // A DPoP-bound token polls (and notifies) with DPoP, by the same key (RFC 9449 §7).
   const response = await awaitDeferred(first, {
@@ -178,6 +183,7 @@ export async function receiveCredentials(
     waitSeconds: opts.waitSeconds ?? 0,
     fetch: f,
     dpop: boundTo,
+    exchange,
   });
   const list = Array.isArray(response.credentials) ? response.credentials : [];
   if (list.length === 0 || list.length > Math.max(keys.length, 1))

@@ -13,6 +13,7 @@ import type { CertificateSubject } from '../../keys/build-mdoc-certificate.js';
 import { readAuthorityKeyIds } from '../../formats/x509/read-authority-key-ids.js';
 import { certifyIssuerKeys, defaultIssuerProfile, makeIssuerCa } from '../../keys/manage-issuer-certificates.js';
 import { isCertificateKeyAlg, ISSUER_CA_ALG } from '../../keys/mdoc-key-rows.js';
+import { rotateRequestKey } from '../../issuance/request-encryption/request-encryption-keys.js';
 
 /** The KeyIdentifier a verifier names in DCQL `trusted_authorities` (type aki, OpenID4VP §6.1.1.1) to ask for mdocs under this IACA. */
 const akiOf = (der: Uint8Array): string | null => readAuthorityKeyIds([der])[0] ?? null;
@@ -199,6 +200,20 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
         { active: viewKey(r.active), retiring: r.retiring ?? null, certificate: pemOf(der), aki },
         () =>
           `active issuer CA: ${r.active.kid}${r.retiring ? `\nretiring: ${r.retiring} (still a trust anchor)` : ''}\nDCQL trusted_authorities: {"type":"aki","values":["${aki}"]}\nnext: "dproof keys issuer-cert" certifies the JWT signing keys under it`,
+      );
+    });
+
+  keys
+    .command('rotate-request-key')
+    .description('make a new OpenID4VCI credential request encryption key; the previous one stays listed and decrypts for CREDENTIAL_REQUEST_KEY_GRACE_SECONDS')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ dproof keys rotate-request-key\n\nThe issuer metadata lists the new key within KEY_REFRESH_MS.')
+    .action(async (opts: { json?: boolean }) => {
+      const c = ctx();
+      const r = await c.withStore((store) => rotateRequestKey({ store, config: c.config, clock: c.clock }));
+      createOutput(Boolean(opts.json), io).data(
+        { active: r.kid, previous: r.previous ?? null },
+        () => `active request encryption key: ${r.kid}${r.previous ? `\nprevious: ${r.previous} (listed and accepted for the grace period)` : ''}`,
       );
     });
 

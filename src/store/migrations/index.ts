@@ -12,6 +12,7 @@ import { authorizationRequests } from './0009-authorization-requests.js';
 import { deferredNotifications } from './0010-deferred-notifications.js';
 import { deferredDpopBinding } from './0011-deferred-dpop-binding.js';
 import { issuerCertificates } from './0012-issuer-certificates.js';
+import { vciRequestKeys } from './0015-vci-request-keys.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -33,6 +34,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0010-deferred-notifications': deferredNotifications(dialect),
       '0011-deferred-dpop-binding': deferredDpopBinding(dialect),
       '0012-issuer-certificates': issuerCertificates(dialect),
+      '0015-vci-request-keys': vciRequestKeys(dialect),
     };
   },
 });
