@@ -69,6 +69,8 @@ export interface Config {
   offerTtlSeconds: number;
   /** OpenID4VCI: lifetime of an access token from the token endpoint, seconds. */
   accessTokenTtlSeconds: number;
+  /** RFC 6749 §6: lifetime of a refresh token issued with each access token, seconds; 0 issues none. */
+  refreshTokenTtlSeconds: number;
   /** OpenID4VCI: lifetime of a c_nonce, and the oldest proof `iat` accepted, seconds. */
   cNonceTtlSeconds: number;
   /** OpenID4VCI §9: how long a deferred issuance can wait for the agency and the wallet, seconds. */
@@ -349,6 +351,12 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     name: 'ACCESS_TOKEN_TTL_SECONDS',
     default: '300',
     description: 'Lifetime of an OpenID4VCI access token: the wallet must ask for its credentials within it.',
+  },
+  {
+    name: 'REFRESH_TOKEN_TTL_SECONDS',
+    default: '0',
+    description:
+      'Lifetime of the refresh token issued with every OpenID4VCI access token (RFC 6749 §6, HAIP: recommended); `0` issues none. Single use: each refresh returns a new pair, and a refresh token used twice revokes every token of its grant. DPoP-bound when the access token was.',
   },
   {
     name: 'DEFERRED_TTL_SECONDS',
@@ -780,6 +788,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     statusTokenValiditySeconds: integer(env, 'STATUS_TOKEN_VALIDITY_SECONDS', 86_400, 60, 30 * 86_400),
     offerTtlSeconds: integer(env, 'OFFER_TTL_SECONDS', 600, 30, 30 * 86_400),
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 86_400),
+    refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 0, 0, 30 * 86_400),
     cNonceTtlSeconds: integer(env, 'C_NONCE_TTL_SECONDS', 300, 30, 86_400),
     deferredTtlSeconds: integer(env, 'DEFERRED_TTL_SECONDS', 604_800, 60, 2_592_000),
     deferredIntervalSeconds: integer(env, 'DEFERRED_INTERVAL_SECONDS', 60, 1, 86_400),

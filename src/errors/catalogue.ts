@@ -191,10 +191,14 @@ export const ERROR_CATALOGUE = {
   invalid_grant: {
     http: [400],
     area: 'openid4vci',
-    en: 'pre-authorized code unknown, expired, used or burned; wrong tx_code',
-    ko: '제안이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.',
+    en: 'pre-authorized or authorization code unknown, expired, used or burned; wrong tx_code, code_verifier or redirect_uri; refresh token unknown, expired, used (which revokes its grant), bound to another DPoP key or client, or with nothing left to issue',
+    ko: '제안·인가 코드나 갱신 토큰이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.',
   },
-  unsupported_grant_type: { http: [400], area: 'openid4vci', en: 'any grant but the pre-authorized code' },
+  unsupported_grant_type: {
+    http: [400],
+    area: 'openid4vci',
+    en: 'a grant this issuer does not offer: authorization_code without OIDC_ISSUER, refresh_token with REFRESH_TOKEN_TTL_SECONDS=0, any other',
+  },
   invalid_token: {
     http: [401],
     area: 'openid4vci',
@@ -233,7 +237,8 @@ export const ERROR_CATALOGUE = {
   invalid_dpop_proof: {
     http: [400, 401],
     area: 'openid4vci',
-    en: 'the DPoP proof is missing where required, malformed, not signed by its jwk, stale, replayed, for another method or URL, without the access token hash, or by a key other than the token is bound to (RFC 9449; 401 with WWW-Authenticate: DPoP at the credential, deferred credential and notification endpoints)',
+    en: 'the DPoP proof is missing where required, malformed, not signed by its jwk, stale, replayed, for another method or URL, without the access token hash, or by a key other than the token is bound to (RFC 9449): 400 at the token endpoint; 401 with WWW-Authenticate: DPoP at the credential, deferred credential and notification endpoints',
+    ko: 'DPoP 증명이 없거나 올바르지 않습니다(형식, 서명, 시각, 재사용, 요청 방법·주소, 토큰 해시 또는 토큰에 묶인 키가 맞지 않음). 토큰·자격증명·보류 발급·알림 요청마다 새 DPoP 증명을 보내십시오.',
   },
   use_dpop_nonce: {
     http: [400, 401],
