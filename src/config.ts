@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { parseOutboundAllowList, type OutboundAllowList } from './http-client/outbound-allow-list.js';
 import type { TrustedIssuer } from './verification/issuer-type-authority.js';
 import type { TrustedIaca } from './verification/iaca-anchors.js';
+import type { TrustedIssuerCa } from './verification/issuer-ca-anchors.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -84,6 +85,8 @@ export interface Config {
   trustedIssuers: TrustedIssuer[];
   /** IACA certificates (mdoc trust anchors) besides this service's own, each with the doctypes it may speak for. */
   trustedIacaCerts: TrustedIaca[];
+  /** TRUSTED_ISSUER_CAS: CA certificates whose x5c-signed SD-JWT VCs (and status lists) verify here. */
+  trustedIssuerCas: TrustedIssuerCa[];
   /** Tolerated clock difference with issuers and holders when checking iat / nbf / exp, seconds. */
   verificationSkewSeconds: number;
   /** Oldest KB-JWT `iat` accepted, seconds (counter QR and OpenID4VP). */
@@ -299,6 +302,12 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     default: "(unset: only this service's own IACA)",
     description:
       'Comma-separated paths of PEM files holding IACA root certificates (ISO/IEC 18013-5 issuing authorities) whose mdocs verify here; each may name the doctypes it may issue after `|`: `/etc/dproof/iaca-kr.pem|org.iso.18013.5.1.mDL|kr.go.mois.resident-id.1` (with none, only `org.iso.18013.5.1.mDL`). Every certificate must be a CA; read once at start.',
+  },
+  {
+    name: 'TRUSTED_ISSUER_CAS',
+    default: "(unset: only this service's own issuer CA)",
+    description:
+      "Comma-separated paths of PEM files holding issuer CA certificates whose `x5c`-signed SD-JWT VCs and status list tokens verify here (HAIP 1.0 §6.1.1): the chain must lead to one, the leaf must state digitalSignature and name the credential's `iss` as a URI subjectAltName. Each may name the types its issuers may issue after `|` (`/etc/dproof/ca.pem|https://a.example/vct/|urn:x:pid:1`, a value ending in `/` a prefix); with none, only the types under the issuer's own identifier (`<iss>/…`). None may certify this service's `PUBLIC_URL` or issue its types. Every certificate must be a CA; read once at start.",
   },
   {
     name: 'VERIFICATION_SKEW_SECONDS',
@@ -598,27 +607,33 @@ function readConfigFile(name: string, cwd: string, path: string): string {
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/g;
 
-function trustedIacaCerts(env: Env, cwd: string): TrustedIaca[] {
-  return list(env, 'TRUSTED_IACA_CERTS').flatMap((entry) => {
-    const [path, ...doctypes] = entry.split('|').map((s) => s.trim());
-    if (!path || doctypes.some((d) => d === '' || d.length > 200))
-      throw new ConfigError('TRUSTED_IACA_CERTS', `an entry is a PEM file path, then doctypes after |, got "${entry}"`);
-    const text = readConfigFile('TRUSTED_IACA_CERTS', cwd, path);
+/** `path|name|name,…`: PEM files of CA certificates, each with the names (doctypes, types) it may speak for. */
+function trustedCaCertificates(env: Env, cwd: string, variable: string, what: string): { pem: string; names: string[] }[] {
+  return list(env, variable).flatMap((entry) => {
+    const [path, ...names] = entry.split('|').map((s) => s.trim());
+    if (!path || names.some((d) => d === '' || d.length > 200))
+      throw new ConfigError(variable, `an entry is a PEM file path, then ${what} after |, got "${entry}"`);
+    const text = readConfigFile(variable, cwd, path);
     const pems = text.match(PEM_CERT) ?? [];
-    if (pems.length === 0) throw new ConfigError('TRUSTED_IACA_CERTS', `${path} holds no PEM certificate`);
+    if (pems.length === 0) throw new ConfigError(variable, `${path} holds no PEM certificate`);
     return pems.map((pem) => {
       let cert: X509Certificate;
       try {
         cert = new X509Certificate(pem);
       } catch {
-        throw new ConfigError('TRUSTED_IACA_CERTS', `${path} holds a certificate that cannot be read`);
+        throw new ConfigError(variable, `${path} holds a certificate that cannot be read`);
       }
-      if (!cert.ca)
-        throw new ConfigError('TRUSTED_IACA_CERTS', `${path} holds a certificate that is not a CA (${cert.subject.replace(/\n/g, ', ')})`);
-      return { pem, doctypes };
+      if (!cert.ca) throw new ConfigError(variable, `${path} holds a certificate that is not a CA (${cert.subject.replace(/\n/g, ', ')})`);
+      return { pem, names };
     });
   });
 }
+
+const trustedIacaCerts = (env: Env, cwd: string): TrustedIaca[] =>
+  trustedCaCertificates(env, cwd, 'TRUSTED_IACA_CERTS', 'doctypes').map(({ pem, names }) => ({ pem, doctypes: names }));
+
+const trustedIssuerCas = (env: Env, cwd: string): TrustedIssuerCa[] =>
+  trustedCaCertificates(env, cwd, 'TRUSTED_ISSUER_CAS', 'types').map(({ pem, names }) => ({ pem, types: names }));
 
 /** `true` or `false` (unset: false). */
 function booleanFlag(env: Env, name: string): boolean {
@@ -781,6 +796,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     batchSize: integer(env, 'BATCH_SIZE', 10, 1, 100),
     trustedIssuers: trustedIssuers(env, publicUrl),
     trustedIacaCerts: trustedIacaCerts(env, cwd),
+    trustedIssuerCas: trustedIssuerCas(env, cwd),
     verificationSkewSeconds: integer(env, 'VERIFICATION_SKEW_SECONDS', 60, 0, 600),
     kbJwtMaxAgeSeconds: integer(env, 'KB_JWT_MAX_AGE_SECONDS', 120, 10, 3600),
     counterNonceTtlSeconds: integer(env, 'COUNTER_NONCE_TTL_SECONDS', 300, 30, 3600),

@@ -123,6 +123,12 @@ export const ERROR_CATALOGUE = {
   alg_not_supported: { http: [400], area: 'keys', en: 'the HSM token does not offer this algorithm' },
   invalid_alg: { http: [400], area: 'cli', en: '--alg is not ES256 or EdDSA' },
   no_active_iaca: { http: [409], area: 'keys', en: 'a document signer needs an active IACA root (dproof keys iaca)' },
+  no_active_issuer_ca: {
+    http: [409],
+    area: 'keys',
+    en: 'an issuer certificate needs an active issuer CA (dproof keys issuer-ca)',
+    ko: '발급자 인증서를 만들려면 먼저 발급자 CA가 있어야 합니다 (dproof keys issuer-ca).',
+  },
   key_not_found: { http: [404], area: 'keys', en: 'no signing key with this kid' },
   key_active: { http: [409], area: 'keys', en: 'the active key cannot be retired; rotate first' },
   key_already_active: { http: [409], area: 'keys', en: 'the key is already the active one' },
@@ -321,12 +327,6 @@ export const ERROR_CATALOGUE = {
     area: 'verifier',
     en: 'a DCQL trusted_authorities entry has a type other than aki (etsi_tl and openid_federation are not applied)',
     ko: '신뢰 기관 조건(trusted_authorities)은 aki 유형만 지원합니다.',
-  },
-  dcql_trusted_authorities_format_unsupported: {
-    http: [400],
-    area: 'verifier',
-    en: 'trusted_authorities is applied to mso_mdoc credential queries only: dc+sd-jwt issuers are trusted by TRUSTED_ISSUERS (their JWKS), with no X.509 chain to match',
-    ko: '신뢰 기관 조건(trusted_authorities)은 mdoc(mso_mdoc) 증명서에만 적용할 수 있습니다.',
   },
   invalid_webhook_url: { http: [400], area: 'verifier', en: 'webhook_url is not an absolute https URL or carries credentials' },
   webhook_url_internal: { http: [400], area: 'verifier', en: 'webhook_url names a loopback, private or metadata address' },
@@ -665,6 +665,36 @@ export const ERROR_CATALOGUE = {
   mdoc_status_invalid: { http: [400], area: 'mdoc', en: 'the MSO status entry is not { status_list: { idx, uri } }' },
 
   // Verification checks (src/verification/): the failed check's code in a verification result
+  issuer_certificate_invalid: {
+    http: [400],
+    area: 'sd_jwt_vc',
+    en: 'the x5c of an SD-JWT VC or status list token is not 1-5 certificates each signed by the next, or its leaf is a CA or self-signed',
+    ko: '발급기관 인증서 체인이 올바르지 않은 증명서입니다. 받지 마십시오.',
+  },
+  issuer_certificate_untrusted: {
+    http: [400],
+    area: 'sd_jwt_vc',
+    en: "the x5c of an SD-JWT VC or status list token does not lead to a trusted issuer CA (TRUSTED_ISSUER_CAS or this service's own)",
+    ko: '신뢰하지 않는 인증기관이 인증한 발급기관의 증명서입니다.',
+  },
+  issuer_certificate_expired: {
+    http: [400],
+    area: 'sd_jwt_vc',
+    en: 'a certificate of the x5c chain, or its trust anchor, is outside its validity',
+    ko: '발급기관 인증서의 유효기간이 지났거나 아직 시작되지 않았습니다. 발급기관에 문의하도록 안내하십시오.',
+  },
+  issuer_certificate_usage_invalid: {
+    http: [400],
+    area: 'sd_jwt_vc',
+    en: 'the issuer certificate (x5c leaf) does not state keyUsage digitalSignature',
+    ko: '서명 용도가 아닌 발급기관 인증서로 서명된 증명서입니다. 받지 마십시오.',
+  },
+  issuer_certificate_san_mismatch: {
+    http: [400],
+    area: 'sd_jwt_vc',
+    en: "the issuer certificate's subjectAltName does not name the token's iss (an https iss must be a URI SAN), or its CA may not certify that issuer",
+    ko: '발급기관 인증서의 이름이 증명서의 발급기관과 다릅니다. 받지 마십시오.',
+  },
   untrusted_issuer: {
     http: [400],
     area: 'verification',

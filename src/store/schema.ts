@@ -18,6 +18,8 @@ export interface SigningKeysTable {
   activated_at: number | null;
   retiring_at: number | null;
   retired_at: number | null;
+  /** JSON array of base64 DER certificates (leaf first, no trust anchor) certifying the key; 0012. */
+  issuer_x5c: string | null;
 }
 
 export interface ApiClientsTable {
