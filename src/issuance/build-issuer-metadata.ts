@@ -97,14 +97,14 @@ export function buildIssuerMetadata(
       const id = adapter.configurationId(type.id);
       configurations[id] = withAttestationProofType(
         withKeyAttestationsRequired(
-        {
-          ...adapter.configurationMetadata(type, options),
-          // §12.2.4 scope: with the Authorization Code Flow, a configuration is asked for by its id as scope too.
-          ...(opts.authorizationCode && { scope: id }),
-          credential_metadata: credentialMetadata(type, (path) =>
-            adapter.claimPathOf ? adapter.claimPathOf(type, path) : [...adapter.claimPathPrefix, ...path],
-          ),
-        },
+          {
+            ...adapter.configurationMetadata(type, options),
+            // §12.2.4 scope: with the Authorization Code Flow, a configuration is asked for by its id as scope too.
+            ...(opts.authorizationCode && { scope: id }),
+            credential_metadata: credentialMetadata(type, (path) =>
+              adapter.claimPathOf ? adapter.claimPathOf(type, path) : [...adapter.claimPathPrefix, ...path],
+            ),
+          },
           opts.keyAttestationRequired !== undefined && requiredFor(opts.keyAttestationRequired, id),
         ),
         opts.attestationProofType === true,

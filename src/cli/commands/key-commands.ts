@@ -205,7 +205,9 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
 
   keys
     .command('rotate-request-key')
-    .description('make a new OpenID4VCI credential request encryption key; the previous one stays listed and decrypts for CREDENTIAL_REQUEST_KEY_GRACE_SECONDS')
+    .description(
+      'make a new OpenID4VCI credential request encryption key; the previous one stays listed and decrypts for CREDENTIAL_REQUEST_KEY_GRACE_SECONDS',
+    )
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ dproof keys rotate-request-key\n\nThe issuer metadata lists the new key within KEY_REFRESH_MS.')
     .action(async (opts: { json?: boolean }) => {
@@ -213,7 +215,8 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
       const r = await c.withStore((store) => rotateRequestKey({ store, config: c.config, clock: c.clock }));
       createOutput(Boolean(opts.json), io).data(
         { active: r.kid, previous: r.previous ?? null },
-        () => `active request encryption key: ${r.kid}${r.previous ? `\nprevious: ${r.previous} (listed and accepted for the grace period)` : ''}`,
+        () =>
+          `active request encryption key: ${r.kid}${r.previous ? `\nprevious: ${r.previous} (listed and accepted for the grace period)` : ''}`,
       );
     });
 
@@ -223,7 +226,10 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
     .option('--country <cc>', 'ISO 3166-1 alpha-2 country of the issuer', 'KR')
     .option('--name <cn>', 'common name of the issuer certificate', 'digital-proof issuer')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  $ dproof keys issuer-cert\n\nRunning servers put the x5c in what they sign within KEY_REFRESH_MS (default 2 s).')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ dproof keys issuer-cert\n\nRunning servers put the x5c in what they sign within KEY_REFRESH_MS (default 2 s).',
+    )
     .allowUnknownOption()
     .action(async (kid: string | undefined, opts: SubjectOptions) => {
       const c = ctx();
@@ -237,7 +243,9 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
       );
       createOutput(Boolean(opts.json), io).data(
         done.map((k) => ({ kid: k.kid, alg: k.alg, state: k.state, certificate: pemOf(Buffer.from(k.issuerX5c![0]!, 'base64')) })),
-        () => done.map((k) => `certified ${k.alg} key ${k.kid} (${k.state}) for ${c.config.publicUrl}`).join('\n') || 'no JWT signing key to certify',
+        () =>
+          done.map((k) => `certified ${k.alg} key ${k.kid} (${k.state}) for ${c.config.publicUrl}`).join('\n') ||
+          'no JWT signing key to certify',
       );
     });
 

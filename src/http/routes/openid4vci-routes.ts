@@ -272,7 +272,8 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       bodyLimit: Math.min(deps.config.bodyLimit, Math.max(deps.config.smallBodyLimit, deps.config.batchSize * 4096)),
       schema: {
         tags: ['openid4vci'],
-        summary: 'Credential endpoint: one credential per key proof (OpenID4VCI §8); the request as JSON or as a JWE (application/jwt, §10)',
+        summary:
+          'Credential endpoint: one credential per key proof (OpenID4VCI §8); the request as JSON or as a JWE (application/jwt, §10)',
         consumes: ['application/json', 'application/jwt'],
         body: { $ref: 'CredentialRequest#' },
         response: {
@@ -290,7 +291,10 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       // by the application/jwt parser), and may not ask for an encrypted response.
       if (!wasEncrypted(request)) {
         if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? ''))
-          throw credentialError('invalid_credential_request', 'send the credential request as application/json or, encrypted, application/jwt');
+          throw credentialError(
+            'invalid_credential_request',
+            'send the credential request as application/json or, encrypted, application/jwt',
+          );
         checkPlainRequest(deps.config, request.body);
       }
       // §8.2: bad encryption parameters are refused before anything is consumed.
