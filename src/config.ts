@@ -82,6 +82,8 @@ export interface Config {
   trustedIssuers: TrustedIssuer[];
   /** IACA certificates (mdoc trust anchors) besides this service's own, each with the doctypes it may speak for. */
   trustedIacaCerts: TrustedIaca[];
+  /** CA certificates (PEM) the web wallet page trusts for X.509 verifier identities (GET /v1/wallet/trust-anchors). */
+  walletTrustAnchors: string[];
   /** Tolerated clock difference with issuers and holders when checking iat / nbf / exp, seconds. */
   verificationSkewSeconds: number;
   /** Oldest KB-JWT `iat` accepted, seconds (counter QR and OpenID4VP). */
@@ -293,6 +295,12 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     default: "(unset: only this service's own IACA)",
     description:
       'Comma-separated paths of PEM files holding IACA root certificates (ISO/IEC 18013-5 issuing authorities) whose mdocs verify here; each may name the doctypes it may issue after `|`: `/etc/dproof/iaca-kr.pem|org.iso.18013.5.1.mDL|kr.go.mois.resident-id.1` (with none, only `org.iso.18013.5.1.mDL`). Every certificate must be a CA; read once at start.',
+  },
+  {
+    name: 'WALLET_TRUST_ANCHORS',
+    default: "(unset: in development, this service's own verifier roots only)",
+    description:
+      "Comma-separated paths of PEM files holding the CA certificates this service's web wallet page trusts for verifiers that identify themselves by X.509 (`x509_san_dns`, `x509_hash`); published at `GET /v1/wallet/trust-anchors`. Every certificate must be a CA; read once at start. Outside `NODE_ENV=production` the roots of this service's own development verifier certificates are published too.",
   },
   {
     name: 'VERIFICATION_SKEW_SECONDS',
@@ -579,20 +587,27 @@ function trustedIacaCerts(env: Env, cwd: string): TrustedIaca[] {
     const [path, ...doctypes] = entry.split('|').map((s) => s.trim());
     if (!path || doctypes.some((d) => d === '' || d.length > 200))
       throw new ConfigError('TRUSTED_IACA_CERTS', `an entry is a PEM file path, then doctypes after |, got "${entry}"`);
-    const text = readConfigFile('TRUSTED_IACA_CERTS', cwd, path);
-    const pems = text.match(PEM_CERT) ?? [];
-    if (pems.length === 0) throw new ConfigError('TRUSTED_IACA_CERTS', `${path} holds no PEM certificate`);
-    return pems.map((pem) => {
-      let cert: X509Certificate;
-      try {
-        cert = new X509Certificate(pem);
-      } catch {
-        throw new ConfigError('TRUSTED_IACA_CERTS', `${path} holds a certificate that cannot be read`);
-      }
-      if (!cert.ca)
-        throw new ConfigError('TRUSTED_IACA_CERTS', `${path} holds a certificate that is not a CA (${cert.subject.replace(/\n/g, ', ')})`);
-      return { pem, doctypes };
-    });
+    return caCertificatesIn('TRUSTED_IACA_CERTS', cwd, path).map((pem) => ({ pem, doctypes }));
+  });
+}
+
+/** A list of PEM file paths → every certificate in them, each a CA. */
+const caCertificates = (env: Env, cwd: string, name: string): string[] =>
+  list(env, name).flatMap((path) => caCertificatesIn(name, cwd, path));
+
+function caCertificatesIn(name: string, cwd: string, path: string): string[] {
+  const text = readConfigFile(name, cwd, path);
+  const pems = text.match(PEM_CERT) ?? [];
+  if (pems.length === 0) throw new ConfigError(name, `${path} holds no PEM certificate`);
+  return pems.map((pem) => {
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(pem);
+    } catch {
+      throw new ConfigError(name, `${path} holds a certificate that cannot be read`);
+    }
+    if (!cert.ca) throw new ConfigError(name, `${path} holds a certificate that is not a CA (${cert.subject.replace(/\n/g, ', ')})`);
+    return pem;
   });
 }
 
@@ -748,6 +763,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     batchSize: integer(env, 'BATCH_SIZE', 10, 1, 100),
     trustedIssuers: trustedIssuers(env, publicUrl),
     trustedIacaCerts: trustedIacaCerts(env, cwd),
+    walletTrustAnchors: caCertificates(env, cwd, 'WALLET_TRUST_ANCHORS'),
     verificationSkewSeconds: integer(env, 'VERIFICATION_SKEW_SECONDS', 60, 0, 600),
     kbJwtMaxAgeSeconds: integer(env, 'KB_JWT_MAX_AGE_SECONDS', 120, 10, 3600),
     counterNonceTtlSeconds: integer(env, 'COUNTER_NONCE_TTL_SECONDS', 300, 30, 3600),
