@@ -12,10 +12,9 @@
  * - `x509_hash:<hash>`: the base64url SHA-256 of the leaf's DER is that hash.
  * Pure apart from WebCrypto's digest (node 20 and browsers both have `crypto.subtle`).
  */
-import { base64url, compactVerify, importJWK, type JWK } from 'jose';
+import { base64url, compactVerify, decodeProtectedHeader, importJWK, type JWK, type ProtectedHeaderParameters } from 'jose';
 import { isRealPublicJwk } from '../formats/jose/check-public-jwk.js';
-import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
-import type { JsonObject } from '../formats/jose/types.js';
+import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
 import { splitClientId } from '../formats/x509/client-id-prefix.js';
 
 export type X509Refusal =
@@ -78,25 +77,32 @@ export async function checkX509Request(
   if (!id || (id.prefix !== 'x509_san_dns' && id.prefix !== 'x509_hash'))
     throw new X509RequestRefused('not_x509', `not an X.509 client identifier: ${clientId}`);
   if (!opts.reader.hasAnchors) throw new X509RequestRefused('no_trust_anchor', `the verifier identifies itself by X.509 (${id.prefix})`);
-  let jws;
+  // jose reads the JWS here (it runs in the browser too); the CLI parses strictly first (parseCompactJws).
+  let header: ProtectedHeaderParameters;
   try {
-    jws = parseCompactJws(jwt);
+    header = decodeProtectedHeader(jwt);
   } catch {
     throw new X509RequestRefused('bad_signature', 'the request object is not a compact JWS');
   }
-  const x5c = readX5cHeader(jws.header.x5c);
+  const x5c = readX5cHeader(header.x5c);
   if (!x5c) throw new X509RequestRefused('no_x5c', 'the request object has no usable x5c certificate chain');
   const leaf = await opts.reader.checkChain(x5c, opts.now);
   // The key entering from the certificate goes through the same curve-point gate as every other.
   if (!isRealPublicJwk(leaf.jwk, { torsionFree: true }) || leaf.jwk.kty !== 'EC' || leaf.jwk.crv !== 'P-256')
     throw new X509RequestRefused('bad_signature', "the verifier's certificate holds no usable P-256 key");
   // RFC 9101 §10.8 / HAIP 1.0: an explicitly typed request object, ES256.
-  if (jws.header.typ !== 'oauth-authz-req+jwt' || jws.header.alg !== 'ES256')
+  if (header.typ !== 'oauth-authz-req+jwt' || header.alg !== 'ES256')
     throw new X509RequestRefused('bad_signature', 'the request object is not an ES256 oauth-authz-req+jwt');
-  await compactVerify(jwt, await importJWK(leaf.jwk, 'ES256'), { algorithms: ['ES256'] }).catch(() => {
+  const verified = await compactVerify(jwt, await importJWK(leaf.jwk, 'ES256'), { algorithms: ['ES256'] }).catch(() => {
     throw new X509RequestRefused('bad_signature', "the request object does not verify under the verifier's certificate");
   });
-  const payload = jws.payload;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(verified.payload));
+  } catch {
+    payload = undefined;
+  }
+  if (!isJsonObject(payload)) throw new X509RequestRefused('bad_signature', 'the request object payload is not a JSON object');
   if (id.prefix === 'x509_hash' && (await x509HashOfLeaf(leaf.der)) !== id.identifier)
     throw new X509RequestRefused('hash_mismatch', 'x509_hash: the client_id is not the hash of the certificate that signed the request');
   if (id.prefix === 'x509_san_dns') {

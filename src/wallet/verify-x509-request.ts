@@ -6,6 +6,7 @@
  */
 import type { JWK } from 'jose';
 import type { JsonObject } from '../formats/jose/types.js';
+import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
 import { isAppError } from '../errors.js';
 import { checkCertificateChain, sanDnsNames } from '../formats/x509/check-certificate-chain.js';
 import { checkX509Request, X509RequestRefused, type CertificateReader, type X509Refusal } from '../holder/check-x509-request.js';
@@ -43,6 +44,8 @@ export async function verifyX509Request(
   clientId: string,
   opts: { trustAnchors: Uint8Array[]; now: Date; fail: (message: string) => Error },
 ): Promise<JsonObject> {
+  // Strict compact-JWS reading first (duplicate members, non-canonical base64url, crit: SECURITY.md, Tokens).
+  parseCompactJws(jwt);
   try {
     return (await checkX509Request(jwt, clientId, { reader: nodeReader(opts.trustAnchors), now: opts.now.getTime() })).payload;
   } catch (e) {
