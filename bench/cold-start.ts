@@ -1,7 +1,7 @@
 /**
  * Cold start to /readyz of built checkouts, as `npm start` runs them (same node flags):
  *
- *   tsx bench/cold-start.ts [--root DIR]... [--runs N] [--workers N]
+ *   tsx bench/cold-start.ts [--root DIR]... [--runs N] [--workers N] [--node-arg ARG]...
  *
  * Each run is a new server process on a store made by a first, unmeasured start (so migrations
  * and the first key are not counted; the catalogue's stamp, checked-stamp.ts, is in place as on
@@ -19,7 +19,13 @@ import { ROOT, startServer } from './server-process.js';
 import { serverCpuMs } from './full-flow.js';
 
 const { values } = parseArgs({
-  options: { root: { type: 'string', multiple: true }, runs: { type: 'string', default: '7' }, workers: { type: 'string' } },
+  options: {
+    root: { type: 'string', multiple: true },
+    runs: { type: 'string', default: '7' },
+    workers: { type: 'string' },
+    // Extra node flags for the measured starts (after `npm start`'s own), e.g. --node-arg=--max-semi-space-size=8.
+    'node-arg': { type: 'string', multiple: true },
+  },
 });
 const roots = (values.root ?? [ROOT]).map((r) => resolve(r));
 const runs = Number(values.runs);
@@ -38,7 +44,7 @@ try {
   const load = [loadavg()[0]!];
   for (let r = 0; r < runs; r++) {
     for (const [i, root] of roots.entries()) {
-      const s = await startServer(envs[i]!, [], ports[i], root);
+      const s = await startServer(envs[i]!, values['node-arg'] ?? [], ports[i], root);
       cpu[i]!.push(serverCpuMs(s.pid));
       wall[i]!.push(s.startMs);
       await s.stop();

@@ -106,9 +106,7 @@ async function preparePresentations(url: string, issuerKey: string, verifierKey:
       issuerSigned,
       disclose: DISCLOSE,
       deviceJwk,
-      clientId: ro.client_id,
-      nonce: ro.nonce,
-      responseUri: ro.response_uri,
+      handover: { clientId: ro.client_id, nonce: ro.nonce, responseUri: ro.response_uri },
     });
     return new URLSearchParams({ vp_token: JSON.stringify({ mdl: [vp] }), state: ro.state }).toString();
   };

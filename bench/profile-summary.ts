@@ -4,9 +4,11 @@
  *
  *   tsx bench/profile-summary.ts FILE.cpuprofile [--top N] [--skip SECONDS]
  *
- * `--skip` leaves out the first seconds of the profile (start-up, warm-up).
+ * `--skip` leaves out the first seconds of the profile (start-up, warm-up). Frames in the bundled
+ * server (dist/src/chunks/…) are named by the module esbuild put there (its `// path` comments).
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 interface ProfileNode {
@@ -31,12 +33,48 @@ const { values, positionals } = parseArgs({
 const top = Number(values.top);
 const skipUs = Number(values.skip) * 1e6;
 
-const shortUrl = (url: string) =>
+const shortPath = (url: string) =>
   url
     .replace(/^file:\/\//, '')
     .replace(/^.*\/node_modules\//, '')
     .replace(/^.*\/dist\/src\//, 'src/')
     .replace(/^node:/, 'node:');
+
+/** Per bundle file (dist/src/server.js, dist/src/chunks/…): the lines where esbuild's `// path` comments start each module. */
+const bundleMarks = new Map<string, { line: number; path: string }[]>();
+/** The source module a line of a bundle came from (esbuild writes `// src/…` or `// …/node_modules/…` before each). */
+function bundledFrom(url: string, line: number): string | undefined {
+  if (!url.startsWith('file://') || !url.includes('/dist/src/')) return undefined;
+  let marks = bundleMarks.get(url);
+  if (!marks) {
+    marks = [];
+    try {
+      readFileSync(fileURLToPath(url), 'utf8')
+        .split('\n')
+        .forEach((text, i) => {
+          const m = /^\/\/ (\S+\.(?:[cm]?js|ts|json))$/.exec(text);
+          if (m) marks!.push({ line: i, path: m[1]! });
+        });
+    } catch {
+      /* the build is gone: keep the bundle's own name */
+    }
+    bundleMarks.set(url, marks);
+  }
+  let found: string | undefined;
+  for (let lo = 0, hi = marks.length - 1; lo <= hi;) {
+    const mid = (lo + hi) >> 1;
+    if (marks[mid]!.line <= line) {
+      found = marks[mid]!.path;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+/** Where a frame's code lives: its module, also inside a bundle. */
+const shortUrl = (url: string, line = 0) => {
+  const from = bundledFrom(url, line);
+  return from ? shortPath(from) : shortPath(url);
+};
 
 for (const file of positionals) {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
@@ -56,7 +94,7 @@ for (const file of positionals) {
     .reduce((a, [, us]) => a + us, 0);
   const busy = total - idle;
   const label = (n: ProfileNode) =>
-    `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+    `${n.callFrame.functionName || '(anonymous)'} ${shortUrl(n.callFrame.url, n.callFrame.lineNumber)}:${n.callFrame.lineNumber + 1}`;
   const self = new Map<string, number>();
   const module = new Map<string, number>();
   const inclusive = new Map<string, number>();
@@ -64,14 +102,15 @@ for (const file of positionals) {
     const n = byId.get(id)!;
     if (['(idle)', '(program)'].includes(n.callFrame.functionName)) continue;
     self.set(label(n), (self.get(label(n)) ?? 0) + us);
-    const m = shortUrl(n.callFrame.url) || n.callFrame.functionName;
+    const m = shortUrl(n.callFrame.url, n.callFrame.lineNumber) || n.callFrame.functionName;
     module.set(m, (module.get(m) ?? 0) + us);
     // Inclusive time of our own frames (each counted once per stack).
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const c = byId.get(cur)!;
-      if (!c.callFrame.url.includes('/dist/src/') && !c.callFrame.url.includes('/src/')) continue;
-      if (c.callFrame.url.includes('node_modules')) continue;
+      const from = bundledFrom(c.callFrame.url, c.callFrame.lineNumber);
+      if (from !== undefined ? !from.startsWith('src/') : !c.callFrame.url.includes('/src/') || c.callFrame.url.includes('node_modules'))
+        continue;
       const l = label(c);
       if (seen.has(l)) continue;
       seen.add(l);

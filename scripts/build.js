@@ -1,6 +1,7 @@
 /**
  * Builds what `npm start`, `npx dproof` and the tests run: the server and CLI (src/ → dist/src/,
- * esbuild file by file, ESM, the same layout tsc would write) and the web pages (src/web/ →
+ * esbuild, ESM: every module file by file in the layout tsc would write, and the entries the
+ * processes start bundled with their packages) and the web pages (src/web/ →
  * dist/web/, one minified bundle per page). Each half is rebuilt only when a source is newer than
  * its stamp, so a start on a built checkout skips straight to the server. The type check is not
  * here: it is `npm run typecheck` (and `npm test`'s first step), which tsc does well and slowly.
@@ -10,7 +11,8 @@
  *
  * Usage: node scripts/build.js [--force] [--web | --server]
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -61,21 +63,80 @@ function isStale(stamp, inputs, skip) {
 export const serverIsStale = () => !existsSync(join(SERVER_DIST, 'server.js')) || isStale(SERVER_STAMP, SERVER_INPUTS, WEB_SRC);
 export const webIsStale = () => existsSync(WEB_SRC) && isStale(WEB_STAMP, WEB_INPUTS);
 
-/** src/ → dist/src/, file by file (no bundling: the layout stays the one the code's paths expect). */
+/**
+ * What the processes start: the server (also every cluster worker), the CLI, and the two worker
+ * threads. Each is bundled with the packages it imports (shared code in dist/src/chunks/), so a
+ * start reads a few files instead of ~1,000 modules (kysely alone is 279 files, fastify, ajv and
+ * pino a few hundred more): node 20 resolves, reads and compiles each module one by one.
+ */
+const BUNDLED_ENTRIES = ['server.ts', 'cli/main.ts', 'store/sqlite-writer-worker.ts', 'keys/pkcs11/pkcs11-worker.ts'];
+
+/**
+ * Packages left out of the bundles, each for a reason found by trying: native addons
+ * (better-sqlite3, pkcs11js, and cbor-extract, which cbor-x loads if present), packages loaded
+ * only when configured or first used (pg with DATABASE_URL, ioredis with REDIS_URL, qrcode at the
+ * first QR: bundled, every start would parse them), and @fastify/swagger-ui, which serves files
+ * from beside its own code through `__dirname` (an ES module bundle has none). @fastify/static and
+ * pino bundle fine (no pino transport is used: no worker file to find).
+ */
+const EXTERNAL = ['better-sqlite3', 'pkcs11js', 'cbor-extract', 'pg', 'ioredis', 'qrcode', '@fastify/swagger-ui'];
+
+/**
+ * The fingerprint of the catalogue's code for checked-stamp.ts (the proof of a catalogue depends
+ * on it): a hash of src/catalog/, the same in both halves of the build.
+ */
+function catalogCodeHash() {
+  const dir = join(ROOT, 'src', 'catalog');
+  const h = createHash('sha256');
+  for (const name of readdirSync(dir).sort())
+    h.update(`${name}\0`)
+      .update(readFileSync(join(dir, name)))
+      .update('\0');
+  return h.digest('hex');
+}
+
+/**
+ * src/ → dist/src/: every module file by file, in the layout tsc would write (the tests and tools
+ * that import one compiled module, e.g. the catalogue or the key manager, find it where its source
+ * is), then the entries above as bundles over their file-by-file output.
+ */
 export async function compileServer() {
   const { build } = await import('esbuild');
   // esbuild only adds files: clear the old output so a moved or deleted source leaves no module behind.
   rmSync(SERVER_DIST, { recursive: true, force: true });
-  await build({
-    entryPoints: serverSources(join(ROOT, 'src')),
-    outbase: ROOT,
-    outdir: join(ROOT, 'dist'),
-    bundle: false,
+  const common = /** @type {const} */ ({
     format: 'esm',
     platform: 'node',
     target: 'node20',
     sourcemap: true,
     logLevel: 'error',
+    define: { __DPROOF_CATALOG_CODE__: JSON.stringify(catalogCodeHash()) },
+  });
+  await build({
+    ...common,
+    entryPoints: serverSources(join(ROOT, 'src')),
+    outbase: ROOT,
+    outdir: join(ROOT, 'dist'),
+    bundle: false,
+  });
+  await build({
+    ...common,
+    entryPoints: BUNDLED_ENTRIES.map((e) => join(ROOT, 'src', e)),
+    outbase: join(ROOT, 'src'),
+    outdir: SERVER_DIST,
+    bundle: true,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    // Less code for node to parse at every start. Names, line breaks and esbuild's `// path`
+    // comments are kept, so a stack trace or a --cpu-prof profile still reads (and bench/
+    // profile-summary.ts still names each package): whitespace minifying saved little more.
+    minifySyntax: true,
+    external: EXTERNAL,
+    // Bundled CommonJS packages call require() (for node built-ins among others), which an ES
+    // module does not have: give each output file one, resolving from where it lies.
+    banner: {
+      js: "import { createRequire as __dproofCreateRequire } from 'node:module'; const require = __dproofCreateRequire(import.meta.url);",
+    },
   });
   writeFileSync(SERVER_STAMP, `${new Date().toISOString()}\n`);
 }

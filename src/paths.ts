@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The project folder (holds package.json and schemas/), whether running from src/ or dist/src/. */
 function findRoot(start: string): string {
@@ -15,3 +15,11 @@ function findRoot(start: string): string {
 
 export const projectRoot = findRoot(dirname(fileURLToPath(import.meta.url)));
 export const schemasDir = join(projectRoot, 'schemas');
+
+/**
+ * A compiled module's URL by its path under src/ (`store/sqlite-writer-worker.js`). The server
+ * and CLI run as bundles (scripts/build.js), so a module's own `import.meta.url` may be a shared
+ * chunk's, not its source file's place: files started by path (worker threads) are found from the
+ * project folder instead.
+ */
+export const compiledModuleUrl = (path: string): URL => pathToFileURL(join(projectRoot, 'dist', 'src', path));

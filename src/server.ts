@@ -1,11 +1,9 @@
-import cluster from 'node:cluster';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './http/logger.js';
 import { openRuntime } from './boot.js';
 import { markStoreHeld, releaseStore } from './store/server-lock.js';
-import { runCluster } from './cluster/run-cluster.js';
 
 export async function startServer(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
@@ -16,7 +14,7 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
   const app = await buildApp(runtime, logger);
   await app.listen({ port: config.port, host: config.host });
   // In a cluster (WORKERS > 1) the primary holds the embedded store for all its workers.
-  const pidFile = runtime.store.dialect === 'sqlite' && !cluster.isWorker ? markStoreHeld(config.dataDir) : undefined;
+  const pidFile = runtime.store.dialect === 'sqlite' && !(await isClusterWorker(config)) ? markStoreHeld(config.dataDir) : undefined;
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -36,6 +34,13 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
   return { app, stop };
 }
 
+/**
+ * node:cluster is loaded only when WORKERS > 1: loading it (and node:child_process behind it) was
+ * a tenth of a single server's cold start. Without it, this process is no cluster's worker.
+ */
+const loadCluster = async (config: Config) => (config.workers > 1 ? (await import('node:cluster')).default : undefined);
+const isClusterWorker = async (config: Config) => (await loadCluster(config))?.isWorker === true;
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -48,13 +53,15 @@ async function main(): Promise<void> {
     throw e;
   }
   // The first line a person sees: where to look. The JSON log lines that follow are for machines.
-  if (!cluster.isWorker) {
+  const cluster = await loadCluster(config);
+  if (!cluster?.isWorker) {
     process.stderr.write(
       `digital-proof starting on ${config.tls ? 'https' : 'http'}://${config.host}:${config.port} (public URL ${config.publicUrl})${config.workers > 1 ? ` with ${config.workers} worker processes` : ''}\n`,
     );
   }
-  if (config.workers > 1 && cluster.isPrimary) {
+  if (cluster?.isPrimary) {
     try {
+      const { runCluster } = await import('./cluster/run-cluster.js');
       await runCluster(config, createLogger(config.logLevel), {
         exec: fileURLToPath(import.meta.url),
         say: (line) => process.stderr.write(`${line}\n`),

@@ -12,17 +12,21 @@
  * Only the compiled build keeps a stamp (beside the code, in the same trust as the code); run from
  * source (tsx: tests, `npm run dev`) every start proves the catalogue. A stamp that cannot be
  * written (a read-only image) only costs the proof at every start.
+ *
+ * The catalogue's code is fingerprinted by scripts/build.js (a hash of src/catalog/ written into
+ * the build as `__DPROOF_CATALOG_CODE__`): the server runs as a bundle, so this module cannot find
+ * "its" folder's compiled files from its own URL.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from '../paths.js';
 
-const compiled = import.meta.url.endsWith('.js');
-const CATALOG_CODE = dirname(fileURLToPath(import.meta.url));
-/** dist/.catalog-checked (this file is dist/src/catalog/checked-stamp.js). */
-const STAMP = join(CATALOG_CODE, '..', '..', '.catalog-checked');
+/** Set by scripts/build.js in compiled code only (esbuild `define`); undefined from source. */
+declare const __DPROOF_CATALOG_CODE__: string | undefined;
+const CATALOG_CODE = typeof __DPROOF_CATALOG_CODE__ === 'string' ? __DPROOF_CATALOG_CODE__ : undefined;
+const STAMP = join(projectRoot, 'dist', '.catalog-checked');
 
 function packageVersion(name: string): string {
   const require = createRequire(import.meta.url);
@@ -31,17 +35,12 @@ function packageVersion(name: string): string {
 
 /** The fingerprint of everything the catalogue's proof depends on; undefined when no stamp is kept. */
 export function catalogFingerprint(files: readonly { name: string; text: string }[], metaSchemaText: string): string | undefined {
-  if (!compiled) return undefined;
+  if (CATALOG_CODE === undefined) return undefined;
   const h = createHash('sha256');
   const part = (s: string) => h.update(`${s.length}:`).update(s);
   part(`ajv ${packageVersion('ajv')} ajv-formats ${packageVersion('ajv-formats')}`);
   part(metaSchemaText);
-  for (const name of readdirSync(CATALOG_CODE)
-    .filter((n) => n.endsWith('.js'))
-    .sort()) {
-    part(name);
-    part(readFileSync(join(CATALOG_CODE, name), 'utf8'));
-  }
+  part(CATALOG_CODE);
   for (const f of files) {
     part(f.name);
     part(f.text);

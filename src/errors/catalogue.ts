@@ -720,6 +720,13 @@ export const ERROR_CATALOGUE = {
   receive_failed: { http: [502], area: 'wallet', en: 'the issuer answered something a wallet must refuse' },
   present_failed: { http: [502], area: 'wallet', en: 'the verifier answered something a wallet must refuse' },
   answer_too_large: { http: [502], area: 'wallet', en: 'a peer answered more bytes than a wallet reads' },
+  invalid_request_file: { http: [400], area: 'wallet', en: 'the DC API request given to the wallet is missing, too large or not JSON' },
+  dc_api_origin_not_expected: {
+    http: [400],
+    area: 'wallet',
+    en: "a signed DC API request's expected_origins does not hold the calling page's origin (replayed by another site?)",
+    ko: '이 요청은 다른 사이트에서 보낸 것입니다. 제출하지 않았습니다.',
+  },
   credential_not_in_wallet: { http: [400], area: 'wallet', en: 'no credential with this id in the wallet' },
   not_presentable: { http: [400], area: 'wallet', en: 'the credential cannot be shown as a counter QR' },
   nothing_disclosed: { http: [400], area: 'wallet', en: 'a counter QR must disclose at least one claim' },

@@ -27,8 +27,10 @@ export interface HolderProofExpectation extends TimeCheckOptions {
   maxAgeSeconds: number;
   /** OpenID4VP: the request's Response URI (an mdoc's SessionTranscript binds it); unset at the counter. */
   responseUri?: string;
-  /** OpenID4VP direct_post.jwt: base64url RFC 7638 thumbprint of the verifier's encryption key (an mdoc's SessionTranscript binds it). */
+  /** OpenID4VP direct_post.jwt / dc_api.jwt: base64url RFC 7638 thumbprint of the verifier's encryption key (an mdoc's SessionTranscript binds it). */
   responseEncryptionJkt?: string;
+  /** OpenID4VP over the Digital Credentials API: the request's origin, bare (an mdoc's OpenID4VPDCAPIHandover binds it). */
+  dcApiOrigin?: string;
 }
 
 /** A proof of possession of the holder key that came with the presentation (a KB-JWT or equivalent). */

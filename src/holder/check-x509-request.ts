@@ -71,7 +71,8 @@ export const x509HashOfLeaf = async (der: Uint8Array): Promise<string> =>
 export async function checkX509Request(
   jwt: string,
   clientId: string,
-  opts: { reader: CertificateReader; now: number },
+  /** responseUriOnSanDns: false over the Digital Credentials API, which has no response_uri (the answer goes to the origin). */
+  opts: { reader: CertificateReader; now: number; responseUriOnSanDns: boolean },
 ): Promise<{ payload: JsonObject; leaf: X509Leaf }> {
   const id = splitClientId(clientId);
   if (!id || (id.prefix !== 'x509_san_dns' && id.prefix !== 'x509_hash'))
@@ -109,8 +110,8 @@ export async function checkX509Request(
     const name = id.identifier.toLowerCase();
     if (!leaf.dnsNames.includes(name))
       throw new X509RequestRefused('san_mismatch', `x509_san_dns: the certificate is not for ${id.identifier}`);
-    // §5.9.3: with the direct_post modes the response_uri's host is the dNSName (no response_uri over the DC API).
-    if (payload.response_uri !== undefined) {
+    // §5.9.3: with the direct_post modes the response_uri's host is the dNSName.
+    if (opts.responseUriOnSanDns) {
       let host: string | undefined;
       try {
         host = new URL(String(payload.response_uri)).hostname.toLowerCase();

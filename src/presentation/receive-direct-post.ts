@@ -89,9 +89,10 @@ export async function answerRequest(
   now: number,
   /**
    * What else a presentation is bound to in an mdoc's OpenID4VP SessionTranscript: the Response
-   * URI (unset over the DC API) and, for direct_post.jwt, the thumbprint of the key it was encrypted to.
+   * URI (redirect, B.2.6.1) or the origin (DC API, B.2.6.2) and, for direct_post.jwt / dc_api.jwt,
+   * the thumbprint of the key it was encrypted to.
    */
-  binding: { responseUri?: string; responseEncryptionJkt?: string } = {},
+  binding: { responseUri?: string; responseEncryptionJkt?: string; dcApiOrigin?: string } = {},
 ): Promise<{ status: 'verified' | 'rejected' }> {
   // §8.5: the wallet may answer with an error (the user declined, no matching credential).
   if (typeof body.error === 'string') {
@@ -163,6 +164,7 @@ export async function answerRequest(
             maxAgeSeconds: deps.config.kbJwtMaxAgeSeconds,
             ...(binding.responseUri !== undefined && { responseUri: binding.responseUri }),
             ...(binding.responseEncryptionJkt !== undefined && { responseEncryptionJkt: binding.responseEncryptionJkt }),
+            ...(binding.dcApiOrigin !== undefined && { dcApiOrigin: binding.dcApiOrigin }),
           },
         },
         deps.verification,

@@ -11,6 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { UnitResult, UnitWriter, WriteUnit } from './batch-writer.js';
+import { compiledModuleUrl } from '../paths.js';
 
 export interface WriterStep {
   sql: string;
@@ -31,7 +32,7 @@ export type WriterReply = { id: number; outcomes: UnitOutcome[] } | { id: number
 // not carry tsx's loader into worker threads, so the worker is then started through a one-line
 // bootstrap that registers tsx first.
 const fromSource = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(fromSource ? './sqlite-writer-worker.ts' : './sqlite-writer-worker.js', import.meta.url);
+const WORKER_URL = fromSource ? new URL('./sqlite-writer-worker.ts', import.meta.url) : compiledModuleUrl('store/sqlite-writer-worker.js');
 
 // The thread only binds parameters and runs statements: a small heap is plenty (keeps RSS down).
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };

@@ -151,6 +151,7 @@ export const checkHolderBinding: Check = async (s, c, input) => {
     skewSeconds: c.skewSeconds,
     ...(input.kb.responseUri !== undefined && { responseUri: input.kb.responseUri }),
     ...(input.kb.responseEncryptionJkt !== undefined && { responseEncryptionJkt: input.kb.responseEncryptionJkt }),
+    ...(input.kb.dcApiOrigin !== undefined && { dcApiOrigin: input.kb.dcApiOrigin }),
   });
   s.kbNonce = nonce;
   s.kbIat = iat;

@@ -49,6 +49,8 @@ export type KeyBindingExpectation = {
   responseUri?: string;
   /** OpenID4VP direct_post.jwt: RFC 7638 thumbprint (base64url) of the key the response was encrypted to (Annex B.2.6.1). */
   responseEncryptionJkt?: string;
+  /** OpenID4VP over the DC API: the request's origin, bound by an mdoc's OpenID4VPDCAPIHandover (Annex B.2.6.2). */
+  dcApiOrigin?: string;
 } & ({ nonce: string; counterClientId?: never } | { counterClientId: string; nonce?: never });
 
 /** Credential formats this service verifies: those with an adapter in src/formats/registry.ts. */

@@ -3,8 +3,9 @@
  * (base64url, as OpenID4VCI delivers `mso_mdoc`), a DeviceResponse disclosing only the asked
  * elements (the IssuerSignedItems kept byte for byte: their digests are over those bytes), with a
  * DeviceSignature by the wallet's device key over DeviceAuthentication and the OpenID4VP
- * SessionTranscript of this request (client_id, nonce, response_uri, and for direct_post.jwt the
- * RFC 7638 thumbprint of the verifier's encryption key the response goes to).
+ * SessionTranscript of this request (client_id, nonce, response_uri by redirect; origin and nonce
+ * over the DC API; and for an encrypted response the RFC 7638 thumbprint of the verifier's
+ * encryption key it goes to).
  */
 import { createPrivateKey, sign } from 'node:crypto';
 import type { JWK } from 'jose';
@@ -13,7 +14,7 @@ import type { JsonObject } from '../formats/jose/types.js';
 import type { ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
 import { readMdocClaims } from '../formats/mdoc/parse-element-value.js';
 import { draftDeviceResponse, type HeldIssuerSigned } from '../formats/mdoc/build-device-response.js';
-import { openId4VpSessionTranscript } from '../formats/mdoc/verify-device-signature.js';
+import { openId4VpSessionTranscript, type OpenId4VpHandoverInput } from '../formats/mdoc/verify-device-signature.js';
 import { failed } from './wallet-http.js';
 
 const bad = (message: string) => failed(message, 'present_failed');
@@ -50,16 +51,17 @@ export interface MdocPresentationInput {
   /** `[namespace, element]` pointers: exactly these are disclosed. */
   disclose: ClaimPathPointer[];
   deviceJwk: JWK;
-  clientId: string;
-  nonce: string;
-  responseUri: string;
-  /** direct_post.jwt: SHA-256 RFC 7638 thumbprint of the verifier key the response is encrypted to (Annex B.2.6.1). */
-  jwkThumbprint?: Uint8Array;
+  /**
+   * What the SessionTranscript binds: client_id, nonce and response_uri by redirect (Annex B.2.6.1),
+   * or the origin and nonce over the DC API (B.2.6.2); with the SHA-256 RFC 7638 thumbprint of the
+   * verifier key an encrypted response goes to (direct_post.jwt, dc_api.jwt).
+   */
+  handover: OpenId4VpHandoverInput;
 }
 
 /** A base64url DeviceResponse for one OpenID4VP request. */
 export function createMdocPresentation(input: MdocPresentationInput): string {
-  const draft = draftDeviceResponse(readHeldMdoc(input.issuerSigned), input.disclose, openId4VpSessionTranscript(input));
+  const draft = draftDeviceResponse(readHeldMdoc(input.issuerSigned), input.disclose, openId4VpSessionTranscript(input.handover));
   const key = createPrivateKey({ key: input.deviceJwk as never, format: 'jwk' });
   const signature = new Uint8Array(sign('sha256', draft.toBeSigned, { key, dsaEncoding: 'ieee-p1363' }));
   return Buffer.from(draft.finish(signature)).toString('base64url');

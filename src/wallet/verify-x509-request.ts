@@ -42,12 +42,18 @@ function nodeReader(trustAnchors: Uint8Array[]): CertificateReader {
 export async function verifyX509Request(
   jwt: string,
   clientId: string,
-  opts: { trustAnchors: Uint8Array[]; now: Date; fail: (message: string) => Error },
+  opts: { trustAnchors: Uint8Array[]; now: Date; fail: (message: string) => Error; responseUriOnSanDns?: boolean },
 ): Promise<JsonObject> {
   // Strict compact-JWS reading first (duplicate members, non-canonical base64url, crit: SECURITY.md, Tokens).
   parseCompactJws(jwt);
   try {
-    return (await checkX509Request(jwt, clientId, { reader: nodeReader(opts.trustAnchors), now: opts.now.getTime() })).payload;
+    return (
+      await checkX509Request(jwt, clientId, {
+        reader: nodeReader(opts.trustAnchors),
+        now: opts.now.getTime(),
+        responseUriOnSanDns: opts.responseUriOnSanDns ?? true,
+      })
+    ).payload;
   } catch (e) {
     if (!(e instanceof X509RequestRefused)) throw e;
     throw opts.fail(MESSAGE[e.reason]?.(e.message) ?? e.message);

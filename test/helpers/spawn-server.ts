@@ -108,18 +108,22 @@ export async function runDproof(args: string[], env: Record<string, string>): Pr
   return { code, stdout, stderr };
 }
 
-/** Runs the compiled CLI (dist/src/cli/main.js) in its own process: the smoke tests of the real command. */
-export async function spawnDproof(args: string[], env: Record<string, string>): Promise<DproofResult> {
+/**
+ * Runs the compiled CLI (dist/src/cli/main.js) in its own process: the smoke tests of the real
+ * command. `stdin`: text piped to its standard input (none by default).
+ */
+export async function spawnDproof(args: string[], env: Record<string, string>, stdin?: string): Promise<DproofResult> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [join(COMPILED, 'cli', 'main.js'), ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (stdin !== undefined) p.stdin!.end(stdin);
     let stdout = '';
     let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     p.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }

@@ -191,6 +191,13 @@ describe('wallet and CLI refusals', () => {
       });
     });
 
+    it('wallet present-dc-api without a readable JSON request is invalid_request_file (a missing file, not JSON, nothing on stdin)', async () => {
+      const dcApi = (...more: string[]) => cli(['wallet', 'present-dc-api', '--origin', 'https://shop.example', ...more]);
+      writeFileSync(join(dir, 'not-json.txt'), 'openid4vp://?client_id=x');
+      for (const args of [['--request-file', join(dir, 'absent.json')], ['--request-file', join(dir, 'not-json.txt')], []])
+        assert.deepEqual(await refusal(dcApi(...args)), { code: 'invalid_request_file', status: 400 });
+    });
+
     describe('with a server running on the embedded store', () => {
       let other: ChildProcess;
       beforeAll(() => {

@@ -8,8 +8,9 @@ import { readHeldCredential } from '../../wallet/read-held-credential.js';
 import { receiveCredentials } from '../../wallet/receive-credentials.js';
 import { authorizeAndReceive } from '../../wallet/authorize-credentials.js';
 import { badRequest } from '../../errors.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { presentToVerifier } from '../../wallet/present-to-verifier.js';
+import { answerDcApiRequest } from '../../wallet/answer-dc-api-request.js';
 import { readPemChain } from '../../formats/x509/check-certificate-chain.js';
 import { createCounterPresentation, renderCounterQr } from '../../wallet/create-counter-qr.js';
 import { fetchHistory } from '../../wallet/fetch-history.js';
@@ -141,24 +142,22 @@ export function walletCommands(program: Command, io: CliIo): void {
       createOutput(true, io).data(readHeldCredential(cred), () => '');
     });
 
-  wallet
-    .command('present <link>')
-    .description('answer an OpenID4VP request (openid4vp://…): shows who asks and why, then sends only the chosen claims')
-    .option('--disclose <claims>', 'comma-separated claims to disclose (default: exactly what the verifier asked)')
-    .option(
-      '--trust-anchor <pem-file>',
-      'a CA certificate (PEM) trusted for X.509 verifiers (x509_san_dns, x509_hash); repeat for more',
-      (v: string, prev: string[] = []) => [...prev, v],
-    )
-    .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
+  presentOptions(
+    wallet
+      .command('present <link>')
+      .description('answer an OpenID4VP request (openid4vp://…): shows who asks and why, then sends only the chosen claims'),
+  )
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
       "\nExample:\n  $ dproof wallet present 'openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3A…&request_uri=…' --disclose age_over_19\n  $ dproof wallet present 'openid4vp://?client_id=x509_hash%3A…&request_uri=…' --trust-anchor keys/verifier-dev-root-….pem",
     )
     .action(async (link: string, opts: { disclose?: string; trustAnchor?: string[]; file?: string; json?: boolean }) => {
-      const trustAnchors = (opts.trustAnchor ?? []).flatMap((f) => readPemChain(readFileSync(f, 'utf8')));
-      const r = await presentToVerifier(readWallet(fileOf(opts)), { link, disclose: claimList(opts.disclose), trustAnchors });
+      const r = await presentToVerifier(readWallet(fileOf(opts)), {
+        link,
+        disclose: claimList(opts.disclose),
+        trustAnchors: readTrustAnchors(opts.trustAnchor),
+      });
       const result = await readHolderVerdict(r.response);
       createOutput(Boolean(opts.json), io).data({ ...r, ...(result && { result }) }, () =>
         [
@@ -167,6 +166,37 @@ export function walletCommands(program: Command, io: CliIo): void {
           result ? `${result.verdict}: ${result.message.ko} / ${result.message.en}` : `verifier answered: ${JSON.stringify(r.response)}`,
         ].join('\n'),
       );
+    });
+
+  presentOptions(
+    wallet
+      .command('present-dc-api')
+      .description(
+        "answer a Digital Credentials API request as the platform wallet: reads the page's request, prints the data the page hands back",
+      ),
+  )
+    .requiredOption('--origin <origin>', 'the origin of the calling page, as the browser gives it (https://shop.example)')
+    .option('--request-file <path>', 'the request: one dc_api_requests entry { "protocol", "data" } (or the list); default: standard input')
+    .addHelpText(
+      'after',
+      "\nExample:\n  $ jq '.dc_api_requests[0]' created.json | dproof wallet present-dc-api --origin https://shop.example > answer.json\n  (answer.json is the `data` for POST /v1/verifier/requests/{id}/dc-api-response)",
+    )
+    .action(async (opts: { origin: string; requestFile?: string; disclose?: string; trustAnchor?: string[]; file?: string }) => {
+      const request = parseRequest(await readRequestText(io, opts.requestFile));
+      const r = await answerDcApiRequest(readWallet(fileOf(opts)), {
+        request,
+        origin: opts.origin,
+        disclose: claimList(opts.disclose),
+        trustAnchors: readTrustAnchors(opts.trustAnchor),
+      });
+      // stdout is the answer alone (for the page, or a pipe); what was sent to whom goes to stderr.
+      io.stderr.write(
+        [
+          `verifier: ${r.verifier.name ?? r.verifier.client_id ?? '(unsigned request)'} at ${r.verifier.origin} (${r.protocol})${r.verifier.purpose ? ` — ${r.verifier.purpose.ko ?? ''} / ${r.verifier.purpose.en ?? ''}` : ''}`,
+          ...Object.entries(r.disclosed).map(([q, d]) => `sent ${d.claims.join(', ')} from credential ${d.credential} (query ${q})`),
+        ].join('\n') + '\n',
+      );
+      io.stdout.write(`${JSON.stringify(r.data)}\n`);
     });
 
   wallet
@@ -258,6 +288,53 @@ export function walletCommands(program: Command, io: CliIo): void {
         table(rows, ['at', 'verifier', 'channel', 'claims', 'verdict', 'reason', 'credential']),
       );
     });
+}
+
+/** What the holder gives both ways of presenting (`wallet present`, `wallet present-dc-api`). */
+const presentOptions = (cmd: Command): Command =>
+  cmd
+    .option('--disclose <claims>', 'comma-separated claims to disclose (default: exactly what the verifier asked)')
+    .option(
+      '--trust-anchor <pem-file>',
+      'a CA certificate (PEM) trusted for X.509 verifiers (x509_san_dns, x509_hash); repeat for more',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)');
+
+const readTrustAnchors = (files: string[] | undefined): Uint8Array[] => (files ?? []).flatMap((f) => readPemChain(readFileSync(f, 'utf8')));
+
+/** A DC API request is a few kB (a signed request object, a DCQL query); past this it is not one. */
+const MAX_REQUEST_BYTES = 256 * 1024;
+
+async function readRequestText(io: CliIo, path: string | undefined): Promise<string> {
+  const tooLarge = () => badRequest('invalid_request_file', `the request is over ${MAX_REQUEST_BYTES / 1024} kB`);
+  if (path !== undefined) {
+    let size: number;
+    try {
+      size = statSync(path).size;
+    } catch {
+      throw badRequest('invalid_request_file', `cannot read --request-file ${path}`);
+    }
+    if (size > MAX_REQUEST_BYTES) throw tooLarge();
+    return readFileSync(path, 'utf8');
+  }
+  let text: string | undefined;
+  try {
+    text = await io.readStdin?.(MAX_REQUEST_BYTES);
+  } catch {
+    throw tooLarge();
+  }
+  if (text === undefined || text.trim() === '')
+    throw badRequest('invalid_request_file', 'give the request with --request-file <path> or on standard input');
+  return text;
+}
+
+function parseRequest(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badRequest('invalid_request_file', 'the request is not JSON: give one dc_api_requests entry { "protocol", "data" }');
+  }
 }
 
 /**

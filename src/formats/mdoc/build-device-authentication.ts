@@ -2,7 +2,7 @@
  * The bytes a holder signs and a verifier checks in mdoc device authentication, with no Node
  * built-ins so the web wallet builds exactly what the server's verifier (verify-device-signature.ts)
  * recomputes: the #6.24 wrapping (RFC 8949 §3.4.5.1), DeviceAuthenticationBytes (ISO/IEC 18013-5
- * §9.1.3.4) and the OpenID4VP 1.0 Annex B.2.6.1 SessionTranscript around a SHA-256 the caller
+ * §9.1.3.4) and the OpenID4VP 1.0 Annex B.2.6.1 (redirect) / B.2.6.2 (DC API) SessionTranscript around a SHA-256 the caller
  * computes (node:crypto on the server, crypto.subtle in the browser).
  */
 import { cborEncode } from '@owf/mdoc';
@@ -40,7 +40,8 @@ export function deviceAuthenticationBytes(docType: string, deviceNameSpacesBytes
   return wrapTag24(concat(parts));
 }
 
-export interface OpenId4VpHandoverInput {
+/** A request invoked by redirect (Annex B.2.6.1): bound to the client, the nonce and the Response URI. */
+export interface RedirectHandoverInput {
   clientId: string;
   nonce: string;
   responseUri: string;
@@ -48,10 +49,32 @@ export interface OpenId4VpHandoverInput {
   jwkThumbprint?: Uint8Array;
 }
 
-/** OpenID4VP 1.0 Annex B.2.6.1: OpenID4VPHandoverInfo, the CBOR the handover hashes. */
-export const openId4VpHandoverInfo = (h: OpenId4VpHandoverInput): Uint8Array =>
-  cborEncode([h.clientId, h.nonce, h.jwkThumbprint ?? null, h.responseUri]);
+/** A request through the Digital Credentials API (Annex B.2.6.2): bound to the calling origin and the nonce. */
+export interface DcApiHandoverInput {
+  /** The origin the browser gave the wallet, bare (B.2.6.2: "MUST NOT be prefixed with `origin:`"). */
+  origin: string;
+  nonce: string;
+  /** RFC 7638 thumbprint of the verifier's encryption key for `dc_api.jwt`; absent (null) for `dc_api`. */
+  jwkThumbprint?: Uint8Array;
+}
 
-/** Annex B.2.6.1: SessionTranscript = [null, null, ["OpenID4VPHandover", sha-256(OpenID4VPHandoverInfo)]]. */
-export const sessionTranscriptOfHandover = (infoHash: Uint8Array): Uint8Array =>
-  cborEncode([null, null, ['OpenID4VPHandover', new Uint8Array(infoHash)]]);
+export type OpenId4VpHandoverInput = RedirectHandoverInput | DcApiHandoverInput;
+
+export interface OpenId4VpHandover {
+  name: 'OpenID4VPHandover' | 'OpenID4VPDCAPIHandover';
+  /** The CBOR the handover hashes (OpenID4VPHandoverInfo or OpenID4VPDCAPIHandoverInfo). */
+  info: Uint8Array;
+}
+
+/**
+ * OpenID4VP 1.0 Annex B.2.6.1: OpenID4VPHandoverInfo = [clientId, nonce, jwkThumbprint / null, responseUri];
+ * Annex B.2.6.2: OpenID4VPDCAPIHandoverInfo = [origin, nonce, jwkThumbprint / null].
+ */
+export const openId4VpHandover = (h: OpenId4VpHandoverInput): OpenId4VpHandover =>
+  'origin' in h
+    ? { name: 'OpenID4VPDCAPIHandover', info: cborEncode([h.origin, h.nonce, h.jwkThumbprint ?? null]) }
+    : { name: 'OpenID4VPHandover', info: cborEncode([h.clientId, h.nonce, h.jwkThumbprint ?? null, h.responseUri]) };
+
+/** Annex B.2.6.1 / B.2.6.2: SessionTranscript = [null, null, [<handover name>, sha-256(<handover info>)]]. */
+export const sessionTranscriptOfHandover = (name: OpenId4VpHandover['name'], infoHash: Uint8Array): Uint8Array =>
+  cborEncode([null, null, [name, new Uint8Array(infoHash)]]);

@@ -92,14 +92,17 @@ export const mdocVerification: CredentialVerification<MdocPresentation, typeof M
           throw formatError('mdoc_session_transcript_unavailable', 'an mdoc is verified over OpenID4VP only');
         },
         verify: async (expect) => {
-          if (expect.responseUri === undefined)
-            throw formatError('mdoc_session_transcript_unavailable', 'an mdoc is verified over OpenID4VP only');
-          const transcript = openId4VpSessionTranscript({
-            clientId: expect.aud,
-            nonce: expect.nonce,
-            responseUri: expect.responseUri,
-            ...(expect.responseEncryptionJkt !== undefined && { jwkThumbprint: Buffer.from(expect.responseEncryptionJkt, 'base64url') }),
-          });
+          const jkt = expect.responseEncryptionJkt !== undefined && {
+            jwkThumbprint: Buffer.from(expect.responseEncryptionJkt, 'base64url'),
+          };
+          // Annex B.2.6.2 over the DC API (origin, nonce, thumbprint), B.2.6.1 by redirect (client_id,
+          // nonce, thumbprint, Response URI); at the counter there is neither.
+          let transcript: Uint8Array;
+          if (expect.dcApiOrigin !== undefined)
+            transcript = openId4VpSessionTranscript({ origin: expect.dcApiOrigin, nonce: expect.nonce, ...jkt });
+          else if (expect.responseUri !== undefined)
+            transcript = openId4VpSessionTranscript({ clientId: expect.aud, nonce: expect.nonce, responseUri: expect.responseUri, ...jkt });
+          else throw formatError('mdoc_session_transcript_unavailable', 'an mdoc is verified over OpenID4VP only');
           verifyDeviceSignature(p.mdoc, device.key, transcript);
           // The DeviceSignature carries no time of its own; the request's lifetime bounds it.
           return { iat: Math.floor(expect.clock.now() / 1000) };

@@ -5,7 +5,9 @@
  * device key the issuer put in the MSO. Over OpenID4VP the SessionTranscript is the one of
  * OpenID4VP 1.0 Annex B.2.6.1: [null, null, ["OpenID4VPHandover", sha-256(CBOR([client_id,
  * nonce, jwk_thumbprint / null, response_uri]))]] — so a response made for another request
- * (nonce), verifier (client_id) or Response URI does not verify.
+ * (nonce), verifier (client_id) or Response URI does not verify; over the Digital Credentials API
+ * (B.2.6.2) ["OpenID4VPDCAPIHandover", sha-256(CBOR([origin, nonce, jwk_thumbprint / null]))],
+ * so one made for another origin does not.
  */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { formatError } from '../error-codes.js';
@@ -13,7 +15,7 @@ import { checkPublicJwk, type CheckPublicJwkOptions, type PublicJwk } from '../j
 import type { ParsedMdoc } from './parse-device-response.js';
 import {
   deviceAuthenticationBytes,
-  openId4VpHandoverInfo,
+  openId4VpHandover,
   sessionTranscriptOfHandover,
   type OpenId4VpHandoverInput,
 } from './build-device-authentication.js';
@@ -21,9 +23,10 @@ import { verifyCoseSignature } from './verify-cose-signature.js';
 
 export type { OpenId4VpHandoverInput };
 
-/** OpenID4VP 1.0 Annex B.2.6.1: the SessionTranscript bytes for a redirect-based request. */
+/** OpenID4VP 1.0 Annex B.2.6.1 (redirect) / B.2.6.2 (DC API, `origin` given): the SessionTranscript bytes. */
 export function openId4VpSessionTranscript(h: OpenId4VpHandoverInput): Uint8Array {
-  return sessionTranscriptOfHandover(new Uint8Array(createHash('sha256').update(openId4VpHandoverInfo(h)).digest()));
+  const { name, info } = openId4VpHandover(h);
+  return sessionTranscriptOfHandover(name, new Uint8Array(createHash('sha256').update(info).digest()));
 }
 
 const b64u = (v: unknown): string => Buffer.from(v as Uint8Array).toString('base64url');

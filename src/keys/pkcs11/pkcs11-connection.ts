@@ -15,6 +15,7 @@ import type { Pkcs11Config } from '../../config.js';
 import { Pkcs11KeyError } from './pkcs11-key-operations.js';
 import { Pkcs11StartError, Pkcs11TimeoutError, signerUnavailable } from './pkcs11-faults.js';
 import type { WorkerData, WorkerMessage, WorkerRequest } from './pkcs11-worker.js';
+import { compiledModuleUrl } from '../../paths.js';
 
 /** After a thread was given up on or lost, the least time before the next one is started. */
 const RESPAWN_EVERY_MS = 1000;
@@ -26,7 +27,7 @@ const PROBE_EVERY_MS = 1000;
 // Under tsx (tests, `npm run dev`) this module is TypeScript and so is its worker; Node 20 does
 // not carry tsx's loader into worker threads, so it is registered first (as in sqlite-writer.ts).
 const fromSource = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(fromSource ? './pkcs11-worker.ts' : './pkcs11-worker.js', import.meta.url);
+const WORKER_URL = fromSource ? new URL('./pkcs11-worker.ts', import.meta.url) : compiledModuleUrl('keys/pkcs11/pkcs11-worker.js');
 // The thread only passes bytes to and from the module: a small heap is plenty.
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 };
 

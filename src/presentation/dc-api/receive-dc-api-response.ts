@@ -7,7 +7,10 @@
  * Story: the client's own pending request → a DC API request (`dc_api_mode_mismatch`) → open the
  * JWE (same checks as direct_post.jwt; encrypted to THIS request's key) → take the request once →
  * verify with the request's nonce and `aud` `origin:<origin>` (A.4: "even for signed requests"),
- * so a presentation made for another site (another origin) is refused `kb_jwt_aud_mismatch`.
+ * so a presentation made for another site (another origin) is refused `kb_jwt_aud_mismatch`; an
+ * mdoc's DeviceSignature is over the OpenID4VPDCAPIHandover SessionTranscript (Annex B.2.6.2: origin,
+ * nonce, and for dc_api.jwt the request key's thumbprint), so one made for another origin, nonce or
+ * key is refused `mdoc_device_signature_invalid`.
  */
 import { badRequest, notFound } from '../../errors.js';
 import type { ApiClient } from '../../store/repositories/clients-repo.js';
@@ -35,5 +38,10 @@ export async function receiveDcApiResponse(
   if (typeof params.vp_token === 'object' && params.vp_token !== null) params.vp_token = JSON.stringify(params.vp_token);
   if (typeof params.error !== 'string' && typeof params.vp_token !== 'string')
     throw badRequest('invalid_request', 'data holds neither vp_token nor error');
-  return answerRequest(deps, rec, params, originAudience(row!.origin!), now);
+  // Annex B.2.6.2: an mdoc's OpenID4VPDCAPIHandover binds the origin, the nonce and, for dc_api.jwt,
+  // the thumbprint of the request key that decrypted the answer (never one named by the JWE).
+  return answerRequest(deps, rec, params, originAudience(row!.origin!), now, {
+    dcApiOrigin: row!.origin!,
+    ...(read.encryptionJkt !== undefined && { responseEncryptionJkt: read.encryptionJkt }),
+  });
 }

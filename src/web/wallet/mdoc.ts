@@ -19,7 +19,7 @@ import { cborDecode, DataItem, IssuerSigned } from '@owf/mdoc';
 import { base64url } from 'jose';
 import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
-import { openId4VpHandoverInfo, sessionTranscriptOfHandover } from '../../formats/mdoc/build-device-authentication.js';
+import { openId4VpHandover, sessionTranscriptOfHandover } from '../../formats/mdoc/build-device-authentication.js';
 import { draftDeviceResponse } from '../../formats/mdoc/build-device-response.js';
 import { thumbprint } from './holder-key.js';
 
@@ -181,7 +181,8 @@ export async function createMdocAnswer(input: MdocAnswerInput): Promise<string> 
     nameSpaces: top.get('nameSpaces') as Map<string, DataItem[]>,
     issuerAuth: top.get('issuerAuth'),
   };
-  const transcript = sessionTranscriptOfHandover(await sha256(openId4VpHandoverInfo(input)));
+  const handover = openId4VpHandover(input);
+  const transcript = sessionTranscriptOfHandover(handover.name, await sha256(handover.info));
   const draft = draftDeviceResponse(held, input.disclose, transcript);
   const signature = new Uint8Array(
     await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, input.deviceKey, draft.toBeSigned as BufferSource),

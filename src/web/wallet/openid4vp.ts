@@ -110,10 +110,18 @@ const trustAnchors = (): Promise<Uint8Array[]> =>
   });
 
 /** §5.9.3 x509_san_dns / x509_hash: the shared rules, certificates read by @peculiar/x509 (loaded only now). */
-async function verifyX509Signed(jwt: string, clientId: string): Promise<{ payload: Obj; certificate: VerifierCertificate }> {
+async function verifyX509Signed(
+  jwt: string,
+  clientId: string,
+  dcApi: boolean,
+): Promise<{ payload: Obj; certificate: VerifierCertificate }> {
   const [{ webCertificateReader }, ders] = await Promise.all([import('./x509-reader.js'), trustAnchors()]);
   try {
-    const { payload, leaf } = await checkX509Request(jwt, clientId, { reader: webCertificateReader(ders), now: Date.now() });
+    const { payload, leaf } = await checkX509Request(jwt, clientId, {
+      reader: webCertificateReader(ders),
+      now: Date.now(),
+      responseUriOnSanDns: !dcApi,
+    });
     return { payload, certificate: { subject: leaf.subject, dnsNames: leaf.dnsNames } };
   } catch (e) {
     if (e instanceof X509RequestRefused) throw refusal(e.reason);
@@ -143,8 +151,12 @@ async function verifyDidSigned(jwt: string, did: string): Promise<Obj> {
 }
 
 /** A signed request object under the client identifier it names: did:web or X.509. */
-async function verifySigned(jwt: string, clientId: string): Promise<{ payload: Obj; certificate: VerifierCertificate | undefined }> {
-  if (isX509ClientId(clientId)) return verifyX509Signed(jwt, clientId);
+async function verifySigned(
+  jwt: string,
+  clientId: string,
+  dcApi = false,
+): Promise<{ payload: Obj; certificate: VerifierCertificate | undefined }> {
+  if (isX509ClientId(clientId)) return verifyX509Signed(jwt, clientId, dcApi);
   const did = didWebOfClientId(clientId);
   if (!did) throw refusal('not_x509', 'unsupported_client');
   const payload = await verifyDidSigned(jwt, did);
@@ -216,7 +228,7 @@ export async function readDcApiRequest(protocol: string, data: unknown, origin: 
     }
     if (typeof claimed !== 'string') throw new WalletError('bad_request_object', 'a signed request without client_id');
     clientId = claimed;
-    ({ payload, certificate } = await verifySigned(data.request, clientId));
+    ({ payload, certificate } = await verifySigned(data.request, clientId, true));
     // A.2: expected_origins is REQUIRED in a signed request; the origin the browser gives must be in it.
     if (!Array.isArray(payload.expected_origins) || !payload.expected_origins.includes(origin)) throw refusal('origin_mismatch');
   } else if (protocol === 'openid4vp-v1-unsigned') {

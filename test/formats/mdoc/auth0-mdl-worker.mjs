@@ -19,11 +19,18 @@ const cborDecode = (b) => cbor.decode(b);
 
 const b64u = (bytes) => Buffer.from(bytes).toString('base64url');
 
-/** The OpenID4VP 1.0 Annex B.2.6.1 SessionTranscript as #6.24 bytes, computed here, apart from the verifier. */
-function sessionTranscriptBytes({ clientId, nonce, responseUri, jwkThumbprint }) {
-  const info = cborEncode([clientId, nonce, jwkThumbprint ? Buffer.from(jwkThumbprint, 'base64url') : null, responseUri]);
+/**
+ * The OpenID4VP 1.0 SessionTranscript as #6.24 bytes, computed here, apart from the verifier:
+ * Annex B.2.6.1 for a redirect request, B.2.6.2 (OpenID4VPDCAPIHandover) when `origin` is given.
+ */
+function sessionTranscriptBytes({ clientId, nonce, responseUri, origin, jwkThumbprint }) {
+  const jkt = jwkThumbprint ? Buffer.from(jwkThumbprint, 'base64url') : null;
+  const [name, info] =
+    origin !== undefined
+      ? ['OpenID4VPDCAPIHandover', cborEncode([origin, nonce, jkt])]
+      : ['OpenID4VPHandover', cborEncode([clientId, nonce, jkt, responseUri])];
   const hash = createHash('sha256').update(info).digest();
-  return cborEncode(DataItem.fromData([null, null, ['OpenID4VPHandover', hash]]));
+  return cborEncode(DataItem.fromData([null, null, [name, hash]]));
 }
 
 /** Changes the signed MSO (a status entry, another docType) and signs it again with the DS key: what an issuer could do. */

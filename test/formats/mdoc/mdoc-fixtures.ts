@@ -110,7 +110,10 @@ export interface PresentArgs {
   fields: [string, string][];
   deviceJwk: JWK;
   /** `jwkThumbprint`: base64url RFC 7638 thumbprint of the verifier's encryption key (direct_post.jwt). */
-  transcript: { clientId: string; nonce: string; responseUri: string; jwkThumbprint?: string };
+  /** A redirect request's handover (Annex B.2.6.1), or with `origin` a DC API request's (B.2.6.2); jwkThumbprint base64url. */
+  transcript:
+    | { clientId: string; nonce: string; responseUri: string; jwkThumbprint?: string }
+    | { origin: string; nonce: string; jwkThumbprint?: string };
 }
 
 /** @auth0/mdl as issuer and wallet, in a worker thread. */

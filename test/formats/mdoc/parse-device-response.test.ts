@@ -1,7 +1,7 @@
 /**
  * The mdoc parse check on hostile CBOR (issue 16, SECURITY.md "Tokens"): our own walk refuses
  * each kind with its code before @owf/mdoc decodes anything; and the OpenID4VP 1.0 Annex B.2.6.1
- * SessionTranscript matches the spec's example bytes.
+ * (redirect) and B.2.6.2 (Digital Credentials API) SessionTranscripts match the spec's example bytes.
  */
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -9,7 +9,9 @@ import { mdocVerification } from '../../../src/formats/mdoc/verification-adapter
 import { openId4VpSessionTranscript } from '../../../src/formats/mdoc/verify-device-signature.js';
 import { MAX_BYTES } from '../../../src/formats/mdoc/check-cbor-limits.js';
 import { toJsonValue } from '../../../src/formats/mdoc/parse-element-value.js';
-import { DateOnly } from '@owf/mdoc';
+import { cborDecode, DateOnly } from '@owf/mdoc';
+import { calculateJwkThumbprint } from 'jose';
+import { openId4VpHandover } from '../../../src/formats/mdoc/build-device-authentication.js';
 
 const b64u = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
 const refusal = (text: string): string | undefined => {
@@ -105,6 +107,44 @@ describe('the OpenID4VP SessionTranscript (Annex B.2.6.1)', () => {
     assert.equal(
       Buffer.from(st).toString('hex'),
       '83f6f682714f70656e494434565048616e646f7665725820048bc053c00442af9b8eed494cefdd9d95240d254b046b11b68013722aad38ac',
+    );
+  });
+});
+
+describe('the OpenID4VP SessionTranscript over the Digital Credentials API (Annex B.2.6.2)', () => {
+  // The spec's example: origin https://example.com, its nonce, and the SHA-256 JWK thumbprint of its example key.
+  const jwk = {
+    kty: 'EC',
+    crv: 'P-256',
+    x: 'DxiH5Q4Yx3UrukE2lWCErq8N8bqC9CHLLrAwLz5BmE0',
+    y: 'XtLM4-3h5o3HUH0MHVJV0kyq0iBlrBwlh8qEDMZ4-Pc',
+    use: 'enc',
+    alg: 'ECDH-ES',
+    kid: '1',
+  } as const;
+  const nonce = 'exc7gBkxjx1rdc9udRrveKvSsJIq80avlXeLHhGwqtA';
+
+  it("matches the spec's example bytes: OpenID4VPDCAPIHandoverInfo, the handover and the SessionTranscript", async () => {
+    const jkt = Buffer.from(await calculateJwkThumbprint(jwk, 'sha256'), 'base64url');
+    assert.equal(jkt.toString('hex'), '4283ec927ae0f208daaa2d026a814f2b22dca52cf85ffa8f3f8626c6bd669047');
+    const handover = openId4VpHandover({ origin: 'https://example.com', nonce, jwkThumbprint: jkt });
+    assert.equal(handover.name, 'OpenID4VPDCAPIHandover');
+    assert.equal(
+      Buffer.from(handover.info).toString('hex'),
+      '837368747470733a2f2f6578616d706c652e636f6d782b6578633767426b786a7831726463397564527276654b7653734a4971383061766c58654c4868477771744158204283ec927ae0f208daaa2d026a814f2b22dca52cf85ffa8f3f8626c6bd669047',
+    );
+    assert.equal(
+      Buffer.from(openId4VpSessionTranscript({ origin: 'https://example.com', nonce, jwkThumbprint: jkt })).toString('hex'),
+      '83f6f682764f70656e4944345650444341504948616e646f7665725820fbece366f4212f9762c74cfdbf83b8c69e371d5d68cea09cb4c48ca6daab761a',
+    );
+  });
+
+  it('puts null where dc_api has no encryption key, and the origin bare (no origin: prefix)', () => {
+    const plain = openId4VpHandover({ origin: 'https://example.com', nonce });
+    assert.deepEqual(cborDecode(plain.info), ['https://example.com', nonce, null]);
+    assert.notEqual(
+      Buffer.from(openId4VpSessionTranscript({ origin: 'https://example.com', nonce })).toString('hex'),
+      Buffer.from(openId4VpSessionTranscript({ origin: 'https://other.example', nonce })).toString('hex'),
     );
   });
 });
