@@ -12,6 +12,8 @@
  *   what it signed verifies) and 폐기 (destroyed, gone from the JWKS) — the PKI words for key
  *   rollover and key destruction. "퇴역" is a military word no clerk expects on a screen.
  */
+import type { X509Refusal } from '../holder/check-x509-request.js';
+
 /** A word or phrase in both page languages. */
 export interface Term {
   readonly ko: string;
@@ -68,21 +70,7 @@ export const AVOIDED_KOREAN = [
  * acts on — never a code, no English in the Korean. 인증서 is the verifier's X.509 certificate;
  * 증명서 stays the holder's credential.
  */
-export const REQUEST_REFUSAL: Readonly<
-  Record<
-    | 'not_x509'
-    | 'no_trust_anchor'
-    | 'no_x5c'
-    | 'certificate_expired'
-    | 'chain_untrusted'
-    | 'bad_signature'
-    | 'hash_mismatch'
-    | 'san_mismatch'
-    | 'response_uri_host'
-    | 'origin_mismatch',
-    Term
-  >
-> = {
+export const REQUEST_REFUSAL: Readonly<Record<X509Refusal | 'origin_mismatch', Term>> = {
   not_x509: {
     ko: '알 수 없는 방식으로 자신을 밝힌 검증기관입니다.',
     en: 'The verifier identifies itself in a way this wallet does not support.',
