@@ -12,6 +12,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { decodeJwt, type JWK } from 'jose';
+import { serverCpuMs } from './full-flow.js';
 import { load, type LoadResult } from './load.js';
 import { createMdocPresentation } from '../src/wallet/create-mdoc-presentation.js';
 import type { CredentialType } from '../src/catalog/types.js';
@@ -20,8 +21,13 @@ import { makeDocumentSigner, makeIaca } from '../test/formats/mdoc/mdoc-fixtures
 export interface MdocBenchResult {
   issuance: LoadResult;
   verify: LoadResult;
-  /** @auth0/mdl in-process, ops/s: the mean of a run before and a run after the HTTP scenarios. */
-  library: { issue: number; verify: number; runs: { issue: number; verify: number }[] };
+  /**
+   * @auth0/mdl in-process, ops/s and CPU ms per op: the mean of a run before and a run after the
+   * HTTP scenarios.
+   */
+  library: LibraryRates & { runs: LibraryRates[] };
+  /** The server's CPU (all its threads) per answer of each scenario, in ms, when its pid was given. */
+  serverCpuMs?: { issuance: number; verify: number };
   /** Answers beyond the prepared presentations (replays, refused): expected, not errors. */
   replayed: number;
 }
@@ -45,7 +51,14 @@ function libraryNamespaces(type: CredentialType): Record<string, Record<string, 
   return out;
 }
 
-async function libraryRates(type: CredentialType, seconds: number): Promise<{ issue: number; verify: number }> {
+interface LibraryRates {
+  issue: number;
+  verify: number;
+  issueCpuMs: number;
+  verifyCpuMs: number;
+}
+
+async function libraryRates(type: CredentialType, seconds: number): Promise<LibraryRates> {
   const iaca = await makeIaca('CN=Bench IACA, C=KR');
   const ds = await makeDocumentSigner(iaca);
   const deviceJwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
@@ -122,10 +135,14 @@ export async function runMdocBench(o: {
   type: CredentialType;
   quick: boolean;
   connections: number;
+  /** The server's pid: its CPU per answer is measured (/proc schedstat of every thread). */
+  serverPid?: number;
 }): Promise<MdocBenchResult> {
+  const cpu = o.serverPid === undefined ? undefined : () => serverCpuMs(o.serverPid!);
   const libSeconds = o.quick ? 0.5 : 2;
   const before = await libraryRates(o.type, libSeconds);
   const holder = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+  const issuanceCpu0 = cpu?.();
   const issuance = await load({
     name: 'POST /v1/credentials (mso_mdoc driver licence, holder-bound, durable)',
     url: `${o.url}/v1/credentials`,
@@ -136,8 +153,10 @@ export async function runMdocBench(o: {
     seconds: o.quick ? 2 : 6,
     expect: (body) => body.includes('"format":"mso_mdoc"'),
   });
+  const issuanceCpu = cpu && (cpu() - issuanceCpu0!) / issuance.ok;
   const bodies = await preparePresentations(o.url, o.issuerKey, o.verifierKey, o.type, o.quick ? 400 : 3000);
   let v = 0;
+  const verifyCpu0 = cpu?.();
   const verify = await load({
     name: 'POST /openid4vp/response (mdoc DeviceResponse, 2 elements, own IACA, status in-process)',
     url: `${o.url}/openid4vp/response`,
@@ -148,11 +167,20 @@ export async function runMdocBench(o: {
     setupRequest: (req) => ({ ...req, body: bodies[v++ % bodies.length] }),
     expect: (body) => body.includes('"status":"verified"'),
   });
+  const verifyCpu = cpu && (cpu() - verifyCpu0!) / verify.ok;
   const after = await libraryRates(o.type, libSeconds);
+  const mean = (k: keyof LibraryRates) => (before[k] + after[k]) / 2;
   return {
     issuance,
     verify,
-    library: { issue: (before.issue + after.issue) / 2, verify: (before.verify + after.verify) / 2, runs: [before, after] },
+    library: {
+      issue: mean('issue'),
+      verify: mean('verify'),
+      issueCpuMs: mean('issueCpuMs'),
+      verifyCpuMs: mean('verifyCpuMs'),
+      runs: [before, after],
+    },
+    ...(issuanceCpu !== undefined && verifyCpu !== undefined && { serverCpuMs: { issuance: issuanceCpu, verify: verifyCpu } }),
     replayed: Math.max(0, v - bodies.length),
   };
 }

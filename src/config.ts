@@ -120,6 +120,10 @@ export interface Config {
   keyAttestationRequired: ConfigurationPolicy;
   /** The Authorization Code Flow (OpenID4VCI §3.4): set when OIDC_ISSUER is. */
   authorizationCode: AuthorizationCodeConfig | undefined;
+  /** OpenID4VCI §12.2.4 `credential_request_encryption.encryption_required`: plain JSON credential requests are refused. */
+  requestEncryptionRequired: boolean;
+  /** How long a rotated-out request encryption key stays listed and accepted, seconds. */
+  requestKeyGraceSeconds: number;
 }
 
 /** The identity provider citizens log in at, and the claims source that answers for them. */
@@ -426,6 +430,18 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
       '`true`, `false` or a comma-separated list of credential configuration ids: their key proofs must carry a `key_attestation` from a trusted provider naming the proof key (`key_attestations_required` in the metadata).',
   },
   {
+    name: 'CREDENTIAL_REQUEST_ENCRYPTION_REQUIRED',
+    default: 'false',
+    description:
+      '`true`: the credential and deferred credential endpoints take only encrypted requests (a JWE, `application/jwt`, to a key of `credential_request_encryption.jwks`; `encryption_required: true` in the metadata); `false`: encrypted requests are offered and accepted, plain JSON too unless it asks for an encrypted response.',
+  },
+  {
+    name: 'CREDENTIAL_REQUEST_KEY_GRACE_SECONDS',
+    default: '86400',
+    description:
+      'After `dproof keys rotate-request-key`, how long the previous request encryption key stays in the metadata and still decrypts (300–2592000; longer than wallets cache the metadata).',
+  },
+  {
     name: 'OIDC_ISSUER',
     default: '(unset: no authorization code flow)',
     description:
@@ -611,6 +627,14 @@ function caCertificatesIn(name: string, cwd: string, path: string): string[] {
   });
 }
 
+/** `true` or `false` (unset: false). */
+function booleanFlag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim() ?? '';
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(name, 'must be true or false');
+}
+
 /** `true` / `false` / `a,b,c` (credential configuration ids). */
 function configurationPolicy(env: Env, name: string): ConfigurationPolicy {
   const raw = env[name]?.trim() ?? '';
@@ -782,5 +806,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     walletAttestationRequired: configurationPolicy(env, 'WALLET_ATTESTATION_REQUIRED'),
     keyAttestationRequired: configurationPolicy(env, 'KEY_ATTESTATION_REQUIRED'),
     authorizationCode: authorizationCodeConfig(env, nodeEnv),
+    requestEncryptionRequired: booleanFlag(env, 'CREDENTIAL_REQUEST_ENCRYPTION_REQUIRED'),
+    requestKeyGraceSeconds: integer(env, 'CREDENTIAL_REQUEST_KEY_GRACE_SECONDS', 86_400, 300, 2_592_000),
   };
 }

@@ -221,7 +221,8 @@ export const ERROR_CATALOGUE = {
   invalid_encryption_parameters: {
     http: [400],
     area: 'openid4vci',
-    en: 'credential_response_encryption is malformed: enc other than A128GCM/A256GCM, a jwk without alg ECDH-ES, not a public P-256 point, or zip',
+    en: 'credential_response_encryption is malformed (enc other than A128GCM/A256GCM, a jwk without alg ECDH-ES, not a public P-256 point, zip) or sent unencrypted; an encrypted request is not an ECDH-ES JWE to a current key of credential_request_encryption (unknown kid, enc not listed, epk off the curve, zip or nesting, undecryptable, no JSON object); a plain request where encryption is required',
+    ko: '암호화 설정이 올바르지 않습니다. 발급자 메타데이터의 credential_request_encryption 키로 요청을 다시 암호화해 보내세요.',
   },
   invalid_dpop_proof: {
     http: [400, 401],

@@ -7,7 +7,7 @@
  * `enc`: A256GCM when the verifier lists it (HAIP 1.0 §5: SHOULD), else A128GCM, the default
  * when `encrypted_response_enc_values_supported` is absent.
  */
-import { CompactEncrypt, importJWK } from 'jose';
+import { encryptJsonJwe } from '../formats/jose/ecdh-es-jwe.js';
 import { isRealPublicJwk } from '../formats/jose/check-public-jwk.js';
 
 type Obj = Record<string, unknown>;
@@ -38,12 +38,7 @@ export function readResponseEncryption(clientMetadata: unknown): ReadEncryption 
 }
 
 /** The `response` parameter: the response parameters (§8.1, vp_token as a JSON object) as one JWE. */
-export async function encryptResponse(params: Obj, to: ResponseEncryption): Promise<string> {
-  const key = await importJWK(to.jwk, 'ECDH-ES');
-  return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(params)))
-    .setProtectedHeader({ alg: 'ECDH-ES', enc: to.enc, ...(to.kid !== undefined && { kid: to.kid }) })
-    .encrypt(key);
-}
+export const encryptResponse = (params: Obj, to: ResponseEncryption): Promise<string> => encryptJsonJwe(params, to);
 
 /**
  * OpenID4VP 1.0 §5.2 `state`: REQUIRED when the DCQL query asks for a credential without

@@ -84,6 +84,8 @@ export function buildIssuerMetadata(
     batchSize: number;
     authorizationCode?: boolean;
     keyAttestationRequired?: ConfigurationPolicy;
+    /** Wallet providers are trusted: key-bound configurations take the `attestation` proof type (§F). */
+    attestationProofType?: boolean;
   },
 ) {
   const configurations: Record<string, unknown> = {};
@@ -93,7 +95,8 @@ export function buildIssuerMetadata(
   for (const type of catalog.types) {
     for (const adapter of issuedIn(type)) {
       const id = adapter.configurationId(type.id);
-      configurations[id] = withKeyAttestationsRequired(
+      configurations[id] = withAttestationProofType(
+        withKeyAttestationsRequired(
         {
           ...adapter.configurationMetadata(type, options),
           // §12.2.4 scope: with the Authorization Code Flow, a configuration is asked for by its id as scope too.
@@ -102,7 +105,9 @@ export function buildIssuerMetadata(
             adapter.claimPathOf ? adapter.claimPathOf(type, path) : [...adapter.claimPathPrefix, ...path],
           ),
         },
-        opts.keyAttestationRequired !== undefined && requiredFor(opts.keyAttestationRequired, id),
+          opts.keyAttestationRequired !== undefined && requiredFor(opts.keyAttestationRequired, id),
+        ),
+        opts.attestationProofType === true,
       );
     }
   }
@@ -131,6 +136,18 @@ function withKeyAttestationsRequired(configuration: Record<string, unknown>, req
   const proofTypes = configuration.proof_types_supported as Record<string, Record<string, unknown>> | undefined;
   if (!required || !proofTypes?.jwt) return configuration;
   return { ...configuration, proof_types_supported: { ...proofTypes, jwt: { ...proofTypes.jwt, key_attestations_required: {} } } };
+}
+
+/**
+ * §12.2.4 `proof_types_supported.attestation` (§F: a key attestation without proof of possession,
+ * its `alg` one of these), beside `jwt` on key-bound configurations when wallet providers are
+ * trusted; the attestation itself is the key attestation (`key_attestations_required`).
+ */
+function withAttestationProofType(configuration: Record<string, unknown>, enabled: boolean): Record<string, unknown> {
+  const proofTypes = configuration.proof_types_supported as Record<string, Record<string, unknown>> | undefined;
+  if (!enabled || !proofTypes?.jwt) return configuration;
+  const attestation = { proof_signing_alg_values_supported: [...PROOF_SIGNING_ALGS], key_attestations_required: {} };
+  return { ...configuration, proof_types_supported: { ...proofTypes, attestation } };
 }
 
 /**

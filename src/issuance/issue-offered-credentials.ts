@@ -26,7 +26,9 @@ import { coveredConfigurations } from './offer-configurations.js';
 import { issueForHolders } from './issue-for-holders.js';
 import { deferredTransaction, isDeferred, type DeferredResponse } from './deferred/open-deferred.js';
 import { createNotification } from './notifications/create-notification.js';
-import { readProofList } from './read-proof-list.js';
+import { readProofList, type ProofList } from './read-proof-list.js';
+import { checkAttestationProof } from './key-attestation/check-key-attestation.js';
+import { NO_WALLET_PROVIDERS } from './client-attestation/trusted-wallet-providers.js';
 import { requiredFor } from './configuration-policy.js';
 import { isSealed, offerClaimsText } from './authorization/claims-seal.js';
 
@@ -76,18 +78,31 @@ function readConfiguration(deps: VciDeps, body: Record<string, unknown>, offer: 
   return configuration;
 }
 
-/** §8.2 `proofs` (exactly one proof type, a non-empty array), Appendix F.1 `jwt`, §12.2.4 `batch_size`. */
-function readJwtProofs(deps: VciDeps, body: Record<string, unknown>, configuration: CredentialConfiguration): unknown[] {
+/** §8.2 `proofs` (exactly one proof type, a non-empty array), Appendix F.1 `jwt`, §F `attestation`, §12.2.4 `batch_size`. */
+function readProofs(deps: VciDeps, body: Record<string, unknown>, configuration: CredentialConfiguration): ProofList {
   const proofs = body.proofs;
   if (!configuration.keyBound) {
     if (proofs !== undefined || body.proof !== undefined)
       throw credentialError('invalid_credential_request', 'this credential configuration is not key-bound; send no proofs');
-    return [];
+    return { type: 'jwt', list: [] };
   }
-  const list = readProofList(body);
-  if (list.length > deps.config.batchSize)
+  const read = readProofList(body);
+  if (read.type === 'jwt' && read.list.length > deps.config.batchSize)
     throw credentialError('invalid_credential_request', `at most ${deps.config.batchSize} proofs per request (batch_size)`);
-  return list;
+  return read;
+}
+
+/**
+ * §F `attestation` proof type: one credential per attested key (§F: the issuer SHOULD issue one
+ * for each), at most batch_size of them, all under the attestation's one c_nonce. Only where
+ * wallet providers are trusted (the proof type is advertised then, and nothing else could pass).
+ */
+async function checkAttestationProofs(deps: VciDeps, attestation: unknown): Promise<{ proofs: CheckedProof[]; nonce: string }> {
+  const checked = await checkAttestationProof(attestation, { walletProviders: deps.walletProviders ?? NO_WALLET_PROVIDERS, clock: deps.clock });
+  if (checked.keys.length > deps.config.batchSize)
+    throw credentialError('invalid_credential_request', `at most ${deps.config.batchSize} attested keys per request (batch_size)`);
+  if (new Set(checked.attested).size !== checked.attested.length) throw credentialError('invalid_proof', 'the attestation names a key twice');
+  return { proofs: checked.keys.map((jwk, i) => ({ jwk, jkt: checked.attested[i]!, nonce: checked.nonce })), nonce: checked.nonce };
 }
 
 async function checkProofs(deps: VciDeps, list: unknown[], configurationId: string): Promise<CheckedProof[]> {
@@ -144,7 +159,9 @@ export async function issueOfferedCredentials(
   const { offer, dpopJkt } = authorized;
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
   const configuration = readConfiguration(deps, body, offer);
-  const proofs = await checkProofs(deps, readJwtProofs(deps, body, configuration), configuration.id);
+  const read = readProofs(deps, body, configuration);
+  const viaAttestation = read.type === 'attestation' ? await checkAttestationProofs(deps, read.attestation) : undefined;
+  const proofs = viaAttestation ? viaAttestation.proofs : await checkProofs(deps, read.type === 'jwt' ? read.list : [], configuration.id);
   const adapter = credentialFormat(configuration.format)!;
   // §8.3.1.2 invalid_proof: the proof key must be one this format can bind (an mdoc: P-256).
   if (adapter.acceptsHolderKey && !proofs.every((p) => adapter.acceptsHolderKey!(p.jwk)))
@@ -172,7 +189,8 @@ export async function issueOfferedCredentials(
       offerId: offer.id,
       configurationId: configuration.id,
       covered: coveredConfigurations(offer).length,
-      nonceHashes: proofs.map((p) => hashSecret(p.nonce)),
+      // One key attestation carries one c_nonce for all its keys.
+      nonceHashes: viaAttestation ? [hashSecret(viaAttestation.nonce)] : proofs.map((p) => hashSecret(p.nonce)),
       now: deps.clock.now(),
     },
     deferred ? [deferred.step] : [],

@@ -11,20 +11,29 @@
 import { isJsonObject } from '../formats/jose/types.js';
 import { credentialError } from './vci-errors.js';
 
-export function readProofList(body: Record<string, unknown>): unknown[] {
+/** The proofs of a request: `jwt` proofs, or one key attestation (the `attestation` proof type, §F). */
+export type ProofList = { type: 'jwt'; list: unknown[] } | { type: 'attestation'; attestation: unknown };
+
+export function readProofList(body: Record<string, unknown>): ProofList {
   const { proofs, proof } = body;
   if (proof !== undefined) {
     if (proofs !== undefined) throw credentialError('invalid_credential_request', 'send proofs or the pre-1.0 proof, not both');
     if (!isJsonObject(proof) || proof.proof_type !== 'jwt' || typeof proof.jwt !== 'string')
       throw credentialError('invalid_proof', 'proof must be { "proof_type": "jwt", "jwt": "..." }; prefer proofs.jwt (OpenID4VCI 1.0)');
-    return [proof.jwt];
+    return { type: 'jwt', list: [proof.jwt] };
   }
   // §8.3.1.2 invalid_proof (1): the field is missing.
   if (!isJsonObject(proofs)) throw credentialError('invalid_proof', 'proofs is required for this credential configuration');
   const types = Object.keys(proofs);
   if (types.length !== 1) throw credentialError('invalid_credential_request', 'proofs must contain exactly one proof type');
+  // §F attestation proof type: an array with exactly one key attestation JWT.
+  if (types[0] === 'attestation') {
+    const a = proofs.attestation;
+    if (!Array.isArray(a) || a.length !== 1) throw credentialError('invalid_proof', 'proofs.attestation must be an array of exactly one key attestation');
+    return { type: 'attestation', attestation: a[0] };
+  }
   const list = proofs.jwt;
   if (types[0] !== 'jwt' || !Array.isArray(list) || list.length === 0)
-    throw credentialError('invalid_proof', 'proofs.jwt must be a non-empty array (the only proof type supported)');
-  return list;
+    throw credentialError('invalid_proof', 'proofs.jwt must be a non-empty array, or proofs.attestation one key attestation');
+  return { type: 'jwt', list };
 }

@@ -269,7 +269,7 @@ export interface VerifierResponseKeysTable {
   kid: string | null;
   /** The public JWK (JSON) put in the request object's client_metadata.jwks. */
   public_jwk: string | null;
-  /** The private scalar sealed with AES-256-GCM (see response-encryption/seal-response-key.ts). */
+  /** The private scalar sealed with AES-256-GCM (see keys/seal-private-key.ts). */
   sealed_key: string | null;
   /** DC API modes: the origin the answer must be bound to. */
   origin: string | null;
@@ -304,6 +304,19 @@ export interface AuthorizationRequestsTable {
   outcome: string | null;
 }
 
+/** A key wallets encrypt credential requests to (migration 0015). */
+export interface VciRequestKeysTable {
+  kid: string;
+  /** `active` or `previous` (rotated out, listed and accepted until the grace period ends). */
+  state: 'active' | 'previous';
+  /** The public JWK (JSON) listed in `credential_request_encryption.jwks`. */
+  public_jwk: string;
+  /** The private scalar sealed with AES-256-GCM (keys/seal-private-key.ts). */
+  sealed_key: string;
+  created_at: number;
+  superseded_at: number | null;
+}
+
 export interface Database {
   authorization_requests: AuthorizationRequestsTable;
   signing_keys: SigningKeysTable;
@@ -324,4 +337,5 @@ export interface Database {
   counter_engagements: CounterEngagementsTable;
   verifier_identities: VerifierIdentitiesTable;
   verifier_response_keys: VerifierResponseKeysTable;
+  vci_request_keys: VciRequestKeysTable;
 }

@@ -16,6 +16,7 @@ import { noncesRepo } from './repositories/nonces-repo.js';
 import { engagementsRepo } from './repositories/engagements-repo.js';
 import { verifierIdentitiesRepo } from './repositories/verifier-identities-repo.js';
 import { responseKeysRepo } from './repositories/response-keys-repo.js';
+import { vciRequestKeysRepo } from './repositories/vci-request-keys-repo.js';
 import { authorizationRequestsRepo } from './repositories/authorization-requests-repo.js';
 
 /** The repository layer: one object per table family, the same on SQLite and PostgreSQL. */
@@ -40,6 +41,8 @@ export interface Store {
   /** X.509 verifier identities (x509_san_dns, x509_hash). */
   readonly verifierIdentities: ReturnType<typeof verifierIdentitiesRepo>;
   readonly responseKeys: ReturnType<typeof responseKeysRepo>;
+  /** Keys wallets encrypt OpenID4VCI credential requests to (migration 0015). */
+  readonly vciRequestKeys: ReturnType<typeof vciRequestKeysRepo>;
   /** Pushed authorization requests of the Authorization Code Flow (OpenID4VCI §3.4). */
   readonly authorizationRequests: ReturnType<typeof authorizationRequestsRepo>;
   migrate(): Promise<MigrationReport>;
@@ -67,6 +70,7 @@ export function openStore(opts: DatabaseOptions): Store {
     engagements: engagementsRepo(db),
     verifierIdentities: verifierIdentitiesRepo(db),
     responseKeys: responseKeysRepo(db),
+    vciRequestKeys: vciRequestKeysRepo(db),
     authorizationRequests: authorizationRequestsRepo(db),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, dialect),
     ping: async () => {

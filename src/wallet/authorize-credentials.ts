@@ -14,6 +14,7 @@ import { createKeyProofs } from './create-key-proofs.js';
 import { createWalletKey } from './create-wallet-key.js';
 import { checkReceived } from './receive-credentials.js';
 import { postWithToken } from './dpop-calls.js';
+import { planCredentialExchange } from './credential-request-encryption.js';
 import { readIssuerMetadata } from './read-issuer-metadata.js';
 import { requestAccessToken } from './request-access-token.js';
 import type { StoredCredential, Wallet } from './wallet-file.js';
@@ -125,7 +126,9 @@ export async function authorizeAndReceive(
     const request: JsonObject = { credential_configuration_id: opts.configurationId };
     if (key) request.proofs = await createKeyProofs(f, metadata, issuer, [key], now);
     const credentialEndpoint = checkUrl(metadata.credential_endpoint, 'credential_endpoint');
-    const response = await postWithToken(f, dpop, credentialEndpoint, accessToken, request, 'credential endpoint');
+    // §8.2 / §10: encrypted where the issuer requires it.
+    const exchange = await planCredentialExchange(metadata);
+    const response = await postWithToken(f, dpop, credentialEndpoint, accessToken, request, 'credential endpoint', exchange);
     const item = Array.isArray(response.credentials) && response.credentials.length === 1 ? response.credentials[0] : undefined;
     const credential = isJsonObject(item) ? item.credential : undefined;
     const { kind, expiresAt } = await checkReceived(f, credential, format, issuer, key, now, configuration);

@@ -7,6 +7,7 @@
 import type { JsonObject } from '../formats/jose/types.js';
 import { checkUrl, failed } from './wallet-http.js';
 import { postWithToken, type DpopSession } from './dpop-calls.js';
+import type { CredentialExchange } from './credential-request-encryption.js';
 
 export interface DeferredPoll {
   endpoint: unknown;
@@ -15,6 +16,8 @@ export interface DeferredPoll {
   fetch: typeof fetch;
   /** The DPoP session the access token is bound to, when it is (token_type DPoP). */
   dpop?: DpopSession | undefined;
+  /** Encrypted requests and responses, as at the credential endpoint (§9.1: the response key is sent again). */
+  exchange?: CredentialExchange;
   /** Waits `ms` (tests may pass a faster clock). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -43,6 +46,7 @@ export async function awaitDeferred(first: JsonObject, poll: DeferredPoll): Prom
       poll.accessToken,
       { transaction_id: transactionId },
       'deferred credential endpoint',
+      poll.exchange,
     );
   }
   return response;

@@ -8,7 +8,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import type { JsonObject } from '../formats/jose/types.js';
 import type { Fetcher } from '../http-client/fetch-capped.js';
-import { call, fetchForWallet, jsonAnswer } from './wallet-http.js';
+import type { CappedResponse } from '../http-client/fetch-capped.js';
+import { fetchForWallet, jsonAnswer } from './wallet-http.js';
+import { openCredentialAnswer, PLAIN_EXCHANGE, sealCredentialRequest, type CredentialExchange } from './credential-request-encryption.js';
 
 export interface DpopSession {
   privateKey: CryptoKey;
@@ -47,6 +49,7 @@ export async function callWithDpop(
   init: { headers: Record<string, string>; body: string },
   what: string,
   accessToken?: string,
+  open: (res: CappedResponse) => Promise<CappedResponse> = async (res) => res,
 ): Promise<JsonObject> {
   for (let attempt = 0; ; attempt++) {
     const headers = { ...init.headers, dpop: await createDpopProof(session, 'POST', url, accessToken) };
@@ -54,13 +57,15 @@ export async function callWithDpop(
     const given = res.headers.get('dpop-nonce');
     if (given) session.nonce = given;
     if (attempt === 0 && given && (res.status === 400 || res.status === 401) && /use_dpop_nonce/.test(res.text)) continue;
-    return jsonAnswer(res, what);
+    return jsonAnswer(await open(res), what);
   }
 }
 
 /**
  * A JSON POST with an access token: with the DPoP scheme and a proof carrying `ath` when the
- * token is bound to `bound`'s key (RFC 9449 §7.1), else as a Bearer token (RFC 6750).
+ * token is bound to `bound`'s key (RFC 9449 §7.1), else as a Bearer token (RFC 6750). At the
+ * credential and deferred credential endpoints, `exchange` encrypts the request and opens the
+ * answer when the issuance encrypts them (credential-request-encryption.ts).
  */
 export async function postWithToken(
   f: Fetcher,
@@ -69,21 +74,21 @@ export async function postWithToken(
   accessToken: string,
   body: JsonObject,
   what: string,
+  exchange: CredentialExchange = PLAIN_EXCHANGE,
 ): Promise<JsonObject> {
-  const json = JSON.stringify(body);
+  const sealed = await sealCredentialRequest(exchange, body);
+  const open = (res: CappedResponse) => openCredentialAnswer(exchange, res);
   if (bound)
     return callWithDpop(
       f,
       bound,
       url,
-      { headers: { 'content-type': 'application/json', authorization: `DPoP ${accessToken}` }, body: json },
+      { headers: { 'content-type': sealed.type, authorization: `DPoP ${accessToken}` }, body: sealed.body },
       what,
       accessToken,
+      open,
     );
-  return call(
-    f,
-    url,
-    { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }, body: json },
-    what,
-  );
+  const headers = { 'content-type': sealed.type, authorization: `Bearer ${accessToken}` };
+  const res = await fetchForWallet(f, url, { method: 'POST', headers, body: sealed.body, accept: 'application/json' }, what);
+  return jsonAnswer(await open(res), what);
 }

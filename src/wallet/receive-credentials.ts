@@ -26,6 +26,7 @@ import { requestAccessToken } from './request-access-token.js';
 import { createKeyProofs } from './create-key-proofs.js';
 import type { StoredCredential, Wallet, WalletKey } from './wallet-file.js';
 import { checkReceivedMdoc } from './check-received-mdoc.js';
+import { planCredentialExchange } from './credential-request-encryption.js';
 
 export interface ReceiveOptions {
   offerLink: string;
@@ -36,6 +37,8 @@ export interface ReceiveOptions {
   now?: () => Date;
   /** How long to keep polling a deferred issuance (OpenID4VCI §9), seconds; 0 = do not wait. */
   waitSeconds?: number;
+  /** Ask for encrypted credential responses (and so encrypt the requests, OpenID4VCI §8.2) even when the issuer does not require it. */
+  encrypt?: boolean;
 }
 
 /** Tells the issuer the credentials were stored (§11); call it after the wallet file is written. */
@@ -140,7 +143,9 @@ export async function receiveCredentials(
   // §7: a c_nonce, then one proof per key (Appendix F.1).
   if (keyBound) request.proofs = await createKeyProofs(f, metadata, issuer, keys, now);
   const credentialEndpoint = checkUrl(metadata.credential_endpoint, 'credential_endpoint');
-  const first = await postWithToken(f, boundTo, credentialEndpoint, accessToken, request, 'credential endpoint');
+  // §8.2 / §10: encrypted where the issuer requires it or the wallet asks for encrypted responses.
+  const exchange = await planCredentialExchange(metadata, { encryptResponse: opts.encrypt === true });
+  const first = await postWithToken(f, boundTo, credentialEndpoint, accessToken, request, 'credential endpoint', exchange);
   // §8.3 / §9: a deferred issuance answers transaction_id; poll until the credentials come.
   // A DPoP-bound token polls (and notifies) with DPoP, by the same key (RFC 9449 §7).
   const response = await awaitDeferred(first, {
@@ -149,6 +154,7 @@ export async function receiveCredentials(
     waitSeconds: opts.waitSeconds ?? 0,
     fetch: f,
     dpop: boundTo,
+    exchange,
   });
   const list = Array.isArray(response.credentials) ? response.credentials : [];
   if (list.length === 0 || list.length > Math.max(keys.length, 1))

@@ -17,8 +17,8 @@ import { storeTargets } from '../helpers/stores.js';
 import { waitUntil } from '../helpers/wait-until.js';
 import { makeSoftHsmToken, softhsmSkip, SOFTHSM_MODULE, type SoftHsmToken } from '../helpers/softhsm.js';
 
-/** Longest any request may take here: PKCS11_TIMEOUT_MS is 2 s, so 5 s means a hang. */
-const REQUEST_DEADLINE_MS = 5000;
+/** The module's answer bound under test (PKCS11_TIMEOUT_MS). */
+const PKCS11_TIMEOUT_MS = 2000;
 
 for (const backend of storeTargets()) {
   describe.skipIf(softhsmSkip)(`HSM faults under load (${backend})`, () => {
@@ -28,7 +28,7 @@ for (const backend of storeTargets()) {
     let claims: Record<string, unknown>;
     beforeAll(async () => {
       token = makeSoftHsmToken();
-      t = await startTestApp({ store: backend, env: { ...token.env, PKCS11_TIMEOUT_MS: '2000' } });
+      t = await startTestApp({ store: backend, env: { ...token.env, PKCS11_TIMEOUT_MS: String(PKCS11_TIMEOUT_MS) } });
       issuerKey = await t.apiKey('issuer');
       claims = t.runtime.catalog.get('driver-license')!.example as Record<string, unknown>;
     });
@@ -38,15 +38,16 @@ for (const backend of storeTargets()) {
       token?.cleanup();
     });
 
+    // No wall-clock deadline per request (a busy machine stretches any): "never a hang" is shown by
+    // structure instead. While the module is hung, the test holds its lock until every request has
+    // answered, so a request that waited on the module would never return and the test would fail.
     const issue = async () => {
-      const started = Date.now();
       const res = await t.app.inject({
         method: 'POST',
         url: '/v1/credentials',
         headers: { authorization: `Bearer ${issuerKey}` },
         payload: { type: 'driver-license', claims },
       });
-      assert.ok(Date.now() - started < REQUEST_DEADLINE_MS, 'a request waited on the module');
       return res;
     };
 
@@ -140,8 +141,9 @@ for (const backend of storeTargets()) {
         answers,
         Array.from({ length: 10 }, () => ({ status: 503, code: 'signer_unavailable', retryAfter: '5' })),
       );
-      // The module thread waits in the module; this one never did (10 ms sampling, a loaded CI box).
-      assert.ok(lag.max / 1e6 < 500, `event loop blocked for ${(lag.max / 1e6).toFixed(0)} ms`);
+      // The module thread waits in the module; this one never did. A loop that waited on the module
+      // would be late by at least PKCS11_TIMEOUT_MS; scheduling on a loaded box stays well below it.
+      assert.ok(lag.max / 1e6 < PKCS11_TIMEOUT_MS * 0.75, `event loop blocked for ${(lag.max / 1e6).toFixed(0)} ms`);
       await waitFor('recovery', async () => (await issue()).statusCode === 201);
       await waitFor('/readyz green', async () => (await readyz()).statusCode === 200, 5000);
     });

@@ -1,11 +1,13 @@
 /**
  * Key attestations in jwt proofs (OpenID4VCI 1.0 Appendix D, F.1 `key_attestation`): checked
  * against TRUSTED_WALLET_PROVIDERS whenever present, required for the configurations
- * KEY_ATTESTATION_REQUIRED names (`key_attestations_required` in the metadata). Real keys, both stores.
+ * KEY_ATTESTATION_REQUIRED names (`key_attestations_required` in the metadata); and the
+ * `attestation` proof type (§F: the key attestation alone, one credential per attested key).
+ * Real keys, both stores.
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
-import { SignJWT } from 'jose';
+import { SignJWT, calculateJwkThumbprint, decodeJwt, type JWK } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { accessToken, credentialRequest, holderKey, makeOffer, nonce, proof, type HolderKey } from './vci-helpers.js';
@@ -155,6 +157,71 @@ for (const backend of storeTargets()) {
         request('resident-id', [await attestedProof(key, c, await keyAttestation(stranger, [key], { nonce: c }))]),
       );
       assert.equal(res.json().error, 'invalid_proof');
+    });
+
+    const attestationRequest = (type: string, attestation: string) => ({ credential_configuration_id: type, proofs: { attestation: [attestation] } });
+    const cnfJkt = async (credential: string) => {
+      const payload = decodeJwt(credential.split('~')[0]!);
+      return calculateJwkThumbprint((payload.cnf as { jwk: JWK }).jwk);
+    };
+
+    it('advertises the attestation proof type beside jwt', async () => {
+      const m = (await t.app.inject({ method: 'GET', url: '/.well-known/openid-credential-issuer' })).json();
+      for (const id of ['driver-license', 'resident-id']) {
+        const a = m.credential_configurations_supported[id].proof_types_supported.attestation;
+        assert.ok(a.proof_signing_alg_values_supported.includes('ES256'), id);
+        assert.deepEqual(a.key_attestations_required, {});
+      }
+    });
+
+    it('attestation proof type: issues one credential per attested key, each bound to its key, with no proof of possession', async () => {
+      const keys = [holderKey(), holderKey(), holderKey('Ed25519')];
+      const attestation = await keyAttestation(trusted, keys, { nonce: await nonce(t) });
+      const res = await credentialRequest(t, await tokenFor('resident-id'), attestationRequest('resident-id', attestation));
+      assert.equal(res.statusCode, 200, res.body);
+      const credentials = (res.json() as { credentials: { credential: string }[] }).credentials;
+      assert.deepEqual(
+        await Promise.all(credentials.map((c) => cnfJkt(c.credential))),
+        await Promise.all(keys.map((k) => calculateJwkThumbprint(k.jwk))),
+      );
+      // It satisfies KEY_ATTESTATION_REQUIRED too, also from a provider trusted by its CA.
+      const now = Math.floor(Date.now() / 1000);
+      const pkiAttested = await new SignJWT({ iat: now, exp: now + 600, attested_keys: [holderKey().jwk], nonce: await nonce(t) })
+        .setProtectedHeader({ alg: 'ES256', typ: 'key-attestation+jwt', x5c: [pki.leaf.x5c] })
+        .sign(pki.leaf.privateKey);
+      const dl = await credentialRequest(t, await tokenFor('driver-license'), attestationRequest('driver-license', pkiAttested));
+      assert.equal(dl.statusCode, 200, dl.body);
+    });
+
+    it('attestation proof type: refuses an untrusted provider, a bad or missing nonce, an expired attestation, and consumes nothing', async () => {
+      const keys = [holderKey()];
+      const token = await tokenFor('resident-id');
+      const now = Math.floor(Date.now() / 1000);
+      const cases: [string, string, string][] = [
+        ['untrusted provider', await keyAttestation(stranger, keys, { nonce: await nonce(t) }), 'invalid_proof'],
+        ['no nonce', await keyAttestation(trusted, keys, {}), 'invalid_proof'],
+        ['a nonce we never gave', await keyAttestation(trusted, keys, { nonce: 'not-a-c-nonce' }), 'invalid_nonce'],
+        ['expired', await keyAttestation(trusted, keys, { nonce: await nonce(t), exp: now - 3600 }), 'invalid_proof'],
+        ['wrong typ', await keyAttestation(trusted, keys, { nonce: await nonce(t), typ: 'JWT' }), 'invalid_proof'],
+        ['not a JWT', 'hello', 'invalid_proof'],
+      ];
+      for (const [name, attestation, code] of cases) {
+        const res = await credentialRequest(t, token, attestationRequest('resident-id', attestation));
+        assert.equal(res.statusCode, 400, `${name}: ${res.body}`);
+        assert.equal(res.json().error, code, name);
+      }
+      const two = await credentialRequest(t, token, { credential_configuration_id: 'resident-id', proofs: { attestation: ['a', 'b'] } });
+      assert.equal(two.json().error, 'invalid_proof');
+      // A used c_nonce is refused the second time.
+      const c = await nonce(t);
+      const ok = await credentialRequest(t, token, attestationRequest('resident-id', await keyAttestation(trusted, keys, { nonce: c })));
+      assert.equal(ok.statusCode, 200, ok.body);
+      const replay = await credentialRequest(
+        t,
+        await tokenFor('resident-id'),
+        attestationRequest('resident-id', await keyAttestation(trusted, [holderKey()], { nonce: c })),
+      );
+      assert.equal(replay.json().error, 'invalid_nonce');
     });
   });
 }

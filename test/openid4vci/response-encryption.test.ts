@@ -1,15 +1,16 @@
 /**
  * Encrypted credential responses (OpenID4VCI 1.0 §8.2, §10): the wallet sends its ECDH-ES key
- * and an enc; the answer is a JWE (application/jwt) it decrypts with jose; bad parameters are
- * refused with invalid_encryption_parameters before the offer or nonces are consumed. Both stores.
+ * and an enc, in a request it encrypts (§8.2: MUST, see request-encryption.test.ts); the answer
+ * is a JWE (application/jwt) it decrypts with jose; bad parameters are refused with
+ * invalid_encryption_parameters before the offer or nonces are consumed. Both stores.
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { compactDecrypt, decodeProtectedHeader, type JWK } from 'jose';
+import { CompactEncrypt, compactDecrypt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { accessToken, credentialRequest, holderKey, makeOffer, nonce, proof } from './vci-helpers.js';
+import { accessToken, holderKey, makeOffer, nonce, proof } from './vci-helpers.js';
 
 for (const backend of storeTargets()) {
   describe(`encrypted credential responses on ${backend}`, () => {
@@ -30,6 +31,20 @@ for (const backend of storeTargets()) {
       proofs: { jwt: [await proof(holderKey(), { aud: t.config.publicUrl, nonce: await nonce(t) })] },
       credential_response_encryption: encryption,
     });
+    /** The request encrypted to the issuer's request key (credential_request_encryption). */
+    const credentialRequest = async (_t: TestApp, token: string, body: unknown) => {
+      const m = (await t.app.inject({ method: 'GET', url: '/.well-known/openid-credential-issuer' })).json();
+      const k = m.credential_request_encryption.jwks.keys[0] as JWK;
+      const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(body)))
+        .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', kid: k.kid! })
+        .encrypt(await importJWK(k, 'ECDH-ES'));
+      return t.app.inject({
+        method: 'POST',
+        url: '/openid4vci/credential',
+        headers: { 'content-type': 'application/jwt', authorization: `Bearer ${token}` },
+        payload: jwe,
+      });
+    };
     const tokenFor = async () =>
       accessToken(t, await makeOffer(t, issuerKey, { type: 'resident-id', claims: t.runtime.catalog.get('resident-id')!.example }));
 

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ROOT, spawnServer, type SpawnedServer } from '../helpers/spawn-server.js';
 import { makeStoreTarget, type StoreTarget } from '../helpers/stores.js';
+import { scaled } from '../helpers/time-scale.js';
 
 const missingTools = ['bash', 'curl', 'jq'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
 const skip = missingTools.length > 0 && process.env.CI !== 'true' ? `${missingTools.join(', ')} not installed` : false;
@@ -47,7 +48,9 @@ describe.skipIf(skip)('the README walk-through', () => {
     if (walletDir) rmSync(walletDir, { recursive: true, force: true });
   });
 
-  it('runs top to bottom as written: verified, then revoked, then rejected', async () => {
+  // Eight `npx dproof` calls as the README writes them: npx alone costs ~0.5 s each on a quiet
+  // machine but 6–45 s on a loaded one, so this test gets more than the suite's default timeout.
+  it('runs top to bottom as written: verified, then revoked, then rejected', { timeout: scaled(480_000) }, async () => {
     const script = walkthroughScript(readFileSync(join(ROOT, 'README.md'), 'utf8'));
     const proc = spawn('bash', ['-c', `set -euo pipefail\n${script}`], {
       cwd: ROOT,

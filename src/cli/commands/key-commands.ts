@@ -11,6 +11,7 @@ import type { SigningAlg } from '../../keys/signer.js';
 import { certificateChainOf, isMdocKeyAlg, makeDocumentSigner, makeIaca, MDOC_IACA_ALG, pemOf } from '../../keys/manage-mdoc-keys.js';
 import type { CertificateSubject } from '../../keys/build-mdoc-certificate.js';
 import { readAuthorityKeyIds } from '../../formats/x509/read-authority-key-ids.js';
+import { rotateRequestKey } from '../../issuance/request-encryption/request-encryption-keys.js';
 
 /** The KeyIdentifier a verifier names in DCQL `trusted_authorities` (type aki, OpenID4VP §6.1.1.1) to ask for mdocs under this IACA. */
 const akiOf = (der: Uint8Array): string | null => readAuthorityKeyIds([der])[0] ?? null;
@@ -169,6 +170,20 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
       const list = await c.withStore((store) => store.keys.list());
       const pems = list.filter((k) => k.alg === MDOC_IACA_ALG && k.state !== 'retired').map((k) => pemOf(certificateChainOf(k)[0]!));
       io.stdout.write(pems.join('\n') + (pems.length ? '\n' : ''));
+    });
+
+  keys
+    .command('rotate-request-key')
+    .description('make a new OpenID4VCI credential request encryption key; the previous one stays listed and decrypts for CREDENTIAL_REQUEST_KEY_GRACE_SECONDS')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  $ dproof keys rotate-request-key\n\nThe issuer metadata lists the new key within KEY_REFRESH_MS.')
+    .action(async (opts: { json?: boolean }) => {
+      const c = ctx();
+      const r = await c.withStore((store) => rotateRequestKey({ store, config: c.config, clock: c.clock }));
+      createOutput(Boolean(opts.json), io).data(
+        { active: r.kid, previous: r.previous ?? null },
+        () => `active request encryption key: ${r.kid}${r.previous ? `\nprevious: ${r.previous} (listed and accepted for the grace period)` : ''}`,
+      );
     });
 
   keys

@@ -59,13 +59,14 @@ export function walletCommands(program: Command, io: CliIo): void {
     .option('--tx-code <code>', 'transaction code the issuer gave you on another channel')
     .option('--batch <n>', 'how many copies, each bound to its own key (up to the issuer batch_size)', '1')
     .option('--wait <seconds>', 'when the issuer defers issuance, keep polling this long (at its interval)', '300')
+    .option('--encrypt', 'ask for encrypted credential responses and encrypt the requests (OpenID4VCI §8.2, §10)')
     .option('--file <path>', 'wallet file (default: $DPROOF_WALLET or ./wallet.json)')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
       "\nExample:\n  $ dproof wallet receive 'openid-credential-offer://?credential_offer_uri=https%3A%2F%2F…' --tx-code 123456",
     )
-    .action(async (offer: string, opts: { txCode?: string; batch: string; wait: string; file?: string; json?: boolean }) => {
+    .action(async (offer: string, opts: { txCode?: string; batch: string; wait: string; encrypt?: boolean; file?: string; json?: boolean }) => {
       if (!/^\d{1,3}$/.test(opts.batch) || Number(opts.batch) < 1)
         throw badRequest('invalid_batch', `--batch must be a whole number from 1, got ${opts.batch}`);
       if (!/^\d{1,6}$/.test(opts.wait)) throw badRequest('invalid_wait', `--wait must be a whole number of seconds, got ${opts.wait}`);
@@ -80,6 +81,7 @@ export function walletCommands(program: Command, io: CliIo): void {
         txCode: opts.txCode,
         count: Number(opts.batch),
         waitSeconds: Number(opts.wait),
+        encrypt: opts.encrypt === true,
       });
       writeWallet(path, after);
       // OpenID4VCI §11: stored, so tell the issuer (best effort).

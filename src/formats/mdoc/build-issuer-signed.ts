@@ -1,41 +1,32 @@
 /**
- * Builds an ISO/IEC 18013-5 `IssuerSigned` (§8.3.2.1.2.2) from a catalogue type's claims, with
- * @owf/mdoc's CBOR structures and our `Signer` (file or HSM) for the COSE_Sign1:
+ * Builds an ISO/IEC 18013-5 `IssuerSigned` (§8.3.2.1.2.2) from a catalogue type's claims, as CBOR
+ * written directly with cbor-x (every structure as @owf/mdoc would encode it; tests decode ours
+ * with @owf/mdoc and compare) and our `Signer` (file or HSM) for the COSE_Sign1:
  *
  * - one IssuerSignedItem per data element, each with its own 32-byte random salt (§9.1.2.5: at
  *   least 16) and a digestID from a random permutation, so ids say nothing about element order;
- * - the MSO (§9.1.2.4): SHA-256 `valueDigests` of every IssuerSignedItemBytes, `docType`,
- *   `validityInfo` (signed = validFrom = the issuance time rounded down to the hour, as our other
- *   formats round `iat`; validUntil = the credential's expiry), `deviceKeyInfo` with the holder's
- *   P-256 key as a COSE_Key, and `status` with the IETF Token Status List reference
+ * - the MSO (§9.1.2.4, build-mso.ts): SHA-256 `valueDigests` of every IssuerSignedItemBytes,
+ *   `docType`, `validityInfo` (signed = validFrom = the issuance time rounded down to the hour, as
+ *   our other formats round `iat`; validUntil = the credential's expiry), `deviceKeyInfo` with the
+ *   holder's P-256 key as a COSE_Key, and `status` with the IETF Token Status List reference
  *   (`{ status_list: { idx, uri } }`, draft-ietf-oauth-status-list §6.3, ISO mdoc binding);
- * - `issuerAuth` (§9.1.2.4): COSE_Sign1 ES256 (alg -7, protected) over the tagged MSO, with the
- *   document signer certificate in `x5chain` (label 33, unprotected; the IACA is the trust anchor
- *   a verifier holds, Annex B).
+ * - `issuerAuth` (§9.1.2.4, sign-cose-sign1.ts): COSE_Sign1 ES256 (alg -7, protected) over the
+ *   tagged MSO, with the document signer certificate in `x5chain` (label 33, unprotected; the IACA
+ *   is the trust anchor a verifier holds, Annex B).
  */
-import { createHash, randomInt } from 'node:crypto';
-import {
-  cborEncode,
-  CoseKey,
-  DataItem,
-  DeviceKey,
-  DeviceKeyInfo,
-  Header,
-  IssuerAuth,
-  MobileSecurityObject,
-  ProtectedHeaders,
-  UnprotectedHeaders,
-  ValidityInfo,
-  ValueDigests,
-} from '@owf/mdoc';
-import { Encoder } from 'cbor-x';
+import { hash, randomInt } from 'node:crypto';
+import { DataItem } from '@owf/mdoc';
 import type { JWK } from 'jose';
 import type { RandomSource } from '../clock.js';
 import { cryptoRandom } from '../clock.js';
 import type { Signer } from '../jose/signer.js';
 import type { StatusListReference } from '../status-list/status-list-reference.js';
+import { wrapTag24 } from './build-device-authentication.js';
 import { buildElementValue, type ElementEncodings } from './build-element-value.js';
-import { COSE_ES256, ITEM_SALT_BYTES, MSO_DIGEST_ALGORITHM } from './mdoc-constants.js';
+import { buildMsoBytes } from './build-mso.js';
+import { encodeCbor } from './encode-cbor.js';
+import { ITEM_SALT_BYTES } from './mdoc-constants.js';
+import { signCoseSign1 } from './sign-cose-sign1.js';
 
 export interface BuildIssuerSignedInput {
   docType: string;
@@ -66,26 +57,6 @@ function shuffledIds(n: number): number[] {
   return ids;
 }
 
-/** RFC 9052 §4: our Signer makes the COSE signature (ES256: raw r||s, as COSE wants, RFC 9053 §2.1). */
-const signerContext = (signer: Signer) => ({
-  cose: {
-    sign1: {
-      sign: async ({ toBeSigned }: { toBeSigned: Uint8Array }) => signer.sign(toBeSigned),
-      verify: () => false,
-    },
-    mac0: { sign: () => new Uint8Array(), verify: () => false },
-  },
-});
-
-/**
- * One encoder with @owf/mdoc's settings (its cborEncode makes a new one per call); its tags
- * (#6.24 DataItem, full-date, tdate) are registered on cbor-x itself. A copy: cbor-x reuses its buffer.
- */
-const encoder = new Encoder({ tagUint8Array: false, useRecords: false, mapsAsObjects: false, variableMapSize: true });
-const encode = (v: unknown): Uint8Array => Uint8Array.from(encoder.encode(v));
-
-const seconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000);
-
 /** The CBOR `IssuerSigned` (§8.3.2.1.2.2). */
 export async function buildIssuerSigned(input: BuildIssuerSignedInput): Promise<Uint8Array> {
   if (input.signer.alg !== 'ES256') throw new TypeError('mdoc document signers are ES256 (P-256) keys');
@@ -109,58 +80,30 @@ export async function buildIssuerSigned(input: BuildIssuerSignedInput): Promise<
         ['elementIdentifier', element],
         ['elementValue', buildElementValue(input.claims[element], element, input.encodings)],
       ]);
-      return { digestId, bytes: DataItem.fromBuffer(encode(item)) };
+      return { digestId, bytes: encodeCbor(item) };
     });
     items.set(
       ns,
-      list.map((i) => i.bytes),
+      list.map((i) => DataItem.fromBuffer(i.bytes)),
     );
     // §9.1.2.5: the digest is over IssuerSignedItemBytes = #6.24(bstr .cbor IssuerSignedItem).
-    digests.set(ns, new Map(list.map((i) => [i.digestId, new Uint8Array(createHash('sha256').update(encode(i.bytes)).digest())])));
+    digests.set(ns, new Map(list.map((i) => [i.digestId, new Uint8Array(hash('sha256', wrapTag24(i.bytes), 'buffer'))])));
   }
 
-  const { x, y } = input.deviceJwk;
-  const mso = MobileSecurityObject.create({
-    digestAlgorithm: MSO_DIGEST_ALGORITHM,
+  const msoBytes = buildMsoBytes({
     docType: input.docType,
-    valueDigests: ValueDigests.create({ digests }),
-    validityInfo: ValidityInfo.create({
-      signed: seconds(input.signedAt),
-      validFrom: seconds(input.signedAt),
-      validUntil: seconds(input.validUntil),
-    }),
-    deviceKeyInfo: DeviceKeyInfo.create({ deviceKey: DeviceKey.fromJwk({ kty: 'EC', crv: 'P-256', x, y }) }),
+    valueDigests: digests,
+    signedAt: input.signedAt,
+    validUntil: input.validUntil,
+    deviceJwk: input.deviceJwk,
+    status: input.status,
   });
-  // The MSO schema admits further keys; `status` is the draft's ISO mdoc binding (see the note in specs).
-  const status = new Map([
-    [
-      'status_list',
-      new Map<string, unknown>([
-        ['idx', input.status.idx],
-        ['uri', input.status.uri],
-      ]),
-    ],
-  ]);
-  (mso.decodedStructure as unknown as Map<string, unknown>).set('status', status);
-
-  const { x: sx, y: sy } = input.signer.publicJwk;
-  const issuerAuth = await IssuerAuth.create(
-    {
-      payload: mso,
-      protectedHeaders: ProtectedHeaders.create({ protectedHeaders: new Map([[Header.Algorithm, COSE_ES256]]) }),
-      unprotectedHeaders: UnprotectedHeaders.create({
-        unprotectedHeaders: new Map([[Header.X5Chain, input.x5chain.length === 1 ? input.x5chain[0]! : [...input.x5chain]]]),
-      }),
-      signingKey: CoseKey.fromJwk({ kty: 'EC', crv: 'P-256', x: sx, y: sy }),
-      algorithm: COSE_ES256,
-    },
-    signerContext(input.signer) as never,
-  );
+  const issuerAuth = await signCoseSign1(msoBytes, input.x5chain, input.signer);
   // §8.3.2.1.2.2 IssuerSigned = { nameSpaces, issuerAuth }, as @owf/mdoc's IssuerSigned encodes it.
-  return cborEncode(
+  return encodeCbor(
     new Map<string, unknown>([
       ['nameSpaces', items],
-      ['issuerAuth', issuerAuth.encodedStructure],
+      ['issuerAuth', issuerAuth],
     ]),
   );
 }

@@ -3,8 +3,9 @@
  * map, payload: bstr / nil, signature: bstr]`, kept byte-exact for the Sig_structure. The
  * protected header is decoded once here; `alg` (label 1) must be there and be an integer.
  */
-import { cborDecode, cborEncode } from '@owf/mdoc';
+import { cborDecode } from '@owf/mdoc';
 import { formatError } from '../error-codes.js';
+import { encodeCbor } from './encode-cbor.js';
 
 export interface CoseSign1 {
   protectedBytes: Uint8Array;
@@ -33,6 +34,6 @@ export function readCoseSign1(v: unknown, what: string): CoseSign1 {
   return { protectedBytes, protectedHeader, unprotectedHeader, payload, signature, alg: alg as number };
 }
 
-/** RFC 9052 §4.4: Sig_structure = ["Signature1", body_protected, external_aad, payload]. */
-export const sigStructure = (s: CoseSign1, payload: Uint8Array): Uint8Array =>
-  cborEncode(['Signature1', s.protectedBytes, new Uint8Array(0), payload]);
+/** RFC 9052 §4.4: Sig_structure = ["Signature1", body_protected, external_aad (empty), payload]. */
+export const sigStructure = (protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array =>
+  encodeCbor(['Signature1', protectedBytes, new Uint8Array(0), payload]);

@@ -30,7 +30,7 @@ export function verifyCoseSignature(s: CoseSign1, payload: Uint8Array, key: KeyO
   const a = ALGS.get(s.alg)!;
   if (s.signature.length !== a.size) return false;
   try {
-    return cryptoVerify(a.hash, sigStructure(s, payload), a.hash ? { key, dsaEncoding: 'ieee-p1363' } : key, s.signature);
+    return cryptoVerify(a.hash, sigStructure(s.protectedBytes, payload), a.hash ? { key, dsaEncoding: 'ieee-p1363' } : key, s.signature);
   } catch {
     return false;
   }

@@ -15,6 +15,7 @@
  * through its Token Status List).
  */
 import type { X509Certificate, KeyObject } from 'node:crypto';
+import { checkCertificateChain, type CheckedChain } from '../x509/check-certificate-chain.js';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate, ExtendedKeyUsage, KeyUsage, KeyUsageFlags, id_ce_extKeyUsage, id_ce_keyUsage } from '@peculiar/asn1-x509';
 import { formatError } from '../error-codes.js';
@@ -57,11 +58,14 @@ function keyUsage(cert: X509Certificate): { ku: number | undefined; eku: string[
   return { ku, eku };
 }
 
-function checkValidity(cert: X509Certificate, now: number, what: string): void {
-  if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo)) throw invalid(`the ${what} certificate is outside its validity`);
+/** The shared walk's refusals, as the mdoc codes a verdict names. */
+function mdocRefusal(e: unknown): unknown {
+  const code = e instanceof Error && 'code' in e ? String(e.code) : '';
+  if (code.startsWith('mdoc_')) return e;
+  if (code === 'certificate_expired') return invalid('a certificate of the x5chain is outside its validity');
+  if (code === 'certificate_chain_invalid') return invalid('the x5chain is not one chain');
+  return invalid('a certificate of the x5chain cannot be read');
 }
-
-const issuedBy = issuedByCached;
 
 /** Verifies the chain to an anchor; returns the DS public key and the anchor. */
 export function verifyIssuerCertificate(
@@ -70,25 +74,30 @@ export function verifyIssuerCertificate(
   now: number,
   msoSigned: Date,
 ): { dsKey: KeyObject; anchor: MdocTrustAnchor } {
-  let chain: X509Certificate[];
+  const ders = readX5chain(issuerAuth);
+  let checked: CheckedChain;
   try {
-    chain = readX5chain(issuerAuth).map(certificateFor);
-    chain.forEach((c, i) => (i === 0 ? checkedUsage(c, 'ds', checkDsUsage) : checkedUsage(c, 'ca', checkCaUsage)));
+    // The shared walk: each certificate signed by the next, all within their validity at `now`,
+    // the leaf no CA, ending at (or just under) a trusted IACA itself within its validity. Then the
+    // mdoc usage rules, on the certificates as the cache holds them.
+    checked = checkCertificateChain(ders, {
+      now,
+      anchors: anchors.map((a) => a.certificate),
+      untrustedIsResult: true,
+      parse: certificateFor,
+      signedBy: issuedByCached,
+    });
+    checked.certs.forEach((c, i) => (i === 0 ? checkedUsage(c, 'ds', checkDsUsage) : checkedUsage(c, 'ca', checkCaUsage)));
   } catch (e) {
-    if (e instanceof Error && 'code' in e && String(e.code).startsWith('mdoc_')) throw e;
-    throw invalid('a certificate of the x5chain cannot be read');
+    throw mdocRefusal(e);
   }
-  for (let i = 0; i + 1 < chain.length; i++) if (!issuedBy(chain[i]!, chain[i + 1]!)) throw invalid('the x5chain is not one chain');
-  const top = chain[chain.length - 1]!;
-  const anchor = anchors.find((a) => top.raw.equals(a.certificate.raw)) ?? anchors.find((a) => issuedBy(top, a.certificate));
-  if (!anchor) throw formatError('mdoc_iaca_untrusted', 'the x5chain does not lead to a trusted IACA');
-  chain.forEach((c, i) => checkValidity(c, now, i === 0 ? 'document signer' : 'intermediate'));
-  checkValidity(anchor.certificate, now, 'IACA');
-  const ds = chain[0]!;
+  if (checked.trustedBy === undefined) throw formatError('mdoc_iaca_untrusted', 'the x5chain does not lead to a trusted IACA');
+  const ds = checked.certs[0]!;
   const signed = msoSigned.getTime();
+  // §9.3.1: the MSO was signed while the DS was valid.
   if (!(signed >= Date.parse(ds.validFrom) && signed <= Date.parse(ds.validTo)))
     throw invalid('the MSO was signed outside the document signer validity');
-  return { dsKey: ds.publicKey, anchor };
+  return { dsKey: ds.publicKey, anchor: anchors[checked.trustedBy]! };
 }
 
 function checkDsUsage(ds: X509Certificate): void {

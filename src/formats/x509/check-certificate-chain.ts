@@ -4,8 +4,10 @@
  * inside their validity at `now`, and the path ends at a trust anchor: a self-signed last
  * certificate (import) or one of the anchors given. Used when the operator imports a chain from a
  * CA, when our wallet checks a request object's `x5c`, and when the issuer checks a wallet
- * provider's `x5c` (client-attestation/verify-x5c-chain.ts). Pure (formats): node:crypto's
- * X509Certificate does the parsing and the signatures.
+ * provider's `x5c` (client-attestation/verify-x5c-chain.ts), and for the x5chain of an mdoc's
+ * issuerAuth (mdoc/verify-issuer-certificate.ts, which keeps parsed certificates and signature
+ * outcomes in its cache). Pure (formats): node:crypto's X509Certificate does the parsing and the
+ * signatures.
  */
 import { X509Certificate } from 'node:crypto';
 import { formatError } from '../error-codes.js';
@@ -72,17 +74,42 @@ export interface CheckedChain {
   trustedBy: number | undefined;
 }
 
-/**
- * Anchors may be given parsed (a configured trust list parsed once) or as DER. `caLeaf` lets a CA
- * certificate sign (wallet provider x5c, where no rule forbids it); request objects never do.
- */
-export function checkCertificateChain(
-  ders: Uint8Array[],
-  opts: { now: number; anchors?: readonly (Uint8Array | X509Certificate)[]; caLeaf?: boolean },
-): CheckedChain {
+export interface CheckChainOptions {
+  now: number;
+  anchors?: readonly (Uint8Array | X509Certificate)[];
+  /** Lets a CA certificate sign (wallet provider x5c, where no rule forbids it); request objects never do. */
+  caLeaf?: boolean;
+  /**
+   * With anchors: a chain that leads to none comes back with `trustedBy` undefined instead of
+   * being refused, for a caller that names that refusal itself (mdoc: `mdoc_iaca_untrusted`).
+   */
+  untrustedIsResult?: boolean;
+  /** How DER becomes a certificate (default: node:crypto, every time); a caller may cache. */
+  parse?: (der: Uint8Array) => X509Certificate;
+  /** Whether `child` names `parent` as issuer and carries its valid signature; a caller may cache. */
+  signedBy?: (child: X509Certificate, parent: X509Certificate) => boolean;
+}
+
+const checkSignedBy = (child: X509Certificate, parent: X509Certificate): boolean =>
+  child.checkIssued(parent) && child.verify(parent.publicKey);
+
+/** Anchors may be given parsed (a configured trust list parsed once) or as DER. */
+export function checkCertificateChain(ders: readonly Uint8Array[], opts: CheckChainOptions): CheckedChain {
   if (ders.length === 0) throw formatError('certificate_invalid', 'the chain holds no certificate');
   if (ders.length > MAX_CHAIN_LENGTH) throw formatError('certificate_invalid', `a chain of at most ${MAX_CHAIN_LENGTH} certificates`);
-  const certs = ders.map(parseCertificate);
+  const parse = opts.parse;
+  const signedBy = opts.signedBy ?? checkSignedBy;
+  const certs = ders.map(
+    parse === undefined
+      ? parseCertificate
+      : (der) => {
+          try {
+            return parse(der);
+          } catch {
+            throw formatError('certificate_invalid', 'a certificate of the chain cannot be parsed');
+          }
+        },
+  );
   for (const c of certs) {
     if (!inValidity(c, opts.now))
       throw formatError('certificate_expired', `certificate "${nameOf(c)}" is valid ${c.validFrom} – ${c.validTo}`);
@@ -91,7 +118,7 @@ export function checkCertificateChain(
   for (let i = 0; i + 1 < certs.length; i++) {
     const child = certs[i]!;
     const parent = certs[i + 1]!;
-    if (!parent.ca || !child.checkIssued(parent) || !child.verify(parent.publicKey)) {
+    if (!parent.ca || !signedBy(child, parent)) {
       throw formatError('certificate_chain_invalid', `certificate ${i} ("${nameOf(child)}") is not signed by certificate ${i + 1}`);
     }
   }
@@ -99,18 +126,17 @@ export function checkCertificateChain(
   if (certs[0]!.ca && !opts.caLeaf) throw formatError('certificate_chain_invalid', 'the leaf certificate is a CA certificate');
   if (certs[0]!.checkIssued(certs[0]!)) throw formatError('certificate_chain_invalid', 'the leaf certificate is self-signed');
   const last = certs[certs.length - 1]!;
-  const selfSigned = certs.length > 1 && last.checkIssued(last) && last.verify(last.publicKey);
+  const selfSigned = certs.length > 1 && signedBy(last, last);
   let trustedBy: number | undefined;
   if (opts.anchors) {
     // A wallet: the chain must end at, or just under, one of ITS anchors; a self-signed root the
     // chain brings along proves nothing (anyone can make one).
     trustedBy = opts.anchors.findIndex((a) => {
       const anchor = a instanceof X509Certificate ? a : parseCertificate(a);
-      return anchor.raw.equals(last.raw)
-        ? certs.length > 1
-        : anchor.ca && last.checkIssued(anchor) && last.verify(anchor.publicKey) && inValidity(anchor, opts.now);
+      return anchor.raw.equals(last.raw) ? certs.length > 1 : anchor.ca && inValidity(anchor, opts.now) && signedBy(last, anchor);
     });
-    if (trustedBy < 0) throw formatError('certificate_chain_invalid', 'the chain does not lead to a trusted anchor');
+    if (trustedBy < 0 && !opts.untrustedIsResult)
+      throw formatError('certificate_chain_invalid', 'the chain does not lead to a trusted anchor');
   }
   const x5c = (selfSigned ? certs.slice(0, -1) : certs).map((c) => c.raw);
   return {
@@ -118,6 +144,6 @@ export function checkCertificateChain(
     x5c,
     anchor: selfSigned ? last.raw : undefined,
     notAfter: Math.min(...certs.map((c) => new Date(c.validTo).getTime())),
-    trustedBy,
+    trustedBy: trustedBy === undefined || trustedBy < 0 ? undefined : trustedBy,
   };
 }

@@ -18,6 +18,9 @@ import { accessTokenOf } from '../access-token-of.js';
 import { collectDeferred } from '../../issuance/deferred/collect-deferred.js';
 import { completeDeferred, listDeferred, refuseDeferred } from '../../issuance/deferred/decide-deferred.js';
 import { recordNotification } from '../../issuance/notifications/record-notification.js';
+import { encryptCredentialResponse, readResponseEncryption } from '../../issuance/response-encryption/credential-response-encryption.js';
+import { checkPlainRequest } from '../../issuance/request-encryption/open-credential-request.js';
+import { installEncryptedRequestParser } from '../encrypted-request-body.js';
 
 const oauthErrors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#', description: 'OAuth error' }]));
@@ -32,6 +35,7 @@ const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 
 
 export async function deferredRoutes(app: FastifyInstance, deps: AppDeps & { dpop: DpopVerifier }): Promise<void> {
   const { dpop } = deps;
+  const wasEncrypted = installEncryptedRequestParser(app, deps, [VCI_PATHS.deferredCredential]);
   const tokenChecked = new WeakMap<FastifyRequest, { token: string; dpop: boolean }>();
   // The header (and a DPoP proof) is checked before the body is read, as at the credential endpoint:
   // a DPoP-bound token only with the DPoP scheme and a proof by its key for this endpoint (`htu`,
@@ -68,7 +72,9 @@ export async function deferredRoutes(app: FastifyInstance, deps: AppDeps & { dpo
       onRequest: [readAccessToken(VCI_PATHS.deferredCredential)],
       schema: {
         tags: ['openid4vci'],
-        summary: 'Deferred credential endpoint: 202 while the agency decides, then the credentials (OpenID4VCI §9)',
+        summary:
+          'Deferred credential endpoint: 202 while the agency decides, then the credentials (OpenID4VCI §9); the request as JSON or as a JWE (application/jwt, §10)',
+        consumes: ['application/json', 'application/jwt'],
         body: { type: 'object', additionalProperties: true, properties: { transaction_id: { type: 'string' } } },
         response: {
           200: { $ref: 'CredentialResponse#' },
@@ -79,12 +85,20 @@ export async function deferredRoutes(app: FastifyInstance, deps: AppDeps & { dpo
       validatorCompiler: () => () => true,
     },
     async (request, reply) => {
-      requireJson(request, 'invalid_credential_request');
+      // §9.1: JSON, or a JWE the application/jwt parser opened; only an encrypted request may ask for an encrypted response.
+      if (!wasEncrypted(request)) {
+        requireJson(request, 'invalid_credential_request');
+        checkPlainRequest(deps.config, request.body);
+      }
       const checked = tokenOf(request);
+      // §9.1: the response is encrypted to the key of this request, not the one of the credential request.
+      const encryption = readResponseEncryption(request.body);
       const response = await collectDeferred(deps, checked.token, request.body);
       reply.header('cache-control', 'no-store');
       await nonceFor(reply, checked);
-      return 'transaction_id' in response ? reply.code(202).send(response) : response;
+      if ('transaction_id' in response) reply.code(202);
+      if (encryption) return reply.type('application/jwt').send(await encryptCredentialResponse(response, encryption));
+      return reply.send(response);
     },
   );
 

@@ -17,6 +17,8 @@ import { authorizeBoundAccessToken, issueOfferedCredentials } from '../../issuan
 import type { DpopVerifier } from '../../issuance/dpop/verify-dpop.js';
 import { encryptCredentialResponse, readResponseEncryption } from '../../issuance/response-encryption/credential-response-encryption.js';
 import { checkTokenSender, checkCredentialSender } from '../../issuance/sender-checks.js';
+import { checkPlainRequest, requestEncryptionMetadata } from '../../issuance/request-encryption/open-credential-request.js';
+import { installEncryptedRequestParser } from '../encrypted-request-body.js';
 import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
 import { buildAuthorizationServerMetadata, buildIssuerMetadata, VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
 import { credentialError, tokenError } from '../../issuance/vci-errors.js';
@@ -52,7 +54,21 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
     batchSize: deps.config.batchSize,
     keyAttestationRequired: deps.config.keyAttestationRequired,
     authorizationCode: deps.config.authorizationCode !== undefined,
+    attestationProofType: deps.walletProviders.keys.length + deps.walletProviders.anchors.length > 0,
   });
+  // §12.2.4 credential_request_encryption: the keys live in the store (rotation on any node); read at
+  // most once per KEY_REFRESH_MS here.
+  let requestEncryption: { at: number; value: Promise<Awaited<ReturnType<typeof requestEncryptionMetadata>>> } | undefined;
+  const currentRequestEncryption = () => {
+    const now = deps.clock.now();
+    if (!requestEncryption || now - requestEncryption.at >= deps.config.keyRefreshMs) {
+      const value = requestEncryptionMetadata(deps);
+      requestEncryption = { at: now, value };
+      value.catch(() => (requestEncryption = undefined));
+    }
+    return requestEncryption.value;
+  };
+  const wasEncrypted = installEncryptedRequestParser(app, deps, [VCI_PATHS.credential]);
   app.get(
     VCI_PATHS.issuerMetadata,
     {
@@ -63,8 +79,9 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       },
     },
     async (_request, reply) => {
+      const credential_request_encryption = await currentRequestEncryption();
       reply.header('cache-control', 'public, max-age=300');
-      return issuerMetadata;
+      return { ...issuerMetadata, credential_request_encryption };
     },
   );
 
@@ -246,7 +263,8 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       bodyLimit: Math.min(deps.config.bodyLimit, Math.max(deps.config.smallBodyLimit, deps.config.batchSize * 4096)),
       schema: {
         tags: ['openid4vci'],
-        summary: 'Credential endpoint: one credential per key proof (OpenID4VCI §8)',
+        summary: 'Credential endpoint: one credential per key proof (OpenID4VCI §8); the request as JSON or as a JWE (application/jwt, §10)',
+        consumes: ['application/json', 'application/jwt'],
         body: { $ref: 'CredentialRequest#' },
         response: {
           200: { $ref: 'CredentialResponse#' },
@@ -259,9 +277,12 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
     async (request, reply) => {
       const bearer = authorized.get(request);
       if (!bearer) throw new Error('credential route ran without its onRequest check');
-      // §8.2: an unencrypted credential request is application/json.
-      if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
-        throw credentialError('invalid_credential_request', 'send the credential request as application/json');
+      // §8.2: an unencrypted credential request is application/json (an encrypted one was opened
+      // by the application/jwt parser), and may not ask for an encrypted response.
+      if (!wasEncrypted(request)) {
+        if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? ''))
+          throw credentialError('invalid_credential_request', 'send the credential request as application/json or, encrypted, application/jwt');
+        checkPlainRequest(deps.config, request.body);
       }
       // §8.2: bad encryption parameters are refused before anything is consumed.
       const encryption = readResponseEncryption(request.body);

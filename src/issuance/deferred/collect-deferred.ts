@@ -26,8 +26,6 @@ export interface DeferredCredentials {
 
 export async function collectDeferred(deps: VciDeps, accessToken: string, body: unknown): Promise<DeferredCredentials | DeferredResponse> {
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the deferred credential request must be a JSON object');
-  if (body.credential_response_encryption !== undefined)
-    throw credentialError('invalid_credential_request', 'credential response encryption is not supported');
   const transactionId = body.transaction_id;
   if (typeof transactionId !== 'string' || transactionId === '' || transactionId.length > 128)
     throw credentialError('invalid_credential_request', 'transaction_id is required');

@@ -5,6 +5,7 @@
  * its `nonce` the proof's c_nonce (F.1), and the proof key among its `attested_keys` (D.1).
  * Every attested key passes the public-key gate. Refusals are `invalid_proof` (§8.3.1.2).
  */
+import type { JWK } from 'jose';
 import type { Clock } from '../../clock.js';
 import { isAppError } from '../../errors.js';
 import { parseCompactJws } from '../../formats/jose/parse-compact-jws.js';
@@ -36,6 +37,8 @@ export interface CheckedKeyAttestation {
   provider: string;
   /** Thumbprints of every attested key. */
   attested: string[];
+  /** The attested keys themselves (canonical public JWKs), in the attestation's order. */
+  keys: JWK[];
 }
 
 /**
@@ -59,10 +62,32 @@ export async function checkKeyAttestation(
     checked = checkAttestation(attestation, opts);
     memo?.set(key, checked);
   }
-  const { provider, attested } = await checked;
+  const result = await checked;
   // F.1: the proof is signed by a key contained in the attestation.
-  if (!attested.includes(opts.proofJkt)) throw invalid('the proof key is not among the attested_keys of its key_attestation');
-  return { provider, attested };
+  if (!result.attested.includes(opts.proofJkt)) throw invalid('the proof key is not among the attested_keys of its key_attestation');
+  return result;
+}
+
+/**
+ * The `attestation` proof type (OpenID4VCI 1.0 §F "attestation Proof Type"): the key attestation
+ * alone, no proof of possession. Its `nonce` must be a c_nonce of ours (returned, consumed by the
+ * caller with the offer); everything else as for a `key_attestation` header, and every attested
+ * key is returned to get a credential. Refusals are `invalid_proof`.
+ */
+export async function checkAttestationProof(
+  attestation: unknown,
+  opts: Omit<KeyAttestationOptions, 'proofJkt' | 'nonce'>,
+): Promise<CheckedKeyAttestation & { nonce: string }> {
+  if (typeof attestation !== 'string' || attestation.length > MAX_LENGTH) throw invalid('an attestation proof must be a compact JWT');
+  let nonce: unknown;
+  try {
+    nonce = parseCompactJws(attestation).payload.nonce;
+  } catch {
+    throw invalid('the attestation proof is not a well-formed JWT');
+  }
+  // §F: with a Nonce Endpoint, the c_nonce MUST be in the key attestation's nonce.
+  if (typeof nonce !== 'string' || nonce === '' || nonce.length > 256) throw invalid('the attestation proof needs a nonce (a c_nonce)');
+  return { ...(await checkAttestation(attestation, { ...opts, nonce })), nonce };
 }
 
 /** Everything but the proof key: parsed, typed, signed by a trusted provider, fresh, for this c_nonce, real attested keys. */
@@ -98,12 +123,15 @@ async function checkAttestation(attestation: string, opts: Omit<KeyAttestationOp
   const keys = payload.attested_keys;
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_ATTESTED_KEYS) throw invalid('key_attestation needs attested_keys');
   const attested: string[] = [];
+  const checkedKeys: JWK[] = [];
   for (const k of keys) {
     try {
-      attested.push(checkHolderKey(k).jkt);
+      const { jwk, jkt } = checkHolderKey(k);
+      attested.push(jkt);
+      checkedKeys.push(jwk);
     } catch {
       throw invalid('key_attestation attested_keys holds a key that is not a public P-256 or Ed25519 key');
     }
   }
-  return { provider, attested };
+  return { provider, attested, keys: checkedKeys };
 }

@@ -6,13 +6,14 @@
  * gate (a real P-256 point, no private members) and must say `alg` (§10). Refusals are
  * `invalid_encryption_parameters` (§8.3.1.2), raised before anything is consumed.
  */
-import { CompactEncrypt, importJWK, type JWK } from 'jose';
+import type { JWK } from 'jose';
+import { encryptJsonJwe, JWE_ENCS } from '../../formats/jose/ecdh-es-jwe.js';
 import { checkPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import { hasOwn, isJsonObject } from '../../formats/jose/types.js';
 import { AppError } from '../../errors.js';
 
 export const RESPONSE_ENCRYPTION_ALGS = ['ECDH-ES'] as const;
-export const RESPONSE_ENCRYPTION_ENCS = ['A128GCM', 'A256GCM'] as const;
+export const RESPONSE_ENCRYPTION_ENCS = JWE_ENCS;
 
 /** §12.2.4 `credential_response_encryption`: offered, not required. */
 export const responseEncryptionMetadata = () => ({
@@ -55,9 +56,4 @@ export function readResponseEncryption(body: unknown): ResponseEncryption | unde
 }
 
 /** §10: the response as a JWE; `kid` repeated in the JWE header when the wallet's key had one. */
-export async function encryptCredentialResponse(response: unknown, e: ResponseEncryption): Promise<string> {
-  const key = await importJWK(e.jwk, 'ECDH-ES');
-  return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(response)))
-    .setProtectedHeader({ alg: 'ECDH-ES', enc: e.enc, ...(e.kid !== undefined && { kid: e.kid }) })
-    .encrypt(key);
-}
+export const encryptCredentialResponse = (response: unknown, e: ResponseEncryption): Promise<string> => encryptJsonJwe(response, e);

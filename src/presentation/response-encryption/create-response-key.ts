@@ -8,7 +8,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { JsonObject } from '../../formats/jose/types.js';
 import type { PresentationDeps } from '../presentation-deps.js';
 import { responseKeySealKey } from './response-key-secret.js';
-import { sealResponseKey } from './seal-response-key.js';
+import { sealPrivateKey } from '../../keys/seal-private-key.js';
 import { ENCRYPTED_MODES, RESPONSE_JWE_ALG, type ResponseMode } from './response-modes.js';
 
 export async function storeResponseMode(
@@ -41,7 +41,7 @@ export async function storeResponseMode(
     response_mode: mode,
     kid,
     public_jwk: JSON.stringify(publicJwk),
-    sealed_key: sealResponseKey(responseKeySealKey(deps.config), requestId, kid, jwk.d),
+    sealed_key: sealPrivateKey(responseKeySealKey(deps.config), requestId, kid, jwk.d),
     origin,
     expires_at: expiresAt,
   });

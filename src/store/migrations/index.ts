@@ -11,6 +11,7 @@ import { dpopTokenBinding } from './0008-dpop-token-binding.js';
 import { authorizationRequests } from './0009-authorization-requests.js';
 import { deferredNotifications } from './0010-deferred-notifications.js';
 import { deferredDpopBinding } from './0011-deferred-dpop-binding.js';
+import { vciRequestKeys } from './0015-vci-request-keys.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -31,6 +32,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0009-authorization-requests': authorizationRequests(dialect),
       '0010-deferred-notifications': deferredNotifications(dialect),
       '0011-deferred-dpop-binding': deferredDpopBinding(dialect),
+      '0015-vci-request-keys': vciRequestKeys(dialect),
     };
   },
 });

@@ -1,0 +1,99 @@
+/**
+ * The keys wallets encrypt credential requests to (OpenID4VCI 1.0 §8.2, §9.1, §10; §12.2.4
+ * `credential_request_encryption`: `jwks`, each key with a `kid`).
+ *
+ * Design: a request key must open on every node, and survive restarts, like a signing key. It is
+ * a P-256 ECDH-ES key whose private scalar is stored only sealed (AES-256-GCM,
+ * keys/seal-private-key.ts) under the operator seal key (keys/operator-seal-key.ts: HKDF of the
+ * passphrase or HSM PIN every node already has, under this use's own label) in `vci_request_keys`
+ * (migration 0015). Not in the HSM: ECDH through PKCS#11 is not what SoftHSM-backed signers here
+ * do, and the key protects a second layer over TLS, so the sealed row is the same protection the
+ * verifier's response keys have. The first key is made when first needed (one node wins, a
+ * partial unique index keeps one active key); `dproof keys rotate-request-key` makes a new active
+ * key and keeps the previous one listed in the metadata and accepted for
+ * CREDENTIAL_REQUEST_KEY_GRACE_SECONDS, then purges it. The JWE's `kid` picks the key (§10); any
+ * other kid, a purged one included, is refused.
+ */
+import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import type { Config } from '../../config.js';
+import type { Clock } from '../../clock.js';
+import type { Store } from '../../store/store.js';
+import type { RequestKeyRecord } from '../../store/repositories/vci-request-keys-repo.js';
+import { operatorSealKey } from '../../keys/operator-seal-key.js';
+import { openPrivateKey, sealPrivateKey } from '../../keys/seal-private-key.js';
+import { JWE_ALG } from '../../formats/jose/ecdh-es-jwe.js';
+
+export interface RequestKeyDeps {
+  store: Pick<Store, 'vciRequestKeys'>;
+  config: Config;
+  clock: Clock;
+}
+
+const SEAL_LABEL = 'dproof openid4vci request-encryption key seal v1';
+/** Additional data of every sealed request key (with its kid): a verifier response key's row does not open here. */
+const SEAL_OWNER = 'openid4vci-credential-request';
+
+export interface PublicRequestKey {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+  kid: string;
+  use: 'enc';
+  alg: typeof JWE_ALG;
+}
+
+function newRequestKey(deps: RequestKeyDeps) {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = privateKey.export({ format: 'jwk' }) as { x: string; y: string; d: string };
+  const kid = randomBytes(16).toString('base64url');
+  const pub: PublicRequestKey = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid, use: 'enc', alg: JWE_ALG };
+  return {
+    kid,
+    public_jwk: JSON.stringify(pub),
+    sealed_key: sealPrivateKey(operatorSealKey(deps.config, SEAL_LABEL), SEAL_OWNER, kid, jwk.d),
+    created_at: deps.clock.now(),
+  };
+}
+
+/** A previous key is usable until its grace period ends. */
+const usable = (deps: RequestKeyDeps, r: RequestKeyRecord): boolean =>
+  r.state === 'active' || (r.superseded_at ?? 0) + deps.config.requestKeyGraceSeconds * 1000 > deps.clock.now();
+
+/** The listed keys (active first, then previous ones in their grace period); the first key is made here when there is none. */
+export async function requestKeys(deps: RequestKeyDeps): Promise<PublicRequestKey[]> {
+  let rows = await deps.store.vciRequestKeys.list();
+  if (!rows.some((r) => r.state === 'active')) {
+    await deps.store.vciRequestKeys.insertFirst(newRequestKey(deps));
+    rows = await deps.store.vciRequestKeys.list();
+  }
+  return rows.filter((r) => usable(deps, r)).map((r) => JSON.parse(r.public_jwk) as PublicRequestKey);
+}
+
+/** A new active key; the one it replaces stays usable for the grace period. Purges keys whose grace is over. */
+export async function rotateRequestKey(deps: RequestKeyDeps): Promise<{ kid: string; previous: string | undefined }> {
+  const now = deps.clock.now();
+  await deps.store.vciRequestKeys.purge(now - deps.config.requestKeyGraceSeconds * 1000);
+  const key = newRequestKey(deps);
+  const { previous } = await deps.store.vciRequestKeys.rotate(key, now);
+  return { kid: key.kid, previous };
+}
+
+/** Opened private keys by sealed text (a sealed text names one key for good), so a busy node unseals each key once. */
+const opened = new Map<string, KeyObject>();
+const MAX_OPENED = 16;
+
+/** The private key `kid` names, or undefined when no usable key has that kid. */
+export async function requestKeyByKid(deps: RequestKeyDeps, kid: string): Promise<KeyObject | undefined> {
+  const row = await deps.store.vciRequestKeys.byKid(kid);
+  if (!row || !usable(deps, row)) return undefined;
+  const cached = opened.get(row.sealed_key);
+  if (cached) return cached;
+  const d = openPrivateKey(operatorSealKey(deps.config, SEAL_LABEL), SEAL_OWNER, kid, row.sealed_key);
+  if (d === undefined) return undefined;
+  const pub = JSON.parse(row.public_jwk) as PublicRequestKey;
+  const key = createPrivateKey({ format: 'jwk', key: { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y, d } });
+  if (opened.size >= MAX_OPENED) opened.delete(opened.keys().next().value!);
+  opened.set(row.sealed_key, key);
+  return key;
+}
