@@ -1344,14 +1344,15 @@ export const API_SCHEMAS = {
   "TokenRequest": {
     "$id": "TokenRequest",
     "title": "TokenRequest",
-    "description": "Token request with the pre-authorized code or, when the Authorization Code Flow is configured, an authorization code (OpenID4VCI §6.1, RFC 6749 §4.1.3), form-encoded. Documents the fields; the endpoint itself decides (an unknown grant is unsupported_grant_type, not a schema error).",
+    "description": "Token request with the pre-authorized code, when the Authorization Code Flow is configured an authorization code, or when refresh tokens are issued a refresh token (OpenID4VCI §6.1, RFC 6749 §4.1.3), form-encoded. Documents the fields; the endpoint itself decides (an unknown grant is unsupported_grant_type, not a schema error).",
     "type": "object",
     "properties": {
       "grant_type": {
         "type": "string",
         "enum": [
           "urn:ietf:params:oauth:grant-type:pre-authorized_code",
-          "authorization_code"
+          "authorization_code",
+          "refresh_token"
         ]
       },
       "pre-authorized_code": {
@@ -1371,6 +1372,10 @@ export const API_SCHEMAS = {
       "redirect_uri": {
         "type": "string",
         "description": "authorization_code grant: the redirect_uri of the pushed request"
+      },
+      "refresh_token": {
+        "type": "string",
+        "description": "refresh_token grant (REFRESH_TOKEN_TTL_SECONDS above 0, RFC 6749 §6): single use; with the DPoP proof by the key it is bound to, and the wallet attestation it was issued with"
       }
     }
   },
@@ -1393,6 +1398,10 @@ export const API_SCHEMAS = {
       },
       "expires_in": {
         "type": "integer"
+      },
+      "refresh_token": {
+        "type": "string",
+        "description": "When REFRESH_TOKEN_TTL_SECONDS is above 0 (RFC 6749 §5.1, §6): single use, bound like the access token; a second use revokes every token of the grant."
       },
       "authorization_details": {
         "type": "array",

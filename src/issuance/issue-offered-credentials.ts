@@ -175,7 +175,7 @@ export async function issueOfferedCredentials(
   // The point of no return: nonces and this configuration of the offer consumed together (and a
   // deferred transaction opened), or none of them. Each configuration is consumed at most once.
   const deferred = isDeferred(deps, offer, configuration)
-    ? deferredTransaction(deps, {
+    ? await deferredTransaction(deps, {
         accessToken,
         dpopJkt,
         offer,

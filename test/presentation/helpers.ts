@@ -172,3 +172,22 @@ export function verifyJwtWithDidDocument(f: FetchLike, publicUrl: string) {
     return { verified: true, signerJwk: vm.publicKeyJwk as never };
   };
 }
+
+/** `POST /v1/verifier/requests` with one DCQL credential query; 201 asserted. */
+export async function createDcqlRequest(app: FastifyInstance, verifierKey: string, credentialQuery: Record<string, unknown>) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/verifier/requests',
+    headers: { authorization: `Bearer ${verifierKey}` },
+    payload: { dcql_query: { credentials: [credentialQuery] } },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json<{ id: string; authorization_request: string }>();
+}
+
+/** The request's status and the code of the first credential answering query `queryId`. */
+export async function requestOutcome(app: FastifyInstance, verifierKey: string, id: string, queryId: string) {
+  const res = await app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } });
+  const body = res.json<{ status: string; result?: { credentials: Record<string, { code: string }[]> } }>();
+  return { status: body.status, code: body.result?.credentials[queryId]?.[0]?.code, body: res.body };
+}

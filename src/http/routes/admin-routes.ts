@@ -1,3 +1,4 @@
+import { defaultIssuerProfile } from '../../keys/manage-issuer-certificates.js';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { authenticated, clientOf } from '../auth.js';
@@ -82,7 +83,13 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     }),
     async (request) => {
       const { active, retiring } = await rotateKey(
-        { store: deps.store, keyStore: deps.keyStore, clock: deps.clock, actor: actor(clientOf(request).id) },
+        {
+          store: deps.store,
+          keyStore: deps.keyStore,
+          clock: deps.clock,
+          actor: actor(clientOf(request).id),
+          issuerProfile: defaultIssuerProfile(deps.config.publicUrl),
+        },
         request.body?.alg ?? deps.config.keyAlg,
       );
       await deps.keys.refresh();
