@@ -108,6 +108,12 @@ export const ERROR_CATALOGUE = {
   invalid_client_role: { http: [400], area: 'clients', en: 'the role is not issuer, verifier or admin' },
   invalid_client_types: { http: [400], area: 'clients', en: 'a type restriction names no catalogue type or is given to an admin' },
   invalid_rate_limit: { http: [400], area: 'clients', en: 'a per-client rate limit is not a non-negative integer' },
+  invalid_logo_uri: {
+    http: [400],
+    area: 'clients',
+    en: 'logo_uri is not an https URL of at most 512 characters written as a URL parser writes it (no user, password or fragment), or the client is not a verifier',
+    ko: '로고 주소(logo_uri)는 512자 이하의 https 주소여야 하며, 검증기관 클라이언트만 가질 수 있습니다.',
+  },
   client_not_found: { http: [404], area: 'clients', en: 'no such API client' },
   client_already_revoked: { http: [409], area: 'clients', en: 'the API client was already revoked' },
 
@@ -398,6 +404,24 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'verifier',
     en: 'origin is not a bare https origin (http only for localhost outside production)',
+  },
+  invalid_redirect_uri: {
+    http: [400],
+    area: 'verifier',
+    en: 'redirect_uri (same-device) is not an https URL without fragment or user (http only for localhost outside production), or was asked for a DC API request',
+    ko: '같은 기기 흐름의 돌아올 주소(redirect_uri)가 올바르지 않습니다. 조각(#) 없는 https 주소여야 하며, DC API 요청에는 쓸 수 없습니다.',
+  },
+  response_code_required: {
+    http: [403],
+    area: 'verifier',
+    en: 'a same-device request was answered: its result is read only with the response_code the wallet brought back to the page that made the request',
+    ko: '같은 기기에서 만든 요청의 결과는 지갑이 요청한 화면으로 돌려준 응답 코드(response_code)가 있어야 볼 수 있습니다.',
+  },
+  response_code_mismatch: {
+    http: [403],
+    area: 'verifier',
+    en: "the response_code is not the one this request's answer was given (another request's, or mistyped): the answer did not come back to this session",
+    ko: '응답 코드(response_code)가 이 요청의 것이 아닙니다. 제출 결과가 이 화면으로 돌아오지 않았습니다.',
   },
   response_payload_invalid: { http: [400], area: 'openid4vp', en: 'the decrypted response is not a JSON object of response parameters' },
 

@@ -37,6 +37,11 @@ export const API_SCHEMAS = {
         "minimum": 0,
         "maximum": 10000000,
         "description": "Requests per minute; 0 = unlimited; omitted = the configured default."
+      },
+      "logo_uri": {
+        "type": "string",
+        "maxLength": 512,
+        "description": "Verifier clients: an https logo URL wallets show beside the name (client_metadata.logo_uri); checked at creation (invalid_logo_uri)."
       }
     }
   },
@@ -115,6 +120,13 @@ export const API_SCHEMAS = {
           "null"
         ],
         "format": "date-time"
+      },
+      "logo_uri": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "A verifier client's logo (https), sent to wallets as client_metadata.logo_uri"
       }
     }
   },
@@ -1585,7 +1597,12 @@ export const API_SCHEMAS = {
       "client_id_prefix": {
         "type": "string",
         "maxLength": 64,
-        "description": "OpenID4VP 1.0 §5.9 Client Identifier Prefix of this request: decentralized_identifier (did:web, the default), x509_san_dns or x509_hash (an X.509 identity made with dproof verifier-certs). Others: invalid_client_id_prefix."
+        "description": "OpenID4VP 1.0 §5.9 Client Identifier Prefix of this request: decentralized_identifier (did:web, the default), x509_san_dns or x509_hash (an X.509 identity made with dproof verifier-certs; DC API requests are then signed under it with x5c). Others: invalid_client_id_prefix."
+      },
+      "redirect_uri": {
+        "type": "string",
+        "maxLength": 512,
+        "description": "Same-device flow (OpenID4VP 1.0 §13.3, HAIP 1.0 §5.1): your frontend page in the browser that made the request. The wallet is sent back to <redirect_uri>#response_code=<code>, and once answered the result is read only with ?response_code=<code> (response_code_required, response_code_mismatch). https, no fragment (invalid_redirect_uri); not for dc_api modes."
       },
       "request_uri_method": {
         "type": "string",
@@ -1633,6 +1650,10 @@ export const API_SCHEMAS = {
       "expires_at": {
         "type": "string",
         "format": "date-time"
+      },
+      "same_device": {
+        "type": "boolean",
+        "description": "true when made with redirect_uri: the result is read with the response_code the wallet brings back to that page"
       },
       "dc_api_requests": {
         "type": "array",

@@ -35,6 +35,8 @@ export interface ApiClientsTable {
   revoked_at: number | null;
   /** A verifier client's default OpenID4VP client identifier prefix (migration 0006); null: did:web. */
   client_id_prefix?: string | null;
+  /** A verifier client's logo, https (migration 0013); null: none. */
+  logo_uri?: string | null;
 }
 
 export interface AuditEventsTable {
@@ -101,6 +103,8 @@ export interface VerifierRequestsTable {
   verifier_client_id: string | null;
   /** 'post' when the wallet is to POST to request_uri (OpenID4VP §5.10, migration 0006); null: get. */
   request_uri_method: string | null;
+  /** Same-device requests: the verifier frontend the holder is sent back to with a response_code (migration 0013); null: cross-device. */
+  redirect_uri: string | null;
 }
 
 export interface VerificationReceiptsTable {

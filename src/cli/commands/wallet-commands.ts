@@ -164,6 +164,7 @@ export function walletCommands(program: Command, io: CliIo): void {
       createOutput(Boolean(opts.json), io).data({ ...r, ...(result && { result }) }, () =>
         [
           `verifier: ${r.verifier.name ?? r.verifier.client_id}${r.verifier.purpose ? ` — ${r.verifier.purpose.ko ?? ''} / ${r.verifier.purpose.en ?? ''}` : ''}`,
+          ...(r.verifier.logo_uri ? [`verifier logo: ${r.verifier.logo_uri}`] : []),
           ...Object.entries(r.disclosed).map(([q, d]) => `sent ${d.claims.join(', ')} from credential ${d.credential} (query ${q})`),
           result ? `${result.verdict}: ${result.message.ko} / ${result.message.en}` : `verifier answered: ${JSON.stringify(r.response)}`,
         ].join('\n'),
@@ -195,6 +196,7 @@ export function walletCommands(program: Command, io: CliIo): void {
       io.stderr.write(
         [
           `verifier: ${r.verifier.name ?? r.verifier.client_id ?? '(unsigned request)'} at ${r.verifier.origin} (${r.protocol})${r.verifier.purpose ? ` — ${r.verifier.purpose.ko ?? ''} / ${r.verifier.purpose.en ?? ''}` : ''}`,
+          ...(r.verifier.logo_uri ? [`verifier logo: ${r.verifier.logo_uri}`] : []),
           ...Object.entries(r.disclosed).map(([q, d]) => `sent ${d.claims.join(', ')} from credential ${d.credential} (query ${q})`),
         ].join('\n') + '\n',
       );

@@ -45,7 +45,13 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     async (request, reply) => {
       const { client, apiKey } = await createClient(
         { store: deps.store, clock: deps.clock, actor: actor(clientOf(request).id) },
-        { name: request.body.name, role: request.body.role, types: request.body.types ?? null, rateLimit: request.body.rate_limit ?? null },
+        {
+          name: request.body.name,
+          role: request.body.role,
+          types: request.body.types ?? null,
+          rateLimit: request.body.rate_limit ?? null,
+          logoUri: request.body.logo_uri ?? null,
+        },
       );
       reply.header('cache-control', 'no-store');
       return reply.code(201).send({ id: client.id, apiKey, client });

@@ -38,7 +38,7 @@ import { withParticle } from '../../verdict/particle.js';
 import { CREDENTIAL_STATUS } from '../../verdict/glossary.js';
 import { cardStatus, type CardStatus } from './card-status.js';
 import { secondsLeft, startEngagement, type Engagement } from './engagement.js';
-import { readHolderResult, type HolderResult } from './holder-result.js';
+import { readHolderResult, verifierReturn, type HolderResult } from './holder-result.js';
 import { isDeclined, mergeHistory, readDeclined, recordDeclined, type DeclinedAttempt } from './declined-log.js';
 
 type View =
@@ -789,6 +789,9 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
         return;
       }
       const { status, redirectUri } = await answerRequest(r, answers);
+      // Same device: the verifier's page takes over in this browser, with its response_code.
+      const back = verifierReturn(redirectUri);
+      if (back) return location.assign(back);
       state.view = { name: 'answered', request: r, status, declined: false, result: await readHolderResult(redirectUri) };
     });
   const decline = () =>
@@ -810,7 +813,18 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
       { class: 'card consent', 'aria-labelledby': 'who-h' },
       h('h2', { id: 'who-h' }, t('누가, 왜 요청합니까', 'Who asks, and why')),
       rows([
-        [t('검증기관', 'Verifier'), h('strong', {}, r.verifierName ?? t('(이름 없음)', '(no name)'))],
+        [
+          t('검증기관', 'Verifier'),
+          h(
+            'span',
+            {},
+            // The verifier's registered logo (https; CSP img-src https:), no referrer (page policy).
+            r.verifierLogo
+              ? h('img', { src: r.verifierLogo, alt: '', class: 'verifier-logo', id: 'verifier-logo', width: '32', height: '32' })
+              : null,
+            h('strong', {}, r.verifierName ?? t('(이름 없음)', '(no name)')),
+          ),
+        ],
         [t('목적', 'Purpose'), r.purpose ? tx(r.purpose) : t('(밝히지 않음)', '(not stated)')],
         [t('식별자', 'Identifier'), h('span', { class: 'mono' }, r.clientId ?? '-')],
         ...(r.origin !== undefined

@@ -18,7 +18,7 @@ import { base64url, calculateJwkThumbprint, compactVerify, decodeJwt, decodeProt
 import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import { didWebUrl } from '../../holder/did-web-url.js';
 import { didWebOfClientId, readRequestLink } from '../../holder/read-request-link.js';
-import { readClientName, readPurpose } from '../../holder/read-verifier-metadata.js';
+import { readClientName, readLogoUri, readPurpose } from '../../holder/read-verifier-metadata.js';
 import { encryptResponse, needsState, readResponseEncryption, type ResponseEncryption } from '../../holder/encrypt-response.js';
 import { checkX509Request, X509RequestRefused } from '../../holder/check-x509-request.js';
 import { splitClientId } from '../../formats/x509/client-id-prefix.js';
@@ -71,6 +71,8 @@ export interface VerifierRequest {
   /** direct_post.jwt (§8.3.1): the verifier's key and content encryption; undefined for direct_post. */
   encryption: ResponseEncryption | undefined;
   verifierName: string | null;
+  /** client_metadata.logo_uri, https only (the page's CSP img-src allows https: images). */
+  verifierLogo: string | null;
   purpose: Text | null;
   queries: CredentialQuery[];
   expiresAt: number | null;
@@ -284,6 +286,7 @@ function readRequestParameters(p: Obj, at: Pick<VerifierRequest, 'clientId' | 'c
     state: typeof p.state === 'string' ? p.state : undefined,
     encryption,
     verifierName: readClientName(p),
+    verifierLogo: readLogoUri(p),
     purpose,
     queries,
     expiresAt: typeof p.exp === 'number' ? p.exp * 1000 : null,
