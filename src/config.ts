@@ -85,6 +85,8 @@ export interface Config {
   trustedIssuers: TrustedIssuer[];
   /** IACA certificates (mdoc trust anchors) besides this service's own, each with the doctypes it may speak for. */
   trustedIacaCerts: TrustedIaca[];
+  /** CA certificates (PEM) the web wallet page trusts for X.509 verifier identities (GET /v1/wallet/trust-anchors). */
+  walletTrustAnchors: string[];
   /** TRUSTED_ISSUER_CAS: CA certificates whose x5c-signed SD-JWT VCs (and status lists) verify here. */
   trustedIssuerCas: TrustedIssuerCa[];
   /** Tolerated clock difference with issuers and holders when checking iat / nbf / exp, seconds. */
@@ -308,6 +310,12 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     default: "(unset: only this service's own issuer CA)",
     description:
       "Comma-separated paths of PEM files holding issuer CA certificates whose `x5c`-signed SD-JWT VCs and status list tokens verify here (HAIP 1.0 §6.1.1): the chain must lead to one, the leaf must state digitalSignature and name the credential's `iss` as a URI subjectAltName. Each may name the types its issuers may issue after `|` (`/etc/dproof/ca.pem|https://a.example/vct/|urn:x:pid:1`, a value ending in `/` a prefix); with none, only the types under the issuer's own identifier (`<iss>/…`). None may certify this service's `PUBLIC_URL` or issue its types. Every certificate must be a CA; read once at start.",
+  },
+  {
+    name: 'WALLET_TRUST_ANCHORS',
+    default: "(unset: in development, this service's own verifier roots only)",
+    description:
+      "Comma-separated paths of PEM files holding the CA certificates this service's web wallet page trusts for verifiers that identify themselves by X.509 (`x509_san_dns`, `x509_hash`); published at `GET /v1/wallet/trust-anchors`. Every certificate must be a CA; read once at start. Outside `NODE_ENV=production` the roots of this service's own development verifier certificates are published too.",
   },
   {
     name: 'VERIFICATION_SKEW_SECONDS',
@@ -635,6 +643,13 @@ const trustedIacaCerts = (env: Env, cwd: string): TrustedIaca[] =>
 const trustedIssuerCas = (env: Env, cwd: string): TrustedIssuerCa[] =>
   trustedCaCertificates(env, cwd, 'TRUSTED_ISSUER_CAS', 'types').map(({ pem, names }) => ({ pem, types: names }));
 
+/** WALLET_TRUST_ANCHORS: PEM files of CA certificates, no names after them. */
+const caCertificates = (env: Env, cwd: string, variable: string): string[] =>
+  trustedCaCertificates(env, cwd, variable, 'nothing').map(({ pem, names }) => {
+    if (names.length) throw new ConfigError(variable, 'an entry is a PEM file path, nothing after it');
+    return pem;
+  });
+
 /** `true` or `false` (unset: false). */
 function booleanFlag(env: Env, name: string): boolean {
   const raw = env[name]?.trim() ?? '';
@@ -796,6 +811,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     batchSize: integer(env, 'BATCH_SIZE', 10, 1, 100),
     trustedIssuers: trustedIssuers(env, publicUrl),
     trustedIacaCerts: trustedIacaCerts(env, cwd),
+    walletTrustAnchors: caCertificates(env, cwd, 'WALLET_TRUST_ANCHORS'),
     trustedIssuerCas: trustedIssuerCas(env, cwd),
     verificationSkewSeconds: integer(env, 'VERIFICATION_SKEW_SECONDS', 60, 0, 600),
     kbJwtMaxAgeSeconds: integer(env, 'KB_JWT_MAX_AGE_SECONDS', 120, 10, 3600),

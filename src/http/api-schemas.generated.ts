@@ -1779,5 +1779,42 @@ export const API_SCHEMAS = {
         }
       }
     }
+  },
+  "WalletTrustAnchors": {
+    "$id": "WalletTrustAnchors",
+    "title": "WalletTrustAnchors",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "anchors"
+    ],
+    "properties": {
+      "anchors": {
+        "type": "array",
+        "description": "CA certificates the web wallet page trusts for verifiers identified by X.509 (x509_san_dns, x509_hash)",
+        "items": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "certificate",
+            "source"
+          ],
+          "properties": {
+            "certificate": {
+              "type": "string",
+              "description": "DER, base64 (as in an x5c header)"
+            },
+            "source": {
+              "type": "string",
+              "enum": [
+                "configured",
+                "development"
+              ],
+              "description": "configured: WALLET_TRUST_ANCHORS; development: the root of this service's own development verifier certificate (not in production)"
+            }
+          }
+        }
+      }
+    }
   }
 } as const;

@@ -13,7 +13,7 @@ import { formatDate, t, tx, type Text } from '../shared/i18n.js';
 import { startPage } from '../shared/page.js';
 import { qrCanvas } from '../shared/qr.js';
 import { scanButton } from '../shared/scan.js';
-import { dcqlFor, PRESETS, type Preset } from './presets.js';
+import { claimNameOf, dcqlFor, flatClaims, PRESETS, type Preset } from './presets.js';
 import { parseEngagementLink } from '../../holder/engagement-link.js';
 import { askDeviceWallet, hasDigitalCredentials } from './device-wallet.js';
 import { rememberSameDevice, sameDeviceReturnUri, takeSameDeviceReturn } from './same-device.js';
@@ -136,7 +136,7 @@ function judge(r: VerificationResult | undefined, p: Preset | undefined, fallbac
   if (!r) return { ok: false, headline: fallback ?? { ko: '제출되지 않았습니다.', en: 'Nothing was presented.' }, reasons: [] };
   const reasons = r.checks.filter((c) => !c.ok && c.code !== 'not_checked').map((c) => clerkMessage(c.code, c.check));
   if (r.verdict === 'verified' && p?.expect) {
-    const value = r.claims?.[p.expect.claim];
+    const value = flatClaims(p, r.claims)[p.expect.claim];
     if (value !== p.expect.value) return { ok: false, headline: p.expect.failure, reasons: [], result: r };
   }
   return { ok: r.verdict === 'verified', headline: r.message, reasons: reasons.filter((x) => x.ko !== r.message.ko), result: r };
@@ -416,7 +416,7 @@ function presetPicker(): HTMLElement {
       h(
         'p',
         { class: 'hint' },
-        `${t('목적', 'Purpose')}: ${tx(p.purpose)} · ${t('요청 항목', 'Items')}: ${p.claims.map((c) => claimLabel(presetType(p), c.join('.'))).join(', ')}`,
+        `${t('목적', 'Purpose')}: ${tx(p.purpose)} · ${t('요청 항목', 'Items')}: ${p.claims.map((c) => claimLabel(presetType(p), claimNameOf(p, c))).join(', ')}`,
       ),
     );
   } else {
@@ -598,7 +598,7 @@ function verdictView(v: Verdict): HTMLElement {
     preset()
       ?.types.map((id) => state.types.find((x) => x.id === id))
       .find((x) => x !== undefined);
-  const claims = inDisplayOrder(ty, Object.entries(v.result?.claims ?? {}));
+  const claims = inDisplayOrder(ty, Object.entries(flatClaims(preset(), v.result?.claims)));
   return h(
     'section',
     { id: 'verdict', tabindex: '-1', class: `verdict ${v.ok ? 'ok' : 'bad'}`, 'aria-live': 'assertive', 'aria-labelledby': 'verdict-h' },
