@@ -30,7 +30,10 @@ for (const backend of storeTargets()) {
       leaf = chain.x5c[0]!;
       writeFileSync(join(dir, 'ca.pem'), toPem(configured));
       writeFileSync(join(dir, 'leaf.pem'), toPem(leaf));
-      t = await startTestApp({ store: backend, env: { PUBLIC_URL: 'https://verifier.example', WALLET_TRUST_ANCHORS: join(dir, 'ca.pem') } });
+      t = await startTestApp({
+        store: backend,
+        env: { PUBLIC_URL: 'https://verifier.example', WALLET_TRUST_ANCHORS: join(dir, 'ca.pem') },
+      });
     });
     afterAll(async () => t?.close());
 
