@@ -5,12 +5,12 @@
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { OpenID4VCIClientV1_0_15 } from '@sphereon/oid4vci-client';
-import { SignJWT, calculateJwkThumbprint, type JWK } from 'jose';
+import { calculateJwkThumbprint } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { makeOffer } from './vci-helpers.js';
+import { sphereonDpop } from './sphereon-helpers.js';
 
 for (const backend of storeTargets()) {
   describe(`@sphereon/oid4vci-client with DPoP against our issuer on ${backend}`, () => {
@@ -26,17 +26,8 @@ for (const backend of storeTargets()) {
       const type = t.runtime.catalog.get('resident-id')!;
       const created = await makeOffer(t, issuerKey, { type: 'resident-id', claims: type.example, tx_code: true });
       const client = await OpenID4VCIClientV1_0_15.fromURI({ uri: created.offer, retrieveServerMetadata: true });
-      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const jwk = publicKey.export({ format: 'jwk' }) as JWK;
-      const createDPoPOpts = {
-        jwtIssuer: { alg: 'ES256', jwk },
-        jwtPayloadProps: {},
-        // The library uses DPoP only when told the server's algorithms (from our metadata).
-        dPoPSigningAlgValuesSupported: ['ES256'],
-        createJwtCallback: async (_issuer: unknown, jwt: { header: Record<string, unknown>; payload: Record<string, unknown> }) =>
-          new SignJWT(jwt.payload).setProtectedHeader(jwt.header as { alg: string }).sign(privateKey),
-      };
-      const token = await client.acquireAccessToken({ pin: created.tx_code, createDPoPOpts: createDPoPOpts as never });
+      const { jwk, createDPoPOpts } = sphereonDpop();
+      const token = await client.acquireAccessToken({ pin: created.tx_code, createDPoPOpts });
       assert.equal(token.token_type, 'DPoP');
       const row = await t.runtime.store.db
         .selectFrom('vci_access_tokens')

@@ -18,3 +18,21 @@ export function sphereonHolder() {
 /** The issuer-signed JWT payload of an SD-JWT (not verified: the tests check what was issued). */
 export const sdJwtPayload = (sdJwt: string) =>
   JSON.parse(Buffer.from(sdJwt.split('~')[0]!.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+
+/**
+ * A P-256 DPoP key and the createDPoPOpts Sphereon's client takes at its token and credential
+ * requests. The library uses DPoP only when told the server's algorithms (from our metadata), and
+ * it keeps the last DPoP-Nonce by writing it into this same object's jwtPayloadProps.
+ */
+export function sphereonDpop() {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' }) as JWK;
+  const createDPoPOpts = {
+    jwtIssuer: { alg: 'ES256', jwk },
+    jwtPayloadProps: {} as Record<string, unknown>,
+    dPoPSigningAlgValuesSupported: ['ES256'],
+    createJwtCallback: async (_issuer: unknown, jwt: { header: Record<string, unknown>; payload: Record<string, unknown> }) =>
+      new SignJWT(jwt.payload).setProtectedHeader(jwt.header as { alg: string }).sign(privateKey),
+  };
+  return { jwk, createDPoPOpts: createDPoPOpts as never };
+}
