@@ -101,11 +101,11 @@ for (const backend of storeTargets()) {
       await world?.close();
     });
 
-    it('(a) runs PAR + PKCE from an offer with issuer_state, the citizen logs in at the OpenID provider, and receives the credential', async () => {
-      const type = t.runtime.catalog.get('driver-license')!;
+    /** An authorization-code offer of `configuration` the claims source grants, and the client's PAR-backed authorization URL. */
+    async function authorizationRequest(configuration: string) {
       world.source.behaviour = 'grant';
-      world.source.claims = type.example;
-      const created = await makeOffer(t, world.issuerKey, { type: 'driver-license', grant: 'authorization_code' });
+      world.source.claims = t.runtime.catalog.get(configuration)!.example;
+      const created = await makeOffer(t, world.issuerKey, { type: configuration, grant: 'authorization_code' });
       const client = await OpenID4VCIClient.fromURI({
         uri: created.offer,
         clientId: 'sphereon-wallet',
@@ -115,6 +115,12 @@ for (const backend of storeTargets()) {
       const url = await client.createAuthorizationRequestUrl({
         authorizationRequest: { redirectUri: WALLET_REDIRECT, clientId: 'sphereon-wallet' },
       });
+      return { created, client, url };
+    }
+
+    it('(a) runs PAR + PKCE from an offer with issuer_state, the citizen logs in at the OpenID provider, and receives the credential', async () => {
+      const type = t.runtime.catalog.get('driver-license')!;
+      const { created, client, url } = await authorizationRequest('driver-license');
       // PAR was used (require_pushed_authorization_requests): the URL carries only client_id and request_uri.
       const sent = new URL(url);
       assert.equal(`${sent.origin}${sent.pathname}`, `${t.url}/oauth/authorize`);
@@ -203,18 +209,7 @@ for (const backend of storeTargets()) {
 
     it('(d) runs the Authorization Code Flow with a DPoP-bound token where DPOP_REQUIRED names the configuration', async () => {
       const type = t.runtime.catalog.get('driving-record')!;
-      world.source.behaviour = 'grant';
-      world.source.claims = type.example;
-      const created = await makeOffer(t, world.issuerKey, { type: 'driving-record', grant: 'authorization_code' });
-      const client = await OpenID4VCIClient.fromURI({
-        uri: created.offer,
-        clientId: 'sphereon-wallet',
-        retrieveServerMetadata: true,
-        createAuthorizationRequestURL: false,
-      });
-      const url = await client.createAuthorizationRequestUrl({
-        authorizationRequest: { redirectUri: WALLET_REDIRECT, clientId: 'sphereon-wallet' },
-      });
+      const { created, client, url } = await authorizationRequest('driving-record');
       const back = await browse(url, WALLET_REDIRECT);
       assert.ok(back.searchParams.get('code'), back.toString());
       const { jwk, createDPoPOpts } = sphereonDpop();
