@@ -21,6 +21,7 @@
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { AccessTokenClient, OpenID4VCIClient } from '@sphereon/oid4vci-client';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { TestApp } from '../helpers/test-app.js';
@@ -77,12 +78,12 @@ async function withWalletAttestation<T>(audience: string, run: () => Promise<T>)
   }
 }
 
-/** The token row of an offer: how it is bound (DPoP key) and which wallet client it was issued to. */
-const tokenRow = (t: TestApp, offerId: string) =>
+/** The stored row of an access token (kept by its SHA-256): its DPoP key, and the wallet client it was issued to. */
+const tokenRow = (t: TestApp, accessToken: string) =>
   t.runtime.store.db
     .selectFrom('vci_access_tokens')
     .select(['dpop_jkt', 'wallet_client'])
-    .where('offer_id', '=', offerId)
+    .where('token_hash', '=', createHash('sha256').update(accessToken).digest('base64url'))
     .executeTakeFirstOrThrow();
 
 for (const backend of storeTargets()) {
@@ -159,8 +160,8 @@ for (const backend of storeTargets()) {
       await assert.rejects((await open()).acquireAccessToken({}), /failed with status: 401/);
 
       const client = await open();
-      await withWalletAttestation(t.config.publicUrl, () => client.acquireAccessToken({}));
-      const row = await tokenRow(t, created.id);
+      const token = await withWalletAttestation(t.config.publicUrl, () => client.acquireAccessToken({}));
+      const row = await tokenRow(t, token.access_token);
       assert.equal(row.wallet_client, CLIENT_ID);
 
       assert.equal((await receiveOne(client, 'resident-id')).payload.vct, type.vct);
@@ -196,7 +197,7 @@ for (const backend of storeTargets()) {
       );
       assert.equal(token.token_type, 'DPoP');
       assert.ok(client.dpopResponseParams?.dpop?.dpopNonce, 'the library kept our DPoP-Nonce');
-      const row = await tokenRow(t, created.id);
+      const row = await tokenRow(t, token.access_token);
       assert.equal(row.dpop_jkt, await calculateJwkThumbprint(jwk));
       assert.equal(row.wallet_client, CLIENT_ID);
 
@@ -209,13 +210,13 @@ for (const backend of storeTargets()) {
 
     it('(d) runs the Authorization Code Flow with a DPoP-bound token where DPOP_REQUIRED names the configuration', async () => {
       const type = t.runtime.catalog.get('driving-record')!;
-      const { created, client, url } = await authorizationRequest('driving-record');
+      const { client, url } = await authorizationRequest('driving-record');
       const back = await browse(url, WALLET_REDIRECT);
       assert.ok(back.searchParams.get('code'), back.toString());
       const { jwk, createDPoPOpts } = sphereonDpop();
       const token = await client.acquireAccessToken({ authorizationResponse: back.toString(), createDPoPOpts });
       assert.equal(token.token_type, 'DPoP');
-      assert.equal((await tokenRow(t, created.id)).dpop_jkt, await calculateJwkThumbprint(jwk));
+      assert.equal((await tokenRow(t, token.access_token)).dpop_jkt, await calculateJwkThumbprint(jwk));
 
       const before = await t.runtime.store.credentials.count();
       const { payload } = await receiveOne(client, 'driving-record', createDPoPOpts);
