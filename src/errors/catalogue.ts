@@ -317,6 +317,12 @@ export const ERROR_CATALOGUE = {
     en: 'trusted_authorities is applied to mso_mdoc credential queries only: dc+sd-jwt issuers are trusted by TRUSTED_ISSUERS (their JWKS), with no X.509 chain to match',
     ko: '신뢰 기관 조건(trusted_authorities)은 mdoc(mso_mdoc) 증명서에만 적용할 수 있습니다.',
   },
+  dcql_holder_binding_unavailable: {
+    http: [400],
+    area: 'verifier',
+    en: 'a jwt_vc_json credential query requires holder binding, but our VC-JWTs carry no holder key: set require_cryptographic_holder_binding to false',
+    ko: 'VC-JWT(jwt_vc_json) 증명서에는 소지자 키가 없습니다. require_cryptographic_holder_binding을 false로 지정하십시오.',
+  },
   invalid_webhook_url: { http: [400], area: 'verifier', en: 'webhook_url is not an absolute https URL or carries credentials' },
   webhook_url_internal: { http: [400], area: 'verifier', en: 'webhook_url names a loopback, private or metadata address' },
   invalid_policy: { http: [400], area: 'verifier', en: 'a policy.claims entry is not a claim path' },
@@ -684,6 +690,12 @@ export const ERROR_CATALOGUE = {
     area: 'verification',
     en: 'the credential type was not asked for',
     ko: '요청한 종류의 증명서가 아닙니다.',
+  },
+  type_values_mismatch: {
+    http: [400],
+    area: 'verification',
+    en: "the W3C credential's type does not hold every value of one DCQL meta.type_values set",
+    ko: '요청한 종류(type_values)의 증명서가 아닙니다.',
   },
   issuer_not_accepted: {
     http: [400],

@@ -29,6 +29,10 @@ const BY_CODE: Record<string, HolderMessage> = {
     ko: '이곳에서 받지 않는 종류의 증명서입니다.',
     en: 'Refused: the verifier does not accept this kind of credential.',
   },
+  type_values_mismatch: {
+    ko: '이곳에서 받지 않는 종류의 증명서입니다.',
+    en: 'Refused: the verifier does not accept this kind of credential.',
+  },
   issuer_not_accepted: { ko: '이곳에서 받지 않는 발급기관의 증명서입니다.', en: 'Refused: the verifier does not accept this issuer.' },
   trusted_authority_mismatch: {
     ko: '이곳에서 요청한 기관이 발급한 증명서가 아니라서 받지 않았습니다.',
