@@ -45,5 +45,7 @@ export function pickW3cCredential(
     const subject = isJsonObject(vc.credentialSubject) ? vc.credentialSubject : {};
     return { cred, pointers: match.chosen.map((i) => asked.claims[i]!.path), carried: Object.keys(subject) };
   }
-  throw fail(`no credential in this wallet answers the verifier's query "${String(query.id)}": no VC-JWT of its type_values holds the asked claims`);
+  throw fail(
+    `no credential in this wallet answers the verifier's query "${String(query.id)}": no VC-JWT of its type_values holds the asked claims`,
+  );
 }

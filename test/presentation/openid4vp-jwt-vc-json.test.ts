@@ -94,7 +94,11 @@ for (const backend of storeTargets()) {
     }
 
     async function result(id: string): Promise<Result> {
-      const res = await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/v1/verifier/requests/${id}`,
+        headers: { authorization: `Bearer ${verifierKey}` },
+      });
       assert.equal(res.statusCode, 200, res.body);
       return res.json<{ result: Result }>().result;
     }
@@ -109,7 +113,9 @@ for (const backend of storeTargets()) {
     it('an independent library reads the request and its DCQL query matches our VC-JWT; the verifier verifies it', async () => {
       const req = await openRequest();
       // Annex B.1.3.1.3: vp_formats_supported names jwt_vc_json with the JOSE algorithms we accept.
-      assert.deepEqual((req.clientMetadata.vp_formats_supported as Record<string, unknown>).jwt_vc_json, { alg_values: ['ES256', 'EdDSA'] });
+      assert.deepEqual((req.clientMetadata.vp_formats_supported as Record<string, unknown>).jwt_vc_json, {
+        alg_values: ['ES256', 'EdDSA'],
+      });
       const f = injectFetch(t.app);
       const lib = new Openid4vpClient({
         callbacks: {
@@ -183,7 +189,10 @@ for (const backend of storeTargets()) {
     it('refuses a query that requires holder binding (our VC-JWTs carry no holder key), and stores no request', async () => {
       const count = async () => (await t.runtime.store.db.selectFrom('verifier_requests').select('id').execute()).length;
       const before = await count();
-      for (const dcql of [query({ rchb: true }), { credentials: [{ ...query().credentials[0], require_cryptographic_holder_binding: undefined }] }]) {
+      for (const dcql of [
+        query({ rchb: true }),
+        { credentials: [{ ...query().credentials[0], require_cryptographic_holder_binding: undefined }] },
+      ]) {
         const res = await createRequest(JSON.parse(JSON.stringify(dcql)));
         assert.equal(res.statusCode, 400, res.body);
         assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
@@ -192,7 +201,10 @@ for (const backend of storeTargets()) {
       for (const [bad, code] of [
         [{ credentials: [{ ...query().credentials[0], meta: {} }] }, 'invalid_dcql_query'],
         [{ credentials: [{ ...query().credentials[0], meta: { type_values: [[]] } }] }, 'invalid_dcql_query'],
-        [{ credentials: [{ ...query().credentials[0], trusted_authorities: [{ type: 'aki', values: ['AAAA'] }] }] }, 'dcql_trusted_authorities_format_unsupported'],
+        [
+          { credentials: [{ ...query().credentials[0], trusted_authorities: [{ type: 'aki', values: ['AAAA'] }] }] },
+          'dcql_trusted_authorities_format_unsupported',
+        ],
       ] as const) {
         const res = await createRequest(bad);
         assert.equal(res.statusCode, 400, res.body);
@@ -246,7 +258,11 @@ for (const backend of storeTargets()) {
       const out = JSON.parse(r.stdout) as { disclosed: Record<string, { claims: string[] }> };
       // The wallet tells its user everything was sent, not only family_name.
       assert.ok(out.disclosed.licence!.claims.includes('family_name') && out.disclosed.licence!.claims.length > 1);
-      const res = await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/v1/verifier/requests/${id}`,
+        headers: { authorization: `Bearer ${verifierKey}` },
+      });
       const body = res.json<{ status: string; result: Result }>();
       assert.equal(body.status, 'verified', res.body);
       assert.deepEqual(body.result.credentials.licence![0]!.claims, { family_name: type.example.family_name });
