@@ -135,7 +135,16 @@ for (const backend of storeTargets()) {
       assert.equal(matched.can_be_satisfied, true, JSON.stringify(matched.credential_matches));
 
       const res = await answer(req.state, vc.credential);
-      assert.equal(res.json<{ status: string }>().status, 'verified');
+      const answered = res.json<{ status: string; redirect_uri: string }>();
+      assert.equal(answered.status, 'verified');
+      // The holder's result says everything in the credential was sent, not "only the requested items".
+      const holder = await t.app.inject({
+        method: 'GET',
+        url: new URL(answered.redirect_uri).pathname,
+        headers: { accept: 'application/json' },
+      });
+      assert.equal(holder.statusCode, 200, holder.body);
+      assert.match(holder.json<{ message: { en: string } }>().message.en, /all of its items were sent/);
       const r = await result(req.id);
       assert.equal(r.verdict, 'verified');
       const c = r.credentials.licence![0]!;
