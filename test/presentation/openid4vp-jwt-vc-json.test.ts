@@ -19,7 +19,15 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { runDproof } from '../helpers/spawn-server.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
-import { generateHolderKey, injectFetch, issueViaApi, revokeViaApi, verifyJwtWithDidDocument } from './helpers.js';
+import {
+  generateHolderKey,
+  injectFetch,
+  issueViaApi,
+  postDirectPost,
+  readRequestResult,
+  revokeViaApi,
+  verifyJwtWithDidDocument,
+} from './helpers.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 
 const PUBLIC_URL = 'https://verifier.example';
@@ -83,25 +91,8 @@ for (const backend of storeTargets()) {
       return { id, state: p.state, nonce: p.nonce, clientId: p.client_id, clientMetadata: p.client_metadata, link: authorization_request };
     }
 
-    async function answer(state: string, presentation: string) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/openid4vp/response',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ state, vp_token: JSON.stringify({ licence: [presentation] }) }).toString(),
-      });
-      return res;
-    }
-
-    async function result(id: string): Promise<Result> {
-      const res = await t.app.inject({
-        method: 'GET',
-        url: `/v1/verifier/requests/${id}`,
-        headers: { authorization: `Bearer ${verifierKey}` },
-      });
-      assert.equal(res.statusCode, 200, res.body);
-      return res.json<{ result: Result }>().result;
-    }
+    const answer = (state: string, presentation: string) => postDirectPost(t.app, state, { licence: [presentation] });
+    const result = (id: string) => readRequestResult<Result>(t.app, verifierKey, id);
 
     async function presentFlow(presentation: string, dcql?: unknown) {
       const req = await openRequest(dcql);
