@@ -1,3 +1,4 @@
+import { defaultIssuerProfile } from './keys/manage-issuer-certificates.js';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { openStore, type Store } from './store/store.js';
@@ -158,7 +159,10 @@ async function migrateAndEnsureKey(store: Store, config: Config, logger: Logger,
   if (applied.length > 0) logger.info({ applied, store: store.dialect }, 'migrations applied');
   const keyStore = openKeyBackend(config, logger, (p) => logger.warn({ file: p.file, generated: p.generated }, DEV_PASSPHRASE_WARNING));
   try {
-    const made = await ensureActiveKey({ store, keyStore, clock, actor: 'server:first-run' }, config.keyAlg);
+    const made = await ensureActiveKey(
+      { store, keyStore, clock, actor: 'server:first-run', issuerProfile: defaultIssuerProfile(config.publicUrl) },
+      config.keyAlg,
+    );
     if (made) logger.warn({ kid: made.kid, alg: made.alg, dir: config.keysDir }, 'first run: generated a signing key');
     return keyStore;
   } catch (e) {

@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { parseOutboundAllowList, type OutboundAllowList } from './http-client/outbound-allow-list.js';
 import type { TrustedIssuer } from './verification/issuer-type-authority.js';
 import type { TrustedIaca } from './verification/iaca-anchors.js';
+import type { TrustedIssuerCa } from './verification/issuer-ca-anchors.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -68,6 +69,8 @@ export interface Config {
   offerTtlSeconds: number;
   /** OpenID4VCI: lifetime of an access token from the token endpoint, seconds. */
   accessTokenTtlSeconds: number;
+  /** RFC 6749 §6: lifetime of a refresh token issued with each access token, seconds; 0 issues none. */
+  refreshTokenTtlSeconds: number;
   /** OpenID4VCI: lifetime of a c_nonce, and the oldest proof `iat` accepted, seconds. */
   cNonceTtlSeconds: number;
   /** OpenID4VCI §9: how long a deferred issuance can wait for the agency and the wallet, seconds. */
@@ -82,6 +85,10 @@ export interface Config {
   trustedIssuers: TrustedIssuer[];
   /** IACA certificates (mdoc trust anchors) besides this service's own, each with the doctypes it may speak for. */
   trustedIacaCerts: TrustedIaca[];
+  /** CA certificates (PEM) the web wallet page trusts for X.509 verifier identities (GET /v1/wallet/trust-anchors). */
+  walletTrustAnchors: string[];
+  /** TRUSTED_ISSUER_CAS: CA certificates whose x5c-signed SD-JWT VCs (and status lists) verify here. */
+  trustedIssuerCas: TrustedIssuerCa[];
   /** Tolerated clock difference with issuers and holders when checking iat / nbf / exp, seconds. */
   verificationSkewSeconds: number;
   /** Oldest KB-JWT `iat` accepted, seconds (counter QR and OpenID4VP). */
@@ -299,6 +306,18 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
       'Comma-separated paths of PEM files holding IACA root certificates (ISO/IEC 18013-5 issuing authorities) whose mdocs verify here; each may name the doctypes it may issue after `|`: `/etc/dproof/iaca-kr.pem|org.iso.18013.5.1.mDL|kr.go.mois.resident-id.1` (with none, only `org.iso.18013.5.1.mDL`). Every certificate must be a CA; read once at start.',
   },
   {
+    name: 'TRUSTED_ISSUER_CAS',
+    default: "(unset: only this service's own issuer CA)",
+    description:
+      "Comma-separated paths of PEM files holding issuer CA certificates whose `x5c`-signed SD-JWT VCs and status list tokens verify here (HAIP 1.0 §6.1.1): the chain must lead to one, the leaf must state digitalSignature and name the credential's `iss` as a URI subjectAltName. Each may name the types its issuers may issue after `|` (`/etc/dproof/ca.pem|https://a.example/vct/|urn:x:pid:1`, a value ending in `/` a prefix); with none, only the types under the issuer's own identifier (`<iss>/…`). None may certify this service's `PUBLIC_URL` or issue its types. Every certificate must be a CA; read once at start.",
+  },
+  {
+    name: 'WALLET_TRUST_ANCHORS',
+    default: "(unset: in development, this service's own verifier roots only)",
+    description:
+      "Comma-separated paths of PEM files holding the CA certificates this service's web wallet page trusts for verifiers that identify themselves by X.509 (`x509_san_dns`, `x509_hash`); published at `GET /v1/wallet/trust-anchors`. Every certificate must be a CA; read once at start. Outside `NODE_ENV=production` the roots of this service's own development verifier certificates are published too.",
+  },
+  {
     name: 'VERIFICATION_SKEW_SECONDS',
     default: '60',
     description: 'Clock difference tolerated when checking `iat`, `nbf` and `exp` of credentials and KB-JWTs.',
@@ -340,6 +359,12 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     name: 'ACCESS_TOKEN_TTL_SECONDS',
     default: '300',
     description: 'Lifetime of an OpenID4VCI access token: the wallet must ask for its credentials within it.',
+  },
+  {
+    name: 'REFRESH_TOKEN_TTL_SECONDS',
+    default: '0',
+    description:
+      'Lifetime of the refresh token issued with every OpenID4VCI access token (RFC 6749 §6, HAIP: recommended); `0` issues none. Single use: each refresh returns a new pair, and a refresh token used twice revokes every token of its grant. DPoP-bound when the access token was.',
   },
   {
     name: 'DEFERRED_TTL_SECONDS',
@@ -590,27 +615,40 @@ function readConfigFile(name: string, cwd: string, path: string): string {
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/g;
 
-function trustedIacaCerts(env: Env, cwd: string): TrustedIaca[] {
-  return list(env, 'TRUSTED_IACA_CERTS').flatMap((entry) => {
-    const [path, ...doctypes] = entry.split('|').map((s) => s.trim());
-    if (!path || doctypes.some((d) => d === '' || d.length > 200))
-      throw new ConfigError('TRUSTED_IACA_CERTS', `an entry is a PEM file path, then doctypes after |, got "${entry}"`);
-    const text = readConfigFile('TRUSTED_IACA_CERTS', cwd, path);
+/** `path|name|name,…`: PEM files of CA certificates, each with the names (doctypes, types) it may speak for. */
+function trustedCaCertificates(env: Env, cwd: string, variable: string, what: string): { pem: string; names: string[] }[] {
+  return list(env, variable).flatMap((entry) => {
+    const [path, ...names] = entry.split('|').map((s) => s.trim());
+    if (!path || names.some((d) => d === '' || d.length > 200))
+      throw new ConfigError(variable, `an entry is a PEM file path, then ${what} after |, got "${entry}"`);
+    const text = readConfigFile(variable, cwd, path);
     const pems = text.match(PEM_CERT) ?? [];
-    if (pems.length === 0) throw new ConfigError('TRUSTED_IACA_CERTS', `${path} holds no PEM certificate`);
+    if (pems.length === 0) throw new ConfigError(variable, `${path} holds no PEM certificate`);
     return pems.map((pem) => {
       let cert: X509Certificate;
       try {
         cert = new X509Certificate(pem);
       } catch {
-        throw new ConfigError('TRUSTED_IACA_CERTS', `${path} holds a certificate that cannot be read`);
+        throw new ConfigError(variable, `${path} holds a certificate that cannot be read`);
       }
-      if (!cert.ca)
-        throw new ConfigError('TRUSTED_IACA_CERTS', `${path} holds a certificate that is not a CA (${cert.subject.replace(/\n/g, ', ')})`);
-      return { pem, doctypes };
+      if (!cert.ca) throw new ConfigError(variable, `${path} holds a certificate that is not a CA (${cert.subject.replace(/\n/g, ', ')})`);
+      return { pem, names };
     });
   });
 }
+
+const trustedIacaCerts = (env: Env, cwd: string): TrustedIaca[] =>
+  trustedCaCertificates(env, cwd, 'TRUSTED_IACA_CERTS', 'doctypes').map(({ pem, names }) => ({ pem, doctypes: names }));
+
+const trustedIssuerCas = (env: Env, cwd: string): TrustedIssuerCa[] =>
+  trustedCaCertificates(env, cwd, 'TRUSTED_ISSUER_CAS', 'types').map(({ pem, names }) => ({ pem, types: names }));
+
+/** WALLET_TRUST_ANCHORS: PEM files of CA certificates, no names after them. */
+const caCertificates = (env: Env, cwd: string, variable: string): string[] =>
+  trustedCaCertificates(env, cwd, variable, 'nothing').map(({ pem, names }) => {
+    if (names.length) throw new ConfigError(variable, 'an entry is a PEM file path, nothing after it');
+    return pem;
+  });
 
 /** `true` or `false` (unset: false). */
 function booleanFlag(env: Env, name: string): boolean {
@@ -765,6 +803,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     statusTokenValiditySeconds: integer(env, 'STATUS_TOKEN_VALIDITY_SECONDS', 86_400, 60, 30 * 86_400),
     offerTtlSeconds: integer(env, 'OFFER_TTL_SECONDS', 600, 30, 30 * 86_400),
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 86_400),
+    refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 0, 0, 30 * 86_400),
     cNonceTtlSeconds: integer(env, 'C_NONCE_TTL_SECONDS', 300, 30, 86_400),
     deferredTtlSeconds: integer(env, 'DEFERRED_TTL_SECONDS', 604_800, 60, 2_592_000),
     deferredIntervalSeconds: integer(env, 'DEFERRED_INTERVAL_SECONDS', 60, 1, 86_400),
@@ -772,6 +811,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     batchSize: integer(env, 'BATCH_SIZE', 10, 1, 100),
     trustedIssuers: trustedIssuers(env, publicUrl),
     trustedIacaCerts: trustedIacaCerts(env, cwd),
+    walletTrustAnchors: caCertificates(env, cwd, 'WALLET_TRUST_ANCHORS'),
+    trustedIssuerCas: trustedIssuerCas(env, cwd),
     verificationSkewSeconds: integer(env, 'VERIFICATION_SKEW_SECONDS', 60, 0, 600),
     kbJwtMaxAgeSeconds: integer(env, 'KB_JWT_MAX_AGE_SECONDS', 120, 10, 3600),
     counterNonceTtlSeconds: integer(env, 'COUNTER_NONCE_TTL_SECONDS', 300, 30, 3600),

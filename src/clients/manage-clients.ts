@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import { hasUnsafeCharacters } from '../catalog/unsafe-text.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { newApiKey, newClientId } from './api-key.js';
+import { checkLogoUri } from './check-logo-uri.js';
 
 export const CLIENT_ROLES: readonly ClientRole[] = ['issuer', 'verifier', 'admin'];
 
@@ -21,6 +22,8 @@ export interface NewClientInput {
   types?: string[] | null;
   /** Requests per minute; 0 = unlimited; undefined = the configured default. */
   rateLimit?: number | null;
+  /** A verifier's logo for wallets (client_metadata.logo_uri): https, at most 512 characters. */
+  logoUri?: string | null;
 }
 
 /** What may be shown about a client: never the key hash. */
@@ -32,6 +35,7 @@ export interface ClientView {
   rate_limit: number | null;
   created_at: string;
   revoked_at: string | null;
+  logo_uri: string | null;
 }
 
 export const viewClient = (c: ApiClient): ClientView => ({
@@ -42,11 +46,18 @@ export const viewClient = (c: ApiClient): ClientView => ({
   rate_limit: c.rateLimit,
   created_at: new Date(c.createdAt).toISOString(),
   revoked_at: c.revokedAt === null ? null : new Date(c.revokedAt).toISOString(),
+  logo_uri: c.logoUri ?? null,
 });
 
 const TYPE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-function checkInput(input: NewClientInput): { name: string; role: ClientRole; types: string[] | null; rateLimit: number | null } {
+function checkInput(input: NewClientInput): {
+  name: string;
+  role: ClientRole;
+  types: string[] | null;
+  rateLimit: number | null;
+  logoUri: string | null;
+} {
   const name = input.name.normalize('NFC').trim();
   if (name.length === 0 || name.length > 200) throw badRequest('invalid_client_name', 'name must be 1 to 200 characters');
   // The name is shown to holders (the consent screen's verifier, receipts): no bidi or control tricks.
@@ -63,7 +74,9 @@ function checkInput(input: NewClientInput): { name: string; role: ClientRole; ty
   if (rl !== null && (!Number.isInteger(rl) || rl < 0 || rl > 10_000_000)) {
     throw badRequest('invalid_rate_limit', 'rate limit must be a whole number of requests per minute (0 = unlimited)');
   }
-  return { name, role: input.role as ClientRole, types, rateLimit: rl };
+  const logoUri = input.logoUri ?? null;
+  if (logoUri !== null && input.role !== 'verifier') throw badRequest('invalid_logo_uri', 'only a verifier client has a logo');
+  return { name, role: input.role as ClientRole, types, rateLimit: rl, logoUri: logoUri === null ? null : checkLogoUri(logoUri) };
 }
 
 /** Returns the API key once; only its hash is stored. */
@@ -80,6 +93,7 @@ export async function createClient(deps: ClientDeps, input: NewClientInput): Pro
     keyHash: hash,
     rateLimit: c.rateLimit,
     createdAt: at,
+    logoUri: c.logoUri,
   };
   await deps.store.clients.insert(client);
   await deps.store.audit.record({ at, actor: deps.actor, action: 'client.create', subject: `client:${id}`, detail: { role: c.role } });

@@ -108,6 +108,12 @@ export const ERROR_CATALOGUE = {
   invalid_client_role: { http: [400], area: 'clients', en: 'the role is not issuer, verifier or admin' },
   invalid_client_types: { http: [400], area: 'clients', en: 'a type restriction names no catalogue type or is given to an admin' },
   invalid_rate_limit: { http: [400], area: 'clients', en: 'a per-client rate limit is not a non-negative integer' },
+  invalid_logo_uri: {
+    http: [400],
+    area: 'clients',
+    en: 'logo_uri is not an https URL of at most 512 characters written as a URL parser writes it (no user, password or fragment), or the client is not a verifier',
+    ko: '로고 주소(logo_uri)는 512자 이하의 https 주소여야 하며, 검증기관 클라이언트만 가질 수 있습니다.',
+  },
   client_not_found: { http: [404], area: 'clients', en: 'no such API client' },
   client_already_revoked: { http: [409], area: 'clients', en: 'the API client was already revoked' },
 
@@ -117,6 +123,12 @@ export const ERROR_CATALOGUE = {
   alg_not_supported: { http: [400], area: 'keys', en: 'the HSM token does not offer this algorithm' },
   invalid_alg: { http: [400], area: 'cli', en: '--alg is not ES256 or EdDSA' },
   no_active_iaca: { http: [409], area: 'keys', en: 'a document signer needs an active IACA root (dproof keys iaca)' },
+  no_active_issuer_ca: {
+    http: [409],
+    area: 'keys',
+    en: 'an issuer certificate needs an active issuer CA (dproof keys issuer-ca)',
+    ko: '발급자 인증서를 만들려면 먼저 발급자 CA가 있어야 합니다 (dproof keys issuer-ca).',
+  },
   key_not_found: { http: [404], area: 'keys', en: 'no signing key with this kid' },
   key_active: { http: [409], area: 'keys', en: 'the active key cannot be retired; rotate first' },
   key_already_active: { http: [409], area: 'keys', en: 'the key is already the active one' },
@@ -185,10 +197,14 @@ export const ERROR_CATALOGUE = {
   invalid_grant: {
     http: [400],
     area: 'openid4vci',
-    en: 'pre-authorized code unknown, expired, used or burned; wrong tx_code',
-    ko: '제안이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.',
+    en: 'pre-authorized or authorization code unknown, expired, used or burned; wrong tx_code, code_verifier or redirect_uri; refresh token unknown, expired, used (which revokes its grant), bound to another DPoP key or client, or with nothing left to issue',
+    ko: '제안·인가 코드나 갱신 토큰이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.',
   },
-  unsupported_grant_type: { http: [400], area: 'openid4vci', en: 'any grant but the pre-authorized code' },
+  unsupported_grant_type: {
+    http: [400],
+    area: 'openid4vci',
+    en: 'a grant this issuer does not offer: authorization_code without OIDC_ISSUER, refresh_token with REFRESH_TOKEN_TTL_SECONDS=0, any other',
+  },
   invalid_token: {
     http: [401],
     area: 'openid4vci',
@@ -227,7 +243,8 @@ export const ERROR_CATALOGUE = {
   invalid_dpop_proof: {
     http: [400, 401],
     area: 'openid4vci',
-    en: 'the DPoP proof is missing where required, malformed, not signed by its jwk, stale, replayed, for another method or URL, without the access token hash, or by a key other than the token is bound to (RFC 9449; 401 with WWW-Authenticate: DPoP at the credential, deferred credential and notification endpoints)',
+    en: 'the DPoP proof is missing where required, malformed, not signed by its jwk, stale, replayed, for another method or URL, without the access token hash, or by a key other than the token is bound to (RFC 9449): 400 at the token endpoint; 401 with WWW-Authenticate: DPoP at the credential, deferred credential and notification endpoints',
+    ko: 'DPoP 증명이 없거나 올바르지 않습니다(형식, 서명, 시각, 재사용, 요청 방법·주소, 토큰 해시 또는 토큰에 묶인 키가 맞지 않음). 토큰·자격증명·보류 발급·알림 요청마다 새 DPoP 증명을 보내십시오.',
   },
   use_dpop_nonce: {
     http: [400, 401],
@@ -311,12 +328,6 @@ export const ERROR_CATALOGUE = {
     en: 'a DCQL trusted_authorities entry has a type other than aki (etsi_tl and openid_federation are not applied)',
     ko: '신뢰 기관 조건(trusted_authorities)은 aki 유형만 지원합니다.',
   },
-  dcql_trusted_authorities_format_unsupported: {
-    http: [400],
-    area: 'verifier',
-    en: 'trusted_authorities is applied to mso_mdoc credential queries only: dc+sd-jwt issuers are trusted by TRUSTED_ISSUERS (their JWKS), with no X.509 chain to match',
-    ko: '신뢰 기관 조건(trusted_authorities)은 mdoc(mso_mdoc) 증명서에만 적용할 수 있습니다.',
-  },
   dcql_holder_binding_unavailable: {
     http: [400],
     area: 'verifier',
@@ -399,6 +410,24 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'verifier',
     en: 'origin is not a bare https origin (http only for localhost outside production)',
+  },
+  invalid_redirect_uri: {
+    http: [400],
+    area: 'verifier',
+    en: 'redirect_uri (same-device) is not an https URL without fragment or user (http only for localhost outside production), or was asked for a DC API request',
+    ko: '같은 기기 흐름의 돌아올 주소(redirect_uri)가 올바르지 않습니다. 조각(#) 없는 https 주소여야 하며, DC API 요청에는 쓸 수 없습니다.',
+  },
+  response_code_required: {
+    http: [403],
+    area: 'verifier',
+    en: 'a same-device request was answered: its result is read only with the response_code the wallet brought back to the page that made the request',
+    ko: '같은 기기에서 만든 요청의 결과는 지갑이 요청한 화면으로 돌려준 응답 코드(response_code)가 있어야 볼 수 있습니다.',
+  },
+  response_code_mismatch: {
+    http: [403],
+    area: 'verifier',
+    en: "the response_code is not the one this request's answer was given (another request's, or mistyped): the answer did not come back to this session",
+    ko: '응답 코드(response_code)가 이 요청의 것이 아닙니다. 제출 결과가 이 화면으로 돌아오지 않았습니다.',
   },
   response_payload_invalid: { http: [400], area: 'openid4vp', en: 'the decrypted response is not a JSON object of response parameters' },
 
@@ -642,6 +671,36 @@ export const ERROR_CATALOGUE = {
   mdoc_status_invalid: { http: [400], area: 'mdoc', en: 'the MSO status entry is not { status_list: { idx, uri } }' },
 
   // Verification checks (src/verification/): the failed check's code in a verification result
+  issuer_certificate_invalid: {
+    http: [400],
+    area: 'sd_jwt_vc',
+    en: 'the x5c of an SD-JWT VC or status list token is not 1-5 certificates each signed by the next, or its leaf is a CA or self-signed',
+    ko: '발급기관 인증서 체인이 올바르지 않은 증명서입니다. 받지 마십시오.',
+  },
+  issuer_certificate_untrusted: {
+    http: [400],
+    area: 'sd_jwt_vc',
+    en: "the x5c of an SD-JWT VC or status list token does not lead to a trusted issuer CA (TRUSTED_ISSUER_CAS or this service's own)",
+    ko: '신뢰하지 않는 인증기관이 인증한 발급기관의 증명서입니다.',
+  },
+  issuer_certificate_expired: {
+    http: [400],
+    area: 'sd_jwt_vc',
+    en: 'a certificate of the x5c chain, or its trust anchor, is outside its validity',
+    ko: '발급기관 인증서의 유효기간이 지났거나 아직 시작되지 않았습니다. 발급기관에 문의하도록 안내하십시오.',
+  },
+  issuer_certificate_usage_invalid: {
+    http: [400],
+    area: 'sd_jwt_vc',
+    en: 'the issuer certificate (x5c leaf) does not state keyUsage digitalSignature',
+    ko: '서명 용도가 아닌 발급기관 인증서로 서명된 증명서입니다. 받지 마십시오.',
+  },
+  issuer_certificate_san_mismatch: {
+    http: [400],
+    area: 'sd_jwt_vc',
+    en: "the issuer certificate's subjectAltName does not name the token's iss (an https iss must be a URI SAN), or its CA may not certify that issuer",
+    ko: '발급기관 인증서의 이름이 증명서의 발급기관과 다릅니다. 받지 마십시오.',
+  },
   untrusted_issuer: {
     http: [400],
     area: 'verification',

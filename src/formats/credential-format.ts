@@ -14,6 +14,7 @@ import type { JsonObject, KeyResolver } from './jose/types.js';
 import type { ClaimPath } from './sd-jwt/process-disclosures.js';
 import type { StatusListReference } from './status-list/status-list-reference.js';
 import type { MdocTrustAnchor } from './mdoc/verify-issuer-certificate.js';
+import type { IssuerCaAnchor } from './x509/verify-jws-x5c.js';
 
 export interface TimeCheckOptions {
   clock: Clock;
@@ -131,12 +132,19 @@ export interface CredentialVerification<P = unknown, Id extends string = string>
    */
   verifyIssuerByCertificate?(parsed: P, anchors: readonly MdocTrustAnchor[], options: TimeCheckOptions): string;
   /**
+   * Formats whose issuer MAY be proven by an X.509 chain in the token (`dc+sd-jwt` with `x5c`,
+   * HAIP 1.0 §6.1.1): when the credential carries one, checks it to one of `anchors` and the
+   * signature with the leaf's key, and resolves to the proven issuer; resolves to undefined when
+   * it carries none (then `issuer` and `verifyIssuerSignature` run: the JWKS path).
+   */
+  verifyIssuerByX5c?(parsed: P, anchors: readonly IssuerCaAnchor[], options: TimeCheckOptions): Promise<string | undefined>;
+  /**
    * The base64url AuthorityKeyIdentifiers of the X.509 chain the credential carries (DCQL
    * `trusted_authorities` type `aki`, OpenID4VP 1.0 §6.1.1.1); unset: the format carries no chain.
    */
-  authorityKeyIds?(parsed: P): string[];
-  /** Whether the proven issuer may speak for `type` (certificate-anchored formats); unset: the issuer trust list decides. */
-  issuerAuthorizedForType?(parsed: P, type: string): boolean;
+  authorityKeyIds?(parsed: P): string[] | undefined;
+  /** Whether the proven issuer may speak for `type` (certificate-anchored credentials); unset or undefined: the issuer trust list decides. */
+  issuerAuthorizedForType?(parsed: P, type: string): boolean | undefined;
   /** The credential's type after the signature verified: its `vct` or most specific VC `type`. */
   credentialType(parsed: P): string;
   /** Every type the credential names (a W3C VC's `type`), for DCQL `type_values`; unset: the format has no such list. */

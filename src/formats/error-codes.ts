@@ -64,6 +64,12 @@ export const FORMAT_ERROR_CODES = [
   'sd_jwt_vc_reserved_claim',
   'sd_jwt_vc_cnf_invalid',
   'sd_jwt_vc_status_invalid',
+  // SD-JWT VC / Status List Token issuer x5c (HAIP 1.0 §6.1.1, SD-JWT VC "Inline X.509 Certificates")
+  'issuer_certificate_invalid',
+  'issuer_certificate_untrusted',
+  'issuer_certificate_expired',
+  'issuer_certificate_usage_invalid',
+  'issuer_certificate_san_mismatch',
   // ISO/IEC 18013-5 mdoc (mso_mdoc) over OpenID4VP 1.0 Annex B.2 (src/formats/mdoc/)
   'mdoc_malformed',
   'mdoc_cbor_malformed',

@@ -19,6 +19,21 @@ export function readPurpose(request: Json): { ko?: string; en?: string } | null 
   return null;
 }
 
+/**
+ * client_metadata.logo_uri (RFC 7591 §2), or null: only an absolute https URL without user or
+ * password is passed on (a wallet loads it as an image; anything else is dropped, not shown).
+ */
+export function readLogoUri(request: Json): string | null {
+  const m = request.client_metadata;
+  if (!isObj(m) || typeof m.logo_uri !== 'string' || m.logo_uri.length > 512) return null;
+  try {
+    const u = new URL(m.logo_uri);
+    return u.protocol === 'https:' && u.username === '' && u.password === '' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
 /** client_metadata.client_name, or null. */
 export function readClientName(request: Json): string | null {
   const m = request.client_metadata;

@@ -37,6 +37,11 @@ export const API_SCHEMAS = {
         "minimum": 0,
         "maximum": 10000000,
         "description": "Requests per minute; 0 = unlimited; omitted = the configured default."
+      },
+      "logo_uri": {
+        "type": "string",
+        "maxLength": 512,
+        "description": "Verifier clients: an https logo URL wallets show beside the name (client_metadata.logo_uri); checked at creation (invalid_logo_uri)."
       }
     }
   },
@@ -115,6 +120,13 @@ export const API_SCHEMAS = {
           "null"
         ],
         "format": "date-time"
+      },
+      "logo_uri": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "A verifier client's logo (https), sent to wallets as client_metadata.logo_uri"
       }
     }
   },
@@ -1344,14 +1356,15 @@ export const API_SCHEMAS = {
   "TokenRequest": {
     "$id": "TokenRequest",
     "title": "TokenRequest",
-    "description": "Token request with the pre-authorized code or, when the Authorization Code Flow is configured, an authorization code (OpenID4VCI §6.1, RFC 6749 §4.1.3), form-encoded. Documents the fields; the endpoint itself decides (an unknown grant is unsupported_grant_type, not a schema error).",
+    "description": "Token request with the pre-authorized code, when the Authorization Code Flow is configured an authorization code, or when refresh tokens are issued a refresh token (OpenID4VCI §6.1, RFC 6749 §4.1.3), form-encoded. Documents the fields; the endpoint itself decides (an unknown grant is unsupported_grant_type, not a schema error).",
     "type": "object",
     "properties": {
       "grant_type": {
         "type": "string",
         "enum": [
           "urn:ietf:params:oauth:grant-type:pre-authorized_code",
-          "authorization_code"
+          "authorization_code",
+          "refresh_token"
         ]
       },
       "pre-authorized_code": {
@@ -1371,6 +1384,10 @@ export const API_SCHEMAS = {
       "redirect_uri": {
         "type": "string",
         "description": "authorization_code grant: the redirect_uri of the pushed request"
+      },
+      "refresh_token": {
+        "type": "string",
+        "description": "refresh_token grant (REFRESH_TOKEN_TTL_SECONDS above 0, RFC 6749 §6): single use; with the DPoP proof by the key it is bound to, and the wallet attestation it was issued with"
       }
     }
   },
@@ -1393,6 +1410,10 @@ export const API_SCHEMAS = {
       },
       "expires_in": {
         "type": "integer"
+      },
+      "refresh_token": {
+        "type": "string",
+        "description": "When REFRESH_TOKEN_TTL_SECONDS is above 0 (RFC 6749 §5.1, §6): single use, bound like the access token; a second use revokes every token of the grant."
       },
       "authorization_details": {
         "type": "array",
@@ -1594,7 +1615,12 @@ export const API_SCHEMAS = {
       "client_id_prefix": {
         "type": "string",
         "maxLength": 64,
-        "description": "OpenID4VP 1.0 §5.9 Client Identifier Prefix of this request: decentralized_identifier (did:web, the default), x509_san_dns or x509_hash (an X.509 identity made with dproof verifier-certs). Others: invalid_client_id_prefix."
+        "description": "OpenID4VP 1.0 §5.9 Client Identifier Prefix of this request: decentralized_identifier (did:web, the default), x509_san_dns or x509_hash (an X.509 identity made with dproof verifier-certs; DC API requests are then signed under it with x5c). Others: invalid_client_id_prefix."
+      },
+      "redirect_uri": {
+        "type": "string",
+        "maxLength": 512,
+        "description": "Same-device flow (OpenID4VP 1.0 §13.3, HAIP 1.0 §5.1): your frontend page in the browser that made the request. The wallet is sent back to <redirect_uri>#response_code=<code>, and once answered the result is read only with ?response_code=<code> (response_code_required, response_code_mismatch). https, no fragment (invalid_redirect_uri); not for dc_api modes."
       },
       "request_uri_method": {
         "type": "string",
@@ -1642,6 +1668,10 @@ export const API_SCHEMAS = {
       "expires_at": {
         "type": "string",
         "format": "date-time"
+      },
+      "same_device": {
+        "type": "boolean",
+        "description": "true when made with redirect_uri: the result is read with the response_code the wallet brings back to that page"
       },
       "dc_api_requests": {
         "type": "array",
@@ -1764,6 +1794,43 @@ export const API_SCHEMAS = {
         "type": "array",
         "items": {
           "$ref": "Receipt#"
+        }
+      }
+    }
+  },
+  "WalletTrustAnchors": {
+    "$id": "WalletTrustAnchors",
+    "title": "WalletTrustAnchors",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "anchors"
+    ],
+    "properties": {
+      "anchors": {
+        "type": "array",
+        "description": "CA certificates the web wallet page trusts for verifiers identified by X.509 (x509_san_dns, x509_hash)",
+        "items": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "certificate",
+            "source"
+          ],
+          "properties": {
+            "certificate": {
+              "type": "string",
+              "description": "DER, base64 (as in an x5c header)"
+            },
+            "source": {
+              "type": "string",
+              "enum": [
+                "configured",
+                "development"
+              ],
+              "description": "configured: WALLET_TRUST_ANCHORS; development: the root of this service's own development verifier certificate (not in production)"
+            }
+          }
         }
       }
     }

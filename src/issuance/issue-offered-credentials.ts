@@ -98,10 +98,14 @@ function readProofs(deps: VciDeps, body: Record<string, unknown>, configuration:
  * wallet providers are trusted (the proof type is advertised then, and nothing else could pass).
  */
 async function checkAttestationProofs(deps: VciDeps, attestation: unknown): Promise<{ proofs: CheckedProof[]; nonce: string }> {
-  const checked = await checkAttestationProof(attestation, { walletProviders: deps.walletProviders ?? NO_WALLET_PROVIDERS, clock: deps.clock });
+  const checked = await checkAttestationProof(attestation, {
+    walletProviders: deps.walletProviders ?? NO_WALLET_PROVIDERS,
+    clock: deps.clock,
+  });
   if (checked.keys.length > deps.config.batchSize)
     throw credentialError('invalid_credential_request', `at most ${deps.config.batchSize} attested keys per request (batch_size)`);
-  if (new Set(checked.attested).size !== checked.attested.length) throw credentialError('invalid_proof', 'the attestation names a key twice');
+  if (new Set(checked.attested).size !== checked.attested.length)
+    throw credentialError('invalid_proof', 'the attestation names a key twice');
   return { proofs: checked.keys.map((jwk, i) => ({ jwk, jkt: checked.attested[i]!, nonce: checked.nonce })), nonce: checked.nonce };
 }
 
@@ -175,7 +179,7 @@ export async function issueOfferedCredentials(
   // The point of no return: nonces and this configuration of the offer consumed together (and a
   // deferred transaction opened), or none of them. Each configuration is consumed at most once.
   const deferred = isDeferred(deps, offer, configuration)
-    ? deferredTransaction(deps, {
+    ? await deferredTransaction(deps, {
         accessToken,
         dpopJkt,
         offer,

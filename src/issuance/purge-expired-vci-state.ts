@@ -16,4 +16,5 @@ export async function purgeExpiredVciState(deps: Pick<VciDeps, 'store'>, now: nu
   await deps.store.vci.purgeExpired(now, keepMs);
   await deps.store.vciIssuance.purgeExpired(now, keepMs);
   await deps.store.authorizationRequests.purgeExpired(now, keepMs);
+  await deps.store.refreshTokens.purgeExpired(now);
 }

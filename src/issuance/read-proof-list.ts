@@ -29,7 +29,8 @@ export function readProofList(body: Record<string, unknown>): ProofList {
   // §F attestation proof type: an array with exactly one key attestation JWT.
   if (types[0] === 'attestation') {
     const a = proofs.attestation;
-    if (!Array.isArray(a) || a.length !== 1) throw credentialError('invalid_proof', 'proofs.attestation must be an array of exactly one key attestation');
+    if (!Array.isArray(a) || a.length !== 1)
+      throw credentialError('invalid_proof', 'proofs.attestation must be an array of exactly one key attestation');
     return { type: 'attestation', attestation: a[0] };
   }
   const list = proofs.jwt;

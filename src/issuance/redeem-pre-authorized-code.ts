@@ -13,12 +13,15 @@ import { hashSecret, hashTxCode, sameHash } from './vci-secrets.js';
 import { tokenError } from './vci-errors.js';
 import { MAX_TX_CODE_ATTEMPTS, type VciDeps } from './vci-deps.js';
 import { checkSenderPolicy, type SenderBinding } from './sender-binding.js';
+import { newRefreshToken } from './refresh/issue-refresh-token.js';
 
 export interface TokenResponse {
   access_token: string;
   /** RFC 9449 §5: `DPoP` for a token bound to the request's DPoP key. */
   token_type: 'Bearer' | 'DPoP';
   expires_in: number;
+  /** RFC 6749 §5.1: when REFRESH_TOKEN_TTL_SECONDS is above 0 (refresh/issue-refresh-token.ts). */
+  refresh_token?: string;
 }
 
 /** RFC 6749 §3.2: parameters MUST NOT be included more than once; form parsing turns repeats into arrays. */
@@ -80,9 +83,15 @@ export async function redeemPreAuthorizedCode(
 
   const token = issueAccessToken(now, deps.config.accessTokenTtlSeconds);
   const bound = { hash: token.hash, expiresAt: token.expiresAt, dpopJkt: sender.dpopJkt, walletClient: sender.walletClient };
-  if (!(await deps.store.vci.redeem(offer.id, now, bound))) {
+  const refresh = newRefreshToken(deps.config, { offerId: offer.id, now, ...sender });
+  if (!(await deps.store.vci.redeem(offer.id, now, bound, refresh?.row))) {
     // Lost a race with another redemption of the same code.
     throw tokenError('invalid_grant', 'the pre-authorized code was already used', { code_state: 'used' });
   }
-  return { access_token: token.token, token_type: sender.dpopJkt === undefined ? 'Bearer' : 'DPoP', expires_in: token.expiresIn };
+  return {
+    access_token: token.token,
+    token_type: sender.dpopJkt === undefined ? 'Bearer' : 'DPoP',
+    expires_in: token.expiresIn,
+    ...(refresh && { refresh_token: refresh.token }),
+  };
 }

@@ -12,6 +12,7 @@ export type VciConfig = Pick<
   | 'keyAlg'
   | 'offerTtlSeconds'
   | 'accessTokenTtlSeconds'
+  | 'refreshTokenTtlSeconds'
   | 'cNonceTtlSeconds'
   | 'batchSize'
   | 'deferredTtlSeconds'

@@ -32,21 +32,33 @@ const HOUR = 3_600_000;
  * down to the hour (as every format of ours rounds `iat`), and ISO/IEC 18013-5 §9.3.1 readers
  * require it within the DS certificate's validity, also in the hour the DS was made.
  */
-const hourOf = (ms: number) => new Date(Math.floor(ms / HOUR) * HOUR);
+export const hourOf = (ms: number) => new Date(Math.floor(ms / HOUR) * HOUR);
 
-const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+export const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
-const spkiOf = (jwk: JWK): Uint8Array =>
-  new Uint8Array(createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' }).export({ type: 'spki', format: 'der' }));
+/** SPKI DER of a public JWK (EC P-256, or OKP Ed25519 for an EdDSA issuer key). */
+export const spkiOf = (jwk: JWK): Uint8Array =>
+  new Uint8Array(
+    createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.y !== undefined && { y: jwk.y }) }, format: 'jwk' }).export({
+      type: 'spki',
+      format: 'der',
+    }),
+  );
 
-/** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits (the uncompressed point). */
+/**
+ * RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits (EC: the uncompressed point;
+ * OKP: the raw public key, RFC 8410 §4).
+ */
 export function keyIdentifier(jwk: JWK): string {
-  const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+  const point =
+    jwk.kty === 'OKP'
+      ? Buffer.from(jwk.x!, 'base64url')
+      : Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
   return createHash('sha1').update(point).digest('hex');
 }
 
 /** A positive 20-octet serial with at least 63 random bits (Annex B: serialNumber). */
-const serialNumber = (): string => {
+export const serialNumber = (): string => {
   const b = randomBytes(20);
   b[0] = (b[0]! & 0x7f) | 0x01;
   return b.toString('hex');
@@ -60,7 +72,7 @@ export interface CertificateSubject {
   uri: string;
 }
 
-const nameOf = (s: CertificateSubject): x509.JsonName => [{ C: [s.country] }, { CN: [s.commonName] }];
+export const nameOf = (s: CertificateSubject): x509.JsonName => [{ C: [s.country] }, { CN: [s.commonName] }];
 
 /** Self-signed IACA root for `signer`'s P-256 key. */
 export async function buildIacaCertificate(signer: Signer, subject: CertificateSubject, now: number): Promise<x509.X509Certificate> {
@@ -88,6 +100,42 @@ export async function buildIacaCertificate(signer: Signer, subject: CertificateS
   );
 }
 
+/**
+ * An end-entity certificate for `keyJwk` issued (signed) by the CA `ca` with `caSigner`: valid from
+ * the hour `now` falls in for `validityDays`, never past the CA, with the key identifiers and
+ * `extensions` of its profile (a document signer's below, an issuer's in build-issuer-certificate.ts).
+ */
+export async function buildEndEntityCertificate(
+  keyJwk: JWK,
+  ca: x509.X509Certificate,
+  caSigner: Signer,
+  subject: CertificateSubject,
+  now: number,
+  validityDays: number,
+  extensions: x509.Extension[],
+): Promise<x509.X509Certificate> {
+  const notAfter = Math.min(now + validityDays * DAY, ca.notAfter.getTime());
+  const { crypto, privateKey } = signerWebCrypto(caSigner);
+  return x509.X509CertificateGenerator.create(
+    {
+      serialNumber: serialNumber(),
+      subject: nameOf(subject),
+      issuer: ca.subjectName,
+      notBefore: hourOf(now),
+      notAfter: new Date(notAfter),
+      publicKey: spkiOf(keyJwk),
+      signingAlgorithm: ECDSA_P256,
+      signingKey: privateKey,
+      extensions: [
+        ...extensions,
+        new x509.SubjectKeyIdentifierExtension(keyIdentifier(keyJwk)),
+        new x509.AuthorityKeyIdentifierExtension(keyIdentifier(caSigner.publicJwk)),
+      ],
+    },
+    crypto,
+  );
+}
+
 /** Document signer certificate for `dsJwk`, issued (signed) by the IACA `iaca` with `iacaSigner`. */
 export async function buildDsCertificate(
   dsJwk: JWK,
@@ -96,26 +144,9 @@ export async function buildDsCertificate(
   subject: CertificateSubject,
   now: number,
 ): Promise<x509.X509Certificate> {
-  const notAfter = Math.min(now + DS_VALIDITY_DAYS * DAY, iaca.notAfter.getTime());
-  const { crypto, privateKey } = signerWebCrypto(iacaSigner);
-  return x509.X509CertificateGenerator.create(
-    {
-      serialNumber: serialNumber(),
-      subject: nameOf(subject),
-      issuer: iaca.subjectName,
-      notBefore: hourOf(now),
-      notAfter: new Date(notAfter),
-      publicKey: spkiOf(dsJwk),
-      signingAlgorithm: ECDSA_P256,
-      signingKey: privateKey,
-      extensions: [
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([MDL_DS_EKU], true),
-        new x509.SubjectKeyIdentifierExtension(keyIdentifier(dsJwk)),
-        new x509.AuthorityKeyIdentifierExtension(keyIdentifier(iacaSigner.publicJwk)),
-        new x509.IssuerAlternativeNameExtension([{ type: 'url', value: subject.uri }]),
-      ],
-    },
-    crypto,
-  );
+  return buildEndEntityCertificate(dsJwk, iaca, iacaSigner, subject, now, DS_VALIDITY_DAYS, [
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    new x509.ExtendedKeyUsageExtension([MDL_DS_EKU], true),
+    new x509.IssuerAlternativeNameExtension([{ type: 'url', value: subject.uri }]),
+  ]);
 }

@@ -7,12 +7,34 @@ import type { Signer, SigningAlg } from './signer.js';
 import { isSigningAlg } from './file-key-store.js';
 import { signerUnavailable, type KeyBackend } from './key-backend.js';
 import { systemClock, type Clock } from '../clock.js';
-import { certificateChainOf, MDOC_DS_ALG, MDOC_IACA_ALG } from './mdoc-key-rows.js';
+import { certificateChainOf, ISSUER_CA_ALG, MDOC_DS_ALG, MDOC_IACA_ALG } from './mdoc-key-rows.js';
+import { X509Certificate } from 'node:crypto';
 
 /** The active mdoc document signer: its key and its x5chain (DS certificate, then the IACA). */
 export interface DocumentSigner {
   signer: Signer;
   x5chain: Uint8Array[];
+}
+
+/** `signer` carrying its issuer certificate chain (the sign call stays the backend's own). */
+const withX5c = (signer: Signer, x5c: readonly string[]): Signer => ({
+  kid: signer.kid,
+  alg: signer.alg,
+  publicJwk: signer.publicJwk,
+  x5c,
+  sign: (input) => signer.sign(input),
+});
+
+/** A row's issuer x5c while its leaf certificate is inside its validity; undefined otherwise. */
+function liveX5c(r: KeyRecord, now: number): readonly string[] | undefined {
+  const leaf = r.issuerX5c?.[0];
+  if (leaf === undefined) return undefined;
+  try {
+    const cert = new X509Certificate(Buffer.from(leaf, 'base64'));
+    return Date.parse(cert.validFrom) <= now && now <= Date.parse(cert.validTo) ? r.issuerX5c! : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Added to KEY_REFRESH_MS: time for a poll to finish and for small clock differences between nodes. */
@@ -53,6 +75,7 @@ export class KeyRing {
   private published: PublishedKey[] = [];
   private documentSignerKey: DocumentSigner | undefined;
   private iacaCerts: Uint8Array[] = [];
+  private issuerCaCerts: Uint8Array[] = [];
   private version = '';
   private timer: NodeJS.Timeout | undefined;
 
@@ -72,9 +95,13 @@ export class KeyRing {
     const active = new Map<SigningAlg, Signer>();
     const published: PublishedKey[] = [];
     const live = records.filter((k) => k.state !== 'retired');
+    const now = this.clock.now();
     for (const r of live) {
       if (!isSigningAlg(r.alg)) continue;
-      const signer = this.signers.get(r.kid) ?? (await this.keyStore.load(r));
+      const loaded = this.signers.get(r.kid) ?? (await this.keyStore.load(r));
+      const x5c = liveX5c(r, now);
+      if (r.issuerX5c && !x5c) this.logger.warn({ kid: r.kid }, 'the issuer certificate of this key is not valid now; signing without x5c');
+      const signer = x5c ? withX5c(loaded, x5c) : loaded;
       signers.set(r.kid, signer);
       if (r.state === 'active') active.set(r.alg, signer);
       published.push({ kid: r.kid, alg: r.alg, state: r.state as 'active' | 'retiring', jwk: signer.publicJwk });
@@ -96,6 +123,7 @@ export class KeyRing {
     this.published = published;
     this.documentSignerKey = ds && dsSigner ? { signer: dsSigner, x5chain: certificateChainOf(ds).slice(0, 1) } : undefined;
     this.iacaCerts = live.filter((r) => r.alg === MDOC_IACA_ALG).flatMap((r) => certificateChainOf(r).slice(0, 1));
+    this.issuerCaCerts = live.filter((r) => r.alg === ISSUER_CA_ALG).flatMap((r) => certificateChainOf(r).slice(0, 1));
     this.version = version;
     this.logger.info({ keys: published.map((k) => ({ kid: k.kid, alg: k.alg, state: k.state })) }, 'signing keys loaded');
     return true;
@@ -151,6 +179,11 @@ export class KeyRing {
   /** DER certificates of our active and retiring IACA roots: the trust anchors of our mdocs. */
   iacaCertificates(): readonly Uint8Array[] {
     return this.iacaCerts;
+  }
+
+  /** DER certificates of our active and retiring issuer CAs: the trust anchors of our SD-JWT VCs' x5c. */
+  issuerCaCertificates(): readonly Uint8Array[] {
+    return this.issuerCaCerts;
   }
 
   /** assertCanSign for mdoc issuance: an active document signer, and a backend that answers. */

@@ -8,6 +8,7 @@ import { AppError, conflict, notFound } from '../errors.js';
 import type { SigningAlg } from './signer.js';
 import type { GeneratedKey, KeyBackend } from './key-backend.js';
 import type { KeyRecord } from '../store/repositories/keys-repo.js';
+import { certifyNewKey, type IssuerCertificateProfile } from './manage-issuer-certificates.js';
 
 export interface KeyDeps {
   store: Store;
@@ -15,6 +16,8 @@ export interface KeyDeps {
   clock: Clock;
   /** Who asked, for the audit trail ("cli", or an admin client id). */
   actor: string;
+  /** Set: a new JWT key is certified under the active issuer CA, if there is one (HAIP 1.0 §6.1.1). */
+  issuerProfile?: IssuerCertificateProfile;
 }
 
 const isUniqueViolation = (e: unknown) => {
@@ -38,10 +41,16 @@ export async function generateKey(deps: KeyDeps, alg: SigningAlg): Promise<KeyRe
   return (await deps.store.keys.get(key.kid)) as KeyRecord;
 }
 
+/** The row of a new JWT key, with its issuer certificate when an issuer CA is active. */
+async function newKeyRow(deps: KeyDeps, key: GeneratedKey, at: number) {
+  const issuerX5c = await certifyNewKey(deps, key.publicJwk, deps.issuerProfile);
+  return { kid: key.kid, alg: key.alg, publicJwk: key.publicJwk as Record<string, unknown>, file: key.file, createdAt: at, ...(issuerX5c && { issuerX5c }) };
+}
+
 async function insertFirst(deps: KeyDeps, key: GeneratedKey, at: number) {
   // activate() moves a current active key to retiring; generateKey checked there is none, and the
   // unique index refuses a second active key if another node raced us.
-  await deps.store.keys.activate({ kid: key.kid, alg: key.alg, publicJwk: key.publicJwk as Record<string, unknown>, file: key.file, createdAt: at }, at);
+  await deps.store.keys.activate(await newKeyRow(deps, key, at), at);
 }
 
 /** Makes a new key active and moves the old one to retiring (it keeps verifying). */
@@ -50,10 +59,7 @@ export async function rotateKey(deps: KeyDeps, alg: SigningAlg): Promise<{ activ
   // file and the old key still active, never a row without its key.
   const key = await deps.keyStore.generate(alg);
   const at = deps.clock.now();
-  const { previous } = await deps.store.keys.activate(
-    { kid: key.kid, alg: key.alg, publicJwk: key.publicJwk as Record<string, unknown>, file: key.file, createdAt: at },
-    at,
-  );
+  const { previous } = await deps.store.keys.activate(await newKeyRow(deps, key, at), at);
   await deps.store.audit.record({ at, actor: deps.actor, action: 'key.rotate', subject: `key:${key.kid}`, detail: { alg, previous: previous ?? null } });
   return { active: (await deps.store.keys.get(key.kid)) as KeyRecord, retiring: previous };
 }

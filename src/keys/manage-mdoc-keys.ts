@@ -16,14 +16,14 @@ import type { KeyRecord } from '../store/repositories/keys-repo.js';
 import type { KeyDeps } from './manage-keys.js';
 import { buildDsCertificate, buildIacaCertificate, type CertificateSubject } from './build-mdoc-certificate.js';
 
-import { certificateChainOf, MDOC_DS_ALG, MDOC_IACA_ALG, type MdocKeyAlg } from './mdoc-key-rows.js';
+import { certificateChainOf, MDOC_DS_ALG, MDOC_IACA_ALG, type ISSUER_CA_ALG, type MdocKeyAlg } from './mdoc-key-rows.js';
 
-export { certificateChainOf, isMdocKeyAlg, MDOC_DS_ALG, MDOC_IACA_ALG } from './mdoc-key-rows.js';
+export { certificateChainOf, isCertificateKeyAlg, isMdocKeyAlg, MDOC_DS_ALG, MDOC_IACA_ALG } from './mdoc-key-rows.js';
 
 /** PEM of a DER certificate. */
 export const pemOf = (der: Uint8Array): string => new x509.X509Certificate(der).toString('pem');
 
-const rowJwk = (jwk: JWK, chain: x509.X509Certificate[]): Record<string, unknown> => ({
+export const rowJwk = (jwk: JWK, chain: x509.X509Certificate[]): Record<string, unknown> => ({
   kty: jwk.kty,
   crv: jwk.crv,
   x: jwk.x,
@@ -32,7 +32,8 @@ const rowJwk = (jwk: JWK, chain: x509.X509Certificate[]): Record<string, unknown
   x5c: chain.map((c) => Buffer.from(c.rawData).toString('base64')),
 });
 
-async function activate(deps: KeyDeps, alg: MdocKeyAlg, key: { kid: string; file: string }, jwk: Record<string, unknown>) {
+/** Activates a certificate row (IACA, DS, issuer CA); the previous one of its alg becomes retiring. */
+export async function activate(deps: KeyDeps, alg: MdocKeyAlg | typeof ISSUER_CA_ALG, key: { kid: string; file: string }, jwk: Record<string, unknown>) {
   const at = deps.clock.now();
   const { previous } = await deps.store.keys.activate({ kid: key.kid, alg, publicJwk: jwk, file: key.file, createdAt: at }, at);
   await deps.store.audit.record({ at, actor: deps.actor, action: `key.${alg}`, subject: `key:${key.kid}`, detail: { previous: previous ?? null } });

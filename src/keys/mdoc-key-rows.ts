@@ -11,6 +11,12 @@ export type MdocKeyAlg = typeof MDOC_IACA_ALG | typeof MDOC_DS_ALG;
 
 export const isMdocKeyAlg = (v: unknown): v is MdocKeyAlg => v === MDOC_IACA_ALG || v === MDOC_DS_ALG;
 
+/** The CA that certifies the JWT signing keys (HAIP 1.0 §6.1.1 `x5c`), kept the same way as an IACA. */
+export const ISSUER_CA_ALG = 'issuer-ca';
+
+/** Rows that are certificate authorities or mdoc signers, never JWS keys: no JWKS publishes them. */
+export const isCertificateKeyAlg = (v: unknown): boolean => isMdocKeyAlg(v) || v === ISSUER_CA_ALG;
+
 /** The certificate chain a row holds, DER, leaf first. */
 export function certificateChainOf(rec: Pick<KeyRecord, 'publicJwk'>): Uint8Array[] {
   const x5c = rec.publicJwk.x5c;

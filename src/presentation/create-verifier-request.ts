@@ -21,6 +21,7 @@ import { storeResponseMode } from './response-encryption/create-response-key.js'
 import { DC_API_MODES, type ResponseMode } from './response-encryption/response-modes.js';
 import { buildDcApiRequests, type DcApiRequest } from './dc-api/build-dc-api-requests.js';
 import { checkOrigin } from './dc-api/check-origin.js';
+import { checkRedirectUri } from './same-device/check-redirect-uri.js';
 
 export interface CreateRequestInput {
   dcql_query: unknown;
@@ -34,6 +35,8 @@ export interface CreateRequestInput {
   response_mode?: ResponseMode;
   /** DC API modes: the verifier page's origin (default: PUBLIC_URL's). */
   origin?: string;
+  /** Same-device flow (§13.3): the verifier frontend the wallet returns the holder to with a response_code. */
+  redirect_uri?: string;
 }
 
 export interface CreatedRequest {
@@ -45,6 +48,8 @@ export interface CreatedRequest {
   expires_at: string;
   /** DC API modes: what the page passes to navigator.credentials.get({ digital: { requests } }). */
   dc_api_requests?: DcApiRequest[];
+  /** Made with redirect_uri: the result is read with the response_code (same-device/response-code.ts). */
+  same_device?: true;
 }
 
 export const randomToken = (): string => randomBytes(16).toString('base64url');
@@ -56,20 +61,18 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
       ? null
       : checkWebhookUrl(input.webhook_url, { production: deps.config.nodeEnv === 'production', allowHosts: deps.config.webhookAllowHosts });
   const mode = input.response_mode ?? 'direct_post';
-  // DC API requests are signed under our did:web (build-dc-api-requests.ts): an X.509 prefix asked
-  // for one is refused rather than silently dropped, and a client's default X.509 prefix does not
-  // apply to them (it would demand an identity the request never uses).
-  if (DC_API_MODES.has(mode) && input.client_id_prefix !== undefined && input.client_id_prefix !== 'decentralized_identifier') {
+  const production = deps.config.nodeEnv === 'production';
+  // The DC API answer comes back to the page that asked (Appendix A): there is no redirect to bind.
+  if (input.redirect_uri !== undefined && DC_API_MODES.has(mode)) {
     throw badRequest(
-      'invalid_client_id_prefix',
-      'DC API requests are signed under did:web: client_id_prefix must be decentralized_identifier',
+      'invalid_redirect_uri',
+      'redirect_uri (same-device) is for direct_post modes: a DC API answer returns to the page itself',
     );
   }
-  const clientId = await chooseClientIdentifier(
-    deps,
-    client.id,
-    DC_API_MODES.has(mode) ? 'decentralized_identifier' : input.client_id_prefix,
-  );
+  const redirectUri = input.redirect_uri === undefined ? null : checkRedirectUri(input.redirect_uri, production);
+  // DC API requests are signed under the identifier asked for (or the client's default) too
+  // (Appendix A.3.2, HAIP 1.0 §5.2): did:web, or an X.509 identity with its x5c.
+  const clientId = await chooseClientIdentifier(deps, client.id, input.client_id_prefix, { dcApi: DC_API_MODES.has(mode) });
   const origin = DC_API_MODES.has(mode)
     ? checkOrigin(input.origin ?? new URL(deps.config.publicUrl).origin, deps.config.nodeEnv === 'production')
     : null;
@@ -94,6 +97,7 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     purge_at: expiresAt + deps.config.verifierResultRetentionSeconds * 1000,
     verifier_client_id: clientId,
     request_uri_method: input.request_uri_method === 'post' ? 'post' : null,
+    redirect_uri: redirectUri,
   };
   await deps.store.verifierRequests.insert(rec);
   await storeResponseMode(deps, id, mode, expiresAt, origin);
@@ -104,5 +108,6 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
     ...requestQrUrls(deps.config.publicUrl, id),
     expires_at: new Date(expiresAt).toISOString(),
     ...(origin !== null && { dc_api_requests: await buildDcApiRequests(deps, rec, origin) }),
+    ...(redirectUri !== null && { same_device: true as const }),
   };
 }

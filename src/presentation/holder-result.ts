@@ -15,14 +15,19 @@ import type { JsonObject } from '../formats/jose/types.js';
 import { ACCEPTED_WHOLE_CREDENTIAL, holderMessage } from '../verdict/holder-messages.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import type { StoredPresentationResult } from './receive-direct-post.js';
+import { issueResponseCode } from './same-device/response-code.js';
 
 const CODE = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{22})$/;
 const resultHash = (code: string): string => createHash('sha256').update(`result|${code}`, 'utf8').digest('base64url');
 export const holderResultUrl = (publicUrl: string, code: string): string => `${publicUrl}/openid4vp/results/${code}`;
 
-/** After a direct_post was processed: the `redirect_uri` for the wallet that posted `state`. */
+/**
+ * After a direct_post was processed: the `redirect_uri` for the wallet that posted `state`: the
+ * verifier's frontend with a response_code for a same-device request (§13.3), else the holder's result.
+ */
 export async function issueHolderResult(deps: Pick<PresentationDeps, 'store' | 'config'>, state: string): Promise<string | undefined> {
   const rec = await deps.store.verifierRequests.byState(state);
+  if (rec?.redirect_uri) return issueResponseCode(deps, rec);
   if (!rec || !/^[A-Za-z0-9_-]{22}$/.test(rec.id)) return undefined;
   const code = `${rec.id}.${randomBytes(16).toString('base64url')}`;
   await deps.store.nonces.consume(resultHash(code), 'result', rec.purge_at);

@@ -5,7 +5,7 @@
  * B.2.3), claims with path pointers (§7) and optional
  * `values`, `claim_sets`, `credential_sets`, `multiple`, `require_cryptographic_holder_binding`.
  * Unknown properties are ignored (§6: "Implementations MUST ignore any unknown properties");
- * `trusted_authorities` of type `aki` is applied to mso_mdoc queries (§6.1.1.1).
+ * `trusted_authorities` of type `aki` is applied to mso_mdoc and dc+sd-jwt queries (§6.1.1.1).
  * W3C VCs (`format: jwt_vc_json`, Annex B.1): `meta.type_values`, claims paths from the root of
  * the credential (`["credentialSubject", …]`); see parse-w3c-vc-query.ts.
  */
@@ -108,11 +108,10 @@ const MAX_AUTHORITIES = 32;
 /**
  * §6.1.1 `trusted_authorities` (HAIP 1.0 §5: the `aki` type MUST be supported): a non-empty array
  * of `{ type, values }`. Only `aki` is applied (§6.1.1.1); another type is refused rather than
- * ignored, since ignoring it would change whom the query accepts. Only an mdoc carries an X.509
- * chain here (our SD-JWT VCs are signed with JWKs found through TRUSTED_ISSUERS), so a dc+sd-jwt
- * query with trusted_authorities could never be answered: refused at request creation.
+ * ignored, since ignoring it would change whom the query accepts. An mdoc's x5chain and an SD-JWT
+ * VC's `x5c` header (HAIP 1.0 §6.1.1) are matched; an SD-JWT VC without `x5c` matches nothing.
  */
-function parseTrustedAuthorities(raw: unknown, at: string, mdoc: boolean): string[] {
+function parseTrustedAuthorities(raw: unknown, at: string): string[] {
   const ptr = `${at}/trusted_authorities`;
   if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_AUTHORITIES)
     throw bad('trusted_authorities must be a non-empty array', ptr);
@@ -140,10 +139,6 @@ function parseTrustedAuthorities(raw: unknown, at: string, mdoc: boolean): strin
       ids.add(v);
     });
   });
-  if (!mdoc)
-    throw badRequest('dcql_trusted_authorities_format_unsupported', 'trusted_authorities applies to mso_mdoc credentials only', {
-      errors: [{ pointer: `/dcql_query${ptr}`, message: 'only mso_mdoc credentials carry an X.509 chain here' }],
-    });
   return [...ids];
 }
 
@@ -184,8 +179,7 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
       if (!t || !client.types.includes(t.id)) throw badRequest('type_not_allowed', `this verifier may not ask for ${vct}`);
     }
   }
-  const trustedAuthorityKeyIds =
-    raw.trusted_authorities === undefined ? undefined : parseTrustedAuthorities(raw.trusted_authorities, at, mdoc);
+  const trustedAuthorityKeyIds = raw.trusted_authorities === undefined ? undefined : parseTrustedAuthorities(raw.trusted_authorities, at);
   const q: CredentialQuery = {
     id: raw.id,
     format: mdoc ? 'mso_mdoc' : 'dc+sd-jwt',
@@ -225,7 +219,6 @@ function parseW3cCredentialQuery(
   const typeValues = parseTypeValues(raw.meta, `${at}/meta`);
   if (!w3cTypesAllowed(typeValues, catalog, client))
     throw badRequest('type_not_allowed', 'this verifier may not ask for these credential types');
-  if (raw.trusted_authorities !== undefined) parseTrustedAuthorities(raw.trusted_authorities, at, false);
   requireNoHolderBinding(readHolderBinding(raw, at), at);
   const q: CredentialQuery = {
     id,
@@ -235,6 +228,8 @@ function parseW3cCredentialQuery(
     typeValues,
     requireHolderBinding: false,
   };
+  // §6.1.1.1: our VC-JWTs carry no X.509 chain, so with `aki` values none matches (trusted_authority_mismatch).
+  if (raw.trusted_authorities !== undefined) q.trustedAuthorityKeyIds = parseTrustedAuthorities(raw.trusted_authorities, at);
   return withClaims(q, raw, at, false);
 }
 

@@ -3,13 +3,15 @@
  * that asked can read it (anyone else gets 404, as if it did not exist). Claim values are
  * handed out ONCE: the first read after completion returns them and the stored copy is
  * replaced by one without values in the same conditional update; later reads show the verdict
- * and the receipts only. Rows are purged after VERIFIER_RESULT_RETENTION_SECONDS.
+ * and the receipts only. Rows are purged after VERIFIER_RESULT_RETENTION_SECONDS. A same-device
+ * request, once answered, is read only with its response_code (same-device/response-code.ts).
  */
 import { notFound } from '../errors.js';
 import type { JsonObject } from '../formats/jose/types.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import type { StoredPresentationResult } from './receive-direct-post.js';
+import { checkResponseCode } from './same-device/response-code.js';
 
 export type RequestStatus = 'pending' | 'verified' | 'rejected' | 'expired';
 
@@ -26,11 +28,18 @@ function withoutValues(result: StoredPresentationResult): StoredPresentationResu
   return { ...result, credentials };
 }
 
-export async function readVerifierRequest(deps: PresentationDeps, client: ApiClient, id: string): Promise<JsonObject> {
+export async function readVerifierRequest(
+  deps: PresentationDeps,
+  client: ApiClient,
+  id: string,
+  /** Same-device requests (same-device/response-code.ts): the code the wallet brought back to the page. */
+  responseCode?: string,
+): Promise<JsonObject> {
   const now = deps.clock.now();
   await deps.store.verifierRequests.purge(now);
   const rec = await deps.store.verifierRequests.get(id);
   if (!rec || rec.client_id !== client.id) throw notFound('request_not_found', `no verifier request ${id} made by this client`);
+  await checkResponseCode(deps, rec, responseCode, now);
   let status: RequestStatus = rec.status;
   if (rec.status === 'pending' && rec.responded_at === null && now >= rec.expires_at) status = 'expired';
   const view: JsonObject = {

@@ -14,11 +14,10 @@ import type { PresentationDeps } from './presentation-deps.js';
 import { buildClientMetadata } from './build-client-metadata.js';
 import { responseModeParts } from './response-encryption/encryption-client-metadata.js';
 import { DC_API_MODES } from './response-encryption/response-modes.js';
-import { didSigner, responseUri, verifierClientId } from './verifier-identity.js';
+import { responseUri, verifierClientId } from './verifier-identity.js';
 import { verifierMetadata } from './x509-identity/verifier-metadata.js';
-import { x509RequestSigner } from './x509-identity/x509-request-signer.js';
+import { requestSigner } from './request-signer.js';
 import type { RequestUriPost } from './read-request-uri-post.js';
-import type { Signer } from '../keys/signer.js';
 
 export const REQUEST_OBJECT_TYP = 'oauth-authz-req+jwt';
 export const REQUEST_OBJECT_MEDIA_TYPE = 'application/oauth-authz-req+jwt';
@@ -37,7 +36,7 @@ export async function signRequestObject(deps: PresentationDeps, id: string, opts
     throw new AppError('invalid_request_uri', 'this request is answered through the Digital Credentials API', { status: 400 });
   const clientId = rec.verifier_client_id ?? verifierClientId(deps.config.publicUrl);
   // Who asks and why, in standard fields (client_metadata.client_name, verifier_info).
-  const who = verifierMetadata(client?.name ?? null, rec.purpose);
+  const who = verifierMetadata(client, rec.purpose);
   const payload: JsonObject = {
     aud: 'https://self-issued.me/v2',
     iat: Math.floor(now / 1000),
@@ -53,8 +52,7 @@ export async function signRequestObject(deps: PresentationDeps, id: string, opts
     client_metadata: buildClientMetadata(who.client_metadata as JsonObject, answer.client_metadata),
   };
   if (opts.walletNonce !== undefined) payload.wallet_nonce = opts.walletNonce;
-  const x509 = deps.keyStore ? await x509RequestSigner({ store: deps.store, keyStore: deps.keyStore }, rec.client_id, clientId) : undefined;
-  const signer: Signer = x509?.signer ?? didSigner(deps.config.publicUrl, deps.keys.signer(deps.config.keyAlg));
+  const { signer, header } = await requestSigner(deps, rec.client_id, clientId);
   // §5.10 / §10: a wallet that cannot verify our algorithm gets an error, not a request it must drop.
   if (opts.walletAlgs && !opts.walletAlgs.includes(signer.alg)) {
     throw new AppError('invalid_request', `the wallet does not accept ${signer.alg} request objects`);
@@ -63,5 +61,5 @@ export async function signRequestObject(deps: PresentationDeps, id: string, opts
   if (opts.walletPrefixes && !opts.walletPrefixes.includes(prefix)) {
     throw new AppError('invalid_request', `the wallet does not support the ${prefix} client identifier prefix`);
   }
-  return signCompactJws({ typ: REQUEST_OBJECT_TYP, ...(x509 && { x5c: x509.x5c }) }, payload, signer);
+  return signCompactJws({ typ: REQUEST_OBJECT_TYP, ...header }, payload, signer);
 }

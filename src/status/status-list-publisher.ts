@@ -5,10 +5,13 @@ import { isAppError, notFound } from '../errors.js';
 import { StatusList } from '../formats/status-list/status-list-codec.js';
 import { signStatusListToken } from '../formats/status-list/status-list-token.js';
 
+/** A signer's kid, and the end of its issuer certificate: a key certified since re-signs the lists. */
+const signingKeyTag = (s: Signer): string => (s.x5c ? `${s.kid}#${s.x5c[0]!.slice(-24)}` : s.kid);
+
 interface Cached {
   token: string;
   version: number;
-  /** The key that signed `token`: once this node signs with another one, the token is re-signed. */
+  /** The key (and issuer certificate) that signed `token`: once this node signs with another one, the token is re-signed. */
   kid: string;
   signedAt: number;
   checkedAt: number;
@@ -60,10 +63,10 @@ export class StatusListPublisher {
     return { token: c.token, etag: c.etag, ttl: this.opts.ttlSeconds };
   }
 
-  /** The kid this node signs with now, or undefined while it cannot sign (the signer's 4xx/5xx AppError). */
+  /** The key (kid, and its certificate if any) this node signs with now, or undefined while it cannot sign (the signer's 4xx/5xx AppError). */
   private currentKid(): string | undefined {
     try {
-      return this.opts.signer().kid;
+      return signingKeyTag(this.opts.signer());
     } catch (e) {
       if (isAppError(e)) return undefined;
       throw e;
@@ -98,7 +101,7 @@ export class StatusListPublisher {
     const cached = {
       token,
       version: rec.version,
-      kid: signer.kid,
+      kid: signingKeyTag(signer),
       signedAt: now,
       checkedAt: now,
       etag: `"${listId}-${rec.version}-${now}"`,

@@ -18,6 +18,8 @@ export interface SigningKeysTable {
   activated_at: number | null;
   retiring_at: number | null;
   retired_at: number | null;
+  /** JSON array of base64 DER certificates (leaf first, no trust anchor) certifying the key; 0012. */
+  issuer_x5c: string | null;
 }
 
 export interface ApiClientsTable {
@@ -33,6 +35,8 @@ export interface ApiClientsTable {
   revoked_at: number | null;
   /** A verifier client's default OpenID4VP client identifier prefix (migration 0006); null: did:web. */
   client_id_prefix?: string | null;
+  /** A verifier client's logo, https (migration 0013); null: none. */
+  logo_uri?: string | null;
 }
 
 export interface AuditEventsTable {
@@ -99,6 +103,8 @@ export interface VerifierRequestsTable {
   verifier_client_id: string | null;
   /** 'post' when the wallet is to POST to request_uri (OpenID4VP §5.10, migration 0006); null: get. */
   request_uri_method: string | null;
+  /** Same-device requests: the verifier frontend the holder is sent back to with a response_code (migration 0013); null: cross-device. */
+  redirect_uri: string | null;
 }
 
 export interface VerificationReceiptsTable {
@@ -185,6 +191,11 @@ export interface VciDeferredTable {
   collected_at: number | null;
   /** RFC 7638 thumbprint the access token is bound to (RFC 9449 `cnf.jkt`); NULL for a Bearer token. */
   dpop_jkt: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * The transaction's public X25519 key (JWK text) the claims are sealed to (0014,
+   * deferred-claims-seal.ts); NULL for rows from before, whose claims are plain JSON.
+   */
+  claims_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A notification_id handed out with credentials (OpenID4VCI §11, migration 0010). */
@@ -214,6 +225,24 @@ export interface VciAccessTokensTable {
   dpop_jkt: ColumnType<string | null, string | null | undefined, string | null>;
   /** `sub` of the wallet attestation the token request carried, or null. */
   wallet_client: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Refresh tokens (RFC 6749 §6; migration 0014): single use, one family per offer. */
+export interface VciRefreshTokensTable {
+  /** SHA-256 (base64url) of the refresh token. */
+  token_hash: string;
+  /** The offer (the grant) it refreshes; every token of the offer is one family. */
+  offer_id: string;
+  /** RFC 9449 §5: the DPoP key it is bound to (public clients), or null. */
+  dpop_jkt: ColumnType<string | null, string | null | undefined, string | null>;
+  /** `sub` of the wallet attestation it was issued to, or null. */
+  wallet_client: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Authorization Code Flow claims sealed under this refresh token (claims-seal.ts), or null. */
+  claims: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: number;
+  expires_at: number;
+  /** When it was exchanged; a second use revokes the family. */
+  used_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface VciNoncesTable {
@@ -329,6 +358,7 @@ export interface Database {
   consumed_nonces: ConsumedNoncesTable;
   vci_offers: VciOffersTable;
   vci_access_tokens: VciAccessTokensTable;
+  vci_refresh_tokens: VciRefreshTokensTable;
   vci_nonces: VciNoncesTable;
   vci_offer_issuances: VciOfferIssuancesTable;
   vci_deferred: VciDeferredTable;

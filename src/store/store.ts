@@ -18,6 +18,7 @@ import { verifierIdentitiesRepo } from './repositories/verifier-identities-repo.
 import { responseKeysRepo } from './repositories/response-keys-repo.js';
 import { vciRequestKeysRepo } from './repositories/vci-request-keys-repo.js';
 import { authorizationRequestsRepo } from './repositories/authorization-requests-repo.js';
+import { refreshTokensRepo } from './repositories/refresh-tokens-repo.js';
 
 /** The repository layer: one object per table family, the same on SQLite and PostgreSQL. */
 export interface Store {
@@ -45,6 +46,8 @@ export interface Store {
   readonly vciRequestKeys: ReturnType<typeof vciRequestKeysRepo>;
   /** Pushed authorization requests of the Authorization Code Flow (OpenID4VCI §3.4). */
   readonly authorizationRequests: ReturnType<typeof authorizationRequestsRepo>;
+  /** OpenID4VCI refresh tokens (RFC 6749 §6, migration 0014). */
+  readonly refreshTokens: ReturnType<typeof refreshTokensRepo>;
   migrate(): Promise<MigrationReport>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
@@ -72,6 +75,7 @@ export function openStore(opts: DatabaseOptions): Store {
     responseKeys: responseKeysRepo(db),
     vciRequestKeys: vciRequestKeysRepo(db),
     authorizationRequests: authorizationRequestsRepo(db),
+    refreshTokens: refreshTokensRepo(db),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, dialect),
     ping: async () => {
       if (dialect === 'postgres') {

@@ -56,6 +56,26 @@ const BY_CODE: Record<string, ClerkMessage> = {
   mdoc_expired: { ko: '유효기간이 지난 증명서입니다.', en: 'This credential has expired.' },
   mdoc_not_yet_valid: { ko: '아직 효력이 시작되지 않은 증명서입니다.', en: 'This credential is not valid yet.' },
   mdoc_iaca_untrusted: { ko: '신뢰할 수 없는 발급기관의 증명서입니다.', en: 'The issuer of this credential is not trusted here.' },
+  issuer_certificate_untrusted: {
+    ko: '신뢰하지 않는 인증기관이 인증한 발급기관의 증명서입니다. 받지 마십시오.',
+    en: 'The issuer of this credential is certified by an authority not trusted here. Do not accept it.',
+  },
+  issuer_certificate_expired: {
+    ko: '발급기관 인증서의 유효기간이 지난 증명서입니다. 소지자에게 발급기관에 문의하도록 안내하십시오.',
+    en: "The issuer's certificate for this credential has expired. Ask the holder to contact the issuer.",
+  },
+  issuer_certificate_invalid: {
+    ko: '발급기관 인증서 체인이 올바르지 않은 증명서입니다. 받지 마십시오.',
+    en: "The issuer's certificate chain of this credential is broken. Do not accept it.",
+  },
+  issuer_certificate_usage_invalid: {
+    ko: '서명 용도가 아닌 발급기관 인증서로 서명된 증명서입니다. 받지 마십시오.',
+    en: 'This credential is signed under an issuer certificate not meant for signing. Do not accept it.',
+  },
+  issuer_certificate_san_mismatch: {
+    ko: '발급기관 인증서의 이름과 증명서의 발급기관이 다릅니다. 받지 마십시오.',
+    en: "The issuer's certificate names another issuer than this credential. Do not accept it.",
+  },
   mdoc_device_signature_invalid: { ko: '이 요청에 대한 제시가 아닙니다.', en: 'This presentation was not made for this request.' },
   mdoc_session_transcript_unavailable: {
     ko: '이 증명서(mdoc)는 창구 QR로 확인할 수 없습니다. 온라인 요청(QR 스캔)으로 제시해 주십시오.',

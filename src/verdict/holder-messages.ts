@@ -24,6 +24,14 @@ const BY_CODE: Record<string, HolderMessage> = {
   jwt_expired: { ko: '유효기간이 지난 증명서라서 받지 않았습니다.', en: 'Refused: this credential has expired.' },
   mdoc_expired: { ko: '유효기간이 지난 증명서라서 받지 않았습니다.', en: 'Refused: this credential has expired.' },
   mdoc_iaca_untrusted: { ko: '이곳에서 신뢰하지 않는 발급기관의 증명서입니다.', en: 'Refused: the verifier does not trust this issuer.' },
+  issuer_certificate_untrusted: {
+    ko: '이곳에서 신뢰하지 않는 발급기관의 증명서입니다.',
+    en: 'Refused: the verifier does not trust this issuer.',
+  },
+  issuer_certificate_expired: {
+    ko: '발급기관 인증서의 유효기간이 지나 받지 않았습니다. 발급기관에 문의하십시오.',
+    en: "Refused: the issuer's certificate has expired. Contact the issuer.",
+  },
   claim_missing: { ko: '요청한 조건을 충족하지 않아 받지 않았습니다.', en: 'Refused: the credential does not meet what was asked.' },
   type_not_accepted: {
     ko: '이곳에서 받지 않는 종류의 증명서입니다.',

@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import type { Fetcher } from './fetch-json.js';
 import { IssuerTrust } from './issuer-trust.js';
 import { iacaAnchorsOf } from './iaca-anchors.js';
+import { issuerCaAnchorsOf } from './issuer-ca-anchors.js';
 import { StatusChecker } from './status-checker.js';
 import { issuedCounterNonceHash } from '../presentation/issue-counter-nonce.js';
 
@@ -44,7 +45,13 @@ export function createVerificationContext(deps: VerificationDeps, fetcher: Fetch
     fetch: fetcher,
     clock: deps.clock,
   });
+  const issuerCaAnchors = issuerCaAnchorsOf({
+    ownIssuer: deps.config.publicUrl,
+    trusted: deps.config.trustedIssuerCas,
+    ownCaCertificates: () => deps.keys.issuerCaCertificates?.() ?? NO_CERTIFICATES,
+  });
   const status = new StatusChecker({
+    issuerCaAnchors,
     trust,
     fetch: fetcher,
     clock: deps.clock,
@@ -60,6 +67,7 @@ export function createVerificationContext(deps: VerificationDeps, fetcher: Fetch
   let calls = 0;
   return {
     iacaAnchors,
+    issuerCaAnchors,
     trust,
     status,
     clock: deps.clock,

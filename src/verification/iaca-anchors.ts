@@ -32,27 +32,35 @@ export function iacaAnchorsOf(o: {
     const certificate = new X509Certificate(t.pem);
     return { certificate, issuer: iacaIssuerId(certificate), doctypes: t.doctypes.length > 0 ? t.doctypes : [MDL_DOCTYPE] };
   });
-  // The key ring hands back the same array until its keys change (a rotation, a refresh), so the
-  // list is looked at again only then; a certificate already parsed keeps its anchor, and one that
-  // has left the ring leaves the map.
+  return ownAndConfiguredAnchors(configured, o.ownIacaCertificates, (certificate) => ({
+    certificate,
+    issuer: o.ownIssuer,
+    doctypes: undefined,
+  }));
+}
+
+/**
+ * This service's own anchors (from the key ring) before the configured ones. The key ring hands
+ * back the same array until its keys change (a rotation, a refresh), so the list is looked at
+ * again only then; a certificate already parsed keeps its anchor, and one that has left the ring
+ * leaves the map. Shared by the IACA and the issuer CA anchors.
+ */
+export function ownAndConfiguredAnchors<A>(
+  configured: readonly A[],
+  own: () => readonly (string | Uint8Array)[],
+  anchorOf: (certificate: X509Certificate) => A,
+): () => readonly A[] {
   let seen: readonly (string | Uint8Array)[] | undefined;
-  let byText = new Map<string, MdocTrustAnchor>();
-  let anchors: readonly MdocTrustAnchor[] = configured;
+  let byText = new Map<string, A>();
+  let anchors: readonly A[] = configured;
   return () => {
-    const current = o.ownIacaCertificates();
+    const current = own();
     if (current === seen) return anchors;
     seen = current;
-    const next = new Map<string, MdocTrustAnchor>();
+    const next = new Map<string, A>();
     for (const cert of current) {
       const key = typeof cert === 'string' ? cert : Buffer.from(cert).toString('base64');
-      next.set(
-        key,
-        byText.get(key) ?? {
-          certificate: new X509Certificate(typeof cert === 'string' ? cert : Buffer.from(cert)),
-          issuer: o.ownIssuer,
-          doctypes: undefined,
-        },
-      );
+      next.set(key, byText.get(key) ?? anchorOf(new X509Certificate(typeof cert === 'string' ? cert : Buffer.from(cert))));
     }
     byText = next;
     anchors = [...next.values(), ...configured];

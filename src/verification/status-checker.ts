@@ -27,6 +27,17 @@ import type { StatusList } from '../formats/status-list/status-list-codec.js';
 import type { StatusListReference } from '../formats/status-list/status-list-reference.js';
 import { fetchText, FetchTooLarge, type Fetcher } from './fetch-json.js';
 import type { IssuerTrust } from './issuer-trust.js';
+import { verifyJwsByX5c, type IssuerCaAnchor } from '../formats/x509/verify-jws-x5c.js';
+import type { FormatErrorCode } from '../formats/error-codes.js';
+
+/** Refusals of a status list token's x5c that keep their own code (the rest: signature invalid). */
+const X5C_CODES: ReadonlySet<string> = new Set<FormatErrorCode>([
+  'issuer_certificate_invalid',
+  'issuer_certificate_untrusted',
+  'issuer_certificate_expired',
+  'issuer_certificate_usage_invalid',
+  'issuer_certificate_san_mismatch',
+]);
 
 /** Used when a list names no `ttl`; also the longest we keep any list. */
 const DEFAULT_TTL_SECONDS = 60;
@@ -55,6 +66,8 @@ export class StatusChecker {
   constructor(
     private readonly o: {
       trust: IssuerTrust;
+      /** Issuer CAs a token's `x5c` may lead to (issuer-ca-anchors.ts); unset: none. */
+      issuerCaAnchors?: () => readonly IssuerCaAnchor[];
       fetch: Fetcher;
       clock: Clock;
       skewSeconds: number;
@@ -133,13 +146,22 @@ export class StatusChecker {
     let payload: Record<string, unknown>;
     try {
       const jws = parseCompactJws(token);
-      // §5.1: explicit typing; §8.3 step 2: the signature is checked with a key of the issuer.
-      const verified = await verifyCompactJws(jws, {
-        resolveKey: (l) => this.o.trust.resolveKey({ ...l, iss }),
-        expectedTyp: STATUS_LIST_JWT_TYP,
-      });
+      // §5.1: explicit typing; §8.3 step 2: the signature is checked with a key of the issuer:
+      // HAIP 1.0 §7: the certified key of its `x5c` (to a trusted issuer CA, naming `iss`), or
+      // without x5c a key of the issuer's JWKS.
+      const verified =
+        jws.header.x5c !== undefined
+          ? await verifyJwsByX5c(jws, {
+              iss,
+              anchors: this.o.issuerCaAnchors?.() ?? [],
+              now: this.o.clock.now(),
+              expectedTyp: STATUS_LIST_JWT_TYP,
+            })
+          : await verifyCompactJws(jws, { resolveKey: (l) => this.o.trust.resolveKey({ ...l, iss }), expectedTyp: STATUS_LIST_JWT_TYP });
       ({ header, payload } = verified);
     } catch (e) {
+      if (isAppError(e) && X5C_CODES.has(e.code))
+        throw new StatusCheckFailed(e.code, "the status list token's certificate is not acceptable");
       const code = isAppError(e) && e.code === 'jws_typ_mismatch' ? 'status_list_token_bad_typ' : 'status_list_signature_invalid';
       throw new StatusCheckFailed(code, 'the status list token does not verify');
     }

@@ -15,6 +15,7 @@ import type { MdocTrustAnchor } from '../formats/mdoc/verify-issuer-certificate.
 import { credentialFormat, detectPresentationFormat, verificationFormat } from '../formats/registry.js';
 import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../formats/status-list/status-list-status-types.js';
 import { matchesTrustedAuthorities } from '../formats/x509/read-authority-key-ids.js';
+import type { IssuerCaAnchor } from '../formats/x509/verify-jws-x5c.js';
 import { FetchFailed } from './fetch-json.js';
 import type { IssuerTrust } from './issuer-trust.js';
 import type { StatusChecker } from './status-checker.js';
@@ -38,6 +39,8 @@ export interface VerificationContext {
   counterNonceIssued(nonce: string, clientId: string): Promise<boolean>;
   /** Trusted IACA certificates (mdoc): this service's own and TRUSTED_IACA_CERTS. */
   iacaAnchors(): readonly MdocTrustAnchor[];
+  /** Trusted issuer CA certificates (SD-JWT VC `x5c`): this service's own and TRUSTED_ISSUER_CAS. */
+  issuerCaAnchors(): readonly IssuerCaAnchor[];
 }
 
 export interface VerifyInput {
@@ -73,6 +76,14 @@ export const checkIssuerSignature: Check = async (s, c) => {
   // ISO 18013-5 §9.3.1: an mdoc's issuer is the trusted IACA its certificate chain leads to.
   if (format.verifyIssuerByCertificate) {
     s.iss = format.verifyIssuerByCertificate(s.parsed, c.iacaAnchors(), { clock: c.clock, skewSeconds: c.skewSeconds });
+    s.type = format.credentialType(s.parsed);
+    return;
+  }
+  // HAIP 1.0 §6.1.1 / SD-JWT VC "Inline X.509 Certificates": a credential that carries x5c is
+  // trusted by its chain to a configured issuer CA, never by the trust list's JWKS.
+  const byX5c = await format.verifyIssuerByX5c?.(s.parsed, c.issuerCaAnchors(), { clock: c.clock, skewSeconds: c.skewSeconds });
+  if (byX5c !== undefined) {
+    s.iss = byX5c;
     s.type = format.credentialType(s.parsed);
     return;
   }
@@ -199,9 +210,7 @@ export const checkPolicy: Check = (s, c, input) => {
   const p = input.policy;
   // SD-JWT VC §3.2.2.1: acceptance rests on the type AND the issuer's authority for it.
   const format = formatOf(s);
-  const authorized = format.issuerAuthorizedForType
-    ? format.issuerAuthorizedForType(s.parsed, s.type!)
-    : c.trust.isAuthorizedForType(s.iss!, s.type!);
+  const authorized = format.issuerAuthorizedForType?.(s.parsed, s.type!) ?? c.trust.isAuthorizedForType(s.iss!, s.type!);
   if (!authorized) {
     throw new VerificationFailed('issuer_not_authorized_for_type', 'the issuer is trusted, but not for this credential type');
   }

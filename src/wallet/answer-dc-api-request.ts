@@ -16,7 +16,7 @@
 import { decodeJwt } from 'jose';
 import { badRequest } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
-import { readClientName, readPurpose } from '../holder/read-verifier-metadata.js';
+import { readClientName, readLogoUri, readPurpose } from '../holder/read-verifier-metadata.js';
 import { encryptResponse } from '../holder/encrypt-response.js';
 import { buildVpToken, encryptionThumbprint, readCredentialQueries, responseEncryption, type VpTokenResult } from './build-vp-token.js';
 import { verifyRequestObject } from './verify-request-object.js';
@@ -47,7 +47,13 @@ export interface DcApiAnswerOptions {
 export interface DcApiAnswer {
   protocol: Protocol;
   /** Who asks: the verified client_id of a signed request; null for an unsigned one (only the origin is known). */
-  verifier: { client_id: string | null; origin: string; name: string | null; purpose: { ko?: string; en?: string } | null };
+  verifier: {
+    client_id: string | null;
+    origin: string;
+    name: string | null;
+    logo_uri: string | null;
+    purpose: { ko?: string; en?: string } | null;
+  };
   disclosed: VpTokenResult['disclosed'];
   /** What the page hands back to its verifier: `{ vp_token }`, or `{ response }` for dc_api.jwt. */
   data: JsonObject;
@@ -137,7 +143,14 @@ export async function answerDcApiRequest(wallet: Wallet, opts: DcApiAnswerOption
   const answer: JsonObject = encryption ? { response: await encryptResponse({ vp_token: vpToken }, encryption) } : { vp_token: vpToken };
   return {
     protocol,
-    verifier: { client_id: signed?.clientId ?? null, origin, name: readClientName(req), purpose: readPurpose(req) },
+    verifier: {
+      client_id: signed?.clientId ?? null,
+      origin,
+      name: readClientName(req),
+      logo_uri: readLogoUri(req),
+      // §5.1: verifier_info is used only with a signature that binds it; an unsigned request's is ignored.
+      purpose: signed ? readPurpose(req) : null,
+    },
     disclosed,
     data: answer,
   };

@@ -34,7 +34,8 @@ export async function planCredentialExchange(metadata: JsonObject, opts: { encry
   const requestEncryption = metadata.credential_request_encryption;
   let requestKey: JweRecipient | undefined;
   if (wantResponse || required(requestEncryption)) {
-    if (!isJsonObject(requestEncryption)) throw failed('the issuer does not offer encrypted credential requests (credential_request_encryption)');
+    if (!isJsonObject(requestEncryption))
+      throw failed('the issuer does not offer encrypted credential requests (credential_request_encryption)');
     const read = readResponseEncryption({
       jwks: requestEncryption.jwks,
       encrypted_response_enc_values_supported: requestEncryption.enc_values_supported,

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JsonObject } from '../formats/jose/types.js';
 import { readRequestLink } from '../holder/read-request-link.js';
-import { readClientName, readPurpose } from '../holder/read-verifier-metadata.js';
+import { readClientName, readLogoUri, readPurpose } from '../holder/read-verifier-metadata.js';
 import { encryptResponse, needsState } from '../holder/encrypt-response.js';
 import { buildVpToken, encryptionThumbprint, readCredentialQueries, responseEncryption } from './build-vp-token.js';
 import { isTrustedClientIdPrefix, verifyRequestObject } from './verify-request-object.js';
@@ -40,7 +40,7 @@ export interface PresentOptions {
 }
 
 export interface PresentResult {
-  verifier: { client_id: string; name: string | null; purpose: { ko?: string; en?: string } | null };
+  verifier: { client_id: string; name: string | null; logo_uri?: string | null; purpose: { ko?: string; en?: string } | null };
   disclosed: Record<string, { credential: string; claims: string[] }>;
   response: JsonObject;
 }
@@ -121,6 +121,7 @@ export async function presentToVerifier(wallet: Wallet, opts: PresentOptions): P
     verifier: {
       client_id: req.client_id as string,
       name: readClientName(req),
+      logo_uri: readLogoUri(req),
       purpose,
     },
     disclosed,

@@ -26,6 +26,9 @@ import { requestAccessToken } from './request-access-token.js';
 import { createKeyProofs } from './create-key-proofs.js';
 import type { StoredCredential, Wallet, WalletKey } from './wallet-file.js';
 import { checkReceivedMdoc } from './check-received-mdoc.js';
+import { parseSdJwt } from '../formats/sd-jwt/parse-sd-jwt.js';
+import { algForJwk } from '../formats/jose/import-public-key.js';
+import { checkReceivedX5c } from '../formats/x509/verify-jws-x5c.js';
 import { planCredentialExchange } from './credential-request-encryption.js';
 
 export interface ReceiveOptions {
@@ -65,6 +68,23 @@ async function issuerKeyResolver(f: typeof fetch, issuer: string) {
   };
 }
 
+/** The `x5c` header of an SD-JWT VC's issuer-signed JWT, or undefined (a malformed one is the verify step's refusal). */
+function x5cOf(credential: string): unknown {
+  try {
+    return parseCompactJws(parseSdJwt(credential).jwt).header.x5c;
+  } catch {
+    return undefined;
+  }
+}
+
+function receivedX5cKey(x5c: unknown, issuer: string, now: number): JWK {
+  try {
+    return checkReceivedX5c(x5c, issuer, now);
+  } catch (e) {
+    throw failed(`the credential's issuer certificate (x5c) does not check out: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 export async function checkReceived(
   f: typeof fetch,
   credential: unknown,
@@ -77,9 +97,18 @@ export async function checkReceived(
   if (typeof credential !== 'string') throw failed('the issuer sent a credential that is not a string');
   // OpenID4VCI §A.2.4: a base64url IssuerSigned, signed under an X.509 chain (no JWKS involved).
   if (format === 'mso_mdoc') return checkReceivedMdoc(credential, { docType: configuration.doctype, keyKid: key?.kid });
-  const resolve = await issuerKeyResolver(f, issuer);
   const clock = { now: () => now().getTime() };
   if (format === 'dc+sd-jwt') {
+    // HAIP 1.0 §6.1.1: with x5c the key is the issuer certificate's, which must name the issuer we
+    // asked (its chain to a CA is the verifier's check: the wallet keeps what that issuer sent).
+    const x5c = x5cOf(credential);
+    const resolve =
+      x5c === undefined
+        ? await issuerKeyResolver(f, issuer)
+        : (() => {
+            const jwk = receivedX5cKey(x5c, issuer, clock.now());
+            return () => ({ jwk, alg: algForJwk(jwk) });
+          })();
     const v = await verifySdJwtVc(credential, { resolveIssuerKey: resolve, clock, skewSeconds: 60 });
     if (v.payload.iss !== issuer) throw failed('the credential names another issuer');
     const cnf = isJsonObject(v.payload.cnf) && isJsonObject(v.payload.cnf.jwk) ? (v.payload.cnf.jwk as unknown as JWK) : undefined;
@@ -90,7 +119,7 @@ export async function checkReceived(
     };
   }
   const jws = parseCompactJws(credential);
-  await verifyCompactJws(jws, { resolveKey: resolve });
+  await verifyCompactJws(jws, { resolveKey: await issuerKeyResolver(f, issuer) });
   const vcIssuer = jws.payload.issuer;
   if ((isJsonObject(vcIssuer) ? vcIssuer.id : vcIssuer) !== issuer) throw failed('the credential names another issuer');
   const types = Array.isArray(jws.payload.type) ? jws.payload.type.join(',') : String(jws.payload.type);

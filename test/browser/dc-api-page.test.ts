@@ -10,56 +10,37 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CompactEncrypt, importJWK, type JWK } from 'jose';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { buildIfStale } from '../../scripts/build.js';
-import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
+import type { TestApp } from '../helpers/test-app.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
-import { generateHolderKey, type HolderKey } from '../../src/wallet/holder-key.js';
-import { issueViaApi } from '../presentation/helpers.js';
-
-const BROWSER = process.env.TEST_BROWSER;
-const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
+import { BROWSER_SKIP, signInVerifierPage, startVerifierPageSuite, type VerifierPageSuite } from './verifier-page.js';
 
 type Obj = Record<string, unknown>;
 
-describe.skipIf(skip)('verifier page: this device’s wallet (Digital Credentials API) in Chromium', () => {
-  let t: TestApp;
+describe.skipIf(BROWSER_SKIP)('verifier page: this device’s wallet (Digital Credentials API) in Chromium', () => {
+  let s: VerifierPageSuite;
   let context: BrowserContext;
-  let browser: TestBrowser;
-  let verifierKey: string;
-  let holder: HolderKey;
-  let credential: string;
+  let t: TestApp;
 
   beforeAll(async () => {
-    await buildIfStale({ only: 'web', quiet: true });
-    t = await startTestApp({ listen: true });
-    verifierKey = await t.apiKey('verifier');
-    holder = await generateHolderKey();
-    ({ credential } = await issueViaApi(t, await t.apiKey('issuer'), 'driver-license', holder));
-    browser = await launchChromium({ prefix: 'dproof-chromium-dc-' });
-    context = browser.context;
+    s = await startVerifierPageSuite('dproof-chromium-dc-');
+    ({ t } = s);
+    context = s.browser.context;
   });
   afterAll(async () => {
-    await browser?.close();
+    await s?.browser.close();
     await t?.close();
   });
 
-  async function signedIn(page: Page): Promise<void> {
-    await page.goto(`${t.url}/verifier`);
-    await page.getByLabel('검증기관(verifier) API 키').fill(verifierKey);
-    await page.getByRole('button', { name: '시작' }).click();
-    await page.getByLabel('확인 항목').selectOption('adult');
-    await page.getByRole('button', { name: '요청 QR 만들기' }).waitFor();
-  }
+  const signedIn = (page: Page) => signInVerifierPage(page, t.url, s.verifierKey);
 
   /** A wallet behind navigator.credentials.get, answering with a presentation for `origin`. */
   async function withSimulatedWallet(page: Page, origin: (pageOrigin: string) => string): Promise<void> {
     await page.exposeFunction('dproofSimulatedWallet', async (requests: { protocol: string; data: Obj }[], pageOrigin: string) => {
       const req = requests.find((r) => r.protocol === 'openid4vp-v1-unsigned')!.data;
       const { presentation } = await createHolderPresentation({
-        credential,
+        credential: s.credential,
         disclose: ['age_over_19'],
-        holderSigner: holder.signer,
+        holderSigner: s.holder.signer,
         aud: `origin:${origin(pageOrigin)}`,
         nonce: req.nonce as string,
         iat: Math.floor(Date.now() / 1000),

@@ -72,11 +72,12 @@ for (const backend of storeTargets()) {
       };
     };
 
-    it('binds the authorization_code token to the DPoP key (token_type DPoP, cnf.jkt) and refuses it without a proof where DPOP_REQUIRED names the configuration', async () => {
+    /** PAR (with `headers`) → authorization endpoint → the login → the code at the wallet's redirect_uri. */
+    async function login(configuration: string, headers: Record<string, string> = {}) {
       source.behaviour = 'grant';
-      source.claims = t.runtime.catalog.get('driver-license')!.example;
+      source.claims = t.runtime.catalog.get(configuration)!.example;
       const verifier = randomBytes(32).toString('base64url');
-      const par = await post('/oauth/par', parFields('driver-license', verifier));
+      const par = await post('/oauth/par', parFields(configuration, verifier), headers);
       assert.equal(par.statusCode, 201, par.body);
       const back = await browse(
         `${t.url}/oauth/authorize?${new URLSearchParams({ client_id: CLIENT_ID, request_uri: par.json().request_uri })}`,
@@ -84,6 +85,11 @@ for (const backend of storeTargets()) {
       );
       const code = back.searchParams.get('code') ?? '';
       assert.ok(code, back.toString());
+      return { code, verifier };
+    }
+
+    it('binds the authorization_code token to the DPoP key (token_type DPoP, cnf.jkt) and refuses it without a proof where DPOP_REQUIRED names the configuration', async () => {
+      const { code, verifier } = await login('driver-license');
       const grant = {
         grant_type: 'authorization_code',
         code,
@@ -164,6 +170,33 @@ for (const backend of storeTargets()) {
       assert.equal((await post('/oauth/par', parFields('driver-license', verifier))).statusCode, 201);
       const ok = await post('/oauth/par', fields, await attested());
       assert.equal(ok.statusCode, 201, ok.body);
+    });
+
+    it('the token endpoint asks the authorization_code grant for the wallet attestation too (WALLET_ATTESTATION_REQUIRED): invalid_client without it, the code stays redeemable', async () => {
+      const { code, verifier } = await login('resident-id', await attested());
+      // Without client_id in the form: the attestation alone says who the client is.
+      const grant = { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: WALLET_REDIRECT };
+      const tokens = () => t.runtime.store.db.selectFrom('vci_access_tokens').select('token_hash').execute();
+      const before = (await tokens()).length;
+      const bare = await post('/oauth/token', grant);
+      assert.equal(bare.statusCode, 401, bare.body);
+      assert.equal(oauthError(bare), 'invalid_client');
+      const untrusted = await post('/oauth/token', grant, await attested(stranger));
+      assert.equal(oauthError(untrusted), 'invalid_client');
+      // An attestation of another client than the one the code was issued to.
+      const other = await post('/oauth/token', grant, await attested(trusted, 'https://other.example/wallet'));
+      assert.equal(other.statusCode, 400, other.body);
+      assert.equal(oauthError(other), 'invalid_grant');
+      assert.equal((await tokens()).length, before, 'nothing stored by a refusal');
+
+      const ok = await post('/oauth/token', grant, await attested());
+      assert.equal(ok.statusCode, 200, ok.body);
+      const row = await t.runtime.store.db
+        .selectFrom('vci_access_tokens')
+        .select('wallet_client')
+        .where('token_hash', '=', hashSecret((ok.json() as { access_token: string }).access_token))
+        .executeTakeFirst();
+      assert.equal(row?.wallet_client, CLIENT_ID);
     });
   });
 }

@@ -64,6 +64,57 @@ for (const backend of storeTargets()) {
       assert.equal(meta.notification_endpoint, `${issuer}/openid4vci/notification`);
     });
 
+    it('holds the waiting claims sealed to the transaction (no claim value, no private key in the store), also what the agency completes with; a row from before 0014 still issues', async () => {
+      const rowOf = (offerId: string) =>
+        t.runtime.store.db
+          .selectFrom('vci_deferred')
+          .select(['id', 'claims', 'claims_key'])
+          .where('offer_id', '=', offerId)
+          .executeTakeFirstOrThrow();
+      const sealed = async (offerId: string, name: string) => {
+        const row = await rowOf(offerId);
+        assert.ok(row.claims!.startsWith('sealed-x25519.'), row.claims!);
+        assert.equal(row.claims!.includes(name), false);
+        assert.equal(
+          Buffer.from(row.claims!.split('.')[2] ?? '', 'base64url')
+            .toString()
+            .includes(name),
+          false,
+        );
+        const key = JSON.parse(row.claims_key!) as JWK;
+        assert.deepEqual(Object.keys(key).sort(), ['crv', 'kty', 'x'], 'only the public key is stored');
+        return row;
+      };
+      const { offer, token, first } = await startDeferred();
+      assert.equal(first.statusCode, 202, first.body);
+      const { transaction_id } = first.json() as { transaction_id: string };
+      const row = await sealed(offer.id, String(example().family_name));
+      // The agency's new claims are sealed too, by a node that never saw the transaction_id.
+      const done = await backOffice(issuerKey, `/v1/deferred/${row.id}/complete`, { claims: { ...example(), given_name: '봉인' } });
+      assert.equal(done.statusCode, 200, done.body);
+      await sealed(offer.id, '봉인');
+      const ready = await deferredCall(token, { transaction_id });
+      assert.equal(ready.statusCode, 200, ready.body + errors.join('\n'));
+      const body = ready.json() as { credentials: { credential: string }[] };
+      assert.ok(
+        body.credentials[0]!.credential.split('~').some((d) => d !== '' && Buffer.from(d, 'base64url').toString().includes('봉인')),
+      );
+      assert.equal((await rowOf(offer.id)).claims, null, 'collected: the claims left the store');
+
+      // A transaction opened before migration 0014: plain claims and no key. It completes and issues as before.
+      const old = await startDeferred();
+      const oldTx = (old.first.json() as { transaction_id: string }).transaction_id;
+      const oldRow = await rowOf(old.offer.id);
+      await t.runtime.store.db
+        .updateTable('vci_deferred')
+        .set({ claims: JSON.stringify(example()), claims_key: null })
+        .where('id', '=', oldRow.id)
+        .execute();
+      assert.equal((await backOffice(issuerKey, `/v1/deferred/${oldRow.id}/complete`, {})).statusCode, 200);
+      const oldReady = await deferredCall(old.token, { transaction_id: oldTx });
+      assert.equal(oldReady.statusCode, 200, oldReady.body);
+    });
+
     it('answers 202 with transaction_id and interval, keeps the wallet waiting, then issues what the agency completed, once', async () => {
       const before = await t.runtime.store.credentials.count();
       const { token, keys, first } = await startDeferred(2);

@@ -159,7 +159,10 @@ for (const backend of storeTargets()) {
       assert.equal(res.json().error, 'invalid_proof');
     });
 
-    const attestationRequest = (type: string, attestation: string) => ({ credential_configuration_id: type, proofs: { attestation: [attestation] } });
+    const attestationRequest = (type: string, attestation: string) => ({
+      credential_configuration_id: type,
+      proofs: { attestation: [attestation] },
+    });
     const cnfJkt = async (credential: string) => {
       const payload = decodeJwt(credential.split('~')[0]!);
       return calculateJwkThumbprint((payload.cnf as { jwk: JWK }).jwk);

@@ -43,7 +43,8 @@ for (const backend of storeTargets()) {
 
     const metadata = async () => (await t.app.inject({ method: 'GET', url: '/.well-known/openid-credential-issuer' })).json();
     const requestKeys = async (): Promise<RequestKeyJwk[]> => (await metadata()).credential_request_encryption.jwks.keys;
-    const tokenFor = async () => accessToken(t, await makeOffer(t, issuerKey, { type: TYPE, claims: t.runtime.catalog.get(TYPE)!.example }));
+    const tokenFor = async () =>
+      accessToken(t, await makeOffer(t, issuerKey, { type: TYPE, claims: t.runtime.catalog.get(TYPE)!.example }));
     const requestBody = async (extra: Record<string, unknown> = {}) => ({
       credential_configuration_id: TYPE,
       proofs: { jwt: [await proof(holderKey(), { aud: t.config.publicUrl, nonce: await nonce(t) })] },
@@ -113,7 +114,7 @@ for (const backend of storeTargets()) {
       const good = await encryptTo(body, k!);
       const goodHeader = JSON.parse(Buffer.from(good.split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
       const epk = goodHeader.epk as JWK;
-      const strangerKey = (generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as JWK);
+      const strangerKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as JWK;
       const cases: [string, string][] = [
         ['not a JWE', 'hello'],
         ['a JWS', 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln'],

@@ -5,27 +5,12 @@
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { OpenID4VCIClient } from '@sphereon/oid4vci-client';
-import { SignJWT, calculateJwkThumbprint, type JWK } from 'jose';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { makeOffer } from './vci-helpers.js';
-
-function holder() {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = privateKey.export({ format: 'jwk' }) as JWK;
-  const publicJwk: JWK = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
-  const signCallback = async (args: { header: Record<string, unknown>; payload: Record<string, unknown> }) => {
-    // Sphereon puts kid or jwk in the header as told; we always send the jwk (this issuer needs it).
-    const { kid: _kid, ...header } = args.header;
-    return new SignJWT(args.payload).setProtectedHeader({ ...header, alg: 'ES256', jwk: publicJwk } as never).sign(privateKey);
-  };
-  return { publicJwk, signCallback };
-}
-
-const payloadOf = (sdJwt: string) =>
-  JSON.parse(Buffer.from(sdJwt.split('~')[0]!.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+import { sphereonHolder as holder, sdJwtPayload as payloadOf } from './sphereon-helpers.js';
 
 for (const backend of storeTargets()) {
   describe(`Sphereon's oid4vci-client against our issuer on ${backend}`, () => {

@@ -236,15 +236,16 @@ for (const backend of storeTargets()) {
       assert.equal((await create({ response_mode: 'dc_api', origin: 'https://shop.example' })).statusCode, 201);
     });
 
-    it('refuses an X.509 client_id_prefix for a DC API request (they are signed under did:web), and stores nothing', async () => {
+    // Signed under X.509 with an identity: test/presentation/haip-verifier.test.ts.
+    it('an X.509 client_id_prefix for a DC API request without an X.509 identity is no_verifier_identity, and stores nothing', async () => {
       const before = await t.runtime.store.db
         .selectFrom('verifier_requests')
         .select((eb) => eb.fn.countAll().as('n'))
         .executeTakeFirstOrThrow();
       for (const prefix of ['x509_hash', 'x509_san_dns']) {
         const res = await create({ response_mode: 'dc_api.jwt', client_id_prefix: prefix });
-        assert.equal(res.statusCode, 400, res.body);
-        assert.equal(res.json<{ code: string }>().code, 'invalid_client_id_prefix');
+        assert.equal(res.statusCode, 409, res.body);
+        assert.equal(res.json<{ code: string }>().code, 'no_verifier_identity');
       }
       const after = await t.runtime.store.db
         .selectFrom('verifier_requests')

@@ -189,3 +189,22 @@ export async function readRequestResult<R>(app: FastifyInstance, verifierKey: st
   assert.equal(res.statusCode, 200, res.body);
   return res.json<{ result: R }>().result;
 }
+
+/** `POST /v1/verifier/requests` with one DCQL credential query; 201 asserted. */
+export async function createDcqlRequest(app: FastifyInstance, verifierKey: string, credentialQuery: Record<string, unknown>) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/verifier/requests',
+    headers: { authorization: `Bearer ${verifierKey}` },
+    payload: { dcql_query: { credentials: [credentialQuery] } },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json<{ id: string; authorization_request: string }>();
+}
+
+/** The request's status and the code of the first credential answering query `queryId`. */
+export async function requestOutcome(app: FastifyInstance, verifierKey: string, id: string, queryId: string) {
+  const res = await app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } });
+  const body = res.json<{ status: string; result?: { credentials: Record<string, { code: string }[]> } }>();
+  return { status: body.status, code: body.result?.credentials[queryId]?.[0]?.code, body: res.body };
+}

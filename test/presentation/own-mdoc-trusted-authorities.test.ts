@@ -14,6 +14,7 @@ import { runDproof } from '../helpers/spawn-server.js';
 import { certificateChainOf, makeDocumentSigner, makeIaca } from '../../src/keys/manage-mdoc-keys.js';
 import { readAuthorityKeyIds } from '../../src/formats/x509/read-authority-key-ids.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
+import { createDcqlRequest, requestOutcome } from './helpers.js';
 
 describe('our own mdoc, asked for by our IACA key identifier', () => {
   let t: TestApp;
@@ -45,41 +46,22 @@ describe('our own mdoc, asked for by our IACA key identifier', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function request(values: string[]) {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/verifier/requests',
-      headers: { authorization: `Bearer ${verifierKey}` },
-      payload: {
-        dcql_query: {
-          credentials: [
-            {
-              id: 'csid',
-              format: 'mso_mdoc',
-              meta: { doctype_value: 'kr.go.mpm.civil_servant_id.1' },
-              claims: [{ path: ['kr.go.mpm.civil_servant_id.1', 'family_name'] }],
-              trusted_authorities: [{ type: 'aki', values }],
-            },
-          ],
-        },
-      },
+  const request = (values: string[]) =>
+    createDcqlRequest(t.app, verifierKey, {
+      id: 'csid',
+      format: 'mso_mdoc',
+      meta: { doctype_value: 'kr.go.mpm.civil_servant_id.1' },
+      claims: [{ path: ['kr.go.mpm.civil_servant_id.1', 'family_name'] }],
+      trusted_authorities: [{ type: 'aki', values }],
     });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json<{ id: string; authorization_request: string }>();
-  }
 
   it('verifies our mdoc when the query names our IACA', async () => {
     const { id, authorization_request } = await request([aki]);
     const r = await runDproof(['wallet', 'present', authorization_request, '--json'], env());
     assert.equal(r.code, 0, r.stderr);
-    const res = await t.app.inject({
-      method: 'GET',
-      url: `/v1/verifier/requests/${id}`,
-      headers: { authorization: `Bearer ${verifierKey}` },
-    });
-    const body = res.json<{ status: string; result: { credentials: Record<string, { code: string }[]> } }>();
-    assert.equal(body.result.credentials.csid?.[0]?.code, 'verified');
-    assert.equal(body.status, 'verified');
+    const outcome = await requestOutcome(t.app, verifierKey, id, 'csid');
+    assert.equal(outcome.code, 'verified', outcome.body);
+    assert.equal(outcome.status, 'verified');
   });
 
   it('presents nothing when the query names another authority', async () => {

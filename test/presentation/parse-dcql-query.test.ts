@@ -121,12 +121,13 @@ describe('parse-dcql-query accepts (OpenID4VP §6)', () => {
     );
   });
 
-  it('refuses trusted_authorities on a dc+sd-jwt query: its issuers are trusted by their JWKS, with no X.509 chain to match', () => {
-    refuses(
+  it('reads trusted_authorities of a dc+sd-jwt query too: an SD-JWT VC with x5c is matched by its chain (HAIP 1.0 §6.1.1)', () => {
+    const q = parseDcqlQuery(
       query({}, { trusted_authorities: [{ type: 'aki', values: ['s9tIpPmhxdiuNkHMEWNpYim8S8Y'] }] }),
-      '',
-      'dcql_trusted_authorities_format_unsupported',
-    );
+      catalog,
+      client,
+    ).credentials[0]!;
+    assert.deepEqual(policyForQuery(q).trustedAuthorityKeyIds, ['s9tIpPmhxdiuNkHMEWNpYim8S8Y']);
   });
 
   it('refuses a trusted_authorities type other than aki with its own code (etsi_tl, openid_federation)', () => {

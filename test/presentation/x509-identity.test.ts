@@ -7,11 +7,12 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
-import { CompactEncrypt, compactVerify, decodeJwt, decodeProtectedHeader, importJWK, importX509, type JWK } from 'jose';
+import { decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
 import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { generateHolderKey, injectFetch, issueViaApi, nowSeconds } from './helpers.js';
+import { devIdentityWallet, libraryWallet } from './x509-library-wallet.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import {
@@ -22,58 +23,13 @@ import {
 } from '../../src/presentation/x509-identity/manage-verifier-identities.js';
 import { createDevChain, toPem } from '../../src/presentation/x509-identity/create-certificates.js';
 import { generateKeyPairSync } from 'node:crypto';
-import { checkCertificateChain, sanDnsNames } from '../../src/formats/x509/check-certificate-chain.js';
+import { checkCertificateChain } from '../../src/formats/x509/check-certificate-chain.js';
 import { signCompactJws } from '../../src/formats/jose/sign-compact-jws.js';
 
 const PUBLIC_URL = 'https://verifier.example';
 const DCQL = (vct: string) => ({
   credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] }],
 });
-
-/** An independent wallet: @openid4vc/openid4vp, x5c checked against the trust anchors it is given. */
-function libraryWallet(fetch: ReturnType<typeof injectFetch>, anchors: X509Certificate[]) {
-  const pem = (b64: string) => `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----`;
-  return new Openid4vpClient({
-    callbacks: {
-      fetch: fetch as never,
-      hash: (data: Uint8Array, alg: string) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
-      verifyJwt: async (signer: { method: string; x5c?: string[]; alg: string }, jwt: { compact: string }) => {
-        if (signer.method !== 'x5c' || !signer.x5c?.length) return { verified: false };
-        const certs = signer.x5c.map((c) => new X509Certificate(Buffer.from(c, 'base64')));
-        for (let i = 0; i + 1 < certs.length; i++) if (!certs[i]!.verify(certs[i + 1]!.publicKey)) return { verified: false };
-        const top = certs[certs.length - 1]!;
-        if (!anchors.some((a) => top.checkIssued(a) && top.verify(a.publicKey))) return { verified: false };
-        try {
-          await compactVerify(jwt.compact, await importX509(pem(signer.x5c[0]!), signer.alg));
-          return { verified: true, signerJwk: certs[0]!.publicKey.export({ format: 'jwk' }) as never };
-        } catch {
-          return { verified: false };
-        }
-      },
-      getX509CertificateMetadata: (cert: string) => ({
-        sanDnsNames: sanDnsNames(new X509Certificate(Buffer.from(cert, 'base64'))),
-        sanUriNames: [],
-      }),
-      signJwt: async () => {
-        throw new Error('not used');
-      },
-      // direct_post.jwt (HAIP): ECDH-ES to the request's ephemeral key in client_metadata.jwks.
-      encryptJwe: async (e: { publicJwk: JWK & { kid?: string }; alg: string; enc: string; apu?: string; apv?: string }, data: string) => {
-        const jwe = await new CompactEncrypt(new TextEncoder().encode(data))
-          .setProtectedHeader({ alg: e.alg, enc: e.enc, ...(e.publicJwk.kid && { kid: e.publicJwk.kid }) })
-          .setKeyManagementParameters({
-            ...(e.apu && { apu: Buffer.from(e.apu, 'base64url') }),
-            ...(e.apv && { apv: Buffer.from(e.apv, 'base64url') }),
-          })
-          .encrypt(await importJWK(e.publicJwk, e.alg));
-        return { jwe, encryptionJwk: e.publicJwk };
-      },
-      decryptJwe: async () => {
-        throw new Error('not used');
-      },
-    } as never,
-  });
-}
 
 for (const backend of storeTargets()) {
   describe(`X.509 verifier identity (${backend})`, () => {
@@ -92,14 +48,7 @@ for (const backend of storeTargets()) {
       const issuerKey = await t.apiKey('issuer');
       holder = await generateHolderKey();
       ({ credential } = await issueViaApi(t, issuerKey, 'driver-license', holder));
-      const created = await createVerifierIdentity(
-        { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' },
-        { owner: SERVICE_OWNER, dnsName: 'verifier.example', mode: 'dev' },
-      );
-      anchor = new X509Certificate(created.anchorPem!);
-      x509Hash = created.identity.x509_hash!;
-      fetch = injectFetch(t.app);
-      wallet = libraryWallet(fetch, [anchor]);
+      ({ anchor, x509Hash, fetch, wallet } = await devIdentityWallet(t));
     });
     afterAll(async () => t?.close());
 

@@ -116,6 +116,7 @@ for (const backend of storeTargets()) {
         purge_at: 20_000,
         verifier_client_id: null,
         request_uri_method: null,
+        redirect_uri: null,
       };
       await store.verifierRequests.insert(rec);
       const takes = await Promise.all(Array.from({ length: 8 }, () => store.verifierRequests.take(rec.id, 2_000)));

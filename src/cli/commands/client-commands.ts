@@ -20,12 +20,13 @@ export function clientCommands(program: Command, ctx: () => CliContext, io: CliI
     .requiredOption('--name <name>', 'who the client is, e.g. "Bank A"')
     .option('--types <ids>', 'comma-separated credential type ids it may issue or ask for (default: all)')
     .option('--rate-limit <n>', 'requests per minute (0 = unlimited; default: RATE_LIMIT_PER_MINUTE)', wholeNumber)
+    .option('--logo-uri <url>', 'verifier clients: an https logo URL wallets show beside the name (client_metadata.logo_uri)')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
       '\nExample:\n  $ dproof clients create --role verifier --name "Bank A" --json\n  {"id": "c…", "apiKey": "dproof_c…"}',
     )
-    .action(async (opts: { role: string; name: string; types?: string; rateLimit?: number; json?: boolean }) => {
+    .action(async (opts: { role: string; name: string; types?: string; rateLimit?: number; logoUri?: string; json?: boolean }) => {
       const c = ctx();
       const types = opts.types
         ? opts.types
@@ -36,7 +37,7 @@ export function clientCommands(program: Command, ctx: () => CliContext, io: CliI
       const { client, apiKey } = await c.withStore((store) =>
         createClient(
           { store, clock: c.clock, actor: 'cli' },
-          { name: opts.name, role: opts.role, types, rateLimit: opts.rateLimit ?? null },
+          { name: opts.name, role: opts.role, types, rateLimit: opts.rateLimit ?? null, logoUri: opts.logoUri ?? null },
         ),
       );
       createOutput(Boolean(opts.json), io).data(

@@ -8,9 +8,11 @@ import { viewKey } from '../../keys/view-key.js';
 import { isSigningAlg } from '../../keys/file-key-store.js';
 import { badRequest } from '../../errors.js';
 import type { SigningAlg } from '../../keys/signer.js';
-import { certificateChainOf, isMdocKeyAlg, makeDocumentSigner, makeIaca, MDOC_IACA_ALG, pemOf } from '../../keys/manage-mdoc-keys.js';
+import { certificateChainOf, makeDocumentSigner, makeIaca, MDOC_IACA_ALG, pemOf } from '../../keys/manage-mdoc-keys.js';
 import type { CertificateSubject } from '../../keys/build-mdoc-certificate.js';
 import { readAuthorityKeyIds } from '../../formats/x509/read-authority-key-ids.js';
+import { certifyIssuerKeys, defaultIssuerProfile, makeIssuerCa } from '../../keys/manage-issuer-certificates.js';
+import { isCertificateKeyAlg, ISSUER_CA_ALG } from '../../keys/mdoc-key-rows.js';
 import { rotateRequestKey } from '../../issuance/request-encryption/request-encryption-keys.js';
 
 /** The KeyIdentifier a verifier names in DCQL `trusted_authorities` (type aki, OpenID4VP §6.1.1.1) to ask for mdocs under this IACA. */
@@ -64,7 +66,10 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
     .action(async (opts: { alg?: string; json?: boolean }) => {
       const c = ctx();
       const key = await c.withStore((store) =>
-        generateKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, algOf(opts.alg, c.config.keyAlg)),
+        generateKey(
+          { store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli', issuerProfile: defaultIssuerProfile(c.config.publicUrl) },
+          algOf(opts.alg, c.config.keyAlg),
+        ),
       );
       createOutput(Boolean(opts.json), io).data(viewKey(key), () => `generated ${key.alg} key ${key.kid} (active)`);
     });
@@ -89,7 +94,10 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
     .action(async (opts: { alg?: string; json?: boolean }) => {
       const c = ctx();
       const r = await c.withStore((store) =>
-        rotateKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, algOf(opts.alg, c.config.keyAlg)),
+        rotateKey(
+          { store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli', issuerProfile: defaultIssuerProfile(c.config.publicUrl) },
+          algOf(opts.alg, c.config.keyAlg),
+        ),
       );
       createOutput(Boolean(opts.json), io).data(
         { active: viewKey(r.active), retiring: r.retiring ?? null },
@@ -173,8 +181,33 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
     });
 
   keys
+    .command('issuer-ca')
+    .description('make a new issuer CA for the JWT signing keys (HAIP x5c); the current one becomes retiring')
+    .option('--country <cc>', 'ISO 3166-1 alpha-2 country of the issuer', 'KR')
+    .option('--name <cn>', 'common name of the issuer CA', 'digital-proof issuer CA')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ dproof keys issuer-ca --name "경찰청 발급자 CA"\n  $ dproof keys issuer-cert\n\nThen give verifiers the root: dproof keys issuer-ca-certificates > issuer-ca.pem',
+    )
+    .action(async (opts: SubjectOptions) => {
+      const c = ctx();
+      const subject = subjectOf(opts, 'digital-proof issuer CA', c.config.publicUrl);
+      const r = await c.withStore((store) => makeIssuerCa({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, subject));
+      const der = certificateChainOf(r.active)[0]!;
+      const aki = akiOf(der);
+      createOutput(Boolean(opts.json), io).data(
+        { active: viewKey(r.active), retiring: r.retiring ?? null, certificate: pemOf(der), aki },
+        () =>
+          `active issuer CA: ${r.active.kid}${r.retiring ? `\nretiring: ${r.retiring} (still a trust anchor)` : ''}\nDCQL trusted_authorities: {"type":"aki","values":["${aki}"]}\nnext: "dproof keys issuer-cert" certifies the JWT signing keys under it`,
+      );
+    });
+
+  keys
     .command('rotate-request-key')
-    .description('make a new OpenID4VCI credential request encryption key; the previous one stays listed and decrypts for CREDENTIAL_REQUEST_KEY_GRACE_SECONDS')
+    .description(
+      'make a new OpenID4VCI credential request encryption key; the previous one stays listed and decrypts for CREDENTIAL_REQUEST_KEY_GRACE_SECONDS',
+    )
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ dproof keys rotate-request-key\n\nThe issuer metadata lists the new key within KEY_REFRESH_MS.')
     .action(async (opts: { json?: boolean }) => {
@@ -182,8 +215,49 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
       const r = await c.withStore((store) => rotateRequestKey({ store, config: c.config, clock: c.clock }));
       createOutput(Boolean(opts.json), io).data(
         { active: r.kid, previous: r.previous ?? null },
-        () => `active request encryption key: ${r.kid}${r.previous ? `\nprevious: ${r.previous} (listed and accepted for the grace period)` : ''}`,
+        () =>
+          `active request encryption key: ${r.kid}${r.previous ? `\nprevious: ${r.previous} (listed and accepted for the grace period)` : ''}`,
       );
+    });
+
+  keys
+    .command('issuer-cert [kid]')
+    .description('certify the JWT signing keys (or one, by kid) under the active issuer CA: SD-JWT VCs and status lists then carry x5c')
+    .option('--country <cc>', 'ISO 3166-1 alpha-2 country of the issuer', 'KR')
+    .option('--name <cn>', 'common name of the issuer certificate', 'digital-proof issuer')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ dproof keys issuer-cert\n\nRunning servers put the x5c in what they sign within KEY_REFRESH_MS (default 2 s).',
+    )
+    .allowUnknownOption()
+    .action(async (kid: string | undefined, opts: SubjectOptions) => {
+      const c = ctx();
+      const s = subjectOf(opts, 'digital-proof issuer', c.config.publicUrl);
+      const done = await c.withStore((store) =>
+        certifyIssuerKeys(
+          { store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' },
+          { country: s.country, commonName: s.commonName, issuer: c.config.publicUrl },
+          kid,
+        ),
+      );
+      createOutput(Boolean(opts.json), io).data(
+        done.map((k) => ({ kid: k.kid, alg: k.alg, state: k.state, certificate: pemOf(Buffer.from(k.issuerX5c![0]!, 'base64')) })),
+        () =>
+          done.map((k) => `certified ${k.alg} key ${k.kid} (${k.state}) for ${c.config.publicUrl}`).join('\n') ||
+          'no JWT signing key to certify',
+      );
+    });
+
+  keys
+    .command('issuer-ca-certificates')
+    .description('print the PEM certificates of the active and retiring issuer CAs (the trust anchors verifiers need for x5c)')
+    .addHelpText('after', '\nExample:\n  $ dproof keys issuer-ca-certificates > issuer-ca.pem')
+    .action(async () => {
+      const c = ctx();
+      const list = await c.withStore((store) => store.keys.list());
+      const pems = list.filter((k) => k.alg === ISSUER_CA_ALG && k.state !== 'retired').map((k) => pemOf(certificateChainOf(k)[0]!));
+      io.stdout.write(pems.join('\n') + (pems.length ? '\n' : ''));
     });
 
   keys
@@ -193,7 +267,7 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
     .action(async () => {
       const c = ctx();
       const list = await c.withStore((store) => store.keys.list());
-      const jwks = { keys: list.filter((k) => k.state !== 'retired' && !isMdocKeyAlg(k.alg)).map((k) => k.publicJwk) };
+      const jwks = { keys: list.filter((k) => k.state !== 'retired' && !isCertificateKeyAlg(k.alg)).map((k) => k.publicJwk) };
       createOutput(true, io).data(jwks, () => '');
     });
 }

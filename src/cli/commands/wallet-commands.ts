@@ -66,28 +66,30 @@ export function walletCommands(program: Command, io: CliIo): void {
       'after',
       "\nExample:\n  $ dproof wallet receive 'openid-credential-offer://?credential_offer_uri=https%3A%2F%2F…' --tx-code 123456",
     )
-    .action(async (offer: string, opts: { txCode?: string; batch: string; wait: string; encrypt?: boolean; file?: string; json?: boolean }) => {
-      if (!/^\d{1,3}$/.test(opts.batch) || Number(opts.batch) < 1)
-        throw badRequest('invalid_batch', `--batch must be a whole number from 1, got ${opts.batch}`);
-      if (!/^\d{1,6}$/.test(opts.wait)) throw badRequest('invalid_wait', `--wait must be a whole number of seconds, got ${opts.wait}`);
-      const path = fileOf(opts);
-      const before = readWallet(path);
-      const {
-        wallet: after,
-        received,
-        acknowledge,
-      } = await receiveCredentials(before, {
-        offerLink: offer,
-        txCode: opts.txCode,
-        count: Number(opts.batch),
-        waitSeconds: Number(opts.wait),
-        encrypt: opts.encrypt === true,
-      });
-      writeWallet(path, after);
-      // OpenID4VCI §11: stored, so tell the issuer (best effort).
-      await acknowledge();
-      printReceived(io, Boolean(opts.json), received);
-    });
+    .action(
+      async (offer: string, opts: { txCode?: string; batch: string; wait: string; encrypt?: boolean; file?: string; json?: boolean }) => {
+        if (!/^\d{1,3}$/.test(opts.batch) || Number(opts.batch) < 1)
+          throw badRequest('invalid_batch', `--batch must be a whole number from 1, got ${opts.batch}`);
+        if (!/^\d{1,6}$/.test(opts.wait)) throw badRequest('invalid_wait', `--wait must be a whole number of seconds, got ${opts.wait}`);
+        const path = fileOf(opts);
+        const before = readWallet(path);
+        const {
+          wallet: after,
+          received,
+          acknowledge,
+        } = await receiveCredentials(before, {
+          offerLink: offer,
+          txCode: opts.txCode,
+          count: Number(opts.batch),
+          waitSeconds: Number(opts.wait),
+          encrypt: opts.encrypt === true,
+        });
+        writeWallet(path, after);
+        // OpenID4VCI §11: stored, so tell the issuer (best effort).
+        await acknowledge();
+        printReceived(io, Boolean(opts.json), received);
+      },
+    );
 
   wallet
     .command('authorize <issuer> <configuration>')
@@ -164,6 +166,7 @@ export function walletCommands(program: Command, io: CliIo): void {
       createOutput(Boolean(opts.json), io).data({ ...r, ...(result && { result }) }, () =>
         [
           `verifier: ${r.verifier.name ?? r.verifier.client_id}${r.verifier.purpose ? ` — ${r.verifier.purpose.ko ?? ''} / ${r.verifier.purpose.en ?? ''}` : ''}`,
+          ...(r.verifier.logo_uri ? [`verifier logo: ${r.verifier.logo_uri}`] : []),
           ...Object.entries(r.disclosed).map(([q, d]) => `sent ${d.claims.join(', ')} from credential ${d.credential} (query ${q})`),
           result ? `${result.verdict}: ${result.message.ko} / ${result.message.en}` : `verifier answered: ${JSON.stringify(r.response)}`,
         ].join('\n'),
@@ -195,6 +198,7 @@ export function walletCommands(program: Command, io: CliIo): void {
       io.stderr.write(
         [
           `verifier: ${r.verifier.name ?? r.verifier.client_id ?? '(unsigned request)'} at ${r.verifier.origin} (${r.protocol})${r.verifier.purpose ? ` — ${r.verifier.purpose.ko ?? ''} / ${r.verifier.purpose.en ?? ''}` : ''}`,
+          ...(r.verifier.logo_uri ? [`verifier logo: ${r.verifier.logo_uri}`] : []),
           ...Object.entries(r.disclosed).map(([q, d]) => `sent ${d.claims.join(', ')} from credential ${d.credential} (query ${q})`),
         ].join('\n') + '\n',
       );

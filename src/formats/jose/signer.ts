@@ -14,6 +14,11 @@ export interface Signer {
   readonly alg: SigningAlg;
   /** Public JWK with `kid`, `alg` and `use: "sig"`; never holds private members. */
   readonly publicJwk: JWK;
+  /**
+   * The X.509 chain certifying `publicJwk` (base64 DER, leaf first, no trust anchor), when the key
+   * has an issuer certificate: SD-JWT VCs and Status List Tokens carry it as `x5c` (HAIP 1.0 §6.1.1).
+   */
+  readonly x5c?: readonly string[];
   /** Returns the JWS signature over `signingInput` (ES256: raw r||s, 64 bytes). */
   sign(signingInput: Uint8Array): Promise<Uint8Array>;
 }

@@ -16,8 +16,7 @@
  */
 import type { X509Certificate, KeyObject } from 'node:crypto';
 import { checkCertificateChain, type CheckedChain } from '../x509/check-certificate-chain.js';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate, ExtendedKeyUsage, KeyUsage, KeyUsageFlags, id_ce_extKeyUsage, id_ce_keyUsage } from '@peculiar/asn1-x509';
+import { KeyUsageFlags, readKeyUsage } from '../x509/read-certificate-extensions.js';
 import { formatError } from '../error-codes.js';
 import type { CoseSign1 } from './parse-cose-sign1.js';
 import { certificateFor, checkedUsage, issuedByCached } from './certificate-cache.js';
@@ -47,16 +46,7 @@ export function readX5chain(s: CoseSign1): Uint8Array[] {
   return list as Uint8Array[];
 }
 
-function keyUsage(cert: X509Certificate): { ku: number | undefined; eku: string[] | undefined } {
-  const parsed = AsnConvert.parse(cert.raw, Certificate);
-  let ku: number | undefined;
-  let eku: string[] | undefined;
-  for (const e of parsed.tbsCertificate.extensions ?? []) {
-    if (e.extnID === id_ce_keyUsage) ku = AsnConvert.parse(e.extnValue, KeyUsage).toNumber();
-    if (e.extnID === id_ce_extKeyUsage) eku = [...AsnConvert.parse(e.extnValue, ExtendedKeyUsage)].map(String);
-  }
-  return { ku, eku };
-}
+const keyUsage = (cert: X509Certificate) => readKeyUsage(cert.raw);
 
 /** The shared walk's refusals, as the mdoc codes a verdict names. */
 function mdocRefusal(e: unknown): unknown {

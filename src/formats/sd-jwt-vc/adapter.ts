@@ -16,11 +16,15 @@ import { readStatusReference } from '../status-list/status-list-reference.js';
 import { checkIss, checkNeverDisclosed, checkSdJwtVcTyp, checkStatusClaim, checkVct, readCnfJwk } from './check-sd-jwt-vc.js';
 import { SD_JWT_VC_TYP } from './constants.js';
 import { issueSdJwtVc } from './issue-sd-jwt-vc.js';
+import { readAuthorityKeyIds } from '../x509/read-authority-key-ids.js';
+import { verifyJwsByX5c, type IssuerCaAnchor } from '../x509/verify-jws-x5c.js';
 
 export interface ParsedSdJwtVc {
   sdJwt: ParsedSdJwt;
   /** The issuer-signed JWT. */
   jws: ParsedJws;
+  /** Set once its `x5c` verified: the issuer CA it leads to, and the chain (DER, leaf first). */
+  x5c?: { anchor: IssuerCaAnchor; chain: Uint8Array[] };
 }
 
 const payloadOf = (p: ParsedSdJwtVc): JsonObject => p.jws.payload;
@@ -67,6 +71,25 @@ export const sdJwtVcFormat: CredentialFormat<ParsedSdJwtVc, 'dc+sd-jwt'> = {
   async verifyIssuerSignature(p, resolveKey) {
     await verifyCompactJws(p.jws, { resolveKey });
   },
+
+  /**
+   * HAIP 1.0 §6.1.1, SD-JWT VC "Inline X.509 Certificates": with `x5c` in the protected header the
+   * key is the end-entity certificate's, the chain must lead to a trusted issuer CA, and the
+   * certificate must name `iss`. Without `x5c`: undefined, and the JWKS path runs.
+   */
+  async verifyIssuerByX5c(p, anchors, { clock }) {
+    if (p.jws.header.x5c === undefined) return undefined;
+    const iss = checkIss(payloadOf(p));
+    const { anchor, chain } = await verifyJwsByX5c(p.jws, { iss, anchors, now: clock.now() });
+    p.x5c = { anchor, chain };
+    return iss;
+  },
+
+  /** OpenID4VP 1.0 §6.1.1.1: the AuthorityKeyIdentifiers of a verified x5c; none without one. */
+  authorityKeyIds: (p) => (p.x5c ? readAuthorityKeyIds(p.x5c.chain) : undefined),
+
+  /** A certified issuer speaks for what its CA allows; without x5c the trust list decides. */
+  issuerAuthorizedForType: (p, type) => p.x5c?.anchor.mayIssue(checkIss(payloadOf(p)), type),
 
   credentialType: (p) => checkVct(payloadOf(p)),
 

@@ -67,7 +67,9 @@ export async function issueSdJwtVc(input: IssueSdJwtVcInput): Promise<IssuedSdJw
   for (const [name, value] of Object.entries(input.claims)) setOwn(payload, name, value);
 
   return issueSdJwt({
-    header: { typ: SD_JWT_VC_TYP },
+    // HAIP 1.0 §6.1.1 / SD-JWT VC "Inline X.509 Certificates": a certified key's chain (leaf
+    // first, no trust anchor) goes in the protected header beside `kid`.
+    header: input.signer.x5c ? { typ: SD_JWT_VC_TYP, x5c: [...input.signer.x5c] } : { typ: SD_JWT_VC_TYP },
     payload,
     disclosable: input.disclosable,
     ...(input.padTo ? { padTo: input.padTo } : {}),

@@ -64,9 +64,17 @@ export const buildStatusListTokenPayload = (input: BuildStatusListTokenInput): S
   };
 };
 
-/** Builds the payload and signs it as a compact JWS with `typ: statuslist+jwt` (§5.1 rule 2). */
+/**
+ * Builds the payload and signs it as a compact JWS with `typ: statuslist+jwt` (§5.1 rule 2); a
+ * certified signer's chain goes in `x5c` (HAIP 1.0 §7: the Status List Token carries it; §11.3:
+ * the same `x5c` as the Referenced Token when the same key signs both).
+ */
 export const signStatusListToken = async (input: BuildStatusListTokenInput & { signer: Signer }): Promise<string> =>
-  signCompactJws({ typ: STATUS_LIST_JWT_TYP }, { ...buildStatusListTokenPayload(input) } as unknown as JsonObject, input.signer);
+  signCompactJws(
+    input.signer.x5c ? { typ: STATUS_LIST_JWT_TYP, x5c: [...input.signer.x5c] } : { typ: STATUS_LIST_JWT_TYP },
+    { ...buildStatusListTokenPayload(input) } as unknown as JsonObject,
+    input.signer,
+  );
 
 export interface CheckStatusListTokenInput extends DecodeStatusListOptions {
   /** Protected header, after the signature was verified elsewhere. */

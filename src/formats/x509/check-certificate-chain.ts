@@ -63,6 +63,26 @@ const nameOf = (c: X509Certificate) => c.subject.replace(/\n/g, ', ');
 /** RFC 5280 §4.1.2.5: the validity period runs from notBefore through notAfter, inclusive. */
 const inValidity = (c: X509Certificate, now: number) => Date.parse(c.validFrom) <= now && now <= Date.parse(c.validTo);
 
+const checkSignedBy = (child: X509Certificate, parent: X509Certificate): boolean =>
+  child.checkIssued(parent) && child.verify(parent.publicKey);
+
+/**
+ * The links of a chain, leaf first, without validity: each certificate signed by the next, which
+ * is a CA (RFC 5280 §4.2.1.9); the leaf is not self-signed and, unless `caLeaf`, no CA (HAIP 1.0:
+ * an end-entity certificate signs). Throws certificate_chain_invalid.
+ */
+export function checkChainLinks(certs: readonly X509Certificate[], caLeaf = false, signedBy = checkSignedBy): void {
+  for (let i = 0; i + 1 < certs.length; i++) {
+    const child = certs[i]!;
+    const parent = certs[i + 1]!;
+    if (!parent.ca || !signedBy(child, parent)) {
+      throw formatError('certificate_chain_invalid', `certificate ${i} ("${nameOf(child)}") is not signed by certificate ${i + 1}`);
+    }
+  }
+  if (certs[0]!.ca && !caLeaf) throw formatError('certificate_chain_invalid', 'the leaf certificate is a CA certificate');
+  if (certs[0]!.checkIssued(certs[0]!)) throw formatError('certificate_chain_invalid', 'the leaf certificate is self-signed');
+}
+
 export interface CheckedChain {
   certs: X509Certificate[];
   /** The certificates a request object's x5c carries: the chain without a self-signed anchor. */
@@ -90,9 +110,6 @@ export interface CheckChainOptions {
   signedBy?: (child: X509Certificate, parent: X509Certificate) => boolean;
 }
 
-const checkSignedBy = (child: X509Certificate, parent: X509Certificate): boolean =>
-  child.checkIssued(parent) && child.verify(parent.publicKey);
-
 /** Anchors may be given parsed (a configured trust list parsed once) or as DER. */
 export function checkCertificateChain(ders: readonly Uint8Array[], opts: CheckChainOptions): CheckedChain {
   if (ders.length === 0) throw formatError('certificate_invalid', 'the chain holds no certificate');
@@ -114,17 +131,7 @@ export function checkCertificateChain(ders: readonly Uint8Array[], opts: CheckCh
     if (!inValidity(c, opts.now))
       throw formatError('certificate_expired', `certificate "${nameOf(c)}" is valid ${c.validFrom} – ${c.validTo}`);
   }
-  // RFC 5280 §4.2.1.9: a certificate that signs others is a CA.
-  for (let i = 0; i + 1 < certs.length; i++) {
-    const child = certs[i]!;
-    const parent = certs[i + 1]!;
-    if (!parent.ca || !signedBy(child, parent)) {
-      throw formatError('certificate_chain_invalid', `certificate ${i} ("${nameOf(child)}") is not signed by certificate ${i + 1}`);
-    }
-  }
-  // HAIP 1.0: the certificate that signs a request is an end-entity certificate, never a CA.
-  if (certs[0]!.ca && !opts.caLeaf) throw formatError('certificate_chain_invalid', 'the leaf certificate is a CA certificate');
-  if (certs[0]!.checkIssued(certs[0]!)) throw formatError('certificate_chain_invalid', 'the leaf certificate is self-signed');
+  checkChainLinks(certs, opts.caLeaf, signedBy);
   const last = certs[certs.length - 1]!;
   const selfSigned = certs.length > 1 && signedBy(last, last);
   let trustedBy: number | undefined;

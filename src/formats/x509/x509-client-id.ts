@@ -8,21 +8,10 @@
  */
 import { createHash } from 'node:crypto';
 
-export const CLIENT_ID_PREFIXES = ['decentralized_identifier', 'x509_san_dns', 'x509_hash'] as const;
-export type ClientIdPrefix = (typeof CLIENT_ID_PREFIXES)[number];
-
-export const isClientIdPrefix = (v: unknown): v is ClientIdPrefix => CLIENT_ID_PREFIXES.includes(v as ClientIdPrefix);
+export { CLIENT_ID_PREFIXES, isClientIdPrefix, splitClientId, type ClientIdPrefix } from './client-id-prefix.js';
 
 /** §5.9.3 x509_hash: base64url (no padding) of the SHA-256 of the DER-encoded leaf. */
 export const x509HashOf = (leafDer: Uint8Array): string => createHash('sha256').update(leafDer).digest('base64url');
 
 /** The host of PUBLIC_URL, the dNSName the verifier's certificate carries. */
 export const dnsNameOf = (publicUrl: string): string => new URL(publicUrl).hostname.toLowerCase();
-
-/** Splits `x509_hash:abc` into its prefix and identifier; undefined for what is not one of ours. */
-export function splitClientId(clientId: string): { prefix: ClientIdPrefix; identifier: string } | undefined {
-  const i = clientId.indexOf(':');
-  if (i < 1) return undefined;
-  const prefix = clientId.slice(0, i);
-  return isClientIdPrefix(prefix) ? { prefix, identifier: clientId.slice(i + 1) } : undefined;
-}

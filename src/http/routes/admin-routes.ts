@@ -1,3 +1,4 @@
+import { defaultIssuerProfile } from '../../keys/manage-issuer-certificates.js';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { authenticated, clientOf } from '../auth.js';
@@ -44,7 +45,13 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     async (request, reply) => {
       const { client, apiKey } = await createClient(
         { store: deps.store, clock: deps.clock, actor: actor(clientOf(request).id) },
-        { name: request.body.name, role: request.body.role, types: request.body.types ?? null, rateLimit: request.body.rate_limit ?? null },
+        {
+          name: request.body.name,
+          role: request.body.role,
+          types: request.body.types ?? null,
+          rateLimit: request.body.rate_limit ?? null,
+          logoUri: request.body.logo_uri ?? null,
+        },
       );
       reply.header('cache-control', 'no-store');
       return reply.code(201).send({ id: client.id, apiKey, client });
@@ -82,7 +89,13 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     }),
     async (request) => {
       const { active, retiring } = await rotateKey(
-        { store: deps.store, keyStore: deps.keyStore, clock: deps.clock, actor: actor(clientOf(request).id) },
+        {
+          store: deps.store,
+          keyStore: deps.keyStore,
+          clock: deps.clock,
+          actor: actor(clientOf(request).id),
+          issuerProfile: defaultIssuerProfile(deps.config.publicUrl),
+        },
         request.body?.alg ?? deps.config.keyAlg,
       );
       await deps.keys.refresh();

@@ -34,8 +34,38 @@ function loginCookie(header: string | undefined): string | undefined {
   return values.length === 1 ? values[0] : undefined;
 }
 
-const FORM = { type: 'object', additionalProperties: true } as const;
-const QUERY = { type: 'object', additionalProperties: true } as const;
+/**
+ * What the three endpoints read, for the OpenAPI document only: the properties carry no type, so
+ * the domain (not a schema error) refuses what is wrong, with the RFC codes.
+ */
+const described = (fields: Record<string, string>) =>
+  ({
+    type: 'object',
+    additionalProperties: true,
+    properties: Object.fromEntries(Object.entries(fields).map(([k, description]) => [k, { description }])),
+  }) as const;
+const FORM = described({
+  client_id: 'the wallet (RFC 6749 §2.2); with a wallet attestation, its sub',
+  response_type: 'code',
+  redirect_uri: "the wallet's redirect_uri: https, http to a loopback address, or a private-use scheme",
+  code_challenge: 'PKCE S256 challenge (RFC 7636), 43 base64url characters',
+  code_challenge_method: 'S256 (plain is refused)',
+  state: "the wallet's state, returned with the code",
+  authorization_details: 'JSON array with one openid_credential entry naming credential_configuration_id (OpenID4VCI §5.1.1)',
+  scope: "or a credential configuration's scope (OpenID4VCI §5.1.2)",
+  issuer_state: 'from a credential offer with the authorization_code grant',
+  resource: 'this credential issuer, if sent (RFC 8707)',
+});
+const AUTHORIZE_QUERY = described({
+  client_id: 'the client_id of the pushed request',
+  request_uri: 'the request_uri the PAR endpoint returned (single use, RFC 9126 §4)',
+});
+const CALLBACK_QUERY = described({
+  code: "the identity provider's authorization code",
+  state: 'the state this service sent to the identity provider',
+  iss: "the identity provider's issuer (RFC 9207)",
+  error: 'the identity provider refused or the citizen cancelled',
+});
 
 export interface AuthorizationRouteOptions {
   deps: AppDeps;
@@ -56,7 +86,8 @@ export async function authorizationRoutes(app: FastifyInstance, opts: Authorizat
       config: { errorShape: 'oauth', oauthDefaultError: 'invalid_request', anonymousLimit: {} },
       schema: {
         tags: ['openid4vci'],
-        summary: 'Pushed authorization request (RFC 9126): PKCE S256, authorization_details openid_credential or scope, issuer_state',
+        summary:
+          'Pushed authorization request (RFC 9126): PKCE S256, authorization_details openid_credential or scope, issuer_state. Only when OIDC_ISSUER is set; wallet attestation headers where WALLET_ATTESTATION_REQUIRED asks',
         consumes: ['application/x-www-form-urlencoded'],
         body: FORM,
         response: {
@@ -88,7 +119,7 @@ export async function authorizationRoutes(app: FastifyInstance, opts: Authorizat
       schema: {
         tags: ['openid4vci'],
         summary: 'Authorization endpoint: takes the request_uri of a pushed request and sends the citizen to the identity provider',
-        querystring: QUERY,
+        querystring: AUTHORIZE_QUERY,
         response: { 302: { description: 'to the identity provider', type: 'null' }, ...oauthErrors(400, 429, 503) },
       },
     },
@@ -115,7 +146,7 @@ export async function authorizationRoutes(app: FastifyInstance, opts: Authorizat
         tags: ['openid4vci'],
         summary:
           "Identity provider callback: login checked, claims asked of the claims source, code (or access_denied) to the wallet's redirect_uri",
-        querystring: QUERY,
+        querystring: CALLBACK_QUERY,
         response: { 302: { description: "to the wallet's redirect_uri", type: 'null' }, ...oauthErrors(400, 429, 503) },
       },
     },

@@ -9,6 +9,7 @@ import { createEngagement } from '../../presentation/engagement/create-engagemen
 import { redeemEngagement } from '../../presentation/engagement/redeem-engagement.js';
 import { waitForEngagement } from '../../presentation/engagement/wait-for-engagement.js';
 import { readHolderResult } from '../../presentation/holder-result.js';
+import { walletTrustAnchors } from '../../presentation/x509-identity/wallet-trust-anchors.js';
 
 /** Holder-shown counter engagement (the wallet's small QR), and the holder's result of a direct_post. */
 export async function engagementRoutes(app: FastifyInstance, runtime: AppDeps): Promise<void> {
@@ -29,6 +30,19 @@ export async function engagementRoutes(app: FastifyInstance, runtime: AppDeps): 
         .code(201)
         .header('cache-control', 'no-store')
         .send(await createEngagement(deps)),
+  );
+
+  app.get(
+    '/v1/wallet/trust-anchors',
+    {
+      config: { anonymousLimit: {} },
+      schema: {
+        tags: ['wallet'],
+        summary: 'The CA certificates the web wallet page trusts for verifiers identified by X.509 (WALLET_TRUST_ANCHORS)',
+        response: { 200: { $ref: 'WalletTrustAnchors#' }, ...problemResponses(429, 503) },
+      },
+    },
+    async (_request, reply) => reply.header('cache-control', 'no-cache').send(await walletTrustAnchors(runtime)),
   );
 
   app.get<{ Querystring: { wait?: string } }>(

@@ -26,6 +26,7 @@ import type { ApiBody } from '../api-body-types.js';
 import { accessTokenOf } from '../access-token-of.js';
 import { AUTHORIZATION_CODE_GRANT } from '../../issuance/authorization/authorization-deps.js';
 import { redeemAuthorizationCode } from '../../issuance/authorization/redeem-authorization-code.js';
+import { redeemRefreshToken, REFRESH_TOKEN_GRANT } from '../../issuance/refresh/redeem-refresh-token.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -89,7 +90,10 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
   const asMetadata = buildAuthorizationServerMetadata(
     publicUrl,
     deps.config.authorizationCode && { scopes: Object.keys(issuerMetadata.credential_configurations_supported) },
-    { walletAttestation: deps.walletProviders.keys.length + deps.walletProviders.anchors.length > 0 },
+    {
+      walletAttestation: deps.walletProviders.keys.length + deps.walletProviders.anchors.length > 0,
+      refreshTokens: deps.config.refreshTokenTtlSeconds > 0,
+    },
   );
   app.get(
     VCI_PATHS.authorizationServerMetadata,
@@ -188,7 +192,8 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       config: { errorShape: 'oauth', oauthDefaultError: 'invalid_request', anonymousLimit: { reference: 'pre_authorized_code' } },
       schema: {
         tags: ['openid4vci'],
-        summary: 'Token endpoint: pre-authorized code (+ tx_code) for an access token (OpenID4VCI §6)',
+        summary:
+          'Token endpoint: pre-authorized code (+ tx_code), authorization code (OIDC_ISSUER set) or refresh token (REFRESH_TOKEN_TTL_SECONDS above 0) for an access token (OpenID4VCI §6, RFC 6749 §6)',
         consumes: ['application/x-www-form-urlencoded'],
         body: { $ref: 'TokenRequest#' },
         response: { 200: { $ref: 'TokenResponse#' }, ...oauthErrors(400, 401, 413, 415, 429, 503) },
@@ -206,13 +211,17 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       // the code is touched; the token is bound to the DPoP key. The Authorization Code grant when
       // the flow is configured (src/issuance/authorization/), else the pre-authorized grant.
       const authorizationCode = form.grant_type === AUTHORIZATION_CODE_GRANT && deps.config.authorizationCode;
+      // RFC 6749 §6: the refresh_token grant when REFRESH_TOKEN_TTL_SECONDS issues them.
+      const refresh = form.grant_type === REFRESH_TOKEN_GRANT && deps.config.refreshTokenTtlSeconds > 0;
       const sender = await checkTokenSender(deps, dpop, request.headers, form);
       const response = authorizationCode
         ? await redeemAuthorizationCode({ ...deps, config: { ...deps.config, authorizationCode } }, form, sender)
-        : await redeemPreAuthorizedCode(deps, form, sender);
+        : refresh
+          ? await redeemRefreshToken(deps, form, sender)
+          : await redeemPreAuthorizedCode(deps, form, sender);
       // RFC 6749 §5.1: token responses are not cached; RFC 9449 §8.2: a nonce for the next proof.
       reply.header('cache-control', 'no-store');
-      if (sender.dpopJkt !== undefined) reply.header('dpop-nonce', await dpop.nonces.current());
+      if (response.token_type === 'DPoP') reply.header('dpop-nonce', await dpop.nonces.current());
       return response;
     },
   );
@@ -263,7 +272,8 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       bodyLimit: Math.min(deps.config.bodyLimit, Math.max(deps.config.smallBodyLimit, deps.config.batchSize * 4096)),
       schema: {
         tags: ['openid4vci'],
-        summary: 'Credential endpoint: one credential per key proof (OpenID4VCI §8); the request as JSON or as a JWE (application/jwt, §10)',
+        summary:
+          'Credential endpoint: one credential per key proof (OpenID4VCI §8); the request as JSON or as a JWE (application/jwt, §10)',
         consumes: ['application/json', 'application/jwt'],
         body: { $ref: 'CredentialRequest#' },
         response: {
@@ -281,7 +291,10 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       // by the application/jwt parser), and may not ask for an encrypted response.
       if (!wasEncrypted(request)) {
         if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? ''))
-          throw credentialError('invalid_credential_request', 'send the credential request as application/json or, encrypted, application/jwt');
+          throw credentialError(
+            'invalid_credential_request',
+            'send the credential request as application/json or, encrypted, application/jwt',
+          );
         checkPlainRequest(deps.config, request.body);
       }
       // §8.2: bad encryption parameters are refused before anything is consumed.

@@ -48,17 +48,29 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { response_code?: string } }>(
     '/v1/verifier/requests/:id',
     authenticated(deps.store, ['verifier'], {
       tags: ['verification'],
-      summary: 'Status and result of a request (only for the verifier that made it; claim values are returned once)',
+      summary:
+        'Status and result of a request (only for the verifier that made it; claim values are returned once; a same-device request once answered: only with its response_code)',
       params: REQUEST_ID,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          response_code: {
+            type: 'string',
+            maxLength: 64,
+            description: 'Same-device requests (made with redirect_uri): the response_code the wallet brought back to your page',
+          },
+        },
+      },
       response: { 200: { $ref: 'VerifierRequest#' }, ...errors },
     }),
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      return readVerifierRequest(deps, clientOf(request), request.params.id);
+      return readVerifierRequest(deps, clientOf(request), request.params.id, request.query.response_code);
     },
   );
 

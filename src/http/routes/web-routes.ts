@@ -6,7 +6,9 @@
  * Security headers (helmet) apply to these routes only (this plugin is encapsulated); the JSON
  * API keeps its own headers. The Content-Security-Policy allows scripts and styles from this
  * origin only (no inline code, no eval), connections to this origin only, images from this
- * origin and data:/blob: (portraits, QR canvases), no frames, no plugins, no form posts, and
+ * origin and data:/blob: (portraits, QR canvases) and https: (a verifier's registered logo,
+ * client_metadata.logo_uri, which the wallet shows on its consent screen; images only, never
+ * scripts or connections, and with no referrer, so the logo's host learns no page address), no frames, no plugins, no form posts, and
  * Trusted Types with no policy, so `innerHTML` and friends cannot be used at all: the pages build
  * their DOM with text nodes.
  */
@@ -26,7 +28,7 @@ export const WEB_CSP_DIRECTIVES = {
   'default-src': ["'none'"],
   'script-src': ["'self'"],
   'style-src': ["'self'"],
-  'img-src': ["'self'", 'data:', 'blob:'],
+  'img-src': ["'self'", 'data:', 'blob:', 'https:'],
   'connect-src': ["'self'"],
   'media-src': ["'self'", 'blob:'],
   'manifest-src': ["'self'"],

@@ -5,22 +5,26 @@
  * again under the token → the response names the credential the token covers
  * (`authorization_details` with `credential_identifiers`, OpenID4VCI §6.2), which the wallet
  * sends as `credential_identifier` (or the configuration id) at the credential endpoint. With a
- * DPoP proof (RFC 9449 §5) the token is bound to its key (`token_type` DPoP); DPOP_REQUIRED
- * applies as to the pre-authorized grant.
+ * DPoP proof (RFC 9449 §5) the token is bound to its key (`token_type` DPoP); DPOP_REQUIRED and
+ * WALLET_ATTESTATION_REQUIRED apply as to the pre-authorized grant.
  */
 import { createHash } from 'node:crypto';
 import { isJsonObject } from '../../formats/jose/types.js';
 import { issueAccessToken } from '../issue-access-token.js';
 import { tokenError } from '../vci-errors.js';
-import { checkDpopPolicy, type SenderBinding } from '../sender-binding.js';
+import { checkSenderPolicy, type SenderBinding } from '../sender-binding.js';
 import { hashSecret, sameHash } from '../vci-secrets.js';
 import { openSealedClaims, sealClaims } from './claims-seal.js';
+import { newRefreshToken } from '../refresh/issue-refresh-token.js';
+import type { AuthorizationRequestRecord } from '../../store/repositories/authorization-requests-repo.js';
+import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
 import { authorizationError, readAuthorizationDetails, singleParam, type AuthorizationDeps } from './authorization-deps.js';
 
 export interface AuthorizationCodeTokenResponse {
   access_token: string;
   token_type: 'Bearer' | 'DPoP';
   expires_in: number;
+  refresh_token?: string;
   authorization_details?: Record<string, unknown>[];
   scope?: string;
 }
@@ -48,8 +52,13 @@ export async function redeemAuthorizationCode(
 
   const now = deps.clock.now();
   const offer = await deps.store.vci.offerByCodeHash(hashSecret(code));
-  if (!offer || offer.expires_at <= now || offer.redeemed_at !== null || offer.burned_at !== null)
+  // RFC 6749 §4.1.2: a code used twice SHOULD revoke the tokens issued from it (it may have leaked).
+  // Only an authorization code's: a pre-authorized code sent here is no reason to revoke anything.
+  if (offer && offer.redeemed_at !== null) {
+    if (await deps.store.authorizationRequests.byCodeOfferId(offer.id)) await deps.store.refreshTokens.revokeFamily(offer.id);
     throw tokenError('invalid_grant', INVALID_GRANT);
+  }
+  if (!offer || offer.expires_at <= now || offer.burned_at !== null) throw tokenError('invalid_grant', INVALID_GRANT);
   const req = await deps.store.authorizationRequests.byCodeOfferId(offer.id);
   if (!req) throw tokenError('invalid_grant', INVALID_GRANT);
   // RFC 6749 §4.1.3: the code was issued to this client, for this redirect_uri.
@@ -69,27 +78,49 @@ export async function redeemAuthorizationCode(
       throw authorizationError('invalid_authorization_details', 'authorization_details asks for more than was authorized');
   }
 
-  // RFC 9449 §5 / HAIP §4.3: refused before the code is used, so a retry with a proof can redeem it.
-  checkDpopPolicy(deps.config, offer.configuration_id, sender);
+  // RFC 9449 §5 / HAIP §4.3, and attest_jwt_client_auth / HAIP §4.4.1 (WALLET_ATTESTATION_REQUIRED):
+  // refused before the code is used, so a retry with a proof and an attestation can redeem it. A
+  // code the PAR got without an attestation (the policy came later) is no way around it.
+  checkSenderPolicy(deps.config, offer.configuration_id, sender);
+  // §7.1 (7): an attestation authenticates the client the code was issued to, no other.
+  if (sender.walletClient !== undefined && sender.walletClient !== req.client_id)
+    throw tokenError('invalid_grant', 'the code was issued to another client');
 
   const claims = offer.claims === null ? undefined : openSealedClaims(offer.claims, code);
   if (claims === undefined) throw tokenError('invalid_grant', INVALID_GRANT);
   const token = issueAccessToken(now, deps.config.accessTokenTtlSeconds);
+  const refresh = newRefreshToken(deps.config, { offerId: offer.id, now, ...sender, claims });
   if (
     !(await deps.store.authorizationRequests.redeemCode(
       offer.id,
       now,
-      { hash: token.hash, expiresAt: token.expiresAt, dpopJkt: sender.dpopJkt },
+      { hash: token.hash, expiresAt: token.expiresAt, dpopJkt: sender.dpopJkt, walletClient: sender.walletClient },
       sealClaims(claims, token.token),
+      refresh?.row,
     ))
   )
     throw tokenError('invalid_grant', INVALID_GRANT);
 
-  const authorized = { type: 'openid_credential', credential_configuration_id: offer.configuration_id, credential_identifiers: [offer.id] };
   return {
     access_token: token.token,
     token_type: sender.dpopJkt === undefined ? 'Bearer' : 'DPoP',
     expires_in: token.expiresIn,
+    ...(refresh && { refresh_token: refresh.token }),
+    ...whatIsAuthorized(req, offer),
+  };
+}
+
+/**
+ * OpenID4VCI §6.2: what a token of the Authorization Code Flow covers, as the token response says
+ * it (with a code, and again with each refresh): the request's authorization_details with the
+ * credential_identifiers, or its scope.
+ */
+export function whatIsAuthorized(
+  req: Pick<AuthorizationRequestRecord, 'authorization_details' | 'scope'>,
+  offer: Pick<VciOfferRecord, 'id' | 'configuration_id'>,
+): Pick<AuthorizationCodeTokenResponse, 'authorization_details' | 'scope'> {
+  const authorized = { type: 'openid_credential', credential_configuration_id: offer.configuration_id, credential_identifiers: [offer.id] };
+  return {
     ...(req.authorization_details !== null && {
       authorization_details: [{ ...(JSON.parse(req.authorization_details) as object), ...authorized }],
     }),

@@ -18,6 +18,7 @@ import { bearerError, credentialError } from '../vci-errors.js';
 import { hashSecret, sameHash } from '../vci-secrets.js';
 import type { VciDeps } from '../vci-deps.js';
 import type { DeferredResponse } from './open-deferred.js';
+import { openDeferredClaims } from './deferred-claims-seal.js';
 
 export interface DeferredCredentials {
   credentials: { credential: string }[];
@@ -51,8 +52,11 @@ export async function collectDeferred(deps: VciDeps, accessToken: string, body: 
   }
   if (credentialFormat(configuration.format)?.documentSigned) deps.keys.assertCanSignDocuments();
   else deps.keys.assertCanSign(deps.config.keyAlg);
-  const claims = await deps.store.vciIssuance.collectDeferred(rec.id, now);
-  if (claims === undefined) throw credentialError('invalid_transaction_id', 'the transaction_id was already used');
+  const stored = await deps.store.vciIssuance.collectDeferred(rec.id, now);
+  if (stored === undefined) throw credentialError('invalid_transaction_id', 'the transaction_id was already used');
+  // Sealed to this transaction's key, which only the transaction_id the wallet sent re-derives.
+  const claims = await openDeferredClaims(stored, transactionId);
+  if (claims === undefined) throw credentialError('credential_request_denied', 'the claims held for this credential cannot be read');
   const holders = JSON.parse(rec.holder_jwks) as JWK[];
   const { credentials, ids } = await issueForHolders(deps, client, configuration, JSON.parse(claims) as Claims, holders);
   return { credentials, notification_id: await createNotification(deps, accessToken, ids, rec.dpop_jkt ?? null) };

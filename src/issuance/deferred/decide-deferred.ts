@@ -9,6 +9,7 @@ import { conflict, notFound } from '../../errors.js';
 import { validateClaims } from '../../catalog/validate-claims.js';
 import { resolveConfiguration } from '../build-issuer-metadata.js';
 import type { VciDeps } from '../vci-deps.js';
+import { sealDeferredClaims } from './deferred-claims-seal.js';
 
 export interface DeferredView {
   id: string;
@@ -56,7 +57,8 @@ export async function completeDeferred(deps: VciDeps, client: ApiClient, id: str
   if (claims !== undefined) {
     const configuration = resolveConfiguration(deps.catalog, r.configuration_id);
     if (!configuration) throw conflict('deferred_already_decided', 'the credential configuration is no longer in the catalogue');
-    text = JSON.stringify(validateClaims(configuration.type, claims));
+    // Sealed to the transaction's public key: the agency cannot open what it stores (deferred-claims-seal.ts).
+    text = await sealDeferredClaims(JSON.stringify(validateClaims(configuration.type, claims)), r.claims_key ?? null);
   }
   const now = deps.clock.now();
   if (text === null || !(await deps.store.vciIssuance.decideDeferred(id, 'completed', text, now)))

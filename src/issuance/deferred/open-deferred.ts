@@ -12,6 +12,7 @@ import type { Claims } from '../../catalog/types.js';
 import type { CredentialConfiguration } from '../build-issuer-metadata.js';
 import { hashSecret, newSecret } from '../vci-secrets.js';
 import type { VciDeps } from '../vci-deps.js';
+import { deferredClaimsKey, sealDeferredClaims } from './deferred-claims-seal.js';
 
 export interface DeferredResponse {
   transaction_id: string;
@@ -22,8 +23,11 @@ export interface DeferredResponse {
 export const isDeferred = (deps: VciDeps, offer: VciOfferRecord, configuration: CredentialConfiguration): boolean =>
   offer.deferred === 1 || deps.config.deferredConfigurations.includes(configuration.id);
 
-/** The transaction to open (a step of the consuming unit) and the 202 answer to give once it committed. */
-export function deferredTransaction(
+/**
+ * The transaction to open (a step of the consuming unit) and the 202 answer to give once it
+ * committed. Its claims are stored sealed to the transaction's key (deferred-claims-seal.ts).
+ */
+export async function deferredTransaction(
   deps: VciDeps,
   v: {
     accessToken: string;
@@ -33,8 +37,9 @@ export function deferredTransaction(
     holderJwks: readonly JWK[];
     claims: Claims;
   },
-): { step: WriteStep; id: string; response: DeferredResponse } {
+): Promise<{ step: WriteStep; id: string; response: DeferredResponse }> {
   const transactionId = newSecret();
+  const claimsKey = deferredClaimsKey(transactionId);
   const id = randomBytes(12).toString('hex');
   const now = deps.clock.now();
   const step = deps.store.vciIssuance.insertDeferredStep({
@@ -47,7 +52,8 @@ export function deferredTransaction(
     client_id: v.offer.client_id,
     configuration_id: v.configuration.id,
     holder_jwks: JSON.stringify(v.holderJwks),
-    claims: JSON.stringify(v.claims),
+    claims: await sealDeferredClaims(JSON.stringify(v.claims), claimsKey),
+    claims_key: claimsKey,
     state: 'pending',
     created_at: now,
     expires_at: now + deps.config.deferredTtlSeconds * 1000,

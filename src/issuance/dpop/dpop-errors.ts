@@ -1,6 +1,6 @@
 /**
  * DPoP refusals (RFC 9449). At the token endpoint they are OAuth token errors (§5, 400); at
- * the credential endpoint, a protected resource, they are 401 with a `WWW-Authenticate: DPoP`
+ * the protected resources (the credential, deferred credential and notification endpoints) they are 401 with a `WWW-Authenticate: DPoP`
  * challenge naming the error and the algorithms accepted (§7.1). `use_dpop_nonce` always carries
  * a fresh `DPoP-Nonce` (§8, §9).
  */
@@ -8,7 +8,7 @@ import { AppError } from '../../errors.js';
 import { SUPPORTED_ALGS as DPOP_SIGNING_ALGS } from '../../formats/jose/verify-compact-jws.js';
 
 export type DpopErrorCode = 'invalid_dpop_proof' | 'use_dpop_nonce';
-/** Where the proof was presented: the token endpoint (authorization server) or the credential endpoint (resource). */
+/** Where the proof was presented: the token endpoint (authorization server) or a protected resource (credential, deferred credential, notification endpoint). */
 export type DpopPlace = 'token' | 'resource';
 
 /** A rule a proof broke, before we know where it was presented. */

@@ -15,10 +15,15 @@ export function checkOrigin(origin: string, production: boolean): string {
   }
   if (url.origin !== origin)
     throw badRequest('invalid_origin', 'origin must be a bare origin, as a browser writes it (no path, no trailing slash)');
-  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local && !production))
+  if (!isWebScheme(url, production))
     throw badRequest('invalid_origin', 'origin must be https (http only for localhost outside production)');
   return origin;
+}
+
+/** https; http only for localhost outside production (A.2; also same-device redirect_uri). */
+export function isWebScheme(url: URL, production: boolean): boolean {
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  return url.protocol === 'https:' || (url.protocol === 'http:' && local && !production);
 }
 
 /** A.4: the audience of a presentation over the DC API, signed requests included. */

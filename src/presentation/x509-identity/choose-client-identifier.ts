@@ -19,6 +19,7 @@ export async function chooseClientIdentifier(
   deps: { store: Store; config: { publicUrl: string } },
   clientId: string,
   asked: unknown,
+  opts: { dcApi?: boolean } = {},
 ): Promise<string> {
   // Per request, else the client's default (dproof verifier-certs prefix), else did:web.
   const prefix = asked ?? (await deps.store.verifierIdentities.defaultPrefix(clientId)) ?? undefined;
@@ -30,7 +31,8 @@ export async function chooseClientIdentifier(
   if (!identity?.x509_hash) throw conflict('no_verifier_identity', 'no active X.509 verifier identity; run "dproof verifier-certs create"');
   if (prefix === 'x509_hash') return `x509_hash:${identity.x509_hash}`;
   // §5.9.3: with direct_post the response_uri's host must be the dNSName; ours is PUBLIC_URL's host.
-  if (identity.dns_name !== dnsNameOf(deps.config.publicUrl)) {
+  // Over the DC API there is no response_uri (§5.9.3: "unless the interaction is using the DC API").
+  if (!opts.dcApi && identity.dns_name !== dnsNameOf(deps.config.publicUrl)) {
     throw conflict('no_verifier_identity', `the X.509 identity is for ${identity.dns_name}, not for the host of PUBLIC_URL`);
   }
   return `x509_san_dns:${identity.dns_name}`;

@@ -11,6 +11,9 @@ import { dpopTokenBinding } from './0008-dpop-token-binding.js';
 import { authorizationRequests } from './0009-authorization-requests.js';
 import { deferredNotifications } from './0010-deferred-notifications.js';
 import { deferredDpopBinding } from './0011-deferred-dpop-binding.js';
+import { issuerCertificates } from './0012-issuer-certificates.js';
+import { verifierLogoSameDevice } from './0013-verifier-logo-same-device.js';
+import { sealedDeferredRefreshTokens } from './0014-sealed-deferred-refresh-tokens.js';
 import { vciRequestKeys } from './0015-vci-request-keys.js';
 
 /**
@@ -32,6 +35,9 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0009-authorization-requests': authorizationRequests(dialect),
       '0010-deferred-notifications': deferredNotifications(dialect),
       '0011-deferred-dpop-binding': deferredDpopBinding(dialect),
+      '0012-issuer-certificates': issuerCertificates(dialect),
+      '0013-verifier-logo-same-device': verifierLogoSameDevice(dialect),
+      '0014-sealed-deferred-refresh-tokens': sealedDeferredRefreshTokens(dialect),
       '0015-vci-request-keys': vciRequestKeys(dialect),
     };
   },

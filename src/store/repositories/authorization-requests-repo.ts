@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { AuthorizationRequestsTable, Database, VciOffersTable } from '../schema.js';
+import type { AuthorizationRequestsTable, Database, VciOffersTable, VciRefreshTokensTable } from '../schema.js';
 import { changed } from '../affected-rows.js';
 
 export type AuthorizationRequestRecord = Selectable<AuthorizationRequestsTable>;
@@ -90,14 +90,17 @@ export const authorizationRequestsRepo = (db: Kysely<Database>) => ({
   async redeemCode(
     offerId: string,
     now: number,
-    token: { hash: string; expiresAt: number; dpopJkt?: string | undefined },
+    token: { hash: string; expiresAt: number; dpopJkt?: string | undefined; walletClient?: string | undefined },
     sealedClaims: string,
+    refresh?: Insertable<VciRefreshTokensTable>,
   ): Promise<boolean> {
+    // With a refresh token (0014) the offer lives as long as it: a refresh can still cover what is left.
+    const expiresAt = Math.max(token.expiresAt, Number(refresh?.expires_at ?? 0));
     try {
       await db.transaction().execute(async (tx) => {
         const r = await tx
           .updateTable('vci_offers')
-          .set({ redeemed_at: now, expires_at: token.expiresAt, claims: sealedClaims })
+          .set({ redeemed_at: now, expires_at: expiresAt, claims: sealedClaims })
           .where('id', '=', offerId)
           .where('redeemed_at', 'is', null)
           .where('burned_at', 'is', null)
@@ -114,8 +117,10 @@ export const authorizationRequestsRepo = (db: Kysely<Database>) => ({
             created_at: now,
             expires_at: token.expiresAt,
             dpop_jkt: token.dpopJkt ?? null,
+            wallet_client: token.walletClient ?? null,
           })
           .execute();
+        if (refresh) await tx.insertInto('vci_refresh_tokens').values(refresh).execute();
       });
       return true;
     } catch (e) {

@@ -11,6 +11,8 @@ export interface ApiClient {
   rateLimit: number | null;
   createdAt: number;
   revokedAt: number | null;
+  /** A verifier client's logo (https), shown by wallets beside its name; null: none. */
+  logoUri?: string | null;
 }
 
 const toClient = (r: Selectable<ApiClientsTable>): ApiClient => ({
@@ -22,6 +24,7 @@ const toClient = (r: Selectable<ApiClientsTable>): ApiClient => ({
   rateLimit: r.rate_limit,
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
+  ...(r.logo_uri ? { logoUri: r.logo_uri } : {}),
 });
 
 /**
@@ -52,6 +55,7 @@ export const clientsRepo = (db: Kysely<Database>) => {
           rate_limit: c.rateLimit,
           created_at: c.createdAt,
           revoked_at: null,
+          logo_uri: c.logoUri ?? null,
         })
         .execute();
     },

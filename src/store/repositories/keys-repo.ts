@@ -12,6 +12,8 @@ export interface KeyRecord {
   activatedAt: number | null;
   retiringAt: number | null;
   retiredAt: number | null;
+  /** Issuer certificate chain of a JWT key (base64 DER, leaf first, no trust anchor), or null. */
+  issuerX5c: string[] | null;
 }
 
 const toRecord = (r: Selectable<SigningKeysTable>): KeyRecord => ({
@@ -24,6 +26,7 @@ const toRecord = (r: Selectable<SigningKeysTable>): KeyRecord => ({
   activatedAt: r.activated_at,
   retiringAt: r.retiring_at,
   retiredAt: r.retired_at,
+  issuerX5c: r.issuer_x5c === null || r.issuer_x5c === undefined ? null : (JSON.parse(r.issuer_x5c) as string[]),
 });
 
 export interface NewKey {
@@ -32,6 +35,8 @@ export interface NewKey {
   publicJwk: Record<string, unknown>;
   file: string;
   createdAt: number;
+  /** The key's issuer certificate chain, made before the row is written (rotation under an issuer CA). */
+  issuerX5c?: readonly string[];
 }
 
 export const keysRepo = (db: Kysely<Database>) => ({
@@ -73,6 +78,7 @@ export const keysRepo = (db: Kysely<Database>) => ({
           activated_at: at,
           retiring_at: null,
           retired_at: null,
+          issuer_x5c: key.issuerX5c ? JSON.stringify(key.issuerX5c) : null,
         })
         .execute();
       return { previous: prev?.kid };
@@ -90,10 +96,25 @@ export const keysRepo = (db: Kysely<Database>) => ({
     return changed(r) === 1;
   },
 
-  /** A cheap fingerprint of the key table, polled by running nodes to notice rotations. */
+  /** Sets (or replaces) the issuer certificate chain of a key that is not retired; false when there is none. */
+  async setIssuerX5c(kid: string, x5c: readonly string[]): Promise<boolean> {
+    const r = await db
+      .updateTable('signing_keys')
+      .set({ issuer_x5c: JSON.stringify(x5c) })
+      .where('kid', '=', kid)
+      .where('state', '!=', 'retired')
+      .executeTakeFirst();
+    return changed(r) === 1;
+  },
+
+  /**
+   * A cheap fingerprint of the key table, polled by running nodes to notice rotations and new
+   * issuer certificates (the chain text ends in its last certificate's signature, which differs
+   * from one certificate to the next).
+   */
   async version(): Promise<string> {
-    const rows = await db.selectFrom('signing_keys').select(['kid', 'state']).orderBy('kid').execute();
-    return rows.map((r) => `${r.kid}:${r.state}`).join(',');
+    const rows = await db.selectFrom('signing_keys').select(['kid', 'state', 'issuer_x5c']).orderBy('kid').execute();
+    return rows.map((r) => `${r.kid}:${r.state}:${r.issuer_x5c?.slice(-24) ?? ''}`).join(',');
   },
 });
 

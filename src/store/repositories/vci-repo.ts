@@ -1,5 +1,5 @@
 import type { CompiledQuery, Insertable, Kysely, Selectable } from 'kysely';
-import type { Database, VciAccessTokensTable, VciNoncesTable, VciOffersTable } from '../schema.js';
+import type { Database, VciAccessTokensTable, VciNoncesTable, VciOffersTable, VciRefreshTokensTable } from '../schema.js';
 import { GroupCommit } from '../group-commit.js';
 import type { UnitResult, UnitWriter, WriteUnit } from '../batch-writer.js';
 import { preparedQuery } from '../prepared-query.js';
@@ -142,6 +142,7 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
       id: string,
       now: number,
       token: { hash: string; expiresAt: number; dpopJkt?: string | undefined; walletClient?: string | undefined },
+      refresh?: Insertable<VciRefreshTokensTable>,
     ): Promise<boolean> {
       const row = {
         token_hash: token.hash,
@@ -151,7 +152,13 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
         dpop_jkt: token.dpopJkt ?? null,
         wallet_client: token.walletClient ?? null,
       };
-      const r = await write([{ query: redeemOffer({ id, now, expiresAt: token.expiresAt }), expect: 1 }, { query: insertToken(row) }]);
+      // With a refresh token (0014) the offer lives as long as it: a refresh can still cover what is left.
+      const expiresAt = Math.max(token.expiresAt, Number(refresh?.expires_at ?? 0));
+      const r = await write([
+        { query: redeemOffer({ id, now, expiresAt }), expect: 1 },
+        { query: insertToken(row) },
+        ...(refresh ? [{ query: db.insertInto('vci_refresh_tokens').values(refresh).compile() }] : []),
+      ]);
       return r.ok;
     },
 

@@ -30,7 +30,8 @@ export const vciRequestKeysRepo = (db: Kysely<Database>) => ({
   async rotate(key: NewRequestKey, at: number): Promise<{ previous: string | undefined }> {
     return db.transaction().execute(async (tx) => {
       const prev = await tx.selectFrom('vci_request_keys').select('kid').where('state', '=', 'active').executeTakeFirst();
-      if (prev) await tx.updateTable('vci_request_keys').set({ state: 'previous', superseded_at: at }).where('kid', '=', prev.kid).execute();
+      if (prev)
+        await tx.updateTable('vci_request_keys').set({ state: 'previous', superseded_at: at }).where('kid', '=', prev.kid).execute();
       await tx
         .insertInto('vci_request_keys')
         .values({ ...key, state: 'active', superseded_at: null })

@@ -13,9 +13,10 @@ import { formatDate, t, tx, type Text } from '../shared/i18n.js';
 import { startPage } from '../shared/page.js';
 import { qrCanvas } from '../shared/qr.js';
 import { scanButton } from '../shared/scan.js';
-import { dcqlFor, PRESETS, type Preset } from './presets.js';
+import { claimNameOf, dcqlFor, flatClaims, PRESETS, type Preset } from './presets.js';
 import { parseEngagementLink } from '../../holder/engagement-link.js';
 import { askDeviceWallet, hasDigitalCredentials } from './device-wallet.js';
+import { rememberSameDevice, sameDeviceReturnUri, takeSameDeviceReturn } from './same-device.js';
 
 interface Check {
   check: CheckName;
@@ -56,7 +57,7 @@ const state = {
   custom: '',
   customPurpose: { ko: '', en: '' },
   types: [] as CredentialTypeView[],
-  request: null as { id: string; link: string; canvas: HTMLCanvasElement | null; expiresAt: string } | null,
+  request: null as { id: string; link: string; canvas: HTMLCanvasElement | null; expiresAt: string; sameDevice?: boolean } | null,
   waiting: false,
   counterText: '',
   /** The counter's challenge (a nonce issued to this client for the counter) the holder's wallet scans. */
@@ -69,7 +70,41 @@ let pollTimer: ReturnType<typeof setTimeout> | undefined;
 
 const page = startPage('verifier', render, async () => {
   state.types = await loadTypes();
+  await finishSameDevice();
 });
+
+// The wallet may bring the holder back to this very document: then only the fragment changes.
+window.addEventListener('hashchange', () => {
+  void finishSameDevice().then((handled) => {
+    if (!handled) return;
+    render(page.main);
+    document.getElementById('verdict')?.focus();
+  });
+});
+
+/** Back from the wallet on this device (same-device.ts): the result, read with the response_code. */
+async function finishSameDevice(): Promise<boolean> {
+  const back = takeSameDeviceReturn();
+  if (back === undefined) return false;
+  state.request = null;
+  if (back === 'foreign' || !state.apiKey) {
+    state.error = t(
+      '이 화면에서 시작한 요청의 응답이 아닙니다. 다른 탭이나 브라우저에서 시작된 제출은 받지 않습니다. 새로 요청하십시오.',
+      'This answer is not for a request started on this page. An answer to a request started in another tab or browser is not accepted. Start a new request.',
+    );
+    return true;
+  }
+  try {
+    const r = await callApi<RequestState>(
+      `/v1/verifier/requests/${encodeURIComponent(back.id)}?response_code=${encodeURIComponent(back.code)}`,
+      { bearer: state.apiKey },
+    );
+    showResult(r);
+  } catch (err) {
+    state.error = describeError(err);
+  }
+  return true;
+}
 const preset = (): Preset | undefined => PRESETS.find((p) => p.id === state.presetId);
 
 async function act(fn: () => Promise<void>): Promise<void> {
@@ -101,7 +136,7 @@ function judge(r: VerificationResult | undefined, p: Preset | undefined, fallbac
   if (!r) return { ok: false, headline: fallback ?? { ko: '제출되지 않았습니다.', en: 'Nothing was presented.' }, reasons: [] };
   const reasons = r.checks.filter((c) => !c.ok && c.code !== 'not_checked').map((c) => clerkMessage(c.code, c.check));
   if (r.verdict === 'verified' && p?.expect) {
-    const value = r.claims?.[p.expect.claim];
+    const value = flatClaims(p, r.claims)[p.expect.claim];
     if (value !== p.expect.value) return { ok: false, headline: p.expect.failure, reasons: [], result: r };
   }
   return { ok: r.verdict === 'verified', headline: r.message, reasons: reasons.filter((x) => x.ko !== r.message.ko), result: r };
@@ -152,18 +187,7 @@ function poll(id: string, everyMs = 1000): void {
     try {
       const r = await callApi<RequestState>(`/v1/verifier/requests/${encodeURIComponent(id)}`, { bearer: state.apiKey });
       if (r.status === 'pending') return poll(id, everyMs);
-      state.waiting = false;
-      state.request = null; // answered or expired: its QR must not be shown again
-      if (r.status === 'expired')
-        state.verdict = {
-          ok: false,
-          headline: { ko: '요청이 만료되었습니다. 새로 요청하십시오.', en: 'The request expired. Start a new one.' },
-          reasons: [],
-        };
-      else {
-        const first = Object.values(r.result?.credentials ?? {})[0]?.[0];
-        state.verdict = judge(first, preset(), r.result?.verdict_message);
-      }
+      showResult(r);
       render(page.main);
       document.getElementById('verdict')?.focus();
     } catch (err) {
@@ -172,6 +196,38 @@ function poll(id: string, everyMs = 1000): void {
       render(page.main);
     }
   }, everyMs);
+}
+
+/** An answered or expired request becomes the verdict; its QR is not shown again. */
+function showResult(r: RequestState): void {
+  state.waiting = false;
+  state.request = null;
+  if (r.status === 'expired')
+    state.verdict = {
+      ok: false,
+      headline: { ko: '요청이 만료되었습니다. 새로 요청하십시오.', en: 'The request expired. Start a new one.' },
+      reasons: [],
+    };
+  else {
+    const first = Object.values(r.result?.credentials ?? {})[0]?.[0];
+    state.verdict = judge(first, preset(), r.result?.verdict_message);
+  }
+}
+
+/**
+ * Same device (same-device.ts): a request that sends the holder back to this page, whose result
+ * is read only with the response_code the wallet brings back; no polling (the answer comes here).
+ */
+async function startSameDeviceRequest(): Promise<void> {
+  clearTimeout(pollTimer);
+  state.verdict = null;
+  const created = await callApi<{ id: string; authorization_request: string; expires_at: string }>('/v1/verifier/requests', {
+    json: { ...requestBody(), response_mode: 'direct_post.jwt', redirect_uri: sameDeviceReturnUri() },
+    bearer: state.apiKey,
+  });
+  rememberSameDevice(created.id);
+  state.waiting = false;
+  state.request = { id: created.id, link: created.authorization_request, expiresAt: created.expires_at, canvas: null, sameDevice: true };
 }
 
 /** The Digital Credentials API (device-wallet.ts): the answer is handed back, then read like any other. */
@@ -360,7 +416,7 @@ function presetPicker(): HTMLElement {
       h(
         'p',
         { class: 'hint' },
-        `${t('목적', 'Purpose')}: ${tx(p.purpose)} · ${t('요청 항목', 'Items')}: ${p.claims.map((c) => claimLabel(presetType(p), c.join('.'))).join(', ')}`,
+        `${t('목적', 'Purpose')}: ${tx(p.purpose)} · ${t('요청 항목', 'Items')}: ${p.claims.map((c) => claimLabel(presetType(p), claimNameOf(p, c))).join(', ')}`,
       ),
     );
   } else {
@@ -405,6 +461,26 @@ function onlinePanel(): HTMLElement {
           ? t('다음 손님: 요청 QR 만들기', 'Next customer: make request QR')
           : t('요청 QR 만들기', 'Make request QR'),
     ),
+    h(
+      'button',
+      { type: 'button', id: 'same-device', disabled: state.busy, on: { click: () => act(startSameDeviceRequest) } },
+      t('이 기기의 지갑 열기 (링크)', 'Open the wallet on this device (link)'),
+    ),
+    r?.sameDevice
+      ? h(
+          'p',
+          { class: 'qr-box' },
+          h('a', { href: r.link, id: 'same-device-link', class: 'button primary' }, t('지갑 열기', 'Open the wallet')),
+          h(
+            'span',
+            { class: 'hint' },
+            t(
+              ' 제출이 끝나면 지갑이 이 화면으로 돌려보냅니다. 이 탭에서만 결과를 받습니다.',
+              ' After presenting, the wallet brings you back to this page; only this tab receives the result.',
+            ),
+          ),
+        )
+      : null,
     // Feature detection: drawn only where navigator.credentials.get can reach a wallet.
     hasDigitalCredentials()
       ? h(
@@ -413,7 +489,7 @@ function onlinePanel(): HTMLElement {
           t('이 기기의 지갑으로 확인', "This device's wallet"),
         )
       : null,
-    r && r.link
+    r && r.link && !r.sameDevice
       ? h(
           'div',
           { class: 'qr-box' },
@@ -522,7 +598,7 @@ function verdictView(v: Verdict): HTMLElement {
     preset()
       ?.types.map((id) => state.types.find((x) => x.id === id))
       .find((x) => x !== undefined);
-  const claims = inDisplayOrder(ty, Object.entries(v.result?.claims ?? {}));
+  const claims = inDisplayOrder(ty, Object.entries(flatClaims(preset(), v.result?.claims)));
   return h(
     'section',
     { id: 'verdict', tabindex: '-1', class: `verdict ${v.ok ? 'ok' : 'bad'}`, 'aria-live': 'assertive', 'aria-labelledby': 'verdict-h' },

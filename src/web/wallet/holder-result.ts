@@ -12,6 +12,23 @@ export interface HolderResult {
   message: HolderMessage;
 }
 
+/**
+ * A same-device verifier's own page (OpenID4VP §13.3, HAIP 1.0 §5.1: "Wallets MUST follow the
+ * redirect to redirect_uri"): the address to open, https (or this origin), or undefined when the
+ * redirect is our holder's result (read in place by readHolderResult) or not one to follow.
+ */
+export function verifierReturn(redirectUri: string | undefined): string | undefined {
+  if (!redirectUri) return undefined;
+  let u: URL;
+  try {
+    u = new URL(redirectUri, location.href);
+  } catch {
+    return undefined;
+  }
+  if (u.origin === location.origin && u.pathname.includes('/openid4vp/results/')) return undefined;
+  return u.protocol === 'https:' || u.origin === location.origin ? u.href : undefined;
+}
+
 /** The result at `redirectUri` (same origin only: the page's CSP allows no other), or undefined. */
 export async function readHolderResult(redirectUri: string | undefined): Promise<HolderResult | undefined> {
   if (!redirectUri || new URL(redirectUri, location.href).origin !== location.origin) return undefined;

@@ -19,6 +19,8 @@ import {
   type Decoded,
   claimsToOffer,
   declineRequest,
+  dcApiResponseData,
+  readDcApiRequest,
   readVerifierRequest,
   type Answer,
   type VerifierRequest,
@@ -36,15 +38,27 @@ import { withParticle } from '../../verdict/particle.js';
 import { CREDENTIAL_STATUS } from '../../verdict/glossary.js';
 import { cardStatus, type CardStatus } from './card-status.js';
 import { secondsLeft, startEngagement, type Engagement } from './engagement.js';
-import { readHolderResult, type HolderResult } from './holder-result.js';
+import { readHolderResult, verifierReturn, type HolderResult } from './holder-result.js';
 import { isDeclined, mergeHistory, readDeclined, recordDeclined, type DeclinedAttempt } from './declined-log.js';
 
 type View =
   | { name: 'home' }
   | { name: 'credential'; id: string }
-  | { name: 'consent'; request: VerifierRequest; picks: Record<string, { credId: string; paths: Set<string> }> }
+  | {
+      name: 'consent';
+      request: VerifierRequest;
+      picks: Record<string, { credId: string; paths: Set<string> }>;
+      /** A Digital Credentials API request: where its answer goes (the calling page). */
+      dcApi?: DcApiCall;
+    }
   | { name: 'answered'; request: VerifierRequest; status: string | undefined; declined: boolean; result: HolderResult | undefined }
   | { name: 'history' };
+
+/** The caller of answerDigitalCredentialRequest, waiting for the holder's decision. */
+interface DcApiCall {
+  resolve: (data: Record<string, unknown>) => void;
+  reject: (e: Error) => void;
+}
 
 interface Held {
   stored: StoredCredential;
@@ -116,14 +130,48 @@ const STATUS_WORDS: Record<CardStatus, { ko: string; en: string }> = {
 
 /** Opens an openid4vp:// request (pasted, scanned, or delivered to the engagement) on the consent screen. */
 async function openRequestLink(link: string): Promise<void> {
-  const request = await readVerifierRequest(link);
+  openConsent(await readVerifierRequest(link));
+}
+
+function openConsent(request: VerifierRequest, dcApi?: DcApiCall): void {
   const picks: Record<string, { credId: string; paths: Set<string> }> = {};
   for (const q of request.queries) {
     const c = candidatesFor(q, presentable())[0];
     if (c) picks[q.id] = { credId: c.stored.id, paths: new Set((claimsToOffer(q, c.decoded) ?? []).map(toClaimPathName)) };
   }
-  state.view = { name: 'consent', request, picks };
+  state.view = { name: 'consent', request, picks, ...(dcApi && { dcApi }) };
 }
+
+/**
+ * The wallet side of a W3C Digital Credentials API request (OpenID4VP 1.0 Appendix A). A page is
+ * not a platform wallet, so no browser calls this by itself: a shell that hosts this page as its
+ * wallet (or a test routing navigator.credentials.get here) hands over the requests and the
+ * origin the browser vouches for. The signed request is preferred (its expected_origins must hold
+ * that origin); the holder consents on this page; resolves to `DigitalCredential.data`
+ * (`{ vp_token }`, `{ response: <JWE> }` for dc_api.jwt, or `{ error: 'access_denied' }`);
+ * rejects when the wallet refuses the request (the reason is shown here).
+ */
+async function answerDigitalCredentialRequest(
+  requests: readonly { protocol: string; data: unknown }[],
+  origin: string,
+): Promise<Record<string, unknown>> {
+  const chosen = requests.find((r) => r.protocol === 'openid4vp-v1-signed') ?? requests.find((r) => r.protocol === 'openid4vp-v1-unsigned');
+  if (state.busy) throw new Error(t('지갑이 다른 일을 처리하는 중입니다.', 'The wallet is busy with something else.'));
+  return new Promise((resolve, reject) => {
+    void act('request', async () => {
+      stopEngagement();
+      state.view = { name: 'home' };
+      try {
+        if (!chosen) throw new Error(t('이 지갑이 읽을 수 있는 요청이 없습니다.', 'No request this wallet can read.'));
+        openConsent(await readDcApiRequest(chosen.protocol, chosen.data, origin), { resolve, reject });
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+        throw e;
+      }
+    });
+  });
+}
+Object.defineProperty(window, 'dproofWallet', { value: Object.freeze({ answerDigitalCredentialRequest }) });
 
 function stopEngagement(): void {
   if (state.engagement) state.engagement.stopped = true;
@@ -735,12 +783,22 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
           const pointers = (claimsToOffer(q, held.decoded) ?? []).filter((p) => pick.paths.has(toClaimPathName(p)));
           return { query: q, credential: held.stored, decoded: held.decoded, pointers };
         });
+      if (v.dcApi) {
+        v.dcApi.resolve(await dcApiResponseData(r, answers));
+        state.view = { name: 'answered', request: r, status: undefined, declined: false, result: undefined };
+        return;
+      }
       const { status, redirectUri } = await answerRequest(r, answers);
+      // Same device: the verifier's page takes over in this browser, with its response_code.
+      const back = verifierReturn(redirectUri);
+      if (back) return location.assign(back);
       state.view = { name: 'answered', request: r, status, declined: false, result: await readHolderResult(redirectUri) };
     });
   const decline = () =>
     act('consent', async () => {
-      await declineRequest(r);
+      // A.4: over the Digital Credentials API the refusal goes back to the calling page.
+      if (v.dcApi) v.dcApi.resolve({ error: 'access_denied' });
+      else await declineRequest(r);
       recordDeclined({
         verifier: { client_id: r.clientId, ...(r.verifierName ? { name: r.verifierName } : {}) },
         purpose: r.purpose ?? null,
@@ -755,16 +813,35 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
       { class: 'card consent', 'aria-labelledby': 'who-h' },
       h('h2', { id: 'who-h' }, t('누가, 왜 요청합니까', 'Who asks, and why')),
       rows([
-        [t('검증기관', 'Verifier'), h('strong', {}, r.verifierName ?? t('(이름 없음)', '(no name)'))],
+        [
+          t('검증기관', 'Verifier'),
+          h(
+            'span',
+            {},
+            // The verifier's registered logo (https; CSP img-src https:), no referrer (page policy).
+            r.verifierLogo
+              ? h('img', { src: r.verifierLogo, alt: '', class: 'verifier-logo', id: 'verifier-logo', width: '32', height: '32' })
+              : null,
+            h('strong', {}, r.verifierName ?? t('(이름 없음)', '(no name)')),
+          ),
+        ],
         [t('목적', 'Purpose'), r.purpose ? tx(r.purpose) : t('(밝히지 않음)', '(not stated)')],
-        [t('식별자', 'Identifier'), h('span', { class: 'mono' }, r.clientId)],
+        [t('식별자', 'Identifier'), h('span', { class: 'mono' }, r.clientId ?? '-')],
+        ...(r.origin !== undefined
+          ? [[t('요청한 웹사이트', 'Website asking'), h('span', { class: 'mono' }, r.origin)] as [string, Child]]
+          : []),
+        ...(r.certificate
+          ? ([
+              [t('인증서 주체', 'Certificate subject'), h('span', { class: 'mono', id: 'verifier-subject' }, r.certificate.subject)],
+              [
+                t('인증서 도메인', 'Certificate domain'),
+                h('span', { class: 'mono', id: 'verifier-san' }, r.certificate.dnsNames.join(', ') || '-'),
+              ],
+            ] as [string, Child][])
+          : []),
         [t('요청 만료', 'Request expires'), r.expiresAt ? formatDate(r.expiresAt, true) : '-'],
       ]),
-      h(
-        'p',
-        { class: 'hint' },
-        t('요청 서명을 검증기관의 공개 키로 확인했습니다.', 'The request’s signature was checked against the verifier’s published key.'),
-      ),
+      h('p', { class: 'hint' }, signatureNote(r)),
     ),
     h(
       'section',
@@ -787,6 +864,21 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
     ),
     errorText('consent') as HTMLElement,
   ].filter((x): x is HTMLElement => x !== null);
+}
+
+/** How the wallet knows who asks: a published key (did:web), a certificate this wallet trusts, or only the browser's word. */
+function signatureNote(r: VerifierRequest): string {
+  if (r.certificate)
+    return t(
+      '요청 서명을 이 지갑이 신뢰하는 인증기관이 발급한 검증기관 인증서로 확인했습니다.',
+      'The request’s signature was checked with the verifier’s certificate, issued by an authority this wallet trusts.',
+    );
+  if (r.clientId === undefined)
+    return t(
+      '서명 없는 요청입니다. 요청한 웹사이트는 브라우저가 알려 준 것이며, 답은 그 웹사이트에만 쓸 수 있습니다.',
+      'An unsigned request. The website asking is the one the browser named; the answer is good for that website only.',
+    );
+  return t('요청 서명을 검증기관의 공개 키로 확인했습니다.', 'The request’s signature was checked against the verifier’s published key.');
 }
 
 /** Why nothing was presented: the status of a held card that could not be offered, or the holder's choice. */
@@ -839,22 +931,28 @@ function answeredView(v: Extract<View, { name: 'answered' }>): HTMLElement[] {
       backButton(),
     ];
   }
+  const viaBrowser = v.request.origin !== undefined;
   return [
     h('h1', {}, v.declined ? t('거절했습니다', 'Declined') : t('제출했습니다', 'Presented')),
     h(
       'p',
-      { class: `callout ${v.declined ? 'info' : ok ? 'ok' : 'error'}`, role: 'status' },
+      { class: `callout ${v.declined || viaBrowser ? 'info' : ok ? 'ok' : 'error'}`, role: 'status' },
       v.declined
         ? t('아무 항목도 보내지 않았습니다.', 'Nothing was sent.')
-        : ok
+        : viaBrowser
           ? t(
-              `${withParticle(v.request.verifierName ?? '검증기관', '이/가')} 확인했습니다.`,
-              `${v.request.verifierName ?? 'The verifier'} accepted it.`,
+              '요청한 웹사이트에 보냈습니다. 결과는 그 화면에서 확인하십시오.',
+              'Sent to the website that asked. See the result on its screen.',
             )
-          : t(
-              `${withParticle(v.request.verifierName ?? '검증기관', '이/가')} 받지 않았습니다. 창구 화면의 사유를 확인하십시오.`,
-              `${v.request.verifierName ?? 'The verifier'} did not accept it. See the reason on the counter’s screen.`,
-            ),
+          : ok
+            ? t(
+                `${withParticle(v.request.verifierName ?? '검증기관', '이/가')} 확인했습니다.`,
+                `${v.request.verifierName ?? 'The verifier'} accepted it.`,
+              )
+            : t(
+                `${withParticle(v.request.verifierName ?? '검증기관', '이/가')} 받지 않았습니다. 창구 화면의 사유를 확인하십시오.`,
+                `${v.request.verifierName ?? 'The verifier'} did not accept it. See the reason on the counter’s screen.`,
+              ),
     ),
     backButton(),
   ];

@@ -18,11 +18,14 @@ import { base64url, calculateJwkThumbprint, compactVerify, decodeJwt, decodeProt
 import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import { didWebUrl } from '../../holder/did-web-url.js';
 import { didWebOfClientId, readRequestLink } from '../../holder/read-request-link.js';
-import { readClientName, readPurpose } from '../../holder/read-verifier-metadata.js';
+import { readClientName, readLogoUri, readPurpose } from '../../holder/read-verifier-metadata.js';
 import { encryptResponse, needsState, readResponseEncryption, type ResponseEncryption } from '../../holder/encrypt-response.js';
+import { checkX509Request, X509RequestRefused } from '../../holder/check-x509-request.js';
+import { splitClientId } from '../../formats/x509/client-id-prefix.js';
+import { REQUEST_REFUSAL } from '../../verdict/glossary.js';
 import { callApi } from '../shared/api.js';
 import type { Text } from '../shared/i18n.js';
-import { t } from '../shared/i18n.js';
+import { t, tx } from '../shared/i18n.js';
 import { WalletError, sameOrigin } from './receive-offer.js';
 import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
 import { matchClaimsQuery } from '../../formats/claim-path/match-claims-query.js';
@@ -48,15 +51,28 @@ export interface CredentialQuery {
   asked: AskedClaims;
 }
 
+/** Who signed the request, when it is an X.509 certificate: what the holder is shown. */
+export interface VerifierCertificate {
+  subject: string;
+  dnsNames: string[];
+}
+
 export interface VerifierRequest {
-  clientId: string;
-  responseUri: string;
+  /** The request's client_id; an unsigned Digital Credentials API request has none (A.2). */
+  clientId: string | undefined;
+  /** direct_post(.jwt): where the answer goes; undefined over the Digital Credentials API. */
+  responseUri: string | undefined;
+  /** Digital Credentials API: the origin the browser says is calling (the answer's `aud` is `origin:<it>`). */
+  origin: string | undefined;
+  certificate: VerifierCertificate | undefined;
   nonce: string;
   /** §5.2: optional unless a credential is asked for without holder binding. */
   state: string | undefined;
   /** direct_post.jwt (§8.3.1): the verifier's key and content encryption; undefined for direct_post. */
   encryption: ResponseEncryption | undefined;
   verifierName: string | null;
+  /** client_metadata.logo_uri, https only (the page's CSP img-src allows https: images). */
+  verifierLogo: string | null;
   purpose: Text | null;
   queries: CredentialQuery[];
   expiresAt: number | null;
@@ -76,6 +92,80 @@ async function resolveDidKey(did: string, kid: string): Promise<JWK> {
   return vm.publicKeyJwk as JWK;
 }
 
+/** The refusal a holder reads for a failed X.509 check, in the page's language. */
+const refusal = (reason: keyof typeof REQUEST_REFUSAL, code = 'bad_request_object'): WalletError =>
+  new WalletError(code, tx(REQUEST_REFUSAL[reason]));
+
+const isX509ClientId = (clientId: string): boolean => {
+  const prefix = splitClientId(clientId)?.prefix;
+  return prefix === 'x509_san_dns' || prefix === 'x509_hash';
+};
+
+/** The anchors this service publishes for its wallet page (WALLET_TRUST_ANCHORS), read once per page. */
+let anchors: Promise<Uint8Array[]> | undefined;
+const trustAnchors = (): Promise<Uint8Array[]> =>
+  (anchors ??= callApi<{ anchors: { certificate: string }[] }>('/v1/wallet/trust-anchors').then((r) =>
+    r.anchors.map((a) => Uint8Array.from(atob(a.certificate), (c) => c.charCodeAt(0))),
+  )).catch((e: unknown) => {
+    anchors = undefined;
+    throw e;
+  });
+
+/** §5.9.3 x509_san_dns / x509_hash: the shared rules, certificates read by @peculiar/x509 (loaded only now). */
+async function verifyX509Signed(
+  jwt: string,
+  clientId: string,
+  dcApi: boolean,
+): Promise<{ payload: Obj; certificate: VerifierCertificate }> {
+  const [{ webCertificateReader }, ders] = await Promise.all([import('./x509-reader.js'), trustAnchors()]);
+  try {
+    const { payload, leaf } = await checkX509Request(jwt, clientId, {
+      reader: webCertificateReader(ders),
+      now: Date.now(),
+      responseUriOnSanDns: !dcApi,
+    });
+    return { payload, certificate: { subject: leaf.subject, dnsNames: leaf.dnsNames } };
+  } catch (e) {
+    if (e instanceof X509RequestRefused) throw refusal(e.reason);
+    throw e;
+  }
+}
+
+/** §5.9.3 decentralized_identifier: signed by a key of the verifier's did:web document. */
+async function verifyDidSigned(jwt: string, did: string): Promise<Obj> {
+  let header;
+  try {
+    header = decodeProtectedHeader(jwt);
+  } catch {
+    throw refusal('bad_signature');
+  }
+  // RFC 9101 §10.8 / OpenID4VP §5.10: an explicitly typed, signed Request Object.
+  if (header.typ !== 'oauth-authz-req+jwt' || (header.alg !== 'ES256' && header.alg !== 'EdDSA') || typeof header.kid !== 'string') {
+    throw new WalletError('bad_request_object', 'the request object is not a signed oauth-authz-req+jwt');
+  }
+  // §5.9.3: the kid is a DID URL of the client identifier's DID.
+  if (!header.kid.startsWith(`${did}#`)) throw new WalletError('bad_request_object', 'the request is signed by another DID');
+  const key = await importJWK(await resolveDidKey(did, header.kid), header.alg === 'EdDSA' ? 'Ed25519' : 'ES256');
+  await compactVerify(jwt, key).catch(() => {
+    throw refusal('bad_signature');
+  });
+  return decodeJwt(jwt) as Obj;
+}
+
+/** A signed request object under the client identifier it names: did:web or X.509. */
+async function verifySigned(
+  jwt: string,
+  clientId: string,
+  dcApi = false,
+): Promise<{ payload: Obj; certificate: VerifierCertificate | undefined }> {
+  if (isX509ClientId(clientId)) return verifyX509Signed(jwt, clientId, dcApi);
+  const did = didWebOfClientId(clientId);
+  if (!did) throw refusal('not_x509', 'unsupported_client');
+  const payload = await verifyDidSigned(jwt, did);
+  if (payload.client_id !== clientId) throw new WalletError('bad_request_object', 'client_id of the request object differs from the link');
+  return { payload, certificate: undefined };
+}
+
 export async function readVerifierRequest(link: string): Promise<VerifierRequest> {
   const read = readRequestLink(link);
   if (!read.ok && read.error === 'not_a_link') {
@@ -90,12 +180,7 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
       t('client_id와 request_uri가 있는 요청만 받습니다.', 'Only requests with client_id and request_uri are supported.'),
     );
   const { clientId, requestUri } = read.link;
-  const did = didWebOfClientId(clientId);
-  if (!did)
-    throw new WalletError(
-      'unsupported_client',
-      t('알 수 없는 방식으로 자신을 밝힌 검증기관입니다.', 'The verifier identifies itself in a way this wallet does not support.'),
-    );
+  if (!didWebOfClientId(clientId) && !isX509ClientId(clientId)) throw refusal('not_x509', 'unsupported_client');
 
   const res = await fetch(sameOrigin(requestUri, 'request_uri'), {
     headers: { accept: 'application/oauth-authz-req+jwt' },
@@ -112,27 +197,59 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
       ),
     );
   }
-  const jwt = (await res.text()).trim();
-  const header = decodeProtectedHeader(jwt);
-  // RFC 9101 §10.8 / OpenID4VP §5.10: an explicitly typed, signed Request Object.
-  if (header.typ !== 'oauth-authz-req+jwt' || (header.alg !== 'ES256' && header.alg !== 'EdDSA') || typeof header.kid !== 'string') {
-    throw new WalletError('bad_request_object', 'the request object is not a signed oauth-authz-req+jwt');
-  }
-  // §5.9.3: the kid is a DID URL of the client identifier's DID.
-  if (!header.kid.startsWith(`${did}#`)) throw new WalletError('bad_request_object', 'the request is signed by another DID');
-  const key = await importJWK(await resolveDidKey(did, header.kid), header.alg === 'EdDSA' ? 'Ed25519' : 'ES256');
-  await compactVerify(jwt, key).catch(() => {
-    throw new WalletError(
-      'bad_request_object',
-      t('요청 서명이 맞지 않습니다. 제출하지 마십시오.', 'The request signature does not verify. Do not present.'),
-    );
-  });
-  const p = decodeJwt(jwt) as Obj;
-  if (p.client_id !== clientId) throw new WalletError('bad_request_object', 'client_id of the request object differs from the link');
-  if ((p.response_mode !== 'direct_post' && p.response_mode !== 'direct_post.jwt') || p.response_type !== 'vp_token')
+  const { payload, certificate } = await verifySigned((await res.text()).trim(), clientId);
+  if (payload.client_id !== clientId) throw new WalletError('bad_request_object', 'client_id of the request object differs from the link');
+  if (payload.response_mode !== 'direct_post' && payload.response_mode !== 'direct_post.jwt')
     throw new WalletError('bad_request_object', 'only response_mode direct_post or direct_post.jwt with vp_token is supported');
+  return readRequestParameters(payload, {
+    clientId,
+    certificate,
+    responseUri: sameOrigin(payload.response_uri, 'response_uri'),
+    origin: undefined,
+  });
+}
+
+/**
+ * The wallet side of a Digital Credentials API request (OpenID4VP 1.0 Appendix A), as a platform
+ * hands it over: `openid4vp-v1-signed` (`{ request: <JWS> }`: its `expected_origins` must hold the
+ * calling origin, A.2, so another site cannot replay it) or `openid4vp-v1-unsigned` (the
+ * parameters, no client_id). `dc_api` or `dc_api.jwt`; no state (A.2).
+ */
+export async function readDcApiRequest(protocol: string, data: unknown, origin: string): Promise<VerifierRequest> {
+  if (!isObj(data)) throw new WalletError('bad_request_object', 'the request data is not an object');
+  let payload: Obj;
+  let clientId: string | undefined;
+  let certificate: VerifierCertificate | undefined;
+  if (protocol === 'openid4vp-v1-signed') {
+    if (typeof data.request !== 'string') throw new WalletError('bad_request_object', 'a signed request without request');
+    let claimed: unknown;
+    try {
+      claimed = decodeJwt(data.request).client_id;
+    } catch {
+      throw refusal('bad_signature');
+    }
+    if (typeof claimed !== 'string') throw new WalletError('bad_request_object', 'a signed request without client_id');
+    clientId = claimed;
+    ({ payload, certificate } = await verifySigned(data.request, clientId, true));
+    // A.2: expected_origins is REQUIRED in a signed request; the origin the browser gives must be in it.
+    if (!Array.isArray(payload.expected_origins) || !payload.expected_origins.includes(origin)) throw refusal('origin_mismatch');
+  } else if (protocol === 'openid4vp-v1-unsigned') {
+    payload = data;
+    // A.2: an unsigned request has no client_id.
+    if (payload.client_id !== undefined) throw new WalletError('bad_request_object', 'an unsigned request names a client_id');
+  } else {
+    throw new WalletError('bad_request_object', `unsupported protocol ${protocol}`);
+  }
+  if (payload.response_mode !== 'dc_api' && payload.response_mode !== 'dc_api.jwt')
+    throw new WalletError('bad_request_object', 'only response_mode dc_api or dc_api.jwt over the Digital Credentials API');
+  return readRequestParameters(payload, { clientId, certificate, responseUri: undefined, origin });
+}
+
+/** What every request says once its signature (if any) is checked: mode, key, nonce, DCQL, who and why. */
+function readRequestParameters(p: Obj, at: Pick<VerifierRequest, 'clientId' | 'certificate' | 'responseUri' | 'origin'>): VerifierRequest {
+  if (p.response_type !== 'vp_token') throw new WalletError('bad_request_object', 'only response_type vp_token is supported');
   let encryption: ResponseEncryption | undefined;
-  if (p.response_mode === 'direct_post.jwt') {
+  if (p.response_mode === 'direct_post.jwt' || p.response_mode === 'dc_api.jwt') {
     const read = readResponseEncryption(p.client_metadata);
     if (!read.ok)
       throw new WalletError(
@@ -146,7 +263,7 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
   if (typeof p.nonce !== 'string') throw new WalletError('bad_request_object', 'nonce missing');
   if (p.state !== undefined && typeof p.state !== 'string') throw new WalletError('bad_request_object', 'state is not a string');
   const dcql = isObj(p.dcql_query) ? p.dcql_query : {};
-  if (p.state === undefined && needsState(Array.isArray(dcql.credentials) ? dcql.credentials : []))
+  if (at.origin === undefined && p.state === undefined && needsState(Array.isArray(dcql.credentials) ? dcql.credentials : []))
     throw new WalletError('bad_request_object', 'state missing for a credential asked without holder binding');
   const queries: CredentialQuery[] = (Array.isArray(dcql.credentials) ? dcql.credentials : []).filter(isObj).map((q) => {
     const read = readClaimsQuery(q);
@@ -164,12 +281,12 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
   const asked = readPurpose(p);
   const purpose = asked?.ko ? { ko: asked.ko, en: asked.en ?? asked.ko } : null;
   return {
-    clientId,
-    responseUri: sameOrigin(p.response_uri, 'response_uri'),
+    ...at,
     nonce: p.nonce,
-    state: p.state,
+    state: typeof p.state === 'string' ? p.state : undefined,
     encryption,
     verifierName: readClientName(p),
+    verifierLogo: readLogoUri(p),
     purpose,
     queries,
     expiresAt: typeof p.exp === 'number' ? p.exp * 1000 : null,
@@ -215,8 +332,14 @@ const postAnswer = (res: Obj | undefined): PostAnswer => ({
   redirectUri: typeof res?.redirect_uri === 'string' ? res.redirect_uri : undefined,
 });
 
-/** Builds the presentations and posts them (§8.2). */
-export async function answerRequest(req: VerifierRequest, answers: readonly Answer[]): Promise<PostAnswer> {
+/** The `aud` of the presentations: the client_id, or `origin:<origin>` over the Digital Credentials API (A.4). */
+const audienceOf = (req: VerifierRequest): string => (req.origin !== undefined ? `origin:${req.origin}` : req.clientId!);
+
+/** The response parameters (§8.1): `vp_token` and `state`, or both as one JWE (§8.3.1, A.3 dc_api.jwt). */
+async function responseParameters(
+  req: VerifierRequest,
+  answers: readonly Answer[],
+): Promise<{ response: string } | { vp_token: Record<string, string[]>; state?: string }> {
   const vpToken: Record<string, string[]> = {};
   // Annex B.2.6.1: an encrypted answer's mdoc SessionTranscript names the key it is encrypted to.
   const encryptionJkt = req.encryption && base64url.decode(await calculateJwkThumbprint(req.encryption.jwk, 'sha256'));
@@ -227,33 +350,50 @@ export async function answerRequest(req: VerifierRequest, answers: readonly Answ
         'key_missing',
         t('이 증명서의 키가 지갑에 없습니다.', 'The key of this credential is missing from the wallet.'),
       );
+    if (isMdoc(a.decoded) && req.responseUri === undefined)
+      throw new WalletError(
+        'unsupported_request',
+        t(
+          '이 지갑은 브라우저를 통한 요청에 mdoc을 아직 보내지 않습니다.',
+          'This wallet does not yet send mdocs over the browser’s request.',
+        ),
+      );
     vpToken[a.query.id] = [
       isMdoc(a.decoded)
         ? await createMdocAnswer({
             credential: a.credential.credential,
             disclose: a.pointers,
             deviceKey: key.privateKey,
-            clientId: req.clientId,
+            clientId: req.clientId!,
             nonce: req.nonce,
-            responseUri: req.responseUri,
+            responseUri: req.responseUri!,
             ...(encryptionJkt && { jwkThumbprint: encryptionJkt }),
           })
-        : await createPresentation(a.decoded, a.pointers, key.privateKey, req.clientId, req.nonce),
+        : await createPresentation(a.decoded, a.pointers, key.privateKey, audienceOf(req), req.nonce),
     ];
   }
-  const state: Record<string, string> = req.state !== undefined ? { state: req.state } : {};
-  // §8.3.1: with direct_post.jwt the parameters travel as one JWE (jose on WebCrypto).
-  const form: Record<string, string> = req.encryption
+  const state = req.state !== undefined ? { state: req.state } : {};
+  return req.encryption
     ? { response: await encryptResponse({ vp_token: vpToken, ...state }, req.encryption) }
-    : { vp_token: JSON.stringify(vpToken), ...state };
-  return postAnswer(await callApi<Obj>(req.responseUri, { form }));
+    : { vp_token: vpToken, ...state };
 }
+
+/** Builds the presentations and posts them (§8.2). */
+export async function answerRequest(req: VerifierRequest, answers: readonly Answer[]): Promise<PostAnswer> {
+  const params = await responseParameters(req, answers);
+  const form: Record<string, string> =
+    'response' in params ? { response: params.response } : { ...params, vp_token: JSON.stringify(params.vp_token) };
+  return postAnswer(await callApi<Obj>(req.responseUri!, { form }));
+}
+
+/** A.3/A.4: over the Digital Credentials API the parameters go back to the calling page as `DigitalCredential.data`. */
+export const dcApiResponseData = (req: VerifierRequest, answers: readonly Answer[]): Promise<Obj> => responseParameters(req, answers);
 
 /** §8.5: the holder said no. */
 export async function declineRequest(req: VerifierRequest): Promise<PostAnswer> {
   // §8.3.1 lets an error travel unencrypted.
   return postAnswer(
-    await callApi<Obj>(req.responseUri, { form: { error: 'access_denied', ...(req.state !== undefined && { state: req.state }) } }),
+    await callApi<Obj>(req.responseUri!, { form: { error: 'access_denied', ...(req.state !== undefined && { state: req.state }) } }),
   );
 }
 

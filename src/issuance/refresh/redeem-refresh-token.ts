@@ -1,0 +1,104 @@
+/**
+ * Token endpoint, `refresh_token` grant (RFC 6749 §6; OpenID4VCI §6; REFRESH_TOKEN_TTL_SECONDS),
+ * as a story: the refresh token is known → not used before (else the whole grant is revoked:
+ * RFC 9700 §4.14.2 rotation with reuse detection) → not expired → the sender is the one it was
+ * issued to (RFC 9449 §5: the same DPoP key; the same attested wallet client, RFC 6749 §6) and the
+ * configuration's sender policy holds → the offer still has something to issue → ONE transaction
+ * uses the token up, retires the grant's access tokens and stores a new access and refresh token
+ * (the Authorization Code Flow's claims re-sealed under both) → the same response as the code gave.
+ */
+import { AppError } from '../../errors.js';
+import { hashSecret } from '../vci-secrets.js';
+import { tokenError } from '../vci-errors.js';
+import { dpopError } from '../dpop/dpop-errors.js';
+import { issueAccessToken } from '../issue-access-token.js';
+import { checkSenderPolicy, type SenderBinding } from '../sender-binding.js';
+import type { VciDeps } from '../vci-deps.js';
+import { openSealedClaims, sealClaims } from '../authorization/claims-seal.js';
+import { whatIsAuthorized, type AuthorizationCodeTokenResponse } from '../authorization/redeem-authorization-code.js';
+import { grantExpiresAt, newRefreshToken } from './issue-refresh-token.js';
+
+/** RFC 6749 §6: the grant type. */
+export const REFRESH_TOKEN_GRANT = 'refresh_token';
+
+const REUSED = 'the refresh token was already used; every token of this grant is revoked';
+
+export async function redeemRefreshToken(
+  deps: Pick<VciDeps, 'store' | 'clock' | 'config'>,
+  form: Record<string, unknown>,
+  sender: SenderBinding = {},
+): Promise<AuthorizationCodeTokenResponse> {
+  const raw = form.refresh_token;
+  // RFC 6749 §3.2 / §6: refresh_token REQUIRED, once.
+  if (raw === undefined || raw === '') throw tokenError('invalid_request', 'refresh_token is required');
+  if (typeof raw !== 'string') throw tokenError('invalid_request', 'refresh_token must be given exactly once');
+  // OpenID4VCI tokens cover the credentials of their grant; a narrower scope is not offered.
+  if (form.scope !== undefined) throw tokenError('invalid_request', 'scope cannot be changed with a refresh');
+
+  const now = deps.clock.now();
+  const hash = hashSecret(raw);
+  const row = await deps.store.refreshTokens.byHash(hash);
+  if (!row) throw tokenError('invalid_grant', 'the refresh token is unknown, expired or revoked');
+  // RFC 9700 §4.14.2: a rotated refresh token used again was stolen or replayed: revoke the grant.
+  if (row.used_at !== null) {
+    await deps.store.refreshTokens.revokeFamily(row.offer_id);
+    throw tokenError('invalid_grant', REUSED);
+  }
+  if (row.expires_at <= now) throw tokenError('invalid_grant', 'the refresh token is unknown, expired or revoked');
+  // RFC 9449 §5: a refresh token bound to a DPoP key is used only with a proof by that key.
+  if (row.dpop_jkt !== null) {
+    if (sender.dpopJkt === undefined)
+      throw dpopError('invalid_dpop_proof', 'this refresh token is DPoP-bound; send a DPoP proof by its key', 'token');
+    if (sender.dpopJkt !== row.dpop_jkt)
+      throw tokenError('invalid_grant', 'the DPoP proof key is not the key this refresh token is bound to');
+  }
+  // RFC 6749 §6: the refresh token was issued to the client that authenticates now.
+  if (row.wallet_client !== null) {
+    if (sender.walletClient === undefined)
+      throw new AppError('invalid_client', 'this refresh token was issued to an attested wallet; send its wallet attestation');
+    if (sender.walletClient !== row.wallet_client) throw tokenError('invalid_grant', 'the refresh token was issued to another client');
+  }
+  const offer = await deps.store.vci.offer(row.offer_id);
+  if (!offer || offer.issued_at !== null || offer.claims === null)
+    throw tokenError('invalid_grant', 'everything this grant covers was already issued');
+  checkSenderPolicy(deps.config, offer.configuration_id, { ...sender, dpopJkt: row.dpop_jkt ?? sender.dpopJkt });
+  // The Authorization Code Flow's claims: sealed under this refresh token, re-sealed under the new pair.
+  const claims = row.claims === null ? undefined : openSealedClaims(row.claims, raw);
+  if (row.claims !== null && claims === undefined) throw tokenError('invalid_grant', 'the refresh token is unknown, expired or revoked');
+
+  // The new pair keeps the binding: the same DPoP key (or the one proven now, for an unbound grant).
+  const dpopJkt = row.dpop_jkt ?? sender.dpopJkt;
+  const access = issueAccessToken(now, deps.config.accessTokenTtlSeconds);
+  const next = newRefreshToken(deps.config, { offerId: offer.id, now, dpopJkt, walletClient: row.wallet_client, claims })!;
+  const rotated = await deps.store.refreshTokens.rotate({
+    oldHash: hash,
+    offerId: offer.id,
+    now,
+    offerExpiresAt: grantExpiresAt(access.expiresAt, next),
+    offerClaims: claims === undefined ? undefined : sealClaims(claims, access.token),
+    access: {
+      token_hash: access.hash,
+      offer_id: offer.id,
+      created_at: now,
+      expires_at: access.expiresAt,
+      dpop_jkt: dpopJkt ?? null,
+      wallet_client: row.wallet_client,
+    },
+    refresh: next.row,
+  });
+  if (!rotated) {
+    // Another request used it first (a concurrent reuse), or the offer was issued meanwhile.
+    const again = await deps.store.refreshTokens.byHash(hash);
+    if (again === undefined || again.used_at === null) throw tokenError('invalid_grant', 'everything this grant covers was already issued');
+    await deps.store.refreshTokens.revokeFamily(row.offer_id);
+    throw tokenError('invalid_grant', REUSED);
+  }
+  const req = await deps.store.authorizationRequests.byCodeOfferId(offer.id);
+  return {
+    access_token: access.token,
+    token_type: dpopJkt === undefined ? 'Bearer' : 'DPoP',
+    expires_in: access.expiresIn,
+    refresh_token: next.token,
+    ...(req && whatIsAuthorized(req, offer)),
+  };
+}

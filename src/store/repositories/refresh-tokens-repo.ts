@@ -1,0 +1,84 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Database, VciAccessTokensTable, VciRefreshTokensTable } from '../schema.js';
+import { changed, deleted } from '../affected-rows.js';
+
+export type RefreshTokenRecord = Selectable<VciRefreshTokensTable>;
+
+/** Thrown inside a transaction to roll it back when a conditional UPDATE did not win. */
+class Lost extends Error {}
+
+/**
+ * Refresh tokens of the OpenID4VCI token endpoint (RFC 6749 §6). One family per offer (the grant
+ * the first token came from). Rotation is ONE transaction whose first conditional UPDATE (the old
+ * token unused, unexpired) says who won, as in vci-repo.ts: two nodes never both rotate one token.
+ * The first token of a grant is written with the code redemption, in its transaction (vci-repo
+ * `redeem`, authorization-requests-repo `redeemCode`).
+ */
+export const refreshTokensRepo = (db: Kysely<Database>) => ({
+  async byHash(hash: string): Promise<RefreshTokenRecord | undefined> {
+    return db.selectFrom('vci_refresh_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+  },
+
+  /**
+   * Uses the refresh token up and, in the same transaction: moves the offer's expiry to the new
+   * refresh token's (and re-seals its claims, when given), retires the grant's access tokens,
+   * stores the new access and refresh tokens. False (nothing written) when the old token was
+   * already used or expired, or the offer has nothing left to issue.
+   */
+  async rotate(v: {
+    oldHash: string;
+    offerId: string;
+    now: number;
+    offerExpiresAt: number;
+    offerClaims?: string | undefined;
+    access: Insertable<VciAccessTokensTable>;
+    refresh: Insertable<VciRefreshTokensTable>;
+  }): Promise<boolean> {
+    try {
+      await db.transaction().execute(async (tx) => {
+        const used = await tx
+          .updateTable('vci_refresh_tokens')
+          .set({ used_at: v.now })
+          .where('token_hash', '=', v.oldHash)
+          .where('used_at', 'is', null)
+          .where('expires_at', '>', v.now)
+          .executeTakeFirst();
+        if (changed(used) !== 1) throw new Lost();
+        const offer = await tx
+          .updateTable('vci_offers')
+          .set({ expires_at: v.offerExpiresAt, ...(v.offerClaims !== undefined && { claims: v.offerClaims }) })
+          .where('id', '=', v.offerId)
+          .where('issued_at', 'is', null)
+          .where('claims', 'is not', null)
+          .executeTakeFirst();
+        if (changed(offer) !== 1) throw new Lost();
+        await tx.deleteFrom('vci_access_tokens').where('offer_id', '=', v.offerId).execute();
+        await tx.insertInto('vci_access_tokens').values(v.access).execute();
+        await tx.insertInto('vci_refresh_tokens').values(v.refresh).execute();
+      });
+      return true;
+    } catch (e) {
+      if (e instanceof Lost) return false;
+      throw e;
+    }
+  },
+
+  /**
+   * Revokes a grant: every access and refresh token of the offer is deleted (a reused refresh
+   * token, RFC 9700 §4.14.2; a reused authorization code, RFC 6749 §4.1.2). Returns how many
+   * tokens went.
+   */
+  async revokeFamily(offerId: string): Promise<number> {
+    return db.transaction().execute(async (tx) => {
+      const a = await tx.deleteFrom('vci_access_tokens').where('offer_id', '=', offerId).executeTakeFirst();
+      const r = await tx.deleteFrom('vci_refresh_tokens').where('offer_id', '=', offerId).executeTakeFirst();
+      return deleted(a) + deleted(r);
+    });
+  },
+
+  async purgeExpired(now: number): Promise<void> {
+    await db.deleteFrom('vci_refresh_tokens').where('expires_at', '<=', now).execute();
+  },
+});
+
+export type RefreshTokensRepo = ReturnType<typeof refreshTokensRepo>;

@@ -1,0 +1,135 @@
+/**
+ * The web wallet answers a Digital Credentials API request (OpenID4VP 1.0 Appendix A), and the
+ * verifier page asks for an mdoc, in Chromium. The verifier page's navigator.credentials.get is
+ * routed to the web wallet open in another page of the same browser (a page is not a platform
+ * wallet: the route stands in for the browser's wallet picker); the wallet checks the signed
+ * request's expected_origins against the origin, asks consent, and answers with its
+ * non-extractable key — the verifier page shows the green verdict. The same request handed over
+ * as if from another origin is refused in the wallet. The counter's mdoc preset asks for a driving
+ * licence mdoc (name and the Korean age_over_19) that the web wallet presents. Runs when
+ * TEST_BROWSER names a Chromium binary.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { buildIfStale } from '../../scripts/build.js';
+import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
+import { makeOffer } from '../openid4vci/vci-helpers.js';
+import { makeDocumentSigner, makeIaca } from '../../src/keys/manage-mdoc-keys.js';
+import { REQUEST_REFUSAL } from '../../src/verdict/glossary.js';
+
+const BROWSER = process.env.TEST_BROWSER;
+const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
+
+describe.skipIf(skip)('web wallet answers the Digital Credentials API; the counter asks for an mdoc', () => {
+  let t: TestApp;
+  let context: BrowserContext;
+  let browser: TestBrowser;
+  let verifierKey: string;
+  let wallet: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await buildIfStale({ only: 'web', quiet: true });
+    t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    verifierKey = await t.apiKey('verifier');
+    const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' };
+    await makeIaca(deps, { country: 'KR', commonName: 'test IACA', uri: t.url });
+    await makeDocumentSigner(deps, { country: 'KR', commonName: 'test DS', uri: t.url });
+    await t.runtime.keys.refresh();
+    browser = await launchChromium({ prefix: 'dproof-chromium-dcw-' });
+    context = browser.context;
+    wallet = await context.newPage();
+    wallet.on('pageerror', (e) => pageErrors.push(e.message));
+    await wallet.goto(`${t.url}/wallet`);
+    const issuerKey = await t.apiKey('issuer');
+    const example = t.runtime.catalog.get('driver-license')!.example;
+    for (const [i, format] of ['dc+sd-jwt', 'mso_mdoc'].entries()) {
+      const offer = await makeOffer(t, issuerKey, { type: 'driver-license', format, claims: example });
+      await wallet.getByLabel('발급 링크').fill(offer.offer);
+      await wallet.getByRole('button', { name: '받기' }).click();
+      await wallet.locator('li.vc').nth(i).waitFor();
+    }
+    assert.equal(await wallet.locator('li.vc').count(), 2);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function verifierPage(preset: string, origin?: (pageOrigin: string) => string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    if (origin) await routeToWebWallet(page, origin);
+    await page.goto(`${t.url}/verifier`);
+    await page.getByLabel('검증기관(verifier) API 키').fill(verifierKey);
+    await page.getByRole('button', { name: '시작' }).click();
+    await page.getByLabel('확인 항목').selectOption(preset);
+    await page.getByRole('button', { name: '요청 QR 만들기' }).waitFor();
+    return page;
+  }
+
+  /** navigator.credentials.get on `page` → the web wallet page, told the call comes from `origin(page origin)`. */
+  async function routeToWebWallet(page: Page, origin: (pageOrigin: string) => string): Promise<void> {
+    await page.exposeFunction('dproofToWebWallet', async (requests: unknown[], pageOrigin: string) =>
+      wallet.evaluate(
+        ([r, o]) =>
+          (
+            globalThis as unknown as { dproofWallet: { answerDigitalCredentialRequest: (r: unknown, o: string) => Promise<unknown> } }
+          ).dproofWallet.answerDigitalCredentialRequest(r, o),
+        [requests, origin(pageOrigin)] as const,
+      ),
+    );
+    await page.addInitScript(`
+      if (typeof window.DigitalCredential !== 'function') window.DigitalCredential = class DigitalCredential {};
+      navigator.credentials.get = async (opts) => ({
+        type: 'digital',
+        protocol: 'openid4vp-v1-signed',
+        data: await window.dproofToWebWallet(opts.digital.requests, location.origin),
+      });
+    `);
+  }
+
+  it('the verifier page asks “this device’s wallet”; the web wallet checks the origin, asks consent and answers; green verdict', async () => {
+    const verifier = await verifierPage('adult', (o) => o);
+    await verifier.getByRole('button', { name: '이 기기의 지갑으로 확인' }).click();
+    await wallet.getByRole('heading', { name: '제출 동의' }).waitFor();
+    assert.equal(await wallet.locator('dd .mono', { hasText: t.url }).count(), 1, 'the wallet names the website asking');
+    await wallet.getByRole('button', { name: '동의하고 제출' }).click();
+    await verifier.locator('.verdict.ok').waitFor();
+    assert.deepEqual(await verifier.locator('.verdict dd').allTextContents(), ['예']);
+    await wallet.getByText('요청한 웹사이트에 보냈습니다').waitFor();
+    await verifier.close();
+    await wallet.getByRole('button', { name: /지갑으로/ }).click();
+  });
+
+  it('a request handed over as if from another origin is refused in the wallet, and the verifier page gets no answer', async () => {
+    const verifier = await verifierPage('adult', () => 'https://evil.example');
+    await verifier.getByRole('button', { name: '이 기기의 지갑으로 확인' }).click();
+    await wallet.getByText(REQUEST_REFUSAL.origin_mismatch.ko).waitFor();
+    await verifier.getByRole('alert').filter({ hasText: '이 기기의 지갑이 응답하지 않았습니다.' }).waitFor();
+    assert.equal(await verifier.locator('.verdict.ok').count(), 0);
+    await verifier.close();
+  });
+
+  it('the counter’s mdoc preset asks for the driving licence mdoc; the web wallet presents it and the clerk sees the elements', async () => {
+    const verifier = await verifierPage('adult-mdoc');
+    await verifier.getByRole('button', { name: '요청 QR 만들기' }).click();
+    const link = await verifier.locator('#request-link').inputValue();
+    await wallet.getByLabel('요청 링크').fill(link);
+    await wallet.getByRole('button', { name: '요청 열기' }).click();
+    await wallet.getByRole('heading', { name: '제출 동의' }).waitFor();
+    assert.equal(await wallet.locator('.consent-cred li.check').count(), 3);
+    await wallet.getByRole('button', { name: '동의하고 제출' }).click();
+    await verifier.locator('.verdict.ok').waitFor();
+    assert.deepEqual(await verifier.locator('.verdict dt').allTextContents(), ['성', '이름', '19세 이상 (청소년 아님)']);
+    const example = t.runtime.catalog.get('driver-license')!.example;
+    const values = await verifier.locator('.verdict dd').allTextContents();
+    assert.deepEqual(values.slice(0, 2), [String(example.family_name), String(example.given_name)]);
+    assert.equal(values[2], '예');
+    await verifier.close();
+    assert.deepEqual(pageErrors, []);
+  });
+});

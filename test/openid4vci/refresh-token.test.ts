@@ -1,0 +1,271 @@
+/**
+ * Refresh tokens (RFC 6749 §6, OpenID4VCI §6, HAIP: recommended) with REFRESH_TOKEN_TTL_SECONDS:
+ * issued with the access token by both grants, single use with rotation, a reused refresh token
+ * revokes its grant (RFC 9700 §4.14.2), DPoP-bound to the key of the access token (RFC 9449 §5),
+ * tied to the attested wallet client; a refresh covers what is not yet issued (the Authorization
+ * Code Flow's sealed claims follow the new token); a reused authorization code revokes the tokens
+ * issued from it (RFC 6749 §4.1.2). Real HTTP (inject), a real OpenID provider, both stores.
+ */
+import { describe, it, beforeAll, afterAll } from 'vitest';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { calculateJwkThumbprint } from 'jose';
+import type { TestApp } from '../helpers/test-app.js';
+import { storeTargets } from '../helpers/stores.js';
+import { hashSecret } from '../../src/issuance/vci-secrets.js';
+import { codeOf, holderKey, makeOffer, nonce, proof, PRE_AUTH, type HolderKey } from './vci-helpers.js';
+import { dpopProof } from './dpop-helpers.js';
+import { clientAttestation, clientAttestationPop, providersFile, walletProvider } from './attestation-helpers.js';
+import { browse, s256, startAuthorizationCodeWorld, type AuthorizationCodeWorld } from './authorization-code-helpers.js';
+
+const WALLET_REDIRECT = 'http://127.0.0.1:9/wallet-callback';
+const CLIENT_ID = 'https://wallet.example/dproof-test';
+const provider = walletProvider('Refresh Wallet Provider');
+
+interface Tokens {
+  access_token: string;
+  token_type: string;
+  refresh_token?: string;
+  authorization_details?: { credential_identifiers: string[] }[];
+}
+
+for (const backend of storeTargets()) {
+  describe(`refresh tokens on ${backend}`, () => {
+    let world: AuthorizationCodeWorld;
+    let t: TestApp;
+    beforeAll(async () => {
+      world = await startAuthorizationCodeWorld(backend, {
+        REFRESH_TOKEN_TTL_SECONDS: '3600',
+        TRUSTED_WALLET_PROVIDERS: providersFile([provider]),
+        WALLET_ATTESTATION_REQUIRED: 'resident-id',
+      });
+      t = world.t;
+    });
+    afterAll(async () => {
+      await world?.close();
+    });
+
+    const url = (path: string) => `${t.config.publicUrl}${path}`;
+    const token = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: new URLSearchParams(fields).toString(),
+      });
+    const refresh = (refreshToken: string, headers: Record<string, string> = {}) =>
+      token({ grant_type: 'refresh_token', refresh_token: refreshToken }, headers);
+    const serverNonce = async () => (await t.app.inject({ method: 'POST', url: '/openid4vci/nonce' })).headers['dpop-nonce'] as string;
+    const dpop = async (key: HolderKey) => ({ dpop: await dpopProof(key, { htu: url('/oauth/token'), nonce: await serverNonce() }) });
+    const attested = async (sub = CLIENT_ID) => {
+      const instance = holderKey();
+      return {
+        'oauth-client-attestation': await clientAttestation(provider, instance, { sub }),
+        'oauth-client-attestation-pop': await clientAttestationPop(instance, { aud: t.config.publicUrl }),
+      };
+    };
+    const error = (res: { json(): unknown }) => (res.json() as { error: string }).error;
+    const preAuthorized = async (type = 'driver-license', headers: Record<string, string> = {}) => {
+      const offer = await makeOffer(t, world.issuerKey, { type, claims: t.runtime.catalog.get(type)!.example });
+      const code = await codeOf(t, offer);
+      const res = await token({ grant_type: PRE_AUTH, 'pre-authorized_code': code }, headers);
+      assert.equal(res.statusCode, 200, res.body);
+      return { offer, code, tokens: res.json() as Tokens };
+    };
+    const credential = async (accessToken: string, configuration = 'driver-license', key?: HolderKey) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/openid4vci/credential',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `${key ? 'DPoP' : 'Bearer'} ${accessToken}`,
+          ...(key && {
+            dpop: await dpopProof(key, { htu: url('/openid4vci/credential'), nonce: await serverNonce(), accessToken }),
+          }),
+        },
+        payload: {
+          credential_configuration_id: configuration,
+          proofs: { jwt: [await proof(holderKey(), { aud: t.config.publicUrl, nonce: await nonce(t) })] },
+        },
+      });
+
+    it('says refresh_token in grant_types_supported', async () => {
+      const m = (await t.app.inject({ url: '/.well-known/oauth-authorization-server' })).json() as { grant_types_supported: string[] };
+      assert.ok(m.grant_types_supported.includes('refresh_token'), JSON.stringify(m.grant_types_supported));
+    });
+
+    it('rotates: a refresh gives a new access and refresh token, the old access token is retired, the new one issues; nothing left, no refresh', async () => {
+      const { tokens } = await preAuthorized();
+      assert.ok(tokens.refresh_token);
+      const stored = await t.runtime.store.refreshTokens.byHash(hashSecret(tokens.refresh_token));
+      assert.ok(stored, 'only its hash is stored');
+      const next = await refresh(tokens.refresh_token);
+      assert.equal(next.statusCode, 200, next.body);
+      assert.equal(next.headers['cache-control'], 'no-store');
+      const rotated = next.json() as Tokens;
+      assert.equal(rotated.token_type, 'Bearer');
+      assert.ok(rotated.refresh_token && rotated.refresh_token !== tokens.refresh_token);
+      const old = await credential(tokens.access_token);
+      assert.equal(old.statusCode, 401, old.body);
+      assert.equal(error(old), 'invalid_token');
+      const issued = await credential(rotated.access_token);
+      assert.equal(issued.statusCode, 200, issued.body);
+      // Everything issued: a refresh has nothing to cover.
+      const after = await refresh(rotated.refresh_token);
+      assert.equal(after.statusCode, 400, after.body);
+      assert.equal(error(after), 'invalid_grant');
+      assert.match((after.json() as { error_description: string }).error_description, /already issued/);
+    });
+
+    it('a refresh token used twice revokes the grant: the reuse, the newest refresh token and the newest access token are all refused', async () => {
+      const { tokens } = await preAuthorized();
+      const first = (await refresh(tokens.refresh_token!)).json() as Tokens;
+      const reuse = await refresh(tokens.refresh_token!);
+      assert.equal(reuse.statusCode, 400, reuse.body);
+      assert.equal(error(reuse), 'invalid_grant');
+      assert.match((reuse.json() as { error_description: string }).error_description, /revoked/);
+      const newest = await refresh(first.refresh_token!);
+      assert.equal(error(newest), 'invalid_grant');
+      const access = await credential(first.access_token);
+      assert.equal(access.statusCode, 401, access.body);
+      assert.equal(error(access), 'invalid_token');
+    });
+
+    it('bad refresh requests: missing, repeated or unknown refresh_token, scope (invalid_request / invalid_grant), and nothing changes', async () => {
+      const { tokens } = await preAuthorized();
+      const missing = await token({ grant_type: 'refresh_token' });
+      assert.equal(missing.statusCode, 400);
+      assert.equal(error(missing), 'invalid_request');
+      const twice = await t.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `grant_type=refresh_token&refresh_token=${tokens.refresh_token}&refresh_token=x`,
+      });
+      assert.equal(error(twice), 'invalid_request');
+      const scoped = await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, scope: 'resident-id' });
+      assert.equal(error(scoped), 'invalid_request');
+      const unknown = await refresh(randomBytes(32).toString('base64url'));
+      assert.equal(unknown.statusCode, 400);
+      assert.equal(error(unknown), 'invalid_grant');
+      // None of them used the token up.
+      assert.equal((await t.runtime.store.refreshTokens.byHash(hashSecret(tokens.refresh_token!)))?.used_at, null);
+      assert.equal((await refresh(tokens.refresh_token!)).statusCode, 200);
+    });
+
+    it('DPoP-bound: the refresh token is bound to the access token key; without a proof invalid_dpop_proof, by another key invalid_grant, by the key a DPoP pair', async () => {
+      const key = holderKey();
+      const { tokens } = await preAuthorized('driver-license', await dpop(key));
+      assert.equal(tokens.token_type, 'DPoP');
+      const jkt = await calculateJwkThumbprint(key.jwk);
+      assert.equal((await t.runtime.store.refreshTokens.byHash(hashSecret(tokens.refresh_token!)))?.dpop_jkt, jkt);
+      const bare = await refresh(tokens.refresh_token!);
+      assert.equal(bare.statusCode, 400, bare.body);
+      assert.equal(error(bare), 'invalid_dpop_proof');
+      const other = await refresh(tokens.refresh_token!, await dpop(holderKey()));
+      assert.equal(other.statusCode, 400, other.body);
+      assert.equal(error(other), 'invalid_grant');
+      const ok = await refresh(tokens.refresh_token!, await dpop(key));
+      assert.equal(ok.statusCode, 200, ok.body);
+      const rotated = ok.json() as Tokens;
+      assert.equal(rotated.token_type, 'DPoP');
+      assert.ok(ok.headers['dpop-nonce']);
+      const row = await t.runtime.store.db
+        .selectFrom('vci_access_tokens')
+        .select('dpop_jkt')
+        .where('token_hash', '=', hashSecret(rotated.access_token))
+        .executeTakeFirst();
+      assert.equal(row?.dpop_jkt, jkt);
+      assert.equal((await t.runtime.store.refreshTokens.byHash(hashSecret(rotated.refresh_token!)))?.dpop_jkt, jkt);
+      assert.equal((await credential(rotated.access_token, 'driver-license', key)).statusCode, 200);
+    });
+
+    it('an attested grant refreshes only with an attestation of the same wallet client (invalid_client, invalid_grant)', async () => {
+      const { tokens } = await preAuthorized('resident-id', await attested());
+      const bare = await refresh(tokens.refresh_token!);
+      assert.equal(bare.statusCode, 401, bare.body);
+      assert.equal(error(bare), 'invalid_client');
+      const other = await refresh(tokens.refresh_token!, await attested('https://other.example/wallet'));
+      assert.equal(other.statusCode, 400, other.body);
+      assert.equal(error(other), 'invalid_grant');
+      const ok = await refresh(tokens.refresh_token!, await attested());
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.equal((await credential((ok.json() as Tokens).access_token, 'resident-id')).statusCode, 200);
+    });
+
+    /** PAR → login → the code. */
+    async function authorizationCode() {
+      world.source.behaviour = 'grant';
+      world.source.claims = t.runtime.catalog.get('driver-license')!.example;
+      const verifier = randomBytes(32).toString('base64url');
+      const par = await t.app.inject({
+        method: 'POST',
+        url: '/oauth/par',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          client_id: 'test-wallet',
+          response_type: 'code',
+          redirect_uri: WALLET_REDIRECT,
+          code_challenge: s256(verifier),
+          code_challenge_method: 'S256',
+          authorization_details: JSON.stringify([{ type: 'openid_credential', credential_configuration_id: 'driver-license' }]),
+        }).toString(),
+      });
+      assert.equal(par.statusCode, 201, par.body);
+      const back = await browse(
+        `${t.url}/oauth/authorize?${new URLSearchParams({ client_id: 'test-wallet', request_uri: par.json().request_uri })}`,
+        WALLET_REDIRECT,
+      );
+      const code = back.searchParams.get('code') ?? '';
+      assert.ok(code, back.toString());
+      return { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: WALLET_REDIRECT };
+    }
+
+    it('authorization code: the refresh answers with authorization_details again, and the sealed claims follow the new access token', async () => {
+      const res = await token(await authorizationCode());
+      assert.equal(res.statusCode, 200, res.body);
+      const tokens = res.json() as Tokens;
+      assert.ok(tokens.refresh_token);
+      const stored = await t.runtime.store.refreshTokens.byHash(hashSecret(tokens.refresh_token));
+      assert.ok(stored?.claims?.startsWith('sealed1.'), 'the claims are sealed under the refresh token too');
+      const next = await refresh(tokens.refresh_token);
+      assert.equal(next.statusCode, 200, next.body);
+      const rotated = next.json() as Tokens;
+      assert.deepEqual(
+        rotated.authorization_details?.[0]?.credential_identifiers,
+        tokens.authorization_details?.[0]?.credential_identifiers,
+      );
+      const issued = await credential(rotated.access_token);
+      assert.equal(issued.statusCode, 200, issued.body);
+    });
+
+    it('a reused authorization code revokes the access and refresh tokens issued from it (RFC 6749 §4.1.2)', async () => {
+      const grant = await authorizationCode();
+      const tokens = (await token(grant)).json() as Tokens;
+      const again = await token(grant);
+      assert.equal(again.statusCode, 400, again.body);
+      assert.equal(error(again), 'invalid_grant');
+      const access = await credential(tokens.access_token);
+      assert.equal(access.statusCode, 401, access.body);
+      assert.equal(error(access), 'invalid_token');
+      assert.equal(error(await refresh(tokens.refresh_token!)), 'invalid_grant');
+    });
+
+    it('a used pre-authorized code sent as an authorization code is refused and revokes nothing', async () => {
+      const { code, tokens } = await preAuthorized();
+      const res = await token({ grant_type: 'authorization_code', code, code_verifier: 'v'.repeat(43), redirect_uri: WALLET_REDIRECT });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(error(res), 'invalid_grant');
+      assert.equal((await refresh(tokens.refresh_token!)).statusCode, 200);
+    });
+
+    // Last: it moves the app's clock past every token's lifetime.
+    it('an expired refresh token is refused (invalid_grant)', async () => {
+      const { tokens } = await preAuthorized();
+      t.clock.advance(3601 * 1000);
+      const late = await refresh(tokens.refresh_token!);
+      assert.equal(late.statusCode, 400, late.body);
+      assert.equal(error(late), 'invalid_grant');
+    });
+  });
+}
