@@ -11,6 +11,7 @@ import { matchClaimsQuery } from '../formats/claim-path/match-claims-query.js';
 import type { AskedClaims } from '../formats/claim-path/read-claims-query.js';
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
+import { answersTrustedAuthorities } from '../holder/read-trusted-authorities.js';
 import { failed } from './wallet-http.js';
 import type { StoredCredential, Wallet } from './wallet-file.js';
 
@@ -35,6 +36,9 @@ export function pickW3cCredential(
   if (query.require_cryptographic_holder_binding !== false)
     throw fail(`query ${String(query.id)} requires holder binding, which a VC-JWT of this wallet cannot give`);
   const typeValues = readTypeValues(query);
+  // §6.1.1.1: a VC-JWT carries no X.509 chain, so it answers no `trusted_authorities` (aki).
+  if (!answersTrustedAuthorities(query, () => undefined))
+    throw fail(`no credential in this wallet answers the verifier's query "${String(query.id)}": a VC-JWT names no trusted authority`);
   for (const cred of wallet.credentials) {
     if (!W3C_JWT_FORMATS.has(cred.format) || (cred.expires_at !== null && new Date(cred.expires_at) <= now)) continue;
     const vc = parseCompactJws(cred.credential).payload;
