@@ -75,16 +75,20 @@ describe.skipIf(skip)('web wallet answers the Digital Credentials API; the count
     return page;
   }
 
+  /** Hands `requests` to the web wallet as from `origin` (this service's by default); the promise of DigitalCredential.data. */
+  const askWallet = (requests: unknown[], origin = t.url): Promise<unknown> =>
+    wallet.evaluate(
+      ([r, o]) =>
+        (
+          globalThis as unknown as { dproofWallet: { answerDigitalCredentialRequest: (r: unknown, o: string) => Promise<unknown> } }
+        ).dproofWallet.answerDigitalCredentialRequest(r, o),
+      [requests, origin] as const,
+    );
+
   /** navigator.credentials.get on `page` → the web wallet page, told the call comes from `origin(page origin)`. */
   async function routeToWebWallet(page: Page, origin: (pageOrigin: string) => string): Promise<void> {
     await page.exposeFunction('dproofToWebWallet', async (requests: unknown[], pageOrigin: string) =>
-      wallet.evaluate(
-        ([r, o]) =>
-          (
-            globalThis as unknown as { dproofWallet: { answerDigitalCredentialRequest: (r: unknown, o: string) => Promise<unknown> } }
-          ).dproofWallet.answerDigitalCredentialRequest(r, o),
-        [requests, origin(pageOrigin)] as const,
-      ),
+      askWallet(requests, origin(pageOrigin)),
     );
     await page.addInitScript(`
       if (typeof window.DigitalCredential !== 'function') window.DigitalCredential = class DigitalCredential {};
@@ -118,27 +122,8 @@ describe.skipIf(skip)('web wallet answers the Digital Credentials API; the count
     await verifier.close();
   });
 
-  it('the counter’s mdoc preset asks for the driving licence mdoc; the web wallet presents it and the clerk sees the elements', async () => {
-    const verifier = await verifierPage('adult-mdoc');
-    await verifier.getByRole('button', { name: '요청 QR 만들기' }).click();
-    const link = await verifier.locator('#request-link').inputValue();
-    await wallet.getByLabel('요청 링크').fill(link);
-    await wallet.getByRole('button', { name: '요청 열기' }).click();
-    await wallet.getByRole('heading', { name: '제출 동의' }).waitFor();
-    assert.equal(await wallet.locator('.consent-cred li.check').count(), 3);
-    await wallet.getByRole('button', { name: '동의하고 제출' }).click();
-    await verifier.locator('.verdict.ok').waitFor();
-    assert.deepEqual(await verifier.locator('.verdict dt').allTextContents(), ['성', '이름', '19세 이상 (청소년 아님)']);
-    const example = t.runtime.catalog.get('driver-license')!.example;
-    const values = await verifier.locator('.verdict dd').allTextContents();
-    assert.deepEqual(values.slice(0, 2), [String(example.family_name), String(example.given_name)]);
-    assert.equal(values[2], '예');
-    await verifier.close();
-  });
-
-  it('the mdoc preset through the DC API (dc_api.jwt): the web wallet signs over the DC API handover; green verdict', async () => {
-    const verifier = await verifierPage('adult-mdoc', (o) => o);
-    await verifier.getByRole('button', { name: '이 기기의 지갑으로 확인' }).click();
+  /** The wallet offers the mdoc preset's three elements; the holder agrees; the clerk sees them green. */
+  async function consentToMdocPreset(verifier: Page): Promise<void> {
     await wallet.getByRole('heading', { name: '제출 동의' }).waitFor();
     assert.equal(await wallet.locator('.consent-cred li.check').count(), 3);
     await wallet.getByRole('button', { name: '동의하고 제출' }).click();
@@ -150,6 +135,22 @@ describe.skipIf(skip)('web wallet answers the Digital Credentials API; the count
       String(example.given_name),
       '예',
     ]);
+  }
+
+  it('the counter’s mdoc preset asks for the driving licence mdoc; the web wallet presents it and the clerk sees the elements', async () => {
+    const verifier = await verifierPage('adult-mdoc');
+    await verifier.getByRole('button', { name: '요청 QR 만들기' }).click();
+    const link = await verifier.locator('#request-link').inputValue();
+    await wallet.getByLabel('요청 링크').fill(link);
+    await wallet.getByRole('button', { name: '요청 열기' }).click();
+    await consentToMdocPreset(verifier);
+    await verifier.close();
+  });
+
+  it('the mdoc preset through the DC API (dc_api.jwt): the web wallet signs over the DC API handover; green verdict', async () => {
+    const verifier = await verifierPage('adult-mdoc', (o) => o);
+    await verifier.getByRole('button', { name: '이 기기의 지갑으로 확인' }).click();
+    await consentToMdocPreset(verifier);
     await wallet.getByText('요청한 웹사이트에 보냈습니다').waitFor();
     await verifier.close();
     await wallet.getByRole('button', { name: /지갑으로/ }).click();
@@ -179,16 +180,6 @@ describe.skipIf(skip)('web wallet answers the Digital Credentials API; the count
     const created = (await res.json()) as { id: string; dc_api_requests: unknown[] };
     return { id: created.id, requests: created.dc_api_requests };
   }
-
-  /** Hands `requests` to the web wallet as from this service's origin; the promise of DigitalCredential.data. */
-  const askWallet = (requests: unknown[]): Promise<unknown> =>
-    wallet.evaluate(
-      ([r, o]) =>
-        (
-          globalThis as unknown as { dproofWallet: { answerDigitalCredentialRequest: (r: unknown, o: string) => Promise<unknown> } }
-        ).dproofWallet.answerDigitalCredentialRequest(r, o),
-      [requests, t.url] as const,
-    );
 
   /** Hands the data back to the service, as the verifier page does; the request's status and the mdoc's claims. */
   async function handBack(id: string, data: unknown): Promise<{ status: string; claims: unknown }> {
