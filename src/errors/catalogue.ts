@@ -328,6 +328,12 @@ export const ERROR_CATALOGUE = {
     en: 'a DCQL trusted_authorities entry has a type other than aki (etsi_tl and openid_federation are not applied)',
     ko: '신뢰 기관 조건(trusted_authorities)은 aki 유형만 지원합니다.',
   },
+  dcql_holder_binding_unavailable: {
+    http: [400],
+    area: 'verifier',
+    en: 'a jwt_vc_json credential query requires holder binding, but our VC-JWTs carry no holder key: set require_cryptographic_holder_binding to false',
+    ko: 'VC-JWT(jwt_vc_json) 증명서에는 소지자 키가 없습니다. require_cryptographic_holder_binding을 false로 지정하십시오.',
+  },
   invalid_webhook_url: { http: [400], area: 'verifier', en: 'webhook_url is not an absolute https URL or carries credentials' },
   webhook_url_internal: { http: [400], area: 'verifier', en: 'webhook_url names a loopback, private or metadata address' },
   invalid_policy: { http: [400], area: 'verifier', en: 'a policy.claims entry is not a claim path' },
@@ -743,6 +749,12 @@ export const ERROR_CATALOGUE = {
     area: 'verification',
     en: 'the credential type was not asked for',
     ko: '요청한 종류의 증명서가 아닙니다.',
+  },
+  type_values_mismatch: {
+    http: [400],
+    area: 'verification',
+    en: "the W3C credential's type does not hold every value of one DCQL meta.type_values set",
+    ko: '요청한 종류(type_values)의 증명서가 아닙니다.',
   },
   issuer_not_accepted: {
     http: [400],

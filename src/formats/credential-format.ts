@@ -147,6 +147,10 @@ export interface CredentialVerification<P = unknown, Id extends string = string>
   issuerAuthorizedForType?(parsed: P, type: string): boolean | undefined;
   /** The credential's type after the signature verified: its `vct` or most specific VC `type`. */
   credentialType(parsed: P): string;
+  /** Every type the credential names (a W3C VC's `type`), for DCQL `type_values`; unset: the format has no such list. */
+  credentialTypes?(parsed: P): string[];
+  /** True when a presentation always discloses the whole credential (no selective disclosure). */
+  readonly disclosesWholeCredential?: boolean;
   /** The ids of the catalogue types that name this credential (by `vct` index, or by VC `type` terms). */
   catalogTypeIds(parsed: P, credentialType: string, catalog: CatalogIndex): string[];
   /** Validity-period rules against the injected clock. */

@@ -1522,6 +1522,24 @@ export const API_SCHEMAS = {
         "additionalProperties": true,
         "description": "Only the claims asked for; absent when rejected"
       },
+      "disclosure": {
+        "type": "object",
+        "description": "Present when the format cannot disclose selectively (VC-JWT, jwt_vc_json): the whole credential was sent; carried names the subject claims it held, claims keeps only the asked ones",
+        "properties": {
+          "selective": {
+            "type": "boolean",
+            "enum": [
+              false
+            ]
+          },
+          "carried": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
       "receipt": {
         "type": "string",
         "description": "Signed receipt (dproof-receipt+jwt)"
@@ -1569,7 +1587,7 @@ export const API_SCHEMAS = {
     "properties": {
       "dcql_query": {
         "type": "object",
-        "description": "A DCQL query (OpenID4VP 1.0 §6) for SD-JWT VCs and ISO mdocs: credentials[].{id, format: dc+sd-jwt with meta.vct_values | mso_mdoc with meta.doctype_value and claims[].path [namespace, element] (intent_to_retain), claims[].path, claim_sets, multiple, require_cryptographic_holder_binding, trusted_authorities [{type: aki, values}] (mso_mdoc only)}, credential_sets."
+        "description": "A DCQL query (OpenID4VP 1.0 §6) for SD-JWT VCs, ISO mdocs and W3C VCs: credentials[].{id, format: dc+sd-jwt with meta.vct_values | mso_mdoc with meta.doctype_value and claims[].path [namespace, element] (intent_to_retain) | jwt_vc_json with meta.type_values and require_cryptographic_holder_binding false (the whole VC-JWT is disclosed), claims[].path, claim_sets, multiple, require_cryptographic_holder_binding, trusted_authorities [{type: aki, values}] (mso_mdoc only)}, credential_sets."
       },
       "purpose": {
         "$ref": "Purpose#"

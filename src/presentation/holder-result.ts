@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../errors.js';
 import type { JsonObject } from '../formats/jose/types.js';
-import { holderMessage } from '../verdict/holder-messages.js';
+import { ACCEPTED_WHOLE_CREDENTIAL, holderMessage } from '../verdict/holder-messages.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import type { StoredPresentationResult } from './receive-direct-post.js';
 import { issueResponseCode } from './same-device/response-code.js';
@@ -34,6 +34,10 @@ export async function issueHolderResult(deps: Pick<PresentationDeps, 'store' | '
   return holderResultUrl(deps.config.publicUrl, code);
 }
 
+/** Did a presented credential go whole (VC-JWT, no selective disclosure)? */
+const sentWhole = (result: StoredPresentationResult): boolean =>
+  Object.values(result.credentials).some((list) => list.some((c) => c.disclosure !== undefined));
+
 /** `GET /openid4vp/results/{response_code}`: verdict, code and the holder's sentence. */
 export async function readHolderResult(deps: Pick<PresentationDeps, 'store' | 'clock'>, code: string): Promise<JsonObject> {
   const m = CODE.exec(code);
@@ -46,7 +50,7 @@ export async function readHolderResult(deps: Pick<PresentationDeps, 'store' | 'c
   return {
     verdict: result.verdict,
     code: result.code,
-    message: { ...holderMessage(result.code) },
+    message: { ...(result.verdict === 'verified' && sentWhole(result) ? ACCEPTED_WHOLE_CREDENTIAL : holderMessage(result.code)) },
     verifier: { name: client?.name ?? null },
     at: new Date(rec.responded_at ?? rec.created_at).toISOString(),
   };

@@ -6,12 +6,15 @@
  * `values`, `claim_sets`, `credential_sets`, `multiple`, `require_cryptographic_holder_binding`.
  * Unknown properties are ignored (§6: "Implementations MUST ignore any unknown properties");
  * `trusted_authorities` of type `aki` is applied to mso_mdoc and dc+sd-jwt queries (§6.1.1.1).
+ * W3C VCs (`format: jwt_vc_json`, Annex B.1): `meta.type_values`, claims paths from the root of
+ * the credential (`["credentialSubject", …]`); see parse-w3c-vc-query.ts.
  */
 import { badRequest } from '../errors.js';
 import type { Catalog } from '../catalog/types.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { isClaimPathPointer, type ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
 import type { VerificationPolicy } from '../verification/verification-types.js';
+import { JWT_VC_JSON, parseTypeValues, requireNoHolderBinding, w3cTypesAllowed } from './parse-w3c-vc-query.js';
 
 export interface ClaimQuery {
   id?: string;
@@ -23,10 +26,12 @@ export interface ClaimQuery {
 
 export interface CredentialQuery {
   id: string;
-  format: 'dc+sd-jwt' | 'mso_mdoc';
+  format: 'dc+sd-jwt' | 'mso_mdoc' | typeof JWT_VC_JSON;
   multiple: boolean;
-  /** `meta.vct_values` (SD-JWT VC) or the one `meta.doctype_value` (mdoc). */
+  /** `meta.vct_values` (SD-JWT VC) or the one `meta.doctype_value` (mdoc); empty for jwt_vc_json. */
   vctValues: string[];
+  /** jwt_vc_json (Annex B.1.1): `meta.type_values`, alternatives of type sets. */
+  typeValues?: string[][];
   claims?: ClaimQuery[];
   claimSets?: string[][];
   requireHolderBinding: boolean;
@@ -48,7 +53,7 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_CREDENTIALS = 8;
 const MAX_CLAIMS = 64;
 
-const bad = (message: string, pointer: string) =>
+export const bad = (message: string, pointer: string) =>
   badRequest('invalid_dcql_query', message, { errors: [{ pointer: `/dcql_query${pointer}`, message }] });
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -141,8 +146,9 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
   const at = `/credentials/${i}`;
   if (!isObj(raw)) throw bad('a credential query is an object', at);
   if (typeof raw.id !== 'string' || !ID.test(raw.id)) throw bad('id must be 1-64 of [A-Za-z0-9_-]', `${at}/id`);
+  if (raw.format === JWT_VC_JSON) return parseW3cCredentialQuery(raw, raw.id, at, catalog, client);
   if (raw.format !== 'dc+sd-jwt' && raw.format !== 'mso_mdoc')
-    throw bad('format dc+sd-jwt (SD-JWT VC) or mso_mdoc (ISO mdoc) can be requested', `${at}/format`);
+    throw bad('format dc+sd-jwt (SD-JWT VC), mso_mdoc (ISO mdoc) or jwt_vc_json (W3C VC) can be requested', `${at}/format`);
   const meta = raw.meta;
   const mdoc = raw.format === 'mso_mdoc';
   if (mdoc) {
@@ -174,18 +180,60 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
     }
   }
   const trustedAuthorityKeyIds = raw.trusted_authorities === undefined ? undefined : parseTrustedAuthorities(raw.trusted_authorities, at);
-  if (raw.multiple !== undefined && typeof raw.multiple !== 'boolean') throw bad('multiple must be a boolean', `${at}/multiple`);
-  const rchb = raw.require_cryptographic_holder_binding;
-  if (rchb !== undefined && typeof rchb !== 'boolean')
-    throw bad('require_cryptographic_holder_binding must be a boolean', `${at}/require_cryptographic_holder_binding`);
   const q: CredentialQuery = {
     id: raw.id,
     format: mdoc ? 'mso_mdoc' : 'dc+sd-jwt',
-    multiple: raw.multiple === true,
+    multiple: readMultiple(raw, at),
     vctValues,
-    requireHolderBinding: rchb !== false,
+    requireHolderBinding: readHolderBinding(raw, at),
   };
   if (trustedAuthorityKeyIds) q.trustedAuthorityKeyIds = trustedAuthorityKeyIds;
+  return withClaims(q, raw, at, mdoc);
+}
+
+function readMultiple(raw: Record<string, unknown>, at: string): boolean {
+  if (raw.multiple !== undefined && typeof raw.multiple !== 'boolean') throw bad('multiple must be a boolean', `${at}/multiple`);
+  return raw.multiple === true;
+}
+
+/** §6.1 `require_cryptographic_holder_binding`: a boolean, true when omitted. */
+function readHolderBinding(raw: Record<string, unknown>, at: string): boolean {
+  const rchb = raw.require_cryptographic_holder_binding;
+  if (rchb !== undefined && typeof rchb !== 'boolean')
+    throw bad('require_cryptographic_holder_binding must be a boolean', `${at}/require_cryptographic_holder_binding`);
+  return rchb !== false;
+}
+
+/**
+ * Annex B.1 (W3C VC, `jwt_vc_json`): `meta.type_values` REQUIRED; claims paths start at the root
+ * of the credential. Our VC-JWTs carry no holder key (src/formats/vc-jwt/adapter.ts), so a query
+ * that requires holder binding could never be answered: refused here, at request creation.
+ */
+function parseW3cCredentialQuery(
+  raw: Record<string, unknown>,
+  id: string,
+  at: string,
+  catalog: Catalog,
+  client: ApiClient,
+): CredentialQuery {
+  const typeValues = parseTypeValues(raw.meta, `${at}/meta`);
+  if (!w3cTypesAllowed(typeValues, catalog, client))
+    throw badRequest('type_not_allowed', 'this verifier may not ask for these credential types');
+  requireNoHolderBinding(readHolderBinding(raw, at), at);
+  const q: CredentialQuery = {
+    id,
+    format: JWT_VC_JSON,
+    multiple: readMultiple(raw, at),
+    vctValues: [],
+    typeValues,
+    requireHolderBinding: false,
+  };
+  // §6.1.1.1: our VC-JWTs carry no X.509 chain, so with `aki` values none matches (trusted_authority_mismatch).
+  if (raw.trusted_authorities !== undefined) q.trustedAuthorityKeyIds = parseTrustedAuthorities(raw.trusted_authorities, at);
+  return withClaims(q, raw, at, false);
+}
+
+function withClaims(q: CredentialQuery, raw: Record<string, unknown>, at: string, mdoc: boolean): CredentialQuery {
   if (raw.claims !== undefined) q.claims = parseClaims(raw.claims, `${at}/claims`, mdoc);
   if (raw.claim_sets !== undefined) {
     // §6.1: claim_sets only with claims, each option naming claim ids.
@@ -242,12 +290,14 @@ export function parseDcqlQuery(raw: unknown, catalog: Catalog, client: ApiClient
 /** The verification policy for one credential query. */
 export function policyForQuery(q: CredentialQuery): VerificationPolicy {
   // §6.1 `format`: only a credential of the query's own format answers it (no format confusion).
+  // Annex B.1: a `jwt_vc_json` credential is our `vc+jwt` (the format the issuer metadata publishes it as).
   const policy: VerificationPolicy = {
-    formats: [q.format],
-    types: q.vctValues,
+    formats: [q.format === JWT_VC_JSON ? 'vc+jwt' : q.format],
     requireHolderBinding: q.requireHolderBinding,
     claims: (q.claims ?? []).map((c) => c.path),
   };
+  if (q.typeValues) policy.typeValues = q.typeValues;
+  else policy.types = q.vctValues;
   if (q.claims?.some((c) => c.values)) policy.claimValues = q.claims.map((c) => c.values);
   if (q.trustedAuthorityKeyIds) policy.trustedAuthorityKeyIds = q.trustedAuthorityKeyIds;
   if (q.claimSets) policy.claimSets = q.claimSets.map((o) => o.map((id) => q.claims!.findIndex((c) => c.id === id)));

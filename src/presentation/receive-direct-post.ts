@@ -38,6 +38,16 @@ export interface StoredPresentationResult {
   wallet_error?: string;
 }
 
+/**
+ * Annex B.1: a VC-JWT cannot disclose selectively, so the wallet sent the whole credential. The
+ * result still keeps only the asked claims (what reaches the verifier client stays minimal) and
+ * says, here and in each credential's `disclosure`, that more was sent than was asked.
+ */
+const WHOLE_CREDENTIAL_MESSAGE = {
+  ko: '확인되었습니다. 이 증명서(VC-JWT)는 항목을 골라 보낼 수 없어 전체가 제출되었습니다. 요청한 항목만 표시됩니다.',
+  en: 'Verified. This credential (VC-JWT) cannot disclose items selectively, so it was sent whole. Only the requested items are shown.',
+};
+
 function reportView(r: VerificationReport): JsonObject {
   const view: JsonObject = {
     verdict: r.verdict,
@@ -47,6 +57,7 @@ function reportView(r: VerificationReport): JsonObject {
     credential: r.credential ? { ...r.credential } : null,
   };
   if (r.claims) view.claims = r.claims;
+  if (r.wholeCredential) view.disclosure = { selective: false, carried: [...r.wholeCredential.carried] };
   return view;
 }
 
@@ -174,6 +185,7 @@ export async function answerRequest(
       if (client) receipts.push((await recordReceipt(deps, client, { channel: 'openid4vp', requestId: rec.id, purpose, report })).jwt);
     }
   }
+  const wholeCredential = Object.values(credentials).some((list) => list.some((v) => v.disclosure !== undefined));
   // §6.4.2: the returned credentials must satisfy the query (all, or the required credential sets).
   if (!failure && !satisfiesCredentialSets(query, new Set(Object.keys(credentials)))) failure = 'vp_token_incomplete';
   const verdict = failure ? 'rejected' : 'verified';
@@ -182,7 +194,9 @@ export async function answerRequest(
     code: failure ?? 'verified',
     verdict_message: failure
       ? { ko: '제출된 증명서를 확인하지 못했습니다.', en: 'The presented credentials could not be verified.' }
-      : { ko: '확인되었습니다. 요청한 항목만 표시됩니다.', en: 'Verified. Only the requested items are shown.' },
+      : wholeCredential
+        ? WHOLE_CREDENTIAL_MESSAGE
+        : { ko: '확인되었습니다. 요청한 항목만 표시됩니다.', en: 'Verified. Only the requested items are shown.' },
     credentials,
     receipts,
   };

@@ -67,8 +67,12 @@ export function didSigner(publicUrl: string, signer: Signer): Signer {
   };
 }
 
-/** OpenID4VP §11.1 / §B.3.4 (SD-JWT VC) / §B.2.2 (mdoc: COSE algorithm ids, no DeviceMac): what we accept. */
+/**
+ * OpenID4VP §11.1 / §B.3.4 (SD-JWT VC) / §B.2.2 (mdoc: COSE algorithm ids, no DeviceMac) /
+ * §B.1.3.1.3 (W3C VC as a JWT: the VC's JOSE `alg`): what we accept.
+ */
 export const VP_FORMATS_SUPPORTED = {
   'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'EdDSA'], 'kb-jwt_alg_values': ['ES256', 'EdDSA'] },
   mso_mdoc: { issuerauth_alg_values: [-7, -35, -8], deviceauth_alg_values: [-7, -35, -8] },
+  jwt_vc_json: { alg_values: ['ES256', 'EdDSA'] },
 } as const;

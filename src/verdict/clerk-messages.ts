@@ -41,6 +41,7 @@ const BY_CODE: Record<string, ClerkMessage> = {
     en: 'The revocation status could not be checked, so the credential is not confirmed. Try again shortly.',
   },
   type_not_accepted: { ko: '요청한 종류의 증명서가 아닙니다.', en: 'This is not the kind of credential that was asked for.' },
+  type_values_mismatch: { ko: '요청한 종류의 증명서가 아닙니다.', en: 'This is not the kind of credential that was asked for.' },
   issuer_not_authorized_for_type: {
     ko: '이 발급기관은 이 종류의 증명서를 발급할 권한이 없습니다. 받지 마십시오.',
     en: 'This issuer is not authorised to issue this kind of credential. Do not accept it.',

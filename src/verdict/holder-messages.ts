@@ -37,6 +37,10 @@ const BY_CODE: Record<string, HolderMessage> = {
     ko: '이곳에서 받지 않는 종류의 증명서입니다.',
     en: 'Refused: the verifier does not accept this kind of credential.',
   },
+  type_values_mismatch: {
+    ko: '이곳에서 받지 않는 종류의 증명서입니다.',
+    en: 'Refused: the verifier does not accept this kind of credential.',
+  },
   issuer_not_accepted: { ko: '이곳에서 받지 않는 발급기관의 증명서입니다.', en: 'Refused: the verifier does not accept this issuer.' },
   trusted_authority_mismatch: {
     ko: '이곳에서 요청한 기관이 발급한 증명서가 아니라서 받지 않았습니다.',
@@ -52,6 +56,11 @@ const BY_CODE: Record<string, HolderMessage> = {
 const REFUSED: HolderMessage = {
   ko: '검증기관이 제출한 증명서를 받지 않았습니다. 창구 직원에게 문의하십시오.',
   en: 'The verifier did not accept the credential. Ask at the counter.',
+};
+/** Accepted, but a VC-JWT cannot disclose selectively: the holder should know everything in it was sent. */
+export const ACCEPTED_WHOLE_CREDENTIAL: HolderMessage = {
+  ko: '확인되었습니다. 이 증명서(VC-JWT)는 항목을 골라 보낼 수 없어 모든 항목이 전송되었습니다.',
+  en: 'Accepted. This credential (VC-JWT) cannot send items selectively, so all of its items were sent.',
 };
 const DECLINED: HolderMessage = { ko: '제출하지 않았습니다.', en: 'Nothing was sent.' };
 

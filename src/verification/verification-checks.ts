@@ -224,6 +224,12 @@ export const checkPolicy: Check = (s, c, input) => {
   // must name one of the asked authorities; a credential without a chain matches none.
   if (p.trustedAuthorityKeyIds && !matchesTrustedAuthorities(format.authorityKeyIds?.(s.parsed), p.trustedAuthorityKeyIds))
     throw new VerificationFailed('trusted_authority_mismatch', 'no certificate of the credential names an asked trusted authority');
+  // OpenID4VP Annex B.1.1: the credential's `type` holds every value of one `type_values` set.
+  if (p.typeValues) {
+    const types = new Set(format.credentialTypes?.(s.parsed) ?? []);
+    if (!p.typeValues.some((set) => set.every((t) => types.has(t))))
+      throw new VerificationFailed('type_values_mismatch', 'the credential type does not hold every value of one asked type set');
+  }
   const names = typeNames(s, c);
   if (p.types && !p.types.some((t) => names.has(t)))
     throw new VerificationFailed('type_not_accepted', 'the credential type was not asked for');

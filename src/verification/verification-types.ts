@@ -21,6 +21,8 @@ export interface CheckResult {
 export interface VerificationPolicy {
   /** Accepted credential types: catalogue ids or `vct` values (SD-JWT VC) / VC `type` terms (VC-JWT). */
   types?: string[];
+  /** DCQL `meta.type_values` (jwt_vc_json, OpenID4VP Annex B.1.1): the credential's `type` holds every value of one set. */
+  typeValues?: string[][];
   /** Accepted formats (a DCQL credential query names exactly one); unset = any. */
   formats?: CredentialFormat[];
   /** Accepted issuer identifiers (each must also be trusted). */
@@ -89,6 +91,11 @@ export interface VerificationReport {
   claims?: JsonObject;
   /** Names (paths) of the claims returned, for receipts. */
   claimNames: string[];
+  /**
+   * Set when the format cannot disclose selectively (VC-JWT): the wallet sent the whole
+   * credential; `carried` names the subject's claims it held, of which `claims` keeps the asked ones.
+   */
+  wholeCredential?: { carried: string[] };
   /** RFC 7638 thumbprint of the holder key (links receipts to the holder's history). */
   holderJkt?: string;
 }

@@ -10,6 +10,7 @@
  * for a token whose issuer signature did not verify (status lists come after the signature).
  */
 import { clerkMessage } from '../verdict/clerk-messages.js';
+import { verificationFormat } from '../formats/registry.js';
 import {
   checkDisclosures,
   checkHolderBinding,
@@ -69,6 +70,9 @@ export async function verifyPresentation(input: VerifyInput, ctx: VerificationCo
   };
   if (s.format) report.credential = { format: s.format, type: s.type ?? null, issuer: s.iss ?? null };
   if (!failed) report.claims = s.selected ?? {};
+  // A VC-JWT is disclosed whole: say what it carried, beside the asked claims we keep.
+  if (!failed && s.format && verificationFormat(s.format)?.disclosesWholeCredential)
+    report.wholeCredential = { carried: Object.keys(s.claims ?? {}) };
   if (s.holderJkt) report.holderJkt = s.holderJkt;
   else if (failed) {
     const jkt = await proveHolderAfterRefusal(s, checks, ctx, input);

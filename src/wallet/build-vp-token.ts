@@ -4,7 +4,8 @@
  * credential query, the first held credential that answers it, and its presentation —
  * an SD-JWT with only the chosen disclosures and a KB-JWT over the nonce and `aud`, or for
  * `mso_mdoc` a DeviceResponse signed over the request's SessionTranscript (Annex B.2.6.1 by
- * redirect, B.2.6.2 over the DC API). vp_token is keyed by query id (§8.1).
+ * redirect, B.2.6.2 over the DC API), or for `jwt_vc_json` the VC-JWT itself, whole (Annex B.1,
+ * pick-w3c-credential.ts). vp_token is keyed by query id (§8.1).
  */
 import { calculateJwkThumbprint } from 'jose';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
@@ -21,6 +22,7 @@ import { holderSignerFromJwk } from './holder-key.js';
 import { readHeldClaims } from './read-held-claims.js';
 import { readCredentialAuthorityKeyIds } from './read-credential-authority-keys.js';
 import { failed } from './wallet-http.js';
+import { pickW3cCredential } from './pick-w3c-credential.js';
 import type { StoredCredential, Wallet } from './wallet-file.js';
 
 const fail = (message: string) => failed(message, 'present_failed');
@@ -119,6 +121,13 @@ export async function buildVpToken(
   const vpToken: Record<string, string[]> = {};
   const disclosed: VpTokenResult['disclosed'] = {};
   for (const q of queries) {
+    if (q.format === 'jwt_vc_json' && typeof q.id === 'string') {
+      // Nothing to sign: the credential is sent whole, and `disclosed` says so (every subject claim).
+      const { cred, carried } = pickW3cCredential(wallet, q, readAskedClaims(q), opts.now);
+      vpToken[q.id] = [cred.credential];
+      disclosed[q.id] = { credential: cred.id, claims: carried };
+      continue;
+    }
     if ((q.format !== 'dc+sd-jwt' && q.format !== 'mso_mdoc') || typeof q.id !== 'string')
       throw fail(`unsupported credential query ${String(q.id)} (${String(q.format)})`);
     const { cred, pointers } = pickCredential(wallet, q, readAskedClaims(q), opts.now);

@@ -21,7 +21,10 @@ const fail = (message: string) => failed(message, 'present_failed');
 
 /** OpenID4VP 1.0 §10: what this wallet can do, posted with request_uri_method=post. */
 const WALLET_METADATA = {
-  vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'EdDSA'], 'kb-jwt_alg_values': ['ES256', 'EdDSA'] } },
+  vp_formats_supported: {
+    'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'EdDSA'], 'kb-jwt_alg_values': ['ES256', 'EdDSA'] },
+    jwt_vc_json: { alg_values: ['ES256', 'EdDSA'] },
+  },
   client_id_prefixes_supported: ['decentralized_identifier', 'x509_san_dns', 'x509_hash'],
   request_object_signing_alg_values_supported: ['ES256', 'EdDSA'],
 };

@@ -173,6 +173,23 @@ export function verifyJwtWithDidDocument(f: FetchLike, publicUrl: string) {
   };
 }
 
+/** `POST /openid4vp/response` (direct_post, OpenID4VP §8.2): `state` and a vp_token keyed by query id. */
+export function postDirectPost(app: FastifyInstance, state: string, vpToken: Record<string, string[]>) {
+  return app.inject({
+    method: 'POST',
+    url: '/openid4vp/response',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ state, vp_token: JSON.stringify(vpToken) }).toString(),
+  });
+}
+
+/** `GET /v1/verifier/requests/{id}` by the verifier client that made it: the stored result. */
+export async function readRequestResult<R>(app: FastifyInstance, verifierKey: string, id: string): Promise<R> {
+  const res = await app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json<{ result: R }>().result;
+}
+
 /** `POST /v1/verifier/requests` with one DCQL credential query; 201 asserted. */
 export async function createDcqlRequest(app: FastifyInstance, verifierKey: string, credentialQuery: Record<string, unknown>) {
   const res = await app.inject({

@@ -16,7 +16,7 @@ import { decodeJwt } from 'jose';
 import { cborDecode, cborEncode, DataItem } from '@owf/mdoc';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { counterVerify, revokeViaApi } from './helpers.js';
+import { counterVerify, postDirectPost, readRequestResult, revokeViaApi } from './helpers.js';
 import {
   IndependentMdocParty,
   makeDeviceKey,
@@ -102,25 +102,12 @@ for (const backend of storeTargets()) {
     }
 
     async function answer(state: string, vp: string) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/openid4vp/response',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ state, vp_token: JSON.stringify({ mdl: [vp] }) }).toString(),
-      });
+      const res = await postDirectPost(t.app, state, { mdl: [vp] });
       assert.equal(res.statusCode, 200, res.body);
       return res.json<{ status: string }>();
     }
 
-    async function result(id: string): Promise<Result> {
-      const res = await t.app.inject({
-        method: 'GET',
-        url: `/v1/verifier/requests/${id}`,
-        headers: { authorization: `Bearer ${verifierKey}` },
-      });
-      assert.equal(res.statusCode, 200, res.body);
-      return res.json<{ result: Result }>().result;
-    }
+    const result = (id: string) => readRequestResult<Result>(t.app, verifierKey, id);
 
     /** Request → the independent wallet answers by direct_post → the verifier's result. */
     async function presentFlow(

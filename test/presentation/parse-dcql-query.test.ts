@@ -23,6 +23,13 @@ const client: ApiClient = {
 type Obj = Record<string, unknown>;
 const cred = (extra: Obj = {}): Obj => ({ id: 'dl', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, ...extra });
 const mdl = (extra: Obj = {}): Obj => ({ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: 'org.iso.18013.5.1.mDL' }, ...extra });
+const vcq = (extra: Obj = {}): Obj => ({
+  id: 'vc',
+  format: 'jwt_vc_json',
+  meta: { type_values: [['VerifiableCredential', 'DriverLicense']] },
+  require_cryptographic_holder_binding: false,
+  ...extra,
+});
 const query = (extra: Obj = {}, credExtra: Obj = {}): Obj => ({ credentials: [cred(credExtra)], ...extra });
 
 /** Asserts a refusal with `code` whose first error points at `pointer`. */
@@ -181,7 +188,13 @@ describe('parse-dcql-query refuses, naming where (OpenID4VP §6)', () => {
     ['an id with other characters', query({}, { id: 'd.l' }), '/credentials/0/id'],
     ['an id over 64 characters', query({}, { id: 'x'.repeat(65) }), '/credentials/0/id'],
     ['the same id twice', { credentials: [cred(), cred()] }, '/credentials/1/id'],
-    ['another format', query({}, { format: 'jwt_vc_json' }), '/credentials/0/format'],
+    ['another format', query({}, { format: 'ldp_vc' }), '/credentials/0/format'],
+    ['jwt_vc_json without meta.type_values', { credentials: [vcq({ meta: { vct_values: [vct] } })] }, '/credentials/0/meta'],
+    [
+      'jwt_vc_json with an empty type set',
+      { credentials: [vcq({ meta: { type_values: [['DriverLicense'], []] } })] },
+      '/credentials/0/meta',
+    ],
     ['an mso_mdoc query with vct_values instead of doctype_value', query({}, { format: 'mso_mdoc' }), '/credentials/0/meta'],
     ['a missing format', query({}, { format: undefined }), '/credentials/0/format'],
     ['a missing meta', query({}, { meta: undefined }), '/credentials/0/meta'],
@@ -251,6 +264,27 @@ describe('parse-dcql-query refuses, naming where (OpenID4VP §6)', () => {
     ['required that is not a boolean', query({ credential_sets: [{ options: [['dl']], required: 'no' }] }), '/credential_sets/0/required'],
   ];
   for (const [what, raw, pointer] of cases) it(what, () => refuses(raw, pointer));
+
+  it('jwt_vc_json (Annex B.1): holder binding must be turned off; type_values limited to the client types', () => {
+    refuses({ credentials: [vcq({ require_cryptographic_holder_binding: true })] }, '', 'dcql_holder_binding_unavailable');
+    refuses({ credentials: [vcq({ require_cryptographic_holder_binding: undefined })] }, '', 'dcql_holder_binding_unavailable');
+    refuses({ credentials: [vcq({ meta: { type_values: [['ResidentId']] } })] }, '', 'type_not_allowed', {
+      ...client,
+      types: ['driver-license'],
+    });
+    const q = parseDcqlQuery({ credentials: [vcq({ claims: [{ path: ['credentialSubject', 'family_name'] }] })] }, catalog, {
+      ...client,
+      types: ['driver-license'],
+    });
+    const c = q.credentials[0]!;
+    assert.deepEqual(c.typeValues, [['VerifiableCredential', 'DriverLicense']]);
+    assert.deepEqual(policyForQuery(c), {
+      formats: ['vc+jwt'],
+      requireHolderBinding: false,
+      claims: [['credentialSubject', 'family_name']],
+      typeValues: [['VerifiableCredential', 'DriverLicense']],
+    });
+  });
 
   it('a type the verifier client may not ask for (type_not_allowed)', () => {
     refuses(query({}, { meta: { vct_values: [otherVct] } }), '', 'type_not_allowed', { ...client, types: ['driver-license'] });

@@ -70,6 +70,9 @@ export const vcJwtFormat: CredentialFormat<ParsedVcJwtPresentation, 'vc+jwt'> = 
         .pop() ?? VERIFIABLE_CREDENTIAL_TYPE,
     ),
 
+  credentialTypes: (jws) => typesOf(jws.payload).filter((t): t is string => typeof t === 'string'),
+  disclosesWholeCredential: true,
+
   catalogTypeIds: (jws, _credentialType, catalog) => {
     const terms = typesOf(jws.payload);
     return catalog.types.filter((t) => terms.includes(vcTypeTermOf(t.id))).map((t) => t.id);
