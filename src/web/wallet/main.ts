@@ -134,6 +134,7 @@ async function openRequestLink(link: string): Promise<void> {
 }
 
 function openConsent(request: VerifierRequest, dcApi?: DcApiCall): void {
+  abandonDcApiCall();
   const picks: Record<string, { credId: string; paths: Set<string> }> = {};
   for (const q of request.queries) {
     const c = candidatesFor(q, presentable())[0];
@@ -160,6 +161,7 @@ async function answerDigitalCredentialRequest(
   return new Promise((resolve, reject) => {
     void act('request', async () => {
       stopEngagement();
+      abandonDcApiCall();
       state.view = { name: 'home' };
       try {
         if (!chosen) throw new Error(t('이 지갑이 읽을 수 있는 요청이 없습니다.', 'No request this wallet can read.'));
@@ -171,6 +173,15 @@ async function answerDigitalCredentialRequest(
     });
   });
 }
+/**
+ * The holder leaves a Digital Credentials API consent screen without answering ("← back", or a
+ * newer request): the calling page must not wait for ever, so it gets what a refusal gives
+ * (A.4: `{ error: 'access_denied' }`), as the browser's own wallet UI would when dismissed.
+ */
+function abandonDcApiCall(): void {
+  if (state.view.name === 'consent' && state.view.dcApi) state.view.dcApi.resolve({ error: 'access_denied' });
+}
+
 Object.defineProperty(window, 'dproofWallet', { value: Object.freeze({ answerDigitalCredentialRequest }) });
 
 function stopEngagement(): void {
@@ -240,6 +251,7 @@ function engagementSection(): HTMLElement {
 }
 
 function go(view: View): void {
+  abandonDcApiCall();
   state.view = view;
   state.errors = {};
   render(page.main);
@@ -807,6 +819,8 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
       state.view = { name: 'answered', request: r, status: undefined, declined: true, result: undefined };
     });
   return [
+    // Leaving without answering: a redirect request simply expires; a DC API caller gets access_denied (go()).
+    backButton(),
     h('h1', {}, t('제출 동의', 'Consent to present')),
     h(
       'section',

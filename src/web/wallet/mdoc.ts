@@ -19,7 +19,11 @@ import { cborDecode, DataItem, IssuerSigned } from '@owf/mdoc';
 import { base64url } from 'jose';
 import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
-import { openId4VpHandover, sessionTranscriptOfHandover } from '../../formats/mdoc/build-device-authentication.js';
+import {
+  openId4VpHandover,
+  sessionTranscriptOfHandover,
+  type OpenId4VpHandoverInput,
+} from '../../formats/mdoc/build-device-authentication.js';
 import { draftDeviceResponse } from '../../formats/mdoc/build-device-response.js';
 import { thumbprint } from './holder-key.js';
 
@@ -158,19 +162,21 @@ export interface MdocAnswerInput {
   /** `[namespace, element]` pointers: exactly these are disclosed. */
   disclose: readonly ClaimPathPointer[];
   deviceKey: CryptoKey;
-  clientId: string;
-  nonce: string;
-  responseUri: string;
-  /** direct_post.jwt: SHA-256 RFC 7638 thumbprint of the verifier key the response is encrypted to (Annex B.2.6.1). */
-  jwkThumbprint?: Uint8Array;
+  /**
+   * What the SessionTranscript binds: a redirect request's client_id, nonce and Response URI
+   * (Annex B.2.6.1), or a Digital Credentials API request's origin and nonce (B.2.6.2); both with
+   * the SHA-256 RFC 7638 thumbprint of the verifier key an encrypted answer goes to
+   * (direct_post.jwt / dc_api.jwt), null otherwise.
+   */
+  handover: OpenId4VpHandoverInput;
 }
 
 /**
  * A base64url DeviceResponse (§8.3.2.1.2.2) for one OpenID4VP request (Annex B.2.4): the asked
  * IssuerSignedItems byte for byte as issued, empty DeviceNameSpaces, and a DeviceSignature
  * (COSE_Sign1, ES256, detached payload) over DeviceAuthenticationBytes with this request's
- * SessionTranscript; with direct_post.jwt its handover names the verifier key the answer is
- * encrypted to (jwk_thumbprint), as the server's verifier and the CLI wallet compute it.
+ * SessionTranscript (OpenID4VPHandover, or OpenID4VPDCAPIHandover over the Digital Credentials
+ * API), as the server's verifier and the CLI wallet compute it.
  */
 export async function createMdocAnswer(input: MdocAnswerInput): Promise<string> {
   const top: unknown = cborDecode(base64url.decode(input.credential));
@@ -181,7 +187,7 @@ export async function createMdocAnswer(input: MdocAnswerInput): Promise<string> 
     nameSpaces: top.get('nameSpaces') as Map<string, DataItem[]>,
     issuerAuth: top.get('issuerAuth'),
   };
-  const handover = openId4VpHandover(input);
+  const handover = openId4VpHandover(input.handover);
   const transcript = sessionTranscriptOfHandover(handover.name, await sha256(handover.info));
   const draft = draftDeviceResponse(held, input.disclose, transcript);
   const signature = new Uint8Array(

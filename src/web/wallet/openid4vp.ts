@@ -12,7 +12,8 @@
  * 4. After consent, post `vp_token` (JSON keyed by credential query id, §8.1) and `state` to
  *    `response_uri` (§8.2), or both as one JWE to the request's key with `direct_post.jwt`
  *    (§8.3.1); a refusal posts `error=access_denied` (§8.5). An mdoc answers with a
- *    DeviceResponse (Annex B.2.4, mdoc.ts).
+ *    DeviceResponse (Annex B.2.4, mdoc.ts), bound by the OpenID4VPHandover (B.2.6.1) or, over the
+ *    Digital Credentials API, the OpenID4VPDCAPIHandover (B.2.6.2).
  */
 import { base64url, calculateJwkThumbprint, compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
@@ -28,6 +29,7 @@ import type { Text } from '../shared/i18n.js';
 import { t, tx } from '../shared/i18n.js';
 import { WalletError, sameOrigin } from './receive-offer.js';
 import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
+import type { OpenId4VpHandoverInput } from '../../formats/mdoc/build-device-authentication.js';
 import { matchClaimsQuery } from '../../formats/claim-path/match-claims-query.js';
 import { readClaimsQuery, type AskedClaims } from '../../formats/claim-path/read-claims-query.js';
 import { createPresentation, decodeSdJwt, type DecodedSdJwt } from './sd-jwt.js';
@@ -335,13 +337,25 @@ const postAnswer = (res: Obj | undefined): PostAnswer => ({
 /** The `aud` of the presentations: the client_id, or `origin:<origin>` over the Digital Credentials API (A.4). */
 const audienceOf = (req: VerifierRequest): string => (req.origin !== undefined ? `origin:${req.origin}` : req.clientId!);
 
+/**
+ * An mdoc's handover (Annex B.2.6): over the Digital Credentials API the origin the browser gave
+ * and the nonce (OpenID4VPDCAPIHandover, B.2.6.2; the origin bare, no `origin:` prefix), else the
+ * client_id, nonce and Response URI (OpenID4VPHandover, B.2.6.1).
+ */
+const mdocHandover = (req: VerifierRequest, jwkThumbprint: Uint8Array | undefined): OpenId4VpHandoverInput => ({
+  ...(req.origin !== undefined
+    ? { origin: req.origin, nonce: req.nonce }
+    : { clientId: req.clientId!, nonce: req.nonce, responseUri: req.responseUri! }),
+  ...(jwkThumbprint && { jwkThumbprint }),
+});
+
 /** The response parameters (§8.1): `vp_token` and `state`, or both as one JWE (§8.3.1, A.3 dc_api.jwt). */
 async function responseParameters(
   req: VerifierRequest,
   answers: readonly Answer[],
 ): Promise<{ response: string } | { vp_token: Record<string, string[]>; state?: string }> {
   const vpToken: Record<string, string[]> = {};
-  // Annex B.2.6.1: an encrypted answer's mdoc SessionTranscript names the key it is encrypted to.
+  // Annex B.2.6.1/B.2.6.2: an encrypted answer's mdoc SessionTranscript names the key it is encrypted to.
   const encryptionJkt = req.encryption && base64url.decode(await calculateJwkThumbprint(req.encryption.jwk, 'sha256'));
   for (const a of answers) {
     const key = await getKey(a.credential.key);
@@ -350,24 +364,13 @@ async function responseParameters(
         'key_missing',
         t('이 증명서의 키가 지갑에 없습니다.', 'The key of this credential is missing from the wallet.'),
       );
-    if (isMdoc(a.decoded) && req.responseUri === undefined)
-      throw new WalletError(
-        'unsupported_request',
-        t(
-          '이 지갑은 브라우저를 통한 요청에 mdoc을 아직 보내지 않습니다.',
-          'This wallet does not yet send mdocs over the browser’s request.',
-        ),
-      );
     vpToken[a.query.id] = [
       isMdoc(a.decoded)
         ? await createMdocAnswer({
             credential: a.credential.credential,
             disclose: a.pointers,
             deviceKey: key.privateKey,
-            clientId: req.clientId!,
-            nonce: req.nonce,
-            responseUri: req.responseUri!,
-            ...(encryptionJkt && { jwkThumbprint: encryptionJkt }),
+            handover: mdocHandover(req, encryptionJkt),
           })
         : await createPresentation(a.decoded, a.pointers, key.privateKey, audienceOf(req), req.nonce),
     ];
