@@ -210,7 +210,9 @@ export const checkPolicy: Check = (s, c, input) => {
   const p = input.policy;
   // SD-JWT VC §3.2.2.1: acceptance rests on the type AND the issuer's authority for it.
   const format = formatOf(s);
-  const authorized = format.issuerAuthorizedForType?.(s.parsed, s.type!) ?? c.trust.isAuthorizedForType(s.iss!, s.type!);
+  // Without a parsed credential there is no certificate to speak for the issuer: the trust list decides.
+  const certified = s.parsed === undefined ? undefined : format.issuerAuthorizedForType?.(s.parsed, s.type!);
+  const authorized = certified ?? c.trust.isAuthorizedForType(s.iss!, s.type!);
   if (!authorized) {
     throw new VerificationFailed('issuer_not_authorized_for_type', 'the issuer is trusted, but not for this credential type');
   }

@@ -124,7 +124,11 @@ describe.skipIf(skip)('web pages in Chromium', () => {
       assert.match(csp, /connect-src 'self'(;|$)/);
       assert.match(csp, /frame-ancestors 'none'/);
       assert.match(csp, /require-trusted-types-for 'script'/);
-      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|http:/);
+      // Only the wallet page loads a verifier's https logo (logo_uri); the others keep images to 'self'.
+      const imgSrc = /(?:^|;)\s*img-src ([^;]*)/.exec(csp)?.[1] ?? '';
+      assert.equal(imgSrc, page === 'wallet' ? "'self' data: blob: https:" : "'self' data: blob:", page);
+      assert.doesNotMatch(csp.replace(/(?:^|;)\s*img-src [^;]*/, ''), /https:/, page);
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
       const html = await res.text();
       assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');

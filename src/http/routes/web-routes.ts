@@ -28,7 +28,7 @@ export const WEB_CSP_DIRECTIVES = {
   'default-src': ["'none'"],
   'script-src': ["'self'"],
   'style-src': ["'self'"],
-  'img-src': ["'self'", 'data:', 'blob:', 'https:'],
+  'img-src': ["'self'", 'data:', 'blob:'],
   'connect-src': ["'self'"],
   'media-src': ["'self'", 'blob:'],
   'manifest-src': ["'self'"],
@@ -39,6 +39,16 @@ export const WEB_CSP_DIRECTIVES = {
   'require-trusted-types-for': ["'script'"],
   'trusted-types': ["'none'"],
 };
+
+/**
+ * The wallet page alone may load images from any https origin: the consent screen shows the
+ * verifier's `logo_uri` (client_metadata), which only the verifier hosts. The trade-off is that the
+ * verifier's host sees the wallet fetch its logo (no referrer is sent: referrer-policy no-referrer).
+ * The verifier page and the console keep images to 'self'.
+ */
+const WALLET_PAGE_CSP = Object.entries({ ...WEB_CSP_DIRECTIVES, 'img-src': [...WEB_CSP_DIRECTIVES['img-src'], 'https:'] })
+  .map(([name, values]) => `${name} ${values.join(' ')}`)
+  .join(';');
 
 export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const production = deps.config.nodeEnv === 'production';
@@ -78,6 +88,7 @@ export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
           problem(503, 'web_not_built', 'the web pages are not built: run `npm run build:web` (npm start and npm install do it)'),
         );
       }
+      if (page === 'wallet') reply.header('content-security-policy', WALLET_PAGE_CSP);
       return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(readFileSync(file));
     });
   }
