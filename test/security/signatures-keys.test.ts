@@ -148,11 +148,14 @@ const cases: SecurityCase[] = [
     code: 'jws_signature_invalid',
   },
   {
-    name: 'ignores an x5c header next to our kid',
+    // HAIP §6.1.1: an x5c is the issuer key only through a chain to a configured anchor; it is
+    // never taken as it stands, and a kid beside it does not rescue it (issuer-x5c.test.ts has the
+    // well-formed chains from an untrusted CA).
+    name: 'does not trust an x5c header next to our kid: checked as a chain, refused',
     request: (f) => attackerSigned(f, () => ({ x5c: [b64('not a certificate')], kid: f.issuerSigner.kid })),
     status: 200,
     verdict: true,
-    code: 'jws_signature_invalid',
+    code: 'issuer_certificate_invalid',
   },
   {
     name: 'never fetches a jku header (SSRF)',
