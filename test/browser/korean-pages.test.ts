@@ -31,6 +31,7 @@ const DESKTOP = { width: 1280, height: 800 };
 const ALLOWED_LATIN = new Set(
   [
     'API',
+    'ISO',
     'QR',
     'PIN',
     'ID',

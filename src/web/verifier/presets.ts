@@ -58,7 +58,7 @@ export const PRESETS: Preset[] = [
   // ISO's namespace, and the Korean one for the youth-protection age rule.
   {
     id: 'adult-mdoc',
-    name: { ko: '성인 확인 (mdoc 운전면허증)', en: 'Adult 19+ (mdoc driving licence)' },
+    name: { ko: '성인 확인 (ISO 규격 모바일 운전면허증)', en: 'Adult 19+ (ISO mdoc driving licence)' },
     types: ['driver-license'],
     mdoc: { doctype: MDL_DOCTYPE },
     claims: [
@@ -71,7 +71,7 @@ export const PRESETS: Preset[] = [
   },
   {
     id: 'driver-mdoc',
-    name: { ko: '운전면허 확인 (mdoc)', en: 'Driver’s licence (mdoc)' },
+    name: { ko: '운전면허 확인 (ISO 규격)', en: 'Driver’s licence (ISO mdoc)' },
     types: ['driver-license'],
     mdoc: { doctype: MDL_DOCTYPE },
     claims: [
