@@ -12,7 +12,7 @@
  * Usage: node scripts/build.js [--force] [--web | --server]
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -144,11 +144,14 @@ export async function compileServer() {
 /** src/web/ → dist/web/: one bundle per page, the HTML shells and the shared stylesheet. @param {{ quiet?: boolean }} [opts] */
 export async function buildWeb(opts = {}) {
   const { build } = await import('esbuild');
-  rmSync(WEB_DIST, { recursive: true, force: true });
-  mkdirSync(WEB_DIST, { recursive: true });
+  // Built beside dist/web and swapped in with two renames: a page being served meanwhile (another
+  // test file's Chromium, a running server) never finds dist/web half-written or its chunks missing.
+  const out = `${WEB_DIST}.building-${process.pid}`;
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
   await build({
     entryPoints: Object.fromEntries(PAGES.map((p) => [p, join(WEB_SRC, p, 'main.ts')])),
-    outdir: WEB_DIST,
+    outdir: out,
     bundle: true,
     format: 'esm',
     // Code loaded only on some paths (the web wallet's X.509 certificate reader, @peculiar/x509) is
@@ -167,9 +170,22 @@ export async function buildWeb(opts = {}) {
     // readers with it; the pages' Trusted Types policy forbids that. Its no-eval build does neither.
     alias: { 'cbor-x': 'cbor-x/index-no-eval' },
   });
-  for (const f of readdirSync(join(WEB_SRC, 'pages'))) copyFileSync(join(WEB_SRC, 'pages', f), join(WEB_DIST, f));
-  copyFileSync(join(WEB_SRC, 'shared', 'app.css'), join(WEB_DIST, 'app.css'));
-  writeFileSync(WEB_STAMP, `${new Date().toISOString()}\n`);
+  for (const f of readdirSync(join(WEB_SRC, 'pages'))) copyFileSync(join(WEB_SRC, 'pages', f), join(out, f));
+  copyFileSync(join(WEB_SRC, 'shared', 'app.css'), join(out, 'app.css'));
+  writeFileSync(join(out, '.built'), `${new Date().toISOString()}\n`);
+  const old = `${WEB_DIST}.old-${process.pid}`;
+  try {
+    renameSync(WEB_DIST, old);
+  } catch {
+    // no dist/web yet, or another build moved it a moment ago
+  }
+  try {
+    renameSync(out, WEB_DIST);
+  } catch {
+    // another build put an equal dist/web in place first
+  }
+  rmSync(out, { recursive: true, force: true });
+  rmSync(old, { recursive: true, force: true });
 }
 
 /**
