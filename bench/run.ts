@@ -276,8 +276,15 @@ async function main(): Promise<void> {
       type: mdlType,
       quick,
       connections,
+      serverPid: server.pid,
     });
     scenarios.push(mdoc.issuance, mdoc.verify);
+    // CPU per operation moves less than req/s with what else a shared machine runs (no target).
+    if (mdoc.serverCpuMs)
+      notes.push(
+        `mdoc CPU per operation: issuance ${mdoc.serverCpuMs.issuance.toFixed(2)} ms per answer (server, every thread) against ${mdoc.library.issueCpuMs.toFixed(2)} ms per @auth0/mdl issue, ` +
+          `verification ${mdoc.serverCpuMs.verify.toFixed(2)} ms per answer against ${mdoc.library.verifyCpuMs.toFixed(2)} ms per @auth0/mdl verify.`,
+      );
     if (mdoc.replayed > 0)
       notes.push(`mdoc verify: ${mdoc.replayed} answers were replays (refused): prepare more presentations for this machine`);
     const verifyPeak = verify.peak.reqPerSec;
