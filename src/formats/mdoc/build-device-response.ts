@@ -11,6 +11,8 @@
 import { cborEncode, DataItem } from '@owf/mdoc';
 import type { ClaimPathPointer } from '../claim-path/claim-path-pointer.js';
 import { deviceAuthenticationBytes, wrapTag24 } from './build-device-authentication.js';
+import { sigStructure } from './parse-cose-sign1.js';
+import { PROTECTED_ES256 } from './sign-cose-sign1.js';
 
 /** The parts of a held IssuerSigned a DeviceResponse carries. */
 export interface HeldIssuerSigned {
@@ -47,9 +49,8 @@ export function draftDeviceResponse(
   sessionTranscript: Uint8Array,
 ): DeviceResponseDraft {
   const emptyNameSpaces = cborEncode(new Map());
-  const protectedBytes = cborEncode(new Map([[1, -7]])); // ES256 (RFC 9053 §2.1)
   const payload = deviceAuthenticationBytes(held.docType, wrapTag24(emptyNameSpaces), sessionTranscript);
-  const toBeSigned = cborEncode(['Signature1', protectedBytes, new Uint8Array(0), payload]);
+  const toBeSigned = sigStructure(PROTECTED_ES256, payload);
   const finish = (signature: Uint8Array): Uint8Array => {
     const document = new Map<string, unknown>([
       ['docType', held.docType],
@@ -64,7 +65,7 @@ export function draftDeviceResponse(
         'deviceSigned',
         new Map<string, unknown>([
           ['nameSpaces', DataItem.fromBuffer(emptyNameSpaces)],
-          ['deviceAuth', new Map([['deviceSignature', [protectedBytes, new Map(), null, signature]]])],
+          ['deviceAuth', new Map([['deviceSignature', [PROTECTED_ES256, new Map(), null, signature]]])],
         ]),
       ],
     ]);

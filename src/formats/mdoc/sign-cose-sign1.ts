@@ -13,7 +13,7 @@ import { sigStructure } from './parse-cose-sign1.js';
 export const X5CHAIN_LABEL = 33;
 
 /** RFC 9052 §3.1 / RFC 9053 §2.1: the protected header {1 (alg): -7 (ES256)}, encoded once. */
-const PROTECTED_ES256 = encodeCbor(new Map([[1, COSE_ES256]]));
+export const PROTECTED_ES256 = encodeCbor(new Map([[1, COSE_ES256]]));
 
 export type CoseSign1Array = [protectedBytes: Uint8Array, unprotected: Map<number, unknown>, payload: Uint8Array, signature: Uint8Array];
 
