@@ -33,6 +33,11 @@ describe('configuration', () => {
       [{ NODE_ENV: 'production' }, 'DPROOF_KEY_PASSPHRASE'],
       [{ WORKERS: '0' }, 'WORKERS'],
       [{ WORKERS: 'many' }, 'WORKERS'],
+      [{ REFRESH_TOKEN_TTL_SECONDS: '-1' }, 'REFRESH_TOKEN_TTL_SECONDS'],
+      [{ CREDENTIAL_REQUEST_ENCRYPTION_REQUIRED: 'yes' }, 'CREDENTIAL_REQUEST_ENCRYPTION_REQUIRED'],
+      [{ CREDENTIAL_REQUEST_KEY_GRACE_SECONDS: '60' }, 'CREDENTIAL_REQUEST_KEY_GRACE_SECONDS'],
+      [{ WALLET_TRUST_ANCHORS: '/nonexistent/anchors.pem' }, 'WALLET_TRUST_ANCHORS'],
+      [{ TRUSTED_ISSUER_CAS: '/nonexistent/ca.pem|' }, 'TRUSTED_ISSUER_CAS'],
     ];
     for (const [env, name] of cases) {
       assert.throws(
