@@ -5,7 +5,7 @@
  * §9.1.3.4) and the OpenID4VP 1.0 Annex B.2.6.1 (redirect) / B.2.6.2 (DC API) SessionTranscript around a SHA-256 the caller
  * computes (node:crypto on the server, crypto.subtle in the browser).
  */
-import { cborEncode } from '@owf/mdoc';
+import { encodeCbor } from './encode-cbor.js';
 
 /** The #6.24 encoding of `inner` (RFC 8949 §3.4.5.1): tag head, byte string head, bytes. */
 export function wrapTag24(inner: Uint8Array): Uint8Array {
@@ -36,7 +36,7 @@ const concat = (parts: readonly Uint8Array[]): Uint8Array => {
 
 /** DeviceAuthenticationBytes (§9.1.3.4), built from the bytes as received (or, for a wallet, as it sends them). */
 export function deviceAuthenticationBytes(docType: string, deviceNameSpacesBytes: Uint8Array, sessionTranscript: Uint8Array): Uint8Array {
-  const parts = [Uint8Array.of(0x84), cborEncode('DeviceAuthentication'), sessionTranscript, cborEncode(docType), deviceNameSpacesBytes];
+  const parts = [Uint8Array.of(0x84), encodeCbor('DeviceAuthentication'), sessionTranscript, encodeCbor(docType), deviceNameSpacesBytes];
   return wrapTag24(concat(parts));
 }
 
@@ -72,9 +72,9 @@ export interface OpenId4VpHandover {
  */
 export const openId4VpHandover = (h: OpenId4VpHandoverInput): OpenId4VpHandover =>
   'origin' in h
-    ? { name: 'OpenID4VPDCAPIHandover', info: cborEncode([h.origin, h.nonce, h.jwkThumbprint ?? null]) }
-    : { name: 'OpenID4VPHandover', info: cborEncode([h.clientId, h.nonce, h.jwkThumbprint ?? null, h.responseUri]) };
+    ? { name: 'OpenID4VPDCAPIHandover', info: encodeCbor([h.origin, h.nonce, h.jwkThumbprint ?? null]) }
+    : { name: 'OpenID4VPHandover', info: encodeCbor([h.clientId, h.nonce, h.jwkThumbprint ?? null, h.responseUri]) };
 
 /** Annex B.2.6.1 / B.2.6.2: SessionTranscript = [null, null, [<handover name>, sha-256(<handover info>)]]. */
 export const sessionTranscriptOfHandover = (name: OpenId4VpHandover['name'], infoHash: Uint8Array): Uint8Array =>
-  cborEncode([null, null, [name, new Uint8Array(infoHash)]]);
+  encodeCbor([null, null, [name, new Uint8Array(infoHash)]]);

@@ -8,9 +8,10 @@
  * - a DeviceSignature: a COSE_Sign1 (ES256, RFC 9053 §2.1) with a detached payload over
  *   DeviceAuthenticationBytes (§9.1.3.4) with the request's SessionTranscript.
  */
-import { cborEncode, DataItem } from '@owf/mdoc';
+import { DataItem } from '@owf/mdoc';
 import type { ClaimPathPointer } from '../claim-path/claim-path-pointer.js';
 import { deviceAuthenticationBytes, wrapTag24 } from './build-device-authentication.js';
+import { encodeCbor } from './encode-cbor.js';
 import { sigStructure } from './parse-cose-sign1.js';
 import { PROTECTED_ES256 } from './sign-cose-sign1.js';
 
@@ -48,7 +49,7 @@ export function draftDeviceResponse(
   disclose: readonly ClaimPathPointer[],
   sessionTranscript: Uint8Array,
 ): DeviceResponseDraft {
-  const emptyNameSpaces = cborEncode(new Map());
+  const emptyNameSpaces = encodeCbor(new Map());
   const payload = deviceAuthenticationBytes(held.docType, wrapTag24(emptyNameSpaces), sessionTranscript);
   const toBeSigned = sigStructure(PROTECTED_ES256, payload);
   const finish = (signature: Uint8Array): Uint8Array => {
@@ -69,7 +70,7 @@ export function draftDeviceResponse(
         ]),
       ],
     ]);
-    return cborEncode(
+    return encodeCbor(
       new Map<string, unknown>([
         ['version', '1.0'],
         ['documents', [document]],
