@@ -12,6 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { CompactEncrypt, importJWK, type JWK } from 'jose';
 import type { TestApp } from '../helpers/test-app.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
+import { stubDigitalCredentials } from '../helpers/launch-chromium.js';
 import { BROWSER_SKIP, signInVerifierPage, startVerifierPageSuite, type VerifierPageSuite } from './verifier-page.js';
 
 type Obj = Record<string, unknown>;
@@ -23,19 +24,17 @@ describe.skipIf(BROWSER_SKIP)('verifier page: this device’s wallet (Digital Cr
 
   beforeAll(async () => {
     s = await startVerifierPageSuite('dproof-chromium-dc-');
-    ({ t } = s);
-    context = s.browser.context;
+    ({ t, context } = s);
   });
   afterAll(async () => {
-    await s?.browser.close();
-    await t?.close();
+    await s?.close();
   });
 
   const signedIn = (page: Page) => signInVerifierPage(page, t.url, s.verifierKey);
 
   /** A wallet behind navigator.credentials.get, answering with a presentation for `origin`. */
   async function withSimulatedWallet(page: Page, origin: (pageOrigin: string) => string): Promise<void> {
-    await page.exposeFunction('dproofSimulatedWallet', async (requests: { protocol: string; data: Obj }[], pageOrigin: string) => {
+    await stubDigitalCredentials(page, 'openid4vp-v1-unsigned', async (requests: { protocol: string; data: Obj }[], pageOrigin) => {
       const req = requests.find((r) => r.protocol === 'openid4vp-v1-unsigned')!.data;
       const { presentation } = await createHolderPresentation({
         credential: s.credential,
@@ -51,14 +50,6 @@ describe.skipIf(BROWSER_SKIP)('verifier page: this device’s wallet (Digital Cr
         .encrypt(await importJWK(key, 'ECDH-ES'));
       return { response };
     });
-    await page.addInitScript(`
-      if (typeof window.DigitalCredential !== 'function') window.DigitalCredential = class DigitalCredential {};
-      navigator.credentials.get = async (opts) => ({
-        type: 'digital',
-        protocol: 'openid4vp-v1-unsigned',
-        data: await window.dproofSimulatedWallet(opts.digital.requests, location.origin),
-      });
-    `);
   }
 
   it('offers the button exactly when the browser has the Digital Credentials API, and hides it when not', async () => {
@@ -100,10 +91,7 @@ describe.skipIf(BROWSER_SKIP)('verifier page: this device’s wallet (Digital Cr
 
   it('a device wallet whose answer is text that is not JSON is told apart in words, and nothing is sent to the service', async () => {
     const page = await context.newPage();
-    await page.addInitScript(`
-      if (typeof window.DigitalCredential !== 'function') window.DigitalCredential = class DigitalCredential {};
-      navigator.credentials.get = async () => ({ type: 'digital', protocol: 'openid4vp-v1-unsigned', data: 'not json {' });
-    `);
+    await stubDigitalCredentials(page, 'openid4vp-v1-unsigned', async () => 'not json {');
     const posted: string[] = [];
     page.on('request', (r) => {
       if (r.url().endsWith('/dc-api-response')) posted.push(r.url());

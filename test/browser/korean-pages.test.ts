@@ -13,13 +13,10 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { buildIfStale } from '../../scripts/build.js';
-import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { BROWSER_SKIP, startBrowserSuite, type BrowserSuite } from '../helpers/launch-chromium.js';
 
-const BROWSER = process.env.TEST_BROWSER;
-const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
-if (skip) console.log(`skipping Korean pages suite: ${skip}`);
+if (BROWSER_SKIP) console.log(`skipping Korean pages suite: ${BROWSER_SKIP}`);
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
@@ -111,10 +108,10 @@ const AUDIT = `(() => {
   return { english, codes, wide: wide.slice(0, 10) };
 })()`;
 
-describe.skipIf(skip)('pages read as Korean, at phone and desktop size', () => {
+describe.skipIf(BROWSER_SKIP)('pages read as Korean, at phone and desktop size', () => {
+  let s: BrowserSuite;
   let t: TestApp;
   let context: BrowserContext;
-  let browser: TestBrowser;
   let issuerKey: string;
   let verifierKey: string;
   let adminKey: string;
@@ -139,8 +136,8 @@ describe.skipIf(skip)('pages read as Korean, at phone and desktop size', () => {
   }
 
   beforeAll(async () => {
-    await buildIfStale({ only: 'web', quiet: true });
-    t = await startTestApp({ listen: true });
+    s = await startBrowserSuite({ prefix: 'dproof-chromium-ko-', viewport: PHONE });
+    ({ t, context } = s);
     issuerKey = await t.apiKey('issuer');
     verifierKey = await t.apiKey('verifier');
     adminKey = await t.apiKey('admin');
@@ -148,13 +145,10 @@ describe.skipIf(skip)('pages read as Korean, at phone and desktop size', () => {
       claim_descriptions: Record<string, unknown>;
     }[];
     claimIds = [...new Set(types.flatMap((x) => Object.keys(x.claim_descriptions)))].filter((id) => /[_]|^[a-z]+$/.test(id));
-    browser = await launchChromium({ prefix: 'dproof-chromium-ko-', viewport: PHONE });
-    context = browser.context;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    await s?.close();
   });
 
   async function open(path: string): Promise<Page> {

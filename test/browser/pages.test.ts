@@ -14,27 +14,24 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { buildIfStale } from '../../scripts/build.js';
+import type { TestApp } from '../helpers/test-app.js';
 import { ROOT } from '../helpers/spawn-server.js';
-import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
+import { BROWSER_SKIP, startBrowserSuite, watchPage, type BrowserSuite } from '../helpers/launch-chromium.js';
 import { parseCounterChallenge } from '../../src/holder/counter-challenge-link.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import { generateHolderKey } from '../../src/wallet/holder-key.js';
 
-const BROWSER = process.env.TEST_BROWSER;
-const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
-if (skip) console.log(`skipping browser suite: ${skip}`);
+if (BROWSER_SKIP) console.log(`skipping browser suite: ${BROWSER_SKIP}`);
 
 const SHOTS = join(ROOT, 'test-results', 'web');
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-describe.skipIf(skip)('web pages in Chromium', () => {
+describe.skipIf(BROWSER_SKIP)('web pages in Chromium', () => {
+  let s: BrowserSuite;
   let t: TestApp;
   let context: BrowserContext;
-  let browser: TestBrowser;
   let issuerKey: string;
   let verifierKey: string;
   let adminKey: string;
@@ -42,29 +39,20 @@ describe.skipIf(skip)('web pages in Chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    // The run's global setup built the pages; this rebuilds them only if a page source changed since.
-    await buildIfStale({ only: 'web', quiet: true });
-    t = await startTestApp({ listen: true });
+    s = await startBrowserSuite({ viewport: DESKTOP });
+    ({ t, context } = s);
     issuerKey = await t.apiKey('issuer');
     verifierKey = await t.apiKey('verifier');
     adminKey = await t.apiKey('admin');
     mkdirSync(SHOTS, { recursive: true });
-    browser = await launchChromium({ viewport: DESKTOP });
-    context = browser.context;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    await s?.close();
   });
 
   async function open(path: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`${path}: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy|TrustedHTML|TrustedScript|Trusted Type/i.test(msg.text()))
-        problems.push(`${path}: ${msg.text()}`);
-    });
+    const page = watchPage(await context.newPage(), problems, { label: path, csp: true });
     await page.goto(`${t.url}${path}`);
     return page;
   }

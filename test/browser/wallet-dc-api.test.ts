@@ -16,36 +16,26 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { buildIfStale } from '../../scripts/build.js';
-import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
-import { makeOffer } from '../openid4vci/vci-helpers.js';
-import { makeDocumentSigner, makeIaca } from '../../src/keys/manage-mdoc-keys.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { BROWSER_SKIP, startBrowserSuite, stubDigitalCredentials, watchPage, type BrowserSuite } from '../helpers/launch-chromium.js';
+import { makeMdocIssuerKeys, makeOffer } from '../openid4vci/vci-helpers.js';
 import { REQUEST_REFUSAL } from '../../src/verdict/glossary.js';
+import { signInVerifierPage } from './verifier-page.js';
 
-const BROWSER = process.env.TEST_BROWSER;
-const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
-
-describe.skipIf(skip)('web wallet answers the Digital Credentials API; the counter asks for an mdoc', () => {
+describe.skipIf(BROWSER_SKIP)('web wallet answers the Digital Credentials API; the counter asks for an mdoc', () => {
+  let s: BrowserSuite;
   let t: TestApp;
   let context: BrowserContext;
-  let browser: TestBrowser;
   let verifierKey: string;
   let wallet: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await buildIfStale({ only: 'web', quiet: true });
-    t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    s = await startBrowserSuite({ env: { RATE_LIMIT_PER_MINUTE: '0' }, prefix: 'dproof-chromium-dcw-' });
+    ({ t, context } = s);
     verifierKey = await t.apiKey('verifier');
-    const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' };
-    await makeIaca(deps, { country: 'KR', commonName: 'test IACA', uri: t.url });
-    await makeDocumentSigner(deps, { country: 'KR', commonName: 'test DS', uri: t.url });
-    await t.runtime.keys.refresh();
-    browser = await launchChromium({ prefix: 'dproof-chromium-dcw-' });
-    context = browser.context;
-    wallet = await context.newPage();
-    wallet.on('pageerror', (e) => pageErrors.push(e.message));
+    await makeMdocIssuerKeys(t);
+    wallet = watchPage(await context.newPage(), pageErrors);
     await wallet.goto(`${t.url}/wallet`);
     const issuerKey = await t.apiKey('issuer');
     const example = t.runtime.catalog.get('driver-license')!.example;
@@ -59,19 +49,15 @@ describe.skipIf(skip)('web wallet answers the Digital Credentials API; the count
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    await s?.close();
   });
 
   async function verifierPage(preset: string, origin?: (pageOrigin: string) => string): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    if (origin) await routeToWebWallet(page, origin);
-    await page.goto(`${t.url}/verifier`);
-    await page.getByLabel('검증기관(verifier) API 키').fill(verifierKey);
-    await page.getByRole('button', { name: '시작' }).click();
-    await page.getByLabel('확인 항목').selectOption(preset);
-    await page.getByRole('button', { name: '요청 QR 만들기' }).waitFor();
+    const page = watchPage(await context.newPage(), pageErrors);
+    // navigator.credentials.get → the web wallet page, told the call comes from origin(page origin).
+    if (origin)
+      await stubDigitalCredentials(page, 'openid4vp-v1-signed', (requests, pageOrigin) => askWallet(requests, origin(pageOrigin)));
+    await signInVerifierPage(page, t.url, verifierKey, preset);
     return page;
   }
 
@@ -84,21 +70,6 @@ describe.skipIf(skip)('web wallet answers the Digital Credentials API; the count
         ).dproofWallet.answerDigitalCredentialRequest(r, o),
       [requests, origin] as const,
     );
-
-  /** navigator.credentials.get on `page` → the web wallet page, told the call comes from `origin(page origin)`. */
-  async function routeToWebWallet(page: Page, origin: (pageOrigin: string) => string): Promise<void> {
-    await page.exposeFunction('dproofToWebWallet', async (requests: unknown[], pageOrigin: string) =>
-      askWallet(requests, origin(pageOrigin)),
-    );
-    await page.addInitScript(`
-      if (typeof window.DigitalCredential !== 'function') window.DigitalCredential = class DigitalCredential {};
-      navigator.credentials.get = async (opts) => ({
-        type: 'digital',
-        protocol: 'openid4vp-v1-signed',
-        data: await window.dproofToWebWallet(opts.digital.requests, location.origin),
-      });
-    `);
-  }
 
   it('the verifier page asks “this device’s wallet”; the web wallet checks the origin, asks consent and answers; green verdict', async () => {
     const verifier = await verifierPage('adult', (o) => o);

@@ -6,29 +6,22 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { BrowserContext } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { buildIfStale } from '../../scripts/build.js';
-import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { BROWSER_SKIP, startBrowserSuite, type BrowserSuite } from '../helpers/launch-chromium.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
 
-const BROWSER = process.env.TEST_BROWSER;
-const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
-
-describe.skipIf(skip)('web wallet with DPoP required', () => {
+describe.skipIf(BROWSER_SKIP)('web wallet with DPoP required', () => {
+  let s: BrowserSuite;
   let t: TestApp;
   let context: BrowserContext;
-  let browser: TestBrowser;
 
   beforeAll(async () => {
-    await buildIfStale({ only: 'web', quiet: true });
-    t = await startTestApp({ listen: true, env: { DPOP_REQUIRED: 'true', RATE_LIMIT_PER_MINUTE: '0' } });
-    browser = await launchChromium();
-    context = browser.context;
+    s = await startBrowserSuite({ env: { DPOP_REQUIRED: 'true', RATE_LIMIT_PER_MINUTE: '0' } });
+    ({ t, context } = s);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    await s?.close();
   });
 
   it('receives a credential through a DPoP-bound token', async () => {

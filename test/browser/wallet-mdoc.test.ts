@@ -8,49 +8,32 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import type { BrowserContext, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { buildIfStale } from '../../scripts/build.js';
-import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
-import { makeOffer } from '../openid4vci/vci-helpers.js';
-import { makeDocumentSigner, makeIaca } from '../../src/keys/manage-mdoc-keys.js';
+import type { Page } from 'playwright-core';
+import type { TestApp } from '../helpers/test-app.js';
+import { BROWSER_SKIP, startBrowserSuite, watchPage, type BrowserSuite } from '../helpers/launch-chromium.js';
+import { makeMdocIssuerKeys, makeOffer } from '../openid4vci/vci-helpers.js';
 
-const BROWSER = process.env.TEST_BROWSER;
-const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
 const MDL = 'org.iso.18013.5.1.mDL';
 const NS = 'org.iso.18013.5.1';
 const KR_NS = 'kr.go.knpa.mdl.1';
 
-describe.skipIf(skip)('web wallet with mdoc', () => {
+describe.skipIf(BROWSER_SKIP)('web wallet with mdoc', () => {
+  let s: BrowserSuite;
   let t: TestApp;
-  let context: BrowserContext;
-  let browser: TestBrowser;
   let verifierKey: string;
   let wallet: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await buildIfStale({ only: 'web', quiet: true });
-    t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    s = await startBrowserSuite({ env: { RATE_LIMIT_PER_MINUTE: '0' }, viewport: { width: 390, height: 844 } });
+    t = s.t;
     verifierKey = await t.apiKey('verifier');
-    // The operator's IACA root and a document signer (dproof keys mdoc-iaca / mdoc-ds).
-    const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' };
-    await makeIaca(deps, { country: 'KR', commonName: 'test IACA', uri: t.url });
-    await makeDocumentSigner(deps, { country: 'KR', commonName: 'test DS', uri: t.url });
-    await t.runtime.keys.refresh();
-    browser = await launchChromium({ viewport: { width: 390, height: 844 } });
-    context = browser.context;
-    wallet = await context.newPage();
-    wallet.on('pageerror', (e) => pageErrors.push(e.message));
-    wallet.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy|TrustedHTML|TrustedScript|Trusted Type/i.test(m.text()))
-        pageErrors.push(m.text());
-    });
+    await makeMdocIssuerKeys(t);
+    wallet = watchPage(await s.context.newPage(), pageErrors, { csp: true });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    await s?.close();
   });
 
   const ask = async (responseMode: 'direct_post' | 'direct_post.jwt', claims: string[][]) => {

@@ -11,23 +11,20 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { buildIfStale } from '../../scripts/build.js';
-import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { BROWSER_SKIP, startBrowserSuite, watchPage, type BrowserSuite } from '../helpers/launch-chromium.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
 import { createVerifierIdentity, SERVICE_OWNER } from '../../src/presentation/x509-identity/manage-verifier-identities.js';
 import { createDevChain } from '../../src/presentation/x509-identity/create-certificates.js';
 import { generateHolderKey } from '../../src/wallet/holder-key.js';
 import { REQUEST_REFUSAL } from '../../src/verdict/glossary.js';
 
-const BROWSER = process.env.TEST_BROWSER;
-const skip = BROWSER ? false : 'TEST_BROWSER is not set (path to a Chromium binary; .ci/run sets /usr/bin/chromium)';
 const DAY = 86_400_000;
 
-describe.skipIf(skip)('web wallet: X.509 verifier identity', () => {
+describe.skipIf(BROWSER_SKIP)('web wallet: X.509 verifier identity', () => {
+  let s: BrowserSuite;
   let t: TestApp;
   let context: BrowserContext;
-  let browser: TestBrowser;
   let verifierKey: string;
   let wallet: Page;
   let anchorB64: string;
@@ -35,8 +32,12 @@ describe.skipIf(skip)('web wallet: X.509 verifier identity', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await buildIfStale({ only: 'web', quiet: true });
-    t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    s = await startBrowserSuite({
+      env: { RATE_LIMIT_PER_MINUTE: '0' },
+      prefix: 'dproof-chromium-x509-',
+      viewport: { width: 390, height: 844 },
+    });
+    ({ t, context } = s);
     verifierKey = await t.apiKey('verifier');
     // `dproof verifier-certs create --dev` for this service's host (PUBLIC_URL is http://127.0.0.1:<port>).
     const created = await createVerifierIdentity(
@@ -45,10 +46,7 @@ describe.skipIf(skip)('web wallet: X.509 verifier identity', () => {
     );
     anchorB64 = created.anchorPem!.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
     x509Hash = created.identity.x509_hash!;
-    browser = await launchChromium({ prefix: 'dproof-chromium-x509-', viewport: { width: 390, height: 844 } });
-    context = browser.context;
-    wallet = await context.newPage();
-    wallet.on('pageerror', (e) => pageErrors.push(e.message));
+    wallet = watchPage(await context.newPage(), pageErrors);
     const offer = await makeOffer(t, await t.apiKey('issuer'), {
       type: 'driver-license',
       format: 'dc+sd-jwt',
@@ -61,8 +59,7 @@ describe.skipIf(skip)('web wallet: X.509 verifier identity', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    await s?.close();
   });
 
   const ask = async (prefix: 'x509_san_dns' | 'x509_hash') => {
