@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { runDproof } from '../helpers/spawn-server.js';
-import { makeDocumentSigner, makeIaca } from '../../src/keys/manage-mdoc-keys.js';
-import { makeOffer } from './vci-helpers.js';
+import { makeMdocIssuerKeys, makeOffer } from './vci-helpers.js';
 
 for (const backend of storeTargets()) {
   describe(`dproof wallet with mdoc credentials on ${backend}`, () => {
@@ -19,10 +18,7 @@ for (const backend of storeTargets()) {
       t = await startTestApp({ store: backend, listen: true, env: { RATE_LIMIT_PER_MINUTE: '0' } });
       issuerKey = await t.apiKey('issuer');
       dir = mkdtempSync(join(tmpdir(), 'dproof-mdoc-wallet-'));
-      const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' };
-      await makeIaca(deps, { country: 'KR', commonName: 'test IACA', uri: t.url });
-      await makeDocumentSigner(deps, { country: 'KR', commonName: 'test DS', uri: t.url });
-      await t.runtime.keys.refresh();
+      await makeMdocIssuerKeys(t);
     });
     afterAll(async () => {
       await t.close();

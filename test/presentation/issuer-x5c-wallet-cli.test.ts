@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { runDproof } from '../helpers/spawn-server.js';
-import { makeOffer } from '../openid4vci/vci-helpers.js';
-import { createDcqlRequest, requestOutcome } from './helpers.js';
+import { createDcqlRequest } from './helpers.js';
+import { initAndReceive, OTHER_AKI, presentRefusedForTrustedAuthorities, presentVerified } from './cli-wallet-steps.js';
 
 for (const backend of storeTargets()) {
   describe(`x5c-signed SD-JWT VC through the CLI wallet, asked for by our issuer CA key identifier (${backend})`, () => {
@@ -43,11 +43,8 @@ for (const backend of storeTargets()) {
       const pem = await runDproof(['keys', 'issuer-ca-certificates'], cliEnv());
       assert.match(pem.stdout, /^-----BEGIN CERTIFICATE-----/);
       await t.runtime.keys.refresh();
-      assert.equal((await runDproof(['wallet', 'init'], env())).code, 0);
       const type = t.runtime.catalog.get('driver-license')!;
-      const offer = await makeOffer(t, issuerKey, { type: type.id, claims: type.example });
-      const got = await runDproof(['wallet', 'receive', offer.offer], env());
-      assert.equal(got.code, 0, got.stderr);
+      await initAndReceive(t, issuerKey, env(), { type: type.id, claims: type.example });
       const held = JSON.parse(readFileSync(join(dir, 'w.json'), 'utf8')) as { credentials: { credential: string }[] };
       const header = JSON.parse(Buffer.from(held.credentials[0]!.credential.split('.')[0]!, 'base64url').toString()) as { x5c?: string[] };
       assert.equal(header.x5c?.length, 1, 'the wallet keeps the x5c-signed credential as it came');
@@ -67,19 +64,11 @@ for (const backend of storeTargets()) {
       });
 
     it('verifies the x5c-signed SD-JWT VC when the query names our issuer CA', async () => {
-      const { id, authorization_request } = await request([aki]);
-      const r = await runDproof(['wallet', 'present', authorization_request, '--json'], env());
-      assert.equal(r.code, 0, r.stderr);
-      const outcome = await requestOutcome(t.app, verifierKey, id, 'licence');
-      assert.equal(outcome.code, 'verified', outcome.body);
-      assert.equal(outcome.status, 'verified');
+      await presentVerified(t, verifierKey, env(), await request([aki]), 'licence');
     });
 
     it('presents nothing when the query names another authority', async () => {
-      const { authorization_request } = await request(['AQIDBAUGBwgJCgsMDQ4PEBESExQ']);
-      const r = await runDproof(['wallet', 'present', authorization_request], env());
-      assert.notEqual(r.code, 0);
-      assert.match(r.stderr, /trusted_authorities/);
+      await presentRefusedForTrustedAuthorities(env(), (await request([OTHER_AKI])).authorization_request);
     });
   });
 }

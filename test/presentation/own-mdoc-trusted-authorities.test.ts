@@ -5,16 +5,15 @@
  * prints) gets it verified; one that names another authority gets nothing from the wallet.
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
-import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { runDproof } from '../helpers/spawn-server.js';
-import { certificateChainOf, makeDocumentSigner, makeIaca } from '../../src/keys/manage-mdoc-keys.js';
+import { certificateChainOf } from '../../src/keys/manage-mdoc-keys.js';
 import { readAuthorityKeyIds } from '../../src/formats/x509/read-authority-key-ids.js';
-import { makeOffer } from '../openid4vci/vci-helpers.js';
-import { createDcqlRequest, requestOutcome } from './helpers.js';
+import { makeMdocIssuerKeys } from '../openid4vci/vci-helpers.js';
+import { createDcqlRequest } from './helpers.js';
+import { initAndReceive, OTHER_AKI, presentRefusedForTrustedAuthorities, presentVerified } from './cli-wallet-steps.js';
 
 describe('our own mdoc, asked for by our IACA key identifier', () => {
   let t: TestApp;
@@ -29,17 +28,11 @@ describe('our own mdoc, asked for by our IACA key identifier', () => {
     issuerKey = await t.apiKey('issuer');
     verifierKey = await t.apiKey('verifier');
     dir = mkdtempSync(join(tmpdir(), 'dproof-own-mdoc-aki-'));
-    const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' };
-    const iaca = await makeIaca(deps, { country: 'KR', commonName: 'test IACA', uri: t.url });
-    await makeDocumentSigner(deps, { country: 'KR', commonName: 'test DS', uri: t.url });
-    await t.runtime.keys.refresh();
+    const iaca = await makeMdocIssuerKeys(t);
     // What `dproof keys iaca` prints as aki: the self-signed root's key identifier.
     aki = readAuthorityKeyIds([certificateChainOf(iaca.active)[0]!])[0]!;
-    assert.equal((await runDproof(['wallet', 'init'], env())).code, 0);
     const type = t.runtime.catalog.get('civil-servant-id')!;
-    const offer = await makeOffer(t, issuerKey, { type: type.id, claims: type.example, format: 'mso_mdoc' });
-    const got = await runDproof(['wallet', 'receive', offer.offer], env());
-    assert.equal(got.code, 0, got.stderr);
+    await initAndReceive(t, issuerKey, env(), { type: type.id, claims: type.example, format: 'mso_mdoc' });
   });
   afterAll(async () => {
     await t?.close();
@@ -56,18 +49,10 @@ describe('our own mdoc, asked for by our IACA key identifier', () => {
     });
 
   it('verifies our mdoc when the query names our IACA', async () => {
-    const { id, authorization_request } = await request([aki]);
-    const r = await runDproof(['wallet', 'present', authorization_request, '--json'], env());
-    assert.equal(r.code, 0, r.stderr);
-    const outcome = await requestOutcome(t.app, verifierKey, id, 'csid');
-    assert.equal(outcome.code, 'verified', outcome.body);
-    assert.equal(outcome.status, 'verified');
+    await presentVerified(t, verifierKey, env(), await request([aki]), 'csid');
   });
 
   it('presents nothing when the query names another authority', async () => {
-    const { authorization_request } = await request(['AQIDBAUGBwgJCgsMDQ4PEBESExQ']);
-    const r = await runDproof(['wallet', 'present', authorization_request], env());
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /trusted_authorities/);
+    await presentRefusedForTrustedAuthorities(env(), (await request([OTHER_AKI])).authorization_request);
   });
 });
