@@ -15,8 +15,8 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { runDproof } from '../helpers/spawn-server.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
+import { ECDSA_P256 as ECDSA, makeTestCa } from '../helpers/make-test-ca.js';
 
-const ECDSA = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 86_400_000;
 
 interface IdentityView {
@@ -29,19 +29,7 @@ interface IdentityView {
 
 /** A test CA that signs what a CSR asks for (or, for the refusals, something else). */
 async function testCa() {
-  const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-    'sign',
-    'verify',
-  ])) as webcrypto.CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: 'CN=Test CA',
-    notBefore: new Date(Date.now() - DAY),
-    notAfter: new Date(Date.now() + 30 * DAY),
-    signingAlgorithm: ECDSA,
-    keys,
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
-  });
+  const { keys, cert } = await makeTestCa('Test CA', { days: 30 });
   const issue = async (csrPem: string, o: { dns?: string | null; notAfter?: Date; publicKey?: webcrypto.CryptoKey } = {}) => {
     const csr = new x509.Pkcs10CertificateRequest(csrPem);
     assert.ok(await csr.verify(), 'the CSR is signed by the key it names');

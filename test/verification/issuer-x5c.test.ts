@@ -30,41 +30,14 @@ import { spkiOf } from '../../src/keys/build-mdoc-certificate.js';
 import { isAppError } from '../../src/errors.js';
 import type { Signer } from '../../src/keys/signer.js';
 import { newSigner } from '../formats/helpers.js';
+import { ECDSA_P256 as ECDSA, makeTestCa, type TestCa } from '../helpers/make-test-ca.js';
 
-const ECDSA = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 86_400_000;
 const FOREIGN = 'https://foreign.example';
 const FOREIGN_VCT = `${FOREIGN}/vct/pid`;
 
-interface Ca {
-  keys: webcrypto.CryptoKeyPair;
-  cert: x509.X509Certificate;
-}
-
-/** Another authority's CA: self-signed, CA, keyCertSign. */
-async function makeCa(name: string): Promise<Ca> {
-  const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-    'sign',
-    'verify',
-  ])) as webcrypto.CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: `CN=${name}`,
-    notBefore: new Date(Date.now() - DAY),
-    notAfter: new Date(Date.now() + 365 * DAY),
-    keys,
-    signingAlgorithm: ECDSA,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    ],
-  });
-  return { keys, cert };
-}
-
 /** A leaf for `jwk` under `ca`, with the SAN, key usage and validity a case needs. */
-async function makeLeaf(ca: Ca, jwk: JWK, o: { san?: string; usage?: number; from?: number; to?: number } = {}): Promise<string> {
+async function makeLeaf(ca: TestCa, jwk: JWK, o: { san?: string; usage?: number; from?: number; to?: number } = {}): Promise<string> {
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: '02',
     subject: 'CN=issuer',
@@ -107,8 +80,8 @@ for (const backend of storeTargets()) {
     let verifierKey: string;
     let holder: HolderKey;
     let counter: Counter;
-    let trustedCa: Ca;
-    let otherCa: Ca;
+    let trustedCa: TestCa;
+    let otherCa: TestCa;
     let foreign: { signer: Signer; privateJwk: JWK };
     let ourCaAki: string;
 
@@ -120,8 +93,8 @@ for (const backend of storeTargets()) {
     };
 
     beforeAll(async () => {
-      trustedCa = await makeCa('trusted foreign CA');
-      otherCa = await makeCa('unknown CA');
+      trustedCa = await makeTestCa('trusted foreign CA');
+      otherCa = await makeTestCa('unknown CA');
       dir = mkdtempSync(join(tmpdir(), 'dproof-issuer-x5c-'));
       writeFileSync(join(dir, 'ca.pem'), trustedCa.cert.toString('pem'));
       t = await startTestApp({ store: backend, env: { TRUSTED_ISSUER_CAS: join(dir, 'ca.pem') } });
