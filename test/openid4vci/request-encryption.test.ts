@@ -31,6 +31,31 @@ const encryptTo = async (value: unknown, jwk: JWK, header: Record<string, unknow
 const withHeader = (jwe: string, header: Record<string, unknown>) =>
   [Buffer.from(JSON.stringify(header)).toString('base64url'), ...jwe.split('.').slice(1)].join('.');
 
+/** The HTTP steps of these tests against the app and issuer key `current()` gives (set in beforeAll). */
+function requestSteps(current: () => { t: TestApp; issuerKey: string }) {
+  const metadata = async () => (await current().t.app.inject({ method: 'GET', url: '/.well-known/openid-credential-issuer' })).json();
+  return {
+    metadata,
+    requestKeys: async (): Promise<RequestKeyJwk[]> => (await metadata()).credential_request_encryption.jwks.keys,
+    /** An access token for a fresh pre-authorized offer of TYPE. */
+    tokenFor: async () => {
+      const { t, issuerKey } = current();
+      return accessToken(t, await makeOffer(t, issuerKey, { type: TYPE, claims: t.runtime.catalog.get(TYPE)!.example }));
+    },
+    /** A credential request for TYPE with a fresh key's proof over a fresh nonce, plus `extra`. */
+    requestBody: async (extra: Record<string, unknown> = {}) => {
+      const { t } = current();
+      return {
+        credential_configuration_id: TYPE,
+        proofs: { jwt: [await proof(holderKey(), { aud: t.config.publicUrl, nonce: await nonce(t) })] },
+        ...extra,
+      };
+    },
+    post: (token: string, body: string, type: string, url = '/openid4vci/credential') =>
+      current().t.app.inject({ method: 'POST', url, headers: { 'content-type': type, authorization: `Bearer ${token}` }, payload: body }),
+  };
+}
+
 for (const backend of storeTargets()) {
   describe(`encrypted credential requests on ${backend}`, () => {
     let t: TestApp;
@@ -41,17 +66,7 @@ for (const backend of storeTargets()) {
     });
     afterAll(() => t.close());
 
-    const metadata = async () => (await t.app.inject({ method: 'GET', url: '/.well-known/openid-credential-issuer' })).json();
-    const requestKeys = async (): Promise<RequestKeyJwk[]> => (await metadata()).credential_request_encryption.jwks.keys;
-    const tokenFor = async () =>
-      accessToken(t, await makeOffer(t, issuerKey, { type: TYPE, claims: t.runtime.catalog.get(TYPE)!.example }));
-    const requestBody = async (extra: Record<string, unknown> = {}) => ({
-      credential_configuration_id: TYPE,
-      proofs: { jwt: [await proof(holderKey(), { aud: t.config.publicUrl, nonce: await nonce(t) })] },
-      ...extra,
-    });
-    const post = (token: string, body: string, type: string, url = '/openid4vci/credential') =>
-      t.app.inject({ method: 'POST', url, headers: { 'content-type': type, authorization: `Bearer ${token}` }, payload: body });
+    const { metadata, requestKeys, tokenFor, requestBody, post } = requestSteps(() => ({ t, issuerKey }));
     const responseKey = () => {
       const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const jwk = pair.publicKey.export({ format: 'jwk' }) as JWK;
@@ -213,30 +228,18 @@ for (const backend of storeTargets()) {
       issuerKey = await t.apiKey('issuer');
     });
     afterAll(() => t.close());
+    const { metadata, tokenFor, requestBody, post } = requestSteps(() => ({ t, issuerKey }));
 
     it('says encryption_required and refuses plain JSON requests without consuming them', async () => {
-      const m = (await t.app.inject({ method: 'GET', url: '/.well-known/openid-credential-issuer' })).json();
+      const m = await metadata();
       assert.equal(m.credential_request_encryption.encryption_required, true);
-      const token = await accessToken(t, await makeOffer(t, issuerKey, { type: TYPE, claims: t.runtime.catalog.get(TYPE)!.example }));
-      const body = {
-        credential_configuration_id: TYPE,
-        proofs: { jwt: [await proof(holderKey(), { aud: t.config.publicUrl, nonce: await nonce(t) })] },
-      };
-      const plain = await t.app.inject({
-        method: 'POST',
-        url: '/openid4vci/credential',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        payload: JSON.stringify(body),
-      });
+      const token = await tokenFor();
+      const body = await requestBody();
+      const plain = await post(token, JSON.stringify(body), 'application/json');
       assert.equal(plain.statusCode, 400, plain.body);
       assert.equal(plain.json().error, 'invalid_encryption_parameters');
       const [k] = m.credential_request_encryption.jwks.keys as RequestKeyJwk[];
-      const ok = await t.app.inject({
-        method: 'POST',
-        url: '/openid4vci/credential',
-        headers: { 'content-type': 'application/jwt', authorization: `Bearer ${token}` },
-        payload: await encryptTo(body, k!),
-      });
+      const ok = await post(token, await encryptTo(body, k!), 'application/jwt');
       assert.equal(ok.statusCode, 200, ok.body);
     });
   });
