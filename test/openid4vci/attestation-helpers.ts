@@ -55,6 +55,15 @@ export async function clientAttestationPop(
     .sign(instance.privateKey);
 }
 
+/** The two headers of attestation-based client authentication: `provider`'s attestation (for client `sub`) of a fresh instance key, and that key's PoP for `aud`. */
+export async function attestationHeaders(provider: WalletProvider, sub: string, aud: string): Promise<Record<string, string>> {
+  const instance = holderKey();
+  return {
+    'oauth-client-attestation': await clientAttestation(provider, instance, { sub }),
+    'oauth-client-attestation-pop': await clientAttestationPop(instance, { aud }),
+  };
+}
+
 /** A wallet provider PKI: a CA (the trust anchor) and a signing certificate it issued (HAIP: sent in x5c). */
 export async function providerPki(name = 'PKI Wallet Provider') {
   await import('reflect-metadata');

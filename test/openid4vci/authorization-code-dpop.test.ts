@@ -14,16 +14,17 @@ import { storeTargets } from '../helpers/stores.js';
 import { hashSecret } from '../../src/issuance/vci-secrets.js';
 import { holderKey, nonce, proof } from './vci-helpers.js';
 import { dpopProof } from './dpop-helpers.js';
-import { clientAttestation, clientAttestationPop, providersFile, walletProvider } from './attestation-helpers.js';
+import { attestationHeaders, providersFile, walletProvider } from './attestation-helpers.js';
 import {
-  browse,
-  s256,
+  dpopNonce,
+  loginForCode,
+  pkceParFields,
+  postForm,
   startAuthorizationCodeWorld,
+  WALLET_REDIRECT,
   type AuthorizationCodeWorld,
-  type TestClaimsSource,
 } from './authorization-code-helpers.js';
 
-const WALLET_REDIRECT = 'http://127.0.0.1:9/wallet-callback';
 const CLIENT_ID = 'https://wallet.example/dproof-test';
 const trusted = walletProvider('Trusted Wallet Co.');
 const stranger = walletProvider('Unknown Wallet Inc.');
@@ -31,7 +32,6 @@ const stranger = walletProvider('Unknown Wallet Inc.');
 for (const backend of storeTargets()) {
   describe(`DPoP and wallet attestation in the authorization code flow on ${backend}`, () => {
     let t: TestApp;
-    let source: TestClaimsSource;
     let world: AuthorizationCodeWorld;
 
     beforeAll(async () => {
@@ -40,53 +40,22 @@ for (const backend of storeTargets()) {
         TRUSTED_WALLET_PROVIDERS: providersFile([trusted]),
         WALLET_ATTESTATION_REQUIRED: 'resident-id',
       });
-      ({ t, source } = world);
+      ({ t } = world);
     });
     afterAll(async () => {
       await world?.close();
     });
 
     const url = (path: string) => `${t.config.publicUrl}${path}`;
-    const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-      t.app.inject({
-        method: 'POST',
-        url: path,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-        payload: new URLSearchParams(fields).toString(),
-      });
-    const serverNonce = async () => (await t.app.inject({ method: 'POST', url: '/openid4vci/nonce' })).headers['dpop-nonce'] as string;
+    const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) => postForm(t, path, fields, headers);
+    const serverNonce = () => dpopNonce(t);
     const oauthError = (res: { json(): unknown }) => (res.json() as { error: string }).error;
-    const parFields = (configuration: string, verifier: string) => ({
-      client_id: CLIENT_ID,
-      response_type: 'code',
-      redirect_uri: WALLET_REDIRECT,
-      code_challenge: s256(verifier),
-      code_challenge_method: 'S256',
-      scope: configuration,
-    });
-    const attested = async (provider = trusted, sub = CLIENT_ID) => {
-      const instance = holderKey();
-      return {
-        'oauth-client-attestation': await clientAttestation(provider, instance, { sub }),
-        'oauth-client-attestation-pop': await clientAttestationPop(instance, { aud: t.config.publicUrl }),
-      };
-    };
+    const parFields = (configuration: string, verifier: string) => pkceParFields(CLIENT_ID, verifier, { scope: configuration });
+    const attested = (provider = trusted, sub = CLIENT_ID) => attestationHeaders(provider, sub, t.config.publicUrl);
 
     /** PAR (with `headers`) → authorization endpoint → the login → the code at the wallet's redirect_uri. */
-    async function login(configuration: string, headers: Record<string, string> = {}) {
-      source.behaviour = 'grant';
-      source.claims = t.runtime.catalog.get(configuration)!.example;
-      const verifier = randomBytes(32).toString('base64url');
-      const par = await post('/oauth/par', parFields(configuration, verifier), headers);
-      assert.equal(par.statusCode, 201, par.body);
-      const back = await browse(
-        `${t.url}/oauth/authorize?${new URLSearchParams({ client_id: CLIENT_ID, request_uri: par.json().request_uri })}`,
-        WALLET_REDIRECT,
-      );
-      const code = back.searchParams.get('code') ?? '';
-      assert.ok(code, back.toString());
-      return { code, verifier };
-    }
+    const login = (configuration: string, headers: Record<string, string> = {}) =>
+      loginForCode(world, configuration, { clientId: CLIENT_ID, request: { scope: configuration }, headers });
 
     it('binds the authorization_code token to the DPoP key (token_type DPoP, cnf.jkt) and refuses it without a proof where DPOP_REQUIRED names the configuration', async () => {
       const { code, verifier } = await login('driver-license');

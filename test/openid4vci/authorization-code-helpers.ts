@@ -5,8 +5,9 @@
  * signed request against our JWKS and answers with an HS256-signed response, and a tiny browser
  * (cookie jar, manual redirects) that carries the citizen from the wallet to its redirect_uri.
  */
+import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 import { SignJWT, createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -217,3 +218,53 @@ export async function startAuthorizationCodeWorld(
 
 /** The PKCE S256 code challenge of a verifier (RFC 7636 §4.2). */
 export const s256 = (v: string) => createHash('sha256').update(v).digest('base64url');
+
+/** The wallet's redirect_uri: nothing listens there, `browse` stops at it and reads the code. */
+export const WALLET_REDIRECT = 'http://127.0.0.1:9/wallet-callback';
+
+/** `POST path` with `fields` form-encoded (the OAuth endpoints) and `headers` added, through app.inject. */
+export const postForm = (t: TestApp, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  t.app.inject({
+    method: 'POST',
+    url: path,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    payload: new URLSearchParams(fields).toString(),
+  });
+
+/** A DPoP nonce of the server's (RFC 9449 §8), as the nonce endpoint hands one out. */
+export const dpopNonce = async (t: TestApp) =>
+  (await t.app.inject({ method: 'POST', url: '/openid4vci/nonce' })).headers['dpop-nonce'] as string;
+
+/** A pushed authorization request's fields for `clientId`: code flow, WALLET_REDIRECT, PKCE S256 of `verifier`, then `request` (scope or authorization_details). */
+export const pkceParFields = (clientId: string, verifier: string, request: Record<string, string>) => ({
+  client_id: clientId,
+  response_type: 'code',
+  redirect_uri: WALLET_REDIRECT,
+  code_challenge: s256(verifier),
+  code_challenge_method: 'S256',
+  ...request,
+});
+
+/**
+ * PAR (with `headers`) → authorization endpoint → the citizen's login, the claims source granting
+ * `configuration`'s example claims → the code at WALLET_REDIRECT, with its PKCE verifier.
+ */
+export async function loginForCode(
+  world: AuthorizationCodeWorld,
+  configuration: string,
+  o: { clientId: string; request: Record<string, string>; headers?: Record<string, string> },
+): Promise<{ code: string; verifier: string }> {
+  const { t, source } = world;
+  source.behaviour = 'grant';
+  source.claims = t.runtime.catalog.get(configuration)!.example;
+  const verifier = randomBytes(32).toString('base64url');
+  const par = await postForm(t, '/oauth/par', pkceParFields(o.clientId, verifier, o.request), o.headers);
+  assert.equal(par.statusCode, 201, par.body);
+  const back = await browse(
+    `${t.url}/oauth/authorize?${new URLSearchParams({ client_id: o.clientId, request_uri: par.json().request_uri })}`,
+    WALLET_REDIRECT,
+  );
+  const code = back.searchParams.get('code') ?? '';
+  assert.ok(code, back.toString());
+  return { code, verifier };
+}

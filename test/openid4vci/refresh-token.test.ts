@@ -15,10 +15,16 @@ import { storeTargets } from '../helpers/stores.js';
 import { hashSecret } from '../../src/issuance/vci-secrets.js';
 import { codeOf, holderKey, makeOffer, nonce, proof, PRE_AUTH, type HolderKey } from './vci-helpers.js';
 import { dpopProof } from './dpop-helpers.js';
-import { clientAttestation, clientAttestationPop, providersFile, walletProvider } from './attestation-helpers.js';
-import { browse, s256, startAuthorizationCodeWorld, type AuthorizationCodeWorld } from './authorization-code-helpers.js';
+import { attestationHeaders, providersFile, walletProvider } from './attestation-helpers.js';
+import {
+  dpopNonce,
+  loginForCode,
+  postForm,
+  startAuthorizationCodeWorld,
+  WALLET_REDIRECT,
+  type AuthorizationCodeWorld,
+} from './authorization-code-helpers.js';
 
-const WALLET_REDIRECT = 'http://127.0.0.1:9/wallet-callback';
 const CLIENT_ID = 'https://wallet.example/dproof-test';
 const provider = walletProvider('Refresh Wallet Provider');
 
@@ -46,24 +52,12 @@ for (const backend of storeTargets()) {
     });
 
     const url = (path: string) => `${t.config.publicUrl}${path}`;
-    const token = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/oauth/token',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-        payload: new URLSearchParams(fields).toString(),
-      });
+    const token = (fields: Record<string, string>, headers: Record<string, string> = {}) => postForm(t, '/oauth/token', fields, headers);
     const refresh = (refreshToken: string, headers: Record<string, string> = {}) =>
       token({ grant_type: 'refresh_token', refresh_token: refreshToken }, headers);
-    const serverNonce = async () => (await t.app.inject({ method: 'POST', url: '/openid4vci/nonce' })).headers['dpop-nonce'] as string;
+    const serverNonce = () => dpopNonce(t);
     const dpop = async (key: HolderKey) => ({ dpop: await dpopProof(key, { htu: url('/oauth/token'), nonce: await serverNonce() }) });
-    const attested = async (sub = CLIENT_ID) => {
-      const instance = holderKey();
-      return {
-        'oauth-client-attestation': await clientAttestation(provider, instance, { sub }),
-        'oauth-client-attestation-pop': await clientAttestationPop(instance, { aud: t.config.publicUrl }),
-      };
-    };
+    const attested = (sub = CLIENT_ID) => attestationHeaders(provider, sub, t.config.publicUrl);
     const error = (res: { json(): unknown }) => (res.json() as { error: string }).error;
     const preAuthorized = async (type = 'driver-license', headers: Record<string, string> = {}) => {
       const offer = await makeOffer(t, world.issuerKey, { type, claims: t.runtime.catalog.get(type)!.example });
@@ -193,31 +187,12 @@ for (const backend of storeTargets()) {
       assert.equal((await credential((ok.json() as Tokens).access_token, 'resident-id')).statusCode, 200);
     });
 
-    /** PAR → login → the code. */
+    /** PAR → login → the code, as the authorization_code grant's fields. */
     async function authorizationCode() {
-      world.source.behaviour = 'grant';
-      world.source.claims = t.runtime.catalog.get('driver-license')!.example;
-      const verifier = randomBytes(32).toString('base64url');
-      const par = await t.app.inject({
-        method: 'POST',
-        url: '/oauth/par',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({
-          client_id: 'test-wallet',
-          response_type: 'code',
-          redirect_uri: WALLET_REDIRECT,
-          code_challenge: s256(verifier),
-          code_challenge_method: 'S256',
-          authorization_details: JSON.stringify([{ type: 'openid_credential', credential_configuration_id: 'driver-license' }]),
-        }).toString(),
+      const { code, verifier } = await loginForCode(world, 'driver-license', {
+        clientId: 'test-wallet',
+        request: { authorization_details: JSON.stringify([{ type: 'openid_credential', credential_configuration_id: 'driver-license' }]) },
       });
-      assert.equal(par.statusCode, 201, par.body);
-      const back = await browse(
-        `${t.url}/oauth/authorize?${new URLSearchParams({ client_id: 'test-wallet', request_uri: par.json().request_uri })}`,
-        WALLET_REDIRECT,
-      );
-      const code = back.searchParams.get('code') ?? '';
-      assert.ok(code, back.toString());
       return { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: WALLET_REDIRECT };
     }
 
