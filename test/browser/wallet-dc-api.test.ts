@@ -18,7 +18,8 @@ import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { TestApp } from '../helpers/test-app.js';
 import { BROWSER_SKIP, startBrowserSuite, stubDigitalCredentials, watchPage, type BrowserSuite } from '../helpers/launch-chromium.js';
-import { makeMdocIssuerKeys, makeOffer } from '../openid4vci/vci-helpers.js';
+import { makeOffer } from '../openid4vci/vci-helpers.js';
+import { makeMdocIssuerKeys } from '../openid4vci/make-mdoc-issuer-keys.js';
 import { REQUEST_REFUSAL } from '../../src/verdict/glossary.js';
 import { signInVerifierPage } from './verifier-page.js';
 

@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { TestApp } from '../helpers/test-app.js';
 import { BROWSER_SKIP, startBrowserSuite, watchPage, type BrowserSuite } from '../helpers/launch-chromium.js';
-import { makeMdocIssuerKeys, makeOffer } from '../openid4vci/vci-helpers.js';
+import { makeOffer } from '../openid4vci/vci-helpers.js';
+import { makeMdocIssuerKeys } from '../openid4vci/make-mdoc-issuer-keys.js';
 
 const MDL = 'org.iso.18013.5.1.mDL';
 const NS = 'org.iso.18013.5.1';

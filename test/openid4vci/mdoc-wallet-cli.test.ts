@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { runDproof } from '../helpers/spawn-server.js';
-import { makeMdocIssuerKeys, makeOffer } from './vci-helpers.js';
+import { makeOffer } from './vci-helpers.js';
+import { makeMdocIssuerKeys } from './make-mdoc-issuer-keys.js';
 
 for (const backend of storeTargets()) {
   describe(`dproof wallet with mdoc credentials on ${backend}`, () => {

@@ -2,7 +2,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { SignJWT, exportJWK, type JWK } from 'jose';
 import type { TestApp } from '../helpers/test-app.js';
-import { makeDocumentSigner, makeIaca } from '../../src/keys/manage-mdoc-keys.js';
 
 export const PRE_AUTH = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 
@@ -20,18 +19,6 @@ export async function makeOffer(t: TestApp, apiKey: string, body: Record<string,
   const res = await t.app.inject({ method: 'POST', url: '/v1/offers', headers: { authorization: `Bearer ${apiKey}` }, payload: body });
   if (res.statusCode !== 201) throw new Error(`offer: ${res.statusCode} ${res.body}`);
   return res.json() as Offer;
-}
-
-/**
- * The service's own mdoc keys, as `dproof keys iaca` and `dproof keys ds` make them: a
- * KR IACA root and a document signer under it, the runtime's keys reloaded. The IACA is returned.
- */
-export async function makeMdocIssuerKeys(t: TestApp) {
-  const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' };
-  const iaca = await makeIaca(deps, { country: 'KR', commonName: 'test IACA', uri: t.url });
-  await makeDocumentSigner(deps, { country: 'KR', commonName: 'test DS', uri: t.url });
-  await t.runtime.keys.refresh();
-  return iaca;
 }
 
 const pathOf = (url: string) => new URL(url).pathname;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { certificateChainOf } from '../../src/keys/manage-mdoc-keys.js';
 import { readAuthorityKeyIds } from '../../src/formats/x509/read-authority-key-ids.js';
-import { makeMdocIssuerKeys } from '../openid4vci/vci-helpers.js';
+import { makeMdocIssuerKeys } from '../openid4vci/make-mdoc-issuer-keys.js';
 import { createDcqlRequest } from './helpers.js';
 import { initAndReceive, OTHER_AKI, presentRefusedForTrustedAuthorities, presentVerified } from './cli-wallet-steps.js';
 
