@@ -83,6 +83,21 @@ export function checkChainLinks(certs: readonly X509Certificate[], caLeaf = fals
   if (certs[0]!.checkIssued(certs[0]!)) throw formatError('certificate_chain_invalid', 'the leaf certificate is self-signed');
 }
 
+/**
+ * Does a linked chain (leaf first) end at `anchor`: is its last certificate the anchor itself (in
+ * a chain of more than the anchor), or one the anchor, a CA, signed? With `now`, an anchor that
+ * signs must also be inside its validity (a caller that names an expired anchor itself leaves it out).
+ */
+export function chainEndsAt(
+  certs: readonly X509Certificate[],
+  anchor: X509Certificate,
+  o: { now?: number; signedBy?: (child: X509Certificate, parent: X509Certificate) => boolean } = {},
+): boolean {
+  const last = certs[certs.length - 1]!;
+  if (anchor.raw.equals(last.raw)) return certs.length > 1;
+  return anchor.ca && (o.now === undefined || inValidity(anchor, o.now)) && (o.signedBy ?? checkSignedBy)(last, anchor);
+}
+
 export interface CheckedChain {
   certs: X509Certificate[];
   /** The certificates a request object's x5c carries: the chain without a self-signed anchor. */
@@ -138,10 +153,9 @@ export function checkCertificateChain(ders: readonly Uint8Array[], opts: CheckCh
   if (opts.anchors) {
     // A wallet: the chain must end at, or just under, one of ITS anchors; a self-signed root the
     // chain brings along proves nothing (anyone can make one).
-    trustedBy = opts.anchors.findIndex((a) => {
-      const anchor = a instanceof X509Certificate ? a : parseCertificate(a);
-      return anchor.raw.equals(last.raw) ? certs.length > 1 : anchor.ca && inValidity(anchor, opts.now) && signedBy(last, anchor);
-    });
+    trustedBy = opts.anchors.findIndex((a) =>
+      chainEndsAt(certs, a instanceof X509Certificate ? a : parseCertificate(a), { now: opts.now, signedBy }),
+    );
     if (trustedBy < 0 && !opts.untrustedIsResult)
       throw formatError('certificate_chain_invalid', 'the chain does not lead to a trusted anchor');
   }

@@ -16,7 +16,9 @@
  * 6. the leaf's key passes the curve-point gate (checkPublicJwk, torsion-free) and verifies the
  *    signature with exactly the header's alg (jws_* codes).
  *
- * Nothing is fetched (no AIA, no CRL). Pure: node:crypto parses and verifies.
+ * Nothing is fetched (no AIA, no CRL). Pure: node:crypto parses and verifies. The links and the
+ * anchor test are check-certificate-chain.ts's (checkChainLinks, chainEndsAt); its whole walk,
+ * checkCertificateChain, is not this order (validity before links, an expired anchor untrusted).
  */
 import { X509Certificate } from 'node:crypto';
 import type { JWK } from 'jose';
@@ -24,7 +26,7 @@ import { formatError } from '../error-codes.js';
 import { algForJwk } from '../jose/import-public-key.js';
 import type { ParsedJws } from '../jose/types.js';
 import { verifyCompactJws, type VerifiedJws } from '../jose/verify-compact-jws.js';
-import { checkChainLinks, leafPublicJwk, parseCertificate, readX5c } from './check-certificate-chain.js';
+import { chainEndsAt, checkChainLinks, leafPublicJwk, parseCertificate, readX5c } from './check-certificate-chain.js';
 import { KeyUsageFlags, readKeyUsage, readSubjectAltNames } from './read-certificate-extensions.js';
 
 /** One trusted issuer CA certificate and which issuers and types it may vouch for. */
@@ -59,12 +61,9 @@ export function checkIssuerX5c(
   now: number,
 ): { anchor: IssuerCaAnchor; chain: Buffer[]; jwk: JWK } {
   const { certs, chain } = readChain(x5c);
-  const last = certs[certs.length - 1]!;
-  const anchor = anchors.find((a) =>
-    a.certificate.raw.equals(last.raw)
-      ? certs.length > 1
-      : a.certificate.ca && last.checkIssued(a.certificate) && last.verify(a.certificate.publicKey),
-  );
+  // The shared anchor test of checkCertificateChain, without the anchor's validity: an expired
+  // anchor is step 3's issuer_certificate_expired here, not an untrusted chain.
+  const anchor = anchors.find((a) => chainEndsAt(certs, a.certificate));
   if (!anchor) throw formatError('issuer_certificate_untrusted', 'the x5c chain does not lead to a trusted issuer CA');
   checkLeaf(certs, [anchor.certificate], iss, now);
   if (!anchor.mayCertify(iss)) throw formatError('issuer_certificate_san_mismatch', 'this issuer CA may not certify the iss of the token');
