@@ -6,7 +6,7 @@
  * CA, when our wallet checks a request object's `x5c`, and when the issuer checks a wallet
  * provider's `x5c` (client-attestation/verify-x5c-chain.ts), and for the x5chain of an mdoc's
  * issuerAuth (mdoc/verify-issuer-certificate.ts, which keeps parsed certificates and signature
- * outcomes in its cache). Pure (formats): node:crypto's X509Certificate does the parsing and the
+ * outcomes in certificate-cache.ts). Pure (formats): node:crypto's X509Certificate does the parsing and the
  * signatures.
  */
 import { X509Certificate } from 'node:crypto';
@@ -34,9 +34,10 @@ export function readX5c(x5c: unknown): Buffer[] | undefined {
   return x5c.map((c: string) => Buffer.from(c, 'base64'));
 }
 
-export function parseCertificate(der: Uint8Array): X509Certificate {
+/** `parse` (default: node:crypto, every time) may be a cache's (certificate-cache.ts). */
+export function parseCertificate(der: Uint8Array, parse = (d: Uint8Array) => new X509Certificate(d)): X509Certificate {
   try {
-    return new X509Certificate(der);
+    return parse(der);
   } catch {
     throw formatError('certificate_invalid', 'a certificate of the chain cannot be parsed');
   }
@@ -129,19 +130,8 @@ export interface CheckChainOptions {
 export function checkCertificateChain(ders: readonly Uint8Array[], opts: CheckChainOptions): CheckedChain {
   if (ders.length === 0) throw formatError('certificate_invalid', 'the chain holds no certificate');
   if (ders.length > MAX_CHAIN_LENGTH) throw formatError('certificate_invalid', `a chain of at most ${MAX_CHAIN_LENGTH} certificates`);
-  const parse = opts.parse;
   const signedBy = opts.signedBy ?? checkSignedBy;
-  const certs = ders.map(
-    parse === undefined
-      ? parseCertificate
-      : (der) => {
-          try {
-            return parse(der);
-          } catch {
-            throw formatError('certificate_invalid', 'a certificate of the chain cannot be parsed');
-          }
-        },
-  );
+  const certs = ders.map((der) => parseCertificate(der, opts.parse));
   for (const c of certs) {
     if (!inValidity(c, opts.now))
       throw formatError('certificate_expired', `certificate "${nameOf(c)}" is valid ${c.validFrom} – ${c.validTo}`);
