@@ -18,8 +18,8 @@ import type { KeyRecord } from '../store/repositories/keys-repo.js';
 import type { KeyDeps } from './manage-keys.js';
 import { isSigningAlg } from './file-key-store.js';
 import type { CertificateSubject } from './build-mdoc-certificate.js';
-import { buildIssuerCaCertificate, buildIssuerCertificate } from './build-issuer-certificate.js';
-import { activate, rowJwk } from './manage-mdoc-keys.js';
+import { buildIssuerCertificate } from './build-issuer-certificate.js';
+import { makeRootCa } from './manage-mdoc-keys.js';
 import { certificateChainOf, ISSUER_CA_ALG } from './mdoc-key-rows.js';
 
 /** What certifying a JWT key needs: the subject names and the issuer identifier (PUBLIC_URL). */
@@ -37,13 +37,11 @@ export const defaultIssuerProfile = (publicUrl: string): IssuerCertificateProfil
   issuer: publicUrl,
 });
 
-/** A new issuer CA (the first, or a rotation: the old one becomes retiring and stays trusted). */
-export async function makeIssuerCa(deps: KeyDeps, subject: CertificateSubject) {
-  const key = await deps.keyStore.generate('ES256');
-  const signer = await deps.keyStore.load({ kid: key.kid, file: key.file, alg: 'ES256' });
-  const cert = await buildIssuerCaCertificate(signer, subject, deps.clock.now());
-  return activate(deps, ISSUER_CA_ALG, key, rowJwk(key.publicJwk, [cert]));
-}
+/**
+ * A new issuer CA, a root of the IACA profile in its own row alg (the first, or a rotation: the old
+ * one becomes retiring and stays trusted).
+ */
+export const makeIssuerCa = (deps: KeyDeps, subject: CertificateSubject) => makeRootCa(deps, ISSUER_CA_ALG, subject);
 
 const activeCa = async (deps: KeyDeps): Promise<KeyRecord | undefined> =>
   (await deps.store.keys.list()).find((k) => k.alg === ISSUER_CA_ALG && k.state === 'active');
