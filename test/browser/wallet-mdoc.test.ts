@@ -13,6 +13,7 @@ import type { TestApp } from '../helpers/test-app.js';
 import { BROWSER_SKIP, startBrowserSuite, watchPage, type BrowserSuite } from '../helpers/launch-chromium.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
 import { makeMdocIssuerKeys } from '../openid4vci/make-mdoc-issuer-keys.js';
+import { createDcqlRequest, mdocQuery, readRequestView } from '../presentation/helpers.js';
 
 const MDL = 'org.iso.18013.5.1.mDL';
 const NS = 'org.iso.18013.5.1';
@@ -37,27 +38,13 @@ describe.skipIf(BROWSER_SKIP)('web wallet with mdoc', () => {
     await s?.close();
   });
 
-  const ask = async (responseMode: 'direct_post' | 'direct_post.jwt', claims: string[][]) => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/verifier/requests',
-      headers: { authorization: `Bearer ${verifierKey}` },
-      payload: {
-        dcql_query: {
-          credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: MDL }, claims: claims.map((path) => ({ path })) }],
-        },
-        response_mode: responseMode,
-        purpose: { ko: '운전면허 확인', en: 'Driving licence check' },
-      },
+  const ask = (responseMode: 'direct_post' | 'direct_post.jwt', claims: string[][]) =>
+    createDcqlRequest(t.app, verifierKey, mdocQuery(MDL, claims), {
+      response_mode: responseMode,
+      purpose: { ko: '운전면허 확인', en: 'Driving licence check' },
     });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json<{ id: string; authorization_request: string }>();
-  };
-  const resultOf = async (id: string) =>
-    (await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } })).json<{
-      status: string;
-      result?: { credentials: Record<string, { claims?: unknown }[]> };
-    }>();
+  const resultOf = (id: string) =>
+    readRequestView<{ status: string; result?: { credentials: Record<string, { claims?: unknown }[]> } }>(t.app, verifierKey, id);
 
   it('receives an mso_mdoc offer with a non-extractable key and shows it as a Korean card in display order', async () => {
     const issuerKey = await t.apiKey('issuer');
