@@ -21,6 +21,7 @@ import { BROWSER_SKIP, startBrowserSuite, stubDigitalCredentials, watchPage, typ
 import { makeOffer } from '../openid4vci/vci-helpers.js';
 import { makeMdocIssuerKeys } from '../openid4vci/make-mdoc-issuer-keys.js';
 import { REQUEST_REFUSAL } from '../../src/verdict/glossary.js';
+import { mdocQuery } from '../presentation/helpers.js';
 import { signInVerifierPage } from './verifier-page.js';
 
 describe.skipIf(BROWSER_SKIP)('web wallet answers the Digital Credentials API; the counter asks for an mdoc', () => {
@@ -134,16 +135,7 @@ describe.skipIf(BROWSER_SKIP)('web wallet answers the Digital Credentials API; t
       method: 'POST',
       headers: { authorization: `Bearer ${verifierKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({
-        dcql_query: {
-          credentials: [
-            {
-              id: 'mdl',
-              format: 'mso_mdoc',
-              meta: { doctype_value: 'org.iso.18013.5.1.mDL' },
-              claims: [{ path: ['org.iso.18013.5.1', 'family_name'] }],
-            },
-          ],
-        },
+        dcql_query: { credentials: [mdocQuery('org.iso.18013.5.1.mDL', [['org.iso.18013.5.1', 'family_name']])] },
         response_mode: mode,
         origin: t.url,
       }),
