@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { runDproof } from '../helpers/spawn-server.js';
-import { createDcqlRequest } from './helpers.js';
+import { ageOver19Query, createDcqlRequest } from './helpers.js';
 import { initAndReceive, OTHER_AKI, presentRefusedForTrustedAuthorities, presentVerified } from './cli-wallet-steps.js';
 
 for (const backend of storeTargets()) {
@@ -56,10 +56,7 @@ for (const backend of storeTargets()) {
 
     const request = (values: string[]) =>
       createDcqlRequest(t.app, verifierKey, {
-        id: 'licence',
-        format: 'dc+sd-jwt',
-        meta: { vct_values: [t.runtime.catalog.get('driver-license')!.vct] },
-        claims: [{ path: ['age_over_19'] }],
+        ...ageOver19Query(t.runtime.catalog.get('driver-license')!.vct),
         trusted_authorities: [{ type: 'aki', values }],
       });
 

@@ -12,7 +12,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { certificateChainOf } from '../../src/keys/manage-mdoc-keys.js';
 import { readAuthorityKeyIds } from '../../src/formats/x509/read-authority-key-ids.js';
 import { makeMdocIssuerKeys } from '../openid4vci/make-mdoc-issuer-keys.js';
-import { createDcqlRequest } from './helpers.js';
+import { createDcqlRequest, mdocQuery } from './helpers.js';
 import { initAndReceive, OTHER_AKI, presentRefusedForTrustedAuthorities, presentVerified } from './cli-wallet-steps.js';
 
 describe('our own mdoc, asked for by our IACA key identifier', () => {
@@ -41,10 +41,7 @@ describe('our own mdoc, asked for by our IACA key identifier', () => {
 
   const request = (values: string[]) =>
     createDcqlRequest(t.app, verifierKey, {
-      id: 'csid',
-      format: 'mso_mdoc',
-      meta: { doctype_value: 'kr.go.mpm.civil_servant_id.1' },
-      claims: [{ path: ['kr.go.mpm.civil_servant_id.1', 'family_name'] }],
+      ...mdocQuery('kr.go.mpm.civil_servant_id.1', [['kr.go.mpm.civil_servant_id.1', 'family_name']], 'csid'),
       trusted_authorities: [{ type: 'aki', values }],
     });
 
