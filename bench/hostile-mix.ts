@@ -135,23 +135,14 @@ async function eventLoopMaxMs(url: string): Promise<number> {
 }
 
 /**
- * One request of a kind, its status. A body over the route's limit is answered 413 and the
- * connection closed (RFC 9110 §15.5.14 lets a server close instead of reading the rest) while
- * fetch may still be writing it: fetch then fails with EPIPE / ECONNRESET although the answer was
- * sent. Such an attempt is sent again (a few times) so the status the server gives is what counts.
+ * One request of a kind, its status. A transport error (EPIPE / ECONNRESET while a refused body is
+ * still being written) is a failure of the run: the server reads the rest of a refused body
+ * (src/http/linger-after-refusal.ts) so that every client sees its 4xx.
  */
 async function sendOnce(url: string, k: HostileKind): Promise<number> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const res = await fetch(`${url}${k.path}`, { method: k.method, headers: k.headers, body: k.body });
-      await res.arrayBuffer();
-      return res.status;
-    } catch (e) {
-      const code = (e as { cause?: { code?: string } }).cause?.code;
-      if (attempt < 5 && (code === 'EPIPE' || code === 'ECONNRESET')) continue;
-      throw e;
-    }
-  }
+  const res = await fetch(`${url}${k.path}`, { method: k.method, headers: k.headers, body: k.body });
+  await res.arrayBuffer();
+  return res.status;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;

@@ -1,3 +1,4 @@
+import { installLingeringRefusals } from './http/linger-after-refusal.js';
 import type { Server as HttpsServer } from 'node:https';
 import Fastify, { type FastifyBaseLogger, type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   });
 
   installErrorHandling(app);
+  installLingeringRefusals(app);
   installJsonBodyParser(app);
   installNulGuard(app);
   addApiSchemas(app);

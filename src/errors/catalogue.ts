@@ -793,6 +793,11 @@ export const ERROR_CATALOGUE = {
   present_failed: { http: [502], area: 'wallet', en: 'the verifier answered something a wallet must refuse' },
   answer_too_large: { http: [502], area: 'wallet', en: 'a peer answered more bytes than a wallet reads' },
   invalid_request_file: { http: [400], area: 'wallet', en: 'the DC API request given to the wallet is missing, too large or not JSON' },
+  dc_api_request_invalid: {
+    http: [400],
+    area: 'wallet',
+    en: 'the DC API request given to the wallet is JSON but not one it answers: no { protocol, data } entry, a protocol other than openid4vp-v1-signed/-unsigned, no dc_api response_mode, nonce or DCQL query, no encryption key for dc_api.jwt, or a signed one without a compact JWS, client_id or expected_origins',
+  },
   dc_api_origin_not_expected: {
     http: [400],
     area: 'wallet',

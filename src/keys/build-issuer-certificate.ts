@@ -5,9 +5,10 @@
  * and root profile this reuses), so the CA's private key never leaves its backend.
  *
  * - Issuer CA: the IACA root profile (self-signed, basicConstraints CA pathLen 0, keyUsage
- *   keyCertSign + cRLSign, key identifiers, issuerAltName = PUBLIC_URL), its own key row (alg
- *   `issuer-ca`): a separate root, so a verifier that trusts our mDL IACA does not thereby trust
- *   our SD-JWT VCs, and the other way round.
+ *   keyCertSign + cRLSign, key identifiers, issuerAltName = PUBLIC_URL; buildIacaCertificate, which
+ *   makeRootCa in manage-mdoc-keys.ts calls for both roots), its own key row (alg `issuer-ca`):
+ *   a separate root, so a verifier that trusts our mDL IACA does not thereby trust our SD-JWT
+ *   VCs, and the other way round.
  * - Issuer certificate (end entity, one per JWT key): keyUsage digitalSignature (critical),
  *   subjectAltName uniformResourceIdentifier = the issuer identifier (PUBLIC_URL, which is every
  *   credential's `iss`: SD-JWT VC §3.5 / "Inline X.509 Certificates", the issuer is named by the
@@ -18,7 +19,7 @@ import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
 import type { JWK } from 'jose';
 import type { Signer } from './signer.js';
-import { buildEndEntityCertificate, buildIacaCertificate, type CertificateSubject } from './build-mdoc-certificate.js';
+import { buildEndEntityCertificate, type CertificateSubject } from './build-mdoc-certificate.js';
 
 /**
  * An issuer certificate outlives what its key signs: a credential carries the certificate of the
@@ -26,9 +27,6 @@ import { buildEndEntityCertificate, buildIacaCertificate, type CertificateSubjec
  * past the CA) covers the catalogue's validities; a key is rotated long before.
  */
 export const ISSUER_CERT_VALIDITY_DAYS = 1826;
-
-/** The issuer CA is a root of the IACA profile (see the file comment). */
-export const buildIssuerCaCertificate = buildIacaCertificate;
 
 /** subjectAltName of an issuer identifier: the URI itself, and its host as a DNS name. */
 function issuerAltNames(issuer: string): x509.JsonGeneralNames {

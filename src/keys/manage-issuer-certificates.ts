@@ -34,6 +34,7 @@ export const defaultIssuerProfile = (publicUrl: string): IssuerCertificateProfil
 });
 
 /**
+/**
  * The certificate code (@peculiar/x509, its ASN.1 schemas and decorators: 30–90 ms of a start when
  * the server loaded it) is imported when a certificate is made; a start (a first key, a rotation
  * without an issuer CA) only looks for the active CA. build-issuer-certificate.js first: it loads
@@ -45,13 +46,13 @@ async function loadCertificateCode() {
   return { ...build, x509, ...mdocKeys };
 }
 
-/** A new issuer CA (the first, or a rotation: the old one becomes retiring and stays trusted). */
+/**
+ * A new issuer CA, a root of the IACA profile in its own row alg (the first, or a rotation: the old
+ * one becomes retiring and stays trusted).
+ */
 export async function makeIssuerCa(deps: KeyDeps, subject: CertificateSubject) {
-  const { buildIssuerCaCertificate, activate, rowJwk } = await loadCertificateCode();
-  const key = await deps.keyStore.generate('ES256');
-  const signer = await deps.keyStore.load({ kid: key.kid, file: key.file, alg: 'ES256' });
-  const cert = await buildIssuerCaCertificate(signer, subject, deps.clock.now());
-  return activate(deps, ISSUER_CA_ALG, key, rowJwk(key.publicJwk, [cert]));
+  const { makeRootCa } = await loadCertificateCode();
+  return makeRootCa(deps, ISSUER_CA_ALG, subject);
 }
 
 const activeCa = async (deps: KeyDeps): Promise<KeyRecord | undefined> =>

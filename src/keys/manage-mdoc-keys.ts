@@ -40,13 +40,20 @@ export async function activate(deps: KeyDeps, alg: MdocKeyAlg | typeof ISSUER_CA
   return { active: (await deps.store.keys.get(key.kid)) as KeyRecord, retiring: previous };
 }
 
-/** A new IACA root (the first, or a rotation: the old one becomes retiring and stays trusted). */
-export async function makeIaca(deps: KeyDeps, subject: CertificateSubject) {
+/**
+ * A new self-signed root of the IACA profile (build-mdoc-certificate.ts) in a row of `alg`: the mdoc
+ * IACA, or the issuer CA of the JWT keys (manage-issuer-certificates.ts). The first, or a rotation:
+ * the old one becomes retiring and stays trusted.
+ */
+export async function makeRootCa(deps: KeyDeps, alg: typeof MDOC_IACA_ALG | typeof ISSUER_CA_ALG, subject: CertificateSubject) {
   const key = await deps.keyStore.generate('ES256');
   const signer = await deps.keyStore.load({ kid: key.kid, file: key.file, alg: 'ES256' });
   const cert = await buildIacaCertificate(signer, subject, deps.clock.now());
-  return activate(deps, MDOC_IACA_ALG, key, rowJwk(key.publicJwk, [cert]));
+  return activate(deps, alg, key, rowJwk(key.publicJwk, [cert]));
 }
+
+/** A new IACA root (the first, or a rotation: the old one becomes retiring and stays trusted). */
+export const makeIaca = (deps: KeyDeps, subject: CertificateSubject) => makeRootCa(deps, MDOC_IACA_ALG, subject);
 
 /** A new document signer under the active IACA (the previous DS becomes retiring). */
 export async function makeDocumentSigner(deps: KeyDeps, subject: CertificateSubject) {

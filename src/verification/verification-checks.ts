@@ -57,6 +57,12 @@ const WALLET_NONCE = /^[A-Za-z0-9._~-]{22,128}$/;
 /** The adapter of the format the parse check found; every later check runs only after it. */
 const formatOf = (s: PresentationState): CredentialVerification => verificationFormat(s.format!)!;
 
+/** The credential as the parse check left it: a check reached without it is a bug in the pipeline's order, not a verdict. */
+const parsedOf = (s: PresentationState): unknown => {
+  if (s.parsed === undefined) throw new Error('a verification check ran before parsePresentation');
+  return s.parsed;
+};
+
 /** RFC 9901 §7.1 step 1 (SD-JWT serialisation) or another registered format; no crypto yet. */
 export const parsePresentation: Check = async (s) => {
   await loadPresentationParsers(s.text);
@@ -202,7 +208,7 @@ function typeNames(s: PresentationState, c: VerificationContext): Set<string> {
   const names = new Set<string>();
   if (s.type) names.add(s.type);
   if (s.iss !== c.trust.ownIssuer) return names;
-  for (const id of formatOf(s).catalogTypeIds(s.parsed, s.type ?? '', c.catalog)) names.add(id);
+  for (const id of formatOf(s).catalogTypeIds(parsedOf(s), s.type ?? '', c.catalog)) names.add(id);
   return names;
 }
 
@@ -211,9 +217,9 @@ export const checkPolicy: Check = (s, c, input) => {
   const p = input.policy;
   // SD-JWT VC §3.2.2.1: acceptance rests on the type AND the issuer's authority for it.
   const format = formatOf(s);
-  // Without a parsed credential there is no certificate to speak for the issuer: the trust list decides.
-  const certified = s.parsed === undefined ? undefined : format.issuerAuthorizedForType?.(s.parsed, s.type!);
-  const authorized = certified ?? c.trust.isAuthorizedForType(s.iss!, s.type!);
+  const parsed = parsedOf(s);
+  // A certified issuer (mdoc IACA, SD-JWT VC x5c) speaks for what its CA allows; otherwise (undefined) the trust list decides.
+  const authorized = format.issuerAuthorizedForType?.(parsed, s.type!) ?? c.trust.isAuthorizedForType(s.iss!, s.type!);
   if (!authorized) {
     throw new VerificationFailed('issuer_not_authorized_for_type', 'the issuer is trusted, but not for this credential type');
   }
@@ -225,11 +231,11 @@ export const checkPolicy: Check = (s, c, input) => {
     );
   // OpenID4VP §6.1.1.1: with trusted_authorities (aki), a certificate of the credential's chain
   // must name one of the asked authorities; a credential without a chain matches none.
-  if (p.trustedAuthorityKeyIds && !matchesTrustedAuthorities(format.authorityKeyIds?.(s.parsed), p.trustedAuthorityKeyIds))
+  if (p.trustedAuthorityKeyIds && !matchesTrustedAuthorities(format.authorityKeyIds?.(parsed), p.trustedAuthorityKeyIds))
     throw new VerificationFailed('trusted_authority_mismatch', 'no certificate of the credential names an asked trusted authority');
   // OpenID4VP Annex B.1.1: the credential's `type` holds every value of one `type_values` set.
   if (p.typeValues) {
-    const types = new Set(format.credentialTypes?.(s.parsed) ?? []);
+    const types = new Set(format.credentialTypes?.(parsed) ?? []);
     if (!p.typeValues.some((set) => set.every((t) => types.has(t))))
       throw new VerificationFailed('type_values_mismatch', 'the credential type does not hold every value of one asked type set');
   }

@@ -24,6 +24,12 @@ import { failed } from './wallet-http.js';
 import type { Wallet } from './wallet-file.js';
 
 const fail = (message: string) => failed(message, 'present_failed');
+/**
+ * The request handed to the wallet cannot be read as a DC API request: the holder's input is
+ * wrong (400), not a verifier's answer the wallet refuses (present_failed, 502). What the signed
+ * request says once read (its signature, its verifier's keys, its lifetime) stays present_failed.
+ */
+const invalid = (message: string) => badRequest('dc_api_request_invalid', message);
 
 /** A.1: the protocols this wallet answers, in the order it prefers them (a signed request names its verifier). */
 const PROTOCOLS = ['openid4vp-v1-signed', 'openid4vp-v1-unsigned'] as const;
@@ -67,32 +73,35 @@ function pickRequest(request: unknown): { protocol: Protocol; data: JsonObject }
       ? request.dc_api_requests
       : [request];
   const entries = list.filter((e): e is JsonObject => isJsonObject(e) && typeof e.protocol === 'string' && isJsonObject(e.data));
-  if (entries.length === 0) throw fail('the request is not a DC API request: give one { "protocol", "data" } entry of dc_api_requests');
+  if (entries.length === 0)
+    throw invalid(
+      'the request is not a DC API request: give one { "protocol", "data" } entry of dc_api_requests, the list, or the whole answer of POST /v1/verifier/requests',
+    );
   for (const protocol of PROTOCOLS) {
     const hit = entries.find((e) => e.protocol === protocol);
     if (hit) return { protocol, data: hit.data as JsonObject };
   }
-  throw fail(
+  throw invalid(
     `this wallet answers the protocols ${PROTOCOLS.join(', ')}, not ${entries.map((e) => String(e.protocol)).join(', ')} (openid4vp-v1-multisigned is not supported)`,
   );
 }
 
 /** A.2: the signed request verifies under its client identifier and was made for this origin. */
 async function readSignedRequest(data: JsonObject, origin: string, f: typeof fetch, trustAnchors: Uint8Array[], now: Date) {
-  if (typeof data.request !== 'string') throw fail('a signed DC API request carries its request object in data.request');
+  if (typeof data.request !== 'string') throw invalid('a signed DC API request carries its request object in data.request');
   let clientId: unknown;
   try {
     clientId = decodeJwt(data.request).client_id;
   } catch {
-    throw fail('data.request is not a compact JWS');
+    throw invalid('data.request is not a compact JWS');
   }
   // A.2: client_id is REQUIRED in a signed request: it says how the request is authenticated.
-  if (typeof clientId !== 'string') throw fail('the signed request has no client_id');
+  if (typeof clientId !== 'string') throw invalid('the signed request has no client_id');
   const payload = await verifyRequestObject(f, data.request, clientId, { trustAnchors, now, responseUriOnSanDns: false });
   // A.2: "a non-empty array of strings"; compared as strings, without any processing.
   const expected = payload.expected_origins;
   if (!Array.isArray(expected) || expected.length === 0 || !expected.every((o) => typeof o === 'string'))
-    throw fail('the signed request has no expected_origins (OpenID4VP 1.0 A.2 requires them)');
+    throw invalid('the signed request has no expected_origins (OpenID4VP 1.0 A.2 requires them)');
   if (!expected.includes(origin))
     throw badRequest(
       'dc_api_origin_not_expected',
@@ -128,9 +137,11 @@ export async function answerDcApiRequest(wallet: Wallet, opts: DcApiAnswerOption
   // A.2: an unsigned request's client_id and expected_origins are ignored.
   const req = signed?.payload ?? data;
   if ((req.response_mode !== 'dc_api' && req.response_mode !== 'dc_api.jwt') || typeof req.nonce !== 'string')
-    throw fail('a DC API request must use response_mode dc_api or dc_api.jwt with a nonce');
-  const queries = readCredentialQueries(req);
-  const encryption = req.response_mode === 'dc_api.jwt' ? responseEncryption(req.client_metadata) : undefined;
+    throw invalid(
+      'a DC API request must use response_mode dc_api or dc_api.jwt with a nonce (a redirect request is answered with `dproof wallet present`)',
+    );
+  const queries = readCredentialQueries(req, invalid);
+  const encryption = req.response_mode === 'dc_api.jwt' ? responseEncryption(req.client_metadata, invalid) : undefined;
   const jwkThumbprint = await encryptionThumbprint(encryption);
   // A.4: the audience is the origin, even for signed requests; Annex B.2.6.2 for an mdoc.
   const { vpToken, disclosed } = await buildVpToken(

@@ -47,11 +47,14 @@ function readAskedClaims(q: JsonObject): AskedClaims {
   return r.asked;
 }
 
-/** The DCQL credential queries of a request, or a refusal when it asks for none. */
-export function readCredentialQueries(req: JsonObject): JsonObject[] {
+/**
+ * The DCQL credential queries of a request, or a refusal when it asks for none (`refuse`: whose
+ * fault it is; by default a verifier's request object, present_failed).
+ */
+export function readCredentialQueries(req: JsonObject, refuse: (message: string) => Error = fail): JsonObject[] {
   const queries =
     isJsonObject(req.dcql_query) && Array.isArray(req.dcql_query.credentials) ? (req.dcql_query.credentials as JsonObject[]) : [];
-  if (queries.length === 0) throw fail('the request asks for no credential');
+  if (queries.length === 0) throw refuse('the request asks for no credential');
   return queries;
 }
 
@@ -96,10 +99,10 @@ function pickCredential(
 }
 
 /** §8.3: the verifier's encryption key and content encryption, or why this wallet cannot encrypt to it. */
-export function responseEncryption(clientMetadata: unknown): ResponseEncryption {
+export function responseEncryption(clientMetadata: unknown, refuse: (message: string) => Error = fail): ResponseEncryption {
   const read = readResponseEncryption(clientMetadata);
   if (read.ok) return read.encryption;
-  throw fail(
+  throw refuse(
     {
       no_key: 'the verifier asked for an encrypted response but offers no P-256 ECDH-ES key in client_metadata.jwks',
       bad_key: "the verifier's encryption key is not a P-256 public key on the curve",

@@ -13,6 +13,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildIfStale } from '../../scripts/build.js';
 import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
+import { createDcqlRequest, mdocQuery, readRequestView } from '../presentation/helpers.js';
 import { makeDocumentSigner, makeIaca } from '../../src/keys/manage-mdoc-keys.js';
 
 const BROWSER = process.env.TEST_BROWSER;
@@ -53,27 +54,13 @@ describe.skipIf(skip)('web wallet with mdoc', () => {
     await t?.close();
   });
 
-  const ask = async (responseMode: 'direct_post' | 'direct_post.jwt', claims: string[][]) => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/verifier/requests',
-      headers: { authorization: `Bearer ${verifierKey}` },
-      payload: {
-        dcql_query: {
-          credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: MDL }, claims: claims.map((path) => ({ path })) }],
-        },
-        response_mode: responseMode,
-        purpose: { ko: '운전면허 확인', en: 'Driving licence check' },
-      },
+  const ask = (responseMode: 'direct_post' | 'direct_post.jwt', claims: string[][]) =>
+    createDcqlRequest(t.app, verifierKey, mdocQuery(MDL, claims), {
+      response_mode: responseMode,
+      purpose: { ko: '운전면허 확인', en: 'Driving licence check' },
     });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json<{ id: string; authorization_request: string }>();
-  };
-  const resultOf = async (id: string) =>
-    (await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } })).json<{
-      status: string;
-      result?: { credentials: Record<string, { claims?: unknown }[]> };
-    }>();
+  const resultOf = (id: string) =>
+    readRequestView<{ status: string; result?: { credentials: Record<string, { claims?: unknown }[]> } }>(t.app, verifierKey, id);
 
   it('receives an mso_mdoc offer with a non-extractable key and shows it as a Korean card in display order', async () => {
     const issuerKey = await t.apiKey('issuer');

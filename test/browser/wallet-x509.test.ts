@@ -15,6 +15,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { buildIfStale } from '../../scripts/build.js';
 import { launchChromium, type TestBrowser } from '../helpers/launch-chromium.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
+import { AGE_CHECK_PURPOSE, ageOver19Query, createDcqlRequest, readRequestView } from '../presentation/helpers.js';
 import { createVerifierIdentity, SERVICE_OWNER } from '../../src/presentation/x509-identity/manage-verifier-identities.js';
 import { createDevChain } from '../../src/presentation/x509-identity/create-certificates.js';
 import { generateHolderKey } from '../../src/wallet/holder-key.js';
@@ -65,34 +66,13 @@ describe.skipIf(skip)('web wallet: X.509 verifier identity', () => {
     await t?.close();
   });
 
-  const ask = async (prefix: 'x509_san_dns' | 'x509_hash') => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/verifier/requests',
-      headers: { authorization: `Bearer ${verifierKey}` },
-      payload: {
-        dcql_query: {
-          credentials: [
-            {
-              id: 'licence',
-              format: 'dc+sd-jwt',
-              meta: { vct_values: [t.runtime.catalog.get('driver-license')!.vct] },
-              claims: [{ path: ['age_over_19'] }],
-            },
-          ],
-        },
-        response_mode: 'direct_post.jwt',
-        client_id_prefix: prefix,
-        purpose: { ko: '주류 판매 연령 확인', en: 'Age check for alcohol' },
-      },
+  const ask = (prefix: 'x509_san_dns' | 'x509_hash') =>
+    createDcqlRequest(t.app, verifierKey, ageOver19Query(t.runtime.catalog.get('driver-license')!.vct), {
+      response_mode: 'direct_post.jwt',
+      client_id_prefix: prefix,
+      purpose: AGE_CHECK_PURPOSE,
     });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json<{ id: string; authorization_request: string }>();
-  };
-  const statusOf = async (id: string) =>
-    (await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } })).json<{
-      status: string;
-    }>().status;
+  const statusOf = async (id: string) => (await readRequestView(t.app, verifierKey, id)).status;
 
   /** Opens a request link on `page` and returns the refusal it shows (undefined: the consent screen opened). */
   async function open(page: Page, link: string): Promise<string | undefined> {

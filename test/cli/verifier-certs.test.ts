@@ -15,6 +15,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { runDproof } from '../helpers/spawn-server.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
+import { AGE_CHECK_PURPOSE, ageOver19Query, createDcqlRequest, postVerifierRequest } from '../presentation/helpers.js';
 
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 86_400_000;
@@ -74,29 +75,9 @@ for (const backend of storeTargets()) {
       assert.equal(r.code, 0, r.stderr);
       return JSON.parse(r.stdout) as T;
     };
-    const request = async (body: Record<string, unknown>) => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/v1/verifier/requests',
-        headers: { authorization: `Bearer ${verifierKey}` },
-        payload: {
-          dcql_query: {
-            credentials: [
-              {
-                id: 'adult',
-                format: 'dc+sd-jwt',
-                meta: { vct_values: [t.runtime.catalog.get('driver-license')!.vct] },
-                claims: [{ path: ['age_over_19'] }],
-              },
-            ],
-          },
-          purpose: { ko: '주류 판매 연령 확인', en: 'Age check for alcohol' },
-          ...body,
-        },
-      });
-      assert.equal(res.statusCode, 201, res.body);
-      return res.json<{ id: string; authorization_request: string }>();
-    };
+    const query = (id = 'adult') => ageOver19Query(t.runtime.catalog.get('driver-license')!.vct, id);
+    const request = (body: Record<string, unknown>) =>
+      createDcqlRequest(t.app, verifierKey, query(), { purpose: AGE_CHECK_PURPOSE, ...body });
     const present = (link: string, ...more: string[]) => runDproof(['wallet', 'present', link, '--json', ...more], walletEnv);
 
     beforeAll(async () => {
@@ -117,24 +98,7 @@ for (const backend of storeTargets()) {
     });
 
     it('an X.509 request before any identity exists is refused with no_verifier_identity', async () => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/v1/verifier/requests',
-        headers: { authorization: `Bearer ${verifierKey}` },
-        payload: {
-          dcql_query: {
-            credentials: [
-              {
-                id: 'a',
-                format: 'dc+sd-jwt',
-                meta: { vct_values: [t.runtime.catalog.get('driver-license')!.vct] },
-                claims: [{ path: ['age_over_19'] }],
-              },
-            ],
-          },
-          client_id_prefix: 'x509_hash',
-        },
-      });
+      const res = await postVerifierRequest(t.app, verifierKey, query('a'), { client_id_prefix: 'x509_hash' });
       assert.equal(res.statusCode, 409);
       assert.equal(res.json<{ code: string }>().code, 'no_verifier_identity');
     });

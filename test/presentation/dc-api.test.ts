@@ -12,17 +12,25 @@ import { CompactEncrypt, decodeJwt, decodeProtectedHeader, importJWK, type JWK }
 import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { generateHolderKey, injectFetch, issueViaApi, nowSeconds, verifyJwtWithDidDocument } from './helpers.js';
+import {
+  ageOver19Query,
+  createDcqlRequest,
+  dcApiEntry,
+  generateHolderKey,
+  injectFetch,
+  issueViaApi,
+  postDcApiResponse,
+  postVerifierRequest,
+  presentTo,
+  readRequestView,
+  verifyJwtWithDidDocument,
+} from './helpers.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
-import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
+import type { CreatedRequest } from '../../src/presentation/create-verifier-request.js';
 
 const PUBLIC_URL = 'https://verifier.example';
 const ORIGIN = 'https://verifier.example';
 type Obj = Record<string, unknown>;
-interface DcRequest {
-  protocol: string;
-  data: Obj;
-}
 
 for (const backend of storeTargets()) {
   describe(`DC API requests and answers (${backend})`, () => {
@@ -67,49 +75,12 @@ for (const backend of storeTargets()) {
     });
     afterAll(async () => t?.close());
 
-    const create = async (body: Obj, key = verifierKey) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/v1/verifier/requests',
-        headers: { authorization: `Bearer ${key}` },
-        payload: {
-          dcql_query: {
-            credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] }],
-          },
-          ...body,
-        },
-      });
-    const createDc = async (mode: string) => {
-      const res = await create({ response_mode: mode });
-      assert.equal(res.statusCode, 201, res.body);
-      return res.json<{ id: string; dc_api_requests: DcRequest[] }>();
-    };
-    const handBack = (id: string, data: Obj, key = verifierKey) =>
-      t.app.inject({
-        method: 'POST',
-        url: `/v1/verifier/requests/${id}/dc-api-response`,
-        headers: { authorization: `Bearer ${key}` },
-        payload: { data },
-      });
-    const read = async (id: string) =>
-      (
-        await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } })
-      ).json<{
-        status: string;
-        result?: { credentials: Record<string, { code: string; claims?: Obj }[]> };
-      }>();
-    const present = async (nonce: string, aud = `origin:${ORIGIN}`) =>
-      (
-        await createHolderPresentation({
-          credential,
-          disclose: ['age_over_19'],
-          holderSigner: holder.signer,
-          aud,
-          nonce,
-          iat: nowSeconds(),
-        })
-      ).presentation;
-    const unsignedOf = (c: { dc_api_requests: DcRequest[] }) => c.dc_api_requests.find((r) => r.protocol === 'openid4vp-v1-unsigned')!.data;
+    const create = (body: Obj) => postVerifierRequest(t.app, verifierKey, ageOver19Query(vct), body);
+    const createDc = (mode: string) => createDcqlRequest(t.app, verifierKey, ageOver19Query(vct), { response_mode: mode });
+    const handBack = (id: string, data: Obj, key = verifierKey) => postDcApiResponse(t.app, key, id, data);
+    const read = (id: string) => readRequestView(t.app, verifierKey, id);
+    const present = (nonce: string, aud = `origin:${ORIGIN}`) => presentTo(credential, holder, aud, nonce);
+    const unsignedOf = (c: CreatedRequest) => dcApiEntry(c, 'openid4vp-v1-unsigned').data;
     const encKey = (params: Obj) => ((params.client_metadata as Obj).jwks as { keys: JWK[] }).keys[0]!;
     const encrypt = async (key: JWK, payload: Obj) =>
       new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
@@ -119,10 +90,10 @@ for (const backend of storeTargets()) {
     it('hands the page a signed request (client_id, expected_origins) and an unsigned one (no client_id), neither with state', async () => {
       const c = await createDc('dc_api.jwt');
       assert.deepEqual(
-        c.dc_api_requests.map((r) => r.protocol),
+        c.dc_api_requests!.map((r) => r.protocol),
         ['openid4vp-v1-signed', 'openid4vp-v1-unsigned'],
       );
-      const jws = c.dc_api_requests[0]!.data.request as string;
+      const jws = c.dc_api_requests![0]!.data.request as string;
       assert.equal(decodeProtectedHeader(jws).typ, 'oauth-authz-req+jwt');
       const signed = decodeJwt(jws) as Obj;
       assert.deepEqual(signed.expected_origins, [ORIGIN]);
@@ -144,7 +115,7 @@ for (const backend of storeTargets()) {
     it('an independent wallet library answers a signed dc_api.jwt request for our origin: verified', async () => {
       const c = await createDc('dc_api.jwt');
       const resolved = await lib.resolveOpenId4vpAuthorizationRequest({
-        authorizationRequestPayload: c.dc_api_requests[0]!.data as never,
+        authorizationRequestPayload: c.dc_api_requests![0]!.data as never,
         origin: ORIGIN,
       });
       const req = resolved.authorizationRequestPayload as Obj;
@@ -171,7 +142,7 @@ for (const backend of storeTargets()) {
       const c = await createDc('dc_api');
       await assert.rejects(
         lib.resolveOpenId4vpAuthorizationRequest({
-          authorizationRequestPayload: c.dc_api_requests[0]!.data as never,
+          authorizationRequestPayload: c.dc_api_requests![0]!.data as never,
           origin: 'https://evil.example',
         }),
       );
@@ -216,7 +187,7 @@ for (const backend of storeTargets()) {
         }).toString(),
       });
       assert.equal(atUri.json<{ error: string }>().error, 'dc_api_mode_mismatch');
-      const redirect = (await create({})).json<{ id: string }>();
+      const redirect = await createDcqlRequest(t.app, verifierKey, ageOver19Query(vct));
       assert.equal((await handBack(redirect.id, { error: 'access_denied' })).json<{ code: string }>().code, 'dc_api_mode_mismatch');
       // Another verifier client cannot hand back an answer to our request.
       assert.equal((await handBack(b.id, { error: 'access_denied' }, otherVerifierKey)).statusCode, 404);

@@ -12,8 +12,15 @@ import { CompactEncrypt, decodeJwt, importJWK, type JWK } from 'jose';
 import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { cliWalletWithDriverLicense, injectFetch, nowSeconds, verifyJwtWithDidDocument } from './helpers.js';
-import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
+import {
+  ageOver19Query,
+  cliWalletWithDriverLicense,
+  createDcqlRequest,
+  injectFetch,
+  presentTo,
+  readRequestView,
+  verifyJwtWithDidDocument,
+} from './helpers.js';
 import { holderSignerFromJwk } from '../../src/wallet/holder-key.js';
 import { presentToVerifier } from '../../src/wallet/present-to-verifier.js';
 import type { Wallet } from '../../src/wallet/wallet-file.js';
@@ -75,34 +82,15 @@ for (const backend of storeTargets()) {
     });
     afterAll(async () => t?.close());
 
-    const createRequest = async (responseMode = 'direct_post.jwt') => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/v1/verifier/requests',
-        headers: { authorization: `Bearer ${verifierKey}` },
-        payload: {
-          dcql_query: {
-            credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] }],
-          },
-          response_mode: responseMode,
-        },
-      });
-      assert.equal(res.statusCode, 201, res.body);
-      return res.json<{ id: string; authorization_request: string; request_uri: string }>();
-    };
+    const createRequest = (responseMode = 'direct_post.jwt') =>
+      createDcqlRequest(t.app, verifierKey, ageOver19Query(vct), { response_mode: responseMode });
     const requestObject = async (uri: string): Promise<Obj> => {
       const res = await t.app.inject({ method: 'GET', url: new URL(uri).pathname });
       assert.equal(res.statusCode, 200, res.body);
       return decodeJwt(res.body) as Obj;
     };
     const encKeyOf = (ro: Obj) => ((ro.client_metadata as Obj).jwks as { keys: EncKey[] }).keys[0]!;
-    const read = async (id: string) =>
-      (
-        await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } })
-      ).json<{
-        status: string;
-        result?: { code: string; credentials: Record<string, { code: string; claims?: Obj }[]> };
-      }>();
+    const read = (id: string) => readRequestView(t.app, verifierKey, id);
     const post = (form: Record<string, string>) =>
       t.app.inject({
         method: 'POST',
@@ -110,17 +98,8 @@ for (const backend of storeTargets()) {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         payload: new URLSearchParams(form).toString(),
       });
-    const presentation = async (ro: Obj, o: { aud?: string } = {}) =>
-      (
-        await createHolderPresentation({
-          credential,
-          disclose: ['age_over_19'],
-          holderSigner: holderSign.signer,
-          aud: o.aud ?? (ro.client_id as string),
-          nonce: ro.nonce as string,
-          iat: nowSeconds(),
-        })
-      ).presentation;
+    const presentation = (ro: Obj, o: { aud?: string } = {}) =>
+      presentTo(credential, holderSign, o.aud ?? (ro.client_id as string), ro.nonce as string);
     const encryptTo = async (key: JWK, payload: Obj, header: Obj = {}) =>
       new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
         .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', kid: key.kid, ...header })

@@ -18,10 +18,20 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { generateHolderKey, issueViaApi, nowSeconds } from './helpers.js';
+import {
+  AGE_CHECK_PURPOSE,
+  ageOver19Query,
+  createDcqlRequest,
+  dcApiEntry,
+  generateHolderKey,
+  getVerifierRequest,
+  issueViaApi,
+  postDcApiResponse,
+  postVerifierRequest,
+  presentTo,
+} from './helpers.js';
 import { devIdentityWallet } from './x509-library-wallet.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
-import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import { verifyRequestObject } from '../../src/wallet/verify-request-object.js';
 
 const PUBLIC_URL = 'https://verifier.example';
@@ -29,10 +39,6 @@ const ORIGIN = 'https://shop.example';
 const LOGO = 'https://cdn.shop.example/logo.png';
 const FRONTEND = 'https://shop.example/checkout/return';
 type Obj = Record<string, unknown>;
-interface DcRequest {
-  protocol: string;
-  data: Obj;
-}
 const JARM = {
   serverMetadata: {
     authorization_encryption_alg_values_supported: ['ECDH-ES'],
@@ -83,47 +89,17 @@ for (const backend of storeTargets()) {
             .executeTakeFirstOrThrow()
         ).n,
       );
-    const create = async (body: Obj) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/v1/verifier/requests',
-        headers: { authorization: `Bearer ${verifierKey}` },
-        payload: {
-          dcql_query: {
-            credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] }],
-          },
-          purpose: { ko: '주류 판매 연령 확인', en: 'Age check for alcohol' },
-          ...body,
-        },
-      });
-    const created = async (body: Obj) => {
-      const res = await create(body);
-      assert.equal(res.statusCode, 201, res.body);
-      return res.json<{ id: string; authorization_request: string; same_device?: boolean; dc_api_requests?: DcRequest[] }>();
-    };
-    const read = (id: string, code?: string) =>
-      t.app.inject({
-        method: 'GET',
-        url: `/v1/verifier/requests/${id}${code === undefined ? '' : `?response_code=${encodeURIComponent(code)}`}`,
-        headers: { authorization: `Bearer ${verifierKey}` },
-      });
-    const present = async (aud: string, nonce: string) =>
-      (
-        await createHolderPresentation({
-          credential,
-          disclose: ['age_over_19'],
-          holderSigner: holder.signer,
-          aud,
-          nonce,
-          iat: nowSeconds(),
-        })
-      ).presentation;
+    const query = () => ageOver19Query(vct);
+    const create = (body: Obj) => postVerifierRequest(t.app, verifierKey, query(), { purpose: AGE_CHECK_PURPOSE, ...body });
+    const created = (body: Obj) => createDcqlRequest(t.app, verifierKey, query(), { purpose: AGE_CHECK_PURPOSE, ...body });
+    const read = (id: string, code?: string) => getVerifierRequest(t.app, verifierKey, id, code);
+    const present = (aud: string, nonce: string) => presentTo(credential, holder, aud, nonce);
 
     describe('DC API requests signed under X.509', () => {
       for (const prefix of ['x509_hash', 'x509_san_dns'] as const) {
         it(`${prefix}: x5c and the prefixed client_id; the library and our wallet check it for the origin; answered dc_api.jwt: verified`, async () => {
           const c = await created({ response_mode: 'dc_api.jwt', origin: ORIGIN, client_id_prefix: prefix });
-          const signed = c.dc_api_requests!.find((r) => r.protocol === 'openid4vp-v1-signed')!.data.request as string;
+          const signed = dcApiEntry(c, 'openid4vp-v1-signed').data.request as string;
           const header = decodeProtectedHeader(signed);
           assert.equal(header.typ, 'oauth-authz-req+jwt');
           assert.equal(header.x5c?.length, 1, 'leaf only: HAIP, no trust anchor');
@@ -164,12 +140,7 @@ for (const backend of storeTargets()) {
             origin: ORIGIN,
             jarm: JARM,
           } as never);
-          const res = await t.app.inject({
-            method: 'POST',
-            url: `/v1/verifier/requests/${c.id}/dc-api-response`,
-            headers: { authorization: `Bearer ${verifierKey}` },
-            payload: { data: { response: response.jarm!.responseJwt } },
-          });
+          const res = await postDcApiResponse(t.app, verifierKey, c.id, { response: response.jarm!.responseJwt });
           assert.equal(res.statusCode, 200, res.body);
           assert.equal(res.json<{ status: string }>().status, 'verified');
         });
@@ -228,8 +199,8 @@ for (const backend of storeTargets()) {
 
       it('DC API: both requests carry client_name and logo_uri; verifier_info only in the signed one (nothing binds it otherwise)', async () => {
         const c = await created({ response_mode: 'dc_api.jwt', origin: ORIGIN });
-        const signed = decodeJwt(c.dc_api_requests!.find((r) => r.protocol === 'openid4vp-v1-signed')!.data.request as string) as Obj;
-        const unsigned = c.dc_api_requests!.find((r) => r.protocol === 'openid4vp-v1-unsigned')!.data;
+        const signed = decodeJwt(dcApiEntry(c, 'openid4vp-v1-signed').data.request as string) as Obj;
+        const unsigned = dcApiEntry(c, 'openid4vp-v1-unsigned').data;
         for (const r of [signed, unsigned]) {
           assert.equal((r.client_metadata as Obj).client_name, '한빛 주류');
           assert.equal((r.client_metadata as Obj).logo_uri, LOGO);

@@ -7,6 +7,8 @@ import { generateHolderKey, type HolderKey } from '../../src/wallet/holder-key.j
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import { createWalletKey, publicJwkOf } from '../../src/wallet/create-wallet-key.js';
 import type { Wallet, WalletKey } from '../../src/wallet/wallet-file.js';
+import type { CreatedRequest } from '../../src/presentation/create-verifier-request.js';
+import type { DcApiRequest } from '../../src/presentation/dc-api/build-dc-api-requests.js';
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -173,8 +175,8 @@ export function verifyJwtWithDidDocument(f: FetchLike, publicUrl: string) {
   };
 }
 
-/** `POST /openid4vp/response` (direct_post, OpenID4VP §8.2): `state` and a vp_token keyed by query id. */
-export function postDirectPost(app: FastifyInstance, state: string, vpToken: Record<string, string[]>) {
+/** `POST /openid4vp/response` (direct_post, OpenID4VP §8.2): `state` and a vp_token keyed by query id (an array, or one bare string). */
+export function postDirectPost(app: FastifyInstance, state: string, vpToken: Record<string, string[] | string>) {
   return app.inject({
     method: 'POST',
     url: '/openid4vp/response',
@@ -183,28 +185,105 @@ export function postDirectPost(app: FastifyInstance, state: string, vpToken: Rec
   });
 }
 
-/** `GET /v1/verifier/requests/{id}` by the verifier client that made it: the stored result. */
-export async function readRequestResult<R>(app: FastifyInstance, verifierKey: string, id: string): Promise<R> {
-  const res = await app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } });
-  assert.equal(res.statusCode, 200, res.body);
-  return res.json<{ result: R }>().result;
-}
+type Obj = Record<string, unknown>;
 
-/** `POST /v1/verifier/requests` with one DCQL credential query; 201 asserted. */
-export async function createDcqlRequest(app: FastifyInstance, verifierKey: string, credentialQuery: Record<string, unknown>) {
-  const res = await app.inject({
+/** The DCQL credential query most presentation tests ask: an SD-JWT VC of `vct`, disclosing only `age_over_19`. */
+export const ageOver19Query = (vct: string, id = 'licence') => ({
+  id,
+  format: 'dc+sd-jwt',
+  meta: { vct_values: [vct] },
+  claims: [{ path: ['age_over_19'] }],
+});
+
+/** A DCQL `mso_mdoc` credential query: a document of `doctype`, disclosing the element at each [namespace, element] path. */
+export const mdocQuery = (doctype: string, paths: string[][], id = 'mdl') => ({
+  id,
+  format: 'mso_mdoc',
+  meta: { doctype_value: doctype },
+  claims: paths.map((path) => ({ path })),
+});
+
+/** The purpose the tests ask with (shown to the holder, and in a signed request's verifier_info). */
+export const AGE_CHECK_PURPOSE = { ko: '주류 판매 연령 확인', en: 'Age check for alcohol' };
+
+/** `POST /v1/verifier/requests` with one DCQL credential query and `body`'s other fields; the raw answer (for refusals). */
+export function postVerifierRequest(app: FastifyInstance, verifierKey: string, credentialQuery: Obj, body: Obj = {}) {
+  return app.inject({
     method: 'POST',
     url: '/v1/verifier/requests',
     headers: { authorization: `Bearer ${verifierKey}` },
-    payload: { dcql_query: { credentials: [credentialQuery] } },
+    payload: { dcql_query: { credentials: [credentialQuery] }, ...body },
   });
+}
+
+/** `POST /v1/verifier/requests` with one DCQL credential query (and `body`'s response_mode, purpose, …); 201 asserted. */
+export async function createDcqlRequest(
+  app: FastifyInstance,
+  verifierKey: string,
+  credentialQuery: Obj,
+  body: Obj = {},
+): Promise<CreatedRequest> {
+  const res = await postVerifierRequest(app, verifierKey, credentialQuery, body);
   assert.equal(res.statusCode, 201, res.body);
-  return res.json<{ id: string; authorization_request: string }>();
+  return res.json<CreatedRequest>();
+}
+
+/** A DC API request's entry for one protocol: what the page hands to navigator.credentials.get. */
+export function dcApiEntry(c: Pick<CreatedRequest, 'dc_api_requests'>, protocol: DcApiRequest['protocol']): DcApiRequest {
+  const entry = c.dc_api_requests?.find((r) => r.protocol === protocol);
+  assert.ok(entry, `no ${protocol} entry in dc_api_requests`);
+  return entry;
+}
+
+/** `GET /v1/verifier/requests/{id}` (with the same-device `response_code` when given); the raw answer. */
+export function getVerifierRequest(app: FastifyInstance, verifierKey: string, id: string, responseCode?: string) {
+  const query = responseCode === undefined ? '' : `?response_code=${encodeURIComponent(responseCode)}`;
+  return app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}${query}`, headers: { authorization: `Bearer ${verifierKey}` } });
+}
+
+/** A verifier request as its client reads it: status, and the result once answered. */
+export interface RequestView {
+  status: string;
+  result?: { code?: string; verdict?: string; credentials: Record<string, { code: string; claims?: Obj }[]> };
+}
+
+/** `GET /v1/verifier/requests/{id}` by the verifier client that made it; 200 asserted. */
+export async function readRequestView<V = RequestView>(app: FastifyInstance, verifierKey: string, id: string): Promise<V> {
+  const res = await getVerifierRequest(app, verifierKey, id);
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json<V>();
+}
+
+/** `GET /v1/verifier/requests/{id}` by the verifier client that made it: the stored result. */
+export async function readRequestResult<R>(app: FastifyInstance, verifierKey: string, id: string): Promise<R> {
+  return (await readRequestView<{ result: R }>(app, verifierKey, id)).result;
+}
+
+/** `POST /v1/verifier/requests/{id}/dc-api-response`: the `data` the page hands back; the raw answer. */
+export function postDcApiResponse(app: FastifyInstance, verifierKey: string, id: string, data: unknown) {
+  return app.inject({
+    method: 'POST',
+    url: `/v1/verifier/requests/${id}/dc-api-response`,
+    headers: { authorization: `Bearer ${verifierKey}` },
+    payload: { data },
+  });
 }
 
 /** The request's status and the code of the first credential answering query `queryId`. */
 export async function requestOutcome(app: FastifyInstance, verifierKey: string, id: string, queryId: string) {
-  const res = await app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } });
+  const res = await getVerifierRequest(app, verifierKey, id);
   const body = res.json<{ status: string; result?: { credentials: Record<string, { code: string }[]> } }>();
   return { status: body.status, code: body.result?.credentials[queryId]?.[0]?.code, body: res.body };
+}
+
+/** The holder's SD-JWT VC presentation (KB-JWT over `aud` and `nonce`, issued now), disclosing `age_over_19` by default. */
+export async function presentTo(
+  credential: string,
+  holder: HolderKey,
+  aud: string,
+  nonce: string,
+  disclose: string[] = ['age_over_19'],
+): Promise<string> {
+  return (await createHolderPresentation({ credential, disclose, holderSigner: holder.signer, aud, nonce, iat: nowSeconds() }))
+    .presentation;
 }

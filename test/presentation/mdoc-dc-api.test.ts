@@ -17,6 +17,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { IndependentMdocParty, makeDeviceKey, makeDocumentSigner, makeIaca, MDL, MDL_NS } from '../formats/mdoc/mdoc-fixtures.js';
 import { encryptResponse, readResponseEncryption } from '../../src/holder/encrypt-response.js';
+import { createDcqlRequest, dcApiEntry, mdocQuery, postDcApiResponse, readRequestView } from './helpers.js';
 
 const PUBLIC_URL = 'https://verifier.example';
 const ORIGIN = 'https://verifier.example';
@@ -50,20 +51,8 @@ for (const backend of storeTargets()) {
 
     /** A DC API request for one mDL element; the unsigned parameters are what the wallet reads. */
     const createDc = async (mode: 'dc_api' | 'dc_api.jwt') => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/v1/verifier/requests',
-        headers: { authorization: `Bearer ${verifierKey}` },
-        payload: {
-          dcql_query: {
-            credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: MDL }, claims: [{ path: [MDL_NS, 'family_name'] }] }],
-          },
-          response_mode: mode,
-        },
-      });
-      assert.equal(res.statusCode, 201, res.body);
-      const c = res.json<{ id: string; dc_api_requests: { protocol: string; data: Obj }[] }>();
-      return { id: c.id, params: c.dc_api_requests.find((r) => r.protocol === 'openid4vp-v1-unsigned')!.data };
+      const c = await createDcqlRequest(t.app, verifierKey, mdocQuery(MDL, [[MDL_NS, 'family_name']]), { response_mode: mode });
+      return { id: c.id, params: dcApiEntry(c, 'openid4vp-v1-unsigned').data };
     };
     const jktOf = async (params: Obj) => {
       const enc = readResponseEncryption(params.client_metadata);
@@ -87,16 +76,9 @@ for (const backend of storeTargets()) {
     };
     /** The page hands the data back; the verifier's result for the one mdoc. */
     const handBack = async (id: string, data: Obj) => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: `/v1/verifier/requests/${id}/dc-api-response`,
-        headers: { authorization: `Bearer ${verifierKey}` },
-        payload: { data },
-      });
+      const res = await postDcApiResponse(t.app, verifierKey, id, data);
       assert.equal(res.statusCode, 200, res.body);
-      const view = (
-        await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } })
-      ).json<{ status: string; result?: { credentials: Record<string, { code: string; claims?: Obj }[]> } }>();
+      const view = await readRequestView(t.app, verifierKey, id);
       return { status: view.status, code: view.result?.credentials.mdl?.[0]?.code, claims: view.result?.credentials.mdl?.[0]?.claims };
     };
 

@@ -9,9 +9,19 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { counterChallenge, counterOf, counterVerify, generateHolderKey, issueViaApi, nowSeconds } from './helpers.js';
+import {
+  ageOver19Query,
+  counterChallenge,
+  counterOf,
+  counterVerify,
+  createDcqlRequest,
+  generateHolderKey,
+  issueViaApi,
+  postDirectPost,
+  presentTo,
+  readRequestView,
+} from './helpers.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
-import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import { verifierClientId } from '../../src/presentation/verifier-identity.js';
 import { parseCounterChallenge } from '../../src/holder/counter-challenge-link.js';
 import { issuedCounterNonceHash } from '../../src/presentation/issue-counter-nonce.js';
@@ -20,10 +30,6 @@ interface Verdict {
   verdict: string;
   code: string;
   checks: { check: string; ok: boolean; code: string }[];
-}
-interface RequestView {
-  status: string;
-  result?: { code: string };
 }
 
 for (const backend of storeTargets()) {
@@ -43,17 +49,7 @@ for (const backend of storeTargets()) {
     });
     afterAll(async () => t?.close());
 
-    const present = async (aud: string, nonce: string) =>
-      (
-        await createHolderPresentation({
-          credential,
-          disclose: ['age_over_19'],
-          holderSigner: holder.signer,
-          aud,
-          nonce,
-          iat: nowSeconds(),
-        })
-      ).presentation;
+    const present = (aud: string, nonce: string) => presentTo(credential, holder, aud, nonce);
     const counter = async (key: string, presentation: string) => {
       const res = await counterVerify(t.app, key, presentation, { claims: ['age_over_19'] });
       assert.equal(res.statusCode, 200, res.body);
@@ -61,19 +57,7 @@ for (const backend of storeTargets()) {
     };
     /** An OpenID4VP request of verifier client `key`, with its state and nonce (read from the store). */
     const request = async (key: string) => {
-      const vct = t.runtime.catalog.get('driver-license')!.vct;
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/v1/verifier/requests',
-        headers: { authorization: `Bearer ${key}` },
-        payload: {
-          dcql_query: {
-            credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] }],
-          },
-        },
-      });
-      assert.equal(res.statusCode, 201, res.body);
-      const id = res.json<{ id: string }>().id;
+      const { id } = await createDcqlRequest(t.app, key, ageOver19Query(t.runtime.catalog.get('driver-license')!.vct));
       const row = await t.runtime.store.db
         .selectFrom('verifier_requests')
         .select(['state', 'nonce'])
@@ -81,17 +65,10 @@ for (const backend of storeTargets()) {
         .executeTakeFirstOrThrow();
       return { id, ...row };
     };
-    const directPost = async (key: string, req: { id: string; state: string }, presentation: string): Promise<RequestView> => {
-      const posted = await t.app.inject({
-        method: 'POST',
-        url: '/openid4vp/response',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ vp_token: JSON.stringify({ licence: presentation }), state: req.state }).toString(),
-      });
+    const directPost = async (key: string, req: { id: string; state: string }, presentation: string) => {
+      const posted = await postDirectPost(t.app, req.state, { licence: presentation });
       assert.equal(posted.statusCode, 200, posted.body);
-      return (
-        await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${req.id}`, headers: { authorization: `Bearer ${key}` } })
-      ).json<RequestView>();
+      return readRequestView(t.app, key, req.id);
     };
 
     it('issues a counter nonce per verifier client: its own aud, a challenge link, stored only hashed and bound to the client', async () => {

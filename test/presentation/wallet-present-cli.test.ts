@@ -7,7 +7,16 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { runDproof } from '../helpers/spawn-server.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
-import { counterChallenge, counterOf, counterVerify } from './helpers.js';
+import {
+  AGE_CHECK_PURPOSE,
+  ageOver19Query,
+  counterChallenge,
+  counterOf,
+  counterVerify,
+  createDcqlRequest,
+  readRequestView,
+  revokeViaApi,
+} from './helpers.js';
 
 interface Result {
   status: string;
@@ -42,59 +51,24 @@ for (const backend of storeTargets()) {
     });
 
     it('answers an OpenID4VP request; the verifier reads a verified result with exactly the asked claims', async () => {
-      const vct = t.runtime.catalog.get('driver-license')?.vct;
-      const req = await t.app.inject({
-        method: 'POST',
-        url: '/v1/verifier/requests',
-        headers: { authorization: `Bearer ${verifierKey}` },
-        payload: {
-          dcql_query: {
-            credentials: [{ id: 'adult', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] }],
-          },
-          purpose: { ko: '주류 판매 연령 확인', en: 'Age check for alcohol' },
-        },
-      });
-      assert.equal(req.statusCode, 201, req.body);
-      const { id, authorization_request } = req.json() as { id: string; authorization_request: string };
+      const query = ageOver19Query(t.runtime.catalog.get('driver-license')!.vct, 'adult');
+      const { id, authorization_request } = await createDcqlRequest(t.app, verifierKey, query, { purpose: AGE_CHECK_PURPOSE });
       const r = await runDproof(['wallet', 'present', authorization_request, '--json'], env);
       assert.equal(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout) as { verifier: { purpose: { ko: string } }; disclosed: Record<string, { claims: string[] }> };
       assert.equal(out.verifier.purpose.ko, '주류 판매 연령 확인');
       assert.deepEqual(out.disclosed.adult?.claims, ['age_over_19']);
-      const res = (
-        await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } })
-      ).json() as Result;
+      const res = await readRequestView<Result>(t.app, verifierKey, id);
       assert.equal(res.status, 'verified');
       assert.deepEqual(res.result?.credentials.adult?.[0]?.claims, { age_over_19: true });
       // Disclosing more than asked: the result still holds only what was asked.
-      const req2 = await t.app.inject({
-        method: 'POST',
-        url: '/v1/verifier/requests',
-        headers: { authorization: `Bearer ${verifierKey}` },
-        payload: {
-          dcql_query: {
-            credentials: [{ id: 'adult', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }] }],
-          },
-        },
-      });
+      const req2 = await createDcqlRequest(t.app, verifierKey, query);
       const more = await runDproof(
-        [
-          'wallet',
-          'present',
-          (req2.json() as { authorization_request: string }).authorization_request,
-          '--disclose',
-          'age_over_19,family_name,given_name',
-        ],
+        ['wallet', 'present', req2.authorization_request, '--disclose', 'age_over_19,family_name,given_name'],
         env,
       );
       assert.equal(more.code, 0, more.stderr);
-      const res2 = (
-        await t.app.inject({
-          method: 'GET',
-          url: `/v1/verifier/requests/${(req2.json() as { id: string }).id}`,
-          headers: { authorization: `Bearer ${verifierKey}` },
-        })
-      ).json() as Result;
+      const res2 = await readRequestView<Result>(t.app, verifierKey, req2.id);
       assert.deepEqual(res2.result?.credentials.adult?.[0]?.claims, { age_over_19: true });
     });
 
@@ -131,13 +105,7 @@ for (const backend of storeTargets()) {
     it('shows a revoked credential refused with its code, and both submissions in the history', async () => {
       const rec = (await t.runtime.store.credentials.list({ limit: 10 })).find((c) => c.type === 'driver-license');
       assert.ok(rec);
-      const revoke = await t.app.inject({
-        method: 'POST',
-        url: `/v1/credentials/${rec.id}/revoke`,
-        headers: { authorization: `Bearer ${issuerKey}` },
-        payload: { reason: 'test' },
-      });
-      assert.equal(revoke.statusCode, 200, revoke.body);
+      await revokeViaApi(t, issuerKey, rec.id);
       let verdict: { verdict: string; code: string } = { verdict: '', code: '' };
       for (let i = 0; i < 30 && verdict.code !== 'credential_revoked'; i++) {
         const qr = await runDproof(['wallet', 'qr', credentialId, '--disclose', 'age_over_19', '--challenge', await challenge()], env);

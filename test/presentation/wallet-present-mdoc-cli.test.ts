@@ -15,6 +15,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { runDproof } from '../helpers/spawn-server.js';
 import type { Wallet } from '../../src/wallet/wallet-file.js';
 import { IndependentMdocParty, makeDocumentSigner, makeIaca, MDL, MDL_NS } from '../formats/mdoc/mdoc-fixtures.js';
+import { AGE_CHECK_PURPOSE, createDcqlRequest, mdocQuery, readRequestView } from './helpers.js';
 
 describe('dproof wallet present with an mdoc', () => {
   let t: TestApp;
@@ -61,27 +62,19 @@ describe('dproof wallet present with an mdoc', () => {
   });
 
   it('answers an mso_mdoc request with a DeviceResponse the verifier accepts, disclosing only the asked elements', async () => {
-    const req = await t.app.inject({
-      method: 'POST',
-      url: '/v1/verifier/requests',
-      headers: { authorization: `Bearer ${verifierKey}` },
-      payload: {
-        dcql_query: {
-          credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: MDL }, claims: [{ path: [MDL_NS, 'age_over_19'] }] }],
-        },
-        purpose: { ko: '주류 판매 연령 확인', en: 'Age check for alcohol' },
-      },
+    const { id, authorization_request } = await createDcqlRequest(t.app, verifierKey, mdocQuery(MDL, [[MDL_NS, 'age_over_19']]), {
+      purpose: AGE_CHECK_PURPOSE,
     });
-    assert.equal(req.statusCode, 201, req.body);
-    const { id, authorization_request } = req.json<{ id: string; authorization_request: string }>();
     const r = await runDproof(['wallet', 'present', authorization_request, '--json'], env);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { disclosed: Record<string, { claims: string[] }>; response: { status: string } };
     assert.deepEqual(out.disclosed.mdl?.claims, [`${MDL_NS}.age_over_19`]);
     assert.equal(out.response.status, 'verified');
-    const res = (
-      await t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } })
-    ).json<{ status: string; result: { credentials: Record<string, { claims?: unknown }[]> } }>();
+    const res = await readRequestView<{ status: string; result: { credentials: Record<string, { claims?: unknown }[]> } }>(
+      t.app,
+      verifierKey,
+      id,
+    );
     assert.equal(res.status, 'verified');
     assert.deepEqual(res.result.credentials.mdl?.[0]?.claims, { [MDL_NS]: { age_over_19: true } });
     // The receipt is linked to the device key: the holder's history lists it, without values.
@@ -95,24 +88,9 @@ describe('dproof wallet present with an mdoc', () => {
   });
 
   it('says so when no held mdoc is of the asked doctype', async () => {
-    const req = await t.app.inject({
-      method: 'POST',
-      url: '/v1/verifier/requests',
-      headers: { authorization: `Bearer ${verifierKey}` },
-      payload: {
-        dcql_query: {
-          credentials: [
-            {
-              id: 'pid',
-              format: 'mso_mdoc',
-              meta: { doctype_value: 'eu.europa.ec.eudi.pid.1' },
-              claims: [{ path: ['eu.europa.ec.eudi.pid.1', 'family_name'] }],
-            },
-          ],
-        },
-      },
-    });
-    const r = await runDproof(['wallet', 'present', req.json<{ authorization_request: string }>().authorization_request], env);
+    const pid = 'eu.europa.ec.eudi.pid.1';
+    const req = await createDcqlRequest(t.app, verifierKey, mdocQuery(pid, [[pid, 'family_name']], 'pid'));
+    const r = await runDproof(['wallet', 'present', req.authorization_request], env);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /eu\.europa\.ec\.eudi\.pid\.1/);
   });

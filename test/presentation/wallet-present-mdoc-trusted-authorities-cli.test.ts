@@ -15,6 +15,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { runDproof } from '../helpers/spawn-server.js';
 import type { Wallet } from '../../src/wallet/wallet-file.js';
 import { iacaKeyId, IndependentMdocParty, makeDocumentSigner, makeIaca, MDL, MDL_NS, type Iaca } from '../formats/mdoc/mdoc-fixtures.js';
+import { createDcqlRequest, getVerifierRequest, mdocQuery } from './helpers.js';
 
 const FIRST = 'a8f7c0de-0000-4000-8000-0000000000a1';
 const SECOND = 'a8f7c0de-0000-4000-8000-0000000000a2';
@@ -67,28 +68,8 @@ describe('dproof wallet present applies trusted_authorities (aki) to held mdocs'
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function request(values: string[]) {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/verifier/requests',
-      headers: { authorization: `Bearer ${verifierKey}` },
-      payload: {
-        dcql_query: {
-          credentials: [
-            {
-              id: 'mdl',
-              format: 'mso_mdoc',
-              meta: { doctype_value: MDL },
-              claims: [{ path: [MDL_NS, 'age_over_19'] }],
-              trusted_authorities: [{ type: 'aki', values }],
-            },
-          ],
-        },
-      },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json<{ id: string; authorization_request: string }>();
-  }
+  const request = (values: string[]) =>
+    createDcqlRequest(t.app, verifierKey, { ...mdocQuery(MDL, [[MDL_NS, 'age_over_19']]), trusted_authorities: [{ type: 'aki', values }] });
 
   it('presents the mdoc whose chain names the asked authority, not the first held one', async () => {
     const { id, authorization_request } = await request([await iacaKeyId(iacaB)]);
@@ -97,11 +78,7 @@ describe('dproof wallet present applies trusted_authorities (aki) to held mdocs'
     const out = JSON.parse(r.stdout) as { disclosed: Record<string, { credential: string }>; response: { status: string } };
     assert.equal(out.disclosed.mdl?.credential, SECOND);
     assert.equal(out.response.status, 'verified');
-    const res = await t.app.inject({
-      method: 'GET',
-      url: `/v1/verifier/requests/${id}`,
-      headers: { authorization: `Bearer ${verifierKey}` },
-    });
+    const res = await getVerifierRequest(t.app, verifierKey, id);
     assert.equal(res.json<{ status: string }>().status, 'verified');
     // And the other authority's: the first credential.
     const other = await request([await iacaKeyId(iacaA)]);

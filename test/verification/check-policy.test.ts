@@ -10,6 +10,7 @@ import type { JsonObject } from '../../src/formats/jose/types.js';
 import { parseDcqlQuery, policyForQuery } from '../../src/presentation/parse-dcql-query.js';
 import type { ApiClient } from '../../src/store/repositories/clients-repo.js';
 import { checkPolicy, type VerificationContext, type VerifyInput } from '../../src/verification/verification-checks.js';
+import { detectPresentationFormat } from '../../src/formats/registry.js';
 import type { PresentationState, VerificationPolicy } from '../../src/verification/verification-types.js';
 import { shippedCatalog } from '../catalog/temp-catalog.js';
 import { IssuerTrust } from '../../src/verification/issuer-trust.js';
@@ -54,8 +55,14 @@ const policyOf = (claimsQuery: Record<string, unknown>): VerificationPolicy =>
       .credentials[0]!,
   );
 
+// checkPolicy runs after the parse check: the state holds the credential as the SD-JWT VC adapter parsed it
+// (an unsigned one will do: the signature checks are not run here).
+const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const text = `${b64({ alg: 'ES256', typ: 'dc+sd-jwt' })}.${b64({ iss: 'https://issuer.example', vct })}.c2ln~`;
+const { parsed } = detectPresentationFormat(text);
+
 async function run(policy: VerificationPolicy, claims: JsonObject = presented): Promise<PresentationState> {
-  const s: PresentationState = { text: '', format: 'dc+sd-jwt', type: vct, iss: 'https://issuer.example', claims };
+  const s: PresentationState = { text, format: 'dc+sd-jwt', parsed, type: vct, iss: 'https://issuer.example', claims };
   await checkPolicy(s, context, { presentation: '', policy, kb: { aud: 'x', maxAgeSeconds: 60, nonce: 'n' } } satisfies VerifyInput);
   return s;
 }
@@ -72,6 +79,15 @@ describe('checkPolicy with DCQL claims (OpenID4VP §6.4.1)', () => {
       driving_privileges: [{ vehicle_category_code: 'B' }, { vehicle_category_code: 'A' }],
     });
     assert.deepEqual(s.selectedNames, ['family_name', 'driving_privileges[].vehicle_category_code']);
+  });
+
+  it('is not run without a parsed credential: that is a bug in the check order (a plain Error, 500), not a verdict', async () => {
+    const s: PresentationState = { text, format: 'dc+sd-jwt', type: vct, iss: 'https://issuer.example', claims: presented };
+    const input = { presentation: '', policy: {}, kb: { aud: 'x', maxAgeSeconds: 60, nonce: 'n' } } satisfies VerifyInput;
+    await assert.rejects(
+      async () => checkPolicy(s, context, input),
+      (e: unknown) => !isAppError(e) && /before parsePresentation/.test(String(e)),
+    );
   });
 
   it('keeps only the indexed element', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { cliWalletWithDriverLicense, injectFetch } from '../presentation/helpers.js';
+import { ageOver19Query, cliWalletWithDriverLicense, createDcqlRequest, injectFetch } from '../presentation/helpers.js';
 import { presentToVerifier } from '../../src/wallet/present-to-verifier.js';
 import type { Wallet } from '../../src/wallet/wallet-file.js';
 import { signCompactJws } from '../../src/formats/jose/sign-compact-jws.js';
@@ -57,22 +57,7 @@ describe('CLI wallet: a request without state', () => {
     return { fetch: f as typeof fetch, posted };
   };
 
-  const createRequest = async (credentialQuery: Record<string, unknown> = {}) => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/verifier/requests',
-      headers: { authorization: `Bearer ${verifierKey}` },
-      payload: {
-        dcql_query: {
-          credentials: [
-            { id: 'dl', format: 'dc+sd-jwt', meta: { vct_values: [vct] }, claims: [{ path: ['age_over_19'] }], ...credentialQuery },
-          ],
-        },
-      },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json<{ authorization_request: string }>().authorization_request;
-  };
+  const createRequest = async () => (await createDcqlRequest(t.app, verifierKey, ageOver19Query(vct, 'dl'))).authorization_request;
 
   it('answers a request without state when holder binding is asked (the default), posting no state', async () => {
     const v = verifierWithoutState();

@@ -198,6 +198,39 @@ describe('wallet and CLI refusals', () => {
         assert.deepEqual(await refusal(dcApi(...args)), { code: 'invalid_request_file', status: 400 });
     });
 
+    it('wallet present-dc-api given JSON that is not a DC API request it answers is dc_api_request_invalid (400), not present_failed', async () => {
+      await createWallet(env.DPROOF_WALLET!, new Date());
+      const dcApi = (request: unknown) => {
+        const file = join(dir, `dc-request-${Math.random().toString(36).slice(2)}.json`);
+        writeFileSync(file, JSON.stringify(request));
+        return cli(['wallet', 'present-dc-api', '--origin', 'https://shop.example', '--request-file', file]);
+      };
+      const unsigned = (data: unknown) => ({ protocol: 'openid4vp-v1-unsigned', data });
+      const dcql = { credentials: [{ id: 'licence', format: 'dc+sd-jwt', meta: { vct_values: ['x'] } }] };
+      // A JWS that decodes but names no verifier (nothing is fetched: it is refused before verification).
+      const noClientId = `${Buffer.from('{"alg":"ES256"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.c2ln`;
+      const cases: [string, unknown][] = [
+        ['an empty object', {}],
+        ['an empty list', []],
+        ['an empty dc_api_requests', { dc_api_requests: [] }],
+        ['a request link as a JSON string', 'openid4vp://?client_id=x'],
+        ['an entry without data', { protocol: 'openid4vp-v1-unsigned' }],
+        ['a protocol this wallet does not answer', { protocol: 'openid4vp-v1-multisigned', data: {} }],
+        ['unsigned data without response_mode and nonce', unsigned({})],
+        ['unsigned data of a redirect request', unsigned({ response_mode: 'direct_post', nonce: 'n', dcql_query: dcql })],
+        ['unsigned data without a DCQL query', unsigned({ response_mode: 'dc_api', nonce: 'n' })],
+        ['dc_api.jwt without an encryption key', unsigned({ response_mode: 'dc_api.jwt', nonce: 'n', dcql_query: dcql })],
+        ['a signed entry without data.request', { protocol: 'openid4vp-v1-signed', data: {} }],
+        ['a signed entry whose request is not a JWS', { protocol: 'openid4vp-v1-signed', data: { request: 'not-a-jws' } }],
+        ['a signed request without client_id', { protocol: 'openid4vp-v1-signed', data: { request: noClientId } }],
+      ];
+      for (const [what, request] of cases)
+        assert.deepEqual(await refusal(dcApi(request)), { code: 'dc_api_request_invalid', status: 400 }, what);
+      // The message says what to give instead.
+      await assert.rejects(dcApi({}), /not a DC API request: give one \{ "protocol", "data" \} entry of dc_api_requests/);
+      await assert.rejects(dcApi(unsigned({ response_mode: 'direct_post', nonce: 'n' })), /dproof wallet present/);
+    });
+
     describe('with a server running on the embedded store', () => {
       let other: ChildProcess;
       beforeAll(() => {

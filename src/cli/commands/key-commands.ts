@@ -10,6 +10,8 @@ import { badRequest } from '../../errors.js';
 import type { SigningAlg } from '../../keys/signer.js';
 import { certificateChainOf, makeDocumentSigner, makeIaca, MDOC_IACA_ALG, pemOf } from '../../keys/manage-mdoc-keys.js';
 import type { CertificateSubject } from '../../keys/build-mdoc-certificate.js';
+import type { KeyDeps } from '../../keys/manage-keys.js';
+import type { KeyRecord } from '../../store/repositories/keys-repo.js';
 import { readAuthorityKeyIds } from '../../formats/x509/read-authority-key-ids.js';
 import { certifyIssuerKeys, defaultIssuerProfile, makeIssuerCa } from '../../keys/manage-issuer-certificates.js';
 import { isCertificateKeyAlg, ISSUER_CA_ALG } from '../../keys/mdoc-key-rows.js';
@@ -53,6 +55,71 @@ const keyRows = (keys: KeyView[]) =>
     })),
     ['kid', 'alg', 'state', 'activated', 'retiring', 'retired'],
   );
+
+/** What differs between the root CA commands (`keys iaca`, `keys issuer-ca`). */
+interface RootCaCommand {
+  command: string;
+  description: string;
+  /** Whose country --country names. */
+  whose: string;
+  nameHelp: string;
+  defaultName: string;
+  /** A --name in the example. */
+  exampleName: string;
+  make: (deps: KeyDeps, subject: CertificateSubject) => Promise<{ active: KeyRecord; retiring: string | undefined }>;
+  /** What the new root is called in the text output. */
+  label: string;
+  /** The command to run next (under `keys`) and what it does, for the example and the text output. */
+  next: [command: string, does: string];
+}
+
+/**
+ * A new self-signed root (the current one becomes retiring, still a trust anchor), printed with
+ * its certificate and the KeyIdentifier a verifier names in DCQL trusted_authorities.
+ */
+function rootCaCommand(keys: Command, ctx: () => CliContext, io: CliIo, o: RootCaCommand): void {
+  keys
+    .command(o.command)
+    .description(o.description)
+    .option('--country <cc>', `ISO 3166-1 alpha-2 country of the ${o.whose}`, 'KR')
+    .option('--name <cn>', o.nameHelp, o.defaultName)
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `\nExample:\n  $ dproof keys ${o.command} --name "${o.exampleName}"\n  $ dproof keys ${o.next[0]}\n\nThen give verifiers the root: dproof keys ${o.command}-certificates > ${o.command}.pem`,
+    )
+    .action(async (opts: SubjectOptions) => {
+      const c = ctx();
+      const subject = subjectOf(opts, o.defaultName, c.config.publicUrl);
+      const r = await c.withStore((store) => o.make({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, subject));
+      const der = certificateChainOf(r.active)[0]!;
+      const aki = akiOf(der);
+      createOutput(Boolean(opts.json), io).data(
+        { active: viewKey(r.active), retiring: r.retiring ?? null, certificate: pemOf(der), aki },
+        () =>
+          `active ${o.label}: ${r.active.kid}${r.retiring ? `\nretiring: ${r.retiring} (still a trust anchor)` : ''}\nDCQL trusted_authorities: {"type":"aki","values":["${aki}"]}\nnext: "dproof keys ${o.next[0]}" ${o.next[1]}`,
+      );
+    });
+}
+
+/** `keys <root>-certificates`: the PEM certificates of the active and retiring roots of `alg` (the trust anchors verifiers need). */
+function rootCaCertificatesCommand(
+  keys: Command,
+  ctx: () => CliContext,
+  io: CliIo,
+  o: { root: string; description: string; alg: string },
+): void {
+  keys
+    .command(`${o.root}-certificates`)
+    .description(o.description)
+    .addHelpText('after', `\nExample:\n  $ dproof keys ${o.root}-certificates > ${o.root}.pem`)
+    .action(async () => {
+      const c = ctx();
+      const list = await c.withStore((store) => store.keys.list());
+      const pems = list.filter((k) => k.alg === o.alg && k.state !== 'retired').map((k) => pemOf(certificateChainOf(k)[0]!));
+      io.stdout.write(pems.join('\n') + (pems.length ? '\n' : ''));
+    });
+}
 
 export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo): void {
   const keys = program.command('keys').description('signing keys: generate, list, rotate, retire, publish');
@@ -129,28 +196,17 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
       out.data({ key: viewKey(r.key), forced: r.forced }, () => `retired ${kid}`);
     });
 
-  keys
-    .command('iaca')
-    .description('make a new mdoc issuing-authority root (IACA, ISO 18013-5 Annex B); the current one becomes retiring')
-    .option('--country <cc>', 'ISO 3166-1 alpha-2 country of the issuing authority', 'KR')
-    .option('--name <cn>', 'common name of the IACA', 'digital-proof IACA')
-    .option('--json', 'print JSON')
-    .addHelpText(
-      'after',
-      '\nExample:\n  $ dproof keys iaca --name "경찰청 mDL IACA"\n  $ dproof keys ds\n\nThen give verifiers the root: dproof keys iaca-certificates > iaca.pem',
-    )
-    .action(async (opts: SubjectOptions) => {
-      const c = ctx();
-      const subject = subjectOf(opts, 'digital-proof IACA', c.config.publicUrl);
-      const r = await c.withStore((store) => makeIaca({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, subject));
-      const der = certificateChainOf(r.active)[0]!;
-      const aki = akiOf(der);
-      createOutput(Boolean(opts.json), io).data(
-        { active: viewKey(r.active), retiring: r.retiring ?? null, certificate: pemOf(der), aki },
-        () =>
-          `active IACA: ${r.active.kid}${r.retiring ? `\nretiring: ${r.retiring} (still a trust anchor)` : ''}\nDCQL trusted_authorities: {"type":"aki","values":["${aki}"]}\nnext: "dproof keys ds" makes a document signer under it`,
-      );
-    });
+  rootCaCommand(keys, ctx, io, {
+    command: 'iaca',
+    description: 'make a new mdoc issuing-authority root (IACA, ISO 18013-5 Annex B); the current one becomes retiring',
+    whose: 'issuing authority',
+    nameHelp: 'common name of the IACA',
+    defaultName: 'digital-proof IACA',
+    exampleName: '경찰청 mDL IACA',
+    make: makeIaca,
+    label: 'IACA',
+    next: ['ds', 'makes a document signer under it'],
+  });
 
   keys
     .command('ds')
@@ -169,39 +225,23 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
       );
     });
 
-  keys
-    .command('iaca-certificates')
-    .description('print the PEM certificates of the active and retiring IACA roots (the trust anchors verifiers need)')
-    .addHelpText('after', '\nExample:\n  $ dproof keys iaca-certificates > iaca.pem')
-    .action(async () => {
-      const c = ctx();
-      const list = await c.withStore((store) => store.keys.list());
-      const pems = list.filter((k) => k.alg === MDOC_IACA_ALG && k.state !== 'retired').map((k) => pemOf(certificateChainOf(k)[0]!));
-      io.stdout.write(pems.join('\n') + (pems.length ? '\n' : ''));
-    });
+  rootCaCertificatesCommand(keys, ctx, io, {
+    root: 'iaca',
+    description: 'print the PEM certificates of the active and retiring IACA roots (the trust anchors verifiers need)',
+    alg: MDOC_IACA_ALG,
+  });
 
-  keys
-    .command('issuer-ca')
-    .description('make a new issuer CA for the JWT signing keys (HAIP x5c); the current one becomes retiring')
-    .option('--country <cc>', 'ISO 3166-1 alpha-2 country of the issuer', 'KR')
-    .option('--name <cn>', 'common name of the issuer CA', 'digital-proof issuer CA')
-    .option('--json', 'print JSON')
-    .addHelpText(
-      'after',
-      '\nExample:\n  $ dproof keys issuer-ca --name "경찰청 발급자 CA"\n  $ dproof keys issuer-cert\n\nThen give verifiers the root: dproof keys issuer-ca-certificates > issuer-ca.pem',
-    )
-    .action(async (opts: SubjectOptions) => {
-      const c = ctx();
-      const subject = subjectOf(opts, 'digital-proof issuer CA', c.config.publicUrl);
-      const r = await c.withStore((store) => makeIssuerCa({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, subject));
-      const der = certificateChainOf(r.active)[0]!;
-      const aki = akiOf(der);
-      createOutput(Boolean(opts.json), io).data(
-        { active: viewKey(r.active), retiring: r.retiring ?? null, certificate: pemOf(der), aki },
-        () =>
-          `active issuer CA: ${r.active.kid}${r.retiring ? `\nretiring: ${r.retiring} (still a trust anchor)` : ''}\nDCQL trusted_authorities: {"type":"aki","values":["${aki}"]}\nnext: "dproof keys issuer-cert" certifies the JWT signing keys under it`,
-      );
-    });
+  rootCaCommand(keys, ctx, io, {
+    command: 'issuer-ca',
+    description: 'make a new issuer CA for the JWT signing keys (HAIP x5c); the current one becomes retiring',
+    whose: 'issuer',
+    nameHelp: 'common name of the issuer CA',
+    defaultName: 'digital-proof issuer CA',
+    exampleName: '경찰청 발급자 CA',
+    make: makeIssuerCa,
+    label: 'issuer CA',
+    next: ['issuer-cert', 'certifies the JWT signing keys under it'],
+  });
 
   keys
     .command('rotate-request-key')
@@ -249,16 +289,11 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
       );
     });
 
-  keys
-    .command('issuer-ca-certificates')
-    .description('print the PEM certificates of the active and retiring issuer CAs (the trust anchors verifiers need for x5c)')
-    .addHelpText('after', '\nExample:\n  $ dproof keys issuer-ca-certificates > issuer-ca.pem')
-    .action(async () => {
-      const c = ctx();
-      const list = await c.withStore((store) => store.keys.list());
-      const pems = list.filter((k) => k.alg === ISSUER_CA_ALG && k.state !== 'retired').map((k) => pemOf(certificateChainOf(k)[0]!));
-      io.stdout.write(pems.join('\n') + (pems.length ? '\n' : ''));
-    });
+  rootCaCertificatesCommand(keys, ctx, io, {
+    root: 'issuer-ca',
+    description: 'print the PEM certificates of the active and retiring issuer CAs (the trust anchors verifiers need for x5c)',
+    alg: ISSUER_CA_ALG,
+  });
 
   keys
     .command('jwks')

@@ -19,7 +19,7 @@ import { checkCertificateChain, type CheckedChain } from '../x509/check-certific
 import { KeyUsageFlags, readKeyUsage } from '../x509/read-certificate-extensions.js';
 import { formatError } from '../error-codes.js';
 import type { CoseSign1 } from './parse-cose-sign1.js';
-import { certificateFor, checkedUsage, issuedByCached } from './certificate-cache.js';
+import { certificateFor, checkedUsage, issuedByCached } from '../x509/certificate-cache.js';
 import { MDL_DS_EKU } from './mdoc-constants.js';
 
 /** One trusted IACA certificate and what it stands for. */

@@ -6,7 +6,7 @@
  * CA, when our wallet checks a request object's `x5c`, and when the issuer checks a wallet
  * provider's `x5c` (client-attestation/verify-x5c-chain.ts), and for the x5chain of an mdoc's
  * issuerAuth (mdoc/verify-issuer-certificate.ts, which keeps parsed certificates and signature
- * outcomes in its cache). Pure (formats): node:crypto's X509Certificate does the parsing and the
+ * outcomes in certificate-cache.ts). Pure (formats): node:crypto's X509Certificate does the parsing and the
  * signatures.
  */
 import { X509Certificate } from 'node:crypto';
@@ -34,9 +34,10 @@ export function readX5c(x5c: unknown): Buffer[] | undefined {
   return x5c.map((c: string) => Buffer.from(c, 'base64'));
 }
 
-export function parseCertificate(der: Uint8Array): X509Certificate {
+/** `parse` (default: node:crypto, every time) may be a cache's (certificate-cache.ts). */
+export function parseCertificate(der: Uint8Array, parse = (d: Uint8Array) => new X509Certificate(d)): X509Certificate {
   try {
-    return new X509Certificate(der);
+    return parse(der);
   } catch {
     throw formatError('certificate_invalid', 'a certificate of the chain cannot be parsed');
   }
@@ -83,6 +84,21 @@ export function checkChainLinks(certs: readonly X509Certificate[], caLeaf = fals
   if (certs[0]!.checkIssued(certs[0]!)) throw formatError('certificate_chain_invalid', 'the leaf certificate is self-signed');
 }
 
+/**
+ * Does a linked chain (leaf first) end at `anchor`: is its last certificate the anchor itself (in
+ * a chain of more than the anchor), or one the anchor, a CA, signed? With `now`, an anchor that
+ * signs must also be inside its validity (a caller that names an expired anchor itself leaves it out).
+ */
+export function chainEndsAt(
+  certs: readonly X509Certificate[],
+  anchor: X509Certificate,
+  o: { now?: number; signedBy?: (child: X509Certificate, parent: X509Certificate) => boolean } = {},
+): boolean {
+  const last = certs[certs.length - 1]!;
+  if (anchor.raw.equals(last.raw)) return certs.length > 1;
+  return anchor.ca && (o.now === undefined || inValidity(anchor, o.now)) && (o.signedBy ?? checkSignedBy)(last, anchor);
+}
+
 export interface CheckedChain {
   certs: X509Certificate[];
   /** The certificates a request object's x5c carries: the chain without a self-signed anchor. */
@@ -114,19 +130,8 @@ export interface CheckChainOptions {
 export function checkCertificateChain(ders: readonly Uint8Array[], opts: CheckChainOptions): CheckedChain {
   if (ders.length === 0) throw formatError('certificate_invalid', 'the chain holds no certificate');
   if (ders.length > MAX_CHAIN_LENGTH) throw formatError('certificate_invalid', `a chain of at most ${MAX_CHAIN_LENGTH} certificates`);
-  const parse = opts.parse;
   const signedBy = opts.signedBy ?? checkSignedBy;
-  const certs = ders.map(
-    parse === undefined
-      ? parseCertificate
-      : (der) => {
-          try {
-            return parse(der);
-          } catch {
-            throw formatError('certificate_invalid', 'a certificate of the chain cannot be parsed');
-          }
-        },
-  );
+  const certs = ders.map((der) => parseCertificate(der, opts.parse));
   for (const c of certs) {
     if (!inValidity(c, opts.now))
       throw formatError('certificate_expired', `certificate "${nameOf(c)}" is valid ${c.validFrom} – ${c.validTo}`);
@@ -138,10 +143,9 @@ export function checkCertificateChain(ders: readonly Uint8Array[], opts: CheckCh
   if (opts.anchors) {
     // A wallet: the chain must end at, or just under, one of ITS anchors; a self-signed root the
     // chain brings along proves nothing (anyone can make one).
-    trustedBy = opts.anchors.findIndex((a) => {
-      const anchor = a instanceof X509Certificate ? a : parseCertificate(a);
-      return anchor.raw.equals(last.raw) ? certs.length > 1 : anchor.ca && inValidity(anchor, opts.now) && signedBy(last, anchor);
-    });
+    trustedBy = opts.anchors.findIndex((a) =>
+      chainEndsAt(certs, a instanceof X509Certificate ? a : parseCertificate(a), { now: opts.now, signedBy }),
+    );
     if (trustedBy < 0 && !opts.untrustedIsResult)
       throw formatError('certificate_chain_invalid', 'the chain does not lead to a trusted anchor');
   }

@@ -16,7 +16,9 @@
  * 6. the leaf's key passes the curve-point gate (checkPublicJwk, torsion-free) and verifies the
  *    signature with exactly the header's alg (jws_* codes).
  *
- * Nothing is fetched (no AIA, no CRL). Pure: node:crypto parses and verifies.
+ * Nothing is fetched (no AIA, no CRL). Pure: node:crypto parses and verifies. The links and the
+ * anchor test are check-certificate-chain.ts's (checkChainLinks, chainEndsAt); its whole walk,
+ * checkCertificateChain, is not this order (validity before links, an expired anchor untrusted).
  */
 import { X509Certificate } from 'node:crypto';
 import type { JWK } from 'jose';
@@ -24,7 +26,8 @@ import { formatError } from '../error-codes.js';
 import { algForJwk } from '../jose/import-public-key.js';
 import type { ParsedJws } from '../jose/types.js';
 import { verifyCompactJws, type VerifiedJws } from '../jose/verify-compact-jws.js';
-import { checkChainLinks, leafPublicJwk, parseCertificate, readX5c } from './check-certificate-chain.js';
+import { chainEndsAt, checkChainLinks, leafPublicJwk, parseCertificate, readX5c } from './check-certificate-chain.js';
+import { certificateFor, issuedByCached, readOnce } from './certificate-cache.js';
 import { KeyUsageFlags, readKeyUsage, readSubjectAltNames } from './read-certificate-extensions.js';
 
 /** One trusted issuer CA certificate and which issuers and types it may vouch for. */
@@ -46,7 +49,7 @@ const inValidity = (c: X509Certificate, now: number) => Date.parse(c.validFrom) 
 
 /** Does the subjectAltName of `leaf` name `iss`? */
 function sanNames(leaf: X509Certificate, iss: string): boolean {
-  const { uris, dnsNames } = readSubjectAltNames(leaf.raw);
+  const { uris, dnsNames } = readOnce(leaf, 'subjectAltNames', (c) => readSubjectAltNames(c.raw));
   if (iss.startsWith('dns:')) return dnsNames.includes(iss.slice(4).toLowerCase());
   return uris.includes(iss);
 }
@@ -59,16 +62,13 @@ export function checkIssuerX5c(
   now: number,
 ): { anchor: IssuerCaAnchor; chain: Buffer[]; jwk: JWK } {
   const { certs, chain } = readChain(x5c);
-  const last = certs[certs.length - 1]!;
-  const anchor = anchors.find((a) =>
-    a.certificate.raw.equals(last.raw)
-      ? certs.length > 1
-      : a.certificate.ca && last.checkIssued(a.certificate) && last.verify(a.certificate.publicKey),
-  );
+  // The shared anchor test of checkCertificateChain, without the anchor's validity: an expired
+  // anchor is step 3's issuer_certificate_expired here, not an untrusted chain.
+  const anchor = anchors.find((a) => chainEndsAt(certs, a.certificate, { signedBy: issuedByCached }));
   if (!anchor) throw formatError('issuer_certificate_untrusted', 'the x5c chain does not lead to a trusted issuer CA');
   checkLeaf(certs, [anchor.certificate], iss, now);
   if (!anchor.mayCertify(iss)) throw formatError('issuer_certificate_san_mismatch', 'this issuer CA may not certify the iss of the token');
-  return { anchor, chain, jwk: leafPublicJwk(certs[0]!) };
+  return { anchor, chain, jwk: leafKey(certs[0]!) };
 }
 
 /**
@@ -78,16 +78,22 @@ export function checkIssuerX5c(
 export function checkReceivedX5c(x5c: unknown, iss: string, now: number): JWK {
   const { certs } = readChain(x5c);
   checkLeaf(certs, [], iss, now);
-  return leafPublicJwk(certs[0]!);
+  return leafKey(certs[0]!);
 }
 
-/** Step 1: the certificates, linked. */
+/** The leaf's key (a copy: the cache keeps the one it read). */
+const leafKey = (leaf: X509Certificate): JWK => ({ ...readOnce(leaf, 'publicJwk', leafPublicJwk) });
+
+/**
+ * Step 1: the certificates, linked. Parsed certificates and signature outcomes come from
+ * certificate-cache.ts, like the mdoc x5chain's: the same issuer's leaf is in every presentation.
+ */
 function readChain(x5c: unknown): { certs: X509Certificate[]; chain: Buffer[] } {
   const chain = readX5c(x5c);
   if (!chain) throw formatError('issuer_certificate_invalid', 'x5c is not 1 to 5 base64 DER certificates');
   try {
-    const certs = chain.map(parseCertificate);
-    checkChainLinks(certs);
+    const certs = chain.map((der) => parseCertificate(der, certificateFor));
+    checkChainLinks(certs, false, issuedByCached);
     return { certs, chain };
   } catch (e) {
     throw formatError('issuer_certificate_invalid', e instanceof Error ? e.message : 'the x5c chain cannot be read');
@@ -99,7 +105,7 @@ function checkLeaf(certs: readonly X509Certificate[], anchors: readonly X509Cert
   for (const c of [...certs, ...anchors])
     if (!inValidity(c, now)) throw formatError('issuer_certificate_expired', `a certificate is valid ${c.validFrom} – ${c.validTo} only`);
   const leaf = certs[0]!;
-  const { ku } = readKeyUsage(leaf.raw);
+  const { ku } = readOnce(leaf, 'keyUsage', (c) => readKeyUsage(c.raw));
   if (ku === undefined || !(ku & KeyUsageFlags.digitalSignature))
     throw formatError('issuer_certificate_usage_invalid', 'the issuer certificate does not allow digitalSignature');
   if (!sanNames(leaf, iss))

@@ -46,9 +46,7 @@ export const WEB_CSP_DIRECTIVES = {
  * verifier's host sees the wallet fetch its logo (no referrer is sent: referrer-policy no-referrer).
  * The verifier page and the console keep images to 'self'.
  */
-const WALLET_PAGE_CSP = Object.entries({ ...WEB_CSP_DIRECTIVES, 'img-src': [...WEB_CSP_DIRECTIVES['img-src'], 'https:'] })
-  .map(([name, values]) => `${name} ${values.join(' ')}`)
-  .join(';');
+const WALLET_PAGE_CSP_DIRECTIVES = { ...WEB_CSP_DIRECTIVES, 'img-src': [...WEB_CSP_DIRECTIVES['img-src'], 'https:'] };
 
 export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const production = deps.config.nodeEnv === 'production';
@@ -79,7 +77,9 @@ export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
   });
 
   for (const page of WEB_PAGES) {
-    app.get(`/${page}`, { schema: { hide: true } }, async (request, reply) => {
+    // helmet's route option: the wallet page's CSP is serialised by helmet like the others', the rest of the headers unchanged.
+    const csp = page === 'wallet' && { contentSecurityPolicy: { useDefaults: false, directives: WALLET_PAGE_CSP_DIRECTIVES } };
+    app.get(`/${page}`, { schema: { hide: true }, ...(csp && { helmet: csp }) }, async (request, reply) => {
       const file = join(webDistDir, `${page}.html`);
       if (!existsSync(file)) {
         return sendError(
@@ -88,7 +88,6 @@ export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
           problem(503, 'web_not_built', 'the web pages are not built: run `npm run build:web` (npm start and npm install do it)'),
         );
       }
-      if (page === 'wallet') reply.header('content-security-policy', WALLET_PAGE_CSP);
       return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(readFileSync(file));
     });
   }

@@ -16,20 +16,20 @@
  * read as they are until they expire (DEFERRED_TTL_SECONDS).
  */
 import { createHmac, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { x25519 } from '@noble/curves/ed25519.js';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 
 const PREFIX = 'sealed-x25519.';
-/**
- * Hand-written because node:crypto imports a raw X25519 private key only inside a PKCS#8 wrapper:
- * this is that wrapper's fixed DER prefix (RFC 8410 §7, OID 1.3.101.110), followed by the 32
- * bytes. Every 32-byte string is a valid X25519 private key (RFC 7748 §5 clamps it), so HMAC
- * output can be used as one directly.
- */
-const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 
+/**
+ * The transaction's X25519 private key: 32 bytes of HMAC output are a valid X25519 private key
+ * (RFC 7748 §5 clamps any 32 bytes), imported as an RFC 8037 OKP JWK; node:crypto wants its `x`
+ * too, which @noble/curves computes (RFC 7748 §6.1: the scalar times the base point).
+ */
 function transactionKey(transactionId: string): KeyObject {
   const d = createHmac('sha256', transactionId).update('dproof deferred claims seal v1').digest();
-  return createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, d]), format: 'der', type: 'pkcs8' });
+  const x = Buffer.from(x25519.getPublicKey(d)).toString('base64url');
+  return createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: d.toString('base64url'), x }, format: 'jwk' });
 }
 
 /** The public key to store beside a transaction's claims (a JWK, as JSON text). */

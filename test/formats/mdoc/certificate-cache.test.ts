@@ -1,6 +1,6 @@
 /**
  * The x5chain checks keep parsed certificates and their usage and issuer-signature outcomes by
- * DER (certificate-cache.ts): a refusal must stay a refusal on every later presentation, and an
+ * DER (x509/certificate-cache.ts): a refusal must stay a refusal on every later presentation, and an
  * accepted chain is still checked against the clock and the trust list each time.
  */
 import { describe, it } from 'vitest';
