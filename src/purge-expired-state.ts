@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { Store } from './store/store.js';
 import { EXPIRED_ROW_KEEP_MS } from './issuance/vci-deps.js';
+import { purgeVciState } from './issuance/purge-expired-vci-state.js';
 
 export interface PurgeTimer {
   /** One purge now (a run already in flight is joined, not doubled). */
@@ -20,10 +21,10 @@ export interface PurgeTimer {
 }
 
 export async function purgeExpiredState(
-  store: Pick<Store, 'vci' | 'verifierRequests' | 'nonces' | 'responseKeys'>,
+  store: Pick<Store, 'vci' | 'vciIssuance' | 'authorizationRequests' | 'refreshTokens' | 'verifierRequests' | 'nonces' | 'responseKeys'>,
   now: number,
 ): Promise<void> {
-  await store.vci.purgeExpired(now, EXPIRED_ROW_KEEP_MS);
+  await purgeVciState(store, now, EXPIRED_ROW_KEEP_MS);
   await store.verifierRequests.purge(now);
   await store.responseKeys.purge(now);
   await store.nonces.purge(now);

@@ -13,8 +13,17 @@ export async function purgeExpiredVciState(deps: Pick<VciDeps, 'store'>, now: nu
   const last = lastRun.get(deps.store) ?? -Infinity;
   if (now - last < EVERY_MS) return;
   lastRun.set(deps.store, now);
-  await deps.store.vci.purgeExpired(now, keepMs);
-  await deps.store.vciIssuance.purgeExpired(now, keepMs);
-  await deps.store.authorizationRequests.purgeExpired(now, keepMs);
-  await deps.store.refreshTokens.purgeExpired(now);
+  await purgeVciState(deps.store, now, keepMs);
+}
+
+/** The purge itself, every table of OpenID4VCI state (also what the purge timer runs). */
+export async function purgeVciState(
+  store: Pick<VciDeps['store'], 'vci' | 'vciIssuance' | 'authorizationRequests' | 'refreshTokens'>,
+  now: number,
+  keepMs: number,
+): Promise<void> {
+  await store.vci.purgeExpired(now, keepMs);
+  await store.vciIssuance.purgeExpired(now, keepMs);
+  await store.authorizationRequests.purgeExpired(now, keepMs);
+  await store.refreshTokens.purgeExpired(now);
 }

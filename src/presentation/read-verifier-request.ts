@@ -36,9 +36,10 @@ export async function readVerifierRequest(
   responseCode?: string,
 ): Promise<JsonObject> {
   const now = deps.clock.now();
-  await deps.store.verifierRequests.purge(now);
   const rec = await deps.store.verifierRequests.get(id);
-  if (!rec || rec.client_id !== client.id) throw notFound('request_not_found', `no verifier request ${id} made by this client`);
+  // A row past its purge time is gone, whether or not the purge timer has deleted it yet.
+  if (!rec || rec.client_id !== client.id || now >= rec.purge_at)
+    throw notFound('request_not_found', `no verifier request ${id} made by this client`);
   await checkResponseCode(deps, rec, responseCode, now);
   let status: RequestStatus = rec.status;
   if (rec.status === 'pending' && rec.responded_at === null && now >= rec.expires_at) status = 'expired';

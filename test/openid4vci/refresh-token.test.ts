@@ -13,6 +13,7 @@ import { calculateJwkThumbprint } from 'jose';
 import type { TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { hashSecret } from '../../src/issuance/vci-secrets.js';
+import { purgeExpiredState } from '../../src/purge-expired-state.js';
 import { codeOf, holderKey, makeOffer, nonce, proof, PRE_AUTH, type HolderKey } from './vci-helpers.js';
 import { dpopProof } from './dpop-helpers.js';
 import { clientAttestation, clientAttestationPop, providersFile, walletProvider } from './attestation-helpers.js';
@@ -266,6 +267,20 @@ for (const backend of storeTargets()) {
       const late = await refresh(tokens.refresh_token!);
       assert.equal(late.statusCode, 400, late.body);
       assert.equal(error(late), 'invalid_grant');
+    });
+
+    it('the purge timer deletes expired refresh tokens, not only offer and nonce creation', async () => {
+      const { tokens } = await preAuthorized();
+      const row = () =>
+        t.runtime.store.db
+          .selectFrom('vci_refresh_tokens')
+          .select('expires_at')
+          .where('token_hash', '=', hashSecret(tokens.refresh_token!))
+          .executeTakeFirst();
+      const stored = await row();
+      assert.ok(stored);
+      await purgeExpiredState(t.runtime.store, stored.expires_at);
+      assert.equal(await row(), undefined);
     });
   });
 }

@@ -132,6 +132,19 @@ describe('direct_post answers that are not verified', () => {
     assert.equal(res.json().code, 'request_not_found');
   });
 
+  it('a request past VERIFIER_RESULT_RETENTION_SECONDS reads as 404 request_not_found before the purge timer deletes it', async () => {
+    const { id } = await createRequest(licenceQuery());
+    const get = () =>
+      t.app.inject({ method: 'GET', url: `/v1/verifier/requests/${id}`, headers: { authorization: `Bearer ${verifierKey}` } });
+    assert.equal((await get()).statusCode, 200);
+    t.clock.advance((t.config.verifierRequestTtlSeconds + t.config.verifierResultRetentionSeconds) * 1000);
+    const res = await get();
+    assert.equal(res.statusCode, 404, res.body);
+    assert.equal(res.json().code, 'request_not_found');
+    // Still stored: the read did not depend on a DELETE.
+    assert.ok(await t.runtime.store.verifierRequests.get(id));
+  });
+
   it('a history token without the holder jwk in its header answers 401 history_token_invalid', async () => {
     const { privateKey } = await generateKeyPair('ES256');
     const token = await new SignJWT({ aud: `${t.config.publicUrl}/v1/wallet/history`, jti: 'a'.repeat(32) })
