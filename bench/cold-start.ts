@@ -1,11 +1,12 @@
 /**
  * Cold start to /readyz of built checkouts, as `npm start` runs them (same node flags):
  *
- *   tsx bench/cold-start.ts [--root DIR]... [--runs N] [--workers N] [--node-arg ARG]...
+ *   tsx bench/cold-start.ts [--root DIR]... [--runs N] [--workers N] [--node-arg ARG]... [--fresh]
  *
  * Each run is a new server process on a store made by a first, unmeasured start (so migrations
  * and the first key are not counted; the catalogue's stamp, checked-stamp.ts, is in place as on
- * any start after the first). With several `--root`s the builds start in turn, run by run, so the
+ * any start after the first); with `--fresh`, on a new empty data and keys folder each time (a
+ * first run: migrations, the passphrase file and the first key are counted). With several `--root`s the builds start in turn, run by run, so the
  * machine's drift hits them alike. Reports the median and the spread of the wall time from spawn
  * to the first green /readyz, and of the server's CPU until then (every thread, from
  * /proc/<pid>/task/<tid>/schedstat): on a busy machine the CPU figure is the one to compare.
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     workers: { type: 'string' },
     // Extra node flags for the measured starts (after `npm start`'s own), e.g. --node-arg=--max-semi-space-size=8.
     'node-arg': { type: 'string', multiple: true },
+    fresh: { type: 'boolean', default: false },
   },
 });
 const roots = (values.root ?? [ROOT]).map((r) => resolve(r));
@@ -38,12 +40,13 @@ try {
   const envs = dirs.map((d) => ({ ...benchEnv(d), ...(values.workers && { WORKERS: values.workers }) }));
   // One port per build for every start.
   const ports = roots.map((_, i) => 47_000 + ((process.pid + i * 97) % 2000));
-  for (const [i, root] of roots.entries()) await (await startServer(envs[i]!, [], ports[i], root)).stop();
+  if (!values.fresh) for (const [i, root] of roots.entries()) await (await startServer(envs[i]!, [], ports[i], root)).stop();
   const wall: number[][] = roots.map(() => []);
   const cpu: number[][] = roots.map(() => []);
   const load = [loadavg()[0]!];
   for (let r = 0; r < runs; r++) {
     for (const [i, root] of roots.entries()) {
+      if (values.fresh) rmSync(dirs[i]!, { recursive: true, force: true });
       const s = await startServer(envs[i]!, values['node-arg'] ?? [], ports[i], root);
       cpu[i]!.push(serverCpuMs(s.pid));
       wall[i]!.push(s.startMs);
@@ -60,7 +63,7 @@ try {
     );
   }
   process.stdout.write(
-    `\n${runs} runs each${values.workers ? `, WORKERS=${values.workers}` : ''}. 1-minute load average: ${load.map((l) => l.toFixed(1)).join(', ')}.\n`,
+    `\n${runs} runs each${values.workers ? `, WORKERS=${values.workers}` : ''}${values.fresh ? ', each on a new store (first run)' : ''}. 1-minute load average: ${load.map((l) => l.toFixed(1)).join(', ')}.\n`,
   );
 } finally {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

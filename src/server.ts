@@ -7,10 +7,14 @@ import { markStoreHeld, releaseStore } from './store/server-lock.js';
 
 export async function startServer(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
-  const runtime = await openRuntime(config, logger);
   // Loaded here, not at the top: a cluster's primary (WORKERS > 1) never builds the app, and the
   // routes, Fastify and the OpenAPI plugins were most of its start-up (about 1.4 s of 2.5 s to import).
-  const [{ buildApp }, { DOCS_PATH }] = await Promise.all([import('./app.js'), import('./http/openapi.js')]);
+  // Asked for before the runtime opens: the code loads while the key files' scrypt runs in the
+  // thread pool. A runtime that fails to open still fails the start (the loaded code is unused).
+  const code = Promise.all([import('./app.js'), import('./http/openapi.js')]);
+  code.catch(() => undefined); // awaited below; not an unhandled rejection if openRuntime throws first
+  const runtime = await openRuntime(config, logger);
+  const [{ buildApp }, { DOCS_PATH }] = await code;
   const app = await buildApp(runtime, logger);
   await app.listen({ port: config.port, host: config.host });
   // In a cluster (WORKERS > 1) the primary holds the embedded store for all its workers.

@@ -114,6 +114,11 @@ export interface CredentialVerification<P = unknown, Id extends string = string>
 
   // --- verification: one method per check of the pipeline, in order ---
 
+  /**
+   * Formats whose code is loaded on first use (`mso_mdoc`): loads what `parsePresentation` needs to
+   * read `text`, or returns undefined when nothing needs loading. The parse check awaits it first.
+   */
+  loadParser?(text: string): Promise<unknown> | undefined;
   /** Splits and decodes a presentation; undefined when `text` is not in this format. No crypto. */
   parsePresentation(text: string): P | undefined;
   /** The note the parse check reports for this format (unset: `ok`). */

@@ -48,7 +48,17 @@ export interface DetectedPresentation {
   parsed: unknown;
 }
 
-/** Finds the format of a presented credential and parses it (no crypto yet). */
+/**
+ * Loads the code of the formats that may read `text` and load it on first use (ISO mdoc);
+ * undefined when there is none to load. Await it before detectPresentationFormat.
+ */
+export function loadPresentationParsers(text: unknown): Promise<unknown> | undefined {
+  if (typeof text !== 'string') return undefined;
+  const loading = [...verifiedById.values()].map((f) => f.loadParser?.(text)).filter((p) => p !== undefined);
+  return loading.length > 0 ? Promise.all(loading) : undefined;
+}
+
+/** Finds the format of a presented credential and parses it (no crypto yet); loadPresentationParsers first. */
 export function detectPresentationFormat(text: unknown): DetectedPresentation {
   if (typeof text !== 'string' || text.length === 0) throw formatError('sd_jwt_malformed', 'empty presentation');
   for (const format of verifiedById.values()) {

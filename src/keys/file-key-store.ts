@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Signer, SigningAlg } from './signer.js';
 import { createSigner } from './create-signer.js';
-import { encryptKeyFile, readKeyFile, KeyFileError } from './key-file.js';
+import { encryptKeyFile, loadKeyFile, KeyFileError } from './key-file.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { GeneratedKey, KeyBackend } from './key-backend.js';
 import { PKCS11_REF_PREFIX } from './pkcs11/key-ref.js';
@@ -50,7 +50,7 @@ export class FileKeyStore implements KeyBackend {
       throw new KeyFileError(rec.file, `key ${rec.kid} is held in a PKCS#11 module; start with KEY_BACKEND=pkcs11`);
     }
     const path = join(this.dir, rec.file);
-    const { content, privateKey } = readKeyFile(path, this.passphrase);
+    const { content, privateKey } = await loadKeyFile(path, this.passphrase);
     if (content.kid !== rec.kid) throw new KeyFileError(path, `holds key ${content.kid}, expected ${rec.kid}`);
     if (!isSigningAlg(content.alg)) throw new KeyFileError(path, `has unsupported alg ${content.alg}`);
     const publicJwk = await publicJwkOf(createPublicKey(privateKey), content.alg);

@@ -4,8 +4,9 @@
  * file). GCM's tag makes a wrong passphrase and a tampered file fail loudly instead of loading
  * garbage. Hand-written because it is ~60 lines over node:crypto and no library does exactly this.
  */
-import { createCipheriv, createDecipheriv, createPrivateKey, randomBytes, scryptSync, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createPrivateKey, randomBytes, scrypt, scryptSync, type KeyObject, type ScryptOptions } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 const SCRYPT = { N: 1 << 14, r: 8, p: 1 } as const;
 
@@ -73,21 +74,23 @@ function parse(file: string, text: string): KeyFileContent {
   return o as KeyFileContent;
 }
 
-export function readKeyFile(file: string, passphrase: string): { content: KeyFileContent; privateKey: KeyObject } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new KeyFileError(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+type ReadKeyFile = { content: KeyFileContent; privateKey: KeyObject };
+
+/** The file's content and the scrypt parameters to derive its key with, checked. */
+function contentOf(file: string, text: string): { content: KeyFileContent; salt: Buffer; options: ScryptOptions } {
   const content = parse(file, text);
   const { N, r, p, salt } = content.kdf;
   if (![N, r, p].every((x) => Number.isInteger(x) && x > 0) || N > 1 << 20) {
     throw new KeyFileError(file, 'has unusable scrypt parameters');
   }
+  return { content, salt: Buffer.from(salt, 'base64url'), options: { N, r, p, maxmem: 256 * N * r + 1024 * 1024 } };
+}
+
+/** Decrypts with the derived key (undefined: the derivation failed). */
+function decrypt(file: string, content: KeyFileContent, kek: Buffer | undefined): ReadKeyFile {
   let der: Buffer;
   try {
-    const kek = scryptSync(passphrase, Buffer.from(salt, 'base64url'), 32, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 });
+    if (!kek) throw new Error('no key');
     const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(content.iv, 'base64url'));
     decipher.setAAD(Buffer.from(content.kid));
     decipher.setAuthTag(Buffer.from(content.tag, 'base64url'));
@@ -100,4 +103,39 @@ export function readKeyFile(file: string, passphrase: string): { content: KeyFil
   } catch {
     throw new KeyFileError(file, 'holds no usable private key');
   }
+}
+
+const unreadable = (file: string, e: unknown) => new KeyFileError(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+
+export function readKeyFile(file: string, passphrase: string): ReadKeyFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+  const { content, salt, options } = contentOf(file, text);
+  let kek: Buffer | undefined;
+  try {
+    kek = scryptSync(passphrase, salt, 32, options);
+  } catch {
+    kek = undefined;
+  }
+  return decrypt(file, content, kek);
+}
+
+/**
+ * readKeyFile with the scrypt derivation (50–100 ms of CPU) in libuv's thread pool: a server start
+ * loads its code meanwhile instead of waiting for it.
+ */
+export async function loadKeyFile(file: string, passphrase: string): Promise<ReadKeyFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+  const { content, salt, options } = contentOf(file, text);
+  const kek = await new Promise<Buffer | undefined>((resolve) => scrypt(passphrase, salt, 32, options, (err, key) => resolve(err ? undefined : key)));
+  return decrypt(file, content, kek);
 }

@@ -10,16 +10,12 @@
  * re-certifies them under a new one). The CA signs through the key backend's Signer: its private
  * key never leaves the encrypted file or the HSM.
  */
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
 import type { JWK } from 'jose';
 import { conflict, notFound } from '../errors.js';
 import type { KeyRecord } from '../store/repositories/keys-repo.js';
 import type { KeyDeps } from './manage-keys.js';
 import { isSigningAlg } from './file-key-store.js';
 import type { CertificateSubject } from './build-mdoc-certificate.js';
-import { buildIssuerCertificate } from './build-issuer-certificate.js';
-import { makeRootCa } from './manage-mdoc-keys.js';
 import { certificateChainOf, ISSUER_CA_ALG } from './mdoc-key-rows.js';
 
 /** What certifying a JWT key needs: the subject names and the issuer identifier (PUBLIC_URL). */
@@ -38,16 +34,33 @@ export const defaultIssuerProfile = (publicUrl: string): IssuerCertificateProfil
 });
 
 /**
+/**
+ * The certificate code (@peculiar/x509, its ASN.1 schemas and decorators: 30–90 ms of a start when
+ * the server loaded it) is imported when a certificate is made; a start (a first key, a rotation
+ * without an issuer CA) only looks for the active CA. build-issuer-certificate.js first: it loads
+ * reflect-metadata, which @peculiar/x509's decorators need while it loads.
+ */
+async function loadCertificateCode() {
+  const build = await import('./build-issuer-certificate.js');
+  const [x509, mdocKeys] = await Promise.all([import('@peculiar/x509'), import('./manage-mdoc-keys.js')]);
+  return { ...build, x509, ...mdocKeys };
+}
+
+/**
  * A new issuer CA, a root of the IACA profile in its own row alg (the first, or a rotation: the old
  * one becomes retiring and stays trusted).
  */
-export const makeIssuerCa = (deps: KeyDeps, subject: CertificateSubject) => makeRootCa(deps, ISSUER_CA_ALG, subject);
+export async function makeIssuerCa(deps: KeyDeps, subject: CertificateSubject) {
+  const { makeRootCa } = await loadCertificateCode();
+  return makeRootCa(deps, ISSUER_CA_ALG, subject);
+}
 
 const activeCa = async (deps: KeyDeps): Promise<KeyRecord | undefined> =>
   (await deps.store.keys.list()).find((k) => k.alg === ISSUER_CA_ALG && k.state === 'active');
 
 /** The x5c (base64 DER, leaf only: HAIP 1.0 §6.1.1 leaves the trust anchor out) of `jwk` under `ca`. */
 async function certify(deps: KeyDeps, ca: KeyRecord, jwk: JWK, profile: IssuerCertificateProfile): Promise<string[]> {
+  const { buildIssuerCertificate, x509 } = await loadCertificateCode();
   const caCert = new x509.X509Certificate(certificateChainOf(ca)[0]!);
   const caSigner = await deps.keyStore.load({ kid: ca.kid, file: ca.file, alg: 'ES256' });
   const subject = { country: profile.country, commonName: profile.commonName, uri: profile.issuer };

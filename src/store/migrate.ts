@@ -25,11 +25,13 @@ async function isUpToDate(db: Kysely<unknown>, known: readonly string[]): Promis
 
 /** Brings the schema up to date; safe to run on every start and from `dproof db migrate`. */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<MigrationReport> {
-  if (await isUpToDate(db, Object.keys(await migrationProvider(dialect).getMigrations()))) return { applied: [] };
+  // Built once: the check above the Migrator and the Migrator read the same list.
+  const migrations = await migrationProvider(dialect).getMigrations();
+  if (await isUpToDate(db, Object.keys(migrations))) return { applied: [] };
   // Unordered: migrations are written on parallel branches and each creates or alters only its
   // own tables, so a store that already has 0009 must still take a 0007 that landed later
   // (Kysely refuses that by default). Each migration still runs once, recorded by name.
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect), allowUnorderedMigrations: true });
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

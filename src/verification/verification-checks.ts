@@ -12,7 +12,7 @@ import { AppError, isAppError, type ErrorCodeWith } from '../errors.js';
 import { matchClaimsQuery, relativeClaimPath, selectClaims, toClaimPathName } from '../formats/claim-path/index.js';
 import type { CredentialVerification } from '../formats/credential-format.js';
 import type { MdocTrustAnchor } from '../formats/mdoc/verify-issuer-certificate.js';
-import { credentialFormat, detectPresentationFormat, verificationFormat } from '../formats/registry.js';
+import { credentialFormat, detectPresentationFormat, loadPresentationParsers, verificationFormat } from '../formats/registry.js';
 import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../formats/status-list/status-list-status-types.js';
 import { matchesTrustedAuthorities } from '../formats/x509/read-authority-key-ids.js';
 import type { IssuerCaAnchor } from '../formats/x509/verify-jws-x5c.js';
@@ -64,7 +64,8 @@ const parsedOf = (s: PresentationState): unknown => {
 };
 
 /** RFC 9901 §7.1 step 1 (SD-JWT serialisation) or another registered format; no crypto yet. */
-export const parsePresentation: Check = (s) => {
+export const parsePresentation: Check = async (s) => {
+  await loadPresentationParsers(s.text);
   const { format, parsed } = detectPresentationFormat(s.text);
   s.format = format.id;
   s.parsed = parsed;

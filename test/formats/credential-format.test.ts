@@ -180,6 +180,13 @@ describe('the format registry', () => {
     assert.equal(verificationFormat('dc+sd-jwt'), sdJwtVcFormat);
   });
 
+  it('holds the mdoc adapter with every member of its verification half, whose code loads on first use', async () => {
+    const { mdocVerification } = await import('../../src/formats/mdoc/verification-adapter.js');
+    for (const [member, value] of Object.entries(mdocVerification))
+      assert.equal(typeof mdocFormat[member as keyof typeof mdocFormat], typeof value, member);
+    assert.equal(mdocFormat.loadParser?.('eyJhbGciOiJFUzI1NiJ9.e30.c2ln~'), undefined);
+  });
+
   it('refuses what no adapter recognises with the codes the parse check always used', async () => {
     assert.throws(() => detectPresentationFormat(''), code('sd_jwt_malformed'));
     assert.throws(() => detectPresentationFormat('not.a.jws'), code('jws_malformed'));

@@ -5,12 +5,14 @@
  * CBOR `IssuerSigned` (§A.2.4), signed by the document signer with its x5chain.
  *
  * The verification half (`mdocVerification`) lives in verification-adapter.ts; adapter.ts joins them.
+ *
+ * The CBOR builder (with @owf/mdoc, whose zod schemas are built while it loads, and cbor-x) is
+ * imported at the first build, not with this module: a server that issues no mdoc never loads it.
  */
 import type { JWK } from 'jose';
 import type { CredentialIssuance } from '../credential-format.js';
 import { formatError } from '../error-codes.js';
 import { checkPublicJwk } from '../jose/check-public-jwk.js';
-import { buildIssuerSigned } from './build-issuer-signed.js';
 import { COSE_ES256, MSO_MDOC } from './mdoc-constants.js';
 
 /** Our mdoc configuration id of a type. */
@@ -18,6 +20,9 @@ const CONFIGURATION_SUFFIX = '-mso-mdoc';
 
 /** ISO/IEC 18013-5 §9.1.2.4 / §9.1.3.6: a device key of curve P-256 (the one curve every reader supports). */
 const isP256 = (jwk: JWK): boolean => jwk.kty === 'EC' && jwk.crv === 'P-256';
+
+let builder: Promise<typeof import('./build-issuer-signed.js')> | undefined;
+const loadBuilder = () => (builder ??= import('./build-issuer-signed.js'));
 
 export const mdocIssuance: CredentialIssuance<typeof MSO_MDOC> = {
   id: MSO_MDOC,
@@ -55,6 +60,7 @@ export const mdocIssuance: CredentialIssuance<typeof MSO_MDOC> = {
     // The device key is a curve point of P-256 (checked again here: a format trusts no caller).
     const deviceJwk = input.holderJwk && checkPublicJwk(input.holderJwk);
     if (!deviceJwk || !isP256(deviceJwk)) throw formatError('jws_key_invalid', 'an mdoc is bound to a P-256 device key');
+    const { buildIssuerSigned } = await loadBuilder();
     const issuerSigned = await buildIssuerSigned({
       docType: layout.doctype,
       namespaces: layout.namespaces,

@@ -14,10 +14,10 @@
  */
 import { cborDecode, DataItem, DeviceResponse, MobileSecurityObject } from '@owf/mdoc';
 import { formatError } from '../error-codes.js';
-import { isBase64url } from '../jose/base64url.js';
 import { checkCborLimits } from './check-cbor-limits.js';
 import { readCoseSign1, type CoseSign1 } from './parse-cose-sign1.js';
 import { wrapTag24 } from './build-device-authentication.js';
+import { looksLikeDeviceResponse } from './looks-like-device-response.js';
 
 export interface DisclosedItem {
   namespace: string;
@@ -97,7 +97,7 @@ function readDeviceAuth(deviceSigned: unknown): Pick<ParsedMdoc, 'deviceAuth' | 
 
 /** A base64url DeviceResponse, or undefined when `text` cannot be one (a JWT, an SD-JWT). */
 export function parseDeviceResponse(text: string): ParsedMdoc | undefined {
-  if (text.includes('.') || text.includes('~') || !isBase64url(text)) return undefined;
+  if (!looksLikeDeviceResponse(text)) return undefined;
   const bytes = new Uint8Array(Buffer.from(text, 'base64url'));
   checkCborLimits(bytes);
   // One CBOR decode: @owf/mdoc validates the structure from it (what DeviceResponse.decode does

@@ -12,7 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Pkcs11Config } from '../../config.js';
-import { Pkcs11KeyError } from './pkcs11-key-operations.js';
+import { Pkcs11KeyError } from './pkcs11-faults.js';
 import { Pkcs11StartError, Pkcs11TimeoutError, signerUnavailable } from './pkcs11-faults.js';
 import type { WorkerData, WorkerMessage, WorkerRequest } from './pkcs11-worker.js';
 import { compiledModuleUrl } from '../../paths.js';

@@ -1,5 +1,14 @@
 export { signerUnavailable } from '../key-backend.js';
 
+/** A key the store names but the module cannot use: stops the server at start, naming the key. */
+export class Pkcs11KeyError extends Error {
+  /** `kid` undefined: `message` already names the key (an error passed on from the module thread). */
+  constructor(kid: string | undefined, message: string) {
+    super(kid === undefined ? message : `key ${kid}: ${message}`);
+    this.name = 'Pkcs11KeyError';
+  }
+}
+
 /**
  * Return values (PKCS#11 v2.40 §5.1) that mean the module, token or session went away rather
  * than that our request was wrong: the connection is rebuilt and the call tried once more, and

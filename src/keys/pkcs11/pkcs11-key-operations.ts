@@ -11,16 +11,9 @@ import type { SigningAlg } from '../signer.js';
 import type { Pkcs11Module } from './pkcs11-module.js';
 import { PROFILES } from './pkcs11-profiles.js';
 import { publicJwkFromEcPoint } from './public-key-jwk.js';
-import { signerUnavailable } from './pkcs11-faults.js';
+import { Pkcs11KeyError, signerUnavailable } from './pkcs11-faults.js';
 
-/** A key the store names but the module cannot use: stops the server at start, naming the key. */
-export class Pkcs11KeyError extends Error {
-  /** `kid` undefined: `message` already names the key (an error passed on from the module thread). */
-  constructor(kid: string | undefined, message: string) {
-    super(kid === undefined ? message : `key ${kid}: ${message}`);
-    this.name = 'Pkcs11KeyError';
-  }
-}
+export { Pkcs11KeyError };
 
 function findObject(lib: PKCS11, session: Handle, cls: number, id: Buffer): Handle | undefined {
   lib.C_FindObjectsInit(session, [{ type: pkcs11js.CKA_CLASS, value: cls }, { type: pkcs11js.CKA_ID, value: id }]);

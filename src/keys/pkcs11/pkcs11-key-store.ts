@@ -13,7 +13,7 @@ import type { GeneratedKey, KeyBackend } from '../key-backend.js';
 import type { Signer, SigningAlg } from '../signer.js';
 import { isSigningAlg } from '../file-key-store.js';
 import { Pkcs11Connection } from './pkcs11-connection.js';
-import { Pkcs11KeyError } from './pkcs11-key-operations.js';
+import { Pkcs11KeyError } from './pkcs11-faults.js';
 import { PROFILES, tokenSupports } from './pkcs11-profiles.js';
 import { parsePkcs11Ref, pkcs11Ref } from './key-ref.js';
 import { Pkcs11StartError } from './pkcs11-faults.js';

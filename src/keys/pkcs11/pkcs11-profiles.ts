@@ -1,7 +1,13 @@
-/** Mechanisms and curve parameters per signing algorithm, for key generation and signing in a PKCS#11 token. */
-import pkcs11js from 'pkcs11js';
+/**
+ * Mechanisms and curve parameters per signing algorithm, for key generation and signing in a PKCS#11
+ * token. The mechanism numbers are the standard's, not pkcs11js's constants: the server's main thread
+ * reads this table (through the key store) and never loads the native module (the module thread does).
+ */
 import type { SigningAlg } from '../signer.js';
 
+// PKCS#11 v2.40 §2.3: elliptic-curve key generation and ECDSA (pkcs11js.CKM_EC_KEY_PAIR_GEN, CKM_ECDSA).
+const CKM_EC_KEY_PAIR_GEN = 0x1040;
+const CKM_ECDSA = 0x1041;
 // PKCS#11 v3.0 §6.3 / §6.3.5: Edwards-curve mechanisms (pkcs11js 2.1 has no constants for them).
 const CKM_EC_EDWARDS_KEY_PAIR_GEN = 0x1055;
 const CKM_EDDSA = 0x1057;
@@ -15,7 +21,7 @@ export interface AlgProfile {
 }
 
 export const PROFILES: Record<SigningAlg, AlgProfile> = {
-  ES256: { keyGen: pkcs11js.CKM_EC_KEY_PAIR_GEN, sign: pkcs11js.CKM_ECDSA, mechanismNames: 'CKM_EC_KEY_PAIR_GEN and CKM_ECDSA', ecParams: Buffer.from('06082a8648ce3d030107', 'hex') },
+  ES256: { keyGen: CKM_EC_KEY_PAIR_GEN, sign: CKM_ECDSA, mechanismNames: 'CKM_EC_KEY_PAIR_GEN and CKM_ECDSA', ecParams: Buffer.from('06082a8648ce3d030107', 'hex') },
   EdDSA: { keyGen: CKM_EC_EDWARDS_KEY_PAIR_GEN, sign: CKM_EDDSA, mechanismNames: 'CKM_EC_EDWARDS_KEY_PAIR_GEN and CKM_EDDSA', ecParams: Buffer.from('06032b6570', 'hex') },
 };
 

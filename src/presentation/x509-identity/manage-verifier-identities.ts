@@ -12,7 +12,6 @@ import type { KeyBackend } from '../../keys/key-backend.js';
 import type { VerifierIdentityRecord } from '../../store/repositories/verifier-identities-repo.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { checkCertificateChain, leafPublicJwk, readPemChain, sanDnsNames } from '../../formats/x509/check-certificate-chain.js';
-import { createCsr, createDevChain, toPem } from './create-certificates.js';
 import { isClientIdPrefix, x509HashOf } from '../../formats/x509/x509-client-id.js';
 
 export const SERVICE_OWNER = 'service';
@@ -114,6 +113,9 @@ export async function createVerifierIdentity(
     subject: `verifier_identity:${rec.id}`,
     detail: { owner: rec.owner, mode: opts.mode, dns_name: rec.dns_name },
   });
+  // Imported here, not with this module: @peculiar/x509 (with its ASN.1 schemas and decorators)
+  // would otherwise load at every server start, through the wallet trust anchors' readStoredChain.
+  const { createCsr, createDevChain, toPem } = await import('./create-certificates.js');
   if (opts.mode === 'csr') {
     const signer = await deps.keyStore.load({ kid: key.kid, file: key.file, alg: 'ES256' });
     return { identity: rec, csr: await createCsr({ signer, dnsName: rec.dns_name, organization: opts.organization }) };
