@@ -16,8 +16,8 @@ interface RawExchange {
   error?: string;
 }
 
-/** One POST with a body of `bodyBytes` (declared and sent), then a GET /healthz on the same connection. */
-function postThenHealthz(url: string, path: string, headers: string, bodyBytes: number): Promise<RawExchange> {
+/** One POST with a body of `bodyBytes` (declared and sent; `body`, or x's), then a GET /healthz on the same connection. */
+function postThenHealthz(url: string, path: string, headers: string, bodyBytes: number, body?: string): Promise<RawExchange> {
   const u = new URL(url);
   return new Promise((resolve) => {
     const s = connect(Number(u.port), u.hostname);
@@ -26,7 +26,7 @@ function postThenHealthz(url: string, path: string, headers: string, bodyBytes: 
     s.on('error', (e) => (out.error = (e as NodeJS.ErrnoException).code));
     s.on('close', () => resolve(out));
     s.write(`POST ${path} HTTP/1.1\r\nhost: t\r\n${headers}content-length: ${bodyBytes}\r\n\r\n`);
-    const chunk = Buffer.alloc(1_000_000, 0x78);
+    const chunk = body === undefined ? Buffer.alloc(1_000_000, 0x78) : Buffer.from(body);
     let sent = 0;
     const pump = () => {
       while (sent < bodyBytes) {
@@ -61,6 +61,14 @@ describe('answers sent before the body was read', () => {
     assert.equal(r.error, undefined);
     assert.deepEqual(statusLines(r), ['HTTP/1.1 413 Payload Too Large', 'HTTP/1.1 200 OK']);
     assert.match(r.received, /"error":"body_too_large"/);
+  });
+
+  it('a body read whole and refused (json_too_deep) gets its 400, then the connection serves the next request', async () => {
+    const deep = `${'['.repeat(30_000)}${']'.repeat(30_000)}`;
+    const r = await postThenHealthz(t.url, '/openid4vci/nonce', json, deep.length, deep);
+    assert.equal(r.error, undefined);
+    assert.deepEqual(statusLines(r), ['HTTP/1.1 400 Bad Request', 'HTTP/1.1 200 OK']);
+    assert.match(r.received, /json_too_deep/);
   });
 
   it('a 401 before the body is read reaches the client, and the connection serves the next request', async () => {
