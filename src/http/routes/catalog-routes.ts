@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app.js';
 import type { CredentialType } from '../../catalog/types.js';
 import { buildTypeMetadata } from '../../catalog/type-metadata.js';
 import { problemResponses } from '../api-schemas.js';
+import { PreparedJson, sendPreparedJson } from '../prepared-json.js';
 import { sendError, problem } from '../problem.js';
 
 export const viewCredentialType = (t: CredentialType) => ({
@@ -25,6 +26,7 @@ export const viewCredentialType = (t: CredentialType) => ({
 /** The catalogue is public: wallets and verifiers read it to show names and claims. */
 export async function catalogRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const views = deps.catalog.types.map(viewCredentialType);
+  let prepared: PreparedJson | undefined;
   app.get(
     '/v1/credential-types',
     {
@@ -34,14 +36,16 @@ export async function catalogRoutes(app: FastifyInstance, deps: AppDeps): Promis
         response: { 200: { type: 'array', items: { $ref: 'CredentialTypeView#' } } },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      // Serialized once by the route's own response schema, then sent as bytes.
+      prepared ??= new PreparedJson(reply.serialize(views));
       reply.header('cache-control', 'public, max-age=300');
-      return views;
+      return sendPreparedJson(request, reply, prepared);
     },
   );
 
   // SD-JWT VC §6 (type metadata): a GET on the `vct` URL returns the type's metadata.
-  const byPath = new Map(deps.catalog.types.map((t) => [t.vctPath, buildTypeMetadata(t)]));
+  const byPath = new Map(deps.catalog.types.map((t) => [t.vctPath, new PreparedJson(JSON.stringify(buildTypeMetadata(t)))]));
   app.get(
     '/vct/*',
     {
@@ -56,7 +60,7 @@ export async function catalogRoutes(app: FastifyInstance, deps: AppDeps): Promis
       const metadata = byPath.get(path);
       if (!metadata) return sendError(request, reply, problem(404, 'unknown_vct', `no credential type has vct ${path}`));
       reply.header('cache-control', 'public, max-age=3600');
-      return metadata;
+      return sendPreparedJson(request, reply, metadata);
     },
   );
 }

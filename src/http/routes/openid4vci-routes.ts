@@ -27,6 +27,7 @@ import { accessTokenOf } from '../access-token-of.js';
 import { AUTHORIZATION_CODE_GRANT } from '../../issuance/authorization/authorization-deps.js';
 import { redeemAuthorizationCode } from '../../issuance/authorization/redeem-authorization-code.js';
 import { redeemRefreshToken, REFRESH_TOKEN_GRANT } from '../../issuance/refresh/redeem-refresh-token.js';
+import { PreparedJson, PreparedJsonCache, sendPreparedJson } from '../prepared-json.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -69,6 +70,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
     }
     return requestEncryption.value;
   };
+  const preparedMetadata = new PreparedJsonCache<unknown>();
   const wasEncrypted = installEncryptedRequestParser(app, deps, [VCI_PATHS.credential]);
   app.get(
     VCI_PATHS.issuerMetadata,
@@ -79,10 +81,14 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
         response: { 200: { type: 'object', additionalProperties: true } },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       const credential_request_encryption = await currentRequestEncryption();
+      // Serialized again only when the request-encryption keys are read again (KEY_REFRESH_MS).
+      const prepared = preparedMetadata.get(credential_request_encryption, () =>
+        reply.serialize({ ...issuerMetadata, credential_request_encryption }),
+      );
       reply.header('cache-control', 'public, max-age=300');
-      return { ...issuerMetadata, credential_request_encryption };
+      return sendPreparedJson(request, reply, prepared);
     },
   );
 
@@ -95,6 +101,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       refreshTokens: deps.config.refreshTokenTtlSeconds > 0,
     },
   );
+  let preparedAsMetadata: PreparedJson | undefined;
   app.get(
     VCI_PATHS.authorizationServerMetadata,
     {
@@ -104,9 +111,10 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
         response: { 200: { type: 'object', additionalProperties: true } },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      preparedAsMetadata ??= new PreparedJson(reply.serialize(asMetadata));
       reply.header('cache-control', 'public, max-age=300');
-      return asMetadata;
+      return sendPreparedJson(request, reply, preparedAsMetadata);
     },
   );
 
