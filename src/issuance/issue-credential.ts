@@ -127,7 +127,13 @@ export function signingKeyOf(
   return adapter.documentSigned ? keys.documentSigner() : { signer: keys.signer(alg) };
 }
 
-export async function issueCredential(deps: IssuanceDeps, client: ApiClient, req: IssueRequest): Promise<IssuedCredential> {
+/** `id` is the credential's registry id; a caller that must name it before it is recorded (a notification) makes it. */
+export async function issueCredential(
+  deps: IssuanceDeps,
+  client: ApiClient,
+  req: IssueRequest,
+  id: string = randomUUID(),
+): Promise<IssuedCredential> {
   const { type, format, adapter } = resolveType(deps.catalog, client, req.type, req.format);
   const claims = validateClaims(type, req.claims);
   const now = deps.clock.now();
@@ -154,7 +160,6 @@ export async function issueCredential(deps: IssuanceDeps, client: ApiClient, req
       random: systemRandom,
     });
 
-  const id = randomUUID();
   for (let attempt = 0; attempt < MAX_SLOT_TRIES; attempt++) {
     const slot = await deps.slots.pick();
     const credential = await sign(slot);

@@ -22,6 +22,7 @@ export interface StatusSlot {
  */
 export class StatusSlots {
   private current: StatusListRecord | undefined;
+  private opening: Promise<StatusListRecord> | undefined;
   private collisions = 0;
 
   constructor(
@@ -35,8 +36,12 @@ export class StatusSlots {
   }
 
   async pick(): Promise<StatusSlot> {
-    const list = this.current ?? (await this.openList());
-    this.current = list;
+    let list = this.current;
+    if (!list) {
+      // Concurrent picks (a batch's credentials, parallel requests) share one opening, not one new list each.
+      this.opening ??= this.openList().finally(() => (this.opening = undefined));
+      list = this.current = await this.opening;
+    }
     return { list: list.id, idx: randomInt(list.size), uri: this.uriOf(list.id) };
   }
 
