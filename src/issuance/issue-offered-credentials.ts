@@ -23,9 +23,9 @@ import { hashSecret } from './vci-secrets.js';
 import { PROOF_IAT_SKEW_SECONDS, type VciDeps } from './vci-deps.js';
 import type { VciOfferRecord } from '../store/repositories/vci-repo.js';
 import { coveredConfigurations } from './offer-configurations.js';
-import { issueForHolders } from './issue-for-holders.js';
+import { credentialIdsFor, issueForHolders } from './issue-for-holders.js';
 import { deferredTransaction, isDeferred, type DeferredResponse } from './deferred/open-deferred.js';
-import { createNotification } from './notifications/create-notification.js';
+import { notificationSteps } from './notifications/create-notification.js';
 import { readProofList, type ProofList } from './read-proof-list.js';
 import { checkAttestationProof } from './key-attestation/check-key-attestation.js';
 import { NO_WALLET_PROVIDERS } from './client-attestation/trusted-wallet-providers.js';
@@ -178,16 +178,20 @@ export async function issueOfferedCredentials(
   else deps.keys.assertCanSign(deps.config.keyAlg);
   // The point of no return: nonces and this configuration of the offer consumed together (and a
   // deferred transaction opened), or none of them. Each configuration is consumed at most once.
+  const holders = proofs.map((p) => p.jwk);
   const deferred = isDeferred(deps, offer, configuration)
     ? await deferredTransaction(deps, {
         accessToken,
         dpopJkt,
         offer,
         configuration,
-        holderJwks: proofs.map((p) => p.jwk),
+        holderJwks: holders,
         claims: offeredClaims,
       })
     : undefined;
+  // Issued now: the notification id (§11) commits with the consumption, naming the credentials to come.
+  const ids = credentialIdsFor(configuration, holders);
+  const notification = notificationSteps(deps, accessToken, ids, dpopJkt);
   const consumed = await deps.store.vciIssuance.consumeConfiguration(
     {
       offerId: offer.id,
@@ -197,7 +201,7 @@ export async function issueOfferedCredentials(
       nonceHashes: viaAttestation ? [hashSecret(viaAttestation.nonce)] : proofs.map((p) => hashSecret(p.nonce)),
       now: deps.clock.now(),
     },
-    deferred ? [deferred.step] : [],
+    deferred ? [deferred.step] : notification.steps,
   );
   // §8.3.1.2 invalid_nonce: a c_nonce is unknown, expired or already used.
   if (!consumed.ok && consumed.reason === 'nonce')
@@ -214,12 +218,6 @@ export async function issueOfferedCredentials(
   // sealed claims (authorization code flow) open with the access token.
   const claims =
     consumed.claims === offer.claims ? offeredClaims : (JSON.parse(offerClaimsText(consumed.claims, accessToken) ?? 'null') as Claims);
-  const { credentials, ids } = await issueForHolders(
-    deps,
-    client,
-    configuration,
-    claims,
-    proofs.map((p) => p.jwk),
-  );
-  return { credentials, notification_id: await createNotification(deps, accessToken, ids, dpopJkt) };
+  const { credentials } = await issueForHolders(deps, client, configuration, claims, holders, ids);
+  return { credentials, notification_id: notification.id };
 }

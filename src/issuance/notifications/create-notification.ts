@@ -4,8 +4,11 @@
  * token would still be valid (ACCESS_TOKEN_TTL_SECONDS from the response).
  */
 import { randomBytes } from 'node:crypto';
+import type { Insertable } from 'kysely';
 import { hashSecret } from '../vci-secrets.js';
 import type { VciDeps } from '../vci-deps.js';
+import type { WriteStep } from '../../store/batch-writer.js';
+import type { VciNotificationsTable } from '../../store/schema.js';
 
 export async function createNotification(
   deps: VciDeps,
@@ -13,20 +16,40 @@ export async function createNotification(
   credentialIds: readonly string[],
   dpopJkt: string | null,
 ): Promise<string> {
-  const id = randomBytes(16).toString('base64url');
+  const row = notificationRow(deps, accessToken, dpopJkt);
+  await deps.store.vciIssuance.insertNotification(row, credentialIds);
+  return row.id;
+}
+
+/**
+ * A new notification id and the statements that record it, for a caller that commits them in
+ * its own unit (the credential endpoint: with the consumption of the offer, one commit fewer).
+ * Nothing refers to the row but the wallet's later call, so it may precede its credentials.
+ */
+export function notificationSteps(
+  deps: Pick<VciDeps, 'store' | 'clock' | 'config'>,
+  accessToken: string,
+  credentialIds: readonly string[],
+  dpopJkt: string | null,
+): { id: string; steps: WriteStep[] } {
+  const row = notificationRow(deps, accessToken, dpopJkt);
+  return { id: row.id, steps: deps.store.vciIssuance.insertNotificationSteps(row, credentialIds) };
+}
+
+function notificationRow(
+  deps: Pick<VciDeps, 'clock' | 'config'>,
+  accessToken: string,
+  dpopJkt: string | null,
+): Insertable<VciNotificationsTable> & { id: string } {
   const now = deps.clock.now();
-  await deps.store.vciIssuance.insertNotification(
-    {
-      id,
-      token_hash: hashSecret(accessToken),
-      // RFC 9449: the notification endpoint asks for the same DPoP key as the token did.
-      dpop_jkt: dpopJkt,
-      created_at: now,
-      expires_at: now + deps.config.accessTokenTtlSeconds * 1000,
-      event: null,
-      event_at: null,
-    },
-    credentialIds,
-  );
-  return id;
+  return {
+    id: randomBytes(16).toString('base64url'),
+    token_hash: hashSecret(accessToken),
+    // RFC 9449: the notification endpoint asks for the same DPoP key as the token did.
+    dpop_jkt: dpopJkt,
+    created_at: now,
+    expires_at: now + deps.config.accessTokenTtlSeconds * 1000,
+    event: null,
+    event_at: null,
+  };
 }

@@ -169,12 +169,17 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
     },
 
     async insertNotification(r: Insertable<VciNotificationsTable>, credentialIds: readonly string[]): Promise<void> {
+      await write(this.insertNotificationSteps(r, credentialIds));
+    },
+
+    /** The statements that record a notification id and its credentials (a step list for another unit, too). */
+    insertNotificationSteps(r: Insertable<VciNotificationsTable>, credentialIds: readonly string[]): WriteStep[] {
       // The prepared statement names every column; a row that leaves one out is built as it is.
       const complete = Object.keys(r).length === notificationColumns.length && notificationColumns.every((c) => r[c] !== undefined);
-      await write([
+      return [
         { query: complete ? insertNotificationRow(r) : db.insertInto('vci_notifications').values(r).compile() },
         ...credentialIds.map((credential_id) => ({ query: insertNotificationCredential({ credential_id, notification_id: r.id }) })),
-      ]);
+      ];
     },
 
     async notification(id: string): Promise<VciNotificationRecord | undefined> {
