@@ -1,16 +1,16 @@
 /**
- * Nonce endpoint (OpenID4VCI §7): a fresh, unpredictable c_nonce, stored (as a hash) so that any
- * node can check it and it stays single-use across restarts.
+ * Nonce endpoint (OpenID4VCI §7): a fresh, unpredictable c_nonce any node can check (c-nonce.ts).
+ * Nothing is stored until a credential request uses it.
  */
-import { hashSecret, newSecret } from './vci-secrets.js';
 import { EXPIRED_ROW_KEEP_MS, type VciDeps } from './vci-deps.js';
 import { purgeExpiredVciState } from './purge-expired-vci-state.js';
+import { cNonceKey, mintCNonce } from './c-nonce.js';
 
 export async function createNonce(deps: Pick<VciDeps, 'store' | 'clock' | 'config'>): Promise<{ c_nonce: string; expiresIn: number }> {
   const now = deps.clock.now();
-  await purgeExpiredVciState(deps, now, EXPIRED_ROW_KEEP_MS);
-  const nonce = newSecret();
+  // Housekeeping rides along (at most once a minute); a store that is away fails it, not the
+  // nonce, and the purge timer (src/purge-expired-state.ts) runs it again later.
+  await purgeExpiredVciState(deps, now, EXPIRED_ROW_KEEP_MS).catch(() => undefined);
   const ttl = deps.config.cNonceTtlSeconds;
-  await deps.store.vci.insertNonce({ nonce_hash: hashSecret(nonce), created_at: now, expires_at: now + ttl * 1000 });
-  return { c_nonce: nonce, expiresIn: ttl };
+  return { c_nonce: mintCNonce(cNonceKey(deps.config), now + ttl * 1000), expiresIn: ttl };
 }

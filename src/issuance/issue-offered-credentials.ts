@@ -20,8 +20,10 @@ import { resolveConfiguration, type CredentialConfiguration } from './build-issu
 import { checkProofJwt, type CheckedProof } from './check-proof-jwt.js';
 import { bearerError, credentialError } from './vci-errors.js';
 import { hashSecret } from './vci-secrets.js';
+import { cNonceKey, readCNonce } from './c-nonce.js';
 import { PROOF_IAT_SKEW_SECONDS, type VciDeps } from './vci-deps.js';
 import type { VciOfferRecord } from '../store/repositories/vci-repo.js';
+import type { UsedNonce } from '../store/repositories/vci-issuance-repo.js';
 import { coveredConfigurations } from './offer-configurations.js';
 import { credentialIdsFor, issueForHolders } from './issue-for-holders.js';
 import { deferredTransaction, isDeferred, type DeferredResponse } from './deferred/open-deferred.js';
@@ -189,6 +191,9 @@ export async function issueOfferedCredentials(
         claims: offeredClaims,
       })
     : undefined;
+  // §8.3.1.2 invalid_nonce: a c_nonce not made here, or expired (c-nonce.ts); one used before is
+  // found when the consuming unit records it. One key attestation carries one c_nonce for all its keys.
+  const nonces = usedNonces(deps, viaAttestation ? [viaAttestation.nonce] : proofs.map((p) => p.nonce));
   // Issued now: the notification id (§11) commits with the consumption, naming the credentials to come.
   const ids = credentialIdsFor(configuration, holders);
   const notification = notificationSteps(deps, accessToken, ids, dpopJkt);
@@ -197,8 +202,7 @@ export async function issueOfferedCredentials(
       offerId: offer.id,
       configurationId: configuration.id,
       covered: coveredConfigurations(offer).length,
-      // One key attestation carries one c_nonce for all its keys.
-      nonceHashes: viaAttestation ? [hashSecret(viaAttestation.nonce)] : proofs.map((p) => hashSecret(p.nonce)),
+      nonces,
       now: deps.clock.now(),
     },
     deferred ? [deferred.step] : notification.steps,
@@ -220,4 +224,14 @@ export async function issueOfferedCredentials(
     consumed.claims === offer.claims ? offeredClaims : (JSON.parse(offerClaimsText(consumed.claims, accessToken) ?? 'null') as Claims);
   const { credentials } = await issueForHolders(deps, client, configuration, claims, holders, ids);
   return { credentials, notification_id: notification.id };
+}
+
+function usedNonces(deps: VciDeps, given: readonly string[]): UsedNonce[] {
+  const key = cNonceKey(deps.config);
+  const now = deps.clock.now();
+  return given.map((nonce) => {
+    const read = readCNonce(key, nonce, now);
+    if (!read) throw credentialError('invalid_nonce', 'a proof carries an unknown, expired or used c_nonce; get a new one');
+    return { hash: hashSecret(nonce), expiresAt: read.expiresAt };
+  });
 }

@@ -23,6 +23,11 @@ export type VciConfig = Pick<
   | 'keyAttestationRequired'
   | 'dpopNonceTtlSeconds'
   | 'authorizationCode'
+  // The operator secret (c_nonce MAC key, c-nonce.ts).
+  | 'keyBackend'
+  | 'pkcs11'
+  | 'keysDir'
+  | 'keyPassphrase'
 >;
 
 export type VciDeps = Omit<IssuanceDeps, 'issuer' | 'alg'> & {

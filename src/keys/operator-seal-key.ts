@@ -10,14 +10,17 @@ import { hkdfSync } from 'node:crypto';
 import type { Config } from '../config.js';
 import { resolvePassphrase } from './passphrase.js';
 
-const cache = new WeakMap<Config, Map<string, Buffer>>();
+/** What the operator secret is read from. */
+export type OperatorSecretConfig = Pick<Config, 'keyBackend' | 'pkcs11' | 'keysDir' | 'keyPassphrase'>;
 
-function operatorSecret(config: Config): string {
+const cache = new WeakMap<OperatorSecretConfig, Map<string, Buffer>>();
+
+function operatorSecret(config: OperatorSecretConfig): string {
   if (config.keyBackend === 'pkcs11' && config.pkcs11) return config.pkcs11.pin;
   return resolvePassphrase({ keysDir: config.keysDir, passphrase: config.keyPassphrase }).value;
 }
 
-export function operatorSealKey(config: Config, label: string): Buffer {
+export function operatorSealKey(config: OperatorSecretConfig, label: string): Buffer {
   let byLabel = cache.get(config);
   if (!byLabel) cache.set(config, (byLabel = new Map()));
   let key = byLabel.get(label);

@@ -300,7 +300,7 @@ for (const backend of storeTargets()) {
       });
     }
 
-    it('caps the anonymous nonce endpoint per address only, and a refused request stores no nonce', async () => {
+    it('caps the anonymous nonce endpoint per address only, and it stores nothing, answered or refused', async () => {
       const nonces = async () =>
         Number(
           (
@@ -311,9 +311,11 @@ for (const backend of storeTargets()) {
           ).n,
         );
       const ip = from();
+      const before = await nonces();
       for (let i = 0; i < PER_ADDRESS; i++)
         assert.equal((await t.app.inject({ method: 'POST', url: '/openid4vci/nonce', remoteAddress: ip })).statusCode, 200);
-      const before = await nonces();
+      // A c_nonce is recorded only when a credential request uses it (src/issuance/c-nonce.ts).
+      assert.equal(await nonces(), before, 'the nonce endpoint stored a nonce');
       const limited = await t.app.inject({ method: 'POST', url: '/openid4vci/nonce', remoteAddress: ip });
       assert.equal(limited.statusCode, 429);
       assert.equal(limited.json<{ error: string }>().error, 'rate_limited');

@@ -2,6 +2,7 @@ import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
+import { cNonceKey, mintCNonce } from '../../src/issuance/c-nonce.js';
 import {
   accessToken,
   codeOf,
@@ -244,13 +245,16 @@ for (const backend of storeTargets()) {
       const first = await offer();
       assert.equal((await ask(await accessToken(t, first), [await proof(holderKey(), { aud, nonce: c })])).statusCode, 200);
       await proofCase('reused nonce', async () => [await proof(holderKey(), { aud, nonce: c })], 'invalid_nonce');
-      const stale = await nonce(t);
-      await t.runtime.store.db
-        .updateTable('vci_nonces')
-        .set({ expires_at: Date.now() - 1 })
-        .where('consumed_at', 'is', null)
-        .execute();
+      // One of ours that expired, and one whose expiry was moved later without the key (its tag no longer fits).
+      const stale = mintCNonce(cNonceKey(t.config), t.clock.now() - 1);
       await proofCase('expired nonce', async () => [await proof(holderKey(), { aud, nonce: stale })], 'invalid_nonce');
+      const bytes = Buffer.from(await nonce(t), 'base64url');
+      bytes.writeUIntBE(t.clock.now() + 86_400_000, 1, 6);
+      await proofCase(
+        'nonce with a forged expiry',
+        async () => [await proof(holderKey(), { aud, nonce: bytes.toString('base64url') })],
+        'invalid_nonce',
+      );
     });
 
     it('refuses more proofs than batch_size, missing proofs and an unknown configuration', async () => {

@@ -23,6 +23,7 @@ import { hashSecret } from '../../src/issuance/vci-secrets.js';
 import { b64, derSignature, nowS, type SecurityCase } from './support/index.js';
 import { injectWithTimeout, runSecurityCases } from './support/run-cases.js';
 import type { SecurityFixture } from './support/fixture.js';
+import { cNonceKey, mintCNonce } from '../../src/issuance/c-nonce.js';
 
 const TYPE = 'resident-id';
 const offerFor = (f: SecurityFixture, extra: Record<string, unknown> = {}) =>
@@ -85,7 +86,6 @@ function algProof(alg: string, ctx: { aud: string; nonce: string; key: HolderKey
   const enc = (o: unknown) => b64(JSON.stringify(o));
   return `${enc({ alg, typ: 'openid4vci-proof+jwt', jwk: ctx.key.jwk })}.${enc({ aud: ctx.aud, iat: nowS(), nonce: ctx.nonce })}.${b64('sig'.repeat(22))}`;
 }
-const nonceRow = (f: SecurityFixture, n: string) => f.t.runtime.store.db.updateTable('vci_nonces').where('nonce_hash', '=', hashSecret(n));
 
 const cases: SecurityCase[] = [
   // Proof JWT (Appendix F.4 / §8.3.1.2).
@@ -493,24 +493,26 @@ const prepared = (name: string, edit: (f: SecurityFixture, n: string) => Promise
   const c = cases.find((x) => x.name === name)!;
   c.request = async (f) => {
     const token = await accessToken(f.t, await offerFor(f));
-    const n = await nonce(f.t);
-    await edit(f, n);
+    const fresh = await nonce(f.t);
+    // An edit may hand back another c_nonce to send instead.
+    const edited = await edit(f, fresh);
+    const n = typeof edited === 'string' ? edited : fresh;
     return credentialReq(token, {
       credential_configuration_id: TYPE,
       proofs: { jwt: [await proof(holderKey(), { aud: f.issuer, nonce: n })] },
     });
   };
 };
-prepared('rejects an expired c_nonce', (f, n) =>
-  nonceRow(f, n)
-    .set({ expires_at: Date.now() - 1000 })
-    .execute(),
-);
-prepared('rejects a used c_nonce', (f, n) =>
-  nonceRow(f, n)
-    .set({ consumed_at: Date.now() - 1000 })
-    .execute(),
-);
+// A c_nonce is stored only once it is used (src/issuance/c-nonce.ts): used = its row is there;
+// expired = the time inside it, under its tag, has passed.
+prepared('rejects an expired c_nonce', async (f) => mintCNonce(cNonceKey(f.t.config), f.t.clock.now() - 1000));
+prepared('rejects a used c_nonce', async (f, n) => {
+  const now = f.t.clock.now();
+  await f.t.runtime.store.db
+    .insertInto('vci_nonces')
+    .values({ nonce_hash: hashSecret(n), created_at: now, expires_at: now + 60_000, consumed_at: now })
+    .execute();
+});
 
 runSecurityCases('Issuance (OpenID4VCI)', cases, {
   extra: (fixture) => {

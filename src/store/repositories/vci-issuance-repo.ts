@@ -6,6 +6,12 @@ import { preparedQuery } from '../prepared-query.js';
 
 export type VciDeferredRecord = Selectable<VciDeferredTable>;
 export type VciNotificationRecord = Selectable<VciNotificationsTable>;
+/** A c_nonce a credential request uses: its SHA-256 and the expiry it carries. */
+export interface UsedNonce {
+  hash: string;
+  expiresAt: number;
+}
+type VciNonceUse = { nonce_hash: string; created_at: number; expires_at: number; consumed_at: number };
 
 /** Why a configuration of an offer was not consumed (the unit was rolled back). */
 export type ConsumeConfigurationRefusal = 'nonce' | 'used' | 'issued';
@@ -21,13 +27,12 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
   const write = async (unit: WriteUnit) => (await writeUnits([unit]))[0]!;
   // Every credential request runs these: built once and bound anew (prepared-query.ts; Kysely's
   // builder showed at 4–6% of the flow's main thread in --cpu-prof).
-  const consumeOneNonce = preparedQuery(['hash', 'now'], (v: { hash: string; now: number }) =>
+  // A c_nonce is recorded when it is used (src/issuance/c-nonce.ts): a second use finds the row.
+  const useOneNonce = preparedQuery(['nonce_hash', 'created_at', 'expires_at', 'consumed_at'], (r: VciNonceUse) =>
     db
-      .updateTable('vci_nonces')
-      .set({ consumed_at: v.now })
-      .where('nonce_hash', '=', v.hash)
-      .where('consumed_at', 'is', null)
-      .where('expires_at', '>', v.now),
+      .insertInto('vci_nonces')
+      .values(r)
+      .onConflict((oc) => oc.column('nonce_hash').doNothing()),
   );
   const unissuedClaims = preparedQuery(['id'], (v: { id: string }) =>
     db
@@ -69,27 +74,32 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
      * marked issued and its claims leave the store. `after` steps join the same unit.
      */
     async consumeConfiguration(
-      v: { offerId: string; configurationId: string; covered: number; nonceHashes: readonly string[]; now: number },
+      v: { offerId: string; configurationId: string; covered: number; nonces: readonly UsedNonce[]; now: number },
       after: readonly WriteStep[] = [],
     ): Promise<{ ok: true; claims: string } | { ok: false; reason: ConsumeConfigurationRefusal }> {
-      const distinct = [...new Set(v.nonceHashes)];
+      const distinct = [...new Map(v.nonces.map((n) => [n.hash, n])).values()];
+      const rows = distinct.map((n): VciNonceUse => ({
+        nonce_hash: n.hash,
+        created_at: v.now,
+        expires_at: n.expiresAt,
+        consumed_at: v.now,
+      }));
       const nonces: WriteStep[] =
-        distinct.length === 0
+        rows.length === 0
           ? []
           : [
               {
-                // One c_nonce (the usual request): the prepared statement; several: `IN (…)`.
+                // One c_nonce (the usual request): the prepared statement; several: one multi-row INSERT.
+                // A row already there (a used c_nonce) is not inserted, so fewer rows than asked undo the unit.
                 query:
-                  distinct.length === 1
-                    ? consumeOneNonce({ hash: distinct[0]!, now: v.now })
+                  rows.length === 1
+                    ? useOneNonce(rows[0]!)
                     : db
-                        .updateTable('vci_nonces')
-                        .set({ consumed_at: v.now })
-                        .where('nonce_hash', 'in', distinct)
-                        .where('consumed_at', 'is', null)
-                        .where('expires_at', '>', v.now)
+                        .insertInto('vci_nonces')
+                        .values(rows)
+                        .onConflict((oc) => oc.column('nonce_hash').doNothing())
                         .compile(),
-                expect: distinct.length,
+                expect: rows.length,
               },
             ];
       const r = await write([
