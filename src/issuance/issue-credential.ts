@@ -134,17 +134,55 @@ export async function issueCredential(
   req: IssueRequest,
   id: string = randomUUID(),
 ): Promise<IssuedCredential> {
+  return prepareIssuance(deps, client, req).issue(req.holderJwk, id);
+}
+
+/**
+ * Everything one request's credentials share, checked and derived once: the type and the
+ * caller's right to it, the claims, the age predicates, the validity and the signing key. A
+ * batch (OpenID4VCI §8.3) then issues per holder key.
+ */
+export function prepareIssuance(
+  deps: IssuanceDeps,
+  client: ApiClient,
+  req: Omit<IssueRequest, 'holderJwk'>,
+): { issue(holderJwk: unknown, id?: string): Promise<IssuedCredential> } {
   const { type, format, adapter } = resolveType(deps.catalog, client, req.type, req.format);
   const claims = validateClaims(type, req.claims);
   const now = deps.clock.now();
-  const derived = deriveClaims(type, claims, { today: now });
-  const holder = req.holderJwk === undefined ? undefined : checkHolderKey(req.holderJwk);
-  checkHolderKeyForFormat(adapter, holder?.jwk);
-  const { iat, exp } = validityWindow(type, now, req.validUntil);
-  const { signer, x5chain } = signingKeyOf(deps.keys, adapter, deps.alg);
-  const subject: JsonObject = { ...claims, ...derived } as JsonObject;
-
+  const subject: JsonObject = { ...claims, ...deriveClaims(type, claims, { today: now }) } as JsonObject;
   const padTo = digestPadding(type);
+  // After the first holder key's checks, so refusals come in the order a single issuance gives them.
+  let shared: { iat: number; exp: number; signer: Signer; x5chain?: readonly Uint8Array[] } | undefined;
+  return {
+    issue: async (holderJwk, id = randomUUID()) => {
+      const holder = holderJwk === undefined ? undefined : checkHolderKey(holderJwk);
+      checkHolderKeyForFormat(adapter, holder?.jwk);
+      shared ??= { ...validityWindow(type, now, req.validUntil), ...signingKeyOf(deps.keys, adapter, deps.alg) };
+      return signAndRecord(deps, client, { type, format, adapter, subject, now, padTo, holder, id, ...shared });
+    },
+  };
+}
+
+async function signAndRecord(
+  deps: IssuanceDeps,
+  client: ApiClient,
+  p: {
+    type: CredentialType;
+    format: CredentialFormat;
+    adapter: RegisteredFormat;
+    subject: JsonObject;
+    iat: number;
+    exp: number;
+    now: number;
+    signer: Signer;
+    x5chain?: readonly Uint8Array[];
+    padTo: ReturnType<typeof digestPadding>;
+    holder: { jwk: JWK; jkt: string } | undefined;
+    id: string;
+  },
+): Promise<IssuedCredential> {
+  const { type, format, adapter, subject, iat, exp, now, signer, x5chain, padTo, holder, id } = p;
   const sign = (slot: StatusSlot): Promise<string> =>
     adapter.buildCredential({
       issuer: deps.issuer,

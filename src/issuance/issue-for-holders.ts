@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { Claims } from '../catalog/types.js';
 import type { JWK } from 'jose';
-import { issueCredential } from './issue-credential.js';
+import { prepareIssuance, type IssuedCredential } from './issue-credential.js';
 import type { CredentialConfiguration } from './build-issuer-metadata.js';
 import { issuanceDepsOf, type VciDeps } from './vci-deps.js';
 
@@ -29,11 +29,11 @@ export async function issueForHolders(
   if (ids.length !== holders.length) throw new Error(`issueForHolders: ${ids.length} ids for ${holders.length} credentials`);
   // Side by side, so a batch's records join one group commit (credentials-repo.ts) instead of
   // one commit each. Every issuance runs to its end before a failure is reported.
-  const settled = await Promise.allSettled(
-    holders.map((holderJwk, i) => issueCredential(issuance, client, holderJwk === undefined ? request : { ...request, holderJwk }, ids[i])),
-  );
+  // The claims are checked and derived once for the whole batch (prepareIssuance).
+  const prepared = prepareIssuance(issuance, client, request);
+  const settled = await Promise.allSettled(holders.map((holderJwk, i) => prepared.issue(holderJwk, ids[i])));
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) throw failed.reason;
-  const issued = settled.map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<typeof issueCredential>>>).value);
+  const issued = settled.map((s) => (s as PromiseFulfilledResult<IssuedCredential>).value);
   return { credentials: issued.map((c) => ({ credential: c.credential })), ids: issued.map((c) => c.id) };
 }
