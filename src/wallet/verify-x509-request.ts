@@ -4,11 +4,10 @@
  * certificates against the trust anchors the holder gave (`--trust-anchor`). Returns the verified
  * payload; throws a one-line reason the wallet shows.
  */
-import type { JWK } from 'jose';
 import type { JsonObject } from '../formats/jose/types.js';
 import { parseCompactJws } from '../formats/jose/parse-compact-jws.js';
 import { isAppError } from '../errors.js';
-import { checkCertificateChain, sanDnsNames } from '../formats/x509/check-certificate-chain.js';
+import { checkCertificateChain, leafPublicJwk, sanDnsNames } from '../formats/x509/check-certificate-chain.js';
 import { checkX509Request, X509RequestRefused, type CertificateReader, type X509Refusal } from '../holder/check-x509-request.js';
 
 /** The CLI's words for each refusal (`detail` is the shared check's one line). */
@@ -27,7 +26,8 @@ function nodeReader(trustAnchors: Uint8Array[]): CertificateReader {
         const leaf = checkCertificateChain(x5c, { now, anchors: trustAnchors }).certs[0]!;
         return {
           der: leaf.raw,
-          jwk: leaf.publicKey.export({ format: 'jwk' }) as JWK,
+          // Exported and checked as a point of its curve (a DSA or RSA key is refused here).
+          jwk: leafPublicJwk(leaf),
           dnsNames: sanDnsNames(leaf),
           subject: leaf.subject.replace(/\n/g, ', '),
         };

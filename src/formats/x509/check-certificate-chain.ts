@@ -52,10 +52,18 @@ export function sanDnsNames(cert: X509Certificate): string[] {
     .map((s) => s.slice(4).toLowerCase());
 }
 
-/** The leaf's public key as a JWK, checked as a point on its curve. */
+/**
+ * The leaf's public key as a JWK, checked as a point on its curve. A key node:crypto cannot
+ * read or export as a JWK (DSA, an unknown algorithm) is the key gate's refusal too, not a TypeError.
+ */
 export function leafPublicJwk(cert: X509Certificate): JWK {
-  const jwk = cert.publicKey.export({ format: 'jwk' }) as JWK;
-  return checkPublicJwk(jwk as Record<string, unknown>, { torsionFree: true });
+  let jwk: unknown;
+  try {
+    jwk = cert.publicKey.export({ format: 'jwk' });
+  } catch {
+    throw formatError('jws_key_invalid', "the certificate's key is not an EC P-256 or Ed25519 key");
+  }
+  return checkPublicJwk(jwk, { torsionFree: true });
 }
 
 /** node prints a subject one attribute a line; messages stay on one line. */
