@@ -34,10 +34,20 @@ test('any changed byte, a forged expiry, another version or length is refused', 
     'made-up',
     bytes.toString('base64url').slice(0, 51),
     `${bytes.toString('base64url')}A`,
-    bytes.toString('base64'),
+    `${bytes.toString('base64url').slice(0, 51)}=`,
   ]) {
     assert.equal(readCNonce(key, bad, now), undefined, bad);
   }
   // A random value of the right length: the tag does not fit.
   assert.equal(readCNonce(key, Buffer.concat([Buffer.from([1]), randomBytes(38)]).toString('base64url'), now), undefined);
+});
+
+test('the same bytes in the standard base64 alphabet are refused (one c_nonce, one spelling, one stored hash)', () => {
+  // node decodes '+' and '/' in base64url too: without the alphabet check, a used c_nonce respelled
+  // would be the same bytes under another SHA-256, a second use nobody would find.
+  const spelled = Array.from({ length: 200 }, () => mintCNonce(key, now + 300_000)).find((n) => /[-_]/.test(n))!;
+  const respelled = spelled.replace(/-/g, '+').replace(/_/g, '/');
+  assert.deepEqual(Buffer.from(respelled, 'base64url'), Buffer.from(spelled, 'base64url'));
+  assert.ok(readCNonce(key, spelled, now));
+  assert.equal(readCNonce(key, respelled, now), undefined);
 });
