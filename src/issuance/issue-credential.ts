@@ -9,6 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { Store } from '../store/store.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
+import type { CredentialRecord } from '../store/repositories/credentials-repo.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { Clock } from '../clock.js';
 import { systemRandom } from '../random-source.js';
@@ -55,7 +56,7 @@ export interface IssuedCredential {
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 /** Slot collisions tolerated for one issuance before giving up (each retry picks a new random index). */
-const MAX_SLOT_TRIES = 16;
+export const MAX_SLOT_TRIES = 16;
 
 /** A type, and the format (with its adapter) it is asked in; only formats with an adapter are issued. */
 export function resolveType(
@@ -137,16 +138,25 @@ export async function issueCredential(
   return prepareIssuance(deps, client, req).issue(req.holderJwk, id);
 }
 
+/** A credential signed for a status slot, and the record that holds that slot once it is stored. */
+export interface SignedCredential {
+  issued: IssuedCredential;
+  record: CredentialRecord;
+}
+
+export interface PreparedIssuance {
+  /** Signs and records one credential (group-committed), another slot while the one picked is taken. */
+  issue(holderJwk: unknown, id?: string): Promise<IssuedCredential>;
+  /** Signs one credential for a newly picked slot; its record is for the caller's own unit to store. */
+  sign(holderJwk: unknown, id?: string): Promise<SignedCredential>;
+}
+
 /**
  * Everything one request's credentials share, checked and derived once: the type and the
  * caller's right to it, the claims, the age predicates, the validity and the signing key. A
  * batch (OpenID4VCI §8.3) then issues per holder key.
  */
-export function prepareIssuance(
-  deps: IssuanceDeps,
-  client: ApiClient,
-  req: Omit<IssueRequest, 'holderJwk'>,
-): { issue(holderJwk: unknown, id?: string): Promise<IssuedCredential> } {
+export function prepareIssuance(deps: IssuanceDeps, client: ApiClient, req: Omit<IssueRequest, 'holderJwk'>): PreparedIssuance {
   const { type, format, adapter } = resolveType(deps.catalog, client, req.type, req.format);
   const claims = validateClaims(type, req.claims);
   const now = deps.clock.now();
@@ -154,54 +164,65 @@ export function prepareIssuance(
   const padTo = digestPadding(type);
   // After the first holder key's checks, so refusals come in the order a single issuance gives them.
   let shared: { iat: number; exp: number; signer: Signer; x5chain?: readonly Uint8Array[] } | undefined;
+  const signer = (holderJwk: unknown, id: string) => {
+    const holder = holderJwk === undefined ? undefined : checkHolderKey(holderJwk);
+    checkHolderKeyForFormat(adapter, holder?.jwk);
+    shared ??= { ...validityWindow(type, now, req.validUntil), ...signingKeyOf(deps.keys, adapter, deps.alg) };
+    const p: SignInSlot = { type, format, adapter, subject, now, padTo, holder, id, ...shared };
+    return async () => signInSlot(deps, client, p, await deps.slots.pick());
+  };
   return {
     issue: async (holderJwk, id = randomUUID()) => {
-      const holder = holderJwk === undefined ? undefined : checkHolderKey(holderJwk);
-      checkHolderKeyForFormat(adapter, holder?.jwk);
-      shared ??= { ...validityWindow(type, now, req.validUntil), ...signingKeyOf(deps.keys, adapter, deps.alg) };
-      return signAndRecord(deps, client, { type, format, adapter, subject, now, padTo, holder, id, ...shared });
+      const sign = signer(holderJwk, id);
+      for (let attempt = 0; attempt < MAX_SLOT_TRIES; attempt++) {
+        const signed = await sign();
+        if (await deps.store.credentials.insertInSlot(signed.record)) {
+          deps.slots.succeeded();
+          return signed.issued;
+        }
+        await deps.slots.collided(signed.record.status_list);
+      }
+      throw slotsExhausted();
     },
+    sign: async (holderJwk, id = randomUUID()) => signer(holderJwk, id)(),
   };
 }
 
-async function signAndRecord(
-  deps: IssuanceDeps,
-  client: ApiClient,
-  p: {
-    type: CredentialType;
-    format: CredentialFormat;
-    adapter: RegisteredFormat;
-    subject: JsonObject;
-    iat: number;
-    exp: number;
-    now: number;
-    signer: Signer;
-    x5chain?: readonly Uint8Array[];
-    padTo: ReturnType<typeof digestPadding>;
-    holder: { jwk: JWK; jkt: string } | undefined;
-    id: string;
-  },
-): Promise<IssuedCredential> {
-  const { type, format, adapter, subject, iat, exp, now, signer, x5chain, padTo, holder, id } = p;
-  const sign = (slot: StatusSlot): Promise<string> =>
-    adapter.buildCredential({
-      issuer: deps.issuer,
-      type,
-      claims: subject,
-      issuedAt: iat,
-      expiresAt: exp,
-      ...(holder && { holderJwk: holder.jwk }),
-      status: { idx: slot.idx, uri: slot.uri },
-      padTo,
-      signer,
-      ...(x5chain && { x5chain }),
-      random: systemRandom,
-    });
+export const slotsExhausted = (): AppError => new AppError('status_slots_exhausted', 'no free status slot was found; try again');
 
-  for (let attempt = 0; attempt < MAX_SLOT_TRIES; attempt++) {
-    const slot = await deps.slots.pick();
-    const credential = await sign(slot);
-    const recorded = await deps.store.credentials.insertInSlot({
+interface SignInSlot {
+  type: CredentialType;
+  format: CredentialFormat;
+  adapter: RegisteredFormat;
+  subject: JsonObject;
+  iat: number;
+  exp: number;
+  now: number;
+  signer: Signer;
+  x5chain?: readonly Uint8Array[];
+  padTo: ReturnType<typeof digestPadding>;
+  holder: { jwk: JWK; jkt: string } | undefined;
+  id: string;
+}
+
+async function signInSlot(deps: IssuanceDeps, client: ApiClient, p: SignInSlot, slot: StatusSlot): Promise<SignedCredential> {
+  const { type, format, adapter, subject, iat, exp, now, signer, x5chain, padTo, holder, id } = p;
+  const credential = await adapter.buildCredential({
+    issuer: deps.issuer,
+    type,
+    claims: subject,
+    issuedAt: iat,
+    expiresAt: exp,
+    ...(holder && { holderJwk: holder.jwk }),
+    status: { idx: slot.idx, uri: slot.uri },
+    padTo,
+    signer,
+    ...(x5chain && { x5chain }),
+    random: systemRandom,
+  });
+  return {
+    issued: { id, format, credential, status: { list: slot.uri, index: slot.idx }, issuedAt: now, expiresAt: exp },
+    record: {
       id,
       type: type.id,
       format,
@@ -215,12 +236,6 @@ async function signAndRecord(
       expires_at: exp,
       credential_hash: createHash('sha256').update(credential).digest('base64url'),
       status_changed_at: null,
-    });
-    if (recorded) {
-      deps.slots.succeeded();
-      return { id, format, credential, status: { list: slot.uri, index: slot.idx }, issuedAt: now, expiresAt: exp };
-    }
-    await deps.slots.collided(slot.list);
-  }
-  throw new AppError('status_slots_exhausted', 'no free status slot was found; try again');
+    },
+  };
 }

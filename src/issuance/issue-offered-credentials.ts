@@ -1,31 +1,35 @@
 /**
  * Credential endpoint (OpenID4VCI §8), as a story: authorize the access token → read the
- * request → check every key proof → check the offer can still be issued → consume the c_nonces
- * and the offer in ONE transaction (this is the point of no return) → issue one credential per
- * proof, each bound to its own key with its own salts and random status index → answer.
+ * request → check every key proof → check the offer can still be issued → sign one credential
+ * per proof, each bound to its own key with its own salts and random status index → consume the
+ * c_nonces and the offer, and store the credentials' records, in ONE transaction (this is the
+ * point of no return) → answer.
  *
  * Nothing is issued twice for one offer: the offer is marked issued, and its claims leave the
- * store, in the same transaction that consumes the nonces, before anything is signed. A crash
- * (or a store fault) after that commit and before the answer issues nothing and the offer stays
- * used: at most once, never twice. The issuer makes a new offer; records of credentials that were
- * signed but never delivered stay in the registry and can be revoked.
+ * store, in the same transaction that consumes the nonces and records what was signed. A request
+ * that transaction refuses (a used c_nonce, a configuration already issued) leaves nothing, and
+ * its signatures are never sent. A crash (or a store fault) after that commit and before the
+ * answer leaves the offer used: at most once, never twice. The issuer makes a new offer; records
+ * of credentials that were signed but never delivered stay in the registry and can be revoked.
  */
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { Claims } from '../catalog/types.js';
 import { isJsonObject } from '../formats/jose/types.js';
 import { validateClaims } from '../catalog/validate-claims.js';
-import { resolveType } from './issue-credential.js';
+import { MAX_SLOT_TRIES, prepareIssuance, resolveType, slotsExhausted } from './issue-credential.js';
 import { credentialFormat } from '../formats/registry.js';
 import { resolveConfiguration, type CredentialConfiguration } from './build-issuer-metadata.js';
 import { checkProofJwt, type CheckedProof } from './check-proof-jwt.js';
 import { bearerError, credentialError } from './vci-errors.js';
 import { hashSecret } from './vci-secrets.js';
 import { cNonceKey, readCNonce } from './c-nonce.js';
-import { PROOF_IAT_SKEW_SECONDS, type VciDeps } from './vci-deps.js';
+import { issuanceDepsOf, PROOF_IAT_SKEW_SECONDS, type VciDeps } from './vci-deps.js';
 import type { VciOfferRecord } from '../store/repositories/vci-repo.js';
 import type { UsedNonce } from '../store/repositories/vci-issuance-repo.js';
+import type { WriteStep } from '../store/batch-writer.js';
+import type { JWK } from 'jose';
 import { coveredConfigurations } from './offer-configurations.js';
-import { credentialIdsFor, issueForHolders } from './issue-for-holders.js';
+import { credentialIdsFor } from './issue-for-holders.js';
 import { deferredTransaction, isDeferred, type DeferredResponse } from './deferred/open-deferred.js';
 import { notificationSteps } from './notifications/create-notification.js';
 import { readProofList, type ProofList } from './read-proof-list.js';
@@ -178,52 +182,75 @@ export async function issueOfferedCredentials(
   // it (503), so the wallet can try again with the same offer and nonces.
   if (adapter.documentSigned) deps.keys.assertCanSignDocuments();
   else deps.keys.assertCanSign(deps.config.keyAlg);
-  // The point of no return: nonces and this configuration of the offer consumed together (and a
-  // deferred transaction opened), or none of them. Each configuration is consumed at most once.
   const holders = proofs.map((p) => p.jwk);
-  const deferred = isDeferred(deps, offer, configuration)
-    ? await deferredTransaction(deps, {
-        accessToken,
-        dpopJkt,
-        offer,
-        configuration,
-        holderJwks: holders,
-        claims: offeredClaims,
-      })
-    : undefined;
   // §8.3.1.2 invalid_nonce: a c_nonce not made here, or expired (c-nonce.ts); one used before is
   // found when the consuming unit records it. One key attestation carries one c_nonce for all its keys.
   const nonces = usedNonces(deps, viaAttestation ? [viaAttestation.nonce] : proofs.map((p) => p.nonce));
-  // Issued now: the notification id (§11) commits with the consumption, naming the credentials to come.
+  const consume = (after: readonly WriteStep[]) =>
+    deps.store.vciIssuance.consumeConfiguration(
+      { offerId: offer.id, configurationId: configuration.id, covered: coveredConfigurations(offer).length, nonces, now: deps.clock.now() },
+      after,
+    );
+
+  if (isDeferred(deps, offer, configuration)) {
+    // The point of no return: the nonces and this configuration consumed with the deferred
+    // transaction opened, or none of them.
+    const deferred = await deferredTransaction(deps, {
+      accessToken,
+      dpopJkt,
+      offer,
+      configuration,
+      holderJwks: holders,
+      claims: offeredClaims,
+    });
+    refuseUnconsumed(await consume([deferred.step]), offer);
+    return deferred.response;
+  }
+
+  // Signed first, then the point of no return: the nonces and this configuration consumed, the
+  // credentials' records and the notification id (§11) stored, in ONE commit, or none of it.
+  // Nothing is issued twice (the unit consumes the configuration at most once); a credential
+  // signed for a request the unit refuses is never sent and leaves no trace. A token and offer
+  // already used are refused before signing (authorizeBoundAccessToken, checkIssuable); the
+  // claims signed are the offer's, which the unit's read of them confirms (written once).
   const ids = credentialIdsFor(configuration, holders);
   const notification = notificationSteps(deps, accessToken, ids, dpopJkt);
-  const consumed = await deps.store.vciIssuance.consumeConfiguration(
-    {
-      offerId: offer.id,
-      configurationId: configuration.id,
-      covered: coveredConfigurations(offer).length,
-      nonces,
-      now: deps.clock.now(),
-    },
-    deferred ? [deferred.step] : notification.steps,
-  );
+  const issuance = prepareIssuance(issuanceDepsOf(deps), client, {
+    type: configuration.type.id,
+    claims: offeredClaims,
+    format: configuration.format,
+  });
+  const keys: (JWK | undefined)[] = configuration.keyBound ? holders : [undefined];
+  const signed = await Promise.all(keys.map((jwk, i) => issuance.sign(jwk, ids[i])));
+  for (let collisions = 0; ;) {
+    const consumed = await consume([...notification.steps, ...signed.map((c) => deps.store.credentials.insertInSlotStep(c.record))]);
+    if (consumed.ok) break;
+    if (consumed.reason !== 'after') refuseUnconsumed(consumed, offer);
+    else {
+      // A status slot was taken since it was picked: that credential is signed again for another
+      // (each pick is random), and the unit runs again; nothing of the refused one was kept.
+      const k = consumed.afterStep - notification.steps.length;
+      if (k < 0 || k >= signed.length || ++collisions >= MAX_SLOT_TRIES) throw slotsExhausted();
+      await deps.slots.collided(signed[k]!.record.status_list);
+      signed[k] = await issuance.sign(keys[k], ids[k]);
+    }
+  }
+  deps.slots.succeeded();
+  return { credentials: signed.map((c) => ({ credential: c.issued.credential })), notification_id: notification.id };
+}
+
+/** The consuming unit's refusals, as the wallet is told them. */
+function refuseUnconsumed(consumed: { ok: true } | { ok: false; reason: string }, offer: VciOfferRecord): void {
+  if (consumed.ok) return;
   // §8.3.1.2 invalid_nonce: a c_nonce is unknown, expired or already used.
-  if (!consumed.ok && consumed.reason === 'nonce')
+  if (consumed.reason === 'nonce')
     throw credentialError('invalid_nonce', 'a proof carries an unknown, expired or used c_nonce; get a new one');
   // What the token covers is issued at most once per configuration (issue 18). A token that
   // covers one configuration is then used up: the same invalid_token as a later request gets
   // (above), whichever of two racing requests lost.
-  if (!consumed.ok && consumed.reason === 'issued' && coveredConfigurations(offer).length > 1)
+  if (consumed.reason === 'issued' && coveredConfigurations(offer).length > 1)
     throw credentialError('credential_request_denied', 'this access token already received this credential configuration');
-  if (!consumed.ok) throw bearerError('invalid_token', 'the access token was already used');
-  if (deferred) return deferred.response;
-
-  // The claims taken out of the store are those just checked (a row's claims are written once);
-  // sealed claims (authorization code flow) open with the access token.
-  const claims =
-    consumed.claims === offer.claims ? offeredClaims : (JSON.parse(offerClaimsText(consumed.claims, accessToken) ?? 'null') as Claims);
-  const { credentials } = await issueForHolders(deps, client, configuration, claims, holders, ids);
-  return { credentials, notification_id: notification.id };
+  throw bearerError('invalid_token', 'the access token was already used');
 }
 
 function usedNonces(deps: VciDeps, given: readonly string[]): UsedNonce[] {

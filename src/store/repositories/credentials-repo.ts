@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { CredentialsTable, Database } from '../schema.js';
 import type { AuditEvent } from './audit-repo.js';
 import { GroupCommit } from '../group-commit.js';
-import { insertEach, type UnitWriter } from '../batch-writer.js';
+import { insertEach, type UnitWriter, type WriteStep } from '../batch-writer.js';
 import { changed } from '../affected-rows.js';
 
 export type CredentialRecord = Selectable<CredentialsTable>;
@@ -35,6 +35,21 @@ export const credentialsRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
     ),
   );
   return {
+    /**
+     * The statement that inserts the record in its status slot, as a guarded step of another unit
+     * (the credential endpoint's consumption of an offer): the unit is undone when the slot is taken.
+     */
+    insertInSlotStep(r: CredentialRecord): WriteStep {
+      return {
+        query: db
+          .insertInto('credentials')
+          .values(r)
+          .onConflict((oc) => oc.columns(['status_list', 'status_idx']).doNothing())
+          .compile(),
+        expect: 1,
+      };
+    },
+
     /**
      * Inserts the record in its status slot; false when the slot (list, index) is already taken,
      * so the caller picks another random index. The record and its index commit together, and

@@ -76,7 +76,9 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
     async consumeConfiguration(
       v: { offerId: string; configurationId: string; covered: number; nonces: readonly UsedNonce[]; now: number },
       after: readonly WriteStep[] = [],
-    ): Promise<{ ok: true; claims: string } | { ok: false; reason: ConsumeConfigurationRefusal }> {
+    ): Promise<
+      { ok: true; claims: string } | { ok: false; reason: ConsumeConfigurationRefusal } | { ok: false; reason: 'after'; afterStep: number }
+    > {
       const distinct = [...new Map(v.nonces.map((n) => [n.hash, n])).values()];
       const rows = distinct.map((n): VciNonceUse => ({
         nonce_hash: n.hash,
@@ -109,6 +111,9 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
         { query: markIssuedWhenCovered({ id: v.offerId, now: v.now, covered: v.covered }) },
         ...after,
       ]);
+      const fixed = nonces.length + 3;
+      // A guarded step of `after` that failed (a status slot already taken): which one.
+      if (!r.ok && r.failedAt >= fixed) return { ok: false, reason: 'after', afterStep: r.failedAt - fixed };
       if (!r.ok) return { ok: false, reason: r.failedAt < nonces.length ? 'nonce' : r.failedAt === nonces.length ? 'used' : 'issued' };
       const claims = r.rows[nonces.length]?.[0]?.claims;
       return typeof claims === 'string' ? { ok: true, claims } : { ok: false, reason: 'used' };
