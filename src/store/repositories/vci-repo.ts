@@ -1,5 +1,5 @@
 import type { CompiledQuery, Insertable, Kysely, Selectable } from 'kysely';
-import type { Database, VciAccessTokensTable, VciNoncesTable, VciOffersTable, VciRefreshTokensTable } from '../schema.js';
+import type { Database, VciAccessTokensTable, VciOffersTable, VciRefreshTokensTable } from '../schema.js';
 import { GroupCommit } from '../group-commit.js';
 import type { UnitResult, UnitWriter, WriteUnit } from '../batch-writer.js';
 import { preparedQuery } from '../prepared-query.js';
@@ -7,10 +7,6 @@ import { changed } from '../affected-rows.js';
 
 export type VciOfferRecord = Selectable<VciOffersTable>;
 export type VciAccessTokenRecord = Selectable<VciAccessTokensTable>;
-export type VciNonceRecord = Selectable<VciNoncesTable>;
-
-/** Why consuming an offer for issuance did not happen (the transaction was rolled back). */
-export type ConsumeRefusal = 'nonce' | 'used';
 
 /**
  * OpenID4VCI state: offers with their pre-authorized codes, access tokens, c_nonces. Every
@@ -55,9 +51,6 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
       .select(['vci_access_tokens.expires_at as token_expires_at', 'vci_access_tokens.dpop_jkt as token_dpop_jkt'])
       .where('vci_access_tokens.token_hash', '=', v),
   );
-  const insertNonce = preparedQuery(['nonce_hash', 'created_at', 'expires_at'], (r: Omit<VciNonceRecord, 'consumed_at'>) =>
-    db.insertInto('vci_nonces').values({ ...r, consumed_at: null }),
-  );
   const redeemOffer = preparedQuery(['id', 'now', 'expiresAt'], (v: { id: string; now: number; expiresAt: number }) =>
     db
       .updateTable('vci_offers')
@@ -70,19 +63,6 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
   const insertToken = preparedQuery(
     ['token_hash', 'offer_id', 'created_at', 'expires_at', 'dpop_jkt', 'wallet_client'],
     (r: Insertable<VciAccessTokensTable>) => db.insertInto('vci_access_tokens').values(r),
-  );
-  // Consuming the offer (the claims are read, then taken out, in the same unit).
-  const offerClaims = preparedQuery(['id'], (v: { id: string }) =>
-    db.selectFrom('vci_offers').select('claims').where('id', '=', v.id).where('claims', 'is not', null),
-  );
-  const markIssued = preparedQuery(['id', 'now'], (v: { id: string; now: number }) =>
-    db
-      .updateTable('vci_offers')
-      .set({ issued_at: v.now, claims: null })
-      .where('id', '=', v.id)
-      .where('issued_at', 'is', null)
-      .where('redeemed_at', 'is not', null)
-      .where('claims', 'is not', null),
   );
   return {
     async insertOffer(r: Insertable<VciOffersTable>): Promise<void> {
@@ -172,49 +152,6 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
       if (!row) return undefined;
       const { token_expires_at: tokenExpiresAt, token_dpop_jkt: dpopJkt, ...offer } = row;
       return { tokenExpiresAt, dpopJkt: dpopJkt ?? null, offer };
-    },
-
-    async insertNonce(r: Omit<VciNonceRecord, 'consumed_at'>): Promise<void> {
-      await write([{ query: insertNonce(r) }]);
-    },
-
-    /**
-     * Uses up the offer for issuance, in one transaction: consumes every c_nonce of the request
-     * (each must be known, unexpired and unused), then marks the offer issued and takes its claims
-     * out of the store. Returns the claims (JSON text); throws nothing on refusal, it reports why.
-     */
-    async consumeForIssuance(
-      offerId: string,
-      nonceHashes: readonly string[],
-      now: number,
-    ): Promise<{ ok: true; claims: string } | { ok: false; reason: ConsumeRefusal }> {
-      const distinct = [...new Set(nonceHashes)];
-      const consumeNonces: WriteUnit =
-        distinct.length === 0
-          ? []
-          : [
-              {
-                query: db
-                  .updateTable('vci_nonces')
-                  .set({ consumed_at: now })
-                  .where('nonce_hash', 'in', distinct)
-                  .where('consumed_at', 'is', null)
-                  .where('expires_at', '>', now)
-                  .compile(),
-                expect: distinct.length,
-              },
-            ];
-      // The claims are read inside the unit, before the UPDATE that takes them out of the store;
-      // that UPDATE only wins while they are still there.
-      const r = await write([
-        ...consumeNonces,
-        { query: offerClaims({ id: offerId }), expect: 1 },
-        { query: markIssued({ id: offerId, now }), expect: 1 },
-      ]);
-      if (!r.ok) return { ok: false, reason: r.failedAt < consumeNonces.length ? 'nonce' : 'used' };
-      const claims = r.rows[consumeNonces.length]?.[0]?.claims;
-      if (typeof claims !== 'string') return { ok: false, reason: 'used' };
-      return { ok: true, claims };
     },
 
     /**
