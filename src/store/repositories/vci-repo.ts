@@ -9,11 +9,12 @@ export type VciOfferRecord = Selectable<VciOffersTable>;
 export type VciAccessTokenRecord = Selectable<VciAccessTokensTable>;
 
 /**
- * OpenID4VCI state: offers with their pre-authorized codes, access tokens, c_nonces. Every
- * single-use thing is consumed by ONE conditional UPDATE whose row count says who won, so two
- * nodes can never both consume the same code, token or nonce. The writes of the wallet's path
- * (offer, token, nonce, credential) are group-committed units (batch-writer.ts): a guarded
- * unit is undone as a whole when its UPDATE did not win, without touching its neighbours.
+ * OpenID4VCI state: offers with their pre-authorized codes, and access tokens. Every single-use
+ * thing is consumed by ONE conditional statement whose row count says who won, so two nodes can
+ * never both consume the same code or token (c_nonces are recorded when used, by the credential
+ * endpoint's unit in vci-issuance-repo.ts). The writes of the wallet's path (offer, token) are
+ * group-committed units (batch-writer.ts): a guarded unit is undone as a whole when its statement
+ * did not win, without touching its neighbours.
  */
 export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
   const units = new GroupCommit<WriteUnit, UnitResult>((batch) => writeUnits(batch));
