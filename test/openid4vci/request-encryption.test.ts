@@ -194,6 +194,20 @@ for (const backend of storeTargets()) {
       assert.equal((await decrypt(res.body, w.privateKey)).transaction_id, transaction_id);
     });
 
+    it('reads a key row at most once per KEY_REFRESH_MS: a row deleted by hand is refused once that has passed (a new first key follows)', async () => {
+      const [key] = await requestKeys();
+      const first = await post(await tokenFor(), await encryptTo(await requestBody(), key!), 'application/jwt');
+      assert.equal(first.statusCode, 200, first.body);
+      await t.runtime.store.db.deleteFrom('vci_request_keys').where('kid', '=', key!.kid).execute();
+      // Within KEY_REFRESH_MS of the read, the remembered row still opens requests.
+      const within = await post(await tokenFor(), await encryptTo(await requestBody(), key!), 'application/jwt');
+      assert.equal(within.statusCode, 200, within.body);
+      t.clock.advance(t.config.keyRefreshMs);
+      const after = await post(await tokenFor(), await encryptTo(await requestBody(), key!), 'application/jwt');
+      assert.equal(after.statusCode, 400, after.body);
+      assert.equal(after.json().error, 'invalid_encryption_parameters');
+    });
+
     it('rotation: lists the new and the previous key, decrypts with both, and drops the previous one after the grace period', async () => {
       const [old] = await requestKeys();
       const { kid, previous } = await rotateRequestKey({ store: t.runtime.store, config: t.config, clock: t.clock });

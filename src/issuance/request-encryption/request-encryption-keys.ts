@@ -12,7 +12,7 @@
  * partial unique index keeps one active key); `dproof keys rotate-request-key` makes a new active
  * key and keeps the previous one listed in the metadata and accepted for
  * CREDENTIAL_REQUEST_KEY_GRACE_SECONDS, then purges it. The JWE's `kid` picks the key (§10); any
- * other kid, a purged one included, is refused.
+ * other kid, a purged one included (once KEY_REFRESH_MS has passed), is refused.
  */
 import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import type { Config } from '../../config.js';
@@ -83,9 +83,34 @@ export async function rotateRequestKey(deps: RequestKeyDeps): Promise<{ kid: str
 const opened = new Map<string, KeyObject>();
 const MAX_OPENED = 16;
 
+/**
+ * Rows read by kid, per store, each kept for KEY_REFRESH_MS like the key ring's keys: an encrypted
+ * request does not read the table every time. A rotation is seen within KEY_REFRESH_MS (far inside
+ * any grace period, and a previous key's end of grace is judged on the cached row too); a row
+ * deleted by hand is accepted at most KEY_REFRESH_MS longer. Unknown kids are not remembered, so
+ * made-up kids cannot fill the cache.
+ */
+const rowsByStore = new WeakMap<object, Map<string, { row: RequestKeyRecord; at: number }>>();
+const MAX_ROWS = 16;
+
+async function rowByKid(deps: RequestKeyDeps, kid: string): Promise<RequestKeyRecord | undefined> {
+  let rows = rowsByStore.get(deps.store);
+  if (!rows) rowsByStore.set(deps.store, (rows = new Map()));
+  const now = deps.clock.now();
+  const hit = rows.get(kid);
+  if (hit && now - hit.at < deps.config.keyRefreshMs) return hit.row;
+  const row = await deps.store.vciRequestKeys.byKid(kid);
+  rows.delete(kid);
+  if (row) {
+    if (rows.size >= MAX_ROWS) rows.delete(rows.keys().next().value!);
+    rows.set(kid, { row, at: now });
+  }
+  return row;
+}
+
 /** The private key `kid` names, or undefined when no usable key has that kid. */
 export async function requestKeyByKid(deps: RequestKeyDeps, kid: string): Promise<KeyObject | undefined> {
-  const row = await deps.store.vciRequestKeys.byKid(kid);
+  const row = await rowByKid(deps, kid);
   if (!row || !usable(deps, row)) return undefined;
   const cached = opened.get(row.sealed_key);
   if (cached) return cached;
