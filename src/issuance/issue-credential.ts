@@ -128,14 +128,8 @@ export function signingKeyOf(
   return adapter.documentSigned ? keys.documentSigner() : { signer: keys.signer(alg) };
 }
 
-/** `id` is the credential's registry id; a caller that must name it before it is recorded (a notification) makes it. */
-export async function issueCredential(
-  deps: IssuanceDeps,
-  client: ApiClient,
-  req: IssueRequest,
-  id: string = randomUUID(),
-): Promise<IssuedCredential> {
-  return prepareIssuance(deps, client, req).issue(req.holderJwk, id);
+export async function issueCredential(deps: IssuanceDeps, client: ApiClient, req: IssueRequest): Promise<IssuedCredential> {
+  return prepareIssuance(deps, client, req).issue(req.holderJwk);
 }
 
 /** A credential signed for a status slot, and the record that holds that slot once it is stored. */

@@ -25,7 +25,7 @@ import { hashSecret } from './vci-secrets.js';
 import { cNonceKey, readCNonce } from './c-nonce.js';
 import { issuanceDepsOf, PROOF_IAT_SKEW_SECONDS, type VciDeps } from './vci-deps.js';
 import type { VciOfferRecord } from '../store/repositories/vci-repo.js';
-import type { UsedNonce } from '../store/repositories/vci-issuance-repo.js';
+import type { ConsumeConfigurationRefusal, UsedNonce } from '../store/repositories/vci-issuance-repo.js';
 import type { WriteStep } from '../store/batch-writer.js';
 import type { JWK } from 'jose';
 import { coveredConfigurations } from './offer-configurations.js';
@@ -240,7 +240,10 @@ export async function issueOfferedCredentials(
 }
 
 /** The consuming unit's refusals, as the wallet is told them. */
-function refuseUnconsumed(consumed: { ok: true } | { ok: false; reason: string }, offer: VciOfferRecord): void {
+function refuseUnconsumed(
+  consumed: { ok: true } | { ok: false; reason: ConsumeConfigurationRefusal | 'after' },
+  offer: VciOfferRecord,
+): void {
   if (consumed.ok) return;
   // §8.3.1.2 invalid_nonce: a c_nonce is unknown, expired or already used.
   if (consumed.reason === 'nonce')

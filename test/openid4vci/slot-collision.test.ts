@@ -32,6 +32,15 @@ for (const backend of storeTargets()) {
       const jwt = await Promise.all(Array.from({ length: keys }, () => proof(holderKey(), { aud: t.config.publicUrl, nonce: c })));
       return credentialRequest(t, token, { credential_configuration_id: TYPE, proofs: { jwt } });
     };
+    const countCredentials = async () =>
+      Number(
+        (
+          await t.runtime.store.db
+            .selectFrom('credentials')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const listOf = (credential: string) =>
       (decodeJwt(credential.split('~')[0]!) as { status: { status_list: { uri: string } } }).status.status_list.uri.split('/').pop()!;
 
@@ -50,14 +59,7 @@ for (const backend of storeTargets()) {
         SELECT 'fill-' || i, ${TYPE}, 'dc+sd-jwt', ${full}, i, 0, 'k', NULL, 'filler', 0, 0, 'h', NULL FROM s WHERE i <> ${taken}`.execute(
         db,
       );
-      const before = Number(
-        (
-          await db
-            .selectFrom('credentials')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+      const before = await countCredentials();
 
       const res = await issue(2);
       assert.equal(res.statusCode, 200, res.body);
@@ -71,14 +73,7 @@ for (const backend of storeTargets()) {
       const state = await db.selectFrom('status_lists').select('state').where('id', '=', full).executeTakeFirstOrThrow();
       assert.equal(state.state, 'full');
       // Exactly the two records, in the new list, named by the notification; nothing of the refused attempts.
-      const after = Number(
-        (
-          await db
-            .selectFrom('credentials')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+      const after = await countCredentials();
       assert.equal(after, before + 2);
       const named = await db
         .selectFrom('vci_notification_credentials')

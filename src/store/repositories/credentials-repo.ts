@@ -4,8 +4,26 @@ import type { AuditEvent } from './audit-repo.js';
 import { GroupCommit } from '../group-commit.js';
 import { insertEach, type UnitWriter, type WriteStep } from '../batch-writer.js';
 import { changed } from '../affected-rows.js';
+import { preparedQuery } from '../prepared-query.js';
 
 export type CredentialRecord = Selectable<CredentialsTable>;
+
+/** Every column of a credential record, in the order its prepared INSERT binds them. */
+const RECORD_COLUMNS = [
+  'id',
+  'type',
+  'format',
+  'status_list',
+  'status_idx',
+  'status',
+  'kid',
+  'holder_jkt',
+  'client_id',
+  'issued_at',
+  'expires_at',
+  'credential_hash',
+  'status_changed_at',
+] as const satisfies readonly (keyof CredentialRecord)[];
 
 export interface ListCredentialsQuery {
   clientId?: string;
@@ -34,20 +52,20 @@ export const credentialsRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
       (r) => r.id,
     ),
   );
+  // One record as a step of the credential endpoint's unit: built once, bound per credential.
+  const insertOneInSlot = preparedQuery(RECORD_COLUMNS, (r: CredentialRecord) =>
+    db
+      .insertInto('credentials')
+      .values(r)
+      .onConflict((oc) => oc.columns(['status_list', 'status_idx']).doNothing()),
+  );
   return {
     /**
      * The statement that inserts the record in its status slot, as a guarded step of another unit
      * (the credential endpoint's consumption of an offer): the unit is undone when the slot is taken.
      */
     insertInSlotStep(r: CredentialRecord): WriteStep {
-      return {
-        query: db
-          .insertInto('credentials')
-          .values(r)
-          .onConflict((oc) => oc.columns(['status_list', 'status_idx']).doNothing())
-          .compile(),
-        expect: 1,
-      };
+      return { query: insertOneInSlot(r), expect: 1 };
     },
 
     /**
