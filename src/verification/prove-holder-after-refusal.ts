@@ -25,5 +25,6 @@ export async function proveHolderAfterRefusal(
     if (isVerdictError(e)) return undefined;
     throw e;
   }
-  return copy.kbNonce !== undefined ? copy.holderJkt : undefined;
+  // checkHolderBinding sets holderJkt only once the holder's proof verified.
+  return copy.holderJkt;
 }

@@ -140,10 +140,13 @@ export const checkHolderBinding: Check = async (s, c, input) => {
     if (required) throw new VerificationFailed('holder_binding_unsupported', `a ${s.format} credential carries no holder key to bind to`);
     return 'not_applicable';
   }
+  // The holder key's thumbprint links the receipt to its holder's history (record-receipt.ts), but
+  // only once the holder's proof has verified below: a copied credential, presented with no proof
+  // or with a proof under another key, must not write into its holder's history.
+  let jkt: string | undefined;
   if (binding.holderJwk) {
     s.holderJwk = binding.holderJwk;
-    const jkt = await thumbprint(binding.holderJwk);
-    if (jkt) s.holderJkt = jkt;
+    jkt = await thumbprint(binding.holderJwk);
   }
   // RFC 9901 §7.3 step 1: whether binding is required is policy, not whether a proof was sent.
   if (binding.proof === undefined) {
@@ -173,6 +176,7 @@ export const checkHolderBinding: Check = async (s, c, input) => {
   });
   s.kbNonce = nonce;
   s.kbIat = iat;
+  if (jkt) s.holderJkt = jkt;
 };
 
 /**

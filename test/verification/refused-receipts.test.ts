@@ -59,4 +59,62 @@ for (const backend of storeTargets()) {
       assert.equal(await refusedReceiptHolder(await generateHolderKey()), null);
     });
   });
+
+  describe(`the holder link of a receipt needs the holder's proof (${backend})`, () => {
+    let t: TestApp;
+    let verifierKey: string;
+    let holder: HolderKey;
+    let credential: string;
+
+    beforeAll(async () => {
+      t = await startTestApp({ store: backend });
+      verifierKey = await t.apiKey('verifier');
+      holder = await generateHolderKey();
+      credential = (await issueViaApi(t, await t.apiKey('issuer'), 'driver-license', holder)).credential;
+    });
+    afterAll(async () => t?.close());
+
+    /** Verifies at the counter; returns the verdict, code and the holder link of the one receipt it stored. */
+    async function verifyAndReadReceipt(presentation: string, policy?: unknown) {
+      const ids = async () =>
+        new Set((await t.runtime.store.db.selectFrom('verification_receipts').select('id').execute()).map((r) => r.id));
+      const before = await ids();
+      const res = await counterVerify(t.app, verifierKey, presentation, policy);
+      assert.equal(res.statusCode, 200, res.body);
+      const added = [...(await ids())].filter((id) => !before.has(id));
+      assert.equal(added.length, 1);
+      const row = await t.runtime.store.db
+        .selectFrom('verification_receipts')
+        .select(['holder_jkt', 'verdict', 'code'])
+        .where('id', '=', added[0]!)
+        .executeTakeFirstOrThrow();
+      return row;
+    }
+
+    const withoutKbJwt = (presentation: string) => presentation.slice(0, presentation.lastIndexOf('~') + 1);
+
+    it("links a presentation whose KB-JWT verifies to its holder's key", async () => {
+      const { presentation } = await counterPresent(credential, holder, counterOf(t.app, verifierKey), ['age_over_19']);
+      const row = await verifyAndReadReceipt(presentation);
+      assert.equal(row.verdict, 'verified');
+      assert.equal(row.holder_jkt, jwkThumbprint(holder.publicJwk));
+    });
+
+    it('links a copy whose KB-JWT is signed by another key to nobody', async () => {
+      const { presentation } = await counterPresent(credential, await generateHolderKey(), counterOf(t.app, verifierKey), ['age_over_19']);
+      const row = await verifyAndReadReceipt(presentation);
+      assert.equal(row.verdict, 'rejected');
+      assert.equal(row.holder_jkt, null);
+    });
+
+    it('links a copy without KB-JWT to nobody, refused where binding is required and verified where it is not', async () => {
+      const { presentation } = await counterPresent(credential, holder, counterOf(t.app, verifierKey), ['age_over_19']);
+      const required = await verifyAndReadReceipt(withoutKbJwt(presentation));
+      assert.equal(required.verdict, 'rejected');
+      assert.equal(required.holder_jkt, null);
+      const optional = await verifyAndReadReceipt(withoutKbJwt(presentation), { require_holder_binding: false });
+      assert.equal(optional.verdict, 'verified', optional.code);
+      assert.equal(optional.holder_jkt, null);
+    });
+  });
 }
