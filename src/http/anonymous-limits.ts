@@ -120,6 +120,9 @@ export function installAnonymousLimits(
   app.addHook('onRoute', (route) => {
     const spec = route.config?.anonymousLimit;
     if (!spec) return;
+    // A wallet-facing route's path parameters are references whoever holds them can use (offer
+    // reference, request id, result code): its request log lines show the route pattern, not the path.
+    if (route.url.includes(':')) route.config = { ...route.config, logRoute: true };
     const reference = spec.reference && perReference.get(spec.reference);
     // Prepended, so they run before the route's own hooks (a token lookup is a store read).
     if (reference && spec.reference) prepend(route, REFERENCES[spec.reference].hook, reference);

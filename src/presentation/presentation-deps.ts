@@ -9,6 +9,8 @@ export interface PresentationDeps extends ReceiptDeps, VerificationDeps {
   verification: VerificationContext;
   /** How webhook host names are resolved (DNS unless a test injects one). */
   resolveHost?: ResolveHost;
+  /** Where what happens after the answer (a webhook that was not delivered) is told; no personal data. */
+  log?: { warn(details: Record<string, unknown>, message: string): void };
   /** The key backend holding X.509 verifier identity keys (x509-identity/). */
   keyStore?: KeyBackend;
 }

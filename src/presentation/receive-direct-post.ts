@@ -215,6 +215,15 @@ async function finish(deps: PresentationDeps, rec: VerifierRequestRecord, result
     now + deps.config.verifierResultRetentionSeconds * 1000,
   );
   if (rec.webhook_url) {
-    void sendWebhook(deps, rec.webhook_url, { clientId: rec.client_id, requestId: rec.id, status: result.verdict });
+    // Not awaited: the wallet's answer does not wait for the verifier's server. The outcome is
+    // logged (client id and reason only: the URL and request id stay out of the logs).
+    const clientId = rec.client_id;
+    sendWebhook(deps, rec.webhook_url, { clientId, requestId: rec.id, status: result.verdict }).then(
+      (o) => {
+        if (!o.sent) deps.log?.warn({ clientId, reason: o.reason }, 'verifier webhook not sent');
+        else if (o.status >= 300) deps.log?.warn({ clientId, status: o.status }, 'verifier webhook refused by its receiver');
+      },
+      () => deps.log?.warn({ clientId, reason: 'failed' }, 'verifier webhook not sent'),
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { startTestApp } from '../helpers/test-app.js';
 import { accessToken, codeOf, credentialRequest, fetchOffer, holderKey, makeOffer, nonce, proof } from './vci-helpers.js';
@@ -67,6 +68,8 @@ describe('request logs under secret-bearing paths', () => {
         },
       });
       const id = made.json<{ id: string }>().id;
+      // A holder's result address: request id, then a 128-bit secret (holder-result.ts).
+      const resultSecret = randomBytes(16).toString('base64url');
       const requests: [string, number, string?][] = [
         [`/openid4vci/credential-offer/${ref}`, 200],
         [`/openid4vci/credential-offer/${ref}/qr.svg`, 200],
@@ -81,6 +84,8 @@ describe('request logs under secret-bearing paths', () => {
         [`/openid4vp/requests/${id}/`, 404],
         [`/v1/verifier/requests/${id}`, 200, verifier],
         [`/v1/verifier/requests/${id}/x`, 404, verifier],
+        [`/openid4vp/results/${id}.${resultSecret}`, 404],
+        [`/openid4vp/results/${id}.${resultSecret}/x`, 404],
       ];
       for (const [url, status, key] of requests) {
         const res = await t.app.inject({ method: 'GET', url, ...(key && { headers: { authorization: `Bearer ${key}` } }) });
@@ -90,7 +95,7 @@ describe('request logs under secret-bearing paths', () => {
       const lines = logs.split('\n').filter((l) => l.includes('"req":'));
       assert.ok(lines.length >= requests.length, 'every request is logged');
       assert.ok(logs.includes('"path":"/openid4vci/credential-offer/:redacted/qr.gif"'), 'the path is logged with the secret redacted');
-      for (const secret of [ref, id, ref.slice(0, 20), id.slice(0, 16)]) {
+      for (const secret of [ref, id, ref.slice(0, 20), id.slice(0, 16), resultSecret, resultSecret.slice(0, 16)]) {
         assert.ok(!logs.includes(secret), `log must not contain ${secret.slice(0, 6)}…`);
       }
     } finally {

@@ -244,6 +244,27 @@ for (const backend of storeTargets()) {
         }
       });
 
+      it('answers not_signed, without throwing or posting, when no key can sign the webhook', async () => {
+        const r = await receiver();
+        try {
+          // Only the configured algorithm's key signs webhooks; this runtime has no EdDSA key.
+          assert.equal(t.runtime.keys.hasActive('EdDSA'), false);
+          const outcome = await sendWebhook(
+            {
+              ...t.runtime,
+              config: { ...t.runtime.config, keyAlg: 'EdDSA', webhookAllowHosts: ['hooks.internal'] },
+              resolveHost: answers('127.0.0.1'),
+            },
+            `http://hooks.internal:${r.port}/hook`,
+            { clientId: 'c', requestId: 'r', status: 'verified' },
+          );
+          assert.deepEqual(outcome, { sent: false, reason: 'not_signed' });
+          assert.deepEqual(r.hits, []);
+        } finally {
+          r.server.close();
+        }
+      });
+
       it('does not follow a redirect, not even to an allowed receiver', async () => {
         const target = await receiver();
         const redirecting = await receiver(307, `http://127.0.0.1:${target.port}/stolen`);

@@ -13,7 +13,7 @@ import { walletTrustAnchors } from '../../presentation/x509-identity/wallet-trus
 
 /** Holder-shown counter engagement (the wallet's small QR), and the holder's result of a direct_post. */
 export async function engagementRoutes(app: FastifyInstance, runtime: AppDeps): Promise<void> {
-  const deps: PresentationDeps = { ...runtime, verification: verificationContextOf(runtime) };
+  const deps: PresentationDeps = { ...runtime, verification: verificationContextOf(runtime), log: app.log };
 
   app.post(
     '/v1/wallet/engagements',

@@ -30,7 +30,7 @@ const oauthErrors = (...statuses: number[]) => Object.fromEntries(statuses.map((
 
 /** Verifier API (verifier clients), the OpenID4VP endpoints wallets call, and our did:web document. */
 export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Promise<void> {
-  const deps: PresentationDeps = { ...runtime, verification: verificationContextOf(runtime) };
+  const deps: PresentationDeps = { ...runtime, verification: verificationContextOf(runtime), log: app.log };
   const errors = problemResponses(400, 401, 403, 404, 429, 503);
 
   app.post<{ Body: ApiBody<'VerifierRequestCreate'> }>(
