@@ -61,17 +61,23 @@ function limiter(
   key: (r: FastifyRequest) => string | undefined,
   what: (r: FastifyRequest) => string,
 ): Hook {
+  // The key is computed once per request (a reference's key is a SHA-256) and handed to the
+  // limiter's keyGenerator through the request.
+  const slot = Symbol('anonymous-limit-key');
+  type Keyed = FastifyRequest & { [slot]?: string };
   const options = {
     max,
     timeWindow: ONE_MINUTE,
-    keyGenerator: (r: FastifyRequest) => key(r) ?? '',
+    keyGenerator: (r: FastifyRequest) => (r as Keyed)[slot] ?? '',
     // The app-wide options let API clients with limit 0 through; that does not apply here.
     allowList: () => false,
     cache: LOCAL_COUNTERS,
   };
   const check = app.createRateLimit(options);
   return async (request, reply) => {
-    if (key(request) === undefined) return;
+    const k = key(request);
+    if (k === undefined) return;
+    (request as Keyed)[slot] = k;
     const r = await check(request);
     if (r.isAllowed || !r.isExceeded) return;
     reply.header('retry-after', String(Math.max(1, r.ttlInSeconds)));

@@ -143,7 +143,9 @@ async function checkIssuable(
   configuration: CredentialConfiguration,
   accessToken: string,
 ): Promise<{ client: ApiClient; claims: Claims }> {
-  const client = await deps.store.clients.get(offer.client_id);
+  // Read as request authentication reads it (at most once per CLIENT_CACHE_MS): a revocation is seen
+  // at once in this process and within that time in another.
+  const client = await deps.store.clients.authenticated(offer.client_id, performance.now());
   // §8.3.1.2 credential_request_denied: the issuer no longer stands behind the offer.
   if (!client || client.revokedAt !== null || client.role !== 'issuer')
     throw credentialError('credential_request_denied', 'the issuer of this offer can no longer issue');

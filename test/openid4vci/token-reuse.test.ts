@@ -8,6 +8,7 @@ import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
+import { parseApiKey } from '../../src/clients/api-key.js';
 import { accessToken, credentialRequest, fetchOffer, holderKey, makeOffer, nonce, proof } from './vci-helpers.js';
 
 for (const backend of storeTargets()) {
@@ -83,6 +84,23 @@ for (const backend of storeTargets()) {
       const race = await Promise.all([sdJwtRequest(token), sdJwtRequest(token), sdJwtRequest(token)]);
       assert.deepEqual(race.map((r) => r.statusCode).sort(), [200, 400, 400]);
       assert.equal(await t.runtime.store.credentials.count(), before + 1);
+    });
+
+    it("refuses the credential once the offer's issuer client is revoked, issuing nothing and keeping the offer", async () => {
+      const ownKey = await t.apiKey('issuer');
+      const clientId = parseApiKey(ownKey)!.clientId;
+      const offer = await makeOffer(t, ownKey, { type: TYPE, claims: t.runtime.catalog.get(TYPE)!.example });
+      const token = await accessToken(t, offer);
+      assert.equal(await t.runtime.store.clients.revoke(clientId, t.runtime.clock.now()), true);
+      const before = await t.runtime.store.credentials.count();
+      const r = await sdJwtRequest(token);
+      assert.equal(r.statusCode, 400, r.body);
+      assert.equal(r.json().error, 'credential_request_denied');
+      assert.match(r.json().error_description, /can no longer issue/);
+      assert.equal(await t.runtime.store.credentials.count(), before);
+      const row = await t.runtime.store.vci.offer(offer.id);
+      assert.equal(row?.issued_at, null);
+      assert.notEqual(row?.claims, null);
     });
 
     it('refuses an offer whose formats repeat or include one the type is not issued in', async () => {
