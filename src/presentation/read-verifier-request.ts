@@ -28,6 +28,9 @@ function withoutValues(result: StoredPresentationResult): StoredPresentationResu
   return { ...result, credentials };
 }
 
+/** How long after its take an answer that has not completed is given up on (verifications take milliseconds). */
+export const ABANDONED_ANSWER_MS = 60_000;
+
 export async function readVerifierRequest(
   deps: PresentationDeps,
   client: ApiClient,
@@ -42,7 +45,14 @@ export async function readVerifierRequest(
     throw notFound('request_not_found', `no verifier request ${id} made by this client`);
   await checkResponseCode(deps, rec, responseCode, now);
   let status: RequestStatus = rec.status;
-  if (rec.status === 'pending' && rec.responded_at === null && now >= rec.expires_at) status = 'expired';
+  // Expired: never answered in time, or taken by an answer that never completed (the process
+  // handling it stopped) and is past its time by ABANDONED_ANSWER_MS.
+  if (
+    rec.status === 'pending' &&
+    now >= rec.expires_at &&
+    (rec.responded_at === null || now >= Math.max(rec.expires_at, rec.responded_at) + ABANDONED_ANSWER_MS)
+  )
+    status = 'expired';
   const view: JsonObject = {
     id: rec.id,
     status,

@@ -21,6 +21,7 @@ import { responseUri, verifierClientId } from './verifier-identity.js';
 import { walletErrorCode } from './wallet-error-code.js';
 import { checkResponseShape, readResponseBody } from './response-encryption/read-response-body.js';
 import type { VerifierRequestRecord } from '../store/repositories/verifier-requests-repo.js';
+import type { ApiClient } from '../store/repositories/clients-repo.js';
 
 const STATE = /^[A-Za-z0-9_-]{22}$/;
 const MAX_PRESENTATIONS = 16;
@@ -107,17 +108,9 @@ export async function answerRequest(
 ): Promise<{ status: 'verified' | 'rejected' }> {
   // §8.5: the wallet may answer with an error (the user declined, no matching credential).
   if (typeof body.error === 'string') {
+    const error = body.error;
     if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('the request was already answered');
-    const code = walletErrorCode(body.error);
-    const result: StoredPresentationResult = {
-      verdict: 'rejected',
-      code,
-      verdict_message: { ko: '지갑에서 제출을 거절했습니다.', en: 'The wallet declined to present.' },
-      credentials: {},
-      receipts: [],
-      wallet_error: body.error.slice(0, 64),
-    };
-    await finish(deps, rec, result, now);
+    await releaseOnFault(deps, rec.id, now, () => finish(deps, rec, walletErrorResult(error), now));
     return { status: 'rejected' };
   }
 
@@ -129,14 +122,65 @@ export async function answerRequest(
     throw invalidRequest('vp_token is not a JSON object');
   }
   if (!isJsonObject(vpToken)) throw invalidRequest('vp_token is not a JSON object');
-  if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('the request was already answered or has expired');
-
+  // What can fail without the wallet's doing is done before the take: the client and its query
+  // are read, and receipts will be signable (SECURITY.md "Faults": nothing left half-consumed).
   const client = await deps.store.clients.get(rec.client_id);
   const query = parseDcqlQuery(
     JSON.parse(rec.dcql_query),
     deps.catalog,
     client ?? { id: rec.client_id, name: '', role: 'verifier', types: null, keyHash: '', rateLimit: null, createdAt: 0, revokedAt: null },
   );
+  if (client) deps.keys.assertCanSign(deps.config.keyAlg);
+  if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('the request was already answered or has expired');
+  const verdict = await releaseOnFault(deps, rec.id, now, async () => {
+    const result = await verifyAnswer(deps, rec, vpToken, { client, query, aud, binding });
+    await finish(deps, rec, result, now);
+    return result.verdict;
+  });
+  return { status: verdict };
+}
+
+/**
+ * Runs what follows a take; when it fails (a store or signer fault: verdicts do not throw), the
+ * take is given back before the fault is answered (503), so the wallet can post again.
+ */
+async function releaseOnFault<T>(deps: PresentationDeps, id: string, takenAt: number, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    try {
+      await deps.store.verifierRequests.release(id, takenAt);
+    } catch {
+      // The store is down: the request stays taken and reads as expired once its time is over.
+    }
+    throw e;
+  }
+}
+
+function walletErrorResult(error: string): StoredPresentationResult {
+  return {
+    verdict: 'rejected',
+    code: walletErrorCode(error),
+    verdict_message: { ko: '지갑에서 제출을 거절했습니다.', en: 'The wallet declined to present.' },
+    credentials: {},
+    receipts: [],
+    wallet_error: error.slice(0, 64),
+  };
+}
+
+/** Verifies every presentation of `vpToken` against the request's query; a receipt per presentation. */
+async function verifyAnswer(
+  deps: PresentationDeps,
+  rec: VerifierRequestRecord,
+  vpToken: JsonObject,
+  o: {
+    client: ApiClient | undefined;
+    query: ReturnType<typeof parseDcqlQuery>;
+    aud: string;
+    binding: { responseUri?: string; responseEncryptionJkt?: string; dcApiOrigin?: string };
+  },
+): Promise<StoredPresentationResult> {
+  const { client, query, aud, binding } = o;
   const purpose = rec.purpose ? (JSON.parse(rec.purpose) as { ko: string; en: string }) : null;
   const credentials: Record<string, JsonObject[]> = {};
   const receipts: string[] = [];
@@ -188,9 +232,8 @@ export async function answerRequest(
   const wholeCredential = Object.values(credentials).some((list) => list.some((v) => v.disclosure !== undefined));
   // §6.4.2: the returned credentials must satisfy the query (all, or the required credential sets).
   if (!failure && !satisfiesCredentialSets(query, new Set(Object.keys(credentials)))) failure = 'vp_token_incomplete';
-  const verdict = failure ? 'rejected' : 'verified';
-  const result: StoredPresentationResult = {
-    verdict,
+  return {
+    verdict: failure ? 'rejected' : 'verified',
     code: failure ?? 'verified',
     verdict_message: failure
       ? { ko: '제출된 증명서를 확인하지 못했습니다.', en: 'The presented credentials could not be verified.' }
@@ -200,13 +243,9 @@ export async function answerRequest(
     credentials,
     receipts,
   };
-  await finish(deps, rec, result, now);
-  return { status: verdict };
 }
 
 async function finish(deps: PresentationDeps, rec: VerifierRequestRecord, result: StoredPresentationResult, now: number): Promise<void> {
-  // The request has ended: its ephemeral decryption key (if any) goes now.
-  await deps.store.responseKeys.remove(rec.id);
   // The result (with claim values) is kept for the retention period, and until read.
   await deps.store.verifierRequests.complete(
     rec.id,
@@ -214,6 +253,14 @@ async function finish(deps: PresentationDeps, rec: VerifierRequestRecord, result
     JSON.stringify(result),
     now + deps.config.verifierResultRetentionSeconds * 1000,
   );
+  // The request has ended: its ephemeral decryption key (if any) goes now. After the result is
+  // stored, so a fault before it leaves the key for the wallet's retry; if this delete fails, the
+  // purge removes the key when the request expires.
+  try {
+    await deps.store.responseKeys.remove(rec.id);
+  } catch {
+    /* see above */
+  }
   if (rec.webhook_url) {
     // Not awaited: the wallet's answer does not wait for the verifier's server. The outcome is
     // logged (client id and reason only: the URL and request id stay out of the logs).

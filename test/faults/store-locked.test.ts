@@ -2,7 +2,8 @@
  * A PostgreSQL table locked by another session (an operator's open transaction, a migration on
  * another node): a request that needs it waits at most PG_LOCK_TIMEOUT_MS, then answers 503 with
  * Retry-After — never hangs — changes nothing, and the same server issues again once the lock
- * is gone. (SQLite's held lock is covered by store-down.test.ts.)
+ * is gone. (SQLite's held lock is covered by store-down.test.ts.) An OpenID4VP answer whose
+ * receipt cannot be stored gives its request back, so the wallet's retry is answered.
  */
 import { it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -10,6 +11,16 @@ import pg from 'pg';
 import { startTestApp } from '../helpers/test-app.js';
 import { pgAvailable } from '../helpers/stores.js';
 import { PG_LOCK_TIMEOUT_MS } from '../../src/store/open-database.js';
+import { generateHolderKey } from '../../src/wallet/holder-key.js';
+import {
+  ageOver19Query,
+  createDcqlRequest,
+  issueViaApi,
+  postDirectPost,
+  presentTo,
+  readRequestView,
+  verifierId,
+} from '../presentation/helpers.js';
 
 const skip = pgAvailable() ? false : 'TEST_DATABASE_URL is not set (.ci/run sets it): a lock held in PostgreSQL';
 
@@ -48,6 +59,41 @@ it.skipIf(skip)(
       const again = await issue();
       assert.equal(again.statusCode, 201, again.body);
       assert.equal(await t.runtime.store.credentials.count(), before + 1);
+    } finally {
+      await locker.end().catch(() => {});
+      await t.close();
+    }
+  },
+);
+
+it.skipIf(skip)(
+  'gives an OpenID4VP request back when its answer meets a store fault after the take: 503, still pending, and the same answer verifies once the fault is gone (postgres)',
+  async () => {
+    const t = await startTestApp({ store: 'postgres', env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    const locker = new pg.Client({ connectionString: t.config.databaseUrl });
+    try {
+      const verifierKey = await t.apiKey('verifier');
+      const holder = await generateHolderKey();
+      const { credential } = await issueViaApi(t, await t.apiKey('issuer'), 'driver-license', holder);
+      const created = await createDcqlRequest(t.app, verifierKey, ageOver19Query(t.runtime.catalog.get('driver-license')!.vct));
+      const rec = (await t.runtime.store.verifierRequests.get(created.id))!;
+      const presentation = await presentTo(credential, holder, await verifierId(t.app), rec.nonce);
+
+      // The take (verifier_requests) goes through; the receipt's insert waits for the lock, then fails.
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE verification_receipts IN ACCESS EXCLUSIVE MODE');
+      const refused = await postDirectPost(t.app, rec.state, { licence: [presentation] });
+      assert.equal(refused.statusCode, 503, refused.body);
+      assert.equal(refused.json().error, 'temporarily_unavailable');
+      await locker.query('ROLLBACK');
+      assert.equal((await readRequestView(t.app, verifierKey, created.id)).status, 'pending');
+
+      const again = await postDirectPost(t.app, rec.state, { licence: [presentation] });
+      assert.equal(again.statusCode, 200, again.body);
+      const view = await readRequestView(t.app, verifierKey, created.id);
+      assert.equal(view.status, 'verified', JSON.stringify(view));
+      assert.equal((await postDirectPost(t.app, rec.state, { licence: [presentation] })).statusCode, 400, 'answered once only');
     } finally {
       await locker.end().catch(() => {});
       await t.close();

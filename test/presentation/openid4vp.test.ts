@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { Openid4vpClient } from '@openid4vc/openid4vp';
+import { ABANDONED_ANSWER_MS } from '../../src/presentation/read-verifier-request.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { generateHolderKey, injectFetch, issueViaApi, nowSeconds, counterOf, counterPresent, counterVerify } from './helpers.js';
@@ -316,6 +317,22 @@ for (const backend of storeTargets()) {
       const late = await answer(resolved, ['family_name', 'age_over_19']);
       assert.equal(late.response.status, 400);
       assert.equal(((await late.response.json()) as { error: string }).error, 'invalid_request');
+      assert.equal((await read(created.id)).json<RequestView>().status, 'expired');
+    });
+
+    it('reports a request whose answer was taken but never completed (its process stopped) as pending, then expired once past its time', async () => {
+      const created = await createRequest();
+      const takenAt = Date.now();
+      assert.equal(await t.runtime.store.verifierRequests.take(created.id, takenAt), true);
+      assert.equal((await read(created.id)).json<RequestView>().status, 'pending');
+      const expiresAt = takenAt - ABANDONED_ANSWER_MS + 1000;
+      await t.runtime.store.db.updateTable('verifier_requests').set({ expires_at: expiresAt }).where('id', '=', created.id).execute();
+      assert.equal((await read(created.id)).json<RequestView>().status, 'pending', 'answer still in flight');
+      await t.runtime.store.db
+        .updateTable('verifier_requests')
+        .set({ expires_at: takenAt - ABANDONED_ANSWER_MS - 1000, responded_at: takenAt - ABANDONED_ANSWER_MS - 1 })
+        .where('id', '=', created.id)
+        .execute();
       assert.equal((await read(created.id)).json<RequestView>().status, 'expired');
     });
 

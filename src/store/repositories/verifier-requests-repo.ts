@@ -42,6 +42,22 @@ export const verifierRequestsRepo = (db: Kysely<Database>, writeUnits: UnitWrite
       return rows === 1;
     },
 
+    /**
+     * Gives back a request taken at `takenAt` whose answer could not be processed (a store or
+     * signer fault after the take), so the wallet's retry is taken afresh; no-op once completed.
+     */
+    async release(id: string, takenAt: number): Promise<void> {
+      await writes.submit(
+        db
+          .updateTable('verifier_requests')
+          .set({ responded_at: null })
+          .where('id', '=', id)
+          .where('responded_at', '=', takenAt)
+          .where('status', '=', 'pending')
+          .compile(),
+      );
+    },
+
     async complete(id: string, status: 'verified' | 'rejected', result: string, purgeAt: number): Promise<void> {
       await writes.submit(db.updateTable('verifier_requests').set({ status, result, purge_at: purgeAt }).where('id', '=', id).compile());
     },
