@@ -442,6 +442,11 @@ export const ERROR_CATALOGUE = {
   wallet_wallet_unavailable: { http: [], area: 'openid4vp_result', en: 'the wallet could not answer' },
   wallet_error: { http: [], area: 'openid4vp_result', en: 'the wallet answered with an error this service does not know' },
   vp_token_unknown_query: { http: [], area: 'openid4vp_result', en: 'the vp_token answers a credential query that was not asked' },
+  vp_token_not_array: {
+    http: [],
+    area: 'openid4vp_result',
+    en: 'a credential query was answered with something other than an array of presentations',
+  },
   vp_token_wrong_count: { http: [], area: 'openid4vp_result', en: 'more presentations for a credential query than it allows' },
   vp_token_incomplete: { http: [], area: 'openid4vp_result', en: 'the vp_token does not satisfy the credential_sets of the query' },
 

@@ -194,7 +194,12 @@ async function verifyAnswer(
       failure ??= 'vp_token_unknown_query';
       continue;
     }
-    const list = Array.isArray(value) ? value : [value];
+    // §8.1: each value is an array of one or more presentations (a bare string is not one).
+    if (!Array.isArray(value)) {
+      failure ??= 'vp_token_not_array';
+      continue;
+    }
+    const list: unknown[] = value;
     // §8.1: without `multiple`, exactly one presentation.
     if (
       list.length === 0 ||

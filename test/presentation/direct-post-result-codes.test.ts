@@ -122,6 +122,25 @@ describe('direct_post answers that are not verified', () => {
     assert.equal(view.result?.code, 'vp_token_incomplete');
   });
 
+  it('rejects a credential query answered with a bare presentation instead of an array of them (vp_token_not_array, §8.1)', async () => {
+    const holder = await generateHolderKey();
+    const { credential } = await issueViaApi(t, issuerKey, 'driver-license', holder);
+    const req = await createRequest(licenceQuery());
+    const { presentation } = await createHolderPresentation({
+      credential,
+      disclose: ['age_over_19'],
+      holderSigner: holder.signer,
+      aud: await verifierId(t.app),
+      nonce: req.nonce,
+      iat: nowSeconds(),
+    });
+    const res = await directPost({ vp_token: JSON.stringify({ licence: presentation }), state: req.state });
+    assert.equal(res.statusCode, 200, res.body);
+    const view = await read(req.id);
+    assert.equal(view.result?.verdict, 'rejected');
+    assert.equal(view.result?.code, 'vp_token_not_array');
+  });
+
   it('reading a request that does not exist answers 404 request_not_found', async () => {
     const res = await t.app.inject({
       method: 'GET',

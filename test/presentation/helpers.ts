@@ -175,7 +175,7 @@ export function verifyJwtWithDidDocument(f: FetchLike, publicUrl: string) {
   };
 }
 
-/** `POST /openid4vp/response` (direct_post, OpenID4VP §8.2): `state` and a vp_token keyed by query id (an array, or one bare string). */
+/** `POST /openid4vp/response` (direct_post, OpenID4VP §8.2): `state` and a vp_token keyed by query id (§8.1: arrays; a bare string is refused). */
 export function postDirectPost(app: FastifyInstance, state: string, vpToken: Record<string, string[] | string>) {
   return app.inject({
     method: 'POST',

@@ -66,7 +66,7 @@ for (const backend of storeTargets()) {
       return { id, ...row };
     };
     const directPost = async (key: string, req: { id: string; state: string }, presentation: string) => {
-      const posted = await postDirectPost(t.app, req.state, { licence: presentation });
+      const posted = await postDirectPost(t.app, req.state, { licence: [presentation] });
       assert.equal(posted.statusCode, 200, posted.body);
       return readRequestView(t.app, key, req.id);
     };

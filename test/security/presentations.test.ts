@@ -106,7 +106,7 @@ const directPost = (form: Record<string, string> | string, type = 'application/x
   headers: { 'content-type': type },
   payload: typeof form === 'string' ? form : new URLSearchParams(form).toString(),
 });
-const vpToken = (presentation: string) => JSON.stringify({ licence: presentation });
+const vpToken = (presentation: string) => JSON.stringify({ licence: [presentation] });
 /** A presentation for a verifier request with the KB-JWT changed by `kb`. */
 async function answer(f: SecurityFixture, kb: (req: { nonce: string }) => KbOptions): Promise<InjectOptions> {
   const req = await verifierRequest(f);
