@@ -16,3 +16,10 @@ export function parseBoundedForm(text: string): Record<string, unknown> {
   }
   return parse(text, '&', '=', { maxKeys: MAX_FORM_FIELDS });
 }
+
+/**
+ * Whether the request's Content-Type is the form media type (parameters such as charset allowed,
+ * `application/x-www-form-urlencoded-foo` not): the one rule of every form-only route.
+ */
+export const isFormRequest = (contentType: string | undefined): boolean =>
+  /^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType ?? '');

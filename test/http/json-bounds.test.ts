@@ -2,7 +2,7 @@ import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { jsonBoundFault, MAX_ARRAY_ITEMS, MAX_BODY_DEPTH, MAX_OBJECT_MEMBERS } from '../../src/http/json-bounds.js';
-import { MAX_FORM_FIELDS, parseBoundedForm } from '../../src/http/form-body.js';
+import { isFormRequest, MAX_FORM_FIELDS, parseBoundedForm } from '../../src/http/form-body.js';
 
 const nest = (n: number, inner = '1') => {
   let s = inner;
@@ -74,4 +74,23 @@ it('refuses a form of more fields than the bound before parsing it, and parses r
     { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': 'a b', x: ['1', '2'] },
   );
   assert.equal(Object.getPrototypeOf(parseBoundedForm('__proto__=1')), null, 'no prototype to pollute');
+});
+
+it('takes the form media type with parameters and in any case, and nothing that only starts like it', () => {
+  for (const t of [
+    'application/x-www-form-urlencoded',
+    'Application/X-WWW-Form-Urlencoded',
+    'application/x-www-form-urlencoded; charset=utf-8',
+    'application/x-www-form-urlencoded ;charset=UTF-8',
+  ])
+    assert.equal(isFormRequest(t), true, t);
+  for (const t of [
+    undefined,
+    '',
+    'application/json',
+    'application/x-www-form-urlencoded-evil',
+    'application/x-www-form-urlencodedx; a=b',
+    'text/plain; x=application/x-www-form-urlencoded',
+  ])
+    assert.equal(isFormRequest(t), false, String(t));
 });

@@ -18,6 +18,7 @@ import { pushAuthorizationRequest } from '../../issuance/authorization/push-auth
 import { startAuthorization } from '../../issuance/authorization/start-authorization.js';
 import { finishAuthorization } from '../../issuance/authorization/finish-authorization.js';
 import { acceptPublicClient, type ParClientCheck } from '../../issuance/authorization/par-client-check.js';
+import { isFormRequest } from '../form-body.js';
 
 const oauthErrors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#', description: 'OAuth error' }]));
@@ -102,7 +103,7 @@ export async function authorizationRoutes(app: FastifyInstance, opts: Authorizat
       validatorCompiler: () => () => true,
     },
     async (request, reply) => {
-      if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers['content-type'] ?? ''))
+      if (!isFormRequest(request.headers['content-type']))
         throw authorizationError('invalid_request', 'send the pushed authorization request as application/x-www-form-urlencoded');
       const form = (request.body ?? {}) as Record<string, unknown>;
       const response = await pushAuthorizationRequest(deps, form, request.headers, checkParClient);

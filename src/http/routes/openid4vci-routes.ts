@@ -28,6 +28,7 @@ import { AUTHORIZATION_CODE_GRANT } from '../../issuance/authorization/authoriza
 import { redeemAuthorizationCode } from '../../issuance/authorization/redeem-authorization-code.js';
 import { redeemRefreshToken, REFRESH_TOKEN_GRANT } from '../../issuance/refresh/redeem-refresh-token.js';
 import { PreparedJson, PreparedJsonCache, sendPreparedJson } from '../prepared-json.js';
+import { isFormRequest } from '../form-body.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -210,9 +211,8 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       validatorCompiler: () => () => true,
     },
     async (request, reply) => {
-      const type = request.headers['content-type'] ?? '';
       // RFC 6749 §4.1.3: the token request is form-encoded.
-      if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type))
+      if (!isFormRequest(request.headers['content-type']))
         throw tokenError('invalid_request', 'send the token request as application/x-www-form-urlencoded');
       const form = (request.body ?? {}) as Record<string, unknown>;
       // Either grant: RFC 9449 §5 (DPoP) and attest_jwt_client_auth, who is asking, checked before

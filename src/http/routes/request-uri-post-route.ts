@@ -3,6 +3,7 @@ import { badRequest } from '../../errors.js';
 import type { PresentationDeps } from '../../presentation/presentation-deps.js';
 import { readRequestUriPost } from '../../presentation/read-request-uri-post.js';
 import { REQUEST_OBJECT_MEDIA_TYPE, signRequestObject } from '../../presentation/sign-request-object.js';
+import { isFormRequest } from '../form-body.js';
 
 const REQUEST_ID = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 
@@ -25,13 +26,8 @@ export function requestUriPostRoute(app: FastifyInstance, deps: PresentationDeps
     },
     async (request, reply) => {
       // §5.10.1: "application/x-www-form-urlencoded".
-      if (
-        !String(request.headers['content-type'] ?? '')
-          .toLowerCase()
-          .startsWith('application/x-www-form-urlencoded')
-      ) {
+      if (!isFormRequest(request.headers['content-type']))
         throw badRequest('invalid_request', 'the request_uri POST body is application/x-www-form-urlencoded');
-      }
       const jwt = await signRequestObject(deps, request.params.id, readRequestUriPost(request.body ?? {}));
       return reply.header('cache-control', 'no-store').type(REQUEST_OBJECT_MEDIA_TYPE).send(jwt);
     },

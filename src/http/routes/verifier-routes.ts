@@ -24,6 +24,7 @@ import {
 import type { ApiBody } from '../api-body-types.js';
 import { requestUriPostRoute } from './request-uri-post-route.js';
 import { receiveDcApiResponse } from '../../presentation/dc-api/receive-dc-api-response.js';
+import { isFormRequest } from '../form-body.js';
 
 const REQUEST_ID = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 const oauthErrors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#' }]));
@@ -224,13 +225,8 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
     },
     async (request, reply) => {
       // §8.2: "application/x-www-form-urlencoded"; a JSON body is not a direct_post.
-      if (
-        !String(request.headers['content-type'] ?? '')
-          .toLowerCase()
-          .startsWith('application/x-www-form-urlencoded')
-      ) {
+      if (!isFormRequest(request.headers['content-type']))
         throw badRequest('invalid_request', 'direct_post bodies are application/x-www-form-urlencoded');
-      }
       const { status, state } = await receiveDirectPost(deps, request.body ?? {});
       // §8.2: 200 with a JSON object once processed; `status` is an extension the wallet may show,
       // `redirect_uri` leads the holder to the verdict and its reason (holder-result.ts).
