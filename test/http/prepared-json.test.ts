@@ -119,4 +119,9 @@ it('Accept-Encoding is read as RFC 9110 §12.5.3 says: q=0 refuses, * stands for
   assert.equal(acceptsGzip('*;q=0'), false);
   assert.equal(acceptsGzip('*, gzip;q=0'), false);
   assert.equal(acceptsGzip('identity'), false);
+  // A malformed q-value is not an acceptance.
+  for (const bad of ['gzip;q=abc', 'gzip;q=', 'gzip;q=2', 'gzip;q=1.5', 'gzip;q=0.1234', 'gzip;q=1.2.3', '*;q=x'])
+    assert.equal(acceptsGzip(bad), false, bad);
+  assert.equal(acceptsGzip('gzip;q=1.000'), true);
+  assert.equal(acceptsGzip('gzip;level=1'), true, 'a parameter other than q');
 });
