@@ -7,13 +7,18 @@ import { purgeExpiredVciState } from './purge-expired-vci-state.js';
 import { cNonceKey, mintCNonce } from './c-nonce.js';
 import { isStoreUnavailable } from '../store/classify-store-error.js';
 
-export async function createNonce(deps: Pick<VciDeps, 'store' | 'clock' | 'config'>): Promise<{ c_nonce: string; expiresIn: number }> {
+export interface NonceDeps extends Pick<VciDeps, 'store' | 'clock' | 'config'> {
+  /** Where a failed housekeeping run is reported (the nonce is answered anyway). */
+  log?: { error(details: Record<string, unknown>, message: string): void };
+}
+
+export async function createNonce(deps: NonceDeps): Promise<{ c_nonce: string; expiresIn: number }> {
   const now = deps.clock.now();
-  // Housekeeping rides along (at most once a minute); a store that is away fails it, not the
-  // nonce, and the purge timer (src/purge-expired-state.ts) runs it again later. Any other
-  // error is a bug and is not hidden.
+  // Housekeeping rides along (at most once a minute); its failure never fails the nonce, and the
+  // purge timer (src/purge-expired-state.ts) runs it again later. A store that is away is
+  // expected; any other error is a bug, logged rather than hidden.
   await purgeExpiredVciState(deps, now, EXPIRED_ROW_KEEP_MS).catch((e: unknown) => {
-    if (!isStoreUnavailable(e)) throw e;
+    if (!isStoreUnavailable(e)) deps.log?.error({ err: e }, 'purging expired OpenID4VCI state failed');
   });
   const ttl = deps.config.cNonceTtlSeconds;
   return { c_nonce: mintCNonce(cNonceKey(deps.config), now + ttl * 1000), expiresIn: ttl };

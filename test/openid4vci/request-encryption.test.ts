@@ -10,6 +10,7 @@
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { CompactEncrypt, compactDecrypt, importJWK, type JWK } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
@@ -258,3 +259,51 @@ for (const backend of storeTargets()) {
     });
   });
 }
+
+describe('a request key this node cannot open (the operator secret changed)', () => {
+  let t: TestApp;
+  let issuerKey: string;
+  let logs = '';
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logs += String(chunk);
+        cb();
+      },
+    });
+    t = await startTestApp({ logDestination: sink, env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    issuerKey = await t.apiKey('issuer');
+  });
+  afterAll(() => t.close());
+  const { requestKeys, tokenFor, requestBody, post } = requestSteps(() => ({ t, issuerKey }));
+
+  it('refuses requests encrypted to it and tells the operator once, naming the key and the remedy', async () => {
+    const [key] = await requestKeys();
+    // A sealed key that does not open under this node's secret: one bit of its GCM tag flipped
+    // (v1.iv.ct.tag), which fails as a key sealed under another secret does.
+    const { sealed_key: sealed } = await t.runtime.store.db
+      .selectFrom('vci_request_keys')
+      .select('sealed_key')
+      .where('kid', '=', key!.kid)
+      .executeTakeFirstOrThrow();
+    const parts = sealed.split('.');
+    const tag = Buffer.from(parts[3]!, 'base64url');
+    tag[0] ^= 1;
+    parts[3] = tag.toString('base64url');
+    await t.runtime.store.db
+      .updateTable('vci_request_keys')
+      .set({ sealed_key: parts.join('.') })
+      .where('kid', '=', key!.kid)
+      .execute();
+    for (let i = 0; i < 2; i++) {
+      const r = await post(await tokenFor(), await encryptTo(await requestBody(), key!), 'application/jwt');
+      assert.equal(r.statusCode, 400, r.body);
+      assert.equal(r.json().error, 'invalid_encryption_parameters');
+    }
+    await new Promise((r) => setImmediate(r));
+    const lines = logs.split('\n').filter((l) => l.includes('cannot be opened'));
+    assert.equal(lines.length, 1, logs.slice(-2000));
+    assert.match(lines[0]!, new RegExp(key!.kid));
+    assert.match(lines[0]!, /rotate-request-key/);
+  });
+});

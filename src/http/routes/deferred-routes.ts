@@ -35,7 +35,7 @@ const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 
 
 export async function deferredRoutes(app: FastifyInstance, deps: AppDeps & { dpop: DpopVerifier }): Promise<void> {
   const { dpop } = deps;
-  const wasEncrypted = installEncryptedRequestParser(app, deps, [VCI_PATHS.deferredCredential]);
+  const wasEncrypted = installEncryptedRequestParser(app, { ...deps, log: app.log }, [VCI_PATHS.deferredCredential]);
   const tokenChecked = new WeakMap<FastifyRequest, { token: string; dpop: boolean }>();
   // The header (and a DPoP proof) is checked before the body is read, as at the credential endpoint:
   // a DPoP-bound token only with the DPoP scheme and a proof by its key for this endpoint (`htu`,

@@ -12,7 +12,7 @@ import { createOffer } from '../../issuance/create-offer.js';
 import { readCredentialOffer } from '../../issuance/read-credential-offer.js';
 import { renderOfferQr } from '../../issuance/render-offer-qr.js';
 import { redeemPreAuthorizedCode } from '../../issuance/redeem-pre-authorized-code.js';
-import { createNonce } from '../../issuance/create-nonce.js';
+import { createNonce, type NonceDeps } from '../../issuance/create-nonce.js';
 import { authorizeBoundAccessToken, issueOfferedCredentials } from '../../issuance/issue-offered-credentials.js';
 import type { DpopVerifier } from '../../issuance/dpop/verify-dpop.js';
 import { encryptCredentialResponse, readResponseEncryption } from '../../issuance/response-encryption/credential-response-encryption.js';
@@ -72,7 +72,8 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
     return requestEncryption.value;
   };
   const preparedMetadata = new PreparedJsonCache<unknown>();
-  const wasEncrypted = installEncryptedRequestParser(app, deps, [VCI_PATHS.credential]);
+  const wasEncrypted = installEncryptedRequestParser(app, { ...deps, log: app.log }, [VCI_PATHS.credential]);
+  const nonceDeps: NonceDeps = { store: deps.store, clock: deps.clock, config: deps.config, log: app.log };
   app.get(
     VCI_PATHS.issuerMetadata,
     {
@@ -247,7 +248,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       },
     },
     async (_request, reply) => {
-      const { c_nonce } = await createNonce(deps);
+      const { c_nonce } = await createNonce(nonceDeps);
       // OpenID4VCI §7.2: the issuer MAY provide a DPoP nonce here (RFC 9449 §8.2).
       reply.header('cache-control', 'no-store').header('dpop-nonce', await dpop.nonces.current());
       return { c_nonce };

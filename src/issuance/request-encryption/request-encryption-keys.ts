@@ -27,6 +27,8 @@ export interface RequestKeyDeps {
   store: Pick<Store, 'vciRequestKeys'>;
   config: Config;
   clock: Clock;
+  /** Told (once per key) about a stored key this node cannot open: the operator secret changed. */
+  log?: { error(details: Record<string, unknown>, message: string): void };
 }
 
 const SEAL_LABEL = 'dproof openid4vci request-encryption key seal v1';
@@ -82,6 +84,8 @@ export async function rotateRequestKey(deps: RequestKeyDeps): Promise<{ kid: str
 /** Opened private keys by sealed text (a sealed text names one key for good), so a busy node unseals each key once. */
 const opened = new Map<string, KeyObject>();
 const MAX_OPENED = 16;
+/** Sealed texts this node failed to open, so the operator is told once, not per request. */
+const unopenable = new Set<string>();
 
 /**
  * Rows read by kid, per store, each kept for KEY_REFRESH_MS like the key ring's keys: an encrypted
@@ -115,7 +119,19 @@ export async function requestKeyByKid(deps: RequestKeyDeps, kid: string): Promis
   const cached = opened.get(row.sealed_key);
   if (cached) return cached;
   const d = openPrivateKey(operatorSealKey(deps.config, SEAL_LABEL), SEAL_OWNER, kid, row.sealed_key);
-  if (d === undefined) return undefined;
+  if (d === undefined) {
+    // Sealed under another operator secret (the passphrase or HSM PIN changed, or nodes disagree):
+    // every request encrypted to this key is refused until a key this node can open is made.
+    if (!unopenable.has(row.sealed_key)) {
+      if (unopenable.size >= MAX_OPENED) unopenable.clear();
+      unopenable.add(row.sealed_key);
+      deps.log?.error(
+        { kid, state: row.state },
+        'a credential request encryption key cannot be opened with this node\'s operator secret; run "dproof keys rotate-request-key" with the current secret',
+      );
+    }
+    return undefined;
+  }
   const pub = JSON.parse(row.public_jwk) as PublicRequestKey;
   const key = createPrivateKey({ format: 'jwk', key: { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y, d } });
   if (opened.size >= MAX_OPENED) opened.delete(opened.keys().next().value!);
