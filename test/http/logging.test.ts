@@ -1,18 +1,12 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
+import { logSink } from '../helpers/log-sink.js';
 import { startTestApp } from '../helpers/test-app.js';
 
 describe('request logs', () => {
   it('carry no API key, bearer token or query-string secret', async () => {
-    let logs = '';
-    const sink = new Writable({
-      write(chunk, _enc, cb) {
-        logs += String(chunk);
-        cb();
-      },
-    });
-    const t = await startTestApp({ logDestination: sink });
+    const sink = logSink();
+    const t = await startTestApp({ logDestination: sink.stream });
     try {
       const admin = await t.apiKey('admin');
       const secretQuery = 'pre-authorized_code=SECRET-CODE-123&access_token=TOKEN-XYZ';
@@ -28,7 +22,7 @@ describe('request logs', () => {
         headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
         payload: JSON.stringify({ name: 'HONG GILDONG 홍길동', role: 'issuer' }),
       });
-      assert.ok(logs.includes('"path":"/v1/admin/clients"'), 'request lines are logged');
+      assert.ok(sink.text().includes('"path":"/v1/admin/clients"'), 'request lines are logged');
       for (const secret of [
         admin,
         admin.slice('dproof_c0123456789abcdef_'.length),
@@ -37,7 +31,7 @@ describe('request logs', () => {
         'not-a-real-key',
         '홍길동',
       ]) {
-        assert.ok(!logs.includes(secret), `log must not contain ${secret}`);
+        assert.ok(!sink.text().includes(secret), `log must not contain ${secret}`);
       }
     } finally {
       await t.close();

@@ -1,20 +1,14 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
+import { logSink } from '../helpers/log-sink.js';
 import { startTestApp } from '../helpers/test-app.js';
 import { accessToken, codeOf, credentialRequest, fetchOffer, holderKey, makeOffer, nonce, proof } from './vci-helpers.js';
 
 describe('OpenID4VCI logs', () => {
   it('carry no offer reference, pre-authorized code, tx_code, access token, c_nonce, proof or claim', async () => {
-    let logs = '';
-    const sink = new Writable({
-      write(chunk, _enc, cb) {
-        logs += String(chunk);
-        cb();
-      },
-    });
-    const t = await startTestApp({ logDestination: sink, env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    const sink = logSink();
+    const t = await startTestApp({ logDestination: sink.stream, env: { RATE_LIMIT_PER_MINUTE: '0' } });
     try {
       const type = t.runtime.catalog.get('resident-id');
       const o = await makeOffer(t, await t.apiKey('issuer'), { type: 'resident-id', claims: type?.example, tx_code: true });
@@ -29,13 +23,13 @@ describe('OpenID4VCI logs', () => {
       assert.equal(res.statusCode, 200);
       await credentialRequest(t, undefined, {}, `/openid4vci/credential?access_token=${token}`);
       await new Promise((r) => setTimeout(r, 50));
-      assert.ok(logs.includes('"route":"/openid4vci/credential-offer/:ref"'), 'offer requests are logged by route');
+      assert.ok(sink.text().includes('"route":"/openid4vci/credential-offer/:ref"'), 'offer requests are logged by route');
       for (const secret of [ref, code, token, c, jwt.split('.')[2] as string, '최']) {
-        assert.ok(!logs.includes(secret), `log must not contain ${secret.slice(0, 8)}…`);
+        assert.ok(!sink.text().includes(secret), `log must not contain ${secret.slice(0, 8)}…`);
       }
       // The tx_code is six digits, which timestamps contain by chance: look for it as a value.
       const tx = o.tx_code as string;
-      for (const form of [`"${tx}"`, `=${tx}`]) assert.ok(!logs.includes(form), 'log must not contain the tx_code');
+      for (const form of [`"${tx}"`, `=${tx}`]) assert.ok(!sink.text().includes(form), 'log must not contain the tx_code');
     } finally {
       await t.close();
     }
@@ -44,14 +38,8 @@ describe('OpenID4VCI logs', () => {
 
 describe('request logs under secret-bearing paths', () => {
   it('carry no offer reference or OpenID4VP request id, whatever the status (200, 404, 400, 414) or spelling', async () => {
-    let logs = '';
-    const sink = new Writable({
-      write(chunk, _enc, cb) {
-        logs += String(chunk);
-        cb();
-      },
-    });
-    const t = await startTestApp({ logDestination: sink, env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    const sink = logSink();
+    const t = await startTestApp({ logDestination: sink.stream, env: { RATE_LIMIT_PER_MINUTE: '0' } });
     try {
       const type = t.runtime.catalog.get('resident-id');
       const o = await makeOffer(t, await t.apiKey('issuer'), { type: 'resident-id', claims: type?.example });
@@ -92,11 +80,17 @@ describe('request logs under secret-bearing paths', () => {
         assert.equal(res.statusCode, status, `${url.slice(0, 40)}…: ${res.body.slice(0, 200)}`);
       }
       await new Promise((r) => setTimeout(r, 50));
-      const lines = logs.split('\n').filter((l) => l.includes('"req":'));
+      const lines = sink
+        .text()
+        .split('\n')
+        .filter((l) => l.includes('"req":'));
       assert.ok(lines.length >= requests.length, 'every request is logged');
-      assert.ok(logs.includes('"path":"/openid4vci/credential-offer/:redacted/qr.gif"'), 'the path is logged with the secret redacted');
+      assert.ok(
+        sink.text().includes('"path":"/openid4vci/credential-offer/:redacted/qr.gif"'),
+        'the path is logged with the secret redacted',
+      );
       for (const secret of [ref, id, ref.slice(0, 20), id.slice(0, 16), resultSecret, resultSecret.slice(0, 16)]) {
-        assert.ok(!logs.includes(secret), `log must not contain ${secret.slice(0, 6)}…`);
+        assert.ok(!sink.text().includes(secret), `log must not contain ${secret.slice(0, 6)}…`);
       }
     } finally {
       await t.close();

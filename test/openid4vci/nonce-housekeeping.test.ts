@@ -5,20 +5,14 @@
  */
 import { afterAll, beforeAll, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { logSink } from '../helpers/log-sink.js';
 
 let t: TestApp;
-let logs = '';
+const logs = logSink();
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      logs += String(chunk);
-      cb();
-    },
-  });
-  t = await startTestApp({ logDestination: sink, env: { RATE_LIMIT_PER_MINUTE: '0' } });
+  t = await startTestApp({ logDestination: logs.stream, env: { RATE_LIMIT_PER_MINUTE: '0' } });
 });
 afterAll(() => t.close());
 
@@ -29,7 +23,7 @@ it('answers the nonce and logs the failed purge when the purge breaks for anothe
   assert.equal(res.statusCode, 200, res.body);
   assert.match(res.json<{ c_nonce: string }>().c_nonce, /^[A-Za-z0-9_-]{20,}$/);
   await new Promise((r) => setImmediate(r));
-  const line = logs.split('\n').find((l) => l.includes('purging expired OpenID4VCI state failed'));
-  assert.ok(line, logs.slice(-1500));
+  const line = logs.lines().find((l) => l.includes('purging expired OpenID4VCI state failed'));
+  assert.ok(line, logs.text().slice(-1500));
   assert.equal((JSON.parse(line) as { level: number }).level, 50, 'logged as an error');
 });

@@ -10,10 +10,10 @@
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { CompactEncrypt, compactDecrypt, importJWK, type JWK } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
+import { logSink } from '../helpers/log-sink.js';
 import { accessToken, holderKey, makeOffer, nonce, proof } from './vci-helpers.js';
 import { rotateRequestKey } from '../../src/issuance/request-encryption/request-encryption-keys.js';
 
@@ -263,15 +263,9 @@ for (const backend of storeTargets()) {
 describe('a request key this node cannot open (the operator secret changed)', () => {
   let t: TestApp;
   let issuerKey: string;
-  let logs = '';
+  const logs = logSink();
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk, _enc, cb) {
-        logs += String(chunk);
-        cb();
-      },
-    });
-    t = await startTestApp({ logDestination: sink, env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    t = await startTestApp({ logDestination: logs.stream, env: { RATE_LIMIT_PER_MINUTE: '0' } });
     issuerKey = await t.apiKey('issuer');
   });
   afterAll(() => t.close());
@@ -301,8 +295,8 @@ describe('a request key this node cannot open (the operator secret changed)', ()
       assert.equal(r.json().error, 'invalid_encryption_parameters');
     }
     await new Promise((r) => setImmediate(r));
-    const lines = logs.split('\n').filter((l) => l.includes('cannot be opened'));
-    assert.equal(lines.length, 1, logs.slice(-2000));
+    const lines = logs.lines().filter((l) => l.includes('cannot be opened'));
+    assert.equal(lines.length, 1, logs.text().slice(-2000));
     assert.match(lines[0]!, new RegExp(key!.kid));
     assert.match(lines[0]!, /rotate-request-key/);
   });

@@ -71,6 +71,22 @@ describe('direct_post answers that are not verified', () => {
     return res.json<RequestView>();
   };
 
+  /** A driver licence of a fresh holder, presented (age_over_19) to our verifier with `nonce`. */
+  const licencePresentation = async (nonce: string) => {
+    const holder = await generateHolderKey();
+    const { credential } = await issueViaApi(t, issuerKey, 'driver-license', holder);
+    const aud = await verifierId(t.app);
+    const p = await createHolderPresentation({
+      credential,
+      disclose: ['age_over_19'],
+      holderSigner: holder.signer,
+      aud,
+      nonce,
+      iat: nowSeconds(),
+    });
+    return p.presentation;
+  };
+
   const WALLET_ERRORS: [string, string][] = [
     ['access_denied', 'wallet_access_denied'],
     ['invalid_request', 'wallet_invalid_request'],
@@ -97,8 +113,6 @@ describe('direct_post answers that are not verified', () => {
   }
 
   it('rejects a verified presentation that leaves a required credential set unanswered (vp_token_incomplete)', async () => {
-    const holder = await generateHolderKey();
-    const { credential } = await issueViaApi(t, issuerKey, 'driver-license', holder);
     const vct = t.runtime.catalog.get('driver-license')!.vct;
     const req = await createRequest({
       credentials: [
@@ -107,14 +121,7 @@ describe('direct_post answers that are not verified', () => {
       ],
       credential_sets: [{ options: [['licence', 'second']] }],
     });
-    const { presentation } = await createHolderPresentation({
-      credential,
-      disclose: ['age_over_19'],
-      holderSigner: holder.signer,
-      aud: await verifierId(t.app),
-      nonce: req.nonce,
-      iat: nowSeconds(),
-    });
+    const presentation = await licencePresentation(req.nonce);
     const res = await directPost({ vp_token: JSON.stringify({ licence: [presentation] }), state: req.state });
     assert.equal(res.statusCode, 200, res.body);
     const view = await read(req.id);
@@ -123,17 +130,8 @@ describe('direct_post answers that are not verified', () => {
   });
 
   it('rejects a credential query answered with a bare presentation instead of an array of them (vp_token_not_array, §8.1)', async () => {
-    const holder = await generateHolderKey();
-    const { credential } = await issueViaApi(t, issuerKey, 'driver-license', holder);
     const req = await createRequest(licenceQuery());
-    const { presentation } = await createHolderPresentation({
-      credential,
-      disclose: ['age_over_19'],
-      holderSigner: holder.signer,
-      aud: await verifierId(t.app),
-      nonce: req.nonce,
-      iat: nowSeconds(),
-    });
+    const presentation = await licencePresentation(req.nonce);
     const res = await directPost({ vp_token: JSON.stringify({ licence: presentation }), state: req.state });
     assert.equal(res.statusCode, 200, res.body);
     const view = await read(req.id);
