@@ -14,14 +14,13 @@
  * CREDENTIAL_REQUEST_KEY_GRACE_SECONDS, then purges it. The JWE's `kid` picks the key (§10); any
  * other kid, a purged one included (once KEY_REFRESH_MS has passed), is refused.
  */
-import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/store.js';
 import type { RequestKeyRecord } from '../../store/repositories/vci-request-keys-repo.js';
 import { operatorSealKey } from '../../keys/operator-seal-key.js';
-import { openPrivateKey, sealPrivateKey } from '../../keys/seal-private-key.js';
-import { JWE_ALG } from '../../formats/jose/ecdh-es-jwe.js';
+import { newSealedEcdhKey, openSealedEcdhKey, type EcdhPublicJwk } from '../../keys/sealed-ecdh-key.js';
 
 export interface RequestKeyDeps {
   store: Pick<Store, 'vciRequestKeys'>;
@@ -35,27 +34,11 @@ const SEAL_LABEL = 'dproof openid4vci request-encryption key seal v1';
 /** Additional data of every sealed request key (with its kid): a verifier response key's row does not open here. */
 const SEAL_OWNER = 'openid4vci-credential-request';
 
-export interface PublicRequestKey {
-  kty: 'EC';
-  crv: 'P-256';
-  x: string;
-  y: string;
-  kid: string;
-  use: 'enc';
-  alg: typeof JWE_ALG;
-}
+export type PublicRequestKey = EcdhPublicJwk;
 
 function newRequestKey(deps: RequestKeyDeps) {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = privateKey.export({ format: 'jwk' }) as { x: string; y: string; d: string };
-  const kid = randomBytes(16).toString('base64url');
-  const pub: PublicRequestKey = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid, use: 'enc', alg: JWE_ALG };
-  return {
-    kid,
-    public_jwk: JSON.stringify(pub),
-    sealed_key: sealPrivateKey(operatorSealKey(deps.config, SEAL_LABEL), SEAL_OWNER, kid, jwk.d),
-    created_at: deps.clock.now(),
-  };
+  const { kid, publicJwk, sealed } = newSealedEcdhKey(operatorSealKey(deps.config, SEAL_LABEL), SEAL_OWNER);
+  return { kid, public_jwk: JSON.stringify(publicJwk), sealed_key: sealed, created_at: deps.clock.now() };
 }
 
 /** A previous key is usable until its grace period ends. */
@@ -118,8 +101,14 @@ export async function requestKeyByKid(deps: RequestKeyDeps, kid: string): Promis
   if (!row || !usable(deps, row)) return undefined;
   const cached = opened.get(row.sealed_key);
   if (cached) return cached;
-  const d = openPrivateKey(operatorSealKey(deps.config, SEAL_LABEL), SEAL_OWNER, kid, row.sealed_key);
-  if (d === undefined) {
+  const key = openSealedEcdhKey(
+    operatorSealKey(deps.config, SEAL_LABEL),
+    SEAL_OWNER,
+    kid,
+    row.sealed_key,
+    JSON.parse(row.public_jwk) as PublicRequestKey,
+  );
+  if (key === undefined) {
     // Sealed under another operator secret (the passphrase or HSM PIN changed, or nodes disagree):
     // every request encrypted to this key is refused until a key this node can open is made.
     if (!unopenable.has(row.sealed_key)) {
@@ -132,8 +121,6 @@ export async function requestKeyByKid(deps: RequestKeyDeps, kid: string): Promis
     }
     return undefined;
   }
-  const pub = JSON.parse(row.public_jwk) as PublicRequestKey;
-  const key = createPrivateKey({ format: 'jwk', key: { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y, d } });
   if (opened.size >= MAX_OPENED) opened.delete(opened.keys().next().value!);
   opened.set(row.sealed_key, key);
   return key;

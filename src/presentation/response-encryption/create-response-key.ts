@@ -4,12 +4,10 @@
  * `alg: ECDH-ES` (OpenID4VP §8.3: `alg` MUST be present). The private `d` is only ever stored
  * sealed; the row lives as long as the request.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { JsonObject } from '../../formats/jose/types.js';
 import type { PresentationDeps } from '../presentation-deps.js';
 import { responseKeySealKey } from './response-key-secret.js';
-import { sealPrivateKey } from '../../keys/seal-private-key.js';
-import { ENCRYPTED_MODES, RESPONSE_JWE_ALG, type ResponseMode } from './response-modes.js';
+import { newSealedEcdhKey } from '../../keys/sealed-ecdh-key.js';
+import { ENCRYPTED_MODES, type ResponseMode } from './response-modes.js';
 
 export async function storeResponseMode(
   deps: Pick<PresentationDeps, 'store' | 'config' | 'clock'>,
@@ -32,16 +30,13 @@ export async function storeResponseMode(
     });
     return;
   }
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = privateKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string; y: string; d: string };
-  const kid = randomBytes(16).toString('base64url');
-  const publicJwk: JsonObject = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid, use: 'enc', alg: RESPONSE_JWE_ALG };
+  const { kid, publicJwk, sealed } = newSealedEcdhKey(responseKeySealKey(deps.config), requestId);
   await deps.store.responseKeys.insert({
     request_id: requestId,
     response_mode: mode,
     kid,
     public_jwk: JSON.stringify(publicJwk),
-    sealed_key: sealPrivateKey(responseKeySealKey(deps.config), requestId, kid, jwk.d),
+    sealed_key: sealed,
     origin,
     expires_at: expiresAt,
   });

@@ -16,7 +16,6 @@
  * binds them. Then decryption with only ECDH-ES / A128GCM / A256GCM allowed
  * (`response_jwe_decrypt_failed`) and a JSON object payload (`response_payload_invalid`).
  */
-import { createPrivateKey } from 'node:crypto';
 import { badRequest } from '../../errors.js';
 import { jwkThumbprint } from '../../keys/jwk-thumbprint.js';
 import { decryptEcdhEs, JweError, readEcdhEsHeader } from '../../formats/jose/ecdh-es-jwe.js';
@@ -25,7 +24,7 @@ import { isJsonObject, type JsonObject } from '../../formats/jose/types.js';
 import type { PresentationDeps } from '../presentation-deps.js';
 import type { ResponseKeyRecord } from '../../store/repositories/response-keys-repo.js';
 import { responseKeySealKey } from './response-key-secret.js';
-import { openPrivateKey } from '../../keys/seal-private-key.js';
+import { openSealedEcdhKey } from '../../keys/sealed-ecdh-key.js';
 import { RESPONSE_JWE_ENCS } from './response-modes.js';
 
 export interface OpenedResponse {
@@ -67,10 +66,9 @@ export async function openEncryptedResponse(
   const row = await deps.store.responseKeys.byKid(kid);
   if (!row || !row.sealed_key || row.expires_at <= deps.clock.now())
     throw badRequest('response_jwe_kid_unknown', 'the JWE kid names no key of a pending request');
-  const d = openPrivateKey(responseKeySealKey(deps.config), row.request_id, kid, row.sealed_key);
   const pub = JSON.parse(row.public_jwk ?? '{}') as { x: string; y: string };
-  if (!d) throw badRequest('response_jwe_decrypt_failed', 'the request key could not be opened');
-  const key = createPrivateKey({ format: 'jwk', key: { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y, d } });
+  const key = openSealedEcdhKey(responseKeySealKey(deps.config), row.request_id, kid, row.sealed_key, pub);
+  if (!key) throw badRequest('response_jwe_decrypt_failed', 'the request key could not be opened');
   let plaintext: Uint8Array;
   try {
     plaintext = await decryptEcdhEs(jwe, key, RESPONSE_JWE_ENCS);

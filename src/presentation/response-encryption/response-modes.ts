@@ -14,5 +14,4 @@ export const ENCRYPTED_MODES: ReadonlySet<string> = new Set(['direct_post.jwt', 
 export const DC_API_MODES: ReadonlySet<string> = new Set(['dc_api', 'dc_api.jwt']);
 
 /** JWE algorithms of encrypted responses (HAIP 1.0 §5: ECDH-ES on P-256; A128GCM and A256GCM, both listed). */
-export const RESPONSE_JWE_ALG = 'ECDH-ES';
 export const RESPONSE_JWE_ENCS = ['A128GCM', 'A256GCM'] as const;
