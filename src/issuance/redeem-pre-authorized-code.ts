@@ -14,6 +14,7 @@ import { tokenError } from './vci-errors.js';
 import { MAX_TX_CODE_ATTEMPTS, type VciDeps } from './vci-deps.js';
 import { checkSenderPolicy, type SenderBinding } from './sender-binding.js';
 import { newRefreshToken } from './refresh/issue-refresh-token.js';
+import { isSealed } from './authorization/claims-seal.js';
 
 export interface TokenResponse {
   access_token: string;
@@ -51,7 +52,11 @@ export async function redeemPreAuthorizedCode(
   // §6.3 invalid_grant: wrong or expired code; §3.5 / §4.1.1: the code is single use.
   // Which of them it was goes in `code_state`, so the wallet can say it in words (the holder of
   // the code learns nothing about any other offer).
-  if (!offer) throw tokenError('invalid_grant', 'the pre-authorized code is unknown', { code_state: 'unknown' });
+  // An authorization code's offer row (finish-authorization.ts) is reached by its code too, and
+  // its claims are sealed under that code: it is redeemed only with PKCE, redirect_uri and
+  // client_id (redeem-authorization-code.ts), never as a pre-authorized code (RFC 7636 §4.6).
+  if (!offer || (offer.claims !== null && isSealed(offer.claims)))
+    throw tokenError('invalid_grant', 'the pre-authorized code is unknown', { code_state: 'unknown' });
   if (offer.redeemed_at !== null) throw tokenError('invalid_grant', 'the pre-authorized code was already used', { code_state: 'used' });
   if (offer.burned_at !== null)
     throw tokenError('invalid_grant', 'the pre-authorized code was locked after too many wrong transaction codes', {

@@ -431,6 +431,13 @@ for (const backend of storeTargets()) {
       await expectToken({ client_id: 'another-wallet' }, 400, 'invalid_grant');
       const noVerifier = await form(t, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: WALLET_REDIRECT });
       assert.equal(((await noVerifier.json()) as { error: string }).error, 'invalid_request');
+      // The authorization code is not a pre-authorized code: no PKCE, client or redirect_uri check would apply there.
+      const asPreAuthorized = await form(t, '/oauth/token', {
+        grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code',
+        'pre-authorized_code': code,
+      });
+      assert.equal(asPreAuthorized.status, 400);
+      assert.equal(((await asPreAuthorized.json()) as { error: string }).error, 'invalid_grant');
       await expectToken({}, 200);
       await expectToken({}, 400, 'invalid_grant');
 

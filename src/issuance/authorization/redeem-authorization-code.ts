@@ -61,7 +61,10 @@ export async function redeemAuthorizationCode(
   if (!offer || offer.expires_at <= now || offer.burned_at !== null) throw tokenError('invalid_grant', INVALID_GRANT);
   const req = await deps.store.authorizationRequests.byCodeOfferId(offer.id);
   if (!req) throw tokenError('invalid_grant', INVALID_GRANT);
-  // RFC 6749 §4.1.3: the code was issued to this client, for this redirect_uri.
+  // RFC 6749 §4.1.3: the code was issued to this client, for this redirect_uri. client_id is
+  // checked when sent but not required: §4.1.3 requires it of an unauthenticated client, but the
+  // OpenWallet Foundation's wallet library (@openid4vc/oauth2) leaves it out, and the code is
+  // already bound to its client by the pushed request and to its wallet by PKCE (and DPoP).
   if (clientId !== undefined && clientId !== req.client_id) throw tokenError('invalid_grant', 'the code was issued to another client');
   if (redirectUri !== req.redirect_uri) throw tokenError('invalid_grant', 'redirect_uri is not the one of the authorization request');
   // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) == code_challenge.
