@@ -93,9 +93,11 @@ export async function deferredRoutes(app: FastifyInstance, deps: AppDeps & { dpo
       const checked = tokenOf(request);
       // §9.1: the response is encrypted to the key of this request, not the one of the credential request.
       const encryption = readResponseEncryption(request.body);
+      // The next DPoP nonce before the transaction is collected: minting one may write to the
+      // store, and a fault then must not cost the wallet a collected credential.
+      await nonceFor(reply, checked);
       const response = await collectDeferred(deps, checked.token, request.body);
       reply.header('cache-control', 'no-store');
-      await nonceFor(reply, checked);
       if ('transaction_id' in response) reply.code(202);
       if (encryption) return reply.type('application/jwt').send(await encryptCredentialResponse(response, encryption));
       return reply.send(response);
@@ -132,8 +134,8 @@ export async function deferredRoutes(app: FastifyInstance, deps: AppDeps & { dpo
     async (request, reply) => {
       requireJson(request, 'invalid_notification_request');
       const checked = tokenOf(request);
-      await recordNotification(deps, checked.token, request.body);
       await nonceFor(reply, checked);
+      await recordNotification(deps, checked.token, request.body);
       return reply.code(204).header('cache-control', 'no-store').send();
     },
   );

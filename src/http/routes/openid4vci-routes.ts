@@ -223,14 +223,17 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       // RFC 6749 §6: the refresh_token grant when REFRESH_TOKEN_TTL_SECONDS issues them.
       const refresh = form.grant_type === REFRESH_TOKEN_GRANT && deps.config.refreshTokenTtlSeconds > 0;
       const sender = await checkTokenSender(deps, dpop, request.headers, form);
+      // RFC 9449 §8.2: a nonce for the next proof, taken before the code or refresh token is used:
+      // minting one may write to the store, and a fault then must not cost the wallet its grant.
+      const nextNonce = sender.dpopJkt !== undefined ? await dpop.nonces.current() : undefined;
       const response = authorizationCode
         ? await redeemAuthorizationCode({ ...deps, config: { ...deps.config, authorizationCode } }, form, sender)
         : refresh
           ? await redeemRefreshToken(deps, form, sender)
           : await redeemPreAuthorizedCode(deps, form, sender);
-      // RFC 6749 §5.1: token responses are not cached; RFC 9449 §8.2: a nonce for the next proof.
+      // RFC 6749 §5.1: token responses are not cached.
       reply.header('cache-control', 'no-store');
-      if (response.token_type === 'DPoP') reply.header('dpop-nonce', await dpop.nonces.current());
+      if (nextNonce !== undefined) reply.header('dpop-nonce', nextNonce);
       return response;
     },
   );
@@ -308,10 +311,11 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       }
       // §8.2: bad encryption parameters are refused before anything is consumed.
       const encryption = readResponseEncryption(request.body);
+      // RFC 9449 §9: the nonce for the wallet's next proof at this resource, taken before anything
+      // is consumed (minting one may write to the store).
+      if (bearer.dpopJkt !== null) reply.header('dpop-nonce', await dpop.nonces.current());
       const response = await issueOfferedCredentials(deps, bearer.token, request.body, bearer);
       reply.header('cache-control', 'no-store');
-      // RFC 9449 §9: the nonce for the wallet's next proof at this resource.
-      if (bearer.dpopJkt !== null) reply.header('dpop-nonce', await dpop.nonces.current());
       // §8.3: 202 Accepted with transaction_id when issuance is deferred.
       if ('transaction_id' in response) reply.code(202);
       // §8.3 / §10: an encrypted response is a JWE, application/jwt.

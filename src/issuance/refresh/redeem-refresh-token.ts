@@ -66,6 +66,8 @@ export async function redeemRefreshToken(
   const claims = row.claims === null ? undefined : openSealedClaims(row.claims, raw);
   if (row.claims !== null && claims === undefined) throw tokenError('invalid_grant', 'the refresh token is unknown, expired or revoked');
 
+  // Read before the rotation: once the old token is used up, a read that fails would cost the wallet its grant.
+  const req = await deps.store.authorizationRequests.byCodeOfferId(offer.id);
   // The new pair keeps the binding: the same DPoP key (or the one proven now, for an unbound grant).
   const dpopJkt = row.dpop_jkt ?? sender.dpopJkt;
   const access = issueAccessToken(now, deps.config.accessTokenTtlSeconds);
@@ -93,7 +95,6 @@ export async function redeemRefreshToken(
     await deps.store.refreshTokens.revokeFamily(row.offer_id);
     throw tokenError('invalid_grant', REUSED);
   }
-  const req = await deps.store.authorizationRequests.byCodeOfferId(offer.id);
   return {
     access_token: access.token,
     token_type: dpopJkt === undefined ? 'Bearer' : 'DPoP',
