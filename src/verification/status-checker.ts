@@ -42,6 +42,8 @@ const X5C_CODES: ReadonlySet<string> = new Set<FormatErrorCode>([
 /** Used when a list names no `ttl`; also the longest we keep any list. */
 const DEFAULT_TTL_SECONDS = 60;
 const MAX_TTL_SECONDS = 3600;
+/** A list whose ttl is below this is still kept this long (§11.5: a tiny ttl must not make every verification a fetch). */
+const MIN_TTL_SECONDS = 5;
 const MAX_CACHED_LISTS = 256;
 /** An own list's token is verified again after this long, so a key retired since is noticed. */
 const OWN_RECHECK_MS = 5000;
@@ -59,7 +61,10 @@ interface CachedList {
 }
 
 export class StatusChecker {
+  /** Other issuers' lists, by issuer AND uri: a list is only ever the one its own issuer signed. */
   private cache = new Map<string, CachedList>();
+  /** Fetches under way, by the same key: concurrent verifications of one cold list share one fetch. */
+  private loading = new Map<string, Promise<StatusList>>();
   /** Our own lists: the last token seen per URI and what checking it gave. */
   private own = new Map<string, { token: string; list: StatusList; iat: number; exp?: number; checkedAt: number }>();
 
@@ -114,12 +119,25 @@ export class StatusChecker {
       });
       return checked.list;
     }
-    const hit = this.cache.get(uri);
-    if (hit && this.o.clock.now() < hit.until) return hit.list;
-    // SSRF guard: only lists on the origin of the (trusted) issuer that signed the credential.
+    // SSRF guard: only lists on the origin of the (trusted) issuer that signed the credential;
+    // checked before the cache, which holds lists by issuer too, so one issuer's credential never
+    // gets another issuer's list.
     if (!URL.canParse(uri) || new URL(uri).origin !== new URL(iss).origin) {
       throw new StatusCheckFailed('status_list_uri_untrusted', "the status list is not on the issuer's origin");
     }
+    const key = `${iss} ${uri}`;
+    const hit = this.cache.get(key);
+    if (hit && this.o.clock.now() < hit.until) return hit.list;
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = this.fetchList(uri, iss, key).finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Fetches, checks and caches another issuer's list. */
+  private async fetchList(uri: string, iss: string, key: string): Promise<StatusList> {
     let token: string;
     try {
       token = (await fetchText(this.o.fetch, uri, STATUS_LIST_JWT_MEDIA_TYPE)).trim(); // §8.1
@@ -130,10 +148,10 @@ export class StatusChecker {
       throw new StatusCheckFailed('status_list_unreachable', 'the status list could not be fetched');
     }
     const checked = await this.checkToken(token, uri, iss);
-    const ttl = Math.min(checked.ttl ?? DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS);
+    const ttl = Math.max(MIN_TTL_SECONDS, Math.min(checked.ttl ?? DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS));
     const until = Math.min(this.o.clock.now() + ttl * 1000, checked.exp !== undefined ? checked.exp * 1000 : Infinity);
     if (this.cache.size >= MAX_CACHED_LISTS) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(uri, { list: checked.list, until });
+    this.cache.set(key, { list: checked.list, until });
     return checked.list;
   }
 
