@@ -573,6 +573,7 @@ export const ERROR_CATALOGUE = {
   status_list_token_bad_claim: { http: [400], area: 'status_list', en: 'a Status List Token claim has the wrong JSON type' },
   status_list_token_sub_mismatch: { http: [400], area: 'status_list', en: 'sub is not the URI the token was fetched from (§8.3)' },
   status_list_token_expired: { http: [400], area: 'status_list', en: 'the Status List Token exp has passed (§8.3)' },
+  status_list_token_not_yet_valid: { http: [400], area: 'status_list', en: 'the Status List Token nbf is in the future (§5.1, RFC 7519)' },
   status_list_token_bad_ttl: { http: [400], area: 'status_list', en: 'ttl is not a positive number (§5.1)' },
   status_reference_missing: { http: [400], area: 'status_list', en: 'the token has no status.status_list (§6.1)' },
   status_reference_malformed: { http: [400], area: 'status_list', en: 'status.status_list idx or uri is malformed (§6.2)' },

@@ -121,6 +121,22 @@ describe('checking a status list token (§8.3)', () => {
     assert.equal(lenient.exp, exp);
   });
 
+  test('rejects a token whose nbf is in the future with status_list_token_not_yet_valid, honouring the tolerance', () => {
+    const iat = example.payload['iat'] as number;
+    const at = fixedClock(iat * 1000);
+    assertCode(() => check(example.header, { ...example.payload, nbf: iat + 60 }, at), 'status_list_token_not_yet_valid');
+    assertCode(() => check(example.header, { ...example.payload, nbf: 'soon' }, at), 'status_list_token_bad_claim');
+    assert.equal(check(example.header, { ...example.payload, nbf: iat }, at).iat, iat);
+    const lenient = checkStatusListToken({
+      header: example.header,
+      payload: { ...example.payload, nbf: iat + 20 },
+      uri: URI,
+      clock: at,
+      clockToleranceSeconds: 30,
+    });
+    assert.equal(lenient.iat, iat);
+  });
+
   test('accepts a token without exp or ttl', () => {
     const payload = { ...example.payload };
     delete payload['exp'];

@@ -29,6 +29,8 @@ export const STATUS_LIST_ERROR_CODES = [
   'status_list_token_sub_mismatch',
   /** `exp` has passed (§8.3 step 4c). */
   'status_list_token_expired',
+  /** The Status List Token's `nbf` is in the future (§5.1: RFC 7519 validity applies). */
+  'status_list_token_not_yet_valid',
   /** `ttl` is present but not a positive number (§5.1). */
   'status_list_token_bad_ttl',
   /** The referenced token has no `status.status_list` (§6.1, §6.2, §8.3 step 1). */

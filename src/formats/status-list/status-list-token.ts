@@ -127,6 +127,11 @@ export const checkStatusListToken = (input: CheckStatusListTokenInput): CheckedS
   if (exp !== undefined && epochSeconds(input.clock) >= exp + (input.clockToleranceSeconds ?? 0)) {
     throw statusFormatError('status_list_token_expired', 'the status list token has expired');
   }
+  // §5.1: a token RFC 7519 would refuse is refused: `nbf`, when present, must have passed.
+  const nbf = numericClaim(payload, 'nbf', false);
+  if (nbf !== undefined && epochSeconds(input.clock) + (input.clockToleranceSeconds ?? 0) < nbf) {
+    throw statusFormatError('status_list_token_not_yet_valid', 'the status list token is not valid yet (nbf)');
+  }
   const ttl = payload['ttl'];
   // §5.1: `ttl`, if present, MUST be a positive number.
   if (ttl !== undefined && !isPositiveNumber(ttl)) {
