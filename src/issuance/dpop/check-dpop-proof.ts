@@ -12,6 +12,7 @@ import { parseCompactJws } from '../../formats/jose/parse-compact-jws.js';
 import { checkAlgAllowed, SUPPORTED_ALGS, verifyCompactJws } from '../../formats/jose/verify-compact-jws.js';
 import { algForJwk } from '../../formats/jose/import-public-key.js';
 import { hasOwn, isJsonObject, type JsonObject } from '../../formats/jose/types.js';
+import { checkTimeClaims } from '../../formats/jose/check-time-claims.js';
 import { checkHolderKey } from '../issue-credential.js';
 import { DpopRefusal } from './dpop-errors.js';
 
@@ -106,14 +107,26 @@ function checkHtu(payload: JsonObject, htu: string): void {
   if (given.origin !== want.origin || given.pathname !== want.pathname) throw refuse('the DPoP proof htu is not this endpoint');
 }
 
-/** §4.3 (11): `iat` within the window (the server nonce bounds freshness too, §8). */
+/** The time checks' refusals, in words about the proof. */
+const TIME_REFUSALS: Record<string, string> = {
+  jwt_iat_missing: 'the DPoP proof needs an iat',
+  jwt_iat_in_future: 'the DPoP proof iat is in the future',
+  jwt_iat_too_old: 'the DPoP proof is too old',
+  jwt_expired: 'the DPoP proof has expired (exp)',
+  jwt_not_yet_valid: 'the DPoP proof is not valid yet (nbf)',
+};
+
+/**
+ * §4.3 (11): `iat` within the window (the server nonce bounds freshness too, §8); and, as for any
+ * JWT (RFC 7519 §4.1.4–4.1.5), an `exp` or `nbf` the proof carries holds too.
+ */
 function checkIat(payload: JsonObject, opts: DpopCheckOptions): number {
-  const iat = payload.iat;
-  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw refuse('the DPoP proof needs an iat');
-  const now = opts.clock.now() / 1000;
-  if (iat > now + opts.skewSeconds) throw refuse('the DPoP proof iat is in the future');
-  if (iat < now - opts.maxAgeSeconds - opts.skewSeconds) throw refuse('the DPoP proof is too old');
-  return iat;
+  try {
+    checkTimeClaims(payload, { clock: opts.clock, skewSeconds: opts.skewSeconds, maxIatAgeSeconds: opts.maxAgeSeconds });
+  } catch (e) {
+    throw refuse(isAppError(e) ? (TIME_REFUSALS[e.code] ?? `the DPoP proof's ${e.message}`) : 'the DPoP proof has bad time claims');
+  }
+  return payload.iat as number;
 }
 
 /** §4.2 / §4.3 (12): at a protected resource, `ath` is the base64url SHA-256 of the access token. */
