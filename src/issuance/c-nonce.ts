@@ -1,8 +1,7 @@
 /**
  * c_nonces (OpenID4VCI §7) that cost the store nothing until they are used: a c_nonce carries its
- * expiry and 128 random bits under an HMAC-SHA256 tag, keyed from the operator secret every node
- * shares (operator-seal-key.ts, a label of its own), so any node tells one of ours from a made-up
- * one without a lookup. Single use is kept where it matters: the credential request that uses a
+ * expiry and 128 random bits under an HMAC-SHA256 tag, keyed with a random secret every node
+ * shares (cNonceKey), so any node tells one of ours from a made-up one without a lookup. Single use is kept where it matters: the credential request that uses a
  * c_nonce records its hash in the same commit that consumes the offer, and a second use finds the
  * row (vci-issuance-repo.ts). The anonymous nonce endpoint therefore writes nothing: it was one
  * commit per call, a sixth of a flow's commits, and a way to fill the store from outside.
@@ -11,15 +10,22 @@
  * HMAC over those 23), 52 characters. Hand-written: a MAC over a fixed layout, no library needed.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { operatorSealKey, type OperatorSecretConfig } from '../keys/operator-seal-key.js';
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/store.js';
+import { serviceSecret } from '../keys/service-secret.js';
 
 const VERSION = 1;
 const BODY = 1 + 6 + 16;
 const TAG = 16;
 const ENCODED_LENGTH = Math.ceil(((BODY + TAG) * 4) / 3);
 
-/** The MAC key of c_nonces: the same on every node that shares the operator secret. */
-export const cNonceKey = (config: OperatorSecretConfig): Buffer => operatorSealKey(config, 'openid4vci c_nonce hmac');
+/**
+ * The MAC key of c_nonces: a random secret every node reads from the store (service-secret.ts).
+ * Not derived from the operator secret: a c_nonce is handed to anyone, and its tag would let them
+ * test guesses of a passphrase or PIN offline.
+ */
+export const cNonceKey = (deps: { store: Pick<Store, 'serviceSecrets'>; clock: Clock }): Promise<Buffer> =>
+  serviceSecret(deps.store, 'openid4vci c_nonce hmac', deps.clock.now());
 
 const tagOf = (key: Buffer, body: Buffer): Buffer => createHmac('sha256', key).update(body).digest().subarray(0, TAG);
 

@@ -21,5 +21,5 @@ export async function createNonce(deps: NonceDeps): Promise<{ c_nonce: string; e
     if (!isStoreUnavailable(e)) deps.log?.error({ err: e }, 'purging expired OpenID4VCI state failed');
   });
   const ttl = deps.config.cNonceTtlSeconds;
-  return { c_nonce: mintCNonce(cNonceKey(deps.config), now + ttl * 1000), expiresIn: ttl };
+  return { c_nonce: mintCNonce(await cNonceKey(deps), now + ttl * 1000), expiresIn: ttl };
 }

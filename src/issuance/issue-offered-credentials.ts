@@ -187,7 +187,7 @@ export async function issueOfferedCredentials(
   const holders = proofs.map((p) => p.jwk);
   // §8.3.1.2 invalid_nonce: a c_nonce not made here, or expired (c-nonce.ts); one used before is
   // found when the consuming unit records it. One key attestation carries one c_nonce for all its keys.
-  const nonces = usedNonces(deps, viaAttestation ? [viaAttestation.nonce] : proofs.map((p) => p.nonce));
+  const nonces = await usedNonces(deps, viaAttestation ? [viaAttestation.nonce] : proofs.map((p) => p.nonce));
   const consume = (after: readonly WriteStep[]) =>
     deps.store.vciIssuance.consumeConfiguration(
       { offerId: offer.id, configurationId: configuration.id, covered: coveredConfigurations(offer).length, nonces, now: deps.clock.now() },
@@ -258,8 +258,8 @@ function refuseUnconsumed(
   throw bearerError('invalid_token', 'the access token was already used');
 }
 
-function usedNonces(deps: VciDeps, given: readonly string[]): UsedNonce[] {
-  const key = cNonceKey(deps.config);
+async function usedNonces(deps: VciDeps, given: readonly string[]): Promise<UsedNonce[]> {
+  const key = await cNonceKey(deps);
   const now = deps.clock.now();
   return given.map((nonce) => {
     const read = readCNonce(key, nonce, now);

@@ -334,6 +334,14 @@ export interface AuthorizationRequestsTable {
 }
 
 /** A key wallets encrypt credential requests to (migration 0015). */
+/** Random secrets shared by the nodes of a deployment (migration 0016, keys/service-secret.ts). */
+export interface ServiceSecretsTable {
+  name: string;
+  /** base64url of 32 random bytes. */
+  secret: string;
+  created_at: number;
+}
+
 export interface VciRequestKeysTable {
   kid: string;
   /** `active` or `previous` (rotated out, listed and accepted until the grace period ends). */
@@ -368,4 +376,5 @@ export interface Database {
   verifier_identities: VerifierIdentitiesTable;
   verifier_response_keys: VerifierResponseKeysTable;
   vci_request_keys: VciRequestKeysTable;
+  service_secrets: ServiceSecretsTable;
 }

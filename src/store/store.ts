@@ -19,6 +19,7 @@ import { responseKeysRepo } from './repositories/response-keys-repo.js';
 import { vciRequestKeysRepo } from './repositories/vci-request-keys-repo.js';
 import { authorizationRequestsRepo } from './repositories/authorization-requests-repo.js';
 import { refreshTokensRepo } from './repositories/refresh-tokens-repo.js';
+import { serviceSecretsRepo } from './repositories/service-secrets-repo.js';
 
 /** The repository layer: one object per table family, the same on SQLite and PostgreSQL. */
 export interface Store {
@@ -48,6 +49,8 @@ export interface Store {
   readonly authorizationRequests: ReturnType<typeof authorizationRequestsRepo>;
   /** OpenID4VCI refresh tokens (RFC 6749 §6, migration 0014). */
   readonly refreshTokens: ReturnType<typeof refreshTokensRepo>;
+  /** Random secrets the nodes share: c_nonce MAC key, identity-provider login derivations (migration 0016). */
+  readonly serviceSecrets: ReturnType<typeof serviceSecretsRepo>;
   migrate(): Promise<MigrationReport>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
@@ -76,6 +79,7 @@ export function openStore(opts: DatabaseOptions): Store {
     vciRequestKeys: vciRequestKeysRepo(db),
     authorizationRequests: authorizationRequestsRepo(db),
     refreshTokens: refreshTokensRepo(db),
+    serviceSecrets: serviceSecretsRepo(db),
     migrate: () => migrateToLatest(db as unknown as Kysely<unknown>, dialect),
     ping: async () => {
       if (dialect === 'postgres') {

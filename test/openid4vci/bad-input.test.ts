@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { cNonceKey, mintCNonce } from '../../src/issuance/c-nonce.js';
+import { operatorSealKey } from '../../src/keys/operator-seal-key.js';
 import {
   accessToken,
   codeOf,
@@ -246,13 +247,21 @@ for (const backend of storeTargets()) {
       assert.equal((await ask(await accessToken(t, first), [await proof(holderKey(), { aud, nonce: c })])).statusCode, 200);
       await proofCase('reused nonce', async () => [await proof(holderKey(), { aud, nonce: c })], 'invalid_nonce');
       // One of ours that expired, and one whose expiry was moved later without the key (its tag no longer fits).
-      const stale = mintCNonce(cNonceKey(t.config), t.clock.now() - 1);
+      const stale = mintCNonce(await cNonceKey(t.runtime), t.clock.now() - 1);
       await proofCase('expired nonce', async () => [await proof(holderKey(), { aud, nonce: stale })], 'invalid_nonce');
       const bytes = Buffer.from(await nonce(t), 'base64url');
       bytes.writeUIntBE(t.clock.now() + 86_400_000, 1, 6);
       await proofCase(
         'nonce with a forged expiry',
         async () => [await proof(holderKey(), { aud, nonce: bytes.toString('base64url') })],
+        'invalid_nonce',
+      );
+      // The MAC key is a random secret of the deployment, not one derived from the operator's
+      // passphrase (a c_nonce must not let anyone test guesses of it): a tag under that is refused.
+      const underOperatorSecret = mintCNonce(operatorSealKey(t.config, 'openid4vci c_nonce hmac'), t.clock.now() + 60_000);
+      await proofCase(
+        'nonce under the operator secret',
+        async () => [await proof(holderKey(), { aud, nonce: underOperatorSecret })],
         'invalid_nonce',
       );
     });

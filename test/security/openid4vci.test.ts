@@ -505,7 +505,7 @@ const prepared = (name: string, edit: (f: SecurityFixture, n: string) => Promise
 };
 // A c_nonce is stored only once it is used (src/issuance/c-nonce.ts): used = its row is there;
 // expired = the time inside it, under its tag, has passed.
-prepared('rejects an expired c_nonce', async (f) => mintCNonce(cNonceKey(f.t.config), f.t.clock.now() - 1000));
+prepared('rejects an expired c_nonce', async (f) => mintCNonce(await cNonceKey(f.t.runtime), f.t.clock.now() - 1000));
 prepared('rejects a used c_nonce', async (f, n) => {
   const now = f.t.clock.now();
   await f.t.runtime.store.db

@@ -107,7 +107,7 @@ export async function finishAuthorization(
   const req = await deps.store.authorizationRequests.byIdpStateHash(hashSecret(state));
   if (!req || req.completed_at !== null)
     throw authorizationError('invalid_request', 'no login in progress with this state (finished, or never started)');
-  if (binding === undefined || !sameHash(binding, browserBinding(state)))
+  if (binding === undefined || !sameHash(binding, await browserBinding(deps, state)))
     throw authorizationError('invalid_request', 'this login was started in another browser; start again from the wallet');
   const now = deps.clock.now();
   if (req.expires_at <= now) {

@@ -12,6 +12,8 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWK } from 'jose
 import { fetchOperatorEndpoint } from '../../http-client/fetch-operator-endpoint.js';
 import { parseOutboundAllowList } from '../../http-client/outbound-allow-list.js';
 import { checkPublicJwk } from '../../formats/jose/check-public-jwk.js';
+import { isJsonObject } from '../../formats/jose/types.js';
+import { serviceSecret } from '../../keys/service-secret.js';
 import { AUTHORIZATION_PATHS, type AuthorizationDeps } from './authorization-deps.js';
 
 const MAX_BYTES = 256 * 1024;
@@ -52,7 +54,9 @@ async function getJson(
   } catch {
     throw new IdentityProviderError(`identity provider answered ${res.status} without JSON`);
   }
-  return { status: res.status, body: body as Record<string, unknown> };
+  // Every answer read here is an object (discovery, JWKS, token response); `null` or an array is a fault of the provider's.
+  if (!isJsonObject(body)) throw new IdentityProviderError(`identity provider answered ${res.status} with JSON that is not an object`);
+  return { status: res.status, body };
 }
 
 export async function providerMetadata(deps: AuthorizationDeps): Promise<ProviderMetadata> {
@@ -77,9 +81,17 @@ export async function providerMetadata(deps: AuthorizationDeps): Promise<Provide
   return metadata;
 }
 
-const derive = (state: string, label: string) => createHmac('sha256', state).update(`dproof idp ${label}`).digest('base64url');
+/**
+ * The login's PKCE verifier, nonce and browser binding, derived from its `state` under a random
+ * secret the nodes share (service-secret.ts), so any node can finish a login another started. The
+ * state itself travels in URLs; keyed by it alone, anyone who saw the callback could compute them.
+ */
+const derive = async (deps: AuthorizationDeps, state: string, label: string): Promise<string> => {
+  const key = await serviceSecret(deps.store, 'oidc login', deps.clock.now());
+  return createHmac('sha256', key).update(`dproof idp ${label}\n${state}`).digest('base64url');
+};
 /** The value of the cookie that ties the login to the browser that started it at the authorization endpoint. */
-export const browserBinding = (state: string) => derive(state, 'browser');
+export const browserBinding = (deps: AuthorizationDeps, state: string) => derive(deps, state, 'browser');
 export const callbackUrl = (deps: AuthorizationDeps) => `${deps.config.publicUrl}${AUTHORIZATION_PATHS.callback}`;
 
 /** Where to send the citizen: the provider's authorization endpoint with state, nonce and PKCE. */
@@ -87,14 +99,14 @@ export async function loginUrl(deps: AuthorizationDeps, state: string): Promise<
   const m = await providerMetadata(deps);
   const c = deps.config.authorizationCode;
   const u = new URL(m.authorization_endpoint);
-  const verifier = derive(state, 'pkce');
+  const verifier = await derive(deps, state, 'pkce');
   const params = {
     response_type: 'code',
     client_id: c.oidcClientId,
     redirect_uri: callbackUrl(deps),
     scope: c.oidcScope,
     state,
-    nonce: derive(state, 'nonce'),
+    nonce: await derive(deps, state, 'nonce'),
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
   };
@@ -133,7 +145,7 @@ export async function finishLogin(deps: AuthorizationDeps, state: string, code: 
       grant_type: 'authorization_code',
       code,
       redirect_uri: callbackUrl(deps),
-      code_verifier: derive(state, 'pkce'),
+      code_verifier: await derive(deps, state, 'pkce'),
     }),
   });
   if (status !== 200 || typeof body.id_token !== 'string')
@@ -156,7 +168,7 @@ export async function finishLogin(deps: AuthorizationDeps, state: string, code: 
   }
   // OIDC Core §3.1.3.7: azp, when present, is us; the nonce is the one we sent.
   if (payload.azp !== undefined && payload.azp !== c.oidcClientId) throw new IdentityProviderError('ID token azp is another client');
-  if (payload.nonce !== derive(state, 'nonce')) throw new IdentityProviderError('ID token nonce is not ours');
+  if (payload.nonce !== (await derive(deps, state, 'nonce'))) throw new IdentityProviderError('ID token nonce is not ours');
   if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub.length > 255)
     throw new IdentityProviderError('ID token sub unusable');
   return { sub: payload.sub };

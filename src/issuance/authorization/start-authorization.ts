@@ -35,7 +35,8 @@ export async function startAuthorization(
     if (e instanceof IdentityProviderError) throw authorizationError('temporarily_unavailable', e.message);
     throw e;
   }
+  const binding = await browserBinding(deps, state);
   if (!(await deps.store.authorizationRequests.start(req.id, now, hashSecret(state), now + LOGIN_WINDOW_SECONDS * 1000)))
     throw authorizationError('invalid_request_uri', 'the request_uri is unknown, already used or expired; push the request again');
-  return { url, binding: browserBinding(state) };
+  return { url, binding };
 }

@@ -15,6 +15,7 @@ import { issuerCertificates } from './0012-issuer-certificates.js';
 import { verifierLogoSameDevice } from './0013-verifier-logo-same-device.js';
 import { sealedDeferredRefreshTokens } from './0014-sealed-deferred-refresh-tokens.js';
 import { vciRequestKeys } from './0015-vci-request-keys.js';
+import { serviceSecrets } from './0016-service-secrets.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -39,6 +40,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0013-verifier-logo-same-device': verifierLogoSameDevice(dialect),
       '0014-sealed-deferred-refresh-tokens': sealedDeferredRefreshTokens(dialect),
       '0015-vci-request-keys': vciRequestKeys(dialect),
+      '0016-service-secrets': serviceSecrets(dialect),
     };
   },
 });
