@@ -49,6 +49,8 @@ export function createVerificationContext(deps: VerificationDeps, fetcher: Fetch
     ownIssuer: deps.config.publicUrl,
     trusted: deps.config.trustedIssuerCas,
     ownCaCertificates: () => deps.keys.issuerCaCertificates?.() ?? NO_CERTIFICATES,
+    ownKeyPublished: (jwk) =>
+      deps.keys.publishedKeys().some((k) => k.jwk.kty === jwk.kty && k.jwk.crv === jwk.crv && k.jwk.x === jwk.x && k.jwk.y === jwk.y),
   });
   const status = new StatusChecker({
     issuerCaAnchors,

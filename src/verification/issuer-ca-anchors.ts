@@ -7,6 +7,7 @@
  * with none, for those under the certified issuer's own identifier (as TRUSTED_ISSUERS entries do).
  */
 import { X509Certificate } from 'node:crypto';
+import type { JWK } from 'jose';
 import type { IssuerCaAnchor } from '../formats/x509/verify-jws-x5c.js';
 import { ownAndConfiguredAnchors } from './iaca-anchors.js';
 import { ownTypeNamespace, typeMatches } from './issuer-type-authority.js';
@@ -22,6 +23,8 @@ export function issuerCaAnchorsOf(o: {
   ownIssuer: string;
   trusted: readonly TrustedIssuerCa[];
   ownCaCertificates: () => readonly Uint8Array[];
+  /** Whether a key our own CA certified is still published by our key ring (active or retiring). */
+  ownKeyPublished: (jwk: JWK) => boolean;
 }): () => readonly IssuerCaAnchor[] {
   const ownTypes = ownTypeNamespace(o.ownIssuer);
   const configured: IssuerCaAnchor[] = o.trusted.map((t) => ({
@@ -34,5 +37,7 @@ export function issuerCaAnchorsOf(o: {
     certificate,
     mayCertify: (iss) => iss === o.ownIssuer,
     mayIssue: () => true,
+    // Our CA's certificates outlive our keys (years against a rotation): retiring a key stops it verifying.
+    mayCertifyKey: o.ownKeyPublished,
   }));
 }

@@ -21,7 +21,8 @@ import { storeTargets } from '../helpers/stores.js';
 import { counterOf, counterPresent, counterVerify, generateHolderKey, issueViaApi, type Counter } from '../presentation/helpers.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
 import { certifyIssuerKeys, makeIssuerCa } from '../../src/keys/manage-issuer-certificates.js';
-import { rotateKey } from '../../src/keys/manage-keys.js';
+import { retireKey, rotateKey } from '../../src/keys/manage-keys.js';
+import { handoverWindowMs } from '../../src/keys/key-ring.js';
 import { certificateChainOf } from '../../src/keys/mdoc-key-rows.js';
 import { readAuthorityKeyIds } from '../../src/formats/x509/read-authority-key-ids.js';
 import { readSubjectAltNames } from '../../src/formats/x509/read-certificate-extensions.js';
@@ -235,6 +236,28 @@ for (const backend of storeTargets()) {
       });
       const { payload } = await theirs.verify(credential);
       assert.equal(payload.iss, t.config.publicUrl);
+    });
+
+    it("stops verifying a retired key's credentials though the key's certificate is still valid (issuer_certificate_untrusted)", async () => {
+      const { credential } = await issueViaApi(t, issuerKey, 'driver-license', holder);
+      const kid = decodeProtectedHeader(credential.split('~')[0]!).kid as string;
+      const policy = { types: ['driver-license'], claims: ['age_over_19'] };
+      assert.equal((await verify(credential, policy, ['age_over_19'])).verdict, 'verified');
+      const deps = {
+        store: t.runtime.store,
+        keyStore: t.runtime.keyStore,
+        clock: t.runtime.clock,
+        actor: 'test',
+        issuerProfile: { country: 'KR', commonName: 'test issuer', issuer: t.config.publicUrl },
+      };
+      await rotateKey(deps, 'ES256');
+      const handoverMs = handoverWindowMs(t.config.keyRefreshMs);
+      t.clock.advance(handoverMs);
+      await retireKey(deps, kid, { force: true, handoverMs });
+      await t.runtime.keys.refresh();
+      const v = await verify(credential, policy, ['age_over_19']);
+      assert.equal(v.verdict, 'rejected', JSON.stringify(v));
+      assert.equal(v.code, 'issuer_certificate_untrusted');
     });
   });
 }

@@ -37,6 +37,12 @@ export interface IssuerCaAnchor {
   mayCertify(iss: string): boolean;
   /** May an issuer certified by this anchor issue credentials of `type` (a `vct`)? */
   mayIssue(iss: string, type: string): boolean;
+  /**
+   * Is the certified key still one the issuer stands behind? Our own CA: only keys our key ring
+   * publishes (active or retiring), so a retired key's long-lived certificate does not keep it
+   * verifying. Unset: the certificate's validity decides.
+   */
+  mayCertifyKey?(jwk: JWK): boolean;
 }
 
 export interface X5cVerified extends VerifiedJws {
@@ -68,7 +74,10 @@ export function checkIssuerX5c(
   if (!anchor) throw formatError('issuer_certificate_untrusted', 'the x5c chain does not lead to a trusted issuer CA');
   checkLeaf(certs, [anchor.certificate], iss, now);
   if (!anchor.mayCertify(iss)) throw formatError('issuer_certificate_san_mismatch', 'this issuer CA may not certify the iss of the token');
-  return { anchor, chain, jwk: leafKey(certs[0]!) };
+  const jwk = leafKey(certs[0]!);
+  if (anchor.mayCertifyKey && !anchor.mayCertifyKey(jwk))
+    throw formatError('issuer_certificate_untrusted', "the certified key is no longer one of the issuer's keys (retired)");
+  return { anchor, chain, jwk };
 }
 
 /**
