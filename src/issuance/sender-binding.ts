@@ -14,6 +14,8 @@ export interface SenderBinding {
   dpopJkt?: string;
   /** `sub` of a verified wallet attestation. */
   walletClient?: string;
+  /** RFC 7638 thumbprint of that attestation's `cnf.jwk`: the wallet instance. */
+  walletInstanceJkt?: string;
 }
 
 /** RFC 9449 §5 / HAIP §4.3: this configuration's tokens are sender-constrained (DPOP_REQUIRED), whatever the grant. */

@@ -38,7 +38,7 @@ export async function checkTokenSender(
   );
   return {
     ...(proof && { dpopJkt: proof.jkt }),
-    ...(attestation && { walletClient: attestation.clientId }),
+    ...(attestation && { walletClient: attestation.clientId, walletInstanceJkt: attestation.cnfJkt }),
   };
 }
 

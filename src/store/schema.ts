@@ -237,6 +237,8 @@ export interface VciRefreshTokensTable {
   dpop_jkt: ColumnType<string | null, string | null | undefined, string | null>;
   /** `sub` of the wallet attestation it was issued to, or null. */
   wallet_client: ColumnType<string | null, string | null | undefined, string | null>;
+  /** RFC 7638 thumbprint of that attestation's `cnf.jwk`: the wallet instance (migration 0017), or null. */
+  wallet_instance_jkt: ColumnType<string | null, string | null | undefined, string | null>;
   /** Authorization Code Flow claims sealed under this refresh token (claims-seal.ts), or null. */
   claims: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: number;

@@ -55,9 +55,13 @@ export async function clientAttestationPop(
     .sign(instance.privateKey);
 }
 
-/** The two headers of attestation-based client authentication: `provider`'s attestation (for client `sub`) of a fresh instance key, and that key's PoP for `aud`. */
-export async function attestationHeaders(provider: WalletProvider, sub: string, aud: string): Promise<Record<string, string>> {
-  const instance = holderKey();
+/** The two headers of attestation-based client authentication: `provider`'s attestation (for client `sub`) of the instance key (a fresh one unless given), and that key's PoP for `aud`. */
+export async function attestationHeaders(
+  provider: WalletProvider,
+  sub: string,
+  aud: string,
+  instance: HolderKey = holderKey(),
+): Promise<Record<string, string>> {
   return {
     'oauth-client-attestation': await clientAttestation(provider, instance, { sub }),
     'oauth-client-attestation-pop': await clientAttestationPop(instance, { aud }),

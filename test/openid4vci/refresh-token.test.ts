@@ -58,7 +58,7 @@ for (const backend of storeTargets()) {
       token({ grant_type: 'refresh_token', refresh_token: refreshToken }, headers);
     const serverNonce = () => dpopNonce(t);
     const dpop = async (key: HolderKey) => ({ dpop: await dpopProof(key, { htu: url('/oauth/token'), nonce: await serverNonce() }) });
-    const attested = (sub = CLIENT_ID) => attestationHeaders(provider, sub, t.config.publicUrl);
+    const attested = (sub = CLIENT_ID, instance?: HolderKey) => attestationHeaders(provider, sub, t.config.publicUrl, instance);
     const error = (res: { json(): unknown }) => (res.json() as { error: string }).error;
     const preAuthorized = async (type = 'driver-license', headers: Record<string, string> = {}) => {
       const offer = await makeOffer(t, world.issuerKey, { type, claims: t.runtime.catalog.get(type)!.example });
@@ -175,17 +175,27 @@ for (const backend of storeTargets()) {
       assert.equal((await credential(rotated.access_token, 'driver-license', key)).statusCode, 200);
     });
 
-    it('an attested grant refreshes only with an attestation of the same wallet client (invalid_client, invalid_grant)', async () => {
-      const { tokens } = await preAuthorized('resident-id', await attested());
+    it('an attested grant refreshes only with an attestation of the same wallet client and instance (invalid_client, invalid_grant)', async () => {
+      const instance = holderKey();
+      const { tokens } = await preAuthorized('resident-id', await attested(CLIENT_ID, instance));
       const bare = await refresh(tokens.refresh_token!);
       assert.equal(bare.statusCode, 401, bare.body);
       assert.equal(error(bare), 'invalid_client');
-      const other = await refresh(tokens.refresh_token!, await attested('https://other.example/wallet'));
+      const other = await refresh(tokens.refresh_token!, await attested('https://other.example/wallet', instance));
       assert.equal(other.statusCode, 400, other.body);
       assert.equal(error(other), 'invalid_grant');
-      const ok = await refresh(tokens.refresh_token!, await attested());
+      // Attestation-based client auth §9.3: another copy of the same wallet app (its own instance key) is not the client it was issued to.
+      const otherInstance = await refresh(tokens.refresh_token!, await attested());
+      assert.equal(otherInstance.statusCode, 400, otherInstance.body);
+      assert.equal(error(otherInstance), 'invalid_grant');
+      const ok = await refresh(tokens.refresh_token!, await attested(CLIENT_ID, instance));
       assert.equal(ok.statusCode, 200, ok.body);
-      assert.equal((await credential((ok.json() as Tokens).access_token, 'resident-id')).statusCode, 200);
+      // The rotated refresh token keeps the instance binding.
+      const next = (ok.json() as Tokens).refresh_token!;
+      assert.equal((await refresh(next, await attested())).statusCode, 400);
+      const again = await refresh(next, await attested(CLIENT_ID, instance));
+      assert.equal(again.statusCode, 200, again.body);
+      assert.equal((await credential((again.json() as Tokens).access_token, 'resident-id')).statusCode, 200);
     });
 
     /** PAR → login → the code, as the authorization_code grant's fields. */

@@ -25,6 +25,7 @@ export function newRefreshToken(
     now: number;
     dpopJkt?: string | null | undefined;
     walletClient?: string | null | undefined;
+    walletInstanceJkt?: string | null | undefined;
     claims?: string | undefined;
   },
 ): NewRefreshToken | undefined {
@@ -37,6 +38,7 @@ export function newRefreshToken(
       offer_id: v.offerId,
       dpop_jkt: v.dpopJkt ?? null,
       wallet_client: v.walletClient ?? null,
+      wallet_instance_jkt: v.walletInstanceJkt ?? null,
       claims: v.claims === undefined ? null : sealClaims(v.claims, token),
       created_at: v.now,
       expires_at: v.now + config.refreshTokenTtlSeconds * 1000,

@@ -57,6 +57,10 @@ export async function redeemRefreshToken(
     if (sender.walletClient === undefined)
       throw new AppError('invalid_client', 'this refresh token was issued to an attested wallet; send its wallet attestation');
     if (sender.walletClient !== row.wallet_client) throw tokenError('invalid_grant', 'the refresh token was issued to another client');
+    // Attestation-based client auth §9.3: to that wallet instance (its attestation key), not to any
+    // copy of the same wallet app that holds an attestation of its own.
+    if (row.wallet_instance_jkt !== null && sender.walletInstanceJkt !== row.wallet_instance_jkt)
+      throw tokenError('invalid_grant', 'the refresh token was issued to another instance of this wallet');
   }
   const offer = await deps.store.vci.offer(row.offer_id);
   if (!offer || offer.issued_at !== null || offer.claims === null)
@@ -71,7 +75,14 @@ export async function redeemRefreshToken(
   // The new pair keeps the binding: the same DPoP key (or the one proven now, for an unbound grant).
   const dpopJkt = row.dpop_jkt ?? sender.dpopJkt;
   const access = issueAccessToken(now, deps.config.accessTokenTtlSeconds);
-  const next = newRefreshToken(deps.config, { offerId: offer.id, now, dpopJkt, walletClient: row.wallet_client, claims })!;
+  const next = newRefreshToken(deps.config, {
+    offerId: offer.id,
+    now,
+    dpopJkt,
+    walletClient: row.wallet_client,
+    walletInstanceJkt: row.wallet_instance_jkt,
+    claims,
+  })!;
   const rotated = await deps.store.refreshTokens.rotate({
     oldHash: hash,
     offerId: offer.id,

@@ -16,6 +16,7 @@ import { verifierLogoSameDevice } from './0013-verifier-logo-same-device.js';
 import { sealedDeferredRefreshTokens } from './0014-sealed-deferred-refresh-tokens.js';
 import { vciRequestKeys } from './0015-vci-request-keys.js';
 import { serviceSecrets } from './0016-service-secrets.js';
+import { refreshTokenWalletInstance } from './0017-refresh-token-wallet-instance.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -41,6 +42,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0014-sealed-deferred-refresh-tokens': sealedDeferredRefreshTokens(dialect),
       '0015-vci-request-keys': vciRequestKeys(dialect),
       '0016-service-secrets': serviceSecrets(dialect),
+      '0017-refresh-token-wallet-instance': refreshTokenWalletInstance(dialect),
     };
   },
 });
