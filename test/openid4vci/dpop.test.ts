@@ -101,6 +101,25 @@ for (const backend of storeTargets()) {
       assert.equal(res.statusCode, 200, res.body);
     });
 
+    it('compares htu as RFC 3986 §6.2.2 normalises it: case of scheme and host, default port, percent-encoding', async () => {
+      const u = new URL(tokenUrl);
+      const variants = [
+        tokenUrl.replace(/^http/, 'HTTP').replace(u.hostname, u.hostname.toUpperCase()),
+        `${u.origin}/oauth/%74oken`,
+        `${u.origin}/oauth/t%6Fken?x=1#f`,
+      ];
+      for (const htu of variants) {
+        const res = await tokenCall(await offerFor(), await dpopProof(holderKey(), { htu, nonce: await serverNonce() }));
+        assert.equal(res.statusCode, 200, `${htu}: ${res.body}`);
+      }
+      // An encoded character that is not unreserved is not the character (%2F is not /).
+      const slash = await tokenCall(
+        await offerFor(),
+        await dpopProof(holderKey(), { htu: `${u.origin}/oauth%2Ftoken`, nonce: await serverNonce() }),
+      );
+      assert.equal(slash.statusCode, 400, slash.body);
+    });
+
     it('refuses a replayed DPoP proof (same jti) at the token endpoint', async () => {
       const key = holderKey();
       const p = await dpopProof(key, { htu: tokenUrl, nonce: await serverNonce() });

@@ -90,9 +90,19 @@ function checkHtm(payload: JsonObject, htm: string): void {
 }
 
 /**
+ * RFC 3986 §6.2.2.1–6.2.2.2: percent-encodings compare in upper case, and an encoded unreserved
+ * character is that character. WHATWG URL parsing does neither (`/%74oken` stays as it is).
+ */
+const normalizePercentEncoding = (path: string): string =>
+  path.replace(/%([0-9A-Fa-f]{2})/g, (_m, hex: string) => {
+    const c = String.fromCharCode(parseInt(hex, 16));
+    return /[A-Za-z0-9\-._~]/.test(c) ? c : `%${hex.toUpperCase()}`;
+  });
+
+/**
  * §4.3 (9): `htu` matches the request URI, ignoring query and fragment, after the syntax-based
- * normalisation of RFC 3986 §6.2.2 and scheme-based §6.2.3 (WHATWG URL parsing does both: case
- * of scheme and host, default port, percent-encoding case, dot segments).
+ * normalisation of RFC 3986 §6.2.2 and scheme-based §6.2.3: WHATWG URL parsing does the case of
+ * scheme and host, the default port and dot segments; percent-encodings are normalised here.
  */
 function checkHtu(payload: JsonObject, htu: string): void {
   const sent = payload.htu;
@@ -104,7 +114,8 @@ function checkHtu(payload: JsonObject, htu: string): void {
     throw refuse('the DPoP proof htu is not a URL');
   }
   const want = new URL(htu);
-  if (given.origin !== want.origin || given.pathname !== want.pathname) throw refuse('the DPoP proof htu is not this endpoint');
+  if (given.origin !== want.origin || normalizePercentEncoding(given.pathname) !== normalizePercentEncoding(want.pathname))
+    throw refuse('the DPoP proof htu is not this endpoint');
 }
 
 /** The time checks' refusals, in words about the proof. */
