@@ -59,7 +59,14 @@ export async function rotateKey(deps: KeyDeps, alg: SigningAlg): Promise<{ activ
   // file and the old key still active, never a row without its key.
   const key = await deps.keyStore.generate(alg);
   const at = deps.clock.now();
-  const { previous } = await deps.store.keys.activate(await newKeyRow(deps, key, at), at);
+  let previous: string | undefined;
+  try {
+    ({ previous } = await deps.store.keys.activate(await newKeyRow(deps, key, at), at));
+  } catch (e) {
+    // Two rotations at once (two operators, two nodes): the unique index lets one key be active.
+    if (isUniqueViolation(e)) throw conflict('key_state_changed', `another rotation of the ${alg} key ran at the same time; run "keys list", then rotate again if needed`);
+    throw e;
+  }
   await deps.store.audit.record({ at, actor: deps.actor, action: 'key.rotate', subject: `key:${key.kid}`, detail: { alg, previous: previous ?? null } });
   return { active: (await deps.store.keys.get(key.kid)) as KeyRecord, retiring: previous };
 }
