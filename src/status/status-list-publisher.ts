@@ -35,6 +35,11 @@ export interface PublishedStatusList {
 export class StatusListPublisher {
   private cache = new Map<string, Cached>();
   private building = new Map<string, Promise<Cached>>();
+  /**
+   * Bumped by invalidate(): a build that began before a change here must neither be joined by a
+   * read after it nor cached when it ends (it read the statuses from before the change).
+   */
+  private generation = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -45,6 +50,8 @@ export class StatusListPublisher {
   /** Forgets this node's token of a list after a change made here, so the next read re-signs at once. */
   invalidate(listId: string): void {
     this.cache.delete(listId);
+    this.building.delete(listId);
+    this.generation.set(listId, (this.generation.get(listId) ?? 0) + 1);
   }
 
   async get(listId: string): Promise<PublishedStatusList> {
@@ -76,13 +83,17 @@ export class StatusListPublisher {
   private build(listId: string): Promise<Cached> {
     let p = this.building.get(listId);
     if (!p) {
-      p = this.sign(listId).finally(() => this.building.delete(listId));
-      this.building.set(listId, p);
+      const built: Promise<Cached> = this.sign(listId).finally(() => {
+        if (this.building.get(listId) === built) this.building.delete(listId);
+      });
+      this.building.set(listId, built);
+      p = built;
     }
     return p;
   }
 
   private async sign(listId: string): Promise<Cached> {
+    const generation = this.generation.get(listId) ?? 0;
     const rec = await this.store.statusLists.get(listId);
     if (!rec) throw notFound('status_list_not_found', `no status list ${listId}`);
     const list = new StatusList(rec.size, rec.bits as 2);
@@ -106,7 +117,7 @@ export class StatusListPublisher {
       checkedAt: now,
       etag: `"${listId}-${rec.version}-${now}"`,
     };
-    this.cache.set(listId, cached);
+    if ((this.generation.get(listId) ?? 0) === generation) this.cache.set(listId, cached);
     return cached;
   }
 }
