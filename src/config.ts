@@ -286,7 +286,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   {
     name: 'STATUS_TTL_SECONDS',
     default: '60',
-    description: '`ttl` of status list tokens: how long verifiers may cache one; a status change shows within it.',
+    description: '`ttl` of status list tokens: how long verifiers may cache one; a status change shows within it. At most half of STATUS_TOKEN_VALIDITY_SECONDS.',
   },
   {
     name: 'STATUS_TOKEN_VALIDITY_SECONDS',
@@ -777,6 +777,15 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
   const bodyLimit = integer(env, 'BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024);
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+  // A token is re-signed at half its lifetime; a verifier may keep one for `ttl`: a ttl longer than
+  // that half would let verifiers (and caches, Cache-Control max-age) hold a token past its exp.
+  const statusTokenValiditySeconds = integer(env, 'STATUS_TOKEN_VALIDITY_SECONDS', 86_400, 60, 30 * 86_400);
+  const statusTtlSeconds = integer(env, 'STATUS_TTL_SECONDS', 60, 1, 86_400);
+  if (statusTtlSeconds > statusTokenValiditySeconds / 2)
+    throw new ConfigError(
+      'STATUS_TTL_SECONDS',
+      `must be at most half of STATUS_TOKEN_VALIDITY_SECONDS (${statusTokenValiditySeconds / 2}), got ${statusTtlSeconds}`,
+    );
 
   return {
     port,
@@ -799,8 +808,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     rateLimitPerReferencePerMinute: integer(env, 'RATE_LIMIT_PER_REFERENCE_PER_MINUTE', 30, 0, 10_000_000),
     nodeEnv,
     statusListSize: statusListSize(env),
-    statusTtlSeconds: integer(env, 'STATUS_TTL_SECONDS', 60, 1, 86_400),
-    statusTokenValiditySeconds: integer(env, 'STATUS_TOKEN_VALIDITY_SECONDS', 86_400, 60, 30 * 86_400),
+    statusTtlSeconds,
+    statusTokenValiditySeconds,
     offerTtlSeconds: integer(env, 'OFFER_TTL_SECONDS', 600, 30, 30 * 86_400),
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 300, 30, 86_400),
     refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 0, 0, 30 * 86_400),

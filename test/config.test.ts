@@ -38,6 +38,7 @@ describe('configuration', () => {
       [{ CREDENTIAL_REQUEST_KEY_GRACE_SECONDS: '60' }, 'CREDENTIAL_REQUEST_KEY_GRACE_SECONDS'],
       [{ WALLET_TRUST_ANCHORS: '/nonexistent/anchors.pem' }, 'WALLET_TRUST_ANCHORS'],
       [{ TRUSTED_ISSUER_CAS: '/nonexistent/ca.pem|' }, 'TRUSTED_ISSUER_CAS'],
+      [{ STATUS_TTL_SECONDS: '3600', STATUS_TOKEN_VALIDITY_SECONDS: '3600' }, 'STATUS_TTL_SECONDS'],
     ];
     for (const [env, name] of cases) {
       assert.throws(
