@@ -23,3 +23,7 @@ export function addApiSchemas(app: FastifyInstance): void {
 /** Standard error answers for a route's OpenAPI entry. */
 export const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, { $ref: 'Problem#', description: 'RFC 9457 problem details' }]));
+
+/** Response schemas of OAuth-shaped refusals (`{ error, error_description }`) for `statuses`. */
+export const oauthErrorResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#', description: 'OAuth error' }]));

@@ -45,3 +45,6 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     }
   });
 }
+
+/** Whether the request's Content-Type is JSON (parameters such as charset allowed, `application/json-seq` not). */
+export const isJsonRequest = (contentType: string | undefined): boolean => /^application\/json\s*(;|$)/i.test(contentType ?? '');

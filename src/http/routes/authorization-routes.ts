@@ -19,9 +19,7 @@ import { startAuthorization } from '../../issuance/authorization/start-authoriza
 import { finishAuthorization } from '../../issuance/authorization/finish-authorization.js';
 import { acceptPublicClient, type ParClientCheck } from '../../issuance/authorization/par-client-check.js';
 import { isFormRequest } from '../form-body.js';
-
-const oauthErrors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#', description: 'OAuth error' }]));
+import { oauthErrorResponses } from '../api-schemas.js';
 
 const LOGIN_COOKIE = 'dproof_login';
 
@@ -97,7 +95,7 @@ export async function authorizationRoutes(app: FastifyInstance, opts: Authorizat
             required: ['request_uri', 'expires_in'],
             properties: { request_uri: { type: 'string' }, expires_in: { type: 'integer' } },
           },
-          ...oauthErrors(400, 401, 413, 415, 429, 503),
+          ...oauthErrorResponses(400, 401, 413, 415, 429, 503),
         },
       },
       validatorCompiler: () => () => true,
@@ -121,7 +119,7 @@ export async function authorizationRoutes(app: FastifyInstance, opts: Authorizat
         tags: ['openid4vci'],
         summary: 'Authorization endpoint: takes the request_uri of a pushed request and sends the citizen to the identity provider',
         querystring: AUTHORIZE_QUERY,
-        response: { 302: { description: 'to the identity provider', type: 'null' }, ...oauthErrors(400, 429, 503) },
+        response: { 302: { description: 'to the identity provider', type: 'null' }, ...oauthErrorResponses(400, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -148,7 +146,7 @@ export async function authorizationRoutes(app: FastifyInstance, opts: Authorizat
         summary:
           "Identity provider callback: login checked, claims asked of the claims source, code (or access_denied) to the wallet's redirect_uri",
         querystring: CALLBACK_QUERY,
-        response: { 302: { description: "to the wallet's redirect_uri", type: 'null' }, ...oauthErrors(400, 429, 503) },
+        response: { 302: { description: "to the wallet's redirect_uri", type: 'null' }, ...oauthErrorResponses(400, 429, 503) },
       },
     },
     async (request, reply) => {

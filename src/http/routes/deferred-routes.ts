@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { authenticated, clientOf } from '../auth.js';
-import { problemResponses } from '../api-schemas.js';
+import { problemResponses, oauthErrorResponses } from '../api-schemas.js';
 import { VCI_PATHS } from '../../issuance/build-issuer-metadata.js';
 import { credentialError } from '../../issuance/vci-errors.js';
 import { hashSecret } from '../../issuance/vci-secrets.js';
@@ -21,14 +21,11 @@ import { recordNotification } from '../../issuance/notifications/record-notifica
 import { encryptCredentialResponse, readResponseEncryption } from '../../issuance/response-encryption/credential-response-encryption.js';
 import { checkPlainRequest } from '../../issuance/request-encryption/open-credential-request.js';
 import { installEncryptedRequestParser } from '../encrypted-request-body.js';
-
-const oauthErrors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#', description: 'OAuth error' }]));
+import { isJsonRequest } from '../json-body.js';
 
 /** §9.1 / §11.1: the request is application/json. */
 function requireJson(request: FastifyRequest, code: 'invalid_credential_request' | 'invalid_notification_request'): void {
-  if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? ''))
-    throw credentialError(code, 'send the request as application/json');
+  if (!isJsonRequest(request.headers['content-type'])) throw credentialError(code, 'send the request as application/json');
 }
 
 const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{24}$' } } } as const;
@@ -79,7 +76,7 @@ export async function deferredRoutes(app: FastifyInstance, deps: AppDeps & { dpo
         response: {
           200: { $ref: 'CredentialResponse#' },
           202: { $ref: 'DeferredCredentialResponse#' },
-          ...oauthErrors(400, 401, 413, 415, 429, 503),
+          ...oauthErrorResponses(400, 401, 413, 415, 429, 503),
         },
       },
       validatorCompiler: () => () => true,
@@ -127,7 +124,7 @@ export async function deferredRoutes(app: FastifyInstance, deps: AppDeps & { dpo
             event_description: { type: 'string' },
           },
         },
-        response: { 204: { type: 'null', description: 'recorded' }, ...oauthErrors(400, 401, 413, 415, 429, 503) },
+        response: { 204: { type: 'null', description: 'recorded' }, ...oauthErrorResponses(400, 401, 413, 415, 429, 503) },
       },
       validatorCompiler: () => () => true,
     },

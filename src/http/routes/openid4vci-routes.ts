@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { authenticated, clientOf } from '../auth.js';
-import { problemResponses } from '../api-schemas.js';
+import { problemResponses, oauthErrorResponses } from '../api-schemas.js';
 import { createOffer } from '../../issuance/create-offer.js';
 import { readCredentialOffer } from '../../issuance/read-credential-offer.js';
 import { renderOfferQr } from '../../issuance/render-offer-qr.js';
@@ -29,6 +29,7 @@ import { redeemAuthorizationCode } from '../../issuance/authorization/redeem-aut
 import { redeemRefreshToken, REFRESH_TOKEN_GRANT } from '../../issuance/refresh/redeem-refresh-token.js';
 import { PreparedJson, PreparedJsonCache, sendPreparedJson } from '../prepared-json.js';
 import { isFormRequest } from '../form-body.js';
+import { isJsonRequest } from '../json-body.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -36,9 +37,6 @@ declare module 'fastify' {
     logRoute?: boolean;
   }
 }
-
-const oauthErrors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#', description: 'OAuth error' }]));
 
 const REF_PARAMS = {
   type: 'object',
@@ -165,7 +163,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
         tags: ['openid4vci'],
         summary: 'Credential Offer object by reference (OpenID4VCI §4.1.3)',
         params: REF_PARAMS,
-        response: { 200: { type: 'object', additionalProperties: true }, ...oauthErrors(400, 404, 429) },
+        response: { 200: { type: 'object', additionalProperties: true }, ...oauthErrorResponses(400, 404, 429) },
       },
     },
     async (request, reply) => {
@@ -184,7 +182,10 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
           tags: ['openid4vci'],
           summary: `The offer link as a ${kind.toUpperCase()} QR code`,
           params: REF_PARAMS,
-          response: { 200: { description: `image/${kind === 'svg' ? 'svg+xml' : 'png'}`, type: 'string' }, ...oauthErrors(400, 404, 429) },
+          response: {
+            200: { description: `image/${kind === 'svg' ? 'svg+xml' : 'png'}`, type: 'string' },
+            ...oauthErrorResponses(400, 404, 429),
+          },
         },
       },
       async (request, reply) => {
@@ -206,7 +207,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
           'Token endpoint: pre-authorized code (+ tx_code), authorization code (OIDC_ISSUER set) or refresh token (REFRESH_TOKEN_TTL_SECONDS above 0) for an access token (OpenID4VCI §6, RFC 6749 §6)',
         consumes: ['application/x-www-form-urlencoded'],
         body: { $ref: 'TokenRequest#' },
-        response: { 200: { $ref: 'TokenResponse#' }, ...oauthErrors(400, 401, 413, 415, 429, 503) },
+        response: { 200: { $ref: 'TokenResponse#' }, ...oauthErrorResponses(400, 401, 413, 415, 429, 503) },
       },
       // The enum above documents; the domain decides (unsupported_grant_type, not a schema error).
       validatorCompiler: () => () => true,
@@ -247,7 +248,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       schema: {
         tags: ['openid4vci'],
         summary: 'A fresh c_nonce for key proofs (OpenID4VCI §7)',
-        response: { 200: { $ref: 'NonceResponse#' }, ...oauthErrors(429, 503) },
+        response: { 200: { $ref: 'NonceResponse#' }, ...oauthErrorResponses(429, 503) },
       },
     },
     async (_request, reply) => {
@@ -291,7 +292,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
         response: {
           200: { $ref: 'CredentialResponse#' },
           202: { $ref: 'DeferredCredentialResponse#' },
-          ...oauthErrors(400, 401, 403, 413, 415, 429, 503),
+          ...oauthErrorResponses(400, 401, 403, 413, 415, 429, 503),
         },
       },
       validatorCompiler: () => () => true,
@@ -302,7 +303,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
       // §8.2: an unencrypted credential request is application/json (an encrypted one was opened
       // by the application/jwt parser), and may not ask for an encrypted response.
       if (!wasEncrypted(request)) {
-        if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? ''))
+        if (!isJsonRequest(request.headers['content-type']))
           throw credentialError(
             'invalid_credential_request',
             'send the credential request as application/json or, encrypted, application/jwt',

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { authenticated, clientOf } from '../auth.js';
-import { problemResponses } from '../api-schemas.js';
+import { problemResponses, oauthErrorResponses } from '../api-schemas.js';
 import { badRequest } from '../../errors.js';
 import { verificationContextOf } from '../../verification/create-verification-context.js';
 import type { PresentationDeps } from '../../presentation/presentation-deps.js';
@@ -27,7 +27,6 @@ import { receiveDcApiResponse } from '../../presentation/dc-api/receive-dc-api-r
 import { isFormRequest } from '../form-body.js';
 
 const REQUEST_ID = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
-const oauthErrors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, { $ref: 'OAuthError#' }]));
 
 /** Verifier API (verifier clients), the OpenID4VP endpoints wallets call, and our did:web document. */
 export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Promise<void> {
@@ -172,7 +171,7 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
         tags: ['openid4vp'],
         summary: 'Signed request object (typ oauth-authz-req+jwt) a wallet fetches from request_uri',
         params: REQUEST_ID,
-        response: { 200: { type: 'string', description: 'compact JWS' }, ...oauthErrors(400, 404, 429) },
+        response: { 200: { type: 'string', description: 'compact JWS' }, ...oauthErrorResponses(400, 404, 429) },
       },
     },
     async (request, reply) => {
@@ -181,7 +180,7 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
     },
   );
 
-  requestUriPostRoute(app, deps, oauthErrors(400, 404, 413, 415, 429));
+  requestUriPostRoute(app, deps, oauthErrorResponses(400, 404, 413, 415, 429));
 
   // The request link as a QR image (the same shape as an offer's qr_svg / qr_png).
   for (const kind of ['svg', 'png'] as const) {
@@ -193,7 +192,10 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
           tags: ['openid4vp'],
           summary: `The Authorization Request link of a pending request as a ${kind.toUpperCase()} QR code`,
           params: REQUEST_ID,
-          response: { 200: { type: 'string', description: kind === 'svg' ? 'image/svg+xml' : 'image/png' }, ...oauthErrors(400, 404, 429) },
+          response: {
+            200: { type: 'string', description: kind === 'svg' ? 'image/svg+xml' : 'image/png' },
+            ...oauthErrorResponses(400, 404, 429),
+          },
         },
       },
       async (request, reply) => {
@@ -220,7 +222,7 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
           'Response URI (direct_post, direct_post.jwt): the wallet posts vp_token and state, or one encrypted response, form-encoded',
         consumes: ['application/x-www-form-urlencoded'],
         body: { $ref: 'DirectPost#' },
-        response: { 200: { $ref: 'DirectPostAnswer#' }, ...oauthErrors(400, 413, 415, 429) },
+        response: { 200: { $ref: 'DirectPostAnswer#' }, ...oauthErrorResponses(400, 413, 415, 429) },
       },
     },
     async (request, reply) => {
