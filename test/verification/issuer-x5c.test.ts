@@ -86,6 +86,15 @@ for (const backend of storeTargets()) {
     let foreign: { signer: Signer; privateJwk: JWK };
     let ourCaAki: string;
 
+    /** What rotateKey and retireKey need, with the issuer profile a rotation certifies the new key under. */
+    const rotationDeps = () => ({
+      store: t.runtime.store,
+      keyStore: t.runtime.keyStore,
+      clock: t.runtime.clock,
+      actor: 'test',
+      issuerProfile: { country: 'KR', commonName: 'test issuer', issuer: t.config.publicUrl },
+    });
+
     const verify = async (credential: string, policy: unknown, disclose = ['given_name']) => {
       const { presentation } = await counterPresent(credential, holder, counter, disclose);
       const res = await counterVerify(t.app, verifierKey, presentation, policy);
@@ -209,13 +218,7 @@ for (const backend of storeTargets()) {
     });
 
     it('certifies the key a rotation makes, before it signs anything', async () => {
-      const deps = {
-        store: t.runtime.store,
-        keyStore: t.runtime.keyStore,
-        clock: t.runtime.clock,
-        actor: 'test',
-        issuerProfile: { country: 'KR', commonName: 'test issuer', issuer: t.config.publicUrl },
-      };
+      const deps = rotationDeps();
       const { active } = await rotateKey(deps, 'ES256');
       assert.equal(active.issuerX5c?.length, 1);
       const leaf = new X509Certificate(Buffer.from(active.issuerX5c![0]!, 'base64'));
@@ -243,13 +246,7 @@ for (const backend of storeTargets()) {
       const kid = decodeProtectedHeader(credential.split('~')[0]!).kid as string;
       const policy = { types: ['driver-license'], claims: ['age_over_19'] };
       assert.equal((await verify(credential, policy, ['age_over_19'])).verdict, 'verified');
-      const deps = {
-        store: t.runtime.store,
-        keyStore: t.runtime.keyStore,
-        clock: t.runtime.clock,
-        actor: 'test',
-        issuerProfile: { country: 'KR', commonName: 'test issuer', issuer: t.config.publicUrl },
-      };
+      const deps = rotationDeps();
       await rotateKey(deps, 'ES256');
       const handoverMs = handoverWindowMs(t.config.keyRefreshMs);
       t.clock.advance(handoverMs);
