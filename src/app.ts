@@ -125,7 +125,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   await app.register(openid4vciRoutes, vciDeps);
   await app.register(deferredRoutes, vciDeps);
   // The Authorization Code Flow (OIDC_ISSUER); wallet attestation at PAR plugs in as checkParClient.
-  await app.register(authorizationRoutes, { deps, checkParClient: walletAttestationParCheck(deps) });
+  await app.register(authorizationRoutes, { deps, checkParClient: walletAttestationParCheck(deps), dpop: vciDeps.dpop });
   await app.register(verifierRoutes, deps);
   await app.register(walletHistoryRoutes, deps);
   await app.register(engagementRoutes, deps);

@@ -333,9 +333,10 @@ export interface AuthorizationRequestsTable {
   completed_at: number | null;
   /** `code` (authorization code sent), `access_denied`, or another OAuth error sent to the wallet. */
   outcome: string | null;
+  /** RFC 9449 §10: the DPoP key (RFC 7638 thumbprint) the code is bound to, from PAR (migration 0018). */
+  dpop_jkt: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-/** A key wallets encrypt credential requests to (migration 0015). */
 /** Random secrets shared by the nodes of a deployment (migration 0016, keys/service-secret.ts). */
 export interface ServiceSecretsTable {
   name: string;
@@ -344,6 +345,7 @@ export interface ServiceSecretsTable {
   created_at: number;
 }
 
+/** A key wallets encrypt credential requests to (migration 0015). */
 export interface VciRequestKeysTable {
   kid: string;
   /** `active` or `previous` (rotated out, listed and accepted until the grace period ends). */

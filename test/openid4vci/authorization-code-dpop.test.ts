@@ -167,5 +167,60 @@ for (const backend of storeTargets()) {
         .executeTakeFirst();
       assert.equal(row?.wallet_client, CLIENT_ID);
     });
+
+    it('binds the code to the DPoP key of the PAR request, by dpop_jkt or a DPoP proof (RFC 9449 §10.1): no proof, another key, or a mismatch is refused', async () => {
+      const key = holderKey();
+      const jkt = await calculateJwkThumbprint(key.jwk, 'sha256');
+      const grantOf = (code: string, verifier: string) => ({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: WALLET_REDIRECT,
+        client_id: CLIENT_ID,
+      });
+      const tokenWith = async (grant: Record<string, string>, k?: typeof key) =>
+        post('/oauth/token', grant, k ? { dpop: await dpopProof(k, { htu: url('/oauth/token'), nonce: await serverNonce() }) } : {});
+
+      // By a DPoP proof on the PAR request (with the server's nonce, as at the token endpoint).
+      const parProof = await dpopProof(key, { htu: url('/oauth/par'), nonce: await serverNonce() });
+      const byProof = await loginForCode(world, 'national-tax-payment', {
+        clientId: CLIENT_ID,
+        request: { scope: 'national-tax-payment' },
+        headers: { dpop: parProof },
+      });
+      const grant = grantOf(byProof.code, byProof.verifier);
+      const bare = await tokenWith(grant);
+      assert.equal(bare.statusCode, 400, bare.body);
+      assert.equal(oauthError(bare), 'invalid_dpop_proof');
+      const other = await tokenWith(grant, holderKey());
+      assert.equal(other.statusCode, 400, other.body);
+      assert.equal(oauthError(other), 'invalid_grant');
+      const ok = await tokenWith(grant, key);
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.equal((ok.json() as { token_type: string }).token_type, 'DPoP');
+
+      // By the dpop_jkt parameter alone.
+      const byParam = await loginForCode(world, 'national-tax-payment', {
+        clientId: CLIENT_ID,
+        request: { scope: 'national-tax-payment', dpop_jkt: jkt },
+      });
+      const paramGrant = grantOf(byParam.code, byParam.verifier);
+      assert.equal(oauthError(await tokenWith(paramGrant, holderKey())), 'invalid_grant');
+      assert.equal((await tokenWith(paramGrant, key)).statusCode, 200);
+
+      // Both, disagreeing: the PAR request is refused; a dpop_jkt that is no thumbprint too.
+      const verifier = randomBytes(32).toString('base64url');
+      const mismatch = await post('/oauth/par', pkceParFields(CLIENT_ID, verifier, { scope: 'national-tax-payment', dpop_jkt: jkt }), {
+        dpop: await dpopProof(holderKey(), { htu: url('/oauth/par'), nonce: await serverNonce() }),
+      });
+      assert.equal(mismatch.statusCode, 400, mismatch.body);
+      assert.equal(oauthError(mismatch), 'invalid_dpop_proof');
+      const malformed = await post(
+        '/oauth/par',
+        pkceParFields(CLIENT_ID, verifier, { scope: 'national-tax-payment', dpop_jkt: 'not-a-thumbprint' }),
+      );
+      assert.equal(malformed.statusCode, 400, malformed.body);
+      assert.equal(oauthError(malformed), 'invalid_request');
+    });
   });
 }

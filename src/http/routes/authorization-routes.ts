@@ -20,6 +20,7 @@ import { finishAuthorization } from '../../issuance/authorization/finish-authori
 import { acceptPublicClient, type ParClientCheck } from '../../issuance/authorization/par-client-check.js';
 import { isFormRequest } from '../form-body.js';
 import { oauthErrorResponses } from '../api-schemas.js';
+import type { DpopVerifier } from '../../issuance/dpop/verify-dpop.js';
 
 const LOGIN_COOKIE = 'dproof_login';
 
@@ -68,8 +69,10 @@ const CALLBACK_QUERY = described({
 
 export interface AuthorizationRouteOptions {
   deps: AppDeps;
-  /** Wallet attestation / DPoP at the PAR endpoint (par-client-check.ts); default: public clients. */
+  /** Wallet attestation at the PAR endpoint (par-client-check.ts); default: public clients. */
   checkParClient?: ParClientCheck;
+  /** DPoP proofs at the PAR endpoint (RFC 9449 §10.1); without it only `dpop_jkt` binds the code. */
+  dpop?: DpopVerifier;
 }
 
 export async function authorizationRoutes(app: FastifyInstance, opts: AuthorizationRouteOptions): Promise<void> {
@@ -104,7 +107,7 @@ export async function authorizationRoutes(app: FastifyInstance, opts: Authorizat
       if (!isFormRequest(request.headers['content-type']))
         throw authorizationError('invalid_request', 'send the pushed authorization request as application/x-www-form-urlencoded');
       const form = (request.body ?? {}) as Record<string, unknown>;
-      const response = await pushAuthorizationRequest(deps, form, request.headers, checkParClient);
+      const response = await pushAuthorizationRequest(deps, form, request.headers, checkParClient, opts.dpop);
       reply.header('cache-control', 'no-store');
       return reply.code(201).send(response);
     },

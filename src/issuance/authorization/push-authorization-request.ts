@@ -24,6 +24,8 @@ import {
   singleParam,
   type AuthorizationDeps,
 } from './authorization-deps.js';
+import type { DpopVerifier } from '../dpop/verify-dpop.js';
+import { dpopError } from '../dpop/dpop-errors.js';
 
 export interface PushedAuthorizationResponse {
   request_uri: string;
@@ -124,11 +126,34 @@ export async function configuredIssuerClient(deps: AuthorizationDeps): Promise<A
   return client && client.revokedAt === null && client.role === 'issuer' ? client : undefined;
 }
 
+/** RFC 7638 SHA-256 thumbprint, base64url: 43 characters. */
+const JKT = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * RFC 9449 §10.1: the DPoP key the code is bound to, from the `dpop_jkt` parameter or a DPoP proof
+ * on this request (checked as at the token endpoint, `htu` this endpoint); both must then agree.
+ */
+async function readParDpopKey(
+  dpop: DpopVerifier | undefined,
+  form: Record<string, unknown>,
+  headers: Record<string, string | string[] | undefined>,
+  endpoint: string,
+): Promise<string | null> {
+  const param = singleParam(form, 'dpop_jkt');
+  if (param !== undefined && !JKT.test(param))
+    throw authorizationError('invalid_request', 'dpop_jkt must be the base64url SHA-256 JWK thumbprint of a DPoP key');
+  const proof = dpop ? await dpop.verify({ headers, htm: 'POST', htu: endpoint }, 'token') : undefined;
+  if (proof && param !== undefined && proof.jkt !== param)
+    throw dpopError('invalid_dpop_proof', "dpop_jkt is not the thumbprint of the DPoP proof's key", 'token');
+  return proof?.jkt ?? param ?? null;
+}
+
 export async function pushAuthorizationRequest(
   deps: AuthorizationDeps,
   form: Record<string, unknown>,
   headers: Record<string, string | string[] | undefined>,
   checkClient: ParClientCheck,
+  dpop?: DpopVerifier,
 ): Promise<PushedAuthorizationResponse> {
   // §2.1: request_uri MUST NOT be provided here; request objects (JAR) are not supported.
   if (form.request_uri !== undefined)
@@ -151,13 +176,9 @@ export async function pushAuthorizationRequest(
     throw authorizationError('invalid_request', 'resource must be this credential issuer');
   const asked = readAsked(deps, form);
 
-  await checkClient({
-    clientId,
-    headers,
-    form,
-    configurationId: asked.configuration.id,
-    endpoint: `${deps.config.publicUrl}${AUTHORIZATION_PATHS.par}`,
-  });
+  const endpoint = `${deps.config.publicUrl}${AUTHORIZATION_PATHS.par}`;
+  await checkClient({ clientId, headers, form, configurationId: asked.configuration.id, endpoint });
+  const dpopJkt = await readParDpopKey(dpop, form, headers, endpoint);
 
   // §5.1.3 issuer_state: binds the request to an offer made for this flow; it may be injected, so it must name one.
   const issuerState = singleParam(form, 'issuer_state');
@@ -207,6 +228,7 @@ export async function pushAuthorizationRequest(
     started_at: null,
     completed_at: null,
     outcome: null,
+    dpop_jkt: dpopJkt,
   });
   return { request_uri: `${REQUEST_URI_PREFIX}${secret}`, expires_in: REQUEST_URI_TTL_SECONDS };
 }

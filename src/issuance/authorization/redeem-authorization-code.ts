@@ -19,6 +19,7 @@ import { newRefreshToken } from '../refresh/issue-refresh-token.js';
 import type { AuthorizationRequestRecord } from '../../store/repositories/authorization-requests-repo.js';
 import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
 import { authorizationError, readAuthorizationDetails, singleParam, type AuthorizationDeps } from './authorization-deps.js';
+import { dpopError } from '../dpop/dpop-errors.js';
 
 export interface AuthorizationCodeTokenResponse {
   access_token: string;
@@ -85,6 +86,12 @@ export async function redeemAuthorizationCode(
   // refused before the code is used, so a retry with a proof and an attestation can redeem it. A
   // code the PAR got without an attestation (the policy came later) is no way around it.
   checkSenderPolicy(deps.config, offer.configuration_id, sender);
+  // RFC 9449 §10: a code bound to a DPoP key at PAR is redeemed only with a proof by that key.
+  if (req.dpop_jkt !== null) {
+    if (sender.dpopJkt === undefined)
+      throw dpopError('invalid_dpop_proof', 'this authorization code is bound to a DPoP key; send a DPoP proof by it', 'token');
+    if (sender.dpopJkt !== req.dpop_jkt) throw tokenError('invalid_grant', 'the DPoP proof key is not the key the code is bound to');
+  }
   // §7.1 (7): an attestation authenticates the client the code was issued to, no other.
   if (sender.walletClient !== undefined && sender.walletClient !== req.client_id)
     throw tokenError('invalid_grant', 'the code was issued to another client');

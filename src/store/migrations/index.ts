@@ -17,6 +17,7 @@ import { sealedDeferredRefreshTokens } from './0014-sealed-deferred-refresh-toke
 import { vciRequestKeys } from './0015-vci-request-keys.js';
 import { serviceSecrets } from './0016-service-secrets.js';
 import { refreshTokenWalletInstance } from './0017-refresh-token-wallet-instance.js';
+import { authorizationDpopJkt } from './0018-authorization-dpop-jkt.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -43,6 +44,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0015-vci-request-keys': vciRequestKeys(dialect),
       '0016-service-secrets': serviceSecrets(dialect),
       '0017-refresh-token-wallet-instance': refreshTokenWalletInstance(dialect),
+      '0018-authorization-dpop-jkt': authorizationDpopJkt(dialect),
     };
   },
 });
