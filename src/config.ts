@@ -286,7 +286,8 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   {
     name: 'STATUS_TTL_SECONDS',
     default: '60',
-    description: '`ttl` of status list tokens: how long verifiers may cache one; a status change shows within it. At most half of STATUS_TOKEN_VALIDITY_SECONDS.',
+    description:
+      '`ttl` of status list tokens: how long verifiers may cache one; a status change shows within it. At most half of STATUS_TOKEN_VALIDITY_SECONDS.',
   },
   {
     name: 'STATUS_TOKEN_VALIDITY_SECONDS',
