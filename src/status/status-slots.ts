@@ -16,9 +16,10 @@ export interface StatusSlot {
 /**
  * Hands out random status indices (Token Status List §13.2: never a sequence, so an index tells
  * nothing about issuance order). The index is only reserved when the credential row commits: a
- * unique (list, index) constraint refuses a taken slot and the caller asks for another. Lists
- * fill to roughly half before random picks start colliding and a new list opens, so every list
- * keeps a large crowd to hide in.
+ * unique (list, index) constraint refuses a taken slot and the caller asks for another. A list
+ * is closed after COLLISIONS_BEFORE_FULL collisions in a row, which random picks meet early:
+ * around (1/N)^(1/4) full, 5–7% of 131,072 entries, so lists are many and sparse. The crowd a
+ * credential hides in is still the whole list: an unused entry reads as valid, like a live one.
  */
 export class StatusSlots {
   private current: StatusListRecord | undefined;

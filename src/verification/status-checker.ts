@@ -25,7 +25,7 @@ import {
 } from '../formats/status-list/status-list-token.js';
 import type { StatusList } from '../formats/status-list/status-list-codec.js';
 import type { StatusListReference } from '../formats/status-list/status-list-reference.js';
-import { fetchText, FetchTooLarge, type Fetcher } from './fetch-json.js';
+import { FetchFailed, fetchText, FetchTooLarge, type Fetcher } from './fetch-json.js';
 import type { IssuerTrust } from './issuer-trust.js';
 import { verifyJwsByX5c, type IssuerCaAnchor } from '../formats/x509/verify-jws-x5c.js';
 import type { FormatErrorCode } from '../formats/error-codes.js';
@@ -178,6 +178,8 @@ export class StatusChecker {
           : await verifyCompactJws(jws, { resolveKey: (l) => this.o.trust.resolveKey({ ...l, iss }), expectedTyp: STATUS_LIST_JWT_TYP });
       ({ header, payload } = verified);
     } catch (e) {
+      // The issuer's keys could not be fetched: say so, as the credential's own check does.
+      if (e instanceof FetchFailed) throw new StatusCheckFailed('issuer_keys_unreachable', 'the issuer keys could not be fetched');
       if (isAppError(e) && X5C_CODES.has(e.code))
         throw new StatusCheckFailed(e.code, "the status list token's certificate is not acceptable");
       const code = isAppError(e) && e.code === 'jws_typ_mismatch' ? 'status_list_token_bad_typ' : 'status_list_signature_invalid';

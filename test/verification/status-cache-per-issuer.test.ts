@@ -78,3 +78,25 @@ it('shares one fetch between concurrent verifications of a cold list', async () 
   assert.deepEqual(values, [1, 1, 1, 1, 1]);
   assert.equal(fetched.filter((u) => u === LIST).length, 1);
 });
+
+it("says issuer_keys_unreachable when the list's issuer keys cannot be fetched (not status_list_signature_invalid)", async () => {
+  const down: Fetcher = async (url) => {
+    if (url.includes('/.well-known/jwt-vc-issuer/')) throw new TypeError('fetch failed');
+    return fetcher(url);
+  };
+  const c = new StatusChecker({
+    trust: new IssuerTrust({
+      ownIssuer: 'https://own.example',
+      ownKeys: { verificationKey: () => undefined, publishedKeys: () => [] },
+      trusted: [{ issuer: A, types: [] }],
+      fetch: down,
+      clock,
+    }),
+    fetch: down,
+    clock,
+    skewSeconds: 60,
+    ownPrefix: 'https://own.example/status/',
+    readOwn: () => Promise.reject(new Error('not ours')),
+  });
+  await assert.rejects(c.read({ uri: LIST, idx: 7 }, A), (e: unknown) => isAppError(e) && e.code === 'issuer_keys_unreachable');
+});
