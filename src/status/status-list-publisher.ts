@@ -4,6 +4,7 @@ import type { Signer } from '../keys/signer.js';
 import { isAppError, notFound } from '../errors.js';
 import { StatusList } from '../formats/status-list/status-list-codec.js';
 import { signStatusListToken } from '../formats/status-list/status-list-token.js';
+import { statusListUri } from './status-list-uri.js';
 
 /** A signer's kid, and the end of its issuer certificate: a key certified since re-signs the lists. */
 const signingKeyTag = (s: Signer): string => (s.x5c ? `${s.kid}#${s.x5c[0]!.slice(-24)}` : s.kid);
@@ -100,7 +101,7 @@ export class StatusListPublisher {
     for (const { idx, status } of await this.store.credentials.nonZeroStatuses(listId)) list.set(idx, status);
     const signer = this.opts.signer();
     const token = await signStatusListToken({
-      uri: `${this.opts.publicUrl}/status/${listId}`,
+      uri: statusListUri(this.opts.publicUrl, listId),
       list,
       clock: this.clock,
       expiresInSeconds: this.opts.validitySeconds,

@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { StatusListRecord } from '../store/repositories/status-lists-repo.js';
 import type { Clock } from '../clock.js';
+import { statusListUri } from './status-list-uri.js';
 
 export const STATUS_BITS = 2;
 /** After this many collisions in a row, a list is crowded enough: open a new one. */
@@ -33,7 +34,7 @@ export class StatusSlots {
   ) {}
 
   uriOf(listId: string): string {
-    return `${this.opts.publicUrl}/status/${listId}`;
+    return statusListUri(this.opts.publicUrl, listId);
   }
 
   async pick(): Promise<StatusSlot> {

@@ -19,6 +19,7 @@ import { issuedCounterNonceHash } from '../presentation/issue-counter-nonce.js';
 /** One empty list, so the anchors' memo (iaca-anchors.ts) sees the same array every time. */
 const NO_CERTIFICATES: readonly Uint8Array[] = [];
 import type { VerificationContext } from './verification-checks.js';
+import { ownStatusListPrefix } from '../status/status-list-uri.js';
 
 export interface VerificationDeps {
   /** This service's own IACA certificates (PEM or DER), when it issues mdocs; none until then. */
@@ -58,7 +59,7 @@ export function createVerificationContext(deps: VerificationDeps, fetcher: Fetch
     fetch: fetcher,
     clock: deps.clock,
     skewSeconds: deps.config.verificationSkewSeconds,
-    ownPrefix: `${deps.config.publicUrl}/status/`,
+    ownPrefix: ownStatusListPrefix(deps.config.publicUrl),
     readOwn: async (listId) => (await deps.statusPublisher.get(listId)).token,
   });
   const iacaAnchors = iacaAnchorsOf({

@@ -3,13 +3,14 @@ import type { AppDeps } from '../../app.js';
 import { STATUS_LIST_JWT_MEDIA_TYPE } from '../../formats/status-list/status-list-token.js';
 import { problemResponses } from '../api-schemas.js';
 import { notFound } from '../../errors.js';
+import { STATUS_LIST_PATH } from '../../status/status-list-uri.js';
 
 const LIST_ID = /^[0-9a-f]{16}$/;
 
 export async function statusRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   // Token Status List §8.1: the status list token, `application/statuslist+jwt`, cacheable for its ttl.
   app.get<{ Params: { id: string } }>(
-    '/status/:id',
+    `${STATUS_LIST_PATH}:id`,
     {
       schema: {
         tags: ['status'],
