@@ -56,9 +56,10 @@ for (const backend of storeTargets()) {
     });
 
     /** PAR → authorization endpoint → the IdP login → back at the wallet's redirect_uri. */
-    async function login(o: { fields?: Record<string, string>; verifier?: string } = {}) {
+    /** PAR (its fields overridden by `fields`; undefined leaves one out) → authorize → login → the code. */
+    async function login(o: { fields?: Record<string, string | undefined>; verifier?: string } = {}) {
       const verifier = o.verifier ?? randomBytes(32).toString('base64url');
-      const par = await form(t, '/oauth/par', {
+      const fields: Record<string, string | undefined> = {
         client_id: 'test-wallet',
         response_type: 'code',
         redirect_uri: WALLET_REDIRECT,
@@ -67,7 +68,12 @@ for (const backend of storeTargets()) {
         state: 'wallet-state-1',
         authorization_details: JSON.stringify([{ type: 'openid_credential', credential_configuration_id: 'driver-license' }]),
         ...o.fields,
-      });
+      };
+      const par = await form(
+        t,
+        '/oauth/par',
+        Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined)),
+      );
       assert.equal(par.status, 201, await par.clone().text());
       const { request_uri } = (await par.json()) as { request_uri: string };
       const back = await browse(
@@ -412,7 +418,8 @@ for (const backend of storeTargets()) {
       assert.equal(((await res.json()) as { error: string }).error, 'invalid_request');
 
       // Token endpoint: wrong verifier, wrong redirect_uri, then the right one, then the code again.
-      const { verifier, code } = await login();
+      // The request is made with scope, the token request narrows with authorization_details.
+      const { verifier, code } = await login({ fields: { authorization_details: undefined, scope: 'driver-license' } });
       const token = (fields: Record<string, string>) =>
         form(t, '/oauth/token', {
           grant_type: 'authorization_code',
@@ -438,7 +445,19 @@ for (const backend of storeTargets()) {
       });
       assert.equal(asPreAuthorized.status, 400);
       assert.equal(((await asPreAuthorized.json()) as { error: string }).error, 'invalid_grant');
-      await expectToken({}, 200);
+      await expectToken({ authorization_details: '[]' }, 400, 'invalid_authorization_details');
+      // OpenID4VCI §6.2: authorization_details in the token request are answered, though the PAR used scope.
+      const narrowed = await token({
+        authorization_details: JSON.stringify([{ type: 'openid_credential', credential_configuration_id: 'driver-license' }]),
+      });
+      assert.equal(narrowed.status, 200);
+      const answered = (await narrowed.json()) as {
+        scope?: string;
+        authorization_details?: { credential_configuration_id: string; credential_identifiers: string[] }[];
+      };
+      assert.equal(answered.scope, 'driver-license');
+      assert.equal(answered.authorization_details?.[0]?.credential_configuration_id, 'driver-license');
+      assert.equal(answered.authorization_details?.[0]?.credential_identifiers.length, 1);
       await expectToken({}, 400, 'invalid_grant');
 
       // An expired request_uri (RFC 9126 §2.2 expires_in).

@@ -77,6 +77,7 @@ export async function redeemAuthorizationCode(
   const details = readAuthorizationDetails(form);
   if (details !== undefined) {
     if (
+      details.length === 0 ||
       !details.every((d) => isJsonObject(d) && d.type === 'openid_credential' && d.credential_configuration_id === offer.configuration_id)
     )
       throw authorizationError('invalid_authorization_details', 'authorization_details asks for more than was authorized');
@@ -116,7 +117,8 @@ export async function redeemAuthorizationCode(
     token_type: sender.dpopJkt === undefined ? 'Bearer' : 'DPoP',
     expires_in: token.expiresIn,
     ...(refresh && { refresh_token: refresh.token }),
-    ...whatIsAuthorized(req, offer),
+    // §6.2: authorization_details is REQUIRED in the answer when the token request used it too.
+    ...whatIsAuthorized(req, offer, details !== undefined),
   };
 }
 
@@ -128,12 +130,15 @@ export async function redeemAuthorizationCode(
 export function whatIsAuthorized(
   req: Pick<AuthorizationRequestRecord, 'authorization_details' | 'scope'>,
   offer: Pick<VciOfferRecord, 'id' | 'configuration_id'>,
+  /** The token request carried authorization_details (a request made with scope then answers them too). */
+  askedWithDetails = false,
 ): Pick<AuthorizationCodeTokenResponse, 'authorization_details' | 'scope'> {
   const authorized = { type: 'openid_credential', credential_configuration_id: offer.configuration_id, credential_identifiers: [offer.id] };
   return {
     ...(req.authorization_details !== null && {
       authorization_details: [{ ...(JSON.parse(req.authorization_details) as object), ...authorized }],
     }),
+    ...(req.authorization_details === null && askedWithDetails && { authorization_details: [authorized] }),
     ...(req.scope !== null && { scope: req.scope }),
   };
 }
