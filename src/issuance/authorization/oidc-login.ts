@@ -11,6 +11,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWK } from 'jose';
 import { fetchOperatorEndpoint } from '../../http-client/fetch-operator-endpoint.js';
 import { parseOutboundAllowList } from '../../http-client/outbound-allow-list.js';
+import { p384 } from '@noble/curves/nist.js';
 import { checkPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import { isJsonObject } from '../../formats/jose/types.js';
 import { serviceSecret } from '../../keys/service-secret.js';
@@ -114,6 +115,24 @@ export async function loginUrl(deps: AuthorizationDeps, state: string): Promise<
   return u.toString();
 }
 
+/**
+ * A P-384 public key (an identity provider's ES384 ID tokens; our own keys are P-256 or Ed25519):
+ * both coordinates 48 bytes in canonical unpadded base64url, and the point on the curve (SEC 1
+ * §3.2.2.1). Only `kty`, `crv`, `x`, `y` are looked at.
+ */
+export function isP384PublicJwk(jwk: { kty?: unknown; crv?: unknown; x?: unknown; y?: unknown }): boolean {
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-384' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string') return false;
+  const x = Buffer.from(jwk.x, 'base64url');
+  const y = Buffer.from(jwk.y, 'base64url');
+  if (x.length !== 48 || y.length !== 48 || x.toString('base64url') !== jwk.x || y.toString('base64url') !== jwk.y) return false;
+  try {
+    p384.Point.fromBytes(Uint8Array.from([4, ...x, ...y]));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The public keys of the provider, each EC/OKP key checked as a point on its curve. */
 async function providerKeys(deps: AuthorizationDeps, jwksUri: string): Promise<JSONWebKeySet> {
   const { status, body } = await getJson(deps, jwksUri);
@@ -121,7 +140,9 @@ async function providerKeys(deps: AuthorizationDeps, jwksUri: string): Promise<J
   const keys: JWK[] = [];
   for (const k of body.keys as JWK[]) {
     if (typeof k !== 'object' || k === null || 'd' in k) continue;
-    if (k.kty === 'EC' || k.kty === 'OKP') {
+    if (k.kty === 'EC' && k.crv === 'P-384') {
+      if (!isP384PublicJwk(k)) continue; // ES384 (ID_TOKEN_ALGS): not a point of P-384, never used
+    } else if (k.kty === 'EC' || k.kty === 'OKP') {
       try {
         checkPublicJwk({ kty: k.kty, crv: k.crv, x: k.x, ...(k.y !== undefined && { y: k.y }) });
       } catch {
