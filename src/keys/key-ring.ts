@@ -25,17 +25,21 @@ const withX5c = (signer: Signer, x5c: readonly string[]): Signer => ({
   sign: (input) => signer.sign(input),
 });
 
-/** A row's issuer x5c while its leaf certificate is inside its validity; undefined otherwise. */
-function liveX5c(r: KeyRecord, now: number): readonly string[] | undefined {
+/** A row's issuer x5c while its leaf certificate is inside its validity (and when that ends); undefined otherwise. */
+function liveX5c(r: KeyRecord, now: number): { x5c: readonly string[]; until: number } | undefined {
   const leaf = r.issuerX5c?.[0];
   if (leaf === undefined) return undefined;
   try {
     const cert = new X509Certificate(Buffer.from(leaf, 'base64'));
-    return Date.parse(cert.validFrom) <= now && now <= Date.parse(cert.validTo) ? r.issuerX5c! : undefined;
+    const until = Date.parse(cert.validTo);
+    return Date.parse(cert.validFrom) <= now && now <= until ? { x5c: r.issuerX5c!, until } : undefined;
   } catch {
     return undefined;
   }
 }
+
+/** A signer that carries an issuer certificate: the backend's own signer, and when the certificate ends. */
+const certified = new WeakMap<Signer, { base: Signer; until: number }>();
 
 /** Added to KEY_REFRESH_MS: time for a poll to finish and for small clock differences between nodes. */
 export const HANDOVER_MARGIN_MS = 1000;
@@ -67,6 +71,8 @@ export interface PublishedKey {
  */
 export class KeyRing {
   private signers = new Map<string, Signer>();
+  /** The backends' signers by kid, without x5c: what a refresh wraps again (never a wrapped one). */
+  private loaded = new Map<string, Signer>();
   private active = new Map<SigningAlg, Signer>();
   /** Per algorithm: the key a recent rotation displaced, and when the new one was activated. */
   private handover = new Map<SigningAlg, { previous: Signer; activatedAt: number }>();
@@ -92,23 +98,29 @@ export class KeyRing {
     if (version === this.version) return false;
     const records = await this.store.keys.list();
     const signers = new Map<string, Signer>();
+    const loadedNow = new Map<string, Signer>();
     const active = new Map<SigningAlg, Signer>();
     const published: PublishedKey[] = [];
     const live = records.filter((k) => k.state !== 'retired');
     const now = this.clock.now();
     for (const r of live) {
       if (!isSigningAlg(r.alg)) continue;
-      const loaded = this.signers.get(r.kid) ?? (await this.keyStore.load(r));
-      const x5c = liveX5c(r, now);
-      if (r.issuerX5c && !x5c) this.logger.warn({ kid: r.kid }, 'the issuer certificate of this key is not valid now; signing without x5c');
-      const signer = x5c ? withX5c(loaded, x5c) : loaded;
+      const loaded = this.loaded.get(r.kid) ?? (await this.keyStore.load(r));
+      loadedNow.set(r.kid, loaded);
+      const cert = liveX5c(r, now);
+      if (r.issuerX5c && !cert) this.logger.warn({ kid: r.kid }, 'the issuer certificate of this key is not valid now; signing without x5c');
+      const signer = cert ? withX5c(loaded, cert.x5c) : loaded;
+      if (cert) certified.set(signer, { base: loaded, until: cert.until });
       signers.set(r.kid, signer);
       if (r.state === 'active') active.set(r.alg, signer);
       published.push({ kid: r.kid, alg: r.alg, state: r.state as 'active' | 'retiring', jwk: signer.publicJwk });
     }
     const ds = live.find((r) => r.alg === MDOC_DS_ALG && r.state === 'active');
-    const dsSigner = ds && (this.signers.get(ds.kid) ?? (await this.keyStore.load({ kid: ds.kid, file: ds.file, alg: 'ES256' })));
-    if (ds && dsSigner) signers.set(ds.kid, dsSigner);
+    const dsSigner = ds && (this.loaded.get(ds.kid) ?? (await this.keyStore.load({ kid: ds.kid, file: ds.file, alg: 'ES256' })));
+    if (ds && dsSigner) {
+      signers.set(ds.kid, dsSigner);
+      loadedNow.set(ds.kid, dsSigner);
+    }
     const handover = new Map<SigningAlg, { previous: Signer; activatedAt: number }>();
     for (const r of live) {
       if (r.state !== 'active' || !isSigningAlg(r.alg) || r.activatedAt === null) continue;
@@ -118,6 +130,7 @@ export class KeyRing {
       if (previous) handover.set(r.alg, { previous, activatedAt: r.activatedAt });
     }
     this.signers = signers;
+    this.loaded = loadedNow;
     this.active = active;
     this.handover = handover;
     this.published = published;
@@ -151,11 +164,28 @@ export class KeyRing {
   /** The key new credentials are signed with. */
   signer(alg: SigningAlg): Signer {
     const h = this.handover.get(alg);
-    if (h && this.clock.now() < h.activatedAt + this.handoverMs) return h.previous;
+    if (h && this.clock.now() < h.activatedAt + this.handoverMs) return this.withLiveCertificate(h.previous);
     const s = this.active.get(alg);
     if (!s) throw unavailable('no_active_key', `no active ${alg} signing key; run "dproof keys generate --alg ${alg}"`);
-    return s;
+    return this.withLiveCertificate(s);
   }
+
+  /**
+   * The signer without its x5c once the issuer certificate has ended: the key table need not change
+   * for that to happen, so it is checked at each use, not only at a refresh (a verifier refuses an
+   * expired certificate, our own included: issuer_certificate_expired).
+   */
+  private withLiveCertificate(s: Signer): Signer {
+    const c = certified.get(s);
+    if (!c || this.clock.now() <= c.until) return s;
+    if (!this.warnedExpired.has(s.kid)) {
+      this.warnedExpired.add(s.kid);
+      this.logger.warn({ kid: s.kid }, 'the issuer certificate of this key has expired; signing without x5c (dproof keys issuer-cert)');
+    }
+    return c.base;
+  }
+
+  private warnedExpired = new Set<string>();
 
   /**
    * Throws what signing would throw (no_active_key, signer_unavailable) without signing: for

@@ -256,5 +256,16 @@ for (const backend of storeTargets()) {
       assert.equal(v.verdict, 'rejected', JSON.stringify(v));
       assert.equal(v.code, 'issuer_certificate_untrusted');
     });
+
+    // Last: it moves the app's clock past the issuer certificate's validity.
+    it('signs without x5c once the issuer certificate of the key has expired, though the key table did not change', async () => {
+      const leafOf = (credential: string) => decodeProtectedHeader(credential.split('~')[0]!).x5c;
+      const before = await issueViaApi(t, issuerKey, 'driver-license', holder);
+      const leaf = new X509Certificate(Buffer.from(leafOf(before.credential)![0]!, 'base64'));
+      t.clock.advance(Date.parse(leaf.validTo) - t.clock.now() + DAY);
+      assert.equal(await t.runtime.keys.refresh(), false, 'no key change to reload');
+      const after = await issueViaApi(t, issuerKey, 'driver-license', holder);
+      assert.equal(leafOf(after.credential), undefined);
+    });
   });
 }
