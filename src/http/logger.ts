@@ -61,10 +61,9 @@ interface RawRequest {
 /**
  * Paths whose next segment is a secret: whoever holds it holds the thing. The offer reference
  * (OpenID4VCI §4.1.3, credential_offer_uri) hands out the pre-authorized code; an OpenID4VP
- * request id (request_uri, RFC 9101 §5.2) hands out the request's state and nonce; a result code the
- * holder's own result. Redacted in
- * every request log line, whatever the status: also a 404 under such a path (which matches no
- * route), a routing error, odd casing or doubled slashes.
+ * request id (request_uri, RFC 9101 §5.2) hands out the request's state and nonce; a result code
+ * the holder's own result. Redacted in every request log line, whatever the status: also a 404
+ * under such a path (which matches no route), a routing error, odd casing or doubled slashes.
  */
 export const SECRET_PATH_PREFIXES: readonly RegExp[] = [
   /^(\/+openid4vci\/+credential-offer\/+)[^/]+/i,

@@ -1,9 +1,9 @@
 /**
  * c_nonces (OpenID4VCI §7) that cost the store nothing until they are used: a c_nonce carries its
  * expiry and 128 random bits under an HMAC-SHA256 tag, keyed with a random secret every node
- * shares (cNonceKey), so any node tells one of ours from a made-up one without a lookup. Single use is kept where it matters: the credential request that uses a
- * c_nonce records its hash in the same commit that consumes the offer, and a second use finds the
- * row (vci-issuance-repo.ts). The anonymous nonce endpoint therefore writes nothing: it was one
+ * shares (cNonceKey), so any node tells one of ours from a made-up one without a lookup. Single
+ * use is kept where it matters: the credential request that uses a c_nonce records its hash in
+ * the same commit that consumes the offer, and a second use finds the row (vci-issuance-repo.ts). The anonymous nonce endpoint therefore writes nothing: it was one
  * commit per call, a sixth of a flow's commits, and a way to fill the store from outside.
  *
  * Form: base64url(version 1 ‖ expiry in ms, 6 bytes ‖ 16 random bytes ‖ first 16 bytes of the

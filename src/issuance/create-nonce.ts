@@ -6,10 +6,11 @@ import { EXPIRED_ROW_KEEP_MS, type VciDeps } from './vci-deps.js';
 import { purgeExpiredVciState } from './purge-expired-vci-state.js';
 import { cNonceKey, mintCNonce } from './c-nonce.js';
 import { isStoreUnavailable } from '../store/classify-store-error.js';
+import type { Logger } from 'pino';
 
 export interface NonceDeps extends Pick<VciDeps, 'store' | 'clock' | 'config'> {
   /** Where a failed housekeeping run is reported (the nonce is answered anyway). */
-  log?: { error(details: Record<string, unknown>, message: string): void };
+  log?: Pick<Logger, 'error'>;
 }
 
 export async function createNonce(deps: NonceDeps): Promise<{ c_nonce: string; expiresIn: number }> {

@@ -73,6 +73,8 @@ export class KeyRing {
   private signers = new Map<string, Signer>();
   /** The backends' signers by kid, without x5c: what a refresh wraps again (never a wrapped one). */
   private loaded = new Map<string, Signer>();
+  /** Keys whose expired issuer certificate was already reported (once each). */
+  private warnedExpired = new Set<string>();
   private active = new Map<SigningAlg, Signer>();
   /** Per algorithm: the key a recent rotation displaced, and when the new one was activated. */
   private handover = new Map<SigningAlg, { previous: Signer; activatedAt: number }>();
@@ -185,7 +187,6 @@ export class KeyRing {
     return c.base;
   }
 
-  private warnedExpired = new Set<string>();
 
   /**
    * Throws what signing would throw (no_active_key, signer_unavailable) without signing: for

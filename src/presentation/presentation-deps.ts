@@ -3,6 +3,7 @@ import type { VerificationDeps } from '../verification/create-verification-conte
 import type { VerificationContext } from '../verification/verification-checks.js';
 import type { ResolveHost } from '../http-client/post-to-public-host.js';
 import type { KeyBackend } from '../keys/key-backend.js';
+import type { Logger } from 'pino';
 
 /** What the presentation use cases need: the runtime plus the verification context. */
 export interface PresentationDeps extends ReceiptDeps, VerificationDeps {
@@ -10,7 +11,7 @@ export interface PresentationDeps extends ReceiptDeps, VerificationDeps {
   /** How webhook host names are resolved (DNS unless a test injects one). */
   resolveHost?: ResolveHost;
   /** Where what happens after the answer (a webhook that was not delivered) is told; no personal data. */
-  log?: { warn(details: Record<string, unknown>, message: string): void };
+  log?: Pick<Logger, 'warn'>;
   /** The key backend holding X.509 verifier identity keys (x509-identity/). */
   keyStore?: KeyBackend;
 }

@@ -119,15 +119,16 @@ export class StatusChecker {
       });
       return checked.list;
     }
-    // SSRF guard: only lists on the origin of the (trusted) issuer that signed the credential;
-    // checked before the cache, which holds lists by issuer too, so one issuer's credential never
-    // gets another issuer's list.
-    if (!URL.canParse(uri) || new URL(uri).origin !== new URL(iss).origin) {
-      throw new StatusCheckFailed('status_list_uri_untrusted', "the status list is not on the issuer's origin");
-    }
+    // Cached by issuer AND uri, so one issuer's credential never gets another issuer's list; an
+    // entry is only stored once its pair passed the origin check below, so a hit needs no check
+    // (and no URL parsing on this hot path).
     const key = `${iss} ${uri}`;
     const hit = this.cache.get(key);
     if (hit && this.o.clock.now() < hit.until) return hit.list;
+    // SSRF guard: only lists on the origin of the (trusted) issuer that signed the credential.
+    if (!URL.canParse(uri) || new URL(uri).origin !== new URL(iss).origin) {
+      throw new StatusCheckFailed('status_list_uri_untrusted', "the status list is not on the issuer's origin");
+    }
     let pending = this.loading.get(key);
     if (!pending) {
       pending = this.fetchList(uri, iss, key).finally(() => this.loading.delete(key));

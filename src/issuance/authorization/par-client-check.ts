@@ -2,7 +2,8 @@
  * The hook where a pushed authorization request authenticates its client (the wallet) before
  * anything is stored: OAuth 2.0 Attestation-Based Client Authentication (the
  * `OAuth-Client-Attestation` and `OAuth-Client-Attestation-PoP` headers) plugs in here (DPoP at
- * PAR, RFC 9449 §10.1, is read by push-authorization-request.ts). The route passes the one it was given (app.ts); a check refuses by
+ * PAR, RFC 9449 §10.1, is read by push-authorization-request.ts). The route passes the one it was
+ * given (app.ts); a check refuses by
  * throwing an AppError (`invalid_request`, or an `invalid_client` entry added to the catalogue with it), and may return what it learnt
  * (a DPoP key thumbprint to bind the code to).
  */

@@ -21,13 +21,14 @@ import type { Store } from '../../store/store.js';
 import type { RequestKeyRecord } from '../../store/repositories/vci-request-keys-repo.js';
 import { operatorSealKey } from '../../keys/operator-seal-key.js';
 import { newSealedEcdhKey, openSealedEcdhKey, type EcdhPublicJwk } from '../../keys/sealed-ecdh-key.js';
+import type { Logger } from 'pino';
 
 export interface RequestKeyDeps {
   store: Pick<Store, 'vciRequestKeys'>;
   config: Config;
   clock: Clock;
   /** Told (once per key) about a stored key this node cannot open: the operator secret changed. */
-  log?: { error(details: Record<string, unknown>, message: string): void };
+  log?: Pick<Logger, 'error'>;
 }
 
 const SEAL_LABEL = 'dproof openid4vci request-encryption key seal v1';
