@@ -62,13 +62,13 @@ function limiter(
   what: (r: FastifyRequest) => string,
 ): Hook {
   // The key is computed once per request (a reference's key is a SHA-256) and handed to the
-  // limiter's keyGenerator through the request.
-  const slot = Symbol('anonymous-limit-key');
-  type Keyed = FastifyRequest & { [slot]?: string };
+  // limiter's keyGenerator beside the request (not as a property added to it: Fastify's request
+  // objects keep one shape).
+  const keys = new WeakMap<FastifyRequest, string>();
   const options = {
     max,
     timeWindow: ONE_MINUTE,
-    keyGenerator: (r: FastifyRequest) => (r as Keyed)[slot] ?? '',
+    keyGenerator: (r: FastifyRequest) => keys.get(r) ?? '',
     // The app-wide options let API clients with limit 0 through; that does not apply here.
     allowList: () => false,
     cache: LOCAL_COUNTERS,
@@ -77,7 +77,7 @@ function limiter(
   return async (request, reply) => {
     const k = key(request);
     if (k === undefined) return;
-    (request as Keyed)[slot] = k;
+    keys.set(request, k);
     const r = await check(request);
     if (r.isAllowed || !r.isExceeded) return;
     reply.header('retry-after', String(Math.max(1, r.ttlInSeconds)));
