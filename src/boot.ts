@@ -61,7 +61,7 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
     keyStore = await migrateAndEnsureKey(store, config, logger, clock);
     const keys = new KeyRing(store, keyStore, logger, clock);
     await keys.refresh();
-    keys.startPolling(config.keyRefreshMs);
+    keys.startPolling(config);
     const slots = new StatusSlots(store, clock, { publicUrl: config.publicUrl, listSize: config.statusListSize });
     const statusPublisher = new StatusListPublisher(store, clock, {
       publicUrl: config.publicUrl,

@@ -51,6 +51,12 @@ export interface Config {
   pkcs11: Pkcs11Config | undefined;
   /** How often a running node re-reads key metadata from the store, in ms. */
   keyRefreshMs: number;
+  /**
+   * Seconds the JWKS (and the verifier's DID document) may be cached (`Cache-Control: max-age`).
+   * A rotated key signs only after KEY_REFRESH_MS + this + 1 s, so a verifier holding a copy
+   * fetched just before the new key was published has let it go by then.
+   */
+  jwksMaxAgeS: number;
   /** Requests per minute per API client unless the client has its own limit; 0 = unlimited. */
   rateLimitPerMinute: number;
   /** Anonymous (wallet-facing) requests per minute per client address: a flood ceiling; 0 = unlimited. */
@@ -247,6 +253,12 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     name: 'KEY_REFRESH_MS',
     default: '2000',
     description: 'How often a node re-reads key states from the store (rotation reaches running nodes within this).',
+  },
+  {
+    name: 'JWKS_MAX_AGE',
+    default: '60',
+    description:
+      'Seconds verifiers may cache `/.well-known/jwks.json` (`Cache-Control: max-age`), 0–3600. After `dproof keys rotate` nodes publish the new key at once but sign with it only `KEY_REFRESH_MS` + `JWKS_MAX_AGE` + 1 s later, so a verifier that cached the JWKS just before has fetched it again by then. Every node and the CLI need the same value.',
   },
   {
     name: 'RATE_LIMIT_PER_MINUTE',
@@ -804,6 +816,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     keyBackend,
     pkcs11,
     keyRefreshMs: integer(env, 'KEY_REFRESH_MS', 2000, 100, 60_000),
+    jwksMaxAgeS: integer(env, 'JWKS_MAX_AGE', 60, 0, 3600),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
     rateLimitPerAddressPerMinute: integer(env, 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE', 6000, 0, 10_000_000),
     rateLimitPerReferencePerMinute: integer(env, 'RATE_LIMIT_PER_REFERENCE_PER_MINUTE', 30, 0, 10_000_000),

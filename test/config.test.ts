@@ -17,6 +17,7 @@ describe('configuration', () => {
     assert.equal(c.databaseUrl, undefined);
     assert.equal(c.logLevel, 'info');
     assert.equal(c.keyAlg, 'ES256');
+    assert.equal(c.jwksMaxAgeS, 60);
   });
 
   it('names the bad variable', () => {
@@ -39,6 +40,8 @@ describe('configuration', () => {
       [{ WALLET_TRUST_ANCHORS: '/nonexistent/anchors.pem' }, 'WALLET_TRUST_ANCHORS'],
       [{ TRUSTED_ISSUER_CAS: '/nonexistent/ca.pem|' }, 'TRUSTED_ISSUER_CAS'],
       [{ STATUS_TTL_SECONDS: '3600', STATUS_TOKEN_VALIDITY_SECONDS: '3600' }, 'STATUS_TTL_SECONDS'],
+      [{ JWKS_MAX_AGE: '3601' }, 'JWKS_MAX_AGE'],
+      [{ JWKS_MAX_AGE: '-1' }, 'JWKS_MAX_AGE'],
     ];
     for (const [env, name] of cases) {
       assert.throws(

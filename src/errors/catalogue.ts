@@ -138,7 +138,7 @@ export const ERROR_CATALOGUE = {
   key_in_handover: {
     http: [409],
     area: 'keys',
-    en: 'nodes may still sign with the key (KEY_REFRESH_MS + 1 s after the rotation); retire it later',
+    en: 'nodes may still sign with the key (KEY_REFRESH_MS + JWKS_MAX_AGE + 1 s after the rotation); retire it later',
   },
   store_in_use: { http: [409], area: 'cli', en: 'a running server holds the embedded store; stop it before migrating' },
 

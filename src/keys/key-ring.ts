@@ -41,15 +41,19 @@ function liveX5c(r: KeyRecord, now: number): { x5c: readonly string[]; until: nu
 /** A signer that carries an issuer certificate: the backend's own signer, and when the certificate ends. */
 const certified = new WeakMap<Signer, { base: Signer; until: number }>();
 
-/** Added to KEY_REFRESH_MS: time for a poll to finish and for small clock differences between nodes. */
+/** Added to the handover: time for a poll to finish and for small clock differences between nodes. */
 export const HANDOVER_MARGIN_MS = 1000;
 
 /**
- * How long after a rotation a node may still sign with the key it displaced: until every node
- * polling every `keyRefreshMs` has seen the rotation. Retiring that key earlier would let a node
- * that has not polled yet sign with a retired key, so retireKey waits this long too.
+ * How long after a rotation a node keeps signing with the key it displaced: until every node
+ * polling every `keyRefreshMs` has published the new key, and then until a verifier that cached
+ * the JWKS just before that (for `jwksMaxAgeS`, the max-age we serve it with) has let that copy
+ * go. Signing earlier fails at verifiers that honour the cache (jose's remote JWK set, for one,
+ * refetches an unknown kid at most every 30 s). Retiring the displaced key earlier would let a
+ * node that has not polled yet sign with a retired key, so retireKey waits this long too.
  */
-export const handoverWindowMs = (keyRefreshMs: number): number => keyRefreshMs + HANDOVER_MARGIN_MS;
+export const handoverWindowMs = (timing: { keyRefreshMs: number; jwksMaxAgeS: number }): number =>
+  timing.keyRefreshMs + timing.jwksMaxAgeS * 1000 + HANDOVER_MARGIN_MS;
 
 export interface PublishedKey {
   kid: string;
@@ -64,10 +68,11 @@ export interface PublishedKey {
  * by the CLI reaches running servers within KEY_REFRESH_MS without a restart.
  *
  * Publish before sign: after a rotation, a polling node keeps signing with the key the rotation
- * displaced (now retiring, still published) until KEY_REFRESH_MS + HANDOVER_MARGIN_MS after the
- * new key's activation. By then every node polling at the same interval has the new key in its
- * JWKS and its verifier, so no node signs with a key another node does not publish yet (the
- * two-node rotation test caught exactly that window). Every node must use the same KEY_REFRESH_MS.
+ * displaced (now retiring, still published) until handoverWindowMs after the new key's
+ * activation. By then every node polling at the same interval has the new key in its JWKS and its
+ * verifier, so no node signs with a key another node does not publish yet (the two-node rotation
+ * test caught exactly that window), and every JWKS copy cached before that has expired. Every node
+ * must use the same KEY_REFRESH_MS and JWKS_MAX_AGE.
  */
 export class KeyRing {
   private signers = new Map<string, Signer>();
@@ -144,13 +149,13 @@ export class KeyRing {
     return true;
   }
 
-  /** Keeps polling the store; a failed poll keeps the last good keys and tries again. */
-  startPolling(intervalMs: number): void {
+  /** Keeps polling the store every `keyRefreshMs`; a failed poll keeps the last good keys and tries again. */
+  startPolling(timing: { keyRefreshMs: number; jwksMaxAgeS: number }): void {
     this.stopPolling();
-    this.handoverMs = handoverWindowMs(intervalMs);
+    this.handoverMs = handoverWindowMs(timing);
     this.timer = setInterval(() => {
       this.refresh().catch((e: unknown) => this.logger.warn({ err: e }, 'key refresh failed; keeping the keys already loaded'));
-    }, intervalMs);
+    }, timing.keyRefreshMs);
     this.timer.unref();
   }
 

@@ -76,7 +76,7 @@ export interface RetireOptions {
   /** Latest expiry (ms) of anything the key signed, or null when nothing signed by it is valid. */
   latestExpiry?: (kid: string) => Promise<number | null>;
   /**
-   * handoverWindowMs(KEY_REFRESH_MS) of the running nodes: a node that has not polled since the
+   * handoverWindowMs(KEY_REFRESH_MS, JWKS_MAX_AGE) of the running nodes: a node that has not polled since the
    * rotation may still sign with the displaced key for this long, so retiring waits it out, even
    * with force (force is about credentials already signed, not about signing more). Required, so
    * no caller retires without saying how long the nodes' handover lasts (0 only for one node that

@@ -72,16 +72,16 @@ for (const backend of storeTargets()) {
         'refusal changed nothing',
       );
 
-      // Nodes polling every KEY_REFRESH_MS may still sign with the displaced key until
-      // KEY_REFRESH_MS + 1 s after the rotation: retiring it earlier is refused, with --force too.
-      const early = await runDproof(['keys', 'retire', first.kid, '--force'], { ...target.env, KEY_REFRESH_MS: '60000' });
+      // Nodes still sign with the displaced key until KEY_REFRESH_MS + JWKS_MAX_AGE + 1 s after the
+      // rotation: retiring it earlier is refused, with --force too (here with the defaults: 63 s).
+      const early = await runDproof(['keys', 'retire', first.kid, '--force'], { ...target.env });
       outputs.push(early.stdout, early.stderr);
       assert.equal(early.code, 1);
       assert.match(early.stderr, /nodes may still sign with it until/);
       assert.equal((await json<KeyJson[]>('keys', 'list')).find((k) => k.kid === first.kid)?.state, 'retiring', 'refusal changed nothing');
       const handoverEnds = Date.parse(rotated.active.activated_at) + 100 + 1000;
       await new Promise((r) => setTimeout(r, Math.max(0, handoverEnds - Date.now())));
-      const late = await runDproof(['keys', 'retire', first.kid, '--json'], { ...target.env, KEY_REFRESH_MS: '100' });
+      const late = await runDproof(['keys', 'retire', first.kid, '--json'], { ...target.env, KEY_REFRESH_MS: '100', JWKS_MAX_AGE: '0' });
       outputs.push(late.stdout, late.stderr);
       assert.equal(late.code, 0, late.stderr);
       const retired = JSON.parse(late.stdout) as { key: KeyJson };

@@ -43,10 +43,10 @@ for (const backend of storeTargets()) {
           await server.stop();
         }
 
-        // Retiring waits out the handover (KEY_REFRESH_MS + 1 s after the rotation; usually over by now).
+        // Retiring waits out the handover (KEY_REFRESH_MS + JWKS_MAX_AGE + 1 s after the rotation; here 1.1 s, usually over by now).
         const handoverEnds = Date.parse(active.activated_at) + 100 + 1000;
         await new Promise((r) => setTimeout(r, Math.max(0, handoverEnds - Date.now())));
-        const ret = await spawnDproof(['keys', 'retire', retiring, '--json'], { ...env, KEY_REFRESH_MS: '100' });
+        const ret = await spawnDproof(['keys', 'retire', retiring, '--json'], { ...env, KEY_REFRESH_MS: '100', JWKS_MAX_AGE: '0' });
         assert.equal(ret.code, 0, ret.stderr);
         const after = JSON.parse((await spawnDproof(['keys', 'jwks'], env)).stdout) as { keys: { kid: string }[] };
         assert.ok(!after.keys.some((k) => k.kid === retiring));

@@ -111,7 +111,7 @@ describe('operator API refusals', () => {
     const inHandover = await post(`/v1/admin/keys/${old}/retire`, { force: true });
     assert.equal(inHandover.statusCode, 409, inHandover.body);
     assert.equal(inHandover.json().code, 'key_in_handover');
-    t.clock.advance(handoverWindowMs(t.config.keyRefreshMs));
+    t.clock.advance(handoverWindowMs(t.config));
     assert.equal((await post(`/v1/admin/keys/${old}/retire`, { force: true })).statusCode, 200);
     const again = await post(`/v1/admin/keys/${old}/retire`, { force: true });
     assert.equal(again.statusCode, 409, again.body);

@@ -11,6 +11,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { makeSoftHsmToken, softhsmSkip, SOFTHSM_MODULE, type SoftHsmToken } from '../helpers/softhsm.js';
 import { counterOf, counterPresent, counterVerify, generateHolderKey, issueViaApi } from '../presentation/helpers.js';
+import { handoverWindowMs } from '../../src/keys/key-ring.js';
 import { rotateKey, retireKey } from '../../src/keys/manage-keys.js';
 import { parseSdJwt } from '../../src/formats/sd-jwt/parse-sd-jwt.js';
 import type { SigningAlg } from '../../src/keys/signer.js';
@@ -114,8 +115,8 @@ for (const backend of storeTargets()) {
         assert.ok(privateKeysOnToken(token).some((k) => k.label === active.kid && !k.extractable));
         assert.deepEqual(t.runtime.keys.jwks().keys.map((k) => k.kid).sort(), [active.kid, retiring].sort());
         await jwtVerify(before, createLocalJWKSet(t.runtime.keys.jwks() as never));
-        // Past the handover window (KEY_REFRESH_MS + 1 s), new credentials carry the new key.
-        t.clock.advance(1200);
+        // Past the handover window (KEY_REFRESH_MS + JWKS_MAX_AGE + 1 s), new credentials carry the new key.
+        t.clock.advance(handoverWindowMs(t.config));
         const { credential: after } = await issueViaApi(t, issuerKey, 'driver-license', undefined, 'vc+jwt');
         assert.equal(decodeProtectedHeader(after).kid, active.kid);
         await retireKey(deps, retiring, { force: true, handoverMs: 0 });

@@ -26,7 +26,10 @@ import { parseCompactJws } from '../../src/formats/jose/parse-compact-jws.js';
 
 /** Long enough that no real poll fires during the test: the test polls on the shifted clock. */
 const KEY_REFRESH_MS = 60_000;
-const HANDOVER_MS = handoverWindowMs(KEY_REFRESH_MS);
+/** The JWKS cache lifetime counts into the handover too (a shorter one than the default keeps the test short). */
+const JWKS_MAX_AGE_S = 20;
+const HANDOVER_MS = handoverWindowMs({ keyRefreshMs: KEY_REFRESH_MS, jwksMaxAgeS: JWKS_MAX_AGE_S });
+const TIMING_ENV = { KEY_REFRESH_MS: String(KEY_REFRESH_MS), JWKS_MAX_AGE: String(JWKS_MAX_AGE_S) };
 const STEP_MS = 5_000;
 
 interface Node {
@@ -38,10 +41,10 @@ interface Node {
 
 for (const backend of storeTargets()) {
   it(`no node signs with a retired key through rotate → retire → rotate, with a lagging second node (${backend})`, async () => {
-    const t: TestApp = await startTestApp({ store: backend, env: { KEY_REFRESH_MS: String(KEY_REFRESH_MS), RATE_LIMIT_PER_MINUTE: '0' } });
+    const t: TestApp = await startTestApp({ store: backend, env: { ...TIMING_ENV, RATE_LIMIT_PER_MINUTE: '0' } });
     const clock = t.clock;
     const logger = createLogger('silent');
-    const runtime2 = await openRuntime(loadConfig({ ...t.target.env, KEY_REFRESH_MS: String(KEY_REFRESH_MS) }), logger, clock);
+    const runtime2 = await openRuntime(loadConfig({ ...t.target.env, ...TIMING_ENV }), logger, clock);
     const app2 = await buildApp(runtime2, logger);
     await app2.ready();
     const node1: Node = { name: 'node 1', app: t.app, runtime: t.runtime, lastPoll: clock.now() };

@@ -248,7 +248,7 @@ for (const backend of storeTargets()) {
       assert.equal((await verify(credential, policy, ['age_over_19'])).verdict, 'verified');
       const deps = rotationDeps();
       await rotateKey(deps, 'ES256');
-      const handoverMs = handoverWindowMs(t.config.keyRefreshMs);
+      const handoverMs = handoverWindowMs(t.config);
       t.clock.advance(handoverMs);
       await retireKey(deps, kid, { force: true, handoverMs });
       await t.runtime.keys.refresh();

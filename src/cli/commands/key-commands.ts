@@ -157,7 +157,10 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
     .description('make a new key active; the current one becomes retiring and keeps verifying')
     .option('--alg <alg>', 'ES256 or EdDSA (default: KEY_ALG)')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  $ dproof keys rotate\n\nRunning servers pick the new key up within KEY_REFRESH_MS (default 2 s).')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ dproof keys rotate\n\nRunning servers publish the new key within KEY_REFRESH_MS (default 2 s) and sign with it\nKEY_REFRESH_MS + JWKS_MAX_AGE + 1 s after the rotation (63 s by default), when no verifier\nstill holds a JWKS copy without it.',
+    )
     .action(async (opts: { alg?: string; json?: boolean }) => {
       const c = ctx();
       const r = await c.withStore((store) =>
@@ -189,7 +192,7 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
         retireKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, kid, {
           force: Boolean(opts.force),
           latestExpiry: (k) => store.credentials.latestExpiryByKid(k),
-          handoverMs: handoverWindowMs(c.config.keyRefreshMs),
+          handoverMs: handoverWindowMs(c.config),
         }),
       );
       if (r.forced) out.warn(`key ${kid} was retired while credentials it signed are still valid: they no longer verify`);

@@ -115,7 +115,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
       const { key, forced } = await retireKey(
         { store: deps.store, keyStore: deps.keyStore, clock: deps.clock, actor: actor(clientOf(request).id) },
         request.params.kid,
-        { force: request.body?.force === true, latestExpiry: deps.latestExpiry, handoverMs: handoverWindowMs(deps.config.keyRefreshMs) },
+        { force: request.body?.force === true, latestExpiry: deps.latestExpiry, handoverMs: handoverWindowMs(deps.config) },
       );
       await deps.keys.refresh();
       return { key: viewKey(key), forced };

@@ -157,7 +157,8 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
       },
     },
     async (_request, reply) => {
-      reply.header('cache-control', 'public, max-age=60');
+      // It lists the same keys as the JWKS, so it is cached for as long (JWKS_MAX_AGE).
+      reply.header('cache-control', `public, max-age=${deps.config.jwksMaxAgeS}`);
       return didDocument(deps.config.publicUrl, deps.keys.publishedKeys());
     },
   );

@@ -11,7 +11,8 @@ export async function wellKnownRoutes(app: FastifyInstance, deps: AppDeps): Prom
       schema: { tags: ['issuer metadata'], summary: 'Public signing keys (active and retiring)', response: { 200: { $ref: 'Jwks#' } } },
     },
     async (_request, reply) => {
-      reply.header('cache-control', 'public, max-age=60');
+      // JWKS_MAX_AGE: the key ring's handover after a rotation outlasts this (see handoverWindowMs).
+      reply.header('cache-control', `public, max-age=${deps.config.jwksMaxAgeS}`);
       return deps.keys.jwks();
     },
   );

@@ -1,0 +1,39 @@
+/**
+ * Publish first, sign later: after a rotation the node publishes the new key at once (its JWKS,
+ * cacheable for JWKS_MAX_AGE) and signs with it only KEY_REFRESH_MS + JWKS_MAX_AGE + 1 s after
+ * the rotation, when no verifier can still hold a JWKS copy without it.
+ */
+import { it } from 'vitest';
+import assert from 'node:assert/strict';
+import { startTestApp } from '../helpers/test-app.js';
+import { storeTargets } from '../helpers/stores.js';
+import { handoverWindowMs } from '../../src/keys/key-ring.js';
+import { rotateKey } from '../../src/keys/manage-keys.js';
+
+for (const backend of storeTargets()) {
+  it(`signs with a rotated key only once every JWKS copy cached before it appeared has expired (${backend})`, async () => {
+    const t = await startTestApp({ store: backend, env: { KEY_REFRESH_MS: '2000', JWKS_MAX_AGE: '30' } });
+    try {
+      const jwks = await t.app.inject({ url: '/.well-known/jwks.json' });
+      assert.equal(jwks.headers['cache-control'], 'public, max-age=30');
+      assert.equal(handoverWindowMs(t.config), 2000 + 30_000 + 1000);
+
+      const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.clock, actor: 'test' };
+      const { active, retiring } = await rotateKey(deps, t.config.keyAlg);
+      assert.ok(retiring);
+      await t.runtime.keys.refresh();
+      const published = (await t.app.inject({ url: '/.well-known/jwks.json' })).json<{ keys: { kid: string }[] }>().keys.map((k) => k.kid);
+      assert.deepEqual(published.sort(), [active.kid, retiring].sort(), 'the new key is published at once');
+
+      // A verifier fetched the JWKS just before a node published the new key (up to KEY_REFRESH_MS
+      // after the rotation) and keeps that copy for 30 s.
+      const rotatedAt = active.activatedAt ?? assert.fail('the new key has its activation time');
+      t.clock.advance(rotatedAt + 2000 + 30_000 + 500 - t.clock.now());
+      assert.equal(t.runtime.keys.signer(t.config.keyAlg).kid, retiring, 'still the displaced key while such a copy may live');
+      t.clock.advance(rotatedAt + handoverWindowMs(t.config) - t.clock.now());
+      assert.equal(t.runtime.keys.signer(t.config.keyAlg).kid, active.kid, 'the new key once every such copy has expired');
+    } finally {
+      await t.close();
+    }
+  });
+}
