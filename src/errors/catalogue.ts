@@ -120,6 +120,11 @@ export const ERROR_CATALOGUE = {
   // Signing keys (src/keys/)
   no_active_key: { http: [503], area: 'keys', en: 'there is no active signing key (dproof keys generate)' },
   signer_unavailable: { http: [503], area: 'keys', en: 'the HSM does not answer or lost its token' },
+  key_states_stale: {
+    http: [503],
+    area: 'keys',
+    en: "the node has not read the signing keys' states for longer than a rotation's handover; it signs again once the store answers",
+  },
   alg_not_supported: { http: [400], area: 'keys', en: 'the HSM token does not offer this algorithm' },
   invalid_alg: { http: [400], area: 'cli', en: '--alg is not ES256 or EdDSA' },
   no_active_iaca: { http: [409], area: 'keys', en: 'a document signer needs an active IACA root (dproof keys iaca)' },

@@ -85,6 +85,14 @@ export class KeyRing {
   private handover = new Map<SigningAlg, { previous: Signer; activatedAt: number }>();
   /** 0 until polling starts: a process that does not poll (the CLI) signs with the active key at once. */
   private handoverMs = 0;
+  /**
+   * performance.now() of the last refresh that read the key table through. Real elapsed time, not
+   * the injected clock: what matters is how long this process has gone without seeing the table,
+   * as the poll timer counts it (a test that moves the clock on by days has not stopped polling).
+   */
+  private lastReadAt = performance.now();
+  /** Infinity until polling starts; then the handover (see assertStatesFresh). */
+  private staleAfterMs = Number.POSITIVE_INFINITY;
   private published: PublishedKey[] = [];
   private documentSignerKey: DocumentSigner | undefined;
   private iacaCerts: Uint8Array[] = [];
@@ -102,7 +110,10 @@ export class KeyRing {
   /** Reloads key states; decrypts key files it has not loaded yet. Throws KeyFileError on a bad file. */
   async refresh(): Promise<boolean> {
     const version = await this.store.keys.version();
-    if (version === this.version) return false;
+    if (version === this.version) {
+      this.lastReadAt = performance.now();
+      return false;
+    }
     const records = await this.store.keys.list();
     const signers = new Map<string, Signer>();
     const loadedNow = new Map<string, Signer>();
@@ -145,6 +156,7 @@ export class KeyRing {
     this.iacaCerts = live.filter((r) => r.alg === MDOC_IACA_ALG).flatMap((r) => certificateChainOf(r).slice(0, 1));
     this.issuerCaCerts = live.filter((r) => r.alg === ISSUER_CA_ALG).flatMap((r) => certificateChainOf(r).slice(0, 1));
     this.version = version;
+    this.lastReadAt = performance.now();
     this.logger.info({ keys: published.map((k) => ({ kid: k.kid, alg: k.alg, state: k.state })) }, 'signing keys loaded');
     return true;
   }
@@ -153,6 +165,8 @@ export class KeyRing {
   startPolling(timing: { keyRefreshMs: number; jwksMaxAgeS: number }): void {
     this.stopPolling();
     this.handoverMs = handoverWindowMs(timing);
+    this.staleAfterMs = this.handoverMs;
+    this.lastReadAt = performance.now();
     this.timer = setInterval(() => {
       this.refresh().catch((e: unknown) => this.logger.warn({ err: e }, 'key refresh failed; keeping the keys already loaded'));
     }, timing.keyRefreshMs);
@@ -170,6 +184,7 @@ export class KeyRing {
 
   /** The key new credentials are signed with. */
   signer(alg: SigningAlg): Signer {
+    this.assertStatesFresh();
     const h = this.handover.get(alg);
     if (h && this.clock.now() < h.activatedAt + this.handoverMs) return this.withLiveCertificate(h.previous);
     const s = this.active.get(alg);
@@ -207,9 +222,30 @@ export class KeyRing {
    * that goes with it: the DS certificate only, as the IACA is the verifier's trust anchor (B.1).
    */
   documentSigner(): DocumentSigner {
+    this.assertStatesFresh();
     if (!this.documentSignerKey)
       throw unavailable('no_active_key', 'no active mdoc document signer; run "dproof keys iaca" then "dproof keys ds"');
     return this.documentSignerKey;
+  }
+
+  /**
+   * Fail closed when this node has not read the key table for a whole handover window: a key may
+   * have been rotated and, a handover later, retired meanwhile, and a node that kept signing with
+   * it would sign with a retired key. Issuance needs the store anyway; reading it again lifts this.
+   */
+  private assertStatesFresh(): void {
+    const unseenMs = performance.now() - this.lastReadAt;
+    if (!this.statesFresh()) {
+      throw unavailable(
+        'key_states_stale',
+        `this node has not read the signing keys' states for ${Math.round(unseenMs / 1000)} s (longer than a rotation's handover); it signs again once the store answers`,
+      );
+    }
+  }
+
+  /** False once this node has gone a handover without reading the key table (`/readyz` turns red). */
+  statesFresh(): boolean {
+    return performance.now() - this.lastReadAt <= this.staleAfterMs;
   }
 
   /** DER certificates of our active and retiring IACA roots: the trust anchors of our mdocs. */

@@ -1,7 +1,8 @@
 /**
  * Publish first, sign later: after a rotation the node publishes the new key at once (its JWKS,
  * cacheable for JWKS_MAX_AGE) and signs with it only KEY_REFRESH_MS + JWKS_MAX_AGE + 1 s after
- * the rotation, when no verifier can still hold a JWKS copy without it.
+ * the rotation, when no verifier can still hold a JWKS copy without it. A node that cannot read
+ * the key table for that long stops signing (it may have missed a rotation and a retirement).
  */
 import { it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -9,6 +10,9 @@ import { startTestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { handoverWindowMs } from '../../src/keys/key-ring.js';
 import { rotateKey } from '../../src/keys/manage-keys.js';
+import { sql } from 'kysely';
+import { AppError } from '../../src/errors.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 for (const backend of storeTargets()) {
   it(`signs with a rotated key only once every JWKS copy cached before it appeared has expired (${backend})`, async () => {
@@ -32,6 +36,42 @@ for (const backend of storeTargets()) {
       assert.equal(t.runtime.keys.signer(t.config.keyAlg).kid, retiring, 'still the displaced key while such a copy may live');
       t.clock.advance(rotatedAt + handoverWindowMs(t.config) - t.clock.now());
       assert.equal(t.runtime.keys.signer(t.config.keyAlg).kid, active.kid, 'the new key once every such copy has expired');
+    } finally {
+      await t.close();
+    }
+  });
+}
+
+for (const backend of storeTargets()) {
+  it(`stops signing, and turns /readyz red, while it cannot read the key table for a handover; signs again once it can (${backend})`, async () => {
+    // Handover 0.1 + 0 + 1 s: the real poll timer runs here, so the window is kept short.
+    const t = await startTestApp({ store: backend, env: { KEY_REFRESH_MS: '100', JWKS_MAX_AGE: '0' } });
+    const codeOf = () => {
+      try {
+        t.runtime.keys.signer(t.config.keyAlg);
+        return 'signs';
+      } catch (e) {
+        return e instanceof AppError ? e.code : String(e);
+      }
+    };
+    const readyz = async () => {
+      const r = await t.app.inject({ url: '/readyz' });
+      const body = r.json<{ code?: string; detail?: string }>();
+      return r.statusCode === 200 ? 'ready' : `${r.statusCode} ${body.code}: ${body.detail}`;
+    };
+    try {
+      assert.equal(codeOf(), 'signs');
+      assert.equal(await readyz(), 'ready');
+      // The store loses the key table (as a poll that keeps failing sees it).
+      await sql`ALTER TABLE signing_keys RENAME TO signing_keys_away`.execute(t.runtime.store.db);
+      try {
+        await waitUntil('the node kept signing without reading its key states', () => codeOf() === 'key_states_stale', 10_000);
+        assert.equal(await readyz(), '503 not_ready: not ready: store ok, keys key states not read for a handover, signer ok');
+      } finally {
+        await sql`ALTER TABLE signing_keys_away RENAME TO signing_keys`.execute(t.runtime.store.db);
+      }
+      await waitUntil('the node did not sign again once it could read its key states', () => codeOf() === 'signs', 10_000);
+      assert.equal(await readyz(), 'ready');
     } finally {
       await t.close();
     }

@@ -27,7 +27,11 @@ export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise
       } catch {
         store = 'unreachable';
       }
-      const keys = deps.keys.hasActive(deps.config.keyAlg) ? 'ok' : 'no active signing key';
+      const keys = !deps.keys.hasActive(deps.config.keyAlg)
+        ? 'no active signing key'
+        : !deps.keys.statesFresh()
+          ? 'key states not read for a handover'
+          : 'ok';
       // A PKCS#11 module that dropped its token; health() also starts its reconnect.
       const signer = deps.keyStore.health();
       if (store !== 'ok' || keys !== 'ok' || signer !== 'ok') {
