@@ -167,8 +167,17 @@ export class KeyRing {
     this.handoverMs = handoverWindowMs(timing);
     this.staleAfterMs = this.handoverMs;
     this.lastReadAt = performance.now();
+    // One poll at a time: a poll that hangs (a locked table, a store that does not answer) is not
+    // joined by another every interval, each holding a pooled connection.
+    let polling = false;
     this.timer = setInterval(() => {
-      this.refresh().catch((e: unknown) => this.logger.warn({ err: e }, 'key refresh failed; keeping the keys already loaded'));
+      if (polling) return;
+      polling = true;
+      this.refresh()
+        .catch((e: unknown) => this.logger.warn({ err: e }, 'key refresh failed; keeping the keys already loaded'))
+        .finally(() => {
+          polling = false;
+        });
     }, timing.keyRefreshMs);
     this.timer.unref();
   }

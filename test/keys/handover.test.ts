@@ -7,7 +7,8 @@
 import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp } from '../helpers/test-app.js';
-import { storeTargets } from '../helpers/stores.js';
+import { pgAvailable, storeTargets } from '../helpers/stores.js';
+import pg from 'pg';
 import { handoverWindowMs } from '../../src/keys/key-ring.js';
 import { rotateKey } from '../../src/keys/manage-keys.js';
 import { sql } from 'kysely';
@@ -77,3 +78,32 @@ for (const backend of storeTargets()) {
     }
   });
 }
+
+it.skipIf(!pgAvailable())('polls the key table one at a time: a poll that waits on a lock is not joined by another every interval (postgres)', async () => {
+  const t = await startTestApp({ store: 'postgres', env: { KEY_REFRESH_MS: '100', JWKS_MAX_AGE: '0' } });
+  const locker = new pg.Client({ connectionString: t.config.databaseUrl });
+  try {
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE signing_keys IN ACCESS EXCLUSIVE MODE');
+    // pg_stat_activity is read from a snapshot taken once per transaction: cleared before each read.
+    const waiting = async () =>
+      Number(
+        (
+          await locker.query<{ n: string }>(
+            "SELECT pg_stat_clear_snapshot(), (SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%signing_keys%' AND pid <> pg_backend_pid()) AS n",
+          )
+        ).rows[0]?.n,
+      );
+    await waitUntil('no poll waited on the locked key table', async () => (await waiting()) >= 1, 10_000);
+    // Ten poll intervals later, still the one poll waiting.
+    const since = Date.now();
+    await waitUntil('ten poll intervals did not pass', () => Date.now() - since >= 1000, 10_000);
+    assert.equal(await waiting(), 1);
+    await locker.query('ROLLBACK');
+    await waitUntil('the node did not read its keys again after the lock', () => t.runtime.keys.statesFresh(), 10_000);
+  } finally {
+    await locker.end().catch(() => undefined);
+    await t.close();
+  }
+});
