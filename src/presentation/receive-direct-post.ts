@@ -15,7 +15,8 @@ import { verifyPresentation } from '../verification/verify-presentation.js';
 import type { VerificationReport } from '../verification/verification-types.js';
 import { parseDcqlQuery, policyForQuery, satisfiesCredentialSets } from './parse-dcql-query.js';
 import type { PresentationDeps } from './presentation-deps.js';
-import { recordReceipt } from './record-receipt.js';
+import { buildReceipt } from './record-receipt.js';
+import type { ReceiptRecord } from '../store/repositories/receipts-repo.js';
 import { sendWebhook } from './send-webhook.js';
 import { responseUri, verifierClientId } from './verifier-identity.js';
 import { walletErrorCode } from './wallet-error-code.js';
@@ -133,8 +134,8 @@ export async function answerRequest(
   if (client) deps.keys.assertCanSign(deps.config.keyAlg);
   if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('the request was already answered or has expired');
   const verdict = await releaseOnFault(deps, rec.id, now, async () => {
-    const result = await verifyAnswer(deps, rec, vpToken, { client, query, aud, binding });
-    await finish(deps, rec, result, now);
+    const { result, receiptRecords } = await verifyAnswer(deps, rec, vpToken, { client, query, aud, binding });
+    await finish(deps, rec, result, now, receiptRecords);
     return result.verdict;
   });
   return { status: verdict };
@@ -168,7 +169,12 @@ function walletErrorResult(error: string): StoredPresentationResult {
   };
 }
 
-/** Verifies every presentation of `vpToken` against the request's query; a receipt per presentation. */
+/**
+ * Verifies every presentation of `vpToken` against the request's query; a signed receipt per
+ * presentation, stored by finish() with the result in one unit: a fault between them would
+ * otherwise leave receipts of an answer that is given back and posted again (twice in the
+ * holder's history).
+ */
 async function verifyAnswer(
   deps: PresentationDeps,
   rec: VerifierRequestRecord,
@@ -179,11 +185,12 @@ async function verifyAnswer(
     aud: string;
     binding: { responseUri?: string; responseEncryptionJkt?: string; dcApiOrigin?: string };
   },
-): Promise<StoredPresentationResult> {
+): Promise<{ result: StoredPresentationResult; receiptRecords: ReceiptRecord[] }> {
   const { client, query, aud, binding } = o;
   const purpose = rec.purpose ? (JSON.parse(rec.purpose) as { ko: string; en: string }) : null;
   const credentials: Record<string, JsonObject[]> = {};
   const receipts: string[] = [];
+  const receiptRecords: ReceiptRecord[] = [];
   let failure: string | undefined;
   let count = 0;
 
@@ -231,13 +238,17 @@ async function verifyAnswer(
       );
       credentials[queryId].push(reportView(report));
       if (report.verdict !== 'verified') failure ??= report.code;
-      if (client) receipts.push((await recordReceipt(deps, client, { channel: 'openid4vp', requestId: rec.id, purpose, report })).jwt);
+      if (client) {
+        const receipt = await buildReceipt(deps, client, { channel: 'openid4vp', requestId: rec.id, purpose, report });
+        receipts.push(receipt.jwt);
+        receiptRecords.push(receipt.record);
+      }
     }
   }
   const wholeCredential = Object.values(credentials).some((list) => list.some((v) => v.disclosure !== undefined));
   // §6.4.2: the returned credentials must satisfy the query (all, or the required credential sets).
   if (!failure && !satisfiesCredentialSets(query, new Set(Object.keys(credentials)))) failure = 'vp_token_incomplete';
-  return {
+  const result: StoredPresentationResult = {
     verdict: failure ? 'rejected' : 'verified',
     code: failure ?? 'verified',
     verdict_message: failure
@@ -248,15 +259,24 @@ async function verifyAnswer(
     credentials,
     receipts,
   };
+  return { result, receiptRecords };
 }
 
-async function finish(deps: PresentationDeps, rec: VerifierRequestRecord, result: StoredPresentationResult, now: number): Promise<void> {
-  // The result (with claim values) is kept for the retention period, and until read.
+async function finish(
+  deps: PresentationDeps,
+  rec: VerifierRequestRecord,
+  result: StoredPresentationResult,
+  now: number,
+  receipts: readonly ReceiptRecord[] = [],
+): Promise<void> {
+  // The result (with claim values) is kept for the retention period, and until read; the
+  // receipts are committed with it, or neither is.
   await deps.store.verifierRequests.complete(
     rec.id,
     result.verdict,
     JSON.stringify(result),
     now + deps.config.verifierResultRetentionSeconds * 1000,
+    receipts,
   );
   // The request has ended: its ephemeral decryption key (if any) goes now. After the result is
   // stored, so a fault before it leaves the key for the wallet's retry; if this delete fails, the

@@ -46,7 +46,19 @@ export function credentialTypeName(catalog: Catalog, ownIssuer: string, report: 
   return catalog.getByVct(t)?.id ?? t;
 }
 
+/** Stores a receipt and signs it (the counter's verdicts; an OpenID4VP answer stores its receipts with its result). */
 export async function recordReceipt(
+  deps: ReceiptDeps,
+  client: ApiClient,
+  input: ReceiptInput,
+): Promise<{ record: ReceiptRecord; jwt: string }> {
+  const receipt = await buildReceipt(deps, client, input);
+  await deps.store.receipts.insert(receipt.record);
+  return receipt;
+}
+
+/** A receipt and its signed JWT, not stored yet. */
+export async function buildReceipt(
   deps: ReceiptDeps,
   client: ApiClient,
   input: ReceiptInput,
@@ -66,7 +78,6 @@ export async function recordReceipt(
     holder_jkt: input.report.holderJkt ?? null,
     at: deps.clock.now(),
   };
-  await deps.store.receipts.insert(record);
   return { record, jwt: await signReceipt(deps, record) };
 }
 

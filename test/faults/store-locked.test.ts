@@ -100,3 +100,45 @@ it.skipIf(skip)(
     }
   },
 );
+
+it.skipIf(skip)(
+  'stores an OpenID4VP answer’s receipts with its result or not at all: a fault storing the result leaves no receipt, and the retry records each once (postgres)',
+  async () => {
+    const t = await startTestApp({ store: 'postgres', env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    const admin = new pg.Client({ connectionString: t.config.databaseUrl });
+    try {
+      const verifierKey = await t.apiKey('verifier');
+      const holder = await generateHolderKey();
+      const { credential } = await issueViaApi(t, await t.apiKey('issuer'), 'driver-license', holder);
+      const created = await createDcqlRequest(t.app, verifierKey, ageOver19Query(t.runtime.catalog.get('driver-license')!.vct));
+      const rec = (await t.runtime.store.verifierRequests.get(created.id))!;
+      const presentation = await presentTo(credential, holder, await verifierId(t.app), rec.nonce);
+      const receiptsOf = async () =>
+        Number(
+          (await admin.query<{ n: string }>('SELECT count(*) AS n FROM verification_receipts WHERE request_id = $1', [created.id])).rows[0]
+            ?.n,
+        );
+
+      // Storing the result meets a lock timeout (as PostgreSQL reports one: 55P03), after the take
+      // and after the receipts were signed.
+      await admin.connect();
+      await admin.query(`CREATE FUNCTION refuse_result() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'injected lock timeout' USING ERRCODE = 'lock_not_available'; END $$`);
+      await admin.query(`CREATE TRIGGER refuse_result BEFORE UPDATE ON verifier_requests FOR EACH ROW
+        WHEN (OLD.result IS NULL AND NEW.result IS NOT NULL) EXECUTE FUNCTION refuse_result()`);
+      const refused = await postDirectPost(t.app, rec.state, { licence: [presentation] });
+      assert.equal(refused.statusCode, 503, refused.body);
+      assert.equal(await receiptsOf(), 0, 'no receipt of an answer whose result was not stored');
+      await admin.query('DROP TRIGGER refuse_result ON verifier_requests');
+      await admin.query('DROP FUNCTION refuse_result()');
+
+      const again = await postDirectPost(t.app, rec.state, { licence: [presentation] });
+      assert.equal(again.statusCode, 200, again.body);
+      assert.equal((await readRequestView(t.app, verifierKey, created.id)).status, 'verified');
+      assert.equal(await receiptsOf(), 1, 'one receipt for the one presentation, after the retry too');
+    } finally {
+      await admin.end().catch(() => {});
+      await t.close();
+    }
+  },
+);

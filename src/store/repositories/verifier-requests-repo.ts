@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, VerifierRequestsTable } from '../schema.js';
 import { GroupCommit } from '../group-commit.js';
-import { statementWriter, type UnitWriter } from '../batch-writer.js';
+import { statementWriter, type UnitResult, type UnitWriter, type WriteUnit } from '../batch-writer.js';
+import type { ReceiptRecord } from './receipts-repo.js';
 import { changed, deleted } from '../affected-rows.js';
 
 export type VerifierRequestRecord = Selectable<VerifierRequestsTable>;
@@ -11,6 +12,8 @@ export const verifierRequestsRepo = (db: Kysely<Database>, writeUnits: UnitWrite
   // (group-commit.ts), on the store's write path (SQLite: the writer thread, so the fsync of
   // synchronous=FULL no longer stops the event loop). Each statement answers how many rows it changed.
   const writes = new GroupCommit(statementWriter(writeUnits));
+  // Units of several statements (a result with its receipts), group-committed the same way.
+  const units = new GroupCommit<WriteUnit, UnitResult>(writeUnits);
   return {
     async insert(r: VerifierRequestRecord): Promise<void> {
       await db.insertInto('verifier_requests').values(r).execute();
@@ -58,8 +61,28 @@ export const verifierRequestsRepo = (db: Kysely<Database>, writeUnits: UnitWrite
       );
     },
 
-    async complete(id: string, status: 'verified' | 'rejected', result: string, purgeAt: number): Promise<void> {
-      await writes.submit(db.updateTable('verifier_requests').set({ status, result, purge_at: purgeAt }).where('id', '=', id).compile());
+    /** Stores the result and the answer's receipts in one unit: both are committed, or neither. */
+    async complete(
+      id: string,
+      status: 'verified' | 'rejected',
+      result: string,
+      purgeAt: number,
+      receipts: readonly ReceiptRecord[] = [],
+    ): Promise<void> {
+      const update = {
+        query: db.updateTable('verifier_requests').set({ status, result, purge_at: purgeAt }).where('id', '=', id).compile(),
+      };
+      if (receipts.length === 0) await units.submit([update]);
+      else
+        await units.submit([
+          {
+            query: db
+              .insertInto('verification_receipts')
+              .values([...receipts])
+              .compile(),
+          },
+          update,
+        ]);
     },
 
     /** Replaces the stored result by one without claim values, once; true for the reader that did it. */
