@@ -8,7 +8,7 @@
 import { it } from 'vitest';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { startTestApp } from '../helpers/test-app.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { pgAvailable } from '../helpers/stores.js';
 import { PG_LOCK_TIMEOUT_MS } from '../../src/store/open-database.js';
 import { generateHolderKey } from '../../src/wallet/holder-key.js';
@@ -66,18 +66,24 @@ it.skipIf(skip)(
   },
 );
 
+/** A verifier's pending request for a driver-license age check and a holder's answer to it. */
+async function presentationFor(t: TestApp) {
+  const verifierKey = await t.apiKey('verifier');
+  const holder = await generateHolderKey();
+  const { credential } = await issueViaApi(t, await t.apiKey('issuer'), 'driver-license', holder);
+  const created = await createDcqlRequest(t.app, verifierKey, ageOver19Query(t.runtime.catalog.get('driver-license')!.vct));
+  const rec = (await t.runtime.store.verifierRequests.get(created.id))!;
+  const presentation = await presentTo(credential, holder, await verifierId(t.app), rec.nonce);
+  return { verifierKey, created, rec, presentation };
+}
+
 it.skipIf(skip)(
   'gives an OpenID4VP request back when its answer meets a store fault after the take: 503, still pending, and the same answer verifies once the fault is gone (postgres)',
   async () => {
     const t = await startTestApp({ store: 'postgres', env: { RATE_LIMIT_PER_MINUTE: '0' } });
     const locker = new pg.Client({ connectionString: t.config.databaseUrl });
     try {
-      const verifierKey = await t.apiKey('verifier');
-      const holder = await generateHolderKey();
-      const { credential } = await issueViaApi(t, await t.apiKey('issuer'), 'driver-license', holder);
-      const created = await createDcqlRequest(t.app, verifierKey, ageOver19Query(t.runtime.catalog.get('driver-license')!.vct));
-      const rec = (await t.runtime.store.verifierRequests.get(created.id))!;
-      const presentation = await presentTo(credential, holder, await verifierId(t.app), rec.nonce);
+      const { verifierKey, created, rec, presentation } = await presentationFor(t);
 
       // The take (verifier_requests) goes through; the receipt's insert waits for the lock, then fails.
       await locker.connect();
@@ -107,12 +113,7 @@ it.skipIf(skip)(
     const t = await startTestApp({ store: 'postgres', env: { RATE_LIMIT_PER_MINUTE: '0' } });
     const admin = new pg.Client({ connectionString: t.config.databaseUrl });
     try {
-      const verifierKey = await t.apiKey('verifier');
-      const holder = await generateHolderKey();
-      const { credential } = await issueViaApi(t, await t.apiKey('issuer'), 'driver-license', holder);
-      const created = await createDcqlRequest(t.app, verifierKey, ageOver19Query(t.runtime.catalog.get('driver-license')!.vct));
-      const rec = (await t.runtime.store.verifierRequests.get(created.id))!;
-      const presentation = await presentTo(credential, holder, await verifierId(t.app), rec.nonce);
+      const { verifierKey, created, rec, presentation } = await presentationFor(t);
       const receiptsOf = async () =>
         Number(
           (await admin.query<{ n: string }>('SELECT count(*) AS n FROM verification_receipts WHERE request_id = $1', [created.id])).rows[0]
