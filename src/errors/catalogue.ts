@@ -145,6 +145,11 @@ export const ERROR_CATALOGUE = {
     area: 'keys',
     en: 'nodes may still sign with the key (KEY_REFRESH_MS + JWKS_MAX_AGE + 1 s after the rotation); retire it later',
   },
+  rotation_in_handover: {
+    http: [409],
+    area: 'keys',
+    en: 'the last rotation is still in its handover (KEY_REFRESH_MS + JWKS_MAX_AGE + 1 s); rotate later or force it',
+  },
   store_in_use: { http: [409], area: 'cli', en: 'a running server holds the embedded store; stop it before migrating' },
 
   // Claims and the credential catalogue at request time (src/catalog/)

@@ -53,8 +53,25 @@ async function insertFirst(deps: KeyDeps, key: GeneratedKey, at: number) {
   await deps.store.keys.activate(await newKeyRow(deps, key, at), at);
 }
 
+export interface RotateOptions {
+  /**
+   * handoverWindowMs(KEY_REFRESH_MS, JWKS_MAX_AGE) of the running nodes. Inside the handover of
+   * the last rotation, nodes still sign with the key before the active one, and verifiers may
+   * hold JWKS copies without the active one: rotating again would make the nodes sign with it at
+   * once (it becomes the displaced key), so that is refused unless forced.
+   */
+  handoverMs: number;
+  /** Rotate inside a handover anyway (a key to replace at once): verifiers may refuse for a while. */
+  force?: boolean;
+}
+
 /** Makes a new key active and moves the old one to retiring (it keeps verifying). */
-export async function rotateKey(deps: KeyDeps, alg: SigningAlg): Promise<{ active: KeyRecord; retiring: string | undefined }> {
+export async function rotateKey(
+  deps: KeyDeps,
+  alg: SigningAlg,
+  opts: RotateOptions,
+): Promise<{ active: KeyRecord; retiring: string | undefined }> {
+  if (!opts.force) await refuseInsideHandover(deps, alg, opts.handoverMs);
   // The key file is written before the metadata commits: a crash in between leaves an unused
   // file and the old key still active, never a row without its key.
   const key = await deps.keyStore.generate(alg);
@@ -83,6 +100,21 @@ export interface RetireOptions {
    * re-reads its keys at once, as in tests).
    */
   handoverMs: number;
+}
+
+async function refuseInsideHandover(deps: KeyDeps, alg: SigningAlg, handoverMs: number): Promise<void> {
+  const keys = await deps.store.keys.list();
+  const active = keys.find((k) => k.alg === alg && k.state === 'active');
+  if (!active || active.activatedAt === null) return;
+  // The active key took over from another (not the first key of its algorithm): the handover runs.
+  const displaced = keys.some((k) => k.alg === alg && k.state === 'retiring' && k.retiringAt === active.activatedAt);
+  const handoverEnds = active.activatedAt + handoverMs;
+  if (displaced && deps.clock.now() < handoverEnds) {
+    throw conflict(
+      'rotation_in_handover',
+      `the ${alg} key ${active.kid} became active at ${new Date(active.activatedAt).toISOString()} and nodes sign with it only from ${new Date(handoverEnds).toISOString()}; rotate after that, or with --force (verifiers that cached the JWKS before it may refuse new credentials until then)`,
+    );
+  }
 }
 
 /** retiring → retired. Refuses an active key, and a key whose credentials have not all expired (unless forced). */

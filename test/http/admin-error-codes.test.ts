@@ -134,4 +134,22 @@ describe('operator API refusals', () => {
     });
     assert.equal((await t.runtime.store.keys.get(kid))?.state, 'retired');
   });
+  it("rotating again inside the last rotation's handover is rotation_in_handover (409) and changes nothing; force rotates", async () => {
+    t.clock.advance(handoverWindowMs(t.config));
+    const first = await post('/v1/admin/keys/rotate', {});
+    assert.equal(first.statusCode, 200, first.body);
+    const before = (await t.runtime.store.keys.list()).map((k) => `${k.kid}:${k.state}`).sort();
+    // Nodes still sign with the key before it; a second rotation now would make them sign with
+    // a key that verifiers' cached JWKS copies may lack.
+    const refused = await post('/v1/admin/keys/rotate', {});
+    assert.equal(refused.statusCode, 409, refused.body);
+    assert.equal(refused.json().code, 'rotation_in_handover');
+    assert.deepEqual((await t.runtime.store.keys.list()).map((k) => `${k.kid}:${k.state}`).sort(), before, 'nothing changed');
+    const forced = await post('/v1/admin/keys/rotate', { force: true });
+    assert.equal(forced.statusCode, 200, forced.body);
+    assert.equal(forced.json<{ retiring: string }>().retiring, first.json<{ active: { kid: string } }>().active.kid);
+    // Once the handover is over, rotating needs no force.
+    t.clock.advance(handoverWindowMs(t.config));
+    assert.equal((await post('/v1/admin/keys/rotate', {})).statusCode, 200);
+  });
 });

@@ -24,7 +24,7 @@ for (const backend of storeTargets()) {
       assert.equal(handoverWindowMs(t.config), 2000 + 30_000 + 1000);
 
       const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.clock, actor: 'test' };
-      const { active, retiring } = await rotateKey(deps, t.config.keyAlg);
+      const { active, retiring } = await rotateKey(deps, t.config.keyAlg, { handoverMs: handoverWindowMs(t.config) });
       assert.ok(retiring);
       await t.runtime.keys.refresh();
       const published = (await t.app.inject({ url: '/.well-known/jwks.json' })).json<{ keys: { kid: string }[] }>().keys.map((k) => k.kid);

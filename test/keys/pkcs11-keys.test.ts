@@ -109,7 +109,7 @@ for (const backend of storeTargets()) {
       it('rotates (new key made in the module, old one keeps verifying) and retires', async () => {
         const deps = { store: t.runtime.store, keyStore: t.runtime.keyStore, clock: t.runtime.clock, actor: 'test' };
         const { credential: before } = await issueViaApi(t, issuerKey, 'driver-license', undefined, 'vc+jwt');
-        const { active, retiring } = await rotateKey(deps, alg);
+        const { active, retiring } = await rotateKey(deps, alg, { handoverMs: handoverWindowMs(t.config) });
         assert.ok(retiring);
         await t.runtime.keys.refresh();
         assert.ok(privateKeysOnToken(token).some((k) => k.label === active.kid && !k.extractable));

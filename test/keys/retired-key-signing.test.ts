@@ -130,7 +130,7 @@ for (const backend of storeTargets()) {
       assert.ok(first);
 
       for (const round of ['first rotation', 'second rotation']) {
-        const { active, retiring } = await rotateKey(deps, t.config.keyAlg);
+        const { active, retiring } = await rotateKey(deps, t.config.keyAlg, { handoverMs: HANDOVER_MS });
         assert.ok(retiring);
         lastChange = clock.now();
         await poll(node1); // node 2 keeps its old ring until its own next poll

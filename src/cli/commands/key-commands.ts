@@ -156,17 +156,19 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
     .command('rotate')
     .description('make a new key active; the current one becomes retiring and keeps verifying')
     .option('--alg <alg>', 'ES256 or EdDSA (default: KEY_ALG)')
+    .option('--force', 'rotate although the last rotation is still in its handover')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
       '\nExample:\n  $ dproof keys rotate\n\nRunning servers publish the new key within KEY_REFRESH_MS (default 2 s) and sign with it\nKEY_REFRESH_MS + JWKS_MAX_AGE + 1 s after the rotation (63 s by default), when no verifier\nstill holds a JWKS copy without it.',
     )
-    .action(async (opts: { alg?: string; json?: boolean }) => {
+    .action(async (opts: { alg?: string; force?: boolean; json?: boolean }) => {
       const c = ctx();
       const r = await c.withStore((store) =>
         rotateKey(
           { store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli', issuerProfile: defaultIssuerProfile(c.config.publicUrl) },
           algOf(opts.alg, c.config.keyAlg),
+          { handoverMs: handoverWindowMs(c.config), force: Boolean(opts.force) },
         ),
       );
       createOutput(Boolean(opts.json), io).data(

@@ -16,7 +16,7 @@ const errors = problemResponses(400, 401, 403, 404, 409, 429);
 const ROTATE_BODY = {
   type: 'object',
   additionalProperties: false,
-  properties: { alg: { type: 'string', enum: ['ES256', 'EdDSA'] } },
+  properties: { alg: { type: 'string', enum: ['ES256', 'EdDSA'] }, force: { type: 'boolean' } },
 } as const;
 const RETIRE_BODY = { type: 'object', additionalProperties: false, properties: { force: { type: 'boolean' } } } as const;
 
@@ -97,6 +97,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
           issuerProfile: defaultIssuerProfile(deps.config.publicUrl),
         },
         request.body?.alg ?? deps.config.keyAlg,
+        { handoverMs: handoverWindowMs(deps.config), force: request.body?.force === true },
       );
       await deps.keys.refresh();
       return { active: viewKey(active), retiring: retiring ?? null };
