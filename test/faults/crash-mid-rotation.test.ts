@@ -17,7 +17,8 @@ const ctx = cliContext(process.env);
 const keyStore = ctx.keyStore();
 await ctx.withStore(async (store) => {
   for (;;) {
-    await rotateKey({ store, keyStore, clock: ctx.clock, actor: 'test' }, 'ES256');
+    // No handover between rotations: this is about a kill at any moment, not about the nodes.
+    await rotateKey({ store, keyStore, clock: ctx.clock, actor: 'test' }, 'ES256', { handoverMs: 0 });
     process.stdout.write('rotated\\n');
   }
 });`;
@@ -35,12 +36,14 @@ for (const backend of storeTargets()) {
         });
         // Wait for one to three finished rotations, then kill at a random moment of the next.
         const wanted = 1 + Math.floor(Math.random() * 3);
-        await new Promise<void>((resolve) => {
+        await new Promise<void>((resolve, reject) => {
           let seen = 0;
           child.stdout.on('data', (d: Buffer) => {
             seen += (d.toString().match(/rotated/g) ?? []).length;
             if (seen >= wanted) resolve();
           });
+          // A child that stops by itself (a failing rotation) fails the test at once, not at its timeout.
+          child.once('exit', (code) => reject(new Error(`the rotating child exited by itself (code ${code}) after ${seen} rotations`)));
         });
         await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 60)));
         child.kill('SIGKILL');
