@@ -1,7 +1,7 @@
 import type { JWK } from 'jose';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
-import type { KeyRecord } from '../store/repositories/keys-repo.js';
+import { displacedBy, type KeyRecord } from '../store/repositories/keys-repo.js';
 import { unavailable } from '../errors.js';
 import type { Signer, SigningAlg } from './signer.js';
 import { isSigningAlg } from './file-key-store.js';
@@ -91,8 +91,6 @@ export class KeyRing {
    * as the poll timer counts it (a test that moves the clock on by days has not stopped polling).
    */
   private lastReadAt = performance.now();
-  /** Infinity until polling starts; then the handover (see assertStatesFresh). */
-  private staleAfterMs = Number.POSITIVE_INFINITY;
   private published: PublishedKey[] = [];
   private documentSignerKey: DocumentSigner | undefined;
   private iacaCerts: Uint8Array[] = [];
@@ -142,8 +140,7 @@ export class KeyRing {
     const handover = new Map<SigningAlg, { previous: Signer; activatedAt: number }>();
     for (const r of live) {
       if (r.state !== 'active' || !isSigningAlg(r.alg) || r.activatedAt === null) continue;
-      // The key this activation displaced: moved to retiring in the same transaction, same time.
-      const displaced = live.find((k) => k.state === 'retiring' && k.alg === r.alg && k.retiringAt === r.activatedAt);
+      const displaced = displacedBy(live, r);
       const previous = displaced && signers.get(displaced.kid);
       if (previous) handover.set(r.alg, { previous, activatedAt: r.activatedAt });
     }
@@ -165,7 +162,6 @@ export class KeyRing {
   startPolling(timing: { keyRefreshMs: number; jwksMaxAgeS: number }): void {
     this.stopPolling();
     this.handoverMs = handoverWindowMs(timing);
-    this.staleAfterMs = this.handoverMs;
     this.lastReadAt = performance.now();
     // One poll at a time: a poll that hangs (a locked table, a store that does not answer) is not
     // joined by another every interval, each holding a pooled connection.
@@ -243,18 +239,19 @@ export class KeyRing {
    * it would sign with a retired key. Issuance needs the store anyway; reading it again lifts this.
    */
   private assertStatesFresh(): void {
-    const unseenMs = performance.now() - this.lastReadAt;
-    if (!this.statesFresh()) {
-      throw unavailable(
-        'key_states_stale',
-        `this node has not read the signing keys' states for ${Math.round(unseenMs / 1000)} s (longer than a rotation's handover); it signs again once the store answers`,
-      );
-    }
+    if (this.statesFresh()) return;
+    throw unavailable(
+      'key_states_stale',
+      `this node has not read the signing keys' states for ${Math.round((performance.now() - this.lastReadAt) / 1000)} s (longer than a rotation's handover); it signs again once the store answers`,
+    );
   }
 
-  /** False once this node has gone a handover without reading the key table (`/readyz` turns red). */
+  /**
+   * False once this node has gone a handover without reading the key table (`/readyz` turns red);
+   * always true in a process that does not poll (the CLI reads the table for each command).
+   */
   statesFresh(): boolean {
-    return performance.now() - this.lastReadAt <= this.staleAfterMs;
+    return this.timer === undefined || performance.now() - this.lastReadAt <= this.handoverMs;
   }
 
   /** DER certificates of our active and retiring IACA roots: the trust anchors of our mdocs. */

@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import { AppError, conflict, notFound } from '../errors.js';
 import type { SigningAlg } from './signer.js';
 import type { GeneratedKey, KeyBackend } from './key-backend.js';
-import type { KeyRecord } from '../store/repositories/keys-repo.js';
+import { displacedBy, type KeyRecord } from '../store/repositories/keys-repo.js';
 import { certifyNewKey, type IssuerCertificateProfile } from './manage-issuer-certificates.js';
 
 export interface KeyDeps {
@@ -105,11 +105,10 @@ export interface RetireOptions {
 async function refuseInsideHandover(deps: KeyDeps, alg: SigningAlg, handoverMs: number): Promise<void> {
   const keys = await deps.store.keys.list();
   const active = keys.find((k) => k.alg === alg && k.state === 'active');
-  if (!active || active.activatedAt === null) return;
-  // The active key took over from another (not the first key of its algorithm): the handover runs.
-  const displaced = keys.some((k) => k.alg === alg && k.state === 'retiring' && k.retiringAt === active.activatedAt);
+  // Only an active key that took over from another (not the first of its algorithm) has a handover.
+  if (!active || active.activatedAt === null || !displacedBy(keys, active)) return;
   const handoverEnds = active.activatedAt + handoverMs;
-  if (displaced && deps.clock.now() < handoverEnds) {
+  if (deps.clock.now() < handoverEnds) {
     throw conflict(
       'rotation_in_handover',
       `the ${alg} key ${active.kid} became active at ${new Date(active.activatedAt).toISOString()} and nodes sign with it only from ${new Date(handoverEnds).toISOString()}; rotate after that, or with --force (verifiers that cached the JWKS before it may refuse new credentials until then)`,

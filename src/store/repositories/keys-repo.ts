@@ -39,6 +39,12 @@ export interface NewKey {
   issuerX5c?: readonly string[];
 }
 
+/** The key an activation displaced: moved to retiring in the same transaction, at the same time. */
+export const displacedBy = (records: readonly KeyRecord[], active: KeyRecord): KeyRecord | undefined =>
+  active.activatedAt === null
+    ? undefined
+    : records.find((k) => k.state === 'retiring' && k.alg === active.alg && k.retiringAt === active.activatedAt);
+
 export const keysRepo = (db: Kysely<Database>) => ({
   async list(): Promise<KeyRecord[]> {
     const rows = await db.selectFrom('signing_keys').selectAll().orderBy('created_at').orderBy('kid').execute();
