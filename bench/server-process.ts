@@ -6,13 +6,24 @@ import { processTree } from './full-flow.js';
 
 export const ROOT = join(import.meta.dirname, '..');
 
-/** The node flags `npm start` runs the server with, so the benchmark measures that same process. */
-export const START_FLAGS: string[] = (() => {
+/**
+ * How `npm start` runs the server: the environment it sets (`NAME=${NAME:-default}` prefixes, taken
+ * at their default unless this process's environment has the variable) and its node flags, so the
+ * benchmark measures that same process.
+ */
+export const START = (() => {
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const m = /\bnode ((?:--\S+ )*)scripts\/start\.js/.exec(start);
-  if (!m) throw new Error(`package.json "start" does not run node … scripts/start.js: ${start}`);
-  return (m[1] as string).split(' ').filter(Boolean);
+  const m = /^((?:\w+=\S+ )*)node ((?:--\S+ )*)scripts\/start\.js$/.exec(start);
+  if (!m) throw new Error(`package.json "start" does not run [NAME=value …] node … scripts/start.js: ${start}`);
+  const env: Record<string, string> = {};
+  for (const a of (m[1] as string).split(' ').filter(Boolean)) {
+    const [, name, value] = /^(\w+)=(.*)$/.exec(a) as RegExpExecArray;
+    const dflt = /^\$\{(\w+):-(.*)\}$/.exec(value as string);
+    env[name as string] = dflt ? (process.env[dflt[1] as string] ?? (dflt[2] as string)) : (value as string);
+  }
+  return { env, flags: (m[2] as string).split(' ').filter(Boolean) };
 })();
+export const START_FLAGS: string[] = START.flags;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -51,7 +62,7 @@ export async function startServer(
   const t0 = performance.now();
   const proc: ChildProcess = spawn(process.execPath, [...START_FLAGS, ...nodeArgs, join(root, 'dist', 'src', 'server.js')], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },
+    env: { PATH: process.env.PATH ?? '', ...START.env, ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';

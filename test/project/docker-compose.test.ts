@@ -48,7 +48,12 @@ it('docker-compose.yml runs the app on PostgreSQL 16 with health checks, a volum
   assert.ok(cmd, 'the Dockerfile has an exec-form CMD');
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
   // npm start runs scripts/start.js (build what is stale, then dist/src/server.js in-process); the
-  // image, built already, runs dist/src/server.js directly with the same node flags.
-  assert.match(start, /^node (--\S+ )*scripts\/start\.js$/);
-  assert.equal((JSON.parse(cmd[1] as string) as string[]).join(' '), start.replace('scripts/start.js', 'dist/src/server.js'));
+  // image, built already, runs dist/src/server.js directly with the same node flags, and sets in its
+  // ENV what npm start sets before node (glibc reads MALLOC_ARENA_MAX before any JavaScript runs).
+  const m = /^((?:\w+=\$\{\w+:-\S+\} )*)node ((?:--\S+ )*)scripts\/start\.js$/.exec(start);
+  assert.ok(m, `npm start is [NAME=\${NAME:-default} …] node [flags] scripts/start.js: ${start}`);
+  assert.equal((JSON.parse(cmd[1] as string) as string[]).join(' '), `node ${m[2]}dist/src/server.js`);
+  const env = /^ENV (.*)$/m.exec(dockerfile)?.[1] ?? '';
+  for (const [, name, value] of (m[1] as string).matchAll(/(\w+)=\$\{\w+:-(\S+)\}/g))
+    assert.match(env, new RegExp(`(^| )${name}=${value}( |$)`), `the image's ENV sets ${name}=${value}, as npm start does`);
 });
