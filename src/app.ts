@@ -11,6 +11,7 @@ import { frameworkErrorHandler, installErrorHandling } from './http/error-handle
 import { installJsonBodyParser } from './http/json-body.js';
 import { parseBoundedForm } from './http/form-body.js';
 import { installNulGuard } from './http/refuse-nul.js';
+import { refuseContentCoding } from './http/content-coding.js';
 import { lazyCompilersFactory } from './http/lazy-compilers.js';
 import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
 import { addApiSchemas } from './http/api-schemas.js';
@@ -80,8 +81,9 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
     : Fastify(options);
 
   app.decorateRequest('client', null);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done(refuseContentCoding(request.headers));
   });
 
   installErrorHandling(app);

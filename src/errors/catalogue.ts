@@ -55,6 +55,8 @@ export const ERROR_CATALOGUE = {
   empty_body: { http: [400], area: 'http', en: 'a JSON content type with an empty body' },
   forbidden_json_key: { http: [400], area: 'http', en: '__proto__ or constructor.prototype in the body' },
   json_too_deep: { http: [400], area: 'http', en: 'the JSON body nests more than 32 levels' },
+  json_duplicate_name: { http: [400], area: 'http', en: 'an object in the JSON body names the same member twice' },
+  body_not_utf8: { http: [400], area: 'http', en: 'the JSON body is not valid UTF-8 (RFC 8259 §8.1)' },
   json_too_wide: { http: [400], area: 'http', en: 'an object with more than 100 members or an array with more than 1,000 items' },
   form_too_wide: { http: [400], area: 'http', en: 'a form body with more than 100 fields' },
   nul_character: { http: [400], area: 'http', en: 'a NUL character in a path parameter, a query value or a JSON string' },
@@ -76,6 +78,11 @@ export const ERROR_CATALOGUE = {
   body_too_large: { http: [413], area: 'http', en: 'the body is larger than the route allows' },
   uri_too_long: { http: [414], area: 'http', en: 'a path parameter is longer than the service accepts' },
   unsupported_media_type: { http: [415], area: 'http', en: 'the body is not in the media type the route takes' },
+  unsupported_content_encoding: {
+    http: [415],
+    area: 'http',
+    en: 'the body comes with a Content-Encoding (gzip, …): send it uncompressed (Accept-Encoding: identity)',
+  },
   rate_limited: {
     http: [429],
     area: 'http',

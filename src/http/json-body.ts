@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import sjson from 'secure-json-parse';
 import { badRequest } from '../errors.js';
@@ -9,13 +10,17 @@ const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
  * Our own JSON body parser: Fastify's default folds every failure into one "invalid JSON"
  * error, but a prototype-pollution attempt deserves its own code (SECURITY.md, HTTP). Parsing
  * is still secure-json-parse; only the error mapping is ours. text/plain is not accepted at all.
- * The body's size is bounded per route (`bodyLimit`) before this runs, and its depth here,
- * before anything is parsed (json-bounds.ts), so no request is parsed deeper or longer than that.
+ * The body's size is bounded per route (`bodyLimit`) before this runs, and its depth, width and
+ * member names here, before anything is parsed (json-bounds.ts), so no request is parsed deeper or
+ * longer than that. The bytes must be UTF-8 (RFC 8259 §8.1): decoding them as text would turn any
+ * other byte into U+FFFD, and a claim sent in EUC-KR would be signed into a credential garbled.
  */
 export function installJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = body as string;
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    const bytes = body as Buffer;
+    if (!isUtf8(bytes)) return done(badRequest('body_not_utf8', 'the body is not valid UTF-8; send JSON text as UTF-8'), undefined);
+    const text = bytes.toString('utf8');
     if (text.length === 0) return done(badRequest('empty_body', 'the JSON body is empty'), undefined);
     // An escaped U+0000 (not an escaped backslash before "u0000"): see refuse-nul.ts.
     if (text.includes('\\u0000') && NUL_ESCAPE.test(text))
@@ -23,6 +28,8 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     const fault = jsonBoundFault(text);
     if (fault === 'too_deep')
       return done(badRequest('json_too_deep', `the body nests arrays or objects more than ${MAX_BODY_DEPTH} deep`), undefined);
+    if (fault === 'duplicate_name')
+      return done(badRequest('json_duplicate_name', 'an object in the body names the same member twice; send each member once'), undefined);
     if (fault === 'too_wide') {
       return done(
         badRequest(

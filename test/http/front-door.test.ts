@@ -7,6 +7,7 @@
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
@@ -129,6 +130,8 @@ for (const backend of storeTargets()) {
         ['an object of 101 members', `{${Array.from({ length: 101 }, (_, i) => `"m${i}":1`).join(',')}}`, 'json_too_wide'],
         ['an array of 1,001 items', `{"types":[${Array(1001).fill('"a"').join(',')}]}`, 'json_too_wide'],
         ['a NUL character in a string', '{"name":"a\\u0000b","reason":"\\u0000"}', 'nul_character'],
+        ['a member name twice', '{"type":"resident-id","claims":{},"type":"x"}', 'json_duplicate_name'],
+        ['a nested member name twice, once escaped', '{"claims":{"family_name":"a","family_n\\u0061me":"b"}}', 'json_duplicate_name'],
       ] as const) {
         it(`answers ${what} on POST ${r.url} with 400 ${code}`, async () => {
           const res = await t.app.inject(post(r.url, keys[r.key], payload));
@@ -136,6 +139,15 @@ for (const backend of storeTargets()) {
           assert.equal(errorCode(res), code);
         });
       }
+      it(`answers a body that is not UTF-8 on POST ${r.url} with 400 body_not_utf8, not with U+FFFD in its place`, async () => {
+        // "홍길동" in EUC-KR, then a lone continuation byte and an overlong "/" (0xC0 0xAF).
+        for (const bytes of [[0xc8, 0xab, 0xb1, 0xe6, 0xb5, 0xbf], [0x80], [0xc0, 0xaf]]) {
+          const payload = Buffer.concat([Buffer.from('{"name":"'), Buffer.from(bytes), Buffer.from('","purpose":"x"}')]);
+          const res = await t.app.inject({ ...post(r.url, keys[r.key], ''), payload });
+          assert.equal(res.statusCode, 400, res.body);
+          assert.equal(errorCode(res), 'body_not_utf8');
+        }
+      });
       it(`parses 32 levels, 100 members, brackets in strings and an escaped backslash before u0000 on POST ${r.url}`, async () => {
         const hundred = Array.from({ length: 100 }, (_, i) => `"m${i}":1`).join(',');
         for (const payload of [
@@ -143,14 +155,62 @@ for (const backend of storeTargets()) {
           `{"a":"${'['.repeat(100)}\\"${'{'.repeat(100)}"}`,
           `{${hundred}}`,
           '{"a":"\\\\u0000"}',
+          '{"a":{"x":1},"b":{"x":1},"c":[{"x":1},{"x":1}],"name":"홍길동"}',
         ]) {
           const res = await t.app.inject(post(r.url, keys[r.key], payload));
           assert.equal(res.statusCode, 400, res.body);
-          for (const bound of ['json_too_deep', 'json_too_wide', 'nul_character', 'malformed_json'])
+          for (const bound of ['json_too_deep', 'json_too_wide', 'nul_character', 'malformed_json', 'json_duplicate_name', 'body_not_utf8'])
             assert.notEqual(errorCode(res), bound, payload.slice(0, 60));
         }
       });
     }
+
+    it('refuses a compressed body with 415 unsupported_content_encoding and Accept-Encoding: identity, before reading it', async () => {
+      const offers = async () =>
+        Number(
+          (
+            await t.runtime.store.db
+              .selectFrom('vci_offers')
+              .select((e) => e.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const before = await offers();
+      for (const coding of ['gzip', 'br', 'deflate', 'x-gzip', 'identity, gzip', 'GZIP']) {
+        const res = await t.app.inject({
+          ...post('/v1/offers', keys.issuer, ''),
+          headers: { authorization: `Bearer ${keys.issuer}`, 'content-type': 'application/json', 'content-encoding': coding },
+          // A whole, valid offer: read uncompressed it would be made.
+          payload: gzipSync(JSON.stringify({ type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example })),
+        });
+        assert.equal(res.statusCode, 415, `${coding}: ${res.body}`);
+        assert.equal(errorCode(res), 'unsupported_content_encoding');
+        assert.equal(res.headers['accept-encoding'], 'identity');
+        assert.match(res.headers['content-type'] as string, /^application\/problem\+json/);
+      }
+      assert.equal(await offers(), before, 'no offer was made');
+      // OAuth endpoints answer in their own shape.
+      const token = await t.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' },
+        payload: gzipSync('grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=x'),
+      });
+      assert.equal(token.statusCode, 400, token.body);
+      assert.equal(token.json<{ error: string }>().error, 'invalid_request');
+      assert.match(token.json<{ error_description: string }>().error_description, /uncompressed/);
+    });
+
+    it('reads a body whose Content-Encoding is identity, and ignores a Content-Encoding on a request without a body', async () => {
+      const res = await t.app.inject({
+        ...post('/v1/offers', keys.issuer, '{"type":"resident-id","claims":{}}'),
+        headers: { authorization: `Bearer ${keys.issuer}`, 'content-type': 'application/json', 'content-encoding': 'identity' },
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(errorCode(res), 'invalid_claims', 'read and validated');
+      const get = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'content-encoding': 'gzip' } });
+      assert.equal(get.statusCode, 200, get.body);
+    });
 
     for (const url of [
       '/v1/credentials/%00',
