@@ -56,7 +56,11 @@ export const ERROR_CATALOGUE = {
   forbidden_json_key: { http: [400], area: 'http', en: '__proto__ or constructor.prototype in the body' },
   json_too_deep: { http: [400], area: 'http', en: 'the JSON body nests more than 32 levels' },
   json_duplicate_name: { http: [400], area: 'http', en: 'an object in the JSON body names the same member twice' },
-  body_not_utf8: { http: [400], area: 'http', en: 'the JSON body is not valid UTF-8 (RFC 8259 §8.1)' },
+  body_not_utf8: {
+    http: [400],
+    area: 'http',
+    en: 'the JSON or form body is not valid UTF-8 (RFC 8259 §8.1; a form after percent-decoding)',
+  },
   json_too_wide: { http: [400], area: 'http', en: 'an object with more than 100 members or an array with more than 1,000 items' },
   form_too_wide: { http: [400], area: 'http', en: 'a form body with more than 100 fields' },
   nul_character: { http: [400], area: 'http', en: 'a NUL character in a path parameter, a query value or a JSON string' },

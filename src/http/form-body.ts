@@ -3,8 +3,12 @@
  * direct_post), bounded in fields before it parses: a 100,000-field form builds an object that
  * takes V8 seconds, like a 100,000-member JSON object (see json-bounds.ts). The real forms have
  * at most five fields. Parsing is Node's own querystring (flat keys; a repeated key gives an array).
+ * Its decoding is not: querystring turns percent-escapes that are not UTF-8 (`%FF`, EUC-KR text)
+ * and raw bytes that are not (read as text before this runs) into U+FFFD without a word, so a
+ * `state` or `tx_code` would travel on garbled. Those are refused (`body_not_utf8`), as in JSON
+ * bodies; a `%` that starts no escape stays a `%`, as the WHATWG form parser keeps it.
  */
-import { parse } from 'node:querystring';
+import { parse, unescape } from 'node:querystring';
 import { badRequest } from '../errors.js';
 
 export const MAX_FORM_FIELDS = 100;
@@ -14,7 +18,23 @@ export function parseBoundedForm(text: string): Record<string, unknown> {
   for (let i = text.indexOf('&'); i !== -1; i = text.indexOf('&', i + 1)) {
     if (++fields > MAX_FORM_FIELDS) throw badRequest('form_too_wide', `the form has more than ${MAX_FORM_FIELDS} fields`);
   }
-  return parse(text, '&', '=', { maxKeys: MAX_FORM_FIELDS });
+  const notUtf8 = () =>
+    badRequest('body_not_utf8', 'the form is not valid UTF-8 (raw bytes or percent-escapes); send UTF-8, percent-encoded');
+  if (text.includes('\uFFFD')) throw notUtf8();
+  let garbled = false;
+  const decode = (s: string): string => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      // Malformed escapes are kept as they are; escapes of bytes that are not UTF-8 become U+FFFD.
+      const kept = unescape(s);
+      if (kept.includes('\uFFFD')) garbled = true;
+      return kept;
+    }
+  };
+  const form = parse(text, '&', '=', { maxKeys: MAX_FORM_FIELDS, decodeURIComponent: decode });
+  if (garbled) throw notUtf8();
+  return form;
 }
 
 /**

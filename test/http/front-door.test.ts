@@ -201,6 +201,23 @@ for (const backend of storeTargets()) {
       assert.match(token.json<{ error_description: string }>().error_description, /uncompressed/);
     });
 
+    it('answers a form that is not UTF-8 on POST /oauth/token with 400 invalid_request in the OAuth shape', async () => {
+      for (const payload of [
+        `grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=${ref43()}&tx_code=%FF`,
+        Buffer.concat([Buffer.from(`grant_type=x&pre-authorized_code=${ref43()}&tx_code=`), Buffer.from([0xc8, 0xab, 0xb1, 0xe6])]),
+      ]) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/oauth/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload,
+        });
+        assert.equal(res.statusCode, 400, res.body);
+        assert.equal(res.json<{ error: string }>().error, 'invalid_request');
+        assert.match(res.json<{ error_description: string }>().error_description, /not valid UTF-8/);
+      }
+    });
+
     it('reads a body whose Content-Encoding is identity, and ignores a Content-Encoding on a request without a body', async () => {
       const res = await t.app.inject({
         ...post('/v1/offers', keys.issuer, '{"type":"resident-id","claims":{}}'),

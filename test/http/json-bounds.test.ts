@@ -97,6 +97,13 @@ it('refuses a form of more fields than the bound before parsing it, and parses r
   assert.equal(Object.getPrototypeOf(parseBoundedForm('__proto__=1')), null, 'no prototype to pollute');
 });
 
+it('refuses a form that is not UTF-8, raw or percent-escaped, and keeps a % that starts no escape', () => {
+  assert.deepEqual({ ...parseBoundedForm('a=b+c%20d&x=%ED%99%8D&p=100%&q=%zz') }, { a: 'b c d', x: '홍', p: '100%', q: '%zz' });
+  // %C8%AB%B1%E6 is "홍길" in EUC-KR; %C0%AF an overlong "/"; \uFFFD is what raw bytes that are not UTF-8 read as.
+  for (const form of ['tx_code=%FF', 'state=%C8%AB%B1%E6', 'a=%C0%AF', '%FF=1', 'a=\uFFFD', 'a=1&b=%80'])
+    assert.throws(() => parseBoundedForm(form), { code: 'body_not_utf8' }, form);
+});
+
 it('takes the form media type with parameters and in any case, and nothing that only starts like it', () => {
   for (const t of [
     'application/x-www-form-urlencoded',
