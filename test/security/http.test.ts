@@ -48,13 +48,13 @@ const cases: SecurityCase[] = [
     claims: { ...example(f), pad: 'x'.repeat(1_100_000) },
   })),
   bodyCase(
-    'refuses a gzip body that would inflate past the limit, without inflating it',
-    400,
-    'malformed_json',
+    'refuses a gzip body that would inflate past the limit, without inflating it (415 from its headers)',
+    415,
+    'unsupported_content_encoding',
     () => gzipSync(JSON.stringify({ pad: 'x'.repeat(5_000_000) })).toString('latin1'),
     { 'content-encoding': 'gzip' },
   ),
-  bodyCase('refuses a deflate body (no content coding is decoded)', 400, 'malformed_json', () => 'x\u009c', {
+  bodyCase('refuses a deflate body (no content coding is decoded)', 415, 'unsupported_content_encoding', () => 'x\u009c', {
     'content-encoding': 'deflate',
   }),
   // Prototype pollution.
