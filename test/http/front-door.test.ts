@@ -79,7 +79,6 @@ for (const backend of storeTargets()) {
     for (const r of refusals) {
       for (const b of bodies) {
         it(`refuses ${r.name} before reading ${b.name}`, async () => {
-          const started = performance.now();
           const res = await t.app.inject({
             method: 'POST',
             url: r.url,
@@ -87,9 +86,9 @@ for (const backend of storeTargets()) {
             headers: { 'content-type': 'application/json', ...(r.authorization !== undefined && { authorization: r.authorization }) },
           });
           assert.equal(res.statusCode, r.status, res.body);
+          // The code is the proof: read, each body would have been 413, json_too_deep or malformed_json.
+          // (How long a refusal takes is the bench's to measure, not a test's.)
           assert.equal(errorCode(res), r.code);
-          // Generous on a shared machine; parsing the deep body took 700+ ms.
-          assert.ok(performance.now() - started < 500, `took ${Math.round(performance.now() - started)} ms`);
         });
       }
     }
