@@ -90,6 +90,14 @@ export async function rotateKey(
 
 export interface RetireOptions {
   force?: boolean;
+  /**
+   * The key's private half is known or feared to be exposed: retire it at once, neither waiting
+   * out the handover nor sparing credentials it signed. The running nodes stop publishing it and
+   * sign with the active key from their next poll (KEY_REFRESH_MS); everything it signed stops
+   * verifying, which is the point, and verifiers that cached the JWKS before the rotation may
+   * refuse new credentials until their copy expires (JWKS_MAX_AGE).
+   */
+  compromised?: boolean;
   /** Latest expiry (ms) of anything the key signed, or null when nothing signed by it is valid. */
   latestExpiry?: (kid: string) => Promise<number | null>;
   /**
@@ -117,7 +125,11 @@ async function refuseInsideHandover(deps: KeyDeps, alg: SigningAlg, handoverMs: 
 }
 
 /** retiring → retired. Refuses an active key, and a key whose credentials have not all expired (unless forced). */
-export async function retireKey(deps: KeyDeps, kid: string, opts: RetireOptions): Promise<{ key: KeyRecord; forced: boolean }> {
+export async function retireKey(
+  deps: KeyDeps,
+  kid: string,
+  opts: RetireOptions,
+): Promise<{ key: KeyRecord; forced: boolean; compromised: boolean }> {
   const key = await deps.store.keys.get(kid);
   if (!key) throw notFound('key_not_found', `no key with kid ${kid}`);
   if (key.state === 'active') throw conflict('key_active', `key ${kid} is the active ${key.alg} key; run "keys rotate" first so it becomes retiring`);
@@ -125,16 +137,17 @@ export async function retireKey(deps: KeyDeps, kid: string, opts: RetireOptions)
   const now = deps.clock.now();
   const until = opts.latestExpiry ? await opts.latestExpiry(kid) : null;
   const stillUsed = until !== null && until > now;
-  if (stillUsed && !opts.force) {
+  const compromised = opts.compromised === true;
+  if (stillUsed && !opts.force && !compromised) {
     throw new AppError('key_still_in_use', `key ${kid} signed credentials valid until ${new Date(until).toISOString()}; retiring it now makes them unverifiable (use --force to do it anyway)`);
   }
   const signableUntil = (key.retiringAt ?? 0) + opts.handoverMs;
-  if (now < signableUntil) {
+  if (now < signableUntil && !compromised) {
     throw conflict('key_in_handover', `key ${kid} was displaced at ${new Date(key.retiringAt ?? 0).toISOString()} and nodes may still sign with it until ${new Date(signableUntil).toISOString()}; retire it after that`);
   }
   if (!(await deps.store.keys.retire(kid, now))) throw conflict('key_state_changed', `key ${kid} changed state meanwhile; run "keys list"`);
-  await deps.store.audit.record({ at: now, actor: deps.actor, action: 'key.retire', subject: `key:${kid}`, detail: { forced: stillUsed } });
-  return { key: (await deps.store.keys.get(kid)) as KeyRecord, forced: stillUsed };
+  await deps.store.audit.record({ at: now, actor: deps.actor, action: 'key.retire', subject: `key:${kid}`, detail: { forced: stillUsed, compromised } });
+  return { key: (await deps.store.keys.get(kid)) as KeyRecord, forced: stillUsed, compromised };
 }
 
 /** First run: make sure there is an active key of the configured algorithm. */

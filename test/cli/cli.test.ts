@@ -105,6 +105,21 @@ for (const backend of storeTargets()) {
       assert.match(bad.stderr, /ES256 or EdDSA/);
     });
 
+    it('retires a leaked key at once: rotate --force, then retire --compromised inside the handover', async () => {
+      const before = (await json<KeyJson[]>('keys', 'list')).find((k) => k.state === 'active')!;
+      const rotated = await json<{ active: KeyJson; retiring: string }>('keys', 'rotate', '--force');
+      assert.equal(rotated.retiring, before.kid);
+      const plain = await dproof('keys', 'retire', before.kid, '--force');
+      assert.equal(plain.code, 1, 'inside the handover, --force alone waits');
+      assert.match(plain.stderr, /nodes may still sign with it until/);
+      const r = await dproof('keys', 'retire', before.kid, '--compromised', '--json');
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal((JSON.parse(r.stdout) as { compromised: boolean }).compromised, true);
+      assert.match(r.stderr, /retired as compromised/);
+      const kids = (JSON.parse((await dproof('keys', 'jwks')).stdout) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+      assert.ok(kids.includes(rotated.active.kid));
+      assert.ok(!kids.includes(before.kid), 'the leaked key is no longer published');
+    });
     it('creates, lists and revokes clients; the key is printed once and never listed', async () => {
       const made = await json<{ id: string; apiKey: string }>(
         'clients',

@@ -152,4 +152,40 @@ describe('operator API refusals', () => {
     t.clock.advance(handoverWindowMs(t.config));
     assert.equal((await post('/v1/admin/keys/rotate', {})).statusCode, 200);
   });
+  it('a compromised key is retired inside its handover, whatever it signed, and the node signs with the new key at once', async () => {
+    t.clock.advance(handoverWindowMs(t.config));
+    const rotated = await post('/v1/admin/keys/rotate', {});
+    assert.equal(rotated.statusCode, 200, rotated.body);
+    const { active, retiring: old } = rotated.json<{ active: { kid: string }; retiring: string }>();
+    // Something the old key signed is still valid; inside the handover the node still signs with it.
+    const issued = await issueViaApi(t, await t.apiKey('issuer'), 'resident-id', undefined);
+    assert.ok(issued);
+    assert.equal(t.runtime.keys.signer('ES256').kid, old);
+    for (const [body, code] of [
+      [{}, 'key_still_in_use'],
+      [{ force: true }, 'key_in_handover'],
+    ] as const) {
+      const refused = await post(`/v1/admin/keys/${old}/retire`, body);
+      assert.equal(refused.statusCode, 409, refused.body);
+      assert.equal(refused.json().code, code);
+      assert.equal((await t.runtime.store.keys.get(old))?.state, 'retiring', 'nothing changed');
+    }
+    const done = await post(`/v1/admin/keys/${old}/retire`, { compromised: true });
+    assert.equal(done.statusCode, 200, done.body);
+    assert.equal(done.json<{ compromised: boolean }>().compromised, true);
+    assert.equal((await t.runtime.store.keys.get(old))?.state, 'retired');
+    assert.equal(t.runtime.keys.signer('ES256').kid, active.kid, 'no handover for a compromised key');
+    const jwks = (await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<{ keys: { kid: string }[] }>();
+    assert.ok(!jwks.keys.some((k) => k.kid === old), 'the compromised key is no longer published');
+    const audit = await t.runtime.store.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('subject', '=', `key:${old}`)
+      .where('action', '=', 'key.retire')
+      .executeTakeFirstOrThrow();
+    assert.match(String(audit.detail), /"compromised":true/);
+    const bad = await post(`/v1/admin/keys/${active.kid}/retire`, { compromised: 'yes' });
+    assert.equal(bad.statusCode, 400, bad.body);
+    assert.equal(bad.json().code, 'invalid_request');
+  });
 });

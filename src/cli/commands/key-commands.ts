@@ -182,23 +182,35 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
     .command('retire <kid>')
     .description('retire a retiring key: it leaves the JWKS and stops verifying')
     .option('--force', 'retire even though credentials it signed have not expired')
+    .option(
+      '--compromised',
+      'the private key is exposed: retire it now, inside the handover and whatever it signed (nodes stop signing with it and publishing it within KEY_REFRESH_MS)',
+    )
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  $ dproof keys retire 3Kq…Xw')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ dproof keys retire 3Kq…Xw\n  $ dproof keys rotate --force && dproof keys retire 3Kq…Xw --compromised   # a leaked key',
+    )
     // A kid is a base64url thumbprint and may begin with "-" (1 in 64): taken as the kid, not as
     // an unknown option (a mistyped option then reads as an unknown kid, which is refused).
     .allowUnknownOption()
-    .action(async (kid: string, opts: { force?: boolean; json?: boolean }) => {
+    .action(async (kid: string, opts: { force?: boolean; compromised?: boolean; json?: boolean }) => {
       const c = ctx();
       const out = createOutput(Boolean(opts.json), io);
       const r = await c.withStore((store) =>
         retireKey({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, kid, {
           force: Boolean(opts.force),
+          compromised: Boolean(opts.compromised),
           latestExpiry: (k) => store.credentials.latestExpiryByKid(k),
           handoverMs: handoverWindowMs(c.config),
         }),
       );
-      if (r.forced) out.warn(`key ${kid} was retired while credentials it signed are still valid: they no longer verify`);
-      out.data({ key: viewKey(r.key), forced: r.forced }, () => `retired ${kid}`);
+      if (r.compromised)
+        out.warn(
+          `key ${kid} was retired as compromised: running nodes stop signing with it and publishing it within KEY_REFRESH_MS, and nothing it signed verifies any more; issue those credentials again`,
+        );
+      else if (r.forced) out.warn(`key ${kid} was retired while credentials it signed are still valid: they no longer verify`);
+      out.data({ key: viewKey(r.key), forced: r.forced, compromised: r.compromised }, () => `retired ${kid}`);
     });
 
   rootCaCommand(keys, ctx, io, {

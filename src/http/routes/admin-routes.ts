@@ -18,7 +18,11 @@ const ROTATE_BODY = {
   additionalProperties: false,
   properties: { alg: { type: 'string', enum: ['ES256', 'EdDSA'] }, force: { type: 'boolean' } },
 } as const;
-const RETIRE_BODY = { type: 'object', additionalProperties: false, properties: { force: { type: 'boolean' } } } as const;
+const RETIRE_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { force: { type: 'boolean' }, compromised: { type: 'boolean' } },
+} as const;
 
 /** Operator actions over HTTP for admin clients; the CLI calls the same domain functions. */
 
@@ -107,19 +111,30 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
   app.post<{ Params: { kid: string }; Body: FromSchema<typeof RETIRE_BODY> }>(
     '/v1/admin/keys/:kid/retire',
     admin({
-      summary: 'Retire a retiring key (it leaves the JWKS)',
+      summary: 'Retire a retiring key (it leaves the JWKS); compromised: at once, whatever it signed',
       params: { type: 'object', properties: { kid: { type: 'string', maxLength: 128 } }, required: ['kid'] },
       body: RETIRE_BODY,
-      response: { 200: { type: 'object', properties: { key: { $ref: 'SigningKey#' }, forced: { type: 'boolean' } } }, ...errors },
+      response: {
+        200: {
+          type: 'object',
+          properties: { key: { $ref: 'SigningKey#' }, forced: { type: 'boolean' }, compromised: { type: 'boolean' } },
+        },
+        ...errors,
+      },
     }),
     async (request) => {
-      const { key, forced } = await retireKey(
+      const { key, forced, compromised } = await retireKey(
         { store: deps.store, keyStore: deps.keyStore, clock: deps.clock, actor: actor(clientOf(request).id) },
         request.params.kid,
-        { force: request.body?.force === true, latestExpiry: deps.latestExpiry, handoverMs: handoverWindowMs(deps.config) },
+        {
+          force: request.body?.force === true,
+          compromised: request.body?.compromised === true,
+          latestExpiry: deps.latestExpiry,
+          handoverMs: handoverWindowMs(deps.config),
+        },
       );
       await deps.keys.refresh();
-      return { key: viewKey(key), forced };
+      return { key: viewKey(key), forced, compromised };
     },
   );
 }
