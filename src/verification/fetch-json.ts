@@ -5,6 +5,7 @@
  */
 import { AppError } from '../errors.js';
 import { fetchCapped, OutboundFetchError, type Fetcher } from '../http-client/fetch-capped.js';
+import { jsonShapeFault } from '../formats/jose/json-shape.js';
 
 export type { Fetcher };
 
@@ -39,8 +40,19 @@ export async function fetchText(fetcher: Fetcher, url: string, accept: string): 
   return res.text;
 }
 
+/**
+ * The shape a peer's JSON (issuer metadata, a JWK Set) may have, checked before it is parsed, as
+ * request bodies and token JSON are (json-shape.ts): a JWK named `x` twice reads as one key here
+ * and another in a library that keeps the first member, and 4 MB of one flat object would take
+ * `JSON.parse` seconds. Real metadata nests under 10 deep and has tens of members per object.
+ */
+const PEER_JSON = { maxDepth: 64, maxMembers: 1000, maxItems: 10_000 } as const;
+
 export async function fetchJsonObject(fetcher: Fetcher, url: string): Promise<Record<string, unknown>> {
   const text = await fetchText(fetcher, url, 'application/json');
+  const fault = jsonShapeFault(text, PEER_JSON);
+  if (fault === 'duplicate_name') throw new FetchFailed('answer names a JSON member twice in one object');
+  if (fault) throw new FetchFailed('answer nests JSON deeper or wider than any metadata does');
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -47,3 +47,33 @@ test('without a kid, the one real key of an alg is found: the bad keys beside it
   const { trust } = trustPublishing([good[1]!, ...edBad]);
   assert.deepEqual((await trust.resolveKey({ iss: ISS, kid: undefined, alg: 'EdDSA' }))?.jwk, good[1]);
 });
+
+test('metadata that names a member twice, or nests past any real metadata, gives no keys: fetch_failed', async () => {
+  const key = good[0]!;
+  const member = `"kty":"EC","crv":"P-256","x":"${key.x}","y":"${key.y}","kid":"${key.kid}","alg":"ES256"`;
+  for (const body of [
+    // The same key with `x` twice: JSON.parse keeps the second, another reader the first.
+    `{"issuer":"${ISS}","jwks":{"keys":[{${member},"x":"${key.y}"}]}}`,
+    `{"issuer":"${ISS}","issuer":"https://other.example","jwks":{"keys":[{${member}}]}}`,
+    `{"issuer":"${ISS}","jwks":{"keys":[{${member}}]},"pad":${'['.repeat(65)}${']'.repeat(65)}}`,
+    `{"issuer":"${ISS}","jwks":{"keys":[{${member}}]},"pad":{${Array.from({ length: 1001 }, (_, i) => `"m${i}":1`).join(',')}}}`,
+  ]) {
+    const trust = new IssuerTrust({
+      ownIssuer: 'https://self.example',
+      ownKeys: { verificationKey: () => undefined, publishedKeys: () => [] },
+      trusted: [{ issuer: ISS, types: [] }],
+      clock: fixedClock(Date.now()),
+      fetch: async () => new Response(body, { headers: { 'content-type': 'application/json' } }),
+    });
+    await assert.rejects(trust.resolveKey({ iss: ISS, kid: key.kid, alg: 'ES256' }), { code: 'fetch_failed' }, body.slice(0, 80));
+  }
+  // The same metadata written once is read (the test above is not refusing everything).
+  const trust = new IssuerTrust({
+    ownIssuer: 'https://self.example',
+    ownKeys: { verificationKey: () => undefined, publishedKeys: () => [] },
+    trusted: [{ issuer: ISS, types: [] }],
+    clock: fixedClock(Date.now()),
+    fetch: async () => new Response(`{"issuer":"${ISS}","jwks":{"keys":[{${member}}]}}`),
+  });
+  assert.equal((await trust.resolveKey({ iss: ISS, kid: key.kid, alg: 'ES256' }))?.jwk.kid, key.kid);
+});
