@@ -6,6 +6,7 @@
 import { AppError } from '../errors.js';
 import { fetchCapped, OutboundFetchError, type Fetcher } from '../http-client/fetch-capped.js';
 import { jsonShapeFault } from '../formats/jose/json-shape.js';
+import { MAX_JSON_DEPTH } from '../formats/jose/parse-json.js';
 
 export type { Fetcher };
 
@@ -46,7 +47,7 @@ export async function fetchText(fetcher: Fetcher, url: string, accept: string): 
  * and another in a library that keeps the first member, and 4 MB of one flat object would take
  * `JSON.parse` seconds. Real metadata nests under 10 deep and has tens of members per object.
  */
-const PEER_JSON = { maxDepth: 64, maxMembers: 1000, maxItems: 10_000 } as const;
+const PEER_JSON = { maxDepth: MAX_JSON_DEPTH, maxMembers: 1000, maxItems: 10_000 } as const;
 
 export async function fetchJsonObject(fetcher: Fetcher, url: string): Promise<Record<string, unknown>> {
   const text = await fetchText(fetcher, url, 'application/json');

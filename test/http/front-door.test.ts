@@ -12,6 +12,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { accessToken, makeOffer } from '../openid4vci/vci-helpers.js';
+import { rowCount } from '../helpers/row-count.js';
 
 const ref43 = () => randomBytes(32).toString('base64url');
 const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
@@ -165,15 +166,7 @@ for (const backend of storeTargets()) {
     }
 
     it('refuses a compressed body with 415 unsupported_content_encoding and Accept-Encoding: identity, before reading it', async () => {
-      const offers = async () =>
-        Number(
-          (
-            await t.runtime.store.db
-              .selectFrom('vci_offers')
-              .select((e) => e.fn.countAll().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
+      const offers = () => rowCount(t, 'vci_offers');
       const before = await offers();
       for (const coding of ['gzip', 'br', 'deflate', 'x-gzip', 'identity, gzip', 'GZIP']) {
         const res = await t.app.inject({
@@ -377,15 +370,7 @@ for (const backend of storeTargets()) {
     }
 
     it('caps the anonymous nonce endpoint per address only, and it stores nothing, answered or refused', async () => {
-      const nonces = async () =>
-        Number(
-          (
-            await t.runtime.store.db
-              .selectFrom('vci_nonces')
-              .select((eb) => eb.fn.countAll().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
+      const nonces = () => rowCount(t, 'vci_nonces');
       const ip = from();
       const before = await nonces();
       for (let i = 0; i < PER_ADDRESS; i++)

@@ -12,6 +12,7 @@ import { decodeJwt } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { accessToken, credentialRequest, holderKey, makeOffer, nonce, proof } from './vci-helpers.js';
+import { rowCount } from '../helpers/row-count.js';
 
 const TYPE = 'resident-id';
 
@@ -32,15 +33,7 @@ for (const backend of storeTargets()) {
       const jwt = await Promise.all(Array.from({ length: keys }, () => proof(holderKey(), { aud: t.config.publicUrl, nonce: c })));
       return credentialRequest(t, token, { credential_configuration_id: TYPE, proofs: { jwt } });
     };
-    const countCredentials = async () =>
-      Number(
-        (
-          await t.runtime.store.db
-            .selectFrom('credentials')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const countCredentials = () => rowCount(t, 'credentials');
     const listOf = (credential: string) =>
       (decodeJwt(credential.split('~')[0]!) as { status: { status_list: { uri: string } } }).status.status_list.uri.split('/').pop()!;
 

@@ -16,6 +16,7 @@ import type { ResolveHost } from '../../src/http-client/post-to-public-host.js';
 import { sendWebhook } from '../../src/presentation/send-webhook.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
+import { rowCount } from '../helpers/row-count.js';
 
 const INTERNAL_URLS = [
   'https://169.254.169.254/latest/meta-data/',
@@ -129,15 +130,7 @@ for (const backend of storeTargets()) {
         headers: { authorization: `Bearer ${key}` },
         payload: { dcql_query: DCQL(), webhook_url },
       });
-    const count = async (app: TestApp) =>
-      Number(
-        (
-          await app.runtime.store.db
-            .selectFrom('verifier_requests')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const count = (app: TestApp) => rowCount(app, 'verifier_requests');
 
     beforeAll(async () => {
       t = await startTestApp({ store: backend });
