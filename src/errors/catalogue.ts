@@ -78,6 +78,11 @@ export const ERROR_CATALOGUE = {
   bad_url: { http: [400], area: 'http', en: 'the request URL is malformed (bad percent-encoding)' },
   bad_request: { http: [400], area: 'http', en: 'a request the framework could not route or understand' },
   not_found: { http: [404], area: 'http', en: 'no such path' },
+  path_forbidden: {
+    http: [403],
+    area: 'http',
+    en: 'a web asset path that names a hidden file or climbs out of /web/ (..)',
+  },
   method_not_allowed: { http: [405], area: 'http', en: 'the path exists with other methods (Allow lists them)' },
   body_too_large: { http: [413], area: 'http', en: 'the body is larger than the route allows' },
   uri_too_long: { http: [414], area: 'http', en: 'a path parameter is longer than the service accepts' },

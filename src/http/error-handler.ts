@@ -146,7 +146,9 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     const allowed = (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const).filter((m) => routes.find(m, path) !== null);
-    if (allowed.length > 0) {
+    // A route that takes this method and still found nothing (a missing file under the /web/
+    // wildcard calls the not-found handler) is 404: "GET is not allowed here; use GET" helps no one.
+    if (allowed.length > 0 && !allowed.some((m) => m === request.method)) {
       reply.header('allow', allowed.join(', '));
       return sendError(
         request,

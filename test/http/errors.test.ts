@@ -1,5 +1,6 @@
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -68,6 +69,48 @@ describe('problem+json answers for bad HTTP input', () => {
     const res = await t.app.inject({ method: 'DELETE', url: '/healthz' });
     assertProblem(res, 405, 'method_not_allowed');
     assert.match(String(res.headers.allow), /GET/);
+  });
+
+  it('answers a missing web asset with 404 not_found, not 405 for the method its wildcard route takes', async () => {
+    for (const method of ['GET', 'HEAD'] as const) {
+      const res = await t.app.inject({ method, url: '/web/no-such-bundle.js' });
+      assert.equal(res.statusCode, 404, `${method}: ${res.body}`);
+      assert.equal(res.headers.allow, undefined);
+      if (method === 'GET') assertProblem(res, 404, 'not_found');
+    }
+    const res = await t.app.inject({ method: 'POST', url: '/web/no-such-bundle.js' });
+    assertProblem(res, 405, 'method_not_allowed');
+  });
+
+  it('answers a web asset path that climbs out of /web/ or names a hidden file with 403 path_forbidden', async () => {
+    for (const url of ['/web/..%2f..%2fpackage.json', '/web/chunks/..%2f..%2fpackage.json', '/web/.env', '/web/chunks/.x.js']) {
+      assertProblem(await t.app.inject({ method: 'GET', url }), 403, 'path_forbidden');
+    }
+  });
+
+  it('refuses raw dot segments sent as they are (no client normalised them) with 403 path_forbidden', async () => {
+    // inject() resolves `..` as a browser would; a hostile client sends the bytes as they are.
+    const live = await startTestApp({ listen: true });
+    try {
+      const { port } = new URL(live.url);
+      for (const path of ['/web/a/../../package.json', '/web/../../../etc/passwd', '/web/%2e%2e/%2e%2e/package.json']) {
+        const res = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+          const req = httpRequest({ host: '127.0.0.1', port, path, method: 'GET' }, (r) => {
+            let body = '';
+            r.setEncoding('utf8');
+            r.on('data', (c: string) => (body += c));
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, type: String(r.headers['content-type']), body }));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+        assert.equal(res.status, 403, `${path}: ${res.body}`);
+        assert.match(res.type, /^application\/problem\+json/);
+        assert.equal((JSON.parse(res.body) as { code: string }).code, 'path_forbidden', path);
+      }
+    } finally {
+      await live.close();
+    }
   });
 
   it('refuses __proto__ keys with 400 forbidden_json_key', async () => {
