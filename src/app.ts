@@ -8,6 +8,7 @@ import formbody from '@fastify/formbody';
 import type { Runtime } from './boot.js';
 import { AppError } from './errors.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { parseBoundedForm } from './http/form-body.js';
 import { installNulGuard } from './http/refuse-nul.js';
@@ -58,6 +59,8 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
     onConstructorPoisoning: 'error',
     // Routing errors (bad percent-encoding, over-long parameters) as problem+json too (SECURITY.md, HTTP).
     frameworkErrors: frameworkErrorHandler,
+    // Requests the HTTP parser refuses (431 headers too large, 400 not HTTP, 408) likewise.
+    clientErrorHandler,
     // A caller's x-request-id is kept when it is short and plain; otherwise we make one.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

@@ -301,6 +301,8 @@ runSecurityCases('HTTP', cases, {
         });
       });
       assert.match(answer, /^HTTP\/1\.1 431 /);
+      assert.match(answer, /content-type: application\/problem\+json/i);
+      assert.match(answer, /"code":"headers_too_large"/);
       const ok = await fetch(`${address}/healthz`);
       assert.equal(ok.status, 200);
     });

@@ -1,0 +1,41 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { ErrorCode } from '../errors.js';
+import { problem } from './problem.js';
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees a request: headers or a request line
+ * past the header size (431), bytes that are not HTTP (400), a client too slow to send its
+ * request (408). Fastify's default answer is its own JSON (`{"error","message","statusCode"}`);
+ * SECURITY.md "HTTP" wants every refusal as problem+json with a stable code. There is no route
+ * and no request object here, only the socket, so the answer is written by hand as Node and
+ * Fastify do, and the connection is closed: the parser cannot tell where the next request starts.
+ */
+const REFUSALS: Record<'431' | '408' | '400', { code: ErrorCode; detail: string }> = {
+  '431': {
+    code: 'headers_too_large',
+    detail: 'the request line and headers are larger than this service accepts (a long query string or cookie?)',
+  },
+  '408': { code: 'request_timeout', detail: 'the request did not arrive in time; send it again' },
+  '400': { code: 'malformed_http', detail: 'the request is not well-formed HTTP/1.1 (request line, header or chunk framing)' },
+};
+
+export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Socket): void {
+  // A reset connection has no one to answer (Node's own handler does the same).
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408' : err.code === 'HPE_HEADER_OVERFLOW' ? '431' : '400';
+  const { code, detail } = REFUSALS[status];
+  // The parser's own message names the fault (HPE_INVALID_HEADER_TOKEN, …); it says nothing of the caller's data.
+  this.log.info({ code, status: Number(status), parserError: err.code }, 'request refused by the HTTP parser');
+  // Written only when nothing has been sent on this socket yet: a fault in a later pipelined request must not
+  // splice an answer into one still being written.
+  if (socket.writable && socket.bytesWritten === 0) {
+    const body = JSON.stringify(problem(Number(status), code, detail));
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}

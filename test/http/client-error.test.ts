@@ -1,0 +1,119 @@
+/**
+ * Requests Node's HTTP parser refuses before any route runs (src/http/client-error.ts): each is
+ * answered in problem+json with a code of ours, not Fastify's `{"error","statusCode"}`, and the
+ * connection is closed. Sent as raw bytes on a real socket: no client library would send them.
+ */
+import { describe, it, beforeAll, afterAll } from 'vitest';
+import assert from 'node:assert/strict';
+import { connect, createServer, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { logSink } from '../helpers/log-sink.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { clientErrorHandler } from '../../src/http/client-error.js';
+
+/** Writes `bytes`, then reads until the server closes the connection. */
+function exchange(url: string, bytes: string | Buffer): Promise<string> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const s = connect(Number(u.port), u.hostname);
+    let received = '';
+    s.on('data', (d) => (received += d.toString('latin1')));
+    s.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve(received) : reject(e)));
+    s.on('close', () => resolve(received));
+    s.end(bytes);
+  });
+}
+
+/** The answer's status, headers (lower-cased names) and JSON body. */
+function parse(raw: string): { status: number; headers: Record<string, string>; body: Record<string, unknown> } {
+  const [head = '', body = ''] = raw.split('\r\n\r\n');
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()] as const),
+  );
+  return { status: Number(statusLine.split(' ')[1]), headers, body: JSON.parse(body) as Record<string, unknown> };
+}
+
+function assertRefusal(raw: string, status: number, code: string): void {
+  assert.equal([...raw.matchAll(/(?:^|\r\n)HTTP\/1\.1 \d{3} /g)].length, 1, `one answer, got: ${raw}`);
+  const { status: got, headers, body } = parse(raw);
+  assert.equal(got, status, raw.slice(0, 300));
+  assert.match(headers['content-type'] ?? '', /^application\/problem\+json/);
+  assert.equal(headers.connection, 'close');
+  assert.equal(Number(headers['content-length']), Buffer.byteLength(raw.split('\r\n\r\n')[1] ?? ''));
+  assert.equal(body.code, code);
+  assert.equal(body.status, status);
+  assert.equal(body.type, `urn:dproof:problem:${code}`);
+  assert.equal(typeof body.detail, 'string');
+  assert.ok(!('statusCode' in body) && !('error' in body), 'not the framework shape');
+}
+
+describe('requests the HTTP parser refuses', () => {
+  let t: TestApp;
+  const sink = logSink();
+  beforeAll(async () => {
+    t = await startTestApp({ listen: true, logDestination: sink.stream, env: { LOG_LEVEL: 'info' } });
+  });
+  afterAll(() => t.close());
+
+  it('headers past the size limit are 431 headers_too_large, and the header is not logged', async () => {
+    const secret = `s${'e'.repeat(20_000)}cret-cookie-value`;
+    const raw = await exchange(t.url, `GET /healthz HTTP/1.1\r\nhost: t\r\ncookie: ${secret}\r\n\r\n`);
+    assertRefusal(raw, 431, 'headers_too_large');
+    const queryRaw = await exchange(t.url, `GET /v1/credential-types?q=${'x'.repeat(20_000)} HTTP/1.1\r\nhost: t\r\n\r\n`);
+    assertRefusal(queryRaw, 431, 'headers_too_large');
+    assert.ok(
+      sink.lines().some((l) => l.includes('"headers_too_large"')),
+      'the refusal is logged',
+    );
+    assert.doesNotMatch(sink.text(), /cret-cookie-value|eeeeeeeeee/);
+  });
+
+  it('bytes that are not HTTP/1.1 are 400 malformed_http', async () => {
+    for (const bytes of [
+      'HELLO\r\n\r\n',
+      'GET /healthz HTTP/1.1\r\nhost: t\r\nbad header: x\r\n\r\n',
+      'GET /healthz HTTP/1.1\r\nhost: t\r\nx-a: a\x01b\r\n\r\n',
+      // Request smuggling's first move: both framings at once (RFC 9112 §6.1).
+      'POST /v1/offers HTTP/1.1\r\nhost: t\r\ncontent-length: 5\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n',
+      'POST /v1/offers HTTP/1.1\r\nhost: t\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+    ]) {
+      assertRefusal(await exchange(t.url, bytes), 400, 'malformed_http');
+    }
+  });
+
+  it('after a refusal the service still answers', async () => {
+    const raw = await exchange(t.url, 'GET /healthz HTTP/1.1\r\nhost: t\r\nconnection: close\r\n\r\n');
+    assert.match(raw, /^HTTP\/1\.1 200 /);
+  });
+});
+
+describe('a request too slow to arrive (408), on a real socket', () => {
+  // Node raises ERR_HTTP_REQUEST_TIMEOUT after `requestTimeout` (300 s); the handler is called here
+  // with that error rather than waiting for it.
+  it('is 408 request_timeout in problem+json, and nothing is written on a socket that already answered', async () => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    const log = { info: () => undefined };
+    const serverSide = (written: boolean) =>
+      new Promise<string>((resolve) => {
+        server.once('connection', (socket: Socket) => {
+          if (written) socket.write('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n');
+          const err = Object.assign(new Error('request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' });
+          setImmediate(() => clientErrorHandler.call({ log } as never, err, socket));
+        });
+        const c = connect(port, '127.0.0.1');
+        let received = '';
+        c.on('data', (d) => (received += d.toString('latin1')));
+        c.on('close', () => resolve(received));
+      });
+    try {
+      assertRefusal(await serverSide(false), 408, 'request_timeout');
+      assert.equal(await serverSide(true), 'HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n');
+    } finally {
+      server.close();
+    }
+  });
+});
