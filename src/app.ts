@@ -1,6 +1,7 @@
 import { installLingeringRefusals } from './http/linger-after-refusal.js';
 import type { Server as HttpsServer } from 'node:https';
-import Fastify, { type FastifyBaseLogger, type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Server as HttpServer } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyHttpOptions, type FastifyHttpsOptions, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
@@ -13,6 +14,7 @@ import { installJsonBodyParser } from './http/json-body.js';
 import { parseBoundedForm } from './http/form-body.js';
 import { installNulGuard } from './http/refuse-nul.js';
 import { refuseContentCoding } from './http/content-coding.js';
+import { refuseBadHost } from './http/host-header.js';
 import { lazyCompilersFactory } from './http/lazy-compilers.js';
 import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
 import { addApiSchemas } from './http/api-schemas.js';
@@ -47,7 +49,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyInstance> {
   // PUBLIC_URL with a path: requests under it reach the routes (public-path.ts).
   const routeUrl = routeUrlOf(publicPathOf(deps.config.publicUrl));
-  const options: FastifyServerOptions = {
+  const options: FastifyHttpOptions<HttpServer> = {
     rewriteUrl: (req) => routeUrl(req.url ?? '/'),
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request child loggers are made when a request first logs (most never do at warn).
@@ -59,6 +61,8 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
     onConstructorPoisoning: 'error',
     // Routing errors (bad percent-encoding, over-long parameters) as problem+json too (SECURITY.md, HTTP).
     frameworkErrors: frameworkErrorHandler,
+    // Node's own missing-Host refusal is an empty 400; refuseBadHost (onRequest) answers it, and a repeated Host.
+    http: { requireHostHeader: false },
     // Requests the HTTP parser refuses (431 headers too large, 400 not HTTP, 408) likewise.
     clientErrorHandler,
     // A caller's x-request-id is kept when it is short and plain; otherwise we make one.
@@ -80,13 +84,16 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   // TLS_CERT/TLS_KEY: the same app over HTTPS (a phone needs a secure context for WebCrypto). The
   // routes never touch the raw server, so the HTTPS instance serves as the HTTP-typed one.
   const app = tls
-    ? (Fastify({ ...options, https: { cert: tls.cert, key: tls.key } } as FastifyHttpsOptions<HttpsServer>) as unknown as FastifyInstance)
+    ? (Fastify({
+        ...options,
+        https: { cert: tls.cert, key: tls.key, requireHostHeader: false },
+      } as FastifyHttpsOptions<HttpsServer>) as unknown as FastifyInstance)
     : Fastify(options);
 
   app.decorateRequest('client', null);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    done(refuseContentCoding(request.headers));
+    done(refuseBadHost(request.raw) ?? refuseContentCoding(request.headers));
   });
 
   installErrorHandling(app);

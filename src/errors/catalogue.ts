@@ -78,6 +78,7 @@ export const ERROR_CATALOGUE = {
   bad_url: { http: [400], area: 'http', en: 'the request URL is malformed (bad percent-encoding)' },
   bad_request: { http: [400], area: 'http', en: 'a request the framework could not route or understand' },
   not_found: { http: [404], area: 'http', en: 'no such path' },
+  bad_host: { http: [400], area: 'http', en: 'no Host header (HTTP/1.1), two of them, or one that is not a host' },
   headers_too_large: { http: [431], area: 'http', en: 'the request line and headers are larger than the service accepts' },
   malformed_http: { http: [400], area: 'http', en: "the request is not well-formed HTTP/1.1 (Node's parser refused it)" },
   request_timeout: { http: [408], area: 'http', en: 'the request did not arrive in time' },

@@ -1,7 +1,8 @@
 /**
  * Requests Node's HTTP parser refuses before any route runs (src/http/client-error.ts): each is
  * answered in problem+json with a code of ours, not Fastify's `{"error","statusCode"}`, and the
- * connection is closed. Sent as raw bytes on a real socket: no client library would send them.
+ * connection is closed; and a Host header that is missing, repeated or not a host
+ * (src/http/host-header.ts). Sent as raw bytes on a real socket: no client library would send them.
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
@@ -48,7 +49,7 @@ function assertRefusal(raw: string, status: number, code: string): void {
   assert.ok(!('statusCode' in body) && !('error' in body), 'not the framework shape');
 }
 
-describe('requests the HTTP parser refuses', () => {
+describe('requests refused from their framing or headers', () => {
   let t: TestApp;
   const sink = logSink();
   beforeAll(async () => {
@@ -79,6 +80,44 @@ describe('requests the HTTP parser refuses', () => {
       'POST /v1/offers HTTP/1.1\r\nhost: t\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
     ]) {
       assertRefusal(await exchange(t.url, bytes), 400, 'malformed_http');
+    }
+  });
+
+  it('a Host header missing from HTTP/1.1, repeated or not a host is 400 bad_host (RFC 9112 §3.2)', async () => {
+    for (const headers of [
+      '',
+      'host: a\r\nhost: b\r\n',
+      'Host: a\r\nHOST: a\r\n',
+      'host: evil.example/x\r\n',
+      'host: a b\r\n',
+      'host: a@b\r\n',
+    ]) {
+      const raw = await exchange(t.url, `GET /healthz HTTP/1.1\r\n${headers}connection: close\r\n\r\n`);
+      const { status, headers: answer, body } = parse(raw);
+      assert.equal(status, 400, `${JSON.stringify(headers)}: ${raw}`);
+      assert.match(answer['content-type'] ?? '', /^application\/problem\+json/);
+      assert.equal(body.code, 'bad_host', JSON.stringify(headers));
+    }
+    // Refused from the headers, before the API key (that would be 401) or the body is looked at.
+    const offer = '{"type":"resident-id"}';
+    const raw = await exchange(
+      t.url,
+      `POST /v1/offers HTTP/1.1\r\nhost: a\r\nhost: b\r\ncontent-type: application/json\r\ncontent-length: ${offer.length}\r\nconnection: close\r\n\r\n${offer}`,
+    );
+    assert.equal(parse(raw).body.code, 'bad_host');
+  });
+
+  it('a good Host, an IP literal, an empty Host and HTTP/1.0 without one are served', async () => {
+    for (const head of [
+      'GET /healthz HTTP/1.1\r\nhost: 127.0.0.1:1\r\n',
+      'GET /healthz HTTP/1.1\r\nhost: [::1]:8080\r\n',
+      'GET /healthz HTTP/1.1\r\nhost: issuer.example.kr\r\n',
+      'GET /healthz HTTP/1.1\r\nhost:\r\n',
+      'GET http://other.example/healthz HTTP/1.1\r\nhost: other.example\r\n',
+      'GET /healthz HTTP/1.0\r\n',
+    ]) {
+      const raw = await exchange(t.url, `${head}connection: close\r\n\r\n`);
+      assert.match(raw, /^HTTP\/1\.1 200 /, `${JSON.stringify(head)}: ${raw}`);
     }
   });
 
