@@ -230,6 +230,7 @@ async function signInSlot(deps: IssuanceDeps, client: ApiClient, p: SignInSlot, 
       expires_at: exp,
       credential_hash: createHash('sha256').update(credential).digest('base64url'),
       status_changed_at: null,
+      notification_id: null,
     },
   };
 }

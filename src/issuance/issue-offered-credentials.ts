@@ -216,7 +216,7 @@ export async function issueOfferedCredentials(
   // already used are refused before signing (authorizeBoundAccessToken, checkIssuable); the
   // claims signed are the offer's, which the unit's read of them confirms (written once).
   const ids = credentialIdsFor(configuration, holders);
-  const notification = notificationSteps(deps, accessToken, ids, dpopJkt);
+  const notification = notificationSteps(deps, accessToken, dpopJkt);
   const issuance = prepareIssuance(issuanceDepsOf(deps), client, {
     type: configuration.type.id,
     claims: offeredClaims,
@@ -225,7 +225,10 @@ export async function issueOfferedCredentials(
   const keys: (JWK | undefined)[] = configuration.keyBound ? holders : [undefined];
   const signed = await Promise.all(keys.map((jwk, i) => issuance.sign(jwk, ids[i])));
   for (let collisions = 0; ;) {
-    const consumed = await consume([...notification.steps, ...signed.map((c) => deps.store.credentials.insertInSlotStep(c.record))]);
+    const consumed = await consume([
+      ...notification.steps,
+      ...signed.map((c) => deps.store.credentials.insertInSlotStep({ ...c.record, notification_id: notification.id })),
+    ]);
     if (consumed.ok) break;
     if (consumed.reason !== 'after') refuseUnconsumed(consumed, offer);
     else {

@@ -77,6 +77,8 @@ export interface CredentialsTable {
   /** SHA-256 (base64url) of the issued credential as handed out. */
   credential_hash: string;
   status_changed_at: number | null;
+  /** The OpenID4VCI notification_id the credential was handed out with (§11, 0019); NULL for none. */
+  notification_id: string | null;
 }
 
 export type VerifierRequestStatus = 'pending' | 'verified' | 'rejected';
@@ -208,11 +210,6 @@ export interface VciNotificationsTable {
   event_at: number | null;
   /** RFC 7638 thumbprint the access token is bound to (RFC 9449 `cnf.jkt`); NULL for a Bearer token. */
   dpop_jkt: ColumnType<string | null, string | null | undefined, string | null>;
-}
-
-export interface VciNotificationCredentialsTable {
-  credential_id: string;
-  notification_id: string;
 }
 
 export interface VciAccessTokensTable {
@@ -375,7 +372,6 @@ export interface Database {
   vci_offer_issuances: VciOfferIssuancesTable;
   vci_deferred: VciDeferredTable;
   vci_notifications: VciNotificationsTable;
-  vci_notification_credentials: VciNotificationCredentialsTable;
   counter_engagements: CounterEngagementsTable;
   verifier_identities: VerifierIdentitiesTable;
   verifier_response_keys: VerifierResponseKeysTable;

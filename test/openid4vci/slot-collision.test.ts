@@ -68,12 +68,7 @@ for (const backend of storeTargets()) {
       // Exactly the two records, in the new list, named by the notification; nothing of the refused attempts.
       const after = await countCredentials();
       assert.equal(after, before + 2);
-      const named = await db
-        .selectFrom('vci_notification_credentials')
-        .innerJoin('credentials', 'credentials.id', 'vci_notification_credentials.credential_id')
-        .select(['credentials.status_list'])
-        .where('notification_id', '=', notification_id)
-        .execute();
+      const named = await db.selectFrom('credentials').select(['status_list']).where('notification_id', '=', notification_id).execute();
       assert.deepEqual(
         named.map((r) => r.status_list),
         [lists[0], lists[1]],

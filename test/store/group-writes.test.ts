@@ -32,6 +32,7 @@ const credential = (list: string, idx: number): CredentialRecord => ({
   expires_at: 1_800_000_000_000,
   credential_hash: 'h',
   status_changed_at: null,
+  notification_id: null,
 });
 
 const receipt = (id: string): ReceiptRecord => ({
@@ -178,6 +179,12 @@ for (const backend of storeTargets()) {
         .where('nonce_hash', '=', loser === 0 ? 'nb2' : 'nb3')
         .executeTakeFirst();
       assert.equal(spared, undefined, 'the losing request did not spend its nonce');
+      // An offer of one configuration is consumed on its own row: issued, claims gone, no issuance row.
+      const issuedB = await store.vci.offer('offer-b');
+      assert.equal(Number(issuedB?.issued_at), now + 2);
+      assert.equal(issuedB?.claims, null);
+      const issuanceRows = await store.db.selectFrom('vci_offer_issuances').select('offer_id').execute();
+      assert.deepEqual(issuanceRows, []);
     });
   });
 }

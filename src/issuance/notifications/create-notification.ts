@@ -22,18 +22,18 @@ export async function createNotification(
 }
 
 /**
- * A new notification id and the statements that record it, for a caller that commits them in
- * its own unit (the credential endpoint: with the consumption of the offer, one commit fewer).
- * Nothing refers to the row but the wallet's later call, so it may precede its credentials.
+ * A new notification id and the statement that records it, for a caller that commits it in its
+ * own unit and writes the id into the credential records it inserts there (the credential
+ * endpoint: with the consumption of the offer, one commit fewer). Nothing refers to the row but
+ * the wallet's later call, so it may precede its credentials.
  */
 export function notificationSteps(
   deps: Pick<VciDeps, 'store' | 'clock' | 'config'>,
   accessToken: string,
-  credentialIds: readonly string[],
   dpopJkt: string | null,
 ): { id: string; steps: WriteStep[] } {
   const row = notificationRow(deps, accessToken, dpopJkt);
-  return { id: row.id, steps: deps.store.vciIssuance.insertNotificationSteps(row, credentialIds) };
+  return { id: row.id, steps: deps.store.vciIssuance.insertNotificationSteps(row, []) };
 }
 
 function notificationRow(

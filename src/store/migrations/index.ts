@@ -18,6 +18,7 @@ import { vciRequestKeys } from './0015-vci-request-keys.js';
 import { serviceSecrets } from './0016-service-secrets.js';
 import { refreshTokenWalletInstance } from './0017-refresh-token-wallet-instance.js';
 import { authorizationDpopJkt } from './0018-authorization-dpop-jkt.js';
+import { credentialNotification } from './0019-credential-notification.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -45,6 +46,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0016-service-secrets': serviceSecrets(dialect),
       '0017-refresh-token-wallet-instance': refreshTokenWalletInstance(dialect),
       '0018-authorization-dpop-jkt': authorizationDpopJkt(dialect),
+      '0019-credential-notification': credentialNotification(dialect),
     };
   },
 });

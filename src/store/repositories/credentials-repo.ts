@@ -23,6 +23,7 @@ const RECORD_COLUMNS = [
   'expires_at',
   'credential_hash',
   'status_changed_at',
+  'notification_id',
 ] as const satisfies readonly (keyof CredentialRecord)[];
 // A column added to the table and not to the list above would be left out of the INSERT: the build fails instead.
 const everyColumnListed: Exclude<keyof CredentialRecord, (typeof RECORD_COLUMNS)[number]> extends never ? true : never = true;

@@ -49,6 +49,12 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
       .values(r)
       .onConflict((oc) => oc.columns(['offer_id', 'configuration_id']).doNothing()),
   );
+  // An offer of one configuration needs no issuance row: its own row, guarded, says it was issued
+  // (issue 22: that row's key, the offer id, is random, so it took a B-tree page of its own in
+  // every credential request's commit).
+  const markIssuedAlone = preparedQuery(['id', 'now'], (v: { id: string; now: number }) =>
+    db.updateTable('vci_offers').set({ issued_at: v.now, claims: null }).where('id', '=', v.id).where('issued_at', 'is', null),
+  );
   const markIssuedWhenCovered = preparedQuery(['id', 'now', 'covered'], (v: { id: string; now: number; covered: number }) =>
     db
       .updateTable('vci_offers')
@@ -63,9 +69,8 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
   const insertNotificationRow = preparedQuery([...notificationColumns], (r: Insertable<VciNotificationsTable>) =>
     db.insertInto('vci_notifications').values(r),
   );
-  const insertNotificationCredential = preparedQuery(
-    ['credential_id', 'notification_id'],
-    (r: { credential_id: string; notification_id: string }) => db.insertInto('vci_notification_credentials').values(r),
+  const nameNotification = preparedQuery(['notification_id', 'id'], (r: { notification_id: string; id: string }) =>
+    db.updateTable('credentials').set({ notification_id: r.notification_id }).where('id', '=', r.id),
   );
   return {
     /**
@@ -104,14 +109,25 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
                 expect: rows.length,
               },
             ];
-      const r = await write([
-        ...nonces,
-        { query: unissuedClaims({ id: v.offerId }), expect: 1 },
-        { query: insertIssuance({ offer_id: v.offerId, configuration_id: v.configurationId, issued_at: v.now }), expect: 1 },
-        { query: markIssuedWhenCovered({ id: v.offerId, now: v.now, covered: v.covered }) },
-        ...after,
-      ]);
-      const fixed = nonces.length + 3;
+      // The claims of an unissued offer (gone: 'used'), then the configuration consumed once
+      // ('issued' when another request took it first, whichever node ran it): for an offer of one
+      // configuration the guarded UPDATE of the offer itself, which two racing requests cannot both
+      // make (on PostgreSQL the second waits for the first's row lock, then finds it issued); for
+      // several, one row per configuration under its primary key, and the offer marked issued with
+      // the last.
+      const consuming: WriteStep[] =
+        v.covered === 1
+          ? [
+              { query: unissuedClaims({ id: v.offerId }), expect: 1 },
+              { query: markIssuedAlone({ id: v.offerId, now: v.now }), expect: 1 },
+            ]
+          : [
+              { query: unissuedClaims({ id: v.offerId }), expect: 1 },
+              { query: insertIssuance({ offer_id: v.offerId, configuration_id: v.configurationId, issued_at: v.now }), expect: 1 },
+              { query: markIssuedWhenCovered({ id: v.offerId, now: v.now, covered: v.covered }) },
+            ];
+      const r = await write([...nonces, ...consuming, ...after]);
+      const fixed = nonces.length + consuming.length;
       // A guarded step of `after` that failed (a status slot already taken): which one.
       if (!r.ok && r.failedAt >= fixed) return { ok: false, reason: 'after', afterStep: r.failedAt - fixed };
       if (!r.ok) return { ok: false, reason: r.failedAt < nonces.length ? 'nonce' : r.failedAt === nonces.length ? 'used' : 'issued' };
@@ -119,7 +135,10 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
       return typeof claims === 'string' ? { ok: true, claims } : { ok: false, reason: 'used' };
     },
 
-    /** The configurations of an offer already issued or deferred. */
+    /**
+     * The configurations of an offer covering several that were already issued or deferred. An
+     * offer of one configuration keeps no rows here: its `issued_at` says it.
+     */
     async consumedConfigurations(offerId: string): Promise<string[]> {
       const rows = await db.selectFrom('vci_offer_issuances').select('configuration_id').where('offer_id', '=', offerId).execute();
       return rows.map((r) => r.configuration_id);
@@ -187,13 +206,17 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
       await write(this.insertNotificationSteps(r, credentialIds));
     },
 
-    /** The statements that record a notification id and its credentials (a step list for another unit, too). */
+    /**
+     * The statements that record a notification id and name it on its credentials' records, which
+     * must be stored already (a step list for another unit, too). `credentialIds` may be empty
+     * when the caller writes the id into the records it inserts in the same unit.
+     */
     insertNotificationSteps(r: Insertable<VciNotificationsTable>, credentialIds: readonly string[]): WriteStep[] {
       // The prepared statement names every column; a row that leaves one out is built as it is.
       const complete = Object.keys(r).length === notificationColumns.length && notificationColumns.every((c) => r[c] !== undefined);
       return [
         { query: complete ? insertNotificationRow(r) : db.insertInto('vci_notifications').values(r).compile() },
-        ...credentialIds.map((credential_id) => ({ query: insertNotificationCredential({ credential_id, notification_id: r.id }) })),
+        ...credentialIds.map((id) => ({ query: nameNotification({ notification_id: r.id, id }) })),
       ];
     },
 
@@ -235,13 +258,13 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
     async eventsOf(credentialIds: readonly string[]): Promise<Map<string, { event: string; at: number }>> {
       if (credentialIds.length === 0) return new Map();
       const rows = await db
-        .selectFrom('vci_notification_credentials')
-        .innerJoin('vci_notifications', 'vci_notifications.id', 'vci_notification_credentials.notification_id')
-        .select(['vci_notification_credentials.credential_id', 'vci_notifications.event', 'vci_notifications.event_at'])
-        .where('vci_notification_credentials.credential_id', 'in', [...credentialIds])
+        .selectFrom('credentials')
+        .innerJoin('vci_notifications', 'vci_notifications.id', 'credentials.notification_id')
+        .select(['credentials.id', 'vci_notifications.event', 'vci_notifications.event_at'])
+        .where('credentials.id', 'in', [...credentialIds])
         .where('vci_notifications.event', 'is not', null)
         .execute();
-      return new Map(rows.map((r) => [r.credential_id, { event: r.event as string, at: Number(r.event_at) }]));
+      return new Map(rows.map((r) => [r.id, { event: r.event as string, at: Number(r.event_at) }]));
     },
 
     /**
@@ -255,11 +278,7 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
         .where('expires_at', '<=', now - keepMs)
         .execute();
       await db.deleteFrom('vci_offer_issuances').where('offer_id', 'not in', db.selectFrom('vci_offers').select('id')).execute();
-      const gone = db
-        .selectFrom('vci_notifications')
-        .select('id')
-        .where('expires_at', '<=', now - keepMs);
-      await db.deleteFrom('vci_notification_credentials').where('notification_id', 'in', gone).execute();
+      // A credential's notification_id then names no row: its events are gone with the notification.
       await db
         .deleteFrom('vci_notifications')
         .where('expires_at', '<=', now - keepMs)
