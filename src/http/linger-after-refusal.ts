@@ -20,19 +20,20 @@ export const LINGER_MAX_BYTES = 8 * 1024 * 1024;
  * Hand-written because neither Fastify nor Node bounds what is read after the answer.
  */
 export function installLingeringRefusals(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply, payload) => {
+  // A callback hook: it runs on every answer, and an async one costs a promise each (issue 22).
+  app.addHook('onSend', (request, reply, payload, done) => {
     const raw = request.raw;
     // Injected requests (light-my-request) have no socket to read from or cut. (raw.destroyed says
     // only that the request stream is done, as it is after a body read to its end.)
-    if (!(raw.socket instanceof Socket) || raw.socket.destroyed) return payload;
-    // Fastify closes after a body it read whole and refused too (json_too_deep, form_too_wide):
-    // the framing is intact there, so the connection may serve the client's next request.
-    if (reply.statusCode >= 400 && reply.statusCode < 500 && reply.getHeader('connection') === 'close') reply.removeHeader('connection');
-    if (raw.complete) return payload;
-    // Counted here, before the answer is written: once it is, Node dumps the body and drops every
-    // 'data' listener (IncomingMessage._dump), and a listener added before keeps it from dumping.
-    boundUnreadBody(raw);
-    return payload;
+    if (raw.socket instanceof Socket && !raw.socket.destroyed) {
+      // Fastify closes after a body it read whole and refused too (json_too_deep, form_too_wide):
+      // the framing is intact there, so the connection may serve the client's next request.
+      if (reply.statusCode >= 400 && reply.statusCode < 500 && reply.getHeader('connection') === 'close') reply.removeHeader('connection');
+      // Counted here, before the answer is written: once it is, Node dumps the body and drops every
+      // 'data' listener (IncomingMessage._dump), and a listener added before keeps it from dumping.
+      if (!raw.complete) boundUnreadBody(raw);
+    }
+    done(null, payload);
   });
 }
 

@@ -167,19 +167,26 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): Regi
 
   // Objects a route returns are read before serialization (parsing the JSON text back cost ~1% of
   // a verification); bodies that arrive as text (some error answers) are read in onSend.
-  app.addHook('preSerialization', async (request, reply, payload) => {
+  // Callback hooks, not async ones: these run on every request, and an async hook costs a
+  // promise and a trip through the microtask queue each (issue 22).
+  app.addHook('preSerialization', (request, reply, payload, done) => {
     const outcome = outcomeOf(request, reply.statusCode, payload);
     if (outcome) (request as WithOutcome)[OUTCOME] = outcome;
-    return payload;
+    done(null, payload);
   });
-  app.addHook('onSend', async (request, reply, payload) => {
-    if ((request as WithOutcome)[OUTCOME]) return payload;
-    const outcome = outcomeOf(request, reply.statusCode, payload);
-    if (outcome) (request as WithOutcome)[OUTCOME] = outcome;
-    return payload;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!(request as WithOutcome)[OUTCOME]) {
+      const outcome = outcomeOf(request, reply.statusCode, payload);
+      if (outcome) (request as WithOutcome)[OUTCOME] = outcome;
+    }
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    countResponse(request, reply);
+    done();
+  });
+  const countResponse = (request: FastifyRequest, reply: FastifyReply): void => {
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
     requests.inc({ method: request.method, route, status: String(status) });
@@ -191,7 +198,7 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): Regi
     if (o.verified) verifications.inc(o.verified);
     if (o.statusChange) statusChanges.inc({ action: o.statusChange });
     if (o.walletEvent) walletEvents.inc({ event: o.walletEvent });
-  });
+  };
 
   const expected = opts.token === undefined ? undefined : sha256(`Bearer ${opts.token}`);
   app.get(

@@ -16,9 +16,12 @@ const anyValueHasNul = (o: unknown): boolean =>
   o !== null && typeof o === 'object' && !Array.isArray(o) && Object.values(o as Record<string, unknown>).some(hasNul);
 
 export function installNulGuard(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  // A callback hook: it runs on every request, and an async one costs a promise each (issue 22).
+  app.addHook('preValidation', (request, _reply, done) => {
     if (anyValueHasNul(request.params) || anyValueHasNul(request.query)) {
-      throw badRequest('nul_character', 'a path parameter or query value contains a NUL character (U+0000)');
+      done(badRequest('nul_character', 'a path parameter or query value contains a NUL character (U+0000)'));
+      return;
     }
+    done();
   });
 }
