@@ -167,6 +167,18 @@ for (const backend of storeTargets()) {
         .map((d) => JSON.parse(Buffer.from(d, 'base64url').toString()) as unknown[]);
       assert.ok(disclosed.some((d) => d[1] === 'given_name' && d[2] === '지우'));
       assert.equal(await t.runtime.store.credentials.count(), before + 2);
+      // §11: the notification_id names both records, which were stored before it (migration 0019).
+      const notified = await credentialRequest(
+        t,
+        token,
+        { notification_id: body.notification_id, event: 'credential_accepted' },
+        '/openid4vci/notification',
+      );
+      assert.equal(notified.statusCode, 204, notified.body);
+      const registry = (await backOffice(issuerKey, '/v1/credentials?limit=50')).json() as {
+        items: { wallet_event: { event: string } | null }[];
+      };
+      assert.equal(registry.items.filter((r) => r.wallet_event?.event === 'credential_accepted').length, 2);
 
       // §9.1: invalidated once the credentials were obtained.
       const used = await deferredCall(token, { transaction_id });
