@@ -23,3 +23,14 @@ export const systemRandom: RandomSource = (n) => {
   offset += n;
   return out;
 };
+
+/**
+ * `n` bytes from the pool as text: the ids and secrets of the wallet's flow (offer ids and
+ * references, access tokens, c_nonces, notification ids). One `randomBytes` call each was a
+ * CryptoJob and a `getpid` syscall (OpenSSL's fork check) every time, six to seven per flow
+ * (issue 22); the bytes are the same CSPRNG's, handed out once.
+ */
+export function randomText(n: number, encoding: 'base64url' | 'hex' = 'base64url'): string {
+  const b = systemRandom(n);
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString(encoding);
+}

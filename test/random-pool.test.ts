@@ -4,7 +4,7 @@
  */
 import { it } from 'vitest';
 import assert from 'node:assert/strict';
-import { systemRandom } from '../src/random-source.js';
+import { randomText, systemRandom } from '../src/random-source.js';
 
 it('hands out distinct draws of the asked length, across many pool refills', () => {
   const seen = new Set<string>();
@@ -39,4 +39,12 @@ it('spreads bytes evenly enough to be random (no stuck bits)', () => {
     const share = ones / many.length;
     assert.ok(share > 0.47 && share < 0.53, `bit ${bit} is set in ${(share * 100).toFixed(1)}% of bytes`);
   }
+});
+
+it('gives ids and secrets as text of the asked length, each different', () => {
+  const secrets = new Set(Array.from({ length: 2000 }, () => randomText(32)));
+  assert.equal(secrets.size, 2000);
+  for (const s of secrets) assert.match(s, /^[A-Za-z0-9_-]{43}$/);
+  assert.match(randomText(12, 'hex'), /^[0-9a-f]{24}$/);
+  assert.notEqual(randomText(16), randomText(16));
 });

@@ -9,10 +9,11 @@
  * Form: base64url(version 1 ‖ expiry in ms, 6 bytes ‖ 16 random bytes ‖ first 16 bytes of the
  * HMAC over those 23), 52 characters. Hand-written: a MAC over a fixed layout, no library needed.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import { serviceSecret } from '../keys/service-secret.js';
+import { systemRandom } from '../random-source.js';
 
 const VERSION = 1;
 const BODY = 1 + 6 + 16;
@@ -34,7 +35,7 @@ export function mintCNonce(key: Buffer, expiresAt: number): string {
   const body = Buffer.alloc(BODY);
   body[0] = VERSION;
   body.writeUIntBE(expiresAt, 1, 6);
-  randomBytes(16).copy(body, 7);
+  body.set(systemRandom(16), 7);
   return Buffer.concat([body, tagOf(key, body)]).toString('base64url');
 }
 

@@ -6,7 +6,7 @@
  * the `openid-credential-offer://` link, which carries the offer by reference (§4.1.3) so the
  * QR stays small.
  */
-import { randomBytes } from 'node:crypto';
+import { randomText } from '../random-source.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { badRequest } from '../errors.js';
 import { validateClaims } from '../catalog/validate-claims.js';
@@ -63,7 +63,7 @@ export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRe
   const now = deps.clock.now();
   await purgeExpiredVciState(deps, now, EXPIRED_ROW_KEEP_MS);
 
-  const id = randomBytes(12).toString('hex');
+  const id = randomText(12, 'hex');
   const ref = newSecret();
   const txCode = req.txCode ? newTxCode(TX_CODE_LENGTH) : undefined;
   const expiresAt = now + deps.config.offerTtlSeconds * 1000;

@@ -3,9 +3,10 @@
  * c_nonces): 256-bit random values, base64url. Only their SHA-256 is stored, so a copy of the
  * database hands out nothing.
  */
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomText } from '../random-source.js';
 
-export const newSecret = (): string => randomBytes(32).toString('base64url');
+export const newSecret = (): string => randomText(32);
 
 export const hashSecret = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('base64url');
 

@@ -3,9 +3,9 @@
  * that received it and to the credentials it carried; the wallet may report on it while the
  * token would still be valid (ACCESS_TOKEN_TTL_SECONDS from the response).
  */
-import { randomBytes } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import { hashSecret } from '../vci-secrets.js';
+import { randomText } from '../../random-source.js';
 import type { VciDeps } from '../vci-deps.js';
 import type { WriteStep } from '../../store/batch-writer.js';
 import type { VciNotificationsTable } from '../../store/schema.js';
@@ -43,7 +43,7 @@ function notificationRow(
 ): Insertable<VciNotificationsTable> & { id: string } {
   const now = deps.clock.now();
   return {
-    id: randomBytes(16).toString('base64url'),
+    id: randomText(16),
     token_hash: hashSecret(accessToken),
     // RFC 9449: the notification endpoint asks for the same DPoP key as the token did.
     dpop_jkt: dpopJkt,
