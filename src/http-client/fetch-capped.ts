@@ -59,9 +59,23 @@ export async function fetchCapped(fetcher: Fetcher, url: string, o: CappedFetchO
       throw abortReason(abort) ?? new OutboundFetchError('unreachable', 'could not reach the server');
     }
     const bytes = await readCapped(res, o.maxBytes, abort);
-    return { status: res.status, headers: res.headers, text: new TextDecoder().decode(bytes) };
+    return { status: res.status, headers: res.headers, text: decodeUtf8(bytes) };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Every answer we read is JSON, a JWT or a form: UTF-8 text (RFC 8259 §8.1, RFC 7519 §7.2,
+ * RFC 6749 Appendix B). A default TextDecoder turns bytes that are not UTF-8 into U+FFFD and
+ * carries on, so two different answers would read as one text; a fatal one refuses them. A
+ * leading byte order mark is dropped, as RFC 8259 lets a parser do.
+ */
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new OutboundFetchError('unreadable', 'the answer is not UTF-8 text');
   }
 }
 

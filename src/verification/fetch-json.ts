@@ -33,9 +33,7 @@ export async function fetchText(fetcher: Fetcher, url: string, accept: string): 
     res = await fetchCapped(fetcher, url, { accept, maxBytes: MAX_FETCH_BYTES, timeoutMs: TIMEOUT_MS });
   } catch (e) {
     if (e instanceof OutboundFetchError && e.reason === 'too_large') throw new FetchTooLarge('answer too large');
-    throw new FetchFailed(
-      e instanceof OutboundFetchError && e.reason === 'unreadable' ? 'answer could not be read' : 'could not reach the server',
-    );
+    throw new FetchFailed(e instanceof OutboundFetchError && e.reason === 'unreadable' ? e.message : 'could not reach the server');
   }
   if (res.status !== 200) throw new FetchFailed(`answered HTTP ${res.status}`);
   return res.text;

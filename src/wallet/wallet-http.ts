@@ -40,6 +40,8 @@ export async function fetchForWallet(
     // Its own code: a peer that floods the wallet is not the same fault as one that is down.
     if (e instanceof OutboundFetchError && e.reason === 'too_large')
       throw failed(`${what}: ${url} answered more than ${WALLET_MAX_BYTES} bytes`, 'answer_too_large');
+    if (e instanceof OutboundFetchError && e.reason === 'unreadable')
+      throw failed(`${what}: ${url} answered something unreadable (${e.message})`, code);
     throw failed(`${what}: ${url} did not answer`, code);
   }
 }
