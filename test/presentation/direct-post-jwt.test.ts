@@ -263,6 +263,22 @@ for (const backend of storeTargets()) {
         ),
         'response_payload_invalid',
       );
+      // Bytes that are not UTF-8 (RFC 8259 §8.1): in the protected header (a kid that would
+      // otherwise read as U+FFFD and be looked up), and in the decrypted payload.
+      const badHeader = Buffer.concat([
+        Buffer.from(`{"alg":"ECDH-ES","enc":"A256GCM","epk":${JSON.stringify(realEpk())},"kid":"`),
+        Buffer.from([0xff]),
+        Buffer.from('"}'),
+      ]).toString('base64url');
+      assert.equal(await codeOf([badHeader, ...forged({}).split('.').slice(1)].join('.')), 'response_jwe_malformed');
+      assert.equal(
+        await codeOf(
+          await new CompactEncrypt(Buffer.concat([Buffer.from('{"state":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]))
+            .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A128GCM', kid: key.kid })
+            .encrypt(await importJWK(key, 'ECDH-ES')),
+        ),
+        'response_payload_invalid',
+      );
       const both = await post({ response: good, state: ro.state as string });
       assert.equal(both.json<{ error: string }>().error, 'response_jwe_malformed');
       // None of this consumed the request: the real answer still goes through.

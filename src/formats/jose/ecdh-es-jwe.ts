@@ -16,7 +16,7 @@
 import { CompactEncrypt, compactDecrypt, importJWK } from 'jose';
 import type { KeyObject } from 'node:crypto';
 import { checkPublicJwk } from './check-public-jwk.js';
-import { parseJsonText } from './parse-json.js';
+import { parseJson } from './parse-json.js';
 import { isJsonObject, type JsonObject } from './types.js';
 
 export const JWE_ALG = 'ECDH-ES';
@@ -54,7 +54,8 @@ export function readEcdhEsHeader(jwe: string, encs: readonly JweEnc[] = JWE_ENCS
   if (![h, iv, ct, tag].every((p) => B64U.test(p))) throw new JweError('malformed', 'a JWE segment is not base64url');
   let header: unknown;
   try {
-    header = parseJsonText(Buffer.from(h, 'base64url').toString('utf8'), 'jws_malformed');
+    // Strict UTF-8 (RFC 7516 §5.2 step 3, RFC 8259 §8.1): other bytes are refused, not read as U+FFFD.
+    header = parseJson(Buffer.from(h, 'base64url'), 'jws_malformed');
   } catch {
     throw new JweError('malformed', 'the JWE protected header is not JSON');
   }

@@ -19,7 +19,7 @@
 import { badRequest } from '../../errors.js';
 import { jwkThumbprint } from '../../keys/jwk-thumbprint.js';
 import { decryptEcdhEs, JweError, readEcdhEsHeader } from '../../formats/jose/ecdh-es-jwe.js';
-import { parseJsonText } from '../../formats/jose/parse-json.js';
+import { parseJson } from '../../formats/jose/parse-json.js';
 import { isJsonObject, type JsonObject } from '../../formats/jose/types.js';
 import type { PresentationDeps } from '../presentation-deps.js';
 import type { ResponseKeyRecord } from '../../store/repositories/response-keys-repo.js';
@@ -77,9 +77,10 @@ export async function openEncryptedResponse(
   }
   let payload: unknown;
   try {
-    payload = parseJsonText(Buffer.from(plaintext).toString('utf8'), 'jws_malformed');
+    // Strict UTF-8 (RFC 8259 §8.1): other bytes are refused, not read as U+FFFD.
+    payload = parseJson(plaintext, 'jws_malformed');
   } catch {
-    throw badRequest('response_payload_invalid', 'the decrypted response is not JSON');
+    throw badRequest('response_payload_invalid', 'the decrypted response is not JSON in UTF-8');
   }
   if (!isJsonObject(payload)) throw badRequest('response_payload_invalid', 'the decrypted response is not a JSON object');
   return { params: asFormParams(payload), key: row, encryptionJkt: jwkThumbprint({ kty: 'EC', crv: 'P-256', ...pub }) };
