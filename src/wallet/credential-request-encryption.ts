@@ -77,8 +77,9 @@ export async function openCredentialAnswer(exchange: CredentialExchange, res: Ca
       keyManagementAlgorithms: ['ECDH-ES'],
       contentEncryptionAlgorithms: ['A128GCM', 'A256GCM'],
     });
-    return { ...res, text: new TextDecoder().decode(plaintext) };
+    // Strict UTF-8 (RFC 8259 §8.1): other bytes are refused, not read as U+FFFD.
+    return { ...res, text: new TextDecoder('utf-8', { fatal: true }).decode(plaintext) };
   } catch {
-    throw failed('the encrypted credential response does not decrypt with the wallet key');
+    throw failed('the encrypted credential response does not decrypt with the wallet key to UTF-8 text');
   }
 }
