@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { rowCount } from '../helpers/row-count.js';
 import { resolveType } from '../../src/issuance/issue-credential.js';
 import { isAppError } from '../../src/errors.js';
 
@@ -19,10 +20,7 @@ describe('issuance refusals', () => {
 
   it('refuses a valid_until that is not an RFC 3339 date-time with 400 invalid_valid_until, and stores nothing', async () => {
     const type = t.runtime.catalog.get('resident-id')!;
-    const before = await t.runtime.store.db
-      .selectFrom('credentials')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .executeTakeFirstOrThrow();
+    const before = await rowCount(t, 'credentials');
     const res = await t.app.inject({
       method: 'POST',
       url: '/v1/credentials',
@@ -31,11 +29,7 @@ describe('issuance refusals', () => {
     });
     assert.equal(res.statusCode, 400, res.body);
     assert.equal(res.json().code, 'invalid_valid_until');
-    const after = await t.runtime.store.db
-      .selectFrom('credentials')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .executeTakeFirstOrThrow();
-    assert.equal(Number(after.n), Number(before.n));
+    assert.equal(await rowCount(t, 'credentials'), before);
   });
 
   it('refuses mso_mdoc for a type that is not a mobile ID (no mdoc layout) with unsupported_format', () => {

@@ -12,6 +12,7 @@ import { CompactEncrypt, decodeJwt, decodeProtectedHeader, importJWK, type JWK }
 import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
+import { rowCount } from '../helpers/row-count.js';
 import {
   ageOver19Query,
   createDcqlRequest,
@@ -209,20 +210,13 @@ for (const backend of storeTargets()) {
 
     // Signed under X.509 with an identity: test/presentation/haip-verifier.test.ts.
     it('an X.509 client_id_prefix for a DC API request without an X.509 identity is no_verifier_identity, and stores nothing', async () => {
-      const before = await t.runtime.store.db
-        .selectFrom('verifier_requests')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow();
+      const before = await rowCount(t, 'verifier_requests');
       for (const prefix of ['x509_hash', 'x509_san_dns']) {
         const res = await create({ response_mode: 'dc_api.jwt', client_id_prefix: prefix });
         assert.equal(res.statusCode, 409, res.body);
         assert.equal(res.json<{ code: string }>().code, 'no_verifier_identity');
       }
-      const after = await t.runtime.store.db
-        .selectFrom('verifier_requests')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow();
-      assert.equal(Number(after.n), Number(before.n));
+      assert.equal(await rowCount(t, 'verifier_requests'), before);
       assert.equal((await create({ response_mode: 'dc_api.jwt', client_id_prefix: 'decentralized_identifier' })).statusCode, 201);
     });
   });

@@ -18,6 +18,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { Openid4vpClient } from '@openid4vc/openid4vp';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
+import { rowCount } from '../helpers/row-count.js';
 import {
   AGE_CHECK_PURPOSE,
   ageOver19Query,
@@ -80,15 +81,7 @@ for (const backend of storeTargets()) {
     });
     afterAll(async () => t?.close());
 
-    const countRows = async (table: 'api_clients' | 'verifier_requests') =>
-      Number(
-        (
-          await t.runtime.store.db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const countRows = (table: 'api_clients' | 'verifier_requests') => rowCount(t, table);
     const query = () => ageOver19Query(vct);
     const create = (body: Obj) => postVerifierRequest(t.app, verifierKey, query(), { purpose: AGE_CHECK_PURPOSE, ...body });
     const created = (body: Obj) => createDcqlRequest(t.app, verifierKey, query(), { purpose: AGE_CHECK_PURPOSE, ...body });

@@ -15,6 +15,7 @@ import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { ABANDONED_ANSWER_MS } from '../../src/presentation/read-verifier-request.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
+import { rowCount } from '../helpers/row-count.js';
 import { generateHolderKey, injectFetch, issueViaApi, nowSeconds, counterOf, counterPresent, counterVerify } from './helpers.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
@@ -220,14 +221,8 @@ for (const backend of storeTargets()) {
     });
 
     it('refuses a webhook URL that is relative, plain http to another host, or carries credentials, and stores no request', async () => {
-      const count = async () =>
-        (
-          await t.runtime.store.db
-            .selectFrom('verifier_requests')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n;
-      const before = Number(await count());
+      const count = () => rowCount(t, 'verifier_requests');
+      const before = await count();
       for (const webhook_url of ['/hook', 'http://hooks.example/done', 'https://user:secret@hooks.example/done', 'javascript:alert(1)']) {
         const res = await t.app.inject({
           method: 'POST',
@@ -238,7 +233,7 @@ for (const backend of storeTargets()) {
         assert.equal(res.statusCode, 400, `${webhook_url}: ${res.body}`);
         assert.equal(res.json().code, 'invalid_webhook_url', webhook_url);
       }
-      assert.equal(Number(await count()), before);
+      assert.equal(await count(), before);
     });
 
     it('only the verifier that asked can read the result; an issuer key cannot', async () => {
