@@ -16,7 +16,7 @@ import { SqliteWriter } from '../../src/store/sqlite-writer.js';
 import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_FILE } from '../../src/store/open-database.js';
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
-import type { CompiledQuery } from 'kysely';
+import { CompiledQuery } from 'kysely';
 
 const credential = (list: string, idx: number): CredentialRecord => ({
   id: randomUUID(),
@@ -233,6 +233,20 @@ describe('the SQLite writer thread', () => {
       // 503 to retry and not a refusal. A reported commit must be there; w1 and w3 always are.
       if (outcome === 'committed') assert.deepEqual(rows, ['w1', 'w2', 'w3']);
       else assert.ok(['w1,w3', 'w1,w2,w3'].includes(rows.join(',')), rows.join(','));
+    }));
+
+  it("runs with the settings of every connection, and keeps its temp data (savepoints' journals) in memory", () =>
+    withWriter(async (_store, writer) => {
+      const pragma = async (name: string) => {
+        const [outcome] = await writer.write([[{ query: CompiledQuery.raw(`PRAGMA ${name}`) }]]);
+        assert.ok(outcome?.ok, name);
+        return Object.values((outcome.rows[0]?.[0] ?? {}) as Record<string, unknown>)[0];
+      };
+      // 2 = MEMORY (https://www.sqlite.org/pragma.html#pragma_temp_store); the main connection keeps files.
+      assert.equal(await pragma('temp_store'), 2);
+      assert.equal(await pragma('journal_mode'), 'wal');
+      assert.equal(await pragma('synchronous'), 2, 'FULL: an acknowledged write is on disk');
+      await writer.close();
     }));
 
   it('commits batches queued behind each other together, and a failing batch fails alone', () =>
