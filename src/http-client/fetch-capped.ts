@@ -71,9 +71,10 @@ export async function fetchCapped(fetcher: Fetcher, url: string, o: CappedFetchO
  * carries on, so two different answers would read as one text; a fatal one refuses them. A
  * leading byte order mark is dropped, as RFC 8259 lets a parser do.
  */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 function decodeUtf8(bytes: Uint8Array): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return strictUtf8.decode(bytes);
   } catch {
     throw new OutboundFetchError('unreadable', 'the answer is not UTF-8 text');
   }

@@ -24,6 +24,8 @@ export interface CredentialExchange {
   response: { privateKey: CryptoKey; parameter: JsonObject } | undefined;
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 export const PLAIN_EXCHANGE: CredentialExchange = { requestKey: undefined, response: undefined };
 
 const required = (o: unknown): boolean => isJsonObject(o) && o.encryption_required === true;
@@ -78,7 +80,7 @@ export async function openCredentialAnswer(exchange: CredentialExchange, res: Ca
       contentEncryptionAlgorithms: ['A128GCM', 'A256GCM'],
     });
     // Strict UTF-8 (RFC 8259 §8.1): other bytes are refused, not read as U+FFFD.
-    return { ...res, text: new TextDecoder('utf-8', { fatal: true }).decode(plaintext) };
+    return { ...res, text: strictUtf8.decode(plaintext) };
   } catch {
     throw failed('the encrypted credential response does not decrypt with the wallet key to UTF-8 text');
   }

@@ -9,7 +9,7 @@
  * "revoked" could only hide a card from its own holder, and every verifier checks the signed
  * list itself.
  */
-import type { DecodedSdJwt } from './sd-jwt.js';
+import { utf8, type DecodedSdJwt } from './sd-jwt.js';
 import { isMdoc, type DecodedMdoc } from './mdoc.js';
 
 export type CardStatus = 'valid' | 'suspended' | 'revoked' | 'expired' | 'unknown';
@@ -36,7 +36,7 @@ async function fetchList(uri: string): Promise<CachedList> {
   const res = await fetch(uri, { headers: { accept: 'application/statuslist+jwt' }, cache: 'no-cache' });
   if (!res.ok) throw new Error(`status list ${res.status}`);
   const jwt = await res.text();
-  const payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(b64urlBytes(jwt.split('.')[1] ?? ''))) as {
+  const payload = JSON.parse(utf8.decode(b64urlBytes(jwt.split('.')[1] ?? ''))) as {
     ttl?: number;
     status_list?: { bits?: number; lst?: string };
   };

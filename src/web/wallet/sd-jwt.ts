@@ -30,7 +30,8 @@ export interface DecodedSdJwt {
 }
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Strict UTF-8: bytes that are not are refused, not read as U+FFFD (RFC 8259 §8.1). */
+export const utf8 = new TextDecoder('utf-8', { fatal: true });
 const enc = new TextEncoder();
 
 /** base64url(SHA-256(ascii)), RFC 9901 §4.2.3. */
