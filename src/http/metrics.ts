@@ -169,16 +169,17 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): Regi
   // a verification); bodies that arrive as text (some error answers) are read in onSend.
   // Callback hooks, not async ones: these run on every request, and an async hook costs a
   // promise and a trip through the microtask queue each (issue 22).
-  app.addHook('preSerialization', (request, reply, payload, done) => {
+  const noteOutcome = (request: FastifyRequest, reply: FastifyReply, payload: unknown): void => {
+    if ((request as WithOutcome)[OUTCOME]) return;
     const outcome = outcomeOf(request, reply.statusCode, payload);
     if (outcome) (request as WithOutcome)[OUTCOME] = outcome;
+  };
+  app.addHook('preSerialization', (request, reply, payload, done) => {
+    noteOutcome(request, reply, payload);
     done(null, payload);
   });
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (!(request as WithOutcome)[OUTCOME]) {
-      const outcome = outcomeOf(request, reply.statusCode, payload);
-      if (outcome) (request as WithOutcome)[OUTCOME] = outcome;
-    }
+    noteOutcome(request, reply, payload);
     done(null, payload);
   });
 
