@@ -3,11 +3,16 @@
  *
  *   tsx bench/flow-bench.ts [--quick] [--pg] [--seconds N] [--only TEXT] [--workers N]
  *                           [--root DIR]... [--cpu-prof DIR] [--node-arg ARG]... [--json FILE]
+ *                           [--repeat N] [--warmup SECONDS]
  *
  * Each `--root` is a built checkout (default: this one); with several, every scenario runs on
  * each build in turn (before/after back to back, so the machine's drift hits both alike).
  * `--cpu-prof DIR` runs the servers under `node --cpu-prof` and leaves the profiles in DIR;
  * `--node-arg` passes a flag to the servers' node (e.g. `--node-arg=--max-semi-space-size=16`).
+ * `--repeat N` measures each scenario N times back to back on the same servers: the later windows
+ * show the JIT's steady state, which a warm-up of a few dozen flows does not reach.
+ * `--warmup S` runs unmeasured flows for S seconds before each measurement (default 4, 0 with
+ * `--quick`), as `npm run bench` does.
  * `--workers N` runs each server as a cluster of N processes (WORKERS=N); CPU and RSS are then
  * summed over the primary and its workers.
  * `npm run bench` runs the same scenarios on its own server.
@@ -33,10 +38,13 @@ const { values } = parseArgs({
     'node-arg': { type: 'string', multiple: true },
     json: { type: 'string' },
     workers: { type: 'string' },
+    repeat: { type: 'string' },
+    warmup: { type: 'string' },
   },
 });
 
 const seconds = Number(values.seconds ?? (values.quick ? 2 : 8));
+const warmupSeconds = Number(values.warmup ?? (values.quick ? 0 : 4));
 const roots = (values.root ?? [ROOT]).map((r) => resolve(r));
 const scenarios = FLOW_SCENARIOS.filter((s) => !values.only || s.label.includes(values.only));
 
@@ -78,12 +86,16 @@ try {
   for (const root of roots) builds.push(await startBuild(root));
   const results: FlowResult[] = [];
   const load: number[] = [loadavg()[0]!];
+  const repeat = Number(values.repeat ?? 1);
   for (const scenario of scenarios) {
-    for (const b of builds) {
-      const prefix = builds.length > 1 ? `${b.root === ROOT ? 'this build' : b.root}: ` : '';
-      // The type's vct is an absolute URL under each server's own public URL.
-      results.push(await runFlowScenario(b.target, await flowTypeOf(b.target.url), scenario, seconds, prefix));
-      load.push(loadavg()[0]!);
+    for (let round = 1; round <= repeat; round++) {
+      for (const b of builds) {
+        const build = builds.length > 1 ? `${b.root === ROOT ? 'this build' : b.root}: ` : '';
+        const prefix = `${build}${repeat > 1 ? `window ${round}: ` : ''}`;
+        // The type's vct is an absolute URL under each server's own public URL.
+        results.push(await runFlowScenario(b.target, await flowTypeOf(b.target.url), scenario, seconds, prefix, warmupSeconds));
+        load.push(loadavg()[0]!);
+      }
     }
   }
   const rss = builds.map((b) => `${b.root}: ${b.server.peakRssMb().toFixed(0)} MB`).join('; ');

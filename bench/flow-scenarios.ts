@@ -66,6 +66,7 @@ export async function runFlowScenario(
   scenario: FlowScenario,
   seconds: number,
   prefix = '',
+  warmupSeconds = 0,
 ): Promise<FlowResult> {
   const databaseUrl = target.env.DATABASE_URL;
   return runFlows({
@@ -79,6 +80,7 @@ export async function runFlowScenario(
     concurrency: scenario.concurrency,
     batch: scenario.batch,
     seconds,
+    warmupSeconds,
     serverPid: target.pid,
     ...(databaseUrl && { databasePids: backendsOf(databaseUrl) }),
   });
@@ -90,7 +92,7 @@ export interface FlowRun {
 }
 
 /** Every scenario in turn; `acknowledged` counts the credentials the warm-ups got too. */
-export async function runFlowScenarios(target: FlowTarget, seconds: number): Promise<FlowRun> {
+export async function runFlowScenarios(target: FlowTarget, seconds: number, warmupSeconds = 0): Promise<FlowRun> {
   const type = await flowTypeOf(target.url);
   const count = async () => {
     const store = openStore({ databaseUrl: target.env.DATABASE_URL, dataDir: target.env.DATA_DIR as string });
@@ -104,7 +106,7 @@ export async function runFlowScenarios(target: FlowTarget, seconds: number): Pro
   const results: FlowResult[] = [];
   let acknowledged = 0;
   for (const scenario of FLOW_SCENARIOS) {
-    const r = await runFlowScenario(target, type, scenario, seconds);
+    const r = await runFlowScenario(target, type, scenario, seconds, '', warmupSeconds);
     results.push(r);
     acknowledged += r.credentials + r.warmupCredentials;
   }

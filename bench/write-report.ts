@@ -76,7 +76,7 @@ export function writeReport(dir: string, r: Report): void {
       ? [
           '## Full OpenID4VCI flow (pre-authorized code), every credential checked by the load generator',
           '',
-          "Offer (back-office API) → offer by reference → token → nonce → credential with fresh P-256 proofs; the generator (node:http, keep-alive) checks each credential's signature, `cnf` and disclosures. Server CPU is every thread of the server process, read from /proc before and after; per step, one flow at a time.",
+          "Offer (back-office API) → offer by reference → token → nonce → credential with fresh P-256 proofs; the generator (node:http, keep-alive) checks each credential's signature, `cnf` and disclosures. Server CPU is every thread of the server process, read from /proc before and after; per step, one flow at a time. Each scenario is measured after unmeasured warm-up flows (4 s in the full run), so the figures are the JIT's steady state.",
           '',
           ...flowTable(r.flows.results),
           '',
