@@ -3,35 +3,23 @@
  * into a column of the credential record: what a store held before is there after it, the
  * registry's events still read, and migrating down gives the old table back with the same rows.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { Migrator, sql, type Kysely } from 'kysely';
-import { openStore, type Store } from '../../src/store/store.js';
-import { migrationProvider } from '../../src/store/migrations/index.js';
-import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
+import { sql } from 'kysely';
+import { storeTargets } from '../helpers/stores.js';
+import { useMigrationTarget } from '../helpers/migration-target.js';
 
 const BEFORE = '0018-authorization-dpop-jkt';
+const THIS = '0019-credential-notification';
 
 for (const backend of storeTargets()) {
   describe(`migration 0019 on ${backend}`, () => {
-    let target: StoreTarget;
-    let store: Store;
-    let migrator: Migrator;
-    let db: Kysely<unknown>;
-    beforeAll(async () => {
-      target = await makeStoreTarget(backend);
-      store = openStore({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
-      db = store.db as unknown as Kysely<unknown>;
-      const migrations = await migrationProvider(store.dialect).getMigrations();
-      migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
-    });
-    afterAll(async () => {
-      await store.close();
-      await target.cleanup();
-    });
+    const target = useMigrationTarget(backend);
 
     it('carries the mapping over, and back on the way down', async () => {
-      assert.equal((await migrator.migrateTo(BEFORE)).error, undefined);
+      const m = target();
+      const { store, db } = m;
+      await m.migrateTo(BEFORE);
       await sql`INSERT INTO status_lists (id, bits, size, state, version, created_at) VALUES ('l1', 2, 131072, 'open', 1, 1000)`.execute(
         db,
       );
@@ -48,7 +36,7 @@ for (const backend of storeTargets()) {
       );
       await sql`INSERT INTO vci_notification_credentials (credential_id, notification_id) VALUES ('c1', 'n1'), ('c2', 'n1')`.execute(db);
 
-      assert.deepEqual((await store.migrate()).applied, ['0019-credential-notification']);
+      assert.deepEqual(await m.migrateTo(THIS), [THIS]);
       const rows = await store.db.selectFrom('credentials').select(['id', 'notification_id']).orderBy('id').execute();
       assert.deepEqual(rows, [
         { id: 'c1', notification_id: 'n1' },
@@ -60,14 +48,14 @@ for (const backend of storeTargets()) {
       assert.deepEqual(events.get('c1'), { event: 'credential_accepted', at: 1500 });
       await assert.rejects(sql`SELECT count(*) FROM vci_notification_credentials`.execute(db));
 
-      assert.equal((await migrator.migrateTo(BEFORE)).error, undefined);
+      await m.migrateTo(BEFORE);
       const back = await sql<{ credential_id: string; notification_id: string }>`
         SELECT credential_id, notification_id FROM vci_notification_credentials ORDER BY credential_id`.execute(db);
       assert.deepEqual(back.rows, [
         { credential_id: 'c1', notification_id: 'n1' },
         { credential_id: 'c2', notification_id: 'n1' },
       ]);
-      assert.deepEqual((await store.migrate()).applied, ['0019-credential-notification']);
+      assert.deepEqual(await m.migrateTo(THIS), [THIS]);
     });
   });
 }

@@ -19,6 +19,7 @@ import { serviceSecrets } from './0016-service-secrets.js';
 import { refreshTokenWalletInstance } from './0017-refresh-token-wallet-instance.js';
 import { authorizationDpopJkt } from './0018-authorization-dpop-jkt.js';
 import { credentialNotification } from './0019-credential-notification.js';
+import { accessTokenFamily } from './0020-access-token-family.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -47,6 +48,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0017-refresh-token-wallet-instance': refreshTokenWalletInstance(dialect),
       '0018-authorization-dpop-jkt': authorizationDpopJkt(dialect),
       '0019-credential-notification': credentialNotification(dialect),
+      '0020-access-token-family': accessTokenFamily(dialect),
     };
   },
 });

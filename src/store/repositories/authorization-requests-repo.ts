@@ -118,6 +118,8 @@ export const authorizationRequestsRepo = (db: Kysely<Database>) => ({
             expires_at: token.expiresAt,
             dpop_jkt: token.dpopJkt ?? null,
             wallet_client: token.walletClient ?? null,
+            // A reused code revokes this grant's tokens (RFC 6749 §4.1.2), found by this column (0020).
+            family_offer_id: offerId,
           })
           .execute();
         if (refresh) await tx.insertInto('vci_refresh_tokens').values(refresh).execute();

@@ -52,8 +52,11 @@ export const refreshTokensRepo = (db: Kysely<Database>) => ({
           .where('claims', 'is not', null)
           .executeTakeFirst();
         if (changed(offer) !== 1) throw new Lost();
-        await tx.deleteFrom('vci_access_tokens').where('offer_id', '=', v.offerId).execute();
-        await tx.insertInto('vci_access_tokens').values(v.access).execute();
+        await tx.deleteFrom('vci_access_tokens').where('family_offer_id', '=', v.offerId).execute();
+        await tx
+          .insertInto('vci_access_tokens')
+          .values({ ...v.access, family_offer_id: v.offerId })
+          .execute();
         await tx.insertInto('vci_refresh_tokens').values(v.refresh).execute();
       });
       return true;
@@ -66,11 +69,12 @@ export const refreshTokensRepo = (db: Kysely<Database>) => ({
   /**
    * Revokes a grant: every access and refresh token of the offer is deleted (a reused refresh
    * token, RFC 9700 §4.14.2; a reused authorization code, RFC 6749 §4.1.2). Returns how many
-   * tokens went.
+   * tokens went. Access tokens are found by `family_offer_id` (its partial index, 0020): every
+   * token such a grant stored names its offer there.
    */
   async revokeFamily(offerId: string): Promise<number> {
     return db.transaction().execute(async (tx) => {
-      const a = await tx.deleteFrom('vci_access_tokens').where('offer_id', '=', offerId).executeTakeFirst();
+      const a = await tx.deleteFrom('vci_access_tokens').where('family_offer_id', '=', offerId).executeTakeFirst();
       const r = await tx.deleteFrom('vci_refresh_tokens').where('offer_id', '=', offerId).executeTakeFirst();
       return deleted(a) + deleted(r);
     });

@@ -62,7 +62,7 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
       .where('expires_at', '>', v.now),
   );
   const insertToken = preparedQuery(
-    ['token_hash', 'offer_id', 'created_at', 'expires_at', 'dpop_jkt', 'wallet_client'],
+    ['token_hash', 'offer_id', 'created_at', 'expires_at', 'dpop_jkt', 'wallet_client', 'family_offer_id'],
     (r: Insertable<VciAccessTokensTable>) => db.insertInto('vci_access_tokens').values(r),
   );
   return {
@@ -132,6 +132,8 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
         expires_at: token.expiresAt,
         dpop_jkt: token.dpopJkt ?? null,
         wallet_client: token.walletClient ?? null,
+        // A refresh token's rotation or reuse retires this token by its grant (0020); without one nothing does.
+        family_offer_id: refresh ? id : null,
       };
       // With a refresh token (0014) the offer lives as long as it: a refresh can still cover what is left.
       const expiresAt = Math.max(token.expiresAt, Number(refresh?.expires_at ?? 0));

@@ -1,0 +1,96 @@
+/**
+ * Migration 0020: the access tokens a grant operation can retire (a refresh token's rotation or
+ * reuse, a reused authorization code) name their offer in `family_offer_id`, and only those are
+ * indexed, so retiring a grant's tokens no longer reads the whole table. Tokens stored before
+ * the migration are all named; a pre-authorized token without a refresh token is not; the
+ * delete by grant uses the partial index on both stores; migrating down drops the column.
+ */
+import { describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { storeTargets } from '../helpers/stores.js';
+import { useMigrationTarget } from '../helpers/migration-target.js';
+
+const BEFORE = '0019-credential-notification';
+const THIS = '0020-access-token-family';
+const HOUR = 3_600_000;
+
+for (const backend of storeTargets()) {
+  describe(`migration 0020 on ${backend}`, () => {
+    const target = useMigrationTarget(backend);
+
+    const offer = async (id: string, now: number) =>
+      target().store.vci.insertOffer({
+        id,
+        ref_hash: `ref-${id}`,
+        code_hash: `code-${id}`,
+        client_id: 'c1',
+        type: 'resident-id',
+        format: 'dc+sd-jwt',
+        configuration_id: 'resident-id',
+        claims: '{}',
+        tx_code_hash: null,
+        tx_code_length: null,
+        created_at: now,
+        expires_at: now + HOUR,
+        redeemed_at: null,
+        burned_at: null,
+        issued_at: null,
+      });
+    const families = async () =>
+      Object.fromEntries(
+        (
+          await target().store.db.selectFrom('vci_access_tokens').select(['token_hash', 'family_offer_id']).orderBy('token_hash').execute()
+        ).map((r) => [r.token_hash, r.family_offer_id]),
+      );
+
+    it('names the tokens stored before, and back down without the column', async () => {
+      const m = target();
+      const { db } = m;
+      await m.migrateTo(BEFORE);
+      const now = Date.now();
+      await sql`INSERT INTO vci_access_tokens (token_hash, offer_id, created_at, expires_at) VALUES ('t0', 'o0', ${now}, ${now + HOUR})`.execute(
+        db,
+      );
+      assert.deepEqual(await m.migrateTo(THIS), [THIS]);
+      assert.deepEqual(await families(), { t0: 'o0' });
+
+      await m.migrateTo(BEFORE);
+      await assert.rejects(sql`SELECT family_offer_id FROM vci_access_tokens`.execute(db));
+      const kept = await sql<{ token_hash: string }>`SELECT token_hash FROM vci_access_tokens`.execute(db);
+      assert.deepEqual(kept.rows, [{ token_hash: 't0' }]);
+      assert.deepEqual(await m.migrateTo(THIS), [THIS]);
+    });
+
+    it('a pre-authorized token is named only with a refresh token, and revoking a grant deletes its tokens and no other', async () => {
+      const { store } = target();
+      const now = Date.now();
+      await offer('plain', now);
+      await offer('refreshing', now);
+      assert.equal(await store.vci.redeem('plain', now, { hash: 'tp', expiresAt: now + HOUR }), true);
+      const refresh = { token_hash: 'rr', offer_id: 'refreshing', created_at: now, expires_at: now + 2 * HOUR, used_at: null };
+      assert.equal(await store.vci.redeem('refreshing', now, { hash: 'tr', expiresAt: now + HOUR }, refresh), true);
+      assert.deepEqual(await families(), { t0: 'o0', tp: null, tr: 'refreshing' });
+
+      assert.equal(await store.refreshTokens.revokeFamily('refreshing'), 2);
+      assert.deepEqual(await families(), { t0: 'o0', tp: null });
+      assert.equal(await store.refreshTokens.revokeFamily('o0'), 1);
+      assert.deepEqual(await families(), { tp: null });
+    });
+
+    it('the delete by grant reads the partial index, not the table', async () => {
+      const { db } = target();
+      const statement = sql`EXPLAIN ${sql.raw(backend === 'sqlite' ? 'QUERY PLAN ' : '')}DELETE FROM vci_access_tokens WHERE family_offer_id = ${'o1'}`;
+      const plan =
+        backend === 'sqlite'
+          ? await statement.execute(db)
+          : // PostgreSQL scans a small table whatever its indexes; with scans off it says whether the index applies.
+            await db.transaction().execute(async (tx) => {
+              await sql`SET LOCAL enable_seqscan = off`.execute(tx);
+              return statement.execute(tx);
+            });
+      const text = JSON.stringify(plan.rows);
+      assert.match(text, /vci_access_tokens_family/, text);
+    });
+  });
+}
