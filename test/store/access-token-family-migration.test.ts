@@ -78,8 +78,15 @@ for (const backend of storeTargets()) {
       assert.deepEqual(await families(), { tp: null });
     });
 
+    // On a store of its own, migrated before any row exists: on PostgreSQL an index built over the
+    // dead row versions of the migration's UPDATE (test 1) is marked indcheckxmin, and planners of
+    // transactions whose snapshot predates it (any other database's long transaction) skip it
+    // until those end; the production path is the same, only this check would then be flaky.
+    const fresh = useMigrationTarget(backend);
     it('the delete by grant reads the partial index, not the table', async () => {
-      const { db } = target();
+      const m = fresh();
+      assert.deepEqual((await m.migrateTo(THIS)).at(-1), THIS);
+      const { db } = m;
       const statement = sql`EXPLAIN ${sql.raw(backend === 'sqlite' ? 'QUERY PLAN ' : '')}DELETE FROM vci_access_tokens WHERE family_offer_id = ${'o1'}`;
       const plan =
         backend === 'sqlite'
