@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual, hash } from 'node:crypto';
 
 /**
  * API keys look like `dproof_<client id>_<secret>`: the id finds the client row, the secret is
@@ -14,7 +14,7 @@ export function newApiKey(clientId: string): { apiKey: string; hash: string } {
   return { apiKey: `dproof_${clientId}_${secret}`, hash: hashSecret(secret) };
 }
 
-export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+export const hashSecret = (secret: string) => hash('sha256', secret, 'hex');
 
 export function parseApiKey(apiKey: string): { clientId: string; secret: string } | undefined {
   const m = KEY_PATTERN.exec(apiKey);

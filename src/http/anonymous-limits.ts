@@ -16,7 +16,7 @@
  * Counter keys hold a SHA-256 of the value, never the value (they are secrets, and Redis keys
  * are visible to whoever operates Redis).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
@@ -88,7 +88,7 @@ function limiter(
   };
 }
 
-const digest = (kind: string, value: string) => createHash('sha256').update(`${kind}:${value}`, 'utf8').digest('base64url').slice(0, 22);
+const digest = (kind: string, value: string) => hash('sha256', `${kind}:${value}`, 'base64url').slice(0, 22);
 
 function prepend(route: RouteOptions, hook: 'onRequest' | 'preValidation', handler: Hook): void {
   const existing = route[hook];

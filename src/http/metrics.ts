@@ -15,7 +15,7 @@
  * No personal data, token or key is ever a label. The endpoint is still operational detail, so
  * METRICS_TOKEN (when set) makes it ask for `Authorization: Bearer <token>`.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { timingSafeEqual, hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { problem, sendError } from './problem.js';
@@ -95,7 +95,7 @@ function outcomeOf(request: FastifyRequest, status: number, payload: unknown): O
   return undefined;
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
+const sha256 = (s: string) => hash('sha256', s, 'buffer');
 
 export interface MetricsOptions {
   token: string | undefined;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -22,7 +22,7 @@ export class PreparedJson {
   constructor(serialized: string | Buffer | ArrayBuffer) {
     this.body =
       typeof serialized === 'string' ? Buffer.from(serialized, 'utf8') : Buffer.isBuffer(serialized) ? serialized : Buffer.from(serialized);
-    this.etag = `"${createHash('sha256').update(this.body).digest('base64url').slice(0, 27)}"`;
+    this.etag = `"${hash('sha256', this.body, 'base64url').slice(0, 27)}"`;
   }
 
   /** The gzip variant, or null when it would not be smaller. A strong ETag names one coding (RFC 9110 §8.8.3). */

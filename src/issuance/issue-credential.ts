@@ -5,7 +5,7 @@
  * and by the OpenID4VCI credential endpoint.
  */
 import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID, hash } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { Store } from '../store/store.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
@@ -228,7 +228,7 @@ async function signInSlot(deps: IssuanceDeps, client: ApiClient, p: SignInSlot, 
       client_id: client.id,
       issued_at: now,
       expires_at: exp,
-      credential_hash: createHash('sha256').update(credential).digest('base64url'),
+      credential_hash: hash('sha256', credential, 'base64url'),
       status_changed_at: null,
       notification_id: null,
     },

@@ -3,12 +3,12 @@
  * c_nonces): 256-bit random values, base64url. Only their SHA-256 is stored, so a copy of the
  * database hands out nothing.
  */
-import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomInt, timingSafeEqual } from 'node:crypto';
 import { randomText } from '../random-source.js';
 
 export const newSecret = (): string => randomText(32);
 
-export const hashSecret = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('base64url');
+export const hashSecret = (secret: string): string => hash('sha256', secret, 'base64url');
 
 /**
  * The pre-authorized code of an offer, derived from its reference: whoever may read the offer

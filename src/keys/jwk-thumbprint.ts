@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { JWK } from 'jose';
 
 /**
@@ -15,5 +15,5 @@ export function jwkThumbprint(jwk: JWK): string {
   if (typeof jwk.crv !== 'string' || typeof jwk.x !== 'string' || (jwk.kty === 'EC' && typeof jwk.y !== 'string')) {
     throw new TypeError('JWK is missing required members');
   }
-  return createHash('sha256').update(canonical).digest('base64url');
+  return hash('sha256', canonical, 'base64url');
 }

@@ -9,7 +9,7 @@
  * table, kind `result`, until the request's result is purged), so reading the database, or
  * knowing the request's `state`, gives no one the result address.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes, hash } from 'node:crypto';
 import { AppError } from '../errors.js';
 import type { JsonObject } from '../formats/jose/types.js';
 import { ACCEPTED_WHOLE_CREDENTIAL, holderMessage } from '../verdict/holder-messages.js';
@@ -18,7 +18,7 @@ import type { StoredPresentationResult } from './receive-direct-post.js';
 import { issueResponseCode } from './same-device/response-code.js';
 
 const CODE = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{22})$/;
-const resultHash = (code: string): string => createHash('sha256').update(`result|${code}`, 'utf8').digest('base64url');
+const resultHash = (code: string): string => hash('sha256', `result|${code}`, 'base64url');
 export const holderResultUrl = (publicUrl: string, code: string): string => `${publicUrl}/openid4vp/results/${code}`;
 
 /**

@@ -8,7 +8,7 @@
  * Stored as a hash bound to the client (`counter|<client>|<nonce>`) in the single-use nonce
  * table, with its expiry; the consumption on first use is the usual consumed-nonce row.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes, hash } from 'node:crypto';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { counterChallengeLink } from '../holder/counter-challenge-link.js';
 import type { PresentationDeps } from './presentation-deps.js';
@@ -23,7 +23,7 @@ export interface IssuedCounterNonce {
 
 /** The stored form of a counter nonce issued to `clientId`. */
 export const issuedCounterNonceHash = (clientId: string, nonce: string): string =>
-  createHash('sha256').update(`counter|${clientId}|${nonce}`, 'utf8').digest('base64url');
+  hash('sha256', `counter|${clientId}|${nonce}`, 'base64url');
 
 export async function issueCounterNonce(deps: PresentationDeps, client: ApiClient): Promise<IssuedCounterNonce> {
   // OpenID4VP §5.2 / §14.1: at least 128 bits from a CSPRNG, URL-safe characters.

@@ -2,7 +2,7 @@
  * Builds the pipeline's context from the runtime: one IssuerTrust and one StatusChecker per
  * runtime (their caches live as long as the process), and the single-use nonce store.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Catalog } from '../catalog/types.js';
@@ -36,7 +36,7 @@ const contexts = new WeakMap<object, VerificationContext>();
 /** Purge spent nonces on about one call in this many (a cheap indexed DELETE). */
 const PURGE_EVERY = 64;
 
-export const nonceHash = (nonce: string): string => createHash('sha256').update(nonce, 'utf8').digest('base64url');
+export const nonceHash = (nonce: string): string => hash('sha256', nonce, 'base64url');
 
 export function createVerificationContext(deps: VerificationDeps, fetcher: Fetcher = (url, init) => fetch(url, init)): VerificationContext {
   const trust = new IssuerTrust({

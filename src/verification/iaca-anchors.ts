@@ -7,7 +7,7 @@
  * OpenID4VP client identifier spelling of a certificate) and only for the doctypes configured
  * with it. Parsed once per certificate text.
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate, hash } from 'node:crypto';
 import type { MdocTrustAnchor } from '../formats/mdoc/verify-issuer-certificate.js';
 
 export interface TrustedIaca {
@@ -20,7 +20,7 @@ export interface TrustedIaca {
 /** ISO/IEC 18013-5 §7.1: the mDL doctype, all a configured IACA speaks for unless told more. */
 export const MDL_DOCTYPE = 'org.iso.18013.5.1.mDL';
 
-export const iacaIssuerId = (cert: X509Certificate): string => `x509_hash:${createHash('sha256').update(cert.raw).digest('base64url')}`;
+export const iacaIssuerId = (cert: X509Certificate): string => `x509_hash:${hash('sha256', cert.raw, 'base64url')}`;
 
 export function iacaAnchorsOf(o: {
   ownIssuer: string;

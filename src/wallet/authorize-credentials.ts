@@ -6,7 +6,7 @@
  * redirects to a loopback address this wallet listens on (RFC 8252 §7.3), `state` and `iss`
  * checked → token → nonce → proofs → credential, each credential checked before it is kept.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, hash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
 import { call, checkUrl, failed } from './wallet-http.js';
@@ -87,7 +87,7 @@ export async function authorizeAndReceive(
           client_id: CLI_WALLET_CLIENT_ID,
           response_type: 'code',
           redirect_uri: listener.redirectUri,
-          code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+          code_challenge: hash('sha256', verifier, 'base64url'),
           code_challenge_method: 'S256',
           state,
           authorization_details: JSON.stringify([{ type: 'openid_credential', credential_configuration_id: opts.configurationId }]),

@@ -4,7 +4,7 @@
  * token), the server's `DPoP-Nonce` kept from every answer, and one retry when the server
  * answers `use_dpop_nonce` (§8, §9).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID, hash } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import type { JsonObject } from '../formats/jose/types.js';
 import type { Fetcher } from '../http-client/fetch-capped.js';
@@ -35,7 +35,7 @@ export async function createDpopProof(session: DpopSession, htm: string, htu: st
     iat: Math.floor(session.now().getTime() / 1000),
     jti: randomUUID(),
     ...(session.nonce !== undefined && { nonce: session.nonce }),
-    ...(accessToken !== undefined && { ath: createHash('sha256').update(accessToken).digest('base64url') }),
+    ...(accessToken !== undefined && { ath: hash('sha256', accessToken, 'base64url') }),
   })
     .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: session.publicJwk })
     .sign(session.privateKey);

@@ -9,7 +9,7 @@
  * (B.2.6.2) ["OpenID4VPDCAPIHandover", sha-256(CBOR([origin, nonce, jwk_thumbprint / null]))],
  * so one made for another origin does not.
  */
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject, hash } from 'node:crypto';
 import { formatError } from '../error-codes.js';
 import { checkPublicJwk, type CheckPublicJwkOptions, type PublicJwk } from '../jose/check-public-jwk.js';
 import type { ParsedMdoc } from './parse-device-response.js';
@@ -26,7 +26,7 @@ export type { OpenId4VpHandoverInput };
 /** OpenID4VP 1.0 Annex B.2.6.1 (redirect) / B.2.6.2 (DC API, `origin` given): the SessionTranscript bytes. */
 export function openId4VpSessionTranscript(h: OpenId4VpHandoverInput): Uint8Array {
   const { name, info } = openId4VpHandover(h);
-  return sessionTranscriptOfHandover(name, new Uint8Array(createHash('sha256').update(info).digest()));
+  return sessionTranscriptOfHandover(name, new Uint8Array(hash('sha256', info, 'buffer')));
 }
 
 const b64u = (v: unknown): string => Buffer.from(v as Uint8Array).toString('base64url');

@@ -7,7 +7,7 @@
  * the parsed certificate, what is read from it (a usage check's outcome, its extensions, its key),
  * and whether one certificate signed another. Bounded; emptied when full.
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate, hash } from 'node:crypto';
 
 const MAX = 512;
 
@@ -22,7 +22,7 @@ interface Entry {
 const certs = new Map<string, Entry>();
 const signedBy = new Map<string, boolean>();
 
-const keyOf = (der: Uint8Array): string => createHash('sha256').update(der).digest('base64');
+const keyOf = (der: Uint8Array): string => hash('sha256', der, 'base64');
 
 function bounded<K, V>(m: Map<K, V>, k: K, v: V): V {
   if (m.size >= MAX) m.clear();

@@ -6,12 +6,12 @@
  * - `x509_hash:<base64url SHA-256 of the leaf certificate's DER>`.
  * `decentralized_identifier` (did:web, verifier-identity.ts) stays the default prefix.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export { CLIENT_ID_PREFIXES, isClientIdPrefix, splitClientId, type ClientIdPrefix } from './client-id-prefix.js';
 
 /** §5.9.3 x509_hash: base64url (no padding) of the SHA-256 of the DER-encoded leaf. */
-export const x509HashOf = (leafDer: Uint8Array): string => createHash('sha256').update(leafDer).digest('base64url');
+export const x509HashOf = (leafDer: Uint8Array): string => hash('sha256', leafDer, 'base64url');
 
 /** The host of PUBLIC_URL, the dNSName the verifier's certificate carries. */
 export const dnsNameOf = (publicUrl: string): string => new URL(publicUrl).hostname.toLowerCase();

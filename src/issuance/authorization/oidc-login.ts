@@ -7,7 +7,7 @@
  * the state (HMAC), so only the state's hash is stored. Every request goes through
  * fetch-operator-endpoint.ts.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWK } from 'jose';
 import { fetchOperatorEndpoint } from '../../http-client/fetch-operator-endpoint.js';
 import { parseOutboundAllowList } from '../../http-client/outbound-allow-list.js';
@@ -108,7 +108,7 @@ export async function loginUrl(deps: AuthorizationDeps, state: string): Promise<
     scope: c.oidcScope,
     state,
     nonce: await derive(deps, state, 'nonce'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge: hash('sha256', verifier, 'base64url'),
     code_challenge_method: 'S256',
   };
   for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);

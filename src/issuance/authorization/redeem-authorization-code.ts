@@ -8,7 +8,7 @@
  * DPoP proof (RFC 9449 §5) the token is bound to its key (`token_type` DPoP); DPOP_REQUIRED and
  * WALLET_ATTESTATION_REQUIRED apply as to the pre-authorized grant.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isJsonObject } from '../../formats/jose/types.js';
 import { issueAccessToken } from '../issue-access-token.js';
 import { tokenError } from '../vci-errors.js';
@@ -69,7 +69,7 @@ export async function redeemAuthorizationCode(
   if (clientId !== undefined && clientId !== req.client_id) throw tokenError('invalid_grant', 'the code was issued to another client');
   if (redirectUri !== req.redirect_uri) throw tokenError('invalid_grant', 'redirect_uri is not the one of the authorization request');
   // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) == code_challenge.
-  const challenge = createHash('sha256').update(verifier, 'ascii').digest('base64url');
+  const challenge = hash('sha256', Buffer.from(verifier, 'ascii'), 'base64url');
   if (!VERIFIER.test(verifier) || !sameHash(challenge, req.code_challenge))
     throw tokenError('invalid_grant', 'code_verifier does not match the code_challenge');
 

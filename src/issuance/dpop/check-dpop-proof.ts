@@ -3,7 +3,7 @@
  * Pure apart from the clock: whether its `jti` was seen and whether its `nonce` is one we gave
  * out are decided by the caller (verify-dpop.ts), against the shared store.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { Clock } from '../../clock.js';
 import type { SigningAlg } from '../../keys/signer.js';
@@ -143,7 +143,7 @@ function checkIat(payload: JsonObject, opts: DpopCheckOptions): number {
 /** §4.2 / §4.3 (12): at a protected resource, `ath` is the base64url SHA-256 of the access token. */
 function checkAth(payload: JsonObject, accessToken: string | undefined): void {
   if (accessToken === undefined) return;
-  const ath = createHash('sha256').update(accessToken, 'ascii').digest('base64url');
+  const ath = hash('sha256', Buffer.from(accessToken, 'ascii'), 'base64url');
   if (payload.ath !== ath) throw refuse('the DPoP proof ath does not match the access token');
 }
 

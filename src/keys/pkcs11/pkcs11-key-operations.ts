@@ -3,7 +3,7 @@
  * CKA_SENSITIVE, not CKA_EXTRACTABLE), look a stored key up (and refuse one that could leave the
  * module), sign inside it, and read the public key for the JWKS. Runs in pkcs11-worker.ts only.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes, hash } from 'node:crypto';
 import pkcs11js from 'pkcs11js';
 import type { Handle, PKCS11, Template } from 'pkcs11js';
 import type { JWK } from 'jose';
@@ -93,7 +93,7 @@ export class Pkcs11KeyOperations {
       lib.C_SignInit(session, { mechanism: PROFILES[alg].sign }, cached.handle);
       // CKM_ECDSA signs a digest computed here (SoftHSM has no CKM_ECDSA_SHA256); its output
       // is the raw r||s that RFC 7518 §3.4 wants. CKM_EDDSA signs the message itself (PureEdDSA).
-      const data = alg === 'ES256' ? createHash('sha256').update(input).digest() : Buffer.from(input);
+      const data = alg === 'ES256' ? hash('sha256', input, 'buffer') : Buffer.from(input);
       const signature = lib.C_Sign(session, data, Buffer.alloc(64));
       if (signature.length !== 64) throw new Error(`the module returned a ${signature.length}-byte ${alg} signature`);
       return new Uint8Array(signature);

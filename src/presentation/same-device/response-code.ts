@@ -16,14 +16,13 @@
  * `response_code`, until the result is purged): another request's code, or one read from the
  * database, does not open this result.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes, hash } from 'node:crypto';
 import { forbidden } from '../../errors.js';
 import type { VerifierRequestRecord } from '../../store/repositories/verifier-requests-repo.js';
 import type { PresentationDeps } from '../presentation-deps.js';
 
 const CODE = /^[A-Za-z0-9_-]{22}$/;
-const codeHash = (requestId: string, code: string): string =>
-  createHash('sha256').update(`response_code|${requestId}|${code}`, 'utf8').digest('base64url');
+const codeHash = (requestId: string, code: string): string => hash('sha256', `response_code|${requestId}|${code}`, 'base64url');
 
 /** After the answer to a same-device request was processed: the redirect_uri with a fresh response_code. */
 export async function issueResponseCode(deps: Pick<PresentationDeps, 'store'>, rec: VerifierRequestRecord): Promise<string> {
