@@ -10,6 +10,8 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { storeTargets } from '../helpers/stores.js';
 import { useMigrationTarget } from '../helpers/migration-target.js';
+import { queryPlan } from '../helpers/query-plan.js';
+import { offerRow } from '../helpers/offer-row.js';
 
 const BEFORE = '0019-credential-notification';
 const THIS = '0020-access-token-family';
@@ -19,24 +21,7 @@ for (const backend of storeTargets()) {
   describe(`migration 0020 on ${backend}`, () => {
     const target = useMigrationTarget(backend);
 
-    const offer = async (id: string, now: number) =>
-      target().store.vci.insertOffer({
-        id,
-        ref_hash: `ref-${id}`,
-        code_hash: `code-${id}`,
-        client_id: 'c1',
-        type: 'resident-id',
-        format: 'dc+sd-jwt',
-        configuration_id: 'resident-id',
-        claims: '{}',
-        tx_code_hash: null,
-        tx_code_length: null,
-        created_at: now,
-        expires_at: now + HOUR,
-        redeemed_at: null,
-        burned_at: null,
-        issued_at: null,
-      });
+    const offer = async (id: string, now: number) => target().store.vci.insertOffer(offerRow(id, now, now + HOUR));
     const families = async () =>
       Object.fromEntries(
         (
@@ -87,16 +72,7 @@ for (const backend of storeTargets()) {
       const m = fresh();
       assert.deepEqual((await m.migrateTo(THIS)).at(-1), THIS);
       const { db } = m;
-      const statement = sql`EXPLAIN ${sql.raw(backend === 'sqlite' ? 'QUERY PLAN ' : '')}DELETE FROM vci_access_tokens WHERE family_offer_id = ${'o1'}`;
-      const plan =
-        backend === 'sqlite'
-          ? await statement.execute(db)
-          : // PostgreSQL scans a small table whatever its indexes; with scans off it says whether the index applies.
-            await db.transaction().execute(async (tx) => {
-              await sql`SET LOCAL enable_seqscan = off`.execute(tx);
-              return statement.execute(tx);
-            });
-      const text = JSON.stringify(plan.rows);
+      const text = await queryPlan(backend, db, sql`DELETE FROM vci_access_tokens WHERE family_offer_id = ${'o1'}`);
       assert.match(text, /vci_access_tokens_family/, text);
     });
   });

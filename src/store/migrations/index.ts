@@ -20,6 +20,7 @@ import { refreshTokenWalletInstance } from './0017-refresh-token-wallet-instance
 import { authorizationDpopJkt } from './0018-authorization-dpop-jkt.js';
 import { credentialNotification } from './0019-credential-notification.js';
 import { accessTokenFamily } from './0020-access-token-family.js';
+import { purgeIndexes } from './0021-purge-indexes.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -49,6 +50,7 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0018-authorization-dpop-jkt': authorizationDpopJkt(dialect),
       '0019-credential-notification': credentialNotification(dialect),
       '0020-access-token-family': accessTokenFamily(dialect),
+      '0021-purge-indexes': purgeIndexes(dialect),
     };
   },
 });

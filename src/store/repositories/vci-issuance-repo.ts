@@ -269,7 +269,9 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
 
     /**
      * Housekeeping: expired deferred transactions lose their claims at once and go `keepMs` later,
-     * with expired notifications; issuance rows go with their offers.
+     * with expired notifications; issuance rows go with their offers, so this runs before the
+     * offers' purge (purge-expired-vci-state.ts), which deletes the offers expired as long ago.
+     * Every statement reads by an index of its range (0021), never the whole table.
      */
     async purgeExpired(now: number, keepMs: number): Promise<void> {
       await db.updateTable('vci_deferred').set({ claims: null }).where('expires_at', '<=', now).where('claims', 'is not', null).execute();
@@ -277,7 +279,17 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
         .deleteFrom('vci_deferred')
         .where('expires_at', '<=', now - keepMs)
         .execute();
-      await db.deleteFrom('vci_offer_issuances').where('offer_id', 'not in', db.selectFrom('vci_offers').select('id')).execute();
+      await db
+        .deleteFrom('vci_offer_issuances')
+        .where(
+          'offer_id',
+          'in',
+          db
+            .selectFrom('vci_offers')
+            .select('id')
+            .where('expires_at', '<=', now - keepMs),
+        )
+        .execute();
       // A credential's notification_id then names no row: its events are gone with the notification.
       await db
         .deleteFrom('vci_notifications')
