@@ -7,7 +7,6 @@
  */
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { sql, type RawBuilder } from 'kysely';
 import { storeTargets } from '../helpers/stores.js';
 import { useMigrationTarget } from '../helpers/migration-target.js';
 import { queryPlan } from '../helpers/query-plan.js';
@@ -18,43 +17,30 @@ import { EXPIRED_ROW_KEEP_MS } from '../../src/issuance/vci-deps.js';
 const LATEST = '0021-purge-indexes';
 const NOW = 1_800_000_000_000;
 
-// The purge's statements, as the repositories (vci-repo.ts, vci-issuance-repo.ts) write them.
-const STATEMENTS: { name: string; statement: RawBuilder<unknown>; indexes: string[] }[] = [
-  {
-    name: "clearing expired offers' claims",
-    statement: sql`UPDATE vci_offers SET claims = NULL WHERE expires_at <= ${NOW} AND claims IS NOT NULL`,
-    indexes: ['vci_offers_claims_expires'],
-  },
-  {
-    name: "clearing expired deferred transactions' claims",
-    statement: sql`UPDATE vci_deferred SET claims = NULL WHERE expires_at <= ${NOW} AND claims IS NOT NULL`,
-    indexes: ['vci_deferred_claims_expires'],
-  },
-  {
-    name: 'deleting old notifications',
-    statement: sql`DELETE FROM vci_notifications WHERE expires_at <= ${NOW}`,
-    indexes: ['vci_notifications_expires'],
-  },
-  {
-    name: 'deleting the issuance rows of old offers',
-    statement: sql`DELETE FROM vci_offer_issuances WHERE offer_id IN (SELECT id FROM vci_offers WHERE expires_at <= ${NOW})`,
-    indexes: ['vci_offers_expires'],
-  },
-];
+// What the plans of the purge's statements must name between them (migrations 0003 and 0021).
+const INDEXES = ['vci_offers_claims_expires', 'vci_deferred_claims_expires', 'vci_notifications_expires', 'vci_offers_expires'];
 
 for (const backend of storeTargets()) {
   describe(`the OpenID4VCI purge on ${backend}`, () => {
     // A store migrated before any row exists (see access-token-family-migration.test.ts on indcheckxmin).
     const fresh = useMigrationTarget(backend);
     it('reads every range through an index, no table from end to end', async () => {
-      const { db } = fresh();
-      await fresh().migrateTo(LATEST);
-      for (const { name, statement, indexes } of STATEMENTS) {
-        const text = await queryPlan(backend, db, statement);
-        for (const index of indexes) assert.match(text, new RegExp(index), `${name}: ${text}`);
+      const m = fresh();
+      await m.migrateTo(LATEST);
+      const { store, db } = m;
+      const queries = [...store.vciIssuance.purgeQueries(NOW, EXPIRED_ROW_KEEP_MS), ...store.vci.purgeQueries(NOW, EXPIRED_ROW_KEEP_MS)];
+      const plans: string[] = [];
+      for (const q of queries) {
+        const text = await queryPlan(backend, db, q);
         // SQLite says SCAN for a pass over a whole table or index, PostgreSQL Seq Scan.
-        assert.doesNotMatch(text, backend === 'sqlite' ? /"detail":"SCAN / : /Seq Scan/, `${name}: ${text}`);
+        assert.doesNotMatch(text, backend === 'sqlite' ? /"detail":"SCAN / : /Seq Scan/, `${q.sql}: ${text}`);
+        plans.push(text);
       }
+      for (const index of INDEXES)
+        assert.ok(
+          plans.some((p) => p.includes(index)),
+          `no plan uses ${index}: ${plans.join('\n')}`,
+        );
     });
 
     const target = useMigrationTarget(backend);
@@ -106,6 +92,30 @@ for (const backend of storeTargets()) {
       assert.deepEqual(
         notifications.map((r) => r.id),
         ['n-expired', 'n-live'],
+      );
+    });
+
+    const upgraded = useMigrationTarget(backend);
+    it('migration 0021 deletes issuance rows an earlier purge left without their offer, and no other', async () => {
+      const m = upgraded();
+      await m.migrateTo('0020-access-token-family');
+      const { store } = m;
+      await store.db
+        .insertInto('vci_offers')
+        .values(offerRow('kept', NOW, NOW + 60_000))
+        .execute();
+      await store.db
+        .insertInto('vci_offer_issuances')
+        .values([
+          { offer_id: 'kept', configuration_id: 'a', issued_at: NOW },
+          { offer_id: 'gone', configuration_id: 'a', issued_at: NOW },
+        ])
+        .execute();
+      assert.deepEqual(await m.migrateTo(LATEST), [LATEST]);
+      const left = await store.db.selectFrom('vci_offer_issuances').select('offer_id').execute();
+      assert.deepEqual(
+        left.map((r) => r.offer_id),
+        ['kept'],
       );
     });
   });

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { CompiledQuery, Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, VciDeferredTable, VciNotificationsTable, VciOfferIssuancesTable } from '../schema.js';
 import type { UnitWriter, WriteStep, WriteUnit } from '../batch-writer.js';
 import { changed } from '../affected-rows.js';
@@ -72,6 +72,30 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
   const nameNotification = preparedQuery(['notification_id', 'id'], (r: { notification_id: string; id: string }) =>
     db.updateTable('credentials').set({ notification_id: r.notification_id }).where('id', '=', r.id),
   );
+  /** The purge's statements in the order they run (test/store/purge-by-index.test.ts reads their plans). */
+  const purgeQueries = (now: number, keepMs: number): CompiledQuery[] => [
+    db.updateTable('vci_deferred').set({ claims: null }).where('expires_at', '<=', now).where('claims', 'is not', null).compile(),
+    db
+      .deleteFrom('vci_deferred')
+      .where('expires_at', '<=', now - keepMs)
+      .compile(),
+    db
+      .deleteFrom('vci_offer_issuances')
+      .where(
+        'offer_id',
+        'in',
+        db
+          .selectFrom('vci_offers')
+          .select('id')
+          .where('expires_at', '<=', now - keepMs),
+      )
+      .compile(),
+    // A credential's notification_id then names no row: its events are gone with the notification.
+    db
+      .deleteFrom('vci_notifications')
+      .where('expires_at', '<=', now - keepMs)
+      .compile(),
+  ];
   return {
     /**
      * Consumes the request's c_nonces and the offer's `configurationId` (at most once), reading
@@ -274,28 +298,10 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
      * Every statement reads by an index of its range (0021), never the whole table.
      */
     async purgeExpired(now: number, keepMs: number): Promise<void> {
-      await db.updateTable('vci_deferred').set({ claims: null }).where('expires_at', '<=', now).where('claims', 'is not', null).execute();
-      await db
-        .deleteFrom('vci_deferred')
-        .where('expires_at', '<=', now - keepMs)
-        .execute();
-      await db
-        .deleteFrom('vci_offer_issuances')
-        .where(
-          'offer_id',
-          'in',
-          db
-            .selectFrom('vci_offers')
-            .select('id')
-            .where('expires_at', '<=', now - keepMs),
-        )
-        .execute();
-      // A credential's notification_id then names no row: its events are gone with the notification.
-      await db
-        .deleteFrom('vci_notifications')
-        .where('expires_at', '<=', now - keepMs)
-        .execute();
+      for (const query of purgeQueries(now, keepMs)) await db.executeQuery(query);
     },
+
+    purgeQueries,
   };
 };
 

@@ -65,6 +65,16 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
     ['token_hash', 'offer_id', 'created_at', 'expires_at', 'dpop_jkt', 'wallet_client', 'family_offer_id'],
     (r: Insertable<VciAccessTokensTable>) => db.insertInto('vci_access_tokens').values(r),
   );
+  /** The purge's statements in the order they run (test/store/purge-by-index.test.ts reads their plans). */
+  const purgeQueries = (now: number, keepMs: number): CompiledQuery[] => [
+    db.updateTable('vci_offers').set({ claims: null }).where('expires_at', '<=', now).where('claims', 'is not', null).compile(),
+    db.deleteFrom('vci_nonces').where('expires_at', '<=', now).compile(),
+    db.deleteFrom('vci_access_tokens').where('expires_at', '<=', now).compile(),
+    db
+      .deleteFrom('vci_offers')
+      .where('expires_at', '<=', now - keepMs)
+      .compile(),
+  ];
   return {
     async insertOffer(r: Insertable<VciOffersTable>): Promise<void> {
       // The prepared statement names every column but tx_attempts; any other row is built as it is.
@@ -162,14 +172,10 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
      * and offers once `keepMs` past their expiry (an unknown code or nonce is refused like a used one).
      */
     async purgeExpired(now: number, keepMs: number): Promise<void> {
-      await db.updateTable('vci_offers').set({ claims: null }).where('expires_at', '<=', now).where('claims', 'is not', null).execute();
-      await db.deleteFrom('vci_nonces').where('expires_at', '<=', now).execute();
-      await db.deleteFrom('vci_access_tokens').where('expires_at', '<=', now).execute();
-      await db
-        .deleteFrom('vci_offers')
-        .where('expires_at', '<=', now - keepMs)
-        .execute();
+      for (const query of purgeQueries(now, keepMs)) await db.executeQuery(query);
     },
+
+    purgeQueries,
   };
 };
 
