@@ -22,9 +22,8 @@ export async function purgeVciState(
   now: number,
   keepMs: number,
 ): Promise<void> {
-  // The issuance rows of the offers about to go first: they are found through those offers.
-  await store.vciIssuance.purgeExpired(now, keepMs);
   await store.vci.purgeExpired(now, keepMs);
+  await store.vciIssuance.purgeExpired(now, keepMs);
   await store.authorizationRequests.purgeExpired(now, keepMs);
   await store.refreshTokens.purgeExpired(now);
 }

@@ -221,7 +221,8 @@ export interface VciAccessTokensTable {
   /** RFC 7638 thumbprint of the DPoP key the token is bound to (RFC 9449 §6), or null for a Bearer token. */
   dpop_jkt: ColumnType<string | null, string | null | undefined, string | null>;
   /** `sub` of the wallet attestation the token request carried, or null. */
-  wallet_client: ColumnType<string | null, string | null | undefined, string | null>; /**
+  wallet_client: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
    * The offer again, when a grant operation can retire the token (a refresh token's rotation or
    * reuse, a reused authorization code); null for a pre-authorized token without a refresh token.
    * Only named tokens are indexed (0020), and grant operations delete by this column.

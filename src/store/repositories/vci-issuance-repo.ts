@@ -79,17 +79,6 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
       .deleteFrom('vci_deferred')
       .where('expires_at', '<=', now - keepMs)
       .compile(),
-    db
-      .deleteFrom('vci_offer_issuances')
-      .where(
-        'offer_id',
-        'in',
-        db
-          .selectFrom('vci_offers')
-          .select('id')
-          .where('expires_at', '<=', now - keepMs),
-      )
-      .compile(),
     // A credential's notification_id then names no row: its events are gone with the notification.
     db
       .deleteFrom('vci_notifications')
@@ -293,9 +282,8 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
 
     /**
      * Housekeeping: expired deferred transactions lose their claims at once and go `keepMs` later,
-     * with expired notifications; issuance rows go with their offers, so this runs before the
-     * offers' purge (purge-expired-vci-state.ts), which deletes the offers expired as long ago.
-     * Every statement reads by an index of its range (0021), never the whole table.
+     * with expired notifications (issuance rows go with their offers, in vci-repo.ts). Every
+     * statement reads by an index of its range (0021), never the whole table.
      */
     async purgeExpired(now: number, keepMs: number): Promise<void> {
       for (const query of purgeQueries(now, keepMs)) await db.executeQuery(query);

@@ -70,6 +70,19 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
     db.updateTable('vci_offers').set({ claims: null }).where('expires_at', '<=', now).where('claims', 'is not', null).compile(),
     db.deleteFrom('vci_nonces').where('expires_at', '<=', now).compile(),
     db.deleteFrom('vci_access_tokens').where('expires_at', '<=', now).compile(),
+    // The issuance rows (vci-issuance-repo.ts) of the offers about to go, found through them
+    // (0021): before the offers, so none is left without its offer.
+    db
+      .deleteFrom('vci_offer_issuances')
+      .where(
+        'offer_id',
+        'in',
+        db
+          .selectFrom('vci_offers')
+          .select('id')
+          .where('expires_at', '<=', now - keepMs),
+      )
+      .compile(),
     db
       .deleteFrom('vci_offers')
       .where('expires_at', '<=', now - keepMs)
@@ -169,7 +182,8 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
 
     /**
      * Housekeeping: drops the claims of expired offers at once, and deletes expired nonces, tokens
-     * and offers once `keepMs` past their expiry (an unknown code or nonce is refused like a used one).
+     * and offers once `keepMs` past their expiry, with their issuance rows (an unknown code or nonce
+     * is refused like a used one). Every statement reads by an index of its range (0021).
      */
     async purgeExpired(now: number, keepMs: number): Promise<void> {
       for (const query of purgeQueries(now, keepMs)) await db.executeQuery(query);
