@@ -1,4 +1,4 @@
-import { DEFAULT_MIGRATION_TABLE, Migrator, sql, type Kysely } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from './dialect.js';
 import { migrationProvider } from './migrations/index.js';
 
@@ -23,16 +23,20 @@ async function isUpToDate(db: Kysely<unknown>, known: readonly string[]): Promis
   return done.size === known.length && known.every((n) => done.has(n));
 }
 
+/**
+ * Kysely's Migrator over these migrations. Unordered: migrations are written on parallel branches
+ * and each creates or alters only its own tables, so a store that already has 0009 must still take
+ * a 0007 that landed later (Kysely refuses that by default). Each still runs once, recorded by name.
+ */
+export const migratorFor = (db: Kysely<unknown>, migrations: Record<string, Migration>): Migrator =>
+  new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
+
 /** Brings the schema up to date; safe to run on every start and from `dproof db migrate`. */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<MigrationReport> {
   // Built once: the check above the Migrator and the Migrator read the same list.
   const migrations = await migrationProvider(dialect).getMigrations();
   if (await isUpToDate(db, Object.keys(migrations))) return { applied: [] };
-  // Unordered: migrations are written on parallel branches and each creates or alters only its
-  // own tables, so a store that already has 0009 must still take a 0007 that landed later
-  // (Kysely refuses that by default). Each migration still runs once, recorded by name.
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migratorFor(db, migrations).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`migration ${failed ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll } from 'vitest';
-import { Migrator, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { openStore, type Store } from '../../src/store/store.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
+import { migratorFor } from '../../src/store/migrate.js';
 import { makeStoreTarget } from './stores.js';
 
 export interface MigrationTarget {
@@ -19,12 +20,11 @@ export interface MigrationTarget {
   close(): Promise<void>;
 }
 
-export async function openMigrationTarget(backend: 'sqlite' | 'postgres'): Promise<MigrationTarget> {
+async function openMigrationTarget(backend: 'sqlite' | 'postgres'): Promise<MigrationTarget> {
   const target = await makeStoreTarget(backend);
   const store = openStore({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
   const db = store.db as unknown as Kysely<unknown>;
-  const migrations = await migrationProvider(store.dialect).getMigrations();
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
+  const migrator = migratorFor(db, await migrationProvider(store.dialect).getMigrations());
   return {
     store,
     db,

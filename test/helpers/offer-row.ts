@@ -1,8 +1,16 @@
-/** An unredeemed resident-id offer row as vci-repo.ts stores it, for store tests that need offers. */
+/**
+ * An unredeemed offer row as vci-repo.ts stores it, for store tests that need offers: a
+ * resident-id offer of client c1 unless `other` names other values.
+ */
 import type { Insertable } from 'kysely';
 import type { VciOffersTable } from '../../src/store/schema.js';
 
-export const offerRow = (id: string, createdAt: number, expiresAt: number): Insertable<VciOffersTable> => ({
+export const offerRow = (
+  id: string,
+  createdAt: number,
+  expiresAt: number,
+  other: Partial<Insertable<VciOffersTable>> = {},
+): Insertable<VciOffersTable> => ({
   id,
   ref_hash: `ref-${id}`,
   code_hash: `code-${id}`,
@@ -18,4 +26,5 @@ export const offerRow = (id: string, createdAt: number, expiresAt: number): Inse
   redeemed_at: null,
   burned_at: null,
   issued_at: null,
+  ...other,
 });

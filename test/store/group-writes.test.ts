@@ -17,6 +17,7 @@ import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_FILE } from '../../src/store/open-databa
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { CompiledQuery } from 'kysely';
+import { offerRow } from '../helpers/offer-row.js';
 
 const credential = (list: string, idx: number): CredentialRecord => ({
   id: randomUUID(),
@@ -105,23 +106,15 @@ for (const backend of storeTargets()) {
     it('undoes a unit whose guard fails as a whole, and only that unit, in a shared batch', async () => {
       const now = 1_700_000_100_000;
       const offer = async (id: string) => {
-        await store.vci.insertOffer({
-          id,
-          ref_hash: `r-${id}`,
-          code_hash: `c-${id}`,
-          client_id: 'c0000000000000001',
-          type: 'civil-servant-id',
-          format: 'dc+sd-jwt',
-          configuration_id: 'civil-servant-id',
-          claims: `{"id":"${id}"}`,
-          tx_code_hash: null,
-          tx_code_length: null,
-          created_at: now,
-          expires_at: now + 600_000,
-          redeemed_at: null,
-          burned_at: null,
-          issued_at: null,
-        });
+        await store.vci.insertOffer(
+          offerRow(id, now, now + 600_000, {
+            ref_hash: `r-${id}`,
+            code_hash: `c-${id}`,
+            client_id: 'c0000000000000001',
+            type: 'civil-servant-id',
+            configuration_id: 'civil-servant-id',
+          }),
+        );
         assert.equal(await store.vci.redeem(id, now, { hash: `t-${id}`, expiresAt: now + 300_000 }), true);
       };
       await offer('offer-a');
