@@ -434,6 +434,10 @@ for (const backend of storeTargets()) {
         if (error) assert.equal(((await r.json()) as { error: string }).error, error, JSON.stringify(fields));
       };
       await expectToken({ code_verifier: randomBytes(32).toString('base64url') }, 400, 'invalid_grant');
+      // RFC 7636 §4.1: 43–128 unreserved ASCII characters; anything else is refused before it is hashed.
+      await expectToken({ code_verifier: verifier.slice(0, 42) }, 400, 'invalid_grant');
+      await expectToken({ code_verifier: `${verifier.slice(0, 42)}é` }, 400, 'invalid_grant');
+      await expectToken({ code_verifier: `${verifier} ` }, 400, 'invalid_grant');
       await expectToken({ redirect_uri: 'http://127.0.0.1:9/elsewhere' }, 400, 'invalid_grant');
       await expectToken({ client_id: 'another-wallet' }, 400, 'invalid_grant');
       const noVerifier = await form(t, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: WALLET_REDIRECT });

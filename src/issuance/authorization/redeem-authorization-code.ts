@@ -68,9 +68,9 @@ export async function redeemAuthorizationCode(
   // already bound to its client by the pushed request and to its wallet by PKCE (and DPoP).
   if (clientId !== undefined && clientId !== req.client_id) throw tokenError('invalid_grant', 'the code was issued to another client');
   if (redirectUri !== req.redirect_uri) throw tokenError('invalid_grant', 'redirect_uri is not the one of the authorization request');
-  // RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) == code_challenge.
-  const challenge = hash('sha256', Buffer.from(verifier, 'ascii'), 'base64url');
-  if (!VERIFIER.test(verifier) || !sameHash(challenge, req.code_challenge))
+  // RFC 7636 §4.6: BASE64URL(SHA256(ASCII(code_verifier))) == code_challenge; VERIFIER (§4.1) admits
+  // ASCII only, so its UTF-8 is its ASCII, and a malformed verifier is refused unhashed.
+  if (!VERIFIER.test(verifier) || !sameHash(hash('sha256', verifier, 'base64url'), req.code_challenge))
     throw tokenError('invalid_grant', 'code_verifier does not match the code_challenge');
 
   // OpenID4VCI §6.1: authorization_details here may narrow the request, never widen it.
