@@ -38,17 +38,27 @@ function checkNumericDate(name: string, v: unknown): void {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw formatError('jwt_time_claim_invalid', `${name} is not a number`);
 }
 
-export async function issueSdJwtVc(input: IssueSdJwtVcInput): Promise<IssuedSdJwt> {
-  for (const name of Object.keys(input.claims)) {
-    if (ISSUER_SET_CLAIMS.has(name)) throw formatError('sd_jwt_vc_reserved_claim', `${name} is set by the issuer, not a claim`);
-  }
-  for (const path of input.disclosable) {
+// Lists already checked: the catalogue hands every credential of a type the same frozen list,
+// and parsing its paths again was 8% of a batch's allocation (heap sampling of the flow bench).
+const checkedLists = new WeakSet<readonly string[]>();
+
+function checkDisclosable(disclosable: readonly string[]): void {
+  if (checkedLists.has(disclosable)) return;
+  for (const path of disclosable) {
     const top = parseClaimPath(path)[0];
     // §2.2.2.3: registered validity/binding/type claims (and their sub-claims) stay plain.
     if (typeof top === 'string' && ISSUER_PLAIN_CLAIMS.has(top)) {
       throw formatError('sd_jwt_vc_claim_not_disclosable', `${top} can never be selectively disclosable`);
     }
   }
+  if (Object.isFrozen(disclosable)) checkedLists.add(disclosable);
+}
+
+export async function issueSdJwtVc(input: IssueSdJwtVcInput): Promise<IssuedSdJwt> {
+  for (const name of Object.keys(input.claims)) {
+    if (ISSUER_SET_CLAIMS.has(name)) throw formatError('sd_jwt_vc_reserved_claim', `${name} is set by the issuer, not a claim`);
+  }
+  checkDisclosable(input.disclosable);
   checkNumericDate('iat', input.iat);
   checkNumericDate('exp', input.exp);
   if (input.nbf !== undefined) checkNumericDate('nbf', input.nbf);

@@ -102,6 +102,12 @@ test('refuses to make registered claims selectively disclosable', async () => {
   for (const path of ['iss', 'exp', 'nbf', 'cnf', 'cnf.jwk', 'vct', 'status', 'status.status_list', 'iat', 'vct#integrity', 'aka_vcts[]']) {
     await assert.rejects(issueSdJwtVc({ ...base, disclosable: [path] }), code('sd_jwt_vc_claim_not_disclosable'), path);
   }
+  // A frozen list (the catalogue's) is checked once and remembered only when it passes: a bad
+  // one is refused every time, a good one keeps issuing.
+  const bad = Object.freeze([...base.disclosable, 'cnf.jwk']);
+  for (let i = 0; i < 2; i++) await assert.rejects(issueSdJwtVc({ ...base, disclosable: bad }), code('sd_jwt_vc_claim_not_disclosable'));
+  const good = Object.freeze([...base.disclosable]);
+  for (let i = 0; i < 2; i++) assert.equal((await issueSdJwtVc({ ...base, disclosable: good })).disclosures.length > 0, true);
 });
 
 test('refuses claims that would override the registered claims it sets', async () => {
