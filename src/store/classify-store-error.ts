@@ -28,6 +28,9 @@ export function isStoreUnavailable(e: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const code = typeof err.code === 'string' ? err.code : '';
   if (PG_UNAVAILABLE.has(code) || NODE_NET.has(code)) return true;
+  // A kept plan whose table changed under it, inside a transaction (open-database.ts,
+  // nameHotStatements): that statement goes unnamed from then on, so a retry succeeds.
+  if (code === '0A000' && typeof err.message === 'string' && /cached plan must not change result type/.test(err.message)) return true;
   if (/^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN|PROTOCOL)/.test(code)) return true;
   const msg = typeof err.message === 'string' ? err.message : '';
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|database system is (starting|shutting) up/i.test(

@@ -10,6 +10,13 @@
  */
 import type { Compilable, CompiledQuery } from 'kysely';
 
+/**
+ * The SQL texts of the prepared queries, each with a name of its own: PostgreSQL connections send
+ * these as named statements, which each backend parses and plans once instead of on every call
+ * (open-database.ts). A bounded set: the hot path's fixed statements, never texts built per call.
+ */
+export const namedStatements = new Map<string, string>();
+
 /** Stands for the value named `key` while the query is built. */
 class Marker {
   constructor(readonly key: string) {}
@@ -36,6 +43,7 @@ export function preparedQuery<V extends Record<string, unknown>, R>(
         throw new Error(`preparedQuery: every value (${keys.join(', ')}) must be a bound parameter, got ${[...named].join(', ')}`);
       compiled = c;
       slots = bound;
+      if (!namedStatements.has(c.sql)) namedStatements.set(c.sql, `dproof_${namedStatements.size + 1}`);
     }
     const parameters = compiled.parameters.map((p, i) => {
       const key = slots[i];

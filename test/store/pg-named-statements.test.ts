@@ -1,0 +1,85 @@
+/**
+ * On PostgreSQL the hot path's fixed statements (prepared-query.ts) go as named prepared
+ * statements, which the backend parses and plans once per connection (open-database.ts). Only
+ * those: a statement built per call stays unnamed, so a connection never piles them up. And a
+ * kept `SELECT *` plan whose table gained a column (a newer node's migration) does not break the
+ * read: PostgreSQL refuses the old plan (0A000), the text goes unnamed and the read runs again.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { openStore, type Store } from '../../src/store/store.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { makeStoreTarget, pgAvailable, type StoreTarget } from '../helpers/stores.js';
+import { offerRow } from '../helpers/offer-row.js';
+import { preparedQuery } from '../../src/store/prepared-query.js';
+import { isStoreUnavailable } from '../../src/store/classify-store-error.js';
+
+const skip = pgAvailable() ? false : 'TEST_DATABASE_URL is not set (.ci/run sets it): named statements are PostgreSQL only';
+const NOW = 1_800_000_000_000;
+
+describe.skipIf(skip)('named statements on PostgreSQL', () => {
+  let target: StoreTarget;
+  let store: Store;
+  // One connection, so pg_prepared_statements (per session) shows what the store's reads left there.
+  beforeAll(async () => {
+    target = await makeStoreTarget('postgres');
+    store = openStore({ databaseUrl: target.databaseUrl, dataDir: target.dataDir, poolSize: 1 });
+    await migrateToLatest(store.db, store.dialect);
+    await store.vci.insertOffer(offerRow('o1', NOW, NOW + 600_000));
+  });
+  afterAll(async () => {
+    await store?.close();
+    await target?.cleanup();
+  });
+
+  const prepared = async () =>
+    (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(store.db)).rows;
+
+  it('names the hot path statements and nothing built per call', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await store.vci.offerByRefHash('ref-o1'))?.id, 'o1');
+    assert.equal((await store.vci.offerByCodeHash('code-o1'))?.id, 'o1');
+    // Kysely-built statements with a different text each time: never named.
+    for (let n = 1; n <= 4; n++) {
+      const ids = Array.from({ length: n }, (_, i) => `o${i + 1}`);
+      assert.equal((await store.db.selectFrom('vci_offers').select('id').where('id', 'in', ids).execute()).length, 1);
+    }
+    const rows = await prepared();
+    const byRef = rows.filter((r) => r.statement.includes('"ref_hash" = $1'));
+    assert.equal(byRef.length, 1, JSON.stringify(rows));
+    assert.match(byRef[0]!.name, /^dproof_\d+$/);
+    assert.ok(rows.some((r) => r.statement.includes('"code_hash" = $1')));
+    assert.ok(
+      rows.every((r) => r.name.startsWith('dproof_') && !r.statement.includes(' in (')),
+      JSON.stringify(rows),
+    );
+    // The insert that made the offer went through the unit writer: named as well.
+    assert.ok(rows.some((r) => r.statement.startsWith('insert into "vci_offers"')));
+  });
+
+  it('reads on when a migration adds a column under a kept SELECT * plan', async () => {
+    assert.equal((await store.vci.offerByRefHash('ref-o1'))?.id, 'o1');
+    await sql`alter table vci_offers add column extra_for_test integer`.execute(store.db);
+    const after = (await store.vci.offerByRefHash('ref-o1')) as unknown as Record<string, unknown> | undefined;
+    assert.equal(after?.id, 'o1');
+    assert.equal(after?.extra_for_test, null, 'the read is planned anew and sees the new column');
+    assert.equal((await store.vci.offerByRefHash('ref-o1'))?.id, 'o1');
+    assert.equal(await store.vci.offerByRefHash('ref-none'), undefined);
+  });
+
+  it('fails a transaction whose kept plan changed as a store outage (503), and the next try reads', async () => {
+    // The same text as vci-repo's read by code hash, so the same name: prepared and kept by the
+    // first test, and stale since the second one's ALTER TABLE.
+    const byCode = preparedQuery(['v'], ({ v }: { v: string }) => store.db.selectFrom('vci_offers').selectAll().where('code_hash', '=', v));
+    const inTransaction = store.db.transaction().execute((tx) => tx.executeQuery(byCode({ v: 'code-o1' })));
+    const err = (await inTransaction.then(
+      () => assert.fail('a kept plan of the old table answered inside a transaction'),
+      (e: unknown) => e,
+    )) as { code?: string };
+    assert.equal(err.code, '0A000');
+    assert.equal(isStoreUnavailable(err), true, 'answered 503 with Retry-After, not 500');
+    assert.equal((await store.vci.offerByCodeHash('code-o1'))?.id, 'o1');
+    const rows = (await store.db.transaction().execute((tx) => tx.executeQuery(byCode({ v: 'code-o1' })))).rows;
+    assert.equal(rows.length, 1);
+  });
+});
