@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { openStore, type Store } from '../../src/store/store.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { makeStoreTarget, pgAvailable, type StoreTarget } from '../helpers/stores.js';
@@ -25,7 +25,7 @@ describe.skipIf(skip)('named statements on PostgreSQL', () => {
   beforeAll(async () => {
     target = await makeStoreTarget('postgres');
     store = openStore({ databaseUrl: target.databaseUrl, dataDir: target.dataDir, poolSize: 1 });
-    await migrateToLatest(store.db, store.dialect);
+    await migrateToLatest(store.db as unknown as Kysely<unknown>, store.dialect);
     await store.vci.insertOffer(offerRow('o1', NOW, NOW + 600_000));
   });
   afterAll(async () => {
