@@ -1,13 +1,13 @@
-import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type QueryResult, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
  * Group-committed writes (group-commit.ts) go through a unit writer: a batch of units runs in
  * ONE transaction, so many callers share one commit. A unit is one caller's change: its steps
- * run in order, and a step with `expect` undoes the whole unit (not its neighbours) unless exactly
- * that many rows changed — "consume this nonce and this
- * offer, or neither". On PostgreSQL this is a pooled Kysely transaction; on SQLite it runs in a
- * writer thread (sqlite-writer.ts) so the commit's fsync does not stop the event loop.
+ * run in order, and a step with `expect` undoes the whole unit (not its neighbours: a guarded unit
+ * whose guard fails sits in a SAVEPOINT) unless exactly that many rows changed — "consume this
+ * nonce and this offer, or neither". On PostgreSQL this is a pooled Kysely transaction; on SQLite
+ * it runs in a writer thread (sqlite-writer.ts) so the commit's fsync does not stop the event loop.
  * A statement that fails (rather than a guard) fails the whole batch; GroupCommit then retries
  * the units one by one.
  */
@@ -36,14 +36,20 @@ export const isGuarded = (unit: WriteUnit): boolean => unit.some((s) => s.expect
 /** Rows a statement changed, or for a SELECT / RETURNING the rows it gave. */
 const countOf = (r: QueryResult<unknown>): number => (r.numAffectedRows !== undefined ? Number(r.numAffectedRows) : r.rows.length);
 
-/** Rolls a batch's transaction back when unit `index` fails its guard at step `failedAt`. */
+/** Rolls the optimistic attempt's transaction back when a unit fails its guard. */
 class GuardFailed extends Error {
-  constructor(
-    readonly index: number,
-    readonly failedAt: number,
-  ) {
+  constructor() {
     super('a unit of the batch failed its guard');
   }
+}
+
+/** One step's outcome, and whether it broke its unit's guard. */
+async function runStep(tx: Transaction<Database>, step: WriteStep, changed: number[], rows: Record<string, unknown>[][]): Promise<boolean> {
+  const r = await tx.executeQuery<Record<string, unknown>>(step.query);
+  const n = countOf(r);
+  changed.push(n);
+  rows.push(r.rows);
+  return step.expect === undefined || n === step.expect;
 }
 
 export const kyselyUnitWriter =
@@ -56,38 +62,50 @@ export const kyselyUnitWriter =
       const r = await db.executeQuery<Record<string, unknown>>(only.query);
       return [{ ok: true, changed: [countOf(r)], rows: [r.rows] }];
     }
-    // Guards hold nearly always, so units run without a SAVEPOINT each (two round trips per unit
-    // on PostgreSQL): when one fails, the whole transaction rolls back and the batch runs again
-    // without it. Each unit still takes effect whole or not at all, and a failed one alone.
-    const results: UnitResult[] = new Array<UnitResult>(units.length);
-    let pending = units.map((_, i) => i);
-    while (pending.length > 0) {
-      try {
-        const done = await db.transaction().execute(async (tx) => {
-          const out: [number, UnitResult][] = [];
-          for (const i of pending) {
-            const changed: number[] = [];
-            const rows: Record<string, unknown>[][] = [];
-            for (const [k, step] of units[i]!.entries()) {
-              const r = await tx.executeQuery<Record<string, unknown>>(step.query);
-              const n = countOf(r);
-              changed.push(n);
-              rows.push(r.rows);
-              if (step.expect !== undefined && n !== step.expect) throw new GuardFailed(i, k);
-            }
-            out.push([i, { ok: true, changed, rows }]);
-          }
-          return out;
-        });
-        for (const [i, r] of done) results[i] = r;
-        pending = [];
-      } catch (e) {
-        if (!(e instanceof GuardFailed)) throw e;
-        results[e.index] = { ok: false, failedAt: e.failedAt };
-        pending = pending.filter((i) => i !== e.index);
-      }
+    // Guards hold nearly always, so the batch first runs without a SAVEPOINT per unit (two round
+    // trips each on PostgreSQL). When a guard fails, that transaction rolls back and the whole
+    // batch runs once more with each guarded unit in a SAVEPOINT, so every outcome is decided in
+    // the transaction that commits, and a batch costs at most two transactions however many of
+    // its units fail.
+    try {
+      return await db.transaction().execute(async (tx) => {
+        const results: UnitResult[] = [];
+        for (const unit of units) {
+          const changed: number[] = [];
+          const rows: Record<string, unknown>[][] = [];
+          for (const step of unit) if (!(await runStep(tx, step, changed, rows))) throw new GuardFailed();
+          results.push({ ok: true, changed, rows });
+        }
+        return results;
+      });
+    } catch (e) {
+      if (!(e instanceof GuardFailed)) throw e;
     }
-    return results;
+    return db.transaction().execute(async (tx) => {
+      const results: UnitResult[] = [];
+      for (const unit of units) {
+        const guarded = isGuarded(unit);
+        if (guarded) await sql`savepoint unit`.execute(tx);
+        const changed: number[] = [];
+        const rows: Record<string, unknown>[][] = [];
+        let failedAt = -1;
+        for (const [i, step] of unit.entries()) {
+          if (!(await runStep(tx, step, changed, rows))) {
+            failedAt = i;
+            break;
+          }
+        }
+        if (failedAt >= 0) {
+          await sql`rollback to savepoint unit`.execute(tx);
+          await sql`release savepoint unit`.execute(tx);
+          results.push({ ok: false, failedAt });
+        } else {
+          if (guarded) await sql`release savepoint unit`.execute(tx);
+          results.push({ ok: true, changed, rows });
+        }
+      }
+      return results;
+    });
   };
 
 /**

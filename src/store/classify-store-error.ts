@@ -28,12 +28,26 @@ export function isStoreUnavailable(e: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const code = typeof err.code === 'string' ? err.code : '';
   if (PG_UNAVAILABLE.has(code) || NODE_NET.has(code)) return true;
-  // A kept plan whose table changed under it, inside a transaction (open-database.ts,
-  // nameHotStatements): that statement goes unnamed from then on, so a retry succeeds.
-  if (code === '0A000' && typeof err.message === 'string' && /cached plan must not change result type/.test(err.message)) return true;
+  // Inside a transaction, a named statement the server no longer holds as we sent it
+  // (open-database.ts, nameHotStatements): its text goes unnamed from then on, so a retry succeeds.
+  if (isStaleNamedStatement(e)) return true;
   if (/^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN|PROTOCOL)/.test(code)) return true;
   const msg = typeof err.message === 'string' ? err.message : '';
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|database system is (starting|shutting) up/i.test(
     msg,
   );
+}
+
+/**
+ * PostgreSQL's answer when a named prepared statement (open-database.ts) no longer matches what
+ * this process sent: a kept `SELECT *` plan whose table gained a column (0A000 "cached plan must
+ * not change result type"), a statement the session does not hold (26000: closed after a failed
+ * bind, or a pooler in transaction mode that moved us to another server connection) or already
+ * holds under that name (42P05, the same pooler).
+ */
+export function isStaleNamedStatement(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown } | null;
+  if (!err || typeof err !== 'object') return false;
+  if (err.code === '26000' || err.code === '42P05') return true;
+  return err.code === '0A000' && typeof err.message === 'string' && /cached plan must not change result type/.test(err.message);
 }

@@ -8,6 +8,7 @@ import { kyselyUnitWriter, type UnitWriter } from './batch-writer.js';
 import { configureSqlite, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import { namedStatements } from './prepared-query.js';
+import { isStaleNamedStatement } from './classify-store-error.js';
 import { prepareDataDir, restrictDataFiles, type PermissionWarning } from './restrict-data-permissions.js';
 
 export { SQLITE_BUSY_TIMEOUT_MS };
@@ -55,29 +56,31 @@ const pgTypes = {
 /**
  * Sends the hot path's fixed statements (prepared-query.ts) as named prepared statements: the
  * backend parses them once per connection and keeps their plans, where an unnamed statement is
- * parsed and planned on every call (the flow bench: PostgreSQL's CPU per credential −40%). Kysely
+ * parsed and planned on every call (the flow bench: PostgreSQL's CPU per credential −42%). Kysely
  * calls `query(text, values)`; only texts in the named set change form, so statements built per
  * call stay unnamed and a connection never accumulates them.
  *
- * A kept `SELECT *` plan breaks when its table gains a column (a migration run by a newer node):
- * PostgreSQL answers 0A000, "cached plan must not change result type". That text then goes
- * unnamed on this connection, and a read outside a transaction is sent again at once; inside
- * one the transaction has failed, so the error stands and the caller's batch fails as a whole.
+ * When the server's statement no longer matches (isStaleNamedStatement: a kept `SELECT *` plan
+ * whose table gained a column in a newer node's migration, or a pooler that does not keep
+ * prepared statements), the text goes unnamed for the whole process, and a statement sent outside
+ * a transaction is sent again at once; inside one the transaction has failed, so the error stands
+ * (a 503: the caller's retry runs unnamed).
  */
-const PLAN_RESULT_CHANGED = '0A000';
+const unnamedTexts = new Set<string>();
 
 function nameHotStatements(client: import('pg').PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-  const unnamed = new Set<string>();
   (client as { query: unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
     const name =
-      rest.length === 0 && typeof text === 'string' && Array.isArray(values) && !unnamed.has(text) ? namedStatements.get(text) : undefined;
+      rest.length === 0 && typeof text === 'string' && Array.isArray(values) && !unnamedTexts.has(text)
+        ? namedStatements.get(text)
+        : undefined;
     if (name === undefined) return query(text, values, ...rest);
     // 'I': no transaction open before this statement (Kysely runs one statement at a time per connection).
     const outsideTransaction = client.getTransactionStatus() === 'I';
     return query({ name, text, values }).catch((e: unknown) => {
-      if ((e as { code?: unknown } | null)?.code !== PLAN_RESULT_CHANGED) throw e;
-      unnamed.add(text as string);
+      if (!isStaleNamedStatement(e)) throw e;
+      unnamedTexts.add(text as string);
       if (outsideTransaction) return query(text, values);
       throw e;
     });

@@ -3,7 +3,9 @@
  * statements, which the backend parses and plans once per connection (open-database.ts). Only
  * those: a statement built per call stays unnamed, so a connection never piles them up. And a
  * kept `SELECT *` plan whose table gained a column (a newer node's migration) does not break the
- * read: PostgreSQL refuses the old plan (0A000), the text goes unnamed and the read runs again.
+ * read: PostgreSQL refuses the old plan (0A000), the text goes unnamed and the read runs again;
+ * inside a transaction the refusal is a store outage (503) whose retry succeeds. A statement the
+ * session lost (26000) goes unnamed the same way.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -67,19 +69,37 @@ describe.skipIf(skip)('named statements on PostgreSQL', () => {
     assert.equal(await store.vci.offerByRefHash('ref-none'), undefined);
   });
 
+  // A statement of its own (no other test here names it), run through the same path as the repositories'.
+  const ownStatement = (column: 'client_id' | 'type') =>
+    preparedQuery(['v'], ({ v }: { v: string }) => store.db.selectFrom('vci_offers').selectAll().where(column, '=', v));
+  const nameOf = async (fragment: string) => (await prepared()).find((r) => r.statement.includes(fragment))?.name;
+
   it('fails a transaction whose kept plan changed as a store outage (503), and the next try reads', async () => {
-    // The same text as vci-repo's read by code hash, so the same name: prepared and kept by the
-    // first test, and stale since the second one's ALTER TABLE.
-    const byCode = preparedQuery(['v'], ({ v }: { v: string }) => store.db.selectFrom('vci_offers').selectAll().where('code_hash', '=', v));
-    const inTransaction = store.db.transaction().execute((tx) => tx.executeQuery(byCode({ v: 'code-o1' })));
+    const byClient = ownStatement('client_id');
+    assert.equal((await store.db.executeQuery(byClient({ v: 'c1' }))).rows.length, 1);
+    assert.ok(await nameOf('"client_id" = $1'), 'named and kept on the connection');
+    await sql`alter table vci_offers add column another_for_test integer`.execute(store.db);
+    const inTransaction = store.db.transaction().execute((tx) => tx.executeQuery(byClient({ v: 'c1' })));
     const err = (await inTransaction.then(
       () => assert.fail('a kept plan of the old table answered inside a transaction'),
       (e: unknown) => e,
     )) as { code?: string };
     assert.equal(err.code, '0A000');
     assert.equal(isStoreUnavailable(err), true, 'answered 503 with Retry-After, not 500');
-    assert.equal((await store.vci.offerByCodeHash('code-o1'))?.id, 'o1');
-    const rows = (await store.db.transaction().execute((tx) => tx.executeQuery(byCode({ v: 'code-o1' })))).rows;
-    assert.equal(rows.length, 1);
+    // The text is unnamed from now on, in and out of transactions.
+    assert.equal((await store.db.transaction().execute((tx) => tx.executeQuery(byClient({ v: 'c1' })))).rows.length, 1);
+    assert.equal((await store.db.executeQuery(byClient({ v: 'c1' }))).rows.length, 1);
+  });
+
+  it('sends a statement unnamed when the session lost it (a pooler in transaction mode, a closed statement)', async () => {
+    const byType = ownStatement('type');
+    assert.equal((await store.db.executeQuery(byType({ v: 'resident-id' }))).rows.length, 1);
+    const name = await nameOf('"type" = $1');
+    assert.ok(name);
+    // Behind pg's back: pg still counts it as parsed and sends only Bind, which the server refuses (26000).
+    await sql.raw(`deallocate ${name}`).execute(store.db);
+    assert.equal((await store.db.executeQuery(byType({ v: 'resident-id' }))).rows.length, 1);
+    assert.equal(await nameOf('"type" = $1'), undefined, 'not prepared again under its name');
+    assert.equal((await store.db.executeQuery(byType({ v: 'resident-id' }))).rows.length, 1);
   });
 });

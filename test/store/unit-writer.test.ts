@@ -1,14 +1,18 @@
 /**
  * The store's unit writer (batch-writer.ts on PostgreSQL, the writer thread on SQLite): a batch
  * of units in one transaction, where a unit whose guard fails takes no effect at all and its
- * neighbours take theirs — wherever it sits in the batch, and however many fail.
+ * neighbours take theirs — wherever it sits in the batch, and however many fail. On PostgreSQL
+ * the batch runs first without savepoints and, when a guard fails, once more with them: never
+ * more than two passes, however many units fail.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import type { Kysely } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
 import { openDatabase, type OpenedDatabase } from '../../src/store/open-database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import type { WriteUnit } from '../../src/store/batch-writer.js';
+import { kyselyUnitWriter, type WriteUnit } from '../../src/store/batch-writer.js';
+import type { Database } from '../../src/store/schema.js';
 import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
 
 const NOW = 1_800_000_000_000;
@@ -57,6 +61,34 @@ for (const backend of storeTargets()) {
         { ok: false, failedAt: 1 },
       ]);
       assert.deepEqual(await stored('a-'), ['a-2', 'a-3', 'a-4', 'a-used']);
+    });
+
+    it.runIf(backend === 'postgres')('runs a batch at most twice however many of its units fail (PostgreSQL)', async () => {
+      // The same database through a Kysely that counts every statement the writer sends.
+      let statements = 0;
+      const counted = new Kysely<Database>({
+        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target.databaseUrl, max: 1 }) }),
+        log: () => void statements++,
+      });
+      try {
+        await opened.writeUnits([unit('c-used')]);
+        const passing = Array.from({ length: 30 }, (_, i) => unit(`c-ok-${i}`));
+        const failing = Array.from({ length: 30 }, (_, i) => unit(`c-no-${i}`, 'c-used'));
+        const steps = 30 + 60;
+        const results = await kyselyUnitWriter(counted)([...passing, ...failing]);
+        assert.deepEqual(
+          results.map((r) => r.ok),
+          [...Array<boolean>(30).fill(true), ...Array<boolean>(30).fill(false)],
+        );
+        assert.equal((await stored('c-ok-')).length, 30);
+        assert.deepEqual(await stored('c-no-'), []);
+        // One pass that stops at the first failure (31 units, 32 steps), then one with savepoints
+        // (each guarded unit: SAVEPOINT and RELEASE, a failed one ROLLBACK TO as well), and
+        // BEGIN/ROLLBACK, BEGIN/COMMIT. Running again after each failure would be ~1,000.
+        assert.ok(statements <= 32 + steps + 2 * 60 + 30 + 4, `${statements} statements for ${steps} steps`);
+      } finally {
+        await counted.destroy();
+      }
     });
 
     it('commits nothing when every unit fails, and the next batch writes', async () => {

@@ -108,6 +108,11 @@ test('refuses to make registered claims selectively disclosable', async () => {
   for (let i = 0; i < 2; i++) await assert.rejects(issueSdJwtVc({ ...base, disclosable: bad }), code('sd_jwt_vc_claim_not_disclosable'));
   const good = Object.freeze([...base.disclosable]);
   for (let i = 0; i < 2; i++) assert.equal((await issueSdJwtVc({ ...base, disclosable: good })).disclosures.length > 0, true);
+  // A list that can still change is checked every time.
+  const open = [...base.disclosable];
+  assert.equal((await issueSdJwtVc({ ...base, disclosable: open })).disclosures.length > 0, true);
+  open.push('status');
+  await assert.rejects(issueSdJwtVc({ ...base, disclosable: open }), code('sd_jwt_vc_claim_not_disclosable'));
 });
 
 test('refuses claims that would override the registered claims it sets', async () => {
