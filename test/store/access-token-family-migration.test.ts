@@ -23,9 +23,9 @@ for (const backend of storeTargets()) {
 
     const families = async (m: MigrationTarget) =>
       Object.fromEntries(
-        (
-          await m.store.db.selectFrom('vci_access_tokens').select(['token_hash', 'family_offer_id']).orderBy('token_hash').execute()
-        ).map((r) => [r.token_hash, r.family_offer_id]),
+        (await m.store.db.selectFrom('vci_access_tokens').select(['token_hash', 'family_offer_id']).orderBy('token_hash').execute()).map(
+          (r) => [r.token_hash, r.family_offer_id],
+        ),
       );
 
     it('names the tokens stored before, and back down without the column', async () => {
