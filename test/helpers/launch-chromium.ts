@@ -48,6 +48,7 @@ export async function launchChromium(o: LaunchOptions = {}): Promise<TestBrowser
     throw err;
   }
   context.setDefaultTimeout(scaled(15_000));
+  await frontBeforeActions(context);
   return {
     context,
     close: async () => {
@@ -55,6 +56,45 @@ export async function launchChromium(o: LaunchOptions = {}): Promise<TestBrowser
       removeProfile();
     },
   };
+}
+
+/**
+ * A suite drives several pages (tabs) of one browser. An action on a tab that is not in front
+ * waited ~2 s in Playwright's actionability checks (measured: a trial click 1,990 ms, 73 ms after
+ * `bringToFront`; test/browser/pages.test.ts 82 → 44 s), so a locator's actions first bring
+ * their page to the front, as a person switching tabs would.
+ */
+const ACTIONS = [
+  'click',
+  'dblclick',
+  'fill',
+  'press',
+  'pressSequentially',
+  'check',
+  'uncheck',
+  'setChecked',
+  'selectOption',
+  'hover',
+  'tap',
+  'setInputFiles',
+] as const;
+let patched = false;
+
+async function frontBeforeActions(context: BrowserContext): Promise<void> {
+  if (patched) return;
+  patched = true;
+  // playwright-core does not export its Locator class: its prototype is reached through a locator.
+  const existing = context.pages()[0];
+  const page = existing ?? (await context.newPage());
+  const locatorProto = Object.getPrototypeOf(page.locator('body')) as Record<string, unknown>;
+  if (!existing) await page.close();
+  for (const name of ACTIONS) {
+    const original = locatorProto[name] as (this: { page(): Page }, ...args: unknown[]) => Promise<unknown>;
+    locatorProto[name] = async function (this: { page(): Page }, ...args: unknown[]) {
+      await this.page().bringToFront();
+      return original.apply(this, args);
+    };
+  }
 }
 
 export interface BrowserSuite {
