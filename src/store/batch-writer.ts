@@ -36,20 +36,51 @@ export const isGuarded = (unit: WriteUnit): boolean => unit.some((s) => s.expect
 /** Rows a statement changed, or for a SELECT / RETURNING the rows it gave. */
 const countOf = (r: QueryResult<unknown>): number => (r.numAffectedRows !== undefined ? Number(r.numAffectedRows) : r.rows.length);
 
-/** Rolls the optimistic attempt's transaction back when a unit fails its guard. */
+/** Rolls the optimistic pass's transaction back when a unit fails its guard. */
 class GuardFailed extends Error {
   constructor() {
     super('a unit of the batch failed its guard');
   }
 }
 
-/** One step's outcome, and whether it broke its unit's guard. */
-async function runStep(tx: Transaction<Database>, step: WriteStep, changed: number[], rows: Record<string, unknown>[][]): Promise<boolean> {
-  const r = await tx.executeQuery<Record<string, unknown>>(step.query);
-  const n = countOf(r);
-  changed.push(n);
-  rows.push(r.rows);
-  return step.expect === undefined || n === step.expect;
+/**
+ * One pass over the batch in one transaction. With `savepoints`, each guarded unit sits in a
+ * SAVEPOINT and a failed guard undoes that unit alone; without, a failed guard throws GuardFailed
+ * and the whole transaction rolls back.
+ */
+const runBatch = (db: Kysely<Database>, units: readonly WriteUnit[], savepoints: boolean): Promise<UnitResult[]> =>
+  db.transaction().execute(async (tx) => {
+    const results: UnitResult[] = [];
+    for (const unit of units) {
+      const guarded = savepoints && isGuarded(unit);
+      if (guarded) await sql`savepoint unit`.execute(tx);
+      const changed: number[] = [];
+      const rows: Record<string, unknown>[][] = [];
+      const failedAt = await runUnit(tx, unit, changed, rows);
+      if (failedAt < 0) {
+        if (guarded) await sql`release savepoint unit`.execute(tx);
+        results.push({ ok: true, changed, rows });
+      } else if (!savepoints) {
+        throw new GuardFailed();
+      } else {
+        await sql`rollback to savepoint unit`.execute(tx);
+        await sql`release savepoint unit`.execute(tx);
+        results.push({ ok: false, failedAt });
+      }
+    }
+    return results;
+  });
+
+/** Runs a unit's steps in order; the index of the step whose guard failed, or -1. */
+async function runUnit(tx: Transaction<Database>, unit: WriteUnit, changed: number[], rows: Record<string, unknown>[][]): Promise<number> {
+  for (const [i, step] of unit.entries()) {
+    const r = await tx.executeQuery<Record<string, unknown>>(step.query);
+    const n = countOf(r);
+    changed.push(n);
+    rows.push(r.rows);
+    if (step.expect !== undefined && n !== step.expect) return i;
+  }
+  return -1;
 }
 
 export const kyselyUnitWriter =
@@ -64,48 +95,14 @@ export const kyselyUnitWriter =
     }
     // Guards hold nearly always, so the batch first runs without a SAVEPOINT per unit (two round
     // trips each on PostgreSQL). When a guard fails, that transaction rolls back and the whole
-    // batch runs once more with each guarded unit in a SAVEPOINT, so every outcome is decided in
-    // the transaction that commits, and a batch costs at most two transactions however many of
-    // its units fail.
+    // batch runs once more with savepoints, so every outcome is decided in the transaction that
+    // commits, and a batch costs at most two transactions however many of its units fail.
     try {
-      return await db.transaction().execute(async (tx) => {
-        const results: UnitResult[] = [];
-        for (const unit of units) {
-          const changed: number[] = [];
-          const rows: Record<string, unknown>[][] = [];
-          for (const step of unit) if (!(await runStep(tx, step, changed, rows))) throw new GuardFailed();
-          results.push({ ok: true, changed, rows });
-        }
-        return results;
-      });
+      return await runBatch(db, units, false);
     } catch (e) {
       if (!(e instanceof GuardFailed)) throw e;
     }
-    return db.transaction().execute(async (tx) => {
-      const results: UnitResult[] = [];
-      for (const unit of units) {
-        const guarded = isGuarded(unit);
-        if (guarded) await sql`savepoint unit`.execute(tx);
-        const changed: number[] = [];
-        const rows: Record<string, unknown>[][] = [];
-        let failedAt = -1;
-        for (const [i, step] of unit.entries()) {
-          if (!(await runStep(tx, step, changed, rows))) {
-            failedAt = i;
-            break;
-          }
-        }
-        if (failedAt >= 0) {
-          await sql`rollback to savepoint unit`.execute(tx);
-          await sql`release savepoint unit`.execute(tx);
-          results.push({ ok: false, failedAt });
-        } else {
-          if (guarded) await sql`release savepoint unit`.execute(tx);
-          results.push({ ok: true, changed, rows });
-        }
-      }
-      return results;
-    });
+    return runBatch(db, units, true);
   };
 
 /**
