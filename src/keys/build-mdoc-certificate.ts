@@ -13,7 +13,7 @@
  * revocation of a DS means rotating it; the README lists this limit).
  */
 import 'reflect-metadata';
-import { createHash, createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey, hash, randomBytes } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { JWK } from 'jose';
 import { MDL_DS_EKU } from '../formats/mdoc/mdoc-constants.js';
@@ -54,7 +54,7 @@ export function keyIdentifier(jwk: JWK): string {
     jwk.kty === 'OKP'
       ? Buffer.from(jwk.x!, 'base64url')
       : Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
-  return createHash('sha1').update(point).digest('hex');
+  return hash('sha1', point, 'hex');
 }
 
 /** A positive 20-octet serial with at least 63 random bits (Annex B: serialNumber). */

@@ -5,7 +5,7 @@
  * device key is the wallet's own key. The chain from the DS certificate to the issuer's IACA is
  * the verifier's check (it holds the trust list); the wallet keeps what the issuer it asked sent.
  */
-import { createHash, verify, X509Certificate } from 'node:crypto';
+import { hash, verify, X509Certificate } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import { readHeldMdoc } from './read-held-mdoc.js';
 import { failed } from './wallet-http.js';
@@ -25,9 +25,7 @@ export async function checkReceivedMdoc(credential: string, expected: { docType:
   const digests = auth.mobileSecurityObject.valueDigests;
   for (const [ns, items] of held.issuerSigned.issuerNamespaces.issuerNamespaces) {
     for (const item of items) {
-      const d = createHash('sha256')
-        .update(item.encode({ asDataItem: true }))
-        .digest();
+      const d = hash('sha256', item.encode({ asDataItem: true }), 'buffer');
       const want = digests.getDigestForNamespace(ns, item.digestId);
       if (!want || !d.equals(Buffer.from(want))) throw failed(`the mdoc element ${ns}/${item.elementIdentifier} does not match its digest`);
     }

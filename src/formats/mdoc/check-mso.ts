@@ -4,7 +4,7 @@
  * verifier's clock, every disclosed IssuerSignedItem matches its digest, and its `status`
  * entry (Token Status List, COSE Referenced Token §6.3; the MSO `status` of draft -15 §6.3.2).
  */
-import { createHash } from 'node:crypto';
+import { hash as cryptoHash } from 'node:crypto';
 import type { TimeCheckOptions } from '../credential-format.js';
 import { formatError } from '../error-codes.js';
 import { checkStatusListReference, type StatusListReference } from '../status-list/status-list-reference.js';
@@ -39,7 +39,7 @@ export function checkItemDigests(p: ParsedMdoc): void {
   for (const item of p.items) {
     const expected = p.mso.valueDigests.getDigestForNamespace(item.namespace, item.digestId);
     if (!expected) throw formatError('mdoc_digest_missing', `${item.namespace}/${item.elementIdentifier} has no digest in the MSO`);
-    const actual = createHash(hash).update(item.itemBytes).digest();
+    const actual = cryptoHash(hash, item.itemBytes, 'buffer');
     if (!actual.equals(expected))
       throw formatError('mdoc_digest_mismatch', `${item.namespace}/${item.elementIdentifier} does not match its digest`);
   }
