@@ -195,6 +195,13 @@ for (const backend of storeTargets()) {
         assert.match(res.headers['www-authenticate'] as string, new RegExp(`^DPoP error="${code}"`), name);
         if (code === 'use_dpop_nonce') assert.ok(res.headers['dpop-nonce'], name);
       }
+      // A token outside RFC 6750's b64token form is refused before any proof is read (its ath is
+      // computed over that form only), even with a proof whose ath covers exactly what was sent.
+      for (const bad of [`${token}@`, `${token}\u00e9`]) {
+        const res = await credentialCall(`DPoP ${bad}`, await body(), await good({ accessToken: bad }));
+        assert.equal(res.statusCode, 400, `${bad}: ${res.body}`);
+        assert.equal(oauthError(res), 'invalid_request', bad);
+      }
       // The token is still usable with a good proof; the same proof again is a replay.
       assert.equal((await credentialCall(`DPoP ${token}`, await body(), replayed)).statusCode, 200);
       const again = await credentialCall(`DPoP ${token}`, await body(), replayed);

@@ -140,10 +140,14 @@ function checkIat(payload: JsonObject, opts: DpopCheckOptions): number {
   return payload.iat as number;
 }
 
-/** §4.2 / §4.3 (12): at a protected resource, `ath` is the base64url SHA-256 of the access token. */
+/**
+ * §4.2 / §4.3 (12): at a protected resource, `ath` is the base64url SHA-256 of the ASCII access
+ * token. The token reaches here only in RFC 6750's b64token form (http/access-token-of.ts), so its
+ * UTF-8 is its ASCII.
+ */
 function checkAth(payload: JsonObject, accessToken: string | undefined): void {
   if (accessToken === undefined) return;
-  const ath = hash('sha256', Buffer.from(accessToken, 'ascii'), 'base64url');
+  const ath = hash('sha256', accessToken, 'base64url');
   if (payload.ath !== ath) throw refuse('the DPoP proof ath does not match the access token');
 }
 
