@@ -3,7 +3,7 @@
  *
  *   tsx bench/flow-bench.ts [--quick] [--pg] [--seconds N] [--only TEXT] [--workers N]
  *                           [--root DIR]... [--cpu-prof DIR] [--node-arg ARG]... [--json FILE]
- *                           [--repeat N] [--warmup SECONDS]
+ *                           [--repeat N] [--warmup SECONDS] [--portrait CHARS]
  *
  * Each `--root` is a built checkout (default: this one); with several, every scenario runs on
  * each build in turn (before/after back to back, so the machine's drift hits both alike).
@@ -15,8 +15,12 @@
  * `--quick`), as `npm run bench` does.
  * `--workers N` runs each server as a cluster of N processes (WORKERS=N); CPU and RSS are then
  * summed over the primary and its workers.
+ * `--portrait CHARS` gives the credential a portrait of that many characters (random base64url
+ * after the JPEG marker the type's pattern asks for; a citizen's photo is 10–20 KB) instead of the
+ * type example's tiny one, so what the flow does with large claims shows.
  * `npm run bench` runs the same scenarios on its own server.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,12 +44,16 @@ const { values } = parseArgs({
     workers: { type: 'string' },
     repeat: { type: 'string' },
     warmup: { type: 'string' },
+    portrait: { type: 'string' },
   },
 });
 
 const seconds = Number(values.seconds ?? (values.quick ? 2 : 8));
 const warmupSeconds = Number(values.warmup ?? (values.quick ? 0 : 4));
 const roots = (values.root ?? [ROOT]).map((r) => resolve(r));
+const portraitChars = values.portrait === undefined ? undefined : Number(values.portrait);
+const portrait =
+  portraitChars === undefined ? undefined : `_9j_${randomBytes(portraitChars).toString('base64url').slice(0, portraitChars - 4)}`;
 const scenarios = FLOW_SCENARIOS.filter((s) => !values.only || s.label.includes(values.only));
 
 interface Build {
@@ -93,14 +101,16 @@ try {
         const build = builds.length > 1 ? `${b.root === ROOT ? 'this build' : b.root}: ` : '';
         const prefix = `${build}${repeat > 1 ? `window ${round}: ` : ''}`;
         // The type's vct is an absolute URL under each server's own public URL.
-        results.push(await runFlowScenario(b.target, await flowTypeOf(b.target.url), scenario, seconds, prefix, warmupSeconds));
+        const type = await flowTypeOf(b.target.url);
+        if (portrait !== undefined) type.example = { ...type.example, portrait };
+        results.push(await runFlowScenario(b.target, type, scenario, seconds, prefix, warmupSeconds));
         load.push(loadavg()[0]!);
       }
     }
   }
   const rss = builds.map((b) => `${b.root}: ${b.server.peakRssMb().toFixed(0)} MB`).join('; ');
   process.stdout.write(
-    `${flowTable(results).join('\n')}\n\nStore: ${values.pg ? 'postgres' : 'sqlite'}${values.workers ? `, ${values.workers} worker processes` : ''}. Peak server RSS: ${rss}. 1-minute load average during the run: ${load.map((l) => l.toFixed(2)).join(', ')}.\n`,
+    `${flowTable(results).join('\n')}\n\nStore: ${values.pg ? 'postgres' : 'sqlite'}${portrait ? `, portrait of ${portrait.length} characters` : ''}${values.workers ? `, ${values.workers} worker processes` : ''}. Peak server RSS: ${rss}. 1-minute load average during the run: ${load.map((l) => l.toFixed(2)).join(', ')}.\n`,
   );
   for (const r of results) for (const e of r.errorSamples) process.stdout.write(`error in "${r.name}": ${e}\n`);
   if (values.json)

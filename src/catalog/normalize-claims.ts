@@ -15,13 +15,21 @@ import { pointerOf, type PointerPath } from './describe-ajv-errors.js';
 
 export const MAX_CLAIM_DEPTH = 16;
 
+/**
+ * Text below U+0300 (Latin-1 and the Latin extensions, IPA, spacing modifiers) is already NFC:
+ * composition needs a combining mark (U+0300 on) or a Hangul jamo, and no character below that
+ * has another normal form. The test is the fast path for long ASCII claims (a 15 KB base64url
+ * portrait: 16 µs in ICU per call, issue 22); V8 answers it at once for a one-byte string.
+ */
+const MAY_CHANGE_UNDER_NFC = /[\u0300-\uffff]/;
+
 export function normalizeClaims(value: unknown, path?: PointerPath, depth = 0): ClaimValue {
   if (depth > MAX_CLAIM_DEPTH) {
     throw badRequest('invalid_claims', 'claims are nested too deeply', {
       errors: [{ pointer: pointerOf(path), message: `nests deeper than ${MAX_CLAIM_DEPTH} levels` }],
     });
   }
-  if (typeof value === 'string') return value.normalize('NFC');
+  if (typeof value === 'string') return MAY_CHANGE_UNDER_NFC.test(value) ? value.normalize('NFC') : value;
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
   if (Array.isArray(value)) return value.map((v, i) => normalizeClaims(v, { parent: path, token: i }, depth + 1));
   if (typeof value === 'object') {
