@@ -214,7 +214,8 @@ export async function issueOfferedCredentials(
   // Nothing is issued twice (the unit consumes the configuration at most once); a credential
   // signed for a request the unit refuses is never sent and leaves no trace. A token and offer
   // already used are refused before signing (authorizeBoundAccessToken, checkIssuable); the
-  // claims signed are the offer's, which the unit's read of them confirms (written once).
+  // claims signed are the offer's as read with the token, which the unit confirms the offer
+  // still holds (claims are written once, then only dropped).
   const ids = credentialIdsFor(configuration, holders);
   const notification = notificationSteps(deps, accessToken, dpopJkt);
   const issuance = prepareIssuance(issuanceDepsOf(deps), client, {

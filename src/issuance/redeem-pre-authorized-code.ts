@@ -48,14 +48,14 @@ export async function redeemPreAuthorizedCode(
   const txCode = param(form, 'tx_code');
 
   const now = deps.clock.now();
-  const offer = await deps.store.vci.offerByCodeHash(hashSecret(code));
+  const offer = await deps.store.vci.offerHeadByCodeHash(hashSecret(code));
   // §6.3 invalid_grant: wrong or expired code; §3.5 / §4.1.1: the code is single use.
   // Which of them it was goes in `code_state`, so the wallet can say it in words (the holder of
   // the code learns nothing about any other offer).
   // An authorization code's offer row (finish-authorization.ts) is reached by its code too, and
   // its claims are sealed under that code: it is redeemed only with PKCE, redirect_uri and
   // client_id (redeem-authorization-code.ts), never as a pre-authorized code (RFC 7636 §4.6).
-  if (!offer || (offer.claims !== null && isSealed(offer.claims)))
+  if (!offer || (offer.claims_head !== null && isSealed(offer.claims_head)))
     throw tokenError('invalid_grant', 'the pre-authorized code is unknown', { code_state: 'unknown' });
   if (offer.redeemed_at !== null) throw tokenError('invalid_grant', 'the pre-authorized code was already used', { code_state: 'used' });
   if (offer.burned_at !== null)

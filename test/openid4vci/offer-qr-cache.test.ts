@@ -26,10 +26,10 @@ for (const backend of storeTargets()) {
       let reads = 0;
       const vci = new Proxy(t.runtime.store.vci, {
         get: (target, name, receiver) =>
-          name === 'offerByRefHash'
+          name === 'offerHeadByRefHash'
             ? (refHash: string) => {
                 reads++;
-                return target.offerByRefHash(refHash);
+                return target.offerHeadByRefHash(refHash);
               }
             : Reflect.get(target, name, receiver),
       });

@@ -39,7 +39,7 @@ describe.skipIf(skip)('named statements on PostgreSQL', () => {
     (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(store.db)).rows;
 
   it('names the hot path statements and nothing built per call', async () => {
-    for (let i = 0; i < 3; i++) assert.equal((await store.vci.offerByRefHash('ref-o1'))?.id, 'o1');
+    for (let i = 0; i < 3; i++) assert.equal((await store.vci.offerHeadByRefHash('ref-o1'))?.id, 'o1');
     assert.equal((await store.vci.offerByCodeHash('code-o1'))?.id, 'o1');
     // Kysely-built statements with a different text each time: never named.
     for (let n = 1; n <= 4; n++) {
@@ -60,13 +60,13 @@ describe.skipIf(skip)('named statements on PostgreSQL', () => {
   });
 
   it('reads on when a migration adds a column under a kept SELECT * plan', async () => {
-    assert.equal((await store.vci.offerByRefHash('ref-o1'))?.id, 'o1');
+    assert.equal((await store.vci.offer('o1'))?.id, 'o1');
     await sql`alter table vci_offers add column extra_for_test integer`.execute(store.db);
-    const after = (await store.vci.offerByRefHash('ref-o1')) as unknown as Record<string, unknown> | undefined;
+    const after = (await store.vci.offer('o1')) as unknown as Record<string, unknown> | undefined;
     assert.equal(after?.id, 'o1');
     assert.equal(after?.extra_for_test, null, 'the read is planned anew and sees the new column');
-    assert.equal((await store.vci.offerByRefHash('ref-o1'))?.id, 'o1');
-    assert.equal(await store.vci.offerByRefHash('ref-none'), undefined);
+    assert.equal((await store.vci.offer('o1'))?.id, 'o1');
+    assert.equal(await store.vci.offer('none'), undefined);
   });
 
   // A statement of its own (no other test here names it), run through the same path as the repositories'.

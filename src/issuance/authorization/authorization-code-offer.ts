@@ -5,7 +5,8 @@
  * a secret nobody holds). Their `issuer_state` is the offer reference itself: whoever may read
  * the offer holds it anyway, and it is found by its hash like the offer.
  */
-import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
+import type { VciOfferHead } from '../../store/repositories/vci-repo.js';
 
 /** An open offer without claims and without a transaction code was made for this flow (pre-authorized offers carry claims until used). */
-export const isAuthorizationCodeOffer = (offer: VciOfferRecord): boolean => offer.claims === null && offer.tx_code_hash === null;
+export const isAuthorizationCodeOffer = (offer: Pick<VciOfferHead, 'claims_head' | 'tx_code_hash'>): boolean =>
+  offer.claims_head === null && offer.tx_code_hash === null;

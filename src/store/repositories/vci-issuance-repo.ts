@@ -34,10 +34,13 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
       .values(r)
       .onConflict((oc) => oc.column('nonce_hash').doNothing()),
   );
-  const unissuedClaims = preparedQuery(['id'], (v: { id: string }) =>
+  // The guard of an unissued offer that still holds its claims. It reads the id, not the claims:
+  // the request signed with what it read beside its token (claims are written once, then only
+  // dropped), and a 20 KB portrait need not cross from the store again.
+  const unissuedOffer = preparedQuery(['id'], (v: { id: string }) =>
     db
       .selectFrom('vci_offers')
-      .select('claims')
+      .select('id')
       .where('id', '=', v.id)
       .where('claims', 'is not', null)
       .where('issued_at', 'is', null)
@@ -87,16 +90,14 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
   ];
   return {
     /**
-     * Consumes the request's c_nonces and the offer's `configurationId` (at most once), reading
-     * the offer's claims; when every one of its `covered` configurations is consumed the offer is
-     * marked issued and its claims leave the store. `after` steps join the same unit.
+     * Consumes the request's c_nonces and the offer's `configurationId` (at most once), while the
+     * offer still holds its claims; when every one of its `covered` configurations is consumed the
+     * offer is marked issued and its claims leave the store. `after` steps join the same unit.
      */
     async consumeConfiguration(
       v: { offerId: string; configurationId: string; covered: number; nonces: readonly UsedNonce[]; now: number },
       after: readonly WriteStep[] = [],
-    ): Promise<
-      { ok: true; claims: string } | { ok: false; reason: ConsumeConfigurationRefusal } | { ok: false; reason: 'after'; afterStep: number }
-    > {
+    ): Promise<{ ok: true } | { ok: false; reason: ConsumeConfigurationRefusal } | { ok: false; reason: 'after'; afterStep: number }> {
       const distinct = [...new Map(v.nonces.map((n) => [n.hash, n])).values()];
       const rows = distinct.map((n): VciNonceUse => ({
         nonce_hash: n.hash,
@@ -122,7 +123,7 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
                 expect: rows.length,
               },
             ];
-      // The claims of an unissued offer (gone: 'used'), then the configuration consumed once
+      // An unissued offer with its claims (gone: 'used'), then the configuration consumed once
       // ('issued' when another request took it first, whichever node ran it): for an offer of one
       // configuration the guarded UPDATE of the offer itself, which two racing requests cannot both
       // make (on PostgreSQL the second waits for the first's row lock, then finds it issued); for
@@ -131,11 +132,11 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
       const consuming: WriteStep[] =
         v.covered === 1
           ? [
-              { query: unissuedClaims({ id: v.offerId }), expect: 1 },
+              { query: unissuedOffer({ id: v.offerId }), expect: 1 },
               { query: markIssuedAlone({ id: v.offerId, now: v.now }), expect: 1 },
             ]
           : [
-              { query: unissuedClaims({ id: v.offerId }), expect: 1 },
+              { query: unissuedOffer({ id: v.offerId }), expect: 1 },
               { query: insertIssuance({ offer_id: v.offerId, configuration_id: v.configurationId, issued_at: v.now }), expect: 1 },
               { query: markIssuedWhenCovered({ id: v.offerId, now: v.now, covered: v.covered }) },
             ];
@@ -144,8 +145,7 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
       // A guarded step of `after` that failed (a status slot already taken): which one.
       if (!r.ok && r.failedAt >= fixed) return { ok: false, reason: 'after', afterStep: r.failedAt - fixed };
       if (!r.ok) return { ok: false, reason: r.failedAt < nonces.length ? 'nonce' : r.failedAt === nonces.length ? 'used' : 'issued' };
-      const claims = r.rows[nonces.length]?.[0]?.claims;
-      return typeof claims === 'string' ? { ok: true, claims } : { ok: false, reason: 'used' };
+      return { ok: true };
     },
 
     /**

@@ -1,4 +1,4 @@
-import type { CompiledQuery, Insertable, Kysely, Selectable } from 'kysely';
+import { sql, type CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database, VciAccessTokensTable, VciOffersTable, VciRefreshTokensTable } from '../schema.js';
 import { GroupCommit } from '../group-commit.js';
 import type { UnitResult, UnitWriter, WriteUnit } from '../batch-writer.js';
@@ -7,6 +7,34 @@ import { changed } from '../affected-rows.js';
 
 export type VciOfferRecord = Selectable<VciOffersTable>;
 export type VciAccessTokenRecord = Selectable<VciAccessTokensTable>;
+
+/**
+ * Every column of an offer but its claims: what the steps before the credential request read
+ * (offer fetch, token, PAR, QR). The claims may be 20 KB (a portrait); they are read once, by the
+ * credential request. Their first characters, `claims_head` (null without claims), tell plain
+ * JSON from text sealed under a code (claims-seal.ts), which is all the token step asks of them.
+ */
+const OFFER_HEAD_COLUMNS = [
+  'id',
+  'ref_hash',
+  'code_hash',
+  'client_id',
+  'type',
+  'format',
+  'configuration_id',
+  'configuration_ids',
+  'deferred',
+  'tx_code_hash',
+  'tx_code_length',
+  'tx_attempts',
+  'created_at',
+  'expires_at',
+  'redeemed_at',
+  'burned_at',
+  'issued_at',
+] as const satisfies readonly (keyof VciOfferRecord)[];
+export const CLAIMS_HEAD_CHARS = 16;
+export type VciOfferHead = Pick<VciOfferRecord, (typeof OFFER_HEAD_COLUMNS)[number]> & { claims_head: string | null };
 
 /**
  * OpenID4VCI state: offers with their pre-authorized codes, and access tokens. Every single-use
@@ -20,10 +48,17 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
   const units = new GroupCommit<WriteUnit, UnitResult>((batch) => writeUnits(batch));
   const write = async (unit: WriteUnit): Promise<UnitResult> => units.submit(unit);
   // The statements of the wallet's path, built once (prepared-query.ts).
+  const head = () =>
+    db
+      .selectFrom('vci_offers')
+      .select([...OFFER_HEAD_COLUMNS, sql<string | null>`substr(claims, 1, ${sql.lit(CLAIMS_HEAD_CHARS)})`.as('claims_head')]);
   const offerBy = {
-    ref_hash: preparedQuery(['v'], ({ v }: { v: string }) => db.selectFrom('vci_offers').selectAll().where('ref_hash', '=', v)),
     code_hash: preparedQuery(['v'], ({ v }: { v: string }) => db.selectFrom('vci_offers').selectAll().where('code_hash', '=', v)),
     id: preparedQuery(['v'], ({ v }: { v: string }) => db.selectFrom('vci_offers').selectAll().where('id', '=', v)),
+  };
+  const offerHeadBy = {
+    ref_hash: preparedQuery(['v'], ({ v }: { v: string }) => head().where('ref_hash', '=', v)),
+    code_hash: preparedQuery(['v'], ({ v }: { v: string }) => head().where('code_hash', '=', v)),
   };
   const firstRow = async <R>(query: CompiledQuery): Promise<R | undefined> => (await db.executeQuery(query)).rows[0] as R | undefined;
   const offerColumns = [
@@ -95,10 +130,15 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
       await write([{ query: complete ? insertOffer(r) : db.insertInto('vci_offers').values(r).compile() }]);
     },
 
-    async offerByRefHash(refHash: string): Promise<VciOfferRecord | undefined> {
-      return firstRow<VciOfferRecord>(offerBy.ref_hash({ v: refHash }));
+    async offerHeadByRefHash(refHash: string): Promise<VciOfferHead | undefined> {
+      return firstRow<VciOfferHead>(offerHeadBy.ref_hash({ v: refHash }));
     },
 
+    async offerHeadByCodeHash(codeHash: string): Promise<VciOfferHead | undefined> {
+      return firstRow<VciOfferHead>(offerHeadBy.code_hash({ v: codeHash }));
+    },
+
+    /** With its claims: the Authorization Code Flow's token step opens them (sealed under the code). */
     async offerByCodeHash(codeHash: string): Promise<VciOfferRecord | undefined> {
       return firstRow<VciOfferRecord>(offerBy.code_hash({ v: codeHash }));
     },
