@@ -53,7 +53,11 @@ const warmupSeconds = Number(values.warmup ?? (values.quick ? 0 : 4));
 const roots = (values.root ?? [ROOT]).map((r) => resolve(r));
 const portraitChars = values.portrait === undefined ? undefined : Number(values.portrait);
 const portrait =
-  portraitChars === undefined ? undefined : `_9j_${randomBytes(portraitChars).toString('base64url').slice(0, portraitChars - 4)}`;
+  portraitChars === undefined
+    ? undefined
+    : `_9j_${randomBytes(portraitChars)
+        .toString('base64url')
+        .slice(0, portraitChars - 4)}`;
 const scenarios = FLOW_SCENARIOS.filter((s) => !values.only || s.label.includes(values.only));
 
 interface Build {
