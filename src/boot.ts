@@ -145,6 +145,7 @@ function openServerStore(config: Config, logger: Logger): Store {
   return openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    lockTimeoutMs: config.storeLockTimeoutMs,
     onPermissionWarning: (w) => logger.warn(w, 'could not make the data folder or a database file private (0700 / 0600)'),
   });
 }

@@ -35,6 +35,8 @@ export interface Config {
   dataDir: string;
   /** postgres://… selects PostgreSQL; unset selects the embedded SQLite store under dataDir. */
   databaseUrl: string | undefined;
+  /** STORE_LOCK_TIMEOUT_MS: how long a statement waits for another connection's lock before 503. */
+  storeLockTimeoutMs: number;
   keysDir: string;
   logLevel: LogLevel;
   /** Largest request body accepted, in bytes: the routes that carry credentials or portraits. */
@@ -199,6 +201,12 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     name: 'DATABASE_URL',
     default: '(unset)',
     description: '`postgres://user@host:port/db` selects PostgreSQL instead of the embedded store.',
+  },
+  {
+    name: 'STORE_LOCK_TIMEOUT_MS',
+    default: '5000',
+    description:
+      "Longest a request waits for a lock another connection holds (SQLite `busy_timeout`, PostgreSQL `lock_timeout`: a migration, an operator's transaction, another node's write) before it answers 503 `store_unavailable` with Retry-After; 100–60000.",
   },
   { name: 'KEYS_DIR', default: './keys', description: 'Folder of the encrypted signing key files.' },
   {
@@ -807,6 +815,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     publicUrl,
     dataDir: resolve(cwd, env.DATA_DIR?.trim() || './data'),
     databaseUrl,
+    storeLockTimeoutMs: integer(env, 'STORE_LOCK_TIMEOUT_MS', 5000, 100, 60_000),
     keysDir: resolve(cwd, env.KEYS_DIR?.trim() || './keys'),
     logLevel,
     bodyLimit,

@@ -18,6 +18,8 @@ describe('configuration', () => {
     assert.equal(c.logLevel, 'info');
     assert.equal(c.keyAlg, 'ES256');
     assert.equal(c.jwksMaxAgeS, 60);
+    assert.equal(c.storeLockTimeoutMs, 5000);
+    assert.equal(loadConfig({ STORE_LOCK_TIMEOUT_MS: '750' }, '/srv/app').storeLockTimeoutMs, 750);
   });
 
   it('names the bad variable', () => {
@@ -27,6 +29,8 @@ describe('configuration', () => {
       [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
       [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
       [{ DATABASE_URL: 'mysql://x/y' }, 'DATABASE_URL'],
+      [{ STORE_LOCK_TIMEOUT_MS: '50' }, 'STORE_LOCK_TIMEOUT_MS'],
+      [{ STORE_LOCK_TIMEOUT_MS: 'soon' }, 'STORE_LOCK_TIMEOUT_MS'],
       [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
       [{ KEY_ALG: 'HS256' }, 'KEY_ALG'],
       [{ BODY_LIMIT: '-1' }, 'BODY_LIMIT'],

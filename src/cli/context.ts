@@ -27,7 +27,12 @@ export function cliContext(env: Record<string, string | undefined> = process.env
     config,
     clock: systemClock,
     async withStore(fn) {
-      const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+      const store = openStore({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        poolSize: 2,
+        lockTimeoutMs: config.storeLockTimeoutMs,
+      });
       try {
         await store.migrate();
         return await fn(store);

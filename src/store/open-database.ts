@@ -37,6 +37,8 @@ export interface DatabaseOptions {
   dataDir: string;
   /** PostgreSQL pool size per process. */
   poolSize?: number;
+  /** How long a statement waits for a lock another connection holds (STORE_LOCK_TIMEOUT_MS; default 5 s). */
+  lockTimeoutMs?: number;
   /** Told when the data folder or a database file could not be made private (0700 / 0600). */
   onPermissionWarning?: (w: PermissionWarning) => void;
 }
@@ -149,7 +151,7 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
       max: opts.poolSize ?? 10,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30_000,
-      lock_timeout: PG_LOCK_TIMEOUT_MS,
+      lock_timeout: opts.lockTimeoutMs ?? PG_LOCK_TIMEOUT_MS,
       types: pgTypes,
     });
     // An idle client losing its connection (database restarted) must not crash the process;
@@ -172,11 +174,12 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
 
   const file = join(opts.dataDir, SQLITE_FILE);
   const warnings = prepareDataDir(opts.dataDir, file);
-  const sqlite = new BetterSqlite3(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
-  configureSqlite(sqlite);
+  const lockTimeoutMs = opts.lockTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS;
+  const sqlite = new BetterSqlite3(file, { timeout: lockTimeoutMs });
+  configureSqlite(sqlite, lockTimeoutMs);
   for (const w of [...warnings, ...restrictDataFiles(file)]) opts.onPermissionWarning?.(w);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(withStatementCache(sqlite), () => sqlite.inTransaction) });
-  const writer = new SqliteWriter(file);
+  const writer = new SqliteWriter(file, lockTimeoutMs);
   return {
     db,
     dialect: 'sqlite',

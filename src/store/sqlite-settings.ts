@@ -1,6 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 
-/** How long a SQLite write waits for another connection's write lock before SQLITE_BUSY (→ 503). */
+/**
+ * How long a SQLite write waits for another connection's write lock before SQLITE_BUSY (→ 503),
+ * unless STORE_LOCK_TIMEOUT_MS says otherwise.
+ */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 /**
@@ -10,10 +13,10 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
  * overwrites deleted content with zeros, so purged offer claims and verification results do not
  * stay readable in free pages of the file (https://www.sqlite.org/pragma.html#pragma_secure_delete).
  */
-export function configureSqlite(db: BetterSqlite3.Database): void {
+export function configureSqlite(db: BetterSqlite3.Database, busyTimeoutMs: number = SQLITE_BUSY_TIMEOUT_MS): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('secure_delete = ON');
-  db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
 }

@@ -6,21 +6,21 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { configureSqlite, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings.js';
+import { configureSqlite } from './sqlite-settings.js';
 import { isStoreUnavailable } from './classify-store-error.js';
 import type { UnitOutcome, WriterReply, WriterRequest, WriterStep } from './sqlite-writer.js';
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-worker runs as a worker thread');
-const { file } = workerData as { file: string };
+const { file, busyTimeoutMs } = workerData as { file: string; busyTimeoutMs: number };
 
 let db: BetterSqlite3.Database | undefined;
 const statements = new Map<string, BetterSqlite3.Statement>();
 
 function connection(): BetterSqlite3.Database {
   if (!db) {
-    db = new BetterSqlite3(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
-    configureSqlite(db);
+    db = new BetterSqlite3(file, { timeout: busyTimeoutMs });
+    configureSqlite(db, busyTimeoutMs);
     // The savepoints of a merged batch (one per guarded unit) spilled their statement journal
     // into a temp file (open, unlink, write, close: strace showed ~0.7 per commit, ~8% of this
     // thread's time). This connection only runs small write units, so its temp data stays in

@@ -12,6 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import type { UnitResult, UnitWriter, WriteUnit } from './batch-writer.js';
 import { compiledModuleUrl } from '../paths.js';
+import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings.js';
 
 export interface WriterStep {
   sql: string;
@@ -37,11 +38,12 @@ const WORKER_URL = fromSource ? new URL('./sqlite-writer-worker.ts', import.meta
 // The thread only binds parameters and runs statements: a small heap is plenty (keeps RSS down).
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
 
-function spawnWorker(file: string): Worker {
-  if (!fromSource) return new Worker(WORKER_URL, { workerData: { file }, resourceLimits: RESOURCE_LIMITS });
+function spawnWorker(file: string, busyTimeoutMs: number): Worker {
+  const workerData = { file, busyTimeoutMs };
+  if (!fromSource) return new Worker(WORKER_URL, { workerData, resourceLimits: RESOURCE_LIMITS });
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: { file }, resourceLimits: RESOURCE_LIMITS });
+  return new Worker(bootstrap, { eval: true, workerData, resourceLimits: RESOURCE_LIMITS });
 }
 
 export class SqliteWriter {
@@ -50,7 +52,10 @@ export class SqliteWriter {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (outcomes: UnitResult[]) => void; reject: (e: Error) => void }>();
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly busyTimeoutMs: number = SQLITE_BUSY_TIMEOUT_MS,
+  ) {}
 
   readonly write: UnitWriter = (units: readonly WriteUnit[]) =>
     new Promise<UnitResult[]>((resolve, reject) => {
@@ -82,7 +87,7 @@ export class SqliteWriter {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const w = spawnWorker(this.file);
+    const w = spawnWorker(this.file, this.busyTimeoutMs);
     w.unref();
     w.on('message', (m: WriterReply) => {
       const p = this.pending.get(m.id);

@@ -94,7 +94,7 @@ export function openStore(opts: DatabaseOptions): Store {
           await sql`BEGIN IMMEDIATE`.execute(c);
           await sql`ROLLBACK`.execute(c);
         } finally {
-          await sql`PRAGMA busy_timeout = ${sql.raw(String(SQLITE_BUSY_TIMEOUT_MS))}`.execute(c);
+          await sql`PRAGMA busy_timeout = ${sql.raw(String(Math.trunc(opts.lockTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS)))}`.execute(c);
         }
       });
     },

@@ -99,7 +99,8 @@ for (const backend of storeTargets()) {
   it(`answers 503 with Retry-After while the database is down and recovers without a restart, leaving nothing half-consumed (${backend})`, async () => {
     const target = await makeStoreTarget(backend);
     const outage = backend === 'postgres' ? await pgOutage(target) : await sqliteOutage(target);
-    const server = await spawnServer({ ...outage.env, LOG_LEVEL: 'error' });
+    // SQLite: each refused write waits out the lock timeout; 1 s instead of the default 5 s.
+    const server = await spawnServer({ ...outage.env, LOG_LEVEL: 'error', STORE_LOCK_TIMEOUT_MS: '1000' });
     const issuer = `http://localhost:${server.port}`; // PUBLIC_URL default: the proofs' aud
     try {
       const { apiKey } = JSON.parse(

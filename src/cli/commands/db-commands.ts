@@ -23,7 +23,12 @@ export function dbCommands(program: Command, ctx: () => CliContext, io: CliIo): 
           `a running server (pid ${pid}) holds the store in ${c.config.dataDir}; stop it first, or let it migrate on its next start`,
         );
       }
-      const store = openStore({ databaseUrl: c.config.databaseUrl, dataDir: c.config.dataDir, poolSize: 1 });
+      const store = openStore({
+        databaseUrl: c.config.databaseUrl,
+        dataDir: c.config.dataDir,
+        poolSize: 1,
+        lockTimeoutMs: c.config.storeLockTimeoutMs,
+      });
       try {
         const { applied } = await store.migrate();
         createOutput(Boolean(opts.json), io).data({ store: store.dialect, location: store.location, applied }, () =>
