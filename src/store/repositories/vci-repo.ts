@@ -8,13 +8,8 @@ import { changed } from '../affected-rows.js';
 export type VciOfferRecord = Selectable<VciOffersTable>;
 export type VciAccessTokenRecord = Selectable<VciAccessTokensTable>;
 
-/**
- * Every column of an offer but its claims: what the steps before the credential request read
- * (offer fetch, token, PAR, QR). The claims may be 20 KB (a portrait); they are read once, by the
- * credential request. Their first characters, `claims_head` (null without claims), tell plain
- * JSON from text sealed under a code (claims-seal.ts), which is all the token step asks of them.
- */
-const OFFER_HEAD_COLUMNS = [
+/** The columns a new offer names (tx_attempts starts at 0; configuration_ids and deferred are optional). */
+const OFFER_INSERT_COLUMNS = [
   'id',
   'ref_hash',
   'code_hash',
@@ -22,16 +17,26 @@ const OFFER_HEAD_COLUMNS = [
   'type',
   'format',
   'configuration_id',
-  'configuration_ids',
-  'deferred',
+  'claims',
   'tx_code_hash',
   'tx_code_length',
-  'tx_attempts',
   'created_at',
   'expires_at',
   'redeemed_at',
   'burned_at',
   'issued_at',
+] as const satisfies readonly (keyof VciOfferRecord)[];
+/**
+ * Every column of an offer but its claims: what the steps before the credential request read
+ * (offer fetch, token, PAR, QR). The claims may be 20 KB (a portrait); they are read once, by the
+ * credential request. Their first characters, `claims_head` (null without claims), tell plain
+ * JSON from text sealed under a code (claims-seal.ts), which is all the token step asks of them.
+ */
+const OFFER_HEAD_COLUMNS = [
+  ...OFFER_INSERT_COLUMNS.filter((c): c is Exclude<typeof c, 'claims'> => c !== 'claims'),
+  'tx_attempts',
+  'configuration_ids',
+  'deferred',
 ] as const satisfies readonly (keyof VciOfferRecord)[];
 export const CLAIMS_HEAD_CHARS = 16;
 export type VciOfferHead = Pick<VciOfferRecord, (typeof OFFER_HEAD_COLUMNS)[number]> & { claims_head: string | null };
@@ -61,24 +66,7 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
     code_hash: preparedQuery(['v'], ({ v }: { v: string }) => head().where('code_hash', '=', v)),
   };
   const firstRow = async <R>(query: CompiledQuery): Promise<R | undefined> => (await db.executeQuery(query)).rows[0] as R | undefined;
-  const offerColumns = [
-    'id',
-    'ref_hash',
-    'code_hash',
-    'client_id',
-    'type',
-    'format',
-    'configuration_id',
-    'claims',
-    'tx_code_hash',
-    'tx_code_length',
-    'created_at',
-    'expires_at',
-    'redeemed_at',
-    'burned_at',
-    'issued_at',
-  ] as const;
-  const insertOffer = preparedQuery([...offerColumns], (r: Insertable<VciOffersTable>) => db.insertInto('vci_offers').values(r));
+  const insertOffer = preparedQuery([...OFFER_INSERT_COLUMNS], (r: Insertable<VciOffersTable>) => db.insertInto('vci_offers').values(r));
   const offerByToken = preparedQuery(['v'], ({ v }: { v: string }) =>
     db
       .selectFrom('vci_access_tokens')
@@ -126,7 +114,7 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
   return {
     async insertOffer(r: Insertable<VciOffersTable>): Promise<void> {
       // The prepared statement names every column but tx_attempts; any other row is built as it is.
-      const complete = Object.keys(r).length === offerColumns.length && offerColumns.every((c) => r[c] !== undefined);
+      const complete = Object.keys(r).length === OFFER_INSERT_COLUMNS.length && OFFER_INSERT_COLUMNS.every((c) => r[c] !== undefined);
       await write([{ query: complete ? insertOffer(r) : db.insertInto('vci_offers').values(r).compile() }]);
     },
 
