@@ -5,7 +5,7 @@
  */
 import ajv2020 from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
-import type { FuncKeywordDefinition, SchemaValidateFunction } from 'ajv';
+import { _, str, type CodeKeywordDefinition, type KeywordCxt } from 'ajv/dist/2020.js';
 
 // Both packages are CommonJS with an `exports.default`; under NodeNext the default import is the
 // whole module object, so the class and the plugin are taken from `.default`.
@@ -37,18 +37,24 @@ const SURROGATE = /[\ud800-\udfff]/;
 
 /**
  * `maxLength` and `minLength` with `codePointLength`, in place of ajv's (its `unicode` option
- * would count surrogate pairs as two instead). The errors are ajv's own, word for word.
+ * would count surrogate pairs as two instead): the same generated check with our count, run where
+ * ajv runs its own (before `pattern`), with ajv's errors word for word, `propertyName` included.
  */
-const LENGTH_LIMITS = (['maxLength', 'minLength'] as const).map((keyword) => {
-  const [beyond, comparative] =
-    keyword === 'maxLength' ? [(n: number, limit: number) => n > limit, 'more'] : [(n: number, limit: number) => n < limit, 'fewer'];
-  const check: SchemaValidateFunction = (limit: number, data: string) => {
-    if (!beyond(codePointLength(data), limit)) return true;
-    check.errors = [{ keyword, message: `must NOT have ${comparative} than ${limit} characters`, params: { limit } }];
-    return false;
-  };
-  return { keyword, type: 'string', schemaType: 'number', errors: true, validate: check } satisfies FuncKeywordDefinition;
-});
+const LENGTH_LIMITS = (['maxLength', 'minLength'] as const).map((keyword): CodeKeywordDefinition => ({
+  keyword,
+  type: 'string',
+  schemaType: 'number',
+  $data: true,
+  before: 'pattern',
+  error: {
+    message: ({ schemaCode }) => str`must NOT have ${keyword === 'maxLength' ? 'more' : 'fewer'} than ${schemaCode} characters`,
+    params: ({ schemaCode }) => _`{limit: ${schemaCode}}`,
+  },
+  code(cxt: KeywordCxt) {
+    const length = _`${cxt.gen.scopeValue('func', { ref: codePointLength })}(${cxt.data})`;
+    cxt.fail$data(keyword === 'maxLength' ? _`${length} > ${cxt.schemaCode}` : _`${length} < ${cxt.schemaCode}`);
+  },
+}));
 
 /**
  * `strictRequired: false` is for the meta-schema only, whose `if`/`then` rules require members
@@ -59,7 +65,7 @@ export function createAjv(options: { strictRequired?: boolean } = {}): Ajv {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: options.strictRequired ?? true });
   addFormats(ajv);
   for (const limit of LENGTH_LIMITS) {
-    ajv.removeKeyword(limit.keyword);
+    ajv.removeKeyword(limit.keyword as string);
     ajv.addKeyword(limit);
   }
   // Our one annotation keyword (find-unsafe-text.ts reads it; ajv only has to accept it in strict mode).
