@@ -36,8 +36,8 @@ const require = createRequire(import.meta.url);
 const bin = (pkg, path) => join(dirname(require.resolve(`${pkg}/package.json`)), path);
 const started = Date.now();
 const args = process.argv.slice(2);
-const withChecks = args[0] === '--checks';
-const filters = withChecks ? args.slice(1) : args;
+const withChecks = args.includes('--checks');
+const filters = args.filter((a) => a !== '--checks');
 
 /** Runs `command`, its output kept unless `inherit`; resolves to its exit code and output. */
 function run(command, argv, options = {}) {
@@ -51,7 +51,8 @@ function run(command, argv, options = {}) {
   });
 }
 
-// The package.json scripts themselves, so `npm run typecheck` / `npm run lint` stay the one definition.
+// The package.json scripts themselves, so `npm run typecheck` / `npm run lint` stay the one definition:
+// through the npm that runs `npm test` (npm_execpath, a JavaScript file), else `npm` on the PATH.
 const npm = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
 if (withChecks) {
   const scripts = ['typecheck', 'lint'];
@@ -86,5 +87,5 @@ try {
 rmSync(reportDir, { recursive: true, force: true });
 console.log('');
 for (const s of skipped) console.log(`skipped ${s}`);
-console.log(`${counts} in ${seconds} s`);
+console.log(`${counts} in ${seconds} s${withChecks ? ' (typecheck and lint included)' : ''}`);
 process.exit(res.code);

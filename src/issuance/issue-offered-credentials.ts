@@ -215,7 +215,7 @@ export async function issueOfferedCredentials(
   // signed for a request the unit refuses is never sent and leaves no trace. A token and offer
   // already used are refused before signing (authorizeBoundAccessToken, checkIssuable); the
   // claims signed are the offer's as read with the token, which the unit confirms the offer
-  // still holds (claims are written once, then only dropped).
+  // still holds (what they say never changes once written: they are only sealed anew or dropped).
   const ids = credentialIdsFor(configuration, holders);
   const notification = notificationSteps(deps, accessToken, dpopJkt);
   const issuance = prepareIssuance(issuanceDepsOf(deps), client, {

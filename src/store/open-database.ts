@@ -14,9 +14,9 @@ import { prepareDataDir, restrictDataFiles, type PermissionWarning } from './res
 export { SQLITE_BUSY_TIMEOUT_MS };
 
 /**
- * How long a PostgreSQL statement waits for a lock another session holds (an operator's
- * transaction, a migration on another node) before it fails with 55P03 → 503 and Retry-After:
- * the same bound as SQLite's busy timeout. Without it a request waits as long as the lock is
+ * How long a PostgreSQL statement waits, unless STORE_LOCK_TIMEOUT_MS says otherwise, for a lock
+ * another session holds (an operator's transaction, a migration on another node) before it fails
+ * with 55P03 → 503 and Retry-After: the same bound as SQLite's busy timeout. Without it a request waits as long as the lock is
  * held — a hang, not an answer — and a migration waiting for its lock stalls every query queued
  * behind it.
  */

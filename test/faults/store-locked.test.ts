@@ -55,7 +55,8 @@ it.skipIf(skip)(
       assert.equal(refused.statusCode, 503, refused.body);
       assert.equal(refused.json().code, 'store_unavailable');
       assert.match(String(refused.headers['retry-after']), /^\d+$/);
-      assert.ok(waited >= LOCK_TIMEOUT_MS - 250 && waited < LOCK_TIMEOUT_MS + 4000, `answered after ${waited} ms`);
+      // Below the default 5 s: the setting, not the default, bounded the wait.
+      assert.ok(waited >= LOCK_TIMEOUT_MS - 250 && waited < LOCK_TIMEOUT_MS + 3000, `answered after ${waited} ms`);
       await locker.query('ROLLBACK');
 
       assert.equal(await t.runtime.store.credentials.count(), before, 'the refused issuance stored nothing');

@@ -35,8 +35,9 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
       .onConflict((oc) => oc.column('nonce_hash').doNothing()),
   );
   // The guard of an unissued offer that still holds its claims. It reads the id, not the claims:
-  // the request signed with what it read beside its token (claims are written once, then only
-  // dropped), and a 20 KB portrait need not cross from the store again.
+  // the request signed with what it read beside its token (what the claims say never changes once
+  // written: they may be sealed anew under a new code or token, and are dropped when issued), and
+  // a 20 KB portrait need not cross from the store again.
   const unissuedOffer = preparedQuery(['id'], (v: { id: string }) =>
     db
       .selectFrom('vci_offers')
