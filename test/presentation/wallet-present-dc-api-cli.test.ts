@@ -116,11 +116,14 @@ for (const backend of storeTargets()) {
       return res.body as { id: string; dc_api_requests: DcRequest[] };
     };
     const entry = (c: { dc_api_requests: DcRequest[] }, protocol: string) => c.dc_api_requests.find((r) => r.protocol === protocol)!;
-    /** The compiled CLI answers the entry for this origin; stdout is the data the page hands back. */
+    /**
+     * The CLI (in this process; the stdin case below runs the compiled one) answers the entry for
+     * this origin; stdout is the data the page hands back.
+     */
     const cliAnswer = async (request: unknown, asOrigin: string) => {
       const file = join(dir, `request-${Math.random().toString(36).slice(2)}.json`);
       writeFileSync(file, JSON.stringify(request));
-      return spawnDproof(['wallet', 'present-dc-api', '--origin', asOrigin, '--request-file', file], env);
+      return runDproof(['wallet', 'present-dc-api', '--origin', asOrigin, '--request-file', file], env);
     };
     const handBack = async (id: string, data: unknown) => {
       const res = await api(`/v1/verifier/requests/${id}/dc-api-response`, { data: data as Obj });
