@@ -1,5 +1,6 @@
 import { sql, type CompiledQuery, type Kysely, type QueryResult, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
+import { GroupCommit } from './group-commit.js';
 
 /**
  * Group-committed writes (group-commit.ts) go through a unit writer: a batch of units runs in
@@ -25,6 +26,16 @@ export type UnitWriter = (units: readonly WriteUnit[]) => Promise<UnitResult[]>;
 
 /** Plain statements, one unit each, answering how many rows each changed. */
 export type BatchWriter = (statements: readonly CompiledQuery[]) => Promise<number[]>;
+
+/**
+ * One unit at a time, group-committed (group-commit.ts): the units that arrive while a batch
+ * commits share the next transaction (PostgreSQL: one BEGIN/COMMIT and WAL flush; SQLite: one
+ * message to the writer thread). What the repositories' single-unit writes go through.
+ */
+export function groupCommitted(writeUnits: UnitWriter): (unit: WriteUnit) => Promise<UnitResult> {
+  const units = new GroupCommit<WriteUnit, UnitResult>(writeUnits);
+  return (unit) => units.submit(unit);
+}
 
 export const statementWriter =
   (writeUnits: UnitWriter): BatchWriter =>

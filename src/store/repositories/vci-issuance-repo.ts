@@ -1,7 +1,6 @@
 import type { CompiledQuery, Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, VciDeferredTable, VciNotificationsTable, VciOfferIssuancesTable } from '../schema.js';
-import type { UnitResult, UnitWriter, WriteStep, WriteUnit } from '../batch-writer.js';
-import { GroupCommit } from '../group-commit.js';
+import { groupCommitted, type UnitWriter, type WriteStep } from '../batch-writer.js';
 import { changed } from '../affected-rows.js';
 import { preparedQuery } from '../prepared-query.js';
 
@@ -25,11 +24,8 @@ export type ConsumeConfigurationRefusal = 'nonce' | 'used' | 'issued';
  * commit together or not at all.
  */
 export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
-  // Group-committed like the offer's and the token's units (vci-repo.ts): the credential requests
-  // that arrive while one commits share the next transaction (PostgreSQL: one BEGIN/COMMIT and one
-  // WAL flush for them all; SQLite: one message to the writer thread).
-  const units = new GroupCommit<WriteUnit, UnitResult>((batch) => writeUnits(batch));
-  const write = (unit: WriteUnit): Promise<UnitResult> => units.submit(unit);
+  // Group-committed like the offer's and the token's units (vci-repo.ts).
+  const write = groupCommitted(writeUnits);
   // Every credential request runs these: built once and bound anew (prepared-query.ts; Kysely's
   // builder showed at 4–6% of the flow's main thread in --cpu-prof).
   // A c_nonce is recorded when it is used (src/issuance/c-nonce.ts): a second use finds the row.

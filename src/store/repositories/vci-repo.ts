@@ -1,7 +1,6 @@
 import { sql, type CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database, VciAccessTokensTable, VciOffersTable, VciRefreshTokensTable } from '../schema.js';
-import { GroupCommit } from '../group-commit.js';
-import type { UnitResult, UnitWriter, WriteUnit } from '../batch-writer.js';
+import { groupCommitted, type UnitWriter } from '../batch-writer.js';
 import { preparedQuery } from '../prepared-query.js';
 import { changed } from '../affected-rows.js';
 
@@ -50,8 +49,7 @@ export type VciOfferHead = Pick<VciOfferRecord, (typeof OFFER_HEAD_COLUMNS)[numb
  * did not win, without touching its neighbours.
  */
 export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
-  const units = new GroupCommit<WriteUnit, UnitResult>((batch) => writeUnits(batch));
-  const write = async (unit: WriteUnit): Promise<UnitResult> => units.submit(unit);
+  const write = groupCommitted(writeUnits);
   // The statements of the wallet's path, built once (prepared-query.ts).
   const head = () =>
     db

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, VerifierRequestsTable } from '../schema.js';
 import { GroupCommit } from '../group-commit.js';
-import { statementWriter, type UnitResult, type UnitWriter, type WriteUnit } from '../batch-writer.js';
+import { groupCommitted, statementWriter, type UnitWriter } from '../batch-writer.js';
 import type { ReceiptRecord } from './receipts-repo.js';
 import { changed, deleted } from '../affected-rows.js';
 
@@ -13,7 +13,7 @@ export const verifierRequestsRepo = (db: Kysely<Database>, writeUnits: UnitWrite
   // synchronous=FULL no longer stops the event loop). Each statement answers how many rows it changed.
   const writes = new GroupCommit(statementWriter(writeUnits));
   // Units of several statements (a result with its receipts), group-committed the same way.
-  const units = new GroupCommit<WriteUnit, UnitResult>(writeUnits);
+  const writeUnit = groupCommitted(writeUnits);
   return {
     async insert(r: VerifierRequestRecord): Promise<void> {
       await db.insertInto('verifier_requests').values(r).execute();
@@ -72,9 +72,9 @@ export const verifierRequestsRepo = (db: Kysely<Database>, writeUnits: UnitWrite
       const update = {
         query: db.updateTable('verifier_requests').set({ status, result, purge_at: purgeAt }).where('id', '=', id).compile(),
       };
-      if (receipts.length === 0) await units.submit([update]);
+      if (receipts.length === 0) await writeUnit([update]);
       else
-        await units.submit([
+        await writeUnit([
           {
             query: db
               .insertInto('verification_receipts')
