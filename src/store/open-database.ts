@@ -16,9 +16,9 @@ export { SQLITE_BUSY_TIMEOUT_MS };
 /**
  * How long a PostgreSQL statement waits, unless STORE_LOCK_TIMEOUT_MS says otherwise, for a lock
  * another session holds (an operator's transaction, a migration on another node) before it fails
- * with 55P03 → 503 and Retry-After: the same bound as SQLite's busy timeout. Without it a request waits as long as the lock is
- * held — a hang, not an answer — and a migration waiting for its lock stalls every query queued
- * behind it.
+ * with 55P03 → 503 and Retry-After: the same bound as SQLite's busy timeout, and the default of
+ * both. Without it a request waits as long as the lock is held — a hang, not an answer — and a
+ * migration waiting for its lock stalls every query queued behind it.
  */
 export const PG_LOCK_TIMEOUT_MS = SQLITE_BUSY_TIMEOUT_MS;
 
@@ -29,6 +29,8 @@ export interface OpenedDatabase {
   location: string;
   /** Group-committed writes (one transaction per batch); on SQLite in the writer thread. */
   writeUnits: UnitWriter;
+  /** How long a statement waits for another connection's lock (DatabaseOptions.lockTimeoutMs, or the default). */
+  lockTimeoutMs: number;
   close(): Promise<void>;
 }
 
@@ -145,13 +147,14 @@ function withStatementCache(db: BetterSqlite3.Database, max = 512): SqliteDataba
 }
 
 export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
+  const lockTimeoutMs = Math.trunc(opts.lockTimeoutMs ?? PG_LOCK_TIMEOUT_MS);
   if (opts.databaseUrl) {
     const pool = new (loadPg().Pool)({
       connectionString: opts.databaseUrl,
       max: opts.poolSize ?? 10,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30_000,
-      lock_timeout: opts.lockTimeoutMs ?? PG_LOCK_TIMEOUT_MS,
+      lock_timeout: lockTimeoutMs,
       types: pgTypes,
     });
     // An idle client losing its connection (database restarted) must not crash the process;
@@ -169,12 +172,11 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
     u.password = '';
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const writeUnits = kyselyUnitWriter(db);
-    return { db, dialect: 'postgres', location: u.toString(), writeUnits, close: () => db.destroy() };
+    return { db, dialect: 'postgres', location: u.toString(), writeUnits, lockTimeoutMs, close: () => db.destroy() };
   }
 
   const file = join(opts.dataDir, SQLITE_FILE);
   const warnings = prepareDataDir(opts.dataDir, file);
-  const lockTimeoutMs = opts.lockTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS;
   const sqlite = new BetterSqlite3(file, { timeout: lockTimeoutMs });
   configureSqlite(sqlite, lockTimeoutMs);
   for (const w of [...warnings, ...restrictDataFiles(file)]) opts.onPermissionWarning?.(w);
@@ -185,6 +187,7 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
     dialect: 'sqlite',
     location: file,
     writeUnits: writer.write,
+    lockTimeoutMs,
     close: async () => {
       await writer.close();
       await db.destroy();

@@ -13,10 +13,10 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
  * overwrites deleted content with zeros, so purged offer claims and verification results do not
  * stay readable in free pages of the file (https://www.sqlite.org/pragma.html#pragma_secure_delete).
  */
-export function configureSqlite(db: BetterSqlite3.Database, busyTimeoutMs: number = SQLITE_BUSY_TIMEOUT_MS): void {
+export function configureSqlite(db: BetterSqlite3.Database, busyTimeoutMs: number): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('secure_delete = ON');
-  db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
 }

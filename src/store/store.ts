@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
-import { openDatabase, SQLITE_BUSY_TIMEOUT_MS, type DatabaseOptions } from './open-database.js';
+import { openDatabase, type DatabaseOptions } from './open-database.js';
 import { migrateToLatest, type MigrationReport } from './migrate.js';
 import { keysRepo } from './repositories/keys-repo.js';
 import { clientsRepo } from './repositories/clients-repo.js';
@@ -58,7 +58,7 @@ export interface Store {
 }
 
 export function openStore(opts: DatabaseOptions): Store {
-  const { db, dialect, location, writeUnits, close } = openDatabase(opts);
+  const { db, dialect, location, writeUnits, lockTimeoutMs, close } = openDatabase(opts);
   return {
     dialect,
     location,
@@ -94,7 +94,7 @@ export function openStore(opts: DatabaseOptions): Store {
           await sql`BEGIN IMMEDIATE`.execute(c);
           await sql`ROLLBACK`.execute(c);
         } finally {
-          await sql`PRAGMA busy_timeout = ${sql.raw(String(Math.trunc(opts.lockTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS)))}`.execute(c);
+          await sql`PRAGMA busy_timeout = ${sql.raw(String(lockTimeoutMs))}`.execute(c);
         }
       });
     },
