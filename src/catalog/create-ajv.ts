@@ -40,7 +40,7 @@ const SURROGATE = /[\ud800-\udfff]/;
  * would count surrogate pairs as two instead): the same generated check with our count, run where
  * ajv runs its own (before `pattern`), with ajv's errors word for word, `propertyName` included.
  */
-const LENGTH_LIMITS = (['maxLength', 'minLength'] as const).map((keyword): CodeKeywordDefinition => ({
+const lengthLimit = (keyword: 'maxLength' | 'minLength'): CodeKeywordDefinition => ({
   keyword,
   type: 'string',
   schemaType: 'number',
@@ -54,7 +54,7 @@ const LENGTH_LIMITS = (['maxLength', 'minLength'] as const).map((keyword): CodeK
     const length = _`${cxt.gen.scopeValue('func', { ref: codePointLength })}(${cxt.data})`;
     cxt.fail$data(keyword === 'maxLength' ? _`${length} > ${cxt.schemaCode}` : _`${length} < ${cxt.schemaCode}`);
   },
-}));
+});
 
 /**
  * `strictRequired: false` is for the meta-schema only, whose `if`/`then` rules require members
@@ -64,9 +64,9 @@ const LENGTH_LIMITS = (['maxLength', 'minLength'] as const).map((keyword): CodeK
 export function createAjv(options: { strictRequired?: boolean } = {}): Ajv {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: options.strictRequired ?? true });
   addFormats(ajv);
-  for (const limit of LENGTH_LIMITS) {
-    ajv.removeKeyword(limit.keyword as string);
-    ajv.addKeyword(limit);
+  for (const keyword of ['maxLength', 'minLength'] as const) {
+    ajv.removeKeyword(keyword);
+    ajv.addKeyword(lengthLimit(keyword));
   }
   // Our one annotation keyword (find-unsafe-text.ts reads it; ajv only has to accept it in strict mode).
   ajv.addKeyword({ keyword: 'x-allow-control-characters', schemaType: 'boolean' });
