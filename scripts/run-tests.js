@@ -10,7 +10,7 @@
 // side (each is mostly one thread: 43 s for both instead of 64 s one after the other, on two
 // cores); when one fails, no test runs. Beside the tests, even at the lowest CPU priority
 // (SCHED_IDLE), they slowed the test files by 10-15%, more than they saved.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -32,19 +32,17 @@ if (process.env.CI === 'true' && missing.length > 0) {
 }
 for (const s of skipped) console.log(`skipping ${s}`);
 
-const require = createRequire(import.meta.url);
-const bin = (pkg, path) => join(dirname(require.resolve(`${pkg}/package.json`)), path);
 const started = Date.now();
 const args = process.argv.slice(2);
 const withChecks = args.includes('--checks');
 const filters = args.filter((a) => a !== '--checks');
 
-/** Runs `command`, its output kept unless `inherit`; resolves to its exit code and output. */
-function run(command, argv, options = {}) {
-  const child = spawn(command, argv, { stdio: options.inherit ? 'inherit' : 'pipe', env: options.env ?? process.env });
+/** Runs `command` with its output kept; resolves to its exit code and output. */
+function run(command, argv) {
+  const child = spawn(command, argv);
   let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
   return new Promise((resolve) => {
     child.on('error', (e) => resolve({ code: 1, output: `${output}${e.message}\n` }));
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
@@ -62,16 +60,13 @@ if (withChecks) {
   console.log(`npm run typecheck, npm run lint: ok in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-const vitest = bin('vitest', 'vitest.mjs');
+const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 const reportDir = mkdtempSync(join(tmpdir(), 'dproof-test-report-'));
 const report = join(reportDir, 'vitest.json');
-const res = await run(
+const res = spawnSync(
   process.execPath,
   [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...filters],
-  {
-    inherit: true,
-    env: { ...process.env, NODE_ENV: 'test' },
-  },
+  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 const seconds = ((Date.now() - started) / 1000).toFixed(0);
 
@@ -88,4 +83,4 @@ rmSync(reportDir, { recursive: true, force: true });
 console.log('');
 for (const s of skipped) console.log(`skipped ${s}`);
 console.log(`${counts} in ${seconds} s${withChecks ? ' (typecheck and lint included)' : ''}`);
-process.exit(res.code);
+process.exit(res.status ?? 1);
