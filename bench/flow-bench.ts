@@ -52,6 +52,11 @@ const seconds = Number(values.seconds ?? (values.quick ? 2 : 8));
 const warmupSeconds = Number(values.warmup ?? (values.quick ? 0 : 4));
 const roots = (values.root ?? [ROOT]).map((r) => resolve(r));
 const portraitChars = values.portrait === undefined ? undefined : Number(values.portrait);
+// The type's own bounds (resident-id: 100–20,000 characters): anything else would only fill the run with 400s.
+if (portraitChars !== undefined && !(Number.isInteger(portraitChars) && portraitChars >= 100 && portraitChars <= 20_000)) {
+  process.stderr.write(`--portrait takes a number of characters from 100 to 20000, not ${values.portrait}\n`);
+  process.exit(2);
+}
 const portrait =
   portraitChars === undefined
     ? undefined
