@@ -158,7 +158,9 @@ function openServerStore(config: Config, logger: Logger): Store {
 async function migrateAndEnsureKey(store: Store, config: Config, logger: Logger, clock: Clock): Promise<KeyBackend> {
   const { applied } = await store.migrate();
   if (applied.length > 0) logger.info({ applied, store: store.dialect }, 'migrations applied');
-  const keyStore = openKeyBackend(config, logger, (p) => logger.warn({ file: p.file, generated: p.generated }, DEV_PASSPHRASE_WARNING));
+  const keyStore = openKeyBackend(config, logger, clock, (p) =>
+    logger.warn({ file: p.file, generated: p.generated }, DEV_PASSPHRASE_WARNING),
+  );
   try {
     const made = await ensureActiveKey(
       { store, keyStore, clock, actor: 'server:first-run', issuerProfile: defaultIssuerProfile(config.publicUrl) },

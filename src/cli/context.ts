@@ -41,7 +41,7 @@ export function cliContext(env: Record<string, string | undefined> = process.env
       }
     },
     keyStore() {
-      backend ??= openKeyBackend(config, quiet, (p) => {
+      backend ??= openKeyBackend(config, quiet, systemClock, (p) => {
         if (p.generated) stderr.write(`warning: ${DEV_PASSPHRASE_WARNING}\n`);
       });
       return backend;

@@ -106,7 +106,7 @@ for (const backend of storeTargets()) {
 
     it('turns /readyz red when the token goes away while nothing is being signed, and green when it is back', async () => {
       assert.equal((await readyz()).statusCode, 200);
-      await new Promise((r) => setTimeout(r, 1100)); // past the probe's one-second cache
+      t.clock.advance(1100); // past the probe's one-second cache
       token.unplug();
       try {
         await waitFor('/readyz red', async () => (await readyz()).statusCode === 503, 3000);
@@ -118,7 +118,7 @@ for (const backend of storeTargets()) {
 
     it('answers 503 in bounded time while the module stops answering (a hung process holds its token lock), /readyz red, the event loop free, and heals once it answers', async () => {
       assert.equal((await issue()).statusCode, 201);
-      await new Promise((r) => setTimeout(r, 1100)); // past the probe's one-second cache: the next /readyz asks the module
+      t.clock.advance(1100); // past the probe's one-second cache: the next /readyz asks the module
       const lag = monitorEventLoopDelay({ resolution: 10 });
       const lock = await token.holdLock();
       lag.enable();

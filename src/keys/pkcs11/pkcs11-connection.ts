@@ -16,6 +16,7 @@ import { Pkcs11KeyError } from './pkcs11-faults.js';
 import { Pkcs11StartError, Pkcs11TimeoutError, signerUnavailable } from './pkcs11-faults.js';
 import type { WorkerData, WorkerMessage, WorkerRequest } from './pkcs11-worker.js';
 import { compiledModuleUrl } from '../../paths.js';
+import type { Clock } from '../../clock.js';
 
 /** After a thread was given up on or lost, the least time before the next one is started. */
 const RESPAWN_EVERY_MS = 1000;
@@ -85,7 +86,12 @@ export class Pkcs11Connection {
   /** The first connection: rejects with Pkcs11StartError (naming the variable to fix). */
   readonly opened: Promise<void>;
 
-  constructor(private readonly opts: Pkcs11Config, private readonly logger: Pick<Logger, 'info' | 'warn'>) {
+  /** `clock` times the probe's cache and the respawn pause, so tests step past them instead of sleeping. */
+  constructor(
+    private readonly opts: Pkcs11Config,
+    private readonly logger: Pick<Logger, 'info' | 'warn'>,
+    private readonly clock: Clock,
+  ) {
     this.opened = this.thread().then(() => undefined);
     this.opened.catch(() => undefined); // awaited by the key store; never an unhandled rejection
   }
@@ -110,8 +116,9 @@ export class Pkcs11Connection {
       this.thread().catch(() => undefined); // starts a new thread when it may
       return 'unavailable';
     }
-    if (!this.probing && Date.now() - this.lastProbe >= PROBE_EVERY_MS) {
-      this.lastProbe = Date.now();
+    const now = this.clock.now();
+    if (!this.probing && now - this.lastProbe >= PROBE_EVERY_MS) {
+      this.lastProbe = now;
       this.probing = true;
       this.call<'ok' | 'unavailable'>({ op: 'health' }, 'token probe')
         .then((s) => (this.moduleState = s), () => (this.moduleState = 'unavailable'))
@@ -135,7 +142,7 @@ export class Pkcs11Connection {
   /** The connected thread, started if needed; 503 at once while a stuck thread has not ended. */
   private thread(): Promise<Worker> {
     if (this.ready) return this.ready;
-    if (this.closed || this.stuck || Date.now() < this.nextSpawn) return Promise.reject(signerUnavailable());
+    if (this.closed || this.stuck || this.clock.now() < this.nextSpawn) return Promise.reject(signerUnavailable());
     const w = spawnWorker({ config: this.opts, closeStale: this.hadStuck });
     w.unref();
     w.on('message', (m: WorkerMessage) => this.onMessage(m));
@@ -225,7 +232,7 @@ export class Pkcs11Connection {
     if (this.worker === w) {
       this.worker = undefined;
       this.ready = undefined;
-      this.nextSpawn = Date.now() + RESPAWN_EVERY_MS;
+      this.nextSpawn = this.clock.now() + RESPAWN_EVERY_MS;
     }
     this.moduleState = 'unavailable';
     this.failPending(w);

@@ -17,6 +17,7 @@ import { Pkcs11KeyError } from './pkcs11-faults.js';
 import { PROFILES, tokenSupports } from './pkcs11-profiles.js';
 import { parsePkcs11Ref, pkcs11Ref } from './key-ref.js';
 import { Pkcs11StartError } from './pkcs11-faults.js';
+import type { Clock } from '../../clock.js';
 
 
 export class Pkcs11KeyStore implements KeyBackend {
@@ -38,8 +39,8 @@ export class Pkcs11KeyStore implements KeyBackend {
    * Starts the module thread, which connects and logs in; a module, token, PIN or KEY_ALG that
    * does not fit rejects the first operation (and `ready()`) with Pkcs11StartError.
    */
-  static open(config: Pkcs11Config, keyAlg: SigningAlg, logger: Pick<Logger, 'info' | 'warn'>): Pkcs11KeyStore {
-    return new Pkcs11KeyStore(new Pkcs11Connection(config, logger), config.tokenLabel ?? `slot ${String(config.slot)}`, keyAlg);
+  static open(config: Pkcs11Config, keyAlg: SigningAlg, logger: Pick<Logger, 'info' | 'warn'>, clock: Clock): Pkcs11KeyStore {
+    return new Pkcs11KeyStore(new Pkcs11Connection(config, logger, clock), config.tokenLabel ?? `slot ${String(config.slot)}`, keyAlg);
   }
 
   /** Resolves once the token is connected and fits KEY_ALG; rejects with Pkcs11StartError. */
