@@ -1,6 +1,7 @@
-import { sql, type CompiledQuery, type Kysely, type QueryResult, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type QueryResult, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { GroupCommit } from './group-commit.js';
+import { namedStatements } from './prepared-query.js';
 
 /**
  * Group-committed writes (group-commit.ts) go through a unit writer: a batch of units runs in
@@ -17,7 +18,15 @@ export interface WriteStep {
   /** Rows this step must change (or, for a SELECT / RETURNING, return); otherwise the unit is undone. */
   expect?: number;
 }
-export type WriteUnit = readonly WriteStep[];
+/**
+ * `independent`: no step reads a table an earlier step of the unit wrote, and nobody reads the
+ * unit's rows. PostgreSQL then runs it as one statement (unitAsOneStatement): one round trip
+ * instead of one per step. Mark units with independentSteps().
+ */
+export type WriteUnit = readonly WriteStep[] & { readonly independent?: true };
+
+/** Marks steps as an independent unit (see WriteUnit); their UnitResult's `rows` stay empty. */
+export const independentSteps = (steps: WriteStep[]): WriteUnit => Object.assign(steps, { independent: true as const });
 
 /** Per step: rows changed (or returned), and the rows a SELECT / RETURNING gave. */
 export type UnitResult = { ok: true; changed: number[]; rows: Record<string, unknown>[][] } | { ok: false; failedAt: number };
@@ -67,7 +76,10 @@ const runBatch = (db: Kysely<Database>, units: readonly WriteUnit[], savepoints:
       if (guarded) await sql`savepoint unit`.execute(tx);
       const changed: number[] = [];
       const rows: Record<string, unknown>[][] = [];
-      const failedAt = await runUnit(tx, unit, changed, rows);
+      // The optimistic pass runs an independent unit as one statement; the pass with savepoints
+      // (after a failed guard) runs every unit step by step, so it stops where the guard failed.
+      const oneStatement = !savepoints && unit.independent === true ? unitAsOneStatement(unit) : undefined;
+      const failedAt = oneStatement ? await runAsOne(tx, unit, oneStatement, changed, rows) : await runUnit(tx, unit, changed, rows);
       if (failedAt < 0) {
         if (guarded) await sql`release savepoint unit`.execute(tx);
         results.push({ ok: true, changed, rows });
@@ -89,6 +101,97 @@ async function runUnit(tx: Transaction<Database>, unit: WriteUnit, changed: numb
     const n = countOf(r);
     changed.push(n);
     rows.push(r.rows);
+    if (step.expect !== undefined && n !== step.expect) return i;
+  }
+  return -1;
+}
+
+/**
+ * One statement for an independent unit: each step a data-modifying CTE (`RETURNING 1` added
+ * where it has none, so its rows can be counted) and one row of counts. PostgreSQL runs every CTE
+ * once and to completion against the statement's snapshot (so no step sees another's writes, which
+ * is what `independent` promises) and fires constraint checks after all of them; an
+ * `INSERT … ON CONFLICT DO NOTHING` does see a row an earlier CTE inserted (as step by step).
+ *
+ * Written by hand: node-postgres sends one statement per round trip and cannot pipeline, and on
+ * loopback each round trip's write cost the server more CPU than the statement (issue 22). The
+ * steps are our own compiled statements. Undefined (run step by step) for a unit of one step, a
+ * step whose text could defeat the renumbering of its `$n` parameters (a string literal, a `;`,
+ * its own WITH), or one that names a table an earlier step wrote other than as a plain INSERT's
+ * target: the promise is checked, not only taken.
+ */
+export function unitAsOneStatement(unit: WriteUnit): CompiledQuery | undefined {
+  if (unit.length < 2) return undefined;
+  // Looked up step by step: V8 keeps a string's hash, so each lookup of a fixed statement's text
+  // is O(1), where one key joined from the texts would be hashed anew on every call.
+  let node = combinedTexts;
+  for (const step of unit) node = node.next.get(step.query.sql) ?? new TextNode();
+  let sqlText = node.combined;
+  if (sqlText === undefined) {
+    sqlText = combinedText(unit.map((s) => s.query)) ?? null;
+    // Bounded: only units whose every step is one of the hot path's fixed statements are kept
+    // (and sent as a named statement, like their parts).
+    if (unit.every((s) => namedStatements.has(s.query.sql))) {
+      let at = combinedTexts;
+      for (const step of unit) {
+        const next = at.next.get(step.query.sql) ?? new TextNode();
+        at.next.set(step.query.sql, next);
+        at = next;
+      }
+      at.combined = sqlText;
+      if (sqlText !== null && !namedStatements.has(sqlText)) namedStatements.set(sqlText, `dproof_${String(namedStatements.size + 1)}`);
+    }
+  }
+  if (sqlText === null) return undefined;
+  return CompiledQuery.raw(
+    sqlText,
+    unit.flatMap((s) => [...s.query.parameters]),
+  );
+}
+
+/** The combined texts kept, by their steps' texts in order; `null`: these steps run one by one. */
+class TextNode {
+  combined: string | null | undefined;
+  readonly next = new Map<string, TextNode>();
+}
+const combinedTexts = new TextNode();
+
+const WRITTEN_TABLE = /^\s*(?:insert into|update|delete from)\s+"(\w+)"/i;
+/** `insert into "t" (…) values (…)`, optionally `on conflict (…) do nothing`: reads no table. */
+const PLAIN_INSERT =
+  /^\s*insert into\s+"\w+"\s*\([^()]*\)\s*values\s*(?:\([^()]*\)\s*,?\s*)+(?:on conflict\s*\([^()]*\)\s*do nothing\s*)?(?:returning\b[^()]*)?$/i;
+
+function combinedText(queries: readonly CompiledQuery[]): string | undefined {
+  const written = new Set<string>();
+  const parts: string[] = [];
+  let offset = 0;
+  for (const [i, { sql: text, parameters }] of queries.entries()) {
+    if (/['";]|^\s*with\b/i.test(text.replace(/"\w+"/g, ''))) return undefined;
+    if (!PLAIN_INSERT.test(text) && [...written].some((t) => text.includes(`"${t}"`))) return undefined;
+    const target = WRITTEN_TABLE.exec(text)?.[1];
+    if (target !== undefined) written.add(target);
+    const renumbered = offset === 0 ? text : text.replace(/\$(\d+)/g, (_, n: string) => `$${String(Number(n) + offset)}`);
+    const counted = /^\s*select\b/i.test(text) || /\breturning\b/i.test(text) ? renumbered : `${renumbered} returning 1`;
+    parts.push(`s${String(i)} as (${counted})`);
+    offset += parameters.length;
+  }
+  return `with ${parts.join(', ')} select ${queries.map((_, i) => `(select count(*) from s${String(i)})::int as c${String(i)}`).join(', ')}`;
+}
+
+/** Runs an independent unit as one statement; the index of the first step whose guard failed, or -1. */
+async function runAsOne(
+  tx: Transaction<Database>,
+  unit: WriteUnit,
+  query: CompiledQuery,
+  changed: number[],
+  rows: Record<string, unknown>[][],
+): Promise<number> {
+  const r = await tx.executeQuery<Record<string, number>>(query);
+  const counts = r.rows[0]!;
+  for (const [i, step] of unit.entries()) {
+    const n = counts[`c${String(i)}`]!;
+    changed.push(n);
+    rows.push([]);
     if (step.expect !== undefined && n !== step.expect) return i;
   }
   return -1;

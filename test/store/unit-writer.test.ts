@@ -3,7 +3,8 @@
  * of units in one transaction, where a unit whose guard fails takes no effect at all and its
  * neighbours take theirs — wherever it sits in the batch, and however many fail. On PostgreSQL
  * the batch runs first without savepoints and, when a guard fails, once more with them: never
- * more than two passes, however many units fail.
+ * more than two passes, however many units fail. A unit marked independent (its steps read
+ * nothing an earlier step wrote) runs there as one statement, with the same outcomes.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type OpenedDatabase } from '../../src/store/open-database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { kyselyUnitWriter, type WriteUnit } from '../../src/store/batch-writer.js';
+import { independentSteps, kyselyUnitWriter, unitAsOneStatement, type WriteUnit } from '../../src/store/batch-writer.js';
 import type { Database } from '../../src/store/schema.js';
 import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
 
@@ -39,28 +40,57 @@ for (const backend of storeTargets()) {
         .compile();
     // A unit that records `hashes` only if none of them was recorded before.
     const unit = (...hashes: string[]): WriteUnit => hashes.map((h) => ({ query: insert(h), expect: 1 }));
+    const independentUnit = (...hashes: string[]): WriteUnit => independentSteps(hashes.map((h) => ({ query: insert(h), expect: 1 })));
+    const consume = (hash: string) =>
+      opened.db
+        .updateTable('vci_nonces')
+        .set({ consumed_at: NOW + 1 })
+        .where('nonce_hash', '=', hash)
+        .compile();
     const stored = async (prefix: string) =>
       (await opened.db.selectFrom('vci_nonces').select('nonce_hash').where('nonce_hash', 'like', `${prefix}%`).execute())
         .map((r) => r.nonce_hash)
         .sort();
 
-    it('undoes only the units whose guards fail, first, middle or last in the batch', async () => {
-      await opened.writeUnits([unit('a-used')]);
-      const results = await opened.writeUnits([
-        unit('a-1', 'a-used'), // fails at its second step: a-1 must not stay
-        unit('a-2'),
-        unit('a-3', 'a-4'),
-        unit('a-5', 'a-2'), // fails on the row its neighbour wrote in this batch
-        unit('a-6', 'a-used'),
+    for (const [kind, make, p] of [
+      ['step by step', unit, 'a-'],
+      ['independent', independentUnit, 'ai-'],
+    ] as const)
+      it(`undoes only the units whose guards fail, first, middle or last in the batch (${kind})`, async () => {
+        await opened.writeUnits([make(`${p}used`)]);
+        const results = await opened.writeUnits([
+          make(`${p}1`, `${p}used`), // fails at its second step: ${p}1 must not stay
+          make(`${p}2`),
+          make(`${p}3`, `${p}4`),
+          make(`${p}5`, `${p}2`), // fails on the row its neighbour wrote in this batch
+          make(`${p}6`, `${p}used`),
+          make(`${p}7`, `${p}7`), // fails on the row its own first step wrote
+        ]);
+        assert.deepEqual(results, [
+          { ok: false, failedAt: 1 },
+          { ok: true, changed: [1], rows: [[]] },
+          { ok: true, changed: [1, 1], rows: [[], []] },
+          { ok: false, failedAt: 1 },
+          { ok: false, failedAt: 1 },
+          { ok: false, failedAt: 1 },
+        ]);
+        assert.deepEqual(await stored(p), [`${p}2`, `${p}3`, `${p}4`, `${p}used`]);
+        // Alone in its batch (no neighbour to share the transaction with), too.
+        assert.deepEqual(await opened.writeUnits([make(`${p}8`, `${p}9`)]), [{ ok: true, changed: [1, 1], rows: [[], []] }]);
+        assert.deepEqual(await opened.writeUnits([make(`${p}10`, `${p}8`)]), [{ ok: false, failedAt: 1 }]);
+        assert.deepEqual(await stored(p), [`${p}2`, `${p}3`, `${p}4`, `${p}8`, `${p}9`, `${p}used`]);
+      });
+
+    it('runs a unit marked independent step by step when a step reads what an earlier one wrote', async () => {
+      // As one statement the UPDATE would not see the row the INSERT before it adds (one snapshot).
+      const marked = independentSteps([
+        { query: insert('d-1'), expect: 1 },
+        { query: consume('d-1'), expect: 1 },
       ]);
-      assert.deepEqual(results, [
-        { ok: false, failedAt: 1 },
-        { ok: true, changed: [1], rows: [[]] },
-        { ok: true, changed: [1, 1], rows: [[], []] },
-        { ok: false, failedAt: 1 },
-        { ok: false, failedAt: 1 },
-      ]);
-      assert.deepEqual(await stored('a-'), ['a-2', 'a-3', 'a-4', 'a-used']);
+      assert.equal(unitAsOneStatement(marked), undefined);
+      assert.deepEqual(await opened.writeUnits([marked]), [{ ok: true, changed: [1, 1], rows: [[], []] }]);
+      const row = await opened.db.selectFrom('vci_nonces').select('consumed_at').where('nonce_hash', '=', 'd-1').executeTakeFirstOrThrow();
+      assert.equal(Number(row.consumed_at), NOW + 1);
     });
 
     // PostgreSQL's unit writer only (SQLite's writer thread keeps a SAVEPOINT per guarded unit).
@@ -88,6 +118,29 @@ for (const backend of storeTargets()) {
           // (each guarded unit: SAVEPOINT and RELEASE, a failed one ROLLBACK TO as well), and
           // BEGIN/ROLLBACK, BEGIN/COMMIT. Running again after each failure would be ~1,000.
           assert.ok(statements <= 32 + steps + 2 * 60 + 30 + 4, `${statements} statements for ${steps} steps`);
+        } finally {
+          await counted.destroy();
+        }
+      });
+
+    if (backend === 'postgres')
+      it('sends an independent unit as one statement, and a batch of them as one each', async () => {
+        let statements = 0;
+        const counted = new Kysely<Database>({
+          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target.databaseUrl, max: 1 }) }),
+          log: () => void statements++,
+        });
+        try {
+          const results = await kyselyUnitWriter(counted)([independentUnit('e-1', 'e-2', 'e-3'), independentUnit('e-4', 'e-5')]);
+          assert.deepEqual(
+            results.map((r) => r.ok && r.changed),
+            [
+              [1, 1, 1],
+              [1, 1],
+            ],
+          );
+          assert.equal(statements, 4, 'BEGIN, one statement per unit, COMMIT');
+          assert.deepEqual(await stored('e-'), ['e-1', 'e-2', 'e-3', 'e-4', 'e-5']);
         } finally {
           await counted.destroy();
         }

@@ -1,6 +1,6 @@
 import type { CompiledQuery, Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, VciDeferredTable, VciNotificationsTable, VciOfferIssuancesTable } from '../schema.js';
-import { groupCommitted, type UnitWriter, type WriteStep } from '../batch-writer.js';
+import { groupCommitted, independentSteps, type UnitWriter, type WriteStep } from '../batch-writer.js';
 import { changed } from '../affected-rows.js';
 import { preparedQuery } from '../prepared-query.js';
 
@@ -94,7 +94,8 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
     /**
      * Consumes the request's c_nonces and the offer's `configurationId` (at most once), while the
      * offer still holds its claims; when every one of its `covered` configurations is consumed the
-     * offer is marked issued and its claims leave the store. `after` steps join the same unit.
+     * offer is marked issued and its claims leave the store. `after` steps join the same unit; they
+     * must not read what the unit writes (checked: batch-writer.ts's unitAsOneStatement).
      */
     async consumeConfiguration(
       v: { offerId: string; configurationId: string; covered: number; nonces: readonly UsedNonce[]; now: number },
@@ -142,7 +143,11 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
               { query: insertIssuance({ offer_id: v.offerId, configuration_id: v.configurationId, issued_at: v.now }), expect: 1 },
               { query: markIssuedWhenCovered({ id: v.offerId, now: v.now, covered: v.covered }) },
             ];
-      const r = await write([...nonces, ...consuming, ...after]);
+      // An offer of one configuration: no step reads what an earlier one wrote, so PostgreSQL runs
+      // the unit as one statement (batch-writer.ts); for several, markIssuedWhenCovered counts the
+      // issuance row the unit has just inserted, so it runs step by step.
+      const steps = [...nonces, ...consuming, ...after];
+      const r = await write(v.covered === 1 ? independentSteps(steps) : steps);
       const fixed = nonces.length + consuming.length;
       // A guarded step of `after` that failed (a status slot already taken): which one.
       if (!r.ok && r.failedAt >= fixed) return { ok: false, reason: 'after', afterStep: r.failedAt - fixed };

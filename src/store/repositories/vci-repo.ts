@@ -1,6 +1,6 @@
 import { sql, type CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database, VciAccessTokensTable, VciOffersTable, VciRefreshTokensTable } from '../schema.js';
-import { groupCommitted, type UnitWriter } from '../batch-writer.js';
+import { groupCommitted, independentSteps, type UnitWriter } from '../batch-writer.js';
 import { preparedQuery } from '../prepared-query.js';
 import { changed } from '../affected-rows.js';
 
@@ -186,11 +186,14 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
       };
       // With a refresh token (0014) the offer lives as long as it: a refresh can still cover what is left.
       const expiresAt = Math.max(token.expiresAt, Number(refresh?.expires_at ?? 0));
-      const r = await write([
-        { query: redeemOffer({ id, now, expiresAt }), expect: 1 },
-        { query: insertToken(row) },
-        ...(refresh ? [{ query: db.insertInto('vci_refresh_tokens').values(refresh).compile() }] : []),
-      ]);
+      // Independent steps (batch-writer.ts): one statement on PostgreSQL.
+      const r = await write(
+        independentSteps([
+          { query: redeemOffer({ id, now, expiresAt }), expect: 1 },
+          { query: insertToken(row) },
+          ...(refresh ? [{ query: db.insertInto('vci_refresh_tokens').values(refresh).compile() }] : []),
+        ]),
+      );
       return r.ok;
     },
 
