@@ -178,6 +178,13 @@ function combinedText(queries: readonly CompiledQuery[]): string | undefined {
   return `with ${parts.join(', ')} select ${queries.map((_, i) => `(select count(*) from s${String(i)})::int as c${String(i)}`).join(', ')}`;
 }
 
+/** PostgreSQL's class 23: integrity constraint violation (unique, foreign key, not null, check). */
+const isConstraintViolation = (e: unknown): boolean =>
+  typeof e === 'object' &&
+  e !== null &&
+  typeof (e as { code?: unknown }).code === 'string' &&
+  (e as { code: string }).code.startsWith('23');
+
 /** Runs an independent unit as one statement; the index of the first step whose guard failed, or -1. */
 async function runAsOne(
   tx: Transaction<Database>,
@@ -186,7 +193,16 @@ async function runAsOne(
   changed: number[],
   rows: Record<string, unknown>[][],
 ): Promise<number> {
-  const r = await tx.executeQuery<Record<string, number>>(query);
+  let r: QueryResult<Record<string, number>>;
+  try {
+    r = await tx.executeQuery<Record<string, number>>(query);
+  } catch (e) {
+    // A constraint the steps one by one might never have reached (a guard before it failing
+    // first, as a code redeemed twice): the optimistic pass rolls back, and the pass with
+    // savepoints runs the unit step by step, which decides what its outcome is.
+    if (isConstraintViolation(e)) throw new GuardFailed();
+    throw e;
+  }
   const counts = r.rows[0]!;
   for (const [i, step] of unit.entries()) {
     const n = counts[`c${String(i)}`]!;

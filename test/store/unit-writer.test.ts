@@ -123,6 +123,24 @@ for (const backend of storeTargets()) {
         }
       });
 
+    it('reports the guard that fails first when, run as one statement, a later step would break a constraint', async () => {
+      await opened.writeUnits([unit('f-used')]);
+      // Step by step the first guard fails and the second step never runs; as one statement the
+      // second step's INSERT without ON CONFLICT breaks the primary key.
+      const plain = opened.db
+        .insertInto('vci_nonces')
+        .values({ nonce_hash: 'f-used', created_at: NOW, expires_at: NOW + 60_000, consumed_at: NOW })
+        .compile();
+      const marked = independentSteps([{ query: insert('f-used'), expect: 1 }, { query: plain }]);
+      const results = await opened.writeUnits([unit('f-1'), marked, unit('f-2')]);
+      assert.deepEqual(results, [
+        { ok: true, changed: [1], rows: [[]] },
+        { ok: false, failedAt: 0 },
+        { ok: true, changed: [1], rows: [[]] },
+      ]);
+      assert.deepEqual(await stored('f-'), ['f-1', 'f-2', 'f-used']);
+    });
+
     if (backend === 'postgres')
       it('sends an independent unit as one statement, and a batch of them as one each', async () => {
         let statements = 0;
