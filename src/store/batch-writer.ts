@@ -110,15 +110,17 @@ async function runUnit(tx: Transaction<Database>, unit: WriteUnit, changed: numb
  * One statement for an independent unit: each step a data-modifying CTE (`RETURNING 1` added
  * where it has none, so its rows can be counted) and one row of counts. PostgreSQL runs every CTE
  * once and to completion against the statement's snapshot (so no step sees another's writes, which
- * is what `independent` promises) and fires constraint checks after all of them; an
- * `INSERT … ON CONFLICT DO NOTHING` does see a row an earlier CTE inserted (as step by step).
+ * is what `independent` promises) and checks foreign keys after all of them (unique constraints
+ * row by row; an `INSERT … ON CONFLICT DO NOTHING` does see a row an earlier CTE inserted, as step
+ * by step). So a child row inserted before its parent would pass here and fail step by step: no
+ * unit does that.
  *
  * Written by hand: node-postgres sends one statement per round trip and cannot pipeline, and on
  * loopback each round trip's write cost the server more CPU than the statement (issue 22). The
  * steps are our own compiled statements. Undefined (run step by step) for a unit of one step, a
- * step whose text could defeat the renumbering of its `$n` parameters (a string literal, a `;`,
- * its own WITH), or one that names a table an earlier step wrote other than as a plain INSERT's
- * target: the promise is checked, not only taken.
+ * step whose text could defeat the renumbering of its `$n` parameters or the added RETURNING (a
+ * string literal, a `;`, a comment, dollar quoting, its own WITH), or one that names a table an
+ * earlier step wrote other than as a plain INSERT's target: the promise is checked, not only taken.
  */
 export function unitAsOneStatement(unit: WriteUnit): CompiledQuery | undefined {
   if (unit.length < 2) return undefined;
@@ -156,34 +158,45 @@ class TextNode {
 }
 const combinedTexts = new TextNode();
 
-const WRITTEN_TABLE = /^\s*(?:insert into|update|delete from)\s+"(\w+)"/i;
+/** The table a statement writes (the last name of a qualified one). */
+const WRITTEN_TABLE = /^\s*(?:insert\s+into|update|delete\s+from)\s+(?:"\w+"\.)?"(\w+)"/i;
 /** `insert into "t" (…) values (…)`, optionally `on conflict (…) do nothing`: reads no table. */
 const PLAIN_INSERT =
-  /^\s*insert into\s+"\w+"\s*\([^()]*\)\s*values\s*(?:\([^()]*\)\s*,?\s*)+(?:on conflict\s*\([^()]*\)\s*do nothing\s*)?(?:returning\b[^()]*)?$/i;
+  /^\s*insert\s+into\s+(?:"\w+"\.)?"\w+"\s*\([^()]*\)\s*values\s*(?:\([^()]*\)\s*,?\s*)+(?:on\s+conflict\s*\([^()]*\)\s*do\s+nothing\s*)?(?:returning\b[^()]*)?$/i;
+/**
+ * What this combiner does not read safely, outside quoted identifiers: a string literal, a `;`, a
+ * comment, a `$` that is not a `$n` parameter (dollar quoting), or a WITH of the step's own.
+ */
+const UNSAFE = /['";]|--|\/\*|\$(?!\d)|^\s*with\b/i;
 
 function combinedText(queries: readonly CompiledQuery[]): string | undefined {
   const written = new Set<string>();
   const parts: string[] = [];
   let offset = 0;
   for (const [i, { sql: text, parameters }] of queries.entries()) {
-    if (/['";]|^\s*with\b/i.test(text.replace(/"\w+"/g, ''))) return undefined;
-    if (!PLAIN_INSERT.test(text) && [...written].some((t) => text.includes(`"${t}"`))) return undefined;
+    const bare = text.replace(/"\w+"/g, '""');
+    if (UNSAFE.test(bare.replaceAll('""', ''))) return undefined;
+    // A table an earlier step wrote, named anywhere (quoted or not) but as a plain INSERT's target.
+    if (!PLAIN_INSERT.test(text) && [...written].some((t) => new RegExp(`(^|[^\\w])${t}([^\\w]|$)`).test(text))) return undefined;
     const target = WRITTEN_TABLE.exec(text)?.[1];
     if (target !== undefined) written.add(target);
     const renumbered = offset === 0 ? text : text.replace(/\$(\d+)/g, (_, n: string) => `$${String(Number(n) + offset)}`);
-    const counted = /^\s*select\b/i.test(text) || /\breturning\b/i.test(text) ? renumbered : `${renumbered} returning 1`;
+    const counted = /^\s*select\b/i.test(bare) || /\breturning\b/i.test(bare) ? renumbered : `${renumbered} returning 1`;
     parts.push(`s${String(i)} as (${counted})`);
     offset += parameters.length;
   }
   return `with ${parts.join(', ')} select ${queries.map((_, i) => `(select count(*) from s${String(i)})::int as c${String(i)}`).join(', ')}`;
 }
 
-/** PostgreSQL's class 23: integrity constraint violation (unique, foreign key, not null, check). */
-const isConstraintViolation = (e: unknown): boolean =>
-  typeof e === 'object' &&
-  e !== null &&
-  typeof (e as { code?: unknown }).code === 'string' &&
-  (e as { code: string }).code.startsWith('23');
+/**
+ * Errors of a unit run as one statement that its steps one by one might not raise: PostgreSQL's
+ * class 23 (integrity constraint: unique, foreign key, not null, check), 55P03 (lock not
+ * available: lock_timeout) and 40P01 (deadlock detected).
+ */
+const isStepByStepError = (e: unknown): boolean => {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && (code.startsWith('23') || code === '55P03' || code === '40P01');
+};
 
 /** Runs an independent unit as one statement; the index of the first step whose guard failed, or -1. */
 async function runAsOne(
@@ -197,10 +210,11 @@ async function runAsOne(
   try {
     r = await tx.executeQuery<Record<string, number>>(query);
   } catch (e) {
-    // A constraint the steps one by one might never have reached (a guard before it failing
-    // first, as a code redeemed twice): the optimistic pass rolls back, and the pass with
-    // savepoints runs the unit step by step, which decides what its outcome is.
-    if (isConstraintViolation(e)) throw new GuardFailed();
+    // A constraint, a lock wait past the lock timeout or a deadlock that the steps one by one
+    // might never have reached (every CTE runs, also after a guard that failed, as a c_nonce used
+    // twice): the optimistic pass rolls back, and the pass with savepoints runs the unit step by
+    // step, which decides what its outcome is (a lock still held then waits its timeout again).
+    if (isStepByStepError(e)) throw new GuardFailed();
     throw e;
   }
   const counts = r.rows[0]!;

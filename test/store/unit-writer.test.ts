@@ -8,15 +8,86 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type OpenedDatabase } from '../../src/store/open-database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { independentSteps, kyselyUnitWriter, unitAsOneStatement, type WriteUnit } from '../../src/store/batch-writer.js';
 import type { Database } from '../../src/store/schema.js';
+import { namedStatements, preparedQuery } from '../../src/store/prepared-query.js';
 import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
 
 const NOW = 1_800_000_000_000;
+
+describe('a unit as one statement (PostgreSQL)', () => {
+  const step = (sql: string, ...parameters: unknown[]) => ({ query: CompiledQuery.raw(sql, parameters), expect: 1 });
+  it("renumbers each step's parameters, counts every step and adds RETURNING only where a step has none", () => {
+    const q = unitAsOneStatement(
+      independentSteps([
+        step('insert into "a" ("x", "y") values ($1, $2) on conflict ("x") do nothing', 1, 2),
+        step('update "b" set "z" = $1 where "id" = $2 returning "id"', 3, 4),
+        step('select "id" from "c" where "id" = $1', 5),
+      ]),
+    );
+    assert.equal(
+      q?.sql,
+      'with s0 as (insert into "a" ("x", "y") values ($1, $2) on conflict ("x") do nothing returning 1), ' +
+        's1 as (update "b" set "z" = $3 where "id" = $4 returning "id"), s2 as (select "id" from "c" where "id" = $5) ' +
+        'select (select count(*) from s0)::int as c0, (select count(*) from s1)::int as c1, (select count(*) from s2)::int as c2',
+    );
+    assert.deepEqual(q?.parameters, [1, 2, 3, 4, 5]);
+    // A column named "returning" is a name, not a RETURNING clause.
+    assert.match(
+      unitAsOneStatement(independentSteps([step('select 1'), step('insert into "a" ("returning") values ($1)', 1)]))!.sql,
+      /returning 1\)/,
+    );
+  });
+
+  it('leaves a unit step by step when its text could defeat the combiner, or a step reads what an earlier one wrote', () => {
+    const first = step('insert into "a" ("x") values ($1)', 1);
+    for (const text of [
+      'insert into "b" ("x") values (\'$1\')', // a string literal
+      'insert into "b" ("x") values ($1); delete from "c"',
+      'insert into "b" ("x") values ($1) -- note',
+      'insert into "b" ("x") values ($1) /* note */',
+      'insert into "b" ("x") values ($$x$1$$)', // dollar quoting
+      'with t as (select 1) insert into "b" ("x") select * from t',
+      'update "b" set "x" = (select count(*) from "a")', // reads "a", which the first step wrote
+      'update "b" set "x" = (select count(*) from a)', // the same, unquoted
+      'delete from "public"."a" where "x" = $1', // writes it again, qualified
+      'update  "a" set "x" = 2', // two spaces
+    ])
+      assert.equal(unitAsOneStatement(independentSteps([first, step(text, 1)])), undefined, text);
+    // A table written under a qualified name, then read.
+    assert.equal(
+      unitAsOneStatement(independentSteps([step('insert into "public"."a" ("x") values ($1)', 1), step('select "x" from "a"')])),
+      undefined,
+    );
+    // A plain INSERT into a table an earlier step wrote reads nothing: it stays one statement.
+    assert.notEqual(
+      unitAsOneStatement(independentSteps([first, step('insert into "a" ("x") values ($1) on conflict ("x") do nothing', 2)])),
+      undefined,
+    );
+  });
+
+  it('names a combined text only when every step is a named statement, and gives the same text the same name', () => {
+    const one = preparedQuery(['x'], (v: { x: string }) => ({
+      compile: () => CompiledQuery.raw('insert into "unit_test_a" ("x") values ($1)', [v.x]),
+    }));
+    const two = preparedQuery(['y'], (v: { y: string }) => ({
+      compile: () => CompiledQuery.raw('insert into "unit_test_b" ("y") values ($1)', [v.y]),
+    }));
+    const named = unitAsOneStatement(independentSteps([{ query: one({ x: 'a' }) }, { query: two({ y: 'b' }) }]))!;
+    const again = unitAsOneStatement(independentSteps([{ query: one({ x: 'c' }) }, { query: two({ y: 'd' }) }]))!;
+    assert.equal(again.sql, named.sql);
+    assert.deepEqual(again.parameters, ['c', 'd']);
+    assert.ok(namedStatements.has(named.sql));
+    const unnamed = unitAsOneStatement(
+      independentSteps([{ query: one({ x: 'e' }) }, step('insert into "unit_test_c" ("z") values ($1)', 1)]),
+    )!;
+    assert.equal(namedStatements.has(unnamed.sql), false);
+  });
+});
 
 for (const backend of storeTargets()) {
   describe(`the unit writer on ${backend}`, () => {
@@ -161,6 +232,36 @@ for (const backend of storeTargets()) {
           assert.deepEqual(await stored('e-'), ['e-1', 'e-2', 'e-3', 'e-4', 'e-5']);
         } finally {
           await counted.destroy();
+        }
+      });
+
+    if (backend === 'postgres')
+      it('refuses at the failed guard, not at a lock a later step would wait for, as step by step', async () => {
+        // Step by step the first guard fails and the second step never touches the locked row; as
+        // one statement every step runs and the second waits for the lock until lock_timeout.
+        const short = openDatabase({ databaseUrl: target.databaseUrl, dataDir: target.dataDir, lockTimeoutMs: 300 });
+        const holder = new pg.Client({ connectionString: target.databaseUrl });
+        await holder.connect();
+        try {
+          await opened.writeUnits([unit('h-used')]);
+          await opened.db.insertInto('service_secrets').values({ name: 'h-row', secret: 'x', created_at: NOW }).execute();
+          await holder.query('begin');
+          await holder.query(`select * from service_secrets where name = 'h-row' for update`);
+          const touch = opened.db
+            .updateTable('service_secrets')
+            .set({ created_at: NOW + 1 })
+            .where('name', '=', 'h-row')
+            .compile();
+          const marked = independentSteps([
+            { query: insert('h-used'), expect: 1 },
+            { query: touch, expect: 1 },
+          ]);
+          assert.notEqual(unitAsOneStatement(marked), undefined);
+          assert.deepEqual(await short.writeUnits([marked]), [{ ok: false, failedAt: 0 }]);
+        } finally {
+          await holder.query('rollback').catch(() => undefined);
+          await holder.end();
+          await short.close();
         }
       });
 

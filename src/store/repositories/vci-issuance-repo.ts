@@ -57,8 +57,15 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
   // An offer of one configuration needs no issuance row: its own row, guarded, says it was issued
   // (issue 22: that row's key, the offer id, is random, so it took a B-tree page of its own in
   // every credential request's commit).
+  // `claims is not null` as in unissuedOffer: run as one statement (batch-writer.ts) that guard reads
+  // the statement's snapshot, while this UPDATE re-checks its row under the row lock.
   const markIssuedAlone = preparedQuery(['id', 'now'], (v: { id: string; now: number }) =>
-    db.updateTable('vci_offers').set({ issued_at: v.now, claims: null }).where('id', '=', v.id).where('issued_at', 'is', null),
+    db
+      .updateTable('vci_offers')
+      .set({ issued_at: v.now, claims: null })
+      .where('id', '=', v.id)
+      .where('issued_at', 'is', null)
+      .where('claims', 'is not', null),
   );
   const markIssuedWhenCovered = preparedQuery(['id', 'now', 'covered'], (v: { id: string; now: number; covered: number }) =>
     db
