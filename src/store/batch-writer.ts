@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type Kysely, type QueryResult, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { GroupCommit } from './group-commit.js';
-import { namedStatements } from './prepared-query.js';
+import { nameBatchStatement, namedStatements } from './prepared-query.js';
 
 /**
  * Group-committed writes (group-commit.ts) go through a unit writer: a batch of units runs in
@@ -262,6 +262,7 @@ export async function insertEach<R>(
   column: string,
   keyOf: (row: R) => unknown,
 ): Promise<boolean[]> {
+  nameBatchStatement(query.sql, rows.length);
   const [result] = await writeUnits([[{ query }]]);
   const inserted = new Set(result?.ok ? (result.rows[0] ?? []).map((r) => r[column]) : []);
   return rows.map((r) => inserted.delete(keyOf(r)));

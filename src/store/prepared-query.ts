@@ -17,6 +17,20 @@ import type { Compilable, CompiledQuery } from 'kysely';
  */
 export const namedStatements = new Map<string, string>();
 
+/**
+ * A group commit's multi-row INSERT (batch-writer.ts insertEach): its text depends on the batch's
+ * size, so it is named only for batches of up to BATCH_NAMED_ROWS rows and for at most
+ * BATCH_NAMED_TEXTS texts in all, which keeps each connection's prepared statements bounded.
+ */
+const BATCH_NAMED_ROWS = 32;
+const BATCH_NAMED_TEXTS = 256;
+let batchNamed = 0;
+export function nameBatchStatement(sql: string, rows: number): void {
+  if (rows > BATCH_NAMED_ROWS || namedStatements.has(sql) || batchNamed >= BATCH_NAMED_TEXTS) return;
+  batchNamed++;
+  namedStatements.set(sql, `dproof_${namedStatements.size + 1}`);
+}
+
 /** Stands for the value named `key` while the query is built. */
 class Marker {
   constructor(readonly key: string) {}

@@ -59,6 +59,19 @@ describe.skipIf(skip)('named statements on PostgreSQL', () => {
     assert.ok(rows.some((r) => r.statement.startsWith('insert into "vci_offers"')));
   });
 
+  it("names a group commit's multi-row INSERT for batches up to 32 rows, and leaves larger ones unnamed", async () => {
+    // Values submitted in one tick share one batch: one of 3 rows, then one of 40.
+    const consume = (n: number, prefix: string) =>
+      Promise.all(Array.from({ length: n }, (_, i) => store.nonces.consume(`${prefix}-${i}`, 'test', NOW + 60_000)));
+    assert.ok((await consume(3, 'small')).every(Boolean));
+    assert.ok((await consume(40, 'large')).every(Boolean));
+    const rowsOf = (statement: string) => (statement.match(/\), \(/g) ?? []).length + 1;
+    const inserts = (await prepared())
+      .filter((r) => r.statement.startsWith('insert into "consumed_nonces"'))
+      .map((r) => rowsOf(r.statement));
+    assert.deepEqual(inserts, [3]);
+  });
+
   it('reads on when a migration adds a column under a kept SELECT * plan', async () => {
     assert.equal((await store.vci.offer('o1'))?.id, 'o1');
     await sql`alter table vci_offers add column extra_for_test integer`.execute(store.db);

@@ -39,7 +39,8 @@ export interface ListCredentialsQuery {
 
 export const credentialsRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
   // Issuance is the hot write path: inserts are group-committed (see group-commit.ts), a batch
-  // as ONE multi-row INSERT: on PostgreSQL one round trip instead of one per credential. A row
+  // as ONE multi-row INSERT: on PostgreSQL one round trip instead of one per credential (named
+  // for batches up to a bound: nameBatchStatement, via insertEach). A row
   // whose status slot is taken (by an earlier row or an earlier batch) is skipped, and RETURNING
   // tells which rows went in.
   const inserts = new GroupCommit<CredentialRecord, boolean>((rows) =>

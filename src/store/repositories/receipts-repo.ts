@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { GroupCommit } from '../group-commit.js';
 import type { UnitWriter } from '../batch-writer.js';
+import { nameBatchStatement } from '../prepared-query.js';
 import type { Database, VerificationReceiptsTable } from '../schema.js';
 
 export type ReceiptRecord = Selectable<VerificationReceiptsTable>;
@@ -9,7 +10,9 @@ export const receiptsRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
   // One receipt per verification: group-committed like issuance (see group-commit.ts), a batch
   // as one multi-row INSERT (a failing row fails it; GroupCommit then retries row by row).
   const inserts = new GroupCommit<ReceiptRecord, void>(async (rows) => {
-    await writeUnits([[{ query: db.insertInto('verification_receipts').values(rows).compile() }]]);
+    const query = db.insertInto('verification_receipts').values(rows).compile();
+    nameBatchStatement(query.sql, rows.length);
+    await writeUnits([[{ query }]]);
     return rows.map(() => undefined);
   });
   return {
