@@ -118,6 +118,15 @@ for (const backend of storeTargets()) {
         .set({ consumed_at: NOW + 1 })
         .where('nonce_hash', '=', hash)
         .compile();
+    /** The same database through a Kysely that counts every statement the writer sends. */
+    const countingKysely = () => {
+      let n = 0;
+      const counted = new Kysely<Database>({
+        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target.databaseUrl, max: 1 }) }),
+        log: () => void n++,
+      });
+      return { counted, statements: () => n };
+    };
     const stored = async (prefix: string) =>
       (await opened.db.selectFrom('vci_nonces').select('nonce_hash').where('nonce_hash', 'like', `${prefix}%`).execute())
         .map((r) => r.nonce_hash)
@@ -167,12 +176,7 @@ for (const backend of storeTargets()) {
     // PostgreSQL's unit writer only (SQLite's writer thread keeps a SAVEPOINT per guarded unit).
     if (backend === 'postgres')
       it('runs a batch at most twice however many of its units fail', async () => {
-        // The same database through a Kysely that counts every statement the writer sends.
-        let statements = 0;
-        const counted = new Kysely<Database>({
-          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target.databaseUrl, max: 1 }) }),
-          log: () => void statements++,
-        });
+        const { counted, statements } = countingKysely();
         try {
           await opened.writeUnits([unit('c-used')]);
           const passing = Array.from({ length: 30 }, (_, i) => unit(`c-ok-${i}`));
@@ -188,7 +192,7 @@ for (const backend of storeTargets()) {
           // One pass that stops at the first failure (31 units, 32 steps), then one with savepoints
           // (each guarded unit: SAVEPOINT and RELEASE, a failed one ROLLBACK TO as well), and
           // BEGIN/ROLLBACK, BEGIN/COMMIT. Running again after each failure would be ~1,000.
-          assert.ok(statements <= 32 + steps + 2 * 60 + 30 + 4, `${statements} statements for ${steps} steps`);
+          assert.ok(statements() <= 32 + steps + 2 * 60 + 30 + 4, `${statements()} statements for ${steps} steps`);
         } finally {
           await counted.destroy();
         }
@@ -214,11 +218,7 @@ for (const backend of storeTargets()) {
 
     if (backend === 'postgres')
       it('sends an independent unit as one statement, and a batch of them as one each', async () => {
-        let statements = 0;
-        const counted = new Kysely<Database>({
-          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target.databaseUrl, max: 1 }) }),
-          log: () => void statements++,
-        });
+        const { counted, statements } = countingKysely();
         try {
           const results = await kyselyUnitWriter(counted)([independentUnit('e-1', 'e-2', 'e-3'), independentUnit('e-4', 'e-5')]);
           assert.deepEqual(
@@ -228,7 +228,7 @@ for (const backend of storeTargets()) {
               [1, 1],
             ],
           );
-          assert.equal(statements, 4, 'BEGIN, one statement per unit, COMMIT');
+          assert.equal(statements(), 4, 'BEGIN, one statement per unit, COMMIT');
           assert.deepEqual(await stored('e-'), ['e-1', 'e-2', 'e-3', 'e-4', 'e-5']);
         } finally {
           await counted.destroy();
