@@ -51,6 +51,22 @@ export interface ServerProcess {
  * Starts the compiled server (dist/) as its own process and waits for /readyz. `root` is the
  * checkout whose build runs (another build of the project, to compare before and after).
  */
+/**
+ * Servers this process started and has not stopped: killed when it exits, also on SIGINT or
+ * SIGTERM (a bench cut short by Ctrl-C or `timeout`), so no server is left running to skew the
+ * next measurement.
+ */
+const running = new Set<ChildProcess>();
+const killRunning = () => {
+  for (const p of running) p.kill('SIGKILL');
+};
+process.once('exit', killRunning);
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    killRunning();
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  });
+
 export async function startServer(
   env: Record<string, string>,
   nodeArgs: string[] = [],
@@ -65,9 +81,15 @@ export async function startServer(
     env: { PATH: process.env.PATH ?? '', ...START.env, ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  running.add(proc);
   let err = '';
   proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const exited = new Promise<void>((r) =>
+    proc.once('exit', () => {
+      running.delete(proc);
+      r();
+    }),
+  );
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited: ${err}`);
     try {
