@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --pg] [-- --check] [-- --signer pkcs11]`: builds, starts the real server in its own
  * process, drives it with autocannon, measures in-process baselines in the same run, and writes
- * bench/report.md and bench/report.json. `--quick` (under a minute) catches breakage in CI
+ * bench/report.md and bench/report.json. `--quick` (about a minute) catches breakage in CI
  * without asserting speed; `--check` exits 1 when any scenario had an error or an unexpected
  * refusal. A lost record (an acknowledged issuance without its row) fails every run.
  * `--signer pkcs11` also runs issuance with keys in a SoftHSM token next to the file signer and
@@ -127,7 +127,10 @@ async function main(): Promise<void> {
     scenarios.push(floor);
 
     // OpenID4VCI credential endpoint: every request has its own access token, fresh c_nonce and proof.
-    const grantsNeeded = quick ? 3000 : 9000;
+    // --quick is a smoke test (errors and lost records, no speed): fewer single-use inputs, each
+    // run stopping when they are used up (`amount`), instead of ~30 s of preparing enough for the
+    // full run's seconds.
+    const grantsNeeded = quick ? 600 : 9000;
     const grants = await prepareVciGrants(server.url, apiKey, TYPE, type.example, grantsNeeded);
     let g = 0;
     const vci = await load({
@@ -136,6 +139,7 @@ async function main(): Promise<void> {
       method: 'POST',
       connections,
       seconds: Math.min(seconds, quick ? 2 : 5),
+      ...(quick && { amount: grants.length }),
       setupRequest: (req) => {
         const grant = grants[g++ % grants.length] as { accessToken: string; body: string };
         return { ...req, body: grant.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${grant.accessToken}` } };
@@ -161,7 +165,7 @@ async function main(): Promise<void> {
       TYPE,
       type.example,
       disclosed,
-      quick ? 6000 : 30000,
+      quick ? 1200 : 30000,
     );
     // Bodies are built before the run, so the load generator spends its share of the CPU on HTTP.
     const verifyBodies = presentations.map((presentation) => JSON.stringify({ presentation, policy: { claims: disclosed } }));
@@ -173,6 +177,8 @@ async function main(): Promise<void> {
         method: 'POST',
         connections,
         seconds: Math.min(seconds, quick ? 2 : 5),
+        // Quick: the peak run and the half-rate run take half the presentations each.
+        ...(quick && { amount: Math.floor(presentations.length / 2) }),
         headers: { authorization: `Bearer ${verifierKey}`, 'content-type': 'application/json' },
         setupRequest: (req) => ({ ...req, body: verifyBodies[v++ % verifyBodies.length] }),
         // A substring test, not JSON.parse: the load generator shares the machine's two cores.
