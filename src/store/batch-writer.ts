@@ -131,9 +131,10 @@ export function unitAsOneStatement(unit: WriteUnit): CompiledQuery | undefined {
   let sqlText = node.combined;
   if (sqlText === undefined) {
     sqlText = combinedText(unit.map((s) => s.query)) ?? null;
-    // Bounded: only units whose every step is one of the hot path's fixed statements are kept
-    // (and sent as a named statement, like their parts).
-    if (unit.every((s) => namedStatements.has(s.query.sql))) {
+    // Bounded: only units of a few steps, each one of the hot path's fixed statements, are kept
+    // (and sent as a named statement, like their parts). A batch request's unit grows with its
+    // credentials (one INSERT each), and a backend keeps ~4 KB of plan per row of a kept INSERT.
+    if (unit.length <= NAMED_UNIT_STEPS && unit.every((s) => namedStatements.has(s.query.sql))) {
       let at = combinedTexts;
       for (const step of unit) {
         const next = at.next.get(step.query.sql) ?? new TextNode();
@@ -150,6 +151,9 @@ export function unitAsOneStatement(unit: WriteUnit): CompiledQuery | undefined {
     unit.flatMap((s) => [...s.query.parameters]),
   );
 }
+
+/** The most steps of a unit whose combined text is kept and named (a single credential's unit has 5). */
+const NAMED_UNIT_STEPS = 8;
 
 /** The combined texts kept, by their steps' texts in order; `null`: these steps run one by one. */
 class TextNode {

@@ -59,7 +59,7 @@ describe.skipIf(skip)('named statements on PostgreSQL', () => {
     assert.ok(rows.some((r) => r.statement.startsWith('insert into "vci_offers"')));
   });
 
-  it("names a group commit's multi-row INSERT for batches up to 32 rows, and leaves larger ones unnamed", async () => {
+  it("names a group commit's multi-row INSERT for batches up to 16 rows, and leaves larger ones unnamed", async () => {
     // Values submitted in one tick share one batch: one of 3 rows, then one of 40.
     const consume = (n: number, prefix: string) =>
       Promise.all(Array.from({ length: n }, (_, i) => store.nonces.consume(`${prefix}-${i}`, 'test', NOW + 60_000)));
