@@ -12,6 +12,7 @@ import { parseOutboundAllowList, type OutboundAllowList } from './http-client/ou
 import type { TrustedIssuer } from './verification/issuer-type-authority.js';
 import type { TrustedIaca } from './verification/iaca-anchors.js';
 import type { TrustedIssuerCa } from './verification/issuer-ca-anchors.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, LOCK_TIMEOUT_RANGE_MS } from './store/lock-timeout.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -204,9 +205,8 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
   },
   {
     name: 'STORE_LOCK_TIMEOUT_MS',
-    default: '5000',
-    description:
-      "Longest a request waits for a lock another connection holds (SQLite `busy_timeout`, PostgreSQL `lock_timeout`: a migration, an operator's transaction, another node's write) before it answers 503 `store_unavailable` with Retry-After; 100–60000.",
+    default: String(DEFAULT_LOCK_TIMEOUT_MS),
+    description: `Longest a request waits for a lock another connection holds (SQLite \`busy_timeout\`, PostgreSQL \`lock_timeout\`: a migration, an operator's transaction, another node's write) before it answers 503 \`store_unavailable\` with Retry-After; ${LOCK_TIMEOUT_RANGE_MS.min}–${LOCK_TIMEOUT_RANGE_MS.max}.`,
   },
   { name: 'KEYS_DIR', default: './keys', description: 'Folder of the encrypted signing key files.' },
   {
@@ -815,7 +815,13 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     publicUrl,
     dataDir: resolve(cwd, env.DATA_DIR?.trim() || './data'),
     databaseUrl,
-    storeLockTimeoutMs: integer(env, 'STORE_LOCK_TIMEOUT_MS', 5000, 100, 60_000),
+    storeLockTimeoutMs: integer(
+      env,
+      'STORE_LOCK_TIMEOUT_MS',
+      DEFAULT_LOCK_TIMEOUT_MS,
+      LOCK_TIMEOUT_RANGE_MS.min,
+      LOCK_TIMEOUT_RANGE_MS.max,
+    ),
     keysDir: resolve(cwd, env.KEYS_DIR?.trim() || './keys'),
     logLevel,
     bodyLimit,

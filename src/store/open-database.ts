@@ -5,22 +5,12 @@ import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type DatabaseCon
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 import { kyselyUnitWriter, type UnitWriter } from './batch-writer.js';
-import { configureSqlite, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings.js';
+import { configureSqlite } from './sqlite-settings.js';
+import { DEFAULT_LOCK_TIMEOUT_MS } from './lock-timeout.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import { namedStatements } from './prepared-query.js';
 import { isStaleNamedStatement } from './classify-store-error.js';
 import { prepareDataDir, restrictDataFiles, type PermissionWarning } from './restrict-data-permissions.js';
-
-export { SQLITE_BUSY_TIMEOUT_MS };
-
-/**
- * How long a PostgreSQL statement waits, unless STORE_LOCK_TIMEOUT_MS says otherwise, for a lock
- * another session holds (an operator's transaction, a migration on another node) before it fails
- * with 55P03 → 503 and Retry-After: the same bound as SQLite's busy timeout, and the default of
- * both. Without it a request waits as long as the lock is held — a hang, not an answer — and a
- * migration waiting for its lock stalls every query queued behind it.
- */
-export const PG_LOCK_TIMEOUT_MS = SQLITE_BUSY_TIMEOUT_MS;
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
@@ -39,7 +29,7 @@ export interface DatabaseOptions {
   dataDir: string;
   /** PostgreSQL pool size per process. */
   poolSize?: number;
-  /** How long a statement waits for a lock another connection holds (STORE_LOCK_TIMEOUT_MS; default 5 s). */
+  /** How long a statement waits for a lock another connection holds (STORE_LOCK_TIMEOUT_MS; lock-timeout.ts). */
   lockTimeoutMs?: number;
   /** Told when the data folder or a database file could not be made private (0700 / 0600). */
   onPermissionWarning?: (w: PermissionWarning) => void;
@@ -147,7 +137,7 @@ function withStatementCache(db: BetterSqlite3.Database, max = 512): SqliteDataba
 }
 
 export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
-  const lockTimeoutMs = Math.trunc(opts.lockTimeoutMs ?? PG_LOCK_TIMEOUT_MS);
+  const lockTimeoutMs = Math.trunc(opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   if (opts.databaseUrl) {
     const pool = new (loadPg().Pool)({
       connectionString: opts.databaseUrl,
@@ -178,7 +168,7 @@ export function openDatabase(opts: DatabaseOptions): OpenedDatabase {
   const file = join(opts.dataDir, SQLITE_FILE);
   const warnings = prepareDataDir(opts.dataDir, file);
   const sqlite = new BetterSqlite3(file, { timeout: lockTimeoutMs });
-  configureSqlite(sqlite, lockTimeoutMs);
+  configureSqlite(sqlite);
   for (const w of [...warnings, ...restrictDataFiles(file)]) opts.onPermissionWarning?.(w);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(withStatementCache(sqlite), () => sqlite.inTransaction) });
   const writer = new SqliteWriter(file, lockTimeoutMs);

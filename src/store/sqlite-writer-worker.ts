@@ -20,7 +20,7 @@ const statements = new Map<string, BetterSqlite3.Statement>();
 function connection(): BetterSqlite3.Database {
   if (!db) {
     db = new BetterSqlite3(file, { timeout: busyTimeoutMs });
-    configureSqlite(db, busyTimeoutMs);
+    configureSqlite(db);
     // The savepoints of a merged batch (one per guarded unit) spilled their statement journal
     // into a temp file (open, unlink, write, close: strace showed ~0.7 per commit, ~8% of this
     // thread's time). This connection only runs small write units, so its temp data stays in

@@ -12,7 +12,6 @@
 import { Worker } from 'node:worker_threads';
 import type { UnitResult, UnitWriter, WriteUnit } from './batch-writer.js';
 import { compiledModuleUrl } from '../paths.js';
-import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-settings.js';
 
 export interface WriterStep {
   sql: string;
@@ -54,7 +53,7 @@ export class SqliteWriter {
 
   constructor(
     private readonly file: string,
-    private readonly busyTimeoutMs: number = SQLITE_BUSY_TIMEOUT_MS,
+    private readonly busyTimeoutMs: number,
   ) {}
 
   readonly write: UnitWriter = (units: readonly WriteUnit[]) =>

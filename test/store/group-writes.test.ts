@@ -13,7 +13,8 @@ import type { ReceiptRecord } from '../../src/store/repositories/receipts-repo.j
 import { isStoreUnavailable } from '../../src/store/classify-store-error.js';
 import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
 import { SqliteWriter } from '../../src/store/sqlite-writer.js';
-import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_FILE } from '../../src/store/open-database.js';
+import { SQLITE_FILE } from '../../src/store/open-database.js';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../../src/store/lock-timeout.js';
 import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { CompiledQuery } from 'kysely';
@@ -192,7 +193,7 @@ async function withWriter(
   try {
     await store.migrate();
     const file = join(target.dataDir, SQLITE_FILE);
-    const writer = new SqliteWriter(file, busyTimeoutMs);
+    const writer = new SqliteWriter(file, busyTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
     const insert = (hash: string) =>
       store.db.insertInto('consumed_nonces').values({ nonce_hash: hash, kind: 'kb', expires_at: 2_000_000_000_000 }).compile();
     await run(store, writer, insert, file);
@@ -264,7 +265,7 @@ describe('the SQLite writer thread', () => {
   const BUSY_MS = 2500;
   it('fails queued batches together, after one busy timeout, while another connection holds the lock', () =>
     withWriter(async (_store, writer, insert, file) => {
-      const locker = new BetterSqlite3(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+      const locker = new BetterSqlite3(file, { timeout: DEFAULT_LOCK_TIMEOUT_MS });
       try {
         locker.exec('BEGIN EXCLUSIVE');
         const t0 = Date.now();
