@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type Kysely, type QueryResult, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { GroupCommit } from './group-commit.js';
-import { nameBatchStatement, namedStatements } from './prepared-query.js';
+import { nameBatchStatement, namedStatements, nameStatement } from './prepared-query.js';
 
 /**
  * Group-committed writes (group-commit.ts) go through a unit writer: a batch of units runs in
@@ -124,25 +124,15 @@ async function runUnit(tx: Transaction<Database>, unit: WriteUnit, changed: numb
  */
 export function unitAsOneStatement(unit: WriteUnit): CompiledQuery | undefined {
   if (unit.length < 2) return undefined;
-  // Looked up step by step: V8 keeps a string's hash, so each lookup of a fixed statement's text
-  // is O(1), where one key joined from the texts would be hashed anew on every call.
-  let node = combinedTexts;
-  for (const step of unit) node = node.next.get(step.query.sql) ?? new TextNode();
-  let sqlText = node.combined;
+  let sqlText = keptText(unit, false)?.combined;
   if (sqlText === undefined) {
     sqlText = combinedText(unit.map((s) => s.query)) ?? null;
     // Bounded: only units of a few steps, each one of the hot path's fixed statements, are kept
     // (and sent as a named statement, like their parts). A batch request's unit grows with its
     // credentials (one INSERT each), and a backend keeps ~4 KB of plan per row of a kept INSERT.
     if (unit.length <= NAMED_UNIT_STEPS && unit.every((s) => namedStatements.has(s.query.sql))) {
-      let at = combinedTexts;
-      for (const step of unit) {
-        const next = at.next.get(step.query.sql) ?? new TextNode();
-        at.next.set(step.query.sql, next);
-        at = next;
-      }
-      at.combined = sqlText;
-      if (sqlText !== null && !namedStatements.has(sqlText)) namedStatements.set(sqlText, `dproof_${String(namedStatements.size + 1)}`);
+      keptText(unit, true)!.combined = sqlText;
+      if (sqlText !== null) nameStatement(sqlText);
     }
   }
   if (sqlText === null) return undefined;
@@ -150,6 +140,25 @@ export function unitAsOneStatement(unit: WriteUnit): CompiledQuery | undefined {
     sqlText,
     unit.flatMap((s) => [...s.query.parameters]),
   );
+}
+
+/**
+ * The cache entry of a unit's steps, made when `create`. Looked up step by step: V8 keeps a
+ * string's hash, so each lookup of a fixed statement's text is O(1), where one key joined from the
+ * texts would be hashed anew on every call.
+ */
+function keptText(unit: WriteUnit, create: boolean): TextNode | undefined {
+  let node = combinedTexts;
+  for (const { query } of unit) {
+    let next = node.next.get(query.sql);
+    if (!next) {
+      if (!create) return undefined;
+      next = new TextNode();
+      node.next.set(query.sql, next);
+    }
+    node = next;
+  }
+  return node;
 }
 
 /** The most steps of a unit whose combined text is kept and named (a single credential's unit has 5). */

@@ -17,6 +17,11 @@ import type { Compilable, CompiledQuery } from 'kysely';
  */
 export const namedStatements = new Map<string, string>();
 
+/** Sends `sql` as a named statement from now on (its name stays the same once given). */
+export function nameStatement(sql: string): void {
+  if (!namedStatements.has(sql)) namedStatements.set(sql, `dproof_${String(namedStatements.size + 1)}`);
+}
+
 /**
  * A group commit's multi-row INSERT (batch-writer.ts insertEach): its text depends on the batch's
  * size, so it is named only for batches of up to BATCH_NAMED_ROWS rows and for at most
@@ -30,7 +35,7 @@ let batchNamed = 0;
 export function nameBatchStatement(sql: string, rows: number): void {
   if (rows > BATCH_NAMED_ROWS || namedStatements.has(sql) || batchNamed >= BATCH_NAMED_TEXTS) return;
   batchNamed++;
-  namedStatements.set(sql, `dproof_${namedStatements.size + 1}`);
+  nameStatement(sql);
 }
 
 /** Stands for the value named `key` while the query is built. */
@@ -59,7 +64,7 @@ export function preparedQuery<V extends Record<string, unknown>, R>(
         throw new Error(`preparedQuery: every value (${keys.join(', ')}) must be a bound parameter, got ${[...named].join(', ')}`);
       compiled = c;
       slots = bound;
-      if (!namedStatements.has(c.sql)) namedStatements.set(c.sql, `dproof_${namedStatements.size + 1}`);
+      nameStatement(c.sql);
     }
     const parameters = compiled.parameters.map((p, i) => {
       const key = slots[i];
