@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { CompiledQuery, Kysely, Selectable } from 'kysely';
 import type { CredentialsTable, Database } from '../schema.js';
 import type { AuditEvent } from './audit-repo.js';
 import { GroupCommit } from '../group-commit.js';
@@ -38,6 +38,19 @@ export interface ListCredentialsQuery {
 }
 
 export const credentialsRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
+  /** One page of the registry, newest first; a test reads its plan (credential-listing.test.ts). */
+  const listQuery = (q: ListCredentialsQuery): CompiledQuery<CredentialRecord> => {
+    let query = db.selectFrom('credentials').selectAll();
+    if (q.clientId) query = query.where('client_id', '=', q.clientId);
+    if (q.type) query = query.where('type', '=', q.type);
+    // A row-value comparison, not `issued_at < ? OR (issued_at = ? AND id < ?)`: both stores seek
+    // straight to the cursor in an index ending (issued_at, id) with it (migration 0022), where
+    // the OR form read every newer row again on each page.
+    const b = q.before;
+    if (b) query = query.where((eb) => eb(eb.refTuple('issued_at', 'id'), '<', eb.tuple(b.issuedAt, b.id)));
+    return query.orderBy('issued_at', 'desc').orderBy('id', 'desc').limit(q.limit).compile();
+  };
+
   // Issuance is the hot write path: inserts are group-committed (see group-commit.ts), a batch
   // as ONE multi-row INSERT: on PostgreSQL one round trip instead of one per credential (named
   // for batches up to a bound: nameBatchStatement, via insertEach). A row
@@ -87,17 +100,10 @@ export const credentialsRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
     },
 
     async list(q: ListCredentialsQuery): Promise<CredentialRecord[]> {
-      let query = db.selectFrom('credentials').selectAll();
-      if (q.clientId) query = query.where('client_id', '=', q.clientId);
-      if (q.type) query = query.where('type', '=', q.type);
-      if (q.before) {
-        const b = q.before;
-        query = query.where((eb) =>
-          eb.or([eb('issued_at', '<', b.issuedAt), eb.and([eb('issued_at', '=', b.issuedAt), eb('id', '<', b.id)])]),
-        );
-      }
-      return query.orderBy('issued_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+      return (await db.executeQuery(listQuery(q))).rows;
     },
+
+    listQuery,
 
     /**
      * Moves a credential to `to` when its status is one of `from`; bumps its list's version and
