@@ -14,12 +14,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { numberOption, parseOptions } from './cli-options.js';
 import { benchEnv } from './bench-env.js';
 import { ROOT, startServer } from './server-process.js';
 import { serverCpuMs } from './full-flow.js';
 
-const { values } = parseArgs({
+const { values } = parseOptions({
   options: {
     root: { type: 'string', multiple: true },
     runs: { type: 'string', default: '7' },
@@ -30,7 +30,8 @@ const { values } = parseArgs({
   },
 });
 const roots = (values.root ?? [ROOT]).map((r) => resolve(r));
-const runs = Number(values.runs);
+const runs = numberOption('runs', values.runs, 7, 1, 1000, true);
+if (values.workers !== undefined) numberOption('workers', values.workers, 1, 1, 64, true);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;

@@ -24,14 +24,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { numberOption, parseOptions } from './cli-options.js';
 import { benchEnv, pgDatabase } from './bench-env.js';
 import { dproof, ROOT, startServer, type ServerProcess } from './server-process.js';
 import { FLOW_SCENARIOS, flowTypeOf, runFlowScenario, type FlowTarget } from './flow-scenarios.js';
 import { flowTable } from './write-flow-report.js';
 import type { FlowResult } from './full-flow.js';
 
-const { values } = parseArgs({
+const { values } = parseOptions({
   options: {
     quick: { type: 'boolean', default: false },
     pg: { type: 'boolean', default: false },
@@ -48,15 +48,13 @@ const { values } = parseArgs({
   },
 });
 
-const seconds = Number(values.seconds ?? (values.quick ? 2 : 8));
-const warmupSeconds = Number(values.warmup ?? (values.quick ? 0 : 4));
+const seconds = numberOption('seconds', values.seconds, values.quick ? 2 : 8, 0.1, 3600);
+const warmupSeconds = numberOption('warmup', values.warmup, values.quick ? 0 : 4, 0, 3600);
+const repeat = numberOption('repeat', values.repeat, 1, 1, 100, true);
+if (values.workers !== undefined) numberOption('workers', values.workers, 1, 1, 64, true);
 const roots = (values.root ?? [ROOT]).map((r) => resolve(r));
-const portraitChars = values.portrait === undefined ? undefined : Number(values.portrait);
 // The type's own bounds (resident-id: 100–20,000 characters): anything else would only fill the run with 400s.
-if (portraitChars !== undefined && !(Number.isInteger(portraitChars) && portraitChars >= 100 && portraitChars <= 20_000)) {
-  process.stderr.write(`--portrait takes a number of characters from 100 to 20000, not ${values.portrait}\n`);
-  process.exit(2);
-}
+const portraitChars = values.portrait === undefined ? undefined : numberOption('portrait', values.portrait, 0, 100, 20_000, true);
 const portrait =
   portraitChars === undefined
     ? undefined
@@ -103,7 +101,6 @@ try {
   for (const root of roots) builds.push(await startBuild(root));
   const results: FlowResult[] = [];
   const load: number[] = [loadavg()[0]!];
-  const repeat = Number(values.repeat ?? 1);
   for (const scenario of scenarios) {
     for (let round = 1; round <= repeat; round++) {
       for (const b of builds) {

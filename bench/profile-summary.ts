@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { numberOption, parseOptions } from './cli-options.js';
 
 interface ProfileNode {
   id: number;
@@ -26,12 +26,12 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const { values, positionals } = parseArgs({
+const { values, positionals } = parseOptions({
   allowPositionals: true,
   options: { top: { type: 'string', default: '25' }, skip: { type: 'string', default: '0' } },
 });
-const top = Number(values.top);
-const skipUs = Number(values.skip) * 1e6;
+const top = numberOption('top', values.top, 25, 1, 10_000, true);
+const skipUs = numberOption('skip', values.skip, 0, 0, 86_400) * 1e6;
 
 const shortPath = (url: string) =>
   url
