@@ -83,15 +83,20 @@ export function toProblem(err: unknown): Problem {
 
 /**
  * What the route's config adds to a problem: on the OpenID4VCI endpoints a generic 400 / 415
- * (schema, JSON, media type) becomes the endpoint's own OAuth code (`oauthDefaultError`), and a
+ * (schema, JSON, media type) becomes the endpoint's own OAuth code (`oauthDefaultError`), a 413 or
+ * 415 on any OAuth endpoint that code or `invalid_request`, and a
  * Bearer-protected endpoint answers its authorization failures with a `WWW-Authenticate`
  * challenge (RFC 6750 §3). The OAuth body shape itself is written by `sendError`.
  */
 function forRoute(p: Problem, request: FastifyRequest, reply: FastifyReply): Problem {
   const config = request.routeOptions.config;
   let out = p;
-  if (config.errorShape === 'oauth' && config.oauthDefaultError && (p.status === 400 || p.status === 415) && !VCI_ERROR_CODES.has(p.code)) {
-    out = { ...p, status: 400, code: config.oauthDefaultError };
+  if (config.errorShape === 'oauth' && !VCI_ERROR_CODES.has(p.code)) {
+    if (config.oauthDefaultError && (p.status === 400 || p.status === 415)) out = { ...p, status: 400, code: config.oauthDefaultError };
+    // Refusals of the body as such (too large, wrong media type) name a registered OAuth code on
+    // every OAuth endpoint (RFC 6749 §5.2: `error` is one of the registry's), not our
+    // `body_too_large`; the status stays and the detail says which.
+    else if (p.status === 413 || p.status === 415) out = { ...p, code: config.oauthDefaultError ?? 'invalid_request' };
   }
   if (
     config.bearerChallenge &&

@@ -191,6 +191,17 @@ for (const backend of storeTargets()) {
       assert.equal(token.statusCode, 400, token.body);
       assert.equal(token.json<{ error: string }>().error, 'invalid_request');
       assert.match(token.json<{ error_description: string }>().error_description, /uncompressed/);
+      // An OAuth endpoint without a code of its own for bad requests (the nonce endpoint) keeps
+      // the 415 and names the registered invalid_request, not our unsupported_content_encoding.
+      const nonce = await t.app.inject({
+        method: 'POST',
+        url: '/openid4vci/nonce',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        payload: gzipSync('{}'),
+      });
+      assert.equal(nonce.statusCode, 415, nonce.body);
+      assert.equal(nonce.json<{ error: string }>().error, 'invalid_request');
+      assert.match(nonce.json<{ error_description: string }>().error_description, /uncompressed/);
     });
 
     it('answers a form that is not UTF-8 on POST /oauth/token with 400 invalid_request in the OAuth shape', async () => {
@@ -260,7 +271,8 @@ for (const backend of storeTargets()) {
       });
     }
     for (const url of ['/oauth/token', '/openid4vci/nonce']) {
-      it(`refuses a 100 kB form on POST ${url} with 413 in the OAuth shape`, async () => {
+      // RFC 6749 §5.2: the OAuth `error` is a registered code (invalid_request), not our body_too_large; the status and the description say what.
+      it(`refuses a 100 kB form on POST ${url} with 413 in the OAuth shape, with a registered error code`, async () => {
         const res = await t.app.inject({
           method: 'POST',
           url,
@@ -268,7 +280,9 @@ for (const backend of storeTargets()) {
           payload: `pad=${'x'.repeat(100_000)}`,
         });
         assert.equal(res.statusCode, 413, res.body);
-        assert.equal(res.json<{ error: string }>().error, 'body_too_large');
+        const body = res.json<{ error: string; error_description: string }>();
+        assert.equal(body.error, 'invalid_request');
+        assert.match(body.error_description, /larger than this service accepts/);
       });
     }
   });

@@ -60,7 +60,7 @@ describe('answers sent before the body was read', () => {
     const r = await postThenHealthz(t.url, '/oauth/token', form, 4_000_000);
     assert.equal(r.error, undefined);
     assert.deepEqual(statusLines(r), ['HTTP/1.1 413 Payload Too Large', 'HTTP/1.1 200 OK']);
-    assert.match(r.received, /"error":"body_too_large"/);
+    assert.match(r.received, /"error":"invalid_request","error_description":"the request body is larger than this service accepts"/);
   });
 
   it('a body read whole and refused (json_too_deep) gets its 400, then the connection serves the next request', async () => {
@@ -97,7 +97,7 @@ describe('answers sent before the body was read', () => {
         body: 'x'.repeat(3_000_000),
       });
       assert.equal(res.status, 413);
-      assert.equal(((await res.json()) as { error?: string; code?: string }).error ?? '', 'body_too_large');
+      assert.equal(((await res.json()) as { error?: string; code?: string }).error ?? '', 'invalid_request');
     }
   });
 });

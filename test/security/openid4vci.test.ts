@@ -183,7 +183,8 @@ const cases: SecurityCase[] = [
     name: 'refuses a 100 kB proof by the body limit of the credential endpoint',
     request: (f) => withProofs(f, () => ['a'.repeat(100_000)]),
     status: 413,
-    code: 'body_too_large',
+    // The endpoint's registered code (OpenID4VCI §8.3.1.2), not our body_too_large.
+    code: 'invalid_credential_request',
   },
   {
     name: 'rejects two proofs with the same key',
