@@ -181,27 +181,28 @@ for (const backend of storeTargets()) {
         assert.match(res.headers['content-type'] as string, /^application\/problem\+json/);
       }
       assert.equal(await offers(), before, 'no offer was made');
-      // OAuth endpoints answer in their own shape.
-      const token = await t.app.inject({
-        method: 'POST',
-        url: '/oauth/token',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' },
-        payload: gzipSync('grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=x'),
-      });
-      assert.equal(token.statusCode, 400, token.body);
-      assert.equal(token.json<{ error: string }>().error, 'invalid_request');
-      assert.match(token.json<{ error_description: string }>().error_description, /uncompressed/);
-      // An OAuth endpoint without a code of its own for bad requests (the nonce endpoint) keeps
-      // the 415 and names the registered invalid_request, not our unsupported_content_encoding.
-      const nonce = await t.app.inject({
-        method: 'POST',
-        url: '/openid4vci/nonce',
-        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
-        payload: gzipSync('{}'),
-      });
-      assert.equal(nonce.statusCode, 415, nonce.body);
-      assert.equal(nonce.json<{ error: string }>().error, 'invalid_request');
-      assert.match(nonce.json<{ error_description: string }>().error_description, /uncompressed/);
+      // OAuth endpoints answer in their own shape with a registered code: the token endpoint its
+      // invalid_request with 400, the nonce endpoint (no code of its own for bad requests) keeps
+      // the 415 and names invalid_request, not our unsupported_content_encoding.
+      for (const [url, type, body, status] of [
+        [
+          '/oauth/token',
+          'application/x-www-form-urlencoded',
+          'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=x',
+          400,
+        ],
+        ['/openid4vci/nonce', 'application/json', '{}', 415],
+      ] as const) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url,
+          headers: { 'content-type': type, 'content-encoding': 'gzip' },
+          payload: gzipSync(body),
+        });
+        assert.equal(res.statusCode, status, `${url}: ${res.body}`);
+        assert.equal(res.json<{ error: string }>().error, 'invalid_request');
+        assert.match(res.json<{ error_description: string }>().error_description, /uncompressed/);
+      }
     });
 
     it('answers a form that is not UTF-8 on POST /oauth/token with 400 invalid_request in the OAuth shape', async () => {

@@ -167,6 +167,7 @@ for (const backend of storeTargets()) {
         payload: await encryptTo({}, k!),
       });
       assert.equal(res.statusCode, 415, res.body);
+      assert.equal(res.json<{ error: string }>().error, 'invalid_request');
     });
 
     it('takes an encrypted deferred credential request and encrypts the answer to the key it names (section 9.1)', async () => {
