@@ -123,23 +123,44 @@ async function runUnit(tx: Transaction<Database>, unit: WriteUnit, changed: numb
  * earlier step wrote other than as a plain INSERT's target: the promise is checked, not only taken.
  */
 export function unitAsOneStatement(unit: WriteUnit): CompiledQuery | undefined {
+  const texts = unitTexts(unit);
+  return texts && CompiledQuery.raw(texts.combined, parametersOf(unit));
+}
+
+/**
+ * A unit alone in its batch as ONE autocommitted statement, with no BEGIN and COMMIT around it:
+ * the unit's one statement whose row of counts also checks each guard, and makes the statement
+ * fail when one does not hold (an error undoes every step of the statement, which commits only when
+ * it succeeds). The failing guard raises `invalid input syntax for type integer` on a text that
+ * names it (GUARD_MARK), a cast PostgreSQL cannot fold while planning because the text holds the
+ * step's count. The expected counts are parameters, so the text depends on the steps' texts only
+ * and is kept and named with them. Undefined where unitAsOneStatement is.
+ */
+export function unitAloneStatement(unit: WriteUnit): CompiledQuery | undefined {
+  const texts = unitTexts(unit);
+  return texts && CompiledQuery.raw(texts.alone, [...parametersOf(unit), ...unit.map((s) => s.expect ?? null)]);
+}
+
+const parametersOf = (unit: WriteUnit): unknown[] => unit.flatMap((s) => [...s.query.parameters]);
+
+/** The unit's combined texts, from the cache when its steps are kept; undefined: step by step. */
+function unitTexts(unit: WriteUnit): { combined: string; alone: string } | undefined {
   if (unit.length < 2) return undefined;
-  let sqlText = keptText(unit, false)?.combined;
-  if (sqlText === undefined) {
-    sqlText = combinedText(unit.map((s) => s.query)) ?? null;
+  let texts = keptText(unit, false)?.texts;
+  if (texts === undefined) {
+    texts = combinedTexts(unit.map((s) => s.query)) ?? null;
     // Bounded: only units of a few steps, each one of the hot path's fixed statements, are kept
-    // (and sent as a named statement, like their parts). A batch request's unit grows with its
+    // (and sent as named statements, like their parts). A batch request's unit grows with its
     // credentials (one INSERT each), and a backend keeps ~4 KB of plan per row of a kept INSERT.
     if (unit.length <= NAMED_UNIT_STEPS && unit.every((s) => namedStatements.has(s.query.sql))) {
-      keptText(unit, true)!.combined = sqlText;
-      if (sqlText !== null) nameStatement(sqlText);
+      keptText(unit, true)!.texts = texts;
+      if (texts !== null) {
+        nameStatement(texts.combined);
+        nameStatement(texts.alone);
+      }
     }
   }
-  if (sqlText === null) return undefined;
-  return CompiledQuery.raw(
-    sqlText,
-    unit.flatMap((s) => [...s.query.parameters]),
-  );
+  return texts ?? undefined;
 }
 
 /**
@@ -148,7 +169,7 @@ export function unitAsOneStatement(unit: WriteUnit): CompiledQuery | undefined {
  * texts would be hashed anew on every call.
  */
 function keptText(unit: WriteUnit, create: boolean): TextNode | undefined {
-  let node = combinedTexts;
+  let node = keptTexts;
   for (const { query } of unit) {
     let next = node.next.get(query.sql);
     if (!next) {
@@ -166,10 +187,13 @@ const NAMED_UNIT_STEPS = 8;
 
 /** The combined texts kept, by their steps' texts in order; `null`: these steps run one by one. */
 class TextNode {
-  combined: string | null | undefined;
+  texts: { combined: string; alone: string } | null | undefined;
   readonly next = new Map<string, TextNode>();
 }
-const combinedTexts = new TextNode();
+const keptTexts = new TextNode();
+
+/** What a guard that fails in a unit run alone raises on (unitAloneStatement), before the step's index. */
+const GUARD_MARK = 'dproof_guard_failed:';
 
 /** The table a statement writes (the last name of a qualified one). */
 const WRITTEN_TABLE = /^\s*(?:insert\s+into|update|delete\s+from)\s+(?:"\w+"\.)?"(\w+)"/i;
@@ -182,7 +206,7 @@ const PLAIN_INSERT =
  */
 const UNSAFE = /['";]|--|\/\*|\$(?!\d)|^\s*with\b/i;
 
-function combinedText(queries: readonly CompiledQuery[]): string | undefined {
+function combinedTexts(queries: readonly CompiledQuery[]): { combined: string; alone: string } | undefined {
   const written = new Set<string>();
   const parts: string[] = [];
   let offset = 0;
@@ -198,7 +222,25 @@ function combinedText(queries: readonly CompiledQuery[]): string | undefined {
     parts.push(`s${String(i)} as (${counted})`);
     offset += parameters.length;
   }
-  return `with ${parts.join(', ')} select ${queries.map((_, i) => `(select count(*) from s${String(i)})::int as c${String(i)}`).join(', ')}`;
+  const counts = queries.map((_, i) => `(select count(*) from s${String(i)})::int as c${String(i)}`).join(', ');
+  // The expected counts follow the steps' parameters ($n, null for a step without a guard).
+  const guards = queries
+    .map((_, i) => {
+      const expect = `$${String(offset + i + 1)}::int`;
+      return `when ${expect} is not null and c${String(i)} <> ${expect} then ('${GUARD_MARK}${String(i)}:' || c${String(i)})::int`;
+    })
+    .join(' ');
+  return {
+    combined: `with ${parts.join(', ')} select ${counts}`,
+    alone: `with ${parts.join(', ')}, dproof_counts as (select ${counts}) select *, case ${guards} else 0 end as dproof_guard from dproof_counts`,
+  };
+}
+
+/** Whether `e` is a unit run alone failing on one of its guards (unitAloneStatement). */
+function isFailedGuard(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null || (e as { code?: unknown }).code !== '22P02') return false;
+  const message = (e as { message?: unknown }).message;
+  return typeof message === 'string' && message.includes(GUARD_MARK);
 }
 
 /**
@@ -249,6 +291,20 @@ export const kyselyUnitWriter =
     if (only) {
       const r = await db.executeQuery<Record<string, unknown>>(only.query);
       return [{ ok: true, changed: [countOf(r)], rows: [r.rows] }];
+    }
+    // So is an independent unit alone in its batch, as one statement that fails when a guard does
+    // not hold: one round trip instead of three. A failed guard (or a constraint, lock timeout or
+    // deadlock: see runAsOne) left nothing behind, and the pass with savepoints decides, as below.
+    const alone = units.length === 1 && units[0]!.independent === true ? unitAloneStatement(units[0]!) : undefined;
+    if (alone) {
+      const unit = units[0]!;
+      try {
+        const counts = (await db.executeQuery<Record<string, number>>(alone)).rows[0]!;
+        return [{ ok: true, changed: unit.map((_, i) => counts[`c${String(i)}`]!), rows: unit.map(() => []) }];
+      } catch (e) {
+        if (!isFailedGuard(e) && !isStepByStepError(e)) throw e;
+      }
+      return runBatch(db, units, true);
     }
     // Guards hold nearly always, so the batch first runs without a SAVEPOINT per unit (two round
     // trips each on PostgreSQL). When a guard fails, that transaction rolls back and the whole

@@ -242,6 +242,40 @@ for (const backend of storeTargets()) {
       });
 
     if (backend === 'postgres')
+      it('sends an independent unit alone in its batch as one statement, with no BEGIN and COMMIT', async () => {
+        const { counted, statements } = countingKysely();
+        try {
+          assert.deepEqual(await kyselyUnitWriter(counted)([independentUnit('l-1', 'l-2', 'l-3')]), [
+            { ok: true, changed: [1, 1, 1], rows: [[], [], []] },
+          ]);
+          assert.equal(statements(), 1);
+          assert.deepEqual(await stored('l-'), ['l-1', 'l-2', 'l-3']);
+        } finally {
+          await counted.destroy();
+        }
+      });
+
+    if (backend === 'postgres')
+      it('undoes every step of a unit alone whose guard fails, first, middle or last, and tells which, as step by step', async () => {
+        await opened.writeUnits([unit('m-used')]);
+        const cases: [string[], number][] = [
+          [['m-used', 'm-a1', 'm-a2'], 0],
+          [['m-b1', 'm-used', 'm-b2'], 1],
+          [['m-c1', 'm-c2', 'm-used'], 2],
+        ];
+        for (const [hashes, failedAt] of cases) {
+          assert.notEqual(unitAsOneStatement(independentUnit(...hashes)), undefined);
+          assert.deepEqual(await opened.writeUnits([independentUnit(...hashes)]), [{ ok: false, failedAt }], hashes.join());
+          // The same unit step by step gives the same answer, and neither leaves a row behind.
+          assert.deepEqual(await opened.writeUnits([unit(...hashes)]), [{ ok: false, failedAt }], hashes.join());
+        }
+        // A step without a guard does not stop the unit, whatever it counts.
+        const unguarded = independentSteps([{ query: insert('m-used') }, { query: insert('m-d1'), expect: 1 }]);
+        assert.deepEqual(await opened.writeUnits([unguarded]), [{ ok: true, changed: [0, 1], rows: [[], []] }]);
+        assert.deepEqual(await stored('m-'), ['m-d1', 'm-used']);
+      });
+
+    if (backend === 'postgres')
       it('refuses at the failed guard, not at a lock a later step would wait for, as step by step', async () => {
         // Step by step the first guard fails and the second step never touches the locked row; as
         // one statement every step runs and the second waits for the lock until lock_timeout.
