@@ -38,7 +38,7 @@ export interface ListCredentialsQuery {
 }
 
 export const credentialsRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
-  /** One page of the registry, newest first; a test reads its plan (credential-listing.test.ts). */
+  /** One page of the registry, newest first; a test reads its plan (listing-indexes.test.ts). */
   const listQuery = (q: ListCredentialsQuery): CompiledQuery<CredentialRecord> => {
     let query = db.selectFrom('credentials').selectAll();
     if (q.clientId) query = query.where('client_id', '=', q.clientId);

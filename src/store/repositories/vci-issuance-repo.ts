@@ -26,6 +26,15 @@ export type ConsumeConfigurationRefusal = 'nonce' | 'used' | 'issued';
 export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
   // Group-committed like the offer's and the token's units (vci-repo.ts).
   const write = groupCommitted(writeUnits);
+  const listDeferredQuery = (clientId: string, limit: number): CompiledQuery<VciDeferredRecord> =>
+    db
+      .selectFrom('vci_deferred')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .compile();
   // Every credential request runs these: built once and bound anew (prepared-query.ts; Kysely's
   // builder showed at 4–6% of the flow's main thread in --cpu-prof).
   // A c_nonce is recorded when it is used (src/issuance/c-nonce.ts): a second use finds the row.
@@ -185,14 +194,11 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
     },
 
     async listDeferred(clientId: string, limit: number): Promise<VciDeferredRecord[]> {
-      return db
-        .selectFrom('vci_deferred')
-        .selectAll()
-        .where('client_id', '=', clientId)
-        .orderBy('created_at', 'desc')
-        .limit(limit)
-        .execute();
+      return (await db.executeQuery(listDeferredQuery(clientId, limit))).rows;
     },
+
+    /** A client's deferred transactions, newest first: one range of an index (0022); a test reads its plan. */
+    listDeferredQuery,
 
     /** pending → completed (with claims) or refused (claims dropped); false when no longer pending or expired. */
     async decideDeferred(id: string, to: 'completed' | 'refused', claims: string | null, now: number): Promise<boolean> {

@@ -2,7 +2,8 @@
  * `GET /v1/credentials` pages through the registry newest first with a keyset cursor. Every page
  * is a range of one index (migration 0022, both stores): no pass over the whole table and no sort
  * of it, with or without the client filter, on the first page and after a cursor. And the pages
- * still hold every row exactly once, in order, across ties on issued_at.
+ * still hold every row exactly once, in order, across ties on issued_at. `GET /v1/deferred`'s list
+ * of a client's deferred transactions likewise.
  */
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -13,7 +14,7 @@ import { queryPlan } from '../helpers/query-plan.js';
 import type { CredentialsTable } from '../../src/store/schema.js';
 import type { ListCredentialsQuery } from '../../src/store/repositories/credentials-repo.js';
 
-const LATEST = '0022-credential-listing-indexes';
+const LATEST = '0022-listing-indexes';
 const T = 1_800_000_000_000;
 
 const row = (id: string, clientId: string, issuedAt: number, idx: number): Insertable<CredentialsTable> => ({
@@ -63,6 +64,15 @@ for (const backend of storeTargets()) {
       }
     });
 
+    it("reads a client's deferred transactions, newest first, as a range of an index", async () => {
+      const m = target();
+      await m.migrateTo(LATEST);
+      const text = await queryPlan(backend, m.db, m.store.vciIssuance.listDeferredQuery('issuer-a', 50), { orderFromIndex: true });
+      if (backend === 'sqlite') assert.doesNotMatch(text, /"detail":"SCAN vci_deferred"|TEMP B-TREE/, text);
+      else assert.doesNotMatch(text, /Seq Scan|Sort/, text);
+      assert.match(text, /vci_deferred_client_created/, text);
+    });
+
     it('pages hold every row once, newest first, ties on issued_at by id, per client and for all', async () => {
       const m = target();
       await m.migrateTo(LATEST);
@@ -96,7 +106,7 @@ for (const backend of storeTargets()) {
       }
     });
 
-    it('migration 0022 goes down to the client index it replaced and up again', async () => {
+    it('migration 0022 goes down to the client indexes it replaced and up again', async () => {
       const m = target();
       await m.migrateTo('0021-purge-indexes');
       // What the plan test above would have caught: before 0022 an admin's page sorted the whole registry.
@@ -104,6 +114,8 @@ for (const backend of storeTargets()) {
       assert.match(all, backend === 'sqlite' ? /"detail":"SCAN credentials".*TEMP B-TREE FOR ORDER BY/ : /Sort/, all);
       const plan = await queryPlan(backend, m.db, m.store.credentials.listQuery({ limit: 5, clientId: 'issuer-a' }));
       assert.match(plan, /credentials_client_issued\b(?!_id)/, plan);
+      const deferred = await queryPlan(backend, m.db, m.store.vciIssuance.listDeferredQuery('issuer-a', 5), { orderFromIndex: true });
+      assert.match(deferred, backend === 'sqlite' ? /TEMP B-TREE FOR ORDER BY/ : /Sort/, deferred);
       assert.deepEqual(await m.migrateTo(LATEST), [LATEST]);
       assert.equal((await m.store.credentials.list({ limit: 50 })).length, 24);
     });
