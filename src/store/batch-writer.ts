@@ -134,7 +134,9 @@ export function unitAsOneStatement(unit: WriteUnit): CompiledQuery | undefined {
  * it succeeds). The failing guard raises `invalid input syntax for type integer` on a text that
  * names it (GUARD_MARK), a cast PostgreSQL cannot fold while planning because the text holds the
  * step's count. The expected counts are parameters, so the text depends on the steps' texts only
- * and is kept and named with them. Undefined where unitAsOneStatement is.
+ * and is kept and named with them. The counts are a MATERIALIZED CTE: inlined, PostgreSQL copied
+ * each count's subquery into the select list, the WHEN and the THEN, and ran a guarding SELECT step
+ * twice (EXPLAIN ANALYZE). Undefined where unitAsOneStatement is.
  */
 export function unitAloneStatement(unit: WriteUnit): CompiledQuery | undefined {
   const texts = unitTexts(unit);
@@ -232,7 +234,7 @@ function combinedTexts(queries: readonly CompiledQuery[]): { combined: string; a
     .join(' ');
   return {
     combined: `with ${parts.join(', ')} select ${counts}`,
-    alone: `with ${parts.join(', ')}, dproof_counts as (select ${counts}) select *, case ${guards} else 0 end as dproof_guard from dproof_counts`,
+    alone: `with ${parts.join(', ')}, dproof_counts as materialized (select ${counts}) select *, case ${guards} else 0 end as dproof_guard from dproof_counts`,
   };
 }
 
@@ -300,7 +302,12 @@ export const kyselyUnitWriter =
       const unit = units[0]!;
       try {
         const counts = (await db.executeQuery<Record<string, number>>(alone)).rows[0]!;
-        return [{ ok: true, changed: unit.map((_, i) => counts[`c${String(i)}`]!), rows: unit.map(() => []) }];
+        const changed = unit.map((_, i) => counts[`c${String(i)}`]!);
+        // The statement raised for any guard that did not hold; checked again here, so a change to
+        // the generated text that lost a guard fails loudly instead of answering ok.
+        if (unit.some((s, i) => s.expect !== undefined && changed[i] !== s.expect))
+          throw new Error('a unit run alone passed a guard that failed');
+        return [{ ok: true, changed, rows: unit.map(() => []) }];
       } catch (e) {
         if (!isFailedGuard(e) && !isStepByStepError(e)) throw e;
       }

@@ -1,6 +1,6 @@
 /**
  * `GET /v1/credentials` pages through the registry newest first with a keyset cursor. Every page
- * is a range of one index (migration 0022, both stores): no pass over the whole table and no sort
+ * is a range of one index (migrations 0022 and 0023, both stores): no pass over the whole table and no sort
  * of it, with or without the client filter, on the first page and after a cursor. And the pages
  * still hold every row exactly once, in order, across ties on issued_at. `GET /v1/deferred`'s list
  * of a client's deferred transactions likewise.
@@ -14,7 +14,7 @@ import { queryPlan } from '../helpers/query-plan.js';
 import type { CredentialsTable } from '../../src/store/schema.js';
 import type { ListCredentialsQuery } from '../../src/store/repositories/credentials-repo.js';
 
-const LATEST = '0022-listing-indexes';
+const LATEST = '0023-deferred-listing-index';
 const T = 1_800_000_000_000;
 
 const row = (id: string, clientId: string, issuedAt: number, idx: number): Insertable<CredentialsTable> => ({
@@ -106,17 +106,18 @@ for (const backend of storeTargets()) {
       }
     });
 
-    it('migration 0022 goes down to the client indexes it replaced and up again', async () => {
+    it('migrations 0022 and 0023 go down to the client indexes they replaced and up again', async () => {
       const m = target();
       await m.migrateTo('0021-purge-indexes');
-      // What the plan test above would have caught: before 0022 an admin's page sorted the whole registry.
+      // What the plan tests above would have caught: before 0022 an admin's page sorted the whole
+      // registry, before 0023 a client's deferred list all of its transactions.
       const all = await queryPlan(backend, m.db, m.store.credentials.listQuery({ limit: 5 }), { orderFromIndex: true });
       assert.match(all, backend === 'sqlite' ? /"detail":"SCAN credentials".*TEMP B-TREE FOR ORDER BY/ : /Sort/, all);
       const plan = await queryPlan(backend, m.db, m.store.credentials.listQuery({ limit: 5, clientId: 'issuer-a' }));
       assert.match(plan, /credentials_client_issued\b(?!_id)/, plan);
       const deferred = await queryPlan(backend, m.db, m.store.vciIssuance.listDeferredQuery('issuer-a', 5), { orderFromIndex: true });
       assert.match(deferred, backend === 'sqlite' ? /TEMP B-TREE FOR ORDER BY/ : /Sort/, deferred);
-      assert.deepEqual(await m.migrateTo(LATEST), [LATEST]);
+      assert.deepEqual(await m.migrateTo(LATEST), ['0022-credential-listing-indexes', LATEST]);
       assert.equal((await m.store.credentials.list({ limit: 50 })).length, 24);
     });
   });

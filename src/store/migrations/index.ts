@@ -21,7 +21,8 @@ import { authorizationDpopJkt } from './0018-authorization-dpop-jkt.js';
 import { credentialNotification } from './0019-credential-notification.js';
 import { accessTokenFamily } from './0020-access-token-family.js';
 import { purgeIndexes } from './0021-purge-indexes.js';
-import { listingIndexes } from './0022-listing-indexes.js';
+import { credentialListingIndexes } from './0022-credential-listing-indexes.js';
+import { deferredListingIndex } from './0023-deferred-listing-index.js';
 
 /**
  * Migrations live in code (not files found at run time) so the compiled server and the tests
@@ -52,7 +53,8 @@ export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
       '0019-credential-notification': credentialNotification(dialect),
       '0020-access-token-family': accessTokenFamily(dialect),
       '0021-purge-indexes': purgeIndexes(dialect),
-      '0022-listing-indexes': listingIndexes(dialect),
+      '0022-credential-listing-indexes': credentialListingIndexes(dialect),
+      '0023-deferred-listing-index': deferredListingIndex(dialect),
     };
   },
 });

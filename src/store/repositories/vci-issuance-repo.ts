@@ -197,7 +197,7 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
       return (await db.executeQuery(listDeferredQuery(clientId, limit))).rows;
     },
 
-    /** A client's deferred transactions, newest first: one range of an index (0022); a test reads its plan. */
+    /** A client's deferred transactions, newest first: one range of an index (0023); a test reads its plan. */
     listDeferredQuery,
 
     /** pending → completed (with claims) or refused (claims dropped); false when no longer pending or expired. */

@@ -10,23 +10,16 @@ import type { Dialect } from '../dialect.js';
  * client's (client_id, issued_at) with the id appended, so an issuer's page is a range of one
  * index too, ties on issued_at included. The registry gains one index on balance: the cost of
  * one more B-tree entry per issued credential (measured with the README's figures).
- * The same for `GET /v1/deferred` (an issuer's deferred issuances, newest first): its
- * (client_id, state) index, which no statement filters by state on, becomes
- * (client_id, created_at, id), so the list no longer sorts all of a client's transactions.
  */
-export const listingIndexes = (_dialect: Dialect): Migration => ({ up, down });
+export const credentialListingIndexes = (_dialect: Dialect): Migration => ({ up, down });
 
 async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('credentials_issued').on('credentials').columns(['issued_at', 'id']).execute();
   await db.schema.createIndex('credentials_client_issued_id').on('credentials').columns(['client_id', 'issued_at', 'id']).execute();
   await db.schema.dropIndex('credentials_client_issued').execute();
-  await db.schema.createIndex('vci_deferred_client_created').on('vci_deferred').columns(['client_id', 'created_at', 'id']).execute();
-  await db.schema.dropIndex('vci_deferred_client').execute();
 }
 
 async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createIndex('vci_deferred_client').on('vci_deferred').columns(['client_id', 'state']).execute();
-  await db.schema.dropIndex('vci_deferred_client_created').execute();
   await db.schema.createIndex('credentials_client_issued').on('credentials').columns(['client_id', 'issued_at']).execute();
   await db.schema.dropIndex('credentials_client_issued_id').execute();
   await db.schema.dropIndex('credentials_issued').execute();
