@@ -65,7 +65,8 @@ export const ERROR_CATALOGUE = {
   form_too_wide: { http: [400], area: 'http', en: 'a form body with more than 100 fields' },
   nul_character: { http: [400], area: 'http', en: 'a NUL character in a path parameter, a query value or a JSON string' },
   invalid_request: {
-    http: [400],
+    // 413 / 415: a body refused as such on an OAuth endpoint (error-handler.ts forRoute).
+    http: [400, 413, 415],
     area: 'http',
     en: 'the body or parameters break the route schema (also the OAuth code on OpenID4VCI/VP endpoints)',
   },
@@ -241,7 +242,11 @@ export const ERROR_CATALOGUE = {
     en: 'access token missing, unknown, expired, or everything it covers was already issued',
   },
   insufficient_scope: { http: [403], area: 'openid4vci', en: 'the token offer is for another credential configuration' },
-  invalid_credential_request: { http: [400], area: 'openid4vci', en: 'the credential request is malformed' },
+  invalid_credential_request: {
+    http: [400, 413],
+    area: 'openid4vci',
+    en: 'the credential request is malformed (413: larger than the endpoint takes)',
+  },
   unknown_credential_configuration: { http: [400], area: 'openid4vci', en: 'no such credential_configuration_id' },
   invalid_proof: { http: [400], area: 'openid4vci', en: 'a key proof is missing or does not verify' },
   invalid_nonce: { http: [400], area: 'openid4vci', en: 'the c_nonce is unknown, expired or already used' },
@@ -256,7 +261,11 @@ export const ERROR_CATALOGUE = {
     en: 'the deferred transaction_id is unknown, expired, already collected or not for this access token',
   },
   invalid_notification_id: { http: [400], area: 'openid4vci', en: 'the notification_id is unknown, expired or not for this access token' },
-  invalid_notification_request: { http: [400], area: 'openid4vci', en: 'the notification request is malformed or names an unknown event' },
+  invalid_notification_request: {
+    http: [400, 413],
+    area: 'openid4vci',
+    en: 'the notification request is malformed or names an unknown event (413: larger than the endpoint takes)',
+  },
   deferred_not_found: { http: [404], area: 'openid4vci', en: 'no such deferred issuance of this issuer client' },
   deferred_already_decided: {
     http: [409],

@@ -141,9 +141,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     // Headers the refusal itself names (RFC 9449 §7.1 DPoP challenge, §8 DPoP-Nonce) go first;
     // the route's Bearer challenge below does not replace a challenge already set.
     if (err instanceof AppError && err.headers) for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
-    const p = forRoute(toProblem(err), request, reply);
+    const own = toProblem(err);
+    const p = forRoute(own, request, reply);
     if (p.status >= 500) request.log.error({ err }, 'request failed');
-    else request.log.info({ code: p.code, status: p.status }, 'request refused');
+    // Our own code too where the OAuth shape answered a registered one (a body too large, say).
+    else request.log.info({ code: p.code, status: p.status, ...(own.code !== p.code && { problem: own.code }) }, 'request refused');
     if (p.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '5');
     return sendError(request, reply, p);
   });

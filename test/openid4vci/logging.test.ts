@@ -97,3 +97,30 @@ describe('request logs under secret-bearing paths', () => {
     }
   });
 });
+
+describe('a body refused on an OAuth endpoint', () => {
+  it('is answered with the registered code and logged with ours too, so an oversized body stays visible', async () => {
+    const sink = logSink();
+    const t = await startTestApp({ logDestination: sink.stream, env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    try {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `pad=${'x'.repeat(100_000)}`,
+      });
+      assert.equal(res.statusCode, 413, res.body);
+      assert.equal(res.json<{ error: string }>().error, 'invalid_request');
+      const refused = sink
+        .lines()
+        .map((l) => JSON.parse(l) as { msg?: string; code?: string; problem?: string; status?: number })
+        .filter((l) => l.msg === 'request refused');
+      assert.deepEqual(
+        refused.map((l) => [l.status, l.code, l.problem]),
+        [[413, 'invalid_request', 'body_too_large']],
+      );
+    } finally {
+      await t.close();
+    }
+  });
+});
