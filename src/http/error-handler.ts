@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
-import { AppError, isAppError, type ErrorCode } from '../errors.js';
+import { AppError, ERROR_CATALOGUE, isAppError, type ErrorCode } from '../errors.js';
 import { VCI_ERROR_CODES } from '../issuance/vci-errors.js';
 import { isStoreUnavailable } from '../store/classify-store-error.js';
 import { problem, sendError, type Problem } from './problem.js';
@@ -93,10 +93,13 @@ function forRoute(p: Problem, request: FastifyRequest, reply: FastifyReply): Pro
   let out = p;
   if (config.errorShape === 'oauth' && !VCI_ERROR_CODES.has(p.code)) {
     if (config.oauthDefaultError && (p.status === 400 || p.status === 415)) out = { ...p, status: 400, code: config.oauthDefaultError };
-    // Refusals of the body as such (too large, wrong media type) name a registered OAuth code on
-    // every OAuth endpoint (RFC 6749 §5.2: `error` is one of the registry's), not our
-    // `body_too_large`; the status stays and the detail says which.
-    else if (p.status === 413 || p.status === 415) out = { ...p, code: config.oauthDefaultError ?? 'invalid_request' };
+    // Refusals of the request as such (a body too large, a media type, malformed JSON or form, a
+    // NUL, a bad Content-Length: the front door's codes) name a registered OAuth code on every
+    // OAuth endpoint (RFC 6749 §5.2: `error` is one of the registry's), not our `body_too_large`
+    // or `malformed_json`; the status stays and the detail says which. An endpoint's protocol
+    // codes (OpenID4VP's, say) are its own and pass as they are.
+    else if (p.status === 413 || p.status === 415 || (p.status === 400 && ERROR_CATALOGUE[p.code].area === 'http'))
+      out = { ...p, code: config.oauthDefaultError ?? 'invalid_request' };
   }
   if (
     config.bearerChallenge &&

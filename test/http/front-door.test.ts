@@ -240,14 +240,17 @@ for (const backend of storeTargets()) {
       '/openid4vp/requests/%00',
       '/v1/credentials?type=%00',
     ]) {
-      it(`answers a NUL character in ${url} with 400 nul_character on both stores alike`, async () => {
+      // An OAuth endpoint (the OpenID4VP request object) names the registered invalid_request; the description says what.
+      const oauth = url.startsWith('/openid4vp/');
+      it(`answers a NUL character in ${url} with 400 ${oauth ? 'invalid_request' : 'nul_character'} on both stores alike`, async () => {
         const res = await t.app.inject({
           method: 'GET',
           url,
           headers: { authorization: `Bearer ${url.includes('verifier') ? keys.verifier : keys.issuer}` },
         });
         assert.equal(res.statusCode, 400, res.body);
-        assert.equal(errorCode(res), 'nul_character');
+        assert.equal(errorCode(res), oauth ? 'invalid_request' : 'nul_character');
+        if (oauth) assert.match(res.json<{ error_description: string }>().error_description, /NUL character/);
       });
     }
 
@@ -271,6 +274,24 @@ for (const backend of storeTargets()) {
         }
       });
     }
+    it('answers a malformed or NUL-bearing JSON body on the nonce endpoint (no code of its own) with 400 invalid_request', async () => {
+      for (const [payload, reason] of [
+        ['{', /not valid JSON/],
+        ['{"a":"\\u0000"}', /NUL character/],
+        ['{"a":1,"a":2}', /same member twice|twice/],
+      ] as const) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/openid4vci/nonce',
+          headers: { 'content-type': 'application/json' },
+          payload,
+        });
+        assert.equal(res.statusCode, 400, `${payload}: ${res.body}`);
+        const body = res.json<{ error: string; error_description: string }>();
+        assert.equal(body.error, 'invalid_request', payload);
+        assert.match(body.error_description, reason, payload);
+      }
+    });
     for (const url of ['/oauth/token', '/openid4vci/nonce']) {
       // RFC 6749 §5.2: the OAuth `error` is a registered code (invalid_request), not our body_too_large; the status and the description say what.
       it(`refuses a 100 kB form on POST ${url} with 413 in the OAuth shape, with a registered error code`, async () => {
