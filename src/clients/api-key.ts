@@ -11,10 +11,14 @@ export const newClientId = () => `c${randomBytes(8).toString('hex')}`;
 
 export function newApiKey(clientId: string): { apiKey: string; hash: string } {
   const secret = randomBytes(32).toString('base64url');
-  return { apiKey: `dproof_${clientId}_${secret}`, hash: hashSecret(secret) };
+  return { apiKey: `dproof_${clientId}_${secret}`, hash: apiKeySecretHash(secret) };
 }
 
-export const hashSecret = (secret: string) => hash('sha256', secret, 'hex');
+/**
+ * Hex, as every stored api_clients row holds it: not the OpenID4VCI secrets' hash
+ * (issuance/vci-secrets.ts, base64url), and kept apart by name so the two are never swapped.
+ */
+const apiKeySecretHash = (secret: string) => hash('sha256', secret, 'hex');
 
 export function parseApiKey(apiKey: string): { clientId: string; secret: string } | undefined {
   const m = KEY_PATTERN.exec(apiKey);
@@ -22,7 +26,7 @@ export function parseApiKey(apiKey: string): { clientId: string; secret: string 
 }
 
 export function secretMatches(secret: string, storedHash: string): boolean {
-  const a = Buffer.from(hashSecret(secret), 'hex');
+  const a = Buffer.from(apiKeySecretHash(secret), 'hex');
   const b = Buffer.from(storedHash, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
