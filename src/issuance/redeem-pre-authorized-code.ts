@@ -11,6 +11,7 @@ import { PRE_AUTHORIZED_GRANT } from './build-issuer-metadata.js';
 import { issueAccessToken } from './issue-access-token.js';
 import { hashSecret, hashTxCode, sameHash } from './vci-secrets.js';
 import { tokenError } from './vci-errors.js';
+import { singleParam } from './form-params.js';
 import { MAX_TX_CODE_ATTEMPTS, type VciDeps } from './vci-deps.js';
 import { checkSenderPolicy, type SenderBinding } from './sender-binding.js';
 import { newRefreshToken } from './refresh/issue-refresh-token.js';
@@ -25,27 +26,19 @@ export interface TokenResponse {
   refresh_token?: string;
 }
 
-/** RFC 6749 §3.2: parameters MUST NOT be included more than once; form parsing turns repeats into arrays. */
-function param(form: Record<string, unknown>, name: string): string | undefined {
-  const v = form[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw tokenError('invalid_request', `${name} must be given exactly once`);
-  return v;
-}
-
 export async function redeemPreAuthorizedCode(
   deps: Pick<VciDeps, 'store' | 'clock' | 'config'>,
   form: Record<string, unknown>,
   sender: SenderBinding = {},
 ): Promise<TokenResponse> {
-  const grantType = param(form, 'grant_type');
+  const grantType = singleParam(form, 'grant_type');
   if (grantType === undefined || grantType === '') throw tokenError('invalid_request', 'grant_type is required');
   // RFC 6749 §5.2: only the Pre-Authorized Code grant is offered here.
   if (grantType !== PRE_AUTHORIZED_GRANT) throw tokenError('unsupported_grant_type', `only ${PRE_AUTHORIZED_GRANT} is supported`);
-  const code = param(form, 'pre-authorized_code');
+  const code = singleParam(form, 'pre-authorized_code');
   // §6.1: pre-authorized_code MUST be present with this grant type.
   if (code === undefined || code === '') throw tokenError('invalid_request', 'pre-authorized_code is required');
-  const txCode = param(form, 'tx_code');
+  const txCode = singleParam(form, 'tx_code');
 
   const now = deps.clock.now();
   const offer = await deps.store.vci.offerHeadByCodeHash(hashSecret(code));

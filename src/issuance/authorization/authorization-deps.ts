@@ -5,6 +5,7 @@
 import type { AuthorizationCodeConfig, Config } from '../../config.js';
 import type { VciDeps } from '../vci-deps.js';
 import { AppError } from '../../errors.js';
+import { singleParam } from '../form-params.js';
 
 export type AuthorizationDeps = VciDeps & {
   config: VciDeps['config'] & Pick<Config, 'nodeEnv'> & { authorizationCode: AuthorizationCodeConfig };
@@ -39,14 +40,6 @@ export type AuthorizationErrorCode =
 /** Every one of them is a 4xx but temporarily_unavailable (503); invalid_request_uri is 400 here (404 is OpenID4VP's unknown request). */
 export const authorizationError = (code: AuthorizationErrorCode, message: string) =>
   new AppError(code, message, code === 'invalid_request_uri' ? { status: 400 } : {});
-
-/** RFC 6749 §3.1 / §3.2: parameters MUST NOT be included more than once (form parsing turns repeats into arrays). */
-export function singleParam(form: Record<string, unknown>, name: string): string | undefined {
-  const v = form[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw authorizationError('invalid_request', `${name} must be given exactly once`);
-  return v;
-}
 
 /**
  * The `authorization_details` form parameter (RFC 9396 §2, OpenID4VCI §5.1.1): undefined when

@@ -21,7 +21,8 @@ import type { AuthorizationRequestRecord } from '../../store/repositories/author
 import { sealClaims } from './claims-seal.js';
 import { askClaimsSource, ClaimsSourceError } from './claims-source.js';
 import { browserBinding, finishLogin, IdentityProviderError } from './oidc-login.js';
-import { authorizationError, AUTHORIZATION_CODE_TTL_SECONDS, singleParam, type AuthorizationDeps } from './authorization-deps.js';
+import { authorizationError, AUTHORIZATION_CODE_TTL_SECONDS, type AuthorizationDeps } from './authorization-deps.js';
+import { singleParam } from '../form-params.js';
 
 /** What the wallet is told at its redirect_uri (RFC 6749 §4.1.2 / §4.1.2.1). */
 /** Where failures of the identity provider or claims source are told (never claims, codes or tokens). */

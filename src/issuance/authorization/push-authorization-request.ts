@@ -21,9 +21,9 @@ import {
   REQUEST_URI_PREFIX,
   REQUEST_URI_TTL_SECONDS,
   readAuthorizationDetails,
-  singleParam,
   type AuthorizationDeps,
 } from './authorization-deps.js';
+import { singleParam } from '../form-params.js';
 import type { DpopVerifier } from '../dpop/verify-dpop.js';
 import { dpopError } from '../dpop/dpop-errors.js';
 

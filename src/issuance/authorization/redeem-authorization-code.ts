@@ -18,7 +18,8 @@ import { openSealedClaims, sealClaims } from './claims-seal.js';
 import { newRefreshToken } from '../refresh/issue-refresh-token.js';
 import type { AuthorizationRequestRecord } from '../../store/repositories/authorization-requests-repo.js';
 import type { VciOfferRecord } from '../../store/repositories/vci-repo.js';
-import { authorizationError, readAuthorizationDetails, singleParam, type AuthorizationDeps } from './authorization-deps.js';
+import { authorizationError, readAuthorizationDetails, type AuthorizationDeps } from './authorization-deps.js';
+import { singleParam } from '../form-params.js';
 import { dpopError } from '../dpop/dpop-errors.js';
 
 export interface AuthorizationCodeTokenResponse {

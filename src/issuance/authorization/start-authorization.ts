@@ -6,7 +6,8 @@
  * (RFC 6749 §4.1.2.1).
  */
 import { hashSecret, newSecret } from '../vci-secrets.js';
-import { authorizationError, LOGIN_WINDOW_SECONDS, REQUEST_URI_PREFIX, singleParam, type AuthorizationDeps } from './authorization-deps.js';
+import { authorizationError, LOGIN_WINDOW_SECONDS, REQUEST_URI_PREFIX, type AuthorizationDeps } from './authorization-deps.js';
+import { singleParam } from '../form-params.js';
 import { browserBinding, IdentityProviderError, loginUrl } from './oidc-login.js';
 
 /** Where to send the browser, and the cookie value that binds the login to it (`browserBinding`). */

@@ -1,0 +1,13 @@
+import { AppError } from '../errors.js';
+
+/**
+ * A form parameter given at most once: RFC 6749 §3.1 / §3.2 say parameters MUST NOT be included
+ * more than once, and form parsing turns repeats into arrays. The token, PAR, authorization and
+ * callback endpoints all read their parameters through this (400 invalid_request otherwise).
+ */
+export function singleParam(form: Record<string, unknown>, name: string): string | undefined {
+  const v = form[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new AppError('invalid_request', `${name} must be given exactly once`, { status: 400 });
+  return v;
+}
