@@ -155,7 +155,11 @@ for (const backend of storeTargets()) {
       const offerB = await store.vci.offer('offer-b');
       assert.equal(offerB?.issued_at, null);
       assert.equal(offerB?.claims, '{"id":"offer-b"}', 'b still holds its claims');
-      assert.deepEqual(await store.vciIssuance.consumedConfigurations('offer-b'), []);
+      // No configuration of b was recorded as issued or deferred (vci_offer_issuances).
+      assert.deepEqual(
+        await store.db.selectFrom('vci_offer_issuances').select('configuration_id').where('offer_id', '=', 'offer-b').execute(),
+        [],
+      );
       // The same offer twice at once: one issuance, the other refused.
       const twice = await Promise.all([consume('offer-b', ['nb2'], now + 2), consume('offer-b', ['nb3'], now + 2)]);
       // The loser is told "used" (the claims were gone when it read them) or, when it read them

@@ -171,15 +171,6 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
       return { ok: true };
     },
 
-    /**
-     * The configurations of an offer covering several that were already issued or deferred. An
-     * offer of one configuration keeps no rows here: its `issued_at` says it.
-     */
-    async consumedConfigurations(offerId: string): Promise<string[]> {
-      const rows = await db.selectFrom('vci_offer_issuances').select('configuration_id').where('offer_id', '=', offerId).execute();
-      return rows.map((r) => r.configuration_id);
-    },
-
     /** The statement that opens a deferred transaction (a step of consumeConfiguration's unit). */
     insertDeferredStep(r: Insertable<VciDeferredTable>): WriteStep {
       return { query: db.insertInto('vci_deferred').values(r).compile() };
