@@ -18,9 +18,9 @@ const DESCRIPTION = /^[\x20\x21\x23-\x5B\x5D-\x7E]{0,1000}$/;
 export async function recordNotification(deps: VciDeps, accessToken: string, body: unknown): Promise<void> {
   const now = deps.clock.now();
   const tokenHash = hashSecret(accessToken);
-  const token = await deps.store.vci.offerByAccessToken(tokenHash);
-  const tokenValid =
-    (token !== undefined && token.tokenExpiresAt > now) || (await deps.store.vciIssuance.tokenHasNotifications(tokenHash, now));
+  // Only the token's expiry: the offer's row (read with it at the credential endpoint) is not needed here.
+  const expiresAt = await deps.store.vci.accessTokenExpiry(tokenHash);
+  const tokenValid = (expiresAt !== undefined && expiresAt > now) || (await deps.store.vciIssuance.tokenHasNotifications(tokenHash, now));
   if (!tokenValid) throw bearerError('invalid_token', 'the access token is unknown or expired');
 
   if (!isJsonObject(body)) throw credentialError('invalid_notification_request', 'the notification request must be a JSON object');

@@ -73,6 +73,9 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
       .select(['vci_access_tokens.expires_at as token_expires_at', 'vci_access_tokens.dpop_jkt as token_dpop_jkt'])
       .where('vci_access_tokens.token_hash', '=', v),
   );
+  const tokenExpiry = preparedQuery(['v'], ({ v }: { v: string }) =>
+    db.selectFrom('vci_access_tokens').select('expires_at').where('token_hash', '=', v),
+  );
   const redeemOffer = preparedQuery(['id', 'now', 'expiresAt'], (v: { id: string; now: number; expiresAt: number }) =>
     db
       .updateTable('vci_offers')
@@ -195,6 +198,11 @@ export const vciRepo = (db: Kysely<Database>, writeUnits: UnitWriter) => {
         ]),
       );
       return r.ok;
+    },
+
+    /** When the access token expires, or undefined for a token never issued or already purged (the notification endpoint's check). */
+    async accessTokenExpiry(tokenHash: string): Promise<number | undefined> {
+      return (await firstRow<{ expires_at: number }>(tokenExpiry({ v: tokenHash })))?.expires_at;
     },
 
     /** The access token's expiry, its DPoP binding and its offer, in one read (the credential endpoint's first step). */
