@@ -92,14 +92,15 @@ function forRoute(p: Problem, request: FastifyRequest, reply: FastifyReply): Pro
   const config = request.routeOptions.config;
   let out = p;
   if (config.errorShape === 'oauth' && !VCI_ERROR_CODES.has(p.code)) {
-    if (config.oauthDefaultError && (p.status === 400 || p.status === 415)) out = { ...p, status: 400, code: config.oauthDefaultError };
+    if (config.oauthDefaultError && (p.status === 400 || p.status === 415))
+      out = { ...p, status: 400, code: config.oauthDefaultError, ownCode: p.code };
     // Refusals of the request as such (a body too large, a media type, malformed JSON or form, a
     // NUL, a bad Content-Length: the front door's codes) name a registered OAuth code on every
     // OAuth endpoint (RFC 6749 §5.2: `error` is one of the registry's), not our `body_too_large`
     // or `malformed_json`; the status stays and the detail says which. An endpoint's protocol
     // codes (OpenID4VP's, say) are its own and pass as they are.
     else if (p.status === 413 || p.status === 415 || (p.status === 400 && ERROR_CATALOGUE[p.code].area === 'http'))
-      out = { ...p, code: config.oauthDefaultError ?? 'invalid_request' };
+      out = { ...p, code: config.oauthDefaultError ?? 'invalid_request', ownCode: p.code };
   }
   if (
     config.bearerChallenge &&

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ErrorCode } from '../errors.js';
+import Negotiator from 'negotiator';
+import { errorEntry, type ErrorCode } from '../errors.js';
 import { OAUTH_ERROR_EXTENSIONS } from '../issuance/vci-errors.js';
 
 /** RFC 9457 problem details, plus our stable `code` and optional members such as `errors`. */
@@ -10,6 +11,11 @@ export interface Problem {
   detail: string;
   code: ErrorCode;
   instance?: string;
+  /**
+   * Our own code where the answer names another (an OAuth endpoint's registered code for a body
+   * too large, say): the Korean sentence says what it says. Never sent.
+   */
+  ownCode?: ErrorCode;
   [member: string]: unknown;
 }
 
@@ -35,6 +41,54 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** RFC 9457 §3.1.4 `title` for a reader of Korean. */
+const KOREAN_TITLES: Record<number, string> = {
+  400: '잘못된 요청',
+  401: '인증 필요',
+  403: '권한 없음',
+  404: '찾을 수 없음',
+  405: '허용되지 않는 메서드',
+  406: '제공할 수 없는 형식',
+  408: '요청 시간 초과',
+  409: '충돌',
+  410: '더 이상 없음',
+  413: '요청 본문이 너무 큼',
+  414: '주소가 너무 긺',
+  415: '지원하지 않는 형식',
+  422: '처리할 수 없는 내용',
+  429: '요청이 너무 많음',
+  431: '요청 헤더가 너무 큼',
+  500: '서버 오류',
+  503: '일시적으로 사용할 수 없음',
+};
+
+const LANGUAGES = ['en', 'ko'];
+
+/**
+ * Korean when the request's Accept-Language prefers it to English (RFC 9110 §12.5.4, with
+ * negotiator's reading of q-values and ranges); English otherwise and by default.
+ */
+export function prefersKorean(request: FastifyRequest): boolean {
+  const header = request.headers['accept-language'];
+  if (typeof header !== 'string' || header === '') return false;
+  return new Negotiator({ headers: { 'accept-language': header } }).language(LANGUAGES) === 'ko';
+}
+
+/**
+ * The answer in the reader's language: for a reader of Korean, the catalogue's Korean sentence
+ * for the code (the same words the pages use: src/verdict/glossary.ts) replaces the English
+ * detail, which names specifics a person reading Korean is not asked to parse; `errors[]`
+ * pointers stay. English stays the default, word for word as before.
+ */
+function inLanguage(request: FastifyRequest, reply: FastifyReply, p: Problem): { title: string; detail: string } {
+  const vary = reply.getHeader('vary');
+  reply.header('vary', vary ? `${String(vary)}, Accept-Language` : 'Accept-Language');
+  const ko = prefersKorean(request) ? errorEntry(p.ownCode ?? p.code).ko : undefined;
+  if (ko === undefined) return { title: p.title, detail: p.detail };
+  reply.header('content-language', 'ko');
+  return { title: KOREAN_TITLES[p.status] ?? p.title, detail: ko };
+}
+
 export function problem(status: number, code: ErrorCode, detail: string, extra?: Record<string, unknown>): Problem {
   return { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code, ...extra };
 }
@@ -42,6 +96,8 @@ export function problem(status: number, code: ErrorCode, detail: string, extra?:
 /** OpenID4VCI / OpenID4VP / OAuth endpoints answer `{ error, error_description }` (RFC 6749 §5.2). */
 export function sendError(request: FastifyRequest, reply: FastifyReply, p: Problem): FastifyReply {
   const shape = (request.routeOptions.config as { errorShape?: string } | undefined)?.errorShape;
+  const { title, detail } = inLanguage(request, reply, p);
+  const { ownCode: _own, ...sent } = p;
   if (shape === 'oauth') {
     // A 503 (store down, no key) carries OAuth's own code for it (RFC 6749 §4.1.2.1
     // `temporarily_unavailable`), which wallets know, instead of our problem code.
@@ -51,10 +107,10 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, p: Probl
       .code(p.status)
       .header('cache-control', 'no-store')
       .type('application/json')
-      .send({ error, error_description: p.detail, ...extensions });
+      .send({ error, error_description: detail, ...extensions });
   }
   return reply
     .code(p.status)
     .type('application/problem+json')
-    .send({ ...p, instance: request.url.split('?')[0] });
+    .send({ ...sent, title, detail, instance: request.url.split('?')[0] });
 }

@@ -31,7 +31,9 @@ export interface CallOptions {
 }
 
 export async function callApi<T>(url: string, opts: CallOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: opts.accept ?? 'application/json' };
+  // The page's language, not the browser's: a refusal's sentence comes back in the language the
+  // page is shown in (the server answers Korean only when asked; an English page gets English).
+  const headers: Record<string, string> = { accept: opts.accept ?? 'application/json', 'accept-language': currentLang() };
   let body: string | undefined;
   if (opts.json !== undefined) {
     headers['content-type'] = 'application/json';
