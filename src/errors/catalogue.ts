@@ -315,7 +315,7 @@ export const ERROR_CATALOGUE = {
     http: [409],
     area: 'keys',
     en: 'an issuer certificate needs an active issuer CA (dproof keys issuer-ca)',
-    ko: '발급자 인증서를 만들려면 먼저 발급자 CA가 있어야 합니다 (dproof keys issuer-ca).',
+    ko: '발급기관 인증서를 만들려면 먼저 사용 중인 발급기관 CA가 있어야 합니다 (dproof keys issuer-ca).',
   },
   key_not_found: { http: [404], area: 'keys', en: 'no signing key with this kid', ko: '이 키 식별자(kid)의 서명 키가 없습니다.' },
   key_active: {
@@ -330,7 +330,7 @@ export const ERROR_CATALOGUE = {
     http: [409],
     area: 'keys',
     en: 'another node changed the key state at the same time; try again',
-    ko: '다른 노드가 같은 때에 키 상태를 바꾸었습니다. 다시 시도하십시오.',
+    ko: '다른 노드가 동시에 키 상태를 바꾸었습니다. 다시 시도하십시오.',
   },
   key_still_in_use: {
     http: [409],
@@ -469,7 +469,7 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'openid4vci',
     en: 'pre-authorized or authorization code unknown, expired, used or burned; wrong tx_code, code_verifier or redirect_uri; refresh token unknown, expired, used (which revokes its grant), bound to another DPoP key or client, or with nothing left to issue',
-    ko: '제안·인가 코드나 갱신 토큰이 이미 사용되었거나 만료되었거나, 거래 코드가 틀렸습니다.',
+    ko: '사전 인가 코드·인가 코드 또는 갱신 토큰을 알 수 없거나, 만료되었거나, 이미 사용되었습니다. 또는 거래 코드(tx_code), code_verifier, 돌아올 주소(redirect_uri)가 맞지 않거나, 갱신 토큰이 다른 키·클라이언트의 것이거나 더 발급할 증명서가 없습니다.',
   },
   unsupported_grant_type: {
     http: [400],
@@ -535,7 +535,7 @@ export const ERROR_CATALOGUE = {
     http: [400, 413],
     area: 'openid4vci',
     en: 'the notification request is malformed or names an unknown event (413: larger than the endpoint takes)',
-    ko: '알림 요청의 형식이 올바르지 않거나, 알 수 없는 이벤트(event)이거나, 이 주소에서 받을 수 있는 크기보다 큽니다.',
+    ko: '알림 요청의 형식이 올바르지 않거나, 알 수 없는 이벤트(event)가 들어 있거나, 이 주소에서 받을 수 있는 크기보다 큽니다.',
   },
   deferred_not_found: {
     http: [404],
@@ -553,13 +553,13 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'openid4vci',
     en: 'credential_response_encryption is malformed (enc other than A128GCM/A256GCM, a jwk without alg ECDH-ES, not a public P-256 point, zip) or sent unencrypted; an encrypted request is not an ECDH-ES JWE to a current key of credential_request_encryption (unknown kid, enc not listed, epk off the curve, zip or nesting, undecryptable, no JSON object); a plain request where encryption is required',
-    ko: '암호화 설정이 올바르지 않습니다. 발급자 메타데이터의 credential_request_encryption 키로 요청을 다시 암호화해 보내세요.',
+    ko: '암호화 설정이 올바르지 않습니다. 응답 암호화 설정(credential_response_encryption)을 확인하고, 요청은 발급기관 메타데이터의 요청 암호화 키(credential_request_encryption)로 암호화해 보내십시오.',
   },
   invalid_dpop_proof: {
     http: [400, 401],
     area: 'openid4vci',
     en: 'the DPoP proof is missing where required, malformed, not signed by its jwk, stale, replayed, for another method or URL, without the access token hash, or by a key other than the token is bound to (RFC 9449): 400 at the token endpoint; 401 with WWW-Authenticate: DPoP at the credential, deferred credential and notification endpoints',
-    ko: 'DPoP 증명이 없거나 올바르지 않습니다(형식, 서명, 시각, 재사용, 요청 방법·주소, 토큰 해시 또는 토큰에 묶인 키가 맞지 않음). 토큰·자격증명·보류 발급·알림 요청마다 새 DPoP 증명을 보내십시오.',
+    ko: 'DPoP 증명이 없거나 올바르지 않습니다(형식, 서명, 시각, 재사용, 요청 방법·주소, 토큰 해시 또는 토큰에 묶인 키가 맞지 않음). 토큰·증명서·보류 발급·알림 요청마다 새 DPoP 증명을 보내십시오.',
   },
   use_dpop_nonce: {
     http: [400, 401],
@@ -613,11 +613,16 @@ export const ERROR_CATALOGUE = {
     http: [404],
     area: 'openid4vci',
     en: 'the offer was used, has expired or never existed',
-    ko: '이미 사용되었거나 만료된 발급 제안입니다.',
+    ko: '이미 사용되었거나, 만료되었거나, 존재하지 않는 발급 제안입니다.',
   },
 
   // Credential status changes (src/status/)
-  invalid_reason: { http: [400], area: 'status', en: 'a status change needs a reason of 1 to 500 characters', ko: '사유를 입력하십시오.' },
+  invalid_reason: {
+    http: [400],
+    area: 'status',
+    en: 'a status change needs a reason of 1 to 500 characters',
+    ko: '상태를 바꾸려면 1자 이상 500자 이하의 사유를 입력하십시오.',
+  },
   credential_already_revoked: {
     http: [409],
     area: 'status',
@@ -640,7 +645,7 @@ export const ERROR_CATALOGUE = {
     http: [409],
     area: 'status',
     en: 'only a suspended credential can be reinstated',
-    ko: '효력이 정지된 증명서가 아닙니다.',
+    ko: '효력이 정지된 증명서만 정지 해제할 수 있습니다.',
   },
   status_list_not_found: { http: [404], area: 'status', en: 'no status list with this id', ko: '이 식별자의 상태 목록이 없습니다.' },
 
@@ -649,7 +654,7 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'verifier',
     en: 'the DCQL query is malformed or asks for an unsupported format',
-    ko: 'DCQL 질의가 올바르지 않습니다.',
+    ko: 'DCQL 질의가 올바르지 않거나 지원하지 않는 증명서 형식을 요청합니다.',
   },
   dcql_trusted_authority_type_unsupported: {
     http: [400],
@@ -697,7 +702,7 @@ export const ERROR_CATALOGUE = {
     http: [404, 400],
     area: 'openid4vp',
     en: 'the request object is unknown (404), already answered or expired (400); at /oauth/authorize: the pushed request_uri is unknown, used or expired (400)',
-    ko: '이미 응답했거나 만료된 요청입니다.',
+    ko: '알 수 없거나, 이미 사용되었거나, 만료된 요청입니다.',
   },
 
   // X.509 verifier identity (src/presentation/x509-identity/)
@@ -970,7 +975,7 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'jose',
     en: 'a signer returned a signature of the wrong shape',
-    ko: '서명 모듈이 형태가 잘못된 서명을 돌려주었습니다.',
+    ko: '서명 장치가 형식이 잘못된 서명을 돌려주었습니다.',
   },
 
   // JWT time claims (RFC 7519 §4.1.4-4.1.6)
@@ -984,8 +989,8 @@ export const ERROR_CATALOGUE = {
   jwt_not_yet_valid: { http: [400], area: 'jwt', en: 'nbf is in the future', ko: '아직 효력이 시작되지 않은 증명서입니다.' },
   jwt_iat_in_future: { http: [400], area: 'jwt', en: 'iat is in the future', ko: '발행 시각(iat)이 미래 시각입니다.' },
   jwt_iat_too_old: { http: [400], area: 'jwt', en: 'iat is older than allowed', ko: '발행 시각(iat)이 허용된 범위보다 오래되었습니다.' },
-  jwt_exp_missing: { http: [400], area: 'jwt', en: 'exp is required and missing', ko: '만료 시각(exp)은 필수이지만 빠져 있습니다.' },
-  jwt_iat_missing: { http: [400], area: 'jwt', en: 'iat is required and missing', ko: '발행 시각(iat)은 필수이지만 빠져 있습니다.' },
+  jwt_exp_missing: { http: [400], area: 'jwt', en: 'exp is required and missing', ko: '필수인 만료 시각(exp)이 없습니다.' },
+  jwt_iat_missing: { http: [400], area: 'jwt', en: 'iat is required and missing', ko: '필수인 발행 시각(iat)이 없습니다.' },
 
   // SD-JWT (RFC 9901)
   sd_jwt_malformed: { http: [400], area: 'sd_jwt', en: 'not an SD-JWT serialisation', ko: 'SD-JWT 직렬화 형식이 아닙니다.' },
@@ -1220,7 +1225,7 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'vc_jwt',
     en: 'not three base64url segments of JSON objects',
-    ko: 'JSON 객체를 base64url로 인코딩한 세 부분으로 된 형식이 아닙니다.',
+    ko: 'VC-JWT가 JSON 객체를 base64url로 인코딩한 세 부분으로 이루어져 있지 않습니다.',
   },
   vc_jwt_bad_alg: { http: [400], area: 'vc_jwt', en: 'alg missing or none', ko: '서명 알고리즘(alg)이 없거나 none입니다.' },
   vc_jwt_bad_typ: { http: [400], area: 'vc_jwt', en: 'typ is not vc+jwt', ko: '토큰 유형(typ)이 vc+jwt가 아닙니다.' },
@@ -1284,7 +1289,7 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'vc_jwt',
     en: 'credentialStatus and the status claim point at different entries',
-    ko: '상태 정보(credentialStatus)와 상태 값(status)이 상태 목록의 서로 다른 위치를 가리킵니다.',
+    ko: '상태 정보(credentialStatus)와 상태 목록 참조(status)가 상태 목록의 서로 다른 위치를 가리킵니다.',
   },
 
   // ISO/IEC 18013-5 mdoc (src/formats/mdoc/): a DeviceResponse in an OpenID4VP vp_token (Annex B.2)
@@ -1445,7 +1450,7 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'sd_jwt_vc',
     en: 'a certificate of the x5c chain, or its trust anchor, is outside its validity',
-    ko: '발급기관 인증서의 유효기간이 지났거나 아직 시작되지 않았습니다. 발급기관에 문의하도록 안내하십시오.',
+    ko: '발급기관 인증서의 유효기간이 지났거나 아직 시작되지 않았습니다. 소지자에게 발급기관에 문의하도록 안내하십시오.',
   },
   issuer_certificate_usage_invalid: {
     http: [400],

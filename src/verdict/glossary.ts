@@ -31,7 +31,7 @@ export const CREDENTIAL_STATUS: Readonly<Record<'valid' | 'suspended' | 'revoked
 export const WALLET_EVENT: Readonly<Record<'credential_accepted' | 'credential_failure' | 'credential_deleted', Term>> = {
   credential_accepted: { ko: '지갑에 저장됨', en: 'stored in the wallet' },
   credential_failure: { ko: '지갑 저장 실패', en: 'the wallet could not store it' },
-  credential_deleted: { ko: '보유자가 삭제함', en: 'deleted by the holder' },
+  credential_deleted: { ko: '소지자가 삭제함', en: 'deleted by the holder' },
 };
 
 /** What an issuer does to a credential (the buttons, the audit log). */
