@@ -232,9 +232,10 @@ function combinedTexts(queries: readonly CompiledQuery[]): { combined: string; a
       return `when ${expect} is not null and c${String(i)} <> ${expect} then ('${GUARD_MARK}${String(i)}:' || c${String(i)})::int`;
     })
     .join(' ');
+  const steps = `with ${parts.join(', ')}`;
   return {
-    combined: `with ${parts.join(', ')} select ${counts}`,
-    alone: `with ${parts.join(', ')}, dproof_counts as materialized (select ${counts}) select *, case ${guards} else 0 end as dproof_guard from dproof_counts`,
+    combined: `${steps} select ${counts}`,
+    alone: `${steps}, dproof_counts as materialized (select ${counts}) select *, case ${guards} else 0 end as dproof_guard from dproof_counts`,
   };
 }
 
@@ -274,14 +275,16 @@ async function runAsOne(
     if (isStepByStepError(e)) throw new GuardFailed();
     throw e;
   }
-  const counts = r.rows[0]!;
-  for (const [i, step] of unit.entries()) {
-    const n = counts[`c${String(i)}`]!;
-    changed.push(n);
-    rows.push([]);
-    if (step.expect !== undefined && n !== step.expect) return i;
-  }
-  return -1;
+  const read = readCounts(unit, r.rows[0]!);
+  changed.push(...read.changed);
+  rows.push(...unit.map(() => []));
+  return read.failedAt;
+}
+
+/** A unit's row of counts (c0, c1, …): rows changed per step, and the first step whose guard failed, or -1. */
+function readCounts(unit: WriteUnit, counts: Record<string, number>): { changed: number[]; failedAt: number } {
+  const changed = unit.map((_, i) => counts[`c${String(i)}`]!);
+  return { changed, failedAt: unit.findIndex((s, i) => s.expect !== undefined && changed[i] !== s.expect) };
 }
 
 export const kyselyUnitWriter =
@@ -301,12 +304,10 @@ export const kyselyUnitWriter =
     if (alone) {
       const unit = units[0]!;
       try {
-        const counts = (await db.executeQuery<Record<string, number>>(alone)).rows[0]!;
-        const changed = unit.map((_, i) => counts[`c${String(i)}`]!);
+        const { changed, failedAt } = readCounts(unit, (await db.executeQuery<Record<string, number>>(alone)).rows[0]!);
         // The statement raised for any guard that did not hold; checked again here, so a change to
         // the generated text that lost a guard fails loudly instead of answering ok.
-        if (unit.some((s, i) => s.expect !== undefined && changed[i] !== s.expect))
-          throw new Error('a unit run alone passed a guard that failed');
+        if (failedAt >= 0) throw new Error('a unit run alone passed a guard that failed');
         return [{ ok: true, changed, rows: unit.map(() => []) }];
       } catch (e) {
         if (!isFailedGuard(e) && !isStepByStepError(e)) throw e;
