@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
-import { AppError, ERROR_CATALOGUE, isAppError, type ErrorCode } from '../errors.js';
+import { AppError, errorEntry, isAppError, type ErrorCode } from '../errors.js';
 import { VCI_ERROR_CODES } from '../issuance/vci-errors.js';
 import { isStoreUnavailable } from '../store/classify-store-error.js';
 import { problem, sendError, type Problem } from './problem.js';
@@ -99,7 +99,7 @@ function forRoute(p: Problem, request: FastifyRequest, reply: FastifyReply): Pro
     // OAuth endpoint (RFC 6749 §5.2: `error` is one of the registry's), not our `body_too_large`
     // or `malformed_json`; the status stays and the detail says which. An endpoint's protocol
     // codes (OpenID4VP's, say) are its own and pass as they are.
-    else if (p.status === 413 || p.status === 415 || (p.status === 400 && ERROR_CATALOGUE[p.code].area === 'http'))
+    else if (p.status === 413 || p.status === 415 || (p.status === 400 && errorEntry(p.code).area === 'http'))
       out = { ...p, code: config.oauthDefaultError ?? 'invalid_request', ownCode: p.code };
   }
   if (
@@ -145,11 +145,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     // Headers the refusal itself names (RFC 9449 §7.1 DPoP challenge, §8 DPoP-Nonce) go first;
     // the route's Bearer challenge below does not replace a challenge already set.
     if (err instanceof AppError && err.headers) for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
-    const own = toProblem(err);
-    const p = forRoute(own, request, reply);
+    const p = forRoute(toProblem(err), request, reply);
     if (p.status >= 500) request.log.error({ err }, 'request failed');
     // Our own code too where the OAuth shape answered a registered one (a body too large, say).
-    else request.log.info({ code: p.code, status: p.status, ...(own.code !== p.code && { problem: own.code }) }, 'request refused');
+    else request.log.info({ code: p.code, status: p.status, ...(p.ownCode && { problem: p.ownCode }) }, 'request refused');
     if (p.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '5');
     return sendError(request, reply, p);
   });

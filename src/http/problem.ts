@@ -21,45 +21,25 @@ export interface Problem {
 
 export const problemType = (code: ErrorCode) => `urn:dproof:problem:${code}`;
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  410: 'Gone',
-  413: 'Content Too Large',
-  414: 'URI Too Long',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
-/** RFC 9457 §3.1.4 `title` for a reader of Korean. */
-const KOREAN_TITLES: Record<number, string> = {
-  400: '잘못된 요청',
-  401: '인증 필요',
-  403: '권한 없음',
-  404: '찾을 수 없음',
-  405: '허용되지 않는 메서드',
-  406: '제공할 수 없는 형식',
-  408: '요청 시간 초과',
-  409: '충돌',
-  410: '더 이상 없음',
-  413: '요청 본문이 너무 큼',
-  414: '주소가 너무 긺',
-  415: '지원하지 않는 형식',
-  422: '처리할 수 없는 내용',
-  429: '요청이 너무 많음',
-  431: '요청 헤더가 너무 큼',
-  500: '서버 오류',
-  503: '일시적으로 사용할 수 없음',
+/** RFC 9457 §3.1.4 `title` of each status, in English and for a reader of Korean. */
+const TITLES: Record<number, { en: string; ko: string }> = {
+  400: { en: 'Bad Request', ko: '잘못된 요청' },
+  401: { en: 'Unauthorized', ko: '인증 필요' },
+  403: { en: 'Forbidden', ko: '권한 없음' },
+  404: { en: 'Not Found', ko: '찾을 수 없음' },
+  405: { en: 'Method Not Allowed', ko: '허용되지 않는 메서드' },
+  406: { en: 'Not Acceptable', ko: '제공할 수 없는 형식' },
+  408: { en: 'Request Timeout', ko: '요청 시간 초과' },
+  409: { en: 'Conflict', ko: '충돌' },
+  410: { en: 'Gone', ko: '더 이상 없음' },
+  413: { en: 'Content Too Large', ko: '요청 본문이 너무 큼' },
+  414: { en: 'URI Too Long', ko: '주소가 너무 긺' },
+  415: { en: 'Unsupported Media Type', ko: '지원하지 않는 형식' },
+  422: { en: 'Unprocessable Content', ko: '처리할 수 없는 내용' },
+  429: { en: 'Too Many Requests', ko: '요청이 너무 많음' },
+  431: { en: 'Request Header Fields Too Large', ko: '요청 헤더가 너무 큼' },
+  500: { en: 'Internal Server Error', ko: '서버 오류' },
+  503: { en: 'Service Unavailable', ko: '일시적으로 사용할 수 없음' },
 };
 
 const LANGUAGES = ['en', 'ko'];
@@ -68,7 +48,7 @@ const LANGUAGES = ['en', 'ko'];
  * Korean when the request's Accept-Language prefers it to English (RFC 9110 §12.5.4, with
  * negotiator's reading of q-values and ranges); English otherwise and by default.
  */
-export function prefersKorean(request: FastifyRequest): boolean {
+function prefersKorean(request: FastifyRequest): boolean {
   const header = request.headers['accept-language'];
   if (typeof header !== 'string' || header === '') return false;
   return new Negotiator({ headers: { 'accept-language': header } }).language(LANGUAGES) === 'ko';
@@ -86,11 +66,11 @@ function inLanguage(request: FastifyRequest, reply: FastifyReply, p: Problem): {
   const ko = prefersKorean(request) ? errorEntry(p.ownCode ?? p.code).ko : undefined;
   if (ko === undefined) return { title: p.title, detail: p.detail };
   reply.header('content-language', 'ko');
-  return { title: KOREAN_TITLES[p.status] ?? p.title, detail: ko };
+  return { title: TITLES[p.status]?.ko ?? p.title, detail: ko };
 }
 
 export function problem(status: number, code: ErrorCode, detail: string, extra?: Record<string, unknown>): Problem {
-  return { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code, ...extra };
+  return { type: problemType(code), title: TITLES[status]?.en ?? 'Error', status, detail, code, ...extra };
 }
 
 /** OpenID4VCI / OpenID4VP / OAuth endpoints answer `{ error, error_description }` (RFC 6749 §5.2). */
