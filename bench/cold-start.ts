@@ -31,14 +31,15 @@ const { values } = parseOptions({
 });
 const roots = (values.root ?? [ROOT]).map((r) => resolve(r));
 const runs = numberOption('runs', values.runs, 7, 1, 1000, true);
-if (values.workers !== undefined) numberOption('workers', values.workers, 1, 1, 64, true);
+// The checked number is what the server gets (`1.0` goes as `1`), not the text as typed.
+const workers = values.workers === undefined ? undefined : String(numberOption('workers', values.workers, 1, 1, 64, true));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
 
 const dirs = roots.map(() => mkdtempSync(join(tmpdir(), 'dproof-cold-')));
 try {
-  const envs = dirs.map((d) => ({ ...benchEnv(d), ...(values.workers && { WORKERS: values.workers }) }));
+  const envs = dirs.map((d) => ({ ...benchEnv(d), ...(workers && { WORKERS: workers }) }));
   // One port per build for every start.
   const ports = roots.map((_, i) => 47_000 + ((process.pid + i * 97) % 2000));
   if (!values.fresh) for (const [i, root] of roots.entries()) await (await startServer(envs[i]!, [], ports[i], root)).stop();
@@ -64,7 +65,7 @@ try {
     );
   }
   process.stdout.write(
-    `\n${runs} runs each${values.workers ? `, WORKERS=${values.workers}` : ''}${values.fresh ? ', each on a new store (first run)' : ''}. 1-minute load average: ${load.map((l) => l.toFixed(1)).join(', ')}.\n`,
+    `\n${runs} runs each${workers ? `, WORKERS=${workers}` : ''}${values.fresh ? ', each on a new store (first run)' : ''}. 1-minute load average: ${load.map((l) => l.toFixed(1)).join(', ')}.\n`,
   );
 } finally {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -51,7 +51,8 @@ const { values } = parseOptions({
 const seconds = numberOption('seconds', values.seconds, values.quick ? 2 : 8, 0.1, 3600);
 const warmupSeconds = numberOption('warmup', values.warmup, values.quick ? 0 : 4, 0, 3600);
 const repeat = numberOption('repeat', values.repeat, 1, 1, 100, true);
-if (values.workers !== undefined) numberOption('workers', values.workers, 1, 1, 64, true);
+// The checked number is what the server gets (`1.0` goes as `1`), not the text as typed.
+const workers = values.workers === undefined ? undefined : String(numberOption('workers', values.workers, 1, 1, 64, true));
 const roots = (values.root ?? [ROOT]).map((r) => resolve(r));
 // The type's own bounds (resident-id: 100–20,000 characters): anything else would only fill the run with 400s.
 const portraitChars = values.portrait === undefined ? undefined : numberOption('portrait', values.portrait, 0, 100, 20_000, true);
@@ -73,7 +74,7 @@ interface Build {
 async function startBuild(root: string): Promise<Build> {
   const dir = mkdtempSync(join(tmpdir(), 'dproof-flow-'));
   const db = values.pg ? await pgDatabase() : undefined;
-  const env = { ...benchEnv(dir, db?.url), ...(values.workers && { WORKERS: values.workers }) };
+  const env = { ...benchEnv(dir, db?.url), ...(workers && { WORKERS: workers }) };
   const profile = [
     ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : []),
     ...(values['node-arg'] ?? []),
@@ -116,7 +117,7 @@ try {
   }
   const rss = builds.map((b) => `${b.root}: ${b.server.peakRssMb().toFixed(0)} MB`).join('; ');
   process.stdout.write(
-    `${flowTable(results).join('\n')}\n\nStore: ${values.pg ? 'postgres' : 'sqlite'}${portrait ? `, portrait of ${portrait.length} characters` : ''}${values.workers ? `, ${values.workers} worker processes` : ''}. Peak server RSS: ${rss}. 1-minute load average during the run: ${load.map((l) => l.toFixed(2)).join(', ')}.\n`,
+    `${flowTable(results).join('\n')}\n\nStore: ${values.pg ? 'postgres' : 'sqlite'}${portrait ? `, portrait of ${portrait.length} characters` : ''}${workers ? `, ${workers} worker processes` : ''}. Peak server RSS: ${rss}. 1-minute load average during the run: ${load.map((l) => l.toFixed(2)).join(', ')}.\n`,
   );
   for (const r of results) for (const e of r.errorSamples) process.stdout.write(`error in "${r.name}": ${e}\n`);
   if (values.json)

@@ -85,7 +85,8 @@ describe('refusals answered in Korean when the reader asks for it', () => {
   });
 
   it('answers in English by default, and when English is preferred, word for word as before', async () => {
-    for (const language of [undefined, 'en', 'en-US,en;q=0.9,ko;q=0.5', '*', 'fr']) {
+    // Malformed or refusing headers (a q that is no number, no tag at all, ko with q=0) count as no preference.
+    for (const language of [undefined, 'en', 'en-US,en;q=0.9,ko;q=0.5', '*', 'fr', 'ko;q=abc', ';;;', 'ko-KR;q=0', 'x'.repeat(4000)]) {
       const res = await adminPost('{"name": ', language);
       const body = res.json<{ detail: string; title: string }>();
       assert.equal(body.detail, 'the body is not valid JSON', String(language));
