@@ -16,6 +16,7 @@
  */
 import { badRequest } from '../errors.js';
 import type { Claims, CredentialType, DerivedClaimName } from './types.js';
+import { ownFieldError } from './field-messages.js';
 
 export type DerivedClaims = Partial<Record<DerivedClaimName, boolean>>;
 
@@ -66,7 +67,7 @@ function parseBirthDate(value: unknown): CalendarDate {
   const check = date && new Date(Date.UTC(date.year, date.month - 1, date.day));
   if (!date || !check || check.getUTCMonth() + 1 !== date.month || check.getUTCDate() !== date.day) {
     throw badRequest('invalid_claims', 'birth_date is needed to derive age claims', {
-      errors: [{ pointer: '/birth_date', message: 'must be a date (YYYY-MM-DD)' }],
+      errors: [ownFieldError('/birth_date', 'notDate')],
     });
   }
   return date;
@@ -83,7 +84,7 @@ export function deriveClaims(type: CredentialType, claims: Claims, { today }: De
   const now = seoulDate(today);
   if (compare(birth, now) > 0) {
     throw badRequest('invalid_claims', 'birth_date is after the date of issuance', {
-      errors: [{ pointer: '/birth_date', message: 'must not be in the future' }],
+      errors: [ownFieldError('/birth_date', 'inFuture')],
     });
   }
   const out: DerivedClaims = {};

@@ -1,14 +1,13 @@
 /**
  * Turns ajv errors into `{ pointer, message }` entries whose pointer (RFC 6901) names the bad
  * field itself: for a missing member or an extra member that is the member, not its parent.
- * Messages are ajv's, which never repeat the value (claim values are personal data).
+ * Messages are ajv's, which never repeat the value (claim values are personal data), with a
+ * Korean sentence of ours beside each (field-messages.ts).
  */
 import type { ErrorObject } from './create-ajv.js';
+import { fieldError, FIELD_MESSAGES, schemaErrorKo, type FieldError } from './field-messages.js';
 
-export interface FieldError {
-  readonly pointer: string;
-  readonly message: string;
-}
+export type { FieldError };
 
 /** RFC 6901 §3: `~` → `~0`, `/` → `~1`. */
 export const escapePointerToken = (token: string): string => token.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -31,16 +30,22 @@ const SUMMARY_KEYWORDS = new Set(['if', 'anyOf', 'oneOf', 'allOf', 'propertyName
 function describe(e: ErrorObject): FieldError {
   const params = e.params as Record<string, unknown>;
   if (e.keyword === 'required' && typeof params.missingProperty === 'string') {
-    return { pointer: `${e.instancePath}/${escapePointerToken(params.missingProperty)}`, message: 'is required' };
+    const { en, ko } = FIELD_MESSAGES.required;
+    return fieldError(`${e.instancePath}/${escapePointerToken(params.missingProperty)}`, en, ko);
   }
   if (e.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
-    return { pointer: `${e.instancePath}/${escapePointerToken(params.additionalProperty)}`, message: 'is not allowed here' };
+    const { en, ko } = FIELD_MESSAGES.notAllowedHere;
+    return fieldError(`${e.instancePath}/${escapePointerToken(params.additionalProperty)}`, en, ko);
   }
   if (e.propertyName !== undefined) {
     // An error inside `propertyNames`: about the member's name, not its value.
-    return { pointer: `${e.instancePath}/${escapePointerToken(e.propertyName)}`, message: `name ${e.message ?? 'is not allowed'}` };
+    return fieldError(
+      `${e.instancePath}/${escapePointerToken(e.propertyName)}`,
+      `name ${e.message ?? 'is not allowed'}`,
+      `항목 이름: ${schemaErrorKo(e)}`,
+    );
   }
-  return { pointer: e.instancePath, message: e.message ?? `fails ${e.keyword}` };
+  return fieldError(e.instancePath, e.message ?? `fails ${e.keyword}`, schemaErrorKo(e));
 }
 
 /**

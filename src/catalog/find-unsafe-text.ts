@@ -6,7 +6,8 @@
  * (declared in create-ajv.ts and schemas/credential-type.schema.json).
  */
 import type { ClaimSchema, ClaimValue } from './types.js';
-import { pointerOf, type FieldError, type PointerPath } from './describe-ajv-errors.js';
+import { pointerOf, type PointerPath } from './describe-ajv-errors.js';
+import { ownFieldError, type FieldError } from './field-messages.js';
 import { hasUnsafeCharacters } from './unsafe-text.js';
 
 const allows = (schema: ClaimSchema | undefined): boolean => schema?.['x-allow-control-characters'] === true;
@@ -22,7 +23,7 @@ export function findUnsafeText(value: ClaimValue, schema: ClaimSchema | undefine
     if (out.length >= limit || allows(s)) return;
     if (typeof v === 'string') {
       if (s?.contentEncoding === undefined && hasUnsafeCharacters(v)) {
-        out.push({ pointer: pointerOf(path), message: 'must not contain control, format or bidirectional characters' });
+        out.push(ownFieldError(pointerOf(path), 'unsafeText'));
       }
     } else if (Array.isArray(v)) {
       v.forEach((item, i) => walk(item as ClaimValue, s?.items, { parent: path, token: i }));

@@ -12,6 +12,7 @@
 import { badRequest } from '../errors.js';
 import type { ClaimValue } from './types.js';
 import { pointerOf, type PointerPath } from './describe-ajv-errors.js';
+import { fieldError, ownFieldError } from './field-messages.js';
 
 export const MAX_CLAIM_DEPTH = 16;
 
@@ -26,7 +27,9 @@ const MAY_CHANGE_UNDER_NFC = /[\u0300-\uffff]/;
 export function normalizeClaims(value: unknown, path?: PointerPath, depth = 0): ClaimValue {
   if (depth > MAX_CLAIM_DEPTH) {
     throw badRequest('invalid_claims', 'claims are nested too deeply', {
-      errors: [{ pointer: pointerOf(path), message: `nests deeper than ${MAX_CLAIM_DEPTH} levels` }],
+      errors: [
+        fieldError(pointerOf(path), `nests deeper than ${MAX_CLAIM_DEPTH} levels`, `${MAX_CLAIM_DEPTH}단계보다 깊이 중첩할 수 없습니다.`),
+      ],
     });
   }
   if (typeof value === 'string') return MAY_CHANGE_UNDER_NFC.test(value) ? value.normalize('NFC') : value;
@@ -36,6 +39,6 @@ export function normalizeClaims(value: unknown, path?: PointerPath, depth = 0): 
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeClaims(v, { parent: path, token: k }, depth + 1)]));
   }
   throw badRequest('invalid_claims', 'claims must be JSON values', {
-    errors: [{ pointer: pointerOf(path), message: 'is not a JSON value' }],
+    errors: [ownFieldError(pointerOf(path), 'notJsonValue')],
   });
 }

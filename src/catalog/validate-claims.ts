@@ -16,6 +16,7 @@
 import { badRequest } from '../errors.js';
 import { createAjv, type Ajv, type ValidateFunction } from './create-ajv.js';
 import { describeAjvErrors, escapePointerToken } from './describe-ajv-errors.js';
+import { ownFieldError } from './field-messages.js';
 import { findRrnValue } from './find-rrn.js';
 import { findUnsafeText } from './find-unsafe-text.js';
 import { normalizeClaims } from './normalize-claims.js';
@@ -64,7 +65,7 @@ export function validateClaims(type: CredentialType, claims: unknown): Claims {
         'derived_claim_supplied',
         `${derived.join(', ')} is computed by the service from birth_date and must not be supplied`,
         {
-          errors: derived.map((name) => ({ pointer: `/${escapePointerToken(name)}`, message: 'is a derived claim' })),
+          errors: derived.map((name) => ownFieldError(`/${escapePointerToken(name)}`, 'derivedClaim')),
         },
       );
     }
@@ -80,7 +81,7 @@ export function validateClaims(type: CredentialType, claims: unknown): Claims {
   const rrnAt = findRrnValue(valid, type.claimsSchema);
   if (rrnAt !== undefined) {
     throw badRequest('rrn_not_allowed', 'a resident registration number is never put in a credential; use birth_date', {
-      errors: [{ pointer: rrnAt, message: 'looks like a resident registration number' }],
+      errors: [ownFieldError(rrnAt, 'looksLikeRrn')],
     });
   }
   validated.set(deepFreeze(valid), type);

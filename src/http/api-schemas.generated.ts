@@ -1133,7 +1133,7 @@ export const API_SCHEMAS = {
       },
       "errors": {
         "type": "array",
-        "description": "Field errors, each with a JSON pointer into the request.",
+        "description": "Field errors, each with a JSON pointer into the request and a message in the answer's language (Korean where Accept-Language prefers it).",
         "items": {
           "type": "object",
           "properties": {

@@ -4,6 +4,7 @@ import { AppError, errorEntry, isAppError, type ErrorCode } from '../errors.js';
 import { VCI_ERROR_CODES } from '../issuance/vci-errors.js';
 import { isStoreUnavailable } from '../store/classify-store-error.js';
 import { problem, sendError, type Problem } from './problem.js';
+import { fieldError, FIELD_MESSAGES, schemaErrorKo, type FieldError } from '../catalog/field-messages.js';
 
 interface AjvError {
   instancePath?: string;
@@ -17,12 +18,12 @@ interface AjvError {
  * Shared API schemas (by `$id`) whose failures have a code of their own instead of the generic
  * `invalid_request`, and a readable message for their `pattern` (ajv would quote the regex).
  */
-const CODED_SCHEMAS: Record<string, { code: ErrorCode; detail: string; pattern: string }> = {
+const CODED_SCHEMAS: Record<string, { code: ErrorCode; detail: string; pattern: { en: string; ko: string } }> = {
   Purpose: {
     code: 'invalid_purpose',
     detail:
       'purpose must be { "ko": up to 100 characters, "en": up to 200 } with no other members and no control, format or bidirectional characters',
-    pattern: 'must not contain control, format, bidirectional or line separator characters',
+    pattern: FIELD_MESSAGES.unsafeTextOrSeparator,
   },
 };
 
@@ -33,14 +34,15 @@ function codedSchemaOf(errors: AjvError[]): (typeof CODED_SCHEMAS)[string] | und
   return ids.size === 1 && id !== undefined && Object.hasOwn(CODED_SCHEMAS, id) ? CODED_SCHEMAS[id] : undefined;
 }
 
-/** Schema errors → JSON pointers into the request, so a caller can find the bad field. */
-function validationErrors(errors: AjvError[], patternMessage?: string): { pointer: string; message: string }[] {
+/** Schema errors → JSON pointers into the request, so a caller can find the bad field; a sentence in each language. */
+function validationErrors(errors: AjvError[], patternMessage?: { en: string; ko: string }): FieldError[] {
   return errors.map((e) => {
     let pointer = e.instancePath ?? '';
     if (e.keyword === 'required' && typeof e.params?.missingProperty === 'string') pointer += `/${e.params.missingProperty}`;
     if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string')
       pointer += `/${e.params.additionalProperty}`;
-    return { pointer, message: (e.keyword === 'pattern' && patternMessage) || (e.message ?? 'is not valid') };
+    if (e.keyword === 'pattern' && patternMessage) return fieldError(pointer, patternMessage.en, patternMessage.ko);
+    return fieldError(pointer, e.message ?? 'is not valid', schemaErrorKo(e));
   });
 }
 

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Negotiator from 'negotiator';
 import { errorEntry, type ErrorCode } from '../errors.js';
 import { OAUTH_ERROR_EXTENSIONS } from '../issuance/vci-errors.js';
+import { fieldErrorInLanguage } from '../catalog/field-messages.js';
 
 /** RFC 9457 problem details, plus our stable `code` and optional members such as `errors`. */
 export interface Problem {
@@ -57,16 +58,17 @@ function prefersKorean(request: FastifyRequest): boolean {
 /**
  * The answer in the reader's language: for a reader of Korean, the catalogue's Korean sentence
  * for the code (the same words the pages use: src/verdict/glossary.ts) replaces the English
- * detail, which names specifics a person reading Korean is not asked to parse; `errors[]`
- * pointers stay. English stays the default, word for word as before.
+ * detail, which names specifics a person reading Korean is not asked to parse; `errors[]` keep
+ * their pointers and say each field's fault in Korean (src/catalog/field-messages.ts). English
+ * stays the default, word for word as before.
  */
-function inLanguage(request: FastifyRequest, reply: FastifyReply, p: Problem): { title: string; detail: string } {
+function inLanguage(request: FastifyRequest, reply: FastifyReply, p: Problem): { title: string; detail: string; korean: boolean } {
   const vary = reply.getHeader('vary');
   reply.header('vary', vary ? `${String(vary)}, Accept-Language` : 'Accept-Language');
   const ko = prefersKorean(request) ? errorEntry(p.ownCode ?? p.code).ko : undefined;
-  if (ko === undefined) return { title: p.title, detail: p.detail };
+  if (ko === undefined) return { title: p.title, detail: p.detail, korean: false };
   reply.header('content-language', 'ko');
-  return { title: TITLES[p.status]?.ko ?? p.title, detail: ko };
+  return { title: TITLES[p.status]?.ko ?? p.title, detail: ko, korean: true };
 }
 
 export function problem(status: number, code: ErrorCode, detail: string, extra?: Record<string, unknown>): Problem {
@@ -76,7 +78,7 @@ export function problem(status: number, code: ErrorCode, detail: string, extra?:
 /** OpenID4VCI / OpenID4VP / OAuth endpoints answer `{ error, error_description }` (RFC 6749 §5.2). */
 export function sendError(request: FastifyRequest, reply: FastifyReply, p: Problem): FastifyReply {
   const shape = (request.routeOptions.config as { errorShape?: string } | undefined)?.errorShape;
-  const { title, detail } = inLanguage(request, reply, p);
+  const { title, detail, korean } = inLanguage(request, reply, p);
   const { ownCode: _own, ...sent } = p;
   if (shape === 'oauth') {
     // A 503 (store down, no key) carries OAuth's own code for it (RFC 6749 §4.1.2.1
@@ -92,5 +94,12 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, p: Probl
   return reply
     .code(p.status)
     .type('application/problem+json')
-    .send({ ...sent, title, detail, instance: request.url.split('?')[0] });
+    .send({
+      ...sent,
+      title,
+      detail,
+      instance: request.url.split('?')[0],
+      // Each field's sentence in the answer's language; the Korean one is never a member of its own.
+      ...(Array.isArray(p.errors) && { errors: p.errors.map((e) => fieldErrorInLanguage(e, korean)) }),
+    });
 }

@@ -11,6 +11,7 @@
  */
 import { badRequest } from '../errors.js';
 import type { Catalog } from '../catalog/types.js';
+import { fieldError } from '../catalog/field-messages.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { isClaimPathPointer, type ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
 import type { VerificationPolicy } from '../verification/verification-types.js';
@@ -53,36 +54,51 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_CREDENTIALS = 8;
 const MAX_CLAIMS = 64;
 
-export const bad = (message: string, pointer: string) =>
-  badRequest('invalid_dcql_query', message, { errors: [{ pointer: `/dcql_query${pointer}`, message }] });
+/** A refusal of the query at `pointer`, saying what is wrong in English and, for a reader of Korean, in Korean. */
+export const bad = (message: string, ko: string, pointer: string) =>
+  badRequest('invalid_dcql_query', message, { errors: [fieldError(`/dcql_query${pointer}`, message, ko)] });
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** ISO 18013-5 doctypes and namespaces are reverse-domain names (§7.1); we take printable ASCII. */
 const MDOC_NAME = /^[\x21-\x7e]{1,200}$/;
 
 function parseClaims(raw: unknown, at: string, mdoc = false): ClaimQuery[] {
-  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_CLAIMS) throw bad('claims must be a non-empty array', at);
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_CLAIMS)
+    throw bad('claims must be a non-empty array', '항목 질의(claims)는 비어 있지 않은 배열이어야 합니다.', at);
   const ids = new Set<string>();
   const paths = new Set<string>();
   return raw.map((c, i) => {
-    if (!isObj(c)) throw bad('a claims query is an object', `${at}/${i}`);
-    if (!isClaimPathPointer(c.path)) throw bad('path must be a claims path pointer (§7)', `${at}/${i}/path`);
+    if (!isObj(c)) throw bad('a claims query is an object', '항목 질의는 객체여야 합니다.', `${at}/${i}`);
+    if (!isClaimPathPointer(c.path))
+      throw bad('path must be a claims path pointer (§7)', '경로(path)는 항목 경로 포인터(§7)여야 합니다.', `${at}/${i}/path`);
     // §6.1: the same claim MUST NOT be pointed at twice.
     const key = JSON.stringify(c.path);
-    if (paths.has(key)) throw bad('the same claim is asked for twice', `${at}/${i}/path`);
+    if (paths.has(key)) throw bad('the same claim is asked for twice', '같은 항목을 두 번 요청했습니다.', `${at}/${i}/path`);
     paths.add(key);
     // Annex B.2.3: an mdoc claim is exactly [namespace, data element identifier].
     if (mdoc && (c.path.length !== 2 || !c.path.every((x) => typeof x === 'string' && MDOC_NAME.test(x))))
-      throw bad('an mso_mdoc claim path is [namespace, element]', `${at}/${i}/path`);
+      throw bad(
+        'an mso_mdoc claim path is [namespace, element]',
+        '모바일 신분증(mso_mdoc) 항목 경로는 [네임스페이스, 요소] 두 개여야 합니다.',
+        `${at}/${i}/path`,
+      );
     const q: ClaimQuery = { path: c.path };
     if (c.intent_to_retain !== undefined) {
       if (!mdoc || typeof c.intent_to_retain !== 'boolean')
-        throw bad('intent_to_retain is a boolean of an mso_mdoc claim', `${at}/${i}/intent_to_retain`);
+        throw bad(
+          'intent_to_retain is a boolean of an mso_mdoc claim',
+          '보관 의사(intent_to_retain)는 모바일 신분증(mso_mdoc) 항목에만 쓰는 참·거짓 값입니다.',
+          `${at}/${i}/intent_to_retain`,
+        );
       q.intentToRetain = c.intent_to_retain;
     }
     if (c.id !== undefined) {
       if (typeof c.id !== 'string' || !ID.test(c.id) || ids.has(c.id))
-        throw bad('claim id must be unique and [A-Za-z0-9_-]', `${at}/${i}/id`);
+        throw bad(
+          'claim id must be unique and [A-Za-z0-9_-]',
+          '항목 식별자(id)는 겹치지 않아야 하고 영문자, 숫자, _, -로만 써야 합니다.',
+          `${at}/${i}/id`,
+        );
       ids.add(c.id);
       q.id = c.id;
     }
@@ -93,7 +109,11 @@ function parseClaims(raw: unknown, at: string, mdoc = false): ClaimQuery[] {
         c.values.length === 0 ||
         !c.values.every((v) => typeof v === 'string' || typeof v === 'boolean' || Number.isSafeInteger(v))
       ) {
-        throw bad('values must be a non-empty array of strings, integers or booleans', `${at}/${i}/values`);
+        throw bad(
+          'values must be a non-empty array of strings, integers or booleans',
+          '값 목록(values)은 문자열, 정수, 참·거짓 값으로 된 비어 있지 않은 배열이어야 합니다.',
+          `${at}/${i}/values`,
+        );
       }
       q.values = c.values as (string | number | boolean)[];
     }
@@ -114,28 +134,47 @@ const MAX_AUTHORITIES = 32;
 function parseTrustedAuthorities(raw: unknown, at: string): string[] {
   const ptr = `${at}/trusted_authorities`;
   if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_AUTHORITIES)
-    throw bad('trusted_authorities must be a non-empty array', ptr);
+    throw bad(
+      'trusted_authorities must be a non-empty array',
+      '신뢰 기관 질의(trusted_authorities)는 비어 있지 않은 배열이어야 합니다.',
+      ptr,
+    );
   const ids = new Set<string>();
   raw.forEach((t, i) => {
     if (!isObj(t) || typeof t.type !== 'string' || t.type.length === 0)
-      throw bad('a trusted authorities query is an object with a type', `${ptr}/${i}`);
+      throw bad(
+        'a trusted authorities query is an object with a type',
+        '신뢰 기관 질의는 유형(type)이 있는 객체여야 합니다.',
+        `${ptr}/${i}`,
+      );
     if (
       !Array.isArray(t.values) ||
       t.values.length === 0 ||
       t.values.length > MAX_AUTHORITIES ||
       !t.values.every((v) => typeof v === 'string')
     )
-      throw bad('values must be a non-empty array of strings', `${ptr}/${i}/values`);
+      throw bad(
+        'values must be a non-empty array of strings',
+        '값 목록(values)은 문자열로 된 비어 있지 않은 배열이어야 합니다.',
+        `${ptr}/${i}/values`,
+      );
     if (t.type !== 'aki')
       throw badRequest(
         'dcql_trusted_authority_type_unsupported',
         `trusted_authorities type ${t.type.slice(0, 40)} is not supported (aki is)`,
         {
-          errors: [{ pointer: `/dcql_query${ptr}/${i}/type`, message: 'only aki is supported' }],
+          errors: [
+            fieldError(`/dcql_query${ptr}/${i}/type`, 'only aki is supported', '신뢰 기관 유형은 인증 기관 키 식별자(aki)만 지원합니다.'),
+          ],
         },
       );
     t.values.forEach((v: string, j) => {
-      if (!KEY_ID.test(v)) throw bad('an aki value is a base64url KeyIdentifier', `${ptr}/${i}/values/${j}`);
+      if (!KEY_ID.test(v))
+        throw bad(
+          'an aki value is a base64url KeyIdentifier',
+          '인증 기관 키 식별자(aki)는 base64url로 쓴 키 식별자여야 합니다.',
+          `${ptr}/${i}/values/${j}`,
+        );
       ids.add(v);
     });
   });
@@ -144,17 +183,22 @@ function parseTrustedAuthorities(raw: unknown, at: string): string[] {
 
 function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client: ApiClient): CredentialQuery {
   const at = `/credentials/${i}`;
-  if (!isObj(raw)) throw bad('a credential query is an object', at);
-  if (typeof raw.id !== 'string' || !ID.test(raw.id)) throw bad('id must be 1-64 of [A-Za-z0-9_-]', `${at}/id`);
+  if (!isObj(raw)) throw bad('a credential query is an object', '증명서 질의는 객체여야 합니다.', at);
+  if (typeof raw.id !== 'string' || !ID.test(raw.id))
+    throw bad('id must be 1-64 of [A-Za-z0-9_-]', '식별자(id)는 영문자, 숫자, _, -로 된 1~64자여야 합니다.', `${at}/id`);
   if (raw.format === JWT_VC_JSON) return parseW3cCredentialQuery(raw, raw.id, at, catalog, client);
   if (raw.format !== 'dc+sd-jwt' && raw.format !== 'mso_mdoc')
-    throw bad('format dc+sd-jwt (SD-JWT VC), mso_mdoc (ISO mdoc) or jwt_vc_json (W3C VC) can be requested', `${at}/format`);
+    throw bad(
+      'format dc+sd-jwt (SD-JWT VC), mso_mdoc (ISO mdoc) or jwt_vc_json (W3C VC) can be requested',
+      '요청할 수 있는 형식은 dc+sd-jwt, mso_mdoc, jwt_vc_json입니다.',
+      `${at}/format`,
+    );
   const meta = raw.meta;
   const mdoc = raw.format === 'mso_mdoc';
   if (mdoc) {
     // Annex B.2.3: meta.doctype_value REQUIRED, a doctype string.
     if (!isObj(meta) || typeof meta.doctype_value !== 'string' || !MDOC_NAME.test(meta.doctype_value))
-      throw bad('meta.doctype_value must be a doctype string', `${at}/meta`);
+      throw bad('meta.doctype_value must be a doctype string', '문서 유형(meta.doctype_value)은 문자열이어야 합니다.', `${at}/meta`);
     // A verifier client limited to catalogue types may name only their doctypes.
     if (client.types !== null) {
       const doctype = meta.doctype_value;
@@ -169,7 +213,11 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
     meta.vct_values.length === 0 ||
     !meta.vct_values.every((v) => typeof v === 'string' && v.length > 0 && v.length < 500)
   ) {
-    throw bad('meta.vct_values must be a non-empty array of vct strings', `${at}/meta`);
+    throw bad(
+      'meta.vct_values must be a non-empty array of vct strings',
+      '증명서 유형 목록(meta.vct_values)은 문자열로 된 비어 있지 않은 배열이어야 합니다.',
+      `${at}/meta`,
+    );
   }
   const vctValues = mdoc ? [(meta as { doctype_value: string }).doctype_value] : (meta as { vct_values: string[] }).vct_values;
   // A verifier client limited to some types may only ask for those.
@@ -192,7 +240,8 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
 }
 
 function readMultiple(raw: Record<string, unknown>, at: string): boolean {
-  if (raw.multiple !== undefined && typeof raw.multiple !== 'boolean') throw bad('multiple must be a boolean', `${at}/multiple`);
+  if (raw.multiple !== undefined && typeof raw.multiple !== 'boolean')
+    throw bad('multiple must be a boolean', '여러 개 허용(multiple)은 참·거짓 값이어야 합니다.', `${at}/multiple`);
   return raw.multiple === true;
 }
 
@@ -200,7 +249,11 @@ function readMultiple(raw: Record<string, unknown>, at: string): boolean {
 function readHolderBinding(raw: Record<string, unknown>, at: string): boolean {
   const rchb = raw.require_cryptographic_holder_binding;
   if (rchb !== undefined && typeof rchb !== 'boolean')
-    throw bad('require_cryptographic_holder_binding must be a boolean', `${at}/require_cryptographic_holder_binding`);
+    throw bad(
+      'require_cryptographic_holder_binding must be a boolean',
+      '소지자 키 결합 요구(require_cryptographic_holder_binding)는 참·거짓 값이어야 합니다.',
+      `${at}/require_cryptographic_holder_binding`,
+    );
   return rchb !== false;
 }
 
@@ -240,14 +293,23 @@ function withClaims(q: CredentialQuery, raw: Record<string, unknown>, at: string
     const claimIds = new Set((q.claims ?? []).map((c) => c.id));
     // §6.3: a claim's id is REQUIRED when claim_sets is present.
     const unnamed = (q.claims ?? []).findIndex((c) => c.id === undefined);
-    if (unnamed >= 0) throw bad('with claim_sets, every claim needs an id', `${at}/claims/${unnamed}/id`);
+    if (unnamed >= 0)
+      throw bad(
+        'with claim_sets, every claim needs an id',
+        '항목 조합(claim_sets)을 쓰면 모든 항목에 식별자(id)가 있어야 합니다.',
+        `${at}/claims/${unnamed}/id`,
+      );
     if (
       !q.claims ||
       !Array.isArray(raw.claim_sets) ||
       raw.claim_sets.length === 0 ||
       !raw.claim_sets.every((o) => Array.isArray(o) && o.length > 0 && o.every((id) => typeof id === 'string' && claimIds.has(id)))
     ) {
-      throw bad('claim_sets must be non-empty arrays of claim ids', `${at}/claim_sets`);
+      throw bad(
+        'claim_sets must be non-empty arrays of claim ids',
+        '항목 조합(claim_sets)은 항목 식별자로 된 비어 있지 않은 배열이어야 합니다.',
+        `${at}/claim_sets`,
+      );
     }
     q.claimSets = raw.claim_sets as string[][];
   }
@@ -255,21 +317,30 @@ function withClaims(q: CredentialQuery, raw: Record<string, unknown>, at: string
 }
 
 export function parseDcqlQuery(raw: unknown, catalog: Catalog, client: ApiClient): DcqlQuery {
-  if (!isObj(raw)) throw bad('dcql_query must be an object', '');
+  if (!isObj(raw)) throw bad('dcql_query must be an object', '질의(dcql_query)는 객체여야 합니다.', '');
   const creds = raw.credentials;
   if (!Array.isArray(creds) || creds.length === 0 || creds.length > MAX_CREDENTIALS)
-    throw bad(`credentials must hold 1 to ${MAX_CREDENTIALS} queries`, '/credentials');
+    throw bad(
+      `credentials must hold 1 to ${MAX_CREDENTIALS} queries`,
+      `증명서 질의(credentials)는 1~${MAX_CREDENTIALS}개여야 합니다.`,
+      '/credentials',
+    );
   const credentials = creds.map((c, i) => parseCredentialQuery(c, i, catalog, client));
   const ids = new Set<string>();
   for (const [i, c] of credentials.entries()) {
     // §6.1: the same id MUST NOT be present more than once.
-    if (ids.has(c.id)) throw bad('credential query ids must be unique', `/credentials/${i}/id`);
+    if (ids.has(c.id)) throw bad('credential query ids must be unique', '증명서 질의의 식별자(id)가 겹칩니다.', `/credentials/${i}/id`);
     ids.add(c.id);
   }
   const query: DcqlQuery = { credentials };
   if (raw.credential_sets !== undefined) {
     const sets = raw.credential_sets;
-    if (!Array.isArray(sets) || sets.length === 0) throw bad('credential_sets must be a non-empty array', '/credential_sets');
+    if (!Array.isArray(sets) || sets.length === 0)
+      throw bad(
+        'credential_sets must be a non-empty array',
+        '증명서 조합(credential_sets)은 비어 있지 않은 배열이어야 합니다.',
+        '/credential_sets',
+      );
     query.credentialSets = sets.map((s, i) => {
       if (
         !isObj(s) ||
@@ -277,10 +348,14 @@ export function parseDcqlQuery(raw: unknown, catalog: Catalog, client: ApiClient
         s.options.length === 0 ||
         !s.options.every((o) => Array.isArray(o) && o.length > 0 && o.every((id) => typeof id === 'string' && ids.has(id)))
       ) {
-        throw bad('options must be non-empty arrays of credential query ids', `/credential_sets/${i}`);
+        throw bad(
+          'options must be non-empty arrays of credential query ids',
+          '선택지(options)는 증명서 질의 식별자로 된 비어 있지 않은 배열이어야 합니다.',
+          `/credential_sets/${i}`,
+        );
       }
       if (s.required !== undefined && typeof s.required !== 'boolean')
-        throw bad('required must be a boolean', `/credential_sets/${i}/required`);
+        throw bad('required must be a boolean', '필수 여부(required)는 참·거짓 값이어야 합니다.', `/credential_sets/${i}/required`);
       return { options: s.options as string[][], required: s.required !== false };
     });
   }

@@ -8,6 +8,7 @@
  */
 import { badRequest } from '../errors.js';
 import type { Catalog } from '../catalog/types.js';
+import { fieldError } from '../catalog/field-messages.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { vcTypeTermOf } from '../formats/vc-jwt/adapter.js';
 import { bad } from './parse-dcql-query.js';
@@ -27,7 +28,11 @@ export function parseTypeValues(meta: unknown, at: string): string[][] {
     values.length > MAX_TYPE_SETS ||
     !values.every((set) => Array.isArray(set) && set.length > 0 && set.length <= MAX_TYPES && set.every(isTypeString))
   )
-    throw bad('meta.type_values must be a non-empty array of non-empty arrays of type strings', at);
+    throw bad(
+      'meta.type_values must be a non-empty array of non-empty arrays of type strings',
+      '유형 목록(meta.type_values)은 유형 문자열 배열들로 된 비어 있지 않은 배열이어야 합니다.',
+      at,
+    );
   return values as string[][];
 }
 
@@ -49,6 +54,14 @@ export function requireNoHolderBinding(required: boolean, at: string): void {
     throw badRequest(
       'dcql_holder_binding_unavailable',
       'a jwt_vc_json credential carries no holder key here: set require_cryptographic_holder_binding to false',
-      { errors: [{ pointer: `/dcql_query${at}/require_cryptographic_holder_binding`, message: 'must be false for jwt_vc_json' }] },
+      {
+        errors: [
+          fieldError(
+            `/dcql_query${at}/require_cryptographic_holder_binding`,
+            'must be false for jwt_vc_json',
+            '이 형식(jwt_vc_json)의 증명서는 소지자 키에 묶여 있지 않으므로 false여야 합니다.',
+          ),
+        ],
+      },
     );
 }

@@ -9,6 +9,7 @@
 import { badRequest } from '../errors.js';
 import type { JsonObject } from '../formats/jose/types.js';
 import type { LocalizedText } from '../catalog/types.js';
+import { ownFieldError } from '../catalog/field-messages.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { isClaimPathPointer, type ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
 import { parseClaimPathName } from '../formats/claim-path/claim-path-name.js';
@@ -39,7 +40,7 @@ export function toPolicy(input: CounterPolicyInput | undefined, client: ApiClien
     const pointer = typeof c === 'string' ? parseClaimPathName(c) : c;
     if (isClaimPathPointer(pointer)) return pointer;
     throw badRequest('invalid_policy', 'a claim is a dotted path or a claims path pointer', {
-      errors: [{ pointer: `/policy/claims/${i}`, message: 'not a claim path' }],
+      errors: [ownFieldError(`/policy/claims/${i}`, 'notClaimPath')],
     });
   });
   return policy;

@@ -107,7 +107,9 @@ test('a birth date after the day of issuance is refused at /birth_date', async (
   await assert.rejects(ages('2027-01-02', '2027-01-01T14:00:00Z'), (e: unknown) => {
     assert.ok(e instanceof AppError);
     assert.equal(e.code, 'invalid_claims');
-    assert.deepEqual(e.details?.errors, [{ pointer: '/birth_date', message: 'must not be in the future' }]);
+    assert.deepEqual(e.details?.errors, [
+      { pointer: '/birth_date', message: 'must not be in the future', ko: '오늘 이후의 날짜일 수 없습니다.' },
+    ]);
     return true;
   });
   // Born "today" in Seoul while it is still yesterday in UTC: accepted.

@@ -104,7 +104,9 @@ test('a portrait at the length limit passes, one character more is refused at it
   } catch (e) {
     assert.ok(e instanceof AppError);
     assert.equal(e.code, 'invalid_claims');
-    assert.deepEqual(e.details?.errors, [{ pointer: '/portrait', message: 'must NOT have more than 20000 characters' }]);
+    assert.deepEqual(e.details?.errors, [
+      { pointer: '/portrait', message: 'must NOT have more than 20000 characters', ko: '20,000자 이하여야 합니다.' },
+    ]);
   }
 });
 

@@ -10,6 +10,9 @@ import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { ERROR_CATALOGUE, errorEntry, type ErrorCode } from '../../src/errors.js';
 import { AVOIDED_KOREAN } from '../../src/verdict/glossary.js';
+import { FIELD_FALLBACK_KO, fieldErrorInLanguage, schemaErrorKo } from '../../src/catalog/field-messages.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const HANGUL = /[가-힣]/;
 const KOREAN = 'ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7';
@@ -118,5 +121,163 @@ describe('refusals answered in Korean when the reader asks for it', () => {
     assert.equal(body.error, 'invalid_request');
     // The sentence is about the body's size (body_too_large's), not a generic invalid_request.
     assert.equal(body.error_description, errorEntry('body_too_large').ko);
+  });
+});
+
+describe("each field's fault in the reader's language", () => {
+  const KEYWORDS_WE_ANSWER = new Set(['type', 'required', 'additionalProperties', 'minLength', 'maxLength', 'pattern', 'format']);
+  const VALIDATING = new Set([
+    ...KEYWORDS_WE_ANSWER,
+    'enum',
+    'const',
+    'minimum',
+    'maximum',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'minItems',
+    'maxItems',
+    'uniqueItems',
+    'minProperties',
+    'maxProperties',
+    'propertyNames',
+    'anyOf',
+    'oneOf',
+    'allOf',
+    'not',
+    'if',
+    'multipleOf',
+    'contains',
+    'dependentRequired',
+    'dependentSchemas',
+    'patternProperties',
+    'unevaluatedProperties',
+    'unevaluatedItems',
+    'prefixItems',
+  ]);
+
+  /** Every validating keyword (and format) in our JSON schemas: the request schemas and the catalogue's types. */
+  function keywordsInSchemas(): { keywords: Set<string>; formats: Set<string> } {
+    const keywords = new Set<string>();
+    const formats = new Set<string>();
+    const walk = (o: unknown): void => {
+      if (Array.isArray(o)) return o.forEach(walk);
+      if (o === null || typeof o !== 'object') return;
+      for (const [k, v] of Object.entries(o)) {
+        if (VALIDATING.has(k)) keywords.add(k);
+        if (k === 'format' && typeof v === 'string') formats.add(v);
+        // `properties` maps names to schemas: its keys are member names, not keywords.
+        if (k === 'properties' && v && typeof v === 'object') Object.values(v).forEach(walk);
+        else walk(v);
+      }
+    };
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.json') ? [join(dir, e.name)] : [],
+      );
+    for (const f of files(join(import.meta.dirname, '../../schemas'))) walk(JSON.parse(readFileSync(f, 'utf8')));
+    return { keywords, formats };
+  }
+
+  it('has a sentence of its own for every keyword and format our schemas use: Hangul, a period, no schema text', () => {
+    const { keywords, formats } = keywordsInSchemas();
+    assert.ok(keywords.size >= 15 && formats.has('date'), [...keywords].join(' '));
+    const params = { limit: 20_000, type: 'string', format: 'date', missingProperty: 'x', additionalProperty: 'y', pattern: '^[a-z]+$' };
+    for (const keyword of keywords) {
+      const ko = schemaErrorKo({ keyword, params });
+      assert.notEqual(ko, FIELD_FALLBACK_KO, `${keyword} has no sentence of its own`);
+      assert.match(ko, HANGUL, keyword);
+      assert.match(ko, /\.$/, keyword);
+      assert.ok(!ko.includes('^[a-z]+$'), `${keyword}: the pattern is not quoted`);
+      for (const { word } of AVOIDED_KOREAN) assert.ok(!ko.includes(word), `${keyword}: ${ko} uses ${word}`);
+    }
+    for (const format of formats)
+      assert.notEqual(schemaErrorKo({ keyword: 'format', params: { format } }), '형식이 맞지 않습니다.', format);
+    assert.equal(schemaErrorKo({ keyword: 'maxLength', params: { limit: 20_000 } }), '20,000자 이하여야 합니다.');
+    assert.equal(schemaErrorKo({ keyword: 'type', params: { type: 'string' } }), '문자열이어야 합니다.');
+    assert.equal(schemaErrorKo({ keyword: 'type', params: { type: ['integer', 'null'] } }), '정수 또는 빈 값이어야 합니다.');
+    assert.equal(schemaErrorKo({ keyword: 'type', params: { type: 'object' } }), '객체여야 합니다.');
+  });
+
+  let t: TestApp;
+  let keys: { issuer: string; verifier: string; admin: string };
+  beforeAll(async () => {
+    t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    keys = { issuer: await t.apiKey('issuer'), verifier: await t.apiKey('verifier'), admin: await t.apiKey('admin') };
+  });
+  afterAll(() => t.close());
+
+  const send = (url: string, key: string, payload: unknown, language?: string) =>
+    t.app.inject({
+      method: 'POST',
+      url,
+      payload: payload as object,
+      headers: { authorization: `Bearer ${key}`, ...(language !== undefined && { 'accept-language': language }) },
+    });
+  type Fields = { code: string; errors: { pointer: string; message: string }[] };
+
+  it("says each claim's fault in Korean, at the same pointers as in English", async () => {
+    const claims = { family_name: 123, given_name: 'a'.repeat(300), birth_date: '1990-02-30', nickname: 'x', unsafe: 'a\u202eb' };
+    const body = { type: 'resident-id', claims };
+    const en = await send('/v1/offers', keys.issuer, body);
+    const ko = await send('/v1/offers', keys.issuer, body, KOREAN);
+    assert.equal(ko.statusCode, 400, ko.body);
+    const e = en.json<Fields>();
+    const k = ko.json<Fields>();
+    assert.equal(k.code, 'invalid_claims');
+    assert.ok(k.errors.length >= 4, ko.body);
+    assert.deepEqual(
+      k.errors.map((x) => x.pointer),
+      e.errors.map((x) => x.pointer),
+    );
+    for (const x of k.errors) {
+      assert.deepEqual(Object.keys(x).sort(), ['message', 'pointer'], 'the Korean sentence is the message, not a member of its own');
+      assert.match(x.message, HANGUL, JSON.stringify(x));
+      assert.doesNotMatch(x.message, /must|is required|characters/, JSON.stringify(x));
+    }
+    const at = (p: string) => k.errors.find((x) => x.pointer === p)?.message;
+    assert.equal(at('/family_name'), '문자열이어야 합니다.', ko.body);
+    assert.equal(at('/nickname'), '이 자리에 둘 수 없는 항목입니다.', ko.body);
+    assert.equal(at('/birth_date'), '날짜 형식(YYYY-MM-DD)이어야 합니다.', ko.body);
+    // English, as before: ajv's sentences and ours.
+    for (const x of e.errors) {
+      assert.deepEqual(Object.keys(x).sort(), ['message', 'pointer']);
+      // (ajv's English may quote a pattern, Hangul and all: the sentence around it is English.)
+      assert.match(x.message, /^(must|is|name|nests|looks)\b/, JSON.stringify(x));
+    }
+    assert.ok(e.errors.some((x) => x.message === 'is not allowed here'));
+  });
+
+  it("says a request body's fault in Korean (the request schema's own errors) and a DCQL query's", async () => {
+    const role = await send('/v1/admin/clients', keys.admin, { name: 'x', role: 'emperor' }, KOREAN);
+    assert.equal(role.statusCode, 400, role.body);
+    assert.deepEqual(
+      role.json<Fields>().errors.find((x) => x.pointer === '/role'),
+      { pointer: '/role', message: '허용된 값 중 하나여야 합니다.' },
+      role.body,
+    );
+    const dcql = await send(
+      '/v1/verifier/requests',
+      keys.verifier,
+      { dcql_query: { credentials: [{ id: 'x y', format: 'dc+sd-jwt' }] } },
+      KOREAN,
+    );
+    assert.equal(dcql.statusCode, 400, dcql.body);
+    const d = dcql.json<Fields>();
+    assert.equal(d.code, 'invalid_dcql_query');
+    assert.deepEqual(d.errors, [
+      { pointer: '/dcql_query/credentials/0/id', message: '식별자(id)는 영문자, 숫자, _, -로 된 1~64자여야 합니다.' },
+    ]);
+    const english = await send('/v1/verifier/requests', keys.verifier, {
+      dcql_query: { credentials: [{ id: 'x y', format: 'dc+sd-jwt' }] },
+    });
+    assert.deepEqual(english.json<Fields>().errors, [
+      { pointer: '/dcql_query/credentials/0/id', message: 'id must be 1-64 of [A-Za-z0-9_-]' },
+    ]);
+  });
+
+  it('puts the general sentence where an entry came without a Korean one, and passes other shapes as they are', () => {
+    assert.deepEqual(fieldErrorInLanguage({ pointer: '/a', message: 'bad' }, true), { pointer: '/a', message: FIELD_FALLBACK_KO });
+    assert.deepEqual(fieldErrorInLanguage({ pointer: '/a', message: 'bad', ko: '나쁨.' }, false), { pointer: '/a', message: 'bad' });
+    assert.equal(fieldErrorInLanguage('text', true), 'text');
   });
 });
