@@ -151,14 +151,22 @@ function unitTexts(unit: WriteUnit): { combined: string; alone: string } | undef
   let texts = keptText(unit, false)?.texts;
   if (texts === undefined) {
     texts = combinedTexts(unit.map((s) => s.query)) ?? null;
-    // Bounded: only units of a few steps, each one of the hot path's fixed statements, are kept
-    // (and sent as named statements, like their parts). A batch request's unit grows with its
-    // credentials (one INSERT each), and a backend keeps ~4 KB of plan per row of a kept INSERT.
-    if (unit.length <= NAMED_UNIT_STEPS && unit.every((s) => namedStatements.has(s.query.sql))) {
-      keptText(unit, true)!.texts = texts;
-      if (texts !== null) {
-        nameStatement(texts.combined);
-        nameStatement(texts.alone);
+    // Kept: units whose steps are all the hot path's fixed statements (a unit's steps are then one
+    // of the few sequences the code writes, a batch request's one per batch size). Named (sent as
+    // prepared statements, like their parts) only up to a few steps: a batch request's unit grows
+    // with its credentials (one INSERT each), and a backend keeps ~4 KB of plan per row of a named
+    // INSERT. The longer ones are kept as text only, up to KEPT_LONG_TEXT_CHARS in all: building a
+    // batch of 10's two texts again cost ~55 µs per request (measured: scanning and renumbering each step).
+    if (unit.every((s) => namedStatements.has(s.query.sql))) {
+      const named = unit.length <= NAMED_UNIT_STEPS;
+      const size = texts === null ? 0 : texts.combined.length + texts.alone.length;
+      if (named || keptLongTextChars + size <= KEPT_LONG_TEXT_CHARS) {
+        keptText(unit, true)!.texts = texts;
+        if (!named) keptLongTextChars += size;
+        else if (texts !== null) {
+          nameStatement(texts.combined);
+          nameStatement(texts.alone);
+        }
       }
     }
   }
@@ -186,6 +194,12 @@ function keptText(unit: WriteUnit, create: boolean): TextNode | undefined {
 
 /** The most steps of a unit whose combined text is kept and named (a single credential's unit has 5). */
 const NAMED_UNIT_STEPS = 8;
+/**
+ * Longer units' texts kept unnamed, in characters (one unit per batch size in use, times the few
+ * flows that batch; a batch of 10's two texts are ~9,000 characters).
+ */
+const KEPT_LONG_TEXT_CHARS = 2_000_000;
+let keptLongTextChars = 0;
 
 /** The combined texts kept, by their steps' texts in order; `null`: these steps run one by one. */
 class TextNode {

@@ -86,10 +86,17 @@ describe('a unit as one statement (PostgreSQL)', () => {
       independentSteps([{ query: one({ x: 'e' }) }, step('insert into "unit_test_c" ("z") values ($1)', 1)]),
     )!;
     assert.equal(namedStatements.has(unnamed.sql), false);
-    // A unit that grows with a batch (one INSERT per credential) is combined but not kept past 8 steps.
+    // A unit that grows with a batch (one INSERT per credential) is combined, and kept, but not named past 8 steps.
     const long = unitAsOneStatement(independentSteps(Array.from({ length: 9 }, (_, i) => ({ query: one({ x: `l${i}` }) }))))!;
     assert.equal(long.parameters.length, 9);
     assert.equal(namedStatements.has(long.sql), false);
+    const longAgain = unitAsOneStatement(independentSteps(Array.from({ length: 9 }, (_, i) => ({ query: one({ x: `k${i}` }) }))))!;
+    assert.equal(longAgain.sql, long.sql);
+    assert.deepEqual(
+      longAgain.parameters,
+      Array.from({ length: 9 }, (_, i) => `k${i}`),
+    );
+    assert.equal(namedStatements.has(longAgain.sql), false);
     const eight = unitAsOneStatement(independentSteps(Array.from({ length: 8 }, (_, i) => ({ query: one({ x: `m${i}` }) }))))!;
     assert.ok(namedStatements.has(eight.sql));
   });
