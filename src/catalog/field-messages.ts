@@ -24,19 +24,19 @@ export interface FieldError {
 export const fieldError = (pointer: string, message: string, ko: string): FieldError => ({ pointer, message, ko });
 
 /** For an entry that came without a Korean sentence: the pointer still says where. */
-export const FIELD_FALLBACK_KO = '이 자리의 값이 올바르지 않습니다.';
+export const FIELD_FALLBACK_KO = '값이 올바르지 않습니다.';
 
 /** Our own field sentences, each in both languages, so every site says the same thing alike. */
 export const FIELD_MESSAGES = {
   required: { en: 'is required', ko: '필수 항목입니다.' },
-  notAllowedHere: { en: 'is not allowed here', ko: '이 자리에 둘 수 없는 항목입니다.' },
+  notAllowedHere: { en: 'is not allowed here', ko: '이 위치에는 허용되지 않는 항목입니다.' },
   unsafeText: {
     en: 'must not contain control, format or bidirectional characters',
-    ko: '제어 문자, 서식 문자, 양방향 문자는 넣을 수 없습니다.',
+    ko: '제어 문자, 서식 문자, 양방향 제어 문자는 넣을 수 없습니다.',
   },
   unsafeTextOrSeparator: {
     en: 'must not contain control, format, bidirectional or line separator characters',
-    ko: '제어 문자, 서식 문자, 양방향 문자, 줄 구분 문자는 넣을 수 없습니다.',
+    ko: '제어 문자, 서식 문자, 양방향 제어 문자, 줄 구분 문자는 넣을 수 없습니다.',
   },
   derivedClaim: { en: 'is a derived claim', ko: '서비스가 생년월일로 계산하는 항목이므로 보내지 마십시오.' },
   looksLikeRrn: {
@@ -45,7 +45,7 @@ export const FIELD_MESSAGES = {
   },
   notJsonValue: { en: 'is not a JSON value', ko: 'JSON 값이 아닙니다.' },
   notDate: { en: 'must be a date (YYYY-MM-DD)', ko: '날짜 형식(YYYY-MM-DD)이어야 합니다.' },
-  inFuture: { en: 'must not be in the future', ko: '오늘 이후의 날짜일 수 없습니다.' },
+  inFuture: { en: 'must not be in the future', ko: '오늘보다 늦은 날짜일 수 없습니다.' },
   notClaimPath: { en: 'not a claim path', ko: '항목 경로가 아닙니다.' },
 } as const satisfies Record<string, { en: string; ko: string }>;
 
@@ -63,7 +63,7 @@ const TYPE_WORDS: Record<string, string> = {
   boolean: '참·거짓 값',
   object: '객체',
   array: '배열',
-  null: '빈 값',
+  null: '빈 값(null)',
 };
 
 const FORMAT_SENTENCES: Record<string, string> = {
@@ -133,7 +133,7 @@ export function schemaErrorKo(e: SchemaErrorLike): string {
     case 'allOf':
     case 'not':
     case 'if':
-      return '허용된 형태 중 어느 것에도 맞지 않습니다.';
+      return '허용된 형태가 아닙니다.';
     case 'propertyNames':
       return '항목 이름이 올바르지 않습니다.';
     default:

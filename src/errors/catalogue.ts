@@ -106,7 +106,7 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'verifier',
     en: 'purpose is not { ko, en } within its lengths, or holds control or bidirectional characters',
-    ko: '요청 목적(purpose)은 정해진 길이 안의 한국어(ko)·영어(en) 문구로 이루어져야 하며, 제어 문자나 양방향 문자를 넣을 수 없습니다.',
+    ko: '요청 목적(purpose)은 정해진 길이 안의 한국어(ko)·영어(en) 문구로 이루어져야 하며, 제어 문자나 양방향 제어 문자를 넣을 수 없습니다.',
   },
   invalid_content_length: {
     http: [400],
@@ -245,7 +245,7 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'clients',
     en: 'a client name is empty, longer than 200 characters or holds control or bidirectional characters',
-    ko: '클라이언트 이름은 1자 이상 200자 이하여야 하며, 제어 문자나 양방향 문자를 넣을 수 없습니다.',
+    ko: '클라이언트 이름은 1자 이상 200자 이하여야 하며, 제어 문자나 양방향 제어 문자를 넣을 수 없습니다.',
   },
   invalid_client_role: {
     http: [400],

@@ -70,7 +70,7 @@ function parseClaims(raw: unknown, at: string, mdoc = false): ClaimQuery[] {
   return raw.map((c, i) => {
     if (!isObj(c)) throw bad('a claims query is an object', '항목 질의는 객체여야 합니다.', `${at}/${i}`);
     if (!isClaimPathPointer(c.path))
-      throw bad('path must be a claims path pointer (§7)', '경로(path)는 항목 경로 포인터(§7)여야 합니다.', `${at}/${i}/path`);
+      throw bad('path must be a claims path pointer (§7)', '경로(path)는 항목 경로 포인터여야 합니다.', `${at}/${i}/path`);
     // §6.1: the same claim MUST NOT be pointed at twice.
     const key = JSON.stringify(c.path);
     if (paths.has(key)) throw bad('the same claim is asked for twice', '같은 항목을 두 번 요청했습니다.', `${at}/${i}/path`);
@@ -79,7 +79,7 @@ function parseClaims(raw: unknown, at: string, mdoc = false): ClaimQuery[] {
     if (mdoc && (c.path.length !== 2 || !c.path.every((x) => typeof x === 'string' && MDOC_NAME.test(x))))
       throw bad(
         'an mso_mdoc claim path is [namespace, element]',
-        '모바일 신분증(mso_mdoc) 항목 경로는 [네임스페이스, 요소] 두 개여야 합니다.',
+        'mdoc(mso_mdoc) 증명서의 항목 경로는 [네임스페이스, 데이터 요소] 형태여야 합니다.',
         `${at}/${i}/path`,
       );
     const q: ClaimQuery = { path: c.path };
@@ -87,7 +87,7 @@ function parseClaims(raw: unknown, at: string, mdoc = false): ClaimQuery[] {
       if (!mdoc || typeof c.intent_to_retain !== 'boolean')
         throw bad(
           'intent_to_retain is a boolean of an mso_mdoc claim',
-          '보관 의사(intent_to_retain)는 모바일 신분증(mso_mdoc) 항목에만 쓰는 참·거짓 값입니다.',
+          '보관 의사(intent_to_retain)는 mdoc(mso_mdoc) 증명서의 항목에만 쓸 수 있는 참·거짓 값입니다.',
           `${at}/${i}/intent_to_retain`,
         );
       q.intentToRetain = c.intent_to_retain;
@@ -136,7 +136,7 @@ function parseTrustedAuthorities(raw: unknown, at: string): string[] {
   if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_AUTHORITIES)
     throw bad(
       'trusted_authorities must be a non-empty array',
-      '신뢰 기관 질의(trusted_authorities)는 비어 있지 않은 배열이어야 합니다.',
+      '신뢰 기관 조건(trusted_authorities)은 비어 있지 않은 배열이어야 합니다.',
       ptr,
     );
   const ids = new Set<string>();
@@ -144,7 +144,7 @@ function parseTrustedAuthorities(raw: unknown, at: string): string[] {
     if (!isObj(t) || typeof t.type !== 'string' || t.type.length === 0)
       throw bad(
         'a trusted authorities query is an object with a type',
-        '신뢰 기관 질의는 유형(type)이 있는 객체여야 합니다.',
+        '신뢰 기관 조건은 유형(type)이 있는 객체여야 합니다.',
         `${ptr}/${i}`,
       );
     if (
@@ -164,7 +164,11 @@ function parseTrustedAuthorities(raw: unknown, at: string): string[] {
         `trusted_authorities type ${t.type.slice(0, 40)} is not supported (aki is)`,
         {
           errors: [
-            fieldError(`/dcql_query${ptr}/${i}/type`, 'only aki is supported', '신뢰 기관 유형은 인증 기관 키 식별자(aki)만 지원합니다.'),
+            fieldError(
+              `/dcql_query${ptr}/${i}/type`,
+              'only aki is supported',
+              '신뢰 기관 유형(type)으로는 인증기관 키 식별자(aki)만 쓸 수 있습니다.',
+            ),
           ],
         },
       );
@@ -172,7 +176,7 @@ function parseTrustedAuthorities(raw: unknown, at: string): string[] {
       if (!KEY_ID.test(v))
         throw bad(
           'an aki value is a base64url KeyIdentifier',
-          '인증 기관 키 식별자(aki)는 base64url로 쓴 키 식별자여야 합니다.',
+          '인증기관 키 식별자(aki) 값은 base64url로 인코딩한 키 식별자여야 합니다.',
           `${ptr}/${i}/values/${j}`,
         );
       ids.add(v);
@@ -190,7 +194,7 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
   if (raw.format !== 'dc+sd-jwt' && raw.format !== 'mso_mdoc')
     throw bad(
       'format dc+sd-jwt (SD-JWT VC), mso_mdoc (ISO mdoc) or jwt_vc_json (W3C VC) can be requested',
-      '요청할 수 있는 형식은 dc+sd-jwt, mso_mdoc, jwt_vc_json입니다.',
+      '형식(format)은 dc+sd-jwt, mso_mdoc, jwt_vc_json 중 하나여야 합니다.',
       `${at}/format`,
     );
   const meta = raw.meta;
@@ -198,7 +202,11 @@ function parseCredentialQuery(raw: unknown, i: number, catalog: Catalog, client:
   if (mdoc) {
     // Annex B.2.3: meta.doctype_value REQUIRED, a doctype string.
     if (!isObj(meta) || typeof meta.doctype_value !== 'string' || !MDOC_NAME.test(meta.doctype_value))
-      throw bad('meta.doctype_value must be a doctype string', '문서 유형(meta.doctype_value)은 문자열이어야 합니다.', `${at}/meta`);
+      throw bad(
+        'meta.doctype_value must be a doctype string',
+        '문서 유형(meta.doctype_value)은 올바른 문서 유형 문자열이어야 합니다.',
+        `${at}/meta`,
+      );
     // A verifier client limited to catalogue types may name only their doctypes.
     if (client.types !== null) {
       const doctype = meta.doctype_value;
@@ -251,7 +259,7 @@ function readHolderBinding(raw: Record<string, unknown>, at: string): boolean {
   if (rchb !== undefined && typeof rchb !== 'boolean')
     throw bad(
       'require_cryptographic_holder_binding must be a boolean',
-      '소지자 키 결합 요구(require_cryptographic_holder_binding)는 참·거짓 값이어야 합니다.',
+      '소지자 확인 요구(require_cryptographic_holder_binding)는 참·거짓 값이어야 합니다.',
       `${at}/require_cryptographic_holder_binding`,
     );
   return rchb !== false;
@@ -307,7 +315,7 @@ function withClaims(q: CredentialQuery, raw: Record<string, unknown>, at: string
     ) {
       throw bad(
         'claim_sets must be non-empty arrays of claim ids',
-        '항목 조합(claim_sets)은 항목 식별자로 된 비어 있지 않은 배열이어야 합니다.',
+        '항목 조합(claim_sets)은 비어 있지 않은 배열이어야 하고, 각 조합은 이 질의의 항목 식별자로 된 비어 있지 않은 배열이어야 합니다.',
         `${at}/claim_sets`,
       );
     }
@@ -317,7 +325,7 @@ function withClaims(q: CredentialQuery, raw: Record<string, unknown>, at: string
 }
 
 export function parseDcqlQuery(raw: unknown, catalog: Catalog, client: ApiClient): DcqlQuery {
-  if (!isObj(raw)) throw bad('dcql_query must be an object', '질의(dcql_query)는 객체여야 합니다.', '');
+  if (!isObj(raw)) throw bad('dcql_query must be an object', 'DCQL 질의(dcql_query)는 객체여야 합니다.', '');
   const creds = raw.credentials;
   if (!Array.isArray(creds) || creds.length === 0 || creds.length > MAX_CREDENTIALS)
     throw bad(
@@ -350,7 +358,7 @@ export function parseDcqlQuery(raw: unknown, catalog: Catalog, client: ApiClient
       ) {
         throw bad(
           'options must be non-empty arrays of credential query ids',
-          '선택지(options)는 증명서 질의 식별자로 된 비어 있지 않은 배열이어야 합니다.',
+          '선택지 목록(options)은 비어 있지 않은 배열이어야 하고, 각 선택지는 증명서 질의 식별자로 된 비어 있지 않은 배열이어야 합니다.',
           `/credential_sets/${i}`,
         );
       }

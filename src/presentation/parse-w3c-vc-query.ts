@@ -30,7 +30,7 @@ export function parseTypeValues(meta: unknown, at: string): string[][] {
   )
     throw bad(
       'meta.type_values must be a non-empty array of non-empty arrays of type strings',
-      '유형 목록(meta.type_values)은 유형 문자열 배열들로 된 비어 있지 않은 배열이어야 합니다.',
+      '유형 목록(meta.type_values)은 비어 있지 않은 배열이어야 하고, 그 안의 각 배열은 유형 문자열로 된 비어 있지 않은 배열이어야 합니다.',
       at,
     );
   return values as string[][];
@@ -59,7 +59,7 @@ export function requireNoHolderBinding(required: boolean, at: string): void {
           fieldError(
             `/dcql_query${at}/require_cryptographic_holder_binding`,
             'must be false for jwt_vc_json',
-            '이 형식(jwt_vc_json)의 증명서는 소지자 키에 묶여 있지 않으므로 false여야 합니다.',
+            'VC-JWT(jwt_vc_json) 증명서에는 소지자 키가 없으므로 false여야 합니다.',
           ),
         ],
       },

@@ -108,7 +108,7 @@ test('a birth date after the day of issuance is refused at /birth_date', async (
     assert.ok(e instanceof AppError);
     assert.equal(e.code, 'invalid_claims');
     assert.deepEqual(e.details?.errors, [
-      { pointer: '/birth_date', message: 'must not be in the future', ko: '오늘 이후의 날짜일 수 없습니다.' },
+      { pointer: '/birth_date', message: 'must not be in the future', ko: '오늘보다 늦은 날짜일 수 없습니다.' },
     ]);
     return true;
   });

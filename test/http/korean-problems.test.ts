@@ -194,7 +194,7 @@ describe("each field's fault in the reader's language", () => {
       assert.notEqual(schemaErrorKo({ keyword: 'format', params: { format } }), '형식이 맞지 않습니다.', format);
     assert.equal(schemaErrorKo({ keyword: 'maxLength', params: { limit: 20_000 } }), '20,000자 이하여야 합니다.');
     assert.equal(schemaErrorKo({ keyword: 'type', params: { type: 'string' } }), '문자열이어야 합니다.');
-    assert.equal(schemaErrorKo({ keyword: 'type', params: { type: ['integer', 'null'] } }), '정수 또는 빈 값이어야 합니다.');
+    assert.equal(schemaErrorKo({ keyword: 'type', params: { type: ['integer', 'null'] } }), '정수 또는 빈 값(null)이어야 합니다.');
     assert.equal(schemaErrorKo({ keyword: 'type', params: { type: 'object' } }), '객체여야 합니다.');
   });
 
@@ -236,7 +236,7 @@ describe("each field's fault in the reader's language", () => {
     }
     const at = (p: string) => k.errors.find((x) => x.pointer === p)?.message;
     assert.equal(at('/family_name'), '문자열이어야 합니다.', ko.body);
-    assert.equal(at('/nickname'), '이 자리에 둘 수 없는 항목입니다.', ko.body);
+    assert.equal(at('/nickname'), '이 위치에는 허용되지 않는 항목입니다.', ko.body);
     assert.equal(at('/birth_date'), '날짜 형식(YYYY-MM-DD)이어야 합니다.', ko.body);
     // English, as before: ajv's sentences and ours.
     for (const x of e.errors) {
