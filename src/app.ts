@@ -49,6 +49,15 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyInstance> {
   // PUBLIC_URL with a path: requests under it reach the routes (public-path.ts).
   const routeUrl = routeUrlOf(publicPathOf(deps.config.publicUrl));
+  // Node's server options, for HTTP and HTTPS alike. Node's own missing-Host refusal is an empty 400;
+  // refuseBadHost (onRequest) answers it, and a repeated Host. Node checks the request deadlines every
+  // connectionsCheckingInterval (30 s by default): at a quarter of REQUEST_TIMEOUT_MS, a request late
+  // is refused within 1.25 × of it. Headers alone keep Node's 60 s, never more than the whole.
+  const serverOptions = {
+    requireHostHeader: false,
+    headersTimeout: Math.min(60_000, deps.config.requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(30_000, Math.ceil(deps.config.requestTimeoutMs / 4)),
+  };
   const options: FastifyHttpOptions<HttpServer> = {
     rewriteUrl: (req) => routeUrl(req.url ?? '/'),
     loggerInstance: logger as FastifyBaseLogger,
@@ -61,8 +70,10 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
     onConstructorPoisoning: 'error',
     // Routing errors (bad percent-encoding, over-long parameters) as problem+json too (SECURITY.md, HTTP).
     frameworkErrors: frameworkErrorHandler,
-    // Node's own missing-Host refusal is an empty 400; refuseBadHost (onRequest) answers it, and a repeated Host.
-    http: { requireHostHeader: false },
+    // Fastify's default is 0 (none): a body that never finished held its socket forever (a hostile
+    // client's slowloris). Answered 408 by clientErrorHandler.
+    requestTimeout: deps.config.requestTimeoutMs,
+    http: serverOptions,
     // Requests the HTTP parser refuses (431 headers too large, 400 not HTTP, 408) likewise.
     clientErrorHandler,
     // A caller's x-request-id is kept when it is short and plain; otherwise we make one.
@@ -86,7 +97,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   const app = tls
     ? (Fastify({
         ...options,
-        https: { cert: tls.cert, key: tls.key, requireHostHeader: false },
+        https: { ...serverOptions, cert: tls.cert, key: tls.key },
       } as FastifyHttpsOptions<HttpsServer>) as unknown as FastifyInstance)
     : Fastify(options);
 

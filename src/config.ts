@@ -44,6 +44,8 @@ export interface Config {
   bodyLimit: number;
   /** Largest body of every other route (OAuth, OpenID4VCI, verifier requests, admin), at most bodyLimit. */
   smallBodyLimit: number;
+  /** Longest a request may take to arrive, headers and body (Node's requestTimeout), in ms. */
+  requestTimeoutMs: number;
   /** Passphrase that encrypts private keys at rest; unset in development → generated into keysDir. */
   keyPassphrase: string | undefined;
   /** Signing algorithm for newly generated keys. */
@@ -284,6 +286,12 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     default: '65536',
     description:
       'Largest request body in bytes on every other route (OAuth and OpenID4VCI endpoints, verifier requests, admin); at most `BODY_LIMIT`. The credential endpoint allows at least 4 kB per proof of `BATCH_SIZE`.',
+  },
+  {
+    name: 'REQUEST_TIMEOUT_MS',
+    default: '60000',
+    description:
+      "Longest a request may take to arrive, headers and body (Node's `requestTimeout`; headers alone at most 60 s of it); past it the answer is 408 `request_timeout` and the connection is closed, so a body that never finishes cannot hold a socket. 1000–600000.",
   },
   {
     name: 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE',
@@ -826,6 +834,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     logLevel,
     bodyLimit,
     smallBodyLimit: Math.min(bodyLimit, integer(env, 'SMALL_BODY_LIMIT', 64 * 1024, 1024, 64 * 1024 * 1024)),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 60_000, 1000, 600_000),
     keyPassphrase,
     keyAlg,
     keyBackend,

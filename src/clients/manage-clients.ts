@@ -3,6 +3,7 @@ import type { Store } from '../store/store.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { ClientRole } from '../store/schema.js';
 import type { Clock } from '../clock.js';
+import type { Catalog } from '../catalog/types.js';
 import { hasUnsafeCharacters } from '../catalog/unsafe-text.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { newApiKey, newClientId } from './api-key.js';
@@ -14,6 +15,11 @@ export interface ClientDeps {
   store: Store;
   clock: Clock;
   actor: string;
+}
+
+/** What creating a client checks its type restriction against: the catalogue's type ids. */
+export interface NewClientDeps extends ClientDeps {
+  catalog: Pick<Catalog, 'get'>;
 }
 
 export interface NewClientInput {
@@ -51,7 +57,10 @@ export const viewClient = (c: ApiClient): ClientView => ({
 
 const TYPE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-function checkInput(input: NewClientInput): {
+function checkInput(
+  input: NewClientInput,
+  catalog: Pick<Catalog, 'get'>,
+): {
   name: string;
   role: ClientRole;
   types: string[] | null;
@@ -66,10 +75,19 @@ function checkInput(input: NewClientInput): {
   if (!CLIENT_ROLES.includes(input.role as ClientRole)) {
     throw badRequest('invalid_client_role', `role must be one of ${CLIENT_ROLES.join(', ')}`);
   }
-  const types = input.types && input.types.length > 0 ? [...new Set(input.types)] : null;
+  // null (left out): every type. An empty list is refused, not read as "every type": a restriction
+  // that names nothing must never widen to everything.
+  if (input.types && input.types.length === 0)
+    throw badRequest('invalid_client_types', 'types, when given, must name at least one credential type; leave it out for every type');
+  const types = input.types ? [...new Set(input.types)] : null;
   if (types && !types.every((t) => TYPE_ID.test(t) && t.length <= 64)) {
     throw badRequest('invalid_client_types', 'types must be credential type ids (kebab-case)');
   }
+  const unknown = types?.filter((t) => catalog.get(t) === undefined) ?? [];
+  if (unknown.length > 0)
+    throw badRequest('invalid_client_types', `types names no credential type of the catalogue: ${unknown.slice(0, 5).join(', ')}`);
+  if (types && input.role === 'admin')
+    throw badRequest('invalid_client_types', 'an admin client is not restricted to types; leave types out');
   const rl = input.rateLimit ?? null;
   if (rl !== null && (!Number.isInteger(rl) || rl < 0 || rl > 10_000_000)) {
     throw badRequest('invalid_rate_limit', 'rate limit must be a whole number of requests per minute (0 = unlimited)');
@@ -80,8 +98,8 @@ function checkInput(input: NewClientInput): {
 }
 
 /** Returns the API key once; only its hash is stored. */
-export async function createClient(deps: ClientDeps, input: NewClientInput): Promise<{ client: ClientView; apiKey: string }> {
-  const c = checkInput(input);
+export async function createClient(deps: NewClientDeps, input: NewClientInput): Promise<{ client: ClientView; apiKey: string }> {
+  const c = checkInput(input, deps.catalog);
   const id = newClientId();
   const { apiKey, hash } = newApiKey(id);
   const at = deps.clock.now();

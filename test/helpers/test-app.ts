@@ -64,7 +64,7 @@ export async function startTestApp(
     apiKey: async (role, o = {}) =>
       (
         await createClient(
-          { store: runtime.store, clock: runtime.clock, actor: 'test' },
+          { store: runtime.store, clock: runtime.clock, actor: 'test', catalog: runtime.catalog },
           { name: `test ${role}`, role, rateLimit: 'rateLimit' in o ? (o.rateLimit ?? null) : 0, types: o.types ?? null },
         )
       ).apiKey,

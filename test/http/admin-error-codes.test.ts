@@ -62,7 +62,7 @@ describe('operator API refusals', () => {
     const res = await post('/v1/admin/clients', { name: 'x', role: 'root' });
     assert.equal(res.statusCode, 400);
     assert.equal(res.json().code, 'invalid_request');
-    const deps = { store: t.runtime.store, clock: t.runtime.clock, actor: 'test' };
+    const deps = { store: t.runtime.store, clock: t.runtime.clock, actor: 'test', catalog: t.runtime.catalog };
     assert.deepEqual(await refusal(createClient(deps, { name: 'x', role: 'root' as never, types: null, rateLimit: null })), {
       code: 'invalid_client_role',
       status: 400,
@@ -71,6 +71,18 @@ describe('operator API refusals', () => {
       code: 'invalid_client_types',
       status: 400,
     });
+    // An empty list never widens to every type; a type the catalogue does not hold, or types on an admin, are refused.
+    for (const [role, types] of [
+      ['issuer', []],
+      ['issuer', ['driver-licence']],
+      ['verifier', ['resident-id', 'no-such-type']],
+      ['admin', ['resident-id']],
+    ] as const) {
+      assert.deepEqual(await refusal(createClient(deps, { name: 'x', role, types: [...types], rateLimit: null })), {
+        code: 'invalid_client_types',
+        status: 400,
+      });
+    }
     assert.deepEqual(await refusal(createClient(deps, { name: 'x', role: 'issuer', types: null, rateLimit: -1 })), {
       code: 'invalid_rate_limit',
       status: 400,
@@ -79,6 +91,31 @@ describe('operator API refusals', () => {
       code: 'invalid_client_name',
       status: 400,
     });
+  });
+
+  it('an empty type list over HTTP is refused and creates nothing; a restricted issuer issues only its types', async () => {
+    const before = (await t.app.inject({ url: '/v1/admin/clients', headers: { authorization: `Bearer ${admin}` } })).json<unknown[]>()
+      .length;
+    for (const types of [[], ['driver-licence']]) {
+      const res = await post('/v1/admin/clients', { name: 'empty types', role: 'issuer', types });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json().code, 'invalid_client_types');
+    }
+    const after = (await t.app.inject({ url: '/v1/admin/clients', headers: { authorization: `Bearer ${admin}` } })).json<unknown[]>()
+      .length;
+    assert.equal(after, before, 'nothing stored by a refused request');
+    const created = await post('/v1/admin/clients', { name: 'licences only', role: 'issuer', types: ['driver-license'] });
+    assert.equal(created.statusCode, 201, created.body);
+    const key = created.json<{ apiKey: string }>().apiKey;
+    const issue = (type: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/credentials',
+        headers: { authorization: `Bearer ${key}` },
+        payload: { type, claims: t.runtime.catalog.get(type)!.example as object },
+      });
+    assert.equal((await issue('driver-license')).statusCode, 201);
+    assert.equal((await issue('resident-id')).statusCode, 403);
   });
 
   it('retiring an unknown key answers 404 key_not_found; the active key 409 key_active', async () => {

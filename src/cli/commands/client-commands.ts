@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { CliIo } from '../io.js';
 import { createOutput, table } from '../output.js';
 import { CLIENT_ROLES, createClient, listClients, revokeClient } from '../../clients/manage-clients.js';
 import { badRequest } from '../../errors.js';
+import { loadCatalog } from '../../catalog/load-catalog.js';
+import { schemasDir } from '../../paths.js';
 
 const wholeNumber = (v: string): number => {
   if (!/^\d+$/.test(v)) throw badRequest('invalid_rate_limit', `--rate-limit must be a whole number of requests per minute, got ${v}`);
@@ -34,9 +37,11 @@ export function clientCommands(program: Command, ctx: () => CliContext, io: CliI
             .map((t) => t.trim())
             .filter(Boolean)
         : null;
+      // The catalogue the server serves, so a type restriction is checked as the API checks it.
+      const catalog = await loadCatalog({ dir: join(schemasDir, 'credentials'), publicUrl: c.config.publicUrl });
       const { client, apiKey } = await c.withStore((store) =>
         createClient(
-          { store, clock: c.clock, actor: 'cli' },
+          { store, clock: c.clock, actor: 'cli', catalog },
           { name: opts.name, role: opts.role, types, rateLimit: opts.rateLimit ?? null, logoUri: opts.logoUri ?? null },
         ),
       );

@@ -48,7 +48,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     }),
     async (request, reply) => {
       const { client, apiKey } = await createClient(
-        { store: deps.store, clock: deps.clock, actor: actor(clientOf(request).id) },
+        { store: deps.store, clock: deps.clock, actor: actor(clientOf(request).id), catalog: deps.catalog },
         {
           name: request.body.name,
           role: request.body.role,
