@@ -14,6 +14,7 @@ import { installJsonBodyParser } from './http/json-body.js';
 import { parseBoundedForm } from './http/form-body.js';
 import { installNulGuard } from './http/refuse-nul.js';
 import { refuseContentCoding } from './http/content-coding.js';
+import { refuseCharset } from './http/content-charset.js';
 import { refuseBadHost } from './http/host-header.js';
 import { lazyCompilersFactory } from './http/lazy-compilers.js';
 import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
@@ -104,7 +105,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   app.decorateRequest('client', null);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    done(refuseBadHost(request.raw) ?? refuseContentCoding(request.headers));
+    done(refuseBadHost(request.raw) ?? refuseContentCoding(request.headers) ?? refuseCharset(request.headers));
   });
 
   installErrorHandling(app);

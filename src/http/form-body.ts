@@ -13,6 +13,8 @@ import { badRequest } from '../errors.js';
 
 export const MAX_FORM_FIELDS = 100;
 
+const FORBIDDEN_FIELDS = ['__proto__', 'constructor', 'prototype'];
+
 export function parseBoundedForm(text: string): Record<string, unknown> {
   let fields = 1;
   for (let i = text.indexOf('&'); i !== -1; i = text.indexOf('&', i + 1)) {
@@ -34,6 +36,10 @@ export function parseBoundedForm(text: string): Record<string, unknown> {
   };
   const form = parse(text, '&', '=', { maxKeys: MAX_FORM_FIELDS, decodeURIComponent: decode });
   if (garbled) throw notUtf8();
+  // As in JSON bodies (SECURITY.md, HTTP): no field may be named after a prototype member. The
+  // parsed object has no prototype, but the fields are copied on into objects that do.
+  if (FORBIDDEN_FIELDS.some((name) => Object.hasOwn(form, name)))
+    throw badRequest('forbidden_json_key', 'the form has a field named __proto__, constructor or prototype');
   return form;
 }
 

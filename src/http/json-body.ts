@@ -28,6 +28,8 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     const fault = jsonBoundFault(text);
     if (fault === 'too_deep')
       return done(badRequest('json_too_deep', `the body nests arrays or objects more than ${MAX_BODY_DEPTH} deep`), undefined);
+    if (fault === 'forbidden_name')
+      return done(badRequest('forbidden_json_key', 'the body contains a forbidden key (__proto__ or constructor.prototype)'), undefined);
     if (fault === 'duplicate_name')
       return done(badRequest('json_duplicate_name', 'an object in the body names the same member twice; send each member once'), undefined);
     if (fault === 'too_wide') {

@@ -119,8 +119,9 @@ export async function answerRequest(
   let vpToken: unknown;
   try {
     vpToken = parseJsonText(body.vp_token, 'jws_malformed');
-  } catch {
-    throw invalidRequest('vp_token is not a JSON object');
+  } catch (e) {
+    // Say which rule the JSON broke (a member twice, too deep, __proto__), not only that it is not an object.
+    throw invalidRequest(`vp_token is not a JSON object: ${e instanceof Error ? e.message : 'invalid JSON'}`);
   }
   if (!isJsonObject(vpToken)) throw invalidRequest('vp_token is not a JSON object');
   // What can fail without the wallet's doing is done before the take: the client and its query

@@ -51,6 +51,7 @@ export async function fetchJsonObject(fetcher: Fetcher, url: string): Promise<Re
   const text = await fetchText(fetcher, url, 'application/json');
   const fault = jsonShapeFault(text, PEER_JSON);
   if (fault === 'duplicate_name') throw new FetchFailed('answer names a JSON member twice in one object');
+  if (fault === 'forbidden_name') throw new FetchFailed('answer names a JSON member __proto__');
   if (fault) throw new FetchFailed('answer nests JSON deeper or wider than any metadata does');
   let value: unknown;
   try {

@@ -14,7 +14,12 @@
  * stays the syntax check, so the scan may be lax about syntax.
  */
 
-export type JsonShapeFault = 'too_deep' | 'too_wide' | 'duplicate_name';
+/**
+ * `forbidden_name`: a member named `__proto__`. JSON.parse makes it an own member, harmless until
+ * code copies the object with Object.assign or a for-in into `{}`, where it sets the prototype. No
+ * real token, body or metadata names it; SECURITY.md refuses it wherever JSON enters.
+ */
+export type JsonShapeFault = 'too_deep' | 'too_wide' | 'duplicate_name' | 'forbidden_name';
 
 export interface JsonShapeBounds {
   /** Deepest nesting of arrays and objects. */
@@ -75,6 +80,7 @@ export function jsonShapeFault(text: string, bounds: JsonShapeBounds): JsonShape
             return undefined;
           }
         }
+        if (name === '__proto__') return 'forbidden_name';
         const seen = names[depth]!;
         if (seen.has(name)) return 'duplicate_name';
         seen.add(name);

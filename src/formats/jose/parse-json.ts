@@ -17,6 +17,7 @@ const FAULT_MESSAGES = {
   too_deep: `JSON nested deeper than ${MAX_JSON_DEPTH}`,
   too_wide: 'JSON too wide',
   duplicate_name: 'duplicate JSON member name',
+  forbidden_name: 'a JSON member named __proto__',
 } as const;
 
 /** Parses JSON text strictly; every failure is `FormatError(code)`. */
