@@ -58,6 +58,11 @@ function deepFreeze<T>(value: T): T {
  */
 export function validateClaims(type: CredentialType, claims: unknown): Claims {
   if (isPlainObject(claims) && validated.get(claims) === type) return claims as Claims;
+  // Pointers of invalid_claims are into the claims; '' is the claims object itself.
+  if (claims === undefined)
+    throw badRequest('invalid_claims', `claims is required: send the ${type.id} claims as a JSON object`, {
+      errors: [ownFieldError('', 'required')],
+    });
   if (isPlainObject(claims)) {
     const derived = Object.keys(claims).filter(isDerivedClaimName);
     if (derived.length > 0) {

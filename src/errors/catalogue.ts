@@ -70,6 +70,12 @@ export const ERROR_CATALOGUE = {
     en: 'the JSON body nests more than 32 levels',
     ko: 'JSON 본문이 32단계를 넘게 중첩되어 있습니다.',
   },
+  json_number_unrepresentable: {
+    http: [400],
+    area: 'http',
+    en: 'a number in the JSON body is too large or too small for a 64-bit float (it would read as Infinity, or as 0)',
+    ko: 'JSON 본문의 숫자가 너무 크거나 너무 작아 그 값 그대로 읽을 수 없습니다.',
+  },
   json_duplicate_name: {
     http: [400],
     area: 'http',

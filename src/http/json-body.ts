@@ -2,9 +2,21 @@ import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import sjson from 'secure-json-parse';
 import { badRequest } from '../errors.js';
-import { jsonBoundFault, MAX_ARRAY_ITEMS, MAX_BODY_DEPTH, MAX_OBJECT_MEMBERS } from './json-bounds.js';
+import { hasUnrepresentableNumber, jsonBoundFault, MAX_ARRAY_ITEMS, MAX_BODY_DEPTH, MAX_OBJECT_MEMBERS } from './json-bounds.js';
 
 const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
+/** An escape of a UTF-16 surrogate, paired or not; only then are the parsed strings walked. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+/** A lone surrogate (the `u` flag matches Cs only where no pair forms a character). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).some(([k, v]) => LONE_SURROGATE.test(k) || hasLoneSurrogate(v));
+  return false;
+}
 
 /**
  * Our own JSON body parser: Fastify's default folds every failure into one "invalid JSON"
@@ -41,17 +53,34 @@ export function installJsonBodyParser(app: FastifyInstance): void {
         undefined,
       );
     }
+    if (hasUnrepresentableNumber(text))
+      return done(
+        badRequest(
+          'json_number_unrepresentable',
+          'a number in the body is too large or too small to be read as written (I-JSON, RFC 7493 §2.2)',
+        ),
+        undefined,
+      );
+    let value: unknown;
     try {
-      done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      value = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch (e) {
       const proto = e instanceof SyntaxError && /prototype/i.test(e.message);
-      done(
+      return done(
         proto
           ? badRequest('forbidden_json_key', 'the body contains a forbidden key (__proto__ or constructor.prototype)')
           : badRequest('malformed_json', 'the body is not valid JSON'),
         undefined,
       );
     }
+    // An escaped lone surrogate ("\ud800") is valid JSON syntax but no character (RFC 7493 §2.1):
+    // it cannot be written as UTF-8, and a strict wallet's parser refuses the object it is signed into.
+    if (SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(value))
+      return done(
+        badRequest('body_not_utf8', 'a string in the body escapes a lone surrogate (\\ud800 … \\udfff unpaired), which is no character'),
+        undefined,
+      );
+    done(null, value);
   });
 }
 

@@ -3,6 +3,7 @@ import Negotiator from 'negotiator';
 import { errorEntry, type ErrorCode } from '../errors.js';
 import { OAUTH_ERROR_EXTENSIONS } from '../issuance/vci-errors.js';
 import { fieldErrorInLanguage } from '../catalog/field-messages.js';
+import { hasUnsafeCharacters, UNSAFE_TEXT_CLASS } from '../catalog/unsafe-text.js';
 
 /** RFC 9457 problem details, plus our stable `code` and optional members such as `errors`. */
 export interface Problem {
@@ -45,6 +46,22 @@ const TITLES: Record<number, { en: string; ko: string }> = {
 
 const LANGUAGES = ['en', 'ko'];
 
+const UNSAFE = new RegExp(`[${UNSAFE_TEXT_CLASS}]`, 'gu');
+
+/**
+ * An English detail quotes what the caller sent (an id, a kid, a DCQL type): a control, format or
+ * bidirectional character in it (`\u202e` reorders what a person reads in a log viewer or a page
+ * that shows the answer) is written as its escape, so the sentence shows what was sent and nothing
+ * else. The Korean sentences quote nothing.
+ */
+const visible = (detail: string): string =>
+  hasUnsafeCharacters(detail)
+    ? detail.replace(UNSAFE, (c) => {
+        const cp = c.codePointAt(0)!;
+        return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+      })
+    : detail;
+
 /**
  * Korean when the request's Accept-Language prefers it to English (RFC 9110 §12.5.4, with
  * negotiator's reading of q-values and ranges); English otherwise and by default.
@@ -66,7 +83,7 @@ function inLanguage(request: FastifyRequest, reply: FastifyReply, p: Problem): {
   const vary = reply.getHeader('vary');
   reply.header('vary', vary ? `${String(vary)}, Accept-Language` : 'Accept-Language');
   const ko = prefersKorean(request) ? errorEntry(p.ownCode ?? p.code).ko : undefined;
-  if (ko === undefined) return { title: p.title, detail: p.detail, korean: false };
+  if (ko === undefined) return { title: p.title, detail: visible(p.detail), korean: false };
   reply.header('content-language', 'ko');
   return { title: TITLES[p.status]?.ko ?? p.title, detail: ko, korean: true };
 }

@@ -20,7 +20,7 @@ import { MAX_SLOT_TRIES, prepareIssuance, resolveType, slotsExhausted } from './
 import { credentialFormat } from '../formats/registry.js';
 import { resolveConfiguration, type CredentialConfiguration } from './build-issuer-metadata.js';
 import { checkProofJwt, type CheckedProof } from './check-proof-jwt.js';
-import { bearerError, credentialError } from './vci-errors.js';
+import { bearerError, credentialError, requiredString } from './vci-errors.js';
 import { hashSecret } from './vci-secrets.js';
 import { cNonceKey, readCNonce } from './c-nonce.js';
 import { issuanceDepsOf, PROOF_IAT_SKEW_SECONDS, type VciDeps } from './vci-deps.js';
@@ -75,8 +75,7 @@ function readConfiguration(deps: VciDeps, body: Record<string, unknown>, offer: 
   }
   // §8.2 credential_response_encryption is read (and refused when bad) by readResponseEncryption.
   const id = body.credential_configuration_id;
-  if (typeof id !== 'string' || id === '') throw credentialError('invalid_credential_request', 'credential_configuration_id is required');
-  const configuration = resolveConfiguration(deps.catalog, id);
+  const configuration = resolveConfiguration(deps.catalog, requiredString(id, 'credential_configuration_id', 'invalid_credential_request'));
   if (!configuration) throw credentialError('unknown_credential_configuration', 'no such credential configuration');
   // §6.1: the token is valid only for the credentials of its offer; §8.3.1.1 / RFC 6750 §3.1.
   if (!coveredConfigurations(offer).includes(configuration.id))

@@ -44,3 +44,16 @@ export const bearerError = (code: BearerErrorCode, message: string) => new AppEr
 
 /** Every error code the OpenID4VCI endpoints answer with; anything else is mapped by the error handler. */
 export const VCI_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid_request', ...codesOfArea('openid4vci')]);
+
+/**
+ * A required string member of a request body, or the endpoint's refusal saying what is wrong with
+ * it: absent, not a string, empty or too long, each its own sentence, so the caller fixes the
+ * right thing (a number sent as the id was told the id "is required").
+ */
+export function requiredString(value: unknown, name: string, code: CredentialErrorCode, maxLength = Number.POSITIVE_INFINITY): string {
+  if (value === undefined || value === null) throw credentialError(code, `${name} is required`);
+  if (typeof value !== 'string') throw credentialError(code, `${name} must be a string`);
+  if (value === '') throw credentialError(code, `${name} must not be empty`);
+  if (value.length > maxLength) throw credentialError(code, `${name} is longer than ${maxLength} characters`);
+  return value;
+}

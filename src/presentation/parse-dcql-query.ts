@@ -11,7 +11,9 @@
  */
 import { badRequest } from '../errors.js';
 import type { Catalog } from '../catalog/types.js';
+import { escapePointerToken } from '../catalog/describe-ajv-errors.js';
 import { fieldError } from '../catalog/field-messages.js';
+import { hasUnsafeCharacters } from '../catalog/unsafe-text.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { isClaimPathPointer, type ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
 import type { VerificationPolicy } from '../verification/verification-types.js';
@@ -324,8 +326,38 @@ function withClaims(q: CredentialQuery, raw: Record<string, unknown>, at: string
   return q;
 }
 
+/**
+ * The pointer of the first string (value or member name) in the query with a control, format,
+ * bidirectional or separator character or a lone surrogate, or undefined. The query is signed into
+ * the request object the wallet reads and may show (vct values, claim names); no real one has them.
+ */
+function unsafeTextAt(value: unknown, at = ''): string | undefined {
+  if (typeof value === 'string') return hasUnsafeCharacters(value) ? at : undefined;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const found = unsafeTextAt(v, `${at}/${i}`);
+      if (found !== undefined) return found;
+    }
+  } else if (isObj(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      const here = `${at}/${escapePointerToken(k)}`;
+      if (hasUnsafeCharacters(k)) return here;
+      const found = unsafeTextAt(v, here);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
 export function parseDcqlQuery(raw: unknown, catalog: Catalog, client: ApiClient): DcqlQuery {
   if (!isObj(raw)) throw bad('dcql_query must be an object', 'DCQL 질의(dcql_query)는 객체여야 합니다.', '');
+  const unsafe = unsafeTextAt(raw);
+  if (unsafe !== undefined)
+    throw bad(
+      'a string in the query contains a control, format, bidirectional or separator character, or a lone surrogate',
+      'DCQL 질의의 문자열에 제어 문자, 서식 문자, 양방향 제어 문자, 줄 구분 문자나 짝이 없는 대리 문자가 있습니다.',
+      unsafe,
+    );
   const creds = raw.credentials;
   if (!Array.isArray(creds) || creds.length === 0 || creds.length > MAX_CREDENTIALS)
     throw bad(

@@ -130,6 +130,16 @@ for (const backend of storeTargets()) {
       await expect(await post(b.accessToken, { notification_id: id, event: 'credential_accepted' }), 400, 'invalid_notification_id');
       await expect(await post(a.accessToken, { notification_id: id, event: 'credential_stolen' }), 400, 'invalid_notification_request');
       await expect(await post(a.accessToken, { event: 'credential_accepted' }), 400, 'invalid_notification_request');
+      // A notification_id of the wrong type or length is told so, not that it "is required".
+      for (const [notificationId, says] of [
+        [7, /notification_id must be a string/],
+        ['x'.repeat(129), /notification_id is longer than 128 characters/],
+        ['', /notification_id must not be empty/],
+      ] as const) {
+        const r = await post(a.accessToken, { notification_id: notificationId, event: 'credential_accepted' });
+        assert.equal(r.status, 400);
+        assert.match(((await r.json()) as { error_description: string }).error_description, says);
+      }
       await expect(
         await post(a.accessToken, { notification_id: id, event: 'credential_accepted', event_description: 'say "hi"' }),
         400,

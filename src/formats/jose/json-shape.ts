@@ -38,7 +38,7 @@ const OPEN_ARRAY = 0x5b;
 const UNBOUNDED = 0x7fffffff;
 
 /** Index of the quote that closes the string opened at `open`, or -1. */
-function closingQuote(text: string, open: number): number {
+export function closingQuote(text: string, open: number): number {
   let j = open + 1;
   for (;;) {
     j = text.indexOf('"', j);

@@ -14,7 +14,7 @@ import { credentialFormat } from '../../formats/registry.js';
 import { resolveConfiguration } from '../build-issuer-metadata.js';
 import { issueForHolders } from '../issue-for-holders.js';
 import { createNotification } from '../notifications/create-notification.js';
-import { bearerError, credentialError } from '../vci-errors.js';
+import { bearerError, credentialError, requiredString } from '../vci-errors.js';
 import { hashSecret, sameHash } from '../vci-secrets.js';
 import type { VciDeps } from '../vci-deps.js';
 import type { DeferredResponse } from './open-deferred.js';
@@ -27,9 +27,7 @@ export interface DeferredCredentials {
 
 export async function collectDeferred(deps: VciDeps, accessToken: string, body: unknown): Promise<DeferredCredentials | DeferredResponse> {
   if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the deferred credential request must be a JSON object');
-  const transactionId = body.transaction_id;
-  if (typeof transactionId !== 'string' || transactionId === '' || transactionId.length > 128)
-    throw credentialError('invalid_credential_request', 'transaction_id is required');
+  const transactionId = requiredString(body.transaction_id, 'transaction_id', 'invalid_credential_request', 128);
   const now = deps.clock.now();
   const rec = await deps.store.vciIssuance.deferredByTransaction(hashSecret(transactionId));
   // §9: the access token must be the one valid for this transaction (the one that opened it).

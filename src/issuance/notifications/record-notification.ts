@@ -5,7 +5,7 @@
  * received (§11.3 invalid_notification_id); repeated identical calls succeed (idempotent, §11).
  */
 import { isJsonObject } from '../../formats/jose/types.js';
-import { bearerError, credentialError } from '../vci-errors.js';
+import { bearerError, credentialError, requiredString } from '../vci-errors.js';
 import { hashSecret, sameHash } from '../vci-secrets.js';
 import type { VciDeps } from '../vci-deps.js';
 
@@ -24,9 +24,8 @@ export async function recordNotification(deps: VciDeps, accessToken: string, bod
   if (!tokenValid) throw bearerError('invalid_token', 'the access token is unknown or expired');
 
   if (!isJsonObject(body)) throw credentialError('invalid_notification_request', 'the notification request must be a JSON object');
-  const { notification_id: id, event, event_description: description } = body;
-  if (typeof id !== 'string' || id === '' || id.length > 128)
-    throw credentialError('invalid_notification_request', 'notification_id is required');
+  const { event, event_description: description } = body;
+  const id = requiredString(body.notification_id, 'notification_id', 'invalid_notification_request', 128);
   if (typeof event !== 'string' || !(NOTIFICATION_EVENTS as readonly string[]).includes(event))
     throw credentialError('invalid_notification_request', `event must be one of ${NOTIFICATION_EVENTS.join(', ')}`);
   if (description !== undefined && (typeof description !== 'string' || !DESCRIPTION.test(description)))
