@@ -75,7 +75,8 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     }
     // An escaped lone surrogate ("\ud800") is valid JSON syntax but no character (RFC 7493 §2.1):
     // it cannot be written as UTF-8, and a strict wallet's parser refuses the object it is signed into.
-    if (SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(value))
+    // (includes first: a native search, ~0.2 µs over a 20 KB portrait where the expression took 4 µs.)
+    if (text.includes('\\u') && SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(value))
       return done(
         badRequest('body_not_utf8', 'a string in the body escapes a lone surrogate (\\ud800 … \\udfff unpaired), which is no character'),
         undefined,

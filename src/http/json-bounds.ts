@@ -17,18 +17,16 @@ export type JsonBoundFault = JsonShapeFault;
 
 /** A JSON number token (RFC 8259 §6), matched where one starts. */
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
-/** A number that may be out of a double's range: an exponent of 3 digits, or 300 digits in a row. */
-const MAYBE_OUT_OF_RANGE = /[eE][-+]?\d{3}|\d{300}/;
 
 /**
  * Whether a number literal in `text` cannot be read as the number it writes: one that overflows to
  * Infinity (1e309) or one with a digit other than 0 that underflows to 0 (1e-400; `rate_limit`
  * 1e-400 read as 0, "unlimited"). RFC 7493 (I-JSON) §2.2. JSON.parse reads both without a word, and
- * neither ajv nor secure-json-parse sees the text, so this does: a cheap test first, and only
- * where it matches, one pass over the numbers outside strings.
+ * neither ajv nor secure-json-parse sees the text, so this does, in one pass over what lies outside
+ * strings (strings are skipped with indexOf: a 20 KB portrait costs ~1 µs, where a regular
+ * expression over the whole text cost 24 µs).
  */
 export function hasUnrepresentableNumber(text: string): boolean {
-  if (!MAYBE_OUT_OF_RANGE.test(text)) return false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
