@@ -175,6 +175,12 @@ export const ERROR_CATALOGUE = {
     en: 'the body is larger than the route allows',
     ko: '요청 본문이 이 경로에서 받을 수 있는 크기보다 큽니다.',
   },
+  expectation_failed: {
+    http: [417],
+    area: 'http',
+    en: 'an Expect header other than 100-continue, which is the only expectation the service meets; the connection is closed',
+    ko: '이 서비스가 따를 수 없는 Expect 헤더입니다. Expect 헤더 없이 다시 보내십시오.',
+  },
   uri_too_long: {
     http: [414],
     area: 'http',

@@ -1,8 +1,7 @@
-import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { ErrorCode } from '../errors.js';
-import { problem } from './problem.js';
+import { acceptLanguageIn, http1Bytes, rawProblem } from './raw-problem.js';
 
 /**
  * Requests Node's HTTP parser refuses before Fastify sees a request: headers or a request line
@@ -11,6 +10,8 @@ import { problem } from './problem.js';
  * SECURITY.md "HTTP" wants every refusal as problem+json with a stable code. There is no route
  * and no request object here, only the socket, so the answer is written by hand as Node and
  * Fastify do, and the connection is closed: the parser cannot tell where the next request starts.
+ * In Korean when the refused bytes (`err.rawPacket`) carry an Accept-Language preferring it, as
+ * every other refusal (raw-problem.ts); a 408 has no bytes to read and stays in English.
  */
 const REFUSALS: Record<'431' | '408' | '400', { code: ErrorCode; detail: string }> = {
   '431': {
@@ -21,7 +22,7 @@ const REFUSALS: Record<'431' | '408' | '400', { code: ErrorCode; detail: string 
   '400': { code: 'malformed_http', detail: 'the request is not well-formed HTTP/1.1 (request line, header or chunk framing)' },
 };
 
-export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Socket): void {
+export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
   // A reset connection has no one to answer (Node's own handler does the same).
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408' : err.code === 'HPE_HEADER_OVERFLOW' ? '431' : '400';
@@ -31,11 +32,7 @@ export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: 
   // Written only when nothing has been sent on this socket yet: a fault in a later pipelined request must not
   // splice an answer into one still being written.
   if (socket.writable && socket.bytesWritten === 0) {
-    const body = JSON.stringify(problem(Number(status), code, detail));
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
-    );
+    socket.write(http1Bytes(rawProblem(Number(status), code, detail, { acceptLanguage: acceptLanguageIn(err.rawPacket) })));
   }
   socket.destroy();
 }

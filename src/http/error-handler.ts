@@ -1,9 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { AppError, errorEntry, isAppError, type ErrorCode } from '../errors.js';
 import { VCI_ERROR_CODES } from '../issuance/vci-errors.js';
 import { isStoreUnavailable } from '../store/classify-store-error.js';
 import { problem, sendError, type Problem } from './problem.js';
+import { mediaTypeAdvice } from './media-type-advice.js';
+import { installRawRefusals } from './raw-refusals.js';
+import { installRouteTable, routeTableOf, type RouteTable } from './route-table.js';
 import { fieldError, FIELD_MESSAGES, schemaErrorKo, type FieldError } from '../catalog/field-messages.js';
 
 interface AjvError {
@@ -97,11 +99,11 @@ function forRoute(p: Problem, request: FastifyRequest, reply: FastifyReply): Pro
     if (config.oauthDefaultError && (p.status === 400 || p.status === 415))
       out = { ...p, status: 400, code: config.oauthDefaultError, ownCode: p.code };
     // Refusals of the request as such (a body too large, a media type, malformed JSON or form, a
-    // NUL, a bad Content-Length: the front door's codes) name a registered OAuth code on every
-    // OAuth endpoint (RFC 6749 §5.2: `error` is one of the registry's), not our `body_too_large`
-    // or `malformed_json`; the status stays and the detail says which. An endpoint's protocol
-    // codes (OpenID4VP's, say) are its own and pass as they are.
-    else if (p.status === 413 || p.status === 415 || (p.status === 400 && errorEntry(p.code).area === 'http'))
+    // NUL, a bad Content-Length, a malformed or over-long path parameter: the front door's codes)
+    // name a registered OAuth code on every OAuth endpoint (RFC 6749 §5.2: `error` is one of the
+    // registry's), not our `body_too_large` or `malformed_json`; the status stays and the detail
+    // says which. An endpoint's protocol codes (OpenID4VP's, say) are its own and pass as they are.
+    else if (p.status === 413 || p.status === 414 || p.status === 415 || (p.status === 400 && errorEntry(p.code).area === 'http'))
       out = { ...p, code: config.oauthDefaultError ?? 'invalid_request', ownCode: p.code };
   }
   if (
@@ -119,35 +121,76 @@ function forRoute(p: Problem, request: FastifyRequest, reply: FastifyReply): Pro
  * percent-encoding, a path parameter over `maxParamLength`, a failed constraint). Without this
  * (the `frameworkErrors` option of app.ts), Fastify answers them in its own JSON shape with its
  * own `FST_ERR_*` code and the request path echoed back; SECURITY.md "HTTP" wants every
- * refusal as problem+json with a stable code of ours.
+ * refusal as problem+json with a stable code of ours. The router chose no route, so the request
+ * has no route config; when its path names one of ours (route-table.ts: `/openid4vp/requests/%ff`
+ * names `/openid4vp/requests/:id`), it is answered as that route answers, so an OpenID4VCI /
+ * OpenID4VP / OAuth endpoint keeps its OAuth shape (`invalid_request`, the status kept).
  */
 export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const p = toProblem(err);
-  request.log.info({ code: p.code, status: p.status }, 'request refused');
+  const route = routeTableOf(request.server)?.routeAt(request.method, pathOf(request));
+  // sendError and forRoute read the shape from routeOptions.config, which Fastify builds from the
+  // route context it chose (none here): the named route's config stands in for it on this request.
+  if (route?.config) Object.defineProperty(request, 'routeOptions', { value: { ...request.routeOptions, config: route.config } });
+  const p = forRoute(toProblem(err), request, reply);
+  request.log.info({ code: p.code, status: p.status, ...(p.ownCode && { problem: p.ownCode }) }, 'request refused');
   return sendError(request, reply, p);
+}
+
+const pathOf = (request: FastifyRequest): string => request.url.split('?')[0] ?? '/';
+
+/** The answer for a method and path no route takes: 405 with Allow where the path takes other methods, else 404. */
+function unroutable(routes: RouteTable, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = pathOf(request);
+  const allowed = routes.allowedMethods(path);
+  // A route that takes this method and still found nothing (a missing file under the /web/
+  // wildcard calls the not-found handler) is 404: "GET is not allowed here; use GET" helps no one.
+  if (allowed.length > 0 && !allowed.some((m) => m === request.method)) {
+    reply.header('allow', allowed.join(', '));
+    return sendError(
+      request,
+      reply,
+      problem(405, 'method_not_allowed', `${request.method} is not allowed here; use ${allowed.join(', ')}`),
+    );
+  }
+  return sendError(request, reply, problem(404, 'not_found', `there is nothing at ${path}`));
 }
 
 /** One error handler for the whole app, and 404 / 405 answers in the same shape. */
 export function installErrorHandling(app: FastifyInstance): void {
-  // A shadow router holding every route pattern, to tell "no such path" (404) from "no such
-  // method on this path" (405 with Allow).
-  const routes = FindMyWay({ ignoreTrailingSlash: false });
-  app.addHook('onRoute', (opts) => {
-    const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
-    for (const m of methods) {
-      try {
-        routes.on(m as HTTPMethod, opts.url, () => undefined);
-      } catch {
-        /* the same pattern twice (HEAD beside GET) */
-      }
+  // Every route pattern, to tell "no such path" (404) from "no such method on this path" (405 with
+  // Allow), and which route a routing error's path names (frameworkErrorHandler).
+  const routes = installRouteTable(app);
+  // CONNECT and an Expect but 100-continue, which Node answers before any route (raw-refusals.ts).
+  installRawRefusals(app, routes);
+
+  // A method and path no route takes is answered before its body is read: Fastify's not-found
+  // route parses a body like any route (POST /nonexistent with a JSON type and `garbage` was
+  // 400 malformed_json, with no Content-Type 415), but an unknown path's body is no one's to
+  // judge. The first preParsing hook, so no other runs for it (the NUL guard's preValidation
+  // neither); the unread body is bounded like any early answer's (linger-after-refusal.ts).
+  app.addHook('preParsing', (request, reply, _payload, done) => {
+    if (request.is404) {
+      unroutable(routes, request, reply);
+      return;
     }
+    done();
   });
 
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     // Headers the refusal itself names (RFC 9449 §7.1 DPoP challenge, §8 DPoP-Nonce) go first;
     // the route's Bearer challenge below does not replace a challenge already set.
     if (err instanceof AppError && err.headers) for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
-    const p = forRoute(toProblem(err), request, reply);
+    // onRequest refusals come before the hook above: on an unknown path, one about the body (its
+    // content coding or charset) gives way to the 404 / 405 too. A Host that is missing or not a
+    // host names no resource to be missing, and keeps its 400; a 5xx stays a 5xx.
+    if (request.is404 && !(err instanceof AppError && err.code === 'bad_host') && toProblem(err).status < 500) {
+      if (err instanceof AppError && err.headers) for (const k of Object.keys(err.headers)) reply.removeHeader(k);
+      return unroutable(routes, request, reply);
+    }
+    let p = forRoute(toProblem(err), request, reply);
+    // Fastify's "no parser for this media type" says what this route takes (media-type-advice.ts).
+    if ((err as FastifyError | undefined)?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      p = { ...p, detail: mediaTypeAdvice(request.routeOptions.schema) };
     if (p.status >= 500) request.log.error({ err }, 'request failed');
     // Our own code too where the OAuth shape answered a registered one (a body too large, say).
     else request.log.info({ code: p.code, status: p.status, ...(p.ownCode && { problem: p.ownCode }) }, 'request refused');
@@ -155,19 +198,6 @@ export function installErrorHandling(app: FastifyInstance): void {
     return sendError(request, reply, p);
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '/';
-    const allowed = (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const).filter((m) => routes.find(m, path) !== null);
-    // A route that takes this method and still found nothing (a missing file under the /web/
-    // wildcard calls the not-found handler) is 404: "GET is not allowed here; use GET" helps no one.
-    if (allowed.length > 0 && !allowed.some((m) => m === request.method)) {
-      reply.header('allow', allowed.join(', '));
-      return sendError(
-        request,
-        reply,
-        problem(405, 'method_not_allowed', `${request.method} is not allowed here; use ${allowed.join(', ')}`),
-      );
-    }
-    return sendError(request, reply, problem(404, 'not_found', `there is nothing at ${path}`));
-  });
+  // Reached through reply.callNotFound() (a missing file under /web/); unknown paths are answered above.
+  app.setNotFoundHandler((request, reply) => unroutable(routes, request, reply));
 }

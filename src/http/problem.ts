@@ -120,3 +120,6 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, p: Probl
       ...(Array.isArray(p.errors) && { errors: p.errors.map((e) => fieldErrorInLanguage(e, korean)) }),
     });
 }
+
+// For answers written by hand where there is no Fastify request (client-error.ts, raw-refusals.ts).
+export { prefersKorean, TITLES };

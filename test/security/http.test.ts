@@ -205,8 +205,15 @@ const cases: SecurityCase[] = [
     code: 'bad_url',
   },
   {
-    name: 'answers a malformed percent-encoding under an OpenID4VCI path with 400',
+    // In the offer endpoint's own OAuth shape, though the router refused the path before choosing it.
+    name: 'answers a malformed percent-encoding under an OpenID4VCI path with 400 invalid_request',
     request: () => ({ method: 'GET', url: '/openid4vci/credential-offer/%E0%A4%A' }),
+    status: 400,
+    code: 'invalid_request',
+  },
+  {
+    name: 'answers a malformed percent-encoding under an API path with 400 bad_url',
+    request: (f) => ({ method: 'GET', url: '/v1/credentials/%E0%A4%A', headers: { authorization: `Bearer ${f.keys.issuer}` } }),
     status: 400,
     code: 'bad_url',
   },

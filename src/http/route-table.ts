@@ -1,0 +1,56 @@
+/**
+ * A shadow router holding every route pattern the app registers, with the route's options, for
+ * the answers given where Fastify's router chose no route: "no such path" (404) or "no such
+ * method on this path" (405 with Allow), and the shape of a routing error (a malformed
+ * percent-encoding, an over-long path parameter) on a path that names a route of ours, so that
+ * an OpenID4VCI / OpenID4VP / OAuth endpoint answers it in its own OAuth shape
+ * (error-handler.ts frameworkErrorHandler).
+ */
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
+
+/** The methods a path is tried with for Allow. */
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+export interface RouteTable {
+  /** The methods some route takes at this path (as sent: percent-encoded, no query). */
+  allowedMethods(path: string): string[];
+  /**
+   * The options of the route `method` would reach at this path, if its parameters were well-formed:
+   * every `%` is read as a literal one, so a bad percent-encoding in a parameter still finds the
+   * route (a static segment spelt with escapes does not, and its error keeps the problem+json shape).
+   */
+  routeAt(method: string, path: string): RouteOptions | undefined;
+}
+
+const tables = new WeakMap<FastifyInstance, RouteTable>();
+
+/** The table of the app a request arrived at (`request.server`), once installRouteTable ran. */
+export const routeTableOf = (app: FastifyInstance): RouteTable | undefined => tables.get(app);
+
+/** Records every route as it is added; call before any route is registered. */
+export function installRouteTable(app: FastifyInstance): RouteTable {
+  // No parameter is too long here: the real router refuses those (414), and this one is asked
+  // which route a refused path named.
+  const router = FindMyWay({ ignoreTrailingSlash: false, maxParamLength: Number.MAX_SAFE_INTEGER });
+  app.addHook('onRoute', (opts) => {
+    const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
+    for (const m of methods) {
+      try {
+        // The options object itself, read when asked: later onRoute hooks may still change its config.
+        router.on(m as HTTPMethod, opts.url, () => undefined, { route: opts });
+      } catch {
+        /* the same pattern twice (HEAD beside GET) */
+      }
+    }
+  });
+  const table: RouteTable = {
+    allowedMethods: (path) => METHODS.filter((m) => router.find(m, path) !== null),
+    routeAt: (method, path) => {
+      const found = router.find((method === 'HEAD' ? 'GET' : method) as HTTPMethod, path.replaceAll('%', '%25'));
+      return (found?.store as { route?: RouteOptions } | undefined)?.route;
+    },
+  };
+  tables.set(app, table);
+  return table;
+}
