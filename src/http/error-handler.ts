@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorEntry, isAppError, type ErrorCode } from '../errors.js';
 import { VCI_ERROR_CODES } from '../issuance/vci-errors.js';
 import { isStoreUnavailable } from '../store/classify-store-error.js';
@@ -92,8 +92,7 @@ export function toProblem(err: unknown): Problem {
  * Bearer-protected endpoint answers its authorization failures with a `WWW-Authenticate`
  * challenge (RFC 6750 §3). The OAuth body shape itself is written by `sendError`.
  */
-function forRoute(p: Problem, request: FastifyRequest, reply: FastifyReply): Problem {
-  const config = request.routeOptions.config;
+function forRoute(p: Problem, config: FastifyContextConfig, reply: FastifyReply): Problem {
   let out = p;
   if (config.errorShape === 'oauth' && !VCI_ERROR_CODES.has(p.code)) {
     if (config.oauthDefaultError && (p.status === 400 || p.status === 415))
@@ -127,13 +126,11 @@ function forRoute(p: Problem, request: FastifyRequest, reply: FastifyReply): Pro
  * OpenID4VP / OAuth endpoint keeps its OAuth shape (`invalid_request`, the status kept).
  */
 export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const route = routeTableOf(request.server)?.routeAt(request.method, pathOf(request));
-  // sendError and forRoute read the shape from routeOptions.config, which Fastify builds from the
-  // route context it chose (none here): the named route's config stands in for it on this request.
-  if (route?.config) Object.defineProperty(request, 'routeOptions', { value: { ...request.routeOptions, config: route.config } });
-  const p = forRoute(toProblem(err), request, reply);
+  // The router chose no route, so the request has no config of its own: the named route's stands in.
+  const config = routeTableOf(request.server)?.routeAt(request.method, pathOf(request))?.config ?? request.routeOptions.config;
+  const p = forRoute(toProblem(err), config, reply);
   request.log.info({ code: p.code, status: p.status, ...(p.ownCode && { problem: p.ownCode }) }, 'request refused');
-  return sendError(request, reply, p);
+  return sendError(request, reply, p, config);
 }
 
 const pathOf = (request: FastifyRequest): string => request.url.split('?')[0] ?? '/';
@@ -187,7 +184,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       if (err instanceof AppError && err.headers) for (const k of Object.keys(err.headers)) reply.removeHeader(k);
       return unroutable(routes, request, reply);
     }
-    let p = forRoute(toProblem(err), request, reply);
+    let p = forRoute(toProblem(err), request.routeOptions.config, reply);
     // Fastify's "no parser for this media type" says what this route takes (media-type-advice.ts).
     if ((err as FastifyError | undefined)?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       p = { ...p, detail: mediaTypeAdvice(request.routeOptions.schema) };

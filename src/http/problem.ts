@@ -24,7 +24,7 @@ export interface Problem {
 export const problemType = (code: ErrorCode) => `urn:dproof:problem:${code}`;
 
 /** RFC 9457 §3.1.4 `title` of each status, in English and for a reader of Korean. */
-const TITLES: Record<number, { en: string; ko: string }> = {
+export const TITLES: Record<number, { en: string; ko: string }> = {
   400: { en: 'Bad Request', ko: '잘못된 요청' },
   401: { en: 'Unauthorized', ko: '인증 필요' },
   403: { en: 'Forbidden', ko: '권한 없음' },
@@ -37,6 +37,7 @@ const TITLES: Record<number, { en: string; ko: string }> = {
   413: { en: 'Content Too Large', ko: '요청 본문이 너무 큼' },
   414: { en: 'URI Too Long', ko: '주소가 너무 긺' },
   415: { en: 'Unsupported Media Type', ko: '지원하지 않는 형식' },
+  417: { en: 'Expectation Failed', ko: '처리할 수 없는 요청 조건' },
   422: { en: 'Unprocessable Content', ko: '처리할 수 없는 내용' },
   429: { en: 'Too Many Requests', ko: '요청이 너무 많음' },
   431: { en: 'Request Header Fields Too Large', ko: '요청 헤더가 너무 큼' },
@@ -66,8 +67,7 @@ const visible = (detail: string): string =>
  * Korean when the request's Accept-Language prefers it to English (RFC 9110 §12.5.4, with
  * negotiator's reading of q-values and ranges); English otherwise and by default.
  */
-function prefersKorean(request: FastifyRequest): boolean {
-  const header = request.headers['accept-language'];
+export function prefersKorean(header: string | string[] | undefined): boolean {
   if (typeof header !== 'string' || header === '') return false;
   return new Negotiator({ headers: { 'accept-language': header } }).language(LANGUAGES) === 'ko';
 }
@@ -82,7 +82,7 @@ function prefersKorean(request: FastifyRequest): boolean {
 function inLanguage(request: FastifyRequest, reply: FastifyReply, p: Problem): { title: string; detail: string; korean: boolean } {
   const vary = reply.getHeader('vary');
   reply.header('vary', vary ? `${String(vary)}, Accept-Language` : 'Accept-Language');
-  const ko = prefersKorean(request) ? errorEntry(p.ownCode ?? p.code).ko : undefined;
+  const ko = prefersKorean(request.headers['accept-language']) ? errorEntry(p.ownCode ?? p.code).ko : undefined;
   if (ko === undefined) return { title: p.title, detail: visible(p.detail), korean: false };
   reply.header('content-language', 'ko');
   return { title: TITLES[p.status]?.ko ?? p.title, detail: ko, korean: true };
@@ -93,8 +93,13 @@ export function problem(status: number, code: ErrorCode, detail: string, extra?:
 }
 
 /** OpenID4VCI / OpenID4VP / OAuth endpoints answer `{ error, error_description }` (RFC 6749 §5.2). */
-export function sendError(request: FastifyRequest, reply: FastifyReply, p: Problem): FastifyReply {
-  const shape = (request.routeOptions.config as { errorShape?: string } | undefined)?.errorShape;
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  p: Problem,
+  config: { errorShape?: string } | undefined = request.routeOptions.config,
+): FastifyReply {
+  const shape = config?.errorShape;
   const { title, detail, korean } = inLanguage(request, reply, p);
   const { ownCode: _own, ...sent } = p;
   if (shape === 'oauth') {
@@ -120,6 +125,3 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, p: Probl
       ...(Array.isArray(p.errors) && { errors: p.errors.map((e) => fieldErrorInLanguage(e, korean)) }),
     });
 }
-
-// For answers written by hand where there is no Fastify request (client-error.ts, raw-refusals.ts).
-export { prefersKorean, TITLES };

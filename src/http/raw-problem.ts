@@ -6,14 +6,8 @@
  * `Content-Language: ko`); the connection is closed after the answer.
  */
 import { STATUS_CODES } from 'node:http';
-import type { FastifyRequest } from 'fastify';
 import { errorEntry, type ErrorCode } from '../errors.js';
 import { prefersKorean, problem, TITLES } from './problem.js';
-
-/** Statuses only these answers use, which problem.ts's TITLES does not hold. */
-const MORE_TITLES: Record<number, { en: string; ko: string }> = {
-  417: { en: 'Expectation Failed', ko: '처리할 수 없는 요청 조건' },
-};
 
 export interface RawAnswer {
   status: number;
@@ -27,10 +21,8 @@ export function rawProblem(
   detail: string,
   opts: { acceptLanguage?: string | undefined; instance?: string; headers?: Record<string, string> } = {},
 ): RawAnswer {
-  // prefersKorean reads only the request's Accept-Language header.
-  const asked = { headers: { 'accept-language': opts.acceptLanguage } } as unknown as FastifyRequest;
-  const ko = prefersKorean(asked) ? errorEntry(code).ko : undefined;
-  const titles = TITLES[status] ?? MORE_TITLES[status];
+  const ko = prefersKorean(opts.acceptLanguage) ? errorEntry(code).ko : undefined;
+  const titles = TITLES[status];
   const body = JSON.stringify({
     ...problem(status, code, detail),
     title: (ko !== undefined ? titles?.ko : titles?.en) ?? STATUS_CODES[status] ?? 'Error',
