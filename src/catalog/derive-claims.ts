@@ -16,7 +16,7 @@
  */
 import { badRequest } from '../errors.js';
 import type { Claims, CredentialType, DerivedClaimName } from './types.js';
-import { ownFieldError } from './field-messages.js';
+import { ownFieldError } from '../verdict/field-messages.js';
 
 export type DerivedClaims = Partial<Record<DerivedClaimName, boolean>>;
 

@@ -5,7 +5,7 @@
  * Korean sentence of ours beside each (field-messages.ts).
  */
 import type { ErrorObject } from './create-ajv.js';
-import { fieldError, FIELD_MESSAGES, schemaErrorKo, type FieldError } from './field-messages.js';
+import { fieldError, FIELD_MESSAGES, schemaErrorKo, type FieldError } from '../verdict/field-messages.js';
 
 export type { FieldError };
 

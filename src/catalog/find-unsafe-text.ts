@@ -7,7 +7,7 @@
  */
 import type { ClaimSchema, ClaimValue } from './types.js';
 import { pointerOf, type PointerPath } from './describe-ajv-errors.js';
-import { ownFieldError, type FieldError } from './field-messages.js';
+import { ownFieldError, type FieldError } from '../verdict/field-messages.js';
 import { hasUnsafeCharacters } from './unsafe-text.js';
 
 const allows = (schema: ClaimSchema | undefined): boolean => schema?.['x-allow-control-characters'] === true;

@@ -12,7 +12,7 @@
 import { badRequest } from '../errors.js';
 import type { ClaimValue } from './types.js';
 import { pointerOf, type PointerPath } from './describe-ajv-errors.js';
-import { fieldError, ownFieldError } from './field-messages.js';
+import { fieldError, ownFieldError } from '../verdict/field-messages.js';
 
 export const MAX_CLAIM_DEPTH = 16;
 

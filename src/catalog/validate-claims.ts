@@ -16,7 +16,7 @@
 import { badRequest } from '../errors.js';
 import { createAjv, type Ajv, type ValidateFunction } from './create-ajv.js';
 import { describeAjvErrors, escapePointerToken } from './describe-ajv-errors.js';
-import { ownFieldError } from './field-messages.js';
+import { ownFieldError } from '../verdict/field-messages.js';
 import { findRrnValue } from './find-rrn.js';
 import { findUnsafeText } from './find-unsafe-text.js';
 import { normalizeClaims } from './normalize-claims.js';

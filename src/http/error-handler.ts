@@ -6,7 +6,7 @@ import { problem, sendError, type Problem } from './problem.js';
 import { mediaTypeAdvice } from './media-type-advice.js';
 import { installRawRefusals } from './raw-refusals.js';
 import { installRouteTable, routeTableOf, type RouteTable } from './route-table.js';
-import { fieldError, FIELD_MESSAGES, schemaErrorKo, type FieldError } from '../catalog/field-messages.js';
+import { fieldError, FIELD_MESSAGES, schemaErrorKo, type FieldError } from '../verdict/field-messages.js';
 
 interface AjvError {
   instancePath?: string;

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Negotiator from 'negotiator';
 import { errorEntry, type ErrorCode } from '../errors.js';
 import { OAUTH_ERROR_EXTENSIONS } from '../issuance/vci-errors.js';
-import { fieldErrorInLanguage } from '../catalog/field-messages.js';
+import { fieldErrorInLanguage } from '../verdict/field-messages.js';
 import { hasUnsafeCharacters, UNSAFE_TEXT_CLASS } from '../catalog/unsafe-text.js';
 
 /** RFC 9457 problem details, plus our stable `code` and optional members such as `errors`. */
@@ -76,7 +76,7 @@ export function prefersKorean(header: string | string[] | undefined): boolean {
  * The answer in the reader's language: for a reader of Korean, the catalogue's Korean sentence
  * for the code (the same words the pages use: src/verdict/glossary.ts) replaces the English
  * detail, which names specifics a person reading Korean is not asked to parse; `errors[]` keep
- * their pointers and say each field's fault in Korean (src/catalog/field-messages.ts). English
+ * their pointers and say each field's fault in Korean (src/verdict/field-messages.ts). English
  * stays the default, word for word as before.
  */
 function inLanguage(request: FastifyRequest, reply: FastifyReply, p: Problem): { title: string; detail: string; korean: boolean } {

@@ -12,7 +12,7 @@
 import { badRequest } from '../errors.js';
 import type { Catalog } from '../catalog/types.js';
 import { escapePointerToken } from '../catalog/describe-ajv-errors.js';
-import { fieldError } from '../catalog/field-messages.js';
+import { fieldError } from '../verdict/field-messages.js';
 import { hasUnsafeCharacters } from '../catalog/unsafe-text.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { isClaimPathPointer, type ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';

@@ -8,7 +8,7 @@
  */
 import { badRequest } from '../errors.js';
 import type { Catalog } from '../catalog/types.js';
-import { fieldError } from '../catalog/field-messages.js';
+import { fieldError } from '../verdict/field-messages.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { vcTypeTermOf } from '../formats/vc-jwt/adapter.js';
 import { bad } from './parse-dcql-query.js';

@@ -9,7 +9,7 @@
 import { badRequest } from '../errors.js';
 import type { JsonObject } from '../formats/jose/types.js';
 import type { LocalizedText } from '../catalog/types.js';
-import { ownFieldError } from '../catalog/field-messages.js';
+import { ownFieldError } from '../verdict/field-messages.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { isClaimPathPointer, type ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
 import { parseClaimPathName } from '../formats/claim-path/claim-path-name.js';

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { ERROR_CATALOGUE, errorEntry, type ErrorCode } from '../../src/errors.js';
 import { AVOIDED_KOREAN } from '../../src/verdict/glossary.js';
-import { FIELD_FALLBACK_KO, fieldErrorInLanguage, schemaErrorKo } from '../../src/catalog/field-messages.js';
+import { FIELD_FALLBACK_KO, fieldErrorInLanguage, schemaErrorKo } from '../../src/verdict/field-messages.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

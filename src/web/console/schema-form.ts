@@ -9,6 +9,7 @@ import type { JsonSchema } from '../shared/catalog.js';
 import { field, h } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import { hasFinalConsonant } from '../../verdict/particle.js';
+import { FIELD_MESSAGES, schemaErrorKo } from '../../verdict/field-messages.js';
 import { mediaField } from './media-field.js';
 
 export type Draft = Record<string, unknown>;
@@ -168,13 +169,16 @@ const isDate = (v: string) =>
   /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 
 /** Checks a draft against the schema; returns messages by JSON pointer (empty = valid). */
+/** The server's Korean sentence for a schema keyword (src/verdict/field-messages.ts), so the form and the API say one thing. */
+const ko = (keyword: string, params: Record<string, unknown>): string => schemaErrorKo({ keyword, params });
+
 export function validate(schema: JsonSchema, draft: Draft, hintOf: HintOf = englishHint): Errors {
   const errors: Errors = new Map();
   const walk = (s: JsonSchema, value: unknown, path: string[], required: boolean) => {
     const ptr = pointer(path);
     const hint = hintOf(path.join('.'), s.description);
     if (value === undefined) {
-      if (required) errors.set(ptr, t('필수 항목입니다.', 'Required.'));
+      if (required) errors.set(ptr, t(FIELD_MESSAGES.required.ko, 'Required.'));
       return;
     }
     if (s.type === 'object') {
@@ -192,10 +196,10 @@ export function validate(schema: JsonSchema, draft: Draft, hintOf: HintOf = engl
     else if (s.type === 'string') {
       const v = String(value);
       if (s.minLength !== undefined && [...v].length < s.minLength)
-        errors.set(ptr, t(`${s.minLength}자 이상이어야 합니다.`, `At least ${s.minLength} characters.`));
+        errors.set(ptr, t(ko('minLength', { limit: s.minLength }), `At least ${s.minLength} characters.`));
       else if (s.maxLength !== undefined && [...v].length > s.maxLength)
-        errors.set(ptr, t(`${s.maxLength}자 이하여야 합니다.`, `At most ${s.maxLength} characters.`));
-      else if (s.format === 'date' && !isDate(v)) errors.set(ptr, t('날짜 형식이 아닙니다 (YYYY-MM-DD).', 'Not a date (YYYY-MM-DD).'));
+        errors.set(ptr, t(ko('maxLength', { limit: s.maxLength }), `At most ${s.maxLength} characters.`));
+      else if (s.format === 'date' && !isDate(v)) errors.set(ptr, t(ko('format', { format: 'date' }), 'Not a date (YYYY-MM-DD).'));
       else if (s.pattern && s.contentMediaType && !safeTest(s.pattern, v))
         errors.set(ptr, t('사진 파일이 올바르지 않습니다. 다른 파일을 고르십시오.', 'The photo file is not valid; choose another.'));
       else if (s.pattern && !safeTest(s.pattern, v))
@@ -204,14 +208,14 @@ export function validate(schema: JsonSchema, draft: Draft, hintOf: HintOf = engl
       const n = value as number;
       if (typeof n !== 'number' || Number.isNaN(n) || (s.type === 'integer' && !Number.isInteger(n)))
         errors.set(ptr, t('숫자를 입력하십시오.', 'Enter a number.'));
-      else if (s.minimum !== undefined && n < s.minimum) errors.set(ptr, t(`${s.minimum} 이상이어야 합니다.`, `At least ${s.minimum}.`));
-      else if (s.maximum !== undefined && n > s.maximum) errors.set(ptr, t(`${s.maximum} 이하여야 합니다.`, `At most ${s.maximum}.`));
+      else if (s.minimum !== undefined && n < s.minimum) errors.set(ptr, t(ko('minimum', { limit: s.minimum }), `At least ${s.minimum}.`));
+      else if (s.maximum !== undefined && n > s.maximum) errors.set(ptr, t(ko('maximum', { limit: s.maximum }), `At most ${s.maximum}.`));
     } else if (s.type === 'array') {
       if (!Array.isArray(value)) errors.set(ptr, t('JSON 배열이어야 합니다 (예: [ … ]).', 'Must be a JSON array ([ … ]).'));
       else if (s.minItems !== undefined && value.length < s.minItems)
-        errors.set(ptr, t(`${s.minItems}개 이상이어야 합니다.`, `At least ${s.minItems} items.`));
+        errors.set(ptr, t(ko('minItems', { limit: s.minItems }), `At least ${s.minItems} items.`));
       else if (s.maxItems !== undefined && value.length > s.maxItems)
-        errors.set(ptr, t(`${s.maxItems}개 이하여야 합니다.`, `At most ${s.maxItems} items.`));
+        errors.set(ptr, t(ko('maxItems', { limit: s.maxItems }), `At most ${s.maxItems} items.`));
     }
   };
   walk(schema, draft, [], true);

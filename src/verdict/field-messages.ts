@@ -10,7 +10,7 @@
  * here are the ones our schemas use (a test walks every schema and holds them to that), in the
  * same words as the console's own checks (src/web/console/schema-form.ts).
  */
-import { hasFinalConsonant } from '../verdict/particle.js';
+import { hasFinalConsonant } from './particle.js';
 
 /** One bad field of a request: where (RFC 6901 pointer into the request) and what, in both languages. */
 export interface FieldError {
