@@ -7,13 +7,15 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppError } from '../errors.js';
+import { hasBody } from './content-coding.js';
 
 const CHARSET = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
 
 /** The refusal for a request whose Content-Type names a charset other than UTF-8, or undefined. */
 export function refuseCharset(headers: IncomingHttpHeaders): AppError | undefined {
   const type = headers['content-type'];
-  if (type === undefined || !type.includes('=')) return undefined;
+  // A request without a body has no text to misread, whatever its Content-Type says.
+  if (type === undefined || !type.includes('=') || !hasBody(headers)) return undefined;
   const m = CHARSET.exec(type);
   if (!m) return undefined;
   const charset = (m[1] ?? m[2] ?? '').toLowerCase();

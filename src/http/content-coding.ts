@@ -21,5 +21,5 @@ export function refuseContentCoding(headers: IncomingHttpHeaders): AppError | un
 }
 
 /** RFC 9112 §6.3: a request has a body when it declares a length above 0 or a transfer coding. */
-const hasBody = (headers: IncomingHttpHeaders): boolean =>
+export const hasBody = (headers: IncomingHttpHeaders): boolean =>
   headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');

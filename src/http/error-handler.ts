@@ -174,17 +174,15 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    // Headers the refusal itself names (RFC 9449 §7.1 DPoP challenge, §8 DPoP-Nonce) go first;
-    // the route's Bearer challenge below does not replace a challenge already set.
-    if (err instanceof AppError && err.headers) for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
+    const refused = toProblem(err);
     // onRequest refusals come before the hook above: on an unknown path, one about the body (its
     // content coding or charset) gives way to the 404 / 405 too. A Host that is missing or not a
     // host names no resource to be missing, and keeps its 400; a 5xx stays a 5xx.
-    if (request.is404 && !(err instanceof AppError && err.code === 'bad_host') && toProblem(err).status < 500) {
-      if (err instanceof AppError && err.headers) for (const k of Object.keys(err.headers)) reply.removeHeader(k);
-      return unroutable(routes, request, reply);
-    }
-    let p = forRoute(toProblem(err), request.routeOptions.config, reply);
+    if (request.is404 && refused.code !== 'bad_host' && refused.status < 500) return unroutable(routes, request, reply);
+    // Headers the refusal itself names (RFC 9449 §7.1 DPoP challenge, §8 DPoP-Nonce) go first;
+    // the route's Bearer challenge below does not replace a challenge already set.
+    if (err instanceof AppError && err.headers) for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
+    let p = forRoute(refused, request.routeOptions.config, reply);
     // Fastify's "no parser for this media type" says what this route takes (media-type-advice.ts).
     if ((err as FastifyError | undefined)?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       p = { ...p, detail: mediaTypeAdvice(request.routeOptions.schema) };

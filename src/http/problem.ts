@@ -79,13 +79,19 @@ export function prefersKorean(header: string | string[] | undefined): boolean {
  * their pointers and say each field's fault in Korean (src/verdict/field-messages.ts). English
  * stays the default, word for word as before.
  */
+export function wordsFor(p: Problem, acceptLanguage: string | string[] | undefined): { title: string; detail: string; korean: boolean } {
+  const ko = prefersKorean(acceptLanguage) ? errorEntry(p.ownCode ?? p.code).ko : undefined;
+  if (ko === undefined) return { title: p.title, detail: visible(p.detail), korean: false };
+  return { title: TITLES[p.status]?.ko ?? p.title, detail: ko, korean: true };
+}
+
+/** wordsFor, with the headers that say so: `Vary: Accept-Language` always, `Content-Language: ko` when Korean. */
 function inLanguage(request: FastifyRequest, reply: FastifyReply, p: Problem): { title: string; detail: string; korean: boolean } {
   const vary = reply.getHeader('vary');
   reply.header('vary', vary ? `${String(vary)}, Accept-Language` : 'Accept-Language');
-  const ko = prefersKorean(request.headers['accept-language']) ? errorEntry(p.ownCode ?? p.code).ko : undefined;
-  if (ko === undefined) return { title: p.title, detail: visible(p.detail), korean: false };
-  reply.header('content-language', 'ko');
-  return { title: TITLES[p.status]?.ko ?? p.title, detail: ko, korean: true };
+  const words = wordsFor(p, request.headers['accept-language']);
+  if (words.korean) reply.header('content-language', 'ko');
+  return words;
 }
 
 export function problem(status: number, code: ErrorCode, detail: string, extra?: Record<string, unknown>): Problem {

@@ -6,8 +6,8 @@
  * `Content-Language: ko`); the connection is closed after the answer.
  */
 import { STATUS_CODES } from 'node:http';
-import { errorEntry, type ErrorCode } from '../errors.js';
-import { prefersKorean, problem, TITLES } from './problem.js';
+import type { ErrorCode } from '../errors.js';
+import { problem, wordsFor } from './problem.js';
 
 export interface RawAnswer {
   status: number;
@@ -21,14 +21,9 @@ export function rawProblem(
   detail: string,
   opts: { acceptLanguage?: string | undefined; instance?: string; headers?: Record<string, string> } = {},
 ): RawAnswer {
-  const ko = prefersKorean(opts.acceptLanguage) ? errorEntry(code).ko : undefined;
-  const titles = TITLES[status];
-  const body = JSON.stringify({
-    ...problem(status, code, detail),
-    title: (ko !== undefined ? titles?.ko : titles?.en) ?? STATUS_CODES[status] ?? 'Error',
-    detail: ko ?? detail,
-    ...(opts.instance !== undefined && { instance: opts.instance }),
-  });
+  const p = problem(status, code, detail);
+  const { title, detail: words, korean } = wordsFor(p, opts.acceptLanguage);
+  const body = JSON.stringify({ ...p, title, detail: words, ...(opts.instance !== undefined && { instance: opts.instance }) });
   return {
     status,
     body,
@@ -38,7 +33,7 @@ export function rawProblem(
       'content-length': String(Buffer.byteLength(body)),
       'cache-control': 'no-store',
       vary: 'Accept-Language',
-      ...(ko !== undefined && { 'content-language': 'ko' }),
+      ...(korean && { 'content-language': 'ko' }),
       connection: 'close',
     },
   };
