@@ -10,20 +10,11 @@ import { connect, createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { logSink } from '../helpers/log-sink.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { rawExchange } from '../helpers/raw-http.js';
 import { clientErrorHandler } from '../../src/http/client-error.js';
 
 /** Writes `bytes`, then reads until the server closes the connection. */
-function exchange(url: string, bytes: string | Buffer): Promise<string> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const s = connect(Number(u.port), u.hostname);
-    let received = '';
-    s.on('data', (d) => (received += d.toString('latin1')));
-    s.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve(received) : reject(e)));
-    s.on('close', () => resolve(received));
-    s.end(bytes);
-  });
-}
+const exchange = (url: string, bytes: string | Buffer): Promise<string> => rawExchange(url, bytes, { end: true });
 
 /** The answer's status, headers (lower-cased names) and JSON body. */
 function parse(raw: string): { status: number; headers: Record<string, string>; body: Record<string, unknown> } {

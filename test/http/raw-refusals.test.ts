@@ -9,44 +9,13 @@ import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { parseRawAnswer, rawExchange, type RawAnswer } from '../helpers/raw-http.js';
 import { errorEntry } from '../../src/errors.js';
 
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: Record<string, unknown>;
-  raw: string;
-}
-
-function parse(raw: string): Answer {
-  const at = raw.indexOf('\r\n\r\n');
-  assert.ok(at > 0, `no answer: ${JSON.stringify(raw.slice(0, 200))}`);
-  const [statusLine = '', ...lines] = raw.slice(0, at).split('\r\n');
-  const headers = Object.fromEntries(
-    lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()] as const),
-  );
-  const text = Buffer.from(raw.slice(at + 4), 'latin1').toString('utf8');
-  return { status: Number(statusLine.split(' ')[1]), headers, body: JSON.parse(text) as Record<string, unknown>, raw };
-}
+type Answer = RawAnswer;
 
 /** Writes `bytes` (without closing our side) and reads until the server closes the connection. */
-function exchange(url: string, bytes: string): Promise<Answer> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const s = connect(Number(u.port), u.hostname);
-    let received = '';
-    s.on('data', (d) => (received += d.toString('latin1')));
-    s.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve(parse(received)) : reject(e)));
-    s.on('close', () => {
-      try {
-        resolve(parse(received));
-      } catch (e) {
-        reject(e as Error);
-      }
-    });
-    s.write(bytes);
-  });
-}
+const exchange = async (url: string, bytes: string): Promise<Answer> => parseRawAnswer(await rawExchange(url, bytes));
 
 /** Writes `bytes` and resolves with the first complete answer after an expected `interim` one, then closes. */
 function firstAnswer(url: string, bytes: string, interim = ''): Promise<Answer> {
@@ -64,7 +33,7 @@ function firstAnswer(url: string, bytes: string, interim = ''): Promise<Answer> 
       const length = Number(/\r\ncontent-length: *(\d+)/i.exec(received)?.[1] ?? NaN);
       if (at > 0 && received.length >= at + 4 + length) {
         s.destroy();
-        resolve(parse(received.slice(0, at + 4 + length)));
+        resolve(parseRawAnswer(received.slice(0, at + 4 + length)));
       }
     });
     s.on('error', reject);

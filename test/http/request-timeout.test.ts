@@ -8,21 +8,8 @@
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-
-/** Sends `bytes` and keeps the socket open (never ends it); resolves with all it got once the server closes it. */
-function sendAndWait(url: string, bytes: string): Promise<string> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const s = connect(Number(u.port), u.hostname);
-    let received = '';
-    s.on('data', (d) => (received += d.toString('latin1')));
-    s.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve(received) : reject(e)));
-    s.on('close', () => resolve(received));
-    s.write(bytes);
-  });
-}
+import { rawExchange } from '../helpers/raw-http.js';
 
 describe('a request that never finishes arriving', () => {
   let t: TestApp;
@@ -45,7 +32,8 @@ describe('a request that never finishes arriving', () => {
 
   for (const [what, bytes] of cases) {
     it.concurrent(`answers ${what} with 408 request_timeout and closes the connection`, async () => {
-      const raw = await sendAndWait(t.url, bytes);
+      // Our side stays open: the server must end the exchange.
+      const raw = await rawExchange(t.url, bytes);
       const [head = '', body = ''] = raw.split('\r\n\r\n');
       assert.match(head, /^HTTP\/1\.1 408 /, raw.slice(0, 200));
       assert.match(head, /content-type: application\/problem\+json/i);

@@ -12,21 +12,12 @@
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { accessToken, makeOffer } from '../openid4vci/vci-helpers.js';
+import { fillPath as fill, operationCaller, type Operation, type OperationCaller } from '../helpers/openapi-operations.js';
 import { errorEntry } from '../../src/errors.js';
 
-interface Operation {
-  method: string;
-  path: string;
-  secured: boolean;
-  /** The media types of its requestBody; empty when it takes none. */
-  consumes: string[];
-}
-
 const HANGUL = /[가-힣]/;
-const fill = (path: string, value: string) => path.replace(/\{[^}]+\}/g, value);
 
 /** The answer's code and sentence, in either shape, and which shape. */
 function refusal(res: LightMyRequestResponse): { shape: 'oauth' | 'problem'; code: string; detail: string } {
@@ -42,44 +33,15 @@ function refusal(res: LightMyRequestResponse): { shape: 'oauth' | 'problem'; cod
 describe('refusals say what the route they name takes, in its shape', { timeout: 120_000 }, () => {
   let t: TestApp;
   let operations: Operation[];
-  const auth: Record<string, string> = {};
+  let auth: OperationCaller['auth'];
+  let send: OperationCaller['send'];
   beforeAll(async () => {
     t = await startTestApp({
       env: { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0' },
     });
-    for (const role of ['issuer', 'verifier', 'admin'] as const) auth[role] = `Bearer ${await t.apiKey(role)}`;
-    // A real access token, so the credential endpoint reaches its body.
-    auth.token = `Bearer ${await accessToken(t, await makeOffer(t, auth.issuer!.slice(7), { type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example }))}`;
-    const doc = t.app.swagger() as {
-      paths: Record<string, Record<string, { security?: unknown[]; requestBody?: { content?: Record<string, unknown> } }>>;
-    };
-    operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.entries(ops).map(([method, op]) => ({
-        method: method.toUpperCase(),
-        path,
-        secured: Boolean(op.security?.length),
-        consumes: Object.keys(op.requestBody?.content ?? {}),
-      })),
-    );
+    ({ operations, auth, send } = await operationCaller(t));
   });
   afterAll(() => t.close());
-
-  const authorizationFor = (op: Operation): string | undefined => {
-    if (op.path === '/openid4vci/credential') return auth.token;
-    if (!op.secured) return undefined;
-    if (op.path.startsWith('/v1/admin')) return auth.admin;
-    if (op.path.startsWith('/v1/verifier')) return auth.verifier;
-    return auth.issuer;
-  };
-  const send = (op: Operation, extra: Partial<InjectOptions> = {}) => {
-    const authorization = authorizationFor(op);
-    return t.app.inject({
-      method: op.method as InjectOptions['method'],
-      url: fill(op.path, 'x0000000000000000'),
-      ...extra,
-      headers: { ...(authorization && { authorization }), ...extra.headers },
-    });
-  };
 
   describe('a body in a media type the route does not read', () => {
     it('is told the media types of its own route, on every POST route', async () => {
@@ -130,7 +92,7 @@ describe('refusals say what the route they name takes, in its shape', { timeout:
       const json = await t.app.inject({
         method: 'POST',
         url: '/v1/admin/clients',
-        headers: { authorization: auth.admin!, 'content-type': 'text/plain' },
+        headers: { authorization: auth.admin, 'content-type': 'text/plain' },
         payload: '{}',
       });
       assert.equal(json.statusCode, 415, json.body);
@@ -205,7 +167,7 @@ describe('refusals say what the route they name takes, in its shape', { timeout:
 
     it('keeps problem+json on a path that is no route of ours', async () => {
       for (const url of ['/nothing/%zz', '/openid4vci/credential-offe%zz/x', '/v1/verifier/requests/%ff']) {
-        const res = await t.app.inject({ method: 'GET', url, headers: { authorization: auth.verifier! } });
+        const res = await t.app.inject({ method: 'GET', url, headers: { authorization: auth.verifier } });
         assert.equal(res.statusCode, 400, url);
         assert.equal(refusal(res).code, 'bad_url', url);
       }

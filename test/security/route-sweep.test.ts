@@ -7,17 +7,10 @@
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { accessToken, makeOffer } from '../openid4vci/vci-helpers.js';
-
-interface Operation {
-  method: string;
-  path: string;
-  secured: boolean;
-  hasBody: boolean;
-}
+import { fillPath as fill, operationCaller, type Operation, type OperationCaller } from '../helpers/openapi-operations.js';
 
 const nestedArrays = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
 const nestedObjects = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
@@ -71,44 +64,15 @@ for (const backend of storeTargets()) {
   describe(`every route refuses hostile input with a 4xx on ${backend}`, { timeout: 120_000 }, () => {
     let t: TestApp;
     let operations: Operation[];
-    const auth: Record<string, string> = {};
+    let send: OperationCaller['send'];
     beforeAll(async () => {
       t = await startTestApp({
         store: backend,
         env: { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0' },
       });
-      for (const role of ['issuer', 'verifier', 'admin'] as const) auth[role] = `Bearer ${await t.apiKey(role)}`;
-      // A real access token, so the credential endpoint reads the body it is sent.
-      auth.token = `Bearer ${await accessToken(t, await makeOffer(t, auth.issuer!.slice(7), { type: 'resident-id', claims: t.runtime.catalog.get('resident-id')?.example }))}`;
-      const doc = t.app.swagger() as { paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown }>> };
-      operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
-        Object.entries(ops).map(([method, op]) => ({
-          method: method.toUpperCase(),
-          path,
-          secured: Boolean(op.security?.length),
-          hasBody: Boolean(op.requestBody),
-        })),
-      );
+      ({ operations, send } = await operationCaller(t));
     });
     afterAll(() => t.close());
-
-    const authorizationFor = (op: Operation): string | undefined => {
-      if (op.path === '/openid4vci/credential') return auth.token;
-      if (!op.secured) return undefined;
-      if (op.path.startsWith('/v1/admin')) return auth.admin;
-      if (op.path.startsWith('/v1/verifier')) return auth.verifier;
-      return auth.issuer;
-    };
-    const fill = (path: string, value: string) => path.replace(/\{[^}]+\}/g, value);
-    const send = (op: Operation, extra: Partial<InjectOptions>) => {
-      const authorization = authorizationFor(op);
-      return t.app.inject({
-        method: op.method as InjectOptions['method'],
-        url: fill(op.path, 'x0000000000000000'),
-        ...extra,
-        headers: { ...(authorization && { authorization }), ...extra.headers },
-      });
-    };
 
     it('covers the routes of the OpenAPI document', () => {
       assert.ok(operations.length >= 35, `only ${operations.length} operations`);
