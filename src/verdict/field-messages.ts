@@ -7,8 +7,10 @@
  * Why not ajv-i18n's `ko`: it names JSON types and formats in English ("string이여야 합니다",
  * "\"date\" 포맷과 일치해야 합니다"), quotes the pattern's regular expression and misspells
  * 이어야; the glossary's rule is no English hints and no raw codes in Korean mode. The keywords
- * here are the ones our schemas use (a test walks every schema and holds them to that), in the
- * same words as the console's own checks (src/web/console/schema-form.ts).
+ * here are the ones our schemas use (a test walks every schema and holds them to that). The
+ * console's client-side checks (src/web/console/schema-form.ts) take their Korean from here too,
+ * so a field's fault reads alike before and after the request (this module is pure: the browser
+ * bundle imports it).
  */
 import { hasFinalConsonant } from './particle.js';
 
