@@ -108,7 +108,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
     done(refuseBadHost(request.raw) ?? refuseContentCoding(request.headers) ?? refuseCharset(request.headers));
   });
 
-  installErrorHandling(app);
+  installErrorHandling(app, routeUrl);
   installLingeringRefusals(app);
   installJsonBodyParser(app);
   installNulGuard(app);

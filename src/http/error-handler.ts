@@ -1,11 +1,11 @@
 import type { FastifyContextConfig, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, errorEntry, isAppError, type ErrorCode } from '../errors.js';
-import { VCI_ERROR_CODES } from '../issuance/vci-errors.js';
+import { AppError, isAppError, type ErrorCode } from '../errors.js';
 import { isStoreUnavailable } from '../store/classify-store-error.js';
 import { problem, sendError, type Problem } from './problem.js';
 import { mediaTypeAdvice } from './media-type-advice.js';
 import { installRawRefusals } from './raw-refusals.js';
 import { installRouteTable, routeTableOf, type RouteTable } from './route-table.js';
+import { inRouteShape } from './route-shape.js';
 import { fieldError, FIELD_MESSAGES, schemaErrorKo, type FieldError } from '../verdict/field-messages.js';
 
 interface AjvError {
@@ -86,25 +86,12 @@ export function toProblem(err: unknown): Problem {
 }
 
 /**
- * What the route's config adds to a problem: on the OpenID4VCI endpoints a generic 400 / 415
- * (schema, JSON, media type) becomes the endpoint's own OAuth code (`oauthDefaultError`), a 413 or
- * 415 on any OAuth endpoint that code or `invalid_request`, and a
- * Bearer-protected endpoint answers its authorization failures with a `WWW-Authenticate`
- * challenge (RFC 6750 §3). The OAuth body shape itself is written by `sendError`.
+ * What the route's config adds to a problem: its OAuth code where the route answers in OAuth's
+ * shape (route-shape.ts), and on a Bearer-protected endpoint a `WWW-Authenticate` challenge for
+ * its authorization failures (RFC 6750 §3). The OAuth body shape itself is written by `sendError`.
  */
 function forRoute(p: Problem, config: FastifyContextConfig, reply: FastifyReply): Problem {
-  let out = p;
-  if (config.errorShape === 'oauth' && !VCI_ERROR_CODES.has(p.code)) {
-    if (config.oauthDefaultError && (p.status === 400 || p.status === 415))
-      out = { ...p, status: 400, code: config.oauthDefaultError, ownCode: p.code };
-    // Refusals of the request as such (a body too large, a media type, malformed JSON or form, a
-    // NUL, a bad Content-Length, a malformed or over-long path parameter: the front door's codes)
-    // name a registered OAuth code on every OAuth endpoint (RFC 6749 §5.2: `error` is one of the
-    // registry's), not our `body_too_large` or `malformed_json`; the status stays and the detail
-    // says which. An endpoint's protocol codes (OpenID4VP's, say) are its own and pass as they are.
-    else if (p.status === 413 || p.status === 414 || p.status === 415 || (p.status === 400 && errorEntry(p.code).area === 'http'))
-      out = { ...p, code: config.oauthDefaultError ?? 'invalid_request', ownCode: p.code };
-  }
+  const out = inRouteShape(p, config);
   if (
     config.bearerChallenge &&
     !reply.hasHeader('www-authenticate') &&
@@ -153,12 +140,12 @@ function unroutable(routes: RouteTable, request: FastifyRequest, reply: FastifyR
 }
 
 /** One error handler for the whole app, and 404 / 405 answers in the same shape. */
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, routeUrl: (url: string) => string): void {
   // Every route pattern, to tell "no such path" (404) from "no such method on this path" (405 with
   // Allow), and which route a routing error's path names (frameworkErrorHandler).
   const routes = installRouteTable(app);
   // CONNECT and an Expect but 100-continue, which Node answers before any route (raw-refusals.ts).
-  installRawRefusals(app, routes);
+  installRawRefusals(app, routes, routeUrl);
 
   // A method and path no route takes is answered before its body is read: Fastify's not-found
   // route parses a body like any route (POST /nonexistent with a JSON type and `garbage` was

@@ -6,8 +6,10 @@
  * `Content-Language: ko`); the connection is closed after the answer.
  */
 import { STATUS_CODES } from 'node:http';
+import type { FastifyContextConfig } from 'fastify';
 import type { ErrorCode } from '../errors.js';
 import { problem, wordsFor } from './problem.js';
+import { inRouteShape } from './route-shape.js';
 
 export interface RawAnswer {
   status: number;
@@ -19,17 +21,30 @@ export function rawProblem(
   status: number,
   code: ErrorCode,
   detail: string,
-  opts: { acceptLanguage?: string | undefined; instance?: string; headers?: Record<string, string> } = {},
+  opts: {
+    acceptLanguage?: string | undefined;
+    instance?: string;
+    headers?: Record<string, string>;
+    /** The config of the route the request names: an OAuth endpoint answers in its own shape (route-shape.ts). */
+    route?: FastifyContextConfig | undefined;
+  } = {},
 ): RawAnswer {
-  const p = problem(status, code, detail);
+  const p = inRouteShape(problem(status, code, detail), opts.route);
   const { title, detail: words, korean } = wordsFor(p, opts.acceptLanguage);
-  const body = JSON.stringify({ ...p, title, detail: words, ...(opts.instance !== undefined && { instance: opts.instance }) });
+  // The OAuth shape as sendError writes it (RFC 6749 §5.2); a 503 is never answered here.
+  const oauth = opts.route?.errorShape === 'oauth';
+  const { ownCode: _own, ...sent } = p;
+  const body = JSON.stringify(
+    oauth
+      ? { error: p.code, error_description: words }
+      : { ...sent, title, detail: words, ...(opts.instance !== undefined && { instance: opts.instance }) },
+  );
   return {
     status,
     body,
     headers: {
       ...opts.headers,
-      'content-type': 'application/problem+json; charset=utf-8',
+      'content-type': oauth ? 'application/json; charset=utf-8' : 'application/problem+json; charset=utf-8',
       'content-length': String(Buffer.byteLength(body)),
       'cache-control': 'no-store',
       vary: 'Accept-Language',

@@ -11,7 +11,9 @@
  *   body it announced, so nothing on the connection after the headers can be trusted to start
  *   the next request (RFC 9112 §9.3).
  *
- * Both in problem+json and in the reader's language (raw-problem.ts).
+ * Both in the reader's language, in problem+json, or in OAuth's shape where the refused request
+ * names an OAuth endpoint (raw-problem.ts). Paths are read as the routes read them: under a
+ * PUBLIC_URL path (public-path.ts) `/dp/oauth/token` is the token endpoint.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -22,14 +24,15 @@ import type { RouteTable } from './route-table.js';
 /** How long a refused CONNECT's socket may take to take its answer before it is cut. */
 const CONNECT_ANSWER_MS = 5_000;
 
-const pathOf = (req: IncomingMessage): string => (req.url ?? '').split('?')[0] ?? '';
+const pathOf = (url: string): string => url.split('?')[0] ?? '';
 
-export function installRawRefusals(app: FastifyInstance, routes: RouteTable): void {
+export function installRawRefusals(app: FastifyInstance, routes: RouteTable, routeUrl: (url: string) => string): void {
   app.server.on('connect', (req: IncomingMessage, socket: Duplex) => {
     // Node hands the socket over without its own error listener: a reset must not crash the process.
     socket.on('error', () => socket.destroy());
-    const path = pathOf(req);
-    const allowed = path.startsWith('/') ? routes.allowedMethods(path) : [];
+    // The target as sent (its instance), and as the routes read it (its Allow).
+    const path = pathOf(req.url ?? '');
+    const allowed = path.startsWith('/') ? routes.allowedMethods(pathOf(routeUrl(path))) : [];
     app.log.info({ code: 'method_not_allowed', status: 405, method: 'CONNECT' }, 'request refused');
     const answer = rawProblem(
       405,
@@ -51,13 +54,15 @@ export function installRawRefusals(app: FastifyInstance, routes: RouteTable): vo
 
   app.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     app.log.info({ code: 'expectation_failed', status: 417 }, 'request refused');
+    const path = pathOf(req.url ?? '');
     const answer = rawProblem(
       417,
       'expectation_failed',
       'this service meets no expectation but 100-continue; send the request without Expect',
       {
         acceptLanguage: req.headers['accept-language'],
-        instance: pathOf(req),
+        instance: path,
+        route: routes.routeAt(req.method ?? 'GET', pathOf(routeUrl(path)))?.config,
       },
     );
     res.writeHead(answer.status, answer.headers).end(answer.body);

@@ -104,6 +104,22 @@ describe('requests Node would answer or drop before any route', () => {
       assertKorean(a, 'expectation_failed');
     });
 
+    it('on an OAuth endpoint is answered in its OAuth shape, the status kept', async () => {
+      const token = (more = '') =>
+        `POST /oauth/token HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: 2\r\nexpect: 200-ok\r\n${more}\r\na=`;
+      const a = await exchange(t.url, token());
+      assert.equal(a.status, 417, a.raw.slice(0, 400));
+      assert.match(a.headers['content-type'] ?? '', /^application\/json/);
+      assert.equal(a.headers['cache-control'], 'no-store');
+      assert.deepEqual(Object.keys(a.body).sort(), ['error', 'error_description']);
+      assert.equal(a.body.error, 'invalid_request');
+      assert.match(String(a.body.error_description), /100-continue/);
+      const ko = await exchange(t.url, token('accept-language: ko\r\n'));
+      assert.equal(ko.body.error, 'invalid_request');
+      assert.equal(ko.body.error_description, errorEntry('expectation_failed').ko);
+      assert.equal(ko.headers['content-language'], 'ko');
+    });
+
     it('leaves 100-continue as it was: the request is answered by its route', async () => {
       const a = await firstAnswer(t.url, post('100-continue'), 'HTTP/1.1 100 Continue\r\n\r\n');
       // The route answers (no API key), after Node's 100 Continue.
@@ -154,6 +170,30 @@ describe('requests Node would answer or drop before any route', () => {
       );
       assert.equal(a.status, 405, a.raw);
       assert.equal(a.headers.allow, 'GET, HEAD');
+    });
+  });
+
+  describe('under a PUBLIC_URL path (/dp)', () => {
+    let dp: TestApp;
+    beforeAll(async () => {
+      dp = await startTestApp({ listen: true, publicPath: '/dp' });
+    });
+    afterAll(() => dp.close());
+
+    it('CONNECT names the methods of the route the path reaches, and its instance as sent', async () => {
+      const a = await exchange(new URL(dp.url).origin, 'CONNECT /dp/healthz HTTP/1.1\r\nhost: t\r\n\r\n');
+      assertProblem(a, 405, 'method_not_allowed');
+      assert.equal(a.headers.allow, 'GET, HEAD');
+      assert.equal(a.body.instance, '/dp/healthz');
+    });
+
+    it('an Expect on the token endpoint there is answered in its OAuth shape', async () => {
+      const a = await exchange(
+        new URL(dp.url).origin,
+        'POST /dp/oauth/token HTTP/1.1\r\nhost: t\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: 2\r\nexpect: 200-ok\r\n\r\na=',
+      );
+      assert.equal(a.status, 417, a.raw.slice(0, 400));
+      assert.equal(a.body.error, 'invalid_request');
     });
   });
 
