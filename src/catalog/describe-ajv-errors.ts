@@ -27,7 +27,10 @@ export function pointerOf(path: PointerPath | undefined): string {
 /** Keywords whose error only sums up more precise ones (the failing branch of an if or anyOf, the bad name of propertyNames). */
 const SUMMARY_KEYWORDS = new Set(['if', 'anyOf', 'oneOf', 'allOf', 'propertyNames']);
 
-function describe(e: ErrorObject): FieldError {
+/** What to enter at a pointer, in both languages, where a value there is not in the expected form. */
+export type HintAt = (pointer: string) => { readonly en: string; readonly ko: string } | undefined;
+
+function describe(e: ErrorObject, hintAt?: HintAt): FieldError {
   const params = e.params as Record<string, unknown>;
   if (e.keyword === 'required' && typeof params.missingProperty === 'string') {
     const { en, ko } = FIELD_MESSAGES.required;
@@ -45,20 +48,25 @@ function describe(e: ErrorObject): FieldError {
       `항목 이름: ${schemaErrorKo(e)}`,
     );
   }
-  return fieldError(e.instancePath, e.message ?? `fails ${e.keyword}`, schemaErrorKo(e));
+  const d = fieldError(e.instancePath, e.message ?? `fails ${e.keyword}`, schemaErrorKo(e));
+  // "Not in the expected form" alone does not say which form: the claim's own description does,
+  // as the console shows it beside the field.
+  const hint = e.keyword === 'pattern' ? hintAt?.(e.instancePath) : undefined;
+  return hint ? fieldError(d.pointer, `${d.message}: ${hint.en}`, `${d.ko} ${hint.ko}`) : d;
 }
 
 /**
  * Distinct field errors in ajv's order, at most `limit` of them (a hostile body with 10,000
  * extra members gets a short answer). Summary errors are dropped when a precise one exists.
+ * `hintAt` adds what to enter to a value not in its pattern's form.
  */
-export function describeAjvErrors(errors: readonly ErrorObject[] | null | undefined, limit = 20): FieldError[] {
+export function describeAjvErrors(errors: readonly ErrorObject[] | null | undefined, limit = 20, hintAt?: HintAt): FieldError[] {
   const all = errors ?? [];
   const precise = all.filter((e) => !SUMMARY_KEYWORDS.has(e.keyword));
   const out: FieldError[] = [];
   const seen = new Set<string>();
   for (const e of precise.length > 0 ? precise : all) {
-    const d = describe(e);
+    const d = describe(e, hintAt);
     const key = `${d.pointer}\u0000${d.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -53,6 +53,26 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
+ * The type's description of the claim a pointer into `claims` names (`/violations/0/violation` →
+ * `violations[].violation`, as claim_descriptions keys it), if it has one.
+ */
+function hintAt(type: CredentialType, claims: unknown, pointer: string): { en: string; ko: string } | undefined {
+  let path = '';
+  let at = claims;
+  for (const raw of pointer.split('/').slice(1)) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(at)) {
+      path += '[]';
+      at = at[Number(token)];
+    } else if (isPlainObject(at) && Object.hasOwn(at, token)) {
+      path += path === '' ? token : `.${token}`;
+      at = at[token];
+    } else return undefined;
+  }
+  return Object.hasOwn(type.claimDescriptions, path) ? type.claimDescriptions[path] : undefined;
+}
+
+/**
  * Validates `claims` for `type` and returns them as issued: a fresh, frozen copy with every
  * string in NFC (or `claims` itself, when this function returned it for `type`). Throws AppError 400 `derived_claim_supplied`, `invalid_claims` or `rrn_not_allowed`.
  */
@@ -77,7 +97,7 @@ export function validateClaims(type: CredentialType, claims: unknown): Claims {
   }
   const normalized = normalizeClaims(claims);
   const validate = compileClaimsValidator(type);
-  const schemaErrors = validate(normalized) ? [] : describeAjvErrors(validate.errors);
+  const schemaErrors = validate(normalized) ? [] : describeAjvErrors(validate.errors, 20, (pointer) => hintAt(type, normalized, pointer));
   // One answer for every bad field; a field the schema already refused is named once.
   const seen = new Set(schemaErrors.map((e) => e.pointer));
   const errors = [...schemaErrors, ...findUnsafeText(normalized, type.claimsSchema).filter((e) => !seen.has(e.pointer))].slice(0, 20);

@@ -146,3 +146,28 @@ test('an oversized array is refused at the array', async () => {
   claims.household_members = Array.from({ length: 31 }, () => claims.household_members[0]);
   assert.ok(pointers(rejects(() => validateClaims(copyType, claims), 'invalid_claims')).includes('/household_members'));
 });
+
+test('a value not in its pattern form is told what to enter there, from the type’s own claim description', async () => {
+  const dr = await shippedType('driving-record');
+  const claims = copy(dr.example) as Record<string, unknown> & { violations: Record<string, unknown>[] };
+  claims.licence_number = '11-23';
+  assert.ok(claims.violations.length > 0, 'the example has a violation to spoil');
+  claims.violations[0]!.violation = 'x\u0007';
+  const errors = rejects(() => validateClaims(dr, claims), 'invalid_claims') as (FieldError & { ko: string })[];
+  const at = (pointer: string) => errors.find((e) => e.pointer === pointer);
+  for (const [pointer, path] of [
+    ['/licence_number', 'licence_number'],
+    ['/violations/0/violation', 'violations[].violation'],
+  ] as const) {
+    const hint = dr.claimDescriptions[path];
+    assert.ok(hint, path);
+    assert.ok(at(pointer)?.message.endsWith(`: ${hint.en}`), JSON.stringify(at(pointer)));
+    assert.equal(at(pointer)?.ko, `형식이 맞지 않습니다. ${hint.ko}`);
+  }
+  // Other keywords (a date's format) get no hint, though the claim has a description.
+  const bare = rejects(() => validateClaims(dr, { ...copy(dr.example), birth_date: 'soon' }), 'invalid_claims') as (FieldError & {
+    ko: string;
+  })[];
+  assert.equal(bare[0]?.pointer, '/birth_date');
+  assert.ok(!bare[0]?.ko.includes(dr.claimDescriptions.birth_date?.ko ?? '\u0000'));
+});
