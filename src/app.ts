@@ -10,6 +10,7 @@ import type { Runtime } from './boot.js';
 import { AppError } from './errors.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { clientErrorHandler } from './http/client-error.js';
+import { rememberRequest } from './http/request-in-progress.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { parseBoundedForm } from './http/form-body.js';
 import { installNulGuard } from './http/refuse-nul.js';
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   app.decorateRequest('client', null);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    rememberRequest(request);
     done(refuseBadHost(request.raw) ?? refuseContentCoding(request.headers) ?? refuseCharset(request.headers));
   });
 

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { ErrorCode } from '../errors.js';
 import { acceptLanguageIn, http1Bytes, rawProblem } from './raw-problem.js';
+import { requestInProgress } from './request-in-progress.js';
 
 /**
  * Requests Node's HTTP parser refuses before Fastify sees a request: headers or a request line
@@ -11,7 +12,10 @@ import { acceptLanguageIn, http1Bytes, rawProblem } from './raw-problem.js';
  * and no request object here, only the socket, so the answer is written by hand as Node and
  * Fastify do, and the connection is closed: the parser cannot tell where the next request starts.
  * In Korean when the refused bytes (`err.rawPacket`) carry an Accept-Language preferring it, as
- * every other refusal (raw-problem.ts); a 408 has no bytes to read and stays in English.
+ * every other refusal (raw-problem.ts). A 408 has no bytes to read: where its headers had
+ * arrived (a body too slow), the request they made gives the language and, on an OAuth
+ * endpoint, the OAuth shape (request-in-progress.ts); a request slow in its headers is
+ * answered in English problem+json.
  */
 const REFUSALS: Record<'431' | '408' | '400', { code: ErrorCode; detail: string }> = {
   '431': {
@@ -32,7 +36,15 @@ export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: 
   // Written only when nothing has been sent on this socket yet: a fault in a later pipelined request must not
   // splice an answer into one still being written.
   if (socket.writable && socket.bytesWritten === 0) {
-    socket.write(http1Bytes(rawProblem(Number(status), code, detail, { acceptLanguage: acceptLanguageIn(err.rawPacket) })));
+    const request = status === '408' ? requestInProgress(socket) : undefined;
+    const answer = request
+      ? rawProblem(408, code, detail, {
+          acceptLanguage: request.headers['accept-language'],
+          instance: request.url.split('?')[0] ?? '/',
+          route: request.routeOptions.config,
+        })
+      : rawProblem(Number(status), code, detail, { acceptLanguage: acceptLanguageIn(err.rawPacket) });
+    socket.write(http1Bytes(answer));
   }
   socket.destroy();
 }
