@@ -86,7 +86,7 @@ export function acceptsGzip(header: string | undefined): boolean {
 }
 
 /** RFC 9110 §13.1.2: If-None-Match matches by weak comparison, or on `*`. */
-function noneMatches(header: string | undefined, etag: string): boolean {
+export function noneMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.split(',').some((t) => {
     const tag = t.trim();

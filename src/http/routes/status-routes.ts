@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { STATUS_LIST_JWT_MEDIA_TYPE } from '../../formats/status-list/status-list-token.js';
 import { problemResponses } from '../api-schemas.js';
+import { noneMatches } from '../prepared-json.js';
 import { notFound } from '../../errors.js';
 import { STATUS_LIST_PATH } from '../../status/status-list-uri.js';
 
@@ -23,7 +24,8 @@ export async function statusRoutes(app: FastifyInstance, deps: AppDeps): Promise
       if (!LIST_ID.test(request.params.id)) throw notFound('status_list_not_found', `no status list ${request.params.id}`);
       const published = await deps.statusPublisher.get(request.params.id);
       reply.header('etag', published.etag).header('cache-control', `public, max-age=${published.ttl}`);
-      if (request.headers['if-none-match'] === published.etag) return reply.code(304).send();
+      // RFC 9110 §13.1.2: weak comparison, `*`, and a comma-separated list.
+      if (noneMatches(request.headers['if-none-match'], published.etag)) return reply.code(304).send();
       return reply.type(STATUS_LIST_JWT_MEDIA_TYPE).send(published.token);
     },
   );
