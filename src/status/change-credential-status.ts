@@ -2,7 +2,9 @@ import type { Store } from '../store/store.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { CredentialRecord } from '../store/repositories/credentials-repo.js';
 import type { Clock } from '../clock.js';
-import { badRequest, conflict, forbidden, notFound, type ErrorCodeWith } from '../errors.js';
+import { AppError, badRequest, conflict, forbidden, notFound, type ErrorCodeWith } from '../errors.js';
+import { hasUnsafeCharacters } from '../catalog/unsafe-text.js';
+import { FIELD_MESSAGES, ownFieldError } from '../verdict/field-messages.js';
 import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../formats/status-list/status-list-status-types.js';
 
 export type StatusAction = 'suspend' | 'reinstate' | 'revoke';
@@ -49,6 +51,16 @@ export async function changeCredentialStatus(
 ): Promise<CredentialRecord> {
   const why = reason.normalize('NFC').trim();
   if (why.length === 0 || why.length > 500) throw badRequest('invalid_reason', 'give a reason of 1 to 500 characters');
+  // The reason is shown to operators in the audit trail: the same rule as a purpose or a client's
+  // name, so no text can reorder ("\u202E"), hide or break lines in what they read.
+  if (hasUnsafeCharacters(reason)) {
+    const { en, ko } = FIELD_MESSAGES.unsafeTextOrSeparator;
+    throw new AppError('invalid_reason', `reason ${en}`, {
+      status: 400,
+      details: { errors: [ownFieldError('/reason', 'unsafeTextOrSeparator')] },
+      ko: `사유에는 ${ko}`,
+    });
+  }
   const cred = await deps.store.credentials.get(id);
   if (!cred || (client.role !== 'admin' && cred.client_id !== client.id)) {
     throw notFound('credential_not_found', `no credential ${id} issued by this client`);
