@@ -17,6 +17,7 @@ import { installNulGuard } from './http/refuse-nul.js';
 import { refuseContentCoding } from './http/content-coding.js';
 import { refuseCharset } from './http/content-charset.js';
 import { refuseBadHost } from './http/host-header.js';
+import { refuseBadQueryEncoding } from './http/query-encoding.js';
 import { lazyCompilersFactory } from './http/lazy-compilers.js';
 import { lazyChildLoggerFactory } from './http/lazy-request-logger.js';
 import { addApiSchemas } from './http/api-schemas.js';
@@ -107,7 +108,12 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     rememberRequest(request);
-    done(refuseBadHost(request.raw) ?? refuseContentCoding(request.headers) ?? refuseCharset(request.headers));
+    done(
+      refuseBadHost(request.raw) ??
+        refuseBadQueryEncoding(request.url) ??
+        refuseContentCoding(request.headers) ??
+        refuseCharset(request.headers),
+    );
   });
 
   installErrorHandling(app, routeUrl);
