@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { hasUnrepresentableNumber } from '../../src/http/json-bounds.js';
+import { hasUnrepresentableNumber } from '../../src/formats/jose/json-values.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('numbers a double cannot hold', () => {

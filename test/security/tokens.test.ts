@@ -142,11 +142,12 @@ const cases: SecurityCase[] = [
     code: 'jwt_time_claim_invalid',
   },
   {
-    name: 'rejects exp that overflows to Infinity (1e400)',
+    // I-JSON (RFC 7493 §2.2): the token parser refuses the number before any claim is read.
+    name: 'rejects a payload whose exp overflows to Infinity (1e400)',
     request: (f) => signedPayloadText(f, setClaim('exp', '1e400')),
     status: 200,
     verdict: true,
-    code: 'jwt_time_claim_invalid',
+    code: 'jws_malformed',
   },
   {
     name: 'rejects exp null',
@@ -163,11 +164,12 @@ const cases: SecurityCase[] = [
     code: 'jwt_time_claim_invalid',
   },
   {
-    name: 'rejects nbf of -Infinity (-1e400)',
+    // I-JSON (RFC 7493 §2.2): the token parser refuses the number before any claim is read.
+    name: 'rejects a payload whose nbf is -Infinity (-1e400)',
     request: (f) => signedPayloadText(f, setClaim('nbf', '-1e400')),
     status: 200,
     verdict: true,
-    code: 'jwt_time_claim_invalid',
+    code: 'jws_malformed',
   },
   {
     name: 'rejects iat given as an object',

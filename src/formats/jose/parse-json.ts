@@ -1,11 +1,12 @@
 /**
- * Strict JSON for security tokens: UTF-8 only, no duplicate member names, bounded depth
- * (RFC 7515 §5.2 step 4 / RFC 8725bis: a token whose header names `alg` twice is rejected, not
- * read one way here and another way elsewhere). The shape is scanned first (json-shape.ts); only
+ * Strict JSON for security tokens: UTF-8 only, no duplicate member names (RFC 7515 §5.2 step 4 /
+ * RFC 8725bis: a token whose header names `alg` twice is rejected, not read one way here and
+ * another way elsewhere), bounded depth, and no number or string I-JSON refuses (json-values.ts). The shape is scanned first (json-shape.ts); only
  * then does `JSON.parse` (fast, native, and the real syntax check) build the value.
  */
 import { formatError, type FormatErrorCode } from '../error-codes.js';
 import { jsonShapeFault } from './json-shape.js';
+import { escapesLoneSurrogate, hasUnrepresentableNumber } from './json-values.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './types.js';
 
 /** No token we handle nests this deep; deeper input is an attack or a bug. */
@@ -25,7 +26,11 @@ export function parseJsonText(text: string, code: FormatErrorCode): JsonValue {
   try {
     const fault = jsonShapeFault(text, { maxDepth: MAX_JSON_DEPTH });
     if (fault) throw formatError(code, FAULT_MESSAGES[fault]);
-    return JSON.parse(text) as JsonValue;
+    // I-JSON (RFC 7493 §2.1, §2.2), as request bodies (json-values.ts).
+    if (hasUnrepresentableNumber(text)) throw formatError(code, 'a JSON number out of range (it would read as Infinity or 0)');
+    const value = JSON.parse(text) as JsonValue;
+    if (escapesLoneSurrogate(text, value)) throw formatError(code, 'a JSON string escapes a lone surrogate (no character)');
+    return value;
   } catch (e) {
     if (e instanceof SyntaxError || e instanceof RangeError) throw formatError(code, 'invalid JSON');
     throw e;

@@ -37,8 +37,10 @@ test('rejects time claims that are not finite numbers', () => {
       assert.throws(() => check({ [name]: bad } as JsonObject), code('jwt_time_claim_invalid'), `${name}=${JSON.stringify(bad)}`);
     }
   }
-  // 1e400 parses to Infinity.
-  assert.throws(() => check(parseJsonText('{"exp":1e400}', 'jws_malformed') as JsonObject), code('jwt_time_claim_invalid'));
+  // 1e400 would parse to Infinity: the token parser refuses the text (I-JSON), and the check refuses the value.
+  assert.throws(() => parseJsonText('{"exp":1e400}', 'jws_malformed'), code('jws_malformed'));
+  for (const name of ['exp', 'nbf', 'iat'])
+    assert.throws(() => check({ [name]: Infinity } as JsonObject), code('jwt_time_claim_invalid'), `${name}=Infinity`);
 });
 
 test('requires exp when asked to', () => {

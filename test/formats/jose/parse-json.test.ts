@@ -62,3 +62,13 @@ test('refuses a member named __proto__ (code copying the object with Object.assi
     assert.throws(() => parseJsonObject(bytes(text), 'jws_malformed'), code('jws_malformed'), text);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
+
+test('refuses what I-JSON refuses, as request bodies do: numbers out of range and escaped lone surrogates', () => {
+  for (const bad of ['{"n":1e400}', '{"n":-1e309}', '{"n":[1e-400]}', '{"s":"\\ud800"}', '{"\\udfff":1}', '["a\\ud83d"]']) {
+    assert.throws(() => parseJsonText(bad, 'jws_malformed'), code('jws_malformed'), bad);
+  }
+  // Representable numbers, a pair of surrogates and an escaped backslash before `ud800` are fine.
+  for (const good of ['{"n":0e400}', '{"n":1e-300}', '{"n":-0.0}', '{"s":"\\ud83d\\ude00"}', '{"s":"\\\\ud800"}']) {
+    assert.doesNotThrow(() => parseJsonText(good, 'jws_malformed'), good);
+  }
+});
