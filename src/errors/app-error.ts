@@ -16,12 +16,18 @@ export class AppError extends Error {
   readonly expose: boolean;
   /** Response headers the refusal carries (a `WWW-Authenticate` challenge, a fresh `DPoP-Nonce`). */
   readonly headers: Record<string, string> | undefined;
+  /**
+   * This refusal's own Korean sentence, where the code's catalogue sentence would not say why (one
+   * `invalid_request` for an expired request, another for one already answered). A reader of Korean
+   * gets it in place of the catalogue's; it follows the glossary like every Korean sentence.
+   */
+  readonly ko: string | undefined;
 
   /** `status` defaults to the code's usual status in the catalogue. */
   constructor(
     code: ErrorCode,
     message: string,
-    options: { status?: number; details?: Record<string, unknown>; headers?: Record<string, string> } = {},
+    options: { status?: number; details?: Record<string, unknown>; headers?: Record<string, string>; ko?: string } = {},
   ) {
     super(message);
     this.name = 'AppError';
@@ -30,6 +36,7 @@ export class AppError extends Error {
     this.details = options.details;
     this.expose = this.status < 500;
     this.headers = options.headers;
+    this.ko = options.ko;
   }
 }
 

@@ -102,8 +102,8 @@ export const ERROR_CATALOGUE = {
     ko: '경로 매개변수, 쿼리 값 또는 JSON 문자열에 NUL 문자가 들어 있습니다.',
   },
   invalid_request: {
-    // 413 / 415: a body refused as such on an OAuth endpoint (error-handler.ts forRoute).
-    http: [400, 413, 415],
+    // 408, 413, 414, 415, 417: a request refused as such on an OAuth endpoint (route-shape.ts).
+    http: [400, 408, 413, 414, 415, 417],
     area: 'http',
     en: 'the body or parameters break the route schema (also the OAuth code on OpenID4VCI/VP endpoints)',
     ko: '요청 본문이나 매개변수가 이 API가 정한 형식에 맞지 않습니다.',

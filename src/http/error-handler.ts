@@ -62,12 +62,13 @@ const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; detail: s
 
 export function toProblem(err: unknown): Problem {
   if (isAppError(err)) {
-    return problem(
+    const p = problem(
       err.status,
       err.code,
       err.expose ? err.message : 'the service could not complete the request',
       err.expose ? err.details : undefined,
     );
+    return err instanceof AppError && err.expose && err.ko !== undefined ? { ...p, ko: err.ko } : p;
   }
   const fe = err as FastifyError & { validation?: AjvError[] };
   if (fe && Array.isArray(fe.validation)) {

@@ -18,6 +18,8 @@ export interface Problem {
    * too large, say): the Korean sentence says what it says. Never sent.
    */
   ownCode?: ErrorCode;
+  /** This refusal's own Korean sentence (AppError `ko`), said in place of the code's. Never sent as a member. */
+  ko?: string;
   [member: string]: unknown;
 }
 
@@ -80,7 +82,7 @@ export function prefersKorean(header: string | string[] | undefined): boolean {
  * stays the default, word for word as before.
  */
 export function wordsFor(p: Problem, acceptLanguage: string | string[] | undefined): { title: string; detail: string; korean: boolean } {
-  const ko = prefersKorean(acceptLanguage) ? errorEntry(p.ownCode ?? p.code).ko : undefined;
+  const ko = prefersKorean(acceptLanguage) ? (p.ko ?? errorEntry(p.ownCode ?? p.code).ko) : undefined;
   if (ko === undefined) return { title: p.title, detail: visible(p.detail), korean: false };
   return { title: TITLES[p.status]?.ko ?? p.title, detail: ko, korean: true };
 }
@@ -107,7 +109,7 @@ export function sendError(
 ): FastifyReply {
   const shape = config?.errorShape;
   const { title, detail, korean } = inLanguage(request, reply, p);
-  const { ownCode: _own, ...sent } = p;
+  const { ownCode: _own, ko: _ko, ...sent } = p;
   if (shape === 'oauth') {
     // A 503 (store down, no key) carries OAuth's own code for it (RFC 6749 §4.1.2.1
     // `temporarily_unavailable`), which wallets know, instead of our problem code.

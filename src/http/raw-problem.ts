@@ -33,7 +33,7 @@ export function rawProblem(
   const { title, detail: words, korean } = wordsFor(p, opts.acceptLanguage);
   // The OAuth shape as sendError writes it (RFC 6749 §5.2); a 503 is never answered here.
   const oauth = opts.route?.errorShape === 'oauth';
-  const { ownCode: _own, ...sent } = p;
+  const { ownCode: _own, ko: _ko, ...sent } = p;
   const body = JSON.stringify(
     oauth
       ? { error: p.code, error_description: words }

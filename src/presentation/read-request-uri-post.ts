@@ -6,12 +6,12 @@
  * (the algorithm of our request objects) gets `invalid_request` rather than a request it cannot
  * verify; one that lists `client_id_prefixes_supported` without the request's prefix likewise.
  */
-import { AppError } from '../errors.js';
+import { requestRefusal, type RequestRefusal } from './request-refusals.js';
 import { parseJsonText } from '../formats/jose/parse-json.js';
 import { isJsonObject } from '../formats/jose/types.js';
 
 const NONCE = /^[\x21-\x7e]{1,128}$/;
-const invalid = (message: string) => new AppError('invalid_request', message);
+const invalid = (which: RequestRefusal) => requestRefusal('invalid_request', which);
 
 export interface RequestUriPost {
   walletNonce?: string;
@@ -25,20 +25,20 @@ export function readRequestUriPost(body: Record<string, unknown>): RequestUriPos
   const out: RequestUriPost = {};
   const { wallet_metadata: metadata, wallet_nonce: nonce } = body;
   if (metadata !== undefined) {
-    if (typeof metadata !== 'string') throw invalid('wallet_metadata is given twice or is not text');
+    if (typeof metadata !== 'string') throw invalid('walletMetadataTwice');
     let parsed: unknown;
     try {
       parsed = parseJsonText(metadata, 'jws_malformed');
     } catch {
-      throw invalid('wallet_metadata is not a JSON object');
+      throw invalid('walletMetadata');
     }
-    if (!isJsonObject(parsed)) throw invalid('wallet_metadata is not a JSON object');
+    if (!isJsonObject(parsed)) throw invalid('walletMetadata');
     const algs = parsed.request_object_signing_alg_values_supported;
     if (Array.isArray(algs)) out.walletAlgs = algs.filter((a): a is string => typeof a === 'string');
     const prefixes = parsed.client_id_prefixes_supported;
     if (Array.isArray(prefixes)) out.walletPrefixes = prefixes.filter((a): a is string => typeof a === 'string');
   }
   if (nonce === undefined) return out;
-  if (typeof nonce !== 'string' || !NONCE.test(nonce)) throw invalid('wallet_nonce must be 1 to 128 printable ASCII characters');
+  if (typeof nonce !== 'string' || !NONCE.test(nonce)) throw invalid('walletNonce');
   return { ...out, walletNonce: nonce };
 }

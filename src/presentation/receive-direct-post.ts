@@ -8,7 +8,7 @@
  * one pipeline with our nonce and client identifier (§14.2: nonce and aud bound) → store the
  * result for the verifier, a receipt per presentation, and fire the webhook.
  */
-import { AppError } from '../errors.js';
+import { requestRefusal, type RequestRefusal } from './request-refusals.js';
 import { parseJsonText } from '../formats/jose/parse-json.js';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
 import { verifyPresentation } from '../verification/verify-presentation.js';
@@ -27,8 +27,9 @@ import type { ApiClient } from '../store/repositories/clients-repo.js';
 const STATE = /^[A-Za-z0-9_-]{22}$/;
 const MAX_PRESENTATIONS = 16;
 
-/** OAuth-shaped refusals (RFC 6749 §5.2 / OpenID4VP §8.5 codes). */
-const invalidRequest = (message: string) => new AppError('invalid_request', message);
+/** OAuth-shaped refusals (RFC 6749 §5.2 / OpenID4VP §8.5 codes), each saying why in both languages. */
+const invalidRequest = (which: RequestRefusal, detail?: string) =>
+  requestRefusal('invalid_request', which, { ...(detail !== undefined && { detail }) });
 
 export interface StoredPresentationResult {
   verdict: VerificationReport['verdict'];
@@ -73,12 +74,12 @@ export async function receiveDirectPost(
   // The key names its request: a DC API request's key is refused here before anything else.
   if (read.key !== undefined) await checkResponseShape(deps, read.key.request_id, read);
   const state = body.state;
-  if (typeof state !== 'string' || !STATE.test(state)) throw invalidRequest('state is missing or malformed');
+  if (typeof state !== 'string' || !STATE.test(state)) throw invalidRequest('stateMalformed');
   const rec = await deps.store.verifierRequests.byState(state);
-  if (!rec) throw invalidRequest('unknown state');
+  if (!rec) throw invalidRequest('stateUnknown');
   const now = deps.clock.now();
-  if (now >= rec.expires_at) throw invalidRequest('the request has expired');
-  if (rec.responded_at !== null) throw invalidRequest('the request was already answered');
+  if (now >= rec.expires_at) throw invalidRequest('expired');
+  if (rec.responded_at !== null) throw invalidRequest('answered');
   await checkResponseShape(deps, rec.id, read);
   // §8.6 / §14.1: the KB-JWT aud is the client identifier the request was made under (did:web or X.509).
   // Annex B.2.6.1: an encrypted answer's SessionTranscript names the verifier key it was encrypted to.
@@ -107,23 +108,26 @@ export async function answerRequest(
    */
   binding: { responseUri?: string; responseEncryptionJkt?: string; dcApiOrigin?: string } = {},
 ): Promise<{ status: 'verified' | 'rejected' }> {
-  // §8.5: the wallet may answer with an error (the user declined, no matching credential).
+  // §8.5: the wallet may answer with an error (the user declined, no matching credential). An
+  // answer that is both an error and a presentation says neither; it is refused and the request
+  // stays open for the wallet's real answer.
+  if (body.error !== undefined && body.vp_token !== undefined) throw invalidRequest('errorAndVpToken');
   if (typeof body.error === 'string') {
     const error = body.error;
-    if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('the request was already answered');
+    if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('answered');
     await releaseOnFault(deps, rec.id, now, () => finish(deps, rec, walletErrorResult(error), now));
     return { status: 'rejected' };
   }
 
-  if (typeof body.vp_token !== 'string') throw invalidRequest('vp_token is missing');
+  if (typeof body.vp_token !== 'string') throw invalidRequest('vpTokenMissing');
   let vpToken: unknown;
   try {
     vpToken = parseJsonText(body.vp_token, 'jws_malformed');
   } catch (e) {
     // Say which rule the JSON broke (a member twice, too deep, __proto__), not only that it is not an object.
-    throw invalidRequest(`vp_token is not a JSON object: ${e instanceof Error ? e.message : 'invalid JSON'}`);
+    throw invalidRequest('vpTokenNotObject', `vp_token is not a JSON object: ${e instanceof Error ? e.message : 'invalid JSON'}`);
   }
-  if (!isJsonObject(vpToken)) throw invalidRequest('vp_token is not a JSON object');
+  if (!isJsonObject(vpToken)) throw invalidRequest('vpTokenNotObject');
   // What can fail without the wallet's doing is done before the take: the client and its query
   // are read, and receipts will be signable (SECURITY.md "Faults": nothing left half-consumed).
   const client = await deps.store.clients.get(rec.client_id);
@@ -133,7 +137,7 @@ export async function answerRequest(
     client ?? { id: rec.client_id, name: '', role: 'verifier', types: null, keyHash: '', rateLimit: null, createdAt: 0, revokedAt: null },
   );
   if (client) deps.keys.assertCanSign(deps.config.keyAlg);
-  if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('the request was already answered or has expired');
+  if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('answeredOrExpired');
   const verdict = await releaseOnFault(deps, rec.id, now, async () => {
     const { result, receiptRecords } = await verifyAnswer(deps, rec, vpToken, { client, query, aud, binding });
     await finish(deps, rec, result, now, receiptRecords);
@@ -194,6 +198,7 @@ async function verifyAnswer(
   const receiptRecords: ReceiptRecord[] = [];
   let failure: string | undefined;
   let count = 0;
+  const reports: VerificationReport[] = [];
 
   for (const [queryId, value] of Object.entries(vpToken)) {
     const q = query.credentials.find((c) => c.id === queryId);
@@ -237,18 +242,27 @@ async function verifyAnswer(
         },
         deps.verification,
       );
+      reports.push(report);
       credentials[queryId].push(reportView(report));
       if (report.verdict !== 'verified') failure ??= report.code;
-      if (client) {
-        const receipt = await buildReceipt(deps, client, { channel: 'openid4vp', requestId: rec.id, purpose, report });
-        receipts.push(receipt.jwt);
-        receiptRecords.push(receipt.record);
-      }
     }
   }
   const wholeCredential = Object.values(credentials).some((list) => list.some((v) => v.disclosure !== undefined));
   // §6.4.2: the returned credentials must satisfy the query (all, or the required credential sets).
   if (!failure && !satisfiesCredentialSets(query, new Set(Object.keys(credentials)))) failure = 'vp_token_incomplete';
+  // A rejected answer hands the verifier no claim values, not even those of a presentation that
+  // verified on its own: a client reading one credential's entry must not act on an answer that
+  // failed as a whole. Each entry keeps its own verdict and checks; each receipt says what the
+  // verifier was given, the answer's rejection, and no claim names.
+  if (failure) for (const list of Object.values(credentials)) for (const view of list) delete view.claims;
+  if (client) {
+    for (const report of reports) {
+      const given = failure ? { ...report, verdict: 'rejected' as const, code: failure, claimNames: [] } : report;
+      const receipt = await buildReceipt(deps, client, { channel: 'openid4vp', requestId: rec.id, purpose, report: given });
+      receipts.push(receipt.jwt);
+      receiptRecords.push(receipt.record);
+    }
+  }
   const result: StoredPresentationResult = {
     verdict: failure ? 'rejected' : 'verified',
     code: failure ?? 'verified',

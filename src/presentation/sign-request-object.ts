@@ -8,6 +8,7 @@
  * response URI. With request_uri_method=post (§5.10) the wallet's `wallet_nonce` is echoed.
  */
 import { AppError } from '../errors.js';
+import { requestRefusal } from './request-refusals.js';
 import { signCompactJws } from '../formats/jose/sign-compact-jws.js';
 import type { JsonObject } from '../formats/jose/types.js';
 import type { PresentationDeps } from './presentation-deps.js';
@@ -26,14 +27,13 @@ export async function signRequestObject(deps: PresentationDeps, id: string, opts
   const now = deps.clock.now();
   const rec = await deps.store.verifierRequests.get(id);
   // RFC 9101 §5.2.3 / OpenID4VP §5.10.2: any error answer makes the wallet stop.
-  if (!rec) throw new AppError('invalid_request_uri', 'no such request', { status: 404 });
-  if (rec.responded_at !== null) throw new AppError('invalid_request_uri', 'the request was already answered', { status: 400 });
-  if (now >= rec.expires_at) throw new AppError('invalid_request_uri', 'the request has expired', { status: 400 });
+  if (!rec) throw requestRefusal('invalid_request_uri', 'notFound', { status: 404 });
+  if (rec.responded_at !== null) throw requestRefusal('invalid_request_uri', 'answered', { status: 400 });
+  if (now >= rec.expires_at) throw requestRefusal('invalid_request_uri', 'expired', { status: 400 });
   const client = await deps.store.clients.get(rec.client_id);
   const answer = await responseModeParts(deps, rec.id);
   // A DC API request travels through navigator.credentials.get only (dc-api/build-dc-api-requests.ts).
-  if (DC_API_MODES.has(answer.response_mode))
-    throw new AppError('invalid_request_uri', 'this request is answered through the Digital Credentials API', { status: 400 });
+  if (DC_API_MODES.has(answer.response_mode)) throw requestRefusal('invalid_request_uri', 'dcApiOnly', { status: 400 });
   const clientId = rec.verifier_client_id ?? verifierClientId(deps.config.publicUrl);
   // Who asks and why, in standard fields (client_metadata.client_name, verifier_info).
   const who = verifierMetadata(client, rec.purpose);
@@ -55,11 +55,15 @@ export async function signRequestObject(deps: PresentationDeps, id: string, opts
   const { signer, header } = await requestSigner(deps, rec.client_id, clientId);
   // §5.10 / §10: a wallet that cannot verify our algorithm gets an error, not a request it must drop.
   if (opts.walletAlgs && !opts.walletAlgs.includes(signer.alg)) {
-    throw new AppError('invalid_request', `the wallet does not accept ${signer.alg} request objects`);
+    throw new AppError('invalid_request', `the wallet does not accept ${signer.alg} request objects`, {
+      ko: `지갑이 이 검증 요청의 서명 방식(${signer.alg})을 받지 않습니다.`,
+    });
   }
   const prefix = clientId.slice(0, clientId.indexOf(':'));
   if (opts.walletPrefixes && !opts.walletPrefixes.includes(prefix)) {
-    throw new AppError('invalid_request', `the wallet does not support the ${prefix} client identifier prefix`);
+    throw new AppError('invalid_request', `the wallet does not support the ${prefix} client identifier prefix`, {
+      ko: `지갑이 이 검증자의 식별 방식(${prefix})을 지원하지 않습니다.`,
+    });
   }
   return signCompactJws({ typ: REQUEST_OBJECT_TYP, ...header }, payload, signer);
 }

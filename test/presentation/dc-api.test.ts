@@ -6,6 +6,7 @@
  * against the origin the browser would give it) and by jose, with real crypto and a real store.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { REQUEST_REFUSALS } from '../../src/presentation/request-refusals.js';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { CompactEncrypt, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
@@ -165,6 +166,23 @@ for (const backend of storeTargets()) {
         vp_token: { licence: [await present(unsignedOf(cid).nonce as string, 'decentralized_identifier:did:web:verifier.example')] },
       });
       assert.equal((await read(cid.id)).result?.credentials.licence?.[0]?.code, 'kb_jwt_aud_mismatch');
+    });
+
+    it('a second answer is refused, in Korean when asked, with its own reason and no member beyond the problem document', async () => {
+      const req = await createDc('dc_api');
+      const answer = { vp_token: { licence: [await present(unsignedOf(req).nonce as string)] } };
+      assert.equal((await handBack(req.id, answer)).json<{ status: string }>().status, 'verified');
+      const again = await t.app.inject({
+        method: 'POST',
+        url: `/v1/verifier/requests/${req.id}/dc-api-response`,
+        headers: { authorization: `Bearer ${verifierKey}`, 'accept-language': 'ko' },
+        payload: { data: answer },
+      });
+      assert.equal(again.statusCode, 400, again.body);
+      const p = again.json<Record<string, unknown>>();
+      assert.equal(p.code, 'invalid_request');
+      assert.equal(p.detail, REQUEST_REFUSALS.answered.ko);
+      assert.deepEqual(Object.keys(p).sort(), ['code', 'detail', 'instance', 'status', 'title', 'type']);
     });
 
     it("refuses an answer encrypted to another request's key, a plain answer to dc_api.jwt, and answers through the wrong channel", async () => {

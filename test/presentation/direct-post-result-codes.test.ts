@@ -10,6 +10,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { generateHolderKey, issueViaApi, nowSeconds, verifierId } from './helpers.js';
 import { createHolderPresentation } from '../../src/wallet/create-holder-presentation.js';
 import { HISTORY_TYP } from '../../src/presentation/list-holder-history.js';
+import { REQUEST_REFUSALS } from '../../src/presentation/request-refusals.js';
 
 interface RequestView {
   status: string;
@@ -137,6 +138,88 @@ describe('direct_post answers that are not verified', () => {
     const view = await read(req.id);
     assert.equal(view.result?.verdict, 'rejected');
     assert.equal(view.result?.code, 'vp_token_not_array');
+  });
+
+  it('a rejected answer hands over no claim values, not even from a presentation that verified on its own, and its receipt says so', async () => {
+    const req = await createRequest(licenceQuery());
+    const presentation = await licencePresentation(req.nonce);
+    // The right credential, beside a query id that was never asked: rejected as a whole.
+    const res = await directPost({ vp_token: JSON.stringify({ licence: [presentation], other: [presentation] }), state: req.state });
+    assert.equal(res.statusCode, 200, res.body);
+    const view = (await read(req.id)) as RequestView & {
+      result: { credentials: Record<string, { verdict: string; claims?: unknown }[]>; receipts: string[] };
+    };
+    assert.equal(view.result.verdict, 'rejected');
+    assert.equal(view.result.code, 'vp_token_unknown_query');
+    const [entry] = view.result.credentials.licence ?? [];
+    assert.equal(entry?.verdict, 'verified', 'the presentation itself verified');
+    assert.equal(entry?.claims, undefined, 'but its claims are not handed over');
+    assert.ok(!JSON.stringify(view.result).includes('age_over_19":true'));
+    assert.equal(view.result.receipts.length, 1);
+    const receipt = JSON.parse(Buffer.from(view.result.receipts[0]!.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    assert.equal(receipt.verdict, 'rejected');
+    assert.equal(receipt.code, 'vp_token_unknown_query');
+    assert.deepEqual(receipt.claims, []);
+  });
+
+  it('an answer carrying both error and vp_token is refused 400, and the request stays open for the real answer', async () => {
+    const req = await createRequest(licenceQuery());
+    const presentation = await licencePresentation(req.nonce);
+    for (const lang of ['en', 'ko']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/openid4vp/response',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': lang },
+        payload: new URLSearchParams({
+          error: 'access_denied',
+          vp_token: JSON.stringify({ licence: [presentation] }),
+          state: req.state,
+        }).toString(),
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json<{ error: string }>().error, 'invalid_request');
+      assert.equal(res.json<{ error_description: string }>().error_description, REQUEST_REFUSALS.errorAndVpToken[lang as 'en' | 'ko']);
+    }
+    assert.equal((await read(req.id)).status, 'pending');
+    const ok = await directPost({ vp_token: JSON.stringify({ licence: [presentation] }), state: req.state });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal((await read(req.id)).result?.verdict, 'verified');
+  });
+
+  it('a vp_token whose JSON I-JSON refuses (a number out of range, a lone surrogate) is refused 400 and changes nothing', async () => {
+    const req = await createRequest(licenceQuery());
+    for (const vp_token of ['{"licence":[1e400]}', '{"licence":[1e-400]}', '{"licence":["\\ud800"]}']) {
+      const res = await directPost({ vp_token, state: req.state });
+      assert.equal(res.statusCode, 400, `${vp_token}: ${res.body}`);
+      assert.equal(res.json<{ error: string }>().error, 'invalid_request');
+    }
+    assert.equal((await read(req.id)).status, 'pending');
+  });
+
+  it('says in Korean why an answer is refused: unknown state, already answered, expired', async () => {
+    const ko = (form: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/openid4vp/response',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'ko-KR' },
+        payload: new URLSearchParams(form).toString(),
+      });
+    const said = async (form: Record<string, string>) => {
+      const res = await ko(form);
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.headers['content-language'], 'ko');
+      return res.json<{ error: string; error_description: string }>();
+    };
+    assert.equal((await said({ state: 'A'.repeat(22), vp_token: '{}' })).error_description, REQUEST_REFUSALS.stateUnknown.ko);
+    assert.equal((await said({ state: 'short', vp_token: '{}' })).error_description, REQUEST_REFUSALS.stateMalformed.ko);
+    const answered = await createRequest(licenceQuery());
+    assert.equal((await directPost({ error: 'access_denied', state: answered.state })).statusCode, 200);
+    const again = await said({ error: 'access_denied', state: answered.state });
+    assert.equal(again.error, 'invalid_request');
+    assert.equal(again.error_description, REQUEST_REFUSALS.answered.ko);
+    const late = await createRequest(licenceQuery());
+    t.clock.advance((t.runtime.config.verifierRequestTtlSeconds + 1) * 1000);
+    assert.equal((await said({ error: 'access_denied', state: late.state })).error_description, REQUEST_REFUSALS.expired.ko);
   });
 
   it('reading a request that does not exist answers 404 request_not_found', async () => {

@@ -12,7 +12,8 @@
  * nonce, and for dc_api.jwt the request key's thumbprint), so one made for another origin, nonce or
  * key is refused `mdoc_device_signature_invalid`.
  */
-import { badRequest, notFound } from '../../errors.js';
+import { notFound } from '../../errors.js';
+import { requestRefusal } from '../request-refusals.js';
 import type { ApiClient } from '../../store/repositories/clients-repo.js';
 import type { PresentationDeps } from '../presentation-deps.js';
 import { answerRequest } from '../receive-direct-post.js';
@@ -28,16 +29,15 @@ export async function receiveDcApiResponse(
   const rec = await deps.store.verifierRequests.get(id);
   if (!rec || rec.client_id !== client.id) throw notFound('request_not_found', `no verifier request ${id} made by this client`);
   const now = deps.clock.now();
-  if (now >= rec.expires_at) throw badRequest('invalid_request', 'the request has expired');
-  if (rec.responded_at !== null) throw badRequest('invalid_request', 'the request was already answered');
+  if (now >= rec.expires_at) throw requestRefusal('invalid_request', 'expired');
+  if (rec.responded_at !== null) throw requestRefusal('invalid_request', 'answered');
   const read = await readResponseBody(deps, data);
   // A DC API request always has its row (the mode and the origin): checkResponseShape returns it.
   const row = await checkResponseShape(deps, rec.id, read, { dcApi: true });
   const params = { ...read.params };
   // Over the DC API vp_token is a JSON object, not form text.
   if (typeof params.vp_token === 'object' && params.vp_token !== null) params.vp_token = JSON.stringify(params.vp_token);
-  if (typeof params.error !== 'string' && typeof params.vp_token !== 'string')
-    throw badRequest('invalid_request', 'data holds neither vp_token nor error');
+  if (typeof params.error !== 'string' && typeof params.vp_token !== 'string') throw requestRefusal('invalid_request', 'neither');
   // Annex B.2.6.2: an mdoc's OpenID4VPDCAPIHandover binds the origin, the nonce and, for dc_api.jwt,
   // the thumbprint of the request key that decrypted the answer (never one named by the JWE).
   return answerRequest(deps, rec, params, originAudience(row!.origin!), now, {
