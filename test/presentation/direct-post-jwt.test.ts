@@ -279,6 +279,19 @@ for (const backend of storeTargets()) {
         ),
         'response_payload_invalid',
       );
+      // A payload that is UTF-8 JSON but breaks a strict-JSON rule is told which rule.
+      for (const [text, rule] of [
+        ['{"state":"a","state":"b"}', /duplicate JSON member name/],
+        ['{"n":1e400}', /out of range/],
+      ] as const) {
+        const res = await post({
+          response: await new CompactEncrypt(new TextEncoder().encode(text))
+            .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A128GCM', kid: key.kid })
+            .encrypt(await importJWK(key, 'ECDH-ES')),
+        });
+        assert.equal(res.json<{ error: string }>().error, 'response_payload_invalid');
+        assert.match(res.json<{ error_description: string }>().error_description, rule);
+      }
       const both = await post({ response: good, state: ro.state as string });
       assert.equal(both.json<{ error: string }>().error, 'response_jwe_malformed');
       // None of this consumed the request: the real answer still goes through.

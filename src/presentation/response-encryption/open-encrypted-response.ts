@@ -79,8 +79,12 @@ export async function openEncryptedResponse(
   try {
     // Strict UTF-8 (RFC 8259 §8.1): other bytes are refused, not read as U+FFFD.
     payload = parseJson(plaintext, 'jws_malformed');
-  } catch {
-    throw badRequest('response_payload_invalid', 'the decrypted response is not JSON in UTF-8');
+  } catch (e) {
+    // Which rule it broke (not UTF-8, not JSON, a member twice, too deep, __proto__, a number out of range).
+    throw badRequest(
+      'response_payload_invalid',
+      `the decrypted response is not strict JSON: ${e instanceof Error ? e.message : 'invalid JSON'}`,
+    );
   }
   if (!isJsonObject(payload)) throw badRequest('response_payload_invalid', 'the decrypted response is not a JSON object');
   return { params: asFormParams(payload), key: row, encryptionJkt: jwkThumbprint({ kty: 'EC', crv: 'P-256', ...pub }) };
