@@ -19,6 +19,9 @@ let waiters = 0;
 export type EngagementWait =
   { status: 'waiting'; expires_at: string } | { status: 'requested'; authorization_request: string } | { status: 'expired' };
 
+/** What POST /v1/wallet/engagements hands out: 32 random bytes, base64url. */
+const WAIT_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
 const refuse = (code: 'engagement_token_missing' | 'engagement_token_unknown', message: string) =>
   new AppError(code, message, { status: 401 });
 
@@ -27,9 +30,16 @@ export async function waitForEngagement(
   authorization: string | undefined,
   opts: { waitSeconds: number; gone: () => boolean },
 ): Promise<EngagementWait> {
-  const m = /^Bearer ([A-Za-z0-9_-]{43})$/.exec(authorization ?? '');
-  if (!m) throw refuse('engagement_token_missing', 'send Authorization: Bearer <wait_token> from POST /v1/wallet/engagements');
-  const hash = engagementHash('wait', m[1]!);
+  // RFC 6750 §2.1 (the scheme case-insensitive, RFC 9110 §11.1): missing only when no Bearer token
+  // is sent at all; a token that is there but cannot be a wait token names no engagement.
+  const token = /^Bearer\s+(.+)$/is.exec(authorization?.trim() ?? '')?.[1];
+  if (!token) throw refuse('engagement_token_missing', 'send Authorization: Bearer <wait_token> from POST /v1/wallet/engagements');
+  if (!WAIT_TOKEN.test(token))
+    throw refuse(
+      'engagement_token_unknown',
+      'this is not a wait token from POST /v1/wallet/engagements (43 base64url characters); send it as given, or make a new QR',
+    );
+  const hash = engagementHash('wait', token);
   const waitMs = Math.min(opts.waitSeconds, deps.config.engagementWaitSeconds) * 1000;
   const deadline = Date.now() + (waiters >= MAX_WAITERS ? 0 : waitMs);
   waiters++;
