@@ -8,7 +8,7 @@
  */
 import { badRequest } from '../errors.js';
 import type { JsonObject } from '../formats/jose/types.js';
-import type { LocalizedText } from '../catalog/types.js';
+import type { Catalog, LocalizedText } from '../catalog/types.js';
 import { ownFieldError } from '../verdict/field-messages.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { isClaimPathPointer, type ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
@@ -27,8 +27,27 @@ export interface CounterPolicyInput {
   require_holder_binding?: boolean;
 }
 
-export function toPolicy(input: CounterPolicyInput | undefined, client: ApiClient): VerificationPolicy {
+/** A catalogue id's spelling (schemas/credential-type.schema.json `id`). */
+const CATALOGUE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/**
+ * The counter's policy. Refused before anything is verified (so the holder's one-time QR is not
+ * used up by the clerk's typo): a type spelt as a catalogue id that the catalogue does not hold
+ * (`driver-licence`), which no credential could ever match, and a claim that is no claim path.
+ * A vct (a URI) or a VC type term may name another issuer's type and is taken as it is.
+ */
+export function toPolicy(input: CounterPolicyInput | undefined, client: ApiClient, catalog: Catalog): VerificationPolicy {
   const policy: VerificationPolicy = {};
+  input?.types?.forEach((t, i) => {
+    if (CATALOGUE_ID.test(t) && !catalog.get(t))
+      throw badRequest(
+        'invalid_policy',
+        `${t} is not a credential type of the catalogue (GET /v1/credential-types lists them); a vct is a URI`,
+        {
+          errors: [ownFieldError(`/policy/types/${i}`, 'unknownType')],
+        },
+      );
+  });
   if (input?.types) policy.types = input.types;
   if (client.types !== null) {
     // A verifier client limited to some types accepts only those.
@@ -54,7 +73,7 @@ export async function verifyCounterPresentation(
   const report = await verifyPresentation(
     {
       presentation: input.presentation,
-      policy: toPolicy(input.policy, client),
+      policy: toPolicy(input.policy, client, deps.catalog),
       kb: {
         aud: counterAudience(deps.config.publicUrl, client.id),
         counterClientId: client.id,

@@ -49,6 +49,7 @@ export const FIELD_MESSAGES = {
   notDate: { en: 'must be a date (YYYY-MM-DD)', ko: '날짜 형식(YYYY-MM-DD)이어야 합니다.' },
   inFuture: { en: 'must not be in the future', ko: '오늘보다 늦은 날짜일 수 없습니다.' },
   notClaimPath: { en: 'not a claim path', ko: '항목 경로가 아닙니다.' },
+  unknownType: { en: 'not a credential type of the catalogue', ko: '증명서 종류 목록에 없는 종류입니다.' },
 } as const satisfies Record<string, { en: string; ko: string }>;
 
 export const ownFieldError = (pointer: string, which: keyof typeof FIELD_MESSAGES): FieldError =>

@@ -135,6 +135,21 @@ for (const backend of storeTargets()) {
       assert.equal(res.json<{ code: string }>().code, 'invalid_policy');
     });
 
+    it("refuses a policy naming a catalogue id the catalogue does not hold, before the holder's QR is used", async () => {
+      const { presentation } = await counterPresent(credential, holder, aud, ['age_over_19']);
+      const res = await counterVerify(t.app, verifierKey, presentation, { types: ['driver-licence'], claims: ['age_over_19'] });
+      assert.equal(res.statusCode, 400, res.body);
+      const p = res.json<{ code: string; errors: { pointer: string }[] }>();
+      assert.equal(p.code, 'invalid_policy');
+      assert.deepEqual(
+        p.errors.map((e) => e.pointer),
+        ['/policy/types/0'],
+      );
+      // The same presentation, with the policy put right, still verifies: its nonce was not spent.
+      const ok = await counterVerify(t.app, verifierKey, presentation, { types: ['driver-license'], claims: ['age_over_19'] });
+      assert.equal(ok.json<Verdict>().verdict, 'verified', ok.body);
+    });
+
     it('rejects a type the policy does not accept and a missing asked claim', async () => {
       const p1 = await counterPresent(credential, holder, aud, ['age_over_19']);
       assert.equal(

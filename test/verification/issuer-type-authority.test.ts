@@ -97,9 +97,12 @@ for (const backend of storeTargets()) {
 
     // One class, every policy shape: a foreign issuer's credential naming OUR vct is refused.
     const ourTypePolicies: [string, () => VerificationPolicy][] = [
-      ['a counter policy asking for the catalogue type', () => toPolicy({ types: ['driver-license'] }, anyClient)],
-      ['a counter policy asking for the vct', () => toPolicy({ types: [ourVct] }, anyClient)],
-      ['a counter policy asking for no type at all', () => toPolicy({}, anyClient)],
+      [
+        'a counter policy asking for the catalogue type',
+        () => toPolicy({ types: ['driver-license'] }, anyClient, verifier.runtime.catalog),
+      ],
+      ['a counter policy asking for the vct', () => toPolicy({ types: [ourVct] }, anyClient, verifier.runtime.catalog)],
+      ['a counter policy asking for no type at all', () => toPolicy({}, anyClient, verifier.runtime.catalog)],
       ['a DCQL query for that vct', () => dcql(ourVct)],
     ];
     for (const [name, policy] of ourTypePolicies) {
@@ -136,7 +139,7 @@ for (const backend of storeTargets()) {
     });
 
     it("accepts a trusted issuer's credential of its own type (default: types under its identifier), by counter and by DCQL", async () => {
-      for (const policy of [toPolicy({ types: [foreignVct] }, anyClient), dcql(foreignVct)]) {
+      for (const policy of [toPolicy({ types: [foreignVct] }, anyClient, verifier.runtime.catalog), dcql(foreignVct)]) {
         const v = await verify(foreignOwnType, policy);
         assert.equal(v.verdict, 'verified', JSON.stringify(v.checks));
         assert.equal(
@@ -148,7 +151,7 @@ for (const backend of storeTargets()) {
     });
 
     it('does not let a foreign credential answer to a catalogue id, even of a type it may issue', async () => {
-      const v = await verify(foreignOwnType, toPolicy({ types: ['resident-id'] }, anyClient));
+      const v = await verify(foreignOwnType, toPolicy({ types: ['resident-id'] }, anyClient, verifier.runtime.catalog));
       refused(v, 'type_not_accepted');
     });
 
