@@ -73,7 +73,15 @@ export const parsePresentation: Check = async (s) => {
 };
 
 /** RFC 8725bis §3.1 (alg allow-list, before any crypto) and §3.11 (explicit `typ`), per format. */
-export const checkTypAndAlg: Check = (s) => {
+export const checkTypAndAlg: Check = (s, _c, input) => {
+  // OpenID4VP §6.1: a credential query names one format; a credential of another never answers it.
+  // Said first, before what the other format lacks (a VC-JWT has no holder key to bind) is.
+  const formats = input.policy.formats;
+  if (formats && !formats.includes(s.format!))
+    throw new VerificationFailed(
+      'format_not_accepted',
+      `a ${s.format} credential was presented where ${formats.join(' or ')} was asked for`,
+    );
   formatOf(s).checkHeader(s.parsed);
 };
 
@@ -227,12 +235,6 @@ export const checkPolicy: Check = (s, c, input) => {
   if (!authorized) {
     throw new VerificationFailed('issuer_not_authorized_for_type', 'the issuer is trusted, but not for this credential type');
   }
-  // OpenID4VP §6.1: a credential query names one format; a credential of another never answers it.
-  if (p.formats && !p.formats.includes(s.format!))
-    throw new VerificationFailed(
-      'format_not_accepted',
-      `a ${s.format} credential was presented where ${p.formats.join(' or ')} was asked for`,
-    );
   // OpenID4VP §6.1.1.1: with trusted_authorities (aki), a certificate of the credential's chain
   // must name one of the asked authorities; a credential without a chain matches none.
   if (p.trustedAuthorityKeyIds && !matchesTrustedAuthorities(format.authorityKeyIds?.(parsed), p.trustedAuthorityKeyIds))

@@ -86,12 +86,14 @@ for (const backend of storeTargets()) {
           anyClient,
         ).credentials[0]!,
       );
+    // A format not asked for is refused at typ_alg, before what that format lacks (a holder key) is.
     const refused = (v: VerificationReport, code: string) => {
+      const check = code === 'format_not_accepted' ? 'typ_alg' : 'policy';
       assert.equal(v.verdict, 'rejected', JSON.stringify(v.checks));
       assert.equal(v.code, code);
       assert.deepEqual(
-        v.checks.find((c) => c.check === 'policy'),
-        { check: 'policy', ok: false, code },
+        v.checks.find((c) => c.check === check),
+        { check, ok: false, code },
       );
     };
 
@@ -209,6 +211,10 @@ for (const backend of storeTargets()) {
           refused(await check(vcJwt, dcql(vct(), 'dc+sd-jwt', false)), 'format_not_accepted');
         });
       }
+
+      it('does not answer a dc+sd-jwt query that wants holder binding with a VC-JWT: format_not_accepted, not what a VC-JWT lacks', async () => {
+        refused(await check(vcJwt, dcql(verifier.runtime.catalog.get('driver-license')!.vct, 'dc+sd-jwt')), 'format_not_accepted');
+      });
 
       it('does not answer a vc+jwt policy with an SD-JWT VC, and each format answers its own', async () => {
         refused(await check(await sdPresentation(), { formats: ['vc+jwt'], requireHolderBinding: false }), 'format_not_accepted');
