@@ -111,7 +111,14 @@ export function parseDeviceResponse(text: string): ParsedMdoc | undefined {
     throw malformed('not an ISO 18013-5 DeviceResponse');
   }
   // §8.3.2.1.2.2: status 0 is OK; any other status carries no verifiable document for us.
-  if (response.status !== 0 || response.documents?.length !== 1) throw formatError('mdoc_document_count', 'exactly one document, status 0');
+  // The detail says which: a wallet's own error status (10 general, 11 CBOR decoding, 12 CBOR validation), or the count.
+  if (response.status !== 0)
+    throw formatError(
+      'mdoc_document_count',
+      `the DeviceResponse reports status ${response.status}, not 0 (OK): it carries no document to verify`,
+    );
+  if (response.documents?.length !== 1)
+    throw formatError('mdoc_document_count', `the DeviceResponse holds ${response.documents?.length ?? 0} documents, not exactly one`);
   const document = response.documents[0]!;
   // MobileSecurityObjectBytes (#6.24), decoded once: what @owf/mdoc's `mobileSecurityObject` getter
   // does (it insists on the tag too), keeping the raw maps for what the library does not model.
