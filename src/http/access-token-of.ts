@@ -15,11 +15,24 @@ export interface PresentedAccessToken {
 
 export function accessTokenOf(request: FastifyRequest): PresentedAccessToken {
   if (request.url.includes('?') && new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1)).has('access_token'))
-    throw bearerError('invalid_request', 'send the access token in the Authorization header, never in the URL');
+    throw bearerError(
+      'invalid_request',
+      'send the access token in the Authorization header, never in the URL',
+      '접근 토큰은 주소(URL)에 넣지 말고 인증 헤더(Authorization)로 보내십시오.',
+    );
   const header = request.headers.authorization;
   if (typeof header !== 'string' || header === '')
-    throw bearerError('invalid_token', 'send the access token as Authorization: Bearer or DPoP');
+    throw bearerError(
+      'invalid_token',
+      'send the access token as Authorization: Bearer or DPoP',
+      '접근 토큰이 없습니다. 인증 헤더(Authorization)에 Bearer 또는 DPoP 방식으로 보내십시오.',
+    );
   const m = /^(Bearer|DPoP) ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
-  if (!m?.[1] || !m[2]) throw bearerError('invalid_request', 'the Authorization header is not a Bearer or DPoP token');
+  if (!m?.[1] || !m[2])
+    throw bearerError(
+      'invalid_request',
+      'the Authorization header is not a Bearer or DPoP token',
+      '인증 헤더(Authorization)가 Bearer 또는 DPoP 방식의 토큰이 아닙니다.',
+    );
   return { scheme: m[1].toLowerCase() === 'dpop' ? 'dpop' : 'bearer', token: m[2] };
 }

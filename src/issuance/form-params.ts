@@ -8,6 +8,10 @@ import { AppError } from '../errors.js';
 export function singleParam(form: Record<string, unknown>, name: string): string | undefined {
   const v = form[name];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new AppError('invalid_request', `${name} must be given exactly once`, { status: 400 });
+  if (typeof v !== 'string')
+    throw new AppError('invalid_request', `${name} must be given exactly once`, {
+      status: 400,
+      ko: `${name} 매개변수는 한 번만 보내야 합니다.`,
+    });
   return v;
 }

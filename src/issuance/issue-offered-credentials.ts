@@ -56,9 +56,19 @@ export async function authorizeBoundAccessToken(
   now: number,
 ): Promise<{ offer: VciOfferRecord; dpopJkt: string | null }> {
   const found = await deps.store.vci.offerByAccessToken(hashSecret(accessToken));
-  if (!found || found.tokenExpiresAt <= now) throw bearerError('invalid_token', 'the access token is unknown or expired');
+  if (!found || found.tokenExpiresAt <= now)
+    throw bearerError(
+      'invalid_token',
+      'the access token is unknown or expired',
+      '알 수 없거나 만료된 접근 토큰입니다. 토큰을 다시 받으십시오.',
+    );
   const { offer } = found;
-  if (offer.issued_at !== null || offer.claims === null) throw bearerError('invalid_token', 'the access token was already used');
+  if (offer.issued_at !== null || offer.claims === null)
+    throw bearerError(
+      'invalid_token',
+      'the access token was already used',
+      '이미 사용된 접근 토큰입니다. 이 토큰으로 받을 증명서는 모두 발급했습니다.',
+    );
   return { offer, dpopJkt: found.dpopJkt };
 }
 
@@ -68,18 +78,35 @@ function readConfiguration(deps: VciDeps, body: Record<string, unknown>, offer: 
   // Authorization Code Flow with authorization_details returns the offer row's id (authorization/).
   if (body.credential_identifier !== undefined) {
     if (body.credential_configuration_id !== undefined)
-      throw credentialError('invalid_credential_request', 'send credential_identifier or credential_configuration_id, not both');
+      throw credentialError(
+        'invalid_credential_request',
+        'send credential_identifier or credential_configuration_id, not both',
+        '증명서 식별자(credential_identifier)와 증명서 구성 식별자(credential_configuration_id) 중 하나만 보내십시오.',
+      );
     if (body.credential_identifier !== offer.id || !isSealed(offer.claims ?? ''))
-      throw credentialError('invalid_credential_request', 'credential_identifier is not one the token response returned');
+      throw credentialError(
+        'invalid_credential_request',
+        'credential_identifier is not one the token response returned',
+        '증명서 식별자(credential_identifier)가 토큰 응답에서 받은 값이 아닙니다.',
+      );
     return resolveConfiguration(deps.catalog, offer.configuration_id)!;
   }
   // §8.2 credential_response_encryption is read (and refused when bad) by readResponseEncryption.
   const id = body.credential_configuration_id;
   const configuration = resolveConfiguration(deps.catalog, requiredString(id, 'credential_configuration_id', 'invalid_credential_request'));
-  if (!configuration) throw credentialError('unknown_credential_configuration', 'no such credential configuration');
+  if (!configuration)
+    throw credentialError(
+      'unknown_credential_configuration',
+      'no such credential configuration',
+      '요청한 증명서 구성이 이 발급기관에 없습니다. 발급기관 메타데이터에 있는 구성 식별자를 보내십시오.',
+    );
   // §6.1: the token is valid only for the credentials of its offer; §8.3.1.1 / RFC 6750 §3.1.
   if (!coveredConfigurations(offer).includes(configuration.id))
-    throw bearerError('insufficient_scope', 'the access token does not cover this credential configuration');
+    throw bearerError(
+      'insufficient_scope',
+      'the access token does not cover this credential configuration',
+      '이 접근 토큰으로는 요청한 증명서 구성을 받을 수 없습니다. 발급 제안에 있는 구성을 요청하십시오.',
+    );
   return configuration;
 }
 
@@ -88,12 +115,20 @@ function readProofs(deps: VciDeps, body: Record<string, unknown>, configuration:
   const proofs = body.proofs;
   if (!configuration.keyBound) {
     if (proofs !== undefined || body.proof !== undefined)
-      throw credentialError('invalid_credential_request', 'this credential configuration is not key-bound; send no proofs');
+      throw credentialError(
+        'invalid_credential_request',
+        'this credential configuration is not key-bound; send no proofs',
+        '소지자 키에 묶이지 않는 증명서 구성입니다. 키 소유 증명 없이 보내십시오.',
+      );
     return { type: 'jwt', list: [] };
   }
   const read = readProofList(body);
   if (read.type === 'jwt' && read.list.length > deps.config.batchSize)
-    throw credentialError('invalid_credential_request', `at most ${deps.config.batchSize} proofs per request (batch_size)`);
+    throw credentialError(
+      'invalid_credential_request',
+      `at most ${deps.config.batchSize} proofs per request (batch_size)`,
+      `키 소유 증명은 한 요청에 ${deps.config.batchSize}개까지 보낼 수 있습니다(batch_size).`,
+    );
   return read;
 }
 
@@ -108,9 +143,13 @@ async function checkAttestationProofs(deps: VciDeps, attestation: unknown): Prom
     clock: deps.clock,
   });
   if (checked.keys.length > deps.config.batchSize)
-    throw credentialError('invalid_credential_request', `at most ${deps.config.batchSize} attested keys per request (batch_size)`);
+    throw credentialError(
+      'invalid_credential_request',
+      `at most ${deps.config.batchSize} attested keys per request (batch_size)`,
+      `키 증명이 보증하는 키는 한 요청에 ${deps.config.batchSize}개까지입니다(batch_size).`,
+    );
   if (new Set(checked.attested).size !== checked.attested.length)
-    throw credentialError('invalid_proof', 'the attestation names a key twice');
+    throw credentialError('invalid_proof', 'the attestation names a key twice', '키 증명에 같은 키가 두 번 들어 있습니다.');
   return { proofs: checked.keys.map((jwk, i) => ({ jwk, jkt: checked.attested[i]!, nonce: checked.nonce })), nonce: checked.nonce };
 }
 
@@ -131,7 +170,7 @@ async function checkProofs(deps: VciDeps, list: unknown[], configurationId: stri
   // §8.3: each key provided by the wallet is bound to at most one credential. `jkt` is the RFC 7638
   // thumbprint of the key's one canonical encoding (checkHolderKey), so this compares keys, not JSON.
   if (new Set(checked.map((c) => c.jkt)).size !== checked.length)
-    throw credentialError('invalid_proof', 'each proof must be for a different key');
+    throw credentialError('invalid_proof', 'each proof must be for a different key', '키 소유 증명마다 서로 다른 키를 써야 합니다.');
   return checked;
 }
 
@@ -147,12 +186,20 @@ async function checkIssuable(
   const client = await deps.store.clients.authenticated(offer.client_id, performance.now());
   // §8.3.1.2 credential_request_denied: the issuer no longer stands behind the offer.
   if (!client || client.revokedAt !== null || client.role !== 'issuer')
-    throw credentialError('credential_request_denied', 'the issuer of this offer can no longer issue');
+    throw credentialError(
+      'credential_request_denied',
+      'the issuer of this offer can no longer issue',
+      '이 발급 제안을 만든 발급기관이 더 이상 발급할 수 없습니다.',
+    );
   try {
     resolveType(deps.catalog, client, configuration.type.id, configuration.format);
     return { client, claims: validateClaims(configuration.type, JSON.parse(offerClaimsText(offer.claims, accessToken) ?? 'null')) };
   } catch {
-    throw credentialError('credential_request_denied', 'the offered credential can no longer be issued');
+    throw credentialError(
+      'credential_request_denied',
+      'the offered credential can no longer be issued',
+      '제안된 증명서를 더 이상 발급할 수 없습니다.',
+    );
   }
 }
 
@@ -168,7 +215,12 @@ export async function issueOfferedCredentials(
   authorized: { offer: VciOfferRecord; dpopJkt: string | null },
 ): Promise<CredentialResponse | DeferredResponse> {
   const { offer, dpopJkt } = authorized;
-  if (!isJsonObject(body)) throw credentialError('invalid_credential_request', 'the credential request must be a JSON object');
+  if (!isJsonObject(body))
+    throw credentialError(
+      'invalid_credential_request',
+      'the credential request must be a JSON object',
+      '증명서 요청 본문은 JSON 객체여야 합니다.',
+    );
   const configuration = readConfiguration(deps, body, offer);
   const read = readProofs(deps, body, configuration);
   const viaAttestation = read.type === 'attestation' ? await checkAttestationProofs(deps, read.attestation) : undefined;
@@ -176,7 +228,11 @@ export async function issueOfferedCredentials(
   const adapter = credentialFormat(configuration.format)!;
   // §8.3.1.2 invalid_proof: the proof key must be one this format can bind (an mdoc: P-256).
   if (adapter.acceptsHolderKey && !proofs.every((p) => adapter.acceptsHolderKey!(p.jwk)))
-    throw credentialError('invalid_proof', `${configuration.id} binds an EC P-256 key; sign the proofs with one`);
+    throw credentialError(
+      'invalid_proof',
+      `${configuration.id} binds an EC P-256 key; sign the proofs with one`,
+      `이 증명서 구성(${configuration.id})은 P-256 키에만 묶입니다. 키 소유 증명을 P-256 키로 서명하십시오.`,
+    );
   const { client, claims: offeredClaims } = await checkIssuable(deps, offer, configuration, accessToken);
 
   // An HSM that is away would fail every signature after the point of no return: refuse before
@@ -252,13 +308,25 @@ function refuseUnconsumed(
   if (consumed.ok) return;
   // §8.3.1.2 invalid_nonce: a c_nonce is unknown, expired or already used.
   if (consumed.reason === 'nonce')
-    throw credentialError('invalid_nonce', 'a proof carries an unknown, expired or used c_nonce; get a new one');
+    throw credentialError(
+      'invalid_nonce',
+      'a proof carries an unknown, expired or used c_nonce; get a new one',
+      '키 소유 증명의 일회용 값(c_nonce)이 이 발급기관이 준 값이 아니거나, 만료되었거나, 이미 사용되었습니다. 새 값을 받아 증명을 다시 만드십시오.',
+    );
   // What the token covers is issued at most once per configuration (issue 18). A token that
   // covers one configuration is then used up: the same invalid_token as a later request gets
   // (above), whichever of two racing requests lost.
   if (consumed.reason === 'issued' && coveredConfigurations(offer).length > 1)
-    throw credentialError('credential_request_denied', 'this access token already received this credential configuration');
-  throw bearerError('invalid_token', 'the access token was already used');
+    throw credentialError(
+      'credential_request_denied',
+      'this access token already received this credential configuration',
+      '이 접근 토큰으로 이 증명서 구성을 이미 받았습니다.',
+    );
+  throw bearerError(
+    'invalid_token',
+    'the access token was already used',
+    '이미 사용된 접근 토큰입니다. 이 토큰으로 받을 증명서는 모두 발급했습니다.',
+  );
 }
 
 async function usedNonces(deps: VciDeps, given: readonly string[]): Promise<UsedNonce[]> {
@@ -266,7 +334,12 @@ async function usedNonces(deps: VciDeps, given: readonly string[]): Promise<Used
   const now = deps.clock.now();
   return given.map((nonce) => {
     const read = readCNonce(key, nonce, now);
-    if (!read) throw credentialError('invalid_nonce', 'a proof carries an unknown, expired or used c_nonce; get a new one');
+    if (!read)
+      throw credentialError(
+        'invalid_nonce',
+        'a proof carries an unknown, expired or used c_nonce; get a new one',
+        '키 소유 증명의 일회용 값(c_nonce)이 이 발급기관이 준 값이 아니거나, 만료되었거나, 이미 사용되었습니다. 새 값을 받아 증명을 다시 만드십시오.',
+      );
     return { hash: hashSecret(nonce), expiresAt: read.expiresAt };
   });
 }

@@ -10,7 +10,7 @@
 import { PRE_AUTHORIZED_GRANT } from './build-issuer-metadata.js';
 import { issueAccessToken } from './issue-access-token.js';
 import { hashSecret, hashTxCode, sameHash } from './vci-secrets.js';
-import { tokenError } from './vci-errors.js';
+import { tokenError, type TokenErrorExtra } from './vci-errors.js';
 import { singleParam } from './form-params.js';
 import { MAX_TX_CODE_ATTEMPTS, type VciDeps } from './vci-deps.js';
 import { checkSenderPolicy, type SenderBinding } from './sender-binding.js';
@@ -26,18 +26,41 @@ export interface TokenResponse {
   refresh_token?: string;
 }
 
+const NEW_OFFER_KO = '발급기관에 새 발급 제안을 요청하십시오.';
+
+/** Why a pre-authorized code is refused, by its `code_state`, in both languages. */
+const CODE_REFUSALS: Record<NonNullable<TokenErrorExtra['code_state']>, { en: string; ko: string }> = {
+  unknown: { en: 'the pre-authorized code is unknown', ko: `알 수 없는 사전 인가 코드입니다. ${NEW_OFFER_KO}` },
+  used: { en: 'the pre-authorized code was already used', ko: `이미 사용된 사전 인가 코드입니다. ${NEW_OFFER_KO}` },
+  locked: {
+    en: 'the pre-authorized code was locked after too many wrong transaction codes',
+    ko: `거래 코드를 여러 번 잘못 입력하여 사전 인가 코드가 잠겼습니다. ${NEW_OFFER_KO}`,
+  },
+  expired: { en: 'the pre-authorized code has expired', ko: `사전 인가 코드의 유효 시간이 지났습니다. ${NEW_OFFER_KO}` },
+};
+
+const codeRefused = (state: keyof typeof CODE_REFUSALS) =>
+  tokenError('invalid_grant', CODE_REFUSALS[state].en, CODE_REFUSALS[state].ko, { code_state: state });
+
 export async function redeemPreAuthorizedCode(
   deps: Pick<VciDeps, 'store' | 'clock' | 'config'>,
   form: Record<string, unknown>,
   sender: SenderBinding = {},
 ): Promise<TokenResponse> {
   const grantType = singleParam(form, 'grant_type');
-  if (grantType === undefined || grantType === '') throw tokenError('invalid_request', 'grant_type is required');
+  if (grantType === undefined || grantType === '')
+    throw tokenError('invalid_request', 'grant_type is required', '요청에 인가 방식(grant_type)이 없습니다.');
   // RFC 6749 §5.2: only the Pre-Authorized Code grant is offered here.
-  if (grantType !== PRE_AUTHORIZED_GRANT) throw tokenError('unsupported_grant_type', `only ${PRE_AUTHORIZED_GRANT} is supported`);
+  if (grantType !== PRE_AUTHORIZED_GRANT)
+    throw tokenError(
+      'unsupported_grant_type',
+      `only ${PRE_AUTHORIZED_GRANT} is supported`,
+      `이 발급기관이 받는 인가 방식은 사전 인가 코드(${PRE_AUTHORIZED_GRANT})뿐입니다.`,
+    );
   const code = singleParam(form, 'pre-authorized_code');
   // §6.1: pre-authorized_code MUST be present with this grant type.
-  if (code === undefined || code === '') throw tokenError('invalid_request', 'pre-authorized_code is required');
+  if (code === undefined || code === '')
+    throw tokenError('invalid_request', 'pre-authorized_code is required', '요청에 사전 인가 코드(pre-authorized_code)가 없습니다.');
   const txCode = singleParam(form, 'tx_code');
 
   const now = deps.clock.now();
@@ -48,44 +71,60 @@ export async function redeemPreAuthorizedCode(
   // An authorization code's offer row (finish-authorization.ts) is reached by its code too, and
   // its claims are sealed under that code: it is redeemed only with PKCE, redirect_uri and
   // client_id (redeem-authorization-code.ts), never as a pre-authorized code (RFC 7636 §4.6).
-  if (!offer || (offer.claims_head !== null && isSealed(offer.claims_head)))
-    throw tokenError('invalid_grant', 'the pre-authorized code is unknown', { code_state: 'unknown' });
-  if (offer.redeemed_at !== null) throw tokenError('invalid_grant', 'the pre-authorized code was already used', { code_state: 'used' });
-  if (offer.burned_at !== null)
-    throw tokenError('invalid_grant', 'the pre-authorized code was locked after too many wrong transaction codes', {
-      code_state: 'locked',
-    });
-  if (offer.expires_at <= now) throw tokenError('invalid_grant', 'the pre-authorized code has expired', { code_state: 'expired' });
+  if (!offer || (offer.claims_head !== null && isSealed(offer.claims_head))) throw codeRefused('unknown');
+  if (offer.redeemed_at !== null) throw codeRefused('used');
+  if (offer.burned_at !== null) throw codeRefused('locked');
+  if (offer.expires_at <= now) throw codeRefused('expired');
   // Before any tx_code attempt is counted: a request refused for its missing DPoP or attestation costs none.
   checkSenderPolicy(deps.config, offer.configuration_id, sender);
 
   if (offer.tx_code_hash === null) {
     // §6.3 invalid_request: a transaction code was sent but none was expected.
-    if (txCode !== undefined) throw tokenError('invalid_request', 'this offer does not use a tx_code');
+    if (txCode !== undefined)
+      throw tokenError(
+        'invalid_request',
+        'this offer does not use a tx_code',
+        '거래 코드가 없는 발급 제안입니다. 거래 코드(tx_code) 없이 보내십시오.',
+      );
   } else {
     // §6.3 invalid_request: a transaction code is expected but missing.
-    if (txCode === undefined) throw tokenError('invalid_request', 'tx_code is required for this offer');
+    if (txCode === undefined)
+      throw tokenError(
+        'invalid_request',
+        'tx_code is required for this offer',
+        '이 발급 제안에는 거래 코드(tx_code)가 필요합니다. 발급기관에서 받은 거래 코드를 입력하십시오.',
+      );
     const attempts = await deps.store.vci.countTxAttempt(offer.id, now, MAX_TX_CODE_ATTEMPTS);
     if (attempts === undefined)
-      throw tokenError('invalid_grant', 'the pre-authorized code is no longer valid', { code_state: 'locked', tx_code_attempts_left: 0 });
+      throw tokenError(
+        'invalid_grant',
+        'the pre-authorized code is no longer valid',
+        `더 이상 쓸 수 없는 사전 인가 코드입니다. ${NEW_OFFER_KO}`,
+        { code_state: 'locked', tx_code_attempts_left: 0 },
+      );
     if (!sameHash(hashTxCode(offer.id, txCode), offer.tx_code_hash)) {
       // §13.6.3: after the limit, the code is invalidated and further requests get invalid_grant.
       if (attempts >= MAX_TX_CODE_ATTEMPTS) await deps.store.vci.burn(offer.id, now);
       const left = Math.max(0, MAX_TX_CODE_ATTEMPTS - attempts);
-      throw tokenError('invalid_grant', `the tx_code is wrong; ${left} attempt(s) left`, {
-        tx_code_attempts_left: left,
-        ...(left === 0 && { code_state: 'locked' as const }),
-      });
+      throw tokenError(
+        'invalid_grant',
+        `the tx_code is wrong; ${left} attempt(s) left`,
+        left > 0
+          ? `거래 코드가 맞지 않습니다. ${left}번 더 시도할 수 있습니다.`
+          : `거래 코드가 맞지 않아 사전 인가 코드가 잠겼습니다. ${NEW_OFFER_KO}`,
+        {
+          tx_code_attempts_left: left,
+          ...(left === 0 && { code_state: 'locked' as const }),
+        },
+      );
     }
   }
 
   const token = issueAccessToken(now, deps.config.accessTokenTtlSeconds);
   const bound = { hash: token.hash, expiresAt: token.expiresAt, dpopJkt: sender.dpopJkt, walletClient: sender.walletClient };
   const refresh = newRefreshToken(deps.config, { offerId: offer.id, now, ...sender });
-  if (!(await deps.store.vci.redeem(offer.id, now, bound, refresh?.row))) {
-    // Lost a race with another redemption of the same code.
-    throw tokenError('invalid_grant', 'the pre-authorized code was already used', { code_state: 'used' });
-  }
+  // Lost a race with another redemption of the same code.
+  if (!(await deps.store.vci.redeem(offer.id, now, bound, refresh?.row))) throw codeRefused('used');
   return {
     access_token: token.token,
     token_type: sender.dpopJkt === undefined ? 'Bearer' : 'DPoP',

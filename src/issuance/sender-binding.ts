@@ -21,7 +21,12 @@ export interface SenderBinding {
 /** RFC 9449 §5 / HAIP §4.3: this configuration's tokens are sender-constrained (DPOP_REQUIRED), whatever the grant. */
 export function checkDpopPolicy(config: Pick<Config, 'dpopRequired'>, configurationId: string, sender: SenderBinding): void {
   if (sender.dpopJkt === undefined && requiredFor(config.dpopRequired, configurationId))
-    throw dpopError('invalid_dpop_proof', 'a DPoP proof is required for this credential', 'token');
+    throw dpopError(
+      'invalid_dpop_proof',
+      'a DPoP proof is required for this credential',
+      '이 증명서를 받으려면 토큰 요청에 DPoP 증명을 함께 보내야 합니다.',
+      'token',
+    );
 }
 
 export function checkSenderPolicy(
@@ -35,5 +40,8 @@ export function checkSenderPolicy(
     throw new AppError(
       'invalid_client',
       'a wallet attestation (OAuth-Client-Attestation and -PoP) from a trusted wallet provider is required',
+      {
+        ko: '이 증명서를 받으려면 신뢰하는 지갑 제공자가 발급한 지갑 증명(OAuth-Client-Attestation 헤더와 그 소유 증명)을 함께 보내야 합니다.',
+      },
     );
 }

@@ -57,15 +57,36 @@ export async function checkCredentialSender(
 ): Promise<void> {
   if (token.dpopJkt === null) {
     // §7.1: the DPoP scheme names a DPoP-bound token; this one is not.
-    if (token.scheme === 'dpop') throw bearerError('invalid_token', 'this access token is not DPoP-bound; send it as Bearer');
+    if (token.scheme === 'dpop')
+      throw bearerError(
+        'invalid_token',
+        'this access token is not DPoP-bound; send it as Bearer',
+        'DPoP 키에 묶이지 않은 접근 토큰입니다. 인증 헤더(Authorization)에 Bearer 방식으로 보내십시오.',
+      );
     return;
   }
   // §7.2: a DPoP-bound token sent as Bearer is refused, so a stolen token alone is useless.
   if (token.scheme !== 'dpop')
-    throw dpopError('invalid_dpop_proof', 'this access token is DPoP-bound; send it as Authorization: DPoP with a DPoP proof', 'resource');
+    throw dpopError(
+      'invalid_dpop_proof',
+      'this access token is DPoP-bound; send it as Authorization: DPoP with a DPoP proof',
+      'DPoP 키에 묶인 접근 토큰입니다. 인증 헤더(Authorization)에 DPoP 방식으로 보내고 DPoP 증명을 함께 보내십시오.',
+      'resource',
+    );
   const proof = await dpop.verify({ headers, htm: 'POST', htu: `${deps.config.publicUrl}${path}`, accessToken: token.token }, 'resource');
-  if (!proof) throw dpopError('invalid_dpop_proof', 'a DPoP proof is required with this access token', 'resource');
+  if (!proof)
+    throw dpopError(
+      'invalid_dpop_proof',
+      'a DPoP proof is required with this access token',
+      '이 접근 토큰은 DPoP 증명과 함께 보내야 합니다.',
+      'resource',
+    );
   // §7.1 / §6.1: the proof key is the key the token is bound to (cnf.jkt).
   if (proof.jkt !== token.dpopJkt)
-    throw dpopError('invalid_dpop_proof', 'the DPoP proof key is not the key this token is bound to', 'resource');
+    throw dpopError(
+      'invalid_dpop_proof',
+      'the DPoP proof key is not the key this token is bound to',
+      'DPoP 증명의 키가 이 접근 토큰에 묶인 키가 아닙니다.',
+      'resource',
+    );
 }

@@ -4,6 +4,7 @@
  * the ASCII set OpenID4VCI §8.3.1.2 allows (no `"` or `\`).
  */
 import { AppError, codesOfArea, type ErrorCode } from '../errors.js';
+import { withParticle } from '../verdict/particle.js';
 
 /** RFC 6749 §5.2 (token endpoint). */
 export type TokenErrorCode = 'invalid_request' | 'invalid_grant' | 'unsupported_grant_type';
@@ -22,13 +23,18 @@ export type CredentialErrorCode =
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
 
 /**
+ * `ko` (every helper here): this refusal's own Korean sentence, the same reason as `message` (AppError
+ * `ko`), which a reader of Korean gets in place of the code's catalogue sentence; the code alone
+ * (one invalid_request for a missing redirect_uri, another for a wrong content type) would not say
+ * why. Required, so that no refusal of these endpoints goes without one.
+ *
  * `extra`: extension parameters of the token error response (RFC 6749 §5.2 lets a response carry
  * more than `error`), so a wallet can tell a person which failure it was and what is left:
  * `code_state` (unknown, expired, used, locked) and `tx_code_attempts_left`. Both are ours; a
  * wallet that does not know them still has `error`.
  */
-export const tokenError = (code: TokenErrorCode, message: string, extra?: TokenErrorExtra) =>
-  new AppError(code, message, { status: 400, ...(extra && { details: { ...extra } }) });
+export const tokenError = (code: TokenErrorCode, message: string, ko: string, extra?: TokenErrorExtra) =>
+  new AppError(code, message, { status: 400, ko, ...(extra && { details: { ...extra } }) });
 
 export interface TokenErrorExtra {
   code_state?: 'unknown' | 'expired' | 'used' | 'locked';
@@ -37,23 +43,41 @@ export interface TokenErrorExtra {
 /** The extension members an OAuth-shaped error may carry (src/http/problem.ts writes only these). */
 export const OAUTH_ERROR_EXTENSIONS = ['code_state', 'tx_code_attempts_left'] as const;
 
-export const credentialError = (code: CredentialErrorCode, message: string) => new AppError(code, message, { status: 400 });
+export const credentialError = (code: CredentialErrorCode, message: string, ko: string) => new AppError(code, message, { status: 400, ko });
 
 /** invalid_request 400, invalid_token 401, insufficient_scope 403 (the catalogue's statuses). */
-export const bearerError = (code: BearerErrorCode, message: string) => new AppError(code, message);
+export const bearerError = (code: BearerErrorCode, message: string, ko: string) => new AppError(code, message, { ko });
 
 /** Every error code the OpenID4VCI endpoints answer with; anything else is mapped by the error handler. */
 export const VCI_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid_request', ...codesOfArea('openid4vci')]);
 
 /**
+ * The Korean words for the members requiredString is asked about (with the member name once, for
+ * the developer); another member is named as it is.
+ */
+const MEMBER_KO: Readonly<Record<string, string>> = {
+  transaction_id: '보류 발급 식별자(transaction_id)',
+  notification_id: '알림 식별자(notification_id)',
+  credential_configuration_id: '증명서 구성 식별자(credential_configuration_id)',
+};
+
+/**
  * A required string member of a request body, or the endpoint's refusal saying what is wrong with
  * it: absent, not a string, empty or too long, each its own sentence, so the caller fixes the
- * right thing (a number sent as the id was told the id "is required").
+ * right thing (a number sent as the id was told the id "is required"), in Korean too.
  */
 export function requiredString(value: unknown, name: string, code: CredentialErrorCode, maxLength = Number.POSITIVE_INFINITY): string {
-  if (value === undefined || value === null) throw credentialError(code, `${name} is required`);
-  if (typeof value !== 'string') throw credentialError(code, `${name} must be a string`);
-  if (value === '') throw credentialError(code, `${name} must not be empty`);
-  if (value.length > maxLength) throw credentialError(code, `${name} is longer than ${maxLength} characters`);
+  const member = MEMBER_KO[name] ?? name;
+  if (value === undefined || value === null)
+    throw credentialError(code, `${name} is required`, `요청에 ${withParticle(member, '이/가')} 없습니다.`);
+  if (typeof value !== 'string')
+    throw credentialError(code, `${name} must be a string`, `${withParticle(member, '은/는')} 문자열이어야 합니다.`);
+  if (value === '') throw credentialError(code, `${name} must not be empty`, `${withParticle(member, '이/가')} 비어 있습니다.`);
+  if (value.length > maxLength)
+    throw credentialError(
+      code,
+      `${name} is longer than ${maxLength} characters`,
+      `${withParticle(member, '은/는')} ${maxLength.toLocaleString('en-US')}자 이하여야 합니다.`,
+    );
   return value;
 }

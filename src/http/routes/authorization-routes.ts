@@ -105,7 +105,11 @@ export async function authorizationRoutes(app: FastifyInstance, opts: Authorizat
     },
     async (request, reply) => {
       if (!isFormRequest(request.headers['content-type']))
-        throw authorizationError('invalid_request', 'send the pushed authorization request as application/x-www-form-urlencoded');
+        throw authorizationError(
+          'invalid_request',
+          'send the pushed authorization request as application/x-www-form-urlencoded',
+          '인가 요청 등록(PAR)은 폼 형식(application/x-www-form-urlencoded)으로 보내십시오.',
+        );
       const form = (request.body ?? {}) as Record<string, unknown>;
       const response = await pushAuthorizationRequest(deps, form, request.headers, checkParClient, opts.dpop);
       reply.header('cache-control', 'no-store');

@@ -25,7 +25,8 @@ import { isJsonRequest } from '../json-body.js';
 
 /** §9.1 / §11.1: the request is application/json. */
 function requireJson(request: FastifyRequest, code: 'invalid_credential_request' | 'invalid_notification_request'): void {
-  if (!isJsonRequest(request.headers['content-type'])) throw credentialError(code, 'send the request as application/json');
+  if (!isJsonRequest(request.headers['content-type']))
+    throw credentialError(code, 'send the request as application/json', '요청 본문은 JSON(application/json)으로 보내십시오.');
 }
 
 const ID_PARAMS = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{24}$' } } } as const;

@@ -215,7 +215,11 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
     async (request, reply) => {
       // RFC 6749 §4.1.3: the token request is form-encoded.
       if (!isFormRequest(request.headers['content-type']))
-        throw tokenError('invalid_request', 'send the token request as application/x-www-form-urlencoded');
+        throw tokenError(
+          'invalid_request',
+          'send the token request as application/x-www-form-urlencoded',
+          '토큰 요청은 폼 형식(application/x-www-form-urlencoded)으로 보내십시오.',
+        );
       const form = (request.body ?? {}) as Record<string, unknown>;
       // Either grant: RFC 9449 §5 (DPoP) and attest_jwt_client_auth, who is asking, checked before
       // the code is touched; the token is bound to the DPoP key. The Authorization Code grant when
@@ -307,6 +311,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
           throw credentialError(
             'invalid_credential_request',
             'send the credential request as application/json or, encrypted, application/jwt',
+            '증명서 요청은 JSON(application/json)으로, 암호화한 요청은 application/jwt로 보내십시오.',
           );
         checkPlainRequest(deps.config, request.body);
       }

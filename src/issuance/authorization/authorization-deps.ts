@@ -38,8 +38,9 @@ export type AuthorizationErrorCode =
   | 'temporarily_unavailable';
 
 /** Every one of them is a 4xx but temporarily_unavailable (503); invalid_request_uri is 400 here (404 is OpenID4VP's unknown request). */
-export const authorizationError = (code: AuthorizationErrorCode, message: string) =>
-  new AppError(code, message, code === 'invalid_request_uri' ? { status: 400 } : {});
+/** `ko`: the refusal's own Korean sentence, the same reason as `message` (AppError `ko`). */
+export const authorizationError = (code: AuthorizationErrorCode, message: string, ko: string) =>
+  new AppError(code, message, { ko, ...(code === 'invalid_request_uri' && { status: 400 }) });
 
 /**
  * The `authorization_details` form parameter (RFC 9396 §2, OpenID4VCI §5.1.1): undefined when
@@ -53,8 +54,17 @@ export function readAuthorizationDetails(form: Record<string, unknown>): unknown
   try {
     details = JSON.parse(raw);
   } catch {
-    throw authorizationError('invalid_authorization_details', 'authorization_details must be a JSON array');
+    throw authorizationError(
+      'invalid_authorization_details',
+      'authorization_details must be a JSON array',
+      '인가 상세(authorization_details)는 JSON 배열이어야 합니다.',
+    );
   }
-  if (!Array.isArray(details)) throw authorizationError('invalid_authorization_details', 'authorization_details must be a JSON array');
+  if (!Array.isArray(details))
+    throw authorizationError(
+      'invalid_authorization_details',
+      'authorization_details must be a JSON array',
+      '인가 상세(authorization_details)는 JSON 배열이어야 합니다.',
+    );
   return details;
 }

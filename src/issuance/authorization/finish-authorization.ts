@@ -104,12 +104,21 @@ export async function finishAuthorization(
   log: Logger,
 ): Promise<string> {
   const state = singleParam(query, 'state');
-  if (state === undefined || state === '') throw authorizationError('invalid_request', 'state is missing');
+  if (state === undefined || state === '')
+    throw authorizationError('invalid_request', 'state is missing', '본인 확인 응답에 상태 값(state)이 없습니다.');
   const req = await deps.store.authorizationRequests.byIdpStateHash(hashSecret(state));
   if (!req || req.completed_at !== null)
-    throw authorizationError('invalid_request', 'no login in progress with this state (finished, or never started)');
+    throw authorizationError(
+      'invalid_request',
+      'no login in progress with this state (finished, or never started)',
+      '진행 중인 본인 확인이 없습니다. 이미 끝났거나 시작된 적이 없습니다.',
+    );
   if (binding === undefined || !sameHash(binding, await browserBinding(deps, state)))
-    throw authorizationError('invalid_request', 'this login was started in another browser; start again from the wallet');
+    throw authorizationError(
+      'invalid_request',
+      'this login was started in another browser; start again from the wallet',
+      '다른 브라우저에서 시작한 본인 확인입니다. 지갑에서 처음부터 다시 시작하십시오.',
+    );
   const now = deps.clock.now();
   if (req.expires_at <= now) {
     await deps.store.authorizationRequests.complete(req.id, now, 'access_denied');
@@ -120,7 +129,7 @@ export async function finishAuthorization(
   const done = deps.clock.now();
   if ('ending' in decided) {
     if (!(await deps.store.authorizationRequests.complete(req.id, done, decided.ending.error)))
-      throw authorizationError('invalid_request', 'this login was already finished');
+      throw authorizationError('invalid_request', 'this login was already finished', '이미 끝난 본인 확인입니다.');
     return walletRedirect(deps, req, decided.ending);
   }
   const code = newSecret();

@@ -36,15 +36,24 @@ const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 /** RFC 6749 §3.1.2: absolute, no fragment; RFC 8252: https, a private-use scheme, or http to a loopback address. */
 function readRedirectUri(raw: string | undefined): string {
-  if (raw === undefined || raw === '') throw authorizationError('invalid_request', 'redirect_uri is required');
+  if (raw === undefined || raw === '')
+    throw authorizationError('invalid_request', 'redirect_uri is required', '돌아올 주소(redirect_uri)가 없습니다.');
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    throw authorizationError('invalid_request', 'redirect_uri must be an absolute URI');
+    throw authorizationError(
+      'invalid_request',
+      'redirect_uri must be an absolute URI',
+      '돌아올 주소(redirect_uri)는 절대 주소여야 합니다.',
+    );
   }
   if (raw.length > 2048 || u.hash !== '' || raw.includes('#'))
-    throw authorizationError('invalid_request', 'redirect_uri must not carry a fragment');
+    throw authorizationError(
+      'invalid_request',
+      'redirect_uri must not carry a fragment',
+      '돌아올 주소(redirect_uri)에는 조각(#)을 넣을 수 없습니다.',
+    );
   const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
   const scheme = u.protocol.slice(0, -1);
   const ok =
@@ -53,7 +62,12 @@ function readRedirectUri(raw: string | undefined): string {
     (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+$/.test(scheme) && !['javascript', 'data', 'file', 'blob', 'vbscript'].includes(scheme)) ||
     scheme === 'openid-credential-offer' ||
     scheme === 'haip';
-  if (!ok) throw authorizationError('invalid_request', 'redirect_uri must be https, http to a loopback address, or a private-use scheme');
+  if (!ok)
+    throw authorizationError(
+      'invalid_request',
+      'redirect_uri must be https, http to a loopback address, or a private-use scheme',
+      '돌아올 주소(redirect_uri)는 https 주소, 루프백 주소로 가는 http 주소 또는 앱 전용 스킴이어야 합니다.',
+    );
   return raw;
 }
 
@@ -62,10 +76,23 @@ function readPkce(form: Record<string, unknown>): string {
   const challenge = singleParam(form, 'code_challenge');
   const method = singleParam(form, 'code_challenge_method');
   if (challenge === undefined || challenge === '')
-    throw authorizationError('invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256');
-  if (method !== 'S256') throw authorizationError('invalid_request', 'code_challenge_method must be S256 (plain is not accepted)');
+    throw authorizationError(
+      'invalid_request',
+      'PKCE is required: send code_challenge with code_challenge_method=S256',
+      'PKCE가 필요합니다. 코드 챌린지(code_challenge)를 S256 방식으로 보내십시오.',
+    );
+  if (method !== 'S256')
+    throw authorizationError(
+      'invalid_request',
+      'code_challenge_method must be S256 (plain is not accepted)',
+      '코드 챌린지 방식(code_challenge_method)은 S256이어야 합니다. plain 방식은 받지 않습니다.',
+    );
   if (!CODE_CHALLENGE.test(challenge))
-    throw authorizationError('invalid_request', 'code_challenge must be a base64url SHA-256 (43 characters)');
+    throw authorizationError(
+      'invalid_request',
+      'code_challenge must be a base64url SHA-256 (43 characters)',
+      '코드 챌린지(code_challenge)는 base64url로 인코딩한 SHA-256 값(43자)이어야 합니다.',
+    );
   return challenge;
 }
 
@@ -84,20 +111,34 @@ function readAsked(deps: AuthorizationDeps, form: Record<string, unknown>): Aske
       throw authorizationError(
         'invalid_authorization_details',
         'authorization_details must hold exactly one object (one credential configuration per request)',
+        '인가 상세(authorization_details)에는 객체가 정확히 하나 있어야 합니다. 한 요청에는 증명서 구성 하나만 요청할 수 있습니다.',
       );
     const entry = details[0];
     if (entry.type !== 'openid_credential')
-      throw authorizationError('invalid_authorization_details', 'the only authorization_details type is openid_credential');
+      throw authorizationError(
+        'invalid_authorization_details',
+        'the only authorization_details type is openid_credential',
+        '인가 상세의 유형(type)은 openid_credential이어야 합니다.',
+      );
     if (entry.format !== undefined)
-      throw authorizationError('invalid_authorization_details', 'name the credential by credential_configuration_id, not format');
+      throw authorizationError(
+        'invalid_authorization_details',
+        'name the credential by credential_configuration_id, not format',
+        '증명서는 형식(format)이 아니라 증명서 구성 식별자로 지정하십시오.',
+      );
     // RFC 9396 §2.2 locations: when given, it must name this issuer.
     if (entry.locations !== undefined && !(Array.isArray(entry.locations) && entry.locations.includes(deps.config.publicUrl)))
-      throw authorizationError('invalid_authorization_details', 'locations must name this credential issuer');
+      throw authorizationError(
+        'invalid_authorization_details',
+        'locations must name this credential issuer',
+        '인가 상세의 위치(locations)에 이 발급기관이 있어야 합니다.',
+      );
     const configuration = resolveConfiguration(deps.catalog, entry.credential_configuration_id);
     if (!configuration)
       throw authorizationError(
         'invalid_authorization_details',
         'credential_configuration_id names no credential configuration of this issuer',
+        '증명서 구성 식별자(credential_configuration_id)에 해당하는 증명서 구성이 이 발급기관에 없습니다.',
       );
     const echoed = {
       type: 'openid_credential',
@@ -107,14 +148,23 @@ function readAsked(deps: AuthorizationDeps, form: Record<string, unknown>): Aske
     return { configuration, authorizationDetails: JSON.stringify(echoed), scope: null };
   }
   if (scopeRaw === undefined || scopeRaw.trim() === '')
-    throw authorizationError('invalid_request', 'ask for a credential with authorization_details (openid_credential) or scope');
+    throw authorizationError(
+      'invalid_request',
+      'ask for a credential with authorization_details (openid_credential) or scope',
+      '받을 증명서를 인가 상세(authorization_details)나 범위(scope)로 지정하십시오.',
+    );
   // §12.2.4: a configuration's `scope` is its id; other scope values are ignored, one credential scope at most.
   const found = scopeRaw
     .split(' ')
     .filter((s) => s !== '')
     .map((s) => resolveConfiguration(deps.catalog, s))
     .filter((c): c is CredentialConfiguration => c !== undefined);
-  if (found.length !== 1) throw authorizationError('invalid_scope', 'scope must name exactly one credential configuration of this issuer');
+  if (found.length !== 1)
+    throw authorizationError(
+      'invalid_scope',
+      'scope must name exactly one credential configuration of this issuer',
+      '범위(scope)에는 이 발급기관의 증명서 구성을 정확히 하나 넣어야 합니다.',
+    );
   return { configuration: found[0]!, authorizationDetails: null, scope: found[0]!.id };
 }
 
@@ -141,10 +191,19 @@ async function readParDpopKey(
 ): Promise<string | null> {
   const param = singleParam(form, 'dpop_jkt');
   if (param !== undefined && !JKT.test(param))
-    throw authorizationError('invalid_request', 'dpop_jkt must be the base64url SHA-256 JWK thumbprint of a DPoP key');
+    throw authorizationError(
+      'invalid_request',
+      'dpop_jkt must be the base64url SHA-256 JWK thumbprint of a DPoP key',
+      'DPoP 키 지문(dpop_jkt)은 DPoP 키의 base64url SHA-256 JWK 지문이어야 합니다.',
+    );
   const proof = dpop ? await dpop.verify({ headers, htm: 'POST', htu: endpoint }, 'token') : undefined;
   if (proof && param !== undefined && proof.jkt !== param)
-    throw dpopError('invalid_dpop_proof', "dpop_jkt is not the thumbprint of the DPoP proof's key", 'token');
+    throw dpopError(
+      'invalid_dpop_proof',
+      "dpop_jkt is not the thumbprint of the DPoP proof's key",
+      'DPoP 키 지문(dpop_jkt)이 DPoP 증명에 쓴 키의 지문과 다릅니다.',
+      'token',
+    );
   return proof?.jkt ?? param ?? null;
 }
 
@@ -157,23 +216,42 @@ export async function pushAuthorizationRequest(
 ): Promise<PushedAuthorizationResponse> {
   // §2.1: request_uri MUST NOT be provided here; request objects (JAR) are not supported.
   if (form.request_uri !== undefined)
-    throw authorizationError('invalid_request', 'request_uri is not allowed in a pushed authorization request');
+    throw authorizationError(
+      'invalid_request',
+      'request_uri is not allowed in a pushed authorization request',
+      '인가 요청 등록(PAR)에는 요청 주소(request_uri)를 넣을 수 없습니다.',
+    );
   if (form.request !== undefined)
-    throw authorizationError('invalid_request', 'request objects are not supported; send the parameters as form fields');
+    throw authorizationError(
+      'invalid_request',
+      'request objects are not supported; send the parameters as form fields',
+      '요청 객체(request)는 지원하지 않습니다. 매개변수를 폼 필드로 보내십시오.',
+    );
   const clientId = singleParam(form, 'client_id');
   if (clientId === undefined || clientId === '' || clientId.length > 255)
-    throw authorizationError('invalid_request', 'client_id is required');
+    throw authorizationError('invalid_request', 'client_id is required', '클라이언트 식별자(client_id)가 없습니다.');
   const responseType = singleParam(form, 'response_type');
-  if (responseType === undefined) throw authorizationError('invalid_request', 'response_type is required');
-  if (responseType !== 'code') throw authorizationError('unsupported_response_type', 'response_type must be code');
+  if (responseType === undefined)
+    throw authorizationError('invalid_request', 'response_type is required', '응답 유형(response_type)이 없습니다.');
+  if (responseType !== 'code')
+    throw authorizationError(
+      'unsupported_response_type',
+      'response_type must be code',
+      '이 발급기관은 응답 유형(response_type)으로 code만 받습니다.',
+    );
   const codeChallenge = readPkce(form);
   const redirectUri = readRedirectUri(singleParam(form, 'redirect_uri'));
   const state = singleParam(form, 'state');
-  if (state !== undefined && state.length > 512) throw authorizationError('invalid_request', 'state is longer than 512 characters');
+  if (state !== undefined && state.length > 512)
+    throw authorizationError('invalid_request', 'state is longer than 512 characters', '상태 값(state)은 512자 이하여야 합니다.');
   // RFC 8707: the only resource here is this credential issuer.
   const resource = singleParam(form, 'resource');
   if (resource !== undefined && resource !== deps.config.publicUrl)
-    throw authorizationError('invalid_request', 'resource must be this credential issuer');
+    throw authorizationError(
+      'invalid_request',
+      'resource must be this credential issuer',
+      '대상 자원(resource)은 이 발급기관이어야 합니다.',
+    );
   const asked = readAsked(deps, form);
 
   const endpoint = `${deps.config.publicUrl}${AUTHORIZATION_PATHS.par}`;
@@ -187,11 +265,16 @@ export async function pushAuthorizationRequest(
   if (issuerState !== undefined) {
     const offer = await findOpenOfferByRefHash(deps, hashSecret(issuerState)).catch(() => undefined);
     if (!offer || !isAuthorizationCodeOffer(offer))
-      throw authorizationError('invalid_request', 'issuer_state names no open credential offer of this issuer');
+      throw authorizationError(
+        'invalid_request',
+        'issuer_state names no open credential offer of this issuer',
+        '발급 상태 값(issuer_state)에 해당하는 유효한 발급 제안이 이 발급기관에 없습니다.',
+      );
     if (offer.configuration_id !== asked.configuration.id)
       throw authorizationError(
         'invalid_authorization_details',
         'the credential offer of issuer_state is for another credential configuration',
+        '발급 상태 값(issuer_state)의 발급 제안은 다른 증명서 구성에 대한 것입니다.',
       );
     offerId = offer.id;
     client = await deps.store.clients.get(offer.client_id);
@@ -199,12 +282,20 @@ export async function pushAuthorizationRequest(
     client = await configuredIssuerClient(deps);
   }
   if (!client || client.revokedAt !== null || client.role !== 'issuer')
-    throw authorizationError('temporarily_unavailable', 'no issuer client stands behind wallet-initiated issuance (CLAIMS_SOURCE_CLIENT)');
+    throw authorizationError(
+      'temporarily_unavailable',
+      'no issuer client stands behind wallet-initiated issuance (CLAIMS_SOURCE_CLIENT)',
+      '지갑에서 시작하는 발급을 맡을 발급기관 클라이언트가 설정되어 있지 않습니다(CLAIMS_SOURCE_CLIENT).',
+    );
   try {
     resolveType(deps.catalog, client, asked.configuration.type.id, asked.configuration.format);
   } catch {
     const code = asked.scope === null ? 'invalid_authorization_details' : 'invalid_scope';
-    throw authorizationError(code, 'this credential configuration is not issued through the authorization code flow here');
+    throw authorizationError(
+      code,
+      'this credential configuration is not issued through the authorization code flow here',
+      '이 증명서 구성은 이곳에서 인가 코드 방식으로 발급하지 않습니다.',
+    );
   }
 
   const now = deps.clock.now();

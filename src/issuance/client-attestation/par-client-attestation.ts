@@ -29,6 +29,9 @@ export function walletAttestationParCheck(deps: {
       throw new AppError(
         'invalid_client',
         'a wallet attestation (OAuth-Client-Attestation and -PoP) from a trusted wallet provider is required',
+        {
+          ko: '이 증명서를 받으려면 신뢰하는 지갑 제공자가 발급한 지갑 증명(OAuth-Client-Attestation 헤더와 그 소유 증명)을 함께 보내야 합니다.',
+        },
       );
   };
 }

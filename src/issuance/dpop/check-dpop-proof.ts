@@ -8,6 +8,7 @@ import type { JWK } from 'jose';
 import type { Clock } from '../../clock.js';
 import type { SigningAlg } from '../../keys/signer.js';
 import { isAppError } from '../../errors.js';
+import { withParticle } from '../../verdict/particle.js';
 import { parseCompactJws } from '../../formats/jose/parse-compact-jws.js';
 import { checkAlgAllowed, SUPPORTED_ALGS, verifyCompactJws } from '../../formats/jose/verify-compact-jws.js';
 import { algForJwk } from '../../formats/jose/import-public-key.js';
@@ -48,11 +49,12 @@ export interface CheckedDpopProof {
   nonce: string | undefined;
 }
 
-const refuse = (message: string) => new DpopRefusal('invalid_dpop_proof', message);
+const refuse = (message: string, ko: string) => new DpopRefusal('invalid_dpop_proof', message, ko);
 
 /** §4.3 (4): `typ` is dpop+jwt. */
 function checkTyp(header: JsonObject): void {
-  if (header.typ !== DPOP_TYP) throw refuse(`DPoP proof typ must be ${DPOP_TYP}`);
+  if (header.typ !== DPOP_TYP)
+    throw refuse(`DPoP proof typ must be ${DPOP_TYP}`, `DPoP 증명의 유형(typ)이 ${withParticle(DPOP_TYP, '이/가')} 아닙니다.`);
 }
 
 /** §4.3 (5): an asymmetric algorithm we support, never none or a MAC. */
@@ -60,33 +62,42 @@ function checkAlg(header: JsonObject): SigningAlg {
   try {
     return checkAlgAllowed(header.alg, DPOP_SIGNING_ALGS);
   } catch {
-    throw refuse(`DPoP proof alg must be one of ${DPOP_SIGNING_ALGS.join(', ')}`);
+    throw refuse(
+      `DPoP proof alg must be one of ${DPOP_SIGNING_ALGS.join(', ')}`,
+      `DPoP 증명의 서명 알고리즘(alg)은 ${DPOP_SIGNING_ALGS.join(', ')} 중 하나여야 합니다.`,
+    );
   }
 }
 
 /** §4.3 (7): the `jwk` header is a public key (no private members), a real curve point, and matches `alg`. */
 function checkKey(header: JsonObject, alg: SigningAlg): { jwk: JWK; jkt: string } {
-  if (!isJsonObject(header.jwk)) throw refuse('the DPoP proof header has no jwk');
+  if (!isJsonObject(header.jwk)) throw refuse('the DPoP proof header has no jwk', 'DPoP 증명의 헤더에 공개 키(jwk)가 없습니다.');
   let key: { jwk: JWK; jkt: string };
   try {
     key = checkHolderKey(header.jwk);
   } catch (e) {
-    throw refuse(`the DPoP proof jwk is not usable: ${isAppError(e) ? e.message : 'not a public EC P-256 or Ed25519 key'}`);
+    throw refuse(
+      `the DPoP proof jwk is not usable: ${isAppError(e) ? e.message : 'not a public EC P-256 or Ed25519 key'}`,
+      'DPoP 증명의 공개 키(jwk)를 쓸 수 없습니다. 정규 형식의 P-256 또는 Ed25519 공개 키여야 합니다.',
+    );
   }
-  if (algForJwk(key.jwk) !== alg) throw refuse('the DPoP proof alg does not match its jwk');
+  if (algForJwk(key.jwk) !== alg)
+    throw refuse('the DPoP proof alg does not match its jwk', 'DPoP 증명의 서명 알고리즘(alg)이 공개 키에 맞지 않습니다.');
   return key;
 }
 
 /** §4.2: `jti`, `htm`, `htu`, `iat` are required. */
 function checkJti(payload: JsonObject): string {
   const jti = payload.jti;
-  if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) throw refuse('the DPoP proof needs a jti');
+  if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH)
+    throw refuse('the DPoP proof needs a jti', 'DPoP 증명에 식별자(jti)가 없거나 너무 깁니다.');
   return jti;
 }
 
 /** §4.3 (8): `htm` matches the method. */
 function checkHtm(payload: JsonObject, htm: string): void {
-  if (payload.htm !== htm) throw refuse(`the DPoP proof htm must be ${htm}`);
+  if (payload.htm !== htm)
+    throw refuse(`the DPoP proof htm must be ${htm}`, `DPoP 증명의 요청 방법(htm)이 이 요청의 방법(${htm})과 다릅니다.`);
 }
 
 /**
@@ -106,25 +117,29 @@ const normalizePercentEncoding = (path: string): string =>
  */
 function checkHtu(payload: JsonObject, htu: string): void {
   const sent = payload.htu;
-  if (typeof sent !== 'string' || sent.length > 2048) throw refuse('the DPoP proof needs an htu');
+  if (typeof sent !== 'string' || sent.length > 2048)
+    throw refuse('the DPoP proof needs an htu', 'DPoP 증명에 요청 주소(htu)가 없거나 너무 깁니다.');
   let given: URL;
   try {
     given = new URL(sent);
   } catch {
-    throw refuse('the DPoP proof htu is not a URL');
+    throw refuse('the DPoP proof htu is not a URL', 'DPoP 증명의 요청 주소(htu)가 URL이 아닙니다.');
   }
   const want = new URL(htu);
   if (given.origin !== want.origin || normalizePercentEncoding(given.pathname) !== normalizePercentEncoding(want.pathname))
-    throw refuse('the DPoP proof htu is not this endpoint');
+    throw refuse('the DPoP proof htu is not this endpoint', 'DPoP 증명의 요청 주소(htu)가 이 요청을 받은 주소가 아닙니다.');
 }
 
 /** The time checks' refusals, in words about the proof. */
-const TIME_REFUSALS: Record<string, string> = {
-  jwt_iat_missing: 'the DPoP proof needs an iat',
-  jwt_iat_in_future: 'the DPoP proof iat is in the future',
-  jwt_iat_too_old: 'the DPoP proof is too old',
-  jwt_expired: 'the DPoP proof has expired (exp)',
-  jwt_not_yet_valid: 'the DPoP proof is not valid yet (nbf)',
+const TIME_REFUSALS: Record<string, { en: string; ko: string }> = {
+  jwt_iat_missing: { en: 'the DPoP proof needs an iat', ko: 'DPoP 증명에 발행 시각(iat)이 없습니다.' },
+  jwt_iat_in_future: {
+    en: 'the DPoP proof iat is in the future',
+    ko: 'DPoP 증명의 발행 시각(iat)이 미래 시각입니다. 기기의 시계를 확인하십시오.',
+  },
+  jwt_iat_too_old: { en: 'the DPoP proof is too old', ko: '너무 오래된 DPoP 증명입니다. 새로 만들어 보내십시오.' },
+  jwt_expired: { en: 'the DPoP proof has expired (exp)', ko: '만료 시각(exp)이 지난 DPoP 증명입니다. 새로 만들어 보내십시오.' },
+  jwt_not_yet_valid: { en: 'the DPoP proof is not valid yet (nbf)', ko: '아직 효력 시작 시각(nbf)이 되지 않은 DPoP 증명입니다.' },
 };
 
 /**
@@ -135,7 +150,11 @@ function checkIat(payload: JsonObject, opts: DpopCheckOptions): number {
   try {
     checkTimeClaims(payload, { clock: opts.clock, skewSeconds: opts.skewSeconds, maxIatAgeSeconds: opts.maxAgeSeconds });
   } catch (e) {
-    throw refuse(isAppError(e) ? (TIME_REFUSALS[e.code] ?? `the DPoP proof's ${e.message}`) : 'the DPoP proof has bad time claims');
+    const known = isAppError(e) ? TIME_REFUSALS[e.code] : undefined;
+    throw refuse(
+      known?.en ?? (isAppError(e) ? `the DPoP proof's ${e.message}` : 'the DPoP proof has bad time claims'),
+      known?.ko ?? 'DPoP 증명의 시각 값(iat, exp, nbf)이 올바르지 않습니다. 새로 만들어 보내십시오.',
+    );
   }
   return payload.iat as number;
 }
@@ -148,25 +167,26 @@ function checkIat(payload: JsonObject, opts: DpopCheckOptions): number {
 function checkAth(payload: JsonObject, accessToken: string | undefined): void {
   if (accessToken === undefined) return;
   const ath = hash('sha256', accessToken, 'base64url');
-  if (payload.ath !== ath) throw refuse('the DPoP proof ath does not match the access token');
+  if (payload.ath !== ath)
+    throw refuse('the DPoP proof ath does not match the access token', 'DPoP 증명의 토큰 해시(ath)가 이 접근 토큰과 맞지 않습니다.');
 }
 
 /** §4.2 `nonce`: a string when present; whether it is ours is the caller's question. */
 function readNonce(payload: JsonObject): string | undefined {
   if (!hasOwn(payload, 'nonce')) return undefined;
   if (typeof payload.nonce !== 'string' || payload.nonce === '' || payload.nonce.length > 256)
-    throw refuse('the DPoP proof nonce is not a string');
+    throw refuse('the DPoP proof nonce is not a string', 'DPoP 증명의 일회용 값(nonce)이 올바른 문자열이 아닙니다.');
   return payload.nonce;
 }
 
 export async function checkDpopProof(proof: string, opts: DpopCheckOptions): Promise<CheckedDpopProof> {
   // §4.3 (1), (2): one well-formed compact JWS.
-  if (proof.length > MAX_PROOF_LENGTH) throw refuse('the DPoP proof is too long');
+  if (proof.length > MAX_PROOF_LENGTH) throw refuse('the DPoP proof is too long', 'DPoP 증명이 너무 깁니다.');
   let parsed;
   try {
     parsed = parseCompactJws(proof);
   } catch {
-    throw refuse('the DPoP proof is not a well-formed JWT');
+    throw refuse('the DPoP proof is not a well-formed JWT', 'DPoP 증명이 올바른 형식의 JWT가 아닙니다.');
   }
   const { header, payload } = parsed;
   checkTyp(header);
@@ -176,7 +196,7 @@ export async function checkDpopProof(proof: string, opts: DpopCheckOptions): Pro
   try {
     await verifyCompactJws(parsed, { resolveKey: () => ({ jwk: key.jwk, alg }), allowedAlgs: DPOP_SIGNING_ALGS, expectedTyp: DPOP_TYP });
   } catch {
-    throw refuse('the DPoP proof signature does not verify with its jwk');
+    throw refuse('the DPoP proof signature does not verify with its jwk', 'DPoP 증명의 서명이 헤더의 공개 키(jwk)로 검증되지 않습니다.');
   }
   const jti = checkJti(payload);
   checkHtm(payload, opts.htm);

@@ -16,6 +16,8 @@ export class DpopRefusal extends Error {
   constructor(
     readonly code: DpopErrorCode,
     message: string,
+    /** The same reason in Korean (AppError `ko`). */
+    readonly ko: string,
   ) {
     super(message);
     this.name = 'DpopRefusal';
@@ -33,9 +35,10 @@ export const dpopChallenge = (error?: string, description?: string): string =>
     ].join(', '),
   ].join(' ');
 
-export function dpopError(code: DpopErrorCode, message: string, place: DpopPlace, nonce?: string): AppError {
+/** `ko`: the refusal's own Korean sentence, the same reason as `message` (the challenge keeps the ASCII English). */
+export function dpopError(code: DpopErrorCode, message: string, ko: string, place: DpopPlace, nonce?: string): AppError {
   const headers: Record<string, string> = {};
   if (nonce !== undefined) headers['dpop-nonce'] = nonce;
   if (place === 'resource') headers['www-authenticate'] = dpopChallenge(code, message);
-  return new AppError(code, message, { status: place === 'resource' ? 401 : 400, headers });
+  return new AppError(code, message, { status: place === 'resource' ? 401 : 400, headers, ko });
 }

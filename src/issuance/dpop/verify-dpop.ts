@@ -39,7 +39,7 @@ function readDpopHeader(headers: IncomingHttpHeaders): string | undefined {
   const raw = headers.dpop;
   if (raw === undefined) return undefined;
   if (typeof raw !== 'string' || raw === '' || raw.includes(','))
-    throw new DpopRefusal('invalid_dpop_proof', 'send exactly one DPoP header');
+    throw new DpopRefusal('invalid_dpop_proof', 'send exactly one DPoP header', 'DPoP 헤더는 정확히 하나만 보내십시오.');
   return raw;
 }
 
@@ -62,7 +62,11 @@ export function dpopVerifier(deps: { store: Pick<Store, 'nonces'>; clock: Clock;
     // §11.1: a jti is accepted once while its proof could be accepted at all.
     const expiresAt = (proof.iat + ttl + 2 * DPOP_IAT_SKEW_SECONDS) * 1000;
     if (!(await deps.store.nonces.consume(hashSecret(`dpop:${proof.jkt}:${proof.jti}`), JTI_KIND, expiresAt)))
-      throw new DpopRefusal('invalid_dpop_proof', 'this DPoP proof was already used (jti seen before)');
+      throw new DpopRefusal(
+        'invalid_dpop_proof',
+        'this DPoP proof was already used (jti seen before)',
+        '이미 사용된 DPoP 증명입니다(같은 jti). 요청마다 새 DPoP 증명을 만드십시오.',
+      );
     return proof;
   };
   return {
@@ -70,10 +74,17 @@ export function dpopVerifier(deps: { store: Pick<Store, 'nonces'>; clock: Clock;
     async verify(request, place) {
       try {
         const r = await check(request);
-        if (r === 'nonce') throw dpopError('use_dpop_nonce', 'use the server-provided DPoP nonce', place, await nonces.current());
+        if (r === 'nonce')
+          throw dpopError(
+            'use_dpop_nonce',
+            'use the server-provided DPoP nonce',
+            '이 응답의 DPoP-Nonce 헤더 값을 DPoP 증명의 일회용 값(nonce)으로 넣어 다시 보내십시오.',
+            place,
+            await nonces.current(),
+          );
         return r;
       } catch (e) {
-        if (e instanceof DpopRefusal) throw dpopError(e.code, e.message, place);
+        if (e instanceof DpopRefusal) throw dpopError(e.code, e.message, e.ko, place);
         throw e;
       }
     },

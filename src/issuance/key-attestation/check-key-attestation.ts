@@ -8,6 +8,7 @@
 import type { JWK } from 'jose';
 import type { Clock } from '../../clock.js';
 import { isAppError } from '../../errors.js';
+import { withParticle } from '../../verdict/particle.js';
 import { parseCompactJws } from '../../formats/jose/parse-compact-jws.js';
 import { checkAlgAllowed } from '../../formats/jose/verify-compact-jws.js';
 import { checkTimeClaims } from '../../formats/jose/check-time-claims.js';
@@ -48,14 +49,15 @@ export interface CheckedKeyAttestation {
  */
 export type KeyAttestationMemo = Map<string, Promise<CheckedKeyAttestation>>;
 
-const invalid = (message: string) => credentialError('invalid_proof', message);
+const invalid = (message: string, ko: string) => credentialError('invalid_proof', message, ko);
 
 export async function checkKeyAttestation(
   attestation: unknown,
   opts: KeyAttestationOptions,
   memo?: KeyAttestationMemo,
 ): Promise<CheckedKeyAttestation> {
-  if (typeof attestation !== 'string' || attestation.length > MAX_LENGTH) throw invalid('key_attestation must be a compact JWT');
+  if (typeof attestation !== 'string' || attestation.length > MAX_LENGTH)
+    throw invalid('key_attestation must be a compact JWT', '키 증명(key_attestation)은 간결 직렬화(compact) JWT여야 합니다.');
   const key = JSON.stringify([attestation, opts.nonce]);
   let checked = memo?.get(key);
   if (checked === undefined) {
@@ -64,7 +66,11 @@ export async function checkKeyAttestation(
   }
   const result = await checked;
   // F.1: the proof is signed by a key contained in the attestation.
-  if (!result.attested.includes(opts.proofJkt)) throw invalid('the proof key is not among the attested_keys of its key_attestation');
+  if (!result.attested.includes(opts.proofJkt))
+    throw invalid(
+      'the proof key is not among the attested_keys of its key_attestation',
+      '키 소유 증명의 키가 키 증명이 보증하는 키 목록(attested_keys)에 없습니다.',
+    );
   return result;
 }
 
@@ -78,15 +84,17 @@ export async function checkAttestationProof(
   attestation: unknown,
   opts: Omit<KeyAttestationOptions, 'proofJkt' | 'nonce'>,
 ): Promise<CheckedKeyAttestation & { nonce: string }> {
-  if (typeof attestation !== 'string' || attestation.length > MAX_LENGTH) throw invalid('an attestation proof must be a compact JWT');
+  if (typeof attestation !== 'string' || attestation.length > MAX_LENGTH)
+    throw invalid('an attestation proof must be a compact JWT', '키 증명 방식의 증명(attestation)은 간결 직렬화(compact) JWT여야 합니다.');
   let nonce: unknown;
   try {
     nonce = parseCompactJws(attestation).payload.nonce;
   } catch {
-    throw invalid('the attestation proof is not a well-formed JWT');
+    throw invalid('the attestation proof is not a well-formed JWT', '키 증명 방식의 증명이 올바른 형식의 JWT가 아닙니다.');
   }
   // §F: with a Nonce Endpoint, the c_nonce MUST be in the key attestation's nonce.
-  if (typeof nonce !== 'string' || nonce === '' || nonce.length > 256) throw invalid('the attestation proof needs a nonce (a c_nonce)');
+  if (typeof nonce !== 'string' || nonce === '' || nonce.length > 256)
+    throw invalid('the attestation proof needs a nonce (a c_nonce)', '키 증명 방식의 증명에 발급기관이 준 일회용 값(c_nonce)이 없습니다.');
   return { ...(await checkAttestation(attestation, { ...opts, nonce })), nonce };
 }
 
@@ -96,32 +104,43 @@ async function checkAttestation(attestation: string, opts: Omit<KeyAttestationOp
   try {
     parsed = parseCompactJws(attestation);
   } catch {
-    throw invalid('key_attestation is not a well-formed JWT');
+    throw invalid('key_attestation is not a well-formed JWT', '키 증명(key_attestation)이 올바른 형식의 JWT가 아닙니다.');
   }
   const { header, payload } = parsed;
   // D.1: explicitly typed; F.1: its alg is one of proof_signing_alg_values_supported.
-  if (header.typ !== KEY_ATTESTATION_TYP) throw invalid(`key_attestation typ must be ${KEY_ATTESTATION_TYP}`);
+  if (header.typ !== KEY_ATTESTATION_TYP)
+    throw invalid(
+      `key_attestation typ must be ${KEY_ATTESTATION_TYP}`,
+      `키 증명의 유형(typ)이 ${withParticle(KEY_ATTESTATION_TYP, '이/가')} 아닙니다.`,
+    );
   let alg;
   try {
     alg = checkAlgAllowed(header.alg, PROOF_SIGNING_ALGS);
   } catch {
-    throw invalid('key_attestation alg is not allowed');
+    throw invalid('key_attestation alg is not allowed', '키 증명에 허용되지 않는 서명 알고리즘(alg)을 썼습니다.');
   }
   // D.1 / HAIP §4.5.1: the signer is a wallet provider the operator trusts (a key, or an x5c chain to its anchor).
   const provider = await verifyProviderSignature(parsed, alg, KEY_ATTESTATION_TYP, opts.walletProviders, new Date(opts.clock.now()));
-  if (provider === undefined) throw invalid('key_attestation is not signed by a trusted wallet provider');
+  if (provider === undefined)
+    throw invalid('key_attestation is not signed by a trusted wallet provider', '신뢰하는 지갑 제공자가 서명한 키 증명이 아닙니다.');
   // D.1: iat required; exp required with the jwt proof type; both checked against the clock.
-  if (typeof payload.iat !== 'number' || typeof payload.exp !== 'number') throw invalid('key_attestation needs iat and exp');
+  if (typeof payload.iat !== 'number' || typeof payload.exp !== 'number')
+    throw invalid('key_attestation needs iat and exp', '키 증명에 발행 시각(iat)과 만료 시각(exp)이 있어야 합니다.');
   try {
     checkTimeClaims(payload, { clock: opts.clock, skewSeconds: SKEW_SECONDS, requireExp: true });
   } catch (e) {
-    throw invalid(`key_attestation is not valid now (${isAppError(e) ? e.code : 'time claims'})`);
+    throw invalid(
+      `key_attestation is not valid now (${isAppError(e) ? e.code : 'time claims'})`,
+      '키 증명의 유효기간이 지났거나 아직 시작되지 않았습니다.',
+    );
   }
   // F.1: with a Nonce Endpoint, the attestation's nonce is the server-provided c_nonce.
-  if (payload.nonce !== opts.nonce) throw invalid('key_attestation nonce must be the c_nonce of the proof');
+  if (payload.nonce !== opts.nonce)
+    throw invalid('key_attestation nonce must be the c_nonce of the proof', '키 증명의 일회용 값(nonce)이 키 소유 증명의 것과 다릅니다.');
   // D.1: attested_keys is a non-empty array of JWKs; each must be a real public key.
   const keys = payload.attested_keys;
-  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_ATTESTED_KEYS) throw invalid('key_attestation needs attested_keys');
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_ATTESTED_KEYS)
+    throw invalid('key_attestation needs attested_keys', '키 증명에 보증하는 키 목록(attested_keys)이 없거나, 비어 있거나, 너무 깁니다.');
   const attested: string[] = [];
   const checkedKeys: JWK[] = [];
   for (const k of keys) {
@@ -130,7 +149,10 @@ async function checkAttestation(attestation: string, opts: Omit<KeyAttestationOp
       attested.push(jkt);
       checkedKeys.push(jwk);
     } catch {
-      throw invalid('key_attestation attested_keys holds a key that is not a public P-256 or Ed25519 key');
+      throw invalid(
+        'key_attestation attested_keys holds a key that is not a public P-256 or Ed25519 key',
+        '키 증명의 키 목록에 P-256 또는 Ed25519 공개 키가 아닌 키가 있습니다.',
+      );
     }
   }
   return { provider, attested, keys: checkedKeys };

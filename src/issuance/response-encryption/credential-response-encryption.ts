@@ -28,30 +28,39 @@ export interface ResponseEncryption {
   enc: (typeof RESPONSE_ENCRYPTION_ENCS)[number];
 }
 
-const invalid = (message: string) => new AppError('invalid_encryption_parameters', message, { status: 400 });
+const invalid = (message: string, ko: string) => new AppError('invalid_encryption_parameters', message, { status: 400, ko });
 
 /** §8.2: the request's `credential_response_encryption`, or undefined when the wallet asks for none. */
 export function readResponseEncryption(body: unknown): ResponseEncryption | undefined {
   if (!isJsonObject(body) || !hasOwn(body, 'credential_response_encryption')) return undefined;
   const p = body.credential_response_encryption;
-  if (!isJsonObject(p)) throw invalid('credential_response_encryption must be an object');
+  if (!isJsonObject(p))
+    throw invalid(
+      'credential_response_encryption must be an object',
+      '응답 암호화 설정(credential_response_encryption)은 객체여야 합니다.',
+    );
   // §8.2 `zip`: OPTIONAL; we offer no zip_values_supported, so none may be asked for.
-  if (hasOwn(p, 'zip')) throw invalid('compression (zip) is not supported');
+  if (hasOwn(p, 'zip')) throw invalid('compression (zip) is not supported', '응답 압축(zip)은 지원하지 않습니다.');
   if (typeof p.enc !== 'string' || !(RESPONSE_ENCRYPTION_ENCS as readonly string[]).includes(p.enc))
-    throw invalid(`enc must be one of ${RESPONSE_ENCRYPTION_ENCS.join(', ')}`);
-  if (!isJsonObject(p.jwk)) throw invalid('credential_response_encryption.jwk is required');
+    throw invalid(
+      `enc must be one of ${RESPONSE_ENCRYPTION_ENCS.join(', ')}`,
+      `응답 암호화 방식(enc)은 ${RESPONSE_ENCRYPTION_ENCS.join(', ')} 중 하나여야 합니다.`,
+    );
+  if (!isJsonObject(p.jwk))
+    throw invalid('credential_response_encryption.jwk is required', '응답 암호화 설정에 암호화 키(jwk)가 없습니다.');
   const { alg, kid, use, ...rest } = p.jwk;
   // §10: the JWK's `alg` MUST be present and is the JWE `alg`.
-  if (alg !== 'ECDH-ES') throw invalid('the jwk must say alg ECDH-ES');
-  if (use !== undefined && use !== 'enc') throw invalid('the jwk use must be enc');
-  if (kid !== undefined && (typeof kid !== 'string' || kid.length > 256)) throw invalid('the jwk kid must be a short string');
+  if (alg !== 'ECDH-ES') throw invalid('the jwk must say alg ECDH-ES', '응답 암호화 키의 알고리즘(alg)은 ECDH-ES여야 합니다.');
+  if (use !== undefined && use !== 'enc') throw invalid('the jwk use must be enc', '응답 암호화 키의 용도(use)는 enc여야 합니다.');
+  if (kid !== undefined && (typeof kid !== 'string' || kid.length > 256))
+    throw invalid('the jwk kid must be a short string', '응답 암호화 키의 식별자(kid)는 256자 이하의 문자열이어야 합니다.');
   let jwk: JWK;
   try {
     jwk = checkPublicJwk(rest) as JWK;
   } catch {
-    throw invalid('the jwk must be a public EC P-256 key on the curve');
+    throw invalid('the jwk must be a public EC P-256 key on the curve', '응답 암호화 키가 곡선 위의 P-256 공개 키가 아닙니다.');
   }
-  if (jwk.kty !== 'EC') throw invalid('ECDH-ES needs an EC P-256 key');
+  if (jwk.kty !== 'EC') throw invalid('ECDH-ES needs an EC P-256 key', 'ECDH-ES 암호화에는 P-256 키를 써야 합니다.');
   return { jwk, kid, enc: p.enc as ResponseEncryption['enc'] };
 }
 
