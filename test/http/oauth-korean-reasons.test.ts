@@ -304,6 +304,20 @@ const ROWS: Row[] = [
     send: (t, l) => par(t, { scope: 'resident-id' }, l),
   },
   {
+    name: 'PAR: a redirect_uri over 2048 characters',
+    status: 400,
+    error: 'invalid_request',
+    en: 'redirect_uri is longer than 2048 characters',
+    send: (t, l) => par(t, { scope: 'resident-id', redirect_uri: `https://wallet.example/${'a'.repeat(2048)}` }, l),
+  },
+  {
+    name: 'PAR: a client_id over 255 characters',
+    status: 400,
+    error: 'invalid_request',
+    en: 'client_id is longer than 255 characters',
+    send: (t, l) => par(t, { client_id: 'w'.repeat(256), scope: 'resident-id', redirect_uri: 'https://wallet.example/cb' }, l),
+  },
+  {
     name: 'PAR: plain PKCE',
     status: 400,
     error: 'invalid_request',

@@ -48,7 +48,13 @@ function readRedirectUri(raw: string | undefined): string {
       '돌아올 주소(redirect_uri)는 절대 주소여야 합니다.',
     );
   }
-  if (raw.length > 2048 || u.hash !== '' || raw.includes('#'))
+  if (raw.length > 2048)
+    throw authorizationError(
+      'invalid_request',
+      'redirect_uri is longer than 2048 characters',
+      '돌아올 주소(redirect_uri)는 2048자 이하여야 합니다.',
+    );
+  if (u.hash !== '' || raw.includes('#'))
     throw authorizationError(
       'invalid_request',
       'redirect_uri must not carry a fragment',
@@ -228,8 +234,14 @@ export async function pushAuthorizationRequest(
       '요청 객체(request)는 지원하지 않습니다. 매개변수를 폼 필드로 보내십시오.',
     );
   const clientId = singleParam(form, 'client_id');
-  if (clientId === undefined || clientId === '' || clientId.length > 255)
+  if (clientId === undefined || clientId === '')
     throw authorizationError('invalid_request', 'client_id is required', '클라이언트 식별자(client_id)가 없습니다.');
+  if (clientId.length > 255)
+    throw authorizationError(
+      'invalid_request',
+      'client_id is longer than 255 characters',
+      '클라이언트 식별자(client_id)는 255자 이하여야 합니다.',
+    );
   const responseType = singleParam(form, 'response_type');
   if (responseType === undefined)
     throw authorizationError('invalid_request', 'response_type is required', '응답 유형(response_type)이 없습니다.');
