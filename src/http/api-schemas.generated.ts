@@ -1349,7 +1349,7 @@ export const API_SCHEMAS = {
         "type": "string",
         "minLength": 1,
         "maxLength": 500,
-        "description": "Why; kept in the audit trail."
+        "description": "Why; kept in the audit trail, which people read: no control, format, bidirectional or line-separator characters (refused invalid_reason)."
       }
     }
   },
