@@ -38,11 +38,7 @@ export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: 
   if (socket.writable && socket.bytesWritten === 0) {
     const request = status === '408' ? requestInProgress(socket) : undefined;
     const answer = request
-      ? rawProblem(408, code, detail, {
-          acceptLanguage: request.headers['accept-language'],
-          instance: request.url.split('?')[0] ?? '/',
-          route: request.routeOptions.config,
-        })
+      ? rawProblem(408, code, detail, { acceptLanguage: request.acceptLanguage, instance: request.path, route: request.config })
       : rawProblem(Number(status), code, detail, { acceptLanguage: acceptLanguageIn(err.rawPacket) });
     socket.write(http1Bytes(answer));
   }
