@@ -52,8 +52,9 @@ export async function changeCredentialStatus(
   const why = reason.normalize('NFC').trim();
   if (why.length === 0 || why.length > 500) throw badRequest('invalid_reason', 'give a reason of 1 to 500 characters');
   // The reason is shown to operators in the audit trail: the same rule as a purpose or a client's
-  // name, so no text can reorder ("\u202E"), hide or break lines in what they read.
-  if (hasUnsafeCharacters(reason)) {
+  // name, so no text can reorder ("\u202E"), hide or break lines in what they read. What trim()
+  // takes off the ends (a trailing newline) is not stored, so it is not refused either.
+  if (hasUnsafeCharacters(why)) {
     const { en, ko } = FIELD_MESSAGES.unsafeTextOrSeparator;
     throw new AppError('invalid_reason', `reason ${en}`, {
       status: 400,
