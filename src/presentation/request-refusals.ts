@@ -10,16 +10,16 @@ import type { ErrorCode } from '../errors.js';
 export const REQUEST_REFUSALS = {
   stateMalformed: {
     en: 'state is missing or malformed',
-    ko: '응답에 요청을 가리키는 값(state)이 없거나 형식이 맞지 않습니다.',
+    ko: '응답에 상태 값(state)이 없거나 형식이 맞지 않습니다.',
   },
   stateUnknown: {
     en: 'unknown state',
-    ko: '이 응답이 가리키는 요청이 없습니다. 검증하는 곳에서 새 요청을 받아 다시 시도하십시오.',
+    ko: '이 응답이 가리키는 요청이 없습니다. 검증기관에서 새 요청을 받아 다시 시도하십시오.',
   },
-  notFound: { en: 'no such request', ko: '요청이 없습니다. 검증하는 곳에서 새 요청을 받아 다시 시도하십시오.' },
+  notFound: { en: 'no such request', ko: '요청이 없습니다. 검증기관에서 새 요청을 받아 다시 시도하십시오.' },
   expired: {
     en: 'the request has expired',
-    ko: '요청의 유효 시간이 지났습니다. 검증하는 곳에서 새 요청을 받으십시오.',
+    ko: '요청의 유효 시간이 지났습니다. 검증기관에서 새 요청을 받으십시오.',
   },
   answered: {
     en: 'the request was already answered',
@@ -48,11 +48,11 @@ export const REQUEST_REFUSALS = {
   },
   walletMetadataTwice: {
     en: 'wallet_metadata is given twice or is not text',
-    ko: '지갑 정보(wallet_metadata)가 두 번 왔거나 글자가 아닙니다.',
+    ko: '지갑 정보(wallet_metadata)가 두 번 들어 있거나 문자열이 아닙니다.',
   },
   walletNonce: {
     en: 'wallet_nonce must be 1 to 128 printable ASCII characters',
-    ko: '지갑 확인값(wallet_nonce)은 출력 가능한 ASCII 문자 1~128자여야 합니다.',
+    ko: '지갑 일회용 값(wallet_nonce)은 출력 가능한 ASCII 문자 1~128자여야 합니다.',
   },
   dcApiOnly: {
     en: 'this request is answered through the Digital Credentials API',

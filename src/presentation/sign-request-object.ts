@@ -62,7 +62,7 @@ export async function signRequestObject(deps: PresentationDeps, id: string, opts
   const prefix = clientId.slice(0, clientId.indexOf(':'));
   if (opts.walletPrefixes && !opts.walletPrefixes.includes(prefix)) {
     throw new AppError('invalid_request', `the wallet does not support the ${prefix} client identifier prefix`, {
-      ko: `지갑이 이 검증자의 식별 방식(${prefix})을 지원하지 않습니다.`,
+      ko: `지갑이 이 검증기관의 식별 방식(${prefix})을 지원하지 않습니다.`,
     });
   }
   return signCompactJws({ typ: REQUEST_OBJECT_TYP, ...header }, payload, signer);

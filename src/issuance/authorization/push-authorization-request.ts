@@ -262,7 +262,7 @@ export async function pushAuthorizationRequest(
     throw authorizationError(
       'invalid_request',
       'resource must be this credential issuer',
-      '대상 자원(resource)은 이 발급기관이어야 합니다.',
+      '대상 자원(resource)은 이 발급기관의 식별자여야 합니다.',
     );
   const asked = readAsked(deps, form);
 

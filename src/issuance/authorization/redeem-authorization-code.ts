@@ -52,7 +52,11 @@ export async function redeemAuthorizationCode(
   if (redirectUri === undefined) throw tokenError('invalid_request', 'redirect_uri is required', '돌아올 주소(redirect_uri)가 없습니다.');
   const resource = singleParam(form, 'resource');
   if (resource !== undefined && resource !== deps.config.publicUrl)
-    throw tokenError('invalid_request', 'resource must be this credential issuer', '대상 자원(resource)은 이 발급기관이어야 합니다.');
+    throw tokenError(
+      'invalid_request',
+      'resource must be this credential issuer',
+      '대상 자원(resource)은 이 발급기관의 식별자여야 합니다.',
+    );
 
   const now = deps.clock.now();
   const offer = await deps.store.vci.offerByCodeHash(hashSecret(code));

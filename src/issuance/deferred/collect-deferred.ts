@@ -30,7 +30,7 @@ export async function collectDeferred(deps: VciDeps, accessToken: string, body: 
     throw credentialError(
       'invalid_credential_request',
       'the deferred credential request must be a JSON object',
-      '보류 발급 증명서 요청 본문은 JSON 객체여야 합니다.',
+      '보류 발급 요청 본문은 JSON 객체여야 합니다.',
     );
   const transactionId = requiredString(body.transaction_id, 'transaction_id', 'invalid_credential_request', 128);
   const now = deps.clock.now();

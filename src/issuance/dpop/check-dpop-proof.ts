@@ -123,7 +123,7 @@ function checkHtu(payload: JsonObject, htu: string): void {
   try {
     given = new URL(sent);
   } catch {
-    throw refuse('the DPoP proof htu is not a URL', 'DPoP 증명의 요청 주소(htu)가 URL이 아닙니다.');
+    throw refuse('the DPoP proof htu is not a URL', 'DPoP 증명의 요청 주소(htu)가 올바른 주소 형식이 아닙니다.');
   }
   const want = new URL(htu);
   if (given.origin !== want.origin || normalizePercentEncoding(given.pathname) !== normalizePercentEncoding(want.pathname))

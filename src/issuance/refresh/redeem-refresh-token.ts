@@ -22,9 +22,9 @@ import { grantExpiresAt, newRefreshToken } from './issue-refresh-token.js';
 export const REFRESH_TOKEN_GRANT = 'refresh_token';
 
 const REUSED = 'the refresh token was already used; every token of this grant is revoked';
-const REUSED_KO = '이미 사용된 갱신 토큰입니다. 도용을 막기 위해 이 인가로 발급한 토큰을 모두 폐기했습니다.';
+const REUSED_KO = '이미 사용된 갱신 토큰입니다. 도용을 막기 위해 이 인가로 발급한 토큰을 모두 무효로 했습니다.';
 const UNKNOWN = 'the refresh token is unknown, expired or revoked';
-const UNKNOWN_KO = '알 수 없거나, 만료되었거나, 폐기된 갱신 토큰입니다. 발급 절차를 처음부터 다시 시작하십시오.';
+const UNKNOWN_KO = '알 수 없거나, 만료되었거나, 무효가 된 갱신 토큰입니다. 발급 절차를 처음부터 다시 시작하십시오.';
 const ALL_ISSUED = 'everything this grant covers was already issued';
 const ALL_ISSUED_KO = '이 인가로 받을 수 있는 증명서를 이미 모두 발급했습니다.';
 
