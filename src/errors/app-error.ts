@@ -19,7 +19,8 @@ export class AppError extends Error {
   /**
    * This refusal's own Korean sentence, where the code's catalogue sentence would not say why (one
    * `invalid_request` for an expired request, another for one already answered). A reader of Korean
-   * gets it in place of the catalogue's; it follows the glossary like every Korean sentence.
+   * gets it in place of the catalogue's; it follows the glossary like every Korean sentence. Like
+   * the message, it is shown only for a 4xx: a 5xx says the catalogue's sentence for its code.
    */
   readonly ko: string | undefined;
 

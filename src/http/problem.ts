@@ -100,6 +100,17 @@ export function problem(status: number, code: ErrorCode, detail: string, extra?:
   return { type: problemType(code), title: TITLES[status]?.en ?? 'Error', status, detail, code, ...extra };
 }
 
+/**
+ * The OAuth error body (RFC 6749 §5.2): `error`, the sentence in the reader's language, and our
+ * extension members. A 503 (store down, no key) carries OAuth's own code for it (RFC 6749
+ * §4.1.2.1 `temporarily_unavailable`), which wallets know, instead of our problem code.
+ */
+export function oauthBody(p: Problem, description: string): Record<string, unknown> {
+  const error: ErrorCode = p.status === 503 ? 'temporarily_unavailable' : p.code;
+  const extensions = Object.fromEntries(OAUTH_ERROR_EXTENSIONS.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
+  return { error, error_description: description, ...extensions };
+}
+
 /** OpenID4VCI / OpenID4VP / OAuth endpoints answer `{ error, error_description }` (RFC 6749 §5.2). */
 export function sendError(
   request: FastifyRequest,
@@ -110,17 +121,8 @@ export function sendError(
   const shape = config?.errorShape;
   const { title, detail, korean } = inLanguage(request, reply, p);
   const { ownCode: _own, ko: _ko, ...sent } = p;
-  if (shape === 'oauth') {
-    // A 503 (store down, no key) carries OAuth's own code for it (RFC 6749 §4.1.2.1
-    // `temporarily_unavailable`), which wallets know, instead of our problem code.
-    const error: ErrorCode = p.status === 503 ? 'temporarily_unavailable' : p.code;
-    const extensions = Object.fromEntries(OAUTH_ERROR_EXTENSIONS.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
-    return reply
-      .code(p.status)
-      .header('cache-control', 'no-store')
-      .type('application/json')
-      .send({ error, error_description: detail, ...extensions });
-  }
+  if (shape === 'oauth')
+    return reply.code(p.status).header('cache-control', 'no-store').type('application/json').send(oauthBody(p, detail));
   return reply
     .code(p.status)
     .type('application/problem+json')

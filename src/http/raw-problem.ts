@@ -8,7 +8,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyContextConfig } from 'fastify';
 import type { ErrorCode } from '../errors.js';
-import { problem, wordsFor } from './problem.js';
+import { oauthBody, problem, wordsFor } from './problem.js';
 import { inRouteShape } from './route-shape.js';
 
 export interface RawAnswer {
@@ -31,13 +31,11 @@ export function rawProblem(
 ): RawAnswer {
   const p = inRouteShape(problem(status, code, detail), opts.route);
   const { title, detail: words, korean } = wordsFor(p, opts.acceptLanguage);
-  // The OAuth shape as sendError writes it (RFC 6749 §5.2); a 503 is never answered here.
+  // The OAuth shape as sendError writes it (RFC 6749 §5.2).
   const oauth = opts.route?.errorShape === 'oauth';
   const { ownCode: _own, ko: _ko, ...sent } = p;
   const body = JSON.stringify(
-    oauth
-      ? { error: p.code, error_description: words }
-      : { ...sent, title, detail: words, ...(opts.instance !== undefined && { instance: opts.instance }) },
+    oauth ? oauthBody(p, words) : { ...sent, title, detail: words, ...(opts.instance !== undefined && { instance: opts.instance }) },
   );
   return {
     status,
