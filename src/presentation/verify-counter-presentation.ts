@@ -27,8 +27,11 @@ export interface CounterPolicyInput {
   require_holder_binding?: boolean;
 }
 
-/** A catalogue id's spelling (schemas/credential-type.schema.json `id`). */
-const CATALOGUE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/**
+ * A catalogue id's spelling (schemas/credential-type.schema.json `id`) with at least one hyphen, as
+ * every shipped id has: a single lowercase word (`pid`, `mdl`) may be another issuer's vct.
+ */
+const CATALOGUE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
 
 /**
  * The counter's policy. Refused before anything is verified (so the holder's one-time QR is not

@@ -196,7 +196,7 @@ describe('direct_post answers that are not verified', () => {
     assert.equal((await read(req.id)).status, 'pending');
   });
 
-  it('says in Korean why an answer is refused: unknown state, already answered, expired', async () => {
+  it('says in Korean why an answer is refused: unknown state, malformed state, already answered', async () => {
     const ko = (form: Record<string, string>) =>
       t.app.inject({
         method: 'POST',
@@ -217,9 +217,6 @@ describe('direct_post answers that are not verified', () => {
     const again = await said({ error: 'access_denied', state: answered.state });
     assert.equal(again.error, 'invalid_request');
     assert.equal(again.error_description, REQUEST_REFUSALS.answered.ko);
-    const late = await createRequest(licenceQuery());
-    t.clock.advance((t.runtime.config.verifierRequestTtlSeconds + 1) * 1000);
-    assert.equal((await said({ error: 'access_denied', state: late.state })).error_description, REQUEST_REFUSALS.expired.ko);
   });
 
   it('reading a request that does not exist answers 404 request_not_found', async () => {
@@ -254,5 +251,51 @@ describe('direct_post answers that are not verified', () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: `Bearer ${token}` } });
     assert.equal(res.statusCode, 401, res.body);
     assert.equal(res.json().code, 'history_token_invalid');
+  });
+});
+
+// Its own app: it moves the clock past a request's lifetime, which would age every KB-JWT above.
+describe('an answer to an expired request', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('is refused 400 invalid_request, saying so in Korean', async () => {
+    const verifierKey = await t.apiKey('verifier');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/verifier/requests',
+      headers: { authorization: `Bearer ${verifierKey}` },
+      payload: {
+        dcql_query: {
+          credentials: [
+            {
+              id: 'licence',
+              format: 'dc+sd-jwt',
+              meta: { vct_values: [t.runtime.catalog.get('driver-license')!.vct] },
+              claims: [{ path: ['age_over_19'] }],
+            },
+          ],
+        },
+      },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    const { state } = await t.runtime.store.db
+      .selectFrom('verifier_requests')
+      .select(['state'])
+      .where('id', '=', res.json<{ id: string }>().id)
+      .executeTakeFirstOrThrow();
+    t.clock.advance((t.runtime.config.verifierRequestTtlSeconds + 1) * 1000);
+    const late = await t.app.inject({
+      method: 'POST',
+      url: '/openid4vp/response',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'ko' },
+      payload: new URLSearchParams({ error: 'access_denied', state }).toString(),
+    });
+    assert.equal(late.statusCode, 400, late.body);
+    assert.equal(late.json<{ error: string }>().error, 'invalid_request');
+    assert.equal(late.json<{ error_description: string }>().error_description, REQUEST_REFUSALS.expired.ko);
   });
 });
