@@ -7,15 +7,24 @@
  */
 import { hash, verify, X509Certificate } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
+import { cborDecode } from '@owf/mdoc';
+import { checkCborLimits } from '../formats/mdoc/check-cbor-limits.js';
+import { readCoseSign1 } from '../formats/mdoc/parse-cose-sign1.js';
 import { readHeldMdoc } from './read-held-mdoc.js';
 import { failed } from './wallet-http.js';
 
 export async function checkReceivedMdoc(credential: string, expected: { docType: unknown; keyKid: string | undefined }) {
   let held;
   try {
+    // The verifier's own walk and COSE_Sign1 reader first (hostile CBOR, RFC 9052 §3 header rules:
+    // no label twice, none in both headers), so the wallet keeps nothing a verifier would refuse.
+    const bytes = new Uint8Array(Buffer.from(credential, 'base64url'));
+    checkCborLimits(bytes);
+    const raw: unknown = cborDecode(bytes);
+    readCoseSign1(raw instanceof Map ? raw.get('issuerAuth') : undefined, 'issuerAuth');
     held = readHeldMdoc(credential);
   } catch {
-    throw failed('the issuer sent an mdoc that is not a base64url IssuerSigned');
+    throw failed('the issuer sent an mdoc that is not a well-formed base64url IssuerSigned');
   }
   const auth = held.issuerSigned.issuerAuth;
   const ds = auth.certificateChain[0];

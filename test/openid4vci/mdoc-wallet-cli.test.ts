@@ -63,6 +63,32 @@ for (const backend of storeTargets()) {
       assert.match(unknown.stderr, /no credential nope in this wallet/);
     });
 
+    it('refuses an mdoc whose issuerAuth names alg in both headers (RFC 9052 §3), though its signature still verifies', async () => {
+      const env = { DPROOF_WALLET: join(dir, 'w3.json') };
+      assert.equal((await runDproof(['wallet', 'init'], env)).code, 0);
+      const type = t.runtime.catalog.get('resident-id')!;
+      const offer = await makeOffer(t, issuerKey, { type: type.id, claims: type.example, format: 'mso_mdoc' });
+      // The unprotected header {33: x5chain} becomes {1: -7, 33: x5chain}: maps and arrays count
+      // their items, not bytes, and the unprotected header is not signed, so all else still holds.
+      const tamper: typeof fetch = async (input, init) => {
+        const res = await fetch(input, init);
+        if (!String(input).endsWith('/openid4vci/credential')) return res;
+        const body = (await res.json()) as { credentials: { credential: string }[] };
+        const bytes = Buffer.from(body.credentials[0]!.credential, 'base64url');
+        const at = bytes.indexOf(Buffer.from([0xa1, 0x18, 0x21, 0x59]));
+        assert.ok(at > 0 && bytes.indexOf(Buffer.from([0xa1, 0x18, 0x21, 0x59]), at + 1) === -1, 'one unprotected header with an x5chain');
+        const forged = Buffer.concat([bytes.subarray(0, at), Buffer.from([0xa2, 0x01, 0x26]), bytes.subarray(at + 1)]);
+        body.credentials[0]!.credential = forged.toString('base64url');
+        return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+      };
+      const { receiveCredentials } = await import('../../src/wallet/receive-credentials.js');
+      const wallet = JSON.parse(readFileSync(env.DPROOF_WALLET, 'utf8'));
+      await assert.rejects(
+        receiveCredentials(wallet, { offerLink: offer.offer, fetch: tamper }),
+        /not a well-formed base64url IssuerSigned/,
+      );
+    });
+
     it('refuses an mdoc whose element was changed after signing (digest mismatch), keeping nothing', async () => {
       const env = { DPROOF_WALLET: join(dir, 'w2.json') };
       assert.equal((await runDproof(['wallet', 'init'], env)).code, 0);
@@ -84,7 +110,7 @@ for (const backend of storeTargets()) {
       const wallet = JSON.parse(readFileSync(env.DPROOF_WALLET, 'utf8'));
       await assert.rejects(
         receiveCredentials(wallet, { offerLink: offer.offer, fetch: tamper }),
-        /does not match its digest|not a base64url IssuerSigned/,
+        /does not match its digest|not a well-formed base64url IssuerSigned/,
       );
       writeFileSync(env.DPROOF_WALLET, JSON.stringify(wallet));
       assert.equal((JSON.parse((await runDproof(['wallet', 'list', '--json'], env)).stdout) as unknown[]).length, 0);
