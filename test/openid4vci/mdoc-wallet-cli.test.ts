@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { runDproof } from '../helpers/spawn-server.js';
@@ -68,6 +69,7 @@ for (const backend of storeTargets()) {
       assert.equal((await runDproof(['wallet', 'init'], env)).code, 0);
       const type = t.runtime.catalog.get('resident-id')!;
       const offer = await makeOffer(t, issuerKey, { type: type.id, claims: type.example, format: 'mso_mdoc' });
+      let sent = '';
       // The unprotected header {33: x5chain} becomes {1: -7, 33: x5chain}: maps and arrays count
       // their items, not bytes, and the unprotected header is not signed, so all else still holds.
       const tamper: typeof fetch = async (input, init) => {
@@ -79,12 +81,22 @@ for (const backend of storeTargets()) {
         assert.ok(at > 0 && bytes.indexOf(Buffer.from([0xa1, 0x18, 0x21, 0x59]), at + 1) === -1, 'one unprotected header with an x5chain');
         const forged = Buffer.concat([bytes.subarray(0, at), Buffer.from([0xa2, 0x01, 0x26]), bytes.subarray(at + 1)]);
         body.credentials[0]!.credential = forged.toString('base64url');
+        sent = body.credentials[0]!.credential;
         return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
       };
       const { receiveCredentials } = await import('../../src/wallet/receive-credentials.js');
       const wallet = JSON.parse(readFileSync(env.DPROOF_WALLET, 'utf8'));
       await assert.rejects(
         receiveCredentials(wallet, { offerLink: offer.offer, fetch: tamper }),
+        /not a well-formed base64url IssuerSigned/,
+      );
+      // The web wallet's check refuses the same credential.
+      // Imported by path, as the page loads it: it is typed against the DOM.
+      const web = (await import(pathToFileURL(join(import.meta.dirname, '..', '..', 'src', 'web', 'wallet', 'mdoc.ts')).href)) as {
+        checkReceivedMdoc(credential: unknown, expected: { docType: unknown; kid: string }): Promise<unknown>;
+      };
+      await assert.rejects(
+        web.checkReceivedMdoc(sent, { docType: type.mdoc?.doctype, kid: 'any' }),
         /not a well-formed base64url IssuerSigned/,
       );
     });

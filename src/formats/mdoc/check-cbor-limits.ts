@@ -52,6 +52,16 @@ function readArgument(w: Walk, pos: number, info: number): [number, number] {
 }
 
 /** Walks one item at `pos`; returns the position after it. */
+
+/**
+ * A map key's encoded bytes as a string, one character per byte, for telling keys apart. Node's
+ * Buffer does it natively; the web wallet (no Buffer) decodes windows-1252, which the Encoding
+ * Standard makes one-to-one over all 256 bytes, so equal strings still mean equal bytes.
+ */
+const WINDOWS_1252 = typeof Buffer === 'undefined' ? new TextDecoder('windows-1252') : undefined;
+const byteString = (b: Uint8Array, from: number, to: number): string =>
+  WINDOWS_1252 ? WINDOWS_1252.decode(b.subarray(from, to)) : Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('latin1');
+
 function walkItem(w: Walk, pos: number, depth: number): number {
   if (depth > MAX_DEPTH) throw formatError('mdoc_cbor_too_deep', `CBOR nests more than ${MAX_DEPTH} levels`);
   if (++w.items > MAX_ITEMS) throw formatError('mdoc_cbor_too_large', `more than ${MAX_ITEMS} CBOR items`);
@@ -88,7 +98,7 @@ function walkItem(w: Walk, pos: number, depth: number): number {
       let p = next;
       for (let i = 0; i < arg; i++) {
         const keyEnd = walkItem(w, p, depth + 1);
-        const key = Buffer.from(b.buffer, b.byteOffset + p, keyEnd - p).toString('latin1');
+        const key = byteString(b, p, keyEnd);
         if (keys.has(key)) throw formatError('mdoc_cbor_duplicate_key', 'a map has the same key twice');
         keys.add(key);
         p = walkItem(w, keyEnd, depth + 1);

@@ -25,6 +25,8 @@ import {
   type OpenId4VpHandoverInput,
 } from '../../formats/mdoc/build-device-authentication.js';
 import { draftDeviceResponse } from '../../formats/mdoc/build-device-response.js';
+import { checkCborLimits } from '../../formats/mdoc/check-cbor-limits.js';
+import { readCoseSign1 } from '../../formats/mdoc/parse-cose-sign1.js';
 import { thumbprint } from './holder-key.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -110,6 +112,16 @@ async function documentSignerKey(der: Uint8Array): Promise<CryptoKey> {
 /** Checks a freshly issued mdoc (see the file comment); resolves to what the wallet stores of it. */
 export async function checkReceivedMdoc(credential: unknown, expected: { docType: unknown; kid: string }): Promise<DecodedMdoc> {
   if (typeof credential !== 'string') throw new MdocError('the issuer sent no credential');
+  // The verifier's own walk and COSE_Sign1 reader first (hostile CBOR; RFC 9052 §3: no header
+  // label twice, none in both headers), as the CLI wallet does: nothing a verifier refuses is kept.
+  try {
+    const bytes = base64url.decode(credential);
+    checkCborLimits(bytes);
+    const raw: unknown = cborDecode(bytes);
+    readCoseSign1(raw instanceof Map ? raw.get('issuerAuth') : undefined, 'issuerAuth');
+  } catch {
+    throw new MdocError('the mdoc is not a well-formed base64url IssuerSigned');
+  }
   const issuerSigned = parse(credential);
   const auth = issuerSigned.issuerAuth;
   const ds = auth.certificateChain[0];
