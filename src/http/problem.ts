@@ -111,6 +111,26 @@ export function oauthBody(p: Problem, description: string): Record<string, unkno
   return { error, error_description: description, ...extensions };
 }
 
+/**
+ * The problem document (RFC 9457) in the reader's words: our own members (`ownCode`, `ko`) left
+ * out, each field error's sentence in the answer's language.
+ */
+export function problemBody(
+  p: Problem,
+  words: { title: string; detail: string; korean: boolean },
+  instance?: string,
+): Record<string, unknown> {
+  const { ownCode: _own, ko: _ko, ...sent } = p;
+  return {
+    ...sent,
+    title: words.title,
+    detail: words.detail,
+    ...(instance !== undefined && { instance }),
+    // The Korean sentence of a field error is never a member of its own.
+    ...(Array.isArray(p.errors) && { errors: p.errors.map((e) => fieldErrorInLanguage(e, words.korean)) }),
+  };
+}
+
 /** OpenID4VCI / OpenID4VP / OAuth endpoints answer `{ error, error_description }` (RFC 6749 §5.2). */
 export function sendError(
   request: FastifyRequest,
@@ -119,19 +139,11 @@ export function sendError(
   config: { errorShape?: string } | undefined = request.routeOptions.config,
 ): FastifyReply {
   const shape = config?.errorShape;
-  const { title, detail, korean } = inLanguage(request, reply, p);
-  const { ownCode: _own, ko: _ko, ...sent } = p;
+  const words = inLanguage(request, reply, p);
   if (shape === 'oauth')
-    return reply.code(p.status).header('cache-control', 'no-store').type('application/json').send(oauthBody(p, detail));
+    return reply.code(p.status).header('cache-control', 'no-store').type('application/json').send(oauthBody(p, words.detail));
   return reply
     .code(p.status)
     .type('application/problem+json')
-    .send({
-      ...sent,
-      title,
-      detail,
-      instance: request.url.split('?')[0],
-      // Each field's sentence in the answer's language; the Korean one is never a member of its own.
-      ...(Array.isArray(p.errors) && { errors: p.errors.map((e) => fieldErrorInLanguage(e, korean)) }),
-    });
+    .send(problemBody(p, words, request.url.split('?')[0] ?? '/'));
 }

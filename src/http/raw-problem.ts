@@ -8,7 +8,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyContextConfig } from 'fastify';
 import type { ErrorCode } from '../errors.js';
-import { oauthBody, problem, wordsFor } from './problem.js';
+import { oauthBody, problem, problemBody, wordsFor } from './problem.js';
 import { inRouteShape } from './route-shape.js';
 
 export interface RawAnswer {
@@ -30,13 +30,10 @@ export function rawProblem(
   } = {},
 ): RawAnswer {
   const p = inRouteShape(problem(status, code, detail), opts.route);
-  const { title, detail: words, korean } = wordsFor(p, opts.acceptLanguage);
-  // The OAuth shape as sendError writes it (RFC 6749 §5.2).
+  const words = wordsFor(p, opts.acceptLanguage);
+  // The shapes sendError writes (RFC 6749 §5.2, RFC 9457).
   const oauth = opts.route?.errorShape === 'oauth';
-  const { ownCode: _own, ko: _ko, ...sent } = p;
-  const body = JSON.stringify(
-    oauth ? oauthBody(p, words) : { ...sent, title, detail: words, ...(opts.instance !== undefined && { instance: opts.instance }) },
-  );
+  const body = JSON.stringify(oauth ? oauthBody(p, words.detail) : problemBody(p, words, opts.instance));
   return {
     status,
     body,
@@ -46,7 +43,7 @@ export function rawProblem(
       'content-length': String(Buffer.byteLength(body)),
       'cache-control': 'no-store',
       vary: 'Accept-Language',
-      ...(korean && { 'content-language': 'ko' }),
+      ...(words.korean && { 'content-language': 'ko' }),
       connection: 'close',
     },
   };

@@ -14,6 +14,7 @@ import type { Catalog } from '../catalog/types.js';
 import { escapePointerToken } from '../catalog/describe-ajv-errors.js';
 import { fieldError } from '../verdict/field-messages.js';
 import { hasUnsafeCharacters } from '../catalog/unsafe-text.js';
+import { findString } from '../formats/jose/json-values.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { isClaimPathPointer, type ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';
 import type { VerificationPolicy } from '../verification/verification-types.js';
@@ -331,22 +332,10 @@ function withClaims(q: CredentialQuery, raw: Record<string, unknown>, at: string
  * bidirectional or separator character or a lone surrogate, or undefined. The query is signed into
  * the request object the wallet reads and may show (vct values, claim names); no real one has them.
  */
-function unsafeTextAt(value: unknown, at = ''): string | undefined {
-  if (typeof value === 'string') return hasUnsafeCharacters(value) ? at : undefined;
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) {
-      const found = unsafeTextAt(v, `${at}/${i}`);
-      if (found !== undefined) return found;
-    }
-  } else if (isObj(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      const here = `${at}/${escapePointerToken(k)}`;
-      if (hasUnsafeCharacters(k)) return here;
-      const found = unsafeTextAt(v, here);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
+function unsafeTextAt(value: unknown): string | undefined {
+  return findString(value, hasUnsafeCharacters)
+    ?.map((t) => `/${typeof t === 'number' ? t : escapePointerToken(t)}`)
+    .join('');
 }
 
 export function parseDcqlQuery(raw: unknown, catalog: Catalog, client: ApiClient): DcqlQuery {
