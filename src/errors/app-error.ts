@@ -41,12 +41,17 @@ export class AppError extends Error {
   }
 }
 
-/** An error with status `S`, for a code the catalogue lists with that status. */
-export const appError = <S extends number>(status: S, code: ErrorCodeWith<S>, message: string, details?: Record<string, unknown>) =>
-  new AppError(code, message, { status, details });
+/** An error with status `S`, for a code the catalogue lists with that status; `ko` as AppError's. */
+export const appError = <S extends number>(
+  status: S,
+  code: ErrorCodeWith<S>,
+  message: string,
+  details?: Record<string, unknown>,
+  ko?: string,
+) => new AppError(code, message, { status, details, ...(ko !== undefined && { ko }) });
 
-export const badRequest = (code: ErrorCodeWith<400>, message: string, details?: Record<string, unknown>) =>
-  appError(400, code, message, details);
+export const badRequest = (code: ErrorCodeWith<400>, message: string, details?: Record<string, unknown>, ko?: string) =>
+  appError(400, code, message, details, ko);
 export const unauthorized = (code: ErrorCodeWith<401>, message: string) => appError(401, code, message);
 export const forbidden = (code: ErrorCodeWith<403>, message: string) => appError(403, code, message);
 export const notFound = (code: ErrorCodeWith<404>, message: string) => appError(404, code, message);

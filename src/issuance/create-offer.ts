@@ -8,7 +8,7 @@
  */
 import { randomText } from '../random-source.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
-import { AppError } from '../errors.js';
+import { badRequest } from '../errors.js';
 import { validateClaims } from '../catalog/validate-claims.js';
 import { resolveType } from './issue-credential.js';
 import { configurationIdOf, PRE_AUTHORIZED_GRANT, VCI_PATHS } from './build-issuer-metadata.js';
@@ -52,18 +52,18 @@ export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRe
   const configurationIds = offeredConfigurations(deps, client, req);
   if (req.authorizationCode) {
     if (!deps.config.authorizationCode)
-      throw new AppError('invalid_request', 'the authorization code flow is not configured here (OIDC_ISSUER)', {
-        status: 400,
-        ko: '이 서비스에는 인가 코드 방식이 설정되어 있지 않습니다(OIDC_ISSUER).',
-      });
+      throw badRequest(
+        'invalid_request',
+        'the authorization code flow is not configured here (OIDC_ISSUER)',
+        undefined,
+        '이 서비스에는 인가 코드 방식이 설정되어 있지 않습니다(OIDC_ISSUER).',
+      );
     if (req.claims !== undefined || req.txCode)
-      throw new AppError(
+      throw badRequest(
         'invalid_request',
         'an authorization_code offer carries no claims and no tx_code: the claims source answers after the login',
-        {
-          status: 400,
-          ko: '인가 코드 방식의 발급 제안에는 항목(claims)과 거래 코드를 넣을 수 없습니다. 항목 값은 본인 확인 뒤에 항목 제공 서비스가 보냅니다.',
-        },
+        undefined,
+        '인가 코드 방식의 발급 제안에는 항목(claims)과 거래 코드를 넣을 수 없습니다. 항목 값은 본인 확인 뒤에 항목 제공 서비스가 보냅니다.',
       );
   }
   const claims = req.authorizationCode ? null : validateClaims(type, req.claims);
@@ -112,10 +112,12 @@ export async function createOffer(deps: VciDeps, client: ApiClient, req: OfferRe
 function offeredConfigurations(deps: VciDeps, client: ApiClient, req: OfferRequest): string[] {
   const formats = req.formats ?? [req.format];
   if (new Set(formats).size !== formats.length)
-    throw new AppError('invalid_request', 'formats must not repeat a format', {
-      status: 400,
-      ko: '형식 목록(formats)에 같은 형식이 두 번 들어 있습니다.',
-    });
+    throw badRequest(
+      'invalid_request',
+      'formats must not repeat a format',
+      undefined,
+      '형식 목록(formats)에 같은 형식이 두 번 들어 있습니다.',
+    );
   return formats.map((f) => {
     const { type, format } = resolveType(deps.catalog, client, req.type, f);
     return configurationIdOf(type, format);

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { badRequest } from '../errors.js';
 
 /**
  * A form parameter given at most once: RFC 6749 §3.1 / §3.2 say parameters MUST NOT be included
@@ -9,9 +9,6 @@ export function singleParam(form: Record<string, unknown>, name: string): string
   const v = form[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'string')
-    throw new AppError('invalid_request', `${name} must be given exactly once`, {
-      status: 400,
-      ko: `${name} 매개변수는 한 번만 보내야 합니다.`,
-    });
+    throw badRequest('invalid_request', `${name} must be given exactly once`, undefined, `${name} 매개변수는 한 번만 보내야 합니다.`);
   return v;
 }

@@ -51,33 +51,35 @@ export const bearerError = (code: BearerErrorCode, message: string, ko: string) 
 /** Every error code the OpenID4VCI endpoints answer with; anything else is mapped by the error handler. */
 export const VCI_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid_request', ...codesOfArea('openid4vci')]);
 
-/**
- * The Korean words for the members requiredString is asked about (with the member name once, for
- * the developer); another member is named as it is.
- */
-const MEMBER_KO: Readonly<Record<string, string>> = {
+/** The Korean words for the members requiredString is asked about (with the member name once, for the developer). */
+const MEMBER_KO = {
   transaction_id: '보류 발급 식별자(transaction_id)',
   notification_id: '알림 식별자(notification_id)',
   credential_configuration_id: '증명서 구성 식별자(credential_configuration_id)',
-};
+} as const;
 
 /**
  * A required string member of a request body, or the endpoint's refusal saying what is wrong with
  * it: absent, not a string, empty or too long, each its own sentence, so the caller fixes the
- * right thing (a number sent as the id was told the id "is required"), in Korean too.
+ * right thing (a number sent as the id was told the id "is required"), in Korean too. The words
+ * are made only for a refusal: this runs on every credential, deferred and notification request.
  */
-export function requiredString(value: unknown, name: string, code: CredentialErrorCode, maxLength = Number.POSITIVE_INFINITY): string {
-  const member = MEMBER_KO[name] ?? name;
+export function requiredString(
+  value: unknown,
+  name: keyof typeof MEMBER_KO,
+  code: CredentialErrorCode,
+  maxLength = Number.POSITIVE_INFINITY,
+): string {
+  if (typeof value === 'string' && value !== '' && value.length <= maxLength) return value;
+  const member = MEMBER_KO[name];
   if (value === undefined || value === null)
     throw credentialError(code, `${name} is required`, `요청에 ${withParticle(member, '이/가')} 없습니다.`);
   if (typeof value !== 'string')
     throw credentialError(code, `${name} must be a string`, `${withParticle(member, '은/는')} 문자열이어야 합니다.`);
   if (value === '') throw credentialError(code, `${name} must not be empty`, `${withParticle(member, '이/가')} 비어 있습니다.`);
-  if (value.length > maxLength)
-    throw credentialError(
-      code,
-      `${name} is longer than ${maxLength} characters`,
-      `${withParticle(member, '은/는')} ${maxLength.toLocaleString('en-US')}자 이하여야 합니다.`,
-    );
-  return value;
+  throw credentialError(
+    code,
+    `${name} is longer than ${maxLength} characters`,
+    `${withParticle(member, '은/는')} ${maxLength}자 이하여야 합니다.`,
+  );
 }
