@@ -15,6 +15,7 @@ import { algForJwk } from '../formats/jose/import-public-key.js';
 import { hasOwn, isJsonObject, type JsonObject } from '../formats/jose/types.js';
 import { checkHolderKey } from './issue-credential.js';
 import { PROOF_SIGNING_ALGS } from './build-issuer-metadata.js';
+import { timeClaimKo } from './time-claim-refusals.js';
 import { credentialError } from './vci-errors.js';
 import { checkKeyAttestation, type KeyAttestationMemo } from './key-attestation/check-key-attestation.js';
 import { NO_WALLET_PROVIDERS, type TrustedWalletProviders } from './client-attestation/trusted-wallet-providers.js';
@@ -48,15 +49,6 @@ export interface CheckedProof {
   /** The c_nonce the proof carries. */
   nonce: string;
 }
-
-/** Why a proof's time claims were refused (checkTimeClaims codes), in Korean. */
-const PROOF_TIME_KO: Readonly<Record<string, string>> = {
-  jwt_iat_in_future: '키 소유 증명의 발행 시각(iat)이 미래 시각입니다. 기기의 시계를 확인하십시오.',
-  jwt_iat_too_old: '너무 오래된 키 소유 증명입니다. 새로 만들어 보내십시오.',
-  jwt_expired: '만료 시각(exp)이 지난 키 소유 증명입니다. 새로 만들어 보내십시오.',
-  jwt_not_yet_valid: '아직 효력 시작 시각(nbf)이 되지 않은 키 소유 증명입니다.',
-  other: '키 소유 증명의 시각 값이 올바르지 않습니다. 새로 만들어 보내십시오.',
-};
 
 const invalid = (message: string, ko: string) => credentialError('invalid_proof', message, ko);
 
@@ -119,7 +111,7 @@ function checkProofIat(payload: JsonObject, opts: ProofCheckOptions): void {
   } catch (e) {
     throw invalid(
       `proof is not fresh (${isAppError(e) ? e.code : 'time claims'})`,
-      (isAppError(e) && PROOF_TIME_KO[e.code]) || PROOF_TIME_KO.other!,
+      timeClaimKo('키 소유 증명', e, '키 소유 증명의 시각 값이 올바르지 않습니다. 새로 만들어 보내십시오.'),
     );
   }
 }

@@ -45,6 +45,19 @@ export interface CredentialResponse {
 }
 export type { DeferredResponse };
 
+/** The same refusal wherever a used-up token or a bad c_nonce is found (the first read, the consume). */
+const tokenUsed = () =>
+  bearerError(
+    'invalid_token',
+    'the access token was already used',
+    '이미 사용된 접근 토큰입니다. 이 토큰으로 받을 증명서는 모두 발급했습니다.',
+  );
+const nonceRefused = () =>
+  credentialError(
+    'invalid_nonce',
+    'a proof carries an unknown, expired or used c_nonce; get a new one',
+    '키 소유 증명의 일회용 값(c_nonce)이 이 발급기관이 준 값이 아니거나, 만료되었거나, 이미 사용되었습니다. 새 값을 받아 증명을 다시 만드십시오.',
+  );
 /**
  * RFC 6750 §3.1 / OpenID4VCI §8.3.1.1: the token is known, unexpired and its offer not yet issued,
  * with its DPoP binding (RFC 9449 §6: the `jkt` it is bound to, or null). One indexed read (token
@@ -63,12 +76,7 @@ export async function authorizeBoundAccessToken(
       '알 수 없거나 만료된 접근 토큰입니다. 토큰을 다시 받으십시오.',
     );
   const { offer } = found;
-  if (offer.issued_at !== null || offer.claims === null)
-    throw bearerError(
-      'invalid_token',
-      'the access token was already used',
-      '이미 사용된 접근 토큰입니다. 이 토큰으로 받을 증명서는 모두 발급했습니다.',
-    );
+  if (offer.issued_at !== null || offer.claims === null) throw tokenUsed();
   return { offer, dpopJkt: found.dpopJkt };
 }
 
@@ -307,12 +315,7 @@ function refuseUnconsumed(
 ): void {
   if (consumed.ok) return;
   // §8.3.1.2 invalid_nonce: a c_nonce is unknown, expired or already used.
-  if (consumed.reason === 'nonce')
-    throw credentialError(
-      'invalid_nonce',
-      'a proof carries an unknown, expired or used c_nonce; get a new one',
-      '키 소유 증명의 일회용 값(c_nonce)이 이 발급기관이 준 값이 아니거나, 만료되었거나, 이미 사용되었습니다. 새 값을 받아 증명을 다시 만드십시오.',
-    );
+  if (consumed.reason === 'nonce') throw nonceRefused();
   // What the token covers is issued at most once per configuration (issue 18). A token that
   // covers one configuration is then used up: the same invalid_token as a later request gets
   // (above), whichever of two racing requests lost.
@@ -322,11 +325,7 @@ function refuseUnconsumed(
       'this access token already received this credential configuration',
       '이 접근 토큰으로 이 증명서 구성을 이미 받았습니다.',
     );
-  throw bearerError(
-    'invalid_token',
-    'the access token was already used',
-    '이미 사용된 접근 토큰입니다. 이 토큰으로 받을 증명서는 모두 발급했습니다.',
-  );
+  throw tokenUsed();
 }
 
 async function usedNonces(deps: VciDeps, given: readonly string[]): Promise<UsedNonce[]> {
@@ -334,12 +333,7 @@ async function usedNonces(deps: VciDeps, given: readonly string[]): Promise<Used
   const now = deps.clock.now();
   return given.map((nonce) => {
     const read = readCNonce(key, nonce, now);
-    if (!read)
-      throw credentialError(
-        'invalid_nonce',
-        'a proof carries an unknown, expired or used c_nonce; get a new one',
-        '키 소유 증명의 일회용 값(c_nonce)이 이 발급기관이 준 값이 아니거나, 만료되었거나, 이미 사용되었습니다. 새 값을 받아 증명을 다시 만드십시오.',
-      );
+    if (!read) throw nonceRefused();
     return { hash: hashSecret(nonce), expiresAt: read.expiresAt };
   });
 }

@@ -35,8 +35,19 @@ export function checkSenderPolicy(
   sender: SenderBinding,
 ): void {
   checkDpopPolicy(config, configurationId, sender);
-  // OAuth Attestation-Based Client Authentication / HAIP §4.4.1: this configuration needs an attested wallet.
-  if (sender.walletClient === undefined && requiredFor(config.walletAttestationRequired, configurationId))
+  checkWalletAttestationPolicy(config, configurationId, sender.walletClient !== undefined);
+}
+
+/**
+ * OAuth Attestation-Based Client Authentication / HAIP §4.4.1: a configuration WALLET_ATTESTATION_REQUIRED
+ * names needs an attested wallet, at the token endpoint and at PAR alike.
+ */
+export function checkWalletAttestationPolicy(
+  config: Pick<Config, 'walletAttestationRequired'>,
+  configurationId: string,
+  attested: boolean,
+): void {
+  if (!attested && requiredFor(config.walletAttestationRequired, configurationId))
     throw new AppError(
       'invalid_client',
       'a wallet attestation (OAuth-Client-Attestation and -PoP) from a trusted wallet provider is required',

@@ -7,8 +7,7 @@
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Store } from '../../store/store.js';
-import { AppError } from '../../errors.js';
-import { requiredFor } from '../configuration-policy.js';
+import { checkWalletAttestationPolicy } from '../sender-binding.js';
 import type { ParClientCheck } from '../authorization/par-client-check.js';
 import type { TrustedWalletProviders } from './trusted-wallet-providers.js';
 import { verifyClientAttestation } from './verify-client-attestation.js';
@@ -25,13 +24,6 @@ export function walletAttestationParCheck(deps: {
       ctx.headers,
       ctx.clientId,
     );
-    if (!verified && requiredFor(deps.config.walletAttestationRequired, ctx.configurationId))
-      throw new AppError(
-        'invalid_client',
-        'a wallet attestation (OAuth-Client-Attestation and -PoP) from a trusted wallet provider is required',
-        {
-          ko: '이 증명서를 받으려면 신뢰하는 지갑 제공자가 발급한 지갑 증명(OAuth-Client-Attestation 헤더와 그 소유 증명)을 함께 보내야 합니다.',
-        },
-      );
+    checkWalletAttestationPolicy(deps.config, ctx.configurationId, verified !== undefined);
   };
 }

@@ -3,6 +3,7 @@
  * Pure apart from the clock: whether its `jti` was seen and whether its `nonce` is one we gave
  * out are decided by the caller (verify-dpop.ts), against the shared store.
  */
+import { timeClaimKo } from '../time-claim-refusals.js';
 import { hash } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { Clock } from '../../clock.js';
@@ -130,16 +131,13 @@ function checkHtu(payload: JsonObject, htu: string): void {
     throw refuse('the DPoP proof htu is not this endpoint', 'DPoP 증명의 요청 주소(htu)가 이 요청을 받은 주소가 아닙니다.');
 }
 
-/** The time checks' refusals, in words about the proof. */
-const TIME_REFUSALS: Record<string, { en: string; ko: string }> = {
-  jwt_iat_missing: { en: 'the DPoP proof needs an iat', ko: 'DPoP 증명에 발행 시각(iat)이 없습니다.' },
-  jwt_iat_in_future: {
-    en: 'the DPoP proof iat is in the future',
-    ko: 'DPoP 증명의 발행 시각(iat)이 미래 시각입니다. 기기의 시계를 확인하십시오.',
-  },
-  jwt_iat_too_old: { en: 'the DPoP proof is too old', ko: '너무 오래된 DPoP 증명입니다. 새로 만들어 보내십시오.' },
-  jwt_expired: { en: 'the DPoP proof has expired (exp)', ko: '만료 시각(exp)이 지난 DPoP 증명입니다. 새로 만들어 보내십시오.' },
-  jwt_not_yet_valid: { en: 'the DPoP proof is not valid yet (nbf)', ko: '아직 효력 시작 시각(nbf)이 되지 않은 DPoP 증명입니다.' },
+/** The time checks' refusals, in words about the proof (the Korean: time-claim-refusals.ts). */
+const TIME_REFUSALS_EN: Readonly<Record<string, string>> = {
+  jwt_iat_missing: 'the DPoP proof needs an iat',
+  jwt_iat_in_future: 'the DPoP proof iat is in the future',
+  jwt_iat_too_old: 'the DPoP proof is too old',
+  jwt_expired: 'the DPoP proof has expired (exp)',
+  jwt_not_yet_valid: 'the DPoP proof is not valid yet (nbf)',
 };
 
 /**
@@ -150,10 +148,10 @@ function checkIat(payload: JsonObject, opts: DpopCheckOptions): number {
   try {
     checkTimeClaims(payload, { clock: opts.clock, skewSeconds: opts.skewSeconds, maxIatAgeSeconds: opts.maxAgeSeconds });
   } catch (e) {
-    const known = isAppError(e) ? TIME_REFUSALS[e.code] : undefined;
+    const en = isAppError(e) && Object.hasOwn(TIME_REFUSALS_EN, e.code) ? TIME_REFUSALS_EN[e.code] : undefined;
     throw refuse(
-      known?.en ?? (isAppError(e) ? `the DPoP proof's ${e.message}` : 'the DPoP proof has bad time claims'),
-      known?.ko ?? 'DPoP 증명의 시각 값(iat, exp, nbf)이 올바르지 않습니다. 새로 만들어 보내십시오.',
+      en ?? (isAppError(e) ? `the DPoP proof's ${e.message}` : 'the DPoP proof has bad time claims'),
+      timeClaimKo('DPoP 증명', e, 'DPoP 증명의 시각 값(iat, exp, nbf)이 올바르지 않습니다. 새로 만들어 보내십시오.'),
     );
   }
   return payload.iat as number;
