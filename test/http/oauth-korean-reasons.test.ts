@@ -11,7 +11,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { ERROR_CATALOGUE, errorEntry, type ErrorCode } from '../../src/errors.js';
 import { AVOIDED_KOREAN } from '../../src/verdict/glossary.js';
-import { accessToken, codeOf, holderKey, makeOffer, nonce, PRE_AUTH, proof, type Offer } from '../openid4vci/vci-helpers.js';
+import { accessToken, codeOf, expireOffer, holderKey, makeOffer, nonce, PRE_AUTH, proof, type Offer } from '../openid4vci/vci-helpers.js';
 
 const HANGUL = /[가-힣]/;
 const KOREAN = 'ko-KR,ko;q=0.9,en;q=0.5';
@@ -128,11 +128,7 @@ const ROWS: Row[] = [
     send: async (t, l) => {
       const o = await offerOf(t);
       const code = await codeOf(t, o);
-      await t.runtime.store.db
-        .updateTable('vci_offers')
-        .set({ expires_at: Date.now() - 1 })
-        .where('id', '=', o.id)
-        .execute();
+      await expireOffer(t, o);
       return token(t, { grant_type: PRE_AUTH, 'pre-authorized_code': code }, l);
     },
   },

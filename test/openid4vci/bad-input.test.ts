@@ -16,6 +16,7 @@ import {
   tokenRequest,
   fetchOffer,
   type Offer,
+  expireOffer,
 } from './vci-helpers.js';
 
 const oauth = (res: { statusCode: number; json(): unknown }, status: number, error: string, extensions?: Record<string, unknown>) => {
@@ -70,11 +71,7 @@ for (const backend of storeTargets()) {
     it('refuses an expired pre-authorized code with invalid_grant, and no longer serves an expired offer', async () => {
       const o = await offer();
       const code = await codeOf(t, o);
-      await t.runtime.store.db
-        .updateTable('vci_offers')
-        .set({ expires_at: Date.now() - 1 })
-        .where('id', '=', o.id)
-        .execute();
+      await expireOffer(t, o);
       oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': code }), 400, 'invalid_grant', { code_state: 'expired' });
       oauth(await fetchOffer(t, o), 404, 'offer_not_found');
     });

@@ -27,6 +27,15 @@ export async function fetchOffer(t: TestApp, offer: Offer) {
   return t.app.inject({ method: 'GET', url: pathOf(offer.credential_offer_uri) });
 }
 
+/** Moves an offer past its lifetime in the store (the app's clock keeps running for everything else). */
+export async function expireOffer(t: TestApp, offer: Pick<Offer, 'id'>): Promise<void> {
+  await t.runtime.store.db
+    .updateTable('vci_offers')
+    .set({ expires_at: t.clock.now() - 1000 })
+    .where('id', '=', offer.id)
+    .execute();
+}
+
 export async function codeOf(t: TestApp, offer: Offer): Promise<string> {
   const body = (await fetchOffer(t, offer)).json() as { grants: Record<string, { 'pre-authorized_code': string }> };
   return (body.grants[PRE_AUTH] as { 'pre-authorized_code': string })['pre-authorized_code'];

@@ -18,6 +18,7 @@ import {
   proof,
   type HolderKey,
   type Offer,
+  expireOffer,
 } from '../openid4vci/vci-helpers.js';
 import { hashSecret } from '../../src/issuance/vci-secrets.js';
 import { b64, derSignature, nowS, type SecurityCase } from './support/index.js';
@@ -379,11 +380,7 @@ const cases: SecurityCase[] = [
     request: async (f) => {
       const o = await offerFor(f);
       const code = await codeOf(f.t, o);
-      await f.t.runtime.store.db
-        .updateTable('vci_offers')
-        .set({ expires_at: Date.now() - 1000 })
-        .where('id', '=', o.id)
-        .execute();
+      await expireOffer(f.t, o);
       return tokenReq({ grant_type: PRE_AUTH, 'pre-authorized_code': code });
     },
     status: 400,
