@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import sjson from 'secure-json-parse';
 import { badRequest } from '../errors.js';
 import { jsonBoundFault, MAX_ARRAY_ITEMS, MAX_BODY_DEPTH, MAX_OBJECT_MEMBERS } from './json-bounds.js';
-import { escapesLoneSurrogate, hasUnrepresentableNumber } from '../formats/jose/json-values.js';
+import { escapesLoneSurrogate } from '../formats/jose/json-values.js';
 
 const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
 /**
@@ -41,7 +41,7 @@ export function installJsonBodyParser(app: FastifyInstance): void {
         undefined,
       );
     }
-    if (hasUnrepresentableNumber(text))
+    if (fault === 'unrepresentable_number')
       return done(
         badRequest(
           'json_number_unrepresentable',

@@ -52,6 +52,7 @@ export async function fetchJsonObject(fetcher: Fetcher, url: string): Promise<Re
   const fault = jsonShapeFault(text, PEER_JSON);
   if (fault === 'duplicate_name') throw new FetchFailed('answer names a JSON member twice in one object');
   if (fault === 'forbidden_name') throw new FetchFailed('answer names a JSON member __proto__');
+  if (fault === 'unrepresentable_number') throw new FetchFailed('answer holds a JSON number out of range (it would read as Infinity or 0)');
   if (fault) throw new FetchFailed('answer nests JSON deeper or wider than any metadata does');
   let value: unknown;
   try {

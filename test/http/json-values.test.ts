@@ -7,7 +7,9 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { hasUnrepresentableNumber } from '../../src/formats/jose/json-values.js';
+import { jsonShapeFault } from '../../src/formats/jose/json-shape.js';
+
+const hasUnrepresentableNumber = (text: string) => jsonShapeFault(text, { maxDepth: 8 }) === 'unrepresentable_number';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('numbers a double cannot hold', () => {

@@ -11,15 +11,20 @@
  * that walks it; a 100,000-member object takes V8's `JSON.parse` over a second. The scan knows
  * only strings (brackets, commas and colons inside them do not count), brackets and commas, and
  * stops at the first fault: a hostile text costs one cheap scan, never a parse. `JSON.parse`
- * stays the syntax check, so the scan may be lax about syntax.
+ * stays the syntax check, so the scan may be lax about syntax. The same pass reads each number
+ * (they lie outside strings) for I-JSON's rule, which `JSON.parse` does not check either.
  */
 
 /**
  * `forbidden_name`: a member named `__proto__`. JSON.parse makes it an own member, harmless until
  * code copies the object with Object.assign or a for-in into `{}`, where it sets the prototype. No
  * real token, body or metadata names it; SECURITY.md refuses it wherever JSON enters.
+ *
+ * `unrepresentable_number`: a number that cannot be read as the number it writes, one that
+ * overflows to Infinity (1e309) or one with a digit other than 0 that underflows to 0 (1e-400; a
+ * `rate_limit` of 1e-400 read as 0, "unlimited"). RFC 7493 (I-JSON) §2.2.
  */
-export type JsonShapeFault = 'too_deep' | 'too_wide' | 'duplicate_name' | 'forbidden_name';
+export type JsonShapeFault = 'too_deep' | 'too_wide' | 'duplicate_name' | 'forbidden_name' | 'unrepresentable_number';
 
 export interface JsonShapeBounds {
   /** Deepest nesting of arrays and objects. */
@@ -36,6 +41,18 @@ const OPEN_OBJECT = 0x7b;
 const OPEN_ARRAY = 0x5b;
 /** "No bound" on a width: more commas than any text this scan can be given holds (and an Int32Array can). */
 const UNBOUNDED = 0x7fffffff;
+/** A JSON number token (RFC 8259 §6), matched where one starts. */
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
+
+/** The index past the number token at `i` (i itself when none starts there), or -1 when it cannot be read as written. */
+function numberEnd(text: string, i: number): number {
+  NUMBER.lastIndex = i;
+  const token = NUMBER.exec(text)?.[0];
+  if (token === undefined) return i;
+  const value = Number(token);
+  if (!Number.isFinite(value) || (value === 0 && /[1-9]/.test(token.replace(/[eE].*$/, '')))) return -1;
+  return i + token.length;
+}
 
 /** Index of the quote that closes the string opened at `open`, or -1. */
 export function closingQuote(text: string, open: number): number {
@@ -100,6 +117,10 @@ export function jsonShapeFault(text: string, bounds: JsonShapeBounds): JsonShape
     } else if (c === 0x2c /* , */ && depth > 0) {
       if (++commas[depth]! > allowed[depth]!) return 'too_wide';
       expectName = isObject[depth] === 1;
+    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      const end = numberEnd(text, i);
+      if (end < 0) return 'unrepresentable_number';
+      if (end > i) i = end - 1;
     }
   }
   return undefined;

@@ -1,39 +1,9 @@
 /**
- * Two faults of JSON text that JSON.parse reads without a word (RFC 7493, I-JSON), checked by the
+ * A fault of JSON text that JSON.parse reads without a word (RFC 7493 §2.1, I-JSON), checked by the
  * request body parser (src/http/json-body.ts) and the token parser (parse-json.ts) alike, so a
- * value refused in a body is refused inside a vp_token or a JWT payload too.
+ * value refused in a body is refused inside a vp_token or a JWT payload too (the other, a number
+ * out of range, is found by the shape scan, json-shape.ts); and the walk that finds a string.
  */
-import { closingQuote } from './json-shape.js';
-
-/** A JSON number token (RFC 8259 §6), matched where one starts. */
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
-
-/**
- * Whether a number literal in `text` cannot be read as the number it writes: one that overflows to
- * Infinity (1e309) or one with a digit other than 0 that underflows to 0 (1e-400; `rate_limit`
- * 1e-400 read as 0, "unlimited"). RFC 7493 (I-JSON) §2.2. JSON.parse reads both without a word, and
- * neither ajv nor secure-json-parse sees the text, so this does, in one pass over what lies outside
- * strings (strings are skipped with indexOf: a 20 KB portrait costs ~1 µs, where a regular
- * expression over the whole text cost 24 µs).
- */
-export function hasUnrepresentableNumber(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      // Past the string (a portrait's base64url often matches the cheap test; indexOf skips it at once).
-      i = closingQuote(text, i);
-      if (i < 0) return false; // unterminated: JSON.parse says so
-    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
-      NUMBER.lastIndex = i;
-      const token = NUMBER.exec(text)?.[0];
-      if (token === undefined) continue;
-      const value = Number(token);
-      if (!Number.isFinite(value) || (value === 0 && /[1-9]/.test(token.replace(/[eE].*$/, '')))) return true;
-      i += token.length - 1;
-    }
-  }
-  return false;
-}
 
 /** An escape of a UTF-16 surrogate, paired or not; only then are the parsed strings walked. */
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;

@@ -6,7 +6,7 @@
  */
 import { formatError, type FormatErrorCode } from '../error-codes.js';
 import { jsonShapeFault } from './json-shape.js';
-import { escapesLoneSurrogate, hasUnrepresentableNumber } from './json-values.js';
+import { escapesLoneSurrogate } from './json-values.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './types.js';
 
 /** No token we handle nests this deep; deeper input is an attack or a bug. */
@@ -19,6 +19,7 @@ const FAULT_MESSAGES = {
   too_wide: 'JSON too wide',
   duplicate_name: 'duplicate JSON member name',
   forbidden_name: 'a JSON member named __proto__',
+  unrepresentable_number: 'a JSON number out of range (it would read as Infinity or 0)',
 } as const;
 
 /** Parses JSON text strictly; every failure is `FormatError(code)`. */
@@ -26,8 +27,7 @@ export function parseJsonText(text: string, code: FormatErrorCode): JsonValue {
   try {
     const fault = jsonShapeFault(text, { maxDepth: MAX_JSON_DEPTH });
     if (fault) throw formatError(code, FAULT_MESSAGES[fault]);
-    // I-JSON (RFC 7493 §2.1, §2.2), as request bodies (json-values.ts).
-    if (hasUnrepresentableNumber(text)) throw formatError(code, 'a JSON number out of range (it would read as Infinity or 0)');
+    // I-JSON (RFC 7493 §2.1), as request bodies (json-values.ts).
     const value = JSON.parse(text) as JsonValue;
     if (escapesLoneSurrogate(text, value)) throw formatError(code, 'a JSON string escapes a lone surrogate (no character)');
     return value;
