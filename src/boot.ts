@@ -17,6 +17,7 @@ import { StatusListPublisher } from './status/status-list-publisher.js';
 import { startPurgeTimer } from './purge-expired-state.js';
 import { ConfigError, type ConfigurationPolicy } from './config.js';
 import { resolveConfiguration } from './issuance/build-issuer-metadata.js';
+import { loadWalletClients, WalletClientsError, type WalletClients } from './issuance/authorization/wallet-clients.js';
 import {
   loadWalletProviders,
   WalletProvidersError,
@@ -34,6 +35,8 @@ export interface Runtime {
   statusPublisher: StatusListPublisher;
   /** Wallet providers whose wallet and key attestations are trusted (TRUSTED_WALLET_PROVIDERS). */
   walletProviders: TrustedWalletProviders;
+  /** Wallets registered with their redirect URIs (WALLET_CLIENTS). */
+  walletClients: WalletClients;
   /**
    * This service's IACA certificates (PEM or DER) that its mdoc verifier trusts as its own: none
    * until mdoc issuance keeps IACA and document-signer keys (issue 16, issuance half: then
@@ -55,6 +58,7 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
   const catalog = await loadCatalog({ dir: join(schemasDir, 'credentials'), publicUrl: config.publicUrl });
   checkConfigurationIds(config, catalog);
   const walletProviders = openWalletProviders(config.trustedWalletProviders);
+  const walletClients = openWalletClients(config.walletClients);
   const store = openServerStore(config, logger);
   let keyStore: KeyBackend | undefined;
   try {
@@ -80,6 +84,7 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
       slots,
       statusPublisher,
       walletProviders,
+      walletClients,
       ownIacaCertificates: () => keys.iacaCertificates(),
       latestExpiry: (kid) => store.credentials.latestExpiryByKid(kid),
       close: async () => {
@@ -121,6 +126,16 @@ function openWalletProviders(path: string | undefined): TrustedWalletProviders {
     return loadWalletProviders(path);
   } catch (e) {
     if (e instanceof WalletProvidersError) throw new ConfigError('TRUSTED_WALLET_PROVIDERS', e.message);
+    throw e;
+  }
+}
+
+/** A bad WALLET_CLIENTS file stops the start too. */
+function openWalletClients(path: string | undefined): WalletClients {
+  try {
+    return loadWalletClients(path);
+  } catch (e) {
+    if (e instanceof WalletClientsError) throw new ConfigError('WALLET_CLIENTS', e.message);
     throw e;
   }
 }

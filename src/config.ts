@@ -130,6 +130,8 @@ export interface Config {
   dpopNonceTtlSeconds: number;
   /** Path of the JSON file naming the wallet providers whose attestations are trusted; unset = none. */
   trustedWalletProviders: string | undefined;
+  /** Path of the JSON file of registered wallet clients and their redirect URIs (RFC 6749 §3.1.2.2); unset = none. */
+  walletClients: string | undefined;
   /** Configurations whose token requests must carry a wallet attestation (attest_jwt_client_auth). */
   walletAttestationRequired: ConfigurationPolicy;
   /** Configurations whose key proofs must carry a key attestation (OpenID4VCI Appendix D). */
@@ -464,6 +466,12 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
       'Path of a JSON file naming the wallet providers whose wallet and key attestations are trusted: `{"providers":[{"name":"…","keys":[<public JWK>…],"certificates":["<PEM CA certificate>"]}]}` (see *Issuing to a wallet*, wallet attestation).',
   },
   {
+    name: 'WALLET_CLIENTS',
+    default: '(unset: none)',
+    description:
+      'Path of a JSON file registering wallets (public OAuth clients) and their redirect URIs for the Authorization Code Flow: `{"clients":[{"client_id":"…","redirect_uris":["https://…","app.scheme:/cb"]}]}`. A registered client\'s `redirect_uri` must be one of its own, exactly; an unregistered one needs a wallet attestation, and outside `NODE_ENV=production` is let through without one (RFC 6749 §3.1.2.2, RFC 9126 §2.4).',
+  },
+  {
     name: 'WALLET_ATTESTATION_REQUIRED',
     default: 'false',
     description:
@@ -695,8 +703,9 @@ function configurationPolicy(env: Env, name: string): ConfigurationPolicy {
   return configurationIds(env, name, 'true, false or configuration ids separated by commas');
 }
 
-function trustedWalletProvidersPath(env: Env, cwd: string): string | undefined {
-  const raw = env.TRUSTED_WALLET_PROVIDERS?.trim() ?? '';
+/** A file the server reads at start (TRUSTED_WALLET_PROVIDERS, WALLET_CLIENTS), relative to the working directory. */
+function filePath(env: Env, name: string, cwd: string): string | undefined {
+  const raw = env[name]?.trim() ?? '';
   return raw === '' ? undefined : resolve(cwd, raw);
 }
 
@@ -874,7 +883,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     webhookAllowHosts: allowHosts(env, 'WEBHOOK_ALLOW_HOSTS').entries,
     dpopRequired: configurationPolicy(env, 'DPOP_REQUIRED'),
     dpopNonceTtlSeconds: integer(env, 'DPOP_NONCE_TTL_SECONDS', 300, 60, 3600),
-    trustedWalletProviders: trustedWalletProvidersPath(env, cwd),
+    trustedWalletProviders: filePath(env, 'TRUSTED_WALLET_PROVIDERS', cwd),
+    walletClients: filePath(env, 'WALLET_CLIENTS', cwd),
     walletAttestationRequired: configurationPolicy(env, 'WALLET_ATTESTATION_REQUIRED'),
     keyAttestationRequired: configurationPolicy(env, 'KEY_ATTESTATION_REQUIRED'),
     authorizationCode: authorizationCodeConfig(env, nodeEnv),

@@ -17,10 +17,11 @@ import type { TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { makeOffer } from './vci-helpers.js';
 import { owfCallbacks, owfWallet, walletKey } from './owf-wallet.js';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
+import { CLI_WALLET_CLIENT_ID } from '../../src/wallet/authorize-credentials.js';
 import {
   browse,
   s256,
@@ -47,12 +48,26 @@ for (const backend of storeTargets()) {
     let world: AuthorizationCodeWorld;
     const example = () => t.runtime.catalog.get('driver-license')!.example;
 
+    // The wallets of these tests are registered (WALLET_CLIENTS): the CLI wallet's loopback
+    // redirect is registered without its port, which it picks when it starts (RFC 8252 §7.3).
+    const clientsDir = mkdtempSync(join(tmpdir(), 'dproof-wallet-clients-'));
     beforeAll(async () => {
-      world = await startAuthorizationCodeWorld(backend);
+      const clientsFile = join(clientsDir, 'wallet-clients.json');
+      writeFileSync(
+        clientsFile,
+        JSON.stringify({
+          clients: [
+            { client_id: 'test-wallet', redirect_uris: [WALLET_REDIRECT] },
+            { client_id: CLI_WALLET_CLIENT_ID, redirect_uris: ['http://127.0.0.1/callback'] },
+          ],
+        }),
+      );
+      world = await startAuthorizationCodeWorld(backend, { WALLET_CLIENTS: clientsFile });
       ({ t, idp, source, issuerKey } = world);
     });
     afterAll(async () => {
       await world?.close();
+      rmSync(clientsDir, { recursive: true, force: true });
     });
 
     /** PAR → authorization endpoint → the IdP login → back at the wallet's redirect_uri. */
@@ -389,6 +404,9 @@ for (const backend of storeTargets()) {
       await expectError({ response_type: 'token' }, 'unsupported_response_type');
       await expectError({ request_uri: 'urn:ietf:params:oauth:request_uri:x' }, 'invalid_request');
       await expectError({ redirect_uri: 'javascript:alert(1)' }, 'invalid_request');
+      // test-wallet is registered (WALLET_CLIENTS): another redirect_uri, even one of a good shape, is not its own.
+      await expectError({ redirect_uri: 'https://attacker.example/cb' }, 'invalid_request');
+      await expectError({ redirect_uri: `${WALLET_REDIRECT}/` }, 'invalid_request');
       await expectError({ issuer_state: 'not-an-offer' }, 'invalid_request');
       await expectError({ client_id: undefined }, 'invalid_request');
 

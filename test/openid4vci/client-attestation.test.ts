@@ -11,6 +11,7 @@ import { storeTargets } from '../helpers/stores.js';
 import { parseWalletProviders, WalletProvidersError } from '../../src/issuance/client-attestation/trusted-wallet-providers.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { walletAttestationParCheck } from '../../src/issuance/client-attestation/par-client-attestation.js';
+import { parseWalletClients, WalletClientsError } from '../../src/issuance/authorization/wallet-clients.js';
 import { openRuntime } from '../../src/boot.js';
 import { createLogger } from '../../src/http/logger.js';
 import { makeStoreTarget } from '../helpers/stores.js';
@@ -54,10 +55,12 @@ for (const backend of storeTargets()) {
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
         payload: new URLSearchParams({ grant_type: PRE_AUTH, 'pre-authorized_code': await codeOf(t, offer), ...form }).toString(),
       });
-    const attested = async (o: { provider?: typeof trusted; aud?: string; jti?: string; instance?: ReturnType<typeof holderKey> } = {}) => {
+    const attested = async (
+      o: { provider?: typeof trusted; aud?: string; jti?: string; instance?: ReturnType<typeof holderKey>; sub?: string } = {},
+    ) => {
       const instance = o.instance ?? holderKey();
       return {
-        'oauth-client-attestation': await clientAttestation(o.provider ?? trusted, instance),
+        'oauth-client-attestation': await clientAttestation(o.provider ?? trusted, instance, { ...(o.sub && { sub: o.sub }) }),
         'oauth-client-attestation-pop': await clientAttestationPop(instance, {
           aud: o.aud ?? t.config.publicUrl,
           ...(o.jti && { jti: o.jti }),
@@ -207,6 +210,7 @@ for (const backend of storeTargets()) {
         clientId = 'https://wallet.example/dproof-test',
       ) => ({
         clientId,
+        redirectUri: 'https://wallet.example/cb',
         headers,
         form: {},
         configurationId,
@@ -225,6 +229,46 @@ for (const backend of storeTargets()) {
       );
     });
 
+    it('holds registered wallets to their redirect URIs, and in production wants an unregistered one attested (RFC 6749 §3.1.2.2, RFC 9126 §2.4)', async () => {
+      const walletClients = parseWalletClients(
+        JSON.stringify({
+          clients: [{ client_id: 'kr.go.wallet', redirect_uris: ['https://wallet.example/cb', 'http://127.0.0.1/cb', 'kr.go.wallet:/cb'] }],
+        }),
+      );
+      const refused = (code: string) => (e: { code?: string }) => e.code === code;
+      for (const nodeEnv of ['development', 'production']) {
+        const check = walletAttestationParCheck({ ...t.runtime, config: { ...t.config, nodeEnv }, walletClients });
+        const ctx = async (clientId: string, redirectUri: string, attest = false) => ({
+          clientId,
+          redirectUri,
+          headers: attest ? await attested({ sub: clientId }) : {},
+          form: {},
+          configurationId: 'resident-id',
+          endpoint: `${t.config.publicUrl}/oauth/par`,
+        });
+        // Registered: its own URIs only, exactly (any port on the loopback IP), attested or not.
+        await check(await ctx('kr.go.wallet', 'https://wallet.example/cb'));
+        await check(await ctx('kr.go.wallet', 'kr.go.wallet:/cb'));
+        await check(await ctx('kr.go.wallet', 'http://127.0.0.1:53117/cb'));
+        for (const other of [
+          'https://attacker.example/cb',
+          'https://wallet.example/cb/',
+          'https://wallet.example/cb?x=1',
+          'https://WALLET.example/cb',
+          'http://127.0.0.1:53117/cb/other',
+          'http://localhost:53117/cb',
+        ])
+          await assert.rejects(check(await ctx('kr.go.wallet', other)), refused('invalid_request'), other);
+        await assert.rejects(check(await ctx('kr.go.wallet', 'https://attacker.example/cb', true)), refused('invalid_request'));
+        // Unregistered: attested, any redirect_uri of a valid shape (its sub is the client_id).
+        await check(await ctx('https://wallet.example/dproof-test', 'https://anywhere.example/cb', true));
+        // Unregistered and unattested: a development convenience only.
+        const anonymous = check(await ctx('some-wallet', 'https://attacker.example/cb'));
+        if (nodeEnv === 'production') await assert.rejects(anonymous, refused('invalid_client'));
+        else await anonymous;
+      }
+    });
+
     it('takes attestation and DPoP together: the token is DPoP-bound and records the wallet', async () => {
       const { dpopProof } = await import('./dpop-helpers.js');
       const key = holderKey();
@@ -238,6 +282,48 @@ for (const backend of storeTargets()) {
     });
   });
 }
+
+describe('WALLET_CLIENTS file', () => {
+  it('refuses files that are not JSON, have no clients, a client without an id or redirect URIs, one listed twice, or a URI of a bad shape', () => {
+    const client = (o: Record<string, unknown>) =>
+      JSON.stringify({ clients: [{ client_id: 'w', redirect_uris: ['https://w.example/cb'], ...o }] });
+    const bad = [
+      'not json',
+      '{}',
+      JSON.stringify({ clients: {} }),
+      client({ client_id: '' }),
+      client({ client_id: 'x'.repeat(256) }),
+      client({ redirect_uris: [] }),
+      client({ redirect_uris: 'https://w.example/cb' }),
+      client({ redirect_uris: [7] }),
+      client({ redirect_uris: ['https://w.example/cb#frag'] }),
+      client({ redirect_uris: ['http://w.example/cb'] }),
+      client({ redirect_uris: ['javascript:alert(1)'] }),
+      client({ redirect_uris: ['/relative'] }),
+      JSON.stringify({
+        clients: [
+          { client_id: 'w', redirect_uris: ['https://a.example/'] },
+          { client_id: 'w', redirect_uris: ['https://b.example/'] },
+        ],
+      }),
+    ];
+    for (const text of bad) assert.throws(() => parseWalletClients(text), WalletClientsError, text);
+    assert.deepEqual(parseWalletClients(client({})).get('w'), ['https://w.example/cb']);
+  });
+
+  it('stops the start with a line naming the variable when the file is bad', async () => {
+    const target = await makeStoreTarget('sqlite');
+    try {
+      const config = loadConfig({ ...target.env, WALLET_CLIENTS: '/nonexistent/wallet-clients.json' });
+      await assert.rejects(
+        openRuntime(config, createLogger('silent')),
+        (e: unknown) => e instanceof ConfigError && e.variable === 'WALLET_CLIENTS' && /cannot read/.test(e.message),
+      );
+    } finally {
+      await target.cleanup();
+    }
+  });
+});
 
 describe('TRUSTED_WALLET_PROVIDERS file', () => {
   it('refuses files that are not JSON, have no providers, a nameless provider, or a key that is no public P-256/Ed25519 point', () => {

@@ -9,6 +9,8 @@
  */
 export interface ParClientContext {
   clientId: string;
+  /** The redirect_uri asked for, of a valid shape (redirect-uri.ts); registered or not is the check's to judge. */
+  redirectUri: string;
   /** The request's headers, lower-case names. */
   headers: Record<string, string | string[] | undefined>;
   /** The form, as parsed (single-valued fields already checked). */

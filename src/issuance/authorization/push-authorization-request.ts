@@ -15,6 +15,7 @@ import type { ApiClient } from '../../store/repositories/clients-repo.js';
 import { resolveType } from '../issue-credential.js';
 import { isAuthorizationCodeOffer } from './authorization-code-offer.js';
 import type { ParClientCheck } from './par-client-check.js';
+import { redirectUriFault } from './redirect-uri.js';
 import {
   authorizationError,
   AUTHORIZATION_PATHS,
@@ -34,46 +35,12 @@ export interface PushedAuthorizationResponse {
 
 const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
-/** RFC 6749 §3.1.2: absolute, no fragment; RFC 8252: https, a private-use scheme, or http to a loopback address. */
+/** RFC 6749 §3.1.2 / RFC 8252: the shape redirect-uri.ts describes. */
 function readRedirectUri(raw: string | undefined): string {
   if (raw === undefined || raw === '')
     throw authorizationError('invalid_request', 'redirect_uri is required', '돌아올 주소(redirect_uri)가 없습니다.');
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw authorizationError(
-      'invalid_request',
-      'redirect_uri must be an absolute URI',
-      '돌아올 주소(redirect_uri)는 절대 주소여야 합니다.',
-    );
-  }
-  if (raw.length > 2048)
-    throw authorizationError(
-      'invalid_request',
-      'redirect_uri is longer than 2048 characters',
-      '돌아올 주소(redirect_uri)는 2048자 이하여야 합니다.',
-    );
-  if (u.hash !== '' || raw.includes('#'))
-    throw authorizationError(
-      'invalid_request',
-      'redirect_uri must not carry a fragment',
-      '돌아올 주소(redirect_uri)에는 조각(#)을 넣을 수 없습니다.',
-    );
-  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
-  const scheme = u.protocol.slice(0, -1);
-  const ok =
-    u.protocol === 'https:' ||
-    (u.protocol === 'http:' && loopback) ||
-    (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+$/.test(scheme) && !['javascript', 'data', 'file', 'blob', 'vbscript'].includes(scheme)) ||
-    scheme === 'openid-credential-offer' ||
-    scheme === 'haip';
-  if (!ok)
-    throw authorizationError(
-      'invalid_request',
-      'redirect_uri must be https, http to a loopback address, or a private-use scheme',
-      '돌아올 주소(redirect_uri)는 https 주소, 루프백 주소로 가는 http 주소 또는 앱 전용 스킴이어야 합니다.',
-    );
+  const fault = redirectUriFault(raw);
+  if (fault) throw authorizationError('invalid_request', fault.en, fault.ko);
   return raw;
 }
 
@@ -267,7 +234,7 @@ export async function pushAuthorizationRequest(
   const asked = readAsked(deps, form);
 
   const endpoint = `${deps.config.publicUrl}${AUTHORIZATION_PATHS.par}`;
-  await checkClient({ clientId, headers, form, configurationId: asked.configuration.id, endpoint });
+  await checkClient({ clientId, redirectUri, headers, form, configurationId: asked.configuration.id, endpoint });
   const dpopJkt = await readParDpopKey(dpop, form, headers, endpoint);
 
   // §5.1.3 issuer_state: binds the request to an offer made for this flow; it may be injected, so it must name one.

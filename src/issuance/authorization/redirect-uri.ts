@@ -1,0 +1,57 @@
+/**
+ * What a wallet's redirect_uri may be (RFC 6749 §3.1.2: absolute, no fragment; RFC 8252 §7:
+ * https, a private-use scheme, or http to a loopback address). One rule for the pushed request
+ * and for the URIs an operator registers in WALLET_CLIENTS.
+ */
+export const REDIRECT_URI_MAX = 2048;
+
+export interface RedirectUriFault {
+  en: string;
+  ko: string;
+}
+
+/** Why `raw` cannot be a redirect_uri, or undefined when it can. */
+export function redirectUriFault(raw: string): RedirectUriFault | undefined {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return { en: 'redirect_uri must be an absolute URI', ko: '돌아올 주소(redirect_uri)는 절대 주소여야 합니다.' };
+  }
+  if (raw.length > REDIRECT_URI_MAX)
+    return { en: 'redirect_uri is longer than 2048 characters', ko: '돌아올 주소(redirect_uri)는 2048자 이하여야 합니다.' };
+  if (u.hash !== '' || raw.includes('#'))
+    return { en: 'redirect_uri must not carry a fragment', ko: '돌아올 주소(redirect_uri)에는 조각(#)을 넣을 수 없습니다.' };
+  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
+  const scheme = u.protocol.slice(0, -1);
+  const ok =
+    u.protocol === 'https:' ||
+    (u.protocol === 'http:' && loopback) ||
+    (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+$/.test(scheme) && !['javascript', 'data', 'file', 'blob', 'vbscript'].includes(scheme)) ||
+    scheme === 'openid-credential-offer' ||
+    scheme === 'haip';
+  if (!ok)
+    return {
+      en: 'redirect_uri must be https, http to a loopback address, or a private-use scheme',
+      ko: '돌아올 주소(redirect_uri)는 https 주소, 루프백 주소로 가는 http 주소 또는 앱 전용 스킴이어야 합니다.',
+    };
+  return undefined;
+}
+
+const LOOPBACK_IP = new Set(['127.0.0.1', '[::1]']);
+
+/**
+ * Whether the redirect_uri `asked` is the registered `registered`: the same string (RFC 6749
+ * §3.1.2.3), except that for http to a loopback IP literal any port is accepted, since a native
+ * app listens on whatever port is free (RFC 8252 §7.3).
+ */
+export function sameRedirectUri(registered: string, asked: string): boolean {
+  if (registered === asked) return true;
+  if (!registered.startsWith('http://') || !asked.startsWith('http://')) return false;
+  const r = new URL(registered);
+  const a = new URL(asked);
+  if (!LOOPBACK_IP.has(r.hostname) || r.hostname !== a.hostname) return false;
+  r.port = '';
+  a.port = '';
+  return r.href === a.href;
+}
