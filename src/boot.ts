@@ -59,6 +59,8 @@ export async function openRuntime(config: Config, logger: Logger, clock: Clock =
   checkConfigurationIds(config, catalog);
   const walletProviders = openWalletProviders(config.trustedWalletProviders);
   const walletClients = openWalletClients(config.walletClients);
+  const noWallets = noWalletCanAuthorize(config, walletClients, walletProviders);
+  if (noWallets) logger.warn(noWallets);
   const store = openServerStore(config, logger);
   let keyStore: KeyBackend | undefined;
   try {
@@ -128,6 +130,20 @@ function openWalletProviders(path: string | undefined): TrustedWalletProviders {
     if (e instanceof WalletProvidersError) throw new ConfigError('TRUSTED_WALLET_PROVIDERS', e.message);
     throw e;
   }
+}
+
+/**
+ * In production an unregistered wallet needs an attestation at PAR: with the Authorization Code
+ * Flow on and neither registered wallets nor trusted providers, every PAR would be refused.
+ */
+export function noWalletCanAuthorize(
+  config: Pick<Config, 'authorizationCode' | 'nodeEnv'>,
+  clients: WalletClients,
+  providers: TrustedWalletProviders,
+): string | undefined {
+  if (!config.authorizationCode || config.nodeEnv !== 'production') return undefined;
+  if (clients.size > 0 || providers.keys.length > 0 || providers.anchors.length > 0) return undefined;
+  return 'the authorization code flow is on (OIDC_ISSUER) but no wallet can use it: register wallets in WALLET_CLIENTS or trust wallet providers in TRUSTED_WALLET_PROVIDERS';
 }
 
 /** A bad WALLET_CLIENTS file stops the start too. */

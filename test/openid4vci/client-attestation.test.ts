@@ -8,11 +8,16 @@ import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { parseWalletProviders, WalletProvidersError } from '../../src/issuance/client-attestation/trusted-wallet-providers.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import {
+  loadWalletProviders,
+  NO_WALLET_PROVIDERS,
+  parseWalletProviders,
+  WalletProvidersError,
+} from '../../src/issuance/client-attestation/trusted-wallet-providers.js';
+import { ConfigError, loadConfig, type Config } from '../../src/config.js';
 import { walletAttestationParCheck } from '../../src/issuance/client-attestation/par-client-attestation.js';
 import { parseWalletClients, WalletClientsError } from '../../src/issuance/authorization/wallet-clients.js';
-import { openRuntime } from '../../src/boot.js';
+import { noWalletCanAuthorize, openRuntime } from '../../src/boot.js';
 import { createLogger } from '../../src/http/logger.js';
 import { makeStoreTarget } from '../helpers/stores.js';
 import { PRE_AUTH, codeOf, holderKey, makeOffer, type Offer } from './vci-helpers.js';
@@ -309,6 +314,16 @@ describe('WALLET_CLIENTS file', () => {
     ];
     for (const text of bad) assert.throws(() => parseWalletClients(text), WalletClientsError, text);
     assert.deepEqual(parseWalletClients(client({})).get('w'), ['https://w.example/cb']);
+  });
+
+  it('warns at start when production has the authorization code flow but no wallet that could use it', () => {
+    const on = { authorizationCode: {} as NonNullable<Config['authorizationCode']>, nodeEnv: 'production' };
+    const clients = parseWalletClients(JSON.stringify({ clients: [{ client_id: 'w', redirect_uris: ['https://w.example/cb'] }] }));
+    assert.match(noWalletCanAuthorize(on, new Map(), NO_WALLET_PROVIDERS) ?? '', /WALLET_CLIENTS/);
+    assert.equal(noWalletCanAuthorize(on, clients, NO_WALLET_PROVIDERS), undefined);
+    assert.equal(noWalletCanAuthorize(on, new Map(), loadWalletProviders(providersFile([trusted]))), undefined);
+    assert.equal(noWalletCanAuthorize({ ...on, nodeEnv: 'development' }, new Map(), NO_WALLET_PROVIDERS), undefined);
+    assert.equal(noWalletCanAuthorize({ ...on, authorizationCode: undefined }, new Map(), NO_WALLET_PROVIDERS), undefined);
   });
 
   it('stops the start with a line naming the variable when the file is bad', async () => {
