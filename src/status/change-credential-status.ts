@@ -70,18 +70,18 @@ export async function changeCredentialStatus(
     throw forbidden('wrong_role', 'only issuer or admin clients change credential status');
   const t = TRANSITIONS[action];
   const at = deps.clock.now();
-  const changed =
-    t.from.includes(cred.status) &&
-    (await deps.store.credentials.changeStatus(id, t.from, t.to, at, {
-      at,
-      actor: `client:${client.id}`,
-      action: `credential.${action}`,
-      subject: `credential:${id}`,
-      detail: { reason: why, from: STATUS_NAMES[cred.status], to: STATUS_NAMES[t.to] },
-    }));
-  if (!changed) {
-    const now = (await deps.store.credentials.get(id))?.status ?? cred.status;
-    const [code, message] = t.refused(now);
+  // The status is judged where it is changed (the repository reads it in the same unit), not
+  // from the read above, which a concurrent change may have overtaken.
+  const outcome = await deps.store.credentials.changeStatus(id, t.from, t.to, (from) => ({
+    at,
+    actor: `client:${client.id}`,
+    action: `credential.${action}`,
+    subject: `credential:${id}`,
+    detail: { reason: why, from: STATUS_NAMES[from], to: STATUS_NAMES[t.to] },
+  }));
+  if (!outcome) throw notFound('credential_not_found', `no credential ${id} issued by this client`);
+  if (!outcome.changed) {
+    const [code, message] = t.refused(outcome.status);
     throw conflict(code, message);
   }
   return (await deps.store.credentials.get(id)) as CredentialRecord;

@@ -90,6 +90,26 @@ for (const backend of storeTargets()) {
       assert.equal(again.json().code, 'credential_already_suspended');
     });
 
+    it('revokes whatever a suspension or reinstatement racing it does; a refusal names the status that refused', async () => {
+      // Under PostgreSQL's READ COMMITTED the rival can commit between the revocation's read and
+      // its UPDATE; the revocation must then read again, not answer "already revoked".
+      for (let round = 0; round < 48; round++) {
+        const c = await issue();
+        const suspendedFirst = round % 2 === 1;
+        if (suspendedFirst) assert.equal((await change(c.id, 'suspend')).statusCode, 200);
+        const [revoke, rival] = await Promise.all([change(c.id, 'revoke'), change(c.id, suspendedFirst ? 'reinstate' : 'suspend')]);
+        assert.equal(revoke.statusCode, 200, `round ${round}: ${revoke.body}`);
+        assert.equal((await t.runtime.store.credentials.get(c.id))?.status, 1, `round ${round}: revoked at the end`);
+        // The rival went first (200) or found the credential revoked.
+        if (rival.statusCode !== 200) assert.equal(rival.json().code, 'credential_revoked', `round ${round}`);
+        const events = await t.runtime.store.audit.forSubject(`credential:${c.id}`);
+        assert.equal(events.at(-1)?.action, 'credential.revoke');
+        // Each event's `from` is the status it really moved from.
+        const chain = events.map((e) => [e.detail?.from, e.detail?.to]);
+        for (let i = 1; i < chain.length; i++) assert.equal(chain[i]![0], chain[i - 1]![1], `round ${round}: ${JSON.stringify(chain)}`);
+      }
+    });
+
     it('answers unknown credentials, other issuers and missing reasons with their codes', async () => {
       const c = await issue();
       assert.equal((await change('00000000-0000-0000-0000-000000000000', 'revoke')).json().code, 'credential_not_found');

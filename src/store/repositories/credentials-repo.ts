@@ -109,33 +109,55 @@ export const credentialsRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
      * Moves a credential to `to` when its status is one of `from`; bumps its list's version and
      * writes the audit event in the same transaction. False when the status was not in `from`.
      */
-    async changeStatus(id: string, from: readonly number[], to: number, at: number, audit: AuditEvent): Promise<boolean> {
+    /**
+     * Moves a credential from one of `from` to `to`, with its list's version bump and the audit
+     * event of the move (`audit` is given the status it moved from), in one unit. Answers the
+     * status it moved from (`changed`), or the one that stops it; undefined when there is no such
+     * credential.
+     *
+     * The UPDATE names the status it read: under PostgreSQL's READ COMMITTED another change can
+     * commit between the read and the UPDATE, which then matches no row. That is not a refusal:
+     * the status is read again (a statement sees what has committed) and judged again, so a
+     * revocation racing a suspension still revokes, and a refusal names the status that refused.
+     */
+    async changeStatus(
+      id: string,
+      from: readonly number[],
+      to: number,
+      audit: (from: number) => AuditEvent,
+    ): Promise<{ changed: boolean; status: number } | undefined> {
       return db.transaction().execute(async (tx) => {
-        const row = await tx.selectFrom('credentials').select(['status_list', 'status']).where('id', '=', id).executeTakeFirst();
-        if (!row || !from.includes(row.status)) return false;
-        const res = await tx
-          .updateTable('credentials')
-          .set({ status: to, status_changed_at: at })
-          .where('id', '=', id)
-          .where('status', '=', row.status)
-          .executeTakeFirst();
-        if (changed(res) !== 1) return false;
-        await tx
-          .updateTable('status_lists')
-          .set((eb) => ({ version: eb('version', '+', 1) }))
-          .where('id', '=', row.status_list)
-          .execute();
-        await tx
-          .insertInto('audit_events')
-          .values({
-            at: audit.at,
-            actor: audit.actor,
-            action: audit.action,
-            subject: audit.subject,
-            detail: audit.detail ? JSON.stringify(audit.detail) : null,
-          })
-          .execute();
-        return true;
+        // Each round that finds the row changed follows another committed change: a few suffice.
+        for (let round = 0; round < 16; round++) {
+          const row = await tx.selectFrom('credentials').select(['status_list', 'status']).where('id', '=', id).executeTakeFirst();
+          if (!row) return undefined;
+          if (!from.includes(row.status)) return { changed: false, status: row.status };
+          const event = audit(row.status);
+          const res = await tx
+            .updateTable('credentials')
+            .set({ status: to, status_changed_at: event.at })
+            .where('id', '=', id)
+            .where('status', '=', row.status)
+            .executeTakeFirst();
+          if (changed(res) !== 1) continue;
+          await tx
+            .updateTable('status_lists')
+            .set((eb) => ({ version: eb('version', '+', 1) }))
+            .where('id', '=', row.status_list)
+            .execute();
+          await tx
+            .insertInto('audit_events')
+            .values({
+              at: event.at,
+              actor: event.actor,
+              action: event.action,
+              subject: event.subject,
+              detail: event.detail ? JSON.stringify(event.detail) : null,
+            })
+            .execute();
+          return { changed: true, status: row.status };
+        }
+        throw new Error(`credential ${id}: its status kept changing under this transaction`);
       });
     },
 
