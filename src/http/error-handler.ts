@@ -172,8 +172,10 @@ export function installErrorHandling(app: FastifyInstance, routeUrl: (url: strin
     if (err instanceof AppError && err.headers) for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
     let p = forRoute(refused, request.routeOptions.config, reply);
     // Fastify's "no parser for this media type" says what this route takes (media-type-advice.ts).
-    if ((err as FastifyError | undefined)?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-      p = { ...p, detail: mediaTypeAdvice(request.routeOptions.schema) };
+    if ((err as FastifyError | undefined)?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const advice = mediaTypeAdvice(request.routeOptions.schema);
+      p = { ...p, detail: advice.en, ko: advice.ko };
+    }
     if (p.status >= 500) request.log.error({ err }, 'request failed');
     // Our own code too where the OAuth shape answered a registered one (a body too large, say).
     else request.log.info({ code: p.code, status: p.status, ...(p.ownCode && { problem: p.ownCode }) }, 'request refused');

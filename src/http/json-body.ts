@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { FastifyInstance } from 'fastify';
+import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
 import { badRequest } from '../errors.js';
 import { jsonBoundFault, MAX_ARRAY_ITEMS, MAX_BODY_DEPTH, MAX_OBJECT_MEMBERS } from './json-bounds.js';
@@ -15,9 +15,20 @@ const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
  * longer than that. The bytes must be UTF-8 (RFC 8259 §8.1): decoding them as text would turn any
  * other byte into U+FFFD, and a claim sent in EUC-KR would be signed into a credential garbled.
  */
+/**
+ * A route that names its media types (`schema.consumes`: the OAuth and OpenID4VP forms) and not
+ * JSON reads JSON no better than text/plain: it gets the same refusal (415, or 400 where the
+ * endpoint has a code of its own; media-type-advice.ts), before the body is parsed.
+ */
+function refusesJson(req: FastifyRequest): boolean {
+  const consumes = (req.routeOptions.schema as { consumes?: unknown } | undefined)?.consumes;
+  return Array.isArray(consumes) && !consumes.includes('application/json');
+}
+
 export function installJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    if (refusesJson(req)) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE('application/json'), undefined);
     const bytes = body as Buffer;
     if (!isUtf8(bytes)) return done(badRequest('body_not_utf8', 'the body is not valid UTF-8; send JSON text as UTF-8'), undefined);
     const text = bytes.toString('utf8');

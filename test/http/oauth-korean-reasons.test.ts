@@ -86,7 +86,7 @@ const ROWS: Row[] = [
     name: 'token: not a form',
     status: 400,
     error: 'invalid_request',
-    en: 'send the token request as application/x-www-form-urlencoded',
+    en: 'send the body as application/x-www-form-urlencoded',
     send: (t, l) =>
       t.app.inject({
         method: 'POST',
