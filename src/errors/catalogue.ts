@@ -871,7 +871,12 @@ export const ERROR_CATALOGUE = {
     area: 'openid4vp_result',
     en: 'a credential query was answered with something other than an array of presentations',
   },
-  vp_token_wrong_count: { http: [], area: 'openid4vp_result', en: 'more presentations for a credential query than it allows' },
+  vp_token_not_string: { http: [], area: 'openid4vp_result', en: 'a presentation in the vp_token is not a string' },
+  vp_token_wrong_count: {
+    http: [],
+    area: 'openid4vp_result',
+    en: 'no presentation for a credential query, more than it allows (one without multiple), or more than 16 in all',
+  },
   vp_token_incomplete: { http: [], area: 'openid4vp_result', en: 'the vp_token does not satisfy the credential_sets of the query' },
 
   // Holder history (/v1/wallet/history)
@@ -1116,6 +1121,13 @@ export const ERROR_CATALOGUE = {
     area: 'kb_jwt',
     en: 'iat is too old or in the future',
     ko: 'QR이 만료되었거나 시각이 맞지 않습니다. 새 QR을 요청하십시오.',
+  },
+
+  kb_jwt_time_invalid: {
+    http: [400],
+    area: 'kb_jwt',
+    en: "the KB-JWT's own exp has passed or its nbf is still ahead (or either is not a number)",
+    ko: '소지자 확인 서명의 유효 시간이 지났거나 아직 시작되지 않았습니다. 휴대전화에서 다시 제시해 주십시오.',
   },
 
   // SD-JWT VC (draft-ietf-oauth-sd-jwt-vc)
@@ -1536,7 +1548,7 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'verification',
     en: 'the nonce was not issued by this verifier counter, or has expired',
-    ko: '이 창구에서 만든 QR이 아닙니다. 창구 QR을 다시 스캔하여 새 QR을 만들어 주십시오.',
+    ko: '이 창구에서 만든 QR이 아니거나 창구 QR의 유효 시간이 지났습니다. 창구 QR을 다시 스캔하여 새 QR을 만들어 주십시오.',
   },
   nonce_reused: { http: [400], area: 'verification', en: 'the nonce was already used', ko: '이미 사용된 QR입니다. 새 QR을 요청하십시오.' },
   issuer_not_authorized_for_type: {

@@ -56,6 +56,7 @@ export const FORMAT_ERROR_CODES = [
   'kb_jwt_nonce_mismatch',
   'kb_jwt_aud_mismatch',
   'kb_jwt_iat_invalid',
+  'kb_jwt_time_invalid',
   // SD-JWT VC (draft-ietf-oauth-sd-jwt-vc)
   'sd_jwt_vc_bad_typ',
   'sd_jwt_vc_vct_missing',

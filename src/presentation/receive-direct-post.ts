@@ -20,6 +20,7 @@ import type { ReceiptRecord } from '../store/repositories/receipts-repo.js';
 import { sendWebhook } from './send-webhook.js';
 import { responseUri, verifierClientId } from './verifier-identity.js';
 import { walletErrorCode } from './wallet-error-code.js';
+import { clerkMessageForCode } from '../verdict/clerk-messages.js';
 import { checkResponseShape, readResponseBody } from './response-encryption/read-response-body.js';
 import type { VerifierRequestRecord } from '../store/repositories/verifier-requests-repo.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
@@ -214,13 +215,13 @@ async function verifyAnswer(
     }
     const list: unknown[] = value;
     // §8.1: without `multiple`, exactly one presentation.
-    if (
-      list.length === 0 ||
-      (!q.multiple && list.length > 1) ||
-      count + list.length > MAX_PRESENTATIONS ||
-      !list.every((p) => typeof p === 'string')
-    ) {
+    if (list.length === 0 || (!q.multiple && list.length > 1) || count + list.length > MAX_PRESENTATIONS) {
       failure ??= 'vp_token_wrong_count';
+      continue;
+    }
+    // §8.1: each presentation is a string (an SD-JWT, a JWT, a base64url mdoc DeviceResponse).
+    if (!list.every((p) => typeof p === 'string')) {
+      failure ??= 'vp_token_not_string';
       continue;
     }
     credentials[queryId] = [];
@@ -267,7 +268,7 @@ async function verifyAnswer(
     verdict: failure ? 'rejected' : 'verified',
     code: failure ?? 'verified',
     verdict_message: failure
-      ? { ko: '제출된 증명서를 확인하지 못했습니다.', en: 'The presented credentials could not be verified.' }
+      ? failureMessage(failure, reports)
       : wholeCredential
         ? WHOLE_CREDENTIAL_MESSAGE
         : { ko: '확인되었습니다. 요청한 항목만 표시됩니다.', en: 'Verified. Only the requested items are shown.' },
@@ -275,6 +276,17 @@ async function verifyAnswer(
     receipts,
   };
   return { result, receiptRecords };
+}
+
+/**
+ * Why the answer failed, in the clerk's words: the answer's own fault (vp_token_*), or the
+ * sentence of the presentation whose failure it is.
+ */
+function failureMessage(failure: string, reports: readonly VerificationReport[]): { ko: string; en: string } {
+  const own = clerkMessageForCode(failure) ?? reports.find((r) => r.code === failure)?.message;
+  return own
+    ? { ko: own.ko, en: own.en }
+    : { ko: '제출된 증명서를 확인하지 못했습니다.', en: 'The presented credentials could not be verified.' };
 }
 
 async function finish(

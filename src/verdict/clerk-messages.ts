@@ -29,13 +29,50 @@ const BY_CODE: Record<string, ClerkMessage> = {
     ko: 'QR이 만료되었거나 시각이 맞지 않습니다. 새 QR을 요청하십시오.',
     en: 'The QR is too old or its time is wrong. Ask for a fresh QR.',
   },
+  kb_jwt_time_invalid: {
+    ko: '소지자 확인 서명의 유효 시간이 지났거나 아직 시작되지 않았습니다. 휴대전화에서 다시 제시해 주십시오.',
+    en: "The holder's signature has expired or is not valid yet. Ask the holder to present again from the phone.",
+  },
   kb_jwt_nonce_mismatch: { ko: '이 요청에 대한 제시가 아닙니다.', en: 'This presentation was not made for this request.' },
   kb_jwt_aud_mismatch: { ko: '다른 검증기관을 위해 만든 제시입니다.', en: 'This presentation was made for another verifier.' },
   nonce_not_issued: {
-    ko: '이 창구에서 만든 QR이 아닙니다. 창구 QR을 다시 스캔하여 새 QR을 만들어 주십시오.',
-    en: 'This QR was not made for this counter. Ask the holder to scan the counter code again.',
+    ko: '이 창구에서 만든 QR이 아니거나 창구 QR의 유효 시간이 지났습니다. 창구 QR을 다시 스캔하여 새 QR을 만들어 주십시오.',
+    en: 'This QR was not made for this counter, or the counter code it answers has expired. Ask the holder to scan the counter code again.',
   },
   nonce_reused: { ko: '이미 사용된 QR입니다. 새 QR을 요청하십시오.', en: 'This QR has already been used. Ask for a fresh QR.' },
+  issuer_keys_unreachable: {
+    ko: '발급기관의 서명 키를 가져오지 못해 확인을 완료하지 못했습니다. 잠시 후 다시 시도하십시오.',
+    en: "The issuer's keys could not be fetched, so the credential is not confirmed. Try again shortly.",
+  },
+  sd_jwt_vc_vct_missing: {
+    ko: '증명서 종류가 적혀 있지 않은 증명서입니다. 받지 마십시오.',
+    en: 'This credential does not say what kind it is. Do not accept it.',
+  },
+  sd_jwt_vc_iss_missing: {
+    ko: '발급기관이 적혀 있지 않은 증명서입니다. 받지 마십시오.',
+    en: 'This credential does not say who issued it. Do not accept it.',
+  },
+  // A wallet's answer as a whole (OpenID4VP §8.1, §6.4.2), before or beside its presentations.
+  vp_token_unknown_query: {
+    ko: '요청하지 않은 증명서로 답했습니다. 다시 요청하십시오.',
+    en: 'The wallet answered with a credential that was not asked for. Ask again.',
+  },
+  vp_token_not_array: {
+    ko: '지갑의 답변 형식이 올바르지 않습니다. 다시 요청하십시오.',
+    en: "The wallet's answer is not in the expected form. Ask again.",
+  },
+  vp_token_not_string: {
+    ko: '지갑의 답변 형식이 올바르지 않습니다. 다시 요청하십시오.',
+    en: "The wallet's answer is not in the expected form. Ask again.",
+  },
+  vp_token_wrong_count: {
+    ko: '요청한 것과 다른 개수의 증명서를 보냈습니다. 다시 요청하십시오.',
+    en: 'The wallet sent more or fewer credentials than were asked for. Ask again.',
+  },
+  vp_token_incomplete: {
+    ko: '요청한 증명서가 모두 제시되지 않았습니다.',
+    en: 'Not every credential that was asked for was presented.',
+  },
   status_list_unreachable: {
     ko: `${STATUS_ACT.suspend.ko}·${STATUS_ACT.revoke.ko} 여부를 확인할 수 없어 확인을 완료하지 못했습니다. 잠시 후 다시 시도하십시오.`,
     en: 'The revocation status could not be checked, so the credential is not confirmed. Try again shortly.',

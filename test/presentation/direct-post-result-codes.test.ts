@@ -3,6 +3,7 @@
  * own refusal (OpenID4VP 1.0 §8.5) as an explicit `wallet_*` code, a vp_token that does not meet
  * the query's credential_sets, and the refusals of the verifier and holder-history reads.
  */
+import { clerkMessageForCode } from '../../src/verdict/clerk-messages.js';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { generateKeyPair, SignJWT } from 'jose';
@@ -14,7 +15,7 @@ import { REQUEST_REFUSALS } from '../../src/presentation/request-refusals.js';
 
 interface RequestView {
   status: string;
-  result?: { verdict: string; code: string; wallet_error?: string };
+  result?: { verdict: string; code: string; wallet_error?: string; verdict_message: { ko: string; en: string } };
 }
 
 describe('direct_post answers that are not verified', () => {
@@ -128,6 +129,9 @@ describe('direct_post answers that are not verified', () => {
     const view = await read(req.id);
     assert.equal(view.result?.verdict, 'rejected');
     assert.equal(view.result?.code, 'vp_token_incomplete');
+    // The clerk is told why, not only that something failed.
+    assert.deepEqual(view.result?.verdict_message, clerkMessageForCode('vp_token_incomplete'));
+    assert.match(view.result!.verdict_message.en, /Not every credential that was asked for/);
   });
 
   it('rejects a credential query answered with a bare presentation instead of an array of them (vp_token_not_array, §8.1)', async () => {
@@ -138,6 +142,36 @@ describe('direct_post answers that are not verified', () => {
     const view = await read(req.id);
     assert.equal(view.result?.verdict, 'rejected');
     assert.equal(view.result?.code, 'vp_token_not_array');
+    assert.deepEqual(view.result?.verdict_message, clerkMessageForCode('vp_token_not_array'));
+  });
+
+  it('names each fault of the answer by its own code and sentence: a presentation that is not a string, one too many, an unasked query', async () => {
+    const cases: [string, (p: string) => unknown, RegExp][] = [
+      ['vp_token_not_string', () => ({ licence: [{ a: 1 }] }), /not in the expected form/],
+      ['vp_token_wrong_count', (p) => ({ licence: [p, p] }), /more or fewer credentials/],
+      ['vp_token_wrong_count', () => ({ licence: [] }), /more or fewer credentials/],
+      ['vp_token_unknown_query', (p) => ({ licence: [p], other: [p] }), /not asked for/],
+    ];
+    for (const [code, vpToken, sentence] of cases) {
+      const req = await createRequest(licenceQuery());
+      const presentation = await licencePresentation(req.nonce);
+      const res = await directPost({ vp_token: JSON.stringify(vpToken(presentation)), state: req.state });
+      assert.equal(res.statusCode, 200, res.body);
+      const view = await read(req.id);
+      assert.equal(view.result?.code, code, JSON.stringify(vpToken('p')));
+      assert.match(view.result!.verdict_message.en, sentence);
+      assert.doesNotMatch(view.result!.verdict_message.ko, /[A-Za-z_]{4,}/, 'no codes or English in the Korean sentence');
+    }
+  });
+
+  it("a presentation's own failure gives the answer that presentation's sentence", async () => {
+    const req = await createRequest(licenceQuery());
+    const presentation = await licencePresentation('another-nonce-for-another-request');
+    const res = await directPost({ vp_token: JSON.stringify({ licence: [presentation] }), state: req.state });
+    assert.equal(res.statusCode, 200, res.body);
+    const view = await read(req.id);
+    assert.equal(view.result?.code, 'kb_jwt_nonce_mismatch');
+    assert.deepEqual(view.result?.verdict_message, clerkMessageForCode('kb_jwt_nonce_mismatch'));
   });
 
   it('a rejected answer hands over no claim values, not even from a presentation that verified on its own, and its receipt says so', async () => {

@@ -180,11 +180,11 @@ const cases: SecurityCase[] = [
   kbCase('rejects a KB-JWT iat that is a string', 'kb_jwt_iat_invalid', { payload: { iat: 'now' } }),
   kbCase('rejects a KB-JWT without iat', 'kb_jwt_iat_invalid', { drop: ['iat'] }),
   {
-    name: 'rejects an expired KB-JWT (exp in the past)',
+    name: "rejects an expired KB-JWT (exp in the past) as the KB-JWT's fault, not an expired credential",
     request: async (f) => counter(f, await present(f, { kb: { payload: { exp: nowS() - 600 } } })),
     status: 200,
     verdict: true,
-    code: 'jwt_expired',
+    code: 'kb_jwt_time_invalid',
   },
   // Replay: the second use of a nonce, however the token is re-encoded.
   {
@@ -311,7 +311,8 @@ const cases: SecurityCase[] = [
       const r = await verifierRequest(f);
       return { method: 'POST', url: '/openid4vp/response', payload: { vp_token: '{}', state: r.state } };
     },
-    status: 400,
+    // As any body in a media type direct_post does not read (text/plain): 415, OAuth-shaped.
+    status: 415,
     code: 'invalid_request',
   },
   {

@@ -33,3 +33,18 @@ it('the API and the counter say a revoked certificate is 폐지된, in the same 
   assert.equal(errorEntry('status_list_unreachable').ko, clerkMessage('status_list_unreachable', 'status').ko);
   assert.match(clerkMessage('status_list_unreachable', 'status').ko, /^효력 정지·폐지 여부를/);
 });
+
+it('tells the clerk a fault of form or of reach as such, not as a forged signature', () => {
+  const forged = clerkMessage('jws_signature_invalid', 'issuer_signature');
+  assert.match(forged.en, /may be forged/);
+  for (const code of ['issuer_keys_unreachable', 'sd_jwt_vc_vct_missing', 'sd_jwt_vc_iss_missing']) {
+    const m = clerkMessage(code, 'issuer_signature');
+    assert.notEqual(m.ko, forged.ko, code);
+    assert.doesNotMatch(m.en, /forged/, code);
+  }
+  assert.match(clerkMessage('issuer_keys_unreachable', 'issuer_signature').en, /Try again shortly/);
+  // A KB-JWT's own exp is not the credential's: the clerk asks for a new presentation.
+  assert.doesNotMatch(clerkMessage('kb_jwt_time_invalid', 'holder_binding').en, /credential has expired/);
+  // A counter nonce the service cannot find may simply have expired: the sentence says both.
+  assert.match(clerkMessage('nonce_not_issued', 'replay').ko, /유효 시간이 지났습니다/);
+});

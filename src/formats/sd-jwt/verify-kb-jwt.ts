@@ -75,6 +75,20 @@ export function checkKbJwtSdHash(payload: JsonObject, sdJwtWithoutKb: string): v
   }
 }
 
+/**
+ * §7.3 step 5.8: a valid JWT in all other respects: `exp` / `nbf` when the holder set them. Their
+ * failure is the KB-JWT's, not the credential's (`jwt_expired` would tell the clerk the
+ * credential has expired).
+ */
+export function checkKbJwtValidity(payload: JsonObject, o: Pick<VerifyKbJwtOptions, 'clock' | 'skewSeconds'>): void {
+  try {
+    checkTimeClaims(payload, { clock: o.clock, skewSeconds: o.skewSeconds });
+  } catch (e) {
+    if (e instanceof FormatError) throw formatError('kb_jwt_time_invalid', `KB-JWT ${e.message}`);
+    throw e;
+  }
+}
+
 export async function verifyKbJwt(kbJwt: string, o: VerifyKbJwtOptions): Promise<VerifiedKbJwt> {
   const parsed = parseCompactJws(kbJwt);
   checkKbJwtTyp(parsed.header);
@@ -84,7 +98,6 @@ export async function verifyKbJwt(kbJwt: string, o: VerifyKbJwtOptions): Promise
   checkKbJwtNonce(payload, o.nonce);
   checkKbJwtAud(payload, o.aud);
   checkKbJwtSdHash(payload, o.sdJwtWithoutKb);
-  // §7.3 step 5.8: a valid JWT in all other respects (exp / nbf when the holder set them).
-  checkTimeClaims(payload, { clock: o.clock, skewSeconds: o.skewSeconds });
+  checkKbJwtValidity(payload, o);
   return { header, payload };
 }

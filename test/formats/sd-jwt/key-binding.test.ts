@@ -116,6 +116,9 @@ test('rejects a KB-JWT whose iat is missing, not a number, too old or in the fut
   await verifyKbJwt(await signKb(kbPayload({ iat: NOW - 329 })), options);
 });
 
-test('rejects a KB-JWT that carries an exp in the past', async () => {
-  await assert.rejects(verifyKbJwt(await signKb(kbPayload({ exp: NOW - 100 })), options), code('jwt_expired'));
+test("rejects a KB-JWT whose own exp has passed or nbf is ahead as the KB-JWT's fault, not an expired credential", async () => {
+  const extras: JsonObject[] = [{ exp: NOW - 100 }, { nbf: NOW + 600 }, { exp: String(NOW + 100) }, { nbf: null }];
+  for (const extra of extras)
+    await assert.rejects(verifyKbJwt(await signKb(kbPayload(extra)), options), code('kb_jwt_time_invalid'), JSON.stringify(extra));
+  await verifyKbJwt(await signKb(kbPayload({ exp: NOW + 100, nbf: NOW - 10 })), options);
 });
