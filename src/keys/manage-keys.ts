@@ -20,7 +20,8 @@ export interface KeyDeps {
   issuerProfile?: IssuerCertificateProfile;
 }
 
-const isUniqueViolation = (e: unknown) => {
+/** A unique index refused the write: PostgreSQL 23505, SQLite's constraint error. */
+export const isUniqueViolation = (e: unknown) => {
   const err = e as { code?: string; message?: string };
   return err.code === '23505' || err.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint/.test(err.message ?? '');
 };

@@ -13,6 +13,7 @@ import type { VerifierIdentityRecord } from '../../store/repositories/verifier-i
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { checkCertificateChain, leafPublicJwk, readPemChain, sanDnsNames } from '../../formats/x509/check-certificate-chain.js';
 import { isClientIdPrefix, x509HashOf } from '../../formats/x509/x509-client-id.js';
+import { isUniqueViolation } from '../../keys/manage-keys.js';
 
 export const SERVICE_OWNER = 'service';
 
@@ -57,12 +58,29 @@ async function activateChain(deps: IdentityDeps, rec: VerifierIdentityRecord, de
     anchor: checked.anchor ? checked.anchor.toString('base64') : null,
   };
   const x509Hash = x509HashOf(leaf.raw);
-  const { previous } = await deps.store.verifierIdentities.activate(
-    rec.id,
-    rec.owner,
-    { chain: JSON.stringify(chain), x509_hash: x509Hash, not_after: checked.notAfter },
-    now,
-  );
+  let done;
+  try {
+    done = await deps.store.verifierIdentities.activate(
+      rec.id,
+      rec.owner,
+      { chain: JSON.stringify(chain), x509_hash: x509Hash, not_after: checked.notAfter },
+      now,
+    );
+  } catch (e) {
+    // Another identity of this owner became active at the same moment (PostgreSQL): the unique index keeps one.
+    if (isUniqueViolation(e)) {
+      throw conflict(
+        'verifier_identity_state',
+        `another identity of ${rec.owner} became active at the same time; identity ${rec.id} is still pending, import its chain again to make it the active one`,
+      );
+    }
+    throw e;
+  }
+  // Retired, or activated by a concurrent import, since our read: name the state found now.
+  if (!done.activated) {
+    throw conflict('verifier_identity_state', `identity ${rec.id} is ${done.state ?? 'gone'}; a chain is imported once, for a pending CSR`);
+  }
+  const { previous } = done;
   await deps.store.audit.record({
     at: now,
     actor: deps.actor,
@@ -140,7 +158,9 @@ export async function retireVerifierIdentity(deps: IdentityDeps, id: string): Pr
   if (!rec) throw notFound('verifier_identity_not_found', `no verifier identity ${id}`);
   const now = deps.clock.now();
   if (!(await deps.store.verifierIdentities.retire(id, now))) {
-    throw conflict('verifier_identity_state', `identity ${id} is ${rec.state}; only a retiring or pending one can be retired`);
+    // Read again: an import may have made it active since the read above.
+    const state = (await deps.store.verifierIdentities.get(id))?.state ?? 'gone';
+    throw conflict('verifier_identity_state', `identity ${id} is ${state}; only a retiring or pending one can be retired`);
   }
   await deps.store.audit.record({
     at: now,
