@@ -7,6 +7,7 @@
  * Transaction codes (§13.6.3): every attempt is counted in the store BEFORE the comparison, at
  * most MAX_TX_CODE_ATTEMPTS are ever compared, and the code is burned by the last wrong one.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PRE_AUTHORIZED_GRANT } from './build-issuer-metadata.js';
 import { issueAccessToken } from './issue-access-token.js';
 import { hashSecret, hashTxCode, sameHash } from './vci-secrets.js';
@@ -16,6 +17,7 @@ import { MAX_TX_CODE_ATTEMPTS, type VciDeps } from './vci-deps.js';
 import { checkSenderPolicy, type SenderBinding } from './sender-binding.js';
 import { newRefreshToken } from './refresh/issue-refresh-token.js';
 import { isSealed } from './authorization/claims-seal.js';
+import type { VciOfferHead } from '../store/repositories/vci-repo.js';
 
 export interface TokenResponse {
   access_token: string;
@@ -42,6 +44,44 @@ const CODE_REFUSALS: Record<NonNullable<TokenErrorExtra['code_state']>, { en: st
 const codeRefused = (state: keyof typeof CODE_REFUSALS) =>
   tokenError('invalid_grant', CODE_REFUSALS[state].en, CODE_REFUSALS[state].ko, { code_state: state });
 
+/** Why a code that was read can no longer be redeemed, in the order the token step checks it; undefined while it can. */
+function deadState(offer: VciOfferHead, now: number): 'used' | 'locked' | 'expired' | undefined {
+  if (offer.redeemed_at !== null) return 'used';
+  if (offer.burned_at !== null) return 'locked';
+  if (offer.expires_at <= now) return 'expired';
+  return undefined;
+}
+
+/** How long a request that found every attempt taken waits for the requests that took them. */
+const SETTLE_POLL_MS = 20;
+const SETTLE_POLLS = 50;
+
+/**
+ * The refusal for a code whose count or redemption failed, by the head read again in a new
+ * statement: it sees what the rival committed (READ COMMITTED), so the wallet hears "used" when a
+ * parallel request redeemed the code, "locked" when a wrong guess burned it. Attempts at the limit
+ * with neither yet: the counted requests are still comparing, and one of them will redeem or burn
+ * the code in a moment; this request was never compared (§13.6.3), so it waits for their outcome
+ * rather than call a code "locked" that the right transaction code is redeeming. One that never
+ * settles (its request died after counting) is locked: no attempt is left.
+ */
+async function refusedSince(deps: Pick<VciDeps, 'store'>, codeHash: string, now: number, otherwise: 'used' | 'locked') {
+  for (let poll = 0; ; poll++) {
+    const offer = await deps.store.vci.offerHeadByCodeHash(codeHash);
+    // Purged after its expiry (vci-repo.ts purgeExpired).
+    if (!offer) return codeRefused('expired');
+    const state = deadState(offer, now);
+    if (state !== undefined) return codeRefused(state);
+    if (otherwise === 'used') return codeRefused('used');
+    if (offer.tx_attempts < MAX_TX_CODE_ATTEMPTS || poll >= SETTLE_POLLS)
+      return tokenError('invalid_grant', CODE_REFUSALS.locked.en, CODE_REFUSALS.locked.ko, {
+        code_state: 'locked',
+        tx_code_attempts_left: 0,
+      });
+    await sleep(SETTLE_POLL_MS);
+  }
+}
+
 export async function redeemPreAuthorizedCode(
   deps: Pick<VciDeps, 'store' | 'clock' | 'config'>,
   form: Record<string, unknown>,
@@ -64,7 +104,8 @@ export async function redeemPreAuthorizedCode(
   const txCode = singleParam(form, 'tx_code');
 
   const now = deps.clock.now();
-  const offer = await deps.store.vci.offerHeadByCodeHash(hashSecret(code));
+  const codeHash = hashSecret(code);
+  const offer = await deps.store.vci.offerHeadByCodeHash(codeHash);
   // §6.3 invalid_grant: wrong or expired code; §3.5 / §4.1.1: the code is single use.
   // Which of them it was goes in `code_state`, so the wallet can say it in words (the holder of
   // the code learns nothing about any other offer).
@@ -72,9 +113,8 @@ export async function redeemPreAuthorizedCode(
   // its claims are sealed under that code: it is redeemed only with PKCE, redirect_uri and
   // client_id (redeem-authorization-code.ts), never as a pre-authorized code (RFC 7636 §4.6).
   if (!offer || (offer.claims_head !== null && isSealed(offer.claims_head))) throw codeRefused('unknown');
-  if (offer.redeemed_at !== null) throw codeRefused('used');
-  if (offer.burned_at !== null) throw codeRefused('locked');
-  if (offer.expires_at <= now) throw codeRefused('expired');
+  const state = deadState(offer, now);
+  if (state !== undefined) throw codeRefused(state);
   // Before any tx_code attempt is counted: a request refused for its missing DPoP or attestation costs none.
   checkSenderPolicy(deps.config, offer.configuration_id, sender);
 
@@ -95,13 +135,7 @@ export async function redeemPreAuthorizedCode(
         '이 발급 제안에는 거래 코드(tx_code)가 필요합니다. 발급기관에서 받은 거래 코드를 입력하십시오.',
       );
     const attempts = await deps.store.vci.countTxAttempt(offer.id, now, MAX_TX_CODE_ATTEMPTS);
-    if (attempts === undefined)
-      throw tokenError(
-        'invalid_grant',
-        'the pre-authorized code is no longer valid',
-        `더 이상 쓸 수 없는 사전 인가 코드입니다. ${NEW_OFFER_KO}`,
-        { code_state: 'locked', tx_code_attempts_left: 0 },
-      );
+    if (attempts === undefined) throw await refusedSince(deps, codeHash, now, 'locked');
     if (!sameHash(hashTxCode(offer.id, txCode), offer.tx_code_hash)) {
       // §13.6.3: after the limit, the code is invalidated and further requests get invalid_grant.
       if (attempts >= MAX_TX_CODE_ATTEMPTS) await deps.store.vci.burn(offer.id, now);
@@ -123,8 +157,8 @@ export async function redeemPreAuthorizedCode(
   const token = issueAccessToken(now, deps.config.accessTokenTtlSeconds);
   const bound = { hash: token.hash, expiresAt: token.expiresAt, dpopJkt: sender.dpopJkt, walletClient: sender.walletClient };
   const refresh = newRefreshToken(deps.config, { offerId: offer.id, now, ...sender });
-  // Lost a race with another redemption of the same code.
-  if (!(await deps.store.vci.redeem(offer.id, now, bound, refresh?.row))) throw codeRefused('used');
+  // Lost a race: another redemption, the burn by a parallel last wrong guess, or the expiry.
+  if (!(await deps.store.vci.redeem(offer.id, now, bound, refresh?.row))) throw await refusedSince(deps, codeHash, now, 'used');
   return {
     access_token: token.token,
     token_type: sender.dpopJkt === undefined ? 'Bearer' : 'DPoP',
