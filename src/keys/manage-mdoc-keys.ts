@@ -13,7 +13,7 @@ import type { JWK } from 'jose';
 import * as x509 from '@peculiar/x509';
 import { conflict } from '../errors.js';
 import type { KeyRecord } from '../store/repositories/keys-repo.js';
-import type { KeyDeps } from './manage-keys.js';
+import { isUniqueViolation, type KeyDeps } from './manage-keys.js';
 import { buildDsCertificate, buildIacaCertificate, type CertificateSubject } from './build-mdoc-certificate.js';
 
 import { certificateChainOf, MDOC_DS_ALG, MDOC_IACA_ALG, type ISSUER_CA_ALG, type MdocKeyAlg } from './mdoc-key-rows.js';
@@ -35,7 +35,14 @@ export const rowJwk = (jwk: JWK, chain: x509.X509Certificate[]): Record<string, 
 /** Activates a certificate row (IACA, DS, issuer CA); the previous one of its alg becomes retiring. */
 export async function activate(deps: KeyDeps, alg: MdocKeyAlg | typeof ISSUER_CA_ALG, key: { kid: string; file: string }, jwk: Record<string, unknown>) {
   const at = deps.clock.now();
-  const { previous } = await deps.store.keys.activate({ kid: key.kid, alg, publicJwk: jwk, file: key.file, createdAt: at }, at);
+  let previous: string | undefined;
+  try {
+    ({ previous } = await deps.store.keys.activate({ kid: key.kid, alg, publicJwk: jwk, file: key.file, createdAt: at }, at));
+  } catch (e) {
+    // Two rotations at once (two operators, two nodes): the unique index lets one row of the alg be active.
+    if (isUniqueViolation(e)) throw conflict('key_state_changed', `another ${alg} rotation ran at the same time; run "keys list", then rotate again if needed`);
+    throw e;
+  }
   await deps.store.audit.record({ at, actor: deps.actor, action: `key.${alg}`, subject: `key:${key.kid}`, detail: { previous: previous ?? null } });
   return { active: (await deps.store.keys.get(key.kid)) as KeyRecord, retiring: previous };
 }

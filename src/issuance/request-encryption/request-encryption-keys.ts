@@ -20,6 +20,8 @@ import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/store.js';
 import type { RequestKeyRecord } from '../../store/repositories/vci-request-keys-repo.js';
 import { operatorSealKey } from '../../keys/operator-seal-key.js';
+import { isUniqueViolation } from '../../keys/manage-keys.js';
+import { conflict } from '../../errors.js';
 import { newSealedEcdhKey, openSealedEcdhKey, type EcdhPublicJwk } from '../../keys/sealed-ecdh-key.js';
 import type { Logger } from 'pino';
 
@@ -61,8 +63,19 @@ export async function rotateRequestKey(deps: RequestKeyDeps): Promise<{ kid: str
   const now = deps.clock.now();
   await deps.store.vciRequestKeys.purge(now - deps.config.requestKeyGraceSeconds * 1000);
   const key = newRequestKey(deps);
-  const { previous } = await deps.store.vciRequestKeys.rotate(key, now);
-  return { kid: key.kid, previous };
+  try {
+    const { previous } = await deps.store.vciRequestKeys.rotate(key, now);
+    return { kid: key.kid, previous };
+  } catch (e) {
+    // Two rotations at once (or one beside the first key's creation): the unique index keeps one active key.
+    if (isUniqueViolation(e)) {
+      throw conflict(
+        'key_state_changed',
+        'another request-encryption key rotation ran at the same time; run it again if a new key is still needed',
+      );
+    }
+    throw e;
+  }
 }
 
 /** Opened private keys by sealed text (a sealed text names one key for good), so a busy node unseals each key once. */
