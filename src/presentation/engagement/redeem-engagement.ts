@@ -11,6 +11,7 @@ import type { LocalizedText } from '../../catalog/types.js';
 import { AppError, badRequest } from '../../errors.js';
 import { isEngagementHandle, parseEngagementLink } from '../../holder/engagement-link.js';
 import type { ApiClient } from '../../store/repositories/clients-repo.js';
+import type { EngagementRecord } from '../../store/repositories/engagements-repo.js';
 import { createVerifierRequest, type CreatedRequest } from '../create-verifier-request.js';
 import { parseDcqlQuery } from '../parse-dcql-query.js';
 import type { PresentationDeps } from '../presentation-deps.js';
@@ -23,20 +24,44 @@ export interface RedeemEngagementInput {
   purpose?: LocalizedText;
 }
 
+const NEW_QR_KO = '소지자에게 새 QR을 보여 달라고 하십시오.';
+
+/** Why a handle cannot be redeemed, in both languages (statuses from the catalogue: 404, 409, 400). */
+const REFUSALS = {
+  engagement_unknown: { en: 'this engagement code is unknown; ask the holder to show a new QR', ko: `알 수 없는 QR입니다. ${NEW_QR_KO}` },
+  engagement_used: {
+    en: 'this engagement code was already used; ask the holder to show a new QR',
+    ko: `이미 사용된 QR입니다. ${NEW_QR_KO}`,
+  },
+  engagement_expired: {
+    en: 'this engagement code has expired; ask the holder to show a new QR',
+    ko: `유효 시간이 지난 QR입니다. ${NEW_QR_KO}`,
+  },
+} as const;
+
+const refused = (code: keyof typeof REFUSALS) => new AppError(code, REFUSALS[code].en, { ko: REFUSALS[code].ko });
+
+/** Why this handle can no longer be claimed, in the order the checks run; undefined while it can. */
+function whyNot(rec: EngagementRecord | undefined, now: number): keyof typeof REFUSALS | undefined {
+  if (!rec) return 'engagement_unknown';
+  if (rec.client_id !== null) return 'engagement_used';
+  if (now >= rec.expires_at) return 'engagement_expired';
+  return undefined;
+}
+
 export async function redeemEngagement(deps: PresentationDeps, client: ApiClient, input: RedeemEngagementInput): Promise<CreatedRequest> {
   const handle = isEngagementHandle(input.engagement) ? input.engagement : parseEngagementLink(input.engagement);
   if (!handle)
     throw badRequest('engagement_invalid', "not a holder's engagement code (dproof-engage:…); scan the QR on the holder's phone again");
   parseDcqlQuery(input.dcql_query, deps.catalog, client); // refuses a query we cannot answer, before the handle is spent
   const hash = engagementHash('handle', handle);
-  const rec = await deps.store.engagements.byHandle(hash);
   const now = deps.clock.now();
-  if (!rec) throw new AppError('engagement_unknown', 'this engagement code is unknown; ask the holder to show a new QR');
-  if (rec.client_id !== null)
-    throw new AppError('engagement_used', 'this engagement code was already used; ask the holder to show a new QR');
-  if (now >= rec.expires_at) throw badRequest('engagement_expired', 'this engagement code has expired; ask the holder to show a new QR');
+  const why = whyNot(await deps.store.engagements.byHandle(hash), now);
+  if (why) throw refused(why);
   if (!(await deps.store.engagements.claim(hash, client.id, now))) {
-    throw new AppError('engagement_used', 'this engagement code was already used; ask the holder to show a new QR');
+    // The claim also fails for a handle that expired or was purged since the read: the row read
+    // again in a new statement says which (what a rival counter committed is seen there).
+    throw refused(whyNot(await deps.store.engagements.byHandle(hash), now) ?? 'engagement_used');
   }
   const created = await createVerifierRequest(deps, client, {
     dcql_query: input.dcql_query,
