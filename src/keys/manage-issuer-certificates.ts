@@ -88,7 +88,12 @@ export async function certifyIssuerKeys(deps: KeyDeps, profile: IssuerCertificat
   const done: KeyRecord[] = [];
   for (const k of chosen) {
     const x5c = await certify(deps, ca, k.publicJwk as JWK, profile);
-    if (!(await deps.store.keys.setIssuerX5c(k.kid, x5c))) continue; // retired meanwhile
+    const written = await deps.store.keys.setIssuerX5c(k.kid, x5c, ca.kid);
+    if (written === 'key_retired') continue;
+    // A CA rotation committed since the read above: a key certified under a retiring CA would need certifying again.
+    if (written === 'ca_not_active') {
+      throw conflict('key_state_changed', `the issuer CA ${ca.kid} stopped being the active one meanwhile; run "keys issuer-cert" again`);
+    }
     await deps.store.audit.record({ at: deps.clock.now(), actor: deps.actor, action: 'key.issuer-cert', subject: `key:${k.kid}`, detail: { ca: ca.kid } });
     done.push((await deps.store.keys.get(k.kid)) as KeyRecord);
   }

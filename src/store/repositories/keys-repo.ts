@@ -102,15 +102,30 @@ export const keysRepo = (db: Kysely<Database>) => ({
     return changed(r) === 1;
   },
 
-  /** Sets (or replaces) the issuer certificate chain of a key that is not retired; false when there is none. */
-  async setIssuerX5c(kid: string, x5c: readonly string[]): Promise<boolean> {
-    const r = await db
-      .updateTable('signing_keys')
-      .set({ issuer_x5c: JSON.stringify(x5c) })
-      .where('kid', '=', kid)
-      .where('state', '!=', 'retired')
-      .executeTakeFirst();
-    return changed(r) === 1;
+  /**
+   * Sets (or replaces) the issuer certificate chain of a key that is not retired, made under the
+   * issuer CA `caKid`, in one transaction that first locks the CA row while it is active: a CA
+   * rotation committed since the caller read the CA refuses the write (`ca_not_active`), and one
+   * not committed yet waits until this commits. A no-op UPDATE locks the row on PostgreSQL (FOR
+   * SHARE is not SQLite; there BEGIN IMMEDIATE already holds the write lock).
+   */
+  async setIssuerX5c(kid: string, x5c: readonly string[], caKid: string): Promise<'set' | 'key_retired' | 'ca_not_active'> {
+    return db.transaction().execute(async (tx) => {
+      const ca = await tx
+        .updateTable('signing_keys')
+        .set((eb) => ({ state: eb.ref('state') }))
+        .where('kid', '=', caKid)
+        .where('state', '=', 'active')
+        .executeTakeFirst();
+      if (changed(ca) !== 1) return 'ca_not_active';
+      const r = await tx
+        .updateTable('signing_keys')
+        .set({ issuer_x5c: JSON.stringify(x5c) })
+        .where('kid', '=', kid)
+        .where('state', '!=', 'retired')
+        .executeTakeFirst();
+      return changed(r) === 1 ? 'set' : 'key_retired';
+    });
   },
 
   /**
