@@ -96,6 +96,8 @@ async function decide(
   return { configuration, client, claims };
 }
 
+const alreadyFinished = () => authorizationError('invalid_request', 'this login was already finished', '이미 끝난 본인 확인입니다.');
+
 /** `binding`: the login cookie the browser brought (a login finished in another browser than the one that started it is refused). */
 export async function finishAuthorization(
   deps: AuthorizationDeps,
@@ -121,15 +123,14 @@ export async function finishAuthorization(
     );
   const now = deps.clock.now();
   if (req.expires_at <= now) {
-    await deps.store.authorizationRequests.complete(req.id, now, 'access_denied');
+    if (!(await deps.store.authorizationRequests.complete(req.id, now, 'access_denied')).ok) throw alreadyFinished();
     return walletRedirect(deps, req, { error: 'access_denied', description: 'the login took too long; start again' });
   }
 
   const decided = await decide(deps, req, query, state, log);
   const done = deps.clock.now();
   if ('ending' in decided) {
-    if (!(await deps.store.authorizationRequests.complete(req.id, done, decided.ending.error)))
-      throw authorizationError('invalid_request', 'this login was already finished', '이미 끝난 본인 확인입니다.');
+    if (!(await deps.store.authorizationRequests.complete(req.id, done, decided.ending.error)).ok) throw alreadyFinished();
     return walletRedirect(deps, req, decided.ending);
   }
   const code = newSecret();
@@ -154,10 +155,15 @@ export async function finishAuthorization(
       issued_at: null,
     },
   });
-  if (!granted) {
-    // The offer of issuer_state was used meanwhile (or this login finished twice): nothing was stored.
-    await deps.store.authorizationRequests.complete(req.id, done, 'access_denied');
-    return walletRedirect(deps, req, { error: 'access_denied', description: 'the credential offer was already used' });
+  if (!granted.ok) {
+    // Nothing was stored. A callback that finished this login first has told the wallet already.
+    if (granted.reason === 'completed') throw alreadyFinished();
+    // The offer of issuer_state was used or expired meanwhile: the login ends refused, once.
+    if (!(await deps.store.authorizationRequests.complete(req.id, done, 'access_denied')).ok) throw alreadyFinished();
+    return walletRedirect(deps, req, {
+      error: 'access_denied',
+      description: granted.reason === 'offer_expired' ? 'the credential offer has expired' : 'the credential offer was already used',
+    });
   }
   return walletRedirect(deps, req, { code });
 }

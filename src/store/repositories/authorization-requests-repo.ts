@@ -4,8 +4,36 @@ import { changed } from '../affected-rows.js';
 
 export type AuthorizationRequestRecord = Selectable<AuthorizationRequestsTable>;
 
-/** Thrown inside a transaction to roll it back when a conditional UPDATE did not win. */
-class Lost extends Error {}
+/** Thrown inside a transaction to roll it back when a conditional UPDATE did not win: which one. */
+class Lost extends Error {
+  constructor(readonly step: 'request' | 'offer') {
+    super(`the ${step} was taken`);
+  }
+}
+
+/**
+ * Why a login could not be completed: another callback completed it first, or the credential
+ * offer `issuer_state` named was used or expired meanwhile.
+ */
+export type CompleteRefusal = 'completed' | 'offer_used' | 'offer_expired';
+export type CompleteResult = { ok: true } | { ok: false; reason: CompleteRefusal };
+
+/**
+ * Why the offer's UPDATE matched no row, read after the rollback in a new statement (what the
+ * rival committed is seen there; on PostgreSQL the UPDATE itself waited for the rival's commit).
+ * Burned counts as used: only an offer with a tx_code is burned, which issuer_state never names.
+ * A row gone was purged, which happens only after its expiry.
+ */
+const whyOfferTaken = async (db: Kysely<Database>, offerId: string, now: number): Promise<'offer_used' | 'offer_expired'> => {
+  const o = await db
+    .selectFrom('vci_offers')
+    .select(['redeemed_at', 'burned_at', 'expires_at'])
+    .where('id', '=', offerId)
+    .executeTakeFirst();
+  if (!o) return 'offer_expired';
+  if (o.redeemed_at !== null || o.burned_at !== null) return 'offer_used';
+  return o.expires_at <= now ? 'offer_expired' : 'offer_used';
+};
 
 /**
  * Pushed authorization requests and their way to an authorization code. Every step that may
@@ -44,14 +72,15 @@ export const authorizationRequestsRepo = (db: Kysely<Database>) => ({
   /**
    * Ends the login, in one transaction: records the outcome and, for a granted request, stores
    * the code's offer row (sealed claims) and uses up the credential offer `issuer_state` named.
-   * False when the request was already completed or its offer already used (nothing written).
+   * Refused (nothing written) when the request was already completed, or its offer was used or
+   * has expired, saying which.
    */
   async complete(
     id: string,
     now: number,
     outcome: string,
     grant?: { codeOffer: Insertable<VciOffersTable>; boundOfferId: string | null },
-  ): Promise<boolean> {
+  ): Promise<CompleteResult> {
     try {
       await db.transaction().execute(async (tx) => {
         const r = await tx
@@ -60,7 +89,7 @@ export const authorizationRequestsRepo = (db: Kysely<Database>) => ({
           .where('id', '=', id)
           .where('completed_at', 'is', null)
           .executeTakeFirst();
-        if (changed(r) !== 1) throw new Lost();
+        if (changed(r) !== 1) throw new Lost('request');
         if (!grant) return;
         if (grant.boundOfferId !== null) {
           const o = await tx
@@ -71,14 +100,15 @@ export const authorizationRequestsRepo = (db: Kysely<Database>) => ({
             .where('burned_at', 'is', null)
             .where('expires_at', '>', now)
             .executeTakeFirst();
-          if (changed(o) !== 1) throw new Lost();
+          if (changed(o) !== 1) throw new Lost('offer');
         }
         await tx.insertInto('vci_offers').values(grant.codeOffer).execute();
       });
-      return true;
+      return { ok: true };
     } catch (e) {
-      if (e instanceof Lost) return false;
-      throw e;
+      if (!(e instanceof Lost)) throw e;
+      if (e.step === 'request' || !grant?.boundOfferId) return { ok: false, reason: 'completed' };
+      return { ok: false, reason: await whyOfferTaken(db, grant.boundOfferId, now) };
     }
   },
 
@@ -108,7 +138,7 @@ export const authorizationRequestsRepo = (db: Kysely<Database>) => ({
           .where('claims', 'is not', null)
           .where('expires_at', '>', now)
           .executeTakeFirst();
-        if (changed(r) !== 1) throw new Lost();
+        if (changed(r) !== 1) throw new Lost('offer');
         await tx
           .insertInto('vci_access_tokens')
           .values({
