@@ -52,6 +52,8 @@ const tokenUsed = () =>
     'the access token was already used',
     '이미 사용된 접근 토큰입니다. 이 토큰으로 받을 증명서는 모두 발급했습니다.',
   );
+const tokenGone = () =>
+  bearerError('invalid_token', 'the access token is unknown or expired', '알 수 없거나 만료된 접근 토큰입니다. 토큰을 다시 받으십시오.');
 const nonceRefused = () =>
   credentialError(
     'invalid_nonce',
@@ -69,12 +71,7 @@ export async function authorizeBoundAccessToken(
   now: number,
 ): Promise<{ offer: VciOfferRecord; dpopJkt: string | null }> {
   const found = await deps.store.vci.offerByAccessToken(hashSecret(accessToken));
-  if (!found || found.tokenExpiresAt <= now)
-    throw bearerError(
-      'invalid_token',
-      'the access token is unknown or expired',
-      '알 수 없거나 만료된 접근 토큰입니다. 토큰을 다시 받으십시오.',
-    );
+  if (!found || found.tokenExpiresAt <= now) throw tokenGone();
   const { offer } = found;
   if (offer.issued_at !== null || offer.claims === null) throw tokenUsed();
   return { offer, dpopJkt: found.dpopJkt };
@@ -251,9 +248,18 @@ export async function issueOfferedCredentials(
   // §8.3.1.2 invalid_nonce: a c_nonce not made here, or expired (c-nonce.ts); one used before is
   // found when the consuming unit records it. One key attestation carries one c_nonce for all its keys.
   const nonces = await usedNonces(deps, viaAttestation ? [viaAttestation.nonce] : proofs.map((p) => p.nonce));
+  const tokenHash = hashSecret(accessToken);
   const consume = (after: readonly WriteStep[]) =>
     deps.store.vciIssuance.consumeConfiguration(
-      { offerId: offer.id, configurationId: configuration.id, covered: coveredConfigurations(offer).length, nonces, now: deps.clock.now() },
+      {
+        offerId: offer.id,
+        configurationId: configuration.id,
+        covered: coveredConfigurations(offer).length,
+        nonces,
+        now: deps.clock.now(),
+        tokenHash,
+        grantVersion: offer.expires_at,
+      },
       after,
     );
 
@@ -268,7 +274,7 @@ export async function issueOfferedCredentials(
       holderJwks: holders,
       claims: offeredClaims,
     });
-    refuseUnconsumed(await consume([deferred.step]), offer);
+    await refuseUnconsumed(deps, await consume([deferred.step]), offer, tokenHash);
     return deferred.response;
   }
 
@@ -294,7 +300,7 @@ export async function issueOfferedCredentials(
       ...signed.map((c) => deps.store.credentials.insertInSlotStep({ ...c.record, notification_id: notification.id })),
     ]);
     if (consumed.ok) break;
-    if (consumed.reason !== 'after') refuseUnconsumed(consumed, offer);
+    if (consumed.reason !== 'after') await refuseUnconsumed(deps, consumed, offer, tokenHash);
     else {
       // A status slot was taken since it was picked: that credential is signed again for another
       // (each pick is random), and the unit runs again; nothing of the refused one was kept.
@@ -309,13 +315,22 @@ export async function issueOfferedCredentials(
 }
 
 /** The consuming unit's refusals, as the wallet is told them. */
-function refuseUnconsumed(
+async function refuseUnconsumed(
+  deps: VciDeps,
   consumed: { ok: true } | { ok: false; reason: ConsumeConfigurationRefusal | 'after' },
   offer: VciOfferRecord,
-): void {
+  tokenHash: string,
+): Promise<void> {
   if (consumed.ok) return;
   // §8.3.1.2 invalid_nonce: a c_nonce is unknown, expired or already used.
   if (consumed.reason === 'nonce') throw nonceRefused();
+  // The token was revoked (its grant: a reused refresh token or code), rotated away by a refresh
+  // or expired while the request was checked and signed: as unknown as a token never issued. (A
+  // refresh that committed first fails the offer's guard, not the token's, on PostgreSQL: the
+  // token is looked at again.)
+  if (consumed.reason === 'token') throw tokenGone();
+  const live = await deps.store.vci.accessTokenExpiry(tokenHash);
+  if (live === undefined || live <= deps.clock.now()) throw tokenGone();
   // What the token covers is issued at most once per configuration (issue 18). A token that
   // covers one configuration is then used up: the same invalid_token as a later request gets
   // (above), whichever of two racing requests lost.

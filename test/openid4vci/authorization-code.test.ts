@@ -342,6 +342,28 @@ for (const backend of storeTargets()) {
       assert.equal(ok.status, 200, await ok.clone().text());
     });
 
+    it('a code redeemed by several requests at once gives one token, and that token is revoked (RFC 6749 §4.1.2)', async () => {
+      source.behaviour = 'grant';
+      source.claims = example();
+      const { verifier, code } = await login();
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          form(t, '/oauth/token', { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: WALLET_REDIRECT }),
+        ),
+      );
+      const won = answers.filter((r) => r.status === 200);
+      assert.equal(won.length, 1);
+      for (const r of answers.filter((x) => x.status !== 200)) assert.equal(((await r.json()) as { error: string }).error, 'invalid_grant');
+      const { access_token } = (await won[0]!.json()) as { access_token: string };
+      const res = await fetch(`${t.url}/openid4vci/credential`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ credential_configuration_id: 'driver-license' }),
+      });
+      assert.equal(res.status, 401, 'the token of a code used twice no longer works');
+      assert.equal(((await res.json()) as { error: string }).error, 'invalid_token');
+    });
+
     it('refusals end with access_denied (or the cause) at the wallet with its state, and nothing is issued', async () => {
       source.claims = example();
       const before = await t.runtime.store.credentials.count();

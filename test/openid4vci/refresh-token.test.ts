@@ -126,6 +126,34 @@ for (const backend of storeTargets()) {
       assert.equal(error(access), 'invalid_token');
     });
 
+    it('one refresh token sent by many requests at once: one rotation, the grant revoked, each refusal naming reuse or revocation, none "already issued"', async () => {
+      const { tokens } = await preAuthorized();
+      const answers = await Promise.all(Array.from({ length: 12 }, () => refresh(tokens.refresh_token!)));
+      const won = answers.filter((r) => r.statusCode === 200);
+      assert.equal(won.length, 1, answers.map((r) => r.body).join('\n'));
+      for (const r of answers.filter((x) => x.statusCode !== 200)) {
+        assert.equal(error(r), 'invalid_grant', r.body);
+        assert.match((r.json() as { error_description: string }).error_description, /already used|revoked/, r.body);
+      }
+      // The reuse revoked the grant: the winner's pair is refused too.
+      const access = await credential((won[0]!.json() as Tokens).access_token);
+      assert.equal(access.statusCode, 401, access.body);
+    });
+
+    it('a refresh racing a credential request on the old access token: never both answered, the credential or the new pair', async () => {
+      for (let round = 0; round < 12; round++) {
+        const { tokens } = await preAuthorized();
+        const [issued, refreshed] = await Promise.all([credential(tokens.access_token), refresh(tokens.refresh_token!)]);
+        assert.ok(!(issued.statusCode === 200 && refreshed.statusCode === 200), `round ${round}: ${issued.body} / ${refreshed.body}`);
+        // The loser says why: the credential request that a refresh overtook has an unknown token.
+        if (refreshed.statusCode === 200) assert.match(issued.body, /unknown or expired/, `round ${round}`);
+        if (refreshed.statusCode === 200) {
+          const again = await credential((refreshed.json() as Tokens).access_token);
+          assert.equal(again.statusCode, 200, `round ${round}: the new pair issues: ${again.body}`);
+        }
+      }
+    });
+
     it('bad refresh requests: missing, repeated or unknown refresh_token, scope (invalid_request / invalid_grant), and nothing changes', async () => {
       const { tokens } = await preAuthorized();
       const missing = await token({ grant_type: 'refresh_token' });

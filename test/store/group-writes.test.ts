@@ -129,6 +129,8 @@ for (const backend of storeTargets()) {
           covered: 1,
           nonces: hashes.map((hash) => ({ hash, expiresAt: now + 300_000 })),
           now: at,
+          tokenHash: `t-${offerId}`,
+          grantVersion: now + 300_000,
         });
       await store.db
         .insertInto('vci_nonces')

@@ -140,8 +140,12 @@ export async function redeemAuthorizationCode(
       sealClaims(claims, token.token),
       refresh?.row,
     ))
-  )
+  ) {
+    // Another request redeemed the code first: a second use all the same (RFC 6749 §4.1.2), though
+    // it raced the first instead of following it, so the tokens that request got are revoked too.
+    if ((await deps.store.vci.offer(offer.id))?.redeemed_at != null) await deps.store.refreshTokens.revokeFamily(offer.id);
     throw tokenError('invalid_grant', INVALID_GRANT, INVALID_GRANT_KO);
+  }
 
   return {
     access_token: token.token,

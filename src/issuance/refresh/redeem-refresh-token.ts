@@ -126,10 +126,17 @@ export async function redeemRefreshToken(
     },
     refresh: next.row,
   });
-  if (!rotated) {
-    // Another request used it first (a concurrent reuse), or the offer was issued meanwhile.
+  // The offer was issued or its grant revoked meanwhile; or another request used the token first (a
+  // concurrent reuse: RFC 9700 §4.14.2, the grant is revoked), revoked its grant (the row is gone)
+  // or it expired.
+  if (rotated === 'offer') {
+    // Issued meanwhile, or its grant revoked (revokeFamily drops the claims as it deletes the tokens).
+    if ((await deps.store.vci.offer(offer.id))?.issued_at != null) throw tokenError('invalid_grant', ALL_ISSUED, ALL_ISSUED_KO);
+    throw tokenError('invalid_grant', UNKNOWN, UNKNOWN_KO);
+  }
+  if (rotated === 'token') {
     const again = await deps.store.refreshTokens.byHash(hash);
-    if (again === undefined || again.used_at === null) throw tokenError('invalid_grant', ALL_ISSUED, ALL_ISSUED_KO);
+    if (again === undefined || again.used_at === null) throw tokenError('invalid_grant', UNKNOWN, UNKNOWN_KO);
     await deps.store.refreshTokens.revokeFamily(row.offer_id);
     throw tokenError('invalid_grant', REUSED, REUSED_KO);
   }

@@ -14,7 +14,7 @@ export interface UsedNonce {
 type VciNonceUse = { nonce_hash: string; created_at: number; expires_at: number; consumed_at: number };
 
 /** Why a configuration of an offer was not consumed (the unit was rolled back). */
-export type ConsumeConfigurationRefusal = 'nonce' | 'used' | 'issued';
+export type ConsumeConfigurationRefusal = 'nonce' | 'token' | 'used' | 'issued';
 
 /**
  * Issuance per credential configuration (migration 0010): an access token serves several
@@ -57,6 +57,27 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
       .where('issued_at', 'is', null)
       .where('redeemed_at', 'is not', null),
   );
+  // The access token the request came with is still there: a grant revoked (a reused refresh token
+  // or code) or rotated away while this request signed does not issue. Read in the unit, after the
+  // writer's lock (SQLite) or beside the revocation's (PostgreSQL: a revocation committed before
+  // this statement is seen; one after it is ordered after this issuance).
+  const liveToken = preparedQuery(['token_hash', 'now'], (v: { token_hash: string; now: number }) =>
+    db.selectFrom('vci_access_tokens').select('token_hash').where('token_hash', '=', v.token_hash).where('expires_at', '>', v.now),
+  );
+  // For an offer of several configurations, the unit's first write takes the offer's row lock (a
+  // write that changes nothing): two requests consuming its last two configurations on two
+  // PostgreSQL connections would otherwise each count the issuance rows in their own snapshot,
+  // find one short, and leave the offer unmarked (its claims kept) for ever.
+  const lockUnissuedOffer = preparedQuery(['id', 'version'], (v: { id: string; version: number }) =>
+    db
+      .updateTable('vci_offers')
+      .set((eb) => ({ issued_at: eb.ref('issued_at') }))
+      .where('id', '=', v.id)
+      .where('claims', 'is not', null)
+      .where('issued_at', 'is', null)
+      .where('redeemed_at', 'is not', null)
+      .where('expires_at', '=', v.version),
+  );
   const insertIssuance = preparedQuery(['offer_id', 'configuration_id', 'issued_at'], (r: Insertable<VciOfferIssuancesTable>) =>
     db
       .insertInto('vci_offer_issuances')
@@ -68,13 +89,14 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
   // every credential request's commit).
   // `claims is not null` as in unissuedOffer: run as one statement (batch-writer.ts) that guard reads
   // the statement's snapshot, while this UPDATE re-checks its row under the row lock.
-  const markIssuedAlone = preparedQuery(['id', 'now'], (v: { id: string; now: number }) =>
+  const markIssuedAlone = preparedQuery(['id', 'now', 'version'], (v: { id: string; now: number; version: number }) =>
     db
       .updateTable('vci_offers')
       .set({ issued_at: v.now, claims: null })
       .where('id', '=', v.id)
       .where('issued_at', 'is', null)
-      .where('claims', 'is not', null),
+      .where('claims', 'is not', null)
+      .where('expires_at', '=', v.version),
   );
   const markIssuedWhenCovered = preparedQuery(['id', 'now', 'covered'], (v: { id: string; now: number; covered: number }) =>
     db
@@ -114,7 +136,21 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
      * must not read what the unit writes (checked: batch-writer.ts's unitAsOneStatement).
      */
     async consumeConfiguration(
-      v: { offerId: string; configurationId: string; covered: number; nonces: readonly UsedNonce[]; now: number },
+      v: {
+        offerId: string;
+        configurationId: string;
+        covered: number;
+        nonces: readonly UsedNonce[];
+        now: number;
+        /** The hash of the access token the request came with, which must still be live. */
+        tokenHash: string;
+        /**
+         * The offer's `expires_at` as read with that token: the grant's version, which a refresh
+         * changes (refresh-tokens-repo.ts rotate). The offer is consumed only at this version:
+         * PostgreSQL re-checks it under the row lock, where the token guard reads its snapshot.
+         */
+        grantVersion: number;
+      },
       after: readonly WriteStep[] = [],
     ): Promise<{ ok: true } | { ok: false; reason: ConsumeConfigurationRefusal } | { ok: false; reason: 'after'; afterStep: number }> {
       const distinct = [...new Map(v.nonces.map((n) => [n.hash, n])).values()];
@@ -152,22 +188,26 @@ export const vciIssuanceRepo = (db: Kysely<Database>, writeUnits: UnitWriter) =>
         v.covered === 1
           ? [
               { query: unissuedOffer({ id: v.offerId }), expect: 1 },
-              { query: markIssuedAlone({ id: v.offerId, now: v.now }), expect: 1 },
+              { query: markIssuedAlone({ id: v.offerId, now: v.now, version: v.grantVersion }), expect: 1 },
             ]
           : [
-              { query: unissuedOffer({ id: v.offerId }), expect: 1 },
+              { query: lockUnissuedOffer({ id: v.offerId, version: v.grantVersion }), expect: 1 },
               { query: insertIssuance({ offer_id: v.offerId, configuration_id: v.configurationId, issued_at: v.now }), expect: 1 },
               { query: markIssuedWhenCovered({ id: v.offerId, now: v.now, covered: v.covered }) },
             ];
       // An offer of one configuration: no step reads what an earlier one wrote, so PostgreSQL runs
       // the unit as one statement (batch-writer.ts); for several, markIssuedWhenCovered counts the
       // issuance row the unit has just inserted, so it runs step by step.
-      const steps = [...nonces, ...consuming, ...after];
+      const token: WriteStep = { query: liveToken({ token_hash: v.tokenHash, now: v.now }), expect: 1 };
+      const steps = [...nonces, token, ...consuming, ...after];
       const r = await write(v.covered === 1 ? independentSteps(steps) : steps);
-      const fixed = nonces.length + consuming.length;
+      const fixed = nonces.length + 1 + consuming.length;
       // A guarded step of `after` that failed (a status slot already taken): which one.
       if (!r.ok && r.failedAt >= fixed) return { ok: false, reason: 'after', afterStep: r.failedAt - fixed };
-      if (!r.ok) return { ok: false, reason: r.failedAt < nonces.length ? 'nonce' : r.failedAt === nonces.length ? 'used' : 'issued' };
+      if (!r.ok) {
+        const at = r.failedAt - nonces.length;
+        return { ok: false, reason: at < 0 ? 'nonce' : at === 0 ? 'token' : at === 1 ? 'used' : 'issued' };
+      }
       return { ok: true };
     },
 
