@@ -90,13 +90,20 @@ export async function redeemPreAuthorizedCode(
   const grantType = singleParam(form, 'grant_type');
   if (grantType === undefined || grantType === '')
     throw tokenError('invalid_request', 'grant_type is required', '요청에 인가 방식(grant_type)이 없습니다.');
-  // RFC 6749 §5.2: only the Pre-Authorized Code grant is offered here.
-  if (grantType !== PRE_AUTHORIZED_GRANT)
+  // RFC 6749 §5.2: the token route hands the other grants it offers to their own modules; any
+  // other is named by what is offered (as grant_types_supported in the metadata says).
+  if (grantType !== PRE_AUTHORIZED_GRANT) {
+    const offered = [
+      PRE_AUTHORIZED_GRANT,
+      ...(deps.config.authorizationCode ? ['authorization_code'] : []),
+      ...(deps.config.refreshTokenTtlSeconds > 0 ? ['refresh_token'] : []),
+    ].join(', ');
     throw tokenError(
       'unsupported_grant_type',
-      `only ${PRE_AUTHORIZED_GRANT} is supported`,
-      `이 발급기관이 받는 인가 방식은 사전 인가 코드(${PRE_AUTHORIZED_GRANT})뿐입니다.`,
+      `this issuer takes grant_type ${offered}`,
+      `이 발급기관이 받는 인가 방식(grant_type)은 ${offered}입니다.`,
     );
+  }
   const code = singleParam(form, 'pre-authorized_code');
   // §6.1: pre-authorized_code MUST be present with this grant type.
   if (code === undefined || code === '')

@@ -79,7 +79,7 @@ const ROWS: Row[] = [
     name: 'token: a grant not offered',
     status: 400,
     error: 'unsupported_grant_type',
-    en: `only ${PRE_AUTH} is supported`,
+    en: `this issuer takes grant_type ${PRE_AUTH}, authorization_code`,
     send: (t, l) => token(t, { grant_type: 'password' }, l),
   },
   {

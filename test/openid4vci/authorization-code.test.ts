@@ -426,6 +426,23 @@ for (const backend of storeTargets()) {
       await expectError({ response_type: 'token' }, 'unsupported_response_type');
       await expectError({ request_uri: 'urn:ietf:params:oauth:request_uri:x' }, 'invalid_request');
       await expectError({ redirect_uri: 'javascript:alert(1)' }, 'invalid_request');
+      // Not a URI as RFC 3986 spells one: the URL parser would drop or escape these, so the address
+      // the code goes to would not be the one compared at the token endpoint. Nor user information.
+      for (const redirect_uri of [
+        'https://a.example/\r\nSet-Cookie: x=1',
+        'https://a.ex\tample/cb',
+        'https://a.example/a b',
+        'https://지갑.example/cb',
+        'http://user:pw@127.0.0.1:9/cb',
+        'https://@a.example/cb',
+      ])
+        await expectError({ redirect_uri }, 'invalid_request');
+      // authorization_details is read as any JSON here: no __proto__, no member twice.
+      for (const authorization_details of [
+        '[{"type":"openid_credential","credential_configuration_id":"driver-license","__proto__":{"polluted":1}}]',
+        '[{"type":"openid_credential","type":"openid_credential","credential_configuration_id":"driver-license"}]',
+      ])
+        await expectError({ scope: undefined, authorization_details }, 'invalid_authorization_details');
       // test-wallet is registered (WALLET_CLIENTS): another redirect_uri, even one of a good shape, is not its own.
       await expectError({ redirect_uri: 'https://attacker.example/cb' }, 'invalid_request');
       await expectError({ redirect_uri: `${WALLET_REDIRECT}/` }, 'invalid_request');

@@ -2,6 +2,8 @@
  * What the Authorization Code Flow needs: the OpenID4VCI deps, with the identity provider and
  * claims source settings (AuthorizationCodeConfig), and the paths of its endpoints.
  */
+import { parseJsonText } from '../../formats/jose/parse-json.js';
+import { FormatError } from '../../formats/format-error.js';
 import type { AuthorizationCodeConfig, Config } from '../../config.js';
 import type { VciDeps } from '../vci-deps.js';
 import { AppError } from '../../errors.js';
@@ -52,12 +54,14 @@ export function readAuthorizationDetails(form: Record<string, unknown>): unknown
   if (raw === undefined) return undefined;
   let details: unknown;
   try {
-    details = JSON.parse(raw);
-  } catch {
+    // The rules of every JSON the service reads (parse-json.ts): no member twice, no __proto__,
+    // bounded depth, I-JSON; the request is stored and echoed in the token response.
+    details = parseJsonText(raw, 'jws_malformed');
+  } catch (e) {
     throw authorizationError(
       'invalid_authorization_details',
-      'authorization_details must be a JSON array',
-      '인가 상세(authorization_details)는 JSON 배열이어야 합니다.',
+      `authorization_details must be a JSON array${e instanceof FormatError ? `: ${e.message}` : ''}`,
+      '인가 상세(authorization_details)는 JSON 배열이어야 합니다. 같은 이름을 두 번 쓰거나 __proto__ 같은 이름을 쓰거나 너무 깊게 중첩할 수 없습니다.',
     );
   }
   if (!Array.isArray(details))

@@ -11,7 +11,19 @@ export interface RedirectUriFault {
 }
 
 /** Why `raw` cannot be a redirect_uri, or undefined when it can. */
+/**
+ * RFC 3986 §2: the characters a URI may hold (unreserved, reserved, `%`). The WHATWG URL parser
+ * is kinder (it drops tabs and line breaks, escapes spaces), so the string stored, compared at
+ * the token endpoint and the one the code is sent to would not be the same.
+ */
+const URI_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*$/;
+
 export function redirectUriFault(raw: string): RedirectUriFault | undefined {
+  if (!URI_CHARACTERS.test(raw))
+    return {
+      en: 'redirect_uri holds characters a URI cannot (spaces, control characters, non-ASCII): percent-encode them',
+      ko: '돌아올 주소(redirect_uri)에 주소에 쓸 수 없는 문자(공백, 제어 문자, ASCII 밖의 문자)가 있습니다. 퍼센트 인코딩하여 보내십시오.',
+    };
   let u: URL;
   try {
     u = new URL(raw);
@@ -20,6 +32,12 @@ export function redirectUriFault(raw: string): RedirectUriFault | undefined {
   }
   if (raw.length > REDIRECT_URI_MAX)
     return { en: 'redirect_uri is longer than 2048 characters', ko: '돌아올 주소(redirect_uri)는 2048자 이하여야 합니다.' };
+  // RFC 9700 §4.1.1 / §2.1: no user information to confuse where the code goes.
+  if (u.username !== '' || u.password !== '' || /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/.test(raw))
+    return {
+      en: 'redirect_uri must not carry user information (user:password@)',
+      ko: '돌아올 주소(redirect_uri)에는 사용자 정보(user:password@)를 넣을 수 없습니다.',
+    };
   if (u.hash !== '' || raw.includes('#'))
     return { en: 'redirect_uri must not carry a fragment', ko: '돌아올 주소(redirect_uri)에는 조각(#)을 넣을 수 없습니다.' };
   const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
