@@ -584,7 +584,7 @@ export const ERROR_CATALOGUE = {
   invalid_client: {
     http: [401],
     area: 'openid4vci',
-    en: 'wallet attestation missing where required (also at PAR for a client_id not registered in WALLET_CLIENTS, in production), not from a trusted wallet provider, expired, or its PoP is bad, replayed or for another audience (attest_jwt_client_auth)',
+    en: 'wallet attestation missing where required (also at PAR for a client_id not registered in WALLET_CLIENTS, in production), not from a trusted wallet provider, expired, or its PoP is bad, replayed or for another audience (attest_jwt_client_auth); or a client secret or assertion (HTTP Basic, client_secret, client_assertion), which this server does not take',
     ko: '지갑 증명(wallet attestation)이 필요한데 없거나(운영 환경에서 등록되지 않은 지갑의 인가 요청 포함), 신뢰하는 지갑 제공자의 것이 아니거나, 만료되었거나, 소유 증명(PoP)이 올바르지 않거나 재사용되었거나 다른 대상에게 보낸 것입니다.',
   },
   temporarily_unavailable: {

@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
 import { bearerError } from './vci-errors.js';
+import { AppError } from '../errors.js';
 import { VCI_PATHS } from './build-issuer-metadata.js';
 import { dpopError } from './dpop/dpop-errors.js';
 import type { DpopVerifier } from './dpop/verify-dpop.js';
@@ -22,6 +23,28 @@ interface SenderDeps {
   walletProviders: TrustedWalletProviders;
 }
 
+const SECRET_PARAMETERS = ['client_secret', 'client_assertion', 'client_assertion_type'] as const;
+
+/**
+ * Token endpoint and PAR: wallets are public clients here, authenticated by a wallet attestation
+ * or not at all (`token_endpoint_auth_methods_supported`: none, attest_jwt_client_auth). A client
+ * secret or assertion is a method this server does not support, refused rather than ignored
+ * (RFC 6749 §5.2 invalid_client, with the challenge of the scheme the client tried, §2.3.1).
+ */
+export function refuseUnsupportedClientAuth(headers: IncomingHttpHeaders, form: Record<string, unknown>): void {
+  const scheme = /^\s*(basic)\b/i.exec(headers.authorization ?? '')?.[1];
+  const parameter = SECRET_PARAMETERS.find((p) => form[p] !== undefined);
+  if (scheme === undefined && parameter === undefined) return;
+  throw new AppError(
+    'invalid_client',
+    `client authentication by ${scheme !== undefined ? 'HTTP Basic (client_secret_basic)' : parameter} is not supported: wallets authenticate with a wallet attestation (attest_jwt_client_auth) or not at all`,
+    {
+      ko: '이 서버는 클라이언트 비밀번호나 클라이언트 어서션으로 인증하지 않습니다. 지갑은 지갑 증명(OAuth-Client-Attestation)으로 인증하거나 인증 없이 요청하십시오.',
+      ...(scheme !== undefined && { headers: { 'www-authenticate': 'Basic realm="digital-proof", error="invalid_client"' } }),
+    },
+  );
+}
+
 /** Token endpoint: the DPoP key to bind the token to (§5) and the verified wallet attestation, if sent. */
 export async function checkTokenSender(
   deps: SenderDeps,
@@ -29,6 +52,7 @@ export async function checkTokenSender(
   headers: IncomingHttpHeaders,
   form: Record<string, unknown>,
 ): Promise<SenderBinding> {
+  refuseUnsupportedClientAuth(headers, form);
   const proof = await dpop.verify({ headers, htm: 'POST', htu: `${deps.config.publicUrl}${VCI_PATHS.token}` }, 'token');
   const clientId = typeof form.client_id === 'string' ? form.client_id : undefined;
   const attestation = await verifyClientAttestation(

@@ -76,6 +76,29 @@ for (const backend of storeTargets()) {
       oauth(await fetchOffer(t, o), 404, 'offer_not_found');
     });
 
+    it('refuses client authentication it does not support (HTTP Basic, client_secret, client_assertion) with 401 invalid_client, and the code stays redeemable', async () => {
+      const o = await offer();
+      const code = await codeOf(t, o);
+      const form = { grant_type: PRE_AUTH, 'pre-authorized_code': code };
+      const basic = await t.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from('wallet:pw').toString('base64')}`,
+        },
+        payload: new URLSearchParams(form).toString(),
+      });
+      oauth(basic, 401, 'invalid_client');
+      assert.match(String(basic.headers['www-authenticate']), /^Basic /);
+      const extras: Record<string, string>[] = [
+        { client_secret: 'x' },
+        { client_assertion: 'a.b.c', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' },
+      ];
+      for (const extra of extras) oauth(await tokenRequest(t, { ...form, ...extra }), 401, 'invalid_client');
+      assert.equal((await tokenRequest(t, form)).statusCode, 200, 'nothing was spent');
+    });
+
     it('refuses an unknown code, a wrong grant type, a missing code and a non-form body', async () => {
       oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': 'nope' }), 400, 'invalid_grant', {
         code_state: 'unknown',

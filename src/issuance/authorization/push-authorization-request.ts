@@ -16,6 +16,7 @@ import { resolveType } from '../issue-credential.js';
 import { isAuthorizationCodeOffer } from './authorization-code-offer.js';
 import type { ParClientCheck } from './par-client-check.js';
 import { redirectUriFault } from './redirect-uri.js';
+import { refuseUnsupportedClientAuth } from '../sender-checks.js';
 import {
   authorizationError,
   AUTHORIZATION_PATHS,
@@ -234,6 +235,7 @@ export async function pushAuthorizationRequest(
   const asked = readAsked(deps, form);
 
   const endpoint = `${deps.config.publicUrl}${AUTHORIZATION_PATHS.par}`;
+  refuseUnsupportedClientAuth(headers, form);
   await checkClient({ clientId, redirectUri, headers, form, configurationId: asked.configuration.id, endpoint });
   const dpopJkt = await readParDpopKey(dpop, form, headers, endpoint);
 
