@@ -242,7 +242,11 @@ for (const backend of storeTargets()) {
       assert.ok(tokens.refresh_token);
       const stored = await t.runtime.store.refreshTokens.byHash(hashSecret(tokens.refresh_token));
       assert.ok(stored?.claims?.startsWith('sealed1.'), 'the claims are sealed under the refresh token too');
-      const next = await refresh(tokens.refresh_token);
+      // RFC 6749 §6: a client_id that names another client than the code's is refused, and spends nothing.
+      const other = await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: 'evil-wallet' });
+      assert.equal(other.statusCode, 400, other.body);
+      assert.equal(error(other), 'invalid_grant');
+      const next = await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: 'test-wallet' });
       assert.equal(next.statusCode, 200, next.body);
       const rotated = next.json() as Tokens;
       assert.deepEqual(

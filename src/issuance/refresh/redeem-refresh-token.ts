@@ -9,6 +9,7 @@
  */
 import { AppError } from '../../errors.js';
 import { hashSecret } from '../vci-secrets.js';
+import { singleParam } from '../form-params.js';
 import { tokenError } from '../vci-errors.js';
 import { dpopError } from '../dpop/dpop-errors.js';
 import { issueAccessToken } from '../issue-access-token.js';
@@ -99,6 +100,10 @@ export async function redeemRefreshToken(
 
   // Read before the rotation: once the old token is used up, a read that fails would cost the wallet its grant.
   const req = await deps.store.authorizationRequests.byCodeOfferId(offer.id);
+  // RFC 6749 §6: issued to the client of the code's request; a client_id that names another is refused.
+  const clientId = singleParam(form, 'client_id');
+  if (req && clientId !== undefined && clientId !== req.client_id)
+    throw tokenError('invalid_grant', 'the refresh token was issued to another client', '다른 클라이언트에 발급된 갱신 토큰입니다.');
   // The new pair keeps the binding: the same DPoP key (or the one proven now, for an unbound grant).
   const dpopJkt = row.dpop_jkt ?? sender.dpopJkt;
   const access = issueAccessToken(now, deps.config.accessTokenTtlSeconds);
