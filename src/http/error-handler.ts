@@ -162,6 +162,13 @@ export function installErrorHandling(app: FastifyInstance, routeUrl: (url: strin
   });
 
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    // The client went away while its body was read (it closed the socket, or REQUEST_TIMEOUT_MS
+    // cut a body that never finished): no one is left to answer, and it is no fault of ours. One
+    // line at info, no stack: a slow-body flood must not fill the error log.
+    if ((err as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET' && (request.raw.destroyed || request.raw.socket?.destroyed)) {
+      request.log.info({ code: 'client_aborted' }, 'request abandoned by the client');
+      return reply.hijack();
+    }
     const refused = toProblem(err);
     // onRequest refusals come before the hook above: on an unknown path, one about the body (its
     // content coding or charset) gives way to the 404 / 405 too. A Host that is missing or not a

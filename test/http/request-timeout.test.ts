@@ -11,12 +11,14 @@ import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { rawExchange } from '../helpers/raw-http.js';
 import { errorEntry } from '../../src/errors.js';
+import { logSink } from '../helpers/log-sink.js';
 
 describe('a request that never finishes arriving', () => {
   let t: TestApp;
+  const sink = logSink();
   let issuerKey = '';
   beforeAll(async () => {
-    t = await startTestApp({ listen: true, env: { REQUEST_TIMEOUT_MS: '1000', RATE_LIMIT_PER_MINUTE: '0' } });
+    t = await startTestApp({ listen: true, logDestination: sink.stream, env: { REQUEST_TIMEOUT_MS: '1000', RATE_LIMIT_PER_MINUTE: '0' } });
     issuerKey = await t.apiKey('issuer');
   });
   afterAll(() => t.close());
@@ -67,5 +69,18 @@ describe('a request that never finishes arriving', () => {
   it('still answers a request that arrives in time on the same server', async () => {
     const res = await fetch(`${t.url}/healthz`);
     assert.equal(res.status, 200);
+  });
+
+  it('logs a cut body as abandoned by the client, at info and without a stack: a slow-body flood fills no error log', () => {
+    const lines = sink
+      .text()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string; err?: unknown });
+    assert.deepEqual(
+      lines.filter((l) => l.level >= 50).map((l) => l.msg),
+      [],
+    );
+    assert.ok(lines.some((l) => l.msg === 'request abandoned by the client' && l.level === 30 && l.err === undefined));
   });
 });
