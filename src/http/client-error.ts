@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ErrorCode } from '../errors.js';
 import { acceptLanguageIn, http1Bytes, rawProblem } from './raw-problem.js';
 import { requestInProgress } from './request-in-progress.js';
+import { routeTableOf } from './route-table.js';
 
 /**
  * Requests Node's HTTP parser refuses before Fastify sees a request: headers or a request line
@@ -26,6 +27,13 @@ const REFUSALS: Record<'431' | '408' | '400', { code: ErrorCode; detail: string 
   '400': { code: 'malformed_http', detail: 'the request is not well-formed HTTP/1.1 (request line, header or chunk framing)' },
 };
 
+/** The method and target of the request line the refused bytes begin with, when it is whole. */
+function requestLineOf(rawPacket: unknown): { method: string; target: string } | undefined {
+  if (!Buffer.isBuffer(rawPacket)) return undefined;
+  const m = /^([A-Z]{1,16}) (\/[^ \r\n]{0,8192}) HTTP\/1\.[01]\r?\n/.exec(rawPacket.subarray(0, 8300).toString('latin1'));
+  return m ? { method: m[1]!, target: m[2]! } : undefined;
+}
+
 export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
   // A reset connection has no one to answer (Node's own handler does the same).
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
@@ -37,9 +45,15 @@ export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: 
   // splice an answer into one still being written.
   if (socket.writable && socket.bytesWritten === 0) {
     const request = status === '408' ? requestInProgress(socket) : undefined;
+    // 431 and 400: where the refused bytes begin with a whole request line, the route it names
+    // gives the shape (an OAuth endpoint answers as OAuth, route-shape.ts).
+    const line = request ? undefined : requestLineOf(err.rawPacket);
     const answer = request
       ? rawProblem(408, code, detail, { acceptLanguage: request.acceptLanguage, instance: request.path, route: request.config })
-      : rawProblem(Number(status), code, detail, { acceptLanguage: acceptLanguageIn(err.rawPacket) });
+      : rawProblem(Number(status), code, detail, {
+          acceptLanguage: acceptLanguageIn(err.rawPacket),
+          ...(line && { instance: line.target.split('?')[0]!, route: routeTableOf(this)?.routeFor(line.method, line.target)?.config }),
+        });
     socket.write(http1Bytes(answer));
   }
   socket.destroy();

@@ -144,7 +144,7 @@ function unroutable(routes: RouteTable, request: FastifyRequest, reply: FastifyR
 export function installErrorHandling(app: FastifyInstance, routeUrl: (url: string) => string): void {
   // Every route pattern, to tell "no such path" (404) from "no such method on this path" (405 with
   // Allow), and which route a routing error's path names (frameworkErrorHandler).
-  const routes = installRouteTable(app);
+  const routes = installRouteTable(app, routeUrl);
   // CONNECT and an Expect but 100-continue, which Node answers before any route (raw-refusals.ts).
   installRawRefusals(app, routes, routeUrl);
 

@@ -21,6 +21,11 @@ export interface RouteTable {
    * route (a static segment spelt with escapes does not, and its error keeps the problem+json shape).
    */
   routeAt(method: string, path: string): RouteOptions | undefined;
+  /**
+   * The options of the route a request line's method and target (as sent: PUBLIC_URL's path
+   * prefix, a query) would reach, for answers written before Fastify has a request.
+   */
+  routeFor(method: string, target: string): RouteOptions | undefined;
 }
 
 const tables = new WeakMap<FastifyInstance, RouteTable>();
@@ -29,7 +34,9 @@ const tables = new WeakMap<FastifyInstance, RouteTable>();
 export const routeTableOf = (app: FastifyInstance): RouteTable | undefined => tables.get(app);
 
 /** Records every route as it is added; call before any route is registered. */
-export function installRouteTable(app: FastifyInstance): RouteTable {
+const pathOf = (url: string): string => url.split('?')[0] ?? '';
+
+export function installRouteTable(app: FastifyInstance, routeUrl: (url: string) => string = (url) => url): RouteTable {
   // No parameter is too long here: the real router refuses those (414), and this one is asked
   // which route a refused path named.
   const router = FindMyWay({ ignoreTrailingSlash: false, maxParamLength: Number.MAX_SAFE_INTEGER });
@@ -50,6 +57,7 @@ export function installRouteTable(app: FastifyInstance): RouteTable {
       const found = router.find((method === 'HEAD' ? 'GET' : method) as HTTPMethod, path.replaceAll('%', '%25'));
       return (found?.store as { route?: RouteOptions } | undefined)?.route;
     },
+    routeFor: (method, target) => (target.startsWith('/') ? table.routeAt(method, pathOf(routeUrl(pathOf(target)))) : undefined),
   };
   tables.set(app, table);
   return table;

@@ -74,6 +74,20 @@ describe('requests refused from their framing or headers', () => {
     }
   });
 
+  it("on an OAuth endpoint the same refusals answer in its OAuth shape (the endpoint's own request code, the status kept), as every other refusal there", async () => {
+    for (const [bytes, status, error] of [
+      [`POST /oauth/token HTTP/1.1\r\nhost: t\r\ndpop: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'invalid_request'],
+      [`POST /openid4vci/credential?x=1 HTTP/1.1\r\nhost: t\r\ncookie: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'invalid_credential_request'],
+      ['POST /oauth/token HTTP/1.1\r\nhost: t\r\nbad header: x\r\n\r\n', 400, 'invalid_request'],
+    ] as const) {
+      const { status: got, headers, body } = parse(await exchange(t.url, bytes));
+      assert.equal(got, status, bytes.slice(0, 40));
+      assert.match(headers['content-type'] ?? '', /^application\/json/);
+      assert.deepEqual(Object.keys(body).sort(), ['error', 'error_description']);
+      assert.equal(body.error, error);
+    }
+  });
+
   it('a Host header missing from HTTP/1.1, repeated or not a host is 400 bad_host (RFC 9112 §3.2)', async () => {
     for (const headers of [
       '',
