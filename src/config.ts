@@ -452,7 +452,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     name: 'DPOP_REQUIRED',
     default: 'false',
     description:
-      '`true`: every OpenID4VCI access token must be DPoP-bound (RFC 9449; HAIP requires it); a comma-separated list of credential configuration ids requires it for those only; `false` accepts plain Bearer tokens too. A DPoP proof that is sent is always checked.',
+      '`true`: every OpenID4VCI access token must be DPoP-bound (RFC 9449; HAIP requires it); a comma-separated list of credential configuration ids requires it for those only; `false` accepts plain Bearer tokens too. A DPoP proof sent to the token endpoint or PAR is always checked; at the credential, deferred credential and notification endpoints the binding of the token decides (a DPoP-bound token needs the DPoP scheme and a proof; an unbound token sent as Bearer is not DPoP, and a `DPoP` header beside it is not read).',
   },
   {
     name: 'DPOP_NONCE_TTL_SECONDS',

@@ -166,7 +166,7 @@ export function installErrorHandling(app: FastifyInstance, routeUrl: (url: strin
     // cut a body that never finished): no one is left to answer, and it is no fault of ours. One
     // line at info, no stack: a slow-body flood must not fill the error log.
     if ((err as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET' && (request.raw.destroyed || request.raw.socket?.destroyed)) {
-      request.log.info({ code: 'client_aborted' }, 'request abandoned by the client');
+      request.log.info({ abandoned: true }, 'request abandoned by the client');
       return reply.hijack();
     }
     const refused = toProblem(err);
