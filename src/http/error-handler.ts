@@ -165,7 +165,14 @@ export function installErrorHandling(app: FastifyInstance, routeUrl: (url: strin
     // The client went away while its body was read (it closed the socket, or REQUEST_TIMEOUT_MS
     // cut a body that never finished): no one is left to answer, and it is no fault of ours. One
     // line at info, no stack: a slow-body flood must not fill the error log.
-    if ((err as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET' && (request.raw.destroyed || request.raw.socket?.destroyed)) {
+    // Only a body still arriving on a socket that is gone: a handler's own ECONNRESET (a database
+    // or identity provider connection reset) is a store or upstream fault and is answered (503).
+    // (`request.raw.destroyed` says nothing here: a request stream is destroyed once read.)
+    if (
+      (err as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET' &&
+      !request.raw.complete &&
+      request.raw.socket?.destroyed !== false
+    ) {
       request.log.info({ abandoned: true }, 'request abandoned by the client');
       return reply.hijack();
     }
