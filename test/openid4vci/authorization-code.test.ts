@@ -59,6 +59,8 @@ for (const backend of storeTargets()) {
           clients: [
             { client_id: 'test-wallet', redirect_uris: [WALLET_REDIRECT] },
             { client_id: CLI_WALLET_CLIENT_ID, redirect_uris: ['http://127.0.0.1/callback'] },
+            // The EUDI reference wallet's default: a private-use scheme that is no reverse domain name.
+            { client_id: 'eudi-wallet', redirect_uris: ['eudi-openid4ci://authorize'] },
           ],
         }),
       );
@@ -445,6 +447,10 @@ for (const backend of storeTargets()) {
         await expectError({ scope: undefined, authorization_details }, 'invalid_authorization_details');
       // test-wallet is registered (WALLET_CLIENTS): another redirect_uri, even one of a good shape, is not its own.
       await expectError({ redirect_uri: 'https://attacker.example/cb' }, 'invalid_request');
+      await expectError({ redirect_uri: 'eudi-openid4ci://authorize' }, 'invalid_request');
+      // Registered for its own client, a scheme that is no reverse domain name is taken (the operator vouched for it).
+      assert.equal((await par({ client_id: 'eudi-wallet', redirect_uri: 'eudi-openid4ci://authorize' })).status, 201);
+      await expectError({ client_id: 'unregistered-wallet', redirect_uri: 'eudi-openid4ci://authorize' }, 'invalid_request');
       await expectError({ redirect_uri: `${WALLET_REDIRECT}/` }, 'invalid_request');
       await expectError({ issuer_state: 'not-an-offer' }, 'invalid_request');
       await expectError({ client_id: undefined }, 'invalid_request');

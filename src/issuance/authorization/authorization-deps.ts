@@ -6,11 +6,14 @@ import { parseJsonText } from '../../formats/jose/parse-json.js';
 import { FormatError } from '../../formats/format-error.js';
 import type { AuthorizationCodeConfig, Config } from '../../config.js';
 import type { VciDeps } from '../vci-deps.js';
+import type { WalletClients } from './wallet-clients.js';
 import { AppError } from '../../errors.js';
 import { singleParam } from '../form-params.js';
 
 export type AuthorizationDeps = VciDeps & {
   config: VciDeps['config'] & Pick<Config, 'nodeEnv'> & { authorizationCode: AuthorizationCodeConfig };
+  /** Wallets registered with their redirect URIs (WALLET_CLIENTS; wallet-clients.ts). */
+  walletClients?: WalletClients;
 };
 
 export const AUTHORIZATION_PATHS = {

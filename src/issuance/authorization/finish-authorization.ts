@@ -10,6 +10,7 @@
  * Every ending is recorded once (`completed_at`), so a replayed callback does nothing. Nothing is
  * issued here: a refusal leaves no claims, no code and no offer used.
  */
+import { withQueryParameters } from './redirect-uri.js';
 import { randomBytes } from 'node:crypto';
 import { validateClaims } from '../../catalog/validate-claims.js';
 import { resolveConfiguration, type CredentialConfiguration } from '../build-issuer-metadata.js';
@@ -32,16 +33,18 @@ type Ending = { code: string } | Refusal;
 type Decision = { ending: Refusal } | { configuration: CredentialConfiguration; client: ApiClient; claims: Claims };
 
 export function walletRedirect(deps: AuthorizationDeps, req: AuthorizationRequestRecord, ending: Ending): string {
-  const u = new URL(req.redirect_uri);
-  if ('code' in ending) u.searchParams.set('code', ending.code);
+  const params = new URLSearchParams();
+  if ('code' in ending) params.set('code', ending.code);
   else {
-    u.searchParams.set('error', ending.error);
-    u.searchParams.set('error_description', ending.description);
+    params.set('error', ending.error);
+    params.set('error_description', ending.description);
   }
-  if (req.state !== null) u.searchParams.set('state', req.state);
+  if (req.state !== null) params.set('state', req.state);
   // RFC 9207: the authorization server's identifier, against mix-up attacks.
-  u.searchParams.set('iss', deps.config.publicUrl);
-  return u.toString();
+  params.set('iss', deps.config.publicUrl);
+  // Added to the redirect_uri as pushed and compared, its own query kept as written (re-serialising
+  // it through URL would turn `a/b` into `a%2Fb` and `%20` into `+`).
+  return withQueryParameters(req.redirect_uri, params);
 }
 
 async function decide(

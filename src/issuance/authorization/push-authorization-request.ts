@@ -15,7 +15,7 @@ import type { ApiClient } from '../../store/repositories/clients-repo.js';
 import { resolveType } from '../issue-credential.js';
 import { isAuthorizationCodeOffer } from './authorization-code-offer.js';
 import type { ParClientCheck } from './par-client-check.js';
-import { redirectUriFault } from './redirect-uri.js';
+import { redirectUriFault, sameRedirectUri } from './redirect-uri.js';
 import { refuseUnsupportedClientAuth } from '../sender-checks.js';
 import {
   authorizationError,
@@ -36,11 +36,11 @@ export interface PushedAuthorizationResponse {
 
 const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
-/** RFC 6749 §3.1.2 / RFC 8252: the shape redirect-uri.ts describes. */
-function readRedirectUri(raw: string | undefined): string {
+/** RFC 6749 §3.1.2 / RFC 8252: the shape redirect-uri.ts describes (an operator's registration widens the schemes). */
+function readRedirectUri(raw: string | undefined, registered: readonly string[] | undefined): string {
   if (raw === undefined || raw === '')
     throw authorizationError('invalid_request', 'redirect_uri is required', '돌아올 주소(redirect_uri)가 없습니다.');
-  const fault = redirectUriFault(raw);
+  const fault = redirectUriFault(raw, registered?.some((uri) => sameRedirectUri(uri, raw)) ?? false);
   if (fault) throw authorizationError('invalid_request', fault.en, fault.ko);
   return raw;
 }
@@ -220,7 +220,7 @@ export async function pushAuthorizationRequest(
       '이 발급기관은 응답 유형(response_type)으로 code만 받습니다.',
     );
   const codeChallenge = readPkce(form);
-  const redirectUri = readRedirectUri(singleParam(form, 'redirect_uri'));
+  const redirectUri = readRedirectUri(singleParam(form, 'redirect_uri'), deps.walletClients?.get(clientId));
   const state = singleParam(form, 'state');
   if (state !== undefined && state.length > 512)
     throw authorizationError('invalid_request', 'state is longer than 512 characters', '상태 값(state)은 512자 이하여야 합니다.');

@@ -10,7 +10,6 @@ export interface RedirectUriFault {
   ko: string;
 }
 
-/** Why `raw` cannot be a redirect_uri, or undefined when it can. */
 /**
  * RFC 3986 §2: the characters a URI may hold (unreserved, reserved, `%`). The WHATWG URL parser
  * is kinder (it drops tabs and line breaks, escapes spaces), so the string stored, compared at
@@ -18,7 +17,13 @@ export interface RedirectUriFault {
  */
 const URI_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*$/;
 
-export function redirectUriFault(raw: string): RedirectUriFault | undefined {
+/**
+ * Why `raw` cannot be a redirect_uri, or undefined when it can. `registered`: an operator listed
+ * it for its client (WALLET_CLIENTS), so a private-use scheme need not be a reverse domain name
+ * (RFC 8252 §7.1 asks that of apps; the EUDI reference wallet's `eudi-openid4ci://authorize` is
+ * not one), but it is never javascript:, data: and the like, nor plain http to another host.
+ */
+export function redirectUriFault(raw: string, registered = false): RedirectUriFault | undefined {
   if (!URI_CHARACTERS.test(raw))
     return {
       en: 'redirect_uri holds characters a URI cannot (spaces, control characters, non-ASCII): percent-encode them',
@@ -42,10 +47,11 @@ export function redirectUriFault(raw: string): RedirectUriFault | undefined {
     return { en: 'redirect_uri must not carry a fragment', ko: '돌아올 주소(redirect_uri)에는 조각(#)을 넣을 수 없습니다.' };
   const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
   const scheme = u.protocol.slice(0, -1);
+  const privateUse = registered ? scheme !== 'http' && scheme !== 'https' : /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+$/.test(scheme);
   const ok =
     u.protocol === 'https:' ||
     (u.protocol === 'http:' && loopback) ||
-    (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+$/.test(scheme) && !['javascript', 'data', 'file', 'blob', 'vbscript'].includes(scheme)) ||
+    (privateUse && !['javascript', 'data', 'file', 'blob', 'vbscript', 'about', 'ftp', 'ws', 'wss'].includes(scheme)) ||
     scheme === 'openid-credential-offer' ||
     scheme === 'haip';
   if (!ok)
@@ -57,6 +63,12 @@ export function redirectUriFault(raw: string): RedirectUriFault | undefined {
 }
 
 const LOOPBACK_IP = new Set(['127.0.0.1', '[::1]']);
+
+/** The query parameters of an answer added to a redirect_uri, its own query kept as written (RFC 6749 §3.1.2). */
+export function withQueryParameters(redirectUri: string, params: URLSearchParams): string {
+  const separator = !redirectUri.includes('?') ? '?' : /[?&]$/.test(redirectUri) ? '' : '&';
+  return `${redirectUri}${separator}${params.toString()}`;
+}
 
 /**
  * Whether the redirect_uri `asked` is the registered `registered`: the same string (RFC 6749

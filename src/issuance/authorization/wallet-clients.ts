@@ -43,7 +43,7 @@ export function parseWalletClients(text: string): WalletClients {
       throw new WalletClientsError(`clients[${i}] (${id}) needs redirect_uris, a list of one or more URIs`);
     uris.forEach((uri, j) => {
       if (typeof uri !== 'string') throw new WalletClientsError(`clients[${i}].redirect_uris[${j}] is not a string`);
-      const fault = redirectUriFault(uri);
+      const fault = redirectUriFault(uri, true);
       if (fault) throw new WalletClientsError(`clients[${i}].redirect_uris[${j}]: ${fault.en}`);
     });
     clients.set(id, uris as string[]);
