@@ -102,8 +102,8 @@ export const ERROR_CATALOGUE = {
     ko: '경로 매개변수, 쿼리 값 또는 JSON 문자열에 NUL 문자가 들어 있습니다.',
   },
   invalid_request: {
-    // 408, 413, 414, 415, 417: a request refused as such on an OAuth endpoint (route-shape.ts).
-    http: [400, 408, 413, 414, 415, 417],
+    // 408, 413, 414, 415, 417, 431: a request refused as such on an OAuth endpoint (route-shape.ts).
+    http: [400, 408, 413, 414, 415, 417, 431],
     area: 'http',
     en: 'the body or parameters break the route schema (also the OAuth code on OpenID4VCI/VP endpoints)',
     ko: '요청 본문이나 매개변수가 이 API가 정한 형식에 맞지 않습니다.',
@@ -502,8 +502,8 @@ export const ERROR_CATALOGUE = {
     ko: '이 접근 토큰의 발급 제안은 다른 증명서 구성에 대한 것입니다.',
   },
   invalid_credential_request: {
-    // 408, 413, 414, 417: the credential request refused as such, in the endpoint's own code (route-shape.ts).
-    http: [400, 408, 413, 414, 417],
+    // 408, 413, 414, 417, 431: the credential request refused as such, in the endpoint's own code (route-shape.ts).
+    http: [400, 408, 413, 414, 417, 431],
     area: 'openid4vci',
     en: 'the credential request is malformed (408: too slow to arrive, 413: larger than the endpoint takes, 414: a path too long, 417: an Expect it cannot meet)',
     ko: '증명서 요청의 형식이 올바르지 않거나 이 주소에서 받을 수 있는 크기보다 큽니다.',
@@ -545,8 +545,8 @@ export const ERROR_CATALOGUE = {
     ko: '알림 식별자(notification_id)를 알 수 없거나, 만료되었거나, 이 접근 토큰의 것이 아닙니다.',
   },
   invalid_notification_request: {
-    // 408, 413, 414, 417: the notification request refused as such, in the endpoint's own code (route-shape.ts).
-    http: [400, 408, 413, 414, 417],
+    // 408, 413, 414, 417, 431: the notification request refused as such, in the endpoint's own code (route-shape.ts).
+    http: [400, 408, 413, 414, 417, 431],
     area: 'openid4vci',
     en: 'the notification request is malformed or names an unknown event (408: too slow to arrive, 413: larger than the endpoint takes, 414: a path too long, 417: an Expect it cannot meet)',
     ko: '알림 요청의 형식이 올바르지 않거나, 알 수 없는 이벤트(event)가 들어 있거나, 이 주소에서 받을 수 있는 크기보다 큽니다.',

@@ -65,12 +65,13 @@ const SETTLE_POLLS = 50;
  * rather than call a code "locked" that the right transaction code is redeeming. One that never
  * settles (its request died after counting) is locked: no attempt is left.
  */
-async function refusedSince(deps: Pick<VciDeps, 'store'>, codeHash: string, now: number, otherwise: 'used' | 'locked') {
+async function refusedSince(deps: Pick<VciDeps, 'store' | 'clock'>, codeHash: string, otherwise: 'used' | 'locked') {
   for (let poll = 0; ; poll++) {
     const offer = await deps.store.vci.offerHeadByCodeHash(codeHash);
     // Purged after its expiry (vci-repo.ts purgeExpired).
     if (!offer) return codeRefused('expired');
-    const state = deadState(offer, now);
+    // Read at each look: a code that expires while the counted requests settle is told expired.
+    const state = deadState(offer, deps.clock.now());
     if (state !== undefined) return codeRefused(state);
     if (otherwise === 'used') return codeRefused('used');
     if (offer.tx_attempts < MAX_TX_CODE_ATTEMPTS || poll >= SETTLE_POLLS)
@@ -142,7 +143,7 @@ export async function redeemPreAuthorizedCode(
         '이 발급 제안에는 거래 코드(tx_code)가 필요합니다. 발급기관에서 받은 거래 코드를 입력하십시오.',
       );
     const attempts = await deps.store.vci.countTxAttempt(offer.id, now, MAX_TX_CODE_ATTEMPTS);
-    if (attempts === undefined) throw await refusedSince(deps, codeHash, now, 'locked');
+    if (attempts === undefined) throw await refusedSince(deps, codeHash, 'locked');
     if (!sameHash(hashTxCode(offer.id, txCode), offer.tx_code_hash)) {
       // §13.6.3: after the limit, the code is invalidated and further requests get invalid_grant.
       if (attempts >= MAX_TX_CODE_ATTEMPTS) await deps.store.vci.burn(offer.id, now);
@@ -165,7 +166,7 @@ export async function redeemPreAuthorizedCode(
   const bound = { hash: token.hash, expiresAt: token.expiresAt, dpopJkt: sender.dpopJkt, walletClient: sender.walletClient };
   const refresh = newRefreshToken(deps.config, { offerId: offer.id, now, ...sender });
   // Lost a race: another redemption, the burn by a parallel last wrong guess, or the expiry.
-  if (!(await deps.store.vci.redeem(offer.id, now, bound, refresh?.row))) throw await refusedSince(deps, codeHash, now, 'used');
+  if (!(await deps.store.vci.redeem(offer.id, now, bound, refresh?.row))) throw await refusedSince(deps, codeHash, 'used');
   return {
     access_token: token.token,
     token_type: sender.dpopJkt === undefined ? 'Bearer' : 'DPoP',

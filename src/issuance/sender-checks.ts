@@ -24,6 +24,7 @@ interface SenderDeps {
 }
 
 const SECRET_PARAMETERS = ['client_secret', 'client_assertion', 'client_assertion_type'] as const;
+const LEGACY_ATTESTATION_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-client-attestation';
 
 /**
  * Token endpoint and PAR: wallets are public clients here, authenticated by a wallet attestation
@@ -33,7 +34,11 @@ const SECRET_PARAMETERS = ['client_secret', 'client_assertion', 'client_assertio
  */
 export function refuseUnsupportedClientAuth(headers: IncomingHttpHeaders, form: Record<string, unknown>): void {
   const scheme = /^\s*(basic)\b/i.exec(headers.authorization ?? '')?.[1];
-  const parameter = SECRET_PARAMETERS.find((p) => form[p] !== undefined);
+  // An empty field authenticates nothing (some OAuth clients send client_secret=); the draft
+  // attestation that travelled as a client_assertion (attest_jwt_client_auth before -02) is
+  // ignored as it always was, not refused: attestation now comes in its own headers.
+  const legacyAttestation = form.client_assertion_type === LEGACY_ATTESTATION_ASSERTION;
+  const parameter = legacyAttestation ? undefined : SECRET_PARAMETERS.find((p) => form[p] !== undefined && form[p] !== '');
   if (scheme === undefined && parameter === undefined) return;
   throw new AppError(
     'invalid_client',

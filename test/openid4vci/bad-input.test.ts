@@ -96,7 +96,20 @@ for (const backend of storeTargets()) {
         { client_assertion: 'a.b.c', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' },
       ];
       for (const extra of extras) oauth(await tokenRequest(t, { ...form, ...extra }), 401, 'invalid_client');
-      assert.equal((await tokenRequest(t, form)).statusCode, 200, 'nothing was spent');
+      assert.equal(
+        (await tokenRequest(t, { ...form, client_secret: '' })).statusCode,
+        200,
+        'nothing was spent; an empty secret authenticates nothing',
+      );
+      // The pre-02 attestation assertion is ignored as it always was (attestation comes in its own headers).
+      const second = await codeOf(t, await offer());
+      const legacy = await tokenRequest(t, {
+        grant_type: PRE_AUTH,
+        'pre-authorized_code': second,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-client-attestation',
+        client_assertion: 'a.b.c~d.e.f',
+      });
+      assert.equal(legacy.statusCode, 200, legacy.body);
     });
 
     it('refuses an unknown code, a wrong grant type, a missing code and a non-form body', async () => {
