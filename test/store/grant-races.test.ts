@@ -58,7 +58,7 @@ for (const backend of storeTargets()) {
             access: { token_hash: `t2-${id}`, offer_id: id, created_at: NOW + 1, expires_at: NOW + 300_000 },
             refresh: { token_hash: `r2-${id}`, offer_id: id, created_at: NOW + 1, expires_at: NOW + 3_600_000 },
           }),
-          b.refreshTokens.revokeFamily(id),
+          b.refreshTokens.revokeFamily(id, NOW + 1),
         ]);
         // Revoked first: the rotation finds the grant's claims dropped ('offer') or its token gone ('token').
         assert.ok(rotated === true || rotated === 'token' || rotated === 'offer', `round ${round}: ${String(rotated)}`);
@@ -89,9 +89,42 @@ for (const backend of storeTargets()) {
       }
     });
 
+    it("a revoked grant's open deferred transactions end with it: expired, their sealed claims gone", async () => {
+      await grant('deferred-revoked');
+      const row = (id: string, state: 'pending' | 'completed' | 'collected') => ({
+        id,
+        transaction_hash: `tx-${id}`,
+        token_hash: 't-deferred-revoked',
+        offer_id: 'deferred-revoked',
+        client_id: 'c1',
+        configuration_id: 'resident-id',
+        holder_jwks: '[]',
+        claims: state === 'collected' ? null : 'sealed-x25519.x.y',
+        state,
+        created_at: NOW,
+        expires_at: NOW + 604_800_000,
+        decided_at: null,
+        collected_at: null,
+      });
+      await a.db
+        .insertInto('vci_deferred')
+        .values([row('d-pending', 'pending'), row('d-completed', 'completed'), row('d-collected', 'collected')])
+        .execute();
+      await b.refreshTokens.revokeFamily('deferred-revoked', NOW + 5);
+      const after = await a.db.selectFrom('vci_deferred').select(['id', 'expires_at', 'claims']).orderBy('id').execute();
+      assert.deepEqual(
+        after.map((r) => [r.id, Number(r.expires_at), r.claims]),
+        [
+          ['d-collected', NOW + 604_800_000, null],
+          ['d-completed', NOW + 5, null],
+          ['d-pending', NOW + 5, null],
+        ],
+      );
+    });
+
     it('a request whose access token was revoked while it signed consumes nothing', async () => {
       await grant('revoked-while-signing');
-      await b.refreshTokens.revokeFamily('revoked-while-signing');
+      await b.refreshTokens.revokeFamily('revoked-while-signing', NOW + 1);
       const r = await a.vciIssuance.consumeConfiguration({
         offerId: 'revoked-while-signing',
         configurationId: 'resident-id',

@@ -63,7 +63,7 @@ export async function redeemAuthorizationCode(
   // RFC 6749 §4.1.2: a code used twice SHOULD revoke the tokens issued from it (it may have leaked).
   // Only an authorization code's: a pre-authorized code sent here is no reason to revoke anything.
   if (offer && offer.redeemed_at !== null) {
-    if (await deps.store.authorizationRequests.byCodeOfferId(offer.id)) await deps.store.refreshTokens.revokeFamily(offer.id);
+    if (await deps.store.authorizationRequests.byCodeOfferId(offer.id)) await deps.store.refreshTokens.revokeFamily(offer.id, now);
     throw tokenError('invalid_grant', INVALID_GRANT, INVALID_GRANT_KO);
   }
   if (!offer || offer.expires_at <= now || offer.burned_at !== null) throw tokenError('invalid_grant', INVALID_GRANT, INVALID_GRANT_KO);
@@ -143,7 +143,7 @@ export async function redeemAuthorizationCode(
   ) {
     // Another request redeemed the code first: a second use all the same (RFC 6749 §4.1.2), though
     // it raced the first instead of following it, so the tokens that request got are revoked too.
-    if ((await deps.store.vci.offer(offer.id))?.redeemed_at != null) await deps.store.refreshTokens.revokeFamily(offer.id);
+    if ((await deps.store.vci.offer(offer.id))?.redeemed_at != null) await deps.store.refreshTokens.revokeFamily(offer.id, now);
     throw tokenError('invalid_grant', INVALID_GRANT, INVALID_GRANT_KO);
   }
 

@@ -54,7 +54,7 @@ export async function redeemRefreshToken(
   if (!row) throw tokenError('invalid_grant', UNKNOWN, UNKNOWN_KO);
   // RFC 9700 §4.14.2: a rotated refresh token used again was stolen or replayed: revoke the grant.
   if (row.used_at !== null) {
-    await deps.store.refreshTokens.revokeFamily(row.offer_id);
+    await deps.store.refreshTokens.revokeFamily(row.offer_id, now);
     throw tokenError('invalid_grant', REUSED, REUSED_KO);
   }
   if (row.expires_at <= now) throw tokenError('invalid_grant', UNKNOWN, UNKNOWN_KO);
@@ -142,7 +142,7 @@ export async function redeemRefreshToken(
   if (rotated === 'token') {
     const again = await deps.store.refreshTokens.byHash(hash);
     if (again === undefined || again.used_at === null) throw tokenError('invalid_grant', UNKNOWN, UNKNOWN_KO);
-    await deps.store.refreshTokens.revokeFamily(row.offer_id);
+    await deps.store.refreshTokens.revokeFamily(row.offer_id, now);
     throw tokenError('invalid_grant', REUSED, REUSED_KO);
   }
   return {

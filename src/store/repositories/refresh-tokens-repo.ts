@@ -88,7 +88,8 @@ export const refreshTokensRepo = (db: Kysely<Database>) => ({
   },
 
   /**
-   * Revokes a grant: every access and refresh token of the offer is deleted (a reused refresh
+   * Revokes a grant: every access and refresh token of the offer is deleted, its open deferred
+   * transactions expire (a reused refresh
    * token, RFC 9700 §4.14.2; a reused authorization code, RFC 6749 §4.1.2). Returns how many
    * tokens went. Access tokens are found by `family_offer_id` (its partial index, 0020): every
    * token such a grant stored names its offer there.
@@ -98,9 +99,18 @@ export const refreshTokensRepo = (db: Kysely<Database>) => ({
    * READ COMMITTED a DELETE that started before a rotation committed would not see the tokens that
    * rotation stored, and they would outlive the revocation.
    */
-  async revokeFamily(offerId: string): Promise<number> {
+  async revokeFamily(offerId: string, now: number): Promise<number> {
     return db.transaction().execute(async (tx) => {
       await tx.updateTable('vci_offers').set({ claims: null }).where('id', '=', offerId).execute();
+      // Its deferred transactions end with it (OpenID4VCI §9: polled with the grant's tokens): they
+      // expire now and their sealed claims go, so no holder of a revoked token collects them.
+      await tx
+        .updateTable('vci_deferred')
+        .set({ expires_at: now, claims: null })
+        .where('offer_id', '=', offerId)
+        .where('state', 'in', ['pending', 'completed'])
+        .where('expires_at', '>', now)
+        .execute();
       const a = await tx.deleteFrom('vci_access_tokens').where('family_offer_id', '=', offerId).executeTakeFirst();
       const r = await tx.deleteFrom('vci_refresh_tokens').where('offer_id', '=', offerId).executeTakeFirst();
       return deleted(a) + deleted(r);
