@@ -338,6 +338,12 @@ export const ERROR_CATALOGUE = {
   },
   key_already_active: { http: [409], area: 'keys', en: 'the key is already the active one', ko: '이미 사용 중인 서명 키입니다.' },
   key_already_retired: { http: [409], area: 'keys', en: 'the key is already retired', ko: '이미 폐기된 서명 키입니다.' },
+  key_store_mismatch: {
+    http: [409],
+    area: 'keys',
+    en: "this command's key folder and passphrase (or HSM) open none of the keys the servers sign and verify with: a key made here would become active and no server could use it",
+    ko: '이 명령의 키 폴더와 암호(또는 HSM)로는 서버가 서명과 검증에 쓰는 키를 하나도 열 수 없습니다. 여기서 만든 키가 사용 중이 되면 어느 서버도 그 키로 서명할 수 없습니다.',
+  },
   key_state_changed: {
     http: [409],
     area: 'keys',

@@ -26,10 +26,39 @@ export const isUniqueViolation = (e: unknown) => {
   return err.code === '23505' || err.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint/.test(err.message ?? '');
 };
 
+/**
+ * The key folder and passphrase (or HSM) this command runs with must be the servers': a key made
+ * with another would be written where no server reads it, or under a passphrase none knows, yet
+ * become active in the store they share, and every node would stop signing (its key ring cannot
+ * load it: 503 key_states_stale) until it is retired. So at least one key the servers use now
+ * (active or retiring) must open here; none existing is a first run. `force` (rotate --force)
+ * passes for an operator replacing keys whose files are lost for good.
+ */
+async function assertOpensServersKeys(deps: KeyDeps, force = false): Promise<void> {
+  if (force) return;
+  const inUse = (await deps.store.keys.list()).filter((k) => k.state !== 'retired');
+  if (inUse.length === 0) return;
+  for (const k of inUse) {
+    try {
+      await deps.keyStore.load(k);
+      return;
+    } catch {
+      /* try the next one */
+    }
+  }
+  throw conflict(
+    'key_store_mismatch',
+    `KEYS_DIR and DPROOF_KEY_PASSPHRASE (or the HSM) here open none of the keys in use (${inUse.map((k) => k.kid).join(', ')}): run this with the servers' key folder and passphrase${
+      deps.keyStore.name === 'file' ? ' (or, if those key files are lost for good, rotate with --force)' : ''
+    }`,
+  );
+}
+
 /** Creates the first active key of an algorithm; refuses when one is already active. */
 export async function generateKey(deps: KeyDeps, alg: SigningAlg): Promise<KeyRecord> {
   const existing = (await deps.store.keys.list()).find((k) => k.alg === alg && k.state === 'active');
   if (existing) throw conflict('key_already_active', `an active ${alg} key exists (${existing.kid}); use "keys rotate" to replace it`);
+  await assertOpensServersKeys(deps);
   const key = await deps.keyStore.generate(alg);
   const at = deps.clock.now();
   try {
@@ -72,6 +101,7 @@ export async function rotateKey(
   alg: SigningAlg,
   opts: RotateOptions,
 ): Promise<{ active: KeyRecord; retiring: string | undefined }> {
+  await assertOpensServersKeys(deps, opts.force);
   if (!opts.force) await refuseInsideHandover(deps, alg, opts.handoverMs);
   // The key file is written before the metadata commits: a crash in between leaves an unused
   // file and the old key still active, never a row without its key.

@@ -120,6 +120,26 @@ for (const backend of storeTargets()) {
       assert.ok(kids.includes(rotated.active.kid));
       assert.ok(!kids.includes(before.kid), 'the leaked key is no longer published');
     });
+    it("refuses to rotate or generate with a key folder or passphrase that opens none of the servers' keys, changing nothing", async () => {
+      const before = await json<KeyJson[]>('keys', 'list');
+      const wrong: Record<string, string>[] = [
+        { KEYS_DIR: join(target.keysDir, '..', 'typo-keys') },
+        { DPROOF_KEY_PASSPHRASE: 'a different passphrase, long enough to pass' },
+      ];
+      for (const env of wrong) {
+        for (const args of [
+          ['keys', 'rotate'],
+          ['keys', 'generate', '--alg', 'EdDSA'],
+        ]) {
+          const r = await runDproof(args, { ...target.env, ...env });
+          outputs.push(r.stdout, r.stderr);
+          assert.equal(r.code, 1, `${args.join(' ')} with ${Object.keys(env)[0]}: ${r.stdout}`);
+          if (args[1] === 'rotate') assert.match(r.stderr, /open none of the keys in use/);
+        }
+      }
+      assert.deepEqual(await json<KeyJson[]>('keys', 'list'), before, 'no key was made active');
+    });
+
     it('creates, lists and revokes clients; the key is printed once and never listed', async () => {
       const made = await json<{ id: string; apiKey: string }>(
         'clients',
