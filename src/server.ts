@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, ConfigError, type Config } from './config.js';
 import { createLogger } from './http/logger.js';
 import { openRuntime } from './boot.js';
-import { markStoreHeld, releaseStore } from './store/server-lock.js';
+import { markStoreHeld, refuseHeldStore, releaseStore } from './store/server-lock.js';
 
 export async function startServer(config: Config): Promise<{ app: FastifyInstance; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
@@ -13,6 +13,9 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
   // thread pool. A runtime that fails to open still fails the start (the loaded code is unused).
   const code = Promise.all([import('./app.js'), import('./http/openapi.js')]);
   code.catch(() => undefined); // awaited below; not an unhandled rejection if openRuntime throws first
+  // Before the store is opened or migrated: one server per embedded store (a cluster's primary
+  // checked for its workers).
+  if (!config.databaseUrl && !(await isClusterWorker(config))) refuseHeldStore(config.dataDir);
   const runtime = await openRuntime(config, logger);
   const [{ buildApp }, { DOCS_PATH }] = await code;
   const app = await buildApp(runtime, logger);

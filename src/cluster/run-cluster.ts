@@ -21,7 +21,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { prepareStore } from '../boot.js';
-import { markStoreHeld, releaseStore } from '../store/server-lock.js';
+import { markStoreHeld, refuseHeldStore, releaseStore } from '../store/server-lock.js';
 
 export interface ClusterOptions {
   /** The worker's entry module (src/server.ts, compiled): it starts a server when cluster.isWorker. */
@@ -34,6 +34,7 @@ export interface ClusterOptions {
 const MAX_RESTARTS_PER_MINUTE = 10;
 
 export async function runCluster(config: Config, logger: Logger, opts: ClusterOptions): Promise<void> {
+  if (!config.databaseUrl) refuseHeldStore(config.dataDir);
   await prepareStore(config, logger);
   const pidFile = config.databaseUrl ? undefined : markStoreHeld(config.dataDir);
   if (!config.redisUrl) {

@@ -257,6 +257,12 @@ describe('the server and a bad key file', () => {
       const r = await runDproof(['db', 'migrate'], target.env);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /running server \(pid \d+\) holds the store/);
+      // A second server on the same embedded store is refused before it opens it, and the first
+      // server's mark stays (it used to be taken over, then removed when the second stopped).
+      const second = await spawnDproof(['serve'], { ...target.env, PORT: '0' });
+      assert.equal(second.code, 1, second.stderr);
+      assert.match(second.stderr, /another server \(pid \d+\) holds the embedded store/);
+      assert.equal((await runDproof(['db', 'migrate'], target.env)).code, 1, 'still guarded');
       await server.stop();
       const after = await runDproof(['db', 'migrate'], target.env);
       assert.equal(after.code, 0, after.stderr);
