@@ -126,5 +126,13 @@ for (const backend of storeTargets()) {
       assert.equal(r.code, 1);
       assert.match(r.stderr, /--country must be an ISO 3166-1 alpha-2 code/);
     });
+
+    it('refuses a certificate name with a direction override or a control character, as a client name is refused', async () => {
+      for (const name of ['evil\u202e', 'a\u200bb', 'line\nbreak']) {
+        const r = await runDproof(['keys', 'iaca', '--name', name], target.env);
+        assert.equal(r.code, 1, name);
+        assert.match(r.stderr, /--name must not contain control, format or bidirectional characters/);
+      }
+    });
   });
 }

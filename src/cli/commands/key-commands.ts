@@ -1,3 +1,4 @@
+import { hasUnsafeCharacters } from '../../catalog/unsafe-text.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -31,8 +32,12 @@ const subjectOf = (opts: SubjectOptions, fallbackName: string, publicUrl: string
   const country = opts.country ?? 'KR';
   if (!/^[A-Z]{2}$/.test(country))
     throw badRequest('invalid_request', `--country must be an ISO 3166-1 alpha-2 code such as KR, got ${country}`);
-  const commonName = opts.name ?? fallbackName;
+  const commonName = (opts.name ?? fallbackName).normalize('NFC').trim();
   if (commonName.length === 0 || commonName.length > 64) throw badRequest('invalid_request', '--name must be 1 to 64 characters');
+  // The name is read by verifiers' operators and wallets in a trust anchor: no bidi or control tricks,
+  // as for a client's name.
+  if (hasUnsafeCharacters(commonName))
+    throw badRequest('invalid_request', '--name must not contain control, format or bidirectional characters');
   return { country, commonName, uri: publicUrl };
 };
 
