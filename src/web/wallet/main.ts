@@ -296,11 +296,19 @@ function render(main: HTMLElement): void {
 
 // ---- home -------------------------------------------------------------------------------
 
+/**
+ * A pasted link's length bound: a QR holds at most ~4,300 characters, and Chromium took ~2.5 s to
+ * lay out a 50,000-character paste in one line of the box (175 ms bounded). A longer paste is cut
+ * here and read as a bad link.
+ */
+const LINK_MAX_LENGTH = 8192;
+
 function homeView(): HTMLElement[] {
   const offerInput = h('textarea', {
     rows: 2,
     autocomplete: 'off',
     spellcheck: 'false',
+    maxlength: LINK_MAX_LENGTH,
     placeholder: 'openid-credential-offer://?credential_offer_uri=…',
     on: { input: (e) => (state.offerLink = (e.target as HTMLTextAreaElement).value) },
   });
@@ -359,6 +367,7 @@ function homeView(): HTMLElement[] {
     rows: 2,
     autocomplete: 'off',
     spellcheck: 'false',
+    maxlength: LINK_MAX_LENGTH,
     placeholder: 'openid4vp://?client_id=…&request_uri=…',
     on: { input: (e) => (state.requestLink = (e.target as HTMLTextAreaElement).value) },
   });

@@ -28,6 +28,7 @@ import { callApi } from '../shared/api.js';
 import type { Text } from '../shared/i18n.js';
 import { t, tx } from '../shared/i18n.js';
 import { WalletError, sameOrigin } from './receive-offer.js';
+import { WALLET_REQUEST_REFUSAL, type WalletRequestRefusal } from './request-refusals.js';
 import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
 import type { OpenId4VpHandoverInput } from '../../formats/mdoc/build-device-authentication.js';
 import { matchClaimsQuery } from '../../formats/claim-path/match-claims-query.js';
@@ -82,16 +83,23 @@ export interface VerifierRequest {
 
 async function resolveDidKey(did: string, kid: string): Promise<JWK> {
   const url = didWebUrl(did);
-  if (url === undefined) throw new WalletError('bad_request_object', 'the did:web identifier is not a host name');
+  if (url === undefined) throw refuseRequest('did_not_a_host');
   const doc = await callApi<Obj>(sameOrigin(url, 'did:web'));
-  if (doc.id !== did) throw new WalletError('bad_request_object', 'the DID document is for another DID');
+  if (doc.id !== did) throw refuseRequest('did_document_other');
   const vm = Array.isArray(doc.verificationMethod) ? doc.verificationMethod.find((m) => isObj(m) && m.id === kid) : undefined;
-  if (!isObj(vm) || !isObj(vm.publicKeyJwk))
-    throw new WalletError('bad_request_object', 'the request is signed with a key the verifier does not publish');
+  if (!isObj(vm) || !isObj(vm.publicKeyJwk)) throw refuseRequest('key_not_published');
   // Same gate as the server's: under a small-order Ed25519 key anyone could sign in this verifier's name.
-  if (!isRealPublicJwk(vm.publicKeyJwk, { torsionFree: true }))
-    throw new WalletError('bad_request_object', 'the verifier publishes a key that is not a valid public key');
+  if (!isRealPublicJwk(vm.publicKeyJwk, { torsionFree: true })) throw refuseRequest('published_key_invalid');
   return vm.publicKeyJwk as JWK;
+}
+
+/**
+ * The wallet's own refusal of a request, in the page's language, code `bad_request_object`;
+ * `detail` (a protocol value) goes into the English only, never into the Korean sentence.
+ */
+function refuseRequest(reason: WalletRequestRefusal, detail?: string): WalletError {
+  const { ko, en } = WALLET_REQUEST_REFUSAL[reason];
+  return new WalletError('bad_request_object', t(ko, detail === undefined ? en : `${en} (${detail})`));
 }
 
 /** The refusal a holder reads for a failed X.509 check, in the page's language. */
@@ -143,10 +151,10 @@ async function verifyDidSigned(jwt: string, did: string): Promise<Obj> {
   }
   // RFC 9101 §10.8 / OpenID4VP §5.10: an explicitly typed, signed Request Object.
   if (header.typ !== 'oauth-authz-req+jwt' || (header.alg !== 'ES256' && header.alg !== 'EdDSA') || typeof header.kid !== 'string') {
-    throw new WalletError('bad_request_object', 'the request object is not a signed oauth-authz-req+jwt');
+    throw refuseRequest('not_signed_request');
   }
   // §5.9.3: the kid is a DID URL of the client identifier's DID.
-  if (!header.kid.startsWith(`${did}#`)) throw new WalletError('bad_request_object', 'the request is signed by another DID');
+  if (!header.kid.startsWith(`${did}#`)) throw refuseRequest('signed_by_another');
   const key = await importJWK(await resolveDidKey(did, header.kid), header.alg === 'EdDSA' ? 'Ed25519' : 'ES256');
   await compactVerify(jwt, key).catch(() => {
     throw refusal('bad_signature');
@@ -164,7 +172,7 @@ async function verifySigned(
   const did = didWebOfClientId(clientId);
   if (!did) throw refusal('not_x509', 'unsupported_client');
   const payload = await verifyDidSigned(jwt, did);
-  if (payload.client_id !== clientId) throw new WalletError('bad_request_object', 'client_id of the request object differs from the link');
+  if (payload.client_id !== clientId) throw refuseRequest('client_id_differs');
   return { payload, certificate: undefined };
 }
 
@@ -176,15 +184,19 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
       t('제출 요청 링크가 아닙니다 (openid4vp://…).', 'This is not a presentation request link (openid4vp://…).'),
     );
   }
+  // A link without client_id and request_uri (a request by value, another scheme's URL) is not one this wallet reads.
   if (!read.ok)
     throw new WalletError(
       'bad_link',
-      t('client_id와 request_uri가 있는 요청만 받습니다.', 'Only requests with client_id and request_uri are supported.'),
+      t(
+        '이 지갑이 받을 수 있는 제출 요청 링크가 아닙니다. 검증 창구의 QR을 다시 스캔하십시오.',
+        'Only requests with client_id and request_uri are supported.',
+      ),
     );
   const { clientId, requestUri } = read.link;
   if (!didWebOfClientId(clientId) && !isX509ClientId(clientId)) throw refusal('not_x509', 'unsupported_client');
 
-  const res = await fetch(sameOrigin(requestUri, 'request_uri'), {
+  const res = await fetch(sameOrigin(requestUri, 'request_uri', '제출 요청 링크가 올바르지 않습니다.'), {
     headers: { accept: 'application/oauth-authz-req+jwt' },
     cache: 'no-store',
     credentials: 'omit',
@@ -200,9 +212,9 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
     );
   }
   const { payload, certificate } = await verifySigned((await res.text()).trim(), clientId);
-  if (payload.client_id !== clientId) throw new WalletError('bad_request_object', 'client_id of the request object differs from the link');
+  if (payload.client_id !== clientId) throw refuseRequest('client_id_differs');
   if (payload.response_mode !== 'direct_post' && payload.response_mode !== 'direct_post.jwt')
-    throw new WalletError('bad_request_object', 'only response_mode direct_post or direct_post.jwt with vp_token is supported');
+    throw refuseRequest('unsupported_response_mode', String(payload.response_mode));
   return readRequestParameters(payload, {
     clientId,
     certificate,
@@ -218,19 +230,19 @@ export async function readVerifierRequest(link: string): Promise<VerifierRequest
  * parameters, no client_id). `dc_api` or `dc_api.jwt`; no state (A.2).
  */
 export async function readDcApiRequest(protocol: string, data: unknown, origin: string): Promise<VerifierRequest> {
-  if (!isObj(data)) throw new WalletError('bad_request_object', 'the request data is not an object');
+  if (!isObj(data)) throw refuseRequest('data_not_object');
   let payload: Obj;
   let clientId: string | undefined;
   let certificate: VerifierCertificate | undefined;
   if (protocol === 'openid4vp-v1-signed') {
-    if (typeof data.request !== 'string') throw new WalletError('bad_request_object', 'a signed request without request');
+    if (typeof data.request !== 'string') throw refuseRequest('signed_without_request');
     let claimed: unknown;
     try {
       claimed = decodeJwt(data.request).client_id;
     } catch {
       throw refusal('bad_signature');
     }
-    if (typeof claimed !== 'string') throw new WalletError('bad_request_object', 'a signed request without client_id');
+    if (typeof claimed !== 'string') throw refuseRequest('signed_without_client');
     clientId = claimed;
     ({ payload, certificate } = await verifySigned(data.request, clientId, true));
     // A.2: expected_origins is REQUIRED in a signed request; the origin the browser gives must be in it.
@@ -238,39 +250,34 @@ export async function readDcApiRequest(protocol: string, data: unknown, origin: 
   } else if (protocol === 'openid4vp-v1-unsigned') {
     payload = data;
     // A.2: an unsigned request has no client_id.
-    if (payload.client_id !== undefined) throw new WalletError('bad_request_object', 'an unsigned request names a client_id');
+    if (payload.client_id !== undefined) throw refuseRequest('unsigned_names_client');
   } else {
-    throw new WalletError('bad_request_object', `unsupported protocol ${protocol}`);
+    throw refuseRequest('unsupported_protocol', protocol);
   }
   if (payload.response_mode !== 'dc_api' && payload.response_mode !== 'dc_api.jwt')
-    throw new WalletError('bad_request_object', 'only response_mode dc_api or dc_api.jwt over the Digital Credentials API');
+    throw refuseRequest('unsupported_response_mode', String(payload.response_mode));
   return readRequestParameters(payload, { clientId, certificate, responseUri: undefined, origin });
 }
 
 /** What every request says once its signature (if any) is checked: mode, key, nonce, DCQL, who and why. */
 function readRequestParameters(p: Obj, at: Pick<VerifierRequest, 'clientId' | 'certificate' | 'responseUri' | 'origin'>): VerifierRequest {
-  if (p.response_type !== 'vp_token') throw new WalletError('bad_request_object', 'only response_type vp_token is supported');
+  if (p.response_type !== 'vp_token') throw refuseRequest('unsupported_response_type', String(p.response_type));
   let encryption: ResponseEncryption | undefined;
   if (p.response_mode === 'direct_post.jwt' || p.response_mode === 'dc_api.jwt') {
     const read = readResponseEncryption(p.client_metadata);
-    if (!read.ok)
-      throw new WalletError(
-        'bad_request_object',
-        t('검증기관의 암호화 키를 쓸 수 없습니다.', "The verifier's encryption key cannot be used.") + ` (${read.error})`,
-      );
+    if (!read.ok) throw refuseRequest('encryption_key_unusable', read.error);
     encryption = read.encryption;
   }
   if (typeof p.exp === 'number' && p.exp * 1000 < Date.now())
     throw new WalletError('request_gone', t('만료된 요청입니다.', 'The request has expired.'));
-  if (typeof p.nonce !== 'string') throw new WalletError('bad_request_object', 'nonce missing');
-  if (p.state !== undefined && typeof p.state !== 'string') throw new WalletError('bad_request_object', 'state is not a string');
+  if (typeof p.nonce !== 'string') throw refuseRequest('nonce_missing');
+  if (p.state !== undefined && typeof p.state !== 'string') throw refuseRequest('state_not_string');
   const dcql = isObj(p.dcql_query) ? p.dcql_query : {};
   if (at.origin === undefined && p.state === undefined && needsState(Array.isArray(dcql.credentials) ? dcql.credentials : []))
-    throw new WalletError('bad_request_object', 'state missing for a credential asked without holder binding');
+    throw refuseRequest('state_missing');
   const queries: CredentialQuery[] = (Array.isArray(dcql.credentials) ? dcql.credentials : []).filter(isObj).map((q) => {
     const read = readClaimsQuery(q);
-    if (!read.ok)
-      throw new WalletError('bad_request_object', t(`요청을 읽을 수 없습니다: ${read.error}`, `The request cannot be read: ${read.error}`));
+    if (!read.ok) throw refuseRequest('query_unreadable', read.error);
     return {
       id: String(q.id),
       format: String(q.format),

@@ -13,7 +13,7 @@ import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import { readOfferLink } from '../../holder/read-offer-link.js';
 import { wellKnownUrl } from '../../holder/well-known-url.js';
 import { callApi } from '../shared/api.js';
-import { t } from '../shared/i18n.js';
+import { t, tx, type Text } from '../shared/i18n.js';
 import { createHolderKey, signJws, thumbprint } from './holder-key.js';
 import { callWithDpop, startDpop, type DpopSession } from './dpop.js';
 import { checkReceivedMdoc, MdocError, MSO_MDOC } from './mdoc.js';
@@ -32,13 +32,17 @@ export class WalletError extends Error {
   }
 }
 
-/** Only this origin: the CSP would block anything else, and we say so in words first. */
-export function sameOrigin(raw: unknown, what: string): string {
+/**
+ * Only this origin: the CSP would block anything else, and we say so in words first. `invalidKo` is
+ * the Korean for an address that is no URL (by default one the service sent; a pasted link's own
+ * address says the link is bad).
+ */
+export function sameOrigin(raw: unknown, what: string, invalidKo = '서비스가 보낸 주소가 올바르지 않습니다.'): string {
   let u: URL;
   try {
     u = new URL(String(raw));
   } catch {
-    throw new WalletError('bad_link', t('서비스가 보낸 주소가 올바르지 않습니다.', `${what} is not a valid URL.`));
+    throw new WalletError('bad_link', t(invalidKo, `${what} is not a valid URL.`));
   }
   if (u.origin !== location.origin) {
     throw new WalletError(
@@ -51,6 +55,8 @@ export function sameOrigin(raw: unknown, what: string): string {
   }
   return u.href;
 }
+
+const BAD_OFFER_LINK: Text = { ko: '발급 링크가 올바르지 않습니다.', en: 'The offer link is not valid.' };
 
 export interface ParsedOffer {
   offer: Obj;
@@ -70,8 +76,9 @@ export async function readOffer(link: string): Promise<ParsedOffer> {
       t('발급 링크가 아닙니다 (openid-credential-offer://…).', 'This is not an offer link (openid-credential-offer://…).'),
     );
   }
-  if (!read.ok) throw new WalletError('bad_link', t('발급 링크가 올바르지 않습니다.', 'The offer link is not valid.'));
-  const offer = 'uri' in read.link ? await callApi<unknown>(sameOrigin(read.link.uri, 'credential_offer_uri')) : read.link.byValue;
+  if (!read.ok) throw new WalletError('bad_link', tx(BAD_OFFER_LINK));
+  const offer =
+    'uri' in read.link ? await callApi<unknown>(sameOrigin(read.link.uri, 'credential_offer_uri', BAD_OFFER_LINK.ko)) : read.link.byValue;
   if (!isObj(offer)) throw new WalletError('bad_offer', 'the credential offer is not a JSON object');
   sameOrigin(offer.credential_issuer, 'credential_issuer');
   const ids = offer.credential_configuration_ids;
