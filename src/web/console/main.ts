@@ -58,6 +58,8 @@ const state = {
   /** The offer's transaction code is shown only when the operator asks. */
   showTxCode: false,
   credentials: [] as CredentialRecord[],
+  /** The list was read since the last attempt: only then does an empty list mean "none yet". */
+  credentialsLoaded: false,
   keys: [] as SigningKey[],
   reason: '',
   confirmRevoke: '',
@@ -104,7 +106,9 @@ async function signIn(key: string): Promise<void> {
 }
 
 async function refresh(): Promise<void> {
+  state.credentialsLoaded = false;
   state.credentials = (await callApi<{ items: CredentialRecord[] }>('/v1/credentials?limit=50', { bearer: state.apiKey })).items;
+  state.credentialsLoaded = true;
   if (state.role === 'admin') state.keys = await callApi<SigningKey[]>('/v1/admin/keys', { bearer: state.apiKey });
 }
 
@@ -372,7 +376,8 @@ function afterSubmit(): void {
 function credentialsSection(): HTMLElement {
   const reason = h('input', {
     type: 'text',
-    maxlength: 200,
+    // The server takes 1 to 500 characters (change-credential-status).
+    maxlength: 500,
     value: state.reason,
     on: { input: (e) => (state.reason = (e.target as HTMLInputElement).value) },
   });
@@ -428,7 +433,9 @@ function credentialsSection(): HTMLElement {
     }),
     state.errors.credentials ? h('p', { class: 'callout error', role: 'alert' }, state.errors.credentials) : null,
     state.credentials.length === 0
-      ? h('p', {}, t('아직 없습니다.', 'None yet.'))
+      ? state.credentialsLoaded
+        ? h('p', {}, t('아직 없습니다.', 'None yet.'))
+        : null
       : h(
           'div',
           { class: 'table-wrap' },

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly body: unknown,
+    /** The server answered in Korean (`Content-Language: ko`, or Hangul in its detail): its own sentence. */
+    readonly inKorean = false,
   ) {
     super(message);
   }
@@ -68,7 +70,8 @@ export async function callApi<T>(url: string, opts: CallOptions = {}): Promise<T
     const o = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
     const code = typeof o.code === 'string' ? o.code : typeof o.error === 'string' ? o.error : `http_${res.status}`;
     const detail = typeof o.detail === 'string' ? o.detail : typeof o.error_description === 'string' ? o.error_description : res.statusText;
-    throw new ApiError(res.status, code, detail, parsed);
+    const inKorean = HANGUL.test(detail) || /^ko\b/i.test(res.headers.get('content-language') ?? '');
+    throw new ApiError(res.status, code, detail, parsed, inKorean);
   }
   return parsed as T;
 }
@@ -124,12 +127,17 @@ const WORDS: Record<string, [string, string]> = {
 };
 
 /**
- * The error in plain words for the person at the page, never the raw code. Codes without words
- * of their own get a general sentence in Korean, and the server's English detail in English.
+ * The error in plain words for the person at the page, never the raw code. A Korean page shows
+ * the server's own Korean sentence, which says exactly why (a reason with a control character,
+ * not just "enter a reason"); the page's table words a code only where the server's words are
+ * not Korean, or carry a raw parameter name. Codes without words of their own get a general
+ * sentence in Korean, and the server's English detail in English.
  */
 export function describeError(err: unknown): string {
   if (err instanceof ApiError) {
+    // The token endpoint's structured answer (code_state, tries left) says more than its one sentence.
     if (err.code === 'invalid_grant') return describeInvalidGrant(err.body);
+    if (currentLang() === 'ko' && err.inKorean && HANGUL.test(err.message) && !RAW_CODE.test(err.message)) return err.message;
     const w = WORDS[err.code];
     if (w) return t(w[0], w[1]);
   }
@@ -182,6 +190,8 @@ function describeInvalidGrant(body: unknown): string {
 }
 
 const HANGUL = /[\uAC00-\uD7A3]/;
+/** A snake_case parameter or code name (tx_code, redirect_uri): not for a Korean main text. */
+const RAW_CODE = /[A-Za-z0-9]_[A-Za-z0-9]/;
 const GENERAL = {
   ko: '요청을 처리하지 못했습니다. 입력한 내용을 확인하고 다시 시도하십시오.',
   en: 'The request could not be completed.',
