@@ -172,10 +172,18 @@ const isDate = (v: string) =>
 /** The server's Korean sentence for a schema keyword (src/verdict/field-messages.ts), so the form and the API say one thing. */
 const ko = (keyword: string, params: Record<string, unknown>): string => schemaErrorKo({ keyword, params });
 
+/**
+ * Control, format (bidirectional, zero-width), separator, private-use and lone surrogate
+ * characters: the server refuses them in a free-text claim (src/catalog/unsafe-text.ts, the same
+ * Unicode class; that module is not for the browser bundle) unless the type allows them.
+ */
+const UNSAFE_TEXT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/u;
+
 export function validate(schema: JsonSchema, draft: Draft, hintOf: HintOf = englishHint): Errors {
   const errors: Errors = new Map();
-  const walk = (s: JsonSchema, value: unknown, path: string[], required: boolean) => {
+  const walk = (s: JsonSchema, value: unknown, path: string[], required: boolean, allowUnsafe = false) => {
     const ptr = pointer(path);
+    allowUnsafe ||= s['x-allow-control-characters'] === true;
     const hint = hintOf(path.join('.'), s.description);
     if (value === undefined) {
       if (required) errors.set(ptr, t(FIELD_MESSAGES.required.ko, 'Required.'));
@@ -184,7 +192,7 @@ export function validate(schema: JsonSchema, draft: Draft, hintOf: HintOf = engl
     if (s.type === 'object') {
       const req = new Set(s.required ?? []);
       for (const [name, child] of Object.entries(s.properties ?? {}))
-        walk(child, getAt(draft, [...path, name]), [...path, name], req.has(name));
+        walk(child, getAt(draft, [...path, name]), [...path, name], req.has(name), allowUnsafe);
       return;
     }
     if (s.const !== undefined && value !== s.const)
@@ -195,7 +203,10 @@ export function validate(schema: JsonSchema, draft: Draft, hintOf: HintOf = engl
     else if (s.enum && !s.enum.includes(value as string)) errors.set(ptr, t('목록에서 고르십시오.', 'Choose from the list.'));
     else if (s.type === 'string') {
       const v = String(value);
-      if (s.minLength !== undefined && [...v].length < s.minLength)
+      // Said as such, not as "not in the expected form" by the claim's pattern.
+      if (!allowUnsafe && !s.contentMediaType && UNSAFE_TEXT.test(v))
+        errors.set(ptr, t(FIELD_MESSAGES.unsafeText.ko, 'Must not contain control, format or bidirectional characters.'));
+      else if (s.minLength !== undefined && [...v].length < s.minLength)
         errors.set(ptr, t(ko('minLength', { limit: s.minLength }), `At least ${s.minLength} characters.`));
       else if (s.maxLength !== undefined && [...v].length > s.maxLength)
         errors.set(ptr, t(ko('maxLength', { limit: s.maxLength }), `At most ${s.maxLength} characters.`));

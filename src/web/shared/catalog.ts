@@ -19,6 +19,8 @@ export interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   contentMediaType?: string;
+  /** The type lets this claim (or every string below it) carry control and format characters. */
+  'x-allow-control-characters'?: boolean;
 }
 
 export interface CredentialTypeView {
