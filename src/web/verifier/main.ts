@@ -159,9 +159,19 @@ function requestBody(): Record<string, unknown> {
   return { dcql_query: dcql, ...(purpose && { purpose }) };
 }
 
-async function startRequest(): Promise<void> {
+/**
+ * A new request replaces the one shown: its QR goes before the new one is asked for, so a refused
+ * query (bad DCQL) is not said next to the old QR still "waiting for the wallet".
+ */
+function dropShownRequest(): void {
   clearTimeout(pollTimer);
   state.verdict = null;
+  state.request = null;
+  state.waiting = false;
+}
+
+async function startRequest(): Promise<void> {
+  dropShownRequest();
   const created = await callApi<{ id: string; authorization_request: string; expires_at: string }>('/v1/verifier/requests', {
     // HAIP 1.0 §5.1: the wallet's answer comes back encrypted to this request's own key.
     json: { ...requestBody(), response_mode: 'direct_post.jwt' },
@@ -219,8 +229,7 @@ function showResult(r: RequestState): void {
  * is read only with the response_code the wallet brings back; no polling (the answer comes here).
  */
 async function startSameDeviceRequest(): Promise<void> {
-  clearTimeout(pollTimer);
-  state.verdict = null;
+  dropShownRequest();
   const created = await callApi<{ id: string; authorization_request: string; expires_at: string }>('/v1/verifier/requests', {
     json: { ...requestBody(), response_mode: 'direct_post.jwt', redirect_uri: sameDeviceReturnUri() },
     bearer: state.apiKey,
@@ -232,9 +241,7 @@ async function startSameDeviceRequest(): Promise<void> {
 
 /** The Digital Credentials API (device-wallet.ts): the answer is handed back, then read like any other. */
 async function startDeviceRequest(): Promise<void> {
-  clearTimeout(pollTimer);
-  state.verdict = null;
-  state.request = null;
+  dropShownRequest();
   const id = await askDeviceWallet(requestBody(), state.apiKey);
   state.request = { id, link: '', expiresAt: new Date(Date.now() + 60_000).toISOString(), canvas: null };
   state.waiting = true;
@@ -612,7 +619,8 @@ function verdictView(v: Verdict): HTMLElement {
           v.reasons.map((m) => h('li', {}, tx(m))),
         )
       : null,
-    ty ? h('p', {}, `${t('증명서', 'Credential')}: ${tx(ty.name)}`) : null,
+    // Only a credential that was read has a type to name (junk pasted at the counter has none).
+    ty && v.result?.credential ? h('p', {}, `${t('증명서', 'Credential')}: ${tx(ty.name)}`) : null,
     claims.length
       ? rows(
           claims.map(([k, value]) => {
