@@ -17,6 +17,7 @@ import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../formats/statu
 import { matchesTrustedAuthorities } from '../formats/x509/read-authority-key-ids.js';
 import type { IssuerCaAnchor } from '../formats/x509/verify-jws-x5c.js';
 import { FetchFailed } from './fetch-json.js';
+import { FormatError } from '../formats/format-error.js';
 import type { IssuerTrust } from './issuer-trust.js';
 import type { StatusChecker } from './status-checker.js';
 import type { KeyBindingExpectation, PresentationState, VerificationPolicy } from './verification-types.js';
@@ -64,9 +65,21 @@ const parsedOf = (s: PresentationState): unknown => {
 };
 
 /** RFC 9901 §7.1 step 1 (SD-JWT serialisation) or another registered format; no crypto yet. */
-export const parsePresentation: Check = async (s) => {
+export const parsePresentation: Check = async (s, _c, input) => {
   await loadPresentationParsers(s.text);
-  const { format, parsed } = detectPresentationFormat(s.text);
+  let detected: ReturnType<typeof detectPresentationFormat>;
+  try {
+    detected = detectPresentationFormat(s.text);
+  } catch (e) {
+    // OpenID4VP §6.1: a credential query names one format. Text that no mdoc reader recognised,
+    // answering an mdoc query, is a malformed mdoc (mdoc_malformed), not a malformed JWS of the
+    // VC-JWT reader, which takes any other text. The JWT formats' own readers name their faults.
+    const mdocAsked = input.policy.formats?.length === 1 && input.policy.formats[0] === 'mso_mdoc';
+    if (mdocAsked && e instanceof FormatError && !e.code.startsWith('mdoc_'))
+      throw new FormatError('mdoc_malformed', `not a readable mso_mdoc presentation (${e.message})`);
+    throw e;
+  }
+  const { format, parsed } = detected;
   s.format = format.id;
   s.parsed = parsed;
   return format.parseNote;

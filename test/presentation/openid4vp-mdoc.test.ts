@@ -384,6 +384,13 @@ for (const backend of storeTargets()) {
         assert.equal(answered.status, 'rejected');
         assert.equal(r.credentials.mdl![0]!.code, code, hex);
       }
+      // Text that is not base64url CBOR at all answers the mdoc query as a malformed mdoc, not as a
+      // malformed JWS of the format that reads any other text.
+      for (const vp of ['@@@@', 'eyJhbGciOiJFUzI1NiJ9.e30.sig', 'AAAA=']) {
+        const { answered, result: r } = await presentFlow({ vp });
+        assert.equal(answered.status, 'rejected');
+        assert.equal(r.credentials.mdl![0]!.code, 'mdoc_malformed', vp);
+      }
     });
 
     it('refuses an mdoc at the counter: its holder binding needs an OpenID4VP SessionTranscript', async () => {
