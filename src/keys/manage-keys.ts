@@ -9,6 +9,7 @@ import type { SigningAlg } from './signer.js';
 import type { GeneratedKey, KeyBackend } from './key-backend.js';
 import { displacedBy, type KeyRecord } from '../store/repositories/keys-repo.js';
 import { certifyNewKey, type IssuerCertificateProfile } from './manage-issuer-certificates.js';
+import { PKCS11_REF_PREFIX } from './pkcs11/key-ref.js';
 
 export interface KeyDeps {
   store: Store;
@@ -27,16 +28,19 @@ export const isUniqueViolation = (e: unknown) => {
 };
 
 /**
- * The key folder and passphrase (or HSM) this command runs with must be the servers': a key made
- * with another would be written where no server reads it, or under a passphrase none knows, yet
- * become active in the store they share, and every node would stop signing (its key ring cannot
- * load it: 503 key_states_stale) until it is retired. So at least one key the servers use now
- * (active or retiring) must open here; none existing is a first run. `force` (rotate --force)
- * passes for an operator replacing keys whose files are lost for good.
+ * For the CLI: the key folder and passphrase (or HSM) a command that makes keys runs with must be
+ * the servers'. A key made with another would be written where no server reads it, or under a
+ * passphrase none knows, yet become active in the store they share, and every node would stop
+ * signing (its key ring cannot load it: 503 key_states_stale) until it is retired. So among the
+ * keys in use (active or retiring) held by this command's kind of backend, at least one must open
+ * here. None of that kind is a first run, or a move to an HSM (README: rotate with
+ * KEY_BACKEND=pkcs11 to replace file keys). `force` (rotate --force) passes for keys whose files
+ * are lost for good. The server and the admin route run with the servers' own backend.
  */
-async function assertOpensServersKeys(deps: KeyDeps, force = false): Promise<void> {
+export async function assertOpensServersKeys(deps: Pick<KeyDeps, 'store' | 'keyStore'>, force = false): Promise<void> {
   if (force) return;
-  const inUse = (await deps.store.keys.list()).filter((k) => k.state !== 'retired');
+  const inHsm = (k: { file: string }) => k.file.startsWith(PKCS11_REF_PREFIX);
+  const inUse = (await deps.store.keys.list()).filter((k) => k.state !== 'retired' && inHsm(k) === (deps.keyStore.name === 'pkcs11'));
   if (inUse.length === 0) return;
   for (const k of inUse) {
     try {
@@ -48,9 +52,9 @@ async function assertOpensServersKeys(deps: KeyDeps, force = false): Promise<voi
   }
   throw conflict(
     'key_store_mismatch',
-    `KEYS_DIR and DPROOF_KEY_PASSPHRASE (or the HSM) here open none of the keys in use (${inUse.map((k) => k.kid).join(', ')}): run this with the servers' key folder and passphrase${
-      deps.keyStore.name === 'file' ? ' (or, if those key files are lost for good, rotate with --force)' : ''
-    }`,
+    `${deps.keyStore.name === 'file' ? 'KEYS_DIR and DPROOF_KEY_PASSPHRASE' : 'the PKCS#11 token and PIN'} here open none of the keys in use (${inUse
+      .map((k) => k.kid)
+      .join(', ')}): run this with the servers' ${deps.keyStore.name === 'file' ? 'key folder and passphrase (or, if those key files are lost for good, rotate with --force)' : 'token'}`,
   );
 }
 
@@ -58,7 +62,6 @@ async function assertOpensServersKeys(deps: KeyDeps, force = false): Promise<voi
 export async function generateKey(deps: KeyDeps, alg: SigningAlg): Promise<KeyRecord> {
   const existing = (await deps.store.keys.list()).find((k) => k.alg === alg && k.state === 'active');
   if (existing) throw conflict('key_already_active', `an active ${alg} key exists (${existing.kid}); use "keys rotate" to replace it`);
-  await assertOpensServersKeys(deps);
   const key = await deps.keyStore.generate(alg);
   const at = deps.clock.now();
   try {
@@ -101,7 +104,6 @@ export async function rotateKey(
   alg: SigningAlg,
   opts: RotateOptions,
 ): Promise<{ active: KeyRecord; retiring: string | undefined }> {
-  await assertOpensServersKeys(deps, opts.force);
   if (!opts.force) await refuseInsideHandover(deps, alg, opts.handoverMs);
   // The key file is written before the metadata commits: a crash in between leaves an unused
   // file and the old key still active, never a row without its key.

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { CliIo } from '../io.js';
 import { createOutput, table } from '../output.js';
-import { generateKey, retireKey, rotateKey } from '../../keys/manage-keys.js';
+import { assertOpensServersKeys, generateKey, retireKey, rotateKey } from '../../keys/manage-keys.js';
 import { handoverWindowMs } from '../../keys/key-ring.js';
 import { viewKey } from '../../keys/view-key.js';
 import { isSigningAlg } from '../../keys/file-key-store.js';
@@ -137,12 +137,13 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
     .addHelpText('after', '\nExample:\n  $ dproof keys generate --alg EdDSA')
     .action(async (opts: { alg?: string; json?: boolean }) => {
       const c = ctx();
-      const key = await c.withStore((store) =>
-        generateKey(
+      const key = await c.withStore(async (store) => {
+        await assertOpensServersKeys({ store, keyStore: c.keyStore() });
+        return generateKey(
           { store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli', issuerProfile: defaultIssuerProfile(c.config.publicUrl) },
           algOf(opts.alg, c.config.keyAlg),
-        ),
-      );
+        );
+      });
       createOutput(Boolean(opts.json), io).data(viewKey(key), () => `generated ${key.alg} key ${key.kid} (active)`);
     });
 
@@ -169,13 +170,14 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
     )
     .action(async (opts: { alg?: string; force?: boolean; json?: boolean }) => {
       const c = ctx();
-      const r = await c.withStore((store) =>
-        rotateKey(
+      const r = await c.withStore(async (store) => {
+        await assertOpensServersKeys({ store, keyStore: c.keyStore() }, Boolean(opts.force));
+        return rotateKey(
           { store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli', issuerProfile: defaultIssuerProfile(c.config.publicUrl) },
           algOf(opts.alg, c.config.keyAlg),
           { handoverMs: handoverWindowMs(c.config), force: Boolean(opts.force) },
-        ),
-      );
+        );
+      });
       createOutput(Boolean(opts.json), io).data(
         { active: viewKey(r.active), retiring: r.retiring ?? null },
         () =>
