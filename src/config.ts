@@ -334,7 +334,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     name: 'TRUSTED_IACA_CERTS',
     default: "(unset: only this service's own IACA)",
     description:
-      'Comma-separated paths of PEM files holding IACA root certificates (ISO/IEC 18013-5 issuing authorities) whose mdocs verify here; each may name the doctypes it may issue after `|`: `/etc/dproof/iaca-kr.pem|org.iso.18013.5.1.mDL|kr.go.mois.resident-id.1` (with none, only `org.iso.18013.5.1.mDL`). Every certificate must be a CA; read once at start.',
+      'Comma-separated paths of PEM files holding IACA root certificates (ISO/IEC 18013-5 issuing authorities) whose mdocs verify here; each may name the doctypes it may issue after `|`: `/etc/dproof/iaca-kr.pem|org.iso.18013.5.1.mDL|kr.go.mois.resident_id.1` (with none, only `org.iso.18013.5.1.mDL`). Every certificate must be a CA; read once at start.',
   },
   {
     name: 'TRUSTED_ISSUER_CAS',
