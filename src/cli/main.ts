@@ -18,8 +18,13 @@ export function buildCli(io: CliIo = processIo()): Command {
   // Set before the subcommands are added: they inherit the output and the exit override.
   const program = new Command('dproof')
     .description('digital-proof: issue and verify digital certificates and mobile IDs')
-    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
-    .showHelpAfterError()
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+      // A usage mistake (unknown command or option, a missing argument) is one line, as every other
+      // refusal of the CLI: `dproof: …`, and where to read more, not the whole usage text.
+      outputError: (s, write) => write(`dproof: ${s.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+    })
     .exitOverride();
 
   program

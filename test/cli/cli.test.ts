@@ -212,9 +212,18 @@ describe('the compiled dproof command', () => {
       const again = await spawnDproof(['keys', 'generate'], target.env);
       assert.equal(again.code, 1);
       assert.match(again.stderr, /^dproof: an active ES256 key exists[^\n]*\n$/);
-      const unknown = await spawnDproof(['no-such-command'], target.env);
-      assert.equal(unknown.code, 1);
-      assert.match(unknown.stderr, /unknown command/);
+      // Usage mistakes are one line too, not the usage text.
+      for (const [args, said] of [
+        [['no-such-command'], /unknown command 'no-such-command'/],
+        [['keys', 'jwks', '--no-such-option'], /unknown option '--no-such-option'/],
+        [['keys', 'retire'], /missing required argument 'kid'/],
+        [['clients', 'create', '--role', 'superuser', '--name', 'x'], /superuser/],
+      ] as const) {
+        const r = await spawnDproof([...args], target.env);
+        assert.equal(r.code, 1, args.join(' '));
+        assert.match(r.stderr, /^dproof: [^\n]*\(see --help\)\n$/, r.stderr);
+        assert.match(r.stderr, said);
+      }
     } finally {
       await target.cleanup();
     }
