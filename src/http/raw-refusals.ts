@@ -62,7 +62,7 @@ export function installRawRefusals(app: FastifyInstance, routes: RouteTable, rou
       {
         acceptLanguage: req.headers['accept-language'],
         instance: path,
-        route: routes.routeAt(req.method ?? 'GET', pathOf(routeUrl(path)))?.config,
+        route: routes.routeFor(req.method ?? 'GET', path)?.config,
       },
     );
     res.writeHead(answer.status, answer.headers).end(answer.body);
