@@ -139,10 +139,17 @@ export async function startClaimsSource(port: number, issuerUrl: string, claims:
   return source;
 }
 
-/** Follows redirects by hand, with cookies, until one leads to `stopAt`; returns that URL. */
-export async function browse(start: string, stopAt: string | ((url: string) => boolean), maxHops = 12): Promise<URL> {
+/**
+ * Follows redirects by hand, with cookies, until one leads to `stopAt`; returns that URL. `jar`:
+ * the cookies of a browser that goes on from there (a login paused at the callback).
+ */
+export async function browse(
+  start: string,
+  stopAt: string | ((url: string) => boolean),
+  maxHops = 12,
+  jar = new Map<string, string>(),
+): Promise<URL> {
   const stop = typeof stopAt === 'string' ? (u: string) => u.startsWith(stopAt) : stopAt;
-  const jar = new Map<string, string>();
   let url = start;
   for (let hop = 0; hop < maxHops; hop++) {
     if (stop(url)) return new URL(url);

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { storeTargets } from '../helpers/stores.js';
 import { expireOffer, makeOffer } from './vci-helpers.js';
 import {
+  browse,
   pkceParFields,
   postForm,
   startAuthorizationCodeWorld,
@@ -19,27 +20,11 @@ import {
   type AuthorizationCodeWorld,
 } from './authorization-code-helpers.js';
 
-/** Follows redirects with one cookie jar from `start` until `stop(url)`; `go` continues from there. */
+/** A browser (one cookie jar) paused where `stop(url)`; `go` continues it to the wallet's redirect_uri. */
 async function browser(start: string, stop: (url: string) => boolean) {
   const jar = new Map<string, string>();
-  const follow = async (from: string, until: (url: string) => boolean): Promise<URL> => {
-    let url = from;
-    for (let hop = 0; hop < 12; hop++) {
-      if (until(url)) return new URL(url);
-      const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
-      for (const c of res.headers.getSetCookie()) {
-        const [pair = ''] = c.split(';');
-        const i = pair.indexOf('=');
-        jar.set(pair.slice(0, i), pair.slice(i + 1));
-      }
-      const location = res.headers.get('location');
-      if (res.status < 300 || res.status >= 400 || !location) throw new Error(`browse: ${res.status} at ${url}: ${await res.text()}`);
-      url = new URL(location, url).toString();
-    }
-    throw new Error('browse: too many redirects');
-  };
-  const paused = await follow(start, stop);
-  return { paused, go: () => follow(paused.toString(), (u) => u.startsWith(WALLET_REDIRECT)) };
+  const paused = await browse(start, stop, 12, jar);
+  return { paused, go: () => browse(paused.toString(), WALLET_REDIRECT, 12, jar) };
 }
 
 for (const backend of storeTargets()) {
