@@ -1,14 +1,14 @@
 /**
  * Free-text claims are shown to people (the holder's wallet, a clerk's counter screen), so by
  * default no string claim may carry control, format or bidirectional characters
- * (unsafe-text.ts). A type whose data needs them opts in on the claim's schema, or on an
+ * (src/verdict/unsafe-text.ts). A type whose data needs them opts in on the claim's schema, or on an
  * object or array schema for every string below it, with `"x-allow-control-characters": true`
  * (declared in create-ajv.ts and schemas/credential-type.schema.json).
  */
 import type { ClaimSchema, ClaimValue } from './types.js';
 import { pointerOf, type PointerPath } from './describe-ajv-errors.js';
 import { ownFieldError, type FieldError } from '../verdict/field-messages.js';
-import { hasUnsafeCharacters } from './unsafe-text.js';
+import { hasUnsafeCharacters } from '../verdict/unsafe-text.js';
 
 const allows = (schema: ClaimSchema | undefined): boolean => schema?.['x-allow-control-characters'] === true;
 

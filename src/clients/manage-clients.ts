@@ -4,7 +4,7 @@ import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { ClientRole } from '../store/schema.js';
 import type { Clock } from '../clock.js';
 import type { Catalog } from '../catalog/types.js';
-import { hasUnsafeCharacters } from '../catalog/unsafe-text.js';
+import { hasUnsafeCharacters } from '../verdict/unsafe-text.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { newApiKey, newClientId } from './api-key.js';
 import { checkLogoUri } from './check-logo-uri.js';

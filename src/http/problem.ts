@@ -3,7 +3,7 @@ import Negotiator from 'negotiator';
 import { errorEntry, type ErrorCode } from '../errors.js';
 import { OAUTH_ERROR_EXTENSIONS } from '../issuance/vci-errors.js';
 import { fieldErrorInLanguage } from '../verdict/field-messages.js';
-import { hasUnsafeCharacters, UNSAFE_TEXT_CLASS } from '../catalog/unsafe-text.js';
+import { hasUnsafeCharacters, UNSAFE_TEXT_CLASS } from '../verdict/unsafe-text.js';
 
 /** RFC 9457 problem details, plus our stable `code` and optional members such as `errors`. */
 export interface Problem {

@@ -13,7 +13,7 @@ import { badRequest } from '../errors.js';
 import type { Catalog } from '../catalog/types.js';
 import { escapePointerToken } from '../catalog/describe-ajv-errors.js';
 import { fieldError } from '../verdict/field-messages.js';
-import { hasUnsafeCharacters } from '../catalog/unsafe-text.js';
+import { hasUnsafeCharacters } from '../verdict/unsafe-text.js';
 import { findString } from '../formats/jose/json-values.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import { isClaimPathPointer, type ClaimPathPointer } from '../formats/claim-path/claim-path-pointer.js';

@@ -3,7 +3,7 @@ import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { CredentialRecord } from '../store/repositories/credentials-repo.js';
 import type { Clock } from '../clock.js';
 import { AppError, badRequest, conflict, forbidden, notFound, type ErrorCodeWith } from '../errors.js';
-import { hasUnsafeCharacters } from '../catalog/unsafe-text.js';
+import { hasUnsafeCharacters } from '../verdict/unsafe-text.js';
 import { FIELD_MESSAGES, ownFieldError } from '../verdict/field-messages.js';
 import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../formats/status-list/status-list-status-types.js';
 

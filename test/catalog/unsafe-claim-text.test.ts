@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { schemasDir } from '../../src/paths.js';
-import { SAFE_TEXT_PATTERN } from '../../src/catalog/unsafe-text.js';
+import { SAFE_TEXT_PATTERN } from '../../src/verdict/unsafe-text.js';
 import { validateClaims } from '../../src/catalog/validate-claims.js';
 import { loadCatalog } from '../../src/catalog/load-catalog.js';
 import { CatalogError } from '../../src/catalog/error-codes.js';

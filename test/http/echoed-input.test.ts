@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { hasUnsafeCharacters } from '../../src/catalog/unsafe-text.js';
+import { hasUnsafeCharacters } from '../../src/verdict/unsafe-text.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('caller input quoted in a refusal', () => {

@@ -1,4 +1,4 @@
-import { hasUnsafeCharacters } from '../../catalog/unsafe-text.js';
+import { hasUnsafeCharacters } from '../../verdict/unsafe-text.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { CliIo } from '../io.js';

@@ -10,6 +10,8 @@ import { field, h } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
 import { hasFinalConsonant } from '../../verdict/particle.js';
 import { FIELD_MESSAGES, schemaErrorKo } from '../../verdict/field-messages.js';
+// The server's own rule for free-text claims (the same module; a type may allow them, find-unsafe-text.ts).
+import { hasUnsafeCharacters } from '../../verdict/unsafe-text.js';
 import { mediaField } from './media-field.js';
 
 export type Draft = Record<string, unknown>;
@@ -172,13 +174,6 @@ const isDate = (v: string) =>
 /** The server's Korean sentence for a schema keyword (src/verdict/field-messages.ts), so the form and the API say one thing. */
 const ko = (keyword: string, params: Record<string, unknown>): string => schemaErrorKo({ keyword, params });
 
-/**
- * Control, format (bidirectional, zero-width), separator, private-use and lone surrogate
- * characters: the server refuses them in a free-text claim (src/catalog/unsafe-text.ts, the same
- * Unicode class; that module is not for the browser bundle) unless the type allows them.
- */
-const UNSAFE_TEXT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/u;
-
 export function validate(schema: JsonSchema, draft: Draft, hintOf: HintOf = englishHint): Errors {
   const errors: Errors = new Map();
   const walk = (s: JsonSchema, value: unknown, path: string[], required: boolean, allowUnsafe = false) => {
@@ -204,7 +199,7 @@ export function validate(schema: JsonSchema, draft: Draft, hintOf: HintOf = engl
     else if (s.type === 'string') {
       const v = String(value);
       // Said as such, not as "not in the expected form" by the claim's pattern.
-      if (!allowUnsafe && !s.contentMediaType && UNSAFE_TEXT.test(v))
+      if (!allowUnsafe && !s.contentMediaType && hasUnsafeCharacters(v))
         errors.set(ptr, t(FIELD_MESSAGES.unsafeText.ko, 'Must not contain control, format or bidirectional characters.'));
       else if (s.minLength !== undefined && [...v].length < s.minLength)
         errors.set(ptr, t(ko('minLength', { limit: s.minLength }), `At least ${s.minLength} characters.`));
