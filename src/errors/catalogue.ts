@@ -1379,6 +1379,12 @@ export const ERROR_CATALOGUE = {
     en: 'the DeviceResponse does not hold exactly one document, or reports a non-zero status',
     ko: '기기 응답(DeviceResponse)에 문서가 정확히 하나 들어 있지 않거나, 상태 값이 0이 아닙니다.',
   },
+  mdoc_device_response_error: {
+    http: [400],
+    area: 'mdoc',
+    en: 'the wallet answered with an error instead of a document: DeviceResponse status 10 (general error), 11 (CBOR decoding error) or 12 (CBOR validation error), ISO 18013-5 §8.3.2.1.2.3',
+    ko: '지갑이 증명서 대신 오류를 보냈습니다. 기기 응답(DeviceResponse)의 상태 값이 10(일반 오류), 11(CBOR 해석 오류) 또는 12(CBOR 검증 오류)입니다.',
+  },
   mdoc_alg_not_allowed: {
     http: [400],
     area: 'mdoc',

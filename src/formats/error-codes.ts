@@ -81,6 +81,7 @@ export const FORMAT_ERROR_CODES = [
   'mdoc_cbor_duplicate_key',
   'mdoc_cbor_unexpected_tag',
   'mdoc_document_count',
+  'mdoc_device_response_error',
   'mdoc_alg_not_allowed',
   'mdoc_x5chain_missing',
   'mdoc_certificate_invalid',

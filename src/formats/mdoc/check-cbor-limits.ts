@@ -4,8 +4,8 @@
  *
  * - larger than MAX_BYTES, or more than MAX_ITEMS items in all (`mdoc_cbor_too_large`);
  * - nested deeper than MAX_DEPTH, counting CBOR embedded in tag 24 (`mdoc_cbor_too_deep`);
- * - a map or array of more than MAX_ENTRIES entries, a string longer than what is left
- *   (`mdoc_cbor_too_wide`);
+ * - a map or array of more than MAX_ENTRIES entries, a string longer than MAX_BYTES, so longer
+ *   than any input we take (`mdoc_cbor_too_wide`);
  * - indefinite lengths (RFC 8949 §3.2.2; ISO 18013-5 §8.1 asks for definite lengths):
  *   `mdoc_cbor_indefinite_length`;
  * - a map key twice, compared by its encoded bytes (RFC 8949 §5.6: such a map is not valid):
@@ -13,7 +13,7 @@
  * - a tag other than tdate (0), full-date (1004) or embedded CBOR (24); ISO 18013-5 carries its
  *   COSE_Sign1 structures untagged:
  *   `mdoc_cbor_unexpected_tag`;
- * - truncation, bytes after the item, reserved additional information (28–30), simple values
+ * - truncation (an item, or a string, that runs past the end of the bytes), bytes after the item, reserved additional information (28–30), simple values
  *   in two bytes below 32, a tag 24 that does not hold one whole CBOR item, or a text string that
  *   is not UTF-8 (`mdoc_cbor_malformed`).
  *
@@ -76,7 +76,10 @@ function walkItem(w: Walk, pos: number, depth: number): number {
       return next;
     case 2:
     case 3: {
-      if (arg > b.length - next) throw formatError('mdoc_cbor_too_wide', 'a string is longer than the input');
+      // A length no input we accept could hold is refused from the head (too wide); one that merely
+      // runs past the end of these bytes is a truncated item (RFC 8949 §3: not well-formed).
+      if (arg > MAX_BYTES) throw formatError('mdoc_cbor_too_wide', `a string of more than ${MAX_BYTES} bytes`);
+      if (arg > b.length - next) throw malformed('truncated: a string runs past the end of the input');
       if (major === 3) {
         try {
           utf8.decode(b.subarray(next, next + arg));

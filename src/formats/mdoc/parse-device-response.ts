@@ -95,6 +95,25 @@ function readDeviceAuth(deviceSigned: unknown): Pick<ParsedMdoc, 'deviceAuth' | 
   };
 }
 
+/** ISO 18013-5 §8.3.2.1.2.3 (Table 8): the status codes a DeviceResponse may carry. */
+const WALLET_ERROR_STATUS: Readonly<Record<number, string>> = {
+  10: 'general error',
+  11: 'CBOR decoding error',
+  12: 'CBOR validation error',
+};
+
+/**
+ * §8.3.2.1.2.3: status 0 is OK; 10, 11 and 12 are the wallet telling us it failed (what it sent
+ * holds no document to verify, and that is not the same as a response holding none or two); any
+ * other number is no status ISO defines, so the response is not a DeviceResponse.
+ */
+function checkResponseStatus(status: number): void {
+  if (status === 0) return;
+  const error = WALLET_ERROR_STATUS[status];
+  if (error === undefined) throw malformed(`the DeviceResponse status ${status} is not one ISO 18013-5 defines (0, 10, 11, 12)`);
+  throw formatError('mdoc_device_response_error', `the wallet reports status ${status} (${error}) instead of a document`);
+}
+
 /** A base64url DeviceResponse, or undefined when `text` cannot be one (a JWT, an SD-JWT). */
 export function parseDeviceResponse(text: string): ParsedMdoc | undefined {
   if (!looksLikeDeviceResponse(text)) return undefined;
@@ -110,13 +129,7 @@ export function parseDeviceResponse(text: string): ParsedMdoc | undefined {
   } catch {
     throw malformed('not an ISO 18013-5 DeviceResponse');
   }
-  // §8.3.2.1.2.2: status 0 is OK; any other status carries no verifiable document for us.
-  // The detail says which: a wallet's own error status (10 general, 11 CBOR decoding, 12 CBOR validation), or the count.
-  if (response.status !== 0)
-    throw formatError(
-      'mdoc_document_count',
-      `the DeviceResponse reports status ${response.status}, not 0 (OK): it carries no document to verify`,
-    );
+  checkResponseStatus(response.status);
   if (response.documents?.length !== 1)
     throw formatError('mdoc_document_count', `the DeviceResponse holds ${response.documents?.length ?? 0} documents, not exactly one`);
   const document = response.documents[0]!;

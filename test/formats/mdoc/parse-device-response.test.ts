@@ -77,9 +77,21 @@ describe('the mdoc parse check', () => {
     assert.equal(refusal(b64u('a16161d81842a000')), 'mdoc_cbor_malformed'); // #6.24 with bytes after its item
   });
 
+  it('takes a string cut off by the end of the input for truncation, not for a string too wide', () => {
+    assert.equal(refusal(b64u('a1616158ff' + '00'.repeat(16))), 'mdoc_cbor_malformed'); // 255 bytes declared, 16 left
+    assert.equal(refusal(b64u('a16161' + '7a00001000' + '61'.repeat(8))), 'mdoc_cbor_malformed'); // text, 4096 declared
+    assert.equal(refusal(b64u('a16161d8185a00001000a0')), 'mdoc_cbor_malformed'); // #6.24 whose bytes run past the end
+  });
+
   it('refuses well-formed CBOR that is not a DeviceResponse', () => {
     assert.equal(refusal(b64u('a1616101')), 'mdoc_malformed');
     assert.equal(refusal(b64u('a26776657273696f6e63312e306673746174757300')), 'mdoc_document_count');
+  });
+
+  it("refuses a DeviceResponse reporting the wallet's error (status 10, 11, 12) as that, and a status ISO does not define as malformed", () => {
+    const withStatus = (hex: string) => b64u('a26776657273696f6e63312e30667374617475' + '73' + hex);
+    for (const s of ['0a', '0b', '0c']) assert.equal(refusal(withStatus(s)), 'mdoc_device_response_error', s);
+    for (const s of ['01', '0d', '1863', '20']) assert.equal(refusal(withStatus(s)), 'mdoc_malformed', s);
   });
 });
 

@@ -94,6 +94,33 @@ describe('the mdoc verification adapter', () => {
     });
   });
 
+  /** The valid DeviceResponse decoded, changed by `change`, encoded again (tag 24 items keep their bytes). */
+  const changed = (change: (response: Map<unknown, unknown>) => void): string => {
+    const response = cborDecode(Buffer.from(validVp, 'base64url')) as Map<unknown, unknown>;
+    change(response);
+    return Buffer.from(cborEncode(response)).toString('base64url');
+  };
+  const parseCode = (text: string): string => {
+    try {
+      mdocVerification.parsePresentation(text);
+      return 'parsed';
+    } catch (e) {
+      return (e as { code: string }).code;
+    }
+  };
+
+  it("refuses a DeviceResponse whose status is the wallet's error although it holds a document (ISO 18013-5 §8.3.2.1.2.3)", () => {
+    assert.equal(parseCode(changed(() => {})), 'parsed');
+    for (const status of [10, 11, 12]) assert.equal(parseCode(changed((r) => r.set('status', status))), 'mdoc_device_response_error');
+  });
+
+  it('refuses the DeviceResponse cut short at any byte as truncated CBOR', () => {
+    const valid = Buffer.from(validVp, 'base64url');
+    const codes = new Set<string>();
+    for (let n = 1; n < valid.length; n++) codes.add(parseCode(valid.subarray(0, n).toString('base64url')));
+    assert.deepEqual([...codes], ['mdoc_cbor_malformed']);
+  });
+
   it('answers every mutation of a DeviceResponse with a 400 code, never another error (SECURITY.md: no 500)', async () => {
     let seed = 0x5eed;
     const rnd = (n: number) => {
