@@ -95,6 +95,15 @@ function readDeviceAuth(deviceSigned: unknown): Pick<ParsedMdoc, 'deviceAuth' | 
   };
 }
 
+/**
+ * ISO 18013-5 §8.3.2.1.2.2: the DeviceResponse version is "1.0". Exactly that: 18013-5:2021 and
+ * OpenID4VP 1.0 Annex B.2 define no other version of the response, and a later one could carry
+ * members this verifier does not know to check, so it is refused rather than read as 1.0.
+ */
+function checkVersion(version: string): void {
+  if (version !== '1.0') throw malformed(`the DeviceResponse version is ${JSON.stringify(version)}, not "1.0"`);
+}
+
 /** ISO 18013-5 §8.3.2.1.2.3 (Table 8): the status codes a DeviceResponse may carry. */
 const WALLET_ERROR_STATUS: Readonly<Record<number, string>> = {
   10: 'general error',
@@ -129,6 +138,7 @@ export function parseDeviceResponse(text: string): ParsedMdoc | undefined {
   } catch {
     throw malformed('not an ISO 18013-5 DeviceResponse');
   }
+  checkVersion(response.version);
   checkResponseStatus(response.status);
   if (response.documents?.length !== 1)
     throw formatError('mdoc_document_count', `the DeviceResponse holds ${response.documents?.length ?? 0} documents, not exactly one`);

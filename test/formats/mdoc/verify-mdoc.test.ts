@@ -114,6 +114,12 @@ describe('the mdoc verification adapter', () => {
     for (const status of [10, 11, 12]) assert.equal(parseCode(changed((r) => r.set('status', status))), 'mdoc_device_response_error');
   });
 
+  it('refuses a DeviceResponse of a version other than "1.0" (ISO 18013-5 §8.3.2.1.2.2)', () => {
+    assert.equal(parseCode(changed((r) => r.set('version', '1.0'))), 'parsed');
+    for (const version of ['2.0', '1.1', '1.0.0', '1', ' 1.0', ''])
+      assert.equal(parseCode(changed((r) => r.set('version', version))), 'mdoc_malformed', version);
+  });
+
   it('refuses the DeviceResponse cut short at any byte as truncated CBOR', () => {
     const valid = Buffer.from(validVp, 'base64url');
     const codes = new Set<string>();
