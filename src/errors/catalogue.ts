@@ -668,6 +668,24 @@ export const ERROR_CATALOGUE = {
     ko: '효력이 정지된 증명서만 정지 해제할 수 있습니다.',
   },
   status_list_not_found: { http: [404], area: 'status', en: 'no status list with this id', ko: '이 식별자의 상태 목록이 없습니다.' },
+  status_list_not_acceptable: {
+    http: [406],
+    area: 'status',
+    en: 'the Accept header names neither application/statuslist+jwt nor application/statuslist+cwt',
+    ko: '상태 목록은 JWT(application/statuslist+jwt) 또는 CWT(application/statuslist+cwt) 형식으로만 제공합니다. 요청의 Accept 헤더를 확인하세요.',
+  },
+  status_list_time_invalid: {
+    http: [400],
+    area: 'status',
+    en: 'time must be one Unix timestamp in seconds',
+    ko: '조회 시점(time)은 초 단위 유닉스 시각 하나여야 합니다.',
+  },
+  status_list_time_unavailable: {
+    http: [404],
+    area: 'status',
+    en: 'the status list is kept only as it is now; that time lies before the current token or in the future',
+    ko: '상태 목록은 현재 것만 보관합니다. 요청한 시점은 현재 상태 목록이 발행되기 전이거나 미래입니다.',
+  },
 
   // Verifier API and OpenID4VP (src/presentation/)
   invalid_dcql_query: {

@@ -3,7 +3,13 @@ import type { Clock } from '../clock.js';
 import type { Signer } from '../keys/signer.js';
 import { isAppError, notFound } from '../errors.js';
 import { StatusList } from '../formats/status-list/status-list-codec.js';
-import { signStatusListToken } from '../formats/status-list/status-list-token.js';
+import { gzipSync } from 'node:zlib';
+import { signStatusListCwt } from '../formats/status-list/status-list-cwt.js';
+import {
+  buildStatusListTokenPayload,
+  signStatusListPayload,
+  type StatusListTokenPayload,
+} from '../formats/status-list/status-list-token.js';
 import { statusListUri } from './status-list-uri.js';
 
 /** A signer's kid, and the end of its issuer certificate: a key certified since re-signs the lists. */
@@ -11,6 +17,13 @@ const signingKeyTag = (s: Signer): string => (s.x5c ? `${s.kid}#${s.x5c[0]!.slic
 
 interface Cached {
   token: string;
+  /** The claims `token` signs; the CWT form signs the same ones (same `iat`, `exp`). */
+  payload: StatusListTokenPayload;
+  signer: Signer;
+  /** The CWT form, signed on its first request (most relying parties ask for the JWT only). */
+  cwt?: Promise<Uint8Array>;
+  /** The JWT form gzipped, made on its first request; null when gzip would not make it smaller. */
+  gzip?: Buffer | null;
   version: number;
   /** The key (and issuer certificate) that signed `token`: once this node signs with another one, the token is re-signed. */
   kid: string;
@@ -24,6 +37,13 @@ export interface PublishedStatusList {
   etag: string;
   /** Seconds a consumer may cache it (the token's `ttl`). */
   ttl: number;
+  /** The token's `iat` and `exp` (seconds), for a request that names a `time` (§8.4). */
+  iat: number;
+  exp: number | undefined;
+  /** The same claims in CWT form (§5.2), with its own entity tag. */
+  cwt(): Promise<{ body: Uint8Array; etag: string }>;
+  /** The JWT form gzipped (§8.2 SHOULD), with its own entity tag (RFC 9110 §8.8.3), or null when it would not be smaller. */
+  gzip(): { body: Buffer; etag: string } | null;
 }
 
 /**
@@ -64,11 +84,11 @@ export class StatusListPublisher {
     if (c && now - c.checkedAt >= 1000) {
       const version = await this.store.statusLists.version(listId);
       const stale = version !== c.version || now - c.signedAt > (this.opts.validitySeconds * 1000) / 2;
-      c = stale ? undefined : { ...c, checkedAt: now };
-      if (c) this.cache.set(listId, c);
+      if (stale) c = undefined;
+      else c.checkedAt = now;
     }
     if (!c) c = await this.build(listId);
-    return { token: c.token, etag: c.etag, ttl: this.opts.ttlSeconds };
+    return published(c, this.opts.ttlSeconds);
   }
 
   /** The key (kid, and its certificate if any) this node signs with now, or undefined while it cannot sign (the signer's 4xx/5xx AppError). */
@@ -100,18 +120,20 @@ export class StatusListPublisher {
     const list = new StatusList(rec.size, rec.bits as 2);
     for (const { idx, status } of await this.store.credentials.nonZeroStatuses(listId)) list.set(idx, status);
     const signer = this.opts.signer();
-    const token = await signStatusListToken({
+    const payload = buildStatusListTokenPayload({
       uri: statusListUri(this.opts.publicUrl, listId),
       list,
       clock: this.clock,
       expiresInSeconds: this.opts.validitySeconds,
       ttlSeconds: this.opts.ttlSeconds,
       iss: this.opts.publicUrl,
-      signer,
     });
+    const token = await signStatusListPayload(payload, signer);
     const now = this.clock.now();
-    const cached = {
+    const cached: Cached = {
       token,
+      payload,
+      signer,
       version: rec.version,
       kid: signingKeyTag(signer),
       signedAt: now,
@@ -121,4 +143,33 @@ export class StatusListPublisher {
     if ((this.generation.get(listId) ?? 0) === generation) this.cache.set(listId, cached);
     return cached;
   }
+}
+
+/** What get() hands out for one cached token: the forms made on first use are kept on the entry. */
+function published(c: Cached, ttl: number): PublishedStatusList {
+  return {
+    token: c.token,
+    etag: c.etag,
+    ttl,
+    iat: c.payload.iat,
+    exp: c.payload.exp,
+    cwt: async () => {
+      c.cwt ??= signStatusListCwt(c.payload, c.signer);
+      // A failed signature (an HSM away) is not kept: the next request tries again.
+      const body = await c.cwt.catch((e: unknown) => {
+        c.cwt = undefined;
+        throw e;
+      });
+      return { body, etag: `${c.etag.slice(0, -1)}-cwt"` };
+    },
+    gzip: () => {
+      // Made once per token (not per request, unlike PreparedJson's threshold guards against), so
+      // even a small list is sent gzipped when that saves bytes: base64url leaves a quarter to gain.
+      if (c.gzip === undefined) {
+        const body = gzipSync(c.token);
+        c.gzip = body.length < c.token.length ? body : null;
+      }
+      return c.gzip && { body: c.gzip, etag: `${c.etag.slice(0, -1)}-gzip"` };
+    },
+  };
 }

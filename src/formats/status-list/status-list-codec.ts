@@ -117,7 +117,12 @@ export class StatusList {
 
   /** The `lst` value: ZLIB at level 9 (§4.1 step 4 RECOMMENDS the highest level), base64url. */
   encode(): string {
-    return deflateSync(this.#bytes, { level: 9 }).toString('base64url');
+    return this.compress().toString('base64url');
+  }
+
+  /** The compressed byte array itself: ZLIB at level 9, as the CBOR form's `lst` byte string holds it (§4.3). */
+  compress(): Buffer {
+    return deflateSync(this.#bytes, { level: 9 });
   }
 
   /** A copy of the uncompressed byte array. */

@@ -70,10 +70,14 @@ export const buildStatusListTokenPayload = (input: BuildStatusListTokenInput): S
  * the same `x5c` as the Referenced Token when the same key signs both).
  */
 export const signStatusListToken = async (input: BuildStatusListTokenInput & { signer: Signer }): Promise<string> =>
+  signStatusListPayload(buildStatusListTokenPayload(input), input.signer);
+
+/** Signs a built payload as the JWT form; the CWT form of the same payload is status-list-cwt.ts's. */
+export const signStatusListPayload = async (payload: StatusListTokenPayload, signer: Signer): Promise<string> =>
   signCompactJws(
-    input.signer.x5c ? { typ: STATUS_LIST_JWT_TYP, x5c: [...input.signer.x5c] } : { typ: STATUS_LIST_JWT_TYP },
-    { ...buildStatusListTokenPayload(input) } as unknown as JsonObject,
-    input.signer,
+    signer.x5c ? { typ: STATUS_LIST_JWT_TYP, x5c: [...signer.x5c] } : { typ: STATUS_LIST_JWT_TYP },
+    { ...payload } as unknown as JsonObject,
+    signer,
   );
 
 export interface CheckStatusListTokenInput extends DecodeStatusListOptions {
