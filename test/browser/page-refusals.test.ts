@@ -114,6 +114,39 @@ describe.skipIf(BROWSER_SKIP)('pages refusing, in Korean', () => {
     await wallet.close();
   });
 
+  it('the wallet refuses a bad offer in a Korean sentence that says what is wrong and what to do, with no English', async () => {
+    const wallet = await open('/wallet');
+    const issuer = (await (await fetch(`${t.url}/.well-known/openid-credential-issuer`)).json()) as { credential_issuer: string };
+    const byValue = (offer: unknown) => `openid-credential-offer://?credential_offer=${encodeURIComponent(JSON.stringify(offer))}`;
+    const grants = { 'urn:ietf:params:oauth:grant-type:pre-authorized_code': { 'pre-authorized_code': 'not-a-real-code' } };
+    const cases: [string, string][] = [
+      [byValue([1]), '발급 제안의 내용을 읽을 수 없습니다. 발급기관에 새 발급 QR을 요청하십시오.'],
+      [
+        byValue({ credential_issuer: issuer.credential_issuer, grants }),
+        '발급 제안에 어떤 증명서를 발급하는지 적혀 있지 않습니다. 발급기관에 새 발급 QR을 요청하십시오.',
+      ],
+      [
+        byValue({ credential_issuer: issuer.credential_issuer, credential_configuration_ids: ['driver-license'] }),
+        '이 발급 제안에는 증명서를 받는 데 필요한 발급 코드가 없습니다. 발급기관에 새 발급 QR을 요청하십시오.',
+      ],
+      [
+        byValue({ credential_issuer: issuer.credential_issuer, credential_configuration_ids: ['no-such-configuration'], grants }),
+        '발급 제안에 적힌 증명서를 이 발급기관이 발급하지 않습니다. 발급기관에 새 발급 QR을 요청하십시오.',
+      ],
+    ];
+    const error = wallet.locator('.callout.error');
+    for (const [link, korean] of cases) {
+      await wallet.getByLabel('발급 링크').fill(link);
+      await wallet.getByRole('button', { name: '받기' }).click();
+      await error.waitFor();
+      const said = ((await error.textContent()) ?? '').trim();
+      assert.equal(said, korean, link);
+      assert.doesNotMatch(said, /[a-z_]/, link); // no English word, no code (QR is a word here)
+      await wallet.reload();
+    }
+    await wallet.close();
+  });
+
   it('the verifier names no credential for junk pasted at the counter, and drops an old QR when a new request is refused', async () => {
     const page = await open('/verifier');
     await page.getByLabel('검증기관(verifier) API 키').fill(verifierKey);

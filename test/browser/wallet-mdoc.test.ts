@@ -169,7 +169,9 @@ describe.skipIf(BROWSER_SKIP)('web wallet with mdoc', () => {
     await wallet.goto(`${t.url}/wallet`);
     await wallet.getByLabel('발급 링크').fill(offer.offer);
     await wallet.getByRole('button', { name: '받기' }).click();
-    await wallet.getByText('발급기관이 보낸 mdoc을 확인할 수 없습니다.').waitFor();
+    await wallet
+      .getByText('증명서의 항목이 발급기관이 서명한 내용과 다릅니다. 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.')
+      .waitFor();
     await wallet.unroute('**/openid4vci/credential');
     const counts = await wallet.evaluate(
       `new Promise((resolve) => { const r = indexedDB.open('dproof-wallet'); r.onsuccess = () => { const tx = r.result.transaction(['keys', 'credentials']); const k = tx.objectStore('keys').count(); const c = tx.objectStore('credentials').count(); tx.oncomplete = () => resolve([k.result, c.result]); }; })`,

@@ -27,6 +27,7 @@ import {
 import { draftDeviceResponse } from '../../formats/mdoc/build-device-response.js';
 import { checkCborLimits } from '../../formats/mdoc/check-cbor-limits.js';
 import { readCoseSign1 } from '../../formats/mdoc/parse-cose-sign1.js';
+import { t } from '../shared/i18n.js';
 import { thumbprint } from './holder-key.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -34,6 +35,10 @@ type JsonObject = { [k: string]: Json };
 
 export const MSO_MDOC = 'mso_mdoc';
 
+/**
+ * An mdoc the wallet refuses, its message in the page's language: on receipt a Korean sentence of
+ * what is wrong (receive-offer.ts adds what to do); the English keeps the ISO detail for support.
+ */
 export class MdocError extends Error {}
 
 export interface DecodedMdoc {
@@ -70,7 +75,7 @@ function parse(credential: string): IssuerSigned {
   try {
     return IssuerSigned.fromEncodedForOid4Vci(credential);
   } catch {
-    throw new MdocError('the mdoc is not a base64url IssuerSigned');
+    throw new MdocError(t('증명서의 형식이 올바르지 않아 읽을 수 없습니다.', 'the mdoc is not a base64url IssuerSigned'));
   }
 }
 
@@ -105,13 +110,15 @@ async function documentSignerKey(der: Uint8Array): Promise<CryptoKey> {
     const spki = AsnConvert.serialize(AsnConvert.parse(der, Certificate).tbsCertificate.subjectPublicKeyInfo);
     return await crypto.subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
   } catch {
-    throw new MdocError('the mdoc document signer certificate holds no P-256 key');
+    throw new MdocError(
+      t('증명서에 붙은 발급기관의 인증서를 읽을 수 없습니다.', 'the mdoc document signer certificate holds no P-256 key'),
+    );
   }
 }
 
 /** Checks a freshly issued mdoc (see the file comment); resolves to what the wallet stores of it. */
 export async function checkReceivedMdoc(credential: unknown, expected: { docType: unknown; kid: string }): Promise<DecodedMdoc> {
-  if (typeof credential !== 'string') throw new MdocError('the issuer sent no credential');
+  if (typeof credential !== 'string') throw new MdocError(t('발급기관이 증명서를 보내지 않았습니다.', 'the issuer sent no credential'));
   // The verifier's own walk and COSE_Sign1 reader first (hostile CBOR; RFC 9052 §3: no header
   // label twice, none in both headers), as the CLI wallet does: nothing a verifier refuses is kept.
   try {
@@ -120,13 +127,18 @@ export async function checkReceivedMdoc(credential: unknown, expected: { docType
     const raw: unknown = cborDecode(bytes);
     readCoseSign1(raw instanceof Map ? raw.get('issuerAuth') : undefined, 'issuerAuth');
   } catch {
-    throw new MdocError('the mdoc is not a well-formed base64url IssuerSigned');
+    throw new MdocError(t('발급기관이 보낸 증명서의 형식이 올바르지 않습니다.', 'the mdoc is not a well-formed base64url IssuerSigned'));
   }
   const issuerSigned = parse(credential);
   const auth = issuerSigned.issuerAuth;
   const ds = auth.certificateChain[0];
   if (!ds || auth.signatureAlgorithmName !== 'ES256')
-    throw new MdocError('the mdoc has no ES256 issuerAuth with a document signer certificate');
+    throw new MdocError(
+      t(
+        '발급기관이 보낸 증명서에 이 지갑이 확인할 수 있는 발급기관 서명과 인증서가 없습니다.',
+        'the mdoc has no ES256 issuerAuth with a document signer certificate',
+      ),
+    );
   const key = await documentSignerKey(new Uint8Array(ds));
   // RFC 9052 §4.4: COSE's ES256 signature is r‖s, the form WebCrypto verifies.
   const ok = await crypto.subtle.verify(
@@ -135,19 +147,28 @@ export async function checkReceivedMdoc(credential: unknown, expected: { docType
     new Uint8Array(auth.signature) as BufferSource,
     new Uint8Array(auth.toBeSigned) as BufferSource,
   );
-  if (!ok) throw new MdocError('the mdoc issuer signature does not verify');
+  if (!ok) throw new MdocError(t('발급기관 서명이 맞지 않습니다.', 'the mdoc issuer signature does not verify'));
   const mso = auth.mobileSecurityObject;
   // ISO/IEC 18013-5 §9.1.2.4: each digest is SHA-256 over the IssuerSignedItemBytes.
   for (const [ns, items] of issuerSigned.issuerNamespaces.issuerNamespaces) {
     for (const item of items) {
       const want = mso.valueDigests.getDigestForNamespace(ns, item.digestId);
       if (!want || !sameBytes(await sha256(item.encode({ asDataItem: true })), new Uint8Array(want)))
-        throw new MdocError(`the mdoc element ${ns}/${item.elementIdentifier} does not match its digest`);
+        throw new MdocError(
+          t(
+            '증명서의 항목이 발급기관이 서명한 내용과 다릅니다.',
+            `the mdoc element ${ns}/${item.elementIdentifier} does not match its digest`,
+          ),
+        );
     }
   }
-  if (mso.docType !== expected.docType) throw new MdocError('the mdoc is of another docType than the configuration');
+  if (mso.docType !== expected.docType)
+    throw new MdocError(
+      t('발급기관이 보낸 증명서가 발급 제안의 증명서 종류와 다릅니다.', 'the mdoc is of another docType than the configuration'),
+    );
   const jwk = deviceJwk(rawMso(auth.payload).get('deviceKeyInfo'));
-  if (!jwk || !isRealPublicJwk(jwk) || (await thumbprint(jwk)) !== expected.kid) throw new MdocError('the mdoc is not bound to our key');
+  if (!jwk || !isRealPublicJwk(jwk) || (await thumbprint(jwk)) !== expected.kid)
+    throw new MdocError(t('발급기관이 보낸 증명서가 이 지갑의 키에 묶여 있지 않습니다.', 'the mdoc is not bound to our key'));
   return describe(issuerSigned, mso);
 }
 
@@ -155,7 +176,7 @@ export async function checkReceivedMdoc(credential: unknown, expected: { docType
 function rawMso(payload: Uint8Array | null): Map<unknown, unknown> {
   let mso: unknown = payload instanceof Uint8Array ? cborDecode(payload) : undefined;
   if (mso instanceof DataItem) mso = mso.data;
-  if (!(mso instanceof Map)) throw new MdocError('the mdoc has no MSO');
+  if (!(mso instanceof Map)) throw new MdocError(t('발급기관이 보낸 증명서에 발급기관이 서명한 정보가 없습니다.', 'the mdoc has no MSO'));
   return mso;
 }
 
@@ -193,7 +214,12 @@ export interface MdocAnswerInput {
 export async function createMdocAnswer(input: MdocAnswerInput): Promise<string> {
   const top: unknown = cborDecode(base64url.decode(input.credential));
   if (!(top instanceof Map) || !(top.get('nameSpaces') instanceof Map) || !Array.isArray(top.get('issuerAuth')))
-    throw new MdocError('a held mdoc is not an IssuerSigned');
+    throw new MdocError(
+      t(
+        '지갑에 보관된 이 증명서를 읽을 수 없어 제출할 수 없습니다. 발급기관에서 증명서를 다시 받으십시오.',
+        'a held mdoc is not an IssuerSigned',
+      ),
+    );
   const held = {
     docType: decodeMdoc(input.credential).docType,
     nameSpaces: top.get('nameSpaces') as Map<string, DataItem[]>,

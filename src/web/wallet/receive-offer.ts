@@ -79,13 +79,30 @@ export async function readOffer(link: string): Promise<ParsedOffer> {
   if (!read.ok) throw new WalletError('bad_link', tx(BAD_OFFER_LINK));
   const offer =
     'uri' in read.link ? await callApi<unknown>(sameOrigin(read.link.uri, 'credential_offer_uri', BAD_OFFER_LINK.ko)) : read.link.byValue;
-  if (!isObj(offer)) throw new WalletError('bad_offer', 'the credential offer is not a JSON object');
+  if (!isObj(offer))
+    throw new WalletError(
+      'bad_offer',
+      t('발급 제안의 내용을 읽을 수 없습니다. 발급기관에 새 발급 QR을 요청하십시오.', 'the credential offer is not a JSON object'),
+    );
   sameOrigin(offer.credential_issuer, 'credential_issuer');
   const ids = offer.credential_configuration_ids;
-  if (!Array.isArray(ids) || typeof ids[0] !== 'string') throw new WalletError('bad_offer', 'the offer names no credential configuration');
+  if (!Array.isArray(ids) || typeof ids[0] !== 'string')
+    throw new WalletError(
+      'bad_offer',
+      t(
+        '발급 제안에 어떤 증명서를 발급하는지 적혀 있지 않습니다. 발급기관에 새 발급 QR을 요청하십시오.',
+        'the offer names no credential configuration',
+      ),
+    );
   const grant = isObj(offer.grants) ? offer.grants[PRE_AUTHORIZED_GRANT] : undefined;
   if (!isObj(grant) || typeof grant['pre-authorized_code'] !== 'string')
-    throw new WalletError('bad_offer', 'the offer has no pre-authorized code');
+    throw new WalletError(
+      'bad_offer',
+      t(
+        '이 발급 제안에는 증명서를 받는 데 필요한 발급 코드가 없습니다. 발급기관에 새 발급 QR을 요청하십시오.',
+        'the offer has no pre-authorized code',
+      ),
+    );
   const parsed: ParsedOffer = {
     offer,
     issuer: String(offer.credential_issuer),
@@ -105,29 +122,85 @@ export async function readOffer(link: string): Promise<ParsedOffer> {
 async function issuerKeys(issuer: string): Promise<JWK[]> {
   // SD-JWT VC issuer metadata (/.well-known/jwt-vc-issuer) names the issuer's keys.
   const meta = await callApi<Obj>(wellKnownUrl(issuer, 'jwt-vc-issuer'));
-  if (meta.issuer !== issuer) throw new WalletError('bad_issuer', 'issuer key metadata is for another issuer');
+  if (meta.issuer !== issuer)
+    throw new WalletError(
+      'bad_issuer',
+      t(
+        '발급기관이 공개한 키 정보가 다른 발급기관의 것입니다. 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.',
+        'issuer key metadata is for another issuer',
+      ),
+    );
   const jwks = isObj(meta.jwks) ? meta.jwks : await callApi<Obj>(sameOrigin(meta.jwks_uri, 'jwks_uri'));
   // Only real public keys (never a small-order Ed25519 point, under which anyone could sign).
   return Array.isArray(jwks.keys) ? (jwks.keys.filter((k) => isRealPublicJwk(k, { torsionFree: true })) as JWK[]) : [];
 }
 
+/** A credential that is no JWT (jose's English error) is told as one the wallet cannot read. */
+function readJwt<T>(decode: () => T): T {
+  try {
+    return decode();
+  } catch {
+    throw new WalletError(
+      'bad_credential',
+      t(
+        '발급기관이 보낸 증명서를 읽을 수 없습니다. 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.',
+        'the credential the issuer sent is not a readable JWT',
+      ),
+    );
+  }
+}
+
 async function checkCredential(credential: unknown, issuer: string, kid: string): Promise<{ vct: string; exp: number | null }> {
-  if (typeof credential !== 'string') throw new WalletError('bad_credential', 'the issuer sent no credential');
+  if (typeof credential !== 'string')
+    throw new WalletError(
+      'bad_credential',
+      t('발급기관이 증명서를 보내지 않았습니다. 발급기관에 문의하십시오.', 'the issuer sent no credential'),
+    );
   const jwt = credential.split('~')[0] ?? '';
-  const header = decodeProtectedHeader(jwt);
+  const header = readJwt(() => decodeProtectedHeader(jwt));
   // SD-JWT VC §3.2.1: typ dc+sd-jwt; only the algorithms we accept (no none, no HS*).
   if (header.typ !== 'dc+sd-jwt' || (header.alg !== 'ES256' && header.alg !== 'EdDSA'))
-    throw new WalletError('bad_credential', 'unexpected credential type or algorithm');
+    throw new WalletError(
+      'bad_credential',
+      t(
+        '발급기관이 보낸 증명서가 이 지갑이 받는 형식이나 서명 방식이 아닙니다. 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.',
+        'unexpected credential type or algorithm',
+      ),
+    );
   const jwk = (await issuerKeys(issuer)).find((k) => k.kid === header.kid);
-  if (!jwk) throw new WalletError('bad_credential', 'the credential is signed with a key the issuer does not publish');
+  if (!jwk)
+    throw new WalletError(
+      'bad_credential',
+      t(
+        '발급기관이 공개하지 않은 키로 서명된 증명서입니다. 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.',
+        'the credential is signed with a key the issuer does not publish',
+      ),
+    );
   const key = await importJWK(jwk, header.alg === 'EdDSA' ? 'Ed25519' : 'ES256');
   await compactVerify(jwt, key).catch(() => {
-    throw new WalletError('bad_credential', t('발급기관 서명이 맞지 않습니다.', 'The issuer signature does not verify.'));
+    throw new WalletError(
+      'bad_credential',
+      t('발급기관 서명이 맞지 않습니다. 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.', 'The issuer signature does not verify.'),
+    );
   });
-  const payload = decodeJwt(jwt);
-  if (payload.iss !== issuer) throw new WalletError('bad_credential', 'the credential names another issuer');
+  const payload = readJwt(() => decodeJwt(jwt));
+  if (payload.iss !== issuer)
+    throw new WalletError(
+      'bad_credential',
+      t(
+        '증명서에 적힌 발급기관이 발급 제안을 보낸 발급기관과 다릅니다. 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.',
+        'the credential names another issuer',
+      ),
+    );
   const cnf = isObj(payload.cnf) && isObj(payload.cnf.jwk) ? (payload.cnf.jwk as JsonWebKey) : undefined;
-  if (!cnf || (await thumbprint(cnf)) !== kid) throw new WalletError('bad_credential', 'the credential is not bound to our key');
+  if (!cnf || (await thumbprint(cnf)) !== kid)
+    throw new WalletError(
+      'bad_credential',
+      t(
+        '발급기관이 보낸 증명서가 이 지갑의 키에 묶여 있지 않습니다. 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.',
+        'the credential is not bound to our key',
+      ),
+    );
   return { vct: String(payload.vct), exp: typeof payload.exp === 'number' ? payload.exp : null };
 }
 
@@ -140,7 +213,10 @@ async function checkMdoc(credential: unknown, docType: unknown, kid: string): Pr
     if (!(err instanceof MdocError)) throw err;
     throw new WalletError(
       'bad_credential',
-      t('발급기관이 보낸 mdoc을 확인할 수 없습니다.', `The mdoc the issuer sent does not check out (${err.message}).`),
+      t(
+        `${err.message} 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.`,
+        `The mdoc the issuer sent does not check out (${err.message}).`,
+      ),
     );
   }
 }
@@ -156,11 +232,22 @@ export async function receiveCredential(parsed: ParsedOffer, txCode: string | un
 
   // §12.2.2 / §12.2.4: metadata whose credential_issuer equals the offer's exactly.
   const metadata = await callApi<Obj>(wellKnownUrl(issuer, 'openid-credential-issuer'));
-  if (metadata.credential_issuer !== issuer) throw new WalletError('bad_issuer', 'the issuer metadata is for another issuer');
+  if (metadata.credential_issuer !== issuer)
+    throw new WalletError(
+      'bad_issuer',
+      t('발급기관 정보가 발급 제안에 적힌 발급기관의 것이 아닙니다. 발급기관에 문의하십시오.', 'the issuer metadata is for another issuer'),
+    );
   const configuration = isObj(metadata.credential_configurations_supported)
     ? metadata.credential_configurations_supported[configurationId]
     : undefined;
-  if (!isObj(configuration)) throw new WalletError('bad_offer', `the issuer does not describe ${configurationId}`);
+  if (!isObj(configuration))
+    throw new WalletError(
+      'bad_offer',
+      t(
+        '발급 제안에 적힌 증명서를 이 발급기관이 발급하지 않습니다. 발급기관에 새 발급 QR을 요청하십시오.',
+        `the issuer does not describe ${configurationId}`,
+      ),
+    );
   // SD-JWT VC, or an ISO mdoc (OpenID4VCI Appendix A.2: `mso_mdoc` with its `doctype`).
   const format = configuration.format;
   if (format !== 'dc+sd-jwt' && format !== MSO_MDOC)
@@ -173,7 +260,14 @@ export async function receiveCredential(parsed: ParsedOffer, txCode: string | un
   const servers = metadata.authorization_servers;
   const asId = Array.isArray(servers) && typeof servers[0] === 'string' ? servers[0] : issuer;
   const as = await callApi<Obj>(wellKnownUrl(asId, 'oauth-authorization-server'));
-  if (as.issuer !== asId) throw new WalletError('bad_issuer', 'the authorization server metadata is for another server');
+  if (as.issuer !== asId)
+    throw new WalletError(
+      'bad_issuer',
+      t(
+        '발급기관이 안내한 인가 서버의 정보가 다른 서버의 것입니다. 발급기관에 문의하십시오.',
+        'the authorization server metadata is for another server',
+      ),
+    );
 
   // §6.1: token request, form-encoded.
   const form: Record<string, string> = { grant_type: PRE_AUTHORIZED_GRANT, 'pre-authorized_code': parsed.code };
@@ -183,13 +277,27 @@ export async function receiveCredential(parsed: ParsedOffer, txCode: string | un
   const dpop: DpopSession | undefined = Array.isArray(algs) && algs.includes('ES256') ? await startDpop() : undefined;
   const tokenUrl = sameOrigin(as.token_endpoint, 'token_endpoint');
   const token = dpop ? await callWithDpop<Obj>(dpop, tokenUrl, { form }) : await callApi<Obj>(tokenUrl, { form });
-  if (typeof token.access_token !== 'string') throw new WalletError('bad_token', 'the token endpoint sent no access token');
+  if (typeof token.access_token !== 'string')
+    throw new WalletError(
+      'bad_token',
+      t(
+        '발급기관이 접근 토큰을 보내지 않아 증명서를 받을 수 없습니다. 발급기관에 문의하십시오.',
+        'the token endpoint sent no access token',
+      ),
+    );
   const accessToken = token.access_token;
   const bound = dpop !== undefined && String(token.token_type).toLowerCase() === 'dpop';
 
   // §7 + Appendix F.1: a c_nonce, then one proof signed by a fresh non-extractable key.
   const nonce = await callApi<Obj>(sameOrigin(metadata.nonce_endpoint, 'nonce_endpoint'), { method: 'POST' });
-  if (typeof nonce.c_nonce !== 'string') throw new WalletError('bad_nonce', 'the nonce endpoint sent no c_nonce');
+  if (typeof nonce.c_nonce !== 'string')
+    throw new WalletError(
+      'bad_nonce',
+      t(
+        '발급기관이 지갑의 키를 확인하는 데 필요한 값을 보내지 않아 증명서를 받을 수 없습니다. 발급기관에 문의하십시오.',
+        'the nonce endpoint sent no c_nonce',
+      ),
+    );
   const key = await createHolderKey();
   try {
     const proof = await signJws(

@@ -1,0 +1,82 @@
+/**
+ * The web wallet's own refusals while receiving an offer and answering a request are sentences in
+ * the page's language: every `new WalletError(code, …)`, `new MdocError(…)` and `new Error(…)` in
+ * the wallet's receive and present modules passes its message through `t(ko, en)` or `tx(…)`, and
+ * a Korean literal given to `t` reads as Korean (Hangul, no snake_case code). A bare English
+ * string would reach a Korean reader as the page's general "could not be completed" sentence
+ * (describeError hides English in Korean), never saying what happened or what to do.
+ * The browser half (the sentence a Korean reader sees) is in test/browser/page-refusals.test.ts.
+ */
+import { it } from 'vitest';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import ts from 'typescript';
+
+const root = join(import.meta.dirname, '..', '..');
+const FILES = ['receive-offer.ts', 'openid4vp.ts', 'mdoc.ts'].map((f) => join('src', 'web', 'wallet', f));
+/** The error classes and which argument is the message a person reads. */
+const MESSAGE_ARG: Record<string, number> = { WalletError: 1, MdocError: 0, Error: 0 };
+const HANGUL = /[\uAC00-\uD7A3]/;
+const RAW_CODE = /[A-Za-z0-9]_[A-Za-z0-9]/;
+
+interface Found {
+  where: string;
+  problem: string;
+}
+
+/** The literal text of a string or template literal (template parts joined), else undefined. */
+function literalText(node: ts.Expression): string | undefined {
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  if (ts.isTemplateExpression(node)) return [node.head.text, ...node.templateSpans.map((s) => s.literal.text)].join('');
+  return undefined;
+}
+
+function checkMessage(arg: ts.Expression | undefined, where: string): string | undefined {
+  if (arg === undefined) return 'no message';
+  if (!ts.isCallExpression(arg) || !ts.isIdentifier(arg.expression) || !['t', 'tx'].includes(arg.expression.text))
+    return `message is not t(…)/tx(…): ${arg.getText().slice(0, 80)}`;
+  if (arg.expression.text === 't') {
+    const ko = arg.arguments[0];
+    const text = ko && literalText(ko);
+    if (text !== undefined && !HANGUL.test(text)) return `the Korean is not Korean: ${text}`;
+    if (text !== undefined && RAW_CODE.test(text)) return `the Korean names a code: ${text}`;
+    if (
+      ko &&
+      ts.isTemplateExpression(ko) &&
+      ko.templateSpans.some((s) => !/^(location\.origin|u\.origin|err\.message)$/.test(s.expression.getText()))
+    )
+      return `the Korean interpolates a protocol value (${where})`;
+  }
+  return undefined;
+}
+
+async function refusalsIn(file: string): Promise<{ count: number; found: Found[] }> {
+  const source = ts.createSourceFile(file, await readFile(join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
+  const found: Found[] = [];
+  let count = 0;
+  const visit = (node: ts.Node): void => {
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text in MESSAGE_ARG) {
+      count++;
+      const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+      const where = `${file}:${line}`;
+      const problem = checkMessage(node.arguments?.[MESSAGE_ARG[node.expression.text]!], where);
+      if (problem) found.push({ where, problem });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return { count, found };
+}
+
+it('every refusal of the wallet’s receive and present modules is t(ko, en) or tx(…), its Korean in Korean', async () => {
+  const found: Found[] = [];
+  let count = 0;
+  for (const file of FILES) {
+    const r = await refusalsIn(file);
+    count += r.count;
+    found.push(...r.found);
+  }
+  assert.ok(count > 30, `only ${count} refusals found: the scan no longer sees them`);
+  assert.deepEqual(found, []);
+});
