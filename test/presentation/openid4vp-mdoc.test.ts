@@ -378,7 +378,11 @@ for (const backend of storeTargets()) {
         ['a26776657273696f6e63312e306776657273696f6e63312e30', 'mdoc_cbor_duplicate_key'],
         ['a16776657273696f6ec100', 'mdoc_cbor_unexpected_tag'],
         ['ba00100000', 'mdoc_cbor_too_wide'],
-        ['a26776657273696f6e63312e3066737461747573' + '01', 'mdoc_document_count'],
+        ['a16776657273696f6e' + '78ff61', 'mdoc_cbor_malformed'], // a text of 255 bytes cut after one
+        ['a26776657273696f6e63312e3066737461747573' + '00', 'mdoc_document_count'],
+        ['a26776657273696f6e63312e3066737461747573' + '0a', 'mdoc_device_response_error'],
+        ['a26776657273696f6e63312e3066737461747573' + '01', 'mdoc_malformed'], // no status ISO 18013-5 defines
+        ['a26776657273696f6e63322e3066737461747573' + '00', 'mdoc_malformed'], // version "2.0"
       ] as const) {
         const { answered, result: r } = await presentFlow({ vp: Buffer.from(hex, 'hex').toString('base64url') });
         assert.equal(answered.status, 'rejected');
