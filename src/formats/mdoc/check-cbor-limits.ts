@@ -13,14 +13,17 @@
  * - a tag other than tdate (0), full-date (1004) or embedded CBOR (24); ISO 18013-5 carries its
  *   COSE_Sign1 structures untagged:
  *   `mdoc_cbor_unexpected_tag`;
- * - truncation (an item, or a string, that runs past the end of the bytes), bytes after the item, reserved additional information (28–30), simple values
- *   in two bytes below 32, a tag 24 that does not hold one whole CBOR item, or a text string that
- *   is not UTF-8 (`mdoc_cbor_malformed`).
+ * - a map key that is neither text nor an integer, a tdate or full-date that is not text of its
+ *   RFC 3339 grammar: well-formed CBOR, but in no ISO 18013-5 structure (`mdoc_malformed`);
+ * - truncation (an item, or a string, that runs past the end of the bytes), bytes after the item,
+ *   reserved additional information (28–30), simple values in two bytes below 32, a tag 24 that
+ *   does not hold one whole CBOR item, or a text string that is not UTF-8 (`mdoc_cbor_malformed`).
  *
  * Linear in the input (every byte is looked at a bounded number of times), so the cost of a
  * refused DeviceResponse is one pass.
  */
 import { formatError } from '../error-codes.js';
+import { isRfc3339DateTime, isRfc3339FullDate } from './check-cbor-date.js';
 
 export const MAX_BYTES = 192 * 1024;
 export const MAX_DEPTH = 24;
@@ -35,6 +38,8 @@ interface Walk {
 }
 
 const malformed = (message: string) => formatError('mdoc_cbor_malformed', message);
+/** Well-formed CBOR no mdoc structure can hold, wherever it is (also in members nothing reads). */
+const shape = (message: string) => formatError('mdoc_malformed', message);
 
 /** Reads the argument of the head at `pos`; returns [value, next position]. */
 function readArgument(w: Walk, pos: number, info: number): [number, number] {
@@ -49,6 +54,14 @@ function readArgument(w: Walk, pos: number, info: number): [number, number] {
   let v = 0;
   for (let i = 0; i < size; i++) v = v * 256 + b[pos + i]!;
   return [v, pos + size];
+}
+
+/** The text item at [from, to) read by `valid`: a tdate or full-date (already walked, so its UTF-8 checked). */
+function checkDateText(w: Walk, from: number, to: number, valid: (text: string) => boolean): void {
+  const head = w.bytes[from]!;
+  if (head >> 5 !== 3) throw shape('a tdate or full-date tag does not hold text');
+  const [, start] = readArgument(w, from + 1, head & 0x1f);
+  if (!valid(utf8.decode(w.bytes.subarray(start, to)))) throw shape('a tdate or full-date is not an RFC 3339 date');
 }
 
 /** Walks one item at `pos`; returns the position after it. */
@@ -101,6 +114,10 @@ function walkItem(w: Walk, pos: number, depth: number): number {
       let p = next;
       for (let i = 0; i < arg; i++) {
         const keyEnd = walkItem(w, p, depth + 1);
+        // ISO 18013-5 keys its maps by text, its DigestIDs by integer (§8.3.2.1.2, §9.1.2.4), COSE
+        // by integer or text (RFC 9052 §3.1, §7): any other key (a byte string, a tag) is in no mdoc.
+        const keyMajor = b[p]! >> 5;
+        if (keyMajor !== 0 && keyMajor !== 1 && keyMajor !== 3) throw shape('a map key is neither text nor an integer');
         const key = byteString(b, p, keyEnd);
         if (keys.has(key)) throw formatError('mdoc_cbor_duplicate_key', 'a map has the same key twice');
         keys.add(key);
@@ -111,6 +128,8 @@ function walkItem(w: Walk, pos: number, depth: number): number {
     case 6: {
       if (!ALLOWED_TAGS.has(arg)) throw formatError('mdoc_cbor_unexpected_tag', `CBOR tag ${arg} is not expected in an mdoc`);
       const end = walkItem(w, next, depth + 1);
+      // RFC 8949 §3.4.1 (tdate) and RFC 8943 §2 (full-date): the tag holds text of its grammar.
+      if (arg === 0 || arg === 1004) checkDateText(w, next, end, arg === 0 ? isRfc3339DateTime : isRfc3339FullDate);
       // RFC 8949 §3.4.5.1: tag 24 wraps a byte string holding exactly one well-formed CBOR item.
       if (arg === 24) {
         const head = b[next]!;

@@ -7,7 +7,7 @@ import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { mdocVerification } from '../../../src/formats/mdoc/verification-adapter.js';
 import { openId4VpSessionTranscript } from '../../../src/formats/mdoc/verify-device-signature.js';
-import { MAX_BYTES } from '../../../src/formats/mdoc/check-cbor-limits.js';
+import { checkCborLimits, MAX_BYTES } from '../../../src/formats/mdoc/check-cbor-limits.js';
 import { toJsonValue } from '../../../src/formats/mdoc/parse-element-value.js';
 import { cborDecode, DateOnly } from '@owf/mdoc';
 import { calculateJwkThumbprint } from 'jose';
@@ -92,6 +92,57 @@ describe('the mdoc parse check', () => {
     const withStatus = (hex: string) => b64u('a26776657273696f6e63312e30667374617475' + '73' + hex);
     for (const s of ['0a', '0b', '0c']) assert.equal(refusal(withStatus(s)), 'mdoc_device_response_error', s);
     for (const s of ['01', '0d', '1863', '20']) assert.equal(refusal(withStatus(s)), 'mdoc_malformed', s);
+  });
+});
+
+describe('the text of a tdate (tag 0) and a full-date (tag 1004)', () => {
+  const textHex = (t: string) =>
+    (t.length < 24 ? (0x60 + t.length).toString(16) : '78' + t.length.toString(16)) + Buffer.from(t).toString('hex');
+  const tagged = (tagHex: string, t: string) => Buffer.from('a16161' + tagHex + textHex(t), 'hex');
+  const code = (bytes: Uint8Array): string | undefined => {
+    try {
+      checkCborLimits(bytes);
+      return undefined;
+    } catch (e) {
+      return (e as { code: string }).code;
+    }
+  };
+
+  it('takes RFC 3339 date-times, fractions, offsets and a leap second', () => {
+    for (const t of ['2026-01-02T03:04:05Z', '2024-02-29T23:59:60Z', '2026-01-02T03:04:05.123Z', '2026-01-02T12:04:05+09:00'])
+      assert.equal(code(tagged('c0', t)), undefined, t);
+  });
+
+  it('refuses a tdate that is not an RFC 3339 date-time (RFC 8949 §3.4.1, RFC 4287 §3.3)', () => {
+    for (const t of [
+      'not a date',
+      '2026-01-02',
+      '2026-01-02t03:04:05z',
+      '2026-01-02 03:04:05Z',
+      '2026-01-02T03:04:05',
+      '2026-01-02T24:00:00Z',
+      '2026-01-02T03:60:00Z',
+      '2025-02-29T00:00:00Z',
+      '2026-01-02T03:04:05+0900',
+      '2026-01-02T03:04:05.Z',
+      '+02026-01-02T03:04:05Z',
+    ])
+      assert.equal(code(tagged('c0', t)), 'mdoc_malformed', t);
+    assert.equal(code(Buffer.from('a16161c000', 'hex')), 'mdoc_malformed'); // 0(0): no text at all
+  });
+
+  it('refuses a full-date that is not an RFC 3339 full-date (RFC 8943 §2)', () => {
+    for (const t of ['1990-03-01', '2000-02-29']) assert.equal(code(tagged('d903ec', t)), undefined, t);
+    for (const t of ['1990-02-30', '1900-02-29', '1990-13-01', '1990-3-1', '1990-03-01T00:00:00Z'])
+      assert.equal(code(tagged('d903ec', t)), 'mdoc_malformed', t);
+    assert.equal(code(Buffer.from('a16161d903ec1a00bc614e', 'hex')), 'mdoc_malformed'); // 1004(12345678)
+  });
+
+  it('refuses a map key that is neither text nor an integer, and takes integer keys (COSE, DigestIDs)', () => {
+    assert.equal(code(Buffer.from('a1410001', 'hex')), 'mdoc_malformed'); // { h'00': 1 }
+    assert.equal(code(Buffer.from('a1f401', 'hex')), 'mdoc_malformed'); // { false: 1 }
+    assert.equal(code(Buffer.from('a18000', 'hex')), 'mdoc_malformed'); // { []: 0 }
+    assert.equal(code(Buffer.from('a2012620f6', 'hex')), undefined); // { 1: -7, -1: null }
   });
 });
 

@@ -120,6 +120,25 @@ describe('the mdoc verification adapter', () => {
       assert.equal(parseCode(changed((r) => r.set('version', version))), 'mdoc_malformed', version);
   });
 
+  it('refuses a member nothing reads whose map key is a byte string or whose tdate or full-date is no RFC 3339 date', () => {
+    const valid = Buffer.from(validVp, 'base64url');
+    assert.ok(valid[0]! >= 0xa0 && valid[0]! < 0xb7); // a map of fewer than 23 members: one more fits in its head
+    /** The DeviceResponse with one more member, `hex` (key and value) after the others. */
+    const withMember = (hex: string) => {
+      const b = Buffer.concat([valid, Buffer.from(hex, 'hex')]);
+      b[0] = valid[0]! + 1;
+      return b.toString('base64url');
+    };
+    const text = (t: string) => (0x60 + t.length).toString(16) + Buffer.from(t).toString('hex');
+    assert.equal(parseCode(withMember(text('x') + 'c0' + text('2026-01-02T03:04:05Z'))), 'parsed');
+    assert.equal(parseCode(withMember(text('x') + 'd903ec' + text('1990-02-28'))), 'parsed');
+    assert.equal(parseCode(withMember('4100' + '01')), 'mdoc_malformed'); // h'00': 1
+    assert.equal(parseCode(withMember(text('x') + 'c0' + text('not a date'))), 'mdoc_malformed');
+    assert.equal(parseCode(withMember(text('x') + 'c0' + '00')), 'mdoc_malformed'); // 0(0)
+    assert.equal(parseCode(withMember(text('x') + 'c0' + text('2026-01-02'))), 'mdoc_malformed');
+    assert.equal(parseCode(withMember(text('x') + 'd903ec' + text('1990-02-30'))), 'mdoc_malformed');
+  });
+
   it('refuses the DeviceResponse cut short at any byte as truncated CBOR', () => {
     const valid = Buffer.from(validVp, 'base64url');
     const codes = new Set<string>();
