@@ -205,6 +205,12 @@ for (const backend of storeTargets()) {
       assert.equal(r2.credentials.mdl![0]!.code, 'mdoc_certificate_invalid');
     });
 
+    it('refuses an mdoc whose document signer names another country than its IACA (ISO 18013-5 Annex B.1.4)', async () => {
+      const foreign = await makeDocumentSigner(iaca, { subject: 'CN=Test DS, C=US' });
+      const { result: r } = await presentFlow({ credential: await party.issue({ ds: foreign, deviceJwk: device.publicJwk }) });
+      assert.equal(r.credentials.mdl![0]!.code, 'mdoc_certificate_invalid');
+    });
+
     it('refuses an element changed after issuance (digest mismatch)', async () => {
       const req = await openRequest();
       const vp = await party.present({

@@ -9,7 +9,8 @@
  * - usage: the DS is no CA, has `digitalSignature` when it states key usage and the mdoc DS
  *   purpose (1.0.18013.5.1.2) when it states extended key usage; the certificates above it are
  *   CAs allowed to sign certificates (`keyCertSign`) when they state key usage;
- * - the MSO `validityInfo.signed` inside the DS validity (§9.3.1).
+ * - the MSO `validityInfo.signed` inside the DS validity (§9.3.1);
+ * - the DS subject's countryName the same as the IACA's (Annex B.1.4).
  *
  * Nothing is fetched: no AIA, no CRL (the IACA list is configured; revocation of an mdoc goes
  * through its Token Status List).
@@ -21,6 +22,7 @@ import { formatError } from '../error-codes.js';
 import type { CoseSign1 } from './parse-cose-sign1.js';
 import { certificateFor, checkedUsage, issuedByCached } from '../x509/certificate-cache.js';
 import { MDL_DS_EKU } from './mdoc-constants.js';
+import { subjectCountryNames } from '../x509/read-country-name.js';
 
 /** One trusted IACA certificate and what it stands for. */
 export interface MdocTrustAnchor {
@@ -83,11 +85,32 @@ export function verifyIssuerCertificate(
   }
   if (checked.trustedBy === undefined) throw formatError('mdoc_iaca_untrusted', 'the x5chain does not lead to a trusted IACA');
   const ds = checked.certs[0]!;
+  const anchor = anchors[checked.trustedBy]!;
+  checkDsCountry(ds, anchor.certificate);
   const signed = msoSigned.getTime();
   // §9.3.1: the MSO was signed while the DS was valid.
   if (!(signed >= Date.parse(ds.validFrom) && signed <= Date.parse(ds.validTo)))
     throw invalid('the MSO was signed outside the document signer validity');
-  return { dsKey: ds.publicKey, anchor: anchors[checked.trustedBy]! };
+  return { dsKey: ds.publicKey, anchor };
+}
+
+/**
+ * ISO 18013-5 Annex B.1.2 and B.1.4: the IACA and the document signer each name one countryName,
+ * the DS the same as the IACA (an issuing authority signs for its own country only). Compared as
+ * X.520 countryName is matched, ignoring case (RFC 4519 §2.2: caseIgnoreMatch).
+ */
+function checkDsCountry(ds: X509Certificate, iaca: X509Certificate): void {
+  let dsCountries: readonly string[];
+  let iacaCountries: readonly string[];
+  try {
+    [dsCountries, iacaCountries] = [subjectCountryNames(ds), subjectCountryNames(iaca)];
+  } catch {
+    throw invalid('the subject of a certificate of the x5chain cannot be read');
+  }
+  if (iacaCountries.length !== 1) throw invalid('the IACA certificate does not name one countryName');
+  if (dsCountries.length !== 1) throw invalid('the document signer certificate does not name one countryName');
+  if (dsCountries[0]!.toUpperCase() !== iacaCountries[0]!.toUpperCase())
+    throw invalid('the document signer names another countryName than its IACA');
 }
 
 function checkDsUsage(ds: X509Certificate): void {

@@ -52,4 +52,27 @@ describe('mdoc x5chain checks with the certificate cache', () => {
       );
     }
   });
+
+  it("refuses a document signer whose countryName is not its IACA's, or that names none or two (ISO 18013-5 Annex B.1.4)", async () => {
+    const iaca = await makeIaca('CN=Test IACA, C=KR');
+    const anchors: MdocTrustAnchor[] = [{ certificate: new X509Certificate(iaca.pem), issuer: 'ours', doctypes: undefined }];
+    const now = Date.now();
+    const verdict = async (subject: string) => {
+      const ds = await makeDocumentSigner(iaca, { subject });
+      return code(() => verifyIssuerCertificate(issuerAuth(new X509Certificate(ds.pem).raw), anchors, now, new Date(now)).anchor.issuer);
+    };
+    assert.equal(await verdict('CN=Test DS, O=Seoul, C=KR'), 'accepted');
+    assert.equal(await verdict('CN=Test DS, C=kr'), 'accepted'); // X.520 countryName matches ignoring case
+    assert.equal(await verdict('CN=Test DS, C=US'), 'mdoc_certificate_invalid');
+    assert.equal(await verdict('CN=Test DS'), 'mdoc_certificate_invalid');
+    assert.equal(await verdict('CN=Test DS, C=KR, C=US'), 'mdoc_certificate_invalid');
+    // An IACA without a country (Annex B.1.2 makes it mandatory) vouches for no DS.
+    const bare = await makeIaca('CN=Bare IACA');
+    const ds = await makeDocumentSigner(bare, { subject: 'CN=Test DS, C=KR' });
+    const bareAnchors = [{ certificate: new X509Certificate(bare.pem), issuer: 'bare', doctypes: undefined }];
+    assert.equal(
+      code(() => verifyIssuerCertificate(issuerAuth(new X509Certificate(ds.pem).raw), bareAnchors, now, new Date(now))),
+      'mdoc_certificate_invalid',
+    );
+  });
 });

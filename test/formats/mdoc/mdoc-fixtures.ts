@@ -43,12 +43,12 @@ export async function makeIaca(name = 'CN=Test IACA, C=KR', o: { notAfter?: Date
 
 export async function makeDocumentSigner(
   iaca: Iaca,
-  o: { notBefore?: Date; notAfter?: Date; usage?: number; eku?: string[]; aki?: boolean } = {},
+  o: { notBefore?: Date; notAfter?: Date; usage?: number; eku?: string[]; aki?: boolean; subject?: string } = {},
 ): Promise<DocumentSigner> {
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: '02',
-    subject: 'CN=Test DS, C=KR',
+    subject: o.subject ?? 'CN=Test DS, C=KR',
     issuer: iaca.cert.subject,
     notBefore: o.notBefore ?? new Date(Date.now() - DAY),
     notAfter: o.notAfter ?? new Date(Date.now() + 365 * DAY),
