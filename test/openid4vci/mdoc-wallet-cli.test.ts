@@ -95,9 +95,10 @@ for (const backend of storeTargets()) {
       const web = (await import(pathToFileURL(join(import.meta.dirname, '..', '..', 'src', 'web', 'wallet', 'mdoc.ts')).href)) as {
         checkReceivedMdoc(credential: unknown, expected: { docType: unknown; kid: string }): Promise<unknown>;
       };
+      // The page speaks Korean first (src/web/shared/i18n.ts), so its refusal here is the Korean sentence.
       await assert.rejects(
         web.checkReceivedMdoc(sent, { docType: type.mdoc?.doctype, kid: 'any' }),
-        /not a well-formed base64url IssuerSigned/,
+        /발급기관이 보낸 증명서의 형식이 올바르지 않습니다/,
       );
     });
 
