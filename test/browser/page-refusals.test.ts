@@ -147,6 +147,63 @@ describe.skipIf(BROWSER_SKIP)('pages refusing, in Korean', () => {
     await wallet.close();
   });
 
+  it('the wallet says in Korean that a card it keeps cannot be read, not in a parser’s English', async () => {
+    const wallet = await open('/wallet');
+    await wallet.locator('main h1').first().waitFor();
+    // Straight into the wallet's IndexedDB, as a card the issuer sent in a form the wallet cannot read.
+    const store = (op: string) =>
+      wallet.evaluate(
+        `new Promise((resolve, reject) => {
+          const r = indexedDB.open('dproof-wallet', 1);
+          r.onupgradeneeded = () => { r.result.createObjectStore('keys', { keyPath: 'kid' }); r.result.createObjectStore('credentials', { keyPath: 'id' }); };
+          r.onerror = () => reject(r.error);
+          r.onsuccess = () => {
+            const tx = r.result.transaction('credentials', 'readwrite');
+            const s = tx.objectStore('credentials');
+            ${op};
+            tx.oncomplete = () => { r.result.close(); resolve(); };
+            tx.onerror = () => reject(tx.error);
+          };
+        })`,
+      );
+    const put = (credential: string) =>
+      store(
+        `s.put(${JSON.stringify({
+          id: 'unreadable',
+          credential,
+          format: 'dc+sd-jwt',
+          issuer: t.url,
+          vct: 'urn:example:unreadable',
+          configuration_id: 'unreadable',
+          key: 'none',
+          received_at: new Date().toISOString(),
+          expires_at: null,
+        })})`,
+      );
+    const notSdJwt = '지갑에 저장된 증명서의 형식이 올바르지 않아 읽을 수 없습니다. 발급기관에 문의하십시오.';
+    const badItem = '지갑에 저장된 증명서에 읽을 수 없는 항목이 있습니다. 발급기관에 문의하십시오.';
+    const cases: [string, string][] = [
+      ['not-an-sd-jwt', notSdJwt], // no "~" at all
+      ['a.b.c~', notSdJwt], // jose's "Invalid JWT" before
+      [`a.b.c~${Buffer.from('["x"]').toString('base64url')}~`, badItem], // a Disclosure of one element
+      ['a.b.c~%%%~', badItem], // not base64url: a parser's English before
+    ];
+    try {
+      for (const [credential, korean] of cases) {
+        await put(credential);
+        await wallet.reload();
+        const announced = wallet.locator('.announce.error');
+        await announced.waitFor();
+        const said = ((await announced.textContent()) ?? '').trim();
+        assert.equal(said, korean, credential);
+        assert.doesNotMatch(said, /[A-Za-z_]/, credential);
+      }
+    } finally {
+      await store(`s.delete('unreadable')`);
+    }
+    await wallet.close();
+  });
+
   it('the verifier names no credential for junk pasted at the counter, and drops an old QR when a new request is refused', async () => {
     const page = await open('/verifier');
     await page.getByLabel('검증기관(verifier) API 키').fill(verifierKey);

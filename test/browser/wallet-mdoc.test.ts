@@ -90,6 +90,11 @@ describe.skipIf(BROWSER_SKIP)('web wallet with mdoc', () => {
     const portrait = await wallet.locator('img.portrait').getAttribute('src');
     assert.match(portrait ?? '', /^data:image\/jpeg;base64,\/9j\//, 'portrait from its JPEG bytes');
     assert.equal(await wallet.locator('#counter-challenge, button:has-text("카운터 QR 만들기")').count(), 0, 'no counter QR for an mdoc');
+    // The card is named for a Korean reader (the verifier's presets say "ISO 규격"), not by the Latin word mdoc.
+    assert.equal(
+      (await wallet.locator('section[aria-labelledby=claims-h] p.hint').textContent())?.trim(),
+      '이 증명서는 ISO 규격 모바일 신분증이므로 검증기관의 제출 요청에 응답할 때만 제출합니다. 요청마다 보낼 항목을 확인하고 고릅니다.',
+    );
     assert.ok(Number(await wallet.evaluate('document.documentElement.scrollWidth')) <= 390, 'nothing wider than a 390 px phone');
     await wallet.getByRole('button', { name: /지갑으로/ }).click();
   });

@@ -1,7 +1,8 @@
 /**
- * The web wallet's own refusals while receiving an offer and answering a request are sentences in
- * the page's language: every `new WalletError(code, …)`, `new MdocError(…)` and `new Error(…)` in
- * the wallet's receive and present modules passes its message through `t(ko, en)` or `tx(…)`, and
+ * The web wallet's own refusals while receiving an offer and answering a request, and its failures
+ * reading the cards it keeps (sd-jwt.ts), its storage (wallet-db.ts) and their status lists
+ * (card-status.ts), are sentences in the page's language: every `new WalletError(code, …)`,
+ * `new MdocError(…)` and `new Error(…)` in those modules passes its message through `t(ko, en)` or `tx(…)`, and
  * a Korean literal given to `t` reads as Korean (Hangul, no snake_case code). A bare English
  * string would reach a Korean reader as the page's general "could not be completed" sentence
  * (describeError hides English in Korean), never saying what happened or what to do.
@@ -14,7 +15,9 @@ import { join } from 'node:path';
 import ts from 'typescript';
 
 const root = join(import.meta.dirname, '..', '..');
-const FILES = ['receive-offer.ts', 'openid4vp.ts', 'mdoc.ts'].map((f) => join('src', 'web', 'wallet', f));
+const FILES = ['receive-offer.ts', 'openid4vp.ts', 'mdoc.ts', 'sd-jwt.ts', 'wallet-db.ts', 'card-status.ts'].map((f) =>
+  join('src', 'web', 'wallet', f),
+);
 /** The error classes and which argument is the message a person reads. */
 const MESSAGE_ARG: Record<string, number> = { WalletError: 1, MdocError: 0, Error: 0 };
 const HANGUL = /[\uAC00-\uD7A3]/;
@@ -69,7 +72,7 @@ async function refusalsIn(file: string): Promise<{ count: number; found: Found[]
   return { count, found };
 }
 
-it('every refusal of the wallet’s receive and present modules is t(ko, en) or tx(…), its Korean in Korean', async () => {
+it('every refusal of the wallet’s receive, present, storage and card modules is t(ko, en) or tx(…), its Korean in Korean', async () => {
   const found: Found[] = [];
   let count = 0;
   for (const file of FILES) {

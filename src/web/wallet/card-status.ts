@@ -11,6 +11,7 @@
  */
 import { utf8, type DecodedSdJwt } from './sd-jwt.js';
 import { isMdoc, type DecodedMdoc } from './mdoc.js';
+import { t } from '../shared/i18n.js';
 
 export type CardStatus = 'valid' | 'suspended' | 'revoked' | 'expired' | 'unknown';
 
@@ -34,14 +35,16 @@ async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
 
 async function fetchList(uri: string): Promise<CachedList> {
   const res = await fetch(uri, { headers: { accept: 'application/statuslist+jwt' }, cache: 'no-cache' });
-  if (!res.ok) throw new Error(`status list ${res.status}`);
+  // cardStatus shows a list it cannot fetch or read as "status unknown"; should one of these ever be shown, it is in the page's language.
+  if (!res.ok) throw new Error(t('발급기관의 증명서 상태 목록을 받지 못했습니다. 잠시 후 다시 확인하십시오.', `status list ${res.status}`));
   const jwt = await res.text();
   const payload = JSON.parse(utf8.decode(b64urlBytes(jwt.split('.')[1] ?? ''))) as {
     ttl?: number;
     status_list?: { bits?: number; lst?: string };
   };
   const bits = payload.status_list?.bits;
-  if (!bits || ![1, 2, 4, 8].includes(bits) || typeof payload.status_list?.lst !== 'string') throw new Error('not a status list');
+  if (!bits || ![1, 2, 4, 8].includes(bits) || typeof payload.status_list?.lst !== 'string')
+    throw new Error(t('발급기관이 보낸 증명서 상태 목록을 읽을 수 없습니다. 발급기관에 문의하십시오.', 'not a status list'));
   const ttl = typeof payload.ttl === 'number' && payload.ttl > 0 ? Math.min(payload.ttl, 3600) : 60;
   return { bits, bytes: await inflate(b64urlBytes(payload.status_list.lst)), freshUntil: Date.now() + ttl * 1000 };
 }

@@ -595,7 +595,7 @@ function credentialView(id: string): HTMLElement[] {
         { class: 'hint' },
         mdoc
           ? t(
-              '이 mdoc은 제출 요청에 응답할 때만 제출합니다. 요청마다 보낼 항목을 확인하고 고릅니다.',
+              '이 증명서는 ISO 규격 모바일 신분증이므로 검증기관의 제출 요청에 응답할 때만 제출합니다. 요청마다 보낼 항목을 확인하고 고릅니다.',
               'This mdoc is presented only in answer to a request; you see and choose the items each time.',
             )
           : t(

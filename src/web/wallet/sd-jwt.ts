@@ -14,6 +14,7 @@ import { base64url, decodeJwt, decodeProtectedHeader } from 'jose';
 import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
 import { selectDisclosures as chooseDisclosures, type IndexedDisclosure } from '../../formats/claim-path/select-disclosures.js';
 import { signJws } from './holder-key.js';
+import { t } from '../shared/i18n.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };
@@ -39,19 +40,41 @@ export async function sdDigest(ascii: string): Promise<string> {
   return base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', enc.encode(ascii))));
 }
 
+/*
+ * The page decodes the cards kept in the wallet (at every load): a card it cannot read is said in
+ * the page's language, not in the words of a parser (jose, JSON.parse), which a Korean page would
+ * hide behind its general sentence.
+ */
+const notSdJwt = (): Error =>
+  new Error(t('지갑에 저장된 증명서의 형식이 올바르지 않아 읽을 수 없습니다. 발급기관에 문의하십시오.', 'not an SD-JWT'));
+const malformedDisclosure = (): Error =>
+  new Error(t('지갑에 저장된 증명서에 읽을 수 없는 항목이 있습니다. 발급기관에 문의하십시오.', 'malformed disclosure'));
+
 export async function decodeSdJwt(text: string): Promise<DecodedSdJwt> {
   const parts = text.split('~');
-  if (parts.length < 2 || parts[0] === '') throw new Error('not an SD-JWT');
+  if (parts.length < 2 || parts[0] === '') throw notSdJwt();
   const jwt = parts[0]!;
   const disclosures = parts.slice(1, -1);
   const index = new Map<string, IndexedDisclosure>();
   for (const encoded of disclosures) {
-    const arr = JSON.parse(utf8.decode(base64url.decode(encoded))) as unknown;
-    if (!Array.isArray(arr) || (arr.length !== 2 && arr.length !== 3)) throw new Error('malformed disclosure');
+    let arr: unknown;
+    try {
+      arr = JSON.parse(utf8.decode(base64url.decode(encoded))) as unknown;
+    } catch {
+      throw malformedDisclosure();
+    }
+    if (!Array.isArray(arr) || (arr.length !== 2 && arr.length !== 3)) throw malformedDisclosure();
     const d = arr.length === 3 ? { encoded, name: String(arr[1]), value: arr[2] as Json } : { encoded, value: arr[1] as Json };
     index.set(await sdDigest(encoded), d);
   }
-  const payload = decodeJwt(jwt) as JsonObject;
+  let payload: JsonObject;
+  let header: Record<string, unknown>;
+  try {
+    payload = decodeJwt(jwt) as JsonObject;
+    header = decodeProtectedHeader(jwt) as Record<string, unknown>;
+  } catch {
+    throw notSdJwt();
+  }
 
   // RFC 9901 §7.1 step 3: the claims with every Disclosure applied, for showing them.
   const walk = (value: Json): Json => {
@@ -77,7 +100,7 @@ export async function decodeSdJwt(text: string): Promise<DecodedSdJwt> {
     return out;
   };
   const claims = walk(payload) as JsonObject;
-  return { jwt, header: decodeProtectedHeader(jwt) as Record<string, unknown>, payload, claims, disclosures, index };
+  return { jwt, header, payload, claims, disclosures, index };
 }
 
 /** True when some Disclosure lies at or beneath the claim: the holder can leave it out. */

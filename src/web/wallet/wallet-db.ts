@@ -2,7 +2,12 @@
  * The browser wallet's storage: IndexedDB, one store of keys and one of credentials. Keys are
  * WebCrypto CryptoKey objects created non-extractable: IndexedDB keeps the object, the page can
  * sign with it, and no script (ours included) can ever read the private key out.
+ *
+ * A failure is said in the page's language (the browser's DOMException is English, which a Korean
+ * page would hide behind its general sentence); the English page keeps the browser's own words.
  */
+import { t } from '../shared/i18n.js';
+
 const DB = 'dproof-wallet';
 const VERSION = 1;
 
@@ -29,14 +34,30 @@ export interface StoredCredential {
 
 function open(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, VERSION);
+    const cannotOpen = (err: unknown) =>
+      reject(
+        new Error(
+          t(
+            '이 브라우저에서 지갑 저장 공간을 열 수 없습니다. 사생활 보호 모드(시크릿 모드)를 끄거나 이 사이트의 데이터 저장을 허용한 뒤 다시 시도하십시오.',
+            (err instanceof Error && err.message) || 'IndexedDB is not available',
+          ),
+          { cause: err },
+        ),
+      );
+    let req: IDBOpenDBRequest;
+    try {
+      // No IndexedDB at all, or one the browser refuses this page (SecurityError), throws here.
+      req = indexedDB.open(DB, VERSION);
+    } catch (err) {
+      return cannotOpen(err);
+    }
     req.onupgradeneeded = () => {
       const db = req.result;
       if (!db.objectStoreNames.contains('keys')) db.createObjectStore('keys', { keyPath: 'kid' });
       if (!db.objectStoreNames.contains('credentials')) db.createObjectStore('credentials', { keyPath: 'id' });
     };
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB is not available'));
+    req.onerror = () => cannotOpen(req.error);
   });
 }
 
@@ -44,11 +65,38 @@ async function run<T>(store: 'keys' | 'credentials', mode: IDBTransactionMode, f
   const db = await open();
   try {
     return await new Promise<T>((resolve, reject) => {
-      const tx = db.transaction(store, mode);
-      const req = fn(tx.objectStore(store));
+      const failed = (err: unknown) =>
+        reject(
+          new Error(
+            t(
+              '지갑 저장 공간에서 읽거나 저장하지 못했습니다. 기기의 저장 공간이 충분한지 확인하고 다시 시도하십시오.',
+              (err instanceof Error && err.message) || 'IndexedDB transaction failed',
+            ),
+            { cause: err },
+          ),
+        );
+      let tx: IDBTransaction;
+      let req: IDBRequest<T>;
+      try {
+        // A closing database (InvalidStateError) or a value it cannot keep (DataCloneError) throws here.
+        tx = db.transaction(store, mode);
+        req = fn(tx.objectStore(store));
+      } catch (err) {
+        return failed(err);
+      }
       tx.oncomplete = () => resolve(req.result);
-      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+      tx.onerror = () => failed(tx.error);
+      // A full disk (QuotaExceededError) aborts the transaction.
+      tx.onabort = () =>
+        reject(
+          new Error(
+            t(
+              '지갑 저장 공간의 작업이 중단되었습니다. 기기의 저장 공간이 충분한지 확인하고 다시 시도하십시오.',
+              tx.error?.message || 'IndexedDB transaction aborted',
+            ),
+            { cause: tx.error },
+          ),
+        );
     });
   } finally {
     db.close();
