@@ -11,7 +11,7 @@
 import 'reflect-metadata';
 import type { JWK } from 'jose';
 import * as x509 from '@peculiar/x509';
-import { conflict } from '../errors.js';
+import { badRequest, conflict } from '../errors.js';
 import type { KeyRecord } from '../store/repositories/keys-repo.js';
 import { isUniqueViolation, type KeyDeps } from './manage-keys.js';
 import { buildDsCertificate, buildIacaCertificate, type CertificateSubject } from './build-mdoc-certificate.js';
@@ -63,10 +63,24 @@ export async function makeRootCa(deps: KeyDeps, alg: typeof MDOC_IACA_ALG | type
 export const makeIaca = (deps: KeyDeps, subject: CertificateSubject) => makeRootCa(deps, MDOC_IACA_ALG, subject);
 
 /** A new document signer under the active IACA (the previous DS becomes retiring). */
-export async function makeDocumentSigner(deps: KeyDeps, subject: CertificateSubject) {
+/**
+ * A new document signer under the active IACA. ISO/IEC 18013-5 Annex B.1.4: its countryName is the
+ * IACA's (verifiers refuse a DS naming another, ours too), so an unnamed country is the IACA's and
+ * a named one must be it.
+ */
+export async function makeDocumentSigner(deps: KeyDeps, named: Omit<CertificateSubject, 'country'> & { country?: string | undefined }) {
   const iaca = (await deps.store.keys.list()).find((k) => k.alg === MDOC_IACA_ALG && k.state === 'active');
   if (!iaca) throw conflict('no_active_iaca', 'there is no active IACA root; run "dproof keys iaca" first');
   const iacaCert = new x509.X509Certificate(certificateChainOf(iaca)[0]!);
+  const iacaCountry = iacaCert.subjectName.getField('C')[0];
+  if (iacaCountry === undefined) throw conflict('no_active_iaca', 'the active IACA names no country; make a new one with "dproof keys iaca --country <cc>"');
+  if (named.country !== undefined && named.country.toUpperCase() !== iacaCountry.toUpperCase()) {
+    throw badRequest(
+      'invalid_request',
+      `--country ${named.country} is not the IACA's country ${iacaCountry}: a document signer names its IACA's country (ISO 18013-5 Annex B.1.4); leave --country out`,
+    );
+  }
+  const subject: CertificateSubject = { ...named, country: iacaCountry };
   const iacaSigner = await deps.keyStore.load({ kid: iaca.kid, file: iaca.file, alg: 'ES256' });
   const key = await deps.keyStore.generate('ES256');
   const cert = await buildDsCertificate(key.publicJwk, iacaCert, iacaSigner, subject, deps.clock.now());

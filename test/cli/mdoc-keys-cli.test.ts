@@ -121,6 +121,20 @@ for (const backend of storeTargets()) {
       }
     });
 
+    it("gives a document signer its IACA's country (ISO 18013-5 Annex B.1.4) and refuses another, which verifiers would refuse", async () => {
+      const iaca = JSON.parse((await runDproof(['keys', 'iaca', '--json', '--country', 'US'], target.env)).stdout) as KeyJson;
+      const ds = JSON.parse((await runDproof(['keys', 'ds', '--json'], target.env)).stdout) as KeyJson;
+      assert.equal(new x509.X509Certificate(ds.certificate).subjectName.getField('C')[0], 'US');
+      assert.equal(new x509.X509Certificate(iaca.certificate).subjectName.getField('C')[0], 'US');
+      const named = JSON.parse((await runDproof(['keys', 'ds', '--json', '--country', 'US'], target.env)).stdout) as KeyJson;
+      assert.equal(named.retiring, ds.active.kid);
+      const other = await runDproof(['keys', 'ds', '--country', 'KR'], target.env);
+      assert.equal(other.code, 1);
+      assert.match(other.stderr, /^dproof: --country KR is not the IACA's country US: a document signer names its IACA's country/);
+      // Nothing changed: the signer made before is still the active one.
+      assert.match((await runDproof(['keys', 'list'], target.env)).stdout, new RegExp(`${named.active.kid}\\s+mdoc-ds\\s+active`));
+    });
+
     it('refuses a country that is not two capital letters, in the compiled command', async () => {
       const r = await spawnDproof(['keys', 'iaca', '--country', 'Korea'], target.env);
       assert.equal(r.code, 1);

@@ -235,13 +235,14 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
   keys
     .command('ds')
     .description('make a new mdoc document signer certificate under the active IACA; the current one becomes retiring')
-    .option('--country <cc>', 'ISO 3166-1 alpha-2 country of the issuing authority', 'KR')
+    .option('--country <cc>', "ISO 3166-1 alpha-2 country: the IACA's, which is the default (ISO 18013-5 Annex B.1.4)")
     .option('--name <cn>', 'common name of the document signer', 'digital-proof document signer')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  $ dproof keys ds\n\nRunning servers sign mdocs with it within KEY_REFRESH_MS (default 2 s).')
     .action(async (opts: SubjectOptions) => {
       const c = ctx();
-      const subject = subjectOf(opts, 'digital-proof document signer', c.config.publicUrl);
+      // The country is the IACA's unless named (and then it must be the IACA's).
+      const subject = { ...subjectOf(opts, 'digital-proof document signer', c.config.publicUrl), country: opts.country };
       const r = await c.withStore((store) => makeDocumentSigner({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, subject));
       createOutput(Boolean(opts.json), io).data(
         { active: viewKey(r.active), retiring: r.retiring ?? null, certificate: pemOf(certificateChainOf(r.active)[0]!) },
