@@ -192,11 +192,12 @@ describe.skipIf(BROWSER_SKIP)('pages refusing, in Korean', () => {
       for (const [credential, korean] of cases) {
         await put(credential);
         await wallet.reload();
-        const announced = wallet.locator('.announce.error');
-        await announced.waitFor();
-        const said = ((await announced.textContent()) ?? '').trim();
-        assert.equal(said, korean, credential);
-        assert.doesNotMatch(said, /[A-Za-z_]/, credential);
+        // Said on the card itself (test/browser/wallet-unreadable.test.ts: the other cards stay).
+        const said = wallet.locator('li.vc[data-status=unreadable] .unreadable-why');
+        await said.waitFor();
+        const text = ((await said.textContent()) ?? '').trim();
+        assert.equal(text, korean, credential);
+        assert.doesNotMatch(text, /[A-Za-z_]/, credential);
       }
     } finally {
       await store(`s.delete('unreadable')`);

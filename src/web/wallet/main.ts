@@ -67,9 +67,18 @@ interface Held {
   status: CardStatus;
 }
 
+/** A kept card the wallet cannot read: shown on its own, to be deleted; never offered for presenting. */
+interface Unreadable {
+  stored: StoredCredential;
+  /** Why (the decoder's sentence, in the page's language). */
+  error: unknown;
+}
+
 const state = {
   view: { name: 'home' } as View,
   held: [] as Held[],
+  /** Kept cards that could not be read: not in `held`, so nothing presents, matches or lists them for a verifier. */
+  unreadable: [] as Unreadable[],
   types: [] as CredentialTypeView[],
   offerLink: '',
   txCode: '',
@@ -92,12 +101,19 @@ const page = startPage('wallet', render, reload);
 async function reload(): Promise<void> {
   state.types = await loadTypes().catch(() => []);
   const stored = await listCredentials();
-  state.held = await Promise.all(
-    stored.map(async (s) => {
-      const decoded = s.format === MSO_MDOC ? decodeMdoc(s.credential) : await decodeSdJwt(s.credential);
-      return { stored: s, decoded, type: typeOf(s), status: await cardStatus(decoded, s.expires_at) };
+  // Each card on its own: one the wallet cannot read is shown as such (to be deleted), and the others as ever.
+  const read = await Promise.all(
+    stored.map(async (s): Promise<Held | Unreadable> => {
+      try {
+        const decoded = s.format === MSO_MDOC ? decodeMdoc(s.credential) : await decodeSdJwt(s.credential);
+        return { stored: s, decoded, type: typeOf(s), status: await cardStatus(decoded, s.expires_at) };
+      } catch (error) {
+        return { stored: s, error };
+      }
     }),
   );
+  state.held = read.filter((x): x is Held => 'decoded' in x);
+  state.unreadable = read.filter((x): x is Unreadable => 'error' in x);
 }
 
 /** An SD-JWT VC's type by its vct; an mdoc's by its configuration (`<type id>-mso-mdoc`, OpenID4VCI Appendix A.2). */
@@ -273,6 +289,7 @@ async function act(where: string, fn: () => Promise<void>): Promise<void> {
   }
 }
 
+const HANGUL = /[\uAC00-\uD7A3]/;
 const errorText = (where: string): Child =>
   state.errors[where] ? h('p', { class: 'callout error', role: 'alert' }, state.errors[where]) : null;
 const typeName = (held: Held) => (held.type ? tx(held.type.name) : held.stored.vct);
@@ -378,6 +395,7 @@ function homeView(): HTMLElement[] {
       state.requestLink = '';
     });
 
+  const kept = state.held.length + state.unreadable.length;
   return [
     h('h1', {}, t('내 지갑', 'My wallet')),
     engagementSection(),
@@ -434,10 +452,11 @@ function homeView(): HTMLElement[] {
     h(
       'section',
       { 'aria-labelledby': 'list-h' },
-      h('h2', { id: 'list-h' }, t(`내 증명서 (${state.held.length})`, `My credentials (${state.held.length})`)),
-      state.held.length === 0
+      h('h2', { id: 'list-h' }, t(`내 증명서 (${kept})`, `My credentials (${kept})`)),
+      kept === 0
         ? h('p', { class: 'hint' }, t('아직 받은 증명서가 없습니다.', 'No credentials yet.'))
-        : h('ul', { class: 'cards' }, byName(state.held, typeName).map(cardItem)),
+        : h('ul', { class: 'cards' }, byName(state.held, typeName).map(cardItem), state.unreadable.map(unreadableItem)),
+      errorText('unreadable'),
     ),
     h(
       'section',
@@ -504,6 +523,72 @@ function cardItem(held: Held): HTMLElement {
   );
 }
 
+/**
+ * A card the wallet cannot read: what it is (when the catalogue knows its type), that it cannot be
+ * read and why, and a button that deletes it (the same as the one inside a card). Nothing opens it.
+ */
+function unreadableItem(u: Unreadable): HTMLElement {
+  const id = `vc-unreadable-${String(u.stored.id)}`;
+  let type: CredentialTypeView | undefined;
+  try {
+    type = typeOf(u.stored);
+  } catch {
+    type = undefined; // a vct no URL can be made of: the card is named by what it is instead
+  }
+  const why = u.error instanceof Error ? u.error.message : '';
+  return h(
+    'li',
+    { class: 'vc bad unreadable', 'data-status': 'unreadable' },
+    h('h3', { id }, type ? tx(type.name) : t('알 수 없는 증명서', 'Unknown credential')),
+    h('p', { class: 'card-status bad' }, t('읽을 수 없음', 'cannot be read')),
+    h(
+      'p',
+      { class: 'hint unreadable-why' },
+      // The decoder's own Korean sentence says what is wrong; a message without one gets the general one.
+      HANGUL.test(why)
+        ? why
+        : t(
+            '이 증명서는 지갑이 읽을 수 없는 형식으로 저장되어 있습니다. 발급기관에 문의하십시오.',
+            `This credential cannot be read${why ? ` (${why})` : ''}.`,
+          ),
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      t(
+        '읽을 수 없는 증명서는 보여 주거나 제출할 수 없습니다. 지운 뒤 발급기관에 다시 발급을 요청하십시오.',
+        'A credential the wallet cannot read can be neither shown nor presented. Delete it, and ask the issuer to issue it again.',
+      ),
+    ),
+    rows([
+      [t('발급기관', 'Issuer'), type?.issuing_authority ? tx(type.issuing_authority) : String(u.stored.issuer ?? '-')],
+      [t('받은 날', 'Received'), formatDate(typeof u.stored.received_at === 'string' ? u.stored.received_at : null, true)],
+    ]),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'danger',
+        'aria-describedby': id,
+        disabled: state.busy,
+        on: { click: () => removeCard(u.stored, 'unreadable') },
+      },
+      t('이 증명서 지우기', 'Delete this credential'),
+    ),
+  );
+}
+
+/** Deletes a kept card and the key bound to it (each card has its own), then shows the wallet. */
+const removeCard = (stored: StoredCredential, where: string) =>
+  act(where, async () => {
+    await deleteCredential(stored.id);
+    // A card put into storage by other means may name no key: there is none to delete then.
+    if (typeof (stored.key as unknown) === 'string') await deleteKey(stored.key);
+    await reload();
+    state.view = { name: 'home' };
+    page.announce(t('증명서를 지웠습니다.', 'Credential deleted.'), 'ok');
+  });
+
 // ---- one credential: claims, what to disclose, counter QR --------------------------------
 
 function credentialView(id: string): HTMLElement[] {
@@ -565,14 +650,7 @@ function credentialView(id: string): HTMLElement[] {
         at: Date.now(),
       };
     });
-  const remove = () =>
-    act('qr', async () => {
-      await deleteCredential(id);
-      await deleteKey(held.stored.key);
-      await reload();
-      state.view = { name: 'home' };
-      page.announce(t('증명서를 지웠습니다.', 'Credential deleted.'), 'ok');
-    });
+  const remove = () => removeCard(held.stored, 'qr');
   const counter = state.counter?.credId === id ? state.counter : null;
   return [
     backButton(),

@@ -109,7 +109,10 @@ export const getKey = (kid: string) =>
 export const deleteKey = (kid: string) => run('keys', 'readwrite', (s) => s.delete(kid)).then(() => undefined);
 export const putCredential = (c: StoredCredential) => run('credentials', 'readwrite', (s) => s.put(c)).then(() => undefined);
 export const deleteCredential = (id: string) => run('credentials', 'readwrite', (s) => s.delete(id)).then(() => undefined);
+/** When a card was received, for the order of the list: a record without it (not one this page wrote) sorts last, and throws nothing. */
+const receivedAt = (c: StoredCredential): string => (typeof (c.received_at as unknown) === 'string' ? c.received_at : '');
+/** Every kept card, newest first; whether each can be read is the page's to find out, card by card. */
 export const listCredentials = async (): Promise<StoredCredential[]> =>
   (await run<StoredCredential[]>('credentials', 'readonly', (s) => s.getAll() as IDBRequest<StoredCredential[]>)).sort((a, b) =>
-    b.received_at.localeCompare(a.received_at),
+    receivedAt(b).localeCompare(receivedAt(a)),
   );

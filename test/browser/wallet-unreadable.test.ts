@@ -1,0 +1,143 @@
+/**
+ * A card the web wallet keeps and cannot read does not empty the wallet (Chromium): the cards it
+ * can read are shown and presented as ever, the unreadable one is its own card saying in Korean
+ * that it cannot be read, is offered for no request, and its button deletes it from storage.
+ * Runs when TEST_BROWSER names a Chromium binary.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import type { TestApp } from '../helpers/test-app.js';
+import { BROWSER_SKIP, startBrowserSuite, watchPage, type BrowserSuite } from '../helpers/launch-chromium.js';
+import { makeOffer } from '../openid4vci/vci-helpers.js';
+import { ageOver19Query, createDcqlRequest, readRequestView } from '../presentation/helpers.js';
+
+interface StoredCard {
+  id: string;
+  credential: string;
+  format: string;
+  vct: string;
+  key: string;
+}
+
+/** The wallet's IndexedDB, read and written as the page itself does (src/web/wallet/wallet-db.ts). */
+const DB = `new Promise((resolve, reject) => {
+  const r = indexedDB.open('dproof-wallet', 1);
+  r.onupgradeneeded = () => { r.result.createObjectStore('keys', { keyPath: 'kid' }); r.result.createObjectStore('credentials', { keyPath: 'id' }); };
+  r.onerror = () => reject(r.error);
+  r.onsuccess = () => resolve(r.result);
+})`;
+const storedCards = (page: Page) =>
+  page.evaluate(`${DB}.then((db) => new Promise((resolve) => {
+    const tx = db.transaction(['credentials', 'keys']);
+    const c = tx.objectStore('credentials').getAll();
+    const k = tx.objectStore('keys').getAllKeys();
+    tx.oncomplete = () => { db.close(); resolve({ cards: c.result, keys: k.result }); };
+  }))`) as Promise<{ cards: StoredCard[]; keys: string[] }>;
+const putCard = (page: Page, card: Record<string, unknown>) =>
+  page.evaluate(`${DB}.then((db) => new Promise((resolve, reject) => {
+    const tx = db.transaction('credentials', 'readwrite');
+    tx.objectStore('credentials').put(${JSON.stringify(card)});
+    tx.oncomplete = () => { db.close(); resolve(); };
+    tx.onerror = () => reject(tx.error);
+  }))`);
+
+describe.skipIf(BROWSER_SKIP)('web wallet with a card it cannot read', () => {
+  let s: BrowserSuite;
+  let t: TestApp;
+  let issuerKey: string;
+  let verifierKey: string;
+  let wallet: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    s = await startBrowserSuite({ env: { RATE_LIMIT_PER_MINUTE: '0' }, prefix: 'dproof-chromium-unreadable-' });
+    t = s.t;
+    issuerKey = await t.apiKey('issuer');
+    verifierKey = await t.apiKey('verifier');
+    wallet = watchPage(await s.context.newPage(), pageErrors, { csp: true });
+  });
+
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('shows the cards it can read and presents them, shows the unreadable one as such in Korean, offers it nowhere, and deletes it', async () => {
+    const type = t.runtime.catalog.get('driver-license')!;
+    const offer = await makeOffer(t, issuerKey, { type: 'driver-license', claims: type.example });
+    await wallet.goto(`${t.url}/wallet`);
+    await wallet.getByLabel('발급 링크').fill(offer.offer);
+    await wallet.getByRole('button', { name: '받기' }).click();
+    await wallet.getByText('내 증명서 (1)').waitFor();
+    const [good] = (await storedCards(wallet)).cards;
+    assert.ok(good && good.format === 'dc+sd-jwt', 'the offer was received through the real flow');
+
+    // The same kind of card, kept as the wallet cannot read it: its issuer-signed JWT with no `~`
+    // (what a receipt that checked only the part before the first `~` let through).
+    await putCard(wallet, {
+      id: 'unreadable-card',
+      credential: good.credential.split('~')[0],
+      format: 'dc+sd-jwt',
+      issuer: t.url,
+      vct: good.vct,
+      configuration_id: 'driver-license',
+      key: 'no-such-key',
+      received_at: new Date(Date.now() + 1000).toISOString(),
+      expires_at: null,
+    });
+    await wallet.reload();
+    await wallet.locator('li.vc[data-status=unreadable], .announce.error').first().waitFor();
+    assert.deepEqual(await wallet.locator('.announce.error').allTextContents(), [], 'no error for the whole wallet');
+    await wallet.getByText('내 증명서 (2)').waitFor();
+
+    // The card it reads: as ever, openable.
+    const readable = wallet.locator('li.vc[data-status=valid]');
+    assert.equal(await readable.count(), 1);
+    assert.equal((await readable.locator('h3').textContent())?.trim(), '모바일 운전면허증');
+    assert.equal(await readable.getByRole('button', { name: '열기 · 카운터 QR' }).count(), 1);
+
+    // The card it cannot read: its own card, in Korean, with nothing to open and a delete button.
+    const bad = wallet.locator('li.vc[data-status=unreadable]');
+    assert.equal(await bad.count(), 1);
+    assert.equal((await bad.locator('.card-status').textContent())?.trim(), '읽을 수 없음');
+    assert.equal(
+      (await bad.locator('.unreadable-why').textContent())?.trim(),
+      '지갑에 저장된 증명서의 형식이 올바르지 않아 읽을 수 없습니다. 발급기관에 문의하십시오.',
+    );
+    const badText = (await bad.textContent()) ?? '';
+    assert.match(badText, /읽을 수 없는 증명서는 보여 주거나 제출할 수 없습니다/);
+    assert.doesNotMatch(badText, /[A-Za-z]/, badText);
+    assert.equal(await bad.getByRole('button', { name: /열기/ }).count(), 0);
+    assert.equal(await bad.getByRole('button', { name: '이 증명서 지우기' }).count(), 1);
+
+    // A request for that kind of card: only the readable one is offered (no choice between two), and it verifies.
+    const { id, authorization_request } = await createDcqlRequest(t.app, verifierKey, ageOver19Query(type.vct), {
+      response_mode: 'direct_post.jwt',
+    });
+    await wallet.getByLabel('요청 링크').fill(authorization_request);
+    await wallet.getByRole('button', { name: '요청 열기' }).click();
+    await wallet.getByRole('heading', { name: '제출 동의' }).waitFor();
+    assert.equal(await wallet.locator('.consent-cred').count(), 1);
+    assert.equal(await wallet.locator('.consent-cred select').count(), 0, 'the unreadable card is no candidate');
+    await wallet.getByRole('button', { name: '동의하고 제출' }).click();
+    await wallet.getByRole('heading', { name: '제출 동의' }).waitFor({ state: 'detached' });
+    assert.equal((await readRequestView(t.app, verifierKey, id)).status, 'verified');
+    await wallet.getByRole('button', { name: /지갑으로/ }).click();
+
+    // Deleting it: gone from the page and from storage; the readable card and its key stay.
+    await wallet.locator('li.vc[data-status=unreadable]').getByRole('button', { name: '이 증명서 지우기' }).click();
+    await wallet.getByText('내 증명서 (1)').waitFor();
+    assert.equal((await wallet.locator('.announce').textContent())?.trim(), '증명서를 지웠습니다.');
+    assert.equal(await wallet.locator('li.vc[data-status=unreadable]').count(), 0);
+    const left = await storedCards(wallet);
+    assert.deepEqual(
+      left.cards.map((c) => c.id),
+      [good.id],
+    );
+    assert.deepEqual(left.keys, [good.key]);
+    await wallet.reload();
+    await wallet.getByText('내 증명서 (1)').waitFor();
+    assert.equal(await wallet.locator('li.vc[data-status=valid]').count(), 1);
+    assert.deepEqual(pageErrors, []);
+  });
+});
