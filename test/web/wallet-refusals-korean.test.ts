@@ -83,3 +83,37 @@ it('every refusal of the wallet’s receive, present, storage and card modules i
   assert.ok(count > 30, `only ${count} refusals found: the scan no longer sees them`);
   assert.deepEqual(found, []);
 });
+
+/**
+ * Latin words the Korean of the wallet's sentences may use: the names of standards and formats a
+ * Korean page prints as they are (test/browser/korean-pages.test.ts allows the same on the page),
+ * and the schemes of the links a person pastes. `mdoc` is none: a Korean reader is told "ISO 규격
+ * 모바일 신분증" (as the verifier's presets say), not a Latin word.
+ */
+const KOREAN_MAY_SAY = new Set(
+  ['QR', 'ISO', 'SD-JWT', 'VC', 'OpenID4VP', 'openid4vp', 'openid-credential-offer'].map((w) => w.toLowerCase()),
+);
+
+it('the Korean the wallet shows (every t(ko, en) of its modules and page) names no Latin word but a standard’s, a format’s or a link scheme', async () => {
+  const found: string[] = [];
+  let count = 0;
+  for (const file of [...FILES, join('src', 'web', 'wallet', 'main.ts')]) {
+    const source = ts.createSourceFile(file, await readFile(join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 't') {
+        const ko = node.arguments[0];
+        const text = ko && literalText(ko);
+        if (text !== undefined) {
+          count++;
+          for (const word of text.match(/[A-Za-z][A-Za-z0-9+_.-]*[A-Za-z0-9]|[A-Za-z]/g) ?? [])
+            if (!KOREAN_MAY_SAY.has(word.toLowerCase()))
+              found.push(`${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${word} ← ${text}`);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  assert.ok(count > 100, `only ${count} Korean sentences found: the scan no longer sees them`);
+  assert.deepEqual(found, []);
+});

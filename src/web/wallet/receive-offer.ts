@@ -253,7 +253,7 @@ export async function receiveCredential(parsed: ParsedOffer, txCode: string | un
   if (format !== 'dc+sd-jwt' && format !== MSO_MDOC)
     throw new WalletError(
       'unsupported_format',
-      t('이 지갑은 SD-JWT VC와 mdoc만 보관합니다.', 'This wallet keeps SD-JWT VCs and mdocs only.'),
+      t('이 지갑은 SD-JWT VC 증명서와 ISO 규격 모바일 신분증만 보관합니다.', 'This wallet keeps SD-JWT VCs and mdocs only.'),
     );
 
   // §12.2.4 authorization_servers (absent: the issuer is its own), RFC 8414 §3.3.
