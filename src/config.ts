@@ -299,7 +299,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     name: 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE',
     default: '6000',
     description:
-      'Anonymous wallet-facing requests (offer, token, nonce, credential, request object, direct_post, history, status lists) per minute per client address: a flood ceiling, high because thousands of phones can share one carrier address; `0` = unlimited.',
+      'Anonymous wallet-facing requests (offer, token, nonce, credential, request object, direct_post, history) per minute per client address: a flood ceiling, high because thousands of phones can share one carrier address; `0` = unlimited.',
   },
   {
     name: 'RATE_LIMIT_PER_REFERENCE_PER_MINUTE',

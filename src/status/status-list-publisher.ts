@@ -5,11 +5,7 @@ import { isAppError, notFound } from '../errors.js';
 import { StatusList } from '../formats/status-list/status-list-codec.js';
 import { gzipSync } from 'node:zlib';
 import { signStatusListCwt } from '../formats/status-list/status-list-cwt.js';
-import {
-  buildStatusListTokenPayload,
-  signStatusListPayload,
-  type StatusListTokenPayload,
-} from '../formats/status-list/status-list-token.js';
+import { buildStatusListTokenPayload, signStatusListPayload } from '../formats/status-list/status-list-token.js';
 import { statusListUri } from './status-list-uri.js';
 
 /** A signer's kid, and the end of its issuer certificate: a key certified since re-signs the lists. */
@@ -17,17 +13,20 @@ const signingKeyTag = (s: Signer): string => (s.x5c ? `${s.kid}#${s.x5c[0]!.slic
 
 interface Cached {
   token: string;
-  /** The claims `token` signs; the CWT form signs the same ones (same `iat`, `exp`). */
-  payload: StatusListTokenPayload;
-  signer: Signer;
-  /** The CWT form, signed on its first request (most relying parties ask for the JWT only). */
-  cwt?: Promise<Uint8Array>;
+  /** The same claims in CWT form (§5.2), signed with the token: same key, same `iat` and `exp`. */
+  cwt: Buffer;
   /** The JWT form gzipped, made on its first request; null when gzip would not make it smaller. */
   gzip?: Buffer | null;
+  iat: number;
+  exp: number | undefined;
   version: number;
   /** The key (and issuer certificate) that signed `token`: once this node signs with another one, the token is re-signed. */
   kid: string;
   signedAt: number;
+  /**
+   * When the list was last seen at `version` (this node's clock, taken before the read): the
+   * token tells every status from its making up to this time.
+   */
   checkedAt: number;
   etag: string;
 }
@@ -40,8 +39,10 @@ export interface PublishedStatusList {
   /** The token's `iat` and `exp` (seconds), for a request that names a `time` (§8.4). */
   iat: number;
   exp: number | undefined;
+  /** Until when (ms, this node's clock) the statuses are known to be the token's: no change was committed before then. */
+  currentUntil: number;
   /** The same claims in CWT form (§5.2), with its own entity tag. */
-  cwt(): Promise<{ body: Uint8Array; etag: string }>;
+  cwt: { body: Buffer; etag: string };
   /** The JWT form gzipped (§8.2 SHOULD), with its own entity tag (RFC 9110 §8.8.3), or null when it would not be smaller. */
   gzip(): { body: Buffer; etag: string } | null;
 }
@@ -75,13 +76,17 @@ export class StatusListPublisher {
     this.generation.set(listId, (this.generation.get(listId) ?? 0) + 1);
   }
 
-  async get(listId: string): Promise<PublishedStatusList> {
+  /**
+   * The list's token. `fresh`: read the list's version now even if it was read within the last
+   * second, so `currentUntil` is now (a request about a past `time` needs to know no change came since).
+   */
+  async get(listId: string, opts: { fresh?: boolean } = {}): Promise<PublishedStatusList> {
     const now = this.clock.now();
     let c = this.cache.get(listId);
     // No store read: checked on every request, so the switch follows the node's signer at once.
     // While the node has no signer (no active key, HSM away) the cached token is still served.
     if (c && c.kid !== (this.currentKid() ?? c.kid)) c = undefined;
-    if (c && now - c.checkedAt >= 1000) {
+    if (c && (opts.fresh === true || now - c.checkedAt >= 1000)) {
       const version = await this.store.statusLists.version(listId);
       const stale = version !== c.version || now - c.signedAt > (this.opts.validitySeconds * 1000) / 2;
       if (stale) c = undefined;
@@ -115,6 +120,8 @@ export class StatusListPublisher {
 
   private async sign(listId: string): Promise<Cached> {
     const generation = this.generation.get(listId) ?? 0;
+    // Before the reads: every change committed before this time is in what they return.
+    const readAt = this.clock.now();
     const rec = await this.store.statusLists.get(listId);
     if (!rec) throw notFound('status_list_not_found', `no status list ${listId}`);
     const list = new StatusList(rec.size, rec.bits as 2);
@@ -128,16 +135,19 @@ export class StatusListPublisher {
       ttlSeconds: this.opts.ttlSeconds,
       iss: this.opts.publicUrl,
     });
-    const token = await signStatusListPayload(payload, signer);
+    // Both forms at once, by the signer the key ring hands out now (it refuses while its key
+    // states are stale): a form signed later by a kept signer could use a key retired since.
+    const [token, cwt] = await Promise.all([signStatusListPayload(payload, signer), signStatusListCwt(payload, signer)]);
     const now = this.clock.now();
     const cached: Cached = {
       token,
-      payload,
-      signer,
+      cwt: Buffer.from(cwt),
+      iat: payload.iat,
+      exp: payload.exp,
       version: rec.version,
       kid: signingKeyTag(signer),
       signedAt: now,
-      checkedAt: now,
+      checkedAt: readAt,
       etag: `"${listId}-${rec.version}-${now}"`,
     };
     if ((this.generation.get(listId) ?? 0) === generation) this.cache.set(listId, cached);
@@ -145,23 +155,16 @@ export class StatusListPublisher {
   }
 }
 
-/** What get() hands out for one cached token: the forms made on first use are kept on the entry. */
+/** What get() hands out for one cached token: the gzip made on first use is kept on the entry. */
 function published(c: Cached, ttl: number): PublishedStatusList {
   return {
     token: c.token,
     etag: c.etag,
     ttl,
-    iat: c.payload.iat,
-    exp: c.payload.exp,
-    cwt: async () => {
-      c.cwt ??= signStatusListCwt(c.payload, c.signer);
-      // A failed signature (an HSM away) is not kept: the next request tries again.
-      const body = await c.cwt.catch((e: unknown) => {
-        c.cwt = undefined;
-        throw e;
-      });
-      return { body, etag: `${c.etag.slice(0, -1)}-cwt"` };
-    },
+    iat: c.iat,
+    exp: c.exp,
+    currentUntil: c.checkedAt,
+    cwt: { body: c.cwt, etag: `${c.etag.slice(0, -1)}-cwt"` },
     gzip: () => {
       // Made once per token (not per request, unlike PreparedJson's threshold guards against), so
       // even a small list is sent gzipped when that saves bytes: base64url leaves a quarter to gain.

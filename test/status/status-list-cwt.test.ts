@@ -117,6 +117,12 @@ describe('our CWT Status List Tokens', () => {
       const { sign1, protectedHeader, unprotected, claims } = readStatusListCwt(bytes);
       assert.equal(await sign1.verify(key), true);
       assert.equal(protectedHeader.get(1), alg === 'ES256' ? -7 : -8);
+      if (alg === 'ES256') {
+        // The protected header's bytes are the draft example's, byte for byte.
+        const [draft] = decode(Buffer.from(example.hex, 'hex').subarray(1)) as [Uint8Array];
+        const [ours] = decode(bytes.subarray(1)) as [Uint8Array];
+        assert.equal(Buffer.from(ours).toString('hex'), Buffer.from(draft).toString('hex'));
+      }
       assert.equal(Buffer.from(unprotected.get(4) as Uint8Array).toString('utf8'), signer.kid);
       assert.equal(unprotected.has(33), false, 'no x5chain without a certificate');
       const iat = Math.floor(clock.now() / 1000);

@@ -1,7 +1,7 @@
 /**
  * GET /status/{id} as Token Status List §8 describes the endpoint: content negotiation between
  * the JWT (§5.1) and CWT (§5.2) forms and 406 for neither, gzip for the JWT form (§8.2), `time`
- * (§8.4), CORS (§8.1) with its preflight. Real app (inject), real SQLite and PostgreSQL, real
+ * (§8.4) and when it may be answered, CORS (§8.1) with its preflight, re-signing after a change. Real app (inject), real SQLite and PostgreSQL, real
  * signatures (the CWT's checked by cose-kit against the issuer's JWKS).
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -13,6 +13,7 @@ import { Sign1 } from 'cose-kit';
 import { decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
+import { changeCredentialStatus } from '../../src/status/change-credential-status.js';
 
 const cbor = new Decoder({ mapsAsObjects: false, useRecords: false });
 
@@ -51,8 +52,31 @@ for (const store of storeTargets()) {
 
     const get = (headers: Record<string, string> = {}, query = '') => t.app.inject({ url: `${path}${query}`, headers });
 
+    /** A new credential, on the list under test (a list holds 131,072 before the next one starts). */
+    const issueOnTheList = async (issuerKey?: string): Promise<{ id: string }> => {
+      const issued = await t.app.inject({
+        method: 'POST',
+        url: '/v1/credentials',
+        headers: { authorization: `Bearer ${issuerKey ?? (await t.apiKey('issuer'))}` },
+        payload: { type: 'local-tax-payment', claims: t.runtime.catalog.get('local-tax-payment')?.example },
+      });
+      assert.equal(issued.statusCode, 201, issued.body);
+      assert.equal(new URL(issued.json().status.list).pathname, path, 'the same list');
+      return { id: issued.json().id };
+    };
+
     it('serves the JWT form without Accept, for */* and for the JWT media types', async () => {
-      for (const accept of [undefined, '*/*', 'application/*', 'application/statuslist+jwt', 'application/jwt', 'text/html, */*;q=0.1']) {
+      for (const accept of [
+        undefined,
+        '*/*',
+        'application/*',
+        'application/statuslist+jwt',
+        'application/jwt',
+        'text/html, */*;q=0.1',
+        'APPLICATION/StatusList+JWT; charset=utf-8',
+        'application/statuslist+jwt;q=0.5, application/statuslist+cwt;q=0.5',
+        'application/statuslist+cwt;q=0.2, */*',
+      ]) {
         const res = await get(accept === undefined ? {} : { accept });
         assert.equal(res.statusCode, 200, `${accept}: ${res.body}`);
         assert.equal(res.headers['content-type'], 'application/statuslist+jwt', String(accept));
@@ -67,6 +91,7 @@ for (const store of storeTargets()) {
         'application/statuslist+cwt',
         'application/cwt',
         'application/statuslist+jwt;q=0.5, application/statuslist+cwt',
+        'application/*, application/statuslist+jwt;q=0',
       ]) {
         const res = await get({ accept });
         assert.equal(res.statusCode, 200, `${accept}: ${res.body}`);
@@ -98,7 +123,15 @@ for (const store of storeTargets()) {
     });
 
     it('answers 406 problem+json when Accept names neither form, and nothing else changes', async () => {
-      for (const accept of ['application/json', 'text/html', 'application/statuslist+jwt;q=0, application/statuslist+cwt;q=0']) {
+      for (const accept of [
+        'application/json',
+        'text/html',
+        'application/statuslist+jwt;q=0, application/statuslist+cwt;q=0',
+        '*/*;q=0',
+        'application/*;q=0',
+        'application/statuslist+jwt;q=abc',
+        `application/statuslist+jwt, ${'text/x-a;q=0.5, '.repeat(80)}`,
+      ]) {
         const res = await get({ accept });
         assert.equal(res.statusCode, 406, accept);
         assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
@@ -106,6 +139,7 @@ for (const store of storeTargets()) {
         assert.match(res.json().detail, /statuslist\+jwt.*statuslist\+cwt/);
         assert.equal(res.headers['access-control-allow-origin'], '*');
       }
+      assert.match(String((await get({ accept: 'text/html' })).headers.vary), /accept/i);
       const ko = await get({ accept: 'application/json', 'accept-language': 'ko' });
       assert.match(ko.json().detail, /[가-힣]/);
     });
@@ -129,18 +163,22 @@ for (const store of storeTargets()) {
       assert.equal((await get({ 'if-none-match': String(cwt.headers.etag) })).statusCode, 200);
     });
 
-    it('answers a time from the token’s iat to now with the token; an earlier or later time 404; a malformed one 400', async () => {
+    it('answers a time between the token’s iat and a second known unchanged with the token; else 404; a malformed one 400', async () => {
       const iat = decodeJwt((await get()).body).iat!;
+      t.clock.advance(2000); // the token's second has ended
       const now = Math.floor(t.clock.now() / 1000);
-      for (const time of [iat, now]) {
+      for (const time of [iat, now - 1]) {
         const res = await get({}, `?time=${time}`);
         assert.equal(res.statusCode, 200, `time=${time}: ${res.body}`);
         assert.equal(decodeJwt(res.body).iat, iat);
+        assert.equal((await get({ accept: 'application/statuslist+cwt' }, `?time=${time}`)).statusCode, 200);
       }
+      // Before iat and the future are not kept (the second under way: the next test, where the clock cannot race it).
       for (const time of [iat - 1, now + 120, 0]) {
         const res = await get({}, `?time=${time}`);
         assert.equal(res.statusCode, 404, `time=${time}`);
         assert.equal(res.json().code, 'status_list_time_unavailable');
+        assert.equal(res.headers['cache-control'], 'no-store');
       }
       for (const query of ['?time=abc', '?time=-1', '?time=1.5', '?time=', `?time=${now}&time=${now}`, '?time=9999999999999']) {
         const res = await get({}, query);
@@ -149,10 +187,63 @@ for (const store of storeTargets()) {
       }
     });
 
+    it('does not vouch for a time after a change another node made, which this node’s token does not show yet', async () => {
+      const other = await issueOnTheList();
+      const before = await get();
+      const iat = decodeJwt(before.body).iat!;
+      // Another node revokes it: the store changes, this node's publisher is not told.
+      await t.apiKey('admin');
+      const admin = (await t.runtime.store.clients.list()).find((c) => c.role === 'admin')!;
+      await changeCredentialStatus({ store: t.runtime.store, clock: t.clock }, admin, other.id, 'revoke', 'test');
+      t.clock.advance(900); // within the second in which plain GETs still serve the token they had
+      for (const time of [iat, Math.floor(t.clock.now() / 1000)]) {
+        const res = await get({}, `?time=${time}`);
+        assert.equal(res.statusCode, 404, `time=${time}: the token from before the revocation must not answer`);
+        assert.equal(res.json().code, 'status_list_time_unavailable');
+      }
+    });
+
+    it('re-signs both forms after a status change', async () => {
+      const jwt1 = await get();
+      const cwt1 = await get({ accept: 'application/statuslist+cwt' });
+      const issuerKey = await t.apiKey('issuer');
+      const issued = await issueOnTheList(issuerKey);
+      const suspended = await t.app.inject({
+        method: 'POST',
+        url: `/v1/credentials/${issued.id}/suspend`,
+        headers: { authorization: `Bearer ${issuerKey}` },
+        payload: { reason: 'test' },
+      });
+      assert.equal(suspended.statusCode, 200);
+      const jwt2 = await get();
+      const cwt2 = await get({ accept: 'application/statuslist+cwt' });
+      assert.notEqual(jwt2.headers.etag, jwt1.headers.etag);
+      assert.notEqual(cwt2.headers.etag, cwt1.headers.etag);
+      const lstOf = (bytes: Buffer): string => {
+        const [, , payload] = cbor.decode(bytes.subarray(1)) as [Uint8Array, unknown, Uint8Array];
+        const list = (cbor.decode(payload) as Map<number, unknown>).get(65533) as Map<string, Uint8Array>;
+        return Buffer.from(list.get('lst')!).toString('base64url');
+      };
+      assert.notEqual(lstOf(cwt2.rawPayload), lstOf(cwt1.rawPayload));
+      assert.equal(lstOf(cwt2.rawPayload), (decodeJwt(jwt2.body).status_list as { lst: string }).lst);
+      // Conditional requests on the CWT form: `*` and the weak form of its tag.
+      for (const tag of ['*', `W/${String(cwt2.headers.etag)}`]) {
+        assert.equal((await get({ accept: 'application/statuslist+cwt', 'if-none-match': tag })).statusCode, 304, tag);
+      }
+    });
+
     it('lets any origin read the list, its entity tag and its refusals (CORS), and answers the preflight', async () => {
       const res = await get({ origin: 'https://verifier.example' });
       assert.equal(res.headers['access-control-allow-origin'], '*');
       assert.match(String(res.headers['access-control-expose-headers']), /etag/i);
+      const head = await t.app.inject({ method: 'HEAD', url: path, headers: { accept: 'application/statuslist+cwt' } });
+      assert.equal(head.statusCode, 200);
+      assert.equal(head.headers['access-control-allow-origin'], '*');
+      assert.equal(head.headers['content-type'], 'application/statuslist+cwt');
+      const notModified = await get({ 'if-none-match': String(res.headers.etag) });
+      assert.equal(notModified.statusCode, 304);
+      assert.equal(notModified.headers['access-control-allow-origin'], '*');
+      assert.match(String(notModified.headers.vary), /accept/i);
       const missing = await t.app.inject({ url: '/status/0000000000000000', headers: { origin: 'https://verifier.example' } });
       assert.equal(missing.statusCode, 404);
       assert.equal(missing.json().code, 'status_list_not_found');

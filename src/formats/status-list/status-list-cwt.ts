@@ -28,8 +28,8 @@ export const CWT_CLAIM = { iss: 1, sub: 2, exp: 4, iat: 6, ttl: 65534, status_li
 
 /**
  * The token's claims: those of the JWT form's payload, `lst` as the compressed bytes themselves
- * (§4.3: a byte string, where JSON needs base64url). Keys in ascending order (RFC 8949 §4.2.1's
- * order for integer keys), so the same claims always make the same bytes.
+ * (§4.3: a byte string, where JSON needs base64url). The claims' integer keys in ascending order
+ * (RFC 8949 §4.2.1's order for them), so the same claims always make the same bytes.
  */
 export const statusListCwtClaims = (payload: StatusListTokenPayload): Map<number, unknown> => {
   const list = new Map<string, unknown>([

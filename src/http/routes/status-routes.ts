@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import Negotiator from 'negotiator';
 import type { AppDeps } from '../../app.js';
 import { STATUS_LIST_CWT_MEDIA_TYPE } from '../../formats/status-list/status-list-cwt.js';
 import { STATUS_LIST_JWT_MEDIA_TYPE } from '../../formats/status-list/status-list-token.js';
@@ -10,19 +9,56 @@ import { STATUS_LIST_PATH } from '../../status/status-list-uri.js';
 
 const LIST_ID = /^[0-9a-f]{16}$/;
 
-/**
- * The media types a relying party may ask for (§8.1), in our order of preference for `*\/*` or
- * no Accept at all. `application/jwt` (RFC 7519 §10.3.1) and `application/cwt` (RFC 8392 §9.1)
- * name the same tokens generically; a relying party that asks for them gets the token it names.
- */
-const OFFERED = [STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_CWT_MEDIA_TYPE, 'application/jwt', 'application/cwt'];
+type Form = 'jwt' | 'cwt';
 
-/** The form asked for, or undefined when Accept names neither (RFC 9110 §12.5.1: 406). */
-function chosenForm(accept: string | undefined): 'jwt' | 'cwt' | undefined {
+/**
+ * The media ranges that name each form (§8.1). `application/jwt` (RFC 7519 §10.3.1) and
+ * `application/cwt` (RFC 8392 §9.1) name the same tokens generically, so a relying party that
+ * asks for them gets the token it names.
+ */
+const NAMES: Record<Form, readonly string[]> = {
+  jwt: [STATUS_LIST_JWT_MEDIA_TYPE, 'application/jwt'],
+  cwt: [STATUS_LIST_CWT_MEDIA_TYPE, 'application/cwt'],
+};
+
+/** Longer than any browser or HTTP library sends: refused before it is read (a 16 kB Accept cost negotiator ~8 ms). */
+const MAX_ACCEPT_LENGTH = 1024;
+const MAX_ACCEPT_RANGES = 32;
+/** RFC 9110 §12.4.2: a qvalue is 0 to 1 with at most three decimals. */
+const QVALUE = /^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$/;
+
+/**
+ * RFC 9110 §12.5.1: the form the Accept header prefers, or undefined when it takes neither (406).
+ * Each form's weight is that of the most specific range naming it (type/subtype over type/* over
+ * *\/*); the higher weight wins, the JWT form on a tie (it is the default). Media type parameters
+ * other than q are ignored (`application/statuslist+jwt; charset=utf-8` asks for the JWT form).
+ * Written here rather than with negotiator, which matches parameters exactly and whose cost
+ * grows fast with the header's length.
+ */
+export function chosenForm(accept: string | undefined): Form | undefined {
   if (accept === undefined || accept.trim() === '') return 'jwt';
-  const type = new Negotiator({ headers: { accept } }).mediaType(OFFERED);
-  if (type === undefined) return undefined;
-  return type === STATUS_LIST_CWT_MEDIA_TYPE || type === 'application/cwt' ? 'cwt' : 'jwt';
+  if (accept.length > MAX_ACCEPT_LENGTH) return undefined;
+  const ranges = accept.split(',');
+  if (ranges.length > MAX_ACCEPT_RANGES) return undefined;
+  const weight: Record<Form, { specificity: number; q: number }> = { jwt: { specificity: -1, q: 0 }, cwt: { specificity: -1, q: 0 } };
+  for (const range of ranges) {
+    const [name = '', ...params] = range.split(';');
+    const type = name.trim().toLowerCase();
+    if (type === '') continue;
+    let q = 1;
+    for (const param of params) {
+      const [key = '', value = ''] = param.split('=').map((p) => p.trim());
+      if (key.toLowerCase() !== 'q') continue;
+      q = QVALUE.test(value) ? Number(value) : 0; // a malformed weight takes nothing
+    }
+    for (const form of ['jwt', 'cwt'] as const) {
+      const specificity = NAMES[form].includes(type) ? 2 : type === 'application/*' ? 1 : type === '*/*' ? 0 : -1;
+      if (specificity > weight[form].specificity) weight[form] = { specificity, q };
+    }
+  }
+  const best = Math.max(weight.jwt.q, weight.cwt.q);
+  if (best === 0) return undefined;
+  return weight.jwt.q === best ? 'jwt' : 'cwt';
 }
 
 /** §8.4: `time` is a Unix timestamp (seconds); a list of them or anything else is refused. */
@@ -37,57 +73,65 @@ function requestedTime(query: unknown): number | undefined {
 
 /**
  * Token Status List §8.1: the endpoint SHOULD support CORS so browser-based relying parties can
- * fetch it. The list is public (no cookies, no credentials), so any origin may read it, and its
- * entity tag for conditional requests. Set before anything can refuse, so refusals are readable too.
+ * fetch it. The list is public (no cookies, no credentials), so any origin may read it, its
+ * entity tag, and a refusal's Retry-After. Set first, so every answer of these routes carries it.
  */
 const cors = async (_request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-  reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', 'ETag');
+  reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', 'ETag, Retry-After');
 };
 
 export async function statusRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  // This plugin's routes only (it is registered encapsulated).
+  app.addHook('onRequest', cors);
+
   // Token Status List §8: the status list token as JWT (§5.1) or CWT (§5.2), by content
   // negotiation, cacheable for its ttl, gzipped where the client takes it (JWT form, §8.2).
+  // Not rate-limited, like the JWKS: a public document, and an unknown id costs one key lookup.
   app.get<{ Params: { id: string } }>(
     `${STATUS_LIST_PATH}:id`,
     {
-      onRequest: cors,
-      // A flood ceiling per address: an unknown list id costs a store read.
-      config: { anonymousLimit: {} },
       schema: {
         tags: ['status'],
         summary: 'Signed Token Status List (statuslist+jwt, or statuslist+cwt by Accept)',
         description:
           'Token Status List §8: `Accept: application/statuslist+jwt` (the default) or `application/statuslist+cwt`; ' +
-          'anything else 406. `?time=<unix seconds>` (§8.4) answers the current token when that time lies between its ' +
-          '`iat` and now, else 404: earlier lists are not kept.',
+          'anything else 406. `?time=<unix seconds>` (§8.4) answers the current token when the list is known not to ' +
+          'have changed between its `iat` and the end of that second, else 404: earlier lists are not kept.',
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
         response: {
-          200: { type: 'string', description: 'compact JWS (typ statuslist+jwt), or a tagged COSE_Sign1 CWT' },
+          200: {
+            description: 'the Status List Token',
+            content: {
+              [STATUS_LIST_JWT_MEDIA_TYPE]: { schema: { type: 'string', description: 'compact JWS, typ statuslist+jwt' } },
+              [STATUS_LIST_CWT_MEDIA_TYPE]: { schema: { type: 'string', format: 'binary', description: 'tagged COSE_Sign1 (CWT)' } },
+            },
+          },
+          304: { description: 'Not Modified: If-None-Match names this representation', type: 'null' },
           ...problemResponses(400, 404, 406),
         },
       },
     },
     async (request, reply) => {
+      // Refusals are not for caches (a 404 for a time or an id may not hold later).
+      reply.header('cache-control', 'no-store').header('vary', 'accept, accept-encoding');
       if (!LIST_ID.test(request.params.id)) throw notFound('status_list_not_found', `no status list ${request.params.id}`);
       const time = requestedTime(request.query);
       const form = chosenForm(request.headers.accept);
-      reply.header('vary', 'accept, accept-encoding');
       if (form === undefined) {
         throw appError(406, 'status_list_not_acceptable', `ask for ${STATUS_LIST_JWT_MEDIA_TYPE} or ${STATUS_LIST_CWT_MEDIA_TYPE}`);
       }
-      const published = await deps.statusPublisher.get(request.params.id);
-      // §8.4: only the current token is kept. It tells the status at any time from its `iat` to
-      // now (a change since would have re-signed it), so such a time gets it; the client checks
-      // that the time lies within its iat and exp. An earlier or a future time: 404, as §8.4 says.
-      if (time !== undefined && (time < published.iat || time > Math.floor(deps.clock.now() / 1000))) {
+      const published = await deps.statusPublisher.get(request.params.id, { fresh: time !== undefined });
+      // §8.4: only the current token is kept. It tells every status from its `iat` until the
+      // list was last seen unchanged (read just now), so a second that ended by then gets it; the
+      // client checks that the time lies within its iat and exp. Earlier or later: 404, as §8.4 says.
+      if (time !== undefined && (time < published.iat || time >= Math.floor(published.currentUntil / 1000))) {
         throw notFound('status_list_time_unavailable', 'this status list is kept only as it is now, not as it was at that time');
       }
       reply.header('cache-control', `public, max-age=${published.ttl}`);
       if (form === 'cwt') {
-        const cwt = await published.cwt();
-        reply.header('etag', cwt.etag);
-        if (noneMatches(request.headers['if-none-match'], cwt.etag)) return reply.code(304).send();
-        return reply.type(STATUS_LIST_CWT_MEDIA_TYPE).send(Buffer.from(cwt.body));
+        reply.header('etag', published.cwt.etag);
+        if (noneMatches(request.headers['if-none-match'], published.cwt.etag)) return reply.code(304).send();
+        return reply.type(STATUS_LIST_CWT_MEDIA_TYPE).send(published.cwt.body);
       }
       const gzip = acceptsGzip(request.headers['accept-encoding']) ? published.gzip() : null;
       const etag = gzip ? gzip.etag : published.etag;
@@ -101,10 +145,9 @@ export async function statusRoutes(app: FastifyInstance, deps: AppDeps): Promise
 
   // The CORS preflight (Fetch §4.8) of a browser that sends If-None-Match or another header
   // that is not CORS-safelisted itself.
-  app.options(`${STATUS_LIST_PATH}:id`, { schema: { hide: true }, config: { anonymousLimit: {} } }, async (_request, reply) =>
+  app.options(`${STATUS_LIST_PATH}:id`, { schema: { hide: true } }, async (_request, reply) =>
     reply
       .code(204)
-      .header('access-control-allow-origin', '*')
       .header('access-control-allow-methods', 'GET, HEAD')
       .header('access-control-allow-headers', 'Accept, If-None-Match')
       .header('access-control-max-age', '86400')
