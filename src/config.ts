@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { parseOutboundAllowList, type OutboundAllowList } from './http-client/outbound-allow-list.js';
 import type { TrustedIssuer } from './verification/issuer-type-authority.js';
 import type { TrustedIaca } from './verification/iaca-anchors.js';
+import { subjectCountryNames } from './formats/x509/read-country-name.js';
 import type { TrustedIssuerCa } from './verification/issuer-ca-anchors.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, LOCK_TIMEOUT_RANGE_MS } from './store/lock-timeout.js';
 
@@ -334,7 +335,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     name: 'TRUSTED_IACA_CERTS',
     default: "(unset: only this service's own IACA)",
     description:
-      'Comma-separated paths of PEM files holding IACA root certificates (ISO/IEC 18013-5 issuing authorities) whose mdocs verify here; each may name the doctypes it may issue after `|`: `/etc/dproof/iaca-kr.pem|org.iso.18013.5.1.mDL|kr.go.mois.resident_id.1` (with none, only `org.iso.18013.5.1.mDL`). Every certificate must be a CA; read once at start.',
+      'Comma-separated paths of PEM files holding IACA root certificates (ISO/IEC 18013-5 issuing authorities) whose mdocs verify here; each may name the doctypes it may issue after `|`: `/etc/dproof/iaca-kr.pem|org.iso.18013.5.1.mDL|kr.go.mois.resident_id.1` (with none, only `org.iso.18013.5.1.mDL`). Every certificate must be a CA naming exactly one country (C, which its document signers must name too); read once at start.',
   },
   {
     name: 'TRUSTED_ISSUER_CAS',
@@ -674,8 +675,20 @@ function trustedCaCertificates(env: Env, cwd: string, variable: string, what: st
   });
 }
 
+/**
+ * ISO/IEC 18013-5 Annex B.1.2: an IACA names exactly one country (C); its document signers must
+ * name the same (B.1.4), so one naming none or two would vouch for no mdoc. Refused at start.
+ */
 const trustedIacaCerts = (env: Env, cwd: string): TrustedIaca[] =>
-  trustedCaCertificates(env, cwd, 'TRUSTED_IACA_CERTS', 'doctypes').map(({ pem, names }) => ({ pem, doctypes: names }));
+  trustedCaCertificates(env, cwd, 'TRUSTED_IACA_CERTS', 'doctypes').map(({ pem, names }) => {
+    const cert = new X509Certificate(pem);
+    if (subjectCountryNames(cert).length !== 1)
+      throw new ConfigError(
+        'TRUSTED_IACA_CERTS',
+        `an IACA names exactly one country (C, ISO 18013-5 Annex B.1.2): ${cert.subject.replace(/\n/g, ', ')}`,
+      );
+    return { pem, doctypes: names };
+  });
 
 const trustedIssuerCas = (env: Env, cwd: string): TrustedIssuerCa[] =>
   trustedCaCertificates(env, cwd, 'TRUSTED_ISSUER_CAS', 'types').map(({ pem, names }) => ({ pem, types: names }));

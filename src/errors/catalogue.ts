@@ -1394,8 +1394,8 @@ export const ERROR_CATALOGUE = {
   mdoc_document_count: {
     http: [400],
     area: 'mdoc',
-    en: 'the DeviceResponse does not hold exactly one document, or reports a non-zero status',
-    ko: '기기 응답(DeviceResponse)에 문서가 정확히 하나 들어 있지 않거나, 상태 값이 0이 아닙니다.',
+    en: 'the DeviceResponse does not hold exactly one document',
+    ko: '기기 응답(DeviceResponse)에 문서가 정확히 하나 들어 있지 않습니다.',
   },
   mdoc_device_response_error: {
     http: [400],
@@ -1418,8 +1418,8 @@ export const ERROR_CATALOGUE = {
   mdoc_certificate_invalid: {
     http: [400],
     area: 'mdoc',
-    en: 'a certificate of the x5chain is outside its validity, lacks its key usage, is not signed by the next one, or the MSO was signed outside the document signer validity',
-    ko: '인증서 체인(x5chain)의 인증서 중 유효기간 밖이거나, 필요한 키 용도가 없거나, 다음 인증서로 서명되지 않은 것이 있습니다. 또는 MSO가 문서 서명 인증서의 유효기간 밖에 서명되었습니다.',
+    en: 'a certificate of the x5chain is outside its validity, lacks its key usage, is not signed by the next one, or names another country than its IACA; or the MSO was signed outside the document signer validity',
+    ko: '인증서 체인(x5chain)의 인증서 중 유효기간 밖이거나, 필요한 키 용도가 없거나, 다음 인증서로 서명되지 않았거나, 발급 기관 루트 인증서(IACA)와 다른 국가를 적은 것이 있습니다. 또는 MSO가 문서 서명 인증서의 유효기간 밖에 서명되었습니다.',
   },
   mdoc_iaca_untrusted: {
     http: [400],

@@ -1,7 +1,7 @@
 /**
  * TRUSTED_IACA_CERTS: PEM files of IACA roots, each with the doctypes it may speak for; read
  * once at start, refused at start when a file is missing, holds no certificate, or holds a
- * certificate that is not a CA. Each becomes an mdoc trust anchor named by its `x509_hash`.
+ * certificate that is not a CA, or an IACA that does not name exactly one country (its DSs must name it). Each becomes an mdoc trust anchor named by its `x509_hash`.
  */
 import { beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -22,6 +22,9 @@ describe('TRUSTED_IACA_CERTS', () => {
     writeFileSync(join(dir, 'bundle.pem'), `${a.pem}\n${b.pem}\n`);
     writeFileSync(join(dir, 'ds.pem'), (await makeDocumentSigner(a)).pem);
     writeFileSync(join(dir, 'empty.pem'), 'nothing here\n');
+    const [stateless, twoCountries] = await Promise.all([makeIaca('CN=No country IACA'), makeIaca('CN=Two IACA, C=KR, C=US')]);
+    writeFileSync(join(dir, 'no-country.pem'), stateless.pem);
+    writeFileSync(join(dir, 'two-countries.pem'), twoCountries.pem);
   });
 
   it('reads every certificate of a bundle, with the doctypes named after |', () => {
@@ -50,8 +53,8 @@ describe('TRUSTED_IACA_CERTS', () => {
     assert.deepEqual(anchors[0]!.doctypes, [MDL_DOCTYPE]);
   });
 
-  it('refuses to start on a missing file, a file without a certificate, a certificate that is no CA, or an empty doctype', () => {
-    for (const value of ['missing.pem', 'empty.pem', 'ds.pem', 'bundle.pem||x']) {
+  it('refuses to start on a missing file, a file without a certificate, a certificate that is no CA, an empty doctype, or an IACA naming no country or two', () => {
+    for (const value of ['missing.pem', 'empty.pem', 'ds.pem', 'bundle.pem||x', 'no-country.pem', 'two-countries.pem']) {
       assert.throws(
         () => loadConfig({ TRUSTED_IACA_CERTS: value }, dir),
         (e: unknown) => e instanceof ConfigError && e.variable === 'TRUSTED_IACA_CERTS',
