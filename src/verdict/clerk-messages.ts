@@ -115,7 +115,7 @@ const BY_CODE: Record<string, ClerkMessage> = {
   },
   mdoc_device_signature_invalid: { ko: '이 요청에 대한 제시가 아닙니다.', en: 'This presentation was not made for this request.' },
   mdoc_session_transcript_unavailable: {
-    ko: '이 증명서(mdoc)는 창구 QR로 확인할 수 없습니다. 온라인 요청(QR 스캔)으로 제시해 주십시오.',
+    ko: '이 증명서(ISO 규격 모바일 신분증)는 창구 QR로 확인할 수 없습니다. 온라인 요청(QR 스캔)으로 제시해 주십시오.',
     en: 'This credential (mdoc) cannot be checked from a counter QR. Ask the holder to present it to an online request.',
   },
 };

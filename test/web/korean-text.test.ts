@@ -100,3 +100,11 @@ it('every claim with a hint has a Korean one written in Korean, not ASCII, so th
   }
   assert.deepEqual(problems, []);
 });
+
+it("the clerk's Korean sentences name no format or code in Latin letters (QR and ISO are read as Korean words)", async () => {
+  const source = await readFile(join(root, 'src', 'verdict', 'clerk-messages.ts'), 'utf8');
+  const sentences = [...source.matchAll(/ko: '([^']*)'/g)].map((m) => m[1]!);
+  assert.ok(sentences.length > 20, 'the sentences are read from the source');
+  const latin = sentences.filter((s) => /[A-Za-z]+/.test(s.replace(/\b(?:QR|ISO)\b/g, '')));
+  assert.deepEqual(latin, []);
+});
