@@ -1,7 +1,10 @@
 /**
  * A card the web wallet keeps and cannot read does not empty the wallet (Chromium): the cards it
  * can read are shown and presented as ever, the unreadable one is its own card saying in Korean
- * that it cannot be read, is offered for no request, and its button deletes it from storage.
+ * that it cannot be read, is offered for no request, and its button deletes it from storage. And
+ * such a card is not kept in the first place: an issued SD-JWT the wallet could not read again
+ * (RFC 9901 §4: no `~`, a Disclosure that does not parse, one no signed digest references) is
+ * refused on receipt, in Korean, and nothing is stored.
  * Runs when TEST_BROWSER names a Chromium binary.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -138,6 +141,52 @@ describe.skipIf(BROWSER_SKIP)('web wallet with a card it cannot read', () => {
     await wallet.reload();
     await wallet.getByText('내 증명서 (1)').waitFor();
     assert.equal(await wallet.locator('li.vc[data-status=valid]').count(), 1);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('refuses, in Korean, an issued credential it could not read again (no ~, a Disclosure that does not parse or is not signed for), and keeps nothing', async () => {
+    const type = t.runtime.catalog.get('driver-license')!;
+    const b64 = (json: unknown) => Buffer.from(JSON.stringify(json)).toString('base64url');
+    const form = '발급기관이 보낸 증명서의 형식이 올바르지 않아 읽을 수 없습니다. 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.';
+    const item =
+      '발급기관이 보낸 증명서에 읽을 수 없거나 발급기관의 서명에 포함되지 않은 항목이 있습니다. 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.';
+    // What the issuer's credential endpoint answered, changed on its way to the page; the issuer signature still verifies.
+    const cases: [string, (credential: string) => string, string][] = [
+      ['no ~ at all: the issuer-signed JWT alone', (c) => c.split('~')[0]!, form],
+      ['no trailing ~: the last Disclosure read as a KB-JWT', (c) => c.slice(0, -1), form],
+      ['a Disclosure of one member', (c) => `${c}${b64(['salt'])}~`, item],
+      ['a Disclosure that is no JSON', (c) => `${c}${Buffer.from('not json').toString('base64url')}~`, item],
+      ['a Disclosure whose digest is in no signed _sd', (c) => `${c}${b64(['c2FsdHNhbHRzYWx0', 'family_name', 'Mallory'])}~`, item],
+      ['the same Disclosure twice', (c) => `${c}${c.split('~')[1]}~`, item],
+    ];
+    await wallet.goto(`${t.url}/wallet`);
+    await wallet.locator('main h1').first().waitFor();
+    const before = await storedCards(wallet);
+    for (const [what, tamper, korean] of cases) {
+      const offer = await makeOffer(t, issuerKey, { type: 'driver-license', claims: type.example });
+      const sent: string[] = [];
+      await wallet.route('**/openid4vci/credential', async (route) => {
+        const res = await route.fetch();
+        const body = (await res.json()) as { credentials: { credential: string }[] };
+        assert.match(body.credentials[0]!.credential, /~$/, 'the issuer sends <JWT>~<Disclosures>~');
+        body.credentials[0]!.credential = tamper(body.credentials[0]!.credential);
+        sent.push(body.credentials[0]!.credential);
+        await route.fulfill({ response: res, json: body });
+      });
+      await wallet.getByLabel('발급 링크').fill(offer.offer);
+      await wallet.getByRole('button', { name: '받기' }).click();
+      await wallet.locator('.callout.error, .announce.ok').first().waitFor();
+      await wallet.unroute('**/openid4vci/credential');
+      assert.equal(sent.length, 1, what);
+      const said = ((await wallet.locator('.callout.error').allTextContents())[0] ?? '').trim();
+      assert.equal(said, korean, what);
+      assert.doesNotMatch(said, /[A-Za-z_]/, what);
+      // Nothing kept: no card, and the key made for it deleted.
+      assert.deepEqual(await storedCards(wallet), before, what);
+      await wallet.reload();
+      await wallet.locator('main h1').first().waitFor();
+      assert.equal(await wallet.locator('li.vc[data-status=unreadable]').count(), 0, what);
+    }
     assert.deepEqual(pageErrors, []);
   });
 });

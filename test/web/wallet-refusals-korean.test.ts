@@ -2,7 +2,8 @@
  * The web wallet's own refusals while receiving an offer and answering a request, and its failures
  * reading the cards it keeps (sd-jwt.ts), its storage (wallet-db.ts) and their status lists
  * (card-status.ts), are sentences in the page's language: every `new WalletError(code, …)`,
- * `new MdocError(…)` and `new Error(…)` in those modules passes its message through `t(ko, en)` or `tx(…)`, and
+ * `new MdocError(…)`, `new SdJwtUnreadable(fault, …)` and `new Error(…)` in those modules passes its message through
+ * `t(ko, en)` or `tx(…)`, and
  * a Korean literal given to `t` reads as Korean (Hangul, no snake_case code). A bare English
  * string would reach a Korean reader as the page's general "could not be completed" sentence
  * (describeError hides English in Korean), never saying what happened or what to do.
@@ -19,7 +20,7 @@ const FILES = ['receive-offer.ts', 'openid4vp.ts', 'mdoc.ts', 'sd-jwt.ts', 'wall
   join('src', 'web', 'wallet', f),
 );
 /** The error classes and which argument is the message a person reads. */
-const MESSAGE_ARG: Record<string, number> = { WalletError: 1, MdocError: 0, Error: 0 };
+const MESSAGE_ARG: Record<string, number> = { WalletError: 1, MdocError: 0, SdJwtUnreadable: 1, Error: 0 };
 const HANGUL = /[\uAC00-\uD7A3]/;
 const RAW_CODE = /[A-Za-z0-9]_[A-Za-z0-9]/;
 

@@ -8,7 +8,7 @@
  * The page's CSP allows connections to its own origin only, so this wallet takes offers from
  * the service that serves it.
  */
-import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { compactVerify, importJWK, type JWK } from 'jose';
 import { isRealPublicJwk } from '../../formats/jose/check-public-jwk.js';
 import { readOfferLink } from '../../holder/read-offer-link.js';
 import { wellKnownUrl } from '../../holder/well-known-url.js';
@@ -17,6 +17,7 @@ import { t, tx, type Text } from '../shared/i18n.js';
 import { createHolderKey, signJws, thumbprint } from './holder-key.js';
 import { callWithDpop, startDpop, type DpopSession } from './dpop.js';
 import { checkReceivedMdoc, MdocError, MSO_MDOC } from './mdoc.js';
+import { decodeSdJwt, SdJwtUnreadable, type DecodedSdJwt } from './sd-jwt.js';
 import { deleteKey, putCredential, type StoredCredential } from './wallet-db.js';
 
 const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
@@ -135,18 +136,32 @@ async function issuerKeys(issuer: string): Promise<JWK[]> {
   return Array.isArray(jwks.keys) ? (jwks.keys.filter((k) => isRealPublicJwk(k, { torsionFree: true })) as JWK[]) : [];
 }
 
-/** A credential that is no JWT (jose's English error) is told as one the wallet cannot read. */
-function readJwt<T>(decode: () => T): T {
+/**
+ * The whole SD-JWT read as every load of the wallet reads it (sd-jwt.ts, RFC 9901 §4 and §7.1
+ * steps 3–5), before anything is kept: a credential the wallet would keep and then never read
+ * again (no `~`, a Disclosure that does not parse, one its signed digests do not reference) is
+ * refused here, told in the page's language (not jose's or JSON's English).
+ */
+async function readSdJwt(credential: string): Promise<DecodedSdJwt> {
   try {
-    return decode();
-  } catch {
-    throw new WalletError(
-      'bad_credential',
-      t(
-        '발급기관이 보낸 증명서를 읽을 수 없습니다. 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.',
-        'the credential the issuer sent is not a readable JWT',
-      ),
-    );
+    return await decodeSdJwt(credential);
+  } catch (err) {
+    if (!(err instanceof SdJwtUnreadable)) throw err;
+    throw err.fault === 'form'
+      ? new WalletError(
+          'bad_credential',
+          t(
+            '발급기관이 보낸 증명서의 형식이 올바르지 않아 읽을 수 없습니다. 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.',
+            'the credential the issuer sent is not an SD-JWT (<JWT>~<Disclosures>~)',
+          ),
+        )
+      : new WalletError(
+          'bad_credential',
+          t(
+            '발급기관이 보낸 증명서에 읽을 수 없거나 발급기관의 서명에 포함되지 않은 항목이 있습니다. 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.',
+            'the credential the issuer sent has a Disclosure that does not parse or that its signed digests do not reference exactly once',
+          ),
+        );
   }
 }
 
@@ -156,8 +171,7 @@ async function checkCredential(credential: unknown, issuer: string, kid: string)
       'bad_credential',
       t('발급기관이 증명서를 보내지 않았습니다. 발급기관에 문의하십시오.', 'the issuer sent no credential'),
     );
-  const jwt = credential.split('~')[0] ?? '';
-  const header = readJwt(() => decodeProtectedHeader(jwt));
+  const { jwt, header, payload } = await readSdJwt(credential);
   // SD-JWT VC §3.2.1: typ dc+sd-jwt; only the algorithms we accept (no none, no HS*).
   if (header.typ !== 'dc+sd-jwt' || (header.alg !== 'ES256' && header.alg !== 'EdDSA'))
     throw new WalletError(
@@ -183,7 +197,6 @@ async function checkCredential(credential: unknown, issuer: string, kid: string)
       t('발급기관 서명이 맞지 않습니다. 증명서를 저장하지 않았습니다. 발급기관에 문의하십시오.', 'The issuer signature does not verify.'),
     );
   });
-  const payload = readJwt(() => decodeJwt(jwt));
   if (payload.iss !== issuer)
     throw new WalletError(
       'bad_credential',
