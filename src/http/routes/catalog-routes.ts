@@ -4,6 +4,7 @@ import type { CredentialType } from '../../catalog/types.js';
 import { buildTypeMetadata } from '../../catalog/type-metadata.js';
 import { problemResponses } from '../api-schemas.js';
 import { PreparedJson, sendPreparedJson } from '../prepared-json.js';
+import { publicCors } from '../public-cors.js';
 import { sendError, problem } from '../problem.js';
 
 export const viewCredentialType = (t: CredentialType) => ({
@@ -25,6 +26,8 @@ export const viewCredentialType = (t: CredentialType) => ({
 
 /** The catalogue is public: wallets and verifiers read it to show names and claims. */
 export async function catalogRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  // Public: any origin may read the catalogue and the type metadata (public-cors.ts).
+  app.addHook('onRequest', publicCors);
   const views = deps.catalog.types.map(viewCredentialType);
   let prepared: PreparedJson | undefined;
   app.get(

@@ -27,6 +27,7 @@ import { accessTokenOf } from '../access-token-of.js';
 import { AUTHORIZATION_CODE_GRANT } from '../../issuance/authorization/authorization-deps.js';
 import { redeemAuthorizationCode } from '../../issuance/authorization/redeem-authorization-code.js';
 import { redeemRefreshToken, REFRESH_TOKEN_GRANT } from '../../issuance/refresh/redeem-refresh-token.js';
+import { publicCors, publicCorsPreflight } from '../public-cors.js';
 import { PreparedJson, PreparedJsonCache, sendPreparedJson } from '../prepared-json.js';
 import { isFormRequest } from '../form-body.js';
 import { isJsonRequest } from '../json-body.js';
@@ -72,9 +73,13 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
   const preparedMetadata = new PreparedJsonCache<unknown>();
   const wasEncrypted = installEncryptedRequestParser(app, { ...deps, log: app.log }, [VCI_PATHS.credential]);
   const nonceDeps: NonceDeps = { store: deps.store, clock: deps.clock, config: deps.config, log: app.log };
+  // The two metadata documents are public: a browser-based wallet on another origin reads them (public-cors.ts).
+  publicCorsPreflight(app, VCI_PATHS.issuerMetadata);
+  publicCorsPreflight(app, VCI_PATHS.authorizationServerMetadata);
   app.get(
     VCI_PATHS.issuerMetadata,
     {
+      onRequest: publicCors,
       schema: {
         tags: ['openid4vci'],
         summary: 'Credential Issuer Metadata (OpenID4VCI §12.2), generated from the catalogue',
@@ -105,6 +110,7 @@ export async function openid4vciRoutes(app: FastifyInstance, deps: AppDeps & { d
   app.get(
     VCI_PATHS.authorizationServerMetadata,
     {
+      onRequest: publicCors,
       schema: {
         tags: ['openid4vci'],
         summary: 'OAuth 2.0 Authorization Server Metadata (RFC 8414) with the pre-authorized grant',

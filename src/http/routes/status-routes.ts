@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.js';
 import { STATUS_LIST_CWT_MEDIA_TYPE } from '../../formats/status-list/status-list-cwt.js';
 import { STATUS_LIST_JWT_MEDIA_TYPE } from '../../formats/status-list/status-list-token.js';
 import { problemResponses } from '../api-schemas.js';
 import { acceptsGzip, noneMatches } from '../prepared-json.js';
+import { publicCors, publicCorsPreflight } from '../public-cors.js';
 import { appError, badRequest, notFound } from '../../errors.js';
 import { STATUS_LIST_PATH } from '../../status/status-list-uri.js';
 
@@ -71,18 +72,9 @@ function requestedTime(query: unknown): number | undefined {
   return Number(time);
 }
 
-/**
- * Token Status List §8.1: the endpoint SHOULD support CORS so browser-based relying parties can
- * fetch it. The list is public (no cookies, no credentials), so any origin may read it, its
- * entity tag, and a refusal's Retry-After. Set first, so every answer of these routes carries it.
- */
-const cors = async (_request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-  reply.header('access-control-allow-origin', '*').header('access-control-expose-headers', 'ETag, Retry-After');
-};
-
 export async function statusRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  // This plugin's routes only (it is registered encapsulated).
-  app.addHook('onRequest', cors);
+  // Token Status List §8.1: CORS SHOULD be supported (this plugin's routes only: it is registered encapsulated).
+  app.addHook('onRequest', publicCors);
 
   // Token Status List §8: the status list token as JWT (§5.1) or CWT (§5.2), by content
   // negotiation, cacheable for its ttl, gzipped where the client takes it (JWT form, §8.2).
@@ -143,14 +135,5 @@ export async function statusRoutes(app: FastifyInstance, deps: AppDeps): Promise
     },
   );
 
-  // The CORS preflight (Fetch §4.8) of a browser that sends If-None-Match or another header
-  // that is not CORS-safelisted itself.
-  app.options(`${STATUS_LIST_PATH}:id`, { schema: { hide: true } }, async (_request, reply) =>
-    reply
-      .code(204)
-      .header('access-control-allow-methods', 'GET, HEAD')
-      .header('access-control-allow-headers', 'Accept, If-None-Match')
-      .header('access-control-max-age', '86400')
-      .send(),
-  );
+  publicCorsPreflight(app, `${STATUS_LIST_PATH}:id`);
 }

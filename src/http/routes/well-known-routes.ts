@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.js';
+import { publicCors, publicCorsPreflight } from '../public-cors.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 
 export async function wellKnownRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  // Public keys and metadata: any origin may read them (public-cors.ts).
+  app.addHook('onRequest', publicCors);
+  publicCorsPreflight(app, JWKS_PATH);
+  publicCorsPreflight(app, '/.well-known/jwt-vc-issuer');
+
   // RFC 7517 JWK Set: every active and retiring key, so credentials signed before a rotation verify.
   app.get(
     JWKS_PATH,
