@@ -4,8 +4,8 @@
  * Why not all of src/formats/sd-jwt: its Disclosure code hashes with Node's synchronous
  * `node:crypto` (compute-digest.ts); a browser has only the asynchronous `crypto.subtle.digest`.
  * The serialisation is split by its pure parse-sd-jwt.ts; this file computes the digests up front,
- * applies the Disclosures to show the claims with the rules of RFC 9901 §7.1 steps 3–5 (those of
- * process-disclosures.ts), and leaves choosing Disclosures to the pure claim-path module the
+ * applies the Disclosures to show the claims with the server's pure apply-disclosures.ts (RFC 9901
+ * §7.1 steps 3–5), and leaves choosing Disclosures to the pure claim-path module the
  * server and the CLI wallet use too (src/formats/claim-path/select-disclosures.ts): the
  * Disclosures of the chosen claims plus every Disclosure they hang from (§4.2.6), an array index
  * meaning that one element, in issued order.
@@ -14,7 +14,9 @@
  */
 import { base64url, decodeJwt, decodeProtectedHeader } from 'jose';
 import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
-import { hasOwn, setOwn } from '../../formats/jose/types.js';
+import type { JsonObject as FormatsJsonObject } from '../../formats/jose/types.js';
+import { FormatError } from '../../formats/format-error.js';
+import { processIndexedDisclosures } from '../../formats/sd-jwt/apply-disclosures.js';
 import { parseSdJwt, type ParsedSdJwt } from '../../formats/sd-jwt/parse-sd-jwt.js';
 import { selectDisclosures as chooseDisclosures, type IndexedDisclosure } from '../../formats/claim-path/select-disclosures.js';
 import { signJws } from './holder-key.js';
@@ -34,7 +36,6 @@ export interface DecodedSdJwt {
   index: Map<string, IndexedDisclosure>;
 }
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Strict UTF-8: bytes that are not are refused, not read as U+FFFD (RFC 8259 §8.1). */
 export const utf8 = new TextDecoder('utf-8', { fatal: true });
 const enc = new TextEncoder();
@@ -69,10 +70,14 @@ const malformedDisclosure = (): SdJwtUnreadable =>
 
 /** RFC 9901 §4 ABNF: DISCLOSURE = 1*BASE64URL (no padding, no other character). */
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-/** §4.2.1: names a Disclosure may never carry. */
-const RESERVED_NAMES = new Set(['_sd', '...', '_sd_alg']);
-/** Payload depth plus nesting through Disclosures; deeper is no credential of ours (the server's bound). */
-const MAX_DEPTH = 128;
+/** Refusals of apply-disclosures.ts that are about a Disclosure; the rest are about the form of the payload. */
+const DISCLOSURE_FAULTS: ReadonlySet<string> = new Set([
+  'sd_jwt_duplicate_digest',
+  'sd_jwt_disclosure_wrong_shape',
+  'sd_jwt_reserved_claim_name',
+  'sd_jwt_claim_collision',
+  'sd_jwt_unreferenced_disclosure',
+]);
 
 /**
  * An issued SD-JWT (RFC 9901 §4): `<JWT>~<Disclosure 1>~…~<Disclosure N>~`, the trailing `~`
@@ -117,61 +122,14 @@ export async function decodeSdJwt(text: string): Promise<DecodedSdJwt> {
   } catch {
     throw notSdJwt();
   }
-  // §4.1.1: the digests above are SHA-256; another `_sd_alg` is a hash this wallet does not compute.
-  if (hasOwn(payload, '_sd_alg') && payload._sd_alg !== 'sha-256') throw notSdJwt();
-
-  // §7.1 step 4: a digest appears once in the whole SD-JWT; step 5: every Disclosure is referenced.
-  const seen = new Set<string>();
-  const used = new Set<string>();
-  const take = (digest: string): IndexedDisclosure | undefined => {
-    if (seen.has(digest)) throw malformedDisclosure();
-    seen.add(digest);
-    const d = index.get(digest);
-    if (d) used.add(digest);
-    return d; // none: a decoy or an undisclosed claim
-  };
-  // §7.1 step 3: the claims with every Disclosure applied, for showing them.
-  const walk = (value: Json, depth: number): Json => {
-    if (depth > MAX_DEPTH) throw notSdJwt();
-    if (Array.isArray(value)) {
-      const out: Json[] = [];
-      for (const element of value) {
-        if (!isObject(element) || !hasOwn(element, '...')) {
-          out.push(walk(element, depth + 1));
-          continue;
-        }
-        // §4.2.4.2: `{"...": "<digest>"}`, nothing else; its Disclosure is an array element's (2 members).
-        const digest = element['...'];
-        if (typeof digest !== 'string' || Object.keys(element).length !== 1) throw notSdJwt();
-        const ref = take(digest);
-        if (!ref) continue;
-        if (ref.name !== undefined) throw malformedDisclosure();
-        out.push(walk(ref.value, depth + 1));
-      }
-      return out;
-    }
-    if (!isObject(value)) return value;
-    const out: JsonObject = {};
-    for (const [name, member] of Object.entries(value)) {
-      if (name === '_sd' || (name === '_sd_alg' && depth === 0)) continue;
-      // `...` only in an array element's digest object; `_sd_alg` only at the top (§4.1).
-      if (name === '...' || name === '_sd_alg') throw notSdJwt();
-      setOwn(out, name, walk(member, depth + 1));
-    }
-    if (!hasOwn(value, '_sd')) return out;
-    const sd = value._sd;
-    // §4.2.4.1: `_sd` is an array of digests; each names an object property's Disclosure (3 members).
-    if (!Array.isArray(sd) || !sd.every((x) => typeof x === 'string')) throw notSdJwt();
-    for (const digest of sd as string[]) {
-      const ref = take(digest);
-      if (!ref) continue;
-      if (ref.name === undefined || RESERVED_NAMES.has(ref.name) || hasOwn(out, ref.name)) throw malformedDisclosure();
-      setOwn(out, ref.name, walk(ref.value, depth + 1));
-    }
-    return out;
-  };
-  const claims = walk(payload, 0) as JsonObject;
-  if (used.size !== index.size) throw malformedDisclosure();
+  // §4.1.1 and §7.1 steps 3–5 by the server's own module: `_sd_alg` (the digests above are
+  // SHA-256), each digest once, each Disclosure referenced once in the place its shape belongs.
+  let claims: JsonObject;
+  try {
+    claims = processIndexedDisclosures(payload as FormatsJsonObject, index).claims as JsonObject;
+  } catch (e) {
+    throw e instanceof FormatError && DISCLOSURE_FAULTS.has(e.code) ? malformedDisclosure() : notSdJwt();
+  }
   return { jwt, header, payload, claims, disclosures, index };
 }
 
