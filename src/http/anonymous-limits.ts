@@ -35,17 +35,29 @@ const field = (from: unknown, name: string): unknown =>
   from !== null && typeof from === 'object' ? (from as Record<string, unknown>)[name] : undefined;
 
 /**
+ * The credentials of an Authorization header, whatever scheme spelling and spaces carry them
+ * (RFC 9110 §11.4: the scheme is case-insensitive and 1*SP separates it): `Bearer x`,
+ * `bearer x`, `DPoP x` and `Bearer  x` count against one token. The raw header let one token
+ * make the limit's number of requests once per spelling.
+ */
+export const authorizationCredentials = (header: unknown): string | undefined => {
+  if (typeof header !== 'string') return undefined;
+  const m = /^\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+[ \t]+(\S.*?)\s*$/.exec(header);
+  return m ? m[1] : header.trim();
+};
+
+/**
  * Where each reference is read and when: header and path values before the body is read
  * (onRequest); form fields once the (small, size-bounded) form is parsed (preValidation).
  */
 const REFERENCES: Record<ReferenceKind, { hook: 'onRequest' | 'preValidation'; read: (r: FastifyRequest) => unknown; what: string }> = {
   offer: { hook: 'onRequest', read: (r) => field(r.params, 'ref'), what: 'this offer' },
   pre_authorized_code: { hook: 'preValidation', read: (r) => field(r.body, 'pre-authorized_code'), what: 'this pre-authorized code' },
-  access_token: { hook: 'onRequest', read: (r) => r.headers.authorization, what: 'this access token' },
+  access_token: { hook: 'onRequest', read: (r) => authorizationCredentials(r.headers.authorization), what: 'this access token' },
   request: { hook: 'onRequest', read: (r) => field(r.params, 'id'), what: 'this request' },
   state: { hook: 'preValidation', read: (r) => field(r.body, 'state'), what: 'this request' },
-  history_token: { hook: 'onRequest', read: (r) => r.headers.authorization, what: 'this history token' },
-  engagement_token: { hook: 'onRequest', read: (r) => r.headers.authorization, what: 'this wait token' },
+  history_token: { hook: 'onRequest', read: (r) => authorizationCredentials(r.headers.authorization), what: 'this history token' },
+  engagement_token: { hook: 'onRequest', read: (r) => authorizationCredentials(r.headers.authorization), what: 'this wait token' },
   result: { hook: 'onRequest', read: (r) => field(r.params, 'code'), what: 'this result' },
 };
 

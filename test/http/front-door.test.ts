@@ -405,6 +405,40 @@ for (const backend of storeTargets()) {
       });
     }
 
+    it('counts one token against its limit however the Authorization header spells the scheme and spaces', async () => {
+      const spellings = (token: string) => [
+        `Bearer ${token}`,
+        `bearer ${token}`,
+        `BEARER ${token}`,
+        `Bearer  ${token}`,
+        `DPoP ${token}`,
+        `Bearer\t${token}`,
+      ];
+      for (const url of ['/openid4vci/credential', '/v1/wallet/history', '/v1/wallet/engagements/request']) {
+        const ip = from();
+        const token = ref43();
+        const all = spellings(token);
+        for (let i = 0; i < PER_REFERENCE; i++) {
+          const res = await t.app.inject({
+            method: url === '/openid4vci/credential' ? 'POST' : 'GET',
+            url,
+            headers: { authorization: all[i % all.length]!, 'content-type': 'application/json' },
+            ...(url === '/openid4vci/credential' && { payload: '{}' }),
+            remoteAddress: ip,
+          });
+          assert.notEqual(res.statusCode, 429, `${url} #${i}`);
+        }
+        const limited = await t.app.inject({
+          method: url === '/openid4vci/credential' ? 'POST' : 'GET',
+          url,
+          headers: { authorization: all[PER_REFERENCE % all.length]!, 'content-type': 'application/json' },
+          ...(url === '/openid4vci/credential' && { payload: '{}' }),
+          remoteAddress: ip,
+        });
+        assert.equal(limited.statusCode, 429, `${url}: ${limited.body}`);
+      }
+    });
+
     it('caps the anonymous nonce endpoint per address only, and it stores nothing, answered or refused', async () => {
       const nonces = () => rowCount(t, 'vci_nonces');
       const ip = from();
