@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
+import type { EngagementsRepo } from '../../src/store/repositories/engagements-repo.js';
 
 for (const backend of storeTargets()) {
   describe(`engagement redeem races on ${backend}`, () => {
@@ -59,14 +60,15 @@ for (const backend of storeTargets()) {
      * Runs `rival` on the handle's row (a real write) just before the claim, then redeems, in
      * English and in Korean (a fresh handle each).
      */
-    const redeemAfter = async (rival: (handleHash: string, claim: typeof repo.claim) => Promise<unknown>) => {
+    const redeemAfter = async (rival: (handleHash: string, claim: EngagementsRepo['claim']) => Promise<unknown>) => {
       const answers = [];
       for (const language of ['en', 'ko-KR,ko;q=0.9']) {
         const e = await engage();
+        const before = await requests();
         const { claim } = repo;
-        repo.claim = async (handleHash, clientId, now) => {
+        repo.claim = async (handleHash, clientId, now, request) => {
           await rival(handleHash, claim);
-          return claim(handleHash, clientId, now);
+          return claim(handleHash, clientId, now, request);
         };
         try {
           const r = await redeem(clerks[0]!, e.handle, language);
@@ -74,10 +76,12 @@ for (const backend of storeTargets()) {
         } finally {
           repo.claim = claim;
         }
+        // The request made for the handle it could not take is not kept (a refused redeem stores nothing).
+        assert.equal(await requests(), before, language);
       }
       return answers.map((a) => [a.status, a.code, a.detail]);
     };
-    let repo: TestApp['runtime']['store']['engagements'];
+    let repo: EngagementsRepo;
     beforeAll(() => {
       repo = t.runtime.store.engagements;
     });
@@ -105,7 +109,9 @@ for (const backend of storeTargets()) {
     });
 
     it('says used when another clerk claimed it between the read and the claim', async () => {
-      const r = await redeemAfter((h, claim) => claim(h, 'another-clerk', t.clock.now()));
+      const r = await redeemAfter((h, claim) =>
+        claim(h, 'another-clerk', t.clock.now(), { id: 'another-clerks-request', authorization_request: 'openid4vp://?request_uri=…' }),
+      );
       assert.deepEqual(r, [
         [409, 'engagement_used', 'this engagement code was already used; ask the holder to show a new QR'],
         [409, 'engagement_used', '이미 사용된 QR입니다. 소지자에게 새 QR을 보여 달라고 하십시오.'],

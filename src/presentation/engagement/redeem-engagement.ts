@@ -1,11 +1,13 @@
 /**
  * `POST /v1/verifier/engagements`: the clerk's app scanned a holder's engagement QR and asks for
- * the counter's preset claims. Story: the DCQL query is one we can answer (else nothing is
- * touched) → the handle is taken for THIS verifier client by one conditional UPDATE (a second
- * clerk, a second node or a replayed screenshot finds it taken) → an ordinary OpenID4VP request
- * is created (create-verifier-request.ts: signed request object, nonce, direct_post) → its link
- * is handed to the waiting wallet. The verifier then polls `GET /v1/verifier/requests/{id}` as
- * for any request; nothing about the answer differs from the verifier-shown direction.
+ * the counter's preset claims. Story: the handle is one that can still be redeemed → an ordinary
+ * OpenID4VP request is created (create-verifier-request.ts: every check that can refuse — DCQL,
+ * client identifier, X.509 identity — then the stored request with its nonce, direct_post; a
+ * refusal touches nothing) → the handle is taken for THIS verifier client and the request's link
+ * handed to the waiting wallet by one conditional UPDATE (a second clerk, a second node or a
+ * replayed screenshot finds it taken; the losing redeem's request is deleted again). The verifier
+ * then polls `GET /v1/verifier/requests/{id}` as for any request; nothing about the answer
+ * differs from the verifier-shown direction.
  */
 import type { LocalizedText } from '../../catalog/types.js';
 import { AppError, badRequest } from '../../errors.js';
@@ -53,20 +55,41 @@ export async function redeemEngagement(deps: PresentationDeps, client: ApiClient
   const handle = isEngagementHandle(input.engagement) ? input.engagement : parseEngagementLink(input.engagement);
   if (!handle)
     throw badRequest('engagement_invalid', "not a holder's engagement code (dproof-engage:…); scan the QR on the holder's phone again");
-  parseDcqlQuery(input.dcql_query, deps.catalog, client); // refuses a query we cannot answer, before the handle is spent
+  parseDcqlQuery(input.dcql_query, deps.catalog, client); // refuses a query we cannot answer, before the store is read
   const hash = engagementHash('handle', handle);
-  const now = deps.clock.now();
-  const why = whyNot(await deps.store.engagements.byHandle(hash), now);
+  const why = whyNot(await deps.store.engagements.byHandle(hash), deps.clock.now());
   if (why) throw refused(why);
-  if (!(await deps.store.engagements.claim(hash, client.id, now))) {
-    // The claim also fails for a handle that expired or was purged since the read: the row read
-    // again in a new statement says which (what a rival counter committed is seen there).
-    throw refused(whyNot(await deps.store.engagements.byHandle(hash), now) ?? 'engagement_used');
-  }
+  // Every check that can refuse (the query, the client identifier and its X.509 identity, the
+  // purpose) runs here, before the handle is touched: a refused redeem leaves it for the next clerk.
   const created = await createVerifierRequest(deps, client, {
     dcql_query: input.dcql_query,
     ...(input.purpose ? { purpose: input.purpose } : {}),
   });
-  await deps.store.engagements.attachRequest(hash, created.id, created.authorization_request);
+  // The handle is taken together with the request it hands over (one UPDATE): never spent on a
+  // request nobody received. When it cannot be taken, the request made for it goes again.
+  let claimed = false;
+  try {
+    claimed = await deps.store.engagements.claim(hash, client.id, deps.clock.now(), created);
+  } finally {
+    if (!claimed) await discard(deps, created.id);
+  }
+  if (!claimed) {
+    // The claim also fails for a handle that expired or was purged since the read: the row read
+    // again in a new statement says which (what a rival counter committed is seen there).
+    throw refused(whyNot(await deps.store.engagements.byHandle(hash), deps.clock.now()) ?? 'engagement_used');
+  }
   return created;
+}
+
+/**
+ * Deletes the request a failed redeem made (guarded in the store: never one an engagement holds,
+ * so a claim that committed before a fault keeps its request). Best effort: when this fails too,
+ * the request nobody was given simply expires; the redeem's own answer stands.
+ */
+async function discard(deps: PresentationDeps, requestId: string): Promise<void> {
+  try {
+    await deps.store.engagements.discardUnhandedRequest(requestId);
+  } catch (e) {
+    deps.log?.warn({ err: e }, 'counter redeem: could not delete the request of a handle it did not take; it expires unused');
+  }
 }

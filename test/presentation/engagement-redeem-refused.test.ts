@@ -1,0 +1,151 @@
+/**
+ * A redeem that is refused, or that fails on a store fault, leaves the holder's handle as it was
+ * (README: "A refused redeem stores nothing"): the next clerk's redeem of the same QR is served,
+ * and the waiting wallet gets that clerk's request. Every check that can refuse runs before the
+ * handle is taken, and the handle is taken together with the request it is handed, so it is
+ * never spent on a request nobody received. A fault whose outcome is unknown (the claim committed,
+ * then the answer was lost) never deletes the request the wallet was handed.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import assert from 'node:assert/strict';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { storeTargets } from '../helpers/stores.js';
+import { parseApiKey } from '../../src/clients/api-key.js';
+import { engagementHash } from '../../src/presentation/engagement/engagement-hash.js';
+
+interface Engagement {
+  handle: string;
+  link: string;
+  wait_token: string;
+}
+
+for (const backend of storeTargets()) {
+  describe(`a refused counter redeem on ${backend}`, () => {
+    let t: TestApp;
+    let clerk: string;
+    let otherClerk: string;
+    let dcql: Record<string, unknown>;
+
+    beforeAll(async () => {
+      t = await startTestApp({
+        store: backend,
+        env: { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0' },
+      });
+      clerk = await t.apiKey('verifier');
+      otherClerk = await t.apiKey('verifier');
+      const type = t.runtime.catalog.get('resident-id')!;
+      dcql = {
+        credentials: [
+          { id: 'adult', format: 'dc+sd-jwt', meta: { vct_values: [type.vct] }, claims: [{ path: ['age_over_19'], values: [true] }] },
+        ],
+      };
+    });
+    afterAll(() => t.close());
+
+    const engage = async (): Promise<Engagement> => {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/wallet/engagements' });
+      assert.equal(res.statusCode, 201, res.body);
+      return res.json<Engagement>();
+    };
+    const redeem = (key: string, engagement: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/verifier/engagements',
+        headers: { authorization: `Bearer ${key}` },
+        payload: { engagement, dcql_query: dcql },
+      });
+    const wait = async (token: string) => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/v1/wallet/engagements/request?wait=0',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json<{ status: string; authorization_request?: string }>();
+    };
+    const requestIds = async () => (await t.runtime.store.db.selectFrom('verifier_requests').select('id').execute()).map((r) => r.id);
+    const row = (e: Engagement) => t.runtime.store.engagements.byHandle(engagementHash('handle', e.handle));
+
+    /** The handle is as it was made, no request was kept, and another clerk's redeem is served. */
+    const stillUnspent = async (e: Engagement, requestsBefore: string[]) => {
+      const rec = await row(e);
+      assert.ok(rec, 'the engagement is still there');
+      assert.deepEqual(
+        [rec.client_id, rec.request_id, rec.authorization_request, rec.redeemed_at],
+        [null, null, null, null],
+        'the handle is not spent',
+      );
+      assert.deepEqual(await requestIds(), requestsBefore, 'no request was kept');
+      assert.equal((await wait(e.wait_token)).status, 'waiting');
+      const next = await redeem(otherClerk, e.link);
+      assert.equal(next.statusCode, 201, next.body);
+      const created = next.json<{ id: string; authorization_request: string }>();
+      assert.deepEqual(await wait(e.wait_token), { status: 'requested', authorization_request: created.authorization_request });
+    };
+
+    it('a redeem refused for want of an X.509 identity (no_verifier_identity) leaves the handle for the next clerk', async () => {
+      const noIdentity = await t.apiKey('verifier');
+      const { clientId } = parseApiKey(noIdentity)!;
+      assert.ok(await t.runtime.store.verifierIdentities.setDefaultPrefix(clientId, 'x509_san_dns'));
+      const e = await engage();
+      const before = await requestIds();
+      const refused = await redeem(noIdentity, e.link);
+      assert.equal(refused.statusCode, 409, refused.body);
+      assert.equal(refused.json<{ code: string }>().code, 'no_verifier_identity');
+      await stillUnspent(e, before);
+    });
+
+    it('a store fault while the request is stored leaves the handle unspent', async () => {
+      const repo = t.runtime.store.verifierRequests;
+      const { insert } = repo;
+      repo.insert = () => Promise.reject(new Error('simulated store fault'));
+      const e = await engage();
+      const before = await requestIds();
+      try {
+        const failed = await redeem(clerk, e.link);
+        assert.equal(failed.statusCode, 500, failed.body);
+      } finally {
+        repo.insert = insert;
+      }
+      await stillUnspent(e, before);
+    });
+
+    it('a store fault while the handle is taken keeps no request, and the handle unspent', async () => {
+      const repo = t.runtime.store.engagements;
+      const { claim } = repo;
+      repo.claim = () => Promise.reject(new Error('simulated store fault'));
+      const e = await engage();
+      const before = await requestIds();
+      try {
+        const failed = await redeem(clerk, e.link);
+        assert.equal(failed.statusCode, 500, failed.body);
+      } finally {
+        repo.claim = claim;
+      }
+      await stillUnspent(e, before);
+    });
+
+    it('a fault after the claim committed (the answer lost) keeps the request the wallet was handed', async () => {
+      const repo = t.runtime.store.engagements;
+      const { claim } = repo;
+      repo.claim = async (...args: Parameters<typeof claim>) => {
+        assert.equal(await claim(...args), true);
+        throw new Error('simulated lost answer');
+      };
+      const e = await engage();
+      try {
+        const failed = await redeem(clerk, e.link);
+        assert.equal(failed.statusCode, 500, failed.body);
+      } finally {
+        repo.claim = claim;
+      }
+      const rec = await row(e);
+      assert.ok(rec?.request_id && rec.authorization_request);
+      assert.ok((await requestIds()).includes(rec.request_id), 'the request handed to the wallet is kept');
+      assert.deepEqual(await wait(e.wait_token), { status: 'requested', authorization_request: rec.authorization_request });
+      const late = await redeem(otherClerk, e.link);
+      assert.equal(late.statusCode, 409, late.body);
+      assert.equal(late.json<{ code: string }>().code, 'engagement_used');
+    });
+  });
+}
