@@ -2,6 +2,8 @@
  * `GET /v1/wallet/engagements/request` (Authorization: Bearer <wait token>): the wallet that made
  * a handle waits for the request a counter makes with it (a long-poll: answered as soon as the
  * request exists, or `waiting` after at most ENGAGEMENT_WAIT_SECONDS, then the wallet asks again).
+ * `expired` when nothing is left to collect: the handle passed its expiry with no request
+ * delivered, or the request it was handed has expired itself (its link would be refused).
  *
  * The store is read every POLL_MS, so a handle redeemed on another node is seen as quickly; the
  * wait ends early when the wallet goes away. At most MAX_WAITERS waits are held per node; past
@@ -48,8 +50,9 @@ export async function waitForEngagement(
       const rec = await deps.store.engagements.byWaitToken(hash);
       if (!rec)
         throw refuse('engagement_token_unknown', 'this wait token names no engagement (expired and purged, or never made); make a new QR');
-      if (rec.authorization_request !== null) return { status: 'requested', authorization_request: rec.authorization_request };
-      if (rec.client_id === null && deps.clock.now() >= rec.expires_at) return { status: 'expired' };
+      if (rec.authorization_request !== null) return await handedRequest(deps, rec.request_id, rec.authorization_request);
+      // Past its expiry with no request delivered, nothing will come, whoever took the handle.
+      if (deps.clock.now() >= rec.expires_at) return { status: 'expired' };
       // Real time on purpose: this bounds how long a connection is held, not a protocol lifetime.
       if (Date.now() >= deadline || opts.gone()) return { status: 'waiting', expires_at: new Date(rec.expires_at).toISOString() };
       await sleep(POLL_MS);
@@ -57,4 +60,19 @@ export async function waitForEngagement(
   } finally {
     waiters--;
   }
+}
+
+/**
+ * The request a counter handed this wallet, while its request object can still be fetched; once
+ * that request has expired (or is gone) its link is dead (invalid_request_uri), so `expired`: the
+ * holder makes a new QR.
+ */
+async function handedRequest(
+  deps: Pick<PresentationDeps, 'store' | 'clock'>,
+  requestId: string | null,
+  authorizationRequest: string,
+): Promise<EngagementWait> {
+  const request = requestId === null ? undefined : await deps.store.verifierRequests.get(requestId);
+  if (!request || deps.clock.now() >= request.expires_at) return { status: 'expired' };
+  return { status: 'requested', authorization_request: authorizationRequest };
 }
