@@ -12,7 +12,7 @@ import { frameworkErrorHandler, installErrorHandling } from './http/error-handle
 import { clientErrorHandler } from './http/client-error.js';
 import { rememberRequest } from './http/request-in-progress.js';
 import { installJsonBodyParser } from './http/json-body.js';
-import { parseBoundedForm } from './http/form-body.js';
+import { parseBoundedForm, refuseFormsWhereNotConsumed } from './http/form-body.js';
 import { installNulGuard } from './http/refuse-nul.js';
 import { refuseContentCoding } from './http/content-coding.js';
 import { refuseCharset } from './http/content-charset.js';
@@ -123,6 +123,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   addApiSchemas(app);
   await registerOpenApi(app, deps.config);
   await app.register(formbody, { parser: parseBoundedForm });
+  refuseFormsWhereNotConsumed(app);
   // REDIS_URL: counters shared by every node (fail-open when Redis is down); see shared-rate-limit.ts.
   const limits = sharedRateLimit(app, deps.config.redisUrl, logger);
   await app.register(rateLimit, {

@@ -9,6 +9,7 @@
  * bodies; a `%` that starts no escape stays a `%`, as the WHATWG form parser keeps it.
  */
 import { parse, unescape } from 'node:querystring';
+import { errorCodes, type FastifyInstance } from 'fastify';
 import { badRequest } from '../errors.js';
 
 export const MAX_FORM_FIELDS = 100;
@@ -49,3 +50,26 @@ export function parseBoundedForm(text: string): Record<string, unknown> {
  */
 export const isFormRequest = (contentType: string | undefined): boolean =>
   /^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType ?? '');
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/**
+ * The form parser is registered for the whole app (@fastify/formbody), but only the routes whose
+ * schema lists the form in `consumes` read one (OAuth token and PAR, OpenID4VP direct_post and
+ * request_uri POST). Elsewhere a form is refused before it is parsed, as Fastify refuses a media
+ * type it has no parser for (415, or the route's own OAuth code; media-type-advice.ts says what
+ * the route takes): a JSON route handed a form read its fields as a body (a clerk's
+ * `presentation=…` form at /v1/verifier/verify was verified, with no policy, and the holder's QR
+ * used up).
+ */
+export function refuseFormsWhereNotConsumed(app: FastifyInstance): void {
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    if (!isFormRequest(request.headers['content-type'])) return payload;
+    const schema = request.routeOptions.schema as { body?: unknown; consumes?: unknown } | undefined;
+    // A route that reads no body (the nonce endpoint, GETs) ignores one as before: many HTTP
+    // clients label an empty POST as a form, and wallets send the nonce request so.
+    if (schema?.body === undefined) return payload;
+    if (Array.isArray(schema.consumes) && schema.consumes.includes(FORM)) return payload;
+    throw new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']);
+  });
+}

@@ -46,6 +46,42 @@ describe('problem+json answers for bad HTTP input', () => {
     assertProblem(await post('{"name":"x","role":"issuer"}', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
   });
 
+  it('refuses a form where the route reads no form (415, what the route takes), before parsing it, and changes nothing', async () => {
+    const clients = async () => (await t.runtime.store.clients.list()).length;
+    const before = await clients();
+    const refused = assertProblem(
+      await post('name=x&role=issuer', { 'content-type': 'application/x-www-form-urlencoded' }),
+      415,
+      'unsupported_media_type',
+    );
+    assert.equal(refused.detail, 'send the body as application/json');
+    assert.equal(await clients(), before);
+    const verifier = await t.apiKey('verifier');
+    const verify = await t.app.inject({
+      method: 'POST',
+      url: '/v1/verifier/verify',
+      payload: 'presentation=abc',
+      headers: { authorization: `Bearer ${verifier}`, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    });
+    assertProblem(verify, 415, 'unsupported_media_type');
+    // A route that reads no body ignores a form, as it did: HTTP clients label empty POSTs so.
+    const nonce = await t.app.inject({
+      method: 'POST',
+      url: '/openid4vci/nonce',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(nonce.statusCode, 200);
+    // The form routes still read theirs.
+    const token = await t.app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      payload: 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(token.statusCode, 400);
+    assert.equal(token.json<{ error: string }>().error, 'invalid_grant');
+  });
+
   it('answers a body over the limit with 413 body_too_large', async () => {
     assertProblem(await post(JSON.stringify({ name: 'x'.repeat(5000), role: 'issuer' })), 413, 'body_too_large');
   });

@@ -114,7 +114,8 @@ const cases: SecurityCase[] = [
   bodyCase('validates a body sent with a charset parameter', 400, 'invalid_request', () => ({ type: 'driver-license' }), {
     'content-type': 'application/json; charset=utf-8',
   }),
-  bodyCase('validates a body sent as a form', 400, 'invalid_request', () => 'type=driver-license&claims=x', {
+  // A JSON route reads no form (refuseFormsWhereNotConsumed): refused for its media type, not parsed and validated.
+  bodyCase('refuses a body sent as a form', 415, 'unsupported_media_type', () => 'type=driver-license&claims=x', {
     'content-type': 'application/x-www-form-urlencoded',
   }),
   bodyCase('refuses text/json', 415, 'unsupported_media_type', (f) => ({ type: 'driver-license', claims: example(f) }), {
