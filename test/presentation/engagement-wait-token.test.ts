@@ -18,17 +18,17 @@ describe('the wait token of a counter engagement', () => {
   });
   afterAll(() => t.close());
 
-  const wait = (authorization: string | undefined) =>
+  const wait = (authorization: string | undefined, language?: string) =>
     t.app.inject({
       method: 'GET',
       url: '/v1/wallet/engagements/request?wait=0',
-      headers: authorization === undefined ? {} : { authorization },
+      headers: { ...(authorization !== undefined && { authorization }), ...(language !== undefined && { 'accept-language': language }) },
     });
-  const refusal = async (authorization: string | undefined) => {
-    const res = await wait(authorization);
+  const refusal = async (authorization: string | undefined, language?: string) => {
+    const res = await wait(authorization, language);
     assert.equal(res.statusCode, 401, `${authorization}: ${res.body}`);
     assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-    return res.json<{ code: string; detail: string }>();
+    return { ...res.json<{ code: string; detail: string }>(), language: res.headers['content-language'] };
   };
 
   it('answers a real token, whatever the case of its scheme', async () => {
@@ -63,5 +63,29 @@ describe('the wait token of a counter engagement', () => {
     const res = await wait(`Bearer ${token}`);
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json<{ status: string }>().status, 'waiting');
+  });
+
+  it('says each engagement_token_unknown in its own Korean sentence, with what to do next', async () => {
+    const korean = 'ko-KR,ko;q=0.9';
+    const malformed = await refusal(`Bearer ${token}x`, korean);
+    const unknown = await refusal(`Bearer ${'A'.repeat(43)}`, korean);
+    assert.deepEqual(
+      [malformed, unknown].map((p) => [p.code, p.language, p.detail]),
+      [
+        [
+          'engagement_token_unknown',
+          'ko',
+          'POST /v1/wallet/engagements에서 받은 대기 토큰(base64url 43자)이 아닙니다. 받은 그대로 보내거나 새 QR을 만드십시오.',
+        ],
+        [
+          'engagement_token_unknown',
+          'ko',
+          '이 대기 토큰에 해당하는 연결이 없습니다(만료되어 지워졌거나 만들어진 적이 없음). 새 QR을 만드십시오.',
+        ],
+      ],
+    );
+    // English is as it was.
+    assert.match((await refusal(`Bearer ${token}x`)).detail, /^this is not a wait token .*send it as given, or make a new QR$/);
+    assert.match((await refusal(`Bearer ${'A'.repeat(43)}`)).detail, /^this wait token names no engagement .*; make a new QR$/);
   });
 });

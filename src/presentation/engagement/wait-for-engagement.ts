@@ -24,8 +24,19 @@ export type EngagementWait =
 /** What POST /v1/wallet/engagements hands out: 32 random bytes, base64url. */
 const WAIT_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-const refuse = (code: 'engagement_token_missing' | 'engagement_token_unknown', message: string) =>
-  new AppError(code, message, { status: 401 });
+/** The two engagement_token_unknown refusals, each with what the wallet does next, in both languages. */
+const NOT_A_WAIT_TOKEN = {
+  en: 'this is not a wait token from POST /v1/wallet/engagements (43 base64url characters); send it as given, or make a new QR',
+  ko: 'POST /v1/wallet/engagements에서 받은 대기 토큰(base64url 43자)이 아닙니다. 받은 그대로 보내거나 새 QR을 만드십시오.',
+};
+const NO_ENGAGEMENT = {
+  en: 'this wait token names no engagement (expired and purged, or never made); make a new QR',
+  ko: '이 대기 토큰에 해당하는 연결이 없습니다(만료되어 지워졌거나 만들어진 적이 없음). 새 QR을 만드십시오.',
+};
+
+/** `ko`: the refusal's own Korean sentence, where the catalogue's for its code would not say which. */
+const refuse = (code: 'engagement_token_missing' | 'engagement_token_unknown', message: string, ko?: string) =>
+  new AppError(code, message, { status: 401, ...(ko !== undefined && { ko }) });
 
 export async function waitForEngagement(
   deps: Pick<PresentationDeps, 'store' | 'clock' | 'config'>,
@@ -36,11 +47,7 @@ export async function waitForEngagement(
   // is sent at all; a token that is there but cannot be a wait token names no engagement.
   const token = /^Bearer\s+(.+)$/is.exec(authorization?.trim() ?? '')?.[1];
   if (!token) throw refuse('engagement_token_missing', 'send Authorization: Bearer <wait_token> from POST /v1/wallet/engagements');
-  if (!WAIT_TOKEN.test(token))
-    throw refuse(
-      'engagement_token_unknown',
-      'this is not a wait token from POST /v1/wallet/engagements (43 base64url characters); send it as given, or make a new QR',
-    );
+  if (!WAIT_TOKEN.test(token)) throw refuse('engagement_token_unknown', NOT_A_WAIT_TOKEN.en, NOT_A_WAIT_TOKEN.ko);
   const hash = engagementHash('wait', token);
   const waitMs = Math.min(opts.waitSeconds, deps.config.engagementWaitSeconds) * 1000;
   const deadline = Date.now() + (waiters >= MAX_WAITERS ? 0 : waitMs);
@@ -48,8 +55,7 @@ export async function waitForEngagement(
   try {
     for (;;) {
       const rec = await deps.store.engagements.byWaitToken(hash);
-      if (!rec)
-        throw refuse('engagement_token_unknown', 'this wait token names no engagement (expired and purged, or never made); make a new QR');
+      if (!rec) throw refuse('engagement_token_unknown', NO_ENGAGEMENT.en, NO_ENGAGEMENT.ko);
       if (rec.authorization_request !== null) return await handedRequest(deps, rec.request_id, rec.authorization_request);
       // Past its expiry with no request delivered, nothing will come, whoever took the handle.
       if (deps.clock.now() >= rec.expires_at) return { status: 'expired' };
