@@ -51,10 +51,21 @@ export function toPolicy(input: CounterPolicyInput | undefined, client: ApiClien
         },
       );
   });
+  // An empty list would accept no credential at all: a clerk's mistake, said before the QR is used.
+  for (const list of ['types', 'issuers'] as const) {
+    if (input?.[list]?.length === 0)
+      throw badRequest('invalid_policy', `policy.${list} is empty, so no credential could pass; leave it out to accept any`, {
+        errors: [ownFieldError(`/policy/${list}`, 'emptyList')],
+      });
+  }
   if (input?.types) policy.types = input.types;
   if (client.types !== null) {
     // A verifier client limited to some types accepts only those.
     policy.types = (policy.types ?? client.types).filter((t) => client.types!.includes(t));
+    if (policy.types.length === 0)
+      throw badRequest('invalid_policy', `this client may verify only ${client.types.join(', ')}; policy.types names none of them`, {
+        errors: [ownFieldError('/policy/types', 'outsideClientTypes')],
+      });
   }
   if (input?.issuers) policy.issuers = input.issuers;
   if (input?.require_holder_binding === false) policy.requireHolderBinding = false;

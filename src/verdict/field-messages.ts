@@ -50,6 +50,14 @@ export const FIELD_MESSAGES = {
   inFuture: { en: 'must not be in the future', ko: '오늘보다 늦은 날짜일 수 없습니다.' },
   notClaimPath: { en: 'not a claim path', ko: '항목 경로가 아닙니다.' },
   unknownType: { en: 'not a credential type of the catalogue', ko: '증명서 종류 목록에 없는 종류입니다.' },
+  emptyList: {
+    en: 'is empty, so nothing could pass; leave it out to accept any',
+    ko: '비어 있어 어떤 증명서도 통과할 수 없습니다. 모두 받으려면 이 항목을 빼십시오.',
+  },
+  outsideClientTypes: {
+    en: 'names no type this client may verify',
+    ko: '이 클라이언트가 검증할 수 있는 증명서 종류가 하나도 없습니다.',
+  },
 } as const satisfies Record<string, { en: string; ko: string }>;
 
 export const ownFieldError = (pointer: string, which: keyof typeof FIELD_MESSAGES): FieldError =>

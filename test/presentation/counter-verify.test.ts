@@ -155,6 +155,27 @@ for (const backend of storeTargets()) {
       assert.equal(pid.json<Verdict>().code, 'type_not_accepted');
     });
 
+    it("refuses an empty types or issuers list, and types a limited client may not verify, before the holder's QR is used", async () => {
+      const { presentation } = await counterPresent(credential, holder, aud, ['age_over_19']);
+      const limited = await t.apiKey('verifier', { types: ['resident-id'] });
+      for (const [key, policy, pointer] of [
+        [verifierKey, { types: [] }, '/policy/types'],
+        [verifierKey, { issuers: [] }, '/policy/issuers'],
+        [limited, { types: ['driver-license'] }, '/policy/types'],
+      ] as const) {
+        const res = await counterVerify(t.app, key, presentation, policy);
+        assert.equal(res.statusCode, 400, res.body);
+        const p = res.json<{ code: string; errors: { pointer: string }[] }>();
+        assert.equal(p.code, 'invalid_policy', JSON.stringify(policy));
+        assert.deepEqual(
+          p.errors.map((e) => e.pointer),
+          [pointer],
+        );
+      }
+      const ok = await counterVerify(t.app, verifierKey, presentation, { claims: ['age_over_19'] });
+      assert.equal(ok.json<Verdict>().verdict, 'verified', ok.body);
+    });
+
     it('rejects a type the policy does not accept and a missing asked claim', async () => {
       const p1 = await counterPresent(credential, holder, aud, ['age_over_19']);
       assert.equal(
