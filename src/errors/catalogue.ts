@@ -718,6 +718,12 @@ export const ERROR_CATALOGUE = {
     en: 'webhook_url names a loopback, private or metadata address',
     ko: '웹훅 주소(webhook_url)가 루프백, 사설 또는 메타데이터 주소를 가리킵니다.',
   },
+  not_a_presentation: {
+    http: [400],
+    area: 'verifier',
+    en: 'the scanned text is another QR of these flows (an engagement link, the counter challenge, an offer, a request), not a presentation',
+    ko: '읽은 QR은 제시된 증명서가 아니라 다른 QR(연결 QR, 창구 QR, 발급 QR, 제출 요청 QR)입니다.',
+  },
   invalid_policy: {
     http: [400],
     area: 'verifier',

@@ -79,11 +79,41 @@ export function toPolicy(input: CounterPolicyInput | undefined, client: ApiClien
   return policy;
 }
 
+/**
+ * The other QRs of these flows, which a scanner hands over as readily as a presentation. Told for
+ * what they are before anything is verified (they would be `jws_malformed`, "cannot be read"),
+ * with what to do with them instead.
+ */
+const OTHER_QRS: readonly { scheme: RegExp; en: string; ko: string }[] = [
+  {
+    scheme: /^dproof-engage:/i,
+    en: "this is the holder's engagement QR, not a presentation: send the counter's request to it (POST /v1/verifier/engagements)",
+    ko: '소지자 지갑의 연결 QR입니다. 제시된 증명서가 아니므로, 이 QR로 지갑에 제출 요청을 보내십시오(POST /v1/verifier/engagements).',
+  },
+  {
+    scheme: /^dproof-counter:/i,
+    en: "this is the counter's own challenge QR: let the holder's wallet scan it, then read the QR the wallet shows",
+    ko: '창구가 보여 주는 QR입니다. 소지자의 지갑으로 이 QR을 스캔하게 한 뒤, 지갑이 보여 주는 QR을 읽으십시오.',
+  },
+  {
+    scheme: /^openid-credential-offer:/i,
+    en: 'this is a credential offer (an issuing QR), not a presentation',
+    ko: '증명서 발급 QR입니다. 소지자가 제시한 증명서가 아닙니다.',
+  },
+  {
+    scheme: /^(?:openid4vp|haip|mdoc-openid4vp|eudi-openid4vp):/i,
+    en: "this is a presentation request (what a verifier shows), not the holder's presentation",
+    ko: '검증기관이 보여 주는 제출 요청 QR입니다. 소지자가 제시한 증명서가 아닙니다.',
+  },
+];
+
 export async function verifyCounterPresentation(
   deps: PresentationDeps,
   client: ApiClient,
   input: { presentation: string; policy?: CounterPolicyInput; purpose?: LocalizedText },
 ): Promise<JsonObject> {
+  const other = OTHER_QRS.find((q) => q.scheme.test(input.presentation.trimStart()));
+  if (other) throw badRequest('not_a_presentation', other.en, undefined, other.ko);
   const report = await verifyPresentation(
     {
       presentation: input.presentation,

@@ -176,6 +176,28 @@ for (const backend of storeTargets()) {
       assert.equal(ok.json<Verdict>().verdict, 'verified', ok.body);
     });
 
+    it('tells another QR of these flows for what it is (not_a_presentation, in Korean too), before the nonce is used', async () => {
+      const { presentation } = await counterPresent(credential, holder, aud, ['age_over_19']);
+      for (const [text, words] of [
+        ['dproof-engage:4E-VtI5JA6_qEjvQq8Zb1A', /연결 QR/],
+        ['  dproof-counter:?aud=x&nonce=y', /창구가 보여 주는 QR/],
+        ['openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fx', /발급 QR/],
+        ['openid4vp://?client_id=x&request_uri=https%3A%2F%2Fx', /제출 요청 QR/],
+      ] as const) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/v1/verifier/verify',
+          headers: { authorization: `Bearer ${verifierKey}`, 'accept-language': 'ko' },
+          payload: { presentation: text },
+        });
+        assert.equal(res.statusCode, 400, res.body);
+        assert.equal(res.json<{ code: string }>().code, 'not_a_presentation');
+        assert.match(res.json<{ detail: string }>().detail, words);
+      }
+      const ok = await counterVerify(t.app, verifierKey, presentation, { claims: ['age_over_19'] });
+      assert.equal(ok.json<Verdict>().verdict, 'verified', ok.body);
+    });
+
     it('rejects a type the policy does not accept and a missing asked claim', async () => {
       const p1 = await counterPresent(credential, holder, aud, ['age_over_19']);
       assert.equal(
