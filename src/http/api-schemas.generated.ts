@@ -1783,7 +1783,8 @@ export const API_SCHEMAS = {
     "type": "object",
     "required": [
       "holder_jkt",
-      "items"
+      "items",
+      "next"
     ],
     "properties": {
       "holder_jkt": {
@@ -1794,7 +1795,15 @@ export const API_SCHEMAS = {
         "type": "array",
         "items": {
           "$ref": "Receipt#"
-        }
+        },
+        "description": "At most `limit` receipts, newest first"
+      },
+      "next": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "Cursor of the next page (send it as ?cursor= with a new history token); null after the last page"
       }
     }
   },

@@ -2,11 +2,14 @@
  * The holder's submission history: GET /v1/wallet/history with a `dproof-history+jwt` per holder
  * key (format in the README, "Receipts and the holder's history"): header `jwk` = the key,
  * payload `aud` = <issuer>/v1/wallet/history, `iat` now, a fresh `jti`, `cnf.jkt` = thumbprint.
+ * The service answers a page at a time, newest first: the page's `next` is sent back as
+ * `?cursor=` for the page after it, with a new token (a token's jti is accepted once).
  */
 import { base64url } from 'jose';
 import { callApi } from '../shared/api.js';
+import { t } from '../shared/i18n.js';
 import { signJws, thumbprint } from './holder-key.js';
-import { sameOrigin } from './receive-offer.js';
+import { sameOrigin, WalletError } from './receive-offer.js';
 import { getKey, type StoredCredential } from './wallet-db.js';
 
 export interface Receipt {
@@ -21,6 +24,15 @@ export interface Receipt {
   code: string;
 }
 
+/** One page of GET /v1/wallet/history. */
+interface HistoryPage {
+  items: Receipt[];
+  next?: string | null;
+}
+
+/** Pages read for one key before the wallet stops asking a service whose list never ends (100 receipts a page). */
+const MAX_PAGES = 1000;
+
 export async function loadHistory(credentials: readonly StoredCredential[]): Promise<Receipt[]> {
   const items = new Map<string, Receipt>();
   const seen = new Set<string>();
@@ -29,19 +41,43 @@ export async function loadHistory(credentials: readonly StoredCredential[]): Pro
     seen.add(c.key);
     const key = await getKey(c.key);
     if (!key) continue;
+    // The token's aud is the endpoint as the issuer names it, never the URL with its query.
     const aud = `${c.issuer}/v1/wallet/history`;
-    const token = await signJws(
-      { typ: 'dproof-history+jwt', jwk: key.publicJwk },
-      {
-        aud,
-        iat: Math.floor(Date.now() / 1000),
-        jti: base64url.encode(crypto.getRandomValues(new Uint8Array(16))),
-        cnf: { jkt: await thumbprint(key.publicJwk) },
-      },
-      key.privateKey,
-    );
-    const res = await callApi<{ items: Receipt[] }>(sameOrigin(aud, 'history'), { bearer: token });
-    for (const r of res.items) items.set(r.id, r);
+    const endpoint = sameOrigin(aud, 'history');
+    const jkt = await thumbprint(key.publicJwk);
+    const cursors = new Set<string>();
+    let cursor: string | null = null;
+    for (let page = 0; ; page++) {
+      if (page === MAX_PAGES) throw endless();
+      const token = await signJws(
+        { typ: 'dproof-history+jwt', jwk: key.publicJwk },
+        {
+          aud,
+          iat: Math.floor(Date.now() / 1000),
+          jti: base64url.encode(crypto.getRandomValues(new Uint8Array(16))),
+          cnf: { jkt },
+        },
+        key.privateKey,
+      );
+      const url: string = cursor === null ? endpoint : `${endpoint}?cursor=${encodeURIComponent(cursor)}`;
+      const res: HistoryPage = await callApi<HistoryPage>(url, { bearer: token });
+      for (const r of res.items) items.set(r.id, r);
+      const next: unknown = res.next;
+      if (next === undefined || next === null) break;
+      // A cursor the service already sent would loop forever.
+      if (typeof next !== 'string' || next === '' || cursors.has(next)) throw endless();
+      cursors.add(next);
+      cursor = next;
+    }
   }
   return [...items.values()].sort((a, b) => b.at.localeCompare(a.at));
 }
+
+const endless = (): WalletError =>
+  new WalletError(
+    'history_endless',
+    t(
+      '서비스가 제출 기록을 끝없이 보내고 있어 읽기를 멈췄습니다.',
+      'The service keeps sending more history pages; the wallet stopped reading.',
+    ),
+  );
