@@ -42,7 +42,11 @@ export const HISTORY_CURSOR_MAX_LENGTH = 256;
 const JTI = /^[A-Za-z0-9._~-]{22,128}$/;
 const COMPACT_JWS = /^[A-Za-z0-9_.-]+$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-/** Every refusal here is a 401, also when it carries the code of the JOSE or time rule that failed. */
+/**
+ * Every refusal here is a 401. A JOSE or iat rule that failed keeps its code, whose catalogue
+ * sentences fit any token; a refusal whose code would speak of a credential (its cnf key, its
+ * expiry) is history_token_invalid with its own sentence, in English and Korean.
+ */
 const refuse = (code: ErrorCode, message: string, ko?: string) =>
   new AppError(code, message, { status: 401, ...(ko !== undefined && { ko }) });
 
@@ -109,11 +113,10 @@ function bearerToken(authorization: string | undefined): string {
       `이력 토큰이 ${HISTORY_TOKEN_MAX_LENGTH}자보다 깁니다.`,
     );
   }
-  // A value with characters no compact JWS has is no history token: its code says so
-  // (missing_history_token, as clients have been told), its sentence says why.
+  // A token that is there is never "missing": one no compact JWS could be is invalid, and says why.
   if (!COMPACT_JWS.test(token)) {
     throw refuse(
-      'missing_history_token',
+      'history_token_invalid',
       'the history token is not a compact JWS (base64url segments separated by dots)',
       '이력 토큰이 간결 직렬화(compact) JWS 형식이 아닙니다. 점(.)으로 구분한 base64url 부분들로 이루어져야 합니다.',
     );
@@ -127,13 +130,13 @@ function timeRefusal(e: unknown, maxAgeSeconds: number): AppError {
   switch (code) {
     case 'jwt_expired':
       return refuse(
-        'jwt_expired',
+        'history_token_invalid',
         'the history token has expired (exp has passed): sign a new one',
         '이력 토큰의 만료 시각(exp)이 지났습니다. 새 토큰에 서명하여 보내십시오.',
       );
     case 'jwt_not_yet_valid':
       return refuse(
-        'jwt_not_yet_valid',
+        'history_token_invalid',
         'the history token is not valid yet (nbf is in the future)',
         '이력 토큰의 효력 시작 시각(nbf)이 아직 되지 않았습니다.',
       );
@@ -165,7 +168,7 @@ async function authenticateHolder(deps: PresentationDeps, authorization: string 
       jwk = checkPublicJwk(jws.header.jwk);
     } catch (e) {
       throw refuse(
-        'sd_jwt_vc_cnf_invalid',
+        'history_token_invalid',
         `the header jwk is not a canonical public P-256 or Ed25519 key: ${e instanceof Error ? e.message : 'not a public JWK'}`,
         '이력 토큰 헤더의 키(jwk)가 정규 형식의 P-256 또는 Ed25519 공개 키가 아닙니다.',
       );

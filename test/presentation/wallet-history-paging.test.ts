@@ -3,8 +3,9 @@
  * of the previous page's `next`, newest first by (time, receipt id), each page asked with a new
  * history token; the reference wallet (`dproof wallet history`, fetchHistory) follows `next` to
  * the last page. The query takes no other parameter, none twice. The Authorization header is read
- * as RFC 6750 / RFC 9110 write it; a refusal of the token's key or time says so in words about a
- * history token (en and ko), never a credential's; a jti is spent per holder key. On both stores.
+ * as RFC 6750 / RFC 9110 write it; a refusal of the token's key or validity is history_token_invalid
+ * in words about a history token (en and ko), never a credential's; a jti is spent per holder key.
+ * On both stores.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -226,7 +227,7 @@ for (const backend of storeTargets()) {
       }
     });
 
-    it('says missing_history_token when no Bearer token is sent, and what is wrong with one too long or not a JWS', async () => {
+    it('says missing_history_token only when no Bearer token is sent; a token too long or not a JWS is history_token_invalid', async () => {
       for (const authorization of [
         undefined,
         '',
@@ -247,14 +248,14 @@ for (const backend of storeTargets()) {
       assert.match(longKo.detail, /8192자보다 깁니다/);
       for (const bad of ['eyJ+.e30.c2ln', `${await token()} extra`, 'a/b']) {
         const p = await refusal('', `Bearer ${bad}`, 401);
-        assert.equal(p.code, 'missing_history_token', bad);
+        assert.equal(p.code, 'history_token_invalid', bad);
         assert.match(p.detail, /not a compact JWS/);
         const ko = await refusal('', `Bearer ${bad}`, 401, { 'accept-language': 'ko' });
         assert.match(ko.detail, /이력 토큰이 간결 직렬화\(compact\) JWS 형식이 아닙니다/);
       }
     });
 
-    it('refuses a bad header jwk and an expired or not yet valid token in words about the history token, never the credential’s', async () => {
+    it('refuses a bad header jwk and an expired or not yet valid token with history_token_invalid, in words about the history token', async () => {
       const signed = (header: JsonObject, payload: JsonObject, key: HolderKey = holder) =>
         signCompactJws(
           { typ: HISTORY_TYP, jwk: key.publicJwk as JsonObject, ...header },
@@ -265,28 +266,28 @@ for (const backend of storeTargets()) {
       const cases: { name: string; code: string; token: () => Promise<string>; en: RegExp; ko: RegExp }[] = [
         {
           name: 'a jwk with the private d',
-          code: 'sd_jwt_vc_cnf_invalid',
+          code: 'history_token_invalid',
           token: () => signed({ jwk: holder.privateJwk as JsonObject }, {}),
           en: /header jwk is not a canonical public P-256 or Ed25519 key: key has private members/,
           ko: /이력 토큰 헤더의 키\(jwk\)/,
         },
         {
           name: 'the all-zero Ed25519 key',
-          code: 'sd_jwt_vc_cnf_invalid',
+          code: 'history_token_invalid',
           token: () => signed({ jwk: zeroEd25519 }, { cnf: { jkt: 'x' } }, other),
           en: /header jwk is not a canonical public P-256 or Ed25519 key/,
           ko: /이력 토큰 헤더의 키\(jwk\)/,
         },
         {
           name: 'exp: 1',
-          code: 'jwt_expired',
+          code: 'history_token_invalid',
           token: () => signed({}, { exp: 1 }),
           en: /history token has expired/,
           ko: /이력 토큰의 만료 시각\(exp\)이 지났습니다/,
         },
         {
           name: 'nbf in an hour',
-          code: 'jwt_not_yet_valid',
+          code: 'history_token_invalid',
           token: () => signed({}, { nbf: nowSeconds() + 3600 }),
           en: /history token is not valid yet/,
           ko: /이력 토큰의 효력 시작 시각\(nbf\)/,

@@ -4,7 +4,7 @@
  * nothing stored changes:
  *   direct issuance `holder_jwk` → 400 invalid_holder_jwk; OpenID4VCI proof `jwk` → 400
  *   invalid_proof; counter verification of a credential whose `cnf.jwk` is such a key →
- *   verdict rejected, jws_key_invalid; history token `jwk` → 401 sd_jwt_vc_cnf_invalid (the
+ *   verdict rejected, jws_key_invalid; history token `jwk` → 401 history_token_invalid (the
  *   codes those paths already gave for a symmetric or private key).
  * Bad variants of real keys are signed with the real private key, so only the key check can
  * refuse them. Then the exploit end to end (the Ed25519 identity key with a constant signature),
@@ -135,7 +135,7 @@ const perClass = (c: BadKeyCase): SecurityCase[] => [
           name: `history: refuses a token whose jwk is ${c.name}`,
           request: (f: SecurityFixture) => historyWith(f, c.jwk, c.signer),
           status: 401,
-          code: 'sd_jwt_vc_cnf_invalid',
+          code: 'history_token_invalid',
         },
       ]),
 ];
@@ -163,7 +163,7 @@ const exploit: SecurityCase[] = [
     name: 'exploit: a constant-signature history token under the identity key lists no receipts',
     request: (f) => historyWith(f, IDENTITY, CONSTANT),
     status: 401,
-    code: 'sd_jwt_vc_cnf_invalid',
+    code: 'history_token_invalid',
     check: (res) => assert.equal(res.json<{ items?: unknown }>().items, undefined),
   },
 ];

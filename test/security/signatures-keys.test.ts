@@ -354,13 +354,13 @@ const cases: SecurityCase[] = [
     name: 'history: rejects a jwk with private members',
     request: async (f) => history(await historyToken(f, { header: { jwk: f.holder.privateJwk as JsonObj } })),
     status: 401,
-    code: 'sd_jwt_vc_cnf_invalid',
+    code: 'history_token_invalid',
   },
   {
     name: 'history: rejects a symmetric jwk',
     request: async (f) => history(await historyToken(f, { header: { jwk: { kty: 'oct', k: b64('secret') } } })),
     status: 401,
-    code: 'sd_jwt_vc_cnf_invalid',
+    code: 'history_token_invalid',
   },
   {
     name: 'history: rejects a P-384 jwk',
@@ -371,7 +371,7 @@ const cases: SecurityCase[] = [
         }),
       ),
     status: 401,
-    code: 'sd_jwt_vc_cnf_invalid',
+    code: 'history_token_invalid',
   },
   {
     name: 'history: rejects cnf.jkt of another key',

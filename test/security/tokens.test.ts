@@ -236,7 +236,7 @@ const cases: SecurityCase[] = [
     name: 'history: rejects a token with characters outside base64url',
     request: () => ({ method: 'GET', url: '/v1/wallet/history', headers: { authorization: 'Bearer eyJ+.e30.c2ln' } }),
     status: 401,
-    code: 'missing_history_token',
+    code: 'history_token_invalid',
   },
   {
     name: 'history: rejects a token with two segments',
@@ -280,7 +280,7 @@ const cases: SecurityCase[] = [
     name: 'history: rejects exp in the past',
     request: async (f) => history(await historyToken(f, { payload: { exp: nowS() - 3600 } })),
     status: 401,
-    code: 'jwt_expired',
+    code: 'history_token_invalid',
   },
   {
     name: 'history: rejects iat in the future',
