@@ -727,8 +727,8 @@ export const ERROR_CATALOGUE = {
   invalid_policy: {
     http: [400],
     area: 'verifier',
-    en: 'a policy.claims entry is not a claim path',
-    ko: '정책 항목 목록(policy.claims)에 항목 경로가 아닌 값이 있습니다.',
+    en: 'the counter policy cannot be met or read: a policy.claims entry is not a claim path, a policy.types entry is no catalogue type, a list is empty, or the types are none this client may verify',
+    ko: '창구 정책을 읽을 수 없거나 어떤 증명서도 통과할 수 없습니다. 항목 경로가 아닌 항목(policy.claims), 목록에 없는 증명서 종류, 빈 목록, 이 클라이언트가 검증할 수 없는 종류 중 하나입니다.',
   },
   request_not_found: {
     http: [404],

@@ -49,23 +49,30 @@ export function toPolicy(input: CounterPolicyInput | undefined, client: ApiClien
         {
           errors: [ownFieldError(`/policy/types/${i}`, 'unknownType')],
         },
+        `정책의 증명서 종류(policy.types)에 적은 ${t}: 증명서 종류 목록에 없는 종류입니다. 다른 발급기관의 종류(vct)라면 URI로 적으십시오.`,
       );
   });
   // An empty list would accept no credential at all: a clerk's mistake, said before the QR is used.
   for (const list of ['types', 'issuers'] as const) {
     if (input?.[list]?.length === 0)
-      throw badRequest('invalid_policy', `policy.${list} is empty, so no credential could pass; leave it out to accept any`, {
-        errors: [ownFieldError(`/policy/${list}`, 'emptyList')],
-      });
+      throw badRequest(
+        'invalid_policy',
+        `policy.${list} is empty, so no credential could pass; leave it out to accept any`,
+        { errors: [ownFieldError(`/policy/${list}`, 'emptyList')] },
+        `정책의 ${list === 'types' ? '증명서 종류' : '발급기관'} 목록(policy.${list})이 비어 있어 어떤 증명서도 통과할 수 없습니다. 모두 받으려면 이 항목을 빼십시오.`,
+      );
   }
   if (input?.types) policy.types = input.types;
   if (client.types !== null) {
     // A verifier client limited to some types accepts only those.
     policy.types = (policy.types ?? client.types).filter((t) => client.types!.includes(t));
     if (policy.types.length === 0)
-      throw badRequest('invalid_policy', `this client may verify only ${client.types.join(', ')}; policy.types names none of them`, {
-        errors: [ownFieldError('/policy/types', 'outsideClientTypes')],
-      });
+      throw badRequest(
+        'invalid_policy',
+        `this client may verify only ${client.types.join(', ')}; policy.types names none of them`,
+        { errors: [ownFieldError('/policy/types', 'outsideClientTypes')] },
+        `이 클라이언트는 ${client.types.join(', ')}만 검증할 수 있는데, 정책의 증명서 종류(policy.types)에 그중 하나도 없습니다.`,
+      );
   }
   if (input?.issuers) policy.issuers = input.issuers;
   if (input?.require_holder_binding === false) policy.requireHolderBinding = false;

@@ -163,10 +163,18 @@ for (const backend of storeTargets()) {
         [verifierKey, { issuers: [] }, '/policy/issuers'],
         [limited, { types: ['driver-license'] }, '/policy/types'],
       ] as const) {
-        const res = await counterVerify(t.app, key, presentation, policy);
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/v1/verifier/verify',
+          headers: { authorization: `Bearer ${key}`, 'accept-language': 'ko' },
+          payload: { presentation, policy },
+        });
         assert.equal(res.statusCode, 400, res.body);
-        const p = res.json<{ code: string; errors: { pointer: string }[] }>();
+        const p = res.json<{ code: string; detail: string; errors: { pointer: string }[] }>();
         assert.equal(p.code, 'invalid_policy', JSON.stringify(policy));
+        // Its own Korean sentence, naming the list at fault (not the catalogue's one about policy.claims).
+        assert.match(p.detail, new RegExp(`${pointer.split('/')[2]}`), p.detail);
+        assert.doesNotMatch(p.detail, /policy\.claims/);
         assert.deepEqual(
           p.errors.map((e) => e.pointer),
           [pointer],
