@@ -7,6 +7,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { bearerError } from '../issuance/vci-errors.js';
+import { authorizationParts } from '../formats/authorization-header.js';
 
 export interface PresentedAccessToken {
   scheme: 'bearer' | 'dpop';
@@ -27,12 +28,13 @@ export function accessTokenOf(request: FastifyRequest): PresentedAccessToken {
       'send the access token as Authorization: Bearer or DPoP',
       '접근 토큰이 없습니다. 인증 헤더(Authorization)에 Bearer 또는 DPoP 방식으로 보내십시오.',
     );
-  const m = /^(Bearer|DPoP) ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
-  if (!m?.[1] || !m[2])
+  const parts = authorizationParts(header);
+  // RFC 6750 §2.1: the token is a b68token.
+  if (!parts || (parts.scheme !== 'bearer' && parts.scheme !== 'dpop') || !/^[A-Za-z0-9\-._~+/]+=*$/.test(parts.credentials))
     throw bearerError(
       'invalid_request',
       'the Authorization header is not a Bearer or DPoP token',
       '인증 헤더(Authorization)가 Bearer 또는 DPoP 방식의 토큰이 아닙니다.',
     );
-  return { scheme: m[1].toLowerCase() === 'dpop' ? 'dpop' : 'bearer', token: m[2] };
+  return { scheme: parts.scheme === 'dpop' ? 'dpop' : 'bearer', token: parts.credentials };
 }

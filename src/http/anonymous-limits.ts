@@ -20,6 +20,7 @@ import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
+import { authorizationParts } from '../formats/authorization-header.js';
 
 export type ReferenceKind =
   'offer' | 'pre_authorized_code' | 'access_token' | 'request' | 'state' | 'history_token' | 'engagement_token' | 'result';
@@ -35,16 +36,13 @@ const field = (from: unknown, name: string): unknown =>
   from !== null && typeof from === 'object' ? (from as Record<string, unknown>)[name] : undefined;
 
 /**
- * The credentials of an Authorization header, whatever scheme spelling and spaces carry them
- * (RFC 9110 §11.4: the scheme is case-insensitive and 1*SP separates it): `Bearer x`,
- * `bearer x`, `DPoP x` and `Bearer  x` count against one token. The raw header let one token
- * make the limit's number of requests once per spelling.
+ * The credentials of an Authorization header as every token endpoint reads them
+ * (authorization-header.ts): `Bearer x`, `bearer x`, `DPoP x` and `Bearer  x` count against one
+ * token (the raw header let one token make the limit's number of requests once per spelling); a
+ * header no endpoint reads as a token is counted as it is.
  */
-export const authorizationCredentials = (header: unknown): string | undefined => {
-  if (typeof header !== 'string') return undefined;
-  const m = /^\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+[ \t]+(\S.*?)\s*$/.exec(header);
-  return m ? m[1] : header.trim();
-};
+const authorizationCredentials = (header: unknown): string | undefined =>
+  authorizationParts(header)?.credentials ?? (typeof header === 'string' ? header : undefined);
 
 /**
  * Where each reference is read and when: header and path values before the body is read

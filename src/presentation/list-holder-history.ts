@@ -16,6 +16,7 @@
  * answer's `next` is the opaque cursor of the page after it (`?cursor=<next>`), null after the
  * last. A token is spent by the page it asks for: the wallet signs a new one for each page.
  */
+import { bearerCredentials } from '../formats/authorization-header.js';
 import { jwkThumbprint } from '../keys/jwk-thumbprint.js';
 import { AppError, badRequest, isAppError, type ErrorCode } from '../errors.js';
 import { checkTimeClaims } from '../formats/jose/check-time-claims.js';
@@ -103,9 +104,9 @@ function readQuery(q: HistoryQuery): { limit: number; after: HistoryPosition | u
 /** The token an Authorization header carries, or a refusal that says what is wrong with the header. */
 function bearerToken(authorization: string | undefined): string {
   // RFC 6750 §2.1 / RFC 9110 §11.4: the scheme is case-insensitive, then 1*SP (a tab taken too).
-  const m = /^[ \t]*bearer[ \t]+(\S.*?)[ \t]*$/is.exec(authorization ?? '');
-  if (!m) throw refuse('missing_history_token', 'send Authorization: Bearer <dproof-history+jwt signed by the holder key>');
-  const token = m[1]!;
+  const token = bearerCredentials(authorization);
+  if (token === undefined)
+    throw refuse('missing_history_token', 'send Authorization: Bearer <dproof-history+jwt signed by the holder key>');
   if (token.length > HISTORY_TOKEN_MAX_LENGTH) {
     throw refuse(
       'history_token_invalid',

@@ -439,6 +439,26 @@ for (const backend of storeTargets()) {
       }
     });
 
+    it('takes no other space than SP or tab between the scheme and the token (an NBSP header carries no token)', async () => {
+      for (const [method, url, code] of [
+        ['GET', '/v1/wallet/engagements/request', 'engagement_token_missing'],
+        ['GET', '/v1/wallet/history', 'missing_history_token'],
+      ] as const) {
+        const res = await t.app.inject({ method, url, headers: { authorization: `Bearer\u00a0${ref43()}` }, remoteAddress: from() });
+        assert.equal(res.statusCode, 401, res.body);
+        assert.equal(res.json<{ code: string }>().code, code);
+      }
+      const credential = await t.app.inject({
+        method: 'POST',
+        url: '/openid4vci/credential',
+        headers: { authorization: `Bearer\u00a0${ref43()}`, 'content-type': 'application/json' },
+        payload: '{}',
+        remoteAddress: from(),
+      });
+      assert.equal(credential.statusCode, 400, credential.body);
+      assert.equal(credential.json<{ error: string }>().error, 'invalid_request');
+    });
+
     it('caps the anonymous nonce endpoint per address only, and it stores nothing, answered or refused', async () => {
       const nonces = () => rowCount(t, 'vci_nonces');
       const ip = from();

@@ -9,6 +9,7 @@
  * wait ends early when the wallet goes away. At most MAX_WAITERS waits are held per node; past
  * that a wait answers at once (the wallet simply asks again), so held connections stay bounded.
  */
+import { bearerCredentials } from '../../formats/authorization-header.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../errors.js';
 import type { PresentationDeps } from '../presentation-deps.js';
@@ -45,7 +46,7 @@ export async function waitForEngagement(
 ): Promise<EngagementWait> {
   // RFC 6750 §2.1 (the scheme case-insensitive, RFC 9110 §11.1): missing only when no Bearer token
   // is sent at all; a token that is there but cannot be a wait token names no engagement.
-  const token = /^Bearer\s+(.+)$/is.exec(authorization?.trim() ?? '')?.[1];
+  const token = bearerCredentials(authorization);
   if (!token) throw refuse('engagement_token_missing', 'send Authorization: Bearer <wait_token> from POST /v1/wallet/engagements');
   if (!WAIT_TOKEN.test(token)) throw refuse('engagement_token_unknown', NOT_A_WAIT_TOKEN.en, NOT_A_WAIT_TOKEN.ko);
   const hash = engagementHash('wait', token);
