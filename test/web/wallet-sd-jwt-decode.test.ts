@@ -30,6 +30,20 @@ const decoy = digest('decoy');
 const payload = { iss: 'https://issuer.example', _sd: [digest(name), decoy], nationalities: [{ '...': digest(element) }, 'JP'] };
 const good = `${jwt(payload)}~${name}~${element}~`;
 
+/** `good` plus one more Disclosure, as encoded, referenced from the payload's `_sd`. */
+const withEncoded = (d: string): string => `${jwt({ ...payload, _sd: [...payload._sd, digest(d)] })}~${name}~${element}~${d}~`;
+const withDisclosure = (json: string): string => withEncoded(Buffer.from(json).toString('base64url'));
+
+/** The base64url of `json` with unused trailing bits set: the same bytes to a lax decoder, another text. */
+function nonCanonical(json: string): string {
+  const text = Buffer.from(json).toString('base64url');
+  assert.notEqual(text.length % 4, 0, 'a text with a partial last group');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const out = `${text.slice(0, -1)}${alphabet[alphabet.indexOf(text.at(-1)!) | 1]}`;
+  assert.deepEqual(Buffer.from(out, 'base64url'), Buffer.from(text, 'base64url'));
+  return out;
+}
+
 async function refused(text: string): Promise<'form' | 'disclosure'> {
   try {
     await web.decodeSdJwt(text);
@@ -81,6 +95,10 @@ describe('the web wallet’s SD-JWT reading', () => {
       [`${jwt({ ...payload, _sd: [], nationalities: [{ '...': digest(name) }] })}~${name}~`, 'an object property’s Disclosure in an array'],
       [`${jwt({ iss: 'x', given_name: 'plain', _sd: [digest(name)] })}~${name}~`, 'a disclosed name that is already a claim'],
       [`${jwt({ iss: 'x', _sd: [digest(b64(['s', '_sd', []]))] })}~${b64(['s', '_sd', []])}~`, 'a reserved name'],
+      // The server's strict JSON (read-disclosure.ts), which refuses these; the browser's JSON.parse took them.
+      [withDisclosure('["c2FsdDM","address",{"street":"A","street":"B"}]'), 'a duplicate member name'],
+      [withDisclosure('["c2FsdDM","name","\\ud800"]'), 'a lone surrogate'],
+      [withEncoded(nonCanonical('["c2FsdDM","name","x"]')), 'non-canonical base64url (trailing bits set)'],
     ];
     for (const [text, what] of cases) assert.equal(await refused(text), 'disclosure', what);
   });

@@ -18,9 +18,20 @@ export const isBase64url = (text: string): boolean => ALPHABET.test(text);
  * Empty input is rejected unless `allowEmpty` (no JWS segment we accept may be empty).
  */
 export function decodeBase64url(text: string, code: FormatErrorCode, allowEmpty = false): Uint8Array {
+  checkBase64url(text, code, allowEmpty);
+  if (text.length === 0) return new Uint8Array(0);
+  const buf = Buffer.from(text, 'base64url');
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/**
+ * The canonical-form rules of decodeBase64url alone, without decoding (no Buffer here): the
+ * browser wallet checks a Disclosure by them and decodes with what the browser has.
+ */
+export function checkBase64url(text: string, code: FormatErrorCode, allowEmpty = false): void {
   if (typeof text !== 'string') throw formatError(code, 'base64url value is not a string');
   if (text.length === 0) {
-    if (allowEmpty) return new Uint8Array(0);
+    if (allowEmpty) return;
     throw formatError(code, 'empty base64url value');
   }
   if (!ALPHABET.test(text)) throw formatError(code, 'character outside the base64url alphabet');
@@ -32,8 +43,6 @@ export function decodeBase64url(text: string, code: FormatErrorCode, allowEmpty 
     const unusedMask = rem === 2 ? 0b1111 : 0b11;
     if ((last & unusedMask) !== 0) throw formatError(code, 'non-canonical base64url (trailing bits set)');
   }
-  const buf = Buffer.from(text, 'base64url');
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 export const encodeBase64url = (bytes: Uint8Array): string =>

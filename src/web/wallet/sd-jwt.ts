@@ -16,6 +16,8 @@ import { base64url, decodeJwt, decodeProtectedHeader } from 'jose';
 import type { ClaimPathPointer } from '../../formats/claim-path/claim-path-pointer.js';
 import type { JsonObject as FormatsJsonObject } from '../../formats/jose/types.js';
 import { FormatError } from '../../formats/format-error.js';
+import { checkBase64url } from '../../formats/jose/base64url.js';
+import { readDisclosure } from '../../formats/sd-jwt/read-disclosure.js';
 import { processIndexedDisclosures } from '../../formats/sd-jwt/apply-disclosures.js';
 import { parseSdJwt, type ParsedSdJwt } from '../../formats/sd-jwt/parse-sd-jwt.js';
 import { selectDisclosures as chooseDisclosures, type IndexedDisclosure } from '../../formats/claim-path/select-disclosures.js';
@@ -68,8 +70,6 @@ const malformedDisclosure = (): SdJwtUnreadable =>
     t('지갑에 저장된 증명서에 읽을 수 없는 항목이 있습니다. 발급기관에 문의하십시오.', 'malformed disclosure'),
   );
 
-/** RFC 9901 §4 ABNF: DISCLOSURE = 1*BASE64URL (no padding, no other character). */
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /** Refusals of apply-disclosures.ts that are about a Disclosure; the rest are about the form of the payload. */
 const DISCLOSURE_FAULTS: ReadonlySet<string> = new Set([
   'sd_jwt_duplicate_digest',
@@ -98,18 +98,15 @@ export async function decodeSdJwt(text: string): Promise<DecodedSdJwt> {
   const { jwt, disclosures } = parsed;
   const index = new Map<string, IndexedDisclosure>();
   for (const encoded of disclosures) {
-    let arr: unknown;
+    const digest = await sdDigest(encoded);
+    let d: IndexedDisclosure;
     try {
-      if (!BASE64URL.test(encoded)) throw new TypeError();
-      arr = JSON.parse(utf8.decode(base64url.decode(encoded))) as unknown;
+      // The server's rules (read-disclosure.ts): canonical base64url, strict JSON, §4.2.1's shape.
+      checkBase64url(encoded, 'sd_jwt_disclosure_malformed');
+      d = readDisclosure(encoded, digest, base64url.decode(encoded));
     } catch {
       throw malformedDisclosure();
     }
-    // §4.2.1: a salt (a string), then a name (a string) and a value, or only a value.
-    if (!Array.isArray(arr) || (arr.length !== 2 && arr.length !== 3) || typeof arr[0] !== 'string') throw malformedDisclosure();
-    if (arr.length === 3 && typeof arr[1] !== 'string') throw malformedDisclosure();
-    const d = arr.length === 3 ? { encoded, name: arr[1] as string, value: arr[2] as Json } : { encoded, value: arr[1] as Json };
-    const digest = await sdDigest(encoded);
     // §4: the same Disclosure twice (equal text, equal digest) is refused.
     if (index.has(digest)) throw malformedDisclosure();
     index.set(digest, d);
