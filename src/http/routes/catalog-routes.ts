@@ -4,7 +4,7 @@ import type { CredentialType } from '../../catalog/types.js';
 import { buildTypeMetadata } from '../../catalog/type-metadata.js';
 import { problemResponses } from '../api-schemas.js';
 import { PreparedJson, sendPreparedJson } from '../prepared-json.js';
-import { publicCors } from '../public-cors.js';
+import { publicCors, publicCorsPreflight } from '../public-cors.js';
 import { sendError, problem } from '../problem.js';
 
 export const viewCredentialType = (t: CredentialType) => ({
@@ -28,6 +28,8 @@ export const viewCredentialType = (t: CredentialType) => ({
 export async function catalogRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   // Public: any origin may read the catalogue and the type metadata (public-cors.ts).
   app.addHook('onRequest', publicCors);
+  publicCorsPreflight(app, '/v1/credential-types');
+  publicCorsPreflight(app, '/vct/*');
   const views = deps.catalog.types.map(viewCredentialType);
   let prepared: PreparedJson | undefined;
   app.get(
