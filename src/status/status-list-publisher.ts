@@ -52,7 +52,8 @@ export interface PublishedStatusList {
  * when the list's version (bumped with every status change, by any node) moved, or when half of
  * the token's lifetime has passed, or when this node's signing key changed (a rotation's
  * handover ended: the old key may be retired from then on, and a token it signed would stop
- * verifying). The version is read at most once a second per list, so a change shows within a second here and within `ttl` at verifiers that cache.
+ * verifying). The version is read at most once a second per list, so a change shows within a second here and within `ttl` at verifiers that cache
+ * (a request about a `time` in that last second reads it again: `get(id, { fresh: true })`).
  */
 export class StatusListPublisher {
   private cache = new Map<string, Cached>();

@@ -7,6 +7,7 @@ import { acceptsGzip, noneMatches } from '../prepared-json.js';
 import { publicCors, publicCorsPreflight } from '../public-cors.js';
 import { appError, badRequest, notFound } from '../../errors.js';
 import { STATUS_LIST_PATH } from '../../status/status-list-uri.js';
+import type { PublishedStatusList } from '../../status/status-list-publisher.js';
 
 const LIST_ID = /^[0-9a-f]{16}$/;
 
@@ -112,11 +113,16 @@ export async function statusRoutes(app: FastifyInstance, deps: AppDeps): Promise
       if (form === undefined) {
         throw appError(406, 'status_list_not_acceptable', `ask for ${STATUS_LIST_JWT_MEDIA_TYPE} or ${STATUS_LIST_CWT_MEDIA_TYPE}`);
       }
-      const published = await deps.statusPublisher.get(request.params.id, { fresh: time !== undefined });
-      // §8.4: only the current token is kept. It tells every status from its `iat` until the
-      // list was last seen unchanged (read just now), so a second that ended by then gets it; the
-      // client checks that the time lies within its iat and exp. Earlier or later: 404, as §8.4 says.
-      if (time !== undefined && (time < published.iat || time >= Math.floor(published.currentUntil / 1000))) {
+      let published = await deps.statusPublisher.get(request.params.id);
+      // §8.4: only the current token is kept. It tells every status from its `iat` until the list
+      // was last seen unchanged, so a second that had ended by then gets it; the client checks that
+      // the time lies within its iat and exp. Earlier or later: 404, as §8.4 says. The list is read
+      // again only for a time the last look does not cover (at most the last second or so).
+      const covered = (p: PublishedStatusList) => time! >= p.iat && time! < Math.floor(p.currentUntil / 1000);
+      if (time !== undefined && !covered(published) && time >= published.iat && time <= Math.floor(deps.clock.now() / 1000)) {
+        published = await deps.statusPublisher.get(request.params.id, { fresh: true });
+      }
+      if (time !== undefined && !covered(published)) {
         throw notFound('status_list_time_unavailable', 'this status list is kept only as it is now, not as it was at that time');
       }
       reply.header('cache-control', `public, max-age=${published.ttl}`);
