@@ -44,7 +44,7 @@ const JTI = /^[A-Za-z0-9._~-]{22,128}$/;
 const COMPACT_JWS = /^[A-Za-z0-9_.-]+$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /**
- * Every refusal here is a 401. A JOSE or iat rule that failed keeps its code, whose catalogue
+ * Every refusal of the token is a 401 (the query's are 400s, readQuery). A JOSE or iat rule that failed keeps its code, whose catalogue
  * sentences fit any token; a refusal whose code would speak of a credential (its cnf key, its
  * expiry) is history_token_invalid with its own sentence, in English and Korean.
  */
@@ -80,8 +80,8 @@ export function decodeHistoryCursor(cursor: string): HistoryPosition | undefined
 }
 
 function readQuery(q: HistoryQuery): { limit: number; after: HistoryPosition | undefined } {
-  // The route's schema holds these too; checked again here, where they are used.
-  const limit = q.limit === undefined ? HISTORY_MAX_LIMIT : /^[0-9]{1,3}$/.test(q.limit) ? Number(q.limit) : NaN;
+  // The one rule for both (the route's schema only says they are single strings).
+  const limit = q.limit === undefined ? HISTORY_MAX_LIMIT : /^(?:[1-9][0-9]?|100)$/.test(q.limit) ? Number(q.limit) : NaN;
   if (!(limit >= 1 && limit <= HISTORY_MAX_LIMIT)) {
     throw new AppError('invalid_request', `limit must be an integer from 1 to ${HISTORY_MAX_LIMIT}`, {
       status: 400,

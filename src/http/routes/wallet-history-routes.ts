@@ -26,16 +26,15 @@ export async function walletHistoryRoutes(app: FastifyInstance, runtime: AppDeps
           type: 'object',
           additionalProperties: false,
           properties: {
+            // Their values are checked where they are read (list-holder-history.ts), which says
+            // invalid_request for a limit and invalid_cursor for a cursor this service did not write.
             limit: {
               type: 'string',
-              pattern: '^([1-9][0-9]?|100)$',
               description: `Most receipts on the page: 1 to ${HISTORY_MAX_LIMIT} (default ${HISTORY_MAX_LIMIT})`,
             },
             cursor: {
               type: 'string',
-              pattern: '^[A-Za-z0-9_-]+$',
-              maxLength: HISTORY_CURSOR_MAX_LENGTH,
-              description: 'The `next` of the previous page (opaque); absent for the newest page',
+              description: `The \`next\` of the previous page (opaque, at most ${HISTORY_CURSOR_MAX_LENGTH} characters); absent for the newest page`,
             },
           },
         },
