@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { parseOutboundAllowList, type OutboundAllowList } from './http-client/outbound-allow-list.js';
 import type { TrustedIssuer } from './verification/issuer-type-authority.js';
 import type { TrustedIaca } from './verification/iaca-anchors.js';
-import { subjectCountryNames } from './formats/x509/read-country-name.js';
+import { oneCountryName } from './formats/x509/read-country-name.js';
 import type { TrustedIssuerCa } from './verification/issuer-ca-anchors.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, LOCK_TIMEOUT_RANGE_MS } from './store/lock-timeout.js';
 
@@ -682,7 +682,7 @@ function trustedCaCertificates(env: Env, cwd: string, variable: string, what: st
 const trustedIacaCerts = (env: Env, cwd: string): TrustedIaca[] =>
   trustedCaCertificates(env, cwd, 'TRUSTED_IACA_CERTS', 'doctypes').map(({ pem, names }) => {
     const cert = new X509Certificate(pem);
-    if (subjectCountryNames(cert).length !== 1)
+    if (oneCountryName(cert) === undefined)
       throw new ConfigError(
         'TRUSTED_IACA_CERTS',
         `an IACA names exactly one country (C, ISO 18013-5 Annex B.1.2): ${cert.subject.replace(/\n/g, ', ')}`,

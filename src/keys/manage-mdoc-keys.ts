@@ -10,7 +10,9 @@
  */
 import 'reflect-metadata';
 import type { JWK } from 'jose';
+import { X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { oneCountryName, sameCountry } from '../formats/x509/read-country-name.js';
 import { badRequest, conflict } from '../errors.js';
 import type { KeyRecord } from '../store/repositories/keys-repo.js';
 import { isUniqueViolation, type KeyDeps } from './manage-keys.js';
@@ -62,19 +64,20 @@ export async function makeRootCa(deps: KeyDeps, alg: typeof MDOC_IACA_ALG | type
 /** A new IACA root (the first, or a rotation: the old one becomes retiring and stays trusted). */
 export const makeIaca = (deps: KeyDeps, subject: CertificateSubject) => makeRootCa(deps, MDOC_IACA_ALG, subject);
 
-/** A new document signer under the active IACA (the previous DS becomes retiring). */
 /**
- * A new document signer under the active IACA. ISO/IEC 18013-5 Annex B.1.4: its countryName is the
- * IACA's (verifiers refuse a DS naming another, ours too), so an unnamed country is the IACA's and
- * a named one must be it.
+ * A new document signer under the active IACA (the previous DS becomes retiring). ISO/IEC 18013-5
+ * Annex B.1.4: its countryName is the IACA's (verifiers refuse a DS naming another, ours too), so
+ * an unnamed country is the IACA's and a named one must be it.
  */
 export async function makeDocumentSigner(deps: KeyDeps, named: Omit<CertificateSubject, 'country'> & { country?: string | undefined }) {
   const iaca = (await deps.store.keys.list()).find((k) => k.alg === MDOC_IACA_ALG && k.state === 'active');
   if (!iaca) throw conflict('no_active_iaca', 'there is no active IACA root; run "dproof keys iaca" first');
   const iacaCert = new x509.X509Certificate(certificateChainOf(iaca)[0]!);
-  const iacaCountry = iacaCert.subjectName.getField('C')[0];
-  if (iacaCountry === undefined) throw conflict('no_active_iaca', 'the active IACA names no country; make a new one with "dproof keys iaca --country <cc>"');
-  if (named.country !== undefined && named.country.toUpperCase() !== iacaCountry.toUpperCase()) {
+  const iacaCountry = oneCountryName(new X509Certificate(certificateChainOf(iaca)[0]!));
+  // `keys iaca` always names one; a root made otherwise could vouch for no document signer.
+  if (iacaCountry === undefined)
+    throw badRequest('invalid_request', 'the active IACA does not name exactly one country; make a new one with "dproof keys iaca --country <cc>"');
+  if (named.country !== undefined && !sameCountry(named.country, iacaCountry)) {
     throw badRequest(
       'invalid_request',
       `--country ${named.country} is not the IACA's country ${iacaCountry}: a document signer names its IACA's country (ISO 18013-5 Annex B.1.4); leave --country out`,

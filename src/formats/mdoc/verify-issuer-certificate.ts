@@ -22,7 +22,7 @@ import { formatError } from '../error-codes.js';
 import type { CoseSign1 } from './parse-cose-sign1.js';
 import { certificateFor, checkedUsage, issuedByCached } from '../x509/certificate-cache.js';
 import { MDL_DS_EKU } from './mdoc-constants.js';
-import { subjectCountryNames } from '../x509/read-country-name.js';
+import { oneCountryName, sameCountry } from '../x509/read-country-name.js';
 
 /** One trusted IACA certificate and what it stands for. */
 export interface MdocTrustAnchor {
@@ -96,21 +96,19 @@ export function verifyIssuerCertificate(
 
 /**
  * ISO 18013-5 Annex B.1.2 and B.1.4: the IACA and the document signer each name one countryName,
- * the DS the same as the IACA (an issuing authority signs for its own country only). Compared as
- * X.520 countryName is matched, ignoring case (RFC 4519 §2.2: caseIgnoreMatch).
+ * the DS the same as the IACA (an issuing authority signs for its own country only).
  */
 function checkDsCountry(ds: X509Certificate, iaca: X509Certificate): void {
-  let dsCountries: readonly string[];
-  let iacaCountries: readonly string[];
+  let dsCountry: string | undefined;
+  let iacaCountry: string | undefined;
   try {
-    [dsCountries, iacaCountries] = [subjectCountryNames(ds), subjectCountryNames(iaca)];
+    [dsCountry, iacaCountry] = [oneCountryName(ds), oneCountryName(iaca)];
   } catch {
     throw invalid('the subject of a certificate of the x5chain cannot be read');
   }
-  if (iacaCountries.length !== 1) throw invalid('the IACA certificate does not name one countryName');
-  if (dsCountries.length !== 1) throw invalid('the document signer certificate does not name one countryName');
-  if (dsCountries[0]!.toUpperCase() !== iacaCountries[0]!.toUpperCase())
-    throw invalid('the document signer names another countryName than its IACA');
+  if (iacaCountry === undefined) throw invalid('the IACA certificate does not name one countryName');
+  if (dsCountry === undefined) throw invalid('the document signer certificate does not name one countryName');
+  if (!sameCountry(dsCountry, iacaCountry)) throw invalid('the document signer names another countryName than its IACA');
 }
 
 function checkDsUsage(ds: X509Certificate): void {

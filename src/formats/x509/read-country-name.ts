@@ -20,3 +20,15 @@ export function subjectCountryNames(cert: X509Certificate): readonly string[] {
   }
   return names;
 }
+
+/**
+ * ISO/IEC 18013-5 Annex B.1.2 / B.1.4: an IACA and a document signer each name exactly one
+ * countryName. That one, or undefined when the subject names none or several.
+ */
+export function oneCountryName(cert: X509Certificate): string | undefined {
+  const names = subjectCountryNames(cert);
+  return names.length === 1 ? names[0] : undefined;
+}
+
+/** X.520 countryName is matched ignoring case (RFC 4519 §2.2: caseIgnoreMatch). */
+export const sameCountry = (a: string, b: string): boolean => a.toUpperCase() === b.toUpperCase();
