@@ -66,14 +66,13 @@ export async function redeemEngagement(deps: PresentationDeps, client: ApiClient
     ...(input.purpose ? { purpose: input.purpose } : {}),
   });
   // The handle is taken together with the request it hands over (one UPDATE): never spent on a
-  // request nobody received. When it cannot be taken, the request made for it goes again.
-  let claimed = false;
-  try {
-    claimed = await deps.store.engagements.claim(hash, client.id, deps.clock.now(), created);
-  } finally {
-    if (!claimed) await discard(deps, created.id);
-  }
+  // request nobody received. When it is not taken, the request made for it goes again. When the
+  // claim fails (a store fault), its outcome is unknown (an UPDATE may still commit after the
+  // connection broke): the request is left to expire unused rather than deleted from under a
+  // claim that may yet hold it.
+  const claimed = await deps.store.engagements.claim(hash, client.id, deps.clock.now(), created);
   if (!claimed) {
+    await discard(deps, created.id);
     // The claim also fails for a handle that expired or was purged since the read: the row read
     // again in a new statement says which (what a rival counter committed is seen there).
     throw refused(whyNot(await deps.store.engagements.byHandle(hash), deps.clock.now()) ?? 'engagement_used');
