@@ -184,7 +184,7 @@ for (const backend of storeTargets()) {
       assert.equal(ok.json<Verdict>().verdict, 'verified', ok.body);
     });
 
-    it('tells another QR of these flows for what it is (not_a_presentation, in Korean too), before the nonce is used', async () => {
+    it('tells another QR of these flows for what it is (not_a_presentation, in Korean too), and the real presentation still verifies', async () => {
       const { presentation } = await counterPresent(credential, holder, aud, ['age_over_19']);
       for (const [text, words] of [
         ['dproof-engage:4E-VtI5JA6_qEjvQq8Zb1A', /연결 QR/],

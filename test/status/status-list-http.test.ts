@@ -130,7 +130,8 @@ for (const store of storeTargets()) {
         '*/*;q=0',
         'application/*;q=0',
         'application/statuslist+jwt;q=abc',
-        `application/statuslist+jwt, ${'text/x-a;q=0.5, '.repeat(80)}`,
+        `application/statuslist+jwt, ${'text/x-a;q=0.5, '.repeat(80)}`, // over 1,024 characters
+        `application/statuslist+jwt${', a/b'.repeat(32)}`, // 33 ranges, well under 1,024 characters
       ]) {
         const res = await get({ accept });
         assert.equal(res.statusCode, 406, accept);

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 
 const root = join(import.meta.dirname, '..', '..');
-const FILES = ['receive-offer.ts', 'openid4vp.ts', 'mdoc.ts', 'sd-jwt.ts', 'wallet-db.ts', 'card-status.ts'].map((f) =>
+const FILES = ['receive-offer.ts', 'openid4vp.ts', 'mdoc.ts', 'sd-jwt.ts', 'wallet-db.ts', 'card-status.ts', 'history.ts'].map((f) =>
   join('src', 'web', 'wallet', f),
 );
 /** The error classes and which argument is the message a person reads. */
