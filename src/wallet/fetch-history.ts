@@ -5,6 +5,7 @@
  * a time: the wallet follows each page's `next` (`?cursor=`) to the last, signing a new token for
  * every page (a token's jti is accepted once).
  */
+import { HISTORY_MAX_PAGES, readHistoryPages } from '../holder/history-pages.js';
 import { createHistoryToken } from './create-history-token.js';
 import { holderSignerFromJwk } from './holder-key.js';
 import { isJsonObject, type JsonObject } from '../formats/jose/types.js';
@@ -17,7 +18,6 @@ export interface HistoryEntry {
 }
 
 /** Pages read for one key before the wallet gives up on a service that never ends its list (100 receipts a page). */
-export const HISTORY_MAX_PAGES = 1000;
 
 export async function fetchHistory(
   wallet: Wallet,
@@ -31,28 +31,21 @@ export async function fetchHistory(
     const service = (opts.service ?? cred.credential_issuer).replace(/\/+$/, '');
     const aud = checkUrl(`${service}/v1/wallet/history`, 'history endpoint');
     const holder = await holderSignerFromJwk(key.jwk);
-    const seen = new Set<string>();
-    let cursor: string | null = null;
-    for (let page = 0; ; page++) {
-      if (page === HISTORY_MAX_PAGES) throw failed(`history: ${aud} sent more than ${HISTORY_MAX_PAGES} pages`);
-      // The token's aud is the endpoint itself, never the URL with its query.
-      const token = await createHistoryToken({
-        holderSigner: holder.signer,
-        aud,
-        iat: Math.floor((opts.now?.() ?? new Date()).getTime() / 1000),
-      });
-      const url = cursor === null ? aud : `${aud}?cursor=${encodeURIComponent(cursor)}`;
-      const body = await call(f, url, { headers: { authorization: `Bearer ${token}` } }, 'history');
-      const receipts = Array.isArray(body.items) ? body.items.filter(isJsonObject) : [];
-      for (const r of receipts) out.push({ credential: cred.id, receipt: r });
-      const next = body.next;
-      if (next === undefined || next === null) break;
-      // A cursor the service already sent would loop forever.
-      if (typeof next !== 'string' || next === '' || seen.has(next))
-        throw failed(`history: ${aud} sent a next page cursor that is not a new one`);
-      seen.add(next);
-      cursor = next;
-    }
+    const receipts = await readHistoryPages(
+      aud,
+      async (url) => {
+        // The token's aud is the endpoint itself, never the URL with its query.
+        const token = await createHistoryToken({
+          holderSigner: holder.signer,
+          aud,
+          iat: Math.floor((opts.now?.() ?? new Date()).getTime() / 1000),
+        });
+        const body = await call(f, url, { headers: { authorization: `Bearer ${token}` } }, 'history');
+        return { items: Array.isArray(body.items) ? body.items.filter(isJsonObject) : [], next: body.next };
+      },
+      () => failed(`history: ${aud} sent more than ${HISTORY_MAX_PAGES} pages, or a next page cursor that is not a new one`),
+    );
+    for (const r of receipts) out.push({ credential: cred.id, receipt: r });
   }
   return out;
 }

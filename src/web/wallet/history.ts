@@ -5,6 +5,7 @@
  * The service answers a page at a time, newest first: the page's `next` is sent back as
  * `?cursor=` for the page after it, with a new token (a token's jti is accepted once).
  */
+import { readHistoryPages } from '../../holder/history-pages.js';
 import { base64url } from 'jose';
 import { callApi } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
@@ -30,9 +31,6 @@ interface HistoryPage {
   next?: string | null;
 }
 
-/** Pages read for one key before the wallet stops asking a service whose list never ends (100 receipts a page). */
-const MAX_PAGES = 1000;
-
 export async function loadHistory(credentials: readonly StoredCredential[]): Promise<Receipt[]> {
   const items = new Map<string, Receipt>();
   const seen = new Set<string>();
@@ -45,30 +43,24 @@ export async function loadHistory(credentials: readonly StoredCredential[]): Pro
     const aud = `${c.issuer}/v1/wallet/history`;
     const endpoint = sameOrigin(aud, 'history');
     const jkt = await thumbprint(key.publicJwk);
-    const cursors = new Set<string>();
-    let cursor: string | null = null;
-    for (let page = 0; ; page++) {
-      if (page === MAX_PAGES) throw endless();
-      const token = await signJws(
-        { typ: 'dproof-history+jwt', jwk: key.publicJwk },
-        {
-          aud,
-          iat: Math.floor(Date.now() / 1000),
-          jti: base64url.encode(crypto.getRandomValues(new Uint8Array(16))),
-          cnf: { jkt },
-        },
-        key.privateKey,
-      );
-      const url: string = cursor === null ? endpoint : `${endpoint}?cursor=${encodeURIComponent(cursor)}`;
-      const res: HistoryPage = await callApi<HistoryPage>(url, { bearer: token });
-      for (const r of res.items) items.set(r.id, r);
-      const next: unknown = res.next;
-      if (next === undefined || next === null) break;
-      // A cursor the service already sent would loop forever.
-      if (typeof next !== 'string' || next === '' || cursors.has(next)) throw endless();
-      cursors.add(next);
-      cursor = next;
-    }
+    const receipts = await readHistoryPages(
+      endpoint,
+      async (url) => {
+        const token = await signJws(
+          { typ: 'dproof-history+jwt', jwk: key.publicJwk },
+          {
+            aud,
+            iat: Math.floor(Date.now() / 1000),
+            jti: base64url.encode(crypto.getRandomValues(new Uint8Array(16))),
+            cnf: { jkt },
+          },
+          key.privateKey,
+        );
+        return callApi<HistoryPage>(url, { bearer: token });
+      },
+      endless,
+    );
+    for (const r of receipts) items.set(r.id, r);
   }
   return [...items.values()].sort((a, b) => b.at.localeCompare(a.at));
 }
