@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { parseWeightedList } from './weighted-list.js';
 
 /** Bodies below this size are sent as they are: gzip would save a few bytes for more CPU. */
 const GZIP_MIN_BYTES = 1024;
@@ -63,9 +64,6 @@ export function sendPreparedJson(request: FastifyRequest, reply: FastifyReply, p
   return reply.type('application/json; charset=utf-8').header('content-encoding', 'gzip').send(chosen.body);
 }
 
-/** RFC 9110 §12.4.2: a qvalue is 0 to 1 with at most three decimals. */
-const QVALUE = /^\s*q\s*=\s*(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)\s*$/i;
-
 /**
  * RFC 9110 §12.5.3: gzip (or x-gzip, or `*` when gzip is not named) with a q-value above 0. A
  * malformed q-value (`q=abc`, `q=2`) does not count as acceptance: the plain body is always safe.
@@ -73,14 +71,9 @@ const QVALUE = /^\s*q\s*=\s*(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)\s*$/i;
 export function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
   let star: boolean | undefined;
-  for (const item of header.split(',')) {
-    const [name = '', ...params] = item.split(';');
-    const coding = name.trim().toLowerCase();
-    const qParam = params.find((p) => /^\s*q\s*=/i.test(p));
-    const q = qParam === undefined ? undefined : QVALUE.exec(qParam);
-    const ok = q === undefined || (q !== null && Number(q[1]) > 0);
-    if (coding === 'gzip' || coding === 'x-gzip') return ok;
-    if (coding === '*') star = ok;
+  for (const { name, q } of parseWeightedList(header) ?? []) {
+    if (name === 'gzip' || name === 'x-gzip') return q > 0;
+    if (name === '*') star = q > 0;
   }
   return star === true;
 }

@@ -4,6 +4,7 @@ import { STATUS_LIST_CWT_MEDIA_TYPE } from '../../formats/status-list/status-lis
 import { STATUS_LIST_JWT_MEDIA_TYPE } from '../../formats/status-list/status-list-token.js';
 import { problemResponses } from '../api-schemas.js';
 import { acceptsGzip, noneMatches } from '../prepared-json.js';
+import { parseWeightedList } from '../weighted-list.js';
 import { publicCors, publicCorsPreflight } from '../public-cors.js';
 import { appError, badRequest, notFound } from '../../errors.js';
 import { STATUS_LIST_PATH } from '../../status/status-list-uri.js';
@@ -26,33 +27,20 @@ const NAMES: Record<Form, readonly string[]> = {
 /** Longer than any browser or HTTP library sends: refused before it is read (a 16 kB Accept cost negotiator ~8 ms). */
 const MAX_ACCEPT_LENGTH = 1024;
 const MAX_ACCEPT_RANGES = 32;
-/** RFC 9110 §12.4.2: a qvalue is 0 to 1 with at most three decimals. */
-const QVALUE = /^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$/;
 
 /**
  * RFC 9110 §12.5.1: the form the Accept header prefers, or undefined when it takes neither (406).
  * Each form's weight is that of the most specific range naming it (type/subtype over type/* over
  * *\/*); the higher weight wins, the JWT form on a tie (it is the default). Media type parameters
  * other than q are ignored (`application/statuslist+jwt; charset=utf-8` asks for the JWT form).
- * Written here rather than with negotiator, which matches parameters exactly and whose cost
- * grows fast with the header's length.
  */
 export function chosenForm(accept: string | undefined): Form | undefined {
   if (accept === undefined || accept.trim() === '') return 'jwt';
   if (accept.length > MAX_ACCEPT_LENGTH) return undefined;
-  const ranges = accept.split(',');
-  if (ranges.length > MAX_ACCEPT_RANGES) return undefined;
+  const ranges = parseWeightedList(accept, MAX_ACCEPT_RANGES);
+  if (!ranges) return undefined;
   const weight: Record<Form, { specificity: number; q: number }> = { jwt: { specificity: -1, q: 0 }, cwt: { specificity: -1, q: 0 } };
-  for (const range of ranges) {
-    const [name = '', ...params] = range.split(';');
-    const type = name.trim().toLowerCase();
-    if (type === '') continue;
-    let q = 1;
-    for (const param of params) {
-      const [key = '', value = ''] = param.split('=').map((p) => p.trim());
-      if (key.toLowerCase() !== 'q') continue;
-      q = QVALUE.test(value) ? Number(value) : 0; // a malformed weight takes nothing
-    }
+  for (const { name: type, q } of ranges) {
     for (const form of ['jwt', 'cwt'] as const) {
       const specificity = NAMES[form].includes(type) ? 2 : type === 'application/*' ? 1 : type === '*/*' ? 0 : -1;
       if (specificity > weight[form].specificity) weight[form] = { specificity, q };
