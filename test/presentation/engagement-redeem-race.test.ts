@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { startEngagementWorld, type EngagementWorld } from './engagement-world.js';
 import { storeTargets } from '../helpers/stores.js';
 import type { EngagementsRepo } from '../../src/store/repositories/engagements-repo.js';
 
@@ -13,35 +14,17 @@ for (const backend of storeTargets()) {
   describe(`engagement redeem races on ${backend}`, () => {
     let t: TestApp;
     let clerks: string[];
-    let dcql: Record<string, unknown>;
+    let w: EngagementWorld;
 
     beforeAll(async () => {
-      t = await startTestApp({
-        store: backend,
-        env: { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0' },
-      });
+      w = await startEngagementWorld(backend);
+      t = w.t;
       clerks = await Promise.all(Array.from({ length: 4 }, () => t.apiKey('verifier')));
-      const type = t.runtime.catalog.get('resident-id')!;
-      dcql = {
-        credentials: [
-          { id: 'adult', format: 'dc+sd-jwt', meta: { vct_values: [type.vct] }, claims: [{ path: ['age_over_19'], values: [true] }] },
-        ],
-      };
     });
     afterAll(() => t.close());
 
-    const engage = async () => {
-      const res = await t.app.inject({ method: 'POST', url: '/v1/wallet/engagements' });
-      assert.equal(res.statusCode, 201, res.body);
-      return res.json() as { handle: string; link: string };
-    };
-    const redeem = (key: string, engagement: string, language = 'en') =>
-      t.app.inject({
-        method: 'POST',
-        url: '/v1/verifier/engagements',
-        headers: { authorization: `Bearer ${key}`, 'accept-language': language },
-        payload: { engagement, dcql_query: dcql },
-      });
+    const engage = () => w.engage();
+    const redeem = (key: string, engagement: string, language = 'en') => w.redeem(key, engagement, language);
     const requests = async () => (await t.runtime.store.db.selectFrom('verifier_requests').select('id').execute()).length;
 
     it('lets one of many clerks redeeming one handle at once have it; every other one is told it was used', async () => {

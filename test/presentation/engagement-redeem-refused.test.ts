@@ -8,61 +8,30 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { startEngagementWorld, type Engagement, type EngagementWorld } from './engagement-world.js';
 import { storeTargets } from '../helpers/stores.js';
 import { parseApiKey } from '../../src/clients/api-key.js';
 import { engagementHash } from '../../src/presentation/engagement/engagement-hash.js';
 
-interface Engagement {
-  handle: string;
-  link: string;
-  wait_token: string;
-}
-
 for (const backend of storeTargets()) {
   describe(`a refused counter redeem on ${backend}`, () => {
+    let w: EngagementWorld;
     let t: TestApp;
     let clerk: string;
     let otherClerk: string;
-    let dcql: Record<string, unknown>;
 
     beforeAll(async () => {
-      t = await startTestApp({
-        store: backend,
-        env: { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0' },
-      });
+      w = await startEngagementWorld(backend);
+      t = w.t;
       clerk = await t.apiKey('verifier');
       otherClerk = await t.apiKey('verifier');
-      const type = t.runtime.catalog.get('resident-id')!;
-      dcql = {
-        credentials: [
-          { id: 'adult', format: 'dc+sd-jwt', meta: { vct_values: [type.vct] }, claims: [{ path: ['age_over_19'], values: [true] }] },
-        ],
-      };
     });
     afterAll(() => t.close());
 
-    const engage = async (): Promise<Engagement> => {
-      const res = await t.app.inject({ method: 'POST', url: '/v1/wallet/engagements' });
-      assert.equal(res.statusCode, 201, res.body);
-      return res.json<Engagement>();
-    };
-    const redeem = (key: string, engagement: string) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/v1/verifier/engagements',
-        headers: { authorization: `Bearer ${key}` },
-        payload: { engagement, dcql_query: dcql },
-      });
-    const wait = async (token: string) => {
-      const res = await t.app.inject({
-        method: 'GET',
-        url: '/v1/wallet/engagements/request?wait=0',
-        headers: { authorization: `Bearer ${token}` },
-      });
-      assert.equal(res.statusCode, 200, res.body);
-      return res.json<{ status: string; authorization_request?: string }>();
-    };
+    const engage = () => w.engage();
+    const redeem = (key: string, engagement: string) => w.redeem(key, engagement);
+    const wait = (token: string) => w.wait(token);
     const requestIds = async () => (await t.runtime.store.db.selectFrom('verifier_requests').select('id').execute()).map((r) => r.id);
     const row = (e: Engagement) => t.runtime.store.engagements.byHandle(engagementHash('handle', e.handle));
 
@@ -100,50 +69,39 @@ for (const backend of storeTargets()) {
       await stillUnspent(e, before);
     });
 
-    it('a store fault while the request is stored leaves the handle unspent', async () => {
-      const repo = t.runtime.store.verifierRequests;
-      const { insert } = repo;
-      repo.insert = () => Promise.reject(new Error('simulated store fault'));
+    /** Redeems a new handle while `method` of `repo` fails with a store fault; the redeem answers 500. */
+    const redeemWithFault = async <R extends object>(repo: R, method: keyof R, fault: R[keyof R]) => {
+      const original = repo[method];
+      repo[method] = fault;
       const e = await engage();
       const before = await requestIds();
       try {
         const failed = await redeem(clerk, e.link);
         assert.equal(failed.statusCode, 500, failed.body);
       } finally {
-        repo.insert = insert;
+        repo[method] = original;
       }
+      return { e, before };
+    };
+    const storeFault = () => Promise.reject(new Error('simulated store fault'));
+
+    it('a store fault while the request is stored leaves the handle unspent', async () => {
+      const { e, before } = await redeemWithFault(t.runtime.store.verifierRequests, 'insert', storeFault);
       await stillUnspent(e, before);
     });
 
     it('a store fault while the handle is taken leaves the handle unspent; the request, its claim unknown, is left to expire', async () => {
-      const repo = t.runtime.store.engagements;
-      const { claim } = repo;
-      repo.claim = () => Promise.reject(new Error('simulated store fault'));
-      const e = await engage();
-      const before = await requestIds();
-      try {
-        const failed = await redeem(clerk, e.link);
-        assert.equal(failed.statusCode, 500, failed.body);
-      } finally {
-        repo.claim = claim;
-      }
+      const { e, before } = await redeemWithFault(t.runtime.store.engagements, 'claim', storeFault);
       await stillUnspent(e, before, 1);
     });
 
     it('a fault after the claim committed (the answer lost) keeps the request the wallet was handed', async () => {
       const repo = t.runtime.store.engagements;
       const { claim } = repo;
-      repo.claim = async (...args: Parameters<typeof claim>) => {
+      const { e } = await redeemWithFault(repo, 'claim', async (...args: Parameters<typeof claim>) => {
         assert.equal(await claim(...args), true);
         throw new Error('simulated lost answer');
-      };
-      const e = await engage();
-      try {
-        const failed = await redeem(clerk, e.link);
-        assert.equal(failed.statusCode, 500, failed.body);
-      } finally {
-        repo.claim = claim;
-      }
+      });
       const rec = await row(e);
       assert.ok(rec?.request_id && rec.authorization_request);
       assert.ok((await requestIds()).includes(rec.request_id), 'the request handed to the wallet is kept');

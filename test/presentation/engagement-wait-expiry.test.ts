@@ -6,62 +6,31 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { startEngagementWorld, type Engagement, type EngagementWorld } from './engagement-world.js';
 import { storeTargets } from '../helpers/stores.js';
 import { engagementHash } from '../../src/presentation/engagement/engagement-hash.js';
 
-interface Engagement {
-  handle: string;
-  link: string;
-  wait_token: string;
-  expires_in: number;
-}
-
 for (const backend of storeTargets()) {
   describe(`the wait of a counter engagement on ${backend}`, () => {
+    let w: EngagementWorld;
     let t: TestApp;
     let clerk: string;
-    let dcql: Record<string, unknown>;
 
     beforeAll(async () => {
-      t = await startTestApp({
-        store: backend,
-        env: { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0' },
-      });
+      w = await startEngagementWorld(backend);
+      t = w.t;
       clerk = await t.apiKey('verifier');
-      const type = t.runtime.catalog.get('resident-id')!;
-      dcql = {
-        credentials: [
-          { id: 'adult', format: 'dc+sd-jwt', meta: { vct_values: [type.vct] }, claims: [{ path: ['age_over_19'], values: [true] }] },
-        ],
-      };
     });
     afterAll(() => t.close());
 
-    const engage = async (): Promise<Engagement> => {
-      const res = await t.app.inject({ method: 'POST', url: '/v1/wallet/engagements' });
-      assert.equal(res.statusCode, 201, res.body);
-      return res.json<Engagement>();
-    };
+    const engage = () => w.engage();
     const redeem = async (e: Engagement) => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/v1/verifier/engagements',
-        headers: { authorization: `Bearer ${clerk}` },
-        payload: { engagement: e.link, dcql_query: dcql },
-      });
+      const res = await w.redeem(clerk, e.link);
       assert.equal(res.statusCode, 201, res.body);
       return res.json<{ id: string; authorization_request: string; request_uri: string; expires_at: string }>();
     };
-    const wait = async (e: Engagement) => {
-      const res = await t.app.inject({
-        method: 'GET',
-        url: '/v1/wallet/engagements/request?wait=0',
-        headers: { authorization: `Bearer ${e.wait_token}` },
-      });
-      assert.equal(res.statusCode, 200, res.body);
-      return res.json<{ status: string; authorization_request?: string }>();
-    };
+    const wait = (e: Engagement) => w.wait(e.wait_token);
     const requestObject = async (requestUri: string) =>
       (await t.app.inject({ method: 'GET', url: new URL(requestUri).pathname })).json<{ error?: string }>().error;
 
