@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import type { TestApp } from '../helpers/test-app.js';
+import { receiptRecord } from '../helpers/receipt-record.js';
 import { BROWSER_SKIP, startBrowserSuite, watchPage, type BrowserSuite } from '../helpers/launch-chromium.js';
 import { makeOffer } from '../openid4vci/vci-helpers.js';
 
@@ -55,21 +55,7 @@ describe.skipIf(BROWSER_SKIP)('web wallet history, page by page', () => {
     const base = Date.now() - 3_600_000;
     await Promise.all(
       Array.from({ length: RECEIPTS }, (_, i) =>
-        t.runtime.store.receipts.insert({
-          id: randomUUID(),
-          client_id: 'c1',
-          verifier_name: `Counter ${i}`,
-          request_id: null,
-          channel: 'counter',
-          purpose: null,
-          credential_type: 'driver-license',
-          issuer: null,
-          claim_names: '["age_over_19"]',
-          verdict: 'verified',
-          code: 'ok',
-          holder_jkt: jkt,
-          at: base + i,
-        }),
+        t.runtime.store.receipts.insert(receiptRecord({ verifier_name: `Counter ${i}`, holder_jkt: jkt, at: base + i })),
       ),
     );
 

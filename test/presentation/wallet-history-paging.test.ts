@@ -9,7 +9,8 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { receiptRecord } from '../helpers/receipt-record.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
 import { generateHolderKey, nowSeconds } from './helpers.js';
@@ -44,21 +45,7 @@ for (const backend of storeTargets()) {
     let order: string[];
     const base = Date.now() - 86_400_000;
 
-    const receipt = (jkt: string, at: number): ReceiptRecord => ({
-      id: randomUUID(),
-      client_id: 'c1',
-      verifier_name: 'Counter',
-      request_id: null,
-      channel: 'counter',
-      purpose: null,
-      credential_type: 'driver-license',
-      issuer: null,
-      claim_names: '["age_over_19"]',
-      verdict: 'verified',
-      code: 'ok',
-      holder_jkt: jkt,
-      at,
-    });
+    const receipt = (jkt: string, at: number): ReceiptRecord => receiptRecord({ holder_jkt: jkt, at });
     const aud = () => `${t.config.publicUrl}/v1/wallet/history`;
     const token = (key: HolderKey = holder, jti?: string) =>
       createHistoryToken({ holderSigner: key.signer, aud: aud(), iat: nowSeconds(), ...(jti !== undefined && { jti }) });

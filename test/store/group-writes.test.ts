@@ -11,6 +11,7 @@ import { openStore, type Store } from '../../src/store/store.js';
 import type { CredentialRecord } from '../../src/store/repositories/credentials-repo.js';
 import type { ReceiptRecord } from '../../src/store/repositories/receipts-repo.js';
 import { isStoreUnavailable } from '../../src/store/classify-store-error.js';
+import { receiptRecord } from '../helpers/receipt-record.js';
 import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
 import { SqliteWriter } from '../../src/store/sqlite-writer.js';
 import { SQLITE_FILE } from '../../src/store/open-database.js';
@@ -37,21 +38,15 @@ const credential = (list: string, idx: number): CredentialRecord => ({
   notification_id: null,
 });
 
-const receipt = (id: string): ReceiptRecord => ({
-  id,
-  client_id: 'c0000000000000002',
-  verifier_name: 'Bank A',
-  request_id: null,
-  channel: 'counter',
-  purpose: null,
-  credential_type: 'resident-id',
-  issuer: 'https://issuer.example',
-  claim_names: '["age_over_19"]',
-  verdict: 'verified',
-  code: 'ok',
-  holder_jkt: null,
-  at: 1_700_000_000_000,
-});
+const receipt = (id: string): ReceiptRecord =>
+  receiptRecord({
+    id,
+    client_id: 'c0000000000000002',
+    verifier_name: 'Bank A',
+    credential_type: 'resident-id',
+    issuer: 'https://issuer.example',
+    at: 1_700_000_000_000,
+  });
 
 for (const backend of storeTargets()) {
   describe(`group-committed writes on ${backend}`, () => {
