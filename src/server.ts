@@ -15,13 +15,14 @@ export async function startServer(config: Config): Promise<{ app: FastifyInstanc
   code.catch(() => undefined); // awaited below; not an unhandled rejection if openRuntime throws first
   // Before the store is opened or migrated: one server per embedded store (a cluster's primary
   // checked for its workers).
-  if (!config.databaseUrl && !(await isClusterWorker(config))) refuseHeldStore(config.dataDir);
+  const worker = await isClusterWorker(config);
+  if (!config.databaseUrl && !worker) refuseHeldStore(config.dataDir);
   const runtime = await openRuntime(config, logger);
   const [{ buildApp }, { DOCS_PATH }] = await code;
   const app = await buildApp(runtime, logger);
   await app.listen({ port: config.port, host: config.host });
   // In a cluster (WORKERS > 1) the primary holds the embedded store for all its workers.
-  const pidFile = runtime.store.dialect === 'sqlite' && !(await isClusterWorker(config)) ? markStoreHeld(config.dataDir) : undefined;
+  const pidFile = runtime.store.dialect === 'sqlite' && !worker ? markStoreHeld(config.dataDir) : undefined;
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

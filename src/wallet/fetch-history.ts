@@ -17,8 +17,6 @@ export interface HistoryEntry {
   receipt: JsonObject;
 }
 
-/** Pages read for one key before the wallet gives up on a service that never ends its list (100 receipts a page). */
-
 export async function fetchHistory(
   wallet: Wallet,
   opts: { service?: string; fetch?: typeof fetch; now?: () => Date } = {},

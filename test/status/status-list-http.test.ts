@@ -215,6 +215,25 @@ for (const store of storeTargets()) {
       assert.ok(decodeJwt((await get()).body).iat! > iat, 'the list was signed again');
     });
 
+    it('does not read the store again for every request about the second under way (never answerable)', async () => {
+      const lists = t.runtime.store.statusLists;
+      const { version } = lists;
+      let reads = 0;
+      lists.version = (id: string) => {
+        reads++;
+        return version.call(lists, id);
+      };
+      try {
+        for (let i = 0; i < 5; i++) {
+          const res = await get({}, `?time=${Math.floor(t.clock.now() / 1000)}`);
+          assert.equal(res.statusCode, 404, res.body);
+        }
+      } finally {
+        lists.version = version;
+      }
+      assert.ok(reads <= 1, `${reads} version reads for 5 requests`);
+    });
+
     it('re-signs both forms after a status change', async () => {
       const jwt1 = await get();
       const cwt1 = await get({ accept: 'application/statuslist+cwt' });

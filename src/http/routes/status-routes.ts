@@ -107,7 +107,8 @@ export async function statusRoutes(app: FastifyInstance, deps: AppDeps): Promise
       // the time lies within its iat and exp. Earlier or later: 404, as §8.4 says. The list is read
       // again only for a time the last look does not cover (at most the last second or so).
       const covered = (p: PublishedStatusList) => time! >= p.iat && time! < Math.floor(p.currentUntil / 1000);
-      if (time !== undefined && !covered(published) && time >= published.iat && time <= Math.floor(deps.clock.now() / 1000)) {
+      // The second under way is never covered (its end is still to come): no read can help it.
+      if (time !== undefined && !covered(published) && time >= published.iat && time < Math.floor(deps.clock.now() / 1000)) {
         published = await deps.statusPublisher.get(request.params.id, { fresh: true });
       }
       if (time !== undefined && !covered(published)) {
