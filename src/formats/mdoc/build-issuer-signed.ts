@@ -98,6 +98,8 @@ export async function buildIssuerSigned(input: BuildIssuerSignedInput): Promise<
     deviceJwk: input.deviceJwk,
     status: input.status,
   });
+  // ISO 18013-5 §9.1.3.6 with our document signers: P-256 keys (ES256) only.
+  if (input.signer.alg !== 'ES256') throw new TypeError('COSE_Sign1 here is ES256 (P-256) only');
   const issuerAuth = await signCoseSign1(msoBytes, input.x5chain, input.signer);
   // §8.3.2.1.2.2 IssuerSigned = { nameSpaces, issuerAuth }, as @owf/mdoc's IssuerSigned encodes it.
   return encodeCbor(

@@ -2,12 +2,12 @@
  * Status List Token in CWT format (draft-ietf-oauth-status-list §5.2): the same claims as the JWT
  * form (§5.1), as a CBOR Web Token (RFC 8392) in a tagged COSE_Sign1 (RFC 9052 §4.2, tag 18),
  * for relying parties that read CBOR (an ISO mdoc's MSO `status` points at the same list).
- * Written with cbor-x and our Signer (file key or HSM) as the mdoc's issuerAuth is: no npm COSE
- * library signs through a PKCS#11 key, and the structure is four members.
+ * Signed by the mdoc's COSE_Sign1 code (sign-cose-sign1.ts) with our Signer (file key or HSM): no
+ * npm COSE library signs through a PKCS#11 key.
  */
 import { Tag } from 'cbor-x';
 import { encodeCbor } from '../mdoc/encode-cbor.js';
-import { sigStructure } from '../mdoc/parse-cose-sign1.js';
+import { signCoseSign1 } from '../mdoc/sign-cose-sign1.js';
 import type { Signer } from '../jose/signer.js';
 import type { StatusListTokenPayload } from './status-list-token.js';
 
@@ -17,11 +17,8 @@ export const STATUS_LIST_CWT_MEDIA_TYPE = 'application/statuslist+cwt';
 /** RFC 9052 §9: COSE_Sign1_Tagged. §5.2: the token MUST be tagged with it (and MUST NOT carry the CWT tag 61). */
 const COSE_SIGN1_TAG = 18;
 
-/** COSE header labels (RFC 9052 §3.1, RFC 9596 §2, RFC 9360 §2). */
-const HEADER = { alg: 1, kid: 4, typ: 16, x5chain: 33 } as const;
-
-/** COSE algorithm of each signing algorithm we hold keys for (RFC 9053 §2.1, §2.2). */
-const COSE_ALG = { ES256: -7, EdDSA: -8 } as const;
+/** COSE header labels (RFC 9052 §3.1, RFC 9596 §2). */
+const HEADER = { kid: 4, typ: 16 } as const;
 
 /** CWT claim keys (RFC 8392 §4) and the draft's own (§5.2, IANA §14.1). */
 export const CWT_CLAIM = { iss: 1, sub: 2, exp: 4, iat: 6, ttl: 65534, status_list: 65533 } as const;
@@ -54,19 +51,14 @@ export const statusListCwtClaims = (payload: StatusListTokenPayload): Map<number
  * the JWT form carries `x5c` (HAIP 1.0 §7).
  */
 export async function signStatusListCwt(payload: StatusListTokenPayload, signer: Signer): Promise<Uint8Array> {
-  const protectedBytes = encodeCbor(
-    new Map<number, unknown>([
-      [HEADER.alg, COSE_ALG[signer.alg]],
-      [HEADER.typ, STATUS_LIST_CWT_MEDIA_TYPE],
-    ]),
+  const [protectedBytes, unprotected, claims, signature] = await signCoseSign1(
+    encodeCbor(statusListCwtClaims(payload)),
+    (signer.x5c ?? []).map((der) => Buffer.from(der, 'base64')),
+    signer,
+    {
+      protected: new Map([[HEADER.typ, STATUS_LIST_CWT_MEDIA_TYPE]]),
+      unprotected: new Map([[HEADER.kid, Buffer.from(signer.kid, 'utf8')]]),
+    },
   );
-  const unprotected = new Map<number, unknown>([[HEADER.kid, Buffer.from(signer.kid, 'utf8')]]);
-  if (signer.x5c) {
-    const chain = signer.x5c.map((der) => Buffer.from(der, 'base64'));
-    unprotected.set(HEADER.x5chain, chain.length === 1 ? chain[0]! : chain);
-  }
-  const claims = encodeCbor(statusListCwtClaims(payload));
-  // RFC 9052 §4.4: the signature covers Sig_structure "Signature1"; ES256 and EdDSA signatures are 64 raw bytes (RFC 9053 §2.1, §2.2).
-  const signature = await signer.sign(sigStructure(protectedBytes, claims));
   return encodeCbor(new Tag([protectedBytes, unprotected, claims, signature], COSE_SIGN1_TAG));
 }
