@@ -3,6 +3,7 @@
  * (RFC 9449) and the wallet attestation (attest_jwt_client_auth). The routes call these before
  * the domain touches a code or a token; the policy per configuration is in sender-binding.ts.
  */
+import { authorizationParts } from '../formats/authorization-header.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -33,7 +34,9 @@ const LEGACY_ATTESTATION_ASSERTION = 'urn:ietf:params:oauth:client-assertion-typ
  * (RFC 6749 §5.2 invalid_client, with the challenge of the scheme the client tried, §2.3.1).
  */
 export function refuseUnsupportedClientAuth(headers: IncomingHttpHeaders, form: Record<string, unknown>): void {
-  const scheme = /^\s*(basic)\b/i.exec(headers.authorization ?? '')?.[1];
+  // The one reading of the header (authorization-header.ts); a bare `Basic` with no credentials counts too.
+  const basic = (authorizationParts(headers.authorization)?.scheme ?? headers.authorization?.trim().toLowerCase()) === 'basic';
+  const scheme = basic ? 'basic' : undefined;
   // An empty field authenticates nothing (some OAuth clients send client_secret=); the draft
   // attestation that travelled as a client_assertion (attest_jwt_client_auth before -02) is
   // ignored as it always was, not refused: attestation now comes in its own headers.
