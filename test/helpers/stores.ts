@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { openStore, type Store } from '../../src/store/store.js';
 
 export interface StoreTarget {
   name: 'sqlite' | 'postgres';
@@ -79,3 +80,17 @@ export async function makeStoreTarget(name: 'sqlite' | 'postgres'): Promise<Stor
 
 /** The store targets this run covers: sqlite, plus postgres when TEST_DATABASE_URL is set. */
 export const storeTargets = (): ('sqlite' | 'postgres')[] => (pgAvailable() ? ['sqlite', 'postgres'] : ['sqlite']);
+
+/** A store on `name`, migrated, with what closes it and removes its target. */
+export async function openMigratedStore(name: 'sqlite' | 'postgres'): Promise<{ store: Store; close(): Promise<void> }> {
+  const target = await makeStoreTarget(name);
+  const store = openStore({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
+  await store.migrate();
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      await target.cleanup();
+    },
+  };
+}

@@ -7,8 +7,8 @@
  */
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
-import { openStore, type Store } from '../../src/store/store.js';
-import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
+import type { Store } from '../../src/store/store.js';
+import { openMigratedStore, storeTargets } from '../helpers/stores.js';
 import { offerRow } from '../helpers/offer-row.js';
 import type { AuthorizationRequestRecord } from '../../src/store/repositories/authorization-requests-repo.js';
 
@@ -17,17 +17,12 @@ let serial = 0;
 
 for (const backend of storeTargets()) {
   describe(`completing an authorization request on ${backend}`, () => {
-    let target: StoreTarget;
     let store: Store;
+    let close: () => Promise<void>;
     beforeAll(async () => {
-      target = await makeStoreTarget(backend);
-      store = openStore({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
-      await store.migrate();
+      ({ store, close } = await openMigratedStore(backend));
     });
-    afterAll(async () => {
-      await store.close();
-      await target.cleanup();
-    });
+    afterAll(() => close());
 
     /** A login in progress bound to a fresh, unredeemed authorization_code offer (claims come after the login). */
     const loginOnOffer = async (offerId?: string): Promise<AuthorizationRequestRecord> => {

@@ -12,7 +12,7 @@ import type { CredentialRecord } from '../../src/store/repositories/credentials-
 import type { ReceiptRecord } from '../../src/store/repositories/receipts-repo.js';
 import { isStoreUnavailable } from '../../src/store/classify-store-error.js';
 import { receiptRecord } from '../helpers/receipt-record.js';
-import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
+import { makeStoreTarget, openMigratedStore, storeTargets } from '../helpers/stores.js';
 import { SqliteWriter } from '../../src/store/sqlite-writer.js';
 import { SQLITE_FILE } from '../../src/store/open-database.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../../src/store/lock-timeout.js';
@@ -50,19 +50,14 @@ const receipt = (id: string): ReceiptRecord =>
 
 for (const backend of storeTargets()) {
   describe(`group-committed writes on ${backend}`, () => {
-    let target: StoreTarget;
     let store: Store;
+    let close: () => Promise<void>;
     const list = 'list0000000000001';
     beforeAll(async () => {
-      target = await makeStoreTarget(backend);
-      store = openStore({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
-      await store.migrate();
+      ({ store, close } = await openMigratedStore(backend));
       await store.statusLists.create({ id: list, bits: 2, size: 1024, created_at: 1 });
     });
-    afterAll(async () => {
-      await store.close();
-      await target.cleanup();
-    });
+    afterAll(() => close());
 
     it('gives a contested status slot to exactly one credential, and an answered insert is readable at once', async () => {
       const contenders = Array.from({ length: 6 }, () => credential(list, 7));

@@ -1,22 +1,17 @@
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
-import { openStore, type Store } from '../../src/store/store.js';
-import { makeStoreTarget, storeTargets, type StoreTarget } from '../helpers/stores.js';
+import type { Store } from '../../src/store/store.js';
+import { openMigratedStore, storeTargets } from '../helpers/stores.js';
 
 // The same repository suite on every back end: SQLite always, PostgreSQL when TEST_DATABASE_URL is set.
 for (const backend of storeTargets()) {
   describe(`repositories on ${backend}`, () => {
-    let target: StoreTarget;
     let store: Store;
+    let close: () => Promise<void>;
     beforeAll(async () => {
-      target = await makeStoreTarget(backend);
-      store = openStore({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
-      await store.migrate();
+      ({ store, close } = await openMigratedStore(backend));
     });
-    afterAll(async () => {
-      await store.close();
-      await target.cleanup();
-    });
+    afterAll(() => close());
 
     it('applies migrations once and then reports nothing to do', async () => {
       assert.deepEqual((await store.migrate()).applied, []);
