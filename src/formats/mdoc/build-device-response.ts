@@ -12,7 +12,7 @@ import { DataItem } from '@owf/mdoc';
 import type { ClaimPathPointer } from '../claim-path/claim-path-pointer.js';
 import { deviceAuthenticationBytes, wrapTag24 } from './build-device-authentication.js';
 import { encodeCbor } from './encode-cbor.js';
-import { sigStructure } from './parse-cose-sign1.js';
+import { sigStructure } from './sig-structure.js';
 import { PROTECTED_ES256 } from './sign-cose-sign1.js';
 
 /** The parts of a held IssuerSigned a DeviceResponse carries. */

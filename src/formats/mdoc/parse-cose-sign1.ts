@@ -7,7 +7,6 @@
  */
 import { cborDecode } from '@owf/mdoc';
 import { formatError } from '../error-codes.js';
-import { encodeCbor } from './encode-cbor.js';
 import { checkCborLimits } from './check-cbor-limits.js';
 
 export interface CoseSign1 {
@@ -45,7 +44,3 @@ export function readCoseSign1(v: unknown, what: string): CoseSign1 {
   if (protectedHeader.has(2)) throw formatError('mdoc_alg_not_allowed', `${what} names critical headers we do not process`);
   return { protectedBytes, protectedHeader, unprotectedHeader, payload, signature, alg: alg as number };
 }
-
-/** RFC 9052 §4.4: Sig_structure = ["Signature1", body_protected, external_aad (empty), payload]. */
-export const sigStructure = (protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array =>
-  encodeCbor(['Signature1', protectedBytes, new Uint8Array(0), payload]);

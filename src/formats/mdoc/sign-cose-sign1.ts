@@ -7,7 +7,7 @@
 import type { Signer, SigningAlg } from '../jose/signer.js';
 import { encodeCbor } from './encode-cbor.js';
 import { COSE_ES256 } from './mdoc-constants.js';
-import { sigStructure } from './parse-cose-sign1.js';
+import { sigStructure } from './sig-structure.js';
 
 /** COSE header label of the certificate chain (RFC 9360 §2). */
 export const X5CHAIN_LABEL = 33;

@@ -6,7 +6,8 @@
  */
 import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { formatError } from '../error-codes.js';
-import { sigStructure, type CoseSign1 } from './parse-cose-sign1.js';
+import type { CoseSign1 } from './parse-cose-sign1.js';
+import { sigStructure } from './sig-structure.js';
 
 const ALGS = new Map<number, { hash: string | null; curve: string; size: number }>([
   [-7, { hash: 'sha256', curve: 'prime256v1', size: 64 }],
