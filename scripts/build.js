@@ -75,11 +75,11 @@ const BUNDLED_ENTRIES = ['server.ts', 'cli/main.ts', 'store/sqlite-writer-worker
  * Packages left out of the bundles, each for a reason found by trying: native addons
  * (better-sqlite3, pkcs11js, and cbor-extract, which cbor-x loads if present), packages loaded
  * only when configured or first used (pg with DATABASE_URL, ioredis with REDIS_URL, qrcode at the
- * first QR: bundled, every start would parse them), and @fastify/swagger-ui, which serves files
- * from beside its own code through `__dirname` (an ES module bundle has none). @fastify/static and
- * pino bundle fine (no pino transport is used: no worker file to find).
+ * first QR: bundled, every start would parse them). @fastify/static and pino bundle fine (no pino
+ * transport is used: no worker file to find), and so does @fastify/swagger-ui, which finds its
+ * files through `__dirname` (an ES module bundle has none) unless it is given them: openapi.ts does.
  */
-const EXTERNAL = ['better-sqlite3', 'pkcs11js', 'cbor-extract', 'pg', 'ioredis', 'qrcode', '@fastify/swagger-ui'];
+const EXTERNAL = ['better-sqlite3', 'pkcs11js', 'cbor-extract', 'pg', 'ioredis', 'qrcode'];
 
 /**
  * The fingerprint of the catalogue's code for checked-stamp.ts (the proof of a catalogue depends
