@@ -18,11 +18,13 @@ export function lazyCompilersFactory() {
   const buildSerializer = (SerializerSelector as unknown as () => SerializerFactory)();
   return {
     buildValidator: (externalSchemas: unknown, options: unknown) => {
-      const compile = buildValidator(externalSchemas, options);
+      // The Ajv instance itself (formats, every shared schema added: ~20 ms) is made at the first
+      // compile too, not when fastify sets up its validators at start.
+      let compile: ((route: RouteSchema) => Validate) | undefined;
       return (route: RouteSchema): Validate => {
         let fn: Validate | undefined;
         const lazy: Validate = (data) => {
-          fn ??= compile(route);
+          fn ??= (compile ??= buildValidator(externalSchemas, options))(route);
           const ok = fn(data);
           lazy.errors = fn.errors;
           return ok;
