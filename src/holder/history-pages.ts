@@ -36,3 +36,37 @@ export async function readHistoryPages<T>(
     cursor = next;
   }
 }
+
+/** One wallet's read of one history (all pages): the receipts, and what the wallet asked them for. */
+export interface HistoryRead<R, S> {
+  receipts: readonly R[];
+  /** The things this read was for (e.g. the credentials bound to the key it was asked with). */
+  from: readonly S[];
+}
+
+/**
+ * The receipts of several reads, each listed once. The service answers by holder key, so the same
+ * receipt comes back from every read with that key (two credentials bound to it, a service named
+ * twice): a receipt is its `id`, the service's receipt id (a UUID; src/presentation/record-receipt.ts,
+ * viewReceipt). The first read to list a receipt gives its place, so the order is the reads' own
+ * (each read newest first); `from` gathers every read's `from` that listed it, first read first.
+ * An item without a string id is nothing to match on: it is kept, never taken for another.
+ */
+export function eachReceiptOnce<R extends object, S>(reads: Iterable<HistoryRead<R, S>>): { receipt: R; from: S[] }[] {
+  const out: { receipt: R; from: S[] }[] = [];
+  const byId = new Map<string, { receipt: R; from: S[] }>();
+  for (const read of reads) {
+    for (const receipt of read.receipts) {
+      const id: unknown = (receipt as { id?: unknown }).id;
+      const known = typeof id === 'string' ? byId.get(id) : undefined;
+      if (known) {
+        for (const s of read.from) if (!known.from.includes(s)) known.from.push(s);
+        continue;
+      }
+      const entry = { receipt, from: [...new Set(read.from)] };
+      out.push(entry);
+      if (typeof id === 'string') byId.set(id, entry);
+    }
+  }
+  return out;
+}

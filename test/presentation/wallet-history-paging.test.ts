@@ -2,7 +2,8 @@
  * GET /v1/wallet/history, a page at a time: `limit` (1–100, default 100) and the opaque `cursor`
  * of the previous page's `next`, newest first by (time, receipt id), each page asked with a new
  * history token; the reference wallet (`dproof wallet history`, fetchHistory) follows `next` to
- * the last page. The query takes no other parameter, none twice. The Authorization header is read
+ * the last page, and lists a receipt once when several credentials are bound to the key that
+ * presented. The query takes no other parameter, none twice. The Authorization header is read
  * as RFC 6750 / RFC 9110 write it; a refusal of the token's key or validity is history_token_invalid
  * in words about a history token (en and ko), never a credential's; a jti is spent per holder key.
  * On both stores.
@@ -10,13 +11,17 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { receiptRecord } from '../helpers/receipt-record.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { runDproof } from '../helpers/spawn-server.js';
 import { storeTargets } from '../helpers/stores.js';
 import { generateHolderKey, nowSeconds } from './helpers.js';
 import { createHistoryToken } from '../../src/wallet/create-history-token.js';
-import { fetchHistory } from '../../src/wallet/fetch-history.js';
-import type { Wallet } from '../../src/wallet/wallet-file.js';
+import { fetchHistory, type HistoryEntry } from '../../src/wallet/fetch-history.js';
+import { writeWallet, type Wallet } from '../../src/wallet/wallet-file.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
 import { signCompactJws } from '../../src/formats/jose/sign-compact-jws.js';
 import type { JsonObject } from '../../src/formats/jose/types.js';
@@ -75,6 +80,23 @@ for (const backend of storeTargets()) {
       } while (cursor);
       return pages;
     };
+    /** A reference wallet holding `key` and, bound to it, one credential per id (from this service unless `issuerOf` says). */
+    const walletOf = (key: HolderKey, ids: string[], issuerOf = (_id: string) => t.config.publicUrl): Wallet => ({
+      version: 1,
+      created_at: new Date().toISOString(),
+      keys: [{ kid: key.signer.kid, jwk: key.privateJwk, created_at: new Date().toISOString() }],
+      credentials: ids.map((id) => ({
+        id,
+        credential_issuer: issuerOf(id),
+        credential_configuration_id: 'driver-license',
+        format: 'dc+sd-jwt',
+        kind: 'driver-license',
+        key: key.signer.kid,
+        credential: 'unused',
+        received_at: new Date().toISOString(),
+        expires_at: null,
+      })),
+    });
     const refusal = async (query: string, authorization: string | undefined, status: number, headers: Record<string, string> = {}) => {
       const res = await get(query, authorization, headers);
       assert.equal(res.statusCode, status, `${query} ${authorization?.slice(0, 40)}: ${res.body}`);
@@ -305,24 +327,7 @@ for (const backend of storeTargets()) {
     });
 
     it('the reference wallet (dproof wallet history) follows next to the last page, a new token for each', async () => {
-      const wallet: Wallet = {
-        version: 1,
-        created_at: new Date().toISOString(),
-        keys: [{ kid: holder.signer.kid, jwk: holder.privateJwk, created_at: new Date().toISOString() }],
-        credentials: [
-          {
-            id: 'cred-1',
-            credential_issuer: t.config.publicUrl,
-            credential_configuration_id: 'driver-license',
-            format: 'dc+sd-jwt',
-            kind: 'driver-license',
-            key: holder.signer.kid,
-            credential: 'unused',
-            received_at: new Date().toISOString(),
-            expires_at: null,
-          },
-        ],
-      };
+      const wallet = walletOf(holder, ['cred-1']);
       const urls: string[] = [];
       const seen: string[] = [];
       const entries = await fetchHistory(wallet, {
@@ -340,6 +345,59 @@ for (const backend of storeTargets()) {
       assert.equal(urls[0], aud());
       assert.match(urls[1]!, /\/v1\/wallet\/history\?cursor=[A-Za-z0-9_-]+$/);
       assert.equal(new Set(seen).size, 3, 'one token per page');
+    });
+
+    it('dproof wallet history lists each receipt once when two credentials are bound to one key, table and --json', async () => {
+      const shared = await generateHolderKey();
+      const presented = Array.from({ length: 4 }, (_, i) =>
+        receiptRecord({ holder_jkt: shared.signer.kid, at: base + 1000 + i, verifier_name: `Shop ${i}` }),
+      );
+      for (const r of presented) await t.runtime.store.receipts.insert(r);
+      const newestFirst = presented.map((r) => r.id).reverse();
+      const dir = mkdtempSync(join(tmpdir(), 'dproof-history-'));
+      try {
+        const file = join(dir, 'wallet.json');
+        const env = { DPROOF_WALLET: file };
+        for (const [wallet, args] of [
+          // Both from this service.
+          [walletOf(shared, ['cred-a', 'cred-b']), []],
+          // Issued by two services, both asked at this one with the same key.
+          [
+            walletOf(shared, ['cred-a', 'cred-b'], (id) => (id === 'cred-a' ? t.config.publicUrl : 'https://other.example')),
+            ['--service', t.config.publicUrl],
+          ],
+        ] as [Wallet, string[]][]) {
+          writeWallet(file, wallet);
+          const json = await runDproof(['wallet', 'history', '--json', ...args], env);
+          assert.equal(json.code, 0, json.stderr);
+          const entries = JSON.parse(json.stdout) as HistoryEntry[];
+          assert.deepEqual(
+            entries.map((e) => e.receipt.id),
+            newestFirst,
+          );
+          // The receipt names the key, not which of its credentials was shown: both are named.
+          assert.ok(
+            entries.every((e) => e.credential === 'cred-a' && e.credentials.join() === 'cred-a,cred-b'),
+            json.stdout,
+          );
+
+          const table = await runDproof(['wallet', 'history', ...args], env);
+          assert.equal(table.code, 0, table.stderr);
+          const rows = table.stdout.trim().split('\n').slice(1);
+          assert.deepEqual(
+            rows.map((row) => /Shop \d/.exec(row)?.[0]),
+            ['Shop 3', 'Shop 2', 'Shop 1', 'Shop 0'],
+            table.stdout,
+          );
+          assert.ok(
+            rows.every((row) => row.endsWith('cred-a,cred-b')),
+            table.stdout,
+          );
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        await t.runtime.store.db.deleteFrom('verification_receipts').where('holder_jkt', '=', shared.signer.kid).execute();
+      }
     });
   });
 }

@@ -279,7 +279,8 @@ export function walletCommands(program: Command, io: CliIo): void {
       const entries = await fetchHistory(readWallet(fileOf(opts)), { service: opts.service });
       const rows = entries.map((e) => ({
         at: e.receipt.at,
-        credential: e.credential,
+        // Every credential bound to the key that presented: the service cannot tell which of them it was.
+        credential: e.credentials.join(','),
         verifier: (e.receipt.verifier as { name?: string } | undefined)?.name ?? '',
         channel: e.receipt.channel,
         claims: Array.isArray(e.receipt.claims) ? e.receipt.claims.join(',') : '',

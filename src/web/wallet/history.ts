@@ -5,7 +5,7 @@
  * The service answers a page at a time, newest first: the page's `next` is sent back as
  * `?cursor=` for the page after it, with a new token (a token's jti is accepted once).
  */
-import { readHistoryPages } from '../../holder/history-pages.js';
+import { eachReceiptOnce, readHistoryPages, type HistoryRead } from '../../holder/history-pages.js';
 import { base64url } from 'jose';
 import { callApi } from '../shared/api.js';
 import { t } from '../shared/i18n.js';
@@ -32,7 +32,7 @@ interface HistoryPage {
 }
 
 export async function loadHistory(credentials: readonly StoredCredential[]): Promise<Receipt[]> {
-  const items = new Map<string, Receipt>();
+  const reads: HistoryRead<Receipt, string>[] = [];
   const seen = new Set<string>();
   for (const c of credentials) {
     if (seen.has(c.key)) continue;
@@ -60,9 +60,11 @@ export async function loadHistory(credentials: readonly StoredCredential[]): Pro
       },
       endless,
     );
-    for (const r of receipts) items.set(r.id, r);
+    reads.push({ receipts, from: [c.key] });
   }
-  return [...items.values()].sort((a, b) => b.at.localeCompare(a.at));
+  return eachReceiptOnce(reads)
+    .map((x) => x.receipt)
+    .sort((a, b) => b.at.localeCompare(a.at));
 }
 
 const endless = (): WalletError =>
