@@ -1,5 +1,7 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import type { FastifyInstance } from 'fastify';
 import type { LogLevel } from '../config.js';
+import { routeTableOf } from './route-table.js';
 
 /**
  * Paths pino removes from every log line. Request logs carry method, path and status only (the
@@ -56,6 +58,8 @@ interface RawRequest {
   url?: string;
   id?: string;
   routeOptions?: { url?: string; config?: { logRoute?: boolean } };
+  /** The app the request arrived at (Fastify's `request.server`): its route table names the path words. */
+  server?: FastifyInstance;
 }
 
 /**
@@ -72,14 +76,24 @@ export const SECRET_PATH_PREFIXES: readonly RegExp[] = [
   /^(\/+openid4vp\/+results\/+)[^/]+/i,
 ];
 
-/**
- * In a path that matched no route, any segment long enough to be a token (offer references are
- * 43 characters, request ids 22, API keys longer) is redacted too: a secret pasted under a
- * mistyped prefix must not reach the log either.
- */
-const TOKEN_LIKE_SEGMENT = /(?<=\/)[^/]{20,}/g;
-
 export const REDACTED_SEGMENT = ':redacted';
+
+/**
+ * A path that matched no route is logged with only the static words of the service's own routes
+ * (`v1`, `openid4vci`, `credential-offer`, `.well-known`, …; route-table.ts isPathWord, collected
+ * as routes are registered): every other segment is redacted, whatever its length. A secret
+ * pasted under a mistyped path (a 10-character pre-authorized code, a tx_code, part of an API
+ * key, a 13-digit resident registration number) must not reach the log. A segment is compared
+ * as sent: a word in other case or percent-encoded is redacted too. Empty segments (`//`) carry
+ * nothing and stay. Without the app's route table (no request object), every segment is redacted.
+ */
+function unroutedPath(path: string, server: FastifyInstance | undefined): string {
+  const table = server && routeTableOf(server);
+  return path
+    .split('/')
+    .map((segment) => (segment === '' || table?.isPathWord(segment) ? segment : REDACTED_SEGMENT))
+    .join('/');
+}
 
 /** The path to log: the route pattern when the route says its path holds a secret, else the path with secrets redacted. */
 export function loggedPath(req: RawRequest): string {
@@ -87,7 +101,7 @@ export function loggedPath(req: RawRequest): string {
   if (req.routeOptions?.config?.logRoute && route) return route;
   let path = (req.url ?? '').split('?')[0] ?? '';
   for (const prefix of SECRET_PATH_PREFIXES) path = path.replace(prefix, `$1${REDACTED_SEGMENT}`);
-  return route ? path : path.replace(TOKEN_LIKE_SEGMENT, REDACTED_SEGMENT);
+  return route ? path : unroutedPath(path, req.server);
 }
 
 export function loggerOptions(level: LogLevel): LoggerOptions {

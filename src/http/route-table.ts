@@ -26,12 +26,21 @@ export interface RouteTable {
    * prefix, a query) would reach, for answers written before Fastify has a request.
    */
   routeFor(method: string, target: string): RouteOptions | undefined;
+  /**
+   * Whether `segment` is, exactly as given, a static segment of some route pattern (`v1`,
+   * `credential-offer`, `.well-known`, `qr.svg`): the only segments of a path that matched no
+   * route that its log line keeps (logger.ts loggedPath). No parameter (`:id`, `*`) is a word.
+   */
+  isPathWord(segment: string): boolean;
 }
 
 const tables = new WeakMap<FastifyInstance, RouteTable>();
 
 /** The table of the app a request arrived at (`request.server`), once installRouteTable ran. */
 export const routeTableOf = (app: FastifyInstance): RouteTable | undefined => tables.get(app);
+
+/** A segment of a route pattern that is spelt out: not empty, no parameter (`:id`, `:id.:secret`, `*`). */
+const isStaticSegment = (segment: string): boolean => segment !== '' && !segment.includes(':') && !segment.includes('*');
 
 /** Records every route as it is added; call before any route is registered. */
 const pathOf = (url: string): string => url.split('?')[0] ?? '';
@@ -40,7 +49,9 @@ export function installRouteTable(app: FastifyInstance, routeUrl: (url: string) 
   // No parameter is too long here: the real router refuses those (414), and this one is asked
   // which route a refused path named.
   const router = FindMyWay({ ignoreTrailingSlash: false, maxParamLength: Number.MAX_SAFE_INTEGER });
+  const words = new Set<string>();
   app.addHook('onRoute', (opts) => {
+    for (const segment of pathOf(opts.url).split('/')) if (isStaticSegment(segment)) words.add(segment);
     const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
     for (const m of methods) {
       try {
@@ -58,6 +69,7 @@ export function installRouteTable(app: FastifyInstance, routeUrl: (url: string) 
       return (found?.store as { route?: RouteOptions } | undefined)?.route;
     },
     routeFor: (method, target) => (target.startsWith('/') ? table.routeAt(method, pathOf(routeUrl(pathOf(target)))) : undefined),
+    isPathWord: (segment) => words.has(segment),
   };
   tables.set(app, table);
   return table;

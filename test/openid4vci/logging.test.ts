@@ -86,11 +86,69 @@ describe('request logs under secret-bearing paths', () => {
         .filter((l) => l.includes('"req":'));
       assert.ok(lines.length >= requests.length, 'every request is logged');
       assert.ok(
-        sink.text().includes('"path":"/openid4vci/credential-offer/:redacted/qr.gif"'),
-        'the path is logged with the secret redacted',
+        sink.text().includes('"path":"/openid4vci/credential-offer/:redacted/:redacted"'),
+        'the path is logged with the secret (and the word no route has) redacted',
       );
       for (const secret of [ref, id, ref.slice(0, 20), id.slice(0, 16), resultSecret, resultSecret.slice(0, 16)]) {
         assert.ok(!sink.text().includes(secret), `log must not contain ${secret.slice(0, 6)}…`);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('request logs for a path no route matches', () => {
+  it('keep only the words of our own routes: a short secret (10 characters, a 13-digit number, part of an API key) is redacted', async () => {
+    const sink = logSink();
+    const t = await startTestApp({ logDestination: sink.stream, env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    try {
+      const issuer = await t.apiKey('issuer');
+      // A 10-character pre-authorized code, a resident registration number, an API key's tail.
+      const code = randomBytes(8).toString('base64url').slice(0, 10);
+      const rrn = '9001011234567';
+      const keyPart = issuer.slice(-12);
+      const unmatched: [string, string][] = [
+        [`/openid4vci/credential-offers/${code}`, '/openid4vci/:redacted/:redacted'],
+        [`/v1/offers/${rrn}`, '/v1/offers/:redacted'],
+        [`/v1/offer/${code}/status`, '/v1/:redacted/:redacted/status'],
+        [`/status/${rrn}/x`, '/status/:redacted/:redacted'],
+        [`/.well-known/openid-credential-issuer/${keyPart}`, '/.well-known/openid-credential-issuer/:redacted'],
+        [`/${code}`, '/:redacted'],
+        [`/v1/wallet/history/${code}?tx_code=${rrn}`, '/v1/wallet/history/:redacted'],
+        // A word is compared as sent: in other case, percent-encoded or otherwise spelt, it is redacted.
+        [`/V1/offers/${code}`, '/:redacted/offers/:redacted'],
+        [`/%76%31/offers/${rrn}`, '/:redacted/offers/:redacted'],
+        [`/OFFERS/${code}`, '/:redacted/:redacted'],
+        // Empty segments carry nothing and stay.
+        [`/v1//offers//${code}/`, '/v1//offers//:redacted/'],
+      ];
+      for (const [url] of unmatched) {
+        const res = await t.app.inject({ method: 'GET', url });
+        assert.equal(res.statusCode, 404, `${url}: ${res.body.slice(0, 200)}`);
+      }
+      // Matched routes as before: the route pattern where the route says so, else the path.
+      const matched: [string, string][] = [
+        [`/openid4vci/credential-offer/${code}`, '/openid4vci/credential-offer/:ref'],
+        ['/v1/credentials/not-a-credential', '/v1/credentials/not-a-credential'],
+        ['/healthz', '/healthz'],
+      ];
+      for (const [url] of matched) {
+        const res = await t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${issuer}` } });
+        assert.ok(res.statusCode < 500, `${url}: ${res.statusCode}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      const logged = sink
+        .lines()
+        .map((l) => JSON.parse(l) as { msg?: string; req?: { path?: string } })
+        .filter((l) => l.msg === 'incoming request')
+        .map((l) => l.req?.path);
+      assert.deepEqual(
+        logged,
+        [...unmatched, ...matched].map(([, path]) => path),
+      );
+      for (const secret of [code, rrn, keyPart]) {
+        assert.ok(!sink.text().includes(secret), `log must not contain ${secret.slice(0, 3)}…`);
       }
     } finally {
       await t.close();
