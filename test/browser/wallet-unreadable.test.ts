@@ -144,6 +144,107 @@ describe.skipIf(BROWSER_SKIP)('web wallet with a card it cannot read', () => {
     assert.deepEqual(pageErrors, []);
   });
 
+  it('shows a card whose kept issuer is no URL (or none, or no text) with that text, a card whose kept expiry is no date as unreadable, the others as ever, and deletes each; a declined log changed in storage leaves out what it cannot show', async () => {
+    const type = t.runtime.catalog.get('driver-license')!;
+    const authority = type.issuingAuthority.ko;
+    await wallet.goto(`${t.url}/wallet`);
+    await wallet.locator('main h1').first().waitFor();
+    const before = (await storedCards(wallet)).cards.map((c) => c.id);
+    const offer = await makeOffer(t, issuerKey, { type: 'driver-license', claims: type.example });
+    await wallet.getByLabel('발급 링크').fill(offer.offer);
+    await wallet.getByRole('button', { name: '받기' }).click();
+    await wallet.locator('.announce.ok').waitFor();
+    const good = (await storedCards(wallet)).cards.find((c) => !before.includes(c.id))!;
+    assert.ok(good, 'the offer was received through the real flow');
+
+    // The same credential, kept with what a record this page did not write may hold beside it.
+    const odd: [string, Record<string, unknown>][] = [
+      ['issuer-not-a-url', { issuer: 'not a url' }],
+      ['issuer-empty', { issuer: '' }],
+      ['issuer-not-text', { issuer: 42, received_at: 7 }],
+      ['expiry-not-a-date', { expires_at: 'not a date' }],
+      ['expiry-not-text', { expires_at: 1893456000 }],
+    ];
+    for (const [id, fields] of odd)
+      await putCard(wallet, {
+        ...good,
+        issuer: t.url,
+        received_at: new Date().toISOString(),
+        expires_at: null,
+        ...fields,
+        id,
+        key: 'no-such-key',
+      });
+    await wallet.reload();
+    const total = before.length + 1 + odd.length;
+    await wallet.locator('li.vc[data-status=unreadable], .announce.error').first().waitFor();
+    assert.deepEqual(await wallet.locator('.announce.error').allTextContents(), [], 'no error for the whole wallet');
+    await wallet.getByText(`내 증명서 (${total})`).waitFor();
+
+    // Readable cards: shown as ever; an issuer that is no URL is shown as kept, never parsed.
+    assert.equal(await wallet.locator('li.vc[data-status=valid]').count(), total - 2);
+    const issuerOf = async (id: string) =>
+      (await wallet.locator(`li.vc:has(#vc-${id}) dl.rows > div`).first().locator('dd').textContent())?.trim();
+    assert.equal(await issuerOf(good.id), `${authority} (${new URL(t.url).host})`);
+    assert.equal(await issuerOf('issuer-not-a-url'), `${authority} (not a url)`);
+    assert.equal(await issuerOf('issuer-empty'), authority);
+    assert.equal(await issuerOf('issuer-not-text'), authority);
+
+    // An expiry that is no date: the wallet cannot tell whether the card may be presented, so it is unreadable.
+    const bad = wallet.locator('li.vc[data-status=unreadable]');
+    assert.equal(await bad.count(), 2);
+    for (const text of await bad.allTextContents()) {
+      assert.match(text, /이 증명서는 지갑이 읽을 수 없는 형식으로 저장되어 있습니다\. 발급기관에 문의하십시오\./);
+      assert.doesNotMatch(text, /[A-Za-z]/, text);
+    }
+    await wallet.getByRole('button', { name: 'English' }).click();
+    assert.deepEqual(await bad.locator('.unreadable-why').allTextContents(), [
+      'This credential cannot be read (its kept expiry is not a date).',
+      'This credential cannot be read (its kept expiry is not a date).',
+    ]);
+    await wallet.getByRole('button', { name: '한국어' }).click();
+
+    // The card whose issuer is no URL opens, and is deleted from inside; the unreadable ones from their own buttons.
+    await wallet.locator('li.vc:has(#vc-issuer-not-a-url)').getByRole('button', { name: '열기 · 카운터 QR' }).click();
+    await wallet.getByRole('heading', { level: 1, name: '모바일 운전면허증' }).waitFor();
+    assert.equal((await wallet.locator('dl.rows dd').first().textContent())?.trim(), authority);
+    let left = total;
+    await wallet.getByRole('button', { name: '이 증명서 지우기' }).click();
+    await wallet.getByText(`내 증명서 (${--left})`).waitFor();
+    while ((await bad.count()) > 0) {
+      await bad.first().getByRole('button', { name: '이 증명서 지우기' }).click();
+      await wallet.getByText(`내 증명서 (${--left})`).waitFor();
+    }
+    for (const id of ['issuer-empty', 'issuer-not-text']) {
+      await wallet.locator(`li.vc:has(#vc-${id})`).getByRole('button', { name: '열기 · 카운터 QR' }).click();
+      await wallet.getByRole('button', { name: '이 증명서 지우기' }).click();
+      await wallet.getByText(`내 증명서 (${--left})`).waitFor();
+    }
+    assert.deepEqual((await storedCards(wallet)).cards.map((c) => c.id).sort(), [...before, good.id].sort());
+
+    // The declined log in localStorage, changed there: what is no attempt is left out, the rest is shown.
+    const at = new Date().toISOString();
+    const declined = [
+      null,
+      5,
+      'not an object',
+      { at: 1, reason: 'declined' },
+      { at, reason: 'no such reason' },
+      { at, reason: 'declined', verifier: 'not an object', purpose: 'not an object' },
+      { at, reason: 'expired', verifier: { name: '정상 검증기관' }, purpose: { ko: '연령 확인', en: 'Age check' } },
+    ];
+    await wallet.evaluate(`localStorage.setItem('dproof.wallet.declined', ${JSON.stringify(JSON.stringify(declined))})`);
+    await wallet.getByRole('button', { name: '기록 보기' }).click();
+    await wallet.getByRole('heading', { level: 1, name: '제출 기록' }).waitFor();
+    assert.equal(await wallet.locator('.callout.error').count(), 0);
+    assert.equal(await wallet.locator('.cards li', { hasText: '제출하지 않기로 함' }).count(), 1);
+    const kept = wallet.locator('.cards li', { hasText: '정상 검증기관' });
+    assert.match((await kept.textContent()) ?? '', /연령 확인.*유효기간이 지난 증명서라서 제출하지 않음/);
+    await wallet.evaluate(`localStorage.removeItem('dproof.wallet.declined')`);
+    await wallet.getByRole('button', { name: /지갑으로/ }).click();
+    assert.deepEqual(pageErrors, []);
+  });
+
   it('refuses, in Korean, an issued credential it could not read again (no ~, a Disclosure that does not parse or is not signed for), and keeps nothing', async () => {
     const type = t.runtime.catalog.get('driver-license')!;
     const b64 = (json: unknown) => Buffer.from(JSON.stringify(json)).toString('base64url');

@@ -18,10 +18,34 @@ export interface DeclinedAttempt {
   reason: 'revoked' | 'suspended' | 'expired' | 'no_credential' | 'declined';
 }
 
+const REASONS: readonly string[] = ['revoked', 'suspended', 'expired', 'no_credential', 'declined'] satisfies DeclinedAttempt['reason'][];
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+/** The text members of an object kept in storage; anything else in it is left out. */
+const texts = (x: unknown, names: readonly string[]): Record<string, string> =>
+  Object.fromEntries(names.flatMap((n) => (isObj(x) && typeof x[n] === 'string' ? [[n, x[n]]] : [])));
+
+/**
+ * One kept attempt, as this page writes it. localStorage holds whatever was put there (by hand, an
+ * older build, another script): an entry without its time or a known reason is left out, and only
+ * the text of its verifier and purpose is kept, so the history never meets a value it cannot show.
+ */
+function readEntry(x: unknown): DeclinedAttempt[] {
+  if (!isObj(x) || typeof x.at !== 'string' || typeof x.reason !== 'string' || !REASONS.includes(x.reason)) return [];
+  return [
+    {
+      id: typeof x.id === 'string' ? x.id : '',
+      at: x.at,
+      verifier: texts(x.verifier, ['client_id', 'name']),
+      purpose: isObj(x.purpose) ? texts(x.purpose, ['ko', 'en']) : null,
+      reason: x.reason as DeclinedAttempt['reason'],
+    },
+  ];
+}
+
 export function readDeclined(): DeclinedAttempt[] {
   try {
     const list = JSON.parse(localStorage.getItem(KEY) ?? '[]') as unknown;
-    return Array.isArray(list) ? (list as DeclinedAttempt[]) : [];
+    return Array.isArray(list) ? list.flatMap(readEntry) : [];
   } catch {
     return [];
   }

@@ -105,6 +105,7 @@ async function reload(): Promise<void> {
   const read = await Promise.all(
     stored.map(async (s): Promise<Held | Unreadable> => {
       try {
+        checkRecord(s);
         const decoded = s.format === MSO_MDOC ? decodeMdoc(s.credential) : await decodeSdJwt(s.credential);
         return { stored: s, decoded, type: typeOf(s), status: await cardStatus(decoded, s.expires_at) };
       } catch (error) {
@@ -114,6 +115,43 @@ async function reload(): Promise<void> {
   );
   state.held = read.filter((x): x is Held => 'decoded' in x);
   state.unreadable = read.filter((x): x is Unreadable => 'error' in x);
+}
+
+/**
+ * What the page relies on in a kept record besides the credential: the id that finds the card again,
+ * the vct that names it and matches it to a request, and the expiry that decides whether it may be
+ * presented. A record this page did not write (by hand, by an older build, changed in storage) may
+ * hold anything there; such a card is unreadable (the page's general sentence in Korean, this
+ * detail in English). What is only shown (issuer, received date) is read as text instead.
+ */
+function checkRecord(s: StoredCredential): void {
+  const r = s as unknown as Record<string, unknown>;
+  // IndexedDB keeps numbers, dates and arrays as ids too: a select's value (text) would not find such a card again.
+  if (typeof r.id !== 'string') throw new Error('its kept id is not text');
+  if (typeof r.vct !== 'string') throw new Error('its kept type (vct) is not text');
+  if (r.expires_at !== null && (typeof r.expires_at !== 'string' || Number.isNaN(Date.parse(r.expires_at))))
+    throw new Error('its kept expiry is not a date');
+}
+
+/** A kept record's text as shown: '-' for none, or for what is no text (a record this page did not write). */
+const storedText = (value: unknown): string => (typeof value === 'string' && value !== '' ? value : '-');
+/** A kept record's date as shown; what is no text is shown as none. */
+const storedDate = (value: unknown, withTime = false): string => formatDate(typeof value === 'string' ? value : null, withTime);
+/**
+ * The issuer as shown: the catalogue's issuing authority, with the host the card came from when
+ * `withHost`, or the kept issuer itself. A kept issuer that is no URL is shown as it is, never parsed.
+ */
+function issuerText(type: CredentialTypeView | undefined, issuer: unknown, withHost: boolean): string {
+  if (!type?.issuing_authority) return storedText(issuer);
+  let place = '';
+  if (withHost && typeof issuer === 'string') {
+    try {
+      place = new URL(issuer).host;
+    } catch {
+      place = issuer;
+    }
+  }
+  return place ? `${tx(type.issuing_authority)} (${place})` : tx(type.issuing_authority);
 }
 
 /** An SD-JWT VC's type by its vct; an mdoc's by its configuration (`<type id>-mso-mdoc`, OpenID4VCI Appendix A.2). */
@@ -499,10 +537,7 @@ function cardItem(held: Held): HTMLElement {
           t('이 증명서는 제출할 수 없습니다. 발급기관에 문의하십시오.', 'This credential cannot be presented. Contact the issuer.'),
         ),
     rows([
-      [
-        t('발급기관', 'Issuer'),
-        held.type?.issuing_authority ? `${tx(held.type.issuing_authority)} (${new URL(held.stored.issuer).host})` : held.stored.issuer,
-      ],
+      [t('발급기관', 'Issuer'), issuerText(held.type, held.stored.issuer, true)],
       [
         t('유효기간', 'Valid until'),
         expired
@@ -561,8 +596,8 @@ function unreadableItem(u: Unreadable): HTMLElement {
       ),
     ),
     rows([
-      [t('발급기관', 'Issuer'), type?.issuing_authority ? tx(type.issuing_authority) : String(u.stored.issuer ?? '-')],
-      [t('받은 날', 'Received'), formatDate(typeof u.stored.received_at === 'string' ? u.stored.received_at : null, true)],
+      [t('발급기관', 'Issuer'), issuerText(type, u.stored.issuer, false)],
+      [t('받은 날', 'Received'), storedDate(u.stored.received_at, true)],
     ]),
     h(
       'button',
@@ -656,8 +691,8 @@ function credentialView(id: string): HTMLElement[] {
     backButton(),
     h('h1', {}, typeName(held)),
     rows([
-      [t('발급기관', 'Issuer'), held.type?.issuing_authority ? tx(held.type.issuing_authority) : held.stored.issuer],
-      [t('받은 날', 'Received'), formatDate(held.stored.received_at, true)],
+      [t('발급기관', 'Issuer'), issuerText(held.type, held.stored.issuer, false)],
+      [t('받은 날', 'Received'), storedDate(held.stored.received_at, true)],
       [t('유효기간', 'Valid until'), formatDate(held.stored.expires_at)],
     ]),
     h(
@@ -829,7 +864,7 @@ function consentView(v: Extract<View, { name: 'consent' }>): HTMLElement[] {
                 h(
                   'option',
                   { value: c.stored.id, selected: c.stored.id === pick.credId },
-                  `${typeName(c)} · ${formatDate(c.stored.received_at)}`,
+                  `${typeName(c)} · ${storedDate(c.stored.received_at)}`,
                 ),
               ),
             ),
