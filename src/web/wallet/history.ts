@@ -35,13 +35,18 @@ export async function loadHistory(credentials: readonly StoredCredential[]): Pro
   const reads: HistoryRead<Receipt, string>[] = [];
   const seen = new Set<string>();
   for (const c of credentials) {
-    if (seen.has(c.key)) continue;
-    seen.add(c.key);
+    // The token's aud is the endpoint as the issuer names it, never the URL with its query.
+    const aud = `${String(c.issuer)}/v1/wallet/history`;
+    // A card whose kept issuer is no URL of this service (a record an older build wrote, or one
+    // changed in storage) has no history here to ask: left out, not a failure of every card's.
+    const endpoint = sameOriginOrUndefined(aud);
+    if (endpoint === undefined) continue;
+    // Once per key and service: the service answers by key, so two cards on one key are one read.
+    const read = `${c.key}\n${endpoint}`;
+    if (seen.has(read)) continue;
+    seen.add(read);
     const key = await getKey(c.key);
     if (!key) continue;
-    // The token's aud is the endpoint as the issuer names it, never the URL with its query.
-    const aud = `${c.issuer}/v1/wallet/history`;
-    const endpoint = sameOrigin(aud, 'history');
     const jkt = await thumbprint(key.publicJwk);
     const receipts = await readHistoryPages(
       endpoint,
@@ -65,6 +70,14 @@ export async function loadHistory(credentials: readonly StoredCredential[]): Pro
   return eachReceiptOnce(reads)
     .map((x) => x.receipt)
     .sort((a, b) => b.at.localeCompare(a.at));
+}
+
+function sameOriginOrUndefined(url: string): string | undefined {
+  try {
+    return sameOrigin(url, 'history');
+  } catch {
+    return undefined;
+  }
 }
 
 const endless = (): WalletError =>
