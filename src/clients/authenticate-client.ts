@@ -2,14 +2,18 @@ import type { Store } from '../store/store.js';
 import type { ApiClient } from '../store/repositories/clients-repo.js';
 import type { ClientRole } from '../store/schema.js';
 import { forbidden, unauthorized } from '../errors.js';
+import { bearerCredentials } from '../formats/authorization-header.js';
 import { parseApiKey, secretMatches } from './api-key.js';
 
 /** `Authorization: Bearer <apiKey>` → the client, or 401. Every failure answers alike. */
 export async function authenticateClient(store: Store, authorization: string | undefined): Promise<ApiClient> {
   if (!authorization) throw unauthorized('missing_api_key', 'send the API key as "Authorization: Bearer <apiKey>"');
-  const m = /^Bearer ([^\s]+)$/i.exec(authorization.trim());
-  if (!m) throw unauthorized('malformed_authorization', 'the Authorization header must be "Bearer <apiKey>"');
-  const parsed = parseApiKey(m[1] as string);
+  // The one reading of the header every token endpoint shares (authorization-header.ts): one key
+  // is one key however the header is spelt (several spaces or a tab after the scheme, RFC 9110).
+  const key = bearerCredentials(authorization);
+  if (key === undefined || /[ \t]/.test(key))
+    throw unauthorized('malformed_authorization', 'the Authorization header must be "Bearer <apiKey>"');
+  const parsed = parseApiKey(key);
   const client = parsed ? await store.clients.authenticated(parsed.clientId, performance.now()) : undefined;
   if (!parsed || !client || !secretMatches(parsed.secret, client.keyHash)) {
     throw unauthorized('invalid_api_key', 'the API key is not valid');

@@ -38,6 +38,14 @@ for (const backend of storeTargets()) {
       assert.equal((await get(`Bearer ${admin}`)).statusCode, 200);
     });
 
+    it('reads the key as every token endpoint reads a Bearer token: the scheme in any case, then spaces or a tab', async () => {
+      const admin = await t.apiKey('admin');
+      for (const header of [`Bearer  ${admin}`, `bearer ${admin}`, `BEARER\t${admin}`, ` Bearer ${admin} `])
+        assert.equal((await get(header)).statusCode, 200, JSON.stringify(header));
+      for (const header of [`Bearer\u00a0${admin}`, `Bearer${admin}`, `Bearer ${admin} x`])
+        assert.equal((await get(header)).json().code, 'malformed_authorization', JSON.stringify(header));
+    });
+
     it('answers a revoked key with 401 revoked_api_key', async () => {
       const key = await t.apiKey('admin');
       const id = parseApiKey(key)?.clientId as string;

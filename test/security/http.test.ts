@@ -237,6 +237,7 @@ const cases: SecurityCase[] = [
   auth('refuses Basic authorization', 401, 'malformed_authorization', () => `Basic ${Buffer.from('a:b').toString('base64')}`),
   auth('refuses Bearer without a key', 401, 'malformed_authorization', () => 'Bearer '),
   auth('refuses two Bearer keys', 401, 'malformed_authorization', (f) => `Bearer ${f.keys.issuer} ${f.keys.issuer}`),
+  auth('refuses a Bearer key after a no-break space', 401, 'malformed_authorization', (f) => `Bearer\u00a0${f.keys.issuer}`),
   auth('refuses a revoked API key', 401, 'revoked_api_key', async (f) => {
     const res = await f.t.app.inject({
       method: 'POST',
