@@ -37,6 +37,13 @@ export function parseBoundedForm(text: string): Record<string, unknown> {
   };
   const form = parse(text, '&', '=', { maxKeys: MAX_FORM_FIELDS, decodeURIComponent: decode });
   if (garbled) throw notUtf8();
+  // As in JSON bodies, paths and queries (refuse-nul.ts): a NUL, raw or as %00, reaches no handler
+  // (PostgreSQL text cannot hold one, and a code or state with one is no code or state).
+  if (
+    text.includes('\u0000') ||
+    Object.entries(form).some(([k, v]) => k.includes('\u0000') || [v].flat().some((x) => x?.includes('\u0000')))
+  )
+    throw badRequest('nul_character', 'a form field contains a NUL character (%00)');
   // As in JSON bodies (SECURITY.md, HTTP): no field may be named after a prototype member. The
   // parsed object has no prototype, but the fields are copied on into objects that do.
   if (FORBIDDEN_FIELDS.some((name) => Object.hasOwn(form, name)))

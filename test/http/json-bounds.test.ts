@@ -113,6 +113,12 @@ it('refuses a form that is not UTF-8, raw or percent-escaped, and keeps a % that
     assert.throws(() => parseBoundedForm(form), { code: 'body_not_utf8' }, form);
 });
 
+it('refuses a NUL in a form, raw or as %00, in a value, a repeated value or a name', () => {
+  for (const form of ['state=a%00b', 'pre-authorized_code=abc%00', 'a=\u0000', 'x=1&x=%00', '%00=1', 'a%00b=1'])
+    assert.throws(() => parseBoundedForm(form), { code: 'nul_character' }, form);
+  assert.deepEqual({ ...parseBoundedForm('a=%2500') }, { a: '%00' }, 'an escaped percent sign is text');
+});
+
 it('takes the form media type with parameters and in any case, and nothing that only starts like it', () => {
   for (const t of [
     'application/x-www-form-urlencoded',

@@ -149,6 +149,11 @@ for (const backend of storeTargets()) {
       const code = await codeOf(t, o);
       for (const slip of ['', 'abc', '12345', '1234567', '12345a', '١٢٣٤٥٦', ' 123456'])
         oauth(await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': code, tx_code: slip }), 400, 'invalid_request');
+      const nul = await tokenRequest(t, { grant_type: PRE_AUTH, 'pre-authorized_code': code, tx_code: '12345\u0000' });
+      assert.equal(nul.statusCode, 400);
+      // OAuth's own error (RFC 6749 §5.2) for our nul_character.
+      assert.equal(nul.json<{ error: string }>().error, 'invalid_request');
+      assert.match(nul.json<{ error_description: string }>().error_description, /NUL/);
       const row = await t.runtime.store.db.selectFrom('vci_offers').select('tx_attempts').where('id', '=', o.id).executeTakeFirstOrThrow();
       assert.equal(row.tx_attempts, 0, 'no attempt used up');
       // A Korean IME's full-width digits (U+FF10–U+FF19): the right code, read as ASCII.
