@@ -6,6 +6,7 @@ import { mediaTypeAdvice } from './media-type-advice.js';
 import { installRawRefusals } from './raw-refusals.js';
 import { installRouteTable, routeTableOf, type RouteTable } from './route-table.js';
 import { inRouteShape } from './route-shape.js';
+import { staticRefusal } from './static-mounts.js';
 import { fieldError, FIELD_MESSAGES, schemaErrorKo, type FieldError } from '../verdict/field-messages.js';
 
 interface AjvError {
@@ -176,7 +177,11 @@ export function installErrorHandling(app: FastifyInstance, routeUrl: (url: strin
       request.log.info({ abandoned: true }, 'request abandoned by the client');
       return reply.hijack();
     }
-    const refused = toProblem(err);
+    // A bare 403 of @fastify/static or `send` under a static mount (/web/, /docs/static/): a path of
+    // a forbidden shape is path_forbidden, any other (a name too long to exist) a missing file.
+    const fromStatic = staticRefusal(err, request);
+    if (fromStatic === 'missing') return unroutable(routes, request, reply);
+    const refused = toProblem(fromStatic ?? err);
     // onRequest refusals come before the hook above: on an unknown path, one about the body (its
     // content coding or charset) gives way to the 404 / 405 too. A Host that is missing or not a
     // host names no resource to be missing, and keeps its 400; a 5xx stays a 5xx.
@@ -197,6 +202,6 @@ export function installErrorHandling(app: FastifyInstance, routeUrl: (url: strin
     return sendError(request, reply, p);
   });
 
-  // Reached through reply.callNotFound() (a missing file under /web/); unknown paths are answered above.
+  // Reached through reply.callNotFound() (a missing file under a static mount); unknown paths are answered above.
   app.setNotFoundHandler((request, reply) => unroutable(routes, request, reply));
 }

@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config.js';
 import { errorCodeTable } from './error-code-table.js';
+import { refuseStaticPaths } from './static-mounts.js';
 
 export const DOCS_PATH = '/docs';
 
@@ -46,6 +47,9 @@ export async function registerOpenApi(app: FastifyInstance, _config: Config): Pr
       const type = reply.getHeader('content-type');
       return typeof payload === 'string' && typeof type === 'string' && type.startsWith('text/html') ? withViewport(payload) : payload;
     });
+    // Swagger UI's @fastify/static serves dot files (its default): a hidden file, a climb with .. or
+    // a path not in plain form under /docs/static/ or /docs/ is refused first, as under /web/.
+    refuseStaticPaths(docs);
     await docs.register(swaggerUi, {
       ...swaggerUiFiles(),
       routePrefix: DOCS_PATH,

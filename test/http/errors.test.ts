@@ -1,8 +1,10 @@
 import { describe, it, beforeAll, afterAll } from 'vitest';
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { parseRawAnswer, rawExchange, type RawAnswer } from '../helpers/raw-http.js';
+import { errorEntry } from '../../src/errors.js';
+import { AVOIDED_KOREAN } from '../../src/verdict/glossary.js';
 
 describe('problem+json answers for bad HTTP input', () => {
   let t: TestApp;
@@ -124,29 +126,113 @@ describe('problem+json answers for bad HTTP input', () => {
     }
   });
 
-  it('refuses raw dot segments sent as they are (no client normalised them) with 403 path_forbidden', async () => {
-    // inject() resolves `..` as a browser would; a hostile client sends the bytes as they are.
-    const live = await startTestApp({ listen: true });
-    try {
-      const { port } = new URL(live.url);
-      for (const path of ['/web/a/../../package.json', '/web/../../../etc/passwd', '/web/%2e%2e/%2e%2e/package.json']) {
-        const res = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
-          const req = httpRequest({ host: '127.0.0.1', port, path, method: 'GET' }, (r) => {
-            let body = '';
-            r.setEncoding('utf8');
-            r.on('data', (c: string) => (body += c));
-            r.on('end', () => resolve({ status: r.statusCode ?? 0, type: String(r.headers['content-type']), body }));
-          });
-          req.on('error', reject);
-          req.end();
-        });
-        assert.equal(res.status, 403, `${path}: ${res.body}`);
-        assert.match(res.type, /^application\/problem\+json/);
-        assert.equal((JSON.parse(res.body) as { code: string }).code, 'path_forbidden', path);
-      }
-    } finally {
-      await live.close();
+  it('answers a Swagger UI asset path (/docs/static/, /docs/) that climbs out or names a hidden file with 403 path_forbidden naming its mount', async () => {
+    for (const [url, mount] of [
+      ['/docs/static/..%2f..%2fpackage.json', '/docs/static/'],
+      ['/docs/static/.env', '/docs/static/'],
+      ['/docs/static/a/.git/config', '/docs/static/'],
+      ['/docs/..%2fpackage.json', '/docs/'],
+      ['/docs/.env', '/docs/'],
+    ] as const) {
+      const body = assertProblem(await t.app.inject({ method: 'GET', url }), 403, 'path_forbidden');
+      assert.ok(String(body.detail).includes(`under ${mount} `), `${url}: ${String(body.detail)}`);
+      assert.ok(!String(body.detail).includes('/web/'), `${url}: ${String(body.detail)}`);
     }
+  });
+
+  it('answers a file name longer than a file system allows with 404 not_found under every static mount, as a missing file', async () => {
+    const long = 'a'.repeat(300);
+    // 256 bytes of UTF-8 in 128 characters: too long in bytes, not in characters.
+    const wide = '%C3%A9'.repeat(128);
+    for (const mount of ['/web/', '/docs/static/', '/docs/']) {
+      for (const url of [`${mount}${long}`, `${mount}${long}.js`, `${mount}chunks/${long}.js`, `${mount}${wide}.js`]) {
+        for (const method of ['GET', 'HEAD'] as const) {
+          const res = await t.app.inject({ method, url });
+          assert.equal(res.statusCode, 404, `${method} ${url.slice(0, 40)}: ${res.body.slice(0, 200)}`);
+          if (method === 'GET') assert.equal(assertProblem(res, 404, 'not_found').detail, `there is nothing at ${url}`);
+        }
+      }
+    }
+  });
+
+  it('answers a directory under /web/ (no index, no listing) with 404 not_found, with or without its trailing slash', async () => {
+    for (const url of ['/web/', '/web/chunks/', '/web/chunks']) {
+      assertProblem(await t.app.inject({ method: 'GET', url }), 404, 'not_found');
+    }
+  });
+
+  describe('paths sent as they are (curl --path-as-is)', () => {
+    // inject() resolves `..` and `.` as a browser would; a hostile client sends the bytes as they are.
+    let live: TestApp;
+    beforeAll(async () => {
+      live = await startTestApp({ listen: true });
+    });
+    afterAll(() => live.close());
+
+    const rawGet = async (path: string, headers: Record<string, string> = {}): Promise<RawAnswer> => {
+      const lines = [`GET ${path} HTTP/1.1`, `Host: ${new URL(live.url).host}`, 'Connection: close'];
+      for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+      return parseRawAnswer(await rawExchange(live.url, `${lines.join('\r\n')}\r\n\r\n`));
+    };
+
+    const assertForbidden = (path: string, a: RawAnswer, mount: string): string => {
+      assert.equal(a.status, 403, `${path}: ${a.raw.slice(0, 400)}`);
+      assert.match(a.headers['content-type'] ?? '', /^application\/problem\+json/);
+      assert.equal(a.body.code, 'path_forbidden', path);
+      assert.equal(a.body.type, 'urn:dproof:problem:path_forbidden', path);
+      const detail = String(a.body.detail);
+      assert.ok(detail.includes(mount), `${path}: ${detail}`);
+      if (mount !== '/web/') assert.ok(!detail.includes('/web/'), `${path}: ${detail}`);
+      return detail;
+    };
+
+    const REFUSED = [
+      ['/web/a/../../package.json', '/web/'],
+      ['/web/../../../etc/passwd', '/web/'],
+      ['/web/%2e%2e/%2e%2e/package.json', '/web/'],
+      ['/web/./wallet.js', '/web/'],
+      ['/docs/static/../package.json', '/docs/static/'],
+      ['/docs/static/../../../../etc/passwd', '/docs/static/'],
+      ['/docs/static/a/../../../package.json', '/docs/static/'],
+      ['/docs/static/%2e%2e/%2e%2e/package.json', '/docs/static/'],
+      ['/docs/static/./logo.svg', '/docs/static/'],
+      ['/docs/static//logo.svg', '/docs/static/'],
+      ['/docs/static/.env', '/docs/static/'],
+      ['/docs/./json', '/docs/'],
+      ['/docs/../package.json', '/docs/'],
+      ['/docs/.env', '/docs/'],
+    ] as const;
+
+    it('refuses a climb with .., a . or empty segment and a hidden file with 403 path_forbidden naming the mount, /web/ and /docs/ alike', async () => {
+      for (const [path, mount] of REFUSED) assertForbidden(path, await rawGet(path), mount);
+    });
+
+    it('says so in Korean when asked, naming the mount the path is under', async () => {
+      for (const [path, mount] of REFUSED) {
+        const a = await rawGet(path, { 'accept-language': 'ko-KR,ko;q=0.9,en;q=0.5' });
+        const detail = assertForbidden(path, a, mount);
+        assert.equal(a.headers['content-language'], 'ko', path);
+        assert.equal(a.body.title, '권한 없음', path);
+        assert.match(detail, /[가-힣]/, path);
+        assert.match(detail, /[.]$/, path);
+        // Not the English sentence, and no avoided word of the glossary.
+        assert.doesNotMatch(detail, /this path|served/, path);
+        for (const { word } of AVOIDED_KOREAN) assert.ok(!detail.includes(word), `${path}: ${detail}`);
+      }
+      const climb = await rawGet('/docs/static/../package.json', { 'accept-language': 'ko' });
+      assert.equal(climb.body.detail, '/docs/static/ 밖으로 벗어나는(..) 경로에는 접근할 수 없습니다.');
+      const long = await rawGet(`/docs/static/${'a'.repeat(300)}`, { 'accept-language': 'ko' });
+      assert.equal(long.status, 404, long.raw.slice(0, 400));
+      assert.equal(long.body.code, 'not_found');
+      assert.equal(long.body.detail, errorEntry('not_found').ko);
+    });
+
+    it('still serves the assets themselves', async () => {
+      for (const path of ['/docs/static/logo.svg', '/web/wallet.js']) {
+        const raw = await rawExchange(live.url, `GET ${path} HTTP/1.1\r\nHost: ${new URL(live.url).host}\r\nConnection: close\r\n\r\n`);
+        assert.match(raw, /^HTTP\/1\.1 200 /, `${path}: ${raw.slice(0, 200)}`);
+      }
+    });
   });
 
   it('refuses __proto__ keys with 400 forbidden_json_key', async () => {

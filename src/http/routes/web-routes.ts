@@ -19,8 +19,8 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { AppDeps } from '../../app.js';
 import { projectRoot } from '../../paths.js';
-import { isAppError } from '../../errors.js';
 import { problem, sendError } from '../problem.js';
+import { refuseStaticPaths } from '../static-mounts.js';
 
 export const WEB_PAGES = ['wallet', 'verifier', 'console'] as const;
 export const webDistDir = join(projectRoot, 'dist', 'web');
@@ -64,24 +64,10 @@ export async function webRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     reply.header('permissions-policy', 'camera=(self), microphone=(), geolocation=(), payment=(), usb=()');
   });
 
-  // @fastify/static (through `send`) refuses a dot-file or a path that climbs out of its root
-  // with a bare 403 error; the app's handler would call that the generic bad_request, "not
-  // understood", when it was understood and refused. Anything else goes on to the app's handler.
-  app.setErrorHandler((err, request, reply) => {
-    if (!isAppError(err) && (err as { statusCode?: unknown }).statusCode === 403) {
-      request.log.info({ code: 'path_forbidden', status: 403 }, 'request refused');
-      return sendError(
-        request,
-        reply,
-        problem(
-          403,
-          'path_forbidden',
-          'this path names a hidden file or climbs out of /web/ with ..: only the built assets under /web/ are served',
-        ),
-      );
-    }
-    throw err;
-  });
+  // A hidden file, a climb out of /web/ with .. or a path not in plain form is 403 path_forbidden
+  // before @fastify/static looks; what it still refuses the app's error handler sorts the same way
+  // (static-mounts.ts). dotfiles: 'deny' stays, should a path reach it.
+  refuseStaticPaths(app);
 
   await app.register(fastifyStatic, {
     root: webDistDir,
