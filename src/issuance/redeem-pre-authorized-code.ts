@@ -142,21 +142,20 @@ export async function redeemPreAuthorizedCode(
         'tx_code is required for this offer',
         '이 발급 제안에는 거래 코드(tx_code)가 필요합니다. 발급기관에서 받은 거래 코드를 입력하십시오.',
       );
-    // Our tx_codes are `tx_code_length` digits (§4.1.1 input_mode numeric, create-offer.ts). A
-    // value that cannot be one (empty, letters, another length, a NUL) is a slip of the wallet or
-    // the keyboard, not a guess: refused without using up an attempt. Full-width digits, as a
-    // Korean IME may type them (１２３４５６), are the digits they show (NFKC).
-    const typed = txCode.normalize('NFKC');
+    // Our tx_codes are `tx_code_length` ASCII digits (§4.1.1 input_mode numeric, create-offer.ts).
+    // A value that cannot be one (empty, letters, another length, full-width digits as a Korean
+    // IME may type them) is a slip of the wallet or the keyboard, not a guess: refused without
+    // using up an attempt. Compared as bytes, never normalised into a match (SECURITY.md, Unicode).
     const length = offer.tx_code_length ?? 0;
-    if (typed.length !== length || !/^[0-9]+$/.test(typed))
+    if (txCode.length !== length || !/^[0-9]+$/.test(txCode))
       throw tokenError(
         'invalid_request',
         `the tx_code is ${length} digits (0-9); no attempt was counted`,
-        `거래 코드는 숫자 ${length}자리입니다. 발급기관에서 받은 번호를 그대로 입력하십시오.`,
+        `거래 코드는 숫자(0–9) ${length}자리입니다. 발급기관에서 받은 번호를 반각 숫자로 입력하십시오.`,
       );
     const attempts = await deps.store.vci.countTxAttempt(offer.id, now, MAX_TX_CODE_ATTEMPTS);
     if (attempts === undefined) throw await refusedSince(deps, codeHash, 'locked');
-    if (!sameHash(hashTxCode(offer.id, typed), offer.tx_code_hash)) {
+    if (!sameHash(hashTxCode(offer.id, txCode), offer.tx_code_hash)) {
       // §13.6.3: after the limit, the code is invalidated and further requests get invalid_grant.
       if (attempts >= MAX_TX_CODE_ATTEMPTS) await deps.store.vci.burn(offer.id, now);
       const left = Math.max(0, MAX_TX_CODE_ATTEMPTS - attempts);
