@@ -95,13 +95,45 @@ function unroutedPath(path: string, server: FastifyInstance | undefined): string
     .join('/');
 }
 
+/** The ids this service mints, logged as sent: UUIDs (credentials, deferred issuances), a status list's 16 hex digits. */
+const OUR_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16})$/i;
+/** A built asset's name under a wildcard route (/web/*, Swagger UI's /docs/static/*). */
+const ASSET_NAME = /^[A-Za-z0-9_-]{1,100}\.(?:js|css|map|svg|png|ico|json|html|txt)$/;
+
+/**
+ * A path that matched a route with parameters or a wildcard: a parameter takes any text (the
+ * route answers 404 for one it does not know), so its value is logged only when it is one of our
+ * ids, and a wildcard's segments only when they are route words or an asset's name;
+ * anything else is redacted. `/v1/credentials/900101-1234567` or `/web/<code>` must not put a
+ * resident registration number or a code into the log because the route matched.
+ */
+function routedPath(path: string, route: string, server: FastifyInstance | undefined): string {
+  if (!route.includes(':') && !route.includes('*')) return path;
+  // Aligned on the non-empty segments: a doubled slash the router ignores shifts nothing.
+  const pattern = route.split('/').filter((p) => p !== '');
+  const wildcardAt = pattern.indexOf('*');
+  const table = server && routeTableOf(server);
+  let i = -1;
+  return path
+    .split('/')
+    .map((segment) => {
+      if (segment === '') return segment;
+      i++;
+      const p = wildcardAt !== -1 && i >= wildcardAt ? '*' : pattern[i];
+      if (p === '*') return table?.isPathWord(segment) || ASSET_NAME.test(segment) ? segment : REDACTED_SEGMENT;
+      if (p === undefined || p.includes(':')) return OUR_ID.test(segment) ? segment : REDACTED_SEGMENT;
+      return segment;
+    })
+    .join('/');
+}
+
 /** The path to log: the route pattern when the route says its path holds a secret, else the path with secrets redacted. */
 export function loggedPath(req: RawRequest): string {
   const route = req.routeOptions?.url;
   if (req.routeOptions?.config?.logRoute && route) return route;
   let path = (req.url ?? '').split('?')[0] ?? '';
   for (const prefix of SECRET_PATH_PREFIXES) path = path.replace(prefix, `$1${REDACTED_SEGMENT}`);
-  return route ? path : unroutedPath(path, req.server);
+  return route ? routedPath(path, route, req.server) : unroutedPath(path, req.server);
 }
 
 export function loggerOptions(level: LogLevel): LoggerOptions {

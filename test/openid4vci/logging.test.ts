@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { logSink } from '../helpers/log-sink.js';
 import { startTestApp } from '../helpers/test-app.js';
 import { accessToken, codeOf, credentialRequest, fetchOffer, holderKey, makeOffer, nonce, proof } from './vci-helpers.js';
@@ -127,10 +127,22 @@ describe('request logs for a path no route matches', () => {
         const res = await t.app.inject({ method: 'GET', url });
         assert.equal(res.statusCode, 404, `${url}: ${res.body.slice(0, 200)}`);
       }
-      // Matched routes as before: the route pattern where the route says so, else the path.
+      // Matched routes: the route pattern where the route says so; else a parameter's value only
+      // when it is one of our ids (a UUID), a wildcard's segments only when route words or an
+      // asset's name. A parameter or a wildcard takes any text: the route matched, the text was not ours.
+      const id = randomUUID();
       const matched: [string, string][] = [
         [`/openid4vci/credential-offer/${code}`, '/openid4vci/credential-offer/:ref'],
-        ['/v1/credentials/not-a-credential', '/v1/credentials/not-a-credential'],
+        ['/v1/credentials/not-a-credential', '/v1/credentials/:redacted'],
+        [`/v1/credentials/${rrn}`, '/v1/credentials/:redacted'],
+        [`/v1/credentials/${id}`, `/v1/credentials/${id}`],
+        [`/v1//credentials//${rrn}`, '/v1//credentials//:redacted'],
+        [`/web/${code}`, '/web/:redacted'],
+        [`/web/${rrn}/wallet.js`, '/web/:redacted/wallet.js'],
+        ['/web/wallet.js', '/web/wallet.js'],
+        [`/docs/static/${keyPart}`, '/docs/static/:redacted'],
+        ['/status/0123456789abcdef', '/status/0123456789abcdef'],
+        [`/status/${code}`, '/status/:redacted'],
         ['/healthz', '/healthz'],
       ];
       for (const [url] of matched) {
