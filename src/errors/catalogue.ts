@@ -160,8 +160,8 @@ export const ERROR_CATALOGUE = {
   path_forbidden: {
     http: [403],
     area: 'http',
-    en: 'a web asset path that names a hidden file or climbs out of /web/ (..)',
-    ko: '숨김 파일을 가리키거나 /web/ 밖으로 벗어나는(..) 경로에는 접근할 수 없습니다.',
+    en: 'a path under a static mount (/web/, /docs/static/, /docs/) that climbs out (..), names a hidden file, or is not in plain form (a . or empty segment, a backslash)',
+    ko: '숨김 파일을 가리키거나, 정적 파일 경로 밖으로 벗어나거나(..), 있는 그대로의 형태가 아닌 경로에는 접근할 수 없습니다.',
   },
   method_not_allowed: {
     http: [405],
