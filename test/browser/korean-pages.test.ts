@@ -301,7 +301,9 @@ describe.skipIf(BROWSER_SKIP)('pages read as Korean, at phone and desktop size',
     await page.getByText(/거래 코드가 맞지 않습니다/).waitFor();
     await expectedRefusal('/wallet');
     await audit(page, 'wallet wrong code');
-    await page.getByLabel('거래 코드 (발급기관이 알려 준 경우)').fill(offer.tx_code ?? '');
+    // Typed as a Korean IME may type digits (full-width, U+FF10–U+FF19): the wallet sends the ASCII digits.
+    const fullWidth = [...(offer.tx_code ?? '')].map((d) => String.fromCodePoint(0xff10 + Number(d))).join('');
+    await page.getByLabel('거래 코드 (발급기관이 알려 준 경우)').fill(fullWidth);
     await page.getByRole('button', { name: '받기' }).click();
     await page.getByText('내 증명서 (1)').waitFor();
     await audit(page, 'wallet with a credential');

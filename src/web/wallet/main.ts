@@ -368,6 +368,11 @@ function homeView(): HTMLElement[] {
     on: { input: (e) => (state.offerLink = (e.target as HTMLTextAreaElement).value) },
   });
   offerInput.value = state.offerLink;
+  /**
+   * A Korean IME may type full-width digits (０–９): the wallet sends the ASCII digits they show.
+   * The service compares the code as bytes and refuses full-width ones (never normalised there).
+   */
+  const asciiDigits = (s: string): string => s.replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
   const txInput = h('input', {
     type: 'text',
     inputmode: 'numeric',
@@ -377,7 +382,7 @@ function homeView(): HTMLElement[] {
     on: {
       input: (e) => {
         const input = e.target as HTMLInputElement;
-        state.txCode = input.value.trim();
+        state.txCode = asciiDigits(input.value.trim());
         // The message was about the code the field held before: drop it as soon as it changes
         // (in place, so the field keeps focus and caret).
         if (state.txCodeError) {
