@@ -37,6 +37,7 @@ import { dpopVerifier } from './issuance/dpop/verify-dpop.js';
 import { verifierRoutes } from './http/routes/verifier-routes.js';
 import { walletHistoryRoutes } from './http/routes/wallet-history-routes.js';
 import { engagementRoutes } from './http/routes/engagement-routes.js';
+import { HeldWaits } from './presentation/engagement/held-waits.js';
 import { webRoutes } from './http/routes/web-routes.js';
 import { installMetrics } from './http/metrics.js';
 import { sharedRateLimit } from './http/shared-rate-limit.js';
@@ -48,8 +49,14 @@ export type AppDeps = Omit<Runtime, 'close'>;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** What a test may set that a deployment never does. */
+export interface AppOptions {
+  /** The bounds on held engagement waits (default: one HeldWaits with DEFAULT_WAIT_CAPS). */
+  heldWaits?: HeldWaits;
+}
+
 /** Builds the Fastify app without listening (server.ts listens; tests use inject or listen on port 0). */
-export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps, logger: Logger, opts: AppOptions = {}): Promise<FastifyInstance> {
   // PUBLIC_URL with a path: requests under it reach the routes (public-path.ts).
   const routeUrl = routeUrlOf(publicPathOf(deps.config.publicUrl));
   // Node's server options, for HTTP and HTTPS alike. Node's own missing-Host refusal is an empty 400;
@@ -161,7 +168,7 @@ export async function buildApp(deps: AppDeps, logger: Logger): Promise<FastifyIn
   await app.register(authorizationRoutes, { deps, checkParClient: walletAttestationParCheck(deps), dpop: vciDeps.dpop });
   await app.register(verifierRoutes, deps);
   await app.register(walletHistoryRoutes, deps);
-  await app.register(engagementRoutes, deps);
+  await app.register(engagementRoutes, { ...deps, heldWaits: opts.heldWaits ?? new HeldWaits() });
   await app.register(webRoutes, deps);
   return app;
 }

@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openRuntime, type Runtime } from '../../src/boot.js';
 import { buildApp } from '../../src/app.js';
+import type { HeldWaits } from '../../src/presentation/engagement/held-waits.js';
 import { createLogger } from '../../src/http/logger.js';
 import { createClient } from '../../src/clients/manage-clients.js';
 import { makeStoreTarget, type StoreTarget } from './stores.js';
@@ -33,6 +34,8 @@ export async function startTestApp(
     clock?: ShiftedClock;
     /** With `listen: true`, a path for PUBLIC_URL (`/dp` → `http://127.0.0.1:<port>/dp`). */
     publicPath?: string;
+    /** The bounds on held engagement waits (default: DEFAULT_WAIT_CAPS); a test keeps it to read its `counts`. */
+    heldWaits?: HeldWaits;
   } = {},
 ): Promise<TestApp> {
   const target = await makeStoreTarget(opts.store ?? 'sqlite');
@@ -47,7 +50,7 @@ export async function startTestApp(
   const logger = createLogger(opts.logDestination ? 'info' : 'silent', opts.logDestination);
   const clock = opts.clock ?? shiftedClock();
   const runtime = await openRuntime(config, logger, clock);
-  const app = await buildApp(runtime, logger);
+  const app = await buildApp(runtime, logger, { heldWaits: opts.heldWaits });
   let url = '';
   if (opts.listen) {
     url = await app.listen({ port, host: '127.0.0.1' });

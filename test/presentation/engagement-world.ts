@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import type { HeldWaits } from '../../src/presentation/engagement/held-waits.js';
 
 export interface Engagement {
   handle: string;
@@ -29,12 +30,16 @@ export interface EngagementWorld {
   redeem(key: string, engagement: string, language?: string): Promise<LightMyRequestResponse>;
   /** GET /v1/wallet/engagements/request?wait=0 with the wait token (200). */
   wait(waitToken: string): Promise<WaitAnswer>;
+  /** GET /v1/wallet/engagements/request?wait=<seconds> with the wait token from `address`, as it answers. */
+  longPoll(waitToken: string, seconds: number, address: string): Promise<LightMyRequestResponse>;
 }
 
-export async function startEngagementWorld(store: 'sqlite' | 'postgres'): Promise<EngagementWorld> {
+/** `heldWaits`: the bounds on held waits (default: the service's own). */
+export async function startEngagementWorld(store: 'sqlite' | 'postgres', opts: { heldWaits?: HeldWaits } = {}): Promise<EngagementWorld> {
   const t = await startTestApp({
     store,
     env: { RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', RATE_LIMIT_PER_REFERENCE_PER_MINUTE: '0' },
+    heldWaits: opts.heldWaits,
   });
   const type = t.runtime.catalog.get('resident-id')!;
   const dcql = {
@@ -66,5 +71,12 @@ export async function startEngagementWorld(store: 'sqlite' | 'postgres'): Promis
       assert.equal(res.statusCode, 200, res.body);
       return res.json<WaitAnswer>();
     },
+    longPoll: (waitToken, seconds, address) =>
+      t.app.inject({
+        method: 'GET',
+        url: `/v1/wallet/engagements/request?wait=${seconds}`,
+        headers: { authorization: `Bearer ${waitToken}` },
+        remoteAddress: address,
+      }),
   };
 }

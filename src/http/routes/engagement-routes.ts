@@ -8,11 +8,15 @@ import type { PresentationDeps } from '../../presentation/presentation-deps.js';
 import { createEngagement } from '../../presentation/engagement/create-engagement.js';
 import { redeemEngagement } from '../../presentation/engagement/redeem-engagement.js';
 import { waitForEngagement } from '../../presentation/engagement/wait-for-engagement.js';
+import type { HeldWaits } from '../../presentation/engagement/held-waits.js';
 import { readHolderResult } from '../../presentation/holder-result.js';
 import { walletTrustAnchors } from '../../presentation/x509-identity/wallet-trust-anchors.js';
 
-/** Holder-shown counter engagement (the wallet's small QR), and the holder's result of a direct_post. */
-export async function engagementRoutes(app: FastifyInstance, runtime: AppDeps): Promise<void> {
+/**
+ * Holder-shown counter engagement (the wallet's small QR), and the holder's result of a direct_post.
+ * `heldWaits`: the bounds on the waits this app holds (held-waits.ts).
+ */
+export async function engagementRoutes(app: FastifyInstance, runtime: AppDeps & { heldWaits: HeldWaits }): Promise<void> {
   const deps: PresentationDeps = { ...runtime, verification: verificationContextOf(runtime), log: app.log };
 
   app.post(
@@ -67,10 +71,14 @@ export async function engagementRoutes(app: FastifyInstance, runtime: AppDeps): 
       },
     },
     async (request, reply) => {
-      const answer = await waitForEngagement(deps, request.headers.authorization, {
+      const { answer, retryAfterSeconds } = await waitForEngagement(deps, request.headers.authorization, {
         waitSeconds: request.query.wait === undefined ? deps.config.engagementWaitSeconds : Number(request.query.wait),
         gone: () => request.raw.destroyed || request.raw.socket.destroyed,
+        address: request.ip,
+        held: runtime.heldWaits,
       });
+      // Not held (a bound reached): the wallet waits this long before asking again.
+      if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
       return reply.header('cache-control', 'no-store').send(answer);
     },
   );

@@ -6,18 +6,19 @@
  * delivered, or the request it was handed has expired itself (its link would be refused).
  *
  * The store is read every POLL_MS, so a handle redeemed on another node is seen as quickly; the
- * wait ends early when the wallet goes away. At most MAX_WAITERS waits are held per node; past
- * that a wait answers at once (the wallet simply asks again), so held connections stay bounded.
+ * wait ends early when the wallet goes away. How many waits are held is bounded per node, per
+ * client address and per wait token (HeldWaits, held-waits.ts), so one client cannot hold them
+ * all; a wait past a bound reads the store once and answers at once, `waiting` with a Retry-After
+ * (the wallet asks again after that many seconds; the request, when there, is answered all the same).
  */
 import { bearerCredentials } from '../../formats/authorization-header.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../../errors.js';
 import type { PresentationDeps } from '../presentation-deps.js';
 import { engagementHash } from './engagement-hash.js';
+import type { HeldWaits } from './held-waits.js';
 
 const POLL_MS = 100;
-const MAX_WAITERS = 2000;
-let waiters = 0;
 
 export type EngagementWait =
   { status: 'waiting'; expires_at: string } | { status: 'requested'; authorization_request: string } | { status: 'expired' };
@@ -39,11 +40,17 @@ const NO_ENGAGEMENT = {
 const refuse = (code: 'engagement_token_missing' | 'engagement_token_unknown', message: string, ko?: string) =>
   new AppError(code, message, { status: 401, ...(ko !== undefined && { ko }) });
 
+/** The answer, and for a `waiting` one whose wait was not held (a bound reached) the seconds to wait before asking again. */
+export interface EngagementWaitAnswer {
+  answer: EngagementWait;
+  retryAfterSeconds?: number;
+}
+
 export async function waitForEngagement(
   deps: Pick<PresentationDeps, 'store' | 'clock' | 'config'>,
   authorization: string | undefined,
-  opts: { waitSeconds: number; gone: () => boolean },
-): Promise<EngagementWait> {
+  opts: { waitSeconds: number; gone: () => boolean; address: string; held: HeldWaits },
+): Promise<EngagementWaitAnswer> {
   // RFC 6750 §2.1 (the scheme case-insensitive, RFC 9110 §11.1): missing only when no Bearer token
   // is sent at all; a token that is there but cannot be a wait token names no engagement.
   const token = bearerCredentials(authorization);
@@ -51,23 +58,31 @@ export async function waitForEngagement(
   if (!WAIT_TOKEN.test(token)) throw refuse('engagement_token_unknown', NOT_A_WAIT_TOKEN.en, NOT_A_WAIT_TOKEN.ko);
   const hash = engagementHash('wait', token);
   const waitMs = Math.min(opts.waitSeconds, deps.config.engagementWaitSeconds) * 1000;
-  const deadline = Date.now() + (waiters >= MAX_WAITERS ? 0 : waitMs);
-  waiters++;
+  // A wait of 0 s holds nothing; a longer one is held only while every bound has room. Taken
+  // before the first read and given back in `finally`: on an answer, a refusal, a failed read and
+  // a wallet gone alike.
+  const release = waitMs > 0 ? opts.held.take(opts.address, hash) : NOTHING_HELD;
+  const deadline = Date.now() + (release ? waitMs : 0);
   try {
     for (;;) {
       const rec = await deps.store.engagements.byWaitToken(hash);
       if (!rec) throw refuse('engagement_token_unknown', NO_ENGAGEMENT.en, NO_ENGAGEMENT.ko);
-      if (rec.authorization_request !== null) return await handedRequest(deps, rec.request_id, rec.authorization_request);
+      if (rec.authorization_request !== null) return { answer: await handedRequest(deps, rec.request_id, rec.authorization_request) };
       // Past its expiry with no request delivered, nothing will come, whoever took the handle.
-      if (deps.clock.now() >= rec.expires_at) return { status: 'expired' };
+      if (deps.clock.now() >= rec.expires_at) return { answer: { status: 'expired' } };
       // Real time on purpose: this bounds how long a connection is held, not a protocol lifetime.
-      if (Date.now() >= deadline || opts.gone()) return { status: 'waiting', expires_at: new Date(rec.expires_at).toISOString() };
+      if (Date.now() >= deadline || opts.gone()) {
+        const answer: EngagementWait = { status: 'waiting', expires_at: new Date(rec.expires_at).toISOString() };
+        return release ? { answer } : { answer, retryAfterSeconds: opts.held.caps.retryAfterSeconds };
+      }
       await sleep(POLL_MS);
     }
   } finally {
-    waiters--;
+    release?.();
   }
 }
+
+const NOTHING_HELD = () => {};
 
 /**
  * The request a counter handed this wallet, while its request object can still be fetched; once
