@@ -30,12 +30,19 @@ export function checkUrl(raw: unknown, what: string): string {
 export async function fetchForWallet(
   f: Fetcher,
   url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string | URLSearchParams; accept: string },
+  init: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | URLSearchParams;
+    accept: string;
+    /** A long-poll's deadline (default WALLET_TIMEOUT_MS). */
+    timeoutMs?: number;
+  },
   what: string,
   code: WalletFetchCode = 'receive_failed',
 ): Promise<CappedResponse> {
   try {
-    return await fetchCapped(f, url, { ...init, maxBytes: WALLET_MAX_BYTES, timeoutMs: WALLET_TIMEOUT_MS });
+    return await fetchCapped(f, url, { timeoutMs: WALLET_TIMEOUT_MS, ...init, maxBytes: WALLET_MAX_BYTES });
   } catch (e) {
     // Its own code: a peer that floods the wallet is not the same fault as one that is down.
     if (e instanceof OutboundFetchError && e.reason === 'too_large')

@@ -4,7 +4,8 @@
  * reference CLI wallet here) receives an ordinary openid4vp:// request and answers it by
  * direct_post; the Response URI hands the holder a redirect_uri with the verdict in plain words.
  * Bad inputs, a second clerk, a replayed or expired QR, and a refused (revoked) presentation
- * that the holder's history still lists.
+ * that the holder's history still lists. The wallet waits what Retry-After says when the service
+ * does not hold its wait (one address's bound reached), and stops at the handle's expiry.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -20,6 +21,9 @@ import { parseEngagementLink } from '../../src/holder/engagement-link.js';
 import { revokeViaApi } from './helpers.js';
 import { engageAtCounter } from '../../src/wallet/engage-at-counter.js';
 import { readWallet } from '../../src/wallet/wallet-file.js';
+import { HeldWaits } from '../../src/presentation/engagement/held-waits.js';
+import { awaitCounterRequest, type WaitRound } from '../../src/holder/await-counter-request.js';
+import { scaled } from '../helpers/time-scale.js';
 
 interface Engagement {
   handle: string;
@@ -38,9 +42,11 @@ for (const backend of storeTargets()) {
     let dir: string;
     let env: Record<string, string>;
     let dcql: Record<string, unknown>;
+    // One held wait per address: every wait here comes from 127.0.0.1, and one test holds it.
+    const waits = new HeldWaits({ perAddress: 1 });
 
     beforeAll(async () => {
-      t = await startTestApp({ store: backend, listen: true });
+      t = await startTestApp({ store: backend, listen: true, heldWaits: waits });
       issuerKey = await t.apiKey('issuer');
       verifierKey = await t.apiKey('verifier');
       otherClerkKey = await t.apiKey('verifier');
@@ -67,8 +73,11 @@ for (const backend of storeTargets()) {
       assert.equal(res.status, 201, await res.clone().text());
       return (await res.json()) as Engagement;
     };
-    const wait = async (token: string | undefined, seconds = 0) =>
-      fetch(`${t.url}/v1/wallet/engagements/request?wait=${seconds}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const wait = async (token: string | undefined, seconds = 0, signal?: AbortSignal) =>
+      fetch(`${t.url}/v1/wallet/engagements/request?wait=${seconds}`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        ...(signal && { signal }),
+      });
     const redeem = (key: string, body: Record<string, unknown>) =>
       t.app.inject({ method: 'POST', url: '/v1/verifier/engagements', headers: { authorization: `Bearer ${key}` }, payload: body });
     const count = async () => (await t.runtime.store.db.selectFrom('verifier_requests').select('id').execute()).length;
@@ -168,6 +177,48 @@ for (const backend of storeTargets()) {
       assert.deepEqual(Object.values(r.disclosed)[0]?.claims, ['age_over_19']);
     });
 
+    it('lets the CLI wallet wait what Retry-After says when its wait is not held, and still answer the counter', async () => {
+      // Another wallet on this address holds its one place.
+      const other = await engage();
+      const gone = new AbortController();
+      const holding = wait(other.wait_token, 20, gone.signal).catch(() => undefined);
+      for (let i = 0; i < 100 && waits.counts.waits === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(waits.counts.waits, 1);
+
+      let link = '';
+      let clock = Date.now();
+      const sleeps: number[] = [];
+      const retryAfters: (string | null)[] = [];
+      const r = await engageAtCounter(readWallet(env.DPROOF_WALLET!), {
+        service: t.url,
+        onLink: (l) => (link = l),
+        now: () => clock,
+        // The counter scans the QR while the wallet waits.
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          clock += ms;
+          const created = await redeem(verifierKey, { engagement: link, dcql_query: dcql });
+          assert.equal(created.statusCode, 201, created.body);
+        },
+        // Held 20 s instead of answered at once would fail here in 5.
+        fetch: async (url, init) => {
+          const signal = AbortSignal.any([init!.signal!, AbortSignal.timeout(scaled(5000))]);
+          const res = await fetch(url, { ...init, signal });
+          if (String(url).includes('/engagements/request')) retryAfters.push(res.headers.get('retry-after'));
+          return res;
+        },
+      });
+      assert.deepEqual(retryAfters, ['3', null], 'not held: waiting with Retry-After; then the request');
+      assert.deepEqual(sleeps, [3000], 'the wallet waited 3 s before asking again');
+      assert.equal(r.response.status, 'verified');
+
+      // The other wallet goes away: its place is given back.
+      gone.abort();
+      await holding;
+      for (let i = 0; i < 100 && waits.counts.waits > 0; i++) await new Promise((res) => setTimeout(res, 50));
+      assert.deepEqual(waits.counts, { waits: 0, addresses: 0, tokens: 0 });
+    });
+
     it('refuses a revoked card, tells the holder why, and lists the refusal in the history', async () => {
       const rec = (await t.runtime.store.credentials.list({ limit: 10 })).find((c) => c.type === 'resident-id');
       assert.ok(rec);
@@ -212,3 +263,50 @@ for (const backend of storeTargets()) {
     });
   });
 }
+
+/** The loop both reference wallets wait with (holder/await-counter-request.ts), on a clock of its own. */
+describe('the wallet’s wait for the counter’s request', () => {
+  const waiting = (retryAfter: string | null): WaitRound => ({ body: { status: 'waiting' }, retryAfter });
+  const run = (answers: WaitRound[], o: { expiresIn?: number; stopAfter?: number } = {}) => {
+    let clock = 0;
+    let asked = 0;
+    const sleeps: number[] = [];
+    const end = awaitCounterRequest({
+      ask: async () => {
+        const next = answers[asked++];
+        assert.ok(next, `asked ${asked} times, more than the test answers`);
+        return next;
+      },
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+      now: () => clock,
+      expiresAt: o.expiresIn ?? 120_000,
+      stopped: () => o.stopAfter !== undefined && sleeps.length >= o.stopAfter,
+    });
+    return end.then((e) => ({ end: e, sleeps, asked }));
+  };
+  const requested: WaitRound = { body: { status: 'requested', authorization_request: 'openid4vp://x' }, retryAfter: null };
+
+  it('asks again at once after a held wait, and after Retry-After seconds (1 to 10) when not held', async () => {
+    const r = await run([waiting(null), waiting('3'), waiting('60'), waiting('0'), waiting('Wed, 21 Oct 2026 07:28:00 GMT'), requested]);
+    assert.deepEqual(r.end, { status: 'requested', authorization_request: 'openid4vp://x' });
+    assert.deepEqual(r.sleeps, [3000, 10_000, 1000, 1000]);
+  });
+
+  it('stops at the handle’s expiry: sleeps until it, asks once more, and a waiting then is expired', async () => {
+    const r = await run([waiting('10'), waiting('10'), waiting('10')], { expiresIn: 15_000 });
+    assert.deepEqual(r, { end: { status: 'expired' }, sleeps: [10_000, 5000], asked: 3 });
+    const late = await run([waiting('10'), requested], { expiresIn: 4000 });
+    assert.deepEqual(late.end.status, 'requested', 'a request handed just before the expiry is still collected');
+  });
+
+  it('stops when the wallet stops it, without asking again', async () => {
+    assert.deepEqual(await run([waiting('5'), waiting('5')], { stopAfter: 1 }), { end: { status: 'stopped' }, sleeps: [5000], asked: 1 });
+  });
+
+  it('says unknown for an answer it does not know', async () => {
+    assert.deepEqual((await run([{ body: { status: 'requested' }, retryAfter: null }])).end, { status: 'unknown' });
+  });
+});

@@ -2,8 +2,10 @@
  * The wallet's side of the counter engagement: ask the service for a one-time handle, show it as
  * a small QR with a countdown, and wait (long-poll, GET /v1/wallet/engagements/request with the
  * wait token only this page holds) for the openid4vp:// request the counter makes with it. The
- * request is then read and answered like any other (openid4vp.ts): consent, direct_post.
+ * request is then read and answered like any other (openid4vp.ts): consent, direct_post. Between
+ * asks it waits what the service's Retry-After says (holder/await-counter-request.ts).
  */
+import { awaitCounterRequest } from '../../holder/await-counter-request.js';
 import { callApi } from '../shared/api.js';
 import { qrCanvas } from '../shared/qr.js';
 import { t } from '../shared/i18n.js';
@@ -21,7 +23,6 @@ interface Created {
   wait_token: string;
   expires_in: number;
 }
-type Wait = { status: 'waiting' } | { status: 'requested'; authorization_request: string } | { status: 'expired' };
 
 /** Makes a handle and waits for its request in the background; `onRequest` gets the openid4vp:// link, `onExpired` the timeout. */
 export async function startEngagement(
@@ -39,18 +40,23 @@ export async function startEngagement(
   };
   void (async () => {
     try {
-      while (!engagement.stopped) {
-        const w = await callApi<Wait>('/v1/wallet/engagements/request?wait=20', { bearer: created.wait_token });
-        if (engagement.stopped) return;
-        if (w.status === 'requested') {
-          engagement.stopped = true;
-          return onRequest(w.authorization_request);
-        }
-        if (w.status === 'expired') {
-          engagement.stopped = true;
-          return onExpired();
-        }
-      }
+      const end = await awaitCounterRequest({
+        ask: async () => {
+          let retryAfter: string | null = null;
+          const body = await callApi<unknown>('/v1/wallet/engagements/request?wait=20', {
+            bearer: created.wait_token,
+            onHeaders: (h) => (retryAfter = h.get('retry-after')),
+          });
+          return { body, retryAfter };
+        },
+        expiresAt: engagement.expiresAt,
+        stopped: () => engagement.stopped,
+      });
+      if (end.status === 'stopped') return;
+      engagement.stopped = true;
+      if (end.status === 'requested') return onRequest(end.authorization_request);
+      if (end.status === 'expired') return onExpired();
+      onError(new Error(t('서비스가 알 수 없는 응답을 보냈습니다.', 'The service answered something this page does not know.')));
     } catch (e) {
       if (!engagement.stopped) onError(e);
     }
