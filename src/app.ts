@@ -92,6 +92,9 @@ export async function buildApp(deps: AppDeps, logger: Logger, opts: AppOptions =
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    // TRUST_PROXY: only these peers' X-Forwarded-For names the client (request.ip, which every
+    // per-address limit and bound reads); from anyone else the header is ignored.
+    ...(deps.config.trustProxy.length > 0 && { trustProxy: deps.config.trustProxy }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // validateSchema: false: checking every shared schema against the draft-07 meta-schema compiled

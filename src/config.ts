@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { isIP } from 'node:net';
 import { parseOutboundAllowList, type OutboundAllowList } from './http-client/outbound-allow-list.js';
 import type { TrustedIssuer } from './verification/issuer-type-authority.js';
 import type { TrustedIaca } from './verification/iaca-anchors.js';
@@ -119,6 +120,8 @@ export interface Config {
   purgeIntervalMs: number;
   /** redis://… shares rate-limit counters between nodes; unset = each node counts in memory. */
   redisUrl: string | undefined;
+  /** TRUST_PROXY: addresses and CIDR ranges whose X-Forwarded-For is believed (empty: none). */
+  trustProxy: string[];
   /** Server processes on this node (node:cluster, one port); 1 = no cluster. `auto` = one per core. */
   workers: number;
   /** Bearer token GET /metrics requires; unset = /metrics answers without one. */
@@ -426,6 +429,12 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     description: 'Most key proofs, hence credentials, in one OpenID4VCI credential request (`batch_credential_issuance.batch_size`).',
   },
   {
+    name: 'TRUST_PROXY',
+    default: '(unset: the connecting address)',
+    description:
+      'Comma-separated addresses or CIDR ranges of the proxies and load balancers in front of the service (`10.0.0.0/8,127.0.0.1`). For a request that comes from one of them, the client address is read from `X-Forwarded-For` (the nearest address not in the list), so the per-address limits and bounds count phones, not the balancer. Unset: the connecting address, and `X-Forwarded-For` is ignored (any client can write it).',
+  },
+  {
     name: 'REDIS_URL',
     default: '(unset: each node counts in memory)',
     description:
@@ -564,6 +573,18 @@ function configurationIds(env: Env, name: string, expected: string): string[] {
     if (!/^[A-Za-z0-9._-]{1,128}$/.test(id)) throw new ConfigError(name, `must be ${expected}, got "${id}"`);
   }
   return ids;
+}
+
+/** TRUST_PROXY: IPv4/IPv6 addresses or CIDR ranges (what proxy-addr, under Fastify's trustProxy, takes). */
+function trustProxy(env: Env): string[] {
+  return list(env, 'TRUST_PROXY').map((entry) => {
+    const [address, prefix, extra] = entry.split('/');
+    const version = isIP(address ?? '');
+    const maxPrefix = version === 4 ? 32 : 128;
+    if (version === 0 || extra !== undefined || (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || Number(prefix) > maxPrefix)))
+      throw new ConfigError('TRUST_PROXY', `each entry is an IP address or a CIDR range (10.0.0.0/8), got "${entry}"`);
+    return entry;
+  });
 }
 
 /** WORKERS: a whole number of server processes, or `auto` (one per core the machine offers). */
@@ -891,6 +912,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     verifierResultRetentionSeconds: integer(env, 'VERIFIER_RESULT_RETENTION_SECONDS', 600, 10, 7 * 86_400),
     purgeIntervalMs: integer(env, 'PURGE_INTERVAL_MS', 60_000, 10, 86_400_000),
     redisUrl,
+    trustProxy: trustProxy(env),
     workers: workers(env),
     metricsToken,
     webhookAllowHosts: allowHosts(env, 'WEBHOOK_ALLOW_HOSTS').entries,
