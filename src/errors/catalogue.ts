@@ -139,6 +139,12 @@ export const ERROR_CATALOGUE = {
     en: 'no Host header (HTTP/1.1), two of them, or one that is not a host',
     ko: '호스트 헤더(Host)가 없거나, 두 개이거나, 올바른 호스트 이름이 아닙니다.',
   },
+  header_repeated: {
+    http: [400],
+    area: 'http',
+    en: 'a header that may appear once (Authorization, Proxy-Authorization, Content-Type) is sent twice',
+    ko: '한 번만 보낼 수 있는 헤더(Authorization, Proxy-Authorization, Content-Type)를 두 번 보냈습니다.',
+  },
   headers_too_large: {
     http: [431],
     area: 'http',

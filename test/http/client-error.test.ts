@@ -112,6 +112,27 @@ describe('requests refused from their framing or headers', () => {
     assert.equal(parse(raw).body.code, 'bad_host');
   });
 
+  it('a second Authorization, Proxy-Authorization or Content-Type is 400 header_repeated, whichever comes first', async () => {
+    for (const headers of [
+      'authorization: Bearer a\r\nauthorization: Bearer b\r\n',
+      'Authorization: Bearer a\r\nAUTHORIZATION: Bearer a\r\n',
+      'proxy-authorization: Basic a\r\nproxy-authorization: Basic b\r\n',
+      'content-type: application/json\r\ncontent-type: text/plain\r\n',
+    ]) {
+      const raw = await exchange(t.url, `GET /healthz HTTP/1.1\r\nhost: a\r\n${headers}connection: close\r\n\r\n`);
+      const { status, headers: answer, body } = parse(raw);
+      assert.equal(status, 400, `${JSON.stringify(headers)}: ${raw}`);
+      assert.match(answer['content-type'] ?? '', /^application\/problem\+json/);
+      assert.equal(body.code, 'header_repeated', JSON.stringify(headers));
+    }
+    // One of each is served.
+    const raw = await exchange(
+      t.url,
+      'GET /healthz HTTP/1.1\r\nhost: a\r\nauthorization: Bearer a\r\nproxy-authorization: Basic a\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n',
+    );
+    assert.match(raw, /^HTTP\/1\.1 200 /, raw);
+  });
+
   it('a good Host, an IP literal, an empty Host and HTTP/1.0 without one are served', async () => {
     for (const head of [
       'GET /healthz HTTP/1.1\r\nhost: 127.0.0.1:1\r\n',
