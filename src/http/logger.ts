@@ -95,10 +95,13 @@ function unroutedPath(path: string, server: FastifyInstance | undefined): string
     .join('/');
 }
 
-/** The ids this service mints, logged as sent: UUIDs (credentials, deferred issuances), a status list's 16 hex digits. */
-const OUR_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16})$/i;
-/** A built asset's name under a wildcard route (/web/*, Swagger UI's /docs/static/*). */
-const ASSET_NAME = /^[A-Za-z0-9_-]{1,100}\.(?:js|css|map|svg|png|ico|json|html|txt)$/;
+/**
+ * The ids this service mints, logged as sent: UUIDs (credentials, deferred issuances), a status
+ * list's 16 hex digits, an API client's `c` and 16 hex digits (never its key's secret part).
+ */
+const OUR_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|c?[0-9a-f]{16})$/i;
+/** A built asset's name under a wildcard route (/web/*, Swagger UI's /docs/static/*): `wallet.js`, `chunk-X.js.map`. */
+const ASSET_NAME = /^[A-Za-z0-9_-]{1,100}(?:\.[A-Za-z0-9_-]{1,20}){0,3}\.(?:js|css|map|svg|png|ico|json|html|txt)$/;
 
 /**
  * A path that matched a route with parameters or a wildcard: a parameter takes any text (the
@@ -131,7 +134,8 @@ function routedPath(path: string, route: string, server: FastifyInstance | undef
 export function loggedPath(req: RawRequest): string {
   const route = req.routeOptions?.url;
   if (req.routeOptions?.config?.logRoute && route) return route;
-  let path = (req.url ?? '').split('?')[0] ?? '';
+  // The router ends the path at `?` and at `#` (a fragment a hand-written client sent): neither is logged.
+  let path = (req.url ?? '').split(/[?#]/)[0] ?? '';
   for (const prefix of SECRET_PATH_PREFIXES) path = path.replace(prefix, `$1${REDACTED_SEGMENT}`);
   return route ? routedPath(path, route, req.server) : unroutedPath(path, req.server);
 }

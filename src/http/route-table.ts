@@ -36,8 +36,18 @@ export interface RouteTable {
 
 const tables = new WeakMap<FastifyInstance, RouteTable>();
 
-/** The table of the app a request arrived at (`request.server`), once installRouteTable ran. */
-export const routeTableOf = (app: FastifyInstance): RouteTable | undefined => tables.get(app);
+/**
+ * The table of the app a request arrived at, once installRouteTable ran. `request.server` is the
+ * route's own encapsulated instance (a plugin's scope: /web/*, /docs/*), which Fastify makes with
+ * Object.create from its parent: the table is found up that chain, at the root.
+ */
+export function routeTableOf(app: FastifyInstance): RouteTable | undefined {
+  for (let a: object | null = app; a !== null; a = Object.getPrototypeOf(a) as object | null) {
+    const table = tables.get(a as FastifyInstance);
+    if (table) return table;
+  }
+  return undefined;
+}
 
 /** A segment of a route pattern that is spelt out: not empty, no parameter (`:id`, `:id.:secret`, `*`). */
 const isStaticSegment = (segment: string): boolean => segment !== '' && !segment.includes(':') && !segment.includes('*');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { logSink } from '../helpers/log-sink.js';
 import { startTestApp } from '../helpers/test-app.js';
+import { rawExchange } from '../helpers/raw-http.js';
 import { accessToken, codeOf, credentialRequest, fetchOffer, holderKey, makeOffer, nonce, proof } from './vci-helpers.js';
 
 describe('OpenID4VCI logs', () => {
@@ -162,6 +163,30 @@ describe('request logs for a path no route matches', () => {
       for (const secret of [code, rrn, keyPart]) {
         assert.ok(!sink.text().includes(secret), `log must not contain ${secret.slice(0, 3)}…`);
       }
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('request logs of a path with a fragment', () => {
+  it('leave out what follows # as what follows ?: the router ends the path there, so a static route matched', async () => {
+    const sink = logSink();
+    const t = await startTestApp({ listen: true, logDestination: sink.stream });
+    try {
+      const rrn = '9001011234567';
+      for (const target of [`/healthz#${rrn}`, `/healthz?x=1#${rrn}`]) {
+        const raw = await rawExchange(t.url, `GET ${target} HTTP/1.1\r\nhost: t\r\nconnection: close\r\n\r\n`, { end: true });
+        assert.match(raw, /^HTTP\/1\.1 200 /, raw);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      const paths = sink
+        .lines()
+        .map((l) => JSON.parse(l) as { msg?: string; req?: { path?: string } })
+        .filter((l) => l.msg === 'incoming request')
+        .map((l) => l.req?.path);
+      assert.deepEqual(paths, ['/healthz', '/healthz']);
+      assert.ok(!sink.text().includes(rrn));
     } finally {
       await t.close();
     }
