@@ -43,6 +43,7 @@ import { installMetrics } from './http/metrics.js';
 import { sharedRateLimit } from './http/shared-rate-limit.js';
 import { installAnonymousLimits } from './http/anonymous-limits.js';
 import { publicPathOf, routeUrlOf } from './http/public-path.js';
+import { addressKey } from './formats/address-key.js';
 
 /** What the routes need: the runtime that boot.ts opens. */
 export type AppDeps = Omit<Runtime, 'close'>;
@@ -115,9 +116,18 @@ export async function buildApp(deps: AppDeps, logger: Logger, opts: AppOptions =
     : Fastify(options);
 
   app.decorateRequest('client', null);
+  // Behind a balancer without TRUST_PROXY every phone shares the balancer's address (one
+  // per-address ceiling for all): said once, when the first forwarded request shows it.
+  let forwardedUntrusted = deps.config.trustProxy.length === 0;
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     rememberRequest(request);
+    if (forwardedUntrusted && request.headers['x-forwarded-for'] !== undefined) {
+      forwardedUntrusted = false;
+      request.log.warn(
+        'a request came with X-Forwarded-For and TRUST_PROXY is unset: per-address limits count the connecting address; behind a load balancer, set TRUST_PROXY to its addresses',
+      );
+    }
     done(
       refuseBadHost(request.raw) ??
         refuseBadQueryEncoding(request.url) ??
@@ -140,7 +150,7 @@ export async function buildApp(deps: AppDeps, logger: Logger, opts: AppOptions =
     ...limits.options,
     global: false,
     hook: 'preParsing',
-    keyGenerator: (req) => req.client?.id ?? req.ip,
+    keyGenerator: (req) => req.client?.id ?? addressKey(req.ip),
     max: async (req) => req.client?.rateLimit ?? deps.config.rateLimitPerMinute,
     allowList: async (req) => (req.client?.rateLimit ?? deps.config.rateLimitPerMinute) === 0,
     timeWindow: 60_000,

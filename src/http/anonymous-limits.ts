@@ -21,6 +21,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { authorizationParts } from '../formats/authorization-header.js';
+import { addressKey } from '../formats/address-key.js';
 
 export type ReferenceKind =
   'offer' | 'pre_authorized_code' | 'access_token' | 'request' | 'state' | 'history_token' | 'engagement_token' | 'result';
@@ -116,7 +117,7 @@ export function installAnonymousLimits(
       ? limiter(
           app,
           config.rateLimitPerAddressPerMinute,
-          (r) => `addr:${r.ip}`,
+          (r) => `addr:${addressKey(r.ip)}`,
           () => 'this address',
         )
       : undefined;

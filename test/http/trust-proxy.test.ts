@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { logSink } from '../helpers/log-sink.js';
 
 describe('TRUST_PROXY', () => {
   it('takes addresses and CIDR ranges, and names itself for anything else', () => {
@@ -80,6 +81,27 @@ describe('TRUST_PROXY', () => {
       t = await startTestApp({ env: { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '2' } });
     });
     afterAll(() => t?.close());
+
+    it('counts an IPv6 address by its /64, as the engagement waits do', async () => {
+      assert.deepEqual(
+        await statuses(t, [['2001:db8:0:1::1'], ['2001:db8:0:1::2'], ['2001:db8:0:1:ffff::3'], ['2001:db8:0:2::1']]),
+        [200, 200, 429, 200],
+      );
+    });
+
+    it('says once in the log that a forwarded request came while TRUST_PROXY is unset', async () => {
+      const sink = logSink();
+      const logged = await startTestApp({ logDestination: sink.stream, env: { LOG_LEVEL: 'warn' } });
+      try {
+        await nonce(logged, '10.0.0.5');
+        assert.doesNotMatch(sink.text(), /TRUST_PROXY/);
+        await nonce(logged, '10.0.0.5', '203.0.113.1');
+        await nonce(logged, '10.0.0.5', '203.0.113.2');
+        assert.equal(sink.lines().filter((l) => l.includes('TRUST_PROXY is unset')).length, 1);
+      } finally {
+        await logged.close();
+      }
+    });
 
     it('counts the connecting address, whatever X-Forwarded-For says', async () => {
       assert.deepEqual(

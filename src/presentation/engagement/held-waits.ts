@@ -14,7 +14,7 @@
  * concurrent requests); the release runs once, however often it is called, and a count that
  * reaches zero leaves its map, so the maps hold only what is held now.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { addressKey } from '../../formats/address-key.js';
 
 export interface WaitCaps {
   perNode: number;
@@ -85,37 +85,4 @@ function bump(counts: Map<string, number>, key: string, by: 1 | -1): void {
   const n = (counts.get(key) ?? 0) + by;
   if (n > 0) counts.set(key, n);
   else counts.delete(key);
-}
-
-/**
- * The key an address counts under: an IPv4 address as it is (also when written IPv4-mapped,
- * `::ffff:192.0.2.1`), an IPv6 address as its /64 (`2001:db8:0:1::/64`); anything else as given.
- */
-export function addressKey(ip: string): string {
-  const bare = ip.split('%')[0]!;
-  if (!isIPv6(bare)) return ip;
-  const mapped = /^::ffff:(.+)$/i.exec(bare)?.[1];
-  if (mapped !== undefined && isIPv4(mapped)) return mapped;
-  const groups = ipv6Groups(bare);
-  return `${groups
-    .slice(0, 4)
-    .map((g) => parseInt(g, 16).toString(16))
-    .join(':')}::/64`;
-}
-
-/** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a dotted IPv4 tail as two groups). */
-function ipv6Groups(ip: string): string[] {
-  const split = (part: string): string[] =>
-    part === ''
-      ? []
-      : part.split(':').flatMap((g) => {
-          if (!g.includes('.')) return [g];
-          const [a, b, c, d] = g.split('.').map(Number) as [number, number, number, number];
-          return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
-        });
-  const [head = '', tail] = ip.split('::');
-  if (tail === undefined) return split(head);
-  const h = split(head);
-  const t = split(tail);
-  return [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
 }
