@@ -432,7 +432,7 @@ export const CONFIG_VARIABLES: readonly VariableSpec[] = [
     name: 'TRUST_PROXY',
     default: '(unset: the connecting address)',
     description:
-      'Comma-separated addresses or CIDR ranges of the proxies and load balancers in front of the service (`10.0.0.0/8,127.0.0.1`). For a request that comes from one of them, the client address is read from `X-Forwarded-For` (the nearest address not in the list), so the per-address limits and bounds count phones, not the balancer. Unset: the connecting address, and `X-Forwarded-For` is ignored (any client can write it).',
+      'Comma-separated addresses or CIDR ranges of the proxies and load balancers in front of the service (`10.0.3.7,10.0.3.8`): list the balancers themselves, not a whole internal range, since any host in it could write the header. For a request that comes from one of them, the client address is read from `X-Forwarded-For` (the nearest address not in the list), so the per-address limits and bounds count phones, not the balancer. Unset: the connecting address, and `X-Forwarded-For` is ignored (any client can write it; the first request that carries one logs a warning).',
   },
   {
     name: 'REDIS_URL',
