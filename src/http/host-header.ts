@@ -19,6 +19,7 @@ const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]*)(?::[0-
  * may have checked the second: a request carrying two is refused, not read by one of them.
  */
 const SINGLE_FIELDS = ['authorization', 'proxy-authorization', 'content-type'];
+const FIELD_LENGTHS = new Set(['host', ...SINGLE_FIELDS].map((f) => f.length));
 
 /**
  * The refusal for a request whose Host header is missing (HTTP/1.1), repeated or not a host, or
@@ -30,7 +31,10 @@ export function refuseBadHost(req: IncomingMessage): AppError | undefined {
   let repeated: string | undefined;
   let seen: string[] | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
+    const sent = raw[i] as string;
+    // Lowered only when its length can be one of the fields' (every request runs this loop).
+    if (!FIELD_LENGTHS.has(sent.length)) continue;
+    const name = sent.toLowerCase();
     if (name === 'host') count++;
     else if (SINGLE_FIELDS.includes(name)) {
       if ((seen ??= []).includes(name)) repeated ??= name;

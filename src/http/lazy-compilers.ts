@@ -19,12 +19,25 @@ export function lazyCompilersFactory() {
   return {
     buildValidator: (externalSchemas: unknown, options: unknown) => {
       // The Ajv instance itself (formats, every shared schema added: ~20 ms) is made at the first
-      // compile too, not when fastify sets up its validators at start.
+      // compile too, not when fastify sets up its validators at start. Its options and the shared
+      // schemas are fixed in the code (no setting reaches them), so a failure to make it fails
+      // every test that sends a body; should it happen anyway, it is made once and the same
+      // error thrown to every request (a 500, logged), not made again for each.
       let compile: ((route: RouteSchema) => Validate) | undefined;
+      let failed: unknown;
+      const compiler = (): ((route: RouteSchema) => Validate) => {
+        if (failed !== undefined) throw failed;
+        try {
+          return (compile ??= buildValidator(externalSchemas, options));
+        } catch (e) {
+          failed = e;
+          throw e;
+        }
+      };
       return (route: RouteSchema): Validate => {
         let fn: Validate | undefined;
         const lazy: Validate = (data) => {
-          fn ??= (compile ??= buildValidator(externalSchemas, options))(route);
+          fn ??= compiler()(route);
           const ok = fn(data);
           lazy.errors = fn.errors;
           return ok;

@@ -42,7 +42,7 @@ export async function fetchForWallet(
   code: WalletFetchCode = 'receive_failed',
 ): Promise<CappedResponse> {
   try {
-    return await fetchCapped(f, url, { timeoutMs: WALLET_TIMEOUT_MS, ...init, maxBytes: WALLET_MAX_BYTES });
+    return await fetchCapped(f, url, { ...init, timeoutMs: init.timeoutMs ?? WALLET_TIMEOUT_MS, maxBytes: WALLET_MAX_BYTES });
   } catch (e) {
     // Its own code: a peer that floods the wallet is not the same fault as one that is down.
     if (e instanceof OutboundFetchError && e.reason === 'too_large')

@@ -56,7 +56,14 @@ export async function startEngagement(
       engagement.stopped = true;
       if (end.status === 'requested') return onRequest(end.authorization_request);
       if (end.status === 'expired') return onExpired();
-      onError(new Error(t('서비스가 알 수 없는 응답을 보냈습니다.', 'The service answered something this page does not know.')));
+      onError(
+        new Error(
+          t(
+            '서비스가 알 수 없는 응답을 보냈습니다. 새 QR을 만들어 다시 시도하십시오.',
+            'The service answered something this page does not know. Make a new QR and try again.',
+          ),
+        ),
+      );
     } catch (e) {
       if (!engagement.stopped) onError(e);
     }
