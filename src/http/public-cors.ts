@@ -1,6 +1,6 @@
 /**
  * CORS for the public documents (Fetch §3.2): the status lists (Token Status List §8.1 SHOULD), the
- * issuer's keys and metadata, the catalogue and type metadata. A browser-based wallet or relying
+ * issuer's keys and metadata, the catalogue and type metadata, the verifier's DID document. A browser-based wallet or relying
  * party on another origin must read them all to check a credential (a status list's signature
  * needs the JWKS). They are the same for everyone and need no credentials, so any origin may read
  * them (`*`, never with cookies). Endpoints that act on a token or a code do not take part.

@@ -28,6 +28,8 @@ describe('CORS on the public documents', () => {
       '/.well-known/jwt-vc-issuer',
       '/.well-known/openid-credential-issuer',
       '/.well-known/oauth-authorization-server',
+      // The verifier's did:web document: a browser wallet checks our request objects with it.
+      '/.well-known/did.json',
       '/v1/credential-types',
       type.vctPath,
       new URL(issued.json().status.list).pathname,

@@ -25,6 +25,7 @@ import type { ApiBody } from '../api-body-types.js';
 import { requestUriPostRoute } from './request-uri-post-route.js';
 import { receiveDcApiResponse } from '../../presentation/dc-api/receive-dc-api-response.js';
 import { isFormRequest } from '../form-body.js';
+import { publicCors, publicCorsPreflight } from '../public-cors.js';
 
 const REQUEST_ID = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 
@@ -146,10 +147,12 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
   );
 
   // did:web resolution of our client identifier (did:web method §3.2: /.well-known/did.json, or
-  // <path>/did.json when PUBLIC_URL has a path).
+  // <path>/did.json when PUBLIC_URL has a path). A public document like the JWKS it mirrors: a
+  // browser wallet on another origin reads it to check our request objects' signatures (CORS).
   app.get(
     didDocumentRoute(deps.config.publicUrl),
     {
+      onRequest: publicCors,
       schema: {
         tags: ['verification'],
         summary: 'DID document of the verifier identifier (did:web)',
@@ -162,6 +165,8 @@ export async function verifierRoutes(app: FastifyInstance, runtime: AppDeps): Pr
       return didDocument(deps.config.publicUrl, deps.keys.publishedKeys());
     },
   );
+
+  publicCorsPreflight(app, didDocumentRoute(deps.config.publicUrl));
 
   // RFC 9101 §5.2 / OpenID4VP §5.10.1: the request object by reference.
   app.get<{ Params: { id: string } }>(
