@@ -14,15 +14,41 @@ export interface Weighted {
   q: number;
 }
 
-/** The members of `header` (empty ones skipped), or undefined past `maxMembers` members. */
+/**
+ * `text` split at `separator` outside quoted strings (RFC 9110 §5.6.4: `"…"` with `\` escapes): a
+ * comma or semicolon inside a parameter's quoted value (`;foo="a,b";q=0`) splits nothing.
+ */
+function splitOutsideQuotes(text: string, separator: ',' | ';'): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === separator) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+/**
+ * The members of `header`, or undefined past `maxMembers` of them. Empty members are skipped and
+ * not counted (RFC 9110 §5.6.1: a recipient ignores a reasonable number of them; the callers bound
+ * the header's length).
+ */
 export function parseWeightedList(header: string, maxMembers = Infinity): Weighted[] | undefined {
-  const members = header.split(',');
-  if (members.length > maxMembers) return undefined;
   const out: Weighted[] = [];
-  for (const member of members) {
-    const [name = '', ...params] = member.split(';');
+  for (const member of splitOutsideQuotes(header, ',')) {
+    const [name = '', ...params] = splitOutsideQuotes(member, ';');
     const n = name.trim().toLowerCase();
     if (n === '') continue;
+    if (out.length === maxMembers) return undefined;
     let q = 1;
     for (const param of params) {
       const eq = param.indexOf('=');
