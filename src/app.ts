@@ -37,7 +37,7 @@ import { dpopVerifier } from './issuance/dpop/verify-dpop.js';
 import { verifierRoutes } from './http/routes/verifier-routes.js';
 import { walletHistoryRoutes } from './http/routes/wallet-history-routes.js';
 import { engagementRoutes } from './http/routes/engagement-routes.js';
-import { HeldWaits } from './presentation/engagement/held-waits.js';
+import { HeldWaits, retryAfterFor } from './presentation/engagement/held-waits.js';
 import { webRoutes } from './http/routes/web-routes.js';
 import { installMetrics } from './http/metrics.js';
 import { sharedRateLimit } from './http/shared-rate-limit.js';
@@ -181,7 +181,10 @@ export async function buildApp(deps: AppDeps, logger: Logger, opts: AppOptions =
   await app.register(authorizationRoutes, { deps, checkParClient: walletAttestationParCheck(deps), dpop: vciDeps.dpop });
   await app.register(verifierRoutes, deps);
   await app.register(walletHistoryRoutes, deps);
-  await app.register(engagementRoutes, { ...deps, heldWaits: opts.heldWaits ?? new HeldWaits() });
+  await app.register(engagementRoutes, {
+    ...deps,
+    heldWaits: opts.heldWaits ?? new HeldWaits({ retryAfterSeconds: retryAfterFor(deps.config.rateLimitPerReferencePerMinute) }),
+  });
   await app.register(webRoutes, deps);
   return app;
 }

@@ -40,6 +40,17 @@ export const DEFAULT_WAIT_CAPS: Readonly<WaitCaps> = {
   retryAfterSeconds: 3,
 };
 
+/**
+ * The Retry-After of a wait that is not held, for a per-token limit of `perTokenPerMinute`
+ * (RATE_LIMIT_PER_REFERENCE_PER_MINUTE; 0 = none): long enough that a wallet asking again after
+ * each pause stays under the limit (60 / limit seconds, and a second more), never below the
+ * default 3 s. The reference wallets wait at most 10 s, so a limit under ~6 a minute stays tight.
+ */
+export const retryAfterFor = (perTokenPerMinute: number): number =>
+  perTokenPerMinute <= 0
+    ? DEFAULT_WAIT_CAPS.retryAfterSeconds
+    : Math.max(DEFAULT_WAIT_CAPS.retryAfterSeconds, Math.ceil(60 / perTokenPerMinute) + 1);
+
 export class HeldWaits {
   readonly caps: Readonly<WaitCaps>;
   #total = 0;
