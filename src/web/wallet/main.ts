@@ -7,7 +7,7 @@ import './zod-jitless.js'; // first: before @owf/mdoc builds its zod schemas
 import { describeError, isWrongTxCode } from '../shared/api.js';
 import { claimLabel, inDisplayOrder, loadTypes, portraitUrl, typeByVct, valueText, type CredentialTypeView } from '../shared/catalog.js';
 import { field, h, rows, type Child } from '../shared/dom.js';
-import { formatDate, t, tx } from '../shared/i18n.js';
+import { formatDate, onLangChange, t, tx } from '../shared/i18n.js';
 import { secureContextNotice, startPage } from '../shared/page.js';
 import { byName } from '../shared/sort.js';
 import { qrCanvas } from '../shared/qr.js';
@@ -170,6 +170,17 @@ setInterval(() => {
     if (changed && !state.busy && state.view.name === 'home') render(page.main);
   });
 }, 2000);
+
+/**
+ * An unreadable card's reason is the decoder's sentence, written in the language of the moment the
+ * card was read: the cards are read again when the language changes, so it follows the page.
+ */
+onLangChange(() => {
+  if (state.unreadable.length === 0) return;
+  void reload().then(() => {
+    if (!state.busy) render(page.main);
+  });
+});
 
 /** Only a card that is valid now is offered for presenting. */
 const presentable = (): Held[] => state.held.filter((x) => x.status === 'valid' || x.status === 'unknown');
