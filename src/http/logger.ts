@@ -79,23 +79,6 @@ export const SECRET_PATH_PREFIXES: readonly RegExp[] = [
 export const REDACTED_SEGMENT = ':redacted';
 
 /**
- * A path that matched no route is logged with only the static words of the service's own routes
- * (`v1`, `openid4vci`, `credential-offer`, `.well-known`, …; route-table.ts isPathWord, collected
- * as routes are registered): every other segment is redacted, whatever its length. A secret
- * pasted under a mistyped path (a 10-character pre-authorized code, a tx_code, part of an API
- * key, a 13-digit resident registration number) must not reach the log. A segment is compared
- * as sent: a word in other case or percent-encoded is redacted too. Empty segments (`//`) carry
- * nothing and stay. Without the app's route table (no request object), every segment is redacted.
- */
-function unroutedPath(path: string, server: FastifyInstance | undefined): string {
-  const table = server && routeTableOf(server);
-  return path
-    .split('/')
-    .map((segment) => (segment === '' || table?.isPathWord(segment) ? segment : REDACTED_SEGMENT))
-    .join('/');
-}
-
-/**
  * The ids this service mints, logged as sent: UUIDs (credentials, deferred issuances), a status
  * list's 16 hex digits, an API client's `c` and 16 hex digits (never its key's secret part).
  */
@@ -104,26 +87,39 @@ const OUR_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 const ASSET_NAME = /^[A-Za-z0-9_-]{1,100}(?:\.[A-Za-z0-9_-]{1,20}){0,3}\.(?:js|css|map|svg|png|ico|json|html|txt)$/;
 
 /**
- * A path that matched a route with parameters or a wildcard: a parameter takes any text (the
- * route answers 404 for one it does not know), so its value is logged only when it is one of our
- * ids, and a wildcard's segments only when they are route words or an asset's name;
- * anything else is redacted. `/v1/credentials/900101-1234567` or `/web/<code>` must not put a
- * resident registration number or a code into the log because the route matched.
+ * The path with every segment that may hold a secret redacted, judged segment by segment:
+ *
+ * - A path that matched no route (`route` undefined) keeps only the static words of the service's
+ *   own routes (`v1`, `openid4vci`, `credential-offer`, `.well-known`, …; route-table.ts
+ *   isPathWord, collected as routes are registered), whatever a segment's length: a secret pasted
+ *   under a mistyped path (a 10-character pre-authorized code, a tx_code, part of an API key, a
+ *   13-digit resident registration number) must not reach the log. A segment is compared as
+ *   sent: a word in other case or percent-encoded is redacted too. Without the app's route table
+ *   (no request object), every segment is redacted.
+ * - A path that matched a route with parameters or a wildcard: a parameter takes any text (the
+ *   route answers 404 for one it does not know), so its value is kept only when it is one of our
+ *   ids, and a wildcard's segments only when they are route words or an asset's name
+ *   (`/v1/credentials/900101-1234567` or `/web/<code>` must not put a resident registration
+ *   number or a code into the log because the route matched). A route without either: as sent.
+ *
+ * Empty segments (`//`) carry nothing and stay; the route's segments are aligned on the path's
+ * non-empty ones, so a doubled slash the router ignores shifts nothing.
  */
-function routedPath(path: string, route: string, server: FastifyInstance | undefined): string {
-  if (!route.includes(':') && !route.includes('*')) return path;
-  // Aligned on the non-empty segments: a doubled slash the router ignores shifts nothing.
-  const pattern = route.split('/').filter((p) => p !== '');
-  const wildcardAt = pattern.indexOf('*');
+function redactedPath(path: string, route: string | undefined, server: FastifyInstance | undefined): string {
+  if (route !== undefined && !route.includes(':') && !route.includes('*')) return path;
+  const pattern = route?.split('/').filter((p) => p !== '');
+  const wildcardAt = pattern?.indexOf('*') ?? -1;
   const table = server && routeTableOf(server);
+  const isWord = (segment: string) => table?.isPathWord(segment) === true;
   let i = -1;
   return path
     .split('/')
     .map((segment) => {
       if (segment === '') return segment;
       i++;
+      if (pattern === undefined) return isWord(segment) ? segment : REDACTED_SEGMENT;
       const p = wildcardAt !== -1 && i >= wildcardAt ? '*' : pattern[i];
-      if (p === '*') return table?.isPathWord(segment) || ASSET_NAME.test(segment) ? segment : REDACTED_SEGMENT;
+      if (p === '*') return isWord(segment) || ASSET_NAME.test(segment) ? segment : REDACTED_SEGMENT;
       if (p === undefined || p.includes(':')) return OUR_ID.test(segment) ? segment : REDACTED_SEGMENT;
       return segment;
     })
@@ -137,7 +133,8 @@ export function loggedPath(req: RawRequest): string {
   // The router ends the path at `?` and at `#` (a fragment a hand-written client sent): neither is logged.
   let path = (req.url ?? '').split(/[?#]/)[0] ?? '';
   for (const prefix of SECRET_PATH_PREFIXES) path = path.replace(prefix, `$1${REDACTED_SEGMENT}`);
-  return route ? routedPath(path, route, req.server) : unroutedPath(path, req.server);
+  // An empty route (none matched) is judged as none.
+  return redactedPath(path, route || undefined, req.server);
 }
 
 export function loggerOptions(level: LogLevel): LoggerOptions {
