@@ -110,16 +110,15 @@ function redactedPath(path: string, route: string | undefined, server: FastifyIn
   const pattern = route?.split('/').filter((p) => p !== '');
   const wildcardAt = pattern?.indexOf('*') ?? -1;
   const table = server && routeTableOf(server);
-  const isWord = (segment: string) => table?.isPathWord(segment) === true;
   let i = -1;
   return path
     .split('/')
     .map((segment) => {
       if (segment === '') return segment;
       i++;
-      if (pattern === undefined) return isWord(segment) ? segment : REDACTED_SEGMENT;
+      if (pattern === undefined) return table?.isPathWord(segment) ? segment : REDACTED_SEGMENT;
       const p = wildcardAt !== -1 && i >= wildcardAt ? '*' : pattern[i];
-      if (p === '*') return isWord(segment) || ASSET_NAME.test(segment) ? segment : REDACTED_SEGMENT;
+      if (p === '*') return table?.isPathWord(segment) || ASSET_NAME.test(segment) ? segment : REDACTED_SEGMENT;
       if (p === undefined || p.includes(':')) return OUR_ID.test(segment) ? segment : REDACTED_SEGMENT;
       return segment;
     })
