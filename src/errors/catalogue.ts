@@ -380,6 +380,12 @@ export const ERROR_CATALOGUE = {
     en: 'a running server holds the embedded store; stop it before migrating',
     ko: '실행 중인 서버가 내장 저장소를 쓰고 있습니다. 마이그레이션하기 전에 서버를 멈추십시오.',
   },
+  store_missing: {
+    http: [404],
+    area: 'cli',
+    en: 'DATA_DIR holds no embedded store (a mistyped DATA_DIR?); check it, or make the store with dproof db migrate',
+    ko: 'DATA_DIR에 내장 저장소가 없습니다. DATA_DIR 값을 확인하거나 dproof db migrate로 저장소를 만드십시오.',
+  },
 
   // Claims and the credential catalogue at request time (src/catalog/)
   invalid_claims: {

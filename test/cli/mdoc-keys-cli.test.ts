@@ -34,6 +34,8 @@ for (const backend of storeTargets()) {
     afterAll(() => target.cleanup());
 
     it('refuses a document signer before there is an IACA, with no_active_iaca', async () => {
+      // A store with no IACA (on a DATA_DIR with no store at all, `keys ds` is store_missing).
+      assert.equal((await runDproof(['db', 'migrate'], target.env)).code, 0);
       const r = await runDproof(['keys', 'ds', '--json'], target.env);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /^dproof: there is no active IACA root; run "dproof keys iaca" first\n$/);

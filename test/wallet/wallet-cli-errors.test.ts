@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -170,6 +170,31 @@ describe('wallet and CLI refusals', () => {
       buildCli({ stdout: { write: () => true }, stderr: { write: () => true }, env })
         .exitOverride()
         .parseAsync(argv, { from: 'user' });
+
+    it('a command on a DATA_DIR with no store is store_missing (404) and makes none; one that makes the first client makes it', async () => {
+      const typo = { ...env, DATA_DIR: join(dir, 'data-typo') };
+      const on = (e: Record<string, string>, argv: string[]) => () =>
+        buildCli({ stdout: { write: () => true }, stderr: { write: () => true }, env: e })
+          .exitOverride()
+          .parseAsync(argv, { from: 'user' });
+      for (const argv of [
+        ['keys', 'list'],
+        ['clients', 'list'],
+        ['keys', 'jwks'],
+        ['clients', 'revoke', 'c0000000000000000'],
+        ['keys', 'ds'],
+      ])
+        assert.deepEqual(await refusal(on(typo, argv)), { code: 'store_missing', status: 404 }, argv.join(' '));
+      assert.deepEqual(await refusal(on(typo, ['keys', 'generate', '--alg', 'RS256'])), { code: 'invalid_alg', status: 400 });
+      assert.equal(existsSync(typo.DATA_DIR), false, 'no refused command made the folder');
+      const noted: string[] = [];
+      const fresh = { ...env, DATA_DIR: join(dir, 'data-fresh') };
+      await buildCli({ stdout: { write: () => true }, stderr: { write: (s: string) => noted.push(s) > 0 }, env: fresh })
+        .exitOverride()
+        .parseAsync(['clients', 'create', '--role', 'issuer', '--name', 'A'], { from: 'user' });
+      assert.match(noted.join(''), /^note: no store at .*data-fresh.*digital-proof\.db; making a new one/);
+      assert.equal(existsSync(join(fresh.DATA_DIR, 'digital-proof.db')), true);
+    });
 
     it('--batch 0 is invalid_batch, --out without .svg/.png invalid_out, --alg RS256 invalid_alg, --rate-limit x invalid_rate_limit', async () => {
       assert.deepEqual(

@@ -39,11 +39,13 @@ export function clientCommands(program: Command, ctx: () => CliContext, io: CliI
         : null;
       // The catalogue the server serves, so a type restriction is checked as the API checks it.
       const catalog = await loadCatalog({ dir: join(schemasDir, 'credentials'), publicUrl: c.config.publicUrl });
-      const { client, apiKey } = await c.withStore((store) =>
-        createClient(
-          { store, clock: c.clock, actor: 'cli', catalog },
-          { name: opts.name, role: opts.role, types, rateLimit: opts.rateLimit ?? null, logoUri: opts.logoUri ?? null },
-        ),
+      const { client, apiKey } = await c.withStore(
+        (store) =>
+          createClient(
+            { store, clock: c.clock, actor: 'cli', catalog },
+            { name: opts.name, role: opts.role, types, rateLimit: opts.rateLimit ?? null, logoUri: opts.logoUri ?? null },
+          ),
+        { creates: true },
       );
       createOutput(Boolean(opts.json), io).data(
         { id: client.id, apiKey },

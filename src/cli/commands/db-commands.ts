@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliContext } from '../context.js';
+import { checkEmbeddedStore, type CliContext } from '../context.js';
 import type { CliIo } from '../io.js';
 import { createOutput } from '../output.js';
 import { openStore } from '../../store/store.js';
@@ -23,6 +23,7 @@ export function dbCommands(program: Command, ctx: () => CliContext, io: CliIo): 
           `a running server (pid ${pid}) holds the store in ${c.config.dataDir}; stop it first, or let it migrate on its next start`,
         );
       }
+      checkEmbeddedStore(c.config, true, io.stderr);
       const store = openStore({
         databaseUrl: c.config.databaseUrl,
         dataDir: c.config.dataDir,

@@ -96,7 +96,9 @@ function rootCaCommand(keys: Command, ctx: () => CliContext, io: CliIo, o: RootC
     .action(async (opts: SubjectOptions) => {
       const c = ctx();
       const subject = subjectOf(opts, o.defaultName, c.config.publicUrl);
-      const r = await c.withStore((store) => o.make({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, subject));
+      const r = await c.withStore((store) => o.make({ store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli' }, subject), {
+        creates: true,
+      });
       const der = certificateChainOf(r.active)[0]!;
       const aki = akiOf(der);
       createOutput(Boolean(opts.json), io).data(
@@ -137,13 +139,17 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
     .addHelpText('after', '\nExample:\n  $ dproof keys generate --alg EdDSA')
     .action(async (opts: { alg?: string; json?: boolean }) => {
       const c = ctx();
-      const key = await c.withStore(async (store) => {
-        await assertOpensServersKeys({ store, keyStore: c.keyStore() });
-        return generateKey(
-          { store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli', issuerProfile: defaultIssuerProfile(c.config.publicUrl) },
-          algOf(opts.alg, c.config.keyAlg),
-        );
-      });
+      const alg = algOf(opts.alg, c.config.keyAlg); // a bad --alg is refused before a store is made
+      const key = await c.withStore(
+        async (store) => {
+          await assertOpensServersKeys({ store, keyStore: c.keyStore() });
+          return generateKey(
+            { store, keyStore: c.keyStore(), clock: c.clock, actor: 'cli', issuerProfile: defaultIssuerProfile(c.config.publicUrl) },
+            alg,
+          );
+        },
+        { creates: true },
+      );
       createOutput(Boolean(opts.json), io).data(viewKey(key), () => `generated ${key.alg} key ${key.kid} (active)`);
     });
 
@@ -277,7 +283,7 @@ export function keyCommands(program: Command, ctx: () => CliContext, io: CliIo):
     .addHelpText('after', '\nExample:\n  $ dproof keys rotate-request-key\n\nThe issuer metadata lists the new key within KEY_REFRESH_MS.')
     .action(async (opts: { json?: boolean }) => {
       const c = ctx();
-      const r = await c.withStore((store) => rotateRequestKey({ store, config: c.config, clock: c.clock }));
+      const r = await c.withStore((store) => rotateRequestKey({ store, config: c.config, clock: c.clock }), { creates: true });
       createOutput(Boolean(opts.json), io).data(
         { active: r.kid, previous: r.previous ?? null },
         () =>

@@ -42,13 +42,15 @@ export function verifierCertCommands(program: Command, ctx: () => CliContext, io
     )
     .action(async (opts: { client?: string; csr?: boolean; organization?: string; json?: boolean }) => {
       const c = ctx();
-      const r = await c.withStore((store) =>
-        createVerifierIdentity(deps(c, store), {
-          owner: opts.client ?? SERVICE_OWNER,
-          dnsName: dnsNameOf(c.config.publicUrl),
-          mode: opts.csr ? 'csr' : 'dev',
-          ...(opts.organization && { organization: opts.organization }),
-        }),
+      const r = await c.withStore(
+        (store) =>
+          createVerifierIdentity(deps(c, store), {
+            owner: opts.client ?? SERVICE_OWNER,
+            dnsName: dnsNameOf(c.config.publicUrl),
+            mode: opts.csr ? 'csr' : 'dev',
+            ...(opts.organization && { organization: opts.organization }),
+          }),
+        { creates: true },
       );
       let anchorFile: string | undefined;
       if (r.anchorPem) {
