@@ -39,7 +39,14 @@ function merge(a: Picked, b: Picked): Picked {
   if (Array.isArray(a) && Array.isArray(b)) return a.map((x, i) => merge(x, b[i] ?? HOLE));
   if (isPlain(a) && isPlain(b)) {
     const out: { [k: string]: Picked } = { ...a };
-    for (const [k, v] of Object.entries(b)) out[k] = hasOwn(out, k) ? merge(out[k]!, v) : v;
+    // Defined, not assigned: a member named __proto__ stays a member (assignment sets the prototype).
+    for (const [k, v] of Object.entries(b))
+      Object.defineProperty(out, k, {
+        value: hasOwn(out, k) ? merge(out[k]!, v) : v,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out;
   }
   return b;

@@ -46,3 +46,12 @@ it('names pointers for receipts', () => {
   assert.equal(pointerToString(['address', 'locality']), 'address.locality');
   assert.equal(pointerToString(['driving_privileges', null, 'vehicle_category_code']), 'driving_privileges[].vehicle_category_code');
 });
+
+it('keeps a member named __proto__ as a member when it selects one (assignment would set the prototype and drop it)', () => {
+  const source = JSON.parse('{"__proto__": {"polluted": "yes", "other": 1}, "a": 1}') as JsonObject;
+  const { claims, missing } = selectClaims(source, [['__proto__', 'polluted'], ['a']]);
+  assert.deepEqual(missing, []);
+  assert.ok(Object.hasOwn(claims, '__proto__'));
+  assert.equal(JSON.stringify(claims), '{"__proto__":{"polluted":"yes"},"a":1}');
+  assert.equal(Object.getPrototypeOf(claims), Object.prototype);
+});
