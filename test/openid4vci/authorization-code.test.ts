@@ -75,7 +75,8 @@ for (const backend of storeTargets()) {
 
     /** PAR → authorization endpoint → the IdP login → back at the wallet's redirect_uri. */
     /** PAR (its fields overridden by `fields`; undefined leaves one out) → authorize → login → the code. */
-    async function login(o: { fields?: Record<string, string | undefined>; verifier?: string } = {}) {
+    /** `atCallback`: rewrites the identity provider's answer on its way back to our callback. */
+    async function login(o: { fields?: Record<string, string | undefined>; verifier?: string; atCallback?: (u: URL) => URL } = {}) {
       const verifier = o.verifier ?? randomBytes(32).toString('base64url');
       const fields: Record<string, string | undefined> = {
         client_id: 'test-wallet',
@@ -94,10 +95,11 @@ for (const backend of storeTargets()) {
       );
       assert.equal(par.status, 201, await par.clone().text());
       const { request_uri } = (await par.json()) as { request_uri: string };
-      const back = await browse(
-        `${t.url}/oauth/authorize?${new URLSearchParams({ client_id: 'test-wallet', request_uri })}`,
-        WALLET_REDIRECT,
-      );
+      const start = `${t.url}/oauth/authorize?${new URLSearchParams({ client_id: 'test-wallet', request_uri })}`;
+      const jar = new Map<string, string>();
+      const back = o.atCallback
+        ? await browse(o.atCallback(await browse(start, `${t.url}/oauth/callback`, 12, jar)).toString(), WALLET_REDIRECT, 12, jar)
+        : await browse(start, WALLET_REDIRECT, 12, jar);
       return { verifier, request_uri, back, code: back.searchParams.get('code') ?? '' };
     }
 
@@ -390,6 +392,18 @@ for (const backend of storeTargets()) {
         assert.equal(r.back.searchParams.get('error'), error, behaviour);
         assert.equal(r.back.searchParams.get('iss'), t.url);
       }
+      // RFC 9207 §2.4: the provider's metadata says it sends iss (oidc-provider does), so an answer without it is a mix-up.
+      source.behaviour = 'grant';
+      r = await login({
+        atCallback: (u) => {
+          assert.equal(u.searchParams.get('iss'), idp.issuer);
+          u.searchParams.delete('iss');
+          return u;
+        },
+      });
+      assert.equal(r.back.searchParams.get('error'), 'server_error');
+      assert.match(r.back.searchParams.get('error_description') ?? '', /lacks the iss/);
+      assert.equal(r.code, '');
       assert.equal(await t.runtime.store.credentials.count(), before);
       const sealed = await t.runtime.store.db.selectFrom('vci_offers').select('id').where('claims', 'like', 'sealed1.%').execute();
       assert.equal(sealed.length, 0);

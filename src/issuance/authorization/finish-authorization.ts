@@ -21,7 +21,7 @@ import { hashSecret, newSecret, sameHash } from '../vci-secrets.js';
 import type { AuthorizationRequestRecord } from '../../store/repositories/authorization-requests-repo.js';
 import { sealClaims } from './claims-seal.js';
 import { askClaimsSource, ClaimsSourceError } from './claims-source.js';
-import { browserBinding, finishLogin, IdentityProviderError } from './oidc-login.js';
+import { browserBinding, finishLogin, IdentityProviderError, providerMetadata } from './oidc-login.js';
 import { authorizationError, AUTHORIZATION_CODE_TTL_SECONDS, type AuthorizationDeps } from './authorization-deps.js';
 import { singleParam } from '../form-params.js';
 
@@ -54,10 +54,13 @@ async function decide(
   state: string,
   log: Logger,
 ): Promise<Decision> {
-  // RFC 9207 at the identity provider's side: an iss that is not the provider is a mix-up.
+  // RFC 9207 at the identity provider's side: an iss that is not the provider is a mix-up, and
+  // so is an answer without iss from a provider whose metadata says it always sends one (§2.4).
   const iss = singleParam(query, 'iss');
   if (iss !== undefined && iss !== deps.config.authorizationCode.oidcIssuer)
     return { ending: { error: 'server_error', description: 'the login answer came from another identity provider' } };
+  if (iss === undefined && (await providerSendsIss(deps)))
+    return { ending: { error: 'server_error', description: 'the login answer lacks the iss its identity provider always sends' } };
   const idpError = singleParam(query, 'error');
   if (idpError !== undefined) return { ending: { error: 'access_denied', description: 'the login was cancelled or refused' } };
   const code = singleParam(query, 'code');
@@ -169,4 +172,14 @@ export async function finishAuthorization(
     });
   }
   return walletRedirect(deps, req, { code });
+}
+
+/** Whether the provider's metadata promises `iss` (RFC 9207 §3); unknown (metadata unreachable) reads as no, and the login then fails at its token request. */
+async function providerSendsIss(deps: AuthorizationDeps): Promise<boolean> {
+  try {
+    return (await providerMetadata(deps)).sendsIss;
+  } catch (e) {
+    if (e instanceof IdentityProviderError) return false;
+    throw e;
+  }
 }

@@ -30,6 +30,8 @@ interface ProviderMetadata {
   authorization_endpoint: string;
   token_endpoint: string;
   jwks_uri: string;
+  /** RFC 9207 §3: the provider puts `iss` in every authorization response, so one without it is refused. */
+  sendsIss: boolean;
 }
 
 const cache = new Map<string, { at: number; metadata: ProviderMetadata }>();
@@ -75,6 +77,7 @@ export async function providerMetadata(deps: AuthorizationDeps): Promise<Provide
     authorization_endpoint: str('authorization_endpoint'),
     token_endpoint: str('token_endpoint'),
     jwks_uri: str('jwks_uri'),
+    sendsIss: body.authorization_response_iss_parameter_supported === true,
   };
   if (!metadata.authorization_endpoint || !metadata.token_endpoint || !metadata.jwks_uri)
     throw new IdentityProviderError('identity provider metadata lacks an endpoint');
