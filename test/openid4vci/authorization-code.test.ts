@@ -440,6 +440,12 @@ for (const backend of storeTargets()) {
         'invalid_authorization_details',
       );
       await expectError({ scope: undefined, authorization_details: '{not json' }, 'invalid_authorization_details');
+      // A scope next to authorization_details may not ask for another configuration; the same one (or none) is let be.
+      const dl = JSON.stringify([{ type: 'openid_credential', credential_configuration_id: 'driver-license' }]);
+      await expectError({ scope: 'resident-id', authorization_details: dl }, 'invalid_scope');
+      await expectError({ scope: 'openid driver-license resident-id', authorization_details: dl }, 'invalid_scope');
+      for (const scope of ['driver-license', 'openid', 'openid driver-license'])
+        assert.equal((await par({ scope, authorization_details: dl })).status, 201, scope);
       await expectError({ response_type: 'token' }, 'unsupported_response_type');
       await expectError({ request_uri: 'urn:ietf:params:oauth:request_uri:x' }, 'invalid_request');
       await expectError({ redirect_uri: 'javascript:alert(1)' }, 'invalid_request');

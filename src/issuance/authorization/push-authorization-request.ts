@@ -114,6 +114,14 @@ function readAsked(deps: AuthorizationDeps, form: Record<string, unknown>): Aske
         'credential_configuration_id names no credential configuration of this issuer',
         '증명서 구성 식별자(credential_configuration_id)에 해당하는 증명서 구성이 이 발급기관에 없습니다.',
       );
+    // Both given (RFC 9396 §3.1 lets a request carry both): a scope naming another configuration
+    // would ask for two in one request; one naming the same one, or no configuration, is let be.
+    if (scopeConfigurations(deps, scopeRaw).some((c) => c.id !== configuration.id))
+      throw authorizationError(
+        'invalid_scope',
+        'scope names another credential configuration than authorization_details (one credential configuration per request)',
+        '범위(scope)가 인가 상세(authorization_details)와 다른 증명서 구성을 지정했습니다. 한 요청에는 증명서 구성 하나만 요청할 수 있습니다.',
+      );
     const echoed = {
       type: 'openid_credential',
       credential_configuration_id: configuration.id,
@@ -127,12 +135,7 @@ function readAsked(deps: AuthorizationDeps, form: Record<string, unknown>): Aske
       'ask for a credential with authorization_details (openid_credential) or scope',
       '받을 증명서를 인가 상세(authorization_details)나 범위(scope)로 지정하십시오.',
     );
-  // §12.2.4: a configuration's `scope` is its id; other scope values are ignored, one credential scope at most.
-  const found = scopeRaw
-    .split(' ')
-    .filter((s) => s !== '')
-    .map((s) => resolveConfiguration(deps.catalog, s))
-    .filter((c): c is CredentialConfiguration => c !== undefined);
+  const found = scopeConfigurations(deps, scopeRaw);
   if (found.length !== 1)
     throw authorizationError(
       'invalid_scope',
@@ -141,6 +144,14 @@ function readAsked(deps: AuthorizationDeps, form: Record<string, unknown>): Aske
     );
   return { configuration: found[0]!, authorizationDetails: null, scope: found[0]!.id };
 }
+
+/** §12.2.4: a configuration's `scope` is its id; other scope values are ignored, one credential scope at most. */
+const scopeConfigurations = (deps: AuthorizationDeps, scope: string | undefined): CredentialConfiguration[] =>
+  (scope ?? '')
+    .split(' ')
+    .filter((s) => s !== '')
+    .map((s) => resolveConfiguration(deps.catalog, s))
+    .filter((c): c is CredentialConfiguration => c !== undefined);
 
 /** The issuer client on whose behalf the credential will be issued (CLAIMS_SOURCE_CLIENT: id or name). */
 export async function configuredIssuerClient(deps: AuthorizationDeps): Promise<ApiClient | undefined> {
