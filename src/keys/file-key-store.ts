@@ -1,10 +1,10 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Signer, SigningAlg } from './signer.js';
 import { createSigner } from './create-signer.js';
-import { encryptKeyFile, loadKeyFile, KeyFileError } from './key-file.js';
+import { encryptKeyFile, loadKeyFile, KeyFileError, type KeyFileContent, type ReadKeyFile } from './key-file.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { GeneratedKey, KeyBackend } from './key-backend.js';
 import { PKCS11_REF_PREFIX } from './pkcs11/key-ref.js';
@@ -30,6 +30,14 @@ export async function publicJwkOf(publicKey: KeyObject, alg: SigningAlg): Promis
 export class FileKeyStore implements KeyBackend {
   readonly name = 'file';
 
+  /**
+   * Keys this store just wrote, by file, with the file's text: the first load of that file finds
+   * the same bytes and takes the key as made, where decrypting would spend another scrypt
+   * (50–100 ms of CPU: a first start, a rotation, a verifier identity made and used). A file that
+   * changed since is read and decrypted as any other.
+   */
+  private readonly written = new Map<string, { text: string; privateKey: KeyObject }>();
+
   constructor(readonly dir: string, private readonly passphrase: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
@@ -40,8 +48,24 @@ export class FileKeyStore implements KeyBackend {
     const publicJwk = await publicJwkOf(publicKey, alg);
     const kid = publicJwk.kid as string;
     const file = `${kid}.key.json`;
-    writeFileAtomic(join(this.dir, file), encryptKeyFile({ kid, alg, publicJwk: publicJwk as Record<string, unknown> }, privateKey, this.passphrase));
+    const text = encryptKeyFile({ kid, alg, publicJwk: publicJwk as Record<string, unknown> }, privateKey, this.passphrase);
+    writeFileAtomic(join(this.dir, file), text);
+    this.written.set(file, { text, privateKey });
     return { kid, alg, publicJwk, file };
+  }
+
+  /** The key this store wrote to `file`, when the file still holds exactly what was written (taken once). */
+  private takeWrittenContent(file: string, path: string): ReadKeyFile | undefined {
+    const w = this.written.get(file);
+    if (!w) return undefined;
+    this.written.delete(file);
+    let now: string;
+    try {
+      now = readFileSync(path, 'utf8');
+    } catch {
+      return undefined; // loadKeyFile then names the file and why
+    }
+    return now === w.text ? { content: JSON.parse(w.text) as KeyFileContent, privateKey: w.privateKey } : undefined;
   }
 
   /** Decrypts a key file; throws KeyFileError naming the file when it is corrupt or the passphrase is wrong. */
@@ -50,7 +74,7 @@ export class FileKeyStore implements KeyBackend {
       throw new KeyFileError(rec.file, `key ${rec.kid} is held in a PKCS#11 module; start with KEY_BACKEND=pkcs11`);
     }
     const path = join(this.dir, rec.file);
-    const { content, privateKey } = await loadKeyFile(path, this.passphrase);
+    const { content, privateKey } = this.takeWrittenContent(rec.file, path) ?? (await loadKeyFile(path, this.passphrase));
     if (content.kid !== rec.kid) throw new KeyFileError(path, `holds key ${content.kid}, expected ${rec.kid}`);
     if (!isSigningAlg(content.alg)) throw new KeyFileError(path, `has unsupported alg ${content.alg}`);
     const publicJwk = await publicJwkOf(createPublicKey(privateKey), content.alg);

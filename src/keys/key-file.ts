@@ -74,7 +74,7 @@ function parse(file: string, text: string): KeyFileContent {
   return o as KeyFileContent;
 }
 
-type ReadKeyFile = { content: KeyFileContent; privateKey: KeyObject };
+export type ReadKeyFile = { content: KeyFileContent; privateKey: KeyObject };
 
 /** The file's content and the scrypt parameters to derive its key with, checked. */
 function contentOf(file: string, text: string): { content: KeyFileContent; salt: Buffer; options: ScryptOptions } {
