@@ -125,8 +125,16 @@ export class StatusChecker {
     const key = `${iss} ${uri}`;
     const hit = this.cache.get(key);
     if (hit && this.o.clock.now() < hit.until) return hit.list;
-    // SSRF guard: only lists on the origin of the (trusted) issuer that signed the credential.
-    if (!URL.canParse(uri) || new URL(uri).origin !== new URL(iss).origin) {
+    // SSRF guard: only lists on the web origin of the (trusted) issuer that signed the credential.
+    // An issuer known by its certificate alone (an mdoc under a trusted IACA: `x509_hash:…`) has
+    // no web origin, so no list is fetched for it and its credential gets no "valid" verdict.
+    const issuerOrigin = webOrigin(iss);
+    if (issuerOrigin === undefined)
+      throw new StatusCheckFailed(
+        'status_list_uri_untrusted',
+        'the issuer is known by its certificate, not by a web origin, so its status list is not fetched',
+      );
+    if (webOrigin(uri) !== issuerOrigin) {
       throw new StatusCheckFailed('status_list_uri_untrusted', "the status list is not on the issuer's origin");
     }
     let pending = this.loading.get(key);
@@ -204,4 +212,10 @@ export class StatusChecker {
     if (exp !== undefined && now >= exp + this.o.skewSeconds)
       throw new StatusCheckFailed('status_list_token_expired', 'the status list token has expired');
   }
+}
+
+/** The origin of an http(s) URL; undefined for anything else (an opaque origin is "null" for every such URL alike). */
+function webOrigin(s: string): string | undefined {
+  const u = URL.parse(s);
+  return u && (u.protocol === 'https:' || u.protocol === 'http:') ? u.origin : undefined;
 }

@@ -100,3 +100,15 @@ it("says issuer_keys_unreachable when the list's issuer keys cannot be fetched (
   });
   await assert.rejects(c.read({ uri: LIST, idx: 7 }, A), (e: unknown) => isAppError(e) && e.code === 'issuer_keys_unreachable');
 });
+
+it('fetches no list for an issuer with no web origin (an mdoc under a trusted IACA: x509_hash:…) and for a list off the web, refusing as untrusted', async () => {
+  const c = checker();
+  fetched.length = 0;
+  const untrusted = (e: unknown) => isAppError(e) && e.code === 'status_list_uri_untrusted';
+  // It threw a TypeError (new URL of x509_hash:…), a 500 for every foreign mdoc with a status.
+  await assert.rejects(c.read({ uri: LIST, idx: 7 }, 'x509_hash:03C5rNaTabcdefghijklmnopqrstuvwxyz012345678'), untrusted);
+  // Two opaque origins are both "null": they must not count as the same origin.
+  await assert.rejects(c.read({ uri: 'data:text/plain,x', idx: 7 }, 'urn:example:issuer'), untrusted);
+  await assert.rejects(c.read({ uri: 'file:///etc/passwd', idx: 7 }, 'urn:example:issuer'), untrusted);
+  assert.deepEqual(fetched, []);
+});
