@@ -795,8 +795,8 @@ export const ERROR_CATALOGUE = {
   certificate_chain_invalid: {
     http: [400],
     area: 'jose',
-    en: 'a certificate of the chain is not signed by the next one, or a CA certificate lacks its CA flags',
-    ko: '체인의 인증서가 다음 인증서로 서명되지 않았거나, CA 인증서에 CA 표시가 없습니다.',
+    en: 'a certificate of the chain is not signed by the next one, a CA certificate lacks its CA flags, or a CA has more CA certificates under it than its pathLenConstraint allows',
+    ko: '체인의 인증서가 다음 인증서로 서명되지 않았거나, CA 인증서에 CA 표시가 없거나, CA 아래의 CA 인증서 수가 경로 길이 제한(pathLenConstraint)을 넘습니다.',
   },
   certificate_key_mismatch: {
     http: [400],
@@ -1436,7 +1436,7 @@ export const ERROR_CATALOGUE = {
   mdoc_certificate_invalid: {
     http: [400],
     area: 'mdoc',
-    en: 'a certificate of the x5chain is outside its validity, lacks its key usage, is not signed by the next one, or names another country than its IACA; or the MSO was signed outside the document signer validity',
+    en: 'a certificate of the x5chain is outside its validity, lacks its key usage, is not signed by the next one, breaks a pathLenConstraint (the IACA one included), or names another country than its IACA; or the MSO was signed outside the document signer validity',
     ko: '인증서 체인(x5chain)의 인증서 중 유효기간 밖이거나, 필요한 키 용도가 없거나, 다음 인증서로 서명되지 않았거나, 발급 기관 루트 인증서(IACA)와 다른 국가를 적은 것이 있습니다. 또는 MSO가 문서 서명 인증서의 유효기간 밖에 서명되었습니다.',
   },
   mdoc_iaca_untrusted: {
@@ -1511,7 +1511,7 @@ export const ERROR_CATALOGUE = {
   issuer_certificate_invalid: {
     http: [400],
     area: 'sd_jwt_vc',
-    en: 'the x5c of an SD-JWT VC or status list token is not 1-5 certificates each signed by the next, or its leaf is a CA or self-signed',
+    en: 'the x5c of an SD-JWT VC or status list token is not 1-5 certificates each signed by the next, its leaf is a CA or self-signed, it breaks a pathLenConstraint (the trust anchor one included), or it carries the trust anchor itself (HAIP 1.0 §6.1.1)',
     ko: '발급기관 인증서 체인이 올바르지 않은 증명서입니다. 받지 마십시오.',
   },
   issuer_certificate_untrusted: {

@@ -13,6 +13,7 @@ import { X509Certificate } from 'node:crypto';
 import { formatError } from '../error-codes.js';
 import { checkPublicJwk } from '../jose/check-public-jwk.js';
 import type { JWK } from 'jose';
+import { readPathLength } from './read-certificate-extensions.js';
 
 export const MAX_CHAIN_LENGTH = 5;
 
@@ -107,6 +108,33 @@ export function chainEndsAt(
   return anchor.ca && (o.now === undefined || inValidity(anchor, o.now)) && (o.signedBy ?? checkSignedBy)(last, anchor);
 }
 
+const pathLengths = new WeakMap<X509Certificate, number | null>();
+const pathLengthOf = (c: X509Certificate): number | undefined => {
+  let p = pathLengths.get(c);
+  if (p === undefined) pathLengths.set(c, (p = readPathLength(c.raw) ?? null));
+  return p ?? undefined;
+};
+
+/**
+ * RFC 5280 §4.2.1.9 / §6.1.4 (l)–(m): a CA's pathLenConstraint is the most non-self-issued CA
+ * certificates that may follow it down to the leaf. Checked over the chain (leaf first) and the
+ * anchor it ends under when that is not in it: a trust anchor's own constraint counts too (an
+ * IACA or issuer CA of pathLen 0 signs end-entity certificates only). Throws certificate_chain_invalid.
+ */
+export function checkPathLengths(certs: readonly X509Certificate[], anchor?: X509Certificate): void {
+  const path = anchor && !anchor.raw.equals(certs[certs.length - 1]!.raw) ? [...certs, anchor] : certs;
+  let below = 0; // non-self-issued CA certificates between path[i] and the leaf
+  for (let i = 1; i < path.length; i++) {
+    const max = pathLengthOf(path[i]!);
+    if (max !== undefined && below > max)
+      throw formatError(
+        'certificate_chain_invalid',
+        `certificate ${i} ("${nameOf(path[i]!)}") allows ${max} CA certificate(s) under it (pathLenConstraint), the chain has ${below}`,
+      );
+    if (path[i]!.subject !== path[i]!.issuer) below++;
+  }
+}
+
 export interface CheckedChain {
   certs: X509Certificate[];
   /** The certificates a request object's x5c carries: the chain without a self-signed anchor. */
@@ -157,6 +185,8 @@ export function checkCertificateChain(ders: readonly Uint8Array[], opts: CheckCh
     if (trustedBy < 0 && !opts.untrustedIsResult)
       throw formatError('certificate_chain_invalid', 'the chain does not lead to a trusted anchor');
   }
+  const anchor = trustedBy !== undefined && trustedBy >= 0 ? opts.anchors![trustedBy]! : undefined;
+  checkPathLengths(certs, anchor === undefined || anchor instanceof X509Certificate ? anchor : parseCertificate(anchor));
   const x5c = (selfSigned ? certs.slice(0, -1) : certs).map((c) => c.raw);
   return {
     certs,

@@ -1,15 +1,18 @@
 /**
  * Reads the X.509 extensions a chain check needs that node:crypto's X509Certificate does not
- * expose as data (RFC 5280 §4.2.1.3 keyUsage, §4.2.1.12 extKeyUsage, §4.2.1.6 subjectAltName),
+ * expose as data (RFC 5280 §4.2.1.3 keyUsage, §4.2.1.12 extKeyUsage, §4.2.1.6 subjectAltName,
+ * §4.2.1.9 the pathLenConstraint of basicConstraints),
  * with @peculiar/asn1-x509 (node prints subjectAltName as text that must not be parsed back).
  * Pure: shared by the mdoc and the SD-JWT VC issuer checks.
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
+  BasicConstraints,
   Certificate,
   ExtendedKeyUsage,
   KeyUsage,
   SubjectAlternativeName,
+  id_ce_basicConstraints,
   id_ce_extKeyUsage,
   id_ce_keyUsage,
   id_ce_subjectAltName,
@@ -42,4 +45,13 @@ export function readSubjectAltNames(der: Uint8Array): { uris: string[]; dnsNames
     }
   }
   return { uris, dnsNames };
+}
+
+/** basicConstraints' pathLenConstraint (RFC 5280 §4.2.1.9); undefined when the certificate sets none. */
+export function readPathLength(der: Uint8Array): number | undefined {
+  const parsed = AsnConvert.parse(der, Certificate);
+  for (const e of parsed.tbsCertificate.extensions ?? []) {
+    if (e.extnID === id_ce_basicConstraints) return AsnConvert.parse(e.extnValue, BasicConstraints).pathLenConstraint;
+  }
+  return undefined;
 }

@@ -26,7 +26,7 @@ import { formatError } from '../error-codes.js';
 import { algForJwk } from '../jose/import-public-key.js';
 import type { ParsedJws } from '../jose/types.js';
 import { verifyCompactJws, type VerifiedJws } from '../jose/verify-compact-jws.js';
-import { chainEndsAt, checkChainLinks, leafPublicJwk, parseCertificate, readX5c } from './check-certificate-chain.js';
+import { chainEndsAt, checkChainLinks, checkPathLengths, leafPublicJwk, parseCertificate, readX5c } from './check-certificate-chain.js';
 import { certificateFor, issuedByCached, readOnce } from './certificate-cache.js';
 import { KeyUsageFlags, readKeyUsage, readSubjectAltNames } from './read-certificate-extensions.js';
 
@@ -72,6 +72,15 @@ export function checkIssuerX5c(
   // anchor is step 3's issuer_certificate_expired here, not an untrusted chain.
   const anchor = anchors.find((a) => chainEndsAt(certs, a.certificate, { signedBy: issuedByCached }));
   if (!anchor) throw formatError('issuer_certificate_untrusted', 'the x5c chain does not lead to a trusted issuer CA');
+  // HAIP 1.0 §6.1.1: the trust anchor's certificate MUST NOT be in the x5c (a wallet provider's
+  // x5c is refused the same way, client-attestation/verify-x5c-chain.ts).
+  if (anchor.certificate.raw.equals(certs[certs.length - 1]!.raw))
+    throw formatError('issuer_certificate_invalid', 'the x5c carries the trust anchor itself (HAIP 1.0 §6.1.1 leaves it out)');
+  try {
+    checkPathLengths(certs, anchor.certificate);
+  } catch (e) {
+    throw formatError('issuer_certificate_invalid', e instanceof Error ? e.message : 'a pathLenConstraint is broken');
+  }
   checkLeaf(certs, [anchor.certificate], iss, now);
   if (!anchor.mayCertify(iss)) throw formatError('issuer_certificate_san_mismatch', 'this issuer CA may not certify the iss of the token');
   const jwk = leafKey(certs[0]!);
