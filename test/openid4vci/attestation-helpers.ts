@@ -82,7 +82,7 @@ export async function providerPki(name = 'PKI Wallet Provider') {
     signingAlgorithm: alg,
     extensions: [new x509.BasicConstraintsExtension(true, 1, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
   });
-  const issue = async (issuerName: string, issuerKey: CryptoKeyLike) => {
+  const issue = async (issuerName: string, issuerKey: CryptoKeyLike, usage?: number) => {
     const keys = (await subtle.generateKey(alg, true, ['sign', 'verify'])) as { privateKey: CryptoKeyLike; publicKey: CryptoKeyLike };
     const cert = await x509.X509CertificateGenerator.create({
       subject: `CN=${name} attestation signer`,
@@ -90,11 +90,17 @@ export async function providerPki(name = 'PKI Wallet Provider') {
       publicKey: keys.publicKey,
       signingKey: issuerKey,
       signingAlgorithm: alg,
-      extensions: [new x509.BasicConstraintsExtension(false, undefined, true)],
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        ...(usage === undefined ? [] : [new x509.KeyUsagesExtension(usage, true)]),
+      ],
     });
     return { privateKey: keys.privateKey, x5c: Buffer.from(cert.rawData).toString('base64') };
   };
   const leaf = await issue(ca.subject, caKeys.privateKey);
+  /** A signing certificate whose keyUsage states keyEncipherment only (RFC 5280 §4.2.1.3: it signs nothing). */
+  const encipherOnly = await issue(ca.subject, caKeys.privateKey, x509.KeyUsageFlags.keyEncipherment);
+  const signingUsage = await issue(ca.subject, caKeys.privateKey, x509.KeyUsageFlags.digitalSignature);
   const selfKeys = (await subtle.generateKey(alg, true, ['sign', 'verify'])) as { privateKey: CryptoKeyLike; publicKey: CryptoKeyLike };
   const selfSigned = await x509.X509CertificateGenerator.createSelfSigned({
     name: `CN=${name} self`,
@@ -106,6 +112,8 @@ export async function providerPki(name = 'PKI Wallet Provider') {
     caPem: ca.toString('pem'),
     caX5c: Buffer.from(ca.rawData).toString('base64'),
     leaf,
+    encipherOnly,
+    signingUsage,
     selfSigned: { privateKey: selfKeys.privateKey, x5c: Buffer.from(selfSigned.rawData).toString('base64') },
   };
 }

@@ -192,8 +192,14 @@ for (const backend of storeTargets()) {
         'oauth-client-attestation-pop': await pop(),
       });
       assert.equal(good.statusCode, 200, good.body);
+      const stated = await tokenCall(await offerFor(), {
+        'oauth-client-attestation': await clientAttestationX5c(pki.signingUsage, [pki.signingUsage.x5c], instance),
+        'oauth-client-attestation-pop': await pop(),
+      });
+      assert.equal(stated.statusCode, 200, `keyUsage digitalSignature: ${stated.body}`);
       const offer = await offerFor();
       const cases: [string, string][] = [
+        ['keyUsage without digitalSignature', await clientAttestationX5c(pki.encipherOnly, [pki.encipherOnly.x5c], instance)],
         ['anchor inside x5c', await clientAttestationX5c(pki.leaf, [pki.leaf.x5c, pki.caX5c], instance)],
         ['self-signed signer', await clientAttestationX5c(pki.selfSigned, [pki.selfSigned.x5c], instance)],
         ['another CA', await clientAttestationX5c(otherPki.leaf, [otherPki.leaf.x5c], instance)],
