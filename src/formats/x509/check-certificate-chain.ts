@@ -1,7 +1,7 @@
 /**
  * Checks an X.509 chain, leaf first (RFC 5280 path rules we need, not a full path builder):
  * each certificate is signed by the next, every certificate above the leaf is a CA, all are
- * inside their validity at `now`, and the path ends at a trust anchor: a self-signed last
+ * inside their validity at `now`, path lengths are kept, the leaf may sign, and the path ends at a trust anchor: a self-signed last
  * certificate (import) or one of the anchors given. Used when the operator imports a chain from a
  * CA, when our wallet checks a request object's `x5c`, and when the issuer checks a wallet
  * provider's `x5c` (client-attestation/verify-x5c-chain.ts), and for the x5chain of an mdoc's
@@ -13,7 +13,7 @@ import { X509Certificate } from 'node:crypto';
 import { formatError } from '../error-codes.js';
 import { checkPublicJwk } from '../jose/check-public-jwk.js';
 import type { JWK } from 'jose';
-import { readPathLength } from './read-certificate-extensions.js';
+import { KeyUsageFlags, readKeyUsage, readPathLength } from './read-certificate-extensions.js';
 
 export const MAX_CHAIN_LENGTH = 5;
 
@@ -173,6 +173,12 @@ export function checkCertificateChain(ders: readonly Uint8Array[], opts: CheckCh
       throw formatError('certificate_expired', `certificate "${nameOf(c)}" is valid ${c.validFrom} – ${c.validTo}`);
   }
   checkChainLinks(certs, opts.caLeaf, signedBy);
+  // Every caller verifies signatures with the leaf's key. RFC 5280 §4.2.1.3: a keyUsage stated
+  // without digitalSignature does not verify signatures other than on certificates and CRLs (a
+  // certificate that states none may).
+  const { ku } = readKeyUsage(certs[0]!.raw);
+  if (ku !== undefined && !(ku & KeyUsageFlags.digitalSignature))
+    throw formatError('certificate_chain_invalid', "the leaf certificate's keyUsage does not allow digitalSignature");
   const last = certs[certs.length - 1]!;
   const selfSigned = certs.length > 1 && signedBy(last, last);
   let trustedBy: number | undefined;

@@ -5,14 +5,13 @@
  * checked by the one X.509 chain check (formats/x509/check-certificate-chain.ts: every
  * certificate valid now, each one issued and signed by the next, intermediates are CAs, the last
  * one issued and signed by a configured anchor, a signing certificate that is not self-signed),
- * plus the HAIP rule that no anchor is inside `x5c` and RFC 5280's keyUsage. The signing certificate's key then passes
+ * plus the HAIP rule that no anchor is inside `x5c`. The signing certificate's key then passes
  * the public key gate. Returns that key and the provider's name.
  */
 import type { X509Certificate } from 'node:crypto';
 import type { JWK } from 'jose';
 import { checkCertificateChain, leafPublicJwk, MAX_CHAIN_LENGTH, readX5c } from '../../formats/x509/check-certificate-chain.js';
 import { FormatError } from '../../formats/format-error.js';
-import { KeyUsageFlags, readKeyUsage } from '../../formats/x509/read-certificate-extensions.js';
 
 export interface TrustAnchor {
   provider: string;
@@ -29,14 +28,8 @@ export function verifyX5cChain(x5c: unknown, anchors: readonly TrustAnchor[], no
   if (ders.some((d) => anchors.some((a) => a.certificate.raw.equals(d)))) throw new X5cRefusal('x5c must not include the trust anchor');
   try {
     const checked = checkCertificateChain(ders, { now: now.getTime(), anchors: anchors.map((a) => a.certificate), caLeaf: true });
-    // RFC 5280 §4.2.1.3: a certificate that states keyUsage without digitalSignature does not
-    // verify signatures other than on certificates and CRLs (one that states none may).
-    const { ku } = readKeyUsage(checked.certs[0]!.raw);
-    if (ku !== undefined && !(ku & KeyUsageFlags.digitalSignature))
-      throw new X5cRefusal("the signing certificate's keyUsage does not allow digitalSignature");
     return { jwk: leafPublicJwk(checked.certs[0]!), provider: anchors[checked.trustedBy!]!.provider };
   } catch (e) {
-    if (e instanceof X5cRefusal) throw e;
     // A certificate node cannot read or a key it cannot export is a refusal too, as before.
     throw new X5cRefusal(e instanceof FormatError ? e.message : 'x5c holds a certificate that cannot be used');
   }

@@ -6,14 +6,25 @@
  *
  * The path checks mirror formats/x509/check-certificate-chain.ts (node:crypto, the CLI's): every
  * certificate inside its validity (RFC 5280 §4.1.2.5), each signed by the next, every signer a CA
- * (§4.2.1.9), a leaf that is neither a CA nor self-signed (HAIP 1.0), and a top that is, or is
- * signed by, one of the wallet's anchors — a self-signed root the chain brings along proves nothing.
+ * (§4.2.1.9), a leaf that is neither a CA nor self-signed (HAIP 1.0) and whose keyUsage, when
+ * stated, allows digitalSignature (§4.2.1.3), a top that is, or is signed by, one of the wallet's
+ * anchors — a self-signed root the chain brings along proves nothing — and every CA's
+ * pathLenConstraint kept, the anchor's included (§4.2.1.9).
  */
 // @peculiar/x509 registers its parsers with tsyringe, which needs Reflect metadata; first, so it runs first.
 import 'reflect-metadata/lite';
-import { BasicConstraintsExtension, SubjectAlternativeNameExtension, X509Certificate } from '@peculiar/x509';
+import {
+  BasicConstraintsExtension,
+  KeyUsageFlags,
+  KeyUsagesExtension,
+  SubjectAlternativeNameExtension,
+  X509Certificate,
+} from '@peculiar/x509';
 import type { JWK } from 'jose';
 import { X509RequestRefused, type CertificateReader } from '../../holder/check-x509-request.js';
+
+/** What the constructor takes, named without the DOM's BufferSource (the module is also type-checked, and tested, under node's types). */
+type CertificateBytes = ConstructorParameters<typeof X509Certificate>[0];
 
 const isCa = (c: X509Certificate): boolean => c.getExtension(BasicConstraintsExtension)?.ca === true;
 const inValidity = (c: X509Certificate, now: number): boolean => c.notBefore.getTime() <= now && now <= c.notAfter.getTime();
@@ -29,7 +40,7 @@ const publicPart = ({ kty, crv, x, y }: JWK): JWK => ({ kty, crv, x, y });
 
 function parse(der: Uint8Array): X509Certificate {
   try {
-    return new X509Certificate(der as BufferSource);
+    return new X509Certificate(der as CertificateBytes);
   } catch {
     throw new X509RequestRefused('chain_untrusted', 'a certificate of the chain cannot be parsed');
   }
@@ -39,7 +50,7 @@ function parse(der: Uint8Array): X509Certificate {
 export function webCertificateReader(anchorDers: readonly Uint8Array[]): CertificateReader {
   const anchors = anchorDers.map((d) => {
     try {
-      return new X509Certificate(d as BufferSource);
+      return new X509Certificate(d as CertificateBytes);
     } catch {
       return undefined;
     }
@@ -57,14 +68,26 @@ export function webCertificateReader(anchorDers: readonly Uint8Array[]): Certifi
       const leaf = certs[0]!;
       if (isCa(leaf)) throw new X509RequestRefused('chain_untrusted', 'the leaf certificate is a CA certificate');
       if (leaf.issuer === leaf.subject) throw new X509RequestRefused('chain_untrusted', 'the leaf certificate is self-signed');
+      const usage = leaf.getExtension(KeyUsagesExtension);
+      if (usage && !(usage.usages & KeyUsageFlags.digitalSignature))
+        throw new X509RequestRefused('chain_untrusted', "the leaf certificate's keyUsage does not allow digitalSignature");
       const top = certs[certs.length - 1]!;
-      let trusted = false;
+      let path: X509Certificate[] | undefined;
       for (const a of anchors) {
         if (!a) continue;
-        trusted = sameBytes(a.rawData, top.rawData) ? certs.length > 1 : isCa(a) && inValidity(a, now) && (await signedBy(top, a));
-        if (trusted) break;
+        if (sameBytes(a.rawData, top.rawData) ? certs.length > 1 : isCa(a) && inValidity(a, now) && (await signedBy(top, a))) {
+          path = sameBytes(a.rawData, top.rawData) ? certs : [...certs, a];
+          break;
+        }
       }
-      if (!trusted) throw new X509RequestRefused('chain_untrusted', 'the chain does not lead to a trusted anchor');
+      if (!path) throw new X509RequestRefused('chain_untrusted', 'the chain does not lead to a trusted anchor');
+      let below = 0; // non-self-issued CA certificates between path[i] and the leaf
+      for (let i = 1; i < path.length; i++) {
+        const max = path[i]!.getExtension(BasicConstraintsExtension)?.pathLength;
+        if (max !== undefined && below > max)
+          throw new X509RequestRefused('chain_untrusted', `certificate ${i} allows ${max} CA certificate(s) under it (pathLenConstraint)`);
+        if (path[i]!.subject !== path[i]!.issuer) below++;
+      }
       // WebCrypto reads the SPKI (and refuses a point off the curve); the JWK goes through the gate after.
       const key = await crypto.subtle
         .importKey('spki', leaf.publicKey.rawData, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify'])

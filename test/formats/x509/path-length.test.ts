@@ -1,4 +1,5 @@
 /**
+ * RFC 5280 §4.2.1.3: a leaf whose keyUsage is stated without digitalSignature signs nothing.
  * RFC 5280 §4.2.1.9: a CA's pathLenConstraint bounds the CA certificates under it, the trust
  * anchor's included (an IACA or issuer CA of pathLen 0 signs end-entity certificates only), in
  * every chain check (checkCertificateChain: imports, request objects, wallet providers, mdoc
@@ -14,6 +15,8 @@ import { checkCertificateChain } from '../../../src/formats/x509/check-certifica
 import { checkIssuerX5c, type IssuerCaAnchor } from '../../../src/formats/x509/verify-jws-x5c.js';
 import { FormatError } from '../../../src/formats/format-error.js';
 import { ECDSA_P256 as ECDSA } from '../../helpers/make-test-ca.js';
+import { webCertificateReader } from '../../../src/web/wallet/x509-reader.js';
+import { X509RequestRefused } from '../../../src/holder/check-x509-request.js';
 
 const DAY = 86_400_000;
 const ISS = 'https://foreign.example';
@@ -45,7 +48,7 @@ async function ca(name: string, pathLen: number | undefined, parent?: Made): Pro
   return { keys, cert };
 }
 
-async function leaf(parent: Made): Promise<Made> {
+async function leaf(parent: Made, usage = x509.KeyUsageFlags.digitalSignature): Promise<Made> {
   const keys = await newKeys();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: '0b',
@@ -56,10 +59,7 @@ async function leaf(parent: Made): Promise<Made> {
     publicKey: keys.publicKey,
     signingKey: parent.keys.privateKey,
     signingAlgorithm: ECDSA,
-    extensions: [
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.SubjectAlternativeNameExtension([{ type: 'url', value: ISS }]),
-    ],
+    extensions: [new x509.KeyUsagesExtension(usage, true), new x509.SubjectAlternativeNameExtension([{ type: 'url', value: ISS }])],
   });
   return { keys, cert };
 }
@@ -135,4 +135,32 @@ it('refuses an SD-JWT VC x5c that carries the trust anchor itself (HAIP 1.0 §6.
     (e: unknown) => code('issuer_certificate_invalid')(e) && /trust anchor itself/.test((e as Error).message),
   );
   assert.equal(checkIssuerX5c([b64(leafUnderRoot0)], ISS, [anchorOf(root0)], Date.now()).chain.length, 1);
+});
+
+it('refuses a leaf whose keyUsage is stated without digitalSignature, in every chain check', async () => {
+  const now = Date.now();
+  const encipherer = await leaf(root0, x509.KeyUsageFlags.keyEncipherment);
+  assert.throws(
+    () => checkCertificateChain([der(encipherer)], { now, anchors: [node(root0)] }),
+    (e: unknown) => code('certificate_chain_invalid')(e) && /digitalSignature/.test((e as Error).message),
+  );
+  assert.throws(() => checkCertificateChain([der(encipherer), der(root0)], { now }), code('certificate_chain_invalid'));
+  assert.throws(() => checkIssuerX5c([b64(encipherer)], ISS, [anchorOf(root0)], now), code('issuer_certificate_usage_invalid'));
+});
+
+it("keeps the same rules in the web wallet's reader (@peculiar/x509 and WebCrypto)", async () => {
+  const now = Date.now();
+  const refused = (e: unknown) => e instanceof X509RequestRefused;
+  const read = (anchor: Made, chain: Made[]) => webCertificateReader([der(anchor)]).checkChain(chain.map(der), now);
+  assert.equal((await read(root0, [leafUnderRoot0])).subject, 'CN=issuer');
+  assert.equal((await read(root1, [leafUnderMid, mid])).subject, 'CN=issuer');
+  await assert.rejects(
+    read(root0, [leafUnderMid0, midUnder0]),
+    (e: unknown) => refused(e) && /pathLenConstraint/.test((e as Error).message),
+  );
+  await assert.rejects(read(root1, [leafUnderMidUnder, midUnder, mid]), refused);
+  await assert.rejects(
+    read(root0, [await leaf(root0, x509.KeyUsageFlags.keyEncipherment)]),
+    (e: unknown) => refused(e) && /digitalSignature/.test((e as Error).message),
+  );
 });
