@@ -108,6 +108,14 @@ export function chainEndsAt(
   return anchor.ca && (o.now === undefined || inValidity(anchor, o.now)) && (o.signedBy ?? checkSignedBy)(last, anchor);
 }
 
+// Read once per certificate object: the mdoc and x5c checks hand in cached certificates
+// (certificate-cache.ts), so a known issuer's chain is not parsed with ASN.1 on every presentation.
+const keyUsages = new WeakMap<X509Certificate, number | null>();
+const keyUsageOf = (c: X509Certificate): number | undefined => {
+  let ku = keyUsages.get(c);
+  if (ku === undefined) keyUsages.set(c, (ku = readKeyUsage(c.raw).ku ?? null));
+  return ku ?? undefined;
+};
 const pathLengths = new WeakMap<X509Certificate, number | null>();
 const pathLengthOf = (c: X509Certificate): number | undefined => {
   let p = pathLengths.get(c);
@@ -176,7 +184,7 @@ export function checkCertificateChain(ders: readonly Uint8Array[], opts: CheckCh
   // Every caller verifies signatures with the leaf's key. RFC 5280 §4.2.1.3: a keyUsage stated
   // without digitalSignature does not verify signatures other than on certificates and CRLs (a
   // certificate that states none may).
-  const { ku } = readKeyUsage(certs[0]!.raw);
+  const ku = keyUsageOf(certs[0]!);
   if (ku !== undefined && !(ku & KeyUsageFlags.digitalSignature))
     throw formatError('certificate_chain_invalid', "the leaf certificate's keyUsage does not allow digitalSignature");
   const last = certs[certs.length - 1]!;
