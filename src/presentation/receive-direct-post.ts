@@ -113,6 +113,10 @@ export async function answerRequest(
   // answer that is both an error and a presentation says neither; it is refused and the request
   // stays open for the wallet's real answer.
   if (body.error !== undefined && body.vp_token !== undefined) throw invalidRequest('errorAndVpToken');
+  // A revoked verifier client's open requests end with its key: no holder's claims are taken
+  // (nor a refusal recorded in a history) for a client that can never read them.
+  const client = await deps.store.clients.get(rec.client_id);
+  if (client && client.revokedAt !== null) throw invalidRequest('verifierRevoked');
   if (typeof body.error === 'string') {
     const error = body.error;
     if (!(await deps.store.verifierRequests.take(rec.id, now))) throw invalidRequest('answered');
@@ -129,9 +133,8 @@ export async function answerRequest(
     throw invalidRequest('vpTokenNotObject', `vp_token is not a JSON object: ${e instanceof Error ? e.message : 'invalid JSON'}`);
   }
   if (!isJsonObject(vpToken)) throw invalidRequest('vpTokenNotObject');
-  // What can fail without the wallet's doing is done before the take: the client and its query
-  // are read, and receipts will be signable (SECURITY.md "Faults": nothing left half-consumed).
-  const client = await deps.store.clients.get(rec.client_id);
+  // What can fail without the wallet's doing is done before the take: the client (above) and its
+  // query are read, and receipts will be signable (SECURITY.md "Faults": nothing left half-consumed).
   const query = parseDcqlQuery(
     JSON.parse(rec.dcql_query),
     deps.catalog,

@@ -54,6 +54,10 @@ export const REQUEST_REFUSALS = {
     en: 'wallet_nonce must be 1 to 128 printable ASCII characters',
     ko: '지갑 일회용 값(wallet_nonce)은 출력 가능한 ASCII 문자 1~128자여야 합니다.',
   },
+  verifierRevoked: {
+    en: 'the verifier that made this request was revoked; it takes no answers',
+    ko: '이 요청을 만든 검증기관의 이용 권한이 취소되었습니다. 응답을 제출하지 마십시오.',
+  },
   dcApiOnly: {
     en: 'this request is answered through the Digital Credentials API',
     ko: '이 요청은 브라우저의 디지털 증명서 API로만 응답할 수 있습니다.',

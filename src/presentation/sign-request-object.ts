@@ -31,6 +31,8 @@ export async function signRequestObject(deps: PresentationDeps, id: string, opts
   if (rec.responded_at !== null) throw requestRefusal('invalid_request_uri', 'answered', { status: 400 });
   if (now >= rec.expires_at) throw requestRefusal('invalid_request_uri', 'expired', { status: 400 });
   const client = await deps.store.clients.get(rec.client_id);
+  // A revoked client's request is not signed for it: the wallet would ask its holder to consent to it.
+  if (client && client.revokedAt !== null) throw requestRefusal('invalid_request_uri', 'verifierRevoked', { status: 400 });
   const answer = await responseModeParts(deps, rec.id);
   // A DC API request travels through navigator.credentials.get only (dc-api/build-dc-api-requests.ts).
   if (DC_API_MODES.has(answer.response_mode)) throw requestRefusal('invalid_request_uri', 'dcApiOnly', { status: 400 });
