@@ -1638,10 +1638,6 @@ export const API_SCHEMAS = {
     "type": "object",
     "required": [
       "id",
-      "authorization_request",
-      "request_uri",
-      "qr_svg",
-      "qr_png",
       "expires_at"
     ],
     "properties": {
@@ -1650,20 +1646,21 @@ export const API_SCHEMAS = {
       },
       "authorization_request": {
         "type": "string",
-        "description": "openid4vp:// link with client_id and request_uri (show as QR or open on the same device)"
+        "description": "openid4vp:// link with client_id and request_uri (show as QR or open on the same device); absent for the dc_api modes, whose request travels through the browser only"
       },
       "request_uri": {
-        "type": "string"
+        "type": "string",
+        "description": "where the wallet fetches the signed request object; absent for the dc_api modes"
       },
       "qr_svg": {
         "type": "string",
         "format": "uri",
-        "description": "URL of the link as an SVG QR code (as for offers); served while the request is pending."
+        "description": "URL of the link as an SVG QR code (as for offers); served while the request is pending; absent for the dc_api modes."
       },
       "qr_png": {
         "type": "string",
         "format": "uri",
-        "description": "URL of the link as a PNG QR code (as for offers); served while the request is pending."
+        "description": "URL of the link as a PNG QR code (as for offers); served while the request is pending; absent for the dc_api modes."
       },
       "expires_at": {
         "type": "string",

@@ -39,6 +39,7 @@ export interface CreateRequestInput {
   redirect_uri?: string;
 }
 
+/** A request fetched by request_uri (direct_post, direct_post.jwt): the link, and its QR codes. */
 export interface CreatedRequest {
   id: string;
   authorization_request: string;
@@ -46,15 +47,24 @@ export interface CreatedRequest {
   qr_svg: string;
   qr_png: string;
   expires_at: string;
-  /** DC API modes: what the page passes to navigator.credentials.get({ digital: { requests } }). */
-  dc_api_requests?: DcApiRequest[];
   /** Made with redirect_uri: the result is read with the response_code (same-device/response-code.ts). */
   same_device?: true;
 }
 
+/** A DC API request: no link or QR (no wallet could use them); what the page passes to navigator.credentials.get({ digital: { requests } }). */
+export interface CreatedDcApiRequest {
+  id: string;
+  expires_at: string;
+  dc_api_requests: DcApiRequest[];
+}
+
 export const randomToken = (): string => randomBytes(16).toString('base64url');
 
-export async function createVerifierRequest(deps: PresentationDeps, client: ApiClient, input: CreateRequestInput): Promise<CreatedRequest> {
+export async function createVerifierRequest(
+  deps: PresentationDeps,
+  client: ApiClient,
+  input: CreateRequestInput,
+): Promise<CreatedRequest | CreatedDcApiRequest> {
   parseDcqlQuery(input.dcql_query, deps.catalog, client); // refuses a query we cannot answer
   const webhook =
     input.webhook_url === undefined
@@ -69,6 +79,18 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
       'redirect_uri (same-device) is for direct_post modes: a DC API answer returns to the page itself',
     );
   }
+  // request_uri_method is how a wallet fetches by request_uri, which a DC API request never is;
+  // an origin binds only a DC API answer. Either one given where it means nothing is refused.
+  if (input.request_uri_method !== undefined && DC_API_MODES.has(mode))
+    throw badRequest(
+      'invalid_request',
+      'request_uri_method is for requests fetched by request_uri: a DC API request travels through the browser',
+    );
+  if (input.origin !== undefined && !DC_API_MODES.has(mode))
+    throw badRequest(
+      'invalid_origin',
+      'origin is for the DC API modes (dc_api, dc_api.jwt): it is the page that calls navigator.credentials.get',
+    );
   const redirectUri = input.redirect_uri === undefined ? null : checkRedirectUri(input.redirect_uri, production);
   // DC API requests are signed under the identifier asked for (or the client's default) too
   // (Appendix A.3.2, HAIP 1.0 §5.2): did:web, or an X.509 identity with its x5c.
@@ -101,13 +123,15 @@ export async function createVerifierRequest(deps: PresentationDeps, client: ApiC
   };
   await deps.store.verifierRequests.insert(rec);
   await storeResponseMode(deps, id, mode, expiresAt, origin);
+  const expires_at = new Date(expiresAt).toISOString();
+  // A DC API request is answered through the browser only (its request object is not fetchable).
+  if (origin !== null) return { id, expires_at, dc_api_requests: await buildDcApiRequests(deps, rec, origin) };
   return {
     id,
     authorization_request: authorizationRequestLink(deps.config.publicUrl, rec),
     request_uri: requestUri(deps.config.publicUrl, id),
     ...requestQrUrls(deps.config.publicUrl, id),
-    expires_at: new Date(expiresAt).toISOString(),
-    ...(origin !== null && { dc_api_requests: await buildDcApiRequests(deps, rec, origin) }),
+    expires_at,
     ...(redirectUri !== null && { same_device: true as const }),
   };
 }

@@ -6,6 +6,9 @@
  * rendered; the image encodes nothing the link does not already say.
  */
 import { AppError } from '../errors.js';
+import { requestRefusal } from './request-refusals.js';
+import { responseModeParts } from './response-encryption/encryption-client-metadata.js';
+import { DC_API_MODES } from './response-encryption/response-modes.js';
 import type { VerifierRequestRecord } from '../store/repositories/verifier-requests-repo.js';
 import type { PresentationDeps } from './presentation-deps.js';
 import { requestUri, verifierClientId } from './verifier-identity.js';
@@ -34,6 +37,9 @@ export async function renderRequestQr(deps: PresentationDeps, id: string, kind: 
   if (!rec) throw new AppError('invalid_request_uri', 'no such request', { status: 404 });
   if (rec.responded_at !== null || deps.clock.now() >= rec.expires_at)
     throw new AppError('invalid_request_uri', 'the request was already answered or has expired', { status: 400 });
+  // A DC API request has no link a wallet could use: it travels through the browser only.
+  if (DC_API_MODES.has((await responseModeParts(deps, rec.id)).response_mode))
+    throw requestRefusal('invalid_request_uri', 'dcApiOnly', { status: 400 });
   // The same image as an offer's QR (render-link-qr.ts).
   return renderLinkQr(authorizationRequestLink(deps.config.publicUrl, rec), kind);
 }

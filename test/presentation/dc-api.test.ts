@@ -28,7 +28,7 @@ import {
   verifyJwtWithDidDocument,
 } from './helpers.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
-import type { CreatedRequest } from '../../src/presentation/create-verifier-request.js';
+import type { AnyCreatedRequest } from './helpers.js';
 
 const PUBLIC_URL = 'https://verifier.example';
 const ORIGIN = 'https://verifier.example';
@@ -82,7 +82,7 @@ for (const backend of storeTargets()) {
     const handBack = (id: string, data: Obj, key = verifierKey) => postDcApiResponse(t.app, key, id, data);
     const read = (id: string) => readRequestView(t.app, verifierKey, id);
     const present = (nonce: string, aud = `origin:${ORIGIN}`) => presentTo(credential, holder, aud, nonce);
-    const unsignedOf = (c: CreatedRequest) => dcApiEntry(c, 'openid4vp-v1-unsigned').data;
+    const unsignedOf = (c: AnyCreatedRequest) => dcApiEntry(c, 'openid4vp-v1-unsigned').data;
     const encKey = (params: Obj) => ((params.client_metadata as Obj).jwks as { keys: JWK[] }).keys[0]!;
     const encrypt = async (key: JWK, payload: Obj) =>
       new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
@@ -108,10 +108,28 @@ for (const backend of storeTargets()) {
       assert.equal(unsigned.response_mode, 'dc_api.jwt');
       assert.equal(encKey(unsigned).alg, 'ECDH-ES');
       assert.equal(encKey(signed).kid, encKey(unsigned).kid);
-      // Not fetchable by request_uri: a DC API request travels through the browser only.
+      // Not fetchable by request_uri, and no link or QR to show: a DC API request travels through the browser only.
       const byUri = await t.app.inject({ method: 'GET', url: `/openid4vp/requests/${c.id}` });
       assert.equal(byUri.statusCode, 400);
       assert.equal(byUri.json<{ error: string }>().error, 'invalid_request_uri');
+      assert.deepEqual(Object.keys(c).sort(), ['dc_api_requests', 'expires_at', 'id']);
+      for (const kind of ['svg', 'png']) {
+        const qr = await t.app.inject({ method: 'GET', url: `/openid4vp/requests/${c.id}/qr.${kind}` });
+        assert.equal(qr.statusCode, 400, kind);
+        assert.equal(qr.json<{ error: string }>().error, 'invalid_request_uri', kind);
+      }
+      // What means nothing for a mode is refused, with nothing stored: request_uri_method for the DC API, origin for direct_post.
+      const before = await rowCount(t, 'verifier_requests');
+      const refused = async (body: Obj, code: string) => {
+        const res = await postVerifierRequest(t.app, verifierKey, ageOver19Query(vct), body);
+        assert.equal(res.statusCode, 400, res.body);
+        assert.equal(res.json<{ code: string }>().code, code, JSON.stringify(body));
+      };
+      await refused({ response_mode: 'dc_api.jwt', origin: ORIGIN, request_uri_method: 'post' }, 'invalid_request');
+      await refused({ response_mode: 'dc_api', origin: ORIGIN, request_uri_method: 'get' }, 'invalid_request');
+      await refused({ response_mode: 'direct_post', origin: ORIGIN }, 'invalid_origin');
+      await refused({ origin: ORIGIN }, 'invalid_origin');
+      assert.equal(await rowCount(t, 'verifier_requests'), before);
     });
 
     it('an independent wallet library answers a signed dc_api.jwt request for our origin: verified', async () => {

@@ -222,14 +222,17 @@ export async function createDcqlRequest(
   verifierKey: string,
   credentialQuery: Obj,
   body: Obj = {},
-): Promise<CreatedRequest> {
+): Promise<AnyCreatedRequest> {
   const res = await postVerifierRequest(app, verifierKey, credentialQuery, body);
   assert.equal(res.statusCode, 201, res.body);
-  return res.json<CreatedRequest>();
+  return res.json<AnyCreatedRequest>();
 }
 
+/** What POST /v1/verifier/requests answers, as the tests read it (each knows which mode it asked for). */
+export type AnyCreatedRequest = CreatedRequest & { dc_api_requests?: DcApiRequest[] };
+
 /** A DC API request's entry for one protocol: what the page hands to navigator.credentials.get. */
-export function dcApiEntry(c: Pick<CreatedRequest, 'dc_api_requests'>, protocol: DcApiRequest['protocol']): DcApiRequest {
+export function dcApiEntry(c: Pick<AnyCreatedRequest, 'dc_api_requests'>, protocol: DcApiRequest['protocol']): DcApiRequest {
   const entry = c.dc_api_requests?.find((r) => r.protocol === protocol);
   assert.ok(entry, `no ${protocol} entry in dc_api_requests`);
   return entry;

@@ -65,6 +65,8 @@ export async function redeemEngagement(deps: PresentationDeps, client: ApiClient
     dcql_query: input.dcql_query,
     ...(input.purpose ? { purpose: input.purpose } : {}),
   });
+  // Made in the default mode (direct_post), so it has its link; the check only tells TypeScript.
+  if (!('authorization_request' in created)) throw new Error('an engagement request is made in direct_post mode');
   // The handle is taken together with the request it hands over (one UPDATE): never spent on a
   // request nobody received. When it is not taken, the request made for it goes again. When the
   // claim fails (a store fault), its outcome is unknown (an UPDATE may still commit after the
