@@ -4,7 +4,8 @@
  * holder key; the same credential copied and presented with someone else's key leaves a receipt
  * linked to nobody, so no one can write into another holder's history. The same holds for a valid
  * credential: only a KB-JWT that verifies links its receipt (not one under another key, not none,
- * even where the policy does not require holder binding).
+ * even where the policy does not require holder binding), and a replay of a presentation already
+ * shown is linked to nobody either.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
@@ -87,6 +88,16 @@ for (const backend of storeTargets()) {
       const row = await verifyAndReadReceipt(presentation);
       assert.equal(row.verdict, 'verified');
       assert.equal(row.holder_jkt, jwkThumbprint(holder.publicJwk));
+    });
+
+    it('links a replay of a presentation already shown (nonce_reused) to nobody: the first showing is in the history once', async () => {
+      const { presentation } = await counterPresent(validCredential, holder, counterOf(t.app, verifierKey), ['age_over_19']);
+      assert.equal((await verifyAndReadReceipt(presentation)).holder_jkt, jwkThumbprint(holder.publicJwk));
+      for (let i = 0; i < 2; i++) {
+        const replay = await verifyAndReadReceipt(presentation);
+        assert.equal(replay.code, 'nonce_reused');
+        assert.equal(replay.holder_jkt, null);
+      }
     });
 
     it('links a copy whose KB-JWT is signed by another key to nobody', async () => {
