@@ -130,6 +130,9 @@ for (const backend of storeTargets()) {
         headers: { authorization: `Bearer ${verifierKey}` },
       });
       assert.equal(polled.json().status, 'verified');
+      // Asked again once answered (the wallet on another screen): nothing is left to collect.
+      const after = (await (await wait(e.wait_token)).json()) as { status: string };
+      assert.equal(after.status, 'expired');
     });
 
     it('refuses bad inputs with stable codes and spends nothing', async () => {

@@ -3,8 +3,8 @@
  * a handle waits for the request a counter makes with it (a long-poll: answered as soon as the
  * request exists, or `waiting` after at most ENGAGEMENT_WAIT_SECONDS, then the wallet asks again).
  * `expired` when nothing is left to collect: the handle passed its expiry with no request
- * delivered, or the request it was handed has expired itself or its verifier client was revoked
- * (its link would be refused).
+ * delivered, or the request it was handed has expired, was answered already, or its verifier
+ * client was revoked (its link would be refused).
  *
  * The store is read every POLL_MS, so a handle redeemed on another node is seen as quickly; the
  * wait ends early when the wallet goes away. How many waits are held is bounded per node, per
@@ -97,6 +97,8 @@ async function handedRequest(
 ): Promise<EngagementWait> {
   const request = requestId === null ? undefined : await deps.store.verifierRequests.get(requestId);
   if (!request || deps.clock.now() >= request.expires_at) return { status: 'expired' };
+  // Answered already (by this wallet, on another screen): its link would be refused as answered.
+  if (request.responded_at !== null) return { status: 'expired' };
   // Its verifier client revoked since: the link is dead too (sign-request-object.ts refuses it).
   const client = await deps.store.clients.get(request.client_id);
   if (client && client.revokedAt !== null) return { status: 'expired' };
