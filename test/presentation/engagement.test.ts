@@ -140,6 +140,13 @@ for (const backend of storeTargets()) {
       const noToken = await wait(undefined);
       assert.equal(noToken.status, 401);
       assert.equal(((await noToken.json()) as { code: string }).code, 'engagement_token_missing');
+      // wait: 0 to 99 seconds written as a number is written (01 is refused, as the history's limit=01 is).
+      for (const bad of ['01', '100', '-1', '1.5', 'x']) {
+        const res = await fetch(`${t.url}/v1/wallet/engagements/request?wait=${bad}`, {
+          headers: { authorization: `Bearer ${e.wait_token}` },
+        });
+        assert.equal(res.status, 400, bad);
+      }
       const unknownToken = await wait('A'.repeat(43));
       assert.equal(unknownToken.status, 401);
       assert.equal(((await unknownToken.json()) as { code: string }).code, 'engagement_token_unknown');

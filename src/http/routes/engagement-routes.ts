@@ -62,7 +62,7 @@ export async function engagementRoutes(app: FastifyInstance, runtime: AppDeps & 
           properties: {
             wait: {
               type: 'string',
-              pattern: '^[0-9]{1,2}$',
+              pattern: '^(?:0|[1-9][0-9]?)$',
               description: 'Most seconds to hold the answer (capped by ENGAGEMENT_WAIT_SECONDS)',
             },
           },
