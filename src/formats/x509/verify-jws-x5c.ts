@@ -68,14 +68,14 @@ export function checkIssuerX5c(
   now: number,
 ): { anchor: IssuerCaAnchor; chain: Buffer[]; jwk: JWK } {
   const { certs, chain } = readChain(x5c);
+  // HAIP 1.0 §6.1.1: no trust anchor's certificate in the x5c, whichever anchor the chain would
+  // end at (a wallet provider's x5c is refused the same way, client-attestation/verify-x5c-chain.ts).
+  if (certs.some((c) => anchors.some((a) => a.certificate.raw.equals(c.raw))))
+    throw formatError('issuer_certificate_invalid', 'the x5c carries a trust anchor itself (HAIP 1.0 §6.1.1 leaves it out)');
   // The shared anchor test of checkCertificateChain, without the anchor's validity: an expired
   // anchor is step 3's issuer_certificate_expired here, not an untrusted chain.
   const anchor = anchors.find((a) => chainEndsAt(certs, a.certificate, { signedBy: issuedByCached }));
   if (!anchor) throw formatError('issuer_certificate_untrusted', 'the x5c chain does not lead to a trusted issuer CA');
-  // HAIP 1.0 §6.1.1: the trust anchor's certificate MUST NOT be in the x5c (a wallet provider's
-  // x5c is refused the same way, client-attestation/verify-x5c-chain.ts).
-  if (anchor.certificate.raw.equals(certs[certs.length - 1]!.raw))
-    throw formatError('issuer_certificate_invalid', 'the x5c carries the trust anchor itself (HAIP 1.0 §6.1.1 leaves it out)');
   try {
     checkPathLengths(certs, anchor.certificate);
   } catch (e) {

@@ -164,3 +164,13 @@ it("keeps the same rules in the web wallet's reader (@peculiar/x509 and WebCrypt
     (e: unknown) => refused(e) && /digitalSignature/.test((e as Error).message),
   );
 });
+
+it('refuses an x5c that carries any trust anchor, whichever anchor it would end at (the order of the trust list changes nothing)', () => {
+  const now = Date.now();
+  for (const anchors of [
+    [anchorOf(root1), anchorOf(mid)],
+    [anchorOf(mid), anchorOf(root1)],
+  ])
+    assert.throws(() => checkIssuerX5c([b64(leafUnderMid), b64(mid)], ISS, anchors, now), code('issuer_certificate_invalid'));
+  assert.equal(checkIssuerX5c([b64(leafUnderMid)], ISS, [anchorOf(root1), anchorOf(mid)], now).chain.length, 1);
+});
