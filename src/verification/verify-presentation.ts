@@ -73,10 +73,11 @@ export async function verifyPresentation(input: VerifyInput, ctx: VerificationCo
   // A VC-JWT is disclosed whole: say what it carried, beside the asked claims we keep.
   if (!failed && s.format && verificationFormat(s.format)?.disclosesWholeCredential)
     report.wholeCredential = { carried: Object.keys(s.claims ?? {}) };
-  // A replay of a presentation already shown (nonce_reused) is somebody's copy, not the holder's
-  // act: the holder's own showing is in their history once; a copy is linked to nobody (a QR
-  // photographed at the counter cannot fill its holder's history with refusals).
-  if (code === 'nonce_reused') return report;
+  // A presentation the replay check refuses (a nonce used already, or one this counter no longer
+  // knows: an issued nonce is forgotten before a KB-JWT stops being fresh) may be somebody's copy,
+  // not the holder's act: linked to nobody (a QR photographed at the counter cannot fill its
+  // holder's history with refusals); the holder's own showing is in their history once.
+  if (code === 'nonce_reused' || code === 'nonce_not_issued') return report;
   if (s.holderJkt) report.holderJkt = s.holderJkt;
   else if (failed) {
     const jkt = await proveHolderAfterRefusal(s, checks, ctx, input);

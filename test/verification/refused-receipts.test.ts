@@ -11,7 +11,15 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import assert from 'node:assert/strict';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { storeTargets } from '../helpers/stores.js';
-import { counterOf, counterPresent, counterVerify, generateHolderKey, issueViaApi, revokeViaApi } from '../presentation/helpers.js';
+import {
+  counterChallenge,
+  counterOf,
+  counterPresent,
+  counterVerify,
+  generateHolderKey,
+  issueViaApi,
+  revokeViaApi,
+} from '../presentation/helpers.js';
 import { jwkThumbprint } from '../../src/keys/jwk-thumbprint.js';
 import type { HolderKey } from '../../src/wallet/holder-key.js';
 
@@ -98,6 +106,13 @@ for (const backend of storeTargets()) {
         assert.equal(replay.code, 'nonce_reused');
         assert.equal(replay.holder_jkt, null);
       }
+      // A nonce this counter does not know (never issued, or forgotten once its TTL passed while
+      // the KB-JWT is still fresh): refused as nonce_not_issued, linked to nobody either.
+      const { aud } = await counterChallenge(counterOf(t.app, verifierKey));
+      const unknown = await counterPresent(validCredential, holder, aud, ['age_over_19'], { nonce: 'n'.repeat(22) });
+      const row = await verifyAndReadReceipt(unknown.presentation);
+      assert.equal(row.code, 'nonce_not_issued');
+      assert.equal(row.holder_jkt, null);
     });
 
     it('links a copy whose KB-JWT is signed by another key to nobody', async () => {
