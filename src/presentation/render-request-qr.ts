@@ -37,6 +37,9 @@ export async function renderRequestQr(deps: PresentationDeps, id: string, kind: 
   if (!rec) throw new AppError('invalid_request_uri', 'no such request', { status: 404 });
   if (rec.responded_at !== null || deps.clock.now() >= rec.expires_at)
     throw new AppError('invalid_request_uri', 'the request was already answered or has expired', { status: 400 });
+  // A revoked client's request: its link is dead (sign-request-object.ts), so is its QR.
+  const client = await deps.store.clients.get(rec.client_id);
+  if (client && client.revokedAt !== null) throw requestRefusal('invalid_request_uri', 'verifierRevoked', { status: 400 });
   // A DC API request has no link a wallet could use: it travels through the browser only.
   if (DC_API_MODES.has((await responseModeParts(deps, rec.id)).response_mode))
     throw requestRefusal('invalid_request_uri', 'dcApiOnly', { status: 400 });

@@ -51,6 +51,11 @@ for (const backend of storeTargets()) {
       assert.equal((await t.app.inject({ method: 'GET', url: path })).statusCode, 200, 'served while the client is active');
       await revoke(v.id);
 
+      for (const kind of ['svg', 'png']) {
+        const qr = await t.app.inject({ method: 'GET', url: `${path}/qr.${kind}` });
+        assert.equal(qr.statusCode, 400, kind);
+        assert.equal(qr.json<{ error: string }>().error, 'invalid_request_uri', kind);
+      }
       const fetched = await t.app.inject({ method: 'GET', url: path });
       assert.equal(problem(fetched).status, 400);
       assert.equal(problem(fetched).error, 'invalid_request_uri');
