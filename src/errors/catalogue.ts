@@ -869,8 +869,8 @@ export const ERROR_CATALOGUE = {
   invalid_origin: {
     http: [400],
     area: 'verifier',
-    en: 'origin is not a bare https origin (http only for localhost outside production)',
-    ko: '출처(origin)는 경로 없는 https 출처여야 합니다(운영 환경이 아닐 때 localhost만 http 허용).',
+    en: 'origin is not a bare https origin (http only for localhost outside production), or is given for a mode other than dc_api / dc_api.jwt',
+    ko: '출처(origin)는 경로 없는 https 출처여야 합니다(운영 환경이 아닐 때 localhost만 http 허용). 출처는 dc_api, dc_api.jwt 응답 방식에만 줄 수 있습니다.',
   },
   invalid_redirect_uri: {
     http: [400],
@@ -1437,7 +1437,7 @@ export const ERROR_CATALOGUE = {
     http: [400],
     area: 'mdoc',
     en: 'a certificate of the x5chain is outside its validity, lacks its key usage, is not signed by the next one, breaks a pathLenConstraint (the IACA one included), or names another country than its IACA; or the MSO was signed outside the document signer validity',
-    ko: '인증서 체인(x5chain)의 인증서 중 유효기간 밖이거나, 필요한 키 용도가 없거나, 다음 인증서로 서명되지 않았거나, 발급 기관 루트 인증서(IACA)와 다른 국가를 적은 것이 있습니다. 또는 MSO가 문서 서명 인증서의 유효기간 밖에 서명되었습니다.',
+    ko: '인증서 체인(x5chain)의 인증서 중 유효기간 밖이거나, 필요한 키 용도가 없거나, 다음 인증서로 서명되지 않았거나, 경로 길이 제한(pathLenConstraint, IACA의 제한 포함)을 넘거나, 발급 기관 루트 인증서(IACA)와 다른 국가를 적은 것이 있습니다. 또는 MSO가 문서 서명 인증서의 유효기간 밖에 서명되었습니다.',
   },
   mdoc_iaca_untrusted: {
     http: [400],

@@ -11,6 +11,9 @@ import { PKCS11_REF_PREFIX } from './pkcs11/key-ref.js';
 
 export type { GeneratedKey } from './key-backend.js';
 
+/** Keys just written and not yet loaded, kept at most (oldest dropped: their load decrypts). */
+const MAX_WRITTEN = 8;
+
 export const SIGNING_ALGS: readonly SigningAlg[] = ['ES256', 'EdDSA'];
 
 export const isSigningAlg = (v: unknown): v is SigningAlg => v === 'ES256' || v === 'EdDSA';
@@ -50,6 +53,8 @@ export class FileKeyStore implements KeyBackend {
     const file = `${kid}.key.json`;
     const text = encryptKeyFile({ kid, alg, publicJwk: publicJwk as Record<string, unknown> }, privateKey, this.passphrase);
     writeFileAtomic(join(this.dir, file), text);
+    // A key made and never loaded (a rotation that failed after) is not kept for the process's life.
+    if (this.written.size >= MAX_WRITTEN) this.written.delete(this.written.keys().next().value!);
     this.written.set(file, { text, privateKey });
     return { kid, alg, publicJwk, file };
   }
