@@ -14,6 +14,8 @@ import { formatError } from '../error-codes.js';
 import { checkPublicJwk } from '../jose/check-public-jwk.js';
 import type { JWK } from 'jose';
 import { KeyUsageFlags, readKeyUsage, readPathLength } from './read-certificate-extensions.js';
+import { readOnce } from './certificate-cache.js';
+import { pathLengthBreach } from './path-length.js';
 
 export const MAX_CHAIN_LENGTH = 5;
 
@@ -108,39 +110,37 @@ export function chainEndsAt(
   return anchor.ca && (o.now === undefined || inValidity(anchor, o.now)) && (o.signedBy ?? checkSignedBy)(last, anchor);
 }
 
-// Read once per certificate object: the mdoc and x5c checks hand in cached certificates
-// (certificate-cache.ts), so a known issuer's chain is not parsed with ASN.1 on every presentation.
-const keyUsages = new WeakMap<X509Certificate, number | null>();
-const keyUsageOf = (c: X509Certificate): number | undefined => {
-  let ku = keyUsages.get(c);
-  if (ku === undefined) keyUsages.set(c, (ku = readKeyUsage(c.raw).ku ?? null));
-  return ku ?? undefined;
-};
-const pathLengths = new WeakMap<X509Certificate, number | null>();
-const pathLengthOf = (c: X509Certificate): number | undefined => {
-  let p = pathLengths.get(c);
-  if (p === undefined) pathLengths.set(c, (p = readPathLength(c.raw) ?? null));
-  return p ?? undefined;
-};
+/**
+ * An extension this check reads (keyUsage, basicConstraints' path length), once per cached
+ * certificate (certificate-cache.ts: the same issuer's chain comes back with every presentation).
+ * One node:crypto parsed but the ASN.1 reader cannot is a malformed certificate: certificate_invalid.
+ */
+export function readExtension<T>(c: X509Certificate, name: string, read: (der: Uint8Array) => T): T {
+  return readOnce(c, name, (cert) => {
+    try {
+      return read(cert.raw);
+    } catch {
+      throw formatError('certificate_invalid', `the ${name} extension of certificate "${nameOf(cert)}" cannot be read`);
+    }
+  });
+}
+const keyUsageOf = (c: X509Certificate): number | undefined => readExtension(c, 'keyUsage', readKeyUsage).ku;
 
 /**
- * RFC 5280 §4.2.1.9 / §6.1.4 (l)–(m): a CA's pathLenConstraint is the most non-self-issued CA
- * certificates that may follow it down to the leaf. Checked over the chain (leaf first) and the
- * anchor it ends under when that is not in it: a trust anchor's own constraint counts too (an
- * IACA or issuer CA of pathLen 0 signs end-entity certificates only). Throws certificate_chain_invalid.
+ * The pathLenConstraints of the chain (leaf first) and of the anchor it ends under when that is
+ * not in it: a trust anchor's own constraint counts too (an IACA or issuer CA of pathLen 0 signs
+ * end-entity certificates only). Throws certificate_chain_invalid.
  */
 export function checkPathLengths(certs: readonly X509Certificate[], anchor?: X509Certificate): void {
   const path = anchor && !anchor.raw.equals(certs[certs.length - 1]!.raw) ? [...certs, anchor] : certs;
-  let below = 0; // non-self-issued CA certificates between path[i] and the leaf
-  for (let i = 1; i < path.length; i++) {
-    const max = pathLengthOf(path[i]!);
-    if (max !== undefined && below > max)
-      throw formatError(
-        'certificate_chain_invalid',
-        `certificate ${i} ("${nameOf(path[i]!)}") allows ${max} CA certificate(s) under it (pathLenConstraint), the chain has ${below}`,
-      );
-    if (path[i]!.subject !== path[i]!.issuer) below++;
-  }
+  const breach = pathLengthBreach(
+    path.map((c) => ({ pathLength: readExtension(c, 'basicConstraints', readPathLength), selfIssued: c.subject === c.issuer })),
+  );
+  if (breach)
+    throw formatError(
+      'certificate_chain_invalid',
+      `certificate ${breach.index} ("${nameOf(path[breach.index]!)}") allows ${breach.max} CA certificate(s) under it (pathLenConstraint), the chain has ${breach.below}`,
+    );
 }
 
 export interface CheckedChain {

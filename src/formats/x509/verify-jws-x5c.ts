@@ -26,7 +26,15 @@ import { formatError } from '../error-codes.js';
 import { algForJwk } from '../jose/import-public-key.js';
 import type { ParsedJws } from '../jose/types.js';
 import { verifyCompactJws, type VerifiedJws } from '../jose/verify-compact-jws.js';
-import { chainEndsAt, checkChainLinks, checkPathLengths, leafPublicJwk, parseCertificate, readX5c } from './check-certificate-chain.js';
+import {
+  chainEndsAt,
+  checkChainLinks,
+  checkPathLengths,
+  leafPublicJwk,
+  parseCertificate,
+  readExtension,
+  readX5c,
+} from './check-certificate-chain.js';
 import { certificateFor, issuedByCached, readOnce } from './certificate-cache.js';
 import { KeyUsageFlags, readKeyUsage, readSubjectAltNames } from './read-certificate-extensions.js';
 
@@ -53,9 +61,18 @@ export interface X5cVerified extends VerifiedJws {
 
 const inValidity = (c: X509Certificate, now: number) => Date.parse(c.validFrom) <= now && now <= Date.parse(c.validTo);
 
+/** An extension of the leaf, read once (check-certificate-chain.ts); one that cannot be read is issuer_certificate_invalid. */
+function readLeafExtension<T>(leaf: X509Certificate, name: string, read: (der: Uint8Array) => T): T {
+  try {
+    return readExtension(leaf, name, read);
+  } catch (e) {
+    throw formatError('issuer_certificate_invalid', e instanceof Error ? e.message : `the ${name} extension cannot be read`);
+  }
+}
+
 /** Does the subjectAltName of `leaf` name `iss`? */
 function sanNames(leaf: X509Certificate, iss: string): boolean {
-  const { uris, dnsNames } = readOnce(leaf, 'subjectAltNames', (c) => readSubjectAltNames(c.raw));
+  const { uris, dnsNames } = readLeafExtension(leaf, 'subjectAltNames', readSubjectAltNames);
   if (iss.startsWith('dns:')) return dnsNames.includes(iss.slice(4).toLowerCase());
   return uris.includes(iss);
 }
@@ -123,7 +140,7 @@ function checkLeaf(certs: readonly X509Certificate[], anchors: readonly X509Cert
   for (const c of [...certs, ...anchors])
     if (!inValidity(c, now)) throw formatError('issuer_certificate_expired', `a certificate is valid ${c.validFrom} – ${c.validTo} only`);
   const leaf = certs[0]!;
-  const { ku } = readOnce(leaf, 'keyUsage', (c) => readKeyUsage(c.raw));
+  const { ku } = readLeafExtension(leaf, 'keyUsage', readKeyUsage);
   if (ku === undefined || !(ku & KeyUsageFlags.digitalSignature))
     throw formatError('issuer_certificate_usage_invalid', 'the issuer certificate does not allow digitalSignature');
   if (!sanNames(leaf, iss))

@@ -22,6 +22,7 @@ import {
 } from '@peculiar/x509';
 import type { JWK } from 'jose';
 import { X509RequestRefused, type CertificateReader } from '../../holder/check-x509-request.js';
+import { pathLengthBreach } from '../../formats/x509/path-length.js';
 
 /** What the constructor takes, named without the DOM's BufferSource (the module is also type-checked, and tested, under node's types). */
 type CertificateBytes = ConstructorParameters<typeof X509Certificate>[0];
@@ -81,13 +82,14 @@ export function webCertificateReader(anchorDers: readonly Uint8Array[]): Certifi
         }
       }
       if (!path) throw new X509RequestRefused('chain_untrusted', 'the chain does not lead to a trusted anchor');
-      let below = 0; // non-self-issued CA certificates between path[i] and the leaf
-      for (let i = 1; i < path.length; i++) {
-        const max = path[i]!.getExtension(BasicConstraintsExtension)?.pathLength;
-        if (max !== undefined && below > max)
-          throw new X509RequestRefused('chain_untrusted', `certificate ${i} allows ${max} CA certificate(s) under it (pathLenConstraint)`);
-        if (path[i]!.subject !== path[i]!.issuer) below++;
-      }
+      const breach = pathLengthBreach(
+        path.map((c) => ({ pathLength: c.getExtension(BasicConstraintsExtension)?.pathLength, selfIssued: c.subject === c.issuer })),
+      );
+      if (breach)
+        throw new X509RequestRefused(
+          'chain_untrusted',
+          `certificate ${breach.index} allows ${breach.max} CA certificate(s) under it (pathLenConstraint)`,
+        );
       // WebCrypto reads the SPKI (and refuses a point off the curve); the JWK goes through the gate after.
       const key = await crypto.subtle
         .importKey('spki', leaf.publicKey.rawData, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify'])

@@ -174,3 +174,30 @@ it('refuses an x5c that carries any trust anchor, whichever anchor it would end 
     assert.throws(() => checkIssuerX5c([b64(leafUnderMid), b64(mid)], ISS, anchors, now), code('issuer_certificate_invalid'));
   assert.equal(checkIssuerX5c([b64(leafUnderMid)], ISS, [anchorOf(root1), anchorOf(mid)], now).chain.length, 1);
 });
+
+it('refuses a certificate whose keyUsage extension cannot be read with a 4xx code, not a bare error', async () => {
+  const now = Date.now();
+  const keys = await newKeys();
+  // keyUsage (2.5.29.15) holding an INTEGER where RFC 5280 §4.2.1.3 puts a BIT STRING.
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: '0c',
+    subject: 'CN=issuer',
+    issuer: root0.cert.subject,
+    notBefore: new Date(now - DAY),
+    notAfter: new Date(now + 30 * DAY),
+    publicKey: keys.publicKey,
+    signingKey: root0.keys.privateKey,
+    signingAlgorithm: ECDSA,
+    extensions: [
+      new x509.Extension('2.5.29.15', true, new Uint8Array([0x02, 0x01, 0x05])),
+      new x509.SubjectAlternativeNameExtension([{ type: 'url', value: ISS }]),
+    ],
+  });
+  const bad: Made = { keys, cert };
+  assert.throws(() => checkCertificateChain([der(bad)], { now, anchors: [node(root0)] }), code('certificate_invalid'));
+  // Under an anchor, OpenSSL's issuer check already fails on it; refused as a FormatError either way.
+  assert.throws(
+    () => checkIssuerX5c([b64(bad)], ISS, [anchorOf(root0)], now),
+    (e: unknown) => e instanceof FormatError && e.code.startsWith('issuer_certificate_'),
+  );
+});
