@@ -5,7 +5,8 @@
  * key usage and subjectAltName) and checking its signature by its issuer cost more than the rest
  * of a verification. Only what does not depend on the clock, the trust list or the token is kept:
  * the parsed certificate, what is read from it (a usage check's outcome, its extensions, its key),
- * and whether one certificate signed another. Bounded; emptied when full.
+ * and whether one certificate signed another. Bounded; emptied when full (what was read from a
+ * certificate goes with the certificate object).
  */
 import { X509Certificate, hash } from 'node:crypto';
 
@@ -13,13 +14,13 @@ const MAX = 512;
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-interface Entry {
-  cert: X509Certificate;
-  /** What was read from the certificate, by name: the value, or the error the reading threw. */
-  read: Map<string, Outcome>;
-}
-
-const certs = new Map<string, Entry>();
+const certs = new Map<string, X509Certificate>();
+/**
+ * What was read from a certificate object, by name: the value, or the error the reading threw.
+ * By object, so a certificate parsed once elsewhere (a configured trust anchor) is read once too,
+ * and a read costs no hash of its DER.
+ */
+const readings = new WeakMap<X509Certificate, Map<string, Outcome>>();
 const signedBy = new Map<string, boolean>();
 
 const keyOf = (der: Uint8Array): string => hash('sha256', der, 'base64');
@@ -33,26 +34,24 @@ function bounded<K, V>(m: Map<K, V>, k: K, v: V): V {
 /** The parsed certificate for a DER (throws as `new X509Certificate` does on a bad one; not cached). */
 export function certificateFor(der: Uint8Array): X509Certificate {
   const k = keyOf(der);
-  const hit = certs.get(k);
-  if (hit) return hit.cert;
-  return bounded(certs, k, { cert: new X509Certificate(der), read: new Map() }).cert;
+  return certs.get(k) ?? bounded(certs, k, new X509Certificate(der));
 }
 
 /**
- * `read(cert)`, computed once per certificate and `name` when the certificate is one this cache
- * handed out (else every time); a throw is remembered and thrown again each time.
+ * `read(cert)`, computed once per certificate object and `name` (a certificate does not change);
+ * a throw is remembered and thrown again each time.
  */
 export function readOnce<T>(cert: X509Certificate, name: string, read: (c: X509Certificate) => T): T {
-  const e = certs.get(keyOf(cert.raw));
-  if (!e || e.cert !== cert) return read(cert);
-  let outcome = e.read.get(name);
+  let byName = readings.get(cert);
+  if (!byName) readings.set(cert, (byName = new Map()));
+  let outcome = byName.get(name);
   if (!outcome) {
     try {
       outcome = { ok: true, value: read(cert) };
     } catch (error) {
       outcome = { ok: false, error };
     }
-    e.read.set(name, outcome);
+    byName.set(name, outcome);
   }
   if (!outcome.ok) throw outcome.error;
   return outcome.value as T;
